@@ -1,0 +1,332 @@
+import Type, { type Static, type TSchema } from "typebox";
+import { ID_PATTERN, SUBJECT_KINDS } from "./ids.js";
+import { type Checked, Checker, StringEnum } from "./schema.js";
+import type { GatewayChannel, UserChannel } from "./topics.js";
+
+/**
+ * Versioned message schemas of the wire contract (docs/protocol.md). Every payload is a JSON
+ * object with `v: 1`; a receiver rejects versions it does not know instead of guessing. Unknown
+ * fields are rejected too, so a typo never passes silently.
+ */
+export const PROTOCOL_VERSION = 1;
+
+const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
+const IsoTime = (description: string) => Type.String({ format: "date-time", maxLength: 40, description });
+const Version = Type.Literal(PROTOCOL_VERSION, { description: "Message schema version." });
+
+export const SubjectSchema = Type.Object(
+  {
+    kind: StringEnum(SUBJECT_KINDS, { description: "How the subject was identified." }),
+    id: Type.String({
+      minLength: 3,
+      maxLength: 128,
+      description: "Subject id `<kind>:<fields>`, lowercase hex, e.g. `ibeacon:<uuid>:<major>:<minor>`.",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type Subject = Static<typeof SubjectSchema>;
+
+export const PRESENCE_EVENT_TYPES = ["enter", "dwell", "exit"] as const;
+export type PresenceEventType = (typeof PRESENCE_EVENT_TYPES)[number];
+
+export const PresenceEventSchema = Type.Object(
+  {
+    id: Type.String({
+      pattern: "^[A-Za-z0-9_-]{8,64}$",
+      description: "Unique event id, stable across retries; the cloud stores each id once.",
+    }),
+    seq: Type.Integer({ minimum: 1, description: "Per-gateway monotonic sequence number (outbox order)." }),
+    type: StringEnum(PRESENCE_EVENT_TYPES),
+    storeId: Id("Store the gateway belongs to."),
+    zoneId: Id("Zone entered, dwelt in or left."),
+    gatewayId: Id("Gateway that decided the event."),
+    subject: SubjectSchema,
+    at: IsoTime("When the gateway decided, ISO-8601 UTC."),
+    visitId: Type.String({
+      pattern: "^[A-Za-z0-9_-]{8,64}$",
+      description: "Shared by the enter, dwells and exit of one visit.",
+    }),
+    rssi: Type.Union([Type.Number({ minimum: -127, maximum: 20 }), Type.Null()], {
+      description: "Smoothed RSSI, dBm.",
+    }),
+    distanceM: Type.Union([Type.Number({ minimum: 0, maximum: 10_000 }), Type.Null()], {
+      description: "Estimated distance to the gateway, metres.",
+    }),
+    dwellMs: Type.Optional(
+      Type.Integer({ minimum: 0, description: "Time in the zone so far; on dwell and exit." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PresenceEvent = Static<typeof PresenceEventSchema>;
+
+/** Largest batch a gateway sends in one publish; keeps one message well under broker limits. */
+export const MAX_BATCH_EVENTS = 500;
+
+export const EventBatchSchema = Type.Object(
+  {
+    v: Version,
+    events: Type.Array(PresenceEventSchema, { minItems: 1, maxItems: MAX_BATCH_EVENTS }),
+  },
+  { additionalProperties: false },
+);
+export type EventBatch = Static<typeof EventBatchSchema>;
+
+export const AckSchema = Type.Object(
+  {
+    v: Version,
+    upToSeq: Type.Integer({ minimum: 0, description: "Highest sequence the cloud has durably stored." }),
+  },
+  { additionalProperties: false },
+);
+export type Ack = Static<typeof AckSchema>;
+
+export const ProblemSchema = Type.Object(
+  { path: Type.String({ maxLength: 256 }), message: Type.String({ maxLength: 512 }) },
+  { additionalProperties: false },
+);
+
+export const GatewayStatusSchema = Type.Object(
+  {
+    v: Version,
+    state: StringEnum(["online", "offline"] as const),
+    at: Type.Optional(IsoTime("When the state was set; absent in the last will.")),
+    version: Type.Optional(Type.String({ maxLength: 64, description: "Gateway software version." })),
+    config: Type.Optional(
+      Type.Object(
+        {
+          revision: Type.Integer({ minimum: 0 }),
+          state: StringEnum(["applied", "rejected"] as const),
+          problems: Type.Optional(Type.Array(ProblemSchema, { maxItems: 100 })),
+        },
+        { additionalProperties: false, description: "Outcome of the last remote config received." },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type GatewayStatus = Static<typeof GatewayStatusSchema>;
+
+export const TelemetrySchema = Type.Object(
+  {
+    v: Version,
+    at: IsoTime("When the sample was taken."),
+    version: Type.String({ maxLength: 64 }),
+    uptimeS: Type.Number({ minimum: 0 }),
+    advertsPerS: Type.Number({ minimum: 0 }),
+    subjectsTracked: Type.Integer({ minimum: 0 }),
+    outboxDepth: Type.Integer({ minimum: 0 }),
+    outboxOldestAgeS: Type.Number({ minimum: 0 }),
+    eventsSent: Type.Integer({ minimum: 0 }),
+    reconnects: Type.Integer({ minimum: 0 }),
+    cpuPercent: Type.Number({ minimum: 0 }),
+    rssBytes: Type.Integer({ minimum: 0 }),
+  },
+  { additionalProperties: false },
+);
+export type Telemetry = Static<typeof TelemetrySchema>;
+
+const LatLon = Type.Object(
+  { lat: Type.Number({ minimum: -90, maximum: 90 }), lon: Type.Number({ minimum: -180, maximum: 180 }) },
+  { additionalProperties: false },
+);
+
+/**
+ * A zone is a geofence. `gateway-radius` is a circle of `radiusM` around the gateway that hears the
+ * subject (distance comes from RSSI); `circle` and `polygon` are in lat/lon and apply to positions
+ * from several gateways or from a phone's GPS fix.
+ */
+export const ZoneSchema = Type.Union([
+  Type.Object(
+    {
+      id: Id("Zone id."),
+      name: Type.Optional(Type.String({ maxLength: 120 })),
+      shape: Type.Literal("gateway-radius"),
+      gatewayId: Id("Gateway at the centre of the circle."),
+      radiusM: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: "Radius, metres." }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      id: Id("Zone id."),
+      name: Type.Optional(Type.String({ maxLength: 120 })),
+      shape: Type.Literal("circle"),
+      center: LatLon,
+      radiusM: Type.Number({ exclusiveMinimum: 0, maximum: 10_000 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      id: Id("Zone id."),
+      name: Type.Optional(Type.String({ maxLength: 120 })),
+      shape: Type.Literal("polygon"),
+      points: Type.Array(LatLon, { minItems: 3, maxItems: 100 }),
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type Zone = Static<typeof ZoneSchema>;
+
+/** Thresholds of the presence engine; every field has a default in the gateway config. */
+export const PresenceTuningSchema = Type.Object(
+  {
+    pathLossExponent: Type.Number({
+      minimum: 1.5,
+      maximum: 5,
+      description: "Log-distance exponent n; 2 is free space.",
+    }),
+    enterMinSamples: Type.Integer({
+      minimum: 1,
+      maximum: 50,
+      description: "In-zone samples needed to enter.",
+    }),
+    enterWindowMs: Type.Integer({
+      minimum: 1000,
+      maximum: 120_000,
+      description: "Window those samples must fall in.",
+    }),
+    exitMarginM: Type.Number({
+      minimum: 0,
+      maximum: 20,
+      description: "Hysteresis: leave only beyond radius + margin.",
+    }),
+    exitAfterMs: Type.Integer({
+      minimum: 1000,
+      maximum: 600_000,
+      description: "Out of zone (or unheard) this long = exit.",
+    }),
+    dwellMarksMs: Type.Array(Type.Integer({ minimum: 1000 }), {
+      maxItems: 20,
+      description: "Dwell events at these times.",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type PresenceTuning = Static<typeof PresenceTuningSchema>;
+
+/** Retained on the gateway's config topic by the cloud; applied without a restart. */
+export const GatewayRemoteConfigSchema = Type.Object(
+  {
+    v: Version,
+    revision: Type.Integer({
+      minimum: 1,
+      description: "Increases with every push; older revisions are ignored.",
+    }),
+    zones: Type.Array(ZoneSchema, { maxItems: 200 }),
+    presence: Type.Optional(Type.Partial(PresenceTuningSchema)),
+  },
+  { additionalProperties: false },
+);
+export type GatewayRemoteConfig = Static<typeof GatewayRemoteConfigSchema>;
+
+export const DiscountSchema = Type.Union([
+  Type.Object(
+    { kind: Type.Literal("percent"), percent: Type.Number({ exclusiveMinimum: 0, maximum: 100 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal("amount"),
+      amountMinor: Type.Integer({ minimum: 1, description: "Amount in the currency's minor unit (cents)." }),
+      currency: Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code." }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { kind: Type.Literal("free-item"), item: Type.String({ minLength: 1, maxLength: 120 }) },
+    { additionalProperties: false },
+  ),
+]);
+export type Discount = Static<typeof DiscountSchema>;
+
+/** Sent to `users/{userId}/offers` at QoS 1: a new offer, or a reminder before it expires. */
+export const OfferMessageSchema = Type.Object(
+  {
+    v: Version,
+    kind: StringEnum(["offer", "reminder"] as const),
+    offerId: Type.String({ pattern: "^[A-Za-z0-9_-]{8,64}$" }),
+    ruleId: Id("Rule that issued the offer."),
+    storeId: Id("Store where it can be redeemed."),
+    title: Type.String({ minLength: 1, maxLength: 120 }),
+    text: Type.String({ maxLength: 1000 }),
+    discount: DiscountSchema,
+    code: Type.String({
+      minLength: 16,
+      maxLength: 64,
+      description: "Single-use redemption code shown at the till.",
+    }),
+    issuedAt: IsoTime("When the offer was issued."),
+    expiresAt: IsoTime("When it stops being redeemable."),
+  },
+  { additionalProperties: false },
+);
+export type OfferMessage = Static<typeof OfferMessageSchema>;
+
+/** Typed map from channel to payload: publishing the wrong payload on a channel does not compile. */
+export const GATEWAY_MESSAGES = {
+  events: new Checker(EventBatchSchema),
+  status: new Checker(GatewayStatusSchema),
+  telemetry: new Checker(TelemetrySchema),
+  config: new Checker(GatewayRemoteConfigSchema),
+  ack: new Checker(AckSchema),
+} as const satisfies Record<GatewayChannel, Checker<TSchema>>;
+
+export const USER_MESSAGES = {
+  offers: new Checker(OfferMessageSchema),
+} as const satisfies Record<UserChannel, Checker<TSchema>>;
+
+export type GatewayMessage<C extends GatewayChannel> = Static<(typeof GATEWAY_MESSAGES)[C]["schema"]>;
+export type UserMessage<C extends UserChannel> = Static<(typeof USER_MESSAGES)[C]["schema"]>;
+
+/** Payloads above this size are refused before parsing; the largest legal batch is far smaller. */
+export const MAX_PAYLOAD_BYTES = 256 * 1024;
+
+/** Serialises a message for the wire. */
+export function encodeMessage(message: object): Buffer {
+  return Buffer.from(JSON.stringify(message));
+}
+
+function decodeWith<T>(
+  checker: { check(value: unknown): Checked<T> },
+  payload: Uint8Array | string,
+): Checked<T> {
+  const size = typeof payload === "string" ? Buffer.byteLength(payload) : payload.byteLength;
+  if (size > MAX_PAYLOAD_BYTES) {
+    return {
+      ok: false,
+      problems: [{ path: "", message: `payload of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}` }],
+    };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8"));
+  } catch (err) {
+    return { ok: false, problems: [{ path: "", message: `not JSON: ${(err as Error).message}` }] };
+  }
+  if (typeof value === "object" && value !== null && "v" in value && value.v !== PROTOCOL_VERSION) {
+    return {
+      ok: false,
+      problems: [{ path: "/v", message: `unsupported version ${JSON.stringify(value.v)}` }],
+    };
+  }
+  return checker.check(value);
+}
+
+/** Parses and validates a payload received on a gateway channel; never throws. */
+export function decodeGatewayMessage<C extends GatewayChannel>(
+  channel: C,
+  payload: Uint8Array | string,
+): Checked<GatewayMessage<C>> {
+  return decodeWith(GATEWAY_MESSAGES[channel] as Checker<TSchema>, payload) as Checked<GatewayMessage<C>>;
+}
+
+/** Parses and validates a payload received on a user channel; never throws. */
+export function decodeUserMessage<C extends UserChannel>(
+  channel: C,
+  payload: Uint8Array | string,
+): Checked<UserMessage<C>> {
+  return decodeWith(USER_MESSAGES[channel] as Checker<TSchema>, payload) as Checked<UserMessage<C>>;
+}

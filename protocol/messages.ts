@@ -67,6 +67,11 @@ export const MAX_BATCH_EVENTS = 500;
 export const EventBatchSchema = Type.Object(
   {
     v: Version,
+    fromSeq: Type.Integer({
+      minimum: 1,
+      description:
+        "Lowest sequence the gateway still holds unacknowledged when sending; every lower one was acknowledged or evicted, so the cloud may count it as done.",
+    }),
     events: Type.Array(PresenceEventSchema, { minItems: 1, maxItems: MAX_BATCH_EVENTS }),
   },
   { additionalProperties: false },

@@ -1,0 +1,227 @@
+import type { SqliteDatabase } from "./SqliteDatabase.js";
+
+/**
+ * The one place that owns the cloud's schema. Migrations are append-only: a released migration is
+ * never edited, a change is a new entry. They run at start-up inside one transaction each, and the
+ * applied version is recorded in `schema_migrations`.
+ *
+ * Times are epoch milliseconds (INTEGER); ids are TEXT; JSON columns hold arrays or documents that
+ * are always read whole. Nothing here is SQLite-specific beyond `INSERT OR IGNORE` and
+ * `ON CONFLICT`, both of which PostgreSQL has equivalents for.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "core entities",
+    sql: `
+CREATE TABLE organisations (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  max_offers_per_user_per_day INTEGER NOT NULL DEFAULT 3,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE stores (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organisations(id),
+  name TEXT NOT NULL,
+  timezone TEXT NOT NULL,
+  lat REAL,
+  lon REAL,
+  tags TEXT NOT NULL DEFAULT '[]',
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE zones (
+  id TEXT NOT NULL,
+  store_id TEXT NOT NULL REFERENCES stores(id),
+  name TEXT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]',
+  geometry TEXT NOT NULL,
+  PRIMARY KEY (store_id, id)
+);
+CREATE TABLE gateways (
+  id TEXT PRIMARY KEY,
+  store_id TEXT NOT NULL REFERENCES stores(id),
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  acked_seq INTEGER NOT NULL DEFAULT 0,
+  status TEXT,
+  status_at INTEGER,
+  telemetry TEXT,
+  telemetry_at INTEGER
+);
+CREATE TABLE mqtt_credentials (
+  username TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('gateway', 'app', 'service')),
+  store_id TEXT,
+  gateway_id TEXT,
+  user_id TEXT,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'marketer', 'store-ops', 'pos', 'app')),
+  org_id TEXT NOT NULL REFERENCES organisations(id),
+  store_id TEXT,
+  user_id TEXT,
+  label TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE TABLE app_users (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organisations(id),
+  display_name TEXT,
+  segments TEXT NOT NULL DEFAULT '[]',
+  loyalty_tier TEXT,
+  marketing_consent INTEGER NOT NULL DEFAULT 0,
+  analytics_consent INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE user_devices (
+  subject_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES app_users(id) ON DELETE CASCADE,
+  label TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX user_devices_user ON user_devices(user_id);
+CREATE TABLE presence_events (
+  id TEXT PRIMARY KEY,
+  gateway_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  zone_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  subject_kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  user_id TEXT,
+  visit_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  rssi REAL,
+  distance_m REAL,
+  dwell_ms INTEGER,
+  received_at INTEGER NOT NULL,
+  decided_at INTEGER
+);
+CREATE INDEX presence_events_pending ON presence_events(received_at) WHERE decided_at IS NULL;
+CREATE INDEX presence_events_user ON presence_events(user_id, at);
+CREATE INDEX presence_events_store ON presence_events(store_id, at);
+CREATE TABLE visits (
+  id TEXT PRIMARY KEY,
+  store_id TEXT NOT NULL,
+  zone_id TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  user_id TEXT,
+  entered_at INTEGER NOT NULL,
+  last_event_at INTEGER NOT NULL,
+  exited_at INTEGER,
+  dwell_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX visits_user ON visits(user_id, entered_at);
+CREATE TABLE rules (
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  org_id TEXT NOT NULL REFERENCES organisations(id),
+  status TEXT NOT NULL,
+  spec TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  current INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (id, version)
+);
+CREATE INDEX rules_current ON rules(org_id) WHERE current = 1;
+CREATE TABLE decisions (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  rule_version INTEGER NOT NULL,
+  user_id TEXT,
+  store_id TEXT NOT NULL,
+  zone_id TEXT NOT NULL,
+  visit_id TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('issued', 'not-issued', 'held-out')),
+  reason TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  offer_id TEXT,
+  decided_at INTEGER NOT NULL,
+  UNIQUE (event_id, rule_id)
+);
+CREATE INDEX decisions_user ON decisions(user_id, decided_at);
+CREATE INDEX decisions_rule ON decisions(rule_id, decided_at);
+CREATE TABLE offers (
+  id TEXT PRIMARY KEY,
+  rule_id TEXT NOT NULL,
+  rule_version INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  zone_id TEXT NOT NULL,
+  visit_id TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  text TEXT NOT NULL,
+  discount TEXT NOT NULL,
+  code TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL CHECK (state IN ('issued', 'delivered', 'viewed', 'redeemed', 'expired')),
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  published_at INTEGER,
+  delivered_at INTEGER,
+  viewed_at INTEGER,
+  redeemed_at INTEGER,
+  reminder_sent_at INTEGER,
+  UNIQUE (rule_id, user_id, visit_id)
+);
+CREATE INDEX offers_user ON offers(user_id, state);
+CREATE INDEX offers_unpublished ON offers(issued_at) WHERE published_at IS NULL;
+CREATE TABLE redemptions (
+  id TEXT PRIMARY KEY,
+  offer_id TEXT NOT NULL UNIQUE REFERENCES offers(id),
+  store_id TEXT NOT NULL,
+  idempotency_key TEXT UNIQUE,
+  api_key_id TEXT NOT NULL,
+  redeemed_at INTEGER NOT NULL
+);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '{}'
+);
+`,
+  },
+];
+
+/** Applies every migration newer than the database's version, each in its own transaction. */
+export async function migrate(db: SqliteDatabase, now: number): Promise<number> {
+  await db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
+  );
+  const row = await db.get<{ version: number | null }>("SELECT MAX(version) AS version FROM schema_migrations");
+  const current = row?.version ?? 0;
+  const latest = MIGRATIONS.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new Error(`database schema version ${current} is newer than this release knows (${latest})`);
+  }
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    await db.transaction(async (tx) => {
+      await tx.exec(migration.sql);
+      await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
+        migration.version,
+        migration.name,
+        now,
+      ]);
+    });
+  }
+  return latest;
+}

@@ -1,3 +1,5 @@
+import type { PresenceEvent } from "../../../protocol/index.js";
+
 /**
  * Ports of the gateway: what the services need from the outside world, as plain types. Adapters
  * (noble, replay files, the simulator, MQTT, SQLite) implement them; services never import a library.
@@ -31,3 +33,65 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** An event as the pipeline hands it to the outbox: everything but the sequence number. */
+export type UnsequencedEvent = Omit<PresenceEvent, "seq">;
+
+export interface OutboxStats {
+  /** Rows waiting for the cloud's ack. */
+  readonly depth: number;
+  /** `at` of the oldest waiting row's insertion, epoch ms, or null when empty. */
+  readonly oldestInsertedAt: number | null;
+  /** Lowest sequence still held, or null when empty. */
+  readonly lowestSeq: number | null;
+  /** Events evicted because a bound was hit, since this outbox was opened. */
+  readonly evicted: number;
+}
+
+/**
+ * The gateway's durable outbox: an event is committed here before it is published, and deleted only
+ * when the cloud acknowledges it. Sequence numbers are per gateway and never reused.
+ */
+export interface Outbox {
+  /** Commits `events` in order, assigning sequence numbers; resolves after the commit. */
+  append(events: readonly UnsequencedEvent[], now: number): Promise<PresenceEvent[]>;
+  /** Up to `limit` events with `seq > afterSeq`, in sequence order. */
+  peek(afterSeq: number, limit: number): Promise<PresenceEvent[]>;
+  /** Deletes every event with `seq <= seq`; resolves to how many were deleted. */
+  ackUpTo(seq: number): Promise<number>;
+  stats(): Promise<OutboxStats>;
+  close(): Promise<void>;
+}
+
+export interface UplinkHandlers {
+  onConnect(): void;
+  onDisconnect(reason: string): void;
+  onMessage(topic: string, payload: Buffer): void;
+}
+
+export interface LastWill {
+  readonly topic: string;
+  readonly payload: Buffer;
+}
+
+/**
+ * The gateway's connection to the broker. The adapter owns reconnection (backoff with jitter) and
+ * re-reads credentials on every attempt, so fixing a refused password needs no restart.
+ */
+export interface UplinkConnection {
+  start(handlers: UplinkHandlers): void;
+  publish(topic: string, payload: Buffer, options: { qos: 0 | 1; retain: boolean }): Promise<void>;
+  subscribe(topics: readonly string[]): Promise<void>;
+  readonly connected: boolean;
+  readonly reconnects: number;
+  stop(): Promise<void>;
+}
+
+/** The subset of pino's logger that services use. */
+export interface Logger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+  child(bindings: Record<string, unknown>): Logger;
+}

@@ -1,0 +1,406 @@
+import type { PresenceEvent } from "../../../../protocol/index.js";
+import type { MqttIdentity } from "../../domain/access/mqttAccess.js";
+import type {
+  ApiKeyRecord,
+  ApiRole,
+  AppUser,
+  AuditRepository,
+  CredentialRepository,
+  DirectoryRepository,
+  EventRepository,
+  GatewayRecord,
+  MqttCredentialRecord,
+  Organisation,
+  StoreBatchInput,
+  StoreBatchResult,
+  StoredEvent,
+  StoreRecord,
+  UserRepository,
+  ZoneRecord,
+} from "../../services/repositories.js";
+import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+
+interface StoreRow {
+  id: string;
+  org_id: string;
+  name: string;
+  timezone: string;
+  lat: number | null;
+  lon: number | null;
+  tags: string;
+}
+interface ZoneRow {
+  id: string;
+  store_id: string;
+  name: string;
+  tags: string;
+  geometry: string;
+}
+interface UserRow {
+  id: string;
+  org_id: string;
+  display_name: string | null;
+  segments: string;
+  loyalty_tier: string | null;
+  marketing_consent: number;
+  analytics_consent: number;
+}
+interface EventRow {
+  id: string;
+  gateway_id: string;
+  store_id: string;
+  zone_id: string;
+  seq: number;
+  type: PresenceEvent["type"];
+  subject_kind: PresenceEvent["subject"]["kind"];
+  subject_id: string;
+  user_id: string | null;
+  visit_id: string;
+  at: number;
+  rssi: number | null;
+  distance_m: number | null;
+  dwell_ms: number | null;
+  received_at: number;
+}
+
+const toStore = (r: StoreRow): StoreRecord => ({
+  id: r.id,
+  orgId: r.org_id,
+  name: r.name,
+  timezone: r.timezone,
+  lat: r.lat,
+  lon: r.lon,
+  tags: JSON.parse(r.tags) as string[],
+});
+const toZone = (r: ZoneRow): ZoneRecord => ({
+  id: r.id,
+  storeId: r.store_id,
+  name: r.name,
+  tags: JSON.parse(r.tags) as string[],
+  geometry: JSON.parse(r.geometry) as unknown,
+});
+const toUser = (r: UserRow): AppUser => ({
+  id: r.id,
+  orgId: r.org_id,
+  displayName: r.display_name,
+  segments: JSON.parse(r.segments) as string[],
+  loyaltyTier: r.loyalty_tier,
+  marketingConsent: r.marketing_consent === 1,
+  analyticsConsent: r.analytics_consent === 1,
+});
+
+export function toStoredEvent(r: EventRow): StoredEvent {
+  return {
+    id: r.id,
+    seq: r.seq,
+    type: r.type,
+    storeId: r.store_id,
+    zoneId: r.zone_id,
+    gatewayId: r.gateway_id,
+    subject: { kind: r.subject_kind, id: r.subject_id },
+    at: new Date(r.at).toISOString(),
+    visitId: r.visit_id,
+    rssi: r.rssi,
+    distanceM: r.distance_m,
+    ...(r.dwell_ms === null ? {} : { dwellMs: r.dwell_ms }),
+    userId: r.user_id,
+    receivedAt: r.received_at,
+  };
+}
+
+/** SQLite implementation of the storage ports (one connection, queued). */
+export class SqliteRepository
+  implements DirectoryRepository, UserRepository, CredentialRepository, EventRepository, AuditRepository
+{
+  readonly db: SqliteDatabase;
+
+  constructor(db: SqliteDatabase) {
+    this.db = db;
+  }
+
+  async upsertOrganisation(org: Organisation, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO organisations (id, name, max_offers_per_user_per_day, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET name = excluded.name, max_offers_per_user_per_day = excluded.max_offers_per_user_per_day`,
+      [org.id, org.name, org.maxOffersPerUserPerDay, now],
+    );
+  }
+
+  async getOrganisation(id: string): Promise<Organisation | null> {
+    const row = await this.db.get<{ id: string; name: string; max: number }>(
+      "SELECT id, name, max_offers_per_user_per_day AS max FROM organisations WHERE id = ?",
+      [id],
+    );
+    return row ? { id: row.id, name: row.name, maxOffersPerUserPerDay: row.max } : null;
+  }
+
+  async upsertStore(store: StoreRecord, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO stores (id, org_id, name, timezone, lat, lon, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone, lat = excluded.lat,
+         lon = excluded.lon, tags = excluded.tags`,
+      [store.id, store.orgId, store.name, store.timezone, store.lat, store.lon, JSON.stringify(store.tags), now],
+    );
+  }
+
+  async getStore(id: string): Promise<StoreRecord | null> {
+    const row = await this.db.get<StoreRow>("SELECT * FROM stores WHERE id = ?", [id]);
+    return row ? toStore(row) : null;
+  }
+
+  async upsertZone(zone: ZoneRecord): Promise<void> {
+    await this.db.run(
+      `INSERT INTO zones (id, store_id, name, tags, geometry) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(store_id, id) DO UPDATE SET name = excluded.name, tags = excluded.tags, geometry = excluded.geometry`,
+      [zone.id, zone.storeId, zone.name, JSON.stringify(zone.tags), JSON.stringify(zone.geometry)],
+    );
+  }
+
+  async getZone(storeId: string, zoneId: string): Promise<ZoneRecord | null> {
+    const row = await this.db.get<ZoneRow>("SELECT * FROM zones WHERE store_id = ? AND id = ?", [storeId, zoneId]);
+    return row ? toZone(row) : null;
+  }
+
+  async listZones(storeId: string): Promise<ZoneRecord[]> {
+    const rows = await this.db.all<ZoneRow>("SELECT * FROM zones WHERE store_id = ? ORDER BY id", [storeId]);
+    return rows.map(toZone);
+  }
+
+  async upsertGateway(gateway: GatewayRecord, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO gateways (id, store_id, name, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET store_id = excluded.store_id, name = excluded.name`,
+      [gateway.id, gateway.storeId, gateway.name, now],
+    );
+  }
+
+  async getGateway(id: string): Promise<GatewayRecord | null> {
+    const row = await this.db.get<{ id: string; store_id: string; name: string }>(
+      "SELECT id, store_id, name FROM gateways WHERE id = ?",
+      [id],
+    );
+    return row ? { id: row.id, storeId: row.store_id, name: row.name } : null;
+  }
+
+  async upsertUser(user: AppUser, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO app_users (id, org_id, display_name, segments, loyalty_tier, marketing_consent, analytics_consent,
+         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, segments = excluded.segments,
+         loyalty_tier = excluded.loyalty_tier, marketing_consent = excluded.marketing_consent,
+         analytics_consent = excluded.analytics_consent, updated_at = excluded.updated_at`,
+      [
+        user.id,
+        user.orgId,
+        user.displayName,
+        JSON.stringify(user.segments),
+        user.loyaltyTier,
+        user.marketingConsent ? 1 : 0,
+        user.analyticsConsent ? 1 : 0,
+        now,
+        now,
+      ],
+    );
+  }
+
+  async getUser(id: string): Promise<AppUser | null> {
+    const row = await this.db.get<UserRow>("SELECT * FROM app_users WHERE id = ?", [id]);
+    return row ? toUser(row) : null;
+  }
+
+  async registerDevice(subjectId: string, userId: string, label: string | null, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO user_devices (subject_id, user_id, label, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(subject_id) DO UPDATE SET user_id = excluded.user_id, label = excluded.label`,
+      [subjectId, userId, label, now],
+    );
+  }
+
+  async putMqttCredential(record: Omit<MqttCredentialRecord, "revokedAt">, now: number): Promise<void> {
+    const { identity } = record;
+    await this.db.run(
+      `INSERT INTO mqtt_credentials (username, secret_hash, role, store_id, gateway_id, user_id, created_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+       ON CONFLICT(username) DO UPDATE SET secret_hash = excluded.secret_hash, role = excluded.role,
+         store_id = excluded.store_id, gateway_id = excluded.gateway_id, user_id = excluded.user_id, revoked_at = NULL`,
+      [
+        record.username,
+        record.secretHash,
+        identity.role,
+        identity.role === "gateway" ? identity.storeId : null,
+        identity.role === "gateway" ? identity.gatewayId : null,
+        identity.role === "app" ? identity.userId : null,
+        now,
+      ],
+    );
+  }
+
+  async getMqttCredential(username: string): Promise<MqttCredentialRecord | null> {
+    const row = await this.db.get<{
+      username: string;
+      secret_hash: string;
+      role: MqttIdentity["role"];
+      store_id: string | null;
+      gateway_id: string | null;
+      user_id: string | null;
+      revoked_at: number | null;
+    }>("SELECT * FROM mqtt_credentials WHERE username = ?", [username]);
+    if (!row) return null;
+    let identity: MqttIdentity;
+    if (row.role === "gateway" && row.store_id && row.gateway_id) {
+      identity = { role: "gateway", storeId: row.store_id, gatewayId: row.gateway_id };
+    } else if (row.role === "app" && row.user_id) {
+      identity = { role: "app", userId: row.user_id };
+    } else if (row.role === "service") {
+      identity = { role: "service", name: row.username };
+    } else {
+      return null;
+    }
+    return { username: row.username, secretHash: row.secret_hash, identity, revokedAt: row.revoked_at };
+  }
+
+  async revokeMqttCredential(username: string, now: number): Promise<boolean> {
+    const result = await this.db.run(
+      "UPDATE mqtt_credentials SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+      [now, username],
+    );
+    return result.changes > 0;
+  }
+
+  async putApiKey(record: Omit<ApiKeyRecord, "revokedAt">, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO api_keys (id, secret_hash, role, org_id, store_id, user_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [record.id, record.secretHash, record.role, record.orgId, record.storeId, record.userId, record.label, now],
+    );
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | null> {
+    const row = await this.db.get<{
+      id: string;
+      secret_hash: string;
+      role: ApiRole;
+      org_id: string;
+      store_id: string | null;
+      user_id: string | null;
+      label: string;
+      revoked_at: number | null;
+    }>("SELECT * FROM api_keys WHERE id = ?", [id]);
+    return row
+      ? {
+          id: row.id,
+          secretHash: row.secret_hash,
+          role: row.role,
+          orgId: row.org_id,
+          storeId: row.store_id,
+          userId: row.user_id,
+          label: row.label,
+          revokedAt: row.revoked_at,
+        }
+      : null;
+  }
+
+  async revokeApiKey(id: string, now: number): Promise<boolean> {
+    const result = await this.db.run("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [now, id]);
+    return result.changes > 0;
+  }
+
+  storeBatch(input: StoreBatchInput): Promise<StoreBatchResult> {
+    return this.db.transaction(async (tx) => {
+      const gateway = await tx.get<{ acked_seq: number }>(
+        "SELECT acked_seq FROM gateways WHERE id = ? AND store_id = ?",
+        [input.gatewayId, input.storeId],
+      );
+      if (!gateway) throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
+      const inserted: StoredEvent[] = [];
+      let duplicates = 0;
+      for (const event of input.events) {
+        const stored = await insertEvent(tx, event, input.receivedAt);
+        if (stored) inserted.push(stored);
+        else duplicates++;
+      }
+      // The ack covers the contiguous prefix only: a batch that arrives after a lost one is stored
+      // (and deduplicated on re-send) but does not let the gateway forget the lost one.
+      const done = new Set<number>([...input.events.map((e) => e.seq), ...input.refusedSeqs]);
+      let ackSeq = Math.max(gateway.acked_seq, input.fromSeq - 1);
+      while (done.has(ackSeq + 1)) ackSeq++;
+      if (ackSeq !== gateway.acked_seq) {
+        await tx.run("UPDATE gateways SET acked_seq = ? WHERE id = ?", [ackSeq, input.gatewayId]);
+      }
+      return { ackSeq, inserted, duplicates };
+    });
+  }
+
+  async undecidedEvents(limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db.all<EventRow>(
+      "SELECT * FROM presence_events WHERE decided_at IS NULL ORDER BY received_at, seq LIMIT ?",
+      [limit],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async countEvents(): Promise<number> {
+    const row = await this.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM presence_events");
+    return row?.n ?? 0;
+  }
+
+  async audit(entry: { at: number; actor: string; action: string; target: string; detail?: object }): Promise<void> {
+    await this.db.run("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)", [
+      entry.at,
+      entry.actor,
+      entry.action,
+      entry.target,
+      JSON.stringify(entry.detail ?? {}),
+    ]);
+  }
+}
+
+async function insertEvent(tx: SqlExecutor, event: PresenceEvent, receivedAt: number): Promise<StoredEvent | null> {
+  const device = await tx.get<{ user_id: string }>("SELECT user_id FROM user_devices WHERE subject_id = ?", [
+    event.subject.id,
+  ]);
+  const userId = device?.user_id ?? null;
+  const at = Date.parse(event.at);
+  const result = await tx.run(
+    `INSERT OR IGNORE INTO presence_events (id, gateway_id, store_id, zone_id, seq, type, subject_kind, subject_id,
+       user_id, visit_id, at, rssi, distance_m, dwell_ms, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      event.id,
+      event.gatewayId,
+      event.storeId,
+      event.zoneId,
+      event.seq,
+      event.type,
+      event.subject.kind,
+      event.subject.id,
+      userId,
+      event.visitId,
+      at,
+      event.rssi,
+      event.distanceM,
+      event.dwellMs ?? null,
+      receivedAt,
+    ],
+  );
+  if (result.changes === 0) return null;
+  await tx.run(
+    `INSERT INTO visits (id, store_id, zone_id, subject_id, user_id, entered_at, last_event_at, exited_at, dwell_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(id) DO UPDATE SET
+       entered_at = MIN(entered_at, excluded.entered_at),
+       last_event_at = MAX(last_event_at, excluded.last_event_at),
+       exited_at = COALESCE(excluded.exited_at, exited_at),
+       dwell_ms = MAX(dwell_ms, excluded.dwell_ms)`,
+    [
+      event.visitId,
+      event.storeId,
+      event.zoneId,
+      event.subject.id,
+      userId,
+      event.type === "enter" ? at : at - (event.dwellMs ?? 0),
+      at,
+      event.type === "exit" ? at : null,
+      event.dwellMs ?? 0,
+    ],
+  );
+  return { ...event, userId, receivedAt };
+}

@@ -1,0 +1,151 @@
+import { readFile } from "node:fs/promises";
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { type BackoffPolicy, backoffDelayMs } from "../../services/backoff.js";
+import type { LastWill, Logger, UplinkConnection, UplinkHandlers } from "../../services/ports.js";
+
+export interface MqttUplinkOptions {
+  /** `mqtt://host:1883` or `mqtts://host:8883`. */
+  readonly url: string;
+  readonly username: string;
+  /** The password itself, or read from `passwordFile` at each connection attempt. */
+  readonly password?: string;
+  readonly passwordFile?: string;
+  /** PEM CA bundle for `mqtts://` brokers with a private CA. */
+  readonly caFile?: string;
+  /** Client certificate and key (PEM) for brokers that authenticate gateways by certificate. */
+  readonly certFile?: string;
+  readonly keyFile?: string;
+  readonly keepaliveS: number;
+  readonly backoff: BackoffPolicy;
+  readonly will: LastWill;
+  readonly log: Logger;
+}
+
+/**
+ * MQTT.js behind the uplink port. Each attempt is a fresh client with auto-reconnect off: the
+ * adapter schedules attempts itself (exponential backoff with jitter) and re-reads the password,
+ * so a credential an operator fixes is picked up without a restart. Clean session is off
+ * ([MQTT-3.1.2-4]) so the broker keeps the gateway's subscriptions and queued acks while it is away.
+ */
+export class MqttUplinkConnection implements UplinkConnection {
+  private readonly options: MqttUplinkOptions;
+  private client: MqttClient | null = null;
+  private handlers: UplinkHandlers | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private stopped = true;
+  private reconnectCount = 0;
+  private everConnected = false;
+
+  constructor(options: MqttUplinkOptions) {
+    this.options = options;
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  get reconnects(): number {
+    return this.reconnectCount;
+  }
+
+  start(handlers: UplinkHandlers): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.handlers = handlers;
+    void this.connect();
+  }
+
+  async publish(topic: string, payload: Buffer, options: { qos: 0 | 1; retain: boolean }): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error("not connected");
+    await client.publishAsync(topic, payload, { qos: options.qos, retain: options.retain });
+  }
+
+  async subscribe(topics: readonly string[]): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error("not connected");
+    const grants = await client.subscribeAsync([...topics], { qos: 1 });
+    const refused = grants.filter((g) => g.qos === 128).map((g) => g.topic);
+    if (refused.length > 0) throw new Error(`broker refused subscription to ${refused.join(", ")}`);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const client = this.client;
+    this.client = null;
+    if (client) await client.endAsync();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    const { log } = this.options;
+    let clientOptions: IClientOptions;
+    try {
+      clientOptions = await this.clientOptions();
+    } catch (err) {
+      log.error({ err }, "cannot read uplink credentials");
+      this.scheduleReconnect();
+      return;
+    }
+    if (this.stopped) return;
+    const client = mqtt.connect(this.options.url, clientOptions);
+    this.client = client;
+    let closed = false;
+    client.on("connect", () => {
+      if (this.everConnected) this.reconnectCount++;
+      this.everConnected = true;
+      this.attempt = 0;
+      log.info({ url: this.options.url }, "uplink connected");
+      this.handlers?.onConnect();
+    });
+    client.on("message", (topic, payload) => this.handlers?.onMessage(topic, payload));
+    client.on("error", (err) => {
+      // CONNACK refusals arrive here (e.g. "Connection refused: Not authorized"); never log the password.
+      log.warn({ err: err.message, code: (err as { code?: unknown }).code }, "uplink error");
+    });
+    client.on("close", () => {
+      if (closed) return;
+      closed = true;
+      const wasConnected = client === this.client;
+      client.removeAllListeners("connect");
+      client.end(true);
+      if (wasConnected) this.client = null;
+      this.handlers?.onDisconnect("connection closed");
+      this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.timer) return;
+    const delay = backoffDelayMs(this.attempt++, this.options.backoff, Math.random());
+    this.options.log.debug({ delayMs: delay, attempt: this.attempt }, "uplink reconnect scheduled");
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.connect();
+    }, delay);
+  }
+
+  private async clientOptions(): Promise<IClientOptions> {
+    const o = this.options;
+    const password = o.passwordFile ? (await readFile(o.passwordFile, "utf8")).trim() : o.password;
+    const tls: IClientOptions = {};
+    if (o.caFile) tls.ca = await readFile(o.caFile);
+    if (o.certFile) tls.cert = await readFile(o.certFile);
+    if (o.keyFile) tls.key = await readFile(o.keyFile);
+    return {
+      ...tls,
+      clientId: o.username,
+      username: o.username,
+      ...(password === undefined ? {} : { password }),
+      clean: false,
+      keepalive: o.keepaliveS,
+      reconnectPeriod: 0,
+      connectTimeout: 10_000,
+      protocolVersion: 4,
+      will: { topic: o.will.topic, payload: o.will.payload, qos: 1, retain: true },
+    };
+  }
+}

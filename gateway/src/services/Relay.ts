@@ -1,0 +1,201 @@
+import {
+  decodeGatewayMessage,
+  encodeMessage,
+  type GatewayStatus,
+  gatewayTopic,
+  MAX_BATCH_EVENTS,
+  type PresenceEvent,
+} from "../../../protocol/index.js";
+import type { Clock, Logger, Outbox, UnsequencedEvent, UplinkConnection } from "./ports.js";
+
+export interface RelayOptions {
+  readonly storeId: string;
+  readonly gatewayId: string;
+  readonly version: string;
+  readonly outbox: Outbox;
+  readonly connection: UplinkConnection;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Events per published batch. */
+  readonly batchSize: number;
+  /** Batches published and not yet acknowledged at once. */
+  readonly maxInflightBatches: number;
+  /** Without ack progress for this long, everything unacknowledged is sent again. */
+  readonly ackTimeoutMs: number;
+  /** Called with every message on topics the relay does not own (config). */
+  readonly onMessage?: (channel: "config", payload: Buffer) => void;
+}
+
+export interface RelayCounters {
+  eventsQueued: number;
+  eventsSent: number;
+  eventsAcked: number;
+  batchesSent: number;
+  resends: number;
+}
+
+/**
+ * Moves events from the durable outbox to the cloud. An event is committed to the outbox before
+ * anything is published; it is deleted only when the cloud's application ack (on the gateway's ack
+ * topic) covers its sequence, because a broker's PUBACK does not mean the cloud stored it. Without
+ * ack progress the relay sends again from the lowest unacknowledged sequence; the cloud stores by
+ * event id, so a re-send is harmless. Publishing in sequence order keeps the order per subject.
+ */
+export class Relay {
+  readonly counters: RelayCounters = { eventsQueued: 0, eventsSent: 0, eventsAcked: 0, batchesSent: 0, resends: 0 };
+  private readonly o: RelayOptions;
+  /** Highest sequence published on this connection. */
+  private cursor = 0;
+  /** Highest sequence acknowledged by the cloud. */
+  private acked = 0;
+  private inflight: number[] = [];
+  private lastProgressAt = 0;
+  private pumping = false;
+  private pumpAgain = false;
+  private timer: NodeJS.Timeout | null = null;
+  private started = false;
+
+  constructor(options: RelayOptions) {
+    this.o = options;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const stats = await this.o.outbox.stats();
+    this.acked = stats.lowestSeq === null ? 0 : stats.lowestSeq - 1;
+    this.cursor = this.acked;
+    this.o.connection.start({
+      onConnect: () => void this.onConnect(),
+      onDisconnect: () => {
+        this.inflight = [];
+        this.cursor = this.acked;
+      },
+      onMessage: (topic, payload) => this.onMessage(topic, payload),
+    });
+    this.timer = setInterval(() => this.checkAckTimeout(), Math.max(250, Math.floor(this.o.ackTimeoutMs / 4)));
+    this.timer.unref();
+  }
+
+  /** Commits events to the outbox, then tries to publish them. */
+  async enqueue(events: readonly UnsequencedEvent[]): Promise<PresenceEvent[]> {
+    const stored = await this.o.outbox.append(events, this.o.clock.now());
+    this.counters.eventsQueued += stored.length;
+    this.schedulePump();
+    return stored;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.publishStatus({ v: 1, state: "offline", at: new Date(this.o.clock.now()).toISOString() }).catch(
+      () => undefined,
+    );
+    await this.o.connection.stop();
+  }
+
+  /** Publishes the retained status (also used to report a rejected config). */
+  async publishStatus(status: GatewayStatus): Promise<void> {
+    await this.o.connection.publish(gatewayTopic(this.o.storeId, this.o.gatewayId, "status"), encodeMessage(status), {
+      qos: 1,
+      retain: true,
+    });
+  }
+
+  private async onConnect(): Promise<void> {
+    const { storeId, gatewayId, log } = this.o;
+    this.inflight = [];
+    this.cursor = this.acked;
+    try {
+      await this.o.connection.subscribe([gatewayTopic(storeId, gatewayId, "ack"), gatewayTopic(storeId, gatewayId, "config")]);
+      await this.publishStatus({ v: 1, state: "online", at: new Date(this.o.clock.now()).toISOString(), version: this.o.version });
+    } catch (err) {
+      log.warn({ err }, "uplink setup after connect failed");
+      return;
+    }
+    this.lastProgressAt = this.o.clock.now();
+    this.schedulePump();
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const { storeId, gatewayId, log } = this.o;
+    if (topic === gatewayTopic(storeId, gatewayId, "ack")) {
+      const ack = decodeGatewayMessage("ack", payload);
+      if (!ack.ok) {
+        log.warn({ problems: ack.problems }, "malformed ack ignored");
+        return;
+      }
+      void this.onAck(ack.value.upToSeq);
+    } else if (topic === gatewayTopic(storeId, gatewayId, "config")) {
+      this.o.onMessage?.("config", payload);
+    }
+  }
+
+  private async onAck(upToSeq: number): Promise<void> {
+    if (upToSeq <= this.acked) return;
+    const deleted = await this.o.outbox.ackUpTo(upToSeq);
+    this.counters.eventsAcked += deleted;
+    this.acked = upToSeq;
+    if (this.cursor < this.acked) this.cursor = this.acked;
+    this.inflight = this.inflight.filter((last) => last > upToSeq);
+    this.lastProgressAt = this.o.clock.now();
+    this.schedulePump();
+  }
+
+  private checkAckTimeout(): void {
+    if (this.inflight.length === 0 || !this.o.connection.connected) return;
+    if (this.o.clock.now() - this.lastProgressAt < this.o.ackTimeoutMs) return;
+    this.o.log.warn({ acked: this.acked, cursor: this.cursor }, "no ack in time, sending again");
+    this.counters.resends++;
+    this.inflight = [];
+    this.cursor = this.acked;
+    this.lastProgressAt = this.o.clock.now();
+    this.schedulePump();
+  }
+
+  private schedulePump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump().finally(() => {
+      this.pumping = false;
+      if (this.pumpAgain) {
+        this.pumpAgain = false;
+        this.schedulePump();
+      }
+    });
+  }
+
+  private async pump(): Promise<void> {
+    const { connection, outbox, storeId, gatewayId, log } = this.o;
+    const size = Math.min(this.o.batchSize, MAX_BATCH_EVENTS);
+    while (this.started && connection.connected && this.inflight.length < this.o.maxInflightBatches) {
+      const events = await outbox.peek(this.cursor, size);
+      const last = events.at(-1);
+      const first = events[0];
+      if (!last || !first) return;
+      // Rows below the first one still held were acknowledged or evicted (outbox bound); telling the
+      // cloud so lets its contiguous ack move past an eviction gap.
+      if (this.cursor === this.acked && first.seq > this.acked + 1) this.acked = first.seq - 1;
+      if (this.inflight.length === 0) this.lastProgressAt = this.o.clock.now();
+      try {
+        await connection.publish(
+          gatewayTopic(storeId, gatewayId, "events"),
+          encodeMessage({ v: 1, fromSeq: this.acked + 1, events }),
+          { qos: 1, retain: false },
+        );
+      } catch (err) {
+        log.debug({ err }, "publish failed; will send again after reconnect");
+        return;
+      }
+      this.cursor = last.seq;
+      this.inflight.push(last.seq);
+      this.counters.batchesSent++;
+      this.counters.eventsSent += events.length;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { pino } from "pino";
+import pretty from "pino-pretty";
+
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "fatal" | "silent";
+export type LogFormat = "auto" | "json" | "pretty";
+
+/**
+ * The one root logger of the gateway process: JSON lines by default (for journald and log shippers),
+ * human-readable when attached to a terminal. Secrets are redacted wherever they appear.
+ */
+export function createLogger(options: { level: LogLevel; format: LogFormat; name: string }) {
+  const readable = options.format === "pretty" || (options.format === "auto" && process.stdout.isTTY === true);
+  const base = {
+    name: options.name,
+    level: options.level,
+    redact: {
+      paths: ["password", "*.password", "secret", "*.secret", "apiKey", "*.apiKey", "req.headers.authorization"],
+      censor: "[redacted]",
+    },
+  };
+  return readable
+    ? pino(base, pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }))
+    : pino(base);
+}

@@ -1,0 +1,128 @@
+import { WEEKDAYS, type Weekday } from "./ruleSpec.js";
+
+/**
+ * Wall-clock parts of an instant in an IANA timezone, via `Intl.DateTimeFormat` (the tz database
+ * shipped with Node's ICU), so DST changes are the database's business, not ours: 09:00 is 09:00
+ * local on both sides of a switch, and a local time skipped by the switch simply never occurs.
+ */
+export interface LocalParts {
+  /** Local calendar day, `YYYY-MM-DD`. */
+  readonly dayKey: string;
+  readonly weekday: Weekday;
+  readonly hour: number;
+  readonly minute: number;
+  /** Minutes since local midnight, 0..1439. */
+  readonly minuteOfDay: number;
+}
+
+const WEEKDAY_BY_SHORT: Readonly<Record<string, Weekday>> = {
+  Mon: "mon",
+  Tue: "tue",
+  Wed: "wed",
+  Thu: "thu",
+  Fri: "fri",
+  Sat: "sat",
+  Sun: "sun",
+};
+
+/**
+ * Formatters are costly to build and immutable, so one per timezone is kept; the cache is a
+ * memo of a pure function and does not change any result.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      weekday: "short",
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** True when `timeZone` is an IANA name the runtime knows (e.g. `Asia/Hong_Kong`). */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Local parts of `ms` (epoch milliseconds) in `timeZone`; throws RangeError for an unknown zone. */
+export function localParts(ms: number, timeZone: string): LocalParts {
+  let year = "";
+  let month = "";
+  let day = "";
+  let hour = 0;
+  let minute = 0;
+  let weekday: Weekday = "mon";
+  for (const part of formatterFor(timeZone).formatToParts(ms)) {
+    switch (part.type) {
+      case "year":
+        year = part.value.padStart(4, "0");
+        break;
+      case "month":
+        month = part.value;
+        break;
+      case "day":
+        day = part.value;
+        break;
+      case "hour":
+        hour = Number(part.value) % 24;
+        break;
+      case "minute":
+        minute = Number(part.value);
+        break;
+      case "weekday":
+        weekday = WEEKDAY_BY_SHORT[part.value] ?? weekday;
+        break;
+      default:
+        break;
+    }
+  }
+  return { dayKey: `${year}-${month}-${day}`, weekday, hour, minute, minuteOfDay: hour * 60 + minute };
+}
+
+/** The local calendar day of `ms` in `timeZone`, `YYYY-MM-DD`: the "day" of daily caps. */
+export function localDayKey(ms: number, timeZone: string): string {
+  return localParts(ms, timeZone).dayKey;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+/** Days since 1970-01-01 of a `YYYY-MM-DD` key (civil calendar arithmetic, no timezone). */
+export function dayNumber(dayKey: string): number {
+  const [y, m, d] = dayKey.split("-").map(Number);
+  return Math.floor(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1) / MS_PER_DAY);
+}
+
+/** The `YYYY-MM-DD` key `offset` days after `dayKey`. */
+export function addDays(dayKey: string, offset: number): string {
+  return new Date((dayNumber(dayKey) + offset) * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** The weekday before `weekday`. */
+export function previousWeekday(weekday: Weekday): Weekday {
+  return WEEKDAYS[(WEEKDAYS.indexOf(weekday) + 6) % 7] ?? weekday;
+}
+
+/** `HH:MM` to minutes since midnight. */
+export function minutesOf(hhmm: string): number {
+  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+}
+
+/** Minutes since midnight to `HH:MM`. */
+export function formatMinutes(minuteOfDay: number): string {
+  return `${String(Math.floor(minuteOfDay / 60)).padStart(2, "0")}:${String(minuteOfDay % 60).padStart(2, "0")}`;
+}

@@ -22,7 +22,10 @@ export const EDDYSTONE_FRAME_EID = 0x30;
 export const EDDYSTONE_TLM_PLAIN = 0x00;
 export const EDDYSTONE_TLM_ENCRYPTED = 0x01;
 
-/** eddystone-uid/README.md: 20 bytes; "existing UID implementations that truncate the frame to omit the RFU bytes will use 0x15" (18 bytes). */
+/**
+ * eddystone-uid/README.md: 20 bytes, but "existing UID implementations that truncate the frame to omit
+ * the RFU bytes will use 0x15" (service data length 0x15 = an 18-byte frame).
+ */
 const UID_MIN_BYTES = 18;
 /** eddystone-url/README.md: frame type, TX power, scheme, then 0-17 encoded bytes. */
 const URL_HEADER_BYTES = 3;
@@ -39,29 +42,31 @@ const TLM_TEMPERATURE_UNSUPPORTED = 0x8000;
 /** eddystone-url/README.md "URL Scheme Prefix" 0x00-0x03. */
 const URL_SCHEMES: readonly string[] = ["http://www.", "https://www.", "http://", "https://"];
 
+/** eddystone-url/README.md "HTTP URL encoding" expansion codes 0x00-0x0d. */
+const URL_EXPANSIONS: readonly string[] = [
+  ".com/",
+  ".org/",
+  ".edu/",
+  ".net/",
+  ".info/",
+  ".biz/",
+  ".gov/",
+  ".com",
+  ".org",
+  ".edu",
+  ".net",
+  ".info",
+  ".biz",
+  ".gov",
+];
+
 /**
- * What each encoded URL byte stands for (eddystone-url/README.md "HTTP URL encoding"): 0x00-0x0d are
- * expansion codes, 0x21-0x7e are the printable US-ASCII characters, and 0x0e-0x20 and 0x7f-0xff are
- * "Reserved for Future Use" (null). Precomputed so the hot path does no String.fromCharCode.
+ * What each encoded URL byte stands for: 0x00-0x0d the expansions above, 0x21-0x7e the printable
+ * US-ASCII characters, and null for 0x0e-0x20 and 0x7f-0xff, "Reserved for Future Use". Precomputed
+ * so the hot path does no String.fromCharCode.
  */
 const URL_BYTES: readonly (string | null)[] = Array.from({ length: 256 }, (_, byte): string | null => {
-  const expansions = [
-    ".com/",
-    ".org/",
-    ".edu/",
-    ".net/",
-    ".info/",
-    ".biz/",
-    ".gov/",
-    ".com",
-    ".org",
-    ".edu",
-    ".net",
-    ".info",
-    ".biz",
-    ".gov",
-  ];
-  if (byte < expansions.length) return expansions[byte] ?? null;
+  if (byte < URL_EXPANSIONS.length) return URL_EXPANSIONS[byte] ?? null;
   if (byte >= 0x21 && byte <= 0x7e) return String.fromCharCode(byte);
   return null;
 });

@@ -7,7 +7,7 @@ export interface RssiSmootherOptions {
   /**
    * Rank of the estimate among the samples in the window, 0..1 (lower nearest rank,
    * `sorted[floor(q * (n - 1))]`). 0.5 is the median; the default 0.75 sits above it because fading
-   * and a body between beacon and gateway only ever take signal away.
+   * and a body between beacon and gateway take signal away far more often than they add any.
    */
   readonly quantile: number;
   /** At most this many samples are kept (the newest); bounds memory at high advert rates. Default 64. */
@@ -21,22 +21,23 @@ export const DEFAULT_SMOOTHER_OPTIONS: RssiSmootherOptions = Object.freeze({
 });
 
 /**
- * Robust RSSI smoothing for one beacon heard by one gateway: an upper quantile over a sliding time
- * window.
+ * Robust RSSI smoothing for one beacon heard by one gateway: a quantile over a sliding time window,
+ * `sorted[floor(q * (n - 1))]` of the samples younger than `windowMs`.
  *
  * Why not a mean or a Kalman filter: indoor BLE noise is not symmetric. Multipath fading and a
  * shopper's body between the beacon and the gateway cause drops of 10 dB or more in a large share of
  * samples, while readings above the true level are rare and small. A mean (or a Kalman filter, which
- * is a weighted mean) follows those drops and a standing shopper seems to walk away. An upper quantile
- * ignores any drops that hit fewer than `1 - quantile` of the window, and a single strong outlier
- * cannot lift it either once the window holds a few samples.
+ * is a weighted mean) follows those drops and a standing shopper seems to walk away. A rank statistic
+ * does not: with q = 0.75 the estimate ignores drops in up to about three quarters of the window, and
+ * strong outliers in up to a quarter of it.
  *
  * With few samples the lower nearest rank makes the estimate conservative: two samples give the
  * weaker, three the median. So a single strong advert never stands alone for long, which is what
  * keeps one lucky reading from counting as presence.
  *
- * The price is lag when the signal really falls (someone walks away): about `1 - quantile` of the
- * window. The presence thresholds account for it.
+ * The price is lag: when the signal really falls (someone walks away) the estimate follows after
+ * about `q * windowMs`, when it rises after about `(1 - q) * windowMs`. The presence engine therefore
+ * asks for a lower rank when deciding to enter and this upper one to stay.
  */
 export class RssiSmoother {
   private options: RssiSmootherOptions;
@@ -89,14 +90,15 @@ export class RssiSmoother {
 
   /**
    * The smoothed RSSI as of `now`, dBm, or null when no sample is younger than the window. Prunes.
-   * Samples newer than `now` (a merged stream slightly ahead) count as current.
+   * Samples newer than `now` (a merged stream slightly ahead) count as current. `quantile` overrides
+   * the configured rank for this call (the presence engine asks for a stricter one to enter).
    */
-  estimate(now: number): number | null {
+  estimate(now: number, quantile: number = this.options.quantile): number | null {
     this.prune(now);
     const n = this.values.length;
     if (n === 0) return null;
     const sorted = this.values.slice().sort((a, b) => a - b);
-    const q = Math.min(1, Math.max(0, this.options.quantile));
+    const q = Math.min(1, Math.max(0, quantile));
     const rank = Math.floor(q * (n - 1));
     return sorted[rank] ?? null;
   }

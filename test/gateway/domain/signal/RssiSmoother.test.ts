@@ -52,6 +52,16 @@ describe("RssiSmoother", () => {
     expect(run(values, 400)).toBe(-70);
   });
 
+  it("takes a per-call rank (the engine's stricter enter estimate)", () => {
+    const s = new RssiSmoother();
+    [-60, -60, -70, -70, -80].forEach((v, i) => {
+      s.add(i * 500, v);
+    });
+    expect(s.estimate(2000)).toBe(-60); // rank floor(0.75 * 4) = 3 of [-80, -70, -70, -60, -60]
+    expect(s.estimate(2000, 0.5)).toBe(-70);
+    expect(s.estimate(2000, 0)).toBe(-80);
+  });
+
   it("forgets samples older than the window and reports null when nothing is fresh", () => {
     const s = new RssiSmoother({ ...DEFAULT_SMOOTHER_OPTIONS, windowMs: 4000 });
     s.add(0, -80);

@@ -5,11 +5,12 @@ import { DEFAULT_SMOOTHER_OPTIONS, RssiSmoother, type RssiSmootherOptions } from
 import { fusePosition, type RangeAnchor } from "../zones/fusePosition.js";
 import {
   classifyClearance,
+  type GeoEstimate,
   type GeoPoint,
   isValidGeoPoint,
   rangeClearanceM,
-  zoneClearanceM,
 } from "../zones/geofence.js";
+import { ZoneFence } from "../zones/ZoneFence.js";
 import { chooseOwner, DEFAULT_HANDOVER_MARGIN_DB, type OwnerCandidate } from "./chooseOwner.js";
 import { PresenceError } from "./PresenceError.js";
 import type { Fix, GatewaySite, PresenceChange, Sighting } from "./types.js";
@@ -98,7 +99,9 @@ interface Config {
   readonly zones: readonly Zone[];
   readonly zoneIds: ReadonlySet<string>;
   readonly rangeZonesByGateway: ReadonlyMap<string, readonly RangeZone[]>;
-  readonly geoZones: readonly Zone[];
+  readonly geoFences: readonly ZoneFence[];
+  /** Every zone, in configuration order, for GPS fixes. */
+  readonly fences: readonly ZoneFence[];
   readonly rules: TrackRules;
   readonly pathLossExponent: number;
   readonly exitMarginM: number;
@@ -222,7 +225,7 @@ export class PresenceEngine {
     }
 
     if (
-      cfg.geoZones.length > 0 &&
+      cfg.geoFences.length > 0 &&
       cfg.sitePositions.has(s.gatewayId) &&
       due(subj.lastGeoEvalAt, s.t, cfg.sampleIntervalMs)
     ) {
@@ -252,11 +255,11 @@ export class PresenceEngine {
 
     const candidates = this.candidates(subj, f.t);
     const fallback = f.gatewayId ?? cfg.fixGatewayId;
-    const point: GeoPoint = { lat: f.lat, lon: f.lon };
-    for (const zone of cfg.zones) {
-      const clearance = zoneClearanceM(zone, point, this.siteOf);
-      if (clearance === null) continue;
-      const containment = classifyClearance(clearance, f.accuracyM, cfg.exitMarginM);
+    const point: GeoEstimate = { lat: f.lat, lon: f.lon, accuracyM: f.accuracyM };
+    for (const fence of cfg.fences) {
+      const zone = fence.zone;
+      const containment = fence.classify(point, cfg.exitMarginM, this.siteOf);
+      if (containment === null) continue;
       const enterEvidence = containment === "inside";
       const track = subj.tracks.get(zone.id);
       if (track === undefined && !enterEvidence) continue;
@@ -431,14 +434,20 @@ export class PresenceEngine {
     const position = fusePosition(anchors);
     const strictPosition = fusePosition(strictAnchors);
     if (position === null || strictPosition === null) return;
-    for (const zone of cfg.geoZones) {
-      const clearance = zoneClearanceM(zone, position, this.siteOf);
-      const strictClearance = zoneClearanceM(zone, strictPosition, this.siteOf);
-      if (clearance === null || strictClearance === null) continue;
-      const containment = classifyClearance(clearance, position.accuracyM, cfg.exitMarginM);
-      const enterEvidence =
-        classifyClearance(strictClearance, strictPosition.accuracyM, cfg.exitMarginM) === "inside";
-      const track = subj.tracks.get(zone.id);
+    for (const fence of cfg.geoFences) {
+      const zoneId = fence.zone.id;
+      const track = subj.tracks.get(zoneId);
+      // Classify only what the track will read (polygon clearances are the engine's costliest step):
+      // an open visit reads `containment`; no visit reads `enterEvidence`; a visit timing out at
+      // this very sample reads both, as it closes and then starts collecting evidence again.
+      const open = track?.present === true;
+      const containment = open ? fence.classify(position, cfg.exitMarginM, this.siteOf) : "outside";
+      const needEnter = !open || track.dueToExpire(t, cfg.rules);
+      const strictContainment = needEnter
+        ? fence.classify(strictPosition, cfg.exitMarginM, this.siteOf)
+        : null;
+      if (containment === null) continue;
+      const enterEvidence = strictContainment === "inside";
       if (track === undefined && !enterEvidence) continue;
       const owner = chooseOwner(track?.owner ?? null, candidates, cfg.handoverMarginDb);
       const ownerRssi = candidates.find((c) => c.gatewayId === owner)?.rssiDbm;
@@ -451,7 +460,7 @@ export class PresenceEngine {
         rssiDbm: round1(ownerRssi),
         distanceM: round2(this.distanceM(subj, ownerRssi)),
       };
-      this.feed(subj, zone.id, sample, out);
+      this.feed(subj, zoneId, sample, out);
     }
   }
 
@@ -506,10 +515,13 @@ function compile(options: PresenceEngineOptions): Config {
 
   const zoneIds = new Set<string>();
   const rangeZonesByGateway = new Map<string, RangeZone[]>();
-  const geoZones: Zone[] = [];
+  const geoFences: ZoneFence[] = [];
+  const fences: ZoneFence[] = [];
   options.zones.forEach((z, i) => {
     need(!zoneIds.has(z.id), `zones[${i}]: duplicate id ${JSON.stringify(z.id)}`);
     zoneIds.add(z.id);
+    const fence = new ZoneFence(z);
+    fences.push(fence);
     switch (z.shape) {
       case "gateway-radius": {
         need(finite(z.radiusM) && z.radiusM > 0, `zones[${i}].radiusM must be > 0`);
@@ -521,14 +533,14 @@ function compile(options: PresenceEngineOptions): Config {
       case "circle":
         need(finite(z.radiusM) && z.radiusM > 0, `zones[${i}].radiusM must be > 0`);
         need(isValidGeoPoint(z.center), `zones[${i}].center must be a valid lat/lon`);
-        geoZones.push(z);
+        geoFences.push(fence);
         break;
       case "polygon":
         need(
           z.points.length >= 3 && z.points.every((p) => isValidGeoPoint(p)),
           `zones[${i}].points must be at least 3 valid lat/lon`,
         );
-        geoZones.push(z);
+        geoFences.push(fence);
         break;
     }
   });
@@ -577,7 +589,8 @@ function compile(options: PresenceEngineOptions): Config {
     zones: options.zones,
     zoneIds,
     rangeZonesByGateway,
-    geoZones,
+    geoFences,
+    fences,
     rules: {
       enterMinSamples: t.enterMinSamples,
       enterWindowMs: t.enterWindowMs,

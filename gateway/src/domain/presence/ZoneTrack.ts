@@ -7,14 +7,18 @@ import type { PresenceChange } from "./types.js";
 export interface TrackSample {
   /** Epoch ms. */
   readonly t: number;
-  /** Where the robust (upper-quantile) estimate puts the subject: decides staying and leaving. */
+  /**
+   * Where the robust (upper-quantile) estimate puts the subject: decides staying and leaving. Read
+   * only while a visit is open, so a caller may skip computing it otherwise.
+   */
   readonly containment: Containment;
   /**
    * Whether the stricter estimate (a lower RSSI quantile, or the fix itself) puts the subject inside: only
    * such samples count towards entering. Entering on the lower quantile and staying on the upper one
    * is a second hysteresis, on the signal itself: the upper quantile is what keeps a standing
    * shopper's visit through body blocking, but it also lingers a few seconds after someone walks
-   * away, and that linger must not turn a walk-through into a visit.
+   * away, and that linger must not turn a walk-through into a visit. Read only while no visit is
+   * open (including one that times out at this sample).
    */
   readonly enterEvidence: boolean;
   /** Gateway that owns the subject in this zone as of this sample. */
@@ -105,6 +109,11 @@ export class ZoneTrack {
     if (!sample.enterEvidence) return;
     this.addEvidence(sample.t, rules);
     if (this.evidence.length >= rules.enterMinSamples) this.enter(sample, out);
+  }
+
+  /** True when an open visit has had no support for `exitAfterMs` as of `now` (it ends on `expire`). */
+  dueToExpire(now: number, rules: TrackRules): boolean {
+    return this.visit !== null && now - this.visit.lastSupportAt >= rules.exitAfterMs;
   }
 
   /** Ends the visit when it has had no support for `exitAfterMs` as of `now`. */

@@ -14,7 +14,7 @@ export type Checked<T> =
 /** A string that must be one of `values`; gives a plain JSON Schema `enum` and a string-union type. */
 export function StringEnum<const T extends readonly string[]>(
   values: T,
-  options: { description?: string } = {},
+  options: { description?: string; default?: T[number] } = {},
 ) {
   return Type.Unsafe<T[number]>({ type: "string", enum: [...values], ...options });
 }

@@ -33,7 +33,13 @@ export interface IngestServiceOptions {
  * message, not that the cloud stored it, so the gateway keeps events until this ack arrives.
  */
 export class IngestService {
-  readonly counters: IngestCounters = { batches: 0, eventsStored: 0, duplicates: 0, rejectedBatches: 0, rejectedEvents: 0 };
+  readonly counters: IngestCounters = {
+    batches: 0,
+    eventsStored: 0,
+    duplicates: 0,
+    rejectedBatches: 0,
+    rejectedEvents: 0,
+  };
   private readonly options: IngestServiceOptions;
   private started = false;
 
@@ -91,7 +97,10 @@ export class IngestService {
       encodeMessage({ v: 1, upToSeq: result.ackSeq }),
       { qos: 1, retain: false },
     );
-    log.debug({ storeId, gatewayId, stored: result.inserted.length, ackSeq: result.ackSeq }, "event batch stored");
+    log.debug(
+      { storeId, gatewayId, stored: result.inserted.length, ackSeq: result.ackSeq },
+      "event batch stored",
+    );
     if (result.inserted.length > 0) this.options.onStored(result.inserted);
   }
 }

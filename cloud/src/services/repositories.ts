@@ -1,5 +1,7 @@
 import type { PresenceEvent } from "../../../protocol/index.js";
 import type { MqttIdentity } from "../domain/access/mqttAccess.js";
+import type { Offer } from "../domain/offers/index.js";
+import type { Decision, Rule, RuleCounters } from "../domain/rules/index.js";
 
 /**
  * Storage ports. The SQLite adapter implements them today; a server database can implement the same
@@ -96,6 +98,7 @@ export interface StoreBatchResult {
 export interface DirectoryRepository {
   upsertOrganisation(org: Organisation, now: number): Promise<void>;
   getOrganisation(id: string): Promise<Organisation | null>;
+  listOrganisations(): Promise<Organisation[]>;
   upsertStore(store: StoreRecord, now: number): Promise<void>;
   getStore(id: string): Promise<StoreRecord | null>;
   upsertZone(zone: ZoneRecord): Promise<void>;
@@ -129,4 +132,85 @@ export interface EventRepository {
 
 export interface AuditRepository {
   audit(entry: { at: number; actor: string; action: string; target: string; detail?: object }): Promise<void>;
+}
+
+/** What the rules engine needs from storage about one user and the candidate rules, read inside
+ * the same transaction that records the decisions, so caps and budgets are exact. */
+export interface DecisionCounters {
+  readonly counters: Readonly<Record<string, RuleCounters>>;
+  readonly userIssuedTodayAllRules: number;
+  readonly visitCount: number;
+  readonly previousVisitAt: number | null;
+  readonly offersReceived: number;
+}
+
+export interface DecisionOutcome {
+  readonly decisions: readonly Decision[];
+  readonly offer: Offer | null;
+}
+
+export interface DecisionRequest {
+  readonly event: StoredEvent;
+  readonly userId: string;
+  /** Local day of the store at decision time (daily caps count within it). */
+  readonly dayKey: string;
+  readonly ruleIds: readonly string[];
+  readonly now: number;
+}
+
+export type RedeemResult =
+  | { readonly ok: true; readonly offer: Offer; readonly redemptionId: string; readonly replayed: boolean }
+  | {
+      readonly ok: false;
+      readonly reason: "unknown-code" | "expired" | "wrong-store" | "already-redeemed" | "key-reused";
+      readonly text: string;
+    };
+
+export interface RecordedDecision {
+  readonly eventId: string;
+  readonly ruleId: string;
+  readonly ruleVersion: number;
+  readonly userId: string | null;
+  readonly outcome: Decision["outcome"];
+  readonly reason: string;
+  readonly text: string;
+  readonly offerId: string | null;
+  readonly decidedAt: number;
+}
+
+export interface RuleRepository {
+  /** The newest version of every rule of the organisation. */
+  listCurrentRules(orgId: string): Promise<Rule[]>;
+  /** Stores a rule version; it becomes the current one. */
+  putRule(orgId: string, rule: Rule, now: number): Promise<void>;
+}
+
+export interface OfferRepository {
+  /**
+   * In one transaction: reads the counters, lets `decide` (pure) choose, records every decision,
+   * stores the offer if one is issued, and marks the event decided. Resolves to the new offer.
+   */
+  decide(
+    request: DecisionRequest,
+    decide: (counters: DecisionCounters) => DecisionOutcome,
+  ): Promise<Offer | null>;
+  /** Marks an event as through the rules engine when nothing was evaluated (no user, no rule). */
+  markDecided(eventId: string, now: number): Promise<void>;
+  markPublished(offerId: string, now: number): Promise<void>;
+  /** Offers issued but never handed to the broker (e.g. the cloud stopped in between). */
+  unpublishedOffers(limit: number): Promise<Offer[]>;
+  /** A user's offers that can still be used (not redeemed, not expired at `now`). */
+  pendingOffers(userId: string, now: number): Promise<Offer[]>;
+  getOffer(offerId: string): Promise<Offer | null>;
+  /** Records the app's delivery or view acknowledgement; forward-only. */
+  acknowledge(offerId: string, userId: string, kind: "deliver" | "view", now: number): Promise<Offer | null>;
+  /** Atomic single-use redemption; a retried request with the same key gets the same answer. */
+  redeem(input: {
+    code: string;
+    storeId: string;
+    idempotencyKey: string;
+    apiKeyId: string;
+    now: number;
+  }): Promise<RedeemResult>;
+  decisionsForUser(userId: string, limit: number): Promise<RecordedDecision[]>;
 }

@@ -48,7 +48,7 @@ const SiteSchema = Type.Object(
     lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
     lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 const UplinkSchema = Type.Object(
@@ -59,7 +59,7 @@ const UplinkSchema = Type.Object(
     outboxMaxRows: Type.Integer({ minimum: 100, default: 1_000_000, description: "Oldest events are evicted beyond this." }),
     outboxMaxAgeH: Type.Number({ exclusiveMinimum: 0, default: 168, description: "Events older than this are evicted." }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, default: {} },
 );
 
 export const GatewayConfigSchema = Type.Object(
@@ -69,10 +69,10 @@ export const GatewayConfigSchema = Type.Object(
     dataDir: Type.String({ default: "./data", description: "Directory of the outbox and the last good remote config." }),
     mqtt: MqttSchema,
     scanner: ScannerSchema,
-    site: { ...SiteSchema, default: {} },
+    site: SiteSchema,
     zones: Type.Array(ZoneSchema, { default: [], maxItems: 200 }),
     presence: Type.Partial(PresenceTuningSchema, { default: {}, description: "Overrides of the presence defaults." }),
-    uplink: { ...UplinkSchema, default: {} },
+    uplink: UplinkSchema,
     telemetryIntervalS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
   },
   { additionalProperties: false },

@@ -88,7 +88,10 @@ export class EmbeddedBroker implements MessageBus {
           return;
         }
         if (packet.payload.length > maxPayload) {
-          log.warn({ clientId: client?.id, topic: packet.topic, bytes: packet.payload.length }, "mqtt payload too large");
+          log.warn(
+            { clientId: client?.id, topic: packet.topic, bytes: packet.payload.length },
+            "mqtt payload too large",
+          );
           callback(new Error("payload too large"));
           return;
         }
@@ -105,7 +108,9 @@ export class EmbeddedBroker implements MessageBus {
         callback(null, subscription);
       },
     });
-    aedes.on("clientError", (client, err) => log.debug({ clientId: client.id, err: err.message }, "mqtt client error"));
+    aedes.on("clientError", (client, err) =>
+      log.debug({ clientId: client.id, err: err.message }, "mqtt client error"),
+    );
     this.aedes = aedes;
     await aedes.listen();
     const server = createServer(aedes.handle);
@@ -158,7 +163,14 @@ export class EmbeddedBroker implements MessageBus {
 
   publish(topic: string, payload: Buffer, options: PublishOptions): Promise<void> {
     const aedes = this.requireStarted();
-    const packet: PublishPacket = { cmd: "publish", topic, payload, qos: options.qos, retain: options.retain, dup: false };
+    const packet: PublishPacket = {
+      cmd: "publish",
+      topic,
+      payload,
+      qos: options.qos,
+      retain: options.retain,
+      dup: false,
+    };
     return new Promise((resolve, reject) => aedes.publish(packet, (err) => (err ? reject(err) : resolve())));
   }
 

@@ -40,7 +40,9 @@ export class SqliteDatabase implements SqlExecutor {
 
   static async open(path: string, options: OpenOptions = {}): Promise<SqliteDatabase> {
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const handle: sqlite3.Database = new sqlite3.Database(path, (err) => (err ? reject(err) : resolve(handle)));
+      const handle: sqlite3.Database = new sqlite3.Database(path, (err) =>
+        err ? reject(err) : resolve(handle),
+      );
     });
     db.configure("busyTimeout", options.busyTimeoutMs ?? 5000);
     const database = new SqliteDatabase(db);

@@ -134,12 +134,28 @@ export class SqliteRepository
     return row ? { id: row.id, name: row.name, maxOffersPerUserPerDay: row.max } : null;
   }
 
+  async listOrganisations(): Promise<Organisation[]> {
+    const rows = await this.db.all<{ id: string; name: string; max: number }>(
+      "SELECT id, name, max_offers_per_user_per_day AS max FROM organisations ORDER BY id",
+    );
+    return rows.map((row) => ({ id: row.id, name: row.name, maxOffersPerUserPerDay: row.max }));
+  }
+
   async upsertStore(store: StoreRecord, now: number): Promise<void> {
     await this.db.run(
       `INSERT INTO stores (id, org_id, name, timezone, lat, lon, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone, lat = excluded.lat,
          lon = excluded.lon, tags = excluded.tags`,
-      [store.id, store.orgId, store.name, store.timezone, store.lat, store.lon, JSON.stringify(store.tags), now],
+      [
+        store.id,
+        store.orgId,
+        store.name,
+        store.timezone,
+        store.lat,
+        store.lon,
+        JSON.stringify(store.tags),
+        now,
+      ],
     );
   }
 
@@ -157,7 +173,10 @@ export class SqliteRepository
   }
 
   async getZone(storeId: string, zoneId: string): Promise<ZoneRecord | null> {
-    const row = await this.db.get<ZoneRow>("SELECT * FROM zones WHERE store_id = ? AND id = ?", [storeId, zoneId]);
+    const row = await this.db.get<ZoneRow>("SELECT * FROM zones WHERE store_id = ? AND id = ?", [
+      storeId,
+      zoneId,
+    ]);
     return row ? toZone(row) : null;
   }
 
@@ -270,7 +289,16 @@ export class SqliteRepository
   async putApiKey(record: Omit<ApiKeyRecord, "revokedAt">, now: number): Promise<void> {
     await this.db.run(
       `INSERT INTO api_keys (id, secret_hash, role, org_id, store_id, user_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [record.id, record.secretHash, record.role, record.orgId, record.storeId, record.userId, record.label, now],
+      [
+        record.id,
+        record.secretHash,
+        record.role,
+        record.orgId,
+        record.storeId,
+        record.userId,
+        record.label,
+        now,
+      ],
     );
   }
 
@@ -300,7 +328,10 @@ export class SqliteRepository
   }
 
   async revokeApiKey(id: string, now: number): Promise<boolean> {
-    const result = await this.db.run("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [now, id]);
+    const result = await this.db.run(
+      "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+      [now, id],
+    );
     return result.changes > 0;
   }
 
@@ -343,7 +374,13 @@ export class SqliteRepository
     return row?.n ?? 0;
   }
 
-  async audit(entry: { at: number; actor: string; action: string; target: string; detail?: object }): Promise<void> {
+  async audit(entry: {
+    at: number;
+    actor: string;
+    action: string;
+    target: string;
+    detail?: object;
+  }): Promise<void> {
     await this.db.run("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)", [
       entry.at,
       entry.actor,
@@ -354,7 +391,11 @@ export class SqliteRepository
   }
 }
 
-async function insertEvent(tx: SqlExecutor, event: PresenceEvent, receivedAt: number): Promise<StoredEvent | null> {
+async function insertEvent(
+  tx: SqlExecutor,
+  event: PresenceEvent,
+  receivedAt: number,
+): Promise<StoredEvent | null> {
   const device = await tx.get<{ user_id: string }>("SELECT user_id FROM user_devices WHERE subject_id = ?", [
     event.subject.id,
   ]);

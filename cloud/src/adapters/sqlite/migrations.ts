@@ -170,6 +170,8 @@ CREATE TABLE offers (
   discount TEXT NOT NULL,
   code TEXT NOT NULL UNIQUE,
   state TEXT NOT NULL CHECK (state IN ('issued', 'delivered', 'viewed', 'redeemed', 'expired')),
+  state_at INTEGER NOT NULL,
+  day_key TEXT NOT NULL,
   issued_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   published_at INTEGER,
@@ -180,12 +182,13 @@ CREATE TABLE offers (
   UNIQUE (rule_id, user_id, visit_id)
 );
 CREATE INDEX offers_user ON offers(user_id, state);
+CREATE INDEX offers_rule ON offers(rule_id, user_id, day_key);
 CREATE INDEX offers_unpublished ON offers(issued_at) WHERE published_at IS NULL;
 CREATE TABLE redemptions (
   id TEXT PRIMARY KEY,
   offer_id TEXT NOT NULL UNIQUE REFERENCES offers(id),
   store_id TEXT NOT NULL,
-  idempotency_key TEXT UNIQUE,
+  idempotency_key TEXT NOT NULL UNIQUE,
   api_key_id TEXT NOT NULL,
   redeemed_at INTEGER NOT NULL
 );
@@ -206,7 +209,9 @@ export async function migrate(db: SqliteDatabase, now: number): Promise<number> 
   await db.exec(
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
   );
-  const row = await db.get<{ version: number | null }>("SELECT MAX(version) AS version FROM schema_migrations");
+  const row = await db.get<{ version: number | null }>(
+    "SELECT MAX(version) AS version FROM schema_migrations",
+  );
   const current = row?.version ?? 0;
   const latest = MIGRATIONS.at(-1)?.version ?? 0;
   if (current > latest) {

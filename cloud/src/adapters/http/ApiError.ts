@@ -1,0 +1,46 @@
+/** The catalogue of API error codes; each has one HTTP status. Clients match on `code`, not text. */
+export const API_ERRORS = {
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  CODE_EXPIRED: 409,
+  CODE_ALREADY_REDEEMED: 409,
+  WRONG_STORE: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  NOT_READY: 503,
+} as const;
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+export interface ApiErrorBody {
+  readonly error: {
+    readonly code: ApiErrorCode;
+    readonly message: string;
+    readonly details?: readonly { readonly path: string; readonly message: string }[];
+  };
+}
+
+/** The only error the HTTP layer throws on purpose; it becomes `{ error: { code, message } }`. */
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly details: readonly { path: string; message: string }[] | undefined;
+  /** A plain field, not a getter: fastify assigns `statusCode` on errors it passes through. */
+  statusCode: number;
+
+  constructor(code: ApiErrorCode, message: string, details?: readonly { path: string; message: string }[]) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.details = details;
+    this.statusCode = API_ERRORS[code];
+  }
+
+  toBody(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}

@@ -1,0 +1,131 @@
+import swagger from "@fastify/swagger";
+import rateLimit from "@fastify/rate-limit";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
+import type { TSchema } from "typebox";
+import { Convert } from "typebox/value";
+import { Checker, formatProblems } from "../../../../protocol/index.js";
+import type { CredentialService, Principal } from "../../services/CredentialService.js";
+import type { Logger } from "../../services/ports.js";
+import type { ApiRole } from "../../services/repositories.js";
+import { ApiError } from "./ApiError.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Roles allowed on the route; absent means the route is public (health only). */
+    roles?: readonly ApiRole[];
+  }
+}
+
+export interface HttpAppOptions {
+  readonly credentials: CredentialService;
+  readonly log: Logger;
+  /** Largest accepted request body, bytes. */
+  readonly bodyLimitBytes?: number;
+  /** Requests per minute per API key (or per address before authentication). */
+  readonly rateLimitPerMinute?: number;
+}
+
+/** Parses `Authorization: Bearer <key>`; anything else is no key. */
+function bearer(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (typeof header !== "string") return null;
+  const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
+  return match?.[1] ?? null;
+}
+
+/**
+ * Builds the fastify app without listening, so tests call `inject()` with no socket. Every route
+ * declares TypeBox schemas; bodies are validated strictly (no coercion, unknown fields refused),
+ * path and query parameters are converted from strings first. Every error leaves as
+ * `{ error: { code, message, details? } }` with a stable code.
+ */
+export async function createHttpApp(options: HttpAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    // The root logger is pino, which is what fastify expects; the port type is only narrower.
+    loggerInstance: options.log as unknown as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes ?? 64 * 1024,
+    // Per-request lines are noise at a till's request rate; errors are logged by the error handler.
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.decorateRequest("principal", null);
+
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const checker = new Checker(schema as TSchema);
+    const convert = httpPart !== "body";
+    return (data: unknown) => {
+      const value = convert ? Convert(schema as TSchema, data) : data;
+      const checked = checker.check(value);
+      if (checked.ok) return { value };
+      const where = httpPart === "body" ? "body" : httpPart === "querystring" ? "query" : (httpPart ?? "request");
+      return { error: new ApiError("VALIDATION_FAILED", `invalid ${where}:\n${formatProblems(checked.problems)}`, checked.problems) };
+    };
+  });
+
+  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+    let error: ApiError;
+    if (err instanceof ApiError) error = err;
+    else if (err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err.code === "FST_ERR_CTP_EMPTY_JSON_BODY")
+      error = new ApiError("MALFORMED_JSON", "the request body is not valid JSON");
+    else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") error = new ApiError("PAYLOAD_TOO_LARGE", "the request body is too large");
+    else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
+      error = new ApiError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+    else if (err.statusCode === 429) error = new ApiError("RATE_LIMITED", "too many requests; slow down");
+    else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
+      error = new ApiError("VALIDATION_FAILED", err.message);
+    else {
+      request.log.error({ err, url: request.url }, "request failed");
+      error = new ApiError("INTERNAL", "internal error");
+    }
+    void reply.status(error.statusCode).send(error.toBody());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send(new ApiError("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`).toBody());
+  });
+
+  await app.register(rateLimit, {
+    max: options.rateLimitPerMinute ?? 1200,
+    timeWindow: 60_000,
+    keyGenerator: (request) => bearer(request)?.slice(0, 24) ?? request.ip,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Arrival cloud API", version: "1" },
+      components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer" } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+
+  // Authentication, then role: a route without `roles` is public; any other needs a valid key of
+  // one of its roles. Finer checks (own user, own store) are made by the handlers.
+  app.addHook("onRequest", async (request) => {
+    const roles = request.routeOptions.config.roles;
+    if (!roles) return;
+    const key = bearer(request);
+    if (!key) throw new ApiError("UNAUTHORIZED", "send an API key as 'Authorization: Bearer <key>'");
+    const principal = await options.credentials.verifyApiKey(key);
+    if (!principal) throw new ApiError("UNAUTHORIZED", "the API key is not valid");
+    if (!roles.includes(principal.role)) throw new ApiError("FORBIDDEN", `role ${principal.role} may not do this`);
+    request.principal = principal;
+  });
+
+  app.get("/docs", { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
+
+/** The authenticated principal of a route that declared roles. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new ApiError("UNAUTHORIZED", "not authenticated");
+  return request.principal;
+}

@@ -1,0 +1,347 @@
+import { randomUUID } from "node:crypto";
+import type { Discount } from "../../../../protocol/index.js";
+import { type Offer, type OfferStatus, transitionOffer } from "../../domain/offers/index.js";
+import { type Rule, type RuleCounters, ZERO_COUNTERS } from "../../domain/rules/index.js";
+import type {
+  DecisionCounters,
+  DecisionOutcome,
+  DecisionRequest,
+  OfferRepository,
+  RecordedDecision,
+  RedeemResult,
+  RuleRepository,
+} from "../../services/repositories.js";
+import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+
+interface OfferRow {
+  id: string;
+  rule_id: string;
+  rule_version: number;
+  user_id: string;
+  store_id: string;
+  zone_id: string;
+  visit_id: string;
+  event_id: string;
+  title: string;
+  text: string;
+  discount: string;
+  code: string;
+  state: OfferStatus;
+  state_at: number;
+  issued_at: number;
+  expires_at: number;
+}
+
+function toOffer(r: OfferRow): Offer {
+  return {
+    offerId: r.id,
+    ruleId: r.rule_id,
+    ruleVersion: r.rule_version,
+    userId: r.user_id,
+    storeId: r.store_id,
+    zoneId: r.zone_id,
+    visitId: r.visit_id,
+    eventId: r.event_id,
+    title: r.title,
+    text: r.text,
+    discount: JSON.parse(r.discount) as Discount,
+    code: r.code,
+    status: r.state,
+    statusAt: r.state_at,
+    issuedAt: r.issued_at,
+    expiresAt: r.expires_at,
+  };
+}
+
+const STATE_COLUMN: Partial<Record<OfferStatus, string>> = {
+  delivered: "delivered_at",
+  viewed: "viewed_at",
+  redeemed: "redeemed_at",
+};
+
+async function saveState(tx: SqlExecutor, offer: Offer): Promise<void> {
+  const column = STATE_COLUMN[offer.status];
+  await tx.run(
+    `UPDATE offers SET state = ?, state_at = ?${column ? `, ${column} = COALESCE(${column}, ?)` : ""} WHERE id = ?`,
+    column
+      ? [offer.status, offer.statusAt, offer.statusAt, offer.offerId]
+      : [offer.status, offer.statusAt, offer.offerId],
+  );
+}
+
+/** Rules, decisions, offers and redemptions in SQLite. */
+export class SqliteOfferRepository implements OfferRepository, RuleRepository {
+  private readonly db: SqliteDatabase;
+
+  constructor(db: SqliteDatabase) {
+    this.db = db;
+  }
+
+  async listCurrentRules(orgId: string): Promise<Rule[]> {
+    const rows = await this.db.all<{
+      id: string;
+      version: number;
+      status: Rule["status"];
+      spec: string;
+      created_at: number;
+    }>(
+      "SELECT id, version, status, spec, created_at FROM rules WHERE org_id = ? AND current = 1 ORDER BY id",
+      [orgId],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      version: r.version,
+      status: r.status,
+      spec: JSON.parse(r.spec) as Rule["spec"],
+      updatedAt: r.created_at,
+    }));
+  }
+
+  putRule(orgId: string, rule: Rule, now: number): Promise<void> {
+    return this.db.transaction(async (tx) => {
+      await tx.run("UPDATE rules SET current = 0 WHERE id = ? AND current = 1", [rule.id]);
+      await tx.run(
+        `INSERT INTO rules (id, version, org_id, status, spec, created_at, current) VALUES (?, ?, ?, ?, ?, ?, 1)
+         ON CONFLICT(id, version) DO UPDATE SET status = excluded.status, current = 1`,
+        [rule.id, rule.version, orgId, rule.status, JSON.stringify(rule.spec), rule.updatedAt ?? now],
+      );
+    });
+  }
+
+  decide(
+    request: DecisionRequest,
+    decide: (counters: DecisionCounters) => DecisionOutcome,
+  ): Promise<Offer | null> {
+    return this.db.transaction(async (tx) => {
+      const { event, userId, dayKey, now } = request;
+      const counters = await readCounters(tx, request);
+      const outcome = decide(counters);
+      let offer = outcome.offer;
+      if (offer) {
+        const inserted = await tx.run(
+          `INSERT OR IGNORE INTO offers (id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, event_id, title,
+             text, discount, code, state, state_at, day_key, issued_at, expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            offer.offerId,
+            offer.ruleId,
+            offer.ruleVersion,
+            offer.userId,
+            offer.storeId,
+            offer.zoneId,
+            offer.visitId,
+            offer.eventId,
+            offer.title,
+            offer.text,
+            JSON.stringify(offer.discount),
+            offer.code,
+            offer.status,
+            offer.statusAt,
+            dayKey,
+            offer.issuedAt,
+            offer.expiresAt,
+          ],
+        );
+        // (rule, user, visit) is unique: the counters read above make a conflict impossible while
+        // this connection is the only writer; if another writer ever races us, nothing is issued twice.
+        if (inserted.changes === 0) offer = null;
+      }
+      for (const d of outcome.decisions) {
+        const issuedHere = offer !== null && d.outcome === "issued";
+        await tx.run(
+          `INSERT OR IGNORE INTO decisions (event_id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, outcome,
+             reason, detail, offer_id, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            event.id,
+            d.ruleId,
+            d.ruleVersion,
+            userId,
+            event.storeId,
+            event.zoneId,
+            event.visitId,
+            d.outcome === "issued" && !issuedHere ? "not-issued" : d.outcome,
+            d.outcome === "issued" && !issuedHere ? "already-issued-this-visit" : d.reason,
+            d.text,
+            issuedHere ? (offer?.offerId ?? null) : null,
+            now,
+          ],
+        );
+      }
+      await tx.run("UPDATE presence_events SET decided_at = ? WHERE id = ?", [now, event.id]);
+      return offer;
+    });
+  }
+
+  async markDecided(eventId: string, now: number): Promise<void> {
+    await this.db.run("UPDATE presence_events SET decided_at = ? WHERE id = ? AND decided_at IS NULL", [
+      now,
+      eventId,
+    ]);
+  }
+
+  async markPublished(offerId: string, now: number): Promise<void> {
+    await this.db.run("UPDATE offers SET published_at = COALESCE(published_at, ?) WHERE id = ?", [
+      now,
+      offerId,
+    ]);
+  }
+
+  async unpublishedOffers(limit: number): Promise<Offer[]> {
+    const rows = await this.db.all<OfferRow>(
+      "SELECT * FROM offers WHERE published_at IS NULL ORDER BY issued_at LIMIT ?",
+      [limit],
+    );
+    return rows.map(toOffer);
+  }
+
+  async pendingOffers(userId: string, now: number): Promise<Offer[]> {
+    const rows = await this.db.all<OfferRow>(
+      `SELECT * FROM offers WHERE user_id = ? AND state IN ('issued', 'delivered', 'viewed') AND expires_at > ?
+       ORDER BY issued_at`,
+      [userId, now],
+    );
+    return rows.map(toOffer);
+  }
+
+  async getOffer(offerId: string): Promise<Offer | null> {
+    const row = await this.db.get<OfferRow>("SELECT * FROM offers WHERE id = ?", [offerId]);
+    return row ? toOffer(row) : null;
+  }
+
+  acknowledge(offerId: string, userId: string, kind: "deliver" | "view", now: number): Promise<Offer | null> {
+    return this.db.transaction(async (tx) => {
+      const row = await tx.get<OfferRow>("SELECT * FROM offers WHERE id = ? AND user_id = ?", [
+        offerId,
+        userId,
+      ]);
+      if (!row) return null;
+      const result = transitionOffer(toOffer(row), { kind }, now);
+      if (!result.ok) return toOffer(row);
+      if (result.changed) await saveState(tx, result.offer);
+      return result.offer;
+    });
+  }
+
+  redeem(input: {
+    code: string;
+    storeId: string;
+    idempotencyKey: string;
+    apiKeyId: string;
+    now: number;
+  }): Promise<RedeemResult> {
+    // Keys are scoped to the API key that sent them, so two tills cannot collide on a key.
+    const idempotencyKey = `${input.apiKeyId}:${input.idempotencyKey}`;
+    return this.db.transaction(async (tx): Promise<RedeemResult> => {
+      // A retried request (same key) gets the answer of the first one; a key reused for another
+      // code is refused rather than silently answered with someone else's redemption.
+      const previous = await tx.get<{ id: string; offer_id: string; code: string }>(
+        `SELECT r.id, r.offer_id, o.code FROM redemptions r JOIN offers o ON o.id = r.offer_id
+         WHERE r.idempotency_key = ?`,
+        [idempotencyKey],
+      );
+      if (previous) {
+        if (previous.code !== input.code) {
+          return { ok: false, reason: "key-reused", text: "this idempotency key was used for another code" };
+        }
+        const row = await tx.get<OfferRow>("SELECT * FROM offers WHERE id = ?", [previous.offer_id]);
+        if (row) return { ok: true, offer: toOffer(row), redemptionId: previous.id, replayed: true };
+      }
+      const row = await tx.get<OfferRow>("SELECT * FROM offers WHERE code = ?", [input.code]);
+      if (!row) return { ok: false, reason: "unknown-code", text: "no offer has this code" };
+      const result = transitionOffer(toOffer(row), { kind: "redeem", storeId: input.storeId }, input.now);
+      if (!result.ok) {
+        return {
+          ok: false,
+          reason: result.reason === "not-expired" ? "expired" : result.reason,
+          text: result.text,
+        };
+      }
+      await saveState(tx, result.offer);
+      const redemptionId = randomUUID();
+      await tx.run(
+        "INSERT INTO redemptions (id, offer_id, store_id, idempotency_key, api_key_id, redeemed_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [redemptionId, row.id, input.storeId, idempotencyKey, input.apiKeyId, input.now],
+      );
+      return { ok: true, offer: result.offer, redemptionId, replayed: false };
+    });
+  }
+
+  async decisionsForUser(userId: string, limit: number): Promise<RecordedDecision[]> {
+    const rows = await this.db.all<{
+      event_id: string;
+      rule_id: string;
+      rule_version: number;
+      user_id: string | null;
+      outcome: RecordedDecision["outcome"];
+      reason: string;
+      detail: string;
+      offer_id: string | null;
+      decided_at: number;
+    }>("SELECT * FROM decisions WHERE user_id = ? ORDER BY decided_at DESC, id DESC LIMIT ?", [
+      userId,
+      limit,
+    ]);
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      ruleId: r.rule_id,
+      ruleVersion: r.rule_version,
+      userId: r.user_id,
+      outcome: r.outcome,
+      reason: r.reason,
+      text: r.detail,
+      offerId: r.offer_id,
+      decidedAt: r.decided_at,
+    }));
+  }
+}
+
+async function readCounters(tx: SqlExecutor, request: DecisionRequest): Promise<DecisionCounters> {
+  const { event, userId, dayKey, ruleIds } = request;
+  const counters: Record<string, RuleCounters> = {};
+  if (ruleIds.length > 0) {
+    const marks = ruleIds.map(() => "?").join(", ");
+    const totals = await tx.all<{ rule_id: string; n: number }>(
+      `SELECT rule_id, COUNT(*) AS n FROM offers WHERE rule_id IN (${marks}) GROUP BY rule_id`,
+      [...ruleIds],
+    );
+    const mine = await tx.all<{
+      rule_id: string;
+      total: number;
+      today: number;
+      last: number;
+      this_visit: number;
+    }>(
+      `SELECT rule_id, COUNT(*) AS total, SUM(day_key = ?) AS today, MAX(issued_at) AS last, SUM(visit_id = ?) AS this_visit
+       FROM offers WHERE user_id = ? AND rule_id IN (${marks}) GROUP BY rule_id`,
+      [dayKey, event.visitId, userId, ...ruleIds],
+    );
+    for (const id of ruleIds) counters[id] = ZERO_COUNTERS;
+    for (const t of totals) counters[t.rule_id] = { ...ZERO_COUNTERS, issuedTotal: t.n };
+    for (const m of mine) {
+      counters[m.rule_id] = {
+        issuedTotal: counters[m.rule_id]?.issuedTotal ?? 0,
+        userIssuedToday: m.today,
+        userIssuedTotal: m.total,
+        userLastIssuedAt: m.last,
+        alreadyIssuedThisVisit: m.this_visit > 0,
+      };
+    }
+  }
+  const all = await tx.get<{ total: number; today: number }>(
+    "SELECT COUNT(*) AS total, COALESCE(SUM(day_key = ?), 0) AS today FROM offers WHERE user_id = ?",
+    [dayKey, userId],
+  );
+  // A store visit is counted per zone visit for now: the first zone a shopper enters starts it.
+  const visits = await tx.get<{ n: number; previous: number | null }>(
+    `SELECT COUNT(*) AS n, MAX(CASE WHEN id != ? THEN entered_at END) AS previous
+     FROM visits WHERE user_id = ? AND store_id = ?`,
+    [event.visitId, userId, event.storeId],
+  );
+  return {
+    counters,
+    userIssuedTodayAllRules: all?.today ?? 0,
+    visitCount: Math.max(1, visits?.n ?? 1),
+    previousVisitAt: visits?.previous ?? null,
+    offersReceived: all?.total ?? 0,
+  };
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from "node:crypto";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { EmbeddedBroker } from "./adapters/broker/EmbeddedBroker.js";
+import { createHttpApp } from "./adapters/http/createHttpApp.js";
+import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
+import { offerRoutes } from "./adapters/http/routes/offerRoutes.js";
+import { migrate } from "./adapters/sqlite/migrations.js";
+import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
+import { SqliteOfferRepository } from "./adapters/sqlite/SqliteOfferRepository.js";
+import { SqliteRepository } from "./adapters/sqlite/SqliteRepository.js";
+import type { CloudConfig } from "./config/schema.js";
+import type { Offer } from "./domain/offers/index.js";
+import { CredentialService } from "./services/CredentialService.js";
+import { IngestService } from "./services/IngestService.js";
+import { OfferService } from "./services/OfferService.js";
+import type { Clock, Logger } from "./services/ports.js";
+
+export interface CloudDependencies {
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly onOfferIssued?: (offer: Offer) => void;
+}
+
+/** The running cloud, for main, the demo and tests: its parts, and where it listens. */
+export interface Cloud {
+  readonly repository: SqliteRepository;
+  readonly offerRepository: SqliteOfferRepository;
+  readonly credentials: CredentialService;
+  readonly offers: OfferService;
+  readonly ingest: IngestService;
+  readonly broker: EmbeddedBroker;
+  readonly http: FastifyInstance;
+  /** Ports actually bound (useful when the config asked for port 0). */
+  readonly mqttPort: () => number;
+  readonly httpPort: () => number;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composes the cloud from its config: SQLite storage, the embedded broker, ingest, the rules engine
+ * and the HTTP API. Nothing listens until `start`; `stop` shuts down in reverse order and drains.
+ */
+export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDependencies): Promise<Cloud> {
+  const { log, clock } = deps;
+  await mkdir(config.dataDir, { recursive: true });
+  const db = await SqliteDatabase.open(join(config.dataDir, "cloud.db"));
+  await migrate(db, clock.now());
+  const repository = new SqliteRepository(db);
+  const offerRepository = new SqliteOfferRepository(db);
+
+  let broker: EmbeddedBroker | null = null;
+  const credentials = new CredentialService({
+    credentials: repository,
+    audit: repository,
+    clock,
+    log: log.child({ component: "credentials" }),
+    onRevokeMqtt: (username) => broker?.disconnect(username),
+  });
+  broker = new EmbeddedBroker({
+    host: config.mqtt.host,
+    port: config.mqtt.port,
+    maxPayloadBytes: config.mqtt.maxPayloadBytes,
+    authenticate: (username, password) => credentials.verifyMqtt(username, password),
+    log: log.child({ component: "broker" }),
+  });
+  const offers = new OfferService({
+    bus: broker,
+    offers: offerRepository,
+    events: repository,
+    rules: offerRepository,
+    directory: repository,
+    users: repository,
+    clock,
+    randomBytes: (size) => randomBytes(size),
+    log: log.child({ component: "offers" }),
+    maxEventAgeMs: config.offers.maxEventAgeS * 1000,
+    ...(deps.onOfferIssued ? { onIssued: deps.onOfferIssued } : {}),
+  });
+  const ingest = new IngestService({
+    bus: broker,
+    events: repository,
+    clock,
+    log: log.child({ component: "ingest" }),
+    onStored: (events) => offers.submit(events),
+  });
+  const http = await createHttpApp({
+    credentials,
+    log: log.child({ component: "http" }),
+    rateLimitPerMinute: config.http.rateLimitPerMinute,
+  });
+  healthRoutes(http, { ready: async () => (await db.get("SELECT 1 AS ok")) !== undefined });
+  offerRoutes(http, { offers: offerRepository, clock });
+
+  const startedBroker = broker;
+  let started = false;
+  const httpPort = (): number => {
+    const address = http.server.address();
+    return typeof address === "object" && address ? address.port : config.http.port;
+  };
+  return {
+    repository,
+    offerRepository,
+    credentials,
+    offers,
+    ingest,
+    broker: startedBroker,
+    http,
+    mqttPort: () => startedBroker.port,
+    httpPort,
+    async start() {
+      if (started) return;
+      started = true;
+      await startedBroker.start();
+      const orgs = await repository.listOrganisations();
+      await offers.start(orgs.map((o) => o.id));
+      await ingest.start();
+      await http.listen({ host: config.http.host, port: config.http.port });
+      log.info({ host: config.http.host, port: httpPort() }, "http api listening");
+    },
+    async stop() {
+      if (!started) {
+        await db.close();
+        return;
+      }
+      started = false;
+      await http.close();
+      await startedBroker.stop();
+      await offers.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { randomUUID } from "node:crypto";
+import { encodeMessage, userTopic } from "../../../protocol/index.js";
+import { buildOffer, type Offer, REDEMPTION_CODE_BYTES, toOfferMessage } from "../domain/offers/index.js";
+import { type EvaluationEvent, evaluate, localDayKey, RuleIndex } from "../domain/rules/index.js";
+import type { Clock, Logger, MessageBus, RandomBytes } from "./ports.js";
+import type {
+  DirectoryRepository,
+  EventRepository,
+  OfferRepository,
+  RuleRepository,
+  StoredEvent,
+  UserRepository,
+} from "./repositories.js";
+import { SerialQueue } from "./SerialQueue.js";
+
+export interface OfferServiceOptions {
+  readonly bus: MessageBus;
+  readonly offers: OfferRepository;
+  readonly events: EventRepository;
+  readonly rules: RuleRepository;
+  readonly directory: DirectoryRepository;
+  readonly users: UserRepository;
+  readonly clock: Clock;
+  readonly randomBytes: RandomBytes;
+  readonly log: Logger;
+  /** Events older than this when decided issue nothing (a gateway back from a long outage). */
+  readonly maxEventAgeMs: number;
+  /** Called with every offer issued (the demo and the console watch this). */
+  readonly onIssued?: (offer: Offer) => void;
+}
+
+export interface OfferCounters {
+  eventsDecided: number;
+  offersIssued: number;
+  offersPublished: number;
+}
+
+/**
+ * Runs stored presence events through the rules engine and delivers the offers. Decisions for one
+ * event are made and recorded in one transaction together with the offer, so an offer exists
+ * exactly when its "issued" decision does. Delivery follows the commit; an offer that was stored
+ * but not handed to the broker (crash in between) is published again at start-up, and the app
+ * deduplicates by offer id.
+ */
+export class OfferService {
+  readonly counters: OfferCounters = { eventsDecided: 0, offersIssued: 0, offersPublished: 0 };
+  private readonly o: OfferServiceOptions;
+  private readonly queue: SerialQueue;
+  private readonly indexes = new Map<string, RuleIndex>();
+  private started = false;
+
+  constructor(options: OfferServiceOptions) {
+    this.o = options;
+    this.queue = new SerialQueue((err) => options.log.error({ err }, "decision failed"));
+  }
+
+  async start(orgIds: readonly string[]): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (const orgId of orgIds) await this.reloadRules(orgId);
+    for (const offer of await this.o.offers.unpublishedOffers(10_000)) await this.publish(offer);
+    // Events stored before a crash but never decided are decided now, oldest first.
+    const undecided = await this.eventsNotDecided();
+    if (undecided.length > 0)
+      this.o.log.info({ count: undecided.length }, "deciding events left from last run");
+    this.submit(undecided);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await this.queue.drain();
+  }
+
+  /** Rebuilds the index of live rules of an organisation (after any rule change). */
+  async reloadRules(orgId: string): Promise<void> {
+    const rules = await this.o.rules.listCurrentRules(orgId);
+    this.indexes.set(orgId, new RuleIndex(rules.filter((r) => r.status === "live")));
+  }
+
+  /** Queues newly stored events for a decision, in order. */
+  submit(events: readonly StoredEvent[]): void {
+    for (const event of events) this.queue.push(() => this.decideEvent(event));
+  }
+
+  /** Resolves when every submitted event has been decided. */
+  idle(): Promise<void> {
+    return this.queue.drain();
+  }
+
+  private async eventsNotDecided(): Promise<StoredEvent[]> {
+    return this.o.events.undecidedEvents(100_000);
+  }
+
+  private async decideEvent(event: StoredEvent): Promise<void> {
+    const { offers, directory, users, clock, log } = this.o;
+    const now = clock.now();
+    this.counters.eventsDecided++;
+    const userId = event.userId;
+    const store = userId ? await directory.getStore(event.storeId) : null;
+    const user = userId ? await users.getUser(userId) : null;
+    const index = store ? this.indexes.get(store.orgId) : undefined;
+    if (!userId || !store || !user || !index) {
+      await offers.markDecided(event.id, now);
+      return;
+    }
+    const zone = await directory.getZone(event.storeId, event.zoneId);
+    const zoneTags = zone?.tags ?? [];
+    const candidates = index.candidates({
+      storeId: store.id,
+      zoneId: event.zoneId,
+      storeTags: store.tags,
+      zoneTags,
+      trigger: event.type,
+    });
+    if (candidates.length === 0) {
+      await offers.markDecided(event.id, now);
+      return;
+    }
+    const org = await directory.getOrganisation(store.orgId);
+    const evaluationEvent: EvaluationEvent = {
+      id: event.id,
+      type: event.type,
+      storeId: event.storeId,
+      zoneId: event.zoneId,
+      at: Date.parse(event.at),
+      visitId: event.visitId,
+      userId,
+      ...(event.dwellMs === undefined ? {} : { dwellMs: event.dwellMs }),
+    };
+    const dayKey = localDayKey(now, store.timezone);
+    const offer = await offers.decide(
+      { event, userId, dayKey, ruleIds: candidates.map((r) => r.id), now },
+      (counters) => {
+        const evaluation = evaluate({
+          event: evaluationEvent,
+          store: { id: store.id, timezone: store.timezone, tags: store.tags },
+          zone: { id: event.zoneId, tags: zoneTags },
+          user: {
+            id: user.id,
+            segments: user.segments,
+            loyaltyTier: user.loyaltyTier,
+            marketingConsent: user.marketingConsent,
+            visitCount: counters.visitCount,
+            previousVisitAt: counters.previousVisitAt,
+            offersReceived: counters.offersReceived,
+          },
+          counters: counters.counters,
+          userIssuedTodayAllRules: counters.userIssuedTodayAllRules,
+          orgMaxPerUserPerDay: org?.maxOffersPerUserPerDay ?? null,
+          now,
+          candidates,
+          maxEventAgeMs: this.o.maxEventAgeMs,
+        });
+        const issued = evaluation.issued
+          ? buildOffer({
+              rule: evaluation.issued.rule,
+              decision: evaluation.issued.decision,
+              event: evaluationEvent,
+              offerId: randomUUID(),
+              codeBytes: this.o.randomBytes(REDEMPTION_CODE_BYTES),
+              now,
+            })
+          : null;
+        return { decisions: evaluation.decisions, offer: issued };
+      },
+    );
+    if (!offer) return;
+    this.counters.offersIssued++;
+    log.info(
+      {
+        offerId: offer.offerId,
+        ruleId: offer.ruleId,
+        userId: offer.userId,
+        storeId: offer.storeId,
+        zoneId: offer.zoneId,
+        title: offer.title,
+      },
+      "offer issued",
+    );
+    this.o.onIssued?.(offer);
+    await this.publish(offer);
+  }
+
+  private async publish(offer: Offer): Promise<void> {
+    try {
+      await this.o.bus.publish(
+        userTopic(offer.userId, "offers"),
+        encodeMessage(toOfferMessage(offer, "offer")),
+        {
+          qos: 1,
+          retain: false,
+        },
+      );
+      await this.o.offers.markPublished(offer.offerId, this.o.clock.now());
+      this.counters.offersPublished++;
+    } catch (err) {
+      // Stays unpublished; the app can still fetch it over HTTP, and start-up publishes it again.
+      this.o.log.warn({ err, offerId: offer.offerId }, "offer publish failed");
+    }
+  }
+}

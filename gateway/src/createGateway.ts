@@ -1,0 +1,223 @@
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  decodeGatewayMessage,
+  encodeMessage,
+  formatProblems,
+  type GatewayRemoteConfig,
+  gatewayTopic,
+  type PresenceTuning,
+  type Telemetry,
+  type Zone,
+} from "../../protocol/index.js";
+import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
+import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
+import type { GatewayConfig } from "./config/loadConfig.js";
+import { PresenceEngine, type PresenceEngineOptions } from "./domain/presence/PresenceEngine.js";
+import type { Clock, Logger, ScanSource } from "./services/ports.js";
+import { Relay } from "./services/Relay.js";
+import { ScanPipeline } from "./services/ScanPipeline.js";
+
+export const GATEWAY_VERSION = "0.1.0";
+
+export interface GatewayDependencies {
+  readonly source: ScanSource;
+  readonly log: Logger;
+  readonly clock: Clock;
+}
+
+export interface Gateway {
+  readonly pipeline: ScanPipeline;
+  readonly relay: Relay;
+  readonly outbox: SqliteOutbox;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Engine options from the local config, overlaid by the last remote config when there is one. */
+function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig | null): PresenceEngineOptions {
+  const zones: readonly Zone[] = remote ? remote.zones : config.zones;
+  const tuning: PresenceTuning = { ...config.presenceTuning, ...(remote?.presence ?? {}) };
+  return {
+    zones,
+    tuning,
+    gateways: [
+      {
+        id: config.gatewayId,
+        rssiOffsetDb: config.site.rssiOffsetDb,
+        ...(config.site.lat === undefined ? {} : { lat: config.site.lat }),
+        ...(config.site.lon === undefined ? {} : { lon: config.site.lon }),
+      },
+    ],
+    defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
+  };
+}
+
+/**
+ * Composes one gateway: scan source → pipeline (decoder, presence engine) → durable outbox → relay
+ * over MQTT, plus telemetry and remote configuration. Nothing runs until `start`.
+ */
+export async function createGateway(config: GatewayConfig, deps: GatewayDependencies): Promise<Gateway> {
+  const { log, clock } = deps;
+  await mkdir(config.dataDir, { recursive: true });
+  const remotePath = join(config.dataDir, "remote-config.json");
+  let remote = await readLastRemoteConfig(remotePath, log);
+
+  const outbox = await SqliteOutbox.open({
+    path: join(config.dataDir, "outbox.db"),
+    maxRows: config.uplink.outboxMaxRows,
+    maxAgeMs: config.uplink.outboxMaxAgeH * 3_600_000,
+    onEvict: (count, reason) => log.warn({ count, reason }, "outbox bound hit: oldest events evicted"),
+  });
+  const statusTopic = gatewayTopic(config.storeId, config.gatewayId, "status");
+  const connection = new MqttUplinkConnection({
+    url: config.mqtt.url,
+    username: config.mqtt.username,
+    ...(config.mqtt.password === undefined ? {} : { password: config.mqtt.password }),
+    ...(config.mqtt.passwordFile === undefined ? {} : { passwordFile: config.mqtt.passwordFile }),
+    ...(config.mqtt.caFile === undefined ? {} : { caFile: config.mqtt.caFile }),
+    ...(config.mqtt.certFile === undefined ? {} : { certFile: config.mqtt.certFile }),
+    ...(config.mqtt.keyFile === undefined ? {} : { keyFile: config.mqtt.keyFile }),
+    keepaliveS: config.mqtt.keepaliveS,
+    backoff: { initialMs: config.mqtt.reconnectInitialMs, maxMs: config.mqtt.reconnectMaxMs },
+    will: { topic: statusTopic, payload: encodeMessage({ v: 1, state: "offline" }) },
+    log: log.child({ component: "uplink" }),
+  });
+  const engine = new PresenceEngine(engineOptions(config, remote));
+
+  const relay: Relay = new Relay({
+    storeId: config.storeId,
+    gatewayId: config.gatewayId,
+    version: GATEWAY_VERSION,
+    outbox,
+    connection,
+    clock,
+    log: log.child({ component: "relay" }),
+    batchSize: config.uplink.batchSize,
+    maxInflightBatches: config.uplink.maxInflightBatches,
+    ackTimeoutMs: config.uplink.ackTimeoutMs,
+    onMessage: (_channel, payload) => void applyRemoteConfig(payload),
+  });
+  const pipeline = new ScanPipeline({
+    storeId: config.storeId,
+    gatewayId: config.gatewayId,
+    source: deps.source,
+    engine,
+    clock,
+    log: log.child({ component: "presence" }),
+    sink: (events) => relay.enqueue(events),
+  });
+
+  async function applyRemoteConfig(payload: Buffer): Promise<void> {
+    const decoded = decodeGatewayMessage("config", payload);
+    if (!decoded.ok) {
+      log.warn({ problems: formatProblems(decoded.problems) }, "remote config rejected");
+      const revision = Number((JSON.parse(payload.toString("utf8") || "{}") as { revision?: unknown }).revision);
+      await relay
+        .publishStatus({
+          v: 1,
+          state: "online",
+          at: new Date(clock.now()).toISOString(),
+          version: GATEWAY_VERSION,
+          config: {
+            revision: Number.isInteger(revision) && revision >= 0 ? revision : 0,
+            state: "rejected",
+            problems: decoded.problems.slice(0, 100).map((p) => ({ path: p.path.slice(0, 256), message: p.message.slice(0, 512) })),
+          },
+        })
+        .catch(() => undefined);
+      return;
+    }
+    const next = decoded.value;
+    if (remote && next.revision <= remote.revision) return; // retained copy of what is applied already
+    const changes = engine.reconfigure(engineOptions(config, next));
+    pipeline.publish(changes);
+    remote = next;
+    await writeFile(`${remotePath}.tmp`, JSON.stringify(next));
+    await rename(`${remotePath}.tmp`, remotePath);
+    log.info({ revision: next.revision, zones: next.zones.length }, "remote config applied");
+    await relay
+      .publishStatus({
+        v: 1,
+        state: "online",
+        at: new Date(clock.now()).toISOString(),
+        version: GATEWAY_VERSION,
+        config: { revision: next.revision, state: "applied" },
+      })
+      .catch(() => undefined);
+  }
+
+  const telemetryTopic = gatewayTopic(config.storeId, config.gatewayId, "telemetry");
+  let telemetryTimer: NodeJS.Timeout | null = null;
+  const startedAt = clock.now();
+  let lastCpu = process.cpuUsage();
+  let lastSampleAt = startedAt;
+  let lastAdverts = 0;
+  async function sendTelemetry(): Promise<void> {
+    if (!connection.connected) return;
+    const now = clock.now();
+    const stats = await outbox.stats();
+    const cpu = process.cpuUsage();
+    const elapsedMs = Math.max(1, now - lastSampleAt);
+    const telemetry: Telemetry = {
+      v: 1,
+      at: new Date(now).toISOString(),
+      version: GATEWAY_VERSION,
+      uptimeS: Math.round((now - startedAt) / 1000),
+      advertsPerS: Math.round(((pipeline.counters.adverts - lastAdverts) * 1000 * 10) / elapsedMs) / 10,
+      subjectsTracked: pipeline.trackedSubjects,
+      outboxDepth: stats.depth,
+      outboxOldestAgeS: stats.oldestInsertedAt === null ? 0 : Math.max(0, Math.round((now - stats.oldestInsertedAt) / 1000)),
+      eventsSent: relay.counters.eventsSent,
+      reconnects: connection.reconnects,
+      cpuPercent: Math.round(((cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000 / elapsedMs) * 1000) / 10,
+      rssBytes: process.memoryUsage.rss(),
+    };
+    lastCpu = cpu;
+    lastSampleAt = now;
+    lastAdverts = pipeline.counters.adverts;
+    await connection.publish(telemetryTopic, encodeMessage(telemetry), { qos: 0, retain: false });
+  }
+
+  let started = false;
+  return {
+    pipeline,
+    relay,
+    outbox,
+    async start() {
+      if (started) return;
+      started = true;
+      await relay.start();
+      await pipeline.start();
+      telemetryTimer = setInterval(() => {
+        sendTelemetry().catch((err: unknown) => log.debug({ err }, "telemetry not sent"));
+      }, config.telemetryIntervalS * 1000);
+      telemetryTimer.unref();
+      log.info({ storeId: config.storeId, gatewayId: config.gatewayId, zones: engineOptions(config, remote).zones.length }, "gateway started");
+    },
+    async stop() {
+      if (!started) {
+        await outbox.close();
+        return;
+      }
+      started = false;
+      if (telemetryTimer) clearInterval(telemetryTimer);
+      await pipeline.stop();
+      await relay.stop();
+      await outbox.close();
+    },
+  };
+}
+
+async function readLastRemoteConfig(path: string, log: Logger): Promise<GatewayRemoteConfig | null> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    return null;
+  }
+  const decoded = decodeGatewayMessage("config", text);
+  if (decoded.ok) return decoded.value;
+  log.warn({ path }, "stored remote config is invalid; using the local config");
+  return null;
+}

@@ -1,0 +1,134 @@
+import type { PresenceEvent } from "../../../protocol/index.js";
+import { type DecodedBeacon, decodeAdvertisement, subjectOf } from "../domain/advert/index.js";
+import type { PresenceChange, PresenceEngine } from "../domain/presence/PresenceEngine.js";
+import type { Advert, Clock, Logger, ScanSource, UnsequencedEvent } from "./ports.js";
+
+export interface ScanPipelineOptions {
+  readonly storeId: string;
+  readonly gatewayId: string;
+  readonly source: ScanSource;
+  readonly engine: PresenceEngine;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Receives the events the engine decided, in order (the relay's outbox, or stdout in a replay). */
+  readonly sink: (events: readonly UnsequencedEvent[]) => Promise<unknown>;
+  /** How often dwell marks and away timeouts are checked, ms. */
+  readonly tickMs?: number;
+}
+
+export interface ScanCounters {
+  adverts: number;
+  beacons: number;
+  events: number;
+}
+
+/**
+ * Advertising power at 1 m, for the distance model. iBeacon and AltBeacon advertise it; Eddystone
+ * advertises power at 0 m, and the Eddystone spec says to subtract 41 dB (the loss over 1 m).
+ */
+export function measuredPowerAt1m(beacon: DecodedBeacon): number | null {
+  switch (beacon.format) {
+    case "ibeacon":
+      return beacon.measuredPower;
+    case "altbeacon":
+      return beacon.referenceRssi;
+    case "eddystone-uid":
+    case "eddystone-eid":
+      return beacon.txPower - 41;
+    case "eddystone-url":
+    case "eddystone-tlm":
+    case "eddystone-etlm":
+      return null;
+  }
+}
+
+/** Turns an engine decision into a wire event (without the outbox sequence number). */
+export function toEvent(change: PresenceChange, storeId: string, gatewayId: string): UnsequencedEvent {
+  const event: Omit<PresenceEvent, "seq"> = {
+    id: change.eventId,
+    type: change.type,
+    storeId,
+    zoneId: change.zoneId,
+    // The publishing gateway decided the event, whichever radio heard the subject best.
+    gatewayId,
+    subject: change.subject,
+    at: new Date(change.at).toISOString(),
+    visitId: change.visitId,
+    rssi: change.rssiDbm,
+    distanceM: change.distanceM,
+    ...(change.dwellMs === undefined ? {} : { dwellMs: change.dwellMs }),
+  };
+  return event;
+}
+
+/**
+ * The gateway's scan loop: adverts from a source are decoded, resolved to subjects and fed to the
+ * presence engine; its decisions go to the sink in order. A bad advert is counted and skipped, so
+ * nothing the radio hears can stop the loop.
+ */
+export class ScanPipeline {
+  readonly counters: ScanCounters = { adverts: 0, beacons: 0, events: 0 };
+  private readonly o: ScanPipelineOptions;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(options: ScanPipelineOptions) {
+    this.o = options;
+  }
+
+  get trackedSubjects(): number {
+    return this.o.engine.trackedSubjects;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.o.source.start((advert) => this.onAdvert(advert));
+    this.timer = setInterval(() => this.emit(this.o.engine.tick(this.o.clock.now())), this.o.tickMs ?? 1000);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.o.source.stop();
+  }
+
+  /** Feeds one advert; public so replays can drive the pipeline synchronously. */
+  onAdvert(advert: Advert): void {
+    this.counters.adverts++;
+    const beacon = decodeAdvertisement(advert.data);
+    const subject = beacon ? subjectOf(beacon) : null;
+    if (!beacon || !subject) return;
+    this.counters.beacons++;
+    this.emit(
+      this.o.engine.observe({
+        t: advert.t,
+        gatewayId: advert.gatewayId ?? this.o.gatewayId,
+        subject,
+        rssiDbm: advert.rssi,
+        measuredPowerDbm: measuredPowerAt1m(beacon),
+      }),
+    );
+  }
+
+  /** Runs the engine's clock to `now` (replays call this between adverts). */
+  tick(now: number): void {
+    this.emit(this.o.engine.tick(now));
+  }
+
+  /** Hands engine decisions made outside the scan loop (e.g. exits on reconfiguration) to the sink. */
+  publish(changes: readonly PresenceChange[]): void {
+    this.emit(changes);
+  }
+
+  private emit(changes: readonly PresenceChange[]): void {
+    if (changes.length === 0) return;
+    const { storeId, gatewayId, log } = this.o;
+    const events = changes.map((c) => toEvent(c, storeId, gatewayId));
+    this.counters.events += events.length;
+    for (const e of events) log.info({ type: e.type, zoneId: e.zoneId, subject: e.subject.id, visitId: e.visitId }, `zone ${e.type}`);
+    this.o.sink(events).catch((err: unknown) => log.error({ err }, "events could not be queued"));
+  }
+}

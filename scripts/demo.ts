@@ -1,0 +1,123 @@
+/**
+ * `npm start`: the whole system on embedded defaults. The cloud (embedded MQTT broker on
+ * 127.0.0.1:1883, HTTP API on 127.0.0.1:8080, SQLite under ./data), one simulated store with two
+ * gateways running the real gateway pipeline on simulated radio input, six app users whose phones
+ * receive offers, and three live rules. Ctrl-C stops everything cleanly.
+ *
+ * Flags: --http-port N, --mqtt-port N, --data-dir DIR, --seed N, --log-level LEVEL; or the
+ * ARRIVAL_* environment variables of the cloud (see README).
+ */
+import { parseArgs } from "node:util";
+import mqtt from "mqtt";
+import { decodeUserMessage, formatProblems, userTopic } from "../protocol/index.js";
+import { createLogger } from "../cloud/src/adapters/log/createLogger.js";
+import { ENVIRONMENT, parseCloudConfig, setPath } from "../cloud/src/config/loadConfig.js";
+import { DEMO_USERS } from "./demo/demoStore.js";
+import { startDemo } from "./demo/demoSystem.js";
+
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      "http-port": { type: "string" },
+      "mqtt-port": { type: "string" },
+      "data-dir": { type: "string" },
+      "log-level": { type: "string" },
+      seed: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    out("Usage: npm start -- [--http-port N] [--mqtt-port N] [--data-dir DIR] [--seed N] [--log-level LEVEL]");
+    return 0;
+  }
+  const document: Record<string, unknown> = { mqtt: { mode: "embedded" }, log: { level: "warn" } };
+  for (const [name, path] of Object.entries(ENVIRONMENT)) {
+    const value = process.env[name];
+    if (value !== undefined && value !== "") setPath(document, path, value);
+  }
+  if (values["http-port"]) setPath(document, ["http", "port"], values["http-port"]);
+  if (values["mqtt-port"]) setPath(document, ["mqtt", "port"], values["mqtt-port"]);
+  if (values["data-dir"]) setPath(document, ["dataDir"], values["data-dir"]);
+  if (values["log-level"]) setPath(document, ["log", "level"], values["log-level"]);
+  const parsed = parseCloudConfig(document);
+  if (!parsed.ok) {
+    console.error(`Invalid configuration:\n${formatProblems(parsed.problems)}`);
+    return 2;
+  }
+  const config = parsed.config;
+  const log = createLogger({ level: config.log.level, format: config.log.format, name: "arrival" });
+  const seed = values.seed === undefined ? 7 : Number(values.seed);
+
+  out("Starting Arrival: cloud, embedded broker, demo store with two simulated gateways…");
+  const demo = await startDemo({ cloudConfig: config, log, seed });
+  const host = config.mqtt.host;
+  const mqttPort = demo.cloud.mqttPort();
+  const httpPort = demo.cloud.httpPort();
+
+  // The demo shoppers' phones: each signs in with its own credentials and listens on its own topic,
+  // exactly as the retailer's app would.
+  const phones = DEMO_USERS.map((user) => {
+    const login = demo.credentials.apps[user.id];
+    if (!login) throw new Error(`no credentials for ${user.id}`);
+    const client = mqtt.connect(`mqtt://${host}:${mqttPort}`, {
+      clientId: `${login.username}-demo-phone`,
+      username: login.username,
+      password: login.password,
+      clean: false,
+      reconnectPeriod: 1000,
+    });
+    client.on("connect", () => void client.subscribeAsync(userTopic(user.id, "offers"), { qos: 1 }));
+    client.on("message", (_topic, payload) => {
+      const message = decodeUserMessage("offers", payload);
+      if (!message.ok) return;
+      const offer = message.value;
+      const until = new Date(offer.expiresAt).toLocaleTimeString();
+      out(`📱 ${user.displayName} got "${offer.title}" — ${offer.text} Code ${offer.code}, valid until ${until}.`);
+    });
+    return client;
+  });
+
+  const ada = demo.credentials.apps["u-ada"];
+  out("");
+  out(`Cloud: MQTT on ${host}:${mqttPort}, HTTP on http://${config.http.host}:${httpPort}, data in ${config.dataDir}`);
+  out("Shoppers start walking in now; offers appear below as their phones receive them.");
+  out("");
+  out("Watch Ada's offers with a stock MQTT client:");
+  out(
+    `  mosquitto_sub -h ${host} -p ${mqttPort} -i ${ada?.username}-cli -u ${ada?.username} -P '${ada?.password}' -t '${userTopic("u-ada", "offers")}' -q 1 -v`,
+  );
+  out("Redeem a code at the till (replace CODE with one printed below):");
+  out(
+    `  curl -s -X POST http://${config.http.host}:${httpPort}/v1/redemptions -H 'Authorization: Bearer ${demo.credentials.posKey}' -H 'Content-Type: application/json' -H "Idempotency-Key: $(date +%s%N)" -d '{"code":"CODE"}'`,
+  );
+  out("See why each rule did or did not send Ada an offer:");
+  out(
+    `  curl -s http://${config.http.host}:${httpPort}/v1/users/u-ada/decisions -H 'Authorization: Bearer ${demo.credentials.marketerKey}'`,
+  );
+  out("Press Ctrl-C to stop.");
+  out("");
+
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  out("\nStopping…");
+  await Promise.all(phones.map((p) => p.endAsync()));
+  await demo.stop();
+  out("Stopped.");
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,225 @@
+import type { GatewayRemoteConfig, Zone } from "../../protocol/index.js";
+import { seededRandom } from "../../gateway/src/adapters/sim/random.js";
+import {
+  iBeaconAdvert,
+  type Path,
+  type Point,
+  passByPath,
+  type SimAdvertiser,
+  type SimRadio,
+  visitPath,
+} from "../../gateway/src/adapters/sim/SimWorld.js";
+
+/**
+ * The demo store: a small cosmetics shop with a door, an entrance gateway and a gateway at the
+ * lipstick counter, six app users whose phones advertise the retailer app's iBeacon, a staff badge,
+ * a shelf beacon, and people walking past the window.
+ */
+export const DEMO_ORG = { id: "demo-retail", name: "Demo Retail", maxOffersPerUserPerDay: 3 } as const;
+export const DEMO_STORE = {
+  id: "demo-store",
+  orgId: DEMO_ORG.id,
+  name: "Causeway Bay flagship",
+  timezone: "Asia/Hong_Kong",
+  lat: 22.2803,
+  lon: 114.1838,
+  tags: ["flagship"],
+} as const;
+
+/** The retailer app advertises this iBeacon UUID; major 1, minor = the user's number. */
+export const APP_BEACON_UUID = "a7ae2eb7-1f00-4168-b99b-a749bac1ca64";
+
+const DOOR: Point = { x: 0, y: 0 };
+const PAVEMENT_Y = -4;
+
+export const DEMO_GATEWAYS = [
+  { id: "gw-entrance", name: "Entrance", position: { x: 1.5, y: 1 } },
+  { id: "gw-cosmetics", name: "Lipstick counter", position: { x: 10, y: 6 } },
+] as const;
+
+export const DEMO_ZONES: readonly (Zone & { tags: readonly string[] })[] = [
+  { id: "entrance", name: "Entrance", shape: "gateway-radius", gatewayId: "gw-entrance", radiusM: 3, tags: ["entrance"] },
+  { id: "cosmetics", name: "Lipstick counter", shape: "gateway-radius", gatewayId: "gw-cosmetics", radiusM: 2.5, tags: ["beauty"] },
+];
+
+export interface DemoUser {
+  readonly id: string;
+  readonly displayName: string;
+  readonly minor: number;
+  readonly segments: readonly string[];
+  readonly loyaltyTier: string;
+  readonly marketingConsent: boolean;
+}
+
+export const DEMO_USERS: readonly DemoUser[] = [
+  { id: "u-ada", displayName: "Ada", minor: 1, segments: ["beauty"], loyaltyTier: "gold", marketingConsent: true },
+  { id: "u-ben", displayName: "Ben", minor: 2, segments: ["coffee"], loyaltyTier: "silver", marketingConsent: true },
+  { id: "u-chloe", displayName: "Chloe", minor: 3, segments: ["beauty", "students"], loyaltyTier: "member", marketingConsent: true },
+  { id: "u-dev", displayName: "Dev", minor: 4, segments: [], loyaltyTier: "member", marketingConsent: true },
+  { id: "u-eun", displayName: "Eun", minor: 5, segments: ["beauty"], loyaltyTier: "gold", marketingConsent: false },
+  { id: "u-fay", displayName: "Fay", minor: 6, segments: ["beauty"], loyaltyTier: "silver", marketingConsent: true },
+];
+
+export function subjectIdOf(user: DemoUser): string {
+  return `ibeacon:${APP_BEACON_UUID}:1:${user.minor}`;
+}
+
+/** The demo's rules: a welcome offer, an afternoon-style dwell offer for one segment, a capped flash offer. */
+export const DEMO_RULES = [
+  {
+    id: "welcome",
+    spec: {
+      name: "First-visit welcome",
+      trigger: { type: "first-visit" },
+      scope: { storeIds: [DEMO_STORE.id], zoneIds: ["entrance"] },
+      offer: {
+        title: "Welcome to Causeway Bay!",
+        text: "10% off anything today, on your first visit.",
+        discount: { kind: "percent", percent: 10 },
+        validityS: 3600,
+      },
+      limits: { maxPerUser: 1 },
+      priority: 10,
+    },
+  },
+  {
+    id: "lipstick-dwell",
+    spec: {
+      name: "Lipstick counter dwell",
+      trigger: { type: "dwell", minDwellS: 20 },
+      scope: { zoneTags: ["beauty"] },
+      conditions: { segments: ["beauty"] },
+      offer: {
+        title: "20% off lipsticks",
+        text: "For the next 30 minutes, at the lipstick counter.",
+        discount: { kind: "percent", percent: 20 },
+        validityS: 1800,
+      },
+      limits: { cooldownS: 3600, maxPerUserPerDay: 1 },
+      priority: 20,
+    },
+  },
+  {
+    id: "flash-coffee",
+    spec: {
+      name: "Flash: free coffee for the first 20",
+      trigger: { type: "enter" },
+      scope: { storeIds: [DEMO_STORE.id], zoneIds: ["entrance"] },
+      offer: {
+        title: "Free coffee",
+        text: "Show this at the café corner within 15 minutes.",
+        discount: { kind: "free-item", item: "Regular coffee" },
+        validityS: 900,
+      },
+      limits: { budget: 20, maxPerUserPerDay: 1 },
+      priority: 5,
+    },
+  },
+] as const;
+
+/** Presence tuning for the demo: dwell marks early enough to see the dwell rule within a minute. */
+export const DEMO_PRESENCE = { dwellMarksMs: [20_000, 60_000, 300_000] };
+
+export function demoRemoteConfig(revision: number): GatewayRemoteConfig {
+  return { v: 1, revision, zones: DEMO_ZONES.map(({ tags: _tags, ...zone }) => zone), presence: DEMO_PRESENCE };
+}
+
+function between(random: () => number, min: number, max: number): number {
+  return min + random() * (max - min);
+}
+
+/**
+ * A shopper who keeps coming back: visits of `stay` ms at one of `spots`, away `away` ms between.
+ * The schedule is drawn from the seed once, so every gateway sees the same person.
+ */
+function repeatingVisits(options: {
+  random: () => number;
+  firstArriveAt: number;
+  spots: readonly Point[];
+  stayMs: readonly [number, number];
+  awayMs: readonly [number, number];
+}): Path {
+  const { random, spots } = options;
+  const visits: Path[] = [];
+  const ends: number[] = [];
+  let next = options.firstArriveAt;
+  const extend = (until: number): void => {
+    while (next <= until + 60_000) {
+      const spot = spots[Math.floor(random() * spots.length)] ?? DOOR;
+      const stayMs = between(random, options.stayMs[0], options.stayMs[1]);
+      const outsideX = between(random, -6, 6);
+      visits.push(
+        visitPath({ arriveAt: next, stayMs, door: DOOR, spot, outside: { x: outsideX, y: PAVEMENT_Y }, speedMps: 1.2 }),
+      );
+      const walkMs = (Math.hypot(spot.x - DOOR.x, spot.y - DOOR.y) / 1.2) * 1000;
+      ends.push(next + 2 * walkMs + stayMs + 15_000);
+      next += 2 * walkMs + stayMs + between(random, options.awayMs[0], options.awayMs[1]);
+    }
+  };
+  return (t) => {
+    extend(t);
+    for (let i = 0; i < visits.length; i++) {
+      if ((ends[i] ?? 0) < t) continue;
+      const position = visits[i]?.(t);
+      if (position) return position;
+    }
+    return null;
+  };
+}
+
+export interface DemoScenarioOptions {
+  readonly seed: number;
+  readonly startAt: number;
+  /** Delay before the first shopper walks in, ms. */
+  readonly firstArrivalMs: number;
+}
+
+/** Everything the radios of the demo store can hear. */
+export function demoAdvertisers(options: DemoScenarioOptions): SimAdvertiser[] {
+  const random = seededRandom(options.seed);
+  const counter = { x: 10, y: 5.2 };
+  const entrance = { x: 2, y: 1.5 };
+  const aisle = { x: 6, y: 9 };
+  const advertisers: SimAdvertiser[] = DEMO_USERS.map((user, i) => ({
+    addr: `02:00:00:00:00:${(i + 1).toString(16).padStart(2, "0")}`,
+    data: iBeaconAdvert(APP_BEACON_UUID, 1, user.minor, -59),
+    // Phones differ by a few dB in transmit power; iOS advertises about every 100 ms in the foreground.
+    powerAt1mDbm: -59 + Math.round(between(random, -3, 3)),
+    intervalMs: i % 2 === 0 ? 100 : 250,
+    path: repeatingVisits({
+      random,
+      firstArriveAt: options.startAt + options.firstArrivalMs + i * 6_000,
+      spots: user.segments.includes("beauty") ? [counter, counter, aisle] : [entrance, aisle],
+      stayMs: [35_000, 90_000],
+      awayMs: [60_000, 180_000],
+    }),
+  }));
+  // A staff badge that stays in the back room and a shelf beacon that never moves.
+  advertisers.push({
+    addr: "02:00:00:00:01:01",
+    data: iBeaconAdvert("f7826da6-4fa2-4e98-8024-bc5b71e0893e", 100, 1, -59),
+    powerAt1mDbm: -60,
+    intervalMs: 1000,
+    path: () => ({ x: 12, y: 12 }),
+  });
+  // People walking past the window: a new one every few seconds, heard for ten seconds or so.
+  for (let k = 0; k < 400; k++) {
+    const at = options.startAt + k * 9_000 + Math.floor(random() * 4_000);
+    const leftToRight = random() < 0.5;
+    advertisers.push({
+      addr: `02:00:00:00:02:${(k % 256).toString(16).padStart(2, "0")}`,
+      data: iBeaconAdvert("0b5e2fd1-4cd6-4d22-8b0f-9bb3a1fa4e30", 7, k, -59),
+      powerAt1mDbm: -59,
+      intervalMs: 300,
+      path: passByPath({
+        at,
+        from: { x: leftToRight ? -15 : 15, y: PAVEMENT_Y - random() },
+        to: { x: leftToRight ? 15 : -15, y: PAVEMENT_Y - random() },
+        speedMps: 1.3,
+      }),
+    });
+  }
+  return advertisers;
+}
+
+export const DEMO_RADIOS: readonly SimRadio[] = DEMO_GATEWAYS.map((g) => ({ gatewayId: g.id, position: g.position }));

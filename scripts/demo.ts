@@ -9,9 +9,9 @@
  */
 import { parseArgs } from "node:util";
 import mqtt from "mqtt";
-import { decodeUserMessage, formatProblems, userTopic } from "../protocol/index.js";
 import { createLogger } from "../cloud/src/adapters/log/createLogger.js";
 import { ENVIRONMENT, parseCloudConfig, setPath } from "../cloud/src/config/loadConfig.js";
+import { decodeUserMessage, formatProblems, userTopic } from "../protocol/index.js";
 import { DEMO_USERS } from "./demo/demoStore.js";
 import { startDemo } from "./demo/demoSystem.js";
 
@@ -31,7 +31,9 @@ async function main(): Promise<number> {
     },
   });
   if (values.help) {
-    out("Usage: npm start -- [--http-port N] [--mqtt-port N] [--data-dir DIR] [--seed N] [--log-level LEVEL]");
+    out(
+      "Usage: npm start -- [--http-port N] [--mqtt-port N] [--data-dir DIR] [--seed N] [--log-level LEVEL]",
+    );
     return 0;
   }
   const document: Record<string, unknown> = { mqtt: { mode: "embedded" }, log: { level: "warn" } };
@@ -76,14 +78,18 @@ async function main(): Promise<number> {
       if (!message.ok) return;
       const offer = message.value;
       const until = new Date(offer.expiresAt).toLocaleTimeString();
-      out(`📱 ${user.displayName} got "${offer.title}" — ${offer.text} Code ${offer.code}, valid until ${until}.`);
+      out(
+        `📱 ${user.displayName} got "${offer.title}" — ${offer.text} Code ${offer.code}, valid until ${until}.`,
+      );
     });
     return client;
   });
 
   const ada = demo.credentials.apps["u-ada"];
   out("");
-  out(`Cloud: MQTT on ${host}:${mqttPort}, HTTP on http://${config.http.host}:${httpPort}, data in ${config.dataDir}`);
+  out(
+    `Cloud: MQTT on ${host}:${mqttPort}, HTTP on http://${config.http.host}:${httpPort}, data in ${config.dataDir}`,
+  );
   out("Shoppers start walking in now; offers appear below as their phones receive them.");
   out("");
   out("Watch Ada's offers with a stock MQTT client:");

@@ -112,7 +112,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     const decoded = decodeGatewayMessage("config", payload);
     if (!decoded.ok) {
       log.warn({ problems: formatProblems(decoded.problems) }, "remote config rejected");
-      const revision = Number((JSON.parse(payload.toString("utf8") || "{}") as { revision?: unknown }).revision);
+      const revision = Number(
+        (JSON.parse(payload.toString("utf8") || "{}") as { revision?: unknown }).revision,
+      );
       await relay
         .publishStatus({
           v: 1,
@@ -122,7 +124,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           config: {
             revision: Number.isInteger(revision) && revision >= 0 ? revision : 0,
             state: "rejected",
-            problems: decoded.problems.slice(0, 100).map((p) => ({ path: p.path.slice(0, 256), message: p.message.slice(0, 512) })),
+            problems: decoded.problems
+              .slice(0, 100)
+              .map((p) => ({ path: p.path.slice(0, 256), message: p.message.slice(0, 512) })),
           },
         })
         .catch(() => undefined);
@@ -167,10 +171,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       advertsPerS: Math.round(((pipeline.counters.adverts - lastAdverts) * 1000 * 10) / elapsedMs) / 10,
       subjectsTracked: pipeline.trackedSubjects,
       outboxDepth: stats.depth,
-      outboxOldestAgeS: stats.oldestInsertedAt === null ? 0 : Math.max(0, Math.round((now - stats.oldestInsertedAt) / 1000)),
+      outboxOldestAgeS:
+        stats.oldestInsertedAt === null ? 0 : Math.max(0, Math.round((now - stats.oldestInsertedAt) / 1000)),
       eventsSent: relay.counters.eventsSent,
       reconnects: connection.reconnects,
-      cpuPercent: Math.round(((cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000 / elapsedMs) * 1000) / 10,
+      cpuPercent:
+        Math.round(((cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000 / elapsedMs) * 1000) / 10,
       rssBytes: process.memoryUsage.rss(),
     };
     lastCpu = cpu;
@@ -193,7 +199,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         sendTelemetry().catch((err: unknown) => log.debug({ err }, "telemetry not sent"));
       }, config.telemetryIntervalS * 1000);
       telemetryTimer.unref();
-      log.info({ storeId: config.storeId, gatewayId: config.gatewayId, zones: engineOptions(config, remote).zones.length }, "gateway started");
+      log.info(
+        {
+          storeId: config.storeId,
+          gatewayId: config.gatewayId,
+          zones: engineOptions(config, remote).zones.length,
+        },
+        "gateway started",
+      );
     },
     async stop() {
       if (!started) {

@@ -1,14 +1,13 @@
-import type { GatewayRemoteConfig, Zone } from "../../protocol/index.js";
 import { seededRandom } from "../../gateway/src/adapters/sim/random.js";
 import {
   iBeaconAdvert,
-  type Path,
   type Point,
   passByPath,
+  repeatingVisits,
   type SimAdvertiser,
   type SimRadio,
-  visitPath,
 } from "../../gateway/src/adapters/sim/SimWorld.js";
+import type { GatewayRemoteConfig, Zone } from "../../protocol/index.js";
 
 /**
  * The demo store: a small cosmetics shop with a door, an entrance gateway and a gateway at the
@@ -38,8 +37,22 @@ export const DEMO_GATEWAYS = [
 ] as const;
 
 export const DEMO_ZONES: readonly (Zone & { tags: readonly string[] })[] = [
-  { id: "entrance", name: "Entrance", shape: "gateway-radius", gatewayId: "gw-entrance", radiusM: 3, tags: ["entrance"] },
-  { id: "cosmetics", name: "Lipstick counter", shape: "gateway-radius", gatewayId: "gw-cosmetics", radiusM: 2.5, tags: ["beauty"] },
+  {
+    id: "entrance",
+    name: "Entrance",
+    shape: "gateway-radius",
+    gatewayId: "gw-entrance",
+    radiusM: 3,
+    tags: ["entrance"],
+  },
+  {
+    id: "cosmetics",
+    name: "Lipstick counter",
+    shape: "gateway-radius",
+    gatewayId: "gw-cosmetics",
+    radiusM: 2.5,
+    tags: ["beauty"],
+  },
 ];
 
 export interface DemoUser {
@@ -52,12 +65,47 @@ export interface DemoUser {
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
-  { id: "u-ada", displayName: "Ada", minor: 1, segments: ["beauty"], loyaltyTier: "gold", marketingConsent: true },
-  { id: "u-ben", displayName: "Ben", minor: 2, segments: ["coffee"], loyaltyTier: "silver", marketingConsent: true },
-  { id: "u-chloe", displayName: "Chloe", minor: 3, segments: ["beauty", "students"], loyaltyTier: "member", marketingConsent: true },
+  {
+    id: "u-ada",
+    displayName: "Ada",
+    minor: 1,
+    segments: ["beauty"],
+    loyaltyTier: "gold",
+    marketingConsent: true,
+  },
+  {
+    id: "u-ben",
+    displayName: "Ben",
+    minor: 2,
+    segments: ["coffee"],
+    loyaltyTier: "silver",
+    marketingConsent: true,
+  },
+  {
+    id: "u-chloe",
+    displayName: "Chloe",
+    minor: 3,
+    segments: ["beauty", "students"],
+    loyaltyTier: "member",
+    marketingConsent: true,
+  },
   { id: "u-dev", displayName: "Dev", minor: 4, segments: [], loyaltyTier: "member", marketingConsent: true },
-  { id: "u-eun", displayName: "Eun", minor: 5, segments: ["beauty"], loyaltyTier: "gold", marketingConsent: false },
-  { id: "u-fay", displayName: "Fay", minor: 6, segments: ["beauty"], loyaltyTier: "silver", marketingConsent: true },
+  {
+    id: "u-eun",
+    displayName: "Eun",
+    minor: 5,
+    segments: ["beauty"],
+    loyaltyTier: "gold",
+    marketingConsent: false,
+  },
+  {
+    id: "u-fay",
+    displayName: "Fay",
+    minor: 6,
+    segments: ["beauty"],
+    loyaltyTier: "silver",
+    marketingConsent: true,
+  },
 ];
 
 export function subjectIdOf(user: DemoUser): string {
@@ -121,49 +169,11 @@ export const DEMO_RULES = [
 export const DEMO_PRESENCE = { dwellMarksMs: [20_000, 60_000, 300_000] };
 
 export function demoRemoteConfig(revision: number): GatewayRemoteConfig {
-  return { v: 1, revision, zones: DEMO_ZONES.map(({ tags: _tags, ...zone }) => zone), presence: DEMO_PRESENCE };
-}
-
-function between(random: () => number, min: number, max: number): number {
-  return min + random() * (max - min);
-}
-
-/**
- * A shopper who keeps coming back: visits of `stay` ms at one of `spots`, away `away` ms between.
- * The schedule is drawn from the seed once, so every gateway sees the same person.
- */
-function repeatingVisits(options: {
-  random: () => number;
-  firstArriveAt: number;
-  spots: readonly Point[];
-  stayMs: readonly [number, number];
-  awayMs: readonly [number, number];
-}): Path {
-  const { random, spots } = options;
-  const visits: Path[] = [];
-  const ends: number[] = [];
-  let next = options.firstArriveAt;
-  const extend = (until: number): void => {
-    while (next <= until + 60_000) {
-      const spot = spots[Math.floor(random() * spots.length)] ?? DOOR;
-      const stayMs = between(random, options.stayMs[0], options.stayMs[1]);
-      const outsideX = between(random, -6, 6);
-      visits.push(
-        visitPath({ arriveAt: next, stayMs, door: DOOR, spot, outside: { x: outsideX, y: PAVEMENT_Y }, speedMps: 1.2 }),
-      );
-      const walkMs = (Math.hypot(spot.x - DOOR.x, spot.y - DOOR.y) / 1.2) * 1000;
-      ends.push(next + 2 * walkMs + stayMs + 15_000);
-      next += 2 * walkMs + stayMs + between(random, options.awayMs[0], options.awayMs[1]);
-    }
-  };
-  return (t) => {
-    extend(t);
-    for (let i = 0; i < visits.length; i++) {
-      if ((ends[i] ?? 0) < t) continue;
-      const position = visits[i]?.(t);
-      if (position) return position;
-    }
-    return null;
+  return {
+    v: 1,
+    revision,
+    zones: DEMO_ZONES.map(({ tags: _tags, ...zone }) => zone),
+    presence: DEMO_PRESENCE,
   };
 }
 
@@ -184,11 +194,13 @@ export function demoAdvertisers(options: DemoScenarioOptions): SimAdvertiser[] {
     addr: `02:00:00:00:00:${(i + 1).toString(16).padStart(2, "0")}`,
     data: iBeaconAdvert(APP_BEACON_UUID, 1, user.minor, -59),
     // Phones differ by a few dB in transmit power; iOS advertises about every 100 ms in the foreground.
-    powerAt1mDbm: -59 + Math.round(between(random, -3, 3)),
+    powerAt1mDbm: -59 + Math.round(-3 + random() * 6),
     intervalMs: i % 2 === 0 ? 100 : 250,
     path: repeatingVisits({
       random,
       firstArriveAt: options.startAt + options.firstArrivalMs + i * 6_000,
+      door: DOOR,
+      pavementY: PAVEMENT_Y,
       spots: user.segments.includes("beauty") ? [counter, counter, aisle] : [entrance, aisle],
       stayMs: [35_000, 90_000],
       awayMs: [60_000, 180_000],
@@ -222,4 +234,7 @@ export function demoAdvertisers(options: DemoScenarioOptions): SimAdvertiser[] {
   return advertisers;
 }
 
-export const DEMO_RADIOS: readonly SimRadio[] = DEMO_GATEWAYS.map((g) => ({ gatewayId: g.id, position: g.position }));
+export const DEMO_RADIOS: readonly SimRadio[] = DEMO_GATEWAYS.map((g) => ({
+  gatewayId: g.id,
+  position: g.position,
+}));

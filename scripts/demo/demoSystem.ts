@@ -1,17 +1,17 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { encodeMessage, gatewayTopic } from "../../protocol/index.js";
+import type { CloudConfig } from "../../cloud/src/config/schema.js";
+import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
+import type { Offer } from "../../cloud/src/domain/offers/index.js";
+import { checkRuleSpec, type Rule } from "../../cloud/src/domain/rules/index.js";
+import { mqttUsernameFor } from "../../cloud/src/services/CredentialService.js";
+import type { Logger as CloudLogger } from "../../cloud/src/services/ports.js";
 import { SimHub } from "../../gateway/src/adapters/sim/SimulatedScanSource.js";
 import { SimWorld } from "../../gateway/src/adapters/sim/SimWorld.js";
 import { parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
 import type { Logger as GatewayLogger } from "../../gateway/src/services/ports.js";
-import type { CloudConfig } from "../../cloud/src/config/schema.js";
-import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
-import { mqttUsernameFor } from "../../cloud/src/services/CredentialService.js";
-import type { Offer } from "../../cloud/src/domain/offers/index.js";
-import { checkRuleSpec, type Rule } from "../../cloud/src/domain/rules/index.js";
-import type { Logger as CloudLogger } from "../../cloud/src/services/ports.js";
+import { encodeMessage, gatewayTopic } from "../../protocol/index.js";
 import {
   DEMO_GATEWAYS,
   DEMO_ORG,
@@ -59,9 +59,16 @@ async function seed(cloud: Cloud, now: number): Promise<void> {
   await repo.upsertOrganisation(DEMO_ORG, now);
   await repo.upsertStore({ ...DEMO_STORE, tags: [...DEMO_STORE.tags] }, now);
   for (const { tags, ...zone } of DEMO_ZONES) {
-    await repo.upsertZone({ id: zone.id, storeId: DEMO_STORE.id, name: zone.name ?? zone.id, tags, geometry: zone });
+    await repo.upsertZone({
+      id: zone.id,
+      storeId: DEMO_STORE.id,
+      name: zone.name ?? zone.id,
+      tags,
+      geometry: zone,
+    });
   }
-  for (const g of DEMO_GATEWAYS) await repo.upsertGateway({ id: g.id, storeId: DEMO_STORE.id, name: g.name }, now);
+  for (const g of DEMO_GATEWAYS)
+    await repo.upsertGateway({ id: g.id, storeId: DEMO_STORE.id, name: g.name }, now);
   for (const user of DEMO_USERS) {
     await repo.upsertUser(
       {
@@ -82,36 +89,70 @@ async function seed(cloud: Cloud, now: number): Promise<void> {
     const checked = checkRuleSpec(spec);
     if (!checked.ok) throw new Error(`demo rule ${id} is invalid: ${JSON.stringify(checked.problems)}`);
     const current = existing.get(id);
-    if (current && JSON.stringify(current.spec) === JSON.stringify(checked.value) && current.status === "live") continue;
-    const rule: Rule = { id, version: (current?.version ?? 0) + 1, status: "live", spec: checked.value, updatedAt: now };
+    if (
+      current &&
+      JSON.stringify(current.spec) === JSON.stringify(checked.value) &&
+      current.status === "live"
+    )
+      continue;
+    const rule: Rule = {
+      id,
+      version: (current?.version ?? 0) + 1,
+      status: "live",
+      spec: checked.value,
+      updatedAt: now,
+    };
     await cloud.offerRepository.putRule(DEMO_ORG.id, rule, now);
   }
 }
 
 /** Issues the demo's credentials, revoking those of the previous run (kept in the data directory). */
-async function issueCredentials(cloud: Cloud, dataDir: string): Promise<DemoCredentials & { gateways: Record<string, string> }> {
+async function issueCredentials(
+  cloud: Cloud,
+  dataDir: string,
+): Promise<DemoCredentials & { gateways: Record<string, string> }> {
   const file = join(dataDir, "demo-api-keys.json");
   try {
     const previous = JSON.parse(await readFile(file, "utf8")) as { keyIds?: unknown };
     if (Array.isArray(previous.keyIds)) {
-      for (const id of previous.keyIds) if (typeof id === "string") await cloud.credentials.revokeApiKey(id, "demo");
+      for (const id of previous.keyIds)
+        if (typeof id === "string") await cloud.credentials.revokeApiKey(id, "demo");
     }
   } catch {
     // First run: nothing to revoke.
   }
   const gateways: Record<string, string> = {};
   for (const g of DEMO_GATEWAYS) {
-    const { password } = await cloud.credentials.issueMqtt({ role: "gateway", storeId: DEMO_STORE.id, gatewayId: g.id }, "demo");
+    const { password } = await cloud.credentials.issueMqtt(
+      { role: "gateway", storeId: DEMO_STORE.id, gatewayId: g.id },
+      "demo",
+    );
     gateways[g.id] = password;
   }
   const apps: Record<string, { username: string; password: string }> = {};
-  for (const user of DEMO_USERS) apps[user.id] = await cloud.credentials.issueMqtt({ role: "app", userId: user.id }, "demo");
-  const pos = await cloud.credentials.issueApiKey({ role: "pos", orgId: DEMO_ORG.id, storeId: DEMO_STORE.id, label: "demo till" }, "demo");
-  const marketer = await cloud.credentials.issueApiKey({ role: "marketer", orgId: DEMO_ORG.id, label: "demo marketer" }, "demo");
+  for (const user of DEMO_USERS)
+    apps[user.id] = await cloud.credentials.issueMqtt({ role: "app", userId: user.id }, "demo");
+  const pos = await cloud.credentials.issueApiKey(
+    { role: "pos", orgId: DEMO_ORG.id, storeId: DEMO_STORE.id, label: "demo till" },
+    "demo",
+  );
+  const marketer = await cloud.credentials.issueApiKey(
+    { role: "marketer", orgId: DEMO_ORG.id, label: "demo marketer" },
+    "demo",
+  );
   const firstUser = DEMO_USERS[0]?.id ?? "u-ada";
-  const app = await cloud.credentials.issueApiKey({ role: "app", orgId: DEMO_ORG.id, userId: firstUser, label: "demo app" }, "demo");
+  const app = await cloud.credentials.issueApiKey(
+    { role: "app", orgId: DEMO_ORG.id, userId: firstUser, label: "demo app" },
+    "demo",
+  );
   await writeFile(file, JSON.stringify({ keyIds: [pos.id, marketer.id, app.id] }));
-  return { gateways, apps, posKey: pos.key, marketerKey: marketer.key, appKey: { userId: firstUser, key: app.key } };
+  return {
+    gateways,
+    apps,
+    posKey: pos.key,
+    marketerKey: marketer.key,
+    appKey: { userId: firstUser, key: app.key },
+  };
 }
 
 /**
@@ -132,15 +173,23 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
   // The store's zones go to the gateways the way an operator would push them: retained on each
   // gateway's config topic, applied without a restart.
   for (const g of DEMO_GATEWAYS) {
-    await cloud.broker.publish(gatewayTopic(DEMO_STORE.id, g.id, "config"), encodeMessage(demoRemoteConfig(1)), {
-      qos: 1,
-      retain: true,
-    });
+    await cloud.broker.publish(
+      gatewayTopic(DEMO_STORE.id, g.id, "config"),
+      encodeMessage(demoRemoteConfig(1)),
+      {
+        qos: 1,
+        retain: true,
+      },
+    );
   }
 
   const world = new SimWorld({
     seed: options.seed ?? 7,
-    advertisers: demoAdvertisers({ seed: options.seed ?? 7, startAt: clock.now(), firstArrivalMs: options.firstArrivalMs ?? 3000 }),
+    advertisers: demoAdvertisers({
+      seed: options.seed ?? 7,
+      startAt: clock.now(),
+      firstArrivalMs: options.firstArrivalMs ?? 3000,
+    }),
     pathLossExponent: 2.2,
     fadingDb: 2,
     bodyLossProbability: 0.2,
@@ -166,7 +215,11 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
       telemetryIntervalS: 10,
     });
     if (!parsed.ok) throw new Error(`demo gateway config invalid: ${JSON.stringify(parsed.problems)}`);
-    const gateway = await createGateway(parsed.config, { source: hub.source(g.id), log: log.child({ app: g.id }), clock });
+    const gateway = await createGateway(parsed.config, {
+      source: hub.source(g.id),
+      log: log.child({ app: g.id }),
+      clock,
+    });
     gateways.push(gateway);
   }
   for (const gateway of gateways) await gateway.start();

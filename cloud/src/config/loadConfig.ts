@@ -4,7 +4,9 @@ import { type CloudConfig, CloudConfigSchema } from "./schema.js";
 
 const checker = new Checker(CloudConfigSchema);
 
-export type CloudConfigResult = { ok: true; config: Readonly<CloudConfig> } | { ok: false; problems: Problem[] };
+export type CloudConfigResult =
+  | { ok: true; config: Readonly<CloudConfig> }
+  | { ok: false; problems: Problem[] };
 
 /** Environment variables that override the file, and the config path each one sets. */
 export const ENVIRONMENT: Readonly<Record<string, readonly string[]>> = {
@@ -34,5 +36,7 @@ export function setPath(document: Record<string, unknown>, path: readonly string
 export function parseCloudConfig(document: unknown): CloudConfigResult {
   const value = Default(CloudConfigSchema, structuredClone(document ?? {}));
   const checked = checker.check(value);
-  return checked.ok ? { ok: true, config: Object.freeze(checked.value) } : { ok: false, problems: checked.problems };
+  return checked.ok
+    ? { ok: true, config: Object.freeze(checked.value) }
+    : { ok: false, problems: checked.problems };
 }

@@ -8,7 +8,12 @@ export const CloudConfigSchema = Type.Object(
     http: Type.Object(
       {
         host: Type.String({ default: "127.0.0.1" }),
-        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: "0 picks a free port." }),
+        port: Type.Integer({
+          minimum: 0,
+          maximum: 65535,
+          default: 8080,
+          description: "0 picks a free port.",
+        }),
         rateLimitPerMinute: Type.Integer({ minimum: 1, default: 1200 }),
       },
       { additionalProperties: false, default: {} },
@@ -17,20 +22,31 @@ export const CloudConfigSchema = Type.Object(
       {
         mode: StringEnum(["embedded"] as const, { description: "embedded: aedes inside this process." }),
         host: Type.String({ default: "127.0.0.1" }),
-        port: Type.Integer({ minimum: 0, maximum: 65535, default: 1883, description: "0 picks a free port." }),
+        port: Type.Integer({
+          minimum: 0,
+          maximum: 65535,
+          default: 1883,
+          description: "0 picks a free port.",
+        }),
         maxPayloadBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 256 * 1024 }),
       },
       { additionalProperties: false, default: { mode: "embedded" } },
     ),
     offers: Type.Object(
       {
-        maxEventAgeS: Type.Integer({ minimum: 1, default: 600, description: "Older events trigger no offer." }),
+        maxEventAgeS: Type.Integer({
+          minimum: 1,
+          default: 600,
+          description: "Older events trigger no offer.",
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
     log: Type.Object(
       {
-        level: StringEnum(["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const, { default: "info" }),
+        level: StringEnum(["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const, {
+          default: "info",
+        }),
         format: StringEnum(["auto", "json", "pretty"] as const, { default: "auto" }),
       },
       { additionalProperties: false, default: {} },

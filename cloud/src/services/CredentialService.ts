@@ -55,7 +55,10 @@ export class CredentialService {
     const username = mqttUsernameFor(identity);
     const password = newSecret();
     const now = this.o.clock.now();
-    await this.o.credentials.putMqttCredential({ username, secretHash: await hashSecret(password), identity }, now);
+    await this.o.credentials.putMqttCredential(
+      { username, secretHash: await hashSecret(password), identity },
+      now,
+    );
     await this.o.audit.audit({ at: now, actor, action: "mqtt-credential.issue", target: username });
     return { username, password };
   }
@@ -81,7 +84,9 @@ export class CredentialService {
     input: { role: ApiRole; orgId: string; storeId?: string | null; userId?: string | null; label: string },
     actor: string,
   ): Promise<{ id: string; key: string }> {
-    const id = newSecret().slice(0, 16).replace(/[^A-Za-z0-9]/g, "x");
+    const id = newSecret()
+      .slice(0, 16)
+      .replace(/[^A-Za-z0-9]/g, "x");
     const secret = newSecret();
     const now = this.o.clock.now();
     const record: Omit<ApiKeyRecord, "revokedAt"> = {
@@ -94,7 +99,13 @@ export class CredentialService {
       label: input.label,
     };
     await this.o.credentials.putApiKey(record, now);
-    await this.o.audit.audit({ at: now, actor, action: "api-key.issue", target: id, detail: { role: input.role } });
+    await this.o.audit.audit({
+      at: now,
+      actor,
+      action: "api-key.issue",
+      target: id,
+      detail: { role: input.role },
+    });
     return { id, key: `ak_${id}.${secret}` };
   }
 
@@ -125,7 +136,8 @@ export class CredentialService {
     const now = this.o.clock.now();
     const revoked = await this.o.credentials.revokeApiKey(id, now);
     if (revoked) {
-      for (const [key, entry] of this.apiKeyCache) if (entry.principal.keyId === id) this.apiKeyCache.delete(key);
+      for (const [key, entry] of this.apiKeyCache)
+        if (entry.principal.keyId === id) this.apiKeyCache.delete(key);
       await this.o.audit.audit({ at: now, actor, action: "api-key.revoke", target: id });
     }
     return revoked;

@@ -59,7 +59,7 @@ export class IngestService {
   async handleBatch(topic: string, payload: Buffer): Promise<void> {
     const { log, clock } = this.options;
     const parsed = parseTopic(topic);
-    if (!parsed || parsed.scope !== "gateway" || parsed.channel !== "events") return;
+    if (parsed?.scope !== "gateway" || parsed.channel !== "events") return;
     const { storeId, gatewayId } = parsed;
     const decoded = decodeGatewayMessage("events", payload);
     if (!decoded.ok) {

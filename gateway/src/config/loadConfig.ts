@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
+import { Default } from "typebox/value";
 import type { PresenceTuning, Problem } from "../../../protocol/index.js";
 import { Checker } from "../../../protocol/index.js";
-import { Default } from "typebox/value";
 import { DEFAULT_PRESENCE, type GatewayConfigInput, GatewayConfigSchema } from "./schema.js";
 
 /** A validated, frozen gateway configuration with every default applied. */
@@ -27,15 +27,23 @@ export function parseGatewayConfig(document: unknown): ConfigResult {
   const value = checked.value;
   const problems: Problem[] = [];
   if (!value.mqtt.password && !value.mqtt.passwordFile && !value.mqtt.certFile) {
-    problems.push({ path: "/mqtt", message: "needs password, passwordFile or certFile: anonymous access is refused" });
+    problems.push({
+      path: "/mqtt",
+      message: "needs password, passwordFile or certFile: anonymous access is refused",
+    });
   }
   const zoneIds = new Set<string>();
   value.zones.forEach((zone, i) => {
-    if (zoneIds.has(zone.id)) problems.push({ path: `/zones/${i}/id`, message: `duplicate zone id ${JSON.stringify(zone.id)}` });
+    if (zoneIds.has(zone.id))
+      problems.push({ path: `/zones/${i}/id`, message: `duplicate zone id ${JSON.stringify(zone.id)}` });
     zoneIds.add(zone.id);
   });
   if (problems.length > 0) return { ok: false, problems };
-  const presenceTuning: PresenceTuning = { ...DEFAULT_PRESENCE, dwellMarksMs: [...DEFAULT_PRESENCE.dwellMarksMs], ...value.presence };
+  const presenceTuning: PresenceTuning = {
+    ...DEFAULT_PRESENCE,
+    dwellMarksMs: [...DEFAULT_PRESENCE.dwellMarksMs],
+    ...value.presence,
+  };
   return { ok: true, config: deepFreeze({ ...value, presenceTuning }) };
 }
 
@@ -51,7 +59,10 @@ export async function loadGatewayConfig(path: string): Promise<ConfigResult> {
   try {
     document = JSON.parse(text);
   } catch (err) {
-    return { ok: false, problems: [{ path: "", message: `${path} is not valid JSON: ${(err as Error).message}` }] };
+    return {
+      ok: false,
+      problems: [{ path: "", message: `${path} is not valid JSON: ${(err as Error).message}` }],
+    };
   }
   return parseGatewayConfig(document);
 }

@@ -17,12 +17,23 @@ export const DEFAULT_PRESENCE = {
 
 const MqttSchema = Type.Object(
   {
-    url: Type.String({ pattern: "^(mqtt|mqtts|ws|wss)://", description: "Broker URL, e.g. mqtts://cloud.example:8883." }),
-    username: Type.String({ minLength: 1, maxLength: 128, description: "This gateway's own MQTT user name." }),
+    url: Type.String({
+      pattern: "^(mqtt|mqtts|ws|wss)://",
+      description: "Broker URL, e.g. mqtts://cloud.example:8883.",
+    }),
+    username: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: "This gateway's own MQTT user name.",
+    }),
     password: Type.Optional(Type.String({ maxLength: 512, description: "Password; prefer passwordFile." })),
-    passwordFile: Type.Optional(Type.String({ description: "File holding the password, re-read on every connection attempt." })),
+    passwordFile: Type.Optional(
+      Type.String({ description: "File holding the password, re-read on every connection attempt." }),
+    ),
     caFile: Type.Optional(Type.String({ description: "PEM CA bundle for mqtts:// with a private CA." })),
-    certFile: Type.Optional(Type.String({ description: "PEM client certificate, for certificate authentication." })),
+    certFile: Type.Optional(
+      Type.String({ description: "PEM client certificate, for certificate authentication." }),
+    ),
     keyFile: Type.Optional(Type.String({ description: "PEM private key of the client certificate." })),
     keepaliveS: Type.Integer({ minimum: 5, maximum: 600, default: 30 }),
     reconnectInitialMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 1000 }),
@@ -34,17 +45,36 @@ const MqttSchema = Type.Object(
 const ScannerSchema = Type.Object(
   {
     source: StringEnum(["noble", "sim", "replay"] as const, { description: "Where adverts come from." }),
-    adapter: Type.String({ pattern: "^hci[0-9]+$", default: "hci0", description: "Bluetooth adapter (noble)." }),
+    adapter: Type.String({
+      pattern: "^hci[0-9]+$",
+      default: "hci0",
+      description: "Bluetooth adapter (noble).",
+    }),
     active: Type.Boolean({ default: false, description: "Active scanning (asks for scan responses)." }),
-    watchdogS: Type.Integer({ minimum: 5, maximum: 3600, default: 30, description: "Restart scanning after this long without adverts." }),
+    watchdogS: Type.Integer({
+      minimum: 5,
+      maximum: 3600,
+      default: 30,
+      description: "Restart scanning after this long without adverts.",
+    }),
   },
   { additionalProperties: false },
 );
 
 const SiteSchema = Type.Object(
   {
-    rssiOffsetDb: Type.Number({ minimum: -30, maximum: 30, default: 0, description: "Added to every RSSI this radio reports." }),
-    defaultMeasuredPowerDbm: Type.Number({ minimum: -100, maximum: 0, default: -59, description: "Power at 1 m when a beacon advertises none." }),
+    rssiOffsetDb: Type.Number({
+      minimum: -30,
+      maximum: 30,
+      default: 0,
+      description: "Added to every RSSI this radio reports.",
+    }),
+    defaultMeasuredPowerDbm: Type.Number({
+      minimum: -100,
+      maximum: 0,
+      default: -59,
+      description: "Power at 1 m when a beacon advertises none.",
+    }),
     lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
     lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
   },
@@ -56,8 +86,16 @@ const UplinkSchema = Type.Object(
     batchSize: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
     maxInflightBatches: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
     ackTimeoutMs: Type.Integer({ minimum: 500, maximum: 600_000, default: 10_000 }),
-    outboxMaxRows: Type.Integer({ minimum: 100, default: 1_000_000, description: "Oldest events are evicted beyond this." }),
-    outboxMaxAgeH: Type.Number({ exclusiveMinimum: 0, default: 168, description: "Events older than this are evicted." }),
+    outboxMaxRows: Type.Integer({
+      minimum: 100,
+      default: 1_000_000,
+      description: "Oldest events are evicted beyond this.",
+    }),
+    outboxMaxAgeH: Type.Number({
+      exclusiveMinimum: 0,
+      default: 168,
+      description: "Events older than this are evicted.",
+    }),
   },
   { additionalProperties: false, default: {} },
 );
@@ -66,12 +104,18 @@ export const GatewayConfigSchema = Type.Object(
   {
     storeId: Type.String({ pattern: ID_PATTERN }),
     gatewayId: Type.String({ pattern: ID_PATTERN }),
-    dataDir: Type.String({ default: "./data", description: "Directory of the outbox and the last good remote config." }),
+    dataDir: Type.String({
+      default: "./data",
+      description: "Directory of the outbox and the last good remote config.",
+    }),
     mqtt: MqttSchema,
     scanner: ScannerSchema,
     site: SiteSchema,
     zones: Type.Array(ZoneSchema, { default: [], maxItems: 200 }),
-    presence: Type.Partial(PresenceTuningSchema, { default: {}, description: "Overrides of the presence defaults." }),
+    presence: Type.Partial(PresenceTuningSchema, {
+      default: {},
+      description: "Overrides of the presence defaults.",
+    }),
     uplink: UplinkSchema,
     telemetryIntervalS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
   },

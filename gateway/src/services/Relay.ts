@@ -42,7 +42,13 @@ export interface RelayCounters {
  * event id, so a re-send is harmless. Publishing in sequence order keeps the order per subject.
  */
 export class Relay {
-  readonly counters: RelayCounters = { eventsQueued: 0, eventsSent: 0, eventsAcked: 0, batchesSent: 0, resends: 0 };
+  readonly counters: RelayCounters = {
+    eventsQueued: 0,
+    eventsSent: 0,
+    eventsAcked: 0,
+    batchesSent: 0,
+    resends: 0,
+  };
   private readonly o: RelayOptions;
   /** Highest sequence published on this connection. */
   private cursor = 0;
@@ -73,7 +79,10 @@ export class Relay {
       },
       onMessage: (topic, payload) => this.onMessage(topic, payload),
     });
-    this.timer = setInterval(() => this.checkAckTimeout(), Math.max(250, Math.floor(this.o.ackTimeoutMs / 4)));
+    this.timer = setInterval(
+      () => this.checkAckTimeout(),
+      Math.max(250, Math.floor(this.o.ackTimeoutMs / 4)),
+    );
     this.timer.unref();
   }
 
@@ -90,18 +99,24 @@ export class Relay {
     this.started = false;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.publishStatus({ v: 1, state: "offline", at: new Date(this.o.clock.now()).toISOString() }).catch(
-      () => undefined,
-    );
+    await this.publishStatus({
+      v: 1,
+      state: "offline",
+      at: new Date(this.o.clock.now()).toISOString(),
+    }).catch(() => undefined);
     await this.o.connection.stop();
   }
 
   /** Publishes the retained status (also used to report a rejected config). */
   async publishStatus(status: GatewayStatus): Promise<void> {
-    await this.o.connection.publish(gatewayTopic(this.o.storeId, this.o.gatewayId, "status"), encodeMessage(status), {
-      qos: 1,
-      retain: true,
-    });
+    await this.o.connection.publish(
+      gatewayTopic(this.o.storeId, this.o.gatewayId, "status"),
+      encodeMessage(status),
+      {
+        qos: 1,
+        retain: true,
+      },
+    );
   }
 
   private async onConnect(): Promise<void> {
@@ -109,8 +124,16 @@ export class Relay {
     this.inflight = [];
     this.cursor = this.acked;
     try {
-      await this.o.connection.subscribe([gatewayTopic(storeId, gatewayId, "ack"), gatewayTopic(storeId, gatewayId, "config")]);
-      await this.publishStatus({ v: 1, state: "online", at: new Date(this.o.clock.now()).toISOString(), version: this.o.version });
+      await this.o.connection.subscribe([
+        gatewayTopic(storeId, gatewayId, "ack"),
+        gatewayTopic(storeId, gatewayId, "config"),
+      ]);
+      await this.publishStatus({
+        v: 1,
+        state: "online",
+        at: new Date(this.o.clock.now()).toISOString(),
+        version: this.o.version,
+      });
     } catch (err) {
       log.warn({ err }, "uplink setup after connect failed");
       return;

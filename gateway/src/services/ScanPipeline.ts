@@ -128,7 +128,11 @@ export class ScanPipeline {
     const { storeId, gatewayId, log } = this.o;
     const events = changes.map((c) => toEvent(c, storeId, gatewayId));
     this.counters.events += events.length;
-    for (const e of events) log.info({ type: e.type, zoneId: e.zoneId, subject: e.subject.id, visitId: e.visitId }, `zone ${e.type}`);
+    for (const e of events)
+      log.info(
+        { type: e.type, zoneId: e.zoneId, subject: e.subject.id, visitId: e.visitId },
+        `zone ${e.type}`,
+      );
     this.o.sink(events).catch((err: unknown) => log.error({ err }, "events could not be queued"));
   }
 }

@@ -1,5 +1,5 @@
-import swagger from "@fastify/swagger";
 import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -66,8 +66,15 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
       const value = convert ? Convert(schema as TSchema, data) : data;
       const checked = checker.check(value);
       if (checked.ok) return { value };
-      const where = httpPart === "body" ? "body" : httpPart === "querystring" ? "query" : (httpPart ?? "request");
-      return { error: new ApiError("VALIDATION_FAILED", `invalid ${where}:\n${formatProblems(checked.problems)}`, checked.problems) };
+      const where =
+        httpPart === "body" ? "body" : httpPart === "querystring" ? "query" : (httpPart ?? "request");
+      return {
+        error: new ApiError(
+          "VALIDATION_FAILED",
+          `invalid ${where}:\n${formatProblems(checked.problems)}`,
+          checked.problems,
+        ),
+      };
     };
   });
 
@@ -76,7 +83,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     if (err instanceof ApiError) error = err;
     else if (err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err.code === "FST_ERR_CTP_EMPTY_JSON_BODY")
       error = new ApiError("MALFORMED_JSON", "the request body is not valid JSON");
-    else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") error = new ApiError("PAYLOAD_TOO_LARGE", "the request body is too large");
+    else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
+      error = new ApiError("PAYLOAD_TOO_LARGE", "the request body is too large");
     else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
       error = new ApiError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
     else if (err.statusCode === 429) error = new ApiError("RATE_LIMITED", "too many requests; slow down");
@@ -90,7 +98,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   });
 
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(new ApiError("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`).toBody());
+    void reply
+      .status(404)
+      .send(new ApiError("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`).toBody());
   });
 
   await app.register(rateLimit, {
@@ -116,7 +126,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     if (!key) throw new ApiError("UNAUTHORIZED", "send an API key as 'Authorization: Bearer <key>'");
     const principal = await options.credentials.verifyApiKey(key);
     if (!principal) throw new ApiError("UNAUTHORIZED", "the API key is not valid");
-    if (!roles.includes(principal.role)) throw new ApiError("FORBIDDEN", `role ${principal.role} may not do this`);
+    if (!roles.includes(principal.role))
+      throw new ApiError("FORBIDDEN", `role ${principal.role} may not do this`);
     request.principal = principal;
   });
 

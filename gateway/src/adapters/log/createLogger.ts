@@ -9,12 +9,21 @@ export type LogFormat = "auto" | "json" | "pretty";
  * human-readable when attached to a terminal. Secrets are redacted wherever they appear.
  */
 export function createLogger(options: { level: LogLevel; format: LogFormat; name: string }) {
-  const readable = options.format === "pretty" || (options.format === "auto" && process.stdout.isTTY === true);
+  const readable =
+    options.format === "pretty" || (options.format === "auto" && process.stdout.isTTY === true);
   const base = {
     name: options.name,
     level: options.level,
     redact: {
-      paths: ["password", "*.password", "secret", "*.secret", "apiKey", "*.apiKey", "req.headers.authorization"],
+      paths: [
+        "password",
+        "*.password",
+        "secret",
+        "*.secret",
+        "apiKey",
+        "*.apiKey",
+        "req.headers.authorization",
+      ],
       censor: "[redacted]",
     },
   };

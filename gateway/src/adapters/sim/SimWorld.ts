@@ -60,14 +60,21 @@ export class SimWorld {
     const out: Advert[] = [];
     for (const advertiser of this.o.advertisers) {
       // Phases differ per advertiser so adverts do not all land on the same millisecond.
-      let next = this.nextAdvertAt.get(advertiser.addr) ?? from + Math.floor(this.random() * advertiser.intervalMs);
+      let next =
+        this.nextAdvertAt.get(advertiser.addr) ?? from + Math.floor(this.random() * advertiser.intervalMs);
       while (next <= to) {
         const position = advertiser.path(next);
         if (position) {
           for (const radio of radios) {
             const rssi = this.rssiAt(advertiser, position, radio.position);
             if (rssi !== null) {
-              out.push({ t: next, addr: advertiser.addr, rssi, data: advertiser.data, gatewayId: radio.gatewayId });
+              out.push({
+                t: next,
+                addr: advertiser.addr,
+                rssi,
+                data: advertiser.data,
+                gatewayId: radio.gatewayId,
+              });
             }
           }
         }
@@ -91,7 +98,12 @@ export class SimWorld {
 }
 
 /** An iBeacon advert: flags, then Apple manufacturer data (company 0x004C, type 0x02, length 0x15). */
-export function iBeaconAdvert(uuid: string, major: number, minor: number, measuredPowerDbm: number): Uint8Array {
+export function iBeaconAdvert(
+  uuid: string,
+  major: number,
+  minor: number,
+  measuredPowerDbm: number,
+): Uint8Array {
   const uuidBytes = Buffer.from(uuid.replaceAll("-", ""), "hex");
   if (uuidBytes.length !== 16) throw new Error(`not a UUID: ${uuid}`);
   const out = Buffer.alloc(30);
@@ -120,7 +132,10 @@ export function visitPath(options: {
   const approachMs = (Math.hypot(spot.x - door.x, spot.y - door.y) / speedMps) * 1000;
   const leaveAt = arriveAt + approachMs + stayMs;
   const goneAt = leaveAt + approachMs;
-  const lerp = (a: Point, b: Point, f: number): Point => ({ x: a.x + (b.x - a.x) * f, y: a.y + (b.y - a.y) * f });
+  const lerp = (a: Point, b: Point, f: number): Point => ({
+    x: a.x + (b.x - a.x) * f,
+    y: a.y + (b.y - a.y) * f,
+  });
   return (t) => {
     if (t < arriveAt - 15_000 || t > goneAt + 15_000) return null;
     if (t < arriveAt) return outside;
@@ -132,7 +147,12 @@ export function visitPath(options: {
 }
 
 /** Someone walking past the shop front along a line, audible for a few seconds. */
-export function passByPath(options: { readonly at: number; readonly from: Point; readonly to: Point; readonly speedMps: number }): Path {
+export function passByPath(options: {
+  readonly at: number;
+  readonly from: Point;
+  readonly to: Point;
+  readonly speedMps: number;
+}): Path {
   const { at, from, to, speedMps } = options;
   const durationMs = (Math.hypot(to.x - from.x, to.y - from.y) / speedMps) * 1000;
   return (t) => {
@@ -140,4 +160,109 @@ export function passByPath(options: { readonly at: number; readonly from: Point;
     const f = (t - at) / durationMs;
     return { x: from.x + (to.x - from.x) * f, y: from.y + (to.y - from.y) * f };
   };
+}
+
+function between(random: () => number, min: number, max: number): number {
+  return min + random() * (max - min);
+}
+
+/**
+ * A shopper who keeps coming back: visits of `stay` ms at one of `spots`, away `away` ms between.
+ * The schedule is drawn from the seed once, so every gateway sees the same person.
+ */
+export function repeatingVisits(options: {
+  random: () => number;
+  firstArriveAt: number;
+  door: Point;
+  /** People outside walk along this line (y), beyond the door. */
+  pavementY: number;
+  spots: readonly Point[];
+  stayMs: readonly [number, number];
+  awayMs: readonly [number, number];
+}): Path {
+  const { random, spots } = options;
+  const visits: Path[] = [];
+  const ends: number[] = [];
+  let next = options.firstArriveAt;
+  const extend = (until: number): void => {
+    while (next <= until + 60_000) {
+      const spot = spots[Math.floor(random() * spots.length)] ?? options.door;
+      const stayMs = between(random, options.stayMs[0], options.stayMs[1]);
+      const outsideX = between(random, -6, 6);
+      visits.push(
+        visitPath({
+          arriveAt: next,
+          stayMs,
+          door: options.door,
+          spot,
+          outside: { x: outsideX, y: options.pavementY },
+          speedMps: 1.2,
+        }),
+      );
+      const walkMs = (Math.hypot(spot.x - options.door.x, spot.y - options.door.y) / 1.2) * 1000;
+      ends.push(next + 2 * walkMs + stayMs + 15_000);
+      next += 2 * walkMs + stayMs + between(random, options.awayMs[0], options.awayMs[1]);
+    }
+  };
+  return (t) => {
+    extend(t);
+    for (let i = 0; i < visits.length; i++) {
+      if ((ends[i] ?? 0) < t) continue;
+      const position = visits[i]?.(t);
+      if (position) return position;
+    }
+    return null;
+  };
+}
+
+/**
+ * A small world for `scanner.source: "sim"` on a single gateway (a bench test of a Pi and its
+ * uplink without beacons): three phones that keep visiting a spot a metre from the radio and a
+ * stream of people passing at eight metres.
+ */
+export function standaloneWorld(
+  gatewayId: string,
+  seed: number,
+  startAt: number,
+): { world: SimWorld; radio: SimRadio } {
+  const random = seededRandom(seed);
+  const advertisers: SimAdvertiser[] = [1, 2, 3].map((n) => ({
+    addr: `02:00:00:00:10:0${n}`,
+    data: iBeaconAdvert("a7ae2eb7-1f00-4168-b99b-a749bac1ca64", 1, n, -59),
+    powerAt1mDbm: -59,
+    intervalMs: 200,
+    path: repeatingVisits({
+      random,
+      firstArriveAt: startAt + n * 5_000,
+      door: { x: 0, y: -3 },
+      pavementY: -8,
+      spots: [{ x: 0.5, y: 0.5 }],
+      stayMs: [40_000, 120_000],
+      awayMs: [60_000, 120_000],
+    }),
+  }));
+  for (let k = 0; k < 1000; k++) {
+    advertisers.push({
+      addr: `02:00:00:00:20:${(k % 256).toString(16).padStart(2, "0")}`,
+      data: iBeaconAdvert("0b5e2fd1-4cd6-4d22-8b0f-9bb3a1fa4e30", 7, k, -59),
+      powerAt1mDbm: -59,
+      intervalMs: 300,
+      path: passByPath({
+        at: startAt + k * 10_000,
+        from: { x: -15, y: -8 },
+        to: { x: 15, y: -8 },
+        speedMps: 1.3,
+      }),
+    });
+  }
+  const world = new SimWorld({
+    seed,
+    advertisers,
+    pathLossExponent: 2.2,
+    fadingDb: 2,
+    bodyLossProbability: 0.2,
+    packetLoss: 0.1,
+    sensitivityDbm: -100,
+  });
+  return { world, radio: { gatewayId, position: { x: 0, y: 0 } } };
 }

@@ -24,7 +24,8 @@ export class SimHub {
 
   /** The scan source of one simulated gateway. */
   source(gatewayId: string): ScanSource {
-    if (!this.radios.some((r) => r.gatewayId === gatewayId)) throw new Error(`no simulated radio ${gatewayId}`);
+    if (!this.radios.some((r) => r.gatewayId === gatewayId))
+      throw new Error(`no simulated radio ${gatewayId}`);
     return {
       start: async (onAdvert) => {
         this.listeners.set(gatewayId, onAdvert);

@@ -34,7 +34,9 @@ export class SqliteOutbox implements Outbox {
 
   static async open(options: SqliteOutboxOptions): Promise<SqliteOutbox> {
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const handle: sqlite3.Database = new sqlite3.Database(options.path, (err) => (err ? reject(err) : resolve(handle)));
+      const handle: sqlite3.Database = new sqlite3.Database(options.path, (err) =>
+        err ? reject(err) : resolve(handle),
+      );
     });
     db.configure("busyTimeout", 5000);
     const outbox = new SqliteOutbox(db, options);
@@ -56,14 +58,20 @@ export class SqliteOutbox implements Outbox {
       try {
         // Sequences continue from SQLite's AUTOINCREMENT record; inserting explicit values above it
         // advances that record, so a sequence is never reused even once its row is deleted.
-        const last = await this.all<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'", []);
+        const last = await this.all<{ seq: number }>(
+          "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'",
+          [],
+        );
         let seq = last[0]?.seq ?? 0;
         const out = events.map((event): PresenceEvent => ({ ...event, seq: ++seq }));
         for (let i = 0; i < out.length; i += INSERT_CHUNK) {
           const chunk = out.slice(i, i + INSERT_CHUNK);
           const params: (string | number)[] = [];
           for (const event of chunk) params.push(event.seq, now, JSON.stringify(event));
-          await this.run(`INSERT INTO outbox (seq, inserted_at, body) VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}`, params);
+          await this.run(
+            `INSERT INTO outbox (seq, inserted_at, body) VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}`,
+            params,
+          );
         }
         await this.evict(now);
         await this.exec("COMMIT");
@@ -77,10 +85,10 @@ export class SqliteOutbox implements Outbox {
 
   peek(afterSeq: number, limit: number): Promise<PresenceEvent[]> {
     return this.serial(async () => {
-      const rows = await this.all<{ body: string }>("SELECT body FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?", [
-        afterSeq,
-        limit,
-      ]);
+      const rows = await this.all<{ body: string }>(
+        "SELECT body FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+        [afterSeq, limit],
+      );
       return rows.map((row) => JSON.parse(row.body) as PresenceEvent);
     });
   }
@@ -108,7 +116,10 @@ export class SqliteOutbox implements Outbox {
   /** Highest sequence ever assigned (0 for a new outbox), from SQLite's AUTOINCREMENT record. */
   lastAssignedSeq(): Promise<number> {
     return this.serial(async () => {
-      const rows = await this.all<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'outbox'", []);
+      const rows = await this.all<{ seq: number }>(
+        "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'",
+        [],
+      );
       return rows[0]?.seq ?? 0;
     });
   }
@@ -119,7 +130,9 @@ export class SqliteOutbox implements Outbox {
   }
 
   private async evict(now: number): Promise<void> {
-    const byAge = await this.runChanges("DELETE FROM outbox WHERE inserted_at < ?", [now - this.options.maxAgeMs]);
+    const byAge = await this.runChanges("DELETE FROM outbox WHERE inserted_at < ?", [
+      now - this.options.maxAgeMs,
+    ]);
     if (byAge > 0) this.noteEviction(byAge, "age");
     const byRows = await this.runChanges(
       "DELETE FROM outbox WHERE seq <= (SELECT seq FROM outbox ORDER BY seq DESC LIMIT 1 OFFSET ?)",

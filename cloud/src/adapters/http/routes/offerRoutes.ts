@@ -8,9 +8,15 @@ import type { OfferRepository } from "../../../services/repositories.js";
 import { ApiError } from "../ApiError.js";
 import { principalOf } from "../createHttpApp.js";
 
-const UserParams = Type.Object({ userId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
+const UserParams = Type.Object(
+  { userId: Type.String({ pattern: ID_PATTERN }) },
+  { additionalProperties: false },
+);
 const AckParams = Type.Object(
-  { userId: Type.String({ pattern: ID_PATTERN }), offerId: Type.String({ pattern: "^[A-Za-z0-9_-]{8,64}$" }) },
+  {
+    userId: Type.String({ pattern: ID_PATTERN }),
+    offerId: Type.String({ pattern: "^[A-Za-z0-9_-]{8,64}$" }),
+  },
   { additionalProperties: false },
 );
 const AckBody = Type.Object(
@@ -19,8 +25,17 @@ const AckBody = Type.Object(
 );
 const RedeemBody = Type.Object(
   {
-    code: Type.String({ minLength: 1, maxLength: 80, description: "The code as the cashier typed or scanned it." }),
-    storeId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "Required for admin keys; a till key is bound to its store." })),
+    code: Type.String({
+      minLength: 1,
+      maxLength: 80,
+      description: "The code as the cashier typed or scanned it.",
+    }),
+    storeId: Type.Optional(
+      Type.String({
+        pattern: ID_PATTERN,
+        description: "Required for admin keys; a till key is bound to its store.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -89,13 +104,22 @@ export function offerRoutes(app: FastifyInstance, deps: { offers: OfferRepositor
     "/v1/users/:userId/offers/:offerId/acknowledgements",
     {
       config: { roles: ["app"] },
-      schema: { summary: "The app confirms an offer was delivered or viewed", params: AckParams, body: AckBody },
+      schema: {
+        summary: "The app confirms an offer was delivered or viewed",
+        params: AckParams,
+        body: AckBody,
+      },
     },
     async (request) => {
       const { userId, offerId } = request.params as Static<typeof AckParams>;
       const { kind } = request.body as Static<typeof AckBody>;
       requireUser(principalOf(request), userId);
-      const offer = await deps.offers.acknowledge(offerId, userId, kind === "delivered" ? "deliver" : "view", deps.clock.now());
+      const offer = await deps.offers.acknowledge(
+        offerId,
+        userId,
+        kind === "delivered" ? "deliver" : "view",
+        deps.clock.now(),
+      );
       if (!offer) throw new ApiError("NOT_FOUND", "no such offer for this user");
       return { offer: view(offer) };
     },
@@ -116,7 +140,10 @@ export function offerRoutes(app: FastifyInstance, deps: { offers: OfferRepositor
       const body = request.body as Static<typeof RedeemBody>;
       const key = (request.headers as Static<typeof RedeemHeaders>)["idempotency-key"];
       const storeId = principal.role === "pos" ? principal.storeId : (body.storeId ?? null);
-      if (!storeId) throw new ApiError("VALIDATION_FAILED", "storeId is required", [{ path: "/storeId", message: "required" }]);
+      if (!storeId)
+        throw new ApiError("VALIDATION_FAILED", "storeId is required", [
+          { path: "/storeId", message: "required" },
+        ]);
       if (principal.role === "pos" && body.storeId !== undefined && body.storeId !== principal.storeId) {
         throw new ApiError("FORBIDDEN", "this till key belongs to another store");
       }

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+/**
+ * `arrival-gateway`: the composition root of the gateway, and the only file that touches process
+ * arguments, signals and exit codes.
+ *
+ *   arrival-gateway run --config FILE       run the gateway (scan → presence → outbox → MQTT)
+ *   arrival-gateway check-config FILE       validate a config file, report every problem
+ *   arrival-gateway decode [HEX...]         decode advertising data (hex) into beacons, JSON lines
+ */
+import { parseArgs } from "node:util";
+import { formatProblems } from "../../protocol/index.js";
+import { createLogger, type LogFormat, type LogLevel } from "./adapters/log/createLogger.js";
+import { SimHub } from "./adapters/sim/SimulatedScanSource.js";
+import { standaloneWorld } from "./adapters/sim/SimWorld.js";
+import { DECODE_USAGE, runDecode } from "./cli/decode.js";
+import { type GatewayConfig, loadGatewayConfig } from "./config/loadConfig.js";
+import { createGateway } from "./createGateway.js";
+import { type ScanSource, systemClock } from "./services/ports.js";
+
+const USAGE = `Usage: arrival-gateway <command> [options]
+
+Commands:
+  run --config FILE        Run the gateway with this config file (JSON; see firmware-config/)
+  check-config FILE        Validate a config file and list every problem with its path
+  decode [HEX...]          Decode advertising data into beacons (see: decode --help)
+
+Options for run:
+  --log-level LEVEL        trace, debug, info, warn, error (default info; env ARRIVAL_LOG_LEVEL)
+  --log-format FORMAT      auto, json, pretty (default auto: pretty on a terminal)
+`;
+
+function write(stream: NodeJS.WritableStream, text: string): void {
+  stream.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+async function sourceFor(config: GatewayConfig): Promise<ScanSource> {
+  switch (config.scanner.source) {
+    case "sim": {
+      const { world, radio } = standaloneWorld(config.gatewayId, 1, systemClock.now());
+      return new SimHub({ world, radios: [radio], clock: systemClock }).source(config.gatewayId);
+    }
+    case "noble":
+    case "replay":
+      throw new Error(
+        `scanner.source "${config.scanner.source}" is not available in this build yet; use "sim"`,
+      );
+  }
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: "string", short: "c" },
+      "log-level": { type: "string" },
+      "log-format": { type: "string" },
+    },
+  });
+  if (!values.config) {
+    write(process.stderr, `run needs --config FILE\n\n${USAGE}`);
+    return 2;
+  }
+  const loaded = await loadGatewayConfig(values.config);
+  if (!loaded.ok) {
+    write(
+      process.stderr,
+      `${values.config} is not a valid gateway config:\n${formatProblems(loaded.problems)}`,
+    );
+    return 2;
+  }
+  const level = (values["log-level"] ?? process.env.ARRIVAL_LOG_LEVEL ?? "info") as LogLevel;
+  const format = (values["log-format"] ?? process.env.ARRIVAL_LOG_FORMAT ?? "auto") as LogFormat;
+  const log = createLogger({ level, format, name: "arrival-gateway" });
+  const gateway = await createGateway(loaded.config, {
+    source: await sourceFor(loaded.config),
+    log,
+    clock: systemClock,
+  });
+  await gateway.start();
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  log.info({}, "stopping");
+  await gateway.stop();
+  return 0;
+}
+
+async function checkConfig(args: string[]): Promise<number> {
+  const file = args[0];
+  if (!file) {
+    write(process.stderr, "check-config needs a FILE");
+    return 2;
+  }
+  const loaded = await loadGatewayConfig(file);
+  if (loaded.ok) {
+    write(process.stdout, `${file}: ok`);
+    return 0;
+  }
+  write(process.stdout, `${file}: ${loaded.problems.length} problem(s)\n${formatProblems(loaded.problems)}`);
+  return 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "run":
+      return run(rest);
+    case "check-config":
+      return checkConfig(rest);
+    case "decode":
+      if (rest.includes("--help") || rest.includes("-h")) {
+        write(process.stdout, DECODE_USAGE);
+        return 0;
+      }
+      return runDecode(rest, process.stdin, process.stdout);
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      write(process.stdout, USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      write(process.stderr, `unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  },
+);

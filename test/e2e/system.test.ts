@@ -71,7 +71,9 @@ describe("end to end: a simulated shopper walks in and her phone receives an off
       headers: { authorization: `Bearer ${demo.credentials.appKey.key}` },
     });
     expect(pending.statusCode).toBe(200);
-    expect((pending.json() as { offers: { offerId: string }[] }).offers.map((o) => o.offerId)).toContain(offer.offerId);
+    expect((pending.json() as { offers: { offerId: string }[] }).offers.map((o) => o.offerId)).toContain(
+      offer.offerId,
+    );
 
     const redeem = (key: string) =>
       demo.cloud.http.inject({
@@ -94,7 +96,8 @@ describe("end to end: a simulated shopper walks in and her phone receives an off
       url: "/v1/users/u-ada/decisions",
       headers: { authorization: `Bearer ${demo.credentials.marketerKey}` },
     });
-    const recorded = (decisions.json() as { decisions: { outcome: string; offerId: string | null }[] }).decisions;
+    const recorded = (decisions.json() as { decisions: { outcome: string; offerId: string | null }[] })
+      .decisions;
     expect(recorded.some((d) => d.outcome === "issued" && d.offerId === offer.offerId)).toBe(true);
   });
 });

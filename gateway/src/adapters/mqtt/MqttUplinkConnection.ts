@@ -36,6 +36,8 @@ export class MqttUplinkConnection implements UplinkConnection {
   private stopped = true;
   private reconnectCount = 0;
   private everConnected = false;
+  /** Rejecters of publishes waiting for a PUBACK on the current client. */
+  private readonly pending = new Set<(err: Error) => void>();
 
   constructor(options: MqttUplinkOptions) {
     this.options = options;
@@ -59,7 +61,22 @@ export class MqttUplinkConnection implements UplinkConnection {
   async publish(topic: string, payload: Buffer, options: { qos: 0 | 1; retain: boolean }): Promise<void> {
     const client = this.client;
     if (!client?.connected) throw new Error("not connected");
-    await client.publishAsync(topic, payload, { qos: options.qos, retain: options.retain });
+    // With clean session off MQTT.js keeps an unacknowledged QoS 1 publish for its own resend and
+    // never settles it when the client is discarded; callers must learn the link died, so every
+    // pending publish is rejected when its connection closes (the outbox sends it again anyway).
+    let reject: (err: Error) => void = () => undefined;
+    const closed = new Promise<never>((_, r) => {
+      reject = r;
+    });
+    this.pending.add(reject);
+    try {
+      await Promise.race([
+        client.publishAsync(topic, payload, { qos: options.qos, retain: options.retain }),
+        closed,
+      ]);
+    } finally {
+      this.pending.delete(reject);
+    }
   }
 
   async subscribe(topics: readonly string[]): Promise<void> {
@@ -76,6 +93,8 @@ export class MqttUplinkConnection implements UplinkConnection {
     this.timer = null;
     const client = this.client;
     this.client = null;
+    for (const reject of this.pending) reject(new Error("connection stopped"));
+    this.pending.clear();
     if (client) await client.endAsync();
   }
 
@@ -112,6 +131,8 @@ export class MqttUplinkConnection implements UplinkConnection {
       const wasConnected = client === this.client;
       client.removeAllListeners("connect");
       client.end(true);
+      for (const reject of this.pending) reject(new Error("connection closed"));
+      this.pending.clear();
       if (wasConnected) this.client = null;
       this.handlers?.onDisconnect("connection closed");
       this.scheduleReconnect();

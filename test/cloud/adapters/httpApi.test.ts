@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U2 } from "../cloudFixture.js";
+
+interface OfferView {
+  offerId: string;
+  code: string;
+  status: string;
+}
+
+describe("HTTP API and offers over a real cloud", () => {
+  let f: CloudFixture;
+  let offer: OfferView;
+
+  beforeAll(async () => {
+    f = await createCloudFixture();
+    // The same event delivered 100 times at once (QoS 1 redeliveries, several gateways, retries).
+    const event = presenceEvent(1);
+    await Promise.all(Array.from({ length: 100 }, () => f.ingest([event])));
+    await f.cloud.offers.idle();
+    const res = await f.cloud.http.inject({
+      method: "GET",
+      url: "/v1/users/u1/offers",
+      headers: { authorization: `Bearer ${f.keys.appU1}` },
+    });
+    const offers = (res.json() as { offers: OfferView[] }).offers;
+    expect(offers).toHaveLength(1);
+    offer = offers[0] as OfferView;
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it("issues exactly one offer for 100 concurrent deliveries of one event", async () => {
+    const count = await f.cloud.repository.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM offers");
+    expect(count?.n).toBe(1);
+    expect(f.cloud.ingest.counters.eventsStored).toBe(1);
+    expect(f.cloud.ingest.counters.duplicates).toBe(99);
+  });
+
+  it("records the reason when a user without marketing consent arrives, and sends nothing", async () => {
+    await f.ingest(
+      [presenceEvent(2, { subject: { kind: "ibeacon", id: SUBJECT_U2 }, visitId: "visit-u2-000001" })],
+      2,
+    );
+    await f.cloud.offers.idle();
+    const res = await f.cloud.http.inject({
+      method: "GET",
+      url: "/v1/users/u2/decisions",
+      headers: { authorization: `Bearer ${f.keys.marketer}` },
+    });
+    const decisions = (res.json() as { decisions: { outcome: string; reason: string }[] }).decisions;
+    expect(decisions).toEqual([
+      expect.objectContaining({ outcome: "not-issued", reason: "no-marketing-consent" }),
+    ]);
+  });
+
+  it("accepts exactly one of 50 concurrent redemptions of one code", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        f.cloud.http.inject({
+          method: "POST",
+          url: "/v1/redemptions",
+          headers: { authorization: `Bearer ${f.keys.pos}`, "idempotency-key": `receipt-${1000 + i}` },
+          payload: { code: offer.code },
+        }),
+      ),
+    );
+    const statuses = results.map((r) => r.statusCode).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    const conflict = results.find((r) => r.statusCode === 409);
+    expect((conflict?.json() as { error: { code: string } }).error.code).toBe("CODE_ALREADY_REDEEMED");
+  });
+
+  describe("authentication and roles", () => {
+    const cases: [string, string, string, (k: CloudFixture["keys"]) => string | null, number][] = [
+      ["no key", "GET", "/v1/users/u1/offers", () => null, 401],
+      ["a malformed key", "GET", "/v1/users/u1/offers", () => "nope", 401],
+      ["a forged key", "GET", "/v1/users/u1/offers", (k) => `${k.appU1.slice(0, -4)}AAAA`, 401],
+      ["another user's app key", "GET", "/v1/users/u1/offers", (k) => k.appU2, 403],
+      ["a pos key", "GET", "/v1/users/u1/offers", (k) => k.pos, 403],
+      ["a marketer key", "GET", "/v1/users/u1/offers", (k) => k.marketer, 403],
+      ["the user's own app key", "GET", "/v1/users/u1/offers", (k) => k.appU1, 200],
+      ["an admin key", "GET", "/v1/users/u1/offers", (k) => k.admin, 200],
+      ["an app key on decisions", "GET", "/v1/users/u1/decisions", (k) => k.appU1, 403],
+      ["a store-ops key on decisions", "GET", "/v1/users/u1/decisions", (k) => k.storeOps, 403],
+      ["an app key on redemptions", "POST", "/v1/redemptions", (k) => k.appU1, 403],
+      ["no key on health", "GET", "/healthz", () => null, 200],
+    ];
+    it.each(cases)("%s: %s %s → %i", async (_name, method, url, key, status) => {
+      const k = key(f.keys);
+      const res = await f.cloud.http.inject({
+        method: method as "GET" | "POST",
+        url,
+        headers: { ...(k ? { authorization: `Bearer ${k}` } : {}), "idempotency-key": "receipt-auth-1" },
+        ...(method === "POST" ? { payload: { code: "0000-0000-0000-0000-0000" } } : {}),
+      });
+      expect(res.statusCode).toBe(status);
+      if (status >= 400)
+        expect(res.json()).toMatchObject({
+          error: { code: expect.any(String), message: expect.any(String) },
+        });
+    });
+  });
+
+  describe("bad input gets a clear 4xx, never a 500", () => {
+    const post = (payload: string, headers: Record<string, string> = {}) =>
+      f.cloud.http.inject({
+        method: "POST",
+        url: "/v1/redemptions",
+        headers: {
+          authorization: `Bearer ${f.keys.pos}`,
+          "content-type": "application/json",
+          "idempotency-key": "receipt-bad-input",
+          ...headers,
+        },
+        payload,
+      });
+    it.each([
+      ["malformed JSON", "{", 400, "MALFORMED_JSON"],
+      ["an unknown field", JSON.stringify({ code: "x", discount: 100 }), 400, "VALIDATION_FAILED"],
+      ["a wrong type", JSON.stringify({ code: 42 }), 400, "VALIDATION_FAILED"],
+      ["a missing field", JSON.stringify({}), 400, "VALIDATION_FAILED"],
+      ["an oversized body", JSON.stringify({ code: "x".repeat(200_000) }), 413, "PAYLOAD_TOO_LARGE"],
+      ["a code that cannot exist", JSON.stringify({ code: "!!!!" }), 404, "NOT_FOUND"],
+      ["another store's till", JSON.stringify({ code: "x", storeId: "s2" }), 403, "FORBIDDEN"],
+    ])("%s → %i %s", async (_name, payload, status, code) => {
+      const res = await post(payload);
+      expect(res.statusCode).toBe(status);
+      expect((res.json() as { error: { code: string } }).error.code).toBe(code);
+    });
+
+    it("requires an idempotency key on redemptions", async () => {
+      const res = await f.cloud.http.inject({
+        method: "POST",
+        url: "/v1/redemptions",
+        headers: { authorization: `Bearer ${f.keys.pos}` },
+        payload: { code: offer.code },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.body).toMatch(/idempotency-key/);
+    });
+
+    it("refuses the code at a till of another store", async () => {
+      const res = await f.cloud.http.inject({
+        method: "POST",
+        url: "/v1/redemptions",
+        headers: {
+          authorization: `Bearer ${f.keys.posOtherStore}`,
+          "idempotency-key": "receipt-other-store",
+        },
+        payload: { code: offer.code },
+      });
+      expect(res.statusCode).toBe(409);
+    });
+
+    it("answers an unknown route with the same error shape", async () => {
+      const res = await f.cloud.http.inject({ method: "GET", url: "/v1/nothing" });
+      expect(res.statusCode).toBe(404);
+      expect((res.json() as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+    });
+  });
+
+  it("serves the OpenAPI document at /docs", async () => {
+    const res = await f.cloud.http.inject({ method: "GET", url: "/docs" });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toContain("/v1/redemptions");
+  });
+});

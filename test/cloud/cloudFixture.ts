@@ -1,0 +1,124 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
+import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
+import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
+import { checkRuleSpec } from "../../cloud/src/domain/rules/index.js";
+import type { ApiRole } from "../../cloud/src/services/repositories.js";
+import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../protocol/index.js";
+
+export const SUBJECT_U1 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:1";
+export const SUBJECT_U2 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:2";
+
+export interface CloudFixture {
+  readonly cloud: Cloud;
+  readonly keys: Readonly<
+    Record<"admin" | "marketer" | "storeOps" | "pos" | "posOtherStore" | "appU1" | "appU2", string>
+  >;
+  /** Publishes a batch as gateway g1 would (through ingest, as the broker delivers it). */
+  ingest(events: readonly PresenceEvent[], fromSeq?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function presenceEvent(seq: number, overrides: Partial<PresenceEvent> = {}): PresenceEvent {
+  return {
+    id: `event-${String(seq).padStart(8, "0")}`,
+    seq,
+    type: "enter",
+    storeId: "s1",
+    zoneId: "z1",
+    gatewayId: "g1",
+    subject: { kind: "ibeacon", id: SUBJECT_U1 },
+    at: new Date().toISOString(),
+    visitId: `visit-${String(seq).padStart(8, "0")}`,
+    rssi: -60,
+    distanceM: 1.2,
+    ...overrides,
+  };
+}
+
+/**
+ * A real cloud (SQLite file in a temp dir, embedded broker and HTTP on port 0) with one store,
+ * one gateway, two users (u2 without marketing consent), one live enter rule and an API key per role.
+ */
+export async function createCloudFixture(): Promise<CloudFixture> {
+  const dir = await mkdtemp(join(tmpdir(), "arrival-cloud-"));
+  const parsed = parseCloudConfig({
+    dataDir: dir,
+    http: { port: 0 },
+    mqtt: { mode: "embedded", port: 0 },
+    log: { level: "silent" },
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  const log = createLogger({ level: "silent", format: "json", name: "test" });
+  const cloud = await createCloud(parsed.config, { log, clock: { now: () => Date.now() } });
+  const repo = cloud.repository;
+  const now = Date.now();
+  await repo.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, now);
+  for (const id of ["s1", "s2"]) {
+    await repo.upsertStore(
+      { id, orgId: "o1", name: id, timezone: "Asia/Hong_Kong", lat: null, lon: null, tags: [] },
+      now,
+    );
+  }
+  await repo.upsertZone({ id: "z1", storeId: "s1", name: "Zone", tags: ["beauty"], geometry: {} });
+  await repo.upsertGateway({ id: "g1", storeId: "s1", name: "Gateway" }, now);
+  for (const [id, subject, consent] of [
+    ["u1", SUBJECT_U1, true],
+    ["u2", SUBJECT_U2, false],
+  ] as const) {
+    await repo.upsertUser(
+      {
+        id,
+        orgId: "o1",
+        displayName: id,
+        segments: ["vip"],
+        loyaltyTier: "gold",
+        marketingConsent: consent,
+        analyticsConsent: true,
+      },
+      now,
+    );
+    await repo.registerDevice(subject, id, null, now);
+  }
+  const spec = checkRuleSpec({
+    trigger: { type: "enter" },
+    scope: { storeIds: ["s1"] },
+    offer: {
+      title: "10% off",
+      text: "Today only",
+      discount: { kind: "percent", percent: 10 },
+      validityS: 600,
+    },
+    limits: { maxPerUserPerDay: 1 },
+  });
+  if (!spec.ok) throw new Error(JSON.stringify(spec.problems));
+  await cloud.offerRepository.putRule("o1", { id: "r1", version: 1, status: "live", spec: spec.value }, now);
+  const issue = async (role: ApiRole, extra: { storeId?: string; userId?: string } = {}) =>
+    (await cloud.credentials.issueApiKey({ role, orgId: "o1", label: `test ${role}`, ...extra }, "test")).key;
+  const keys = {
+    admin: await issue("admin"),
+    marketer: await issue("marketer"),
+    storeOps: await issue("store-ops"),
+    pos: await issue("pos", { storeId: "s1" }),
+    posOtherStore: await issue("pos", { storeId: "s2" }),
+    appU1: await issue("app", { userId: "u1" }),
+    appU2: await issue("app", { userId: "u2" }),
+  };
+  await cloud.start();
+  return {
+    cloud,
+    keys,
+    async ingest(events, fromSeq = 1) {
+      await cloud.ingest.handleBatch(
+        gatewayTopic("s1", "g1", "events"),
+        encodeMessage({ v: 1, fromSeq, events }),
+      );
+    },
+    async close() {
+      await cloud.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import {
+  canPublish,
+  canSubscribe,
+  type MqttIdentity,
+} from "../../../../cloud/src/domain/access/mqttAccess.js";
+
+const gateway: MqttIdentity = { role: "gateway", storeId: "s1", gatewayId: "g1" };
+const app: MqttIdentity = { role: "app", userId: "u1" };
+const service: MqttIdentity = { role: "service", name: "cloud" };
+const own = "arrival/v1/stores/s1/gateways/g1";
+
+describe("MQTT access control", () => {
+  it.each([
+    [gateway, `${own}/events`, true],
+    [gateway, `${own}/status`, true],
+    [gateway, `${own}/telemetry`, true],
+    [gateway, `${own}/config`, false],
+    [gateway, `${own}/ack`, false],
+    [gateway, "arrival/v1/stores/s1/gateways/g2/events", false],
+    [gateway, "arrival/v1/stores/s2/gateways/g1/events", false],
+    [gateway, `${own}/events/extra`, false],
+    [gateway, "arrival/v1/stores/+/gateways/g1/events", false],
+    [gateway, "$SYS/x", false],
+    [app, "arrival/v1/users/u1/offers", false],
+    [app, `${own}/events`, false],
+    [service, "arrival/v1/users/u1/offers", true],
+    [service, `${own}/ack`, true],
+    [service, "$SYS/broker", false],
+    [service, "other/topic", false],
+  ] as const)("publish by %j to %s: %s", (identity, topic, allowed) => {
+    expect(canPublish(identity, topic)).toBe(allowed);
+  });
+
+  it.each([
+    [gateway, `${own}/config`, true],
+    [gateway, `${own}/ack`, true],
+    [gateway, `${own}/events`, false],
+    [gateway, `${own}/#`, false],
+    [gateway, `${own}/+`, false],
+    [gateway, "arrival/v1/stores/s1/gateways/g2/config", false],
+    [gateway, "#", false],
+    [app, "arrival/v1/users/u1/offers", true],
+    [app, "arrival/v1/users/u1/#", true],
+    [app, "arrival/v1/users/u10/offers", false],
+    [app, "arrival/v1/users/+/offers", false],
+    [app, "arrival/v1/users/u1/+", false],
+    [app, "arrival/v1/users/#", false],
+    [app, "#", false],
+    [app, "$SYS/#", false],
+    [service, "arrival/v1/stores/+/gateways/+/events", true],
+    [service, "#", false],
+    [service, "$SYS/#", false],
+  ] as const)("subscribe by %j to %s: %s", (identity, filter, allowed) => {
+    expect(canSubscribe(identity, filter)).toBe(allowed);
+  });
+});

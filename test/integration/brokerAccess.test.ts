@@ -1,0 +1,128 @@
+import mqtt from "mqtt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeMessage, gatewayTopic, userTopic } from "../../protocol/index.js";
+import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
+
+/** Real MQTT clients over TCP against the embedded broker and its access control. */
+describe("embedded broker access control", () => {
+  let f: CloudFixture;
+  let url: string;
+  let gw: { username: string; password: string };
+  let app: { username: string; password: string };
+  const open: mqtt.MqttClient[] = [];
+
+  const connect = async (options: mqtt.IClientOptions) => {
+    const client = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
+    open.push(client);
+    return client;
+  };
+
+  /** The QoS the broker grants, or 128 when it refuses (mqtt.js rejects on a 0x80 SUBACK). */
+  const grant = async (client: mqtt.MqttClient, filter: string): Promise<number> => {
+    try {
+      const [granted] = await client.subscribeAsync(filter, { qos: 1 });
+      return granted?.qos ?? -1;
+    } catch (err) {
+      if (/Subscribe error/.test((err as Error).message)) return 128;
+      throw err;
+    }
+  };
+  const grants = async (client: mqtt.MqttClient, filters: readonly string[]): Promise<number[]> => {
+    const out: number[] = [];
+    for (const filter of filters) out.push(await grant(client, filter));
+    return out;
+  };
+
+  beforeAll(async () => {
+    f = await createCloudFixture();
+    url = `mqtt://127.0.0.1:${f.cloud.mqttPort()}`;
+    gw = await f.cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g1" }, "test");
+    app = await f.cloud.credentials.issueMqtt({ role: "app", userId: "u1" }, "test");
+  });
+  afterAll(async () => {
+    for (const client of open) client.end(true);
+    await f?.close();
+  });
+
+  it("refuses anonymous connections and wrong passwords", async () => {
+    await expect(connect({ clientId: "anon" })).rejects.toThrow(/Bad username or password|Not authorized/i);
+    await expect(
+      connect({ clientId: gw.username, username: gw.username, password: "wrong" }),
+    ).rejects.toThrow(/Bad username or password|Not authorized/i);
+  });
+
+  it("refuses a client id that belongs to another identity", async () => {
+    await expect(
+      connect({ clientId: app.username, username: gw.username, password: gw.password }),
+    ).rejects.toThrow();
+  });
+
+  it("grants a gateway its own config and ack, and refuses anything else", async () => {
+    const client = await connect({ clientId: gw.username, username: gw.username, password: gw.password });
+    const granted = await grants(client, [
+      gatewayTopic("s1", "g1", "config"),
+      gatewayTopic("s1", "g1", "ack"),
+      gatewayTopic("s1", "g2", "ack"),
+      "arrival/v1/stores/s1/gateways/+/ack",
+      userTopic("u1", "offers"),
+      "$SYS/#",
+      "#",
+    ]);
+    expect(granted).toEqual([1, 1, 128, 128, 128, 128, 128]);
+  });
+
+  it("grants an app user its own offers only", async () => {
+    const client = await connect({
+      clientId: `${app.username}-phone`,
+      username: app.username,
+      password: app.password,
+    });
+    const granted = await grants(client, [
+      userTopic("u1", "offers"),
+      userTopic("u2", "offers"),
+      "arrival/v1/users/+/offers",
+      gatewayTopic("s1", "g1", "events"),
+    ]);
+    expect(granted).toEqual([1, 128, 128, 128]);
+  });
+
+  it("drops a gateway that publishes outside its own topics, and lets other clients see nothing", async () => {
+    const spy = await connect({
+      clientId: `${app.username}-spy`,
+      username: app.username,
+      password: app.password,
+    });
+    const seen: string[] = [];
+    spy.on("message", (topic) => seen.push(topic));
+    await spy.subscribeAsync(userTopic("u1", "offers"), { qos: 1 });
+    const client = await connect({
+      clientId: `${gw.username}-rogue`,
+      username: gw.username,
+      password: gw.password,
+    });
+    const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
+    client.publish(userTopic("u1", "offers"), encodeMessage({ v: 1, kind: "offer" }), { qos: 1 });
+    await closed;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen).toEqual([]);
+  });
+
+  it("cuts a revoked gateway off within a second and refuses it afterwards", async () => {
+    const creds = await f.cloud.credentials.issueMqtt(
+      { role: "gateway", storeId: "s1", gatewayId: "g9" },
+      "test",
+    );
+    const client = await connect({
+      clientId: creds.username,
+      username: creds.username,
+      password: creds.password,
+    });
+    const closed = new Promise<number>((resolve) => client.once("close", () => resolve(Date.now())));
+    const revokedAt = Date.now();
+    expect(await f.cloud.credentials.revokeMqtt(creds.username, "test")).toBe(true);
+    expect((await closed) - revokedAt).toBeLessThan(1000);
+    await expect(
+      connect({ clientId: creds.username, username: creds.username, password: creds.password }),
+    ).rejects.toThrow();
+  });
+});

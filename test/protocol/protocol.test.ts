@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import {
+  allGatewaysFilter,
+  decodeGatewayMessage,
+  decodeUserMessage,
+  gatewayTopic,
+  MAX_PAYLOAD_BYTES,
+  ProtocolError,
+  parseTopic,
+  userTopic,
+} from "../../protocol/index.js";
+
+const event = {
+  id: "0123456789abcdef0123456789abcdef",
+  seq: 1,
+  type: "enter",
+  storeId: "s1",
+  zoneId: "z1",
+  gatewayId: "g1",
+  subject: { kind: "ibeacon", id: "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:2" },
+  at: "2026-11-22T09:00:00.000Z",
+  visitId: "fedcba9876543210fedcba9876543210",
+  rssi: -65.5,
+  distanceM: 2.1,
+};
+
+describe("topics", () => {
+  it("builds every channel under arrival/v1 and parses it back", () => {
+    for (const channel of ["events", "status", "telemetry", "config", "ack"] as const) {
+      const topic = gatewayTopic("store-1", "gw_2", channel);
+      expect(topic).toBe(`arrival/v1/stores/store-1/gateways/gw_2/${channel}`);
+      expect(parseTopic(topic)).toEqual({ scope: "gateway", storeId: "store-1", gatewayId: "gw_2", channel });
+    }
+    expect(userTopic("u-1", "offers")).toBe("arrival/v1/users/u-1/offers");
+    expect(parseTopic("arrival/v1/users/u-1/offers")).toEqual({
+      scope: "user",
+      userId: "u-1",
+      channel: "offers",
+    });
+    expect(allGatewaysFilter("events")).toBe("arrival/v1/stores/+/gateways/+/events");
+  });
+
+  it.each(["a/b", "+", "#", "", "x".repeat(65), "-leading"])("refuses to build a topic from id %j", (id) => {
+    expect(() => gatewayTopic(id, "g", "events")).toThrow(ProtocolError);
+    expect(() => userTopic(id, "offers")).toThrow(ProtocolError);
+  });
+
+  it.each([
+    "arrival/v2/users/u/offers",
+    "arrival/v1/users/u/secrets",
+    "arrival/v1/users/+/offers",
+    "arrival/v1/stores/s/gateways/g/events/extra",
+    "arrival/v1/stores/s/gateway/g/events",
+    "$SYS/broker/clients",
+  ])("parses %j to null", (topic) => {
+    expect(parseTopic(topic)).toBeNull();
+  });
+});
+
+describe("message decoding", () => {
+  it("accepts a valid batch", () => {
+    const decoded = decodeGatewayMessage("events", JSON.stringify({ v: 1, fromSeq: 1, events: [event] }));
+    expect(decoded.ok).toBe(true);
+  });
+
+  it.each([
+    ["not JSON", "{", "", /not JSON/],
+    [
+      "an unknown version",
+      JSON.stringify({ v: 2, fromSeq: 1, events: [event] }),
+      "/v",
+      /unsupported version/,
+    ],
+    [
+      "an unknown field",
+      JSON.stringify({ v: 1, fromSeq: 1, events: [event], extra: 1 }),
+      "",
+      /unknown field "extra"/,
+    ],
+    ["a wrong type", JSON.stringify({ v: 1, fromSeq: "1", events: [event] }), "/fromSeq", /integer/],
+    [
+      "a bad event type",
+      JSON.stringify({ v: 1, fromSeq: 1, events: [{ ...event, type: "arrive" }] }),
+      "/events/0/type",
+      /one of/,
+    ],
+    [
+      "a bad timestamp",
+      JSON.stringify({ v: 1, fromSeq: 1, events: [{ ...event, at: "yesterday" }] }),
+      "/events/0/at",
+      /date-time/,
+    ],
+    ["an empty batch", JSON.stringify({ v: 1, fromSeq: 1, events: [] }), "/events", /./],
+  ])("rejects %s with its path", (_name, payload, path, message) => {
+    const decoded = decodeGatewayMessage("events", payload);
+    expect(decoded.ok).toBe(false);
+    if (decoded.ok) return;
+    expect(decoded.problems.some((p) => p.path === path && message.test(p.message))).toBe(true);
+  });
+
+  it("refuses an oversized payload before parsing it", () => {
+    const decoded = decodeUserMessage("offers", Buffer.alloc(MAX_PAYLOAD_BYTES + 1, 0x20));
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok) expect(decoded.problems[0]?.message).toMatch(/exceeds/);
+  });
+
+  it("never throws on arbitrary bytes", () => {
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Buffer.from(Array.from({ length: i % 97 }, (_, k) => (i * 31 + k * 7) % 256));
+      expect(() => decodeGatewayMessage("events", bytes)).not.toThrow();
+      expect(() => decodeGatewayMessage("config", bytes)).not.toThrow();
+    }
+  });
+});

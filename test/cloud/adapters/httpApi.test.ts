@@ -69,7 +69,7 @@ describe("HTTP API and offers over a real cloud", () => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
     const conflict = results.find((r) => r.statusCode === 409);
-    expect((conflict?.json() as { error: { code: string } }).error.code).toBe("CODE_ALREADY_REDEEMED");
+    expect(conflict?.json()).toMatchObject({ error: { code: "CODE_ALREADY_REDEEMED" } });
   });
 
   describe("authentication and roles", () => {

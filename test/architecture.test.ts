@@ -1,0 +1,103 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..");
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(join(ROOT, dir))) {
+    const path = join(dir, name);
+    if (statSync(join(ROOT, path)).isDirectory()) out.push(...sources(path));
+    else if (name.endsWith(".ts")) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * Every module specifier a file imports, statically or dynamically. With `runtimeOnly`, type-only
+ * imports are left out: they vanish at compile time and touch no library at run time.
+ */
+function importsOf(file: string, runtimeOnly = false): string[] {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  const specs = new Set<string>();
+  for (const m of text.matchAll(
+    /(import|export)(\s+type)?\s[^"';]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g,
+  )) {
+    if (runtimeOnly && m[2]) continue;
+    const spec = m[3] ?? m[4];
+    if (spec) specs.add(spec);
+  }
+  return [...specs];
+}
+
+/** The package a bare specifier names (`@scope/name/sub` → `@scope/name`). */
+function packageOf(spec: string): string | null {
+  if (spec.startsWith(".") || spec.startsWith("node:")) return null;
+  const parts = spec.split("/");
+  return spec.startsWith("@") ? `${parts[0]}/${parts[1]}` : (parts[0] ?? null);
+}
+
+const resolvedDir = (file: string, spec: string) => relative(ROOT, join(ROOT, file, "..", spec));
+
+const appFiles = [...sources("protocol"), ...sources("gateway/src"), ...sources("cloud/src")];
+
+describe("architecture", () => {
+  it("keeps the gateway and the cloud apart, and the protocol free of both", () => {
+    const offences: string[] = [];
+    for (const file of appFiles) {
+      for (const spec of importsOf(file).filter((s) => s.startsWith("."))) {
+        const target = resolvedDir(file, spec);
+        if (file.startsWith("gateway/") && target.startsWith("cloud/")) offences.push(`${file} → ${spec}`);
+        if (file.startsWith("cloud/") && target.startsWith("gateway/")) offences.push(`${file} → ${spec}`);
+        if (file.startsWith("protocol/") && !target.startsWith("protocol/"))
+          offences.push(`${file} → ${spec}`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it("keeps domain code pure: no adapters, no services, no I/O modules", () => {
+    const offences: string[] = [];
+    for (const file of appFiles.filter((f) => f.includes("/domain/"))) {
+      for (const spec of importsOf(file)) {
+        const target = spec.startsWith(".") ? resolvedDir(file, spec) : spec;
+        if (/\/(adapters|services)\//.test(target)) offences.push(`${file} → ${spec}`);
+        if (spec.startsWith("node:") || ["fs", "net", "http", "child_process"].includes(spec))
+          offences.push(`${file} → ${spec}`);
+        const pkg = packageOf(spec);
+        if (pkg && !["typebox", "geolib"].includes(pkg)) offences.push(`${file} → ${spec}`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it("lets each library be touched by one adapter folder per application", () => {
+    const owners: Record<string, RegExp> = {
+      "@abandonware/noble": /^gateway\/src\/adapters\/noble\//,
+      sqlite3: /^(gateway|cloud)\/src\/adapters\/sqlite\//,
+      mqtt: /^gateway\/src\/adapters\/mqtt\/|^cloud\/src\/adapters\/mqtt\//,
+      aedes: /^cloud\/src\/adapters\/broker\//,
+      fastify: /^cloud\/src\/adapters\/http\//,
+      "@fastify/swagger": /^cloud\/src\/adapters\/http\//,
+      "@fastify/rate-limit": /^cloud\/src\/adapters\/http\//,
+      pino: /^(gateway|cloud)\/src\/adapters\/log\//,
+      "pino-pretty": /^(gateway|cloud)\/src\/adapters\/log\//,
+      geolib: /^gateway\/src\/domain\/zones\//,
+    };
+    const offences: string[] = [];
+    for (const file of appFiles) {
+      for (const spec of importsOf(file, true)) {
+        const pkg = packageOf(spec);
+        const owner = pkg ? owners[pkg] : undefined;
+        if (owner && !owner.test(file)) offences.push(`${file} imports ${pkg}`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
+  it("finds the imports it checks (the scan itself works)", () => {
+    expect(importsOf("cloud/src/adapters/broker/EmbeddedBroker.ts")).toContain("aedes");
+    expect(appFiles.length).toBeGreaterThan(40);
+  });
+});

@@ -1,5 +1,10 @@
 import Type, { type Static, type TSchema } from "typebox";
 import { Compile, type Validator } from "typebox/compile";
+import { Settings } from "typebox/system";
+
+// TypeBox stops after 8 errors by default; an operator fixing a config file wants all of them, and
+// a union's errors are recomputed per branch below, so the cap only has to stop pathological input.
+Settings.Set({ maxErrors: 200 });
 
 /** One validation problem, located by JSON pointer (`/events/0/at`), empty for the root. */
 export interface Problem {
@@ -34,8 +39,13 @@ export class Checker<S extends TSchema> {
 
   check(value: unknown): Checked<Static<S>> {
     if (this.validator.Check(value)) return { ok: true, value: value as Static<S> };
+    const errors = pruneUnionBranches(
+      this.validator.Errors(value) as readonly RawError[],
+      this.schema,
+      value,
+    );
     const seen = new Map<string, Problem>();
-    for (const error of this.validator.Errors(value)) {
+    for (const error of errors) {
       if (error.keyword === "boolean") continue; // duplicate of the additionalProperties report
       const path = error.instancePath;
       let message: string = error.message;
@@ -47,12 +57,165 @@ export class Checker<S extends TSchema> {
         const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
         if (allowed) message = `must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`;
       }
-      const key = `${path}\u0000${error.keyword === "anyOf" || error.keyword === "const" ? "anyOf" : message}`;
+      const key = `${path}\u0000${message}`;
       if (!seen.has(key)) seen.set(key, { path, message });
     }
     const problems = [...seen.values()];
     return { ok: false, problems: problems.length > 0 ? problems : [{ path: "", message: "is invalid" }] };
   }
+}
+
+interface RawError {
+  readonly keyword: string;
+  readonly schemaPath: string;
+  readonly instancePath: string;
+  readonly params: unknown;
+  readonly message: string;
+}
+
+/** The sub-schema at a JSON-pointer-like schema path (`#/properties/zones/items`). */
+function schemaAt(root: unknown, schemaPath: string): unknown {
+  let node = root;
+  for (const part of schemaPath.replace(/^#\/?/, "").split("/").filter(Boolean)) {
+    node =
+      typeof node === "object" && node !== null
+        ? (node as Record<string, unknown>)[decodePointer(part)]
+        : undefined;
+  }
+  return node;
+}
+
+/** The value at a JSON pointer (`/zones/0`). */
+function valueAt(root: unknown, instancePath: string): unknown {
+  let node = root;
+  for (const part of instancePath.split("/").slice(1)) {
+    node =
+      typeof node === "object" && node !== null
+        ? (node as Record<string, unknown>)[decodePointer(part)]
+        : undefined;
+  }
+  return node;
+}
+
+function decodePointer(part: string): string {
+  return part.replaceAll("~1", "/").replaceAll("~0", "~");
+}
+
+/** For each branch of a union: its discriminant fields (`const` properties) and whether the value matches them. */
+function discriminants(union: unknown, value: unknown): { fields: Map<string, unknown>; matches: boolean }[] {
+  const branches = (union as { anyOf?: unknown[] } | undefined)?.anyOf ?? [];
+  return branches.map((branch) => {
+    const fields = new Map<string, unknown>();
+    const properties = (branch as { properties?: Record<string, { const?: unknown }> }).properties ?? {};
+    for (const [name, property] of Object.entries(properties))
+      if ("const" in property) fields.set(name, property.const);
+    const matches =
+      fields.size > 0 &&
+      typeof value === "object" &&
+      value !== null &&
+      [...fields].every(([name, expected]) => (value as Record<string, unknown>)[name] === expected);
+    return { fields, matches };
+  });
+}
+
+/** How many instance levels a schema-path suffix descends (`properties/x` and `items` each one). */
+function instanceDepth(suffix: readonly string[]): number {
+  let depth = 0;
+  for (let i = 0; i < suffix.length; i++) {
+    const part = suffix[i];
+    if (part === "properties" || part === "patternProperties") {
+      depth++;
+      i++;
+    } else if (part === "items" || part === "additionalProperties") {
+      depth++;
+      if (part === "items" && /^\d+$/.test(suffix[i + 1] ?? "")) i++;
+    } else if (part === "anyOf" || part === "allOf" || part === "oneOf") {
+      i++;
+    }
+  }
+  return depth;
+}
+
+const branchCheckers = new WeakMap<object, Validator<Record<string, never>, TSchema>>();
+
+function branchChecker(branch: object): Validator<Record<string, never>, TSchema> {
+  let checker = branchCheckers.get(branch);
+  if (!checker) {
+    checker = Compile(branch as TSchema) as unknown as Validator<Record<string, never>, TSchema>;
+    branchCheckers.set(branch, checker);
+  }
+  return checker;
+}
+
+/**
+ * A union that fails reports the errors of every branch (and TypeBox may stop before the branch
+ * that matters), which reads as nonsense: "missing radiusM" for a polygon. For a tagged union
+ * (branches told apart by `const` fields such as `shape` or `kind`) the errors are recomputed
+ * against the one branch whose tag the value carries, or, when it carries none, replaced by the
+ * list of allowed tags. Other unions keep the branch with the fewest errors.
+ */
+function pruneUnionBranches(errors: readonly RawError[], schema: unknown, value: unknown): RawError[] {
+  const groups = new Map<string, { schemaPath: string; instancePath: string; errors: RawError[] }>();
+  const plain: RawError[] = [];
+  for (const e of errors) {
+    const at = e.schemaPath.indexOf("/anyOf/");
+    if (at < 0) {
+      plain.push(e);
+      continue;
+    }
+    const schemaPath = e.schemaPath.slice(0, at);
+    const suffix = e.schemaPath
+      .slice(at + "/anyOf/".length)
+      .split("/")
+      .slice(1);
+    const levels = e.instancePath.split("/");
+    const instancePath = levels.slice(0, levels.length - instanceDepth(suffix)).join("/");
+    const key = `${schemaPath}\u0000${instancePath}`;
+    const group = groups.get(key) ?? { schemaPath, instancePath, errors: [] };
+    group.errors.push(e);
+    groups.set(key, group);
+  }
+  const result = plain.filter(
+    (e) => !(e.keyword === "anyOf" && groups.has(`${e.schemaPath}\u0000${e.instancePath}`)),
+  );
+  for (const group of groups.values()) {
+    const union = schemaAt(schema, group.schemaPath) as { anyOf?: object[] } | undefined;
+    const v = valueAt(value, group.instancePath);
+    const tags = discriminants(union, v);
+    if (tags.length === 0 || tags.some((t) => t.fields.size === 0)) {
+      const byBranch = new Map<string, RawError[]>();
+      for (const e of group.errors) {
+        const index = e.schemaPath.slice(group.schemaPath.length + "/anyOf/".length).split("/")[0] ?? "";
+        byBranch.set(index, [...(byBranch.get(index) ?? []), e]);
+      }
+      result.push(...([...byBranch.values()].sort((a, b) => a.length - b.length)[0] ?? []));
+      continue;
+    }
+    const index = tags.findIndex((t) => t.matches);
+    const branch = union?.anyOf?.[index];
+    if (index < 0 || !branch) {
+      const [name] = tags[0]?.fields.keys() ?? [];
+      result.push({
+        keyword: "enum",
+        schemaPath: group.schemaPath,
+        instancePath: name === undefined ? group.instancePath : `${group.instancePath}/${name}`,
+        params: {
+          allowedValues: [...new Set(tags.map((t) => (name === undefined ? undefined : t.fields.get(name))))],
+        },
+        message: "is not one of the allowed kinds",
+      });
+      continue;
+    }
+    const own = pruneUnionBranches(branchChecker(branch).Errors(v) as readonly RawError[], branch, v);
+    for (const e of own) {
+      result.push({
+        ...e,
+        schemaPath: `${group.schemaPath}/anyOf/${index}${e.schemaPath.slice(1)}`,
+        instancePath: `${group.instancePath}${e.instancePath}`,
+      });
+    }
+  }
+  return result;
 }
 
 /** Formats problems as `path: message` lines, the form every CLI and log of the project uses. */

@@ -1,6 +1,8 @@
+import Type from "typebox";
 import { describe, expect, it } from "vitest";
 import {
   allGatewaysFilter,
+  Checker,
   decodeGatewayMessage,
   decodeUserMessage,
   gatewayTopic,
@@ -8,6 +10,7 @@ import {
   ProtocolError,
   parseTopic,
   userTopic,
+  ZoneSchema,
 } from "../../protocol/index.js";
 
 const event = {
@@ -110,5 +113,33 @@ describe("message decoding", () => {
       expect(() => decodeGatewayMessage("events", bytes)).not.toThrow();
       expect(() => decodeGatewayMessage("config", bytes)).not.toThrow();
     }
+  });
+});
+
+describe("Checker on tagged unions", () => {
+  const zones = new Checker(Type.Array(ZoneSchema));
+  it.each([
+    [[{ id: "z", shape: "circle" }], [["/0", /center, radiusM/]]],
+    [[{ id: "z", shape: "polygon", points: [] }], [["/0/points", /fewer than 3/]]],
+    [[{ id: "z", shape: "square" }], [["/0/shape", /one of "gateway-radius", "circle", "polygon"/]]],
+    [
+      [
+        { id: "a", shape: "gateway-radius", gatewayId: "g", radiusM: -1 },
+        { id: "b", shape: "circle", center: { lat: 99, lon: 0 }, radiusM: 5 },
+      ],
+      [
+        ["/0/radiusM", /0/],
+        ["/1/center/lat", /90/],
+      ],
+    ],
+  ] as const)("reports only the branch the value's tag names: %j", (value, expected) => {
+    const checked = zones.check(value);
+    expect(checked.ok).toBe(false);
+    if (checked.ok) return;
+    expect(checked.problems).toHaveLength(expected.length);
+    expected.forEach(([path, message], i) => {
+      expect(checked.problems[i]?.path).toBe(path);
+      expect(checked.problems[i]?.message).toMatch(message);
+    });
   });
 });

@@ -38,9 +38,9 @@ export class Checker<S extends TSchema> {
   }
 
   check(value: unknown): Checked<Static<S>> {
-    if (this.validator.Check(value)) return { ok: true, value: value as Static<S> };
+    if (this.validator.Check(value)) return { ok: true, value: value };
     const errors = pruneUnionBranches(
-      this.validator.Errors(value) as readonly RawError[],
+      this.validator.Errors(value),
       this.schema,
       value,
     );
@@ -206,7 +206,7 @@ function pruneUnionBranches(errors: readonly RawError[], schema: unknown, value:
       });
       continue;
     }
-    const own = pruneUnionBranches(branchChecker(branch).Errors(v) as readonly RawError[], branch, v);
+    const own = pruneUnionBranches(branchChecker(branch).Errors(v), branch, v);
     for (const e of own) {
       result.push({
         ...e,

@@ -71,7 +71,7 @@ describe("end to end: a simulated shopper walks in and her phone receives an off
       headers: { authorization: `Bearer ${demo.credentials.appKey.key}` },
     });
     expect(pending.statusCode).toBe(200);
-    expect((pending.json() as { offers: { offerId: string }[] }).offers.map((o) => o.offerId)).toContain(
+    expect(pending.json<{ offers: { offerId: string }[] }>().offers.map((o) => o.offerId)).toContain(
       offer.offerId,
     );
 
@@ -89,14 +89,14 @@ describe("end to end: a simulated shopper walks in and her phone receives an off
     expect(retried.json()).toEqual(first.json());
     const second = await redeem("till-1-receipt-0002");
     expect(second.statusCode).toBe(409);
-    expect((second.json() as { error: { code: string } }).error.code).toBe("CODE_ALREADY_REDEEMED");
+    expect(second.json<{ error: { code: string } }>().error.code).toBe("CODE_ALREADY_REDEEMED");
 
     const decisions = await demo.cloud.http.inject({
       method: "GET",
       url: "/v1/users/u-ada/decisions",
       headers: { authorization: `Bearer ${demo.credentials.marketerKey}` },
     });
-    const recorded = (decisions.json() as { decisions: { outcome: string; offerId: string | null }[] })
+    const recorded = decisions.json<{ decisions: { outcome: string; offerId: string | null }[] }>()
       .decisions;
     expect(recorded.some((d) => d.outcome === "issued" && d.offerId === offer.offerId)).toBe(true);
   });

@@ -22,7 +22,7 @@ describe("HTTP API and offers over a real cloud", () => {
       url: "/v1/users/u1/offers",
       headers: { authorization: `Bearer ${f.keys.appU1}` },
     });
-    const offers = (res.json() as { offers: OfferView[] }).offers;
+    const offers = res.json<{ offers: OfferView[] }>().offers;
     expect(offers).toHaveLength(1);
     offer = offers[0] as OfferView;
   });
@@ -48,7 +48,7 @@ describe("HTTP API and offers over a real cloud", () => {
       url: "/v1/users/u2/decisions",
       headers: { authorization: `Bearer ${f.keys.marketer}` },
     });
-    const decisions = (res.json() as { decisions: { outcome: string; reason: string }[] }).decisions;
+    const decisions = res.json<{ decisions: { outcome: string; reason: string }[] }>().decisions;
     expect(decisions).toEqual([
       expect.objectContaining({ outcome: "not-issued", reason: "no-marketing-consent" }),
     ]);
@@ -127,7 +127,7 @@ describe("HTTP API and offers over a real cloud", () => {
     ])("%s → %i %s", async (_name, payload, status, code) => {
       const res = await post(payload);
       expect(res.statusCode).toBe(status);
-      expect((res.json() as { error: { code: string } }).error.code).toBe(code);
+      expect(res.json<{ error: { code: string } }>().error.code).toBe(code);
     });
 
     it("requires an idempotency key on redemptions", async () => {
@@ -157,14 +157,14 @@ describe("HTTP API and offers over a real cloud", () => {
     it("answers an unknown route with the same error shape", async () => {
       const res = await f.cloud.http.inject({ method: "GET", url: "/v1/nothing" });
       expect(res.statusCode).toBe(404);
-      expect((res.json() as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+      expect(res.json<{ error: { code: string } }>().error.code).toBe("NOT_FOUND");
     });
   });
 
   it("serves the OpenAPI document at /docs", async () => {
     const res = await f.cloud.http.inject({ method: "GET", url: "/docs" });
     expect(res.statusCode).toBe(200);
-    const doc = res.json() as { openapi: string; paths: Record<string, unknown> };
+    const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toContain("/v1/redemptions");
   });

@@ -19,10 +19,11 @@ export interface EmbeddedBrokerOptions {
 }
 
 // MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]: 4 bad user name or password, 5 not authorized.
-const BAD_CREDENTIALS = 4;
+const BAD_CREDENTIALS: AuthenticateError["returnCode"] = 4;
 
 function authError(message: string): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode: BAD_CREDENTIALS }) as AuthenticateError;
+  const error: AuthenticateError = Object.assign(new Error(message), { returnCode: BAD_CREDENTIALS });
+  return error;
 }
 
 /**

@@ -60,7 +60,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   app.decorateRequest("principal", null);
 
   app.setValidatorCompiler(({ schema, httpPart }) => {
-    const checker = new Checker(schema as TSchema);
+    const checker = new Checker(schema);
     const convert = httpPart !== "body";
     return (data: unknown) => {
       const value = convert ? Convert(schema as TSchema, data) : data;

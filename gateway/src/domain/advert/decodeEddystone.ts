@@ -128,7 +128,7 @@ function decodeUrl(bytes: Uint8Array, start: number, end: number): EddystoneUrl 
   if (url === undefined) return null;
   for (let i = start + URL_HEADER_BYTES; i < end; i++) {
     const text = URL_BYTES[bytes[i] as number];
-    if (text == null) return null;
+    if (text === null || text === undefined) return null;
     url += text;
   }
   return { format: "eddystone-url", id: null, url, txPower: i8(bytes, start + 1) };

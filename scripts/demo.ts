@@ -55,7 +55,16 @@ async function main(): Promise<number> {
   const seed = values.seed === undefined ? 7 : Number(values.seed);
 
   out("Starting Arrival: cloud, embedded broker, demo store with two simulated gateways…");
-  const demo = await startDemo({ cloudConfig: config, log, seed });
+  const names = new Map(DEMO_USERS.map((u) => [u.id, u.displayName]));
+  const demo = await startDemo({
+    cloudConfig: config,
+    log,
+    seed,
+    onOfferIssued: (offer) =>
+      out(
+        `🎯 ${new Date(offer.issuedAt).toLocaleTimeString()} issued "${offer.title}" to ${names.get(offer.userId) ?? offer.userId} (rule ${offer.ruleId}, zone ${offer.zoneId})`,
+      ),
+  });
   const host = config.mqtt.host;
   const mqttPort = demo.cloud.mqttPort();
   const httpPort = demo.cloud.httpPort();

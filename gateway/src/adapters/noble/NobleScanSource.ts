@@ -618,7 +618,7 @@ function nextEvent(
       trigger?.();
     } catch (err) {
       finish();
-      reject(err);
+      reject(err instanceof Error ? err : new Error(String(err)));
     }
   });
 }

@@ -82,12 +82,25 @@ describe("adStructuresFromNoble (fallback when raw reports are out of reach)", (
     const gap = new Gap(new EventEmitter());
     const seen: NobleParsedAdvertisement[] = [];
     gap.on("discover", (...args: unknown[]) => seen.push(args[4] as NobleParsedAdvertisement));
-    const onReport = (gap as unknown as { onHciLeAdvertisingReport(...a: unknown[]): void })
-      .onHciLeAdvertisingReport;
+    const reports = gap as unknown as { onHciLeAdvertisingReport(...args: unknown[]): void };
     const ibeacon = advert(ad(0xff, "4c000215f7826da64fa24e988024bc5b71e0893e0102fffec5"));
     const eid = advert(eddystone("30e34549445f74657374"));
-    onReport.call(gap, 0, ADV_NONCONN_IND, "c3:00:00:00:00:01", "random", Buffer.from(ibeacon), -60);
-    onReport.call(gap, 0, ADV_NONCONN_IND, "c3:00:00:00:00:01", "random", Buffer.from(eid), -61);
+    reports.onHciLeAdvertisingReport(
+      0,
+      ADV_NONCONN_IND,
+      "c3:00:00:00:00:01",
+      "random",
+      Buffer.from(ibeacon),
+      -60,
+    );
+    reports.onHciLeAdvertisingReport(
+      0,
+      ADV_NONCONN_IND,
+      "c3:00:00:00:00:01",
+      "random",
+      Buffer.from(eid),
+      -61,
+    );
     // The second frame is Eddystone-EID, yet noble's advertisement still holds the iBeacon.
     expect(decodeAdvertisement(adStructuresFromNoble(seen[1] ?? {}))).toMatchObject({ format: "ibeacon" });
     expect(decodeAdvertisement(eid)).toMatchObject({ format: "eddystone-eid" });

@@ -207,6 +207,14 @@ export class NobleScanSource implements ScanSource {
       await this.startScanning(driver, timeoutMs);
     } catch (err) {
       this.onAdvert = null;
+      // A scan start that timed out may still have reached the controller: switch it off, unanswered.
+      if (driver?.initialised === true && driver.noble.state === "poweredOn") {
+        try {
+          driver.noble.stopScanning();
+        } catch {
+          // Best effort: the adapter is already failing.
+        }
+      }
       driver?.dispose();
       throw toNobleScanError(err, adapter);
     }
@@ -461,6 +469,8 @@ class NobleDriver {
   private readonly listeners: [EventEmitter, string, Listener][] = [];
   private exitListeners: Listener[] = [];
   private disposed = false;
+  /** init() ran (reading noble's state before it would run noble's init). */
+  initialised = false;
 
   constructor(modules: NobleModules, deviceId: number) {
     const { HciBindings, Noble } = modules;
@@ -491,6 +501,7 @@ class NobleDriver {
    */
   init(): void {
     const exitListeners = new Set(process.listeners("exit"));
+    this.initialised = true;
     void this.noble.state;
     // noble's bindings add a SIGINT handler that calls process.exit(1) when it is the last one, which
     // would cut the gateway's graceful shutdown short: signals belong to main.ts.

@@ -49,6 +49,8 @@ export interface ControllerScenario {
   hciVersion: number;
   /** Never answer any command (a wedged controller). */
   silent?: boolean;
+  /** Answer only this many commands, then go quiet (firmware that wedges mid-way). */
+  answerOnly?: number;
   /** The controller's public address. */
   address: string;
 }
@@ -79,6 +81,7 @@ export class FakeHciSocket extends EventEmitter {
   filter: Buffer | null = null;
   reading = false;
   stopCalls = 0;
+  private answered = 0;
 
   constructor() {
     super();
@@ -142,6 +145,8 @@ export class FakeHciSocket extends EventEmitter {
     }
     const command = packet[0] === HCI_COMMAND_PKT ? parseCommand(packet) : null;
     if (command === null || this.scenario.silent === true) return;
+    if (this.scenario.answerOnly !== undefined && this.answered >= this.scenario.answerOnly) return;
+    this.answered++;
     this.send(commandComplete(command.opcode, this.answer(command)));
   }
 

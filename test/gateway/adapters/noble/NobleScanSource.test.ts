@@ -582,6 +582,18 @@ describe("NobleScanSource: errors", () => {
     expect(err.message).toContain('still "unknown" after 150 ms');
   });
 
+  it("a scan start the controller never confirms: ADAPTER_TIMEOUT, and scanning switched off", async () => {
+    // The 9 start-up commands up to the LE Set Scan Parameters that powers noble on are answered;
+    // the scan start that follows is not.
+    FakeHciSocket.reset({ answerOnly: 9 });
+    const err = await startError({ startTimeoutMs: 300 });
+    expect(err.code).toBe("ADAPTER_TIMEOUT");
+    expect(err.message).toContain("scanning did not start within 300 ms");
+    const last = FakeHciSocket.last.commands.at(-1);
+    expect(`${last?.name} ${last?.parameters.toString("hex")}`).toBe("LE Set Scan Enable 0001");
+    expect(FakeHciSocket.last.reading).toBe(false);
+  });
+
   it("noble not installed (the optional dependency is missing): NOBLE_NOT_INSTALLED", async () => {
     const missing = "@abandonware/noble-that-is-not-installed/lib/noble.js";
     const err = await startError({

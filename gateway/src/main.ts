@@ -6,16 +6,19 @@
  *   arrival-gateway run --config FILE       run the gateway (scan → presence → outbox → MQTT)
  *   arrival-gateway check-config FILE       validate a config file, report every problem
  *   arrival-gateway decode [HEX...]         decode advertising data (hex) into beacons, JSON lines
+ *   arrival-gateway scan [--adapter hciN]   live scan: the beacons this adapter hears, for installers
  */
 import { parseArgs } from "node:util";
 import { formatProblems } from "../../protocol/index.js";
 import { createLogger, type LogFormat, type LogLevel } from "./adapters/log/createLogger.js";
 import { SimHub } from "./adapters/sim/SimulatedScanSource.js";
 import { standaloneWorld } from "./adapters/sim/SimWorld.js";
+import { NobleScanSource } from "./adapters/noble/NobleScanSource.js";
 import { DECODE_USAGE, runDecode } from "./cli/decode.js";
+import { runScan, SCAN_USAGE } from "./cli/scan.js";
 import { type GatewayConfig, loadGatewayConfig } from "./config/loadConfig.js";
 import { createGateway } from "./createGateway.js";
-import { type ScanSource, systemClock } from "./services/ports.js";
+import { type Logger, type ScanSource, systemClock } from "./services/ports.js";
 
 const USAGE = `Usage: arrival-gateway <command> [options]
 
@@ -23,6 +26,7 @@ Commands:
   run --config FILE        Run the gateway with this config file (JSON; see firmware-config/)
   check-config FILE        Validate a config file and list every problem with its path
   decode [HEX...]          Decode advertising data into beacons (see: decode --help)
+  scan [--adapter hciN]    Show the beacons the Bluetooth adapter hears (see: scan --help)
 
 Options for run:
   --log-level LEVEL        trace, debug, info, warn, error (default info; env ARRIVAL_LOG_LEVEL)
@@ -33,13 +37,20 @@ function write(stream: NodeJS.WritableStream, text: string): void {
   stream.write(text.endsWith("\n") ? text : `${text}\n`);
 }
 
-async function sourceFor(config: GatewayConfig): Promise<ScanSource> {
+function sourceFor(config: GatewayConfig, log: Logger): ScanSource {
   switch (config.scanner.source) {
     case "sim": {
       const { world, radio } = standaloneWorld(config.gatewayId, 1, systemClock.now());
       return new SimHub({ world, radios: [radio], clock: systemClock }).source(config.gatewayId);
     }
     case "noble":
+      return new NobleScanSource({
+        adapter: config.scanner.adapter,
+        active: config.scanner.active,
+        watchdogMs: config.scanner.watchdogS * 1000,
+        clock: systemClock,
+        log: log.child({ component: "noble" }),
+      });
     case "replay":
       throw new Error(
         `scanner.source "${config.scanner.source}" is not available in this build yet; use "sim"`,
@@ -72,7 +83,7 @@ async function run(args: string[]): Promise<number> {
   const format = (values["log-format"] ?? process.env.ARRIVAL_LOG_FORMAT ?? "auto") as LogFormat;
   const log = createLogger({ level, format, name: "arrival-gateway" });
   const gateway = await createGateway(loaded.config, {
-    source: await sourceFor(loaded.config),
+    source: sourceFor(loaded.config, log),
     log,
     clock: systemClock,
   });
@@ -84,6 +95,37 @@ async function run(args: string[]): Promise<number> {
   log.info({}, "stopping");
   await gateway.stop();
   return 0;
+}
+
+async function scan(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      adapter: { type: "string", default: "hci0" },
+      active: { type: "boolean", default: false },
+      duration: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    write(process.stdout, SCAN_USAGE);
+    return 0;
+  }
+  const durationS = values.duration === undefined ? undefined : Number(values.duration);
+  if (durationS !== undefined && !(durationS > 0)) {
+    write(process.stderr, `--duration must be a positive number of seconds\n\n${SCAN_USAGE}`);
+    return 2;
+  }
+  // The table or JSON lines are the output; logs go to standard error so they never interleave.
+  const log = createLogger({ level: "warn", format: "auto", name: "arrival-gateway", toStderr: true });
+  const abort = new AbortController();
+  process.once("SIGINT", () => abort.abort());
+  process.once("SIGTERM", () => abort.abort());
+  return runScan(
+    { adapter: values.adapter, active: values.active, format: values.json ? "json" : "table", ...(durationS ? { durationS } : {}) },
+    { log, clock: systemClock, output: process.stdout, errorOutput: process.stderr, signal: abort.signal },
+  );
 }
 
 async function checkConfig(args: string[]): Promise<number> {
@@ -114,6 +156,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       return runDecode(rest, process.stdin, process.stdout);
+    case "scan":
+      return scan(rest);
     case undefined:
     case "help":
     case "--help":

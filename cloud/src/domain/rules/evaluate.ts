@@ -85,6 +85,12 @@ export interface EvaluationInput {
   /** Events older than this at `now` issue nothing (a gateway that was offline for an hour must
    * not push offers for a visit long over); absent = no limit. */
   readonly maxEventAgeMs?: number;
+  /**
+   * When the event's visit ended (its exit is already stored), epoch ms; null or absent while the
+   * shopper is still there. An enter or dwell event of an ended visit issues nothing: the offer would
+   * reach someone who has left (a gateway that uploads enter and exit together after an outage).
+   */
+  readonly visitEndedAt?: number | null;
 }
 
 /** Why a rule did not issue, in the order the checks run (the first failing check is reported). */
@@ -92,6 +98,7 @@ export const NOT_ISSUED_REASONS = [
   "invalid-timezone",
   "rule-not-live",
   "stale-event",
+  "visit-ended",
   "scope-mismatch",
   "trigger-mismatch",
   "outside-schedule",
@@ -150,7 +157,8 @@ type Failure = { readonly reason: NotIssuedReason; readonly text: string };
  * does not. Pure: time, counters and the user's profile are inputs; the same input gives the same
  * output, so recorded events can be replayed (see `InMemoryCounters`).
  *
- * Per rule the checks run in `NOT_ISSUED_REASONS` order: lifecycle, freshness, where and what
+ * Per rule the checks run in `NOT_ISSUED_REASONS` order: lifecycle, freshness (event age, visit
+ * not over yet for arrival events), where and what
  * (scope, trigger), when (schedule, local to the store), who (consent, which is enforced whatever
  * the rule says, then segments, tier, visits, offers received), then limits (budget, this visit,
  * lifetime, day, cooldown, organisation day cap). The rules that pass are eligible.
@@ -244,6 +252,14 @@ function checkRule(rule: Rule, input: EvaluationInput, local: LocalParts): Failu
     return {
       reason: "stale-event",
       text: `event is ${Math.round((now - event.at) / 1000)} s old, limit ${Math.round(input.maxEventAgeMs / 1000)} s`,
+    };
+  }
+
+  const ended = input.visitEndedAt;
+  if ((event.type === "enter" || event.type === "dwell") && ended !== undefined && ended !== null) {
+    return {
+      reason: "visit-ended",
+      text: `visit ${event.visitId} already ended at ${new Date(ended).toISOString()}; the shopper has left`,
     };
   }
 

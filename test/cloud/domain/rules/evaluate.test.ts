@@ -35,6 +35,21 @@ const CASES: readonly Case[] = [
     input: { event: { at: HK_TUE_10_00 - HOUR }, maxEventAgeMs: 5 * MIN },
     reason: "stale-event",
   },
+  // The shopper already left: arrival offers (enter, dwell) are not sent; exit rules still fire.
+  { name: "enter of an ended visit", input: { visitEndedAt: HK_TUE_10_00 - MIN }, reason: "visit-ended" },
+  {
+    name: "dwell of an ended visit",
+    spec: { trigger: { type: "dwell", minDwellS: 30 } },
+    input: { event: { type: "dwell", dwellMs: 60_000 }, visitEndedAt: HK_TUE_10_00 - MIN },
+    reason: "visit-ended",
+  },
+  { name: "enter of a visit still open", input: { visitEndedAt: null }, reason: "eligible" },
+  {
+    name: "exit rule on the exit that ended the visit",
+    spec: { trigger: { type: "exit" } },
+    input: { event: { type: "exit" }, visitEndedAt: HK_TUE_10_00 },
+    reason: "eligible",
+  },
   // Scope (re-checked even when the caller did not use the index).
   { name: "other store", spec: { scope: { storeIds: ["hk-02"] } }, reason: "scope-mismatch" },
   { name: "zone tag matches", spec: { scope: { zoneTags: ["cosmetics"] } }, reason: "eligible" },

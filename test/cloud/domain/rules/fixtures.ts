@@ -55,6 +55,7 @@ export interface InputOverrides {
   readonly orgMaxPerUserPerDay?: number | null;
   readonly now?: number;
   readonly maxEventAgeMs?: number;
+  readonly visitEndedAt?: number | null;
 }
 
 /** An enter event of a consenting member in store hk-01, zone lipsticks, at `now`. */
@@ -89,5 +90,9 @@ export function input(candidates: readonly Rule[], o: InputOverrides = {}): Eval
     now,
     candidates,
   };
-  return o.maxEventAgeMs === undefined ? base : { ...base, maxEventAgeMs: o.maxEventAgeMs };
+  return {
+    ...base,
+    ...(o.maxEventAgeMs === undefined ? {} : { maxEventAgeMs: o.maxEventAgeMs }),
+    ...(o.visitEndedAt === undefined ? {} : { visitEndedAt: o.visitEndedAt }),
+  };
 }

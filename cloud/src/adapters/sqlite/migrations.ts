@@ -202,6 +202,19 @@ CREATE TABLE audit_log (
 );
 `,
   },
+  {
+    version: 2,
+    name: "rules api, offer sweeper, decision log and funnel indexes",
+    sql: `
+ALTER TABLE rules ADD COLUMN updated_at INTEGER;
+CREATE INDEX decisions_visit ON decisions(visit_id);
+CREATE INDEX offers_visit ON offers(visit_id);
+CREATE INDEX offers_issued ON offers(issued_at);
+CREATE INDEX offers_open ON offers(expires_at) WHERE state IN ('issued', 'delivered', 'viewed');
+CREATE INDEX visits_store ON visits(store_id, entered_at);
+CREATE INDEX audit_log_target ON audit_log(target, at);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

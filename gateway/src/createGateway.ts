@@ -96,7 +96,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     batchSize: config.uplink.batchSize,
     maxInflightBatches: config.uplink.maxInflightBatches,
     ackTimeoutMs: config.uplink.ackTimeoutMs,
-    onMessage: (_channel, payload) => void applyRemoteConfig(payload),
+    // A listener boundary: whatever a config message does (not JSON, a full disk on save), it must
+    // not become an unhandled rejection, which ends a Node process; the config topic is retained,
+    // so the same message would then end the gateway again at every restart.
+    onMessage: (_channel, payload) => {
+      applyRemoteConfig(payload).catch((err: unknown) => log.error({ err }, "remote config not handled"));
+    },
   });
   const pipeline = new ScanPipeline({
     storeId: config.storeId,
@@ -112,9 +117,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     const decoded = decodeGatewayMessage("config", payload);
     if (!decoded.ok) {
       log.warn({ problems: formatProblems(decoded.problems) }, "remote config rejected");
-      const revision = Number(
-        (JSON.parse(payload.toString("utf8") || "{}") as { revision?: unknown }).revision,
-      );
+      const revision = claimedRevision(payload);
       await relay
         .publishStatus({
           v: 1,
@@ -122,7 +125,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           at: new Date(clock.now()).toISOString(),
           version: GATEWAY_VERSION,
           config: {
-            revision: Number.isInteger(revision) && revision >= 0 ? revision : 0,
+            revision,
             state: "rejected",
             problems: decoded.problems
               .slice(0, 100)
@@ -220,6 +223,22 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       await outbox.close();
     },
   };
+}
+
+/**
+ * The revision a rejected config claims, to report with its problems; 0 when it names none or is
+ * not JSON at all (a rejected payload may be anything, so parsing it must not throw).
+ */
+function claimedRevision(payload: Buffer): number {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload.toString("utf8"));
+  } catch {
+    return 0;
+  }
+  const revision =
+    typeof value === "object" && value !== null ? (value as { revision?: unknown }).revision : undefined;
+  return typeof revision === "number" && Number.isInteger(revision) && revision >= 0 ? revision : 0;
 }
 
 async function readLastRemoteConfig(path: string, log: Logger): Promise<GatewayRemoteConfig | null> {

@@ -126,22 +126,3 @@ export function minutesOf(hhmm: string): number {
 export function formatMinutes(minuteOfDay: number): string {
   return `${String(Math.floor(minuteOfDay / 60)).padStart(2, "0")}:${String(minuteOfDay % 60).padStart(2, "0")}`;
 }
-
-/**
- * The first instant of local day `dayKey` in `timeZone`, epoch ms at minute resolution: local
- * midnight, or the first minute of the day when a DST switch skips midnight (e.g.
- * America/Santiago). Found by bisection over the tz database, so it is right on both sides of
- * every switch. Throws RangeError for an unknown zone.
- */
-export function startOfLocalDay(dayKey: string, timeZone: string): number {
-  // Offsets lie within UTC-12..UTC+14: one hour beyond each edge is surely the day before / of.
-  const utcMidnight = dayNumber(dayKey) * MS_PER_DAY;
-  let before = utcMidnight - 15 * 3_600_000;
-  let onOrAfter = utcMidnight + 13 * 3_600_000;
-  while (onOrAfter - before > 60_000) {
-    const mid = before + Math.floor((onOrAfter - before) / 120_000) * 60_000;
-    if (localDayKey(mid, timeZone) >= dayKey) onOrAfter = mid;
-    else before = mid;
-  }
-  return onOrAfter;
-}

@@ -5,6 +5,7 @@ import {
   encodeMessage,
   formatProblems,
   type GatewayRemoteConfig,
+  type GatewayStatus,
   gatewayTopic,
   type PresenceTuning,
   type Telemetry,
@@ -62,6 +63,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   await mkdir(config.dataDir, { recursive: true });
   const remotePath = join(config.dataDir, "remote-config.json");
   let remote = await readLastRemoteConfig(remotePath, log);
+  /** What the retained status says about remote config; the relay repeats it on every connect. */
+  let configOutcome: GatewayStatus["config"] = remote ? { revision: remote.revision, state: "applied" } : undefined;
 
   const outbox = await SqliteOutbox.open({
     path: join(config.dataDir, "outbox.db"),
@@ -99,6 +102,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     // A listener boundary: whatever a config message does (not JSON, a full disk on save), it must
     // not become an unhandled rejection, which ends a Node process; the config topic is retained,
     // so the same message would then end the gateway again at every restart.
+    configStatus: () => configOutcome,
     onMessage: (_channel, payload) => {
       applyRemoteConfig(payload).catch((err: unknown) => log.error({ err }, "remote config not handled"));
     },
@@ -117,20 +121,20 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     const decoded = decodeGatewayMessage("config", payload);
     if (!decoded.ok) {
       log.warn({ problems: formatProblems(decoded.problems) }, "remote config rejected");
-      const revision = claimedRevision(payload);
+      configOutcome = {
+        revision: claimedRevision(payload),
+        state: "rejected",
+        problems: decoded.problems
+          .slice(0, 100)
+          .map((p) => ({ path: p.path.slice(0, 256), message: p.message.slice(0, 512) })),
+      };
       await relay
         .publishStatus({
           v: 1,
           state: "online",
           at: new Date(clock.now()).toISOString(),
           version: GATEWAY_VERSION,
-          config: {
-            revision,
-            state: "rejected",
-            problems: decoded.problems
-              .slice(0, 100)
-              .map((p) => ({ path: p.path.slice(0, 256), message: p.message.slice(0, 512) })),
-          },
+          config: configOutcome,
         })
         .catch(() => undefined);
       return;
@@ -143,13 +147,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     await writeFile(`${remotePath}.tmp`, JSON.stringify(next));
     await rename(`${remotePath}.tmp`, remotePath);
     log.info({ revision: next.revision, zones: next.zones.length }, "remote config applied");
+    configOutcome = { revision: next.revision, state: "applied" };
     await relay
       .publishStatus({
         v: 1,
         state: "online",
         at: new Date(clock.now()).toISOString(),
         version: GATEWAY_VERSION,
-        config: { revision: next.revision, state: "applied" },
+        config: configOutcome,
       })
       .catch(() => undefined);
   }

@@ -24,6 +24,11 @@ export interface RelayOptions {
   readonly ackTimeoutMs: number;
   /** Called with every message on topics the relay does not own (config). */
   readonly onMessage?: (channel: "config", payload: Buffer) => void;
+  /**
+   * Outcome of the last remote config, repeated in the online status published on every connect:
+   * the status is retained, so an online status without it would erase what the gateway reported.
+   */
+  readonly configStatus?: () => GatewayStatus["config"];
 }
 
 export interface RelayCounters {
@@ -128,11 +133,13 @@ export class Relay {
         gatewayTopic(storeId, gatewayId, "ack"),
         gatewayTopic(storeId, gatewayId, "config"),
       ]);
+      const config = this.o.configStatus?.();
       await this.publishStatus({
         v: 1,
         state: "online",
         at: new Date(this.o.clock.now()).toISOString(),
         version: this.o.version,
+        ...(config ? { config } : {}),
       });
     } catch (err) {
       log.warn({ err }, "uplink setup after connect failed");

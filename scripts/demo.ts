@@ -65,7 +65,7 @@ async function main(): Promise<number> {
         `🎯 ${new Date(offer.issuedAt).toLocaleTimeString()} issued "${offer.title}" to ${names.get(offer.userId) ?? offer.userId} (rule ${offer.ruleId}, zone ${offer.zoneId})`,
       ),
   });
-  const host = config.mqtt.host;
+  const host = config.mqtt.mode === "embedded" ? config.mqtt.host : "127.0.0.1";
   const mqttPort = demo.cloud.mqttPort();
   const httpPort = demo.cloud.httpPort();
 

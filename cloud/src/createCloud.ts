@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import { EmbeddedBroker } from "./adapters/broker/EmbeddedBroker.js";
+import type { EmbeddedBroker } from "./adapters/broker/EmbeddedBroker.js";
 import { createHttpApp } from "./adapters/http/createHttpApp.js";
+import { credentialRoutes } from "./adapters/http/routes/credentialRoutes.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
 import { offerRoutes } from "./adapters/http/routes/offerRoutes.js";
 import { migrate } from "./adapters/sqlite/migrations.js";
@@ -15,7 +16,8 @@ import type { Offer } from "./domain/offers/index.js";
 import { CredentialService } from "./services/CredentialService.js";
 import { IngestService } from "./services/IngestService.js";
 import { OfferService } from "./services/OfferService.js";
-import type { Clock, Logger } from "./services/ports.js";
+import { createMqttSide } from "./createMqtt.js";
+import type { Clock, Logger, MessageBus } from "./services/ports.js";
 
 export interface CloudDependencies {
   readonly log: Logger;
@@ -30,10 +32,15 @@ export interface Cloud {
   readonly credentials: CredentialService;
   readonly offers: OfferService;
   readonly ingest: IngestService;
-  readonly broker: EmbeddedBroker;
+  /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
+  readonly broker: MessageBus;
+  /** The embedded broker, or null in external mode (then no broker runs in this process). */
+  readonly embeddedBroker: EmbeddedBroker | null;
   readonly http: FastifyInstance;
-  /** Ports actually bound (useful when the config asked for port 0). */
+  /** Ports actually bound (useful when the config asked for port 0); MQTT is 0 in external mode. */
   readonly mqttPort: () => number;
+  /** Every embedded listener's bound port (0 when off or in external mode). */
+  readonly mqttPorts: () => { tcp: number; tls: number; websocket: number };
   readonly httpPort: () => number;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -51,21 +58,21 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const repository = new SqliteRepository(db);
   const offerRepository = new SqliteOfferRepository(db);
 
-  let broker: EmbeddedBroker | null = null;
+  const mqtt = createMqttSide(config.mqtt, {
+    log,
+    clock,
+    // Called only once the broker runs, after `credentials` exists.
+    authenticate: (username, password) => credentials.verifyMqtt(username, password),
+    revokedSince: (since) => credentials.revokedMqttSince(since),
+  });
   const credentials = new CredentialService({
     credentials: repository,
     audit: repository,
     clock,
     log: log.child({ component: "credentials" }),
-    onRevokeMqtt: (username) => broker?.disconnect(username),
+    provisioner: mqtt.provisioner,
   });
-  broker = new EmbeddedBroker({
-    host: config.mqtt.host,
-    port: config.mqtt.port,
-    maxPayloadBytes: config.mqtt.maxPayloadBytes,
-    authenticate: (username, password) => credentials.verifyMqtt(username, password),
-    log: log.child({ component: "broker" }),
-  });
+  const broker = mqtt.bus;
   const offers = new OfferService({
     bus: broker,
     offers: offerRepository,
@@ -93,8 +100,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   healthRoutes(http, { ready: async () => (await db.get("SELECT 1 AS ok")) !== undefined });
   offerRoutes(http, { offers: offerRepository, clock });
+  credentialRoutes(http, { credentials, directory: repository, users: repository });
 
-  const startedBroker = broker;
   let started = false;
   const httpPort = (): number => {
     const address = http.server.address();
@@ -106,14 +113,16 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     credentials,
     offers,
     ingest,
-    broker: startedBroker,
+    broker,
+    embeddedBroker: mqtt.embedded,
     http,
-    mqttPort: () => startedBroker.port,
+    mqttPort: () => mqtt.embedded?.port ?? 0,
+    mqttPorts: () => mqtt.embedded?.ports ?? { tcp: 0, tls: 0, websocket: 0 },
     httpPort,
     async start() {
       if (started) return;
       started = true;
-      await startedBroker.start();
+      await mqtt.start();
       const orgs = await repository.listOrganisations();
       await offers.start(orgs.map((o) => o.id));
       await ingest.start();
@@ -127,7 +136,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       }
       started = false;
       await http.close();
-      await startedBroker.stop();
+      await mqtt.stop();
       await offers.stop();
       await db.close();
     },

@@ -4,16 +4,22 @@
  * arguments, environment, signals and exit codes.
  *
  *   arrival-cloud [serve] [--config FILE] [--data-dir DIR] [--http-port N] [--mqtt-port N]
+ *   arrival-cloud credentials|api-keys … (see CREDENTIALS_USAGE)
  */
 import { readFile } from "node:fs/promises";
+import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
 import { formatProblems } from "../../protocol/index.js";
 import { createLogger } from "./adapters/log/createLogger.js";
+import { CREDENTIALS_USAGE, runCredentialCommand } from "./cli/credentialCommands.js";
 import { ENVIRONMENT, parseCloudConfig, setPath } from "./config/loadConfig.js";
+import type { CloudConfig } from "./config/schema.js";
 import { createCloud } from "./createCloud.js";
+import { createCredentialAdmin } from "./createCredentialAdmin.js";
 import { systemClock } from "./services/ports.js";
 
 const USAGE = `Usage: arrival-cloud [serve] [options]
+       arrival-cloud credentials|api-keys COMMAND …   (arrival-cloud credentials help)
 
 Runs the cloud: embedded MQTT broker, ingest, rules engine and HTTP API.
 
@@ -25,6 +31,9 @@ Options (each also settable in the config file, or by the environment variable s
   --mqtt-host HOST      MQTT listen address              ARRIVAL_MQTT_HOST  (127.0.0.1)
   --mqtt-port N         MQTT port                        ARRIVAL_MQTT_PORT  (1883)
   --log-level LEVEL     trace … fatal, silent             ARRIVAL_LOG_LEVEL  (info)
+
+External broker (mqtt.mode "external" in the config file, or): ARRIVAL_MQTT_URL,
+ARRIVAL_MQTT_USERNAME, ARRIVAL_MQTT_PASSWORD_FILE. MQTT over WebSocket: ARRIVAL_MQTT_WS_PORT.
 `;
 
 const FLAGS: Readonly<Record<string, readonly string[]>> = {
@@ -36,20 +45,17 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   "log-level": ["log", "level"],
 };
 
-async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: "string", short: "c" },
-      help: { type: "boolean", short: "h" },
-      ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: "string" as const }])),
-    },
-  });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  let document: Record<string, unknown> = { mqtt: { mode: "embedded" } };
+const CONFIG_OPTIONS = {
+  config: { type: "string", short: "c" },
+  help: { type: "boolean", short: "h" },
+  ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: "string" as const }])),
+} as const;
+
+/** The config from file, environment and flags, in that order of precedence; or an exit code. */
+async function configFrom(values: Record<string, unknown>): Promise<Readonly<CloudConfig> | number> {
+  // Without a config file the mqtt section is left out: the embedded broker is the default, and
+  // ARRIVAL_MQTT_URL alone selects an external one.
+  let document: Record<string, unknown> = {};
   if (typeof values.config === "string") {
     try {
       document = JSON.parse(await readFile(values.config, "utf8")) as Record<string, unknown>;
@@ -63,7 +69,7 @@ async function serve(args: string[]): Promise<number> {
     if (value !== undefined && value !== "") setPath(document, path, value);
   }
   for (const [flag, path] of Object.entries(FLAGS)) {
-    const value = (values as Record<string, unknown>)[flag];
+    const value = values[flag];
     if (typeof value === "string") setPath(document, path, value);
   }
   const parsed = parseCloudConfig(document);
@@ -71,7 +77,68 @@ async function serve(args: string[]): Promise<number> {
     console.error(`Invalid configuration:\n${formatProblems(parsed.problems)}`);
     return 2;
   }
-  const config = parsed.config;
+  return parsed.config;
+}
+
+/** `credentials …` and `api-keys …`: issue and revoke on the data directory (and external broker). */
+async function credentialCommand(group: "credentials" | "api-keys", args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...CONFIG_OPTIONS,
+      store: { type: "string" },
+      gateway: { type: "string" },
+      user: { type: "string" },
+      role: { type: "string" },
+      org: { type: "string" },
+      label: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
+  const [sub, ...rest] = positionals;
+  if (values.help || sub === "help") {
+    process.stdout.write(CREDENTIALS_USAGE);
+    return 0;
+  }
+  const config = await configFrom(values);
+  if (typeof config === "number") return config;
+  // Warnings and errors only, on standard error: standard output carries the secret alone.
+  const log = createLogger({ level: "warn", format: "json", name: "arrival-cloud", destination: 2 });
+  const admin = await createCredentialAdmin(config, { log, clock: systemClock });
+  try {
+    return await runCredentialCommand(
+      group,
+      sub,
+      rest,
+      {
+        ...(values.store === undefined ? {} : { store: values.store }),
+        ...(values.gateway === undefined ? {} : { gateway: values.gateway }),
+        ...(values.user === undefined ? {} : { user: values.user }),
+        ...(values.role === undefined ? {} : { role: values.role }),
+        ...(values.org === undefined ? {} : { org: values.org }),
+        ...(values.label === undefined ? {} : { label: values.label }),
+        json: values.json === true,
+      },
+      {
+        admin,
+        actor: `cli:${userInfo().username}`,
+        io: { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
+      },
+    );
+  } finally {
+    await admin.close();
+  }
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: CONFIG_OPTIONS });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const config = await configFrom(values);
+  if (typeof config === "number") return config;
   const log = createLogger({ level: config.log.level, format: config.log.format, name: "arrival-cloud" });
   const cloud = await createCloud(config, { log, clock: systemClock });
   await cloud.start();
@@ -88,6 +155,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command.startsWith("-")) return serve(argv);
   if (command === "serve") return serve(rest);
+  if (command === "credentials" || command === "api-keys") return credentialCommand(command, rest);
   if (command === "help") {
     process.stdout.write(USAGE);
     return 0;

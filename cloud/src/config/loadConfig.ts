@@ -1,6 +1,6 @@
 import { Default } from "typebox/value";
 import { Checker, type Problem } from "../../../protocol/index.js";
-import { type CloudConfig, CloudConfigSchema } from "./schema.js";
+import { type CloudConfig, CloudConfigSchema, EmbeddedMqttSchema, ExternalMqttSchema } from "./schema.js";
 
 const checker = new Checker(CloudConfigSchema);
 
@@ -15,6 +15,11 @@ export const ENVIRONMENT: Readonly<Record<string, readonly string[]>> = {
   ARRIVAL_HTTP_PORT: ["http", "port"],
   ARRIVAL_MQTT_HOST: ["mqtt", "host"],
   ARRIVAL_MQTT_PORT: ["mqtt", "port"],
+  ARRIVAL_MQTT_WS_PORT: ["mqtt", "websocket", "port"],
+  ARRIVAL_MQTT_MODE: ["mqtt", "mode"],
+  ARRIVAL_MQTT_URL: ["mqtt", "url"],
+  ARRIVAL_MQTT_USERNAME: ["mqtt", "username"],
+  ARRIVAL_MQTT_PASSWORD_FILE: ["mqtt", "passwordFile"],
   ARRIVAL_LOG_LEVEL: ["log", "level"],
   ARRIVAL_LOG_FORMAT: ["log", "format"],
 };
@@ -32,11 +37,43 @@ export function setPath(document: Record<string, unknown>, path: readonly string
   node[last] = /^-?\d+$/.test(raw) ? Number(raw) : raw;
 }
 
+/**
+ * The `mqtt` section names its mode; without one it is external when it gives a broker `url` and
+ * embedded otherwise, so `npm start` and every existing config keep the embedded broker. The
+ * defaults of the branch the mode names are applied first: a union's defaults would otherwise only
+ * be filled in for a value that is already valid, and one mistake would hide behind "required".
+ */
+function withMqttDefaults(document: unknown): unknown {
+  if (typeof document !== "object" || document === null) return document;
+  const mqtt = (document as Record<string, unknown>).mqtt;
+  if (typeof mqtt !== "object" || mqtt === null) return document;
+  const section = { ...(mqtt as Record<string, unknown>) };
+  section.mode ??= "url" in section ? "external" : "embedded";
+  const branch =
+    section.mode === "embedded" ? EmbeddedMqttSchema : section.mode === "external" ? ExternalMqttSchema : null;
+  return { ...document, mqtt: branch ? Default(branch, section) : section };
+}
+
+/** Rules a schema cannot say: one password source for each account. */
+function crossFieldProblems(config: CloudConfig): Problem[] {
+  if (config.mqtt.mode !== "external") return [];
+  const problems: Problem[] = [];
+  const onePassword = (path: string, account: { password?: string; passwordFile?: string }) => {
+    if (account.password !== undefined && account.passwordFile !== undefined)
+      problems.push({ path, message: "set password or passwordFile, not both" });
+  };
+  onePassword("/mqtt", config.mqtt);
+  if (config.mqtt.password === undefined && config.mqtt.passwordFile === undefined)
+    problems.push({ path: "/mqtt", message: "the service account needs password or passwordFile" });
+  if (config.mqtt.dynsec) onePassword("/mqtt/dynsec", config.mqtt.dynsec);
+  return problems;
+}
+
 /** Applies defaults and validates; every problem is reported with its path. */
 export function parseCloudConfig(document: unknown): CloudConfigResult {
-  const value = Default(CloudConfigSchema, structuredClone(document ?? {}));
+  const value = Default(CloudConfigSchema, withMqttDefaults(structuredClone(document ?? {})));
   const checked = checker.check(value);
-  return checked.ok
-    ? { ok: true, config: Object.freeze(checked.value) }
-    : { ok: false, problems: checked.problems };
+  if (!checked.ok) return { ok: false, problems: checked.problems };
+  const problems = crossFieldProblems(checked.value);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, config: Object.freeze(checked.value) };
 }

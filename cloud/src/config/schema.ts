@@ -1,6 +1,111 @@
 import Type, { type Static } from "typebox";
 import { StringEnum } from "../../../protocol/index.js";
 
+/** A listener address of the embedded broker. */
+const listenPort = (port: number) =>
+  Type.Integer({ minimum: 0, maximum: 65535, default: port, description: "0 picks a free port." });
+
+/** The embedded broker: aedes in this process, authenticating against the cloud's own credentials. */
+export const EmbeddedMqttSchema = Type.Object(
+  {
+    mode: Type.Literal("embedded"),
+    host: Type.String({ default: "127.0.0.1" }),
+    port: listenPort(1883),
+    maxPayloadBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 256 * 1024 }),
+    tls: Type.Optional(
+      Type.Object(
+        {
+          host: Type.String({ default: "127.0.0.1" }),
+          port: listenPort(8883),
+          certFile: Type.String({ minLength: 1, description: "PEM certificate (chain) of the broker." }),
+          keyFile: Type.String({ minLength: 1, description: "PEM private key of the certificate." }),
+          caFile: Type.Optional(Type.String({ minLength: 1, description: "PEM CA bundle to present." })),
+        },
+        { additionalProperties: false, description: "MQTT over TLS (mqtts://); absent: off." },
+      ),
+    ),
+    websocket: Type.Optional(
+      Type.Object(
+        {
+          host: Type.String({ default: "127.0.0.1" }),
+          port: listenPort(8083),
+          path: Type.String({ pattern: "^/", default: "/mqtt" }),
+        },
+        { additionalProperties: false, description: "MQTT over WebSocket for apps and browsers; absent: off." },
+      ),
+    ),
+    maxInflightMessages: Type.Integer({
+      minimum: 1,
+      default: 100,
+      description: "Messages the broker delivers at once across all clients (aedes concurrency).",
+    }),
+    maxQueuedPerClient: Type.Integer({
+      minimum: 1,
+      default: 42,
+      description: "Messages held for a client whose CONNECT is still being authenticated.",
+    }),
+    connectionsPerSecondPerIp: Type.Number({
+      minimum: 0,
+      default: 20,
+      description: "Sustained connection attempts per source address, per second; 0: unlimited.",
+    }),
+    connectionBurstPerIp: Type.Integer({
+      minimum: 1,
+      default: 100,
+      description: "Connection attempts a source address may make at once (a store's NAT, a restart).",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * An external broker (mosquitto, EMQX): the cloud connects as a client with its service account,
+ * and the broker enforces access control.
+ */
+export const ExternalMqttSchema = Type.Object(
+  {
+    mode: Type.Literal("external"),
+    url: Type.String({
+      pattern: "^(mqtt|mqtts|ws|wss)://",
+      description: "mqtt://host:1883, mqtts://host:8883, ws://… or wss://…",
+    }),
+    username: Type.String({ minLength: 1, description: "The cloud's service account at the broker." }),
+    password: Type.Optional(Type.String({ minLength: 1 })),
+    passwordFile: Type.Optional(
+      Type.String({ minLength: 1, description: "File holding the password; read at each connection." }),
+    ),
+    caFile: Type.Optional(Type.String({ minLength: 1, description: "PEM CA bundle of an mqtts:// broker." })),
+    clientId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: "Stable client id; default: the username." }),
+    ),
+    keepaliveS: Type.Integer({ minimum: 5, maximum: 65535, default: 30 }),
+    sessionExpiryS: Type.Integer({
+      minimum: 0,
+      default: 3600,
+      description: "How long the broker keeps the cloud's session (and queues events) while it is away.",
+    }),
+    provisioning: StringEnum(["mosquitto-dynsec", "none"] as const, {
+      default: "mosquitto-dynsec",
+      description:
+        "mosquitto-dynsec: the cloud creates and revokes gateway and app accounts on mosquitto's dynamic security plugin; none: accounts are managed at the broker.",
+    }),
+    dynsec: Type.Optional(
+      Type.Object(
+        {
+          username: Type.String({ minLength: 1 }),
+          password: Type.Optional(Type.String({ minLength: 1 })),
+          passwordFile: Type.Optional(Type.String({ minLength: 1 })),
+        },
+        {
+          additionalProperties: false,
+          description: "The dynsec admin account; default: the service account (then it needs the admin role).",
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** The cloud's configuration: file, environment and flags merge into this, validated at start-up. */
 export const CloudConfigSchema = Type.Object(
   {
@@ -18,20 +123,10 @@ export const CloudConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    mqtt: Type.Object(
-      {
-        mode: StringEnum(["embedded"] as const, { description: "embedded: aedes inside this process." }),
-        host: Type.String({ default: "127.0.0.1" }),
-        port: Type.Integer({
-          minimum: 0,
-          maximum: 65535,
-          default: 1883,
-          description: "0 picks a free port.",
-        }),
-        maxPayloadBytes: Type.Integer({ minimum: 1024, maximum: 16 * 1024 * 1024, default: 256 * 1024 }),
-      },
-      { additionalProperties: false, default: { mode: "embedded" } },
-    ),
+    mqtt: Type.Union([EmbeddedMqttSchema, ExternalMqttSchema], {
+      default: { mode: "embedded" },
+      description: "embedded: aedes inside this process (default); external: an existing broker.",
+    }),
     offers: Type.Object(
       {
         maxEventAgeS: Type.Integer({

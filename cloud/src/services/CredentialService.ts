@@ -1,5 +1,6 @@
 import { isValidId } from "../../../protocol/index.js";
 import type { MqttIdentity } from "../domain/access/mqttAccess.js";
+import type { BrokerAccessProvisioner } from "./BrokerAccessProvisioner.js";
 import type { Clock, Logger } from "./ports.js";
 import type { ApiKeyRecord, ApiRole, AuditRepository, CredentialRepository } from "./repositories.js";
 import { fingerprint, hashSecret, newSecret, verifySecret } from "./secrets.js";
@@ -18,8 +19,12 @@ export interface CredentialServiceOptions {
   readonly audit: AuditRepository;
   readonly clock: Clock;
   readonly log: Logger;
-  /** Called when an MQTT credential is revoked, to cut its live connections at once. */
-  readonly onRevokeMqtt?: (username: string) => void;
+  /**
+   * Mirrors MQTT grants and revocations into the broker (and cuts live connections on revoke).
+   * Absent: credentials are only recorded, which is right for a process that runs no broker and
+   * manages none (the embedded cloud's CLI: the running cloud re-checks revocations itself).
+   */
+  readonly provisioner?: BrokerAccessProvisioner;
   /** How long a verified API key is trusted without re-hashing, ms. */
   readonly cacheTtlMs?: number;
 }
@@ -34,6 +39,18 @@ export function mqttUsernameFor(identity: MqttIdentity): string {
     case "service":
       return `svc.${identity.name}`;
   }
+}
+
+/** Identities reach the broker's ACLs as topic levels; an id with `/`, `+` or `#` must never get there. */
+function checkIdentity(identity: MqttIdentity): void {
+  const ids =
+    identity.role === "gateway"
+      ? [identity.storeId, identity.gatewayId]
+      : identity.role === "app"
+        ? [identity.userId]
+        : [identity.name];
+  const bad = ids.find((id) => !isValidId(id));
+  if (bad !== undefined) throw new RangeError(`${JSON.stringify(bad)} is not a valid id`);
 }
 
 const API_KEY_RE = /^ak_([A-Za-z0-9_-]{8,32})\.([A-Za-z0-9_-]{43})$/;
@@ -51,16 +68,39 @@ export class CredentialService {
     this.o = options;
   }
 
-  async issueMqtt(identity: MqttIdentity, actor: string): Promise<{ username: string; password: string }> {
+  /**
+   * A new MQTT credential for `identity` (replacing any earlier one of the same identity): granted
+   * at the broker first, then recorded, so a recorded credential is always usable. The password is
+   * returned once and stored only as a scrypt hash.
+   */
+  async issueMqtt(
+    identity: MqttIdentity,
+    actor: string,
+  ): Promise<{ username: string; password: string; clientId: string }> {
+    checkIdentity(identity);
     const username = mqttUsernameFor(identity);
     const password = newSecret();
+    const secretHash = await hashSecret(password);
+    await this.o.provisioner?.grant(username, password, identity);
     const now = this.o.clock.now();
-    await this.o.credentials.putMqttCredential(
-      { username, secretHash: await hashSecret(password), identity },
-      now,
-    );
-    await this.o.audit.audit({ at: now, actor, action: "mqtt-credential.issue", target: username });
-    return { username, password };
+    try {
+      await this.o.credentials.putMqttCredential({ username, secretHash, identity }, now);
+    } catch (err) {
+      // Not recorded means not issued: take the grant back so no account exists that nobody knows of.
+      await this.o.provisioner?.revoke(username).catch((undo: unknown) => {
+        this.o.log.error({ err: undo, username }, "could not undo a broker grant after a storage failure");
+      });
+      throw err;
+    }
+    await this.o.audit.audit({
+      at: now,
+      actor,
+      action: "mqtt-credential.issue",
+      target: username,
+      detail: { ...identity, broker: this.o.provisioner?.kind ?? "none" },
+    });
+    this.o.log.info({ username, actor }, "mqtt credential issued");
+    return { username, password, clientId: username };
   }
 
   /** The broker's authenticate hook: the identity for a valid, unrevoked credential, else null. */
@@ -70,14 +110,35 @@ export class CredentialService {
     return (await verifySecret(password.toString("utf8"), record.secretHash)) ? record.identity : null;
   }
 
+  /**
+   * Revokes an MQTT credential this cloud issued: recorded as revoked (the embedded broker refuses
+   * it from then on), then refused and disconnected at the broker. Resolves to false when there was
+   * no active credential. An already revoked one is still enforced at the broker again, so a revoke
+   * whose broker step failed (broker down) is completed by repeating it. Usernames the cloud never
+   * issued are left alone: the broker may have other accounts (its admin) that are not ours.
+   */
   async revokeMqtt(username: string, actor: string): Promise<boolean> {
+    const record = await this.o.credentials.getMqttCredential(username);
+    if (!record) return false;
     const now = this.o.clock.now();
     const revoked = await this.o.credentials.revokeMqttCredential(username, now);
     if (revoked) {
-      this.o.onRevokeMqtt?.(username);
-      await this.o.audit.audit({ at: now, actor, action: "mqtt-credential.revoke", target: username });
+      await this.o.audit.audit({
+        at: now,
+        actor,
+        action: "mqtt-credential.revoke",
+        target: username,
+        detail: { broker: this.o.provisioner?.kind ?? "none" },
+      });
+      this.o.log.info({ username, actor }, "mqtt credential revoked");
     }
+    await this.o.provisioner?.revoke(username);
     return revoked;
+  }
+
+  /** Usernames revoked at or after `since` (epoch ms), for a broker that sweeps live connections. */
+  revokedMqttSince(since: number): Promise<{ username: string; revokedAt: number }[]> {
+    return this.o.credentials.revokedMqttCredentialsSince(since);
   }
 
   async issueApiKey(
@@ -104,9 +165,18 @@ export class CredentialService {
       actor,
       action: "api-key.issue",
       target: id,
-      detail: { role: input.role },
+      detail: { role: record.role, orgId: record.orgId, storeId: record.storeId, userId: record.userId },
     });
+    this.o.log.info({ keyId: id, role: record.role, actor }, "api key issued");
     return { id, key: `ak_${id}.${secret}` };
+  }
+
+  /** An API key's record without its hash, or null; for tenancy checks before a revoke. */
+  async describeApiKey(id: string): Promise<Omit<ApiKeyRecord, "secretHash"> | null> {
+    const record = await this.o.credentials.getApiKey(id);
+    if (!record) return null;
+    const { secretHash: _hash, ...rest } = record;
+    return rest;
   }
 
   /** The principal of a presented API key, or null when it is malformed, unknown, revoked or wrong. */
@@ -139,6 +209,7 @@ export class CredentialService {
       for (const [key, entry] of this.apiKeyCache)
         if (entry.principal.keyId === id) this.apiKeyCache.delete(key);
       await this.o.audit.audit({ at: now, actor, action: "api-key.revoke", target: id });
+      this.o.log.info({ keyId: id, actor }, "api key revoked");
     }
     return revoked;
   }

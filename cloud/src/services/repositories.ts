@@ -118,6 +118,8 @@ export interface CredentialRepository {
   putMqttCredential(record: Omit<MqttCredentialRecord, "revokedAt">, now: number): Promise<void>;
   getMqttCredential(username: string): Promise<MqttCredentialRecord | null>;
   revokeMqttCredential(username: string, now: number): Promise<boolean>;
+  /** MQTT credentials revoked at or after `since` (epoch ms), oldest first. */
+  revokedMqttCredentialsSince(since: number): Promise<{ username: string; revokedAt: number }[]>;
   putApiKey(record: Omit<ApiKeyRecord, "revokedAt">, now: number): Promise<void>;
   getApiKey(id: string): Promise<ApiKeyRecord | null>;
   revokeApiKey(id: string, now: number): Promise<boolean>;

@@ -1,8 +1,13 @@
-import { createServer, type Server } from "node:net";
+import { readFile } from "node:fs/promises";
+import { createServer as createHttpServer } from "node:http";
+import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from "aedes";
+import { createWebSocketStream, WebSocketServer } from "ws";
 import { canPublish, canSubscribe, type MqttIdentity } from "../../domain/access/mqttAccess.js";
 import type { BusMessage, Logger, MessageBus, PublishOptions } from "../../services/ports.js";
 import { SerialQueue } from "../../services/SerialQueue.js";
+import { type ConnectionRate, ConnectionRateLimiter } from "./ConnectionRateLimiter.js";
 
 /** Checks a username and password; resolves to the identity, or null when refused. */
 export type Authenticator = (username: string, password: Buffer) => Promise<MqttIdentity | null>;
@@ -16,6 +21,35 @@ export interface EmbeddedBrokerOptions {
   readonly maxPayloadBytes?: number;
   /** Drop a client whose socket has not drained for this long (a phone that stopped reading). */
   readonly drainTimeoutMs?: number;
+  /** MQTT over TLS (`mqtts://`); absent: no TLS listener. PEM files are read at start. */
+  readonly tls?: {
+    readonly host: string;
+    readonly port: number;
+    readonly certFile: string;
+    readonly keyFile: string;
+    /** CA bundle to present with the certificate chain. */
+    readonly caFile?: string;
+  };
+  /** MQTT over WebSocket (`ws://host:port/path`) for apps and browsers; absent: none. */
+  readonly websocket?: { readonly host: string; readonly port: number; readonly path: string };
+  /**
+   * Messages aedes handles at once across all clients (its `concurrency`); a subscriber that stops
+   * reading holds a slot until `drainTimeoutMs`. Default 100.
+   */
+  readonly maxInflightMessages?: number;
+  /** Messages queued for a client before its CONNECT completes (aedes `queueLimit`). Default 42. */
+  readonly maxQueuedPerClient?: number;
+  /** Connection attempts per source address (every listener); absent or null: unlimited. */
+  readonly connectionRate?: ConnectionRate | null;
+  /** Epoch ms; the rate limiter's time. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** Where the broker listens once started: bound ports (0 when that listener is off). */
+export interface BrokerPorts {
+  readonly tcp: number;
+  readonly tls: number;
+  readonly websocket: number;
 }
 
 // MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]: 4 bad user name or password, 5 not authorized.
@@ -35,15 +69,23 @@ export class EmbeddedBroker implements MessageBus {
   private readonly identities = new WeakMap<Client, MqttIdentity>();
   private readonly clientsByUser = new Map<string, Set<Client>>();
   private aedes: Aedes | null = null;
-  private server: Server | null = null;
-  private boundPort = 0;
+  private servers: Server[] = [];
+  private webSockets: WebSocketServer | null = null;
+  private bound: BrokerPorts = { tcp: 0, tls: 0, websocket: 0 };
+  private readonly limiter: ConnectionRateLimiter | null;
 
   constructor(options: EmbeddedBrokerOptions) {
     this.options = options;
+    this.limiter = options.connectionRate ? new ConnectionRateLimiter(options.connectionRate) : null;
   }
 
+  /** The bound TCP port. */
   get port(): number {
-    return this.boundPort;
+    return this.bound.tcp;
+  }
+
+  get ports(): BrokerPorts {
+    return this.bound;
   }
 
   async start(): Promise<void> {
@@ -52,6 +94,8 @@ export class EmbeddedBroker implements MessageBus {
     const maxPayload = this.options.maxPayloadBytes ?? 256 * 1024;
     const aedes = new Aedes({
       drainTimeout: this.options.drainTimeoutMs ?? 30_000,
+      concurrency: this.options.maxInflightMessages ?? 100,
+      queueLimit: this.options.maxQueuedPerClient ?? 42,
       maxClientsIdLength: 128,
       maxTopicLevels: 8,
       authenticate: (client, username, password, done) => {
@@ -114,26 +158,96 @@ export class EmbeddedBroker implements MessageBus {
     );
     this.aedes = aedes;
     await aedes.listen();
-    const server = createServer(aedes.handle);
+    try {
+      await this.listen(aedes);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+
+  /** Opens every configured listener; each sheds over-rate sources before any protocol work. */
+  private async listen(aedes: Aedes): Promise<void> {
+    const { log, tls, websocket } = this.options;
+    const tcp = createServer((socket) => aedes.handle(socket));
+    this.bound = { ...this.bound, tcp: await this.bind(tcp, this.options.host, this.options.port) };
+    log.info({ host: this.options.host, port: this.bound.tcp }, "mqtt broker listening");
+    if (tls) {
+      const [cert, key, ca] = await Promise.all([
+        readFile(tls.certFile),
+        readFile(tls.keyFile),
+        tls.caFile ? readFile(tls.caFile) : Promise.resolve(undefined),
+      ]);
+      const server = createTlsServer({ cert, key, minVersion: "TLSv1.2", ...(ca ? { ca } : {}) }, (socket) =>
+        aedes.handle(socket),
+      );
+      // A failed handshake (scanner, wrong CA on the client) is the client's problem, not an error.
+      server.on("tlsClientError", (err) => log.debug({ err: err.message }, "mqtt tls handshake failed"));
+      this.bound = { ...this.bound, tls: await this.bind(server, tls.host, tls.port) };
+      log.info({ host: tls.host, port: this.bound.tls }, "mqtt broker listening (tls)");
+    }
+    if (websocket) {
+      const http = createHttpServer((_request, response) => {
+        response.writeHead(426, { "content-type": "text/plain", upgrade: "websocket" });
+        response.end("MQTT over WebSocket: connect with a WebSocket client, subprotocol mqtt\n");
+      });
+      const maxPayload = (this.options.maxPayloadBytes ?? 256 * 1024) + 64 * 1024;
+      // One WebSocket frame carries at most one MQTT packet here, so the frame limit bounds memory
+      // before aedes sees the payload size (ws would otherwise buffer up to 100 MiB).
+      const wss = new WebSocketServer({ server: http, path: websocket.path, maxPayload });
+      wss.on("connection", (socket, request) => {
+        const stream = createWebSocketStream(socket);
+        stream.on("error", (err) => log.debug({ err: err.message }, "mqtt websocket error"));
+        aedes.handle(stream, request);
+      });
+      this.webSockets = wss;
+      this.bound = { ...this.bound, websocket: await this.bind(http, websocket.host, websocket.port) };
+      log.info(
+        { host: websocket.host, port: this.bound.websocket, path: websocket.path },
+        "mqtt broker listening (websocket)",
+      );
+    }
+  }
+
+  /** Listens, applies the per-address connection rate, and resolves to the bound port. */
+  private async bind(server: Server, host: string, port: number): Promise<number> {
+    const limiter = this.limiter;
+    if (limiter) {
+      const now = this.options.now ?? Date.now;
+      // "connection" is the raw TCP accept on every server kind (plain, TLS, HTTP): refusing here
+      // costs no handshake. The client sees its connection closed, which it retries with backoff.
+      server.on("connection", (socket: Socket) => {
+        const address = socket.remoteAddress ?? "";
+        if (!limiter.take(address, now())) {
+          this.options.log.warn({ address }, "mqtt connection rate exceeded");
+          socket.destroy();
+        }
+      });
+    }
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(this.options.port, this.options.host, () => {
+      server.listen(port, host, () => {
         server.off("error", reject);
         resolve();
       });
     });
+    this.servers.push(server);
     const address = server.address();
-    this.boundPort = typeof address === "object" && address ? address.port : this.options.port;
-    this.server = server;
-    log.info({ host: this.options.host, port: this.boundPort }, "mqtt broker listening");
+    return typeof address === "object" && address ? address.port : port;
   }
 
   async stop(): Promise<void> {
-    const { aedes, server } = this;
+    const { aedes, servers, webSockets } = this;
     this.aedes = null;
-    this.server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.servers = [];
+    this.webSockets = null;
+    // Stop accepting first; a server reports closed only once its connections are gone, which
+    // closing aedes (every client, whatever its transport) and the WebSockets brings about.
+    const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
     if (aedes) await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    for (const client of webSockets?.clients ?? []) client.terminate();
+    if (webSockets) await new Promise<void>((resolve) => webSockets.close(() => resolve()));
+    await Promise.all(closed);
   }
 
   /** Closes every connection authenticated with `username` (used when a credential is revoked). */

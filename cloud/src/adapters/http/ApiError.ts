@@ -13,7 +13,9 @@ export const API_ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  BROKER_ERROR: 502,
   NOT_READY: 503,
+  BROKER_UNAVAILABLE: 503,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 

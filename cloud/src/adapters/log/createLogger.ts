@@ -8,9 +8,17 @@ export type LogFormat = "auto" | "json" | "pretty";
  * The one root logger of the cloud process: JSON lines by default (for journald and log shippers),
  * human-readable when attached to a terminal. Secrets are redacted wherever they appear.
  */
-export function createLogger(options: { level: LogLevel; format: LogFormat; name: string }) {
+export function createLogger(options: {
+  level: LogLevel;
+  format: LogFormat;
+  name: string;
+  /** File descriptor to write to: 1 (standard output, the default) or 2 (a CLI whose stdout is data). */
+  destination?: 1 | 2;
+}) {
+  const fd = options.destination ?? 1;
   const readable =
-    options.format === "pretty" || (options.format === "auto" && process.stdout.isTTY === true);
+    options.format === "pretty" ||
+    (options.format === "auto" && (fd === 1 ? process.stdout : process.stderr).isTTY === true);
   const base = {
     name: options.name,
     level: options.level,
@@ -28,6 +36,8 @@ export function createLogger(options: { level: LogLevel; format: LogFormat; name
     },
   };
   return readable
-    ? pino(base, pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname" }))
-    : pino(base);
+    ? pino(base, pretty({ colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname", destination: fd }))
+    : fd === 1
+      ? pino(base)
+      : pino(base, pino.destination(fd));
 }

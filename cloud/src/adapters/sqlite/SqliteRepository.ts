@@ -286,6 +286,14 @@ export class SqliteRepository
     return result.changes > 0;
   }
 
+  async revokedMqttCredentialsSince(since: number): Promise<{ username: string; revokedAt: number }[]> {
+    const rows = await this.db.all<{ username: string; revoked_at: number }>(
+      "SELECT username, revoked_at FROM mqtt_credentials WHERE revoked_at >= ? ORDER BY revoked_at",
+      [since],
+    );
+    return rows.map((r) => ({ username: r.username, revokedAt: r.revoked_at }));
+  }
+
   async putApiKey(record: Omit<ApiKeyRecord, "revokedAt">, now: number): Promise<void> {
     await this.db.run(
       `INSERT INTO api_keys (id, secret_hash, role, org_id, store_id, user_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,

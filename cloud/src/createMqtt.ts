@@ -1,0 +1,143 @@
+import { EmbeddedBroker } from "./adapters/broker/EmbeddedBroker.js";
+import { EmbeddedBrokerAccess } from "./adapters/broker/EmbeddedBrokerAccess.js";
+import { ExternalBus } from "./adapters/mqtt/ExternalBus.js";
+import { MosquittoDynsec } from "./adapters/mqtt/MosquittoDynsec.js";
+import type { CloudConfig } from "./config/schema.js";
+import type { MqttIdentity } from "./domain/access/mqttAccess.js";
+import { type BrokerAccessProvisioner, UnmanagedBrokerAccess } from "./services/BrokerAccessProvisioner.js";
+import type { Clock, Logger, MessageBus } from "./services/ports.js";
+
+type MqttConfig = CloudConfig["mqtt"];
+type ExternalMqttConfig = Extract<MqttConfig, { mode: "external" }>;
+
+/** The cloud's MQTT side for one mode: its bus, who provisions broker access, and its lifecycle. */
+export interface MqttSide {
+  readonly mode: MqttConfig["mode"];
+  readonly bus: MessageBus;
+  readonly provisioner: BrokerAccessProvisioner;
+  /** The embedded broker, when this cloud runs one. */
+  readonly embedded: EmbeddedBroker | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface MqttSideDependencies {
+  readonly log: Logger;
+  readonly clock: Clock;
+  /** The embedded broker's authenticate hook (the credential store). */
+  readonly authenticate: (username: string, password: Buffer) => Promise<MqttIdentity | null>;
+  /** Revocations recorded since a time, for the embedded broker's sweep. */
+  readonly revokedSince: (since: number) => Promise<readonly { username: string; revokedAt: number }[]>;
+}
+
+/**
+ * Picks the MQTT side by `mqtt.mode`: the embedded aedes broker (which then is the access control)
+ * or a client of an external broker plus, for mosquitto, the dynamic-security provisioner. Nothing
+ * connects or listens before `start`; in external mode no embedded broker is created at all.
+ */
+export function createMqttSide(config: MqttConfig, deps: MqttSideDependencies): MqttSide {
+  const { log, clock } = deps;
+  if (config.mode === "external") {
+    const bus = new ExternalBus({
+      url: config.url,
+      username: config.username,
+      ...(config.password === undefined ? {} : { password: config.password }),
+      ...(config.passwordFile === undefined ? {} : { passwordFile: config.passwordFile }),
+      ...(config.caFile === undefined ? {} : { caFile: config.caFile }),
+      ...(config.clientId === undefined ? {} : { clientId: config.clientId }),
+      keepaliveS: config.keepaliveS,
+      sessionExpiryS: config.sessionExpiryS,
+      log: log.child({ component: "bus" }),
+    });
+    const provisioner = createExternalProvisioner(config, log);
+    return {
+      mode: "external",
+      bus,
+      provisioner,
+      embedded: null,
+      async start() {
+        await bus.start();
+        if (provisioner instanceof MosquittoDynsec) await checkDefaults(provisioner, log);
+      },
+      async stop() {
+        if (provisioner instanceof MosquittoDynsec) await provisioner.close();
+        await bus.stop();
+      },
+    };
+  }
+  const broker = new EmbeddedBroker({
+    host: config.host,
+    port: config.port,
+    maxPayloadBytes: config.maxPayloadBytes,
+    maxInflightMessages: config.maxInflightMessages,
+    maxQueuedPerClient: config.maxQueuedPerClient,
+    connectionRate:
+      config.connectionsPerSecondPerIp > 0
+        ? { ratePerS: config.connectionsPerSecondPerIp, burst: config.connectionBurstPerIp }
+        : null,
+    ...(config.tls ? { tls: config.tls } : {}),
+    ...(config.websocket ? { websocket: config.websocket } : {}),
+    now: () => clock.now(),
+    authenticate: deps.authenticate,
+    log: log.child({ component: "broker" }),
+  });
+  const access = new EmbeddedBrokerAccess({
+    disconnect: (username) => broker.disconnect(username),
+    revokedSince: deps.revokedSince,
+    now: () => clock.now(),
+    log: log.child({ component: "broker-access" }),
+  });
+  return {
+    mode: "embedded",
+    bus: broker,
+    provisioner: access,
+    embedded: broker,
+    async start() {
+      await broker.start();
+      access.start();
+    },
+    async stop() {
+      await access.stop();
+      await broker.stop();
+    },
+  };
+}
+
+/**
+ * The provisioner for an external broker, also used by the CLI (which runs no bus): mosquitto's
+ * dynamic security plugin, or none when the broker's accounts are managed elsewhere.
+ */
+export function createExternalProvisioner(config: ExternalMqttConfig, log: Logger): BrokerAccessProvisioner & {
+  close?: () => Promise<void>;
+} {
+  if (config.provisioning === "none") return new UnmanagedBrokerAccess();
+  const admin = config.dynsec ?? config;
+  return new MosquittoDynsec({
+    url: config.url,
+    username: admin.username,
+    ...(admin.password === undefined ? {} : { password: admin.password }),
+    ...(admin.passwordFile === undefined ? {} : { passwordFile: admin.passwordFile }),
+    ...(config.caFile === undefined ? {} : { caFile: config.caFile }),
+    log: log.child({ component: "mosquitto-dynsec" }),
+  });
+}
+
+/**
+ * Least privilege on mosquitto rests on its defaults denying what no role allows. Warn loudly if
+ * this broker allows publishing or subscribing by default: every gateway could then reach every
+ * topic whatever its role says.
+ */
+async function checkDefaults(dynsec: MosquittoDynsec, log: Logger): Promise<void> {
+  try {
+    const defaults = await dynsec.defaultAccess();
+    const open = ["publishClientSend", "subscribe"].filter((acl) => defaults[acl] === true);
+    if (open.length > 0) {
+      log.warn(
+        { defaults },
+        `mosquitto allows ${open.join(" and ")} by default; set them to deny (mosquitto_ctrl dynsec setDefaultACLAccess ${open[0]} deny) or access control is not least privilege`,
+      );
+    }
+  } catch (err) {
+    log.warn({ err }, "cannot read mosquitto's default access; credential issuing will fail until it answers");
+  }
+}

@@ -1,0 +1,64 @@
+import type { MqttIdentity } from "../domain/access/mqttAccess.js";
+
+/**
+ * Where MQTT access control lives. With the embedded broker the cloud is the broker: aedes asks
+ * the credential store at every CONNECT, so a grant needs nothing more and a revoke only has to cut
+ * live connections. With an external broker (mosquitto) the broker keeps its own accounts and ACLs,
+ * and the provisioner mirrors every grant and revoke into them.
+ *
+ * Both implementations honour the same contract (test/integration/brokerContract.ts):
+ * - after `grant`, `username`/`password` connects with exactly the rights `canPublish` and
+ *   `canSubscribe` give `identity`, with client id `username`, and nothing else;
+ * - after `revoke`, every live connection of `username` is closed and new ones are refused;
+ * - both are idempotent, so a failed call can simply be repeated.
+ */
+export interface BrokerAccessProvisioner {
+  /** A short name for logs and the audit trail (`embedded`, `mosquitto-dynsec`). */
+  readonly kind: string;
+  /** Lets `username` connect with `password` and the rights of `identity` (replaces any earlier password). */
+  grant(username: string, password: string, identity: MqttIdentity): Promise<void>;
+  /** Refuses `username` from now on and disconnects its live connections. */
+  revoke(username: string): Promise<void>;
+}
+
+export type BrokerAccessErrorCode =
+  /** The broker's access-control API did not answer (down, unreachable, timed out). */
+  | "BROKER_UNAVAILABLE"
+  /** The broker answered with an error (its message is in the error's text). */
+  | "BROKER_REFUSED"
+  /** This deployment's broker is not managed by the cloud; provision accounts at the broker. */
+  | "NOT_MANAGED";
+
+/** A failure to change access at the broker; `code` is stable, the message says what to do. */
+export class BrokerAccessError extends Error {
+  readonly code: BrokerAccessErrorCode;
+
+  constructor(code: BrokerAccessErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "BrokerAccessError";
+    this.code = code;
+  }
+}
+
+/**
+ * For an external broker the cloud does not manage (EMQX with its own auth back end, a hosted
+ * broker): MQTT credentials are provisioned there, so issuing or revoking one here is refused
+ * rather than recorded as if it had taken effect.
+ */
+export class UnmanagedBrokerAccess implements BrokerAccessProvisioner {
+  readonly kind = "unmanaged";
+
+  async grant(): Promise<void> {
+    throw new BrokerAccessError(
+      "NOT_MANAGED",
+      "this cloud does not manage the external broker's accounts (mqtt.provisioning is \"none\"); create the account at the broker",
+    );
+  }
+
+  async revoke(): Promise<void> {
+    throw new BrokerAccessError(
+      "NOT_MANAGED",
+      "this cloud does not manage the external broker's accounts (mqtt.provisioning is \"none\"); disable the account at the broker",
+    );
+  }
+}

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { encodeMessage, userTopic } from "../../../protocol/index.js";
-import { buildOffer, type Offer, REDEMPTION_CODE_BYTES, toOfferMessage } from "../domain/offers/index.js";
+import { buildOffer, type Offer, REDEMPTION_CODE_BYTES } from "../domain/offers/index.js";
 import { type EvaluationEvent, evaluate, localDayKey, RuleIndex } from "../domain/rules/index.js";
+import { publishOffer } from "./offerDelivery.js";
 import type { Clock, Logger, MessageBus, RandomBytes } from "./ports.js";
 import type {
   DirectoryRepository,
   EventRepository,
+  OfferLifecycleRepository,
   OfferRepository,
   RuleRepository,
   StoredEvent,
@@ -15,7 +16,7 @@ import { SerialQueue } from "./SerialQueue.js";
 
 export interface OfferServiceOptions {
   readonly bus: MessageBus;
-  readonly offers: OfferRepository;
+  readonly offers: OfferRepository & OfferLifecycleRepository;
   readonly events: EventRepository;
   readonly rules: RuleRepository;
   readonly directory: DirectoryRepository;
@@ -58,7 +59,10 @@ export class OfferService {
     if (this.started) return;
     this.started = true;
     for (const orgId of orgIds) await this.reloadRules(orgId);
-    for (const offer of await this.o.offers.unpublishedOffers(10_000)) await this.publish(offer);
+    // Offers committed but never handed to the broker (a crash in between), still valid and not
+    // fetched by the app over HTTP meanwhile; the sweeper keeps retrying any that fail again.
+    const now = this.o.clock.now();
+    for (const offer of await this.o.offers.undeliveredOffers(now, now, 10_000)) await this.publish(offer);
     // Events stored before a crash but never decided are decided now, oldest first.
     const undecided = await this.eventsNotDecided();
     if (undecided.length > 0)
@@ -150,6 +154,7 @@ export class OfferService {
           now,
           candidates,
           maxEventAgeMs: this.o.maxEventAgeMs,
+          visitEndedAt: counters.visitEndedAt,
         });
         const issued = evaluation.issued
           ? buildOffer({
@@ -183,14 +188,7 @@ export class OfferService {
 
   private async publish(offer: Offer): Promise<void> {
     try {
-      await this.o.bus.publish(
-        userTopic(offer.userId, "offers"),
-        encodeMessage(toOfferMessage(offer, "offer")),
-        {
-          qos: 1,
-          retain: false,
-        },
-      );
+      await publishOffer(this.o.bus, offer, "offer");
       await this.o.offers.markPublished(offer.offerId, this.o.clock.now());
       this.counters.offersPublished++;
     } catch (err) {

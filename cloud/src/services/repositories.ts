@@ -1,7 +1,7 @@
 import type { PresenceEvent } from "../../../protocol/index.js";
 import type { MqttIdentity } from "../domain/access/mqttAccess.js";
 import type { Offer } from "../domain/offers/index.js";
-import type { Decision, Rule, RuleCounters } from "../domain/rules/index.js";
+import type { Decision, EventTrigger, Rule, RuleCounters, RuleStatus } from "../domain/rules/index.js";
 
 /**
  * Storage ports. The SQLite adapter implements them today; a server database can implement the same
@@ -144,6 +144,8 @@ export interface DecisionCounters {
   readonly visitCount: number;
   readonly previousVisitAt: number | null;
   readonly offersReceived: number;
+  /** When the event's visit ended (its exit is stored), epoch ms; null while it is open. */
+  readonly visitEndedAt: number | null;
 }
 
 export interface DecisionOutcome {
@@ -169,10 +171,15 @@ export type RedeemResult =
     };
 
 export interface RecordedDecision {
+  /** Storage order; with `decidedAt` it makes the paging cursor. */
+  readonly id: number;
   readonly eventId: string;
   readonly ruleId: string;
   readonly ruleVersion: number;
   readonly userId: string | null;
+  readonly storeId: string;
+  readonly zoneId: string;
+  readonly visitId: string;
   readonly outcome: Decision["outcome"];
   readonly reason: string;
   readonly text: string;
@@ -215,4 +222,190 @@ export interface OfferRepository {
     now: number;
   }): Promise<RedeemResult>;
   decisionsForUser(userId: string, limit: number): Promise<RecordedDecision[]>;
+}
+
+/** Where a page of decisions starts: strictly after this one in newest-first order. */
+export interface DecisionCursor {
+  readonly decidedAt: number;
+  readonly id: number;
+}
+
+export interface DecisionPageQuery {
+  readonly by: "user" | "event" | "rule";
+  /** The user, event or rule id. */
+  readonly id: string;
+  readonly limit: number;
+  readonly after: DecisionCursor | null;
+}
+
+/** A presence event with what happened to it, for "why did nothing happen" questions. */
+export interface EventRecord {
+  readonly event: StoredEvent;
+  readonly orgId: string;
+  /** When the rules engine was done with it; null while queued. */
+  readonly decidedAt: number | null;
+}
+
+/** Decisions as recorded, newest first, for the decision log API. */
+export interface DecisionRepository {
+  decisionsPage(query: DecisionPageQuery): Promise<RecordedDecision[]>;
+  getEvent(eventId: string): Promise<EventRecord | null>;
+}
+
+/** What the offer sweeper needs: expiry, reminders, redelivery, all driven from storage. */
+export interface OfferLifecycleRepository {
+  /** Marks offers expired whose `expiresAt` is at or before `now` (oldest first); returns them. */
+  expireDue(now: number, limit: number): Promise<Offer[]>;
+  /**
+   * Offers due for their reminder at `now`: open (issued, delivered, viewed), already published,
+   * not yet reminded, expiring after `now` but within `leadMs`, valid for longer than `leadMs`, and
+   * of a user who still consents to marketing.
+   */
+  remindersDue(now: number, leadMs: number, limit: number): Promise<Offer[]>;
+  /** Sets `reminder_sent_at` if it is unset and the offer still open at `now`; true when this call did. */
+  claimReminder(offerId: string, now: number): Promise<boolean>;
+  /** Undoes a claim whose publish failed, so the next sweep tries again. */
+  releaseReminder(offerId: string, claimedAt: number): Promise<void>;
+  /** Offers never handed to the broker, still `issued` (the app has not fetched them either) and
+   * valid at `now`, issued at or before `issuedBefore`; oldest first. */
+  undeliveredOffers(now: number, issuedBefore: number, limit: number): Promise<Offer[]>;
+}
+
+/** One stored version of a rule. */
+export interface RuleVersionRecord {
+  readonly version: number;
+  /** The status this version had when it was last current. */
+  readonly status: RuleStatus;
+  readonly spec: Rule["spec"];
+  readonly createdAt: number;
+  /** Offers issued under this version. */
+  readonly offersIssued: number;
+}
+
+/** A change to a rule as recorded in the audit log. */
+export interface RuleAuditEntry {
+  readonly at: number;
+  /** API key id, or `scheduler`; never a secret. */
+  readonly actor: string;
+  readonly action: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/** The audit entry stored in the same transaction as a rule change. */
+export interface RuleChange {
+  readonly actor: string;
+  readonly action: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/** The rule catalogue behind the rules API and its scheduler. Writes are compare-and-swap. */
+export interface RuleStore extends RuleRepository {
+  getRule(ruleId: string): Promise<{ readonly orgId: string; readonly rule: Rule } | null>;
+  versions(ruleId: string): Promise<RuleVersionRecord[]>;
+  auditTrail(ruleId: string, limit: number): Promise<RuleAuditEntry[]>;
+  /** Stores version 1 of a new rule with its audit entry; false when the id is taken (any org). */
+  createRule(orgId: string, rule: Rule, now: number, change: RuleChange): Promise<boolean>;
+  /**
+   * Stores `next` (a new version, or a new status of the current one) with its audit entry, only
+   * if the current version and status are still `expected`; false when someone changed it first.
+   */
+  replaceRule(
+    orgId: string,
+    expected: { readonly version: number; readonly status: RuleStatus },
+    next: Rule,
+    now: number,
+    change: RuleChange,
+  ): Promise<boolean>;
+}
+
+/** The period and place of an analytics query: visits that started in [from, to). */
+export interface FunnelQuery {
+  readonly orgId: string;
+  readonly from: number;
+  readonly to: number;
+  /** Only this store (a store-bound key), or all of the organisation's. */
+  readonly storeId: string | null;
+}
+
+/** Counts of one funnel group; see `AnalyticsService` for the definitions. */
+export interface FunnelCounts {
+  readonly visits: number;
+  readonly eligible: number;
+  readonly heldOut: number;
+  readonly issued: number;
+  readonly delivered: number;
+  readonly viewed: number;
+  readonly redeemed: number;
+}
+
+/** One user's first eligible decision of a rule in the period, and what came of it. */
+export interface HoldoutCohortRow {
+  readonly ruleId: string;
+  readonly userId: string;
+  readonly group: "issued" | "held-out";
+  readonly firstAt: number;
+  readonly storeId: string;
+  /** The user redeemed an offer of this rule issued in the period. */
+  readonly redeemed: boolean;
+}
+
+export interface AnalyticsRepository {
+  storesOf(orgId: string): Promise<StoreRecord[]>;
+  funnelByPlace(
+    query: FunnelQuery,
+    by: "store" | "zone",
+  ): Promise<(FunnelCounts & { storeId: string; zoneId: string | null })[]>;
+  /**
+   * Per store and UTC time bucket of `bucketMs` (visit start), for grouping by local day: every
+   * timezone offset and DST switch falls on a 15-minute boundary, so a 15-minute bucket never
+   * straddles a local midnight.
+   */
+  funnelByBucket(
+    query: FunnelQuery,
+    bucketMs: number,
+  ): Promise<(FunnelCounts & { storeId: string; bucketStart: number })[]>;
+  funnelByRule(query: FunnelQuery): Promise<(FunnelCounts & { ruleId: string })[]>;
+  holdoutCohorts(query: FunnelQuery): Promise<HoldoutCohortRow[]>;
+  /** Each user's latest visit start in the period (any store of the organisation). */
+  lastVisits(query: FunnelQuery): Promise<{ userId: string; enteredAt: number }[]>;
+}
+
+/** A recorded presence event of an app user, with the user's profile and visit history, to replay. */
+export interface ReplayEvent {
+  readonly id: string;
+  readonly type: EventTrigger;
+  readonly storeId: string;
+  readonly zoneId: string;
+  readonly at: number;
+  readonly visitId: string;
+  readonly dwellMs: number | null;
+  readonly userId: string;
+  readonly segments: readonly string[];
+  readonly loyaltyTier: string | null;
+  readonly marketingConsent: boolean;
+  /** The shopper's visits to this store up to this one, this one included. */
+  readonly visitCount: number;
+  /** Start of the shopper's previous visit to this store, epoch ms. */
+  readonly previousVisitAt: number | null;
+}
+
+/** Reads of recorded history for dry runs; nothing here writes. */
+export interface ReplayRepository {
+  /** Events of `type` at the organisation's stores in [from, to), by (at, id), after `after`. */
+  replayEvents(query: {
+    readonly orgId: string;
+    readonly from: number;
+    readonly to: number;
+    readonly type: EventTrigger;
+    readonly after: { readonly at: number; readonly id: string } | null;
+    readonly limit: number;
+  }): Promise<ReplayEvent[]>;
+  /** Offers really issued in [from, to) at the organisation's stores, by time. */
+  issuedOffers(
+    orgId: string,
+    from: number,
+    to: number,
+  ): Promise<{ userId: string; issuedAt: number; dayKey: string }[]>;
+  /** Per user, offers really issued before `before` (lifetime counts for `offersReceived`). */
+  offerCountsBefore(orgId: string, before: number): Promise<{ userId: string; n: number }[]>;
 }

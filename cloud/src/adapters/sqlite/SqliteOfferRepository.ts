@@ -5,13 +5,55 @@ import { type Rule, type RuleCounters, ZERO_COUNTERS } from "../../domain/rules/
 import type {
   DecisionCounters,
   DecisionOutcome,
+  DecisionPageQuery,
+  DecisionRepository,
   DecisionRequest,
+  EventRecord,
+  OfferLifecycleRepository,
   OfferRepository,
   RecordedDecision,
   RedeemResult,
   RuleRepository,
 } from "../../services/repositories.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
+import { toStoredEvent } from "./SqliteRepository.js";
+
+interface DecisionRow {
+  id: number;
+  event_id: string;
+  rule_id: string;
+  rule_version: number;
+  user_id: string | null;
+  store_id: string;
+  zone_id: string;
+  visit_id: string;
+  outcome: RecordedDecision["outcome"];
+  reason: string;
+  detail: string;
+  offer_id: string | null;
+  decided_at: number;
+}
+
+function toDecision(r: DecisionRow): RecordedDecision {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    ruleId: r.rule_id,
+    ruleVersion: r.rule_version,
+    userId: r.user_id,
+    storeId: r.store_id,
+    zoneId: r.zone_id,
+    visitId: r.visit_id,
+    outcome: r.outcome,
+    reason: r.reason,
+    text: r.detail,
+    offerId: r.offer_id,
+    decidedAt: r.decided_at,
+  };
+}
+
+const OPEN_STATES = "('issued', 'delivered', 'viewed')";
 
 interface OfferRow {
   id: string;
@@ -69,43 +111,24 @@ async function saveState(tx: SqlExecutor, offer: Offer): Promise<void> {
   );
 }
 
-/** Rules, decisions, offers and redemptions in SQLite. */
-export class SqliteOfferRepository implements OfferRepository, RuleRepository {
+/** Decisions, offers and redemptions in SQLite; rule reads and seeding go to `SqliteRuleRepository`. */
+export class SqliteOfferRepository
+  implements OfferRepository, RuleRepository, DecisionRepository, OfferLifecycleRepository
+{
   private readonly db: SqliteDatabase;
+  private readonly rules: SqliteRuleRepository;
 
   constructor(db: SqliteDatabase) {
     this.db = db;
+    this.rules = new SqliteRuleRepository(db);
   }
 
-  async listCurrentRules(orgId: string): Promise<Rule[]> {
-    const rows = await this.db.all<{
-      id: string;
-      version: number;
-      status: Rule["status"];
-      spec: string;
-      created_at: number;
-    }>(
-      "SELECT id, version, status, spec, created_at FROM rules WHERE org_id = ? AND current = 1 ORDER BY id",
-      [orgId],
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      version: r.version,
-      status: r.status,
-      spec: JSON.parse(r.spec) as Rule["spec"],
-      updatedAt: r.created_at,
-    }));
+  listCurrentRules(orgId: string): Promise<Rule[]> {
+    return this.rules.listCurrentRules(orgId);
   }
 
   putRule(orgId: string, rule: Rule, now: number): Promise<void> {
-    return this.db.transaction(async (tx) => {
-      await tx.run("UPDATE rules SET current = 0 WHERE id = ? AND current = 1", [rule.id]);
-      await tx.run(
-        `INSERT INTO rules (id, version, org_id, status, spec, created_at, current) VALUES (?, ?, ?, ?, ?, ?, 1)
-         ON CONFLICT(id, version) DO UPDATE SET status = excluded.status, current = 1`,
-        [rule.id, rule.version, orgId, rule.status, JSON.stringify(rule.spec), rule.updatedAt ?? now],
-      );
-    });
+    return this.rules.putRule(orgId, rule, now);
   }
 
   decide(
@@ -266,32 +289,86 @@ export class SqliteOfferRepository implements OfferRepository, RuleRepository {
     });
   }
 
-  async decisionsForUser(userId: string, limit: number): Promise<RecordedDecision[]> {
-    const rows = await this.db.all<{
-      event_id: string;
-      rule_id: string;
-      rule_version: number;
-      user_id: string | null;
-      outcome: RecordedDecision["outcome"];
-      reason: string;
-      detail: string;
-      offer_id: string | null;
-      decided_at: number;
-    }>("SELECT * FROM decisions WHERE user_id = ? ORDER BY decided_at DESC, id DESC LIMIT ?", [
-      userId,
-      limit,
+  decisionsForUser(userId: string, limit: number): Promise<RecordedDecision[]> {
+    return this.decisionsPage({ by: "user", id: userId, limit, after: null });
+  }
+
+  async decisionsPage(query: DecisionPageQuery): Promise<RecordedDecision[]> {
+    const column = { user: "user_id", event: "event_id", rule: "rule_id" }[query.by];
+    // Keyset paging, newest first, on the (column, decided_at, rowid) indexes of migration 1.
+    const after = query.after;
+    const rows = await this.db.all<DecisionRow>(
+      `SELECT * FROM decisions WHERE ${column} = ?
+       ${after ? "AND (decided_at < ? OR (decided_at = ? AND id < ?))" : ""}
+       ORDER BY decided_at DESC, id DESC LIMIT ?`,
+      after
+        ? [query.id, after.decidedAt, after.decidedAt, after.id, query.limit]
+        : [query.id, query.limit],
+    );
+    return rows.map(toDecision);
+  }
+
+  async getEvent(eventId: string): Promise<EventRecord | null> {
+    const row = await this.db.get<Parameters<typeof toStoredEvent>[0] & { org_id: string; decided_at: number | null }>(
+      "SELECT e.*, s.org_id FROM presence_events e JOIN stores s ON s.id = e.store_id WHERE e.id = ?",
+      [eventId],
+    );
+    return row ? { event: toStoredEvent(row), orgId: row.org_id, decidedAt: row.decided_at } : null;
+  }
+
+  expireDue(now: number, limit: number): Promise<Offer[]> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<OfferRow>(
+        `SELECT * FROM offers WHERE state IN ${OPEN_STATES} AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+        [now, limit],
+      );
+      const expired: Offer[] = [];
+      for (const row of rows) {
+        const result = transitionOffer(toOffer(row), { kind: "expire" }, now);
+        if (result.ok && result.changed) {
+          await saveState(tx, result.offer);
+          expired.push(result.offer);
+        }
+      }
+      return expired;
+    });
+  }
+
+  async remindersDue(now: number, leadMs: number, limit: number): Promise<Offer[]> {
+    const rows = await this.db.all<OfferRow>(
+      `SELECT o.* FROM offers o JOIN app_users u ON u.id = o.user_id
+       WHERE o.state IN ${OPEN_STATES} AND o.expires_at > ? AND o.expires_at <= ? + ?
+         AND o.reminder_sent_at IS NULL AND o.published_at IS NOT NULL
+         AND o.expires_at - o.issued_at > ? AND u.marketing_consent = 1
+       ORDER BY o.expires_at LIMIT ?`,
+      [now, now, leadMs, leadMs, limit],
+    );
+    return rows.map(toOffer);
+  }
+
+  async claimReminder(offerId: string, now: number): Promise<boolean> {
+    const result = await this.db.run(
+      `UPDATE offers SET reminder_sent_at = ?
+       WHERE id = ? AND reminder_sent_at IS NULL AND state IN ${OPEN_STATES} AND expires_at > ?`,
+      [now, offerId, now],
+    );
+    return result.changes === 1;
+  }
+
+  async releaseReminder(offerId: string, claimedAt: number): Promise<void> {
+    await this.db.run("UPDATE offers SET reminder_sent_at = NULL WHERE id = ? AND reminder_sent_at = ?", [
+      offerId,
+      claimedAt,
     ]);
-    return rows.map((r) => ({
-      eventId: r.event_id,
-      ruleId: r.rule_id,
-      ruleVersion: r.rule_version,
-      userId: r.user_id,
-      outcome: r.outcome,
-      reason: r.reason,
-      text: r.detail,
-      offerId: r.offer_id,
-      decidedAt: r.decided_at,
-    }));
+  }
+
+  async undeliveredOffers(now: number, issuedBefore: number, limit: number): Promise<Offer[]> {
+    const rows = await this.db.all<OfferRow>(
+      `SELECT * FROM offers WHERE published_at IS NULL AND state = 'issued' AND expires_at > ? AND issued_at <= ?
+       ORDER BY issued_at LIMIT ?`,
+      [now, issuedBefore, limit],
+    );
+    return rows.map(toOffer);
   }
 }
 
@@ -337,11 +414,17 @@ async function readCounters(tx: SqlExecutor, request: DecisionRequest): Promise<
      FROM visits WHERE user_id = ? AND store_id = ?`,
     [event.visitId, userId, event.storeId],
   );
+  // The exit of this visit may already be stored: a gateway back from an outage uploads enter,
+  // dwells and exit in one batch, and they are decided after the whole batch is committed.
+  const visit = await tx.get<{ exited_at: number | null }>("SELECT exited_at FROM visits WHERE id = ?", [
+    event.visitId,
+  ]);
   return {
     counters,
     userIssuedTodayAllRules: all?.today ?? 0,
     visitCount: Math.max(1, visits?.n ?? 1),
     previousVisitAt: visits?.previous ?? null,
     offersReceived: all?.total ?? 0,
+    visitEndedAt: visit?.exited_at ?? null,
   };
 }

@@ -6,16 +6,25 @@ import type { EmbeddedBroker } from "./adapters/broker/EmbeddedBroker.js";
 import { createHttpApp } from "./adapters/http/createHttpApp.js";
 import { credentialRoutes } from "./adapters/http/routes/credentialRoutes.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
+import { analyticsRoutes } from "./adapters/http/routes/analyticsRoutes.js";
+import { decisionRoutes } from "./adapters/http/routes/decisionRoutes.js";
 import { offerRoutes } from "./adapters/http/routes/offerRoutes.js";
+import { ruleRoutes } from "./adapters/http/routes/ruleRoutes.js";
 import { migrate } from "./adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
 import { SqliteOfferRepository } from "./adapters/sqlite/SqliteOfferRepository.js";
+import { SqliteAnalyticsRepository } from "./adapters/sqlite/SqliteAnalyticsRepository.js";
 import { SqliteRepository } from "./adapters/sqlite/SqliteRepository.js";
+import { SqliteRuleRepository } from "./adapters/sqlite/SqliteRuleRepository.js";
 import type { CloudConfig } from "./config/schema.js";
 import type { Offer } from "./domain/offers/index.js";
 import { CredentialService } from "./services/CredentialService.js";
 import { IngestService } from "./services/IngestService.js";
+import { AnalyticsService } from "./services/AnalyticsService.js";
+import { DryRunService } from "./services/DryRunService.js";
+import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { OfferService } from "./services/OfferService.js";
+import { RuleService } from "./services/RuleService.js";
 import { createMqttSide } from "./createMqtt.js";
 import type { Clock, Logger, MessageBus } from "./services/ports.js";
 
@@ -31,6 +40,11 @@ export interface Cloud {
   readonly offerRepository: SqliteOfferRepository;
   readonly credentials: CredentialService;
   readonly offers: OfferService;
+  /** Rules API behaviour and the rule scheduler (`tick()` applies due transitions now). */
+  readonly rules: RuleService;
+  readonly ruleRepository: SqliteRuleRepository;
+  /** Offer expiry, reminders and redelivery (`sweep()` runs one pass now). */
+  readonly offerLifecycle: OfferLifecycleService;
   readonly ingest: IngestService;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
@@ -93,13 +107,43 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "ingest" }),
     onStored: (events) => offers.submit(events),
   });
+  const ruleRepository = new SqliteRuleRepository(db);
+  const analyticsRepository = new SqliteAnalyticsRepository(db);
+  const rules = new RuleService({
+    rules: ruleRepository,
+    directory: repository,
+    clock,
+    log: log.child({ component: "rules" }),
+    onRulesChanged: (orgId) => offers.reloadRules(orgId),
+  });
+  const offerLifecycle = new OfferLifecycleService({
+    bus: broker,
+    offers: offerRepository,
+    clock,
+    log: log.child({ component: "offer-lifecycle" }),
+    reminderLeadS: config.offers.reminderLeadS,
+    intervalMs: config.offers.sweepIntervalS * 1000,
+  });
   const http = await createHttpApp({
     credentials,
     log: log.child({ component: "http" }),
     rateLimitPerMinute: config.http.rateLimitPerMinute,
   });
   healthRoutes(http, { ready: async () => (await db.get("SELECT 1 AS ok")) !== undefined });
-  offerRoutes(http, { offers: offerRepository, clock });
+  offerRoutes(http, { offers: offerRepository, users: repository, clock });
+  decisionRoutes(http, { decisions: offerRepository, users: repository, rules: ruleRepository });
+  ruleRoutes(http, {
+    rules,
+    dryRun: new DryRunService({
+      replay: analyticsRepository,
+      directory: repository,
+      stores: (orgId) => analyticsRepository.storesOf(orgId),
+    }),
+  });
+  analyticsRoutes(http, {
+    analytics: new AnalyticsService({ analytics: analyticsRepository, rules: ruleRepository }),
+    directory: repository,
+  });
   credentialRoutes(http, { credentials, directory: repository, users: repository });
 
   let started = false;
@@ -112,6 +156,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     offerRepository,
     credentials,
     offers,
+    rules,
+    ruleRepository,
+    offerLifecycle,
     ingest,
     broker,
     embeddedBroker: mqtt.embedded,
@@ -125,6 +172,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       await mqtt.start();
       const orgs = await repository.listOrganisations();
       await offers.start(orgs.map((o) => o.id));
+      await rules.start();
+      offerLifecycle.start();
       await ingest.start();
       await http.listen({ host: config.http.host, port: config.http.port });
       log.info({ host: config.http.host, port: httpPort() }, "http api listening");
@@ -137,6 +186,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       started = false;
       await http.close();
       await mqtt.stop();
+      await offerLifecycle.stop();
+      await rules.stop();
       await offers.stop();
       await db.close();
     },

@@ -134,6 +134,19 @@ export const CloudConfigSchema = Type.Object(
           default: 600,
           description: "Older events trigger no offer.",
         }),
+        reminderLeadS: Type.Integer({
+          minimum: 0,
+          default: 300,
+          description:
+            "Seconds before an offer expires that its reminder is sent (once, same channel, kind " +
+            "reminder); 0 turns reminders off. Offers valid for no longer than this get none.",
+        }),
+        sweepIntervalS: Type.Integer({
+          minimum: 1,
+          maximum: 3600,
+          default: 15,
+          description: "How often offers are expired, reminded and redelivered, seconds.",
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -4,7 +4,7 @@ import { DiscountSchema, ID_PATTERN } from "../../../../../protocol/index.js";
 import { type Offer, parseRedemptionCode } from "../../../domain/offers/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
 import type { Clock } from "../../../services/ports.js";
-import type { OfferRepository } from "../../../services/repositories.js";
+import type { OfferRepository, UserRepository } from "../../../services/repositories.js";
 import { ApiError } from "../ApiError.js";
 import { principalOf } from "../createHttpApp.js";
 
@@ -74,14 +74,27 @@ function view(offer: Offer): Static<typeof OfferViewSchema> {
   };
 }
 
-/** An app key reads and acknowledges only its own user's offers; admin may read anyone's. */
-function requireUser(principal: Principal, userId: string): void {
+/** An app key reads and acknowledges only its own user's offers; admin may read its organisation's. */
+async function requireUser(
+  users: Pick<UserRepository, "getUser">,
+  principal: Principal,
+  userId: string,
+): Promise<void> {
   if (principal.role === "app" && principal.userId !== userId) {
     throw new ApiError("FORBIDDEN", "an app key may only act for its own user");
   }
+  if (principal.role === "admin") {
+    const user = await users.getUser(userId);
+    if (!user || user.orgId !== principal.orgId) {
+      throw new ApiError("NOT_FOUND", `no user ${userId} in this organisation`);
+    }
+  }
 }
 
-export function offerRoutes(app: FastifyInstance, deps: { offers: OfferRepository; clock: Clock }): void {
+export function offerRoutes(
+  app: FastifyInstance,
+  deps: { offers: OfferRepository; users: Pick<UserRepository, "getUser">; clock: Clock },
+): void {
   app.get(
     "/v1/users/:userId/offers",
     {
@@ -94,7 +107,7 @@ export function offerRoutes(app: FastifyInstance, deps: { offers: OfferRepositor
     },
     async (request) => {
       const { userId } = request.params as Static<typeof UserParams>;
-      requireUser(principalOf(request), userId);
+      await requireUser(deps.users, principalOf(request), userId);
       const offers = await deps.offers.pendingOffers(userId, deps.clock.now());
       return { offers: offers.map(view) };
     },
@@ -113,7 +126,7 @@ export function offerRoutes(app: FastifyInstance, deps: { offers: OfferRepositor
     async (request) => {
       const { userId, offerId } = request.params as Static<typeof AckParams>;
       const { kind } = request.body as Static<typeof AckBody>;
-      requireUser(principalOf(request), userId);
+      await requireUser(deps.users, principalOf(request), userId);
       const offer = await deps.offers.acknowledge(
         offerId,
         userId,
@@ -172,21 +185,6 @@ export function offerRoutes(app: FastifyInstance, deps: { offers: OfferRepositor
       }
       void reply.status(result.replayed ? 200 : 201);
       return { redemptionId: result.redemptionId, offer: view(result.offer) };
-    },
-  );
-
-  app.get(
-    "/v1/users/:userId/decisions",
-    {
-      config: { roles: ["admin", "marketer"] },
-      schema: { summary: "Every decision made for a user, with its reason", params: UserParams },
-    },
-    async (request) => {
-      const { userId } = request.params as Static<typeof UserParams>;
-      const decisions = await deps.offers.decisionsForUser(userId, 500);
-      return {
-        decisions: decisions.map((d) => ({ ...d, decidedAt: new Date(d.decidedAt).toISOString() })),
-      };
     },
   );
 }

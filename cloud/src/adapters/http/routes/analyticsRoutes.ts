@@ -1,0 +1,99 @@
+import type { FastifyInstance } from "fastify";
+import Type, { type Static } from "typebox";
+import { ID_PATTERN, StringEnum } from "../../../../../protocol/index.js";
+import { type AnalyticsService, FUNNEL_GROUPS } from "../../../services/AnalyticsService.js";
+import type { DirectoryRepository } from "../../../services/repositories.js";
+import { ApiError } from "../ApiError.js";
+import { principalOf } from "../createHttpApp.js";
+
+const MAX_PERIOD_MS = 366 * 86_400_000;
+
+const FunnelQuery = Type.Object(
+  {
+    groupBy: StringEnum(FUNNEL_GROUPS),
+    from: Type.String({ format: "date-time", description: "Visits that started at or after this instant." }),
+    to: Type.String({ format: "date-time", description: "… and before this one; at most 366 days after from." }),
+    storeId: Type.Optional(
+      Type.String({ pattern: ID_PATTERN, description: "One store only; a store-bound key sees its own store." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const FUNNEL_DESCRIPTION = `The funnel of a cohort: app users' zone visits that started in [from, to), and what came of
+them, whenever it happened (an offer redeemed after \`to\` still counts for its visit).
+
+- **visits**: zone visits of app users (anonymous beacons never get offers and are left out). Grouped by
+  rule: the visits on which the rule was evaluated (in its scope, on its trigger event, while live).
+- **eligible**: visits on which a rule passed every check: it issued, held the shopper out (control
+  group), or was eligible but lost on priority to another rule.
+- **heldOut**: visits on which the shopper was held out of a rule.
+- **issued → delivered → viewed → redeemed**: offers issued on those visits; each stage counts offers
+  that reached it or a later one (a view implies delivery; a redemption implies both, even when the app
+  never acknowledged).
+- **rates**: eligible/visits, and delivered, viewed, redeemed over issued.
+- **day**: the local day of the visit in its store's timezone.
+- **totals**: the whole period and place, all rules together.
+
+**Issued group against holdout group** (groupBy=rule, \`holdout\`): the issued group is the shoppers who
+were sent the rule's offer at least once in the period, the holdout group those who were eligible but
+held out (and so never sent it). A held-out shopper cannot redeem an offer they never received, so
+redemption is reported for the issued group only (\`issuedRedemptionRate\`: share of its shoppers who
+redeemed), and the two groups are compared on what both can do: **come back**. A shopper returned when
+they started another visit at the organisation's stores (the chosen store, if any) on a later local day
+than their first eligible decision, within the period. \`returnRateLift\` = issuedReturnRate −
+heldOutReturnRate, the offer's effect on footfall; counts are given so significance can be judged.`;
+
+/** Analytics for marketers and store operators. */
+export function analyticsRoutes(
+  app: FastifyInstance,
+  deps: { analytics: AnalyticsService; directory: Pick<DirectoryRepository, "getStore"> },
+): void {
+  app.get(
+    "/v1/analytics/funnel",
+    {
+      config: { roles: ["marketer", "admin", "store-ops"] },
+      schema: {
+        summary: "Visits → eligible → issued → delivered → viewed → redeemed, by rule, store, zone or day",
+        description: FUNNEL_DESCRIPTION,
+        querystring: FunnelQuery,
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const query = request.query as Static<typeof FunnelQuery>;
+      const from = Date.parse(query.from);
+      const to = Date.parse(query.to);
+      if (!(from < to) || to - from > MAX_PERIOD_MS) {
+        throw new ApiError("VALIDATION_FAILED", "to must be after from, by at most 366 days", [
+          { path: "/to", message: "must be after from, by at most 366 days" },
+        ]);
+      }
+      let storeId = query.storeId ?? null;
+      if (principal.storeId !== null) {
+        if (storeId !== null && storeId !== principal.storeId) {
+          throw new ApiError("FORBIDDEN", "this key is bound to another store");
+        }
+        storeId = principal.storeId;
+      }
+      if (storeId !== null) {
+        const store = await deps.directory.getStore(storeId);
+        if (!store || store.orgId !== principal.orgId) {
+          throw new ApiError("NOT_FOUND", `no store ${storeId} in this organisation`);
+        }
+      }
+      const report = await deps.analytics.funnel({
+        orgId: principal.orgId,
+        from,
+        to,
+        storeId,
+        groupBy: query.groupBy,
+      });
+      return {
+        ...report,
+        from: new Date(report.from).toISOString(),
+        to: new Date(report.to).toISOString(),
+      };
+    },
+  );
+}

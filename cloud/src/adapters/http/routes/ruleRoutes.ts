@@ -1,0 +1,269 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import Type, { type Static, type TObject } from "typebox";
+import { Checker, ID_PATTERN, type Problem, StringEnum } from "../../../../../protocol/index.js";
+import { checkRuleSpec, RULE_STATUSES, type Rule, RuleSpecSchema } from "../../../domain/rules/index.js";
+import type { DryRunReport, DryRunService } from "../../../services/DryRunService.js";
+import type { RuleRefusal, RuleService } from "../../../services/RuleService.js";
+import { ApiError } from "../ApiError.js";
+import { principalOf } from "../createHttpApp.js";
+
+const RuleParams = Type.Object({ ruleId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
+const RuleId = Type.String({
+  pattern: ID_PATTERN,
+  description: "Stable id of the rule across versions; generated when absent.",
+});
+
+const CreateBody = Type.Object({ id: Type.Optional(RuleId), spec: RuleSpecSchema }, { additionalProperties: false });
+const ReviseBody = Type.Object(
+  {
+    spec: RuleSpecSchema,
+    baseVersion: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description: "The version the edit was made from; refused with 409 if the rule has moved on since.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const TransitionBody = Type.Object(
+  {
+    to: StringEnum(RULE_STATUSES, {
+      description:
+        "draft → scheduled | live; scheduled → draft | live | ended; live → paused | ended; paused → live | ended.",
+    }),
+  },
+  { additionalProperties: false },
+);
+const IsoTime = (description: string) => Type.String({ format: "date-time", description });
+const DryRunBody = Type.Object(
+  {
+    spec: RuleSpecSchema,
+    from: IsoTime("Start of the replayed period, inclusive."),
+    to: IsoTime("End of the replayed period, exclusive; at most 92 days after from."),
+    ruleId: Type.Optional(
+      Type.String({
+        pattern: ID_PATTERN,
+        description: "Id the rule would have (it decides the holdout group); default `dry-run`.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const ListQuery = Type.Object({ status: Type.Optional(StringEnum(RULE_STATUSES)) }, { additionalProperties: false });
+
+const RuleView = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  status: Type.String(),
+  spec: Type.Unknown(),
+  updatedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+});
+
+function view(rule: Rule): Static<typeof RuleView> {
+  return {
+    id: rule.id,
+    version: rule.version,
+    status: rule.status,
+    spec: rule.spec,
+    updatedAt: rule.updatedAt === undefined ? null : new Date(rule.updatedAt).toISOString(),
+  };
+}
+
+/**
+ * Validates a body that carries a rule spec before fastify's schema check, so a marketer reads
+ * `checkRuleSpec`'s problems (the trigger or discount branch they meant, semantic checks such as
+ * `until` before `from`) rather than every branch of every union. The envelope is checked too, and
+ * all problems come back at once, each with its path in the body (`/spec/trigger/minDwellS`).
+ */
+function specBodyValidator(envelope: TObject) {
+  const rest = new Checker(Type.Object({ ...envelope.properties, spec: Type.Unknown() }, { additionalProperties: false }));
+  return async (request: FastifyRequest): Promise<void> => {
+    const body = request.body;
+    const problems: Problem[] = [];
+    const outer = rest.check(body);
+    if (!outer.ok) problems.push(...outer.problems);
+    if (typeof body === "object" && body !== null && "spec" in body) {
+      const checked = checkRuleSpec(body.spec);
+      if (!checked.ok) problems.push(...checked.problems.map((p) => ({ path: `/spec${p.path}`, message: p.message })));
+    }
+    if (problems.length > 0) {
+      throw new ApiError(
+        "VALIDATION_FAILED",
+        `invalid body:\n${problems.map((p) => `${p.path || "/"}: ${p.message}`).join("\n")}`,
+        problems,
+      );
+    }
+  };
+}
+
+function refused(refusal: RuleRefusal): ApiError {
+  switch (refusal.kind) {
+    case "not-found":
+      return new ApiError("NOT_FOUND", refusal.message);
+    case "invalid":
+      return new ApiError("VALIDATION_FAILED", refusal.message, refusal.problems);
+    case "conflict":
+      return new ApiError("CONFLICT", refusal.message, refusal.problems);
+  }
+}
+
+function dryRunView(r: DryRunReport) {
+  return {
+    ...r,
+    from: new Date(r.from).toISOString(),
+    to: new Date(r.to).toISOString(),
+    budget: {
+      limit: r.budget.limit,
+      exhaustedAt: r.budget.exhaustedAt === null ? null : new Date(r.budget.exhaustedAt).toISOString(),
+    },
+  };
+}
+
+const WRITE = ["marketer", "admin"] as const;
+const READ = ["marketer", "admin", "store-ops"] as const;
+
+/**
+ * The rules API. Rules belong to the caller's organisation (another organisation's rule is a 404);
+ * marketers and admins write, store operators read. Every change is recorded in the audit log with
+ * the API key's id, and takes effect on the next event.
+ */
+export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dryRun: DryRunService }): void {
+  const actor = (request: FastifyRequest) => {
+    const p = principalOf(request);
+    return { orgId: p.orgId, actor: p.keyId };
+  };
+
+  app.post(
+    "/v1/rules",
+    {
+      config: { roles: WRITE },
+      preValidation: specBodyValidator(CreateBody),
+      schema: {
+        summary: "Create a rule (as a draft, version 1)",
+        description: "Every problem of the spec is reported with its path, e.g. `/spec/trigger/minDwellS`.",
+        body: CreateBody,
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as Static<typeof CreateBody>;
+      const result = await deps.rules.create(actor(request), body);
+      if (!result.ok) throw refused(result);
+      void reply.status(201);
+      return { rule: view(result.value) };
+    },
+  );
+
+  app.get(
+    "/v1/rules",
+    {
+      config: { roles: READ },
+      schema: {
+        summary: "The organisation's rules, current versions",
+        querystring: ListQuery,
+        response: { 200: Type.Object({ rules: Type.Array(RuleView) }) },
+      },
+    },
+    async (request) => {
+      const { status } = request.query as Static<typeof ListQuery>;
+      const rules = await deps.rules.list(principalOf(request).orgId, status);
+      return { rules: rules.map(view) };
+    },
+  );
+
+  app.post(
+    "/v1/rules/dry-run",
+    {
+      config: { roles: WRITE },
+      preValidation: specBodyValidator(DryRunBody),
+      schema: {
+        summary: "What a rule would have done over a past period",
+        description:
+          "Replays the presence events recorded in [from, to) through the rules engine as if the rule had " +
+          "been live, with simulated counters: offers it would have issued, distinct shoppers, every " +
+          "reason it would not have issued (limitsHit: budget, caps, cooldown), when the budget would have " +
+          "run out, and offers per local day. Shoppers' profiles are today's; offers other rules really " +
+          "issued count towards the organisation's daily cap; priority against other rules is not simulated.",
+        body: DryRunBody,
+      },
+    },
+    async (request) => {
+      const body = request.body as Static<typeof DryRunBody>;
+      const result = await deps.dryRun.run(principalOf(request).orgId, {
+        spec: body.spec,
+        from: Date.parse(body.from),
+        to: Date.parse(body.to),
+        ...(body.ruleId === undefined ? {} : { ruleId: body.ruleId }),
+      });
+      if (!result.ok) throw refused(result);
+      return { report: dryRunView(result.value) };
+    },
+  );
+
+  app.get(
+    "/v1/rules/:ruleId",
+    {
+      config: { roles: READ },
+      schema: { summary: "A rule with its versions, change history and offers issued", params: RuleParams },
+    },
+    async (request) => {
+      const { ruleId } = request.params as Static<typeof RuleParams>;
+      const result = await deps.rules.get(principalOf(request).orgId, ruleId);
+      if (!result.ok) throw refused(result);
+      const d = result.value;
+      return {
+        rule: view(d.rule),
+        offersIssued: d.offersIssued,
+        budgetRemaining: d.budgetRemaining,
+        versions: d.versions.map((v) => ({ ...v, createdAt: new Date(v.createdAt).toISOString() })),
+        history: d.history.map((h) => ({ ...h, at: new Date(h.at).toISOString() })),
+      };
+    },
+  );
+
+  app.put(
+    "/v1/rules/:ruleId",
+    {
+      config: { roles: WRITE },
+      preValidation: specBodyValidator(ReviseBody),
+      schema: {
+        summary: "Edit a rule: a new version with the same status",
+        description:
+          "Offers already issued keep the version they were issued under; budgets and caps count across " +
+          "versions. An ended rule cannot be edited.",
+        params: RuleParams,
+        body: ReviseBody,
+      },
+    },
+    async (request) => {
+      const { ruleId } = request.params as Static<typeof RuleParams>;
+      const body = request.body as Static<typeof ReviseBody>;
+      const result = await deps.rules.revise(actor(request), ruleId, body);
+      if (!result.ok) throw refused(result);
+      return { rule: view(result.value) };
+    },
+  );
+
+  app.post(
+    "/v1/rules/:ruleId/transitions",
+    {
+      config: { roles: WRITE },
+      schema: {
+        summary: "Move a rule through its lifecycle",
+        description:
+          "A refused step answers 409 CONFLICT with the reason in details (e.g. a scheduled rule needs a " +
+          "`from` day; ended is final). The scheduler moves scheduled rules live on their `from` day and " +
+          "ends rules after their `until` day by itself.",
+        params: RuleParams,
+        body: TransitionBody,
+      },
+    },
+    async (request) => {
+      const { ruleId } = request.params as Static<typeof RuleParams>;
+      const { to } = request.body as Static<typeof TransitionBody>;
+      const result = await deps.rules.transition(actor(request), ruleId, to);
+      if (!result.ok) throw refused(result);
+      return { rule: view(result.value) };
+    },
+  );
+}

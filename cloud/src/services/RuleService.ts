@@ -1,0 +1,288 @@
+import { randomBytes } from "node:crypto";
+import { isValidId, type Problem } from "../../../protocol/index.js";
+import {
+  checkRuleSpec,
+  dueTransition,
+  isProblem,
+  type Rule,
+  type RuleStatus,
+  reviseRule,
+  transition,
+} from "../domain/rules/index.js";
+import type { Clock, Logger } from "./ports.js";
+import type {
+  DirectoryRepository,
+  RuleAuditEntry,
+  RuleChange,
+  RuleStore,
+  RuleVersionRecord,
+} from "./repositories.js";
+
+/** Who changes a rule: the API key id (never the key) or the scheduler. */
+export interface RuleActor {
+  readonly orgId: string;
+  readonly actor: string;
+}
+
+/** Why a rules request was not carried out; the HTTP layer maps `kind` to a status. */
+export type RuleRefusal =
+  | { readonly kind: "not-found"; readonly message: string }
+  | { readonly kind: "invalid"; readonly message: string; readonly problems: readonly Problem[] }
+  | { readonly kind: "conflict"; readonly message: string; readonly problems?: readonly Problem[] };
+
+export type RuleResult<T> = { readonly ok: true; readonly value: T } | ({ readonly ok: false } & RuleRefusal);
+
+export interface RuleDetails {
+  readonly orgId: string;
+  readonly rule: Rule;
+  /** Newest first; each with the offers issued under it. */
+  readonly versions: readonly RuleVersionRecord[];
+  /** Creation, edits and status changes, newest first, with who made them. */
+  readonly history: readonly RuleAuditEntry[];
+  readonly offersIssued: number;
+  /** Offers the budget still allows; null without a budget. */
+  readonly budgetRemaining: number | null;
+}
+
+export interface RuleServiceOptions {
+  readonly rules: RuleStore;
+  readonly directory: Pick<DirectoryRepository, "listOrganisations">;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Called after any change to an organisation's rules (the offer service rebuilds its index). */
+  readonly onRulesChanged: (orgId: string) => Promise<void>;
+  /** How often the scheduler looks for due transitions, ms. */
+  readonly schedulerIntervalMs?: number;
+}
+
+/** Rule ids a client cannot take: they name routes under /v1/rules. */
+const RESERVED_IDS = new Set(["dry-run"]);
+/** Optimistic writes retried this often before a request gives up with a conflict. */
+const MAX_ATTEMPTS = 5;
+export const SCHEDULER_ACTOR = "scheduler";
+
+function fail(refusal: RuleRefusal): RuleResult<never> {
+  return { ok: false, ...refusal };
+}
+
+function prefixed(problems: readonly Problem[], prefix: string): Problem[] {
+  return problems.map((p) => ({ path: prefix + p.path, message: p.message }));
+}
+
+/**
+ * The rules API's behaviour and the rule scheduler. Rules belong to one organisation; every write
+ * goes through the domain (`checkRuleSpec`, `reviseRule`, `transition`, `dueTransition`), is a
+ * compare-and-swap on the version and status the caller saw, and is stored together with its audit
+ * entry. After each change the organisation's live index is rebuilt.
+ *
+ * The scheduler is a timer that asks `dueTransition` about every current rule at the clock's now:
+ * scheduled rules go live once their `from` day has begun somewhere, rules end once their `until`
+ * day is over everywhere. Each store still waits for its own local days (`evaluate` checks the
+ * schedule in the store's timezone), so the scheduler only has to be no later than the earliest store.
+ */
+export class RuleService {
+  private readonly o: RuleServiceOptions;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<number> | null = null;
+
+  constructor(options: RuleServiceOptions) {
+    this.o = options;
+  }
+
+  /** Applies due transitions now, then every `schedulerIntervalMs`. */
+  async start(): Promise<void> {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.tick().catch((err: unknown) => this.o.log.error({ err }, "rule scheduler failed"));
+    }, this.o.schedulerIntervalMs ?? 30_000);
+    this.timer.unref();
+    await this.tick();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.ticking?.catch(() => undefined);
+  }
+
+  async list(orgId: string, status?: RuleStatus): Promise<Rule[]> {
+    const rules = await this.o.rules.listCurrentRules(orgId);
+    return status === undefined ? rules : rules.filter((r) => r.status === status);
+  }
+
+  async get(orgId: string, ruleId: string): Promise<RuleResult<RuleDetails>> {
+    const found = await this.o.rules.getRule(ruleId);
+    if (!found || found.orgId !== orgId) return fail(notFound(ruleId));
+    const [versions, history] = await Promise.all([
+      this.o.rules.versions(ruleId),
+      this.o.rules.auditTrail(ruleId, 200),
+    ]);
+    const offersIssued = versions.reduce((n, v) => n + v.offersIssued, 0);
+    const budget = found.rule.spec.limits?.budget;
+    return {
+      ok: true,
+      value: {
+        orgId,
+        rule: found.rule,
+        versions,
+        history,
+        offersIssued,
+        budgetRemaining: budget === undefined ? null : Math.max(0, budget - offersIssued),
+      },
+    };
+  }
+
+  /** A new rule as a draft, version 1. `id` is optional; one is generated when absent. */
+  async create(who: RuleActor, input: { readonly id?: string; readonly spec: unknown }): Promise<RuleResult<Rule>> {
+    const problems: Problem[] = [];
+    if (input.id !== undefined && (!isValidId(input.id) || RESERVED_IDS.has(input.id))) {
+      problems.push({ path: "/id", message: `must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$ and not be "dry-run"` });
+    }
+    const checked = checkRuleSpec(input.spec);
+    if (!checked.ok) problems.push(...prefixed(checked.problems, "/spec"));
+    if (!checked.ok || problems.length > 0) {
+      return fail({ kind: "invalid", message: "the rule is not valid", problems });
+    }
+    const now = this.o.clock.now();
+    const rule: Rule = {
+      id: input.id ?? `rule-${randomBytes(6).toString("hex")}`,
+      version: 1,
+      status: "draft",
+      spec: checked.value,
+      updatedAt: now,
+    };
+    const created = await this.o.rules.createRule(who.orgId, rule, now, {
+      actor: who.actor,
+      action: "rule.create",
+      detail: { version: 1, status: "draft" },
+    });
+    if (!created) {
+      return fail({
+        kind: "conflict",
+        message: `rule id ${rule.id} is taken`,
+        problems: [{ path: "/id", message: "is taken" }],
+      });
+    }
+    this.o.log.info({ ruleId: rule.id, orgId: who.orgId, actor: who.actor }, "rule created");
+    await this.o.onRulesChanged(who.orgId);
+    return { ok: true, value: rule };
+  }
+
+  /**
+   * An edit: the next version with the same status. With `baseVersion`, refused when the rule has
+   * moved on since the editor read it (two marketers editing at once do not overwrite each other).
+   */
+  async revise(
+    who: RuleActor,
+    ruleId: string,
+    input: { readonly spec: unknown; readonly baseVersion?: number },
+  ): Promise<RuleResult<Rule>> {
+    const checked = checkRuleSpec(input.spec);
+    if (!checked.ok) {
+      return fail({
+        kind: "invalid",
+        message: "the rule is not valid",
+        problems: prefixed(checked.problems, "/spec"),
+      });
+    }
+    return this.change(who, ruleId, (rule, now) => {
+      if (input.baseVersion !== undefined && input.baseVersion !== rule.version) {
+        return {
+          path: "/baseVersion",
+          message: `the rule is at version ${rule.version}, not ${input.baseVersion}; reload and edit again`,
+        };
+      }
+      return reviseRule(rule, checked.value, now);
+    });
+  }
+
+  /** A lifecycle step requested through the API: draft/scheduled/live/paused/ended. */
+  transition(who: RuleActor, ruleId: string, to: RuleStatus): Promise<RuleResult<Rule>> {
+    return this.change(who, ruleId, (rule, now) => transition(rule, to, now));
+  }
+
+  /**
+   * Applies every transition the clock calls for, in every organisation; resolves to how many
+   * were applied. Concurrent calls share the run in progress.
+   */
+  tick(): Promise<number> {
+    if (this.ticking) return this.ticking;
+    this.ticking = this.runTick().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async runTick(): Promise<number> {
+    let applied = 0;
+    for (const org of await this.o.directory.listOrganisations()) {
+      let changed = false;
+      for (const rule of await this.o.rules.listCurrentRules(org.id)) {
+        const now = this.o.clock.now();
+        const due = dueTransition(rule, now);
+        if (due === null) continue;
+        const next = transition(rule, due, now);
+        if (isProblem(next)) {
+          this.o.log.warn({ ruleId: rule.id, to: due, problem: next.message }, "scheduled transition refused");
+          continue;
+        }
+        const stored = await this.o.rules.replaceRule(org.id, rule, next, now, {
+          actor: SCHEDULER_ACTOR,
+          action: "rule.transition",
+          detail: { version: rule.version, from: rule.status, to: due, by: "schedule" },
+        });
+        if (!stored) continue; // changed through the API meanwhile; the next tick looks again
+        this.o.log.info({ ruleId: rule.id, from: rule.status, to: due }, "rule transition by schedule");
+        applied++;
+        changed = true;
+      }
+      if (changed) await this.o.onRulesChanged(org.id);
+    }
+    return applied;
+  }
+
+  /** Read, apply `step`, write if nobody changed the rule meanwhile; retried on a lost race. */
+  private async change(
+    who: RuleActor,
+    ruleId: string,
+    step: (rule: Rule, now: number) => Rule | Problem,
+  ): Promise<RuleResult<Rule>> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const found = await this.o.rules.getRule(ruleId);
+      if (!found || found.orgId !== who.orgId) return fail(notFound(ruleId));
+      const current = found.rule;
+      const now = this.o.clock.now();
+      const next = step(current, now);
+      if (isProblem(next)) return fail({ kind: "conflict", message: next.message, problems: [next] });
+      const change: RuleChange =
+        next.version !== current.version
+          ? {
+              actor: who.actor,
+              action: "rule.revise",
+              detail: { version: next.version, previousVersion: current.version, status: next.status },
+            }
+          : {
+              actor: who.actor,
+              action: "rule.transition",
+              detail: { version: next.version, from: current.status, to: next.status, by: "api" },
+            };
+      if (!(await this.o.rules.replaceRule(who.orgId, current, next, now, change))) continue;
+      this.o.log.info(
+        { ruleId, orgId: who.orgId, actor: who.actor, action: change.action, ...change.detail },
+        "rule changed",
+      );
+      await this.o.onRulesChanged(who.orgId);
+      // A rule scheduled for a day that has already begun somewhere goes live at once, not at the
+      // next tick.
+      const due = dueTransition(next, now);
+      if (due !== null) await this.tick();
+      const latest = await this.o.rules.getRule(ruleId);
+      return { ok: true, value: latest?.rule ?? next };
+    }
+    return fail({ kind: "conflict", message: `rule ${ruleId} is being changed by someone else; try again` });
+  }
+}
+
+function notFound(ruleId: string): RuleRefusal {
+  return { kind: "not-found", message: `no rule ${ruleId} in this organisation` };
+}

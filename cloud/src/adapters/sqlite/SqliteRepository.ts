@@ -362,7 +362,12 @@ export class SqliteRepository
       const done = new Set<number>([...input.events.map((e) => e.seq), ...input.refusedSeqs]);
       let ackSeq = Math.max(gateway.acked_seq, input.fromSeq - 1);
       while (done.has(ackSeq + 1)) ackSeq++;
-      if (ackSeq !== gateway.acked_seq) {
+      // Never acknowledge past this batch's own highest sequence. acked_seq may come from an earlier
+      // outbox of the same gateway identity (a replaced SD card numbers from 1 again): acking it
+      // would make the new outbox delete events it had not sent yet. Up to the batch's highest
+      // sequence the ack stays true, as the gateway sends in order from its lowest unacknowledged one.
+      ackSeq = Math.min(ackSeq, Math.max(input.fromSeq - 1, ...done));
+      if (ackSeq > gateway.acked_seq) {
         await tx.run("UPDATE gateways SET acked_seq = ? WHERE id = ?", [ackSeq, input.gatewayId]);
       }
       return { ackSeq, inserted, duplicates };

@@ -5,6 +5,7 @@ import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
 import { checkRuleSpec } from "../../cloud/src/domain/rules/index.js";
+import type { Clock } from "../../cloud/src/services/ports.js";
 import type { ApiRole } from "../../cloud/src/services/repositories.js";
 import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../protocol/index.js";
 
@@ -12,13 +13,34 @@ export const SUBJECT_U1 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:1";
 export const SUBJECT_U2 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:2";
 
 export interface CloudFixture {
+  /** The running cloud; a new instance after `restart`. */
   readonly cloud: Cloud;
+  readonly dataDir: string;
   readonly keys: Readonly<
     Record<"admin" | "marketer" | "storeOps" | "pos" | "posOtherStore" | "appU1" | "appU2", string>
   >;
   /** Publishes a batch as gateway g1 would (through ingest, as the broker delivers it). */
   ingest(events: readonly PresenceEvent[], fromSeq?: number): Promise<void>;
+  /** Publishes a batch as `gatewayId` of `storeId` would (register it first). */
+  ingestAs(storeId: string, gatewayId: string, events: readonly PresenceEvent[], fromSeq?: number): Promise<void>;
+  /**
+   * Stops the cloud and starts a new one on the same data directory, config and clock, as after a
+   * process restart. `beforeStart` runs on the new cloud before `start` (e.g. to start its broker
+   * and connect a client before start-up work publishes).
+   */
+  restart(beforeStart?: (cloud: Cloud) => Promise<void>): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface CloudFixtureOptions {
+  /** Replaces the `mqtt` config section (an external broker, TLS or WebSocket listeners). */
+  readonly mqtt?: Record<string, unknown>;
+  /** The cloud's clock; default the system clock. Tests of time pass a `ManualClock`. */
+  readonly clock?: Clock;
+  /** Merged into the `offers` config section (e.g. `reminderLeadS`). */
+  readonly offers?: Record<string, unknown>;
+  /** Seed the live enter rule r1 (default true). */
+  readonly seedRule?: boolean;
 }
 
 export function presenceEvent(seq: number, overrides: Partial<PresenceEvent> = {}): PresenceEvent {
@@ -41,20 +63,23 @@ export function presenceEvent(seq: number, overrides: Partial<PresenceEvent> = {
 /**
  * A real cloud (SQLite file in a temp dir, embedded broker and HTTP on port 0) with one store,
  * one gateway, two users (u2 without marketing consent), one live enter rule and an API key per role.
+ * See `CloudFixtureOptions` for the clock, config and seeding.
  */
-export async function createCloudFixture(): Promise<CloudFixture> {
+export async function createCloudFixture(options: CloudFixtureOptions = {}): Promise<CloudFixture> {
   const dir = await mkdtemp(join(tmpdir(), "arrival-cloud-"));
   const parsed = parseCloudConfig({
     dataDir: dir,
     http: { port: 0 },
-    mqtt: { mode: "embedded", port: 0 },
+    mqtt: options.mqtt ?? { mode: "embedded", port: 0 },
     log: { level: "silent" },
+    ...(options.offers ? { offers: options.offers } : {}),
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const log = createLogger({ level: "silent", format: "json", name: "test" });
-  const cloud = await createCloud(parsed.config, { log, clock: { now: () => Date.now() } });
+  const clock = options.clock ?? { now: () => Date.now() };
+  let cloud = await createCloud(parsed.config, { log, clock });
   const repo = cloud.repository;
-  const now = Date.now();
+  const now = clock.now();
   await repo.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, now);
   for (const id of ["s1", "s2"]) {
     await repo.upsertStore(
@@ -94,7 +119,9 @@ export async function createCloudFixture(): Promise<CloudFixture> {
     limits: { maxPerUserPerDay: 1 },
   });
   if (!spec.ok) throw new Error(JSON.stringify(spec.problems));
-  await cloud.offerRepository.putRule("o1", { id: "r1", version: 1, status: "live", spec: spec.value }, now);
+  if (options.seedRule !== false) {
+    await cloud.offerRepository.putRule("o1", { id: "r1", version: 1, status: "live", spec: spec.value }, now);
+  }
   const issue = async (role: ApiRole, extra: { storeId?: string; userId?: string } = {}) =>
     (await cloud.credentials.issueApiKey({ role, orgId: "o1", label: `test ${role}`, ...extra }, "test")).key;
   const keys = {
@@ -108,13 +135,28 @@ export async function createCloudFixture(): Promise<CloudFixture> {
   };
   await cloud.start();
   return {
-    cloud,
+    get cloud() {
+      return cloud;
+    },
+    dataDir: dir,
     keys,
     async ingest(events, fromSeq = 1) {
       await cloud.ingest.handleBatch(
         gatewayTopic("s1", "g1", "events"),
         encodeMessage({ v: 1, fromSeq, events }),
       );
+    },
+    async ingestAs(storeId, gatewayId, events, fromSeq = 1) {
+      await cloud.ingest.handleBatch(
+        gatewayTopic(storeId, gatewayId, "events"),
+        encodeMessage({ v: 1, fromSeq, events }),
+      );
+    },
+    async restart(beforeStart) {
+      await cloud.stop();
+      cloud = await createCloud(parsed.config, { log, clock });
+      if (beforeStart) await beforeStart(cloud);
+      await cloud.start();
     },
     async close() {
       await cloud.stop();

@@ -59,6 +59,8 @@ export class Relay {
   private cursor = 0;
   /** Highest sequence acknowledged by the cloud. */
   private acked = 0;
+  /** Highest sequence this relay has handed to the connection, on any connection. */
+  private published = 0;
   private inflight: number[] = [];
   private lastProgressAt = 0;
   private pumping = false;
@@ -76,6 +78,7 @@ export class Relay {
     const stats = await this.o.outbox.stats();
     this.acked = stats.lowestSeq === null ? 0 : stats.lowestSeq - 1;
     this.cursor = this.acked;
+    this.published = this.acked;
     this.o.connection.start({
       onConnect: () => void this.onConnect(),
       onDisconnect: () => {
@@ -163,7 +166,13 @@ export class Relay {
     }
   }
 
-  private async onAck(upToSeq: number): Promise<void> {
+  private async onAck(ackedUpTo: number): Promise<void> {
+    // An ack can only be about events this relay has sent. With clean session off the broker hands
+    // over acks queued for the client id while it was away, and they may answer an earlier outbox of
+    // this gateway identity (a replaced SD card numbers from 1 again): taken as is, such an ack
+    // deletes events never sent and moves the cursor past them. Anything an earlier process of this
+    // outbox sent and the ack would have covered is simply sent again, and deduplicated.
+    const upToSeq = Math.min(ackedUpTo, this.published);
     if (upToSeq <= this.acked) return;
     const deleted = await this.o.outbox.ackUpTo(upToSeq);
     this.counters.eventsAcked += deleted;
@@ -212,6 +221,8 @@ export class Relay {
       // cloud so lets its contiguous ack move past an eviction gap.
       if (this.cursor === this.acked && first.seq > this.acked + 1) this.acked = first.seq - 1;
       if (this.inflight.length === 0) this.lastProgressAt = this.o.clock.now();
+      // Counted before the PUBACK: the cloud's ack may overtake it.
+      if (last.seq > this.published) this.published = last.seq;
       try {
         await connection.publish(
           gatewayTopic(storeId, gatewayId, "events"),

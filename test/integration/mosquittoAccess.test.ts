@@ -1,6 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
-import mqtt from "mqtt";
+import type mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dynsecAclsFor, MosquittoDynsec } from "../../cloud/src/adapters/mqtt/MosquittoDynsec.js";
 import { BrokerAccessError } from "../../cloud/src/services/BrokerAccessProvisioner.js";
@@ -81,7 +81,8 @@ describe.skipIf(!MOSQUITTO_AVAILABLE)(
         // one makes mosquitto_sub report it and stop at once.
         run(MOSQUITTO_CLIENTS.sub ?? "", [...as(login), "-t", filter, "-q", "1", "-W", "1"]);
 
-      it.each([
+      type Case = readonly [string, string, boolean, () => Login & { clientId: string }, () => string];
+      it.each<Case>([
         ["gateway", "own config", true, () => gw, () => gatewayTopic("s1", "g1", "config")],
         ["gateway", "own ack", true, () => gw, () => gatewayTopic("s1", "g1", "ack")],
         ["gateway", "another gateway's ack", false, () => gw, () => gatewayTopic("s1", "g2", "ack")],
@@ -94,7 +95,7 @@ describe.skipIf(!MOSQUITTO_AVAILABLE)(
         ["app", "another user's offers", false, () => app, () => userTopic("u2", "offers")],
         ["app", "every user's offers", false, () => app, () => `${TOPIC_ROOT}/users/+/offers`],
         ["app", "gateway events", false, () => app, () => gatewayTopic("s1", "g1", "events")],
-      ] as const)("mosquitto_sub as %s to %s (allowed: %s)", async (_who, _what, allowed, login, filter) => {
+      ])("mosquitto_sub as %s to %s (allowed: %s)", async (_who, _what, allowed, login, filter) => {
         const result = await sub(login(), filter());
         if (allowed) {
           expect(result.stderr).not.toMatch(/denied|refused/i);

@@ -1,0 +1,199 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
+import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
+import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
+import {
+  externalMqttConfig,
+  MOSQUITTO_AVAILABLE,
+  MOSQUITTO_SKIP_REASON,
+  type MosquittoInstance,
+  startMosquitto,
+} from "../support/mosquitto.js";
+import { connectAs, until } from "./brokerContract.js";
+
+const execFileAsync = promisify(execFile);
+const ROOT = join(import.meta.dirname, "..", "..");
+
+interface Result {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `arrival-cloud` as an operator would (through tsx), with none of the caller's ARRIVAL_* settings. */
+async function cli(args: readonly string[]): Promise<Result> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("ARRIVAL_")));
+  try {
+    const { stdout, stderr } = await execFileAsync(
+      process.execPath,
+      ["--import", "tsx", "cloud/src/main.ts", ...args],
+      { cwd: ROOT, env, timeout: 30_000 },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+async function seed(cloud: Cloud): Promise<void> {
+  const repo = cloud.repository;
+  const now = Date.now();
+  await repo.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, now);
+  await repo.upsertStore(
+    { id: "s1", orgId: "o1", name: "s1", timezone: "Asia/Hong_Kong", lat: null, lon: null, tags: [] },
+    now,
+  );
+  await repo.upsertGateway({ id: "g1", storeId: "s1", name: "Gateway" }, now);
+}
+
+async function startCloud(dataDir: string, mqtt: Record<string, unknown>): Promise<Cloud> {
+  const parsed = parseCloudConfig({ dataDir, http: { port: 0 }, mqtt, log: { level: "silent" } });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  const log = createLogger({ level: "silent", format: "json", name: "test" });
+  const cloud = await createCloud(parsed.config, { log, clock: { now: () => Date.now() } });
+  await seed(cloud);
+  await cloud.start();
+  return cloud;
+}
+
+/**
+ * `arrival-cloud credentials …` and `api-keys …` on the data directory of a cloud that is running
+ * at the same time, as an operator on the host would use them.
+ */
+describe("credentials CLI (embedded broker)", () => {
+  let dir: string;
+  let cloud: Cloud;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "arrival-cli-"));
+  });
+  afterAll(async () => {
+    await cloud?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("issues a gateway credential before the cloud knows the gateway, and the cloud accepts it", async () => {
+    const result = await cli(["credentials", "issue-gateway", "--store", "s1", "--gateway", "g1", "--data-dir", dir, "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/not registered/);
+    const issued = JSON.parse(result.stdout) as { username: string; password: string; clientId: string };
+    expect(issued).toMatchObject({ username: "gw.s1.g1", clientId: "gw.s1.g1" });
+    expect(result.stderr).not.toContain(issued.password);
+
+    cloud = await startCloud(dir, { mode: "embedded", port: 0 });
+    const client = await connectAs(`mqtt://127.0.0.1:${cloud.mqttPort()}`, issued);
+    client.end(true);
+  });
+
+  it("prints a human-readable secret on stdout only, and revokes it on a running cloud within seconds", async () => {
+    const issuedRun = await cli(["credentials", "issue-gateway", "--store", "s1", "--gateway", "g1", "--data-dir", dir]);
+    expect(issuedRun.code, issuedRun.stderr).toBe(0);
+    const password = /password:\s+(\S+)/.exec(issuedRun.stdout)?.[1] ?? "";
+    expect(issuedRun.stdout).toMatch(/username:\s+gw\.s1\.g1/);
+    expect(issuedRun.stderr).not.toContain(password);
+    const login = { username: "gw.s1.g1", password };
+    const client = await connectAs(`mqtt://127.0.0.1:${cloud.mqttPort()}`, login);
+    let closed = false;
+    client.once("close", () => {
+      closed = true;
+    });
+
+    const revoked = await cli(["credentials", "revoke", "gw.s1.g1", "--data-dir", dir]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stderr).toMatch(/Revoked gw\.s1\.g1/);
+    // Another process revoked it: the running cloud's sweep disconnects it.
+    await until(() => closed, 5000);
+    client.end(true);
+    await expect(connectAs(`mqtt://127.0.0.1:${cloud.mqttPort()}`, login)).rejects.toThrow();
+  });
+
+  it("issues and revokes API keys, checking the organisation, store and user", async () => {
+    const issued = await cli(["api-keys", "issue", "--role", "pos", "--org", "o1", "--store", "s1", "--data-dir", dir, "--json"]);
+    expect(issued.code, issued.stderr).toBe(0);
+    const key = JSON.parse(issued.stdout) as { id: string; key: string; role: string; storeId: string };
+    expect(key).toMatchObject({ role: "pos", storeId: "s1" });
+    expect(await cloud.credentials.verifyApiKey(key.key)).toMatchObject({ role: "pos", orgId: "o1", storeId: "s1" });
+
+    const revoked = await cli(["api-keys", "revoke", key.id, "--data-dir", dir]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect((await cloud.repository.getApiKey(key.id))?.revokedAt).not.toBeNull();
+
+    const audit = await cloud.repository.db.all<{ actor: string; action: string }>(
+      "SELECT actor, action FROM audit_log WHERE actor LIKE 'cli:%' ORDER BY id",
+    );
+    expect(new Set(audit.map((a) => a.action))).toEqual(
+      new Set(["mqtt-credential.issue", "mqtt-credential.revoke", "api-key.issue", "api-key.revoke"]),
+    );
+    expect(audit.every((a) => a.actor === `cli:${userInfo().username}`)).toBe(true);
+  });
+
+  it.each([
+    [["api-keys", "issue", "--role", "pos", "--org", "o1"], 2, /needs --store/],
+    [["api-keys", "issue", "--role", "boss", "--org", "o1"], 2, /--role must be one of/],
+    [["api-keys", "issue", "--role", "admin", "--org", "nobody"], 1, /no organisation nobody/],
+    [["api-keys", "issue", "--role", "app", "--org", "o1", "--user", "ghost"], 1, /no user ghost/],
+    [["credentials", "issue-gateway", "--store", "s/1", "--gateway", "g1"], 2, /not a valid id/],
+    [["credentials", "issue-gateway", "--store", "s2", "--gateway", "g1"], 1, /belongs to store s1/],
+    [["credentials", "revoke", "admin"], 1, /no MQTT credential named admin/],
+    [["credentials", "frobnicate"], 2, /unknown command frobnicate/],
+  ] as const)("refuses %j with exit %i", async (args, code, message) => {
+    const result = await cli([...args, "--data-dir", dir]);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+    expect(result.stdout).toBe("");
+  });
+});
+
+describe.skipIf(!MOSQUITTO_AVAILABLE)(
+  `credentials CLI (external mosquitto)${MOSQUITTO_AVAILABLE ? "" : ` (skipped: ${MOSQUITTO_SKIP_REASON})`}`,
+  () => {
+    let broker: MosquittoInstance;
+    let dir: string;
+    let configFile: string;
+
+    beforeAll(async () => {
+      broker = await startMosquitto();
+      dir = await mkdtemp(join(tmpdir(), "arrival-cli-ext-"));
+      const { mqtt } = await externalMqttConfig(broker);
+      configFile = join(dir, "cloud.json");
+      await writeFile(configFile, JSON.stringify({ dataDir: join(dir, "data"), mqtt }));
+    });
+    afterAll(async () => {
+      await broker?.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it("provisions an app user on mosquitto and revokes it there, cutting the live client", async () => {
+      const issued = await cli(["credentials", "issue-app", "--user", "u5", "--config", configFile, "--json"]);
+      expect(issued.code, issued.stderr).toBe(0);
+      const login = JSON.parse(issued.stdout) as { username: string; password: string };
+      const client = await connectAs(broker.url, login);
+      const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
+      const revoked = await cli(["credentials", "revoke", login.username, "--config", configFile]);
+      expect(revoked.code, revoked.stderr).toBe(0);
+      expect(revoked.stderr).toMatch(/disconnected it at the broker/);
+      await closed;
+      client.end(true);
+      await expect(connectAs(broker.url, login)).rejects.toThrow();
+    });
+
+    it("exits 1 with the broker's code when mosquitto cannot be reached", async () => {
+      const unreachable = join(dir, "unreachable.json");
+      const { mqtt } = await externalMqttConfig(broker, "cli2");
+      await writeFile(
+        unreachable,
+        JSON.stringify({ dataDir: join(dir, "data"), mqtt: { ...mqtt, url: "mqtt://127.0.0.1:1" } }),
+      );
+      const result = await cli(["credentials", "issue-gateway", "--store", "s1", "--gateway", "g1", "--config", unreachable]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/BROKER_UNAVAILABLE/);
+      expect(result.stdout).toBe("");
+    });
+  },
+);

@@ -112,7 +112,18 @@ export function subjectIdOf(user: DemoUser): string {
   return `ibeacon:${APP_BEACON_UUID}:1:${user.minor}`;
 }
 
-/** The demo's rules: a welcome offer, an afternoon-style dwell offer for one segment, a capped flash offer. */
+/**
+ * The demo's rules, as a cosmetics flagship would run them (every time is the store's own, Hong Kong):
+ *
+ * - a first-visit welcome at the entrance, with a 20 % holdout so the funnel can compare shoppers
+ *   who got it with shoppers who did not (of the six demo users, Fay is held out and gets the
+ *   flash offer instead);
+ * - the afternoon offer: beauty-segment members who linger at the lipstick counter between 14:00
+ *   and 18:00 get 25 % off;
+ * - the same counter offer at 15 % for the rest of the day (windows 00:00-14:00 and 18:00-24:00),
+ *   so `npm start` shows a counter offer whatever the hour; drop it to see the afternoon rule alone;
+ * - a flash offer capped at 20 coupons in total and one per shopper a day.
+ */
 export const DEMO_RULES = [
   {
     id: "welcome",
@@ -128,23 +139,52 @@ export const DEMO_RULES = [
       },
       limits: { maxPerUser: 1 },
       priority: 10,
+      holdoutPercent: 20,
     },
   },
   {
-    id: "lipstick-dwell",
+    id: "lipstick-afternoon",
     spec: {
-      name: "Lipstick counter dwell",
+      name: "Lipstick counter, afternoon",
       trigger: { type: "dwell", minDwellS: 20 },
-      scope: { zoneTags: ["beauty"] },
-      conditions: { segments: ["beauty"] },
+      scope: { storeIds: [DEMO_STORE.id], zoneIds: ["cosmetics"] },
+      conditions: {
+        segments: ["beauty"],
+        schedule: { windows: [{ start: "14:00", end: "18:00" }] },
+      },
       offer: {
-        title: "20% off lipsticks",
+        title: "Afternoon treat: 25% off lipsticks",
         text: "For the next 30 minutes, at the lipstick counter.",
-        discount: { kind: "percent", percent: 20 },
+        discount: { kind: "percent", percent: 25 },
         validityS: 1800,
       },
       limits: { cooldownS: 3600, maxPerUserPerDay: 1 },
       priority: 20,
+    },
+  },
+  {
+    id: "lipstick-counter",
+    spec: {
+      name: "Lipstick counter, rest of the day",
+      trigger: { type: "dwell", minDwellS: 20 },
+      scope: { storeIds: [DEMO_STORE.id], zoneIds: ["cosmetics"] },
+      conditions: {
+        segments: ["beauty"],
+        schedule: {
+          windows: [
+            { start: "00:00", end: "14:00" },
+            { start: "18:00", end: "00:00" },
+          ],
+        },
+      },
+      offer: {
+        title: "15% off lipsticks",
+        text: "For the next 30 minutes, at the lipstick counter.",
+        discount: { kind: "percent", percent: 15 },
+        validityS: 1800,
+      },
+      limits: { cooldownS: 3600, maxPerUserPerDay: 1 },
+      priority: 19,
     },
   },
   {

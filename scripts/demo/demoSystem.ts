@@ -104,6 +104,12 @@ async function seed(cloud: Cloud, now: number): Promise<void> {
     };
     await cloud.offerRepository.putRule(DEMO_ORG.id, rule, now);
   }
+  // A data directory from an older demo may hold rules the demo no longer has: end them.
+  const current = new Set<string>(DEMO_RULES.map((r) => r.id));
+  for (const old of existing.values()) {
+    if (current.has(old.id) || old.status === "ended") continue;
+    await cloud.offerRepository.putRule(DEMO_ORG.id, { ...old, status: "ended", updatedAt: now }, now);
+  }
 }
 
 /** Issues the demo's credentials, revoking those of the previous run (kept in the data directory). */

@@ -129,8 +129,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "http" }),
     rateLimitPerMinute: config.http.rateLimitPerMinute,
   });
-  healthRoutes(http, { ready: async () => (await db.get("SELECT 1 AS ok")) !== undefined });
-  offerRoutes(http, { offers: offerRepository, users: repository, clock });
+  healthRoutes(http, {
+    // Not ready while an external broker is unreachable: events and offers cannot flow.
+    ready: async () => mqtt.ready() && (await db.get("SELECT 1 AS ok")) !== undefined,
+  });
+  offerRoutes(http, { offers: offerRepository, users: repository, stores: repository, clock });
   decisionRoutes(http, { decisions: offerRepository, users: repository, rules: ruleRepository });
   ruleRoutes(http, {
     rules,

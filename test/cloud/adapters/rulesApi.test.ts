@@ -220,6 +220,25 @@ describe("rules API over a real cloud", () => {
       const decisions = await api(f, otherOrgMarketer, "GET", "/v1/users/u11/decisions");
       expect(decisions.status).toBe(404);
     });
+
+    it("keeps another organisation's admin away from this one's shoppers and tills", async () => {
+      const otherAdmin = (
+        await f.cloud.credentials.issueApiKey({ role: "admin", orgId: "o2", label: "o2 admin" }, "test")
+      ).key;
+      expect((await api(f, otherAdmin, "GET", "/v1/users/u11/offers")).status).toBe(404);
+      expect((await api(f, f.keys.admin, "GET", "/v1/users/u11/offers")).status).toBe(200);
+      const code = await f.cloud.repository.db.get<{ code: string }>("SELECT code FROM offers WHERE user_id = 'u11'");
+      const redeem = (key: string, receipt: string) =>
+        f.cloud.http.inject({
+          method: "POST",
+          url: "/v1/redemptions",
+          headers: { authorization: `Bearer ${key}`, "idempotency-key": receipt },
+          payload: { code: code?.code ?? "", storeId: "s1" },
+        });
+      const refused = await redeem(otherAdmin, "receipt-o2-0001");
+      expect(refused.statusCode).toBe(403);
+      expect((await redeem(f.keys.admin, "receipt-o1-0001")).statusCode).toBe(201);
+    });
   });
 
   it("documents the new routes in the OpenAPI document", async () => {

@@ -4,7 +4,7 @@ import { DiscountSchema, ID_PATTERN } from "../../../../../protocol/index.js";
 import { type Offer, parseRedemptionCode } from "../../../domain/offers/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
 import type { Clock } from "../../../services/ports.js";
-import type { OfferRepository, UserRepository } from "../../../services/repositories.js";
+import type { DirectoryRepository, OfferRepository, UserRepository } from "../../../services/repositories.js";
 import { ApiError } from "../ApiError.js";
 import { principalOf } from "../createHttpApp.js";
 
@@ -93,7 +93,13 @@ async function requireUser(
 
 export function offerRoutes(
   app: FastifyInstance,
-  deps: { offers: OfferRepository; users: Pick<UserRepository, "getUser">; clock: Clock },
+  deps: {
+    offers: OfferRepository;
+    users: Pick<UserRepository, "getUser">;
+    /** To keep an admin key's redemptions inside its organisation; absent: not checked. */
+    stores?: Pick<DirectoryRepository, "getStore">;
+    clock: Clock;
+  },
 ): void {
   app.get(
     "/v1/users/:userId/offers",
@@ -159,6 +165,12 @@ export function offerRoutes(
         ]);
       if (principal.role === "pos" && body.storeId !== undefined && body.storeId !== principal.storeId) {
         throw new ApiError("FORBIDDEN", "this till key belongs to another store");
+      }
+      if (principal.role === "admin" && deps.stores) {
+        const store = await deps.stores.getStore(storeId);
+        if (!store || store.orgId !== principal.orgId) {
+          throw new ApiError("FORBIDDEN", `store ${storeId} is not in this organisation`);
+        }
       }
       const code = parseRedemptionCode(body.code);
       if (!code) throw new ApiError("NOT_FOUND", "no offer has this code");

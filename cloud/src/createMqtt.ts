@@ -17,6 +17,8 @@ export interface MqttSide {
   readonly provisioner: BrokerAccessProvisioner;
   /** The embedded broker, when this cloud runs one. */
   readonly embedded: EmbeddedBroker | null;
+  /** False while the cloud is cut off from an external broker (for readiness). */
+  ready(): boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -55,6 +57,7 @@ export function createMqttSide(config: MqttConfig, deps: MqttSideDependencies): 
       bus,
       provisioner,
       embedded: null,
+      ready: () => bus.connected,
       async start() {
         await bus.start();
         if (provisioner instanceof MosquittoDynsec) await checkDefaults(provisioner, log);
@@ -92,6 +95,7 @@ export function createMqttSide(config: MqttConfig, deps: MqttSideDependencies): 
     bus: broker,
     provisioner: access,
     embedded: broker,
+    ready: () => true,
     async start() {
       await broker.start();
       access.start();

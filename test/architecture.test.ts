@@ -78,6 +78,8 @@ describe("architecture", () => {
       sqlite3: /^(gateway|cloud)\/src\/adapters\/sqlite\//,
       mqtt: /^gateway\/src\/adapters\/mqtt\/|^cloud\/src\/adapters\/mqtt\//,
       aedes: /^cloud\/src\/adapters\/broker\//,
+      // The embedded broker's WebSocket transport; MQTT.js brings its own client side.
+      ws: /^cloud\/src\/adapters\/broker\//,
       fastify: /^cloud\/src\/adapters\/http\//,
       "@fastify/swagger": /^cloud\/src\/adapters\/http\//,
       "@fastify/rate-limit": /^cloud\/src\/adapters\/http\//,

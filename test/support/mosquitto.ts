@@ -50,7 +50,8 @@ function findPlugin(): string | null {
   return null;
 }
 
-const binary = process.env.ARRIVAL_TEST_MOSQUITTO_BIN ?? which("mosquitto");
+const givenBinary = process.env.ARRIVAL_TEST_MOSQUITTO_BIN;
+const binary = givenBinary ? (existsSync(givenBinary) ? givenBinary : null) : which("mosquitto");
 const ctrl = which("mosquitto_ctrl");
 const plugin = findPlugin();
 
@@ -67,6 +68,8 @@ export const MOSQUITTO_SKIP_REASON: string | null =
 if (MOSQUITTO_SKIP_REASON !== null && process.env.ARRIVAL_TEST_REQUIRE_MOSQUITTO === "1") {
   throw new Error(`ARRIVAL_TEST_REQUIRE_MOSQUITTO=1 but ${MOSQUITTO_SKIP_REASON}`);
 }
+
+if (MOSQUITTO_SKIP_REASON !== null) process.stderr.write(`note: ${MOSQUITTO_SKIP_REASON}\n`);
 
 /** True when `startMosquitto` can run; use with `describe.skipIf(!MOSQUITTO_AVAILABLE)`. */
 export const MOSQUITTO_AVAILABLE = MOSQUITTO_SKIP_REASON === null;

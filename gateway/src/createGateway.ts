@@ -14,7 +14,12 @@ import {
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
-import { PresenceEngine, type PresenceEngineOptions } from "./domain/presence/PresenceEngine.js";
+import {
+  type PresenceChange,
+  PresenceEngine,
+  type PresenceEngineOptions,
+} from "./domain/presence/PresenceEngine.js";
+import { PresenceError } from "./domain/presence/PresenceError.js";
 import type { Clock, Logger, ScanSource } from "./services/ports.js";
 import { Relay } from "./services/Relay.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
@@ -117,46 +122,55 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     sink: (events) => relay.enqueue(events),
   });
 
-  async function applyRemoteConfig(payload: Buffer): Promise<void> {
-    const decoded = decodeGatewayMessage("config", payload);
-    if (!decoded.ok) {
-      log.warn({ problems: formatProblems(decoded.problems) }, "remote config rejected");
-      configOutcome = {
-        revision: claimedRevision(payload),
-        state: "rejected",
-        problems: decoded.problems
-          .slice(0, 100)
-          .map((p) => ({ path: p.path.slice(0, 256), message: p.message.slice(0, 512) })),
-      };
-      await relay
-        .publishStatus({
-          v: 1,
-          state: "online",
-          at: new Date(clock.now()).toISOString(),
-          version: GATEWAY_VERSION,
-          config: configOutcome,
-        })
-        .catch(() => undefined);
-      return;
-    }
-    const next = decoded.value;
-    if (remote && next.revision <= remote.revision) return; // retained copy of what is applied already
-    const changes = engine.reconfigure(engineOptions(config, next));
-    pipeline.publish(changes);
-    remote = next;
-    await writeFile(`${remotePath}.tmp`, JSON.stringify(next));
-    await rename(`${remotePath}.tmp`, remotePath);
-    log.info({ revision: next.revision, zones: next.zones.length }, "remote config applied");
-    configOutcome = { revision: next.revision, state: "applied" };
+  async function reportConfig(outcome: NonNullable<GatewayStatus["config"]>): Promise<void> {
+    configOutcome = outcome;
     await relay
       .publishStatus({
         v: 1,
         state: "online",
         at: new Date(clock.now()).toISOString(),
         version: GATEWAY_VERSION,
-        config: configOutcome,
+        config: outcome,
       })
       .catch(() => undefined);
+  }
+
+  async function applyRemoteConfig(payload: Buffer): Promise<void> {
+    const decoded = decodeGatewayMessage("config", payload);
+    if (!decoded.ok) {
+      log.warn({ problems: formatProblems(decoded.problems) }, "remote config rejected");
+      await reportConfig({
+        revision: claimedRevision(payload),
+        state: "rejected",
+        problems: decoded.problems
+          .slice(0, 100)
+          .map((p) => ({ path: p.path.slice(0, 256), message: p.message.slice(0, 512) })),
+      });
+      return;
+    }
+    const next = decoded.value;
+    if (remote && next.revision <= remote.revision) return; // retained copy of what is applied already
+    let changes: PresenceChange[];
+    try {
+      changes = engine.reconfigure(engineOptions(config, next));
+    } catch (err) {
+      // The schema cannot say everything the engine checks (two zones with one id); the engine
+      // refuses such options without changing anything, and the operator must see why.
+      if (!(err instanceof PresenceError)) throw err;
+      log.warn({ problems: err.problems }, "remote config rejected");
+      await reportConfig({
+        revision: next.revision,
+        state: "rejected",
+        problems: err.problems.slice(0, 100).map((message) => ({ path: "", message: message.slice(0, 512) })),
+      });
+      return;
+    }
+    pipeline.publish(changes);
+    remote = next;
+    await writeFile(`${remotePath}.tmp`, JSON.stringify(next));
+    await rename(`${remotePath}.tmp`, remotePath);
+    log.info({ revision: next.revision, zones: next.zones.length }, "remote config applied");
+    await reportConfig({ revision: next.revision, state: "applied" });
   }
 
   const telemetryTopic = gatewayTopic(config.storeId, config.gatewayId, "telemetry");

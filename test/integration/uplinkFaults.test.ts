@@ -326,6 +326,22 @@ describe("uplink under faults", () => {
     await pushConfig(Buffer.from("zones: all of them"));
     await statusWith("rejected", 0);
     expect(JSON.parse(await readFile(remotePath, "utf8"))).toEqual(good);
+    // 4. Valid for the schema, refused by the presence engine (two zones with one id): rejected too.
+    await pushConfig(
+      encodeMessage({
+        v: 1,
+        revision: 4,
+        zones: [
+          { id: "z2", shape: "gateway-radius", gatewayId: GATEWAY_ID, radiusM: 5 },
+          { id: "z2", shape: "gateway-radius", gatewayId: GATEWAY_ID, radiusM: 8 },
+        ],
+      }),
+    );
+    await statusWith("rejected", 4);
+    const refused = seen.find((s) => s.status.config?.revision === 4)?.status.config;
+    expect(refused?.problems?.some((p) => p.message.includes("duplicate id"))).toBe(true);
+    expect(JSON.parse(await readFile(remotePath, "utf8"))).toEqual(good);
+
     await gateway.relay.enqueue(uplinkEvents("config", 0, 5));
     await until(async () => (await gateway.outbox.stats()).depth === 0, 30_000, "events after a bad config");
     expect(await cloudRows(f.cloud)).toHaveLength(5);

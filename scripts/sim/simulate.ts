@@ -14,7 +14,7 @@
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { RateMode } from "./population.js";
-import { RECOMMENDED_SIM_PRESENCE } from "./presets.js";
+import { simTuning } from "./presets.js";
 import { simulateStore, writeSimulation } from "./simulateStore.js";
 
 const USAGE = `Usage: npx tsx scripts/sim/simulate.ts --out DIR [--seed N] [--minutes M] [--rate ios|android|1hz]
@@ -60,18 +60,19 @@ async function main(): Promise<number> {
   }
   const seed = Math.trunc(number(values.seed, 1, "--seed", 0));
   const minutes = number(values.minutes, 60, "--minutes", 1);
+  const storefrontDb = number(values["storefront-db"], 0, "--storefront-db", 0);
   const sim = simulateStore({
     seed,
     minutes,
     rate,
     radio: {
       shadowingDb: number(values["shadowing-db"], 6, "--shadowing-db", 0),
-      storefrontDb: number(values["storefront-db"], 0, "--storefront-db", 0),
+      storefrontDb,
       pathLossExponent: number(values["path-loss-exponent"], 2.2, "--path-loss-exponent", 1),
     },
     shoppersPerHour: number(values["shoppers-per-hour"], 90, "--shoppers-per-hour", 0),
     passersPerHour: number(values["passers-per-hour"], 300, "--passers-per-hour", 0),
-    ...RECOMMENDED_SIM_PRESENCE,
+    ...simTuning(storefrontDb),
   });
 
   const started = performance.now();

@@ -69,7 +69,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const remotePath = join(config.dataDir, "remote-config.json");
   let remote = await readLastRemoteConfig(remotePath, log);
   /** What the retained status says about remote config; the relay repeats it on every connect. */
-  let configOutcome: GatewayStatus["config"] = remote ? { revision: remote.revision, state: "applied" } : undefined;
+  let configOutcome: GatewayStatus["config"] = remote
+    ? { revision: remote.revision, state: "applied" }
+    : undefined;
 
   const outbox = await SqliteOutbox.open({
     path: join(config.dataDir, "outbox.db"),

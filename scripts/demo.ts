@@ -2,7 +2,7 @@
  * `npm start`: the whole system on embedded defaults. The cloud (embedded MQTT broker on
  * 127.0.0.1:1883, HTTP API on 127.0.0.1:8080, SQLite under ./data), one simulated store with two
  * gateways running the real gateway pipeline on simulated radio input, six app users whose phones
- * receive offers, and three live rules. Ctrl-C stops everything cleanly.
+ * receive offers, and the demo rules of scripts/demo/demoStore.ts. Ctrl-C stops everything cleanly.
  *
  * Flags: --http-port N, --mqtt-port N, --data-dir DIR, --seed N, --log-level LEVEL; or the
  * ARRIVAL_* environment variables of the cloud (see README).
@@ -13,7 +13,7 @@ import { createLogger } from "../cloud/src/adapters/log/createLogger.js";
 import { ENVIRONMENT, parseCloudConfig, setPath } from "../cloud/src/config/loadConfig.js";
 import { decodeUserMessage, formatProblems, userTopic } from "../protocol/index.js";
 import { DEMO_USERS } from "./demo/demoStore.js";
-import { startDemo } from "./demo/demoSystem.js";
+import { loopbackFor, startDemo } from "./demo/demoSystem.js";
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -65,7 +65,7 @@ async function main(): Promise<number> {
         `🎯 ${new Date(offer.issuedAt).toLocaleTimeString()} issued "${offer.title}" to ${names.get(offer.userId) ?? offer.userId} (rule ${offer.ruleId}, zone ${offer.zoneId})`,
       ),
   });
-  const host = config.mqtt.mode === "embedded" ? config.mqtt.host : "127.0.0.1";
+  const host = loopbackFor(config.mqtt.mode === "embedded" ? config.mqtt.host : "127.0.0.1");
   const mqttPort = demo.cloud.mqttPort();
   const httpPort = demo.cloud.httpPort();
 
@@ -81,7 +81,10 @@ async function main(): Promise<number> {
       clean: false,
       reconnectPeriod: 1000,
     });
-    client.on("connect", () => void client.subscribeAsync(userTopic(user.id, "offers"), { qos: 1 }));
+    client.on("connect", () => {
+      // A phone reconnecting just as the demo stops loses its SUBACK; that is not an error.
+      client.subscribeAsync(userTopic(user.id, "offers"), { qos: 1 }).catch(() => undefined);
+    });
     client.on("message", (_topic, payload) => {
       const message = decodeUserMessage("offers", payload);
       if (!message.ok) return;

@@ -53,6 +53,11 @@ export interface DemoOptions {
   readonly onOfferIssued?: (offer: Offer) => void;
 }
 
+/** The address a local client dials for a listener bound to `host` (a wildcard bind listens on loopback too). */
+export function loopbackFor(host: string): string {
+  return host === "0.0.0.0" || host === "::" || host === "" ? "127.0.0.1" : host;
+}
+
 /** Seeds the demo organisation, store, zones, gateways, users and rules. Safe to run again. */
 async function seed(cloud: Cloud, now: number): Promise<void> {
   const repo = cloud.repository;
@@ -210,7 +215,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
       gatewayId: g.id,
       dataDir: join(cloudConfig.dataDir, "gateways", g.id),
       mqtt: {
-        url: `mqtt://127.0.0.1:${cloud.mqttPort()}`,
+        url: `mqtt://${loopbackFor(cloudConfig.mqtt.mode === "embedded" ? cloudConfig.mqtt.host : "127.0.0.1")}:${cloud.mqttPort()}`,
         username: mqttUsernameFor({ role: "gateway", storeId: DEMO_STORE.id, gatewayId: g.id }),
         password: issued.gateways[g.id],
         reconnectInitialMs: 200,

@@ -114,8 +114,9 @@ export function createMqttSide(config: MqttConfig, deps: MqttSideDependencies): 
 export function createExternalProvisioner(config: ExternalMqttConfig, log: Logger): BrokerAccessProvisioner & {
   close?: () => Promise<void>;
 } {
-  if (config.provisioning === "none") return new UnmanagedBrokerAccess();
-  const admin = config.dynsec ?? config;
+  const admin = config.dynsec;
+  // parseCloudConfig requires the admin account for mosquitto-dynsec; without one, manage nothing.
+  if (config.provisioning === "none" || !admin) return new UnmanagedBrokerAccess();
   return new MosquittoDynsec({
     url: config.url,
     username: admin.username,

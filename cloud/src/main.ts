@@ -33,7 +33,9 @@ Options (each also settable in the config file, or by the environment variable s
   --log-level LEVEL     trace … fatal, silent             ARRIVAL_LOG_LEVEL  (info)
 
 External broker (mqtt.mode "external" in the config file, or): ARRIVAL_MQTT_URL,
-ARRIVAL_MQTT_USERNAME, ARRIVAL_MQTT_PASSWORD_FILE. MQTT over WebSocket: ARRIVAL_MQTT_WS_PORT.
+ARRIVAL_MQTT_USERNAME, ARRIVAL_MQTT_PASSWORD_FILE, and for mosquitto's dynamic security
+ARRIVAL_MQTT_DYNSEC_USERNAME, ARRIVAL_MQTT_DYNSEC_PASSWORD_FILE (or ARRIVAL_MQTT_PROVISIONING=none).
+MQTT over WebSocket on the embedded broker: ARRIVAL_MQTT_WS_PORT.
 `;
 
 const FLAGS: Readonly<Record<string, readonly string[]>> = {

@@ -20,6 +20,9 @@ export const ENVIRONMENT: Readonly<Record<string, readonly string[]>> = {
   ARRIVAL_MQTT_URL: ["mqtt", "url"],
   ARRIVAL_MQTT_USERNAME: ["mqtt", "username"],
   ARRIVAL_MQTT_PASSWORD_FILE: ["mqtt", "passwordFile"],
+  ARRIVAL_MQTT_PROVISIONING: ["mqtt", "provisioning"],
+  ARRIVAL_MQTT_DYNSEC_USERNAME: ["mqtt", "dynsec", "username"],
+  ARRIVAL_MQTT_DYNSEC_PASSWORD_FILE: ["mqtt", "dynsec", "passwordFile"],
   ARRIVAL_LOG_LEVEL: ["log", "level"],
   ARRIVAL_LOG_FORMAT: ["log", "format"],
 };
@@ -54,7 +57,11 @@ function withMqttDefaults(document: unknown): unknown {
   return { ...document, mqtt: branch ? Default(branch, section) : section };
 }
 
-/** Rules a schema cannot say: one password source for each account. */
+/**
+ * Rules a schema cannot say: one password source for each account, and a separate dynsec admin
+ * account when the cloud provisions mosquitto (the service account moves messages; only the admin
+ * may change who may do what, and its client id must not be bound like the service account's).
+ */
 function crossFieldProblems(config: CloudConfig): Problem[] {
   if (config.mqtt.mode !== "external") return [];
   const problems: Problem[] = [];
@@ -66,6 +73,15 @@ function crossFieldProblems(config: CloudConfig): Problem[] {
   if (config.mqtt.password === undefined && config.mqtt.passwordFile === undefined)
     problems.push({ path: "/mqtt", message: "the service account needs password or passwordFile" });
   if (config.mqtt.dynsec) onePassword("/mqtt/dynsec", config.mqtt.dynsec);
+  if (config.mqtt.provisioning === "mosquitto-dynsec") {
+    if (!config.mqtt.dynsec)
+      problems.push({
+        path: "/mqtt/dynsec",
+        message: 'the dynsec admin account (username, password or passwordFile) is required to provision mosquitto; or set provisioning to "none"',
+      });
+    else if (config.mqtt.dynsec.password === undefined && config.mqtt.dynsec.passwordFile === undefined)
+      problems.push({ path: "/mqtt/dynsec", message: "the dynsec admin account needs password or passwordFile" });
+  }
   return problems;
 }
 

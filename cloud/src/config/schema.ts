@@ -98,7 +98,8 @@ export const ExternalMqttSchema = Type.Object(
         },
         {
           additionalProperties: false,
-          description: "The dynsec admin account; default: the service account (then it needs the admin role).",
+          description:
+            "The dynsec admin account (from mosquitto_ctrl dynsec init); required with provisioning mosquitto-dynsec.",
         },
       ),
     ),

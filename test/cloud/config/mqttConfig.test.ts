@@ -30,13 +30,19 @@ describe("cloud mqtt config", () => {
       websocket: { host: "127.0.0.1", port: 8083, path: "/mqtt" },
     });
     const external = parseCloudConfig({
-      mqtt: { url: "mqtts://broker:8883", username: "svc.cloud", passwordFile: "/run/secrets/mqtt" },
+      mqtt: {
+        url: "mqtts://broker:8883",
+        username: "svc.cloud",
+        passwordFile: "/run/secrets/mqtt",
+        dynsec: { username: "admin", passwordFile: "/run/secrets/dynsec" },
+      },
     });
     expect(external.ok && external.config.mqtt).toEqual({
       mode: "external",
       url: "mqtts://broker:8883",
       username: "svc.cloud",
       passwordFile: "/run/secrets/mqtt",
+      dynsec: { username: "admin", passwordFile: "/run/secrets/dynsec" },
       keepaliveS: 30,
       sessionExpiryS: 3600,
       provisioning: "mosquitto-dynsec",
@@ -59,8 +65,8 @@ describe("cloud mqtt config", () => {
     ]);
   });
 
-  it("needs exactly one password source per account", () => {
-    const base = { mode: "external", url: "mqtt://broker:1883", username: "svc.cloud" };
+  it("needs exactly one password source per account, and a dynsec admin to provision mosquitto", () => {
+    const base = { mode: "external", url: "mqtt://broker:1883", username: "svc.cloud", provisioning: "none" };
     expect(problemsOf({ mqtt: base })).toEqual([
       { path: "/mqtt", message: "the service account needs password or passwordFile" },
     ]);
@@ -70,5 +76,11 @@ describe("cloud mqtt config", () => {
     expect(
       problemsOf({ mqtt: { ...base, password: "a", dynsec: { username: "admin", password: "b", passwordFile: "/f" } } }),
     ).toEqual([{ path: "/mqtt/dynsec", message: "set password or passwordFile, not both" }]);
+    expect(problemsOf({ mqtt: { ...base, password: "a", provisioning: "mosquitto-dynsec" } })).toEqual([
+      expect.objectContaining({ path: "/mqtt/dynsec", message: expect.stringMatching(/required to provision mosquitto/) }),
+    ]);
+    expect(
+      problemsOf({ mqtt: { ...base, password: "a", provisioning: "mosquitto-dynsec", dynsec: { username: "admin" } } }),
+    ).toEqual([{ path: "/mqtt/dynsec", message: "the dynsec admin account needs password or passwordFile" }]);
   });
 });

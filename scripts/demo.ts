@@ -75,7 +75,7 @@ async function main(): Promise<number> {
     const login = demo.credentials.apps[user.id];
     if (!login) throw new Error(`no credentials for ${user.id}`);
     const client = mqtt.connect(`mqtt://${host}:${mqttPort}`, {
-      clientId: `${login.username}-demo-phone`,
+      clientId: `${login.username}:demo-phone`,
       username: login.username,
       password: login.password,
       clean: false,
@@ -106,7 +106,7 @@ async function main(): Promise<number> {
   out("");
   out("Watch Ada's offers with a stock MQTT client:");
   out(
-    `  mosquitto_sub -h ${host} -p ${mqttPort} -i ${ada?.username}-cli -u ${ada?.username} -P '${ada?.password}' -t '${userTopic("u-ada", "offers")}' -q 1 -v`,
+    `  mosquitto_sub -h ${host} -p ${mqttPort} -i ${ada?.username}:cli -u ${ada?.username} -P '${ada?.password}' -t '${userTopic("u-ada", "offers")}' -q 1 -v`,
   );
   out("Redeem a code at the till (replace CODE with one printed below):");
   out(

@@ -33,7 +33,7 @@ describe("end to end: a simulated shopper walks in and her phone receives an off
     const login = demo.credentials.apps["u-ada"];
     if (!login) throw new Error("no app login for u-ada");
     phone = await mqtt.connectAsync(`mqtt://127.0.0.1:${demo.cloud.mqttPort()}`, {
-      clientId: `${login.username}-e2e`,
+      clientId: `${login.username}:e2e`,
       username: login.username,
       password: login.password,
       reconnectPeriod: 0,

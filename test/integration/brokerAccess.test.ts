@@ -1,3 +1,4 @@
+import { createConnection } from "node:net";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeMessage, gatewayTopic, userTopic } from "../../protocol/index.js";
@@ -51,6 +52,38 @@ describe("embedded broker access control", () => {
     ).rejects.toThrow(/Bad username or password|Not authorized/i);
   });
 
+  it("refuses a client id of a user whose name extends this user's (app.u1 cannot become app.u1-2)", async () => {
+    await f.cloud.repository.upsertUser(
+      { id: "u1-2", orgId: "o1", displayName: null, segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: true },
+      Date.now(),
+    );
+    const other = await f.cloud.credentials.issueMqtt({ role: "app", userId: "u1-2" }, "test");
+    for (const clientId of [other.username, `${other.username}:phone`]) {
+      await expect(connect({ clientId, username: app.username, password: app.password })).rejects.toThrow();
+    }
+    const own = await connect({ clientId: `${other.username}:phone`, username: other.username, password: other.password });
+    expect(own.connected).toBe(true);
+  });
+
+  it("drops a connection whose first packet announces more than the limit, before buffering it", async () => {
+    const socket = createConnection(f.cloud.mqttPort(), "127.0.0.1");
+    socket.on("error", () => undefined); // the broker resets the connection mid-write: expected
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    // CONNECT (type 1) with Remaining Length 200 MiB: 0x10, then 0x80 0x80 0x80 0x64 [MQTT-2.2.3].
+    socket.write(Buffer.from([0x10, 0x80, 0x80, 0x80, 0x64, 0x00, 0x04]));
+    socket.write(Buffer.alloc(64 * 1024));
+    await closed;
+    expect(socket.destroyed).toBe(true);
+  });
+
+  it("forgets closed connections, so revocation only sees live ones", async () => {
+    const client = await connect({ clientId: `${app.username}:short`, username: app.username, password: app.password });
+    await client.endAsync();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(f.cloud.embeddedBroker?.disconnect(app.username)).toBe(0);
+  });
+
   it("refuses a client id that belongs to another identity", async () => {
     await expect(
       connect({ clientId: app.username, username: gw.username, password: gw.password }),
@@ -73,7 +106,7 @@ describe("embedded broker access control", () => {
 
   it("grants an app user its own offers only", async () => {
     const client = await connect({
-      clientId: `${app.username}-phone`,
+      clientId: `${app.username}:phone`,
       username: app.username,
       password: app.password,
     });
@@ -88,7 +121,7 @@ describe("embedded broker access control", () => {
 
   it("drops a gateway that publishes outside its own topics, and lets other clients see nothing", async () => {
     const spy = await connect({
-      clientId: `${app.username}-spy`,
+      clientId: `${app.username}:spy`,
       username: app.username,
       password: app.password,
     });
@@ -96,7 +129,7 @@ describe("embedded broker access control", () => {
     spy.on("message", (topic) => seen.push(topic));
     await spy.subscribeAsync(userTopic("u1", "offers"), { qos: 1 });
     const client = await connect({
-      clientId: `${gw.username}-rogue`,
+      clientId: `${gw.username}:rogue`,
       username: gw.username,
       password: gw.password,
     });

@@ -174,11 +174,11 @@ describe("embedded broker connection rate per address", () => {
     const tcp = `mqtt://127.0.0.1:${f.cloud.mqttPorts().tcp}`;
     const ws = `ws://127.0.0.1:${f.cloud.mqttPorts().websocket}/mqtt`;
     for (let i = 0; i < 3; i++) {
-      const client = await connectAs(i === 1 ? ws : tcp, gw, { clientId: `${gw.username}-${i}` });
+      const client = await connectAs(i === 1 ? ws : tcp, gw, { clientId: `${gw.username}:${i}` });
       open.push(client);
     }
-    expect(await attempt(tcp, `${gw.username}-4`)).toBe("closed");
-    expect(await attempt(ws, `${gw.username}-5`)).toBe("closed");
+    expect(await attempt(tcp, `${gw.username}:4`)).toBe("closed");
+    expect(await attempt(ws, `${gw.username}:5`)).toBe("closed");
     // The clients let in stay connected.
     expect(open.every((c) => c.connected)).toBe(true);
   });

@@ -274,7 +274,7 @@ describe("uplink under faults", () => {
       await client.subscribeAsync(STATUS_TOPIC, { qos: 1 });
       return seen;
     };
-    const seen = await observe(`${service.username}-watch`);
+    const seen = await observe(`${service.username}:watch`);
     const pushConfig = (payload: Buffer) =>
       f.cloud.broker.publish(CONFIG_TOPIC, payload, { qos: 1, retain: true });
     const statusWith = (state: string, revision: number) =>
@@ -304,7 +304,7 @@ describe("uplink under faults", () => {
     expect(existsSync(remotePath)).toBe(false);
     expect(log.named("remote config applied")).toHaveLength(0);
     // Retained: an operator who looks later still sees the rejection.
-    const late = await observe(`${service.username}-late`);
+    const late = await observe(`${service.username}:late`);
     await until(() => late.length > 0, 30_000, "retained status for a late subscriber");
     expect(late[0]?.retain).toBe(true);
     expect(late[0]?.status.config).toMatchObject({ revision: 2, state: "rejected" });
@@ -374,7 +374,7 @@ describe("uplink under faults", () => {
     let looks = 0;
     const retainedStatus = async (): Promise<GatewayStatus | undefined> => {
       const client = await mqtt.connectAsync(url, {
-        clientId: `${service.username}-look${++looks}`,
+        clientId: `${service.username}:look${++looks}`,
         username: service.username,
         password: service.password,
         reconnectPeriod: 0,

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from "aedes";
 import { createWebSocketStream, WebSocketServer } from "ws";
@@ -8,6 +9,7 @@ import { canPublish, canSubscribe, type MqttIdentity } from "../../domain/access
 import type { BusMessage, Logger, MessageBus, PublishOptions } from "../../services/ports.js";
 import { SerialQueue } from "../../services/SerialQueue.js";
 import { type ConnectionRate, ConnectionRateLimiter } from "./ConnectionRateLimiter.js";
+import { guardedConnection } from "./MqttPacketGuard.js";
 
 /** Checks a username and password; resolves to the identity, or null when refused. */
 export type Authenticator = (username: string, password: Buffer) => Promise<MqttIdentity | null>;
@@ -68,6 +70,7 @@ export class EmbeddedBroker implements MessageBus {
   private readonly options: EmbeddedBrokerOptions;
   private readonly identities = new WeakMap<Client, MqttIdentity>();
   private readonly clientsByUser = new Map<string, Set<Client>>();
+  private readonly usernames = new WeakMap<Client, string>();
   private aedes: Aedes | null = null;
   private servers: Server[] = [];
   private webSockets: WebSocketServer | null = null;
@@ -107,7 +110,9 @@ export class EmbeddedBroker implements MessageBus {
           (identity) => {
             // A client id bound to the username keeps one identity from taking over another's
             // session ([MQTT-3.1.4-2] lets a new connection with the same id evict the old one).
-            if (!identity || !(client.id === username || client.id.startsWith(`${username}-`))) {
+            // The separator ":" is outside the id alphabet, so "app.u1:x" can only belong to app.u1
+            // (with "-", user app.u1 could have claimed the session of user app.u1-2).
+            if (!identity || !(client.id === username || client.id.startsWith(`${username}:`))) {
               log.warn({ username, clientId: client.id }, "mqtt connection refused");
               done(authError("bad user name or password"), false);
               return;
@@ -116,7 +121,7 @@ export class EmbeddedBroker implements MessageBus {
             const clients = this.clientsByUser.get(username) ?? new Set<Client>();
             clients.add(client);
             this.clientsByUser.set(username, clients);
-            client.once("close", () => clients.delete(client));
+            this.usernames.set(client, username);
             done(null, true);
           },
           (err: unknown) => {
@@ -152,10 +157,18 @@ export class EmbeddedBroker implements MessageBus {
         }
         callback(null, subscription);
       },
+      // Defence in depth: a message reaches a client only on a topic that client may read, also
+      // for messages queued in a persistent session before a restart or a rule change.
+      authorizeForward: (client, packet) => {
+        const identity = this.identities.get(client);
+        return identity && canSubscribe(identity, packet.topic) ? packet : null;
+      },
     });
     aedes.on("clientError", (client, err) =>
       log.debug({ clientId: client.id, err: err.message }, "mqtt client error"),
     );
+    // aedes clients emit no "close"; its "clientDisconnect" is what tells a connection is gone.
+    aedes.on("clientDisconnect", (client) => this.forget(client));
     this.aedes = aedes;
     await aedes.listen();
     try {
@@ -166,10 +179,26 @@ export class EmbeddedBroker implements MessageBus {
     }
   }
 
+  private forget(client: Client): void {
+    const username = this.usernames.get(client);
+    if (username === undefined) return;
+    const clients = this.clientsByUser.get(username);
+    clients?.delete(client);
+    if (clients?.size === 0) this.clientsByUser.delete(username);
+  }
+
+  /** A socket as aedes sees it: packets above the limits end the connection before they are buffered. */
+  private guarded(socket: Duplex): Duplex {
+    const maxPayload = this.options.maxPayloadBytes ?? 256 * 1024;
+    return guardedConnection(socket, { maxPacketBytes: maxPayload + 64 * 1024, maxConnectBytes: 16 * 1024 }, (err) =>
+      this.options.log.warn({ err: err.message }, "mqtt connection dropped: packet too large"),
+    );
+  }
+
   /** Opens every configured listener; each sheds over-rate sources before any protocol work. */
   private async listen(aedes: Aedes): Promise<void> {
     const { log, tls, websocket } = this.options;
-    const tcp = createServer((socket) => aedes.handle(socket));
+    const tcp = createServer((socket) => aedes.handle(this.guarded(socket)));
     this.bound = { ...this.bound, tcp: await this.bind(tcp, this.options.host, this.options.port) };
     log.info({ host: this.options.host, port: this.bound.tcp }, "mqtt broker listening");
     if (tls) {
@@ -179,7 +208,7 @@ export class EmbeddedBroker implements MessageBus {
         tls.caFile ? readFile(tls.caFile) : Promise.resolve(undefined),
       ]);
       const server = createTlsServer({ cert, key, minVersion: "TLSv1.2", ...(ca ? { ca } : {}) }, (socket) =>
-        aedes.handle(socket),
+        aedes.handle(this.guarded(socket)),
       );
       // A failed handshake (scanner, wrong CA on the client) is the client's problem, not an error.
       server.on("tlsClientError", (err) => log.debug({ err: err.message }, "mqtt tls handshake failed"));

@@ -61,8 +61,8 @@ export interface Advertiser {
  * Everyone the gateways can hear over the run, drawn from the seed: shoppers who walk along the
  * pavement, come in, browse a few spots (some pay at the till) and leave; passers-by (a share of them
  * stop at the window); staff wandering the floor all day; and beacons fixed to the fittings.
- * Arrivals are Poisson; shoppers stop arriving 12 minutes before the end so every visit ends inside
- * the capture.
+ * Arrivals are Poisson; shoppers stop arriving 12 minutes before the end (half-way through runs
+ * shorter than 24 minutes) so that visits end inside the capture.
  */
 export function buildPopulation(plan: FloorPlan, o: PopulationOptions): Advertiser[] {
   const out: Advertiser[] = [];
@@ -93,7 +93,7 @@ export function buildPopulation(plan: FloorPlan, o: PopulationOptions): Advertis
       arrivals.push({ at: t, role, k });
     }
   };
-  schedule("shopper", o.shoppersPerHour, endAt - 12 * 60_000);
+  schedule("shopper", o.shoppersPerHour, endAt - Math.min(12 * 60_000, o.durationMs / 2));
   schedule("passer-by", o.passersPerHour, endAt - 90_000);
   arrivals.sort((a, b) => a.at - b.at || (a.role < b.role ? -1 : a.role > b.role ? 1 : a.k - b.k));
 

@@ -150,6 +150,20 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   credentialRoutes(http, { credentials, directory: repository, users: repository });
 
   let started = false;
+  async function stop(): Promise<void> {
+    if (!started) {
+      await db.close();
+      return;
+    }
+    started = false;
+    await http.close();
+    await mqtt.stop();
+    await offerLifecycle.stop();
+    await rules.stop();
+    await offers.stop();
+    await db.close();
+  }
+
   const httpPort = (): number => {
     const address = http.server.address();
     return typeof address === "object" && address ? address.port : config.http.port;
@@ -172,27 +186,22 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     async start() {
       if (started) return;
       started = true;
-      await mqtt.start();
-      const orgs = await repository.listOrganisations();
-      await offers.start(orgs.map((o) => o.id));
-      await rules.start();
-      offerLifecycle.start();
-      await ingest.start();
-      await http.listen({ host: config.http.host, port: config.http.port });
+      try {
+        await mqtt.start();
+        const orgs = await repository.listOrganisations();
+        await offers.start(orgs.map((o) => o.id));
+        await rules.start();
+        offerLifecycle.start();
+        await ingest.start();
+        await http.listen({ host: config.http.host, port: config.http.port });
+      } catch (err) {
+        // A half-started cloud (broker up, HTTP port taken) would ingest with no API and look
+        // healthy to a supervisor: stop what started, so the process can exit with the error.
+        await stop().catch(() => undefined);
+        throw err;
+      }
       log.info({ host: config.http.host, port: httpPort() }, "http api listening");
     },
-    async stop() {
-      if (!started) {
-        await db.close();
-        return;
-      }
-      started = false;
-      await http.close();
-      await mqtt.stop();
-      await offerLifecycle.stop();
-      await rules.stop();
-      await offers.stop();
-      await db.close();
-    },
+    stop,
   };
 }

@@ -143,7 +143,12 @@ async function serve(args: string[]): Promise<number> {
   if (typeof config === "number") return config;
   const log = createLogger({ level: config.log.level, format: config.log.format, name: "arrival-cloud" });
   const cloud = await createCloud(config, { log, clock: systemClock });
-  await cloud.start();
+  try {
+    await cloud.start();
+  } catch (err) {
+    log.fatal({ err }, "cloud could not start");
+    return 1;
+  }
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);

@@ -4,6 +4,7 @@ import {
   encodeMessage,
   formatProblems,
   gatewayTopic,
+  isValidSubjectId,
   type PresenceEvent,
   parseTopic,
 } from "../../../protocol/index.js";
@@ -77,6 +78,12 @@ export class IngestService {
         refusedSeqs.push(event.seq);
         this.counters.rejectedEvents++;
         log.warn({ storeId, gatewayId, eventId: event.id }, "event names another store or gateway");
+      } else if (!isValidSubjectId(event.subject.kind, event.subject.id)) {
+        // An id in the wrong form (uppercase hex, another kind's layout) would never match a
+        // registered device and so would silently never trigger anything: refuse it visibly.
+        refusedSeqs.push(event.seq);
+        this.counters.rejectedEvents++;
+        log.warn({ storeId, gatewayId, eventId: event.id, kind: event.subject.kind }, "event subject id is malformed");
       } else {
         accepted.push(event);
       }
@@ -92,6 +99,9 @@ export class IngestService {
     this.counters.batches++;
     this.counters.eventsStored += result.inserted.length;
     this.counters.duplicates += result.duplicates;
+    // Committed events go to the rules engine now, whether or not the ack below gets out: the
+    // gateway's re-send would only bring duplicates, which are never decided again.
+    if (result.inserted.length > 0) this.options.onStored(result.inserted);
     await this.options.bus.publish(
       gatewayTopic(storeId, gatewayId, "ack"),
       encodeMessage({ v: 1, upToSeq: result.ackSeq }),
@@ -101,6 +111,5 @@ export class IngestService {
       { storeId, gatewayId, stored: result.inserted.length, ackSeq: result.ackSeq },
       "event batch stored",
     );
-    if (result.inserted.length > 0) this.options.onStored(result.inserted);
   }
 }

@@ -36,7 +36,11 @@ export const PresenceEventSchema = Type.Object(
       pattern: "^[A-Za-z0-9_-]{8,64}$",
       description: "Unique event id, stable across retries; the cloud stores each id once.",
     }),
-    seq: Type.Integer({ minimum: 1, description: "Per-gateway monotonic sequence number (outbox order)." }),
+    seq: Type.Integer({
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: "Per-gateway monotonic sequence number (outbox order).",
+    }),
     type: StringEnum(PRESENCE_EVENT_TYPES),
     storeId: Id("Store the gateway belongs to."),
     zoneId: Id("Zone entered, dwelt in or left."),
@@ -61,14 +65,23 @@ export const PresenceEventSchema = Type.Object(
 );
 export type PresenceEvent = Static<typeof PresenceEventSchema>;
 
+/**
+ * Sequences are unique within one outbox, the SQLite file a gateway keeps them in. A gateway whose
+ * storage was replaced starts again at 1 under a new outbox id, so the cloud's acknowledgement state
+ * for the old file can never make the new one drop events it has not sent yet.
+ */
+const OutboxId = Type.String({ pattern: "^[A-Za-z0-9_-]{8,64}$", description: "Id of the gateway's outbox." });
+
 /** Largest batch a gateway sends in one publish; keeps one message well under broker limits. */
 export const MAX_BATCH_EVENTS = 500;
 
 export const EventBatchSchema = Type.Object(
   {
     v: Version,
+    outbox: OutboxId,
     fromSeq: Type.Integer({
       minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
       description:
         "Lowest sequence the gateway still holds unacknowledged when sending; every lower one was acknowledged or evicted, so the cloud may count it as done.",
     }),
@@ -81,7 +94,12 @@ export type EventBatch = Static<typeof EventBatchSchema>;
 export const AckSchema = Type.Object(
   {
     v: Version,
-    upToSeq: Type.Integer({ minimum: 0, description: "Highest sequence the cloud has durably stored." }),
+    outbox: OutboxId,
+    upToSeq: Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: "Every sequence of this outbox up to here is durably stored in the cloud.",
+    }),
   },
   { additionalProperties: false },
 );

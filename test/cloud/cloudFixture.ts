@@ -143,13 +143,13 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
     async ingest(events, fromSeq = 1) {
       await cloud.ingest.handleBatch(
         gatewayTopic("s1", "g1", "events"),
-        encodeMessage({ v: 1, fromSeq, events }),
+        encodeMessage({ v: 1, outbox: "fixture-outbox", fromSeq, events }),
       );
     },
     async ingestAs(storeId, gatewayId, events, fromSeq = 1) {
       await cloud.ingest.handleBatch(
         gatewayTopic(storeId, gatewayId, "events"),
-        encodeMessage({ v: 1, fromSeq, events }),
+        encodeMessage({ v: 1, outbox: "fixture-outbox", fromSeq, events }),
       );
     },
     async restart(beforeStart) {

@@ -78,7 +78,7 @@ export async function until(condition: () => boolean | Promise<boolean>, timeout
   }
 }
 
-const batch = (fromSeq: number, events: readonly PresenceEvent[]) => encodeMessage({ v: 1, fromSeq, events });
+const batch = (fromSeq: number, events: readonly PresenceEvent[]) => encodeMessage({ v: 1, outbox: "contract-outbox", fromSeq, events });
 
 /**
  * What every broker the cloud runs with must do, embedded aedes or an external mosquitto alike

@@ -186,7 +186,7 @@ describe("uplink under faults", () => {
     // flight): with clean session off the broker keeps that ack for the client id.
     await f.cloud.broker.publish(
       gatewayTopic(STORE_ID, GATEWAY_ID, "ack"),
-      encodeMessage({ v: 1, upToSeq: 5000 }),
+      encodeMessage({ v: 1, outbox: old.outbox.id, upToSeq: 5000 }),
       { qos: 1, retain: false },
     );
 

@@ -62,7 +62,7 @@ describe("topics", () => {
 
 describe("message decoding", () => {
   it("accepts a valid batch", () => {
-    const decoded = decodeGatewayMessage("events", JSON.stringify({ v: 1, fromSeq: 1, events: [event] }));
+    const decoded = decodeGatewayMessage("events", JSON.stringify({ v: 1, outbox: "outbox-1", fromSeq: 1, events: [event] }));
     expect(decoded.ok).toBe(true);
   });
 
@@ -70,30 +70,30 @@ describe("message decoding", () => {
     ["not JSON", "{", "", /not JSON/],
     [
       "an unknown version",
-      JSON.stringify({ v: 2, fromSeq: 1, events: [event] }),
+      JSON.stringify({ v: 2, outbox: "outbox-1", fromSeq: 1, events: [event] }),
       "/v",
       /unsupported version/,
     ],
     [
       "an unknown field",
-      JSON.stringify({ v: 1, fromSeq: 1, events: [event], extra: 1 }),
+      JSON.stringify({ v: 1, outbox: "outbox-1", fromSeq: 1, events: [event], extra: 1 }),
       "",
       /unknown field "extra"/,
     ],
-    ["a wrong type", JSON.stringify({ v: 1, fromSeq: "1", events: [event] }), "/fromSeq", /integer/],
+    ["a wrong type", JSON.stringify({ v: 1, outbox: "outbox-1", fromSeq: "1", events: [event] }), "/fromSeq", /integer/],
     [
       "a bad event type",
-      JSON.stringify({ v: 1, fromSeq: 1, events: [{ ...event, type: "arrive" }] }),
+      JSON.stringify({ v: 1, outbox: "outbox-1", fromSeq: 1, events: [{ ...event, type: "arrive" }] }),
       "/events/0/type",
       /one of/,
     ],
     [
       "a bad timestamp",
-      JSON.stringify({ v: 1, fromSeq: 1, events: [{ ...event, at: "yesterday" }] }),
+      JSON.stringify({ v: 1, outbox: "outbox-1", fromSeq: 1, events: [{ ...event, at: "yesterday" }] }),
       "/events/0/at",
       /date-time/,
     ],
-    ["an empty batch", JSON.stringify({ v: 1, fromSeq: 1, events: [] }), "/events", /./],
+    ["an empty batch", JSON.stringify({ v: 1, outbox: "outbox-1", fromSeq: 1, events: [] }), "/events", /./],
   ])("rejects %s with its path", (_name, payload, path, message) => {
     const decoded = decodeGatewayMessage("events", payload);
     expect(decoded.ok).toBe(false);

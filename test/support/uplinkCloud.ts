@@ -93,14 +93,16 @@ export async function readCloudDir(dir: string): Promise<{ rows: EventRow[]; ack
       "SELECT seq, id FROM presence_events WHERE gateway_id = ? ORDER BY seq",
       [GATEWAY_ID],
     );
-    const gateway = await db.get<{ acked_seq: number }>("SELECT acked_seq FROM gateways WHERE id = ?", [
-      GATEWAY_ID,
-    ]);
+    const gateway = await db.get<{ acked_seq: number }>(LATEST_ACK, [GATEWAY_ID]);
     return { rows, ackedSeq: gateway?.acked_seq ?? 0 };
   } finally {
     await db.close();
   }
 }
+
+/** The cloud's ack for the outbox of gateway g1 it heard from last (acks are kept per outbox). */
+const LATEST_ACK =
+  "SELECT acked_seq FROM gateway_outboxes WHERE gateway_id = ? ORDER BY updated_at DESC, rowid DESC LIMIT 1";
 
 /** Rows of gateway g1 in a running cloud. */
 export function cloudRows(cloud: Cloud): Promise<EventRow[]> {
@@ -111,10 +113,7 @@ export function cloudRows(cloud: Cloud): Promise<EventRow[]> {
 }
 
 export async function cloudAckedSeq(cloud: Cloud): Promise<number> {
-  const row = await cloud.repository.db.get<{ acked_seq: number }>(
-    "SELECT acked_seq FROM gateways WHERE id = ?",
-    [GATEWAY_ID],
-  );
+  const row = await cloud.repository.db.get<{ acked_seq: number }>(LATEST_ACK, [GATEWAY_ID]);
   return row?.acked_seq ?? 0;
 }
 

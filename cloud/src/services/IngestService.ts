@@ -91,6 +91,7 @@ export class IngestService {
     const result = await this.options.events.storeBatch({
       storeId,
       gatewayId,
+      outbox: decoded.value.outbox,
       fromSeq: decoded.value.fromSeq,
       events: accepted,
       refusedSeqs,
@@ -104,7 +105,7 @@ export class IngestService {
     if (result.inserted.length > 0) this.options.onStored(result.inserted);
     await this.options.bus.publish(
       gatewayTopic(storeId, gatewayId, "ack"),
-      encodeMessage({ v: 1, upToSeq: result.ackSeq }),
+      encodeMessage({ v: 1, outbox: decoded.value.outbox, upToSeq: result.ackSeq }),
       { qos: 1, retain: false },
     );
     log.debug(

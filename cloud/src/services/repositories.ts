@@ -79,6 +79,8 @@ export interface StoredEvent extends PresenceEvent {
 export interface StoreBatchInput {
   readonly storeId: string;
   readonly gatewayId: string;
+  /** The gateway's outbox id: sequences, and so acks, are per outbox. */
+  readonly outbox: string;
   readonly fromSeq: number;
   /** Events that passed validation; their seqs count towards the ack. */
   readonly events: readonly PresenceEvent[];

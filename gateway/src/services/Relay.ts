@@ -160,7 +160,14 @@ export class Relay {
         log.warn({ problems: ack.problems }, "malformed ack ignored");
         return;
       }
-      void this.onAck(ack.value.upToSeq);
+      // Acks name the outbox they answer; one for an earlier outbox of this gateway identity (a
+      // replaced SD card numbers from 1 again) says nothing about this one.
+      if (ack.value.outbox !== this.o.outbox.id) return;
+      this.onAck(ack.value.upToSeq).catch((err: unknown) => {
+        // A failed delete (full or failing SD card) must not crash the gateway: the rows stay, are
+        // sent again and deduplicated, and the next ack retries the delete.
+        log.error({ err }, "acknowledged events could not be deleted from the outbox");
+      });
     } else if (topic === gatewayTopic(storeId, gatewayId, "config")) {
       this.o.onMessage?.("config", payload);
     }
@@ -200,13 +207,15 @@ export class Relay {
       return;
     }
     this.pumping = true;
-    void this.pump().finally(() => {
-      this.pumping = false;
-      if (this.pumpAgain) {
-        this.pumpAgain = false;
-        this.schedulePump();
-      }
-    });
+    this.pump()
+      .catch((err: unknown) => this.o.log.error({ err }, "outbox read failed; retried on the next ack or timeout"))
+      .finally(() => {
+        this.pumping = false;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.schedulePump();
+        }
+      });
   }
 
   private async pump(): Promise<void> {
@@ -226,7 +235,7 @@ export class Relay {
       try {
         await connection.publish(
           gatewayTopic(storeId, gatewayId, "events"),
-          encodeMessage({ v: 1, fromSeq: this.acked + 1, events }),
+          encodeMessage({ v: 1, outbox: outbox.id, fromSeq: this.acked + 1, events }),
           { qos: 1, retain: false },
         );
       } catch (err) {

@@ -53,6 +53,8 @@ export interface OutboxStats {
  * when the cloud acknowledges it. Sequence numbers are per gateway and never reused.
  */
 export interface Outbox {
+  /** Id of this outbox (its file); sequences are unique within it. */
+  readonly id: string;
   /** Commits `events` in order, assigning sequence numbers; resolves after the commit. */
   append(events: readonly UnsequencedEvent[], now: number): Promise<PresenceEvent[]>;
   /** Up to `limit` events with `seq > afterSeq`, in sequence order. */

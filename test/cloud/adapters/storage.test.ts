@@ -53,7 +53,7 @@ describe("cloud storage (real SQLite file)", () => {
   });
 
   it("stores each event once and acknowledges the contiguous prefix", async () => {
-    const input = { storeId: "s1", gatewayId: "g1", fromSeq: 1, refusedSeqs: [], receivedAt: 5 };
+    const input = { storeId: "s1", gatewayId: "g1", outbox: "outbox-a1", fromSeq: 1, refusedSeqs: [], receivedAt: 5 };
     const first = await repo.storeBatch({ ...input, events: [event(1), event(2)] });
     expect(first).toMatchObject({ ackSeq: 2, duplicates: 0 });
     expect(first.inserted).toHaveLength(2);
@@ -63,7 +63,7 @@ describe("cloud storage (real SQLite file)", () => {
   });
 
   it("does not let a later batch acknowledge past a lost one, until the lost one arrives", async () => {
-    const input = { storeId: "s1", gatewayId: "g1", refusedSeqs: [], receivedAt: 5 };
+    const input = { storeId: "s1", gatewayId: "g1", outbox: "outbox-a1", refusedSeqs: [], receivedAt: 5 };
     // Batch 3-4 arrives while 1-2 was lost: stored, but the ack stays at 0.
     const later = await repo.storeBatch({ ...input, fromSeq: 1, events: [event(3), event(4)] });
     expect(later.ackSeq).toBe(0);
@@ -75,7 +75,7 @@ describe("cloud storage (real SQLite file)", () => {
   });
 
   it("moves the ack past sequences the gateway evicted (fromSeq) and past refused events", async () => {
-    const input = { storeId: "s1", gatewayId: "g1", receivedAt: 5 };
+    const input = { storeId: "s1", gatewayId: "g1", outbox: "outbox-a1", receivedAt: 5 };
     const result = await repo.storeBatch({
       ...input,
       fromSeq: 10,
@@ -84,6 +84,18 @@ describe("cloud storage (real SQLite file)", () => {
     });
     expect(result.ackSeq).toBe(12);
     expect(await repo.countEvents()).toBe(2);
+  });
+
+  it("keeps acks per outbox: a replaced outbox numbering from 1 gets no ack for what it has not sent", async () => {
+    const old = { storeId: "s1", gatewayId: "g1", outbox: "outbox-old", refusedSeqs: [], receivedAt: 5 };
+    const oldEvents = Array.from({ length: 50 }, (_, i) => event(i + 1, { id: `old-event-${i + 1}-xx` }));
+    expect((await repo.storeBatch({ ...old, fromSeq: 1, events: oldEvents })).ackSeq).toBe(50);
+    // The new SD card's first batch (1-20) is lost; its second (21-40) arrives with fromSeq 1.
+    const fresh = { storeId: "s1", gatewayId: "g1", outbox: "outbox-new", refusedSeqs: [], receivedAt: 6 };
+    const second = Array.from({ length: 20 }, (_, i) => event(i + 21, { id: `new-event-${i + 21}-xx` }));
+    expect((await repo.storeBatch({ ...fresh, fromSeq: 1, events: second })).ackSeq).toBe(0);
+    const first = Array.from({ length: 20 }, (_, i) => event(i + 1, { id: `new-event-${i + 1}-xx` }));
+    expect((await repo.storeBatch({ ...fresh, fromSeq: 1, events: first })).ackSeq).toBe(20);
   });
 
   it("resolves the subject to the app user who registered the device", async () => {
@@ -103,6 +115,7 @@ describe("cloud storage (real SQLite file)", () => {
     const { inserted } = await repo.storeBatch({
       storeId: "s1",
       gatewayId: "g1",
+      outbox: "outbox-a1",
       fromSeq: 1,
       events: [event(1)],
       refusedSeqs: [],
@@ -116,6 +129,7 @@ describe("cloud storage (real SQLite file)", () => {
       repo.storeBatch({
         storeId: "s1",
         gatewayId: "ghost",
+        outbox: "outbox-a1",
         fromSeq: 1,
         events: [event(1)],
         refusedSeqs: [],

@@ -345,11 +345,16 @@ export class SqliteRepository
 
   storeBatch(input: StoreBatchInput): Promise<StoreBatchResult> {
     return this.db.transaction(async (tx) => {
-      const gateway = await tx.get<{ acked_seq: number }>(
-        "SELECT acked_seq FROM gateways WHERE id = ? AND store_id = ?",
-        [input.gatewayId, input.storeId],
-      );
+      const gateway = await tx.get<{ id: string }>("SELECT id FROM gateways WHERE id = ? AND store_id = ?", [
+        input.gatewayId,
+        input.storeId,
+      ]);
       if (!gateway) throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
+      const progress = await tx.get<{ acked_seq: number }>(
+        "SELECT acked_seq FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ?",
+        [input.gatewayId, input.outbox],
+      );
+      const ackedBefore = progress?.acked_seq ?? 0;
       const inserted: StoredEvent[] = [];
       let duplicates = 0;
       for (const event of input.events) {
@@ -360,15 +365,17 @@ export class SqliteRepository
       // The ack covers the contiguous prefix only: a batch that arrives after a lost one is stored
       // (and deduplicated on re-send) but does not let the gateway forget the lost one.
       const done = new Set<number>([...input.events.map((e) => e.seq), ...input.refusedSeqs]);
-      let ackSeq = Math.max(gateway.acked_seq, input.fromSeq - 1);
+      // The state is per outbox (a replaced SD card starts a new one at 1), and an ack never goes
+      // past this batch's own highest sequence, so no stale state can cover events never sent.
+      let ackSeq = Math.max(ackedBefore, input.fromSeq - 1);
       while (done.has(ackSeq + 1)) ackSeq++;
-      // Never acknowledge past this batch's own highest sequence. acked_seq may come from an earlier
-      // outbox of the same gateway identity (a replaced SD card numbers from 1 again): acking it
-      // would make the new outbox delete events it had not sent yet. Up to the batch's highest
-      // sequence the ack stays true, as the gateway sends in order from its lowest unacknowledged one.
       ackSeq = Math.min(ackSeq, Math.max(input.fromSeq - 1, ...done));
-      if (ackSeq > gateway.acked_seq) {
-        await tx.run("UPDATE gateways SET acked_seq = ? WHERE id = ?", [ackSeq, input.gatewayId]);
+      if (ackSeq > ackedBefore) {
+        await tx.run(
+          `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT(gateway_id, outbox) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at`,
+          [input.gatewayId, input.outbox, ackSeq, input.receivedAt],
+        );
       }
       return { ackSeq, inserted, duplicates };
     });

@@ -215,6 +215,22 @@ CREATE INDEX visits_store ON visits(store_id, entered_at);
 CREATE INDEX audit_log_target ON audit_log(target, at);
 `,
   },
+  {
+    version: 3,
+    name: "acknowledgement state per gateway outbox",
+    // Sequences are unique per outbox file, not per gateway: a gateway whose storage was replaced
+    // numbers from 1 again, so the contiguous ack is kept per (gateway, outbox).
+    sql: `
+CREATE TABLE gateway_outboxes (
+  gateway_id TEXT NOT NULL,
+  outbox TEXT NOT NULL,
+  acked_seq INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (gateway_id, outbox)
+);
+ALTER TABLE gateways DROP COLUMN acked_seq;
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

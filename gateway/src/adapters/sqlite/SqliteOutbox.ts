@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import sqlite3 from "sqlite3";
 import type { PresenceEvent } from "../../../../protocol/index.js";
 import type { Outbox, OutboxStats, UnsequencedEvent } from "../../services/ports.js";
@@ -24,6 +25,8 @@ export interface SqliteOutboxOptions {
 export class SqliteOutbox implements Outbox {
   private readonly db: sqlite3.Database;
   private readonly options: SqliteOutboxOptions;
+  /** This file's id, made when the file was created; the cloud keeps its acks per outbox id. */
+  id = "";
   private tail: Promise<unknown> = Promise.resolve();
   private evicted = 0;
 
@@ -48,7 +51,13 @@ export class SqliteOutbox implements Outbox {
         inserted_at INTEGER NOT NULL,
         body TEXT NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS outbox_inserted_at ON outbox (inserted_at);`);
+      CREATE INDEX IF NOT EXISTS outbox_inserted_at ON outbox (inserted_at);
+      CREATE TABLE IF NOT EXISTS outbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`);
+    await outbox.run("INSERT OR IGNORE INTO outbox_meta (key, value) VALUES ('id', ?)", [
+      randomBytes(12).toString("base64url"),
+    ]);
+    const [row] = await outbox.all<{ value: string }>("SELECT value FROM outbox_meta WHERE key = 'id'", []);
+    outbox.id = row?.value ?? "";
     return outbox;
   }
 

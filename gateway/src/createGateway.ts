@@ -7,18 +7,13 @@ import {
   type GatewayRemoteConfig,
   type GatewayStatus,
   gatewayTopic,
-  type PresenceTuning,
   type Telemetry,
-  type Zone,
 } from "../../protocol/index.js";
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
+import { engineOptions } from "./config/engineOptions.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
-import {
-  type PresenceChange,
-  PresenceEngine,
-  type PresenceEngineOptions,
-} from "./domain/presence/PresenceEngine.js";
+import { type PresenceChange, PresenceEngine } from "./domain/presence/PresenceEngine.js";
 import { PresenceError } from "./domain/presence/PresenceError.js";
 import type { Clock, Logger, ScanSource } from "./services/ports.js";
 import { Relay } from "./services/Relay.js";
@@ -38,25 +33,6 @@ export interface Gateway {
   readonly outbox: SqliteOutbox;
   start(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Engine options from the local config, overlaid by the last remote config when there is one. */
-function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig | null): PresenceEngineOptions {
-  const zones: readonly Zone[] = remote ? remote.zones : config.zones;
-  const tuning: PresenceTuning = { ...config.presenceTuning, ...(remote?.presence ?? {}) };
-  return {
-    zones,
-    tuning,
-    gateways: [
-      {
-        id: config.gatewayId,
-        rssiOffsetDb: config.site.rssiOffsetDb,
-        ...(config.site.lat === undefined ? {} : { lat: config.site.lat }),
-        ...(config.site.lon === undefined ? {} : { lon: config.site.lon }),
-      },
-    ],
-    defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
-  };
 }
 
 /**

@@ -7,6 +7,7 @@
  *   arrival-gateway check-config FILE       validate a config file, report every problem
  *   arrival-gateway decode [HEX...]         decode advertising data (hex) into beacons, JSON lines
  *   arrival-gateway scan [--adapter hciN]   live scan: the beacons this adapter hears, for installers
+ *   arrival-gateway replay --config FILE --input CAPTURE.jsonl   the events a capture gives
  */
 import { parseArgs } from "node:util";
 import { formatProblems } from "../../protocol/index.js";
@@ -14,7 +15,9 @@ import { createLogger, type LogFormat, type LogLevel } from "./adapters/log/crea
 import { SimHub } from "./adapters/sim/SimulatedScanSource.js";
 import { standaloneWorld } from "./adapters/sim/SimWorld.js";
 import { NobleScanSource } from "./adapters/noble/NobleScanSource.js";
+import { ReplayScanSource } from "./adapters/replay/ReplayScanSource.js";
 import { DECODE_USAGE, runDecode } from "./cli/decode.js";
+import { REPLAY_USAGE, runReplay } from "./cli/replay.js";
 import { runScan, SCAN_USAGE } from "./cli/scan.js";
 import { type GatewayConfig, loadGatewayConfig } from "./config/loadConfig.js";
 import { createGateway } from "./createGateway.js";
@@ -27,6 +30,8 @@ Commands:
   check-config FILE        Validate a config file and list every problem with its path
   decode [HEX...]          Decode advertising data into beacons (see: decode --help)
   scan [--adapter hciN]    Show the beacons the Bluetooth adapter hears (see: scan --help)
+  replay --config FILE --input CAPTURE.jsonl
+                           Run the gateway's pipeline over a capture, print the events (see: replay --help)
 
 Options for run:
   --log-level LEVEL        trace, debug, info, warn, error (default info; env ARRIVAL_LOG_LEVEL)
@@ -52,9 +57,17 @@ function sourceFor(config: GatewayConfig, log: Logger): ScanSource {
         log: log.child({ component: "noble" }),
       });
     case "replay":
-      throw new Error(
-        `scanner.source "${config.scanner.source}" is not available in this build yet; use "sim"`,
-      );
+      if (config.scanner.replayFile === undefined) {
+        throw new Error('scanner.replayFile is required to run with scanner.source "replay"');
+      }
+      return new ReplayScanSource({
+        path: config.scanner.replayFile,
+        speed: config.scanner.replaySpeed,
+        clock: systemClock,
+        onBadLine: (line, error) => log.warn({ line, error }, "bad capture line skipped"),
+        onEnd: (stats) => log.info(stats, "replayed capture ended"),
+        onError: (err) => log.error({ err }, "capture could not be read"),
+      });
   }
 }
 
@@ -128,6 +141,26 @@ async function scan(args: string[]): Promise<number> {
   );
 }
 
+async function replay(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: "string", short: "c" },
+      input: { type: "string", short: "i" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    write(process.stdout, REPLAY_USAGE);
+    return 0;
+  }
+  if (!values.config || !values.input) {
+    write(process.stderr, `replay needs --config FILE and --input CAPTURE.jsonl\n\n${REPLAY_USAGE}`);
+    return 2;
+  }
+  return runReplay({ configPath: values.config, inputPath: values.input }, { output: process.stdout, errors: process.stderr });
+}
+
 async function checkConfig(args: string[]): Promise<number> {
   const file = args[0];
   if (!file) {
@@ -158,6 +191,8 @@ async function main(argv: string[]): Promise<number> {
       return runDecode(rest, process.stdin, process.stdout);
     case "scan":
       return scan(rest);
+    case "replay":
+      return replay(rest);
     case undefined:
     case "help":
     case "--help":

@@ -3,8 +3,9 @@ import { open } from "node:fs/promises";
 import { formatProblems, type PresenceEvent } from "../../../protocol/index.js";
 import { type ReplayStep, ReplayTimeline } from "../adapters/replay/ReplayTimeline.js";
 import { type CaptureEntry, readCaptureBatches } from "../adapters/replay/readCapture.js";
+import { engineOptions } from "../config/engineOptions.js";
 import { type GatewayConfig, loadGatewayConfig } from "../config/loadConfig.js";
-import { PresenceEngine, type PresenceEngineOptions } from "../domain/presence/PresenceEngine.js";
+import { PresenceEngine } from "../domain/presence/PresenceEngine.js";
 import { PresenceError } from "../domain/presence/PresenceError.js";
 import type { Logger, ScanSource, UnsequencedEvent } from "../services/ports.js";
 import { ScanPipeline } from "../services/ScanPipeline.js";
@@ -50,30 +51,6 @@ export interface ReplayCaptureOptions {
   readonly reorderMs?: number;
 }
 
-/**
- * Presence engine options from a gateway config: what the running gateway builds with no remote
- * config received (zones, tuning and this gateway's site).
- *
- * This mirrors `engineOptions(config, null)` in createGateway.ts, which is not exported; that module
- * also loads SQLite and MQTT, which a replay has no use for. When `engineOptions` moves to a module of
- * its own, use it here and delete this copy.
- */
-export function replayEngineOptions(config: GatewayConfig): PresenceEngineOptions {
-  return {
-    zones: config.zones,
-    tuning: { ...config.presenceTuning },
-    gateways: [
-      {
-        id: config.gatewayId,
-        rssiOffsetDb: config.site.rssiOffsetDb,
-        ...(config.site.lat === undefined ? {} : { lat: config.site.lat }),
-        ...(config.site.lon === undefined ? {} : { lon: config.site.lon }),
-      },
-    ],
-    defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
-  };
-}
-
 const silentLog: Logger = {
   debug() {},
   info() {},
@@ -98,7 +75,7 @@ export async function replayCapture(
   onEvents: (events: PresenceEvent[]) => void | Promise<void>,
   options: ReplayCaptureOptions = {},
 ): Promise<ReplayStats> {
-  const engine = new PresenceEngine(replayEngineOptions(config));
+  const engine = new PresenceEngine(engineOptions(config));
   const stats: ReplayStats = { adverts: 0, badLines: 0, firstBadLines: [], late: 0, events: 0, lastT: null };
   let pending: PresenceEvent[] = [];
   let seq = 0;
@@ -187,7 +164,7 @@ export async function runReplay(
     return 2;
   }
   try {
-    new PresenceEngine(replayEngineOptions(loaded.config));
+    new PresenceEngine(engineOptions(loaded.config));
   } catch (err) {
     if (!(err instanceof PresenceError)) throw err;
     say(`replay: ${options.configPath}: the presence engine rejects it:\n${err.problems.join("\n")}`);

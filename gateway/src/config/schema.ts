@@ -1,19 +1,24 @@
 import Type, { type Static } from "typebox";
-import { ID_PATTERN, PresenceTuningSchema, StringEnum, ZoneSchema } from "../../../protocol/index.js";
+import {
+  ID_PATTERN,
+  type PresenceTuning,
+  PresenceTuningSchema,
+  StringEnum,
+  ZoneSchema,
+} from "../../../protocol/index.js";
+import { RECOMMENDED_PRESENCE_TUNING } from "../domain/presence/PresenceEngine.js";
 
 /**
  * The gateway's configuration file: one schema gives the TypeScript type, the validation at
  * start-up (every problem reported with its path) and the documented defaults.
  */
 
-export const DEFAULT_PRESENCE = {
-  pathLossExponent: 2.2,
-  enterMinSamples: 3,
-  enterWindowMs: 10_000,
-  exitMarginM: 1.5,
-  exitAfterMs: 30_000,
-  dwellMarksMs: [60_000, 300_000],
-} as const;
+/**
+ * Presence thresholds when a config sets none: the engine's recommended tuning (see
+ * PresenceEngine.ts and docs/benchmarks.md for how they were chosen), so a gateway and a replay of
+ * its capture decide alike without any presence section in the file.
+ */
+export const DEFAULT_PRESENCE: PresenceTuning = RECOMMENDED_PRESENCE_TUNING;
 
 const MqttSchema = Type.Object(
   {
@@ -51,6 +56,15 @@ const ScannerSchema = Type.Object(
       description: "Bluetooth adapter (noble).",
     }),
     active: Type.Boolean({ default: false, description: "Active scanning (asks for scan responses)." }),
+    replayFile: Type.Optional(
+      Type.String({ minLength: 1, description: "Capture to play (JSON Lines, docs/replay.md) when source is replay." }),
+    ),
+    replaySpeed: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1000,
+      default: 1,
+      description: "Playback speed of a replayed capture; 1 is real time.",
+    }),
     watchdogS: Type.Integer({
       minimum: 5,
       maximum: 3600,

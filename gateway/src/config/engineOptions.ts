@@ -1,0 +1,26 @@
+import type { GatewayRemoteConfig, PresenceTuning, Zone } from "../../../protocol/index.js";
+import type { PresenceEngineOptions } from "../domain/presence/PresenceEngine.js";
+import type { GatewayConfig } from "./loadConfig.js";
+
+/**
+ * The presence engine's options from a gateway config, overlaid by the last remote config when there
+ * is one. One function for the running gateway and the replay command, so a replay decides exactly
+ * what the gateway would have.
+ */
+export function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig | null = null): PresenceEngineOptions {
+  const zones: readonly Zone[] = remote ? remote.zones : config.zones;
+  const tuning: PresenceTuning = { ...config.presenceTuning, ...(remote?.presence ?? {}) };
+  return {
+    zones,
+    tuning,
+    gateways: [
+      {
+        id: config.gatewayId,
+        rssiOffsetDb: config.site.rssiOffsetDb,
+        ...(config.site.lat === undefined ? {} : { lat: config.site.lat }),
+        ...(config.site.lon === undefined ? {} : { lon: config.site.lon }),
+      },
+    ],
+    defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
+  };
+}

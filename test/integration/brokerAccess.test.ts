@@ -77,6 +77,17 @@ describe("embedded broker access control", () => {
     expect(socket.destroyed).toBe(true);
   });
 
+  it("cuts the sessions opened with a password when a new one is issued", async () => {
+    const first = await f.cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g7" }, "test");
+    const client = await connect({ clientId: first.username, username: first.username, password: first.password });
+    const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
+    const second = await f.cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g7" }, "test");
+    await closed;
+    await expect(connect({ clientId: first.username, username: first.username, password: first.password })).rejects.toThrow();
+    const again = await connect({ clientId: second.username, username: second.username, password: second.password });
+    expect(again.connected).toBe(true);
+  });
+
   it("forgets closed connections, so revocation only sees live ones", async () => {
     const client = await connect({ clientId: `${app.username}:short`, username: app.username, password: app.password });
     await client.endAsync();

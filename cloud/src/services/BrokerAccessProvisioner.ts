@@ -19,6 +19,11 @@ export interface BrokerAccessProvisioner {
   grant(username: string, password: string, identity: MqttIdentity): Promise<void>;
   /** Refuses `username` from now on and disconnects its live connections. */
   revoke(username: string): Promise<void>;
+  /**
+   * Called once a new password of `username` is recorded: connections made with the old one are
+   * cut, so re-issuing a leaked credential also ends the sessions opened with it.
+   */
+  replaced(username: string): Promise<void>;
 }
 
 export type BrokerAccessErrorCode =
@@ -60,5 +65,9 @@ export class UnmanagedBrokerAccess implements BrokerAccessProvisioner {
       "NOT_MANAGED",
       "this cloud does not manage the external broker's accounts (mqtt.provisioning is \"none\"); disable the account at the broker",
     );
+  }
+
+  async replaced(): Promise<void> {
+    // Never reached: grant refuses first.
   }
 }

@@ -92,6 +92,7 @@ export class CredentialService {
       });
       throw err;
     }
+    await this.o.provisioner?.replaced(username);
     await this.o.audit.audit({
       at: now,
       actor,
@@ -187,7 +188,14 @@ export class CredentialService {
     const now = this.o.clock.now();
     const cacheKey = fingerprint(presented);
     const cached = this.apiKeyCache.get(cacheKey);
-    if (cached && cached.until > now) return cached.principal;
+    if (cached && cached.until > now) {
+      // The cache saves the scrypt, not the lookup: a key revoked by another process (the CLI)
+      // stops working at once.
+      const current = await this.o.credentials.getApiKey(cached.principal.keyId);
+      if (current && current.revokedAt === null) return cached.principal;
+      this.apiKeyCache.delete(cacheKey);
+      return null;
+    }
     const record = await this.o.credentials.getApiKey(id);
     if (!record || record.revokedAt !== null || !isValidId(record.orgId)) return null;
     if (!(await verifySecret(secret, record.secretHash))) return null;

@@ -172,6 +172,10 @@ export type RedeemResult =
       readonly text: string;
     };
 
+export type AcknowledgeResult =
+  | { readonly ok: true; readonly offer: Offer }
+  | { readonly ok: false; readonly reason: "expired" | "already-redeemed"; readonly text: string };
+
 export interface RecordedDecision {
   /** Storage order; with `decidedAt` it makes the paging cursor. */
   readonly id: number;
@@ -213,8 +217,11 @@ export interface OfferRepository {
   /** A user's offers that can still be used (not redeemed, not expired at `now`). */
   pendingOffers(userId: string, now: number): Promise<Offer[]>;
   getOffer(offerId: string): Promise<Offer | null>;
-  /** Records the app's delivery or view acknowledgement; forward-only. */
-  acknowledge(offerId: string, userId: string, kind: "deliver" | "view", now: number): Promise<Offer | null>;
+  /**
+   * Records the app's delivery or view acknowledgement; forward-only. Null when the user has no such
+   * offer; a refusal when the offer was already redeemed or has expired.
+   */
+  acknowledge(offerId: string, userId: string, kind: "deliver" | "view", now: number): Promise<AcknowledgeResult | null>;
   /** Atomic single-use redemption; a retried request with the same key gets the same answer. */
   redeem(input: {
     code: string;

@@ -72,6 +72,27 @@ describe("HTTP API and offers over a real cloud", () => {
     expect(conflict?.json()).toMatchObject({ error: { code: "CODE_ALREADY_REDEEMED" } });
   });
 
+  it("refuses a view acknowledgement for an offer already redeemed, with its reason", async () => {
+    const res = await f.cloud.http.inject({
+      method: "POST",
+      url: `/v1/users/u1/offers/${offer.offerId}/acknowledgements`,
+      headers: { authorization: `Bearer ${f.keys.appU1}` },
+      payload: { kind: "viewed" },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({ error: { code: "CODE_ALREADY_REDEEMED" } });
+  });
+
+  it("stops accepting a cached API key as soon as another process revokes it", async () => {
+    const { id, key } = await f.cloud.credentials.issueApiKey({ role: "marketer", orgId: "o1", label: "cli test" }, "test");
+    const get = () =>
+      f.cloud.http.inject({ method: "GET", url: "/v1/users/u1/decisions", headers: { authorization: `Bearer ${key}` } });
+    expect((await get()).statusCode).toBe(200);
+    // What the credentials CLI does: write the revocation straight into the database.
+    await f.cloud.repository.revokeApiKey(id, Date.now());
+    expect((await get()).statusCode).toBe(401);
+  });
+
   describe("authentication and roles", () => {
     const cases: [string, string, string, (k: CloudFixture["keys"]) => string | null, number][] = [
       ["no key", "GET", "/v1/users/u1/offers", () => null, 401],

@@ -36,6 +36,12 @@ export class EmbeddedBrokerAccess implements BrokerAccessProvisioner {
     // The stored credential is what aedes authenticates against: nothing to mirror.
   }
 
+  async replaced(username: string): Promise<void> {
+    // aedes authenticates at CONNECT only: sessions opened with the old password stay until cut.
+    const closed = this.o.disconnect(username);
+    if (closed > 0) this.o.log.info({ username, connections: closed }, "sessions of a replaced mqtt password disconnected");
+  }
+
   async revoke(username: string): Promise<void> {
     const closed = this.o.disconnect(username);
     if (closed > 0) this.o.log.info({ username, connections: closed }, "revoked mqtt credential disconnected");

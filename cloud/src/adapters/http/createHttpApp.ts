@@ -30,8 +30,10 @@ export interface HttpAppOptions {
   readonly log: Logger;
   /** Largest accepted request body, bytes. */
   readonly bodyLimitBytes?: number;
-  /** Requests per minute per API key (or per address before authentication). */
+  /** Requests per minute per client address. */
   readonly rateLimitPerMinute?: number;
+  /** Failed authentications per minute per address before it is refused without checking. */
+  readonly failedAuthPerMinute?: number;
 }
 
 /** Parses `Authorization: Bearer <key>`; anything else is no key. */
@@ -106,7 +108,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute ?? 1200,
     timeWindow: 60_000,
-    keyGenerator: (request) => bearer(request)?.slice(0, 24) ?? request.ip,
+    // By address: a key-derived bucket would let a caller pick a fresh bucket per request by
+    // varying the (unverified) secret part.
+    keyGenerator: (request) => request.ip,
   });
 
   await app.register(swagger, {
@@ -119,13 +123,19 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
 
   // Authentication, then role: a route without `roles` is public; any other needs a valid key of
   // one of its roles. Finer checks (own user, own store) are made by the handlers.
+  const failures = new FailureWindow(options.failedAuthPerMinute ?? 30, 60_000);
   app.addHook("onRequest", async (request) => {
     const roles = request.routeOptions.config.roles;
     if (!roles) return;
     const key = bearer(request);
     if (!key) throw new ApiError("UNAUTHORIZED", "send an API key as 'Authorization: Bearer <key>'");
+    // Each wrong key costs a scrypt; an address that keeps guessing is stopped before hashing.
+    if (failures.blocked(request.ip)) throw new ApiError("RATE_LIMITED", "too many failed authentications; wait a minute");
     const principal = await options.credentials.verifyApiKey(key);
-    if (!principal) throw new ApiError("UNAUTHORIZED", "the API key is not valid");
+    if (!principal) {
+      failures.note(request.ip);
+      throw new ApiError("UNAUTHORIZED", "the API key is not valid");
+    }
     if (!roles.includes(principal.role))
       throw new ApiError("FORBIDDEN", `role ${principal.role} may not do this`);
     request.principal = principal;
@@ -133,6 +143,37 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
 
   app.get("/docs", { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/** Failed authentications per address in a fixed window; bounded so a scan of addresses cannot grow it. */
+class FailureWindow {
+  private readonly counts = new Map<string, { count: number; since: number }>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  blocked(address: string): boolean {
+    const entry = this.counts.get(address);
+    if (!entry) return false;
+    if (Date.now() - entry.since > this.windowMs) {
+      this.counts.delete(address);
+      return false;
+    }
+    return entry.count >= this.limit;
+  }
+
+  note(address: string): void {
+    const now = Date.now();
+    const entry = this.counts.get(address);
+    if (!entry || now - entry.since > this.windowMs) {
+      if (this.counts.size >= 10_000) this.counts.clear();
+      this.counts.set(address, { count: 1, since: now });
+    } else {
+      entry.count++;
+    }
+  }
 }
 
 /** The authenticated principal of a route that declared roles. */

@@ -158,16 +158,24 @@ export class MosquittoDynsec implements BrokerAccessProvisioner {
     this.check(role, EXISTS);
     this.check(modified);
     if (created?.error !== undefined && EXISTS.test(created.error)) {
-      const [client, enabled] = await this.send([
+      // disableClient first: it disconnects the sessions opened with the old password, which a
+      // password change alone leaves connected.
+      const [disabled, client, enabled] = await this.send([
+        { command: "disableClient", username },
         { command: "modifyClient", username, password, clientid: username, textname, roles: [{ rolename }] },
         { command: "enableClient", username },
       ]);
+      this.check(disabled);
       this.check(client);
       this.check(enabled);
     } else {
       this.check(created);
     }
     this.o.log.info({ username, role: identity.role }, "mosquitto account provisioned");
+  }
+
+  async replaced(): Promise<void> {
+    // grant already cut the old sessions (disableClient before modifyClient).
   }
 
   async revoke(username: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { Discount } from "../../../../protocol/index.js";
 import { type Offer, type OfferStatus, transitionOffer } from "../../domain/offers/index.js";
 import { type Rule, type RuleCounters, ZERO_COUNTERS } from "../../domain/rules/index.js";
 import type {
+  AcknowledgeResult,
   DecisionCounters,
   DecisionOutcome,
   DecisionPageQuery,
@@ -231,7 +232,12 @@ export class SqliteOfferRepository
     return row ? toOffer(row) : null;
   }
 
-  acknowledge(offerId: string, userId: string, kind: "deliver" | "view", now: number): Promise<Offer | null> {
+  acknowledge(
+    offerId: string,
+    userId: string,
+    kind: "deliver" | "view",
+    now: number,
+  ): Promise<AcknowledgeResult | null> {
     return this.db.transaction(async (tx) => {
       const row = await tx.get<OfferRow>("SELECT * FROM offers WHERE id = ? AND user_id = ?", [
         offerId,
@@ -239,9 +245,11 @@ export class SqliteOfferRepository
       ]);
       if (!row) return null;
       const result = transitionOffer(toOffer(row), { kind }, now);
-      if (!result.ok) return toOffer(row);
+      if (!result.ok) {
+        return { ok: false, reason: result.reason === "already-redeemed" ? "already-redeemed" : "expired", text: result.text };
+      }
       if (result.changed) await saveState(tx, result.offer);
-      return result.offer;
+      return { ok: true, offer: result.offer };
     });
   }
 

@@ -133,14 +133,17 @@ export function offerRoutes(
       const { userId, offerId } = request.params as Static<typeof AckParams>;
       const { kind } = request.body as Static<typeof AckBody>;
       await requireUser(deps.users, principalOf(request), userId);
-      const offer = await deps.offers.acknowledge(
+      const result = await deps.offers.acknowledge(
         offerId,
         userId,
         kind === "delivered" ? "deliver" : "view",
         deps.clock.now(),
       );
-      if (!offer) throw new ApiError("NOT_FOUND", "no such offer for this user");
-      return { offer: view(offer) };
+      if (!result) throw new ApiError("NOT_FOUND", "no such offer for this user");
+      if (!result.ok) {
+        throw new ApiError(result.reason === "expired" ? "CODE_EXPIRED" : "CODE_ALREADY_REDEEMED", result.text);
+      }
+      return { offer: view(result.offer) };
     },
   );
 

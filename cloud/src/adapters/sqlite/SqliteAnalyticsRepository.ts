@@ -9,6 +9,7 @@ import type {
   StoreRecord,
 } from "../../services/repositories.js";
 import type { SqlValue, SqliteDatabase } from "./SqliteDatabase.js";
+import { type StoreRow, toStore } from "./SqliteRepository.js";
 
 interface CountsRow {
   visits: number;
@@ -76,24 +77,8 @@ export class SqliteAnalyticsRepository implements AnalyticsRepository, ReplayRep
   }
 
   async storesOf(orgId: string): Promise<StoreRecord[]> {
-    const rows = await this.db.all<{
-      id: string;
-      org_id: string;
-      name: string;
-      timezone: string;
-      lat: number | null;
-      lon: number | null;
-      tags: string;
-    }>("SELECT * FROM stores WHERE org_id = ? ORDER BY id", [orgId]);
-    return rows.map((r) => ({
-      id: r.id,
-      orgId: r.org_id,
-      name: r.name,
-      timezone: r.timezone,
-      lat: r.lat,
-      lon: r.lon,
-      tags: JSON.parse(r.tags) as string[],
-    }));
+    const rows = await this.db.all<StoreRow>("SELECT * FROM stores WHERE org_id = ? ORDER BY id", [orgId]);
+    return rows.map(toStore);
   }
 
   async funnelByPlace(

@@ -20,7 +20,7 @@ import type {
 } from "../../services/repositories.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 
-interface StoreRow {
+export interface StoreRow {
   id: string;
   org_id: string;
   name: string;
@@ -63,7 +63,7 @@ interface EventRow {
   received_at: number;
 }
 
-const toStore = (r: StoreRow): StoreRecord => ({
+export const toStore = (r: StoreRow): StoreRecord => ({
   id: r.id,
   orgId: r.org_id,
   name: r.name,

@@ -1,4 +1,4 @@
-import Type, { type Static, type TSchema, type TUnion } from "typebox";
+import Type, { type Static } from "typebox";
 import {
   type Checked,
   Checker,
@@ -309,24 +309,9 @@ const CONSENT_PATH = "/conditions/requireMarketingConsent";
 export function checkRuleSpec(value: unknown): Checked<RuleSpec> {
   const checked = RULE_SPEC.check(value);
   if (!checked.ok) {
-    let problems = refineUnion(checked.problems, field(value, "trigger"), "/trigger", TRIGGER_UNION);
-    problems = refineUnion(
-      problems,
-      field(field(value, "offer"), "discount"),
-      "/offer/discount",
-      DISCOUNT_UNION,
-    );
-    const variations = field(field(value, "offer"), "variations");
-    if (Array.isArray(variations)) {
-      variations.forEach((v: unknown, i) => {
-        problems = refineUnion(
-          problems,
-          field(v, "discount"),
-          `/offer/variations/${i}/discount`,
-          DISCOUNT_UNION,
-        );
-      });
-    }
+    // Tagged unions (trigger `type`, discount `kind`) are already reported for the branch the
+    // value names by the shared Checker (protocol/schema.ts).
+    const problems = checked.problems;
     return {
       ok: false,
       problems: problems.map((p) =>
@@ -339,53 +324,6 @@ export function checkRuleSpec(value: unknown): Checked<RuleSpec> {
   const problems = semanticProblems(checked.value);
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, value: deepFreeze(structuredClone(checked.value)) };
-}
-
-/**
- * A tagged union (`type` or `kind` picks the branch) checked as a plain `anyOf` reports the
- * failures of every branch, e.g. `{ "type": "nth-visit", "n": 0 }` reads as "unknown field n" and
- * "must have required properties minDwellS". When the tag names a branch we check that branch
- * alone and report its problems; an unknown tag gets one line listing the valid ones.
- */
-interface TaggedUnion {
-  readonly key: string;
-  readonly branches: ReadonlyMap<string, Checker<TSchema>>;
-}
-
-function taggedUnion(union: TUnion, key: string): TaggedUnion {
-  const branches = new Map<string, Checker<TSchema>>();
-  for (const branch of union.anyOf) {
-    const tag = (branch as { properties?: Record<string, { const?: unknown }> }).properties?.[key]?.const;
-    if (typeof tag === "string") branches.set(tag, new Checker(branch));
-  }
-  return { key, branches };
-}
-
-const TRIGGER_UNION = taggedUnion(TriggerSchema, "type");
-const DISCOUNT_UNION = taggedUnion(DiscountSchema, "kind");
-
-function field(value: unknown, key: string): unknown {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
-}
-
-function refineUnion(problems: Problem[], value: unknown, path: string, union: TaggedUnion): Problem[] {
-  const inside = (p: Problem) => p.path === path || p.path.startsWith(`${path}/`);
-  if (typeof value !== "object" || value === null || Array.isArray(value) || !problems.some(inside)) {
-    return problems;
-  }
-  const rest = problems.filter((p) => !inside(p));
-  const tag = field(value, union.key);
-  const branch = typeof tag === "string" ? union.branches.get(tag) : undefined;
-  if (branch === undefined) {
-    const allowed = [...union.branches.keys()].map((k) => JSON.stringify(k)).join(", ");
-    return [...rest, { path: `${path}/${union.key}`, message: `must be one of ${allowed}` }];
-  }
-  const checked = branch.check(value);
-  return checked.ok
-    ? rest
-    : [...rest, ...checked.problems.map((p) => ({ path: path + p.path, message: p.message }))];
 }
 
 function semanticProblems(spec: RuleSpec): Problem[] {

@@ -192,7 +192,8 @@ export class OfferService {
       await this.o.offers.markPublished(offer.offerId, this.o.clock.now());
       this.counters.offersPublished++;
     } catch (err) {
-      // Stays unpublished; the app can still fetch it over HTTP, and start-up publishes it again.
+      // Stays unpublished; the app can still fetch it over HTTP, and the offer sweeper
+      // (OfferLifecycleService) publishes it again.
       this.o.log.warn({ err, offerId: offer.offerId }, "offer publish failed");
     }
   }

@@ -30,7 +30,10 @@ export interface StatusUpdate extends GatewayRef {
   readonly receivedAt: number;
   /** Software version, when the status carries one. */
   readonly version?: string;
-  /** Outcome of the last remote config, when the status carries one; kept otherwise. */
+  /**
+   * Outcome of the last remote config, when the status carries one. An online status without one
+   * means the gateway runs no remote config (the report is cleared); an offline one keeps it.
+   */
   readonly config?: ReportedConfig;
 }
 

@@ -71,12 +71,14 @@ export class SqliteFleetRepository implements FleetRepository {
   }
 
   async recordStatus(u: StatusUpdate): Promise<boolean> {
+    // An online status is the gateway's whole word on its config: without one it runs none (a
+    // replaced SD card), so the earlier report goes. An offline status says nothing about it.
     const result =
       u.state === "online"
         ? await this.db.run(
             `UPDATE gateways SET status = 'online', status_at = ?, offline_since = NULL,
                last_seen_at = MAX(COALESCE(last_seen_at, 0), ?),
-               version = COALESCE(?, version), reported_config = COALESCE(?, reported_config)
+               version = COALESCE(?, version), reported_config = ?
              WHERE id = ? AND store_id = ?`,
             [
               u.receivedAt,

@@ -309,6 +309,10 @@ describe("fleet API", () => {
       m.value("arrival_http_requests_total", { method: "GET", route: "/v1/gateways/:gatewayId", status: "200" }),
     ).toBeGreaterThanOrEqual(2);
     expect(m.value("arrival_http_requests_total", { method: "GET", route: "unmatched", status: "404" })).toBe(1);
+    const docs = await f.cloud.http.inject({ method: "GET", url: "/docs" });
+    const paths = Object.keys(docs.json<{ paths: Record<string, unknown> }>().paths);
+    for (const path of ["/v1/gateways", "/v1/gateways/{gatewayId}/telemetry", "/v1/stores/{storeId}/config", "/metrics"])
+      expect(paths).toContain(path);
     const routes = new Set(m.samples.filter((s) => s.name === "arrival_http_requests_total").map((s) => s.labels.route));
     expect([...routes].some((r) => r?.includes("g1") || r?.includes("123"))).toBe(false);
   });

@@ -160,6 +160,8 @@ describe("fleet: config push and gateway health over MQTT", () => {
     const { revision } = (await api("POST", "/v1/gateways/g1/config", { zones })).json<{ revision: number }>();
     await until(async () => (await g1()).config.state === "applied", 10_000, "config applied");
     for (const gateway of gateways.splice(0)) await gateway.stop();
+    // A clean stop publishes the offline status itself (no will needed).
+    await until(async () => (await g1()).state === "offline", 10_000, "g1 offline after stop");
 
     // The embedded broker's retained messages die with it; the new cloud listens on a new port.
     await f.restart();

@@ -105,6 +105,8 @@ export class FleetService {
   private readonly logged = new Set<string>();
   /** Pushes run one at a time, so revisions reach the broker in the order they were assigned. */
   private pushes: Promise<unknown> = Promise.resolve();
+  /** Gateways whose desired config is stored but whose publish failed; retried by every sweep. */
+  private readonly unpublished = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private started = false;
 
@@ -147,9 +149,10 @@ export class FleetService {
     this.heard.set(gatewayId, { storeId, gatewayId, at: this.o.clock.now() });
   }
 
-  /** Writes last-seen times and prunes telemetry history past its retention. */
+  /** Writes last-seen times, publishes configs whose publish failed, prunes old telemetry history. */
   async sweep(): Promise<void> {
     await this.flushHeard();
+    if (this.unpublished.size > 0) await this.serialised(() => this.publishDesired(this.unpublished));
     await this.o.fleet.pruneTelemetry(this.o.clock.now() - this.o.telemetryRetentionMs);
   }
 
@@ -339,26 +342,39 @@ export class FleetService {
           });
         } catch (err) {
           this.counters.configPushes.failed++;
+          this.unpublished.add(target.id);
           this.o.log.warn({ err, gatewayId: target.id, revision: config.revision }, "config not published");
           throw new FleetError(
             "broker",
-            `revision ${config.revision} of gateway ${target.id} is stored but could not be published; push again when the broker is reachable`,
+            `revision ${config.revision} of gateway ${target.id} is stored but the broker did not take it; ` +
+              "it is published again every few seconds until it does",
           );
         }
+        this.unpublished.delete(target.id);
         this.counters.configPushes.published++;
         this.o.log.info({ storeId: target.storeId, gatewayId: target.id, revision: config.revision }, "config pushed");
         results.push({ gatewayId: target.id, revision: config.revision });
       }
       return results;
     };
-    const next = this.pushes.then(run, run);
+    return this.serialised(run);
+  }
+
+  /** Runs `work` after every push before it, so revisions reach the broker in order. */
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.pushes.then(work, work);
     this.pushes = next.catch(() => undefined);
     return next;
   }
 
   /** Publishes every stored desired config again (retained), e.g. after an embedded broker restart. */
-  async republish(): Promise<number> {
-    const configs = await this.o.fleet.desiredConfigs();
+  republish(): Promise<number> {
+    return this.serialised(() => this.publishDesired(null));
+  }
+
+  /** Publishes the desired configs of `only` (or of every gateway); returns how many went out. */
+  private async publishDesired(only: ReadonlySet<string> | null): Promise<number> {
+    const configs = (await this.o.fleet.desiredConfigs()).filter((c) => only === null || only.has(c.gatewayId));
     let published = 0;
     for (const { storeId, gatewayId, config } of configs) {
       try {
@@ -367,7 +383,9 @@ export class FleetService {
           retain: true,
         });
         published++;
+        this.unpublished.delete(gatewayId);
       } catch (err) {
+        this.unpublished.add(gatewayId);
         this.o.log.warn({ err, storeId, gatewayId, revision: config.revision }, "desired config not re-published");
       }
     }

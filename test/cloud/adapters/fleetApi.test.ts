@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { encodeMessage, gatewayTopic, type Telemetry } from "../../../protocol/index.js";
 import { parsePrometheusText } from "../../support/prometheusText.js";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloudFixture.js";
@@ -285,6 +285,34 @@ describe("fleet API", () => {
     expect(m.value("arrival_config_pushes_total", { outcome: "published" })).toBe(3);
     expect(m.value("arrival_config_reports_total", { state: "rejected" })).toBe(1);
     expect(m.value("arrival_gateway_configs", { state: "pending" })).toBe(1);
+  });
+
+  it("a push the broker does not take is stored, answered 503, and published by the next sweep", async () => {
+    const bus = f.cloud.broker;
+    const publish = bus.publish.bind(bus);
+    const topics: string[] = [];
+    let failing = true;
+    const spy = vi.spyOn(bus, "publish").mockImplementation(async (topic, payload, options) => {
+      topics.push(topic);
+      if (failing) throw new Error("broker unreachable");
+      return publish(topic, payload, options);
+    });
+    try {
+      const zones = [{ id: "z1", shape: "gateway-radius", gatewayId: "g1", radiusM: 5 }];
+      const res = await call("POST", "/v1/gateways/g1/config", f.keys.admin, { zones });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ error: { code: "BROKER_UNAVAILABLE" } });
+      const desired = (await gateway("g1")).config.desiredRevision;
+      expect(desired).toBe(3);
+      expect((await metrics()).value("arrival_config_pushes_total", { outcome: "failed" })).toBe(1);
+      failing = false;
+      await f.cloud.fleet.sweep();
+      expect(topics).toEqual([gatewayTopic("s1", "g1", "config"), gatewayTopic("s1", "g1", "config")]);
+      await f.cloud.fleet.sweep(); // published now: nothing more to retry
+      expect(topics).toHaveLength(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("serves /metrics to admin and store-ops keys only, as valid exposition text with bounded labels", async () => {

@@ -324,7 +324,15 @@ describe("fleet API", () => {
     await call("GET", "/v1/gateways/g1", f.keys.admin);
     await call("GET", "/v1/gateways/g2", f.keys.admin);
     await f.cloud.http.inject({ method: "GET", url: "/v1/no-such-route/123" });
+    const till = await f.cloud.http.inject({
+      method: "POST",
+      url: "/v1/redemptions",
+      headers: { authorization: `Bearer ${f.keys.pos}`, "idempotency-key": "till-0001-attempt" },
+      payload: { code: "NOT-A-REAL-CODE" },
+    });
+    expect(till.statusCode).toBe(404);
     const m = await metrics();
+    expect(m.value("arrival_redemptions_total", { outcome: "unknown-code" })).toBe(1);
     expect(m.types.get("arrival_http_requests_total")).toBe("counter");
     expect(m.types.get("arrival_gateways")).toBe("gauge");
     expect(m.value("process_resident_memory_bytes")).toBeGreaterThan(0);

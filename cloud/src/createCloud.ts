@@ -5,6 +5,10 @@ import type { FastifyInstance } from "fastify";
 import type { EmbeddedBroker } from "./adapters/broker/EmbeddedBroker.js";
 import { createHttpApp } from "./adapters/http/createHttpApp.js";
 import { credentialRoutes } from "./adapters/http/routes/credentialRoutes.js";
+import { gatewayRoutes } from "./adapters/http/routes/gatewayRoutes.js";
+import { httpMetrics, metricsRoutes } from "./adapters/http/routes/metricsRoutes.js";
+import { processMetrics } from "./adapters/process/processMetrics.js";
+import { SqliteFleetRepository } from "./adapters/sqlite/SqliteFleetRepository.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
 import { analyticsRoutes } from "./adapters/http/routes/analyticsRoutes.js";
 import { decisionRoutes } from "./adapters/http/routes/decisionRoutes.js";
@@ -18,7 +22,10 @@ import { SqliteRepository } from "./adapters/sqlite/SqliteRepository.js";
 import { SqliteRuleRepository } from "./adapters/sqlite/SqliteRuleRepository.js";
 import type { CloudConfig } from "./config/schema.js";
 import type { Offer } from "./domain/offers/index.js";
+import { cloudMetrics } from "./services/cloudMetrics.js";
 import { CredentialService } from "./services/CredentialService.js";
+import { FleetService } from "./services/FleetService.js";
+import { MetricsRegistry } from "./services/MetricsRegistry.js";
 import { IngestService } from "./services/IngestService.js";
 import { AnalyticsService } from "./services/AnalyticsService.js";
 import { DryRunService } from "./services/DryRunService.js";
@@ -46,6 +53,10 @@ export interface Cloud {
   /** Offer expiry, reminders and redelivery (`sweep()` runs one pass now). */
   readonly offerLifecycle: OfferLifecycleService;
   readonly ingest: IngestService;
+  /** Gateway health and config pushes (`sweep()` writes last-seen times and prunes telemetry now). */
+  readonly fleet: FleetService;
+  /** What GET /metrics renders. */
+  readonly metrics: MetricsRegistry;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
   /** The embedded broker, or null in external mode (then no broker runs in this process). */
@@ -100,12 +111,24 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     maxEventAgeMs: config.offers.maxEventAgeS * 1000,
     ...(deps.onOfferIssued ? { onIssued: deps.onOfferIssued } : {}),
   });
+  const fleet = new FleetService({
+    bus: broker,
+    fleet: new SqliteFleetRepository(db),
+    audit: repository,
+    clock,
+    log: log.child({ component: "fleet" }),
+    staleAfterMs: config.fleet.staleAfterS * 1000,
+    offlineAlertMs: config.fleet.offlineAlertS * 1000,
+    telemetryRetentionMs: config.fleet.telemetryRetentionH * 3_600_000,
+    telemetryMinSpacingMs: config.fleet.telemetryMinSpacingS * 1000,
+  });
   const ingest = new IngestService({
     bus: broker,
     events: repository,
     clock,
     log: log.child({ component: "ingest" }),
     onStored: (events) => offers.submit(events),
+    onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
   });
   const ruleRepository = new SqliteRuleRepository(db);
   const analyticsRepository = new SqliteAnalyticsRepository(db);
@@ -129,11 +152,22 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "http" }),
     rateLimitPerMinute: config.http.rateLimitPerMinute,
   });
+  const metrics = new MetricsRegistry();
+  processMetrics(metrics);
+  const { redemptions } = cloudMetrics(metrics, { ingest, offers, fleet });
+  // Before the routes, so it counts every one of them.
+  httpMetrics(http, metrics);
   healthRoutes(http, {
     // Not ready while an external broker is unreachable: events and offers cannot flow.
     ready: async () => mqtt.ready() && (await db.get("SELECT 1 AS ok")) !== undefined,
   });
-  offerRoutes(http, { offers: offerRepository, users: repository, stores: repository, clock });
+  offerRoutes(http, {
+    offers: offerRepository,
+    users: repository,
+    stores: repository,
+    clock,
+    onRedeem: (outcome) => redemptions.inc({ outcome }),
+  });
   decisionRoutes(http, { decisions: offerRepository, users: repository, rules: ruleRepository });
   ruleRoutes(http, {
     rules,
@@ -148,6 +182,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     directory: repository,
   });
   credentialRoutes(http, { credentials, directory: repository, users: repository });
+  gatewayRoutes(http, { fleet, directory: repository, audit: repository, now: () => clock.now() });
+  metricsRoutes(http, { registry: metrics });
 
   let started = false;
   async function stop(): Promise<void> {
@@ -157,6 +193,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     }
     started = false;
     await http.close();
+    // Before the broker: the last wills it publishes while closing say the cloud went away.
+    await fleet.stop();
     await mqtt.stop();
     await offerLifecycle.stop();
     await rules.stop();
@@ -177,6 +215,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     ruleRepository,
     offerLifecycle,
     ingest,
+    fleet,
+    metrics,
     broker,
     embeddedBroker: mqtt.embedded,
     http,
@@ -188,6 +228,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       started = true;
       try {
         await mqtt.start();
+        // First: the embedded broker hands no retained status to an in-process subscriber, so a
+        // status published before this subscribes would be missed; and the desired configs go
+        // back on their retained topics (lost with the broker's memory) before gateways return.
+        await fleet.start();
         const orgs = await repository.listOrganisations();
         await offers.start(orgs.map((o) => o.id));
         await rules.start();

@@ -151,6 +151,41 @@ export const CloudConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    fleet: Type.Object(
+      {
+        staleAfterS: Type.Integer({
+          minimum: 5,
+          maximum: 86_400,
+          default: 120,
+          description:
+            "A gateway not heard from (status, telemetry or events) for longer than this is shown offline " +
+            "even without its last will, seconds. Keep it above the gateways' telemetryIntervalS (default 30).",
+        }),
+        offlineAlertS: Type.Integer({
+          minimum: 0,
+          maximum: 30 * 86_400,
+          default: 600,
+          description:
+            "A gateway offline for longer than this is flagged offlineTooLong (API) and counted in " +
+            "arrival_gateways_offline_too_long (metrics), seconds.",
+        }),
+        telemetryRetentionH: Type.Integer({
+          minimum: 1,
+          maximum: 24 * 90,
+          default: 48,
+          description: "Telemetry history (the console's sparklines) older than this is deleted, hours.",
+        }),
+        telemetryMinSpacingS: Type.Integer({
+          minimum: 0,
+          maximum: 3600,
+          default: 10,
+          description:
+            "At most one history sample per gateway per this many seconds (the latest sample is always " +
+            "kept), so a gateway publishing too often cannot grow the history.",
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: StringEnum(["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const, {

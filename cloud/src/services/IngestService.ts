@@ -17,6 +17,8 @@ export interface IngestCounters {
   duplicates: number;
   rejectedBatches: number;
   rejectedEvents: number;
+  /** `rejectedEvents` by reason. */
+  readonly rejectedEventsByReason: { "other-gateway": number; "malformed-subject": number };
 }
 
 export interface IngestServiceOptions {
@@ -26,6 +28,8 @@ export interface IngestServiceOptions {
   readonly log: Logger;
   /** Called with the events this delivery stored for the first time, after they are committed. */
   readonly onStored: (events: readonly StoredEvent[]) => void;
+  /** Called synchronously for every events message, before any work (fleet "last seen"); must be cheap. */
+  readonly onHeard?: (storeId: string, gatewayId: string) => void;
 }
 
 /**
@@ -40,6 +44,7 @@ export class IngestService {
     duplicates: 0,
     rejectedBatches: 0,
     rejectedEvents: 0,
+    rejectedEventsByReason: { "other-gateway": 0, "malformed-subject": 0 },
   };
   private readonly options: IngestServiceOptions;
   private started = false;
@@ -62,6 +67,7 @@ export class IngestService {
     const parsed = parseTopic(topic);
     if (parsed?.scope !== "gateway" || parsed.channel !== "events") return;
     const { storeId, gatewayId } = parsed;
+    this.options.onHeard?.(storeId, gatewayId);
     const decoded = decodeGatewayMessage("events", payload);
     if (!decoded.ok) {
       this.counters.rejectedBatches++;
@@ -77,12 +83,14 @@ export class IngestService {
       if (event.storeId !== storeId || event.gatewayId !== gatewayId) {
         refusedSeqs.push(event.seq);
         this.counters.rejectedEvents++;
+        this.counters.rejectedEventsByReason["other-gateway"]++;
         log.warn({ storeId, gatewayId, eventId: event.id }, "event names another store or gateway");
       } else if (!isValidSubjectId(event.subject.kind, event.subject.id)) {
         // An id in the wrong form (uppercase hex, another kind's layout) would never match a
         // registered device and so would silently never trigger anything: refuse it visibly.
         refusedSeqs.push(event.seq);
         this.counters.rejectedEvents++;
+        this.counters.rejectedEventsByReason["malformed-subject"]++;
         log.warn({ storeId, gatewayId, eventId: event.id, kind: event.subject.kind }, "event subject id is malformed");
       } else {
         accepted.push(event);

@@ -231,6 +231,30 @@ CREATE TABLE gateway_outboxes (
 ALTER TABLE gateways DROP COLUMN acked_seq;
 `,
   },
+  {
+    version: 5,
+    name: "fleet: gateway health, desired config, telemetry history",
+    // Reuses the columns of version 1: status holds the reported state (online or offline),
+    // status_at when it was received, telemetry the latest sample (JSON) and telemetry_at when.
+    // Times are the cloud's receipt times; a gateway's clock may be wrong.
+    sql: `
+ALTER TABLE gateways ADD COLUMN last_seen_at INTEGER;
+ALTER TABLE gateways ADD COLUMN offline_since INTEGER;
+ALTER TABLE gateways ADD COLUMN version TEXT;
+ALTER TABLE gateways ADD COLUMN reported_config TEXT;
+ALTER TABLE gateways ADD COLUMN desired_config TEXT;
+ALTER TABLE gateways ADD COLUMN desired_revision INTEGER;
+ALTER TABLE gateways ADD COLUMN desired_at INTEGER;
+CREATE INDEX gateways_store ON gateways(store_id);
+CREATE TABLE gateway_telemetry (
+  gateway_id TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  sample TEXT NOT NULL
+);
+CREATE INDEX gateway_telemetry_gateway ON gateway_telemetry(gateway_id, received_at);
+CREATE INDEX gateway_telemetry_received ON gateway_telemetry(received_at);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -4,7 +4,12 @@ import { DiscountSchema, ID_PATTERN } from "../../../../../protocol/index.js";
 import { type Offer, parseRedemptionCode } from "../../../domain/offers/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
 import type { Clock } from "../../../services/ports.js";
-import type { DirectoryRepository, OfferRepository, UserRepository } from "../../../services/repositories.js";
+import type {
+  DirectoryRepository,
+  OfferRepository,
+  RedeemResult,
+  UserRepository,
+} from "../../../services/repositories.js";
 import { ApiError } from "../ApiError.js";
 import { principalOf } from "../createHttpApp.js";
 
@@ -99,6 +104,8 @@ export function offerRoutes(
     /** To keep an admin key's redemptions inside its organisation; absent: not checked. */
     stores?: Pick<DirectoryRepository, "getStore">;
     clock: Clock;
+    /** Told the outcome of every redemption attempt that reached the code check (for metrics). */
+    onRedeem?: (outcome: "redeemed" | "replayed" | Extract<RedeemResult, { ok: false }>["reason"]) => void;
   },
 ): void {
   app.get(
@@ -176,7 +183,10 @@ export function offerRoutes(
         }
       }
       const code = parseRedemptionCode(body.code);
-      if (!code) throw new ApiError("NOT_FOUND", "no offer has this code");
+      if (!code) {
+        deps.onRedeem?.("unknown-code");
+        throw new ApiError("NOT_FOUND", "no offer has this code");
+      }
       const result = await deps.offers.redeem({
         code,
         storeId,
@@ -184,6 +194,7 @@ export function offerRoutes(
         apiKeyId: principal.keyId,
         now: deps.clock.now(),
       });
+      deps.onRedeem?.(result.ok ? (result.replayed ? "replayed" : "redeemed") : result.reason);
       if (!result.ok) {
         switch (result.reason) {
           case "unknown-code":

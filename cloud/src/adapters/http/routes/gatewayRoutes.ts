@@ -1,0 +1,293 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import Type, { type Static } from "typebox";
+import { Checker, ID_PATTERN, ProblemSchema, TelemetrySchema } from "../../../../../protocol/index.js";
+import { DesiredConfigSchema } from "../../../domain/fleet/index.js";
+import type { Principal } from "../../../services/CredentialService.js";
+import { FleetError, type FleetService, type GatewayView } from "../../../services/FleetService.js";
+import type { AuditRepository, DirectoryRepository, GatewayRecord, StoreRecord } from "../../../services/repositories.js";
+import { ApiError } from "../ApiError.js";
+import { principalOf } from "../createHttpApp.js";
+
+const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
+const GatewayParams = Type.Object({ gatewayId: Id("Gateway id.") }, { additionalProperties: false });
+const StoreParams = Type.Object({ storeId: Id("Store id.") }, { additionalProperties: false });
+const ListQuery = Type.Object(
+  {
+    storeId: Type.Optional(
+      Id("Only this store's gateways. Store-ops keys see only their own store, with or without it."),
+    ),
+  },
+  { additionalProperties: false },
+);
+const IsoTime = (description: string) => Type.String({ format: "date-time", description });
+const TelemetryQuery = Type.Object(
+  {
+    from: Type.Optional(IsoTime("Samples received at or after this time.")),
+    to: Type.Optional(IsoTime("Samples received at or before this time.")),
+    limit: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: "The most recent samples of the range, oldest first." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const RegisterBody = Type.Object(
+  { id: Id("Gateway id; also its MQTT identity and topic level."), name: Type.String({ minLength: 1, maxLength: 120 }) },
+  { additionalProperties: false },
+);
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const GatewayViewSchema = Type.Object({
+  id: Type.String(),
+  storeId: Type.String(),
+  name: Type.String(),
+  state: Type.Union([Type.Literal("online"), Type.Literal("offline"), Type.Literal("unknown")], {
+    description:
+      "online: its status says so and it was heard within fleet.staleAfterS; offline: its status (or last will) says so, or silence; unknown: never heard from.",
+  }),
+  lastSeenAt: Nullable(Type.String({ format: "date-time", description: "Last message of any kind from it." })),
+  version: Nullable(Type.String()),
+  offlineSinceAt: Nullable(Type.String({ format: "date-time" })),
+  offlineTooLong: Type.Boolean({ description: "Offline for longer than fleet.offlineAlertS." }),
+  telemetry: Nullable(TelemetrySchema),
+  config: Type.Object({
+    desiredRevision: Nullable(Type.Integer({ description: "Revision the cloud pushed last." })),
+    reportedRevision: Nullable(Type.Integer({ description: "Revision the gateway last reported." })),
+    state: Type.Union(
+      [Type.Literal("pending"), Type.Literal("applied"), Type.Literal("rejected"), Type.Literal("none")],
+      { description: "none: nothing pushed; pending: not yet reported; applied or rejected (with problems)." },
+    ),
+    problems: Type.Array(ProblemSchema),
+  }),
+});
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function view(g: GatewayView): Static<typeof GatewayViewSchema> {
+  return {
+    id: g.id,
+    storeId: g.storeId,
+    name: g.name,
+    state: g.state,
+    lastSeenAt: iso(g.lastSeenAt),
+    version: g.version,
+    offlineSinceAt: iso(g.offlineSinceAt),
+    offlineTooLong: g.offlineTooLong,
+    telemetry: g.telemetry,
+    config: {
+      desiredRevision: g.config.desiredRevision,
+      reportedRevision: g.config.reportedRevision,
+      state: g.config.state,
+      problems: g.config.problems.map((p) => ({ path: p.path, message: p.message })),
+    },
+  };
+}
+
+export interface GatewayRouteDependencies {
+  readonly fleet: FleetService;
+  readonly directory: Pick<DirectoryRepository, "getGateway" | "getStore" | "upsertGateway">;
+  readonly audit: AuditRepository;
+  readonly now: () => number;
+}
+
+const ROLES = ["admin", "store-ops"] as const;
+
+/**
+ * Fleet operation over HTTP: list gateways with their health and config state, read telemetry
+ * history, register gateways and push configs. Admins see their organisation; a store-ops key only
+ * its own store (another store of the organisation is 403, anything of another organisation 404,
+ * so other tenants' ids do not leak).
+ */
+export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependencies): void {
+  const { fleet, directory } = deps;
+  const bodyChecker = new Checker(DesiredConfigSchema);
+
+  async function storeOf(principal: Principal, storeId: string): Promise<StoreRecord> {
+    const store = await directory.getStore(storeId);
+    if (store?.orgId !== principal.orgId) throw new ApiError("NOT_FOUND", "no such store");
+    if (principal.role === "store-ops" && principal.storeId !== store.id)
+      throw new ApiError("FORBIDDEN", "a store-ops key sees only its own store");
+    return store;
+  }
+
+  async function gatewayOf(principal: Principal, gatewayId: string): Promise<GatewayRecord> {
+    const gateway = await directory.getGateway(gatewayId);
+    const store = gateway ? await directory.getStore(gateway.storeId) : null;
+    if (!gateway || store?.orgId !== principal.orgId) throw new ApiError("NOT_FOUND", "no such gateway");
+    if (principal.role === "store-ops" && principal.storeId !== gateway.storeId)
+      throw new ApiError("FORBIDDEN", "a store-ops key sees only the gateways of its own store");
+    return gateway;
+  }
+
+  /** Checks a config body like the schema would, but counts the refusal for /metrics first. */
+  const configBody = async (request: FastifyRequest): Promise<void> => {
+    const checked = bodyChecker.check(request.body);
+    if (checked.ok) return;
+    fleet.countRefusedPush();
+    throw new ApiError(
+      "VALIDATION_FAILED",
+      `invalid body:\n${checked.problems.map((p) => `${p.path || "/"}: ${p.message}`).join("\n")}`,
+      checked.problems,
+    );
+  };
+
+  function refused(err: unknown): never {
+    if (err instanceof FleetError) {
+      if (err.kind === "invalid") throw new ApiError("VALIDATION_FAILED", err.message, err.problems);
+      throw new ApiError("BROKER_UNAVAILABLE", err.message);
+    }
+    throw err;
+  }
+
+  const actor = (principal: Principal) => `api-key:${principal.keyId}`;
+
+  app.get(
+    "/v1/gateways",
+    {
+      config: { roles: ROLES },
+      schema: {
+        summary: "Gateways with their health, last telemetry and config state",
+        querystring: ListQuery,
+        response: { 200: Type.Object({ gateways: Type.Array(GatewayViewSchema) }) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { storeId } = request.query as Static<typeof ListQuery>;
+      if (principal.role === "store-ops" && principal.storeId === null)
+        throw new ApiError("FORBIDDEN", "this store-ops key is bound to no store");
+      const only = storeId ?? (principal.role === "store-ops" ? principal.storeId : null);
+      if (only === null) return { gateways: (await fleet.list({ orgId: principal.orgId })).map(view) };
+      await storeOf(principal, only);
+      return { gateways: (await fleet.list({ orgId: principal.orgId, storeId: only })).map(view) };
+    },
+  );
+
+  app.get(
+    "/v1/gateways/:gatewayId",
+    {
+      config: { roles: ROLES },
+      schema: { summary: "One gateway's health, last telemetry and config state", params: GatewayParams, response: { 200: GatewayViewSchema } },
+    },
+    async (request) => {
+      const { gatewayId } = request.params as Static<typeof GatewayParams>;
+      await gatewayOf(principalOf(request), gatewayId);
+      const gateway = await fleet.get(gatewayId);
+      if (!gateway) throw new ApiError("NOT_FOUND", "no such gateway");
+      return view(gateway);
+    },
+  );
+
+  app.get(
+    "/v1/gateways/:gatewayId/telemetry",
+    {
+      config: { roles: ROLES },
+      schema: {
+        summary: "A gateway's telemetry history (kept fleet.telemetryRetentionH hours)",
+        params: GatewayParams,
+        querystring: TelemetryQuery,
+        response: { 200: Type.Object({ samples: Type.Array(TelemetrySchema) }) },
+      },
+    },
+    async (request) => {
+      const { gatewayId } = request.params as Static<typeof GatewayParams>;
+      const query = request.query as Static<typeof TelemetryQuery>;
+      await gatewayOf(principalOf(request), gatewayId);
+      const from = query.from === undefined ? undefined : Date.parse(query.from);
+      const to = query.to === undefined ? undefined : Date.parse(query.to);
+      if (from !== undefined && to !== undefined && from > to)
+        throw new ApiError("VALIDATION_FAILED", "from is after to", [{ path: "/from", message: "must not be after to" }]);
+      const samples = await fleet.telemetry(gatewayId, {
+        limit: query.limit ?? 500,
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
+      });
+      return { samples };
+    },
+  );
+
+  app.post(
+    "/v1/stores/:storeId/gateways",
+    {
+      config: { roles: ROLES },
+      schema: {
+        summary: "Register a gateway in a store (201), or rename one already there (200)",
+        description: "Then issue its MQTT credential with POST /v1/gateways/{gatewayId}/credentials.",
+        params: StoreParams,
+        body: RegisterBody,
+        response: { 200: GatewayViewSchema, 201: GatewayViewSchema },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { storeId } = request.params as Static<typeof StoreParams>;
+      const body = request.body as Static<typeof RegisterBody>;
+      await storeOf(principal, storeId);
+      const existing = await directory.getGateway(body.id);
+      // Gateway ids are global (they are MQTT identities): one taken elsewhere is never moved.
+      if (existing && existing.storeId !== storeId)
+        throw new ApiError("CONFLICT", `gateway id ${body.id} is already in use; choose another`);
+      const now = deps.now();
+      await directory.upsertGateway({ id: body.id, storeId, name: body.name }, now);
+      await deps.audit.audit({
+        at: now,
+        actor: actor(principal),
+        action: existing ? "gateway.rename" : "gateway.register",
+        target: `gateway:${body.id}`,
+        detail: { storeId, name: body.name },
+      });
+      const gateway = await fleet.get(body.id);
+      if (!gateway) throw new ApiError("INTERNAL", "the gateway was not stored");
+      void reply.status(existing ? 200 : 201);
+      return view(gateway);
+    },
+  );
+
+  app.post(
+    "/v1/gateways/:gatewayId/config",
+    {
+      config: { roles: ROLES },
+      preValidation: configBody,
+      schema: {
+        summary: "Push a config (zones, presence tuning) to one gateway",
+        description:
+          "Stored as the gateway's desired config with the next revision and published retained on its config topic. " +
+          "gateway-radius zones must name a gateway of the same store. Follow the outcome in GET /v1/gateways/{gatewayId} (config.state).",
+        params: GatewayParams,
+        body: DesiredConfigSchema,
+        response: { 200: Type.Object({ revision: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { gatewayId } = request.params as Static<typeof GatewayParams>;
+      const gateway = await gatewayOf(principal, gatewayId);
+      return fleet.pushConfig(gateway, request.body, actor(principal)).catch(refused);
+    },
+  );
+
+  app.post(
+    "/v1/stores/:storeId/config",
+    {
+      config: { roles: ROLES },
+      preValidation: configBody,
+      schema: {
+        summary: "Push one config to every gateway of a store",
+        description: "Each gateway gets its own next revision; see POST /v1/gateways/{gatewayId}/config.",
+        params: StoreParams,
+        body: DesiredConfigSchema,
+        response: {
+          200: Type.Object({
+            gateways: Type.Array(Type.Object({ gatewayId: Type.String(), revision: Type.Integer() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const { storeId } = request.params as Static<typeof StoreParams>;
+      await storeOf(principal, storeId);
+      return { gateways: await fleet.pushStore(storeId, request.body, actor(principal)).catch(refused) };
+    },
+  );
+}

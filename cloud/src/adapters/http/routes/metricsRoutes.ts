@@ -1,0 +1,43 @@
+import type { FastifyInstance } from "fastify";
+import Type from "typebox";
+import { type MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from "../../../services/MetricsRegistry.js";
+
+/**
+ * Counts every HTTP request by method, route pattern and status. The route is the pattern fastify
+ * matched (`/v1/gateways/:gatewayId`), never the URL, so ids do not become labels; requests that
+ * match no route share `unmatched`. Register before the routes it should see.
+ */
+export function httpMetrics(app: FastifyInstance, registry: MetricsRegistry): void {
+  const requests = registry.counter(
+    "arrival_http_requests_total",
+    "HTTP requests answered, by method, route pattern and status code.",
+    ["method", "route", "status"],
+  );
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+  });
+}
+
+/**
+ * `GET /metrics` in the Prometheus text format 0.0.4. Not anonymous: Prometheus sends an admin or
+ * store-ops key as a bearer token (`authorization: { credentials_file: … }` in its scrape config).
+ * The figures are the whole process's and carry no ids.
+ */
+export function metricsRoutes(app: FastifyInstance, deps: { registry: MetricsRegistry }): void {
+  app.get(
+    "/metrics",
+    {
+      config: { roles: ["admin", "store-ops"] },
+      schema: {
+        summary: "Prometheus metrics (text exposition format 0.0.4)",
+        response: { 200: Type.String({ description: "text/plain; version=0.0.4" }) },
+      },
+    },
+    async (_request, reply) => {
+      const text = await deps.registry.render();
+      void reply.header("content-type", PROMETHEUS_CONTENT_TYPE);
+      return text;
+    },
+  );
+}

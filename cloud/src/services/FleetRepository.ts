@@ -1,0 +1,83 @@
+import type { GatewayRemoteConfig, Telemetry } from "../../../protocol/index.js";
+import type { ReportedConfig } from "../domain/fleet/index.js";
+
+/**
+ * Storage port of fleet operation: what the cloud last heard from each gateway and the config it
+ * wants each one to run. Times are epoch ms of the cloud's clock (receipt), never the gateway's.
+ */
+
+export interface FleetGatewayRecord {
+  readonly id: string;
+  readonly storeId: string;
+  readonly name: string;
+  /** State of the last status message, or online when telemetry came after an offline one. */
+  readonly reportedState: "online" | "offline" | null;
+  readonly offlineSince: number | null;
+  readonly lastSeenAt: number | null;
+  readonly version: string | null;
+  readonly telemetry: Telemetry | null;
+  readonly reportedConfig: ReportedConfig | null;
+  readonly desiredRevision: number | null;
+}
+
+export interface GatewayRef {
+  readonly storeId: string;
+  readonly gatewayId: string;
+}
+
+export interface StatusUpdate extends GatewayRef {
+  readonly state: "online" | "offline";
+  readonly receivedAt: number;
+  /** Software version, when the status carries one. */
+  readonly version?: string;
+  /**
+   * Outcome of the last remote config, when the status carries one. An online status without one
+   * means the gateway runs no remote config (the report is cleared); an offline one keeps it.
+   */
+  readonly config?: ReportedConfig;
+}
+
+export interface TelemetryUpdate extends GatewayRef {
+  readonly telemetry: Telemetry;
+  readonly receivedAt: number;
+  /** No history sample is added when one was added less than this long ago (the latest is always kept). */
+  readonly minSpacingMs: number;
+}
+
+export interface TelemetryRange {
+  /** Inclusive bounds on receipt time, epoch ms. */
+  readonly from?: number;
+  readonly to?: number;
+  /** The most recent `limit` samples of the range are returned, oldest first. */
+  readonly limit: number;
+}
+
+export interface DesiredConfigRecord extends GatewayRef {
+  readonly config: GatewayRemoteConfig;
+}
+
+export interface FleetRepository {
+  /** Gateways of an organisation (optionally one store), or of every organisation; ordered by store and id. */
+  listFleet(filter: { readonly orgId?: string; readonly storeId?: string }): Promise<FleetGatewayRecord[]>;
+  getFleetGateway(gatewayId: string): Promise<FleetGatewayRecord | null>;
+  /** False when no gateway of that id is registered in that store (nothing is stored then). */
+  recordStatus(update: StatusUpdate): Promise<boolean>;
+  /** Latest sample, last seen, version, and a history sample; false when the gateway is not registered. */
+  recordTelemetry(update: TelemetryUpdate): Promise<boolean>;
+  /** Moves last-seen times forward (never back); unknown gateways are skipped. */
+  recordHeard(entries: readonly (GatewayRef & { readonly at: number })[]): Promise<void>;
+  /**
+   * Stores the next desired config of a gateway, built from its current desired and reported
+   * revisions inside one transaction, so two pushes can never get the same revision.
+   */
+  putDesiredConfig(
+    gatewayId: string,
+    build: (current: { desiredRevision: number | null; reportedRevision: number | null }) => GatewayRemoteConfig,
+    now: number,
+  ): Promise<GatewayRemoteConfig>;
+  /** Every gateway's desired config (to publish again after a restart). */
+  desiredConfigs(): Promise<DesiredConfigRecord[]>;
+  telemetryHistory(gatewayId: string, range: TelemetryRange): Promise<Telemetry[]>;
+  /** Deletes history samples received before `before`; returns how many. */
+  pruneTelemetry(before: number): Promise<number>;
+}

@@ -1,0 +1,408 @@
+import {
+  allGatewaysFilter,
+  decodeGatewayMessage,
+  encodeMessage,
+  formatProblems,
+  gatewayTopic,
+  parseTopic,
+  type Problem,
+  type Telemetry,
+} from "../../../protocol/index.js";
+import {
+  type ConfigView,
+  checkDesiredConfig,
+  configView,
+  type GatewayState,
+  gatewayHealth,
+  nextRevision,
+  remoteConfig,
+} from "../domain/fleet/index.js";
+import type { FleetGatewayRecord, FleetRepository, GatewayRef, TelemetryRange } from "./FleetRepository.js";
+import type { Clock, Logger, MessageBus } from "./ports.js";
+import type { AuditRepository, GatewayRecord } from "./repositories.js";
+import { SerialQueue } from "./SerialQueue.js";
+
+/** Why a fleet request was not carried out; the HTTP layer maps `kind` to a status. */
+export class FleetError extends Error {
+  constructor(
+    readonly kind: "invalid" | "broker",
+    message: string,
+    readonly problems: readonly Problem[] = [],
+  ) {
+    super(message);
+    this.name = "FleetError";
+  }
+}
+
+/** One gateway as operators see it; times are epoch ms. */
+export interface GatewayView {
+  readonly id: string;
+  readonly storeId: string;
+  readonly name: string;
+  readonly state: GatewayState;
+  readonly lastSeenAt: number | null;
+  readonly version: string | null;
+  readonly offlineSinceAt: number | null;
+  readonly offlineTooLong: boolean;
+  readonly telemetry: Telemetry | null;
+  readonly config: ConfigView;
+}
+
+export type ConfigPushOutcome = "published" | "refused" | "failed";
+export type FleetRejection = "invalid" | "unregistered" | "topic";
+
+export interface FleetCounters {
+  statusMessages: number;
+  telemetryMessages: number;
+  /** Status and telemetry messages refused, by channel and reason. */
+  readonly rejected: Record<"status" | "telemetry", Record<FleetRejection, number>>;
+  readonly configPushes: Record<ConfigPushOutcome, number>;
+  /** Config outcomes gateways reported (each status carrying a new outcome counts once). */
+  readonly configReports: Record<"applied" | "rejected", number>;
+}
+
+export interface FleetServiceOptions {
+  readonly bus: MessageBus;
+  readonly fleet: FleetRepository;
+  readonly audit: AuditRepository;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Silence longer than this means offline, ms. */
+  readonly staleAfterMs: number;
+  /** Offline longer than this is flagged, ms. */
+  readonly offlineAlertMs: number;
+  readonly telemetryRetentionMs: number;
+  readonly telemetryMinSpacingMs: number;
+  /** How often last-seen times are written and old telemetry pruned, ms. Default 10 000. */
+  readonly sweepIntervalMs?: number;
+}
+
+/**
+ * Fleet operation from the cloud: consumes every gateway's retained status (online, offline, last
+ * will, config outcome) and telemetry, keeps when each was last heard from (also from events, via
+ * `noteHeard`), and pushes configs on the retained config topic with a revision it assigns.
+ *
+ * The embedded broker keeps retained messages in memory only, so `start` publishes every desired
+ * config again from storage: a gateway connecting after a cloud restart still finds its config.
+ */
+export class FleetService {
+  readonly counters: FleetCounters = {
+    statusMessages: 0,
+    telemetryMessages: 0,
+    rejected: {
+      status: { invalid: 0, unregistered: 0, topic: 0 },
+      telemetry: { invalid: 0, unregistered: 0, topic: 0 },
+    },
+    configPushes: { published: 0, refused: 0, failed: 0 },
+    configReports: { applied: 0, rejected: 0 },
+  };
+  private readonly o: FleetServiceOptions;
+  /** Status and telemetry are handled one at a time in arrival order, so an offline status is never overtaken. */
+  private readonly queue: SerialQueue;
+  /** Last heard per gateway, written in the next sweep: ingest pays for a map write only. */
+  private heard = new Map<string, GatewayRef & { at: number }>();
+  /** Problems already logged, per gateway, channel and reason: a chatty bad gateway logs once. */
+  private readonly logged = new Set<string>();
+  /** Pushes run one at a time, so revisions reach the broker in the order they were assigned. */
+  private pushes: Promise<unknown> = Promise.resolve();
+  /** Gateways whose desired config is stored but whose publish failed; retried by every sweep. */
+  private readonly unpublished = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private started = false;
+
+  constructor(options: FleetServiceOptions) {
+    this.o = options;
+    this.queue = new SerialQueue((err) => this.o.log.error({ err }, "gateway message not handled"));
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const { bus } = this.o;
+    // Once stopped, messages are ignored: the last wills an embedded broker publishes as it shuts
+    // down say the cloud went away, not the gateways.
+    await bus.subscribe(allGatewaysFilter("status"), async (message) => {
+      if (this.started) this.queue.push(() => this.handleStatus(message.topic, message.payload));
+    });
+    await bus.subscribe(allGatewaysFilter("telemetry"), async (message) => {
+      if (this.started) this.queue.push(() => this.handleTelemetry(message.topic, message.payload));
+    });
+    await this.republish();
+    this.timer = setInterval(() => {
+      this.sweep().catch((err: unknown) => this.o.log.error({ err }, "fleet sweep failed"));
+    }, this.o.sweepIntervalMs ?? 10_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.queue.drain();
+    await this.pushes.catch(() => undefined);
+    await this.flushHeard();
+  }
+
+  /** Called by ingest for every events message of a gateway (cheap: one map write). */
+  noteHeard(storeId: string, gatewayId: string): void {
+    this.heard.set(gatewayId, { storeId, gatewayId, at: this.o.clock.now() });
+  }
+
+  /** Writes last-seen times, publishes configs whose publish failed, prunes old telemetry history. */
+  async sweep(): Promise<void> {
+    await this.flushHeard();
+    if (this.unpublished.size > 0) await this.serialised(() => this.publishDesired(this.unpublished));
+    await this.o.fleet.pruneTelemetry(this.o.clock.now() - this.o.telemetryRetentionMs);
+  }
+
+  private async flushHeard(): Promise<void> {
+    if (this.heard.size === 0) return;
+    const entries = [...this.heard.values()];
+    this.heard = new Map();
+    await this.o.fleet.recordHeard(entries);
+  }
+
+  /** Handles one status message; public so tests can drive it without a broker. */
+  async handleStatus(topic: string, payload: Buffer): Promise<void> {
+    const ref = this.refOf(topic, "status");
+    if (!ref) return;
+    const decoded = decodeGatewayMessage("status", payload);
+    if (!decoded.ok) {
+      this.reject("status", "invalid", ref, decoded.problems);
+      return;
+    }
+    const status = decoded.value;
+    const before = status.config ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
+    const stored = await this.o.fleet.recordStatus({
+      ...ref,
+      state: status.state,
+      receivedAt: this.o.clock.now(),
+      ...(status.version === undefined ? {} : { version: status.version }),
+      ...(status.config === undefined ? {} : { config: status.config }),
+    });
+    if (!stored) {
+      this.reject("status", "unregistered", ref, []);
+      return;
+    }
+    this.counters.statusMessages++;
+    const config = status.config;
+    const previous = before?.reportedConfig;
+    if (config && (previous?.revision !== config.revision || previous.state !== config.state)) {
+      this.counters.configReports[config.state]++;
+      const fields = { ...ref, revision: config.revision };
+      if (config.state === "applied") this.o.log.info(fields, "gateway applied config");
+      else this.o.log.warn({ ...fields, problems: formatProblems(config.problems ?? []) }, "gateway rejected config");
+    }
+    this.o.log.debug({ ...ref, state: status.state }, "gateway status");
+  }
+
+  /** Handles one telemetry message; public so tests can drive it without a broker. */
+  async handleTelemetry(topic: string, payload: Buffer): Promise<void> {
+    const ref = this.refOf(topic, "telemetry");
+    if (!ref) return;
+    const decoded = decodeGatewayMessage("telemetry", payload);
+    if (!decoded.ok) {
+      this.reject("telemetry", "invalid", ref, decoded.problems);
+      return;
+    }
+    const stored = await this.o.fleet.recordTelemetry({
+      ...ref,
+      telemetry: decoded.value,
+      receivedAt: this.o.clock.now(),
+      minSpacingMs: this.o.telemetryMinSpacingMs,
+    });
+    if (!stored) {
+      this.reject("telemetry", "unregistered", ref, []);
+      return;
+    }
+    this.counters.telemetryMessages++;
+  }
+
+  private refOf(topic: string, channel: "status" | "telemetry"): GatewayRef | null {
+    const parsed = parseTopic(topic);
+    if (parsed?.scope !== "gateway" || parsed.channel !== channel) {
+      this.counters.rejected[channel].topic++;
+      return null;
+    }
+    return { storeId: parsed.storeId, gatewayId: parsed.gatewayId };
+  }
+
+  private reject(
+    channel: "status" | "telemetry",
+    reason: FleetRejection,
+    ref: GatewayRef,
+    problems: readonly Problem[],
+  ): void {
+    this.counters.rejected[channel][reason]++;
+    const key = `${ref.storeId}/${ref.gatewayId}/${channel}/${reason}`;
+    // Bounded: a flood of distinct forged ids cannot grow this set past the point of usefulness.
+    if (this.logged.has(key) || this.logged.size >= 10_000) return;
+    this.logged.add(key);
+    this.o.log.warn(
+      { ...ref, channel, reason, problems: formatProblems(problems) },
+      reason === "unregistered" ? "message from an unregistered gateway ignored" : "gateway message rejected",
+    );
+  }
+
+  private view(record: FleetGatewayRecord, now: number): GatewayView {
+    const heard = this.heard.get(record.id);
+    const lastSeenAt =
+      heard && heard.storeId === record.storeId ? Math.max(heard.at, record.lastSeenAt ?? 0) : record.lastSeenAt;
+    const health = gatewayHealth(
+      { reportedState: record.reportedState, offlineSince: record.offlineSince, lastSeenAt },
+      now,
+      { staleAfterMs: this.o.staleAfterMs, offlineAlertMs: this.o.offlineAlertMs },
+    );
+    return {
+      id: record.id,
+      storeId: record.storeId,
+      name: record.name,
+      state: health.state,
+      lastSeenAt,
+      version: record.version,
+      offlineSinceAt: health.offlineSince,
+      offlineTooLong: health.offlineTooLong,
+      telemetry: record.telemetry,
+      config: configView(record.desiredRevision, record.reportedConfig),
+    };
+  }
+
+  /** Gateways of an organisation (optionally one store); without `orgId`, of every organisation. */
+  async list(filter: { readonly orgId?: string; readonly storeId?: string }): Promise<GatewayView[]> {
+    const now = this.o.clock.now();
+    return (await this.o.fleet.listFleet(filter)).map((r) => this.view(r, now));
+  }
+
+  async get(gatewayId: string): Promise<GatewayView | null> {
+    const record = await this.o.fleet.getFleetGateway(gatewayId);
+    return record ? this.view(record, this.o.clock.now()) : null;
+  }
+
+  telemetry(gatewayId: string, range: TelemetryRange): Promise<Telemetry[]> {
+    return this.o.fleet.telemetryHistory(gatewayId, range);
+  }
+
+  /** Counts a push refused before it reached this service (the HTTP body schema). */
+  countRefusedPush(): void {
+    this.counters.configPushes.refused++;
+  }
+
+  /**
+   * Checks `body` against the gateway's store, stores it as the gateway's next desired config and
+   * publishes it retained at QoS 1. The desired config is stored first: if the publish fails it
+   * is published again at the next start, and the caller is told to retry.
+   */
+  async pushConfig(gateway: GatewayRecord, body: unknown, actor: string): Promise<{ revision: number }> {
+    const [result] = await this.push([gateway], gateway.storeId, body, actor);
+    if (!result) throw new Error("no gateway to push to");
+    return { revision: result.revision };
+  }
+
+  /** The same config to every gateway of a store (each its own revision). */
+  async pushStore(storeId: string, body: unknown, actor: string): Promise<{ gatewayId: string; revision: number }[]> {
+    const gateways = await this.o.fleet.listFleet({ storeId });
+    return this.push(gateways, storeId, body, actor);
+  }
+
+  private async push(
+    targets: readonly GatewayRecord[],
+    storeId: string,
+    body: unknown,
+    actor: string,
+  ): Promise<{ gatewayId: string; revision: number }[]> {
+    const storeGateways = await this.o.fleet.listFleet({ storeId });
+    const checked = checkDesiredConfig(
+      body,
+      storeGateways.map((g) => g.id),
+    );
+    if (!checked.ok) {
+      this.counters.configPushes.refused++;
+      throw new FleetError("invalid", `the config is not valid:\n${formatProblems(checked.problems)}`, checked.problems);
+    }
+    const run = async () => {
+      const results: { gatewayId: string; revision: number }[] = [];
+      for (const target of targets) {
+        const config = await this.o.fleet.putDesiredConfig(
+          target.id,
+          (current) => remoteConfig(checked.value, nextRevision(current.desiredRevision, current.reportedRevision)),
+          this.o.clock.now(),
+        );
+        await this.o.audit.audit({
+          at: this.o.clock.now(),
+          actor,
+          action: "gateway.config.push",
+          target: `gateway:${target.id}`,
+          detail: { revision: config.revision, zones: config.zones.length },
+        });
+        try {
+          await this.o.bus.publish(gatewayTopic(target.storeId, target.id, "config"), encodeMessage(config), {
+            qos: 1,
+            retain: true,
+          });
+        } catch (err) {
+          this.counters.configPushes.failed++;
+          this.unpublished.add(target.id);
+          this.o.log.warn({ err, gatewayId: target.id, revision: config.revision }, "config not published");
+          throw new FleetError(
+            "broker",
+            `revision ${config.revision} of gateway ${target.id} is stored but the broker did not take it; ` +
+              "it is published again every few seconds until it does",
+          );
+        }
+        this.unpublished.delete(target.id);
+        this.counters.configPushes.published++;
+        this.o.log.info({ storeId: target.storeId, gatewayId: target.id, revision: config.revision }, "config pushed");
+        results.push({ gatewayId: target.id, revision: config.revision });
+      }
+      return results;
+    };
+    return this.serialised(run);
+  }
+
+  /** Runs `work` after every push before it, so revisions reach the broker in order. */
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.pushes.then(work, work);
+    this.pushes = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Publishes every stored desired config again (retained), e.g. after an embedded broker restart. */
+  republish(): Promise<number> {
+    return this.serialised(() => this.publishDesired(null));
+  }
+
+  /** Publishes the desired configs of `only` (or of every gateway); returns how many went out. */
+  private async publishDesired(only: ReadonlySet<string> | null): Promise<number> {
+    const configs = (await this.o.fleet.desiredConfigs()).filter((c) => only === null || only.has(c.gatewayId));
+    let published = 0;
+    for (const { storeId, gatewayId, config } of configs) {
+      try {
+        await this.o.bus.publish(gatewayTopic(storeId, gatewayId, "config"), encodeMessage(config), {
+          qos: 1,
+          retain: true,
+        });
+        published++;
+        this.unpublished.delete(gatewayId);
+      } catch (err) {
+        this.unpublished.add(gatewayId);
+        this.o.log.warn({ err, storeId, gatewayId, revision: config.revision }, "desired config not re-published");
+      }
+    }
+    if (configs.length > 0) this.o.log.info({ published, of: configs.length }, "desired configs re-published");
+    return published;
+  }
+
+  /** Gateways by state and how many are offline too long, for metrics. */
+  async summary(): Promise<{ byState: Record<GatewayState, number>; offlineTooLong: number; configs: Record<ConfigView["state"], number> }> {
+    const byState: Record<GatewayState, number> = { online: 0, offline: 0, unknown: 0 };
+    const configs: Record<ConfigView["state"], number> = { none: 0, pending: 0, applied: 0, rejected: 0 };
+    let offlineTooLong = 0;
+    for (const view of await this.list({})) {
+      byState[view.state]++;
+      configs[view.config.state]++;
+      if (view.offlineTooLong) offlineTooLong++;
+    }
+    return { byState, offlineTooLong, configs };
+  }
+}

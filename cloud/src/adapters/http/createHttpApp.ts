@@ -81,8 +81,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   app.addHook("onRoute", (route) => {
     const config = route.config as { roles?: readonly ApiRole[] } | undefined;
     for (const method of [route.method].flat()) {
-      if (method === "HEAD" && route.exposeHeadRoute === undefined && routes.some((r) => r.url === route.url && r.method === "GET"))
-        continue;
+      // fastify adds a HEAD twin to every GET route (same handler, same hooks); it is not a route of its own.
+      if (method === "HEAD" && routes.some((r) => r.url === route.url && r.method === "GET")) continue;
       routes.push({
         method,
         url: route.url,

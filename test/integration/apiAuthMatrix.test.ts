@@ -260,6 +260,27 @@ describe("API auth matrix", () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it("refuses unknown and mistyped query parameters on every route with a query schema", async () => {
+    const routes = f.cloud.http.registeredRoutes().filter((r) => r.hasQuery);
+    expect(routes.length).toBeGreaterThan(3);
+    const problems: string[] = [];
+    for (const route of routes) {
+      const key = routeKey(route);
+      const row = ROUTE_TABLE[key];
+      if (!row) continue; // reported by the completeness test
+      const caller = bodyCaller(key);
+      for (const [extra, mention] of [["surprise=1", "surprise"], ["limit=lots", "limit"]] as const) {
+        const request = await row.request(ctx, caller);
+        const url = `${request.url}${request.url.includes("?") ? "&" : "?"}${extra}`;
+        const reply = await send(route.method, url, { key: keyOf(caller, request) });
+        const text = `${reply.body.error?.message ?? ""} ${JSON.stringify(reply.body.error?.details ?? [])}`;
+        if (reply.status !== 400 || reply.body.error?.code !== "VALIDATION_FAILED" || !text.includes(mention))
+          problems.push(`${key} ${extra}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 200)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });
 
 /** A value of another JSON type than `value`. */

@@ -37,6 +37,7 @@ export interface RegisteredRoute {
   /** Roles allowed; null for a public route. */
   readonly roles: readonly ApiRole[] | null;
   readonly hasBody: boolean;
+  readonly hasQuery: boolean;
 }
 
 export interface HttpAppOptions {
@@ -88,6 +89,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
         url: route.url,
         roles: config?.roles ?? null,
         hasBody: (route.schema as { body?: unknown } | undefined)?.body !== undefined,
+        hasQuery: (route.schema as { querystring?: unknown } | undefined)?.querystring !== undefined,
       });
     }
   });

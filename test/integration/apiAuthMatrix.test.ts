@@ -281,6 +281,21 @@ describe("API auth matrix", () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it("documents every route in the OpenAPI document with a summary and its error shape", async () => {
+    const doc = (await send("GET", "/docs")).body as unknown as {
+      paths: Record<string, Record<string, { summary?: string; responses?: Record<string, unknown> }>>;
+    };
+    const problems: string[] = [];
+    for (const route of f.cloud.http.registeredRoutes()) {
+      if (route.url === "/docs") continue;
+      const path = route.url.replace(/:([A-Za-z]+)/g, "{$1}");
+      const operation = doc.paths[path]?.[route.method.toLowerCase()];
+      if (!operation?.summary) problems.push(`${routeKey(route)}: no summary`);
+      if (!operation?.responses?.["4XX"] && !operation?.responses?.["4xx"]) problems.push(`${routeKey(route)}: no error response`);
+    }
+    expect(problems).toEqual([]);
+  });
 });
 
 /** A value of another JSON type than `value`. */

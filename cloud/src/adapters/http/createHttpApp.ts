@@ -13,7 +13,7 @@ import { Checker, formatProblems } from "../../../../protocol/index.js";
 import type { CredentialService, Principal } from "../../services/CredentialService.js";
 import type { Logger } from "../../services/ports.js";
 import type { ApiRole } from "../../services/repositories.js";
-import { ApiError } from "./ApiError.js";
+import { ApiError, ApiErrorSchema } from "./ApiError.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -80,6 +80,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   app.removeContentTypeParser("text/plain");
   const routes: RegisteredRoute[] = [];
   app.addHook("onRoute", (route) => {
+    // Every documented route answers errors in one shape; say so in the OpenAPI document.
+    if (route.schema && !(route.schema as { hide?: boolean }).hide) {
+      const response = (route.schema.response ?? {}) as Record<string, unknown>;
+      route.schema.response = { "4xx": ApiErrorSchema, "5xx": ApiErrorSchema, ...response };
+    }
     const config = route.config as { roles?: readonly ApiRole[] } | undefined;
     for (const method of [route.method].flat()) {
       // fastify adds a HEAD twin to every GET route (same handler, same hooks); it is not a route of its own.

@@ -170,8 +170,14 @@ describe("directory API", () => {
       expect((await api("POST", "/v1/users/kai-01/devices", f.keys.admin, { identity, label: "watch 2" })).status).toBe(200);
       expect((await api("POST", "/v1/users/u1/devices", f.keys.admin, { identity })).status).toBe(409);
       await f.ingest([presenceEvent(1, { id: "event-kai-0001", subject: { kind: "ibeacon", id: subjectId } })]);
+      // Kai withdrew analytics consent above: the event is listed under the beacon only.
+      const anonymous = await api("GET", `/v1/stores/s1/events?subjectId=${subjectId}`, f.keys.marketer);
+      expect(anonymous.body.events).toMatchObject([{ id: "event-kai-0001", userId: null }]);
+      expect((await api("GET", "/v1/stores/s1/events?userId=kai-01", f.keys.marketer)).body.events).toEqual([]);
+      const app = (await f.cloud.credentials.issueApiKey({ role: "app", orgId: "o1", userId: "kai-01", label: "tablet" }, "t")).key;
+      expect((await api("PUT", "/v1/users/kai-01/consent", app, { marketing: false, analytics: true })).status).toBe(200);
       const events = await api("GET", "/v1/stores/s1/events?userId=kai-01", f.keys.marketer);
-      expect((events.body.events as { id: string }[]).map((e) => e.id)).toEqual(["event-kai-0001"]);
+      expect(events.body.events).toMatchObject([{ id: "event-kai-0001", userId: "kai-01" }]);
       expect((await api("DELETE", `/v1/users/kai-01/devices/${subjectId}`, f.keys.admin)).status).toBe(200);
       expect((await api("GET", "/v1/users/kai-01/devices", f.keys.admin)).body.devices).toEqual([]);
     });

@@ -508,7 +508,11 @@ export interface VisitRecord {
   readonly dwellMs: number;
 }
 
-/** Presence history of a store, newest first, for the events and visits API. */
+/**
+ * Presence history of a store, newest first, for the events and visits API. A row names its user
+ * (and the `userId` filter finds it) only while the user consents to analytics; otherwise it is
+ * listed under its subject id alone.
+ */
 export interface ActivityRepository {
   eventsPage(query: ActivityQuery & { readonly type: PresenceEvent["type"] | null }): Promise<StoredEvent[]>;
   visitsPage(query: ActivityQuery): Promise<VisitRecord[]>;

@@ -20,6 +20,12 @@ interface VisitRow {
   dwell_ms: number;
 }
 
+/**
+ * The user id as shown: only for users who consented to analytics (the `analytics` consent flag);
+ * others' presence is still listed, under the subject id alone. `t` is the table alias.
+ */
+const SHOWN_USER = "(SELECT u.id FROM app_users u WHERE u.id = t.user_id AND u.analytics_consent = 1)";
+
 /** The WHERE clause shared by both queries; `time` is the column the range and the cursor apply to. */
 function where(query: ActivityQuery, time: string): { sql: string; params: SqlValue[] } {
   const clauses = ["store_id = ?"];
@@ -41,7 +47,7 @@ function where(query: ActivityQuery, time: string): { sql: string; params: SqlVa
     params.push(query.subjectId);
   }
   if (query.userId !== null) {
-    clauses.push("user_id = ?");
+    clauses.push(`${SHOWN_USER} = ?`);
     params.push(query.userId);
   }
   if (query.after !== null) {
@@ -60,17 +66,18 @@ export class SqliteActivityRepository implements ActivityRepository {
     const { sql, params } = where(query, "at");
     const typeClause = query.type === null ? "" : " AND type = ?";
     if (query.type !== null) params.push(query.type);
-    const rows = await this.db.all<Parameters<typeof toStoredEvent>[0]>(
-      `SELECT * FROM presence_events WHERE ${sql}${typeClause} ORDER BY at DESC, id DESC LIMIT ?`,
+    const rows = await this.db.all<Parameters<typeof toStoredEvent>[0] & { shown_user_id: string | null }>(
+      `SELECT t.*, ${SHOWN_USER} AS shown_user_id FROM presence_events t WHERE ${sql}${typeClause}
+       ORDER BY at DESC, id DESC LIMIT ?`,
       [...params, query.limit],
     );
-    return rows.map(toStoredEvent);
+    return rows.map((row) => toStoredEvent({ ...row, user_id: row.shown_user_id }));
   }
 
   async visitsPage(query: ActivityQuery): Promise<VisitRecord[]> {
     const { sql, params } = where(query, "entered_at");
-    const rows = await this.db.all<VisitRow>(
-      `SELECT * FROM visits WHERE ${sql} ORDER BY entered_at DESC, id DESC LIMIT ?`,
+    const rows = await this.db.all<VisitRow & { shown_user_id: string | null }>(
+      `SELECT t.*, ${SHOWN_USER} AS shown_user_id FROM visits t WHERE ${sql} ORDER BY entered_at DESC, id DESC LIMIT ?`,
       [...params, query.limit],
     );
     return rows.map((r) => ({
@@ -78,7 +85,7 @@ export class SqliteActivityRepository implements ActivityRepository {
       storeId: r.store_id,
       zoneId: r.zone_id,
       subjectId: r.subject_id,
-      userId: r.user_id,
+      userId: r.shown_user_id,
       enteredAt: r.entered_at,
       lastEventAt: r.last_event_at,
       exitedAt: r.exited_at,

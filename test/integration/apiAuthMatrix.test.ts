@@ -151,7 +151,7 @@ describe("API auth matrix", () => {
     const row = ROUTE_TABLE[key];
     if (!row) throw new Error(`no row for ${key}`);
     if (row.expect === "public") return 200;
-    if (caller === "anonymous" || caller === "badKey") return 401;
+    if (caller === "anonymous" || caller === "badKey" || caller === "malformedKey") return 401;
     return row.expect[caller] ?? 403;
   }
 
@@ -159,6 +159,7 @@ describe("API auth matrix", () => {
     if (caller === "anonymous") return null;
     // Well-formed, so it is looked up and refused, not rejected by its shape.
     if (caller === "badKey") return `ak_${"x".repeat(16)}.${"A".repeat(43)}`;
+    if (caller === "malformedKey") return "not-a-key";
     return request.keys?.[caller] ?? ctx.keys[caller];
   }
 

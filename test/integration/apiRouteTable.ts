@@ -6,6 +6,11 @@
  * out that holds a key must get 403 (its role is refused) and a request without a valid key 401.
  * `request` builds a fresh request per caller (routes that delete or create get their own target),
  * and `validBody` routes are also sent malformed, mistyped, oversized and over-specified bodies.
+ *
+ * Adding a route: one row keyed `METHOD /path/:param` as fastify registers it, e.g. for a store's
+ * gateways `"GET /v1/stores/:storeId/gateways": { expect: STORE_READERS, request: () => ({ url:
+ * "/v1/stores/s1/gateways" }) }`; target s1, g1, u1 (fixture data) or create a fresh target in
+ * `request` when the call changes or deletes it; give `validBody` when the route takes a body.
  */
 import { randomBytes } from "node:crypto";
 import { formatRedemptionCode } from "../../cloud/src/domain/offers/index.js";
@@ -13,7 +18,10 @@ import type { CloudFixture } from "../cloud/cloudFixture.js";
 
 export const CALLERS = [
   "anonymous",
+  /** A well-formed key that does not exist. */
   "badKey",
+  /** Something that is not a key at all. */
+  "malformedKey",
   "admin",
   "marketer",
   /** store-ops key bound to s1, the store every store route targets. */
@@ -32,7 +40,7 @@ export const CALLERS = [
   "adminOtherOrg",
 ] as const;
 export type Caller = (typeof CALLERS)[number];
-export type KeyedCaller = Exclude<Caller, "anonymous" | "badKey">;
+export type KeyedCaller = Exclude<Caller, "anonymous" | "badKey" | "malformedKey">;
 
 export interface MatrixContext {
   readonly f: CloudFixture;
@@ -74,8 +82,9 @@ const CIRCLE = (id: string) => ({ id, shape: "circle", center: { lat: 22.28, lon
 const HOUR = 3_600_000;
 
 /** Everyone of the organisation who reads stores: admin, marketer, store-ops of the store. */
-const STORE_READERS = { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 };
-const STORE_WRITERS = (ok: number) => ({ admin: ok, storeOps: ok, storeOpsOtherStore: 403, adminOtherOrg: 404 });
+export const STORE_READERS = { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 };
+/** Who changes what is installed in a store: admin, store-ops of the store. */
+export const STORE_WRITERS = (ok: number) => ({ admin: ok, storeOps: ok, storeOpsOtherStore: 403, adminOtherOrg: 404 });
 
 async function freshZone(ctx: MatrixContext): Promise<string> {
   const id = ctx.unique("zone");

@@ -126,6 +126,7 @@ describe("deleting a user (right to erasure)", () => {
     reference = erased.body.reference as string;
     expect(reference).toMatch(/^erased-/);
     expect(erased.body.anonymisedOffers).toBe(1);
+    expect(erased.body.deleted).toMatchObject({ app_users: 1, user_devices: 2, api_keys: 1, mqtt_credentials: 1, later_feature: 1 });
     await until(() => closed, 5000, "the erased user's MQTT connection to close");
     client.end(true);
 

@@ -4,3 +4,4 @@ export * from "./ids.js";
 export * from "./messages.js";
 export * from "./schema.js";
 export * from "./topics.js";
+export * from "./subjectIds.js";

@@ -14,6 +14,12 @@ import { analyticsRoutes } from "./adapters/http/routes/analyticsRoutes.js";
 import { decisionRoutes } from "./adapters/http/routes/decisionRoutes.js";
 import { offerRoutes } from "./adapters/http/routes/offerRoutes.js";
 import { ruleRoutes } from "./adapters/http/routes/ruleRoutes.js";
+import { activityRoutes } from "./adapters/http/routes/activityRoutes.js";
+import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
+import { userRoutes } from "./adapters/http/routes/userRoutes.js";
+import { SqliteActivityRepository } from "./adapters/sqlite/SqliteActivityRepository.js";
+import { SqliteDirectoryRepository } from "./adapters/sqlite/SqliteDirectoryRepository.js";
+import { SqlitePrivacyRepository } from "./adapters/sqlite/SqlitePrivacyRepository.js";
 import { migrate } from "./adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
 import { SqliteOfferRepository } from "./adapters/sqlite/SqliteOfferRepository.js";
@@ -32,6 +38,8 @@ import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { OfferService } from "./services/OfferService.js";
 import { RuleService } from "./services/RuleService.js";
+import { StoreService } from "./services/StoreService.js";
+import { UserService } from "./services/UserService.js";
 import { createMqttSide } from "./createMqtt.js";
 import type { Clock, Logger, MessageBus } from "./services/ports.js";
 
@@ -184,6 +192,22 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   credentialRoutes(http, { credentials, directory: repository, users: repository });
   gatewayRoutes(http, { fleet, directory: repository, audit: repository, now: () => clock.now() });
   metricsRoutes(http, { registry: metrics });
+  const directoryRepository = new SqliteDirectoryRepository(db);
+  const storeService = new StoreService({ stores: directoryRepository, directory: repository, audit: repository, clock });
+  storeRoutes(http, { stores: storeService });
+  userRoutes(http, {
+    users: new UserService({
+      users: repository,
+      devices: directoryRepository,
+      privacy: new SqlitePrivacyRepository(db),
+      credentials,
+      audit: repository,
+      clock,
+      log: log.child({ component: "users" }),
+      randomToken: () => randomBytes(12).toString("base64url"),
+    }),
+  });
+  activityRoutes(http, { activity: new SqliteActivityRepository(db), stores: storeService });
 
   let started = false;
   async function stop(): Promise<void> {

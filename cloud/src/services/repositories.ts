@@ -418,3 +418,102 @@ export interface ReplayRepository {
   /** Per user, offers really issued before `before` (lifetime counts for `offersReceived`). */
   offerCountsBefore(orgId: string, before: number): Promise<{ userId: string; n: number }[]>;
 }
+
+/** A store as the directory API shows it: the record plus its postal address. */
+export interface StoreDetails extends StoreRecord {
+  readonly address: string | null;
+}
+
+/** A beacon or device registered to an app user; `subjectId` is what the gateways report. */
+export interface RegisteredDevice {
+  readonly subjectId: string;
+  readonly userId: string;
+  readonly label: string | null;
+  /** The identity it was registered with (e.g. iBeacon uuid/major/minor); null for older rows. */
+  readonly identity: unknown;
+  readonly createdAt: number;
+}
+
+/** Stores, zones and registered devices as the directory API manages them. */
+export interface StoreDirectoryRepository {
+  /** The organisation's stores by id; only `storeId` when given (a store-bound key). */
+  listStores(orgId: string, storeId: string | null): Promise<StoreDetails[]>;
+  getStoreDetails(id: string): Promise<StoreDetails | null>;
+  /** False when the id is taken (store ids are unique across organisations). */
+  createStore(store: StoreDetails, now: number): Promise<boolean>;
+  updateStore(store: StoreDetails, now: number): Promise<void>;
+  /** False when the store already has a zone of this id. */
+  createZone(zone: ZoneRecord): Promise<boolean>;
+  deleteZone(storeId: string, zoneId: string): Promise<boolean>;
+  listDevices(userId: string): Promise<RegisteredDevice[]>;
+  /**
+   * Registers a device to a user: `added`, `exists` (already this user's; the label is updated) or
+   * `taken` (registered to another user, which is left alone).
+   */
+  addDevice(device: Omit<RegisteredDevice, "createdAt">, now: number): Promise<"added" | "exists" | "taken">;
+  removeDevice(userId: string, subjectId: string): Promise<boolean>;
+  /** Ids of the API keys bound to a user, revoked or not. */
+  apiKeysOfUser(userId: string): Promise<string[]>;
+  /** Usernames of the MQTT credentials of a user, revoked or not. */
+  mqttUsernamesOfUser(userId: string): Promise<string[]>;
+}
+
+/** What erasing a user removed, by table; no personal data. */
+export interface ErasureReport {
+  readonly deleted: Readonly<Record<string, number>>;
+  /** Redeemed offers kept for the till's accounting, with the user replaced by the pseudonym. */
+  readonly anonymisedOffers: number;
+  /** Audit entries that named the user, now naming the pseudonym. */
+  readonly pseudonymisedAudit: number;
+}
+
+/** Right to erasure: removes a user and every row that refers to them, in one transaction. */
+export interface PrivacyRepository {
+  /**
+   * Deletes the user's profile, devices, credentials, presence events and visits (by user id and
+   * by every subject id of the user), decisions and unredeemed offers; anonymises redeemed offers
+   * and rewrites audit entries with `pseudonym` in place of the user.
+   */
+  eraseUser(userId: string, pseudonym: string): Promise<ErasureReport>;
+}
+
+/** Where a page of events or visits starts: strictly after this row in newest-first order. */
+export interface ActivityCursor {
+  readonly at: number;
+  readonly id: string;
+}
+
+export interface ActivityQuery {
+  readonly storeId: string;
+  /** Inclusive lower and exclusive upper bound on the time (event time, visit start), epoch ms. */
+  readonly from: number | null;
+  readonly to: number | null;
+  readonly zoneId: string | null;
+  readonly subjectId: string | null;
+  readonly userId: string | null;
+  readonly limit: number;
+  readonly after: ActivityCursor | null;
+}
+
+/** A visit as stored: one subject's stay in one zone. */
+export interface VisitRecord {
+  readonly id: string;
+  readonly storeId: string;
+  readonly zoneId: string;
+  readonly subjectId: string;
+  readonly userId: string | null;
+  readonly enteredAt: number;
+  readonly lastEventAt: number;
+  readonly exitedAt: number | null;
+  readonly dwellMs: number;
+}
+
+/**
+ * Presence history of a store, newest first, for the events and visits API. A row names its user
+ * (and the `userId` filter finds it) only while the user consents to analytics; otherwise it is
+ * listed under its subject id alone.
+ */
+export interface ActivityRepository {
+  eventsPage(query: ActivityQuery & { readonly type: PresenceEvent["type"] | null }): Promise<StoredEvent[]>;
+  visitsPage(query: ActivityQuery): Promise<VisitRecord[]>;
+}

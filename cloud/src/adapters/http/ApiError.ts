@@ -1,3 +1,5 @@
+import Type from "typebox";
+
 /** The catalogue of API error codes; each has one HTTP status. Clients match on `code`, not text. */
 export const API_ERRORS = {
   VALIDATION_FAILED: 400,
@@ -26,6 +28,20 @@ export interface ApiErrorBody {
     readonly details?: readonly { readonly path: string; readonly message: string }[];
   };
 }
+
+/** The error body as a schema, so every route documents its errors in the OpenAPI document. */
+export const ApiErrorSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.Unsafe<ApiErrorCode>({ type: "string", enum: Object.keys(API_ERRORS), description: "Stable; match on this." }),
+      message: Type.String({ description: "For people; may change." }),
+      details: Type.Optional(
+        Type.Array(Type.Object({ path: Type.String({ description: "JSON pointer of the field." }), message: Type.String() })),
+      ),
+    }),
+  },
+  { description: "Every error: a stable code, a message and, for invalid input, each problem with its path." },
+);
 
 /** The only error the HTTP layer throws on purpose; it becomes `{ error: { code, message } }`. */
 export class ApiError extends Error {

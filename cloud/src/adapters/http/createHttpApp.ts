@@ -13,16 +13,31 @@ import { Checker, formatProblems } from "../../../../protocol/index.js";
 import type { CredentialService, Principal } from "../../services/CredentialService.js";
 import type { Logger } from "../../services/ports.js";
 import type { ApiRole } from "../../services/repositories.js";
-import { ApiError } from "./ApiError.js";
+import { ApiError, ApiErrorSchema } from "./ApiError.js";
 
 declare module "fastify" {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** Every route registered so far (HEAD twins of GET routes left out), for tests and listings. */
+    registeredRoutes(): readonly RegisteredRoute[];
+  }
   interface FastifyContextConfig {
     /** Roles allowed on the route; absent means the route is public (health only). */
     roles?: readonly ApiRole[];
   }
+}
+
+/** A route as registered: what an access-control test needs to know about it. */
+export interface RegisteredRoute {
+  readonly method: string;
+  /** The path pattern, e.g. `/v1/stores/:storeId`. */
+  readonly url: string;
+  /** Roles allowed; null for a public route. */
+  readonly roles: readonly ApiRole[] | null;
+  readonly hasBody: boolean;
+  readonly hasQuery: boolean;
 }
 
 export interface HttpAppOptions {
@@ -60,6 +75,30 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.decorateRequest("principal", null);
+  // Every body is JSON; fastify's default text/plain parser would hand a string to a JSON schema
+  // and answer "must be object" instead of naming the real problem (415 below).
+  app.removeContentTypeParser("text/plain");
+  const routes: RegisteredRoute[] = [];
+  app.addHook("onRoute", (route) => {
+    // Every documented route answers errors in one shape; say so in the OpenAPI document.
+    if (route.schema && !(route.schema as { hide?: boolean }).hide) {
+      const response = (route.schema.response ?? {}) as Record<string, unknown>;
+      route.schema.response = { "4xx": ApiErrorSchema, "5xx": ApiErrorSchema, ...response };
+    }
+    const config = route.config as { roles?: readonly ApiRole[] } | undefined;
+    for (const method of [route.method].flat()) {
+      // fastify adds a HEAD twin to every GET route (same handler, same hooks); it is not a route of its own.
+      if (method === "HEAD" && routes.some((r) => r.url === route.url && r.method === "GET")) continue;
+      routes.push({
+        method,
+        url: route.url,
+        roles: config?.roles ?? null,
+        hasBody: (route.schema as { body?: unknown } | undefined)?.body !== undefined,
+        hasQuery: (route.schema as { querystring?: unknown } | undefined)?.querystring !== undefined,
+      });
+    }
+  });
+  app.decorate("registeredRoutes", () => [...routes]);
 
   app.setValidatorCompiler(({ schema, httpPart }) => {
     const checker = new Checker(schema);

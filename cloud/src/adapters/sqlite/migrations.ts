@@ -232,6 +232,23 @@ ALTER TABLE gateways DROP COLUMN acked_seq;
 `,
   },
   {
+    version: 4,
+    name: "store directory, registered beacons and erasure lookups",
+    // A device keeps the identity it was registered with (the beacon's ids as typed), so a listing
+    // shows what the user recognises; the subject id stays the key. Erasing a user looks events and
+    // visits up by subject id as well (those heard before the beacon was registered carry no user).
+    sql: `
+ALTER TABLE stores ADD COLUMN address TEXT;
+ALTER TABLE stores ADD COLUMN updated_at INTEGER;
+ALTER TABLE user_devices ADD COLUMN identity TEXT;
+CREATE INDEX stores_org ON stores(org_id, id);
+CREATE INDEX presence_events_subject ON presence_events(subject_id);
+CREATE INDEX visits_subject ON visits(subject_id);
+CREATE INDEX api_keys_user ON api_keys(user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX mqtt_credentials_user ON mqtt_credentials(user_id) WHERE user_id IS NOT NULL;
+`,
+  },
+  {
     version: 5,
     name: "fleet: gateway health, desired config, telemetry history",
     // Reuses the columns of version 1: status holds the reported state (online or offline),

@@ -1,3 +1,4 @@
+import { altbeaconSubjectId } from "../../../../protocol/subjectIds.js";
 import { hexOf, i8, u8, u16be, u16le } from "./bytes.js";
 import type { AltBeacon } from "./decodedBeacon.js";
 
@@ -36,7 +37,7 @@ export function decodeAltBeacon(bytes: Uint8Array, start: number, end: number): 
   const id3 = u16be(bytes, start + 22);
   return {
     format: "altbeacon",
-    id: `altbeacon:${id1}:${id2}:${id3}`,
+    id: altbeaconSubjectId(id1, id2, id3),
     companyId: u16le(bytes, start),
     id1,
     id2,

@@ -1,3 +1,4 @@
+import { eddystoneUidSubjectId } from "../../../../protocol/subjectIds.js";
 import { hexOf, i8, i16be, u16be, u32be } from "./bytes.js";
 import type {
   EddystoneEid,
@@ -109,7 +110,7 @@ function decodeUid(bytes: Uint8Array, start: number, end: number): EddystoneUid 
   const instance = hexOf(bytes, start + 12, start + 18);
   return {
     format: "eddystone-uid",
-    id: `eddystone-uid:${namespace}:${instance}`,
+    id: eddystoneUidSubjectId(namespace, instance),
     namespace,
     instance,
     txPower: i8(bytes, start + 1),

@@ -1,3 +1,4 @@
+import { ibeaconSubjectId } from "../../../../protocol/subjectIds.js";
 import { i8, u16be, uuidOf } from "./bytes.js";
 import type { IBeacon } from "./decodedBeacon.js";
 
@@ -46,7 +47,7 @@ export function decodeIBeacon(bytes: Uint8Array, start: number, end: number): IB
   const minor = u16be(bytes, start + 22);
   return {
     format: "ibeacon",
-    id: `ibeacon:${uuid}:${major}:${minor}`,
+    id: ibeaconSubjectId(uuid, major, minor),
     uuid,
     major,
     minor,

@@ -69,7 +69,7 @@ function actorOf(principal: Principal): string {
 }
 
 /** Broker failures leave with their own codes: the request may be retried once the broker answers. */
-async function atBroker<T>(work: () => Promise<T>): Promise<T> {
+export async function atBroker<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {

@@ -179,7 +179,8 @@ export function offerRoutes(
       if (principal.role === "admin" && deps.stores) {
         const store = await deps.stores.getStore(storeId);
         if (!store || store.orgId !== principal.orgId) {
-          throw new ApiError("FORBIDDEN", `store ${storeId} is not in this organisation`);
+          // Like every other-organisation resource: not found, whether or not it exists.
+          throw new ApiError("NOT_FOUND", `no store ${storeId} in this organisation`);
         }
       }
       const code = parseRedemptionCode(body.code);

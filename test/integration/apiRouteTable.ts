@@ -1,0 +1,382 @@
+/**
+ * The expected access of every HTTP route, for the API auth matrix (apiAuthMatrix.test.ts). A route
+ * the app registers without a row here fails the test, so each new route must state who may call it.
+ *
+ * A row gives, per caller holding a key of an allowed role, the status it must get; every caller left
+ * out that holds a key must get 403 (its role is refused) and a request without a valid key 401.
+ * `request` builds a fresh request per caller (routes that delete or create get their own target),
+ * and `validBody` routes are also sent malformed, mistyped, oversized and over-specified bodies.
+ *
+ * Adding a route: one row keyed `METHOD /path/:param` as fastify registers it, e.g. for a store's
+ * gateways `"GET /v1/stores/:storeId/gateways": { expect: STORE_READERS, request: () => ({ url:
+ * "/v1/stores/s1/gateways" }) }`; target s1, g1, u1 (fixture data) or create a fresh target in
+ * `request` when the call changes or deletes it; give `validBody` when the route takes a body.
+ */
+import { randomBytes } from "node:crypto";
+import { formatRedemptionCode } from "../../cloud/src/domain/offers/index.js";
+import type { CloudFixture } from "../cloud/cloudFixture.js";
+
+export const CALLERS = [
+  "anonymous",
+  /** A well-formed key that does not exist. */
+  "badKey",
+  /** Something that is not a key at all. */
+  "malformedKey",
+  "admin",
+  "marketer",
+  /** store-ops key bound to s1, the store every store route targets. */
+  "storeOps",
+  /** store-ops key bound to s2. */
+  "storeOpsOtherStore",
+  /** till key of s1. */
+  "pos",
+  /** till key of s2. */
+  "posOtherStore",
+  /** app key of the user the route targets (u1 unless the request says otherwise). */
+  "appSelf",
+  /** app key of another user of the same organisation (u2). */
+  "appOtherUser",
+  /** admin of another organisation: everything of o1 is "not found" to it. */
+  "adminOtherOrg",
+] as const;
+export type Caller = (typeof CALLERS)[number];
+export type KeyedCaller = Exclude<Caller, "anonymous" | "badKey" | "malformedKey">;
+
+export interface MatrixContext {
+  readonly f: CloudFixture;
+  readonly keys: Readonly<Record<KeyedCaller, string>>;
+  /** A fresh id with a prefix, unique within the run. */
+  unique(prefix: string): string;
+  /** Sends a request as o1's admin (setup only); resolves to the parsed body and fails on >= 400. */
+  asAdmin(method: "POST" | "PUT" | "DELETE", url: string, body?: unknown): Promise<unknown>;
+  /** A new user of o1 with a beacon and an app key of its own. */
+  freshUser(): Promise<{ userId: string; appKey: string }>;
+  /** An issued, published offer of a user at store s1, valid for ten minutes. */
+  seedOffer(userId: string): Promise<{ offerId: string; code: string }>;
+}
+
+export interface RouteRequest {
+  readonly url: string;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Keys that replace a caller's for this request (e.g. the app key of a fresh user). */
+  readonly keys?: Partial<Record<KeyedCaller, string>>;
+}
+
+export interface RouteExpectation {
+  /** `public`: no key needed, everyone gets 200. Otherwise the status per allowed caller. */
+  readonly expect: "public" | Partial<Record<KeyedCaller, number>>;
+  readonly request: (ctx: MatrixContext, caller: Caller) => RouteRequest | Promise<RouteRequest>;
+  /** For routes with a body: one the route accepts (for `bodyCaller`, default the first 2xx caller). */
+  readonly validBody?: (ctx: MatrixContext) => RouteRequest | Promise<RouteRequest>;
+  readonly bodyCaller?: KeyedCaller;
+}
+
+const RULE_SPEC = {
+  trigger: { type: "enter" },
+  scope: { storeIds: ["s1"] },
+  offer: { title: "5% off", text: "Today", discount: { kind: "percent", percent: 5 }, validityS: 600 },
+  limits: { maxPerUserPerDay: 1 },
+};
+const CIRCLE = (id: string) => ({ id, shape: "circle", center: { lat: 22.28, lon: 114.16 }, radiusM: 25 });
+const HOUR = 3_600_000;
+
+/** Everyone of the organisation who reads stores: admin, marketer, store-ops of the store. */
+export const STORE_READERS = { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 };
+/** Who changes what is installed in a store: admin, store-ops of the store. */
+export const STORE_WRITERS = (ok: number) => ({ admin: ok, storeOps: ok, storeOpsOtherStore: 403, adminOtherOrg: 404 });
+
+async function freshZone(ctx: MatrixContext): Promise<string> {
+  const id = ctx.unique("zone");
+  await ctx.asAdmin("POST", "/v1/stores/s1/zones", { zone: CIRCLE(id) });
+  return id;
+}
+
+async function freshRule(ctx: MatrixContext): Promise<string> {
+  const id = ctx.unique("rule");
+  await ctx.asAdmin("POST", "/v1/rules", { id, spec: RULE_SPEC });
+  return id;
+}
+
+/** Requests about a user: app callers act on the user their key belongs to. */
+async function forUser(ctx: MatrixContext, caller: Caller, fresh: boolean) {
+  if (!fresh) return { userId: "u1", keys: {} };
+  const user = await ctx.freshUser();
+  return { userId: user.userId, keys: caller === "appSelf" ? { appSelf: user.appKey } : {} };
+}
+
+export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
+  // Health and the API description are public.
+  "GET /healthz": { expect: "public", request: () => ({ url: "/healthz" }) },
+  "GET /readyz": { expect: "public", request: () => ({ url: "/readyz" }) },
+  "GET /docs": { expect: "public", request: () => ({ url: "/docs" }) },
+
+  // Stores and zones.
+  "GET /v1/stores": {
+    expect: { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/stores" }),
+  },
+  "POST /v1/stores": {
+    expect: { admin: 201, adminOtherOrg: 201 },
+    request: (ctx) => ({ url: "/v1/stores", body: { id: ctx.unique("store"), name: "Store", timezone: "Europe/Paris" } }),
+    validBody: (ctx) => ({
+      url: "/v1/stores",
+      body: { id: ctx.unique("store"), name: "Store", timezone: "Asia/Hong_Kong", location: { lat: 22.3, lon: 114.2 } },
+    }),
+  },
+  "GET /v1/stores/:storeId": { expect: STORE_READERS, request: () => ({ url: "/v1/stores/s1" }) },
+  "PATCH /v1/stores/:storeId": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/stores/s1", body: { address: "1 Queen's Road, Central" } }),
+    validBody: () => ({ url: "/v1/stores/s1", body: { name: "s1", timezone: "Asia/Hong_Kong" } }),
+  },
+  "GET /v1/stores/:storeId/zones": { expect: STORE_READERS, request: () => ({ url: "/v1/stores/s1/zones" }) },
+  "POST /v1/stores/:storeId/zones": {
+    expect: STORE_WRITERS(201),
+    request: (ctx) => ({ url: "/v1/stores/s1/zones", body: { zone: CIRCLE(ctx.unique("zone")), tags: ["entrance"] } }),
+    validBody: (ctx) => ({ url: "/v1/stores/s1/zones", body: { zone: CIRCLE(ctx.unique("zone")), tags: [] } }),
+  },
+  "GET /v1/stores/:storeId/zones/:zoneId": { expect: STORE_READERS, request: () => ({ url: "/v1/stores/s1/zones/z1" }) },
+  "PUT /v1/stores/:storeId/zones/:zoneId": {
+    expect: STORE_WRITERS(200),
+    request: async (ctx) => {
+      const id = await freshZone(ctx);
+      return { url: `/v1/stores/s1/zones/${id}`, body: { zone: CIRCLE(id), tags: ["till"] } };
+    },
+    validBody: async (ctx) => {
+      const id = await freshZone(ctx);
+      return { url: `/v1/stores/s1/zones/${id}`, body: { zone: CIRCLE(id), tags: [] } };
+    },
+  },
+  "DELETE /v1/stores/:storeId/zones/:zoneId": {
+    expect: STORE_WRITERS(200),
+    request: async (ctx) => ({ url: `/v1/stores/s1/zones/${await freshZone(ctx)}` }),
+  },
+
+  // Presence history.
+  "GET /v1/stores/:storeId/events": {
+    expect: STORE_READERS,
+    request: () => ({ url: "/v1/stores/s1/events?limit=5" }),
+  },
+  "GET /v1/stores/:storeId/visits": {
+    expect: STORE_READERS,
+    request: () => ({ url: "/v1/stores/s1/visits?zoneId=z1" }),
+  },
+
+  // Users.
+  "PUT /v1/users/:userId": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u1", body: { displayName: "u1", segments: ["vip"], loyaltyTier: "gold" } }),
+    validBody: () => ({ url: "/v1/users/u1", body: { displayName: "u1", segments: ["vip"], loyaltyTier: "gold" } }),
+  },
+  "GET /v1/users/:userId": {
+    expect: { admin: 200, marketer: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u1" }),
+  },
+  "PUT /v1/users/:userId/consent": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u1/consent", body: { marketing: true, analytics: true } }),
+    validBody: () => ({ url: "/v1/users/u1/consent", body: { marketing: true, analytics: true } }),
+  },
+  "DELETE /v1/users/:userId": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: async (ctx, caller) => {
+      const { userId, keys } = await forUser(ctx, caller, true);
+      return { url: `/v1/users/${userId}`, keys };
+    },
+  },
+  "GET /v1/users/:userId/devices": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u1/devices" }),
+  },
+  "POST /v1/users/:userId/devices": {
+    expect: { admin: 201, appSelf: 201, appOtherUser: 403, adminOtherOrg: 404 },
+    request: () => ({
+      url: "/v1/users/u1/devices",
+      body: { identity: { kind: "eddystone-uid", namespace: "00112233445566778899", instance: randomBytes(6).toString("hex") } },
+    }),
+    validBody: () => ({
+      url: "/v1/users/u1/devices",
+      body: { identity: { kind: "ibeacon", uuid: "F7826DA64FA24E988024BC5B71E0893E", major: 7, minor: 7 }, label: "keyring" },
+    }),
+  },
+  "DELETE /v1/users/:userId/devices/:subjectId": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      const minor = Number.parseInt(randomBytes(2).toString("hex"), 16);
+      await ctx.asAdmin("POST", "/v1/users/u1/devices", {
+        identity: { kind: "altbeacon", id1: "0123456789abcdef0123456789abcdef", id2: 1, id3: minor },
+      });
+      return { url: `/v1/users/u1/devices/altbeacon:0123456789abcdef0123456789abcdef:1:${minor}` };
+    },
+  },
+
+  // Offers and redemption.
+  "GET /v1/users/:userId/offers": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u1/offers" }),
+  },
+  "POST /v1/users/:userId/offers/:offerId/acknowledgements": {
+    expect: { appSelf: 200, appOtherUser: 403 },
+    request: async (ctx) => {
+      const { offerId } = await ctx.seedOffer("u1");
+      return { url: `/v1/users/u1/offers/${offerId}/acknowledgements`, body: { kind: "delivered" } };
+    },
+    validBody: async (ctx) => {
+      const { offerId } = await ctx.seedOffer("u1");
+      return { url: `/v1/users/u1/offers/${offerId}/acknowledgements`, body: { kind: "viewed" } };
+    },
+  },
+  "POST /v1/redemptions": {
+    // A till of another store is told the code belongs elsewhere (409 WRONG_STORE), as at the till.
+    expect: { pos: 201, posOtherStore: 409, admin: 201, adminOtherOrg: 404 },
+    request: async (ctx, caller) => {
+      const { code } = await ctx.seedOffer("u1");
+      return {
+        url: "/v1/redemptions",
+        headers: { "idempotency-key": ctx.unique("idem-key") },
+        body: caller === "admin" || caller === "adminOtherOrg" ? { code, storeId: "s1" } : { code },
+      };
+    },
+    validBody: async (ctx) => {
+      const { code } = await ctx.seedOffer("u1");
+      return { url: "/v1/redemptions", headers: { "idempotency-key": ctx.unique("idem-key") }, body: { code } };
+    },
+    bodyCaller: "pos",
+  },
+
+  // Decisions.
+  "GET /v1/users/:userId/decisions": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u1/decisions" }),
+  },
+  "GET /v1/events/:eventId/decisions": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/events/event-00000001/decisions" }),
+  },
+  "GET /v1/rules/:ruleId/decisions": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/rules/r1/decisions" }),
+  },
+
+  // Rules.
+  "POST /v1/rules": {
+    expect: { admin: 201, marketer: 201, adminOtherOrg: 201 },
+    request: () => ({ url: "/v1/rules", body: { spec: RULE_SPEC } }),
+    validBody: () => ({ url: "/v1/rules", body: { spec: RULE_SPEC } }),
+  },
+  "GET /v1/rules": {
+    expect: { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/rules" }),
+  },
+  "POST /v1/rules/dry-run": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 200 },
+    request: () => ({
+      url: "/v1/rules/dry-run",
+      body: { spec: RULE_SPEC, from: new Date(Date.now() - 24 * HOUR).toISOString(), to: new Date().toISOString() },
+    }),
+    validBody: () => ({
+      url: "/v1/rules/dry-run",
+      body: { spec: RULE_SPEC, from: new Date(Date.now() - 24 * HOUR).toISOString(), to: new Date().toISOString() },
+    }),
+  },
+  "GET /v1/rules/:ruleId": {
+    expect: { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 200, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/rules/r1" }),
+  },
+  "PUT /v1/rules/:ruleId": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 404 },
+    request: async (ctx) => ({ url: `/v1/rules/${await freshRule(ctx)}`, body: { spec: RULE_SPEC } }),
+    validBody: async (ctx) => ({ url: `/v1/rules/${await freshRule(ctx)}`, body: { spec: RULE_SPEC, baseVersion: 1 } }),
+  },
+  "POST /v1/rules/:ruleId/transitions": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 404 },
+    request: async (ctx) => ({ url: `/v1/rules/${await freshRule(ctx)}/transitions`, body: { to: "live" } }),
+    validBody: async (ctx) => ({ url: `/v1/rules/${await freshRule(ctx)}/transitions`, body: { to: "live" } }),
+  },
+
+  // Analytics.
+  "GET /v1/analytics/funnel": {
+    expect: { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 },
+    request: () => ({
+      url: `/v1/analytics/funnel?from=${new Date(Date.now() - 24 * HOUR).toISOString()}&to=${new Date(Date.now() + HOUR).toISOString()}&storeId=s1&groupBy=store`,
+    }),
+  },
+
+  // Fleet: gateways, their health and config, and the metrics a monitoring system scrapes.
+  "GET /v1/gateways": {
+    expect: { admin: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/gateways?storeId=s1" }),
+  },
+  "GET /v1/gateways/:gatewayId": {
+    expect: { admin: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/gateways/g1" }),
+  },
+  "GET /v1/gateways/:gatewayId/telemetry": {
+    expect: { admin: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/gateways/g1/telemetry?limit=10" }),
+  },
+  "POST /v1/stores/:storeId/gateways": {
+    expect: STORE_WRITERS(201),
+    request: (ctx) => ({ url: "/v1/stores/s1/gateways", body: { id: ctx.unique("gw"), name: "Till" } }),
+    validBody: (ctx) => ({ url: "/v1/stores/s1/gateways", body: { id: ctx.unique("gw"), name: "Door" } }),
+  },
+  "POST /v1/gateways/:gatewayId/config": {
+    expect: STORE_WRITERS(200),
+    request: (ctx) => ({ url: "/v1/gateways/g1/config", body: { zones: [CIRCLE(ctx.unique("zone"))] } }),
+    validBody: (ctx) => ({ url: "/v1/gateways/g1/config", body: { zones: [CIRCLE(ctx.unique("zone"))] } }),
+  },
+  "POST /v1/stores/:storeId/config": {
+    expect: STORE_WRITERS(200),
+    request: (ctx) => ({ url: "/v1/stores/s1/config", body: { zones: [CIRCLE(ctx.unique("zone"))] } }),
+    validBody: (ctx) => ({ url: "/v1/stores/s1/config", body: { zones: [CIRCLE(ctx.unique("zone"))] } }),
+  },
+  "GET /metrics": {
+    expect: { admin: 200, storeOps: 200, storeOpsOtherStore: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/metrics" }),
+  },
+
+  // Credentials and API keys.
+  "POST /v1/gateways/:gatewayId/credentials": {
+    expect: STORE_WRITERS(201),
+    request: () => ({ url: "/v1/gateways/g1/credentials" }),
+  },
+  "DELETE /v1/gateways/:gatewayId/credentials": {
+    expect: STORE_WRITERS(200),
+    request: () => ({ url: "/v1/gateways/g1/credentials" }),
+  },
+  "POST /v1/users/:userId/credentials": {
+    expect: { admin: 201, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u2/credentials" }),
+  },
+  "DELETE /v1/users/:userId/credentials": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u2/credentials" }),
+  },
+  "POST /v1/api-keys": {
+    expect: { admin: 201, adminOtherOrg: 201 },
+    request: () => ({ url: "/v1/api-keys", body: { role: "marketer", label: "campaign desk" } }),
+    validBody: () => ({ url: "/v1/api-keys", body: { role: "pos", label: "till 3", storeId: "s1" } }),
+  },
+  "DELETE /v1/api-keys/:keyId": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      const issued = (await ctx.asAdmin("POST", "/v1/api-keys", { role: "marketer", label: "to revoke" })) as { id: string };
+      return { url: `/v1/api-keys/${issued.id}` };
+    },
+  },
+};
+
+/** Inserts an offer the way the rules engine stores one, for routes that act on an offer. */
+export async function insertOffer(f: CloudFixture, offerId: string, userId: string): Promise<string> {
+  const code = formatRedemptionCode(randomBytes(12));
+  const now = Date.now();
+  await f.cloud.repository.db.run(
+    `INSERT INTO offers (id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, event_id, title, text,
+       discount, code, state, state_at, day_key, issued_at, expires_at, published_at)
+     VALUES (?, 'r1', 1, ?, 's1', 'z1', ?, ?, 'Offer', 'Text', '{"kind":"percent","percent":10}', ?, 'issued', ?,
+       '2026-01-01', ?, ?, ?)`,
+    [offerId, userId, `visit-${offerId}`, `event-${offerId}`, code, now, now, now + 600_000, now],
+  );
+  return code;
+}

@@ -4,3 +4,5 @@ export * from "./ids.js";
 export * from "./messages.js";
 export * from "./schema.js";
 export * from "./topics.js";
+export * from "./aes128.js";
+export * from "./eddystoneEid.js";

@@ -10,6 +10,11 @@ import { analyticsRoutes } from "./adapters/http/routes/analyticsRoutes.js";
 import { decisionRoutes } from "./adapters/http/routes/decisionRoutes.js";
 import { offerRoutes } from "./adapters/http/routes/offerRoutes.js";
 import { ruleRoutes } from "./adapters/http/routes/ruleRoutes.js";
+import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
+import { SqlitePrivacyRepository } from "./adapters/sqlite/SqlitePrivacyRepository.js";
+import { EidResolutionService } from "./services/EidResolutionService.js";
+import { GeofenceService } from "./services/GeofenceService.js";
+import { RetentionService } from "./services/RetentionService.js";
 import { migrate } from "./adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
 import { SqliteOfferRepository } from "./adapters/sqlite/SqliteOfferRepository.js";
@@ -46,6 +51,12 @@ export interface Cloud {
   /** Offer expiry, reminders and redelivery (`sweep()` runs one pass now). */
   readonly offerLifecycle: OfferLifecycleService;
   readonly ingest: IngestService;
+  /** Eddystone-EID keys and the resolution table (`refresh()` moves it to the clock's now). */
+  readonly eid: EidResolutionService;
+  readonly geofence: GeofenceService;
+  /** Deletes raw presence data past `privacy.retentionDays` (`sweep()` runs it now). */
+  readonly retention: RetentionService;
+  readonly privacyRepository: SqlitePrivacyRepository;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
   /** The embedded broker, or null in external mode (then no broker runs in this process). */
@@ -107,6 +118,28 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "ingest" }),
     onStored: (events) => offers.submit(events),
   });
+  const privacyRepository = new SqlitePrivacyRepository(db);
+  const eid = new EidResolutionService({
+    keys: privacyRepository,
+    clock,
+    log: log.child({ component: "eid" }),
+    rotationExponent: config.privacy.eidRotationExponent,
+    refreshIntervalMs: config.privacy.eidRefreshS * 1000,
+  });
+  const geofence = new GeofenceService({
+    locations: privacyRepository,
+    directory: repository,
+    clock,
+    log: log.child({ component: "geofence" }),
+    onStored: (events) => offers.submit(events),
+  });
+  const retention = new RetentionService({
+    retention: privacyRepository,
+    clock,
+    log: log.child({ component: "retention" }),
+    retentionDays: config.privacy.retentionDays,
+    intervalMs: config.privacy.retentionSweepS * 1000,
+  });
   const ruleRepository = new SqliteRuleRepository(db);
   const analyticsRepository = new SqliteAnalyticsRepository(db);
   const rules = new RuleService({
@@ -148,6 +181,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     directory: repository,
   });
   credentialRoutes(http, { credentials, directory: repository, users: repository });
+  privacyRoutes(http, { eid, geofence, audit: repository, clock });
 
   let started = false;
   async function stop(): Promise<void> {
@@ -157,6 +191,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     }
     started = false;
     await http.close();
+    retention.stop();
+    eid.stop();
     await mqtt.stop();
     await offerLifecycle.stop();
     await rules.stop();
@@ -177,6 +213,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     ruleRepository,
     offerLifecycle,
     ingest,
+    eid,
+    geofence,
+    retention,
+    privacyRepository,
     broker,
     embeddedBroker: mqtt.embedded,
     http,
@@ -192,6 +232,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         await offers.start(orgs.map((o) => o.id));
         await rules.start();
         offerLifecycle.start();
+        await eid.refresh();
+        eid.start();
+        retention.start();
         await ingest.start();
         await http.listen({ host: config.http.host, port: config.http.port });
       } catch (err) {

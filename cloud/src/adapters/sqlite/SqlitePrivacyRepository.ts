@@ -92,8 +92,12 @@ export class SqlitePrivacyRepository implements EidKeyRepository, LocationReposi
     return this.db.transaction(async (tx) => {
       const stored = await insertEvent(tx, input.event, input.receivedAt, input.signals);
       if (!stored) return null;
-      if (input.decidedAt !== null)
+      if (input.decidedAt !== null) {
+        // An implausible entry goes no further, and its fix is not kept as the user's last known
+        // position: a spoofed far-away fix must not make the next genuine one look like a jump.
         await tx.run("UPDATE presence_events SET decided_at = ? WHERE id = ?", [input.decidedAt, input.event.id]);
+        return stored;
+      }
       await tx.run(
         "INSERT INTO location_fixes (event_id, user_id, store_id, lat, lon, accuracy_m, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [input.event.id, input.userId, input.event.storeId, input.fix.lat, input.fix.lon, input.fix.accuracyM, input.fix.at],

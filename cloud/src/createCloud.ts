@@ -11,6 +11,7 @@ import { decisionRoutes } from "./adapters/http/routes/decisionRoutes.js";
 import { offerRoutes } from "./adapters/http/routes/offerRoutes.js";
 import { ruleRoutes } from "./adapters/http/routes/ruleRoutes.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
+import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
 import { SqlitePrivacyRepository } from "./adapters/sqlite/SqlitePrivacyRepository.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
 import { GeofenceService } from "./services/GeofenceService.js";
@@ -37,6 +38,8 @@ export interface CloudDependencies {
   readonly log: Logger;
   readonly clock: Clock;
   readonly onOfferIssued?: (offer: Offer) => void;
+  /** Demo mode: serve the shopper page at /demo/shopper. */
+  readonly shopperPage?: ShopperPage;
 }
 
 /** The running cloud, for main, the demo and tests: its parts, and where it listens. */
@@ -182,6 +185,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   credentialRoutes(http, { credentials, directory: repository, users: repository });
   privacyRoutes(http, { eid, geofence, audit: repository, clock });
+  if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
 
   let started = false;
   async function stop(): Promise<void> {

@@ -1,4 +1,4 @@
-import { connect } from "mqtt";
+import mqtt from "mqtt";
 import type { OfferChannel, OfferChannelFactory } from "../../ports.js";
 
 /**
@@ -9,7 +9,7 @@ import type { OfferChannel, OfferChannelFactory } from "../../ports.js";
  * no broker needs to hold a queue for a phone that may never come back.
  */
 export const mqttOfferChannel: OfferChannelFactory = (options, handlers): OfferChannel => {
-  const client = connect(options.url, {
+  const client = mqtt.connect(options.url, {
     username: options.username,
     password: options.password,
     clientId: options.clientId,

@@ -113,6 +113,16 @@ describe("privacy in the cloud", () => {
     await f.cloud.offers.idle();
     const [decision] = await f.cloud.offerRepository.decisionsPage({ by: "event", id: body.eventId, limit: 1, after: null });
     expect(decision?.signals).toMatchObject({ seenByStoreGateways: true, plausible: true });
+    // A marketer reads the same signals through the decision log.
+    const logged = await f.cloud.http.inject({
+      method: "GET",
+      url: `/v1/events/${body.eventId}/decisions`,
+      headers: { authorization: `Bearer ${f.keys.marketer}` },
+    });
+    expect(logged.json<{ decisions: { signals?: object }[] }>().decisions[0]?.signals).toMatchObject({
+      source: "phone-geofence",
+      seenByStoreGateways: true,
+    });
   });
 
   it("never gives an offer to a user without marketing consent, by beacon or by geofence", async () => {

@@ -258,7 +258,7 @@ CREATE INDEX eid_resolutions_valid ON eid_resolutions(valid_until_s);
 CREATE INDEX eid_resolutions_user ON eid_resolutions(user_id, install_id);
 CREATE TABLE location_fixes (
   event_id TEXT PRIMARY KEY,
-  user_id TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES app_users(id) ON DELETE CASCADE,
   store_id TEXT NOT NULL,
   lat REAL NOT NULL,
   lon REAL NOT NULL,

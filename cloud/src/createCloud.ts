@@ -135,6 +135,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     clock,
     log: log.child({ component: "geofence" }),
     onStored: (events) => offers.submit(events),
+    bus: broker,
+    users: repository,
   });
   const retention = new RetentionService({
     retention: privacyRepository,
@@ -238,6 +240,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         offerLifecycle.start();
         await eid.refresh();
         eid.start();
+        await geofence.start();
         retention.start();
         await ingest.start();
         await http.listen({ host: config.http.host, port: config.http.port });

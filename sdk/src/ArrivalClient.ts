@@ -2,6 +2,7 @@ import {
   computeEid,
   eidPeriodStartS,
   formatProblems,
+  LocationReportSchema,
   OfferMessageSchema,
   type OfferMessage,
   toHex,
@@ -11,7 +12,7 @@ import {
 import { ArrivalClientError } from "./ArrivalClientError.js";
 import { mqttOfferChannel } from "./adapters/mqtt/mqttOfferChannel.js";
 import { type AppToken, decodeAppToken } from "./domain/appToken.js";
-import { utf8Decode } from "./domain/base64url.js";
+import { encodeBase64url, utf8Decode } from "./domain/base64url.js";
 import { type ClientOffer, OfferInbox, redemptionPayload } from "./domain/OfferInbox.js";
 import type { ConnectionState, Fetch, OfferChannel, OfferChannelFactory } from "./ports.js";
 
@@ -71,6 +72,7 @@ export interface EidRegistration {
 type Listeners = { [E in keyof ArrivalClientEvents]: Set<ArrivalClientEvents[E]> };
 
 const offerChecker = new Checker(OfferMessageSchema);
+const locationChecker = new Checker(LocationReportSchema);
 
 /**
  * The shopper app's client of Arrival: it signs in with an app token, keeps an MQTT-over-WebSocket
@@ -249,6 +251,31 @@ export class ArrivalClient {
       accuracyM: fix.accuracyM,
       at: new Date(fix.at).toISOString(),
     })) as { eventId: string; plausible: boolean; flags: string[] };
+  }
+
+  /**
+   * The same report over MQTT (`users/{userId}/location`, QoS 1): for a phone whose network comes
+   * and goes, the MQTT transport holds it until the link is back. Resolves with the report id
+   * once the broker has it; the cloud counts a re-sent report once.
+   */
+  async queueGeofenceEntry(report: { storeId: string; fix: GeofenceFix }): Promise<string> {
+    const channel = this.channel;
+    if (!channel) throw new ArrivalClientError("NOT_STARTED", "start the client before reporting over MQTT");
+    const { fix } = report;
+    const reportId = encodeBase64url(this.randomBytes(16));
+    const message = {
+      v: 1,
+      reportId,
+      storeId: report.storeId,
+      lat: fix.lat,
+      lon: fix.lon,
+      accuracyM: fix.accuracyM,
+      at: Number.isFinite(fix.at) ? new Date(fix.at).toISOString() : "",
+    };
+    const checked = locationChecker.check(message);
+    if (!checked.ok) throw new ArrivalClientError("INVALID_INPUT", formatProblems(checked.problems));
+    await channel.publish(userTopic(this.userId, "location"), JSON.stringify(checked.value));
+    return reportId;
   }
 
   /** Sets the shopper's consent: marketing offers, and analytics use of their visits. */

@@ -5,6 +5,8 @@ export type ConnectionState = "connecting" | "connected" | "reconnecting" | "off
 export interface OfferChannel {
   /** Subscribes (QoS 1) to one topic; resolves when the broker granted it. */
   subscribe(topic: string): Promise<void>;
+  /** Publishes at QoS 1; while the link is down the transport queues it until it reconnects. */
+  publish(topic: string, payload: string): Promise<void>;
   /** Closes the connection for good; no reconnect follows. */
   close(): Promise<void>;
 }

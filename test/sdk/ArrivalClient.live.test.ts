@@ -111,4 +111,17 @@ describe("ArrivalClient against the cloud", () => {
     expect(received).toHaveLength(2);
     expect(errors.filter((e) => !/ECONNRESET|closed|EPIPE|connack|socket|timeout/i.test(e.message))).toEqual([]);
   });
+
+  it("reports a geofence entry over MQTT and over HTTP; each goes through the offer rules", async () => {
+    const fix = { lat: 22.2819, lon: 114.1582, accuracyM: 12, at: Date.now() };
+    const reportId = await client.queueGeofenceEntry({ storeId: "s1", fix });
+    await until(async () => (await f.cloud.offerRepository.getEvent(reportId)) !== null, 20_000, "the report stored");
+    await until(() => received.length === 3, 20_000, "the offer for the geofence entry");
+    const stored = await f.cloud.offerRepository.getEvent(reportId);
+    expect(stored?.event).toMatchObject({ userId: "u1", zoneId: "geofence", subject: { kind: "app", id: "app:u1" } });
+    const answer = await client.reportGeofenceEntry({ storeId: "s1", fix: { ...fix, at: Date.now() } });
+    // The fixture's store has no coordinates: flagged, yet plausible.
+    expect(answer).toMatchObject({ plausible: true, flags: ["store-location-unknown"] });
+    await until(() => received.length === 4, 20_000, "the offer for the HTTP report");
+  });
 });

@@ -42,7 +42,11 @@ function fakeFetch(answer: (call: Call) => { status: number; body?: unknown }) {
   return { calls, fetch };
 }
 
-const noChannel: OfferChannelFactory = () => ({ subscribe: async () => undefined, close: async () => undefined });
+const noChannel: OfferChannelFactory = () => ({
+  subscribe: async () => undefined,
+  publish: async () => undefined,
+  close: async () => undefined,
+});
 
 describe("app token", () => {
   it("round-trips, and a damaged token is refused with the path of each problem", () => {
@@ -76,6 +80,7 @@ describe("ArrivalClient requests", () => {
     let closed = 0;
     const channel: OfferChannelFactory = () => ({
       subscribe: async () => undefined,
+      publish: async () => undefined,
       close: async () => void closed++,
     });
     const client = new ArrivalClient({ token: TOKEN, fetch, channel });

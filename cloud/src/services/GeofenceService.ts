@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { PresenceEvent } from "../../../protocol/index.js";
+import { decodeUserMessage, formatProblems, type PresenceEvent, parseTopic, TOPIC_ROOT } from "../../../protocol/index.js";
 import {
   checkGeofenceFix,
   type LocationFix,
   type PlausibilityVerdict,
 } from "../domain/privacy/geofencePlausibility.js";
 import type { LocationRepository } from "./privacyRepositories.js";
-import type { Clock, Logger } from "./ports.js";
-import type { DirectoryRepository, StoredEvent } from "./repositories.js";
+import type { Clock, Logger, MessageBus } from "./ports.js";
+import type { DirectoryRepository, StoredEvent, UserRepository } from "./repositories.js";
 
 /** Zone id of geofence entries: the OS geofence is the store as a whole. */
 export const GEOFENCE_ZONE_ID = "geofence";
@@ -45,10 +45,56 @@ export class GeofenceService {
       readonly clock: Clock;
       readonly log: Logger;
       readonly onStored: (events: readonly StoredEvent[]) => void;
+      /** Location reports over MQTT (`users/{userId}/location`); absent: HTTP only. */
+      readonly bus?: MessageBus;
+      readonly users?: Pick<UserRepository, "getUser">;
     },
   ) {}
 
-  async reportEntry(input: { userId: string; orgId: string; storeId: string; fix: LocationFix }): Promise<GeofenceOutcome> {
+  private started = false;
+
+  /** Subscribes to every app's location reports; the broker's ACL lets each app publish only its own. */
+  async start(): Promise<void> {
+    const { bus } = this.o;
+    if (this.started || !bus) return;
+    this.started = true;
+    await bus.subscribe(`${TOPIC_ROOT}/users/+/location`, (message) => this.handleReport(message.topic, message.payload));
+  }
+
+  /** Handles one location report from MQTT; a bad one is logged and dropped, never thrown. */
+  async handleReport(topic: string, payload: Uint8Array): Promise<void> {
+    const { log } = this.o;
+    const parsed = parseTopic(topic);
+    if (parsed?.scope !== "user" || parsed.channel !== "location") return;
+    const decoded = decodeUserMessage("location", payload);
+    if (!decoded.ok) {
+      log.warn({ userId: parsed.userId, problems: formatProblems(decoded.problems) }, "location report rejected");
+      return;
+    }
+    const user = await this.o.users?.getUser(parsed.userId);
+    if (!user) {
+      log.warn({ userId: parsed.userId }, "location report from an unknown user");
+      return;
+    }
+    const report = decoded.value;
+    const outcome = await this.reportEntry({
+      userId: user.id,
+      orgId: user.orgId,
+      storeId: report.storeId,
+      fix: { lat: report.lat, lon: report.lon, accuracyM: report.accuracyM, at: Date.parse(report.at) },
+      eventId: report.reportId,
+    });
+    if (!outcome.ok) log.warn({ userId: user.id, storeId: report.storeId }, "location report names an unknown store");
+  }
+
+  /** `eventId` makes a retried report count once (MQTT's `reportId`); default a new id. */
+  async reportEntry(input: {
+    userId: string;
+    orgId: string;
+    storeId: string;
+    fix: LocationFix;
+    eventId?: string;
+  }): Promise<GeofenceOutcome> {
     const { locations, clock } = this.o;
     const store = await this.o.directory.getStore(input.storeId);
     if (!store || store.orgId !== input.orgId) return { ok: false, reason: "unknown-store" };
@@ -74,7 +120,7 @@ export class GeofenceService {
       speedFromPreviousMps: verdict.speedFromPreviousMps,
       seenByStoreGateways: seen,
     };
-    const id = randomUUID();
+    const id = input.eventId ?? randomUUID();
     const event: PresenceEvent = {
       id,
       seq: 1,

@@ -39,6 +39,10 @@ export const mqttOfferChannel: OfferChannelFactory = (options, handlers): OfferC
           else resolve();
         });
       }),
+    publish: (topic, payload) =>
+      new Promise<void>((resolve, reject) => {
+        client.publish(topic, payload, { qos: 1 }, (err) => (err ? reject(err) : resolve()));
+      }),
     close: async () => {
       closing = true;
       await client.endAsync(true);

@@ -9,6 +9,7 @@ import {
   type AppToken,
 } from "../../sdk/src/index.js";
 import type { OfferChannelFactory } from "../../sdk/src/ports.js";
+import { until } from "../support/until.js";
 
 const TOKEN: AppToken = {
   v: 1,
@@ -160,5 +161,63 @@ describe("OfferInbox", () => {
     // An offer that expired here stays gone when a late catch-up brings it again.
     expect(inbox.add(offer("b", 1000), 1600)).toBe("duplicate");
     expect(OfferInbox.secondsLeft(offer("a", 2000), 500)).toBe(1);
+  });
+});
+
+describe("ArrivalClient events", () => {
+  it("announces an MQTT offer once, reports a bad message, and expires the offer on time", async () => {
+    let handlers: Parameters<OfferChannelFactory>[1] | undefined;
+    const channel: OfferChannelFactory = (_options, h) => {
+      handlers = h;
+      return { subscribe: async () => undefined, publish: async () => undefined, close: async () => undefined };
+    };
+    let now = Date.parse("2026-11-22T10:00:00Z");
+    const pending: { callback: () => void; at: number }[] = [];
+    const { calls, fetch } = fakeFetch(() => ({ status: 200, body: { offers: [] } }));
+    const client = new ArrivalClient({
+      token: TOKEN,
+      fetch,
+      channel,
+      now: () => now,
+      timers: {
+        setTimeout: (callback, ms) => pending.push({ callback, at: now + ms }),
+        clearTimeout: () => undefined,
+      },
+    });
+    const seen: string[] = [];
+    client.on("offer", (o) => seen.push(`offer ${o.offerId}`));
+    client.on("offerExpired", (o) => seen.push(`expired ${o.offerId}`));
+    client.on("error", (e) => seen.push(`error ${e.code}`));
+    client.start();
+    if (!handlers) throw new Error("the client did not open its channel");
+    const message = {
+      v: 1,
+      kind: "offer",
+      offerId: "offer-00000001",
+      ruleId: "r1",
+      storeId: "s1",
+      title: "10% off",
+      text: "",
+      discount: { kind: "percent", percent: 10 },
+      code: "ABCD-EFGH-JKMN-PQRS-TVWX",
+      issuedAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + 60_000).toISOString(),
+    };
+    const topic = "arrival/v1/users/u1/offers";
+    handlers.onMessage(topic, new TextEncoder().encode(JSON.stringify(message)));
+    handlers.onMessage(topic, new TextEncoder().encode(JSON.stringify(message)));
+    handlers.onMessage(topic, new TextEncoder().encode(JSON.stringify({ ...message, offerId: "x" })));
+    // Another user's topic is not this client's business, whatever it carries.
+    handlers.onMessage("arrival/v1/users/u2/offers", new TextEncoder().encode(JSON.stringify(message)));
+    expect(seen).toEqual(["offer offer-00000001", "error INVALID_MESSAGE"]);
+    await until(() => calls.length === 1, 1000, "the delivery ack");
+    expect(calls[0]).toMatchObject({ method: "POST", body: { kind: "delivered" } });
+    expect(client.redemption("offer-00000001").secondsLeft).toBe(60);
+    now += 60_000;
+    const timer = pending.at(-1);
+    expect(timer?.at).toBe(now);
+    timer?.callback();
+    expect(seen.at(-1)).toBe("expired offer-00000001");
+    expect(client.offers()).toEqual([]);
   });
 });

@@ -186,7 +186,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     directory: repository,
   });
   credentialRoutes(http, { credentials, directory: repository, users: repository });
-  privacyRoutes(http, { eid, geofence, audit: repository, clock });
+  privacyRoutes(http, {
+    eid,
+    geofence,
+    audit: repository,
+    clock,
+    visits: privacyRepository,
+    stores: repository,
+  });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
 
   let started = false;

@@ -50,5 +50,6 @@ export interface RetentionRepository {
    * them, the raw presence events and the location fixes older than `cutoff`, in one transaction.
    */
   applyRetention(cutoff: number): Promise<RetentionResult>;
+  /** Visits per UTC day and zone of a store: kept counts past retention plus the visits still held. */
   dailyVisitCounts(storeId: string): Promise<DailyVisitCount[]>;
 }

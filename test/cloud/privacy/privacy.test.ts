@@ -164,6 +164,17 @@ describe("privacy in the cloud", () => {
   });
 
   it("deletes raw presence past the retention period and keeps visits as daily counts", async () => {
+    const readCounts = async () => {
+      const res = await f.cloud.http.inject({
+        method: "GET",
+        url: "/v1/stores/s1/visit-counts",
+        headers: { authorization: `Bearer ${f.keys.marketer}` },
+      });
+      expect(res.statusCode).toBe(200);
+      return res.json<{ visits: { day: string; zoneId: string; visits: number }[] }>().visits;
+    };
+    const countsBefore = await readCounts();
+    expect(countsBefore.length).toBeGreaterThan(0);
     const eventsBefore = await f.cloud.repository.countEvents();
     expect(eventsBefore).toBeGreaterThan(0);
     // 29 days on: nothing is old enough yet.
@@ -179,5 +190,7 @@ describe("privacy in the cloud", () => {
     expect(counts.reduce((n, c) => n + c.visits, 0)).toBe(result.visitsAggregated);
     expect(counts.map((c) => c.day)).toEqual(counts.map(() => "2026-11-20"));
     expect(new Set(counts.map((c) => c.zoneId))).toEqual(new Set(["geofence", "z1"]));
+    // The same counts as before the raw data went: the aggregate lost nothing.
+    expect(await readCounts()).toEqual(countsBefore);
   });
 });

@@ -124,9 +124,15 @@ export class SqlitePrivacyRepository implements EidKeyRepository, LocationReposi
   }
 
   async dailyVisitCounts(storeId: string): Promise<DailyVisitCount[]> {
+    // Days past retention come from the kept counts, recent days from the visits still held.
     const rows = await this.db.all<{ day: string; store_id: string; zone_id: string; visits: number }>(
-      "SELECT day, store_id, zone_id, visits FROM visit_daily_counts WHERE store_id = ? ORDER BY day, zone_id",
-      [storeId],
+      `SELECT day, ? AS store_id, zone_id, SUM(visits) AS visits FROM (
+         SELECT day, zone_id, visits FROM visit_daily_counts WHERE store_id = ?
+         UNION ALL
+         SELECT strftime('%Y-%m-%d', entered_at / 1000, 'unixepoch') AS day, zone_id, COUNT(*) AS visits
+         FROM visits WHERE store_id = ? GROUP BY 1, 2
+       ) GROUP BY day, zone_id ORDER BY day, zone_id`,
+      [storeId, storeId, storeId],
     );
     return rows.map((r) => ({ day: r.day, storeId: r.store_id, zoneId: r.zone_id, visits: r.visits }));
   }

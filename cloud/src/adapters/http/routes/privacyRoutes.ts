@@ -3,7 +3,8 @@ import Type, { type Static } from "typebox";
 import { fromHex, ID_PATTERN } from "../../../../../protocol/index.js";
 import type { EidResolutionService } from "../../../services/EidResolutionService.js";
 import type { GeofenceService } from "../../../services/GeofenceService.js";
-import type { AuditRepository } from "../../../services/repositories.js";
+import type { RetentionRepository } from "../../../services/privacyRepositories.js";
+import type { AuditRepository, DirectoryRepository } from "../../../services/repositories.js";
 import type { Clock } from "../../../services/ports.js";
 import { ApiError } from "../ApiError.js";
 import { principalOf } from "../createHttpApp.js";
@@ -24,6 +25,7 @@ const EidKeyBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const StoreParams = Type.Object({ storeId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
 const UserParams = Type.Object({ userId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
 const GeofenceBody = Type.Object(
   {
@@ -49,8 +51,43 @@ function ownUser(request: Parameters<typeof principalOf>[0], userId: string) {
  */
 export function privacyRoutes(
   app: FastifyInstance,
-  deps: { eid: EidResolutionService; geofence: GeofenceService; audit: AuditRepository; clock: Clock },
+  deps: {
+    eid: EidResolutionService;
+    geofence: GeofenceService;
+    audit: AuditRepository;
+    clock: Clock;
+    visits: Pick<RetentionRepository, "dailyVisitCounts">;
+    stores: Pick<DirectoryRepository, "getStore">;
+  },
 ): void {
+  app.get(
+    "/v1/stores/:storeId/visit-counts",
+    {
+      config: { roles: ["admin", "marketer", "store-ops"] },
+      schema: {
+        summary: "Visits per day and zone, kept in aggregate after raw presence data is deleted",
+        params: StoreParams,
+        response: {
+          200: Type.Object({
+            visits: Type.Array(
+              Type.Object({ day: Type.String({ description: "UTC day, YYYY-MM-DD." }), zoneId: Type.String(), visits: Type.Integer() }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { storeId } = request.params as Static<typeof StoreParams>;
+      const principal = principalOf(request);
+      const store = await deps.stores.getStore(storeId);
+      if (store?.orgId !== principal.orgId) throw new ApiError("NOT_FOUND", `no store ${storeId}`);
+      if (principal.role === "store-ops" && principal.storeId !== storeId)
+        throw new ApiError("FORBIDDEN", "a store-ops key reads only its own store");
+      const counts = await deps.visits.dailyVisitCounts(storeId);
+      return { visits: counts.map((c) => ({ day: c.day, zoneId: c.zoneId, visits: c.visits })) };
+    },
+  );
+
   app.put(
     "/v1/users/:userId/eid-keys/:installId",
     {

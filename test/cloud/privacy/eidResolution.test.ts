@@ -1,7 +1,10 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
-import { computeEid, eidSubjectId, toHex } from "../../../protocol/index.js";
+import { decodeAdvertisement } from "../../../gateway/src/domain/advert/decodeAdvertisement.js";
+import { computeEid, eidSubjectId, fromHex, toHex } from "../../../protocol/index.js";
+import { ArrivalClient } from "../../../sdk/src/index.js";
+import { advert, EDDYSTONE_UUID_LIST, eddystone, FLAGS } from "../../gateway/domain/advert/advertBytes.js";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloudFixture.js";
 import { ManualClock } from "../manualClock.js";
 
@@ -69,11 +72,39 @@ describe("Eddystone-EID resolution", () => {
     expect(await sight(computeEid(stranger, 10, boundaryS + 2 * 1024 + 5))).toBeNull();
   });
 
+  it("resolves what the app advertises, as the gateway decodes it from the air", async () => {
+    // The app side: the client library registers its own key and computes the EID for now.
+    const app = new ArrivalClient({
+      token: {
+        v: 1,
+        userId: "u1",
+        apiUrl: `http://127.0.0.1:${f.cloud.httpPort()}`,
+        apiKey: f.keys.appU1,
+        mqtt: { url: "ws://127.0.0.1:1/mqtt", username: "app.u1", password: "unused", clientId: "app.u1" },
+      },
+      now: () => clock.now(),
+    });
+    await app.registerEidKey("phone-2");
+    const { eid } = app.currentEid();
+    // The frame the phone puts on the air (Eddystone-EID, frame type 0x30, Tx power at 0 m, 8-byte id)…
+    const frame = advert(FLAGS, EDDYSTONE_UUID_LIST, eddystone(`30e7${eid}`));
+    const decoded = decodeAdvertisement(frame);
+    expect(decoded?.format).toBe("eddystone-eid");
+    // …the subject id the gateway reports, and the cloud resolves it to the user.
+    const eidBytes = fromHex(eid);
+    if (!eidBytes || !decoded?.id) throw new Error("no EID decoded");
+    expect(decoded.id).toBe(eidSubjectId(eidBytes));
+    expect(await sight(eidBytes)).toBe("u1");
+  });
+
   it("keeps the identity key out of the API and the audit log", async () => {
     const db = await SqliteDatabase.open(join(f.dataDir, "cloud.db"));
     try {
       const audit = await db.all<{ detail: string }>("SELECT detail FROM audit_log WHERE action = 'eid-key.register'");
-      expect(audit.map((a) => JSON.parse(a.detail) as unknown)).toEqual([{ installId: "phone-1", rotationExponent: 10 }]);
+      expect(audit.map((a) => JSON.parse(a.detail) as unknown)).toEqual([
+        { installId: "phone-1", rotationExponent: 10 },
+        { installId: "phone-2", rotationExponent: 10 },
+      ]);
     } finally {
       await db.close();
     }

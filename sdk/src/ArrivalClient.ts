@@ -137,7 +137,7 @@ export class ArrivalClient {
     return this.state;
   }
 
-  /** Connects and starts receiving offers; resolves at once (the connection is reported by events). */
+  /** Connects and starts receiving offers; returns at once (connection states arrive as events). */
   start(): void {
     if (this.channel) return;
     const { mqtt } = this.token;

@@ -1,3 +1,4 @@
+import { eidPeriodStartS } from "../../../protocol/index.js";
 import { eidRowsAround, type EidKey } from "../domain/privacy/eidResolution.js";
 import type { EidKeyRepository } from "./privacyRepositories.js";
 import type { Clock, Logger } from "./ports.js";
@@ -20,6 +21,8 @@ export interface EidResolutionOptions {
 export class EidResolutionService {
   private readonly o: EidResolutionOptions;
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** Period start each rotation exponent's rows were last built for. */
+  private readonly builtFor = new Map<number, number>();
 
   constructor(options: EidResolutionOptions) {
     this.o = options;
@@ -53,12 +56,19 @@ export class EidResolutionService {
     return { rotationExponent: key.rotationExponent };
   }
 
-  /** Rebuilds the table around the clock's now: adds the coming period, drops ones gone by. */
+  /**
+   * Brings the table to the clock's now: adds the coming period and drops periods gone by. Rows
+   * change only when a period boundary passes, so keys are re-computed only for exponents whose
+   * current period moved since the last refresh (the first refresh after start builds them all);
+   * in between, a refresh only deletes expired rows. Returns the number of rows written.
+   */
   async refresh(): Promise<number> {
     const nowS = Math.floor(this.o.clock.now() / 1000);
     const keys = await this.o.keys.listEidKeys();
-    const rows = keys.flatMap((key) => eidRowsAround(key, nowS));
+    const moved = (exponent: number) => this.builtFor.get(exponent) !== eidPeriodStartS(exponent, nowS);
+    const rows = keys.filter((key) => moved(key.rotationExponent)).flatMap((key) => eidRowsAround(key, nowS));
     await this.o.keys.refreshEidResolutions(rows, nowS);
+    for (const key of keys) this.builtFor.set(key.rotationExponent, eidPeriodStartS(key.rotationExponent, nowS));
     return rows.length;
   }
 }

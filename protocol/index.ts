@@ -5,3 +5,5 @@ export * from "./messages.js";
 export * from "./schema.js";
 export * from "./topics.js";
 export * from "./subjectIds.js";
+export * from "./aes128.js";
+export * from "./eddystoneEid.js";

@@ -288,6 +288,24 @@ export const OfferMessageSchema = Type.Object(
 );
 export type OfferMessage = Static<typeof OfferMessageSchema>;
 
+/**
+ * Published by the app to its own `users/{userId}/location` at QoS 1: the OS saw the phone enter a
+ * store's geofence, with the GPS fix. `reportId` makes a redelivered report count once.
+ */
+export const LocationReportSchema = Type.Object(
+  {
+    v: Version,
+    reportId: Type.String({ pattern: "^[A-Za-z0-9_-]{8,64}$", description: "Unique per report, stable across retries." }),
+    storeId: Id("Store whose geofence was entered."),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+    accuracyM: Type.Number({ minimum: 0, maximum: 100_000, description: "Horizontal accuracy radius, metres." }),
+    at: IsoTime("When the fix was taken."),
+  },
+  { additionalProperties: false },
+);
+export type LocationReport = Static<typeof LocationReportSchema>;
+
 /** Typed map from channel to payload: publishing the wrong payload on a channel does not compile. */
 export const GATEWAY_MESSAGES = {
   events: new Checker(EventBatchSchema),
@@ -299,6 +317,7 @@ export const GATEWAY_MESSAGES = {
 
 export const USER_MESSAGES = {
   offers: new Checker(OfferMessageSchema),
+  location: new Checker(LocationReportSchema),
 } as const satisfies Record<UserChannel, Checker<TSchema>>;
 
 export type GatewayMessage<C extends GatewayChannel> = Static<(typeof GATEWAY_MESSAGES)[C]["schema"]>;

@@ -7,10 +7,10 @@ export const TOPIC_ROOT = "arrival/v1";
 /** Channels of one gateway, under `arrival/v1/stores/{storeId}/gateways/{gatewayId}/`. */
 export type GatewayChannel = "events" | "status" | "telemetry" | "config" | "ack";
 /** Channels of one app user, under `arrival/v1/users/{userId}/`. */
-export type UserChannel = "offers";
+export type UserChannel = "offers" | "location";
 
 export const GATEWAY_CHANNELS: readonly GatewayChannel[] = ["events", "status", "telemetry", "config", "ack"];
-export const USER_CHANNELS: readonly UserChannel[] = ["offers"];
+export const USER_CHANNELS: readonly UserChannel[] = ["offers", "location"];
 
 function checkId(what: string, value: string): string {
   if (!isValidId(value)) {

@@ -36,7 +36,11 @@ async function main(): Promise<number> {
     );
     return 0;
   }
-  const document: Record<string, unknown> = { mqtt: { mode: "embedded" }, log: { level: "warn" } };
+  // The broker's WebSocket listener serves the shopper page's MQTT connection.
+  const document: Record<string, unknown> = {
+    mqtt: { mode: "embedded", websocket: { port: 8083 } },
+    log: { level: "warn" },
+  };
   for (const [name, path] of Object.entries(ENVIRONMENT)) {
     const value = process.env[name];
     if (value !== undefined && value !== "") setPath(document, path, value);
@@ -60,6 +64,7 @@ async function main(): Promise<number> {
     cloudConfig: config,
     log,
     seed,
+    shopperPage: true,
     onOfferIssued: (offer) =>
       out(
         `🎯 ${new Date(offer.issuedAt).toLocaleTimeString()} issued "${offer.title}" to ${names.get(offer.userId) ?? offer.userId} (rule ${offer.ruleId}, zone ${offer.zoneId})`,
@@ -116,6 +121,11 @@ async function main(): Promise<number> {
   out(
     `  curl -s http://${config.http.host}:${httpPort}/v1/users/u-ada/decisions -H 'Authorization: Bearer ${demo.credentials.marketerKey}'`,
   );
+  const page = demo.shopperPageUrl("u-ada");
+  if (page) {
+    out("Open Ada's phone in a browser (offers appear live, with their countdown and code):");
+    out(`  ${page}`);
+  }
   out("Press Ctrl-C to stop.");
   out("");
 

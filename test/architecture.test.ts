@@ -40,7 +40,12 @@ function packageOf(spec: string): string | null {
 
 const resolvedDir = (file: string, spec: string) => relative(ROOT, join(ROOT, file, "..", spec));
 
-const appFiles = [...sources("protocol"), ...sources("gateway/src"), ...sources("cloud/src")];
+const appFiles = [
+  ...sources("protocol"),
+  ...sources("gateway/src"),
+  ...sources("cloud/src"),
+  ...sources("sdk/src"),
+];
 
 describe("architecture", () => {
   it("keeps the gateway and the cloud apart, and the protocol free of both", () => {
@@ -50,6 +55,8 @@ describe("architecture", () => {
         const target = resolvedDir(file, spec);
         if (file.startsWith("gateway/") && target.startsWith("cloud/")) offences.push(`${file} → ${spec}`);
         if (file.startsWith("cloud/") && target.startsWith("gateway/")) offences.push(`${file} → ${spec}`);
+        if (file.startsWith("sdk/") && /^(cloud|gateway)\//.test(target)) offences.push(`${file} → ${spec}`);
+        if (/^(cloud|gateway)\//.test(file) && target.startsWith("sdk/")) offences.push(`${file} → ${spec}`);
         if (file.startsWith("protocol/") && !target.startsWith("protocol/"))
           offences.push(`${file} → ${spec}`);
       }
@@ -76,7 +83,7 @@ describe("architecture", () => {
     const owners: Record<string, RegExp> = {
       "@abandonware/noble": /^gateway\/src\/adapters\/noble\//,
       sqlite3: /^(gateway|cloud)\/src\/adapters\/sqlite\//,
-      mqtt: /^gateway\/src\/adapters\/mqtt\/|^cloud\/src\/adapters\/mqtt\//,
+      mqtt: /^gateway\/src\/adapters\/mqtt\/|^cloud\/src\/adapters\/mqtt\/|^sdk\/src\/adapters\/mqtt\//,
       aedes: /^cloud\/src\/adapters\/broker\//,
       // The embedded broker's WebSocket transport; MQTT.js brings its own client side.
       ws: /^cloud\/src\/adapters\/broker\//,
@@ -85,7 +92,7 @@ describe("architecture", () => {
       "@fastify/rate-limit": /^cloud\/src\/adapters\/http\//,
       pino: /^(gateway|cloud)\/src\/adapters\/log\//,
       "pino-pretty": /^(gateway|cloud)\/src\/adapters\/log\//,
-      geolib: /^gateway\/src\/domain\/zones\//,
+      geolib: /^gateway\/src\/domain\/zones\/|^cloud\/src\/domain\/privacy\//,
     };
     const offences: string[] = [];
     for (const file of appFiles) {
@@ -98,8 +105,26 @@ describe("architecture", () => {
     expect(offences).toEqual([]);
   });
 
+  it("keeps the app client library runnable in browsers and React Native: no Node modules or globals", () => {
+    const offences: string[] = [];
+    // The protocol is bundled into the client too; its Buffer uses sit in Node-side helpers
+    // (encodeMessage, formatUuid) that the client never calls, so only sdk/ is held to this.
+    for (const file of sources("sdk/src")) {
+      for (const spec of importsOf(file)) {
+        if (spec.startsWith("node:") || ["fs", "net", "http", "tls", "crypto", "events", "buffer"].includes(spec))
+          offences.push(`${file} → ${spec}`);
+      }
+      const code = readFileSync(join(ROOT, file), "utf8").replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, "");
+      for (const global of ["Buffer", "process", "require", "__dirname"]) {
+        if (new RegExp(`\\b${global}\\b`).test(code)) offences.push(`${file} uses ${global}`);
+      }
+    }
+    expect(offences).toEqual([]);
+  });
+
   it("finds the imports it checks (the scan itself works)", () => {
     expect(importsOf("cloud/src/adapters/broker/EmbeddedBroker.ts")).toContain("aedes");
     expect(appFiles.length).toBeGreaterThan(40);
+    expect(importsOf("sdk/src/adapters/mqtt/mqttOfferChannel.ts")).toContain("mqtt");
   });
 });

@@ -19,7 +19,13 @@ import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
 import { userRoutes } from "./adapters/http/routes/userRoutes.js";
 import { SqliteActivityRepository } from "./adapters/sqlite/SqliteActivityRepository.js";
 import { SqliteDirectoryRepository } from "./adapters/sqlite/SqliteDirectoryRepository.js";
+import { SqliteErasureRepository } from "./adapters/sqlite/SqliteErasureRepository.js";
+import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
+import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
 import { SqlitePrivacyRepository } from "./adapters/sqlite/SqlitePrivacyRepository.js";
+import { EidResolutionService } from "./services/EidResolutionService.js";
+import { GeofenceService } from "./services/GeofenceService.js";
+import { RetentionService } from "./services/RetentionService.js";
 import { migrate } from "./adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
 import { SqliteOfferRepository } from "./adapters/sqlite/SqliteOfferRepository.js";
@@ -47,6 +53,8 @@ export interface CloudDependencies {
   readonly log: Logger;
   readonly clock: Clock;
   readonly onOfferIssued?: (offer: Offer) => void;
+  /** Demo mode: serve the shopper page at /demo/shopper. */
+  readonly shopperPage?: ShopperPage;
 }
 
 /** The running cloud, for main, the demo and tests: its parts, and where it listens. */
@@ -65,6 +73,12 @@ export interface Cloud {
   readonly fleet: FleetService;
   /** What GET /metrics renders. */
   readonly metrics: MetricsRegistry;
+  /** Eddystone-EID keys and the resolution table (`refresh()` moves it to the clock's now). */
+  readonly eid: EidResolutionService;
+  readonly geofence: GeofenceService;
+  /** Deletes raw presence data past `privacy.retentionDays` (`sweep()` runs it now). */
+  readonly retention: RetentionService;
+  readonly privacyRepository: SqlitePrivacyRepository;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
   /** The embedded broker, or null in external mode (then no broker runs in this process). */
@@ -138,6 +152,30 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     onStored: (events) => offers.submit(events),
     onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
   });
+  const privacyRepository = new SqlitePrivacyRepository(db);
+  const eid = new EidResolutionService({
+    keys: privacyRepository,
+    clock,
+    log: log.child({ component: "eid" }),
+    rotationExponent: config.privacy.eidRotationExponent,
+    refreshIntervalMs: config.privacy.eidRefreshS * 1000,
+  });
+  const geofence = new GeofenceService({
+    locations: privacyRepository,
+    directory: repository,
+    clock,
+    log: log.child({ component: "geofence" }),
+    onStored: (events) => offers.submit(events),
+    bus: broker,
+    users: repository,
+  });
+  const retention = new RetentionService({
+    retention: privacyRepository,
+    clock,
+    log: log.child({ component: "retention" }),
+    retentionDays: config.privacy.retentionDays,
+    intervalMs: config.privacy.retentionSweepS * 1000,
+  });
   const ruleRepository = new SqliteRuleRepository(db);
   const analyticsRepository = new SqliteAnalyticsRepository(db);
   const rules = new RuleService({
@@ -199,7 +237,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     users: new UserService({
       users: repository,
       devices: directoryRepository,
-      privacy: new SqlitePrivacyRepository(db),
+      privacy: new SqliteErasureRepository(db),
       credentials,
       audit: repository,
       clock,
@@ -208,6 +246,15 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     }),
   });
   activityRoutes(http, { activity: new SqliteActivityRepository(db), stores: storeService });
+  privacyRoutes(http, {
+    eid,
+    geofence,
+    audit: repository,
+    clock,
+    visits: privacyRepository,
+    stores: repository,
+  });
+  if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
 
   let started = false;
   async function stop(): Promise<void> {
@@ -219,6 +266,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     await http.close();
     // Before the broker: the last wills it publishes while closing say the cloud went away.
     await fleet.stop();
+    retention.stop();
+    eid.stop();
     await mqtt.stop();
     await offerLifecycle.stop();
     await rules.stop();
@@ -241,6 +290,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     ingest,
     fleet,
     metrics,
+    eid,
+    geofence,
+    retention,
+    privacyRepository,
     broker,
     embeddedBroker: mqtt.embedded,
     http,
@@ -260,6 +313,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         await offers.start(orgs.map((o) => o.id));
         await rules.start();
         offerLifecycle.start();
+        await eid.refresh();
+        eid.start();
+        await geofence.start();
+        retention.start();
         await ingest.start();
         await http.listen({ host: config.http.host, port: config.http.port });
       } catch (err) {

@@ -12,6 +12,8 @@ import { parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
 import type { Logger as GatewayLogger } from "../../gateway/src/services/ports.js";
 import { encodeMessage, gatewayTopic } from "../../protocol/index.js";
+import { encodeAppToken } from "../../sdk/src/index.js";
+import { bundleShopperPage, SHOPPER_PAGE_HTML } from "./bundleShopperPage.js";
 import {
   DEMO_GATEWAYS,
   DEMO_ORG,
@@ -37,10 +39,20 @@ export interface DemoCredentials {
   readonly appKey: { userId: string; key: string };
 }
 
+export interface DemoSystemCredentials extends DemoCredentials {
+  /**
+   * App tokens per demo user (as the retailer's backend would hand them to its app), when the
+   * shopper page is on: open `/demo/shopper#token=…` with one.
+   */
+  readonly shopperTokens: Readonly<Record<string, string>>;
+}
+
 export interface DemoSystem {
   readonly cloud: Cloud;
   readonly gateways: readonly Gateway[];
-  readonly credentials: DemoCredentials;
+  readonly credentials: DemoSystemCredentials;
+  /** URL of the shopper page signed in as `userId`, when the page is on. */
+  shopperPageUrl(userId: string): string | null;
   stop(): Promise<void>;
 }
 
@@ -51,6 +63,8 @@ export interface DemoOptions {
   /** Delay before the first shopper walks in, ms. */
   readonly firstArrivalMs?: number;
   readonly onOfferIssued?: (offer: Offer) => void;
+  /** Serve the shopper page (needs the broker's WebSocket listener in `cloudConfig`). */
+  readonly shopperPage?: boolean;
 }
 
 /** The address a local client dials for a listener bound to `host` (a wildcard bind listens on loopback too). */
@@ -121,7 +135,7 @@ async function seed(cloud: Cloud, now: number): Promise<void> {
 async function issueCredentials(
   cloud: Cloud,
   dataDir: string,
-): Promise<DemoCredentials & { gateways: Record<string, string> }> {
+): Promise<DemoCredentials & { gateways: Record<string, string>; appKeys: Record<string, string> }> {
   const file = join(dataDir, "demo-api-keys.json");
   try {
     const previous = JSON.parse(await readFile(file, "utf8")) as { keyIds?: unknown };
@@ -156,13 +170,25 @@ async function issueCredentials(
     { role: "app", orgId: DEMO_ORG.id, userId: firstUser, label: "demo app" },
     "demo",
   );
-  await writeFile(file, JSON.stringify({ keyIds: [pos.id, marketer.id, app.id] }));
+  // One app key per demo user, for the shopper page's app tokens.
+  const appKeys: Record<string, string> = {};
+  const appKeyIds: string[] = [];
+  for (const user of DEMO_USERS) {
+    const issued = await cloud.credentials.issueApiKey(
+      { role: "app", orgId: DEMO_ORG.id, userId: user.id, label: `demo shopper page ${user.id}` },
+      "demo",
+    );
+    appKeys[user.id] = issued.key;
+    appKeyIds.push(issued.id);
+  }
+  await writeFile(file, JSON.stringify({ keyIds: [pos.id, marketer.id, app.id, ...appKeyIds] }));
   return {
     gateways,
     apps,
     posKey: pos.key,
     marketerKey: marketer.key,
     appKey: { userId: firstUser, key: app.key },
+    appKeys,
   };
 }
 
@@ -177,6 +203,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     log: log.child({ app: "cloud" }),
     clock,
     ...(options.onOfferIssued ? { onOfferIssued: options.onOfferIssued } : {}),
+    ...(options.shopperPage ? { shopperPage: { html: SHOPPER_PAGE_HTML, script: await bundleShopperPage() } } : {}),
   });
   await seed(cloud, clock.now());
   const issued = await issueCredentials(cloud, cloudConfig.dataDir);
@@ -234,10 +261,35 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     gateways.push(gateway);
   }
   for (const gateway of gateways) await gateway.start();
+  const shopperTokens: Record<string, string> = {};
+  const wsPort = cloud.mqttPorts().websocket;
+  if (options.shopperPage && wsPort > 0 && cloudConfig.mqtt.mode === "embedded") {
+    const wsPath = cloudConfig.mqtt.websocket?.path ?? "/mqtt";
+    const wsHost = loopbackFor(cloudConfig.mqtt.websocket?.host ?? "127.0.0.1");
+    for (const user of DEMO_USERS) {
+      const login = issued.apps[user.id];
+      const apiKey = issued.appKeys[user.id];
+      if (!login || !apiKey) continue;
+      shopperTokens[user.id] = encodeAppToken({
+        v: 1,
+        userId: user.id,
+        apiUrl: `http://${loopbackFor(cloudConfig.http.host)}:${cloud.httpPort()}`,
+        apiKey,
+        // The page's connection gets its own client id, so it never takes over the CLI phone's session.
+        mqtt: { url: `ws://${wsHost}:${wsPort}${wsPath}`, ...login, clientId: `${login.username}:page` },
+      });
+    }
+  }
   return {
     cloud,
     gateways,
-    credentials: issued,
+    credentials: { ...issued, shopperTokens },
+    shopperPageUrl(userId) {
+      const token = shopperTokens[userId];
+      return token
+        ? `http://${loopbackFor(cloudConfig.http.host)}:${cloud.httpPort()}/demo/shopper#token=${token}`
+        : null;
+    },
     async stop() {
       for (const gateway of [...gateways].reverse()) await gateway.stop();
       await cloud.stop();

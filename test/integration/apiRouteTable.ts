@@ -303,6 +303,25 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
     }),
   },
 
+  // The app's privacy calls, and visit counts that outlive raw presence data.
+  "PUT /v1/users/:userId/eid-keys/:installId": {
+    expect: { appSelf: 200, appOtherUser: 403 },
+    request: () => ({ url: "/v1/users/u1/eid-keys/phone-1", body: { identityKey: randomBytes(16).toString("hex") } }),
+    validBody: () => ({ url: "/v1/users/u1/eid-keys/phone-2", body: { identityKey: randomBytes(16).toString("hex") } }),
+  },
+  "POST /v1/users/:userId/geofence-entries": {
+    expect: { appSelf: 201, appOtherUser: 403 },
+    request: () => ({
+      url: "/v1/users/u1/geofence-entries",
+      body: { storeId: "s1", lat: 22.28, lon: 114.16, accuracyM: 20, at: new Date().toISOString() },
+    }),
+    validBody: () => ({
+      url: "/v1/users/u1/geofence-entries",
+      body: { storeId: "s1", lat: 22.28, lon: 114.16, accuracyM: 20, at: new Date().toISOString() },
+    }),
+  },
+  "GET /v1/stores/:storeId/visit-counts": { expect: STORE_READERS, request: () => ({ url: "/v1/stores/s1/visit-counts" }) },
+
   // Fleet: gateways, their health and config, and the metrics a monitoring system scrapes.
   "GET /v1/gateways": {
     expect: { admin: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 },

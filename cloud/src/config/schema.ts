@@ -186,6 +186,38 @@ export const CloudConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    privacy: Type.Object(
+      {
+        retentionDays: Type.Integer({
+          minimum: 1,
+          maximum: 3650,
+          default: 30,
+          description:
+            "Raw presence events, visits and phone location fixes older than this many days are deleted; " +
+            "visits are kept only as daily counts per store and zone.",
+        }),
+        retentionSweepS: Type.Integer({
+          minimum: 1,
+          maximum: 86_400,
+          default: 3600,
+          description: "How often the retention job runs, seconds.",
+        }),
+        eidRotationExponent: Type.Integer({
+          minimum: 0,
+          maximum: 15,
+          default: 10,
+          description:
+            "Eddystone-EID rotation period exponent K given to newly registered installs: the id changes every 2^K s (10: about 17 min).",
+        }),
+        eidRefreshS: Type.Integer({
+          minimum: 1,
+          maximum: 3600,
+          default: 60,
+          description: "How often the EID resolution table is brought up to date, seconds.",
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: StringEnum(["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const, {

@@ -191,6 +191,11 @@ export interface RecordedDecision {
   readonly text: string;
   readonly offerId: string | null;
   readonly decidedAt: number;
+  /**
+   * What else was known about the event when it was decided: for a phone's geofence report, the
+   * plausibility verdict and whether the store's own gateways saw the user around that time.
+   */
+  readonly signals?: Record<string, unknown>;
 }
 
 export interface RuleRepository {

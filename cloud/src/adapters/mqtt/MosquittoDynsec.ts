@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
-import { gatewayTopic, TOPIC_ROOT } from "../../../../protocol/index.js";
+import { gatewayTopic, TOPIC_ROOT, userTopic } from "../../../../protocol/index.js";
 import type { MqttIdentity } from "../../domain/access/mqttAccess.js";
 import { BrokerAccessError, type BrokerAccessProvisioner } from "../../services/BrokerAccessProvisioner.js";
 import type { Logger } from "../../services/ports.js";
@@ -53,7 +53,7 @@ export function dynsecRoleName(username: string): string {
  * - a gateway publishes exactly its events, status and telemetry, and subscribes literally (no
  *   wildcard matches a literal ACL) to its config and ack;
  * - an app user subscribes to anything inside `users/{id}/` (`subscribePattern` matches a filter only
- *   when every topic it can match is inside the pattern) and publishes nothing;
+ *   when every topic it can match is inside the pattern) and publishes only its own location reports;
  * - the service identity publishes and subscribes under the contract root.
  * `publishClientReceive` is granted on the same topics, so the rights hold even on a broker whose
  * default denies delivery. With the defaults of `dynsec init` (publish and subscribe denied, no
@@ -78,6 +78,7 @@ export function dynsecAclsFor(identity: MqttIdentity): DynsecAcl[] {
     case "app": {
       const subtree = `${TOPIC_ROOT}/users/${identity.userId}/#`;
       return [
+        { acltype: "publishClientSend", topic: userTopic(identity.userId, "location"), allow: true },
         { acltype: "subscribePattern", topic: subtree, allow: true },
         { acltype: "publishClientReceive", topic: subtree, allow: true },
         { acltype: "unsubscribePattern", topic: subtree, allow: true },

@@ -34,6 +34,7 @@ interface DecisionRow {
   detail: string;
   offer_id: string | null;
   decided_at: number;
+  signals: string | null;
 }
 
 function toDecision(r: DecisionRow): RecordedDecision {
@@ -51,6 +52,7 @@ function toDecision(r: DecisionRow): RecordedDecision {
     text: r.detail,
     offerId: r.offer_id,
     decidedAt: r.decided_at,
+    ...(r.signals ? { signals: JSON.parse(r.signals) as Record<string, unknown> } : {}),
   };
 }
 
@@ -174,7 +176,8 @@ export class SqliteOfferRepository
         const issuedHere = offer !== null && d.outcome === "issued";
         await tx.run(
           `INSERT OR IGNORE INTO decisions (event_id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, outcome,
-             reason, detail, offer_id, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             reason, detail, offer_id, decided_at, signals)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT signals FROM presence_events WHERE id = ?))`,
           [
             event.id,
             d.ruleId,
@@ -188,6 +191,7 @@ export class SqliteOfferRepository
             d.text,
             issuedHere ? (offer?.offerId ?? null) : null,
             now,
+            event.id,
           ],
         );
       }

@@ -1,78 +1,139 @@
-import type { ErasureReport, PrivacyRepository } from "../../services/repositories.js";
-import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+import type { PresenceEvent } from "../../../../protocol/index.js";
+import type { EidKey, EidResolutionRow } from "../../domain/privacy/eidResolution.js";
+import type { LocationFix } from "../../domain/privacy/geofencePlausibility.js";
+import type {
+  DailyVisitCount,
+  EidKeyRepository,
+  LocationRepository,
+  RetentionRepository,
+  RetentionResult,
+} from "../../services/privacyRepositories.js";
+import type { StoredEvent } from "../../services/repositories.js";
+import type { SqliteDatabase } from "./SqliteDatabase.js";
+import { insertEvent } from "./SqliteRepository.js";
 
-/** Table names come from sqlite_master, never from a caller; quoting still keeps odd names safe. */
-const quote = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-
-/** Every table with its column names, from the schema itself. */
-async function tablesWithColumns(tx: SqlExecutor): Promise<{ table: string; columns: Set<string> }[]> {
-  const tables = await tx.all<{ name: string }>(
-    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-  );
-  const result: { table: string; columns: Set<string> }[] = [];
-  for (const { name } of tables) {
-    const columns = await tx.all<{ name: string }>("SELECT name FROM pragma_table_info(?)", [name]);
-    result.push({ table: name, columns: new Set(columns.map((c) => c.name)) });
-  }
-  return result;
-}
-
-/**
- * Erasure of an app user (GDPR art. 17, PDPO DPP2). Which rows are the user's is read from the
- * schema: every table with a `user_id` column, and every table with a `subject_id` column for the
- * user's subject ids (events heard before a beacon was registered carry no user id). A table added
- * by a later migration is therefore erased without an edit here. Two exceptions are kept on purpose:
- * a redeemed offer is the till's accounting record (a discount given at a store under a rule), so it
- * stays with the user, visit and event replaced by a pseudonym; and the audit trail keeps its
- * entries with the pseudonym in place of the user id.
- */
-export class SqlitePrivacyRepository implements PrivacyRepository {
+/** Storage of the privacy features: EID keys and resolution, phone fixes, retention and aggregates. */
+export class SqlitePrivacyRepository implements EidKeyRepository, LocationRepository, RetentionRepository {
   constructor(private readonly db: SqliteDatabase) {}
 
-  eraseUser(userId: string, pseudonym: string): Promise<ErasureReport> {
-    return this.db.transaction(async (tx) => {
-      // Rows are removed table by table in name order; foreign keys are checked at commit, when the
-      // set is consistent again, instead of after each statement.
-      await tx.exec("PRAGMA defer_foreign_keys = ON");
-      const devices = await tx.all<{ subject_id: string }>("SELECT subject_id FROM user_devices WHERE user_id = ?", [
-        userId,
-      ]);
-      // A phone reporting its own position is the subject `app:<userId>`.
-      const subjects = [`app:${userId}`, ...devices.map((d) => d.subject_id)];
-
-      const anonymised = await tx.run(
-        `UPDATE offers SET user_id = ?, visit_id = 'erased-' || id, event_id = 'erased-' || id
-         WHERE user_id = ? AND id IN (SELECT offer_id FROM redemptions)`,
-        [pseudonym, userId],
+  async putEidKey(key: EidKey, now: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO eid_keys (user_id, install_id, identity_key, rotation_exponent, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(user_id, install_id) DO UPDATE SET identity_key = excluded.identity_key,
+           rotation_exponent = excluded.rotation_exponent, created_at = excluded.created_at`,
+        [key.userId, key.installId, Buffer.from(key.identityKey), key.rotationExponent, now],
       );
-      const byTarget = await tx.run(
-        `UPDATE audit_log SET target = ?, detail = json_remove(json_set(detail, '$.userId', ?), '$.subjectId')
-         WHERE target IN (?, ?)`,
-        [pseudonym, pseudonym, `user:${userId}`, `app.${userId}`],
-      );
-      const byDetail = await tx.run(
-        `UPDATE audit_log SET detail = json_remove(json_set(detail, '$.userId', ?), '$.subjectId')
-         WHERE json_valid(detail) AND json_extract(detail, '$.userId') = ?`,
-        [pseudonym, userId],
-      );
-
-      const deleted: Record<string, number> = {};
-      const marks = subjects.map(() => "?").join(", ");
-      for (const { table, columns } of await tablesWithColumns(tx)) {
-        let changes = 0;
-        if (columns.has("user_id"))
-          changes += (await tx.run(`DELETE FROM ${quote(table)} WHERE user_id = ?`, [userId])).changes;
-        if (columns.has("subject_id"))
-          changes += (await tx.run(`DELETE FROM ${quote(table)} WHERE subject_id IN (${marks})`, subjects)).changes;
-        if (changes > 0) deleted[table] = changes;
-      }
-      const profile = await tx.run("DELETE FROM app_users WHERE id = ?", [userId]);
-      if (profile.changes > 0) deleted.app_users = profile.changes;
-      return {
-        deleted,
-        anonymisedOffers: anonymised.changes,
-        pseudonymisedAudit: byTarget.changes + byDetail.changes,
-      };
+      // A replaced key's ids must stop resolving at once.
+      await tx.run("DELETE FROM eid_resolutions WHERE user_id = ? AND install_id = ?", [key.userId, key.installId]);
     });
+  }
+
+  async listEidKeys(): Promise<EidKey[]> {
+    const rows = await this.db.all<{
+      user_id: string;
+      install_id: string;
+      identity_key: Buffer;
+      rotation_exponent: number;
+    }>("SELECT user_id, install_id, identity_key, rotation_exponent FROM eid_keys");
+    return rows.map((r) => ({
+      userId: r.user_id,
+      installId: r.install_id,
+      identityKey: new Uint8Array(r.identity_key),
+      rotationExponent: r.rotation_exponent,
+    }));
+  }
+
+  async refreshEidResolutions(rows: readonly EidResolutionRow[], nowS: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const row of rows) {
+        await tx.run(
+          `INSERT INTO eid_resolutions (subject_id, period_start_s, valid_until_s, user_id, install_id) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(subject_id, period_start_s) DO UPDATE SET valid_until_s = excluded.valid_until_s,
+             user_id = excluded.user_id, install_id = excluded.install_id`,
+          [row.subjectId, row.periodStartS, row.validUntilS, row.userId, row.installId],
+        );
+      }
+      await tx.run("DELETE FROM eid_resolutions WHERE valid_until_s <= ?", [nowS]);
+    });
+  }
+
+  async lastFix(userId: string, before: number): Promise<LocationFix | null> {
+    const row = await this.db.get<{ lat: number; lon: number; accuracy_m: number; at: number }>(
+      "SELECT lat, lon, accuracy_m, at FROM location_fixes WHERE user_id = ? AND at <= ? ORDER BY at DESC LIMIT 1",
+      [userId, before],
+    );
+    return row ? { lat: row.lat, lon: row.lon, accuracyM: row.accuracy_m, at: row.at } : null;
+  }
+
+  async countGateways(storeId: string): Promise<number> {
+    const row = await this.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM gateways WHERE store_id = ?", [storeId]);
+    return row?.n ?? 0;
+  }
+
+  async countGatewaySightings(userId: string, storeId: string, from: number, to: number): Promise<number> {
+    // Events of users without analytics consent are stored unlinked, so they cannot corroborate.
+    const row = await this.db.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM presence_events
+       WHERE user_id = ? AND store_id = ? AND subject_kind != 'app' AND at BETWEEN ? AND ?`,
+      [userId, storeId, from, to],
+    );
+    return row?.n ?? 0;
+  }
+
+  storeAppEntry(input: {
+    event: PresenceEvent;
+    userId: string;
+    fix: LocationFix;
+    signals: object;
+    receivedAt: number;
+    decidedAt: number | null;
+  }): Promise<StoredEvent | null> {
+    return this.db.transaction(async (tx) => {
+      const stored = await insertEvent(tx, input.event, input.receivedAt, input.signals);
+      if (!stored) return null;
+      if (input.decidedAt !== null) {
+        // An implausible entry goes no further, and its fix is not kept as the user's last known
+        // position: a spoofed far-away fix must not make the next genuine one look like a jump.
+        await tx.run("UPDATE presence_events SET decided_at = ? WHERE id = ?", [input.decidedAt, input.event.id]);
+        return stored;
+      }
+      await tx.run(
+        "INSERT INTO location_fixes (event_id, user_id, store_id, lat, lon, accuracy_m, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [input.event.id, input.userId, input.event.storeId, input.fix.lat, input.fix.lon, input.fix.accuracyM, input.fix.at],
+      );
+      return stored;
+    });
+  }
+
+  applyRetention(cutoff: number): Promise<RetentionResult> {
+    return this.db.transaction(async (tx) => {
+      // Daily counts by UTC day of entry; a visit counts once however many events it had.
+      await tx.run(
+        `INSERT INTO visit_daily_counts (day, store_id, zone_id, visits)
+         SELECT strftime('%Y-%m-%d', entered_at / 1000, 'unixepoch'), store_id, zone_id, COUNT(*)
+         FROM visits WHERE entered_at < ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+         ON CONFLICT(day, store_id, zone_id) DO UPDATE SET visits = visits + excluded.visits`,
+        [cutoff],
+      );
+      const visits = await tx.run("DELETE FROM visits WHERE entered_at < ?", [cutoff]);
+      const events = await tx.run("DELETE FROM presence_events WHERE at < ?", [cutoff]);
+      const fixes = await tx.run("DELETE FROM location_fixes WHERE at < ?", [cutoff]);
+      return { eventsDeleted: events.changes, visitsAggregated: visits.changes, fixesDeleted: fixes.changes };
+    });
+  }
+
+  async dailyVisitCounts(storeId: string): Promise<DailyVisitCount[]> {
+    // Days past retention come from the kept counts, recent days from the visits still held.
+    const rows = await this.db.all<{ day: string; store_id: string; zone_id: string; visits: number }>(
+      `SELECT day, ? AS store_id, zone_id, SUM(visits) AS visits FROM (
+         SELECT day, zone_id, visits FROM visit_daily_counts WHERE store_id = ?
+         UNION ALL
+         SELECT strftime('%Y-%m-%d', entered_at / 1000, 'unixepoch') AS day, zone_id, COUNT(*) AS visits
+         FROM visits WHERE store_id = ? GROUP BY 1, 2
+       ) GROUP BY day, zone_id ORDER BY day, zone_id`,
+      [storeId, storeId, storeId],
+    );
+    return rows.map((r) => ({ day: r.day, storeId: r.store_id, zoneId: r.zone_id, visits: r.visits }));
   }
 }

@@ -411,19 +411,53 @@ export class SqliteRepository
   }
 }
 
-async function insertEvent(
-  tx: SqlExecutor,
-  event: PresenceEvent,
-  receivedAt: number,
-): Promise<StoredEvent | null> {
+/**
+ * The user a subject belongs to: a registered device, an Eddystone-EID resolved through the
+ * resolution table (one lookup, nearest period first), or an app reporting as its own user.
+ */
+async function resolveUser(tx: SqlExecutor, event: PresenceEvent, at: number): Promise<string | null> {
   const device = await tx.get<{ user_id: string }>("SELECT user_id FROM user_devices WHERE subject_id = ?", [
     event.subject.id,
   ]);
-  const userId = device?.user_id ?? null;
+  if (device) return device.user_id;
+  if (event.subject.kind === "eddystone-eid") {
+    const row = await tx.get<{ user_id: string }>(
+      `SELECT user_id FROM eid_resolutions WHERE subject_id = ? ORDER BY ABS(period_start_s - ?) LIMIT 1`,
+      [event.subject.id, Math.floor(at / 1000)],
+    );
+    return row?.user_id ?? null;
+  }
+  if (event.subject.kind === "app") {
+    const user = await tx.get<{ id: string }>("SELECT id FROM app_users WHERE id = ?", [event.subject.id.slice(4)]);
+    return user?.id ?? null;
+  }
+  return null;
+}
+
+/**
+ * Stores an event once. Presence of a user without analytics consent is kept only in aggregate:
+ * the stored event and visit carry no user and no subject id (so no history of where that person
+ * was can be read back), while the returned event keeps the user so the rules engine can still
+ * decide an offer for them now. Offers and decisions keep the user: they are the service itself.
+ */
+export async function insertEvent(
+  tx: SqlExecutor,
+  event: PresenceEvent,
+  receivedAt: number,
+  signals: object | null = null,
+): Promise<StoredEvent | null> {
   const at = Date.parse(event.at);
+  const userId = await resolveUser(tx, event, at);
+  const consent = userId
+    ? await tx.get<{ analytics_consent: number }>("SELECT analytics_consent FROM app_users WHERE id = ?", [userId])
+    : undefined;
+  const linked = consent?.analytics_consent === 1;
+  const storedUserId = linked ? userId : null;
+  const storedSubjectId = userId && !linked ? "unlinked" : event.subject.id;
   const result = await tx.run(
     `INSERT OR IGNORE INTO presence_events (id, gateway_id, store_id, zone_id, seq, type, subject_kind, subject_id,
-       user_id, visit_id, at, rssi, distance_m, dwell_ms, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       user_id, visit_id, at, rssi, distance_m, dwell_ms, received_at, signals)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       event.id,
       event.gatewayId,
@@ -432,14 +466,15 @@ async function insertEvent(
       event.seq,
       event.type,
       event.subject.kind,
-      event.subject.id,
-      userId,
+      storedSubjectId,
+      storedUserId,
       event.visitId,
       at,
       event.rssi,
       event.distanceM,
       event.dwellMs ?? null,
       receivedAt,
+      signals ? JSON.stringify(signals) : null,
     ],
   );
   if (result.changes === 0) return null;
@@ -455,8 +490,8 @@ async function insertEvent(
       event.visitId,
       event.storeId,
       event.zoneId,
-      event.subject.id,
-      userId,
+      storedSubjectId,
+      storedUserId,
       event.type === "enter" ? at : at - (event.dwellMs ?? 0),
       at,
       event.type === "exit" ? at : null,

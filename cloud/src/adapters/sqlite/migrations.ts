@@ -272,6 +272,52 @@ CREATE INDEX gateway_telemetry_gateway ON gateway_telemetry(gateway_id, received
 CREATE INDEX gateway_telemetry_received ON gateway_telemetry(received_at);
 `,
   },
+  {
+    version: 6,
+    name: "eddystone-eid keys and resolution table, phone location fixes, event signals, daily visit counts",
+    // Identity keys are secrets: stored for resolution only, never returned by any query of the API.
+    // eid_resolutions holds, per install, the EIDs of the previous, current and next rotation periods,
+    // so a sighting resolves with one indexed lookup; rows are replaced by the refresh job.
+    sql: `
+CREATE TABLE eid_keys (
+  user_id TEXT NOT NULL REFERENCES app_users(id) ON DELETE CASCADE,
+  install_id TEXT NOT NULL,
+  identity_key BLOB NOT NULL,
+  rotation_exponent INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, install_id)
+);
+CREATE TABLE eid_resolutions (
+  subject_id TEXT NOT NULL,
+  period_start_s INTEGER NOT NULL,
+  valid_until_s INTEGER NOT NULL,
+  user_id TEXT NOT NULL REFERENCES app_users(id) ON DELETE CASCADE,
+  install_id TEXT NOT NULL,
+  PRIMARY KEY (subject_id, period_start_s)
+);
+CREATE INDEX eid_resolutions_valid ON eid_resolutions(valid_until_s);
+CREATE INDEX eid_resolutions_user ON eid_resolutions(user_id, install_id);
+CREATE TABLE location_fixes (
+  event_id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES app_users(id) ON DELETE CASCADE,
+  store_id TEXT NOT NULL,
+  lat REAL NOT NULL,
+  lon REAL NOT NULL,
+  accuracy_m REAL NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX location_fixes_user ON location_fixes(user_id, at);
+ALTER TABLE presence_events ADD COLUMN signals TEXT;
+ALTER TABLE decisions ADD COLUMN signals TEXT;
+CREATE TABLE visit_daily_counts (
+  day TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  zone_id TEXT NOT NULL,
+  visits INTEGER NOT NULL,
+  PRIMARY KEY (day, store_id, zone_id)
+);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -20,8 +20,8 @@ function isConcrete(topic: string): boolean {
 
 /**
  * Least privilege per identity. A gateway publishes only its own events, status and telemetry; an
- * app user publishes nothing yet (location reports arrive with a later contract version); the
- * cloud's service identity may publish anywhere under the contract root. `$SYS` is never reachable.
+ * app user only its own location reports (`users/{userId}/location`); the cloud's service identity
+ * may publish anywhere under the contract root. `$SYS` is never reachable.
  */
 export function canPublish(identity: MqttIdentity, topic: string): boolean {
   if (!isConcrete(topic) || topic.startsWith("$")) return false;
@@ -31,7 +31,7 @@ export function canPublish(identity: MqttIdentity, topic: string): boolean {
       return topic.startsWith(prefix) && GATEWAY_PUBLISH.has(topic.slice(prefix.length));
     }
     case "app":
-      return false;
+      return topic === `${TOPIC_ROOT}/users/${identity.userId}/location`;
     case "service":
       return topic.startsWith(`${TOPIC_ROOT}/`);
   }

@@ -43,6 +43,12 @@ export const DecisionViewSchema = Type.Object({
   text: Type.String({ description: "The reason in words, with the numbers that decided it." }),
   offerId: Type.Union([Type.String(), Type.Null()]),
   decidedAt: Type.String({ format: "date-time" }),
+  signals: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), {
+      description:
+        "For a phone's geofence entry: the plausibility verdict (flags, accuracy, distance, speed) and whether the store's gateways saw the user then.",
+    }),
+  ),
 });
 
 const PageSchema = Type.Object({
@@ -68,6 +74,7 @@ function view(d: RecordedDecision): Static<typeof DecisionViewSchema> {
     text: d.text,
     offerId: d.offerId,
     decidedAt: new Date(d.decidedAt).toISOString(),
+    ...(d.signals ? { signals: d.signals } : {}),
   };
 }
 

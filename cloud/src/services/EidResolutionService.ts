@@ -1,0 +1,74 @@
+import { eidPeriodStartS } from "../../../protocol/index.js";
+import { eidRowsAround, type EidKey } from "../domain/privacy/eidResolution.js";
+import type { EidKeyRepository } from "./privacyRepositories.js";
+import type { Clock, Logger } from "./ports.js";
+
+export interface EidResolutionOptions {
+  readonly keys: EidKeyRepository;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Rotation exponent handed to newly registered installs. */
+  readonly rotationExponent: number;
+  readonly refreshIntervalMs: number;
+}
+
+/**
+ * Resolves Eddystone-EID sightings to users. Installs register a 16-byte identity key; this
+ * service keeps the resolution table (previous, current and next period of every install) up to
+ * date, so ingest resolves an `eddystone-eid:` subject with one indexed lookup instead of trying
+ * every key. A periodic `refresh()` moves the window forward; registration fills it at once.
+ */
+export class EidResolutionService {
+  private readonly o: EidResolutionOptions;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  /** Period start each rotation exponent's rows were last built for. */
+  private readonly builtFor = new Map<number, number>();
+
+  constructor(options: EidResolutionOptions) {
+    this.o = options;
+  }
+
+  get rotationExponent(): number {
+    return this.o.rotationExponent;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.refresh().catch((err: unknown) => this.o.log.error({ err }, "eid resolution refresh failed"));
+    }, this.o.refreshIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Registers (or replaces) an install's identity key and makes its EIDs resolvable now. */
+  async register(userId: string, installId: string, identityKey: Uint8Array): Promise<{ rotationExponent: number }> {
+    const key: EidKey = { userId, installId, identityKey, rotationExponent: this.o.rotationExponent };
+    const now = this.o.clock.now();
+    await this.o.keys.putEidKey(key, now);
+    await this.o.keys.refreshEidResolutions(eidRowsAround(key, Math.floor(now / 1000)), Math.floor(now / 1000));
+    // The key itself is never logged.
+    this.o.log.info({ userId, installId, rotationExponent: key.rotationExponent }, "eid key registered");
+    return { rotationExponent: key.rotationExponent };
+  }
+
+  /**
+   * Brings the table to the clock's now: adds the coming period and drops periods gone by. Rows
+   * change only when a period boundary passes, so keys are re-computed only for exponents whose
+   * current period moved since the last refresh (the first refresh after start builds them all);
+   * in between, a refresh only deletes expired rows. Returns the number of rows written.
+   */
+  async refresh(): Promise<number> {
+    const nowS = Math.floor(this.o.clock.now() / 1000);
+    const keys = await this.o.keys.listEidKeys();
+    const moved = (exponent: number) => this.builtFor.get(exponent) !== eidPeriodStartS(exponent, nowS);
+    const rows = keys.filter((key) => moved(key.rotationExponent)).flatMap((key) => eidRowsAround(key, nowS));
+    await this.o.keys.refreshEidResolutions(rows, nowS);
+    for (const key of keys) this.builtFor.set(key.rotationExponent, eidPeriodStartS(key.rotationExponent, nowS));
+    return rows.length;
+  }
+}

@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+import { decodeUserMessage, formatProblems, type PresenceEvent, parseTopic, TOPIC_ROOT } from "../../../protocol/index.js";
+import {
+  checkGeofenceFix,
+  type LocationFix,
+  type PlausibilityVerdict,
+} from "../domain/privacy/geofencePlausibility.js";
+import type { LocationRepository } from "./privacyRepositories.js";
+import type { Clock, Logger, MessageBus } from "./ports.js";
+import type { DirectoryRepository, StoredEvent, UserRepository } from "./repositories.js";
+
+/** Zone id of geofence entries: the OS geofence is the store as a whole. */
+export const GEOFENCE_ZONE_ID = "geofence";
+/** Gateway id recorded on events the phone reported itself. */
+export const PHONE_GATEWAY_ID = "phone";
+/** How far around the fix's time a gateway sighting corroborates it. */
+const CORROBORATION_WINDOW_MS = 10 * 60_000;
+
+export type GeofenceOutcome =
+  | { readonly ok: true; readonly eventId: string; readonly verdict: PlausibilityVerdict; readonly signals: GeofenceSignals }
+  | { readonly ok: false; readonly reason: "unknown-store" };
+
+export interface GeofenceSignals {
+  readonly source: "phone-geofence";
+  readonly plausible: boolean;
+  readonly flags: string[];
+  readonly accuracyM: number;
+  readonly distanceFromStoreM: number | null;
+  readonly speedFromPreviousMps: number | null;
+  /** null: the store has no gateways; otherwise whether they saw this user within ±10 min. */
+  readonly seenByStoreGateways: boolean | null;
+}
+
+/**
+ * A phone reports that the OS saw it enter a store's geofence. The fix is checked for
+ * plausibility and compared with what the store's own gateways saw; both become the event's
+ * signals, which every decision on it records. A plausible entry goes through the same offer
+ * pipeline as a beacon arrival; an implausible one is stored, flagged and decided no further.
+ */
+export class GeofenceService {
+  constructor(
+    private readonly o: {
+      readonly locations: LocationRepository;
+      readonly directory: Pick<DirectoryRepository, "getStore">;
+      readonly clock: Clock;
+      readonly log: Logger;
+      readonly onStored: (events: readonly StoredEvent[]) => void;
+      /** Location reports over MQTT (`users/{userId}/location`); absent: HTTP only. */
+      readonly bus?: MessageBus;
+      readonly users?: Pick<UserRepository, "getUser">;
+    },
+  ) {}
+
+  private started = false;
+
+  /** Subscribes to every app's location reports; the broker's ACL lets each app publish only its own. */
+  async start(): Promise<void> {
+    const { bus } = this.o;
+    if (this.started || !bus) return;
+    this.started = true;
+    await bus.subscribe(`${TOPIC_ROOT}/users/+/location`, (message) => this.handleReport(message.topic, message.payload));
+  }
+
+  /** Handles one location report from MQTT; a bad one is logged and dropped, never thrown. */
+  async handleReport(topic: string, payload: Uint8Array): Promise<void> {
+    const { log } = this.o;
+    const parsed = parseTopic(topic);
+    if (parsed?.scope !== "user" || parsed.channel !== "location") return;
+    const decoded = decodeUserMessage("location", payload);
+    if (!decoded.ok) {
+      log.warn({ userId: parsed.userId, problems: formatProblems(decoded.problems) }, "location report rejected");
+      return;
+    }
+    const user = await this.o.users?.getUser(parsed.userId);
+    if (!user) {
+      log.warn({ userId: parsed.userId }, "location report from an unknown user");
+      return;
+    }
+    const report = decoded.value;
+    const outcome = await this.reportEntry({
+      userId: user.id,
+      orgId: user.orgId,
+      storeId: report.storeId,
+      fix: { lat: report.lat, lon: report.lon, accuracyM: report.accuracyM, at: Date.parse(report.at) },
+      eventId: report.reportId,
+    });
+    if (!outcome.ok) log.warn({ userId: user.id, storeId: report.storeId }, "location report names an unknown store");
+  }
+
+  /** `eventId` makes a retried report count once (MQTT's `reportId`); default a new id. */
+  async reportEntry(input: {
+    userId: string;
+    orgId: string;
+    storeId: string;
+    fix: LocationFix;
+    eventId?: string;
+  }): Promise<GeofenceOutcome> {
+    const { locations, clock } = this.o;
+    const store = await this.o.directory.getStore(input.storeId);
+    if (!store || store.orgId !== input.orgId) return { ok: false, reason: "unknown-store" };
+    const { fix, userId } = input;
+    const previous = await locations.lastFix(userId, fix.at);
+    const verdict = checkGeofenceFix({ fix, previous, store: { lat: store.lat, lon: store.lon } });
+    const gateways = await locations.countGateways(store.id);
+    const seen =
+      gateways === 0
+        ? null
+        : (await locations.countGatewaySightings(
+            userId,
+            store.id,
+            fix.at - CORROBORATION_WINDOW_MS,
+            fix.at + CORROBORATION_WINDOW_MS,
+          )) > 0;
+    const signals: GeofenceSignals = {
+      source: "phone-geofence",
+      plausible: verdict.plausible,
+      flags: verdict.flags,
+      accuracyM: fix.accuracyM,
+      distanceFromStoreM: verdict.distanceFromStoreM,
+      speedFromPreviousMps: verdict.speedFromPreviousMps,
+      seenByStoreGateways: seen,
+    };
+    const id = input.eventId ?? randomUUID();
+    const event: PresenceEvent = {
+      id,
+      seq: 1,
+      type: "enter",
+      storeId: store.id,
+      zoneId: GEOFENCE_ZONE_ID,
+      gatewayId: PHONE_GATEWAY_ID,
+      subject: { kind: "app", id: `app:${userId}` },
+      at: new Date(fix.at).toISOString(),
+      visitId: randomUUID(),
+      rssi: null,
+      distanceM: verdict.distanceFromStoreM,
+    };
+    const now = clock.now();
+    const stored = await locations.storeAppEntry({
+      event,
+      userId,
+      fix,
+      signals,
+      receivedAt: now,
+      decidedAt: verdict.plausible ? null : now,
+    });
+    if (stored && verdict.plausible) this.o.onStored([stored]);
+    this.o.log.info({ userId, storeId: store.id, eventId: id, ...signals }, "geofence entry reported");
+    return { ok: true, eventId: id, verdict, signals };
+  }
+}

@@ -1,0 +1,44 @@
+import type { RetentionRepository, RetentionResult } from "./privacyRepositories.js";
+import type { Clock, Logger } from "./ports.js";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Deletes raw presence data older than `retentionDays` (events, visits, phone location fixes) and
+ * keeps visits only as daily counts per store and zone. Runs every `intervalMs` on the injected
+ * clock; `sweep()` runs it now.
+ */
+export class RetentionService {
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(
+    private readonly o: {
+      readonly retention: RetentionRepository;
+      readonly clock: Clock;
+      readonly log: Logger;
+      readonly retentionDays: number;
+      readonly intervalMs: number;
+    },
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      this.sweep().catch((err: unknown) => this.o.log.error({ err }, "retention sweep failed"));
+    }, this.o.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async sweep(): Promise<RetentionResult> {
+    const cutoff = this.o.clock.now() - this.o.retentionDays * DAY_MS;
+    const result = await this.o.retention.applyRetention(cutoff);
+    if (result.eventsDeleted + result.visitsAggregated + result.fixesDeleted > 0)
+      this.o.log.info({ ...result, cutoff }, "retention applied");
+    return result;
+  }
+}

@@ -1,0 +1,55 @@
+import type { PresenceEvent } from "../../../protocol/index.js";
+import type { EidKey, EidResolutionRow } from "../domain/privacy/eidResolution.js";
+import type { LocationFix } from "../domain/privacy/geofencePlausibility.js";
+import type { StoredEvent } from "./repositories.js";
+
+/** Eddystone-EID identity keys and the resolution table built from them. */
+export interface EidKeyRepository {
+  /** Stores (or replaces) an install's identity key; the key is never read back by the API. */
+  putEidKey(key: EidKey, now: number): Promise<void>;
+  listEidKeys(): Promise<EidKey[]>;
+  /** Upserts these rows and deletes every row no longer valid at `nowS`. */
+  refreshEidResolutions(rows: readonly EidResolutionRow[], nowS: number): Promise<void>;
+}
+
+/** Phone location reports and what the store's own gateways saw. */
+export interface LocationRepository {
+  /** The user's latest fix before `before`, or null. */
+  lastFix(userId: string, before: number): Promise<LocationFix | null>;
+  countGateways(storeId: string): Promise<number>;
+  /** How many gateway (non-app) events of the user at the store fall in [from, to]. */
+  countGatewaySightings(userId: string, storeId: string, from: number, to: number): Promise<number>;
+  /** Stores the entry event with its signals and the fix, once; null when already stored. */
+  storeAppEntry(input: {
+    event: PresenceEvent;
+    userId: string;
+    fix: LocationFix;
+    signals: object;
+    receivedAt: number;
+    /** Set for an entry that goes no further (implausible), so no restart decides it later. */
+    decidedAt: number | null;
+  }): Promise<StoredEvent | null>;
+}
+
+export interface RetentionResult {
+  readonly eventsDeleted: number;
+  readonly visitsAggregated: number;
+  readonly fixesDeleted: number;
+}
+
+export interface DailyVisitCount {
+  readonly day: string;
+  readonly storeId: string;
+  readonly zoneId: string;
+  readonly visits: number;
+}
+
+export interface RetentionRepository {
+  /**
+   * Folds visits that started before `cutoff` into daily counts per store and zone, then deletes
+   * them, the raw presence events and the location fixes older than `cutoff`, in one transaction.
+   */
+  applyRetention(cutoff: number): Promise<RetentionResult>;
+  /** Visits per UTC day and zone of a store: kept counts past retention plus the visits still held. */
+  dailyVisitCounts(storeId: string): Promise<DailyVisitCount[]>;
+}

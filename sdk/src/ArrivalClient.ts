@@ -1,0 +1,468 @@
+import {
+  computeEid,
+  eidPeriodStartS,
+  formatProblems,
+  LocationReportSchema,
+  OfferMessageSchema,
+  type OfferMessage,
+  toHex,
+  userTopic,
+  Checker,
+} from "../../protocol/index.js";
+import { ArrivalClientError } from "./ArrivalClientError.js";
+import { mqttOfferChannel } from "./adapters/mqtt/mqttOfferChannel.js";
+import { type AppToken, decodeAppToken } from "./domain/appToken.js";
+import { encodeBase64url, utf8Decode } from "./domain/base64url.js";
+import { type ClientOffer, OfferInbox, redemptionPayload } from "./domain/OfferInbox.js";
+import type { ConnectionState, Fetch, OfferChannel, OfferChannelFactory } from "./ports.js";
+
+/** Events of the client, each with its payload type. */
+export interface ArrivalClientEvents {
+  /** A new offer, once per offer id, whether it came over MQTT or from the catch-up. */
+  offer: (offer: ClientOffer) => void;
+  /** The cloud's reminder that a held offer expires soon. */
+  offerReminder: (offer: ClientOffer) => void;
+  /** An offer reached its expiry time; it is no longer in `offers()`. */
+  offerExpired: (offer: ClientOffer) => void;
+  connection: (state: ConnectionState) => void;
+  /** Something failed in the background (a catch-up, an automatic acknowledgement, a bad message). */
+  error: (err: ArrivalClientError) => void;
+}
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface ArrivalClientOptions {
+  /** The app token from the retailer's backend (`encodeAppToken`), or its decoded form. */
+  readonly token: string | AppToken;
+  readonly fetch?: Fetch;
+  /** The MQTT transport; default MQTT.js over WebSocket. */
+  readonly channel?: OfferChannelFactory;
+  /** Clock, epoch ms; default `Date.now`. */
+  readonly now?: () => number;
+  readonly timers?: Timers;
+  /** Delay between reconnection attempts; default 2000 ms. */
+  readonly reconnectPeriodMs?: number;
+  /** Acknowledge delivery of each new offer automatically (default true). */
+  readonly autoAcknowledgeDelivery?: boolean;
+  /** Random bytes for identity keys; default `crypto.getRandomValues` (React Native: a polyfill). */
+  readonly randomBytes?: (size: number) => Uint8Array;
+}
+
+/** A GPS fix from the operating system's geofence callback. */
+export interface GeofenceFix {
+  readonly lat: number;
+  readonly lon: number;
+  /** Horizontal accuracy radius, metres (iOS `horizontalAccuracy`, Android `getAccuracy()`). */
+  readonly accuracyM: number;
+  /** When the fix was taken, epoch ms. */
+  readonly at: number;
+}
+
+/** The identity key and rotation of this install's Eddystone-EID advertising. */
+export interface EidRegistration {
+  readonly installId: string;
+  /** 16 bytes; keep it in the platform's secure storage (Keychain, Keystore). */
+  readonly identityKey: Uint8Array;
+  readonly rotationExponent: number;
+}
+
+type Listeners = { [E in keyof ArrivalClientEvents]: Set<ArrivalClientEvents[E]> };
+
+const offerChecker = new Checker(OfferMessageSchema);
+const locationChecker = new Checker(LocationReportSchema);
+
+/**
+ * The shopper app's client of Arrival: it signs in with an app token, keeps an MQTT-over-WebSocket
+ * connection to the user's offer topic (reconnecting by itself), fetches pending offers over HTTP
+ * after every (re)connection, shows each offer once, and tells the cloud when an offer was
+ * delivered and viewed. It also reports OS geofence entries, sets consent, asks for deletion and
+ * computes the rotating Eddystone-EID the phone advertises.
+ *
+ * Runs in browsers and React Native: it needs `fetch`, `WebSocket` (inside MQTT.js),
+ * `TextEncoder`/`TextDecoder` and timers, nothing Node-only.
+ */
+export class ArrivalClient {
+  readonly userId: string;
+  private readonly token: AppToken;
+  private readonly fetchFn: Fetch;
+  private readonly channelFactory: OfferChannelFactory;
+  private readonly now: () => number;
+  private readonly timers: Timers;
+  private readonly options: ArrivalClientOptions;
+  private readonly inbox = new OfferInbox();
+  private readonly listeners: Listeners = {
+    offer: new Set(),
+    offerReminder: new Set(),
+    offerExpired: new Set(),
+    connection: new Set(),
+    error: new Set(),
+  };
+  private channel: OfferChannel | null = null;
+  private expiryTimer: unknown = null;
+  private state: ConnectionState = "closed";
+  private eid: EidRegistration | null = null;
+  private catchUps = 0;
+
+  constructor(options: ArrivalClientOptions) {
+    let token: AppToken;
+    if (typeof options.token === "string") {
+      const decoded = decodeAppToken(options.token);
+      if (!decoded.ok) throw new ArrivalClientError("INVALID_TOKEN", formatProblems(decoded.problems));
+      token = decoded.value;
+    } else {
+      token = options.token;
+    }
+    this.token = token;
+    this.userId = token.userId;
+    this.options = options;
+    this.fetchFn = options.fetch ?? ((url, init) => fetch(url, init));
+    this.channelFactory = options.channel ?? mqttOfferChannel;
+    this.now = options.now ?? (() => Date.now());
+    this.timers = options.timers ?? {
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
+  }
+
+  on<E extends keyof ArrivalClientEvents>(event: E, listener: ArrivalClientEvents[E]): () => void {
+    (this.listeners[event] as Set<ArrivalClientEvents[E]>).add(listener);
+    return () => (this.listeners[event] as Set<ArrivalClientEvents[E]>).delete(listener);
+  }
+
+  /** The current connection state. */
+  connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  /** Connects and starts receiving offers; returns at once (connection states arrive as events). */
+  start(): void {
+    if (this.channel) return;
+    const { mqtt } = this.token;
+    this.channel = this.channelFactory(
+      {
+        url: mqtt.url,
+        username: mqtt.username,
+        password: mqtt.password,
+        clientId: mqtt.clientId,
+        reconnectPeriodMs: this.options.reconnectPeriodMs ?? 2000,
+      },
+      {
+        onConnect: () => void this.onConnect(),
+        onMessage: (topic, payload) => this.onMessage(topic, payload),
+        onState: (state) => this.setState(state),
+        onError: (err) => this.emit("error", new ArrivalClientError("NETWORK", err.message)),
+      },
+    );
+  }
+
+  /** Disconnects for good and stops the expiry timer. */
+  async stop(): Promise<void> {
+    const channel = this.channel;
+    this.channel = null;
+    if (this.expiryTimer !== null) this.timers.clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    if (channel) await channel.close();
+    this.setState("closed");
+  }
+
+  /** Live offers, soonest to expire first. */
+  offers(): ClientOffer[] {
+    this.expireDue();
+    return this.inbox.list();
+  }
+
+  /** How many catch-ups completed (one after each connection). */
+  catchUpCount(): number {
+    return this.catchUps;
+  }
+
+  /** Fetches the user's pending offers over HTTP and takes in the ones not seen yet. */
+  async catchUp(): Promise<ClientOffer[]> {
+    const body = await this.request("GET", `/v1/users/${this.userId}/offers`);
+    const list = (body as { offers?: unknown }).offers;
+    if (!Array.isArray(list)) throw new ArrivalClientError("INVALID_MESSAGE", "catch-up answer has no offers list");
+    const added: ClientOffer[] = [];
+    for (const view of list as Record<string, unknown>[]) {
+      // The catch-up view carries the offer message's fields plus zone and status: check it with
+      // the wire contract's own schema so both paths accept exactly the same offers.
+      const candidate = {
+        v: 1,
+        kind: "offer",
+        offerId: view.offerId,
+        ruleId: view.ruleId,
+        storeId: view.storeId,
+        title: view.title,
+        text: view.text,
+        discount: view.discount,
+        code: view.code,
+        issuedAt: view.issuedAt,
+        expiresAt: view.expiresAt,
+      };
+      const checked = offerChecker.check(candidate);
+      if (!checked.ok) {
+        this.emit("error", new ArrivalClientError("INVALID_MESSAGE", formatProblems(checked.problems, "/offers")));
+        continue;
+      }
+      const offer = this.take(checked.value);
+      if (offer) added.push(offer);
+    }
+    this.catchUps++;
+    return added;
+  }
+
+  /** Tells the cloud the offer reached the phone (`delivered`) or the shopper opened it (`viewed`). */
+  async acknowledge(offerId: string, kind: "delivered" | "viewed"): Promise<void> {
+    await this.request("POST", `/v1/users/${this.userId}/offers/${encodeURIComponent(offerId)}/acknowledgements`, {
+      kind,
+    });
+  }
+
+  /** What to show at the till: the code as text, the QR payload and the seconds left. */
+  redemption(offerId: string): { code: string; qrPayload: string; secondsLeft: number } {
+    const offer = this.inbox.get(offerId);
+    if (!offer) throw new ArrivalClientError("UNKNOWN_OFFER", `no live offer ${offerId}`);
+    return {
+      code: offer.code,
+      qrPayload: redemptionPayload(offer),
+      secondsLeft: OfferInbox.secondsLeft(offer, this.now()),
+    };
+  }
+
+  /**
+   * Reports that the operating system saw the phone enter a store's geofence. The cloud checks the
+   * fix for plausibility and runs it through the same offer rules as a beacon arrival.
+   */
+  async reportGeofenceEntry(report: { storeId: string; fix: GeofenceFix }): Promise<{
+    eventId: string;
+    plausible: boolean;
+    flags: string[];
+  }> {
+    const { fix } = report;
+    if (![fix.lat, fix.lon, fix.accuracyM, fix.at].every(Number.isFinite)) {
+      throw new ArrivalClientError("INVALID_INPUT", "a fix needs finite lat, lon, accuracyM and at");
+    }
+    return (await this.request("POST", `/v1/users/${this.userId}/geofence-entries`, {
+      storeId: report.storeId,
+      lat: fix.lat,
+      lon: fix.lon,
+      accuracyM: fix.accuracyM,
+      at: new Date(fix.at).toISOString(),
+    })) as { eventId: string; plausible: boolean; flags: string[] };
+  }
+
+  /**
+   * The same report over MQTT (`users/{userId}/location`, QoS 1): for a phone whose network comes
+   * and goes, the MQTT transport holds it until the link is back. Resolves with the report id
+   * once the broker has it; the cloud counts a re-sent report once.
+   */
+  async queueGeofenceEntry(report: { storeId: string; fix: GeofenceFix }): Promise<string> {
+    const channel = this.channel;
+    if (!channel) throw new ArrivalClientError("NOT_STARTED", "start the client before reporting over MQTT");
+    const { fix } = report;
+    const reportId = encodeBase64url(this.randomBytes(16));
+    const message = {
+      v: 1,
+      reportId,
+      storeId: report.storeId,
+      lat: fix.lat,
+      lon: fix.lon,
+      accuracyM: fix.accuracyM,
+      at: Number.isFinite(fix.at) ? new Date(fix.at).toISOString() : "",
+    };
+    const checked = locationChecker.check(message);
+    if (!checked.ok) throw new ArrivalClientError("INVALID_INPUT", formatProblems(checked.problems));
+    await channel.publish(userTopic(this.userId, "location"), JSON.stringify(checked.value));
+    return reportId;
+  }
+
+  /** Sets the shopper's consent: marketing offers, and analytics use of their visits. */
+  async setConsent(consent: { marketing: boolean; analytics: boolean }): Promise<void> {
+    await this.request("PUT", `/v1/users/${this.userId}/consent`, {
+      marketing: consent.marketing,
+      analytics: consent.analytics,
+    });
+  }
+
+  /** Asks the cloud to delete the shopper's data, then disconnects (the credentials stop working). */
+  async requestDeletion(): Promise<void> {
+    await this.request("DELETE", `/v1/users/${this.userId}`);
+    await this.stop();
+  }
+
+  /**
+   * Creates this install's Eddystone-EID identity key and registers it with the cloud, which
+   * answers with the rotation exponent to use. Keep the result in secure storage and pass it to
+   * `useEidRegistration` on the next start instead of registering again.
+   */
+  async registerEidKey(installId: string): Promise<EidRegistration> {
+    const identityKey = this.randomBytes(16);
+    const answer = (await this.request("PUT", `/v1/users/${this.userId}/eid-keys/${encodeURIComponent(installId)}`, {
+      identityKey: toHex(identityKey),
+    })) as { rotationExponent?: unknown };
+    const exponent = answer.rotationExponent;
+    if (typeof exponent !== "number" || !Number.isInteger(exponent) || exponent < 0 || exponent > 15) {
+      throw new ArrivalClientError("INVALID_MESSAGE", "eid key answer has no valid rotationExponent");
+    }
+    this.eid = { installId, identityKey, rotationExponent: exponent };
+    return this.eid;
+  }
+
+  useEidRegistration(registration: EidRegistration): void {
+    this.eid = registration;
+  }
+
+  /**
+   * The 8-byte Eddystone-EID to advertise now (lowercase hex) and when it changes; the app puts it
+   * in an Eddystone frame of type 0x30 and re-advertises at `nextRotationAt`.
+   */
+  currentEid(now = this.now()): { eid: string; nextRotationAt: number } {
+    if (!this.eid) throw new ArrivalClientError("NOT_STARTED", "register or load an EID identity key first");
+    const timeS = Math.floor(now / 1000);
+    const { identityKey, rotationExponent } = this.eid;
+    return {
+      eid: toHex(computeEid(identityKey, rotationExponent, timeS)),
+      nextRotationAt: (eidPeriodStartS(rotationExponent, timeS) + 2 ** rotationExponent) * 1000,
+    };
+  }
+
+  private randomBytes(size: number): Uint8Array {
+    if (this.options.randomBytes) return this.options.randomBytes(size);
+    return crypto.getRandomValues(new Uint8Array(size));
+  }
+
+  private async onConnect(): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return;
+    try {
+      await channel.subscribe(userTopic(this.userId, "offers"));
+      // Offers published while the phone was away went to no one (clean session): fetch them.
+      await this.catchUp();
+    } catch (err) {
+      this.emit("error", toClientError(err));
+    }
+  }
+
+  private onMessage(topic: string, payload: Uint8Array): void {
+    if (topic !== userTopic(this.userId, "offers")) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(utf8Decode(payload));
+    } catch {
+      this.emit("error", new ArrivalClientError("INVALID_MESSAGE", "offer message is not UTF-8 JSON"));
+      return;
+    }
+    const checked = offerChecker.check(value);
+    if (!checked.ok) {
+      this.emit("error", new ArrivalClientError("INVALID_MESSAGE", formatProblems(checked.problems)));
+      return;
+    }
+    const message = checked.value;
+    if (message.kind === "reminder") {
+      const held = this.inbox.get(message.offerId);
+      if (held) {
+        this.emit("offerReminder", held);
+        return;
+      }
+    }
+    this.take(message);
+  }
+
+  /** Takes an offer in once; new ones are announced, acknowledged and scheduled to expire. */
+  private take(message: OfferMessage): ClientOffer | null {
+    const offer: ClientOffer = {
+      offerId: message.offerId,
+      ruleId: message.ruleId,
+      storeId: message.storeId,
+      title: message.title,
+      text: message.text,
+      discount: message.discount,
+      code: message.code,
+      issuedAt: Date.parse(message.issuedAt),
+      expiresAt: Date.parse(message.expiresAt),
+    };
+    if (this.inbox.add(offer, this.now()) !== "new") return null;
+    this.emit("offer", offer);
+    if (this.options.autoAcknowledgeDelivery ?? true) {
+      this.acknowledge(offer.offerId, "delivered").catch((err: unknown) => this.emit("error", toClientError(err)));
+    }
+    this.scheduleExpiry();
+    return offer;
+  }
+
+  private expireDue(): void {
+    for (const offer of this.inbox.expireDue(this.now())) this.emit("offerExpired", offer);
+  }
+
+  private scheduleExpiry(): void {
+    if (this.expiryTimer !== null) this.timers.clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    const next = this.inbox.nextExpiry();
+    if (next === null) return;
+    this.expiryTimer = this.timers.setTimeout(
+      () => {
+        this.expiryTimer = null;
+        this.expireDue();
+        this.scheduleExpiry();
+      },
+      Math.max(0, next - this.now()),
+    );
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.emit("connection", state);
+  }
+
+  private emit<E extends keyof ArrivalClientEvents>(event: E, ...args: Parameters<ArrivalClientEvents[E]>): void {
+    for (const listener of this.listeners[event]) {
+      try {
+        (listener as (...a: Parameters<ArrivalClientEvents[E]>) => void)(...args);
+      } catch {
+        // A throwing listener must not stop the others or the client's own work.
+      }
+    }
+  }
+
+  private async request(method: string, path: string, body?: object): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await this.fetchFn(`${this.token.apiUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token.apiKey}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (err) {
+      throw new ArrivalClientError("NETWORK", `${method} ${path}: ${(err as Error).message}`);
+    }
+    const text = await response.text();
+    let parsed: unknown = null;
+    if (text.length > 0) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = null;
+      }
+    }
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+      const apiCode = typeof error?.code === "string" ? error.code : undefined;
+      const message = typeof error?.message === "string" ? error.message : `HTTP ${response.status}`;
+      throw new ArrivalClientError("HTTP_ERROR", `${method} ${path}: ${message}`, {
+        status: response.status,
+        ...(apiCode ? { apiCode } : {}),
+      });
+    }
+    return parsed ?? {};
+  }
+}
+
+function toClientError(err: unknown): ArrivalClientError {
+  return err instanceof ArrivalClientError ? err : new ArrivalClientError("NETWORK", (err as Error).message);
+}

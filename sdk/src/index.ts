@@ -1,0 +1,12 @@
+/** The shopper app's client library of Arrival. */
+export { ArrivalClient } from "./ArrivalClient.js";
+export type { ArrivalClientEvents, ArrivalClientOptions, EidRegistration, GeofenceFix, Timers } from "./ArrivalClient.js";
+export { ArrivalClientError, type ArrivalClientErrorCode } from "./ArrivalClientError.js";
+export { type AppToken, AppTokenSchema, decodeAppToken, encodeAppToken } from "./domain/appToken.js";
+export {
+  type ClientOffer,
+  codeFromRedemptionPayload,
+  OfferInbox,
+  redemptionPayload,
+} from "./domain/OfferInbox.js";
+export type { ConnectionState, Fetch, OfferChannel, OfferChannelFactory } from "./ports.js";

@@ -1,0 +1,71 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
+import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
+import { type DemoSystem, startDemo } from "../../scripts/demo/demoSystem.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && process.env.ARRIVAL_TEST_REQUIRE_CHROMIUM === "1") {
+  throw new Error(`${CHROMIUM} is missing and ARRIVAL_TEST_REQUIRE_CHROMIUM=1`);
+}
+
+/**
+ * The demo shopper page in a real browser: the client library, bundled by the demo, signs in
+ * with Ada's app token, connects over MQTT on WebSocket, and shows the offer the rules engine
+ * issues when the simulated Ada walks into the demo store.
+ */
+describe.skipIf(!haveChromium)(`demo shopper page in headless Chromium${haveChromium ? "" : " (skipped: no /usr/bin/chromium)"}`, () => {
+  let dir: string;
+  let demo: DemoSystem;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "arrival-shopper-page-"));
+    const parsed = parseCloudConfig({
+      dataDir: dir,
+      http: { port: 0 },
+      mqtt: { mode: "embedded", port: 0, websocket: { port: 0 } },
+      log: { level: "silent" },
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const log = createLogger({ level: "silent", format: "json", name: "shopper-page" });
+    demo = await startDemo({ cloudConfig: parsed.config, log, seed: 11, firstArrivalMs: 1000, shopperPage: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("shows Ada's offer with its countdown and code when she arrives", async () => {
+    const url = demo.shopperPageUrl("u-ada");
+    expect(url).not.toBeNull();
+    const page = await browser.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+    await page.goto(url ?? "");
+    await page.locator('#status[data-state="connected"]').waitFor({ timeout: 30_000 });
+    const offer = page.locator(".offer").first();
+    await offer.waitFor({ timeout: 90_000 });
+    const code = (await offer.locator(".code").textContent()) ?? "";
+    expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
+    expect(await offer.locator(".countdown").textContent()).toMatch(/^\d+:\d{2} left$/);
+    expect(await offer.locator(".qr").textContent()).toBe(`QR: arrival:redeem:v1:${code}`);
+    // The page is the app: the cloud has the offer with the code it shows, delivered and viewed.
+    const offerId = await offer.getAttribute("data-offer-id");
+    const pending = await demo.cloud.offerRepository.pendingOffers("u-ada", Date.now());
+    const shown = pending.find((o) => o.offerId === offerId);
+    expect(shown?.code).toBe(code);
+    expect(pageErrors).toEqual([]);
+  });
+});

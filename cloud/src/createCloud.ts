@@ -6,6 +6,8 @@ import type { EmbeddedBroker } from "./adapters/broker/EmbeddedBroker.js";
 import { createHttpApp } from "./adapters/http/createHttpApp.js";
 import { credentialRoutes } from "./adapters/http/routes/credentialRoutes.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
+import { consoleRoutes } from "./adapters/http/console/consoleRoutes.js";
+import { liveRoutes } from "./adapters/http/routes/liveRoutes.js";
 import { analyticsRoutes } from "./adapters/http/routes/analyticsRoutes.js";
 import { decisionRoutes } from "./adapters/http/routes/decisionRoutes.js";
 import { offerRoutes } from "./adapters/http/routes/offerRoutes.js";
@@ -20,6 +22,7 @@ import type { CloudConfig } from "./config/schema.js";
 import type { Offer } from "./domain/offers/index.js";
 import { CredentialService } from "./services/CredentialService.js";
 import { IngestService } from "./services/IngestService.js";
+import { LiveFeed } from "./services/LiveFeed.js";
 import { AnalyticsService } from "./services/AnalyticsService.js";
 import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
@@ -87,6 +90,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     provisioner: mqtt.provisioner,
   });
   const broker = mqtt.bus;
+  // What the console's live view shows: presence, arrivals and offers as they happen, in memory.
+  const live = new LiveFeed({
+    clock,
+    log: log.child({ component: "live" }),
+    orgOfStore: async (storeId) => (await repository.getStore(storeId))?.orgId ?? null,
+  });
   const offers = new OfferService({
     bus: broker,
     offers: offerRepository,
@@ -98,14 +107,20 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     randomBytes: (size) => randomBytes(size),
     log: log.child({ component: "offers" }),
     maxEventAgeMs: config.offers.maxEventAgeS * 1000,
-    ...(deps.onOfferIssued ? { onIssued: deps.onOfferIssued } : {}),
+    onIssued: (offer) => {
+      live.offerIssued(offer);
+      deps.onOfferIssued?.(offer);
+    },
   });
   const ingest = new IngestService({
     bus: broker,
     events: repository,
     clock,
     log: log.child({ component: "ingest" }),
-    onStored: (events) => offers.submit(events),
+    onStored: (events) => {
+      offers.submit(events);
+      live.eventsStored(events);
+    },
   });
   const ruleRepository = new SqliteRuleRepository(db);
   const analyticsRepository = new SqliteAnalyticsRepository(db);
@@ -133,7 +148,13 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // Not ready while an external broker is unreachable: events and offers cannot flow.
     ready: async () => mqtt.ready() && (await db.get("SELECT 1 AS ok")) !== undefined,
   });
-  offerRoutes(http, { offers: offerRepository, users: repository, stores: repository, clock });
+  offerRoutes(http, {
+    offers: offerRepository,
+    users: repository,
+    stores: repository,
+    clock,
+    onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
+  });
   decisionRoutes(http, { decisions: offerRepository, users: repository, rules: ruleRepository });
   ruleRoutes(http, {
     rules,
@@ -148,6 +169,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     directory: repository,
   });
   credentialRoutes(http, { credentials, directory: repository, users: repository });
+  liveRoutes(http, { live });
+  consoleRoutes(http);
 
   let started = false;
   async function stop(): Promise<void> {

@@ -99,6 +99,8 @@ export function offerRoutes(
     /** To keep an admin key's redemptions inside its organisation; absent: not checked. */
     stores?: Pick<DirectoryRepository, "getStore">;
     clock: Clock;
+    /** Called once per offer redeemed at the till (not for a replayed request), e.g. for the live view. */
+    onRedeemed?: (offer: Offer, at: number) => void;
   },
 ): void {
   app.get(
@@ -198,6 +200,7 @@ export function offerRoutes(
             throw new ApiError("CONFLICT", result.text);
         }
       }
+      if (!result.replayed) deps.onRedeemed?.(result.offer, result.offer.statusAt);
       void reply.status(result.replayed ? 200 : 201);
       return { redemptionId: result.redemptionId, offer: view(result.offer) };
     },

@@ -392,6 +392,8 @@ async function editRule(root: HTMLElement, session: Session, ruleId: string | nu
     try {
       const { rule } = await get<{ rule: RuleView }>(`/v1/rules/${encodeURIComponent(ruleId)}`);
       rf.fill(rule.spec);
+      const id = rf.form.querySelector<HTMLInputElement>("[name=id]");
+      if (id) id.value = rule.id;
       show(rule);
     } catch (err) {
       rf.summary.textContent = messageOf(err);

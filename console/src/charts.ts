@@ -3,6 +3,8 @@ import { s } from "./dom.js";
 export interface Bar {
   readonly label: string;
   readonly value: number;
+  /** A share of `value` drawn inside its bar (redeemed of issued), labelled after it. */
+  readonly part?: number;
 }
 
 /**
@@ -21,7 +23,7 @@ export function barChart(title: string, bars: readonly Bar[], options: { classNa
       viewBox: `0 0 ${width} ${height}`,
       class: `chart ${options.className ?? ""}`,
       role: "img",
-      "aria-label": `${title}: ${bars.map((b) => `${b.label} ${b.value}`).join(", ")}`,
+      "aria-label": `${title}: ${bars.map((b) => `${b.label} ${b.value}${b.part === undefined ? "" : ` (${b.part})`}`).join(", ")}`,
     },
     s("title", {}, title),
     ...bars.map((b, i) => {
@@ -32,7 +34,10 @@ export function barChart(title: string, bars: readonly Bar[], options: { classNa
         { class: "bar" },
         s("text", { x: labelW - 8, y: y + 16, "text-anchor": "end", class: "label" }, b.label),
         s("rect", { x: labelW, y, width: Math.max(w, 1), height: rowH - 8, rx: 2 }),
-        s("text", { x: labelW + w + 6, y: y + 16, class: "value" }, String(b.value)),
+        b.part === undefined
+          ? null
+          : s("rect", { x: labelW, y: y + 4, width: Math.round(((width - labelW - 60) * b.part) / max), height: rowH - 16, class: "part" }),
+        s("text", { x: labelW + w + 6, y: y + 16, class: "value" }, b.part === undefined ? String(b.value) : `${b.value} (${b.part})`),
       );
     }),
   );

@@ -102,7 +102,7 @@ function showNav(s: Session, current: string): void {
   mount(who(), h("span", {}, `${s.role} · ${s.orgId}${s.storeId ? ` · store ${s.storeId}` : ""}`), out);
 }
 
-function route(): void {
+function route(moveFocus = false): void {
   if (!session) return;
   const [id = "rules", ...args] = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
   const entry = PAGES.find((p) => p.id === id) ?? PAGES[0];
@@ -115,6 +115,8 @@ function route(): void {
   mount(root);
   leave = entry.page(root, session, args) ?? null;
   announce(`${entry.title} page`);
+  // After a navigation, keyboard and screen-reader users start at the new page, not in the menu.
+  if (moveFocus) root.focus();
 }
 
 /** Any API call answered 401 means the key was revoked meanwhile: back to sign-in. */
@@ -122,7 +124,7 @@ window.addEventListener("unhandledrejection", (e) => {
   if (e.reason instanceof ApiProblem && e.reason.status === 401) signOut("Your key is no longer valid; sign in again.");
 });
 
-window.addEventListener("hashchange", route);
+window.addEventListener("hashchange", () => route(true));
 
 async function start(): Promise<void> {
   if (!apiKey()) return showSignIn();

@@ -150,7 +150,23 @@ function view(report: Report): HTMLElement[] {
           )),
     ),
   );
-  parts.push(h("section", { class: "card" }, h("div", { class: "table-wrap" }, table)));
+  const chart =
+    report.groups.length > 0
+      ? barChart(
+          `Offers issued (redeemed) by ${report.groupBy}`,
+          report.groups.map((g) => ({ label: keyLabel(g.key).slice(0, 16), value: g.issued, part: g.redeemed })),
+          { className: "by-group" },
+        )
+      : null;
+  parts.push(
+    h(
+      "section",
+      { class: "card", "aria-label": `Funnel by ${report.groupBy}` },
+      h("h2", {}, `Issued, and redeemed inside, by ${report.groupBy}`),
+      chart,
+      h("div", { class: "table-wrap" }, table),
+    ),
+  );
   const withHoldout = report.groups.filter((g) => g.holdout && g.holdout.heldOutUsers + g.holdout.issuedUsers > 0);
   if (withHoldout.length > 0) {
     parts.push(

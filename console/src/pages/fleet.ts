@@ -31,8 +31,9 @@ const CONFIG_EXAMPLE = JSON.stringify({ zones: [{ id: "z1", name: "Entrance", sh
 export function fleetPage(root: HTMLElement, session: Session): () => void {
   const body = h("div", { class: "fleet" });
   const status = h("p", { class: "alert", role: "alert" });
+  const notice = h("p", { class: "notice", role: "status" });
   const refresh = h("button", { type: "button" }, "Refresh");
-  mount(root, h("div", { class: "page-head" }, h("h1", {}, "Fleet"), refresh), status, body);
+  mount(root, h("div", { class: "page-head" }, h("h1", {}, "Fleet"), refresh), status, notice, body);
   const canPush = ["admin", "store-ops"].includes(session.role);
   let timer: number | undefined;
   let stopped = false;
@@ -42,7 +43,7 @@ export function fleetPage(root: HTMLElement, session: Session): () => void {
       const q = session.storeId ? `?storeId=${encodeURIComponent(session.storeId)}` : "";
       const { gateways } = await get<{ gateways: Gateway[] }>(`/v1/gateways${q}`);
       status.textContent = "";
-      if (!body.querySelector("form.push")) mount(body, gateways.length === 0 ? h("p", { class: "empty" }, "No gateways registered.") : table(gateways, canPush, body, load));
+      if (!body.querySelector("form.push")) mount(body, gateways.length === 0 ? h("p", { class: "empty" }, "No gateways registered.") : table(gateways, canPush, body, notice, load));
     } catch (err) {
       status.textContent = err instanceof ApiProblem && err.status === 404 ? "This cloud has no fleet API yet." : messageOf(err);
     }
@@ -57,7 +58,13 @@ export function fleetPage(root: HTMLElement, session: Session): () => void {
   };
 }
 
-function table(gateways: readonly Gateway[], canPush: boolean, body: HTMLElement, reload: () => Promise<void>): HTMLElement {
+function table(
+  gateways: readonly Gateway[],
+  canPush: boolean,
+  body: HTMLElement,
+  notice: HTMLElement,
+  reload: () => Promise<void>,
+): HTMLElement {
   return h(
     "div",
     { class: "table-wrap" },
@@ -75,7 +82,7 @@ function table(gateways: readonly Gateway[], canPush: boolean, body: HTMLElement
             .then(({ samples }) => mount(spark, sparkline(`Adverts per second, ${g.id}`, samples.map((s) => s.advertsPerS))))
             .catch(() => mount(spark, "—"));
           const push = h("button", { type: "button", "aria-label": `Push config to ${g.id}` }, "Push config");
-          push.addEventListener("click", () => mount(body, pushForm(g, () => void reload())));
+          push.addEventListener("click", () => mount(body, pushForm(g, notice, () => void reload())));
           return h(
             "tr",
             { "data-gateway": g.id },
@@ -100,7 +107,7 @@ function table(gateways: readonly Gateway[], canPush: boolean, body: HTMLElement
   );
 }
 
-function pushForm(g: Gateway, done: () => void): HTMLElement {
+function pushForm(g: Gateway, notice: HTMLElement, done: () => void): HTMLElement {
   const config = h("textarea", { name: "config", rows: 12, spellcheck: "false", class: "mono" });
   config.value = CONFIG_EXAMPLE.replaceAll('"g1"', JSON.stringify(g.id));
   const summary = h("div", { class: "alert", role: "alert" });
@@ -130,8 +137,8 @@ function pushForm(g: Gateway, done: () => void): HTMLElement {
     api<{ revision: number }>("POST", `/v1/gateways/${encodeURIComponent(g.id)}/config`, body)
       .then(({ revision }) => {
         form.remove();
+        notice.textContent = `Config revision ${revision} sent to ${g.id}; its result (applied or rejected) appears in the Config column.`;
         done();
-        summary.textContent = `Revision ${revision} sent.`;
       })
       .catch((err: unknown) => showProblems(form, summary, err));
   });

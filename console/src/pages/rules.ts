@@ -144,7 +144,7 @@ interface RuleForm {
 
 function ruleForm(isNew: boolean): RuleForm {
   const c = {
-    id: input("id", { pattern: "[A-Za-z0-9_.:-]+", autocomplete: "off" }),
+    id: input("id", { pattern: "[A-Za-z0-9_.:\\-]+", autocomplete: "off" }),
     name: input("name", { maxlength: 120 }),
     priority: num("priority", { min: -1000, max: 1000 }),
     holdout: num("holdoutPercent", { min: 0, max: 50, step: "0.1" }),

@@ -19,7 +19,7 @@ interface Decision {
 /** "Why not": every decision the engine took for a user or an event, with its reason in words. */
 export function whyPage(root: HTMLElement, _session: Session, args: readonly string[]): void {
   const kind = h("select", { name: "kind" }, h("option", { value: "user" }, "User id"), h("option", { value: "event" }, "Event id"));
-  const id = h("input", { type: "text", name: "lookup", required: true, autocomplete: "off", pattern: "[A-Za-z0-9_.:-]+" });
+  const id = h("input", { type: "text", name: "lookup", required: true, autocomplete: "off", pattern: "[A-Za-z0-9_.:\\-]+" });
   const out = h("div", { "aria-live": "polite" });
   const form = h("form", { class: "card inline", role: "search", "aria-label": "Look up decisions" }, h("div", { class: "row" }, field("Look up by", kind), field("Id", id)), h("button", { type: "submit", class: "primary" }, "Show decisions"));
   mount(root, h("div", { class: "page-head" }, h("h1", {}, "Why (not)")), h("p", { class: "hint" }, "Every rule evaluated on an event leaves a decision: issued, held out, or not issued with the reason."), form, out);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import Type, { type Static } from "typebox";
 import { ApiError } from "../ApiError.js";
 import { principalOf } from "../createHttpApp.js";
@@ -39,28 +39,34 @@ export function consoleRoutes(app: FastifyInstance, deps: { load?: () => Promise
     throw err;
   })));
 
-  const serve = async (name: string, ifNoneMatch: string | undefined, reply: FastifyReply) => {
+  const serve = async (name: string, request: FastifyRequest, reply: FastifyReply) => {
+    const ifNoneMatch = request.headers["if-none-match"];
+    const gzip = /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? ""));
     const asset = (await load()).get(name);
     if (!asset) throw new ApiError("NOT_FOUND", `no console file ${name}`);
+    // Each encoding is its own representation, with its own validator (RFC 9110 §8.8.3).
+    const etag = gzip ? `${asset.etag.slice(0, -1)}-gz"` : asset.etag;
     void reply
       .header("content-type", asset.contentType)
-      .header("etag", asset.etag)
+      .header("etag", etag)
       .header("cache-control", "no-cache")
       .header("content-security-policy", CONSOLE_CSP)
       .header("x-content-type-options", "nosniff")
       .header("referrer-policy", "no-referrer")
-      .header("x-frame-options", "DENY");
-    if (ifNoneMatch === asset.etag) return reply.status(304).send();
-    return reply.send(asset.body);
+      .header("x-frame-options", "DENY")
+      .header("vary", "accept-encoding");
+    if (ifNoneMatch === etag) return reply.status(304).send();
+    if (gzip) void reply.header("content-encoding", "gzip");
+    return reply.send(gzip ? asset.gzipped : asset.body);
   };
 
   const hidden = { schema: { hide: true } } as const;
   app.get("/", hidden, async (_request, reply) => reply.redirect("/console/"));
   app.get("/console", hidden, async (_request, reply) => reply.redirect("/console/"));
-  app.get("/console/", hidden, async (request, reply) => serve("index.html", request.headers["if-none-match"], reply));
+  app.get("/console/", hidden, async (request, reply) => serve("index.html", request, reply));
   app.get("/console/:file", { schema: { hide: true, params: FileParams } }, async (request, reply) => {
     const { file } = request.params as Static<typeof FileParams>;
-    return serve(file, request.headers["if-none-match"], reply);
+    return serve(file, request, reply);
   });
 
   app.get(

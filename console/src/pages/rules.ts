@@ -382,15 +382,19 @@ async function editRule(root: HTMLElement, session: Session, ruleId: string | nu
   const dry = dryRunPanel(rf, canWrite, () => current?.id);
   mount(root, head, state, actions, h("div", { class: "split" }, rf.form, dry));
 
+  let usage = "";
   const show = (rule: RuleView) => {
     current = rule;
-    mount(state, "Status ", h("span", { class: `badge ${rule.status}` }, rule.status), ` · version ${rule.version} · updated ${fmtTime(rule.updatedAt)}`);
+    mount(state, "Status ", h("span", { class: `badge ${rule.status}` }, rule.status), ` · version ${rule.version} · updated ${fmtTime(rule.updatedAt)}${usage}`);
     mount(actions, ...(canWrite ? transitionButtons(rule, rf.summary, () => void reload()) : []));
   };
   const reload = async () => {
     if (ruleId === null) return;
     try {
-      const { rule } = await get<{ rule: RuleView }>(`/v1/rules/${encodeURIComponent(ruleId)}`);
+      const { rule, offersIssued, budgetRemaining } = await get<{ rule: RuleView; offersIssued: number; budgetRemaining: number | null }>(
+        `/v1/rules/${encodeURIComponent(ruleId)}`,
+      );
+      usage = ` · ${offersIssued} offers issued${budgetRemaining === null ? "" : ` · ${budgetRemaining} left in budget`}`;
       rf.fill(rule.spec);
       const id = rf.form.querySelector<HTMLInputElement>("[name=id]");
       if (id) id.value = rule.id;

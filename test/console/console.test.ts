@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSOLE_CSP } from "../../cloud/src/adapters/http/console/consoleRoutes.js";
 import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../protocol/index.js";
-import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
+import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U2 } from "../cloud/cloudFixture.js";
 import { until } from "../support/until.js";
 import { chromiumAvailable, launchChromium } from "./browser.js";
 
@@ -14,8 +14,9 @@ const hasChromium = chromiumAvailable();
  * HTTP on port 0): a marketer signs in, writes a rule, makes it live, watches a shopper's offer
  * appear in the live view as a gateway publishes her arrival over MQTT, sees it in the funnel,
  * sees the funnel move when the till redeems it, and asks why. Keys of other roles see nothing.
+ * Serving and the live API's scoping are checked over HTTP even where no browser is installed.
  */
-describe.skipIf(!hasChromium)("console in the browser", () => {
+describe("console", () => {
   let f: CloudFixture;
   let browser: Browser;
   let gateway: mqtt.MqttClient;
@@ -32,7 +33,7 @@ describe.skipIf(!hasChromium)("console in the browser", () => {
       password: login.password,
       reconnectPeriod: 0,
     });
-    browser = await launchChromium();
+    if (hasChromium) browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -99,7 +100,7 @@ describe.skipIf(!hasChromium)("console in the browser", () => {
     expect(other.status).toBeLessThan(500);
   });
 
-  it("shows nothing without a key, and refuses a till key with a clear message", async () => {
+  it.skipIf(!hasChromium)("shows nothing without a key, and refuses a till key with a clear message", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${base}/console/`);
@@ -123,7 +124,7 @@ describe.skipIf(!hasChromium)("console in the browser", () => {
     await context.close();
   });
 
-  it("creates a rule, makes it live, and follows its offer from arrival to redemption", async () => {
+  it.skipIf(!hasChromium)("creates a rule, makes it live, and follows its offer from arrival to redemption", async () => {
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
     const page = await signedIn(context, f.keys.marketer);
     await page.getByRole("heading", { name: "Rules" }).waitFor();
@@ -238,7 +239,45 @@ describe.skipIf(!hasChromium)("console in the browser", () => {
     await context.close();
   });
 
+  it("streams the live view as server-sent events, a snapshot at once and another on each change", async () => {
+    expect((await fetch(`${base}/v1/live/stream`)).status).toBe(401);
+    const res = await fetch(`${base}/v1/live/stream`, { headers: { authorization: `Bearer ${f.keys.marketer}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const reader = res.body?.pipeThrough(new TextDecoderStream()).getReader();
+    if (!reader) throw new Error("no body");
+    let buffer = "";
+    type Snapshot = { stores: { storeId: string; zones: { zoneId: string; present: { subjectId: string }[] }[] }[] };
+    const nextSnapshot = async (): Promise<Snapshot> => {
+      for (;;) {
+        const end = buffer.indexOf("\n\n");
+        if (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.startsWith(":")) continue;
+          const lines = block.split("\n");
+          expect(lines[0]).toBe("event: snapshot");
+          return JSON.parse(lines.slice(1).map((l) => l.replace(/^data: /, "")).join("\n")) as Snapshot;
+        }
+        const { value, done } = await reader.read();
+        if (done) throw new Error("stream ended");
+        buffer += value;
+      }
+    };
+    await nextSnapshot();
+    await arrive({ subject: { kind: "ibeacon", id: SUBJECT_U2 }, zoneId: "z1" });
+    let present: string[] = [];
+    while (!present.includes(SUBJECT_U2)) {
+      const snapshot = await nextSnapshot();
+      present = snapshot.stores.find((st) => st.storeId === "s1")?.zones.find((z) => z.zoneId === "z1")?.present.map((p) => p.subjectId) ?? [];
+    }
+    expect(present).toContain(SUBJECT_U2);
+    // Left open on purpose: stopping the cloud must end open streams itself, or afterAll hangs.
+  });
+
   it("keeps a store-bound key to its own store in the live stream", async () => {
+    await arrive();
     const { key } = await f.cloud.credentials.issueApiKey({ role: "store-ops", orgId: "o1", storeId: "s2", label: "s2 ops" }, "test");
     const own = await f.cloud.http.inject({ method: "GET", url: "/v1/live", headers: { authorization: `Bearer ${key}` } });
     expect(own.statusCode).toBe(200);
@@ -251,7 +290,7 @@ describe.skipIf(!hasChromium)("console in the browser", () => {
     expect(till.statusCode).toBe(403);
   });
 
-  it("pushes a gateway config from the fleet page", async (ctx) => {
+  it.skipIf(!hasChromium)("pushes a gateway config from the fleet page", async (ctx) => {
     const probe = await f.cloud.http.inject({ method: "GET", url: "/v1/gateways", headers: { authorization: `Bearer ${f.keys.admin}` } });
     // The fleet routes land separately; until then there is nothing to drive.
     if (probe.statusCode === 404) ctx.skip();

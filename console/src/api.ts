@@ -33,7 +33,15 @@ function headers(extra: Record<string, string> = {}): Record<string, string> {
   return { ...(key ? { authorization: `Bearer ${key}` } : {}), ...extra };
 }
 
+let onUnauthorized: () => void = () => undefined;
+
+/** What to do when the cloud stops accepting the key (revoked meanwhile): main signs out. */
+export function whenUnauthorized(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
 async function problemOf(res: Response): Promise<ApiProblem> {
+  if (res.status === 401) onUnauthorized();
   try {
     const body = (await res.json()) as { error?: { code?: string; message?: string; details?: Problem[] } };
     return new ApiProblem(res.status, body.error?.code ?? "HTTP", body.error?.message ?? res.statusText, body.error?.details);

@@ -1,5 +1,5 @@
 import "./styles.css";
-import { ApiProblem, apiKey, get, type Session, setApiKey } from "./api.js";
+import { ApiProblem, apiKey, get, type Session, setApiKey, whenUnauthorized } from "./api.js";
 import { announce, field, h, mount } from "./dom.js";
 import { analyticsPage } from "./pages/analytics.js";
 import { fleetPage } from "./pages/fleet.js";
@@ -119,9 +119,10 @@ function route(moveFocus = false): void {
   if (moveFocus) root.focus();
 }
 
-/** Any API call answered 401 means the key was revoked meanwhile: back to sign-in. */
-window.addEventListener("unhandledrejection", (e) => {
-  if (e.reason instanceof ApiProblem && e.reason.status === 401) signOut("Your key is no longer valid; sign in again.");
+// A call answered 401 while signed in means the key was revoked meanwhile: back to sign-in, and
+// the page's data goes with it.
+whenUnauthorized(() => {
+  if (session) signOut("Your key is no longer valid; sign in again.");
 });
 
 window.addEventListener("hashchange", () => route(true));

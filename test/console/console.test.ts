@@ -290,6 +290,22 @@ describe("console", () => {
     expect(till.statusCode).toBe(403);
   });
 
+  it.skipIf(!hasChromium)("shows store-ops the rules read-only, and signs out a key revoked meanwhile", async () => {
+    const { id, key } = await f.cloud.credentials.issueApiKey({ role: "store-ops", orgId: "o1", label: "ops" }, "test");
+    const context = await browser.newContext();
+    const page = await signedIn(context, key);
+    await page.locator("table.rules tbody tr").first().waitFor();
+    await expect(page.getByRole("link", { name: "New rule" }).count()).resolves.toBe(0);
+    await expect(page.getByRole("button", { name: /Pause|Make live|Resume/ }).count()).resolves.toBe(0);
+    await f.cloud.credentials.revokeApiKey(id, "test");
+    await page.getByRole("link", { name: "Why not" }).click();
+    await page.getByRole("link", { name: "Rules" }).click();
+    await page.getByText("Your key is no longer valid; sign in again.").waitFor();
+    await expect(page.getByRole("navigation").count()).resolves.toBe(0);
+    await expect(page.evaluate("sessionStorage.length")).resolves.toBe(0);
+    await context.close();
+  });
+
   it.skipIf(!hasChromium)("pushes a gateway config from the fleet page", async (ctx) => {
     const probe = await f.cloud.http.inject({ method: "GET", url: "/v1/gateways", headers: { authorization: `Bearer ${f.keys.admin}` } });
     // The fleet routes land separately; until then there is nothing to drive.

@@ -35,7 +35,12 @@ export interface LiveOffer {
 /** What a console shows of one store right now. */
 export interface LiveStoreView {
   readonly storeId: string;
-  readonly zones: readonly { readonly zoneId: string; readonly present: readonly LivePresence[] }[];
+  readonly zones: readonly {
+    readonly zoneId: string;
+    readonly present: readonly LivePresence[];
+    /** Enters into this zone in the last `LIVE_MINUTES` minutes. */
+    readonly arrivals: number;
+  }[];
   /** Enters per minute for the last `LIVE_MINUTES` minutes, oldest first; `minute` is epoch ms. */
   readonly arrivalsPerMinute: readonly { readonly minute: number; readonly count: number }[];
   /** Newest first. */
@@ -61,8 +66,9 @@ interface StoreState {
   readonly orgId: string;
   /** zoneId → subjectId → presence */
   readonly zones: Map<string, Map<string, LivePresence>>;
-  /** minute (epoch ms) → enters */
+  /** minute (epoch ms) → enters, for the store and per zone */
   readonly arrivals: Map<number, number>;
+  readonly zoneArrivals: Map<string, Map<number, number>>;
   readonly offers: LiveOffer[];
   issuedCount: number;
   redeemedCount: number;
@@ -147,15 +153,19 @@ export class LiveFeed {
   }
 
   private view(storeId: string, state: StoreState, now: number): LiveStoreView {
+    const current = minuteOf(now);
+    const oldest = current - (LIVE_MINUTES - 1) * 60_000;
     const zones = [...state.zones]
       .map(([zoneId, present]) => ({
         zoneId,
         present: [...present.values()]
           .filter((p) => now - p.lastSeenAt < PRESENCE_TTL_MS)
           .sort((a, b) => a.since - b.since),
+        arrivals: [...(state.zoneArrivals.get(zoneId) ?? new Map<number, number>())]
+          .filter(([minute]) => minute >= oldest && minute <= current)
+          .reduce((sum, [, count]) => sum + count, 0),
       }))
       .sort((a, b) => a.zoneId.localeCompare(b.zoneId));
-    const current = minuteOf(now);
     const arrivalsPerMinute = [];
     for (let i = LIVE_MINUTES - 1; i >= 0; i--) {
       const minute = current - i * 60_000;
@@ -191,6 +201,9 @@ export class LiveFeed {
         zone.set(e.subject.id, { subjectId: e.subject.id, userId: e.userId, since: at, lastSeenAt: at });
         const minute = minuteOf(at);
         state.arrivals.set(minute, (state.arrivals.get(minute) ?? 0) + 1);
+        const perZone = state.zoneArrivals.get(e.zoneId) ?? new Map<number, number>();
+        perZone.set(minute, (perZone.get(minute) ?? 0) + 1);
+        state.zoneArrivals.set(e.zoneId, perZone);
         break;
       }
       case "exit":
@@ -207,7 +220,9 @@ export class LiveFeed {
     }
     // Keep the maps bounded: minutes past the chart's window and subjects gone stale.
     const oldest = minuteOf(this.o.clock.now()) - LIVE_MINUTES * 60_000;
-    for (const minute of state.arrivals.keys()) if (minute < oldest) state.arrivals.delete(minute);
+    for (const minutes of [state.arrivals, ...state.zoneArrivals.values()]) {
+      for (const minute of minutes.keys()) if (minute < oldest) minutes.delete(minute);
+    }
     const now = this.o.clock.now();
     for (const [id, p] of zone) if (now - p.lastSeenAt >= PRESENCE_TTL_MS) zone.delete(id);
   }
@@ -221,6 +236,7 @@ export class LiveFeed {
         orgId,
         zones: new Map(),
         arrivals: new Map(),
+        zoneArrivals: new Map(),
         offers: [],
         issuedCount: 0,
         redeemedCount: 0,

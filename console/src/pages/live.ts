@@ -15,7 +15,7 @@ interface LiveOffer {
 }
 interface LiveStore {
   storeId: string;
-  zones: { zoneId: string; present: { subjectId: string; userId: string | null; since: string }[] }[];
+  zones: { zoneId: string; present: { subjectId: string; userId: string | null; since: string }[]; arrivals: number }[];
   arrivalsPerMinute: { minute: string; count: number }[];
   offers: LiveOffer[];
   issuedCount: number;
@@ -111,7 +111,7 @@ function storeCard(store: LiveStore): HTMLElement {
                   "li",
                   { "data-zone": z.zoneId },
                   h("strong", {}, `Zone ${z.zoneId}`),
-                  ` · ${z.present.length} present`,
+                  ` · ${z.present.length} present · ${z.arrivals} arrived in 30 min`,
                   z.present.length > 0
                     ? h("ul", { class: "subjects" }, ...z.present.map((p) => h("li", {}, h("code", {}, p.subjectId), ` since ${time(p.since)}`)))
                     : null,

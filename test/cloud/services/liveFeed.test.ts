@@ -92,6 +92,11 @@ describe("LiveFeed", () => {
     clock.set(T0 + 2 * 60_000);
     const arrivals = feed.snapshot(everyone).stores[0]?.arrivalsPerMinute ?? [];
     expect(arrivals).toHaveLength(30);
+    await feedEvents([ev("enter", "d", T0 + 62_000, { zoneId: "z2" })]);
+    expect(feed.snapshot(everyone).stores[0]?.zones.map((z) => [z.zoneId, z.arrivals])).toEqual([
+      ["z1", 3],
+      ["z2", 1],
+    ]);
     expect(arrivals.slice(-3)).toEqual([
       { minute: T0, count: 2 },
       { minute: T0 + 60_000, count: 1 },
@@ -99,6 +104,7 @@ describe("LiveFeed", () => {
     ]);
     clock.set(T0 + 61_000 + 30 * 60_000);
     expect(feed.snapshot(everyone).stores[0]?.zones[0]?.present).toEqual([]);
+    expect(feed.snapshot(everyone).stores[0]?.zones[0]?.arrivals).toBe(0);
     expect(feed.snapshot(everyone).stores[0]?.arrivalsPerMinute.every((a) => a.count === 0)).toBe(true);
   });
 

@@ -36,6 +36,7 @@ export function liveView(snapshot: LiveSnapshot) {
           since: iso(p.since),
           lastSeenAt: iso(p.lastSeenAt),
         })),
+        arrivals: z.arrivals,
       })),
       arrivalsPerMinute: s.arrivalsPerMinute.map((a) => ({ minute: iso(a.minute), count: a.count })),
       offers: s.offers.map((o) => ({ ...o, issuedAt: iso(o.issuedAt), redeemedAt: iso(o.redeemedAt) })),

@@ -290,6 +290,53 @@ describe("console", () => {
     expect(till.statusCode).toBe(403);
   });
 
+  it.skipIf(!hasChromium)("round-trips every field of the rule model through the form unchanged", async () => {
+    const spec = {
+      name: "Everything",
+      trigger: { type: "dwell", minDwellS: 45 },
+      scope: { storeIds: ["s1", "s2"], zoneIds: ["z1"], storeTags: ["flagship"], zoneTags: ["beauty", "tills"] },
+      conditions: {
+        schedule: { days: ["mon", "fri", "sat"], windows: [{ start: "09:00", end: "12:30" }, { start: "22:00", end: "02:00" }], from: "2026-01-01", until: "2027-12-31" },
+        segments: ["vip"],
+        loyaltyTiers: ["gold", "silver"],
+        visitCount: { min: 2, max: 9 },
+        maxOffersReceived: 4,
+      },
+      offer: {
+        title: "Five off",
+        text: "On anything",
+        discount: { kind: "amount", amountMinor: 500, currency: "HKD" },
+        validityS: 1800,
+        variations: [{ storeId: "s2", title: "Five off at s2", discount: { kind: "free-item", item: "Tote bag" } }],
+      },
+      limits: { cooldownS: 3600, maxPerUserPerDay: 1, maxPerUser: 3, budget: 100 },
+      priority: 7,
+      holdoutPercent: 12.5,
+    };
+    const created = await f.cloud.http.inject({
+      method: "POST",
+      url: "/v1/rules",
+      headers: { authorization: `Bearer ${f.keys.marketer}` },
+      payload: { id: "everything", spec },
+    });
+    expect(created.statusCode).toBe(201);
+    const context = await browser.newContext();
+    const page = await signedIn(context, f.keys.marketer);
+    await page.getByRole("link", { name: "everything" }).click();
+    await page.locator(".rule-state", { hasText: "version 1" }).waitFor();
+    await expect(page.getByLabel("Rule id").inputValue()).resolves.toBe("everything");
+    await expect(page.getByLabel("Minimum dwell (s)").inputValue()).resolves.toBe("45");
+    await page.getByRole("button", { name: "Save new version" }).click();
+    await page.locator(".rule-state", { hasText: "version 2" }).waitFor();
+    const saved = await f.cloud.http.inject({
+      method: "GET",
+      url: "/v1/rules/everything",
+      headers: { authorization: `Bearer ${f.keys.marketer}` },
+    });
+    expect(saved.json<{ rule: { version: number; spec: unknown } }>().rule).toEqual(expect.objectContaining({ version: 2, spec }));
+    await context.close();
+  });
+
   it.skipIf(!hasChromium)("shows store-ops the rules read-only, and signs out a key revoked meanwhile", async () => {
     const { id, key } = await f.cloud.credentials.issueApiKey({ role: "store-ops", orgId: "o1", label: "ops" }, "test");
     const context = await browser.newContext();

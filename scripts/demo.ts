@@ -107,6 +107,7 @@ async function main(): Promise<number> {
   out(
     `Cloud: MQTT on ${host}:${mqttPort}, HTTP on http://${config.http.host}:${httpPort}, data in ${config.dataDir}`,
   );
+  out(`Console: http://${config.http.host}:${httpPort}/console/ (sign in with the marketer key ${demo.credentials.marketerKey})`);
   out("Shoppers start walking in now; offers appear below as their phones receive them.");
   out("");
   out("Watch Ada's offers with a stock MQTT client:");

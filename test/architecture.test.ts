@@ -93,6 +93,8 @@ describe("architecture", () => {
       pino: /^(gateway|cloud)\/src\/adapters\/log\//,
       "pino-pretty": /^(gateway|cloud)\/src\/adapters\/log\//,
       geolib: /^gateway\/src\/domain\/zones\/|^cloud\/src\/domain\/privacy\//,
+      // Bundles the browser console (a development dependency, loaded only when serving from source).
+      esbuild: /^cloud\/src\/adapters\/http\/console\//,
     };
     const offences: string[] = [];
     for (const file of appFiles) {

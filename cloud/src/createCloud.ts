@@ -10,6 +10,8 @@ import { httpMetrics, metricsRoutes } from "./adapters/http/routes/metricsRoutes
 import { processMetrics } from "./adapters/process/processMetrics.js";
 import { SqliteFleetRepository } from "./adapters/sqlite/SqliteFleetRepository.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
+import { consoleRoutes } from "./adapters/http/console/consoleRoutes.js";
+import { liveRoutes } from "./adapters/http/routes/liveRoutes.js";
 import { analyticsRoutes } from "./adapters/http/routes/analyticsRoutes.js";
 import { decisionRoutes } from "./adapters/http/routes/decisionRoutes.js";
 import { offerRoutes } from "./adapters/http/routes/offerRoutes.js";
@@ -39,6 +41,7 @@ import { CredentialService } from "./services/CredentialService.js";
 import { FleetService } from "./services/FleetService.js";
 import { MetricsRegistry } from "./services/MetricsRegistry.js";
 import { IngestService } from "./services/IngestService.js";
+import { LiveFeed } from "./services/LiveFeed.js";
 import { AnalyticsService } from "./services/AnalyticsService.js";
 import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
@@ -120,6 +123,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     provisioner: mqtt.provisioner,
   });
   const broker = mqtt.bus;
+  // What the console's live view shows: presence, arrivals and offers as they happen, in memory.
+  const live = new LiveFeed({
+    clock,
+    log: log.child({ component: "live" }),
+    orgOfStore: async (storeId) => (await repository.getStore(storeId))?.orgId ?? null,
+  });
   const offers = new OfferService({
     bus: broker,
     offers: offerRepository,
@@ -131,7 +140,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     randomBytes: (size) => randomBytes(size),
     log: log.child({ component: "offers" }),
     maxEventAgeMs: config.offers.maxEventAgeS * 1000,
-    ...(deps.onOfferIssued ? { onIssued: deps.onOfferIssued } : {}),
+    onIssued: (offer) => {
+      live.offerIssued(offer);
+      deps.onOfferIssued?.(offer);
+    },
   });
   const fleet = new FleetService({
     bus: broker,
@@ -149,7 +161,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     events: repository,
     clock,
     log: log.child({ component: "ingest" }),
-    onStored: (events) => offers.submit(events),
+    onStored: (events) => {
+      offers.submit(events);
+      live.eventsStored(events);
+    },
     onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
   });
   const privacyRepository = new SqlitePrivacyRepository(db);
@@ -165,7 +180,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     directory: repository,
     clock,
     log: log.child({ component: "geofence" }),
-    onStored: (events) => offers.submit(events),
+    onStored: (events) => {
+      offers.submit(events);
+      live.eventsStored(events);
+    },
     bus: broker,
     users: repository,
   });
@@ -213,6 +231,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     stores: repository,
     clock,
     onRedeem: (outcome) => redemptions.inc({ outcome }),
+    onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
   });
   decisionRoutes(http, { decisions: offerRepository, users: repository, rules: ruleRepository });
   ruleRoutes(http, {
@@ -255,6 +274,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     stores: repository,
   });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
+  liveRoutes(http, { live });
+  consoleRoutes(http);
 
   let started = false;
   async function stop(): Promise<void> {

@@ -61,11 +61,16 @@ export interface RouteRequest {
   readonly headers?: Readonly<Record<string, string>>;
   /** Keys that replace a caller's for this request (e.g. the app key of a fresh user). */
   readonly keys?: Partial<Record<KeyedCaller, string>>;
+  /** The answer is a stream that stays open (server-sent events): judged by its status line only. */
+  readonly stream?: boolean;
 }
 
 export interface RouteExpectation {
-  /** `public`: no key needed, everyone gets 200. Otherwise the status per allowed caller. */
+  /** `public`: no key needed, everyone gets `publicStatus` (200). Otherwise the status per allowed caller. */
   readonly expect: "public" | Partial<Record<KeyedCaller, number>>;
+  readonly publicStatus?: number;
+  /** A browser page or asset rather than an API operation, so not in the OpenAPI document: why. */
+  readonly page?: string;
   readonly request: (ctx: MatrixContext, caller: Caller) => RouteRequest | Promise<RouteRequest>;
   /** For routes with a body: one the route accepts (for `bodyCaller`, default the first 2xx caller). */
   readonly validBody?: (ctx: MatrixContext) => RouteRequest | Promise<RouteRequest>;
@@ -83,6 +88,8 @@ const HOUR = 3_600_000;
 
 /** Everyone of the organisation who reads stores: admin, marketer, store-ops of the store. */
 export const STORE_READERS = { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 };
+/** The live view: like STORE_READERS, but another organisation's store is simply empty to its admin. */
+export const STORE_READERS_LIVE = { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 200 };
 /** Who changes what is installed in a store: admin, store-ops of the store. */
 export const STORE_WRITERS = (ok: number) => ({ admin: ok, storeOps: ok, storeOpsOtherStore: 403, adminOtherOrg: 404 });
 
@@ -110,6 +117,19 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
   "GET /healthz": { expect: "public", request: () => ({ url: "/healthz" }) },
   "GET /readyz": { expect: "public", request: () => ({ url: "/readyz" }) },
   "GET /docs": { expect: "public", request: () => ({ url: "/docs" }) },
+
+  // The console: its page and assets are public (they hold no data; every call they make needs a
+  // key), the session and live view need a console role.
+  "GET /": { expect: "public", publicStatus: 302, page: "redirect to the console", request: () => ({ url: "/" }) },
+  "GET /console": { expect: "public", publicStatus: 302, page: "redirect to /console/", request: () => ({ url: "/console" }) },
+  "GET /console/": { expect: "public", page: "console page", request: () => ({ url: "/console/" }) },
+  "GET /console/:file": { expect: "public", page: "console asset", request: () => ({ url: "/console/app.css" }) },
+  "GET /v1/session": {
+    expect: { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/session" }),
+  },
+  "GET /v1/live": { expect: STORE_READERS_LIVE, request: () => ({ url: "/v1/live?storeId=s1" }) },
+  "GET /v1/live/stream": { expect: STORE_READERS_LIVE, request: () => ({ url: "/v1/live/stream?storeId=s1", stream: true }) },
 
   // Stores and zones.
   "GET /v1/stores": {

@@ -106,6 +106,8 @@ export function offerRoutes(
     clock: Clock;
     /** Told the outcome of every redemption attempt that reached the code check (for metrics). */
     onRedeem?: (outcome: "redeemed" | "replayed" | Extract<RedeemResult, { ok: false }>["reason"]) => void;
+    /** Called once per offer redeemed at the till (not for a replayed request), e.g. for the live view. */
+    onRedeemed?: (offer: Offer, at: number) => void;
   },
 ): void {
   app.get(
@@ -210,6 +212,7 @@ export function offerRoutes(
             throw new ApiError("CONFLICT", result.text);
         }
       }
+      if (!result.replayed) deps.onRedeemed?.(result.offer, result.offer.statusAt);
       void reply.status(result.replayed ? 200 : 201);
       return { redemptionId: result.redemptionId, offer: view(result.offer) };
     },

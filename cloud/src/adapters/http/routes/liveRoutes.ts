@@ -1,0 +1,134 @@
+import type { ServerResponse } from "node:http";
+import type { FastifyInstance } from "fastify";
+import Type, { type Static } from "typebox";
+import { ID_PATTERN } from "../../../../../protocol/index.js";
+import type { LiveAudience, LiveFeed, LiveSnapshot } from "../../../services/LiveFeed.js";
+import { ApiError } from "../ApiError.js";
+import { principalOf } from "../createHttpApp.js";
+
+const LiveQuery = Type.Object(
+  {
+    storeId: Type.Optional(
+      Type.String({ pattern: ID_PATTERN, description: "One store only; a store-bound key sees its own store." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Seconds between keep-alive comments, so proxies and the browser do not drop an idle stream. */
+const HEARTBEAT_MS = 15_000;
+/** Changes within this window are sent as one snapshot: a busy store emits many events a second. */
+const COALESCE_MS = 150;
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The wire form of a snapshot: instants as ISO strings, like the rest of the API. */
+export function liveView(snapshot: LiveSnapshot) {
+  return {
+    at: iso(snapshot.at),
+    stores: snapshot.stores.map((s) => ({
+      storeId: s.storeId,
+      zones: s.zones.map((z) => ({
+        zoneId: z.zoneId,
+        present: z.present.map((p) => ({
+          subjectId: p.subjectId,
+          userId: p.userId,
+          since: iso(p.since),
+          lastSeenAt: iso(p.lastSeenAt),
+        })),
+        arrivals: z.arrivals,
+      })),
+      arrivalsPerMinute: s.arrivalsPerMinute.map((a) => ({ minute: iso(a.minute), count: a.count })),
+      offers: s.offers.map((o) => ({ ...o, issuedAt: iso(o.issuedAt), redeemedAt: iso(o.redeemedAt) })),
+      issuedCount: s.issuedCount,
+      redeemedCount: s.redeemedCount,
+    })),
+  };
+}
+
+const READ = ["marketer", "admin", "store-ops"] as const;
+
+/**
+ * The live view of the stores: a snapshot (`GET /v1/live`) and a server-sent-events stream
+ * (`GET /v1/live/stream`, WHATWG HTML §9.2) that sends a `snapshot` event at once and another after
+ * each change. The stream is authenticated like every route, with the Bearer key, so browsers read
+ * it with fetch streaming (EventSource cannot send headers). A store-bound key sees its own store.
+ */
+export function liveRoutes(app: FastifyInstance, deps: { live: LiveFeed }): void {
+  const open = new Set<ServerResponse>();
+  // Open streams would keep `close()` waiting for ever; end them first.
+  app.addHook("preClose", async () => {
+    for (const res of open) res.end();
+    open.clear();
+  });
+
+  const audienceOf = (request: Parameters<typeof principalOf>[0]): { audience: LiveAudience; storeId: string | null } => {
+    const principal = principalOf(request);
+    const { storeId } = request.query as Static<typeof LiveQuery>;
+    if (principal.storeId !== null && storeId !== undefined && storeId !== principal.storeId) {
+      throw new ApiError("FORBIDDEN", "this key is bound to another store");
+    }
+    return {
+      audience: { orgId: principal.orgId, storeId: principal.storeId },
+      storeId: storeId ?? principal.storeId,
+    };
+  };
+
+  app.get(
+    "/v1/live",
+    {
+      config: { roles: READ },
+      schema: { summary: "Who is in each zone now, arrivals per minute, recent offers", querystring: LiveQuery },
+    },
+    async (request) => {
+      const { audience, storeId } = audienceOf(request);
+      return liveView(deps.live.snapshot(audience, storeId));
+    },
+  );
+
+  app.get(
+    "/v1/live/stream",
+    {
+      config: { roles: READ },
+      schema: {
+        summary: "The live view as server-sent events",
+        description:
+          "`text/event-stream`: an `event: snapshot` with the same body as GET /v1/live at once and after " +
+          "every change (coalesced), and a comment line every 15 s to keep the connection open.",
+        querystring: LiveQuery,
+      },
+    },
+    async (request, reply) => {
+      const { audience, storeId } = audienceOf(request);
+      const res = reply.raw;
+      reply.hijack();
+      res.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+        // Tells nginx-style proxies not to buffer the stream.
+        "x-accel-buffering": "no",
+      });
+      open.add(res);
+      let pending: NodeJS.Timeout | null = null;
+      const send = () => {
+        pending = null;
+        const data = JSON.stringify(liveView(deps.live.snapshot(audience, storeId)));
+        res.write(`event: snapshot\ndata: ${data}\n\n`);
+      };
+      send();
+      const unsubscribe = deps.live.subscribe((changed) => {
+        if (pending || !deps.live.visible(audience, changed)) return;
+        if (storeId !== null && changed !== storeId) return;
+        pending = setTimeout(send, COALESCE_MS);
+      });
+      const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
+      res.on("close", () => {
+        open.delete(res);
+        unsubscribe();
+        clearInterval(heartbeat);
+        if (pending) clearTimeout(pending);
+      });
+    },
+  );
+}

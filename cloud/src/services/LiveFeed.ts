@@ -1,0 +1,267 @@
+import type { Offer } from "../domain/offers/index.js";
+import type { Clock, Logger } from "./ports.js";
+import type { StoredEvent } from "./repositories.js";
+
+/** Minutes of arrivals kept per store for the per-minute chart. */
+export const LIVE_MINUTES = 30;
+/** Offers kept per store for the feed. */
+const RECENT_OFFERS = 50;
+/**
+ * A subject with no event for this long is no longer shown as present: a gateway that went
+ * offline never sends the exit, and a ghost shopper standing in a zone for hours misleads.
+ */
+const PRESENCE_TTL_MS = 30 * 60_000;
+
+export interface LivePresence {
+  /** The subject id the gateway reported: a beacon identity or a pseudonymous rotating-MAC hash. */
+  readonly subjectId: string;
+  readonly userId: string | null;
+  /** Epoch ms of the enter, and of the latest event. */
+  readonly since: number;
+  readonly lastSeenAt: number;
+}
+
+export interface LiveOffer {
+  readonly offerId: string;
+  readonly ruleId: string;
+  readonly userId: string;
+  readonly storeId: string;
+  readonly zoneId: string;
+  readonly title: string;
+  readonly issuedAt: number;
+  readonly redeemedAt: number | null;
+}
+
+/** What a console shows of one store right now. */
+export interface LiveStoreView {
+  readonly storeId: string;
+  readonly zones: readonly {
+    readonly zoneId: string;
+    readonly present: readonly LivePresence[];
+    /** Enters into this zone in the last `LIVE_MINUTES` minutes. */
+    readonly arrivals: number;
+  }[];
+  /** Enters per minute for the last `LIVE_MINUTES` minutes, oldest first; `minute` is epoch ms. */
+  readonly arrivalsPerMinute: readonly { readonly minute: number; readonly count: number }[];
+  /** Newest first. */
+  readonly offers: readonly LiveOffer[];
+  readonly issuedCount: number;
+  readonly redeemedCount: number;
+}
+
+export interface LiveSnapshot {
+  readonly at: number;
+  readonly stores: readonly LiveStoreView[];
+}
+
+/** Which stores a subscriber may see: one store for a store-bound key, else its organisation's. */
+export interface LiveAudience {
+  readonly orgId: string;
+  readonly storeId: string | null;
+}
+
+export type LiveListener = (storeId: string) => void;
+
+interface StoreState {
+  readonly orgId: string;
+  /** zoneId → subjectId → presence */
+  readonly zones: Map<string, Map<string, LivePresence>>;
+  /** minute (epoch ms) → enters, for the store and per zone */
+  readonly arrivals: Map<number, number>;
+  readonly zoneArrivals: Map<string, Map<number, number>>;
+  readonly offers: LiveOffer[];
+  issuedCount: number;
+  redeemedCount: number;
+}
+
+export interface LiveFeedOptions {
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** The organisation a store belongs to, or null for an unknown store (its events are ignored). */
+  readonly orgOfStore: (storeId: string) => Promise<string | null>;
+}
+
+/**
+ * What is happening in the stores now, in memory: who is in which zone, arrivals per minute and
+ * the offers issued and redeemed since the cloud started. Fed by the ingest and offer hooks; the
+ * console's live stream reads it. Nothing here is a record: the database stays the source of truth,
+ * and a restart starts the view empty.
+ */
+export class LiveFeed {
+  private readonly stores = new Map<string, StoreState>();
+  private readonly listeners = new Set<LiveListener>();
+  private readonly orgs = new Map<string, string | null>();
+
+  constructor(private readonly o: LiveFeedOptions) {}
+
+  /** Ingest hook: events stored for the first time. Never throws (it runs inside ingest). */
+  eventsStored(events: readonly StoredEvent[]): void {
+    void this.apply(events).catch((err: unknown) => this.o.log.warn({ err }, "live feed update failed"));
+  }
+
+  /** Offer hook: an offer was issued. */
+  offerIssued(offer: Offer): void {
+    void this.withStore(offer.storeId, (state) => {
+      state.offers.unshift({
+        offerId: offer.offerId,
+        ruleId: offer.ruleId,
+        userId: offer.userId,
+        storeId: offer.storeId,
+        zoneId: offer.zoneId,
+        title: offer.title,
+        issuedAt: offer.issuedAt,
+        redeemedAt: null,
+      });
+      state.offers.length = Math.min(state.offers.length, RECENT_OFFERS);
+      state.issuedCount++;
+    }).catch((err: unknown) => this.o.log.warn({ err }, "live feed update failed"));
+  }
+
+  /** Redemption hook: an offer was redeemed at the till (first time only, not a replayed request). */
+  offerRedeemed(offer: Offer, at: number): void {
+    void this.withStore(offer.storeId, (state) => {
+      const index = state.offers.findIndex((o) => o.offerId === offer.offerId);
+      const shown = state.offers[index];
+      if (shown) state.offers[index] = { ...shown, redeemedAt: at };
+      state.redeemedCount++;
+    }).catch((err: unknown) => this.o.log.warn({ err }, "live feed update failed"));
+  }
+
+  /** Called with the store id after each change; returns the unsubscribe function. */
+  subscribe(listener: LiveListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** May `audience` see `storeId`? Unknown stores are not visible. */
+  visible(audience: LiveAudience, storeId: string): boolean {
+    const state = this.stores.get(storeId);
+    if (!state || state.orgId !== audience.orgId) return false;
+    return audience.storeId === null || audience.storeId === storeId;
+  }
+
+  /** The stores `audience` may see, optionally one of them, as of now. */
+  snapshot(audience: LiveAudience, storeId: string | null = null): LiveSnapshot {
+    const now = this.o.clock.now();
+    const stores: LiveStoreView[] = [];
+    for (const [id, state] of this.stores) {
+      if (!this.visible(audience, id) || (storeId !== null && storeId !== id)) continue;
+      stores.push(this.view(id, state, now));
+    }
+    stores.sort((a, b) => a.storeId.localeCompare(b.storeId));
+    return { at: now, stores };
+  }
+
+  private view(storeId: string, state: StoreState, now: number): LiveStoreView {
+    const current = minuteOf(now);
+    const oldest = current - (LIVE_MINUTES - 1) * 60_000;
+    const zones = [...state.zones]
+      .map(([zoneId, present]) => ({
+        zoneId,
+        present: [...present.values()]
+          .filter((p) => now - p.lastSeenAt < PRESENCE_TTL_MS)
+          .sort((a, b) => a.since - b.since),
+        arrivals: [...(state.zoneArrivals.get(zoneId) ?? new Map<number, number>())]
+          .filter(([minute]) => minute >= oldest && minute <= current)
+          .reduce((sum, [, count]) => sum + count, 0),
+      }))
+      .sort((a, b) => a.zoneId.localeCompare(b.zoneId));
+    const arrivalsPerMinute = [];
+    for (let i = LIVE_MINUTES - 1; i >= 0; i--) {
+      const minute = current - i * 60_000;
+      arrivalsPerMinute.push({ minute, count: state.arrivals.get(minute) ?? 0 });
+    }
+    return {
+      storeId,
+      zones,
+      arrivalsPerMinute,
+      offers: [...state.offers],
+      issuedCount: state.issuedCount,
+      redeemedCount: state.redeemedCount,
+    };
+  }
+
+  private async apply(events: readonly StoredEvent[]): Promise<void> {
+    const byStore = new Map<string, StoredEvent[]>();
+    for (const e of events) byStore.set(e.storeId, [...(byStore.get(e.storeId) ?? []), e]);
+    for (const [storeId, list] of byStore) {
+      await this.withStore(storeId, (state) => {
+        for (const e of list) this.applyEvent(state, e);
+      });
+    }
+  }
+
+  private applyEvent(state: StoreState, e: StoredEvent): void {
+    const at = Date.parse(e.at);
+    const zone = state.zones.get(e.zoneId) ?? new Map<string, LivePresence>();
+    state.zones.set(e.zoneId, zone);
+    const existing = zone.get(e.subject.id);
+    switch (e.type) {
+      case "enter": {
+        zone.set(e.subject.id, { subjectId: e.subject.id, userId: e.userId, since: at, lastSeenAt: at });
+        const minute = minuteOf(at);
+        state.arrivals.set(minute, (state.arrivals.get(minute) ?? 0) + 1);
+        const perZone = state.zoneArrivals.get(e.zoneId) ?? new Map<number, number>();
+        perZone.set(minute, (perZone.get(minute) ?? 0) + 1);
+        state.zoneArrivals.set(e.zoneId, perZone);
+        break;
+      }
+      case "exit":
+        zone.delete(e.subject.id);
+        break;
+      default:
+        // Dwell and any later kind: the subject is still there.
+        zone.set(e.subject.id, {
+          subjectId: e.subject.id,
+          userId: e.userId,
+          since: existing?.since ?? at,
+          lastSeenAt: at,
+        });
+    }
+    // Keep the maps bounded: minutes past the chart's window and subjects gone stale.
+    const oldest = minuteOf(this.o.clock.now()) - LIVE_MINUTES * 60_000;
+    for (const minutes of [state.arrivals, ...state.zoneArrivals.values()]) {
+      for (const minute of minutes.keys()) if (minute < oldest) minutes.delete(minute);
+    }
+    const now = this.o.clock.now();
+    for (const [id, p] of zone) if (now - p.lastSeenAt >= PRESENCE_TTL_MS) zone.delete(id);
+  }
+
+  private async withStore(storeId: string, change: (state: StoreState) => void): Promise<void> {
+    let state = this.stores.get(storeId);
+    if (!state) {
+      const orgId = await this.orgOf(storeId);
+      if (orgId === null) return;
+      state = this.stores.get(storeId) ?? {
+        orgId,
+        zones: new Map(),
+        arrivals: new Map(),
+        zoneArrivals: new Map(),
+        offers: [],
+        issuedCount: 0,
+        redeemedCount: 0,
+      };
+      this.stores.set(storeId, state);
+    }
+    change(state);
+    for (const listener of this.listeners) {
+      try {
+        listener(storeId);
+      } catch (err) {
+        this.o.log.warn({ err }, "live listener failed");
+      }
+    }
+  }
+
+  private async orgOf(storeId: string): Promise<string | null> {
+    if (this.orgs.has(storeId)) return this.orgs.get(storeId) ?? null;
+    const orgId = await this.o.orgOfStore(storeId);
+    // Unknown stores are not cached: the store may be created a moment later.
+    if (orgId !== null) this.orgs.set(storeId, orgId);
+    return orgId;
+  }
+}
+
+function minuteOf(ms: number): number {
+  return Math.floor(ms / 60_000) * 60_000;
+}

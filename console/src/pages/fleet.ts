@@ -1,0 +1,146 @@
+import { ApiProblem, api, get, type Session } from "../api.js";
+import { sparkline } from "../charts.js";
+import { field, fmtTime, h, mount } from "../dom.js";
+import { clearProblems, messageOf, showProblems } from "../errors.js";
+
+interface Telemetry {
+  at: string;
+  version: string;
+  uptimeS: number;
+  advertsPerS: number;
+  subjectsTracked: number;
+  outboxDepth: number;
+  cpuPercent: number;
+}
+interface Gateway {
+  id: string;
+  storeId: string;
+  name: string;
+  state: "online" | "offline" | "unknown";
+  lastSeenAt: string | null;
+  version: string | null;
+  offlineSinceAt: string | null;
+  offlineTooLong: boolean;
+  telemetry: Telemetry | null;
+  config: { desiredRevision: number | null; reportedRevision: number | null; state: "pending" | "applied" | "rejected" | "none"; problems: { path: string; message: string }[] };
+}
+
+const CONFIG_EXAMPLE = JSON.stringify({ zones: [{ id: "z1", name: "Entrance", shape: "gateway-radius", gatewayId: "g1", radiusM: 3 }] }, null, 2);
+
+/** Gateways: state, last seen, version, telemetry, and config pushes with their applied/rejected result. */
+export function fleetPage(root: HTMLElement, session: Session): () => void {
+  const body = h("div", { class: "fleet" });
+  const status = h("p", { class: "alert", role: "alert" });
+  const notice = h("p", { class: "notice", role: "status" });
+  const refresh = h("button", { type: "button" }, "Refresh");
+  mount(root, h("div", { class: "page-head" }, h("h1", {}, "Fleet"), refresh), status, notice, body);
+  const canPush = ["admin", "store-ops"].includes(session.role);
+  let timer: number | undefined;
+  let stopped = false;
+  const load = async () => {
+    window.clearTimeout(timer);
+    try {
+      const q = session.storeId ? `?storeId=${encodeURIComponent(session.storeId)}` : "";
+      const { gateways } = await get<{ gateways: Gateway[] }>(`/v1/gateways${q}`);
+      status.textContent = "";
+      if (!body.querySelector("form.push")) mount(body, gateways.length === 0 ? h("p", { class: "empty" }, "No gateways registered.") : table(gateways, canPush, body, notice, load));
+    } catch (err) {
+      status.textContent = err instanceof ApiProblem && err.status === 404 ? "This cloud has no fleet API yet." : messageOf(err);
+    }
+    // Config results and telemetry arrive from the gateways on their own: look again shortly.
+    if (!stopped) timer = window.setTimeout(() => void load(), 5000);
+  };
+  refresh.addEventListener("click", () => void load());
+  void load();
+  return () => {
+    stopped = true;
+    window.clearTimeout(timer);
+  };
+}
+
+function table(
+  gateways: readonly Gateway[],
+  canPush: boolean,
+  body: HTMLElement,
+  notice: HTMLElement,
+  reload: () => Promise<void>,
+): HTMLElement {
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      {},
+      h("caption", { class: "sr-only" }, "Gateways"),
+      h("thead", {}, h("tr", {}, ...["Gateway", "Store", "Status", "Last seen", "Version", "Adverts/s", "Config", ""].map((c) => h("th", { scope: "col" }, c)))),
+      h(
+        "tbody",
+        {},
+        ...gateways.map((g) => {
+          const spark = h("span", { class: "spark" });
+          void get<{ samples: Telemetry[] }>(`/v1/gateways/${encodeURIComponent(g.id)}/telemetry?limit=30`)
+            .then(({ samples }) => mount(spark, sparkline(`Adverts per second, ${g.id}`, samples.map((s) => s.advertsPerS))))
+            .catch(() => mount(spark, "—"));
+          const push = h("button", { type: "button", "aria-label": `Push config to ${g.id}` }, "Push config");
+          push.addEventListener("click", () => mount(body, pushForm(g, notice, () => void reload())));
+          return h(
+            "tr",
+            { "data-gateway": g.id },
+            h("th", { scope: "row" }, g.name || g.id, h("div", { class: "small" }, g.id)),
+            h("td", {}, g.storeId),
+            h("td", {}, h("span", { class: `badge ${g.state}` }, g.state), g.offlineTooLong ? h("div", { class: "warn small" }, `offline since ${fmtTime(g.offlineSinceAt)}`) : null),
+            h("td", {}, fmtTime(g.lastSeenAt)),
+            h("td", {}, g.version ?? "—"),
+            h("td", {}, spark),
+            h(
+              "td",
+              { "data-config": g.config.state },
+              h("span", { class: `badge ${g.config.state}` }, g.config.state),
+              g.config.desiredRevision !== null ? h("div", { class: "small" }, `rev ${g.config.reportedRevision ?? "—"} / ${g.config.desiredRevision}`) : null,
+              g.config.problems.length > 0 ? h("ul", { class: "small" }, ...g.config.problems.map((p) => h("li", {}, `${p.path}: ${p.message}`))) : null,
+            ),
+            h("td", {}, canPush ? push : null),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+function pushForm(g: Gateway, notice: HTMLElement, done: () => void): HTMLElement {
+  const config = h("textarea", { name: "config", rows: 12, spellcheck: "false", class: "mono" });
+  config.value = CONFIG_EXAMPLE.replaceAll('"g1"', JSON.stringify(g.id));
+  const summary = h("div", { class: "alert", role: "alert" });
+  const form = h(
+    "form",
+    { class: "card push", "aria-labelledby": "push-title" },
+    h("h2", { id: "push-title" }, `Push config to ${g.name || g.id}`),
+    summary,
+    field("Config (JSON: zones, presence)", config, { path: "", hint: "The gateway applies it and reports applied or rejected." }),
+    h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, "Push"), h("button", { type: "button", class: "cancel" }, "Cancel")),
+  );
+  config.dataset["path"] = "/zones";
+  form.querySelector(".cancel")?.addEventListener("click", () => {
+    form.remove();
+    done();
+  });
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    clearProblems(form, summary);
+    let body: unknown;
+    try {
+      body = JSON.parse(config.value) as unknown;
+    } catch {
+      summary.textContent = "The config is not valid JSON.";
+      return;
+    }
+    api<{ revision: number }>("POST", `/v1/gateways/${encodeURIComponent(g.id)}/config`, body)
+      .then(({ revision }) => {
+        form.remove();
+        notice.textContent = `Config revision ${revision} sent to ${g.id}; its result (applied or rejected) appears in the Config column.`;
+        done();
+      })
+      .catch((err: unknown) => showProblems(form, summary, err));
+  });
+  return form;
+}

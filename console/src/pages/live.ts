@@ -1,0 +1,143 @@
+import { type Session, stream } from "../api.js";
+import { columnChart } from "../charts.js";
+import { h, mount } from "../dom.js";
+import { messageOf } from "../errors.js";
+
+interface LiveOffer {
+  offerId: string;
+  ruleId: string;
+  userId: string;
+  storeId: string;
+  zoneId: string;
+  title: string;
+  issuedAt: string;
+  redeemedAt: string | null;
+}
+interface LiveStore {
+  storeId: string;
+  zones: { zoneId: string; present: { subjectId: string; userId: string | null; since: string }[]; arrivals: number }[];
+  arrivalsPerMinute: { minute: string; count: number }[];
+  offers: LiveOffer[];
+  issuedCount: number;
+  redeemedCount: number;
+}
+interface LiveSnapshot {
+  at: string;
+  stores: LiveStore[];
+}
+
+const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+/** Live view: the stream pushes a snapshot on every change; the page redraws, no reload. */
+export function livePage(root: HTMLElement, session: Session): () => void {
+  const status = h("p", { class: "stream-status", role: "status" }, "Connecting…");
+  const body = h("div", { class: "live" });
+  mount(
+    root,
+    h("div", { class: "page-head" }, h("h1", {}, "Live"), status),
+    h("p", { class: "hint" }, session.storeId ? `Store ${session.storeId}, as it happens.` : "Every store of the organisation, as it happens. Shoppers appear by their pseudonymous subject id."),
+    body,
+  );
+  const controller = new AbortController();
+  let retry: number | undefined;
+  const connect = () => {
+    stream("/v1/live/stream", controller.signal, (event, data) => {
+      if (event !== "snapshot") return;
+      status.textContent = "Live: connected";
+      status.className = "stream-status ok";
+      draw(body, JSON.parse(data) as LiveSnapshot);
+    })
+      .then(() => reconnect("The stream ended; reconnecting…"))
+      .catch((err: unknown) => {
+        if (controller.signal.aborted) return;
+        reconnect(`Disconnected (${messageOf(err)}); reconnecting…`);
+      });
+  };
+  const reconnect = (message: string) => {
+    if (controller.signal.aborted) return;
+    status.textContent = message;
+    status.className = "stream-status warn";
+    retry = window.setTimeout(connect, 3000);
+  };
+  connect();
+  return () => {
+    controller.abort();
+    window.clearTimeout(retry);
+  };
+}
+
+function draw(body: HTMLElement, snapshot: LiveSnapshot): void {
+  if (snapshot.stores.length === 0) {
+    mount(body, h("p", { class: "empty" }, "Nothing has happened in the stores since the cloud started. Shoppers appear here when a gateway reports them."));
+    return;
+  }
+  mount(body, ...snapshot.stores.map(storeCard));
+}
+
+function storeCard(store: LiveStore): HTMLElement {
+  const present = store.zones.reduce((n, z) => n + z.present.length, 0);
+  const titleId = `store-${store.storeId}`;
+  return h(
+    "section",
+    { class: "card store", "aria-labelledby": titleId, "data-store": store.storeId },
+    h("h2", { id: titleId }, `Store ${store.storeId}`),
+    h(
+      "dl",
+      { class: "stats" },
+      h("dt", {}, "Present now"),
+      h("dd", { "data-stat": "present" }, present),
+      h("dt", {}, "Offers issued"),
+      h("dd", { "data-stat": "issued" }, store.issuedCount),
+      h("dt", {}, "Redeemed"),
+      h("dd", { "data-stat": "redeemed" }, store.redeemedCount),
+    ),
+    h("h3", {}, "Arrivals per minute (last 30 min)"),
+    columnChart(
+      `Arrivals per minute at store ${store.storeId}`,
+      store.arrivalsPerMinute.map((a) => ({ label: time(a.minute).slice(0, 5), value: a.count })),
+    ),
+    h("div", { class: "cols" },
+      h(
+        "div",
+        {},
+        h("h3", {}, "Who is where"),
+        store.zones.length === 0
+          ? h("p", { class: "empty" }, "Nobody yet.")
+          : h(
+              "ul",
+              { class: "zones" },
+              ...store.zones.map((z) =>
+                h(
+                  "li",
+                  { "data-zone": z.zoneId },
+                  h("strong", {}, `Zone ${z.zoneId}`),
+                  ` · ${z.present.length} present · ${z.arrivals} arrived in 30 min`,
+                  z.present.length > 0
+                    ? h("ul", { class: "subjects" }, ...z.present.map((p) => h("li", {}, h("code", {}, p.subjectId), ` since ${time(p.since)}`)))
+                    : null,
+                ),
+              ),
+            ),
+      ),
+      h(
+        "div",
+        {},
+        h("h3", {}, "Offers as they happen"),
+        store.offers.length === 0
+          ? h("p", { class: "empty" }, "No offers yet.")
+          : h(
+              "ol",
+              { class: "offers", "aria-label": `Offers at store ${store.storeId}, newest first` },
+              ...store.offers.map((o) =>
+                h(
+                  "li",
+                  { "data-offer": o.offerId, class: o.redeemedAt ? "redeemed" : "issued" },
+                  h("span", { class: `badge ${o.redeemedAt ? "redeemed" : "issued"}` }, o.redeemedAt ? "redeemed" : "issued"),
+                  ` ${time(o.redeemedAt ?? o.issuedAt)} “${o.title}” to ${o.userId} in ${o.zoneId} (rule ${o.ruleId})`,
+                ),
+              ),
+            ),
+      ),
+    ),
+  );
+}

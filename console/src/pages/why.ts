@@ -1,0 +1,83 @@
+import { get, type Session } from "../api.js";
+import { field, fmtTime, h, mount } from "../dom.js";
+import { messageOf } from "../errors.js";
+
+interface Decision {
+  eventId: string;
+  ruleId: string;
+  ruleVersion: number;
+  userId: string | null;
+  storeId: string;
+  zoneId: string;
+  outcome: string;
+  reason: string;
+  text: string;
+  offerId: string | null;
+  decidedAt: string;
+}
+
+/** "Why not": every decision the engine took for a user or an event, with its reason in words. */
+export function whyPage(root: HTMLElement, _session: Session, args: readonly string[]): void {
+  const kind = h("select", { name: "kind" }, h("option", { value: "user" }, "User id"), h("option", { value: "event" }, "Event id"));
+  const id = h("input", { type: "text", name: "lookup", required: true, autocomplete: "off", pattern: "[A-Za-z0-9_.:\\-]+" });
+  const out = h("div", { "aria-live": "polite" });
+  const form = h("form", { class: "card inline", role: "search", "aria-label": "Look up decisions" }, h("div", { class: "row" }, field("Look up by", kind), field("Id", id)), h("button", { type: "submit", class: "primary" }, "Show decisions"));
+  mount(root, h("div", { class: "page-head" }, h("h1", {}, "Why (not)")), h("p", { class: "hint" }, "Every rule evaluated on an event leaves a decision: issued, held out, or not issued with the reason."), form, out);
+
+  const lookup = async (k: string, value: string) => {
+    mount(out, "Loading…");
+    try {
+      const path = k === "event" ? `/v1/events/${encodeURIComponent(value)}/decisions` : `/v1/users/${encodeURIComponent(value)}/decisions`;
+      const { decisions } = await get<{ decisions: Decision[] }>(`${path}?limit=200`);
+      mount(out, decisions.length === 0 ? h("p", {}, `No decisions for ${k} ${value}.`) : table(decisions, (eventId) => {
+        kind.value = "event";
+        id.value = eventId;
+        void lookup("event", eventId);
+      }));
+    } catch (err) {
+      mount(out, h("p", { class: "alert", role: "alert" }, messageOf(err)));
+    }
+  };
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void lookup(kind.value, id.value.trim());
+  });
+  const [k, v] = args;
+  if ((k === "user" || k === "event") && v) {
+    kind.value = k;
+    id.value = decodeURIComponent(v);
+    void lookup(k, id.value);
+  }
+}
+
+function table(decisions: readonly Decision[], showEvent: (eventId: string) => void): HTMLElement {
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "decisions" },
+      h("caption", {}, `${decisions.length} decisions, newest first`),
+      h("thead", {}, h("tr", {}, ...["When", "Rule", "User", "Where", "Outcome", "Reason", "Event"].map((c) => h("th", { scope: "col" }, c)))),
+      h(
+        "tbody",
+        {},
+        ...decisions.map((d) => {
+          const ev = h("button", { type: "button", class: "link" }, d.eventId);
+          ev.addEventListener("click", () => showEvent(d.eventId));
+          return h(
+            "tr",
+            { "data-outcome": d.outcome },
+            h("td", {}, fmtTime(d.decidedAt)),
+            h("td", {}, `${d.ruleId} v${d.ruleVersion}`),
+            h("td", {}, d.userId ?? "anonymous"),
+            h("td", {}, `${d.storeId} / ${d.zoneId}`),
+            h("td", {}, h("span", { class: `badge ${d.outcome}` }, d.outcome), d.offerId ? h("div", { class: "small" }, `offer ${d.offerId}`) : null),
+            h("td", {}, h("strong", {}, d.reason), h("div", {}, d.text)),
+            h("td", {}, ev),
+          );
+        }),
+      ),
+    ),
+  );
+}

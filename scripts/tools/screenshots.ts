@@ -1,0 +1,89 @@
+/**
+ * `npm run -s screenshots`: runs the demo system (cloud, embedded broker, simulated store), waits
+ * for its shoppers to receive offers, redeems one at the till, then photographs the console's main
+ * pages in headless Chromium at tablet size into `screenshots/` (git-ignored). For looking at the
+ * layout and for docs; not test expectations.
+ *
+ * Options: ARRIVAL_CHROMIUM (default /usr/bin/chromium), ARRIVAL_SCREENSHOTS_DIR (default screenshots).
+ */
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
+import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
+import type { Offer } from "../../cloud/src/domain/offers/index.js";
+import { startDemo } from "../demo/demoSystem.js";
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const executablePath = process.env["ARRIVAL_CHROMIUM"] ?? "/usr/bin/chromium";
+const dir = process.env["ARRIVAL_SCREENSHOTS_DIR"] ?? join(import.meta.dirname, "..", "..", "screenshots");
+
+if (!existsSync(executablePath)) {
+  console.error(`No chromium at ${executablePath} (apt-get install chromium, or set ARRIVAL_CHROMIUM).`);
+  process.exit(2);
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), "arrival-screens-"));
+const parsed = parseCloudConfig({ dataDir, http: { port: 0 }, mqtt: { mode: "embedded", port: 0 }, log: { level: "silent" } });
+if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+const issued: Offer[] = [];
+const demo = await startDemo({
+  cloudConfig: parsed.config,
+  log: createLogger({ level: "silent", format: "json", name: "screens" }),
+  seed: 11,
+  firstArrivalMs: 500,
+  onOfferIssued: (offer) => issued.push(offer),
+});
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
+});
+try {
+  out("Waiting for the demo shoppers to receive offers…");
+  const deadline = Date.now() + 120_000;
+  while (issued.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  const first = issued[0];
+  if (first) {
+    await demo.cloud.http.inject({
+      method: "POST",
+      url: "/v1/redemptions",
+      headers: { authorization: `Bearer ${demo.credentials.posKey}`, "idempotency-key": "screens-1" },
+      payload: { code: first.code },
+    });
+  }
+  await mkdir(dir, { recursive: true });
+  const base = `http://127.0.0.1:${demo.cloud.httpPort()}/console/`;
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  await page.goto(base);
+  await page.screenshot({ path: join(dir, "0-sign-in.png") });
+  await page.getByLabel("API key").fill(demo.credentials.marketerKey);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const shots: [string, string, () => Promise<unknown>][] = [
+    ["1-rules.png", "#/rules", () => page.locator("table.rules tbody tr").first().waitFor()],
+    ["2-rule-edit.png", "#/rules/lipstick-counter", () => page.getByText("Status").first().waitFor()],
+    ["3-live.png", "#/live", () => page.locator("[data-store]").first().waitFor()],
+    ["4-analytics.png", "#/analytics", () => page.locator("table.funnel-table tbody tr").first().waitFor()],
+    ["5-why-not.png", "#/why/user/u-ada", () => page.locator("table.decisions, .alert, p").last().waitFor()],
+    ["6-fleet.png", "#/fleet", () => page.waitForTimeout(1000)],
+  ];
+  for (const [file, hash, ready] of shots) {
+    await page.goto(`${base}${hash}`);
+    await ready();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(dir, file), fullPage: true });
+    out(`${join(dir, file)}`);
+  }
+  // The rule form at a portrait tablet width.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.goto(`${base}#/rules/new`);
+  await page.getByLabel("Title").waitFor();
+  await page.screenshot({ path: join(dir, "7-new-rule-portrait.png"), fullPage: true });
+  out(join(dir, "7-new-rule-portrait.png"));
+} finally {
+  await browser.close();
+  await demo.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}

@@ -2,7 +2,7 @@ import type { EventEmitter } from "node:events";
 import type { Advert, Clock, Logger, ScanSource } from "../../services/ports.js";
 import { adStructuresFromNoble, type NobleParsedAdvertisement } from "./adStructuresFromNoble.js";
 import { leSetScanParametersCommand, NOBLE_SCAN_INTERVAL_UNITS } from "./leScanParameters.js";
-import { nobleScanError, stateError, toNobleScanError } from "./NobleScanError.js";
+import { type NobleScanErrorCode, nobleScanError, stateError, toNobleScanError } from "./NobleScanError.js";
 
 /**
  * The gateway's radio: @abandonware/noble's HCI socket bindings, translated into plain `Advert`s. This
@@ -632,4 +632,46 @@ function nextEvent(
       reject(err instanceof Error ? err : new Error(String(err)));
     }
   });
+}
+
+/** What {@link probeAdapterState} found: the adapter powered on, or why it cannot scan. */
+export type AdapterStateProbe =
+  | { readonly ok: true; readonly state: "poweredOn" }
+  | { readonly ok: false; readonly code: NobleScanErrorCode; readonly message: string };
+
+/**
+ * Opens the adapter through noble, waits for it to report poweredOn (or a final state), and closes
+ * it again, without scanning: a running gateway on the same adapter keeps its scan (in raw HCI mode
+ * noble's init only reads the controller and sets event masks; it sends no reset). For `doctor`.
+ */
+export async function probeAdapterState(
+  adapter: string,
+  timeoutMs: number,
+  load: () => Promise<NobleModules> = loadNoble,
+): Promise<AdapterStateProbe> {
+  let driver: NobleDriver | null = null;
+  try {
+    const deviceId = deviceIdOf(adapter);
+    const modules = await load();
+    driver = new NobleDriver(modules, deviceId);
+    driver.init();
+    const deadline = Date.now() + timeoutMs;
+    let state = driver.noble.state;
+    while (state !== "poweredOn") {
+      const error = stateError(state, adapter);
+      if (error !== null) return { ok: false, code: error.code, message: error.message };
+      const next = await nextEvent(driver.noble, "stateChange", deadline - Date.now());
+      if (next === null) {
+        const timeout = nobleScanError("ADAPTER_TIMEOUT", adapter, { detail: `still "${state}" after ${timeoutMs} ms` });
+        return { ok: false, code: timeout.code, message: timeout.message };
+      }
+      state = String(next[0]);
+    }
+    return { ok: true, state: "poweredOn" };
+  } catch (err) {
+    const error = toNobleScanError(err, adapter);
+    return { ok: false, code: error.code, message: error.message };
+  } finally {
+    driver?.dispose();
+  }
 }

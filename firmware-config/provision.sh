@@ -164,15 +164,19 @@ source_hash() {
   if [ -f "$APP_SRC" ]; then
     sha256sum "$APP_SRC" | cut -d' ' -f1
   else
-    (cd "$APP_SRC" && find package.json package-lock.json dist firmware-config -type f -print0 2>/dev/null |
-      LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+    local items=() item
+    for item in package.json package-lock.json dist firmware-config; do
+      if [ -e "$APP_SRC/$item" ]; then items+=("$item"); fi
+    done
+    (cd "$APP_SRC" && find "${items[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) |
+      sha256sum | cut -d' ' -f1
   fi
 }
 
 app_version() {
   local json
   if [ -f "$APP_SRC" ]; then json="$(tar -xzOf "$APP_SRC" package/package.json)"; else json="$(cat "$APP_SRC/package.json")"; fi
-  printf '%s' "$json" | sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' | head -n 1
+  printf '%s' "$json" | "$NODE_BIN" -p 'String(JSON.parse(require("fs").readFileSync(0, "utf8")).version ?? "")'
 }
 
 install_release() {
@@ -298,6 +302,11 @@ fi
 stop_if_failed
 if [ "$FAILED" -eq 0 ]; then
   version="$(app_version)"
+  if ! [[ "$version" =~ ^[0-9A-Za-z.+-]+$ ]]; then
+    fail "the app's package.json has no usable version (${version:-none})"
+    stop_if_failed
+    version=unknown
+  fi
   hash="$(source_hash)"
   release="${OPT_DIR}/releases/${version}"
   if [ -f "$release/.source-sha256" ] && [ "$(cat "$release/.source-sha256")" = "$hash" ]; then

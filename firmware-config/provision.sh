@@ -89,6 +89,7 @@ readonly OPT_DIR="${ROOT}/opt/${SERVICE}"
 readonly UNIT_PATH="${ROOT}/etc/systemd/system/${SERVICE}.service"
 readonly CONFIG_PATH="${ETC_DIR}/gateway.json"
 readonly PASSWORD_PATH="${ETC_DIR}/mqtt-password"
+readonly WRAPPER_PATH="${ROOT}/usr/local/bin/${SERVICE}"
 
 CHANGES=0
 FAILED=0
@@ -323,6 +324,16 @@ if [ "$FAILED" -eq 0 ]; then
   fi
 fi
 
+# The command for people on the machine (doctor, check-config, scan), on the same node and release.
+wrapper_text="#!/bin/sh
+# Installed by provision.sh: arrival-gateway from the current release.
+exec ${NODE_REAL} /opt/${SERVICE}/current/dist/gateway/src/main.js \"\$@\""
+if [ -f "$WRAPPER_PATH" ] && [ "$(cat "$WRAPPER_PATH")" = "$wrapper_text" ]; then
+  ok "${WRAPPER_PATH} up to date"
+else
+  change "install ${WRAPPER_PATH} (runs the current release)" write_file "$wrapper_text" "$WRAPPER_PATH" 0755
+fi
+
 section "config"
 CONFIG_IS_EXAMPLE=0
 if [ -f "$CONFIG_PATH" ]; then
@@ -417,6 +428,5 @@ if [ "$FAILED" -eq 1 ]; then
 elif [ "$DRY_RUN" -eq 1 ]; then
   printf 'dry run: %d change(s) planned, nothing changed\n' "$CHANGES"
 else
-  printf 'done: %d change(s); check with: sudo -u %s %s %s/current/dist/gateway/src/main.js doctor --config %s\n' \
-    "$CHANGES" "$SERVICE_USER" "$NODE_REAL" "/opt/${SERVICE}" "/etc/${SERVICE}/gateway.json"
+  printf 'done: %d change(s); check with: sudo -u %s %s doctor\n' "$CHANGES" "$SERVICE_USER" "$SERVICE"
 fi

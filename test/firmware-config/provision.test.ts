@@ -106,6 +106,7 @@ describe("firmware-config/provision.sh", () => {
       `  do    create ${root}/opt/arrival-gateway/releases (root:root, 0755)`,
       `  do    install release 9.8.7 in ${root}/opt/arrival-gateway/releases/9.8.7 (npm install --omit=dev)`,
       `  do    point ${root}/opt/arrival-gateway/current at release 9.8.7`,
+      `  do    install ${root}/usr/local/bin/arrival-gateway (runs the current release)`,
       `  do    install ${config} as ${root}/etc/arrival-gateway/gateway.json (root:arrival-gateway, 0640)`,
       `  do    install the MQTT password as ${root}/etc/arrival-gateway/mqtt-password (arrival-gateway, 0600)`,
       `  do    install ${root}/etc/systemd/system/arrival-gateway.service (ExecStart uses ${NODE})`,

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -12,6 +12,8 @@ const SCRIPT = join(FIRMWARE, "provision.sh");
 const SHELLCHECK = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck", "/bin/shellcheck"].find((p) => existsSync(p));
 const REQUIRED = process.env.ARRIVAL_TEST_REQUIRE_SHELLCHECK === "1";
 const NODE = realpathSync(process.execPath);
+const SETPRIV = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
+const AS_ROOT = process.getuid?.() === 0;
 
 interface Run {
   readonly code: number;
@@ -19,13 +21,17 @@ interface Run {
   readonly stderr: string;
 }
 
-function provision(args: readonly string[]): Promise<Run> {
+/** Runs the script; with `asNobody` (needs root and setpriv), as the unprivileged user nobody. */
+function provision(args: readonly string[], asNobody = false): Promise<Run> {
   const done = (code: number, stdout: string, stderr: string): Run => ({
     code,
     lines: stdout.split("\n").filter(Boolean),
     stderr,
   });
-  return execFileAsync("bash", [SCRIPT, ...args], { env: { ...process.env, LC_ALL: "C" } }).then(
+  const command = asNobody
+    ? [SETPRIV ?? "setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "bash", SCRIPT, ...args]] as const
+    : ["bash", [SCRIPT, ...args]] as const;
+  return execFileAsync(command[0], command[1], { env: { ...process.env, LC_ALL: "C" } }).then(
     ({ stdout, stderr }) => done(0, stdout, stderr),
     (err: { code: number; stdout: string; stderr: string }) => done(err.code, err.stdout, err.stderr),
   );
@@ -153,6 +159,18 @@ describe("firmware-config/provision.sh", () => {
     );
     expect(run.lines.some((line) => line.includes("arrival-gateway.service"))).toBe(true);
     expect(run.lines.at(-1)).toMatch(/^dry run: fix the FAIL lines above; \d+ other change\(s\) planned, nothing changed$/);
+  });
+
+  it.runIf(AS_ROOT && SETPRIV)("plans without root, and refuses to change anything without it", async () => {
+    await chmod(dir, 0o755);
+    await chmod(root, 0o755);
+    await chmod(password, 0o644);
+    const run = await provision(["--dry-run", "--root", root, "--app", app, "--node", NODE, "--password-file", password], true);
+    expect(run.code).toBe(0);
+    expect(run.lines.at(-1)).toMatch(/^dry run: \d+ change\(s\) planned, nothing changed$/);
+    const real = await provision(["--app", app], true);
+    expect(real.code).toBe(2);
+    expect(real.stderr).toContain("run it with sudo");
   });
 
   it("refuses --root outside a dry run and unknown options", async () => {

@@ -177,7 +177,12 @@ source_hash() {
 app_version() {
   local json
   if [ -f "$APP_SRC" ]; then json="$(tar -xzOf "$APP_SRC" package/package.json)"; else json="$(cat "$APP_SRC/package.json")"; fi
-  printf '%s' "$json" | "$NODE_BIN" -p 'String(JSON.parse(require("fs").readFileSync(0, "utf8")).version ?? "")'
+  if [ -x "$NODE_BIN" ]; then
+    printf '%s' "$json" | "$NODE_BIN" -p 'String(JSON.parse(require("fs").readFileSync(0, "utf8")).version ?? "")'
+  else
+    # A dry run before node is installed: package.json as npm writes it, one field per line.
+    printf '%s\n' "$json" | sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' | head -n 1
+  fi
 }
 
 install_release() {
@@ -337,11 +342,16 @@ fi
 section "config"
 CONFIG_IS_EXAMPLE=0
 if [ -f "$CONFIG_PATH" ]; then
-  ok "keep ${CONFIG_PATH} (an existing config is never overwritten)"
+  if [ -n "$CONFIG_SRC" ] && ! cmp -s "$CONFIG_SRC" "$CONFIG_PATH"; then
+    ok "keep ${CONFIG_PATH}, not ${CONFIG_SRC} (an existing config is never overwritten: edit it, or remove it to install another)"
+  else
+    ok "keep ${CONFIG_PATH} (an existing config is never overwritten)"
+  fi
 elif [ -n "$CONFIG_SRC" ]; then
   if [ -f "$CONFIG_SRC" ]; then
     change "install ${CONFIG_SRC} as ${CONFIG_PATH} (root:${SERVICE_USER}, 0640)" \
       install -o root -g "$SERVICE_USER" -m 0640 "$CONFIG_SRC" "$CONFIG_PATH"
+    RESTART_NEEDED=1
   else
     fail "--config ${CONFIG_SRC}: no such file"
   fi

@@ -212,7 +212,7 @@ async function doctor(args: string[]): Promise<number> {
     {
       loadConfig: loadGatewayConfig,
       bluetoothAdapters: () => bluetoothAdapters(),
-      adapterState: (adapter, timeoutMs) => probeAdapterState(adapter, timeoutMs),
+      adapterState: (adapter) => probeAdapterState(adapter),
       processCapabilities: () => processCapabilities(),
       fileCapabilities,
       ntpSynchronized,
@@ -224,7 +224,8 @@ async function doctor(args: string[]): Promise<number> {
     },
     process.stdout,
   );
-  // noble's HCI transport, once loaded, may keep timers alive: the report is written, so end here.
+  // The HCI transport's native socket, once loaded, may keep the process alive: the report is
+  // written, so end here.
   process.exit(code);
 }
 

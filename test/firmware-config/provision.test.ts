@@ -139,7 +139,9 @@ describe("firmware-config/provision.sh", () => {
       "--dry-run", "--root", root, "--app", app, "--node", NODE, "--config", config, "--password-file", password,
     ]);
     expect(run.code).toBe(0);
-    expect(run.lines).toContain(`  ok    keep ${etc}/gateway.json (an existing config is never overwritten)`);
+    expect(run.lines).toContain(
+      `  ok    keep ${etc}/gateway.json, not ${config} (an existing config is never overwritten: edit it, or remove it to install another)`,
+    );
     expect(run.lines).toContain(`  ok    keep ${etc}/mqtt-password (never overwritten)`);
     expect(run.lines).toContain(`  ok    ${root}/etc/systemd/system/arrival-gateway.service up to date (ExecStart uses ${NODE})`);
     expect(run.lines).toContain(`  ok    ${etc} exists`);

@@ -16,7 +16,7 @@ configured credentials), the outbox and the free disk space of the data director
 
   --config FILE    the gateway config (default ${"/etc/arrival-gateway/gateway.json"})
   --json           one JSON document instead of the report
-  --timeout S      how long the broker and the adapter may take to answer (default 5)
+  --timeout S      how long the broker may take to answer (default 5)
 
 Run it as the service user so it reads what the service reads:
   sudo -u arrival-gateway arrival-gateway doctor
@@ -44,8 +44,8 @@ export interface DoctorCheck {
 export interface DoctorProbes {
   loadConfig(path: string): Promise<ConfigResult>;
   bluetoothAdapters(): Promise<readonly BluetoothAdapterInfo[]>;
-  /** Opens the adapter through noble (loaded only when called). */
-  adapterState(adapter: string, timeoutMs: number): Promise<AdapterStateProbe>;
+  /** Asks the kernel whether the adapter is up (noble's transport, loaded only when called). */
+  adapterState(adapter: string): Promise<AdapterStateProbe>;
   /** CapEff of this process, null if unknown. */
   processCapabilities(): Promise<bigint | null>;
   /** getcap of a binary: "" none, null unknown. */
@@ -130,7 +130,7 @@ export function checkAdapter(
     };
   }
   if (state === null) return { name, status: "ok", detail: `${wanted} present` };
-  if (state.ok) return { name, status: "ok", detail: `${wanted} present and powered on` };
+  if (state.ok) return { name, status: "ok", detail: `${wanted} present and up` };
   // Without the capabilities noble cannot open the adapter at all; the capabilities check says so.
   const status: CheckStatus = state.code === "PERMISSION_DENIED" ? "warn" : "fail";
   return { name, status, detail: `${wanted} present, but: ${state.code}`, fix: state.message };
@@ -279,7 +279,7 @@ export async function diagnose(options: DoctorOptions, probes: DoctorProbes): Pr
   const adapter = config?.scanner.adapter ?? "hci0";
   const adapters = await probes.bluetoothAdapters();
   const present = adapters.some((a) => a.name === adapter && a.softBlocked !== true && a.hardBlocked !== true);
-  const state = present ? await probes.adapterState(adapter, options.timeoutMs) : null;
+  const state = present ? await probes.adapterState(adapter) : null;
   const adapterCheck = checkAdapter(adapter, adapters, state);
   checks.push(
     scans

@@ -49,7 +49,7 @@ describe("doctor's checks", () => {
       status: "fail",
       fix: "sudo rfkill unblock bluetooth",
     });
-    expect(checkAdapter("hci0", [{ name: "hci0" }], { ok: true, state: "poweredOn" }).status).toBe("ok");
+    expect(checkAdapter("hci0", [{ name: "hci0" }], { ok: true, state: "up" }).status).toBe("ok");
     const off = checkAdapter("hci0", [{ name: "hci0" }], { ok: false, code: "ADAPTER_POWERED_OFF", message: "power it on" });
     expect(off).toMatchObject({ status: "fail", fix: "power it on" });
   });

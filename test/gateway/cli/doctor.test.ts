@@ -254,3 +254,36 @@ describe("doctor against a real broker", () => {
     },
   );
 });
+
+const OPENSSL = ["/usr/bin/openssl", "/usr/local/bin/openssl"].find((p) => existsSync(p));
+
+describe.skipIf(!OPENSSL)(`doctor against a broker on TLS${OPENSSL ? "" : " (skipped: no openssl to make a certificate)"}`, () => {
+  let f: CloudFixture;
+  let dir: string;
+  let login: { username: string; password: string };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "arrival-doctor-tls-"));
+    await execFileAsync(OPENSSL ?? "openssl", [
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+      "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
+    ]);
+    f = await createCloudFixture({
+      mqtt: { mode: "embedded", port: 0, tls: { port: 0, certFile: join(dir, "cert.pem"), keyFile: join(dir, "key.pem") } },
+    });
+    login = await f.cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g1" }, "test");
+  });
+  afterAll(async () => {
+    await f?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("fails as a TLS problem without the private CA, and connects with mqtt.caFile", async () => {
+    const url = `mqtts://127.0.0.1:${f.cloud.mqttPorts().tls}`;
+    const options = { url, username: login.username, password: login.password, clientId: `${login.username}:doctor`, timeoutMs: 5000 };
+    const untrusted = await probeBroker(options);
+    expect(untrusted).toMatchObject({ ok: false, failure: "tls", code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    expect(checkBroker(url, untrusted).fix).toMatch(/mqtt\.caFile/);
+    expect(await probeBroker({ ...options, caFile: join(dir, "cert.pem") })).toEqual({ ok: true });
+  });
+});

@@ -98,4 +98,18 @@ describe("firmware-config/arrival-gateway.service", () => {
     const misspelt = await verify(dir, rendered(text, realpathSync(process.execPath)).replace("Restart=on-failure", "Restartt=on-failure"));
     expect(misspelt.output).toMatch(/Unknown key/);
   });
+
+  it.skipIf(!SYSTEMD_ANALYZE)("scores at most 2.5 in systemd-analyze security (0 is fully locked down, 10 unprotected)", async () => {
+    const path = join(dir, "arrival-gateway.service");
+    const security = (threshold: number) =>
+      execFileAsync(SYSTEMD_ANALYZE ?? "systemd-analyze", ["security", "--offline=yes", `--threshold=${threshold}`, path]).then(
+        () => 0,
+        (err: { code: number }) => err.code,
+      );
+    await writeFile(path, rendered(text, realpathSync(process.execPath)));
+    expect(await security(25)).toBe(0);
+    // The same unit without its hardening scores far worse, so the threshold is not a formality.
+    await writeFile(path, rendered(text, realpathSync(process.execPath)).replace(/^(Protect|Private|Restrict|SystemCall)\w*=.*$/gm, ""));
+    expect(await security(25)).not.toBe(0);
+  });
 });

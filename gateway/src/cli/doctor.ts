@@ -186,10 +186,11 @@ export function checkBroker(url: string, result: BrokerProbeResult): DoctorCheck
   const name = "broker";
   if (result.ok) return { name, status: "ok", detail: `${url}: connected and authenticated` };
   const host = hostOf(url);
+  const hostname = host.replace(/:\d+$/, "");
   const code = result.code === undefined ? "" : ` (${result.code})`;
   const detail = `${url}: ${result.failure} failure${code}: ${result.message}`;
   const fixes: Record<typeof result.failure, string> = {
-    dns: `the name ${host} does not resolve: check mqtt.url and the DNS of this network (/etc/resolv.conf)`,
+    dns: `the name ${hostname} does not resolve: check mqtt.url and the DNS of this network (/etc/resolv.conf)`,
     tcp: `nothing answers at ${host}: check the port in mqtt.url, the network, and that outbound connections to it are allowed by the store's firewall`,
     tls:
       "the TLS handshake failed: check mqtt.caFile (a private CA needs its PEM bundle), that the URL's host " +

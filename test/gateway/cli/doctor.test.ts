@@ -73,7 +73,8 @@ describe("doctor's checks", () => {
     const fixes = failures.map((failure) => checkBroker("mqtts://cloud.example:8883", { ok: false, failure, message: "x" }));
     expect(fixes.every((c) => c.status === "fail" && (c.fix ?? "").length > 20)).toBe(true);
     expect(new Set(fixes.map((c) => c.fix)).size).toBe(failures.length);
-    expect(fixes[0]?.fix).toContain("cloud.example:8883");
+    expect(fixes[0]?.fix).toContain("the name cloud.example does not resolve");
+    expect(fixes[1]?.fix).toContain("nothing answers at cloud.example:8883");
   });
 
   it("warns on a backlog that is old or near the bound, and fails on a damaged outbox", () => {

@@ -4,7 +4,8 @@
  * arguments, signals and exit codes.
  *
  *   arrival-gateway run --config FILE       run the gateway (scan → presence → outbox → MQTT)
- *   arrival-gateway check-config FILE       validate a config file, report every problem
+ *   arrival-gateway check-config FILE...    validate config files, report every problem
+ *   arrival-gateway doctor [--config FILE]  check adapter, capabilities, clock, broker, outbox, disk
  *   arrival-gateway decode [HEX...]         decode advertising data (hex) into beacons, JSON lines
  *   arrival-gateway scan [--adapter hciN]   live scan: the beacons this adapter hears, for installers
  *   arrival-gateway replay --config FILE --input CAPTURE.jsonl   the events a capture gives
@@ -16,7 +17,19 @@ import { SimHub } from "./adapters/sim/SimulatedScanSource.js";
 import { standaloneWorld } from "./adapters/sim/SimWorld.js";
 import { NobleScanSource } from "./adapters/noble/NobleScanSource.js";
 import { ReplayScanSource } from "./adapters/replay/ReplayScanSource.js";
+import { probeBroker } from "./adapters/mqtt/probeBroker.js";
+import { probeAdapterState } from "./adapters/noble/NobleScanSource.js";
+import { inspectOutbox } from "./adapters/sqlite/inspectOutbox.js";
+import {
+  bluetoothAdapters,
+  diskSpace,
+  fileCapabilities,
+  ntpSynchronized,
+  processCapabilities,
+} from "./adapters/system/systemProbes.js";
+import { CHECK_CONFIG_USAGE, runCheckConfig } from "./cli/checkConfig.js";
 import { DECODE_USAGE, runDecode } from "./cli/decode.js";
+import { DEFAULT_CONFIG_PATH, DOCTOR_USAGE, runDoctor } from "./cli/doctor.js";
 import { REPLAY_USAGE, runReplay } from "./cli/replay.js";
 import { runScan, SCAN_USAGE } from "./cli/scan.js";
 import { type GatewayConfig, loadGatewayConfig } from "./config/loadConfig.js";
@@ -27,7 +40,9 @@ const USAGE = `Usage: arrival-gateway <command> [options]
 
 Commands:
   run --config FILE        Run the gateway with this config file (JSON; see firmware-config/)
-  check-config FILE        Validate a config file and list every problem with its path
+  check-config FILE...     Validate config files and list every problem with its path
+  doctor [--config FILE]   Check adapter, capabilities, clock, broker, outbox, disk; say what to fix
+                           (see: doctor --help)
   decode [HEX...]          Decode advertising data into beacons (see: decode --help)
   scan [--adapter hciN]    Show the beacons the Bluetooth adapter hears (see: scan --help)
   replay --config FILE --input CAPTURE.jsonl
@@ -162,18 +177,56 @@ async function replay(args: string[]): Promise<number> {
 }
 
 async function checkConfig(args: string[]): Promise<number> {
-  const file = args[0];
-  if (!file) {
-    write(process.stderr, "check-config needs a FILE");
-    return 2;
-  }
-  const loaded = await loadGatewayConfig(file);
-  if (loaded.ok) {
-    write(process.stdout, `${file}: ok`);
+  if (args.includes("--help") || args.includes("-h")) {
+    write(process.stdout, CHECK_CONFIG_USAGE);
     return 0;
   }
-  write(process.stdout, `${file}: ${loaded.problems.length} problem(s)\n${formatProblems(loaded.problems)}`);
-  return 1;
+  if (args.length === 0) {
+    write(process.stderr, `check-config needs a FILE\n\n${CHECK_CONFIG_USAGE}`);
+    return 2;
+  }
+  return runCheckConfig(args, process.stdout);
+}
+
+async function doctor(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: "string", short: "c", default: DEFAULT_CONFIG_PATH },
+      json: { type: "boolean", default: false },
+      timeout: { type: "string", default: "5" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    write(process.stdout, DOCTOR_USAGE);
+    return 0;
+  }
+  const timeoutS = Number(values.timeout);
+  if (!(timeoutS > 0 && timeoutS <= 120)) {
+    write(process.stderr, `--timeout must be 1..120 seconds\n\n${DOCTOR_USAGE}`);
+    return 2;
+  }
+  const code = await runDoctor(
+    { configPath: values.config, timeoutMs: timeoutS * 1000, json: values.json },
+    {
+      loadConfig: loadGatewayConfig,
+      bluetoothAdapters: () => bluetoothAdapters(),
+      adapterState: (adapter) => probeAdapterState(adapter),
+      processCapabilities: () => processCapabilities(),
+      fileCapabilities,
+      ntpSynchronized,
+      probeBroker,
+      inspectOutbox,
+      diskSpace,
+      now: () => systemClock.now(),
+      nodePath: process.execPath,
+    },
+    process.stdout,
+  );
+  // The HCI transport's native socket, once loaded, may keep the process alive: the report is
+  // written, so end here.
+  process.exit(code);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -183,6 +236,8 @@ async function main(argv: string[]): Promise<number> {
       return run(rest);
     case "check-config":
       return checkConfig(rest);
+    case "doctor":
+      return doctor(rest);
     case "decode":
       if (rest.includes("--help") || rest.includes("-h")) {
         write(process.stdout, DECODE_USAGE);

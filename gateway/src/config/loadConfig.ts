@@ -23,28 +23,40 @@ function deepFreeze<T>(value: T): T {
 export function parseGatewayConfig(document: unknown): ConfigResult {
   const withDefaults = Default(GatewayConfigSchema, structuredClone(document));
   const checked = checker.check(withDefaults);
-  if (!checked.ok) return { ok: false, problems: checked.problems };
+  // The cross-field rules run on a file with schema errors too, so one pass reports every problem.
+  const problems: Problem[] = [...(checked.ok ? [] : checked.problems), ...crossFieldProblems(withDefaults)];
+  if (!checked.ok || problems.length > 0) return { ok: false, problems };
   const value = checked.value;
-  const problems: Problem[] = [];
-  if (!value.mqtt.password && !value.mqtt.passwordFile && !value.mqtt.certFile) {
-    problems.push({
-      path: "/mqtt",
-      message: "needs password, passwordFile or certFile: anonymous access is refused",
-    });
-  }
-  const zoneIds = new Set<string>();
-  value.zones.forEach((zone, i) => {
-    if (zoneIds.has(zone.id))
-      problems.push({ path: `/zones/${i}/id`, message: `duplicate zone id ${JSON.stringify(zone.id)}` });
-    zoneIds.add(zone.id);
-  });
-  if (problems.length > 0) return { ok: false, problems };
   const presenceTuning: PresenceTuning = {
     ...DEFAULT_PRESENCE,
     dwellMarksMs: [...DEFAULT_PRESENCE.dwellMarksMs],
     ...value.presence,
   };
   return { ok: true, config: deepFreeze({ ...value, presenceTuning }) };
+}
+
+/** Rules the schema cannot say, read defensively: the document may not match the schema. */
+function crossFieldProblems(document: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const doc = (typeof document === "object" && document !== null ? document : {}) as {
+    mqtt?: { password?: unknown; passwordFile?: unknown; certFile?: unknown };
+    zones?: unknown;
+  };
+  const mqtt = doc.mqtt;
+  if (typeof mqtt === "object" && mqtt !== null && !mqtt.password && !mqtt.passwordFile && !mqtt.certFile) {
+    problems.push({
+      path: "/mqtt",
+      message: "needs password, passwordFile or certFile: anonymous access is refused",
+    });
+  }
+  const zoneIds = new Set<string>();
+  (Array.isArray(doc.zones) ? (doc.zones as unknown[]) : []).forEach((zone, i) => {
+    const id = (zone as { id?: unknown } | null)?.id;
+    if (typeof id !== "string") return;
+    if (zoneIds.has(id)) problems.push({ path: `/zones/${i}/id`, message: `duplicate zone id ${JSON.stringify(id)}` });
+    zoneIds.add(id);
+  });
+  return problems;
 }
 
 /** Reads and validates a JSON config file. */
@@ -61,8 +73,18 @@ export async function loadGatewayConfig(path: string): Promise<ConfigResult> {
   } catch (err) {
     return {
       ok: false,
-      problems: [{ path: "", message: `${path} is not valid JSON: ${(err as Error).message}` }],
+      problems: [{ path: "", message: `${path} is not valid JSON: ${withLine(text, (err as Error).message)}` }],
     };
   }
   return parseGatewayConfig(document);
+}
+
+/** Adds the line and column to a JSON.parse message that gives only a position (Node 20). */
+function withLine(text: string, message: string): string {
+  const match = /at position (\d+)/.exec(message);
+  if (match?.[1] === undefined || /line \d+/.test(message)) return message;
+  const before = text.slice(0, Number(match[1]));
+  const line = before.split("\n").length;
+  const column = before.length - before.lastIndexOf("\n");
+  return `${message} (line ${line} column ${column})`;
 }

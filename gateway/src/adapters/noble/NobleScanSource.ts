@@ -1,8 +1,15 @@
 import type { EventEmitter } from "node:events";
+import { createRequire } from "node:module";
 import type { Advert, Clock, Logger, ScanSource } from "../../services/ports.js";
 import { adStructuresFromNoble, type NobleParsedAdvertisement } from "./adStructuresFromNoble.js";
 import { leSetScanParametersCommand, NOBLE_SCAN_INTERVAL_UNITS } from "./leScanParameters.js";
-import { nobleScanError, stateError, toNobleScanError } from "./NobleScanError.js";
+import {
+  type NobleScanError,
+  type NobleScanErrorCode,
+  nobleScanError,
+  stateError,
+  toNobleScanError,
+} from "./NobleScanError.js";
 
 /**
  * The gateway's radio: @abandonware/noble's HCI socket bindings, translated into plain `Advert`s. This
@@ -632,4 +639,54 @@ function nextEvent(
       reject(err instanceof Error ? err : new Error(String(err)));
     }
   });
+}
+
+/** What {@link probeAdapterState} found: the adapter registered and up, or why it cannot scan. */
+export type AdapterStateProbe =
+  | { readonly ok: true; readonly state: "up" }
+  | { readonly ok: false; readonly code: NobleScanErrorCode; readonly message: string };
+
+/** The part of bluetooth-hci-socket's native socket the probe uses. */
+interface HciControlSocket {
+  bindControl(): void;
+  getDeviceList(): { devId: number; devUp: boolean }[];
+}
+
+/**
+ * noble's HCI transport (@abandonware/bluetooth-hci-socket), resolved from noble's own hci.js so
+ * that it is the very module noble would use.
+ */
+export async function loadHciTransport(): Promise<unknown> {
+  const fromHere = createRequire(import.meta.url);
+  const hci = fromHere.resolve("@abandonware/noble/lib/hci-socket/hci.js");
+  return createRequire(hci)("@abandonware/bluetooth-hci-socket") as unknown;
+}
+
+/**
+ * Whether the adapter is registered and up, asked on an HCI control socket (HCIGETDEVLIST, as
+ * `hciconfig` does). No command goes to the controller: opening the adapter through noble would
+ * not do, because noble's start-up writes LE Set Scan Enable (disable) and would stop the scan of
+ * a gateway running on the same adapter. Permission to scan is the capabilities check's part. For
+ * `doctor`.
+ */
+export async function probeAdapterState(
+  adapter: string,
+  load: () => Promise<unknown> = loadHciTransport,
+): Promise<AdapterStateProbe> {
+  const failed = (error: NobleScanError): AdapterStateProbe => ({ ok: false, code: error.code, message: error.message });
+  try {
+    const deviceId = deviceIdOf(adapter);
+    const Transport = await load();
+    if (typeof Transport !== "function") {
+      return failed(nobleScanError("NOBLE_NOT_INSTALLED", adapter, { detail: "unexpected transport module" }));
+    }
+    const socket = new (Transport as new () => HciControlSocket)();
+    socket.bindControl();
+    const device = socket.getDeviceList().find((d) => d.devId === deviceId);
+    if (device === undefined) return failed(nobleScanError("NO_ADAPTER", adapter, { detail: "not in the HCI device list" }));
+    if (!device.devUp) return failed(nobleScanError("ADAPTER_POWERED_OFF", adapter));
+    return { ok: true, state: "up" };
+  } catch (err) {
+    return failed(toNobleScanError(err, adapter));
+  }
 }

@@ -1,0 +1,390 @@
+import { join } from "node:path";
+import { formatProblems } from "../../../protocol/index.js";
+import type { BrokerProbeOptions, BrokerProbeResult } from "../adapters/mqtt/probeBroker.js";
+import type { AdapterStateProbe } from "../adapters/noble/NobleScanSource.js";
+import { SETCAP_COMMAND } from "../adapters/noble/NobleScanError.js";
+import type { OutboxInspection } from "../adapters/sqlite/inspectOutbox.js";
+import type { BluetoothAdapterInfo, DiskSpace } from "../adapters/system/systemProbes.js";
+import type { ConfigResult, GatewayConfig } from "../config/loadConfig.js";
+
+/** Help text for `arrival-gateway doctor`. */
+export const DOCTOR_USAGE = `Usage: arrival-gateway doctor [--config FILE] [--json] [--timeout SECONDS]
+
+Checks what a gateway needs to run and says what to fix: the config file, the Bluetooth adapter,
+the capabilities for raw HCI sockets, clock sync, the broker (a real MQTT CONNECT with the
+configured credentials), the outbox and the free disk space of the data directory.
+
+  --config FILE    the gateway config (default ${"/etc/arrival-gateway/gateway.json"})
+  --json           one JSON document instead of the report
+  --timeout S      how long the broker may take to answer (default 5)
+
+Run it as the service user so it reads what the service reads:
+  sudo -u arrival-gateway arrival-gateway doctor
+
+Exit codes: 0 nothing failed (warnings allowed), 1 at least one check failed, 2 bad options.`;
+
+export const DEFAULT_CONFIG_PATH = "/etc/arrival-gateway/gateway.json";
+
+export type CheckStatus = "ok" | "warn" | "fail";
+
+/** One line of the report. */
+export interface DoctorCheck {
+  readonly name: "config" | "adapter" | "capabilities" | "clock" | "broker" | "outbox" | "disk";
+  readonly status: CheckStatus;
+  /** What was found. */
+  readonly detail: string;
+  /** What to do about it (warn and fail only). */
+  readonly fix?: string;
+}
+
+/**
+ * Everything doctor asks the machine, injected so the checks run in tests without Bluetooth,
+ * systemd or a broker. main.ts wires the real probes (adapters/system, mqtt, sqlite, noble).
+ */
+export interface DoctorProbes {
+  loadConfig(path: string): Promise<ConfigResult>;
+  bluetoothAdapters(): Promise<readonly BluetoothAdapterInfo[]>;
+  /** Asks the kernel whether the adapter is up (noble's transport, loaded only when called). */
+  adapterState(adapter: string): Promise<AdapterStateProbe>;
+  /** CapEff of this process, null if unknown. */
+  processCapabilities(): Promise<bigint | null>;
+  /** getcap of a binary: "" none, null unknown. */
+  fileCapabilities(path: string): Promise<string | null>;
+  ntpSynchronized(): Promise<boolean | null>;
+  probeBroker(options: BrokerProbeOptions): Promise<BrokerProbeResult>;
+  /** Rejects with ENOENT when there is no outbox file. */
+  inspectOutbox(path: string): Promise<OutboxInspection>;
+  diskSpace(path: string): Promise<DiskSpace>;
+  now(): number;
+  /** The node binary this process runs (process.execPath). */
+  readonly nodePath: string;
+}
+
+export interface DoctorOptions {
+  readonly configPath: string;
+  readonly timeoutMs: number;
+}
+
+/** linux/capability.h */
+const CAP_NET_ADMIN = 12n;
+const CAP_NET_RAW = 13n;
+const BLE_CAPS = (1n << CAP_NET_ADMIN) | (1n << CAP_NET_RAW);
+
+/** Below these, the outbox (and the journal) may soon have no room. */
+export const DISK_FAIL_BYTES = 50 * 1024 * 1024;
+export const DISK_WARN_BYTES = 500 * 1024 * 1024;
+/** Events waiting longer than this mean the uplink is not delivering. */
+export const OUTBOX_STALE_MS = 15 * 60_000;
+
+export function checkConfig(path: string, result: ConfigResult): DoctorCheck {
+  if (result.ok) return { name: "config", status: "ok", detail: `${path} is valid` };
+  return {
+    name: "config",
+    status: "fail",
+    detail: `${path}: ${result.problems.length} problem(s)\n${formatProblems(result.problems)}`,
+    fix: `fix each field named above (arrival-gateway check-config ${path}); the schema is firmware-config/gateway.schema.json`,
+  };
+}
+
+export function checkAdapter(
+  wanted: string,
+  adapters: readonly BluetoothAdapterInfo[],
+  state: AdapterStateProbe | null,
+): DoctorCheck {
+  const name = "adapter";
+  if (adapters.length === 0) {
+    return {
+      name,
+      status: "fail",
+      detail: "no Bluetooth adapter: /sys/class/bluetooth has no hci device",
+      fix:
+        "on a Raspberry Pi make sure /boot/firmware/config.txt has no dtoverlay=disable-bt and that the " +
+        "bluez package is installed, then reboot; with a USB adapter check it shows in `lsusb`; in a " +
+        "container run with --network host",
+    };
+  }
+  const found = adapters.find((a) => a.name === wanted);
+  const names = adapters.map((a) => a.name).join(", ");
+  if (found === undefined) {
+    return {
+      name,
+      status: "fail",
+      detail: `scanner.adapter is ${wanted} but this machine has ${names}`,
+      fix: `set scanner.adapter to one of ${names}`,
+    };
+  }
+  if (found.hardBlocked === true) {
+    return {
+      name,
+      status: "fail",
+      detail: `${wanted} is blocked by a hardware switch (rfkill hard block)`,
+      fix: "turn the radio switch on; `rfkill list` shows the state",
+    };
+  }
+  if (found.softBlocked === true) {
+    return {
+      name,
+      status: "fail",
+      detail: `${wanted} is blocked by rfkill`,
+      fix: "sudo rfkill unblock bluetooth",
+    };
+  }
+  if (state === null) return { name, status: "ok", detail: `${wanted} present` };
+  if (state.ok) return { name, status: "ok", detail: `${wanted} present and up` };
+  // Without the capabilities noble cannot open the adapter at all; the capabilities check says so.
+  const status: CheckStatus = state.code === "PERMISSION_DENIED" ? "warn" : "fail";
+  return { name, status, detail: `${wanted} present, but: ${state.code}`, fix: state.message };
+}
+
+export function checkCapabilities(effective: bigint | null, nodePath: string, fileCaps: string | null): DoctorCheck {
+  const name = "capabilities";
+  if (effective !== null && (effective & BLE_CAPS) === BLE_CAPS) {
+    return { name, status: "ok", detail: "this process holds CAP_NET_RAW and CAP_NET_ADMIN" };
+  }
+  const hasFileCaps = fileCaps !== null && /cap_net_admin/.test(fileCaps) && /cap_net_raw/.test(fileCaps);
+  if (hasFileCaps) {
+    return {
+      name,
+      status: "warn",
+      detail: `${nodePath} has ${fileCaps} but this process does not hold them (NoNewPrivileges, or a nosuid mount)`,
+      fix: "run doctor from a shell (not under a no-new-privileges wrapper); the service gets them from AmbientCapabilities",
+    };
+  }
+  return {
+    name,
+    status: "warn",
+    detail:
+      effective === null
+        ? "could not read this process's capabilities"
+        : `neither this process nor ${nodePath} holds CAP_NET_RAW and CAP_NET_ADMIN: manual scans (arrival-gateway scan) will be refused`,
+    fix: `for manual runs: ${SETCAP_COMMAND}; the service gets them from AmbientCapabilities in arrival-gateway.service`,
+  };
+}
+
+export function checkClock(synchronized: boolean | null): DoctorCheck {
+  const name = "clock";
+  if (synchronized === true) return { name, status: "ok", detail: "synchronised by NTP" };
+  if (synchronized === false) {
+    return {
+      name,
+      status: "warn",
+      detail: "not synchronised: event times may be wrong, and TLS may reject the broker's certificate",
+      fix:
+        "a Raspberry Pi has no real-time clock: let it reach an NTP server (UDP 123): sudo timedatectl set-ntp true; " +
+        "systemctl status systemd-timesyncd",
+    };
+  }
+  return {
+    name,
+    status: "warn",
+    detail: "unknown: timedatectl could not tell (no systemd here?)",
+    fix: "check the time with `date -u` against a trusted clock; install systemd-timesyncd or chrony",
+  };
+}
+
+export function checkBroker(url: string, result: BrokerProbeResult): DoctorCheck {
+  const name = "broker";
+  if (result.ok) return { name, status: "ok", detail: `${url}: connected and authenticated` };
+  const host = hostOf(url);
+  const hostname = host.replace(/:\d+$/, "");
+  const code = result.code === undefined ? "" : ` (${result.code})`;
+  const detail = `${url}: ${result.failure} failure${code}: ${result.message}`;
+  const fixes: Record<typeof result.failure, string> = {
+    dns: `the name ${hostname} does not resolve: check mqtt.url and the DNS of this network (/etc/resolv.conf)`,
+    tcp: `nothing answers at ${host}: check the port in mqtt.url, the network, and that outbound connections to it are allowed by the store's firewall`,
+    tls:
+      "the TLS handshake failed: check mqtt.caFile (a private CA needs its PEM bundle), that the URL's host " +
+      "name matches the certificate, and the clock (an unsynchronised clock makes valid certificates look expired)",
+    auth:
+      "the broker refused these credentials: issue new ones in the cloud (POST /v1/gateways/GATEWAY/credentials) " +
+      "and write the password to mqtt.passwordFile",
+    refused: "the broker refused the connection: see the code; the broker may be overloaded or refusing this client id",
+    timeout: `no answer from ${host} in time: a firewall dropping the connection, or the wrong port (mqtts:// on a plain port)`,
+    credentials:
+      "the credential files cannot be read: run doctor as the service user (sudo -u arrival-gateway arrival-gateway doctor) " +
+      "and check mqtt.passwordFile, caFile, certFile and keyFile exist",
+    error: "see the message; check mqtt.url",
+  };
+  return { name, status: "fail", detail, fix: fixes[result.failure] };
+}
+
+export function checkOutbox(
+  path: string,
+  inspection: OutboxInspection | "missing" | Error,
+  now: number,
+  maxRows: number,
+): DoctorCheck {
+  const name = "outbox";
+  if (inspection === "missing") {
+    return { name, status: "ok", detail: `no outbox at ${path} yet (the gateway creates it when it starts)` };
+  }
+  if (inspection instanceof Error) {
+    return {
+      name,
+      status: "fail",
+      detail: `${path} cannot be read: ${inspection.message}`,
+      fix: "run doctor as the service user; if the file is damaged, stop the service and move it aside (its unsent events are lost)",
+    };
+  }
+  if (inspection.integrity.length !== 1 || inspection.integrity[0] !== "ok") {
+    return {
+      name,
+      status: "fail",
+      detail: `${path} is damaged: ${inspection.integrity.slice(0, 3).join("; ")}`,
+      fix: `sudo systemctl stop arrival-gateway; move ${path} aside (its unsent events are lost); start the service again`,
+    };
+  }
+  const ageMs = inspection.oldestInsertedAt === null ? 0 : Math.max(0, now - inspection.oldestInsertedAt);
+  const detail = `${inspection.depth} event(s) waiting${inspection.depth > 0 ? `, oldest ${formatAge(ageMs)} old` : ""}`;
+  if (inspection.depth >= maxRows * 0.9) {
+    return {
+      name,
+      status: "warn",
+      detail: `${detail}: near uplink.outboxMaxRows (${maxRows}), the oldest events will be dropped`,
+      fix: "restore the uplink (see the broker check); events wait here until the cloud acknowledges them",
+    };
+  }
+  if (ageMs > OUTBOX_STALE_MS) {
+    return {
+      name,
+      status: "warn",
+      detail: `${detail}: the uplink is not delivering`,
+      fix: "see the broker check and `journalctl -u arrival-gateway`; events are kept until uplink.outboxMaxAgeH",
+    };
+  }
+  return { name, status: "ok", detail };
+}
+
+export function checkDisk(space: DiskSpace | Error): DoctorCheck {
+  const name = "disk";
+  if (space instanceof Error) {
+    return { name, status: "warn", detail: `free space unknown: ${space.message}`, fix: "check with `df -h`" };
+  }
+  const free = space.availableBytes;
+  const detail = `${formatBytes(free)} free of ${formatBytes(space.totalBytes)} at ${space.path}`;
+  const fix =
+    "free space: sudo journalctl --vacuum-size=100M; sudo apt-get clean; remove old releases in /opt/arrival-gateway/releases";
+  // Absolute thresholds: what the outbox and the journal need does not grow with the card's size.
+  if (free < DISK_FAIL_BYTES) return { name, status: "fail", detail, fix };
+  if (free < DISK_WARN_BYTES) return { name, status: "warn", detail, fix };
+  return { name, status: "ok", detail };
+}
+
+/** Runs every check; config problems skip what needs the config. */
+export async function diagnose(options: DoctorOptions, probes: DoctorProbes): Promise<DoctorCheck[]> {
+  const loaded = await probes.loadConfig(options.configPath);
+  const config: GatewayConfig | null = loaded.ok ? loaded.config : null;
+  const checks: DoctorCheck[] = [checkConfig(options.configPath, loaded)];
+  const scans = config === null || config.scanner.source === "noble";
+
+  const adapter = config?.scanner.adapter ?? "hci0";
+  const adapters = await probes.bluetoothAdapters();
+  const present = adapters.some((a) => a.name === adapter && a.softBlocked !== true && a.hardBlocked !== true);
+  const state = present ? await probes.adapterState(adapter) : null;
+  const adapterCheck = checkAdapter(adapter, adapters, state);
+  checks.push(
+    scans
+      ? adapterCheck
+      : {
+          ...adapterCheck,
+          status: adapterCheck.status === "fail" ? "warn" : adapterCheck.status,
+          detail: `${adapterCheck.detail} (scanner.source is ${config?.scanner.source ?? "noble"}: not needed)`,
+        },
+  );
+  checks.push(
+    checkCapabilities(
+      await probes.processCapabilities(),
+      probes.nodePath,
+      await probes.fileCapabilities(probes.nodePath),
+    ),
+  );
+  checks.push(checkClock(await probes.ntpSynchronized()));
+
+  if (config === null) {
+    checks.push({
+      name: "broker",
+      status: "fail",
+      detail: "not checked: the config is invalid",
+      fix: "fix the config first",
+    });
+  } else {
+    const m = config.mqtt;
+    const result = await probes.probeBroker({
+      url: m.url,
+      username: m.username,
+      clientId: `${m.username}:doctor`,
+      timeoutMs: options.timeoutMs,
+      ...(m.password === undefined ? {} : { password: m.password }),
+      ...(m.passwordFile === undefined ? {} : { passwordFile: m.passwordFile }),
+      ...(m.caFile === undefined ? {} : { caFile: m.caFile }),
+      ...(m.certFile === undefined ? {} : { certFile: m.certFile }),
+      ...(m.keyFile === undefined ? {} : { keyFile: m.keyFile }),
+    });
+    checks.push(checkBroker(m.url, result));
+  }
+
+  const dataDir = config?.dataDir ?? "/var/lib/arrival-gateway";
+  const outboxPath = join(dataDir, "outbox.db");
+  const inspection = await probes.inspectOutbox(outboxPath).catch((err: unknown) =>
+    (err as { code?: unknown }).code === "ENOENT"
+      ? ("missing" as const)
+      : err instanceof Error
+        ? err
+        : new Error(String(err)),
+  );
+  checks.push(checkOutbox(outboxPath, inspection, probes.now(), config?.uplink.outboxMaxRows ?? 1_000_000));
+  checks.push(
+    checkDisk(await probes.diskSpace(dataDir).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))),
+  );
+  return checks;
+}
+
+/** The report as text, one block per check. */
+export function formatReport(configPath: string, checks: readonly DoctorCheck[]): string {
+  const label: Record<CheckStatus, string> = { ok: "ok  ", warn: "WARN", fail: "FAIL" };
+  const lines = [`arrival-gateway doctor (config ${configPath})`];
+  for (const check of checks) {
+    const [first = "", ...rest] = check.detail.split("\n");
+    lines.push(`  ${label[check.status]}  ${check.name.padEnd(12)} ${first}`);
+    for (const line of rest) lines.push(`${" ".repeat(21)}${line}`);
+    if (check.fix !== undefined && check.status !== "ok") lines.push(`${" ".repeat(21)}fix: ${check.fix}`);
+  }
+  const failed = checks.filter((c) => c.status === "fail").length;
+  const warned = checks.filter((c) => c.status === "warn").length;
+  lines.push(failed === 0 && warned === 0 ? "all checks passed" : `${failed} failed, ${warned} warning(s)`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs doctor and writes the report; resolves to the exit code (1 if any check failed). */
+export async function runDoctor(
+  options: DoctorOptions & { readonly json: boolean },
+  probes: DoctorProbes,
+  output: NodeJS.WritableStream,
+): Promise<number> {
+  const checks = await diagnose(options, probes);
+  const ok = checks.every((c) => c.status !== "fail");
+  output.write(
+    options.json ? `${JSON.stringify({ ok, config: options.configPath, checks }, null, 2)}\n` : formatReport(options.configPath, checks),
+  );
+  return ok ? 0 : 1;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function formatAge(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  return `${Math.round(bytes / 1024 ** 2)} MiB`;
+}

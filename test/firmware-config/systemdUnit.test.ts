@@ -1,0 +1,115 @@
+import { execFile } from "node:child_process";
+import { existsSync, realpathSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const execFileAsync = promisify(execFile);
+const UNIT = join(import.meta.dirname, "..", "..", "firmware-config", "arrival-gateway.service");
+const SYSTEMD_ANALYZE = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].find((p) => existsSync(p));
+const REQUIRED = process.env.ARRIVAL_TEST_REQUIRE_SYSTEMD === "1";
+
+/** Every value of every key of the unit (keys repeat, e.g. SystemCallFilter). */
+function parseUnit(text: string): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  for (const line of text.split("\n")) {
+    const match = /^([A-Za-z]+)=(.*)$/.exec(line.trim());
+    if (!match?.[1]) continue;
+    keys.set(match[1], [...(keys.get(match[1]) ?? []), match[2] ?? ""]);
+  }
+  return keys;
+}
+
+/** The unit as provision.sh installs it: ExecStart runs the node binary found on the machine. */
+function rendered(text: string, node: string): string {
+  return text.replace(/^ExecStart=\/usr\/bin\/node /m, `ExecStart=${node} `);
+}
+
+async function verify(dir: string, text: string): Promise<{ code: number; output: string }> {
+  const path = join(dir, "arrival-gateway.service");
+  await writeFile(path, text);
+  return execFileAsync(SYSTEMD_ANALYZE ?? "systemd-analyze", ["verify", path]).then(
+    ({ stdout, stderr }) => ({ code: 0, output: `${stdout}${stderr}` }),
+    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, output: `${err.stdout}${err.stderr}` }),
+  );
+}
+
+describe("firmware-config/arrival-gateway.service", () => {
+  let text: string;
+  let unit: Map<string, string[]>;
+  let dir: string;
+  beforeAll(async () => {
+    text = await readFile(UNIT, "utf8");
+    unit = parseUnit(text);
+    dir = await mkdtemp(join(tmpdir(), "arrival-unit-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  const words = (key: string) => (unit.get(key) ?? []).flatMap((v) => v.split(/\s+/)).filter(Boolean);
+
+  it("restarts on failure with a delay, after Bluetooth and the network", () => {
+    expect(unit.get("Restart")).toEqual(["on-failure"]);
+    expect(unit.get("RestartSec")).toEqual(["10s"]);
+    expect(words("After")).toEqual(expect.arrayContaining(["network-online.target", "bluetooth.target"]));
+    expect(words("Wants")).toEqual(expect.arrayContaining(["network-online.target", "bluetooth.target"]));
+    expect(unit.get("ExecStart")?.[0]).toMatch(/ run --config \/etc\/arrival-gateway\/gateway\.json$/);
+  });
+
+  it("runs as an unprivileged user with only the capabilities BLE scanning needs", () => {
+    expect(unit.get("User")).toEqual(["arrival-gateway"]);
+    expect(words("AmbientCapabilities").sort()).toEqual(["CAP_NET_ADMIN", "CAP_NET_RAW"]);
+    expect(words("CapabilityBoundingSet").sort()).toEqual(["CAP_NET_ADMIN", "CAP_NET_RAW"]);
+    expect(unit.get("NoNewPrivileges")).toEqual(["yes"]);
+  });
+
+  it("is hardened without breaking HCI sockets or V8", () => {
+    expect(unit.get("ProtectSystem")).toEqual(["strict"]);
+    expect(unit.get("ProtectHome")).toEqual(["yes"]);
+    expect(unit.get("PrivateTmp")).toEqual(["yes"]);
+    expect(words("ReadWritePaths")).toContain("/var/lib/arrival-gateway");
+    expect(unit.get("StateDirectory")).toEqual(["arrival-gateway"]);
+    expect(unit.get("ConfigurationDirectory")).toEqual(["arrival-gateway"]);
+    expect(words("RestrictAddressFamilies")).toEqual(expect.arrayContaining(["AF_BLUETOOTH", "AF_INET", "AF_INET6"]));
+    // Bluetooth sockets exist only in the host's network namespace; V8's JIT needs W+X pages.
+    expect(unit.get("PrivateNetwork") ?? ["no"]).toEqual(["no"]);
+    expect(unit.get("MemoryDenyWriteExecute") ?? ["no"]).toEqual(["no"]);
+  });
+
+  it("logs to journald under its own identifier", () => {
+    expect(unit.get("StandardOutput")).toEqual(["journal"]);
+    expect(unit.get("SyslogIdentifier")).toEqual(["arrival-gateway"]);
+    expect(words("Environment")).toContain("ARRIVAL_LOG_FORMAT=json");
+  });
+
+  it.runIf(REQUIRED)("has systemd-analyze to verify with (ARRIVAL_TEST_REQUIRE_SYSTEMD=1)", () => {
+    expect(SYSTEMD_ANALYZE, "systemd-analyze not found: install systemd").toBeDefined();
+  });
+
+  it.skipIf(!SYSTEMD_ANALYZE)("passes systemd-analyze verify as provision.sh installs it, without a warning", async () => {
+    const result = await verify(dir, rendered(text, realpathSync(process.execPath)));
+    expect(result.output).toBe("");
+    expect(result.code).toBe(0);
+    // The check can fail: a missing ExecStart binary, or a misspelt key, is reported.
+    const missing = await verify(dir, rendered(text, "/nonexistent/node"));
+    expect(missing.code).not.toBe(0);
+    const misspelt = await verify(dir, rendered(text, realpathSync(process.execPath)).replace("Restart=on-failure", "Restartt=on-failure"));
+    expect(misspelt.output).toMatch(/Unknown key/);
+  });
+
+  it.skipIf(!SYSTEMD_ANALYZE)("scores at most 2.5 in systemd-analyze security (0 is fully locked down, 10 unprotected)", async () => {
+    const path = join(dir, "arrival-gateway.service");
+    const security = (threshold: number) =>
+      execFileAsync(SYSTEMD_ANALYZE ?? "systemd-analyze", ["security", "--offline=yes", `--threshold=${threshold}`, path]).then(
+        () => 0,
+        (err: { code: number }) => err.code,
+      );
+    await writeFile(path, rendered(text, realpathSync(process.execPath)));
+    expect(await security(25)).toBe(0);
+    // The same unit without its hardening scores far worse, so the threshold is not a formality.
+    await writeFile(path, rendered(text, realpathSync(process.execPath)).replace(/^(Protect|Private|Restrict|SystemCall)\w*=.*$/gm, ""));
+    expect(await security(25)).not.toBe(0);
+  });
+});

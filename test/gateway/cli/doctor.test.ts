@@ -1,0 +1,290 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { promisify } from "node:util";
+import mqtt from "mqtt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { probeBroker } from "../../../gateway/src/adapters/mqtt/probeBroker.js";
+import { inspectOutbox } from "../../../gateway/src/adapters/sqlite/inspectOutbox.js";
+import { SqliteOutbox } from "../../../gateway/src/adapters/sqlite/SqliteOutbox.js";
+import { bluetoothAdapters, diskSpace } from "../../../gateway/src/adapters/system/systemProbes.js";
+import {
+  checkAdapter,
+  checkBroker,
+  checkCapabilities,
+  checkClock,
+  checkDisk,
+  checkOutbox,
+  type DoctorCheck,
+  type DoctorProbes,
+  runDoctor,
+} from "../../../gateway/src/cli/doctor.js";
+import { loadGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
+import { type CloudFixture, createCloudFixture } from "../../cloud/cloudFixture.js";
+import { freePort } from "../../support/freePort.js";
+import { uplinkEvents } from "../../support/uplinkEvents.js";
+
+const execFileAsync = promisify(execFile);
+const ROOT = join(import.meta.dirname, "..", "..", "..");
+const CAP_NET_ADMIN = 1n << 12n;
+const CAP_NET_RAW = 1n << 13n;
+
+describe("doctor's checks", () => {
+  it("fails without an adapter and says how to get one", () => {
+    const check = checkAdapter("hci0", [], null);
+    expect(check.status).toBe("fail");
+    expect(check.detail).toMatch(/no Bluetooth adapter/);
+    expect(check.fix).toMatch(/dtoverlay=disable-bt/);
+  });
+
+  it("names the adapters there are, blocked radios, and noble's verdict", () => {
+    expect(checkAdapter("hci1", [{ name: "hci0" }], null)).toMatchObject({
+      status: "fail",
+      fix: "set scanner.adapter to one of hci0",
+    });
+    expect(checkAdapter("hci0", [{ name: "hci0", softBlocked: true }], null)).toMatchObject({
+      status: "fail",
+      fix: "sudo rfkill unblock bluetooth",
+    });
+    expect(checkAdapter("hci0", [{ name: "hci0" }], { ok: true, state: "up" }).status).toBe("ok");
+    const off = checkAdapter("hci0", [{ name: "hci0" }], { ok: false, code: "ADAPTER_POWERED_OFF", message: "power it on" });
+    expect(off).toMatchObject({ status: "fail", fix: "power it on" });
+  });
+
+  it("sees the BLE capabilities in the process or on the node binary", () => {
+    expect(checkCapabilities(CAP_NET_ADMIN | CAP_NET_RAW, "/usr/bin/node", null).status).toBe("ok");
+    const missing = checkCapabilities(CAP_NET_RAW, "/usr/bin/node", "");
+    expect(missing.status).toBe("warn");
+    expect(missing.fix).toMatch(/setcap cap_net_raw,cap_net_admin\+eip/);
+    expect(checkCapabilities(0n, "/usr/bin/node", "cap_net_admin,cap_net_raw=eip").detail).toMatch(/does not hold them/);
+  });
+
+  it("tells synchronised, unsynchronised and unknown clocks apart", () => {
+    expect(checkClock(true).status).toBe("ok");
+    expect(checkClock(false)).toMatchObject({ status: "warn", fix: expect.stringMatching(/timedatectl set-ntp true/) });
+    expect(checkClock(null).detail).toMatch(/^unknown/);
+  });
+
+  it("has a fix for each way the broker connection fails", () => {
+    const failures = ["dns", "tcp", "tls", "auth", "refused", "timeout", "credentials", "error"] as const;
+    const fixes = failures.map((failure) => checkBroker("mqtts://cloud.example:8883", { ok: false, failure, message: "x" }));
+    expect(fixes.every((c) => c.status === "fail" && (c.fix ?? "").length > 20)).toBe(true);
+    expect(new Set(fixes.map((c) => c.fix)).size).toBe(failures.length);
+    expect(fixes[0]?.fix).toContain("the name cloud.example does not resolve");
+    expect(fixes[1]?.fix).toContain("nothing answers at cloud.example:8883");
+  });
+
+  it("warns on a backlog that is old or near the bound, and fails on a damaged outbox", () => {
+    const now = 1_800_000_000_000;
+    expect(checkOutbox("/d/outbox.db", { depth: 3, oldestInsertedAt: now - 60_000, integrity: ["ok"] }, now, 1000).status).toBe("ok");
+    expect(checkOutbox("/d/outbox.db", { depth: 3, oldestInsertedAt: now - 3_600_000, integrity: ["ok"] }, now, 1000).detail).toMatch(
+      /oldest 60 min old: the uplink is not delivering/,
+    );
+    expect(checkOutbox("/d/outbox.db", { depth: 950, oldestInsertedAt: now, integrity: ["ok"] }, now, 1000).status).toBe("warn");
+    expect(checkOutbox("/d/outbox.db", { depth: 0, oldestInsertedAt: null, integrity: ["*** in database main ***"] }, now, 1000).status).toBe("fail");
+    expect(checkOutbox("/d/outbox.db", "missing", now, 1000).status).toBe("ok");
+  });
+
+  it("grades free disk space", () => {
+    const gib = 1024 ** 3;
+    expect(checkDisk({ path: "/d", availableBytes: 10 * gib, totalBytes: 32 * gib }).status).toBe("ok");
+    expect(checkDisk({ path: "/d", availableBytes: 300 * 1024 ** 2, totalBytes: 32 * gib }).status).toBe("warn");
+    expect(checkDisk({ path: "/d", availableBytes: 10 * 1024 ** 2, totalBytes: 32 * gib })).toMatchObject({
+      status: "fail",
+      fix: expect.stringMatching(/journalctl --vacuum-size/),
+    });
+  });
+});
+
+describe("doctor's probes", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "arrival-doctor-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("lists adapters and their rfkill state from sysfs", async () => {
+    const sys = join(dir, "sys-bluetooth");
+    await mkdir(join(sys, "hci0", "rfkill3"), { recursive: true });
+    await mkdir(join(sys, "hci0:64"), { recursive: true }); // a connection, not an adapter
+    await mkdir(join(sys, "hci1"), { recursive: true });
+    await writeFile(join(sys, "hci0", "rfkill3", "soft"), "1\n");
+    await writeFile(join(sys, "hci0", "rfkill3", "hard"), "0\n");
+    expect(await bluetoothAdapters(sys)).toEqual([
+      { name: "hci0", softBlocked: true, hardBlocked: false },
+      { name: "hci1" },
+    ]);
+    expect(await bluetoothAdapters(join(dir, "no-such-dir"))).toEqual([]);
+  });
+
+  it("reads depth, age and integrity of a real outbox, read-only, and rejects a damaged one", async () => {
+    const path = join(dir, "outbox.db");
+    const outbox = await SqliteOutbox.open({ path, maxRows: 1000, maxAgeMs: 1e12 });
+    await outbox.append(uplinkEvents("doctor", 1, 5), 1_700_000_000_000);
+    await outbox.ackUpTo(2);
+    const inspection = await inspectOutbox(path);
+    await outbox.close();
+    expect(inspection).toEqual({ depth: 3, oldestInsertedAt: 1_700_000_000_000, integrity: ["ok"] });
+
+    const damaged = join(dir, "damaged.db");
+    await writeFile(damaged, Buffer.alloc(8192, 0x41));
+    const failure = await inspectOutbox(damaged).then(() => null, (err: Error) => err);
+    expect(checkOutbox(damaged, failure ?? { depth: 0, oldestInsertedAt: null, integrity: ["ok"] }, 0, 1000).status).toBe("fail");
+    await expect(inspectOutbox(join(dir, "none.db"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("measures the disk of the data directory, or of its nearest existing parent", async () => {
+    const space = await diskSpace(join(dir, "not", "yet"));
+    expect(space.path).toBe(dir);
+    expect(space.availableBytes).toBeGreaterThan(0);
+    expect(space.totalBytes).toBeGreaterThanOrEqual(space.availableBytes);
+  });
+});
+
+describe("doctor against a real broker", () => {
+  let f: CloudFixture;
+  let dir: string;
+  let login: { username: string; password: string };
+  const url = () => `mqtt://127.0.0.1:${f.cloud.mqttPort()}`;
+  beforeAll(async () => {
+    f = await createCloudFixture();
+    dir = await mkdtemp(join(tmpdir(), "arrival-doctor-broker-"));
+    login = await f.cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g1" }, "test");
+  });
+  afterAll(async () => {
+    await f?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("connects with the gateway's credentials without taking over the running gateway's session", async () => {
+    const gateway = await mqtt.connectAsync(url(), { ...login, clientId: login.username, clean: false, reconnectPeriod: 0 });
+    let gatewayClosed = false;
+    gateway.on("close", () => (gatewayClosed = true));
+    try {
+      const result = await probeBroker({ url: url(), ...login, clientId: `${login.username}:doctor`, timeoutMs: 5000 });
+      expect(result).toEqual({ ok: true });
+      expect(checkBroker(url(), result).status).toBe("ok");
+      expect(gatewayClosed).toBe(false);
+    } finally {
+      await gateway.endAsync();
+    }
+  });
+
+  it("tells wrong credentials from an unreachable port and an unknown host", async () => {
+    const auth = await probeBroker({ url: url(), username: login.username, password: "wrong", clientId: `${login.username}:doctor`, timeoutMs: 5000 });
+    expect(auth).toMatchObject({ ok: false, failure: "auth" });
+    const closed = await probeBroker({ url: `mqtt://127.0.0.1:${await freePort()}`, ...login, clientId: "x", timeoutMs: 5000 });
+    expect(closed).toMatchObject({ ok: false, failure: "tcp", code: "ECONNREFUSED" });
+    const dns = await probeBroker({ url: "mqtt://broker.invalid:1883", ...login, clientId: "x", timeoutMs: 5000 });
+    expect(dns).toMatchObject({ ok: false, failure: expect.stringMatching(/^(dns|timeout)$/) });
+    const unreadable = await probeBroker({ url: url(), username: login.username, passwordFile: join(dir, "absent"), clientId: "x", timeoutMs: 5000 });
+    expect(unreadable).toMatchObject({ ok: false, failure: "credentials", code: "ENOENT" });
+  });
+
+  it("runs every check with injected probes and exits 1 on a failure, with --json", async () => {
+    const config = join(dir, "gateway.json");
+    await writeFile(
+      config,
+      JSON.stringify({ storeId: "s1", gatewayId: "g1", dataDir: join(dir, "data"), mqtt: { url: url(), username: login.username, password: login.password }, scanner: { source: "noble" } }),
+    );
+    const probes: DoctorProbes = {
+      loadConfig: loadGatewayConfig,
+      bluetoothAdapters: async () => [],
+      adapterState: () => Promise.reject(new Error("not called without an adapter")),
+      processCapabilities: async () => 0n,
+      fileCapabilities: async () => "",
+      ntpSynchronized: async () => true,
+      probeBroker,
+      inspectOutbox,
+      diskSpace,
+      now: () => Date.now(),
+      nodePath: "/usr/bin/node",
+    };
+    const output = new PassThrough();
+    let text = "";
+    output.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    // The gateway itself is running: doctor's CONNECT must not take its session over.
+    const gateway = await mqtt.connectAsync(url(), { ...login, clientId: login.username, clean: false, reconnectPeriod: 0 });
+    let gatewayClosed = false;
+    gateway.on("close", () => (gatewayClosed = true));
+    const code = await runDoctor({ configPath: config, timeoutMs: 5000, json: true }, probes, output);
+    expect(gatewayClosed).toBe(false);
+    await gateway.endAsync();
+    const report = JSON.parse(text) as { ok: boolean; checks: DoctorCheck[] };
+    expect(code).toBe(1);
+    expect(report.ok).toBe(false);
+    expect(Object.fromEntries(report.checks.map((c) => [c.name, c.status]))).toEqual({
+      config: "ok",
+      adapter: "fail",
+      capabilities: "warn",
+      clock: "ok",
+      broker: "ok",
+      outbox: "ok",
+      disk: "ok",
+    });
+  });
+
+  it.skipIf(existsSync("/sys/class/bluetooth/hci0"))(
+    "on this machine (no adapter): the command reports the missing adapter with a fix, the broker ok, exit 1",
+    async () => {
+      const config = join(dir, "cli.json");
+      await writeFile(
+        config,
+        JSON.stringify({ storeId: "s1", gatewayId: "g1", dataDir: join(dir, "cli-data"), mqtt: { url: url(), username: login.username, password: login.password }, scanner: { source: "noble" } }),
+      );
+      const run = await execFileAsync(
+        process.execPath,
+        ["--import", "tsx", join(ROOT, "gateway/src/main.ts"), "doctor", "--config", config],
+        { cwd: ROOT },
+      ).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (err: { code: number; stdout: string }) => ({ code: err.code, stdout: err.stdout }),
+      );
+      expect(run.code).toBe(1);
+      const lines = run.stdout.split("\n");
+      const adapter = lines.findIndex((line) => /^ {2}FAIL {2}adapter +no Bluetooth adapter/.test(line));
+      expect(adapter, run.stdout).toBeGreaterThan(0);
+      expect(lines[adapter + 1]).toMatch(/^ +fix: .*dtoverlay=disable-bt/);
+      expect(run.stdout).toMatch(new RegExp(`^ {2}ok {4}broker +${url()}: connected and authenticated$`, "m"));
+      expect(run.stdout).toMatch(/^ {2}ok {4}disk +/m);
+    },
+  );
+});
+
+const OPENSSL = ["/usr/bin/openssl", "/usr/local/bin/openssl"].find((p) => existsSync(p));
+
+describe.skipIf(!OPENSSL)(`doctor against a broker on TLS${OPENSSL ? "" : " (skipped: no openssl to make a certificate)"}`, () => {
+  let f: CloudFixture;
+  let dir: string;
+  let login: { username: string; password: string };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "arrival-doctor-tls-"));
+    await execFileAsync(OPENSSL ?? "openssl", [
+      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+      "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
+    ]);
+    f = await createCloudFixture({
+      mqtt: { mode: "embedded", port: 0, tls: { port: 0, certFile: join(dir, "cert.pem"), keyFile: join(dir, "key.pem") } },
+    });
+    login = await f.cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g1" }, "test");
+  });
+  afterAll(async () => {
+    await f?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("fails as a TLS problem without the private CA, and connects with mqtt.caFile", async () => {
+    const url = `mqtts://127.0.0.1:${f.cloud.mqttPorts().tls}`;
+    const options = { url, username: login.username, password: login.password, clientId: `${login.username}:doctor`, timeoutMs: 5000 };
+    const untrusted = await probeBroker(options);
+    expect(untrusted).toMatchObject({ ok: false, failure: "tls", code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    expect(checkBroker(url, untrusted).fix).toMatch(/mqtt\.caFile/);
+    expect(await probeBroker({ ...options, caFile: join(dir, "cert.pem") })).toEqual({ ok: true });
+  });
+});

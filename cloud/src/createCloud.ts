@@ -156,15 +156,17 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     telemetryRetentionMs: config.fleet.telemetryRetentionH * 3_600_000,
     telemetryMinSpacingMs: config.fleet.telemetryMinSpacingS * 1000,
   });
+  // Stored presence (from gateways or phones' geofence entries) goes to the rules and the live view.
+  const presenceStored = (events: Parameters<OfferService["submit"]>[0]): void => {
+    offers.submit(events);
+    live.eventsStored(events);
+  };
   const ingest = new IngestService({
     bus: broker,
     events: repository,
     clock,
     log: log.child({ component: "ingest" }),
-    onStored: (events) => {
-      offers.submit(events);
-      live.eventsStored(events);
-    },
+    onStored: presenceStored,
     onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
   });
   const privacyRepository = new SqlitePrivacyRepository(db);
@@ -180,10 +182,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     directory: repository,
     clock,
     log: log.child({ component: "geofence" }),
-    onStored: (events) => {
-      offers.submit(events);
-      live.eventsStored(events);
-    },
+    onStored: presenceStored,
     bus: broker,
     users: repository,
   });

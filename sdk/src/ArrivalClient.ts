@@ -105,6 +105,7 @@ export class ArrivalClient {
   private state: ConnectionState = "closed";
   private eid: EidRegistration | null = null;
   private catchUps = 0;
+  private deleting = false;
 
   constructor(options: ArrivalClientOptions) {
     let token: AppToken;
@@ -154,6 +155,7 @@ export class ArrivalClient {
         onMessage: (topic, payload) => this.onMessage(topic, payload),
         onState: (state) => this.setState(state),
         onError: (err) => this.emit("error", new ArrivalClientError("NETWORK", err.message)),
+        onRefused: (code, message) => this.onRefused(code, message),
       },
     );
   }
@@ -288,7 +290,14 @@ export class ArrivalClient {
 
   /** Asks the cloud to delete the shopper's data, then disconnects (the credentials stop working). */
   async requestDeletion(): Promise<void> {
-    await this.request("DELETE", `/v1/users/${this.userId}`);
+    // The cloud revokes the MQTT credential before it answers, so the broker may refuse a
+    // reconnection first: that refusal is the deletion working, not an error to report.
+    this.deleting = true;
+    try {
+      await this.request("DELETE", `/v1/users/${this.userId}`);
+    } finally {
+      this.deleting = false;
+    }
     await this.stop();
   }
 
@@ -342,6 +351,24 @@ export class ArrivalClient {
       await this.catchUp();
     } catch (err) {
       this.emit("error", toClientError(err));
+    }
+  }
+
+  /** The broker refused the credential: retrying cannot help, so stop and say so once. */
+  private onRefused(code: number, message: string): void {
+    if (!this.channel) return;
+    this.channel = null;
+    if (this.expiryTimer !== null) this.timers.clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+    this.setState("refused");
+    if (!this.deleting) {
+      this.emit(
+        "error",
+        new ArrivalClientError(
+          "NOT_AUTHORIZED",
+          `the broker refused the MQTT credential (CONNACK code ${code}: ${message}); sign in again for a new token`,
+        ),
+      );
     }
   }
 

@@ -6,6 +6,8 @@ export type ArrivalClientErrorCode =
   | "HTTP_ERROR"
   | "INVALID_MESSAGE"
   | "NOT_STARTED"
+  /** The broker refused the MQTT credential (revoked, user deleted): the client stopped. */
+  | "NOT_AUTHORIZED"
   | "UNKNOWN_OFFER";
 
 export class ArrivalClientError extends Error {

@@ -1,5 +1,9 @@
-/** Connection states the client reports, in the order a healthy session goes through them. */
-export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline" | "closed";
+/**
+ * Connection states the client reports, in the order a healthy session goes through them;
+ * `refused` means the broker refused the credential (revoked, or the user was deleted): the client
+ * has stopped and will not retry until it is started again with a new token.
+ */
+export type ConnectionState = "connecting" | "connected" | "reconnecting" | "offline" | "closed" | "refused";
 
 /** What the client needs from an MQTT transport; `adapters/mqtt` implements it with MQTT.js. */
 export interface OfferChannel {
@@ -17,6 +21,11 @@ export interface OfferChannelHandlers {
   onMessage(topic: string, payload: Uint8Array): void;
   onState(state: ConnectionState): void;
   onError(err: Error): void;
+  /**
+   * The broker refused the credential (`code`: the CONNACK return or reason code); the channel has
+   * closed itself and does not reconnect.
+   */
+  onRefused(code: number, message: string): void;
 }
 
 export interface OfferChannelOptions {

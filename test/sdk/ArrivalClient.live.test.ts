@@ -1,23 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkRuleSpec } from "../../cloud/src/domain/rules/index.js";
 import { ArrivalClient, type ClientOffer, codeFromRedemptionPayload, encodeAppToken } from "../../sdk/src/index.js";
 import type { ConnectionState } from "../../sdk/src/ports.js";
-import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
+import { type CloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
 import { TcpProxy } from "../support/TcpProxy.js";
 import { until } from "../support/until.js";
+import { createSdkCloudFixture, type SdkCloudFixture } from "./sdkCloudFixture.js";
 
 /**
  * The client library against a real cloud: embedded broker with its WebSocket listener, HTTP API
  * and SQLite, with a TCP proxy between the phone and the broker so the test can cut the link.
  */
 describe("ArrivalClient against the cloud", () => {
+  let sdk: SdkCloudFixture;
   let f: CloudFixture;
   let proxy: TcpProxy;
   let client: ArrivalClient;
   const received: ClientOffer[] = [];
   const states: ConnectionState[] = [];
   const errors: Error[] = [];
-  const api = () => `http://127.0.0.1:${f.cloud.httpPort()}`;
+  const api = () => sdk.api();
 
   async function statusOf(offerId: string): Promise<string | undefined> {
     const response = await fetch(`${api()}/v1/users/u1/offers`, {
@@ -28,28 +29,11 @@ describe("ArrivalClient against the cloud", () => {
   }
 
   beforeAll(async () => {
-    f = await createCloudFixture({ mqtt: { mode: "embedded", port: 0, websocket: { port: 0 } }, seedRule: false });
-    // One offer per visit (the fixture's rule allows one a day; this test needs two visits).
-    const spec = checkRuleSpec({
-      trigger: { type: "enter" },
-      scope: { storeIds: ["s1"] },
-      offer: { title: "10% off", text: "Today only", discount: { kind: "percent", percent: 10 }, validityS: 600 },
-      limits: { maxPerUserPerDay: 5 },
-    });
-    if (!spec.ok) throw new Error(JSON.stringify(spec.problems));
-    await f.cloud.offerRepository.putRule("o1", { id: "r1", version: 1, status: "live", spec: spec.value }, Date.now());
-    await f.cloud.offers.reloadRules("o1");
+    sdk = await createSdkCloudFixture();
+    f = sdk.f;
     proxy = new TcpProxy(f.cloud.mqttPorts().websocket);
     await proxy.start();
-    const mqtt = await f.cloud.credentials.issueMqtt({ role: "app", userId: "u1" }, "test");
-    // What the retailer's backend would hand to the app after its own sign-in.
-    const token = encodeAppToken({
-      v: 1,
-      userId: "u1",
-      apiUrl: api(),
-      apiKey: f.keys.appU1,
-      mqtt: { url: `ws://127.0.0.1:${proxy.port}/mqtt`, ...mqtt },
-    });
+    const token = encodeAppToken(await sdk.appToken("u1", f.keys.appU1, { mqttUrl: `ws://127.0.0.1:${proxy.port}/mqtt` }));
     client = new ArrivalClient({ token, reconnectPeriodMs: 200 });
     client.on("offer", (offer) => received.push(offer));
     client.on("connection", (state) => states.push(state));
@@ -60,7 +44,7 @@ describe("ArrivalClient against the cloud", () => {
   afterAll(async () => {
     await client?.stop();
     await proxy?.stop();
-    await f?.close();
+    await sdk?.close();
   });
 
   it("connects, receives an offer live, and acknowledges its delivery", async () => {

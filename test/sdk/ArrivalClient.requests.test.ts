@@ -77,7 +77,9 @@ describe("ArrivalClient requests", () => {
   });
 
   it("asks for deletion with DELETE /v1/users/{id}, then disconnects", async () => {
-    const { calls, fetch } = fakeFetch(() => ({ status: 204 }));
+    // The route's own answer: the erased user's pseudonym and the rows deleted.
+    const receipt = { reference: "erased-1", deleted: { users: 1 }, anonymisedOffers: 0, pseudonymisedAudit: 0 };
+    const { calls, fetch } = fakeFetch(() => ({ status: 200, body: receipt }));
     let closed = 0;
     const channel: OfferChannelFactory = () => ({
       subscribe: async () => undefined,
@@ -219,5 +221,42 @@ describe("ArrivalClient events", () => {
     timer?.callback();
     expect(seen.at(-1)).toBe("expired offer-00000001");
     expect(client.offers()).toEqual([]);
+  });
+
+  it("stops on a refused credential with one NOT_AUTHORIZED error; none while it asks for its own deletion", async () => {
+    const opened: Parameters<OfferChannelFactory>[1][] = [];
+    const channel: OfferChannelFactory = (_options, h) => {
+      opened.push(h);
+      h.onState("connecting");
+      return { subscribe: async () => undefined, publish: async () => undefined, close: async () => undefined };
+    };
+    let answerDeletion: (() => void) | undefined;
+    const fetch = (_url: string, init: RequestInit): Promise<Response> =>
+      init.method === "DELETE"
+        ? new Promise((resolve) => (answerDeletion = () => resolve(new Response("{}", { status: 200 }))))
+        : Promise.resolve(new Response(JSON.stringify({ offers: [] }), { status: 200 }));
+    const client = new ArrivalClient({ token: TOKEN, fetch, channel });
+    const seen: string[] = [];
+    client.on("connection", (state) => seen.push(state));
+    client.on("error", (e) => seen.push(`error ${e.code}`));
+
+    client.start();
+    opened[0]?.onRefused(5, "Connection refused: Not authorized");
+    expect(seen).toEqual(["connecting", "refused", "error NOT_AUTHORIZED"]);
+    expect(client.connectionState()).toBe("refused");
+    // A late duplicate from the closed channel changes nothing.
+    opened[0]?.onRefused(5, "Connection refused: Not authorized");
+    expect(seen).toHaveLength(3);
+
+    // Started again (say with the same token), the install asks for deletion; the broker refuses the
+    // revoked credential before the HTTP answer arrives: expected, so no error.
+    seen.length = 0;
+    client.start();
+    const deletion = client.requestDeletion();
+    await until(() => answerDeletion !== undefined, 1000, "the DELETE request");
+    opened[1]?.onRefused(4, "Connection refused: Bad username or password");
+    answerDeletion?.();
+    await deletion;
+    expect(seen).toEqual(["connecting", "refused", "closed"]);
   });
 });

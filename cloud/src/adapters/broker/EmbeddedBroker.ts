@@ -54,11 +54,14 @@ export interface BrokerPorts {
   readonly websocket: number;
 }
 
-// MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]: 4 bad user name or password, 5 not authorized.
+// MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2-3]: 3 server unavailable, 4 bad user name or
+// password, 5 not authorized. Clients (the app library) stop retrying on 4 and 5, so a failure of
+// the credential store itself must answer 3, which they retry.
 const BAD_CREDENTIALS: AuthenticateError["returnCode"] = 4;
+const SERVER_UNAVAILABLE: AuthenticateError["returnCode"] = 3;
 
-function authError(message: string): AuthenticateError {
-  const error: AuthenticateError = Object.assign(new Error(message), { returnCode: BAD_CREDENTIALS });
+function authError(message: string, returnCode = BAD_CREDENTIALS): AuthenticateError {
+  const error: AuthenticateError = Object.assign(new Error(message), { returnCode });
   return error;
 }
 
@@ -126,7 +129,7 @@ export class EmbeddedBroker implements MessageBus {
           },
           (err: unknown) => {
             log.error({ err }, "mqtt authentication failed");
-            done(authError("authentication unavailable"), false);
+            done(authError("authentication unavailable", SERVER_UNAVAILABLE), false);
           },
         );
       },

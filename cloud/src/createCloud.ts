@@ -105,7 +105,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     events: repository,
     clock,
     log: log.child({ component: "ingest" }),
-    onStored: (events) => offers.submit(events),
+    // Events of no registered device are stored already decided (nothing to offer to anyone).
+    onStored: (events) => offers.submit(events.filter((e) => e.userId !== null)),
   });
   const ruleRepository = new SqliteRuleRepository(db);
   const analyticsRepository = new SqliteAnalyticsRepository(db);

@@ -344,40 +344,22 @@ export class SqliteRepository
   }
 
   storeBatch(input: StoreBatchInput): Promise<StoreBatchResult> {
+    return this.storeBatches([input]).then((results) => results[0] as StoreBatchResult);
+  }
+
+  /**
+   * Stores several batches in one transaction, so one commit (one fsync under `synchronous = FULL`)
+   * covers them all: group commit. Each batch is still handled on its own inside it (its gateway
+   * check, its ack state, its duplicates), in the order given, so a later batch of the same outbox
+   * sees the ack state an earlier one left. One multi-row statement per table per batch replaces the
+   * three statements per event of a row-by-row insert; the row count, not the statement count, is
+   * what SQLite does work for, and each statement is a round trip to sqlite3's worker thread.
+   */
+  storeBatches(inputs: readonly StoreBatchInput[]): Promise<StoreBatchResult[]> {
     return this.db.transaction(async (tx) => {
-      const gateway = await tx.get<{ id: string }>("SELECT id FROM gateways WHERE id = ? AND store_id = ?", [
-        input.gatewayId,
-        input.storeId,
-      ]);
-      if (!gateway) throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
-      const progress = await tx.get<{ acked_seq: number }>(
-        "SELECT acked_seq FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ?",
-        [input.gatewayId, input.outbox],
-      );
-      const ackedBefore = progress?.acked_seq ?? 0;
-      const inserted: StoredEvent[] = [];
-      let duplicates = 0;
-      for (const event of input.events) {
-        const stored = await insertEvent(tx, event, input.receivedAt);
-        if (stored) inserted.push(stored);
-        else duplicates++;
-      }
-      // The ack covers the contiguous prefix only: a batch that arrives after a lost one is stored
-      // (and deduplicated on re-send) but does not let the gateway forget the lost one.
-      const done = new Set<number>([...input.events.map((e) => e.seq), ...input.refusedSeqs]);
-      // The state is per outbox (a replaced SD card starts a new one at 1), and an ack never goes
-      // past this batch's own highest sequence, so no stale state can cover events never sent.
-      let ackSeq = Math.max(ackedBefore, input.fromSeq - 1);
-      while (done.has(ackSeq + 1)) ackSeq++;
-      ackSeq = Math.min(ackSeq, Math.max(input.fromSeq - 1, ...done));
-      if (ackSeq > ackedBefore) {
-        await tx.run(
-          `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT(gateway_id, outbox) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at`,
-          [input.gatewayId, input.outbox, ackSeq, input.receivedAt],
-        );
-      }
-      return { ackSeq, inserted, duplicates };
+      const results: StoreBatchResult[] = [];
+      for (const input of inputs) results.push(await storeOneBatch(tx, input));
+      return results;
     });
   }
 
@@ -411,57 +393,138 @@ export class SqliteRepository
   }
 }
 
-async function insertEvent(
-  tx: SqlExecutor,
-  event: PresenceEvent,
-  receivedAt: number,
-): Promise<StoredEvent | null> {
-  const device = await tx.get<{ user_id: string }>("SELECT user_id FROM user_devices WHERE subject_id = ?", [
-    event.subject.id,
+/** Rows per multi-row statement: 15 parameters a row stays far below SQLite's 32 766 limit. */
+const ROWS_PER_STATEMENT = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const placeholders = (rows: number, columns: number): string => {
+  const row = `(${new Array<string>(columns).fill("?").join(", ")})`;
+  return new Array<string>(rows).fill(row).join(", ");
+};
+
+async function storeOneBatch(tx: SqlExecutor, input: StoreBatchInput): Promise<StoreBatchResult> {
+  const gateway = await tx.get<{ id: string }>("SELECT id FROM gateways WHERE id = ? AND store_id = ?", [
+    input.gatewayId,
+    input.storeId,
   ]);
-  const userId = device?.user_id ?? null;
-  const at = Date.parse(event.at);
-  const result = await tx.run(
-    `INSERT OR IGNORE INTO presence_events (id, gateway_id, store_id, zone_id, seq, type, subject_kind, subject_id,
-       user_id, visit_id, at, rssi, distance_m, dwell_ms, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      event.id,
-      event.gatewayId,
-      event.storeId,
-      event.zoneId,
-      event.seq,
-      event.type,
-      event.subject.kind,
-      event.subject.id,
-      userId,
-      event.visitId,
-      at,
-      event.rssi,
-      event.distanceM,
-      event.dwellMs ?? null,
-      receivedAt,
-    ],
+  if (!gateway) throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
+  const progress = await tx.get<{ acked_seq: number }>(
+    "SELECT acked_seq FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ?",
+    [input.gatewayId, input.outbox],
   );
-  if (result.changes === 0) return null;
-  await tx.run(
-    `INSERT INTO visits (id, store_id, zone_id, subject_id, user_id, entered_at, last_event_at, exited_at, dwell_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(id) DO UPDATE SET
-       entered_at = MIN(entered_at, excluded.entered_at),
-       last_event_at = MAX(last_event_at, excluded.last_event_at),
-       exited_at = COALESCE(excluded.exited_at, exited_at),
-       dwell_ms = MAX(dwell_ms, excluded.dwell_ms)`,
-    [
-      event.visitId,
-      event.storeId,
-      event.zoneId,
-      event.subject.id,
-      userId,
-      event.type === "enter" ? at : at - (event.dwellMs ?? 0),
-      at,
-      event.type === "exit" ? at : null,
-      event.dwellMs ?? 0,
-    ],
-  );
-  return { ...event, userId, receivedAt };
+  const ackedBefore = progress?.acked_seq ?? 0;
+  const inserted = await insertEvents(tx, input.events, input.receivedAt);
+  const duplicates = input.events.length - inserted.length;
+  // The ack covers the contiguous prefix only: a batch that arrives after a lost one is stored
+  // (and deduplicated on re-send) but does not let the gateway forget the lost one.
+  const done = new Set<number>([...input.events.map((e) => e.seq), ...input.refusedSeqs]);
+  // The state is per outbox (a replaced SD card starts a new one at 1), and an ack never goes
+  // past this batch's own highest sequence, so no stale state can cover events never sent.
+  let ackSeq = Math.max(ackedBefore, input.fromSeq - 1);
+  while (done.has(ackSeq + 1)) ackSeq++;
+  ackSeq = Math.min(ackSeq, Math.max(input.fromSeq - 1, ...done));
+  if (ackSeq > ackedBefore) {
+    await tx.run(
+      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(gateway_id, outbox) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at`,
+      [input.gatewayId, input.outbox, ackSeq, input.receivedAt],
+    );
+  }
+  return { ackSeq, inserted, duplicates };
+}
+
+/**
+ * Inserts the events not stored before (by id) and folds them into their visits; returns the ones
+ * inserted, in batch order. An event whose subject is no registered device is stored already
+ * decided: the rules engine has nothing to decide for it (offers go to users), and marking it one by
+ * one afterwards would cost a commit per event.
+ */
+async function insertEvents(
+  tx: SqlExecutor,
+  events: readonly PresenceEvent[],
+  receivedAt: number,
+): Promise<StoredEvent[]> {
+  if (events.length === 0) return [];
+  const users = new Map<string, string>();
+  const subjects = [...new Set(events.map((e) => e.subject.id))];
+  for (const part of chunks(subjects, ROWS_PER_STATEMENT)) {
+    const rows = await tx.all<{ subject_id: string; user_id: string }>(
+      `SELECT subject_id, user_id FROM user_devices WHERE subject_id IN (${part.map(() => "?").join(", ")})`,
+      part,
+    );
+    for (const row of rows) users.set(row.subject_id, row.user_id);
+  }
+  const fresh = new Set<string>();
+  for (const part of chunks(events, ROWS_PER_STATEMENT)) {
+    const params: (string | number | null)[] = [];
+    for (const event of part) {
+      const userId = users.get(event.subject.id) ?? null;
+      params.push(
+        event.id,
+        event.gatewayId,
+        event.storeId,
+        event.zoneId,
+        event.seq,
+        event.type,
+        event.subject.kind,
+        event.subject.id,
+        userId,
+        event.visitId,
+        Date.parse(event.at),
+        event.rssi,
+        event.distanceM,
+        event.dwellMs ?? null,
+        receivedAt,
+        userId === null ? receivedAt : null,
+      );
+    }
+    // OR IGNORE skips ids stored before (a re-sent batch); RETURNING names only the rows inserted.
+    const rows = await tx.all<{ id: string }>(
+      `INSERT OR IGNORE INTO presence_events (id, gateway_id, store_id, zone_id, seq, type, subject_kind,
+         subject_id, user_id, visit_id, at, rssi, distance_m, dwell_ms, received_at, decided_at)
+       VALUES ${placeholders(part.length, 16)} RETURNING id`,
+      params,
+    );
+    for (const row of rows) fresh.add(row.id);
+  }
+  // A batch may carry the same id twice (a forged or buggy gateway): the first one counts.
+  const inserted: StoredEvent[] = [];
+  for (const event of events) {
+    if (!fresh.delete(event.id)) continue;
+    inserted.push({ ...event, userId: users.get(event.subject.id) ?? null, receivedAt });
+  }
+  for (const part of chunks(inserted, ROWS_PER_STATEMENT)) {
+    const params: (string | number | null)[] = [];
+    for (const event of part) {
+      const at = Date.parse(event.at);
+      params.push(
+        event.visitId,
+        event.storeId,
+        event.zoneId,
+        event.subject.id,
+        event.userId,
+        event.type === "enter" ? at : at - (event.dwellMs ?? 0),
+        at,
+        event.type === "exit" ? at : null,
+        event.dwellMs ?? 0,
+      );
+    }
+    // Rows apply in order, so a visit seen twice in one statement folds like two statements would.
+    await tx.run(
+      `INSERT INTO visits (id, store_id, zone_id, subject_id, user_id, entered_at, last_event_at, exited_at, dwell_ms)
+       VALUES ${placeholders(part.length, 9)}
+       ON CONFLICT(id) DO UPDATE SET
+         entered_at = MIN(entered_at, excluded.entered_at),
+         last_event_at = MAX(last_event_at, excluded.last_event_at),
+         exited_at = COALESCE(excluded.exited_at, exited_at),
+         dwell_ms = MAX(dwell_ms, excluded.dwell_ms)`,
+      params,
+    );
+  }
+  return inserted;
 }

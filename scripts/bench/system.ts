@@ -187,7 +187,11 @@ async function runBroker(broker: string, results: StepResult[]): Promise<void> {
   let cloud: CloudProcess | null = null;
   let fleet: Fleet | null = null;
   try {
-    const mqtt = mosquitto ? (await externalMqttConfig(mosquitto)).mqtt : { mode: "embedded", port: 0 };
+    // Every simulated store connects from 127.0.0.1 here, where real ones have their own addresses:
+    // the per-address connection limit is lifted so it does not shed the simulated fleet.
+    const mqtt = mosquitto
+      ? (await externalMqttConfig(mosquitto)).mqtt
+      : { mode: "embedded", port: 0, connectionsPerSecondPerIp: 0 };
     progress(`${broker}: seeding ${SHAPE.stores} stores`);
     const world = await seedWorld(dir, SHAPE, mqtt);
     const profArgs = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [];

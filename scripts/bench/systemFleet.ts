@@ -66,6 +66,7 @@ class SimGateway {
     });
     this.client = client;
     client.on("message", (_topic, payload) => this.onAck(payload));
+    client.on("error", () => undefined);
     client.on("connect", () => {
       // A new connection: everything unacked is sent again, like the real relay.
       this.sentUpTo = 0;
@@ -195,8 +196,12 @@ export class Fleet {
 
   async connect(url: string): Promise<void> {
     for (const gateway of this.gateways) await gateway.connect(url);
+    for (let k = 0; k < this.apps.length; k += 50) await this.connectApps(url, this.apps.slice(k, k + 50));
+  }
+
+  private async connectApps(url: string, apps: readonly App[]): Promise<void> {
     await Promise.all(
-      this.apps.map(async (app) => {
+      apps.map(async (app) => {
         const client = mqtt.connect(url, {
           username: app.login.username,
           password: app.login.password,
@@ -206,6 +211,8 @@ export class Fleet {
         });
         app.client = client;
         client.on("message", () => this.onOffer(app));
+        // Reconnection is the client's job; an error event without a listener would end the run.
+        client.on("error", () => undefined);
         await new Promise<void>((resolve, reject) => {
           client.once("connect", () => resolve());
           client.once("error", reject);

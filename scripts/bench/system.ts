@@ -14,7 +14,9 @@
  * 1. latency at fixed offered loads (`--loads`, events/s): gateways publish batches at the offered
  *    rate; a share (`--eligible`) of the events are enters of registered shoppers, each of which
  *    issues one offer; the time from the gateway's publish of the batch holding the enter to the
- *    offer arriving at the shopper's app is one sample (p50, p95, p99).
+ *    offer arriving at the shopper's app is one sample (p50, p95, p99). The time from a batch's
+ *    publish to the cloud's ack for it (committed) is reported beside it ("ack p50/p99"), which
+ *    splits the latency into ingest and decision.
  * 2. sustained throughput (`--steps`): the offered load is stepped up; a step is sustained when the
  *    cloud acknowledged (so committed) at least 95 % of what was offered and the gateways' backlog
  *    did not grow past one second of load. The highest sustained step and the best acked rate are
@@ -29,6 +31,7 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { externalMqttConfig, MOSQUITTO_SKIP_REASON, startMosquitto } from "../../test/support/mosquitto.js";
+import { SqliteDatabase } from "../../cloud/src/adapters/sqlite/SqliteDatabase.js";
 import { Fleet } from "./systemFleet.js";
 import { type CloudProcess, processUsage, seedWorld, startCloudProcess, type WorldShape } from "./systemSetup.js";
 
@@ -75,6 +78,8 @@ interface StepResult {
   readonly p50: number | null;
   readonly p95: number | null;
   readonly p99: number | null;
+  readonly ackP50: number | null;
+  readonly ackP99: number | null;
   readonly cloudCpu: number;
   readonly cloudRssMb: number;
   readonly harnessCpu: number;
@@ -109,7 +114,9 @@ async function step(
 ): Promise<StepResult> {
   const warmupMs = Math.min(1000, ms / 4);
   let samples: number[] = [];
+  let ackSamples: number[] = [];
   fleet.onLatency((v) => samples.push(v));
+  fleet.onAckLatency((v) => ackSamples.push(v));
   const started = performance.now();
   let last = started;
   let measuring = false;
@@ -128,6 +135,7 @@ async function step(
     if (!measuring && now - started >= warmupMs) {
       measuring = true;
       samples = [];
+      ackSamples = [];
       base = { ...fleet.counters };
       cloud0 = await processUsage(cloud.pid);
       self0 = process.cpuUsage();
@@ -153,6 +161,7 @@ async function step(
   const offered = (c.generated - base.generated) / (elapsed / 1000);
   const backlog = fleet.backlog;
   const sorted = [...samples].sort((a, b) => a - b);
+  const ackSorted = [...ackSamples].sort((a, b) => a - b);
   const ackedPerS = acked / (elapsed / 1000);
   return {
     broker,
@@ -165,6 +174,8 @@ async function step(
     p50: percentile(sorted, 50),
     p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
+    ackP50: percentile(ackSorted, 50),
+    ackP99: percentile(ackSorted, 99),
     cloudCpu: Math.round(((usage.cpuMs - cloud0.cpuMs) / elapsed) * 100),
     cloudRssMb: Math.round(peakRss),
     harnessCpu: Math.round(((self.user + self.system) / 1000 / elapsed) * 100),
@@ -229,6 +240,8 @@ function table(results: readonly StepResult[]): string {
     "p50 ms",
     "p95 ms",
     "p99 ms",
+    "ack p50",
+    "ack p99",
     "cloud CPU %",
     "cloud RSS MB",
     "harness CPU %",
@@ -245,6 +258,8 @@ function table(results: readonly StepResult[]): string {
     String(r.p50 ?? "-"),
     String(r.p95 ?? "-"),
     String(r.p99 ?? "-"),
+    String(r.ackP50 ?? "-"),
+    String(r.ackP99 ?? "-"),
     String(r.cloudCpu),
     String(r.cloudRssMb),
     String(r.harnessCpu),
@@ -257,8 +272,35 @@ function table(results: readonly StepResult[]): string {
   return [line(head), `|${widths.map((w, i) => (i < 2 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...rows.map(line)].join("\n");
 }
 
+/**
+ * The disk's commit latency as the cloud sees it (SQLite, WAL, synchronous = FULL, one small row a
+ * transaction): the floor under every decision, which commits on its own.
+ */
+async function commitLatency(): Promise<{ p50: number; p99: number; perS: number }> {
+  const dir = await mkdtemp(join(values.dir ?? tmpdir(), "arrival-commit-"));
+  const db = await SqliteDatabase.open(join(dir, "probe.db"));
+  try {
+    await db.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)");
+    const times: number[] = [];
+    const started = performance.now();
+    for (let k = 0; k < 200; k++) {
+      const t0 = performance.now();
+      await db.transaction((tx) => tx.run("INSERT INTO t (v) VALUES (?)", ["x".repeat(300)]));
+      times.push(performance.now() - t0);
+    }
+    const elapsed = performance.now() - started;
+    times.sort((a, b) => a - b);
+    return { p50: percentile(times, 50) ?? 0, p99: percentile(times, 99) ?? 0, perS: Math.round((200 / elapsed) * 1000) };
+  } finally {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const results: StepResult[] = [];
+  const commit = await commitLatency();
+  progress(`disk commit (WAL, synchronous FULL): p50 ${commit.p50} ms, p99 ${commit.p99} ms, ${commit.perS}/s`);
   const brokers = (values.brokers ?? "").split(",").filter((b) => b !== "");
   for (const broker of brokers) {
     if (broker === "mosquitto" && MOSQUITTO_SKIP_REASON !== null) {
@@ -287,10 +329,13 @@ async function main(): Promise<void> {
     );
   }
   out(
+    `disk commit (WAL, synchronous FULL, one row): p50 ${commit.p50} ms, p99 ${commit.p99} ms, ${commit.perS} commits/s`,
+  );
+  out(
     `shape: ${SHAPE.stores} stores x ${SHAPE.gatewaysPerStore} gateways, ${SHAPE.subjectsPerStore} app users a store, ${SHAPE.rules} rules; eligible share ${ELIGIBLE}; ${machine.cpus} cpus ${machine.model}, ${machine.node}`,
   );
   if (values.json) {
-    await writeFile(values.json, JSON.stringify({ shape: SHAPE, eligible: ELIGIBLE, stepMs: STEP_MS, machine, summary, results }, null, 2));
+    await writeFile(values.json, JSON.stringify({ shape: SHAPE, eligible: ELIGIBLE, stepMs: STEP_MS, machine, commit, summary, results }, null, 2));
   }
 }
 

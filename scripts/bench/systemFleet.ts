@@ -45,11 +45,15 @@ class SimGateway {
   private sentUpTo = 0;
   private inFlight = 0;
   private anon = 0;
+  /** Publish time of each batch in flight, by its last sequence, for publish-to-ack latency. */
+  private readonly sentAt: { lastSeq: number; at: number }[] = [];
   private readonly counters: FleetCounters;
+  private readonly ackLatency: (ms: number) => void;
 
-  constructor(login: GatewayLogin, counters: FleetCounters) {
+  constructor(login: GatewayLogin, counters: FleetCounters, ackLatency: (ms: number) => void) {
     this.login = login;
     this.counters = counters;
+    this.ackLatency = ackLatency;
   }
 
   get backlog(): number {
@@ -71,6 +75,7 @@ class SimGateway {
       // A new connection: everything unacked is sent again, like the real relay.
       this.sentUpTo = 0;
       this.inFlight = 0;
+      this.sentAt.length = 0;
       this.pump();
     });
     await new Promise<void>((resolve, reject) => {
@@ -126,6 +131,7 @@ class SimGateway {
         events: slice.map((s) => s.event),
       });
       const now = performance.now();
+      this.sentAt.push({ lastSeq: slice[slice.length - 1]?.event.seq ?? 0, at: now });
       for (const item of slice) {
         if (item.app && item.app.pendingSince === null) {
           item.app.pendingSince = now;
@@ -152,6 +158,10 @@ class SimGateway {
     }
     this.sentUpTo = Math.max(0, this.sentUpTo - dropped);
     this.counters.acked += dropped;
+    const now = performance.now();
+    while (this.sentAt.length > 0 && (this.sentAt[0]?.lastSeq ?? Infinity) <= ack.upToSeq) {
+      this.ackLatency(now - (this.sentAt.shift()?.at ?? now));
+    }
     // Acks are cumulative and one per batch; a batch's ack frees its slot.
     this.inFlight = Math.max(0, this.inFlight - 1);
     this.pump();
@@ -173,11 +183,12 @@ export class Fleet {
   private readonly apps: App[];
   private readonly appsByStore = new Map<string, App[]>();
   private latency: LatencySink = () => undefined;
+  private ackLatency: LatencySink = () => undefined;
   private carry = 0;
   private cursor = 0;
 
   constructor(gateways: readonly GatewayLogin[], apps: readonly AppLogin[]) {
-    this.gateways = gateways.map((g) => new SimGateway(g, this.counters));
+    this.gateways = gateways.map((g) => new SimGateway(g, this.counters, (ms) => this.ackLatency(ms)));
     this.apps = apps.map((login) => ({ login, client: null, pendingSince: null, queued: false }));
     for (const app of this.apps) {
       const list = this.appsByStore.get(app.login.storeId) ?? [];
@@ -186,8 +197,14 @@ export class Fleet {
     }
   }
 
+  /** Gateway publish of an eligible enter to its offer at the app. */
   onLatency(sink: LatencySink): void {
     this.latency = sink;
+  }
+
+  /** Gateway publish of a batch to the cloud's ack (stored and committed). */
+  onAckLatency(sink: LatencySink): void {
+    this.ackLatency = sink;
   }
 
   get backlog(): number {

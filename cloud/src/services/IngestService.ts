@@ -50,6 +50,8 @@ export interface IngestServiceOptions {
    * the broker (and the gateways' in-flight windows) feel the back-pressure (default 20 000).
    */
   readonly maxQueuedEvents?: number;
+  /** Longest pause between two commits that leaves the database queue to other work (default 50 ms; 0: none). */
+  readonly maxRestMs?: number;
 }
 
 interface PendingBatch {
@@ -182,8 +184,15 @@ export class IngestService {
           events += next.input.events.length;
         }
         this.waitingEvents -= events;
+        const started = performance.now();
         const results = await this.storeGroup(group);
         this.finish(group, results);
+        // The database has one connection and one queue: back to back, ingest commits would put
+        // every read a decision makes behind a commit (an fsync). Resting as long as the commit
+        // took leaves it at most half the queue; batches arriving meanwhile join the next group,
+        // so throughput holds (bigger groups) and an ack waits at most one commit longer.
+        const rest = Math.min(performance.now() - started, this.options.maxRestMs ?? 50);
+        if (this.waiting.length > 0 && rest > 0) await new Promise((r) => setTimeout(r, rest));
       }
     } finally {
       this.committing = false;

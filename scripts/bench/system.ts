@@ -192,6 +192,9 @@ async function drain(fleet: Fleet, timeoutMs: number): Promise<void> {
   await new Promise((r) => setTimeout(r, 300));
 }
 
+/** The cloud's warnings and errors during the run, by message, per broker. */
+const logs: Record<string, Record<string, number>> = {};
+
 async function runBroker(broker: string, results: StepResult[]): Promise<void> {
   const dir = await mkdtemp(join(values.dir ?? tmpdir(), `arrival-system-${broker}-`));
   const mosquitto = broker === "mosquitto" ? await startMosquitto() : null;
@@ -224,6 +227,7 @@ async function runBroker(broker: string, results: StepResult[]): Promise<void> {
   } finally {
     await fleet?.close();
     await cloud?.stop();
+    if (cloud) logs[broker] = cloud.logCounts();
     await mosquitto?.stop();
     await rm(dir, { recursive: true, force: true });
   }
@@ -334,8 +338,11 @@ async function main(): Promise<void> {
   out(
     `shape: ${SHAPE.stores} stores x ${SHAPE.gatewaysPerStore} gateways, ${SHAPE.subjectsPerStore} app users a store, ${SHAPE.rules} rules; eligible share ${ELIGIBLE}; ${machine.cpus} cpus ${machine.model}, ${machine.node}`,
   );
+  for (const [broker, counts] of Object.entries(logs)) {
+    out(`${broker}: cloud log (warn and above): ${JSON.stringify(counts)}`);
+  }
   if (values.json) {
-    await writeFile(values.json, JSON.stringify({ shape: SHAPE, eligible: ELIGIBLE, stepMs: STEP_MS, machine, commit, summary, results }, null, 2));
+    await writeFile(values.json, JSON.stringify({ shape: SHAPE, eligible: ELIGIBLE, stepMs: STEP_MS, machine, commit, summary, results, logs }, null, 2));
   }
 }
 

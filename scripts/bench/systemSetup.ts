@@ -158,6 +158,8 @@ export interface CloudProcess {
   readonly httpPort: number;
   readonly mqttPort: number;
   stderr(): string;
+  /** How many times the cloud logged each message (warn and above), from its JSON log on stdout. */
+  logCounts(): Record<string, number>;
   kill(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
@@ -192,8 +194,18 @@ export async function startCloudProcess(
       "--log-level",
       "warn",
     ],
-    { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env } },
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } },
   );
+  const counts: Record<string, number> = {};
+  let partial = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) {
+      const msg = /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 80);
+      counts[msg] = (counts[msg] ?? 0) + 1;
+    }
+  });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     stderr = (stderr + chunk).slice(-8000);
@@ -218,6 +230,7 @@ export async function startCloudProcess(
     httpPort,
     mqttPort,
     stderr: () => stderr,
+    logCounts: () => ({ ...counts }),
     kill: (signal) => child.kill(signal),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -14,7 +14,8 @@ import type { AppLogin, GatewayLogin } from "./systemSetup.js";
 /** The gateway's defaults (gateway/src/config/schema.ts, uplink): 200 events a batch, 4 in flight. */
 const BATCH = 200;
 const IN_FLIGHT = 4;
-const ANON_SUBJECT_BASE = 1_000_000;
+/** Anonymous shoppers (no app) per gateway, as iBeacon minors of their own major. */
+const ANON_SUBJECTS = 5000;
 
 export interface FleetCounters {
   generated: number;
@@ -91,7 +92,7 @@ class SimGateway {
     for (let k = 0; k < count; k++) {
       const seq = this.nextSeq++;
       const owner = k === 0 ? app : null;
-      const anon = ANON_SUBJECT_BASE + (this.anon++ % 5000);
+      const anon = this.anon++ % ANON_SUBJECTS;
       const event: PresenceEvent = {
         id: `${this.outbox}-${seq}`,
         seq,
@@ -101,7 +102,8 @@ class SimGateway {
         gatewayId: this.login.gatewayId,
         subject: {
           kind: "ibeacon",
-          id: owner ? owner.login.subject : `ibeacon:0b5e2fd1-4cd6-4d22-8b0f-9bb3a1fa4e30:9:${anon}`,
+          // Major 8 is never registered (apps are major 9); a minor is at most 65 535.
+          id: owner ? owner.login.subject : `ibeacon:0b5e2fd1-4cd6-4d22-8b0f-9bb3a1fa4e30:8:${anon}`,
         },
         at: now,
         visitId: owner ? `v-${this.outbox}-${seq}` : `v-${this.login.gatewayId}-${anon}`,

@@ -231,7 +231,10 @@ async function runBroker(broker: string, results: StepResult[]): Promise<void> {
   } finally {
     await fleet?.close();
     await cloud?.stop();
-    if (cloud) logs[broker] = cloud.logCounts();
+    if (cloud) {
+      logs[broker] = cloud.logCounts();
+      for (const line of Object.values(cloud.logSamples())) process.stderr.write(`${broker} cloud log: ${line}\n`);
+    }
     await mosquitto?.stop();
     await rm(dir, { recursive: true, force: true });
   }

@@ -160,6 +160,8 @@ export interface CloudProcess {
   stderr(): string;
   /** How many times the cloud logged each message (warn and above), from its JSON log on stdout. */
   logCounts(): Record<string, number>;
+  /** The first line the cloud logged with each message. */
+  logSamples(): Record<string, string>;
   kill(signal: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
@@ -197,6 +199,7 @@ export async function startCloudProcess(
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } },
   );
   const counts: Record<string, number> = {};
+  const samples: Record<string, string> = {};
   let partial = "";
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
     const lines = (partial + chunk).split("\n");
@@ -204,6 +207,7 @@ export async function startCloudProcess(
     for (const line of lines) {
       const msg = /"msg":"([^"]*)"/.exec(line)?.[1] ?? line.slice(0, 80);
       counts[msg] = (counts[msg] ?? 0) + 1;
+      if (counts[msg] === 1) samples[msg] = line.slice(0, 600);
     }
   });
   let stderr = "";
@@ -231,6 +235,7 @@ export async function startCloudProcess(
     mqttPort,
     stderr: () => stderr,
     logCounts: () => ({ ...counts }),
+    logSamples: () => ({ ...samples }),
     kill: (signal) => child.kill(signal),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -6,7 +6,7 @@ import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
 import { SqliteRepository } from "../../../cloud/src/adapters/sqlite/SqliteRepository.js";
 import { IngestService } from "../../../cloud/src/services/IngestService.js";
-import type { BusMessage, MessageBus } from "../../../cloud/src/services/ports.js";
+import type { MessageBus } from "../../../cloud/src/services/ports.js";
 import type { StoredEvent } from "../../../cloud/src/services/repositories.js";
 import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../../protocol/index.js";
 import { RecordingLogger } from "../../support/RecordingLogger.js";

@@ -156,9 +156,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     telemetryRetentionMs: config.fleet.telemetryRetentionH * 3_600_000,
     telemetryMinSpacingMs: config.fleet.telemetryMinSpacingS * 1000,
   });
-  // Stored presence (from gateways or phones' geofence entries) goes to the rules and the live view.
+  // Stored presence (from gateways or phones' geofence entries) goes to the live view, and to the
+  // rules when it is someone's (events of no registered device are stored already decided).
   const presenceStored = (events: Parameters<OfferService["submit"]>[0]): void => {
-    offers.submit(events);
+    offers.submit(events.filter((e) => e.userId !== null));
     live.eventsStored(events);
   };
   const ingest = new IngestService({

@@ -170,14 +170,18 @@ describe("directory API", () => {
       expect((await api("POST", "/v1/users/kai-01/devices", f.keys.admin, { identity, label: "watch 2" })).status).toBe(200);
       expect((await api("POST", "/v1/users/u1/devices", f.keys.admin, { identity })).status).toBe(409);
       await f.ingest([presenceEvent(1, { id: "event-kai-0001", subject: { kind: "ibeacon", id: subjectId } })]);
-      // Kai withdrew analytics consent above: the event is listed under the beacon only.
+      // Kai withdrew analytics consent above: the event is stored in aggregate only, with neither
+      // Kai nor the beacon's id, so no history of where Kai was can be read back, even later.
       const anonymous = await api("GET", `/v1/stores/s1/events?subjectId=${subjectId}`, f.keys.marketer);
-      expect(anonymous.body.events).toMatchObject([{ id: "event-kai-0001", userId: null }]);
+      expect(anonymous.body.events).toEqual([]);
       expect((await api("GET", "/v1/stores/s1/events?userId=kai-01", f.keys.marketer)).body.events).toEqual([]);
       const app = (await f.cloud.credentials.issueApiKey({ role: "app", orgId: "o1", userId: "kai-01", label: "tablet" }, "t")).key;
       expect((await api("PUT", "/v1/users/kai-01/consent", app, { marketing: false, analytics: true })).status).toBe(200);
+      expect((await api("GET", "/v1/stores/s1/events?userId=kai-01", f.keys.marketer)).body.events).toEqual([]);
+      // From the consent on, Kai's presence is linked to Kai.
+      await f.ingest([presenceEvent(2, { id: "event-kai-0002", subject: { kind: "ibeacon", id: subjectId } })]);
       const events = await api("GET", "/v1/stores/s1/events?userId=kai-01", f.keys.marketer);
-      expect(events.body.events).toMatchObject([{ id: "event-kai-0001", userId: "kai-01" }]);
+      expect(events.body.events).toMatchObject([{ id: "event-kai-0002", userId: "kai-01" }]);
       expect((await api("DELETE", `/v1/users/kai-01/devices/${subjectId}`, f.keys.admin)).status).toBe(200);
       expect((await api("GET", "/v1/users/kai-01/devices", f.keys.admin)).body.devices).toEqual([]);
     });

@@ -9,7 +9,22 @@ import {
   parseTopic,
 } from "../../../protocol/index.js";
 import type { Clock, Logger, MessageBus } from "./ports.js";
-import type { EventRepository, StoredEvent } from "./repositories.js";
+import type { EventRepository, StoreBatchInput, StoreBatchResult, StoredEvent } from "./repositories.js";
+
+/** Why a batch or an event was refused; each refusal is counted under one of these and logged once. */
+export type IngestRejection =
+  /** Not a gateway events topic (only reachable by calling `handleBatch` directly). */
+  | "topic"
+  /** The payload is not a valid events batch: too large, not JSON, wrong types, unknown version. */
+  | "schema"
+  /** The storage transaction failed (an unregistered gateway, a disk error); the batch is not acked. */
+  | "storage"
+  /** An event naming another store or gateway than the topic it came on. */
+  | "foreign-event"
+  /** An event whose subject id is not in its kind's canonical form. */
+  | "subject-id"
+  /** An event whose subject is a phone (`app`): only the phone itself reports those, never a gateway. */
+  | "app-subject";
 
 export interface IngestCounters {
   batches: number;
@@ -17,8 +32,10 @@ export interface IngestCounters {
   duplicates: number;
   rejectedBatches: number;
   rejectedEvents: number;
-  /** `rejectedEvents` by reason. */
-  readonly rejectedEventsByReason: { "other-gateway": number; "malformed-subject": number };
+  /** Refusals by reason (batches for topic, schema and storage; events for the others). */
+  rejections: Record<IngestRejection, number>;
+  /** Transactions committed; `batches / commits` is the group-commit factor. */
+  commits: number;
 }
 
 export interface IngestServiceOptions {
@@ -30,6 +47,21 @@ export interface IngestServiceOptions {
   readonly onStored: (events: readonly StoredEvent[]) => void;
   /** Called synchronously for every events message, before any work (fleet "last seen"); must be cheap. */
   readonly onHeard?: (storeId: string, gatewayId: string) => void;
+  /** Most events one transaction takes (default 10 000). */
+  readonly maxEventsPerCommit?: number;
+  /**
+   * Events waiting for a commit above which the subscription handler waits for its own batch, so
+   * the broker (and the gateways' in-flight windows) feel the back-pressure (default 20 000).
+   */
+  readonly maxQueuedEvents?: number;
+  /** Longest pause between two commits that leaves the database queue to other work (default 50 ms; 0: none). */
+  readonly maxRestMs?: number;
+}
+
+interface PendingBatch {
+  readonly input: StoreBatchInput;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
 }
 
 /**
@@ -44,10 +76,14 @@ export class IngestService {
     duplicates: 0,
     rejectedBatches: 0,
     rejectedEvents: 0,
-    rejectedEventsByReason: { "other-gateway": 0, "malformed-subject": 0 },
+    rejections: { topic: 0, schema: 0, storage: 0, "foreign-event": 0, "subject-id": 0, "app-subject": 0 },
+    commits: 0,
   };
   private readonly options: IngestServiceOptions;
   private started = false;
+  private readonly waiting: PendingBatch[] = [];
+  private waitingEvents = 0;
+  private committing = false;
 
   constructor(options: IngestServiceOptions) {
     this.options = options;
@@ -56,24 +92,40 @@ export class IngestService {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.options.bus.subscribe(allGatewaysFilter("events"), (message) =>
-      this.handleBatch(message.topic, message.payload),
-    );
+    const maxQueued = this.options.maxQueuedEvents ?? 20_000;
+    await this.options.bus.subscribe(allGatewaysFilter("events"), (message) => {
+      // The bus hands over one message at a time; returning before the commit lets the next
+      // batches join the same transaction. Past the bound, wait, so memory stays bounded.
+      // A failure was logged where it happened (once); the gateway's re-send is the retry.
+      const done = this.handleBatch(message.topic, message.payload).catch(() => undefined);
+      return this.waitingEvents >= maxQueued ? done : Promise.resolve();
+    });
   }
 
-  /** Handles one events message; public so tests and the load harness can drive it directly. */
-  async handleBatch(topic: string, payload: Buffer): Promise<void> {
+  /**
+   * Handles one events message; resolves once it is committed and its ack handed to the broker
+   * (rejects if its transaction failed). Public so tests and the load harness can drive it.
+   */
+  handleBatch(topic: string, payload: Buffer): Promise<void> {
     const { log, clock } = this.options;
     const parsed = parseTopic(topic);
-    if (parsed?.scope !== "gateway" || parsed.channel !== "events") return;
+    if (parsed?.scope !== "gateway" || parsed.channel !== "events") {
+      this.reject("topic", 1);
+      log.warn({ topic }, "event batch rejected: not a gateway events topic");
+      return Promise.resolve();
+    }
     const { storeId, gatewayId } = parsed;
     this.options.onHeard?.(storeId, gatewayId);
     const decoded = decodeGatewayMessage("events", payload);
     if (!decoded.ok) {
-      this.counters.rejectedBatches++;
-      // Not acknowledged: the gateway keeps it, and an operator sees why in the log once per batch.
+      this.reject("schema", 1);
+      // Not acknowledged: the gateway keeps it, and an operator sees why in the log once per
+      // delivery. Nothing in a batch that fails the schema can be trusted, not even its outbox and
+      // sequences, so nothing can be acked; the usual cause is a gateway newer than the cloud (an
+      // unknown version), which the gateway's retained events then survive until the cloud is
+      // upgraded. See docs/reliability.md, "Rejected batches".
       log.warn({ storeId, gatewayId, problems: formatProblems(decoded.problems) }, "event batch rejected");
-      return;
+      return Promise.resolve();
     }
     const accepted: PresenceEvent[] = [];
     const refusedSeqs: number[] = [];
@@ -82,21 +134,26 @@ export class IngestService {
       // gateway is a bug or a forgery and is refused, but counted as done so it cannot block acks.
       if (event.storeId !== storeId || event.gatewayId !== gatewayId) {
         refusedSeqs.push(event.seq);
-        this.counters.rejectedEvents++;
-        this.counters.rejectedEventsByReason["other-gateway"]++;
+        this.reject("foreign-event", 0);
         log.warn({ storeId, gatewayId, eventId: event.id }, "event names another store or gateway");
+      } else if (event.subject.kind === "app") {
+        // A phone's own position arrives from the phone (geofence entries, checked for
+        // plausibility); a gateway claiming to have heard `app:<user>` would place that user in a
+        // store on its word alone.
+        refusedSeqs.push(event.seq);
+        this.reject("app-subject", 0);
+        log.warn({ storeId, gatewayId, eventId: event.id }, "gateway reported an app subject");
       } else if (!isValidSubjectId(event.subject.kind, event.subject.id)) {
         // An id in the wrong form (uppercase hex, another kind's layout) would never match a
         // registered device and so would silently never trigger anything: refuse it visibly.
         refusedSeqs.push(event.seq);
-        this.counters.rejectedEvents++;
-        this.counters.rejectedEventsByReason["malformed-subject"]++;
+        this.reject("subject-id", 0);
         log.warn({ storeId, gatewayId, eventId: event.id, kind: event.subject.kind }, "event subject id is malformed");
       } else {
         accepted.push(event);
       }
     }
-    const result = await this.options.events.storeBatch({
+    const input: StoreBatchInput = {
       storeId,
       gatewayId,
       outbox: decoded.value.outbox,
@@ -104,21 +161,118 @@ export class IngestService {
       events: accepted,
       refusedSeqs,
       receivedAt: clock.now(),
+    };
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ input, resolve, reject });
+      this.waitingEvents += accepted.length;
+      if (!this.committing) void this.commitWaiting();
     });
-    this.counters.batches++;
-    this.counters.eventsStored += result.inserted.length;
-    this.counters.duplicates += result.duplicates;
-    // Committed events go to the rules engine now, whether or not the ack below gets out: the
-    // gateway's re-send would only bring duplicates, which are never decided again.
-    if (result.inserted.length > 0) this.options.onStored(result.inserted);
-    await this.options.bus.publish(
-      gatewayTopic(storeId, gatewayId, "ack"),
-      encodeMessage({ v: 1, outbox: decoded.value.outbox, upToSeq: result.ackSeq }),
-      { qos: 1, retain: false },
-    );
-    log.debug(
-      { storeId, gatewayId, stored: result.inserted.length, ackSeq: result.ackSeq },
-      "event batch stored",
-    );
+  }
+
+  /** Resolves when every batch handed over so far is committed or failed. */
+  async idle(): Promise<void> {
+    while (this.committing || this.waiting.length > 0) await new Promise((r) => setImmediate(r));
+  }
+
+  private reject(reason: IngestRejection, batches: 0 | 1): void {
+    this.counters.rejections[reason]++;
+    if (batches === 1) this.counters.rejectedBatches++;
+    else this.counters.rejectedEvents++;
+  }
+
+  /** Commits whatever is waiting, group after group, until nothing is. */
+  private async commitWaiting(): Promise<void> {
+    this.committing = true;
+    const limit = this.options.maxEventsPerCommit ?? 10_000;
+    try {
+      while (this.waiting.length > 0) {
+        const group: PendingBatch[] = [];
+        let events = 0;
+        while (this.waiting.length > 0) {
+          const next = this.waiting[0] as PendingBatch;
+          if (group.length > 0 && events + next.input.events.length > limit) break;
+          this.waiting.shift();
+          group.push(next);
+          events += next.input.events.length;
+        }
+        this.waitingEvents -= events;
+        const started = performance.now();
+        const results = await this.storeGroup(group);
+        this.finish(group, results);
+        // The database has one connection and one queue: back to back, ingest commits would put
+        // every read a decision makes behind a commit (an fsync). Resting as long as the commit
+        // took leaves it at most half the queue; batches arriving meanwhile join the next group,
+        // so throughput holds (bigger groups) and an ack waits at most one commit longer.
+        const rest = Math.min(performance.now() - started, this.options.maxRestMs ?? 50);
+        if (this.waiting.length > 0 && rest > 0) await new Promise((r) => setTimeout(r, rest));
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+
+  /**
+   * One transaction for the group; if it fails, each batch again in its own, so one batch that
+   * cannot be stored (an unregistered gateway) fails alone instead of taking its neighbours along.
+   */
+  private async storeGroup(group: readonly PendingBatch[]): Promise<(StoreBatchResult | Error)[]> {
+    const { events } = this.options;
+    try {
+      const results = await events.storeBatches(group.map((p) => p.input));
+      this.counters.commits++;
+      return results;
+    } catch (err) {
+      if (group.length === 1) return [err instanceof Error ? err : new Error(String(err))];
+      const results: (StoreBatchResult | Error)[] = [];
+      for (const pending of group) {
+        try {
+          results.push((await events.storeBatches([pending.input]))[0] as StoreBatchResult);
+          this.counters.commits++;
+        } catch (single) {
+          results.push(single instanceof Error ? single : new Error(String(single)));
+        }
+      }
+      return results;
+    }
+  }
+
+  /** After the commit: hand new events to the rules engine, then ack each batch, in order. */
+  private finish(group: readonly PendingBatch[], results: readonly (StoreBatchResult | Error)[]): void {
+    const { log, bus } = this.options;
+    const stored: StoredEvent[] = [];
+    group.forEach((pending, k) => {
+      const result = results[k];
+      const { storeId, gatewayId, outbox } = pending.input;
+      if (result === undefined || result instanceof Error) {
+        this.reject("storage", 1);
+        // Not acknowledged: the gateway sends it again later.
+        log.warn({ storeId, gatewayId, err: result }, "event batch not stored");
+        pending.reject(result ?? new Error("no result"));
+        return;
+      }
+      this.counters.batches++;
+      this.counters.eventsStored += result.inserted.length;
+      this.counters.duplicates += result.duplicates;
+      stored.push(...result.inserted);
+      log.debug(
+        { storeId, gatewayId, stored: result.inserted.length, ackSeq: result.ackSeq },
+        "event batch stored",
+      );
+      // Publishing starts in order; the next group's commit does not wait for these to finish.
+      bus
+        .publish(
+          gatewayTopic(storeId, gatewayId, "ack"),
+          encodeMessage({ v: 1, outbox, upToSeq: result.ackSeq }),
+          { qos: 1, retain: false },
+        )
+        .then(pending.resolve, (err: unknown) => {
+          // The events are stored; the gateway re-sends them and gets the ack for the duplicates.
+          log.warn({ storeId, gatewayId, err }, "event ack not published");
+          pending.reject(err);
+        });
+    });
+    // Committed events go to the rules engine now, whether or not the acks get out: the gateway's
+    // re-send would only bring duplicates, which are never decided again.
+    if (stored.length > 0) this.options.onStored(stored);
   }
 }

@@ -36,10 +36,10 @@ export function cloudMetrics(registry: MetricsRegistry, s: CloudMetricSources): 
   );
   registry.register(
     "arrival_events_rejected_total",
-    "Presence events refused, by reason: other-gateway (names another store or gateway), malformed-subject.",
+    "Refusals at ingest, by reason: topic, schema, storage (whole batches, not acknowledged); foreign-event, subject-id, app-subject (single events).",
     "counter",
     () =>
-      Object.entries(ingest.counters.rejectedEventsByReason).map(([reason, value]) => ({ labels: { reason }, value })),
+      Object.entries(ingest.counters.rejections).map(([reason, value]) => ({ labels: { reason }, value })),
   );
   registry.register(
     "arrival_event_batches_rejected_total",

@@ -129,6 +129,8 @@ export interface CredentialRepository {
 
 export interface EventRepository {
   storeBatch(input: StoreBatchInput): Promise<StoreBatchResult>;
+  /** Several batches in one transaction (group commit), each handled as `storeBatch` would. */
+  storeBatches(inputs: readonly StoreBatchInput[]): Promise<StoreBatchResult[]>;
   /** Events stored but not yet through the rules engine (after a crash), oldest first. */
   undecidedEvents(limit: number): Promise<StoredEvent[]>;
   countEvents(): Promise<number>;

@@ -338,7 +338,8 @@ describe("fleet API", () => {
     expect(m.value("process_resident_memory_bytes")).toBeGreaterThan(0);
     expect(m.value("process_cpu_seconds_total")).toBeGreaterThan(0);
     expect(m.value("arrival_events_ingested_total")).toBe(1);
-    expect(m.value("arrival_events_rejected_total", { reason: "other-gateway" })).toBe(0);
+    expect(m.value("arrival_events_rejected_total", { reason: "foreign-event" })).toBe(0);
+    expect(m.value("arrival_events_rejected_total", { reason: "app-subject" })).toBe(0);
     expect(m.value("arrival_offers_issued_total")).toBe(0);
     // Routes are patterns, not URLs: two gateways' reads are one series.
     expect(

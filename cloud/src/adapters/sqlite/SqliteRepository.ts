@@ -344,40 +344,22 @@ export class SqliteRepository
   }
 
   storeBatch(input: StoreBatchInput): Promise<StoreBatchResult> {
+    return this.storeBatches([input]).then((results) => results[0] as StoreBatchResult);
+  }
+
+  /**
+   * Stores several batches in one transaction, so one commit (one fsync under `synchronous = FULL`)
+   * covers them all: group commit. Each batch is still handled on its own inside it (its gateway
+   * check, its ack state, its duplicates), in the order given, so a later batch of the same outbox
+   * sees the ack state an earlier one left. One multi-row statement per table per batch replaces the
+   * three statements per event of a row-by-row insert; the row count, not the statement count, is
+   * what SQLite does work for, and each statement is a round trip to sqlite3's worker thread.
+   */
+  storeBatches(inputs: readonly StoreBatchInput[]): Promise<StoreBatchResult[]> {
     return this.db.transaction(async (tx) => {
-      const gateway = await tx.get<{ id: string }>("SELECT id FROM gateways WHERE id = ? AND store_id = ?", [
-        input.gatewayId,
-        input.storeId,
-      ]);
-      if (!gateway) throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
-      const progress = await tx.get<{ acked_seq: number }>(
-        "SELECT acked_seq FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ?",
-        [input.gatewayId, input.outbox],
-      );
-      const ackedBefore = progress?.acked_seq ?? 0;
-      const inserted: StoredEvent[] = [];
-      let duplicates = 0;
-      for (const event of input.events) {
-        const stored = await insertEvent(tx, event, input.receivedAt);
-        if (stored) inserted.push(stored);
-        else duplicates++;
-      }
-      // The ack covers the contiguous prefix only: a batch that arrives after a lost one is stored
-      // (and deduplicated on re-send) but does not let the gateway forget the lost one.
-      const done = new Set<number>([...input.events.map((e) => e.seq), ...input.refusedSeqs]);
-      // The state is per outbox (a replaced SD card starts a new one at 1), and an ack never goes
-      // past this batch's own highest sequence, so no stale state can cover events never sent.
-      let ackSeq = Math.max(ackedBefore, input.fromSeq - 1);
-      while (done.has(ackSeq + 1)) ackSeq++;
-      ackSeq = Math.min(ackSeq, Math.max(input.fromSeq - 1, ...done));
-      if (ackSeq > ackedBefore) {
-        await tx.run(
-          `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT(gateway_id, outbox) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at`,
-          [input.gatewayId, input.outbox, ackSeq, input.receivedAt],
-        );
-      }
-      return { ackSeq, inserted, duplicates };
+      const results: StoreBatchResult[] = [];
+      for (const input of inputs) results.push(await storeOneBatch(tx, input));
+      return results;
     });
   }
 
@@ -411,92 +393,227 @@ export class SqliteRepository
   }
 }
 
-/**
- * The user a subject belongs to: a registered device, an Eddystone-EID resolved through the
- * resolution table (one lookup, nearest period first), or an app reporting as its own user.
- */
-async function resolveUser(tx: SqlExecutor, event: PresenceEvent, at: number): Promise<string | null> {
-  const device = await tx.get<{ user_id: string }>("SELECT user_id FROM user_devices WHERE subject_id = ?", [
-    event.subject.id,
+/** Rows per multi-row statement: 15 parameters a row stays far below SQLite's 32 766 limit. */
+const ROWS_PER_STATEMENT = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const placeholders = (rows: number, columns: number): string => {
+  const row = `(${new Array<string>(columns).fill("?").join(", ")})`;
+  return new Array<string>(rows).fill(row).join(", ");
+};
+
+async function storeOneBatch(tx: SqlExecutor, input: StoreBatchInput): Promise<StoreBatchResult> {
+  const gateway = await tx.get<{ id: string }>("SELECT id FROM gateways WHERE id = ? AND store_id = ?", [
+    input.gatewayId,
+    input.storeId,
   ]);
-  if (device) return device.user_id;
-  if (event.subject.kind === "eddystone-eid") {
-    const row = await tx.get<{ user_id: string }>(
-      `SELECT user_id FROM eid_resolutions WHERE subject_id = ? ORDER BY ABS(period_start_s - ?) LIMIT 1`,
-      [event.subject.id, Math.floor(at / 1000)],
+  if (!gateway) throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
+  const progress = await tx.get<{ acked_seq: number }>(
+    "SELECT acked_seq FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ?",
+    [input.gatewayId, input.outbox],
+  );
+  const ackedBefore = progress?.acked_seq ?? 0;
+  const inserted = await insertEvents(tx, input.events, input.receivedAt);
+  const duplicates = input.events.length - inserted.length;
+  // The ack covers the contiguous prefix only: a batch that arrives after a lost one is stored
+  // (and deduplicated on re-send) but does not let the gateway forget the lost one.
+  const done = new Set<number>([...input.events.map((e) => e.seq), ...input.refusedSeqs]);
+  // The state is per outbox (a replaced SD card starts a new one at 1), and an ack never goes
+  // past this batch's own highest sequence, so no stale state can cover events never sent.
+  let ackSeq = Math.max(ackedBefore, input.fromSeq - 1);
+  while (done.has(ackSeq + 1)) ackSeq++;
+  ackSeq = Math.min(ackSeq, Math.max(input.fromSeq - 1, ...done));
+  if (ackSeq > ackedBefore) {
+    await tx.run(
+      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(gateway_id, outbox) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at`,
+      [input.gatewayId, input.outbox, ackSeq, input.receivedAt],
     );
-    return row?.user_id ?? null;
   }
-  if (event.subject.kind === "app") {
-    const user = await tx.get<{ id: string }>("SELECT id FROM app_users WHERE id = ?", [event.subject.id.slice(4)]);
-    return user?.id ?? null;
-  }
-  return null;
+  return { ackSeq, inserted, duplicates };
+}
+
+/** Who a subject is, as far as storage is concerned. */
+interface Resolved {
+  /** The user, for the rules engine; null when the subject is nobody's. */
+  readonly userId: string | null;
+  /** What is written: without analytics consent, no user and no subject id (aggregate only). */
+  readonly storedUserId: string | null;
+  readonly storedSubjectId: string;
 }
 
 /**
- * Stores an event once. Presence of a user without analytics consent is kept only in aggregate:
- * the stored event and visit carry no user and no subject id (so no history of where that person
- * was can be read back), while the returned event keeps the user so the rules engine can still
- * decide an offer for them now. Offers and decisions keep the user: they are the service itself.
+ * Resolves each distinct subject of the events to a user of the organisation that owns the event's
+ * store: a registered device, an Eddystone-EID through the resolution table (nearest period to the
+ * sighting), or a phone reporting as its own user (`app:<userId>`). A user of another organisation
+ * is nobody here: a device id or EID heard in another retailer's store must not reach this one's
+ * rules, nor name that user in its data.
  */
+async function resolveSubjects(tx: SqlExecutor, events: readonly PresenceEvent[]): Promise<Map<string, Resolved>> {
+  const orgOf = new Map<string, string>();
+  const storeIds = [...new Set(events.map((e) => e.storeId))];
+  for (const part of chunks(storeIds, ROWS_PER_STATEMENT)) {
+    const rows = await tx.all<{ id: string; org_id: string }>(
+      `SELECT id, org_id FROM stores WHERE id IN (${part.map(() => "?").join(", ")})`,
+      part,
+    );
+    for (const row of rows) orgOf.set(row.id, row.org_id);
+  }
+  interface Owner {
+    readonly userId: string;
+    readonly orgId: string;
+    readonly analytics: boolean;
+  }
+  const devices = new Map<string, Owner>();
+  const subjects = [...new Set(events.map((e) => e.subject.id))];
+  for (const part of chunks(subjects, ROWS_PER_STATEMENT)) {
+    const rows = await tx.all<{ subject_id: string; user_id: string; org_id: string; analytics_consent: number }>(
+      `SELECT d.subject_id, d.user_id, u.org_id, u.analytics_consent FROM user_devices d
+       JOIN app_users u ON u.id = d.user_id WHERE d.subject_id IN (${part.map(() => "?").join(", ")})`,
+      part,
+    );
+    for (const row of rows)
+      devices.set(row.subject_id, { userId: row.user_id, orgId: row.org_id, analytics: row.analytics_consent === 1 });
+  }
+  const resolved = new Map<string, Resolved>();
+  for (const event of events) {
+    const key = `${event.storeId}\u0000${event.subject.id}`;
+    if (resolved.has(key)) continue;
+    let owner = devices.get(event.subject.id) ?? null;
+    if (!owner && event.subject.kind === "eddystone-eid") {
+      const row = await tx.get<{ user_id: string; org_id: string; analytics_consent: number }>(
+        `SELECT r.user_id, u.org_id, u.analytics_consent FROM eid_resolutions r JOIN app_users u ON u.id = r.user_id
+         WHERE r.subject_id = ? ORDER BY ABS(r.period_start_s - ?) LIMIT 1`,
+        [event.subject.id, Math.floor(Date.parse(event.at) / 1000)],
+      );
+      if (row) owner = { userId: row.user_id, orgId: row.org_id, analytics: row.analytics_consent === 1 };
+    } else if (!owner && event.subject.kind === "app") {
+      const row = await tx.get<{ id: string; org_id: string; analytics_consent: number }>(
+        "SELECT id, org_id, analytics_consent FROM app_users WHERE id = ?",
+        [event.subject.id.slice("app:".length)],
+      );
+      if (row) owner = { userId: row.id, orgId: row.org_id, analytics: row.analytics_consent === 1 };
+    }
+    if (!owner || owner.orgId !== orgOf.get(event.storeId)) {
+      resolved.set(key, { userId: null, storedUserId: null, storedSubjectId: event.subject.id });
+    } else {
+      resolved.set(key, {
+        userId: owner.userId,
+        storedUserId: owner.analytics ? owner.userId : null,
+        storedSubjectId: owner.analytics ? event.subject.id : "unlinked",
+      });
+    }
+  }
+  return resolved;
+}
+
+/** Stores one event (a phone's geofence entry, with its plausibility signals); null if stored before. */
 export async function insertEvent(
   tx: SqlExecutor,
   event: PresenceEvent,
   receivedAt: number,
   signals: object | null = null,
 ): Promise<StoredEvent | null> {
-  const at = Date.parse(event.at);
-  const userId = await resolveUser(tx, event, at);
-  const consent = userId
-    ? await tx.get<{ analytics_consent: number }>("SELECT analytics_consent FROM app_users WHERE id = ?", [userId])
-    : undefined;
-  const linked = consent?.analytics_consent === 1;
-  const storedUserId = linked ? userId : null;
-  const storedSubjectId = userId && !linked ? "unlinked" : event.subject.id;
-  const result = await tx.run(
-    `INSERT OR IGNORE INTO presence_events (id, gateway_id, store_id, zone_id, seq, type, subject_kind, subject_id,
-       user_id, visit_id, at, rssi, distance_m, dwell_ms, received_at, signals)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      event.id,
-      event.gatewayId,
-      event.storeId,
-      event.zoneId,
-      event.seq,
-      event.type,
-      event.subject.kind,
-      storedSubjectId,
-      storedUserId,
-      event.visitId,
-      at,
-      event.rssi,
-      event.distanceM,
-      event.dwellMs ?? null,
-      receivedAt,
-      signals ? JSON.stringify(signals) : null,
-    ],
-  );
-  if (result.changes === 0) return null;
-  await tx.run(
-    `INSERT INTO visits (id, store_id, zone_id, subject_id, user_id, entered_at, last_event_at, exited_at, dwell_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(id) DO UPDATE SET
-       entered_at = MIN(entered_at, excluded.entered_at),
-       last_event_at = MAX(last_event_at, excluded.last_event_at),
-       exited_at = COALESCE(excluded.exited_at, exited_at),
-       dwell_ms = MAX(dwell_ms, excluded.dwell_ms)`,
-    [
-      event.visitId,
-      event.storeId,
-      event.zoneId,
-      storedSubjectId,
-      storedUserId,
-      event.type === "enter" ? at : at - (event.dwellMs ?? 0),
-      at,
-      event.type === "exit" ? at : null,
-      event.dwellMs ?? 0,
-    ],
-  );
-  return { ...event, userId, receivedAt };
+  const [stored] = await insertEvents(tx, [event], receivedAt, signals);
+  return stored ?? null;
+}
+
+/**
+ * Inserts the events not stored before (by id) and folds them into their visits; returns the ones
+ * inserted, in batch order. Presence of a user without analytics consent is kept only in aggregate:
+ * the stored event and visit carry no user and no subject id, so no history of where that person
+ * was can be read back, while the returned event keeps the user so the rules engine can still
+ * decide an offer for them now. An event whose subject is nobody's is stored already decided: the
+ * rules engine has nothing to decide for it (offers go to users), and marking it one by one
+ * afterwards would cost a commit per event.
+ */
+async function insertEvents(
+  tx: SqlExecutor,
+  events: readonly PresenceEvent[],
+  receivedAt: number,
+  signals: object | null = null,
+): Promise<StoredEvent[]> {
+  if (events.length === 0) return [];
+  const resolved = await resolveSubjects(tx, events);
+  const who = (event: PresenceEvent): Resolved => {
+    const found = resolved.get(`${event.storeId}\u0000${event.subject.id}`);
+    if (!found) throw new Error(`subject of event ${event.id} was not resolved`);
+    return found;
+  };
+  const signalsJson = signals ? JSON.stringify(signals) : null;
+  const fresh = new Set<string>();
+  for (const part of chunks(events, ROWS_PER_STATEMENT)) {
+    const params: (string | number | null)[] = [];
+    for (const event of part) {
+      const { userId, storedUserId, storedSubjectId } = who(event);
+      params.push(
+        event.id,
+        event.gatewayId,
+        event.storeId,
+        event.zoneId,
+        event.seq,
+        event.type,
+        event.subject.kind,
+        storedSubjectId,
+        storedUserId,
+        event.visitId,
+        Date.parse(event.at),
+        event.rssi,
+        event.distanceM,
+        event.dwellMs ?? null,
+        receivedAt,
+        userId === null ? receivedAt : null,
+        signalsJson,
+      );
+    }
+    // OR IGNORE skips ids stored before (a re-sent batch); RETURNING names only the rows inserted.
+    const rows = await tx.all<{ id: string }>(
+      `INSERT OR IGNORE INTO presence_events (id, gateway_id, store_id, zone_id, seq, type, subject_kind,
+         subject_id, user_id, visit_id, at, rssi, distance_m, dwell_ms, received_at, decided_at, signals)
+       VALUES ${placeholders(part.length, 17)} RETURNING id`,
+      params,
+    );
+    for (const row of rows) fresh.add(row.id);
+  }
+  // A batch may carry the same id twice (a forged or buggy gateway): the first one counts.
+  const inserted: StoredEvent[] = [];
+  for (const event of events) {
+    if (!fresh.delete(event.id)) continue;
+    inserted.push({ ...event, userId: who(event).userId, receivedAt });
+  }
+  for (const part of chunks(inserted, ROWS_PER_STATEMENT)) {
+    const params: (string | number | null)[] = [];
+    for (const event of part) {
+      const at = Date.parse(event.at);
+      const { storedUserId, storedSubjectId } = who(event);
+      params.push(
+        event.visitId,
+        event.storeId,
+        event.zoneId,
+        storedSubjectId,
+        storedUserId,
+        event.type === "enter" ? at : at - (event.dwellMs ?? 0),
+        at,
+        event.type === "exit" ? at : null,
+        event.dwellMs ?? 0,
+      );
+    }
+    // Rows apply in order, so a visit seen twice in one statement folds like two statements would.
+    await tx.run(
+      `INSERT INTO visits (id, store_id, zone_id, subject_id, user_id, entered_at, last_event_at, exited_at, dwell_ms)
+       VALUES ${placeholders(part.length, 9)}
+       ON CONFLICT(id) DO UPDATE SET
+         entered_at = MIN(entered_at, excluded.entered_at),
+         last_event_at = MAX(last_event_at, excluded.last_event_at),
+         exited_at = COALESCE(excluded.exited_at, exited_at),
+         dwell_ms = MAX(dwell_ms, excluded.dwell_ms)`,
+      params,
+    );
+  }
+  return inserted;
 }

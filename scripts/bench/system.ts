@@ -1,0 +1,362 @@
+/**
+ * What one cloud process carries: N simulated stores, each with gateways and shoppers' apps, drive
+ * the real cloud (`cloud/src/main.ts`, a child process, so its CPU and memory are its own) over real
+ * MQTT, with its SQLite on disk (WAL, synchronous = FULL: an ack means the events survive a power
+ * cut). Run from the repository root:
+ *
+ *   npm run -s bench:system -- [--stores 4] [--gateways 2] [--subjects 50] [--rules 10]
+ *        [--brokers aedes,mosquitto] [--loads 100,1000,5000] [--steps 2000,5000,10000,20000,40000]
+ *        [--seconds 5] [--eligible 0.02] [--json FILE] [--dir DIR] [--cpu-prof DIR]
+ *
+ * For each broker (the embedded aedes, and an external mosquitto 2 with dynamic security started
+ * privately for the run):
+ *
+ * 1. latency at fixed offered loads (`--loads`, events/s): gateways publish batches at the offered
+ *    rate; a share (`--eligible`) of the events are enters of registered shoppers, each of which
+ *    issues one offer; the time from the gateway's publish of the batch holding the enter to the
+ *    offer arriving at the shopper's app is one sample (p50, p95, p99). The time from a batch's
+ *    publish to the cloud's ack for it (committed) is reported beside it ("ack p50/p99"), which
+ *    splits the latency into ingest and decision.
+ * 2. sustained throughput (`--steps`): the offered load is stepped up; a step is sustained when the
+ *    cloud acknowledged (so committed) at least 95 % of what was offered and the gateways' backlog
+ *    did not grow past one second of load. The highest sustained step and the best acked rate are
+ *    reported.
+ *
+ * Every step reports the cloud's CPU (% of one core) and peak RSS; the harness's own CPU is shown
+ * too, since both share the machine's cores. Output: a table on stdout, progress on stderr, and all
+ * figures as JSON with `--json FILE`.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { externalMqttConfig, MOSQUITTO_SKIP_REASON, startMosquitto } from "../../test/support/mosquitto.js";
+import { SqliteDatabase } from "../../cloud/src/adapters/sqlite/SqliteDatabase.js";
+import { Fleet } from "./systemFleet.js";
+import { type CloudProcess, processUsage, seedWorld, startCloudProcess, type WorldShape } from "./systemSetup.js";
+
+const { values } = parseArgs({
+  options: {
+    stores: { type: "string", default: "4" },
+    gateways: { type: "string", default: "2" },
+    subjects: { type: "string", default: "50" },
+    rules: { type: "string", default: "10" },
+    brokers: { type: "string", default: "aedes,mosquitto" },
+    loads: { type: "string", default: "100,1000,5000" },
+    steps: { type: "string", default: "2000,5000,10000,20000,40000" },
+    seconds: { type: "string", default: "5" },
+    eligible: { type: "string", default: "0.02" },
+    json: { type: "string" },
+    dir: { type: "string" },
+    "cpu-prof": { type: "string" },
+  },
+});
+
+const list = (s: string | undefined): number[] =>
+  (s ?? "")
+    .split(",")
+    .filter((x) => x !== "")
+    .map(Number);
+const SHAPE: WorldShape = {
+  stores: Number(values.stores),
+  gatewaysPerStore: Number(values.gateways),
+  subjectsPerStore: Number(values.subjects),
+  rules: Math.max(1, Number(values.rules)),
+};
+const STEP_MS = Number(values.seconds) * 1000;
+const ELIGIBLE = Number(values.eligible);
+const TICK_MS = 10;
+
+interface StepResult {
+  readonly broker: string;
+  readonly kind: "latency" | "throughput";
+  readonly offered: number;
+  readonly ackedPerS: number;
+  readonly offersPerS: number;
+  readonly eligible: number;
+  readonly offers: number;
+  readonly p50: number | null;
+  readonly p95: number | null;
+  readonly p99: number | null;
+  readonly ackP50: number | null;
+  readonly ackP99: number | null;
+  readonly cloudCpu: number;
+  readonly cloudRssMb: number;
+  readonly harnessCpu: number;
+  readonly backlog: number;
+  readonly sustained: boolean;
+  readonly load1: number;
+}
+
+function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round((sorted[Math.max(0, index)] ?? 0) * 10) / 10;
+}
+
+function out(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+function progress(line: string): void {
+  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
+  else process.stderr.write(`${line}\n`);
+}
+
+/** Runs the fleet at `rate` events/s for `ms`, measuring the last part after a warm-up. */
+async function step(
+  broker: string,
+  kind: StepResult["kind"],
+  fleet: Fleet,
+  cloud: CloudProcess,
+  rate: number,
+  ms: number,
+): Promise<StepResult> {
+  const warmupMs = Math.min(1000, ms / 4);
+  let samples: number[] = [];
+  let ackSamples: number[] = [];
+  fleet.onLatency((v) => samples.push(v));
+  fleet.onAckLatency((v) => ackSamples.push(v));
+  const started = performance.now();
+  let last = started;
+  let measuring = false;
+  let base = { ...fleet.counters };
+  let cloud0 = await processUsage(cloud.pid);
+  let self0 = process.cpuUsage();
+  let t0 = performance.now();
+  let peakRss = 0;
+  let lastReport = started;
+  let backlog0 = fleet.backlog;
+  while (performance.now() - started < ms) {
+    await new Promise((r) => setTimeout(r, TICK_MS));
+    const now = performance.now();
+    fleet.tick((rate * (now - last)) / 1000, ELIGIBLE);
+    last = now;
+    if (!measuring && now - started >= warmupMs) {
+      measuring = true;
+      samples = [];
+      ackSamples = [];
+      base = { ...fleet.counters };
+      cloud0 = await processUsage(cloud.pid);
+      self0 = process.cpuUsage();
+      t0 = performance.now();
+      backlog0 = fleet.backlog;
+    }
+    if (now - lastReport >= 1000) {
+      lastReport = now;
+      const usage = await processUsage(cloud.pid);
+      peakRss = Math.max(peakRss, usage.rssMb);
+      const s = (now - t0) / 1000;
+      progress(
+        `${broker} ${kind} ${rate} ev/s  ${(((now - started) / ms) * 100).toFixed(0)}%  acked ${measuring ? Math.round((fleet.counters.acked - base.acked) / s) : "-"}/s  offers ${fleet.counters.offers - base.offers}  backlog ${fleet.backlog}  cloud cpu ${(((usage.cpuMs - cloud0.cpuMs) / (now - t0)) * 100).toFixed(0)}%`,
+      );
+    }
+  }
+  const elapsed = performance.now() - t0;
+  const usage = await processUsage(cloud.pid);
+  peakRss = Math.max(peakRss, usage.rssMb);
+  const self = process.cpuUsage(self0);
+  const c = fleet.counters;
+  const acked = c.acked - base.acked;
+  const offered = (c.generated - base.generated) / (elapsed / 1000);
+  const backlog = fleet.backlog;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const ackSorted = [...ackSamples].sort((a, b) => a - b);
+  const ackedPerS = acked / (elapsed / 1000);
+  return {
+    broker,
+    kind,
+    offered: Math.round(offered),
+    ackedPerS: Math.round(ackedPerS),
+    offersPerS: Math.round(((c.offers - base.offers) / elapsed) * 1000 * 10) / 10,
+    eligible: c.eligible - base.eligible,
+    offers: c.offers - base.offers,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    ackP50: percentile(ackSorted, 50),
+    ackP99: percentile(ackSorted, 99),
+    cloudCpu: Math.round(((usage.cpuMs - cloud0.cpuMs) / elapsed) * 100),
+    cloudRssMb: Math.round(peakRss),
+    harnessCpu: Math.round(((self.user + self.system) / 1000 / elapsed) * 100),
+    backlog,
+    sustained: ackedPerS >= 0.95 * offered && backlog - backlog0 <= rate,
+    load1: Math.round((loadavg()[0] ?? 0) * 10) / 10,
+  };
+}
+
+/** Lets the gateways' backlog drain (bounded), so one step does not spill into the next. */
+async function drain(fleet: Fleet, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (fleet.backlog > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+/** The cloud's warnings and errors during the run, by message, per broker. */
+const logs: Record<string, Record<string, number>> = {};
+
+async function runBroker(broker: string, results: StepResult[]): Promise<void> {
+  const dir = await mkdtemp(join(values.dir ?? tmpdir(), `arrival-system-${broker}-`));
+  const mosquitto = broker === "mosquitto" ? await startMosquitto() : null;
+  let cloud: CloudProcess | null = null;
+  let fleet: Fleet | null = null;
+  try {
+    // Every simulated store connects from 127.0.0.1 here, where real ones have their own addresses:
+    // the per-address connection limit is lifted so it does not shed the simulated fleet.
+    const mqtt = mosquitto
+      ? (await externalMqttConfig(mosquitto)).mqtt
+      : { mode: "embedded", port: 0, connectionsPerSecondPerIp: 0 };
+    progress(`${broker}: seeding ${SHAPE.stores} stores`);
+    const world = await seedWorld(dir, SHAPE, mqtt);
+    const profArgs = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [];
+    cloud = await startCloudProcess(dir, mqtt, profArgs);
+    const url = mosquitto ? mosquitto.url : `mqtt://127.0.0.1:${cloud.mqttPort}`;
+    fleet = new Fleet(world.gateways, world.apps);
+    progress(`${broker}: connecting ${world.gateways.length} gateways and ${world.apps.length} apps`);
+    await fleet.connect(url);
+    // Each login is an scrypt verification in the cloud's thread pool, which SQLite shares: let
+    // them finish before the first measurement.
+    progress(`${broker}: settling`);
+    await new Promise((r) => setTimeout(r, 5000));
+    for (const rate of list(values.loads)) {
+      results.push(await step(broker, "latency", fleet, cloud, rate, STEP_MS));
+      await drain(fleet, 20_000);
+    }
+    for (const rate of list(values.steps)) {
+      const result = await step(broker, "throughput", fleet, cloud, rate, STEP_MS);
+      results.push(result);
+      await drain(fleet, 30_000);
+      if (!result.sustained) break;
+    }
+  } finally {
+    await fleet?.close();
+    await cloud?.stop();
+    if (cloud) {
+      logs[broker] = cloud.logCounts();
+      for (const line of Object.values(cloud.logSamples())) process.stderr.write(`${broker} cloud log: ${line}\n`);
+    }
+    await mosquitto?.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function table(results: readonly StepResult[]): string {
+  const head = [
+    "broker",
+    "kind",
+    "offered ev/s",
+    "acked ev/s",
+    "offers/s",
+    "offers/eligible",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "ack p50",
+    "ack p99",
+    "cloud CPU %",
+    "cloud RSS MB",
+    "harness CPU %",
+    "sustained",
+    "load1",
+  ];
+  const rows = results.map((r) => [
+    r.broker,
+    r.kind,
+    String(r.offered),
+    String(r.ackedPerS),
+    String(r.offersPerS),
+    `${r.offers}/${r.eligible}`,
+    String(r.p50 ?? "-"),
+    String(r.p95 ?? "-"),
+    String(r.p99 ?? "-"),
+    String(r.ackP50 ?? "-"),
+    String(r.ackP99 ?? "-"),
+    String(r.cloudCpu),
+    String(r.cloudRssMb),
+    String(r.harnessCpu),
+    r.sustained ? "yes" : "no",
+    String(r.load1),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  return [line(head), `|${widths.map((w, i) => (i < 2 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+/**
+ * The disk's commit latency as the cloud sees it (SQLite, WAL, synchronous = FULL, one small row a
+ * transaction): the floor under every decision, which commits on its own.
+ */
+async function commitLatency(): Promise<{ p50: number; p99: number; perS: number }> {
+  const dir = await mkdtemp(join(values.dir ?? tmpdir(), "arrival-commit-"));
+  const db = await SqliteDatabase.open(join(dir, "probe.db"));
+  try {
+    await db.exec("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)");
+    const times: number[] = [];
+    const started = performance.now();
+    for (let k = 0; k < 200; k++) {
+      const t0 = performance.now();
+      await db.transaction((tx) => tx.run("INSERT INTO t (v) VALUES (?)", ["x".repeat(300)]));
+      times.push(performance.now() - t0);
+    }
+    const elapsed = performance.now() - started;
+    times.sort((a, b) => a - b);
+    return { p50: percentile(times, 50) ?? 0, p99: percentile(times, 99) ?? 0, perS: Math.round((200 / elapsed) * 1000) };
+  } finally {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const results: StepResult[] = [];
+  const commit = await commitLatency();
+  progress(`disk commit (WAL, synchronous FULL): p50 ${commit.p50} ms, p99 ${commit.p99} ms, ${commit.perS}/s`);
+  const brokers = (values.brokers ?? "").split(",").filter((b) => b !== "");
+  for (const broker of brokers) {
+    if (broker === "mosquitto" && MOSQUITTO_SKIP_REASON !== null) {
+      process.stderr.write(`skipping mosquitto: ${MOSQUITTO_SKIP_REASON}\n`);
+      continue;
+    }
+    if (broker !== "aedes" && broker !== "mosquitto") throw new Error(`unknown broker ${broker}`);
+    await runBroker(broker, results);
+  }
+  progress("done\n");
+  const best = (broker: string) => {
+    const sustained = results.filter((r) => r.broker === broker && r.kind === "throughput" && r.sustained);
+    const all = results.filter((r) => r.broker === broker && r.kind === "throughput");
+    return {
+      broker,
+      maxSustainedOffered: Math.max(0, ...sustained.map((r) => r.offered)),
+      bestAckedPerS: Math.max(0, ...all.map((r) => r.ackedPerS)),
+    };
+  };
+  const summary = brokers.map(best);
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? "", node: process.version, loadavg: loadavg() };
+  out(table(results));
+  for (const s of summary) {
+    out(
+      `${s.broker}: highest sustained step ${s.maxSustainedOffered} ev/s offered; best acked ${s.bestAckedPerS} ev/s`,
+    );
+  }
+  out(
+    `disk commit (WAL, synchronous FULL, one row): p50 ${commit.p50} ms, p99 ${commit.p99} ms, ${commit.perS} commits/s`,
+  );
+  out(
+    `shape: ${SHAPE.stores} stores x ${SHAPE.gatewaysPerStore} gateways, ${SHAPE.subjectsPerStore} app users a store, ${SHAPE.rules} rules; eligible share ${ELIGIBLE}; ${machine.cpus} cpus ${machine.model}, ${machine.node}`,
+  );
+  for (const [broker, counts] of Object.entries(logs)) {
+    out(`${broker}: cloud log (warn and above): ${JSON.stringify(counts)}`);
+  }
+  if (values.json) {
+    await writeFile(values.json, JSON.stringify({ shape: SHAPE, eligible: ELIGIBLE, stepMs: STEP_MS, machine, commit, summary, results, logs }, null, 2));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

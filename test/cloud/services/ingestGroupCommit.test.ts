@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
+import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
+import { SqliteRepository } from "../../../cloud/src/adapters/sqlite/SqliteRepository.js";
+import { IngestService } from "../../../cloud/src/services/IngestService.js";
+import type { MessageBus } from "../../../cloud/src/services/ports.js";
+import type { StoredEvent } from "../../../cloud/src/services/repositories.js";
+import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../../protocol/index.js";
+import { RecordingLogger } from "../../support/RecordingLogger.js";
+import { presenceEvent } from "../cloudFixture.js";
+
+/** Group commit: batches handed over together share a transaction but keep their own outcomes. */
+
+class RecordingBus implements MessageBus {
+  readonly acks: { topic: string; upToSeq: number }[] = [];
+  subscribe(): Promise<void> {
+    return Promise.resolve();
+  }
+  publish(topic: string, payload: Buffer): Promise<void> {
+    this.acks.push({ topic, upToSeq: (JSON.parse(payload.toString("utf8")) as { upToSeq: number }).upToSeq });
+    return Promise.resolve();
+  }
+}
+
+let dir: string;
+let db: SqliteDatabase;
+let repo: SqliteRepository;
+let bus: RecordingBus;
+let stored: StoredEvent[];
+let ingest: IngestService;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "arrival-group-commit-"));
+  db = await SqliteDatabase.open(join(dir, "cloud.db"));
+  await migrate(db, 0);
+  repo = new SqliteRepository(db);
+  await repo.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, 0);
+  await repo.upsertStore({ id: "s1", orgId: "o1", name: "s1", timezone: "UTC", lat: null, lon: null, tags: [] }, 0);
+  await repo.upsertGateway({ id: "g1", storeId: "s1", name: "g1" }, 0);
+  bus = new RecordingBus();
+  stored = [];
+  ingest = new IngestService({
+    bus,
+    events: repo,
+    clock: { now: () => 1_000 },
+    log: new RecordingLogger(),
+    onStored: (events) => stored.push(...events),
+  });
+});
+
+afterEach(async () => {
+  await db.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const batch = (events: readonly PresenceEvent[], outbox = "outbox-group-1"): Buffer =>
+  encodeMessage({ v: 1, outbox, fromSeq: events[0]?.seq ?? 1, events });
+const range = (from: number, to: number): PresenceEvent[] =>
+  Array.from({ length: to - from + 1 }, (_, k) => presenceEvent(from + k));
+
+describe("ingest group commit", () => {
+  it("commits concurrent batches together, in order, with contiguous acks and duplicates stored once", async () => {
+    const topic = gatewayTopic("s1", "g1", "events");
+    // Handed over at once, as the broker does while a commit is running: 1-10, 11-20 and a re-send
+    // of 1-10 (a flapping link).
+    await Promise.all([
+      ingest.handleBatch(topic, batch(range(1, 10))),
+      ingest.handleBatch(topic, batch(range(1, 10))),
+      ingest.handleBatch(topic, batch(range(11, 20))),
+      ingest.handleBatch(topic, batch(range(21, 30))),
+    ]);
+    expect(ingest.counters.commits).toBeLessThan(4);
+    expect(await repo.countEvents()).toBe(30);
+    expect(stored.map((e) => e.seq)).toEqual(range(1, 30).map((e) => e.seq));
+    expect(ingest.counters.duplicates).toBe(10);
+    // One ack per batch, in arrival order, never ahead of what is stored.
+    expect(bus.acks.map((a) => a.upToSeq)).toEqual([10, 10, 20, 30]);
+  });
+
+  it("stores each id once when one batch carries it twice", async () => {
+    const event = presenceEvent(1);
+    await ingest.handleBatch(gatewayTopic("s1", "g1", "events"), batch([event, { ...event, seq: 2 }]));
+    expect(await repo.countEvents()).toBe(1);
+    expect(stored).toHaveLength(1);
+    expect(bus.acks).toEqual([{ topic: gatewayTopic("s1", "g1", "ack"), upToSeq: 2 }]);
+  });
+
+  it("fails a batch that cannot be stored alone, without taking the batches of its group along", async () => {
+    const ghost = range(1, 5).map((e) => ({ ...e, id: `ghost-${String(e.seq).padStart(6, "0")}`, gatewayId: "ghost" }));
+    const results = await Promise.allSettled([
+      ingest.handleBatch(gatewayTopic("s1", "g1", "events"), batch(range(1, 5))),
+      ingest.handleBatch(gatewayTopic("s1", "ghost", "events"), batch(ghost)),
+      ingest.handleBatch(gatewayTopic("s1", "g1", "events"), batch(range(6, 10))),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(await repo.countEvents()).toBe(10);
+    expect(ingest.counters.rejections.storage).toBe(1);
+    expect(bus.acks.map((a) => a.upToSeq)).toEqual([5, 10]);
+  });
+});

@@ -145,9 +145,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       deps.onOfferIssued?.(offer);
     },
   });
+  const directoryRepository = new SqliteDirectoryRepository(db);
   const fleet = new FleetService({
     bus: broker,
     fleet: new SqliteFleetRepository(db),
+    zones: { listZones: (storeId) => repository.listZones(storeId), replaceZones: (storeId, zones) => directoryRepository.replaceZones(storeId, zones) },
     audit: repository,
     clock,
     log: log.child({ component: "fleet" }),
@@ -249,8 +251,13 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   credentialRoutes(http, { credentials, directory: repository, users: repository });
   gatewayRoutes(http, { fleet, directory: repository, audit: repository, now: () => clock.now() });
   metricsRoutes(http, { registry: metrics });
-  const directoryRepository = new SqliteDirectoryRepository(db);
-  const storeService = new StoreService({ stores: directoryRepository, directory: repository, audit: repository, clock });
+  const storeService = new StoreService({
+    stores: directoryRepository,
+    directory: repository,
+    audit: repository,
+    clock,
+    zonesChanged: (storeId, actor) => fleet.publishStoreZones(storeId, actor),
+  });
   storeRoutes(http, { stores: storeService });
   userRoutes(http, {
     users: new UserService({

@@ -72,7 +72,12 @@ export interface FleetRepository {
    */
   putDesiredConfig(
     gatewayId: string,
-    build: (current: { desiredRevision: number | null; reportedRevision: number | null }) => GatewayRemoteConfig,
+    build: (current: {
+      desiredRevision: number | null;
+      reportedRevision: number | null;
+      /** The desired config stored now (its presence tuning is kept when only the zones change). */
+      desired: GatewayRemoteConfig | null;
+    }) => GatewayRemoteConfig,
     now: number,
   ): Promise<GatewayRemoteConfig>;
   /** Every gateway's desired config (to publish again after a restart). */

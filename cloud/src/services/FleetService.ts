@@ -1,12 +1,16 @@
 import {
   allGatewaysFilter,
+  Checker,
   decodeGatewayMessage,
   encodeMessage,
   formatProblems,
+  type GatewayRemoteConfig,
   gatewayTopic,
   parseTopic,
   type Problem,
   type Telemetry,
+  type Zone,
+  ZoneSchema,
 } from "../../../protocol/index.js";
 import {
   type ConfigView,
@@ -19,7 +23,7 @@ import {
 } from "../domain/fleet/index.js";
 import type { FleetGatewayRecord, FleetRepository, GatewayRef, TelemetryRange } from "./FleetRepository.js";
 import type { Clock, Logger, MessageBus } from "./ports.js";
-import type { AuditRepository, GatewayRecord } from "./repositories.js";
+import type { AuditRepository, GatewayRecord, StoreDirectoryRepository, ZoneRecord } from "./repositories.js";
 import { SerialQueue } from "./SerialQueue.js";
 
 /** Why a fleet request was not carried out; the HTTP layer maps `kind` to a status. */
@@ -61,9 +65,25 @@ export interface FleetCounters {
   readonly configReports: Record<"applied" | "rejected", number>;
 }
 
+/** A store's zones in the directory: the one place they are kept, which every pushed config is built from. */
+export interface FleetZoneStore {
+  listZones(storeId: string): Promise<ZoneRecord[]>;
+  replaceZones: StoreDirectoryRepository["replaceZones"];
+}
+
+type Presence = GatewayRemoteConfig["presence"];
+/** One gateway to push to, and its presence tuning given the desired config it has now. */
+interface PushTarget {
+  readonly gateway: Pick<GatewayRecord, "id" | "storeId">;
+  readonly presence: (desired: GatewayRemoteConfig | null) => Presence;
+}
+const keepPresence = (desired: GatewayRemoteConfig | null): Presence => desired?.presence;
+const zoneChecker = new Checker(ZoneSchema);
+
 export interface FleetServiceOptions {
   readonly bus: MessageBus;
   readonly fleet: FleetRepository;
+  readonly zones: FleetZoneStore;
   readonly audit: AuditRepository;
   readonly clock: Clock;
   readonly log: Logger;
@@ -289,12 +309,12 @@ export class FleetService {
   }
 
   /**
-   * Checks `body` against the gateway's store, stores it as the gateway's next desired config and
-   * publishes it retained at QoS 1. The desired config is stored first: if the publish fails it
-   * is published again at the next start, and the caller is told to retry.
+   * Checks `body` against the gateway's store and pushes it to the gateway (see `push`). Zones
+   * given become the store's zones, so the store's other gateways get them too (keeping their
+   * presence tuning); the answer is the revision of this gateway.
    */
   async pushConfig(gateway: GatewayRecord, body: unknown, actor: string): Promise<{ revision: number }> {
-    const [result] = await this.push([gateway], gateway.storeId, body, actor);
+    const result = (await this.push([gateway], gateway.storeId, body, actor)).find((r) => r.gatewayId === gateway.id);
     if (!result) throw new Error("no gateway to push to");
     return { revision: result.revision };
   }
@@ -305,6 +325,42 @@ export class FleetService {
     return this.push(gateways, storeId, body, actor);
   }
 
+  /**
+   * Pushes the store's zones, as the directory holds them now, to every gateway of the store, each
+   * keeping its presence tuning; called after the directory API changed a zone. A publish the
+   * broker refuses is not an error here: the config is stored and the sweep publishes it.
+   */
+  publishStoreZones(storeId: string, actor: string): Promise<{ gatewayId: string; revision: number }[]> {
+    return this.serialised(async () => {
+      const gateways = await this.o.fleet.listFleet({ storeId });
+      if (gateways.length === 0) return [];
+      const zones = await this.storeZones(storeId);
+      const checked = checkDesiredConfig(
+        { zones },
+        gateways.map((g) => g.id),
+      );
+      if (!checked.ok) {
+        this.o.log.warn({ storeId, problems: formatProblems(checked.problems) }, "store zones not pushed: not a valid config");
+        return [];
+      }
+      const { stored } = await this.storeAndPublish(
+        gateways.map((gateway) => ({ gateway, presence: keepPresence })),
+        zones,
+        actor,
+      );
+      return stored;
+    });
+  }
+
+  /**
+   * Every pushed config carries the store's zones from the directory, all of them: a
+   * gateway-radius zone names the gateway it is centred on (the others ignore it) and a circle or
+   * polygon applies to positions fused from several gateways, so no zone is one gateway's alone.
+   * Zones in `body` first replace the store's zones (in one transaction, tags kept unless
+   * `zoneTags` gives them); without zones the store's current ones are sent. Each config is stored
+   * as the gateway's desired config with its next revision before it is published retained at
+   * QoS 1: a publish that fails is retried by every sweep, and the caller is told to retry.
+   */
   private async push(
     targets: readonly GatewayRecord[],
     storeId: string,
@@ -312,52 +368,133 @@ export class FleetService {
     actor: string,
   ): Promise<{ gatewayId: string; revision: number }[]> {
     const storeGateways = await this.o.fleet.listFleet({ storeId });
-    const checked = checkDesiredConfig(
-      body,
-      storeGateways.map((g) => g.id),
-    );
+    const gatewayIds = storeGateways.map((g) => g.id);
+    const checked = checkDesiredConfig(body, gatewayIds);
     if (!checked.ok) {
       this.counters.configPushes.refused++;
       throw new FleetError("invalid", `the config is not valid:\n${formatProblems(checked.problems)}`, checked.problems);
     }
+    const desired = checked.value;
     const run = async () => {
-      const results: { gatewayId: string; revision: number }[] = [];
-      for (const target of targets) {
-        const config = await this.o.fleet.putDesiredConfig(
-          target.id,
-          (current) => remoteConfig(checked.value, nextRevision(current.desiredRevision, current.reportedRevision)),
-          this.o.clock.now(),
+      if (desired.zones !== undefined) {
+        const tags = desired.zoneTags ?? {};
+        await this.o.zones.replaceZones(
+          storeId,
+          desired.zones.map((zone) => ({
+            id: zone.id,
+            name: zone.name ?? zone.id,
+            geometry: zone,
+            ...(tags[zone.id] === undefined ? {} : { tags: tags[zone.id] }),
+          })),
         );
         await this.o.audit.audit({
           at: this.o.clock.now(),
           actor,
-          action: "gateway.config.push",
-          target: `gateway:${target.id}`,
-          detail: { revision: config.revision, zones: config.zones.length },
+          action: "zone.replace-all",
+          target: `store:${storeId}`,
+          detail: { zones: desired.zones.length },
         });
-        try {
-          await this.o.bus.publish(gatewayTopic(target.storeId, target.id, "config"), encodeMessage(config), {
-            qos: 1,
-            retain: true,
-          });
-        } catch (err) {
-          this.counters.configPushes.failed++;
-          this.unpublished.add(target.id);
-          this.o.log.warn({ err, gatewayId: target.id, revision: config.revision }, "config not published");
+      }
+      // Given zones go out in the order given (the set is what was just stored).
+      const zones = desired.zones ?? (await this.storeZones(storeId));
+      if (desired.zones === undefined) {
+        const composed = checkDesiredConfig(
+          { zones, ...(desired.presence === undefined ? {} : { presence: desired.presence }) },
+          gatewayIds,
+        );
+        if (!composed.ok) {
+          this.counters.configPushes.refused++;
           throw new FleetError(
-            "broker",
-            `revision ${config.revision} of gateway ${target.id} is stored but the broker did not take it; ` +
-              "it is published again every few seconds until it does",
+            "invalid",
+            `the store's zones do not make a valid config:\n${formatProblems(composed.problems)}`,
+            composed.problems,
           );
         }
-        this.unpublished.delete(target.id);
-        this.counters.configPushes.published++;
-        this.o.log.info({ storeId: target.storeId, gatewayId: target.id, revision: config.revision }, "config pushed");
-        results.push({ gatewayId: target.id, revision: config.revision });
       }
-      return results;
+      const targetIds = new Set(targets.map((t) => t.id));
+      const others = desired.zones === undefined ? [] : storeGateways.filter((g) => !targetIds.has(g.id));
+      const { stored, failed } = await this.storeAndPublish(
+        [
+          ...targets.map((gateway) => ({ gateway, presence: () => desired.presence })),
+          ...others.map((gateway) => ({ gateway, presence: keepPresence })),
+        ],
+        zones,
+        actor,
+      );
+      if (failed.length > 0)
+        throw new FleetError(
+          "broker",
+          `${failed.map((f) => `revision ${f.revision} of gateway ${f.gatewayId}`).join(", ")} is stored but the broker ` +
+            "did not take it; it is published again every few seconds until it does",
+        );
+      return stored.filter((r) => targetIds.has(r.gatewayId));
     };
     return this.serialised(run);
+  }
+
+  /** The store's zones that are valid zones (rows written before zones were validated are skipped). */
+  private async storeZones(storeId: string): Promise<Zone[]> {
+    const zones: Zone[] = [];
+    for (const record of await this.o.zones.listZones(storeId)) {
+      const checked = zoneChecker.check(record.geometry);
+      if (checked.ok) zones.push(checked.value);
+      else this.o.log.warn({ storeId, zoneId: record.id }, "stored zone is not a valid zone; not pushed");
+    }
+    return zones;
+  }
+
+  /**
+   * Stores each target's next desired config, then publishes them; a publish that fails is kept
+   * for the sweep. Storing all first means a broker failure never leaves a gateway without the
+   * store's current zones in its desired config.
+   */
+  private async storeAndPublish(
+    targets: readonly PushTarget[],
+    zones: readonly Zone[],
+    actor: string,
+  ): Promise<{ stored: { gatewayId: string; revision: number }[]; failed: { gatewayId: string; revision: number }[] }> {
+    const configs: { gateway: PushTarget["gateway"]; config: GatewayRemoteConfig }[] = [];
+    for (const { gateway, presence } of targets) {
+      const config = await this.o.fleet.putDesiredConfig(
+        gateway.id,
+        (current) => {
+          const tuning = presence(current.desired);
+          return remoteConfig(
+            { zones: [...zones], ...(tuning === undefined ? {} : { presence: tuning }) },
+            nextRevision(current.desiredRevision, current.reportedRevision),
+          );
+        },
+        this.o.clock.now(),
+      );
+      await this.o.audit.audit({
+        at: this.o.clock.now(),
+        actor,
+        action: "gateway.config.push",
+        target: `gateway:${gateway.id}`,
+        detail: { revision: config.revision, zones: config.zones.length },
+      });
+      configs.push({ gateway, config });
+    }
+    const failed: { gatewayId: string; revision: number }[] = [];
+    for (const { gateway, config } of configs) {
+      const ref = { storeId: gateway.storeId, gatewayId: gateway.id, revision: config.revision };
+      try {
+        await this.o.bus.publish(gatewayTopic(gateway.storeId, gateway.id, "config"), encodeMessage(config), {
+          qos: 1,
+          retain: true,
+        });
+      } catch (err) {
+        this.counters.configPushes.failed++;
+        this.unpublished.add(gateway.id);
+        this.o.log.warn({ err, ...ref }, "config not published");
+        failed.push({ gatewayId: gateway.id, revision: config.revision });
+        continue;
+      }
+      this.unpublished.delete(gateway.id);
+      this.counters.configPushes.published++;
+      this.o.log.info(ref, "config pushed");
+    }
+    return { stored: configs.map((c) => ({ gatewayId: c.gateway.id, revision: c.config.revision })), failed };
   }
 
   /** Runs `work` after every push before it, so revisions reach the broker in order. */

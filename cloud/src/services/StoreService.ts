@@ -35,7 +35,15 @@ export interface StoreServiceOptions {
   readonly directory: Pick<DirectoryRepository, "getZone" | "listZones" | "upsertZone" | "getGateway">;
   readonly audit: AuditRepository;
   readonly clock: Clock;
+  /**
+   * Told after a store's zones changed, to push them to the store's gateways (the fleet). It must
+   * not fail for an unreachable broker: the change is committed and the push is retried.
+   */
+  readonly zonesChanged: ZonesChanged;
 }
+
+/** Port to whatever delivers a store's zones to its gateways. */
+export type ZonesChanged = (storeId: string, actor: string) => Promise<unknown>;
 
 const zoneChecker = new Checker(ZoneSchema);
 
@@ -161,6 +169,7 @@ export class StoreService {
       action: mode === "create" ? "zone.create" : "zone.update",
       target: `zone:${storeId}/${zone.id}`,
     });
+    await this.o.zonesChanged(storeId, actorOf(principal));
     return done(zoneView(record));
   }
 
@@ -174,6 +183,7 @@ export class StoreService {
       action: "zone.delete",
       target: `zone:${storeId}/${zoneId}`,
     });
+    await this.o.zonesChanged(storeId, actorOf(principal));
     return done({ deleted: true });
   }
 }

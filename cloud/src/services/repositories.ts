@@ -452,6 +452,14 @@ export interface StoreDirectoryRepository {
   /** False when the store already has a zone of this id. */
   createZone(zone: ZoneRecord): Promise<boolean>;
   deleteZone(storeId: string, zoneId: string): Promise<boolean>;
+  /**
+   * Replaces a store's zones with `zones` in one transaction. A zone without `tags` keeps the tags
+   * of the zone of the same id it replaces (none for a new one).
+   */
+  replaceZones(
+    storeId: string,
+    zones: readonly { readonly id: string; readonly name: string; readonly tags?: readonly string[]; readonly geometry: unknown }[],
+  ): Promise<void>;
   listDevices(userId: string): Promise<RegisteredDevice[]>;
   /**
    * Registers a device to a user: `added`, `exists` (already this user's; the label is updated) or

@@ -282,7 +282,8 @@ describe("fleet API", () => {
       problems: [{ path: "", message: "zones[1]: duplicate id" }],
     });
     const m = await metrics();
-    expect(m.value("arrival_config_pushes_total", { outcome: "published" })).toBe(3);
+    // The first push's zones became the store's, so g2 got them too: 2 + 2 publishes.
+    expect(m.value("arrival_config_pushes_total", { outcome: "published" })).toBe(4);
     expect(m.value("arrival_config_reports_total", { state: "rejected" })).toBe(1);
     expect(m.value("arrival_gateway_configs", { state: "pending" })).toBe(1);
   });
@@ -304,12 +305,16 @@ describe("fleet API", () => {
       expect(res.json()).toMatchObject({ error: { code: "BROKER_UNAVAILABLE" } });
       const desired = (await gateway("g1")).config.desiredRevision;
       expect(desired).toBe(3);
-      expect((await metrics()).value("arrival_config_pushes_total", { outcome: "failed" })).toBe(1);
+      // The zones are the store's now: g2 of the same store was due them as well.
+      expect((await gateway("g2")).config.desiredRevision).toBe(9);
+      expect((await metrics()).value("arrival_config_pushes_total", { outcome: "failed" })).toBe(2);
       failing = false;
       await f.cloud.fleet.sweep();
-      expect(topics).toEqual([gatewayTopic("s1", "g1", "config"), gatewayTopic("s1", "g1", "config")]);
+      const g1 = gatewayTopic("s1", "g1", "config");
+      const g2 = gatewayTopic("s1", "g2", "config");
+      expect(topics).toEqual([g1, g2, g1, g2]);
       await f.cloud.fleet.sweep(); // published now: nothing more to retry
-      expect(topics).toHaveLength(2);
+      expect(topics).toHaveLength(4);
     } finally {
       spy.mockRestore();
     }

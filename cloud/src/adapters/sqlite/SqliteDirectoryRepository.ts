@@ -98,6 +98,25 @@ export class SqliteDirectoryRepository implements StoreDirectoryRepository {
     return result.changes > 0;
   }
 
+  replaceZones(
+    storeId: string,
+    zones: readonly { readonly id: string; readonly name: string; readonly tags?: readonly string[]; readonly geometry: unknown }[],
+  ): Promise<void> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<{ id: string; tags: string }>("SELECT id, tags FROM zones WHERE store_id = ?", [storeId]);
+      const tagsOf = new Map(rows.map((r) => [r.id, r.tags]));
+      await tx.run("DELETE FROM zones WHERE store_id = ?", [storeId]);
+      for (const zone of zones)
+        await tx.run("INSERT INTO zones (id, store_id, name, tags, geometry) VALUES (?, ?, ?, ?, ?)", [
+          zone.id,
+          storeId,
+          zone.name,
+          zone.tags === undefined ? (tagsOf.get(zone.id) ?? "[]") : JSON.stringify(zone.tags),
+          JSON.stringify(zone.geometry),
+        ]);
+    });
+  }
+
   async listDevices(userId: string): Promise<RegisteredDevice[]> {
     const rows = await this.db.all<DeviceRow>(
       "SELECT * FROM user_devices WHERE user_id = ? ORDER BY created_at, subject_id",

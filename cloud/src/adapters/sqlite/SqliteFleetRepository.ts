@@ -145,17 +145,30 @@ export class SqliteFleetRepository implements FleetRepository {
 
   putDesiredConfig(
     gatewayId: string,
-    build: (current: { desiredRevision: number | null; reportedRevision: number | null }) => GatewayRemoteConfig,
+    build: (current: {
+      desiredRevision: number | null;
+      reportedRevision: number | null;
+      /** The desired config stored now (its presence tuning is kept when only the zones change). */
+      desired: GatewayRemoteConfig | null;
+    }) => GatewayRemoteConfig,
     now: number,
   ): Promise<GatewayRemoteConfig> {
     return this.db.transaction(async (tx) => {
-      const row = await tx.get<{ desired_revision: number | null; reported_config: string | null }>(
-        "SELECT desired_revision, reported_config FROM gateways WHERE id = ?",
+      const row = await tx.get<{
+        desired_revision: number | null;
+        desired_config: string | null;
+        reported_config: string | null;
+      }>(
+        "SELECT desired_revision, desired_config, reported_config FROM gateways WHERE id = ?",
         [gatewayId],
       );
       if (!row) throw new Error(`gateway ${gatewayId} is not registered`);
       const reported = row.reported_config === null ? null : (JSON.parse(row.reported_config) as ReportedConfig);
-      const config = build({ desiredRevision: row.desired_revision, reportedRevision: reported?.revision ?? null });
+      const config = build({
+        desiredRevision: row.desired_revision,
+        reportedRevision: reported?.revision ?? null,
+        desired: row.desired_config === null ? null : (JSON.parse(row.desired_config) as GatewayRemoteConfig),
+      });
       await tx.run("UPDATE gateways SET desired_config = ?, desired_revision = ?, desired_at = ? WHERE id = ?", [
         JSON.stringify(config),
         config.revision,

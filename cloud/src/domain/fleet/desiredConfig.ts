@@ -5,6 +5,7 @@ import {
   encodeMessage,
   type GatewayRemoteConfig,
   GatewayRemoteConfigSchema,
+  ID_PATTERN,
   MAX_PAYLOAD_BYTES,
   type Problem,
 } from "../../../../protocol/index.js";
@@ -12,16 +13,31 @@ import {
 /**
  * What an operator pushes to a gateway: the gateway remote config (docs/protocol.md) without `v`
  * and `revision`, which the cloud sets. The fields are the protocol's own schemas, so what the
- * cloud accepts here the gateway's decoder accepts too.
+ * cloud accepts here the gateway's decoder accepts too. The store's zones live in the directory:
+ * `zones`, when given, replaces them (with `zoneTags`, which only the cloud's rules read); when
+ * omitted, the store's current zones are sent.
  */
 export const DesiredConfigSchema = Type.Object(
   {
-    zones: GatewayRemoteConfigSchema.properties.zones,
+    zones: Type.Optional(GatewayRemoteConfigSchema.properties.zones),
+    zoneTags: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: ID_PATTERN }),
+        Type.Array(Type.String({ pattern: ID_PATTERN }), { maxItems: 50 }),
+        {
+          description:
+            "Tags that rules select zones by, per zone id of `zones`; a zone not named keeps the tags it had in the store.",
+          additionalProperties: false,
+        },
+      ),
+    ),
     presence: GatewayRemoteConfigSchema.properties.presence,
   },
   { additionalProperties: false },
 );
 export type DesiredConfig = Static<typeof DesiredConfigSchema>;
+/** A config with its zones settled: what is published, less `v` and `revision`. */
+export type ResolvedConfig = Pick<GatewayRemoteConfig, "zones" | "presence">;
 
 const checker = new Checker(DesiredConfigSchema);
 
@@ -39,7 +55,8 @@ export function checkDesiredConfig(value: unknown, storeGatewayIds: readonly str
   const problems: Problem[] = [];
   const known = new Set(storeGatewayIds);
   const seen = new Map<string, number>();
-  config.zones.forEach((zone, i) => {
+  const zones = config.zones ?? [];
+  zones.forEach((zone, i) => {
     const first = seen.get(zone.id);
     if (first !== undefined)
       problems.push({ path: `/zones/${i}/id`, message: `duplicate zone id ${JSON.stringify(zone.id)} (also /zones/${first})` });
@@ -50,14 +67,19 @@ export function checkDesiredConfig(value: unknown, storeGatewayIds: readonly str
         message: `gateway ${JSON.stringify(zone.gatewayId)} is not a gateway of this store`,
       });
   });
-  const size = encodeMessage(remoteConfig(config, Number.MAX_SAFE_INTEGER)).byteLength;
+  for (const zoneId of Object.keys(config.zoneTags ?? {}))
+    if (!seen.has(zoneId))
+      problems.push({ path: `/zoneTags/${zoneId}`, message: `${JSON.stringify(zoneId)} is not a zone of /zones` });
+  const size = encodeMessage(
+    remoteConfig({ zones, ...(config.presence ? { presence: config.presence } : {}) }, Number.MAX_SAFE_INTEGER),
+  ).byteLength;
   if (size > MAX_PAYLOAD_BYTES)
     problems.push({ path: "", message: `the config is ${size} bytes; a gateway accepts at most ${MAX_PAYLOAD_BYTES}` });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: config };
 }
 
 /** The message published on a gateway's config topic. */
-export function remoteConfig(config: DesiredConfig, revision: number): GatewayRemoteConfig {
+export function remoteConfig(config: ResolvedConfig, revision: number): GatewayRemoteConfig {
   return {
     v: 1,
     revision,

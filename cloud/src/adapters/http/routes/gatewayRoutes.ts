@@ -252,7 +252,9 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
         summary: "Push a config (zones, presence tuning) to one gateway",
         description:
           "Stored as the gateway's desired config with the next revision and published retained on its config topic. " +
-          "gateway-radius zones must name a gateway of the same store. Follow the outcome in GET /v1/gateways/{gatewayId} (config.state).",
+          "gateway-radius zones must name a gateway of the same store. `zones` replace the store's zones " +
+          "(GET /v1/stores/{storeId}/zones; tags kept unless `zoneTags` gives them), which the store's other gateways then get too; " +
+          "without `zones` the store's current zones are sent. Follow the outcome in GET /v1/gateways/{gatewayId} (config.state).",
         params: GatewayParams,
         body: DesiredConfigSchema,
         response: { 200: Type.Object({ revision: Type.Integer() }) },

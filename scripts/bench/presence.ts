@@ -34,10 +34,11 @@ import { readCaptureBatches } from "../../gateway/src/adapters/replay/readCaptur
 import { replayCapture } from "../../gateway/src/cli/replay.js";
 import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import type { RateMode } from "../sim/population.js";
-import { simTuning } from "../sim/presets.js";
+import { simFusedTuning, simTuning } from "../sim/presets.js";
 import {
   type Simulation,
   simulateStore,
+  surveyedSites,
   type TruthRecord,
   type VisitTruth,
   writeSimulation,
@@ -57,6 +58,10 @@ const ARRIVAL_ZONE = "store";
 
 interface Options {
   readonly seeds: number;
+  /** Seeds run are firstSeed .. firstSeed + seeds - 1 (tune on one range, report another). */
+  readonly firstSeed: number;
+  /** Run only these candidates (all when empty). */
+  readonly only: readonly CandidateId[];
   readonly minutes: number;
   readonly rates: readonly RateMode[];
   readonly shadowingDb: number;
@@ -95,7 +100,13 @@ function sweepGrid(kind: "enter" | "exit", tuned: SweepPoint): SweepPoint[] {
 const sweepKey = (p: SweepPoint): string =>
   `r=${p.radiusM} m, ${p.enterMinSamples} in ${p.enterWindowMs / 1000} s, margin ${p.exitMarginM} m, after ${p.exitAfterMs / 1000} s`;
 
-type CandidateId = "engine-defaults" | "engine-tuned" | "raw-threshold" | "kalman" | "kalman-room-assistant";
+type CandidateId =
+  | "engine-defaults"
+  | "engine-tuned"
+  | "engine-fused"
+  | "raw-threshold"
+  | "kalman"
+  | "kalman-room-assistant";
 
 interface Candidate {
   readonly id: CandidateId;
@@ -105,6 +116,7 @@ interface Candidate {
 const CANDIDATES: readonly Candidate[] = [
   { id: "engine-defaults", label: "arrival engine, config defaults" },
   { id: "engine-tuned", label: "arrival engine, tuned config" },
+  { id: "engine-fused", label: "arrival engine, every gateway (fused), tuned" },
   { id: "raw-threshold", label: "(a) raw distance threshold" },
   { id: "kalman", label: `(b) Kalman R=${KALMAN_BASELINE.R} Q=${KALMAN_BASELINE.Q} (room-assistant style)` },
   {
@@ -173,6 +185,8 @@ function options(): Options {
   const { values } = parseArgs({
     options: {
       seeds: { type: "string" },
+      "first-seed": { type: "string" },
+      only: { type: "string" },
       minutes: { type: "string" },
       rates: { type: "string" },
       "shadowing-db": { type: "string" },
@@ -188,8 +202,12 @@ function options(): Options {
   };
   const rates = (values.rates ?? "1hz,android,ios").split(",") as RateMode[];
   for (const r of rates) if (!["ios", "android", "1hz"].includes(r)) throw new Error(`unknown rate ${r}`);
+  const only = (values.only ?? "").split(",").filter((c) => c !== "") as CandidateId[];
+  for (const c of only) if (!CANDIDATES.some((k) => k.id === c)) throw new Error(`unknown candidate ${c}`);
   return {
     seeds: Math.max(1, Math.trunc(num(values.seeds, 5))),
+    firstSeed: Math.max(1, Math.trunc(num(values["first-seed"], 1))),
+    only,
     minutes: Math.max(1, num(values.minutes, 60)),
     rates,
     shadowingDb: num(values["shadowing-db"], 6),
@@ -616,14 +634,17 @@ async function main(): Promise<void> {
   const summaries: Summary[] = [];
   const sweeps: Summary[] = [];
   let tunedLabel = "";
+  let fusedLabel = "";
   const levels = new Map<number, OracleLevels>(
     ORACLE_HOLDS_MS.map((h) => [h, { visits: [], walkers: [], windowShoppers: [] }]),
   );
   try {
+    const candidates = CANDIDATES.filter((c) => o.only.length === 0 || o.only.includes(c.id));
+    const lastSeed = o.firstSeed + o.seeds - 1;
     for (const rate of o.rates) {
       const scores = new Map<CandidateId, Score>(CANDIDATES.map((c) => [c.id, emptyScore()]));
       const sweepScores = new Map<string, Score>();
-      for (let seed = 1; seed <= o.seeds; seed++) {
+      for (let seed = o.firstSeed; seed <= lastSeed; seed++) {
         const sim: Simulation = simulateStore({
           seed,
           minutes: o.minutes,
@@ -636,6 +657,32 @@ async function main(): Promise<void> {
         const written = await writeSimulation(sim, join(dir, `${rate}-${seed}`));
         const tuned = configOf(sim.config);
         tunedLabel = sweepKey(tunedPoint(tuned));
+        const fusedTuning = simFusedTuning(o.storefrontDb);
+        const fusedDocument = (point: SweepPoint | null): Record<string, unknown> => ({
+          ...sim.config,
+          ...surveyedSites(sim.plan),
+          zones: sim.plan.zones.map((z) => ({
+            id: z.id,
+            shape: "gateway-radius",
+            gatewayId: z.gatewayId,
+            radiusM:
+              z.id === ARRIVAL_ZONE && point !== null
+                ? point.radiusM
+                : (fusedTuning.configuredRadiusM[z.id] ?? z.radiusM),
+          })),
+          presence:
+            point === null
+              ? fusedTuning.presence
+              : {
+                  ...fusedTuning.presence,
+                  enterMinSamples: point.enterMinSamples,
+                  enterWindowMs: point.enterWindowMs,
+                  exitMarginM: point.exitMarginM,
+                  exitAfterMs: point.exitAfterMs,
+                },
+        });
+        const fused = configOf(fusedDocument(null));
+        fusedLabel = sweepKey(tunedPoint(fused));
         const defaults = configOf({
           ...sim.config,
           presence: {},
@@ -650,6 +697,7 @@ async function main(): Promise<void> {
         const runs: Record<CandidateId, () => Promise<Detection[]>> = {
           "engine-defaults": () => runEngine(defaults, written.capturePath),
           "engine-tuned": () => runEngine(tuned, written.capturePath),
+          "engine-fused": () => runEngine(fused, written.capturePath),
           "raw-threshold": () =>
             runDetector(
               new RawThresholdDetector({ zones, pathLossExponent: tuned.presenceTuning.pathLossExponent }),
@@ -663,24 +711,15 @@ async function main(): Promise<void> {
             ),
         };
         const hours = o.minutes / 60;
-        for (const c of CANDIDATES) {
+        for (const c of candidates) {
           const detections = await runs[c.id]();
           const score = scores.get(c.id);
           if (score !== undefined) scoreRun(sim.truth, detections, hours, score);
         }
         if (o.sweep !== null) {
-          for (const point of sweepGrid(o.sweep, tunedPoint(tuned))) {
-            const config = configOf({
-              ...sim.config,
-              zones: tuned.zones.map((z) => (z.id === ARRIVAL_ZONE ? { ...z, radiusM: point.radiusM } : z)),
-              presence: {
-                ...(sim.config.presence as Record<string, unknown>),
-                enterMinSamples: point.enterMinSamples,
-                enterWindowMs: point.enterWindowMs,
-                exitMarginM: point.exitMarginM,
-                exitAfterMs: point.exitAfterMs,
-              },
-            });
+          // The sweep varies the fused engine (every gateway), the configuration this bench tunes.
+          for (const point of sweepGrid(o.sweep, tunedPoint(fused))) {
+            const config = configOf(fusedDocument(point));
             const key = sweepKey(point);
             const score = sweepScores.get(key) ?? emptyScore();
             sweepScores.set(key, score);
@@ -689,13 +728,18 @@ async function main(): Promise<void> {
         }
         await rm(join(dir, `${rate}-${seed}`), { recursive: true, force: true });
         process.stderr.write(
-          `bench: rate ${rate} seed ${seed}/${o.seeds}: ${written.adverts.toLocaleString("en")} adverts (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+          `bench: rate ${rate} seed ${seed} (${seed - o.firstSeed + 1}/${o.seeds}): ${written.adverts.toLocaleString("en")} adverts (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
         );
       }
-      for (const c of CANDIDATES) {
+      for (const c of candidates) {
         const score = scores.get(c.id);
         if (score === undefined) continue;
-        const label = c.id === "engine-tuned" ? `arrival engine, tuned: ${tunedLabel}` : c.label;
+        const label =
+          c.id === "engine-tuned"
+            ? `arrival engine, tuned: ${tunedLabel}`
+            : c.id === "engine-fused"
+              ? `arrival engine, every gateway: ${fusedLabel}`
+              : c.label;
         summaries.push(summarize(rate, { ...c, label }, score));
       }
       for (const [label, score] of sweepScores)
@@ -706,7 +750,7 @@ async function main(): Promise<void> {
   }
   const oracle = [...levels].map(([holdMs, l]) => oracleBound(holdMs, l));
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
@@ -751,6 +795,7 @@ async function main(): Promise<void> {
       machine,
       options: o,
       tuned: simTuning(o.storefrontDb),
+      fused: simFusedTuning(o.storefrontDb),
       results: summaries,
       oracle,
       sweep: sweeps,

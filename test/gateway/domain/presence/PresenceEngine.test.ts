@@ -340,6 +340,70 @@ describe("PresenceEngine: several gateways", () => {
   });
 });
 
+describe("PresenceEngine: a gateway-radius zone pooling the store's surveyed gateways", () => {
+  // door: 3 m around gw-1. gw-2 hangs 4 m east of gw-1 (within 2 radii), so no point of the door zone
+  // is more than 7 m from gw-2. Path-loss exponent 2: the excess is 20 log10(d / reference).
+  const gw1 = ORIGIN;
+  const gw2 = offset(ORIGIN, 4, 0);
+  const surveyed = [
+    { id: GW1, ...gw1 },
+    { id: GW2, ...gw2 },
+  ];
+  const lone = [{ id: GW1 }, { id: GW2 }];
+  const heardAt = (gatewayId: string, distanceM: number, untilT = 40_000): Stream => ({
+    gatewayId,
+    subject: shopper,
+    rssiAt: (t) => (t <= untilT ? rssiAt(distanceM) : null),
+  });
+  const span = { from: 0, to: 60_000, stepMs: 1000 };
+
+  it("enters a shopper gw-1 ranges just outside when the inner gateway hears them close, and keeps the visit", () => {
+    // gw-1: 3.6 m (+1.6 dB over 3 m); gw-2: 2 m (-10.9 dB under 7 m); mean -4.7 dB.
+    const streams = [heardAt(GW1, 3.6), heardAt(GW2, 2)];
+    expect(run(engineWith({ gateways: lone }), streams, span)).toEqual([]);
+    const pooled = run(engineWith({ gateways: surveyed }), streams, span);
+    // At 0 s gw-1's sighting comes before gw-2 has heard anything: that first sample is gw-1's word
+    // alone, so the three samples of evidence are those of 1, 2 and 3 s.
+    expect(brief(pooled)).toEqual([
+      { type: "enter", zoneId: "door", at: 3000, gatewayId: GW1 },
+      { type: "dwell", zoneId: "door", at: 23_000, gatewayId: GW1, dwellMs: 20_000 },
+      { type: "exit", zoneId: "door", at: 50_000, gatewayId: GW1, dwellMs: 37_000 },
+    ]);
+  });
+
+  it("does not enter someone gw-1 ranges inside when the inner gateway hears them far away", () => {
+    // gw-1: 2.5 m (-1.6 dB); gw-2: 14 m (+6.0 dB); mean +2.2 dB: outside the window, not in the shop.
+    const streams = [heardAt(GW1, 2.5), heardAt(GW2, 14)];
+    expect(brief(run(engineWith({ gateways: lone }), streams, span))[0]).toEqual({
+      type: "enter",
+      zoneId: "door",
+      at: 2000,
+      gatewayId: GW1,
+    });
+    expect(run(engineWith({ gateways: surveyed }), streams, span)).toEqual([]);
+  });
+
+  it("decides as a lone gateway when the peer does not hear the subject", () => {
+    const outside = [heardAt(GW1, 3.6)];
+    const inside = [heardAt(GW1, 2.5)];
+    for (const streams of [outside, inside]) {
+      expect(run(engineWith({ gateways: surveyed }), streams, span)).toEqual(
+        run(engineWith({ gateways: lone }), streams, span),
+      );
+    }
+    expect(run(engineWith({ gateways: surveyed }), inside, span)).not.toEqual([]);
+  });
+
+  it("ignores a surveyed gateway more than two radii away", () => {
+    const far = [
+      { id: GW1, ...gw1 },
+      { id: GW2, ...offset(ORIGIN, 6.5, 0) },
+    ];
+    const streams = [heardAt(GW1, 3.6), heardAt(GW2, 3)];
+    expect(run(engineWith({ gateways: far }), streams, span)).toEqual([]);
+  });
+});
+
 describe("PresenceEngine: calibration", () => {
   const at70: Stream = { gatewayId: GW1, subject: shopper, rssiAt: () => -70 };
   const go = (engine: PresenceEngine, stream: Stream = at70) =>

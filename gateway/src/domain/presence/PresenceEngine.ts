@@ -227,7 +227,7 @@ export class PresenceEngine {
     if (rangeZones !== undefined && due(link.lastEvalAt, s.t, cfg.sampleIntervalMs)) {
       link.lastEvalAt = s.t;
       const est = link.smoother.estimate(s.t);
-      const strict = link.smoother.estimate(s.t, cfg.enterQuantile);
+      const strict = this.strictRssi(link, s.t);
       if (est !== null && strict !== null) {
         const rssiDbm = round1(est);
         const distanceM = round2(this.distanceM(subj, est));
@@ -448,7 +448,13 @@ export class PresenceEngine {
   private rangeEnterEvidence(subj: SubjectState, zone: RangeZone, strictDistanceM: number, t: number): boolean {
     const peers = this.cfg.rangePeers.get(zone.id);
     if (peers === undefined) return rangeClearanceM(zone.radiusM, strictDistanceM) >= 0;
-    return this.meanExcessDb(subj, zone, peers, strictDistanceM, t, this.cfg.enterQuantile) <= 0;
+    return this.meanExcessDb(subj, zone, peers, strictDistanceM, t, (link) => this.strictRssi(link, t)) <= 0;
+  }
+
+  /** The stricter RSSI estimate that decides entering: `enterQuantile` over one value per sample interval. */
+  private strictRssi(link: Link, t: number): number | null {
+    const cfg = this.cfg;
+    return link.smoother.estimatePerBucket(t, cfg.enterQuantile, cfg.sampleIntervalMs);
   }
 
   /**
@@ -463,7 +469,7 @@ export class PresenceEngine {
     const cfg = this.cfg;
     const peers = cfg.rangePeers.get(zone.id);
     if (peers === undefined) return classifyClearance(rangeClearanceM(zone.radiusM, distanceM), 0, cfg.exitMarginM);
-    const excess = this.meanExcessDb(subj, zone, peers, distanceM, t, cfg.smoothing.quantile);
+    const excess = this.meanExcessDb(subj, zone, peers, distanceM, t, (link) => link.smoother.estimate(t));
     if (excess <= 0) return "inside";
     const marginDb = 10 * cfg.pathLossExponent * Math.log10((zone.radiusM + cfg.exitMarginM) / zone.radiusM);
     return excess > marginDb ? "outside" : "band";
@@ -471,7 +477,7 @@ export class PresenceEngine {
 
   /**
    * Mean, over the zone's own gateway and the peers that hear the subject, of
-   * `10 n log10(distance / reference)`, dB, with each peer's distance from its `quantile` estimate.
+   * `10 n log10(distance / reference)`, dB, with each peer's distance from `rssiOf` its link.
    */
   private meanExcessDb(
     subj: SubjectState,
@@ -479,7 +485,7 @@ export class PresenceEngine {
     peers: readonly RangePeer[],
     ownDistanceM: number,
     t: number,
-    quantile: number,
+    rssiOf: (link: Link) => number | null,
   ): number {
     const n10 = 10 * this.cfg.pathLossExponent;
     const excessDb = (distanceM: number, referenceM: number): number =>
@@ -487,7 +493,8 @@ export class PresenceEngine {
     let sum = excessDb(ownDistanceM, zone.radiusM);
     let n = 1;
     for (const peer of peers) {
-      const rssi = subj.links.get(peer.gatewayId)?.smoother.estimate(t, quantile) ?? null;
+      const link = subj.links.get(peer.gatewayId);
+      const rssi = link === undefined ? null : rssiOf(link);
       if (rssi === null) continue;
       sum += excessDb(this.distanceM(subj, rssi), peer.referenceM);
       n++;
@@ -513,7 +520,8 @@ export class PresenceEngine {
     const strictAnchors: RangeAnchor[] = [];
     for (const c of candidates) {
       const site = cfg.sitePositions.get(c.gatewayId);
-      const strict = subj.links.get(c.gatewayId)?.smoother.estimate(t, cfg.enterQuantile) ?? null;
+      const link = subj.links.get(c.gatewayId);
+      const strict = link === undefined ? null : this.strictRssi(link, t);
       if (site === undefined || strict === null) continue;
       anchors.push({ ...site, distanceM: this.distanceM(subj, c.rssiDbm) });
       strictAnchors.push({ ...site, distanceM: this.distanceM(subj, strict) });

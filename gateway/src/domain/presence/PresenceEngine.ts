@@ -448,7 +448,7 @@ export class PresenceEngine {
   private rangeEnterEvidence(subj: SubjectState, zone: RangeZone, strictDistanceM: number, t: number): boolean {
     const peers = this.cfg.rangePeers.get(zone.id);
     if (peers === undefined) return rangeClearanceM(zone.radiusM, strictDistanceM) >= 0;
-    return this.meanExcessDb(subj, zone, peers, strictDistanceM, t, (link) => this.strictRssi(link, t)) <= 0;
+    return this.meanExcessDb(subj, zone, peers, strictDistanceM, (link) => this.strictRssi(link, t)) <= 0;
   }
 
   /** The stricter RSSI estimate that decides entering: `enterQuantile` over one value per sample interval. */
@@ -469,7 +469,7 @@ export class PresenceEngine {
     const cfg = this.cfg;
     const peers = cfg.rangePeers.get(zone.id);
     if (peers === undefined) return classifyClearance(rangeClearanceM(zone.radiusM, distanceM), 0, cfg.exitMarginM);
-    const excess = this.meanExcessDb(subj, zone, peers, distanceM, t, (link) => link.smoother.estimate(t));
+    const excess = this.meanExcessDb(subj, zone, peers, distanceM, (link) => link.smoother.estimate(t));
     if (excess <= 0) return "inside";
     const marginDb = 10 * cfg.pathLossExponent * Math.log10((zone.radiusM + cfg.exitMarginM) / zone.radiusM);
     return excess > marginDb ? "outside" : "band";
@@ -484,7 +484,6 @@ export class PresenceEngine {
     zone: RangeZone,
     peers: readonly RangePeer[],
     ownDistanceM: number,
-    t: number,
     rssiOf: (link: Link) => number | null,
   ): number {
     const n10 = 10 * this.cfg.pathLossExponent;

@@ -87,7 +87,7 @@ interface SweepPoint {
 function sweepGrid(kind: "enter" | "exit", tuned: SweepPoint): SweepPoint[] {
   const grid: SweepPoint[] = [];
   if (kind === "enter") {
-    for (const radiusM of [3, 4, 4.5, 5, 5.5, 6, 7, 8])
+    for (const radiusM of [3, 4, 4.5, 5, 5.5, 6, 7, 8, 9, 10])
       for (const enterMinSamples of [3, 5, 7]) grid.push({ ...tuned, radiusM, enterMinSamples });
   } else {
     for (const exitMarginM of [1.5, 3, 5])

@@ -764,6 +764,13 @@ async function main(): Promise<void> {
       }
       for (const [label, score] of sweepScores)
         sweeps.push(summarize(rate, { id: "engine-tuned", label }, score));
+      // Each rate's table as soon as it is done: a long run shows its results as it goes.
+      process.stderr.write(
+        `${arrivalTable(
+          summaries.filter((r) => r.rate === rate),
+          ARRIVAL_ZONE,
+        )}\n`,
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -2,13 +2,19 @@
  * Presence detection quality: the gateway's own pipeline (replayed on simulated captures) beside two
  * peer baselines, scored against the simulator's ground truth.
  *
- *   npx tsx scripts/bench/presence.ts [--seeds 5] [--minutes 60] [--rates 1hz,android,ios]
- *       [--shadowing-db 6] [--storefront-db 0] [--json FILE]
+ *   npx tsx scripts/bench/presence.ts [--seeds 5] [--first-seed 1] [--minutes 60]
+ *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--only ID,ID]
+ *       [--sweep enter|exit] [--json FILE]
+ *
+ * Tuning runs use seeds 11-15 (`--first-seed 11`), reported runs seeds 1-5: the tuned configs are
+ * not fitted to the captures they are judged on.
  *
  * For every rate and seed, scripts/sim writes a capture of the simulated shop (two gateways, zones
  * "store" and "till"), then each candidate runs over the same file:
  * - arrival engine with the gateway config's defaults (`presence: {}`, the true zone radii);
  * - arrival engine with the tuned config (scripts/sim/presets.ts), the one config.json carries;
+ * - arrival engine with both gateways surveyed (`site` lat/lon, `peers`), so the store zone pools
+ *   their evidence, with its own tuning (`simFusedTuning`);
  * - (a) raw distance threshold: one advert's distance in or out of the radius;
  * - (b) room-assistant style: Kalman filter on RSSI (R = 0.008, Q = 4, the issue's values), AltBeacon
  *   distance curve; (b') the same with R = 0.8, Q = 15, what room-assistant's BLE integration passes.

@@ -172,7 +172,9 @@ const due = (last: number | null, t: number, intervalMs: number): boolean =>
  * replay of the same calls yields the same output, byte for byte.
  *
  * Per subject and gateway it smooths RSSI ({@link RssiSmoother}) and converts it to a distance with
- * the log-distance model. `gateway-radius` zones are judged from the distance to their own gateway;
+ * the log-distance model. `gateway-radius` zones are judged from the distance to their own gateway,
+ * pooled with the other surveyed gateways near it when they hear the subject too
+ * ({@link rangeEnterEvidence});
  * `circle` and `polygon` zones from a position fused over the gateways with a surveyed lat/lon
  * ({@link fusePosition}) or from a phone's GPS fix. Each (subject, zone) pair runs a
  * {@link ZoneTrack} state machine. One gateway owns each subject per zone (strongest signal, with

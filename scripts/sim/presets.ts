@@ -18,7 +18,7 @@ export interface SimTuning {
  * - Shop front of 6 dB or more: the same rules with the store zone configured at 8 m.
  */
 export function simTuning(storefrontDb: number): SimTuning {
-  const presence = { enterMinSamples: 5, exitMarginM: 5, exitAfterMs: 30_000 };
+  const presence = { enterMinSamples: 5, exitMarginM: 5, exitAfterMs: 30_000, enterRankPerSecond: true };
   return storefrontDb >= 6
     ? { presence, configuredRadiusM: { store: 8 } }
     : { presence, configuredRadiusM: {} };
@@ -38,8 +38,11 @@ export function simTuning(storefrontDb: number): SimTuning {
 export function simFusedTuning(storefrontDb: number): SimTuning {
   return storefrontDb >= 6
     ? {
-        presence: { enterMinSamples: 5, exitMarginM: 5, exitAfterMs: 45_000 },
+        presence: { enterMinSamples: 5, exitMarginM: 5, exitAfterMs: 45_000, enterRankPerSecond: true },
         configuredRadiusM: { store: 9 },
       }
-    : { presence: { enterMinSamples: 5, exitMarginM: 5, exitAfterMs: 30_000 }, configuredRadiusM: {} };
+    : {
+        presence: { enterMinSamples: 5, exitMarginM: 5, exitAfterMs: 30_000, enterRankPerSecond: true },
+        configuredRadiusM: {},
+      };
 }

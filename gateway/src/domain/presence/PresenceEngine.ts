@@ -133,6 +133,7 @@ interface Config {
   readonly calibration: ReadonlyMap<string, number> | undefined;
   readonly smoothing: RssiSmootherOptions;
   readonly enterQuantile: number;
+  readonly enterRankPerSecond: boolean;
   readonly maxDistanceM: number;
   readonly sampleIntervalMs: number;
   readonly handoverMarginDb: number;
@@ -453,10 +454,16 @@ export class PresenceEngine {
     return this.meanExcessDb(subj, zone, peers, strictDistanceM, (link) => this.strictRssi(link, t)) <= 0;
   }
 
-  /** The stricter RSSI estimate that decides entering: `enterQuantile` over one value per sample interval. */
+  /**
+   * The stricter RSSI estimate that decides entering: `enterQuantile` over every advert in the
+   * window, or, with `tuning.enterRankPerSecond`, over one value per sample interval (see
+   * {@link RssiSmoother.estimatePerBucket}).
+   */
   private strictRssi(link: Link, t: number): number | null {
     const cfg = this.cfg;
-    return link.smoother.estimatePerBucket(t, cfg.enterQuantile, cfg.sampleIntervalMs);
+    return cfg.enterRankPerSecond
+      ? link.smoother.estimatePerBucket(t, cfg.enterQuantile, cfg.sampleIntervalMs)
+      : link.smoother.estimate(t, cfg.enterQuantile);
   }
 
   /**
@@ -720,6 +727,7 @@ function compile(options: PresenceEngineOptions): Config {
     calibration: options.calibration,
     smoothing,
     enterQuantile,
+    enterRankPerSecond: t.enterRankPerSecond === true,
     maxDistanceM,
     sampleIntervalMs,
     handoverMarginDb,

@@ -154,17 +154,38 @@ describe("PresenceEngine: staying and leaving", () => {
       PresenceChange,
       PresenceChange,
     ];
-    // Entering ranks one value per second (the median of its five adverts): with 40% of adverts
-    // 12 dB down, a third of the seconds read weak, so three strong seconds take until 11 s, as
-    // they would for a phone advertising once a second.
-    expect(enter.at).toBe(11_000);
-    expect(dwell20).toMatchObject({ at: 31_000, dwellMs: 20_000 });
-    // The dropout at 60-66 s, inside the visit, ends nothing.
-    expect(dwell60).toMatchObject({ at: 71_000, dwellMs: 60_000 });
+    expect(enter.at).toBe(2000);
+    expect(dwell20).toMatchObject({ at: 22_000, dwellMs: 20_000 });
+    // The 60 s mark falls in the dropout (60-66 s): the dwell waits for the next evidence of presence
+    // and reports the real time in the zone.
+    expect(dwell60).toMatchObject({ at: 66_000, dwellMs: 64_000 });
     expect(exit.at).toBeGreaterThanOrEqual(309_000);
     expect(exit.at).toBeLessThanOrEqual(310_000);
-    expect(exit.dwellMs).toBe(exit.at - 10_000 - 11_000);
+    expect(exit.dwellMs).toBe(exit.at - 10_000 - 2000);
     expect(new Set(changes.map((c) => c.visitId)).size).toBe(1);
+  });
+
+  it("with enterRankPerSecond, a phone at 5 adverts/s needs the seconds of evidence a 1/s phone would", () => {
+    // 40% of adverts 12 dB down. Ranked per advert, the 0.6 rank over ~20 adverts is almost always
+    // a strong one: enter after 3 samples. Ranked per second (each second's median of 5 adverts), a
+    // third of the seconds read weak, as single adverts of a 1/s phone would.
+    const noisy = (seed: number): Stream => {
+      const rnd = prng(seed);
+      return {
+        gatewayId: GW1,
+        subject: shopper,
+        rssiAt: () => rssiAt(2.5) - (rnd() < 0.4 ? 12 : 0) + (rnd() * 3 - 1.5),
+      };
+    };
+    const perAdvert = run(engineWith(), [noisy(42)], { from: 0, to: 30_000, stepMs: 200 });
+    const perSecond = run(
+      engineWith({ tuning: { ...TEST_TUNING, enterRankPerSecond: true } }),
+      [noisy(42)],
+      { from: 0, to: 30_000, stepMs: 200 },
+    );
+    const enters = (changes: readonly PresenceChange[]) => changes.filter((c) => c.type === "enter").map((c) => c.at);
+    expect(enters(perAdvert)).toEqual([2000]);
+    expect(enters(perSecond)).toEqual([11_000]);
   });
 
   it("exits after the away timeout when no longer heard", () => {

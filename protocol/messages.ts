@@ -225,6 +225,11 @@ export const PresenceTuningSchema = Type.Object(
       maxItems: 20,
       description: "Dwell events at these times.",
     }),
+    enterRankPerSecond: Type.Optional(
+      Type.Boolean({
+        description: "Enter test ranks one value per second, not every advert: same strictness at any advertising rate.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

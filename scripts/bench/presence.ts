@@ -2,13 +2,19 @@
  * Presence detection quality: the gateway's own pipeline (replayed on simulated captures) beside two
  * peer baselines, scored against the simulator's ground truth.
  *
- *   npx tsx scripts/bench/presence.ts [--seeds 5] [--minutes 60] [--rates 1hz,android,ios]
- *       [--shadowing-db 6] [--storefront-db 0] [--json FILE]
+ *   npx tsx scripts/bench/presence.ts [--seeds 5] [--first-seed 1] [--minutes 60]
+ *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--only ID,ID]
+ *       [--sweep enter|exit] [--json FILE]
+ *
+ * Tuning runs use seeds 11-15 (`--first-seed 11`), reported runs seeds 1-5: the tuned configs are
+ * not fitted to the captures they are judged on.
  *
  * For every rate and seed, scripts/sim writes a capture of the simulated shop (two gateways, zones
  * "store" and "till"), then each candidate runs over the same file:
  * - arrival engine with the gateway config's defaults (`presence: {}`, the true zone radii);
  * - arrival engine with the tuned config (scripts/sim/presets.ts), the one config.json carries;
+ * - arrival engine with both gateways surveyed (`site` lat/lon, `peers`), so the store zone pools
+ *   their evidence, with its own tuning (`simFusedTuning`);
  * - (a) raw distance threshold: one advert's distance in or out of the radius;
  * - (b) room-assistant style: Kalman filter on RSSI (R = 0.008, Q = 4, the issue's values), AltBeacon
  *   distance curve; (b') the same with R = 0.8, Q = 15, what room-assistant's BLE integration passes.
@@ -34,10 +40,11 @@ import { readCaptureBatches } from "../../gateway/src/adapters/replay/readCaptur
 import { replayCapture } from "../../gateway/src/cli/replay.js";
 import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import type { RateMode } from "../sim/population.js";
-import { simTuning } from "../sim/presets.js";
+import { simFusedTuning, simTuning } from "../sim/presets.js";
 import {
   type Simulation,
   simulateStore,
+  surveyedSites,
   type TruthRecord,
   type VisitTruth,
   writeSimulation,
@@ -57,6 +64,10 @@ const ARRIVAL_ZONE = "store";
 
 interface Options {
   readonly seeds: number;
+  /** Seeds run are firstSeed .. firstSeed + seeds - 1 (tune on one range, report another). */
+  readonly firstSeed: number;
+  /** Run only these candidates (all when empty). */
+  readonly only: readonly CandidateId[];
   readonly minutes: number;
   readonly rates: readonly RateMode[];
   readonly shadowingDb: number;
@@ -82,7 +93,7 @@ interface SweepPoint {
 function sweepGrid(kind: "enter" | "exit", tuned: SweepPoint): SweepPoint[] {
   const grid: SweepPoint[] = [];
   if (kind === "enter") {
-    for (const radiusM of [3, 4, 4.5, 5, 5.5, 6, 7, 8])
+    for (const radiusM of [3, 4, 4.5, 5, 5.5, 6, 7, 8, 9, 10])
       for (const enterMinSamples of [3, 5, 7]) grid.push({ ...tuned, radiusM, enterMinSamples });
   } else {
     for (const exitMarginM of [1.5, 3, 5])
@@ -95,7 +106,13 @@ function sweepGrid(kind: "enter" | "exit", tuned: SweepPoint): SweepPoint[] {
 const sweepKey = (p: SweepPoint): string =>
   `r=${p.radiusM} m, ${p.enterMinSamples} in ${p.enterWindowMs / 1000} s, margin ${p.exitMarginM} m, after ${p.exitAfterMs / 1000} s`;
 
-type CandidateId = "engine-defaults" | "engine-tuned" | "raw-threshold" | "kalman" | "kalman-room-assistant";
+type CandidateId =
+  | "engine-defaults"
+  | "engine-tuned"
+  | "engine-fused"
+  | "raw-threshold"
+  | "kalman"
+  | "kalman-room-assistant";
 
 interface Candidate {
   readonly id: CandidateId;
@@ -105,6 +122,7 @@ interface Candidate {
 const CANDIDATES: readonly Candidate[] = [
   { id: "engine-defaults", label: "arrival engine, config defaults" },
   { id: "engine-tuned", label: "arrival engine, tuned config" },
+  { id: "engine-fused", label: "arrival engine, every gateway (fused), tuned" },
   { id: "raw-threshold", label: "(a) raw distance threshold" },
   { id: "kalman", label: `(b) Kalman R=${KALMAN_BASELINE.R} Q=${KALMAN_BASELINE.Q} (room-assistant style)` },
   {
@@ -173,6 +191,8 @@ function options(): Options {
   const { values } = parseArgs({
     options: {
       seeds: { type: "string" },
+      "first-seed": { type: "string" },
+      only: { type: "string" },
       minutes: { type: "string" },
       rates: { type: "string" },
       "shadowing-db": { type: "string" },
@@ -188,8 +208,12 @@ function options(): Options {
   };
   const rates = (values.rates ?? "1hz,android,ios").split(",") as RateMode[];
   for (const r of rates) if (!["ios", "android", "1hz"].includes(r)) throw new Error(`unknown rate ${r}`);
+  const only = (values.only ?? "").split(",").filter((c) => c !== "") as CandidateId[];
+  for (const c of only) if (!CANDIDATES.some((k) => k.id === c)) throw new Error(`unknown candidate ${c}`);
   return {
     seeds: Math.max(1, Math.trunc(num(values.seeds, 5))),
+    firstSeed: Math.max(1, Math.trunc(num(values["first-seed"], 1))),
+    only,
     minutes: Math.max(1, num(values.minutes, 60)),
     rates,
     shadowingDb: num(values["shadowing-db"], 6),
@@ -526,10 +550,22 @@ interface OracleLevels {
   readonly windowShoppers: number[];
 }
 
-function oracleLevels(sim: Simulation, zoneId: string, levels: ReadonlyMap<number, OracleLevels>): void {
+/**
+ * `pooled`: the level is the mean, in dBm, over every gateway of the plan, with the same weight
+ * each, instead of the zone's own gateway's. A threshold on it is a threshold on the engine's
+ * pooled enter test (the mean excess over each gateway's reference distance differs from it by a
+ * constant), so this bounds the fused engine as the single-gateway level bounds the lone one.
+ */
+function oracleLevels(
+  sim: Simulation,
+  zoneId: string,
+  levels: ReadonlyMap<number, OracleLevels>,
+  pooled: boolean,
+): void {
   const zone = sim.plan.zones.find((z) => z.id === zoneId);
   const gateway = sim.plan.gateways.find((g) => g.id === zone?.gatewayId);
   if (zone === undefined || gateway === undefined) return;
+  const gateways = pooled ? sim.plan.gateways : [gateway];
   const bySubject = new Map(sim.advertisers.map((a) => [a.subjectId, a]));
   /** Per hold: the best level held that long, dBm, over [from, to] sampled each second. */
   const held = (subject: string, from: number, to: number): Map<number, number> => {
@@ -538,7 +574,9 @@ function oracleLevels(sim: Simulation, zoneId: string, levels: ReadonlyMap<numbe
     const series: number[] = [];
     for (let t = from; a !== undefined && t <= to; t += 1000) {
       const pose = a.trajectory.at(t);
-      series.push(pose === null ? Number.NEGATIVE_INFINITY : sim.radio.meanRssiDbm(a.tx, pose, gateway));
+      let sum = 0;
+      for (const g of gateways) sum += pose === null ? Number.NEGATIVE_INFINITY : sim.radio.meanRssiDbm(a.tx, pose, g);
+      series.push(sum / gateways.length);
     }
     for (const holdMs of ORACLE_HOLDS_MS) {
       const span = holdMs / 1000;
@@ -575,6 +613,8 @@ function oracleLevels(sim: Simulation, zoneId: string, levels: ReadonlyMap<numbe
 
 interface OracleBound {
   readonly holdMs: number;
+  /** Mean over every gateway rather than the zone's own. */
+  readonly pooled: boolean;
   readonly visits: number;
   readonly passers: number;
   /** Best threshold keeping recall ≥ 99%: the passers-by it flags. */
@@ -591,7 +631,7 @@ interface OracleBound {
   };
 }
 
-function oracleBound(holdMs: number, levels: OracleLevels): OracleBound {
+function oracleBound(holdMs: number, levels: OracleLevels, pooled: boolean): OracleBound {
   const passers = [...levels.walkers, ...levels.windowShoppers];
   const at = (threshold: number): { thresholdDbm: number; recallPct: number; flaggedPct: number } => ({
     thresholdDbm: threshold,
@@ -606,7 +646,7 @@ function oracleBound(holdMs: number, levels: OracleLevels): OracleBound {
     if (point.flaggedPct <= 1 && atFlagged1.flaggedPct > 1) atFlagged1 = point;
     else if (point.flaggedPct <= 1 && point.recallPct > atFlagged1.recallPct) atFlagged1 = point;
   }
-  return { holdMs, visits: levels.visits.length, passers: passers.length, atRecall99, atFlagged1 };
+  return { holdMs, pooled, visits: levels.visits.length, passers: passers.length, atRecall99, atFlagged1 };
 }
 
 async function main(): Promise<void> {
@@ -616,14 +656,18 @@ async function main(): Promise<void> {
   const summaries: Summary[] = [];
   const sweeps: Summary[] = [];
   let tunedLabel = "";
-  const levels = new Map<number, OracleLevels>(
-    ORACLE_HOLDS_MS.map((h) => [h, { visits: [], walkers: [], windowShoppers: [] }]),
-  );
+  let fusedLabel = "";
+  const newLevels = (): Map<number, OracleLevels> =>
+    new Map(ORACLE_HOLDS_MS.map((h) => [h, { visits: [], walkers: [], windowShoppers: [] }]));
+  const levels = newLevels();
+  const pooledLevels = newLevels();
   try {
+    const candidates = CANDIDATES.filter((c) => o.only.length === 0 || o.only.includes(c.id));
+    const lastSeed = o.firstSeed + o.seeds - 1;
     for (const rate of o.rates) {
       const scores = new Map<CandidateId, Score>(CANDIDATES.map((c) => [c.id, emptyScore()]));
       const sweepScores = new Map<string, Score>();
-      for (let seed = 1; seed <= o.seeds; seed++) {
+      for (let seed = o.firstSeed; seed <= lastSeed; seed++) {
         const sim: Simulation = simulateStore({
           seed,
           minutes: o.minutes,
@@ -632,10 +676,39 @@ async function main(): Promise<void> {
           ...simTuning(o.storefrontDb),
         });
         // The population and the radio's mean levels do not depend on the rate: one oracle per seed.
-        if (rate === o.rates[0]) oracleLevels(sim, ARRIVAL_ZONE, levels);
+        if (rate === o.rates[0]) {
+          oracleLevels(sim, ARRIVAL_ZONE, levels, false);
+          oracleLevels(sim, ARRIVAL_ZONE, pooledLevels, true);
+        }
         const written = await writeSimulation(sim, join(dir, `${rate}-${seed}`));
         const tuned = configOf(sim.config);
         tunedLabel = sweepKey(tunedPoint(tuned));
+        const fusedTuning = simFusedTuning(o.storefrontDb);
+        const fusedDocument = (point: SweepPoint | null): Record<string, unknown> => ({
+          ...sim.config,
+          ...surveyedSites(sim.plan),
+          zones: sim.plan.zones.map((z) => ({
+            id: z.id,
+            shape: "gateway-radius",
+            gatewayId: z.gatewayId,
+            radiusM:
+              z.id === ARRIVAL_ZONE && point !== null
+                ? point.radiusM
+                : (fusedTuning.configuredRadiusM[z.id] ?? z.radiusM),
+          })),
+          presence:
+            point === null
+              ? fusedTuning.presence
+              : {
+                  ...fusedTuning.presence,
+                  enterMinSamples: point.enterMinSamples,
+                  enterWindowMs: point.enterWindowMs,
+                  exitMarginM: point.exitMarginM,
+                  exitAfterMs: point.exitAfterMs,
+                },
+        });
+        const fused = configOf(fusedDocument(null));
+        fusedLabel = sweepKey(tunedPoint(fused));
         const defaults = configOf({
           ...sim.config,
           presence: {},
@@ -650,6 +723,7 @@ async function main(): Promise<void> {
         const runs: Record<CandidateId, () => Promise<Detection[]>> = {
           "engine-defaults": () => runEngine(defaults, written.capturePath),
           "engine-tuned": () => runEngine(tuned, written.capturePath),
+          "engine-fused": () => runEngine(fused, written.capturePath),
           "raw-threshold": () =>
             runDetector(
               new RawThresholdDetector({ zones, pathLossExponent: tuned.presenceTuning.pathLossExponent }),
@@ -663,24 +737,15 @@ async function main(): Promise<void> {
             ),
         };
         const hours = o.minutes / 60;
-        for (const c of CANDIDATES) {
+        for (const c of candidates) {
           const detections = await runs[c.id]();
           const score = scores.get(c.id);
           if (score !== undefined) scoreRun(sim.truth, detections, hours, score);
         }
         if (o.sweep !== null) {
-          for (const point of sweepGrid(o.sweep, tunedPoint(tuned))) {
-            const config = configOf({
-              ...sim.config,
-              zones: tuned.zones.map((z) => (z.id === ARRIVAL_ZONE ? { ...z, radiusM: point.radiusM } : z)),
-              presence: {
-                ...(sim.config.presence as Record<string, unknown>),
-                enterMinSamples: point.enterMinSamples,
-                enterWindowMs: point.enterWindowMs,
-                exitMarginM: point.exitMarginM,
-                exitAfterMs: point.exitAfterMs,
-              },
-            });
+          // The sweep varies the fused engine (every gateway), the configuration this bench tunes.
+          for (const point of sweepGrid(o.sweep, tunedPoint(fused))) {
+            const config = configOf(fusedDocument(point));
             const key = sweepKey(point);
             const score = sweepScores.get(key) ?? emptyScore();
             sweepScores.set(key, score);
@@ -689,24 +754,39 @@ async function main(): Promise<void> {
         }
         await rm(join(dir, `${rate}-${seed}`), { recursive: true, force: true });
         process.stderr.write(
-          `bench: rate ${rate} seed ${seed}/${o.seeds}: ${written.adverts.toLocaleString("en")} adverts (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+          `bench: rate ${rate} seed ${seed} (${seed - o.firstSeed + 1}/${o.seeds}): ${written.adverts.toLocaleString("en")} adverts (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
         );
       }
-      for (const c of CANDIDATES) {
+      for (const c of candidates) {
         const score = scores.get(c.id);
         if (score === undefined) continue;
-        const label = c.id === "engine-tuned" ? `arrival engine, tuned: ${tunedLabel}` : c.label;
+        const label =
+          c.id === "engine-tuned"
+            ? `arrival engine, tuned: ${tunedLabel}`
+            : c.id === "engine-fused"
+              ? `arrival engine, every gateway: ${fusedLabel}`
+              : c.label;
         summaries.push(summarize(rate, { ...c, label }, score));
       }
       for (const [label, score] of sweepScores)
         sweeps.push(summarize(rate, { id: "engine-tuned", label }, score));
+      // Each rate's table as soon as it is done: a long run shows its results as it goes.
+      process.stderr.write(
+        `${arrivalTable(
+          summaries.filter((r) => r.rate === rate),
+          ARRIVAL_ZONE,
+        )}\n`,
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  const oracle = [...levels].map(([holdMs, l]) => oracleBound(holdMs, l));
+  const oracle = [
+    ...[...levels].map(([holdMs, l]) => oracleBound(holdMs, l, false)),
+    ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
+  ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
@@ -719,10 +799,11 @@ async function main(): Promise<void> {
     "",
     zoneTable(summaries, "till"),
     "",
-    `Oracle: a threshold on the exact mean received power at gw-floor (no fading, no temporal variation, no loss), held H s:`,
+    `Oracle: a threshold on the exact mean received power (no fading, no temporal variation, no loss) at gw-floor, or averaged over every gateway, held H s:`,
     "",
     markdown(
       [
+        "power at",
         "hold H",
         "threshold for recall ≥ 99%",
         "recall",
@@ -732,6 +813,7 @@ async function main(): Promise<void> {
         "passers-by flagged",
       ],
       oracle.map((b) => [
+        b.pooled ? "mean of every gateway" : "gw-floor",
         `${b.holdMs / 1000} s`,
         `${b.atRecall99.thresholdDbm} dBm`,
         `${b.atRecall99.recallPct}% of ${b.visits}`,
@@ -751,6 +833,7 @@ async function main(): Promise<void> {
       machine,
       options: o,
       tuned: simTuning(o.storefrontDb),
+      fused: simFusedTuning(o.storefrontDb),
       results: summaries,
       oracle,
       sweep: sweeps,

@@ -102,3 +102,18 @@ export function gatewayOf(plan: FloorPlan, id: string): SimGateway {
 export function distance(a: Point, b: Point): number {
   return Math.hypot(a.x - b.x, a.y - b.y);
 }
+
+/**
+ * Where the simulated shop stands on the map: the plan's origin (x = 0, y = 0: the front wall's left
+ * end). x runs east, y north; at shop scale a flat-earth conversion is exact to millimetres.
+ */
+export const PLAN_ORIGIN = Object.freeze({ lat: 48.8566, lon: 2.3522 });
+
+const M_PER_DEG_LAT = 111_320;
+
+/** A plan point as lat/lon (decimal degrees, rounded to 1e-7, about a centimetre). */
+export function geoOf(p: Point): { lat: number; lon: number } {
+  const round = (x: number): number => Math.round(x * 1e7) / 1e7;
+  const mPerDegLon = M_PER_DEG_LAT * Math.cos((PLAN_ORIGIN.lat * Math.PI) / 180);
+  return { lat: round(PLAN_ORIGIN.lat + p.y / M_PER_DEG_LAT), lon: round(PLAN_ORIGIN.lon + p.x / mPerDegLon) };
+}

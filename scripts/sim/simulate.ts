@@ -5,21 +5,22 @@
  *
  *   npx tsx scripts/sim/simulate.ts --seed 1 --minutes 60 --out /tmp/sim [--rate ios|android|1hz]
  *       [--shadowing-db 6] [--storefront-db 0] [--path-loss-exponent 2.2]
- *       [--shoppers-per-hour 90] [--passers-per-hour 300]
+ *       [--shoppers-per-hour 90] [--passers-per-hour 300] [--surveyed]
  *
  * Writes DIR/capture.jsonl (replay format, with `gw`), DIR/truth.jsonl (ground truth: subjects, then
- * every visit to a zone) and DIR/config.json (gateway config with the zones, for `replay`). The same
+ * every visit to a zone) and DIR/config.json (gateway config with the zones, for `replay`; with
+ * `--surveyed`, the gateways' positions too, so the replay pools both gateways). The same
  * arguments always give the same bytes. Progress goes to stderr. See docs/replay.md.
  */
 import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { RateMode } from "./population.js";
-import { simTuning } from "./presets.js";
+import { simFusedTuning, simTuning } from "./presets.js";
 import { simulateStore, writeSimulation } from "./simulateStore.js";
 
 const USAGE = `Usage: npx tsx scripts/sim/simulate.ts --out DIR [--seed N] [--minutes M] [--rate ios|android|1hz]
        [--shadowing-db DB] [--storefront-db DB] [--path-loss-exponent N]
-       [--shoppers-per-hour N] [--passers-per-hour N]`;
+       [--shoppers-per-hour N] [--passers-per-hour N] [--surveyed]`;
 
 const RATES: readonly RateMode[] = ["ios", "android", "1hz"];
 
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
       "path-loss-exponent": { type: "string" },
       "shoppers-per-hour": { type: "string" },
       "passers-per-hour": { type: "string" },
+      surveyed: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -72,7 +74,7 @@ async function main(): Promise<number> {
     },
     shoppersPerHour: number(values["shoppers-per-hour"], 90, "--shoppers-per-hour", 0),
     passersPerHour: number(values["passers-per-hour"], 300, "--passers-per-hour", 0),
-    ...simTuning(storefrontDb),
+    ...(values.surveyed === true ? { ...simFusedTuning(storefrontDb), surveyed: true } : simTuning(storefrontDb)),
   });
 
   const started = performance.now();

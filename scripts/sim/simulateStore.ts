@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CaptureWriter } from "../../gateway/src/adapters/replay/CaptureWriter.js";
 import type { Advert } from "../../gateway/src/services/ports.js";
-import { distance, type FloorPlan, gatewayOf, STORE_PLAN } from "./floorPlan.js";
+import { distance, type FloorPlan, gatewayOf, geoOf, STORE_PLAN } from "./floorPlan.js";
 import { type Advertiser, buildPopulation, type RateMode, type Role } from "./population.js";
 import { DEFAULT_RADIO, type LinkState, RadioModel, type RadioOptions } from "./RadioModel.js";
 import { type Random, streamOf } from "./rng.js";
@@ -24,6 +24,11 @@ export interface SimulationOptions {
   readonly presence?: Readonly<Record<string, unknown>>;
   /** Radius of each zone in the gateway config written, when it should differ from the true zone. */
   readonly configuredRadiusM?: Readonly<Record<string, number>>;
+  /**
+   * Write the gateways' surveyed positions into the config (`site.lat/lon` and `peers`), so a replay
+   * of the capture pools every gateway's evidence. Default false: the config of a lone gateway.
+   */
+  readonly surveyed?: boolean;
   readonly plan?: FloorPlan;
 }
 
@@ -187,6 +192,7 @@ function gatewayConfig(plan: FloorPlan, options: SimulationOptions): Record<stri
     // Required by the gateway config schema; a replay never connects.
     mqtt: { url: "mqtt://localhost:1883", username: first.id, password: "replay-only" },
     scanner: { source: "replay" },
+    ...(options.surveyed === true ? surveyedSites(plan) : {}),
     zones: plan.zones.map((z) => ({
       id: z.id,
       name: z.name,
@@ -195,6 +201,22 @@ function gatewayConfig(plan: FloorPlan, options: SimulationOptions): Record<stri
       radiusM: options.configuredRadiusM?.[z.id] ?? z.radiusM,
     })),
     presence: { ...(options.presence ?? {}) },
+  };
+}
+
+/**
+ * The gateway config's `site` position and `peers` for the plan's first gateway: every gateway's
+ * surveyed lat/lon, as an installer would record them.
+ */
+export function surveyedSites(plan: FloorPlan): {
+  site: { lat: number; lon: number };
+  peers: { id: string; lat: number; lon: number }[];
+} {
+  const [first, ...others] = plan.gateways;
+  if (first === undefined) throw new RangeError("the plan has no gateway");
+  return {
+    site: geoOf(first.position),
+    peers: others.map((g) => ({ id: g.id, ...geoOf(g.position) })),
   };
 }
 

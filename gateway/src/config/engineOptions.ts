@@ -20,6 +20,9 @@ export function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig
         ...(config.site.lat === undefined ? {} : { lat: config.site.lat }),
         ...(config.site.lon === undefined ? {} : { lon: config.site.lon }),
       },
+      // The store's other gateways: only a merged stream (replay of a multi-gateway capture, the
+      // cloud) carries their sightings; a lone gateway decides as if they were not listed.
+      ...config.peers.filter((p) => p.id !== config.gatewayId),
     ],
     defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
   };

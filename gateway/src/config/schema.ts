@@ -95,6 +95,22 @@ const SiteSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+/** Another gateway of the same store, whose sightings may reach this engine (a merged replay, the cloud). */
+const PeerSchema = Type.Object(
+  {
+    id: Type.String({ pattern: ID_PATTERN, description: "The peer's gatewayId (the capture's `gw`)." }),
+    rssiOffsetDb: Type.Number({
+      minimum: -30,
+      maximum: 30,
+      default: 0,
+      description: "Added to every RSSI that gateway reports.",
+    }),
+    lat: Type.Number({ minimum: -90, maximum: 90 }),
+    lon: Type.Number({ minimum: -180, maximum: 180 }),
+  },
+  { additionalProperties: false },
+);
+
 const UplinkSchema = Type.Object(
   {
     batchSize: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
@@ -126,6 +142,12 @@ export const GatewayConfigSchema = Type.Object(
     scanner: ScannerSchema,
     site: SiteSchema,
     zones: Type.Array(ZoneSchema, { default: [], maxItems: 200 }),
+    peers: Type.Array(PeerSchema, {
+      default: [],
+      maxItems: 50,
+      description:
+        "The store's other gateways, surveyed. With site.lat/lon set, a gateway-radius zone pools their evidence to decide an enter when their sightings reach the engine (docs/benchmarks.md, presence).",
+    }),
     presence: Type.Partial(PresenceTuningSchema, {
       default: {},
       description: "Overrides of the presence defaults.",

@@ -153,9 +153,12 @@ describe("runReplay", () => {
     expect(report.at(-1)).toBe("  ... and 3 more");
   });
 
-  it("replaying the same capture twice gives byte-identical output", async () => {
-    const sim = simulateStore({ seed: 11, minutes: 4, rate: "android" });
-    const written = await writeSimulation(sim, join(dir, "sim"));
+  it.each([
+    { surveyed: false, name: "one gateway's config" },
+    { surveyed: true, name: "every gateway surveyed (pooled evidence)" },
+  ])("replaying the same capture twice gives byte-identical output: $name", async ({ surveyed }) => {
+    const sim = simulateStore({ seed: 11, minutes: 4, rate: "android", surveyed });
+    const written = await writeSimulation(sim, join(dir, surveyed ? "sim-surveyed" : "sim"));
     const run = async () => {
       const output = sink();
       const errors = sink();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCaptureLine } from "../../../gateway/src/adapters/replay/captureLine.js";
 import { parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
 import { decodeAdvertisement, subjectOf } from "../../../gateway/src/domain/advert/index.js";
+import { geoDistanceM } from "../../../gateway/src/domain/zones/geofence.js";
 import { gatewayOf } from "../../../scripts/sim/floorPlan.js";
 import {
   type Simulation,
@@ -153,5 +154,20 @@ describe("simulateStore", () => {
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     expect(parsed.config.presenceTuning.enterMinSamples).toBe(7);
     expect(parsed.config.zones.map((z) => ("radiusM" in z ? z.radiusM : null))).toEqual([4, 2]);
+    expect(parsed.config.peers).toEqual([]);
+  });
+
+  it("writes every gateway's surveyed position when asked, the plan's distances kept", () => {
+    const sim = simulateStore({ seed: 1, minutes: 1, rate: "1hz", surveyed: true });
+    const parsed = parseGatewayConfig(sim.config);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const { site, peers } = parsed.config;
+    expect(peers.map((p) => p.id)).toEqual(["gw-till"]);
+    const [floor, till] = sim.plan.gateways;
+    const peer = peers[0];
+    if (floor === undefined || till === undefined || peer === undefined) throw new Error("plan incomplete");
+    if (site.lat === undefined || site.lon === undefined) throw new Error("site not surveyed");
+    const apartM = Math.hypot(floor.position.x - till.position.x, floor.position.y - till.position.y);
+    expect(geoDistanceM({ lat: site.lat, lon: site.lon }, peer)).toBeCloseTo(apartM, 1);
   });
 });

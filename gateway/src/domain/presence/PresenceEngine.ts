@@ -4,9 +4,11 @@ import { DEFAULT_MAX_DISTANCE_M, distanceFromRssi } from "../signal/distanceFrom
 import { DEFAULT_SMOOTHER_OPTIONS, RssiSmoother, type RssiSmootherOptions } from "../signal/RssiSmoother.js";
 import { fusePosition, type RangeAnchor } from "../zones/fusePosition.js";
 import {
+  type Containment,
   classifyClearance,
   type GeoEstimate,
   type GeoPoint,
+  geoDistanceM,
   isValidGeoPoint,
   rangeClearanceM,
 } from "../zones/geofence.js";
@@ -95,10 +97,30 @@ export interface PresenceEngineOptions {
 
 type RangeZone = Extract<Zone, { shape: "gateway-radius" }>;
 
+/**
+ * Another surveyed gateway of the store, as seen from a `gateway-radius` zone: no point of the zone
+ * is farther from it than `referenceM` (the distance between the two gateways plus the radius).
+ */
+interface RangePeer {
+  readonly gatewayId: string;
+  readonly referenceM: number;
+}
+
+/**
+ * Another gateway pools its evidence into a `gateway-radius` zone only when it hangs within this
+ * many radii of the zone's own gateway (then no point of the zone is more than 3 radii from it).
+ */
+const PEER_REACH_RADII = 2;
+
+/** Distances below this are taken as this in the fused enter test, so log10 stays finite. */
+const MIN_FUSION_DISTANCE_M = 0.1;
+
 interface Config {
   readonly zones: readonly Zone[];
   readonly zoneIds: ReadonlySet<string>;
   readonly rangeZonesByGateway: ReadonlyMap<string, readonly RangeZone[]>;
+  /** Per `gateway-radius` zone whose gateway is surveyed: the store's other surveyed gateways. */
+  readonly rangePeers: ReadonlyMap<string, readonly RangePeer[]>;
   readonly geoFences: readonly ZoneFence[];
   /** Every zone, in configuration order, for GPS fixes. */
   readonly fences: readonly ZoneFence[];
@@ -111,6 +133,7 @@ interface Config {
   readonly calibration: ReadonlyMap<string, number> | undefined;
   readonly smoothing: RssiSmootherOptions;
   readonly enterQuantile: number;
+  readonly enterRankPerSecond: boolean;
   readonly maxDistanceM: number;
   readonly sampleIntervalMs: number;
   readonly handoverMarginDb: number;
@@ -150,7 +173,9 @@ const due = (last: number | null, t: number, intervalMs: number): boolean =>
  * replay of the same calls yields the same output, byte for byte.
  *
  * Per subject and gateway it smooths RSSI ({@link RssiSmoother}) and converts it to a distance with
- * the log-distance model. `gateway-radius` zones are judged from the distance to their own gateway;
+ * the log-distance model. `gateway-radius` zones are judged from the distance to their own gateway,
+ * pooled with the other surveyed gateways near it when they hear the subject too
+ * ({@link rangeEnterEvidence});
  * `circle` and `polygon` zones from a position fused over the gateways with a surveyed lat/lon
  * ({@link fusePosition}) or from a phone's GPS fix. Each (subject, zone) pair runs a
  * {@link ZoneTrack} state machine. One gateway owns each subject per zone (strongest signal, with
@@ -205,7 +230,7 @@ export class PresenceEngine {
     if (rangeZones !== undefined && due(link.lastEvalAt, s.t, cfg.sampleIntervalMs)) {
       link.lastEvalAt = s.t;
       const est = link.smoother.estimate(s.t);
-      const strict = link.smoother.estimate(s.t, cfg.enterQuantile);
+      const strict = this.strictRssi(link, s.t);
       if (est !== null && strict !== null) {
         const rssiDbm = round1(est);
         const distanceM = round2(this.distanceM(subj, est));
@@ -213,8 +238,8 @@ export class PresenceEngine {
         for (const zone of rangeZones) {
           const sample: TrackSample = {
             t: s.t,
-            containment: classifyClearance(rangeClearanceM(zone.radiusM, distanceM), 0, cfg.exitMarginM),
-            enterEvidence: rangeClearanceM(zone.radiusM, strictDistanceM) >= 0,
+            containment: this.rangeContainment(subj, zone, distanceM, s.t),
+            enterEvidence: this.rangeEnterEvidence(subj, zone, strictDistanceM, s.t),
             gatewayId: s.gatewayId,
             rssiDbm,
             distanceM,
@@ -408,6 +433,83 @@ export class PresenceEngine {
     return distanceFromRssi(rssiDbm, p1m, cfg.pathLossExponent, cfg.maxDistanceM);
   }
 
+  /**
+   * Whether the strict estimates place the subject inside a `gateway-radius` zone.
+   *
+   * With its own gateway only: the strict distance is within the radius. When other gateways of the
+   * store are surveyed and hear the subject too, their evidence is pooled: each gateway's strict
+   * distance is turned into an excess in dB over the farthest a point of the zone can be from it
+   * (`10 n log10(d / reference)`; the reference is the radius for the zone's own gateway, the
+   * distance between the gateways plus the radius for another), and the subject counts as inside
+   * when the mean excess is not above 0. Why: shadowing is independent per gateway (each sees the
+   * shop through different shelves and bodies), so the mean of two or three excesses varies less
+   * than one, while the geometry still separates the floor from the pavement; someone outside the
+   * window is as near the window's gateway as a shopper just inside, but much farther from the
+   * inner ones. A gateway that does not hear the subject contributes nothing (its sightings may
+   * simply not reach this engine), so a lone gateway decides exactly as before.
+   */
+  private rangeEnterEvidence(subj: SubjectState, zone: RangeZone, strictDistanceM: number, t: number): boolean {
+    const peers = this.cfg.rangePeers.get(zone.id);
+    if (peers === undefined) return rangeClearanceM(zone.radiusM, strictDistanceM) >= 0;
+    return this.meanExcessDb(subj, zone, peers, strictDistanceM, (link) => this.strictRssi(link, t)) <= 0;
+  }
+
+  /**
+   * The stricter RSSI estimate that decides entering: `enterQuantile` over every advert in the
+   * window, or, with `tuning.enterRankPerSecond`, over one value per sample interval (see
+   * {@link RssiSmoother.estimatePerBucket}).
+   */
+  private strictRssi(link: Link, t: number): number | null {
+    const cfg = this.cfg;
+    return cfg.enterRankPerSecond
+      ? link.smoother.estimatePerBucket(t, cfg.enterQuantile, cfg.sampleIntervalMs)
+      : link.smoother.estimate(t, cfg.enterQuantile);
+  }
+
+  /**
+   * Where the robust estimates place the subject relative to a `gateway-radius` zone: by its own
+   * gateway's distance, or, with surveyed peers, by the same pooled excess as
+   * {@link rangeEnterEvidence} on the upper-quantile estimates, outside beyond the excess the exit
+   * margin gives at the zone's own gateway (`10 n log10((radius + margin) / radius)`). Staying and
+   * entering then judge the same evidence, so a visit entered on pooled evidence is not ended by
+   * one gateway's view of it.
+   */
+  private rangeContainment(subj: SubjectState, zone: RangeZone, distanceM: number, t: number): Containment {
+    const cfg = this.cfg;
+    const peers = cfg.rangePeers.get(zone.id);
+    if (peers === undefined) return classifyClearance(rangeClearanceM(zone.radiusM, distanceM), 0, cfg.exitMarginM);
+    const excess = this.meanExcessDb(subj, zone, peers, distanceM, (link) => link.smoother.estimate(t));
+    if (excess <= 0) return "inside";
+    const marginDb = 10 * cfg.pathLossExponent * Math.log10((zone.radiusM + cfg.exitMarginM) / zone.radiusM);
+    return excess > marginDb ? "outside" : "band";
+  }
+
+  /**
+   * Mean, over the zone's own gateway and the peers that hear the subject, of
+   * `10 n log10(distance / reference)`, dB, with each peer's distance from `rssiOf` its link.
+   */
+  private meanExcessDb(
+    subj: SubjectState,
+    zone: RangeZone,
+    peers: readonly RangePeer[],
+    ownDistanceM: number,
+    rssiOf: (link: Link) => number | null,
+  ): number {
+    const n10 = 10 * this.cfg.pathLossExponent;
+    const excessDb = (distanceM: number, referenceM: number): number =>
+      n10 * Math.log10(Math.max(distanceM, MIN_FUSION_DISTANCE_M) / referenceM);
+    let sum = excessDb(ownDistanceM, zone.radiusM);
+    let n = 1;
+    for (const peer of peers) {
+      const link = subj.links.get(peer.gatewayId);
+      const rssi = link === undefined ? null : rssiOf(link);
+      if (rssi === null) continue;
+      sum += excessDb(this.distanceM(subj, rssi), peer.referenceM);
+      n++;
+    }
+    return sum / n;
+  }
+
   /** Gateways hearing the subject as of `t`, with their smoothed RSSI. */
   private candidates(subj: SubjectState, t: number): OwnerCandidate[] {
     const list: OwnerCandidate[] = [];
@@ -426,7 +528,8 @@ export class PresenceEngine {
     const strictAnchors: RangeAnchor[] = [];
     for (const c of candidates) {
       const site = cfg.sitePositions.get(c.gatewayId);
-      const strict = subj.links.get(c.gatewayId)?.smoother.estimate(t, cfg.enterQuantile) ?? null;
+      const link = subj.links.get(c.gatewayId);
+      const strict = link === undefined ? null : this.strictRssi(link, t);
       if (site === undefined || strict === null) continue;
       anchors.push({ ...site, distanceM: this.distanceM(subj, c.rssiDbm) });
       strictAnchors.push({ ...site, distanceM: this.distanceM(subj, strict) });
@@ -584,11 +687,30 @@ function compile(options: PresenceEngineOptions): Config {
 
   if (problems.length > 0) throw new PresenceError("INVALID_PRESENCE_OPTIONS", problems);
 
+  const rangePeers = new Map<string, RangePeer[]>();
+  for (const zones of rangeZonesByGateway.values()) {
+    for (const zone of zones) {
+      const own = sitePositions.get(zone.gatewayId);
+      if (own === undefined) continue;
+      const peers: RangePeer[] = [];
+      for (const [gatewayId, site] of sitePositions) {
+        if (gatewayId === zone.gatewayId) continue;
+        const apartM = geoDistanceM(own, site);
+        // A peer farther than this sees the whole zone, and its surroundings, within too narrow a
+        // band of distances for its range error to tell them apart: it would only add noise.
+        if (apartM > PEER_REACH_RADII * zone.radiusM) continue;
+        peers.push({ gatewayId, referenceM: apartM + zone.radiusM });
+      }
+      if (peers.length > 0) rangePeers.set(zone.id, peers);
+    }
+  }
+
   const dwellMarksMs = [...new Set(t.dwellMarksMs)].sort((a, b) => a - b);
   return {
     zones: options.zones,
     zoneIds,
     rangeZonesByGateway,
+    rangePeers,
     geoFences,
     fences,
     rules: {
@@ -605,6 +727,7 @@ function compile(options: PresenceEngineOptions): Config {
     calibration: options.calibration,
     smoothing,
     enterQuantile,
+    enterRankPerSecond: t.enterRankPerSecond === true,
     maxDistanceM,
     sampleIntervalMs,
     handoverMarginDb,

@@ -165,6 +165,29 @@ describe("PresenceEngine: staying and leaving", () => {
     expect(new Set(changes.map((c) => c.visitId)).size).toBe(1);
   });
 
+  it("with enterRankPerSecond, a phone at 5 adverts/s needs the seconds of evidence a 1/s phone would", () => {
+    // 40% of adverts 12 dB down. Ranked per advert, the 0.6 rank over ~20 adverts is almost always
+    // a strong one: enter after 3 samples. Ranked per second (each second's median of 5 adverts), a
+    // third of the seconds read weak, as single adverts of a 1/s phone would.
+    const noisy = (seed: number): Stream => {
+      const rnd = prng(seed);
+      return {
+        gatewayId: GW1,
+        subject: shopper,
+        rssiAt: () => rssiAt(2.5) - (rnd() < 0.4 ? 12 : 0) + (rnd() * 3 - 1.5),
+      };
+    };
+    const perAdvert = run(engineWith(), [noisy(42)], { from: 0, to: 30_000, stepMs: 200 });
+    const perSecond = run(
+      engineWith({ tuning: { ...TEST_TUNING, enterRankPerSecond: true } }),
+      [noisy(42)],
+      { from: 0, to: 30_000, stepMs: 200 },
+    );
+    const enters = (changes: readonly PresenceChange[]) => changes.filter((c) => c.type === "enter").map((c) => c.at);
+    expect(enters(perAdvert)).toEqual([2000]);
+    expect(enters(perSecond)).toEqual([11_000]);
+  });
+
   it("exits after the away timeout when no longer heard", () => {
     const engine = engineWith();
     const changes = run(engine, [steady(1, 9000)], { from: 0, to: 30_000, stepMs: 1000 });
@@ -337,6 +360,70 @@ describe("PresenceEngine: several gateways", () => {
     const engine = engineWith({ gateways: [{ id: GW2 }] });
     const local: Stream = { gatewayId: GW2, subject: shopper, rssiAt: () => -50 };
     expect(run(engine, [local], { from: 0, to: 20_000, stepMs: 500 })).toEqual([]);
+  });
+});
+
+describe("PresenceEngine: a gateway-radius zone pooling the store's surveyed gateways", () => {
+  // door: 3 m around gw-1. gw-2 hangs 4 m east of gw-1 (within 2 radii), so no point of the door zone
+  // is more than 7 m from gw-2. Path-loss exponent 2: the excess is 20 log10(d / reference).
+  const gw1 = ORIGIN;
+  const gw2 = offset(ORIGIN, 4, 0);
+  const surveyed = [
+    { id: GW1, ...gw1 },
+    { id: GW2, ...gw2 },
+  ];
+  const lone = [{ id: GW1 }, { id: GW2 }];
+  const heardAt = (gatewayId: string, distanceM: number, untilT = 40_000): Stream => ({
+    gatewayId,
+    subject: shopper,
+    rssiAt: (t) => (t <= untilT ? rssiAt(distanceM) : null),
+  });
+  const span = { from: 0, to: 60_000, stepMs: 1000 };
+
+  it("enters a shopper gw-1 ranges just outside when the inner gateway hears them close, and keeps the visit", () => {
+    // gw-1: 3.6 m (+1.6 dB over 3 m); gw-2: 2 m (-10.9 dB under 7 m); mean -4.7 dB.
+    const streams = [heardAt(GW1, 3.6), heardAt(GW2, 2)];
+    expect(run(engineWith({ gateways: lone }), streams, span)).toEqual([]);
+    const pooled = run(engineWith({ gateways: surveyed }), streams, span);
+    // At 0 s gw-1's sighting comes before gw-2 has heard anything: that first sample is gw-1's word
+    // alone, so the three samples of evidence are those of 1, 2 and 3 s.
+    expect(brief(pooled)).toEqual([
+      { type: "enter", zoneId: "door", at: 3000, gatewayId: GW1 },
+      { type: "dwell", zoneId: "door", at: 23_000, gatewayId: GW1, dwellMs: 20_000 },
+      { type: "exit", zoneId: "door", at: 50_000, gatewayId: GW1, dwellMs: 37_000 },
+    ]);
+  });
+
+  it("does not enter someone gw-1 ranges inside when the inner gateway hears them far away", () => {
+    // gw-1: 2.5 m (-1.6 dB); gw-2: 14 m (+6.0 dB); mean +2.2 dB: outside the window, not in the shop.
+    const streams = [heardAt(GW1, 2.5), heardAt(GW2, 14)];
+    expect(brief(run(engineWith({ gateways: lone }), streams, span))[0]).toEqual({
+      type: "enter",
+      zoneId: "door",
+      at: 2000,
+      gatewayId: GW1,
+    });
+    expect(run(engineWith({ gateways: surveyed }), streams, span)).toEqual([]);
+  });
+
+  it("decides as a lone gateway when the peer does not hear the subject", () => {
+    const outside = [heardAt(GW1, 3.6)];
+    const inside = [heardAt(GW1, 2.5)];
+    for (const streams of [outside, inside]) {
+      expect(run(engineWith({ gateways: surveyed }), streams, span)).toEqual(
+        run(engineWith({ gateways: lone }), streams, span),
+      );
+    }
+    expect(run(engineWith({ gateways: surveyed }), inside, span)).not.toEqual([]);
+  });
+
+  it("ignores a surveyed gateway more than two radii away", () => {
+    const far = [
+      { id: GW1, ...gw1 },
+      { id: GW2, ...offset(ORIGIN, 6.5, 0) },
+    ];
+    const streams = [heardAt(GW1, 3.6), heardAt(GW2, 3)];
+    expect(run(engineWith({ gateways: far }), streams, span)).toEqual([]);
   });
 });
 

@@ -62,6 +62,31 @@ describe("RssiSmoother", () => {
     expect(s.estimate(2000, 0)).toBe(-80);
   });
 
+  it("per-bucket estimate: ranks one median per second, so the rank means the same at 1 and 10 adverts/s", () => {
+    // The phone turns each second: a second facing the gateway (-60), a second with the body in
+    // between (-72). At 10/s that is 10 adverts a second; at 1/s, one.
+    const fast = new RssiSmoother();
+    for (let t = 0; t < 4000; t += 100) fast.add(t, Math.floor(t / 1000) % 2 === 0 ? -60 : -72);
+    const slow = new RssiSmoother();
+    for (let t = 0; t < 4000; t += 1000) slow.add(t, Math.floor(t / 1000) % 2 === 0 ? -60 : -72);
+    // Per advert, the 0.6 rank over 40 samples is strong (the 24th), over 4 it is weak (the 2nd).
+    expect(fast.estimate(3900, 0.6)).toBe(-60);
+    expect(slow.estimate(3000, 0.6)).toBe(-72);
+    // Per second, both rank the same four values.
+    expect(fast.estimatePerBucket(3900, 0.6, 1000)).toBe(-72);
+    expect(slow.estimatePerBucket(3000, 0.6, 1000)).toBe(-72);
+    // The rank applies across buckets: the top of four per-second medians.
+    const mixed = new RssiSmoother();
+    [-80, -70, -65, -75].forEach((v, i) => {
+      mixed.add(i * 1000, v);
+      mixed.add(i * 1000 + 500, v - 20);
+      mixed.add(i * 1000 + 700, v + 1);
+    });
+    expect(mixed.estimatePerBucket(3700, 1, 1000)).toBe(-65);
+    expect(mixed.estimatePerBucket(3700, 0, 1000)).toBe(-80);
+    expect(new RssiSmoother().estimatePerBucket(0, 0.6, 1000)).toBeNull();
+  });
+
   it("forgets samples older than the window and reports null when nothing is fresh", () => {
     const s = new RssiSmoother({ ...DEFAULT_SMOOTHER_OPTIONS, windowMs: 4000 });
     s.add(0, -80);

@@ -169,6 +169,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     events: repository,
     clock,
     log: log.child({ component: "ingest" }),
+    commitDelayMs: config.ingest.commitDelayMs,
     onStored: presenceStored,
     onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
   });

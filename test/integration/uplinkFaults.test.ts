@@ -579,8 +579,14 @@ describe("uplink under faults", () => {
       const cloudDir = join(dir, "cloud");
       const { gateway: creds } = await prepareCloudDir(cloudDir, silent);
       const ports = { mqttPort: await freePort(), httpPort: await freePort() };
+      // A commit delay holds each batch uncommitted for a while after its PUBACK, so a kill on the
+      // PUBACK lands in the window every time instead of racing an fsync of a millisecond or two.
+      const configFile = join(dir, "cloud.json");
+      await writeFile(configFile, JSON.stringify({ ingest: { commitDelayMs: 300 } }));
       const runCloud = (): TsxChild => {
         const child = new TsxChild("cloud/src/main.ts", [
+          "--config",
+          configFile,
           "--data-dir",
           cloudDir,
           "--http-port",
@@ -645,8 +651,8 @@ describe("uplink under faults", () => {
 
       // SIGKILL the cloud the instant a PUBACK arrives. The cloud process has received the batch:
       // aedes writes the PUBACK of a QoS 1 PUBLISH as soon as it has read it, before it hands it to
-      // subscribers (aedes lib/handlers/publish.js), and ingest then commits batches one at a time
-      // with an fsync each, so the process usually dies before that batch is committed. Whether it
+      // subscribers (aedes lib/handlers/publish.js), and ingest then holds it for the commit delay,
+      // so the process dies before that batch is committed. Whether it
       // did is read back from the cloud's database after the kill, and the kill is repeated until
       // it has happened twice. This hits the window without a test hook in the cloud.
       const kills: { batch: BatchRange; committed: boolean }[] = [];
@@ -663,7 +669,7 @@ describe("uplink under faults", () => {
         kills.push({ batch, committed: range(batch.first, batch.last).every((seq) => stored.has(seq)) });
         cloud = runCloud();
       }
-      expect(kills.filter((k) => !k.committed).length).toBeGreaterThanOrEqual(1);
+      expect(kills.filter((k) => !k.committed).length).toBeGreaterThanOrEqual(2);
 
       producing = false;
       await producer;

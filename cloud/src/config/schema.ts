@@ -128,6 +128,20 @@ export const CloudConfigSchema = Type.Object(
       default: { mode: "embedded" },
       description: "embedded: aedes inside this process (default); external: an existing broker.",
     }),
+    ingest: Type.Object(
+      {
+        commitDelayMs: Type.Integer({
+          minimum: 0,
+          maximum: 1000,
+          default: 0,
+          description:
+            "How long an event batch that finds ingest idle waits before it is committed, so batches arriving " +
+            "meanwhile share one commit (one fsync), milliseconds. Raises throughput on slow disks at the cost " +
+            "of ack and offer latency; 0 commits at once.",
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     offers: Type.Object(
       {
         maxEventAgeS: Type.Integer({

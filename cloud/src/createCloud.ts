@@ -261,6 +261,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       clock,
       log: log.child({ component: "users" }),
       randomToken: () => randomBytes(12).toString("base64url"),
+      onErased: (userId) => live.forgetUser(userId),
     }),
   });
   activityRoutes(http, { activity: new SqliteActivityRepository(db), stores: storeService });

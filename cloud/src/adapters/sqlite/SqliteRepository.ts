@@ -498,5 +498,5 @@ export async function insertEvent(
       event.dwellMs ?? 0,
     ],
   );
-  return { ...event, userId, receivedAt };
+  return { ...event, userId, receivedAt, ...(userId && !linked ? { unlinked: true } : {}) };
 }

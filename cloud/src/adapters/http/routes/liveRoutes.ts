@@ -36,6 +36,7 @@ export function liveView(snapshot: LiveSnapshot) {
           since: iso(p.since),
           lastSeenAt: iso(p.lastSeenAt),
         })),
+        unlinked: z.unlinked,
         arrivals: z.arrivals,
       })),
       arrivalsPerMinute: s.arrivalsPerMinute.map((a) => ({ minute: iso(a.minute), count: a.count })),

@@ -274,7 +274,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     stores: repository,
   });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
-  liveRoutes(http, { live });
+  liveRoutes(http, { live, credentials });
   consoleRoutes(http);
 
   let started = false;

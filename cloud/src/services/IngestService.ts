@@ -48,6 +48,9 @@ export class IngestService {
   };
   private readonly options: IngestServiceOptions;
   private started = false;
+  private subscribed = false;
+  /** Batches being handled, so `stop` can wait for them. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(options: IngestServiceOptions) {
     this.options = options;
@@ -56,9 +59,25 @@ export class IngestService {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.options.bus.subscribe(allGatewaysFilter("events"), (message) =>
-      this.handleBatch(message.topic, message.payload),
-    );
+    if (this.subscribed) return;
+    this.subscribed = true;
+    await this.options.bus.subscribe(allGatewaysFilter("events"), async (message) => {
+      // Once stopping, batches are left unacknowledged: the gateway keeps them and sends them again.
+      if (!this.started) return;
+      const handling = this.handleBatch(message.topic, message.payload);
+      this.inFlight.add(handling);
+      try {
+        await handling;
+      } finally {
+        this.inFlight.delete(handling);
+      }
+    });
+  }
+
+  /** Stops taking batches and waits for those being stored (and handed on) to finish. Idempotent. */
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.allSettled([...this.inFlight]);
   }
 
   /** Handles one events message; public so tests and the load harness can drive it directly. */

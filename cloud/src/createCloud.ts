@@ -270,6 +270,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       clock,
       log: log.child({ component: "users" }),
       randomToken: () => randomBytes(12).toString("base64url"),
+      onErased: (userId) => live.forgetUser(userId),
     }),
   });
   activityRoutes(http, { activity: new SqliteActivityRepository(db), stores: storeService });
@@ -282,7 +283,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     stores: repository,
   });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
-  liveRoutes(http, { live });
+  liveRoutes(http, { live, credentials });
   consoleRoutes(http);
 
   let started = false;
@@ -292,15 +293,16 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       return;
     }
     started = false;
+    // Inputs first, then what they feed, so in-flight work drains into a database still open.
     await http.close();
-    // Before the broker: the last wills it publishes while closing say the cloud went away.
-    await fleet.stop();
-    retention.stop();
-    eid.stop();
-    await mqtt.stop();
-    await offerLifecycle.stop();
-    await rules.stop();
+    // No new batches or location reports; those being stored finish and reach the rules engine.
+    await Promise.all([ingest.stop(), geofence.stop()]);
     await offers.stop();
+    // After ingest (no later noteHeard is lost) and before the broker: the last wills it publishes
+    // while closing say the cloud went away, and a stopped FleetService ignores them.
+    await fleet.stop();
+    await Promise.all([retention.stop(), eid.stop(), offerLifecycle.stop(), rules.stop()]);
+    await mqtt.stop();
     await db.close();
   }
 

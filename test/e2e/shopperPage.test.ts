@@ -53,7 +53,22 @@ describe.skipIf(!haveChromium)(`demo shopper page in headless Chromium${haveChro
     const page = await browser.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (err) => pageErrors.push(err.message));
-    await page.goto(url ?? "");
+    // A Content-Security-Policy violation is reported on the console, not as a page error.
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+    });
+    const response = await page.goto(url ?? "");
+    const csp = response?.headers()["content-security-policy"] ?? "";
+    expect(csp.split("; ")).toEqual(
+      expect.arrayContaining([
+        "default-src 'none'",
+        "script-src 'self'",
+        "worker-src blob:",
+        expect.stringMatching(/^style-src 'sha256-[A-Za-z0-9+/]+=*'$/),
+        "connect-src 'self' ws://127.0.0.1:* wss://127.0.0.1:*",
+        "frame-ancestors 'none'",
+      ]),
+    );
     await page.locator('#status[data-state="connected"]').waitFor({ timeout: 30_000 });
     const offer = page.locator(".offer").first();
     await offer.waitFor({ timeout: 90_000 });

@@ -21,6 +21,8 @@ export interface EidResolutionOptions {
 export class EidResolutionService {
   private readonly o: EidResolutionOptions;
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** Runs in progress, timer-started or called. */
+  private readonly running = new Set<Promise<unknown>>();
   /** Period start each rotation exponent's rows were last built for. */
   private readonly builtFor = new Map<number, number>();
 
@@ -40,9 +42,11 @@ export class EidResolutionService {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the timer and waits for a refresh that is running (so the database can close under none). Idempotent. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await Promise.allSettled([...this.running]);
   }
 
   /** Registers (or replaces) an install's identity key and makes its EIDs resolvable now. */
@@ -62,7 +66,15 @@ export class EidResolutionService {
    * current period moved since the last refresh (the first refresh after start builds them all);
    * in between, a refresh only deletes expired rows. Returns the number of rows written.
    */
-  async refresh(): Promise<number> {
+  refresh(): Promise<number> {
+    const run = this.runRefresh();
+    this.running.add(run);
+    const forget = () => this.running.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async runRefresh(): Promise<number> {
     const nowS = Math.floor(this.o.clock.now() / 1000);
     const keys = await this.o.keys.listEidKeys();
     const moved = (exponent: number) => this.builtFor.get(exponent) !== eidPeriodStartS(exponent, nowS);

@@ -129,6 +129,8 @@ export class FleetService {
   private readonly unpublished = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private started = false;
+  /** Sweeps in progress, timer-started or called, so `stop` can wait for them. */
+  private readonly sweeping = new Set<Promise<void>>();
 
   constructor(options: FleetServiceOptions) {
     this.o = options;
@@ -161,6 +163,7 @@ export class FleetService {
     this.timer = null;
     await this.queue.drain();
     await this.pushes.catch(() => undefined);
+    await Promise.allSettled([...this.sweeping]);
     await this.flushHeard();
   }
 
@@ -170,7 +173,15 @@ export class FleetService {
   }
 
   /** Writes last-seen times, publishes configs whose publish failed, prunes old telemetry history. */
-  async sweep(): Promise<void> {
+  sweep(): Promise<void> {
+    const run = this.runSweep();
+    this.sweeping.add(run);
+    const forget = () => this.sweeping.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async runSweep(): Promise<void> {
     await this.flushHeard();
     if (this.unpublished.size > 0) await this.serialised(() => this.publishDesired(this.unpublished));
     await this.o.fleet.pruneTelemetry(this.o.clock.now() - this.o.telemetryRetentionMs);

@@ -52,13 +52,34 @@ export class GeofenceService {
   ) {}
 
   private started = false;
+  private subscribed = false;
+  /** MQTT reports being handled, so `stop` can wait for them. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   /** Subscribes to every app's location reports; the broker's ACL lets each app publish only its own. */
   async start(): Promise<void> {
     const { bus } = this.o;
     if (this.started || !bus) return;
     this.started = true;
-    await bus.subscribe(`${TOPIC_ROOT}/users/+/location`, (message) => this.handleReport(message.topic, message.payload));
+    if (this.subscribed) return;
+    this.subscribed = true;
+    await bus.subscribe(`${TOPIC_ROOT}/users/+/location`, async (message) => {
+      // Once stopping, reports are dropped: a phone sends its next fix anyway.
+      if (!this.started) return;
+      const handling = this.handleReport(message.topic, message.payload);
+      this.inFlight.add(handling);
+      try {
+        await handling;
+      } finally {
+        this.inFlight.delete(handling);
+      }
+    });
+  }
+
+  /** Stops taking MQTT reports and waits for those being stored to finish. Idempotent. */
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.allSettled([...this.inFlight]);
   }
 
   /** Handles one location report from MQTT; a bad one is logged and dropped, never thrown. */

@@ -89,6 +89,7 @@ export class IngestService {
   private readonly waiting: PendingBatch[] = [];
   private waitingEvents = 0;
   private committing = false;
+  private subscribed = false;
 
   constructor(options: IngestServiceOptions) {
     this.options = options;
@@ -97,14 +98,24 @@ export class IngestService {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    if (this.subscribed) return;
+    this.subscribed = true;
     const maxQueued = this.options.maxQueuedEvents ?? 20_000;
     await this.options.bus.subscribe(allGatewaysFilter("events"), (message) => {
+      // Once stopping, batches are left unacknowledged: the gateway keeps them and sends them again.
+      if (!this.started) return Promise.resolve();
       // The bus hands over one message at a time; returning before the commit lets the next
       // batches join the same transaction. Past the bound, wait, so memory stays bounded.
       // A failure was logged where it happened (once); the gateway's re-send is the retry.
       const done = this.handleBatch(message.topic, message.payload).catch(() => undefined);
       return this.waitingEvents >= maxQueued ? done : Promise.resolve();
     });
+  }
+
+  /** Stops taking batches and waits for those being stored (and handed on) to finish. Idempotent. */
+  async stop(): Promise<void> {
+    this.started = false;
+    await this.idle();
   }
 
   /**

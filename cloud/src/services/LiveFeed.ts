@@ -37,7 +37,10 @@ export interface LiveStoreView {
   readonly storeId: string;
   readonly zones: readonly {
     readonly zoneId: string;
+    /** Shoppers present whom storage keeps linked; others count only in `unlinked`. */
     readonly present: readonly LivePresence[];
+    /** How many more are present whose presence is stored unlinked (no analytics consent): a head-count only. */
+    readonly unlinked: number;
     /** Enters into this zone in the last `LIVE_MINUTES` minutes. */
     readonly arrivals: number;
   }[];
@@ -62,10 +65,15 @@ export interface LiveAudience {
 
 export type LiveListener = (storeId: string) => void;
 
+/** A presence as held here; an unlinked one is keyed by its visit and has no subject or user. */
+interface Present extends LivePresence {
+  readonly unlinked: boolean;
+}
+
 interface StoreState {
   readonly orgId: string;
-  /** zoneId → subjectId → presence */
-  readonly zones: Map<string, Map<string, LivePresence>>;
+  /** zoneId → subjectId (or `visit:<visitId>` when unlinked) → presence */
+  readonly zones: Map<string, Map<string, Present>>;
   /** minute (epoch ms) → enters, for the store and per zone */
   readonly arrivals: Map<number, number>;
   readonly zoneArrivals: Map<string, Map<number, number>>;
@@ -94,9 +102,13 @@ export class LiveFeed {
 
   constructor(private readonly o: LiveFeedOptions) {}
 
-  /** Ingest hook: events stored for the first time. Never throws (it runs inside ingest). */
+  /**
+   * Ingest hook: events stored for the first time. Never throws (it runs inside ingest). An event
+   * storage keeps unlinked (no analytics consent) is reduced here to what storage keeps — no user,
+   * subject `unlinked` — so that shopper counts in the aggregates but is never listed.
+   */
   eventsStored(events: readonly StoredEvent[]): void {
-    void this.apply(events).catch((err: unknown) => this.o.log.warn({ err }, "live feed update failed"));
+    void this.apply(events.map(asStored)).catch((err: unknown) => this.o.log.warn({ err }, "live feed update failed"));
   }
 
   /** Offer hook: an offer was issued. */
@@ -125,6 +137,31 @@ export class LiveFeed {
       if (shown) state.offers[index] = { ...shown, redeemedAt: at };
       state.redeemedCount++;
     }).catch((err: unknown) => this.o.log.warn({ err }, "live feed update failed"));
+  }
+
+  /**
+   * Erasure hook: drops the user's presences (by user and by their app subject) and the offers
+   * listed for them, so an erased user leaves the view at once. The counts stay: they name no one.
+   */
+  forgetUser(userId: string): void {
+    const appSubject = `app:${userId}`;
+    for (const [storeId, state] of this.stores) {
+      let changed = false;
+      for (const zone of state.zones.values()) {
+        for (const [key, p] of zone) {
+          if (p.userId === userId || p.subjectId === appSubject) {
+            zone.delete(key);
+            changed = true;
+          }
+        }
+      }
+      const kept = state.offers.filter((o) => o.userId !== userId);
+      if (kept.length !== state.offers.length) {
+        state.offers.splice(0, state.offers.length, ...kept);
+        changed = true;
+      }
+      if (changed) this.notify(storeId);
+    }
   }
 
   /** Called with the store id after each change; returns the unsubscribe function. */
@@ -159,8 +196,10 @@ export class LiveFeed {
       .map(([zoneId, present]) => ({
         zoneId,
         present: [...present.values()]
-          .filter((p) => now - p.lastSeenAt < PRESENCE_TTL_MS)
-          .sort((a, b) => a.since - b.since),
+          .filter((p) => !p.unlinked && now - p.lastSeenAt < PRESENCE_TTL_MS)
+          .sort((a, b) => a.since - b.since)
+          .map(({ subjectId, userId, since, lastSeenAt }) => ({ subjectId, userId, since, lastSeenAt })),
+        unlinked: [...present.values()].filter((p) => p.unlinked && now - p.lastSeenAt < PRESENCE_TTL_MS).length,
         arrivals: [...(state.zoneArrivals.get(zoneId) ?? new Map<number, number>())]
           .filter(([minute]) => minute >= oldest && minute <= current)
           .reduce((sum, [, count]) => sum + count, 0),
@@ -193,12 +232,15 @@ export class LiveFeed {
 
   private applyEvent(state: StoreState, e: StoredEvent): void {
     const at = Date.parse(e.at);
-    const zone = state.zones.get(e.zoneId) ?? new Map<string, LivePresence>();
+    const zone = state.zones.get(e.zoneId) ?? new Map<string, Present>();
     state.zones.set(e.zoneId, zone);
-    const existing = zone.get(e.subject.id);
+    const unlinked = e.unlinked === true;
+    // The visit id is kept in storage for unlinked presence too; it tells one stay from another.
+    const key = unlinked ? `visit:${e.visitId}` : e.subject.id;
+    const existing = zone.get(key);
     switch (e.type) {
       case "enter": {
-        zone.set(e.subject.id, { subjectId: e.subject.id, userId: e.userId, since: at, lastSeenAt: at });
+        zone.set(key, { subjectId: e.subject.id, userId: e.userId, since: at, lastSeenAt: at, unlinked });
         const minute = minuteOf(at);
         state.arrivals.set(minute, (state.arrivals.get(minute) ?? 0) + 1);
         const perZone = state.zoneArrivals.get(e.zoneId) ?? new Map<number, number>();
@@ -207,15 +249,16 @@ export class LiveFeed {
         break;
       }
       case "exit":
-        zone.delete(e.subject.id);
+        zone.delete(key);
         break;
       default:
         // Dwell and any later kind: the subject is still there.
-        zone.set(e.subject.id, {
+        zone.set(key, {
           subjectId: e.subject.id,
           userId: e.userId,
           since: existing?.since ?? at,
           lastSeenAt: at,
+          unlinked,
         });
     }
     // Keep the maps bounded: minutes past the chart's window and subjects gone stale.
@@ -244,6 +287,10 @@ export class LiveFeed {
       this.stores.set(storeId, state);
     }
     change(state);
+    this.notify(storeId);
+  }
+
+  private notify(storeId: string): void {
     for (const listener of this.listeners) {
       try {
         listener(storeId);
@@ -260,6 +307,11 @@ export class LiveFeed {
     if (orgId !== null) this.orgs.set(storeId, orgId);
     return orgId;
   }
+}
+
+/** The event as storage keeps it: without user and subject when it is stored unlinked. */
+function asStored(e: StoredEvent): StoredEvent {
+  return e.unlinked ? { ...e, userId: null, subject: { ...e.subject, id: "unlinked" } } : e;
 }
 
 function minuteOf(ms: number): number {

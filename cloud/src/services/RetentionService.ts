@@ -10,6 +10,8 @@ const DAY_MS = 86_400_000;
  */
 export class RetentionService {
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** Runs in progress, timer-started or called. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly o: {
@@ -29,12 +31,22 @@ export class RetentionService {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the timer and waits for a sweep that is running (so the database can close under none). Idempotent. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await Promise.allSettled([...this.running]);
   }
 
-  async sweep(): Promise<RetentionResult> {
+  sweep(): Promise<RetentionResult> {
+    const run = this.runSweep();
+    this.running.add(run);
+    const forget = () => this.running.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async runSweep(): Promise<RetentionResult> {
     const cutoff = this.o.clock.now() - this.o.retentionDays * DAY_MS;
     const result = await this.o.retention.applyRetention(cutoff);
     if (result.eventsDeleted + result.visitsAggregated + result.fixesDeleted > 0)

@@ -37,6 +37,8 @@ export interface UserServiceOptions {
   readonly log: Logger;
   /** A fresh random token (for the pseudonym that replaces an erased user in kept records). */
   readonly randomToken: () => string;
+  /** Called once a user is erased, so in-memory views (the live feed) drop them too. */
+  readonly onErased?: (userId: string) => void;
 }
 
 const actorOf = (principal: Principal): string => `api-key:${principal.keyId}`;
@@ -175,6 +177,7 @@ export class UserService {
     for (const keyId of await this.o.devices.apiKeysOfUser(userId)) await this.o.credentials.revokeApiKey(keyId, actor);
     const reference = `erased-${this.o.randomToken()}`;
     const report = await this.o.privacy.eraseUser(userId, reference);
+    this.o.onErased?.(userId);
     await this.o.audit.audit({
       at: this.o.clock.now(),
       actor,

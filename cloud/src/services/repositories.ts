@@ -74,6 +74,11 @@ export interface AppUser {
 export interface StoredEvent extends PresenceEvent {
   readonly userId: string | null;
   readonly receivedAt: number;
+  /**
+   * True when storage kept this event with no user and the subject `unlinked` (the user gave no
+   * analytics consent): beyond deciding an offer now, it may be used only in aggregate.
+   */
+  readonly unlinked?: boolean;
 }
 
 export interface StoreBatchInput {

@@ -15,7 +15,7 @@ interface LiveOffer {
 }
 interface LiveStore {
   storeId: string;
-  zones: { zoneId: string; present: { subjectId: string; userId: string | null; since: string }[]; arrivals: number }[];
+  zones: { zoneId: string; present: { subjectId: string; userId: string | null; since: string }[]; unlinked: number; arrivals: number }[];
   arrivalsPerMinute: { minute: string; count: number }[];
   offers: LiveOffer[];
   issuedCount: number;
@@ -75,7 +75,8 @@ function draw(body: HTMLElement, snapshot: LiveSnapshot): void {
 }
 
 function storeCard(store: LiveStore): HTMLElement {
-  const present = store.zones.reduce((n, z) => n + z.present.length, 0);
+  // Shoppers without analytics consent are a head-count only: never listed, but present.
+  const present = store.zones.reduce((n, z) => n + z.present.length + z.unlinked, 0);
   const titleId = `store-${store.storeId}`;
   return h(
     "section",
@@ -111,7 +112,7 @@ function storeCard(store: LiveStore): HTMLElement {
                   "li",
                   { "data-zone": z.zoneId },
                   h("strong", {}, `Zone ${z.zoneId}`),
-                  ` · ${z.present.length} present · ${z.arrivals} arrived in 30 min`,
+                  ` · ${z.present.length + z.unlinked} present · ${z.arrivals} arrived in 30 min`,
                   z.present.length > 0
                     ? h("ul", { class: "subjects" }, ...z.present.map((p) => h("li", {}, h("code", {}, p.subjectId), ` since ${time(p.since)}`)))
                     : null,

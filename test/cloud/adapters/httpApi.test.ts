@@ -72,6 +72,23 @@ describe("HTTP API and offers over a real cloud", () => {
     expect(conflict?.json()).toMatchObject({ error: { code: "CODE_ALREADY_REDEEMED" } });
   });
 
+  it("takes the app's scanned QR payload as well as the bare code, and no other prefix", async () => {
+    const redeem = (code: string, n: number) =>
+      f.cloud.http.inject({
+        method: "POST",
+        url: "/v1/redemptions",
+        headers: { authorization: `Bearer ${f.keys.pos}`, "idempotency-key": `scan-${n}-attempt` },
+        payload: { code },
+      });
+    // The code is already redeemed, so a recognised code answers 409 and an unrecognised one 404.
+    const scanned = await redeem(`arrival:redeem:v1:${offer.code}`, 1);
+    expect([scanned.statusCode, scanned.json()]).toEqual([409, expect.objectContaining({ error: expect.objectContaining({ code: "CODE_ALREADY_REDEEMED" }) })]);
+    expect((await redeem(offer.code, 2)).statusCode).toBe(409);
+    const otherVersion = await redeem(`arrival:redeem:v2:${offer.code}`, 3);
+    expect([otherVersion.statusCode, otherVersion.json()]).toEqual([404, expect.objectContaining({ error: expect.objectContaining({ code: "NOT_FOUND" }) })]);
+    expect((await redeem(`coupon:${offer.code}`, 4)).statusCode).toBe(404);
+  });
+
   it("refuses a view acknowledgement for an offer already redeemed, with its reason", async () => {
     const res = await f.cloud.http.inject({
       method: "POST",

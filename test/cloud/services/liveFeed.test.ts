@@ -134,4 +134,34 @@ describe("LiveFeed", () => {
     ]);
     expect([store?.issuedCount, store?.redeemedCount]).toEqual([2, 1]);
   });
+
+  it("shows a shopper stored unlinked (no analytics consent) only in the head-count and arrivals", async () => {
+    const { feed, feedEvents } = setup();
+    const hidden = { userId: "u3", unlinked: true, visitId: "visit-u3" };
+    await feedEvents([ev("enter", "a", T0, { userId: "u1" }), ev("enter", "secret-beacon", T0, hidden)]);
+    await feedEvents([ev("dwell", "secret-beacon", T0 + 60_000, hidden)]);
+    let zone = feed.snapshot(everyone).stores[0]?.zones[0];
+    expect(zone?.present.map((p) => [p.subjectId, p.userId])).toEqual([["a", "u1"]]);
+    expect([zone?.unlinked, zone?.arrivals]).toEqual([1, 2]);
+    expect(JSON.stringify(feed.snapshot(everyone))).not.toMatch(/secret-beacon|u3/);
+    await feedEvents([ev("exit", "secret-beacon", T0 + 120_000, hidden)]);
+    zone = feed.snapshot(everyone).stores[0]?.zones[0];
+    expect(zone?.unlinked).toBe(0);
+  });
+
+  it("forgets an erased user: their presences, by user or app subject, and the offers listed for them", async () => {
+    const { feed, changes, feedEvents } = setup();
+    await feedEvents([ev("enter", "a", T0, { userId: "u1" }), ev("enter", "app:u1", T0, { zoneId: "z2" }), ev("enter", "b", T0)]);
+    feed.offerIssued(offer());
+    feed.offerIssued(offer({ offerId: "offer-000002", userId: "u2" }));
+    while (changes.length < 3) await new Promise((r) => setImmediate(r));
+    feed.forgetUser("u1");
+    expect(changes.length).toBe(4);
+    const store = feed.snapshot(everyone).stores[0];
+    expect(store?.zones.flatMap((z) => z.present.map((p) => p.subjectId))).toEqual(["b"]);
+    expect(store?.offers.map((o) => o.userId)).toEqual(["u2"]);
+    expect(JSON.stringify(store)).not.toMatch(/u1/);
+    // Counts name no one and stay.
+    expect(store?.issuedCount).toBe(2);
+  });
 });

@@ -52,7 +52,7 @@ export interface HttpAppOptions {
 }
 
 /** Parses `Authorization: Bearer <key>`; anything else is no key. */
-function bearer(request: FastifyRequest): string | null {
+export function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (typeof header !== "string") return null;
   const match = /^Bearer ([^\s]+)$/i.exec(header.trim());

@@ -584,7 +584,9 @@ async function insertEvents(
   const inserted: StoredEvent[] = [];
   for (const event of events) {
     if (!fresh.delete(event.id)) continue;
-    inserted.push({ ...event, userId: who(event).userId, receivedAt });
+    const { userId, storedUserId } = who(event);
+    // Kept without the user (no analytics consent): beyond deciding an offer now, aggregate only.
+    inserted.push({ ...event, userId, receivedAt, ...(userId !== null && storedUserId === null ? { unlinked: true } : {}) });
   }
   for (const part of chunks(inserted, ROWS_PER_STATEMENT)) {
     const params: (string | number | null)[] = [];

@@ -91,3 +91,20 @@ export function parseRedemptionCode(input: string): string | null {
   if (padBits > 0 && (last & ((1 << padBits) - 1)) !== 0) return null;
   return group(canonical);
 }
+
+/**
+ * What the app's QR code carries: this prefix, then the code (`redemptionPayload` in
+ * sdk/src/domain/OfferInbox.ts, docs/app-sdk.md). Versioned, so a later payload format is refused
+ * rather than misread.
+ */
+export const REDEMPTION_QR_PREFIX = "arrival:redeem:v1:";
+
+/**
+ * The canonical code of what a till sends: a scanned QR payload (exactly `REDEMPTION_QR_PREFIX`
+ * then the code) or the bare code as typed; null when it is neither (another prefix or version).
+ */
+export function parseScannedRedemptionCode(input: string): string | null {
+  const trimmed = input.trim();
+  if (trimmed.startsWith(REDEMPTION_QR_PREFIX)) return parseRedemptionCode(trimmed.slice(REDEMPTION_QR_PREFIX.length));
+  return parseRedemptionCode(trimmed);
+}

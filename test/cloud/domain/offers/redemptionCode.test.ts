@@ -3,6 +3,7 @@ import { OfferError } from "../../../../cloud/src/domain/offers/offerError.js";
 import {
   formatRedemptionCode,
   parseRedemptionCode,
+  parseScannedRedemptionCode,
   REDEMPTION_CODE_BYTES,
 } from "../../../../cloud/src/domain/offers/redemptionCode.js";
 
@@ -103,5 +104,20 @@ describe("parseRedemptionCode", () => {
       expect(parseRedemptionCode(code)).toBe(code);
       expect(parseRedemptionCode(code.toLowerCase().replaceAll("-", " "))).toBe(code);
     }
+  });
+});
+
+describe("parseScannedRedemptionCode", () => {
+  const code = formatRedemptionCode(SAMPLE);
+  it.each([
+    ["the bare code", code, code],
+    ["the code as typed, lower case without dashes", code.toLowerCase().replace(/-/g, ""), code],
+    ["the app's QR payload", `arrival:redeem:v1:${code}`, code],
+    ["the QR payload with a scanner's trailing newline", `arrival:redeem:v1:${code}\n`, code],
+    ["another payload version", `arrival:redeem:v2:${code}`, null],
+    ["another scheme", `other:redeem:v1:${code}`, null],
+    ["the prefix alone", "arrival:redeem:v1:", null],
+  ])("%s", (_name, input, expected) => {
+    expect(parseScannedRedemptionCode(input)).toBe(expected);
   });
 });

@@ -4,7 +4,8 @@ import Type, { type Static } from "typebox";
 import { ID_PATTERN } from "../../../../../protocol/index.js";
 import type { LiveAudience, LiveFeed, LiveSnapshot } from "../../../services/LiveFeed.js";
 import { ApiError } from "../ApiError.js";
-import { principalOf } from "../createHttpApp.js";
+import type { CredentialService } from "../../../services/CredentialService.js";
+import { bearer, principalOf } from "../createHttpApp.js";
 
 const LiveQuery = Type.Object(
   {
@@ -15,7 +16,10 @@ const LiveQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** Seconds between keep-alive comments, so proxies and the browser do not drop an idle stream. */
+/**
+ * Between keep-alive comments, so proxies and the browser do not drop an idle stream; the key is
+ * verified again at each, so a revoked key stops streaming within this time.
+ */
 const HEARTBEAT_MS = 15_000;
 /** Changes within this window are sent as one snapshot: a busy store emits many events a second. */
 const COALESCE_MS = 150;
@@ -36,6 +40,7 @@ export function liveView(snapshot: LiveSnapshot) {
           since: iso(p.since),
           lastSeenAt: iso(p.lastSeenAt),
         })),
+        unlinked: z.unlinked,
         arrivals: z.arrivals,
       })),
       arrivalsPerMinute: s.arrivalsPerMinute.map((a) => ({ minute: iso(a.minute), count: a.count })),
@@ -54,7 +59,15 @@ const READ = ["marketer", "admin", "store-ops"] as const;
  * each change. The stream is authenticated like every route, with the Bearer key, so browsers read
  * it with fetch streaming (EventSource cannot send headers). A store-bound key sees its own store.
  */
-export function liveRoutes(app: FastifyInstance, deps: { live: LiveFeed }): void {
+export function liveRoutes(
+  app: FastifyInstance,
+  deps: {
+    live: LiveFeed;
+    credentials: Pick<CredentialService, "verifyApiKey">;
+    /** Keep-alive and key re-check interval, ms (default 15 s; short in tests). */
+    heartbeatMs?: number;
+  },
+): void {
   const open = new Set<ServerResponse>();
   // Open streams would keep `close()` waiting for ever; end them first.
   app.addHook("preClose", async () => {
@@ -94,12 +107,15 @@ export function liveRoutes(app: FastifyInstance, deps: { live: LiveFeed }): void
         summary: "The live view as server-sent events",
         description:
           "`text/event-stream`: an `event: snapshot` with the same body as GET /v1/live at once and after " +
-          "every change (coalesced), and a comment line every 15 s to keep the connection open.",
+          "every change (coalesced), and a comment line every 15 s to keep the connection open. The key is " +
+          "verified again every 15 s; the stream ends once it is revoked.",
         querystring: LiveQuery,
       },
     },
     async (request, reply) => {
       const { audience, storeId } = audienceOf(request);
+      const keyId = principalOf(request).keyId;
+      const key = bearer(request);
       const res = reply.raw;
       reply.hijack();
       res.writeHead(200, {
@@ -122,7 +138,20 @@ export function liveRoutes(app: FastifyInstance, deps: { live: LiveFeed }): void
         if (storeId !== null && changed !== storeId) return;
         pending = setTimeout(send, COALESCE_MS);
       });
-      const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
+      // The key was checked when the stream opened; a stream lives for hours, so check it again at
+      // each heartbeat and end the stream once it is revoked (or expired).
+      const heartbeat = setInterval(() => {
+        void (key === null ? Promise.resolve(null) : deps.credentials.verifyApiKey(key))
+          .catch((err: unknown) => {
+            request.log.warn({ err }, "live stream key check failed");
+            return null;
+          })
+          .then((principal) => {
+            if (res.writableEnded) return;
+            if (principal?.keyId !== keyId) res.end();
+            else res.write(": keep-alive\n\n");
+          });
+      }, deps.heartbeatMs ?? HEARTBEAT_MS);
       res.on("close", () => {
         open.delete(res);
         unsubscribe();

@@ -20,15 +20,16 @@ export function httpMetrics(app: FastifyInstance, registry: MetricsRegistry): vo
 }
 
 /**
- * `GET /metrics` in the Prometheus text format 0.0.4. Not anonymous: Prometheus sends an admin or
- * store-ops key as a bearer token (`authorization: { credentials_file: … }` in its scrape config).
- * The figures are the whole process's and carry no ids.
+ * `GET /metrics` in the Prometheus text format 0.0.4. Not anonymous: Prometheus sends an admin key
+ * as a bearer token (`authorization: { credentials_file: … }` in its scrape config). Admin only
+ * (least privilege): the figures are the whole process's, every organisation's together, so a
+ * store's operations key must not read them; the scrape key should be the operator's admin key.
  */
 export function metricsRoutes(app: FastifyInstance, deps: { registry: MetricsRegistry }): void {
   app.get(
     "/metrics",
     {
-      config: { roles: ["admin", "store-ops"] },
+      config: { roles: ["admin"] },
       schema: {
         summary: "Prometheus metrics (text exposition format 0.0.4)",
         response: { 200: Type.String({ description: "text/plain; version=0.0.4" }) },

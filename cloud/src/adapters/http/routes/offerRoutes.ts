@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { DiscountSchema, ID_PATTERN } from "../../../../../protocol/index.js";
-import { type Offer, parseRedemptionCode } from "../../../domain/offers/index.js";
+import { type Offer, parseScannedRedemptionCode } from "../../../domain/offers/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
 import type { Clock } from "../../../services/ports.js";
 import type {
@@ -33,7 +33,8 @@ const RedeemBody = Type.Object(
     code: Type.String({
       minLength: 1,
       maxLength: 80,
-      description: "The code as the cashier typed or scanned it.",
+      description:
+        "The code as the cashier typed it, or the scanned QR payload `arrival:redeem:v1:<code>` as it is.",
     }),
     storeId: Type.Optional(
       Type.String({
@@ -185,7 +186,7 @@ export function offerRoutes(
           throw new ApiError("NOT_FOUND", `no store ${storeId} in this organisation`);
         }
       }
-      const code = parseRedemptionCode(body.code);
+      const code = parseScannedRedemptionCode(body.code);
       if (!code) {
         deps.onRedeem?.("unknown-code");
         throw new ApiError("NOT_FOUND", "no offer has this code");

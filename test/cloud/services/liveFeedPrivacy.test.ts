@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U1 } from "../cloudFixture.js";
+
+const SUBJECT_U3 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:3";
+
+interface LiveBody {
+  stores: {
+    zones: { zoneId: string; present: { subjectId: string; userId: string | null }[]; unlinked: number; arrivals: number }[];
+    offers: { userId: string }[];
+  }[];
+}
+
+/** The console's live view through the real cloud: ingest → storage → feed → GET /v1/live. */
+describe("live feed privacy", () => {
+  let f: CloudFixture;
+  const live = async () => {
+    const res = await f.cloud.http.inject({ url: "/v1/live", headers: { authorization: `Bearer ${f.keys.storeOps}` } });
+    expect(res.statusCode).toBe(200);
+    return res.json<LiveBody>();
+  };
+
+  beforeAll(async () => {
+    f = await createCloudFixture();
+    const now = Date.now();
+    // u3 wants offers but gave no analytics consent.
+    await f.cloud.repository.upsertUser(
+      { id: "u3", orgId: "o1", displayName: "u3", segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: false },
+      now,
+    );
+    await f.cloud.repository.registerDevice(SUBJECT_U3, "u3", null, now);
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it("counts a shopper without analytics consent but never lists them", async () => {
+    await f.ingest([
+      presenceEvent(1, { at: new Date().toISOString() }),
+      presenceEvent(2, { at: new Date().toISOString(), subject: { kind: "ibeacon", id: SUBJECT_U3 } }),
+    ]);
+    await f.cloud.offers.idle();
+    await expect.poll(async () => (await live()).stores[0]?.zones[0]?.arrivals).toBe(2);
+    const body = await live();
+    const zone = body.stores[0]?.zones[0];
+    expect(zone?.present).toEqual([expect.objectContaining({ subjectId: SUBJECT_U1, userId: "u1" })]);
+    expect(zone?.unlinked).toBe(1);
+    expect(JSON.stringify(zone)).not.toContain(SUBJECT_U3);
+    expect(JSON.stringify(zone)).not.toContain("u3");
+  });
+
+  it("drops an erased user from the live view", async () => {
+    await expect.poll(async () => (await live()).stores[0]?.offers.some((o) => o.userId === "u1")).toBe(true);
+    const res = await f.cloud.http.inject({
+      method: "DELETE",
+      url: "/v1/users/u1",
+      headers: { authorization: `Bearer ${f.keys.admin}` },
+    });
+    expect(res.statusCode).toBe(200);
+    const body = await live();
+    expect(JSON.stringify(body)).not.toContain("u1");
+    expect(JSON.stringify(body)).not.toContain(SUBJECT_U1);
+  });
+});

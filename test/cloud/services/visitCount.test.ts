@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
+import { MIGRATIONS, migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 import { encodeMessage, userTopic } from "../../../protocol/index.js";
 import { type CloudFixture, createCloudFixture } from "../cloudFixture.js";
 import { ManualClock } from "../manualClock.js";
@@ -102,5 +107,43 @@ describe("geofence reports over MQTT", () => {
       "SELECT user_id FROM presence_events WHERE subject_kind = 'app' ORDER BY user_id",
     );
     expect(rows.map((r) => r.user_id)).toEqual(["u1", "u2"]);
+  });
+});
+
+describe("visit count migration", () => {
+  it("backfills each user's count per store from the visits held, the latest and the one before", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "arrival-visit-counts-"));
+    const db = await SqliteDatabase.open(join(dir, "cloud.db"));
+    try {
+      // A database as the release before the counter left it.
+      await db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+      for (const m of MIGRATIONS.filter((x) => x.version < 7)) {
+        await db.exec(m.sql);
+        await db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)", [m.version, m.name]);
+      }
+      const visits: [string, string, string | null, number][] = [
+        ["v1", "s1", "u1", 100],
+        ["v2", "s1", "u1", 300],
+        ["v3", "s1", "u1", 200],
+        ["v4", "s2", "u1", 50],
+        ["v5", "s1", "u2", 70],
+        ["v6", "s1", null, 80],
+      ];
+      for (const [id, store, user, at] of visits) {
+        await db.run(
+          "INSERT INTO visits (id, store_id, zone_id, subject_id, user_id, entered_at, last_event_at) VALUES (?, ?, 'z1', 'x', ?, ?, ?)",
+          [id, store, user, at, at],
+        );
+      }
+      expect(await migrate(db, 0)).toBeGreaterThanOrEqual(7);
+      expect(await db.all("SELECT * FROM user_visit_counts ORDER BY user_id, store_id")).toEqual([
+        { user_id: "u1", store_id: "s1", visits: 3, last_visit_id: "v2", last_visit_at: 300, previous_visit_at: 200 },
+        { user_id: "u1", store_id: "s2", visits: 1, last_visit_id: "v4", last_visit_at: 50, previous_visit_at: null },
+        { user_id: "u2", store_id: "s1", visits: 1, last_visit_id: "v5", last_visit_at: 70, previous_visit_at: null },
+      ]);
+    } finally {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { decodeUserMessage, formatProblems, type PresenceEvent, parseTopic, TOPIC_ROOT } from "../../../protocol/index.js";
 import {
   checkGeofenceFix,
@@ -13,6 +13,17 @@ import type { DirectoryRepository, StoredEvent, UserRepository } from "./reposit
 export const GEOFENCE_ZONE_ID = "geofence";
 /** Gateway id recorded on events the phone reported itself. */
 export const PHONE_GATEWAY_ID = "phone";
+/**
+ * The presence event id of a user's location report. `reportId` is the app's, unique only among
+ * that user's reports, while event ids are unique across all users: the id is derived from both,
+ * so another user's equal `reportId` is a different event and the same user's resend the same one.
+ * A hash keeps it within the event id pattern (`^[A-Za-z0-9_-]{8,64}$`) whatever the two lengths,
+ * and unambiguous (a user id and a report id may both contain `-`).
+ */
+export function geofenceEventId(userId: string, reportId: string): string {
+  return `app-${createHash("sha256").update(`${userId}\u0000${reportId}`).digest("hex").slice(0, 40)}`;
+}
+
 /** How far around the fix's time a gateway sighting corroborates it. */
 const CORROBORATION_WINDOW_MS = 10 * 60_000;
 
@@ -103,12 +114,12 @@ export class GeofenceService {
       orgId: user.orgId,
       storeId: report.storeId,
       fix: { lat: report.lat, lon: report.lon, accuracyM: report.accuracyM, at: Date.parse(report.at) },
-      eventId: report.reportId,
+      eventId: geofenceEventId(user.id, report.reportId),
     });
     if (!outcome.ok) log.warn({ userId: user.id, storeId: report.storeId }, "location report names an unknown store");
   }
 
-  /** `eventId` makes a retried report count once (MQTT's `reportId`); default a new id. */
+  /** `eventId` makes a retried report count once (see `geofenceEventId`); default a new id. */
   async reportEntry(input: {
     userId: string;
     orgId: string;

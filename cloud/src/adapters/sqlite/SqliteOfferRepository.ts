@@ -420,12 +420,16 @@ async function readCounters(tx: SqlExecutor, request: DecisionRequest): Promise<
     "SELECT COUNT(*) AS total, COALESCE(SUM(day_key = ?), 0) AS today FROM offers WHERE user_id = ?",
     [dayKey, userId],
   );
-  // A store visit is counted per zone visit for now: the first zone a shopper enters starts it.
-  const visits = await tx.get<{ n: number; previous: number | null }>(
-    `SELECT COUNT(*) AS n, MAX(CASE WHEN id != ? THEN entered_at END) AS previous
-     FROM visits WHERE user_id = ? AND store_id = ?`,
-    [event.visitId, userId, event.storeId],
+  // The per-user counter (see countVisits), not the visits table: it counts users without analytics
+  // consent and visits already swept by retention. When this event's visit is not the last one
+  // counted (a later zone visit already stored, or its enter never received), the previous visit is
+  // the last one counted, as the visits table read it: the latest start among the other visits.
+  const visits = await tx.get<{ n: number; last_id: string; last_at: number; previous_at: number | null }>(
+    `SELECT visits AS n, last_visit_id AS last_id, last_visit_at AS last_at, previous_visit_at AS previous_at
+     FROM user_visit_counts WHERE user_id = ? AND store_id = ?`,
+    [userId, event.storeId],
   );
+  const thisIsLast = visits?.last_id === event.visitId;
   // The exit of this visit may already be stored: a gateway back from an outage uploads enter,
   // dwells and exit in one batch, and they are decided after the whole batch is committed.
   const visit = await tx.get<{ exited_at: number | null }>("SELECT exited_at FROM visits WHERE id = ?", [
@@ -435,7 +439,7 @@ async function readCounters(tx: SqlExecutor, request: DecisionRequest): Promise<
     counters,
     userIssuedTodayAllRules: all?.today ?? 0,
     visitCount: Math.max(1, visits?.n ?? 1),
-    previousVisitAt: visits?.previous ?? null,
+    previousVisitAt: (thisIsLast ? visits.previous_at : visits?.last_at) ?? null,
     offersReceived: all?.total ?? 0,
     visitEndedAt: visit?.exited_at ?? null,
   };

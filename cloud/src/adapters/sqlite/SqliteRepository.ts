@@ -617,5 +617,33 @@ async function insertEvents(
       params,
     );
   }
+  await countVisits(tx, inserted);
   return inserted;
+}
+
+/**
+ * Counts the visits of each resolved user per store, whatever their analytics consent: the rules
+ * engine needs the visit number (first-visit, nth-visit, return-after), and the visits table cannot
+ * give it (unlinked rows without consent, rows deleted by retention). A visit counts on its `enter`,
+ * once per visit id (a repeated enter of the last visit is not a new one). As the rules engine has
+ * always read it, a visit is a zone visit: a store visit spanning two zones counts twice.
+ */
+async function countVisits(tx: SqlExecutor, inserted: readonly StoredEvent[]): Promise<void> {
+  const enters = inserted.filter((e) => e.type === "enter" && e.userId !== null);
+  for (const part of chunks(enters, ROWS_PER_STATEMENT)) {
+    const params: (string | number | null)[] = [];
+    for (const event of part) params.push(event.userId, event.storeId, 1, event.visitId, Date.parse(event.at));
+    // Rows apply in order, so two visits of one user in a batch count as two statements would.
+    await tx.run(
+      `INSERT INTO user_visit_counts (user_id, store_id, visits, last_visit_id, last_visit_at)
+       VALUES ${placeholders(part.length, 5)}
+       ON CONFLICT(user_id, store_id) DO UPDATE SET
+         visits = visits + 1,
+         previous_visit_at = last_visit_at,
+         last_visit_id = excluded.last_visit_id,
+         last_visit_at = excluded.last_visit_at
+       WHERE last_visit_id != excluded.last_visit_id`,
+      params,
+    );
+  }
 }

@@ -318,6 +318,36 @@ CREATE TABLE visit_daily_counts (
 );
 `,
   },
+  {
+    version: 7,
+    name: "visit counts per user and store, kept past retention",
+    // The rules engine's visit number (first-visit, nth-visit, return-after) must not depend on the
+    // visits table: a user without analytics consent is stored there unlinked, and retention
+    // deletes old rows. This counter is a number the service needs, not a location history, so it
+    // is kept for every resolved user, outlives retention and is erased with the user (user_id).
+    // Backfilled from the visits still held; unlinked and already swept visits cannot be recovered.
+    sql: `
+CREATE TABLE user_visit_counts (
+  user_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  visits INTEGER NOT NULL,
+  last_visit_id TEXT NOT NULL,
+  last_visit_at INTEGER NOT NULL,
+  previous_visit_at INTEGER,
+  PRIMARY KEY (user_id, store_id)
+);
+WITH ranked AS (
+  SELECT user_id, store_id, id, entered_at,
+    ROW_NUMBER() OVER (PARTITION BY user_id, store_id ORDER BY entered_at DESC, id DESC) AS r,
+    COUNT(*) OVER (PARTITION BY user_id, store_id) AS n
+  FROM visits WHERE user_id IS NOT NULL
+)
+INSERT INTO user_visit_counts (user_id, store_id, visits, last_visit_id, last_visit_at, previous_visit_at)
+SELECT a.user_id, a.store_id, a.n, a.id, a.entered_at, b.entered_at
+FROM ranked a LEFT JOIN ranked b ON b.user_id = a.user_id AND b.store_id = a.store_id AND b.r = 2
+WHERE a.r = 1;
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -40,6 +40,7 @@ import { SqliteOutbox } from "../../gateway/src/adapters/sqlite/SqliteOutbox.js"
 import { parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
 import type { Logger, UnsequencedEvent } from "../../gateway/src/services/ports.js";
+import { freePort } from "../../test/support/freePort.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -183,15 +184,6 @@ async function benchPeekAck(dir: string): Promise<void> {
   } finally {
     await outbox.close();
   }
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === "object" && address ? address.port : 0;
 }
 
 async function portOpen(port: number): Promise<boolean> {

@@ -5,12 +5,12 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import { createCloud } from "../../cloud/src/createCloud.js";
 import type { Logger } from "../../cloud/src/services/ports.js";
+import { freePort } from "../../test/support/freePort.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -127,18 +127,6 @@ export async function seedWorld(dir: string, shape: WorldShape, mqtt: Record<str
     await cloud.stop();
   }
   return { gateways, apps };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** CPU time (user + system) and resident memory of a process, from /proc (Linux). */

@@ -2,12 +2,13 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { MosquittoDynsec } from "../../cloud/src/adapters/mqtt/MosquittoDynsec.js";
 import type { Logger } from "../../cloud/src/services/ports.js";
+import { freePort } from "./freePort.js";
 
 /**
  * A private mosquitto 2 with the dynamic security plugin, started by the tests themselves wherever
@@ -87,18 +88,6 @@ export interface MosquittoInstance {
   /** The broker's log so far (for failure messages). */
   log(): Promise<string>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function accepting(port: number): Promise<boolean> {

@@ -56,6 +56,14 @@ export interface DesiredConfigRecord extends GatewayRef {
   readonly config: GatewayRemoteConfig;
 }
 
+/** What a new desired config is built from, read in the same transaction that stores it. */
+export interface CurrentDesiredConfig {
+  readonly desiredRevision: number | null;
+  readonly reportedRevision: number | null;
+  /** The desired config stored now (its presence tuning is kept when only the zones change). */
+  readonly desired: GatewayRemoteConfig | null;
+}
+
 export interface FleetRepository {
   /** Gateways of an organisation (optionally one store), or of every organisation; ordered by store and id. */
   listFleet(filter: { readonly orgId?: string; readonly storeId?: string }): Promise<FleetGatewayRecord[]>;
@@ -72,12 +80,7 @@ export interface FleetRepository {
    */
   putDesiredConfig(
     gatewayId: string,
-    build: (current: {
-      desiredRevision: number | null;
-      reportedRevision: number | null;
-      /** The desired config stored now (its presence tuning is kept when only the zones change). */
-      desired: GatewayRemoteConfig | null;
-    }) => GatewayRemoteConfig,
+    build: (current: CurrentDesiredConfig) => GatewayRemoteConfig,
     now: number,
   ): Promise<GatewayRemoteConfig>;
   /** Every gateway's desired config (to publish again after a restart). */

@@ -13,6 +13,17 @@ export interface EidKeyRepository {
 }
 
 /** Phone location reports and what the store's own gateways saw. */
+/** A phone's geofence entry as stored: the event, its fix and its plausibility signals. */
+export interface AppEntryInput {
+  readonly event: PresenceEvent;
+  readonly userId: string;
+  readonly fix: LocationFix;
+  readonly signals: object;
+  readonly receivedAt: number;
+  /** Set for an entry that goes no further (implausible), so no restart decides it later. */
+  readonly decidedAt: number | null;
+}
+
 export interface LocationRepository {
   /** The user's latest fix before `before`, or null. */
   lastFix(userId: string, before: number): Promise<LocationFix | null>;
@@ -20,15 +31,7 @@ export interface LocationRepository {
   /** How many gateway (non-app) events of the user at the store fall in [from, to]. */
   countGatewaySightings(userId: string, storeId: string, from: number, to: number): Promise<number>;
   /** Stores the entry event with its signals and the fix, once; null when already stored. */
-  storeAppEntry(input: {
-    event: PresenceEvent;
-    userId: string;
-    fix: LocationFix;
-    signals: object;
-    receivedAt: number;
-    /** Set for an entry that goes no further (implausible), so no restart decides it later. */
-    decidedAt: number | null;
-  }): Promise<StoredEvent | null>;
+  storeAppEntry(input: AppEntryInput): Promise<StoredEvent | null>;
 }
 
 export interface RetentionResult {

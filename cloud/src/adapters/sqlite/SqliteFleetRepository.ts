@@ -1,6 +1,7 @@
 import type { GatewayRemoteConfig, Telemetry } from "../../../../protocol/index.js";
 import type { ReportedConfig } from "../../domain/fleet/index.js";
 import type {
+  CurrentDesiredConfig,
   DesiredConfigRecord,
   FleetGatewayRecord,
   FleetRepository,
@@ -145,12 +146,7 @@ export class SqliteFleetRepository implements FleetRepository {
 
   putDesiredConfig(
     gatewayId: string,
-    build: (current: {
-      desiredRevision: number | null;
-      reportedRevision: number | null;
-      /** The desired config stored now (its presence tuning is kept when only the zones change). */
-      desired: GatewayRemoteConfig | null;
-    }) => GatewayRemoteConfig,
+    build: (current: CurrentDesiredConfig) => GatewayRemoteConfig,
     now: number,
   ): Promise<GatewayRemoteConfig> {
     return this.db.transaction(async (tx) => {

@@ -1,7 +1,7 @@
-import type { PresenceEvent } from "../../../../protocol/index.js";
 import type { EidKey, EidResolutionRow } from "../../domain/privacy/eidResolution.js";
 import type { LocationFix } from "../../domain/privacy/geofencePlausibility.js";
 import type {
+  AppEntryInput,
   DailyVisitCount,
   EidKeyRepository,
   LocationRepository,
@@ -81,14 +81,7 @@ export class SqlitePrivacyRepository implements EidKeyRepository, LocationReposi
     return row?.n ?? 0;
   }
 
-  storeAppEntry(input: {
-    event: PresenceEvent;
-    userId: string;
-    fix: LocationFix;
-    signals: object;
-    receivedAt: number;
-    decidedAt: number | null;
-  }): Promise<StoredEvent | null> {
+  storeAppEntry(input: AppEntryInput): Promise<StoredEvent | null> {
     return this.db.transaction(async (tx) => {
       const stored = await insertEvent(tx, input.event, input.receivedAt, input.signals);
       if (!stored) return null;

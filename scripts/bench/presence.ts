@@ -475,6 +475,20 @@ function markdown(head: readonly string[], lines: readonly (readonly string[])[]
 
 const secs = (x: number | null): string => (x === null ? "-" : `${x.toFixed(1)} s`);
 
+/** Recall of visits longer than 20 s to one zone, as a table cell. */
+const recallCell = (z: ZoneSummary | undefined): string =>
+  z === undefined ? "-" : `${z.recallLong.toFixed(1)}% of ${z.longVisits}`;
+
+/** Enter and exit latency and flaps of one zone's visits, as table cells. */
+const visitCells = (z: ZoneSummary | undefined): string[] =>
+  z === undefined
+    ? ["-", "-", "-"]
+    : [
+        `${secs(z.enterLatencyS.p50)} / ${secs(z.enterLatencyS.p95)}`,
+        `${secs(z.exitLatencyS.p50)} / ${secs(z.exitLatencyS.p95)}`,
+        z.flapsPer50Visits.toFixed(1),
+      ];
+
 /** The arrival table: the store zone's visits, passers-by over every zone. */
 function arrivalTable(rows: readonly Summary[], zoneId: string): string {
   return markdown(
@@ -494,11 +508,9 @@ function arrivalTable(rows: readonly Summary[], zoneId: string): string {
       return [
         r.rate,
         r.label,
-        z === undefined ? "-" : `${z.recallLong.toFixed(1)}% of ${z.longVisits}`,
+        recallCell(z),
         `${r.passersFlaggedPct.toFixed(1)}% of ${r.passers} (${r.walkersFlaggedPct.toFixed(1)}% / ${r.windowShoppersFlaggedPct.toFixed(1)}%)`,
-        z === undefined ? "-" : `${secs(z.enterLatencyS.p50)} / ${secs(z.enterLatencyS.p95)}`,
-        z === undefined ? "-" : `${secs(z.exitLatencyS.p50)} / ${secs(z.exitLatencyS.p95)}`,
-        z === undefined ? "-" : z.flapsPer50Visits.toFixed(1),
+        ...visitCells(z),
         r.spuriousEntersPerHour.toFixed(1),
         z === undefined ? "-" : `${z.recallShort.toFixed(0)}% of ${z.shortVisits}`,
       ];
@@ -522,10 +534,8 @@ function zoneTable(rows: readonly Summary[], zoneId: string): string {
       return [
         r.rate,
         r.label,
-        z === undefined ? "-" : `${z.recallLong.toFixed(1)}% of ${z.longVisits}`,
-        z === undefined ? "-" : `${secs(z.enterLatencyS.p50)} / ${secs(z.enterLatencyS.p95)}`,
-        z === undefined ? "-" : `${secs(z.exitLatencyS.p50)} / ${secs(z.exitLatencyS.p95)}`,
-        z === undefined ? "-" : z.flapsPer50Visits.toFixed(1),
+        recallCell(z),
+        ...visitCells(z),
       ];
     }),
   );

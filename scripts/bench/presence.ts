@@ -3,7 +3,7 @@
  * peer baselines, scored against the simulator's ground truth.
  *
  *   npx tsx scripts/bench/presence.ts [--seeds 5] [--first-seed 1] [--minutes 60]
- *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--only ID,ID]
+ *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--only ID,ID]
  *       [--sweep enter|exit] [--json FILE]
  *
  * Tuning runs use seeds 11-15 (`--first-seed 11`), reported runs seeds 1-5: the tuned configs are
@@ -71,6 +71,8 @@ interface Options {
   readonly minutes: number;
   readonly rates: readonly RateMode[];
   readonly shadowingDb: number;
+  /** Standard deviation of the phones' true power around what they advertise, dB. */
+  readonly txSpreadDb: number;
   readonly storefrontDb: number;
   readonly json: string | undefined;
   /** Also run the engine over a grid of configurations (the trade-off tables). */
@@ -196,6 +198,7 @@ function options(): Options {
       minutes: { type: "string" },
       rates: { type: "string" },
       "shadowing-db": { type: "string" },
+      "tx-spread-db": { type: "string" },
       "storefront-db": { type: "string" },
       json: { type: "string" },
       sweep: { type: "string" },
@@ -217,6 +220,7 @@ function options(): Options {
     minutes: Math.max(1, num(values.minutes, 60)),
     rates,
     shadowingDb: num(values["shadowing-db"], 6),
+    txSpreadDb: num(values["tx-spread-db"], 3),
     storefrontDb: num(values["storefront-db"], 0),
     json: values.json,
     sweep: values.sweep === "enter" || values.sweep === "exit" ? values.sweep : null,
@@ -683,6 +687,7 @@ async function main(): Promise<void> {
           minutes: o.minutes,
           rate,
           radio: { shadowingDb: o.shadowingDb, storefrontDb: o.storefrontDb },
+          txSpreadDb: o.txSpreadDb,
           ...simTuning(o.storefrontDb),
         });
         // The population and the radio's mean levels do not depend on the rate: one oracle per seed.
@@ -796,7 +801,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -228,11 +228,14 @@ export class SqliteRepository
   }
 
   async registerDevice(subjectId: string, userId: string, label: string | null, now: number): Promise<void> {
-    await this.db.run(
-      `INSERT INTO user_devices (subject_id, user_id, label, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(subject_id) DO UPDATE SET user_id = excluded.user_id, label = excluded.label`,
-      [subjectId, userId, label, now],
+    // In the user's organisation (each has its own registry of beacons).
+    const result = await this.db.run(
+      `INSERT INTO user_devices (org_id, subject_id, user_id, label, created_at)
+       SELECT org_id, ?, id, ?, ? FROM app_users WHERE id = ?
+       ON CONFLICT(org_id, subject_id) DO UPDATE SET user_id = excluded.user_id, label = excluded.label`,
+      [subjectId, label, now, userId],
     );
+    if (result.changes === 0) throw new Error(`user ${userId} does not exist`);
   }
 
   async putMqttCredential(record: Omit<MqttCredentialRecord, "revokedAt">, now: number): Promise<void> {
@@ -469,22 +472,27 @@ async function resolveSubjects(tx: SqlExecutor, events: readonly PresenceEvent[]
     readonly orgId: string;
     readonly analytics: boolean;
   }
+  // Each organisation registers beacons on its own: one beacon may be a user's in several.
   const devices = new Map<string, Owner>();
   const subjects = [...new Set(events.map((e) => e.subject.id))];
   for (const part of chunks(subjects, ROWS_PER_STATEMENT)) {
     const rows = await tx.all<{ subject_id: string; user_id: string; org_id: string; analytics_consent: number }>(
-      `SELECT d.subject_id, d.user_id, u.org_id, u.analytics_consent FROM user_devices d
+      `SELECT d.subject_id, d.user_id, d.org_id, u.analytics_consent FROM user_devices d
        JOIN app_users u ON u.id = d.user_id WHERE d.subject_id IN (${part.map(() => "?").join(", ")})`,
       part,
     );
     for (const row of rows)
-      devices.set(row.subject_id, { userId: row.user_id, orgId: row.org_id, analytics: row.analytics_consent === 1 });
+      devices.set(`${row.org_id}\u0000${row.subject_id}`, {
+        userId: row.user_id,
+        orgId: row.org_id,
+        analytics: row.analytics_consent === 1,
+      });
   }
   const resolved = new Map<string, Resolved>();
   for (const event of events) {
     const key = `${event.storeId}\u0000${event.subject.id}`;
     if (resolved.has(key)) continue;
-    let owner = devices.get(event.subject.id) ?? null;
+    let owner = devices.get(`${orgOf.get(event.storeId) ?? ""}\u0000${event.subject.id}`) ?? null;
     if (!owner && event.subject.kind === "eddystone-eid") {
       const row = await tx.get<{ user_id: string; org_id: string; analytics_consent: number }>(
         `SELECT r.user_id, u.org_id, u.analytics_consent FROM eid_resolutions r JOIN app_users u ON u.id = r.user_id

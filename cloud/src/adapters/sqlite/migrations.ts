@@ -348,6 +348,32 @@ FROM ranked a LEFT JOIN ranked b ON b.user_id = a.user_id AND b.store_id = a.sto
 WHERE a.r = 1;
 `,
   },
+  {
+    version: 8,
+    name: "registered beacons per organisation",
+    // A beacon id was registered once across all organisations, so a 409 told one retailer that
+    // another had registered it. Each organisation now has its own registry: the key is
+    // (org_id, subject_id), org_id being the user's (a user never changes organisation). SQLite
+    // cannot change a primary key in place, so the table is rebuilt; nothing references it.
+    sql: `
+CREATE TABLE user_devices_by_org (
+  org_id TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES app_users(id) ON DELETE CASCADE,
+  label TEXT,
+  created_at INTEGER NOT NULL,
+  identity TEXT,
+  PRIMARY KEY (org_id, subject_id)
+);
+INSERT INTO user_devices_by_org (org_id, subject_id, user_id, label, created_at, identity)
+SELECT u.org_id, d.subject_id, d.user_id, d.label, d.created_at, d.identity
+FROM user_devices d JOIN app_users u ON u.id = d.user_id;
+DROP TABLE user_devices;
+ALTER TABLE user_devices_by_org RENAME TO user_devices;
+CREATE INDEX user_devices_user ON user_devices(user_id);
+CREATE INDEX user_devices_subject ON user_devices(subject_id);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -366,12 +366,21 @@ export class SqliteRepository
     });
   }
 
+  /**
+   * Events stored but not decided (the cloud stopped first), oldest first. An event stored unlinked
+   * gets its user back from `pending_event_users`, so its offer is decided as it would have been.
+   */
   async undecidedEvents(limit: number): Promise<StoredEvent[]> {
-    const rows = await this.db.all<EventRow>(
-      "SELECT * FROM presence_events WHERE decided_at IS NULL ORDER BY received_at, seq LIMIT ?",
+    const rows = await this.db.all<EventRow & { pending_user_id: string | null }>(
+      `SELECT e.*, p.user_id AS pending_user_id FROM presence_events e
+       LEFT JOIN pending_event_users p ON p.event_id = e.id
+       WHERE e.decided_at IS NULL ORDER BY e.received_at, e.seq LIMIT ?`,
       [limit],
     );
-    return rows.map(toStoredEvent);
+    return rows.map((row) => {
+      const event = toStoredEvent(row);
+      return row.pending_user_id === null ? event : { ...event, userId: row.pending_user_id, unlinked: true };
+    });
   }
 
   async countEvents(): Promise<number> {
@@ -626,6 +635,14 @@ async function insertEvents(
     );
   }
   await countVisits(tx, inserted);
+  // The user of an unlinked event, until its offer is decided (see migration 8).
+  const pending = inserted.filter((e) => e.unlinked === true);
+  for (const part of chunks(pending, ROWS_PER_STATEMENT)) {
+    await tx.run(
+      `INSERT INTO pending_event_users (event_id, user_id) VALUES ${placeholders(part.length, 2)}`,
+      part.flatMap((e) => [e.id, e.userId]),
+    );
+  }
   return inserted;
 }
 

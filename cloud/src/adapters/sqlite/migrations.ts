@@ -350,7 +350,7 @@ WHERE a.r = 1;
   },
   {
     version: 8,
-    name: "registered beacons per organisation",
+    name: "registered beacons per organisation; the user of an unlinked event until it is decided",
     // A beacon id was registered once across all organisations, so a 409 told one retailer that
     // another had registered it. Each organisation now has its own registry: the key is
     // (org_id, subject_id), org_id being the user's (a user never changes organisation). SQLite
@@ -372,6 +372,14 @@ DROP TABLE user_devices;
 ALTER TABLE user_devices_by_org RENAME TO user_devices;
 CREATE INDEX user_devices_user ON user_devices(user_id);
 CREATE INDEX user_devices_subject ON user_devices(subject_id);
+-- An event stored unlinked (no analytics consent) has no user in presence_events, yet its offer is
+-- still to be decided; if the cloud stops before that, the user would be lost with the restart.
+-- This row holds the link only until the decision (deleted with it), never for analytics; erasure
+-- removes it by user_id, retention with the event.
+CREATE TABLE pending_event_users (
+  event_id TEXT PRIMARY KEY REFERENCES presence_events(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES app_users(id) ON DELETE CASCADE
+);
 `,
   },
 ];

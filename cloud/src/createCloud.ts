@@ -140,8 +140,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     randomBytes: (size) => randomBytes(size),
     log: log.child({ component: "offers" }),
     maxEventAgeMs: config.offers.maxEventAgeS * 1000,
-    onIssued: (offer) => {
-      live.offerIssued(offer);
+    onIssued: (offer, shopper) => {
+      live.offerIssued(offer, shopper);
       deps.onOfferIssued?.(offer);
     },
   });
@@ -271,6 +271,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       log: log.child({ component: "users" }),
       randomToken: () => randomBytes(12).toString("base64url"),
       onErased: (userId) => live.forgetUser(userId),
+      onAnalyticsWithdrawn: (userId) => live.unlinkUser(userId),
     }),
   });
   activityRoutes(http, { activity: new SqliteActivityRepository(db), stores: storeService });

@@ -24,7 +24,11 @@ export interface LivePresence {
 export interface LiveOffer {
   readonly offerId: string;
   readonly ruleId: string;
-  readonly userId: string;
+  /**
+   * The shopper's user id, or null when they gave no analytics consent: like their presence, the
+   * offer is then shown without anyone named (it still counts, and its redemption shows).
+   */
+  readonly userId: string | null;
   readonly storeId: string;
   readonly zoneId: string;
   readonly title: string;
@@ -68,6 +72,19 @@ export type LiveListener = (storeId: string) => void;
 /** A presence as held here; an unlinked one is keyed by its visit and has no subject or user. */
 interface Present extends LivePresence {
   readonly unlinked: boolean;
+  readonly visitId: string;
+}
+
+/** An offer as held here: the user is kept (to drop it on erasure) even when the view hides it. */
+interface HeldOffer {
+  readonly shown: LiveOffer;
+  readonly userId: string;
+}
+
+/** What the offer hook is told of the shopper besides the offer. */
+export interface LiveShopper {
+  /** True only if the user consents to analytics, at the decision and when the event was stored. */
+  readonly analyticsConsent: boolean;
 }
 
 interface StoreState {
@@ -77,7 +94,7 @@ interface StoreState {
   /** minute (epoch ms) → enters, for the store and per zone */
   readonly arrivals: Map<number, number>;
   readonly zoneArrivals: Map<string, Map<number, number>>;
-  readonly offers: LiveOffer[];
+  readonly offers: HeldOffer[];
   issuedCount: number;
   redeemedCount: number;
 }
@@ -111,18 +128,25 @@ export class LiveFeed {
     void this.apply(events.map(asStored)).catch((err: unknown) => this.o.log.warn({ err }, "live feed update failed"));
   }
 
-  /** Offer hook: an offer was issued. */
-  offerIssued(offer: Offer): void {
+  /**
+   * Offer hook: an offer was issued. Without the shopper's analytics consent the offer is listed
+   * with no user id, as their presence is (storage keeps it unlinked): the console learns that an
+   * offer went out in that zone, not to whom.
+   */
+  offerIssued(offer: Offer, shopper: LiveShopper): void {
     void this.withStore(offer.storeId, (state) => {
       state.offers.unshift({
-        offerId: offer.offerId,
-        ruleId: offer.ruleId,
         userId: offer.userId,
-        storeId: offer.storeId,
-        zoneId: offer.zoneId,
-        title: offer.title,
-        issuedAt: offer.issuedAt,
-        redeemedAt: null,
+        shown: {
+          offerId: offer.offerId,
+          ruleId: offer.ruleId,
+          userId: shopper.analyticsConsent ? offer.userId : null,
+          storeId: offer.storeId,
+          zoneId: offer.zoneId,
+          title: offer.title,
+          issuedAt: offer.issuedAt,
+          redeemedAt: null,
+        },
       });
       state.offers.length = Math.min(state.offers.length, RECENT_OFFERS);
       state.issuedCount++;
@@ -132,9 +156,9 @@ export class LiveFeed {
   /** Redemption hook: an offer was redeemed at the till (first time only, not a replayed request). */
   offerRedeemed(offer: Offer, at: number): void {
     void this.withStore(offer.storeId, (state) => {
-      const index = state.offers.findIndex((o) => o.offerId === offer.offerId);
-      const shown = state.offers[index];
-      if (shown) state.offers[index] = { ...shown, redeemedAt: at };
+      const index = state.offers.findIndex((o) => o.shown.offerId === offer.offerId);
+      const held = state.offers[index];
+      if (held) state.offers[index] = { ...held, shown: { ...held.shown, redeemedAt: at } };
       state.redeemedCount++;
     }).catch((err: unknown) => this.o.log.warn({ err }, "live feed update failed"));
   }
@@ -158,6 +182,32 @@ export class LiveFeed {
       const kept = state.offers.filter((o) => o.userId !== userId);
       if (kept.length !== state.offers.length) {
         state.offers.splice(0, state.offers.length, ...kept);
+        changed = true;
+      }
+      if (changed) this.notify(storeId);
+    }
+  }
+
+  /**
+   * Consent hook: the user withdrew analytics consent. What the view holds of them becomes what it
+   * would hold had they never given it: their presences count in the zone's head-count only (keyed by
+   * visit, as later events of theirs arrive unlinked), and their offers are listed without the user.
+   */
+  unlinkUser(userId: string): void {
+    const appSubject = `app:${userId}`;
+    for (const [storeId, state] of this.stores) {
+      let changed = false;
+      for (const zone of state.zones.values()) {
+        for (const [key, p] of zone) {
+          if (p.unlinked || (p.userId !== userId && p.subjectId !== appSubject)) continue;
+          zone.delete(key);
+          zone.set(`visit:${p.visitId}`, { ...p, subjectId: "unlinked", userId: null, unlinked: true });
+          changed = true;
+        }
+      }
+      for (const [index, held] of state.offers.entries()) {
+        if (held.userId !== userId || held.shown.userId === null) continue;
+        state.offers[index] = { ...held, shown: { ...held.shown, userId: null } };
         changed = true;
       }
       if (changed) this.notify(storeId);
@@ -214,7 +264,7 @@ export class LiveFeed {
       storeId,
       zones,
       arrivalsPerMinute,
-      offers: [...state.offers],
+      offers: state.offers.map((o) => o.shown),
       issuedCount: state.issuedCount,
       redeemedCount: state.redeemedCount,
     };
@@ -240,7 +290,7 @@ export class LiveFeed {
     const existing = zone.get(key);
     switch (e.type) {
       case "enter": {
-        zone.set(key, { subjectId: e.subject.id, userId: e.userId, since: at, lastSeenAt: at, unlinked });
+        zone.set(key, { subjectId: e.subject.id, userId: e.userId, since: at, lastSeenAt: at, unlinked, visitId: e.visitId });
         const minute = minuteOf(at);
         state.arrivals.set(minute, (state.arrivals.get(minute) ?? 0) + 1);
         const perZone = state.zoneArrivals.get(e.zoneId) ?? new Map<number, number>();
@@ -259,6 +309,7 @@ export class LiveFeed {
           since: existing?.since ?? at,
           lastSeenAt: at,
           unlinked,
+          visitId: e.visitId,
         });
     }
     // Keep the maps bounded: minutes past the chart's window and subjects gone stale.

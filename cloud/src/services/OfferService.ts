@@ -26,8 +26,12 @@ export interface OfferServiceOptions {
   readonly log: Logger;
   /** Events older than this when decided issue nothing (a gateway back from a long outage). */
   readonly maxEventAgeMs: number;
-  /** Called with every offer issued (the demo and the console watch this). */
-  readonly onIssued?: (offer: Offer) => void;
+  /**
+   * Called with every offer issued (the demo and the console watch this), and whether its user may
+   * be named in analytics views: consent at the decision and when the event was stored (an event
+   * stored unlinked stays so even if consent was given in between).
+   */
+  readonly onIssued?: (offer: Offer, shopper: { readonly analyticsConsent: boolean }) => void;
 }
 
 export interface OfferCounters {
@@ -182,7 +186,7 @@ export class OfferService {
       },
       "offer issued",
     );
-    this.o.onIssued?.(offer);
+    this.o.onIssued?.(offer, { analyticsConsent: user.analyticsConsent && event.unlinked !== true });
     await this.publish(offer);
   }
 

@@ -14,6 +14,14 @@ export const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
 export const notFound = (message: string): { ok: false } & Refusal => ({ ok: false, kind: "not-found", message });
 export const forbidden = (message: string): { ok: false } & Refusal => ({ ok: false, kind: "forbidden", message });
 export const conflict = (message: string): { ok: false } & Refusal => ({ ok: false, kind: "conflict", message });
+/**
+ * An id in a namespace shared by every organisation (store, gateway, rule and user ids are global:
+ * MQTT topic levels or keys in shared tables) that cannot be given out. One answer, whoever holds
+ * the id and whether it is held at all or reserved, so a refusal tells a caller nothing about
+ * another organisation beyond "pick another id".
+ */
+export const idNotAvailable = (what: "store" | "gateway" | "rule", id: string): { ok: false } & Refusal =>
+  conflict(`${what} id ${id} is not available; choose another`);
 export const invalid = (problems: readonly Problem[]): { ok: false } & Refusal => ({
   ok: false,
   kind: "invalid",

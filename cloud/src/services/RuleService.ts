@@ -9,6 +9,7 @@ import {
   reviseRule,
   transition,
 } from "../domain/rules/index.js";
+import { idNotAvailable } from "./Outcome.js";
 import type { Clock, Logger } from "./ports.js";
 import type {
   DirectoryRepository,
@@ -159,8 +160,8 @@ export class RuleService {
     if (!created) {
       return fail({
         kind: "conflict",
-        message: `rule id ${rule.id} is taken`,
-        problems: [{ path: "/id", message: "is taken" }],
+        message: idNotAvailable("rule", rule.id).message,
+        problems: [{ path: "/id", message: "is not available; choose another" }],
       });
     }
     this.o.log.info({ ruleId: rule.id, orgId: who.orgId, actor: who.actor }, "rule created");

@@ -1,7 +1,7 @@
 import { Checker, type Zone, ZoneSchema } from "../../../protocol/index.js";
 import { isValidTimeZone } from "../domain/rules/index.js";
 import type { Principal } from "./CredentialService.js";
-import { conflict, done, forbidden, invalid, notFound, type Outcome } from "./Outcome.js";
+import { conflict, done, forbidden, idNotAvailable, invalid, notFound, type Outcome } from "./Outcome.js";
 import type { Clock } from "./ports.js";
 import type {
   AuditRepository,
@@ -85,8 +85,9 @@ export class StoreService {
     if (!checked.ok) return checked;
     const store = details(principal.orgId, storeId, checked.value);
     const now = this.o.clock.now();
-    // Store ids are unique across organisations (they are MQTT topic levels).
-    if (!(await this.o.stores.createStore(store, now))) return conflict(`the store id ${storeId} is taken`);
+    // Store ids are unique across organisations: gateways publish on arrival/v1/stores/{storeId}/...
+    // and broker ACLs grant that prefix, with no organisation level (docs/api.md, "Ids").
+    if (!(await this.o.stores.createStore(store, now))) return idNotAvailable("store", storeId);
     await this.o.audit.audit({ at: now, actor: actorOf(principal), action: "store.create", target: `store:${storeId}` });
     return done(store);
   }

@@ -39,6 +39,8 @@ export interface UserServiceOptions {
   readonly randomToken: () => string;
   /** Called once a user is erased, so in-memory views (the live feed) drop them too. */
   readonly onErased?: (userId: string) => void;
+  /** Called when a user withdraws analytics consent, so in-memory views stop naming them. */
+  readonly onAnalyticsWithdrawn?: (userId: string) => void;
 }
 
 const actorOf = (principal: Principal): string => `api-key:${principal.keyId}`;
@@ -93,6 +95,7 @@ export class UserService {
       target: `user:${userId}`,
       detail: input.consent ? { consent: input.consent } : {},
     });
+    if (existing?.analyticsConsent === true && !user.analyticsConsent) this.o.onAnalyticsWithdrawn?.(userId);
     return done({ user, created: existing === null });
   }
 
@@ -110,6 +113,7 @@ export class UserService {
       target: `user:${userId}`,
       detail: { consent },
     });
+    if (visible.value.analyticsConsent && !consent.analytics) this.o.onAnalyticsWithdrawn?.(userId);
     return done(user);
   }
 

@@ -6,7 +6,8 @@ import { messageOf } from "../errors.js";
 interface LiveOffer {
   offerId: string;
   ruleId: string;
-  userId: string;
+  /** Null for a shopper without analytics consent: the offer is shown, its user is not. */
+  userId: string | null;
   storeId: string;
   zoneId: string;
   title: string;
@@ -134,7 +135,7 @@ function storeCard(store: LiveStore): HTMLElement {
                   "li",
                   { "data-offer": o.offerId, class: o.redeemedAt ? "redeemed" : "issued" },
                   h("span", { class: `badge ${o.redeemedAt ? "redeemed" : "issued"}` }, o.redeemedAt ? "redeemed" : "issued"),
-                  ` ${time(o.redeemedAt ?? o.issuedAt)} “${o.title}” to ${o.userId} in ${o.zoneId} (rule ${o.ruleId})`,
+                  ` ${time(o.redeemedAt ?? o.issuedAt)} “${o.title}” to ${o.userId ?? "a shopper (not named: no analytics consent)"} in ${o.zoneId} (rule ${o.ruleId})`,
                 ),
               ),
             ),

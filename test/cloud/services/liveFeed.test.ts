@@ -70,6 +70,7 @@ function offer(over: Partial<Offer> = {}): Offer {
 }
 
 const everyone = { orgId: "o1", storeId: null };
+const linked = { analyticsConsent: true };
 
 describe("LiveFeed", () => {
   it("shows who is in which zone: enter adds, dwell keeps the enter time, exit removes", async () => {
@@ -122,8 +123,8 @@ describe("LiveFeed", () => {
 
   it("lists offers newest first and marks a redeemed one, with running counts", async () => {
     const { feed, changes } = setup();
-    feed.offerIssued(offer());
-    feed.offerIssued(offer({ offerId: "offer-000002", issuedAt: T0 + 1000 }));
+    feed.offerIssued(offer(), linked);
+    feed.offerIssued(offer({ offerId: "offer-000002", issuedAt: T0 + 1000 }), linked);
     while (changes.length < 2) await new Promise((r) => setImmediate(r));
     feed.offerRedeemed(offer(), T0 + 5000);
     while (changes.length < 3) await new Promise((r) => setImmediate(r));
@@ -152,8 +153,8 @@ describe("LiveFeed", () => {
   it("forgets an erased user: their presences, by user or app subject, and the offers listed for them", async () => {
     const { feed, changes, feedEvents } = setup();
     await feedEvents([ev("enter", "a", T0, { userId: "u1" }), ev("enter", "app:u1", T0, { zoneId: "z2" }), ev("enter", "b", T0)]);
-    feed.offerIssued(offer());
-    feed.offerIssued(offer({ offerId: "offer-000002", userId: "u2" }));
+    feed.offerIssued(offer(), linked);
+    feed.offerIssued(offer({ offerId: "offer-000002", userId: "u2" }), linked);
     while (changes.length < 3) await new Promise((r) => setImmediate(r));
     feed.forgetUser("u1");
     expect(changes.length).toBe(4);
@@ -163,5 +164,36 @@ describe("LiveFeed", () => {
     expect(JSON.stringify(store)).not.toMatch(/u1/);
     // Counts name no one and stay.
     expect(store?.issuedCount).toBe(2);
+  });
+
+  it("lists an offer to a shopper without analytics consent without naming them, and still marks its redemption", async () => {
+    const { feed, changes } = setup();
+    feed.offerIssued(offer({ userId: "u3" }), { analyticsConsent: false });
+    while (changes.length < 1) await new Promise((r) => setImmediate(r));
+    feed.offerRedeemed(offer({ userId: "u3" }), T0 + 5000);
+    while (changes.length < 2) await new Promise((r) => setImmediate(r));
+    const store = feed.snapshot(everyone).stores[0];
+    expect(store?.offers.map((o) => [o.offerId, o.userId, o.redeemedAt])).toEqual([["offer-000001", null, T0 + 5000]]);
+    expect(JSON.stringify(store)).not.toMatch(/u3/);
+    // Erasure still finds it, though the view does not name its user.
+    feed.forgetUser("u3");
+    expect(feed.snapshot(everyone).stores[0]?.offers).toEqual([]);
+  });
+
+  it("stops naming a user who withdraws analytics consent: presence to the head-count, offers without user", async () => {
+    const { feed, changes, feedEvents } = setup();
+    await feedEvents([ev("enter", "a", T0, { userId: "u1" }), ev("enter", "b", T0, { userId: "u2" })]);
+    feed.offerIssued(offer(), linked);
+    while (changes.length < 2) await new Promise((r) => setImmediate(r));
+    feed.unlinkUser("u1");
+    let zone = feed.snapshot(everyone).stores[0]?.zones[0];
+    expect(zone?.present.map((p) => p.userId)).toEqual(["u2"]);
+    expect(zone?.unlinked).toBe(1);
+    expect(feed.snapshot(everyone).stores[0]?.offers.map((o) => o.userId)).toEqual([null]);
+    expect(JSON.stringify(feed.snapshot(everyone))).not.toMatch(/u1|"a"/);
+    // Their later events arrive unlinked (same visit): the exit ends the head-counted presence.
+    await feedEvents([ev("exit", "a", T0 + 60_000, { userId: "u1", unlinked: true })]);
+    zone = feed.snapshot(everyone).stores[0]?.zones[0];
+    expect(zone?.unlinked).toBe(0);
   });
 });

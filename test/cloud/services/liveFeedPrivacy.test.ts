@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U1 } from "../cloudFixture.js";
+import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U1, SUBJECT_U2 } from "../cloudFixture.js";
 
 const SUBJECT_U3 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:3";
 
 interface LiveBody {
   stores: {
     zones: { zoneId: string; present: { subjectId: string; userId: string | null }[]; unlinked: number; arrivals: number }[];
-    offers: { userId: string }[];
+    offers: { userId: string | null; zoneId: string }[];
   }[];
 }
 
@@ -46,6 +46,32 @@ describe("live feed privacy", () => {
     expect(zone?.unlinked).toBe(1);
     expect(JSON.stringify(zone)).not.toContain(SUBJECT_U3);
     expect(JSON.stringify(zone)).not.toContain("u3");
+  });
+
+  it("lists the offer to a shopper without analytics consent without their user id", async () => {
+    // Both entered with a live enter rule and marketing consent: each gets an offer.
+    await expect.poll(async () => (await live()).stores[0]?.offers.length).toBe(2);
+    const body = await live();
+    expect(body.stores[0]?.offers.map((o) => o.userId).sort()).toEqual(["u1", null].sort());
+    expect(JSON.stringify(body)).not.toContain("u3");
+    expect(JSON.stringify(body)).not.toContain(SUBJECT_U3);
+  });
+
+  it("stops naming a user who withdraws analytics consent", async () => {
+    await f.ingest([presenceEvent(3, { at: new Date().toISOString(), subject: { kind: "ibeacon", id: SUBJECT_U2 } })], 3);
+    await f.cloud.offers.idle();
+    await expect.poll(async () => JSON.stringify(await live())).toContain(SUBJECT_U2);
+    const res = await f.cloud.http.inject({
+      method: "PUT",
+      url: "/v1/users/u2/consent",
+      headers: { authorization: `Bearer ${f.keys.appU2}` },
+      payload: { marketing: false, analytics: false },
+    });
+    expect(res.statusCode).toBe(200);
+    const body = await live();
+    expect(JSON.stringify(body)).not.toContain(SUBJECT_U2);
+    expect(JSON.stringify(body)).not.toContain('"u2"');
+    expect(body.stores[0]?.zones[0]?.unlinked).toBe(2);
   });
 
   it("drops an erased user from the live view", async () => {

@@ -125,23 +125,32 @@ export class SqliteDirectoryRepository implements StoreDirectoryRepository {
     return rows.map(toDevice);
   }
 
+  /**
+   * Registers a beacon in its user's organisation. Each organisation has its own registry, so
+   * "taken" only ever means another user of the same organisation holds it: whether another
+   * retailer registered the same beacon is neither checked nor revealed.
+   */
   addDevice(device: Omit<RegisteredDevice, "createdAt">, now: number): Promise<"added" | "exists" | "taken"> {
     return this.db.transaction(async (tx) => {
-      const current = await tx.get<{ user_id: string }>("SELECT user_id FROM user_devices WHERE subject_id = ?", [
-        device.subjectId,
-      ]);
+      const user = await tx.get<{ org_id: string }>("SELECT org_id FROM app_users WHERE id = ?", [device.userId]);
+      if (!user) throw new Error(`user ${device.userId} does not exist`);
+      const current = await tx.get<{ user_id: string }>(
+        "SELECT user_id FROM user_devices WHERE org_id = ? AND subject_id = ?",
+        [user.org_id, device.subjectId],
+      );
       if (current && current.user_id !== device.userId) return "taken";
       if (current) {
-        await tx.run("UPDATE user_devices SET label = ?, identity = ? WHERE subject_id = ?", [
+        await tx.run("UPDATE user_devices SET label = ?, identity = ? WHERE org_id = ? AND subject_id = ?", [
           device.label,
           JSON.stringify(device.identity),
+          user.org_id,
           device.subjectId,
         ]);
         return "exists";
       }
       await tx.run(
-        "INSERT INTO user_devices (subject_id, user_id, label, identity, created_at) VALUES (?, ?, ?, ?, ?)",
-        [device.subjectId, device.userId, device.label, JSON.stringify(device.identity), now],
+        "INSERT INTO user_devices (org_id, subject_id, user_id, label, identity, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [user.org_id, device.subjectId, device.userId, device.label, JSON.stringify(device.identity), now],
       );
       return "added";
     });

@@ -20,7 +20,12 @@ async function tablesWithColumns(tx: SqlExecutor): Promise<{ table: string; colu
 /**
  * Erasure of an app user (GDPR art. 17, PDPO DPP2). Which rows are the user's is read from the
  * schema: every table with a `user_id` column, and every table with a `subject_id` column for the
- * user's subject ids (events heard before a beacon was registered carry no user id). A table added
+ * user's subject ids (events heard before a beacon was registered carry no user id). A beacon id is
+ * the user's only in their own organisation (each registers beacons on its own; the same beacon may
+ * be another retailer's customer's there), so rows found by beacon id are deleted only where they
+ * belong to that organisation: by `store_id` or `org_id`, and not at all from a table whose rows
+ * name their user anyway (`user_id`). `app:<userId>` is this user wherever it was heard, as user
+ * ids are unique across organisations. A table added
  * by a later migration is therefore erased without an edit here. Two exceptions are kept on purpose:
  * a redeemed offer is the till's accounting record (a discount given at a store under a rule), so it
  * stays with the user, visit and event replaced by a pseudonym; and the audit trail keeps its
@@ -37,8 +42,8 @@ export class SqliteErasureRepository implements PrivacyRepository {
       const devices = await tx.all<{ subject_id: string }>("SELECT subject_id FROM user_devices WHERE user_id = ?", [
         userId,
       ]);
-      // A phone reporting its own position is the subject `app:<userId>`.
-      const subjects = [`app:${userId}`, ...devices.map((d) => d.subject_id)];
+      const orgId = (await tx.get<{ org_id: string }>("SELECT org_id FROM app_users WHERE id = ?", [userId]))?.org_id;
+      const beacons = devices.map((d) => d.subject_id);
 
       const anonymised = await tx.run(
         `UPDATE offers SET user_id = ?, visit_id = 'erased-' || id, event_id = 'erased-' || id
@@ -57,13 +62,23 @@ export class SqliteErasureRepository implements PrivacyRepository {
       );
 
       const deleted: Record<string, number> = {};
-      const marks = subjects.map(() => "?").join(", ");
+      const marks = beacons.map(() => "?").join(", ");
       for (const { table, columns } of await tablesWithColumns(tx)) {
         let changes = 0;
-        if (columns.has("user_id"))
-          changes += (await tx.run(`DELETE FROM ${quote(table)} WHERE user_id = ?`, [userId])).changes;
-        if (columns.has("subject_id"))
-          changes += (await tx.run(`DELETE FROM ${quote(table)} WHERE subject_id IN (${marks})`, subjects)).changes;
+        const remove = async (where: string, params: readonly string[]) => {
+          changes += (await tx.run(`DELETE FROM ${quote(table)} WHERE ${where}`, [...params])).changes;
+        };
+        if (columns.has("user_id")) await remove("user_id = ?", [userId]);
+        if (columns.has("subject_id")) {
+          // A phone reporting its own position is the subject `app:<userId>`.
+          await remove("subject_id = ?", [`app:${userId}`]);
+          if (beacons.length > 0 && orgId !== undefined) {
+            if (columns.has("store_id"))
+              await remove(`subject_id IN (${marks}) AND store_id IN (SELECT id FROM stores WHERE org_id = ?)`, [...beacons, orgId]);
+            else if (columns.has("org_id")) await remove(`subject_id IN (${marks}) AND org_id = ?`, [...beacons, orgId]);
+            else if (!columns.has("user_id")) await remove(`subject_id IN (${marks})`, beacons);
+          }
+        }
         if (changes > 0) deleted[table] = changes;
       }
       const profile = await tx.run("DELETE FROM app_users WHERE id = ?", [userId]);

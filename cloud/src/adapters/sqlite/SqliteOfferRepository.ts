@@ -196,15 +196,17 @@ export class SqliteOfferRepository
         );
       }
       await tx.run("UPDATE presence_events SET decided_at = ? WHERE id = ?", [now, event.id]);
+      await tx.run("DELETE FROM pending_event_users WHERE event_id = ?", [event.id]);
       return offer;
     });
   }
 
   async markDecided(eventId: string, now: number): Promise<void> {
-    await this.db.run("UPDATE presence_events SET decided_at = ? WHERE id = ? AND decided_at IS NULL", [
-      now,
-      eventId,
-    ]);
+    await this.db.transaction(async (tx) => {
+      await tx.run("UPDATE presence_events SET decided_at = ? WHERE id = ? AND decided_at IS NULL", [now, eventId]);
+      // Decided: an unlinked event's user is no longer needed.
+      await tx.run("DELETE FROM pending_event_users WHERE event_id = ?", [eventId]);
+    });
   }
 
   async markPublished(offerId: string, now: number): Promise<void> {

@@ -228,11 +228,14 @@ export class SqliteRepository
   }
 
   async registerDevice(subjectId: string, userId: string, label: string | null, now: number): Promise<void> {
-    await this.db.run(
-      `INSERT INTO user_devices (subject_id, user_id, label, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(subject_id) DO UPDATE SET user_id = excluded.user_id, label = excluded.label`,
-      [subjectId, userId, label, now],
+    // In the user's organisation (each has its own registry of beacons).
+    const result = await this.db.run(
+      `INSERT INTO user_devices (org_id, subject_id, user_id, label, created_at)
+       SELECT org_id, ?, id, ?, ? FROM app_users WHERE id = ?
+       ON CONFLICT(org_id, subject_id) DO UPDATE SET user_id = excluded.user_id, label = excluded.label`,
+      [subjectId, label, now, userId],
     );
+    if (result.changes === 0) throw new Error(`user ${userId} does not exist`);
   }
 
   async putMqttCredential(record: Omit<MqttCredentialRecord, "revokedAt">, now: number): Promise<void> {
@@ -363,12 +366,21 @@ export class SqliteRepository
     });
   }
 
+  /**
+   * Events stored but not decided (the cloud stopped first), oldest first. An event stored unlinked
+   * gets its user back from `pending_event_users`, so its offer is decided as it would have been.
+   */
   async undecidedEvents(limit: number): Promise<StoredEvent[]> {
-    const rows = await this.db.all<EventRow>(
-      "SELECT * FROM presence_events WHERE decided_at IS NULL ORDER BY received_at, seq LIMIT ?",
+    const rows = await this.db.all<EventRow & { pending_user_id: string | null }>(
+      `SELECT e.*, p.user_id AS pending_user_id FROM presence_events e
+       LEFT JOIN pending_event_users p ON p.event_id = e.id
+       WHERE e.decided_at IS NULL ORDER BY e.received_at, e.seq LIMIT ?`,
       [limit],
     );
-    return rows.map(toStoredEvent);
+    return rows.map((row) => {
+      const event = toStoredEvent(row);
+      return row.pending_user_id === null ? event : { ...event, userId: row.pending_user_id, unlinked: true };
+    });
   }
 
   async countEvents(): Promise<number> {
@@ -469,22 +481,27 @@ async function resolveSubjects(tx: SqlExecutor, events: readonly PresenceEvent[]
     readonly orgId: string;
     readonly analytics: boolean;
   }
+  // Each organisation registers beacons on its own: one beacon may be a user's in several.
   const devices = new Map<string, Owner>();
   const subjects = [...new Set(events.map((e) => e.subject.id))];
   for (const part of chunks(subjects, ROWS_PER_STATEMENT)) {
     const rows = await tx.all<{ subject_id: string; user_id: string; org_id: string; analytics_consent: number }>(
-      `SELECT d.subject_id, d.user_id, u.org_id, u.analytics_consent FROM user_devices d
+      `SELECT d.subject_id, d.user_id, d.org_id, u.analytics_consent FROM user_devices d
        JOIN app_users u ON u.id = d.user_id WHERE d.subject_id IN (${part.map(() => "?").join(", ")})`,
       part,
     );
     for (const row of rows)
-      devices.set(row.subject_id, { userId: row.user_id, orgId: row.org_id, analytics: row.analytics_consent === 1 });
+      devices.set(`${row.org_id}\u0000${row.subject_id}`, {
+        userId: row.user_id,
+        orgId: row.org_id,
+        analytics: row.analytics_consent === 1,
+      });
   }
   const resolved = new Map<string, Resolved>();
   for (const event of events) {
     const key = `${event.storeId}\u0000${event.subject.id}`;
     if (resolved.has(key)) continue;
-    let owner = devices.get(event.subject.id) ?? null;
+    let owner = devices.get(`${orgOf.get(event.storeId) ?? ""}\u0000${event.subject.id}`) ?? null;
     if (!owner && event.subject.kind === "eddystone-eid") {
       const row = await tx.get<{ user_id: string; org_id: string; analytics_consent: number }>(
         `SELECT r.user_id, u.org_id, u.analytics_consent FROM eid_resolutions r JOIN app_users u ON u.id = r.user_id
@@ -618,6 +635,14 @@ async function insertEvents(
     );
   }
   await countVisits(tx, inserted);
+  // The user of an unlinked event, until its offer is decided (see migration 8).
+  const pending = inserted.filter((e) => e.unlinked === true);
+  for (const part of chunks(pending, ROWS_PER_STATEMENT)) {
+    await tx.run(
+      `INSERT INTO pending_event_users (event_id, user_id) VALUES ${placeholders(part.length, 2)}`,
+      part.flatMap((e) => [e.id, e.userId]),
+    );
+  }
   return inserted;
 }
 

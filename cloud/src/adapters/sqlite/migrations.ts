@@ -348,6 +348,40 @@ FROM ranked a LEFT JOIN ranked b ON b.user_id = a.user_id AND b.store_id = a.sto
 WHERE a.r = 1;
 `,
   },
+  {
+    version: 8,
+    name: "registered beacons per organisation; the user of an unlinked event until it is decided",
+    // A beacon id was registered once across all organisations, so a 409 told one retailer that
+    // another had registered it. Each organisation now has its own registry: the key is
+    // (org_id, subject_id), org_id being the user's (a user never changes organisation). SQLite
+    // cannot change a primary key in place, so the table is rebuilt; nothing references it.
+    sql: `
+CREATE TABLE user_devices_by_org (
+  org_id TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES app_users(id) ON DELETE CASCADE,
+  label TEXT,
+  created_at INTEGER NOT NULL,
+  identity TEXT,
+  PRIMARY KEY (org_id, subject_id)
+);
+INSERT INTO user_devices_by_org (org_id, subject_id, user_id, label, created_at, identity)
+SELECT u.org_id, d.subject_id, d.user_id, d.label, d.created_at, d.identity
+FROM user_devices d JOIN app_users u ON u.id = d.user_id;
+DROP TABLE user_devices;
+ALTER TABLE user_devices_by_org RENAME TO user_devices;
+CREATE INDEX user_devices_user ON user_devices(user_id);
+CREATE INDEX user_devices_subject ON user_devices(subject_id);
+-- An event stored unlinked (no analytics consent) has no user in presence_events, yet its offer is
+-- still to be decided; if the cloud stops before that, the user would be lost with the restart.
+-- This row holds the link only until the decision (deleted with it), never for analytics; erasure
+-- removes it by user_id, retention with the event.
+CREATE TABLE pending_event_users (
+  event_id TEXT PRIMARY KEY REFERENCES presence_events(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES app_users(id) ON DELETE CASCADE
+);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -4,6 +4,7 @@ import { Checker, ID_PATTERN, ProblemSchema, TelemetrySchema } from "../../../..
 import { DesiredConfigSchema } from "../../../domain/fleet/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
 import { FleetError, type FleetService, type GatewayView } from "../../../services/FleetService.js";
+import { idNotAvailable } from "../../../services/Outcome.js";
 import type { AuditRepository, DirectoryRepository, GatewayRecord, StoreRecord } from "../../../services/repositories.js";
 import { ApiError } from "../ApiError.js";
 import { principalOf } from "../createHttpApp.js";
@@ -224,9 +225,9 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
       const body = request.body as Static<typeof RegisterBody>;
       await storeOf(principal, storeId);
       const existing = await directory.getGateway(body.id);
-      // Gateway ids are global (they are MQTT identities): one taken elsewhere is never moved.
-      if (existing && existing.storeId !== storeId)
-        throw new ApiError("CONFLICT", `gateway id ${body.id} is already in use; choose another`);
+      // Gateway ids are global (they are MQTT identities): one taken elsewhere is never moved, and
+      // the refusal is the same whoever holds it.
+      if (existing && existing.storeId !== storeId) throw new ApiError("CONFLICT", idNotAvailable("gateway", body.id).message);
       const now = deps.now();
       await directory.upsertGateway({ id: body.id, storeId, name: body.name }, now);
       await deps.audit.audit({

@@ -677,8 +677,10 @@ describe("uplink under faults", () => {
       const n = await outbox.lastAssignedSeq();
       expect(n).toBe(produced);
       const final = await readCloudDir(cloudDir);
-      expect(summarise(final.rows, range(1, n))).toEqual(perfect(range(1, n)));
-      expect(final.ackedSeq).toBe(n);
+      // On failure, which batches the kills landed on says where a loss began.
+      const story = `kills at PUBACK of ${JSON.stringify(kills)}; cloud acked ${final.ackedSeq} of ${n}`;
+      expect(summarise(final.rows, range(1, n)), story).toEqual(perfect(range(1, n)));
+      expect(final.ackedSeq, story).toBe(n);
     },
   );
 });

@@ -222,7 +222,14 @@ export class Relay {
     const { connection, outbox, storeId, gatewayId, log } = this.o;
     const size = Math.min(this.o.batchSize, MAX_BATCH_EVENTS);
     while (this.started && connection.connected && this.inflight.length < this.o.maxInflightBatches) {
-      const events = await outbox.peek(this.cursor, size);
+      const from = this.cursor;
+      const events = await outbox.peek(from, size);
+      // The cursor moved while the outbox was read: a disconnect or an ack timeout sent it back to
+      // the acknowledged sequence, or an ack moved it up. What was read then starts somewhere else
+      // than the cursor says; published, it would skip the rows in between until the next timeout,
+      // and the check below would take them for evicted and tell the cloud (`fromSeq`) they are
+      // done, so the cloud would acknowledge events it never stored. Read again from the cursor.
+      if (this.cursor !== from) continue;
       const last = events.at(-1);
       const first = events[0];
       if (!last || !first) return;

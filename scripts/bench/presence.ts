@@ -3,7 +3,7 @@
  * peer baselines, scored against the simulator's ground truth.
  *
  *   npx tsx scripts/bench/presence.ts [--seeds 5] [--first-seed 1] [--minutes 60]
- *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--only ID,ID]
+ *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--only ID,ID]
  *       [--sweep enter|exit] [--json FILE]
  *
  * Tuning runs use seeds 11-15 (`--first-seed 11`), reported runs seeds 1-5: the tuned configs are
@@ -39,6 +39,7 @@ import { ReplayTimeline } from "../../gateway/src/adapters/replay/ReplayTimeline
 import { readCaptureBatches } from "../../gateway/src/adapters/replay/readCapture.js";
 import { replayCapture } from "../../gateway/src/cli/replay.js";
 import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
+import { type FloorPlan, type Point, STORE_PLAN } from "../sim/floorPlan.js";
 import type { RateMode } from "../sim/population.js";
 import { simFusedTuning, simTuning } from "../sim/presets.js";
 import {
@@ -73,6 +74,8 @@ interface Options {
   readonly shadowingDb: number;
   /** Standard deviation of the phones' true power around what they advertise, dB. */
   readonly txSpreadDb: number;
+  /** A third gateway hung at this plan point (metres), pooled by the surveyed engine; null: the two of the plan. */
+  readonly extraGateway: Point | null;
   readonly storefrontDb: number;
   readonly json: string | undefined;
   /** Also run the engine over a grid of configurations (the trade-off tables). */
@@ -199,6 +202,7 @@ function options(): Options {
       rates: { type: "string" },
       "shadowing-db": { type: "string" },
       "tx-spread-db": { type: "string" },
+      "extra-gateway": { type: "string" },
       "storefront-db": { type: "string" },
       json: { type: "string" },
       sweep: { type: "string" },
@@ -221,10 +225,25 @@ function options(): Options {
     rates,
     shadowingDb: num(values["shadowing-db"], 6),
     txSpreadDb: num(values["tx-spread-db"], 3),
+    extraGateway: extraGatewayOf(values["extra-gateway"]),
     storefrontDb: num(values["storefront-db"], 0),
     json: values.json,
     sweep: values.sweep === "enter" || values.sweep === "exit" ? values.sweep : null,
   };
+}
+
+function extraGatewayOf(value: string | undefined): Point | null {
+  if (value === undefined) return null;
+  const [x, y, ...rest] = value.split(",").map(Number);
+  if (x === undefined || y === undefined || rest.length > 0 || !Number.isFinite(x) || !Number.isFinite(y))
+    throw new Error(`--extra-gateway wants X,Y in metres of the plan, got ${value}`);
+  return { x, y };
+}
+
+/** The simulated shop, with the extra gateway when one is asked for (zones unchanged). */
+function planOf(o: Options): FloorPlan {
+  if (o.extraGateway === null) return STORE_PLAN;
+  return { ...STORE_PLAN, gateways: [...STORE_PLAN.gateways, { id: "gw-extra", position: o.extraGateway }] };
 }
 
 function tunedPoint(config: GatewayConfig): SweepPoint {
@@ -688,6 +707,7 @@ async function main(): Promise<void> {
           rate,
           radio: { shadowingDb: o.shadowingDb, storefrontDb: o.storefrontDb },
           txSpreadDb: o.txSpreadDb,
+          plan: planOf(o),
           ...simTuning(o.storefrontDb),
         });
         // The population and the radio's mean levels do not depend on the rate: one oracle per seed.
@@ -801,7 +821,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

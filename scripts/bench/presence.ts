@@ -4,7 +4,7 @@
  *
  *   npx tsx scripts/bench/presence.ts [--seeds 5] [--first-seed 1] [--minutes 60]
  *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--only ID,ID]
- *       [--sweep enter|exit] [--json FILE]
+ *       [--sweep enter|exit|hold] [--json FILE]
  *
  * Tuning runs use seeds 11-15 (`--first-seed 11`), reported runs seeds 1-5: the tuned configs are
  * not fitted to the captures they are judged on.
@@ -79,7 +79,7 @@ interface Options {
   readonly storefrontDb: number;
   readonly json: string | undefined;
   /** Also run the engine over a grid of configurations (the trade-off tables). */
-  readonly sweep: "enter" | "exit" | null;
+  readonly sweep: "enter" | "exit" | "hold" | null;
 }
 
 /** One engine configuration of a `--sweep`. */
@@ -94,10 +94,20 @@ interface SweepPoint {
 /**
  * `--sweep enter`: the store zone's radius x enterMinSamples, the rest as tuned.
  * `--sweep exit`: exitMarginM x exitAfterMs, enter rule and radius as tuned.
+ * `--sweep hold`: the store zone's radius x longer enter rules (more seconds of evidence), exit as tuned.
  */
-function sweepGrid(kind: "enter" | "exit", tuned: SweepPoint): SweepPoint[] {
+function sweepGrid(kind: "enter" | "exit" | "hold", tuned: SweepPoint): SweepPoint[] {
   const grid: SweepPoint[] = [];
-  if (kind === "enter") {
+  if (kind === "hold") {
+    const rules: readonly (readonly [number, number])[] = [
+      [5, 10_000],
+      [8, 12_000],
+      [10, 15_000],
+      [15, 20_000],
+    ];
+    for (const radiusM of [8, 9, 10, 11, 12])
+      for (const [enterMinSamples, enterWindowMs] of rules) grid.push({ ...tuned, radiusM, enterMinSamples, enterWindowMs });
+  } else if (kind === "enter") {
     for (const radiusM of [3, 4, 4.5, 5, 5.5, 6, 7, 8, 9, 10])
       for (const enterMinSamples of [3, 5, 7]) grid.push({ ...tuned, radiusM, enterMinSamples });
   } else {
@@ -228,7 +238,7 @@ function options(): Options {
     extraGateway: extraGatewayOf(values["extra-gateway"]),
     storefrontDb: num(values["storefront-db"], 0),
     json: values.json,
-    sweep: values.sweep === "enter" || values.sweep === "exit" ? values.sweep : null,
+    sweep: values.sweep === "enter" || values.sweep === "exit" || values.sweep === "hold" ? values.sweep : null,
   };
 }
 

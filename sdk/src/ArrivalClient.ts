@@ -1,4 +1,5 @@
 import {
+  type BeaconIdentity,
   computeEid,
   eidPeriodStartS,
   formatProblems,
@@ -62,6 +63,17 @@ export interface GeofenceFix {
 }
 
 /** The identity key and rotation of this install's Eddystone-EID advertising. */
+/** A beacon registered to the shopper, as the cloud lists it. */
+export interface RegisteredBeacon {
+  /** The id the stores' gateways report when they hear this beacon. */
+  readonly subjectId: string;
+  readonly label: string | null;
+  /** As registered; null for a registration that kept no identity. */
+  readonly identity: BeaconIdentity | null;
+  /** ISO time. */
+  readonly registeredAt: string;
+}
+
 export interface EidRegistration {
   readonly installId: string;
   /** 16 bytes; keep it in the platform's secure storage (Keychain, Keystore). */
@@ -288,6 +300,44 @@ export class ArrivalClient {
     });
   }
 
+  /**
+   * Registers one of the shopper's own beacons (a key fob, a loyalty card) to them, so the stores
+   * link its presence to the shopper. The identity is what is printed on the beacon or shown by its
+   * configuration app; the answer carries the subject id the gateways report for it. A beacon another
+   * shopper of the retailer registered first fails with `HTTP_ERROR` status 409.
+   */
+  async registerBeacon(identity: BeaconIdentity, label?: string): Promise<RegisteredBeacon> {
+    const answer = await this.request("POST", `/v1/users/${this.userId}/devices`, {
+      identity,
+      ...(label === undefined ? {} : { label }),
+    });
+    return beaconOf(answer);
+  }
+
+  /** The beacons registered to the shopper. */
+  async listBeacons(): Promise<RegisteredBeacon[]> {
+    const answer = (await this.request("GET", `/v1/users/${this.userId}/devices`)) as { devices?: unknown };
+    if (!Array.isArray(answer.devices)) throw new ArrivalClientError("INVALID_MESSAGE", "beacon list has no devices");
+    return answer.devices.map(beaconOf);
+  }
+
+  /** Unregisters a beacon by its subject id; false when it was not registered to the shopper. */
+  async unregisterBeacon(subjectId: string): Promise<boolean> {
+    let answer: { removed?: unknown };
+    try {
+      answer = (await this.request(
+        "DELETE",
+        `/v1/users/${this.userId}/devices/${encodeURIComponent(subjectId)}`,
+      )) as { removed?: unknown };
+    } catch (err) {
+      // The cloud answers 404 for a beacon that is not (or no longer) the shopper's.
+      if (err instanceof ArrivalClientError && err.status === 404) return false;
+      throw err;
+    }
+    if (typeof answer.removed !== "boolean") throw new ArrivalClientError("INVALID_MESSAGE", "answer has no removed flag");
+    return answer.removed;
+  }
+
   /** Asks the cloud to delete the shopper's data, then disconnects (the credentials stop working). */
   async requestDeletion(): Promise<void> {
     // The cloud revokes the MQTT credential before it answers, so the broker may refuse a
@@ -488,6 +538,27 @@ export class ArrivalClient {
     }
     return parsed ?? {};
   }
+}
+
+/** A registered beacon from the cloud's answer; anything else is an invalid message. */
+function beaconOf(value: unknown): RegisteredBeacon {
+  const v = value as Partial<Record<keyof RegisteredBeacon, unknown>> | null;
+  if (
+    v === null ||
+    typeof v !== "object" ||
+    typeof v.subjectId !== "string" ||
+    !(v.label === null || typeof v.label === "string") ||
+    typeof v.registeredAt !== "string" ||
+    !(v.identity === null || (typeof v.identity === "object" && v.identity !== undefined))
+  ) {
+    throw new ArrivalClientError("INVALID_MESSAGE", "not a registered beacon");
+  }
+  return {
+    subjectId: v.subjectId,
+    label: v.label,
+    identity: v.identity as BeaconIdentity | null,
+    registeredAt: v.registeredAt,
+  };
 }
 
 function toClientError(err: unknown): ArrivalClientError {

@@ -1,6 +1,14 @@
 /** The shopper app's client library of Arrival. */
 export { ArrivalClient } from "./ArrivalClient.js";
-export type { ArrivalClientEvents, ArrivalClientOptions, EidRegistration, GeofenceFix, Timers } from "./ArrivalClient.js";
+export type {
+  ArrivalClientEvents,
+  ArrivalClientOptions,
+  EidRegistration,
+  GeofenceFix,
+  RegisteredBeacon,
+  Timers,
+} from "./ArrivalClient.js";
+export type { BeaconIdentity } from "../../protocol/index.js";
 export { ArrivalClientError, type ArrivalClientErrorCode } from "./ArrivalClientError.js";
 export { type AppToken, AppTokenSchema, decodeAppToken, encodeAppToken } from "./domain/appToken.js";
 export {

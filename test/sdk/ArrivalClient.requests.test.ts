@@ -136,6 +136,38 @@ describe("ArrivalClient requests", () => {
     expect(eid).toBe(toHex(computeEid(key, 10, 1_700_000_123)));
     expect(nextRotationAt).toBe((Math.floor(1_700_000_123 / 1024) + 1) * 1024 * 1000);
   });
+
+  it("registers, lists and unregisters the shopper's beacons, and refuses an answer that is not a beacon", async () => {
+    const beacon = {
+      subjectId: "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:2",
+      label: "key fob",
+      identity: { kind: "ibeacon", uuid: "f7826da6-4fa2-4e98-8024-bc5b71e0893e", major: 1, minor: 2 },
+      registeredAt: "2026-11-22T10:00:00.000Z",
+    };
+    const { calls, fetch } = fakeFetch((call) =>
+      call.method === "GET"
+        ? { status: 200, body: { devices: [beacon] } }
+        : call.method === "DELETE"
+          ? { status: 200, body: { removed: true } }
+          : { status: 201, body: beacon },
+    );
+    const client = new ArrivalClient({ token: TOKEN, fetch, channel: noChannel });
+    const identity = { kind: "ibeacon", uuid: "F7826DA64FA24E988024BC5B71E0893E", major: 1, minor: 2 } as const;
+    expect(await client.registerBeacon(identity, "key fob")).toEqual(beacon);
+    expect(await client.listBeacons()).toEqual([beacon]);
+    expect(await client.unregisterBeacon(beacon.subjectId)).toBe(true);
+    expect(calls.map((c) => [c.method, c.url, c.body])).toEqual([
+      ["POST", "https://api.example/v1/users/u1/devices", { identity, label: "key fob" }],
+      ["GET", "https://api.example/v1/users/u1/devices", undefined],
+      ["DELETE", `https://api.example/v1/users/u1/devices/${encodeURIComponent(beacon.subjectId)}`, undefined],
+    ]);
+
+    const { fetch: broken } = fakeFetch(() => ({ status: 201, body: { subjectId: 7 } }));
+    const confused = new ArrivalClient({ token: TOKEN, fetch: broken, channel: noChannel });
+    await expect(confused.registerBeacon(identity)).rejects.toMatchObject({ code: "INVALID_MESSAGE" });
+    await expect(confused.listBeacons()).rejects.toMatchObject({ code: "INVALID_MESSAGE" });
+    await expect(confused.unregisterBeacon("x")).rejects.toMatchObject({ code: "INVALID_MESSAGE" });
+  });
 });
 
 describe("OfferInbox", () => {

@@ -108,7 +108,7 @@ export class OfferService {
     const user = userId ? await users.getUser(userId) : null;
     const index = store ? this.indexes.get(store.orgId) : undefined;
     if (!userId || !store || !user || !index) {
-      await offers.markDecided(event.id, now);
+      await offers.markDecided(event, now);
       return;
     }
     const zone = await directory.getZone(event.storeId, event.zoneId);
@@ -121,7 +121,7 @@ export class OfferService {
       trigger: event.type,
     });
     if (candidates.length === 0) {
-      await offers.markDecided(event.id, now);
+      await offers.markDecided(event, now);
       return;
     }
     const org = await directory.getOrganisation(store.orgId);

@@ -221,8 +221,11 @@ export interface OfferRepository {
     request: DecisionRequest,
     decide: (counters: DecisionCounters) => DecisionOutcome,
   ): Promise<Offer | null>;
-  /** Marks an event as through the rules engine when nothing was evaluated (no user, no rule). */
-  markDecided(eventId: string, now: number): Promise<void>;
+  /**
+   * Marks an event as through the rules engine when nothing was evaluated (no user, no rule); an
+   * unlinked event's pending user is forgotten with it.
+   */
+  markDecided(event: StoredEvent, now: number): Promise<void>;
   markPublished(offerId: string, now: number): Promise<void>;
   /** Offers issued but never handed to the broker (e.g. the cloud stopped in between). */
   unpublishedOffers(limit: number): Promise<Offer[]>;

@@ -5,7 +5,7 @@ import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
 import { checkRuleSpec } from "../../cloud/src/domain/rules/index.js";
-import type { Clock } from "../../cloud/src/services/ports.js";
+import type { Clock, Logger } from "../../cloud/src/services/ports.js";
 import type { ApiRole } from "../../cloud/src/services/repositories.js";
 import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../protocol/index.js";
 
@@ -39,6 +39,8 @@ export interface CloudFixtureOptions {
   readonly clock?: Clock;
   /** Merged into the `offers` config section (e.g. `reminderLeadS`). */
   readonly offers?: Record<string, unknown>;
+  /** The cloud's logger; default a silent one. Tests of what is logged pass a `RecordingLogger`. */
+  readonly log?: Logger;
   /** Seed the live enter rule r1 (default true). */
   readonly seedRule?: boolean;
 }
@@ -75,7 +77,7 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
     ...(options.offers ? { offers: options.offers } : {}),
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  const log = createLogger({ level: "silent", format: "json", name: "test" });
+  const log = options.log ?? createLogger({ level: "silent", format: "json", name: "test" });
   const clock = options.clock ?? { now: () => Date.now() };
   let cloud = await createCloud(parsed.config, { log, clock });
   const repo = cloud.repository;

@@ -175,15 +175,11 @@ export class OfferService {
     );
     if (!offer) return;
     this.counters.offersIssued++;
+    // No user id at info: logs are reached by neither erasure nor retention, and a user id with a
+    // store, zone and time is a presence record (kept unlinked in storage without analytics
+    // consent). The offer id leads to the user through the offers table, for those allowed to read it.
     log.info(
-      {
-        offerId: offer.offerId,
-        ruleId: offer.ruleId,
-        userId: offer.userId,
-        storeId: offer.storeId,
-        zoneId: offer.zoneId,
-        title: offer.title,
-      },
+      { offerId: offer.offerId, ruleId: offer.ruleId, storeId: offer.storeId, zoneId: offer.zoneId, title: offer.title },
       "offer issued",
     );
     this.o.onIssued?.(offer, { analyticsConsent: user.analyticsConsent && event.unlinked !== true });

@@ -111,7 +111,11 @@ export interface DirectoryRepository {
   upsertZone(zone: ZoneRecord): Promise<void>;
   getZone(storeId: string, zoneId: string): Promise<ZoneRecord | null>;
   listZones(storeId: string): Promise<ZoneRecord[]>;
-  upsertGateway(gateway: GatewayRecord, now: number): Promise<void>;
+  /**
+   * Registers the gateway in its store, or renames it if it is already there. A gateway of another
+   * store is never moved: the answer is then "taken" and nothing is written.
+   */
+  upsertGateway(gateway: GatewayRecord, now: number): Promise<"created" | "renamed" | "taken">;
   getGateway(id: string): Promise<GatewayRecord | null>;
 }
 

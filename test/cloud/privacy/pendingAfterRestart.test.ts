@@ -113,6 +113,14 @@ describe("events pending a decision at a restart", () => {
     }
   });
 
+  it("finds a user's pending rows by index (erasure deletes by user_id)", async () => {
+    const plan = await f.cloud.repository.db.all<{ detail: string }>(
+      "EXPLAIN QUERY PLAN DELETE FROM pending_event_users WHERE user_id = ?",
+      ["u3"],
+    );
+    expect(plan.map((p) => p.detail).join("\n")).toMatch(/USING (COVERING )?INDEX pending_event_users_user/);
+  });
+
   it("sweeps the decision log by age with the events; offers stay", async () => {
     const db = f.cloud.repository.db;
     const decisions = (await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM decisions"))?.n ?? 0;

@@ -89,7 +89,7 @@ export class SqlitePrivacyRepository implements EidKeyRepository, LocationReposi
         // An implausible entry goes no further, and its fix is not kept as the user's last known
         // position: a spoofed far-away fix must not make the next genuine one look like a jump.
         await tx.run("UPDATE presence_events SET decided_at = ? WHERE id = ?", [input.decidedAt, input.event.id]);
-        await tx.run("DELETE FROM pending_event_users WHERE event_id = ?", [input.event.id]);
+        if (stored.unlinked === true) await tx.run("DELETE FROM pending_event_users WHERE event_id = ?", [input.event.id]);
         return stored;
       }
       await tx.run(

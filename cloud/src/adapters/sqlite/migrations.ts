@@ -408,6 +408,8 @@ WHERE event_id IN (SELECT id FROM presence_events WHERE subject_id = 'unlinked')
 UPDATE presence_events SET decided_at = received_at WHERE subject_id = 'unlinked' AND decided_at IS NOT NULL;
 -- Retention sweeps decisions by age like the events they were made for.
 CREATE INDEX decisions_decided ON decisions(decided_at);
+-- Erasure deletes a user's pending rows by user_id.
+CREATE INDEX pending_event_users_user ON pending_event_users(user_id);
 `,
   },
 ];

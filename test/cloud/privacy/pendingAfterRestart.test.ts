@@ -25,6 +25,21 @@ describe("events pending a decision at a restart", () => {
     await f?.close();
   });
 
+  /** Stores an event of u3 as ingest would, without the rules engine hearing of it (as at a crash). */
+  let crashSeq = 100;
+  const storeUndecided = async (id: string) => {
+    crashSeq++;
+    await f.cloud.repository.storeBatch({
+      storeId: "s1",
+      gatewayId: "g1",
+      outbox: "crash-outbox",
+      fromSeq: crashSeq,
+      refusedSeqs: [],
+      receivedAt: Date.now(),
+      events: [presenceEvent(crashSeq, { id, subject: { kind: "ibeacon", id: SUBJECT_U3 } })],
+    });
+  };
+
   it("decides them after the restart, with or without analytics consent, and then forgets the link", async () => {
     const at = new Date().toISOString();
     // Stored as ingest stores them, but the rules engine never hears of them (the process died).
@@ -47,6 +62,8 @@ describe("events pending a decision at a restart", () => {
       subject_id: "unlinked",
       decided_at: null,
     });
+    // Only the unlinked event's user is kept aside, and only until the decision.
+    expect(await db().all("SELECT event_id, user_id FROM pending_event_users")).toEqual([{ event_id: "event-pending-u3", user_id: "u3" }]);
 
     await f.restart();
     await f.cloud.offers.idle();
@@ -71,6 +88,9 @@ describe("events pending a decision at a restart", () => {
   it("holds the link of an unlinked event only until it is decided, in normal running too", async () => {
     await f.ingest([presenceEvent(3, { id: "event-running-u3", visitId: "visit-running-u3", subject: { kind: "ibeacon", id: SUBJECT_U3 } })], 3);
     await f.cloud.offers.idle();
+    // Decided for u3 (r1 already gave u3 its one offer of the day), and the link is gone.
+    const last = await f.cloud.repository.db.get("SELECT user_id, reason, offer_id FROM decisions ORDER BY id DESC LIMIT 1");
+    expect(last).toEqual({ user_id: "u3", reason: "daily-cap", offer_id: null });
     expect(await f.cloud.repository.db.all("SELECT * FROM pending_event_users")).toEqual([]);
   });
 
@@ -125,11 +145,34 @@ describe("events pending a decision at a restart", () => {
     const db = f.cloud.repository.db;
     const decisions = (await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM decisions"))?.n ?? 0;
     expect(decisions).toBeGreaterThan(0);
+    // An unlinked event not yet decided: its pending row goes with it.
+    await storeUndecided("event-swept-u3");
+    expect(await db.get("SELECT COUNT(*) AS n FROM pending_event_users")).toEqual({ n: 1 });
     // Everything so far is older than a cutoff just after now.
     const result = await f.cloud.privacyRepository.applyRetention(Date.now() + 1);
     expect(result.decisionsDeleted).toBe(decisions);
     expect(await db.get("SELECT COUNT(*) AS n FROM decisions")).toEqual({ n: 0 });
     expect(await db.get("SELECT COUNT(*) AS n FROM unlinked_visit_offers")).toEqual({ n: 0 });
     expect(await db.get("SELECT COUNT(*) AS n FROM offers WHERE user_id IN ('u1', 'u3')")).toEqual({ n: 2 });
+    expect(await db.get("SELECT COUNT(*) AS n FROM presence_events")).toEqual({ n: 0 });
+    expect(await db.get("SELECT COUNT(*) AS n FROM pending_event_users")).toEqual({ n: 0 });
+  });
+
+  it("erases a user's pending row: their undecided event stays unlinked and is decided for no one", async () => {
+    const db = f.cloud.repository.db;
+    await storeUndecided("event-erased-u3");
+    expect(await db.all("SELECT event_id, user_id FROM pending_event_users")).toEqual([{ event_id: "event-erased-u3", user_id: "u3" }]);
+    const erased = await f.cloud.http.inject({ method: "DELETE", url: "/v1/users/u3", headers: { authorization: `Bearer ${f.keys.admin}` } });
+    expect(erased.statusCode).toBe(200);
+    expect(await db.all("SELECT * FROM pending_event_users")).toEqual([]);
+    await f.restart();
+    await f.cloud.offers.idle();
+    const after = f.cloud.repository.db;
+    expect(await after.get("SELECT user_id, subject_id, decided_at IS NOT NULL AS decided FROM presence_events WHERE id = 'event-erased-u3'")).toEqual({
+      user_id: null,
+      subject_id: "unlinked",
+      decided: 1,
+    });
+    expect(await after.get("SELECT COUNT(*) AS n FROM offers WHERE user_id = 'u3'")).toEqual({ n: 0 });
   });
 });

@@ -11,6 +11,21 @@ import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../protocol/
 
 export const SUBJECT_U1 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:1";
 export const SUBJECT_U2 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:2";
+/** The beacon of u3 (see `addShopperWithoutAnalytics`). */
+export const SUBJECT_U3 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:3";
+
+/**
+ * Adds u3 to o1 with beacon `SUBJECT_U3`: u3 wants offers but gave no analytics consent, so their
+ * presence is stored unlinked.
+ */
+export async function addShopperWithoutAnalytics(f: CloudFixture): Promise<void> {
+  const now = Date.now();
+  await f.cloud.repository.upsertUser(
+    { id: "u3", orgId: "o1", displayName: "u3", segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: false },
+    now,
+  );
+  await f.cloud.repository.registerDevice(SUBJECT_U3, "u3", null, now);
+}
 
 export interface CloudFixture {
   /** The running cloud; a new instance after `restart`. */

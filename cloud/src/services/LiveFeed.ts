@@ -179,16 +179,11 @@ export class LiveFeed {
   forgetUser(userId: string): void {
     // An offer or event of theirs still on its way here is then listed without them.
     this.unnamed.add(userId);
-    const appSubject = `app:${userId}`;
     for (const [storeId, state] of this.stores) {
       let changed = false;
-      for (const zone of state.zones.values()) {
-        for (const [key, p] of zone) {
-          if (p.userId === userId || p.subjectId === appSubject) {
-            zone.delete(key);
-            changed = true;
-          }
-        }
+      for (const { zone, key } of presencesOf(state, userId)) {
+        zone.delete(key);
+        changed = true;
       }
       const kept = state.offers.filter((o) => o.userId !== userId);
       if (kept.length !== state.offers.length) {
@@ -206,16 +201,13 @@ export class LiveFeed {
    */
   unlinkUser(userId: string): void {
     this.unnamed.add(userId);
-    const appSubject = `app:${userId}`;
     for (const [storeId, state] of this.stores) {
       let changed = false;
-      for (const zone of state.zones.values()) {
-        for (const [key, p] of zone) {
-          if (p.unlinked || (p.userId !== userId && p.subjectId !== appSubject)) continue;
-          zone.delete(key);
-          zone.set(`visit:${p.visitId}`, { ...p, subjectId: "unlinked", userId: null, unlinked: true });
-          changed = true;
-        }
+      for (const { zone, key, presence } of presencesOf(state, userId)) {
+        if (presence.unlinked) continue;
+        zone.delete(key);
+        zone.set(`visit:${presence.visitId}`, { ...presence, subjectId: "unlinked", userId: null, unlinked: true });
+        changed = true;
       }
       for (const [index, held] of state.offers.entries()) {
         if (held.userId !== userId || held.shown.userId === null) continue;
@@ -384,6 +376,21 @@ export class LiveFeed {
     if (orgId !== null) this.orgs.set(storeId, orgId);
     return orgId;
   }
+}
+
+/**
+ * The presences held for a user in a store: by user id, or by their app subject (a phone's report
+ * of its own position). Collected first, so the caller may change the zones while going through them.
+ */
+function presencesOf(state: StoreState, userId: string): { zone: Map<string, Present>; key: string; presence: Present }[] {
+  const appSubject = `app:${userId}`;
+  const found: { zone: Map<string, Present>; key: string; presence: Present }[] = [];
+  for (const zone of state.zones.values()) {
+    for (const [key, presence] of zone) {
+      if (presence.userId === userId || presence.subjectId === appSubject) found.push({ zone, key, presence });
+    }
+  }
+  return found;
 }
 
 /** The event as storage keeps it: without user and subject when it is stored unlinked. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { buildOffer, type Offer, REDEMPTION_CODE_BYTES } from "../domain/offers/index.js";
 import { type EvaluationEvent, evaluate, localDayKey, RuleIndex } from "../domain/rules/index.js";
+import type { LiveShopper } from "./LiveFeed.js";
 import { publishOffer } from "./offerDelivery.js";
 import type { Clock, Logger, MessageBus, RandomBytes } from "./ports.js";
 import type {
@@ -31,7 +32,7 @@ export interface OfferServiceOptions {
    * be named in analytics views: consent at the decision and when the event was stored (an event
    * stored unlinked stays so even if consent was given in between).
    */
-  readonly onIssued?: (offer: Offer, shopper: { readonly analyticsConsent: boolean }) => void;
+  readonly onIssued?: (offer: Offer, shopper: LiveShopper) => void;
 }
 
 export interface OfferCounters {

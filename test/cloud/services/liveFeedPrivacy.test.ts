@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U1, SUBJECT_U2 } from "../cloudFixture.js";
-
-const SUBJECT_U3 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:3";
+import {
+  addShopperWithoutAnalytics,
+  type CloudFixture,
+  createCloudFixture,
+  presenceEvent,
+  SUBJECT_U1,
+  SUBJECT_U2,
+  SUBJECT_U3,
+} from "../cloudFixture.js";
 
 interface LiveBody {
   stores: {
@@ -21,13 +27,7 @@ describe("live feed privacy", () => {
 
   beforeAll(async () => {
     f = await createCloudFixture();
-    const now = Date.now();
-    // u3 wants offers but gave no analytics consent.
-    await f.cloud.repository.upsertUser(
-      { id: "u3", orgId: "o1", displayName: "u3", segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: false },
-      now,
-    );
-    await f.cloud.repository.registerDevice(SUBJECT_U3, "u3", null, now);
+    await addShopperWithoutAnalytics(f);
   });
   afterAll(async () => {
     await f?.close();

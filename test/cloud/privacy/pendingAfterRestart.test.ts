@@ -125,6 +125,13 @@ describe("events pending a decision at a restart", () => {
     for (const sql of joins) expect(await db.get(sql, ["u3"]), sql).toEqual({ n: 0 });
     // The same joins do find a linked user's rows (u1 consents to analytics): the test can fail.
     for (const sql of joins.slice(0, 4)) expect((await db.get<{ n: number }>(sql, ["u1"]))?.n, sql).toBeGreaterThan(0);
+    // Nor does the API's explanation of the event name the user through its decisions.
+    const explained = await f.cloud.http.inject({
+      url: "/v1/events/event-running-u3/decisions",
+      headers: { authorization: `Bearer ${f.keys.admin}` },
+    });
+    expect(explained.statusCode).toBe(200);
+    expect(explained.json()).toMatchObject({ event: { userId: null, status: "no-user" }, decisions: [] });
     const references = await db.all<{ event_id: string; visit_id: string }>("SELECT event_id, visit_id FROM offers WHERE user_id = 'u3'");
     for (const r of references) {
       expect(r.event_id).toMatch(/^unlinked-/);

@@ -74,6 +74,21 @@ describe("live feed privacy", () => {
     expect(body.stores[0]?.zones[0]?.unlinked).toBe(2);
   });
 
+  it("names a user again from the moment they give analytics consent again", async () => {
+    const res = await f.cloud.http.inject({
+      method: "PUT",
+      url: "/v1/users/u2/consent",
+      headers: { authorization: `Bearer ${f.keys.appU2}` },
+      payload: { marketing: false, analytics: true },
+    });
+    expect(res.statusCode).toBe(200);
+    // A new visit, stored linked: listed under u2 again.
+    await f.ingest([presenceEvent(9, { at: new Date().toISOString(), zoneId: "z2", subject: { kind: "ibeacon", id: SUBJECT_U2 } })], 9);
+    await expect
+      .poll(async () => (await live()).stores[0]?.zones.find((z) => z.zoneId === "z2")?.present.map((p) => p.userId))
+      .toEqual(["u2"]);
+  });
+
   it("drops an erased user from the live view", async () => {
     await expect.poll(async () => (await live()).stores[0]?.offers.some((o) => o.userId === "u1")).toBe(true);
     const res = await f.cloud.http.inject({

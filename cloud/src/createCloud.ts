@@ -272,6 +272,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       randomToken: () => randomBytes(12).toString("base64url"),
       onErased: (userId) => live.forgetUser(userId),
       onAnalyticsWithdrawn: (userId) => live.unlinkUser(userId),
+      onAnalyticsGiven: (userId) => live.relinkUser(userId),
     }),
   });
   activityRoutes(http, { activity: new SqliteActivityRepository(db), stores: storeService });

@@ -5,12 +5,27 @@ import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
 import { checkRuleSpec } from "../../cloud/src/domain/rules/index.js";
-import type { Clock } from "../../cloud/src/services/ports.js";
+import type { Clock, Logger } from "../../cloud/src/services/ports.js";
 import type { ApiRole } from "../../cloud/src/services/repositories.js";
 import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../protocol/index.js";
 
 export const SUBJECT_U1 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:1";
 export const SUBJECT_U2 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:2";
+/** The beacon of u3 (see `addShopperWithoutAnalytics`). */
+export const SUBJECT_U3 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:3";
+
+/**
+ * Adds u3 to o1 with beacon `SUBJECT_U3`: u3 wants offers but gave no analytics consent, so their
+ * presence is stored unlinked.
+ */
+export async function addShopperWithoutAnalytics(f: CloudFixture): Promise<void> {
+  const now = Date.now();
+  await f.cloud.repository.upsertUser(
+    { id: "u3", orgId: "o1", displayName: "u3", segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: false },
+    now,
+  );
+  await f.cloud.repository.registerDevice(SUBJECT_U3, "u3", null, now);
+}
 
 export interface CloudFixture {
   /** The running cloud; a new instance after `restart`. */
@@ -39,6 +54,8 @@ export interface CloudFixtureOptions {
   readonly clock?: Clock;
   /** Merged into the `offers` config section (e.g. `reminderLeadS`). */
   readonly offers?: Record<string, unknown>;
+  /** The cloud's logger; default a silent one. Tests of what is logged pass a `RecordingLogger`. */
+  readonly log?: Logger;
   /** Seed the live enter rule r1 (default true). */
   readonly seedRule?: boolean;
 }
@@ -75,7 +92,7 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
     ...(options.offers ? { offers: options.offers } : {}),
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  const log = createLogger({ level: "silent", format: "json", name: "test" });
+  const log = options.log ?? createLogger({ level: "silent", format: "json", name: "test" });
   const clock = options.clock ?? { now: () => Date.now() };
   let cloud = await createCloud(parsed.config, { log, clock });
   const repo = cloud.repository;

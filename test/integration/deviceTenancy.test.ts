@@ -45,6 +45,11 @@ describe("registered beacons per organisation", () => {
     const profile = { segments: [], consent: { marketing: true, analytics: true } };
     expect((await api("PUT", "/v1/users/ada", f.keys.admin, profile)).status).toBe(201);
     expect((await api("PUT", "/v1/users/bo", o2Admin, profile)).status).toBe(201);
+    // The beacon heard in each organisation's store before anyone registered it: no user.
+    const subject = { kind: "ibeacon", id: SUBJECT } as const;
+    const before = new Date(now - 60_000).toISOString();
+    await f.ingest([presenceEvent(1, { id: "event-o1-before", at: before, subject })]);
+    await f.ingestAs("x1", "gx", [presenceEvent(1, { id: "event-o2-before", at: before, storeId: "x1", gatewayId: "gx", subject })]);
   });
   afterAll(async () => {
     await f?.close();
@@ -62,19 +67,30 @@ describe("registered beacons per organisation", () => {
 
   it("links the beacon's presence to each organisation's own user in its own stores", async () => {
     const subject = { kind: "ibeacon", id: SUBJECT } as const;
-    await f.ingest([presenceEvent(1, { id: "event-o1-beacon", subject })]);
-    await f.ingestAs("x1", "gx", [presenceEvent(1, { id: "event-o2-beacon", storeId: "x1", gatewayId: "gx", subject })]);
-    expect(await eventsOf("s1", f.keys.admin)).toEqual([["event-o1-beacon", "ada"]]);
-    expect(await eventsOf("x1", o2Admin)).toEqual([["event-o2-beacon", "bo"]]);
+    await f.ingest([presenceEvent(2, { id: "event-o1-beacon", subject })], 2);
+    await f.ingestAs("x1", "gx", [presenceEvent(2, { id: "event-o2-beacon", storeId: "x1", gatewayId: "gx", subject })], 2);
+    expect(await eventsOf("s1", f.keys.admin)).toEqual([
+      ["event-o1-beacon", "ada"],
+      ["event-o1-before", null],
+    ]);
+    expect(await eventsOf("x1", o2Admin)).toEqual([
+      ["event-o2-beacon", "bo"],
+      ["event-o2-before", null],
+    ]);
   });
 
   it("erases one organisation's user without touching the other's registration or presence", async () => {
     const erased = await api("DELETE", "/v1/users/bo", o2Admin);
     expect(erased.status).toBe(200);
-    expect(erased.body.deleted).toMatchObject({ user_devices: 1, presence_events: 1 });
+    // Its presence, and the beacon's heard in its store before registration, by beacon id.
+    expect(erased.body.deleted).toMatchObject({ user_devices: 1, presence_events: 2 });
     expect(await eventsOf("x1", o2Admin)).toEqual([]);
     expect((await api("GET", "/v1/users/ada/devices", f.keys.admin)).body.devices).toMatchObject([{ subjectId: SUBJECT }]);
-    expect(await eventsOf("s1", f.keys.admin)).toEqual([["event-o1-beacon", "ada"]]);
+    // The other organisation keeps both: the same beacon heard before registration is not bo's there.
+    expect(await eventsOf("s1", f.keys.admin)).toEqual([
+      ["event-o1-beacon", "ada"],
+      ["event-o1-before", null],
+    ]);
     // Erasing ada removes her registration and presence too: nothing of the beacon is left.
     expect((await api("DELETE", "/v1/users/ada", f.keys.admin)).status).toBe(200);
     const db = f.cloud.repository.db;

@@ -56,6 +56,21 @@ describe("ids shared by all organisations", () => {
     );
   });
 
+  it("a gateway id registered by two organisations at once stays with the first: the write refuses the second", async () => {
+    const results = await Promise.all([
+      api("POST", "/v1/stores/s1/gateways", f.keys.admin, { id: "g-race", name: "o1's" }),
+      api("POST", "/v1/stores/x1/gateways", o2Admin, { id: "g-race", name: "o2's" }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+    const winner = results[0]?.status === 201 ? "s1" : "x1";
+    expect(await f.cloud.repository.getGateway("g-race")).toMatchObject({ storeId: winner, name: winner === "s1" ? "o1's" : "o2's" });
+    const loser = results.find((r) => r.status === 409);
+    expect(loser?.body.error?.message).toMatch(/is not available; choose another$/);
+    // Renaming in its own store is still a rename.
+    const rename = await api("POST", `/v1/stores/${winner}/gateways`, winner === "s1" ? f.keys.admin : o2Admin, { id: "g-race", name: "renamed" });
+    expect(rename.status).toBe(200);
+  });
+
   it("rule ids", async () => {
     const rule = {
       id: "welcome",

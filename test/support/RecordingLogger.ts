@@ -31,6 +31,13 @@ export class RecordingLogger {
   error(obj: object, msg: string): void {
     this.push("error", obj, msg);
   }
+  /** Fastify takes a logger with pino's six levels; trace counts as debug, fatal as error. */
+  trace(obj: object, msg: string): void {
+    this.push("debug", obj, msg);
+  }
+  fatal(obj: object, msg: string): void {
+    this.push("error", obj, msg);
+  }
 
   child(bindings: Record<string, unknown>): RecordingLogger {
     return new RecordingLogger(this.entries, { ...this.bindings, ...bindings });

@@ -176,7 +176,8 @@ export class GeofenceService {
       decidedAt: verdict.plausible ? null : now,
     });
     if (stored && verdict.plausible) this.o.onStored([stored]);
-    this.o.log.info({ userId, storeId: store.id, eventId: id, ...signals }, "geofence entry reported");
+    // Without the user id (see "offer issued"): the event id leads to them only where storage links it.
+    this.o.log.info({ storeId: store.id, eventId: id, ...signals }, "geofence entry reported");
     return { ok: true, eventId: id, verdict, signals };
   }
 }

@@ -116,6 +116,14 @@ export class LiveFeed {
   private readonly stores = new Map<string, StoreState>();
   private readonly listeners = new Set<LiveListener>();
   private readonly orgs = new Map<string, string | null>();
+  /**
+   * Users not to be named whatever the hook says: those who withdrew analytics consent (until they
+   * give it again) or were erased since the cloud started. An offer or event is read with the
+   * consent of its decision or storage, and reaches this view after waiting in the decision queue or
+   * on the store lookup; if consent was withdrawn meanwhile, `unlinkUser` has already run and would
+   * not see it. Checked when the entry is added, so it is unnamed like the ones already held.
+   */
+  private readonly unnamed = new Set<string>();
 
   constructor(private readonly o: LiveFeedOptions) {}
 
@@ -125,7 +133,7 @@ export class LiveFeed {
    * subject `unlinked` — so that shopper counts in the aggregates but is never listed.
    */
   eventsStored(events: readonly StoredEvent[]): void {
-    void this.apply(events.map(asStored)).catch((err: unknown) => this.o.log.warn({ err }, "live feed update failed"));
+    void this.apply(events).catch((err: unknown) => this.o.log.warn({ err }, "live feed update failed"));
   }
 
   /**
@@ -135,12 +143,13 @@ export class LiveFeed {
    */
   offerIssued(offer: Offer, shopper: LiveShopper): void {
     void this.withStore(offer.storeId, (state) => {
+      const named = shopper.analyticsConsent && !this.unnamed.has(offer.userId);
       state.offers.unshift({
         userId: offer.userId,
         shown: {
           offerId: offer.offerId,
           ruleId: offer.ruleId,
-          userId: shopper.analyticsConsent ? offer.userId : null,
+          userId: named ? offer.userId : null,
           storeId: offer.storeId,
           zoneId: offer.zoneId,
           title: offer.title,
@@ -168,16 +177,13 @@ export class LiveFeed {
    * listed for them, so an erased user leaves the view at once. The counts stay: they name no one.
    */
   forgetUser(userId: string): void {
-    const appSubject = `app:${userId}`;
+    // An offer or event of theirs still on its way here is then listed without them.
+    this.unnamed.add(userId);
     for (const [storeId, state] of this.stores) {
       let changed = false;
-      for (const zone of state.zones.values()) {
-        for (const [key, p] of zone) {
-          if (p.userId === userId || p.subjectId === appSubject) {
-            zone.delete(key);
-            changed = true;
-          }
-        }
+      for (const { zone, key } of presencesOf(state, userId)) {
+        zone.delete(key);
+        changed = true;
       }
       const kept = state.offers.filter((o) => o.userId !== userId);
       if (kept.length !== state.offers.length) {
@@ -194,16 +200,14 @@ export class LiveFeed {
    * visit, as later events of theirs arrive unlinked), and their offers are listed without the user.
    */
   unlinkUser(userId: string): void {
-    const appSubject = `app:${userId}`;
+    this.unnamed.add(userId);
     for (const [storeId, state] of this.stores) {
       let changed = false;
-      for (const zone of state.zones.values()) {
-        for (const [key, p] of zone) {
-          if (p.unlinked || (p.userId !== userId && p.subjectId !== appSubject)) continue;
-          zone.delete(key);
-          zone.set(`visit:${p.visitId}`, { ...p, subjectId: "unlinked", userId: null, unlinked: true });
-          changed = true;
-        }
+      for (const { zone, key, presence } of presencesOf(state, userId)) {
+        if (presence.unlinked) continue;
+        zone.delete(key);
+        zone.set(`visit:${presence.visitId}`, { ...presence, subjectId: "unlinked", userId: null, unlinked: true });
+        changed = true;
       }
       for (const [index, held] of state.offers.entries()) {
         if (held.userId !== userId || held.shown.userId === null) continue;
@@ -212,6 +216,14 @@ export class LiveFeed {
       }
       if (changed) this.notify(storeId);
     }
+  }
+
+  /**
+   * Consent hook: the user gave analytics consent (again, or a new user with the id of an erased
+   * one). What they do from now on may be named; what storage keeps unlinked stays so.
+   */
+  relinkUser(userId: string): void {
+    this.unnamed.delete(userId);
   }
 
   /** Called with the store id after each change; returns the unsubscribe function. */
@@ -275,7 +287,7 @@ export class LiveFeed {
     for (const e of events) byStore.set(e.storeId, [...(byStore.get(e.storeId) ?? []), e]);
     for (const [storeId, list] of byStore) {
       await this.withStore(storeId, (state) => {
-        for (const e of list) this.applyEvent(state, e);
+        for (const e of list) this.applyEvent(state, this.asShown(e));
       });
     }
   }
@@ -321,6 +333,12 @@ export class LiveFeed {
     for (const [id, p] of zone) if (now - p.lastSeenAt >= PRESENCE_TTL_MS) zone.delete(id);
   }
 
+  /** The event as storage keeps it, and unlinked too if its user may no longer be named here. */
+  private asShown(e: StoredEvent): StoredEvent {
+    const user = e.userId ?? (e.subject.kind === "app" ? e.subject.id.slice("app:".length) : null);
+    return asStored(user !== null && this.unnamed.has(user) ? { ...e, unlinked: true } : e);
+  }
+
   private async withStore(storeId: string, change: (state: StoreState) => void): Promise<void> {
     let state = this.stores.get(storeId);
     if (!state) {
@@ -358,6 +376,21 @@ export class LiveFeed {
     if (orgId !== null) this.orgs.set(storeId, orgId);
     return orgId;
   }
+}
+
+/**
+ * The presences held for a user in a store: by user id, or by their app subject (a phone's report
+ * of its own position). Collected first, so the caller may change the zones while going through them.
+ */
+function presencesOf(state: StoreState, userId: string): { zone: Map<string, Present>; key: string; presence: Present }[] {
+  const appSubject = `app:${userId}`;
+  const found: { zone: Map<string, Present>; key: string; presence: Present }[] = [];
+  for (const zone of state.zones.values()) {
+    for (const [key, presence] of zone) {
+      if (presence.userId === userId || presence.subjectId === appSubject) found.push({ zone, key, presence });
+    }
+  }
+  return found;
 }
 
 /** The event as storage keeps it: without user and subject when it is stored unlinked. */

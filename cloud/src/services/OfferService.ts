@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { buildOffer, type Offer, REDEMPTION_CODE_BYTES } from "../domain/offers/index.js";
 import { type EvaluationEvent, evaluate, localDayKey, RuleIndex } from "../domain/rules/index.js";
+import type { LiveShopper } from "./LiveFeed.js";
 import { publishOffer } from "./offerDelivery.js";
 import type { Clock, Logger, MessageBus, RandomBytes } from "./ports.js";
 import type {
@@ -31,7 +32,7 @@ export interface OfferServiceOptions {
    * be named in analytics views: consent at the decision and when the event was stored (an event
    * stored unlinked stays so even if consent was given in between).
    */
-  readonly onIssued?: (offer: Offer, shopper: { readonly analyticsConsent: boolean }) => void;
+  readonly onIssued?: (offer: Offer, shopper: LiveShopper) => void;
 }
 
 export interface OfferCounters {
@@ -108,7 +109,7 @@ export class OfferService {
     const user = userId ? await users.getUser(userId) : null;
     const index = store ? this.indexes.get(store.orgId) : undefined;
     if (!userId || !store || !user || !index) {
-      await offers.markDecided(event.id, now);
+      await offers.markDecided(event, now);
       return;
     }
     const zone = await directory.getZone(event.storeId, event.zoneId);
@@ -121,7 +122,7 @@ export class OfferService {
       trigger: event.type,
     });
     if (candidates.length === 0) {
-      await offers.markDecided(event.id, now);
+      await offers.markDecided(event, now);
       return;
     }
     const org = await directory.getOrganisation(store.orgId);
@@ -175,15 +176,11 @@ export class OfferService {
     );
     if (!offer) return;
     this.counters.offersIssued++;
+    // No user id at info: logs are reached by neither erasure nor retention, and a user id with a
+    // store, zone and time is a presence record (kept unlinked in storage without analytics
+    // consent). The offer id leads to the user through the offers table, for those allowed to read it.
     log.info(
-      {
-        offerId: offer.offerId,
-        ruleId: offer.ruleId,
-        userId: offer.userId,
-        storeId: offer.storeId,
-        zoneId: offer.zoneId,
-        title: offer.title,
-      },
+      { offerId: offer.offerId, ruleId: offer.ruleId, storeId: offer.storeId, zoneId: offer.zoneId, title: offer.title },
       "offer issued",
     );
     this.o.onIssued?.(offer, { analyticsConsent: user.analyticsConsent && event.unlinked !== true });

@@ -16,9 +16,10 @@ export const forbidden = (message: string): { ok: false } & Refusal => ({ ok: fa
 export const conflict = (message: string): { ok: false } & Refusal => ({ ok: false, kind: "conflict", message });
 /**
  * An id in a namespace shared by every organisation (store, gateway, rule and user ids are global:
- * MQTT topic levels or keys in shared tables) that cannot be given out. One answer, whoever holds
- * the id and whether it is held at all or reserved, so a refusal tells a caller nothing about
- * another organisation beyond "pick another id".
+ * MQTT topic levels or keys in shared tables) that cannot be given out because it is held. One
+ * answer, whichever organisation holds the id, so a refusal tells a caller nothing about another
+ * organisation beyond "pick another id". An id the product reserves (the rule id `dry-run`) is not
+ * this: it is invalid input (400) for everyone, which says nothing about anyone.
  */
 export const idNotAvailable = (what: "store" | "gateway" | "rule", id: string): { ok: false } & Refusal =>
   conflict(`${what} id ${id} is not available; choose another`);

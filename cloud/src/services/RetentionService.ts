@@ -49,7 +49,7 @@ export class RetentionService {
   private async runSweep(): Promise<RetentionResult> {
     const cutoff = this.o.clock.now() - this.o.retentionDays * DAY_MS;
     const result = await this.o.retention.applyRetention(cutoff);
-    if (result.eventsDeleted + result.visitsAggregated + result.fixesDeleted > 0)
+    if (result.eventsDeleted + result.visitsAggregated + result.fixesDeleted + result.decisionsDeleted > 0)
       this.o.log.info({ ...result, cutoff }, "retention applied");
     return result;
   }

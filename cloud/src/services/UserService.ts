@@ -41,6 +41,8 @@ export interface UserServiceOptions {
   readonly onErased?: (userId: string) => void;
   /** Called when a user withdraws analytics consent, so in-memory views stop naming them. */
   readonly onAnalyticsWithdrawn?: (userId: string) => void;
+  /** Called when a user gives analytics consent (a new user with it, or given again). */
+  readonly onAnalyticsGiven?: (userId: string) => void;
 }
 
 const actorOf = (principal: Principal): string => `api-key:${principal.keyId}`;
@@ -96,6 +98,7 @@ export class UserService {
       detail: input.consent ? { consent: input.consent } : {},
     });
     if (existing?.analyticsConsent === true && !user.analyticsConsent) this.o.onAnalyticsWithdrawn?.(userId);
+    if (existing?.analyticsConsent !== true && user.analyticsConsent) this.o.onAnalyticsGiven?.(userId);
     return done({ user, created: existing === null });
   }
 
@@ -114,6 +117,7 @@ export class UserService {
       detail: { consent },
     });
     if (visible.value.analyticsConsent && !consent.analytics) this.o.onAnalyticsWithdrawn?.(userId);
+    if (!visible.value.analyticsConsent && consent.analytics) this.o.onAnalyticsGiven?.(userId);
     return done(user);
   }
 

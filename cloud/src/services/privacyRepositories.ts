@@ -38,6 +38,8 @@ export interface RetentionResult {
   readonly eventsDeleted: number;
   readonly visitsAggregated: number;
   readonly fixesDeleted: number;
+  /** Decision log entries older than the cutoff (by decision time): they say where a user was. */
+  readonly decisionsDeleted: number;
 }
 
 export interface DailyVisitCount {
@@ -50,7 +52,8 @@ export interface DailyVisitCount {
 export interface RetentionRepository {
   /**
    * Folds visits that started before `cutoff` into daily counts per store and zone, then deletes
-   * them, the raw presence events and the location fixes older than `cutoff`, in one transaction.
+   * them, the raw presence events, the location fixes and the decision log older than `cutoff`, in
+   * one transaction.
    */
   applyRetention(cutoff: number): Promise<RetentionResult>;
   /** Visits per UTC day and zone of a store: kept counts past retention plus the visits still held. */

@@ -111,7 +111,11 @@ export interface DirectoryRepository {
   upsertZone(zone: ZoneRecord): Promise<void>;
   getZone(storeId: string, zoneId: string): Promise<ZoneRecord | null>;
   listZones(storeId: string): Promise<ZoneRecord[]>;
-  upsertGateway(gateway: GatewayRecord, now: number): Promise<void>;
+  /**
+   * Registers the gateway in its store, or renames it if it is already there. A gateway of another
+   * store is never moved: the answer is then "taken" and nothing is written.
+   */
+  upsertGateway(gateway: GatewayRecord, now: number): Promise<"created" | "renamed" | "taken">;
   getGateway(id: string): Promise<GatewayRecord | null>;
 }
 
@@ -221,8 +225,11 @@ export interface OfferRepository {
     request: DecisionRequest,
     decide: (counters: DecisionCounters) => DecisionOutcome,
   ): Promise<Offer | null>;
-  /** Marks an event as through the rules engine when nothing was evaluated (no user, no rule). */
-  markDecided(eventId: string, now: number): Promise<void>;
+  /**
+   * Marks an event as through the rules engine when nothing was evaluated (no user, no rule); an
+   * unlinked event's pending user is forgotten with it.
+   */
+  markDecided(event: StoredEvent, now: number): Promise<void>;
   markPublished(offerId: string, now: number): Promise<void>;
   /** Offers issued but never handed to the broker (e.g. the cloud stopped in between). */
   unpublishedOffers(limit: number): Promise<Offer[]>;

@@ -179,7 +179,7 @@ describe("privacy in the cloud", () => {
     expect(eventsBefore).toBeGreaterThan(0);
     // 29 days on: nothing is old enough yet.
     clock.advance(29 * 86_400_000);
-    expect(await f.cloud.retention.sweep()).toEqual({ eventsDeleted: 0, visitsAggregated: 0, fixesDeleted: 0 });
+    expect(await f.cloud.retention.sweep()).toEqual({ eventsDeleted: 0, visitsAggregated: 0, fixesDeleted: 0, decisionsDeleted: 0 });
     clock.advance(2 * 86_400_000);
     const result = await f.cloud.retention.sweep();
     expect(result.eventsDeleted).toBe(eventsBefore);

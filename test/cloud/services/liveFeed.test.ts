@@ -196,4 +196,34 @@ describe("LiveFeed", () => {
     zone = feed.snapshot(everyone).stores[0]?.zones[0];
     expect(zone?.unlinked).toBe(0);
   });
+
+  it("does not name a user whose consent was withdrawn while their offer or event was on its way", async () => {
+    const { feed, changes } = setup();
+    // Both were read with consent (decision, storage); the feed still resolves the store's org
+    // when the withdrawal runs, so unlinkUser finds nothing of them yet.
+    feed.offerIssued(offer(), linked);
+    feed.eventsStored([ev("enter", "a", T0, { userId: "u1" }), ev("enter", "app:u1", T0, { zoneId: "z2", userId: "u1" })]);
+    feed.unlinkUser("u1");
+    while (changes.length < 2) await new Promise((r) => setImmediate(r));
+    const store = feed.snapshot(everyone).stores[0];
+    expect(store?.offers.map((o) => o.userId)).toEqual([null]);
+    expect(store?.zones.map((z) => [z.zoneId, z.present.length, z.unlinked])).toEqual([
+      ["z1", 0, 1],
+      ["z2", 0, 1],
+    ]);
+    expect(JSON.stringify(store)).not.toMatch(/u1|"a"/);
+    // Given again: what they do from now on is named.
+    feed.relinkUser("u1");
+    feed.offerIssued(offer({ offerId: "offer-000002" }), linked);
+    while (changes.length < 3) await new Promise((r) => setImmediate(r));
+    expect(feed.snapshot(everyone).stores[0]?.offers.map((o) => o.userId)).toEqual(["u1", null]);
+  });
+
+  it("lists an offer of an erased user that was on its way without naming them", async () => {
+    const { feed, changes } = setup();
+    feed.offerIssued(offer(), linked);
+    feed.forgetUser("u1");
+    while (changes.length < 1) await new Promise((r) => setImmediate(r));
+    expect(feed.snapshot(everyone).stores[0]?.offers.map((o) => o.userId)).toEqual([null]);
+  });
 });

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U1, SUBJECT_U2 } from "../cloudFixture.js";
-
-const SUBJECT_U3 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:3";
+import {
+  addShopperWithoutAnalytics,
+  type CloudFixture,
+  createCloudFixture,
+  presenceEvent,
+  SUBJECT_U1,
+  SUBJECT_U2,
+  SUBJECT_U3,
+} from "../cloudFixture.js";
 
 interface LiveBody {
   stores: {
@@ -21,13 +27,7 @@ describe("live feed privacy", () => {
 
   beforeAll(async () => {
     f = await createCloudFixture();
-    const now = Date.now();
-    // u3 wants offers but gave no analytics consent.
-    await f.cloud.repository.upsertUser(
-      { id: "u3", orgId: "o1", displayName: "u3", segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: false },
-      now,
-    );
-    await f.cloud.repository.registerDevice(SUBJECT_U3, "u3", null, now);
+    await addShopperWithoutAnalytics(f);
   });
   afterAll(async () => {
     await f?.close();
@@ -72,6 +72,21 @@ describe("live feed privacy", () => {
     expect(JSON.stringify(body)).not.toContain(SUBJECT_U2);
     expect(JSON.stringify(body)).not.toContain('"u2"');
     expect(body.stores[0]?.zones[0]?.unlinked).toBe(2);
+  });
+
+  it("names a user again from the moment they give analytics consent again", async () => {
+    const res = await f.cloud.http.inject({
+      method: "PUT",
+      url: "/v1/users/u2/consent",
+      headers: { authorization: `Bearer ${f.keys.appU2}` },
+      payload: { marketing: false, analytics: true },
+    });
+    expect(res.statusCode).toBe(200);
+    // A new visit, stored linked: listed under u2 again.
+    await f.ingest([presenceEvent(9, { at: new Date().toISOString(), zoneId: "z2", subject: { kind: "ibeacon", id: SUBJECT_U2 } })], 9);
+    await expect
+      .poll(async () => (await live()).stores[0]?.zones.find((z) => z.zoneId === "z2")?.present.map((p) => p.userId))
+      .toEqual(["u2"]);
   });
 
   it("drops an erased user from the live view", async () => {

@@ -16,7 +16,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 describe("stopping services while they work", () => {
   it("RetentionService.stop waits for a running sweep, and may be called twice", async () => {
     const g = gate();
-    const result: RetentionResult = { eventsDeleted: 1, visitsAggregated: 0, fixesDeleted: 0 };
+    const result: RetentionResult = { eventsDeleted: 1, visitsAggregated: 0, fixesDeleted: 0, decisionsDeleted: 0 };
     const retention = new RetentionService({
       retention: { applyRetention: async () => (await g.opened, result), dailyVisitCounts: () => Promise.resolve([]) },
       clock: { now: () => Date.now() },

@@ -15,6 +15,7 @@ import type {
   RecordedDecision,
   RedeemResult,
   RuleRepository,
+  StoredEvent,
 } from "../../services/repositories.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
@@ -142,35 +143,50 @@ export class SqliteOfferRepository
       const { event, userId, dayKey, now } = request;
       const counters = await readCounters(tx, request);
       const outcome = decide(counters);
+      // An event stored unlinked (no analytics consent) is not named again by what is kept of its
+      // decision: the offer and the decision log keep the user (redemption, accounting, "why did I
+      // get this"), but refer to the event and visit by an opaque reference that nothing else holds,
+      // and the presence row's decided_at is not the decision time (a join key otherwise).
+      const unlinked = event.unlinked === true;
+      const reference = unlinked ? `unlinked-${randomUUID()}` : null;
       let offer = outcome.offer;
       if (offer) {
+        const stored = unlinked ? { ...offer, eventId: `unlinked-${offer.offerId}`, visitId: `unlinked-${offer.offerId}` } : offer;
         const inserted = await tx.run(
           `INSERT OR IGNORE INTO offers (id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, event_id, title,
              text, discount, code, state, state_at, day_key, issued_at, expires_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
-            offer.offerId,
-            offer.ruleId,
-            offer.ruleVersion,
-            offer.userId,
-            offer.storeId,
-            offer.zoneId,
-            offer.visitId,
-            offer.eventId,
-            offer.title,
-            offer.text,
-            JSON.stringify(offer.discount),
-            offer.code,
-            offer.status,
-            offer.statusAt,
+            stored.offerId,
+            stored.ruleId,
+            stored.ruleVersion,
+            stored.userId,
+            stored.storeId,
+            stored.zoneId,
+            stored.visitId,
+            stored.eventId,
+            stored.title,
+            stored.text,
+            JSON.stringify(stored.discount),
+            stored.code,
+            stored.status,
+            stored.statusAt,
             dayKey,
-            offer.issuedAt,
-            offer.expiresAt,
+            stored.issuedAt,
+            stored.expiresAt,
           ],
         );
         // (rule, user, visit) is unique: the counters read above make a conflict impossible while
         // this connection is the only writer; if another writer ever races us, nothing is issued twice.
         if (inserted.changes === 0) offer = null;
+        else if (unlinked) {
+          // The per-visit cap of an unlinked visit: which rule issued in it, not to whom.
+          await tx.run("INSERT OR IGNORE INTO unlinked_visit_offers (visit_id, rule_id) VALUES (?, ?)", [
+            event.visitId,
+            stored.ruleId,
+          ]);
+          offer = stored;
+        }
       }
       for (const d of outcome.decisions) {
         const issuedHere = offer !== null && d.outcome === "issued";
@@ -179,34 +195,33 @@ export class SqliteOfferRepository
              reason, detail, offer_id, decided_at, signals)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT signals FROM presence_events WHERE id = ?))`,
           [
-            event.id,
+            reference ?? event.id,
             d.ruleId,
             d.ruleVersion,
             userId,
             event.storeId,
             event.zoneId,
-            event.visitId,
+            reference ?? event.visitId,
             d.outcome === "issued" && !issuedHere ? "not-issued" : d.outcome,
             d.outcome === "issued" && !issuedHere ? "already-issued-this-visit" : d.reason,
-            d.text,
+            unlinked ? d.text.replaceAll(event.visitId, "unlinked") : d.text,
             issuedHere ? (offer?.offerId ?? null) : null,
             now,
             event.id,
           ],
         );
       }
-      await tx.run("UPDATE presence_events SET decided_at = ? WHERE id = ?", [now, event.id]);
-      await tx.run("DELETE FROM pending_event_users WHERE event_id = ?", [event.id]);
+      await setDecided(tx, event, now);
       return offer;
     });
   }
 
-  async markDecided(eventId: string, now: number): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      await tx.run("UPDATE presence_events SET decided_at = ? WHERE id = ? AND decided_at IS NULL", [now, eventId]);
-      // Decided: an unlinked event's user is no longer needed.
-      await tx.run("DELETE FROM pending_event_users WHERE event_id = ?", [eventId]);
-    });
+  async markDecided(event: StoredEvent, now: number): Promise<void> {
+    if (event.unlinked !== true) {
+      await this.db.run("UPDATE presence_events SET decided_at = ? WHERE id = ? AND decided_at IS NULL", [now, event.id]);
+      return;
+    }
+    await this.db.transaction((tx) => setDecided(tx, event, now));
   }
 
   async markPublished(offerId: string, now: number): Promise<void> {
@@ -386,6 +401,20 @@ export class SqliteOfferRepository
   }
 }
 
+/**
+ * Marks the event decided. An unlinked event's user (kept until now in pending_event_users) is
+ * forgotten, and its decided_at is its receipt time: the decision time is in the decision log and
+ * on the offer, and an equal value here would join them back to the presence row.
+ */
+async function setDecided(tx: SqlExecutor, event: StoredEvent, now: number): Promise<void> {
+  if (event.unlinked !== true) {
+    await tx.run("UPDATE presence_events SET decided_at = ? WHERE id = ? AND decided_at IS NULL", [now, event.id]);
+    return;
+  }
+  await tx.run("UPDATE presence_events SET decided_at = received_at WHERE id = ? AND decided_at IS NULL", [event.id]);
+  await tx.run("DELETE FROM pending_event_users WHERE event_id = ?", [event.id]);
+}
+
 async function readCounters(tx: SqlExecutor, request: DecisionRequest): Promise<DecisionCounters> {
   const { event, userId, dayKey, ruleIds } = request;
   const counters: Record<string, RuleCounters> = {};
@@ -406,15 +435,23 @@ async function readCounters(tx: SqlExecutor, request: DecisionRequest): Promise<
        FROM offers WHERE user_id = ? AND rule_id IN (${marks}) GROUP BY rule_id`,
       [dayKey, event.visitId, userId, ...ruleIds],
     );
-    for (const id of ruleIds) counters[id] = ZERO_COUNTERS;
-    for (const t of totals) counters[t.rule_id] = { ...ZERO_COUNTERS, issuedTotal: t.n };
+    // Offers of an unlinked visit do not carry its id (see migration 9); the visit holds which rules
+    // issued in it. A visit may be both: consent given or withdrawn while the shopper is in the zone.
+    const unlinkedVisit = await tx.all<{ rule_id: string }>(
+      `SELECT rule_id FROM unlinked_visit_offers WHERE visit_id = ? AND rule_id IN (${marks})`,
+      [event.visitId, ...ruleIds],
+    );
+    const issuedUnlinked = new Set(unlinkedVisit.map((r) => r.rule_id));
+    for (const id of ruleIds)
+      counters[id] = issuedUnlinked.has(id) ? { ...ZERO_COUNTERS, alreadyIssuedThisVisit: true } : ZERO_COUNTERS;
+    for (const t of totals) counters[t.rule_id] = { ...(counters[t.rule_id] ?? ZERO_COUNTERS), issuedTotal: t.n };
     for (const m of mine) {
       counters[m.rule_id] = {
         issuedTotal: counters[m.rule_id]?.issuedTotal ?? 0,
         userIssuedToday: m.today,
         userIssuedTotal: m.total,
         userLastIssuedAt: m.last,
-        alreadyIssuedThisVisit: m.this_visit > 0,
+        alreadyIssuedThisVisit: m.this_visit > 0 || issuedUnlinked.has(m.rule_id),
       };
     }
   }

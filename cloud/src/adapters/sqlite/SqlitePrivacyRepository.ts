@@ -89,7 +89,7 @@ export class SqlitePrivacyRepository implements EidKeyRepository, LocationReposi
         // An implausible entry goes no further, and its fix is not kept as the user's last known
         // position: a spoofed far-away fix must not make the next genuine one look like a jump.
         await tx.run("UPDATE presence_events SET decided_at = ? WHERE id = ?", [input.decidedAt, input.event.id]);
-        await tx.run("DELETE FROM pending_event_users WHERE event_id = ?", [input.event.id]);
+        if (stored.unlinked === true) await tx.run("DELETE FROM pending_event_users WHERE event_id = ?", [input.event.id]);
         return stored;
       }
       await tx.run(
@@ -113,7 +113,15 @@ export class SqlitePrivacyRepository implements EidKeyRepository, LocationReposi
       const visits = await tx.run("DELETE FROM visits WHERE entered_at < ?", [cutoff]);
       const events = await tx.run("DELETE FROM presence_events WHERE at < ?", [cutoff]);
       const fixes = await tx.run("DELETE FROM location_fixes WHERE at < ?", [cutoff]);
-      return { eventsDeleted: events.changes, visitsAggregated: visits.changes, fixesDeleted: fixes.changes };
+      // Each decision names a user, a store, a zone and a time: a presence history of its own.
+      // Offers stay (redemption and accounting); what they say is what the shopper was given.
+      const decisions = await tx.run("DELETE FROM decisions WHERE decided_at < ?", [cutoff]);
+      return {
+        eventsDeleted: events.changes,
+        visitsAggregated: visits.changes,
+        fixesDeleted: fixes.changes,
+        decisionsDeleted: decisions.changes,
+      };
     });
   }
 

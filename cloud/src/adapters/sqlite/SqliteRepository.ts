@@ -185,12 +185,20 @@ export class SqliteRepository
     return rows.map(toZone);
   }
 
-  async upsertGateway(gateway: GatewayRecord, now: number): Promise<void> {
-    await this.db.run(
-      `INSERT INTO gateways (id, store_id, name, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET store_id = excluded.store_id, name = excluded.name`,
+  async upsertGateway(gateway: GatewayRecord, now: number): Promise<"created" | "renamed" | "taken"> {
+    // Each statement decides on its own, so a check made before (by a concurrent request) cannot
+    // let one store's registration move another store's gateway.
+    const inserted = await this.db.run(
+      "INSERT OR IGNORE INTO gateways (id, store_id, name, created_at) VALUES (?, ?, ?, ?)",
       [gateway.id, gateway.storeId, gateway.name, now],
     );
+    if (inserted.changes === 1) return "created";
+    const renamed = await this.db.run("UPDATE gateways SET name = ? WHERE id = ? AND store_id = ?", [
+      gateway.name,
+      gateway.id,
+      gateway.storeId,
+    ]);
+    return renamed.changes === 1 ? "renamed" : "taken";
   }
 
   async getGateway(id: string): Promise<GatewayRecord | null> {

@@ -382,6 +382,36 @@ CREATE TABLE pending_event_users (
 );
 `,
   },
+  {
+    version: 9,
+    name: "decisions and offers of unlinked events do not name the presence row",
+    // An event stored unlinked (no analytics consent) must not be named again through its decision
+    // log or its offer: both kept the event and visit ids beside the user, so a join on them gave
+    // the user back their presence rows and visits. They now carry an opaque 'unlinked-' reference
+    // (as erasure does with 'erased-'), the visit id is taken out of the decision text, and the
+    // per-visit cap reads unlinked_visit_offers, which says which rule issued in a visit but not to
+    // whom (the visit row is unlinked too); it goes with the visit. Rows stored before are rewritten.
+    sql: `
+CREATE TABLE unlinked_visit_offers (
+  visit_id TEXT NOT NULL REFERENCES visits(id) ON DELETE CASCADE,
+  rule_id TEXT NOT NULL,
+  PRIMARY KEY (visit_id, rule_id)
+);
+INSERT OR IGNORE INTO unlinked_visit_offers (visit_id, rule_id)
+SELECT o.visit_id, o.rule_id FROM offers o JOIN presence_events e ON e.id = o.event_id
+JOIN visits v ON v.id = o.visit_id WHERE e.subject_id = 'unlinked';
+UPDATE offers SET event_id = 'unlinked-' || id, visit_id = 'unlinked-' || id
+WHERE event_id IN (SELECT id FROM presence_events WHERE subject_id = 'unlinked');
+UPDATE decisions SET detail = replace(detail, visit_id, 'unlinked'), event_id = 'unlinked-' || id,
+  visit_id = 'unlinked-' || id
+WHERE event_id IN (SELECT id FROM presence_events WHERE subject_id = 'unlinked');
+UPDATE presence_events SET decided_at = received_at WHERE subject_id = 'unlinked' AND decided_at IS NOT NULL;
+-- Retention sweeps decisions by age like the events they were made for.
+CREATE INDEX decisions_decided ON decisions(decided_at);
+-- Erasure deletes a user's pending rows by user_id.
+CREATE INDEX pending_event_users_user ON pending_event_users(user_id);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

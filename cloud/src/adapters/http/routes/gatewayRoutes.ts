@@ -224,12 +224,13 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
       const { storeId } = request.params as Static<typeof StoreParams>;
       const body = request.body as Static<typeof RegisterBody>;
       await storeOf(principal, storeId);
-      const existing = await directory.getGateway(body.id);
-      // Gateway ids are global (they are MQTT identities): one taken elsewhere is never moved, and
-      // the refusal is the same whoever holds it.
-      if (existing && existing.storeId !== storeId) throw new ApiError("CONFLICT", idNotAvailable("gateway", body.id).message);
       const now = deps.now();
-      await directory.upsertGateway({ id: body.id, storeId, name: body.name }, now);
+      // Gateway ids are global (they are MQTT identities): one held by another store is never moved,
+      // and the refusal is the same whoever holds it. The write itself refuses, so two concurrent
+      // registrations cannot both pass a check made before either wrote.
+      const written = await directory.upsertGateway({ id: body.id, storeId, name: body.name }, now);
+      if (written === "taken") throw new ApiError("CONFLICT", idNotAvailable("gateway", body.id).message);
+      const existing = written === "renamed";
       await deps.audit.audit({
         at: now,
         actor: actor(principal),

@@ -155,10 +155,20 @@ const LatLon = Type.Object(
   { additionalProperties: false },
 );
 
+/** Per-zone hysteresis: each zone's band fits its own size (a 2 m till, a 9 m shop floor). */
+const ZoneExitMargin = Type.Optional(
+  Type.Number({
+    minimum: 0,
+    maximum: 20,
+    description: "Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM.",
+  }),
+);
+
 /**
  * A zone is a geofence. `gateway-radius` is a circle of `radiusM` around the gateway that hears the
  * subject (distance comes from RSSI); `circle` and `polygon` are in lat/lon and apply to positions
- * from several gateways or from a phone's GPS fix.
+ * from several gateways or from a phone's GPS fix. A zone's own `exitMarginM` overrides the presence
+ * tuning's for that zone.
  */
 export const ZoneSchema = Type.Union([
   Type.Object(
@@ -168,6 +178,7 @@ export const ZoneSchema = Type.Union([
       shape: Type.Literal("gateway-radius"),
       gatewayId: Id("Gateway at the centre of the circle."),
       radiusM: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: "Radius, metres." }),
+      exitMarginM: ZoneExitMargin,
     },
     { additionalProperties: false },
   ),
@@ -178,6 +189,7 @@ export const ZoneSchema = Type.Union([
       shape: Type.Literal("circle"),
       center: LatLon,
       radiusM: Type.Number({ exclusiveMinimum: 0, maximum: 10_000 }),
+      exitMarginM: ZoneExitMargin,
     },
     { additionalProperties: false },
   ),
@@ -187,6 +199,7 @@ export const ZoneSchema = Type.Union([
       name: Type.Optional(Type.String({ maxLength: 120 })),
       shape: Type.Literal("polygon"),
       points: Type.Array(LatLon, { minItems: 3, maxItems: 100 }),
+      exitMarginM: ZoneExitMargin,
     },
     { additionalProperties: false },
   ),

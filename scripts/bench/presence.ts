@@ -44,6 +44,7 @@ import type { RateMode } from "../sim/population.js";
 import { simFusedTuning, simTuning } from "../sim/presets.js";
 import {
   type Simulation,
+  ownExitMargin,
   simulateStore,
   surveyedSites,
   type TruthRecord,
@@ -740,6 +741,7 @@ async function main(): Promise<void> {
               z.id === ARRIVAL_ZONE && point !== null
                 ? point.radiusM
                 : (fusedTuning.configuredRadiusM[z.id] ?? z.radiusM),
+            ...ownExitMargin(fusedTuning.zoneExitMarginM, z.id),
           })),
           presence:
             point === null

@@ -24,6 +24,8 @@ export interface SimulationOptions {
   readonly presence?: Readonly<Record<string, unknown>>;
   /** Radius of each zone in the gateway config written, when it should differ from the true zone. */
   readonly configuredRadiusM?: Readonly<Record<string, number>>;
+  /** A zone's own exit margin in the gateway config written, metres, per zone id (others: `presence`'s). */
+  readonly zoneExitMarginM?: Readonly<Record<string, number>>;
   /**
    * Write the gateways' surveyed positions into the config (`site.lat/lon` and `peers`), so a replay
    * of the capture pools every gateway's evidence. Default false: the config of a lone gateway.
@@ -199,9 +201,19 @@ function gatewayConfig(plan: FloorPlan, options: SimulationOptions): Record<stri
       shape: "gateway-radius",
       gatewayId: z.gatewayId,
       radiusM: options.configuredRadiusM?.[z.id] ?? z.radiusM,
+      ...ownExitMargin(options.zoneExitMarginM, z.id),
     })),
     presence: { ...(options.presence ?? {}) },
   };
+}
+
+/** `{ exitMarginM }` for a zone given its own margin in `margins`, else nothing (the tuning's applies). */
+export function ownExitMargin(
+  margins: Readonly<Record<string, number>> | undefined,
+  zoneId: string,
+): { exitMarginM?: number } {
+  const m = margins?.[zoneId];
+  return m === undefined ? {} : { exitMarginM: m };
 }
 
 /**

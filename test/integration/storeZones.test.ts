@@ -149,4 +149,45 @@ describe("store zones: one source for the directory, the gateways and the rules"
       spy.mockRestore();
     }
   });
+
+  it("a zone's own exit margin is stored, returned and pushed to the gateways; a bad one is refused with its path", async () => {
+    const till = { id: "till", shape: "gateway-radius", gatewayId: "g1", radiusM: 2, exitMarginM: 1.5 };
+    const replaced = await api("PUT", "/v1/stores/s1/zones/till", f.keys.admin, { zone: till });
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(200);
+    expect(replaced.body.zone).toEqual(till);
+    expect((await api("GET", "/v1/stores/s1/zones/till", f.keys.admin)).body.zone).toEqual(till);
+    expect((await configOf(7)).zones).toContainEqual(till);
+
+    const aisle = {
+      id: "aisle",
+      shape: "polygon",
+      points: [
+        { lat: 22.28, lon: 114.15 },
+        { lat: 22.2801, lon: 114.15 },
+        { lat: 22.2801, lon: 114.1501 },
+      ],
+      exitMarginM: 0,
+    };
+    const created = await api("POST", "/v1/stores/s1/zones", f.keys.admin, { zone: aisle });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.zone).toEqual(aisle);
+    expect((await configOf(8)).zones).toContainEqual(aisle);
+
+    const shelf = { id: "shelf", shape: "circle", center: { lat: 22.28, lon: 114.16 }, radiusM: 4, exitMarginM: 3 };
+    const pushed = await api("POST", "/v1/stores/s1/config", f.keys.admin, { zones: [shelf, till, aisle] });
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(200);
+    expect((await configOf(9)).zones).toEqual([shelf, till, aisle]);
+    expect((await storeZones()).map((z) => z.zone)).toEqual([aisle, shelf, till]);
+
+    for (const exitMarginM of [25, -1, "2"]) {
+      const zone = { ...till, exitMarginM };
+      const direct = await api("PUT", "/v1/stores/s1/zones/till", f.keys.admin, { zone });
+      expect(direct.status).toBe(400);
+      expect(JSON.stringify(direct.body)).toContain("/zone/exitMarginM");
+      const viaConfig = await api("POST", "/v1/gateways/g1/config", f.keys.admin, { zones: [zone] });
+      expect(viaConfig.status).toBe(400);
+      expect(JSON.stringify(viaConfig.body)).toContain("/zones/0/exitMarginM");
+    }
+    expect(await desiredRevision()).toBe(9);
+  });
 });

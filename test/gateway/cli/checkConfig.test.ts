@@ -78,6 +78,18 @@ const BAD: { name: string; doc: unknown; paths: string[] }[] = [
     paths: ["/site/lat", "/zones/0/shape", "/zones/1/center/lon", "/presence/enterMinSamples"],
   },
   {
+    name: "a zone's own exit margin out of range or mistyped, on each shape",
+    doc: {
+      ...VALID,
+      zones: [
+        { id: "till", shape: "gateway-radius", gatewayId: "gw-1", radiusM: 2, exitMarginM: 25 },
+        { id: "lot", shape: "circle", center: { lat: 0, lon: 0 }, radiusM: 30, exitMarginM: "2" },
+        { id: "floor", shape: "polygon", points: [{ lat: 0, lon: 0 }, { lat: 0, lon: 1 }, { lat: 1, lon: 0 }], exitMarginM: -1 },
+      ],
+    },
+    paths: ["/zones/0/exitMarginM", "/zones/1/exitMarginM", "/zones/2/exitMarginM"],
+  },
+  {
     name: "required sections missing",
     doc: { storeId: "s1" },
     paths: ["/"],

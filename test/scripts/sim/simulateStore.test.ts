@@ -142,18 +142,23 @@ describe("simulateStore", () => {
     }
   });
 
-  it("writes the tuned presence and configured radius into config.json", () => {
+  it("writes the tuned presence, configured radius and zone exit margins into config.json", () => {
     const sim = simulateStore({
       seed: 1,
       minutes: 1,
       rate: "1hz",
       presence: { enterMinSamples: 7 },
       configuredRadiusM: { store: 4 },
+      zoneExitMarginM: { till: 1.5 },
     });
     const parsed = parseGatewayConfig(sim.config);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     expect(parsed.config.presenceTuning.enterMinSamples).toBe(7);
     expect(parsed.config.zones.map((z) => ("radiusM" in z ? z.radiusM : null))).toEqual([4, 2]);
+    expect(parsed.config.zones.map((z) => [z.id, z.exitMarginM])).toEqual([
+      ["store", undefined],
+      ["till", 1.5],
+    ]);
     expect(parsed.config.peers).toEqual([]);
   });
 

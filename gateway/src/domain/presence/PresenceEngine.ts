@@ -11,6 +11,7 @@ import {
   geoDistanceM,
   isValidGeoPoint,
   rangeClearanceM,
+  zoneExitMarginM,
 } from "../zones/geofence.js";
 import { ZoneFence } from "../zones/ZoneFence.js";
 import { chooseOwner, DEFAULT_HANDOVER_MARGIN_DB, type OwnerCandidate } from "./chooseOwner.js";
@@ -26,8 +27,8 @@ export type { Fix, GatewaySite, PresenceChange, PresenceChangeType, Sighting } f
  *   the body-blocking loss a larger exponent would otherwise absorb;
  * - enterMinSamples 5 within enterWindowMs 10 s: about 5 s in the zone, judged on the stricter
  *   enter estimate (`enterQuantile`), so someone walking through a 2-3 m zone is not counted;
- * - exitMarginM 1.5 and exitAfterMs 30 s: a shopper turning away or stepping behind a shelf keeps
- *   the visit;
+ * - exitMarginM 1.5 (a zone may set its own) and exitAfterMs 30 s: a shopper turning away or stepping
+ *   behind a shelf keeps the visit;
  * - dwell marks at 1, 3 and 10 minutes.
  */
 export const RECOMMENDED_PRESENCE_TUNING: PresenceTuning = Object.freeze({
@@ -51,7 +52,10 @@ export const PRESENCE_ENGINE_DEFAULTS = Object.freeze({
 });
 
 export interface PresenceEngineOptions {
-  /** Geofences (protocol ZoneSchema): gateway-radius, circle or polygon. Ids must be unique. */
+  /**
+   * Geofences (protocol ZoneSchema): gateway-radius, circle or polygon. Ids must be unique. A zone's
+   * own `exitMarginM` overrides `tuning.exitMarginM` for that zone.
+   */
   readonly zones: readonly Zone[];
   /** Thresholds (protocol PresenceTuningSchema), every field given. */
   readonly tuning: PresenceTuning;
@@ -126,6 +130,7 @@ interface Config {
   readonly fences: readonly ZoneFence[];
   readonly rules: TrackRules;
   readonly pathLossExponent: number;
+  /** The tuning's exit margin: zones without their own ({@link zoneExitMarginM}). */
   readonly exitMarginM: number;
   readonly sites: ReadonlyMap<string, GatewaySite>;
   readonly sitePositions: ReadonlyMap<string, GeoPoint>;
@@ -264,7 +269,8 @@ export class PresenceEngine {
    * Feeds one GPS fix of a phone. Fixes with an accuracy worse than `maxFixAccuracyM`, or with
    * invalid coordinates, are ignored. Circle and polygon zones are judged by
    * {@link classifyClearance} with the fix's accuracy; `gateway-radius` zones too when their gateway
-   * has a surveyed position. Events carry no RSSI or distance.
+   * has a surveyed position. Each zone's band is its own exit margin ({@link zoneExitMarginM}).
+   * Events carry no RSSI or distance.
    */
   observeFix(f: Fix): PresenceChange[] {
     const out: PresenceChange[] = [];
@@ -283,7 +289,7 @@ export class PresenceEngine {
     const point: GeoEstimate = { lat: f.lat, lon: f.lon, accuracyM: f.accuracyM };
     for (const fence of cfg.fences) {
       const zone = fence.zone;
-      const containment = fence.classify(point, cfg.exitMarginM, this.siteOf);
+      const containment = fence.classify(point, zoneExitMarginM(zone, cfg.exitMarginM), this.siteOf);
       if (containment === null) continue;
       const enterEvidence = containment === "inside";
       const track = subj.tracks.get(zone.id);
@@ -470,17 +476,19 @@ export class PresenceEngine {
    * Where the robust estimates place the subject relative to a `gateway-radius` zone: by its own
    * gateway's distance, or, with surveyed peers, by the same pooled excess as
    * {@link rangeEnterEvidence} on the upper-quantile estimates, outside beyond the excess the exit
-   * margin gives at the zone's own gateway (`10 n log10((radius + margin) / radius)`). Staying and
+   * margin gives at the zone's own gateway (`10 n log10((radius + margin) / radius)`). The margin is
+   * the zone's own when it has one, else the tuning's ({@link zoneExitMarginM}). Staying and
    * entering then judge the same evidence, so a visit entered on pooled evidence is not ended by
    * one gateway's view of it.
    */
   private rangeContainment(subj: SubjectState, zone: RangeZone, distanceM: number, t: number): Containment {
     const cfg = this.cfg;
     const peers = cfg.rangePeers.get(zone.id);
-    if (peers === undefined) return classifyClearance(rangeClearanceM(zone.radiusM, distanceM), 0, cfg.exitMarginM);
+    const exitMarginM = zoneExitMarginM(zone, cfg.exitMarginM);
+    if (peers === undefined) return classifyClearance(rangeClearanceM(zone.radiusM, distanceM), 0, exitMarginM);
     const excess = this.meanExcessDb(subj, zone, peers, distanceM, (link) => link.smoother.estimate(t));
     if (excess <= 0) return "inside";
-    const marginDb = 10 * cfg.pathLossExponent * Math.log10((zone.radiusM + cfg.exitMarginM) / zone.radiusM);
+    const marginDb = 10 * cfg.pathLossExponent * Math.log10((zone.radiusM + exitMarginM) / zone.radiusM);
     return excess > marginDb ? "outside" : "band";
   }
 
@@ -520,7 +528,10 @@ export class PresenceEngine {
     return list;
   }
 
-  /** Judges circle/polygon zones from the position fused over the gateways that hear the subject. */
+  /**
+   * Judges circle/polygon zones from the position fused over the gateways that hear the subject,
+   * each with its own exit margin ({@link zoneExitMarginM}).
+   */
   private evaluatePosition(subj: SubjectState, t: number, out: PresenceChange[]): void {
     const cfg = this.cfg;
     const candidates = this.candidates(subj, t);
@@ -539,15 +550,16 @@ export class PresenceEngine {
     if (position === null || strictPosition === null) return;
     for (const fence of cfg.geoFences) {
       const zoneId = fence.zone.id;
+      const exitMarginM = zoneExitMarginM(fence.zone, cfg.exitMarginM);
       const track = subj.tracks.get(zoneId);
       // Classify only what the track will read (polygon clearances are the engine's costliest step):
       // an open visit reads `containment`; no visit reads `enterEvidence`; a visit timing out at
       // this very sample reads both, as it closes and then starts collecting evidence again.
       const open = track?.present === true;
-      const containment = open ? fence.classify(position, cfg.exitMarginM, this.siteOf) : "outside";
+      const containment = open ? fence.classify(position, exitMarginM, this.siteOf) : "outside";
       const needEnter = !open || track.dueToExpire(t, cfg.rules);
       const strictContainment = needEnter
-        ? fence.classify(strictPosition, cfg.exitMarginM, this.siteOf)
+        ? fence.classify(strictPosition, exitMarginM, this.siteOf)
         : null;
       if (containment === null) continue;
       const enterEvidence = strictContainment === "inside";
@@ -623,6 +635,10 @@ function compile(options: PresenceEngineOptions): Config {
   options.zones.forEach((z, i) => {
     need(!zoneIds.has(z.id), `zones[${i}]: duplicate id ${JSON.stringify(z.id)}`);
     zoneIds.add(z.id);
+    need(
+      z.exitMarginM === undefined || (finite(z.exitMarginM) && z.exitMarginM >= 0),
+      `zones[${i}].exitMarginM must be >= 0`,
+    );
     const fence = new ZoneFence(z);
     fences.push(fence);
     switch (z.shape) {

@@ -43,6 +43,8 @@ export class ZoneFence {
   /**
    * Where a position estimate lies relative to this zone ({@link classifyClearance}); null when
    * the zone cannot be judged by position (a gateway-radius zone around an unsurveyed gateway).
+   * `exitMarginM` is the margin that applies to this zone: its own or the tuning's
+   * ({@link zoneExitMarginM}).
    */
   classify(
     position: GeoEstimate,

@@ -80,6 +80,15 @@ export function zoneClearanceM(
   }
 }
 
+/**
+ * The exit margin of a zone, metres: its own `exitMarginM` when it has one, else the presence
+ * tuning's. A band that suits a 9 m shop floor (where ranging errors grow with distance) holds a
+ * 2 m till's visit several metres away, so each zone may size its own.
+ */
+export function zoneExitMarginM(zone: Zone, tuningExitMarginM: number): number {
+  return zone.exitMarginM ?? tuningExitMarginM;
+}
+
 /** Signed distance for a `gateway-radius` zone judged from an RSSI distance estimate, metres. */
 export function rangeClearanceM(radiusM: number, distanceM: number): number {
   return radiusM - distanceM;

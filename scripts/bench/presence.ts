@@ -3,7 +3,7 @@
  * peer baselines, scored against the simulator's ground truth.
  *
  *   npx tsx scripts/bench/presence.ts [--seeds 5] [--first-seed 1] [--minutes 60]
- *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--only ID,ID]
+ *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--zone-exit-margin ZONE=M,...] [--only ID,ID]
  *       [--sweep enter|exit|hold] [--json FILE]
  *
  * Tuning runs use seeds 11-15 (`--first-seed 11`), reported runs seeds 1-5: the tuned configs are
@@ -77,6 +77,8 @@ interface Options {
   readonly txSpreadDb: number;
   /** A third gateway hung at this plan point (metres), pooled by the surveyed engine; null: the two of the plan. */
   readonly extraGateway: Point | null;
+  /** Zones given their own exit margin (metres) in every engine config but the defaults'. */
+  readonly zoneExitMarginM: Readonly<Record<string, number>>;
   readonly storefrontDb: number;
   readonly json: string | undefined;
   /** Also run the engine over a grid of configurations (the trade-off tables). */
@@ -214,6 +216,7 @@ function options(): Options {
       "shadowing-db": { type: "string" },
       "tx-spread-db": { type: "string" },
       "extra-gateway": { type: "string" },
+      "zone-exit-margin": { type: "string" },
       "storefront-db": { type: "string" },
       json: { type: "string" },
       sweep: { type: "string" },
@@ -237,6 +240,7 @@ function options(): Options {
     shadowingDb: num(values["shadowing-db"], 6),
     txSpreadDb: num(values["tx-spread-db"], 3),
     extraGateway: extraGatewayOf(values["extra-gateway"]),
+    zoneExitMarginM: zoneMarginsOf(values["zone-exit-margin"]),
     storefrontDb: num(values["storefront-db"], 0),
     json: values.json,
     sweep: values.sweep === "enter" || values.sweep === "exit" || values.sweep === "hold" ? values.sweep : null,
@@ -249,6 +253,18 @@ function extraGatewayOf(value: string | undefined): Point | null {
   if (x === undefined || y === undefined || rest.length > 0 || !Number.isFinite(x) || !Number.isFinite(y))
     throw new Error(`--extra-gateway wants X,Y in metres of the plan, got ${value}`);
   return { x, y };
+}
+
+function zoneMarginsOf(value: string | undefined): Record<string, number> {
+  const margins: Record<string, number> = {};
+  for (const item of (value ?? "").split(",").filter((i) => i !== "")) {
+    const [zoneId, metres, ...rest] = item.split("=");
+    const m = Number(metres);
+    if (zoneId === undefined || zoneId === "" || rest.length > 0 || !Number.isFinite(m) || m < 0 || m > 20)
+      throw new Error(`--zone-exit-margin wants ZONE=M with 0 <= M <= 20, got ${item}`);
+    margins[zoneId] = m;
+  }
+  return margins;
 }
 
 /** The simulated shop, with the extra gateway when one is asked for (zones unchanged). */
@@ -720,6 +736,7 @@ async function main(): Promise<void> {
           txSpreadDb: o.txSpreadDb,
           plan: planOf(o),
           ...simTuning(o.storefrontDb),
+          zoneExitMarginM: o.zoneExitMarginM,
         });
         // The population and the radio's mean levels do not depend on the rate: one oracle per seed.
         if (rate === o.rates[0]) {
@@ -741,7 +758,7 @@ async function main(): Promise<void> {
               z.id === ARRIVAL_ZONE && point !== null
                 ? point.radiusM
                 : (fusedTuning.configuredRadiusM[z.id] ?? z.radiusM),
-            ...ownExitMargin(fusedTuning.zoneExitMarginM, z.id),
+            ...ownExitMargin(o.zoneExitMarginM, z.id),
           })),
           presence:
             point === null
@@ -833,7 +850,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

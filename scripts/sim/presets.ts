@@ -8,15 +8,6 @@ export interface SimTuning {
   readonly zoneExitMarginM?: Readonly<Record<string, number>>;
 }
 
-/**
- * The till (2 m) takes its own 1.5 m exit margin instead of the 5 m the store zone needs: at one
- * advert per second, 6 dB shop front, the till's exit latency p50 / p95 went from 37.2 / 46.2 s to
- * 31.1 / 38.9 s on the tuning seeds (11-15, lone gateway; 2 m: 31.9 / 41.0 s), with the till's recall
- * and flaps (0) and every store zone figure unchanged. The cost: a few more till enters outside any
- * true till visit (+0.6 to +1.2 an hour over every zone), where a shopper the till wrongly holds is
- * now let go and taken again.
- */
-const TILL_EXIT_MARGIN: Readonly<Record<string, number>> = Object.freeze({ till: 1.5 });
 
 /**
  * The tuning the detection benchmark (scripts/bench/presence.ts, docs/benchmarks.md "Presence
@@ -32,8 +23,8 @@ const TILL_EXIT_MARGIN: Readonly<Record<string, number>> = Object.freeze({ till:
 export function simTuning(storefrontDb: number): SimTuning {
   const presence = { enterMinSamples: 5, exitMarginM: 5, exitAfterMs: 30_000, enterRankPerSecond: true };
   return storefrontDb >= 6
-    ? { presence, configuredRadiusM: { store: 8 }, zoneExitMarginM: TILL_EXIT_MARGIN }
-    : { presence, configuredRadiusM: {}, zoneExitMarginM: TILL_EXIT_MARGIN };
+    ? { presence, configuredRadiusM: { store: 8 } }
+    : { presence, configuredRadiusM: {} };
 }
 
 /**
@@ -52,11 +43,9 @@ export function simFusedTuning(storefrontDb: number): SimTuning {
     ? {
         presence: { enterMinSamples: 5, exitMarginM: 5, exitAfterMs: 45_000, enterRankPerSecond: true },
         configuredRadiusM: { store: 9 },
-        zoneExitMarginM: TILL_EXIT_MARGIN,
       }
     : {
         presence: { enterMinSamples: 5, exitMarginM: 5, exitAfterMs: 30_000, enterRankPerSecond: true },
         configuredRadiusM: {},
-        zoneExitMarginM: TILL_EXIT_MARGIN,
       };
 }

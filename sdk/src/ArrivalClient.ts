@@ -62,7 +62,6 @@ export interface GeofenceFix {
   readonly at: number;
 }
 
-/** The identity key and rotation of this install's Eddystone-EID advertising. */
 /** A beacon registered to the shopper, as the cloud lists it. */
 export interface RegisteredBeacon {
   /** The id the stores' gateways report when they hear this beacon. */
@@ -74,6 +73,7 @@ export interface RegisteredBeacon {
   readonly registeredAt: string;
 }
 
+/** The identity key and rotation of this install's Eddystone-EID advertising. */
 export interface EidRegistration {
   readonly installId: string;
   /** 16 bytes; keep it in the platform's secure storage (Keychain, Keystore). */
@@ -549,7 +549,7 @@ function beaconOf(value: unknown): RegisteredBeacon {
     typeof v.subjectId !== "string" ||
     !(v.label === null || typeof v.label === "string") ||
     typeof v.registeredAt !== "string" ||
-    !(v.identity === null || (typeof v.identity === "object" && v.identity !== undefined))
+    typeof v.identity !== "object" // an identity object, or null
   ) {
     throw new ArrivalClientError("INVALID_MESSAGE", "not a registered beacon");
   }

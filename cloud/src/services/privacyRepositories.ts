@@ -43,6 +43,7 @@ export interface RetentionResult {
 }
 
 export interface DailyVisitCount {
+  /** The store's local calendar day of the visits' entry, `YYYY-MM-DD` (UTC for an unknown timezone). */
   readonly day: string;
   readonly storeId: string;
   readonly zoneId: string;
@@ -51,11 +52,14 @@ export interface DailyVisitCount {
 
 export interface RetentionRepository {
   /**
-   * Folds visits that started before `cutoff` into daily counts per store and zone, then deletes
+   * Folds visits that started before `cutoff` into daily counts per store-local day and zone, then deletes
    * them, the raw presence events, the location fixes and the decision log older than `cutoff`, in
    * one transaction.
    */
   applyRetention(cutoff: number): Promise<RetentionResult>;
-  /** Visits per UTC day and zone of a store: kept counts past retention plus the visits still held. */
+  /**
+   * Visits per local day of the store and zone: kept counts past retention plus the visits still
+   * held. Counts folded before days were local keep the UTC day they were written with.
+   */
   dailyVisitCounts(storeId: string): Promise<DailyVisitCount[]>;
 }

@@ -1,5 +1,11 @@
 import type { EidKey, EidResolutionRow } from "../../domain/privacy/eidResolution.js";
 import type { LocationFix } from "../../domain/privacy/geofencePlausibility.js";
+import {
+  localDailyVisitCounts,
+  sumDailyVisitCounts,
+  VISIT_BUCKET_MS,
+  type VisitBucket,
+} from "../../domain/privacy/localDailyVisitCounts.js";
 import type {
   AppEntryInput,
   DailyVisitCount,
@@ -9,7 +15,7 @@ import type {
   RetentionResult,
 } from "../../services/privacyRepositories.js";
 import type { StoredEvent } from "../../services/repositories.js";
-import type { SqliteDatabase } from "./SqliteDatabase.js";
+import type { SqlExecutor, SqliteDatabase, SqlValue } from "./SqliteDatabase.js";
 import { insertEvent } from "./SqliteRepository.js";
 
 /** Storage of the privacy features: EID keys and resolution, phone fixes, retention and aggregates. */
@@ -102,14 +108,16 @@ export class SqlitePrivacyRepository implements EidKeyRepository, LocationReposi
 
   applyRetention(cutoff: number): Promise<RetentionResult> {
     return this.db.transaction(async (tx) => {
-      // Daily counts by UTC day of entry; a visit counts once however many events it had.
-      await tx.run(
-        `INSERT INTO visit_daily_counts (day, store_id, zone_id, visits)
-         SELECT strftime('%Y-%m-%d', entered_at / 1000, 'unixepoch'), store_id, zone_id, COUNT(*)
-         FROM visits WHERE entered_at < ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-         ON CONFLICT(day, store_id, zone_id) DO UPDATE SET visits = visits + excluded.visits`,
-        [cutoff],
-      );
+      // Daily counts by the store's local day of entry (see localDailyVisitCounts); a visit counts
+      // once however many events it had. Rows folded before counts used local days keep the UTC
+      // day they were written with: the visits they came from are gone, so they cannot be redone.
+      for (const c of localDailyVisitCounts(await visitBuckets(tx, "v.entered_at < ?", [cutoff]))) {
+        await tx.run(
+          `INSERT INTO visit_daily_counts (day, store_id, zone_id, visits) VALUES (?, ?, ?, ?)
+           ON CONFLICT(day, store_id, zone_id) DO UPDATE SET visits = visits + excluded.visits`,
+          [c.day, c.storeId, c.zoneId, c.visits],
+        );
+      }
       const visits = await tx.run("DELETE FROM visits WHERE entered_at < ?", [cutoff]);
       const events = await tx.run("DELETE FROM presence_events WHERE at < ?", [cutoff]);
       const fixes = await tx.run("DELETE FROM location_fixes WHERE at < ?", [cutoff]);
@@ -126,16 +134,35 @@ export class SqlitePrivacyRepository implements EidKeyRepository, LocationReposi
   }
 
   async dailyVisitCounts(storeId: string): Promise<DailyVisitCount[]> {
-    // Days past retention come from the kept counts, recent days from the visits still held.
-    const rows = await this.db.all<{ day: string; store_id: string; zone_id: string; visits: number }>(
-      `SELECT day, ? AS store_id, zone_id, SUM(visits) AS visits FROM (
-         SELECT day, zone_id, visits FROM visit_daily_counts WHERE store_id = ?
-         UNION ALL
-         SELECT strftime('%Y-%m-%d', entered_at / 1000, 'unixepoch') AS day, zone_id, COUNT(*) AS visits
-         FROM visits WHERE store_id = ? GROUP BY 1, 2
-       ) GROUP BY day, zone_id ORDER BY day, zone_id`,
-      [storeId, storeId, storeId],
+    // Days past retention come from the kept counts, recent days from the visits still held, put
+    // on the store's local days as retention will fold them, so a day's number does not change
+    // when its raw data goes.
+    const kept = await this.db.all<{ day: string; zone_id: string; visits: number }>(
+      "SELECT day, zone_id, visits FROM visit_daily_counts WHERE store_id = ?",
+      [storeId],
     );
-    return rows.map((r) => ({ day: r.day, storeId: r.store_id, zoneId: r.zone_id, visits: r.visits }));
+    const recent = localDailyVisitCounts(await visitBuckets(this.db, "v.store_id = ?", [storeId]));
+    return sumDailyVisitCounts([...kept.map((r) => ({ day: r.day, storeId, zoneId: r.zone_id, visits: r.visits })), ...recent]);
   }
+}
+
+/**
+ * Visits matching `where` (over `visits v`) counted per store, zone and quarter-hour bucket of
+ * entry, with the store's timezone: SQLite knows no IANA zones, so the local day of each bucket is
+ * named in TypeScript (localDailyVisitCounts), and the database still returns counts, not visits.
+ */
+async function visitBuckets(db: SqlExecutor, where: string, params: readonly SqlValue[]): Promise<VisitBucket[]> {
+  const rows = await db.all<{ store_id: string; zone_id: string; bucket: number; visits: number; timezone: string | null }>(
+    `SELECT v.store_id, v.zone_id, CAST(v.entered_at / ? AS INTEGER) AS bucket, COUNT(*) AS visits, s.timezone
+     FROM visits v LEFT JOIN stores s ON s.id = v.store_id
+     WHERE ${where} GROUP BY v.store_id, v.zone_id, bucket`,
+    [VISIT_BUCKET_MS, ...params],
+  );
+  return rows.map((r) => ({
+    storeId: r.store_id,
+    zoneId: r.zone_id,
+    bucketStart: r.bucket * VISIT_BUCKET_MS,
+    visits: r.visits,
+    timezone: r.timezone,
+  }));
 }

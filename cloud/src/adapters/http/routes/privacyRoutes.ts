@@ -70,7 +70,11 @@ export function privacyRoutes(
         response: {
           200: Type.Object({
             visits: Type.Array(
-              Type.Object({ day: Type.String({ description: "UTC day, YYYY-MM-DD." }), zoneId: Type.String(), visits: Type.Integer() }),
+              Type.Object({
+                day: Type.String({ description: "The store's local day of entry (its timezone; UTC if unknown), YYYY-MM-DD." }),
+                zoneId: Type.String(),
+                visits: Type.Integer(),
+              }),
             ),
           }),
         },

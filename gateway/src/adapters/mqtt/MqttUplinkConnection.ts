@@ -1,20 +1,11 @@
-import { readFile } from "node:fs/promises";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { type BackoffPolicy, backoffDelayMs } from "../../services/backoff.js";
 import type { LastWill, Logger, UplinkConnection, UplinkHandlers } from "../../services/ports.js";
+import { type BrokerCredentials, readBrokerCredentials } from "./brokerCredentials.js";
 
-export interface MqttUplinkOptions {
+export interface MqttUplinkOptions extends BrokerCredentials {
   /** `mqtt://host:1883` or `mqtts://host:8883`. */
   readonly url: string;
-  readonly username: string;
-  /** The password itself, or read from `passwordFile` at each connection attempt. */
-  readonly password?: string;
-  readonly passwordFile?: string;
-  /** PEM CA bundle for `mqtts://` brokers with a private CA. */
-  readonly caFile?: string;
-  /** Client certificate and key (PEM) for brokers that authenticate gateways by certificate. */
-  readonly certFile?: string;
-  readonly keyFile?: string;
   readonly keepaliveS: number;
   readonly backoff: BackoffPolicy;
   readonly will: LastWill;
@@ -151,16 +142,9 @@ export class MqttUplinkConnection implements UplinkConnection {
 
   private async clientOptions(): Promise<IClientOptions> {
     const o = this.options;
-    const password = o.passwordFile ? (await readFile(o.passwordFile, "utf8")).trim() : o.password;
-    const tls: IClientOptions = {};
-    if (o.caFile) tls.ca = await readFile(o.caFile);
-    if (o.certFile) tls.cert = await readFile(o.certFile);
-    if (o.keyFile) tls.key = await readFile(o.keyFile);
     return {
-      ...tls,
+      ...(await readBrokerCredentials(o)),
       clientId: o.username,
-      username: o.username,
-      ...(password === undefined ? {} : { password }),
       clean: false,
       keepalive: o.keepaliveS,
       reconnectPeriod: 0,

@@ -1,14 +1,8 @@
-import { readFile } from "node:fs/promises";
 import mqtt, { type IClientOptions } from "mqtt";
+import { type BrokerCredentials, readBrokerCredentials } from "./brokerCredentials.js";
 
-export interface BrokerProbeOptions {
+export interface BrokerProbeOptions extends BrokerCredentials {
   readonly url: string;
-  readonly username: string;
-  readonly password?: string;
-  readonly passwordFile?: string;
-  readonly caFile?: string;
-  readonly certFile?: string;
-  readonly keyFile?: string;
   /**
    * Client id of the probe. Never the gateway's own: a second connection with the same id would
    * take over the running gateway's session ([MQTT-3.1.4-2]) and fire its last will.
@@ -59,16 +53,9 @@ const AUTH_CODES = new Set([4, 5, 0x86, 0x87, 0x8c]);
 export async function probeBroker(options: BrokerProbeOptions): Promise<BrokerProbeResult> {
   let clientOptions: IClientOptions;
   try {
-    const password = options.passwordFile
-      ? (await readFile(options.passwordFile, "utf8")).trim()
-      : options.password;
     clientOptions = {
+      ...(await readBrokerCredentials(options)),
       clientId: options.clientId,
-      username: options.username,
-      ...(password === undefined ? {} : { password }),
-      ...(options.caFile ? { ca: await readFile(options.caFile) } : {}),
-      ...(options.certFile ? { cert: await readFile(options.certFile) } : {}),
-      ...(options.keyFile ? { key: await readFile(options.keyFile) } : {}),
       clean: true,
       reconnectPeriod: 0,
       connectTimeout: options.timeoutMs,

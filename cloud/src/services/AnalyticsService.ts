@@ -1,4 +1,4 @@
-import { isValidTimeZone, localDayKey } from "../domain/rules/index.js";
+import { DAY_SAFE_BUCKET_MS, storeDayKey } from "../domain/rules/index.js";
 import type {
   AnalyticsRepository,
   FunnelCounts,
@@ -68,8 +68,6 @@ export interface AnalyticsServiceOptions {
   readonly analytics: AnalyticsRepository;
   readonly rules: Pick<RuleRepository, "listCurrentRules">;
 }
-
-const QUARTER_HOUR_MS = 15 * 60_000;
 
 function ratio(n: number, d: number): number | null {
   return d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null;
@@ -172,8 +170,8 @@ export class AnalyticsService {
 
   private async byDay(query: FunnelQuery, stores: ReadonlyMap<string, StoreRecord>): Promise<FunnelGroup[]> {
     const days = new Map<string, FunnelCounts>();
-    for (const row of await this.o.analytics.funnelByBucket(query, QUARTER_HOUR_MS)) {
-      const day = localDayKey(row.bucketStart, timezoneOf(stores.get(row.storeId)));
+    for (const row of await this.o.analytics.funnelByBucket(query, DAY_SAFE_BUCKET_MS)) {
+      const day = storeDayKey(row.bucketStart, stores.get(row.storeId)?.timezone ?? null);
       days.set(day, add(days.get(day) ?? ZERO, row));
     }
     return [...days.entries()]
@@ -194,9 +192,9 @@ export class AnalyticsService {
     const groups = new Map<string, { issued: number; redeemed: number; issuedBack: number; held: number; heldBack: number }>();
     for (const c of cohorts) {
       const g = groups.get(c.ruleId) ?? { issued: 0, redeemed: 0, issuedBack: 0, held: 0, heldBack: 0 };
-      const tz = timezoneOf(stores.get(c.storeId));
+      const tz = stores.get(c.storeId)?.timezone ?? null;
       const lastAt = last.get(c.userId);
-      const returned = lastAt !== undefined && localDayKey(lastAt, tz) > localDayKey(c.firstAt, tz);
+      const returned = lastAt !== undefined && storeDayKey(lastAt, tz) > storeDayKey(c.firstAt, tz);
       if (c.group === "issued") {
         g.issued++;
         if (c.redeemed) g.redeemed++;
@@ -232,8 +230,4 @@ export class AnalyticsService {
       };
     });
   }
-}
-
-function timezoneOf(store: StoreRecord | undefined): string {
-  return store !== undefined && isValidTimeZone(store.timezone) ? store.timezone : "UTC";
 }

@@ -7,12 +7,8 @@ import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
 import { SqlitePrivacyRepository } from "../../../cloud/src/adapters/sqlite/SqlitePrivacyRepository.js";
 import { SqliteRepository } from "../../../cloud/src/adapters/sqlite/SqliteRepository.js";
-import {
-  localDailyVisitCounts,
-  storeDayKey,
-  VISIT_BUCKET_MS,
-} from "../../../cloud/src/domain/privacy/localDailyVisitCounts.js";
-import { localDayKey } from "../../../cloud/src/domain/rules/localTime.js";
+import { localDailyVisitCounts } from "../../../cloud/src/domain/privacy/localDailyVisitCounts.js";
+import { DAY_SAFE_BUCKET_MS, localDayKey, storeDayKey } from "../../../cloud/src/domain/rules/localTime.js";
 
 /**
  * Entry times around Hong Kong's midnight (UTC+8, no daylight saving) and the 08:00 local hour
@@ -153,7 +149,7 @@ describe("store-local days of quarter-hour buckets (pure)", () => {
         fc.integer({ min: Date.parse("2000-01-01T00:00:00Z"), max: Date.parse("2040-01-01T00:00:00Z") }),
         fc.constantFrom(...ZONES),
         (ms, zone) => {
-          const bucketStart = Math.floor(ms / VISIT_BUCKET_MS) * VISIT_BUCKET_MS;
+          const bucketStart = Math.floor(ms / DAY_SAFE_BUCKET_MS) * DAY_SAFE_BUCKET_MS;
           expect(storeDayKey(bucketStart, zone)).toBe(localDayKey(ms, zone));
         },
       ),
@@ -165,9 +161,9 @@ describe("store-local days of quarter-hour buckets (pure)", () => {
     // Kathmandu is UTC+5:45: local midnight of the 20th is 18:15Z on the 19th.
     const midnight = Date.parse("2026-11-19T18:15:00Z");
     const counts = localDailyVisitCounts([
-      { storeId: "ktm", zoneId: "z1", bucketStart: midnight - VISIT_BUCKET_MS, visits: 2, timezone: "Asia/Kathmandu" },
+      { storeId: "ktm", zoneId: "z1", bucketStart: midnight - DAY_SAFE_BUCKET_MS, visits: 2, timezone: "Asia/Kathmandu" },
       { storeId: "ktm", zoneId: "z1", bucketStart: midnight, visits: 3, timezone: "Asia/Kathmandu" },
-      { storeId: "ktm", zoneId: "z0", bucketStart: midnight + VISIT_BUCKET_MS, visits: 1, timezone: "Asia/Kathmandu" },
+      { storeId: "ktm", zoneId: "z0", bucketStart: midnight + DAY_SAFE_BUCKET_MS, visits: 1, timezone: "Asia/Kathmandu" },
     ]);
     expect(counts).toEqual([
       { day: "2026-11-19", storeId: "ktm", zoneId: "z1", visits: 2 },

@@ -3,9 +3,9 @@ import type { LocationFix } from "../../domain/privacy/geofencePlausibility.js";
 import {
   localDailyVisitCounts,
   sumDailyVisitCounts,
-  VISIT_BUCKET_MS,
   type VisitBucket,
 } from "../../domain/privacy/localDailyVisitCounts.js";
+import { DAY_SAFE_BUCKET_MS } from "../../domain/rules/localTime.js";
 import type {
   AppEntryInput,
   DailyVisitCount,
@@ -156,12 +156,12 @@ async function visitBuckets(db: SqlExecutor, where: string, params: readonly Sql
     `SELECT v.store_id, v.zone_id, CAST(v.entered_at / ? AS INTEGER) AS bucket, COUNT(*) AS visits, s.timezone
      FROM visits v LEFT JOIN stores s ON s.id = v.store_id
      WHERE ${where} GROUP BY v.store_id, v.zone_id, bucket`,
-    [VISIT_BUCKET_MS, ...params],
+    [DAY_SAFE_BUCKET_MS, ...params],
   );
   return rows.map((r) => ({
     storeId: r.store_id,
     zoneId: r.zone_id,
-    bucketStart: r.bucket * VISIT_BUCKET_MS,
+    bucketStart: r.bucket * DAY_SAFE_BUCKET_MS,
     visits: r.visits,
     timezone: r.timezone,
   }));

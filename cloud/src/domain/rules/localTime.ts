@@ -99,6 +99,23 @@ export function localDayKey(ms: number, timeZone: string): string {
   return localParts(ms, timeZone).dayKey;
 }
 
+/**
+ * A store's local calendar day of `ms`, for counts and reports. A timezone the runtime does not
+ * know (or a store that is gone: null) falls back to the UTC day: a count must land on some day,
+ * and the rules engine's answer to an unknown timezone (issue nothing) has no equivalent for one.
+ */
+export function storeDayKey(ms: number, timeZone: string | null): string {
+  return localDayKey(ms, timeZone !== null && isValidTimeZone(timeZone) ? timeZone : "UTC");
+}
+
+/**
+ * Width of the time buckets a database counts in before each bucket is put on a local day. Every
+ * UTC offset in use (and every daylight-saving switch) is a whole number of quarter hours, so a
+ * quarter-hour bucket aligned on the epoch never straddles a local midnight: naming each bucket's
+ * day gives the same days as naming every row's.
+ */
+export const DAY_SAFE_BUCKET_MS = 15 * 60_000;
+
 const MS_PER_DAY = 86_400_000;
 
 /** Days since 1970-01-01 of a `YYYY-MM-DD` key (civil calendar arithmetic, no timezone). */

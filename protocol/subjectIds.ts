@@ -1,5 +1,5 @@
 /**
- * Builders of beacon subject ids (`protocol/ids.ts` describes the format). The gateway's decoders and
+ * Builders of subject ids (`protocol/ids.ts` describes the format). The gateway's decoders and
  * the cloud's device registration both build ids here, so a beacon registered to a user over HTTP
  * gets exactly the id the gateway reports when it hears that beacon.
  */
@@ -12,6 +12,16 @@ export function ibeaconSubjectId(uuid: string, major: number, minor: number): st
 /** `altbeacon:<id1>:<id2>:<id3>`: id1 as 32 lowercase hex digits, id2 and id3 in decimal. */
 export function altbeaconSubjectId(id1: string, id2: number, id3: number): string {
   return `altbeacon:${id1.toLowerCase()}:${id2}:${id3}`;
+}
+
+/** `app:<userId>`: a phone that reports its own position (a geofence fix) for its signed-in user. */
+export function appSubjectId(userId: string): string {
+  return `app:${userId}`;
+}
+
+/** The user id an `app:` subject id stands for; null for any other kind of subject id. */
+export function userIdOfAppSubject(subjectId: string): string | null {
+  return subjectId.startsWith("app:") ? subjectId.slice("app:".length) : null;
 }
 
 /** `eddystone-uid:<namespace>:<instance>`: 10-byte namespace and 6-byte instance in lowercase hex. */

@@ -1,5 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
-import { decodeUserMessage, formatProblems, type PresenceEvent, parseTopic, TOPIC_ROOT } from "../../../protocol/index.js";
+import {
+  appSubjectId,
+  decodeUserMessage,
+  formatProblems,
+  type PresenceEvent,
+  parseTopic,
+  TOPIC_ROOT,
+} from "../../../protocol/index.js";
 import {
   checkGeofenceFix,
   type LocationFix,
@@ -160,7 +167,7 @@ export class GeofenceService {
       storeId: store.id,
       zoneId: GEOFENCE_ZONE_ID,
       gatewayId: PHONE_GATEWAY_ID,
-      subject: { kind: "app", id: `app:${userId}` },
+      subject: { kind: "app", id: appSubjectId(userId) },
       at: new Date(fix.at).toISOString(),
       visitId: randomUUID(),
       rssi: null,

@@ -1,3 +1,4 @@
+import { appSubjectId, userIdOfAppSubject } from "../../../protocol/index.js";
 import type { Offer } from "../domain/offers/index.js";
 import type { Clock, Logger } from "./ports.js";
 import type { StoredEvent } from "./repositories.js";
@@ -335,7 +336,7 @@ export class LiveFeed {
 
   /** The event as storage keeps it, and unlinked too if its user may no longer be named here. */
   private asShown(e: StoredEvent): StoredEvent {
-    const user = e.userId ?? (e.subject.kind === "app" ? e.subject.id.slice("app:".length) : null);
+    const user = e.userId ?? userIdOfAppSubject(e.subject.id);
     return asStored(user !== null && this.unnamed.has(user) ? { ...e, unlinked: true } : e);
   }
 
@@ -383,7 +384,7 @@ export class LiveFeed {
  * of its own position). Collected first, so the caller may change the zones while going through them.
  */
 function presencesOf(state: StoreState, userId: string): { zone: Map<string, Present>; key: string; presence: Present }[] {
-  const appSubject = `app:${userId}`;
+  const appSubject = appSubjectId(userId);
   const found: { zone: Map<string, Present>; key: string; presence: Present }[] = [];
   for (const zone of state.zones.values()) {
     for (const [key, presence] of zone) {

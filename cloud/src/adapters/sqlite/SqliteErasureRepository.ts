@@ -1,3 +1,4 @@
+import { appSubjectId } from "../../../../protocol/index.js";
 import type { ErasureReport, PrivacyRepository } from "../../services/repositories.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 
@@ -71,7 +72,7 @@ export class SqliteErasureRepository implements PrivacyRepository {
         if (columns.has("user_id")) await remove("user_id = ?", [userId]);
         if (columns.has("subject_id")) {
           // A phone reporting its own position is the subject `app:<userId>`.
-          await remove("subject_id = ?", [`app:${userId}`]);
+          await remove("subject_id = ?", [appSubjectId(userId)]);
           if (beacons.length > 0 && orgId !== undefined) {
             if (columns.has("store_id"))
               await remove(`subject_id IN (${marks}) AND store_id IN (SELECT id FROM stores WHERE org_id = ?)`, [...beacons, orgId]);

@@ -1,4 +1,4 @@
-import type { PresenceEvent } from "../../../../protocol/index.js";
+import { type PresenceEvent, userIdOfAppSubject } from "../../../../protocol/index.js";
 import type { MqttIdentity } from "../../domain/access/mqttAccess.js";
 import type {
   ApiKeyRecord,
@@ -520,7 +520,7 @@ async function resolveSubjects(tx: SqlExecutor, events: readonly PresenceEvent[]
     } else if (!owner && event.subject.kind === "app") {
       const row = await tx.get<{ id: string; org_id: string; analytics_consent: number }>(
         "SELECT id, org_id, analytics_consent FROM app_users WHERE id = ?",
-        [event.subject.id.slice("app:".length)],
+        [userIdOfAppSubject(event.subject.id)],
       );
       if (row) owner = { userId: row.id, orgId: row.org_id, analytics: row.analytics_consent === 1 };
     }

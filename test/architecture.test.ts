@@ -92,6 +92,7 @@ describe("architecture", () => {
       "@fastify/rate-limit": /^cloud\/src\/adapters\/http\//,
       pino: /^(gateway|cloud)\/src\/adapters\/log\//,
       "pino-pretty": /^(gateway|cloud)\/src\/adapters\/log\//,
+      "prom-client": /^cloud\/src\/adapters\/metrics\//,
       geolib: /^gateway\/src\/domain\/zones\/|^cloud\/src\/domain\/privacy\//,
       // Bundles the browser console (a development dependency, loaded only when serving from source).
       esbuild: /^cloud\/src\/adapters\/http\/console\//,
@@ -128,5 +129,6 @@ describe("architecture", () => {
     expect(importsOf("cloud/src/adapters/broker/EmbeddedBroker.ts")).toContain("aedes");
     expect(appFiles.length).toBeGreaterThan(40);
     expect(importsOf("sdk/src/adapters/mqtt/mqttOfferChannel.ts")).toContain("mqtt");
+    expect(importsOf("cloud/src/adapters/metrics/PromMetrics.ts")).toContain("prom-client");
   });
 });

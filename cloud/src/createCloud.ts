@@ -7,7 +7,7 @@ import { createHttpApp } from "./adapters/http/createHttpApp.js";
 import { credentialRoutes } from "./adapters/http/routes/credentialRoutes.js";
 import { gatewayRoutes } from "./adapters/http/routes/gatewayRoutes.js";
 import { httpMetrics, metricsRoutes } from "./adapters/http/routes/metricsRoutes.js";
-import { processMetrics } from "./adapters/process/processMetrics.js";
+import { PromMetrics } from "./adapters/metrics/PromMetrics.js";
 import { SqliteFleetRepository } from "./adapters/sqlite/SqliteFleetRepository.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
 import { consoleRoutes } from "./adapters/http/console/consoleRoutes.js";
@@ -36,10 +36,9 @@ import { SqliteRepository } from "./adapters/sqlite/SqliteRepository.js";
 import { SqliteRuleRepository } from "./adapters/sqlite/SqliteRuleRepository.js";
 import type { CloudConfig } from "./config/schema.js";
 import type { Offer } from "./domain/offers/index.js";
-import { cloudMetrics } from "./services/cloudMetrics.js";
+import { cloudMetrics, pipelineLatency } from "./services/cloudMetrics.js";
 import { CredentialService } from "./services/CredentialService.js";
 import { FleetService } from "./services/FleetService.js";
-import { MetricsRegistry } from "./services/MetricsRegistry.js";
 import { IngestService } from "./services/IngestService.js";
 import { LiveFeed } from "./services/LiveFeed.js";
 import { AnalyticsService } from "./services/AnalyticsService.js";
@@ -50,6 +49,7 @@ import { RuleService } from "./services/RuleService.js";
 import { StoreService } from "./services/StoreService.js";
 import { UserService } from "./services/UserService.js";
 import { createMqttSide } from "./createMqtt.js";
+import type { Metrics, MetricsExposition } from "./services/Metrics.js";
 import type { Clock, Logger, MessageBus } from "./services/ports.js";
 
 export interface CloudDependencies {
@@ -74,8 +74,8 @@ export interface Cloud {
   readonly ingest: IngestService;
   /** Gateway health and config pushes (`sweep()` writes last-seen times and prunes telemetry now). */
   readonly fleet: FleetService;
-  /** What GET /metrics renders. */
-  readonly metrics: MetricsRegistry;
+  /** What GET /metrics renders (the cloud's own registry and the process's metrics). */
+  readonly metrics: Metrics & MetricsExposition;
   /** Eddystone-EID keys and the resolution table (`refresh()` moves it to the clock's now). */
   readonly eid: EidResolutionService;
   readonly geofence: GeofenceService;
@@ -123,6 +123,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     provisioner: mqtt.provisioner,
   });
   const broker = mqtt.bus;
+  const metrics = new PromMetrics();
+  const latency = pipelineLatency(metrics);
   // What the console's live view shows: presence, arrivals and offers as they happen, in memory.
   const live = new LiveFeed({
     clock,
@@ -140,6 +142,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     randomBytes: (size) => randomBytes(size),
     log: log.child({ component: "offers" }),
     maxEventAgeMs: config.offers.maxEventAgeS * 1000,
+    latency: { decision: latency.decision, eventToOffer: latency.eventToOffer },
     onIssued: (offer, shopper) => {
       live.offerIssued(offer, shopper);
       deps.onOfferIssued?.(offer);
@@ -170,6 +173,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     clock,
     log: log.child({ component: "ingest" }),
     commitDelayMs: config.ingest.commitDelayMs,
+    commitLatency: latency.ingestCommit,
     onStored: presenceStored,
     onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
   });
@@ -219,9 +223,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "http" }),
     rateLimitPerMinute: config.http.rateLimitPerMinute,
   });
-  const metrics = new MetricsRegistry();
-  processMetrics(metrics);
-  const { redemptions } = cloudMetrics(metrics, { ingest, offers, fleet });
+  const { redemptions } = cloudMetrics(metrics, {
+    ingest,
+    offers,
+    fleet,
+    undeliveredOffers: () => offerRepository.countUndelivered(clock.now()),
+  });
   // Before the routes, so it counts every one of them.
   httpMetrics(http, metrics);
   healthRoutes(http, {
@@ -251,7 +258,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   credentialRoutes(http, { credentials, directory: repository, users: repository });
   gatewayRoutes(http, { fleet, directory: repository, audit: repository, now: () => clock.now() });
-  metricsRoutes(http, { registry: metrics });
+  metricsRoutes(http, { exposition: metrics });
   const storeService = new StoreService({
     stores: directoryRepository,
     directory: repository,

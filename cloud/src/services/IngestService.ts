@@ -8,6 +8,7 @@ import {
   type PresenceEvent,
   parseTopic,
 } from "../../../protocol/index.js";
+import type { LatencyHistogram } from "./Metrics.js";
 import type { Clock, Logger, MessageBus } from "./ports.js";
 import type { EventRepository, StoreBatchInput, StoreBatchResult, StoredEvent } from "./repositories.js";
 
@@ -61,6 +62,8 @@ export interface IngestServiceOptions {
    * meanwhile share it (fewer fsyncs per event at the cost of ack latency; default 0: at once).
    */
   readonly commitDelayMs?: number;
+  /** Observes each successful storage transaction, from its start to its commit (optional). */
+  readonly commitLatency?: LatencyHistogram;
 }
 
 interface PendingBatch {
@@ -185,6 +188,11 @@ export class IngestService {
     });
   }
 
+  /** Events received and waiting for a commit (a gauge for the metrics). */
+  get queuedEvents(): number {
+    return this.waitingEvents;
+  }
+
   /** Resolves when every batch handed over so far is committed or failed. */
   async idle(): Promise<void> {
     while (this.committing || this.waiting.length > 0) await new Promise((r) => setImmediate(r));
@@ -234,9 +242,11 @@ export class IngestService {
    * cannot be stored (an unregistered gateway) fails alone instead of taking its neighbours along.
    */
   private async storeGroup(group: readonly PendingBatch[]): Promise<(StoreBatchResult | Error)[]> {
-    const { events } = this.options;
+    const { events, commitLatency } = this.options;
     try {
+      const committed = commitLatency?.startTimer();
       const results = await events.storeBatches(group.map((p) => p.input));
+      committed?.();
       this.counters.commits++;
       return results;
     } catch (err) {
@@ -244,7 +254,9 @@ export class IngestService {
       const results: (StoreBatchResult | Error)[] = [];
       for (const pending of group) {
         try {
+          const committed = commitLatency?.startTimer();
           results.push((await events.storeBatches([pending.input]))[0] as StoreBatchResult);
+          committed?.();
           this.counters.commits++;
         } catch (single) {
           results.push(single instanceof Error ? single : new Error(String(single)));

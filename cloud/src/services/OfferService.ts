@@ -3,6 +3,7 @@ import { buildOffer, type Offer, REDEMPTION_CODE_BYTES } from "../domain/offers/
 import { type EvaluationEvent, evaluate, localDayKey, RuleIndex } from "../domain/rules/index.js";
 import type { LiveShopper } from "./LiveFeed.js";
 import { publishOffer } from "./offerDelivery.js";
+import type { LatencyHistogram } from "./Metrics.js";
 import type { Clock, Logger, MessageBus, RandomBytes } from "./ports.js";
 import type {
   DirectoryRepository,
@@ -33,6 +34,12 @@ export interface OfferServiceOptions {
    * stored unlinked stays so even if consent was given in between).
    */
   readonly onIssued?: (offer: Offer, shopper: LiveShopper) => void;
+  /**
+   * Latency instruments (optional): `decision` observes each decision over candidate rules up to
+   * its commit (label `outcome`: offer, none); `eventToOffer` the time from an event's receipt
+   * (`receivedAt`) to its offer's publish.
+   */
+  readonly latency?: { readonly decision: LatencyHistogram; readonly eventToOffer: LatencyHistogram };
 }
 
 export interface OfferCounters {
@@ -91,6 +98,11 @@ export class OfferService {
     for (const event of events) this.queue.push(() => this.decideEvent(event));
   }
 
+  /** Stored events waiting for (or in) a decision (a gauge for the metrics). */
+  get queuedDecisions(): number {
+    return this.queue.size;
+  }
+
   /** Resolves when every submitted event has been decided. */
   idle(): Promise<void> {
     return this.queue.drain();
@@ -102,6 +114,7 @@ export class OfferService {
 
   private async decideEvent(event: StoredEvent): Promise<void> {
     const { offers, directory, users, clock, log } = this.o;
+    const decided = this.o.latency?.decision.startTimer();
     const now = clock.now();
     this.counters.eventsDecided++;
     const userId = event.userId;
@@ -174,6 +187,7 @@ export class OfferService {
         return { decisions: evaluation.decisions, offer: issued };
       },
     );
+    decided?.({ outcome: offer ? "offer" : "none" });
     if (!offer) return;
     this.counters.offersIssued++;
     // No user id at info: logs are reached by neither erasure nor retention, and a user id with a
@@ -184,18 +198,21 @@ export class OfferService {
       "offer issued",
     );
     this.o.onIssued?.(offer, { analyticsConsent: user.analyticsConsent && event.unlinked !== true });
-    await this.publish(offer);
+    if (await this.publish(offer)) this.o.latency?.eventToOffer.observe((clock.now() - event.receivedAt) / 1000);
   }
 
-  private async publish(offer: Offer): Promise<void> {
+  /** Publishes the offer and records it published; false if that failed (logged). */
+  private async publish(offer: Offer): Promise<boolean> {
     try {
       await publishOffer(this.o.bus, offer, "offer");
       await this.o.offers.markPublished(offer.offerId, this.o.clock.now());
       this.counters.offersPublished++;
+      return true;
     } catch (err) {
       // Stays unpublished; the app can still fetch it over HTTP, and the offer sweeper
       // (OfferLifecycleService) publishes it again.
       this.o.log.warn({ err, offerId: offer.offerId }, "offer publish failed");
+      return false;
     }
   }
 }

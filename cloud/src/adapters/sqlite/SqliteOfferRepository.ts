@@ -391,6 +391,18 @@ export class SqliteOfferRepository
     ]);
   }
 
+  /**
+   * How many offers `undeliveredOffers` would find with no issue-time bound or limit (a metrics
+   * gauge, read per scrape): the partial index on unpublished offers keeps it to those rows.
+   */
+  async countUndelivered(now: number): Promise<number> {
+    const row = await this.db.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM offers WHERE published_at IS NULL AND state = 'issued' AND expires_at > ?",
+      [now],
+    );
+    return row?.n ?? 0;
+  }
+
   async undeliveredOffers(now: number, issuedBefore: number, limit: number): Promise<Offer[]> {
     const rows = await this.db.all<OfferRow>(
       `SELECT * FROM offers WHERE published_at IS NULL AND state = 'issued' AND expires_at > ? AND issued_at <= ?

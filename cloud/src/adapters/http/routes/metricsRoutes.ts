@@ -1,18 +1,18 @@
 import type { FastifyInstance } from "fastify";
 import Type from "typebox";
-import { type MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from "../../../services/MetricsRegistry.js";
+import type { Metrics, MetricsExposition } from "../../../services/Metrics.js";
 
 /**
  * Counts every HTTP request by method, route pattern and status. The route is the pattern fastify
  * matched (`/v1/gateways/:gatewayId`), never the URL, so ids do not become labels; requests that
  * match no route share `unmatched`. Register before the routes it should see.
  */
-export function httpMetrics(app: FastifyInstance, registry: MetricsRegistry): void {
-  const requests = registry.counter(
-    "arrival_http_requests_total",
-    "HTTP requests answered, by method, route pattern and status code.",
-    ["method", "route", "status"],
-  );
+export function httpMetrics(app: FastifyInstance, metrics: Metrics): void {
+  const requests = metrics.counter({
+    name: "arrival_http_requests_total",
+    help: "HTTP requests answered, by method, route pattern and status code.",
+    labelNames: ["method", "route", "status"],
+  });
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
@@ -25,7 +25,7 @@ export function httpMetrics(app: FastifyInstance, registry: MetricsRegistry): vo
  * (least privilege): the figures are the whole process's, every organisation's together, so a
  * store's operations key must not read them; the scrape key should be the operator's admin key.
  */
-export function metricsRoutes(app: FastifyInstance, deps: { registry: MetricsRegistry }): void {
+export function metricsRoutes(app: FastifyInstance, deps: { exposition: MetricsExposition }): void {
   app.get(
     "/metrics",
     {
@@ -36,8 +36,8 @@ export function metricsRoutes(app: FastifyInstance, deps: { registry: MetricsReg
       },
     },
     async (_request, reply) => {
-      const text = await deps.registry.render();
-      void reply.header("content-type", PROMETHEUS_CONTENT_TYPE);
+      const text = await deps.exposition.render();
+      void reply.header("content-type", deps.exposition.contentType);
       return text;
     },
   );

@@ -13,7 +13,7 @@ import { Checker, formatProblems } from "../../../../protocol/index.js";
 import type { CredentialService, Principal } from "../../services/CredentialService.js";
 import type { Logger } from "../../services/ports.js";
 import type { ApiRole } from "../../services/repositories.js";
-import { ApiError, ApiErrorSchema } from "./ApiError.js";
+import { ApiError, ApiErrorSchema } from "./refusals.js";
 
 declare module "fastify" {
   interface FastifyRequest {

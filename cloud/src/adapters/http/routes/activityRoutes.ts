@@ -4,9 +4,8 @@ import { ID_PATTERN, PRESENCE_EVENT_TYPES, StringEnum, SubjectSchema } from "../
 import type { Principal } from "../../../services/CredentialService.js";
 import type { ActivityCursor, ActivityQuery, ActivityRepository } from "../../../services/repositories.js";
 import type { StoreService } from "../../../services/StoreService.js";
-import { ApiError } from "../ApiError.js";
 import { principalOf } from "../createHttpApp.js";
-import { unwrap } from "../unwrap.js";
+import { ApiError, unwrap } from "../refusals.js";
 
 const StoreParams = Type.Object({ storeId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
 

@@ -3,7 +3,7 @@ import Type, { type Static } from "typebox";
 import { ID_PATTERN, StringEnum } from "../../../../../protocol/index.js";
 import { type AnalyticsService, FUNNEL_GROUPS } from "../../../services/AnalyticsService.js";
 import type { DirectoryRepository } from "../../../services/repositories.js";
-import { ApiError } from "../ApiError.js";
+import { ApiError } from "../refusals.js";
 import { principalOf } from "../createHttpApp.js";
 
 const MAX_PERIOD_MS = 366 * 86_400_000;

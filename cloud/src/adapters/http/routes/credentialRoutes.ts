@@ -2,14 +2,13 @@ import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN, StringEnum } from "../../../../../protocol/index.js";
 import type { MqttIdentity } from "../../../domain/access/mqttAccess.js";
-import { BrokerAccessError } from "../../../services/BrokerAccessProvisioner.js";
 import {
   type CredentialService,
   mqttUsernameFor as mqttUsername,
   type Principal,
 } from "../../../services/CredentialService.js";
 import type { DirectoryRepository, UserRepository } from "../../../services/repositories.js";
-import { ApiError } from "../ApiError.js";
+import { ApiError, atBroker } from "../refusals.js";
 import { principalOf } from "../createHttpApp.js";
 
 const GatewayParams = Type.Object(
@@ -66,23 +65,6 @@ export interface CredentialRouteDependencies {
 /** The audit trail's actor for a request: the key, never its secret. */
 function actorOf(principal: Principal): string {
   return `api-key:${principal.keyId}`;
-}
-
-/** Broker failures leave with their own codes: the request may be retried once the broker answers. */
-export async function atBroker<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (!(err instanceof BrokerAccessError)) throw err;
-    switch (err.code) {
-      case "BROKER_UNAVAILABLE":
-        throw new ApiError("BROKER_UNAVAILABLE", `${err.message}; retry when the broker is reachable`);
-      case "BROKER_REFUSED":
-        throw new ApiError("BROKER_ERROR", err.message);
-      case "NOT_MANAGED":
-        throw new ApiError("CONFLICT", err.message);
-    }
-  }
 }
 
 /**

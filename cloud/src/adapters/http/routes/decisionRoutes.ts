@@ -9,7 +9,7 @@ import type {
   RuleStore,
   UserRepository,
 } from "../../../services/repositories.js";
-import { ApiError } from "../ApiError.js";
+import { ApiError } from "../refusals.js";
 import { principalOf } from "../createHttpApp.js";
 
 const PageQuery = Type.Object(

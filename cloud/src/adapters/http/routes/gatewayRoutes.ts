@@ -3,10 +3,10 @@ import Type, { type Static } from "typebox";
 import { Checker, ID_PATTERN, ProblemSchema, TelemetrySchema } from "../../../../../protocol/index.js";
 import { DesiredConfigSchema } from "../../../domain/fleet/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
-import { FleetError, type FleetService, type GatewayView } from "../../../services/FleetService.js";
-import { idNotAvailable } from "../../../services/Outcome.js";
+import type { FleetService, GatewayView } from "../../../services/FleetService.js";
+import { idNotAvailable, invalid } from "../../../services/Outcome.js";
 import type { AuditRepository, DirectoryRepository, GatewayRecord, StoreRecord } from "../../../services/repositories.js";
-import { ApiError } from "../ApiError.js";
+import { ApiError, refusalError, unwrap } from "../refusals.js";
 import { principalOf } from "../createHttpApp.js";
 
 const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
@@ -125,20 +125,8 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
     const checked = bodyChecker.check(request.body);
     if (checked.ok) return;
     fleet.countRefusedPush();
-    throw new ApiError(
-      "VALIDATION_FAILED",
-      `invalid body:\n${checked.problems.map((p) => `${p.path || "/"}: ${p.message}`).join("\n")}`,
-      checked.problems,
-    );
+    throw refusalError(invalid(checked.problems));
   };
-
-  function refused(err: unknown): never {
-    if (err instanceof FleetError) {
-      if (err.kind === "invalid") throw new ApiError("VALIDATION_FAILED", err.message, err.problems);
-      throw new ApiError("BROKER_UNAVAILABLE", err.message);
-    }
-    throw err;
-  }
 
   const actor = (principal: Principal) => `api-key:${principal.keyId}`;
 
@@ -229,7 +217,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
       // and the refusal is the same whoever holds it. The write itself refuses, so two concurrent
       // registrations cannot both pass a check made before either wrote.
       const written = await directory.upsertGateway({ id: body.id, storeId, name: body.name }, now);
-      if (written === "taken") throw new ApiError("CONFLICT", idNotAvailable("gateway", body.id).message);
+      if (written === "taken") throw refusalError(idNotAvailable("gateway", body.id));
       const existing = written === "renamed";
       await deps.audit.audit({
         at: now,
@@ -266,7 +254,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
       const principal = principalOf(request);
       const { gatewayId } = request.params as Static<typeof GatewayParams>;
       const gateway = await gatewayOf(principal, gatewayId);
-      return fleet.pushConfig(gateway, request.body, actor(principal)).catch(refused);
+      return unwrap(await fleet.pushConfig(gateway, request.body, actor(principal)));
     },
   );
 
@@ -291,7 +279,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
       const principal = principalOf(request);
       const { storeId } = request.params as Static<typeof StoreParams>;
       await storeOf(principal, storeId);
-      return { gateways: await fleet.pushStore(storeId, request.body, actor(principal)).catch(refused) };
+      return { gateways: unwrap(await fleet.pushStore(storeId, request.body, actor(principal))) };
     },
   );
 }

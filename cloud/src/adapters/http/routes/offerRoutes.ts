@@ -10,7 +10,7 @@ import type {
   RedeemResult,
   UserRepository,
 } from "../../../services/repositories.js";
-import { ApiError } from "../ApiError.js";
+import { ApiError } from "../refusals.js";
 import { principalOf } from "../createHttpApp.js";
 
 const UserParams = Type.Object(

@@ -6,7 +6,7 @@ import type { GeofenceService } from "../../../services/GeofenceService.js";
 import type { RetentionRepository } from "../../../services/privacyRepositories.js";
 import type { AuditRepository, DirectoryRepository } from "../../../services/repositories.js";
 import type { Clock } from "../../../services/ports.js";
-import { ApiError } from "../ApiError.js";
+import { ApiError } from "../refusals.js";
 import { principalOf } from "../createHttpApp.js";
 
 const EidKeyParams = Type.Object(

@@ -26,6 +26,7 @@ import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
 import { SqlitePrivacyRepository } from "./adapters/sqlite/SqlitePrivacyRepository.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
+import { GatewayService } from "./services/GatewayService.js";
 import { GeofenceService } from "./services/GeofenceService.js";
 import { RetentionService } from "./services/RetentionService.js";
 import { migrate } from "./adapters/sqlite/migrations.js";
@@ -37,6 +38,7 @@ import { SqliteRuleRepository } from "./adapters/sqlite/SqliteRuleRepository.js"
 import type { CloudConfig } from "./config/schema.js";
 import type { Offer } from "./domain/offers/index.js";
 import { cloudMetrics } from "./services/cloudMetrics.js";
+import { CredentialAdminService } from "./services/CredentialAdminService.js";
 import { CredentialService } from "./services/CredentialService.js";
 import { FleetService } from "./services/FleetService.js";
 import { MetricsRegistry } from "./services/MetricsRegistry.js";
@@ -249,8 +251,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     analytics: new AnalyticsService({ analytics: analyticsRepository, rules: ruleRepository }),
     directory: repository,
   });
-  credentialRoutes(http, { credentials, directory: repository, users: repository });
-  gatewayRoutes(http, { fleet, directory: repository, audit: repository, now: () => clock.now() });
+  const gateways = new GatewayService({ directory: repository, audit: repository, now: () => clock.now() });
+  credentialRoutes(http, {
+    credentials: new CredentialAdminService({ credentials, gateways, stores: repository, users: repository }),
+  });
+  gatewayRoutes(http, { fleet, gateways });
   metricsRoutes(http, { registry: metrics });
   const storeService = new StoreService({
     stores: directoryRepository,

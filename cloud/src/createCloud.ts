@@ -45,10 +45,12 @@ import { MetricsRegistry } from "./services/MetricsRegistry.js";
 import { IngestService } from "./services/IngestService.js";
 import { LiveFeed } from "./services/LiveFeed.js";
 import { AnalyticsService } from "./services/AnalyticsService.js";
+import { DecisionLogService } from "./services/DecisionLogService.js";
 import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { OfferService } from "./services/OfferService.js";
 import { RuleService } from "./services/RuleService.js";
+import { StoreActivityService } from "./services/StoreActivityService.js";
 import { StoreService } from "./services/StoreService.js";
 import { UserService } from "./services/UserService.js";
 import { createMqttSide } from "./createMqtt.js";
@@ -178,6 +180,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const privacyRepository = new SqlitePrivacyRepository(db);
   const eid = new EidResolutionService({
     keys: privacyRepository,
+    audit: repository,
     clock,
     log: log.child({ component: "eid" }),
     rotationExponent: config.privacy.eidRotationExponent,
@@ -238,7 +241,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     onRedeem: (outcome) => redemptions.inc({ outcome }),
     onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
   });
-  decisionRoutes(http, { decisions: offerRepository, users: repository, rules: ruleRepository });
+  decisionRoutes(http, {
+    log: new DecisionLogService({ decisions: offerRepository, users: repository, rules: ruleRepository }),
+  });
   ruleRoutes(http, {
     rules,
     dryRun: new DryRunService({
@@ -249,7 +254,6 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   analyticsRoutes(http, {
     analytics: new AnalyticsService({ analytics: analyticsRepository, rules: ruleRepository }),
-    directory: repository,
   });
   const gateways = new GatewayService({ directory: repository, audit: repository, now: () => clock.now() });
   credentialRoutes(http, {
@@ -280,15 +284,13 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       onAnalyticsGiven: (userId) => live.relinkUser(userId),
     }),
   });
-  activityRoutes(http, { activity: new SqliteActivityRepository(db), stores: storeService });
-  privacyRoutes(http, {
-    eid,
-    geofence,
-    audit: repository,
-    clock,
-    visits: privacyRepository,
-    stores: repository,
+  const storeActivity = new StoreActivityService({
+    activity: new SqliteActivityRepository(db),
+    visitCounts: privacyRepository,
+    stores: storeService,
   });
+  activityRoutes(http, { activity: storeActivity });
+  privacyRoutes(http, { eid, geofence, activity: storeActivity });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
   liveRoutes(http, { live, credentials });
   consoleRoutes(http);

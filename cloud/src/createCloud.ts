@@ -49,7 +49,9 @@ import { DecisionLogService } from "./services/DecisionLogService.js";
 import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { OfferService } from "./services/OfferService.js";
+import { RedemptionService } from "./services/RedemptionService.js";
 import { RuleService } from "./services/RuleService.js";
+import { ShopperOfferService } from "./services/ShopperOfferService.js";
 import { StoreActivityService } from "./services/StoreActivityService.js";
 import { StoreService } from "./services/StoreService.js";
 import { UserService } from "./services/UserService.js";
@@ -234,12 +236,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     ready: async () => mqtt.ready() && (await db.get("SELECT 1 AS ok")) !== undefined,
   });
   offerRoutes(http, {
-    offers: offerRepository,
-    users: repository,
-    stores: repository,
-    clock,
-    onRedeem: (outcome) => redemptions.inc({ outcome }),
-    onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
+    offers: new ShopperOfferService({ offers: offerRepository, users: repository, clock }),
+    redemptions: new RedemptionService({
+      offers: offerRepository,
+      stores: repository,
+      clock,
+      onAttempt: (outcome) => redemptions.inc({ outcome }),
+      onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
+    }),
   });
   decisionRoutes(http, {
     log: new DecisionLogService({ decisions: offerRepository, users: repository, rules: ruleRepository }),

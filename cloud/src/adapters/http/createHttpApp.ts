@@ -139,9 +139,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   });
 
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .status(404)
-      .send(new ApiError("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`).toBody());
+    const error = new ApiError("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`);
+    void reply.status(error.statusCode).send(error.toBody());
   });
 
   await app.register(rateLimit, {

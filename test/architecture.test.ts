@@ -125,6 +125,23 @@ describe("architecture", () => {
     expect(offences).toEqual([]);
   });
 
+  it("keeps HTTP routes in front of services: no repository, and statuses only from the error catalogue", () => {
+    const httpFiles = sources("cloud/src/adapters/http");
+    const offences: string[] = [];
+    for (const file of httpFiles) {
+      const code = readFileSync(join(ROOT, file), "utf8");
+      // A route asks a service; the repositories (ports named *Repository or *Store) are behind it.
+      for (const m of code.matchAll(/\b\w*(Repository|RuleStore)\b/g)) offences.push(`${file} names ${m[0]}`);
+      for (const spec of importsOf(file).filter((s) => s.startsWith("."))) {
+        if (resolvedDir(file, spec).startsWith("cloud/src/adapters/sqlite")) offences.push(`${file} → ${spec}`);
+      }
+      // Error statuses come from the catalogue in refusals.ts (ApiError's statusCode), never a literal.
+      if (/\.(status|code)\(\s*[45]\d\d\s*\)/.test(code)) offences.push(`${file} sets an error status itself`);
+    }
+    expect(httpFiles).toContain("cloud/src/adapters/http/refusals.ts");
+    expect(offences).toEqual([]);
+  });
+
   it("finds the imports it checks (the scan itself works)", () => {
     expect(importsOf("cloud/src/adapters/broker/EmbeddedBroker.ts")).toContain("aedes");
     expect(appFiles.length).toBeGreaterThan(40);

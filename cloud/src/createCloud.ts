@@ -26,6 +26,7 @@ import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
 import { SqlitePrivacyRepository } from "./adapters/sqlite/SqlitePrivacyRepository.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
+import { GatewayService } from "./services/GatewayService.js";
 import { GeofenceService } from "./services/GeofenceService.js";
 import { RetentionService } from "./services/RetentionService.js";
 import { migrate } from "./adapters/sqlite/migrations.js";
@@ -37,15 +38,20 @@ import { SqliteRuleRepository } from "./adapters/sqlite/SqliteRuleRepository.js"
 import type { CloudConfig } from "./config/schema.js";
 import type { Offer } from "./domain/offers/index.js";
 import { cloudMetrics, pipelineLatency } from "./services/cloudMetrics.js";
+import { CredentialAdminService } from "./services/CredentialAdminService.js";
 import { CredentialService } from "./services/CredentialService.js";
 import { FleetService } from "./services/FleetService.js";
 import { IngestService } from "./services/IngestService.js";
 import { LiveFeed } from "./services/LiveFeed.js";
 import { AnalyticsService } from "./services/AnalyticsService.js";
+import { DecisionLogService } from "./services/DecisionLogService.js";
 import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { OfferService } from "./services/OfferService.js";
+import { RedemptionService } from "./services/RedemptionService.js";
 import { RuleService } from "./services/RuleService.js";
+import { ShopperOfferService } from "./services/ShopperOfferService.js";
+import { StoreActivityService } from "./services/StoreActivityService.js";
 import { StoreService } from "./services/StoreService.js";
 import { UserService } from "./services/UserService.js";
 import { createMqttSide } from "./createMqtt.js";
@@ -180,6 +186,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const privacyRepository = new SqlitePrivacyRepository(db);
   const eid = new EidResolutionService({
     keys: privacyRepository,
+    audit: repository,
     clock,
     log: log.child({ component: "eid" }),
     rotationExponent: config.privacy.eidRotationExponent,
@@ -236,14 +243,18 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     ready: async () => mqtt.ready() && (await db.get("SELECT 1 AS ok")) !== undefined,
   });
   offerRoutes(http, {
-    offers: offerRepository,
-    users: repository,
-    stores: repository,
-    clock,
-    onRedeem: (outcome) => redemptions.inc({ outcome }),
-    onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
+    offers: new ShopperOfferService({ offers: offerRepository, users: repository, clock }),
+    redemptions: new RedemptionService({
+      offers: offerRepository,
+      stores: repository,
+      clock,
+      onAttempt: (outcome) => redemptions.inc({ outcome }),
+      onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
+    }),
   });
-  decisionRoutes(http, { decisions: offerRepository, users: repository, rules: ruleRepository });
+  decisionRoutes(http, {
+    log: new DecisionLogService({ decisions: offerRepository, users: repository, rules: ruleRepository }),
+  });
   ruleRoutes(http, {
     rules,
     dryRun: new DryRunService({
@@ -254,10 +265,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   analyticsRoutes(http, {
     analytics: new AnalyticsService({ analytics: analyticsRepository, rules: ruleRepository }),
-    directory: repository,
   });
-  credentialRoutes(http, { credentials, directory: repository, users: repository });
-  gatewayRoutes(http, { fleet, directory: repository, audit: repository, now: () => clock.now() });
+  const gateways = new GatewayService({ directory: repository, audit: repository, now: () => clock.now() });
+  credentialRoutes(http, {
+    credentials: new CredentialAdminService({ credentials, gateways, stores: repository, users: repository }),
+  });
+  gatewayRoutes(http, { fleet, gateways });
   metricsRoutes(http, { exposition: metrics });
   const storeService = new StoreService({
     stores: directoryRepository,
@@ -282,15 +295,13 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       onAnalyticsGiven: (userId) => live.relinkUser(userId),
     }),
   });
-  activityRoutes(http, { activity: new SqliteActivityRepository(db), stores: storeService });
-  privacyRoutes(http, {
-    eid,
-    geofence,
-    audit: repository,
-    clock,
-    visits: privacyRepository,
-    stores: repository,
+  const storeActivity = new StoreActivityService({
+    activity: new SqliteActivityRepository(db),
+    visitCounts: privacyRepository,
+    stores: storeService,
   });
+  activityRoutes(http, { activity: storeActivity });
+  privacyRoutes(http, { eid, geofence, activity: storeActivity });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
   liveRoutes(http, { live, credentials });
   consoleRoutes(http);

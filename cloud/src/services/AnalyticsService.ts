@@ -1,4 +1,6 @@
 import { DAY_SAFE_BUCKET_MS, storeDayKey } from "../domain/rules/index.js";
+import type { Principal } from "./CredentialService.js";
+import { done, forbidden, notFound, type Outcome } from "./Outcome.js";
 import type {
   AnalyticsRepository,
   FunnelCounts,
@@ -130,9 +132,31 @@ export class AnalyticsService {
     this.o = options;
   }
 
-  async funnel(query: FunnelQuery & { readonly groupBy: FunnelGroupBy }): Promise<FunnelReport> {
+  /**
+   * The funnel the principal may see: its organisation's, or one store's (`storeId`); a
+   * store-bound key sees its own store only, with or without `storeId`.
+   */
+  async funnelFor(
+    principal: Pick<Principal, "orgId" | "storeId">,
+    request: Omit<FunnelQuery, "orgId"> & { readonly groupBy: FunnelGroupBy },
+  ): Promise<Outcome<FunnelReport>> {
+    let storeId = request.storeId;
+    if (principal.storeId !== null) {
+      if (storeId !== null && storeId !== principal.storeId) return forbidden("this key is bound to another store");
+      storeId = principal.storeId;
+    }
+    const stores = await this.o.analytics.storesOf(principal.orgId);
+    if (storeId !== null && !stores.some((s) => s.id === storeId))
+      return notFound(`no store ${storeId} in this organisation`);
+    return done(await this.funnel({ ...request, orgId: principal.orgId, storeId }, stores));
+  }
+
+  private async funnel(
+    query: FunnelQuery & { readonly groupBy: FunnelGroupBy },
+    orgStores: readonly StoreRecord[],
+  ): Promise<FunnelReport> {
     const { analytics } = this.o;
-    const stores = new Map((await analytics.storesOf(query.orgId)).map((s) => [s.id, s]));
+    const stores = new Map(orgStores.map((s) => [s.id, s]));
     const byStore = await analytics.funnelByPlace(query, "store");
     const totals = byStore.reduce<FunnelCounts>((sum, row) => add(sum, row), ZERO);
     let groups: FunnelGroup[];

@@ -11,7 +11,7 @@ import {
   type NotIssuedReason,
   type Rule,
 } from "../domain/rules/index.js";
-import type { RuleResult } from "./RuleService.js";
+import { done, invalid, type Outcome } from "./Outcome.js";
 import type { DirectoryRepository, ReplayRepository, StoreRecord } from "./repositories.js";
 
 /** The reasons that are limits (caps, budget, cooldown), as opposed to targeting. */
@@ -93,7 +93,7 @@ export class DryRunService {
     this.o = options;
   }
 
-  async run(orgId: string, input: DryRunInput): Promise<RuleResult<DryRunReport>> {
+  async run(orgId: string, input: DryRunInput): Promise<Outcome<DryRunReport>> {
     const problems: Problem[] = [];
     const checked = checkRuleSpec(input.spec);
     if (!checked.ok) problems.push(...checked.problems.map((p) => ({ path: `/spec${p.path}`, message: p.message })));
@@ -103,7 +103,7 @@ export class DryRunService {
       problems.push({ path: "/to", message: `the period may cover at most ${Math.round(maxPeriodMs / DAY_MS)} days` });
     }
     if (!checked.ok || problems.length > 0) {
-      return { ok: false, kind: "invalid", message: "the dry run request is not valid", problems };
+      return invalid(problems, "the dry run request is not valid");
     }
     const rule: Rule = { id: input.ruleId ?? "dry-run", version: 1, status: "live", spec: checked.value };
 
@@ -219,25 +219,22 @@ export class DryRunService {
       const n = notIssued[reason];
       if (n !== undefined) limitsHit[reason] = n;
     }
-    return {
-      ok: true,
-      value: {
-        ruleId: rule.id,
-        from: input.from,
-        to: input.to,
-        eventsEvaluated: evaluated,
-        eventsOutOfScope: outOfScope,
-        offersIssued: mineReport?.issued ?? 0,
-        distinctUsers: mineReport?.distinctUsers ?? 0,
-        heldOutUsers: mineReport?.heldOutUsers ?? 0,
-        notIssued,
-        limitsHit,
-        budget: { limit: rule.spec.limits?.budget ?? null, exhaustedAt: mineReport?.budgetExhaustedAt ?? null },
-        issuedByDay: [...issuedByDay.entries()]
-          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          .map(([day, offers]) => ({ day, offers })),
-        truncated,
-      },
-    };
+    return done({
+      ruleId: rule.id,
+      from: input.from,
+      to: input.to,
+      eventsEvaluated: evaluated,
+      eventsOutOfScope: outOfScope,
+      offersIssued: mineReport?.issued ?? 0,
+      distinctUsers: mineReport?.distinctUsers ?? 0,
+      heldOutUsers: mineReport?.heldOutUsers ?? 0,
+      notIssued,
+      limitsHit,
+      budget: { limit: rule.spec.limits?.budget ?? null, exhaustedAt: mineReport?.budgetExhaustedAt ?? null },
+      issuedByDay: [...issuedByDay.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([day, offers]) => ({ day, offers })),
+      truncated,
+    });
   }
 }

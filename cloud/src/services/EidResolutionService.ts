@@ -2,9 +2,12 @@ import { eidPeriodStartS } from "../../../protocol/index.js";
 import { eidRowsAround, type EidKey } from "../domain/privacy/eidResolution.js";
 import type { EidKeyRepository } from "./privacyRepositories.js";
 import type { Clock, Logger } from "./ports.js";
+import type { AuditRepository } from "./repositories.js";
 
 export interface EidResolutionOptions {
   readonly keys: EidKeyRepository;
+  /** Where registrations are recorded (that a key was registered, never the key). */
+  readonly audit: AuditRepository;
   readonly clock: Clock;
   readonly log: Logger;
   /** Rotation exponent handed to newly registered installs. */
@@ -49,14 +52,30 @@ export class EidResolutionService {
     await Promise.allSettled([...this.running]);
   }
 
-  /** Registers (or replaces) an install's identity key and makes its EIDs resolvable now. */
-  async register(userId: string, installId: string, identityKey: Uint8Array): Promise<{ rotationExponent: number }> {
+  /**
+   * Registers (or replaces) an install's identity key and makes its EIDs resolvable now; `actor`
+   * (who registered it, e.g. `api-key:<id>`) goes into the audit trail.
+   */
+  async register(
+    userId: string,
+    installId: string,
+    identityKey: Uint8Array,
+    actor: string,
+  ): Promise<{ rotationExponent: number }> {
     const key: EidKey = { userId, installId, identityKey, rotationExponent: this.o.rotationExponent };
     const now = this.o.clock.now();
     await this.o.keys.putEidKey(key, now);
     await this.o.keys.refreshEidResolutions(eidRowsAround(key, Math.floor(now / 1000)), Math.floor(now / 1000));
     // The key itself is never logged.
     this.o.log.info({ userId, installId, rotationExponent: key.rotationExponent }, "eid key registered");
+    // The audit trail says that a key was registered, never the key.
+    await this.o.audit.audit({
+      at: this.o.clock.now(),
+      actor,
+      action: "eid-key.register",
+      target: `user:${userId}`,
+      detail: { installId, rotationExponent: key.rotationExponent },
+    });
     return { rotationExponent: key.rotationExponent };
   }
 

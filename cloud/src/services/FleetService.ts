@@ -24,19 +24,8 @@ import {
 import type { FleetGatewayRecord, FleetRepository, GatewayRef, TelemetryRange } from "./FleetRepository.js";
 import type { Clock, Logger, MessageBus } from "./ports.js";
 import type { AuditRepository, GatewayRecord, StoreDirectoryRepository, ZoneRecord } from "./repositories.js";
+import { done, invalid, type Outcome, refuse } from "./Outcome.js";
 import { SerialQueue } from "./SerialQueue.js";
-
-/** Why a fleet request was not carried out; the HTTP layer maps `kind` to a status. */
-export class FleetError extends Error {
-  constructor(
-    readonly kind: "invalid" | "broker",
-    message: string,
-    readonly problems: readonly Problem[] = [],
-  ) {
-    super(message);
-    this.name = "FleetError";
-  }
-}
 
 /** One gateway as operators see it; times are epoch ms. */
 export interface GatewayView {
@@ -324,14 +313,16 @@ export class FleetService {
    * given become the store's zones, so the store's other gateways get them too (keeping their
    * presence tuning); the answer is the revision of this gateway.
    */
-  async pushConfig(gateway: GatewayRecord, body: unknown, actor: string): Promise<{ revision: number }> {
-    const result = (await this.push([gateway], gateway.storeId, body, actor)).find((r) => r.gatewayId === gateway.id);
+  async pushConfig(gateway: GatewayRecord, body: unknown, actor: string): Promise<Outcome<{ revision: number }>> {
+    const pushed = await this.push([gateway], gateway.storeId, body, actor);
+    if (!pushed.ok) return pushed;
+    const result = pushed.value.find((r) => r.gatewayId === gateway.id);
     if (!result) throw new Error("no gateway to push to");
-    return { revision: result.revision };
+    return done({ revision: result.revision });
   }
 
   /** The same config to every gateway of a store (each its own revision). */
-  async pushStore(storeId: string, body: unknown, actor: string): Promise<{ gatewayId: string; revision: number }[]> {
+  async pushStore(storeId: string, body: unknown, actor: string): Promise<Outcome<{ gatewayId: string; revision: number }[]>> {
     const gateways = await this.o.fleet.listFleet({ storeId });
     return this.push(gateways, storeId, body, actor);
   }
@@ -370,23 +361,24 @@ export class FleetService {
    * Zones in `body` first replace the store's zones (in one transaction, tags kept unless
    * `zoneTags` gives them); without zones the store's current ones are sent. Each config is stored
    * as the gateway's desired config with its next revision before it is published retained at
-   * QoS 1: a publish that fails is retried by every sweep, and the caller is told to retry.
+   * QoS 1: a publish that fails is retried by every sweep, and the caller is told to retry
+   * (`BROKER_UNAVAILABLE`; the config is stored all the same).
    */
   private async push(
     targets: readonly GatewayRecord[],
     storeId: string,
     body: unknown,
     actor: string,
-  ): Promise<{ gatewayId: string; revision: number }[]> {
+  ): Promise<Outcome<{ gatewayId: string; revision: number }[]>> {
     const storeGateways = await this.o.fleet.listFleet({ storeId });
     const gatewayIds = storeGateways.map((g) => g.id);
     const checked = checkDesiredConfig(body, gatewayIds);
     if (!checked.ok) {
       this.counters.configPushes.refused++;
-      throw new FleetError("invalid", `the config is not valid:\n${formatProblems(checked.problems)}`, checked.problems);
+      return invalid(checked.problems, `the config is not valid:\n${formatProblems(checked.problems)}`);
     }
     const desired = checked.value;
-    const run = async () => {
+    const run = async (): Promise<Outcome<{ gatewayId: string; revision: number }[]>> => {
       if (desired.zones !== undefined) {
         const tags = desired.zoneTags ?? {};
         await this.o.zones.replaceZones(
@@ -415,10 +407,9 @@ export class FleetService {
         );
         if (!composed.ok) {
           this.counters.configPushes.refused++;
-          throw new FleetError(
-            "invalid",
-            `the store's zones do not make a valid config:\n${formatProblems(composed.problems)}`,
+          return invalid(
             composed.problems,
+            `the store's zones do not make a valid config:\n${formatProblems(composed.problems)}`,
           );
         }
       }
@@ -433,12 +424,12 @@ export class FleetService {
         actor,
       );
       if (failed.length > 0)
-        throw new FleetError(
-          "broker",
+        return refuse(
+          "BROKER_UNAVAILABLE",
           `${failed.map((f) => `revision ${f.revision} of gateway ${f.gatewayId}`).join(", ")} is stored but the broker ` +
             "did not take it; it is published again every few seconds until it does",
         );
-      return stored.filter((r) => targetIds.has(r.gatewayId));
+      return done(stored.filter((r) => targetIds.has(r.gatewayId)));
     };
     return this.serialised(run);
   }

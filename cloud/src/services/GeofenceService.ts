@@ -14,6 +14,7 @@ import {
 } from "../domain/privacy/geofencePlausibility.js";
 import type { LocationRepository } from "./privacyRepositories.js";
 import type { Clock, Logger, MessageBus } from "./ports.js";
+import { done, notFound, type Outcome } from "./Outcome.js";
 import type { DirectoryRepository, StoredEvent, UserRepository } from "./repositories.js";
 
 /** Zone id of geofence entries: the OS geofence is the store as a whole. */
@@ -34,9 +35,12 @@ export function geofenceEventId(userId: string, reportId: string): string {
 /** How far around the fix's time a gateway sighting corroborates it. */
 const CORROBORATION_WINDOW_MS = 10 * 60_000;
 
-export type GeofenceOutcome =
-  | { readonly ok: true; readonly eventId: string; readonly verdict: PlausibilityVerdict; readonly signals: GeofenceSignals }
-  | { readonly ok: false; readonly reason: "unknown-store" };
+/** A geofence entry as stored: its event, the plausibility verdict and the signals recorded with it. */
+export interface GeofenceEntry {
+  readonly eventId: string;
+  readonly verdict: PlausibilityVerdict;
+  readonly signals: GeofenceSignals;
+}
 
 export interface GeofenceSignals {
   readonly source: "phone-geofence";
@@ -133,10 +137,10 @@ export class GeofenceService {
     storeId: string;
     fix: LocationFix;
     eventId?: string;
-  }): Promise<GeofenceOutcome> {
+  }): Promise<Outcome<GeofenceEntry>> {
     const { locations, clock } = this.o;
     const store = await this.o.directory.getStore(input.storeId);
-    if (!store || store.orgId !== input.orgId) return { ok: false, reason: "unknown-store" };
+    if (!store || store.orgId !== input.orgId) return notFound(`no store ${input.storeId}`);
     const { fix, userId } = input;
     const previous = await locations.lastFix(userId, fix.at);
     const verdict = checkGeofenceFix({ fix, previous, store: { lat: store.lat, lon: store.lon } });
@@ -185,6 +189,6 @@ export class GeofenceService {
     if (stored && verdict.plausible) this.o.onStored([stored]);
     // Without the user id (see "offer issued"): the event id leads to them only where storage links it.
     this.o.log.info({ storeId: store.id, eventId: id, ...signals }, "geofence entry reported");
-    return { ok: true, eventId: id, verdict, signals };
+    return done({ eventId: id, verdict, signals });
   }
 }

@@ -9,7 +9,7 @@ import {
   reviseRule,
   transition,
 } from "../domain/rules/index.js";
-import { idNotAvailable } from "./Outcome.js";
+import { conflict, done, idNotAvailable, invalid, notFound, type Outcome } from "./Outcome.js";
 import type { Clock, Logger } from "./ports.js";
 import type {
   DirectoryRepository,
@@ -24,14 +24,6 @@ export interface RuleActor {
   readonly orgId: string;
   readonly actor: string;
 }
-
-/** Why a rules request was not carried out; the HTTP layer maps `kind` to a status. */
-export type RuleRefusal =
-  | { readonly kind: "not-found"; readonly message: string }
-  | { readonly kind: "invalid"; readonly message: string; readonly problems: readonly Problem[] }
-  | { readonly kind: "conflict"; readonly message: string; readonly problems?: readonly Problem[] };
-
-export type RuleResult<T> = { readonly ok: true; readonly value: T } | ({ readonly ok: false } & RuleRefusal);
 
 export interface RuleDetails {
   readonly orgId: string;
@@ -61,10 +53,6 @@ const RESERVED_IDS = new Set(["dry-run"]);
 /** Optimistic writes retried this often before a request gives up with a conflict. */
 const MAX_ATTEMPTS = 5;
 export const SCHEDULER_ACTOR = "scheduler";
-
-function fail(refusal: RuleRefusal): RuleResult<never> {
-  return { ok: false, ...refusal };
-}
 
 function prefixed(problems: readonly Problem[], prefix: string): Problem[] {
   return problems.map((p) => ({ path: prefix + p.path, message: p.message }));
@@ -111,30 +99,27 @@ export class RuleService {
     return status === undefined ? rules : rules.filter((r) => r.status === status);
   }
 
-  async get(orgId: string, ruleId: string): Promise<RuleResult<RuleDetails>> {
+  async get(orgId: string, ruleId: string): Promise<Outcome<RuleDetails>> {
     const found = await this.o.rules.getRule(ruleId);
-    if (!found || found.orgId !== orgId) return fail(notFound(ruleId));
+    if (!found || found.orgId !== orgId) return noRule(ruleId);
     const [versions, history] = await Promise.all([
       this.o.rules.versions(ruleId),
       this.o.rules.auditTrail(ruleId, 200),
     ]);
     const offersIssued = versions.reduce((n, v) => n + v.offersIssued, 0);
     const budget = found.rule.spec.limits?.budget;
-    return {
-      ok: true,
-      value: {
-        orgId,
-        rule: found.rule,
-        versions,
-        history,
-        offersIssued,
-        budgetRemaining: budget === undefined ? null : Math.max(0, budget - offersIssued),
-      },
-    };
+    return done({
+      orgId,
+      rule: found.rule,
+      versions,
+      history,
+      offersIssued,
+      budgetRemaining: budget === undefined ? null : Math.max(0, budget - offersIssued),
+    });
   }
 
   /** A new rule as a draft, version 1. `id` is optional; one is generated when absent. */
-  async create(who: RuleActor, input: { readonly id?: string; readonly spec: unknown }): Promise<RuleResult<Rule>> {
+  async create(who: RuleActor, input: { readonly id?: string; readonly spec: unknown }): Promise<Outcome<Rule>> {
     const problems: Problem[] = [];
     if (input.id !== undefined && (!isValidId(input.id) || RESERVED_IDS.has(input.id))) {
       problems.push({ path: "/id", message: `must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$ and not be "dry-run"` });
@@ -142,7 +127,7 @@ export class RuleService {
     const checked = checkRuleSpec(input.spec);
     if (!checked.ok) problems.push(...prefixed(checked.problems, "/spec"));
     if (!checked.ok || problems.length > 0) {
-      return fail({ kind: "invalid", message: "the rule is not valid", problems });
+      return invalid(problems, "the rule is not valid");
     }
     const now = this.o.clock.now();
     const rule: Rule = {
@@ -158,15 +143,11 @@ export class RuleService {
       detail: { version: 1, status: "draft" },
     });
     if (!created) {
-      return fail({
-        kind: "conflict",
-        message: idNotAvailable("rule", rule.id).message,
-        problems: [{ path: "/id", message: "is not available; choose another" }],
-      });
+      return idNotAvailable("rule", rule.id, [{ path: "/id", message: "is not available; choose another" }]);
     }
     this.o.log.info({ ruleId: rule.id, orgId: who.orgId, actor: who.actor }, "rule created");
     await this.o.onRulesChanged(who.orgId);
-    return { ok: true, value: rule };
+    return done(rule);
   }
 
   /**
@@ -177,14 +158,10 @@ export class RuleService {
     who: RuleActor,
     ruleId: string,
     input: { readonly spec: unknown; readonly baseVersion?: number },
-  ): Promise<RuleResult<Rule>> {
+  ): Promise<Outcome<Rule>> {
     const checked = checkRuleSpec(input.spec);
     if (!checked.ok) {
-      return fail({
-        kind: "invalid",
-        message: "the rule is not valid",
-        problems: prefixed(checked.problems, "/spec"),
-      });
+      return invalid(prefixed(checked.problems, "/spec"), "the rule is not valid");
     }
     return this.change(who, ruleId, (rule, now) => {
       if (input.baseVersion !== undefined && input.baseVersion !== rule.version) {
@@ -198,7 +175,7 @@ export class RuleService {
   }
 
   /** A lifecycle step requested through the API: draft/scheduled/live/paused/ended. */
-  transition(who: RuleActor, ruleId: string, to: RuleStatus): Promise<RuleResult<Rule>> {
+  transition(who: RuleActor, ruleId: string, to: RuleStatus): Promise<Outcome<Rule>> {
     return this.change(who, ruleId, (rule, now) => transition(rule, to, now));
   }
 
@@ -247,14 +224,14 @@ export class RuleService {
     who: RuleActor,
     ruleId: string,
     step: (rule: Rule, now: number) => Rule | Problem,
-  ): Promise<RuleResult<Rule>> {
+  ): Promise<Outcome<Rule>> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const found = await this.o.rules.getRule(ruleId);
-      if (!found || found.orgId !== who.orgId) return fail(notFound(ruleId));
+      if (!found || found.orgId !== who.orgId) return noRule(ruleId);
       const current = found.rule;
       const now = this.o.clock.now();
       const next = step(current, now);
-      if (isProblem(next)) return fail({ kind: "conflict", message: next.message, problems: [next] });
+      if (isProblem(next)) return conflict(next.message, [next]);
       const change: RuleChange =
         next.version !== current.version
           ? {
@@ -278,12 +255,12 @@ export class RuleService {
       const due = dueTransition(next, now);
       if (due !== null) await this.tick();
       const latest = await this.o.rules.getRule(ruleId);
-      return { ok: true, value: latest?.rule ?? next };
+      return done(latest?.rule ?? next);
     }
-    return fail({ kind: "conflict", message: `rule ${ruleId} is being changed by someone else; try again` });
+    return conflict(`rule ${ruleId} is being changed by someone else; try again`);
   }
 }
 
-function notFound(ruleId: string): RuleRefusal {
-  return { kind: "not-found", message: `no rule ${ruleId} in this organisation` };
+function noRule(ruleId: string) {
+  return notFound(`no rule ${ruleId} in this organisation`);
 }

@@ -13,7 +13,7 @@ import { Checker, formatProblems } from "../../../../protocol/index.js";
 import type { CredentialService, Principal } from "../../services/CredentialService.js";
 import type { Logger } from "../../services/ports.js";
 import type { ApiRole } from "../../services/repositories.js";
-import { ApiError, ApiErrorSchema } from "./ApiError.js";
+import { ApiError, ApiErrorSchema } from "./refusals.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -139,9 +139,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   });
 
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .status(404)
-      .send(new ApiError("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`).toBody());
+    const error = new ApiError("NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`);
+    void reply.status(error.statusCode).send(error.toBody());
   });
 
   await app.register(rateLimit, {

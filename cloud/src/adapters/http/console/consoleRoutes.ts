@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import Type, { type Static } from "typebox";
-import { ApiError } from "../ApiError.js";
+import { ApiError } from "../refusals.js";
 import { principalOf } from "../createHttpApp.js";
 import { CONSOLE_FILES, type ConsoleAssets, loadConsole } from "./consoleAssets.js";
 

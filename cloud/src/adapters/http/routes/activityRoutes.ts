@@ -1,12 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN, PRESENCE_EVENT_TYPES, StringEnum, SubjectSchema } from "../../../../../protocol/index.js";
-import type { Principal } from "../../../services/CredentialService.js";
-import type { ActivityCursor, ActivityQuery, ActivityRepository } from "../../../services/repositories.js";
-import type { StoreService } from "../../../services/StoreService.js";
-import { ApiError } from "../ApiError.js";
+import type { ActivityCursor, ActivityQuery } from "../../../services/repositories.js";
+import type { StoreActivityService } from "../../../services/StoreActivityService.js";
 import { principalOf } from "../createHttpApp.js";
-import { unwrap } from "../unwrap.js";
+import { ApiError, unwrap } from "../refusals.js";
 
 const StoreParams = Type.Object({ storeId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
 
@@ -98,12 +96,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * Presence history of a store, newest first with keyset paging: admin, marketer and store-ops (a
  * store-bound key only its store). A store of another organisation is "not found".
  */
-export function activityRoutes(
-  app: FastifyInstance,
-  deps: { activity: ActivityRepository; stores: Pick<StoreService, "getStore"> },
-): void {
-  const visible = async (principal: Principal, storeId: string) => unwrap(await deps.stores.getStore(principal, storeId));
-
+export function activityRoutes(app: FastifyInstance, deps: { activity: StoreActivityService }): void {
   app.get(
     "/v1/stores/:storeId/events",
     {
@@ -118,9 +111,8 @@ export function activityRoutes(
     async (request) => {
       const { storeId } = request.params as Static<typeof StoreParams>;
       const query = request.query as Static<typeof EventsQuery>;
-      await visible(principalOf(request), storeId);
       const q = activityQuery(storeId, query);
-      const events = await deps.activity.eventsPage({ ...q, type: query.type ?? null });
+      const events = unwrap(await deps.activity.events(principalOf(request), { ...q, type: query.type ?? null }));
       const last = events.at(-1);
       return {
         events: events.map((e) => ({
@@ -157,9 +149,8 @@ export function activityRoutes(
     async (request) => {
       const { storeId } = request.params as Static<typeof StoreParams>;
       const query = request.query as Static<typeof VisitsQuery>;
-      await visible(principalOf(request), storeId);
       const q = activityQuery(storeId, query);
-      const visits = await deps.activity.visitsPage(q);
+      const visits = unwrap(await deps.activity.visits(principalOf(request), q));
       const last = visits.at(-1);
       return {
         visits: visits.map((v) => ({

@@ -2,9 +2,8 @@ import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN, StringEnum } from "../../../../../protocol/index.js";
 import { type AnalyticsService, FUNNEL_GROUPS } from "../../../services/AnalyticsService.js";
-import type { DirectoryRepository } from "../../../services/repositories.js";
-import { ApiError } from "../ApiError.js";
 import { principalOf } from "../createHttpApp.js";
+import { ApiError, unwrap } from "../refusals.js";
 
 const MAX_PERIOD_MS = 366 * 86_400_000;
 
@@ -47,7 +46,7 @@ heldOutReturnRate, the offer's effect on footfall; counts are given so significa
 /** Analytics for marketers and store operators. */
 export function analyticsRoutes(
   app: FastifyInstance,
-  deps: { analytics: AnalyticsService; directory: Pick<DirectoryRepository, "getStore"> },
+  deps: { analytics: AnalyticsService },
 ): void {
   app.get(
     "/v1/analytics/funnel",
@@ -69,26 +68,14 @@ export function analyticsRoutes(
           { path: "/to", message: "must be after from, by at most 366 days" },
         ]);
       }
-      let storeId = query.storeId ?? null;
-      if (principal.storeId !== null) {
-        if (storeId !== null && storeId !== principal.storeId) {
-          throw new ApiError("FORBIDDEN", "this key is bound to another store");
-        }
-        storeId = principal.storeId;
-      }
-      if (storeId !== null) {
-        const store = await deps.directory.getStore(storeId);
-        if (!store || store.orgId !== principal.orgId) {
-          throw new ApiError("NOT_FOUND", `no store ${storeId} in this organisation`);
-        }
-      }
-      const report = await deps.analytics.funnel({
-        orgId: principal.orgId,
-        from,
-        to,
-        storeId,
-        groupBy: query.groupBy,
-      });
+      const report = unwrap(
+        await deps.analytics.funnelFor(principal, {
+          from,
+          to,
+          storeId: query.storeId ?? null,
+          groupBy: query.groupBy,
+        }),
+      );
       return {
         ...report,
         from: new Date(report.from).toISOString(),

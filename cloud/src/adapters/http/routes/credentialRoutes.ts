@@ -1,16 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN, StringEnum } from "../../../../../protocol/index.js";
-import type { MqttIdentity } from "../../../domain/access/mqttAccess.js";
-import { BrokerAccessError } from "../../../services/BrokerAccessProvisioner.js";
-import {
-  type CredentialService,
-  mqttUsernameFor as mqttUsername,
-  type Principal,
-} from "../../../services/CredentialService.js";
-import type { DirectoryRepository, UserRepository } from "../../../services/repositories.js";
-import { ApiError } from "../ApiError.js";
+import type { CredentialAdminService } from "../../../services/CredentialAdminService.js";
 import { principalOf } from "../createHttpApp.js";
+import { atBroker, unwrap } from "../refusals.js";
 
 const GatewayParams = Type.Object(
   { gatewayId: Type.String({ pattern: ID_PATTERN }) },
@@ -58,58 +51,15 @@ const ApiKeySchema = Type.Object({
 });
 
 export interface CredentialRouteDependencies {
-  readonly credentials: CredentialService;
-  readonly directory: Pick<DirectoryRepository, "getGateway" | "getStore">;
-  readonly users: Pick<UserRepository, "getUser">;
-}
-
-/** The audit trail's actor for a request: the key, never its secret. */
-function actorOf(principal: Principal): string {
-  return `api-key:${principal.keyId}`;
-}
-
-/** Broker failures leave with their own codes: the request may be retried once the broker answers. */
-export async function atBroker<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (!(err instanceof BrokerAccessError)) throw err;
-    switch (err.code) {
-      case "BROKER_UNAVAILABLE":
-        throw new ApiError("BROKER_UNAVAILABLE", `${err.message}; retry when the broker is reachable`);
-      case "BROKER_REFUSED":
-        throw new ApiError("BROKER_ERROR", err.message);
-      case "NOT_MANAGED":
-        throw new ApiError("CONFLICT", err.message);
-    }
-  }
+  readonly credentials: CredentialAdminService;
 }
 
 /**
- * Issuing and revoking credentials. MQTT credentials: an admin for any gateway or app user of its
- * organisation, a store-ops key for the gateways of its own store. API keys: admins of the
- * organisation. Anything of another organisation is "not found", so ids of other tenants do not
- * leak. Secrets are in the 201 answer only; every issue and revoke is in the audit log.
+ * Issuing and revoking credentials (see `CredentialAdminService` for who may manage which).
+ * Secrets are in the 201 answer only; every issue and revoke is in the audit log.
  */
 export function credentialRoutes(app: FastifyInstance, deps: CredentialRouteDependencies): void {
-  const { credentials, directory, users } = deps;
-
-  /** The gateway as an MQTT identity, if the principal may manage its credentials. */
-  async function gatewayIdentity(principal: Principal, gatewayId: string): Promise<MqttIdentity> {
-    const gateway = await directory.getGateway(gatewayId);
-    const store = gateway ? await directory.getStore(gateway.storeId) : null;
-    if (!gateway || store?.orgId !== principal.orgId) throw new ApiError("NOT_FOUND", "no such gateway");
-    if (principal.role === "store-ops" && principal.storeId !== gateway.storeId) {
-      throw new ApiError("FORBIDDEN", "a store-ops key manages only the gateways of its own store");
-    }
-    return { role: "gateway", storeId: gateway.storeId, gatewayId: gateway.id };
-  }
-
-  async function userIdentity(principal: Principal, userId: string): Promise<MqttIdentity> {
-    const user = await users.getUser(userId);
-    if (user?.orgId !== principal.orgId) throw new ApiError("NOT_FOUND", "no such user");
-    return { role: "app", userId: user.id };
-  }
+  const { credentials } = deps;
 
   const issueSchema = (summary: string, params: typeof GatewayParams | typeof UserParams) => ({
     summary,
@@ -129,10 +79,8 @@ export function credentialRoutes(app: FastifyInstance, deps: CredentialRouteDepe
       schema: issueSchema("Issue (or replace) a gateway's MQTT credential", GatewayParams),
     },
     async (request, reply) => {
-      const principal = principalOf(request);
       const { gatewayId } = request.params as Static<typeof GatewayParams>;
-      const identity = await gatewayIdentity(principal, gatewayId);
-      const issued = await atBroker(() => credentials.issueMqtt(identity, actorOf(principal)));
+      const issued = unwrap(await atBroker(() => credentials.issueMqtt(principalOf(request), { gatewayId })));
       void reply.status(201);
       return issued;
     },
@@ -145,12 +93,8 @@ export function credentialRoutes(app: FastifyInstance, deps: CredentialRouteDepe
       schema: revokeSchema("Revoke a gateway's MQTT credential and disconnect it", GatewayParams),
     },
     async (request) => {
-      const principal = principalOf(request);
       const { gatewayId } = request.params as Static<typeof GatewayParams>;
-      const identity = await gatewayIdentity(principal, gatewayId);
-      const username = mqttUsername(identity);
-      const revoked = await atBroker(() => credentials.revokeMqtt(username, actorOf(principal)));
-      return { username, revoked };
+      return unwrap(await atBroker(() => credentials.revokeMqtt(principalOf(request), { gatewayId })));
     },
   );
 
@@ -161,10 +105,8 @@ export function credentialRoutes(app: FastifyInstance, deps: CredentialRouteDepe
       schema: issueSchema("Issue (or replace) an app user's MQTT credential", UserParams),
     },
     async (request, reply) => {
-      const principal = principalOf(request);
       const { userId } = request.params as Static<typeof UserParams>;
-      const identity = await userIdentity(principal, userId);
-      const issued = await atBroker(() => credentials.issueMqtt(identity, actorOf(principal)));
+      const issued = unwrap(await atBroker(() => credentials.issueMqtt(principalOf(request), { userId })));
       void reply.status(201);
       return issued;
     },
@@ -177,11 +119,8 @@ export function credentialRoutes(app: FastifyInstance, deps: CredentialRouteDepe
       schema: revokeSchema("Revoke an app user's MQTT credential and disconnect it", UserParams),
     },
     async (request) => {
-      const principal = principalOf(request);
       const { userId } = request.params as Static<typeof UserParams>;
-      const username = mqttUsername(await userIdentity(principal, userId));
-      const revoked = await atBroker(() => credentials.revokeMqtt(username, actorOf(principal)));
-      return { username, revoked };
+      return unwrap(await atBroker(() => credentials.revokeMqtt(principalOf(request), { userId })));
     },
   );
 
@@ -192,33 +131,8 @@ export function credentialRoutes(app: FastifyInstance, deps: CredentialRouteDepe
       schema: { summary: "Issue an API key of the caller's organisation", body: ApiKeyBody, response: { 201: ApiKeySchema } },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
       const body = request.body as Static<typeof ApiKeyBody>;
-      const needsStore = body.role === "pos" || body.role === "store-ops";
-      const problems: { path: string; message: string }[] = [];
-      if (needsStore && body.storeId === undefined)
-        problems.push({ path: "/storeId", message: `required for a ${body.role} key` });
-      if (!needsStore && body.storeId !== undefined)
-        problems.push({ path: "/storeId", message: `a ${body.role} key is not bound to a store` });
-      if (body.role === "app" && body.userId === undefined)
-        problems.push({ path: "/userId", message: "required for an app key" });
-      if (body.role !== "app" && body.userId !== undefined)
-        problems.push({ path: "/userId", message: `a ${body.role} key is not bound to a user` });
-      if (problems.length > 0)
-        throw new ApiError("VALIDATION_FAILED", problems.map((p) => `${p.path}: ${p.message}`).join("\n"), problems);
-      if (body.storeId !== undefined && (await directory.getStore(body.storeId))?.orgId !== principal.orgId)
-        throw new ApiError("NOT_FOUND", "no such store");
-      if (body.userId !== undefined) await userIdentity(principal, body.userId);
-      const issued = await credentials.issueApiKey(
-        {
-          role: body.role,
-          orgId: principal.orgId,
-          storeId: body.storeId ?? null,
-          userId: body.userId ?? null,
-          label: body.label,
-        },
-        actorOf(principal),
-      );
+      const issued = unwrap(await credentials.issueApiKey(principalOf(request), body));
       void reply.status(201);
       return { ...issued, role: body.role, storeId: body.storeId ?? null, userId: body.userId ?? null };
     },
@@ -235,11 +149,8 @@ export function credentialRoutes(app: FastifyInstance, deps: CredentialRouteDepe
       },
     },
     async (request) => {
-      const principal = principalOf(request);
       const { keyId } = request.params as Static<typeof KeyParams>;
-      const key = await credentials.describeApiKey(keyId);
-      if (key?.orgId !== principal.orgId) throw new ApiError("NOT_FOUND", "no such API key");
-      return { id: keyId, revoked: await credentials.revokeApiKey(keyId, actorOf(principal)) };
+      return unwrap(await credentials.revokeApiKey(principalOf(request), keyId));
     },
   );
 }

@@ -1,16 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN } from "../../../../../protocol/index.js";
-import type {
-  DecisionCursor,
-  DecisionPageQuery,
-  DecisionRepository,
-  RecordedDecision,
-  RuleStore,
-  UserRepository,
-} from "../../../services/repositories.js";
-import { ApiError } from "../ApiError.js";
+import type { DecisionLogService, DecisionPage, DecisionPageRequest } from "../../../services/DecisionLogService.js";
+import type { DecisionCursor, RecordedDecision } from "../../../services/repositories.js";
 import { principalOf } from "../createHttpApp.js";
+import { unwrap } from "../refusals.js";
 
 const PageQuery = Type.Object(
   {
@@ -84,31 +78,19 @@ function parseCursor(cursor: string | undefined): DecisionCursor | null {
   return { decidedAt: decidedAt ?? 0, id: id ?? 0 };
 }
 
-async function page(
-  decisions: DecisionRepository,
-  by: DecisionPageQuery["by"],
-  id: string,
-  query: PageQuery,
-): Promise<Static<typeof PageSchema>> {
-  const limit = query.limit ?? 100;
-  // One more than asked tells whether there is a next page without a second query.
-  const rows = await decisions.decisionsPage({ by, id, limit: limit + 1, after: parseCursor(query.cursor) });
-  const shown = rows.slice(0, limit);
-  const last = shown.at(-1);
+function pageRequest(query: PageQuery): DecisionPageRequest {
+  return { limit: query.limit ?? 100, after: parseCursor(query.cursor) };
+}
+
+function pageView(page: DecisionPage): Static<typeof PageSchema> {
   return {
-    decisions: shown.map(view),
-    nextCursor: rows.length > limit && last ? `${last.decidedAt}_${last.id}` : null,
+    decisions: page.decisions.map(view),
+    nextCursor: page.next === null ? null : `${page.next.decidedAt}_${page.next.id}`,
   };
 }
 
-export interface DecisionRouteDeps {
-  readonly decisions: DecisionRepository;
-  readonly users: Pick<UserRepository, "getUser">;
-  readonly rules: Pick<RuleStore, "getRule">;
-}
-
 /** The decision log: why each shopper did or did not get an offer, by user, by event and by rule. */
-export function decisionRoutes(app: FastifyInstance, deps: DecisionRouteDeps): void {
+export function decisionRoutes(app: FastifyInstance, deps: { log: DecisionLogService }): void {
   const UserParams = Type.Object({ userId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
   app.get(
     "/v1/users/:userId/decisions",
@@ -124,11 +106,8 @@ export function decisionRoutes(app: FastifyInstance, deps: DecisionRouteDeps): v
     },
     async (request) => {
       const { userId } = request.params as Static<typeof UserParams>;
-      const user = await deps.users.getUser(userId);
-      if (!user || user.orgId !== principalOf(request).orgId) {
-        throw new ApiError("NOT_FOUND", `no user ${userId} in this organisation`);
-      }
-      return page(deps.decisions, "user", userId, request.query as PageQuery);
+      const orgId = principalOf(request).orgId;
+      return pageView(unwrap(await deps.log.forUser(orgId, userId, pageRequest(request.query as PageQuery))));
     },
   );
 
@@ -170,20 +149,9 @@ export function decisionRoutes(app: FastifyInstance, deps: DecisionRouteDeps): v
     },
     async (request) => {
       const { eventId } = request.params as Static<typeof EventParams>;
-      const record = await deps.decisions.getEvent(eventId);
-      if (!record || record.orgId !== principalOf(request).orgId) {
-        throw new ApiError("NOT_FOUND", `no event ${eventId} in this organisation`);
-      }
-      const result = await page(deps.decisions, "event", eventId, request.query as PageQuery);
-      const { event, decidedAt } = record;
-      const status =
-        decidedAt === null
-          ? "pending"
-          : event.userId === null
-            ? "no-user"
-            : result.decisions.length === 0 && (request.query as PageQuery).cursor === undefined
-              ? "no-candidate-rules"
-              : "decided";
+      const orgId = principalOf(request).orgId;
+      const result = unwrap(await deps.log.forEvent(orgId, eventId, pageRequest(request.query as PageQuery)));
+      const { event, decidedAt } = result.record;
       return {
         event: {
           id: event.id,
@@ -194,9 +162,9 @@ export function decisionRoutes(app: FastifyInstance, deps: DecisionRouteDeps): v
           userId: event.userId,
           at: event.at,
           decidedAt: decidedAt === null ? null : new Date(decidedAt).toISOString(),
-          status,
+          status: result.status,
         },
-        ...result,
+        ...pageView(result),
       };
     },
   );
@@ -216,11 +184,8 @@ export function decisionRoutes(app: FastifyInstance, deps: DecisionRouteDeps): v
     },
     async (request) => {
       const { ruleId } = request.params as Static<typeof RuleParams>;
-      const found = await deps.rules.getRule(ruleId);
-      if (!found || found.orgId !== principalOf(request).orgId) {
-        throw new ApiError("NOT_FOUND", `no rule ${ruleId} in this organisation`);
-      }
-      return page(deps.decisions, "rule", ruleId, request.query as PageQuery);
+      const orgId = principalOf(request).orgId;
+      return pageView(unwrap(await deps.log.forRule(orgId, ruleId, pageRequest(request.query as PageQuery))));
     },
   );
 }

@@ -3,10 +3,10 @@ import Type, { type Static } from "typebox";
 import { Checker, ID_PATTERN, ProblemSchema, TelemetrySchema } from "../../../../../protocol/index.js";
 import { DesiredConfigSchema } from "../../../domain/fleet/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
-import { FleetError, type FleetService, type GatewayView } from "../../../services/FleetService.js";
-import { idNotAvailable } from "../../../services/Outcome.js";
-import type { AuditRepository, DirectoryRepository, GatewayRecord, StoreRecord } from "../../../services/repositories.js";
-import { ApiError } from "../ApiError.js";
+import type { FleetService, GatewayView } from "../../../services/FleetService.js";
+import type { GatewayService } from "../../../services/GatewayService.js";
+import { invalid } from "../../../services/Outcome.js";
+import { ApiError, refusalError, unwrap } from "../refusals.js";
 import { principalOf } from "../createHttpApp.js";
 
 const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
@@ -85,10 +85,10 @@ function view(g: GatewayView): Static<typeof GatewayViewSchema> {
 }
 
 export interface GatewayRouteDependencies {
+  /** Health, telemetry and config pushes. */
   readonly fleet: FleetService;
-  readonly directory: Pick<DirectoryRepository, "getGateway" | "getStore" | "upsertGateway">;
-  readonly audit: AuditRepository;
-  readonly now: () => number;
+  /** Who may reach which store and gateway; registration. */
+  readonly gateways: GatewayService;
 }
 
 const ROLES = ["admin", "store-ops"] as const;
@@ -100,45 +100,19 @@ const ROLES = ["admin", "store-ops"] as const;
  * so other tenants' ids do not leak).
  */
 export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependencies): void {
-  const { fleet, directory } = deps;
+  const { fleet, gateways } = deps;
   const bodyChecker = new Checker(DesiredConfigSchema);
-
-  async function storeOf(principal: Principal, storeId: string): Promise<StoreRecord> {
-    const store = await directory.getStore(storeId);
-    if (store?.orgId !== principal.orgId) throw new ApiError("NOT_FOUND", "no such store");
-    if (principal.role === "store-ops" && principal.storeId !== store.id)
-      throw new ApiError("FORBIDDEN", "a store-ops key sees only its own store");
-    return store;
-  }
-
-  async function gatewayOf(principal: Principal, gatewayId: string): Promise<GatewayRecord> {
-    const gateway = await directory.getGateway(gatewayId);
-    const store = gateway ? await directory.getStore(gateway.storeId) : null;
-    if (!gateway || store?.orgId !== principal.orgId) throw new ApiError("NOT_FOUND", "no such gateway");
-    if (principal.role === "store-ops" && principal.storeId !== gateway.storeId)
-      throw new ApiError("FORBIDDEN", "a store-ops key sees only the gateways of its own store");
-    return gateway;
-  }
+  const storeOf = async (principal: Principal, storeId: string) => unwrap(await gateways.visibleStore(principal, storeId));
+  const gatewayOf = async (principal: Principal, gatewayId: string) =>
+    unwrap(await gateways.visibleGateway(principal, gatewayId));
 
   /** Checks a config body like the schema would, but counts the refusal for /metrics first. */
   const configBody = async (request: FastifyRequest): Promise<void> => {
     const checked = bodyChecker.check(request.body);
     if (checked.ok) return;
     fleet.countRefusedPush();
-    throw new ApiError(
-      "VALIDATION_FAILED",
-      `invalid body:\n${checked.problems.map((p) => `${p.path || "/"}: ${p.message}`).join("\n")}`,
-      checked.problems,
-    );
+    throw refusalError(invalid(checked.problems));
   };
-
-  function refused(err: unknown): never {
-    if (err instanceof FleetError) {
-      if (err.kind === "invalid") throw new ApiError("VALIDATION_FAILED", err.message, err.problems);
-      throw new ApiError("BROKER_UNAVAILABLE", err.message);
-    }
-    throw err;
-  }
 
   const actor = (principal: Principal) => `api-key:${principal.keyId}`;
 
@@ -223,24 +197,10 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
       const principal = principalOf(request);
       const { storeId } = request.params as Static<typeof StoreParams>;
       const body = request.body as Static<typeof RegisterBody>;
-      await storeOf(principal, storeId);
-      const now = deps.now();
-      // Gateway ids are global (they are MQTT identities): one held by another store is never moved,
-      // and the refusal is the same whoever holds it. The write itself refuses, so two concurrent
-      // registrations cannot both pass a check made before either wrote.
-      const written = await directory.upsertGateway({ id: body.id, storeId, name: body.name }, now);
-      if (written === "taken") throw new ApiError("CONFLICT", idNotAvailable("gateway", body.id).message);
-      const existing = written === "renamed";
-      await deps.audit.audit({
-        at: now,
-        actor: actor(principal),
-        action: existing ? "gateway.rename" : "gateway.register",
-        target: `gateway:${body.id}`,
-        detail: { storeId, name: body.name },
-      });
+      const { created } = unwrap(await gateways.register(principal, storeId, body));
       const gateway = await fleet.get(body.id);
       if (!gateway) throw new ApiError("INTERNAL", "the gateway was not stored");
-      void reply.status(existing ? 200 : 201);
+      void reply.status(created ? 201 : 200);
       return view(gateway);
     },
   );
@@ -266,7 +226,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
       const principal = principalOf(request);
       const { gatewayId } = request.params as Static<typeof GatewayParams>;
       const gateway = await gatewayOf(principal, gatewayId);
-      return fleet.pushConfig(gateway, request.body, actor(principal)).catch(refused);
+      return unwrap(await fleet.pushConfig(gateway, request.body, actor(principal)));
     },
   );
 
@@ -291,7 +251,7 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
       const principal = principalOf(request);
       const { storeId } = request.params as Static<typeof StoreParams>;
       await storeOf(principal, storeId);
-      return { gateways: await fleet.pushStore(storeId, request.body, actor(principal)).catch(refused) };
+      return { gateways: unwrap(await fleet.pushStore(storeId, request.body, actor(principal))) };
     },
   );
 }

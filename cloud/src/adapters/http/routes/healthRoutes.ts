@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { ApiError } from "../ApiError.js";
+import { ApiError } from "../refusals.js";
 
 /** Liveness (the process answers) and readiness (storage and broker are usable). Public. */
 export function healthRoutes(app: FastifyInstance, deps: { ready: () => Promise<boolean> }): void {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN } from "../../../../../protocol/index.js";
 import type { LiveAudience, LiveFeed, LiveSnapshot } from "../../../services/LiveFeed.js";
-import { ApiError } from "../ApiError.js";
+import { ApiError } from "../refusals.js";
 import type { CredentialService } from "../../../services/CredentialService.js";
 import { bearer, principalOf } from "../createHttpApp.js";
 

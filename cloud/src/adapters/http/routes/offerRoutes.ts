@@ -1,17 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { DiscountSchema, ID_PATTERN } from "../../../../../protocol/index.js";
-import { type Offer, parseScannedRedemptionCode } from "../../../domain/offers/index.js";
-import type { Principal } from "../../../services/CredentialService.js";
-import type { Clock } from "../../../services/ports.js";
-import type {
-  DirectoryRepository,
-  OfferRepository,
-  RedeemResult,
-  UserRepository,
-} from "../../../services/repositories.js";
-import { ApiError } from "../ApiError.js";
+import type { Offer } from "../../../domain/offers/index.js";
+import type { RedemptionService } from "../../../services/RedemptionService.js";
+import type { ShopperOfferService } from "../../../services/ShopperOfferService.js";
 import { principalOf } from "../createHttpApp.js";
+import { unwrap } from "../refusals.js";
 
 const UserParams = Type.Object(
   { userId: Type.String({ pattern: ID_PATTERN }) },
@@ -80,36 +74,10 @@ function view(offer: Offer): Static<typeof OfferViewSchema> {
   };
 }
 
-/** An app key reads and acknowledges only its own user's offers; admin may read its organisation's. */
-async function requireUser(
-  users: Pick<UserRepository, "getUser">,
-  principal: Principal,
-  userId: string,
-): Promise<void> {
-  if (principal.role === "app" && principal.userId !== userId) {
-    throw new ApiError("FORBIDDEN", "an app key may only act for its own user");
-  }
-  if (principal.role === "admin") {
-    const user = await users.getUser(userId);
-    if (!user || user.orgId !== principal.orgId) {
-      throw new ApiError("NOT_FOUND", `no user ${userId} in this organisation`);
-    }
-  }
-}
-
+/** A shopper's offers (app and admin keys) and redemption at the till (pos and admin keys). */
 export function offerRoutes(
   app: FastifyInstance,
-  deps: {
-    offers: OfferRepository;
-    users: Pick<UserRepository, "getUser">;
-    /** To keep an admin key's redemptions inside its organisation; absent: not checked. */
-    stores?: Pick<DirectoryRepository, "getStore">;
-    clock: Clock;
-    /** Told the outcome of every redemption attempt that reached the code check (for metrics). */
-    onRedeem?: (outcome: "redeemed" | "replayed" | Extract<RedeemResult, { ok: false }>["reason"]) => void;
-    /** Called once per offer redeemed at the till (not for a replayed request), e.g. for the live view. */
-    onRedeemed?: (offer: Offer, at: number) => void;
-  },
+  deps: { offers: ShopperOfferService; redemptions: RedemptionService },
 ): void {
   app.get(
     "/v1/users/:userId/offers",
@@ -123,8 +91,7 @@ export function offerRoutes(
     },
     async (request) => {
       const { userId } = request.params as Static<typeof UserParams>;
-      await requireUser(deps.users, principalOf(request), userId);
-      const offers = await deps.offers.pendingOffers(userId, deps.clock.now());
+      const offers = unwrap(await deps.offers.pending(principalOf(request), userId));
       return { offers: offers.map(view) };
     },
   );
@@ -142,18 +109,8 @@ export function offerRoutes(
     async (request) => {
       const { userId, offerId } = request.params as Static<typeof AckParams>;
       const { kind } = request.body as Static<typeof AckBody>;
-      await requireUser(deps.users, principalOf(request), userId);
-      const result = await deps.offers.acknowledge(
-        offerId,
-        userId,
-        kind === "delivered" ? "deliver" : "view",
-        deps.clock.now(),
-      );
-      if (!result) throw new ApiError("NOT_FOUND", "no such offer for this user");
-      if (!result.ok) {
-        throw new ApiError(result.reason === "expired" ? "CODE_EXPIRED" : "CODE_ALREADY_REDEEMED", result.text);
-      }
-      return { offer: view(result.offer) };
+      const offer = unwrap(await deps.offers.acknowledge(principalOf(request), userId, offerId, kind));
+      return { offer: view(offer) };
     },
   );
 
@@ -168,52 +125,15 @@ export function offerRoutes(
       },
     },
     async (request, reply) => {
-      const principal = principalOf(request);
       const body = request.body as Static<typeof RedeemBody>;
       const key = (request.headers as Static<typeof RedeemHeaders>)["idempotency-key"];
-      const storeId = principal.role === "pos" ? principal.storeId : (body.storeId ?? null);
-      if (!storeId)
-        throw new ApiError("VALIDATION_FAILED", "storeId is required", [
-          { path: "/storeId", message: "required" },
-        ]);
-      if (principal.role === "pos" && body.storeId !== undefined && body.storeId !== principal.storeId) {
-        throw new ApiError("FORBIDDEN", "this till key belongs to another store");
-      }
-      if (principal.role === "admin" && deps.stores) {
-        const store = await deps.stores.getStore(storeId);
-        if (!store || store.orgId !== principal.orgId) {
-          // Like every other-organisation resource: not found, whether or not it exists.
-          throw new ApiError("NOT_FOUND", `no store ${storeId} in this organisation`);
-        }
-      }
-      const code = parseScannedRedemptionCode(body.code);
-      if (!code) {
-        deps.onRedeem?.("unknown-code");
-        throw new ApiError("NOT_FOUND", "no offer has this code");
-      }
-      const result = await deps.offers.redeem({
-        code,
-        storeId,
-        idempotencyKey: key,
-        apiKeyId: principal.keyId,
-        now: deps.clock.now(),
-      });
-      deps.onRedeem?.(result.ok ? (result.replayed ? "replayed" : "redeemed") : result.reason);
-      if (!result.ok) {
-        switch (result.reason) {
-          case "unknown-code":
-            throw new ApiError("NOT_FOUND", result.text);
-          case "expired":
-            throw new ApiError("CODE_EXPIRED", result.text);
-          case "wrong-store":
-            throw new ApiError("WRONG_STORE", result.text);
-          case "already-redeemed":
-            throw new ApiError("CODE_ALREADY_REDEEMED", result.text);
-          case "key-reused":
-            throw new ApiError("CONFLICT", result.text);
-        }
-      }
-      if (!result.replayed) deps.onRedeemed?.(result.offer, result.offer.statusAt);
+      const result = unwrap(
+        await deps.redemptions.redeem(principalOf(request), {
+          code: body.code,
+          ...(body.storeId === undefined ? {} : { storeId: body.storeId }),
+          idempotencyKey: key,
+        }),
+      );
       void reply.status(result.replayed ? 200 : 201);
       return { redemptionId: result.redemptionId, offer: view(result.offer) };
     },

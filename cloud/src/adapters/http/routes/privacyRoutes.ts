@@ -3,11 +3,9 @@ import Type, { type Static } from "typebox";
 import { fromHex, ID_PATTERN } from "../../../../../protocol/index.js";
 import type { EidResolutionService } from "../../../services/EidResolutionService.js";
 import type { GeofenceService } from "../../../services/GeofenceService.js";
-import type { RetentionRepository } from "../../../services/privacyRepositories.js";
-import type { AuditRepository, DirectoryRepository } from "../../../services/repositories.js";
-import type { Clock } from "../../../services/ports.js";
-import { ApiError } from "../ApiError.js";
+import type { StoreActivityService } from "../../../services/StoreActivityService.js";
 import { principalOf } from "../createHttpApp.js";
+import { ApiError, unwrap } from "../refusals.js";
 
 const EidKeyParams = Type.Object(
   {
@@ -54,10 +52,7 @@ export function privacyRoutes(
   deps: {
     eid: EidResolutionService;
     geofence: GeofenceService;
-    audit: AuditRepository;
-    clock: Clock;
-    visits: Pick<RetentionRepository, "dailyVisitCounts">;
-    stores: Pick<DirectoryRepository, "getStore">;
+    activity: Pick<StoreActivityService, "dailyVisitCounts">;
   },
 ): void {
   app.get(
@@ -82,12 +77,7 @@ export function privacyRoutes(
     },
     async (request) => {
       const { storeId } = request.params as Static<typeof StoreParams>;
-      const principal = principalOf(request);
-      const store = await deps.stores.getStore(storeId);
-      if (store?.orgId !== principal.orgId) throw new ApiError("NOT_FOUND", `no store ${storeId}`);
-      if (principal.role === "store-ops" && principal.storeId !== storeId)
-        throw new ApiError("FORBIDDEN", "a store-ops key reads only its own store");
-      const counts = await deps.visits.dailyVisitCounts(storeId);
+      const counts = unwrap(await deps.activity.dailyVisitCounts(principalOf(request), storeId));
       return { visits: counts.map((c) => ({ day: c.day, zoneId: c.zoneId, visits: c.visits })) };
     },
   );
@@ -113,15 +103,7 @@ export function privacyRoutes(
       const principal = ownUser(request, userId);
       const key = fromHex((request.body as Static<typeof EidKeyBody>).identityKey);
       if (!key) throw new ApiError("VALIDATION_FAILED", "identityKey is not hex", [{ path: "/identityKey", message: "not hex" }]);
-      const { rotationExponent } = await deps.eid.register(userId, installId, key);
-      // The audit trail says that a key was registered, never the key.
-      await deps.audit.audit({
-        at: deps.clock.now(),
-        actor: `api-key:${principal.keyId}`,
-        action: "eid-key.register",
-        target: `user:${userId}`,
-        detail: { installId, rotationExponent },
-      });
+      const { rotationExponent } = await deps.eid.register(userId, installId, key, `api-key:${principal.keyId}`);
       return { installId, rotationExponent };
     },
   );
@@ -142,13 +124,14 @@ export function privacyRoutes(
       const body = request.body as Static<typeof GeofenceBody>;
       const at = Date.parse(body.at);
       if (Number.isNaN(at)) throw new ApiError("VALIDATION_FAILED", "at is not a time", [{ path: "/at", message: "not a date-time" }]);
-      const outcome = await deps.geofence.reportEntry({
-        userId,
-        orgId: principal.orgId,
-        storeId: body.storeId,
-        fix: { lat: body.lat, lon: body.lon, accuracyM: body.accuracyM, at },
-      });
-      if (!outcome.ok) throw new ApiError("NOT_FOUND", `no store ${body.storeId}`);
+      const outcome = unwrap(
+        await deps.geofence.reportEntry({
+          userId,
+          orgId: principal.orgId,
+          storeId: body.storeId,
+          fix: { lat: body.lat, lon: body.lon, accuracyM: body.accuracyM, at },
+        }),
+      );
       void reply.status(201);
       return {
         eventId: outcome.eventId,

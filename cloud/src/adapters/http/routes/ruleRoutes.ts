@@ -3,8 +3,9 @@ import Type, { type Static, type TObject } from "typebox";
 import { Checker, ID_PATTERN, type Problem, StringEnum } from "../../../../../protocol/index.js";
 import { checkRuleSpec, RULE_STATUSES, type Rule, RuleSpecSchema } from "../../../domain/rules/index.js";
 import type { DryRunReport, DryRunService } from "../../../services/DryRunService.js";
-import type { RuleRefusal, RuleService } from "../../../services/RuleService.js";
-import { ApiError } from "../ApiError.js";
+import type { RuleService } from "../../../services/RuleService.js";
+import { invalid } from "../../../services/Outcome.js";
+import { refusalError, unwrap } from "../refusals.js";
 import { principalOf } from "../createHttpApp.js";
 
 const RuleParams = Type.Object({ ruleId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
@@ -87,25 +88,8 @@ function specBodyValidator(envelope: TObject) {
       const checked = checkRuleSpec(body.spec);
       if (!checked.ok) problems.push(...checked.problems.map((p) => ({ path: `/spec${p.path}`, message: p.message })));
     }
-    if (problems.length > 0) {
-      throw new ApiError(
-        "VALIDATION_FAILED",
-        `invalid body:\n${problems.map((p) => `${p.path || "/"}: ${p.message}`).join("\n")}`,
-        problems,
-      );
-    }
+    if (problems.length > 0) throw refusalError(invalid(problems));
   };
-}
-
-function refused(refusal: RuleRefusal): ApiError {
-  switch (refusal.kind) {
-    case "not-found":
-      return new ApiError("NOT_FOUND", refusal.message);
-    case "invalid":
-      return new ApiError("VALIDATION_FAILED", refusal.message, refusal.problems);
-    case "conflict":
-      return new ApiError("CONFLICT", refusal.message, refusal.problems);
-  }
 }
 
 function dryRunView(r: DryRunReport) {
@@ -147,10 +131,9 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
     },
     async (request, reply) => {
       const body = request.body as Static<typeof CreateBody>;
-      const result = await deps.rules.create(actor(request), body);
-      if (!result.ok) throw refused(result);
+      const rule = unwrap(await deps.rules.create(actor(request), body));
       void reply.status(201);
-      return { rule: view(result.value) };
+      return { rule: view(rule) };
     },
   );
 
@@ -189,14 +172,15 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
     },
     async (request) => {
       const body = request.body as Static<typeof DryRunBody>;
-      const result = await deps.dryRun.run(principalOf(request).orgId, {
-        spec: body.spec,
-        from: Date.parse(body.from),
-        to: Date.parse(body.to),
-        ...(body.ruleId === undefined ? {} : { ruleId: body.ruleId }),
-      });
-      if (!result.ok) throw refused(result);
-      return { report: dryRunView(result.value) };
+      const report = unwrap(
+        await deps.dryRun.run(principalOf(request).orgId, {
+          spec: body.spec,
+          from: Date.parse(body.from),
+          to: Date.parse(body.to),
+          ...(body.ruleId === undefined ? {} : { ruleId: body.ruleId }),
+        }),
+      );
+      return { report: dryRunView(report) };
     },
   );
 
@@ -208,9 +192,7 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
     },
     async (request) => {
       const { ruleId } = request.params as Static<typeof RuleParams>;
-      const result = await deps.rules.get(principalOf(request).orgId, ruleId);
-      if (!result.ok) throw refused(result);
-      const d = result.value;
+      const d = unwrap(await deps.rules.get(principalOf(request).orgId, ruleId));
       return {
         rule: view(d.rule),
         offersIssued: d.offersIssued,
@@ -238,9 +220,7 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
     async (request) => {
       const { ruleId } = request.params as Static<typeof RuleParams>;
       const body = request.body as Static<typeof ReviseBody>;
-      const result = await deps.rules.revise(actor(request), ruleId, body);
-      if (!result.ok) throw refused(result);
-      return { rule: view(result.value) };
+      return { rule: view(unwrap(await deps.rules.revise(actor(request), ruleId, body))) };
     },
   );
 
@@ -261,9 +241,7 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
     async (request) => {
       const { ruleId } = request.params as Static<typeof RuleParams>;
       const { to } = request.body as Static<typeof TransitionBody>;
-      const result = await deps.rules.transition(actor(request), ruleId, to);
-      if (!result.ok) throw refused(result);
-      return { rule: view(result.value) };
+      return { rule: view(unwrap(await deps.rules.transition(actor(request), ruleId, to))) };
     },
   );
 }

@@ -5,7 +5,7 @@ import { invalid } from "../../../services/Outcome.js";
 import type { StoreDetails } from "../../../services/repositories.js";
 import type { StoreService } from "../../../services/StoreService.js";
 import { principalOf } from "../createHttpApp.js";
-import { unwrap } from "../unwrap.js";
+import { refusalError, unwrap } from "../refusals.js";
 
 const Id = (description: string) => Type.String({ pattern: ID_PATTERN, description });
 const StoreParams = Type.Object({ storeId: Id("Store id.") }, { additionalProperties: false });
@@ -200,7 +200,7 @@ export function storeRoutes(app: FastifyInstance, deps: { stores: StoreService }
       const { storeId, zoneId } = request.params as Static<typeof ZoneParams>;
       const body = request.body as Static<typeof ZoneBody>;
       if (body.zone.id !== zoneId)
-        unwrap(invalid([{ path: "/zone/id", message: `must be ${zoneId}, the zone in the path` }]));
+        throw refusalError(invalid([{ path: "/zone/id", message: `must be ${zoneId}, the zone in the path` }]));
       return unwrap(
         await stores.putZone(principalOf(request), storeId, { zone: body.zone, tags: body.tags ?? [] }, "replace"),
       );

@@ -4,8 +4,7 @@ import { ID_PATTERN } from "../../../../../protocol/index.js";
 import type { AppUser, RegisteredDevice } from "../../../services/repositories.js";
 import type { UserService } from "../../../services/UserService.js";
 import { principalOf } from "../createHttpApp.js";
-import { atBroker } from "./credentialRoutes.js";
-import { unwrap } from "../unwrap.js";
+import { atBroker, unwrap } from "../refusals.js";
 
 const UserParams = Type.Object(
   { userId: Type.String({ pattern: ID_PATTERN, description: "User id, as the CRM and the app know it." }) },

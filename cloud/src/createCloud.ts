@@ -8,7 +8,6 @@ import { credentialRoutes } from "./adapters/http/routes/credentialRoutes.js";
 import { gatewayRoutes } from "./adapters/http/routes/gatewayRoutes.js";
 import { httpMetrics, metricsRoutes } from "./adapters/http/routes/metricsRoutes.js";
 import { processMetrics } from "./adapters/process/processMetrics.js";
-import { SqliteFleetRepository } from "./adapters/sqlite/SqliteFleetRepository.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
 import { consoleRoutes } from "./adapters/http/console/consoleRoutes.js";
 import { liveRoutes } from "./adapters/http/routes/liveRoutes.js";
@@ -19,21 +18,14 @@ import { ruleRoutes } from "./adapters/http/routes/ruleRoutes.js";
 import { activityRoutes } from "./adapters/http/routes/activityRoutes.js";
 import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
 import { userRoutes } from "./adapters/http/routes/userRoutes.js";
-import { SqliteActivityRepository } from "./adapters/sqlite/SqliteActivityRepository.js";
-import { SqliteDirectoryRepository } from "./adapters/sqlite/SqliteDirectoryRepository.js";
-import { SqliteErasureRepository } from "./adapters/sqlite/SqliteErasureRepository.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
-import { SqlitePrivacyRepository } from "./adapters/sqlite/SqlitePrivacyRepository.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
 import { GeofenceService } from "./services/GeofenceService.js";
 import { RetentionService } from "./services/RetentionService.js";
 import { migrate } from "./adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
-import { SqliteOfferRepository } from "./adapters/sqlite/SqliteOfferRepository.js";
-import { SqliteAnalyticsRepository } from "./adapters/sqlite/SqliteAnalyticsRepository.js";
-import { SqliteRepository } from "./adapters/sqlite/SqliteRepository.js";
-import { SqliteRuleRepository } from "./adapters/sqlite/SqliteRuleRepository.js";
+import { createSqliteRepositories, type SqliteRepositories } from "./adapters/sqlite/createSqliteRepositories.js";
 import type { CloudConfig } from "./config/schema.js";
 import type { Offer } from "./domain/offers/index.js";
 import { cloudMetrics } from "./services/cloudMetrics.js";
@@ -62,13 +54,12 @@ export interface CloudDependencies {
 
 /** The running cloud, for main, the demo and tests: its parts, and where it listens. */
 export interface Cloud {
-  readonly repository: SqliteRepository;
-  readonly offerRepository: SqliteOfferRepository;
+  /** Storage, one repository per aggregate (and the SQLite connection, for tests and tools). */
+  readonly repositories: SqliteRepositories;
   readonly credentials: CredentialService;
   readonly offers: OfferService;
   /** Rules API behaviour and the rule scheduler (`tick()` applies due transitions now). */
   readonly rules: RuleService;
-  readonly ruleRepository: SqliteRuleRepository;
   /** Offer expiry, reminders and redelivery (`sweep()` runs one pass now). */
   readonly offerLifecycle: OfferLifecycleService;
   readonly ingest: IngestService;
@@ -81,7 +72,6 @@ export interface Cloud {
   readonly geofence: GeofenceService;
   /** Deletes raw presence data past `privacy.retentionDays` (`sweep()` runs it now). */
   readonly retention: RetentionService;
-  readonly privacyRepository: SqlitePrivacyRepository;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
   /** The embedded broker, or null in external mode (then no broker runs in this process). */
@@ -105,8 +95,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   await mkdir(config.dataDir, { recursive: true });
   const db = await SqliteDatabase.open(join(config.dataDir, "cloud.db"));
   await migrate(db, clock.now());
-  const repository = new SqliteRepository(db);
-  const offerRepository = new SqliteOfferRepository(db);
+  const repositories = createSqliteRepositories(db);
+  const { directory, users, events, rules: ruleRepository, offers: offerRepository, privacy, audit, analytics } =
+    repositories;
 
   const mqtt = createMqttSide(config.mqtt, {
     log,
@@ -116,8 +107,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     revokedSince: (since) => credentials.revokedMqttSince(since),
   });
   const credentials = new CredentialService({
-    credentials: repository,
-    audit: repository,
+    credentials: repositories.credentials,
+    audit,
     clock,
     log: log.child({ component: "credentials" }),
     provisioner: mqtt.provisioner,
@@ -127,15 +118,15 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const live = new LiveFeed({
     clock,
     log: log.child({ component: "live" }),
-    orgOfStore: async (storeId) => (await repository.getStore(storeId))?.orgId ?? null,
+    orgOfStore: async (storeId) => (await directory.getStore(storeId))?.orgId ?? null,
   });
   const offers = new OfferService({
     bus: broker,
     offers: offerRepository,
-    events: repository,
-    rules: offerRepository,
-    directory: repository,
-    users: repository,
+    events,
+    rules: ruleRepository,
+    directory,
+    users,
     clock,
     randomBytes: (size) => randomBytes(size),
     log: log.child({ component: "offers" }),
@@ -145,12 +136,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       deps.onOfferIssued?.(offer);
     },
   });
-  const directoryRepository = new SqliteDirectoryRepository(db);
   const fleet = new FleetService({
     bus: broker,
-    fleet: new SqliteFleetRepository(db),
-    zones: { listZones: (storeId) => repository.listZones(storeId), replaceZones: (storeId, zones) => directoryRepository.replaceZones(storeId, zones) },
-    audit: repository,
+    fleet: repositories.fleet,
+    zones: directory,
+    audit,
     clock,
     log: log.child({ component: "fleet" }),
     staleAfterMs: config.fleet.staleAfterS * 1000,
@@ -166,42 +156,39 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   };
   const ingest = new IngestService({
     bus: broker,
-    events: repository,
+    events,
     clock,
     log: log.child({ component: "ingest" }),
     commitDelayMs: config.ingest.commitDelayMs,
     onStored: presenceStored,
     onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
   });
-  const privacyRepository = new SqlitePrivacyRepository(db);
   const eid = new EidResolutionService({
-    keys: privacyRepository,
+    keys: privacy,
     clock,
     log: log.child({ component: "eid" }),
     rotationExponent: config.privacy.eidRotationExponent,
     refreshIntervalMs: config.privacy.eidRefreshS * 1000,
   });
   const geofence = new GeofenceService({
-    locations: privacyRepository,
-    directory: repository,
+    locations: privacy,
+    directory,
     clock,
     log: log.child({ component: "geofence" }),
     onStored: presenceStored,
     bus: broker,
-    users: repository,
+    users,
   });
   const retention = new RetentionService({
-    retention: privacyRepository,
+    retention: privacy,
     clock,
     log: log.child({ component: "retention" }),
     retentionDays: config.privacy.retentionDays,
     intervalMs: config.privacy.retentionSweepS * 1000,
   });
-  const ruleRepository = new SqliteRuleRepository(db);
-  const analyticsRepository = new SqliteAnalyticsRepository(db);
   const rules = new RuleService({
     rules: ruleRepository,
-    directory: repository,
+    directory,
     clock,
     log: log.child({ component: "rules" }),
     onRulesChanged: (orgId) => offers.reloadRules(orgId),
@@ -230,43 +217,42 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   offerRoutes(http, {
     offers: offerRepository,
-    users: repository,
-    stores: repository,
+    users,
+    stores: directory,
     clock,
     onRedeem: (outcome) => redemptions.inc({ outcome }),
     onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
   });
-  decisionRoutes(http, { decisions: offerRepository, users: repository, rules: ruleRepository });
+  decisionRoutes(http, { decisions: offerRepository, users, rules: ruleRepository });
   ruleRoutes(http, {
     rules,
     dryRun: new DryRunService({
-      replay: analyticsRepository,
-      directory: repository,
-      stores: (orgId) => analyticsRepository.storesOf(orgId),
+      replay: analytics,
+      directory,
+      stores: (orgId) => analytics.storesOf(orgId),
     }),
   });
   analyticsRoutes(http, {
-    analytics: new AnalyticsService({ analytics: analyticsRepository, rules: ruleRepository }),
-    directory: repository,
+    analytics: new AnalyticsService({ analytics, rules: ruleRepository }),
+    directory,
   });
-  credentialRoutes(http, { credentials, directory: repository, users: repository });
-  gatewayRoutes(http, { fleet, directory: repository, audit: repository, now: () => clock.now() });
+  credentialRoutes(http, { credentials, directory, users });
+  gatewayRoutes(http, { fleet, directory, audit, now: () => clock.now() });
   metricsRoutes(http, { registry: metrics });
   const storeService = new StoreService({
-    stores: directoryRepository,
-    directory: repository,
-    audit: repository,
+    directory,
+    audit,
     clock,
     zonesChanged: (storeId, actor) => fleet.publishStoreZones(storeId, actor),
   });
   storeRoutes(http, { stores: storeService });
   userRoutes(http, {
     users: new UserService({
-      users: repository,
-      devices: directoryRepository,
-      privacy: new SqliteErasureRepository(db),
+      users,
+      credentialsOfUser: repositories.credentials,
+      privacy,
       credentials,
-      audit: repository,
+      audit,
       clock,
       log: log.child({ component: "users" }),
       randomToken: () => randomBytes(12).toString("base64url"),
@@ -275,14 +261,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       onAnalyticsGiven: (userId) => live.relinkUser(userId),
     }),
   });
-  activityRoutes(http, { activity: new SqliteActivityRepository(db), stores: storeService });
+  activityRoutes(http, { activity: events, stores: storeService });
   privacyRoutes(http, {
     eid,
     geofence,
-    audit: repository,
+    audit,
     clock,
-    visits: privacyRepository,
-    stores: repository,
+    visits: privacy,
+    stores: directory,
   });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
   liveRoutes(http, { live, credentials });
@@ -313,12 +299,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     return typeof address === "object" && address ? address.port : config.http.port;
   };
   return {
-    repository,
-    offerRepository,
+    repositories,
     credentials,
     offers,
     rules,
-    ruleRepository,
     offerLifecycle,
     ingest,
     fleet,
@@ -326,7 +310,6 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     eid,
     geofence,
     retention,
-    privacyRepository,
     broker,
     embeddedBroker: mqtt.embedded,
     http,
@@ -342,7 +325,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         // status published before this subscribes would be missed; and the desired configs go
         // back on their retained topics (lost with the broker's memory) before gateways return.
         await fleet.start();
-        const orgs = await repository.listOrganisations();
+        const orgs = await directory.listOrganisations();
         await offers.start(orgs.map((o) => o.id));
         await rules.start();
         offerLifecycle.start();

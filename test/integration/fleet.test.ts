@@ -112,7 +112,7 @@ describe("fleet: config push and gateway health over MQTT", () => {
       ],
     });
     expect(refused.statusCode).toBe(400);
-    const repo = new SqliteFleetRepository(f.cloud.repository.db);
+    const repo = new SqliteFleetRepository(f.cloud.repositories.db);
     const stored = await repo.putDesiredConfig(
       "g1",
       (current) => ({

@@ -9,7 +9,7 @@ import type {
   StoreRecord,
 } from "../../services/repositories.js";
 import type { SqlValue, SqliteDatabase } from "./SqliteDatabase.js";
-import { type StoreRow, toStore } from "./SqliteRepository.js";
+import { type StoreRow, toStore } from "./SqliteDirectoryRepository.js";
 
 interface CountsRow {
   visits: number;

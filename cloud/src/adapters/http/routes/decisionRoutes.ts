@@ -6,7 +6,7 @@ import type {
   DecisionPageQuery,
   DecisionRepository,
   RecordedDecision,
-  RuleStore,
+  RuleRepository,
   UserRepository,
 } from "../../../services/repositories.js";
 import { ApiError } from "../ApiError.js";
@@ -104,7 +104,7 @@ async function page(
 export interface DecisionRouteDeps {
   readonly decisions: DecisionRepository;
   readonly users: Pick<UserRepository, "getUser">;
-  readonly rules: Pick<RuleStore, "getRule">;
+  readonly rules: Pick<RuleRepository, "getRule">;
 }
 
 /** The decision log: why each shopper did or did not get an offer, by user, by event and by rule. */

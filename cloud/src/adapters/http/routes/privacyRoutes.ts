@@ -3,7 +3,7 @@ import Type, { type Static } from "typebox";
 import { fromHex, ID_PATTERN } from "../../../../../protocol/index.js";
 import type { EidResolutionService } from "../../../services/EidResolutionService.js";
 import type { GeofenceService } from "../../../services/GeofenceService.js";
-import type { RetentionRepository } from "../../../services/privacyRepositories.js";
+import type { RetentionRepository } from "../../../services/repositories.js";
 import type { AuditRepository, DirectoryRepository } from "../../../services/repositories.js";
 import type { Clock } from "../../../services/ports.js";
 import { ApiError } from "../ApiError.js";

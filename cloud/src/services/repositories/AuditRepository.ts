@@ -1,0 +1,4 @@
+/** The audit log: who changed what, never a secret. */
+export interface AuditRepository {
+  audit(entry: { at: number; actor: string; action: string; target: string; detail?: object }): Promise<void>;
+}

@@ -7,6 +7,7 @@ import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabas
 import { describeAuditRepositoryContract } from "./auditRepository.contract.js";
 import { describeCredentialRepositoryContract } from "./credentialRepository.contract.js";
 import { describeDirectoryRepositoryContract } from "./directoryRepository.contract.js";
+import { describeEventRepositoryContract } from "./eventRepository.contract.js";
 import type { MakeBackend } from "./repositoryContract.js";
 import { describeUserRepositoryContract } from "./userRepository.contract.js";
 
@@ -28,3 +29,4 @@ describeDirectoryRepositoryContract("SQLite", sqlite);
 describeUserRepositoryContract("SQLite", sqlite);
 describeCredentialRepositoryContract("SQLite", sqlite);
 describeAuditRepositoryContract("SQLite", sqlite);
+describeEventRepositoryContract("SQLite", sqlite);

@@ -97,7 +97,6 @@ function where(query: ActivityQuery, time: string): { sql: string; params: SqlVa
   return { sql: clauses.join(" AND "), params };
 }
 
-
 /**
  * Presence events and visits in SQLite: ingest (with the per-outbox ack state and subject
  * resolution), the restart queue and the events and visits API.

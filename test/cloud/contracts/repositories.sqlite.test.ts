@@ -9,6 +9,7 @@ import { describeCredentialRepositoryContract } from "./credentialRepository.con
 import { describeDirectoryRepositoryContract } from "./directoryRepository.contract.js";
 import { describeEventRepositoryContract } from "./eventRepository.contract.js";
 import type { MakeBackend } from "./repositoryContract.js";
+import { describeRuleRepositoryContract } from "./ruleRepository.contract.js";
 import { describeUserRepositoryContract } from "./userRepository.contract.js";
 
 /** Every repository contract against SQLite: a fresh, migrated database file in a temp dir per test. */
@@ -30,3 +31,4 @@ describeUserRepositoryContract("SQLite", sqlite);
 describeCredentialRepositoryContract("SQLite", sqlite);
 describeAuditRepositoryContract("SQLite", sqlite);
 describeEventRepositoryContract("SQLite", sqlite);
+describeRuleRepositoryContract("SQLite", sqlite);

@@ -9,6 +9,7 @@ import { describeCredentialRepositoryContract } from "./credentialRepository.con
 import { describeDirectoryRepositoryContract } from "./directoryRepository.contract.js";
 import { describeEventRepositoryContract } from "./eventRepository.contract.js";
 import { describeFleetRepositoryContract } from "./fleetRepository.contract.js";
+import { describeOfferRepositoryContract } from "./offerRepository.contract.js";
 import { describePrivacyRepositoryContract } from "./privacyRepository.contract.js";
 import type { MakeBackend } from "./repositoryContract.js";
 import { describeRuleRepositoryContract } from "./ruleRepository.contract.js";
@@ -36,3 +37,4 @@ describeEventRepositoryContract("SQLite", sqlite);
 describeRuleRepositoryContract("SQLite", sqlite);
 describeFleetRepositoryContract("SQLite", sqlite);
 describePrivacyRepositoryContract("SQLite", sqlite);
+describeOfferRepositoryContract("SQLite", sqlite);

@@ -146,6 +146,12 @@ export function describePrivacyRepositoryContract(name: string, makeBackend: Mak
         await backend.repos.events.storeBatch({ ...batch, fromSeq: 1, events: [event(1, { at: "2026-11-22T20:00:00.000Z" })] });
         expect(await privacy.dailyVisitCounts("s1")).toEqual([{ day: "2026-11-23", storeId: "s1", zoneId: "z1", visits: 1 }]);
       });
+
+      it("counts a store whose timezone the runtime does not know on UTC days", async () => {
+        await backend.repos.directory.upsertStore(store("s1", "o1", { timezone: "Nowhere/Atlantis" }), 0);
+        await backend.repos.events.storeBatch({ ...batch, fromSeq: 1, events: [event(1, { at: "2026-11-22T20:00:00.000Z" })] });
+        expect(await privacy.dailyVisitCounts("s1")).toEqual([{ day: "2026-11-22", storeId: "s1", zoneId: "z1", visits: 1 }]);
+      });
     });
 
     describe("erasure", () => {

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
-import { SqlitePrivacyRepository } from "../../../cloud/src/adapters/sqlite/SqlitePrivacyRepository.js";
+import type { SqlitePrivacyRepository } from "../../../cloud/src/adapters/sqlite/SqlitePrivacyRepository.js";
 import { createSqliteRepositories } from "../../../cloud/src/adapters/sqlite/createSqliteRepositories.js";
 import { localDailyVisitCounts } from "../../../cloud/src/domain/privacy/localDailyVisitCounts.js";
 import { DAY_SAFE_BUCKET_MS, localDayKey, storeDayKey } from "../../../cloud/src/domain/rules/localTime.js";
@@ -52,7 +52,7 @@ describe("visit counts per store-local day (real SQLite file)", () => {
     db = await SqliteDatabase.open(join(dir, "cloud.db"));
     await migrate(db, 0);
     const repo = createSqliteRepositories(db);
-    privacy = new SqlitePrivacyRepository(db);
+    privacy = repo.privacy;
     await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 3 }, 0);
     for (const [id, timezone] of [
       ["hk", "Asia/Hong_Kong"],

@@ -32,11 +32,29 @@ export interface StoreBatchResult {
   readonly duplicates: number;
 }
 
+/**
+ * Presence events as gateways deliver them. Contract (test/cloud/contracts/eventRepository.contract.ts):
+ * - each event id is stored once; a re-sent one counts as a duplicate;
+ * - the ack is per (gateway, outbox): the highest sequence below which every event is stored or
+ *   refused, starting from `fromSeq - 1` (sequences the gateway evicted); it never covers a gap
+ *   (a lost batch), never goes past the batch's own highest sequence, and the stored ack state
+ *   never moves back;
+ * - a subject resolves to a user of the store's organisation only (registered device, EID, or
+ *   `app:<userId>`); without the user's analytics consent the event is kept unlinked;
+ * - an event of nobody's subject is stored already decided (not in `undecidedEvents`);
+ * - a batch of a gateway not registered in that store is refused whole (throws), storing nothing.
+ */
 export interface EventRepository {
   storeBatch(input: StoreBatchInput): Promise<StoreBatchResult>;
-  /** Several batches in one transaction (group commit), each handled as `storeBatch` would. */
+  /**
+   * Several batches in one transaction (group commit), each handled as `storeBatch` would, in the
+   * order given (a later batch of an outbox sees the ack an earlier one left); all or nothing.
+   */
   storeBatches(inputs: readonly StoreBatchInput[]): Promise<StoreBatchResult[]>;
-  /** Events stored but not yet through the rules engine (after a crash), oldest first. */
+  /**
+   * Events stored but not yet through the rules engine (after a crash), oldest receipt first; an
+   * unlinked event comes back with its user and `unlinked: true` until it is decided.
+   */
   undecidedEvents(limit: number): Promise<StoredEvent[]>;
   countEvents(): Promise<number>;
 }

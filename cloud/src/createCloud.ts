@@ -229,11 +229,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     dryRun: new DryRunService({
       replay: analytics,
       directory,
-      stores: (orgId) => analytics.storesOf(orgId),
+      stores: (orgId) => directory.listStores(orgId, null),
     }),
   });
   analyticsRoutes(http, {
-    analytics: new AnalyticsService({ analytics, rules: ruleRepository }),
+    analytics: new AnalyticsService({ analytics, directory, rules: ruleRepository }),
     directory,
   });
   credentialRoutes(http, { credentials, directory, users });

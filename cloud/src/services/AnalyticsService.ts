@@ -1,6 +1,7 @@
 import { DAY_SAFE_BUCKET_MS, storeDayKey } from "../domain/rules/index.js";
 import type {
   AnalyticsRepository,
+  DirectoryRepository,
   FunnelCounts,
   FunnelQuery,
   RuleRepository,
@@ -66,6 +67,8 @@ export interface FunnelReport {
 
 export interface AnalyticsServiceOptions {
   readonly analytics: AnalyticsRepository;
+  /** The organisation's stores, for their timezones and names. */
+  readonly directory: Pick<DirectoryRepository, "listStores">;
   readonly rules: Pick<RuleRepository, "listCurrentRules">;
 }
 
@@ -132,7 +135,7 @@ export class AnalyticsService {
 
   async funnel(query: FunnelQuery & { readonly groupBy: FunnelGroupBy }): Promise<FunnelReport> {
     const { analytics } = this.o;
-    const stores = new Map((await analytics.storesOf(query.orgId)).map((s) => [s.id, s]));
+    const stores = new Map((await this.o.directory.listStores(query.orgId, null)).map((s) => [s.id, s]));
     const byStore = await analytics.funnelByPlace(query, "store");
     const totals = byStore.reduce<FunnelCounts>((sum, row) => add(sum, row), ZERO);
     let groups: FunnelGroup[];

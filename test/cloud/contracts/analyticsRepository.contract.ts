@@ -97,10 +97,6 @@ export function describeAnalyticsRepositoryContract(name: string, makeBackend: M
       await backend.close();
     });
 
-    it("lists an organisation's stores by id", async () => {
-      expect((await repos.analytics.storesOf("o1")).map((s) => s.id)).toEqual(["s1", "s2"]);
-    });
-
     it("counts the funnel per store and zone over app users' visits that started in the period", async () => {
       const zero = { eligible: 0, heldOut: 0, issued: 0, delivered: 0, viewed: 0, redeemed: 0 };
       expect(await repos.analytics.funnelByPlace(period, "store")).toEqual([

@@ -8,7 +8,7 @@ import type {
 } from "../../services/repositories.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 
-export interface StoreRow {
+interface StoreRow {
   id: string;
   org_id: string;
   name: string;
@@ -25,7 +25,7 @@ interface ZoneRow {
   geometry: string;
 }
 
-export const toStore = (r: StoreRow): StoreRecord => ({
+const toStore = (r: StoreRow): StoreRecord => ({
   id: r.id,
   orgId: r.org_id,
   name: r.name,

@@ -1,5 +1,4 @@
 import type { EventTrigger } from "../../domain/rules/index.js";
-import type { StoreRecord } from "./DirectoryRepository.js";
 
 /** The period and place of an analytics query: visits that started in [from, to). */
 export interface FunnelQuery {
@@ -33,7 +32,6 @@ export interface HoldoutCohortRow {
 }
 
 export interface AnalyticsRepository {
-  storesOf(orgId: string): Promise<StoreRecord[]>;
   funnelByPlace(
     query: FunnelQuery,
     by: "store" | "zone",

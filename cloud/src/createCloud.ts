@@ -8,7 +8,6 @@ import { credentialRoutes } from "./adapters/http/routes/credentialRoutes.js";
 import { gatewayRoutes } from "./adapters/http/routes/gatewayRoutes.js";
 import { httpMetrics, metricsRoutes } from "./adapters/http/routes/metricsRoutes.js";
 import { PromMetrics } from "./adapters/metrics/PromMetrics.js";
-import { SqliteFleetRepository } from "./adapters/sqlite/SqliteFleetRepository.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
 import { consoleRoutes } from "./adapters/http/console/consoleRoutes.js";
 import { liveRoutes } from "./adapters/http/routes/liveRoutes.js";
@@ -19,22 +18,15 @@ import { ruleRoutes } from "./adapters/http/routes/ruleRoutes.js";
 import { activityRoutes } from "./adapters/http/routes/activityRoutes.js";
 import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
 import { userRoutes } from "./adapters/http/routes/userRoutes.js";
-import { SqliteActivityRepository } from "./adapters/sqlite/SqliteActivityRepository.js";
-import { SqliteDirectoryRepository } from "./adapters/sqlite/SqliteDirectoryRepository.js";
-import { SqliteErasureRepository } from "./adapters/sqlite/SqliteErasureRepository.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
-import { SqlitePrivacyRepository } from "./adapters/sqlite/SqlitePrivacyRepository.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
 import { GatewayService } from "./services/GatewayService.js";
 import { GeofenceService } from "./services/GeofenceService.js";
 import { RetentionService } from "./services/RetentionService.js";
 import { migrate } from "./adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
-import { SqliteOfferRepository } from "./adapters/sqlite/SqliteOfferRepository.js";
-import { SqliteAnalyticsRepository } from "./adapters/sqlite/SqliteAnalyticsRepository.js";
-import { SqliteRepository } from "./adapters/sqlite/SqliteRepository.js";
-import { SqliteRuleRepository } from "./adapters/sqlite/SqliteRuleRepository.js";
+import { createSqliteRepositories, type SqliteRepositories } from "./adapters/sqlite/createSqliteRepositories.js";
 import type { CloudConfig } from "./config/schema.js";
 import type { Offer } from "./domain/offers/index.js";
 import { cloudMetrics, pipelineLatency } from "./services/cloudMetrics.js";
@@ -68,13 +60,12 @@ export interface CloudDependencies {
 
 /** The running cloud, for main, the demo and tests: its parts, and where it listens. */
 export interface Cloud {
-  readonly repository: SqliteRepository;
-  readonly offerRepository: SqliteOfferRepository;
+  /** Storage, one repository per aggregate (and the SQLite connection, for tests and tools). */
+  readonly repositories: SqliteRepositories;
   readonly credentials: CredentialService;
   readonly offers: OfferService;
   /** Rules API behaviour and the rule scheduler (`tick()` applies due transitions now). */
   readonly rules: RuleService;
-  readonly ruleRepository: SqliteRuleRepository;
   /** Offer expiry, reminders and redelivery (`sweep()` runs one pass now). */
   readonly offerLifecycle: OfferLifecycleService;
   readonly ingest: IngestService;
@@ -87,7 +78,6 @@ export interface Cloud {
   readonly geofence: GeofenceService;
   /** Deletes raw presence data past `privacy.retentionDays` (`sweep()` runs it now). */
   readonly retention: RetentionService;
-  readonly privacyRepository: SqlitePrivacyRepository;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
   /** The embedded broker, or null in external mode (then no broker runs in this process). */
@@ -111,8 +101,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   await mkdir(config.dataDir, { recursive: true });
   const db = await SqliteDatabase.open(join(config.dataDir, "cloud.db"));
   await migrate(db, clock.now());
-  const repository = new SqliteRepository(db);
-  const offerRepository = new SqliteOfferRepository(db);
+  const repositories = createSqliteRepositories(db);
+  const { directory, users, events, rules: ruleRepository, offers: offerRepository, privacy, audit, analytics } =
+    repositories;
 
   const mqtt = createMqttSide(config.mqtt, {
     log,
@@ -122,8 +113,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     revokedSince: (since) => credentials.revokedMqttSince(since),
   });
   const credentials = new CredentialService({
-    credentials: repository,
-    audit: repository,
+    credentials: repositories.credentials,
+    audit,
     clock,
     log: log.child({ component: "credentials" }),
     provisioner: mqtt.provisioner,
@@ -135,15 +126,15 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const live = new LiveFeed({
     clock,
     log: log.child({ component: "live" }),
-    orgOfStore: async (storeId) => (await repository.getStore(storeId))?.orgId ?? null,
+    orgOfStore: async (storeId) => (await directory.getStore(storeId))?.orgId ?? null,
   });
   const offers = new OfferService({
     bus: broker,
     offers: offerRepository,
-    events: repository,
-    rules: offerRepository,
-    directory: repository,
-    users: repository,
+    events,
+    rules: ruleRepository,
+    directory,
+    users,
     clock,
     randomBytes: (size) => randomBytes(size),
     log: log.child({ component: "offers" }),
@@ -154,12 +145,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       deps.onOfferIssued?.(offer);
     },
   });
-  const directoryRepository = new SqliteDirectoryRepository(db);
   const fleet = new FleetService({
     bus: broker,
-    fleet: new SqliteFleetRepository(db),
-    zones: { listZones: (storeId) => repository.listZones(storeId), replaceZones: (storeId, zones) => directoryRepository.replaceZones(storeId, zones) },
-    audit: repository,
+    fleet: repositories.fleet,
+    zones: directory,
+    audit,
     clock,
     log: log.child({ component: "fleet" }),
     staleAfterMs: config.fleet.staleAfterS * 1000,
@@ -175,7 +165,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   };
   const ingest = new IngestService({
     bus: broker,
-    events: repository,
+    events,
     clock,
     log: log.child({ component: "ingest" }),
     commitDelayMs: config.ingest.commitDelayMs,
@@ -183,36 +173,33 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     onStored: presenceStored,
     onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
   });
-  const privacyRepository = new SqlitePrivacyRepository(db);
   const eid = new EidResolutionService({
-    keys: privacyRepository,
-    audit: repository,
+    keys: privacy,
+    audit,
     clock,
     log: log.child({ component: "eid" }),
     rotationExponent: config.privacy.eidRotationExponent,
     refreshIntervalMs: config.privacy.eidRefreshS * 1000,
   });
   const geofence = new GeofenceService({
-    locations: privacyRepository,
-    directory: repository,
+    locations: privacy,
+    directory,
     clock,
     log: log.child({ component: "geofence" }),
     onStored: presenceStored,
     bus: broker,
-    users: repository,
+    users,
   });
   const retention = new RetentionService({
-    retention: privacyRepository,
+    retention: privacy,
     clock,
     log: log.child({ component: "retention" }),
     retentionDays: config.privacy.retentionDays,
     intervalMs: config.privacy.retentionSweepS * 1000,
   });
-  const ruleRepository = new SqliteRuleRepository(db);
-  const analyticsRepository = new SqliteAnalyticsRepository(db);
   const rules = new RuleService({
     rules: ruleRepository,
-    directory: repository,
+    directory,
     clock,
     log: log.child({ component: "rules" }),
     onRulesChanged: (orgId) => offers.reloadRules(orgId),
@@ -243,50 +230,49 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     ready: async () => mqtt.ready() && (await db.get("SELECT 1 AS ok")) !== undefined,
   });
   offerRoutes(http, {
-    offers: new ShopperOfferService({ offers: offerRepository, users: repository, clock }),
+    offers: new ShopperOfferService({ offers: offerRepository, users, clock }),
     redemptions: new RedemptionService({
       offers: offerRepository,
-      stores: repository,
+      stores: directory,
       clock,
       onAttempt: (outcome) => redemptions.inc({ outcome }),
       onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
     }),
   });
   decisionRoutes(http, {
-    log: new DecisionLogService({ decisions: offerRepository, users: repository, rules: ruleRepository }),
+    log: new DecisionLogService({ decisions: offerRepository, users, rules: ruleRepository }),
   });
   ruleRoutes(http, {
     rules,
     dryRun: new DryRunService({
-      replay: analyticsRepository,
-      directory: repository,
-      stores: (orgId) => analyticsRepository.storesOf(orgId),
+      replay: analytics,
+      directory,
+      stores: (orgId) => directory.listStores(orgId, null),
     }),
   });
   analyticsRoutes(http, {
-    analytics: new AnalyticsService({ analytics: analyticsRepository, rules: ruleRepository }),
+    analytics: new AnalyticsService({ analytics, directory, rules: ruleRepository }),
   });
-  const gateways = new GatewayService({ directory: repository, audit: repository, now: () => clock.now() });
+  const gateways = new GatewayService({ directory, audit, now: () => clock.now() });
   credentialRoutes(http, {
-    credentials: new CredentialAdminService({ credentials, gateways, stores: repository, users: repository }),
+    credentials: new CredentialAdminService({ credentials, gateways, stores: directory, users }),
   });
   gatewayRoutes(http, { fleet, gateways });
   metricsRoutes(http, { exposition: metrics });
   const storeService = new StoreService({
-    stores: directoryRepository,
-    directory: repository,
-    audit: repository,
+    directory,
+    audit,
     clock,
     zonesChanged: (storeId, actor) => fleet.publishStoreZones(storeId, actor),
   });
   storeRoutes(http, { stores: storeService });
   userRoutes(http, {
     users: new UserService({
-      users: repository,
-      devices: directoryRepository,
-      privacy: new SqliteErasureRepository(db),
+      users,
+      credentialsOfUser: repositories.credentials,
+      privacy,
       credentials,
-      audit: repository,
+      audit,
       clock,
       log: log.child({ component: "users" }),
       randomToken: () => randomBytes(12).toString("base64url"),
@@ -296,8 +282,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     }),
   });
   const storeActivity = new StoreActivityService({
-    activity: new SqliteActivityRepository(db),
-    visitCounts: privacyRepository,
+    activity: events,
+    visitCounts: privacy,
     stores: storeService,
   });
   activityRoutes(http, { activity: storeActivity });
@@ -331,12 +317,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     return typeof address === "object" && address ? address.port : config.http.port;
   };
   return {
-    repository,
-    offerRepository,
+    repositories,
     credentials,
     offers,
     rules,
-    ruleRepository,
     offerLifecycle,
     ingest,
     fleet,
@@ -344,7 +328,6 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     eid,
     geofence,
     retention,
-    privacyRepository,
     broker,
     embeddedBroker: mqtt.embedded,
     http,
@@ -360,7 +343,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         // status published before this subscribes would be missed; and the desired configs go
         // back on their retained topics (lost with the broker's memory) before gateways return.
         await fleet.start();
-        const orgs = await repository.listOrganisations();
+        const orgs = await directory.listOrganisations();
         await offers.start(orgs.map((o) => o.id));
         await rules.start();
         offerLifecycle.start();

@@ -2,7 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { migrate } from "./adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
-import { SqliteRepository } from "./adapters/sqlite/SqliteRepository.js";
+import { createSqliteRepositories, type SqliteRepositories } from "./adapters/sqlite/createSqliteRepositories.js";
 import type { CloudConfig } from "./config/schema.js";
 import { createExternalProvisioner } from "./createMqtt.js";
 import { CredentialService } from "./services/CredentialService.js";
@@ -11,7 +11,7 @@ import type { Clock, Logger } from "./services/ports.js";
 /** What the credential commands work on: the cloud's database and, in external mode, its broker. */
 export interface CredentialAdmin {
   readonly credentials: CredentialService;
-  readonly repository: SqliteRepository;
+  readonly repositories: SqliteRepositories;
   /** Where revocations take effect, for the command's message. */
   readonly broker: "embedded" | "mosquitto-dynsec" | "unmanaged";
   close(): Promise<void>;
@@ -36,18 +36,18 @@ export async function createCredentialAdmin(
     await db.close();
     throw err;
   }
-  const repository = new SqliteRepository(db);
+  const repositories = createSqliteRepositories(db);
   const provisioner = config.mqtt.mode === "external" ? createExternalProvisioner(config.mqtt, deps.log) : null;
   const credentials = new CredentialService({
-    credentials: repository,
-    audit: repository,
+    credentials: repositories.credentials,
+    audit: repositories.audit,
     clock: deps.clock,
     log: deps.log.child({ component: "credentials" }),
     ...(provisioner ? { provisioner } : {}),
   });
   return {
     credentials,
-    repository,
+    repositories,
     broker: provisioner ? (provisioner.kind === "mosquitto-dynsec" ? "mosquitto-dynsec" : "unmanaged") : "embedded",
     async close() {
       await provisioner?.close?.();

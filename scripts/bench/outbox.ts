@@ -228,13 +228,13 @@ async function startCloud(dir: string): Promise<RunningCloud> {
   const log = createLogger({ level: "silent", format: "json", name: "bench" });
   const cloud = await createCloud(parsed.config, { log, clock: { now: () => Date.now() } });
   const now = Date.now();
-  await cloud.repository.upsertOrganisation({ id: "o1", name: "Bench", maxOffersPerUserPerDay: 5 }, now);
-  await cloud.repository.upsertStore(
+  await cloud.repositories.directory.upsertOrganisation({ id: "o1", name: "Bench", maxOffersPerUserPerDay: 5 }, now);
+  await cloud.repositories.directory.upsertStore(
     { id: "bench", orgId: "o1", name: "Bench", timezone: "Europe/London", lat: null, lon: null, tags: [] },
     now,
   );
-  await cloud.repository.upsertZone({ id: "z1", storeId: "bench", name: "Zone", tags: [], geometry: {} });
-  await cloud.repository.upsertGateway({ id: "gw", storeId: "bench", name: "Gateway" }, now);
+  await cloud.repositories.directory.upsertZone({ id: "z1", storeId: "bench", name: "Zone", tags: [], geometry: {} });
+  await cloud.repositories.directory.upsertGateway({ id: "gw", storeId: "bench", name: "Gateway" }, now);
   const login = await cloud.credentials.issueMqtt(
     { role: "gateway", storeId: "bench", gatewayId: "gw" },
     "bench",

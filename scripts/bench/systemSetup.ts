@@ -64,27 +64,27 @@ export async function seedWorld(dir: string, shape: WorldShape, mqtt: Record<str
   try {
     // External mode provisions logins at the broker, so the cloud's MQTT side has to be up.
     await cloud.start();
-    const repo = cloud.repository;
+    const repo = cloud.repositories;
     const now = Date.now();
     // No organisation-wide daily cap: every eligible enter is to issue, so each gives a latency sample.
-    await repo.upsertOrganisation({ id: "o1", name: "Bench", maxOffersPerUserPerDay: 1_000_000 }, now);
+    await repo.directory.upsertOrganisation({ id: "o1", name: "Bench", maxOffersPerUserPerDay: 1_000_000 }, now);
     let subject = 0;
     for (let s = 1; s <= shape.stores; s++) {
       const store = storeId(s);
-      await repo.upsertStore(
+      await repo.directory.upsertStore(
         { id: store, orgId: "o1", name: store, timezone: "Europe/London", lat: null, lon: null, tags: ["bench"] },
         now,
       );
-      await repo.upsertZone({ id: "z1", storeId: store, name: "Entrance", tags: ["entrance"], geometry: {} });
+      await repo.directory.upsertZone({ id: "z1", storeId: store, name: "Entrance", tags: ["entrance"], geometry: {} });
       for (let g = 1; g <= shape.gatewaysPerStore; g++) {
         const gatewayId = `${store}-g${g}`;
-        await repo.upsertGateway({ id: gatewayId, storeId: store, name: gatewayId }, now);
+        await repo.directory.upsertGateway({ id: gatewayId, storeId: store, name: gatewayId }, now);
         const login = await cloud.credentials.issueMqtt({ role: "gateway", storeId: store, gatewayId }, "bench");
         gateways.push({ ...login, storeId: store, gatewayId });
       }
       for (let u = 1; u <= shape.subjectsPerStore; u++) {
         const userId = `u-${store}-${u}`;
-        await repo.upsertUser(
+        await repo.users.upsertUser(
           {
             id: userId,
             orgId: "o1",
@@ -97,7 +97,7 @@ export async function seedWorld(dir: string, shape: WorldShape, mqtt: Record<str
           now,
         );
         const device = subjectFor(++subject);
-        await repo.registerDevice(device, userId, null, now);
+        await repo.users.registerDevice(device, userId, null, now);
         const login = await cloud.credentials.issueMqtt({ role: "app", userId }, "bench");
         apps.push({ ...login, userId, storeId: store, subject: device });
       }

@@ -74,11 +74,11 @@ export function loopbackFor(host: string): string {
 
 /** Seeds the demo organisation, store, zones, gateways, users and rules. Safe to run again. */
 async function seed(cloud: Cloud, now: number): Promise<void> {
-  const repo = cloud.repository;
-  await repo.upsertOrganisation(DEMO_ORG, now);
-  await repo.upsertStore({ ...DEMO_STORE, tags: [...DEMO_STORE.tags] }, now);
+  const repo = cloud.repositories;
+  await repo.directory.upsertOrganisation(DEMO_ORG, now);
+  await repo.directory.upsertStore({ ...DEMO_STORE, tags: [...DEMO_STORE.tags] }, now);
   for (const { tags, ...zone } of DEMO_ZONES) {
-    await repo.upsertZone({
+    await repo.directory.upsertZone({
       id: zone.id,
       storeId: DEMO_STORE.id,
       name: zone.name ?? zone.id,
@@ -87,9 +87,9 @@ async function seed(cloud: Cloud, now: number): Promise<void> {
     });
   }
   for (const g of DEMO_GATEWAYS)
-    await repo.upsertGateway({ id: g.id, storeId: DEMO_STORE.id, name: g.name }, now);
+    await repo.directory.upsertGateway({ id: g.id, storeId: DEMO_STORE.id, name: g.name }, now);
   for (const user of DEMO_USERS) {
-    await repo.upsertUser(
+    await repo.users.upsertUser(
       {
         id: user.id,
         orgId: DEMO_ORG.id,
@@ -101,9 +101,9 @@ async function seed(cloud: Cloud, now: number): Promise<void> {
       },
       now,
     );
-    await repo.registerDevice(subjectIdOf(user), user.id, "retailer app", now);
+    await repo.users.registerDevice(subjectIdOf(user), user.id, "retailer app", now);
   }
-  const existing = new Map((await cloud.offerRepository.listCurrentRules(DEMO_ORG.id)).map((r) => [r.id, r]));
+  const existing = new Map((await cloud.repositories.rules.listCurrentRules(DEMO_ORG.id)).map((r) => [r.id, r]));
   for (const { id, spec } of DEMO_RULES) {
     const checked = checkRuleSpec(spec);
     if (!checked.ok) throw new Error(`demo rule ${id} is invalid: ${JSON.stringify(checked.problems)}`);
@@ -121,13 +121,13 @@ async function seed(cloud: Cloud, now: number): Promise<void> {
       spec: checked.value,
       updatedAt: now,
     };
-    await cloud.offerRepository.putRule(DEMO_ORG.id, rule, now);
+    await cloud.repositories.rules.putRule(DEMO_ORG.id, rule, now);
   }
   // A data directory from an older demo may hold rules the demo no longer has: end them.
   const current = new Set<string>(DEMO_RULES.map((r) => r.id));
   for (const old of existing.values()) {
     if (current.has(old.id) || old.status === "ended") continue;
-    await cloud.offerRepository.putRule(DEMO_ORG.id, { ...old, status: "ended", updatedAt: now }, now);
+    await cloud.repositories.rules.putRule(DEMO_ORG.id, { ...old, status: "ended", updatedAt: now }, now);
   }
 }
 

@@ -20,11 +20,11 @@ export const SUBJECT_U3 = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:3";
  */
 export async function addShopperWithoutAnalytics(f: CloudFixture): Promise<void> {
   const now = Date.now();
-  await f.cloud.repository.upsertUser(
+  await f.cloud.repositories.users.upsertUser(
     { id: "u3", orgId: "o1", displayName: "u3", segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: false },
     now,
   );
-  await f.cloud.repository.registerDevice(SUBJECT_U3, "u3", null, now);
+  await f.cloud.repositories.users.registerDevice(SUBJECT_U3, "u3", null, now);
 }
 
 export interface CloudFixture {
@@ -95,22 +95,22 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
   const log = options.log ?? createLogger({ level: "silent", format: "json", name: "test" });
   const clock = options.clock ?? { now: () => Date.now() };
   let cloud = await createCloud(parsed.config, { log, clock });
-  const repo = cloud.repository;
+  const repo = cloud.repositories;
   const now = clock.now();
-  await repo.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, now);
+  await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, now);
   for (const id of ["s1", "s2"]) {
-    await repo.upsertStore(
+    await repo.directory.upsertStore(
       { id, orgId: "o1", name: id, timezone: "Asia/Hong_Kong", lat: null, lon: null, tags: [] },
       now,
     );
   }
-  await repo.upsertZone({ id: "z1", storeId: "s1", name: "Zone", tags: ["beauty"], geometry: {} });
-  await repo.upsertGateway({ id: "g1", storeId: "s1", name: "Gateway" }, now);
+  await repo.directory.upsertZone({ id: "z1", storeId: "s1", name: "Zone", tags: ["beauty"], geometry: {} });
+  await repo.directory.upsertGateway({ id: "g1", storeId: "s1", name: "Gateway" }, now);
   for (const [id, subject, consent] of [
     ["u1", SUBJECT_U1, true],
     ["u2", SUBJECT_U2, false],
   ] as const) {
-    await repo.upsertUser(
+    await repo.users.upsertUser(
       {
         id,
         orgId: "o1",
@@ -122,7 +122,7 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
       },
       now,
     );
-    await repo.registerDevice(subject, id, null, now);
+    await repo.users.registerDevice(subject, id, null, now);
   }
   const spec = checkRuleSpec({
     trigger: { type: "enter" },
@@ -137,7 +137,7 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
   });
   if (!spec.ok) throw new Error(JSON.stringify(spec.problems));
   if (options.seedRule !== false) {
-    await cloud.offerRepository.putRule("o1", { id: "r1", version: 1, status: "live", spec: spec.value }, now);
+    await cloud.repositories.rules.putRule("o1", { id: "r1", version: 1, status: "live", spec: spec.value }, now);
   }
   const issue = async (role: ApiRole, extra: { storeId?: string; userId?: string } = {}) =>
     (await cloud.credentials.issueApiKey({ role, orgId: "o1", label: `test ${role}`, ...extra }, "test")).key;

@@ -48,10 +48,10 @@ export async function addStore(
   timezone: string,
   tags: readonly string[] = [],
 ): Promise<void> {
-  const repo = f.cloud.repository;
-  await repo.upsertStore({ id, orgId: "o1", name: id, timezone, lat: null, lon: null, tags: [...tags] }, 0);
-  await repo.upsertZone({ id: "z1", storeId: id, name: "Zone", tags: [], geometry: {} });
-  await repo.upsertGateway({ id: `gw-${id}`, storeId: id, name: "Gateway" }, 0);
+  const repo = f.cloud.repositories;
+  await repo.directory.upsertStore({ id, orgId: "o1", name: id, timezone, lat: null, lon: null, tags: [...tags] }, 0);
+  await repo.directory.upsertZone({ id: "z1", storeId: id, name: "Zone", tags: [], geometry: {} });
+  await repo.directory.upsertGateway({ id: `gw-${id}`, storeId: id, name: "Gateway" }, 0);
 }
 
 export function subjectOf(userId: string): string {
@@ -65,9 +65,9 @@ export async function addUsers(
   ids: readonly string[],
   options: { segments?: readonly string[]; noConsent?: readonly string[] } = {},
 ): Promise<void> {
-  const repo = f.cloud.repository;
+  const repo = f.cloud.repositories;
   for (const id of ids) {
-    await repo.upsertUser(
+    await repo.users.upsertUser(
       {
         id,
         orgId: "o1",
@@ -79,7 +79,7 @@ export async function addUsers(
       },
       0,
     );
-    await repo.registerDevice(subjectOf(id), id, null, 0);
+    await repo.users.registerDevice(subjectOf(id), id, null, 0);
   }
 }
 
@@ -116,7 +116,7 @@ export async function arrive(f: CloudFixture, events: readonly PresenceEvent[]):
 }
 
 export async function count(f: CloudFixture, sql: string, params: (string | number)[] = []): Promise<number> {
-  const row = await f.cloud.repository.db.get<{ n: number }>(sql, params);
+  const row = await f.cloud.repositories.db.get<{ n: number }>(sql, params);
   return row?.n ?? 0;
 }
 

@@ -80,7 +80,7 @@ describe.skipIf(!haveChromium)(`demo shopper page in headless Chromium${haveChro
     expect(await offer.locator(".qr").textContent()).toBe(`QR: arrival:redeem:v1:${code}`);
     // The page is the app: the cloud has the offer with the code it shows, delivered and viewed.
     const offerId = await offer.getAttribute("data-offer-id");
-    const pending = await demo.cloud.offerRepository.pendingOffers("u-ada", Date.now());
+    const pending = await demo.cloud.repositories.offers.pendingOffers("u-ada", Date.now());
     const shown = pending.find((o) => o.offerId === offerId);
     expect(shown?.code).toBe(code);
     expect(pageErrors).toEqual([]);

@@ -84,8 +84,8 @@ describe("API auth matrix", () => {
 
   beforeAll(async () => {
     f = await createCloudFixture();
-    const repo = f.cloud.repository;
-    await repo.upsertOrganisation({ id: "o2", name: "Other org", maxOffersPerUserPerDay: 3 }, Date.now());
+    const repo = f.cloud.repositories;
+    await repo.directory.upsertOrganisation({ id: "o2", name: "Other org", maxOffersPerUserPerDay: 3 }, Date.now());
     const issue = async (role: ApiRole, orgId: string, extra: { storeId?: string; userId?: string } = {}) =>
       (await f.cloud.credentials.issueApiKey({ role, orgId, label: `matrix ${role}`, ...extra }, "test")).key;
     const keys: Record<KeyedCaller, string> = {
@@ -114,7 +114,7 @@ describe("API auth matrix", () => {
       },
       async freshUser() {
         const userId = ctx.unique("shopper");
-        await repo.upsertUser(
+        await repo.users.upsertUser(
           { id: userId, orgId: "o1", displayName: null, segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: true },
           Date.now(),
         );

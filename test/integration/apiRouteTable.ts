@@ -411,7 +411,7 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
 export async function insertOffer(f: CloudFixture, offerId: string, userId: string): Promise<string> {
   const code = formatRedemptionCode(randomBytes(12));
   const now = Date.now();
-  await f.cloud.repository.db.run(
+  await f.cloud.repositories.db.run(
     `INSERT INTO offers (id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, event_id, title, text,
        discount, code, state, state_at, day_key, issued_at, expires_at, published_at)
      VALUES (?, 'r1', 1, ?, 's1', 'z1', ?, ?, 'Offer', 'Text', '{"kind":"percent","percent":10}', ?, 'issued', ?,

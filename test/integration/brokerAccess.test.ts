@@ -53,7 +53,7 @@ describe("embedded broker access control", () => {
   });
 
   it("refuses a client id of a user whose name extends this user's (app.u1 cannot become app.u1-2)", async () => {
-    await f.cloud.repository.upsertUser(
+    await f.cloud.repositories.users.upsertUser(
       { id: "u1-2", orgId: "o1", displayName: null, segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: true },
       Date.now(),
     );

@@ -117,14 +117,14 @@ export function brokerContract(name: string, setup: () => Promise<BrokerSetup>, 
       // u2 has no marketing consent: these events are stored and decided, but send no offer.
       const ev = (seq: number) =>
         presenceEvent(seq, { subject: { kind: "ibeacon", id: SUBJECT_U2 }, visitId: `visit-u2-${seq}0000000` });
-      const before = await s.fixture.cloud.repository.countEvents();
+      const before = await s.fixture.cloud.repositories.events.countEvents();
       // A batch, its resend (the ack was lost), and the next batch overlapping the first.
       await gateway.publishAsync(gatewayTopic("s1", "g1", "events"), batch(1, [ev(1), ev(2)]), { qos: 1 });
       await gateway.publishAsync(gatewayTopic("s1", "g1", "events"), batch(1, [ev(1), ev(2)]), { qos: 1 });
       await gateway.publishAsync(gatewayTopic("s1", "g1", "events"), batch(1, [ev(2), ev(3)]), { qos: 1 });
       await until(() => acks.length >= 3);
       expect(acks).toEqual([2, 2, 3]);
-      expect((await s.fixture.cloud.repository.countEvents()) - before).toBe(3);
+      expect((await s.fixture.cloud.repositories.events.countEvents()) - before).toBe(3);
       expect(s.fixture.cloud.ingest.counters.duplicates).toBe(3);
     });
 

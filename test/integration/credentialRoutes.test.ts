@@ -37,15 +37,15 @@ describe("credential routes (embedded broker)", () => {
   beforeAll(async () => {
     f = await createCloudFixture();
     url = `mqtt://127.0.0.1:${f.cloud.mqttPort()}`;
-    const repo = f.cloud.repository;
+    const repo = f.cloud.repositories;
     const now = Date.now();
-    await repo.upsertGateway({ id: "g2", storeId: "s2", name: "Other store's gateway" }, now);
-    await repo.upsertOrganisation({ id: "o2", name: "Other org", maxOffersPerUserPerDay: 5 }, now);
-    await repo.upsertStore(
+    await repo.directory.upsertGateway({ id: "g2", storeId: "s2", name: "Other store's gateway" }, now);
+    await repo.directory.upsertOrganisation({ id: "o2", name: "Other org", maxOffersPerUserPerDay: 5 }, now);
+    await repo.directory.upsertStore(
       { id: "s3", orgId: "o2", name: "s3", timezone: "Asia/Hong_Kong", lat: null, lon: null, tags: [] },
       now,
     );
-    await repo.upsertGateway({ id: "g3", storeId: "s3", name: "Other org's gateway" }, now);
+    await repo.directory.upsertGateway({ id: "g3", storeId: "s3", name: "Other org's gateway" }, now);
     const res = await call("POST", "/v1/api-keys", f.keys.admin, { role: "store-ops", storeId: "s1", label: "s1 staff" });
     expect(res.statusCode).toBe(201);
     storeOpsS1 = res.json<{ key: string }>().key;
@@ -154,7 +154,7 @@ describe("credential routes (embedded broker)", () => {
   });
 
   it("records every issue and revoke in the audit log, with the key that did it and no secret", async () => {
-    const rows = await f.cloud.repository.db.all<{ actor: string; action: string; target: string; detail: string }>(
+    const rows = await f.cloud.repositories.db.all<{ actor: string; action: string; target: string; detail: string }>(
       "SELECT actor, action, target, detail FROM audit_log WHERE actor LIKE 'api-key:%' ORDER BY id",
     );
     const actions = rows.map((r) => `${r.action} ${r.target}`);
@@ -212,7 +212,7 @@ describe.skipIf(!MOSQUITTO_AVAILABLE)(
       const res = await call("POST", "/v1/users/u2/credentials");
       expect(res.statusCode).toBe(503);
       expect(res.json()).toMatchObject({ error: { code: "BROKER_UNAVAILABLE" } });
-      expect(await f.cloud.repository.getMqttCredential("app.u2")).toBeNull();
+      expect(await f.cloud.repositories.credentials.getMqttCredential("app.u2")).toBeNull();
     });
   },
 );

@@ -42,14 +42,14 @@ async function cli(args: readonly string[]): Promise<Result> {
 }
 
 async function seed(cloud: Cloud): Promise<void> {
-  const repo = cloud.repository;
+  const repo = cloud.repositories;
   const now = Date.now();
-  await repo.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, now);
-  await repo.upsertStore(
+  await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, now);
+  await repo.directory.upsertStore(
     { id: "s1", orgId: "o1", name: "s1", timezone: "Asia/Hong_Kong", lat: null, lon: null, tags: [] },
     now,
   );
-  await repo.upsertGateway({ id: "g1", storeId: "s1", name: "Gateway" }, now);
+  await repo.directory.upsertGateway({ id: "g1", storeId: "s1", name: "Gateway" }, now);
 }
 
 async function startCloud(dataDir: string, mqtt: Record<string, unknown>): Promise<Cloud> {
@@ -122,9 +122,9 @@ describe("credentials CLI (embedded broker)", () => {
 
     const revoked = await cli(["api-keys", "revoke", key.id, "--data-dir", dir]);
     expect(revoked.code, revoked.stderr).toBe(0);
-    expect((await cloud.repository.getApiKey(key.id))?.revokedAt).not.toBeNull();
+    expect((await cloud.repositories.credentials.getApiKey(key.id))?.revokedAt).not.toBeNull();
 
-    const audit = await cloud.repository.db.all<{ actor: string; action: string }>(
+    const audit = await cloud.repositories.db.all<{ actor: string; action: string }>(
       "SELECT actor, action FROM audit_log WHERE actor LIKE 'cli:%' ORDER BY id",
     );
     expect(new Set(audit.map((a) => a.action))).toEqual(

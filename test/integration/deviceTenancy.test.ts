@@ -36,11 +36,11 @@ describe("registered beacons per organisation", () => {
 
   beforeAll(async () => {
     f = await createCloudFixture({ seedRule: false });
-    const repo = f.cloud.repository;
+    const repo = f.cloud.repositories;
     const now = Date.now();
-    await repo.upsertOrganisation({ id: "o2", name: "Other retailer", maxOffersPerUserPerDay: 3 }, now);
-    await repo.upsertStore({ id: "x1", orgId: "o2", name: "x1", timezone: "UTC", lat: null, lon: null, tags: [] }, now);
-    await repo.upsertGateway({ id: "gx", storeId: "x1", name: "Gateway" }, now);
+    await repo.directory.upsertOrganisation({ id: "o2", name: "Other retailer", maxOffersPerUserPerDay: 3 }, now);
+    await repo.directory.upsertStore({ id: "x1", orgId: "o2", name: "x1", timezone: "UTC", lat: null, lon: null, tags: [] }, now);
+    await repo.directory.upsertGateway({ id: "gx", storeId: "x1", name: "Gateway" }, now);
     o2Admin = (await f.cloud.credentials.issueApiKey({ role: "admin", orgId: "o2", label: "o2" }, "test")).key;
     const profile = { segments: [], consent: { marketing: true, analytics: true } };
     expect((await api("PUT", "/v1/users/ada", f.keys.admin, profile)).status).toBe(201);
@@ -93,7 +93,7 @@ describe("registered beacons per organisation", () => {
     ]);
     // Erasing ada removes her registration and presence too: nothing of the beacon is left.
     expect((await api("DELETE", "/v1/users/ada", f.keys.admin)).status).toBe(200);
-    const db = f.cloud.repository.db;
+    const db = f.cloud.repositories.db;
     expect(await db.all("SELECT org_id FROM user_devices WHERE subject_id = ?", [SUBJECT])).toEqual([]);
     expect(await db.all("SELECT id FROM presence_events WHERE subject_id = ?", [SUBJECT])).toEqual([]);
   });

@@ -28,7 +28,7 @@ describe("directory API", () => {
 
   beforeAll(async () => {
     f = await createCloudFixture();
-    await f.cloud.repository.upsertOrganisation({ id: "o2", name: "Other", maxOffersPerUserPerDay: 3 }, Date.now());
+    await f.cloud.repositories.directory.upsertOrganisation({ id: "o2", name: "Other", maxOffersPerUserPerDay: 3 }, Date.now());
     otherOrgAdmin = (await f.cloud.credentials.issueApiKey({ role: "admin", orgId: "o2", label: "o2" }, "test")).key;
     storeOpsS1 = (await f.cloud.credentials.issueApiKey({ role: "store-ops", orgId: "o1", storeId: "s1", label: "ops" }, "test")).key;
   });

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
-import { SqliteFleetRepository } from "../../cloud/src/adapters/sqlite/SqliteFleetRepository.js";
 import { SimHub } from "../../gateway/src/adapters/sim/SimulatedScanSource.js";
 import { standaloneWorld } from "../../gateway/src/adapters/sim/SimWorld.js";
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
@@ -112,7 +111,7 @@ describe("fleet: config push and gateway health over MQTT", () => {
       ],
     });
     expect(refused.statusCode).toBe(400);
-    const repo = new SqliteFleetRepository(f.cloud.repository.db);
+    const repo = f.cloud.repositories.fleet;
     const stored = await repo.putDesiredConfig(
       "g1",
       (current) => ({

@@ -31,8 +31,8 @@ describe("ids shared by all organisations", () => {
   beforeAll(async () => {
     f = await createCloudFixture();
     const now = Date.now();
-    await f.cloud.repository.upsertOrganisation({ id: "o2", name: "Other retailer", maxOffersPerUserPerDay: 3 }, now);
-    await f.cloud.repository.upsertStore(
+    await f.cloud.repositories.directory.upsertOrganisation({ id: "o2", name: "Other retailer", maxOffersPerUserPerDay: 3 }, now);
+    await f.cloud.repositories.directory.upsertStore(
       { id: "x1", orgId: "o2", name: "x1", timezone: "UTC", lat: null, lon: null, tags: [] },
       now,
     );
@@ -63,7 +63,7 @@ describe("ids shared by all organisations", () => {
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
     const winner = results[0]?.status === 201 ? "s1" : "x1";
-    expect(await f.cloud.repository.getGateway("g-race")).toMatchObject({ storeId: winner, name: winner === "s1" ? "o1's" : "o2's" });
+    expect(await f.cloud.repositories.directory.getGateway("g-race")).toMatchObject({ storeId: winner, name: winner === "s1" ? "o1's" : "o2's" });
     const loser = results.find((r) => r.status === 409);
     expect(loser?.body.error?.message).toMatch(/is not available; choose another$/);
     // Renaming in its own store is still a rename.

@@ -10,19 +10,19 @@ describe("ingest tenancy", () => {
   let f: CloudFixture;
   beforeAll(async () => {
     f = await createCloudFixture();
-    const repo = f.cloud.repository;
+    const repo = f.cloud.repositories;
     const now = Date.now();
-    await repo.upsertOrganisation({ id: "o2", name: "Other retailer", maxOffersPerUserPerDay: 5 }, now);
-    await repo.upsertStore({ id: "s9", orgId: "o2", name: "s9", timezone: "Asia/Hong_Kong", lat: null, lon: null, tags: [] }, now);
-    await repo.upsertZone({ id: "z9", storeId: "s9", name: "Zone", tags: [], geometry: {} });
-    await repo.upsertGateway({ id: "g9", storeId: "s9", name: "Gateway" }, now);
+    await repo.directory.upsertOrganisation({ id: "o2", name: "Other retailer", maxOffersPerUserPerDay: 5 }, now);
+    await repo.directory.upsertStore({ id: "s9", orgId: "o2", name: "s9", timezone: "Asia/Hong_Kong", lat: null, lon: null, tags: [] }, now);
+    await repo.directory.upsertZone({ id: "z9", storeId: "s9", name: "Zone", tags: [], geometry: {} });
+    await repo.directory.upsertGateway({ id: "g9", storeId: "s9", name: "Gateway" }, now);
   });
   afterAll(async () => {
     await f?.close();
   });
 
   const storedRow = (id: string) =>
-    f.cloud.repository["db"].get<{ user_id: string | null; subject_id: string; decided_at: number | null }>(
+    f.cloud.repositories.db.get<{ user_id: string | null; subject_id: string; decided_at: number | null }>(
       "SELECT user_id, subject_id, decided_at FROM presence_events WHERE id = ?",
       [id],
     );

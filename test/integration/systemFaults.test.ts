@@ -44,14 +44,14 @@ async function floodCloud(): Promise<CloudFixture> {
   const f = await createCloudFixture();
   cleanups.push(() => f.close());
   const now = Date.now();
-  await f.cloud.repository.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 1_000_000 }, now);
+  await f.cloud.repositories.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 1_000_000 }, now);
   const spec = checkRuleSpec({
     trigger: { type: "enter" },
     scope: { storeIds: ["s1"] },
     offer: { title: "Welcome", text: "Every visit", discount: { kind: "percent", percent: 5 }, validityS: 600 },
   });
   if (!spec.ok) throw new Error(JSON.stringify(spec.problems));
-  await f.cloud.offerRepository.putRule("o1", { id: "r-every", version: 1, status: "live", spec: spec.value }, now);
+  await f.cloud.repositories.rules.putRule("o1", { id: "r-every", version: 1, status: "live", spec: spec.value }, now);
   await f.cloud.offers.reloadRules("o1");
   return f;
 }
@@ -124,7 +124,7 @@ describe("system under faults: the books balance", () => {
       expect(cloud.ingest.counters.duplicates).toBe(total * 4 - 3 * 50);
       // The app never read a byte, and the cloud's publishing did not wait for it.
       expect(cloud.offers.counters.offersPublished).toBe(cloud.offers.counters.offersIssued);
-      expect(await audit(cloud.repository.db, events.map((e) => e.id))).toEqual(balanced(total, eligible));
+      expect(await audit(cloud.repositories.db, events.map((e) => e.id))).toEqual(balanced(total, eligible));
 
       // Once it reads again, the app gets every offer; QoS 1 may repeat one, never lose one.
       appSocket.resume();
@@ -148,7 +148,7 @@ describe("system under faults: the books balance", () => {
       const accepted = results.filter((r) => r.statusCode === 201).length;
       expect(accepted).toBe(codes.length);
       expect(results.filter((r) => r.statusCode === 409).length).toBe(codes.length);
-      const after = await audit(cloud.repository.db, events.map((e) => e.id));
+      const after = await audit(cloud.repositories.db, events.map((e) => e.id));
       expect(after.doubleRedemptions).toBe(0);
     },
   );

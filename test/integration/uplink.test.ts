@@ -96,7 +96,7 @@ describe("uplink: every event reaches the cloud exactly once", () => {
     for (let i = 0; i < 20; i++)
       await relay.enqueue(Array.from({ length: 100 }, (_, k) => event(i * 100 + k)));
     await until(async () => (await outbox.stats()).depth === 0, 30_000);
-    expect(await f.cloud.repository.countEvents()).toBe(2000);
+    expect(await f.cloud.repositories.events.countEvents()).toBe(2000);
     expect(relay.counters.eventsAcked).toBe(2000);
   });
 
@@ -117,8 +117,8 @@ describe("uplink: every event reaches the cloud exactly once", () => {
     }
     await producer;
     await until(async () => (await outbox.stats()).depth === 0, 60_000);
-    expect(await f.cloud.repository.countEvents()).toBe(10_000);
-    const distinct = await f.cloud.repository.db.get<{ n: number }>(
+    expect(await f.cloud.repositories.events.countEvents()).toBe(10_000);
+    const distinct = await f.cloud.repositories.db.get<{ n: number }>(
       "SELECT COUNT(DISTINCT id) AS n FROM presence_events",
     );
     expect(distinct?.n).toBe(10_000);

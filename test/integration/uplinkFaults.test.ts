@@ -157,7 +157,7 @@ describe("uplink under faults", () => {
     await after.relay.enqueue(uplinkEvents("card2", 300, 100));
     await until(async () => (await after.outbox.stats()).depth === 0, 30_000, "second card drained again");
 
-    const stored = await f.cloud.repository.db.all<{ id: string }>(
+    const stored = await f.cloud.repositories.db.all<{ id: string }>(
       "SELECT id FROM presence_events WHERE id LIKE 'card2-%'",
     );
     expect(stored.length).toBe(400);

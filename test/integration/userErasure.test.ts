@@ -33,7 +33,7 @@ describe("deleting a user (right to erasure)", () => {
 
   /** Rows of every table with any column containing one of `needles`, as `table.column: n`. */
   async function mentions(needles: readonly string[]): Promise<string[]> {
-    const db = f.cloud.repository.db;
+    const db = f.cloud.repositories.db;
     const found: string[] = [];
     const tables = await db.all<{ name: string }>(
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
@@ -57,8 +57,8 @@ describe("deleting a user (right to erasure)", () => {
     f = await createCloudFixture();
     const admin = f.keys.admin;
     // A table a later release might add: it is erased and checked like the others.
-    await f.cloud.repository.db.exec("CREATE TABLE later_feature (id INTEGER PRIMARY KEY, user_id TEXT, note TEXT)");
-    await f.cloud.repository.db.run("INSERT INTO later_feature (user_id, note) VALUES (?, 'wishlist'), ('u1', 'kept')", [
+    await f.cloud.repositories.db.exec("CREATE TABLE later_feature (id INTEGER PRIMARY KEY, user_id TEXT, note TEXT)");
+    await f.cloud.repositories.db.run("INSERT INTO later_feature (user_id, note) VALUES (?, 'wishlist'), ('u1', 'kept')", [
       USER,
     ]);
 
@@ -133,7 +133,7 @@ describe("deleting a user (right to erasure)", () => {
     expect(await mentions([USER, ...SUBJECTS])).toEqual([]);
 
     // The till's accounting: the redemption and its offer stay, naming only the pseudonym.
-    const db = f.cloud.repository.db;
+    const db = f.cloud.repositories.db;
     const offer = await db.get<{ user_id: string; state: string }>("SELECT user_id, state FROM offers WHERE id = ?", [redeemedOfferId]);
     expect(offer).toEqual({ user_id: reference, state: "redeemed" });
     expect(await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM redemptions WHERE offer_id = ?", [redeemedOfferId])).toEqual({ n: 1 });
@@ -144,7 +144,7 @@ describe("deleting a user (right to erasure)", () => {
   });
 
   it("leaves other users alone and refuses the erased user's keys", async () => {
-    const db = f.cloud.repository.db;
+    const db = f.cloud.repositories.db;
     expect(await db.get("SELECT id FROM app_users WHERE id = 'u1'")).toEqual({ id: "u1" });
     expect(await db.get("SELECT note FROM later_feature WHERE user_id = 'u1'")).toEqual({ note: "kept" });
     const refused = await api("GET", `/v1/users/${USER}`, appKey);

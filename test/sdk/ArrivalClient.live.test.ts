@@ -100,9 +100,9 @@ describe("ArrivalClient against the cloud", () => {
   it("reports a geofence entry over MQTT and over HTTP; each goes through the offer rules", async () => {
     const fix = { lat: 22.2819, lon: 114.1582, accuracyM: 12, at: Date.now() };
     const eventId = geofenceEventId("u1", await client.queueGeofenceEntry({ storeId: "s1", fix }));
-    await until(async () => (await f.cloud.offerRepository.getEvent(eventId)) !== null, 20_000, "the report stored");
+    await until(async () => (await f.cloud.repositories.offers.getEvent(eventId)) !== null, 20_000, "the report stored");
     await until(() => received.length === 3, 20_000, "the offer for the geofence entry");
-    const stored = await f.cloud.offerRepository.getEvent(eventId);
+    const stored = await f.cloud.repositories.offers.getEvent(eventId);
     expect(stored?.event).toMatchObject({ userId: "u1", zoneId: "geofence", subject: { kind: "app", id: "app:u1" } });
     const answer = await client.reportGeofenceEntry({ storeId: "s1", fix: { ...fix, at: Date.now() } });
     // The fixture's store has no coordinates: flagged, yet plausible.

@@ -28,7 +28,7 @@ export async function createSdkCloudFixture(): Promise<SdkCloudFixture> {
     limits: { maxPerUserPerDay: 5 },
   });
   if (!spec.ok) throw new Error(JSON.stringify(spec.problems));
-  await f.cloud.offerRepository.putRule("o1", { id: "r1", version: 1, status: "live", spec: spec.value }, Date.now());
+  await f.cloud.repositories.rules.putRule("o1", { id: "r1", version: 1, status: "live", spec: spec.value }, Date.now());
   await f.cloud.offers.reloadRules("o1");
   const api = () => `http://127.0.0.1:${f.cloud.httpPort()}`;
   return {

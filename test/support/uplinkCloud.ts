@@ -28,15 +28,15 @@ export async function openCloud(dir: string, ports: CloudPorts, log: Logger): Pr
 
 /** Registers organisation o1, store s1 and gateway g1; idempotent. */
 export async function seedUplinkStore(cloud: Cloud): Promise<void> {
-  const repo = cloud.repository;
+  const repo = cloud.repositories;
   const now = Date.now();
-  await repo.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, now);
-  await repo.upsertStore(
+  await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, now);
+  await repo.directory.upsertStore(
     { id: STORE_ID, orgId: "o1", name: "Store", timezone: "Europe/London", lat: null, lon: null, tags: [] },
     now,
   );
-  await repo.upsertZone({ id: "z1", storeId: STORE_ID, name: "Zone", tags: [], geometry: {} });
-  await repo.upsertGateway({ id: GATEWAY_ID, storeId: STORE_ID, name: "Gateway" }, now);
+  await repo.directory.upsertZone({ id: "z1", storeId: STORE_ID, name: "Zone", tags: [], geometry: {} });
+  await repo.directory.upsertGateway({ id: GATEWAY_ID, storeId: STORE_ID, name: "Gateway" }, now);
 }
 
 export interface Login {
@@ -106,14 +106,14 @@ const LATEST_ACK =
 
 /** Rows of gateway g1 in a running cloud. */
 export function cloudRows(cloud: Cloud): Promise<EventRow[]> {
-  return cloud.repository.db.all<EventRow>(
+  return cloud.repositories.db.all<EventRow>(
     "SELECT seq, id FROM presence_events WHERE gateway_id = ? ORDER BY seq",
     [GATEWAY_ID],
   );
 }
 
 export async function cloudAckedSeq(cloud: Cloud): Promise<number> {
-  const row = await cloud.repository.db.get<{ acked_seq: number }>(LATEST_ACK, [GATEWAY_ID]);
+  const row = await cloud.repositories.db.get<{ acked_seq: number }>(LATEST_ACK, [GATEWAY_ID]);
   return row?.acked_seq ?? 0;
 }
 

@@ -100,7 +100,7 @@ export async function runCredentialCommand(
 async function issueGateway(options: CommandOptions, context: CommandContext): Promise<number> {
   const storeId = requireId("store", options.store);
   const gatewayId = requireId("gateway", options.gateway);
-  const gateway = await context.admin.repository.getGateway(gatewayId);
+  const gateway = await context.admin.repositories.directory.getGateway(gatewayId);
   if (gateway && gateway.storeId !== storeId) {
     context.io.err(`gateway ${gatewayId} belongs to store ${gateway.storeId}, not ${storeId}\n`);
     return 1;
@@ -115,7 +115,7 @@ async function issueGateway(options: CommandOptions, context: CommandContext): P
 
 async function issueMqtt(identity: MqttIdentity, options: CommandOptions, context: CommandContext): Promise<number> {
   const { io, admin } = context;
-  if (identity.role === "app" && !(await admin.repository.getUser(identity.userId))) {
+  if (identity.role === "app" && !(await admin.repositories.users.getUser(identity.userId))) {
     io.err(`warning: user ${identity.userId} is not registered in this cloud's database\n`);
   }
   const issued = await admin.credentials.issueMqtt(identity, context.actor);
@@ -141,7 +141,7 @@ async function revokeMqtt(positionals: readonly string[], context: CommandContex
   const { io, admin } = context;
   const [username, ...extra] = positionals;
   if (username === undefined || extra.length > 0) throw new UsageError("credentials revoke takes one USERNAME");
-  const record = await admin.repository.getMqttCredential(username);
+  const record = await admin.repositories.credentials.getMqttCredential(username);
   if (!record) {
     io.err(`no MQTT credential named ${username} was issued by this cloud\n`);
     return 1;
@@ -169,15 +169,15 @@ async function issueApiKey(options: CommandOptions, context: CommandContext): Pr
     throw new UsageError(storeId === null ? `a ${role} key needs --store` : `a ${role} key takes no --store`);
   if ((role === "app") !== (userId !== null))
     throw new UsageError(userId === null ? "an app key needs --user" : `a ${role} key takes no --user`);
-  if (!(await admin.repository.getOrganisation(orgId))) {
+  if (!(await admin.repositories.directory.getOrganisation(orgId))) {
     io.err(`no organisation ${orgId} in this cloud's database\n`);
     return 1;
   }
-  if (storeId !== null && (await admin.repository.getStore(storeId))?.orgId !== orgId) {
+  if (storeId !== null && (await admin.repositories.directory.getStore(storeId))?.orgId !== orgId) {
     io.err(`no store ${storeId} in organisation ${orgId}\n`);
     return 1;
   }
-  if (userId !== null && (await admin.repository.getUser(userId))?.orgId !== orgId) {
+  if (userId !== null && (await admin.repositories.users.getUser(userId))?.orgId !== orgId) {
     io.err(`no user ${userId} in organisation ${orgId}\n`);
     return 1;
   }

@@ -3,6 +3,7 @@ import type { Principal } from "./CredentialService.js";
 import { done, forbidden, notFound, type Outcome } from "./Outcome.js";
 import type {
   AnalyticsRepository,
+  DirectoryRepository,
   FunnelCounts,
   FunnelQuery,
   RuleRepository,
@@ -68,6 +69,8 @@ export interface FunnelReport {
 
 export interface AnalyticsServiceOptions {
   readonly analytics: AnalyticsRepository;
+  /** The organisation's stores, for their timezones and names. */
+  readonly directory: Pick<DirectoryRepository, "listStores">;
   readonly rules: Pick<RuleRepository, "listCurrentRules">;
 }
 
@@ -145,7 +148,7 @@ export class AnalyticsService {
       if (storeId !== null && storeId !== principal.storeId) return forbidden("this key is bound to another store");
       storeId = principal.storeId;
     }
-    const stores = await this.o.analytics.storesOf(principal.orgId);
+    const stores = await this.o.directory.listStores(principal.orgId, null);
     if (storeId !== null && !stores.some((s) => s.id === storeId))
       return notFound(`no store ${storeId} in this organisation`);
     return done(await this.funnel({ ...request, orgId: principal.orgId, storeId }, stores));

@@ -5,7 +5,7 @@ import type {
   DecisionRepository,
   EventRecord,
   RecordedDecision,
-  RuleStore,
+  RuleRepository,
   UserRepository,
 } from "./repositories.js";
 
@@ -32,7 +32,7 @@ export type EventDecisionStatus = "pending" | "no-user" | "no-candidate-rules" |
 export interface DecisionLogServiceOptions {
   readonly decisions: DecisionRepository;
   readonly users: Pick<UserRepository, "getUser">;
-  readonly rules: Pick<RuleStore, "getRule">;
+  readonly rules: Pick<RuleRepository, "getRule">;
 }
 
 /**

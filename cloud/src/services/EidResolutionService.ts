@@ -1,6 +1,6 @@
 import { eidPeriodStartS } from "../../../protocol/index.js";
 import { eidRowsAround, type EidKey } from "../domain/privacy/eidResolution.js";
-import type { EidKeyRepository } from "./privacyRepositories.js";
+import type { EidKeyRepository } from "./repositories.js";
 import type { Clock, Logger } from "./ports.js";
 import type { AuditRepository } from "./repositories.js";
 

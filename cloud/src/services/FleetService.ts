@@ -21,9 +21,9 @@ import {
   nextRevision,
   remoteConfig,
 } from "../domain/fleet/index.js";
-import type { FleetGatewayRecord, FleetRepository, GatewayRef, TelemetryRange } from "./FleetRepository.js";
+import type { FleetGatewayRecord, FleetRepository, GatewayRef, TelemetryRange } from "./repositories.js";
 import type { Clock, Logger, MessageBus } from "./ports.js";
-import type { AuditRepository, GatewayRecord, StoreDirectoryRepository, ZoneRecord } from "./repositories.js";
+import type { AuditRepository, GatewayRecord, DirectoryRepository, ZoneRecord } from "./repositories.js";
 import { done, invalid, type Outcome, refuse } from "./Outcome.js";
 import { SerialQueue } from "./SerialQueue.js";
 
@@ -57,7 +57,7 @@ export interface FleetCounters {
 /** A store's zones in the directory: the one place they are kept, which every pushed config is built from. */
 export interface FleetZoneStore {
   listZones(storeId: string): Promise<ZoneRecord[]>;
-  replaceZones: StoreDirectoryRepository["replaceZones"];
+  replaceZones: DirectoryRepository["replaceZones"];
 }
 
 type Presence = GatewayRemoteConfig["presence"];

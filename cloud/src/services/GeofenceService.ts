@@ -12,7 +12,7 @@ import {
   type LocationFix,
   type PlausibilityVerdict,
 } from "../domain/privacy/geofencePlausibility.js";
-import type { LocationRepository } from "./privacyRepositories.js";
+import type { LocationRepository } from "./repositories.js";
 import type { Clock, Logger, MessageBus } from "./ports.js";
 import { done, notFound, type Outcome } from "./Outcome.js";
 import type { DirectoryRepository, StoredEvent, UserRepository } from "./repositories.js";

@@ -1,4 +1,4 @@
-import type { RetentionRepository, RetentionResult } from "./privacyRepositories.js";
+import type { RetentionRepository, RetentionResult } from "./repositories.js";
 import type { Clock, Logger } from "./ports.js";
 
 const DAY_MS = 86_400_000;

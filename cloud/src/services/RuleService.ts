@@ -15,7 +15,7 @@ import type {
   DirectoryRepository,
   RuleAuditEntry,
   RuleChange,
-  RuleStore,
+  RuleRepository,
   RuleVersionRecord,
 } from "./repositories.js";
 
@@ -38,7 +38,7 @@ export interface RuleDetails {
 }
 
 export interface RuleServiceOptions {
-  readonly rules: RuleStore;
+  readonly rules: RuleRepository;
   readonly directory: Pick<DirectoryRepository, "listOrganisations">;
   readonly clock: Clock;
   readonly log: Logger;

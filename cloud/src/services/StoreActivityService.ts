@@ -1,7 +1,7 @@
 import type { PresenceEvent } from "../../../protocol/index.js";
 import type { Principal } from "./CredentialService.js";
 import { done, forbidden, type Outcome } from "./Outcome.js";
-import type { DailyVisitCount, RetentionRepository } from "./privacyRepositories.js";
+import type { DailyVisitCount, RetentionRepository } from "./repositories.js";
 import type { ActivityQuery, ActivityRepository, StoredEvent, VisitRecord } from "./repositories.js";
 import type { StoreService } from "./StoreService.js";
 

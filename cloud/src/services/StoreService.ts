@@ -7,7 +7,6 @@ import type {
   AuditRepository,
   DirectoryRepository,
   StoreDetails,
-  StoreDirectoryRepository,
   ZoneRecord,
 } from "./repositories.js";
 
@@ -31,8 +30,19 @@ export interface ZoneView {
 }
 
 export interface StoreServiceOptions {
-  readonly stores: StoreDirectoryRepository;
-  readonly directory: Pick<DirectoryRepository, "getZone" | "listZones" | "upsertZone" | "getGateway">;
+  readonly directory: Pick<
+    DirectoryRepository,
+    | "listStores"
+    | "getStoreDetails"
+    | "createStore"
+    | "updateStore"
+    | "getZone"
+    | "listZones"
+    | "upsertZone"
+    | "createZone"
+    | "deleteZone"
+    | "getGateway"
+  >;
   readonly audit: AuditRepository;
   readonly clock: Clock;
   /**
@@ -68,12 +78,12 @@ export class StoreService {
   constructor(private readonly o: StoreServiceOptions) {}
 
   listStores(principal: Principal): Promise<StoreDetails[]> {
-    return this.o.stores.listStores(principal.orgId, principal.storeId);
+    return this.o.directory.listStores(principal.orgId, principal.storeId);
   }
 
   /** The store if the principal may see it. */
   async getStore(principal: Principal, storeId: string): Promise<Outcome<StoreDetails>> {
-    const store = await this.o.stores.getStoreDetails(storeId);
+    const store = await this.o.directory.getStoreDetails(storeId);
     if (store?.orgId !== principal.orgId) return notFound(`no store ${storeId}`);
     if (principal.storeId !== null && principal.storeId !== storeId)
       return forbidden("this key is bound to another store");
@@ -87,7 +97,7 @@ export class StoreService {
     const now = this.o.clock.now();
     // Store ids are unique across organisations: gateways publish on arrival/v1/stores/{storeId}/...
     // and broker ACLs grant that prefix, with no organisation level (docs/api.md, "Ids").
-    if (!(await this.o.stores.createStore(store, now))) return idNotAvailable("store", storeId);
+    if (!(await this.o.directory.createStore(store, now))) return idNotAvailable("store", storeId);
     await this.o.audit.audit({ at: now, actor: actorOf(principal), action: "store.create", target: `store:${storeId}` });
     return done(store);
   }
@@ -117,7 +127,7 @@ export class StoreService {
     if (!checked.ok) return checked;
     const store = details(principal.orgId, storeId, checked.value);
     const now = this.o.clock.now();
-    await this.o.stores.updateStore(store, now);
+    await this.o.directory.updateStore(store, now);
     await this.o.audit.audit({
       at: now,
       actor: actorOf(principal),
@@ -159,7 +169,7 @@ export class StoreService {
     const record: ZoneRecord = { id: zone.id, storeId, name: zone.name ?? zone.id, tags: input.tags, geometry: zone };
     const now = this.o.clock.now();
     if (mode === "create") {
-      if (!(await this.o.stores.createZone(record))) return conflict(`store ${storeId} already has a zone ${zone.id}`);
+      if (!(await this.o.directory.createZone(record))) return conflict(`store ${storeId} already has a zone ${zone.id}`);
     } else {
       if (!(await this.o.directory.getZone(storeId, zone.id))) return notFound(`no zone ${zone.id} in store ${storeId}`);
       await this.o.directory.upsertZone(record);
@@ -177,7 +187,7 @@ export class StoreService {
   async deleteZone(principal: Principal, storeId: string, zoneId: string): Promise<Outcome<{ deleted: true }>> {
     const store = await this.getStore(principal, storeId);
     if (!store.ok) return store;
-    if (!(await this.o.stores.deleteZone(storeId, zoneId))) return notFound(`no zone ${zoneId} in store ${storeId}`);
+    if (!(await this.o.directory.deleteZone(storeId, zoneId))) return notFound(`no zone ${zoneId} in store ${storeId}`);
     await this.o.audit.audit({
       at: this.o.clock.now(),
       actor: actorOf(principal),

@@ -6,9 +6,9 @@ import type {
   AppUser,
   AuditRepository,
   ErasureReport,
-  PrivacyRepository,
+  CredentialRepository,
+  ErasureRepository,
   RegisteredDevice,
-  StoreDirectoryRepository,
   UserRepository,
 } from "./repositories.js";
 
@@ -29,8 +29,9 @@ export interface Consent {
 
 export interface UserServiceOptions {
   readonly users: UserRepository;
-  readonly devices: Pick<StoreDirectoryRepository, "listDevices" | "addDevice" | "removeDevice" | "apiKeysOfUser" | "mqttUsernamesOfUser">;
-  readonly privacy: PrivacyRepository;
+  /** The user's API keys and MQTT credentials, to revoke them on erasure. */
+  readonly credentialsOfUser: Pick<CredentialRepository, "apiKeysOfUser" | "mqttUsernamesOfUser">;
+  readonly privacy: ErasureRepository;
   readonly credentials: Pick<CredentialService, "revokeMqtt" | "revokeApiKey">;
   readonly audit: AuditRepository;
   readonly clock: Clock;
@@ -124,7 +125,7 @@ export class UserService {
   async listDevices(principal: Principal, userId: string): Promise<Outcome<RegisteredDevice[]>> {
     const visible = await this.visibleUser(principal, userId);
     if (!visible.ok) return visible;
-    return done(await this.o.devices.listDevices(userId));
+    return done(await this.o.users.listDevices(userId));
   }
 
   /** Registers a beacon under the subject id the gateways report for it. */
@@ -138,7 +139,7 @@ export class UserService {
     if (!visible.ok) return visible;
     const subjectId = subjectIdOfBeacon(identity);
     const now = this.o.clock.now();
-    const result = await this.o.devices.addDevice({ subjectId, userId, label, identity }, now);
+    const result = await this.o.users.addDevice({ subjectId, userId, label, identity }, now);
     if (result === "taken") return conflict("this beacon is registered to another user");
     await this.o.audit.audit({
       at: now,
@@ -147,7 +148,7 @@ export class UserService {
       target: `user:${userId}`,
       detail: { subjectId },
     });
-    const device = (await this.o.devices.listDevices(userId)).find((d) => d.subjectId === subjectId);
+    const device = (await this.o.users.listDevices(userId)).find((d) => d.subjectId === subjectId);
     if (!device) return notFound("the device was removed meanwhile");
     return done({ device, created: result === "added" });
   }
@@ -155,7 +156,7 @@ export class UserService {
   async removeDevice(principal: Principal, userId: string, subjectId: string): Promise<Outcome<{ removed: true }>> {
     const visible = await this.visibleUser(principal, userId);
     if (!visible.ok) return visible;
-    if (!(await this.o.devices.removeDevice(userId, subjectId))) return notFound(`no device ${subjectId} of this user`);
+    if (!(await this.o.users.removeDevice(userId, subjectId))) return notFound(`no device ${subjectId} of this user`);
     await this.o.audit.audit({
       at: this.o.clock.now(),
       actor: actorOf(principal),
@@ -170,7 +171,7 @@ export class UserService {
    * Erases a user. Credentials go first: every MQTT credential is revoked at the broker (which cuts
    * a connected app at once) and every API key of the user is revoked; if the broker cannot be
    * reached this throws before anything is deleted, so the request can simply be repeated. Then the
-   * data goes in one transaction (see `PrivacyRepository.eraseUser`), and the audit record names
+   * data goes in one transaction (see `ErasureRepository.eraseUser`), and the audit record names
    * only a random pseudonym and counts.
    */
   async erase(principal: Principal, userId: string): Promise<Outcome<ErasureReport & { reference: string }>> {
@@ -179,10 +180,10 @@ export class UserService {
     const actor = actorOf(principal);
     const usernames = new Set([
       mqttUsernameFor({ role: "app", userId }),
-      ...(await this.o.devices.mqttUsernamesOfUser(userId)),
+      ...(await this.o.credentialsOfUser.mqttUsernamesOfUser(userId)),
     ]);
     for (const username of usernames) await this.o.credentials.revokeMqtt(username, actor);
-    for (const keyId of await this.o.devices.apiKeysOfUser(userId)) await this.o.credentials.revokeApiKey(keyId, actor);
+    for (const keyId of await this.o.credentialsOfUser.apiKeysOfUser(userId)) await this.o.credentials.revokeApiKey(keyId, actor);
     const reference = `erased-${this.o.randomToken()}`;
     const report = await this.o.privacy.eraseUser(userId, reference);
     this.o.onErased?.(userId);

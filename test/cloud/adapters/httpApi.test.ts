@@ -31,7 +31,7 @@ describe("HTTP API and offers over a real cloud", () => {
   });
 
   it("issues exactly one offer for 100 concurrent deliveries of one event", async () => {
-    const count = await f.cloud.repository.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM offers");
+    const count = await f.cloud.repositories.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM offers");
     expect(count?.n).toBe(1);
     expect(f.cloud.ingest.counters.eventsStored).toBe(1);
     expect(f.cloud.ingest.counters.duplicates).toBe(99);
@@ -106,7 +106,7 @@ describe("HTTP API and offers over a real cloud", () => {
       f.cloud.http.inject({ method: "GET", url: "/v1/users/u1/decisions", headers: { authorization: `Bearer ${key}` } });
     expect((await get()).statusCode).toBe(200);
     // What the credentials CLI does: write the revocation straight into the database.
-    await f.cloud.repository.revokeApiKey(id, Date.now());
+    await f.cloud.repositories.credentials.revokeApiKey(id, Date.now());
     expect((await get()).statusCode).toBe(401);
   });
 

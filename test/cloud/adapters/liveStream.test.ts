@@ -8,7 +8,7 @@ import { liveRoutes } from "../../../cloud/src/adapters/http/routes/liveRoutes.j
 import { createLogger } from "../../../cloud/src/adapters/log/createLogger.js";
 import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
-import { SqliteRepository } from "../../../cloud/src/adapters/sqlite/SqliteRepository.js";
+import { createSqliteRepositories } from "../../../cloud/src/adapters/sqlite/createSqliteRepositories.js";
 import { CredentialService } from "../../../cloud/src/services/CredentialService.js";
 import { LiveFeed } from "../../../cloud/src/services/LiveFeed.js";
 
@@ -30,11 +30,11 @@ describe("live stream authorisation", () => {
     dir = await mkdtemp(join(tmpdir(), "arrival-live-"));
     db = await SqliteDatabase.open(join(dir, "cloud.db"));
     await migrate(db, Date.now());
-    const repo = new SqliteRepository(db);
-    await repo.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, Date.now());
+    const repo = createSqliteRepositories(db);
+    await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, Date.now());
     const clock = { now: () => Date.now() };
     const log = createLogger({ level: "silent", format: "json", name: "test" });
-    credentials = new CredentialService({ credentials: repo, audit: repo, clock, log });
+    credentials = new CredentialService({ credentials: repo.credentials, audit: repo.audit, clock, log });
     app = await createHttpApp({ credentials, log });
     const live = new LiveFeed({ clock, log, orgOfStore: () => Promise.resolve(null) });
     // A short heartbeat, so the re-check runs within the test.

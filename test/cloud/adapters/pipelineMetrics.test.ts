@@ -77,7 +77,7 @@ describe("pipeline metrics", () => {
 
   it("counts offers stored but not handed to the broker", async () => {
     // As after a crash between the commit and the publish.
-    await f.cloud.repository.db.run("UPDATE offers SET published_at = NULL");
+    await f.cloud.repositories.db.run("UPDATE offers SET published_at = NULL");
     expect((await scrape()).value("arrival_offers_undelivered")).toBe(1);
   });
 });

@@ -16,7 +16,7 @@ describe("rules API over a real cloud", () => {
   beforeAll(async () => {
     f = await createCloudFixture({ seedRule: false });
     await addUsers(f, ["u11", "u12", "u13"]);
-    await f.cloud.repository.upsertOrganisation({ id: "o2", name: "Other", maxOffersPerUserPerDay: 3 }, 0);
+    await f.cloud.repositories.directory.upsertOrganisation({ id: "o2", name: "Other", maxOffersPerUserPerDay: 3 }, 0);
     otherOrgMarketer = (
       await f.cloud.credentials.issueApiKey({ role: "marketer", orgId: "o2", label: "o2 marketer" }, "test")
     ).key;
@@ -155,7 +155,7 @@ describe("rules API over a real cloud", () => {
     expect(stale.body.error.details?.[0]?.path).toBe("/baseVersion");
 
     await arrive(f, [eventOf("u12", Date.now())]);
-    const offers = await f.cloud.repository.db.all<{ user_id: string; rule_version: number; title: string }>(
+    const offers = await f.cloud.repositories.db.all<{ user_id: string; rule_version: number; title: string }>(
       "SELECT user_id, rule_version, title FROM offers WHERE rule_id = 'vers' ORDER BY user_id",
     );
     expect(offers).toEqual([
@@ -227,7 +227,7 @@ describe("rules API over a real cloud", () => {
       ).key;
       expect((await api(f, otherAdmin, "GET", "/v1/users/u11/offers")).status).toBe(404);
       expect((await api(f, f.keys.admin, "GET", "/v1/users/u11/offers")).status).toBe(200);
-      const code = await f.cloud.repository.db.get<{ code: string }>("SELECT code FROM offers WHERE user_id = 'u11'");
+      const code = await f.cloud.repositories.db.get<{ code: string }>("SELECT code FROM offers WHERE user_id = 'u11'");
       const redeem = (key: string, receipt: string) =>
         f.cloud.http.inject({
           method: "POST",

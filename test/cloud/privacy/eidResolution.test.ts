@@ -44,7 +44,7 @@ describe("Eddystone-EID resolution", () => {
       visitId: `visit-eid-${String(seq).padStart(4, "0")}`,
     });
     await f.ingest([event], seq);
-    const stored = await f.cloud.offerRepository.getEvent(event.id);
+    const stored = await f.cloud.repositories.offers.getEvent(event.id);
     return stored?.event.userId ?? null;
   }
 

@@ -5,8 +5,8 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
-import { SqlitePrivacyRepository } from "../../../cloud/src/adapters/sqlite/SqlitePrivacyRepository.js";
-import { SqliteRepository } from "../../../cloud/src/adapters/sqlite/SqliteRepository.js";
+import type { SqlitePrivacyRepository } from "../../../cloud/src/adapters/sqlite/SqlitePrivacyRepository.js";
+import { createSqliteRepositories } from "../../../cloud/src/adapters/sqlite/createSqliteRepositories.js";
 import { localDailyVisitCounts } from "../../../cloud/src/domain/privacy/localDailyVisitCounts.js";
 import { DAY_SAFE_BUCKET_MS, localDayKey, storeDayKey } from "../../../cloud/src/domain/rules/localTime.js";
 
@@ -51,15 +51,15 @@ describe("visit counts per store-local day (real SQLite file)", () => {
     dir = await mkdtemp(join(tmpdir(), "arrival-local-days-"));
     db = await SqliteDatabase.open(join(dir, "cloud.db"));
     await migrate(db, 0);
-    const repo = new SqliteRepository(db);
-    privacy = new SqlitePrivacyRepository(db);
-    await repo.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 3 }, 0);
+    const repo = createSqliteRepositories(db);
+    privacy = repo.privacy;
+    await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 3 }, 0);
     for (const [id, timezone] of [
       ["hk", "Asia/Hong_Kong"],
       ["utc", "UTC"],
       ["nowhere", "Mars/Olympus_Mons"],
     ] as const) {
-      await repo.upsertStore({ id, orgId: "o1", name: id, timezone, lat: null, lon: null, tags: [] }, 0);
+      await repo.directory.upsertStore({ id, orgId: "o1", name: id, timezone, lat: null, lon: null, tags: [] }, 0);
       for (const at of ENTRIES) await addVisit(id, "z1", at);
     }
   });

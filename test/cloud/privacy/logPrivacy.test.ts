@@ -18,11 +18,11 @@ describe("user ids in logs", () => {
     f = await createCloudFixture({ log });
     const now = Date.now();
     // Wants offers but gave no analytics consent: storage keeps their presence unlinked.
-    await f.cloud.repository.upsertUser(
+    await f.cloud.repositories.users.upsertUser(
       { id: USER, orgId: "o1", displayName: "shopper", segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: false },
       now,
     );
-    await f.cloud.repository.registerDevice(SUBJECT, USER, null, now);
+    await f.cloud.repositories.users.registerDevice(SUBJECT, USER, null, now);
   });
   afterAll(async () => {
     await f?.close();
@@ -36,7 +36,7 @@ describe("user ids in logs", () => {
       encodeMessage({ v: 1, reportId: "report-1", storeId: "s1", lat: 22.28, lon: 114.15, accuracyM: 10, at: new Date().toISOString() }),
     );
     await f.cloud.offers.idle();
-    const offerId = (await f.cloud.repository.db.get<{ id: string }>("SELECT id FROM offers WHERE user_id = ?", [USER]))?.id;
+    const offerId = (await f.cloud.repositories.db.get<{ id: string }>("SELECT id FROM offers WHERE user_id = ?", [USER]))?.id;
     expect(log.named("offer issued").map((e) => e.obj.offerId)).toContain(offerId);
     expect(log.named("geofence entry reported")).toHaveLength(1);
     const naming = log.entries.filter((e) => e.level !== "debug" && JSON.stringify(e.obj).includes(USER));

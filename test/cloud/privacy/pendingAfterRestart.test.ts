@@ -28,7 +28,7 @@ describe("events pending a decision at a restart", () => {
   let crashSeq = 100;
   const storeUndecided = async (id: string) => {
     crashSeq++;
-    await f.cloud.repository.storeBatch({
+    await f.cloud.repositories.events.storeBatch({
       storeId: "s1",
       gatewayId: "g1",
       outbox: "crash-outbox",
@@ -42,7 +42,7 @@ describe("events pending a decision at a restart", () => {
   it("decides them after the restart, with or without analytics consent, and then forgets the link", async () => {
     const at = new Date().toISOString();
     // Stored as ingest stores them, but the rules engine never hears of them (the process died).
-    await f.cloud.repository.storeBatch({
+    await f.cloud.repositories.events.storeBatch({
       storeId: "s1",
       gatewayId: "g1",
       outbox: "crash-outbox",
@@ -54,7 +54,7 @@ describe("events pending a decision at a restart", () => {
         presenceEvent(2, { id: "event-pending-u3", at, subject: { kind: "ibeacon", id: SUBJECT_U3 } }),
       ],
     });
-    const db = () => f.cloud.repository.db;
+    const db = () => f.cloud.repositories.db;
     // Unlinked in storage: neither the user nor the beacon can be read back from the event.
     expect(await db().get("SELECT user_id, subject_id, decided_at FROM presence_events WHERE id = 'event-pending-u3'")).toEqual({
       user_id: null,
@@ -88,13 +88,13 @@ describe("events pending a decision at a restart", () => {
     await f.ingest([presenceEvent(3, { id: "event-running-u3", visitId: "visit-running-u3", subject: { kind: "ibeacon", id: SUBJECT_U3 } })], 3);
     await f.cloud.offers.idle();
     // Decided for u3 (r1 already gave u3 its one offer of the day), and the link is gone.
-    const last = await f.cloud.repository.db.get("SELECT user_id, reason, offer_id FROM decisions ORDER BY id DESC LIMIT 1");
+    const last = await f.cloud.repositories.db.get("SELECT user_id, reason, offer_id FROM decisions ORDER BY id DESC LIMIT 1");
     expect(last).toEqual({ user_id: "u3", reason: "daily-cap", offer_id: null });
-    expect(await f.cloud.repository.db.all("SELECT * FROM pending_event_users")).toEqual([]);
+    expect(await f.cloud.repositories.db.all("SELECT * FROM pending_event_users")).toEqual([]);
   });
 
   it("keeps the offer and decisions with the user, but nothing joins them back to the unlinked presence", async () => {
-    const db = f.cloud.repository.db;
+    const db = f.cloud.repositories.db;
     // Another enter of the visit whose offer was issued after the restart (the gateway re-entered
     // it): the per-visit cap still holds, though the offer no longer carries the visit id.
     await f.ingest([presenceEvent(4, { id: "event-again-u3", visitId: "visit-00000002", subject: { kind: "ibeacon", id: SUBJECT_U3 } })], 4);
@@ -140,7 +140,7 @@ describe("events pending a decision at a restart", () => {
   });
 
   it("finds a user's pending rows by index (erasure deletes by user_id)", async () => {
-    const plan = await f.cloud.repository.db.all<{ detail: string }>(
+    const plan = await f.cloud.repositories.db.all<{ detail: string }>(
       "EXPLAIN QUERY PLAN DELETE FROM pending_event_users WHERE user_id = ?",
       ["u3"],
     );
@@ -148,14 +148,14 @@ describe("events pending a decision at a restart", () => {
   });
 
   it("sweeps the decision log by age with the events; offers stay", async () => {
-    const db = f.cloud.repository.db;
+    const db = f.cloud.repositories.db;
     const decisions = (await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM decisions"))?.n ?? 0;
     expect(decisions).toBeGreaterThan(0);
     // An unlinked event not yet decided: its pending row goes with it.
     await storeUndecided("event-swept-u3");
     expect(await db.get("SELECT COUNT(*) AS n FROM pending_event_users")).toEqual({ n: 1 });
     // Everything so far is older than a cutoff just after now.
-    const result = await f.cloud.privacyRepository.applyRetention(Date.now() + 1);
+    const result = await f.cloud.repositories.privacy.applyRetention(Date.now() + 1);
     expect(result.decisionsDeleted).toBe(decisions);
     expect(await db.get("SELECT COUNT(*) AS n FROM decisions")).toEqual({ n: 0 });
     expect(await db.get("SELECT COUNT(*) AS n FROM unlinked_visit_offers")).toEqual({ n: 0 });
@@ -165,7 +165,7 @@ describe("events pending a decision at a restart", () => {
   });
 
   it("erases a user's pending row: their undecided event stays unlinked and is decided for no one", async () => {
-    const db = f.cloud.repository.db;
+    const db = f.cloud.repositories.db;
     await storeUndecided("event-erased-u3");
     expect(await db.all("SELECT event_id, user_id FROM pending_event_users")).toEqual([{ event_id: "event-erased-u3", user_id: "u3" }]);
     const erased = await f.cloud.http.inject({ method: "DELETE", url: "/v1/users/u3", headers: { authorization: `Bearer ${f.keys.admin}` } });
@@ -173,7 +173,7 @@ describe("events pending a decision at a restart", () => {
     expect(await db.all("SELECT * FROM pending_event_users")).toEqual([]);
     await f.restart();
     await f.cloud.offers.idle();
-    const after = f.cloud.repository.db;
+    const after = f.cloud.repositories.db;
     expect(await after.get("SELECT user_id, subject_id, decided_at IS NOT NULL AS decided FROM presence_events WHERE id = 'event-erased-u3'")).toEqual({
       user_id: null,
       subject_id: "unlinked",

@@ -51,13 +51,13 @@ describe("privacy in the cloud", () => {
 
   beforeAll(async () => {
     f = await createCloudFixture({ clock });
-    const repo = f.cloud.repository;
-    await repo.upsertStore(
+    const repo = f.cloud.repositories;
+    await repo.directory.upsertStore(
       { id: "s1", orgId: "o1", name: "s1", timezone: "Asia/Hong_Kong", ...STORE, tags: [] },
       clock.now(),
     );
     // u3 wants offers but not analytics.
-    await repo.upsertUser(
+    await repo.users.upsertUser(
       {
         id: "u3",
         orgId: "o1",
@@ -69,7 +69,7 @@ describe("privacy in the cloud", () => {
       },
       clock.now(),
     );
-    await repo.registerDevice("ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:3", "u3", null, clock.now());
+    await repo.users.registerDevice("ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:3", "u3", null, clock.now());
   });
   afterAll(async () => {
     await f?.close();
@@ -81,7 +81,7 @@ describe("privacy in the cloud", () => {
     const body = res.json<{ eventId: string; plausible: boolean; flags: string[]; signals: object }>();
     expect(body).toMatchObject({ plausible: true, flags: [] });
     await f.cloud.offers.idle();
-    const decisions = await f.cloud.offerRepository.decisionsPage({ by: "event", id: body.eventId, limit: 10, after: null });
+    const decisions = await f.cloud.repositories.offers.decisionsPage({ by: "event", id: body.eventId, limit: 10, after: null });
     expect(decisions).toHaveLength(1);
     expect(decisions[0]).toMatchObject({
       outcome: "issued",
@@ -99,9 +99,9 @@ describe("privacy in the cloud", () => {
     expect(body.plausible).toBe(false);
     expect(body.flags).toEqual(["impossible-speed", "far-from-store"]);
     await f.cloud.offers.idle();
-    const record = await f.cloud.offerRepository.getEvent(body.eventId);
+    const record = await f.cloud.repositories.offers.getEvent(body.eventId);
     expect(record?.decidedAt).not.toBeNull();
-    expect(await f.cloud.offerRepository.decisionsPage({ by: "event", id: body.eventId, limit: 10, after: null })).toEqual([]);
+    expect(await f.cloud.repositories.offers.decisionsPage({ by: "event", id: body.eventId, limit: 10, after: null })).toEqual([]);
   });
 
   it("notes when the store's own gateways saw the user around the time of the fix", async () => {
@@ -111,7 +111,7 @@ describe("privacy in the cloud", () => {
     const body = res.json<{ eventId: string; signals: { seenByStoreGateways: boolean } }>();
     expect(body.signals.seenByStoreGateways).toBe(true);
     await f.cloud.offers.idle();
-    const [decision] = await f.cloud.offerRepository.decisionsPage({ by: "event", id: body.eventId, limit: 1, after: null });
+    const [decision] = await f.cloud.repositories.offers.decisionsPage({ by: "event", id: body.eventId, limit: 1, after: null });
     expect(decision?.signals).toMatchObject({ seenByStoreGateways: true, plausible: true });
     // A marketer reads the same signals through the decision log.
     const logged = await f.cloud.http.inject({
@@ -131,9 +131,9 @@ describe("privacy in the cloud", () => {
     const res = await report(f.keys.appU2, "u2", north(10));
     expect(res.json<{ plausible: boolean }>().plausible).toBe(true);
     await f.cloud.offers.idle();
-    const offers = await f.cloud.offerRepository.pendingOffers("u2", clock.now());
+    const offers = await f.cloud.repositories.offers.pendingOffers("u2", clock.now());
     expect(offers).toEqual([]);
-    const decisions = await f.cloud.offerRepository.decisionsForUser("u2", 10);
+    const decisions = await f.cloud.repositories.offers.decisionsForUser("u2", 10);
     expect(decisions.length).toBe(2);
     expect(decisions.every((d) => d.outcome === "not-issued" && d.reason === "no-marketing-consent")).toBe(true);
   });
@@ -147,7 +147,7 @@ describe("privacy in the cloud", () => {
     });
     await f.ingest([event], seq);
     await f.cloud.offers.idle();
-    expect(await f.cloud.offerRepository.pendingOffers("u3", clock.now())).toHaveLength(1);
+    expect(await f.cloud.repositories.offers.pendingOffers("u3", clock.now())).toHaveLength(1);
     const db = await SqliteDatabase.open(join(f.dataDir, "cloud.db"));
     try {
       expect(await db.get("SELECT user_id, subject_id FROM presence_events WHERE id = ?", [event.id])).toEqual({
@@ -175,7 +175,7 @@ describe("privacy in the cloud", () => {
     };
     const countsBefore = await readCounts();
     expect(countsBefore.length).toBeGreaterThan(0);
-    const eventsBefore = await f.cloud.repository.countEvents();
+    const eventsBefore = await f.cloud.repositories.events.countEvents();
     expect(eventsBefore).toBeGreaterThan(0);
     // 29 days on: nothing is old enough yet.
     clock.advance(29 * 86_400_000);
@@ -185,8 +185,8 @@ describe("privacy in the cloud", () => {
     expect(result.eventsDeleted).toBe(eventsBefore);
     // Only plausible fixes are kept: u1's two and u2's one.
     expect(result.fixesDeleted).toBe(3);
-    expect(await f.cloud.repository.countEvents()).toBe(0);
-    const counts = await f.cloud.privacyRepository.dailyVisitCounts("s1");
+    expect(await f.cloud.repositories.events.countEvents()).toBe(0);
+    const counts = await f.cloud.repositories.privacy.dailyVisitCounts("s1");
     expect(counts.reduce((n, c) => n + c.visits, 0)).toBe(result.visitsAggregated);
     expect(counts.map((c) => c.day)).toEqual(counts.map(() => "2026-11-20"));
     expect(new Set(counts.map((c) => c.zoneId))).toEqual(new Set(["geofence", "z1"]));

@@ -109,7 +109,7 @@ describe("dry run over recorded history", () => {
   });
 
   it("counts the offers other rules really issued towards the organisation's daily cap", async () => {
-    await f.cloud.repository.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 2 }, 0);
+    await f.cloud.repositories.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 2 }, 0);
     const report = await dryRun({ trigger: { type: "enter" }, scope: { storeIds: ["s1"] } });
     // a's real offer at 01:00 plus the simulated one at 01:00 fill a's day-1 cap of 2, so a's
     // 02:00 and 03:00 arrivals are refused; everyone else gets one per arrival (two a day).
@@ -119,7 +119,7 @@ describe("dry run over recorded history", () => {
       { day: "2026-03-02", offers: 5 },
       { day: "2026-03-03", offers: 6 },
     ]);
-    await f.cloud.repository.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, 0);
+    await f.cloud.repositories.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, 0);
   });
 
   it("keeps the holdout group of the rule id it is given", async () => {

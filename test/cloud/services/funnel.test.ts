@@ -62,7 +62,7 @@ describe("funnel analytics over a real cloud", () => {
     f = await createCloudFixture({ clock, seedRule: false });
     period = "from=2026-03-10T00:00:00Z&to=2026-03-12T00:00:00Z";
     await addStore(f, "lon", "Europe/London");
-    await f.cloud.repository.upsertZone({ id: "z2", storeId: "s1", name: "Counter", tags: [], geometry: {} });
+    await f.cloud.repositories.directory.upsertZone({ id: "z2", storeId: "s1", name: "Counter", tags: [], geometry: {} });
     const candidates = Array.from({ length: 40 }, (_, i) => `u${701 + i}`);
     const held = candidates.filter((u) => isHeldOut("welcome", u, 50)).slice(0, 3);
     const sent = candidates.filter((u) => !isHeldOut("welcome", u, 50)).slice(0, 3);
@@ -87,7 +87,7 @@ describe("funnel analytics over a real cloud", () => {
     for (const [k, u] of [...sent, ...held].entries()) await at(`2026-03-10T02:0${k}:00Z`, u);
 
     const offerOf = async (userId: string) => {
-      const row = await f.cloud.repository.db.get<{ id: string; code: string }>(
+      const row = await f.cloud.repositories.db.get<{ id: string; code: string }>(
         "SELECT id, code FROM offers WHERE user_id = ?",
         [userId],
       );

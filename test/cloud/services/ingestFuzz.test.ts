@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
-import { SqliteRepository } from "../../../cloud/src/adapters/sqlite/SqliteRepository.js";
+import { createSqliteRepositories } from "../../../cloud/src/adapters/sqlite/createSqliteRepositories.js";
 import { IngestService } from "../../../cloud/src/services/IngestService.js";
 import type { BusMessage, MessageBus } from "../../../cloud/src/services/ports.js";
 import type { StoredEvent } from "../../../cloud/src/services/repositories.js";
@@ -53,15 +53,15 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "arrival-ingest-fuzz-"));
   db = await SqliteDatabase.open(join(dir, "cloud.db"));
   await migrate(db, 0);
-  const repo = new SqliteRepository(db);
-  await repo.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, 0);
-  await repo.upsertStore({ id: "s1", orgId: "o1", name: "s1", timezone: "UTC", lat: null, lon: null, tags: [] }, 0);
-  await repo.upsertGateway({ id: "g1", storeId: "s1", name: "g1" }, 0);
+  const repo = createSqliteRepositories(db);
+  await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, 0);
+  await repo.directory.upsertStore({ id: "s1", orgId: "o1", name: "s1", timezone: "UTC", lat: null, lon: null, tags: [] }, 0);
+  await repo.directory.upsertGateway({ id: "g1", storeId: "s1", name: "g1" }, 0);
   bus = new RecordingBus();
   log = new RecordingLogger();
   ingest = new IngestService({
     bus,
-    events: repo,
+    events: repo.events,
     clock: { now: () => 1_800_000_000_000 },
     log,
     onStored: (events) => stored.push(...events),

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
-import { SqliteRepository } from "../../../cloud/src/adapters/sqlite/SqliteRepository.js";
+import { createSqliteRepositories, type SqliteRepositories } from "../../../cloud/src/adapters/sqlite/createSqliteRepositories.js";
 import { IngestService } from "../../../cloud/src/services/IngestService.js";
 import type { MessageBus } from "../../../cloud/src/services/ports.js";
 import type { StoredEvent } from "../../../cloud/src/services/repositories.js";
@@ -27,7 +27,7 @@ class RecordingBus implements MessageBus {
 
 let dir: string;
 let db: SqliteDatabase;
-let repo: SqliteRepository;
+let repo: SqliteRepositories;
 let bus: RecordingBus;
 let stored: StoredEvent[];
 let ingest: IngestService;
@@ -36,15 +36,15 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "arrival-group-commit-"));
   db = await SqliteDatabase.open(join(dir, "cloud.db"));
   await migrate(db, 0);
-  repo = new SqliteRepository(db);
-  await repo.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, 0);
-  await repo.upsertStore({ id: "s1", orgId: "o1", name: "s1", timezone: "UTC", lat: null, lon: null, tags: [] }, 0);
-  await repo.upsertGateway({ id: "g1", storeId: "s1", name: "g1" }, 0);
+  repo = createSqliteRepositories(db);
+  await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, 0);
+  await repo.directory.upsertStore({ id: "s1", orgId: "o1", name: "s1", timezone: "UTC", lat: null, lon: null, tags: [] }, 0);
+  await repo.directory.upsertGateway({ id: "g1", storeId: "s1", name: "g1" }, 0);
   bus = new RecordingBus();
   stored = [];
   ingest = new IngestService({
     bus,
-    events: repo,
+    events: repo.events,
     clock: { now: () => 1_000 },
     log: new RecordingLogger(),
     onStored: (events) => stored.push(...events),
@@ -73,7 +73,7 @@ describe("ingest group commit", () => {
       ingest.handleBatch(topic, batch(range(21, 30))),
     ]);
     expect(ingest.counters.commits).toBeLessThan(4);
-    expect(await repo.countEvents()).toBe(30);
+    expect(await repo.events.countEvents()).toBe(30);
     expect(stored.map((e) => e.seq)).toEqual(range(1, 30).map((e) => e.seq));
     expect(ingest.counters.duplicates).toBe(10);
     // One ack per batch, in arrival order, never ahead of what is stored.
@@ -83,7 +83,7 @@ describe("ingest group commit", () => {
   it("stores each id once when one batch carries it twice", async () => {
     const event = presenceEvent(1);
     await ingest.handleBatch(gatewayTopic("s1", "g1", "events"), batch([event, { ...event, seq: 2 }]));
-    expect(await repo.countEvents()).toBe(1);
+    expect(await repo.events.countEvents()).toBe(1);
     expect(stored).toHaveLength(1);
     expect(bus.acks).toEqual([{ topic: gatewayTopic("s1", "g1", "ack"), upToSeq: 2 }]);
   });
@@ -96,7 +96,7 @@ describe("ingest group commit", () => {
       ingest.handleBatch(gatewayTopic("s1", "g1", "events"), batch(range(6, 10))),
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
-    expect(await repo.countEvents()).toBe(10);
+    expect(await repo.events.countEvents()).toBe(10);
     expect(ingest.counters.rejections.storage).toBe(1);
     expect(bus.acks.map((a) => a.upToSeq)).toEqual([5, 10]);
   });

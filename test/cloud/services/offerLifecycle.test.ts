@@ -38,7 +38,7 @@ async function settle(phone: Phone, n: number, waitMs = 5000): Promise<OfferMess
 }
 
 async function offerRow(f: CloudFixture, userId: string) {
-  return f.cloud.repository.db.get<{
+  return f.cloud.repositories.db.get<{
     id: string;
     code: string;
     state: string;
@@ -110,9 +110,9 @@ describe("offer lifecycle: expiry, reminders, delivery across a restart", () => 
       payload: { code: redeemed?.code ?? "" },
     });
     expect(redeem.statusCode).toBe(201);
-    const u504 = await f.cloud.repository.getUser("u504");
+    const u504 = await f.cloud.repositories.users.getUser("u504");
     if (!u504) throw new Error("no u504");
-    await f.cloud.repository.upsertUser({ ...u504, marketingConsent: false }, t0);
+    await f.cloud.repositories.users.upsertUser({ ...u504, marketingConsent: false }, t0);
 
     clock.set(t0 + 300_000);
     expect((await f.cloud.offerLifecycle.sweep()).reminded).toBe(0);

@@ -68,7 +68,7 @@ describe("limits, late and duplicate events, recorded reasons", () => {
 
     clock.advance(DAY);
     await arrive(f, Array.from({ length: 10 }, () => eventOf("u1100", clock.now())));
-    const days = await f.cloud.repository.db.all<{ day_key: string; n: number }>(
+    const days = await f.cloud.repositories.db.all<{ day_key: string; n: number }>(
       "SELECT day_key, COUNT(*) AS n FROM offers WHERE rule_id = 'daily' GROUP BY day_key ORDER BY day_key",
     );
     expect(days).toEqual([
@@ -177,7 +177,7 @@ describe("limits, late and duplicate events, recorded reasons", () => {
   });
 
   it("has a reason and its text for every decision, and an issued decision for every offer", async () => {
-    const rows = await f.cloud.repository.db.all<{ outcome: string; reason: string; detail: string; offer_id: string | null }>(
+    const rows = await f.cloud.repositories.db.all<{ outcome: string; reason: string; detail: string; offer_id: string | null }>(
       "SELECT outcome, reason, detail, offer_id FROM decisions",
     );
     expect(rows.length).toBeGreaterThan(100);

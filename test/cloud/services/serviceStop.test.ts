@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RetentionService } from "../../../cloud/src/services/RetentionService.js";
-import type { RetentionResult } from "../../../cloud/src/services/privacyRepositories.js";
+import type { RetentionResult } from "../../../cloud/src/services/repositories.js";
 import { RecordingLogger } from "../../support/RecordingLogger.js";
 import { createCloudFixture } from "../cloudFixture.js";
 
@@ -42,13 +42,13 @@ describe("stopping services while they work", () => {
     const { cloud } = f;
     const g = gate();
     const order: string[] = [];
-    const repo = cloud.privacyRepository;
+    const repo = cloud.repositories.privacy;
     const apply = repo.applyRetention.bind(repo);
     repo.applyRetention = async (cutoff) => {
       await g.opened;
       return apply(cutoff);
     };
-    const db = cloud.repository.db;
+    const db = cloud.repositories.db;
     const close = db.close.bind(db);
     db.close = () => {
       order.push("db-close");

@@ -22,7 +22,7 @@ describe("visit counting for rules", () => {
     f = await createCloudFixture({ clock, seedRule: false });
     await addUsers(f, ["u71", "u72"]);
     // u73 wants offers but not analytics: its presence is stored unlinked.
-    await f.cloud.repository.upsertUser(
+    await f.cloud.repositories.users.upsertUser(
       {
         id: "u73",
         orgId: "o1",
@@ -34,7 +34,7 @@ describe("visit counting for rules", () => {
       },
       0,
     );
-    await f.cloud.repository.registerDevice(subjectOf("u73"), "u73", null, 0);
+    await f.cloud.repositories.users.registerDevice(subjectOf("u73"), "u73", null, 0);
     await liveRule(f, "welcome", { trigger: { type: "first-visit" } });
     await liveRule(f, "second", { trigger: { type: "nth-visit", n: 2 } });
   });
@@ -65,7 +65,7 @@ describe("visit counting for rules", () => {
     await arrive(f, [enter]);
     await arrive(f, [dwell, again]);
     expect(
-      await f.cloud.repository.db.get("SELECT visits, last_visit_id FROM user_visit_counts WHERE user_id = 'u71'"),
+      await f.cloud.repositories.db.get("SELECT visits, last_visit_id FROM user_visit_counts WHERE user_id = 'u71'"),
     ).toEqual({ visits: 1, last_visit_id: "visit-u71-once" });
   });
 
@@ -102,7 +102,7 @@ describe("geofence reports over MQTT", () => {
     await reportAs("u1", "report-0000001");
     await reportAs("u2", "report-0000001");
     await reportAs("u1", "report-0000001");
-    const rows = await f.cloud.repository.db.all<{ user_id: string }>(
+    const rows = await f.cloud.repositories.db.all<{ user_id: string }>(
       "SELECT user_id FROM presence_events WHERE subject_kind = 'app' ORDER BY user_id",
     );
     expect(rows.map((r) => r.user_id)).toEqual(["u1", "u2"]);

@@ -6,10 +6,8 @@ import type {
   HoldoutCohortRow,
   ReplayEvent,
   ReplayRepository,
-  StoreRecord,
 } from "../../services/repositories.js";
 import type { SqlValue, SqliteDatabase } from "./SqliteDatabase.js";
-import { type StoreRow, toStore } from "./SqliteRepository.js";
 
 interface CountsRow {
   visits: number;
@@ -74,11 +72,6 @@ export class SqliteAnalyticsRepository implements AnalyticsRepository, ReplayRep
 
   constructor(db: SqliteDatabase) {
     this.db = db;
-  }
-
-  async storesOf(orgId: string): Promise<StoreRecord[]> {
-    const rows = await this.db.all<StoreRow>("SELECT * FROM stores WHERE org_id = ? ORDER BY id", [orgId]);
-    return rows.map(toStore);
   }
 
   async funnelByPlace(

@@ -1,36 +1,146 @@
 import type {
-  RegisteredDevice,
+  DirectoryRepository,
+  GatewayRecord,
+  Organisation,
   StoreDetails,
-  StoreDirectoryRepository,
+  StoreRecord,
   ZoneRecord,
 } from "../../services/repositories.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
-import { type StoreRow, toStore } from "./SqliteRepository.js";
 
-interface DeviceRow {
-  subject_id: string;
-  user_id: string;
-  label: string | null;
-  identity: string | null;
-  created_at: number;
+interface StoreRow {
+  id: string;
+  org_id: string;
+  name: string;
+  timezone: string;
+  lat: number | null;
+  lon: number | null;
+  tags: string;
 }
+interface ZoneRow {
+  id: string;
+  store_id: string;
+  name: string;
+  tags: string;
+  geometry: string;
+}
+
+const toStore = (r: StoreRow): StoreRecord => ({
+  id: r.id,
+  orgId: r.org_id,
+  name: r.name,
+  timezone: r.timezone,
+  lat: r.lat,
+  lon: r.lon,
+  tags: JSON.parse(r.tags) as string[],
+});
+const toZone = (r: ZoneRow): ZoneRecord => ({
+  id: r.id,
+  storeId: r.store_id,
+  name: r.name,
+  tags: JSON.parse(r.tags) as string[],
+  geometry: JSON.parse(r.geometry) as unknown,
+});
 
 const toDetails = (row: StoreRow & { address: string | null }): StoreDetails => ({
   ...toStore(row),
   address: row.address,
 });
 
-const toDevice = (row: DeviceRow): RegisteredDevice => ({
-  subjectId: row.subject_id,
-  userId: row.user_id,
-  label: row.label,
-  identity: row.identity === null ? null : (JSON.parse(row.identity) as unknown),
-  createdAt: row.created_at,
-});
-
-/** SQLite implementation of the directory API's storage: stores, zones and registered devices. */
-export class SqliteDirectoryRepository implements StoreDirectoryRepository {
+/** Organisations, stores, zones and gateways in SQLite: every read and write of those tables. */
+export class SqliteDirectoryRepository implements DirectoryRepository {
   constructor(private readonly db: SqliteDatabase) {}
+
+  async upsertOrganisation(org: Organisation, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO organisations (id, name, max_offers_per_user_per_day, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET name = excluded.name, max_offers_per_user_per_day = excluded.max_offers_per_user_per_day`,
+      [org.id, org.name, org.maxOffersPerUserPerDay, now],
+    );
+  }
+
+  async getOrganisation(id: string): Promise<Organisation | null> {
+    const row = await this.db.get<{ id: string; name: string; max: number }>(
+      "SELECT id, name, max_offers_per_user_per_day AS max FROM organisations WHERE id = ?",
+      [id],
+    );
+    return row ? { id: row.id, name: row.name, maxOffersPerUserPerDay: row.max } : null;
+  }
+
+  async listOrganisations(): Promise<Organisation[]> {
+    const rows = await this.db.all<{ id: string; name: string; max: number }>(
+      "SELECT id, name, max_offers_per_user_per_day AS max FROM organisations ORDER BY id",
+    );
+    return rows.map((row) => ({ id: row.id, name: row.name, maxOffersPerUserPerDay: row.max }));
+  }
+
+  async upsertStore(store: StoreRecord, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO stores (id, org_id, name, timezone, lat, lon, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone, lat = excluded.lat,
+         lon = excluded.lon, tags = excluded.tags`,
+      [
+        store.id,
+        store.orgId,
+        store.name,
+        store.timezone,
+        store.lat,
+        store.lon,
+        JSON.stringify(store.tags),
+        now,
+      ],
+    );
+  }
+
+  async getStore(id: string): Promise<StoreRecord | null> {
+    const row = await this.db.get<StoreRow>("SELECT * FROM stores WHERE id = ?", [id]);
+    return row ? toStore(row) : null;
+  }
+
+  async upsertZone(zone: ZoneRecord): Promise<void> {
+    await this.db.run(
+      `INSERT INTO zones (id, store_id, name, tags, geometry) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(store_id, id) DO UPDATE SET name = excluded.name, tags = excluded.tags, geometry = excluded.geometry`,
+      [zone.id, zone.storeId, zone.name, JSON.stringify(zone.tags), JSON.stringify(zone.geometry)],
+    );
+  }
+
+  async getZone(storeId: string, zoneId: string): Promise<ZoneRecord | null> {
+    const row = await this.db.get<ZoneRow>("SELECT * FROM zones WHERE store_id = ? AND id = ?", [
+      storeId,
+      zoneId,
+    ]);
+    return row ? toZone(row) : null;
+  }
+
+  async listZones(storeId: string): Promise<ZoneRecord[]> {
+    const rows = await this.db.all<ZoneRow>("SELECT * FROM zones WHERE store_id = ? ORDER BY id", [storeId]);
+    return rows.map(toZone);
+  }
+
+  async upsertGateway(gateway: GatewayRecord, now: number): Promise<"created" | "renamed" | "taken"> {
+    // Each statement decides on its own, so a check made before (by a concurrent request) cannot
+    // let one store's registration move another store's gateway.
+    const inserted = await this.db.run(
+      "INSERT OR IGNORE INTO gateways (id, store_id, name, created_at) VALUES (?, ?, ?, ?)",
+      [gateway.id, gateway.storeId, gateway.name, now],
+    );
+    if (inserted.changes === 1) return "created";
+    const renamed = await this.db.run("UPDATE gateways SET name = ? WHERE id = ? AND store_id = ?", [
+      gateway.name,
+      gateway.id,
+      gateway.storeId,
+    ]);
+    return renamed.changes === 1 ? "renamed" : "taken";
+  }
+
+  async getGateway(id: string): Promise<GatewayRecord | null> {
+    const row = await this.db.get<{ id: string; store_id: string; name: string }>(
+      "SELECT id, store_id, name FROM gateways WHERE id = ?",
+      [id],
+    );
+    return row ? { id: row.id, storeId: row.store_id, name: row.name } : null;
+  }
 
   async listStores(orgId: string, storeId: string | null): Promise<StoreDetails[]> {
     const rows = await this.db.all<StoreRow & { address: string | null }>(
@@ -115,65 +225,5 @@ export class SqliteDirectoryRepository implements StoreDirectoryRepository {
           JSON.stringify(zone.geometry),
         ]);
     });
-  }
-
-  async listDevices(userId: string): Promise<RegisteredDevice[]> {
-    const rows = await this.db.all<DeviceRow>(
-      "SELECT * FROM user_devices WHERE user_id = ? ORDER BY created_at, subject_id",
-      [userId],
-    );
-    return rows.map(toDevice);
-  }
-
-  /**
-   * Registers a beacon in its user's organisation. Each organisation has its own registry, so
-   * "taken" only ever means another user of the same organisation holds it: whether another
-   * retailer registered the same beacon is neither checked nor revealed.
-   */
-  addDevice(device: Omit<RegisteredDevice, "createdAt">, now: number): Promise<"added" | "exists" | "taken"> {
-    return this.db.transaction(async (tx) => {
-      const user = await tx.get<{ org_id: string }>("SELECT org_id FROM app_users WHERE id = ?", [device.userId]);
-      if (!user) throw new Error(`user ${device.userId} does not exist`);
-      const current = await tx.get<{ user_id: string }>(
-        "SELECT user_id FROM user_devices WHERE org_id = ? AND subject_id = ?",
-        [user.org_id, device.subjectId],
-      );
-      if (current && current.user_id !== device.userId) return "taken";
-      if (current) {
-        await tx.run("UPDATE user_devices SET label = ?, identity = ? WHERE org_id = ? AND subject_id = ?", [
-          device.label,
-          JSON.stringify(device.identity),
-          user.org_id,
-          device.subjectId,
-        ]);
-        return "exists";
-      }
-      await tx.run(
-        "INSERT INTO user_devices (org_id, subject_id, user_id, label, identity, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [user.org_id, device.subjectId, device.userId, device.label, JSON.stringify(device.identity), now],
-      );
-      return "added";
-    });
-  }
-
-  async removeDevice(userId: string, subjectId: string): Promise<boolean> {
-    const result = await this.db.run("DELETE FROM user_devices WHERE user_id = ? AND subject_id = ?", [
-      userId,
-      subjectId,
-    ]);
-    return result.changes > 0;
-  }
-
-  async apiKeysOfUser(userId: string): Promise<string[]> {
-    const rows = await this.db.all<{ id: string }>("SELECT id FROM api_keys WHERE user_id = ? ORDER BY id", [userId]);
-    return rows.map((r) => r.id);
-  }
-
-  async mqttUsernamesOfUser(userId: string): Promise<string[]> {
-    const rows = await this.db.all<{ username: string }>(
-      "SELECT username FROM mqtt_credentials WHERE user_id = ? ORDER BY username",
-      [userId],
-    );
-    return rows.map((r) => r.username);
   }
 }

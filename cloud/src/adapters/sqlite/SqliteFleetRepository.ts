@@ -9,7 +9,7 @@ import type {
   StatusUpdate,
   TelemetryRange,
   TelemetryUpdate,
-} from "../../services/FleetRepository.js";
+} from "../../services/repositories.js";
 import type { SqliteDatabase, SqlValue } from "./SqliteDatabase.js";
 
 interface FleetRow {

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Discount } from "../../../../protocol/index.js";
 import { type Offer, type OfferStatus, transitionOffer } from "../../domain/offers/index.js";
-import { type Rule, type RuleCounters, ZERO_COUNTERS } from "../../domain/rules/index.js";
+import { type RuleCounters, ZERO_COUNTERS } from "../../domain/rules/index.js";
 import type {
   AcknowledgeResult,
   DecisionCounters,
@@ -14,12 +14,10 @@ import type {
   OfferRepository,
   RecordedDecision,
   RedeemResult,
-  RuleRepository,
   StoredEvent,
 } from "../../services/repositories.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
-import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
-import { toStoredEvent } from "./SqliteRepository.js";
+import { toStoredEvent } from "./SqliteEventRepository.js";
 
 interface DecisionRow {
   id: number;
@@ -115,24 +113,14 @@ async function saveState(tx: SqlExecutor, offer: Offer): Promise<void> {
   );
 }
 
-/** Decisions, offers and redemptions in SQLite; rule reads and seeding go to `SqliteRuleRepository`. */
+/** Decisions, offers and redemptions in SQLite. */
 export class SqliteOfferRepository
-  implements OfferRepository, RuleRepository, DecisionRepository, OfferLifecycleRepository
+  implements OfferRepository, DecisionRepository, OfferLifecycleRepository
 {
   private readonly db: SqliteDatabase;
-  private readonly rules: SqliteRuleRepository;
 
   constructor(db: SqliteDatabase) {
     this.db = db;
-    this.rules = new SqliteRuleRepository(db);
-  }
-
-  listCurrentRules(orgId: string): Promise<Rule[]> {
-    return this.rules.listCurrentRules(orgId);
-  }
-
-  putRule(orgId: string, rule: Rule, now: number): Promise<void> {
-    return this.rules.putRule(orgId, rule, now);
   }
 
   decide(

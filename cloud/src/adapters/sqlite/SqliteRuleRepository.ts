@@ -2,7 +2,7 @@ import type { Rule, RuleStatus } from "../../domain/rules/index.js";
 import type {
   RuleAuditEntry,
   RuleChange,
-  RuleStore,
+  RuleRepository,
   RuleVersionRecord,
 } from "../../services/repositories.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
@@ -33,7 +33,7 @@ function toRule(r: RuleRow): Rule {
  * or `replaceRule` is written together with its audit entry, in one transaction, after checking
  * that nobody changed the rule since the caller read it.
  */
-export class SqliteRuleRepository implements RuleStore {
+export class SqliteRuleRepository implements RuleRepository {
   private readonly db: SqliteDatabase;
 
   constructor(db: SqliteDatabase) {

@@ -1,5 +1,5 @@
-import type { GatewayRemoteConfig, Telemetry } from "../../../protocol/index.js";
-import type { ReportedConfig } from "../domain/fleet/index.js";
+import type { GatewayRemoteConfig, Telemetry } from "../../../../protocol/index.js";
+import type { ReportedConfig } from "../../domain/fleet/index.js";
 
 /**
  * Storage port of fleet operation: what the cloud last heard from each gateway and the config it

@@ -1,7 +1,7 @@
-import type { PresenceEvent } from "../../../protocol/index.js";
-import type { EidKey, EidResolutionRow } from "../domain/privacy/eidResolution.js";
-import type { LocationFix } from "../domain/privacy/geofencePlausibility.js";
-import type { StoredEvent } from "./repositories.js";
+import type { PresenceEvent } from "../../../../protocol/index.js";
+import type { EidKey, EidResolutionRow } from "../../domain/privacy/eidResolution.js";
+import type { LocationFix } from "../../domain/privacy/geofencePlausibility.js";
+import type { StoredEvent } from "./EventRepository.js";
 
 /** Eddystone-EID identity keys and the resolution table built from them. */
 export interface EidKeyRepository {
@@ -12,7 +12,6 @@ export interface EidKeyRepository {
   refreshEidResolutions(rows: readonly EidResolutionRow[], nowS: number): Promise<void>;
 }
 
-/** Phone location reports and what the store's own gateways saw. */
 /** A phone's geofence entry as stored: the event, its fix and its plausibility signals. */
 export interface AppEntryInput {
   readonly event: PresenceEvent;
@@ -24,6 +23,7 @@ export interface AppEntryInput {
   readonly decidedAt: number | null;
 }
 
+/** Phone location reports and what the store's own gateways saw. */
 export interface LocationRepository {
   /** The user's latest fix before `before`, or null. */
   lastFix(userId: string, before: number): Promise<LocationFix | null>;
@@ -63,3 +63,25 @@ export interface RetentionRepository {
    */
   dailyVisitCounts(storeId: string): Promise<DailyVisitCount[]>;
 }
+
+/** What erasing a user removed, by table; no personal data. */
+export interface ErasureReport {
+  readonly deleted: Readonly<Record<string, number>>;
+  /** Redeemed offers kept for the till's accounting, with the user replaced by the pseudonym. */
+  readonly anonymisedOffers: number;
+  /** Audit entries that named the user, now naming the pseudonym. */
+  readonly pseudonymisedAudit: number;
+}
+
+/** Right to erasure: removes a user and every row that refers to them, in one transaction. */
+export interface ErasureRepository {
+  /**
+   * Deletes the user's profile, devices, credentials, presence events and visits (by user id and
+   * by every subject id of the user), decisions and unredeemed offers; anonymises redeemed offers
+   * and rewrites audit entries with `pseudonym` in place of the user.
+   */
+  eraseUser(userId: string, pseudonym: string): Promise<ErasureReport>;
+}
+
+/** Everything the privacy features store: EID keys, phone fixes, retention and erasure. */
+export interface PrivacyRepository extends EidKeyRepository, LocationRepository, RetentionRepository, ErasureRepository {}

@@ -1,50 +1,15 @@
 import { type PresenceEvent, userIdOfAppSubject } from "../../../../protocol/index.js";
-import type { MqttIdentity } from "../../domain/access/mqttAccess.js";
 import type {
-  ApiKeyRecord,
-  ApiRole,
-  AppUser,
-  AuditRepository,
-  CredentialRepository,
-  DirectoryRepository,
+  ActivityQuery,
+  ActivityRepository,
   EventRepository,
-  GatewayRecord,
-  MqttCredentialRecord,
-  Organisation,
   StoreBatchInput,
   StoreBatchResult,
   StoredEvent,
-  StoreRecord,
-  UserRepository,
-  ZoneRecord,
+  VisitRecord,
 } from "../../services/repositories.js";
-import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+import type { SqlExecutor, SqliteDatabase, SqlValue } from "./SqliteDatabase.js";
 
-export interface StoreRow {
-  id: string;
-  org_id: string;
-  name: string;
-  timezone: string;
-  lat: number | null;
-  lon: number | null;
-  tags: string;
-}
-interface ZoneRow {
-  id: string;
-  store_id: string;
-  name: string;
-  tags: string;
-  geometry: string;
-}
-interface UserRow {
-  id: string;
-  org_id: string;
-  display_name: string | null;
-  segments: string;
-  loyalty_tier: string | null;
-  marketing_consent: number;
-  analytics_consent: number;
-}
 interface EventRow {
   id: string;
   gateway_id: string;
@@ -62,32 +27,6 @@ interface EventRow {
   dwell_ms: number | null;
   received_at: number;
 }
-
-export const toStore = (r: StoreRow): StoreRecord => ({
-  id: r.id,
-  orgId: r.org_id,
-  name: r.name,
-  timezone: r.timezone,
-  lat: r.lat,
-  lon: r.lon,
-  tags: JSON.parse(r.tags) as string[],
-});
-const toZone = (r: ZoneRow): ZoneRecord => ({
-  id: r.id,
-  storeId: r.store_id,
-  name: r.name,
-  tags: JSON.parse(r.tags) as string[],
-  geometry: JSON.parse(r.geometry) as unknown,
-});
-const toUser = (r: UserRow): AppUser => ({
-  id: r.id,
-  orgId: r.org_id,
-  displayName: r.display_name,
-  segments: JSON.parse(r.segments) as string[],
-  loyaltyTier: r.loyalty_tier,
-  marketingConsent: r.marketing_consent === 1,
-  analyticsConsent: r.analytics_consent === 1,
-});
 
 export function toStoredEvent(r: EventRow): StoredEvent {
   return {
@@ -108,251 +47,62 @@ export function toStoredEvent(r: EventRow): StoredEvent {
   };
 }
 
-/** SQLite implementation of the storage ports (one connection, queued). */
-export class SqliteRepository
-  implements DirectoryRepository, UserRepository, CredentialRepository, EventRepository, AuditRepository
-{
-  readonly db: SqliteDatabase;
+interface VisitRow {
+  id: string;
+  store_id: string;
+  zone_id: string;
+  subject_id: string;
+  user_id: string | null;
+  entered_at: number;
+  last_event_at: number;
+  exited_at: number | null;
+  dwell_ms: number;
+}
 
-  constructor(db: SqliteDatabase) {
-    this.db = db;
-  }
+/**
+ * The user id as shown: only for users who consented to analytics (the `analytics` consent flag);
+ * others' presence is still listed, under the subject id alone. `t` is the table alias.
+ */
+const SHOWN_USER = "(SELECT u.id FROM app_users u WHERE u.id = t.user_id AND u.analytics_consent = 1)";
 
-  async upsertOrganisation(org: Organisation, now: number): Promise<void> {
-    await this.db.run(
-      `INSERT INTO organisations (id, name, max_offers_per_user_per_day, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET name = excluded.name, max_offers_per_user_per_day = excluded.max_offers_per_user_per_day`,
-      [org.id, org.name, org.maxOffersPerUserPerDay, now],
-    );
+/** The WHERE clause shared by both queries; `time` is the column the range and the cursor apply to. */
+function where(query: ActivityQuery, time: string): { sql: string; params: SqlValue[] } {
+  const clauses = ["store_id = ?"];
+  const params: SqlValue[] = [query.storeId];
+  if (query.from !== null) {
+    clauses.push(`${time} >= ?`);
+    params.push(query.from);
   }
+  if (query.to !== null) {
+    clauses.push(`${time} < ?`);
+    params.push(query.to);
+  }
+  if (query.zoneId !== null) {
+    clauses.push("zone_id = ?");
+    params.push(query.zoneId);
+  }
+  if (query.subjectId !== null) {
+    clauses.push("subject_id = ?");
+    params.push(query.subjectId);
+  }
+  if (query.userId !== null) {
+    clauses.push(`${SHOWN_USER} = ?`);
+    params.push(query.userId);
+  }
+  if (query.after !== null) {
+    // Keyset paging, newest first: rows strictly before the cursor's (time, id).
+    clauses.push(`(${time} < ? OR (${time} = ? AND id < ?))`);
+    params.push(query.after.at, query.after.at, query.after.id);
+  }
+  return { sql: clauses.join(" AND "), params };
+}
 
-  async getOrganisation(id: string): Promise<Organisation | null> {
-    const row = await this.db.get<{ id: string; name: string; max: number }>(
-      "SELECT id, name, max_offers_per_user_per_day AS max FROM organisations WHERE id = ?",
-      [id],
-    );
-    return row ? { id: row.id, name: row.name, maxOffersPerUserPerDay: row.max } : null;
-  }
-
-  async listOrganisations(): Promise<Organisation[]> {
-    const rows = await this.db.all<{ id: string; name: string; max: number }>(
-      "SELECT id, name, max_offers_per_user_per_day AS max FROM organisations ORDER BY id",
-    );
-    return rows.map((row) => ({ id: row.id, name: row.name, maxOffersPerUserPerDay: row.max }));
-  }
-
-  async upsertStore(store: StoreRecord, now: number): Promise<void> {
-    await this.db.run(
-      `INSERT INTO stores (id, org_id, name, timezone, lat, lon, tags, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET name = excluded.name, timezone = excluded.timezone, lat = excluded.lat,
-         lon = excluded.lon, tags = excluded.tags`,
-      [
-        store.id,
-        store.orgId,
-        store.name,
-        store.timezone,
-        store.lat,
-        store.lon,
-        JSON.stringify(store.tags),
-        now,
-      ],
-    );
-  }
-
-  async getStore(id: string): Promise<StoreRecord | null> {
-    const row = await this.db.get<StoreRow>("SELECT * FROM stores WHERE id = ?", [id]);
-    return row ? toStore(row) : null;
-  }
-
-  async upsertZone(zone: ZoneRecord): Promise<void> {
-    await this.db.run(
-      `INSERT INTO zones (id, store_id, name, tags, geometry) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT(store_id, id) DO UPDATE SET name = excluded.name, tags = excluded.tags, geometry = excluded.geometry`,
-      [zone.id, zone.storeId, zone.name, JSON.stringify(zone.tags), JSON.stringify(zone.geometry)],
-    );
-  }
-
-  async getZone(storeId: string, zoneId: string): Promise<ZoneRecord | null> {
-    const row = await this.db.get<ZoneRow>("SELECT * FROM zones WHERE store_id = ? AND id = ?", [
-      storeId,
-      zoneId,
-    ]);
-    return row ? toZone(row) : null;
-  }
-
-  async listZones(storeId: string): Promise<ZoneRecord[]> {
-    const rows = await this.db.all<ZoneRow>("SELECT * FROM zones WHERE store_id = ? ORDER BY id", [storeId]);
-    return rows.map(toZone);
-  }
-
-  async upsertGateway(gateway: GatewayRecord, now: number): Promise<"created" | "renamed" | "taken"> {
-    // Each statement decides on its own, so a check made before (by a concurrent request) cannot
-    // let one store's registration move another store's gateway.
-    const inserted = await this.db.run(
-      "INSERT OR IGNORE INTO gateways (id, store_id, name, created_at) VALUES (?, ?, ?, ?)",
-      [gateway.id, gateway.storeId, gateway.name, now],
-    );
-    if (inserted.changes === 1) return "created";
-    const renamed = await this.db.run("UPDATE gateways SET name = ? WHERE id = ? AND store_id = ?", [
-      gateway.name,
-      gateway.id,
-      gateway.storeId,
-    ]);
-    return renamed.changes === 1 ? "renamed" : "taken";
-  }
-
-  async getGateway(id: string): Promise<GatewayRecord | null> {
-    const row = await this.db.get<{ id: string; store_id: string; name: string }>(
-      "SELECT id, store_id, name FROM gateways WHERE id = ?",
-      [id],
-    );
-    return row ? { id: row.id, storeId: row.store_id, name: row.name } : null;
-  }
-
-  async upsertUser(user: AppUser, now: number): Promise<void> {
-    await this.db.run(
-      `INSERT INTO app_users (id, org_id, display_name, segments, loyalty_tier, marketing_consent, analytics_consent,
-         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET display_name = excluded.display_name, segments = excluded.segments,
-         loyalty_tier = excluded.loyalty_tier, marketing_consent = excluded.marketing_consent,
-         analytics_consent = excluded.analytics_consent, updated_at = excluded.updated_at`,
-      [
-        user.id,
-        user.orgId,
-        user.displayName,
-        JSON.stringify(user.segments),
-        user.loyaltyTier,
-        user.marketingConsent ? 1 : 0,
-        user.analyticsConsent ? 1 : 0,
-        now,
-        now,
-      ],
-    );
-  }
-
-  async getUser(id: string): Promise<AppUser | null> {
-    const row = await this.db.get<UserRow>("SELECT * FROM app_users WHERE id = ?", [id]);
-    return row ? toUser(row) : null;
-  }
-
-  async registerDevice(subjectId: string, userId: string, label: string | null, now: number): Promise<void> {
-    // In the user's organisation (each has its own registry of beacons).
-    const result = await this.db.run(
-      `INSERT INTO user_devices (org_id, subject_id, user_id, label, created_at)
-       SELECT org_id, ?, id, ?, ? FROM app_users WHERE id = ?
-       ON CONFLICT(org_id, subject_id) DO UPDATE SET user_id = excluded.user_id, label = excluded.label`,
-      [subjectId, label, now, userId],
-    );
-    if (result.changes === 0) throw new Error(`user ${userId} does not exist`);
-  }
-
-  async putMqttCredential(record: Omit<MqttCredentialRecord, "revokedAt">, now: number): Promise<void> {
-    const { identity } = record;
-    await this.db.run(
-      `INSERT INTO mqtt_credentials (username, secret_hash, role, store_id, gateway_id, user_id, created_at, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
-       ON CONFLICT(username) DO UPDATE SET secret_hash = excluded.secret_hash, role = excluded.role,
-         store_id = excluded.store_id, gateway_id = excluded.gateway_id, user_id = excluded.user_id, revoked_at = NULL`,
-      [
-        record.username,
-        record.secretHash,
-        identity.role,
-        identity.role === "gateway" ? identity.storeId : null,
-        identity.role === "gateway" ? identity.gatewayId : null,
-        identity.role === "app" ? identity.userId : null,
-        now,
-      ],
-    );
-  }
-
-  async getMqttCredential(username: string): Promise<MqttCredentialRecord | null> {
-    const row = await this.db.get<{
-      username: string;
-      secret_hash: string;
-      role: MqttIdentity["role"];
-      store_id: string | null;
-      gateway_id: string | null;
-      user_id: string | null;
-      revoked_at: number | null;
-    }>("SELECT * FROM mqtt_credentials WHERE username = ?", [username]);
-    if (!row) return null;
-    let identity: MqttIdentity;
-    if (row.role === "gateway" && row.store_id && row.gateway_id) {
-      identity = { role: "gateway", storeId: row.store_id, gatewayId: row.gateway_id };
-    } else if (row.role === "app" && row.user_id) {
-      identity = { role: "app", userId: row.user_id };
-    } else if (row.role === "service") {
-      identity = { role: "service", name: row.username };
-    } else {
-      return null;
-    }
-    return { username: row.username, secretHash: row.secret_hash, identity, revokedAt: row.revoked_at };
-  }
-
-  async revokeMqttCredential(username: string, now: number): Promise<boolean> {
-    const result = await this.db.run(
-      "UPDATE mqtt_credentials SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
-      [now, username],
-    );
-    return result.changes > 0;
-  }
-
-  async revokedMqttCredentialsSince(since: number): Promise<{ username: string; revokedAt: number }[]> {
-    const rows = await this.db.all<{ username: string; revoked_at: number }>(
-      "SELECT username, revoked_at FROM mqtt_credentials WHERE revoked_at >= ? ORDER BY revoked_at",
-      [since],
-    );
-    return rows.map((r) => ({ username: r.username, revokedAt: r.revoked_at }));
-  }
-
-  async putApiKey(record: Omit<ApiKeyRecord, "revokedAt">, now: number): Promise<void> {
-    await this.db.run(
-      `INSERT INTO api_keys (id, secret_hash, role, org_id, store_id, user_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        record.id,
-        record.secretHash,
-        record.role,
-        record.orgId,
-        record.storeId,
-        record.userId,
-        record.label,
-        now,
-      ],
-    );
-  }
-
-  async getApiKey(id: string): Promise<ApiKeyRecord | null> {
-    const row = await this.db.get<{
-      id: string;
-      secret_hash: string;
-      role: ApiRole;
-      org_id: string;
-      store_id: string | null;
-      user_id: string | null;
-      label: string;
-      revoked_at: number | null;
-    }>("SELECT * FROM api_keys WHERE id = ?", [id]);
-    return row
-      ? {
-          id: row.id,
-          secretHash: row.secret_hash,
-          role: row.role,
-          orgId: row.org_id,
-          storeId: row.store_id,
-          userId: row.user_id,
-          label: row.label,
-          revokedAt: row.revoked_at,
-        }
-      : null;
-  }
-
-  async revokeApiKey(id: string, now: number): Promise<boolean> {
-    const result = await this.db.run(
-      "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-      [now, id],
-    );
-    return result.changes > 0;
-  }
+/**
+ * Presence events and visits in SQLite: ingest (with the per-outbox ack state and subject
+ * resolution), the restart queue and the events and visits API.
+ */
+export class SqliteEventRepository implements EventRepository, ActivityRepository {
+  constructor(private readonly db: SqliteDatabase) {}
 
   storeBatch(input: StoreBatchInput): Promise<StoreBatchResult> {
     return this.storeBatches([input]).then((results) => results[0] as StoreBatchResult);
@@ -396,20 +146,35 @@ export class SqliteRepository
     return row?.n ?? 0;
   }
 
-  async audit(entry: {
-    at: number;
-    actor: string;
-    action: string;
-    target: string;
-    detail?: object;
-  }): Promise<void> {
-    await this.db.run("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)", [
-      entry.at,
-      entry.actor,
-      entry.action,
-      entry.target,
-      JSON.stringify(entry.detail ?? {}),
-    ]);
+  async eventsPage(query: ActivityQuery & { readonly type: PresenceEvent["type"] | null }): Promise<StoredEvent[]> {
+    const { sql, params } = where(query, "at");
+    const typeClause = query.type === null ? "" : " AND type = ?";
+    if (query.type !== null) params.push(query.type);
+    const rows = await this.db.all<Parameters<typeof toStoredEvent>[0] & { shown_user_id: string | null }>(
+      `SELECT t.*, ${SHOWN_USER} AS shown_user_id FROM presence_events t WHERE ${sql}${typeClause}
+       ORDER BY at DESC, id DESC LIMIT ?`,
+      [...params, query.limit],
+    );
+    return rows.map((row) => toStoredEvent({ ...row, user_id: row.shown_user_id }));
+  }
+
+  async visitsPage(query: ActivityQuery): Promise<VisitRecord[]> {
+    const { sql, params } = where(query, "entered_at");
+    const rows = await this.db.all<VisitRow & { shown_user_id: string | null }>(
+      `SELECT t.*, ${SHOWN_USER} AS shown_user_id FROM visits t WHERE ${sql} ORDER BY entered_at DESC, id DESC LIMIT ?`,
+      [...params, query.limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      storeId: r.store_id,
+      zoneId: r.zone_id,
+      subjectId: r.subject_id,
+      userId: r.shown_user_id,
+      enteredAt: r.entered_at,
+      lastEventAt: r.last_event_at,
+      exitedAt: r.exited_at,
+      dwellMs: r.dwell_ms,
+    }));
   }
 }
 

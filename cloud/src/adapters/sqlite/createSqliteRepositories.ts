@@ -1,0 +1,44 @@
+import type { Repositories } from "../../services/repositories.js";
+import { SqliteAnalyticsRepository } from "./SqliteAnalyticsRepository.js";
+import { SqliteAuditRepository } from "./SqliteAuditRepository.js";
+import { SqliteCredentialRepository } from "./SqliteCredentialRepository.js";
+import type { SqliteDatabase } from "./SqliteDatabase.js";
+import { SqliteDirectoryRepository } from "./SqliteDirectoryRepository.js";
+import { SqliteEventRepository } from "./SqliteEventRepository.js";
+import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
+import { SqliteOfferRepository } from "./SqliteOfferRepository.js";
+import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
+import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
+import { SqliteUserRepository } from "./SqliteUserRepository.js";
+
+/** The SQLite backend's repositories, on one connection, plus that connection (health, tests). */
+export interface SqliteRepositories extends Repositories {
+  readonly db: SqliteDatabase;
+  readonly directory: SqliteDirectoryRepository;
+  readonly users: SqliteUserRepository;
+  readonly credentials: SqliteCredentialRepository;
+  readonly events: SqliteEventRepository;
+  readonly rules: SqliteRuleRepository;
+  readonly offers: SqliteOfferRepository;
+  readonly fleet: SqliteFleetRepository;
+  readonly privacy: SqlitePrivacyRepository;
+  readonly audit: SqliteAuditRepository;
+  readonly analytics: SqliteAnalyticsRepository;
+}
+
+/** Every repository of the SQLite backend over one open, migrated database. */
+export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories {
+  return {
+    db,
+    directory: new SqliteDirectoryRepository(db),
+    users: new SqliteUserRepository(db),
+    credentials: new SqliteCredentialRepository(db),
+    events: new SqliteEventRepository(db),
+    rules: new SqliteRuleRepository(db),
+    offers: new SqliteOfferRepository(db),
+    fleet: new SqliteFleetRepository(db),
+    privacy: new SqlitePrivacyRepository(db),
+    audit: new SqliteAuditRepository(db),
+    analytics: new SqliteAnalyticsRepository(db),
+  };
+}

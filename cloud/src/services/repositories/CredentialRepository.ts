@@ -1,0 +1,41 @@
+import type { MqttIdentity } from "../../domain/access/mqttAccess.js";
+
+export type ApiRole = "admin" | "marketer" | "store-ops" | "pos" | "app";
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly secretHash: string;
+  readonly role: ApiRole;
+  readonly orgId: string;
+  readonly storeId: string | null;
+  readonly userId: string | null;
+  readonly label: string;
+  readonly revokedAt: number | null;
+}
+
+export interface MqttCredentialRecord {
+  readonly username: string;
+  readonly secretHash: string;
+  readonly identity: MqttIdentity;
+  readonly revokedAt: number | null;
+}
+
+/** API keys and MQTT credentials: stored as hashes, revoked rather than deleted. */
+export interface CredentialRepository {
+  /** Creates or replaces the credential (a replaced one is no longer revoked). */
+  putMqttCredential(record: Omit<MqttCredentialRecord, "revokedAt">, now: number): Promise<void>;
+  getMqttCredential(username: string): Promise<MqttCredentialRecord | null>;
+  /** True when this call revoked it (false for an unknown or already revoked one). */
+  revokeMqttCredential(username: string, now: number): Promise<boolean>;
+  /** MQTT credentials revoked at or after `since` (epoch ms), oldest first. */
+  revokedMqttCredentialsSince(since: number): Promise<{ username: string; revokedAt: number }[]>;
+  /** Stores a new key; throws when the id is taken. */
+  putApiKey(record: Omit<ApiKeyRecord, "revokedAt">, now: number): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRecord | null>;
+  /** True when this call revoked it (false for an unknown or already revoked one). */
+  revokeApiKey(id: string, now: number): Promise<boolean>;
+  /** Ids of the API keys bound to a user, revoked or not, by id. */
+  apiKeysOfUser(userId: string): Promise<string[]>;
+  /** Usernames of the MQTT credentials of a user, revoked or not, by username. */
+  mqttUsernamesOfUser(userId: string): Promise<string[]>;
+}

@@ -1,0 +1,146 @@
+import type { Offer } from "../../domain/offers/index.js";
+import type { Decision, RuleCounters } from "../../domain/rules/index.js";
+import type { StoredEvent } from "./EventRepository.js";
+
+/** What the rules engine needs from storage about one user and the candidate rules, read inside
+ * the same transaction that records the decisions, so caps and budgets are exact. */
+export interface DecisionCounters {
+  readonly counters: Readonly<Record<string, RuleCounters>>;
+  readonly userIssuedTodayAllRules: number;
+  readonly visitCount: number;
+  readonly previousVisitAt: number | null;
+  readonly offersReceived: number;
+  /** When the event's visit ended (its exit is stored), epoch ms; null while it is open. */
+  readonly visitEndedAt: number | null;
+}
+
+export interface DecisionOutcome {
+  readonly decisions: readonly Decision[];
+  readonly offer: Offer | null;
+}
+
+export interface DecisionRequest {
+  readonly event: StoredEvent;
+  readonly userId: string;
+  /** Local day of the store at decision time (daily caps count within it). */
+  readonly dayKey: string;
+  readonly ruleIds: readonly string[];
+  readonly now: number;
+}
+
+export type RedeemResult =
+  | { readonly ok: true; readonly offer: Offer; readonly redemptionId: string; readonly replayed: boolean }
+  | {
+      readonly ok: false;
+      readonly reason: "unknown-code" | "expired" | "wrong-store" | "already-redeemed" | "key-reused";
+      readonly text: string;
+    };
+
+export type AcknowledgeResult =
+  | { readonly ok: true; readonly offer: Offer }
+  | { readonly ok: false; readonly reason: "expired" | "already-redeemed"; readonly text: string };
+
+export interface RecordedDecision {
+  /** Storage order; with `decidedAt` it makes the paging cursor. */
+  readonly id: number;
+  readonly eventId: string;
+  readonly ruleId: string;
+  readonly ruleVersion: number;
+  readonly userId: string | null;
+  readonly storeId: string;
+  readonly zoneId: string;
+  readonly visitId: string;
+  readonly outcome: Decision["outcome"];
+  readonly reason: string;
+  readonly text: string;
+  readonly offerId: string | null;
+  readonly decidedAt: number;
+  /**
+   * What else was known about the event when it was decided: for a phone's geofence report, the
+   * plausibility verdict and whether the store's own gateways saw the user around that time.
+   */
+  readonly signals?: Record<string, unknown>;
+}
+
+export interface OfferRepository {
+  /**
+   * In one transaction: reads the counters, lets `decide` (pure) choose, records every decision,
+   * stores the offer if one is issued, and marks the event decided. Resolves to the new offer.
+   */
+  decide(
+    request: DecisionRequest,
+    decide: (counters: DecisionCounters) => DecisionOutcome,
+  ): Promise<Offer | null>;
+  /**
+   * Marks an event as through the rules engine when nothing was evaluated (no user, no rule); an
+   * unlinked event's pending user is forgotten with it.
+   */
+  markDecided(event: StoredEvent, now: number): Promise<void>;
+  markPublished(offerId: string, now: number): Promise<void>;
+  /** Offers issued but never handed to the broker (e.g. the cloud stopped in between). */
+  unpublishedOffers(limit: number): Promise<Offer[]>;
+  /** A user's offers that can still be used (not redeemed, not expired at `now`). */
+  pendingOffers(userId: string, now: number): Promise<Offer[]>;
+  getOffer(offerId: string): Promise<Offer | null>;
+  /**
+   * Records the app's delivery or view acknowledgement; forward-only. Null when the user has no such
+   * offer; a refusal when the offer was already redeemed or has expired.
+   */
+  acknowledge(offerId: string, userId: string, kind: "deliver" | "view", now: number): Promise<AcknowledgeResult | null>;
+  /** Atomic single-use redemption; a retried request with the same key gets the same answer. */
+  redeem(input: {
+    code: string;
+    storeId: string;
+    idempotencyKey: string;
+    apiKeyId: string;
+    now: number;
+  }): Promise<RedeemResult>;
+  decisionsForUser(userId: string, limit: number): Promise<RecordedDecision[]>;
+}
+
+/** Where a page of decisions starts: strictly after this one in newest-first order. */
+export interface DecisionCursor {
+  readonly decidedAt: number;
+  readonly id: number;
+}
+
+export interface DecisionPageQuery {
+  readonly by: "user" | "event" | "rule";
+  /** The user, event or rule id. */
+  readonly id: string;
+  readonly limit: number;
+  readonly after: DecisionCursor | null;
+}
+
+/** A presence event with what happened to it, for "why did nothing happen" questions. */
+export interface EventRecord {
+  readonly event: StoredEvent;
+  readonly orgId: string;
+  /** When the rules engine was done with it; null while queued. */
+  readonly decidedAt: number | null;
+}
+
+/** Decisions as recorded, newest first, for the decision log API. */
+export interface DecisionRepository {
+  decisionsPage(query: DecisionPageQuery): Promise<RecordedDecision[]>;
+  getEvent(eventId: string): Promise<EventRecord | null>;
+}
+
+/** What the offer sweeper needs: expiry, reminders, redelivery, all driven from storage. */
+export interface OfferLifecycleRepository {
+  /** Marks offers expired whose `expiresAt` is at or before `now` (oldest first); returns them. */
+  expireDue(now: number, limit: number): Promise<Offer[]>;
+  /**
+   * Offers due for their reminder at `now`: open (issued, delivered, viewed), already published,
+   * not yet reminded, expiring after `now` but within `leadMs`, valid for longer than `leadMs`, and
+   * of a user who still consents to marketing.
+   */
+  remindersDue(now: number, leadMs: number, limit: number): Promise<Offer[]>;
+  /** Sets `reminder_sent_at` if it is unset and the offer still open at `now`; true when this call did. */
+  claimReminder(offerId: string, now: number): Promise<boolean>;
+  /** Undoes a claim whose publish failed, so the next sweep tries again. */
+  releaseReminder(offerId: string, claimedAt: number): Promise<void>;
+  /** Offers never handed to the broker, still `issued` (the app has not fetched them either) and
+   * valid at `now`, issued at or before `issuedBefore`; oldest first. */
+  undeliveredOffers(now: number, issuedBefore: number, limit: number): Promise<Offer[]>;
+}

@@ -1,0 +1,30 @@
+import type { AnalyticsRepository, ReplayRepository } from "./AnalyticsRepository.js";
+import type { AuditRepository } from "./AuditRepository.js";
+import type { CredentialRepository } from "./CredentialRepository.js";
+import type { DirectoryRepository } from "./DirectoryRepository.js";
+import type { ActivityRepository, EventRepository } from "./EventRepository.js";
+import type { FleetRepository } from "./FleetRepository.js";
+import type { DecisionRepository, OfferLifecycleRepository, OfferRepository } from "./OfferRepository.js";
+import type { PrivacyRepository } from "./PrivacyRepository.js";
+import type { RuleRepository } from "./RuleRepository.js";
+import type { UserRepository } from "./UserRepository.js";
+
+/**
+ * One repository per aggregate, as a storage backend provides them. `createCloud` builds the group
+ * once (e.g. `createSqliteRepositories`) and hands each service the narrowest port it needs; a new
+ * backend is a folder under `adapters/` whose factory returns this shape and whose repositories pass
+ * the contract suites under `test/cloud/contracts/`.
+ */
+export interface Repositories {
+  readonly directory: DirectoryRepository;
+  readonly users: UserRepository;
+  readonly credentials: CredentialRepository;
+  readonly events: EventRepository & ActivityRepository;
+  readonly rules: RuleRepository;
+  readonly offers: OfferRepository & DecisionRepository & OfferLifecycleRepository;
+  readonly fleet: FleetRepository;
+  readonly privacy: PrivacyRepository;
+  readonly audit: AuditRepository;
+  /** Read models over several aggregates (funnel, dry-run replay); nothing here writes. */
+  readonly analytics: AnalyticsRepository & ReplayRepository;
+}

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { CredentialRepository } from "../../../cloud/src/services/repositories.js";
+import { type BackendUnderTest, type MakeBackend, seedStore, user } from "./repositoryContract.js";
+
+const key = (id: string, overrides: { userId?: string | null; storeId?: string | null } = {}) => ({
+  id,
+  secretHash: `hash-of-${id}`,
+  role: "app" as const,
+  orgId: "o1",
+  storeId: overrides.storeId ?? null,
+  userId: overrides.userId ?? null,
+  label: `key ${id}`,
+});
+
+/** What every backend's CredentialRepository does: API keys and MQTT credentials, by hash. */
+export function describeCredentialRepositoryContract(name: string, makeBackend: MakeBackend): void {
+  describe(`CredentialRepository contract: ${name}`, () => {
+    let backend: BackendUnderTest;
+    let credentials: CredentialRepository;
+
+    beforeEach(async () => {
+      backend = await makeBackend();
+      credentials = backend.repos.credentials;
+      await seedStore(backend.repos);
+      await backend.repos.users.upsertUser(user("u1", "o1"), 0);
+    });
+    afterEach(async () => {
+      await backend.close();
+    });
+
+    it("keeps each MQTT identity as given and answers null for an unknown username", async () => {
+      await credentials.putMqttCredential(
+        { username: "gw-g1", secretHash: "h1", identity: { role: "gateway", storeId: "s1", gatewayId: "g1" } },
+        0,
+      );
+      await credentials.putMqttCredential({ username: "app-u1", secretHash: "h2", identity: { role: "app", userId: "u1" } }, 0);
+      await credentials.putMqttCredential({ username: "svc", secretHash: "h3", identity: { role: "service", name: "svc" } }, 0);
+      expect(await credentials.getMqttCredential("gw-g1")).toEqual({
+        username: "gw-g1",
+        secretHash: "h1",
+        identity: { role: "gateway", storeId: "s1", gatewayId: "g1" },
+        revokedAt: null,
+      });
+      expect((await credentials.getMqttCredential("app-u1"))?.identity).toEqual({ role: "app", userId: "u1" });
+      expect((await credentials.getMqttCredential("svc"))?.identity).toEqual({ role: "service", name: "svc" });
+      expect(await credentials.getMqttCredential("nobody")).toBeNull();
+    });
+
+    it("revokes an MQTT credential once; putting it again (rotation) makes it valid again", async () => {
+      const record = { username: "app-u1", secretHash: "h1", identity: { role: "app" as const, userId: "u1" } };
+      await credentials.putMqttCredential(record, 0);
+      expect(await credentials.revokeMqttCredential("app-u1", 50)).toBe(true);
+      expect(await credentials.revokeMqttCredential("app-u1", 60)).toBe(false);
+      expect(await credentials.revokeMqttCredential("nobody", 60)).toBe(false);
+      expect((await credentials.getMqttCredential("app-u1"))?.revokedAt).toBe(50);
+      await credentials.putMqttCredential({ ...record, secretHash: "h2" }, 70);
+      expect(await credentials.getMqttCredential("app-u1")).toEqual({ ...record, secretHash: "h2", revokedAt: null });
+    });
+
+    it("lists revocations at or after a time, oldest first", async () => {
+      for (const username of ["a", "b", "c"])
+        await credentials.putMqttCredential({ username, secretHash: "h", identity: { role: "app", userId: "u1" } }, 0);
+      await credentials.revokeMqttCredential("b", 300);
+      await credentials.revokeMqttCredential("a", 100);
+      await credentials.revokeMqttCredential("c", 200);
+      expect(await credentials.revokedMqttCredentialsSince(200)).toEqual([
+        { username: "c", revokedAt: 200 },
+        { username: "b", revokedAt: 300 },
+      ]);
+      expect(await credentials.revokedMqttCredentialsSince(301)).toEqual([]);
+    });
+
+    it("stores an API key once and revokes it once", async () => {
+      await credentials.putApiKey(key("k1", { storeId: "s1" }), 0);
+      expect(await credentials.getApiKey("k1")).toEqual({ ...key("k1", { storeId: "s1" }), revokedAt: null });
+      await expect(credentials.putApiKey(key("k1"), 1)).rejects.toThrow();
+      expect(await credentials.revokeApiKey("k1", 40)).toBe(true);
+      expect(await credentials.revokeApiKey("k1", 50)).toBe(false);
+      expect(await credentials.revokeApiKey("nobody", 50)).toBe(false);
+      expect((await credentials.getApiKey("k1"))?.revokedAt).toBe(40);
+      expect(await credentials.getApiKey("nobody")).toBeNull();
+    });
+
+    it("finds a user's API keys and MQTT usernames, revoked ones included, in order", async () => {
+      await credentials.putApiKey(key("k2", { userId: "u1" }), 0);
+      await credentials.putApiKey(key("k1", { userId: "u1" }), 0);
+      await credentials.putApiKey(key("k3"), 0);
+      await credentials.revokeApiKey("k2", 1);
+      await credentials.putMqttCredential({ username: "m2", secretHash: "h", identity: { role: "app", userId: "u1" } }, 0);
+      await credentials.putMqttCredential({ username: "m1", secretHash: "h", identity: { role: "app", userId: "u1" } }, 0);
+      await credentials.revokeMqttCredential("m1", 1);
+      expect(await credentials.apiKeysOfUser("u1")).toEqual(["k1", "k2"]);
+      expect(await credentials.mqttUsernamesOfUser("u1")).toEqual(["m1", "m2"]);
+      expect(await credentials.apiKeysOfUser("nobody")).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,270 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { PresenceEvent } from "../../../protocol/index.js";
+import type { ActivityQuery, EventRepository, ActivityRepository } from "../../../cloud/src/services/repositories.js";
+import {
+  type BackendUnderTest,
+  BEACON,
+  type MakeBackend,
+  org,
+  presenceEvent as event,
+  seedStore,
+  store,
+  user,
+} from "./repositoryContract.js";
+
+const batch = { storeId: "s1", gatewayId: "g1", outbox: "outbox-a1", refusedSeqs: [] as number[], receivedAt: 5 };
+
+const page = (overrides: Partial<ActivityQuery> = {}): ActivityQuery => ({
+  storeId: "s1",
+  from: null,
+  to: null,
+  zoneId: null,
+  subjectId: null,
+  userId: null,
+  limit: 50,
+  after: null,
+  ...overrides,
+});
+
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 22, 9, minute)).toISOString();
+
+/**
+ * What every backend's EventRepository (and the events and visits API's ActivityRepository) does:
+ * each event stored once, the per-outbox ack of the contiguous prefix, subjects resolved to users
+ * of the store's organisation only, consent-less presence kept unlinked, and the restart queue.
+ */
+export function describeEventRepositoryContract(name: string, makeBackend: MakeBackend): void {
+  describe(`EventRepository contract: ${name}`, () => {
+    let backend: BackendUnderTest;
+    let events: EventRepository & ActivityRepository;
+
+    beforeEach(async () => {
+      backend = await makeBackend();
+      events = backend.repos.events;
+      await seedStore(backend.repos);
+    });
+    afterEach(async () => {
+      await backend.close();
+    });
+
+    describe("acks", () => {
+      it("stores each event once and acknowledges the contiguous prefix", async () => {
+        const first = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1), event(2)] });
+        expect(first).toMatchObject({ ackSeq: 2, duplicates: 0 });
+        expect(first.inserted.map((e) => e.id)).toEqual([event(1).id, event(2).id]);
+        const again = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1), event(2)] });
+        expect(again).toMatchObject({ ackSeq: 2, duplicates: 2, inserted: [] });
+        expect(await events.countEvents()).toBe(2);
+      });
+
+      it("does not let a later batch acknowledge past a lost one, until the lost one arrives", async () => {
+        // Batch 3-4 arrives while 1-2 was lost: stored, but the ack stays at 0.
+        const later = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(3), event(4)] });
+        expect(later.ackSeq).toBe(0);
+        expect(later.inserted).toHaveLength(2);
+        const lost = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1), event(2)] });
+        expect(lost.ackSeq).toBe(2);
+        // The gateway re-sends 3-4 after its ack timeout: duplicates, and now the ack moves on.
+        const resent = await events.storeBatch({ ...batch, fromSeq: 3, events: [event(3), event(4)] });
+        expect(resent).toMatchObject({ ackSeq: 4, duplicates: 2 });
+      });
+
+      it("moves the ack past sequences the gateway evicted (fromSeq) and past refused events", async () => {
+        const result = await events.storeBatch({ ...batch, fromSeq: 10, events: [event(10), event(12)], refusedSeqs: [11] });
+        expect(result.ackSeq).toBe(12);
+        expect(await events.countEvents()).toBe(2);
+      });
+
+      it("acknowledges a batch of refused events only, storing none of them", async () => {
+        const result = await events.storeBatch({ ...batch, fromSeq: 1, events: [], refusedSeqs: [1, 2, 3] });
+        expect(result).toEqual({ ackSeq: 3, inserted: [], duplicates: 0 });
+        expect(await events.countEvents()).toBe(0);
+      });
+
+      it("answers no ack past a batch's own highest sequence, and never moves the outbox's ack back", async () => {
+        expect((await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1), event(2), event(3)] })).ackSeq).toBe(3);
+        // An old batch delivered late is answered up to its own events only...
+        expect((await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1)] })).ackSeq).toBe(1);
+        // ...while the outbox keeps 3 as acked: 4-5, sent with a stale fromSeq, ack to 5.
+        expect((await events.storeBatch({ ...batch, fromSeq: 1, events: [event(4), event(5)] })).ackSeq).toBe(5);
+      });
+
+      it("keeps acks per outbox: a replaced outbox numbering from 1 gets no ack for what it has not sent", async () => {
+        const old = { ...batch, outbox: "outbox-old" };
+        const oldEvents = Array.from({ length: 50 }, (_, i) => event(i + 1, { id: `old-event-${i + 1}-xx` }));
+        expect((await events.storeBatch({ ...old, fromSeq: 1, events: oldEvents })).ackSeq).toBe(50);
+        // The new SD card's first batch (1-20) is lost; its second (21-40) arrives with fromSeq 1.
+        const fresh = { ...batch, outbox: "outbox-new", receivedAt: 6 };
+        const second = Array.from({ length: 20 }, (_, i) => event(i + 21, { id: `new-event-${i + 21}-xx` }));
+        expect((await events.storeBatch({ ...fresh, fromSeq: 1, events: second })).ackSeq).toBe(0);
+        const first = Array.from({ length: 20 }, (_, i) => event(i + 1, { id: `new-event-${i + 1}-xx` }));
+        expect((await events.storeBatch({ ...fresh, fromSeq: 1, events: first })).ackSeq).toBe(20);
+      });
+
+      it("counts an id repeated inside one batch once", async () => {
+        const result = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1), event(2, { id: event(1).id })] });
+        expect(result.inserted.map((e) => e.seq)).toEqual([1]);
+        expect(result.duplicates).toBe(1);
+        expect(result.ackSeq).toBe(2);
+      });
+
+      it("refuses a batch from a gateway that is not registered in that store, storing nothing", async () => {
+        await expect(events.storeBatch({ ...batch, gatewayId: "ghost", fromSeq: 1, events: [event(1)] })).rejects.toThrow(
+          /not registered/,
+        );
+        await backend.repos.directory.upsertStore(store("s2", "o1"), 0);
+        await expect(events.storeBatch({ ...batch, storeId: "s2", fromSeq: 1, events: [event(1)] })).rejects.toThrow();
+        expect(await events.countEvents()).toBe(0);
+      });
+
+      it("stores several batches in one call as one by one, a later batch of an outbox seeing the earlier's ack", async () => {
+        const results = await events.storeBatches([
+          { ...batch, fromSeq: 1, events: [event(1), event(2)] },
+          { ...batch, fromSeq: 3, events: [event(3)] },
+          { ...batch, outbox: "outbox-b", fromSeq: 1, events: [event(1, { id: "b-1" })] },
+          { ...batch, fromSeq: 1, events: [event(2)] },
+        ]);
+        expect(results.map((r) => [r.ackSeq, r.inserted.length, r.duplicates])).toEqual([
+          [2, 2, 0],
+          [3, 1, 0],
+          [1, 1, 0],
+          // A re-sent 2: a duplicate, answered up to its own sequence.
+          [2, 0, 1],
+        ]);
+        expect(await events.countEvents()).toBe(4);
+      });
+
+      it("stores nothing of a group when one of its batches is refused", async () => {
+        await expect(
+          events.storeBatches([
+            { ...batch, fromSeq: 1, events: [event(1)] },
+            { ...batch, gatewayId: "ghost", fromSeq: 1, events: [event(2)] },
+          ]),
+        ).rejects.toThrow();
+        expect(await events.countEvents()).toBe(0);
+        expect((await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1)] })).ackSeq).toBe(1);
+      });
+    });
+
+    describe("subjects", () => {
+      beforeEach(async () => {
+        await backend.repos.users.upsertUser(user("u1", "o1"), 0);
+        await backend.repos.users.upsertUser(user("u2", "o1", { analyticsConsent: false }), 0);
+      });
+
+      it("resolves the subject to the app user who registered the device; the event waits for the rules", async () => {
+        await backend.repos.users.registerDevice(BEACON, "u1", null, 0);
+        const { inserted } = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1)] });
+        expect(inserted[0]).toMatchObject({ id: event(1).id, userId: "u1", receivedAt: 5 });
+        expect(inserted[0]?.unlinked).toBeUndefined();
+        expect((await events.undecidedEvents(10)).map((e) => [e.id, e.userId])).toEqual([[event(1).id, "u1"]]);
+      });
+
+      it("stores an event of nobody's subject already decided", async () => {
+        const { inserted } = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1)] });
+        expect(inserted[0]?.userId).toBeNull();
+        expect(await events.undecidedEvents(10)).toEqual([]);
+        expect(await events.countEvents()).toBe(1);
+      });
+
+      it("resolves a phone reporting as itself (app:<userId>), but not a user of another organisation", async () => {
+        await backend.repos.directory.upsertOrganisation(org("o2"), 0);
+        await backend.repos.users.upsertUser(user("x1", "o2"), 0);
+        const { inserted } = await events.storeBatch({
+          ...batch,
+          fromSeq: 1,
+          events: [event(1, { subject: { kind: "app", id: "app:u1" } }), event(2, { subject: { kind: "app", id: "app:x1" } })],
+        });
+        expect(inserted.map((e) => e.userId)).toEqual(["u1", null]);
+      });
+
+      it("resolves a beacon only through the registry of the store's organisation", async () => {
+        await backend.repos.directory.upsertOrganisation(org("o2"), 0);
+        await backend.repos.users.upsertUser(user("x1", "o2"), 0);
+        await backend.repos.users.registerDevice(BEACON, "x1", null, 0);
+        const { inserted } = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1)] });
+        expect(inserted[0]?.userId).toBeNull();
+      });
+
+      it("keeps a user without analytics consent unlinked: decided for them now, listed under no one", async () => {
+        await backend.repos.users.registerDevice(BEACON, "u2", null, 0);
+        const { inserted } = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1)] });
+        expect(inserted[0]).toMatchObject({ userId: "u2", unlinked: true });
+        // After a restart the rules engine still gets the user of the pending event.
+        expect(await events.undecidedEvents(10)).toEqual([expect.objectContaining({ id: event(1).id, userId: "u2", unlinked: true })]);
+        const listed = await events.eventsPage({ ...page(), type: null });
+        expect(listed.map((e) => [e.id, e.userId, e.subject.id])).toEqual([[event(1).id, null, "unlinked"]]);
+        expect(await events.eventsPage({ ...page({ userId: "u2" }), type: null })).toEqual([]);
+        expect((await events.visitsPage(page())).map((v) => [v.userId, v.subjectId])).toEqual([[null, "unlinked"]]);
+      });
+
+      it("lists the restart queue oldest first, up to the limit", async () => {
+        await backend.repos.users.registerDevice(BEACON, "u1", null, 0);
+        await events.storeBatch({ ...batch, fromSeq: 2, events: [event(2)], receivedAt: 9 });
+        await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1)], receivedAt: 7 });
+        await events.storeBatch({ ...batch, fromSeq: 3, events: [event(3)], receivedAt: 9 });
+        expect((await events.undecidedEvents(10)).map((e) => e.seq)).toEqual([1, 2, 3]);
+        expect((await events.undecidedEvents(2)).map((e) => e.seq)).toEqual([1, 2]);
+      });
+    });
+
+    describe("visits and history", () => {
+      const visitEvents: PresenceEvent[] = [
+        event(1, { at: at(0) }),
+        event(2, { type: "dwell", at: at(5), dwellMs: 300_000 }),
+        event(3, { type: "exit", at: at(7), dwellMs: 420_000 }),
+        event(4, { at: at(10), visitId: "visit-00000002", zoneId: "z2" }),
+        event(5, { at: at(20), visitId: "visit-00000003", subject: { kind: "ibeacon", id: "ibeacon:other" } }),
+      ];
+
+      beforeEach(async () => {
+        await backend.repos.users.upsertUser(user("u1", "o1"), 0);
+        await backend.repos.users.registerDevice(BEACON, "u1", null, 0);
+        await events.storeBatch({ ...batch, fromSeq: 1, events: visitEvents });
+      });
+
+      it("folds a visit's events into one visit, whatever order they come in", async () => {
+        await events.storeBatch({ ...batch, fromSeq: 1, events: [event(6, { id: "late-enter", at: at(0) })] });
+        const [first] = await events.visitsPage(page({ zoneId: "z1", subjectId: BEACON }));
+        expect(first).toEqual({
+          id: "visit-00000001",
+          storeId: "s1",
+          zoneId: "z1",
+          subjectId: BEACON,
+          userId: "u1",
+          enteredAt: Date.parse(at(0)),
+          lastEventAt: Date.parse(at(7)),
+          exitedAt: Date.parse(at(7)),
+          dwellMs: 420_000,
+        });
+      });
+
+      it("pages events newest first by (time, id), with filters", async () => {
+        const all = await events.eventsPage({ ...page(), type: null });
+        expect(all.map((e) => e.seq)).toEqual([5, 4, 3, 2, 1]);
+        const firstPage = await events.eventsPage({ ...page({ limit: 2 }), type: null });
+        expect(firstPage.map((e) => e.seq)).toEqual([5, 4]);
+        const last = firstPage.at(-1);
+        const next = await events.eventsPage({
+          ...page({ limit: 2, after: { at: Date.parse(last?.at ?? ""), id: last?.id ?? "" } }),
+          type: null,
+        });
+        expect(next.map((e) => e.seq)).toEqual([3, 2]);
+        expect((await events.eventsPage({ ...page(), type: "exit" })).map((e) => e.seq)).toEqual([3]);
+        expect((await events.eventsPage({ ...page({ zoneId: "z2" }), type: null })).map((e) => e.seq)).toEqual([4]);
+        expect((await events.eventsPage({ ...page({ userId: "u1" }), type: null })).map((e) => e.seq)).toEqual([4, 3, 2, 1]);
+        expect(
+          (await events.eventsPage({ ...page({ from: Date.parse(at(5)), to: Date.parse(at(10)) }), type: null })).map((e) => e.seq),
+        ).toEqual([3, 2]);
+        expect(await events.eventsPage({ ...page({ storeId: "s9" }), type: null })).toEqual([]);
+      });
+
+      it("pages visits newest first by start", async () => {
+        expect((await events.visitsPage(page())).map((v) => v.id)).toEqual(["visit-00000003", "visit-00000002", "visit-00000001"]);
+        expect((await events.visitsPage(page({ subjectId: "ibeacon:other" }))).map((v) => v.userId)).toEqual([null]);
+        const next = await events.visitsPage(page({ after: { at: Date.parse(at(10)), id: "visit-00000002" } }));
+        expect(next.map((v) => v.id)).toEqual(["visit-00000001"]);
+      });
+    });
+  });
+}

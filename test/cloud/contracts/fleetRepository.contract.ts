@@ -1,0 +1,169 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PROTOCOL_VERSION, type GatewayRemoteConfig, type Telemetry } from "../../../protocol/index.js";
+import type { FleetRepository } from "../../../cloud/src/services/repositories.js";
+import { type BackendUnderTest, type MakeBackend, org, store } from "./repositoryContract.js";
+
+const telemetry = (version: string, eventsSent: number): Telemetry => ({
+  v: PROTOCOL_VERSION,
+  at: "2026-11-22T09:00:00.000Z",
+  version,
+  uptimeS: 10,
+  advertsPerS: 5,
+  subjectsTracked: 2,
+  outboxDepth: 0,
+  outboxOldestAgeS: 0,
+  eventsSent,
+  reconnects: 0,
+  cpuPercent: 3,
+  rssBytes: 1000,
+});
+
+const config = (revision: number): GatewayRemoteConfig => ({ v: PROTOCOL_VERSION, revision, zones: [] });
+
+/** What every backend's FleetRepository does: gateway health as last heard and desired configs. */
+export function describeFleetRepositoryContract(name: string, makeBackend: MakeBackend): void {
+  describe(`FleetRepository contract: ${name}`, () => {
+    let backend: BackendUnderTest;
+    let fleet: FleetRepository;
+    const g1 = { storeId: "s1", gatewayId: "g1" };
+
+    beforeEach(async () => {
+      backend = await makeBackend();
+      fleet = backend.repos.fleet;
+      const { directory } = backend.repos;
+      await directory.upsertOrganisation(org("o1"), 0);
+      await directory.upsertOrganisation(org("o2"), 0);
+      await directory.upsertStore(store("s1", "o1"), 0);
+      await directory.upsertStore(store("s2", "o1"), 0);
+      await directory.upsertStore(store("x1", "o2"), 0);
+      await directory.upsertGateway({ id: "g2", storeId: "s1", name: "B" }, 0);
+      await directory.upsertGateway({ id: "g1", storeId: "s1", name: "A" }, 0);
+      await directory.upsertGateway({ id: "g3", storeId: "s2", name: "C" }, 0);
+      await directory.upsertGateway({ id: "gx", storeId: "x1", name: "X" }, 0);
+    });
+    afterEach(async () => {
+      await backend.close();
+    });
+
+    it("lists registered gateways by store and id, per organisation or store, never heard yet", async () => {
+      expect((await fleet.listFleet({ orgId: "o1" })).map((g) => g.id)).toEqual(["g1", "g2", "g3"]);
+      expect((await fleet.listFleet({ orgId: "o1", storeId: "s2" })).map((g) => g.id)).toEqual(["g3"]);
+      expect((await fleet.listFleet({ orgId: "o1", storeId: "x1" })).map((g) => g.id)).toEqual([]);
+      expect((await fleet.listFleet({})).map((g) => g.id)).toEqual(["g1", "g2", "g3", "gx"]);
+      expect(await fleet.getFleetGateway("g1")).toEqual({
+        id: "g1",
+        storeId: "s1",
+        name: "A",
+        reportedState: null,
+        offlineSince: null,
+        lastSeenAt: null,
+        version: null,
+        telemetry: null,
+        reportedConfig: null,
+        desiredRevision: null,
+      });
+      expect(await fleet.getFleetGateway("ghost")).toBeNull();
+    });
+
+    it("records a status only for a gateway registered in that store", async () => {
+      expect(await fleet.recordStatus({ storeId: "s2", gatewayId: "g1", state: "online", receivedAt: 5 })).toBe(false);
+      expect(await fleet.recordStatus({ storeId: "s1", gatewayId: "ghost", state: "online", receivedAt: 5 })).toBe(false);
+      expect((await fleet.getFleetGateway("g1"))?.reportedState).toBeNull();
+    });
+
+    it("goes online with version and config, offline from the first will on, online again clearing a config it no longer reports", async () => {
+      const applied = { revision: 3, state: "applied" as const };
+      expect(await fleet.recordStatus({ ...g1, state: "online", receivedAt: 100, version: "1.2.0", config: applied })).toBe(true);
+      expect(await fleet.getFleetGateway("g1")).toMatchObject({
+        reportedState: "online",
+        lastSeenAt: 100,
+        offlineSince: null,
+        version: "1.2.0",
+        reportedConfig: applied,
+      });
+      await fleet.recordStatus({ ...g1, state: "offline", receivedAt: 200 });
+      await fleet.recordStatus({ ...g1, state: "offline", receivedAt: 300 });
+      // The will is the broker's word: last seen stays, the config report stays, the first time counts.
+      expect(await fleet.getFleetGateway("g1")).toMatchObject({
+        reportedState: "offline",
+        offlineSince: 200,
+        lastSeenAt: 100,
+        reportedConfig: applied,
+        version: "1.2.0",
+      });
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 400 });
+      expect(await fleet.getFleetGateway("g1")).toMatchObject({
+        reportedState: "online",
+        offlineSince: null,
+        lastSeenAt: 400,
+        reportedConfig: null,
+        version: "1.2.0",
+      });
+    });
+
+    it("takes telemetry as a sign of life, and keeps history samples at least minSpacingMs apart", async () => {
+      await fleet.recordStatus({ ...g1, state: "offline", receivedAt: 50 });
+      expect(await fleet.recordTelemetry({ ...g1, telemetry: telemetry("1.0.0", 1), receivedAt: 100, minSpacingMs: 60 })).toBe(true);
+      expect(await fleet.recordTelemetry({ ...g1, telemetry: telemetry("1.0.1", 2), receivedAt: 130, minSpacingMs: 60 })).toBe(true);
+      expect(await fleet.recordTelemetry({ ...g1, telemetry: telemetry("1.0.1", 3), receivedAt: 160, minSpacingMs: 60 })).toBe(true);
+      expect(await fleet.getFleetGateway("g1")).toMatchObject({
+        reportedState: "online",
+        offlineSince: null,
+        lastSeenAt: 160,
+        version: "1.0.1",
+        telemetry: telemetry("1.0.1", 3),
+      });
+      expect((await fleet.telemetryHistory("g1", { limit: 10 })).map((t) => t.eventsSent)).toEqual([1, 3]);
+      expect(await fleet.recordTelemetry({ storeId: "s2", gatewayId: "g1", telemetry: telemetry("x", 9), receivedAt: 200, minSpacingMs: 0 })).toBe(false);
+    });
+
+    it("reads history within a range, the most recent samples oldest first, and prunes by age", async () => {
+      for (const [i, at] of [100, 200, 300, 400, 500].entries())
+        await fleet.recordTelemetry({ ...g1, telemetry: telemetry("1", i), receivedAt: at, minSpacingMs: 0 });
+      await fleet.recordTelemetry({ storeId: "s1", gatewayId: "g2", telemetry: telemetry("1", 99), receivedAt: 100, minSpacingMs: 0 });
+      expect((await fleet.telemetryHistory("g1", { limit: 2 })).map((t) => t.eventsSent)).toEqual([3, 4]);
+      expect((await fleet.telemetryHistory("g1", { from: 200, to: 400, limit: 10 })).map((t) => t.eventsSent)).toEqual([1, 2, 3]);
+      expect(await fleet.pruneTelemetry(300)).toBe(3);
+      expect((await fleet.telemetryHistory("g1", { limit: 10 })).map((t) => t.eventsSent)).toEqual([2, 3, 4]);
+      expect(await fleet.telemetryHistory("g2", { limit: 10 })).toEqual([]);
+    });
+
+    it("moves last seen forward only, skipping gateways it does not know", async () => {
+      await fleet.recordHeard([
+        { ...g1, at: 500 },
+        { storeId: "s1", gatewayId: "ghost", at: 600 },
+        { storeId: "s2", gatewayId: "g2", at: 700 },
+      ]);
+      await fleet.recordHeard([{ ...g1, at: 400 }]);
+      expect((await fleet.getFleetGateway("g1"))?.lastSeenAt).toBe(500);
+      expect((await fleet.getFleetGateway("g2"))?.lastSeenAt).toBeNull();
+      await fleet.recordHeard([]);
+    });
+
+    it("builds each desired config from the current one, so revisions follow each other", async () => {
+      const seen: unknown[] = [];
+      const next = (current: { desiredRevision: number | null; reportedRevision: number | null; desired: GatewayRemoteConfig | null }) => {
+        seen.push(current);
+        return config((current.desiredRevision ?? 0) + 1);
+      };
+      expect(await fleet.putDesiredConfig("g1", next, 10)).toEqual(config(1));
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 20, config: { revision: 1, state: "applied" } });
+      const [a, b] = await Promise.all([fleet.putDesiredConfig("g1", next, 30), fleet.putDesiredConfig("g1", next, 30)]);
+      expect([a?.revision, b?.revision].sort()).toEqual([2, 3]);
+      expect(seen[1]).toEqual({ desiredRevision: 1, reportedRevision: 1, desired: config(1) });
+      expect((await fleet.getFleetGateway("g1"))?.desiredRevision).toBe(3);
+      await expect(fleet.putDesiredConfig("ghost", next, 40)).rejects.toThrow();
+    });
+
+    it("lists every desired config by store and gateway", async () => {
+      await fleet.putDesiredConfig("g3", () => config(1), 0);
+      await fleet.putDesiredConfig("g2", () => config(4), 0);
+      await fleet.putDesiredConfig("g1", () => config(2), 0);
+      expect(await fleet.desiredConfigs()).toEqual([
+        { storeId: "s1", gatewayId: "g1", config: config(2) },
+        { storeId: "s1", gatewayId: "g2", config: config(4) },
+        { storeId: "s2", gatewayId: "g3", config: config(1) },
+      ]);
+    });
+  });
+}

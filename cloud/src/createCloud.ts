@@ -50,11 +50,13 @@ import { RuleService } from "./services/RuleService.js";
 import { StoreService } from "./services/StoreService.js";
 import { UserService } from "./services/UserService.js";
 import { createMqttSide } from "./createMqtt.js";
-import type { Clock, Logger, MessageBus } from "./services/ports.js";
+import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler } from "./services/ports.js";
 
 export interface CloudDependencies {
   readonly log: Logger;
   readonly clock: Clock;
+  /** Timers of every periodic service (sweeps, schedulers, the commit delay); default the process's own. */
+  readonly scheduler?: Scheduler;
   readonly onOfferIssued?: (offer: Offer) => void;
   /** Demo mode: serve the shopper page at /demo/shopper. */
   readonly shopperPage?: ShopperPage;
@@ -102,6 +104,7 @@ export interface Cloud {
  */
 export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDependencies): Promise<Cloud> {
   const { log, clock } = deps;
+  const scheduler = deps.scheduler ?? systemScheduler;
   await mkdir(config.dataDir, { recursive: true });
   const db = await SqliteDatabase.open(join(config.dataDir, "cloud.db"));
   await migrate(db, clock.now());
@@ -111,6 +114,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const mqtt = createMqttSide(config.mqtt, {
     log,
     clock,
+    scheduler,
     // Called only once the broker runs, after `credentials` exists.
     authenticate: (username, password) => credentials.verifyMqtt(username, password),
     revokedSince: (since) => credentials.revokedMqttSince(since),
@@ -152,6 +156,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     zones: { listZones: (storeId) => repository.listZones(storeId), replaceZones: (storeId, zones) => directoryRepository.replaceZones(storeId, zones) },
     audit: repository,
     clock,
+    scheduler,
     log: log.child({ component: "fleet" }),
     staleAfterMs: config.fleet.staleAfterS * 1000,
     offlineAlertMs: config.fleet.offlineAlertS * 1000,
@@ -168,6 +173,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     bus: broker,
     events: repository,
     clock,
+    scheduler,
     log: log.child({ component: "ingest" }),
     commitDelayMs: config.ingest.commitDelayMs,
     onStored: presenceStored,
@@ -177,6 +183,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const eid = new EidResolutionService({
     keys: privacyRepository,
     clock,
+    scheduler,
     log: log.child({ component: "eid" }),
     rotationExponent: config.privacy.eidRotationExponent,
     refreshIntervalMs: config.privacy.eidRefreshS * 1000,
@@ -193,6 +200,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const retention = new RetentionService({
     retention: privacyRepository,
     clock,
+    scheduler,
     log: log.child({ component: "retention" }),
     retentionDays: config.privacy.retentionDays,
     intervalMs: config.privacy.retentionSweepS * 1000,
@@ -203,6 +211,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     rules: ruleRepository,
     directory: repository,
     clock,
+    scheduler,
     log: log.child({ component: "rules" }),
     onRulesChanged: (orgId) => offers.reloadRules(orgId),
   });
@@ -210,6 +219,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     bus: broker,
     offers: offerRepository,
     clock,
+    scheduler,
     log: log.child({ component: "offer-lifecycle" }),
     reminderLeadS: config.offers.reminderLeadS,
     intervalMs: config.offers.sweepIntervalS * 1000,
@@ -285,7 +295,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     stores: repository,
   });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
-  liveRoutes(http, { live, credentials });
+  liveRoutes(http, { live, credentials, scheduler });
   consoleRoutes(http);
 
   let started = false;

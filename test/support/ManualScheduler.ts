@@ -64,8 +64,9 @@ export class ManualScheduler {
       const due = this.nextDue(target);
       if (!due) break;
       this.clock.set(Math.max(this.clock.now(), due.at));
+      // Like Node, an interval that fired late (the clock was set past it) does not catch up.
       if (due.everyMs === null) this.timers.delete(due.id);
-      else due.at += due.everyMs;
+      else due.at = this.clock.now() + due.everyMs;
       due.callback();
       await settle();
     }

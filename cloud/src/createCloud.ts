@@ -48,11 +48,13 @@ import { StoreService } from "./services/StoreService.js";
 import { UserService } from "./services/UserService.js";
 import { createMqttSide } from "./createMqtt.js";
 import type { Metrics, MetricsExposition } from "./services/Metrics.js";
-import type { Clock, Logger, MessageBus } from "./services/ports.js";
+import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler } from "./services/ports.js";
 
 export interface CloudDependencies {
   readonly log: Logger;
   readonly clock: Clock;
+  /** Timers of every periodic service (sweeps, schedulers, the commit delay); default the process's own. */
+  readonly scheduler?: Scheduler;
   readonly onOfferIssued?: (offer: Offer) => void;
   /** Demo mode: serve the shopper page at /demo/shopper. */
   readonly shopperPage?: ShopperPage;
@@ -98,6 +100,7 @@ export interface Cloud {
  */
 export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDependencies): Promise<Cloud> {
   const { log, clock } = deps;
+  const scheduler = deps.scheduler ?? systemScheduler;
   await mkdir(config.dataDir, { recursive: true });
   const db = await SqliteDatabase.open(join(config.dataDir, "cloud.db"));
   await migrate(db, clock.now());
@@ -108,6 +111,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const mqtt = createMqttSide(config.mqtt, {
     log,
     clock,
+    scheduler,
     // Called only once the broker runs, after `credentials` exists.
     authenticate: (username, password) => credentials.verifyMqtt(username, password),
     revokedSince: (since) => credentials.revokedMqttSince(since),
@@ -151,6 +155,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     zones: directory,
     audit,
     clock,
+    scheduler,
     log: log.child({ component: "fleet" }),
     staleAfterMs: config.fleet.staleAfterS * 1000,
     offlineAlertMs: config.fleet.offlineAlertS * 1000,
@@ -167,6 +172,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     bus: broker,
     events,
     clock,
+    scheduler,
     log: log.child({ component: "ingest" }),
     commitDelayMs: config.ingest.commitDelayMs,
     commitLatency: latency.ingestCommit,
@@ -177,6 +183,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     keys: privacy,
     audit,
     clock,
+    scheduler,
     log: log.child({ component: "eid" }),
     rotationExponent: config.privacy.eidRotationExponent,
     refreshIntervalMs: config.privacy.eidRefreshS * 1000,
@@ -193,6 +200,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const retention = new RetentionService({
     retention: privacy,
     clock,
+    scheduler,
     log: log.child({ component: "retention" }),
     retentionDays: config.privacy.retentionDays,
     intervalMs: config.privacy.retentionSweepS * 1000,
@@ -201,6 +209,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     rules: ruleRepository,
     directory,
     clock,
+    scheduler,
     log: log.child({ component: "rules" }),
     onRulesChanged: (orgId) => offers.reloadRules(orgId),
   });
@@ -208,6 +217,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     bus: broker,
     offers: offerRepository,
     clock,
+    scheduler,
     log: log.child({ component: "offer-lifecycle" }),
     reminderLeadS: config.offers.reminderLeadS,
     intervalMs: config.offers.sweepIntervalS * 1000,
@@ -289,7 +299,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   activityRoutes(http, { activity: storeActivity });
   privacyRoutes(http, { eid, geofence, activity: storeActivity });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
-  liveRoutes(http, { live, credentials });
+  liveRoutes(http, { live, credentials, scheduler });
   consoleRoutes(http);
 
   let started = false;

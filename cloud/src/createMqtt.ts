@@ -5,7 +5,7 @@ import { MosquittoDynsec } from "./adapters/mqtt/MosquittoDynsec.js";
 import type { CloudConfig } from "./config/schema.js";
 import type { MqttIdentity } from "./domain/access/mqttAccess.js";
 import { type BrokerAccessProvisioner, UnmanagedBrokerAccess } from "./services/BrokerAccessProvisioner.js";
-import type { Clock, Logger, MessageBus } from "./services/ports.js";
+import type { Clock, Logger, MessageBus, Scheduler } from "./services/ports.js";
 
 type MqttConfig = CloudConfig["mqtt"];
 type ExternalMqttConfig = Extract<MqttConfig, { mode: "external" }>;
@@ -26,6 +26,8 @@ export interface MqttSide {
 export interface MqttSideDependencies {
   readonly log: Logger;
   readonly clock: Clock;
+  /** Timers of the periodic revocation sweep; default the process's own. */
+  readonly scheduler?: Scheduler;
   /** The embedded broker's authenticate hook (the credential store). */
   readonly authenticate: (username: string, password: Buffer) => Promise<MqttIdentity | null>;
   /** Revocations recorded since a time, for the embedded broker's sweep. */
@@ -88,6 +90,7 @@ export function createMqttSide(config: MqttConfig, deps: MqttSideDependencies): 
     disconnect: (username) => broker.disconnect(username),
     revokedSince: deps.revokedSince,
     now: () => clock.now(),
+    ...(deps.scheduler ? { scheduler: deps.scheduler } : {}),
     log: log.child({ component: "broker-access" }),
   });
   return {

@@ -1,182 +1,26 @@
 #!/usr/bin/env node
 /**
- * `arrival-cloud`: the composition root of the cloud, and the only file that touches process
+ * `arrival-cloud`: the entry point of the cloud, and the only file that touches process
  * arguments, environment, signals and exit codes.
  *
  *   arrival-cloud [serve] [--config FILE] [--data-dir DIR] [--http-port N] [--mqtt-port N]
  *   arrival-cloud credentials|api-keys … (see CREDENTIALS_USAGE)
+ *
+ * What the commands do is in cli/cloudCli.ts; this file hands it the process.
  */
-import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { parseArgs } from "node:util";
-import { formatProblems } from "../../protocol/index.js";
-import { createLogger } from "./adapters/log/createLogger.js";
-import { CREDENTIALS_USAGE, runCredentialCommand } from "./cli/credentialCommands.js";
-import { ENVIRONMENT, parseCloudConfig, setPath } from "./config/loadConfig.js";
-import type { CloudConfig } from "./config/schema.js";
-import { createCloud } from "./createCloud.js";
-import { createCredentialAdmin } from "./createCredentialAdmin.js";
-import { systemClock } from "./services/ports.js";
+import { runCloudCli } from "./cli/cloudCli.js";
 
-const USAGE = `Usage: arrival-cloud [serve] [options]
-       arrival-cloud credentials|api-keys COMMAND …   (arrival-cloud credentials help)
-
-Runs the cloud: embedded MQTT broker, ingest, rules engine and HTTP API.
-
-Options (each also settable in the config file, or by the environment variable shown):
-  --config FILE         JSON config file
-  --data-dir DIR        SQLite data directory            ARRIVAL_DATA_DIR   (./data)
-  --http-host HOST      HTTP listen address              ARRIVAL_HTTP_HOST  (127.0.0.1)
-  --http-port N         HTTP port                        ARRIVAL_HTTP_PORT  (8080)
-  --mqtt-host HOST      MQTT listen address              ARRIVAL_MQTT_HOST  (127.0.0.1)
-  --mqtt-port N         MQTT port                        ARRIVAL_MQTT_PORT  (1883)
-  --log-level LEVEL     trace … fatal, silent             ARRIVAL_LOG_LEVEL  (info)
-
-External broker (mqtt.mode "external" in the config file, or): ARRIVAL_MQTT_URL,
-ARRIVAL_MQTT_USERNAME, ARRIVAL_MQTT_PASSWORD_FILE, and for mosquitto's dynamic security
-ARRIVAL_MQTT_DYNSEC_USERNAME, ARRIVAL_MQTT_DYNSEC_PASSWORD_FILE (or ARRIVAL_MQTT_PROVISIONING=none).
-MQTT over WebSocket on the embedded broker: ARRIVAL_MQTT_WS_PORT.
-`;
-
-const FLAGS: Readonly<Record<string, readonly string[]>> = {
-  "data-dir": ["dataDir"],
-  "http-host": ["http", "host"],
-  "http-port": ["http", "port"],
-  "mqtt-host": ["mqtt", "host"],
-  "mqtt-port": ["mqtt", "port"],
-  "log-level": ["log", "level"],
-};
-
-const CONFIG_OPTIONS = {
-  config: { type: "string", short: "c" },
-  help: { type: "boolean", short: "h" },
-  ...Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: "string" as const }])),
-} as const;
-
-/** The config from file, environment and flags, in that order of precedence; or an exit code. */
-async function configFrom(values: Record<string, unknown>): Promise<Readonly<CloudConfig> | number> {
-  // Without a config file the mqtt section is left out: the embedded broker is the default, and
-  // ARRIVAL_MQTT_URL alone selects an external one.
-  let document: Record<string, unknown> = {};
-  if (typeof values.config === "string") {
-    try {
-      document = JSON.parse(await readFile(values.config, "utf8")) as Record<string, unknown>;
-    } catch (err) {
-      console.error(`cannot read config ${values.config}: ${(err as Error).message}`);
-      return 2;
-    }
-  }
-  for (const [name, path] of Object.entries(ENVIRONMENT)) {
-    const value = process.env[name];
-    if (value !== undefined && value !== "") setPath(document, path, value);
-  }
-  for (const [flag, path] of Object.entries(FLAGS)) {
-    const value = values[flag];
-    if (typeof value === "string") setPath(document, path, value);
-  }
-  const parsed = parseCloudConfig(document);
-  if (!parsed.ok) {
-    console.error(`Invalid configuration:\n${formatProblems(parsed.problems)}`);
-    return 2;
-  }
-  return parsed.config;
-}
-
-/** `credentials …` and `api-keys …`: issue and revoke on the data directory (and external broker). */
-async function credentialCommand(group: "credentials" | "api-keys", args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      ...CONFIG_OPTIONS,
-      store: { type: "string" },
-      gateway: { type: "string" },
-      user: { type: "string" },
-      role: { type: "string" },
-      org: { type: "string" },
-      label: { type: "string" },
-      json: { type: "boolean" },
-    },
-  });
-  const [sub, ...rest] = positionals;
-  if (values.help || sub === "help") {
-    process.stdout.write(CREDENTIALS_USAGE);
-    return 0;
-  }
-  const config = await configFrom(values);
-  if (typeof config === "number") return config;
-  // Warnings and errors only, on standard error: standard output carries the secret alone.
-  const log = createLogger({ level: "warn", format: "json", name: "arrival-cloud", destination: 2 });
-  const admin = await createCredentialAdmin(config, { log, clock: systemClock });
-  try {
-    return await runCredentialCommand(
-      group,
-      sub,
-      rest,
-      {
-        ...(values.store === undefined ? {} : { store: values.store }),
-        ...(values.gateway === undefined ? {} : { gateway: values.gateway }),
-        ...(values.user === undefined ? {} : { user: values.user }),
-        ...(values.role === undefined ? {} : { role: values.role }),
-        ...(values.org === undefined ? {} : { org: values.org }),
-        ...(values.label === undefined ? {} : { label: values.label }),
-        json: values.json === true,
-      },
-      {
-        admin,
-        actor: `cli:${userInfo().username}`,
-        io: { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) },
-      },
-    );
-  } finally {
-    await admin.close();
-  }
-}
-
-async function serve(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: CONFIG_OPTIONS });
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const config = await configFrom(values);
-  if (typeof config === "number") return config;
-  const log = createLogger({ level: config.log.level, format: config.log.format, name: "arrival-cloud" });
-  const cloud = await createCloud(config, { log, clock: systemClock });
-  try {
-    await cloud.start();
-  } catch (err) {
-    log.fatal({ err }, "cloud could not start");
-    return 1;
-  }
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  log.info({}, "stopping");
-  await cloud.stop();
-  return 0;
-}
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command.startsWith("-")) return serve(argv);
-  if (command === "serve") return serve(rest);
-  if (command === "credentials" || command === "api-keys") return credentialCommand(command, rest);
-  if (command === "help") {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  console.error(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
-  return 2;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-  },
-);
+void runCloudCli(process.argv.slice(2), {
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  user: userInfo().username,
+  stopRequested: () =>
+    new Promise<void>((resolve) => {
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    }),
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -7,7 +7,6 @@ import {
   type GatewayRemoteConfig,
   type GatewayStatus,
   gatewayTopic,
-  type Telemetry,
 } from "../../protocol/index.js";
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
@@ -15,9 +14,10 @@ import { engineOptions } from "./config/engineOptions.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
 import { type PresenceChange, PresenceEngine } from "./domain/presence/PresenceEngine.js";
 import { PresenceError } from "./domain/presence/PresenceError.js";
-import type { Clock, Logger, ScanSource } from "./services/ports.js";
+import { type Clock, type Logger, type ScanSource, type Scheduler, systemScheduler } from "./services/ports.js";
 import { Relay } from "./services/Relay.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
+import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
 
 export const GATEWAY_VERSION = "0.1.0";
 
@@ -25,6 +25,15 @@ export interface GatewayDependencies {
   readonly source: ScanSource;
   readonly log: Logger;
   readonly clock: Clock;
+  /** Timers of the relay, the presence tick and telemetry; default the process's own. */
+  readonly scheduler?: Scheduler;
+  /** CPU and memory of this process for telemetry; default Node's `process` figures. */
+  readonly sampleProcess?: () => ProcessSample;
+}
+
+function nodeProcessSample(): ProcessSample {
+  const cpu = process.cpuUsage();
+  return { userUs: cpu.user, systemUs: cpu.system, rssBytes: process.memoryUsage.rss() };
 }
 
 export interface Gateway {
@@ -41,6 +50,7 @@ export interface Gateway {
  */
 export async function createGateway(config: GatewayConfig, deps: GatewayDependencies): Promise<Gateway> {
   const { log, clock } = deps;
+  const scheduler = deps.scheduler ?? systemScheduler;
   await mkdir(config.dataDir, { recursive: true });
   const remotePath = join(config.dataDir, "remote-config.json");
   let remote = await readLastRemoteConfig(remotePath, log);
@@ -82,6 +92,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     batchSize: config.uplink.batchSize,
     maxInflightBatches: config.uplink.maxInflightBatches,
     ackTimeoutMs: config.uplink.ackTimeoutMs,
+    scheduler,
     // A listener boundary: whatever a config message does (not JSON, a full disk on save), it must
     // not become an unhandled rejection, which ends a Node process; the config topic is retained,
     // so the same message would then end the gateway again at every restart.
@@ -98,6 +109,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     clock,
     log: log.child({ component: "presence" }),
     sink: (events) => relay.enqueue(events),
+    scheduler,
   });
 
   async function reportConfig(outcome: NonNullable<GatewayStatus["config"]>): Promise<void> {
@@ -151,39 +163,20 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     await reportConfig({ revision: next.revision, state: "applied" });
   }
 
-  const telemetryTopic = gatewayTopic(config.storeId, config.gatewayId, "telemetry");
-  let telemetryTimer: NodeJS.Timeout | null = null;
-  const startedAt = clock.now();
-  let lastCpu = process.cpuUsage();
-  let lastSampleAt = startedAt;
-  let lastAdverts = 0;
-  async function sendTelemetry(): Promise<void> {
-    if (!connection.connected) return;
-    const now = clock.now();
-    const stats = await outbox.stats();
-    const cpu = process.cpuUsage();
-    const elapsedMs = Math.max(1, now - lastSampleAt);
-    const telemetry: Telemetry = {
-      v: 1,
-      at: new Date(now).toISOString(),
-      version: GATEWAY_VERSION,
-      uptimeS: Math.round((now - startedAt) / 1000),
-      advertsPerS: Math.round(((pipeline.counters.adverts - lastAdverts) * 1000 * 10) / elapsedMs) / 10,
-      subjectsTracked: pipeline.trackedSubjects,
-      outboxDepth: stats.depth,
-      outboxOldestAgeS:
-        stats.oldestInsertedAt === null ? 0 : Math.max(0, Math.round((now - stats.oldestInsertedAt) / 1000)),
-      eventsSent: relay.counters.eventsSent,
-      reconnects: connection.reconnects,
-      cpuPercent:
-        Math.round(((cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000 / elapsedMs) * 1000) / 10,
-      rssBytes: process.memoryUsage.rss(),
-    };
-    lastCpu = cpu;
-    lastSampleAt = now;
-    lastAdverts = pipeline.counters.adverts;
-    await connection.publish(telemetryTopic, encodeMessage(telemetry), { qos: 0, retain: false });
-  }
+  const telemetry = new TelemetryReporter({
+    storeId: config.storeId,
+    gatewayId: config.gatewayId,
+    version: GATEWAY_VERSION,
+    connection,
+    outbox,
+    scan: () => ({ adverts: pipeline.counters.adverts, subjectsTracked: pipeline.trackedSubjects }),
+    eventsSent: () => relay.counters.eventsSent,
+    sampleProcess: deps.sampleProcess ?? nodeProcessSample,
+    clock,
+    log: log.child({ component: "telemetry" }),
+    intervalMs: config.telemetryIntervalS * 1000,
+    scheduler,
+  });
 
   let started = false;
   return {
@@ -195,10 +188,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       started = true;
       await relay.start();
       await pipeline.start();
-      telemetryTimer = setInterval(() => {
-        sendTelemetry().catch((err: unknown) => log.debug({ err }, "telemetry not sent"));
-      }, config.telemetryIntervalS * 1000);
-      telemetryTimer.unref();
+      telemetry.start();
       log.info(
         {
           storeId: config.storeId,
@@ -214,7 +204,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         return;
       }
       started = false;
-      if (telemetryTimer) clearInterval(telemetryTimer);
+      telemetry.stop();
       await pipeline.stop();
       await relay.stop();
       await outbox.close();

@@ -12,7 +12,7 @@
  * - link:       link cuts through a TCP proxy, repeatedly during a 10 000-event run (uplink.test.ts)
  * - broker:     broker stopped for 30 s and restarted on the same port and data; gateway SIGKILL;
  *               cloud SIGKILL between receiving a batch and committing it; outbox eviction; a
- *               replaced SD card (uplinkFaults.test.ts)
+ *               replaced SD card (uplinkOutage.test.ts, uplinkFaults.test.ts)
  * - flood:      duplicate floods (every batch five times, out of order) with a shopper's app that
  *               never reads its socket, then concurrent redemptions of the same codes
  *               (systemFaults.test.ts)
@@ -24,21 +24,21 @@ import { parseArgs } from "node:util";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
-const SUITES: Readonly<Record<string, string>> = {
-  link: "test/integration/uplink.test.ts",
-  broker: "test/integration/uplinkFaults.test.ts",
-  flood: "test/integration/systemFaults.test.ts",
-  fuzz: "test/cloud/services/ingestFuzz.test.ts",
+const SUITES: Readonly<Record<string, readonly string[]>> = {
+  link: ["test/integration/uplink.test.ts"],
+  broker: ["test/integration/uplinkOutage.test.ts", "test/integration/uplinkFaults.test.ts"],
+  flood: ["test/integration/systemFaults.test.ts"],
+  fuzz: ["test/cloud/services/ingestFuzz.test.ts"],
 };
 
 const { values } = parseArgs({
   options: { scale: { type: "string", default: "1" }, only: { type: "string" } },
 });
 const names = values.only ? values.only.split(",") : Object.keys(SUITES);
-const files = names.map((name) => {
-  const file = SUITES[name];
-  if (!file) throw new Error(`unknown fault ${name}; known: ${Object.keys(SUITES).join(", ")}`);
-  return file;
+const files = names.flatMap((name) => {
+  const suite = SUITES[name];
+  if (!suite) throw new Error(`unknown fault ${name}; known: ${Object.keys(SUITES).join(", ")}`);
+  return suite;
 });
 
 const child = spawn(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", ...files], {

@@ -5,8 +5,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
+import { runCloudCli } from "../../cloud/src/cli/cloudCli.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
+import { ManualClock } from "../cloud/manualClock.js";
+import { ManualScheduler } from "../support/ManualScheduler.js";
 import {
   externalMqttConfig,
   MOSQUITTO_AVAILABLE,
@@ -14,7 +17,7 @@ import {
   type MosquittoInstance,
   startMosquitto,
 } from "../support/mosquitto.js";
-import { connectAs, until } from "./brokerContract.js";
+import { connectAs } from "./brokerContract.js";
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -25,9 +28,36 @@ interface Result {
   readonly stderr: string;
 }
 
-/** Runs `arrival-cloud` as an operator would (through tsx), with none of the caller's ARRIVAL_* settings. */
+/** The environment without the caller's ARRIVAL_* settings. */
+function cleanEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("ARRIVAL_")));
+}
+
+/**
+ * Runs `arrival-cloud` in this process, as main.ts does in its own: same arguments, environment,
+ * output streams and exit code, without paying a tsx start-up per command.
+ */
 async function cli(args: readonly string[]): Promise<Result> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("ARRIVAL_")));
+  let stdout = "";
+  let stderr = "";
+  const code = await runCloudCli(args, {
+    env: cleanEnv(),
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    user: userInfo().username,
+    stopRequested: () => Promise.reject(new Error("a credentials command never serves")),
+    credentialLog: createLogger({ level: "silent", format: "json", name: "test" }),
+  });
+  return { code, stdout, stderr };
+}
+
+/** Runs `arrival-cloud` as an operator would, in its own process through tsx (main.ts itself). */
+async function cliProcess(args: readonly string[]): Promise<Result> {
+  const env = cleanEnv();
   try {
     const { stdout, stderr } = await execFileAsync(
       process.execPath,
@@ -52,11 +82,12 @@ async function seed(cloud: Cloud): Promise<void> {
   await repo.directory.upsertGateway({ id: "g1", storeId: "s1", name: "Gateway" }, now);
 }
 
-async function startCloud(dataDir: string, mqtt: Record<string, unknown>): Promise<Cloud> {
+/** A cloud on fake time: its sweeps run when the test advances `scheduler`. */
+async function startCloud(dataDir: string, mqtt: Record<string, unknown>, scheduler: ManualScheduler, clock: ManualClock): Promise<Cloud> {
   const parsed = parseCloudConfig({ dataDir, http: { port: 0 }, mqtt, log: { level: "silent" } });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const log = createLogger({ level: "silent", format: "json", name: "test" });
-  const cloud = await createCloud(parsed.config, { log, clock: { now: () => Date.now() } });
+  const cloud = await createCloud(parsed.config, { log, clock, scheduler });
   await seed(cloud);
   await cloud.start();
   return cloud;
@@ -69,6 +100,9 @@ async function startCloud(dataDir: string, mqtt: Record<string, unknown>): Promi
 describe("credentials CLI (embedded broker)", () => {
   let dir: string;
   let cloud: Cloud;
+  // Starts at the real time: the command records revocations on the system clock.
+  const clock = new ManualClock(Date.now());
+  const scheduler = new ManualScheduler(clock);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "arrival-cli-"));
@@ -78,15 +112,16 @@ describe("credentials CLI (embedded broker)", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  // The one run through main.ts in a real process: arguments, streams and exit code as an operator sees them.
   it("issues a gateway credential before the cloud knows the gateway, and the cloud accepts it", async () => {
-    const result = await cli(["credentials", "issue-gateway", "--store", "s1", "--gateway", "g1", "--data-dir", dir, "--json"]);
+    const result = await cliProcess(["credentials", "issue-gateway", "--store", "s1", "--gateway", "g1", "--data-dir", dir, "--json"]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/not registered/);
     const issued = JSON.parse(result.stdout) as { username: string; password: string; clientId: string };
     expect(issued).toMatchObject({ username: "gw.s1.g1", clientId: "gw.s1.g1" });
     expect(result.stderr).not.toContain(issued.password);
 
-    cloud = await startCloud(dir, { mode: "embedded", port: 0 });
+    cloud = await startCloud(dir, { mode: "embedded", port: 0 }, scheduler, clock);
     const client = await connectAs(`mqtt://127.0.0.1:${cloud.mqttPort()}`, issued);
     client.end(true);
   });
@@ -99,16 +134,15 @@ describe("credentials CLI (embedded broker)", () => {
     expect(issuedRun.stderr).not.toContain(password);
     const login = { username: "gw.s1.g1", password };
     const client = await connectAs(`mqtt://127.0.0.1:${cloud.mqttPort()}`, login);
-    let closed = false;
-    client.once("close", () => {
-      closed = true;
-    });
+    const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
 
     const revoked = await cli(["credentials", "revoke", "gw.s1.g1", "--data-dir", dir]);
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.stderr).toMatch(/Revoked gw\.s1\.g1/);
-    // Another process revoked it: the running cloud's sweep disconnects it.
-    await until(() => closed, 5000);
+    // Another process revoked it: the running cloud's next sweep (every 2 s) disconnects it.
+    clock.set(Math.max(clock.now(), Date.now()));
+    await scheduler.advance(2000);
+    await closed;
     client.end(true);
     await expect(connectAs(`mqtt://127.0.0.1:${cloud.mqttPort()}`, login)).rejects.toThrow();
   });

@@ -1,7 +1,7 @@
 import { eidPeriodStartS } from "../../../protocol/index.js";
 import { eidRowsAround, type EidKey } from "../domain/privacy/eidResolution.js";
 import type { EidKeyRepository } from "./repositories.js";
-import type { Clock, Logger } from "./ports.js";
+import { type Clock, type Logger, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
 import type { AuditRepository } from "./repositories.js";
 
 export interface EidResolutionOptions {
@@ -13,6 +13,8 @@ export interface EidResolutionOptions {
   /** Rotation exponent handed to newly registered installs. */
   readonly rotationExponent: number;
   readonly refreshIntervalMs: number;
+  /** Timers; default the process's own. */
+  readonly scheduler?: Scheduler;
 }
 
 /**
@@ -23,7 +25,8 @@ export interface EidResolutionOptions {
  */
 export class EidResolutionService {
   private readonly o: EidResolutionOptions;
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly scheduler: Scheduler;
+  private timer: TimerHandle | null = null;
   /** Runs in progress, timer-started or called. */
   private readonly running = new Set<Promise<unknown>>();
   /** Period start each rotation exponent's rows were last built for. */
@@ -31,6 +34,7 @@ export class EidResolutionService {
 
   constructor(options: EidResolutionOptions) {
     this.o = options;
+    this.scheduler = options.scheduler ?? systemScheduler;
   }
 
   get rotationExponent(): number {
@@ -39,15 +43,14 @@ export class EidResolutionService {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
+    this.timer = this.scheduler.setInterval(() => {
       this.refresh().catch((err: unknown) => this.o.log.error({ err }, "eid resolution refresh failed"));
     }, this.o.refreshIntervalMs);
-    this.timer.unref();
   }
 
   /** Stops the timer and waits for a refresh that is running (so the database can close under none). Idempotent. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.scheduler.clearInterval(this.timer);
     this.timer = null;
     await Promise.allSettled([...this.running]);
   }

@@ -22,7 +22,7 @@ import {
   remoteConfig,
 } from "../domain/fleet/index.js";
 import type { FleetGatewayRecord, FleetRepository, GatewayRef, TelemetryRange } from "./repositories.js";
-import type { Clock, Logger, MessageBus } from "./ports.js";
+import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
 import type { AuditRepository, GatewayRecord, DirectoryRepository, ZoneRecord } from "./repositories.js";
 import { done, invalid, type Outcome, refuse } from "./Outcome.js";
 import { SerialQueue } from "./SerialQueue.js";
@@ -84,6 +84,8 @@ export interface FleetServiceOptions {
   readonly telemetryMinSpacingMs: number;
   /** How often last-seen times are written and old telemetry pruned, ms. Default 10 000. */
   readonly sweepIntervalMs?: number;
+  /** Timers; default the process's own. */
+  readonly scheduler?: Scheduler;
 }
 
 /**
@@ -116,13 +118,15 @@ export class FleetService {
   private pushes: Promise<unknown> = Promise.resolve();
   /** Gateways whose desired config is stored but whose publish failed; retried by every sweep. */
   private readonly unpublished = new Set<string>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly scheduler: Scheduler;
+  private timer: TimerHandle | null = null;
   private started = false;
   /** Sweeps in progress, timer-started or called, so `stop` can wait for them. */
   private readonly sweeping = new Set<Promise<void>>();
 
   constructor(options: FleetServiceOptions) {
     this.o = options;
+    this.scheduler = options.scheduler ?? systemScheduler;
     this.queue = new SerialQueue((err) => this.o.log.error({ err }, "gateway message not handled"));
   }
 
@@ -139,16 +143,15 @@ export class FleetService {
       if (this.started) this.queue.push(() => this.handleTelemetry(message.topic, message.payload));
     });
     await this.republish();
-    this.timer = setInterval(() => {
+    this.timer = this.scheduler.setInterval(() => {
       this.sweep().catch((err: unknown) => this.o.log.error({ err }, "fleet sweep failed"));
     }, this.o.sweepIntervalMs ?? 10_000);
-    this.timer.unref();
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.scheduler.clearInterval(this.timer);
     this.timer = null;
     await this.queue.drain();
     await this.pushes.catch(() => undefined);

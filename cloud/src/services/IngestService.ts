@@ -9,7 +9,7 @@ import {
   parseTopic,
 } from "../../../protocol/index.js";
 import type { LatencyHistogram } from "./Metrics.js";
-import type { Clock, Logger, MessageBus } from "./ports.js";
+import { type Clock, type Logger, type MessageBus, type Scheduler, sleepOn, systemScheduler } from "./ports.js";
 import type { EventRepository, StoreBatchInput, StoreBatchResult, StoredEvent } from "./repositories.js";
 
 /** Why a batch or an event was refused; each refusal is counted under one of these and logged once. */
@@ -64,6 +64,8 @@ export interface IngestServiceOptions {
   readonly commitDelayMs?: number;
   /** Observes each successful storage transaction, from its start to its commit (optional). */
   readonly commitLatency?: LatencyHistogram;
+  /** Timers for the commit delay and the rest between commits; default the process's own. */
+  readonly scheduler?: Scheduler;
 }
 
 interface PendingBatch {
@@ -210,7 +212,7 @@ export class IngestService {
     const limit = this.options.maxEventsPerCommit ?? 10_000;
     try {
       const delay = this.options.commitDelayMs ?? 0;
-      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      if (delay > 0) await sleepOn(this.options.scheduler ?? systemScheduler, delay);
       while (this.waiting.length > 0) {
         const group: PendingBatch[] = [];
         let events = 0;
@@ -230,7 +232,7 @@ export class IngestService {
         // took leaves it at most half the queue; batches arriving meanwhile join the next group,
         // so throughput holds (bigger groups) and an ack waits at most one commit longer.
         const rest = Math.min(performance.now() - started, this.options.maxRestMs ?? 50);
-        if (this.waiting.length > 0 && rest > 0) await new Promise((r) => setTimeout(r, rest));
+        if (this.waiting.length > 0 && rest > 0) await sleepOn(this.options.scheduler ?? systemScheduler, rest);
       }
     } finally {
       this.committing = false;

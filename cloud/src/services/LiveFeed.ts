@@ -90,11 +90,18 @@ export interface LiveShopper {
 
 interface StoreState {
   readonly orgId: string;
-  /** zoneId → subjectId (or `visit:<visitId>` when unlinked) → presence */
+  /**
+   * zoneId → subjectId (or `visit:<visitId>` when unlinked) → presence. Each zone's map is kept in
+   * the order its entries were last written (an update deletes and re-adds), which is last-seen
+   * order as long as events arrive in time order: stale presences are then at the front, and expiry
+   * drops them from there, in time proportional to what it drops instead of to who is present.
+   */
   readonly zones: Map<string, Map<string, Present>>;
   /** minute (epoch ms) → enters, for the store and per zone */
   readonly arrivals: Map<number, number>;
   readonly zoneArrivals: Map<string, Map<number, number>>;
+  /** The minute the arrival maps were last cut to the chart's window (once per minute, not per event). */
+  prunedMinute: number;
   readonly offers: HeldOffer[];
   issuedCount: number;
   redeemedCount: number;
@@ -285,7 +292,11 @@ export class LiveFeed {
 
   private async apply(events: readonly StoredEvent[]): Promise<void> {
     const byStore = new Map<string, StoredEvent[]>();
-    for (const e of events) byStore.set(e.storeId, [...(byStore.get(e.storeId) ?? []), e]);
+    for (const e of events) {
+      const list = byStore.get(e.storeId);
+      if (list) list.push(e);
+      else byStore.set(e.storeId, [e]);
+    }
     for (const [storeId, list] of byStore) {
       await this.withStore(storeId, (state) => {
         for (const e of list) this.applyEvent(state, this.asShown(e));
@@ -293,26 +304,47 @@ export class LiveFeed {
     }
   }
 
+  /** Applies one event; O(1) amortised, whoever is present (expiry takes only what it drops). */
   private applyEvent(state: StoreState, e: StoredEvent): void {
     const at = Date.parse(e.at);
-    const zone = state.zones.get(e.zoneId) ?? new Map<string, Present>();
-    state.zones.set(e.zoneId, zone);
+    const now = this.o.clock.now();
+    const current = minuteOf(now);
+    // Keep the arrival maps bounded: minutes past the chart's window go once a minute.
+    const oldest = current - LIVE_MINUTES * 60_000;
+    if (current !== state.prunedMinute) {
+      state.prunedMinute = current;
+      for (const minutes of [state.arrivals, ...state.zoneArrivals.values()]) {
+        for (const minute of minutes.keys()) if (minute < oldest) minutes.delete(minute);
+      }
+    }
+    let zone = state.zones.get(e.zoneId);
+    if (!zone) {
+      zone = new Map<string, Present>();
+      state.zones.set(e.zoneId, zone);
+    }
     const unlinked = e.unlinked === true;
     // The visit id is kept in storage for unlinked presence too; it tells one stay from another.
     const key = unlinked ? `visit:${e.visitId}` : e.subject.id;
     const existing = zone.get(key);
+    // Re-added, not overwritten: the entry moves to the back, where the most recently seen are.
+    zone.delete(key);
     switch (e.type) {
       case "enter": {
         zone.set(key, { subjectId: e.subject.id, userId: e.userId, since: at, lastSeenAt: at, unlinked, visitId: e.visitId });
         const minute = minuteOf(at);
-        state.arrivals.set(minute, (state.arrivals.get(minute) ?? 0) + 1);
-        const perZone = state.zoneArrivals.get(e.zoneId) ?? new Map<number, number>();
-        perZone.set(minute, (perZone.get(minute) ?? 0) + 1);
-        state.zoneArrivals.set(e.zoneId, perZone);
+        // An enter older than the chart's window counts in no minute the chart shows.
+        if (minute >= oldest) {
+          state.arrivals.set(minute, (state.arrivals.get(minute) ?? 0) + 1);
+          let perZone = state.zoneArrivals.get(e.zoneId);
+          if (!perZone) {
+            perZone = new Map<number, number>();
+            state.zoneArrivals.set(e.zoneId, perZone);
+          }
+          perZone.set(minute, (perZone.get(minute) ?? 0) + 1);
+        }
         break;
       }
       case "exit":
-        zone.delete(key);
         break;
       default:
         // Dwell and any later kind: the subject is still there.
@@ -325,13 +357,9 @@ export class LiveFeed {
           visitId: e.visitId,
         });
     }
-    // Keep the maps bounded: minutes past the chart's window and subjects gone stale.
-    const oldest = minuteOf(this.o.clock.now()) - LIVE_MINUTES * 60_000;
-    for (const minutes of [state.arrivals, ...state.zoneArrivals.values()]) {
-      for (const minute of minutes.keys()) if (minute < oldest) minutes.delete(minute);
-    }
-    const now = this.o.clock.now();
-    for (const [id, p] of zone) if (now - p.lastSeenAt >= PRESENCE_TTL_MS) zone.delete(id);
+    // A late event can be stale on arrival; it is at the back, so drop it here.
+    if (e.type !== "exit" && now - at >= PRESENCE_TTL_MS) zone.delete(key);
+    expireStale(zone, now);
   }
 
   /** The event as storage keeps it, and unlinked too if its user may no longer be named here. */
@@ -353,6 +381,7 @@ export class LiveFeed {
         offers: [],
         issuedCount: 0,
         redeemedCount: 0,
+        prunedMinute: Number.NEGATIVE_INFINITY,
       };
       this.stores.set(storeId, state);
     }
@@ -392,6 +421,19 @@ function presencesOf(state: StoreState, userId: string): { zone: Map<string, Pre
     }
   }
   return found;
+}
+
+/**
+ * Drops the stale presences at the front of a zone (least recently written first) and stops at the
+ * first fresh one. An event older than one written before it (clock skew between gateways, or a
+ * presence re-keyed by `unlinkUser`) can leave a stale entry behind a fresh one for a while; it
+ * goes once what is in front of it does, and the view never shows it (it checks the TTL itself).
+ */
+function expireStale(zone: Map<string, Present>, now: number): void {
+  for (const [key, presence] of zone) {
+    if (now - presence.lastSeenAt < PRESENCE_TTL_MS) return;
+    zone.delete(key);
+  }
 }
 
 /** The event as storage keeps it: without user and subject when it is stored unlinked. */

@@ -1,6 +1,6 @@
 import { reminderDueAt } from "../domain/offers/index.js";
 import { publishOffer } from "./offerDelivery.js";
-import type { Clock, Logger, MessageBus } from "./ports.js";
+import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
 import type { OfferLifecycleRepository, OfferRepository } from "./repositories.js";
 
 export interface OfferLifecycleOptions {
@@ -16,6 +16,8 @@ export interface OfferLifecycleOptions {
   readonly redeliverAfterMs?: number;
   /** Offers handled per step, so one sweep never holds the database for long. */
   readonly batchSize?: number;
+  /** Timers; default the process's own. */
+  readonly scheduler?: Scheduler;
 }
 
 export interface SweepResult {
@@ -49,23 +51,24 @@ export interface OfferLifecycleCounters {
 export class OfferLifecycleService {
   readonly counters: OfferLifecycleCounters = { sweeps: 0, expired: 0, remindersSent: 0, redelivered: 0 };
   private readonly o: OfferLifecycleOptions;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly scheduler: Scheduler;
+  private timer: TimerHandle | null = null;
   private running: Promise<SweepResult> | null = null;
 
   constructor(options: OfferLifecycleOptions) {
     this.o = options;
+    this.scheduler = options.scheduler ?? systemScheduler;
   }
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
+    this.timer = this.scheduler.setInterval(() => {
       this.sweep().catch((err: unknown) => this.o.log.error({ err }, "offer sweep failed"));
     }, this.o.intervalMs);
-    this.timer.unref();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.scheduler.clearInterval(this.timer);
     this.timer = null;
     await this.running?.catch(() => undefined);
   }

@@ -1,5 +1,5 @@
 import type { RetentionRepository, RetentionResult } from "./repositories.js";
-import type { Clock, Logger } from "./ports.js";
+import { type Clock, type Logger, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
 
 const DAY_MS = 86_400_000;
 
@@ -9,7 +9,8 @@ const DAY_MS = 86_400_000;
  * clock; `sweep()` runs it now.
  */
 export class RetentionService {
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly scheduler: Scheduler;
+  private timer: TimerHandle | null = null;
   /** Runs in progress, timer-started or called. */
   private readonly running = new Set<Promise<unknown>>();
 
@@ -20,20 +21,23 @@ export class RetentionService {
       readonly log: Logger;
       readonly retentionDays: number;
       readonly intervalMs: number;
+      /** Timers; default the process's own. */
+      readonly scheduler?: Scheduler;
     },
-  ) {}
+  ) {
+    this.scheduler = o.scheduler ?? systemScheduler;
+  }
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
+    this.timer = this.scheduler.setInterval(() => {
       this.sweep().catch((err: unknown) => this.o.log.error({ err }, "retention sweep failed"));
     }, this.o.intervalMs);
-    this.timer.unref();
   }
 
   /** Stops the timer and waits for a sweep that is running (so the database can close under none). Idempotent. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.scheduler.clearInterval(this.timer);
     this.timer = null;
     await Promise.allSettled([...this.running]);
   }

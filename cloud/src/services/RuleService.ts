@@ -10,7 +10,7 @@ import {
   transition,
 } from "../domain/rules/index.js";
 import { conflict, done, idNotAvailable, invalid, notFound, type Outcome } from "./Outcome.js";
-import type { Clock, Logger } from "./ports.js";
+import { type Clock, type Logger, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
 import type {
   DirectoryRepository,
   RuleAuditEntry,
@@ -46,6 +46,8 @@ export interface RuleServiceOptions {
   readonly onRulesChanged: (orgId: string) => Promise<void>;
   /** How often the scheduler looks for due transitions, ms. */
   readonly schedulerIntervalMs?: number;
+  /** Timers; default the process's own. */
+  readonly scheduler?: Scheduler;
 }
 
 /** Rule ids a client cannot take: they name routes under /v1/rules. */
@@ -71,25 +73,26 @@ function prefixed(problems: readonly Problem[], prefix: string): Problem[] {
  */
 export class RuleService {
   private readonly o: RuleServiceOptions;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private ticking: Promise<number> | null = null;
+  private readonly scheduler: Scheduler;
 
   constructor(options: RuleServiceOptions) {
     this.o = options;
+    this.scheduler = options.scheduler ?? systemScheduler;
   }
 
   /** Applies due transitions now, then every `schedulerIntervalMs`. */
   async start(): Promise<void> {
     if (this.timer) return;
-    this.timer = setInterval(() => {
+    this.timer = this.scheduler.setInterval(() => {
       this.tick().catch((err: unknown) => this.o.log.error({ err }, "rule scheduler failed"));
     }, this.o.schedulerIntervalMs ?? 30_000);
-    this.timer.unref();
     await this.tick();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.scheduler.clearInterval(this.timer);
     this.timer = null;
     await this.ticking?.catch(() => undefined);
   }

@@ -18,6 +18,42 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** A timer started by a {@link Scheduler}: opaque, only handed back to the scheduler that made it. */
+export type TimerHandle = object;
+
+/**
+ * Timers, injected beside the {@link Clock} (MQTT.js passes its keepalive timer the same way), so a
+ * test drives periodic work with fake time instead of sleeping. Services never call the global
+ * `setTimeout`/`setInterval`.
+ *
+ * Periodic timers (`setInterval`) never keep the process alive on their own: they are background
+ * sweeps, and a process with nothing else to do should exit. One-shot timers (`setTimeout`) do, as a
+ * pending delay is usually work in progress (a commit waiting for its group).
+ */
+export interface Scheduler {
+  /** Runs `callback` once after `delayMs` milliseconds (0 or less: on the next turn). */
+  setTimeout(callback: () => void, delayMs: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+  /** Runs `callback` every `intervalMs` milliseconds, the first time `intervalMs` from now. */
+  setInterval(callback: () => void, intervalMs: number): TimerHandle;
+  clearInterval(handle: TimerHandle): void;
+}
+
+/** The scheduler of the running process: Node's timers, intervals unref'ed. */
+export const systemScheduler: Scheduler = {
+  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setInterval: (callback, intervalMs) => setInterval(callback, intervalMs).unref(),
+  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+};
+
+/** Resolves after `delayMs` on `scheduler`'s time. */
+export function sleepOn(scheduler: Scheduler, delayMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    scheduler.setTimeout(resolve, delayMs);
+  });
+}
+
 /** Random bytes for codes and ids; tests may pass a seeded source. */
 export type RandomBytes = (size: number) => Uint8Array;
 

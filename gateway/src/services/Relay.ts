@@ -6,7 +6,16 @@ import {
   MAX_BATCH_EVENTS,
   type PresenceEvent,
 } from "../../../protocol/index.js";
-import type { Clock, Logger, Outbox, UnsequencedEvent, UplinkConnection } from "./ports.js";
+import {
+  type Clock,
+  type Logger,
+  type Outbox,
+  type Scheduler,
+  systemScheduler,
+  type TimerHandle,
+  type UnsequencedEvent,
+  type UplinkConnection,
+} from "./ports.js";
 
 export interface RelayOptions {
   readonly storeId: string;
@@ -29,6 +38,8 @@ export interface RelayOptions {
    * the status is retained, so an online status without it would erase what the gateway reported.
    */
   readonly configStatus?: () => GatewayStatus["config"];
+  /** Timers of the ack-timeout check; default the process's own. */
+  readonly scheduler?: Scheduler;
 }
 
 export interface RelayCounters {
@@ -65,11 +76,13 @@ export class Relay {
   private lastProgressAt = 0;
   private pumping = false;
   private pumpAgain = false;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly scheduler: Scheduler;
+  private timer: TimerHandle | null = null;
   private started = false;
 
   constructor(options: RelayOptions) {
     this.o = options;
+    this.scheduler = options.scheduler ?? systemScheduler;
   }
 
   async start(): Promise<void> {
@@ -87,11 +100,10 @@ export class Relay {
       },
       onMessage: (topic, payload) => this.onMessage(topic, payload),
     });
-    this.timer = setInterval(
+    this.timer = this.scheduler.setInterval(
       () => this.checkAckTimeout(),
       Math.max(250, Math.floor(this.o.ackTimeoutMs / 4)),
     );
-    this.timer.unref();
   }
 
   /** Commits events to the outbox, then tries to publish them. */
@@ -105,7 +117,7 @@ export class Relay {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.scheduler.clearInterval(this.timer);
     this.timer = null;
     await this.publishStatus({
       v: 1,

@@ -1,7 +1,16 @@
 import type { PresenceEvent } from "../../../protocol/index.js";
 import { type DecodedBeacon, decodeAdvertisement, subjectOf } from "../domain/advert/index.js";
 import type { PresenceChange, PresenceEngine } from "../domain/presence/PresenceEngine.js";
-import type { Advert, Clock, Logger, ScanSource, UnsequencedEvent } from "./ports.js";
+import {
+  type Advert,
+  type Clock,
+  type Logger,
+  type ScanSource,
+  type Scheduler,
+  systemScheduler,
+  type TimerHandle,
+  type UnsequencedEvent,
+} from "./ports.js";
 
 export interface ScanPipelineOptions {
   readonly storeId: string;
@@ -14,6 +23,8 @@ export interface ScanPipelineOptions {
   readonly sink: (events: readonly UnsequencedEvent[]) => Promise<unknown>;
   /** How often dwell marks and away timeouts are checked, ms. */
   readonly tickMs?: number;
+  /** Timers of the tick; default the process's own. */
+  readonly scheduler?: Scheduler;
 }
 
 export interface ScanCounters {
@@ -69,11 +80,13 @@ export function toEvent(change: PresenceChange, storeId: string, gatewayId: stri
 export class ScanPipeline {
   readonly counters: ScanCounters = { adverts: 0, beacons: 0, events: 0 };
   private readonly o: ScanPipelineOptions;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly scheduler: Scheduler;
+  private timer: TimerHandle | null = null;
   private running = false;
 
   constructor(options: ScanPipelineOptions) {
     this.o = options;
+    this.scheduler = options.scheduler ?? systemScheduler;
   }
 
   get trackedSubjects(): number {
@@ -84,13 +97,16 @@ export class ScanPipeline {
     if (this.running) return;
     this.running = true;
     await this.o.source.start((advert) => this.onAdvert(advert));
-    this.timer = setInterval(() => this.emit(this.o.engine.tick(this.o.clock.now())), this.o.tickMs ?? 1000);
+    this.timer = this.scheduler.setInterval(
+      () => this.emit(this.o.engine.tick(this.o.clock.now())),
+      this.o.tickMs ?? 1000,
+    );
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.scheduler.clearInterval(this.timer);
     this.timer = null;
     await this.o.source.stop();
   }

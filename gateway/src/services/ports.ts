@@ -34,6 +34,33 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** A timer started by a {@link Scheduler}: opaque, only handed back to the scheduler that made it. */
+export type TimerHandle = object;
+
+/**
+ * Timers, injected beside the {@link Clock} (MQTT.js passes its keepalive timer the same way), so
+ * tests and replays drive periodic work with fake time instead of sleeping. Services and adapters
+ * never call the global `setTimeout`/`setInterval` for their own periodic work.
+ *
+ * Periodic timers (`setInterval`) never keep the process alive on their own; one-shot timers do.
+ */
+export interface Scheduler {
+  /** Runs `callback` once after `delayMs` milliseconds (0 or less: on the next turn). */
+  setTimeout(callback: () => void, delayMs: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+  /** Runs `callback` every `intervalMs` milliseconds, the first time `intervalMs` from now. */
+  setInterval(callback: () => void, intervalMs: number): TimerHandle;
+  clearInterval(handle: TimerHandle): void;
+}
+
+/** The scheduler of the running process: Node's timers, intervals unref'ed. */
+export const systemScheduler: Scheduler = {
+  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setInterval: (callback, intervalMs) => setInterval(callback, intervalMs).unref(),
+  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+};
+
 /** An event as the pipeline hands it to the outbox: everything but the sequence number. */
 export type UnsequencedEvent = Omit<PresenceEvent, "seq">;
 

@@ -13,6 +13,8 @@ import type {
 import { Relay } from "../../../gateway/src/services/Relay.js";
 import { createLogger } from "../../../cloud/src/adapters/log/createLogger.js";
 import { decodeGatewayMessage, gatewayTopic, type PresenceEvent } from "../../../protocol/index.js";
+import { ManualClock } from "../../cloud/manualClock.js";
+import { ManualScheduler } from "../../support/ManualScheduler.js";
 import { until } from "../../support/until.js";
 import { GATEWAY_ID, STORE_ID, uplinkEvents } from "../../support/uplinkEvents.js";
 
@@ -153,13 +155,17 @@ describe("Relay (real SQLite outbox, scripted link)", () => {
     );
     cleanups.push(() => outbox.close());
     const link = new ScriptedLink();
+    // Fake time: the ack timeout fires when a test advances it, never on a loaded machine's whim.
+    const clock = new ManualClock(Date.now());
+    const scheduler = new ManualScheduler(clock);
     const relay = new Relay({
       storeId: STORE_ID,
       gatewayId: GATEWAY_ID,
       version: "test",
       outbox,
       connection: link,
-      clock: { now: () => Date.now() },
+      clock,
+      scheduler,
       log: silent,
       batchSize: 100,
       maxInflightBatches: 4,
@@ -167,7 +173,7 @@ describe("Relay (real SQLite outbox, scripted link)", () => {
     });
     await relay.start();
     cleanups.push(() => relay.stop());
-    return { outbox, link, relay };
+    return { outbox, link, relay, scheduler };
   };
 
   // A read of the outbox that was started before the link dropped answers after the relay went back
@@ -197,12 +203,15 @@ describe("Relay (real SQLite outbox, scripted link)", () => {
   // The same read racing the ack timeout, which also sends everything unacknowledged again: no
   // link event at all, just a cloud slower than `ackTimeoutMs`.
   it("sends again from the last acknowledged sequence when the ack timeout fires while it reads the outbox", async () => {
-    const { outbox, link, relay } = await setup(200);
+    const { outbox, link, relay, scheduler } = await setup(200);
     await outbox.append(uplinkEvents("timeout", 0, 150), Date.now());
     const held = outbox.holdPeekAfter(100);
     link.up();
     await held.reached;
-    await until(() => relay.counters.resends > 0, 10_000, "ack timeout");
+    expect(relay.counters.resends).toBe(0);
+    // The check runs every 250 ms (a quarter of the timeout, at least 250); the first one past 200 ms resends.
+    await scheduler.advance(250);
+    expect(relay.counters.resends).toBe(1);
     held.release();
     await until(() => link.sent.some((b) => b.last === 150), 10_000, "150 sent");
 

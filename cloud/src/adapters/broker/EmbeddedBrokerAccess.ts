@@ -1,5 +1,5 @@
 import type { BrokerAccessProvisioner } from "../../services/BrokerAccessProvisioner.js";
-import type { Logger } from "../../services/ports.js";
+import { type Logger, type Scheduler, systemScheduler, type TimerHandle } from "../../services/ports.js";
 
 export interface EmbeddedBrokerAccessOptions {
   /** Closes every live connection of a username; resolves or returns how many were closed. */
@@ -13,6 +13,8 @@ export interface EmbeddedBrokerAccessOptions {
    * database), ms. Revocations through this process disconnect at once regardless. Default 2000.
    */
   readonly sweepIntervalMs?: number;
+  /** Timers; default the process's own. */
+  readonly scheduler?: Scheduler;
 }
 
 /**
@@ -24,12 +26,14 @@ export interface EmbeddedBrokerAccessOptions {
 export class EmbeddedBrokerAccess implements BrokerAccessProvisioner {
   readonly kind = "embedded";
   private readonly o: EmbeddedBrokerAccessOptions;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly scheduler: Scheduler;
+  private timer: TimerHandle | null = null;
   private watermark = 0;
   private sweeping: Promise<void> | null = null;
 
   constructor(options: EmbeddedBrokerAccessOptions) {
     this.o = options;
+    this.scheduler = options.scheduler ?? systemScheduler;
   }
 
   async grant(): Promise<void> {
@@ -52,16 +56,15 @@ export class EmbeddedBrokerAccess implements BrokerAccessProvisioner {
     // Connections made before start were authenticated against the store as it was then; only
     // revocations from now on can concern them.
     this.watermark = this.o.now();
-    this.timer = setInterval(() => {
+    this.timer = this.scheduler.setInterval(() => {
       this.sweeping ??= this.sweep().finally(() => {
         this.sweeping = null;
       });
     }, this.o.sweepIntervalMs ?? 2000);
-    this.timer.unref();
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) this.scheduler.clearInterval(this.timer);
     this.timer = null;
     await this.sweeping;
   }

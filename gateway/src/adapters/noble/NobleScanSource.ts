@@ -1,6 +1,14 @@
 import type { EventEmitter } from "node:events";
 import { createRequire } from "node:module";
-import type { Advert, Clock, Logger, ScanSource } from "../../services/ports.js";
+import {
+  type Advert,
+  type Clock,
+  type Logger,
+  type ScanSource,
+  type Scheduler,
+  systemScheduler,
+  type TimerHandle,
+} from "../../services/ports.js";
 import { adStructuresFromNoble, type NobleParsedAdvertisement } from "./adStructuresFromNoble.js";
 import { leSetScanParametersCommand, NOBLE_SCAN_INTERVAL_UNITS } from "./leScanParameters.js";
 import {
@@ -47,6 +55,8 @@ export interface NobleScanSourceOptions {
   readonly watchdogMs: number;
   readonly clock: Clock;
   readonly log: Logger;
+  /** Timers of the watchdog; default the process's own. */
+  readonly scheduler?: Scheduler;
   /** How long the adapter may take to power on, and to start scanning, ms. Default 10 000. */
   readonly startTimeoutMs?: number;
   /** Loads noble. Tests replace it to simulate a missing install; default {@link loadNoble}. */
@@ -112,7 +122,8 @@ export class NobleScanSource implements ScanSource {
   private driver: NobleDriver | null = null;
   private starting: Promise<void> | null = null;
   private onAdvert: ((advert: Advert) => void) | null = null;
-  private watchdog: NodeJS.Timeout | null = null;
+  private readonly scheduler: Scheduler;
+  private watchdog: TimerHandle | null = null;
   private lastAdvertAt = 0;
   private lastForgetAt = 0;
   private restarting = false;
@@ -125,6 +136,7 @@ export class NobleScanSource implements ScanSource {
 
   constructor(options: NobleScanSourceOptions) {
     this.o = options;
+    this.scheduler = options.scheduler ?? systemScheduler;
   }
 
   /** Times the watchdog restarted scanning since this source was created. */
@@ -159,7 +171,7 @@ export class NobleScanSource implements ScanSource {
     const driver = this.driver;
     if (driver === null) return;
     this.driver = null;
-    if (this.watchdog !== null) clearInterval(this.watchdog);
+    if (this.watchdog !== null) this.scheduler.clearInterval(this.watchdog);
     this.watchdog = null;
     await this.stopScanning(driver).catch((err: unknown) =>
       this.o.log.warn({ err: toNobleScanError(err, this.o.adapter) }, "scanning did not stop cleanly"),
@@ -232,7 +244,7 @@ export class NobleScanSource implements ScanSource {
     this.lastAdvertAt = this.o.clock.now();
     this.lastForgetAt = this.lastAdvertAt;
     const checkMs = Math.max(10, Math.min(1000, Math.floor(this.o.watchdogMs / 4)));
-    this.watchdog = setInterval(() => this.checkWatchdog(), checkMs);
+    this.watchdog = this.scheduler.setInterval(() => this.checkWatchdog(), checkMs);
     log.info(
       { adapter, active: this.o.active, watchdogMs: this.o.watchdogMs, rawReports: driver.hci !== null },
       "scan started",

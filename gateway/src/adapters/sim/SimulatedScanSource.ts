@@ -1,4 +1,4 @@
-import type { Advert, Clock, ScanSource } from "../../services/ports.js";
+import { type Advert, type Clock, type ScanSource, type Scheduler, systemScheduler, type TimerHandle } from "../../services/ports.js";
 import type { SimRadio, SimWorld } from "./SimWorld.js";
 
 /**
@@ -12,10 +12,19 @@ export class SimHub {
   private readonly clock: Clock;
   private readonly tickMs: number;
   private readonly listeners = new Map<string, (advert: Advert) => void>();
-  private timer: NodeJS.Timeout | null = null;
+  private readonly scheduler: Scheduler;
+  private timer: TimerHandle | null = null;
   private last = 0;
 
-  constructor(options: { world: SimWorld; radios: readonly SimRadio[]; clock: Clock; tickMs?: number }) {
+  constructor(options: {
+    world: SimWorld;
+    radios: readonly SimRadio[];
+    clock: Clock;
+    tickMs?: number;
+    /** Timers of the world's tick; default the process's own. */
+    scheduler?: Scheduler;
+  }) {
+    this.scheduler = options.scheduler ?? systemScheduler;
     this.world = options.world;
     this.radios = options.radios;
     this.clock = options.clock;
@@ -34,7 +43,7 @@ export class SimHub {
       stop: async () => {
         this.listeners.delete(gatewayId);
         if (this.listeners.size === 0 && this.timer) {
-          clearInterval(this.timer);
+          this.scheduler.clearInterval(this.timer);
           this.timer = null;
         }
       },
@@ -44,7 +53,7 @@ export class SimHub {
   private ensureTicking(): void {
     if (this.timer) return;
     this.last = this.clock.now();
-    this.timer = setInterval(() => {
+    this.timer = this.scheduler.setInterval(() => {
       const now = this.clock.now();
       for (const advert of this.world.hear(this.radios, this.last, now)) {
         if (advert.gatewayId !== undefined) this.listeners.get(advert.gatewayId)?.(advert);

@@ -33,6 +33,7 @@ import {
   SCAN_RSP,
   type WrittenCommand,
 } from "./hciPackets.js";
+import { ManualScheduler } from "../../../support/ManualScheduler.js";
 import { manualClock, recordingLog, settle, until } from "./testKit.js";
 
 installFakeTransport();
@@ -42,18 +43,21 @@ const running: NobleScanSource[] = [];
 function kit(overrides: Partial<NobleScanSourceOptions> = {}) {
   const log = recordingLog();
   const clock = manualClock();
+  // The watchdog's periodic check runs on fake time: only when a test advances it.
+  const scheduler = new ManualScheduler(clock);
   const source = new NobleScanSource({
     adapter: "hci0",
     active: false,
     watchdogMs: 30_000,
     clock,
+    scheduler,
     log,
     startTimeoutMs: 2000,
     ...overrides,
   });
   running.push(source);
   const adverts: Advert[] = [];
-  return { source, log, clock, adverts, onAdvert: (a: Advert) => adverts.push(a) };
+  return { source, log, clock, scheduler, adverts, onAdvert: (a: Advert) => adverts.push(a) };
 }
 
 async function started(overrides: Partial<NobleScanSourceOptions> = {}) {
@@ -391,7 +395,7 @@ describe("NobleScanSource: LE Extended Advertising Reports (subevent 0x0D)", () 
 
 describe("NobleScanSource: watchdog", () => {
   it("restarts scanning after watchdogMs without adverts, and counts it", async () => {
-    const { source, socket, clock, log, adverts } = await started({ watchdogMs: 200 });
+    const { source, socket, scheduler, log, adverts } = await started({ watchdogMs: 200 });
     expect(scanEnables(socket)).toBe(1);
     socket.hear(
       leAdvertisingReport([
@@ -399,18 +403,20 @@ describe("NobleScanSource: watchdog", () => {
       ]),
     );
     await until(() => adverts.length === 1);
-    clock.advance(150);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The check runs every 50 ms (a quarter of watchdogMs): at 50, 100 and 150 ms of silence, nothing.
+    await scheduler.advance(150);
     expect(scanEnables(socket)).toBe(1);
+    expect(source.restarts).toBe(0);
 
-    clock.advance(100);
+    // The first check at 200 ms of silence restarts.
+    await scheduler.advance(50);
     await until(() => scanEnables(socket) === 2, 2000, "a second LE Set Scan Enable");
     expect(source.restarts).toBe(1);
     const warning = log.entries.find(
       (e) => e.msg === "no adverts within the watchdog period, restarting scanning",
     );
     expect(warning?.level).toBe("warn");
-    expect(warning?.obj).toMatchObject({ adapter: "hci0", silentMs: 250, restarts: 1 });
+    expect(warning?.obj).toMatchObject({ adapter: "hci0", silentMs: 200, restarts: 1 });
     // Stop (disable), then noble's start: disable, parameters, enable.
     expect(socket.commands.slice(-4).map((c) => `${c.name} ${c.parameters.toString("hex")}`)).toEqual([
       "LE Set Scan Enable 0001",
@@ -445,7 +451,7 @@ describe("NobleScanSource: watchdog", () => {
 
   it("empties noble's per-address caches every minute", async () => {
     // A short watchdog only to make the periodic check run often; adverts keep it from restarting.
-    const { source, socket, clock, log, adverts } = await started({ watchdogMs: 400 });
+    const { source, socket, clock, scheduler, log, adverts } = await started({ watchdogMs: 400 });
     const hearFrom = (from: number, count: number) => {
       for (let i = from; i < from + count; i++) {
         socket.hear(
@@ -462,16 +468,16 @@ describe("NobleScanSource: watchdog", () => {
     };
     const forgotten = () =>
       log.entries.filter((e) => e.msg === "noble peripheral caches emptied").map((e) => e.obj.forgotten);
+    // The clock jumps (no check runs meanwhile), then the check every 100 ms runs once.
     clock.advance(59_900);
     hearFrom(0, 5);
     await until(() => adverts.length === 5);
-    clock.advance(100);
-    await until(() => forgotten().length === 1);
+    await scheduler.advance(100);
+    expect(forgotten()).toEqual([5]);
     clock.advance(59_900);
     hearFrom(10, 2);
     await until(() => adverts.length === 7);
-    clock.advance(100);
-    await until(() => forgotten().length === 2);
+    await scheduler.advance(100);
     expect(forgotten()).toEqual([5, 2]);
     expect(source.restarts).toBe(0);
   });

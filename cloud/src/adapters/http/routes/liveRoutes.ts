@@ -5,6 +5,7 @@ import { ID_PATTERN } from "../../../../../protocol/index.js";
 import type { LiveAudience, LiveFeed, LiveSnapshot } from "../../../services/LiveFeed.js";
 import { ApiError } from "../refusals.js";
 import type { CredentialService } from "../../../services/CredentialService.js";
+import { type Scheduler, systemScheduler, type TimerHandle } from "../../../services/ports.js";
 import { bearer, principalOf } from "../createHttpApp.js";
 
 const LiveQuery = Type.Object(
@@ -66,8 +67,11 @@ export function liveRoutes(
     credentials: Pick<CredentialService, "verifyApiKey">;
     /** Keep-alive and key re-check interval, ms (default 15 s; short in tests). */
     heartbeatMs?: number;
+    /** Timers for the heartbeat and the coalescing delay; default the process's own. */
+    scheduler?: Scheduler;
   },
 ): void {
+  const scheduler = deps.scheduler ?? systemScheduler;
   const open = new Set<ServerResponse>();
   // Open streams would keep `close()` waiting for ever; end them first.
   app.addHook("preClose", async () => {
@@ -126,7 +130,7 @@ export function liveRoutes(
         "x-accel-buffering": "no",
       });
       open.add(res);
-      let pending: NodeJS.Timeout | null = null;
+      let pending: TimerHandle | null = null;
       const send = () => {
         pending = null;
         const data = JSON.stringify(liveView(deps.live.snapshot(audience, storeId)));
@@ -136,11 +140,11 @@ export function liveRoutes(
       const unsubscribe = deps.live.subscribe((changed) => {
         if (pending || !deps.live.visible(audience, changed)) return;
         if (storeId !== null && changed !== storeId) return;
-        pending = setTimeout(send, COALESCE_MS);
+        pending = scheduler.setTimeout(send, COALESCE_MS);
       });
       // The key was checked when the stream opened; a stream lives for hours, so check it again at
       // each heartbeat and end the stream once it is revoked (or expired).
-      const heartbeat = setInterval(() => {
+      const heartbeat = scheduler.setInterval(() => {
         void (key === null ? Promise.resolve(null) : deps.credentials.verifyApiKey(key))
           .catch((err: unknown) => {
             request.log.warn({ err }, "live stream key check failed");
@@ -155,8 +159,8 @@ export function liveRoutes(
       res.on("close", () => {
         open.delete(res);
         unsubscribe();
-        clearInterval(heartbeat);
-        if (pending) clearTimeout(pending);
+        scheduler.clearInterval(heartbeat);
+        if (pending) scheduler.clearTimeout(pending);
       });
     },
   );

@@ -149,7 +149,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const fleet = new FleetService({
     bus: broker,
     fleet: new SqliteFleetRepository(db),
-    zones: { listZones: (storeId) => repository.listZones(storeId), replaceZones: (storeId, zones) => directoryRepository.replaceZones(storeId, zones) },
+    zones: {
+      listZones: (storeId) => repository.listZones(storeId),
+      replaceZones: async (storeId, zones) => {
+        const result = await directoryRepository.replaceZones(storeId, zones);
+        ingest.zonesChanged(storeId);
+        return result;
+      },
+    },
     audit: repository,
     clock,
     log: log.child({ component: "fleet" }),
@@ -167,8 +174,13 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const ingest = new IngestService({
     bus: broker,
     events: repository,
+    zones: repository,
     clock,
     log: log.child({ component: "ingest" }),
+    plausibility: {
+      maxEventAgeMs: config.ingest.maxEventAgeH * 3_600_000,
+      maxClockSkewMs: config.ingest.maxClockSkewS * 1000,
+    },
     commitDelayMs: config.ingest.commitDelayMs,
     onStored: presenceStored,
     onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
@@ -257,7 +269,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     directory: repository,
     audit: repository,
     clock,
-    zonesChanged: (storeId, actor) => fleet.publishStoreZones(storeId, actor),
+    zonesChanged: (storeId, actor) => {
+      ingest.zonesChanged(storeId);
+      return fleet.publishStoreZones(storeId, actor);
+    },
   });
   storeRoutes(http, { stores: storeService });
   userRoutes(http, {

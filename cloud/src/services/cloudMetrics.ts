@@ -36,7 +36,7 @@ export function cloudMetrics(registry: MetricsRegistry, s: CloudMetricSources): 
   );
   registry.register(
     "arrival_events_rejected_total",
-    "Refusals at ingest, by reason: topic, schema, storage (whole batches, not acknowledged); foreign-event, subject-id, app-subject (single events).",
+    "Refusals at ingest, by reason: topic, schema, storage (whole batches, not acknowledged); foreign-event, subject-id, app-subject, unknown-zone, bad-time, too-old, in-future (single events, acknowledged).",
     "counter",
     () =>
       Object.entries(ingest.counters.rejections).map(([reason, value]) => ({ labels: { reason }, value })),

@@ -5,6 +5,7 @@ import type {
   StoredEvent,
   VisitRecord,
 } from "../../services/repositories.js";
+import { MAX_INSTANT_MS } from "../../domain/rules/localTime.js";
 import type { SqlValue, SqliteDatabase } from "./SqliteDatabase.js";
 import { toStoredEvent } from "./SqliteRepository.js";
 
@@ -28,8 +29,10 @@ const SHOWN_USER = "(SELECT u.id FROM app_users u WHERE u.id = t.user_id AND u.a
 
 /** The WHERE clause shared by both queries; `time` is the column the range and the cursor apply to. */
 function where(query: ActivityQuery, time: string): { sql: string; params: SqlValue[] } {
-  const clauses = ["store_id = ?"];
-  const params: SqlValue[] = [query.storeId];
+  // Rows at no instant a Date can hold (stored before ingest bounded times and dwell) are skipped:
+  // they cannot be shown or paged through, and must not fail the page they would be on.
+  const clauses = ["store_id = ?", `${time} BETWEEN ? AND ?`];
+  const params: SqlValue[] = [query.storeId, -MAX_INSTANT_MS, MAX_INSTANT_MS];
   if (query.from !== null) {
     clauses.push(`${time} >= ?`);
     params.push(query.from);

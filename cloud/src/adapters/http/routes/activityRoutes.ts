@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN, PRESENCE_EVENT_TYPES, StringEnum, SubjectSchema } from "../../../../../protocol/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
+import { isoInstant } from "../../../domain/rules/localTime.js";
 import type { ActivityCursor, ActivityQuery, ActivityRepository } from "../../../services/repositories.js";
 import type { StoreService } from "../../../services/StoreService.js";
 import { ApiError } from "../ApiError.js";
@@ -92,7 +93,8 @@ function activityQuery(storeId: string, query: Static<typeof VisitsQuery>): Acti
   };
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+/** Clipped to what a Date holds: a visit stored before ingest bounded dwell began before time. */
+const iso = (ms: number): string => isoInstant(ms);
 
 /**
  * Presence history of a store, newest first with keyset paging: admin, marketer and store-ops (a

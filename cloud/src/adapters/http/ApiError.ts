@@ -4,6 +4,10 @@ import Type from "typebox";
 export const API_ERRORS = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  /** The path is not valid percent-encoding. */
+  BAD_URL: 400,
+  /** The request itself is broken (a Content-Length that does not match the body). */
+  BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
@@ -12,6 +16,8 @@ export const API_ERRORS = {
   CODE_ALREADY_REDEEMED: 409,
   WRONG_STORE: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** A path parameter longer than the router takes (100 characters). */
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,

@@ -46,6 +46,7 @@ import { AnalyticsService } from "./services/AnalyticsService.js";
 import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { OfferService } from "./services/OfferService.js";
+import { RedemptionGuard } from "./services/RedemptionGuard.js";
 import { RuleService } from "./services/RuleService.js";
 import { StoreService } from "./services/StoreService.js";
 import { UserService } from "./services/UserService.js";
@@ -247,6 +248,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     clock,
     onRedeem: (outcome) => redemptions.inc({ outcome }),
     onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
+    guard: new RedemptionGuard(),
   });
   decisionRoutes(http, { decisions: offerRepository, users: repository, rules: ruleRepository });
   ruleRoutes(http, {

@@ -52,7 +52,7 @@ export function cloudMetrics(registry: MetricsRegistry, s: CloudMetricSources): 
   ]);
   const redemptions = registry.counter(
     "arrival_redemptions_total",
-    "Redemption requests at the till, by outcome (redeemed, replayed = same idempotency key, or the refusal).",
+    "Redemption requests at the till, by outcome (redeemed, replayed = same idempotency key, locked = refused by the lockout, or the refusal).",
     ["outcome"],
   );
   registry.register(

@@ -20,6 +20,8 @@ export const API_ERRORS = {
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** Too many unknown codes from one till key or store; `Retry-After` says when to try again. */
+  REDEMPTION_LOCKED: 429,
   INTERNAL: 500,
   BROKER_ERROR: 502,
   NOT_READY: 503,

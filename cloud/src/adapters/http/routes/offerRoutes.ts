@@ -4,6 +4,7 @@ import { DiscountSchema, ID_PATTERN } from "../../../../../protocol/index.js";
 import { type Offer, parseScannedRedemptionCode } from "../../../domain/offers/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
 import type { Clock } from "../../../services/ports.js";
+import type { RedemptionGuard } from "../../../services/RedemptionGuard.js";
 import type {
   DirectoryRepository,
   OfferRepository,
@@ -106,9 +107,13 @@ export function offerRoutes(
     stores?: Pick<DirectoryRepository, "getStore">;
     clock: Clock;
     /** Told the outcome of every redemption attempt that reached the code check (for metrics). */
-    onRedeem?: (outcome: "redeemed" | "replayed" | Extract<RedeemResult, { ok: false }>["reason"]) => void;
+    onRedeem?: (
+      outcome: "redeemed" | "replayed" | "locked" | Extract<RedeemResult, { ok: false }>["reason"],
+    ) => void;
     /** Called once per offer redeemed at the till (not for a replayed request), e.g. for the live view. */
     onRedeemed?: (offer: Offer, at: number) => void;
+    /** Locks a till key or store out after too many unknown codes (docs/api.md, "Redemptions"). */
+    guard: RedemptionGuard;
   },
 ): void {
   app.get(
@@ -186,9 +191,21 @@ export function offerRoutes(
           throw new ApiError("NOT_FOUND", `no store ${storeId} in this organisation`);
         }
       }
+      const now = deps.clock.now();
+      const locked = deps.guard.lockedUntil(principal.keyId, storeId, now);
+      if (locked !== null) {
+        deps.onRedeem?.("locked");
+        const retryAfterS = Math.max(1, Math.ceil((locked - now) / 1000));
+        void reply.header("retry-after", String(retryAfterS));
+        throw new ApiError(
+          "REDEMPTION_LOCKED",
+          `too many unknown codes from this till or store; try again in ${retryAfterS} s`,
+        );
+      }
       const code = parseScannedRedemptionCode(body.code);
       if (!code) {
         deps.onRedeem?.("unknown-code");
+        deps.guard.noteUnknownCode(principal.keyId, storeId, key, now);
         throw new ApiError("NOT_FOUND", "no offer has this code");
       }
       const result = await deps.offers.redeem({
@@ -196,12 +213,14 @@ export function offerRoutes(
         storeId,
         idempotencyKey: key,
         apiKeyId: principal.keyId,
-        now: deps.clock.now(),
+        now,
       });
       deps.onRedeem?.(result.ok ? (result.replayed ? "replayed" : "redeemed") : result.reason);
+      if (result.ok && !result.replayed) deps.guard.noteRedeemed(principal.keyId);
       if (!result.ok) {
         switch (result.reason) {
           case "unknown-code":
+            deps.guard.noteUnknownCode(principal.keyId, storeId, key, now);
             throw new ApiError("NOT_FOUND", result.text);
           case "expired":
             throw new ApiError("CODE_EXPIRED", result.text);

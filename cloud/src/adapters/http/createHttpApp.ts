@@ -4,6 +4,7 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   LogController,
 } from "fastify";
@@ -77,7 +78,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     // percent-encoding) are answered before any hook or error handler; without this they leave in
     // fastify's shape ({ error: "Bad Request", code: "FST_ERR_…" }), not the documented one.
     frameworkErrors: (err, _request, reply) => {
-      void reply.status(err.statusCode ?? 400).send(apiErrorOf(err).toBody());
+      const error = apiErrorOf(err);
+      // The router's reply is typed for route generics it does not have; it is a plain reply.
+      void (reply as unknown as FastifyReply).status(error.statusCode).send(error.toBody());
     },
   });
   app.decorateRequest("principal", null);

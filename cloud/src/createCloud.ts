@@ -115,6 +115,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // Called only once the broker runs, after `credentials` exists.
     authenticate: (username, password) => credentials.verifyMqtt(username, password),
     revokedSince: (since) => credentials.revokedMqttSince(since),
+    // Called only once the broker runs, after the fleet and the metrics exist.
+    onTakeover: (_clientId, identity) => {
+      takeovers.inc({ role: identity.role });
+      if (identity.role === "gateway") fleet.noteTakeover(identity.storeId, identity.gatewayId);
+    },
   });
   const credentials = new CredentialService({
     credentials: repository,
@@ -234,7 +239,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   const metrics = new MetricsRegistry();
   processMetrics(metrics);
-  const { redemptions } = cloudMetrics(metrics, { ingest, offers, fleet });
+  const { redemptions, takeovers } = cloudMetrics(metrics, { ingest, offers, fleet });
   // Before the routes, so it counts every one of them.
   httpMetrics(http, metrics);
   healthRoutes(http, {

@@ -23,7 +23,10 @@ export type RedemptionOutcome =
  * The cloud's own metric families over the services' counters (read at scrape time) and the
  * fleet's state. Every label comes from a closed set. Returns the counters the HTTP layer feeds.
  */
-export function cloudMetrics(registry: MetricsRegistry, s: CloudMetricSources): { redemptions: Counter } {
+export function cloudMetrics(
+  registry: MetricsRegistry,
+  s: CloudMetricSources,
+): { redemptions: Counter; takeovers: Counter } {
   const { ingest, offers, fleet } = s;
   registry.register("arrival_events_ingested_total", "Presence events stored (first delivery only).", "counter", () => [
     { value: ingest.counters.eventsStored },
@@ -102,5 +105,10 @@ export function cloudMetrics(registry: MetricsRegistry, s: CloudMetricSources): 
     "gauge",
     async () => Object.entries((await summary()).configs).map(([state, value]) => ({ labels: { state }, value })),
   );
-  return { redemptions };
+  const takeovers = registry.counter(
+    "arrival_mqtt_session_takeovers_total",
+    "MQTT connections that took over the session of a client id still connected (embedded broker), by role; a steady rise for gateways means two processes run with one identity.",
+    ["role"],
+  );
+  return { redemptions, takeovers };
 }

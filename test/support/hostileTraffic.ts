@@ -224,6 +224,8 @@ const hostileBody = fc.oneof(
 
 export interface HostileRequest {
   readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "HEAD";
+  /** Use the route's own method (most cases), else `method`, which may not be the route's. */
+  readonly routeMethod: boolean;
   readonly route: number;
   readonly params: readonly string[];
   readonly query: string | null;
@@ -237,6 +239,7 @@ export interface HostileRequest {
 export function requestArb(routeCount: number): fc.Arbitrary<HostileRequest> {
   return fc.record({
     method: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"),
+    routeMethod: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, fc.constant(false)),
     route: fc.nat({ max: Math.max(0, routeCount - 1) }),
     params: fc.array(hostileSegment, { minLength: 3, maxLength: 3 }),
     query: fc.option(
@@ -301,16 +304,17 @@ export async function sendHostile(
   if (r.contentType !== null) headers["content-type"] = r.contentType;
   if (r.idempotencyKey !== null) headers["idempotency-key"] = r.idempotencyKey.replace(/[\r\n]/g, "");
   const url = r.query === null ? path : `${path}?${r.query}`;
+  const method = r.routeMethod && route ? (route.method as HostileRequest["method"]) : r.method;
   const request: InjectOptions = {
-    method: r.method,
+    method,
     url,
     headers,
     // Many addresses: the per-address rate and failed-auth limits would otherwise answer most
     // requests with 429 and leave the routes untested.
     remoteAddress: `10.${(r.address >> 8) & 255}.${r.address & 255}.7`,
-    ...(r.body === null || r.method === "GET" || r.method === "HEAD" ? {} : { payload: r.body }),
+    ...(r.body === null || method === "GET" || method === "HEAD" ? {} : { payload: r.body }),
   };
   const res = await f.cloud.http.inject(request);
-  const problem = r.method === "HEAD" && res.statusCode < 500 ? null : answerProblem(res.statusCode, res.headers["content-type"] as string | undefined, res.body);
-  return { status: res.statusCode, problem: problem === null ? null : `${r.method} ${url.slice(0, 120)}: ${problem}` };
+  const problem = method === "HEAD" && res.statusCode < 500 ? null : answerProblem(res.statusCode, res.headers["content-type"] as string | undefined, res.body);
+  return { status: res.statusCode, problem: problem === null ? null : `${method} ${url.slice(0, 120)}: ${problem}` };
 }

@@ -80,6 +80,21 @@ describe("plausibility at ingest", () => {
     expect(f.cloud.ingest.counters.eventsStored).toBe(2);
   });
 
+  it("a zone deleted through the API is refused from the next batch on", async () => {
+    const { f, clock } = await fixture();
+    const admin = { authorization: `Bearer ${f.keys.admin}` };
+    const zone = { id: "pop-up", shape: "circle", center: { lat: 22.28, lon: 114.16 }, radiusM: 5 };
+    const created = await f.cloud.http.inject({ method: "POST", url: "/v1/stores/s1/zones", headers: admin, payload: { zone } });
+    expect(created.statusCode).toBe(201);
+    await ingestAndSettle(f, [presenceEvent(1, { zoneId: "pop-up", at: at(clock, 0) })]);
+    expect(f.cloud.ingest.counters.eventsStored).toBe(1);
+    const deleted = await f.cloud.http.inject({ method: "DELETE", url: "/v1/stores/s1/zones/pop-up", headers: admin });
+    expect(deleted.statusCode).toBe(200);
+    await ingestAndSettle(f, [presenceEvent(2, { zoneId: "pop-up", at: at(clock, 0) })]);
+    expect(f.cloud.ingest.counters.rejections["unknown-zone"]).toBe(1);
+    expect(f.cloud.ingest.counters.eventsStored).toBe(1);
+  });
+
   it("an event stored ahead of the clock (within the skew) but beyond the decision window decides nothing", async () => {
     // A skew of a day lets the event in; the decision window (offers.maxEventAgeS, 600 s) does not.
     const { f, clock } = await fixture({ ingest: { maxClockSkewS: 86_400 } });

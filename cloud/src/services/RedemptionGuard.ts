@@ -20,6 +20,8 @@ export class RedemptionGuard {
   private readonly stores = new Map<string, LockoutState>();
   /** Idempotency keys already counted per till key, so a till's honest retry counts once. */
   private readonly counted = new Map<string, Set<string>>();
+  /** Idempotency keys of redemptions that succeeded, per till key: their retries pass a lockout. */
+  private readonly redeemed = new Map<string, Set<string>>();
 
   constructor(
     private readonly keyPolicy: LockoutPolicy = KEY_LOCKOUT_POLICY,
@@ -48,11 +50,24 @@ export class RedemptionGuard {
     this.stores.set(storeId, noteFailure(this.stores.get(storeId) ?? NO_FAILURES, nowMs, this.storePolicy));
   }
 
+  /**
+   * True when this till key already redeemed under this idempotency key: a retry that can only
+   * replay the first answer (the key is bound to its code), so a lockout need not stop it.
+   */
+  isReplay(keyId: string, idempotencyKey: string): boolean {
+    return this.redeemed.get(keyId)?.has(idempotencyKey) ?? false;
+  }
+
   /** A redemption succeeded: the key's count starts again (the store's keeps its window). */
-  noteRedeemed(keyId: string): void {
+  noteRedeemed(keyId: string, idempotencyKey: string): void {
     const state = this.keys.get(keyId);
     if (state && state.lockedUntil === null) this.keys.delete(keyId);
     this.counted.delete(keyId);
+    const done = this.redeemed.get(keyId) ?? new Set<string>();
+    if (done.size >= 1000) done.clear();
+    done.add(idempotencyKey);
+    if (!this.redeemed.has(keyId) && this.redeemed.size >= this.maxEntries) this.redeemed.clear();
+    this.redeemed.set(keyId, done);
   }
 
   private prune(nowMs: number): void {

@@ -47,6 +47,8 @@ describe("redemption lockout", () => {
   });
 
   it("locks a key that guesses, with 429 redemption-locked and Retry-After, even for a real code; then lets it go", async () => {
+    // A real redemption first: its retries are answered even while the key is locked.
+    expect((await redeem(f.keys.admin, "receipt-real-0", { code, storeId: "s1" })).statusCode).toBe(201);
     for (let i = 0; i < KEY_LOCKOUT_POLICY.maxFailures - 1; i++) {
       const res = await redeem(f.keys.admin, `guess-key-${i}`, { code: `GUESS-${String(i).padStart(4, "0")}-XXXX-YYYY`, storeId: "s1" });
       expect(res.statusCode).toBe(404);
@@ -55,6 +57,9 @@ describe("redemption lockout", () => {
     expect(locked.statusCode).toBe(404);
     const refused = await redeem(f.keys.admin, "receipt-real-1", { code, storeId: "s1" });
     expect(refused.statusCode).toBe(429);
+    // The honest retry of the redemption made before the lockout replays its answer.
+    const replay = await redeem(f.keys.admin, "receipt-real-0", { code, storeId: "s1" });
+    expect(replay.statusCode).toBe(200);
     expect(refused.json()).toMatchObject({ error: { code: "REDEMPTION_LOCKED" } });
     expect(Number(refused.headers["retry-after"])).toBe(KEY_LOCKOUT_POLICY.lockoutMs / 1000);
     // Another till of the same store is not locked by this key (the store's limit is higher).

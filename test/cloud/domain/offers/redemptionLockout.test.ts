@@ -47,7 +47,7 @@ describe("RedemptionGuard", () => {
     for (let round = 0; round < 200; round++) {
       for (let typo = 0; typo < 4; typo++) g.noteUnknownCode("till-1", "s1", `r-${round}-${typo}`, round * 10 + typo);
       expect(g.lockedUntil("till-1", "s1", round * 10 + 5)).toBeNull();
-      g.noteRedeemed("till-1");
+      g.noteRedeemed("till-1", `r-${round}-ok`);
     }
   });
 

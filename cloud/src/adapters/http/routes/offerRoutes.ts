@@ -193,7 +193,9 @@ export function offerRoutes(
       }
       const now = deps.clock.now();
       const locked = deps.guard.lockedUntil(principal.keyId, storeId, now);
-      if (locked !== null) {
+      // A retry of a redemption that succeeded only replays its answer: an honest till is never
+      // locked out of learning that its redemption went through.
+      if (locked !== null && !deps.guard.isReplay(principal.keyId, key)) {
         deps.onRedeem?.("locked");
         const retryAfterS = Math.max(1, Math.ceil((locked - now) / 1000));
         void reply.header("retry-after", String(retryAfterS));
@@ -216,7 +218,7 @@ export function offerRoutes(
         now,
       });
       deps.onRedeem?.(result.ok ? (result.replayed ? "replayed" : "redeemed") : result.reason);
-      if (result.ok && !result.replayed) deps.guard.noteRedeemed(principal.keyId);
+      if (result.ok && !result.replayed) deps.guard.noteRedeemed(principal.keyId, key);
       if (!result.ok) {
         switch (result.reason) {
           case "unknown-code":

@@ -20,6 +20,8 @@ describe("checkPlausibility", () => {
     ["just beyond the skew", { zoneId: "z1", at: at(DEFAULT_PLAUSIBILITY_LIMITS.maxClockSkewMs + 1) }, "in-future"],
     ["the end of time", { zoneId: "z1", at: "9999-12-31T23:59:59Z" }, "in-future"],
     ["not a time", { zoneId: "z1", at: "2026-13-45T99:99:99Z" }, "bad-time"],
+    // The wire schema's date-time format admits a leap second; a JavaScript Date cannot hold one.
+    ["a leap second", { zoneId: "z1", at: "2026-06-01T23:59:60Z" }, "bad-time"],
     ["a zone the store lacks", { zoneId: "elsewhere", at: at(0) }, "unknown-zone"],
   ] as const)("%s", (_name, event, reason) => {
     expect(checkPlausibility(event, ZONES, NOW)?.reason ?? null).toBe(reason);

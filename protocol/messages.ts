@@ -27,6 +27,29 @@ export const SubjectSchema = Type.Object(
 );
 export type Subject = Static<typeof SubjectSchema>;
 
+/**
+ * Longest dwell a presence event may report: 24 h. A visit ends once its subject is out of the zone
+ * for `exitAfterMs` (at most 10 min), so a shopper's visit is hours at the very most; a store open
+ * round the clock still sees nobody stand in one zone for a day. A subject that does (a shelf tag,
+ * a badge left in a drawer) is a fixture, and the gateway reports its dwell clamped to this bound.
+ * Anything above is a bug or a forgery: `Number.MAX_SAFE_INTEGER` once made a visit that began
+ * 285 000 years ago and broke every reader of the store's visits.
+ */
+export const MAX_DWELL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * RSSI range a Bluetooth controller reports: -127..+20 dBm (Core spec v5.4, Vol 4, Part E,
+ * 7.7.65.2, LE Advertising Report). The gateway clamps its calibrated, smoothed value to it.
+ */
+export const MIN_RSSI_DBM = -127;
+export const MAX_RSSI_DBM = 20;
+
+/**
+ * Farthest distance an event may report, metres. BLE reaches about a kilometre in the open with
+ * the coded PHY; in a store the gateway clamps far lower (50 m by default).
+ */
+export const MAX_DISTANCE_M = 1000;
+
 export const PRESENCE_EVENT_TYPES = ["enter", "dwell", "exit"] as const;
 export type PresenceEventType = (typeof PRESENCE_EVENT_TYPES)[number];
 
@@ -51,14 +74,18 @@ export const PresenceEventSchema = Type.Object(
       pattern: "^[A-Za-z0-9_-]{8,64}$",
       description: "Shared by the enter, dwells and exit of one visit.",
     }),
-    rssi: Type.Union([Type.Number({ minimum: -127, maximum: 20 }), Type.Null()], {
-      description: "Smoothed RSSI, dBm.",
+    rssi: Type.Union([Type.Number({ minimum: MIN_RSSI_DBM, maximum: MAX_RSSI_DBM }), Type.Null()], {
+      description: "Smoothed RSSI, dBm, -127..20.",
     }),
-    distanceM: Type.Union([Type.Number({ minimum: 0, maximum: 10_000 }), Type.Null()], {
-      description: "Estimated distance to the gateway, metres.",
+    distanceM: Type.Union([Type.Number({ minimum: 0, maximum: MAX_DISTANCE_M }), Type.Null()], {
+      description: "Estimated distance to the gateway, metres, 0..1000.",
     }),
     dwellMs: Type.Optional(
-      Type.Integer({ minimum: 0, description: "Time in the zone so far; on dwell and exit." }),
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_DWELL_MS,
+        description: "Time in the zone so far, ms, at most 24 h; on dwell and exit.",
+      }),
     ),
   },
   { additionalProperties: false },
@@ -119,7 +146,7 @@ export const GatewayStatusSchema = Type.Object(
     config: Type.Optional(
       Type.Object(
         {
-          revision: Type.Integer({ minimum: 0 }),
+          revision: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
           state: StringEnum(["applied", "rejected"] as const),
           problems: Type.Optional(Type.Array(ProblemSchema, { maxItems: 100 })),
         },
@@ -131,20 +158,27 @@ export const GatewayStatusSchema = Type.Object(
 );
 export type GatewayStatus = Static<typeof GatewayStatusSchema>;
 
+/** Longest uptime or age a gateway may report, seconds: a number beyond it is a bug, not a gateway. */
+const TEN_YEARS_S = 10 * 365 * 86_400;
+
 export const TelemetrySchema = Type.Object(
   {
     v: Version,
     at: IsoTime("When the sample was taken."),
     version: Type.String({ maxLength: 64 }),
-    uptimeS: Type.Number({ minimum: 0 }),
-    advertsPerS: Type.Number({ minimum: 0 }),
-    subjectsTracked: Type.Integer({ minimum: 0 }),
-    outboxDepth: Type.Integer({ minimum: 0 }),
-    outboxOldestAgeS: Type.Number({ minimum: 0 }),
-    eventsSent: Type.Integer({ minimum: 0 }),
-    reconnects: Type.Integer({ minimum: 0 }),
-    cpuPercent: Type.Number({ minimum: 0 }),
-    rssBytes: Type.Integer({ minimum: 0 }),
+    uptimeS: Type.Number({ minimum: 0, maximum: TEN_YEARS_S, description: "Seconds since the gateway started." }),
+    advertsPerS: Type.Number({ minimum: 0, maximum: 100_000, description: "Adverts heard per second." }),
+    subjectsTracked: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    outboxDepth: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    outboxOldestAgeS: Type.Number({ minimum: 0, maximum: TEN_YEARS_S }),
+    eventsSent: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    reconnects: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    cpuPercent: Type.Number({
+      minimum: 0,
+      maximum: 12_800,
+      description: "Process CPU, percent of one core (so up to 100 per core).",
+    }),
+    rssBytes: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
   },
   { additionalProperties: false },
 );
@@ -234,7 +268,7 @@ export const PresenceTuningSchema = Type.Object(
       maximum: 600_000,
       description: "Out of zone (or unheard) this long = exit.",
     }),
-    dwellMarksMs: Type.Array(Type.Integer({ minimum: 1000 }), {
+    dwellMarksMs: Type.Array(Type.Integer({ minimum: 1000, maximum: MAX_DWELL_MS }), {
       maxItems: 20,
       description: "Dwell events at these times.",
     }),
@@ -254,6 +288,7 @@ export const GatewayRemoteConfigSchema = Type.Object(
     v: Version,
     revision: Type.Integer({
       minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
       description: "Increases with every push; older revisions are ignored.",
     }),
     zones: Type.Array(ZoneSchema, { maxItems: 200 }),
@@ -271,7 +306,7 @@ export const DiscountSchema = Type.Union([
   Type.Object(
     {
       kind: Type.Literal("amount"),
-      amountMinor: Type.Integer({ minimum: 1, description: "Amount in the currency's minor unit (cents)." }),
+      amountMinor: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "Amount in the currency's minor unit (cents)." }),
       currency: Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code." }),
     },
     { additionalProperties: false },

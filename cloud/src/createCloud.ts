@@ -40,6 +40,7 @@ import { DecisionLogService } from "./services/DecisionLogService.js";
 import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { OfferService } from "./services/OfferService.js";
+import { RedemptionGuard } from "./services/RedemptionGuard.js";
 import { RedemptionService } from "./services/RedemptionService.js";
 import { RuleService } from "./services/RuleService.js";
 import { ShopperOfferService } from "./services/ShopperOfferService.js";
@@ -115,6 +116,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // Called only once the broker runs, after `credentials` exists.
     authenticate: (username, password) => credentials.verifyMqtt(username, password),
     revokedSince: (since) => credentials.revokedMqttSince(since),
+    // Called only once the broker runs, after the fleet and the metrics exist.
+    onTakeover: (_clientId, identity) => {
+      takeovers.inc({ role: identity.role });
+      if (identity.role === "gateway") fleet.noteTakeover(identity.storeId, identity.gatewayId);
+    },
   });
   const credentials = new CredentialService({
     credentials: repositories.credentials,
@@ -152,7 +158,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const fleet = new FleetService({
     bus: broker,
     fleet: repositories.fleet,
-    zones: directory,
+    zones: {
+      listZones: (storeId) => directory.listZones(storeId),
+      replaceZones: async (storeId, zones) => {
+        const result = await directory.replaceZones(storeId, zones);
+        ingest.zonesChanged(storeId);
+        return result;
+      },
+    },
     audit,
     clock,
     scheduler,
@@ -171,9 +184,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const ingest = new IngestService({
     bus: broker,
     events,
+    zones: directory,
     clock,
     scheduler,
     log: log.child({ component: "ingest" }),
+    plausibility: {
+      maxEventAgeMs: config.ingest.maxEventAgeH * 3_600_000,
+      maxClockSkewMs: config.ingest.maxClockSkewS * 1000,
+    },
     commitDelayMs: config.ingest.commitDelayMs,
     commitLatency: latency.ingestCommit,
     onStored: presenceStored,
@@ -227,7 +245,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "http" }),
     rateLimitPerMinute: config.http.rateLimitPerMinute,
   });
-  const { redemptions } = cloudMetrics(metrics, {
+  const { redemptions, takeovers } = cloudMetrics(metrics, {
     ingest,
     offers,
     fleet,
@@ -247,6 +265,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       clock,
       onAttempt: (outcome) => redemptions.inc({ outcome }),
       onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
+      guard: new RedemptionGuard(),
     }),
   });
   decisionRoutes(http, {
@@ -273,7 +292,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     directory,
     audit,
     clock,
-    zonesChanged: (storeId, actor) => fleet.publishStoreZones(storeId, actor),
+    zonesChanged: (storeId, actor) => {
+      ingest.zonesChanged(storeId);
+      return fleet.publishStoreZones(storeId, actor);
+    },
   });
   storeRoutes(http, { stores: storeService });
   userRoutes(http, {

@@ -32,6 +32,12 @@ export interface MqttSideDependencies {
   readonly authenticate: (username: string, password: Buffer) => Promise<MqttIdentity | null>;
   /** Revocations recorded since a time, for the embedded broker's sweep. */
   readonly revokedSince: (since: number) => Promise<readonly { username: string; revokedAt: number }[]>;
+  /**
+   * A connection took over the session of a client id still connected (embedded broker only: an
+   * external broker handles the takeover itself, and the cloud sees at most the gateway's last
+   * will followed by a new online status).
+   */
+  readonly onTakeover?: (clientId: string, identity: MqttIdentity) => void;
 }
 
 /**
@@ -84,6 +90,7 @@ export function createMqttSide(config: MqttConfig, deps: MqttSideDependencies): 
     ...(config.websocket ? { websocket: config.websocket } : {}),
     now: () => clock.now(),
     authenticate: deps.authenticate,
+    ...(deps.onTakeover ? { onTakeover: deps.onTakeover } : {}),
     log: log.child({ component: "broker" }),
   });
   const access = new EmbeddedBrokerAccess({

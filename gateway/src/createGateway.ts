@@ -10,6 +10,7 @@ import {
 } from "../../protocol/index.js";
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
+import { OutboxLock } from "./adapters/system/OutboxLock.js";
 import { engineOptions } from "./config/engineOptions.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
 import { type PresenceChange, PresenceEngine } from "./domain/presence/PresenceEngine.js";
@@ -59,12 +60,22 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     ? { revision: remote.revision, state: "applied" }
     : undefined;
 
-  const outbox = await SqliteOutbox.open({
-    path: join(config.dataDir, "outbox.db"),
-    maxRows: config.uplink.outboxMaxRows,
-    maxAgeMs: config.uplink.outboxMaxAgeH * 3_600_000,
-    onEvict: (count, reason) => log.warn({ count, reason }, "outbox bound hit: oldest events evicted"),
-  });
+  // One gateway identity, one process: a second process on this data directory would share the
+  // outbox and take the first one's MQTT session back and forth; it refuses to start instead.
+  const lock = new OutboxLock({ path: join(config.dataDir, "outbox.lock") });
+  await lock.acquire();
+  let outbox: SqliteOutbox;
+  try {
+    outbox = await SqliteOutbox.open({
+      path: join(config.dataDir, "outbox.db"),
+      maxRows: config.uplink.outboxMaxRows,
+      maxAgeMs: config.uplink.outboxMaxAgeH * 3_600_000,
+      onEvict: (count, reason) => log.warn({ count, reason }, "outbox bound hit: oldest events evicted"),
+    });
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   const statusTopic = gatewayTopic(config.storeId, config.gatewayId, "status");
   const connection = new MqttUplinkConnection({
     url: config.mqtt.url,
@@ -201,6 +212,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     async stop() {
       if (!started) {
         await outbox.close();
+        await lock.release();
         return;
       }
       started = false;
@@ -208,6 +220,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       await pipeline.stop();
       await relay.stop();
       await outbox.close();
+      await lock.release();
     },
   };
 }

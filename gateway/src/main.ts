@@ -34,6 +34,7 @@ import { REPLAY_USAGE, runReplay } from "./cli/replay.js";
 import { runScan, SCAN_USAGE } from "./cli/scan.js";
 import { type GatewayConfig, loadGatewayConfig } from "./config/loadConfig.js";
 import { createGateway } from "./createGateway.js";
+import { OutboxLockedError } from "./adapters/system/OutboxLock.js";
 import { type Logger, type ScanSource, systemClock } from "./services/ports.js";
 
 const USAGE = `Usage: arrival-gateway <command> [options]
@@ -86,6 +87,12 @@ function sourceFor(config: GatewayConfig, log: Logger): ScanSource {
   }
 }
 
+/**
+ * Exit code when another live process holds this gateway's outbox (EX_TEMPFAIL, sysexits.h): the
+ * condition clears when that process stops, so a supervisor's restart may then succeed.
+ */
+const EXIT_OUTBOX_LOCKED = 75;
+
 async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -110,11 +117,19 @@ async function run(args: string[]): Promise<number> {
   const level = (values["log-level"] ?? process.env.ARRIVAL_LOG_LEVEL ?? "info") as LogLevel;
   const format = (values["log-format"] ?? process.env.ARRIVAL_LOG_FORMAT ?? "auto") as LogFormat;
   const log = createLogger({ level, format, name: "arrival-gateway" });
-  const gateway = await createGateway(loaded.config, {
-    source: sourceFor(loaded.config, log),
-    log,
-    clock: systemClock,
-  });
+  let gateway: Awaited<ReturnType<typeof createGateway>>;
+  try {
+    gateway = await createGateway(loaded.config, {
+      source: sourceFor(loaded.config, log),
+      log,
+      clock: systemClock,
+    });
+  } catch (err) {
+    if (!(err instanceof OutboxLockedError)) throw err;
+    log.error({ lock: err.lockPath, holderPid: err.holderPid }, "another gateway process holds the outbox");
+    write(process.stderr, `${err.message}\n`);
+    return EXIT_OUTBOX_LOCKED;
+  }
   await gateway.start();
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

@@ -17,6 +17,9 @@
  *               never reads its socket, then concurrent redemptions of the same codes
  *               (systemFaults.test.ts)
  * - fuzz:       MQTT payloads into ingest: every refusal counted and logged once (ingestFuzz.test.ts)
+ * - hostile:    property-based hostile batches and HTTP requests through the real cloud: no 5xx,
+ *               the documented error shape, readers up, valid traffic still decided
+ *               (hostileTraffic.test.ts; its long form is scripts/chaos/hostile.ts)
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -29,6 +32,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   broker: ["test/integration/uplinkOutage.test.ts", "test/integration/uplinkFaults.test.ts"],
   flood: ["test/integration/systemFaults.test.ts"],
   fuzz: ["test/cloud/services/ingestFuzz.test.ts"],
+  hostile: ["test/integration/hostileTraffic.test.ts"],
 };
 
 const { values } = parseArgs({

@@ -54,6 +54,8 @@ export interface CloudFixtureOptions {
   readonly clock?: Clock;
   /** Merged into the `offers` config section (e.g. `reminderLeadS`). */
   readonly offers?: Record<string, unknown>;
+  /** Merged into the `ingest` config section (e.g. `maxClockSkewS`). */
+  readonly ingest?: Record<string, unknown>;
   /** The cloud's logger; default a silent one. Tests of what is logged pass a `RecordingLogger`. */
   readonly log?: Logger;
   /** Seed the live enter rule r1 (default true). */
@@ -90,6 +92,7 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
     mqtt: options.mqtt ?? { mode: "embedded", port: 0 },
     log: { level: "silent" },
     ...(options.offers ? { offers: options.offers } : {}),
+    ...(options.ingest ? { ingest: options.ingest } : {}),
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const log = options.log ?? createLogger({ level: "silent", format: "json", name: "test" });

@@ -41,6 +41,8 @@ describe("registered beacons per organisation", () => {
     await repo.directory.upsertOrganisation({ id: "o2", name: "Other retailer", maxOffersPerUserPerDay: 3 }, now);
     await repo.directory.upsertStore({ id: "x1", orgId: "o2", name: "x1", timezone: "UTC", lat: null, lon: null, tags: [] }, now);
     await repo.directory.upsertGateway({ id: "gx", storeId: "x1", name: "Gateway" }, now);
+    // Ingest refuses events for zones their store does not have.
+    await repo.directory.upsertZone({ id: "z1", storeId: "x1", name: "Zone", tags: [], geometry: {} });
     o2Admin = (await f.cloud.credentials.issueApiKey({ role: "admin", orgId: "o2", label: "o2" }, "test")).key;
     const profile = { segments: [], consent: { marketing: true, analytics: true } };
     expect((await api("PUT", "/v1/users/ada", f.keys.admin, profile)).status).toBe(201);

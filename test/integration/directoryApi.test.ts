@@ -188,8 +188,11 @@ describe("directory API", () => {
   });
 
   describe("events and visits", () => {
-    const base = Date.parse("2026-03-01T10:00:00.000Z");
+    // An hour ago on the minute: ingest refuses dates older than the outbox can hold.
+    const base = Math.floor(Date.now() / 60_000) * 60_000 - 3_600_000;
     beforeAll(async () => {
+      // Ingest refuses events for zones the store does not have.
+      await f.cloud.repositories.directory.upsertZone({ id: "z2", storeId: "s1", name: "Zone 2", tags: [], geometry: {} });
       // Ten events at s1, a minute apart, alternating zones; then one at s2.
       const events = Array.from({ length: 10 }, (_, i) =>
         presenceEvent(100 + i, {

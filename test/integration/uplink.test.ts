@@ -11,6 +11,9 @@ import { encodeMessage, gatewayTopic } from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
 import { TcpProxy } from "../support/TcpProxy.js";
 
+/** Events are dated from when the test run started: the cloud refuses dates far from its clock. */
+const RUN_START_MS = Date.now();
+
 const log = createLogger({ level: "silent", format: "json", name: "test" });
 
 function event(n: number): UnsequencedEvent {
@@ -22,7 +25,7 @@ function event(n: number): UnsequencedEvent {
     gatewayId: "g1",
     // An unregistered beacon: stored, no rules evaluated, so the test measures the uplink only.
     subject: { kind: "ibeacon", id: "ibeacon:0b5e2fd1-4cd6-4d22-8b0f-9bb3a1fa4e30:7:7" },
-    at: new Date(1_800_000_000_000 + n).toISOString(),
+    at: new Date(RUN_START_MS + n).toISOString(),
     visitId: "visit-uplink-0001",
     rssi: -70,
     distanceM: 3,

@@ -4,6 +4,9 @@ import type { UnsequencedEvent } from "../../gateway/src/services/ports.js";
 export const STORE_ID = "s1";
 export const GATEWAY_ID = "g1";
 
+/** Events are dated from when the test run started: the cloud refuses dates far from its clock. */
+const RUN_START_MS = Date.now();
+
 /**
  * Event `n` of a run called `tag`, as the scan pipeline would hand it to the outbox. Ids are unique
  * per (tag, n): the cloud deduplicates by id, so two runs of a test producer must not reuse ids, or
@@ -18,7 +21,7 @@ export function uplinkEvent(tag: string, n: number): UnsequencedEvent {
     zoneId: "z1",
     gatewayId: GATEWAY_ID,
     subject: { kind: "ibeacon", id: "ibeacon:0b5e2fd1-4cd6-4d22-8b0f-9bb3a1fa4e30:7:7" },
-    at: new Date(1_800_000_000_000 + n).toISOString(),
+    at: new Date(RUN_START_MS + n).toISOString(),
     visitId: `visit-${tag}`,
     rssi: -70,
     distanceM: 3,

@@ -139,6 +139,22 @@ export const CloudConfigSchema = Type.Object(
             "meanwhile share one commit (one fsync), milliseconds. Raises throughput on slow disks at the cost " +
             "of ack and offer latency; 0 commits at once.",
         }),
+        maxEventAgeH: Type.Integer({
+          minimum: 1,
+          maximum: 24 * 365,
+          default: 192,
+          description:
+            "Events dated further back than this are refused (reason too-old) and acknowledged, hours. Keep " +
+            "it above the gateways' outboxMaxAgeH (default 168): nothing older can be an honest late delivery.",
+        }),
+        maxClockSkewS: Type.Integer({
+          minimum: 1,
+          maximum: 86_400,
+          default: 300,
+          description:
+            "Events dated further ahead of the cloud's clock than this are refused (reason in-future) and " +
+            "acknowledged, seconds; covers a gateway that booted before its first NTP sync.",
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -1,4 +1,4 @@
-import { DAY_SAFE_BUCKET_MS, storeDayKey } from "../domain/rules/index.js";
+import { DAY_SAFE_BUCKET_MS, isValidInstant, storeDayKey } from "../domain/rules/index.js";
 import type { Principal } from "./CredentialService.js";
 import { done, forbidden, notFound, type Outcome } from "./Outcome.js";
 import type {
@@ -198,6 +198,8 @@ export class AnalyticsService {
   private async byDay(query: FunnelQuery, stores: ReadonlyMap<string, StoreRecord>): Promise<FunnelGroup[]> {
     const days = new Map<string, FunnelCounts>();
     for (const row of await this.o.analytics.funnelByBucket(query, DAY_SAFE_BUCKET_MS)) {
+      // A bucket no calendar can name (a row stored before ingest bounded times) has no day.
+      if (!isValidInstant(row.bucketStart)) continue;
       const day = storeDayKey(row.bucketStart, stores.get(row.storeId)?.timezone ?? null);
       days.set(day, add(days.get(day) ?? ZERO, row));
     }
@@ -221,7 +223,11 @@ export class AnalyticsService {
       const g = groups.get(c.ruleId) ?? { issued: 0, redeemed: 0, issuedBack: 0, held: 0, heldBack: 0 };
       const tz = stores.get(c.storeId)?.timezone ?? null;
       const lastAt = last.get(c.userId);
-      const returned = lastAt !== undefined && storeDayKey(lastAt, tz) > storeDayKey(c.firstAt, tz);
+      const returned =
+        lastAt !== undefined &&
+        isValidInstant(lastAt) &&
+        isValidInstant(c.firstAt) &&
+        storeDayKey(lastAt, tz) > storeDayKey(c.firstAt, tz);
       if (c.group === "issued") {
         g.issued++;
         if (c.redeemed) g.redeemed++;

@@ -39,6 +39,12 @@ export interface GatewayView {
   readonly offlineTooLong: boolean;
   readonly telemetry: Telemetry | null;
   readonly config: ConfigView;
+  /**
+   * MQTT session takeovers of this gateway's client id since the cloud started (embedded broker):
+   * more than a few means two processes run with one identity.
+   */
+  readonly takeovers: number;
+  readonly lastTakeoverAt: number | null;
 }
 
 export type ConfigPushOutcome = "published" | "refused" | "failed";
@@ -52,6 +58,8 @@ export interface FleetCounters {
   readonly configPushes: Record<ConfigPushOutcome, number>;
   /** Config outcomes gateways reported (each status carrying a new outcome counts once). */
   readonly configReports: Record<"applied" | "rejected", number>;
+  /** MQTT session takeovers of gateway client ids (embedded broker). */
+  takeovers: number;
 }
 
 /** A store's zones in the directory: the one place they are kept, which every pushed config is built from. */
@@ -106,7 +114,10 @@ export class FleetService {
     },
     configPushes: { published: 0, refused: 0, failed: 0 },
     configReports: { applied: 0, rejected: 0 },
+    takeovers: 0,
   };
+  /** Session takeovers per gateway since start, in memory: a symptom to see now, not history. */
+  private readonly takeovers = new Map<string, { storeId: string; count: number; lastAt: number }>();
   private readonly o: FleetServiceOptions;
   /** Status and telemetry are handled one at a time in arrival order, so an offline status is never overtaken. */
   private readonly queue: SerialQueue;
@@ -157,6 +168,15 @@ export class FleetService {
     await this.pushes.catch(() => undefined);
     await Promise.allSettled([...this.sweeping]);
     await this.flushHeard();
+  }
+
+  /** The broker saw a new connection take over this gateway's MQTT session. */
+  noteTakeover(storeId: string, gatewayId: string): void {
+    this.counters.takeovers++;
+    const previous = this.takeovers.get(gatewayId);
+    const count = previous && previous.storeId === storeId ? previous.count + 1 : 1;
+    if (!previous && this.takeovers.size >= 10_000) this.takeovers.clear();
+    this.takeovers.set(gatewayId, { storeId, count, lastAt: this.o.clock.now() });
   }
 
   /** Called by ingest for every events message of a gateway (cheap: one map write). */
@@ -288,6 +308,7 @@ export class FleetService {
       offlineTooLong: health.offlineTooLong,
       telemetry: record.telemetry,
       config: configView(record.desiredRevision, record.reportedConfig),
+      ...takeoversOf(this.takeovers.get(record.id), record.storeId),
     };
   }
 
@@ -547,4 +568,13 @@ export class FleetService {
     }
     return { byState, offlineTooLong, configs };
   }
+}
+
+function takeoversOf(
+  entry: { storeId: string; count: number; lastAt: number } | undefined,
+  storeId: string,
+): { takeovers: number; lastTakeoverAt: number | null } {
+  return entry && entry.storeId === storeId
+    ? { takeovers: entry.count, lastTakeoverAt: entry.lastAt }
+    : { takeovers: 0, lastTakeoverAt: null };
 }

@@ -5,12 +5,26 @@ import {
   formatProblems,
   gatewayTopic,
   isValidSubjectId,
+  type EventBatch,
   type PresenceEvent,
   parseTopic,
 } from "../../../protocol/index.js";
+import {
+  checkPlausibility,
+  DEFAULT_PLAUSIBILITY_LIMITS,
+  type ImplausibleReason,
+  type PlausibilityLimits,
+} from "../domain/ingest/plausibility.js";
 import type { LatencyHistogram } from "./Metrics.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, sleepOn, systemScheduler } from "./ports.js";
-import type { EventRepository, StoreBatchInput, StoreBatchResult, StoredEvent } from "./repositories.js";
+import type {
+  DirectoryRepository,
+  EventRepository,
+  StoreBatchInput,
+  StoreBatchResult,
+  StoredEvent,
+} from "./repositories.js";
+import { StoreZoneCache } from "./StoreZoneCache.js";
 
 /** Why a batch or an event was refused; each refusal is counted under one of these and logged once. */
 export type IngestRejection =
@@ -25,7 +39,9 @@ export type IngestRejection =
   /** An event whose subject id is not in its kind's canonical form. */
   | "subject-id"
   /** An event whose subject is a phone (`app`): only the phone itself reports those, never a gateway. */
-  | "app-subject";
+  | "app-subject"
+  /** Implausible events (`domain/ingest/plausibility.ts`): unknown zone, unreadable, too old or ahead. */
+  | ImplausibleReason;
 
 export interface IngestCounters {
   batches: number;
@@ -42,8 +58,12 @@ export interface IngestCounters {
 export interface IngestServiceOptions {
   readonly bus: MessageBus;
   readonly events: EventRepository;
+  /** Where the stores' zones are read; an event for a zone its store does not have is refused. */
+  readonly zones: Pick<DirectoryRepository, "listZones">;
   readonly clock: Clock;
   readonly log: Logger;
+  /** How old and how far ahead an event's `at` may be (default `DEFAULT_PLAUSIBILITY_LIMITS`). */
+  readonly plausibility?: PlausibilityLimits;
   /** Called with the events this delivery stored for the first time, after they are committed. */
   readonly onStored: (events: readonly StoredEvent[]) => void;
   /** Called synchronously for every events message, before any work (fleet "last seen"); must be cheap. */
@@ -86,7 +106,18 @@ export class IngestService {
     duplicates: 0,
     rejectedBatches: 0,
     rejectedEvents: 0,
-    rejections: { topic: 0, schema: 0, storage: 0, "foreign-event": 0, "subject-id": 0, "app-subject": 0 },
+    rejections: {
+      topic: 0,
+      schema: 0,
+      storage: 0,
+      "foreign-event": 0,
+      "subject-id": 0,
+      "app-subject": 0,
+      "unknown-zone": 0,
+      "bad-time": 0,
+      "too-old": 0,
+      "in-future": 0,
+    },
     commits: 0,
   };
   private readonly options: IngestServiceOptions;
@@ -95,9 +126,19 @@ export class IngestService {
   private waitingEvents = 0;
   private committing = false;
   private subscribed = false;
+  private readonly zoneCache: StoreZoneCache;
+  /** Batches waiting for their store's zones to be read; they keep arrival order through `zonesRead`. */
+  private screening = 0;
+  private zonesRead: Promise<unknown> = Promise.resolve();
 
   constructor(options: IngestServiceOptions) {
     this.options = options;
+    this.zoneCache = new StoreZoneCache(options.zones);
+  }
+
+  /** The store's zones changed (edited, replaced): read them again for the next batch. */
+  zonesChanged(storeId: string): void {
+    this.zoneCache.invalidate(storeId);
   }
 
   async start(): Promise<void> {
@@ -128,7 +169,7 @@ export class IngestService {
    * (rejects if its transaction failed). Public so tests and the load harness can drive it.
    */
   handleBatch(topic: string, payload: Buffer): Promise<void> {
-    const { log, clock } = this.options;
+    const { log } = this.options;
     const parsed = parseTopic(topic);
     if (parsed?.scope !== "gateway" || parsed.channel !== "events") {
       this.reject("topic", 1);
@@ -148,9 +189,43 @@ export class IngestService {
       log.warn({ storeId, gatewayId, problems: formatProblems(decoded.problems) }, "event batch rejected");
       return Promise.resolve();
     }
+    const batch = decoded.value;
+    const wanted = new Set(batch.events.map((e) => e.zoneId));
+    // Usually the zones are in memory and the batch goes on at once; when they must be read, later
+    // batches wait their turn behind it, so one gateway's batches still commit in arrival order.
+    const cached = this.screening === 0 ? this.zoneCache.peek(storeId, wanted) : null;
+    if (cached) return this.screen(storeId, gatewayId, batch, cached);
+    this.screening++;
+    const zones = this.zonesRead.then(() => this.zoneCache.zoneIds(storeId, wanted));
+    this.zonesRead = zones.catch(() => undefined);
+    return zones.then(
+      (zoneIds) => {
+        this.screening--;
+        return this.screen(storeId, gatewayId, batch, zoneIds);
+      },
+      (err: unknown) => {
+        this.screening--;
+        // Not acknowledged, as when the commit fails: the gateway sends it again.
+        this.reject("storage", 1);
+        log.warn({ storeId, gatewayId, err }, "event batch not stored");
+        throw err;
+      },
+    );
+  }
+
+  /** Refuses the events that cannot be stored, then queues the batch for the next commit. */
+  private screen(
+    storeId: string,
+    gatewayId: string,
+    batch: EventBatch,
+    zoneIds: ReadonlySet<string>,
+  ): Promise<void> {
+    const { log, clock } = this.options;
+    const now = clock.now();
+    const limits = this.options.plausibility ?? DEFAULT_PLAUSIBILITY_LIMITS;
     const accepted: PresenceEvent[] = [];
     const refusedSeqs: number[] = [];
-    for (const event of decoded.value.events) {
+    for (const event of batch.events) {
       // Topic ACLs already bind a gateway to its own topic; an event that names another store or
       // gateway is a bug or a forgery and is refused, but counted as done so it cannot block acks.
       if (event.storeId !== storeId || event.gatewayId !== gatewayId) {
@@ -171,17 +246,30 @@ export class IngestService {
         this.reject("subject-id", 0);
         log.warn({ storeId, gatewayId, eventId: event.id, kind: event.subject.kind }, "event subject id is malformed");
       } else {
-        accepted.push(event);
+        // What only the cloud can judge: its own clock and the store's zones. A gateway with a
+        // clock gone wrong or a stale zone list is refused event by event, acked all the same,
+        // so its outbox keeps moving (docs/protocol.md, "Plausibility at ingest").
+        const implausible = checkPlausibility(event, zoneIds, now, limits);
+        if (implausible) {
+          refusedSeqs.push(event.seq);
+          this.reject(implausible.reason, 0);
+          log.warn(
+            { storeId, gatewayId, eventId: event.id, reason: implausible.reason, problem: implausible.text },
+            "event is implausible",
+          );
+        } else {
+          accepted.push(event);
+        }
       }
     }
     const input: StoreBatchInput = {
       storeId,
       gatewayId,
-      outbox: decoded.value.outbox,
-      fromSeq: decoded.value.fromSeq,
+      outbox: batch.outbox,
+      fromSeq: batch.fromSeq,
       events: accepted,
       refusedSeqs,
-      receivedAt: clock.now(),
+      receivedAt: now,
     };
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ input, resolve, reject });
@@ -197,7 +285,8 @@ export class IngestService {
 
   /** Resolves when every batch handed over so far is committed or failed. */
   async idle(): Promise<void> {
-    while (this.committing || this.waiting.length > 0) await new Promise((r) => setImmediate(r));
+    while (this.committing || this.waiting.length > 0 || this.screening > 0)
+      await new Promise((r) => setImmediate(r));
   }
 
   private reject(reason: IngestRejection, batches: 0 | 1): void {

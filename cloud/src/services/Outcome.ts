@@ -20,6 +20,8 @@ export const REFUSAL_CODES = [
   "CODE_ALREADY_REDEEMED",
   /** The offer's code belongs to another store. */
   "WRONG_STORE",
+  /** Too many unknown codes from one till key or store; `retryAfterS` says when to try again. */
+  "REDEMPTION_LOCKED",
   /** The broker answered with a refusal; retrying will not help until it is fixed. */
   "BROKER_ERROR",
   /** The broker could not be reached; the same request may be retried. */
@@ -33,6 +35,8 @@ export interface Refusal {
   readonly message: string;
   /** The fields at fault, by JSON pointer into the input (always given for `VALIDATION_FAILED`). */
   readonly problems?: readonly Problem[];
+  /** When the same request may succeed again, seconds from now (a lockout); HTTP sends it as Retry-After. */
+  readonly retryAfterS?: number;
 }
 
 /** The refusal as an outcome. */

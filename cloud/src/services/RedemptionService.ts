@@ -2,10 +2,11 @@ import { type Offer, parseScannedRedemptionCode } from "../domain/offers/index.j
 import type { Principal } from "./CredentialService.js";
 import { done, forbidden, invalid, notFound, type Outcome, type RefusalCode, refuse } from "./Outcome.js";
 import type { Clock } from "./ports.js";
+import type { RedemptionGuard } from "./RedemptionGuard.js";
 import type { DirectoryRepository, OfferRepository, RedeemResult } from "./repositories.js";
 
 /** How a redemption attempt that reached the code check ended (for metrics). */
-export type RedeemAttempt = "redeemed" | "replayed" | Extract<RedeemResult, { ok: false }>["reason"];
+export type RedeemAttempt = "redeemed" | "replayed" | "locked" | Extract<RedeemResult, { ok: false }>["reason"];
 
 export interface RedemptionServiceOptions {
   readonly offers: Pick<OfferRepository, "redeem">;
@@ -16,6 +17,8 @@ export interface RedemptionServiceOptions {
   readonly onAttempt?: (attempt: RedeemAttempt) => void;
   /** Called once per offer redeemed (not for a replayed request), e.g. for the live view. */
   readonly onRedeemed?: (offer: Offer, at: number) => void;
+  /** Locks a till key or store out after too many unknown codes (docs/api.md, "Redemptions"). */
+  readonly guard: RedemptionGuard;
 }
 
 /** A redemption request from the till: the code as typed or scanned, and the idempotency key. */
@@ -51,19 +54,36 @@ export class RedemptionService {
       // Like every other-organisation resource: not found, whether or not it exists.
       if (!store || store.orgId !== principal.orgId) return notFound(`no store ${storeId} in this organisation`);
     }
+    const { guard } = this.o;
+    const key = request.idempotencyKey;
+    const now = this.o.clock.now();
+    const locked = guard.lockedUntil(principal.keyId, storeId, now);
+    // A retry of a redemption that succeeded only replays its answer: an honest till is never
+    // locked out of learning that its redemption went through.
+    if (locked !== null && !guard.isReplay(principal.keyId, key)) {
+      this.o.onAttempt?.("locked");
+      const retryAfterS = Math.max(1, Math.ceil((locked - now) / 1000));
+      return {
+        ...refuse("REDEMPTION_LOCKED", `too many unknown codes from this till or store; try again in ${retryAfterS} s`),
+        retryAfterS,
+      };
+    }
     const code = parseScannedRedemptionCode(request.code);
     if (!code) {
       this.o.onAttempt?.("unknown-code");
+      guard.noteUnknownCode(principal.keyId, storeId, key, now);
       return notFound("no offer has this code");
     }
     const result = await this.o.offers.redeem({
       code,
       storeId,
-      idempotencyKey: request.idempotencyKey,
+      idempotencyKey: key,
       apiKeyId: principal.keyId,
-      now: this.o.clock.now(),
+      now,
     });
     this.o.onAttempt?.(result.ok ? (result.replayed ? "replayed" : "redeemed") : result.reason);
+    if (result.ok && !result.replayed) guard.noteRedeemed(principal.keyId, key);
+    if (!result.ok && result.reason === "unknown-code") guard.noteUnknownCode(principal.keyId, storeId, key, now);
     if (!result.ok) return refuse(REFUSAL_OF[result.reason], result.text);
     if (!result.replayed) this.o.onRedeemed?.(result.offer, result.offer.statusAt);
     return done({ redemptionId: result.redemptionId, offer: result.offer, replayed: result.replayed });

@@ -15,6 +15,7 @@ export interface CloudMetricSources {
 export type RedemptionOutcome =
   | "redeemed"
   | "replayed"
+  | "locked"
   | "unknown-code"
   | "expired"
   | "wrong-store"
@@ -65,7 +66,10 @@ export function pipelineLatency(metrics: Metrics): PipelineLatency {
  * The cloud's own metric families over the services' counters (read at scrape time) and the
  * fleet's state. Every label comes from a closed set. Returns the counters the HTTP layer feeds.
  */
-export function cloudMetrics(metrics: Metrics, s: CloudMetricSources): { redemptions: CounterInstrument } {
+export function cloudMetrics(
+  metrics: Metrics,
+  s: CloudMetricSources,
+): { redemptions: CounterInstrument; takeovers: CounterInstrument } {
   const { ingest, offers, fleet } = s;
   metrics.collected(
     { name: "arrival_events_ingested_total", help: "Presence events stored (first delivery only).", type: "counter" },
@@ -78,7 +82,7 @@ export function cloudMetrics(metrics: Metrics, s: CloudMetricSources): { redempt
   metrics.collected(
     {
       name: "arrival_events_rejected_total",
-      help: "Refusals at ingest, by reason: topic, schema, storage (whole batches, not acknowledged); foreign-event, subject-id, app-subject (single events).",
+      help: "Refusals at ingest, by reason: topic, schema, storage (whole batches, not acknowledged); foreign-event, subject-id, app-subject, unknown-zone, bad-time, too-old, in-future (single events, acknowledged).",
       labelNames: ["reason"],
       type: "counter",
     },
@@ -121,7 +125,7 @@ export function cloudMetrics(metrics: Metrics, s: CloudMetricSources): { redempt
     );
   const redemptions = metrics.counter({
     name: "arrival_redemptions_total",
-    help: "Redemption requests at the till, by outcome (redeemed, replayed = same idempotency key, or the refusal).",
+    help: "Redemption requests at the till, by outcome (redeemed, replayed = same idempotency key, locked = refused by the lockout, or the refusal).",
     labelNames: ["outcome"],
   });
   metrics.collected(
@@ -191,5 +195,10 @@ export function cloudMetrics(metrics: Metrics, s: CloudMetricSources): { redempt
     },
     async () => Object.entries((await summary()).configs).map(([state, value]) => ({ labels: { state }, value })),
   );
-  return { redemptions };
+  const takeovers = metrics.counter({
+    name: "arrival_mqtt_session_takeovers_total",
+    help: "MQTT connections that took over the session of a client id still connected (embedded broker), by role; a steady rise for gateways means two processes run with one identity.",
+    labelNames: ["role"],
+  });
+  return { redemptions, takeovers };
 }

@@ -1,4 +1,10 @@
-import type { PresenceEvent } from "../../../protocol/index.js";
+import {
+  MAX_DISTANCE_M,
+  MAX_DWELL_MS,
+  MAX_RSSI_DBM,
+  MIN_RSSI_DBM,
+  type PresenceEvent,
+} from "../../../protocol/index.js";
 import { type DecodedBeacon, decodeAdvertisement, subjectOf } from "../domain/advert/index.js";
 import type { PresenceChange, PresenceEngine } from "../domain/presence/PresenceEngine.js";
 import {
@@ -53,7 +59,14 @@ export function measuredPowerAt1m(beacon: DecodedBeacon): number | null {
   }
 }
 
-/** Turns an engine decision into a wire event (without the outbox sequence number). */
+const clamp = (value: number, min: number, max: number): number => Math.min(max, Math.max(min, value));
+
+/**
+ * Turns an engine decision into a wire event (without the outbox sequence number). Measurements
+ * are clamped to the wire contract's bounds: a calibration offset can push RSSI past what a
+ * controller reports, and a fixture beacon dwells for weeks; the cloud refuses a batch with a value
+ * out of bounds, and one such event must not hold up the outbox.
+ */
 export function toEvent(change: PresenceChange, storeId: string, gatewayId: string): UnsequencedEvent {
   const event: Omit<PresenceEvent, "seq"> = {
     id: change.eventId,
@@ -65,9 +78,9 @@ export function toEvent(change: PresenceChange, storeId: string, gatewayId: stri
     subject: change.subject,
     at: new Date(change.at).toISOString(),
     visitId: change.visitId,
-    rssi: change.rssiDbm,
-    distanceM: change.distanceM,
-    ...(change.dwellMs === undefined ? {} : { dwellMs: change.dwellMs }),
+    rssi: change.rssiDbm === null ? null : clamp(change.rssiDbm, MIN_RSSI_DBM, MAX_RSSI_DBM),
+    distanceM: change.distanceM === null ? null : clamp(change.distanceM, 0, MAX_DISTANCE_M),
+    ...(change.dwellMs === undefined ? {} : { dwellMs: clamp(change.dwellMs, 0, MAX_DWELL_MS) }),
   };
   return event;
 }

@@ -10,6 +10,9 @@ import { describe, expect, it } from "vitest";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
 import { MIGRATIONS, migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 
+/** When the rows were recorded: a plausible instant, so migration 10 (quarantine) leaves them alone. */
+const AT = Date.parse("2026-06-01T10:00:00Z");
+
 describe("migration 9: unlinked events' offers and decisions", () => {
   it("replaces the event and visit ids of an unlinked event's offer and decisions, and keeps a linked one's", async () => {
     const dir = await mkdtemp(join(tmpdir(), "arrival-unlinked-"));
@@ -26,12 +29,12 @@ describe("migration 9: unlinked events' offers and decisions", () => {
         const visit = `v-${id}`;
         await db.run(
           `INSERT INTO presence_events (id, gateway_id, store_id, zone_id, seq, type, subject_kind, subject_id, user_id,
-             visit_id, at, received_at, decided_at) VALUES (?, 'g1', 's1', 'z1', ?, 'enter', 'ibeacon', ?, ?, ?, 1000, 1100, 1200)`,
+             visit_id, at, received_at, decided_at) VALUES (?, 'g1', 's1', 'z1', ?, 'enter', 'ibeacon', ?, ?, ?, ${AT}, 1100, 1200)`,
           [id, i + 1, unlinked ? "unlinked" : "ibeacon:x", unlinked ? null : "ann", visit],
         );
         await db.run(
           `INSERT INTO visits (id, store_id, zone_id, subject_id, user_id, entered_at, last_event_at)
-           VALUES (?, 's1', 'z1', ?, ?, 1000, 1000)`,
+           VALUES (?, 's1', 'z1', ?, ?, ${AT}, ${AT})`,
           [visit, unlinked ? "unlinked" : "ibeacon:x", unlinked ? null : "ann"],
         );
         await db.run(

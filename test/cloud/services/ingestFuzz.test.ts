@@ -21,6 +21,8 @@ import { presenceEvent } from "../cloudFixture.js";
  */
 
 const TOPIC = gatewayTopic("s1", "g1", "events");
+/** The cloud's clock; valid events are dated at it. */
+const NOW = 1_800_000_000_000;
 /** Messages ingest logs for a refusal, one per refused batch or event. */
 const REFUSAL_LOGS = [
   "event batch rejected",
@@ -28,6 +30,7 @@ const REFUSAL_LOGS = [
   "event batch not stored",
   "event names another store or gateway",
   "event subject id is malformed",
+  "event is implausible",
 ];
 
 class RecordingBus implements MessageBus {
@@ -57,12 +60,14 @@ beforeAll(async () => {
   await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, 0);
   await repo.directory.upsertStore({ id: "s1", orgId: "o1", name: "s1", timezone: "UTC", lat: null, lon: null, tags: [] }, 0);
   await repo.directory.upsertGateway({ id: "g1", storeId: "s1", name: "g1" }, 0);
+  await repo.directory.upsertZone({ id: "z1", storeId: "s1", name: "Zone", tags: [], geometry: {} });
   bus = new RecordingBus();
   log = new RecordingLogger();
   ingest = new IngestService({
     bus,
     events: repo.events,
-    clock: { now: () => 1_800_000_000_000 },
+    zones: repo.directory,
+    clock: { now: () => NOW },
     log,
     onStored: (events) => stored.push(...events),
   });
@@ -78,7 +83,11 @@ const anyJson = fc.jsonValue({ maxDepth: 4 });
 /** A valid event of gateway g1 with fresh sequence and id (so valid batches are really new). */
 function freshEvent(): PresenceEvent {
   const seq = nextSeq++;
-  return presenceEvent(seq, { id: `fuzz-${String(seq).padStart(8, "0")}`, visitId: `visit-fuzz-${seq}` });
+  return presenceEvent(seq, {
+    id: `fuzz-${String(seq).padStart(8, "0")}`,
+    visitId: `visit-fuzz-${seq}`,
+    at: new Date(NOW).toISOString(),
+  });
 }
 
 /** One field of a valid event or batch replaced by something of the wrong type or range. */

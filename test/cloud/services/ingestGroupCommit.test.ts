@@ -40,12 +40,15 @@ beforeEach(async () => {
   await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, 0);
   await repo.directory.upsertStore({ id: "s1", orgId: "o1", name: "s1", timezone: "UTC", lat: null, lon: null, tags: [] }, 0);
   await repo.directory.upsertGateway({ id: "g1", storeId: "s1", name: "g1" }, 0);
+  await repo.directory.upsertZone({ id: "z1", storeId: "s1", name: "Zone", tags: [], geometry: {} });
   bus = new RecordingBus();
   stored = [];
   ingest = new IngestService({
     bus,
     events: repo.events,
-    clock: { now: () => 1_000 },
+    zones: repo.directory,
+    // The events are dated now (presenceEvent), so the cloud's clock must be too.
+    clock: { now: () => Date.now() },
     log: new RecordingLogger(),
     onStored: (events) => stored.push(...events),
   });

@@ -82,7 +82,8 @@ describe("live feed privacy", () => {
       payload: { marketing: false, analytics: true },
     });
     expect(res.statusCode).toBe(200);
-    // A new visit, stored linked: listed under u2 again.
+    // A new visit, stored linked: listed under u2 again (in a zone of its own, which ingest must know).
+    await f.cloud.repositories.directory.upsertZone({ id: "z2", storeId: "s1", name: "Zone 2", tags: [], geometry: {} });
     await f.ingest([presenceEvent(9, { at: new Date().toISOString(), zoneId: "z2", subject: { kind: "ibeacon", id: SUBJECT_U2 } })], 9);
     await expect
       .poll(async () => (await live()).stores[0]?.zones.find((z) => z.zoneId === "z2")?.present.map((p) => p.userId))

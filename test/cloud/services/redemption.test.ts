@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Offer } from "../../../cloud/src/domain/offers/index.js";
 import type { Principal } from "../../../cloud/src/services/CredentialService.js";
+import { RedemptionGuard } from "../../../cloud/src/services/RedemptionGuard.js";
 import { type RedeemAttempt, RedemptionService } from "../../../cloud/src/services/RedemptionService.js";
 import type { OfferRepository, RedeemResult, StoreRecord } from "../../../cloud/src/services/repositories.js";
 import { CODE, issuedOffer } from "../domain/offers/fixtures.js";
@@ -26,6 +27,7 @@ function setup(answer: RedeemResult) {
     clock: new ManualClock("2026-03-03T02:00:00Z"),
     onAttempt: (a) => attempts.push(a),
     onRedeemed: (offer) => redeemed.push(offer),
+    guard: new RedemptionGuard(),
   });
   return { service, asked, attempts, redeemed };
 }

@@ -45,6 +45,13 @@ export interface EmbeddedBrokerOptions {
   readonly connectionRate?: ConnectionRate | null;
   /** Epoch ms; the rate limiter's time. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * Called when an authenticated CONNECT takes over the session of a client id that is still
+   * connected ([MQTT-3.1.4-2]: the broker closes the old connection). Two processes with one
+   * identity do this to each other every few seconds; aedes has no event for it, so the broker
+   * looks before it admits the new connection.
+   */
+  readonly onTakeover?: (clientId: string, identity: MqttIdentity) => void;
 }
 
 /** Where the broker listens once started: bound ports (0 when that listener is off). */
@@ -74,6 +81,8 @@ export class EmbeddedBroker implements MessageBus {
   private readonly identities = new WeakMap<Client, MqttIdentity>();
   private readonly clientsByUser = new Map<string, Set<Client>>();
   private readonly usernames = new WeakMap<Client, string>();
+  /** The connected client of each client id (aedes keeps this too, but not in its types). */
+  private readonly clientsById = new Map<string, Client>();
   private aedes: Aedes | null = null;
   private servers: Server[] = [];
   private webSockets: WebSocketServer | null = null;
@@ -121,6 +130,11 @@ export class EmbeddedBroker implements MessageBus {
               return;
             }
             this.identities.set(client, identity);
+            const previous = this.clientsById.get(client.id);
+            if (previous && previous !== client && !previous.closed) {
+              log.warn({ clientId: client.id, username }, "mqtt session taken over by a new connection of the same client id");
+              this.options.onTakeover?.(client.id, identity);
+            }
             const clients = this.clientsByUser.get(username) ?? new Set<Client>();
             clients.add(client);
             this.clientsByUser.set(username, clients);
@@ -172,6 +186,7 @@ export class EmbeddedBroker implements MessageBus {
     );
     // aedes clients emit no "close"; its "clientDisconnect" is what tells a connection is gone.
     aedes.on("clientDisconnect", (client) => this.forget(client));
+    aedes.on("client", (client) => this.clientsById.set(client.id, client));
     this.aedes = aedes;
     await aedes.listen();
     try {
@@ -183,6 +198,7 @@ export class EmbeddedBroker implements MessageBus {
   }
 
   private forget(client: Client): void {
+    if (this.clientsById.get(client.id) === client) this.clientsById.delete(client.id);
     const username = this.usernames.get(client);
     if (username === undefined) return;
     const clients = this.clientsByUser.get(username);

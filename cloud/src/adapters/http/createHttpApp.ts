@@ -4,6 +4,7 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   LogController,
 } from "fastify";
@@ -73,6 +74,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     // Per-request lines are noise at a till's request rate; errors are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
     ajv: { customOptions: { removeAdditional: false } },
+    // The router's own refusals (a path segment past maxParamLength, a path that is not valid
+    // percent-encoding) are answered before any hook or error handler; without this they leave in
+    // fastify's shape ({ error: "Bad Request", code: "FST_ERR_…" }), not the documented one.
+    frameworkErrors: (err, _request, reply) => {
+      const error = apiErrorOf(err);
+      // The router's reply is typed for route generics it does not have; it is a plain reply.
+      void (reply as unknown as FastifyReply).status(error.statusCode).send(error.toBody());
+    },
   });
   app.decorateRequest("principal", null);
   // Every body is JSON; fastify's default text/plain parser would hand a string to a JSON schema
@@ -120,21 +129,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   });
 
   app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
-    let error: ApiError;
-    if (err instanceof ApiError) error = err;
-    else if (err.code === "FST_ERR_CTP_INVALID_JSON_BODY" || err.code === "FST_ERR_CTP_EMPTY_JSON_BODY")
-      error = new ApiError("MALFORMED_JSON", "the request body is not valid JSON");
-    else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE")
-      error = new ApiError("PAYLOAD_TOO_LARGE", "the request body is too large");
-    else if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
-      error = new ApiError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
-    else if (err.statusCode === 429) error = new ApiError("RATE_LIMITED", "too many requests; slow down");
-    else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
-      error = new ApiError("VALIDATION_FAILED", err.message);
-    else {
-      request.log.error({ err, url: request.url }, "request failed");
-      error = new ApiError("INTERNAL", "internal error");
-    }
+    const error = apiErrorOf(err);
+    if (error.code === "INTERNAL") request.log.error({ err, url: request.url }, "request failed");
+    if (error.retryAfterS !== undefined) void reply.header("retry-after", String(error.retryAfterS));
     void reply.status(error.statusCode).send(error.toBody());
   });
 
@@ -181,6 +178,40 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
 
   app.get("/docs", { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/**
+ * fastify's own errors (router, content-type parser, body limit, rate limit) as catalogue errors,
+ * so a client meets one shape and matches on a stable code. Anything unknown outside 4xx is
+ * INTERNAL; its details stay in the log.
+ */
+export function apiErrorOf(err: FastifyError | ApiError): ApiError {
+  if (err instanceof ApiError) return err;
+  switch (err.code) {
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new ApiError("MALFORMED_JSON", "the request body is not valid JSON");
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new ApiError("PAYLOAD_TOO_LARGE", "the request body is too large");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+    case "FST_ERR_CTP_INVALID_CONTENT_TYPE":
+    case "FST_ERR_CTP_INVALID_TYPE":
+      return new ApiError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return new ApiError("BAD_REQUEST", "the body's size does not match its Content-Length");
+    case "FST_ERR_MAX_PARAM_LENGTH":
+      return new ApiError("URI_TOO_LONG", "a path parameter is longer than 100 characters");
+    case "FST_ERR_BAD_URL":
+      return new ApiError("BAD_URL", "the path is not valid percent-encoding");
+    default:
+      break;
+  }
+  if (err.statusCode === 429) return new ApiError("RATE_LIMITED", "too many requests; slow down");
+  if (err.statusCode === 413) return new ApiError("PAYLOAD_TOO_LARGE", "the request body is too large");
+  if (err.statusCode === 415) return new ApiError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500)
+    return new ApiError("VALIDATION_FAILED", err.message);
+  return new ApiError("INTERNAL", "internal error");
 }
 
 /** Failed authentications per address in a fixed window; bounded so a scan of addresses cannot grow it. */

@@ -5,6 +5,9 @@ import type { Outcome, Refusal, RefusalCode } from "../../services/Outcome.js";
 /** Codes only the HTTP layer gives: the request itself, authentication, limits and the server. */
 export type HttpOnlyCode =
   | "MALFORMED_JSON"
+  | "BAD_URL"
+  | "BAD_REQUEST"
+  | "URI_TOO_LONG"
   | "UNAUTHORIZED"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
@@ -24,6 +27,10 @@ export type ApiErrorCode = RefusalCode | HttpOnlyCode;
 export const API_ERRORS: { readonly [C in ApiErrorCode]: number } = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  /** The path is not valid percent-encoding. */
+  BAD_URL: 400,
+  /** The request itself is broken (a Content-Length that does not match the body). */
+  BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
@@ -32,8 +39,12 @@ export const API_ERRORS: { readonly [C in ApiErrorCode]: number } = {
   CODE_ALREADY_REDEEMED: 409,
   WRONG_STORE: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** A path parameter longer than the router takes (100 characters). */
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
+  /** Too many unknown codes from one till key or store; `Retry-After` says when to try again. */
+  REDEMPTION_LOCKED: 429,
   INTERNAL: 500,
   BROKER_ERROR: 502,
   NOT_READY: 503,
@@ -68,13 +79,21 @@ export class ApiError extends Error {
   readonly details: readonly { path: string; message: string }[] | undefined;
   /** A plain field, not a getter: fastify assigns `statusCode` on errors it passes through. */
   statusCode: number;
+  /** Sent as the Retry-After header (seconds) where the refusal says when to try again. */
+  readonly retryAfterS: number | undefined;
 
-  constructor(code: ApiErrorCode, message: string, details?: readonly { path: string; message: string }[]) {
+  constructor(
+    code: ApiErrorCode,
+    message: string,
+    details?: readonly { path: string; message: string }[],
+    retryAfterS?: number,
+  ) {
     super(message);
     this.name = "ApiError";
     this.code = code;
     this.details = details;
     this.statusCode = API_ERRORS[code];
+    this.retryAfterS = retryAfterS;
   }
 
   toBody(): ApiErrorBody {
@@ -86,7 +105,7 @@ export class ApiError extends Error {
 
 /** A service's refusal as the API error it leaves as: its code, status, message and details. */
 export function refusalError(refusal: Refusal): ApiError {
-  return new ApiError(refusal.code, refusal.message, refusal.problems);
+  return new ApiError(refusal.code, refusal.message, refusal.problems, refusal.retryAfterS);
 }
 
 /** The value of a service outcome, or its refusal thrown as the API error of its code. */

@@ -1,4 +1,5 @@
 import { type PresenceEvent, userIdOfAppSubject } from "../../../../protocol/index.js";
+import { isoInstant, MAX_INSTANT_MS } from "../../domain/rules/localTime.js";
 import type {
   ActivityQuery,
   ActivityRepository,
@@ -37,7 +38,8 @@ export function toStoredEvent(r: EventRow): StoredEvent {
     zoneId: r.zone_id,
     gatewayId: r.gateway_id,
     subject: { kind: r.subject_kind, id: r.subject_id },
-    at: new Date(r.at).toISOString(),
+    // Clipped: a row stored before ingest bounded times must not fail every reader that meets it.
+    at: isoInstant(r.at),
     visitId: r.visit_id,
     rssi: r.rssi,
     distanceM: r.distance_m,
@@ -67,8 +69,10 @@ const SHOWN_USER = "(SELECT u.id FROM app_users u WHERE u.id = t.user_id AND u.a
 
 /** The WHERE clause shared by both queries; `time` is the column the range and the cursor apply to. */
 function where(query: ActivityQuery, time: string): { sql: string; params: SqlValue[] } {
-  const clauses = ["store_id = ?"];
-  const params: SqlValue[] = [query.storeId];
+  // Rows at no instant a Date can hold (stored before ingest bounded times and dwell) are skipped:
+  // they cannot be shown or paged through, and must not fail the page they would be on.
+  const clauses = ["store_id = ?", `${time} BETWEEN ? AND ?`];
+  const params: SqlValue[] = [query.storeId, -MAX_INSTANT_MS, MAX_INSTANT_MS];
   if (query.from !== null) {
     clauses.push(`${time} >= ?`);
     params.push(query.from);

@@ -6,7 +6,7 @@ import {
   sumDailyVisitCounts,
   type VisitBucket,
 } from "../../domain/privacy/localDailyVisitCounts.js";
-import { DAY_SAFE_BUCKET_MS } from "../../domain/rules/localTime.js";
+import { DAY_SAFE_BUCKET_MS, MAX_INSTANT_MS } from "../../domain/rules/localTime.js";
 import type {
   AppEntryInput,
   DailyVisitCount,
@@ -242,8 +242,10 @@ async function visitBuckets(db: SqlExecutor, where: string, params: readonly Sql
   const rows = await db.all<{ store_id: string; zone_id: string; bucket: number; visits: number; timezone: string | null }>(
     `SELECT v.store_id, v.zone_id, CAST(v.entered_at / ? AS INTEGER) AS bucket, COUNT(*) AS visits, s.timezone
      FROM visits v LEFT JOIN stores s ON s.id = v.store_id
-     WHERE ${where} GROUP BY v.store_id, v.zone_id, bucket`,
-    [DAY_SAFE_BUCKET_MS, ...params],
+     WHERE ${where} AND v.entered_at BETWEEN ? AND ? GROUP BY v.store_id, v.zone_id, bucket`,
+    // Visits entered at no instant a calendar can name (stored before ingest bounded dwell) are
+    // not counted: they cannot be put on a day.
+    [DAY_SAFE_BUCKET_MS, ...params, -MAX_INSTANT_MS, MAX_INSTANT_MS],
   );
   return rows.map((r) => ({
     storeId: r.store_id,

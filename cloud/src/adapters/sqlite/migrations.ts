@@ -412,6 +412,58 @@ CREATE INDEX decisions_decided ON decisions(decided_at);
 CREATE INDEX pending_event_users_user ON pending_event_users(user_id);
 `,
   },
+  {
+    version: 10,
+    name: "quarantine presence rows stored before ingest bounded times and dwell",
+    // Before the wire contract bounded dwell (24 h) and ingest refused implausible dates, a gateway
+    // could store a dwell of 2^53 ms (its visit entered 285 000 years ago), REAL 1e300, or events
+    // dated 1971 or 9999; such rows broke every reader of the store's visits. They move, whole and
+    // as JSON, to quarantined_rows with the reason, so nothing is lost and an operator can look.
+    // Bounds: from 2020-01-01 (before any release of this protocol) to a day past the migration's
+    // run, on the host's clock (the migration runs once, at deploy, so "now" is the deploy's).
+    sql: `
+CREATE TABLE quarantined_rows (
+  source TEXT NOT NULL,
+  id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  row TEXT NOT NULL,
+  quarantined_at INTEGER NOT NULL,
+  PRIMARY KEY (source, id)
+);
+INSERT OR IGNORE INTO quarantined_rows (source, id, reason, row, quarantined_at)
+SELECT 'presence_events', id,
+  CASE WHEN typeof(at) <> 'integer' OR at < 1577836800000
+         OR at > (CAST(strftime('%s', 'now') AS INTEGER) + 86400) * 1000 THEN 'time-out-of-range'
+       ELSE 'dwell-out-of-range' END,
+  json_object('id', id, 'gateway_id', gateway_id, 'store_id', store_id, 'zone_id', zone_id, 'seq', seq,
+    'type', type, 'subject_kind', subject_kind, 'subject_id', subject_id, 'user_id', user_id,
+    'visit_id', visit_id, 'at', at, 'rssi', rssi, 'distance_m', distance_m, 'dwell_ms', dwell_ms,
+    'received_at', received_at, 'decided_at', decided_at),
+  CAST(strftime('%s', 'now') AS INTEGER) * 1000
+FROM presence_events
+WHERE typeof(at) <> 'integer' OR at < 1577836800000
+   OR at > (CAST(strftime('%s', 'now') AS INTEGER) + 86400) * 1000
+   OR (dwell_ms IS NOT NULL AND (typeof(dwell_ms) <> 'integer' OR dwell_ms < 0 OR dwell_ms > 86400000));
+INSERT OR IGNORE INTO quarantined_rows (source, id, reason, row, quarantined_at)
+SELECT 'visits', id,
+  CASE WHEN typeof(dwell_ms) <> 'integer' OR dwell_ms < 0 OR dwell_ms > 86400000 THEN 'dwell-out-of-range'
+       ELSE 'time-out-of-range' END,
+  json_object('id', id, 'store_id', store_id, 'zone_id', zone_id, 'subject_id', subject_id,
+    'user_id', user_id, 'entered_at', entered_at, 'last_event_at', last_event_at,
+    'exited_at', exited_at, 'dwell_ms', dwell_ms),
+  CAST(strftime('%s', 'now') AS INTEGER) * 1000
+FROM visits
+WHERE typeof(dwell_ms) <> 'integer' OR dwell_ms < 0 OR dwell_ms > 86400000
+   OR typeof(entered_at) <> 'integer' OR entered_at < 1577836800000
+   OR typeof(last_event_at) <> 'integer' OR last_event_at < 1577836800000
+   OR entered_at > (CAST(strftime('%s', 'now') AS INTEGER) + 86400) * 1000
+   OR last_event_at > (CAST(strftime('%s', 'now') AS INTEGER) + 86400) * 1000
+   OR (exited_at IS NOT NULL AND (typeof(exited_at) <> 'integer' OR exited_at < 1577836800000
+       OR exited_at > (CAST(strftime('%s', 'now') AS INTEGER) + 86400) * 1000));
+DELETE FROM presence_events WHERE id IN (SELECT id FROM quarantined_rows WHERE source = 'presence_events');
+DELETE FROM visits WHERE id IN (SELECT id FROM quarantined_rows WHERE source = 'visits');
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

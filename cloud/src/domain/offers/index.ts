@@ -4,3 +4,4 @@ export * from "./offerError.js";
 export * from "./offerLifecycle.js";
 export * from "./redemptionCode.js";
 export * from "./reminder.js";
+export * from "./redemptionLockout.js";

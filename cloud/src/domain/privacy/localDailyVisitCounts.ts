@@ -1,4 +1,4 @@
-import { storeDayKey } from "../rules/localTime.js";
+import { isValidInstant, storeDayKey } from "../rules/localTime.js";
 
 /** Visits of one store and zone that started in the bucket `[bucketStart, bucketStart + DAY_SAFE_BUCKET_MS)`. */
 export interface VisitBucket {
@@ -20,10 +20,14 @@ export interface LocalDailyVisitCount {
   readonly visits: number;
 }
 
-/** Sums visit buckets into counts per store-local day, store and zone, ordered by day, store, zone. */
+/**
+ * Sums visit buckets into counts per store-local day, store and zone, ordered by day, store, zone.
+ * A bucket no calendar can name (a visit stored before ingest bounded dwell, entered 10^15 years
+ * ago) is left out rather than failing every count of the store.
+ */
 export function localDailyVisitCounts(buckets: readonly VisitBucket[]): LocalDailyVisitCount[] {
   return sumDailyVisitCounts(
-    buckets.map((b) => ({ day: storeDayKey(b.bucketStart, b.timezone), storeId: b.storeId, zoneId: b.zoneId, visits: b.visits })),
+    buckets.filter((b) => isValidInstant(b.bucketStart)).map((b) => ({ day: storeDayKey(b.bucketStart, b.timezone), storeId: b.storeId, zoneId: b.zoneId, visits: b.visits })),
   );
 }
 

@@ -254,6 +254,14 @@ function checkRule(rule: Rule, input: EvaluationInput, local: LocalParts): Failu
       text: `event is ${Math.round((now - event.at) / 1000)} s old, limit ${Math.round(input.maxEventAgeMs / 1000)} s`,
     };
   }
+  // The decision window is around now on both sides: an event dated far ahead (a gateway clock
+  // gone wrong, stored before ingest refused such events) says nothing about who is here now.
+  if (input.maxEventAgeMs !== undefined && event.at - now > input.maxEventAgeMs) {
+    return {
+      reason: "stale-event",
+      text: `event is dated ${Math.round((event.at - now) / 1000)} s ahead, limit ${Math.round(input.maxEventAgeMs / 1000)} s`,
+    };
+  }
 
   const ended = input.visitEndedAt;
   if ((event.type === "enter" || event.type === "dwell") && ended !== undefined && ended !== null) {

@@ -49,6 +49,26 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/**
+ * Largest distance from the epoch a JavaScript Date can hold, ms (ECMA-262 21.4.1.1: 100 000 000
+ * days either side). Beyond it `toISOString` and `Intl` throw a RangeError.
+ */
+export const MAX_INSTANT_MS = 8.64e15;
+
+/** True when `ms` is an instant a Date can hold (finite and within ±`MAX_INSTANT_MS`). */
+export function isValidInstant(ms: number): boolean {
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_INSTANT_MS;
+}
+
+/**
+ * `ms` as ISO-8601, clipped to the range a Date can hold (NaN as the epoch). For readers of rows
+ * stored before ingest bounded times: one absurd row must show as absurd, not fail the whole answer.
+ */
+export function isoInstant(ms: number): string {
+  const clipped = Number.isNaN(ms) ? 0 : Math.max(-MAX_INSTANT_MS, Math.min(MAX_INSTANT_MS, ms));
+  return new Date(clipped).toISOString();
+}
+
 /** True when `timeZone` is an IANA name the runtime knows (e.g. `Asia/Hong_Kong`). */
 export function isValidTimeZone(timeZone: string): boolean {
   try {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN, PRESENCE_EVENT_TYPES, StringEnum, SubjectSchema } from "../../../../../protocol/index.js";
+import { isoInstant } from "../../../domain/rules/localTime.js";
 import type { ActivityCursor, ActivityQuery } from "../../../services/repositories.js";
 import type { StoreActivityService } from "../../../services/StoreActivityService.js";
 import { principalOf } from "../createHttpApp.js";
@@ -90,7 +91,8 @@ function activityQuery(storeId: string, query: Static<typeof VisitsQuery>): Acti
   };
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
+/** Clipped to what a Date holds: a visit stored before ingest bounded dwell began before time. */
+const iso = (ms: number): string => isoInstant(ms);
 
 /**
  * Presence history of a store, newest first with keyset paging: admin, marketer and store-ops (a

@@ -60,6 +60,11 @@ export const GatewayViewSchema = Type.Object({
     ),
     problems: Type.Array(ProblemSchema),
   }),
+  takeovers: Type.Integer({
+    description:
+      "MQTT session takeovers of its client id since the cloud started (embedded broker): a new connection with the same id evicting a live one. More than a few: two processes run with one identity.",
+  }),
+  lastTakeoverAt: Nullable(Type.String({ format: "date-time" })),
 });
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -81,6 +86,8 @@ function view(g: GatewayView): Static<typeof GatewayViewSchema> {
       state: g.config.state,
       problems: g.config.problems.map((p) => ({ path: p.path, message: p.message })),
     },
+    takeovers: g.takeovers,
+    lastTakeoverAt: iso(g.lastTakeoverAt),
   };
 }
 

@@ -6,6 +6,7 @@ import type { SqliteDatabase } from "./SqliteDatabase.js";
 import { SqliteDirectoryRepository } from "./SqliteDirectoryRepository.js";
 import { SqliteEventRepository } from "./SqliteEventRepository.js";
 import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
+import { SqliteLedgerRepository } from "./SqliteLedgerRepository.js";
 import { SqliteOfferRepository } from "./SqliteOfferRepository.js";
 import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
 import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
@@ -23,6 +24,7 @@ export interface SqliteRepositories extends Repositories {
   readonly fleet: SqliteFleetRepository;
   readonly privacy: SqlitePrivacyRepository;
   readonly audit: SqliteAuditRepository;
+  readonly ledger: SqliteLedgerRepository;
   readonly analytics: SqliteAnalyticsRepository;
 }
 
@@ -39,6 +41,7 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     fleet: new SqliteFleetRepository(db),
     privacy: new SqlitePrivacyRepository(db),
     audit: new SqliteAuditRepository(db),
+    ledger: new SqliteLedgerRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
   };
 }

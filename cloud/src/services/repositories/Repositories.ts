@@ -4,6 +4,7 @@ import type { CredentialRepository } from "./CredentialRepository.js";
 import type { DirectoryRepository } from "./DirectoryRepository.js";
 import type { ActivityRepository, EventRepository } from "./EventRepository.js";
 import type { FleetRepository } from "./FleetRepository.js";
+import type { LedgerRepository } from "./LedgerRepository.js";
 import type { DecisionRepository, OfferLifecycleRepository, OfferRepository } from "./OfferRepository.js";
 import type { PrivacyRepository } from "./PrivacyRepository.js";
 import type { RuleRepository } from "./RuleRepository.js";
@@ -25,6 +26,8 @@ export interface Repositories {
   readonly fleet: FleetRepository;
   readonly privacy: PrivacyRepository;
   readonly audit: AuditRepository;
+  /** The points ledger: entries, lots and what members owe. */
+  readonly ledger: LedgerRepository;
   /** Read models over several aggregates (funnel, dry-run replay); nothing here writes. */
   readonly analytics: AnalyticsRepository & ReplayRepository;
 }

@@ -1,0 +1,233 @@
+import { randomUUID } from "node:crypto";
+import {
+  applyLedgerCommand,
+  applyTransfer,
+  balanceAt,
+  expireDue,
+  type LedgerChange,
+  type LedgerCommand,
+  type LedgerEntryKind,
+  type LedgerSource,
+  type MemberLedgerState,
+  nextExpiry,
+  type NewLedgerEntry,
+  type PointsLot,
+} from "../../domain/loyalty/ledger.js";
+import type { LedgerEntry, LedgerRepository, LedgerWriteResult, MemberBalance } from "../../services/repositories.js";
+import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+
+interface EntryRow {
+  seq: number;
+  id: string;
+  org_id: string;
+  member_id: string;
+  kind: LedgerEntryKind;
+  source: LedgerSource;
+  points: number;
+  idempotency_key: string;
+  reference: string | null;
+  reason: string | null;
+  expires_at: number | null;
+  reverses: string | null;
+  at: number;
+}
+
+interface LotRow {
+  id: string;
+  earned_at: number;
+  expires_at: number | null;
+  points: number;
+  remaining: number;
+}
+
+const ENTRY_COLUMNS = "seq, id, org_id, member_id, kind, source, points, idempotency_key, reference, reason, expires_at, reverses, at";
+
+function entryOf(r: EntryRow): LedgerEntry {
+  return {
+    seq: r.seq,
+    id: r.id,
+    orgId: r.org_id,
+    memberId: r.member_id,
+    kind: r.kind,
+    source: r.source,
+    points: r.points,
+    at: r.at,
+    idempotencyKey: r.idempotency_key,
+    reference: r.reference,
+    reason: r.reason,
+    expiresAt: r.expires_at,
+    reverses: r.reverses,
+  };
+}
+
+async function stateOf(tx: SqlExecutor, orgId: string, memberId: string): Promise<MemberLedgerState> {
+  const lots = await tx.all<LotRow>(
+    "SELECT id, earned_at, expires_at, points, remaining FROM ledger_lots WHERE org_id = ? AND member_id = ? AND remaining > 0",
+    [orgId, memberId],
+  );
+  const account = await tx.get<{ owed: number }>("SELECT owed FROM ledger_accounts WHERE org_id = ? AND member_id = ?", [
+    orgId,
+    memberId,
+  ]);
+  return {
+    lots: lots.map((l) => ({ id: l.id, earnedAt: l.earned_at, expiresAt: l.expires_at, points: l.points, remaining: l.remaining })),
+    owed: account?.owed ?? 0,
+  };
+}
+
+async function byKey(tx: SqlExecutor, orgId: string, key: string): Promise<EntryRow | undefined> {
+  return tx.get<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE org_id = ? AND idempotency_key = ?`, [orgId, key]);
+}
+
+/** Writes a change's entries, lots and owed for one member. */
+async function write(
+  tx: SqlExecutor,
+  orgId: string,
+  memberId: string,
+  change: Omit<LedgerChange, "ok" | "balance">,
+  now: number,
+): Promise<void> {
+  for (const e of change.entries) await insertEntry(tx, orgId, memberId, e);
+  for (const lot of change.lots) await upsertLot(tx, orgId, memberId, lot);
+  await tx.run(
+    `INSERT INTO ledger_accounts (org_id, member_id, owed, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (org_id, member_id) DO UPDATE SET owed = excluded.owed, updated_at = excluded.updated_at`,
+    [orgId, memberId, change.owed, now],
+  );
+}
+
+async function insertEntry(tx: SqlExecutor, orgId: string, memberId: string, e: NewLedgerEntry & { id: string }): Promise<void> {
+  await tx.run(
+    `INSERT INTO ledger_entries (id, org_id, member_id, kind, source, points, idempotency_key, reference, reason, expires_at, reverses, at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [e.id, orgId, memberId, e.kind, e.source, e.points, e.idempotencyKey, e.reference, e.reason, e.expiresAt, e.reverses, e.at],
+  );
+}
+
+async function upsertLot(tx: SqlExecutor, orgId: string, memberId: string, lot: PointsLot): Promise<void> {
+  await tx.run(
+    `INSERT INTO ledger_lots (id, org_id, member_id, earned_at, expires_at, points, remaining) VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET remaining = excluded.remaining`,
+    [lot.id, orgId, memberId, lot.earnedAt, lot.expiresAt, lot.points, lot.remaining],
+  );
+}
+
+/** A replay of `key`: the entry it wrote, if it is the same member and kind; otherwise key-reused. */
+function replay(row: EntryRow, memberId: string, kind: LedgerEntryKind, balance: MemberBalance): LedgerWriteResult {
+  if (row.member_id !== memberId || row.kind !== kind)
+    return { ok: false, reason: "key-reused", text: `idempotency key ${row.idempotency_key} was used for another entry` };
+  return { ok: true, entry: entryOf(row), replayed: true, balance: balance.balance, owed: balance.owed };
+}
+
+/** The points ledger in SQLite: each write one `BEGIN IMMEDIATE` transaction on the queued connection. */
+export class SqliteLedgerRepository implements LedgerRepository {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  append(orgId: string, memberId: string, command: LedgerCommand, idempotencyKey: string, now: number): Promise<LedgerWriteResult> {
+    const kind: LedgerEntryKind = command.kind;
+    return this.db.transaction(async (tx) => {
+      const prior = await byKey(tx, orgId, idempotencyKey);
+      if (prior) return replay(prior, memberId, kind, await this.balanceIn(tx, orgId, memberId, now));
+      const state = await stateOf(tx, orgId, memberId);
+      let reversed = null;
+      if (command.kind === "reverse") {
+        const original = await byKey(tx, orgId, command.reversesKey);
+        if (original && original.member_id === memberId && original.points > 0 && ["earn", "adjust"].includes(original.kind)) {
+          const taken = await tx.get<{ id: string }>("SELECT id FROM ledger_entries WHERE reverses = ?", [original.id]);
+          reversed = { entryId: original.id, points: original.points, lotId: original.id, reversed: taken !== undefined };
+        }
+      }
+      const entryId = randomUUID();
+      const change = applyLedgerCommand(state, command, { now, entryId, idempotencyKey, reversed });
+      if (!change.ok) return change;
+      await write(tx, orgId, memberId, change, now);
+      const row = await tx.get<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE id = ?`, [entryId]);
+      if (!row) throw new Error("ledger entry vanished inside its transaction");
+      return { ok: true, entry: entryOf(row), replayed: false, balance: change.balance, owed: change.owed };
+    });
+  }
+
+  transfer(
+    orgId: string,
+    fromMemberId: string,
+    toMemberId: string,
+    points: number,
+    idempotencyKey: string,
+    reference: string | null,
+    now: number,
+  ): Promise<LedgerWriteResult> {
+    return this.db.transaction(async (tx) => {
+      const prior = await byKey(tx, orgId, idempotencyKey);
+      if (prior) return replay(prior, fromMemberId, "transfer-out", await this.balanceIn(tx, orgId, fromMemberId, now));
+      const entryId = randomUUID();
+      const change = applyTransfer(await stateOf(tx, orgId, fromMemberId), await stateOf(tx, orgId, toMemberId), points, {
+        now,
+        entryId,
+        idempotencyKey,
+        reference,
+      });
+      if (!change.ok) return change;
+      await write(tx, orgId, fromMemberId, change.from, now);
+      await write(tx, orgId, toMemberId, change.to, now);
+      const row = await tx.get<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE id = ?`, [entryId]);
+      if (!row) throw new Error("ledger entry vanished inside its transaction");
+      return { ok: true, entry: entryOf(row), replayed: false, balance: change.from.balance, owed: change.from.owed };
+    });
+  }
+
+  balance(orgId: string, memberId: string, now: number): Promise<MemberBalance> {
+    return this.balanceIn(this.db, orgId, memberId, now);
+  }
+
+  private async balanceIn(db: SqlExecutor, orgId: string, memberId: string, now: number): Promise<MemberBalance> {
+    const state = await stateOf(db, orgId, memberId);
+    return { balance: balanceAt(state, now), owed: state.owed, nextExpiry: nextExpiry(state, now) };
+  }
+
+  async history(orgId: string, memberId: string, options: { readonly limit: number; readonly beforeSeq?: number }): Promise<LedgerEntry[]> {
+    const limit = Math.max(1, Math.min(500, Math.trunc(options.limit)));
+    const rows = await this.db.all<EntryRow>(
+      `SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE org_id = ? AND member_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+      [orgId, memberId, options.beforeSeq ?? Number.MAX_SAFE_INTEGER, limit],
+    );
+    return rows.map(entryOf);
+  }
+
+  async entryByKey(orgId: string, idempotencyKey: string): Promise<LedgerEntry | null> {
+    const row = await byKey(this.db, orgId, idempotencyKey);
+    return row ? entryOf(row) : null;
+  }
+
+  expireDue(now: number, limit: number): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const due = await tx.all<LotRow & { org_id: string; member_id: string }>(
+        `SELECT id, org_id, member_id, earned_at, expires_at, points, remaining FROM ledger_lots
+         WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+        [now, Math.max(1, Math.trunc(limit))],
+      );
+      for (const l of due) {
+        const lot: PointsLot = { id: l.id, earnedAt: l.earned_at, expiresAt: l.expires_at, points: l.points, remaining: l.remaining };
+        const expired = expireDue({ lots: [lot], owed: 0 }, now);
+        for (const e of expired.entries) await insertEntry(tx, l.org_id, l.member_id, e);
+        for (const changed of expired.lots) await upsertLot(tx, l.org_id, l.member_id, changed);
+      }
+      return due.length;
+    });
+  }
+
+  async entrySum(orgId: string, memberId: string): Promise<number> {
+    const row = await this.db.get<{ total: number | null }>(
+      "SELECT SUM(points) AS total FROM ledger_entries WHERE org_id = ? AND member_id = ?",
+      [orgId, memberId],
+    );
+    return row?.total ?? 0;
+  }
+
+  async entriesAfter(orgId: string, afterSeq: number, limit: number): Promise<LedgerEntry[]> {
+    const rows = await this.db.all<EntryRow>(
+      `SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      [orgId, afterSeq, Math.max(1, Math.min(10_000, Math.trunc(limit)))],
+    );
+    return rows.map(entryOf);
+  }
+}

@@ -18,6 +18,7 @@ import { ruleRoutes } from "./adapters/http/routes/ruleRoutes.js";
 import { activityRoutes } from "./adapters/http/routes/activityRoutes.js";
 import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
 import { userRoutes } from "./adapters/http/routes/userRoutes.js";
+import { membershipRoutes } from "./adapters/http/routes/membershipRoutes.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
@@ -47,6 +48,7 @@ import { ShopperOfferService } from "./services/ShopperOfferService.js";
 import { StoreActivityService } from "./services/StoreActivityService.js";
 import { StoreService } from "./services/StoreService.js";
 import { UserService } from "./services/UserService.js";
+import { MembershipService } from "./services/MembershipService.js";
 import { createMqttSide } from "./createMqtt.js";
 import type { Metrics, MetricsExposition } from "./services/Metrics.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler } from "./services/ports.js";
@@ -81,6 +83,8 @@ export interface Cloud {
   readonly geofence: GeofenceService;
   /** Deletes raw presence data past `privacy.retentionDays` (`sweep()` runs it now). */
   readonly retention: RetentionService;
+  /** Loyalty: programme, points, tiers (`sweep()` writes off expired points and ends tier periods now). */
+  readonly membership: MembershipService;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
   /** The embedded broker, or null in external mode (then no broker runs in this process). */
@@ -177,9 +181,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   // Stored presence (from gateways or phones' geofence entries) goes to the live view, and to the
   // rules when it is someone's (events of no registered device are stored already decided).
+  const presenceListeners: ((events: Parameters<OfferService["submit"]>[0]) => void)[] = [];
   const presenceStored = (events: Parameters<OfferService["submit"]>[0]): void => {
     offers.submit(events.filter((e) => e.userId !== null));
     live.eventsStored(events);
+    for (const listener of presenceListeners) listener(events);
   };
   const ingest = new IngestService({
     bus: broker,
@@ -322,6 +328,19 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   privacyRoutes(http, { eid, geofence, activity: storeActivity });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
   liveRoutes(http, { live, credentials, scheduler });
+  // Membership: points ledger, programme, tiers; stored presence earns visit points.
+  const membership = new MembershipService({
+    ledger: repositories.ledger,
+    membership: repositories.membership,
+    users,
+    directory,
+    clock,
+    scheduler,
+    log: log.child({ component: "membership" }),
+    randomBytes: (size) => randomBytes(size),
+  });
+  membershipRoutes(http, { membership });
+  presenceListeners.push((stored) => membership.visitsStored(stored));
   consoleRoutes(http);
 
   let started = false;
@@ -339,6 +358,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // After ingest (no later noteHeard is lost) and before the broker: the last wills it publishes
     // while closing say the cloud went away, and a stopped FleetService ignores them.
     await fleet.stop();
+    membership.stop();
+    await membership.drainVisits();
     await Promise.all([retention.stop(), eid.stop(), offerLifecycle.stop(), rules.stop()]);
     await mqtt.stop();
     await db.close();
@@ -360,6 +381,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     eid,
     geofence,
     retention,
+    membership,
     broker,
     embeddedBroker: mqtt.embedded,
     http,
@@ -383,6 +405,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         eid.start();
         await geofence.start();
         retention.start();
+        membership.start();
         await ingest.start();
         await http.listen({ host: config.http.host, port: config.http.port });
       } catch (err) {

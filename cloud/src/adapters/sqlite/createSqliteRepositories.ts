@@ -7,6 +7,7 @@ import { SqliteDirectoryRepository } from "./SqliteDirectoryRepository.js";
 import { SqliteEventRepository } from "./SqliteEventRepository.js";
 import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
 import { SqliteLedgerRepository } from "./SqliteLedgerRepository.js";
+import { SqliteMembershipRepository } from "./SqliteMembershipRepository.js";
 import { SqliteOfferRepository } from "./SqliteOfferRepository.js";
 import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
 import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
@@ -25,6 +26,7 @@ export interface SqliteRepositories extends Repositories {
   readonly privacy: SqlitePrivacyRepository;
   readonly audit: SqliteAuditRepository;
   readonly ledger: SqliteLedgerRepository;
+  readonly membership: SqliteMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
 }
 
@@ -42,6 +44,7 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     privacy: new SqlitePrivacyRepository(db),
     audit: new SqliteAuditRepository(db),
     ledger: new SqliteLedgerRepository(db),
+    membership: new SqliteMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
   };
 }

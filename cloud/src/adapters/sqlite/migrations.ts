@@ -540,6 +540,20 @@ CREATE TABLE visit_earnings (
   visits INTEGER NOT NULL,
   PRIMARY KEY (user_id, store_id, day)
 );
+CREATE TABLE member_purchases (
+  org_id TEXT NOT NULL,
+  order_key TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  store_id TEXT,
+  channel TEXT NOT NULL,
+  total_minor INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  points INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  refunded_at INTEGER,
+  PRIMARY KEY (org_id, order_key)
+);
+CREATE INDEX member_purchases_user ON member_purchases(user_id, at);
 CREATE TABLE loyalty_secrets (
   name TEXT PRIMARY KEY,
   secret BLOB NOT NULL,

@@ -5,6 +5,7 @@ import type { DirectoryRepository } from "./DirectoryRepository.js";
 import type { ActivityRepository, EventRepository } from "./EventRepository.js";
 import type { FleetRepository } from "./FleetRepository.js";
 import type { LedgerRepository } from "./LedgerRepository.js";
+import type { MembershipRepository } from "./MembershipRepository.js";
 import type { DecisionRepository, OfferLifecycleRepository, OfferRepository } from "./OfferRepository.js";
 import type { PrivacyRepository } from "./PrivacyRepository.js";
 import type { RuleRepository } from "./RuleRepository.js";
@@ -28,6 +29,8 @@ export interface Repositories {
   readonly audit: AuditRepository;
   /** The points ledger: entries, lots and what members owe. */
   readonly ledger: LedgerRepository;
+  /** Loyalty programmes, member profiles and tiers, purchases, visit counters, the member-code secret. */
+  readonly membership: MembershipRepository;
   /** Read models over several aggregates (funnel, dry-run replay); nothing here writes. */
   readonly analytics: AnalyticsRepository & ReplayRepository;
 }

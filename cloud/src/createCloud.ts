@@ -49,6 +49,7 @@ import { StoreActivityService } from "./services/StoreActivityService.js";
 import { StoreService } from "./services/StoreService.js";
 import { UserService } from "./services/UserService.js";
 import { MembershipService } from "./services/MembershipService.js";
+import { MemberImportService } from "./services/MemberImportService.js";
 import { createMqttSide } from "./createMqtt.js";
 import type { Metrics, MetricsExposition } from "./services/Metrics.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler } from "./services/ports.js";
@@ -339,7 +340,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "membership" }),
     randomBytes: (size) => randomBytes(size),
   });
-  membershipRoutes(http, { membership });
+  const imports = new MemberImportService({
+    membership: repositories.membership,
+    ledger: repositories.ledger,
+    users,
+    clock,
+    log: log.child({ component: "member-import" }),
+  });
+  membershipRoutes(http, { membership, imports });
   presenceListeners.push((stored) => membership.visitsStored(stored));
   consoleRoutes(http);
 

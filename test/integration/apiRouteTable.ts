@@ -58,6 +58,9 @@ export interface MatrixContext {
 export interface RouteRequest {
   readonly url: string;
   readonly body?: unknown;
+  /** A raw body sent as is with `contentType` (a file upload), instead of `body` as JSON. */
+  readonly payload?: string;
+  readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
   /** Keys that replace a caller's for this request (e.g. the app key of a fresh user). */
   readonly keys?: Partial<Record<KeyedCaller, string>>;
@@ -322,6 +325,12 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
     },
     bodyCaller: "pos",
   },
+  "POST /v1/members/import": {
+    expect: { admin: 200, adminOtherOrg: 200 },
+    request: (ctx) => ({ url: "/v1/members/import", payload: `${JSON.stringify({ id: ctx.unique("crm-member") })}\n`, contentType: "application/x-ndjson" }),
+  },
+  "GET /v1/members/export": { expect: { admin: 200, adminOtherOrg: 200 }, request: () => ({ url: "/v1/members/export" }) },
+  "GET /v1/members/ledger/export": { expect: { admin: 200, adminOtherOrg: 200 }, request: () => ({ url: "/v1/members/ledger/export" }) },
   "GET /v1/users/:userId/points": {
     expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
     request: () => ({ url: "/v1/users/u1/points" }),

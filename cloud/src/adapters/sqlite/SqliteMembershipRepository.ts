@@ -1,5 +1,13 @@
 import { type LoyaltyProgram, type TierActivity } from "../../domain/loyalty/loyaltyProgram.js";
-import type { MemberProfile, MemberPurchase, MembershipRepository, TierChange } from "../../services/repositories.js";
+import type { ImportedMember } from "../../domain/loyalty/memberImport.js";
+import type {
+  ExportedMember,
+  MemberProfile,
+  MemberPurchase,
+  MembershipRepository,
+  MemberUpsertReport,
+  TierChange,
+} from "../../services/repositories.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 
 interface MemberRow {
@@ -8,6 +16,15 @@ interface MemberRow {
   birth_month: number | null;
   tier: string | null;
   tier_since: number | null;
+}
+interface UserRow {
+  org_id: string;
+  display_name: string | null;
+  segments: string;
+  loyalty_tier: string | null;
+  marketing_consent: number;
+  analytics_consent: number;
+  birth_month: number | null;
 }
 interface TierChangeRow {
   seq: number;
@@ -187,6 +204,84 @@ export class SqliteMembershipRepository implements MembershipRepository {
       );
       return true;
     });
+  }
+
+  upsertMembers(orgId: string, members: readonly ImportedMember[], now: number): Promise<MemberUpsertReport> {
+    return this.db.transaction(async (tx) => {
+      let created = 0;
+      let updated = 0;
+      let unchanged = 0;
+      const taken: string[] = [];
+      for (const m of members) {
+        const row = await tx.get<UserRow>(
+          `SELECT u.org_id, u.display_name, u.segments, u.loyalty_tier, u.marketing_consent, u.analytics_consent, l.birth_month
+           FROM app_users u LEFT JOIN loyalty_members l ON l.user_id = u.id WHERE u.id = ?`,
+          [m.id],
+        );
+        if (row && row.org_id !== orgId) {
+          taken.push(m.id);
+          continue;
+        }
+        const next = {
+          display_name: m.displayName !== undefined ? m.displayName : (row?.display_name ?? null),
+          segments: JSON.stringify(m.segments ?? (row ? (JSON.parse(row.segments) as string[]) : [])),
+          loyalty_tier: m.loyaltyTier !== undefined ? m.loyaltyTier : (row?.loyalty_tier ?? null),
+          marketing_consent: m.marketingConsent !== undefined ? Number(m.marketingConsent) : (row?.marketing_consent ?? 0),
+          analytics_consent: m.analyticsConsent !== undefined ? Number(m.analyticsConsent) : (row?.analytics_consent ?? 0),
+        };
+        const birthChanged = m.birthMonth !== undefined && m.birthMonth !== (row?.birth_month ?? null);
+        const profileChanged =
+          !row ||
+          row.display_name !== next.display_name ||
+          row.segments !== next.segments ||
+          row.loyalty_tier !== next.loyalty_tier ||
+          row.marketing_consent !== next.marketing_consent ||
+          row.analytics_consent !== next.analytics_consent;
+        if (!row) {
+          await tx.run(
+            `INSERT INTO app_users (id, org_id, display_name, segments, loyalty_tier, marketing_consent, analytics_consent, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [m.id, orgId, next.display_name, next.segments, next.loyalty_tier, next.marketing_consent, next.analytics_consent, now, now],
+          );
+        } else if (profileChanged) {
+          await tx.run(
+            `UPDATE app_users SET display_name = ?, segments = ?, loyalty_tier = ?, marketing_consent = ?, analytics_consent = ?, updated_at = ?
+             WHERE id = ?`,
+            [next.display_name, next.segments, next.loyalty_tier, next.marketing_consent, next.analytics_consent, now, m.id],
+          );
+        }
+        if (birthChanged) {
+          await tx.run(
+            `INSERT INTO loyalty_members (user_id, org_id, birth_month, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (user_id) DO UPDATE SET birth_month = excluded.birth_month, updated_at = excluded.updated_at`,
+            [m.id, orgId, m.birthMonth ?? null, now],
+          );
+        }
+        if (!row) created += 1;
+        else if (profileChanged || birthChanged) updated += 1;
+        else unchanged += 1;
+      }
+      return { created, updated, unchanged, taken };
+    });
+  }
+
+  async exportMembers(orgId: string, afterId: string | null, limit: number): Promise<ExportedMember[]> {
+    const rows = await this.db.all<UserRow & { id: string }>(
+      `SELECT u.id, u.org_id, u.display_name, u.segments, u.loyalty_tier, u.marketing_consent, u.analytics_consent, l.birth_month
+       FROM app_users u LEFT JOIN loyalty_members l ON l.user_id = u.id
+       WHERE u.org_id = ? AND u.id > ? ORDER BY u.id LIMIT ?`,
+      [orgId, afterId ?? "", Math.max(1, Math.min(10_000, Math.trunc(limit)))],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      orgId: r.org_id,
+      displayName: r.display_name,
+      segments: JSON.parse(r.segments) as string[],
+      loyaltyTier: r.loyalty_tier,
+      marketingConsent: r.marketing_consent === 1,
+      analyticsConsent: r.analytics_consent === 1,
+      birthMonth: r.birth_month,
+    }));
   }
 
   memberCodeSecret(create: () => Uint8Array, now: number): Promise<Uint8Array> {

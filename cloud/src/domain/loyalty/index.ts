@@ -2,3 +2,4 @@
 export * from "./ledger.js";
 export * from "./loyaltyProgram.js";
 export * from "./memberCode.js";
+export * from "./memberImport.js";

@@ -1,4 +1,6 @@
 import type { LoyaltyProgram, TierActivity } from "../../domain/loyalty/loyaltyProgram.js";
+import type { ImportedMember } from "../../domain/loyalty/memberImport.js";
+import type { AppUser } from "./UserRepository.js";
 
 /** What membership adds to an app user: birth month (member days) and the computed tier. */
 export interface MemberProfile {
@@ -39,6 +41,21 @@ export interface MemberPurchase {
   readonly refundedAt: number | null;
 }
 
+/** What a bulk upsert did. */
+export interface MemberUpsertReport {
+  readonly created: number;
+  readonly updated: number;
+  /** Rows that matched the stored member exactly: nothing was written. */
+  readonly unchanged: number;
+  /** Ids held by another organisation's users, left alone. */
+  readonly taken: readonly string[];
+}
+
+/** A member as exported: the profile, consents and birth month. */
+export interface ExportedMember extends AppUser {
+  readonly birthMonth: number | null;
+}
+
 /**
  * Loyalty programmes (one per organisation, versioned), member profiles and their tiers with the
  * history of changes, the purchases members made, the visit-earning counters and the secret that
@@ -73,6 +90,14 @@ export interface MembershipRepository {
    * were counted; true when counted. Atomic: concurrent visits never exceed the cap.
    */
   countEarningVisit(userId: string, storeId: string, day: string, maxPerDay: number): Promise<boolean>;
+  /**
+   * Creates or updates members of the organisation in one transaction (a CRM import's batch): an
+   * absent field keeps the stored value, a row equal to what is stored writes nothing, so a rerun
+   * of the same file changes nothing. An id held by another organisation is reported, not touched.
+   */
+  upsertMembers(orgId: string, members: readonly ImportedMember[], now: number): Promise<MemberUpsertReport>;
+  /** Users of the organisation by id after `afterId` (exclusive), at most `limit`. */
+  exportMembers(orgId: string, afterId: string | null, limit: number): Promise<ExportedMember[]>;
   /** The secret that signs member codes: created at the first call, the same ever after. */
   memberCodeSecret(create: () => Uint8Array, now: number): Promise<Uint8Array>;
 }

@@ -1,7 +1,10 @@
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN, StringEnum } from "../../../../../protocol/index.js";
 import { LEDGER_ENTRY_KINDS, LEDGER_SOURCES, LoyaltyProgramSchema } from "../../../domain/loyalty/index.js";
+import type { MemberImportService } from "../../../services/MemberImportService.js";
 import { MAX_LINE_QUANTITY, MAX_UNIT_PRICE_MINOR, type MembershipService } from "../../../services/MembershipService.js";
 import type { LedgerEntry } from "../../../services/repositories.js";
 import { principalOf } from "../createHttpApp.js";
@@ -104,8 +107,9 @@ function entryView(e: LedgerEntry): Static<typeof LedgerEntrySchema> {
  * admin), points balance, history and member code (the app for its own user, admins), admin
  * adjustments with a reason, transfers where the programme allows them.
  */
-export function membershipRoutes(app: FastifyInstance, deps: { membership: MembershipService }): void {
+export function membershipRoutes(app: FastifyInstance, deps: { membership: MembershipService; imports: MemberImportService }): void {
   const m = deps.membership;
+  memberFileRoutes(app, deps.imports);
 
   app.get(
     "/v1/loyalty/program",
@@ -257,4 +261,79 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
       return { changes: changes.map((c) => ({ fromTier: c.fromTier, toTier: c.toTier, reason: c.reason, at: new Date(c.at).toISOString() })) };
     },
   );
+}
+
+const NDJSON = "application/x-ndjson";
+const CSV = "text/csv";
+
+/**
+ * CRM files: the import takes NDJSON or CSV as a stream (read line by line, never buffered whole,
+ * so the API's 64 KiB JSON body limit does not apply); the exports stream NDJSON. In their own
+ * scope, so no other route accepts these media types.
+ */
+function memberFileRoutes(app: FastifyInstance, imports: MemberImportService): void {
+  void app.register(async (scope) => {
+    // The raw request stream is the body: the handler reads it line by line.
+    scope.addContentTypeParser([NDJSON, CSV], (_request, payload, done) => done(null, payload));
+
+    scope.post(
+      "/v1/members/import",
+      {
+        config: { roles: ["admin"] },
+        schema: {
+          summary: "Bulk upsert of members from a CRM (NDJSON or CSV, streamed)",
+          description:
+            "Send `Content-Type: application/x-ndjson` (one member object per line) or `text/csv` (a header " +
+            "line naming the columns). Fields: id, displayName, segments (CSV: separated by `;`), loyaltyTier, " +
+            "birthMonth, marketingConsent, analyticsConsent. Every bad row is reported with its line and field; " +
+            "the good rows are applied; a rerun of the same file changes nothing.",
+        },
+      },
+      async (request) => {
+        const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim();
+        return unwrap(await imports.importMembers(principalOf(request), type === CSV ? "csv" : "ndjson", linesOf(request.body as Readable)));
+      },
+    );
+
+    scope.get(
+      "/v1/members/export",
+      {
+        config: { roles: ["admin"] },
+        schema: { summary: "Every member as NDJSON: profile, consents, birth month" },
+      },
+      async (request, reply) => {
+        const members = imports.exportMembers(principalOf(request));
+        void reply.type(NDJSON);
+        return reply.send(Readable.from(ndjson(members)));
+      },
+    );
+
+    scope.get(
+      "/v1/members/ledger/export",
+      {
+        config: { roles: ["admin"] },
+        schema: {
+          summary: "Every ledger entry as NDJSON, in writing order",
+          description: "An entry names its member only when the member gave analytics consent; otherwise `memberId` is null.",
+        },
+      },
+      async (request, reply) => {
+        const entries = imports.exportLedger(principalOf(request));
+        void reply.type(NDJSON);
+        return reply.send(Readable.from(ndjson(entries, (e) => ({ ...e, at: new Date(e.at).toISOString(), expiresAt: iso(e.expiresAt) }))));
+      },
+    );
+  });
+}
+
+/**
+ * The lines of a stream, read only once iterated: readline starts reading at once and drops the
+ * lines no iterator is waiting for yet, so it is created when the service asks for the first line.
+ */
+async function* linesOf(input: Readable): AsyncGenerator<string> {
+  yield* createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+}
+
+async function* ndjson<T>(items: AsyncIterable<T>, view: (item: T) => unknown = (item) => item): AsyncGenerator<string> {
+  for await (const item of items) yield `${JSON.stringify(view(item))}\n`;
 }

@@ -60,48 +60,71 @@ function entryOf(r: EntryRow): LedgerEntry {
   };
 }
 
+/** The member's live lots and debt, in one statement (a write's reads are its cost). */
 async function stateOf(tx: SqlExecutor, orgId: string, memberId: string): Promise<MemberLedgerState> {
-  const lots = await tx.all<LotRow>(
-    "SELECT id, earned_at, expires_at, points, remaining FROM ledger_lots WHERE org_id = ? AND member_id = ? AND remaining > 0",
+  const rows = await tx.all<{ owed: number | null } & { [K in keyof LotRow]: LotRow[K] | null }>(
+    `SELECT a.owed, l.id, l.earned_at, l.expires_at, l.points, l.remaining FROM (SELECT 1)
+     LEFT JOIN ledger_accounts a ON a.org_id = ?1 AND a.member_id = ?2
+     LEFT JOIN ledger_lots l ON l.org_id = ?1 AND l.member_id = ?2 AND l.remaining > 0`,
     [orgId, memberId],
   );
-  const account = await tx.get<{ owed: number }>("SELECT owed FROM ledger_accounts WHERE org_id = ? AND member_id = ?", [
-    orgId,
-    memberId,
-  ]);
-  return {
-    lots: lots.map((l) => ({ id: l.id, earnedAt: l.earned_at, expiresAt: l.expires_at, points: l.points, remaining: l.remaining })),
-    owed: account?.owed ?? 0,
-  };
+  const lots: PointsLot[] = [];
+  for (const r of rows)
+    if (r.id !== null) lots.push({ id: r.id, earnedAt: r.earned_at ?? 0, expiresAt: r.expires_at, points: r.points ?? 0, remaining: r.remaining ?? 0 });
+  return { lots, owed: rows[0]?.owed ?? 0 };
 }
 
 async function byKey(tx: SqlExecutor, orgId: string, key: string): Promise<EntryRow | undefined> {
   return tx.get<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE org_id = ? AND idempotency_key = ?`, [orgId, key]);
 }
 
-/** Writes a change's entries, lots and owed for one member. */
+/** Writes a change's entries, lots and owed for one member; the stored entries (with their seq). */
 async function write(
   tx: SqlExecutor,
   orgId: string,
   memberId: string,
   change: Omit<LedgerChange, "ok" | "balance">,
+  owedBefore: number,
   now: number,
-): Promise<void> {
-  for (const e of change.entries) await insertEntry(tx, orgId, memberId, e);
+): Promise<LedgerEntry[]> {
+  const stored: LedgerEntry[] = [];
+  for (const e of change.entries) {
+    const seq = await insertEntry(tx, orgId, memberId, e);
+    stored.push({
+      seq,
+      id: e.id,
+      orgId,
+      memberId,
+      kind: e.kind,
+      source: e.source,
+      points: e.points,
+      at: e.at,
+      idempotencyKey: e.idempotencyKey,
+      reference: e.reference,
+      reason: e.reason,
+      expiresAt: e.expiresAt,
+      reverses: e.reverses,
+    });
+  }
   for (const lot of change.lots) await upsertLot(tx, orgId, memberId, lot);
+  // No account row means nothing owed: most writes leave the debt as it was and skip the row.
+  if (change.owed === owedBefore) return stored;
   await tx.run(
     `INSERT INTO ledger_accounts (org_id, member_id, owed, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (org_id, member_id) DO UPDATE SET owed = excluded.owed, updated_at = excluded.updated_at`,
     [orgId, memberId, change.owed, now],
   );
+  return stored;
 }
 
-async function insertEntry(tx: SqlExecutor, orgId: string, memberId: string, e: NewLedgerEntry & { id: string }): Promise<void> {
-  await tx.run(
+/** Appends one entry; its seq. */
+async function insertEntry(tx: SqlExecutor, orgId: string, memberId: string, e: NewLedgerEntry & { id: string }): Promise<number> {
+  const result = await tx.run(
     `INSERT INTO ledger_entries (id, org_id, member_id, kind, source, points, idempotency_key, reference, reason, expires_at, reverses, at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [e.id, orgId, memberId, e.kind, e.source, e.points, e.idempotencyKey, e.reference, e.reason, e.expiresAt, e.reverses, e.at],
   );
+  return result.lastId;
 }
 
 async function upsertLot(tx: SqlExecutor, orgId: string, memberId: string, lot: PointsLot): Promise<void> {
@@ -119,13 +142,68 @@ function replay(row: EntryRow, memberId: string, kind: LedgerEntryKind, balance:
   return { ok: true, entry: entryOf(row), replayed: true, balance: balance.balance, owed: balance.owed };
 }
 
-/** The points ledger in SQLite: each write one `BEGIN IMMEDIATE` transaction on the queued connection. */
+interface PendingWrite {
+  readonly work: (tx: SqlExecutor) => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (err: unknown) => void;
+}
+
+/** Most writes one group commit takes. */
+const MAX_GROUP = 500;
+
+/**
+ * The points ledger in SQLite. Writes are group-committed: the writes that arrive while a commit
+ * is on the disk go together in the next transaction, each reading what the one before it wrote,
+ * so they are exactly as serial as one transaction each, and a write resolves only once its commit
+ * is durable. One commit per write would cap the ledger at the
+ * disk's fsync rate (a few hundred a second).
+ */
 export class SqliteLedgerRepository implements LedgerRepository {
+  private pending: PendingWrite[] = [];
+  private flushing = false;
+
   constructor(private readonly db: SqliteDatabase) {}
+
+  private write<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending.splice(0, MAX_GROUP);
+        try {
+          const values = await this.db.transaction(async (tx) => {
+            const out: unknown[] = [];
+            for (const job of group) out.push(await job.work(tx));
+            return out;
+          });
+          group.forEach((job, i) => job.resolve(values[i]));
+        } catch {
+          // A write failed and took its group's transaction with it (nothing was committed): each
+          // write runs again alone, so only the failing one fails. Savepoints per write would cost
+          // two statements each on the common path, where nothing fails.
+          for (const job of group) {
+            try {
+              job.resolve(await this.db.transaction((tx) => job.work(tx)));
+            } catch (err) {
+              job.reject(err);
+            }
+          }
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
 
   append(orgId: string, memberId: string, command: LedgerCommand, idempotencyKey: string, now: number): Promise<LedgerWriteResult> {
     const kind: LedgerEntryKind = command.kind;
-    return this.db.transaction(async (tx) => {
+    return this.write(async (tx) => {
       const prior = await byKey(tx, orgId, idempotencyKey);
       if (prior) return replay(prior, memberId, kind, await this.balanceIn(tx, orgId, memberId, now));
       const state = await stateOf(tx, orgId, memberId);
@@ -140,10 +218,9 @@ export class SqliteLedgerRepository implements LedgerRepository {
       const entryId = randomUUID();
       const change = applyLedgerCommand(state, command, { now, entryId, idempotencyKey, reversed });
       if (!change.ok) return change;
-      await write(tx, orgId, memberId, change, now);
-      const row = await tx.get<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE id = ?`, [entryId]);
-      if (!row) throw new Error("ledger entry vanished inside its transaction");
-      return { ok: true, entry: entryOf(row), replayed: false, balance: change.balance, owed: change.owed };
+      const entry = (await write(tx, orgId, memberId, change, state.owed, now)).find((e) => e.id === entryId);
+      if (!entry) throw new Error("the command's own entry was not written");
+      return { ok: true, entry, replayed: false, balance: change.balance, owed: change.owed };
     });
   }
 
@@ -156,22 +233,23 @@ export class SqliteLedgerRepository implements LedgerRepository {
     reference: string | null,
     now: number,
   ): Promise<LedgerWriteResult> {
-    return this.db.transaction(async (tx) => {
+    return this.write(async (tx) => {
       const prior = await byKey(tx, orgId, idempotencyKey);
       if (prior) return replay(prior, fromMemberId, "transfer-out", await this.balanceIn(tx, orgId, fromMemberId, now));
       const entryId = randomUUID();
-      const change = applyTransfer(await stateOf(tx, orgId, fromMemberId), await stateOf(tx, orgId, toMemberId), points, {
+      const from = await stateOf(tx, orgId, fromMemberId);
+      const to = await stateOf(tx, orgId, toMemberId);
+      const change = applyTransfer(from, to, points, {
         now,
         entryId,
         idempotencyKey,
         reference,
       });
       if (!change.ok) return change;
-      await write(tx, orgId, fromMemberId, change.from, now);
-      await write(tx, orgId, toMemberId, change.to, now);
-      const row = await tx.get<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE id = ?`, [entryId]);
-      if (!row) throw new Error("ledger entry vanished inside its transaction");
-      return { ok: true, entry: entryOf(row), replayed: false, balance: change.from.balance, owed: change.from.owed };
+      const entry = (await write(tx, orgId, fromMemberId, change.from, from.owed, now)).find((e) => e.id === entryId);
+      await write(tx, orgId, toMemberId, change.to, to.owed, now);
+      if (!entry) throw new Error("the transfer's own entry was not written");
+      return { ok: true, entry, replayed: false, balance: change.from.balance, owed: change.from.owed };
     });
   }
 
@@ -199,7 +277,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
   }
 
   expireDue(now: number, limit: number): Promise<number> {
-    return this.db.transaction(async (tx) => {
+    return this.write(async (tx) => {
       const due = await tx.all<LotRow & { org_id: string; member_id: string }>(
         `SELECT id, org_id, member_id, earned_at, expires_at, points, remaining FROM ledger_lots
          WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?`,

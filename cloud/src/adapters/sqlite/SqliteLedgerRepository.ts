@@ -2,14 +2,12 @@ import { randomUUID } from "node:crypto";
 import {
   applyLedgerCommand,
   applyTransfer,
-  balanceAt,
   expireDue,
   type LedgerChange,
   type LedgerCommand,
   type LedgerEntryKind,
   type LedgerSource,
   type MemberLedgerState,
-  nextExpiry,
   type NewLedgerEntry,
   type PointsLot,
 } from "../../domain/loyalty/ledger.js";
@@ -60,18 +58,22 @@ function entryOf(r: EntryRow): LedgerEntry {
   };
 }
 
-/** The member's live lots and debt, in one statement (a write's reads are its cost). */
-async function stateOf(tx: SqlExecutor, orgId: string, memberId: string): Promise<MemberLedgerState> {
-  const rows = await tx.all<{ owed: number | null } & { [K in keyof LotRow]: LotRow[K] | null }>(
-    `SELECT a.owed, l.id, l.earned_at, l.expires_at, l.points, l.remaining FROM (SELECT 1)
+/**
+ * The member's live lots and debt, and whether `key` was used already, in one statement: a write's
+ * round trips to the database are most of its cost.
+ */
+async function stateOf(tx: SqlExecutor, orgId: string, memberId: string, key = ""): Promise<MemberLedgerState & { keyUsed: boolean }> {
+  const rows = await tx.all<{ used: number | null; owed: number | null } & { [K in keyof LotRow]: LotRow[K] | null }>(
+    `SELECT p.seq AS used, a.owed, l.id, l.earned_at, l.expires_at, l.points, l.remaining FROM (SELECT 1)
+     LEFT JOIN ledger_entries p ON p.org_id = ?1 AND p.idempotency_key = ?3
      LEFT JOIN ledger_accounts a ON a.org_id = ?1 AND a.member_id = ?2
      LEFT JOIN ledger_lots l ON l.org_id = ?1 AND l.member_id = ?2 AND l.remaining > 0`,
-    [orgId, memberId],
+    [orgId, memberId, key],
   );
   const lots: PointsLot[] = [];
   for (const r of rows)
     if (r.id !== null) lots.push({ id: r.id, earnedAt: r.earned_at ?? 0, expiresAt: r.expires_at, points: r.points ?? 0, remaining: r.remaining ?? 0 });
-  return { lots, owed: rows[0]?.owed ?? 0 };
+  return { lots, owed: rows[0]?.owed ?? 0, keyUsed: (rows[0]?.used ?? null) !== null };
 }
 
 async function byKey(tx: SqlExecutor, orgId: string, key: string): Promise<EntryRow | undefined> {
@@ -204,9 +206,11 @@ export class SqliteLedgerRepository implements LedgerRepository {
   append(orgId: string, memberId: string, command: LedgerCommand, idempotencyKey: string, now: number): Promise<LedgerWriteResult> {
     const kind: LedgerEntryKind = command.kind;
     return this.write(async (tx) => {
-      const prior = await byKey(tx, orgId, idempotencyKey);
-      if (prior) return replay(prior, memberId, kind, await this.balanceIn(tx, orgId, memberId, now));
-      const state = await stateOf(tx, orgId, memberId);
+      const state = await stateOf(tx, orgId, memberId, idempotencyKey);
+      if (state.keyUsed) {
+        const prior = await byKey(tx, orgId, idempotencyKey);
+        if (prior) return replay(prior, memberId, kind, await this.balanceIn(tx, orgId, memberId, now));
+      }
       let reversed = null;
       if (command.kind === "reverse") {
         const original = await byKey(tx, orgId, command.reversesKey);
@@ -257,9 +261,24 @@ export class SqliteLedgerRepository implements LedgerRepository {
     return this.balanceIn(this.db, orgId, memberId, now);
   }
 
+  /** The balance by one aggregate statement: a member may hold many lots, the answer is one row. */
   private async balanceIn(db: SqlExecutor, orgId: string, memberId: string, now: number): Promise<MemberBalance> {
-    const state = await stateOf(db, orgId, memberId);
-    return { balance: balanceAt(state, now), owed: state.owed, nextExpiry: nextExpiry(state, now) };
+    const row = await db.get<{ owed: number | null; balance: number | null; next_at: number | null; next_points: number | null }>(
+      `WITH live AS (
+         SELECT remaining, expires_at FROM ledger_lots
+         WHERE org_id = ?1 AND member_id = ?2 AND remaining > 0 AND (expires_at IS NULL OR expires_at > ?3)),
+       next AS (SELECT MIN(expires_at) AS at FROM live WHERE expires_at IS NOT NULL)
+       SELECT (SELECT owed FROM ledger_accounts WHERE org_id = ?1 AND member_id = ?2) AS owed,
+              (SELECT SUM(remaining) FROM live) AS balance,
+              (SELECT at FROM next) AS next_at,
+              (SELECT SUM(remaining) FROM live WHERE expires_at = (SELECT at FROM next)) AS next_points`,
+      [orgId, memberId, now],
+    );
+    return {
+      balance: row?.balance ?? 0,
+      owed: row?.owed ?? 0,
+      nextExpiry: (row?.next_at ?? null) === null ? null : { points: row?.next_points ?? 0, at: row?.next_at ?? 0 },
+    };
   }
 
   async history(orgId: string, memberId: string, options: { readonly limit: number; readonly beforeSeq?: number }): Promise<LedgerEntry[]> {

@@ -339,6 +339,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     scheduler,
     log: log.child({ component: "membership" }),
     randomBytes: (size) => randomBytes(size),
+    metrics,
   });
   const imports = new MemberImportService({
     membership: repositories.membership,

@@ -19,6 +19,7 @@ import {
 import { localDayKey } from "../domain/rules/localTime.js";
 import type { Principal } from "./CredentialService.js";
 import { conflict, done, forbidden, invalid, notFound, type Outcome, refuse } from "./Outcome.js";
+import type { CounterInstrument, Metrics } from "./Metrics.js";
 import type { Clock, Logger, RandomBytes, Scheduler, TimerHandle } from "./ports.js";
 import type {
   AppUser,
@@ -52,6 +53,8 @@ export interface MembershipServiceOptions {
   readonly memberCodeTtlS?: number;
   /** How often expired lots are written off and tiers past their period re-evaluated, ms (default hourly). */
   readonly sweepIntervalMs?: number;
+  /** Where the points earned and the purchases reported are counted (absent: not counted). */
+  readonly metrics?: Metrics;
   /** Called when a member's tier changes (webhooks, live views). */
   readonly onTierChanged?: (orgId: string, change: TierChange) => void;
 }
@@ -94,7 +97,19 @@ export class MembershipService {
   /** Visit earnings in arrival order, one at a time (the per-day cap is checked in order). */
   private visitQueue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly o: MembershipServiceOptions) {}
+  private readonly earned: CounterInstrument | null;
+  private readonly purchases: CounterInstrument | null;
+
+  constructor(private readonly o: MembershipServiceOptions) {
+    this.earned =
+      o.metrics?.counter({ name: "arrival_points_earned_total", help: "Points earned, by source.", labelNames: ["source"] }) ?? null;
+    this.purchases =
+      o.metrics?.counter({
+        name: "arrival_loyalty_purchases_total",
+        help: "Purchases reported for members, by outcome (earned, replayed, refused).",
+        labelNames: ["outcome"],
+      }) ?? null;
+  }
 
   /** Starts the periodic sweep (expiry entries and tier period ends). Idempotent. */
   start(): void {
@@ -172,6 +187,14 @@ export class MembershipService {
 
   /** A purchase at the till or online: earns by the programme, once per order. */
   async purchase(principal: Principal, input: PurchaseInput): Promise<Outcome<PurchaseResult>> {
+    const outcome = await this.purchaseOnce(principal, input);
+    this.purchases?.inc({ outcome: !outcome.ok ? "refused" : outcome.value.replayed ? "replayed" : "earned" });
+    if (outcome.ok && !outcome.value.replayed && outcome.value.points > 0)
+      this.earned?.inc({ source: (input.channel ?? "till") === "till" ? "till-purchase" : "online-order" }, outcome.value.points);
+    return outcome;
+  }
+
+  private async purchaseOnce(principal: Principal, input: PurchaseInput): Promise<Outcome<PurchaseResult>> {
     const problems = basketProblems(input);
     if (problems.length > 0) return invalid(problems);
     const storeId = principal.role === "pos" ? principal.storeId : (input.storeId ?? null);
@@ -375,6 +398,7 @@ export class MembershipService {
       now,
     );
     if (!written.ok || written.replayed) return 0;
+    this.earned?.inc({ source: "store-visit" }, points);
     await this.evaluateTier(user.orgId, userId, now);
     return points;
   }

@@ -85,6 +85,9 @@ describe("membership over HTTP: programme, purchases at the till, member codes, 
     const again = await call(f.keys.pos, "POST", "/v1/purchases", { ...order, memberCode: code });
     expect(again).toMatchObject({ status: 200, body: { points: 530, balance: 530, replayed: true } });
     expect(await points()).toMatchObject({ balance: 530, owed: 0 });
+    const metrics = await f.cloud.http.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${f.keys.admin}` } });
+    expect(metrics.body).toContain('arrival_points_earned_total{source="till-purchase"} 530');
+    expect(metrics.body).toContain('arrival_loyalty_purchases_total{outcome="replayed"} 1');
 
     const forged = `${code.slice(0, -3)}AAA`;
     expect((await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("order-2", [{ sku: "x", quantity: 1, unitPriceMinor: 100 }]), memberCode: forged })).status).toBe(404);

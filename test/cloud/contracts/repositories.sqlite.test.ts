@@ -11,6 +11,7 @@ import { describeDirectoryRepositoryContract } from "./directoryRepository.contr
 import { describeEventRepositoryContract } from "./eventRepository.contract.js";
 import { describeFleetRepositoryContract } from "./fleetRepository.contract.js";
 import { describeLedgerRepositoryContract } from "./ledgerRepository.contract.js";
+import { describeMembershipRepositoryContract } from "./membershipRepository.contract.js";
 import { describeOfferRepositoryContract } from "./offerRepository.contract.js";
 import { describePrivacyRepositoryContract } from "./privacyRepository.contract.js";
 import type { MakeBackend } from "./repositoryContract.js";
@@ -42,3 +43,4 @@ describePrivacyRepositoryContract("SQLite", sqlite);
 describeOfferRepositoryContract("SQLite", sqlite);
 describeAnalyticsRepositoryContract("SQLite", sqlite);
 describeLedgerRepositoryContract("SQLite", sqlite);
+describeMembershipRepositoryContract("SQLite", sqlite);

@@ -347,6 +347,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     users,
     clock,
     log: log.child({ component: "member-import" }),
+    onAnalyticsWithdrawn: (userId) => live.unlinkUser(userId),
+    onAnalyticsGiven: (userId) => live.relinkUser(userId),
   });
   membershipRoutes(http, { membership, imports });
   presenceListeners.push((stored) => membership.visitsStored(stored));

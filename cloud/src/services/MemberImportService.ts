@@ -36,6 +36,10 @@ export interface MemberImportServiceOptions {
   readonly batchSize?: number;
   /** Problems listed in a report (default 1000); all are counted. */
   readonly maxReportedProblems?: number;
+  /** Called for each member whose analytics consent an import withdrew (in-memory views stop naming them). */
+  readonly onAnalyticsWithdrawn?: (userId: string) => void;
+  /** Called for each member whose analytics consent an import gave. */
+  readonly onAnalyticsGiven?: (userId: string) => void;
 }
 
 /** A ledger entry as exported: the member named only with analytics consent. */
@@ -71,6 +75,8 @@ export class MemberImportService {
       totals.created += result.created;
       totals.updated += result.updated;
       totals.unchanged += result.unchanged;
+      for (const id of result.analyticsWithdrawn) this.o.onAnalyticsWithdrawn?.(id);
+      for (const id of result.analyticsGiven) this.o.onAnalyticsGiven?.(id);
       for (const id of result.taken) {
         totals.rejected += 1;
         report(batch.find((b) => b.member.id === id)?.line ?? 0, "/id", `id ${id} is not available; choose another`);

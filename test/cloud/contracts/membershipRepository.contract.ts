@@ -81,17 +81,23 @@ export function describeMembershipRepositoryContract(name: string, makeBackend: 
         { id: "u1", segments: ["crm"] },
         { id: "theirs", displayName: "x" },
       ];
-      expect(await membership.upsertMembers("o1", rows, 5)).toEqual({ created: 1, updated: 1, unchanged: 0, taken: ["theirs"] });
-      expect(await membership.upsertMembers("o1", rows, 6)).toEqual({ created: 0, updated: 0, unchanged: 2, taken: ["theirs"] });
+      expect(await membership.upsertMembers("o1", rows, 5)).toEqual({ created: 1, updated: 1, unchanged: 0, taken: ["theirs"], analyticsWithdrawn: [], analyticsGiven: [] });
+      expect(await membership.upsertMembers("o1", rows, 6)).toEqual({ created: 0, updated: 0, unchanged: 2, taken: ["theirs"], analyticsWithdrawn: [], analyticsGiven: [] });
+      // u1 had analytics consent (the fixture's default); a new member may come with it.
+      expect(await membership.upsertMembers("o1", [{ id: "u1", analyticsConsent: false }, { id: "m2", analyticsConsent: true }], 7)).toMatchObject({
+        analyticsWithdrawn: ["u1"],
+        analyticsGiven: ["m2"],
+      });
       expect(await repos.users.getUser("m1")).toMatchObject({ orgId: "o1", displayName: "Ada", segments: ["vip"], marketingConsent: true, analyticsConsent: false });
       expect(await repos.users.getUser("u1")).toMatchObject({ segments: ["crm"], loyaltyTier: "crm-gold", marketingConsent: true });
       expect((await membership.getMember("m1"))?.birthMonth).toBe(4);
       expect((await repos.users.getUser("theirs"))?.displayName).toBeNull();
       expect((await membership.exportMembers("o1", null, 10)).map((m) => [m.id, m.birthMonth])).toEqual([
         ["m1", 4],
+        ["m2", null],
         ["u1", null],
       ]);
-      expect((await membership.exportMembers("o1", "m1", 10)).map((m) => m.id)).toEqual(["u1"]);
+      expect((await membership.exportMembers("o1", "m2", 10)).map((m) => m.id)).toEqual(["u1"]);
     });
   });
 }

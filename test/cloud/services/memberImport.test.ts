@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MemberImportService } from "../../../cloud/src/services/MemberImportService.js";
+import type { Logger } from "../../../cloud/src/services/ports.js";
 import { type CloudFixture, createCloudFixture } from "../cloudFixture.js";
 
 const PROGRAM = {
@@ -90,6 +92,32 @@ describe("CRM import and export of members", () => {
     expect(bad.status).toBe(400);
     expect((bad.body as { error?: { message: string } }).error?.message).toMatch(/shoeSize/);
     expect(await f.cloud.repositories.users.getUser("c-9")).toBeNull();
+  });
+
+  it("tells in-memory views whose analytics consent an import withdrew or gave", async () => {
+    const withdrawn: string[] = [];
+    const given: string[] = [];
+    const repos = f.cloud.repositories;
+    const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
+    const service = new MemberImportService({
+      membership: repos.membership,
+      ledger: repos.ledger,
+      users: repos.users,
+      clock: { now: () => Date.now() },
+      log: silent,
+      onAnalyticsWithdrawn: (id) => withdrawn.push(id),
+      onAnalyticsGiven: (id) => given.push(id),
+    });
+    async function* lines() {
+      yield JSON.stringify({ id: "u1", analyticsConsent: false });
+      yield JSON.stringify({ id: "u2", analyticsConsent: true });
+      yield JSON.stringify({ id: "m-new", analyticsConsent: true });
+    }
+    const principal = { keyId: "k", role: "admin" as const, orgId: "o1", storeId: null, userId: null };
+    expect(await service.importMembers(principal, "ndjson", lines())).toMatchObject({ ok: true });
+    // The fixture's u1 and u2 both gave analytics consent.
+    expect(withdrawn).toEqual(["u1"]);
+    expect(given).toEqual(["m-new"]);
   });
 
   it("is for admins only", async () => {

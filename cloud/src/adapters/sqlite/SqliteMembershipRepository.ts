@@ -212,6 +212,8 @@ export class SqliteMembershipRepository implements MembershipRepository {
       let updated = 0;
       let unchanged = 0;
       const taken: string[] = [];
+      const analyticsWithdrawn: string[] = [];
+      const analyticsGiven: string[] = [];
       for (const m of members) {
         const row = await tx.get<UserRow>(
           `SELECT u.org_id, u.display_name, u.segments, u.loyalty_tier, u.marketing_consent, u.analytics_consent, l.birth_month
@@ -257,11 +259,14 @@ export class SqliteMembershipRepository implements MembershipRepository {
             [m.id, orgId, m.birthMonth ?? null, now],
           );
         }
+        const analyticsBefore = row?.analytics_consent ?? 0;
+        if (analyticsBefore === 1 && next.analytics_consent === 0) analyticsWithdrawn.push(m.id);
+        if (analyticsBefore === 0 && next.analytics_consent === 1) analyticsGiven.push(m.id);
         if (!row) created += 1;
         else if (profileChanged || birthChanged) updated += 1;
         else unchanged += 1;
       }
-      return { created, updated, unchanged, taken };
+      return { created, updated, unchanged, taken, analyticsWithdrawn, analyticsGiven };
     });
   }
 

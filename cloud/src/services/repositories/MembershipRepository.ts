@@ -49,6 +49,10 @@ export interface MemberUpsertReport {
   readonly unchanged: number;
   /** Ids held by another organisation's users, left alone. */
   readonly taken: readonly string[];
+  /** Members whose analytics consent this upsert withdrew. */
+  readonly analyticsWithdrawn: readonly string[];
+  /** Members whose analytics consent this upsert gave (new members with it included). */
+  readonly analyticsGiven: readonly string[];
 }
 
 /** A member as exported: the profile, consents and birth month. */

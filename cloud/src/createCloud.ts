@@ -20,6 +20,7 @@ import { activityRoutes } from "./adapters/http/routes/activityRoutes.js";
 import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
 import { userRoutes } from "./adapters/http/routes/userRoutes.js";
 import { SqliteActivityRepository } from "./adapters/sqlite/SqliteActivityRepository.js";
+import { SqliteDirectoryChanges } from "./adapters/sqlite/SqliteDirectoryChanges.js";
 import { SqliteDirectoryRepository } from "./adapters/sqlite/SqliteDirectoryRepository.js";
 import { SqliteErasureRepository } from "./adapters/sqlite/SqliteErasureRepository.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
@@ -45,7 +46,10 @@ import { LiveFeed } from "./services/LiveFeed.js";
 import { AnalyticsService } from "./services/AnalyticsService.js";
 import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
-import { OfferService } from "./services/OfferService.js";
+import { DecisionStage } from "./services/pipeline/DecisionStage.js";
+import { DeliveryStage } from "./services/pipeline/DeliveryStage.js";
+import { DirectoryCache } from "./services/pipeline/DirectoryCache.js";
+import { EventPipeline } from "./services/pipeline/EventPipeline.js";
 import { RuleService } from "./services/RuleService.js";
 import { StoreService } from "./services/StoreService.js";
 import { UserService } from "./services/UserService.js";
@@ -65,7 +69,10 @@ export interface Cloud {
   readonly repository: SqliteRepository;
   readonly offerRepository: SqliteOfferRepository;
   readonly credentials: CredentialService;
-  readonly offers: OfferService;
+  /** Stored presence → decisions → offers delivered (`idle()` waits for all of it). */
+  readonly pipeline: EventPipeline;
+  /** The event pipeline under the name tests and scripts knew it by. */
+  readonly offers: EventPipeline;
   /** Rules API behaviour and the rule scheduler (`tick()` applies due transitions now). */
   readonly rules: RuleService;
   readonly ruleRepository: SqliteRuleRepository;
@@ -129,21 +136,39 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "live" }),
     orgOfStore: async (storeId) => (await repository.getStore(storeId))?.orgId ?? null,
   });
-  const offers = new OfferService({
+  // The event pipeline: what sources (gateway batches, phones' geofence reports) committed is
+  // decided in groups, then delivered. Stages front to back.
+  const delivery = new DeliveryStage({
     bus: broker,
     offers: offerRepository,
-    events: repository,
+    clock,
+    log: log.child({ component: "delivery" }),
+  });
+  const decisions = new DecisionStage({
+    offers: offerRepository,
     rules: offerRepository,
-    directory: repository,
-    users: repository,
+    events: repository,
+    directory: new DirectoryCache({ directory: repository, users: repository, changes: new SqliteDirectoryChanges(db) }),
+    organisations: async () => (await repository.listOrganisations()).map((o) => o.id),
+    published: delivery,
     clock,
     randomBytes: (size) => randomBytes(size),
-    log: log.child({ component: "offers" }),
+    log: log.child({ component: "decisions" }),
     maxEventAgeMs: config.offers.maxEventAgeS * 1000,
-    onIssued: (offer, shopper) => {
-      live.offerIssued(offer, shopper);
-      deps.onOfferIssued?.(offer);
+    output: (issued) => {
+      // The demo and the console watch offers as they are issued, before delivery.
+      for (const { offer, shopper } of issued) {
+        live.offerIssued(offer, shopper);
+        deps.onOfferIssued?.(offer);
+      }
+      delivery.accept(issued.map((i) => i.offer));
     },
+  });
+  const pipeline = new EventPipeline({
+    decisions,
+    delivery,
+    stages: [decisions, delivery],
+    watch: (events) => live.eventsStored(events),
   });
   const directoryRepository = new SqliteDirectoryRepository(db);
   const fleet = new FleetService({
@@ -158,19 +183,13 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     telemetryRetentionMs: config.fleet.telemetryRetentionH * 3_600_000,
     telemetryMinSpacingMs: config.fleet.telemetryMinSpacingS * 1000,
   });
-  // Stored presence (from gateways or phones' geofence entries) goes to the live view, and to the
-  // rules when it is someone's (events of no registered device are stored already decided).
-  const presenceStored = (events: Parameters<OfferService["submit"]>[0]): void => {
-    offers.submit(events.filter((e) => e.userId !== null));
-    live.eventsStored(events);
-  };
   const ingest = new IngestService({
     bus: broker,
     events: repository,
     clock,
     log: log.child({ component: "ingest" }),
     commitDelayMs: config.ingest.commitDelayMs,
-    onStored: presenceStored,
+    onStored: (events) => pipeline.submit(events),
     onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
   });
   const privacyRepository = new SqlitePrivacyRepository(db);
@@ -186,7 +205,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     directory: repository,
     clock,
     log: log.child({ component: "geofence" }),
-    onStored: presenceStored,
+    onStored: (events) => pipeline.submit(events),
     bus: broker,
     users: repository,
   });
@@ -204,7 +223,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     directory: repository,
     clock,
     log: log.child({ component: "rules" }),
-    onRulesChanged: (orgId) => offers.reloadRules(orgId),
+    onRulesChanged: (orgId) => pipeline.reloadRules(orgId),
   });
   const offerLifecycle = new OfferLifecycleService({
     bus: broker,
@@ -221,7 +240,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   const metrics = new MetricsRegistry();
   processMetrics(metrics);
-  const { redemptions } = cloudMetrics(metrics, { ingest, offers, fleet });
+  const { redemptions } = cloudMetrics(metrics, { ingest, offers: pipeline, fleet });
   // Before the routes, so it counts every one of them.
   httpMetrics(http, metrics);
   healthRoutes(http, {
@@ -299,7 +318,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     await http.close();
     // No new batches or location reports; those being stored finish and reach the rules engine.
     await Promise.all([ingest.stop(), geofence.stop()]);
-    await offers.stop();
+    await pipeline.stop();
     // After ingest (no later noteHeard is lost) and before the broker: the last wills it publishes
     // while closing say the cloud went away, and a stopped FleetService ignores them.
     await fleet.stop();
@@ -316,7 +335,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     repository,
     offerRepository,
     credentials,
-    offers,
+    pipeline,
+    offers: pipeline,
     rules,
     ruleRepository,
     offerLifecycle,
@@ -342,8 +362,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         // status published before this subscribes would be missed; and the desired configs go
         // back on their retained topics (lost with the broker's memory) before gateways return.
         await fleet.start();
-        const orgs = await repository.listOrganisations();
-        await offers.start(orgs.map((o) => o.id));
+        await pipeline.start();
         await rules.start();
         offerLifecycle.start();
         await eid.refresh();

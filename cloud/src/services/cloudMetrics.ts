@@ -1,11 +1,11 @@
 import type { FleetService } from "./FleetService.js";
 import type { IngestService } from "./IngestService.js";
 import type { Counter, MetricsRegistry } from "./MetricsRegistry.js";
-import type { OfferService } from "./OfferService.js";
+import type { EventPipeline } from "./pipeline/EventPipeline.js";
 
 export interface CloudMetricSources {
   readonly ingest: Pick<IngestService, "counters">;
-  readonly offers: Pick<OfferService, "counters">;
+  readonly offers: Pick<EventPipeline, "counters">;
   readonly fleet: Pick<FleetService, "counters" | "summary">;
 }
 

@@ -20,7 +20,7 @@ import { activityRoutes } from "./adapters/http/routes/activityRoutes.js";
 import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
 import { userRoutes } from "./adapters/http/routes/userRoutes.js";
 import { SqliteActivityRepository } from "./adapters/sqlite/SqliteActivityRepository.js";
-import { SqliteDirectoryChanges } from "./adapters/sqlite/SqliteDirectoryChanges.js";
+import { SqliteDirectoryReads } from "./adapters/sqlite/SqliteDirectoryReads.js";
 import { SqliteDirectoryRepository } from "./adapters/sqlite/SqliteDirectoryRepository.js";
 import { SqliteErasureRepository } from "./adapters/sqlite/SqliteErasureRepository.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
@@ -144,11 +144,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     clock,
     log: log.child({ component: "delivery" }),
   });
+  const directoryReads = new SqliteDirectoryReads(db);
   const decisions = new DecisionStage({
     offers: offerRepository,
     rules: offerRepository,
     events: repository,
-    directory: new DirectoryCache({ directory: repository, users: repository, changes: new SqliteDirectoryChanges(db) }),
+    directory: new DirectoryCache({ directory: repository, users: repository, changes: directoryReads, usersByIds: directoryReads }),
     organisations: async () => (await repository.listOrganisations()).map((o) => o.id),
     published: delivery,
     clock,

@@ -339,7 +339,10 @@ async function main(): Promise<void> {
       ...(history > 0 ? [{ rules: 1, history }] : []),
     ];
     for (const p of plan) {
-      bursts.push(await runBurst({ shoppers: burstShoppers, ...p, ...(values.dir ? { dir: values.dir } : {}), progress }));
+      const nodeArgs = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [];
+      bursts.push(
+        await runBurst({ shoppers: burstShoppers, ...p, ...(values.dir ? { dir: values.dir } : {}), nodeArgs, progress }),
+      );
     }
   }
   progress("done\n");

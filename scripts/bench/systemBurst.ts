@@ -25,6 +25,8 @@ export interface BurstOptions {
   readonly history: number;
   /** Parent directory of the run's data directory. */
   readonly dir?: string;
+  /** Extra node arguments for the cloud process (e.g. `--cpu-prof`). */
+  readonly nodeArgs?: readonly string[];
   readonly progress: (line: string) => void;
 }
 
@@ -111,7 +113,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
     } finally {
       await db.close();
     }
-    cloud = await startCloudProcess(dir, embedded);
+    cloud = await startCloudProcess(dir, embedded, options.nodeArgs ?? []);
     const url = `mqtt://127.0.0.1:${cloud.mqttPort}`;
     if (!world.service) throw new Error("seedWorld gave no service login");
     const watcher = await connect(url, world.service);
@@ -196,6 +198,7 @@ export async function runBurst(options: BurstOptions): Promise<BurstResult> {
   } finally {
     await Promise.all(clients.map((c) => c.endAsync(true)));
     await cloud?.stop();
+    if (cloud && process.env.BURST_STDERR) process.stderr.write(cloud.stderr());
     if (cloud) for (const line of Object.values(cloud.logSamples())) progress(`burst cloud log: ${line}`);
     await rm(dir, { recursive: true, force: true });
   }

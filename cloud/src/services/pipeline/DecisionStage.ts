@@ -28,7 +28,10 @@ export interface DecisionStageOptions {
   readonly rules: RuleRepository;
   readonly events: Pick<EventRepository, "undecidedEvents">;
   /** Directory records, usually a `DirectoryCache`; `refresh` runs before each group. */
-  readonly directory: DirectoryReads & { refresh(): Promise<void> };
+  readonly directory: DirectoryReads & {
+    refresh(): Promise<void>;
+    prime(userIds: readonly string[]): Promise<void>;
+  };
   /** Ids of the organisations whose rules are loaded at start. */
   readonly organisations: () => Promise<readonly string[]>;
   /** Offers published since the last group, recorded as published in the group's transaction. */
@@ -153,9 +156,12 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
     const { directory, log } = this.o;
     this.counters.eventsDecided += events.length;
     await directory.refresh();
+    await directory.prime(events.flatMap((e) => (e.userId === null ? [] : [e.userId])));
     const requests: DecisionRequest[] = [];
     const passed: StoredEvent[] = [];
     const contexts = new Map<DecisionRequest, RequestContext>();
+    // One instant for the group, so one local day per timezone.
+    const dayKeys = new Map<string, string>();
     for (const event of events) {
       const userId = event.userId;
       const store = userId ? await directory.getStore(event.storeId) : null;
@@ -178,9 +184,10 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
         passed.push(event);
         continue;
       }
-      let dayKey: string;
+      let dayKey = dayKeys.get(store.timezone);
       try {
-        dayKey = localDayKey(now, store.timezone);
+        dayKey ??= localDayKey(now, store.timezone);
+        dayKeys.set(store.timezone, dayKey);
       } catch (err) {
         // A store whose timezone the runtime does not know: the event stays undecided, as it did
         // when each event was decided alone, and the rest of the group goes on.

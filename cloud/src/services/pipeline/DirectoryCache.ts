@@ -6,6 +6,12 @@ export interface DirectoryChangeCounter {
   directoryChanges(): Promise<number>;
 }
 
+/** Users read many at a time (one statement for a whole group's users). */
+export interface UsersByIds {
+  /** The users of `ids` that exist, in any order. */
+  usersByIds(ids: readonly string[]): Promise<AppUser[]>;
+}
+
 /** The directory records a decision reads. */
 export interface DirectoryReads {
   getStore(id: string): Promise<StoreRecord | null>;
@@ -18,6 +24,8 @@ export interface DirectoryCacheOptions {
   readonly directory: Pick<DirectoryRepository, "getStore" | "getZone" | "getOrganisation">;
   readonly users: Pick<UserRepository, "getUser">;
   readonly changes: DirectoryChangeCounter;
+  /** When given, `prime` reads a group's missing users in one go. */
+  readonly usersByIds?: UsersByIds;
   /** Records held before the cache starts over (default 100 000), so memory stays bounded. */
   readonly maxEntries?: number;
 }
@@ -43,6 +51,19 @@ export class DirectoryCache implements DirectoryReads {
     const changes = await this.o.changes.directoryChanges();
     if (changes !== this.seen || this.records.size >= (this.o.maxEntries ?? 100_000)) this.records.clear();
     this.seen = changes;
+  }
+
+  /** Reads the users of `ids` not held yet in one go, so a group's lookups do not queue one by one. */
+  async prime(userIds: readonly string[]): Promise<void> {
+    const batch = this.o.usersByIds;
+    if (!batch) return;
+    const missing = [...new Set(userIds)].filter((id) => !this.records.has(`u\u0000${id}`));
+    if (missing.length === 0) return;
+    const found = new Map((await batch.usersByIds(missing)).map((u) => [u.id, u]));
+    for (const id of missing) {
+      const key = `u\u0000${id}`;
+      if (!this.records.has(key)) this.records.set(key, Promise.resolve(found.get(id) ?? null));
+    }
   }
 
   getStore(id: string): Promise<StoreRecord | null> {

@@ -41,7 +41,10 @@ export interface DecisionStageOptions {
   readonly log: Logger;
   /** Events older than this when decided issue nothing (a gateway back from a long outage). */
   readonly maxEventAgeMs: number;
-  /** Most events one decision transaction takes (default 5 000); more waiting go in the next. */
+  /**
+   * Most events one decision transaction takes (default 10 000, ingest's most per commit, so a
+   * committed ingest group is never split); more waiting go in the next.
+   */
   readonly maxEventsPerGroup?: number;
   /** Where the issued offers of each group go, after its commit (delivery, the live view). */
   readonly output: (issued: readonly IssuedOffer[]) => void;
@@ -120,7 +123,7 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
   }
 
   private async decideWaiting(): Promise<void> {
-    const max = this.o.maxEventsPerGroup ?? 5000;
+    const max = this.o.maxEventsPerGroup ?? 10_000;
     while (this.waiting.length > 0) {
       const group = this.waiting.slice(0, max);
       this.waiting = this.waiting.slice(group.length);

@@ -112,7 +112,8 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
   /** Queues newly stored events of app users for a decision, in order. */
   accept(events: readonly StoredEvent[]): void {
     if (events.length === 0) return;
-    this.waiting.push(...events);
+    // Not push(...events): start-up hands over up to 100 000, past what a call's arguments take.
+    this.waiting = this.waiting.length === 0 ? [...events] : this.waiting.concat(events);
     this.running ??= this.decideWaiting().finally(() => {
       this.running = null;
     });

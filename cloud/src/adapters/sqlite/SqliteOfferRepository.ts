@@ -12,7 +12,6 @@ import type {
   OfferRepository,
   RecordedDecision,
   RedeemResult,
-  StoredEvent,
 } from "../../services/repositories.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 import { decideGroupIn } from "./SqliteDecisionGroup.js";

@@ -18,7 +18,6 @@ import { ruleRoutes } from "./adapters/http/routes/ruleRoutes.js";
 import { activityRoutes } from "./adapters/http/routes/activityRoutes.js";
 import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
 import { userRoutes } from "./adapters/http/routes/userRoutes.js";
-import { SqliteDirectoryReads } from "./adapters/sqlite/SqliteDirectoryReads.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
@@ -155,12 +154,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     eventToOffer: latency.eventToOffer,
     scheduler,
   });
-  const directoryReads = new SqliteDirectoryReads(db);
   const decisions = new DecisionStage({
     offers: offerRepository,
     rules: ruleRepository,
     events,
-    directory: new DirectoryCache({ directory, users, changes: directoryReads, usersByIds: directoryReads }),
+    directory: new DirectoryCache({ directory, users, changes: directory, usersByIds: users }),
     organisations: async () => (await directory.listOrganisations()).map((o) => o.id),
     published: delivery,
     clock,

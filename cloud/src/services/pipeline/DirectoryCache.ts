@@ -1,16 +1,10 @@
 import type { AppUser, DirectoryRepository, Organisation, StoreRecord, UserRepository, ZoneRecord } from "../repositories.js";
 
 /** How often the directory was written, as storage counts it (any write, by any writer). */
-export interface DirectoryChangeCounter {
-  /** A number that changes whenever an organisation, store, zone or user is written or deleted. */
-  directoryChanges(): Promise<number>;
-}
+export type DirectoryChangeCounter = Pick<DirectoryRepository, "directoryChanges">;
 
 /** Users read many at a time (one statement for a whole group's users). */
-export interface UsersByIds {
-  /** The users of `ids` that exist, in any order. */
-  usersByIds(ids: readonly string[]): Promise<AppUser[]>;
-}
+export type UsersByIds = Pick<UserRepository, "usersByIds">;
 
 /** The directory records a decision reads. */
 export interface DirectoryReads {

@@ -40,9 +40,12 @@ import { AnalyticsService } from "./services/AnalyticsService.js";
 import { DecisionLogService } from "./services/DecisionLogService.js";
 import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
-import { OfferService } from "./services/OfferService.js";
 import { RedemptionGuard } from "./services/RedemptionGuard.js";
 import { RedemptionService } from "./services/RedemptionService.js";
+import { DecisionStage } from "./services/pipeline/DecisionStage.js";
+import { DeliveryStage } from "./services/pipeline/DeliveryStage.js";
+import { DirectoryCache } from "./services/pipeline/DirectoryCache.js";
+import { EventPipeline } from "./services/pipeline/EventPipeline.js";
 import { RuleService } from "./services/RuleService.js";
 import { ShopperOfferService } from "./services/ShopperOfferService.js";
 import { StoreActivityService } from "./services/StoreActivityService.js";
@@ -69,7 +72,10 @@ export interface Cloud {
   /** Storage, one repository per aggregate (and the SQLite connection, for tests and tools). */
   readonly repositories: SqliteRepositories;
   readonly credentials: CredentialService;
-  readonly offers: OfferService;
+  /** Stored presence → decisions → offers delivered (`idle()` waits for all of it). */
+  readonly pipeline: EventPipeline;
+  /** The event pipeline under the name tests and scripts knew it by. */
+  readonly offers: EventPipeline;
   /** Rules API behaviour and the rule scheduler (`tick()` applies due transitions now). */
   readonly rules: RuleService;
   /** Offer expiry, reminders and redelivery (`sweep()` runs one pass now). */
@@ -143,21 +149,46 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "live" }),
     orgOfStore: async (storeId) => (await directory.getStore(storeId))?.orgId ?? null,
   });
-  const offers = new OfferService({
+  // The event pipeline: what sources (gateway batches, phones' geofence reports) committed is
+  // decided in groups, then delivered. Stages front to back.
+  const delivery = new DeliveryStage({
     bus: broker,
     offers: offerRepository,
-    events,
+    clock,
+    log: log.child({ component: "delivery" }),
+    eventToOffer: latency.eventToOffer,
+    scheduler,
+  });
+  const decisions = new DecisionStage({
+    offers: offerRepository,
     rules: ruleRepository,
-    directory,
-    users,
+    events,
+    directory: new DirectoryCache({ directory, users, changes: directory, usersByIds: users }),
+    organisations: async () => (await directory.listOrganisations()).map((o) => o.id),
+    published: delivery,
     clock,
     randomBytes: (size) => randomBytes(size),
-    log: log.child({ component: "offers" }),
+    log: log.child({ component: "decisions" }),
     maxEventAgeMs: config.offers.maxEventAgeS * 1000,
-    latency: { decision: latency.decision, eventToOffer: latency.eventToOffer },
-    onIssued: (offer, shopper) => {
-      live.offerIssued(offer, shopper);
-      deps.onOfferIssued?.(offer);
+    decisionLatency: latency.decision,
+    output: (issued) => {
+      // The demo and the console watch offers as they are issued, before delivery.
+      for (const { offer, shopper } of issued) {
+        live.offerIssued(offer, shopper);
+        deps.onOfferIssued?.(offer);
+      }
+      delivery.accept(issued);
+    },
+  });
+  // Other watchers of stored presence (membership's visit points), added where they are built.
+  const presenceListeners: ((events: Parameters<EventPipeline["submit"]>[0]) => void)[] = [];
+  const pipeline = new EventPipeline({
+    decisions,
+    delivery,
+    stages: [decisions, delivery],
+    watch: (events) => {
+      live.eventsStored(events);
+      for (const listener of presenceListeners) listener(events);
     },
   });
   const fleet = new FleetService({
@@ -180,14 +211,6 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     telemetryRetentionMs: config.fleet.telemetryRetentionH * 3_600_000,
     telemetryMinSpacingMs: config.fleet.telemetryMinSpacingS * 1000,
   });
-  // Stored presence (from gateways or phones' geofence entries) goes to the live view, and to the
-  // rules when it is someone's (events of no registered device are stored already decided).
-  const presenceListeners: ((events: Parameters<OfferService["submit"]>[0]) => void)[] = [];
-  const presenceStored = (events: Parameters<OfferService["submit"]>[0]): void => {
-    offers.submit(events.filter((e) => e.userId !== null));
-    live.eventsStored(events);
-    for (const listener of presenceListeners) listener(events);
-  };
   const ingest = new IngestService({
     bus: broker,
     events,
@@ -201,7 +224,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     },
     commitDelayMs: config.ingest.commitDelayMs,
     commitLatency: latency.ingestCommit,
-    onStored: presenceStored,
+    onStored: (stored) => pipeline.submit(stored),
     onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
   });
   const eid = new EidResolutionService({
@@ -218,7 +241,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     directory,
     clock,
     log: log.child({ component: "geofence" }),
-    onStored: presenceStored,
+    onStored: (stored) => pipeline.submit(stored),
     bus: broker,
     users,
   });
@@ -236,7 +259,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     clock,
     scheduler,
     log: log.child({ component: "rules" }),
-    onRulesChanged: (orgId) => offers.reloadRules(orgId),
+    onRulesChanged: (orgId) => pipeline.reloadRules(orgId),
   });
   const offerLifecycle = new OfferLifecycleService({
     bus: broker,
@@ -254,7 +277,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   const { redemptions, takeovers } = cloudMetrics(metrics, {
     ingest,
-    offers,
+    offers: pipeline,
     fleet,
     undeliveredOffers: () => offerRepository.countUndelivered(clock.now()),
   });
@@ -365,7 +388,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     await http.close();
     // No new batches or location reports; those being stored finish and reach the rules engine.
     await Promise.all([ingest.stop(), geofence.stop()]);
-    await offers.stop();
+    await pipeline.stop();
     // After ingest (no later noteHeard is lost) and before the broker: the last wills it publishes
     // while closing say the cloud went away, and a stopped FleetService ignores them.
     await fleet.stop();
@@ -383,7 +406,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   return {
     repositories,
     credentials,
-    offers,
+    pipeline,
+    offers: pipeline,
     rules,
     offerLifecycle,
     ingest,
@@ -408,8 +432,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         // status published before this subscribes would be missed; and the desired configs go
         // back on their retained topics (lost with the broker's memory) before gateways return.
         await fleet.start();
-        const orgs = await directory.listOrganisations();
-        await offers.start(orgs.map((o) => o.id));
+        await pipeline.start();
         await rules.start();
         offerLifecycle.start();
         await eid.refresh();

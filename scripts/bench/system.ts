@@ -7,6 +7,7 @@
  *   npm run -s bench:system -- [--stores 4] [--gateways 2] [--subjects 50] [--rules 10]
  *        [--brokers aedes,mosquitto] [--loads 100,1000,5000] [--steps 2000,5000,10000,20000,40000]
  *        [--seconds 5] [--eligible 0.02] [--json FILE] [--dir DIR] [--cpu-prof DIR]
+ *        [--burst 3000] [--burst-rules 1,10] [--burst-history 1000000]
  *
  * For each broker (the embedded aedes, and an external mosquitto 2 with dynamic security started
  * privately for the run):
@@ -22,6 +23,10 @@
  *    did not grow past one second of load. The highest sustained step and the best acked rate are
  *    reported.
  *
+ * 3. a burst (`--burst N`, 0 to skip; see systemBurst.ts): N distinct registered shoppers enter at
+ *    once, and the offers decided and delivered per second are measured, with each rule count of
+ *    `--burst-rules`, then with one rule that already issued `--burst-history` earlier offers.
+ *
  * Every step reports the cloud's CPU (% of one core) and peak RSS; the harness's own CPU is shown
  * too, since both share the machine's cores. Output: a table on stdout, progress on stderr, and all
  * figures as JSON with `--json FILE`.
@@ -32,6 +37,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { externalMqttConfig, MOSQUITTO_SKIP_REASON, startMosquitto } from "../../test/support/mosquitto.js";
 import { SqliteDatabase } from "../../cloud/src/adapters/sqlite/SqliteDatabase.js";
+import { type BurstResult, runBurst } from "./systemBurst.js";
 import { Fleet } from "./systemFleet.js";
 import { type CloudProcess, processUsage, seedWorld, startCloudProcess, type WorldShape } from "./systemSetup.js";
 
@@ -49,6 +55,9 @@ const { values } = parseArgs({
     json: { type: "string" },
     dir: { type: "string" },
     "cpu-prof": { type: "string" },
+    burst: { type: "string", default: "3000" },
+    "burst-rules": { type: "string", default: "1,10" },
+    "burst-history": { type: "string", default: "1000000" },
   },
 });
 
@@ -321,6 +330,21 @@ async function main(): Promise<void> {
     if (broker !== "aedes" && broker !== "mosquitto") throw new Error(`unknown broker ${broker}`);
     await runBroker(broker, results);
   }
+  const bursts: BurstResult[] = [];
+  const burstShoppers = Number(values.burst);
+  if (burstShoppers > 0) {
+    const history = Number(values["burst-history"]);
+    const plan = [
+      ...list(values["burst-rules"]).map((rules) => ({ rules, history: 0 })),
+      ...(history > 0 ? [{ rules: 1, history }] : []),
+    ];
+    for (const p of plan) {
+      const nodeArgs = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [];
+      bursts.push(
+        await runBurst({ shoppers: burstShoppers, ...p, ...(values.dir ? { dir: values.dir } : {}), nodeArgs, progress }),
+      );
+    }
+  }
   progress("done\n");
   const best = (broker: string) => {
     const sustained = results.filter((r) => r.broker === broker && r.kind === "throughput" && r.sustained);
@@ -339,6 +363,11 @@ async function main(): Promise<void> {
       `${s.broker}: highest sustained step ${s.maxSustainedOffered} ev/s offered; best acked ${s.bestAckedPerS} ev/s`,
     );
   }
+  for (const b of bursts) {
+    out(
+      `burst: ${b.shoppers} shoppers, ${b.rules} rule(s), ${b.history} earlier offers: ${b.offers} offers in ${b.elapsedMs} ms = ${b.offersPerS} offers/s (all acked at ${b.ackedMs ?? "-"} ms), cloud CPU ${b.cloudCpu} %, load ${b.loadBefore.map((l) => l.toFixed(1)).join(" ")} -> ${b.loadAfter.map((l) => l.toFixed(1)).join(" ")}`,
+    );
+  }
   out(
     `disk commit (WAL, synchronous FULL, one row): p50 ${commit.p50} ms, p99 ${commit.p99} ms, ${commit.perS} commits/s`,
   );
@@ -349,7 +378,7 @@ async function main(): Promise<void> {
     out(`${broker}: cloud log (warn and above): ${JSON.stringify(counts)}`);
   }
   if (values.json) {
-    await writeFile(values.json, JSON.stringify({ shape: SHAPE, eligible: ELIGIBLE, stepMs: STEP_MS, machine, commit, summary, results, logs }, null, 2));
+    await writeFile(values.json, JSON.stringify({ shape: SHAPE, eligible: ELIGIBLE, stepMs: STEP_MS, machine, commit, summary, results, bursts, logs }, null, 2));
   }
 }
 

@@ -44,6 +44,8 @@ export interface AppLogin extends Login {
 export interface World {
   readonly gateways: readonly GatewayLogin[];
   readonly apps: readonly AppLogin[];
+  /** A service login, which may subscribe to every user's offers (the burst's watcher). */
+  readonly service?: Login;
 }
 
 export const silentLog: Logger = createLogger({ level: "silent", format: "json", name: "bench" });
@@ -61,6 +63,7 @@ export async function seedWorld(dir: string, shape: WorldShape, mqtt: Record<str
   const cloud = await createCloud(parsed.config, { log: silentLog, clock: { now: () => Date.now() } });
   const gateways: GatewayLogin[] = [];
   const apps: AppLogin[] = [];
+  let service: Login | undefined;
   try {
     // External mode provisions logins at the broker, so the cloud's MQTT side has to be up.
     await cloud.start();
@@ -68,6 +71,7 @@ export async function seedWorld(dir: string, shape: WorldShape, mqtt: Record<str
     const now = Date.now();
     // No organisation-wide daily cap: every eligible enter is to issue, so each gives a latency sample.
     await repo.directory.upsertOrganisation({ id: "o1", name: "Bench", maxOffersPerUserPerDay: 1_000_000 }, now);
+    service = await cloud.credentials.issueMqtt({ role: "service", name: "bench" }, "bench");
     let subject = 0;
     for (let s = 1; s <= shape.stores; s++) {
       const store = storeId(s);
@@ -126,7 +130,7 @@ export async function seedWorld(dir: string, shape: WorldShape, mqtt: Record<str
   } finally {
     await cloud.stop();
   }
-  return { gateways, apps };
+  return { gateways, apps, ...(service ? { service } : {}) };
 }
 
 /** CPU time (user + system) and resident memory of a process, from /proc (Linux). */

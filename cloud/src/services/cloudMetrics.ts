@@ -1,11 +1,11 @@
 import type { FleetService } from "./FleetService.js";
 import type { IngestService } from "./IngestService.js";
 import type { CounterInstrument, LatencyHistogram, Metrics } from "./Metrics.js";
-import type { OfferService } from "./OfferService.js";
+import type { EventPipeline } from "./pipeline/EventPipeline.js";
 
 export interface CloudMetricSources {
   readonly ingest: Pick<IngestService, "counters" | "queuedEvents">;
-  readonly offers: Pick<OfferService, "counters" | "queuedDecisions">;
+  readonly offers: Pick<EventPipeline, "counters" | "queuedDecisions">;
   readonly fleet: Pick<FleetService, "counters" | "summary">;
   /** Offers stored but not yet handed to the broker and still valid, read at scrape time. */
   readonly undeliveredOffers?: () => Promise<number>;

@@ -11,7 +11,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Records `decision` (and `offer`, if any) for `event` through the offer port's decision transaction. */
 async function decide(repos: Repositories, event: StoredEvent, decision: Decision, offer: Offer | null, now: number): Promise<void> {
-  await repos.offers.decide({ event, userId: "u1", dayKey: "2026-11-22", ruleIds: [decision.ruleId], now }, () => ({
+  const request = { event, userId: "u1", dayKey: "2026-11-22", ruleIds: [decision.ruleId], now };
+  await repos.offers.decideGroup({ requests: [request], passed: [], published: [], now }, () => ({
     decisions: [decision],
     offer,
   }));

@@ -18,6 +18,30 @@ export function describeDirectoryRepositoryContract(name: string, makeBackend: M
       await backend.close();
     });
 
+    it("moves its change counter on every directory write, by whichever port, and not on reads", async () => {
+      let last = await directory.directoryChanges();
+      const moved = async (): Promise<boolean> => {
+        const now = await directory.directoryChanges();
+        const changed = now !== last;
+        last = now;
+        return changed;
+      };
+      await directory.upsertOrganisation({ id: "o1", name: "Renamed", maxOffersPerUserPerDay: 7 }, 1);
+      expect(await moved()).toBe(true);
+      await directory.upsertStore(store("s1", "o1"), 1);
+      expect(await moved()).toBe(true);
+      await directory.upsertZone({ id: "z1", storeId: "s1", name: "Zone", tags: [], geometry: {} });
+      expect(await moved()).toBe(true);
+      await backend.repos.users.upsertUser(
+        { id: "u1", orgId: "o1", displayName: null, segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: true },
+        1,
+      );
+      expect(await moved()).toBe(true);
+      await directory.getStore("s1");
+      await directory.listOrganisations();
+      expect(await moved()).toBe(false);
+    });
+
     it("upserts organisations, lists them by id and answers null for an unknown one", async () => {
       await directory.upsertOrganisation({ id: "o1", name: "Renamed", maxOffersPerUserPerDay: 7 }, 1);
       expect(await directory.getOrganisation("o1")).toEqual({ id: "o1", name: "Renamed", maxOffersPerUserPerDay: 7 });

@@ -42,7 +42,8 @@ async function issue(
 ): Promise<{ offer: Offer | null; counters: DecisionCounters }> {
   let seen: DecisionCounters | null = null;
   const ruleId = offer?.ruleId ?? "r1";
-  const result = await repos.offers.decide({ event, userId: "u1", dayKey: "2026-11-22", ruleIds: [ruleId], now }, (counters) => {
+  const request = { event, userId: "u1", dayKey: "2026-11-22", ruleIds: [ruleId], now };
+  const [result = null] = await repos.offers.decideGroup({ requests: [request], passed: [], published: [], now }, (_r, counters) => {
     seen = counters;
     return {
       decisions: [
@@ -153,7 +154,9 @@ export function describeOfferRepositoryContract(name: string, makeBackend: MakeB
       });
 
       it("marks an event decided without a decision", async () => {
-        await repos.offers.markDecided(event(0), T0 + 5);
+        await repos.offers.decideGroup({ requests: [], passed: [event(0)], published: [], now: T0 + 5 }, () => {
+          throw new Error("nothing to decide");
+        });
         expect((await repos.offers.getEvent(event(0).id))?.decidedAt).toBe(T0 + 5);
         expect(await repos.offers.getEvent("nope")).toBeNull();
         expect((await repos.offers.getEvent(event(1).id))?.orgId).toBe("o1");

@@ -36,6 +36,14 @@ export function describeUserRepositoryContract(name: string, makeBackend: MakeBa
       expect(await users.getUser("nobody")).toBeNull();
     });
 
+    it("reads many users at once: those that exist, whatever the order or the organisation", async () => {
+      const ids = ["x1", "nobody", "u1", ...Array.from({ length: 1200 }, (_, k) => `missing-${k}`), "u2"];
+      const found = await users.usersByIds(ids);
+      expect(found.map((u) => u.id).sort()).toEqual(["u1", "u2", "x1"]);
+      expect(found.find((u) => u.id === "x1")).toEqual(await users.getUser("x1"));
+      expect(await users.usersByIds([])).toEqual([]);
+    });
+
     it("adds a device: added, then exists (label updated), taken for another user of the organisation", async () => {
       expect(await users.addDevice({ subjectId: BEACON, userId: "u1", label: "keys", identity }, 10)).toBe("added");
       expect(await users.addDevice({ subjectId: BEACON, userId: "u1", label: "bag", identity }, 11)).toBe("exists");

@@ -59,6 +59,12 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
     );
   }
 
+  async directoryChanges(): Promise<number> {
+    // Kept by migration 11's triggers on organisations, stores, zones and app_users.
+    const row = await this.db.get<{ changes: number }>("SELECT changes FROM directory_changes WHERE id = 1");
+    return row?.changes ?? 0;
+  }
+
   async getOrganisation(id: string): Promise<Organisation | null> {
     const row = await this.db.get<{ id: string; name: string; max: number }>(
       "SELECT id, name, max_offers_per_user_per_day AS max FROM organisations WHERE id = ?",

@@ -1,22 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { Discount } from "../../../../protocol/index.js";
 import { type Offer, type OfferStatus, transitionOffer } from "../../domain/offers/index.js";
-import { type RuleCounters, ZERO_COUNTERS } from "../../domain/rules/index.js";
 import type {
   AcknowledgeResult,
-  DecisionCounters,
-  DecisionOutcome,
+  DecideOne,
+  DecisionGroup,
   DecisionPageQuery,
   DecisionRepository,
-  DecisionRequest,
   EventRecord,
   OfferLifecycleRepository,
   OfferRepository,
   RecordedDecision,
   RedeemResult,
-  StoredEvent,
 } from "../../services/repositories.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+import { decideGroupIn } from "./SqliteDecisionGroup.js";
 import { toStoredEvent } from "./SqliteEventRepository.js";
 
 interface DecisionRow {
@@ -123,93 +121,9 @@ export class SqliteOfferRepository
     this.db = db;
   }
 
-  decide(
-    request: DecisionRequest,
-    decide: (counters: DecisionCounters) => DecisionOutcome,
-  ): Promise<Offer | null> {
-    return this.db.transaction(async (tx) => {
-      const { event, userId, dayKey, now } = request;
-      const counters = await readCounters(tx, request);
-      const outcome = decide(counters);
-      // An event stored unlinked (no analytics consent) is not named again by what is kept of its
-      // decision: the offer and the decision log keep the user (redemption, accounting, "why did I
-      // get this"), but refer to the event and visit by an opaque reference that nothing else holds,
-      // and the presence row's decided_at is not the decision time (a join key otherwise).
-      const unlinked = event.unlinked === true;
-      const reference = unlinked ? `unlinked-${randomUUID()}` : null;
-      let offer = outcome.offer;
-      if (offer) {
-        const stored = unlinked ? { ...offer, eventId: `unlinked-${offer.offerId}`, visitId: `unlinked-${offer.offerId}` } : offer;
-        const inserted = await tx.run(
-          `INSERT OR IGNORE INTO offers (id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, event_id, title,
-             text, discount, code, state, state_at, day_key, issued_at, expires_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [
-            stored.offerId,
-            stored.ruleId,
-            stored.ruleVersion,
-            stored.userId,
-            stored.storeId,
-            stored.zoneId,
-            stored.visitId,
-            stored.eventId,
-            stored.title,
-            stored.text,
-            JSON.stringify(stored.discount),
-            stored.code,
-            stored.status,
-            stored.statusAt,
-            dayKey,
-            stored.issuedAt,
-            stored.expiresAt,
-          ],
-        );
-        // (rule, user, visit) is unique: the counters read above make a conflict impossible while
-        // this connection is the only writer; if another writer ever races us, nothing is issued twice.
-        if (inserted.changes === 0) offer = null;
-        else if (unlinked) {
-          // The per-visit cap of an unlinked visit: which rule issued in it, not to whom.
-          await tx.run("INSERT OR IGNORE INTO unlinked_visit_offers (visit_id, rule_id) VALUES (?, ?)", [
-            event.visitId,
-            stored.ruleId,
-          ]);
-          offer = stored;
-        }
-      }
-      for (const d of outcome.decisions) {
-        const issuedHere = offer !== null && d.outcome === "issued";
-        await tx.run(
-          `INSERT OR IGNORE INTO decisions (event_id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, outcome,
-             reason, detail, offer_id, decided_at, signals)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT signals FROM presence_events WHERE id = ?))`,
-          [
-            reference ?? event.id,
-            d.ruleId,
-            d.ruleVersion,
-            userId,
-            event.storeId,
-            event.zoneId,
-            reference ?? event.visitId,
-            d.outcome === "issued" && !issuedHere ? "not-issued" : d.outcome,
-            d.outcome === "issued" && !issuedHere ? "already-issued-this-visit" : d.reason,
-            unlinked ? d.text.replaceAll(event.visitId, "unlinked") : d.text,
-            issuedHere ? (offer?.offerId ?? null) : null,
-            now,
-            event.id,
-          ],
-        );
-      }
-      await setDecided(tx, event, now);
-      return offer;
-    });
-  }
-
-  async markDecided(event: StoredEvent, now: number): Promise<void> {
-    if (event.unlinked !== true) {
-      await this.db.run("UPDATE presence_events SET decided_at = ? WHERE id = ? AND decided_at IS NULL", [now, event.id]);
-      return;
-    }
-    await this.db.transaction((tx) => setDecided(tx, event, now));
+  /** See `OfferRepository.decideGroup`; the statements are in `SqliteDecisionGroup`. */
+  decideGroup(group: DecisionGroup, decide: DecideOne): Promise<(Offer | null)[]> {
+    return this.db.transaction((tx) => decideGroupIn(tx, group, decide));
   }
 
   async markPublished(offerId: string, now: number): Promise<void> {
@@ -217,6 +131,19 @@ export class SqliteOfferRepository
       now,
       offerId,
     ]);
+  }
+
+  async markAllPublished(offerIds: readonly string[], now: number): Promise<void> {
+    if (offerIds.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (let k = 0; k < offerIds.length; k += 500) {
+        const part = offerIds.slice(k, k + 500);
+        await tx.run(
+          `UPDATE offers SET published_at = COALESCE(published_at, ?) WHERE id IN (${part.map(() => "?").join(", ")})`,
+          [now, ...part],
+        );
+      }
+    });
   }
 
   async unpublishedOffers(limit: number): Promise<Offer[]> {
@@ -399,87 +326,4 @@ export class SqliteOfferRepository
     );
     return rows.map(toOffer);
   }
-}
-
-/**
- * Marks the event decided. An unlinked event's user (kept until now in pending_event_users) is
- * forgotten, and its decided_at is its receipt time: the decision time is in the decision log and
- * on the offer, and an equal value here would join them back to the presence row.
- */
-async function setDecided(tx: SqlExecutor, event: StoredEvent, now: number): Promise<void> {
-  if (event.unlinked !== true) {
-    await tx.run("UPDATE presence_events SET decided_at = ? WHERE id = ? AND decided_at IS NULL", [now, event.id]);
-    return;
-  }
-  await tx.run("UPDATE presence_events SET decided_at = received_at WHERE id = ? AND decided_at IS NULL", [event.id]);
-  await tx.run("DELETE FROM pending_event_users WHERE event_id = ?", [event.id]);
-}
-
-async function readCounters(tx: SqlExecutor, request: DecisionRequest): Promise<DecisionCounters> {
-  const { event, userId, dayKey, ruleIds } = request;
-  const counters: Record<string, RuleCounters> = {};
-  if (ruleIds.length > 0) {
-    const marks = ruleIds.map(() => "?").join(", ");
-    const totals = await tx.all<{ rule_id: string; n: number }>(
-      `SELECT rule_id, COUNT(*) AS n FROM offers WHERE rule_id IN (${marks}) GROUP BY rule_id`,
-      [...ruleIds],
-    );
-    const mine = await tx.all<{
-      rule_id: string;
-      total: number;
-      today: number;
-      last: number;
-      this_visit: number;
-    }>(
-      `SELECT rule_id, COUNT(*) AS total, SUM(day_key = ?) AS today, MAX(issued_at) AS last, SUM(visit_id = ?) AS this_visit
-       FROM offers WHERE user_id = ? AND rule_id IN (${marks}) GROUP BY rule_id`,
-      [dayKey, event.visitId, userId, ...ruleIds],
-    );
-    // Offers of an unlinked visit do not carry its id (see migration 9); the visit holds which rules
-    // issued in it. A visit may be both: consent given or withdrawn while the shopper is in the zone.
-    const unlinkedVisit = await tx.all<{ rule_id: string }>(
-      `SELECT rule_id FROM unlinked_visit_offers WHERE visit_id = ? AND rule_id IN (${marks})`,
-      [event.visitId, ...ruleIds],
-    );
-    const issuedUnlinked = new Set(unlinkedVisit.map((r) => r.rule_id));
-    for (const id of ruleIds)
-      counters[id] = issuedUnlinked.has(id) ? { ...ZERO_COUNTERS, alreadyIssuedThisVisit: true } : ZERO_COUNTERS;
-    for (const t of totals) counters[t.rule_id] = { ...(counters[t.rule_id] ?? ZERO_COUNTERS), issuedTotal: t.n };
-    for (const m of mine) {
-      counters[m.rule_id] = {
-        issuedTotal: counters[m.rule_id]?.issuedTotal ?? 0,
-        userIssuedToday: m.today,
-        userIssuedTotal: m.total,
-        userLastIssuedAt: m.last,
-        alreadyIssuedThisVisit: m.this_visit > 0 || issuedUnlinked.has(m.rule_id),
-      };
-    }
-  }
-  const all = await tx.get<{ total: number; today: number }>(
-    "SELECT COUNT(*) AS total, COALESCE(SUM(day_key = ?), 0) AS today FROM offers WHERE user_id = ?",
-    [dayKey, userId],
-  );
-  // The per-user counter (see countVisits), not the visits table: it counts users without analytics
-  // consent and visits already swept by retention. When this event's visit is not the last one
-  // counted (a later zone visit already stored, or its enter never received), the previous visit is
-  // the last one counted, as the visits table read it: the latest start among the other visits.
-  const visits = await tx.get<{ n: number; last_id: string; last_at: number; previous_at: number | null }>(
-    `SELECT visits AS n, last_visit_id AS last_id, last_visit_at AS last_at, previous_visit_at AS previous_at
-     FROM user_visit_counts WHERE user_id = ? AND store_id = ?`,
-    [userId, event.storeId],
-  );
-  const thisIsLast = visits?.last_id === event.visitId;
-  // The exit of this visit may already be stored: a gateway back from an outage uploads enter,
-  // dwells and exit in one batch, and they are decided after the whole batch is committed.
-  const visit = await tx.get<{ exited_at: number | null }>("SELECT exited_at FROM visits WHERE id = ?", [
-    event.visitId,
-  ]);
-  return {
-    counters,
-    userIssuedTodayAllRules: all?.today ?? 0,
-    visitCount: Math.max(1, visits?.n ?? 1),
-    previousVisitAt: (thisIsLast ? visits.previous_at : visits?.last_at) ?? null,
-    offersReceived: all?.total ?? 0,
-    visitEndedAt: visit?.exited_at ?? null,
-  };
 }

@@ -66,6 +66,20 @@ export class SqliteUserRepository implements UserRepository {
     return row ? toUser(row) : null;
   }
 
+  async usersByIds(ids: readonly string[]): Promise<AppUser[]> {
+    const users: AppUser[] = [];
+    // 500 a statement: well under SQLite's limit on bound parameters.
+    for (let k = 0; k < ids.length; k += 500) {
+      const part = ids.slice(k, k + 500);
+      const rows = await this.db.all<UserRow>(
+        `SELECT * FROM app_users WHERE id IN (${part.map(() => "?").join(", ")})`,
+        part,
+      );
+      users.push(...rows.map(toUser));
+    }
+    return users;
+  }
+
   async registerDevice(subjectId: string, userId: string, label: string | null, now: number): Promise<void> {
     // In the user's organisation (each has its own registry of beacons).
     const result = await this.db.run(

@@ -465,6 +465,130 @@ DELETE FROM visits WHERE id IN (SELECT id FROM quarantined_rows WHERE source = '
 `,
   },
   {
+    version: 11,
+    name: "offer counters kept incrementally; a directory change counter",
+    // The rules engine's caps and budgets were counted over the offers table on every decision
+    // (COUNT(*) over a rule's whole history), so deciding slowed down as offers accumulated. These
+    // rows hold the same counts and are kept by triggers on offers, so every writer (decisions,
+    // erasure deleting or anonymising offers, a restore, a test writing SQL) keeps them exact in
+    // its own transaction, and a decision reads a few rows by key instead. A count that falls to 0
+    // stays as a row of 0, which reads the same as no row. Backfilled from the offers already held.
+    //
+    // directory_changes counts writes to what a decision reads about the organisation, store, zone
+    // and user: the decision stage keeps those records in memory and drops them when it moves.
+    sql: `
+CREATE TABLE offer_counts_by_rule (
+  rule_id TEXT PRIMARY KEY,
+  issued INTEGER NOT NULL
+);
+CREATE TABLE offer_counts_by_user (
+  user_id TEXT PRIMARY KEY,
+  issued INTEGER NOT NULL
+);
+CREATE TABLE offer_counts_by_user_day (
+  user_id TEXT NOT NULL,
+  day_key TEXT NOT NULL,
+  issued INTEGER NOT NULL,
+  PRIMARY KEY (user_id, day_key)
+);
+CREATE TABLE offer_counts_by_user_rule (
+  user_id TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  issued INTEGER NOT NULL,
+  last_issued_at INTEGER,
+  PRIMARY KEY (user_id, rule_id)
+);
+CREATE TABLE offer_counts_by_user_rule_day (
+  user_id TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  day_key TEXT NOT NULL,
+  issued INTEGER NOT NULL,
+  PRIMARY KEY (user_id, rule_id, day_key)
+);
+INSERT INTO offer_counts_by_rule (rule_id, issued) SELECT rule_id, COUNT(*) FROM offers GROUP BY rule_id;
+INSERT INTO offer_counts_by_user (user_id, issued) SELECT user_id, COUNT(*) FROM offers GROUP BY user_id;
+INSERT INTO offer_counts_by_user_day (user_id, day_key, issued)
+SELECT user_id, day_key, COUNT(*) FROM offers GROUP BY user_id, day_key;
+INSERT INTO offer_counts_by_user_rule (user_id, rule_id, issued, last_issued_at)
+SELECT user_id, rule_id, COUNT(*), MAX(issued_at) FROM offers GROUP BY user_id, rule_id;
+INSERT INTO offer_counts_by_user_rule_day (user_id, rule_id, day_key, issued)
+SELECT user_id, rule_id, day_key, COUNT(*) FROM offers GROUP BY user_id, rule_id, day_key;
+CREATE TRIGGER offers_counted AFTER INSERT ON offers BEGIN
+  INSERT INTO offer_counts_by_rule (rule_id, issued) VALUES (NEW.rule_id, 1)
+    ON CONFLICT (rule_id) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user (user_id, issued) VALUES (NEW.user_id, 1)
+    ON CONFLICT (user_id) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user_day (user_id, day_key, issued) VALUES (NEW.user_id, NEW.day_key, 1)
+    ON CONFLICT (user_id, day_key) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user_rule (user_id, rule_id, issued, last_issued_at)
+    VALUES (NEW.user_id, NEW.rule_id, 1, NEW.issued_at)
+    ON CONFLICT (user_id, rule_id) DO UPDATE
+    SET issued = issued + 1, last_issued_at = MAX(COALESCE(last_issued_at, excluded.last_issued_at), excluded.last_issued_at);
+  INSERT INTO offer_counts_by_user_rule_day (user_id, rule_id, day_key, issued)
+    VALUES (NEW.user_id, NEW.rule_id, NEW.day_key, 1)
+    ON CONFLICT (user_id, rule_id, day_key) DO UPDATE SET issued = issued + 1;
+END;
+CREATE TRIGGER offers_uncounted AFTER DELETE ON offers BEGIN
+  UPDATE offer_counts_by_rule SET issued = issued - 1 WHERE rule_id = OLD.rule_id;
+  UPDATE offer_counts_by_user SET issued = issued - 1 WHERE user_id = OLD.user_id;
+  UPDATE offer_counts_by_user_day SET issued = issued - 1 WHERE user_id = OLD.user_id AND day_key = OLD.day_key;
+  UPDATE offer_counts_by_user_rule SET issued = issued - 1,
+    last_issued_at = (SELECT MAX(issued_at) FROM offers WHERE rule_id = OLD.rule_id AND user_id = OLD.user_id)
+  WHERE user_id = OLD.user_id AND rule_id = OLD.rule_id;
+  UPDATE offer_counts_by_user_rule_day SET issued = issued - 1
+  WHERE user_id = OLD.user_id AND rule_id = OLD.rule_id AND day_key = OLD.day_key;
+END;
+-- An offer moved to another user (erasure's pseudonym), rule or day: counted off the old keys and
+-- onto the new ones, as a delete and an insert would be.
+CREATE TRIGGER offers_recounted AFTER UPDATE OF user_id, rule_id, day_key, issued_at ON offers
+WHEN OLD.user_id IS NOT NEW.user_id OR OLD.rule_id IS NOT NEW.rule_id OR OLD.day_key IS NOT NEW.day_key
+  OR OLD.issued_at IS NOT NEW.issued_at
+BEGIN
+  UPDATE offer_counts_by_rule SET issued = issued - 1 WHERE rule_id = OLD.rule_id;
+  UPDATE offer_counts_by_user SET issued = issued - 1 WHERE user_id = OLD.user_id;
+  UPDATE offer_counts_by_user_day SET issued = issued - 1 WHERE user_id = OLD.user_id AND day_key = OLD.day_key;
+  UPDATE offer_counts_by_user_rule SET issued = issued - 1
+  WHERE user_id = OLD.user_id AND rule_id = OLD.rule_id;
+  UPDATE offer_counts_by_user_rule_day SET issued = issued - 1
+  WHERE user_id = OLD.user_id AND rule_id = OLD.rule_id AND day_key = OLD.day_key;
+  INSERT INTO offer_counts_by_rule (rule_id, issued) VALUES (NEW.rule_id, 1)
+    ON CONFLICT (rule_id) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user (user_id, issued) VALUES (NEW.user_id, 1)
+    ON CONFLICT (user_id) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user_day (user_id, day_key, issued) VALUES (NEW.user_id, NEW.day_key, 1)
+    ON CONFLICT (user_id, day_key) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user_rule (user_id, rule_id, issued, last_issued_at)
+    VALUES (NEW.user_id, NEW.rule_id, 1, NEW.issued_at)
+    ON CONFLICT (user_id, rule_id) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user_rule_day (user_id, rule_id, day_key, issued)
+    VALUES (NEW.user_id, NEW.rule_id, NEW.day_key, 1)
+    ON CONFLICT (user_id, rule_id, day_key) DO UPDATE SET issued = issued + 1;
+  -- The last issue time of both pairs, from what is left (after the row itself was changed).
+  UPDATE offer_counts_by_user_rule
+  SET last_issued_at = (SELECT MAX(issued_at) FROM offers o WHERE o.rule_id = offer_counts_by_user_rule.rule_id
+    AND o.user_id = offer_counts_by_user_rule.user_id)
+  WHERE (user_id = OLD.user_id AND rule_id = OLD.rule_id) OR (user_id = NEW.user_id AND rule_id = NEW.rule_id);
+END;
+CREATE TABLE directory_changes (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  changes INTEGER NOT NULL
+);
+INSERT INTO directory_changes (id, changes) VALUES (1, 0);
+CREATE TRIGGER organisations_inserted AFTER INSERT ON organisations BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+CREATE TRIGGER organisations_updated AFTER UPDATE ON organisations BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+CREATE TRIGGER organisations_deleted AFTER DELETE ON organisations BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+CREATE TRIGGER stores_inserted AFTER INSERT ON stores BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+CREATE TRIGGER stores_updated AFTER UPDATE ON stores BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+CREATE TRIGGER stores_deleted AFTER DELETE ON stores BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+CREATE TRIGGER zones_inserted AFTER INSERT ON zones BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+CREATE TRIGGER zones_updated AFTER UPDATE ON zones BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+CREATE TRIGGER zones_deleted AFTER DELETE ON zones BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+CREATE TRIGGER app_users_inserted AFTER INSERT ON app_users BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+CREATE TRIGGER app_users_updated AFTER UPDATE ON app_users BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+CREATE TRIGGER app_users_deleted AFTER DELETE ON app_users BEGIN UPDATE directory_changes SET changes = changes + 1; END;
+`,
+  },
+  {
     version: 12,
     name: "membership: points ledger, loyalty programmes, member tiers",
     // The ledger names its member in member_id, not user_id: erasure deletes every user_id row,

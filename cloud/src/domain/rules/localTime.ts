@@ -79,8 +79,23 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * The last answer per timezone: a group of events is decided at one instant, so the same question
+ * comes once per event, and `formatToParts` is the costliest step of an evaluation. A memo of a pure
+ * function, like `formatters`; it changes no result.
+ */
+const lastParts = new Map<string, { readonly ms: number; readonly parts: LocalParts }>();
+
 /** Local parts of `ms` (epoch milliseconds) in `timeZone`; throws RangeError for an unknown zone. */
 export function localParts(ms: number, timeZone: string): LocalParts {
+  const last = lastParts.get(timeZone);
+  if (last !== undefined && last.ms === ms) return last.parts;
+  const parts = computeLocalParts(ms, timeZone);
+  lastParts.set(timeZone, { ms, parts });
+  return parts;
+}
+
+function computeLocalParts(ms: number, timeZone: string): LocalParts {
   let year = "";
   let month = "";
   let day = "";

@@ -41,6 +41,12 @@ export interface GatewayRecord {
  * written by the fleet or a seed go through the same code.
  */
 export interface DirectoryRepository {
+  /**
+   * A number that changes whenever an organisation, store, zone or app user is written or deleted,
+   * by any writer (kept by storage itself, so no write path can forget it). Caches of directory
+   * records (the decision stage's) start over when it moves.
+   */
+  directoryChanges(): Promise<number>;
   upsertOrganisation(org: Organisation, now: number): Promise<void>;
   getOrganisation(id: string): Promise<Organisation | null>;
   /** Every organisation, by id. */

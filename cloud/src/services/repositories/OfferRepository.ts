@@ -62,21 +62,41 @@ export interface RecordedDecision {
   readonly signals?: Record<string, unknown>;
 }
 
+/**
+ * The events of one group, decided together in one transaction (see `OfferRepository.decideGroup`).
+ */
+export interface DecisionGroup {
+  /** Events to evaluate, in order; each sees the offers issued to the ones before it. */
+  readonly requests: readonly DecisionRequest[];
+  /**
+   * Events through the rules engine with nothing to evaluate (no user, store or candidate rule):
+   * marked decided, and an unlinked event's pending user is forgotten with it.
+   */
+  readonly passed: readonly StoredEvent[];
+  /** Offers handed to the broker since the last group: recorded as published in this transaction. */
+  readonly published: readonly string[];
+  /** Decision time, epoch ms. */
+  readonly now: number;
+}
+
+/**
+ * Chooses the outcome of one request from its counters (pure and synchronous: it runs inside the
+ * transaction, between the reads and the writes, so it must not wait on anything).
+ */
+export type DecideOne = (request: DecisionRequest, counters: DecisionCounters) => DecisionOutcome;
+
 export interface OfferRepository {
   /**
-   * In one transaction: reads the counters, lets `decide` (pure) choose, records every decision,
-   * stores the offer if one is issued, and marks the event decided. Resolves to the new offer.
+   * In one transaction: records `published` as published, reads the counters of every request
+   * (keyed counter rows, never a count over history), lets `decide` choose for each in order (an
+   * offer issued to one request counts for the next), records every decision, stores the offers
+   * and marks every event of the group decided. Resolves to the new offers, in request order, one
+   * entry per request (null when none was issued).
    */
-  decide(
-    request: DecisionRequest,
-    decide: (counters: DecisionCounters) => DecisionOutcome,
-  ): Promise<Offer | null>;
-  /**
-   * Marks an event as through the rules engine when nothing was evaluated (no user, no rule); an
-   * unlinked event's pending user is forgotten with it.
-   */
-  markDecided(event: StoredEvent, now: number): Promise<void>;
+  decideGroup(group: DecisionGroup, decide: DecideOne): Promise<(Offer | null)[]>;
   markPublished(offerId: string, now: number): Promise<void>;
+  /** Records offers as handed to the broker (those no decision group took along), in one statement. */
+  markAllPublished(offerIds: readonly string[], now: number): Promise<void>;
   /** Offers issued but never handed to the broker (e.g. the cloud stopped in between). */
   unpublishedOffers(limit: number): Promise<Offer[]>;
   /** A user's offers that can still be used (not redeemed, not expired at `now`). */

@@ -23,6 +23,8 @@ export interface UserRepository {
   /** Creates the user or updates their profile and consents (the organisation is kept). */
   upsertUser(user: AppUser, now: number): Promise<void>;
   getUser(id: string): Promise<AppUser | null>;
+  /** The users of `ids` that exist, in any order (a decision group's users in one read). */
+  usersByIds(ids: readonly string[]): Promise<AppUser[]>;
   /**
    * Registers a device to the user in the user's organisation, moving it from another user of that
    * organisation if it was theirs (seeding and fixtures; the API uses `addDevice`). Throws when the

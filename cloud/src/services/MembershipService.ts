@@ -228,6 +228,9 @@ export class MembershipService {
       birthMonth: profile?.birthMonth ?? null,
     });
     let balance = await this.o.ledger.balance(principal.orgId, memberId, now);
+    // What the ledger holds for this order: a retry after a crash between the two writes below
+    // finds the first earning (computed then, perhaps on another member day) and records that.
+    let points = earning.points;
     if (earning.points > 0) {
       const written = await this.o.ledger.append(
         principal.orgId,
@@ -245,6 +248,7 @@ export class MembershipService {
       );
       if (!written.ok) return ledgerRefusal(written);
       balance = { ...balance, balance: written.balance, owed: written.owed };
+      points = written.entry.points;
     }
     await this.o.membership.recordPurchase({
       orgId: principal.orgId,
@@ -254,7 +258,7 @@ export class MembershipService {
       channel,
       totalMinor: input.totalMinor,
       currency: input.currency,
-      points: earning.points,
+      points,
       at: now,
     });
     await this.evaluateTier(principal.orgId, memberId, now);
@@ -262,7 +266,7 @@ export class MembershipService {
     return done({
       memberId,
       orderKey,
-      points: earning.points,
+      points,
       multiplier: earning.multiplier,
       memberDayId: earning.memberDayId,
       balance: balance.balance,

@@ -135,6 +135,21 @@ describe("membership over HTTP: programme, purchases at the till, member codes, 
     expect(await points()).toMatchObject({ balance: 30, owed: 0 });
   });
 
+  it("records what the ledger earned when a retry after a crash finds the earning written", async () => {
+    await putProgram();
+    // The first attempt earned (on a member day, say) and the process died before recording the order.
+    await f.cloud.repositories.ledger.append(
+      "o1",
+      "u1",
+      { kind: "earn", points: 77, source: "till-purchase", expiresAt: null, reference: "s1:crash-1", reason: null },
+      "purchase:s1:crash-1",
+      clock.now(),
+    );
+    const retry = await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("crash-1", [{ sku: "a", quantity: 1, unitPriceMinor: 10_000 }]), memberId: "u1" });
+    expect(retry).toMatchObject({ status: 201, body: { points: 77, balance: 77 } });
+    expect((await f.cloud.repositories.membership.getPurchase("o1", "s1:crash-1"))?.points).toBe(77);
+  });
+
   it("keeps adjustments to admins with a reason", async () => {
     expect((await call(f.keys.marketer, "POST", "/v1/users/u1/points/adjustments", { points: 10, reason: "x" }, { "idempotency-key": "adjust-0002" })).status).toBe(403);
     expect((await call(f.keys.admin, "POST", "/v1/users/u1/points/adjustments", { points: 10, reason: "" }, { "idempotency-key": "adjust-0003" })).status).toBe(400);

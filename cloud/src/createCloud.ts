@@ -18,6 +18,7 @@ import { ruleRoutes } from "./adapters/http/routes/ruleRoutes.js";
 import { activityRoutes } from "./adapters/http/routes/activityRoutes.js";
 import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
 import { userRoutes } from "./adapters/http/routes/userRoutes.js";
+import { membershipRoutes } from "./adapters/http/routes/membershipRoutes.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
@@ -50,6 +51,8 @@ import { ShopperOfferService } from "./services/ShopperOfferService.js";
 import { StoreActivityService } from "./services/StoreActivityService.js";
 import { StoreService } from "./services/StoreService.js";
 import { UserService } from "./services/UserService.js";
+import { MembershipService } from "./services/MembershipService.js";
+import { MemberImportService } from "./services/MemberImportService.js";
 import { createMqttSide } from "./createMqtt.js";
 import type { Metrics, MetricsExposition } from "./services/Metrics.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler } from "./services/ports.js";
@@ -87,6 +90,8 @@ export interface Cloud {
   readonly geofence: GeofenceService;
   /** Deletes raw presence data past `privacy.retentionDays` (`sweep()` runs it now). */
   readonly retention: RetentionService;
+  /** Loyalty: programme, points, tiers (`sweep()` writes off expired points and ends tier periods now). */
+  readonly membership: MembershipService;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
   /** The embedded broker, or null in external mode (then no broker runs in this process). */
@@ -175,11 +180,16 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       delivery.accept(issued);
     },
   });
+  // Other watchers of stored presence (membership's visit points), added where they are built.
+  const presenceListeners: ((events: Parameters<EventPipeline["submit"]>[0]) => void)[] = [];
   const pipeline = new EventPipeline({
     decisions,
     delivery,
     stages: [decisions, delivery],
-    watch: (events) => live.eventsStored(events),
+    watch: (events) => {
+      live.eventsStored(events);
+      for (const listener of presenceListeners) listener(events);
+    },
   });
   const fleet = new FleetService({
     bus: broker,
@@ -342,6 +352,29 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   privacyRoutes(http, { eid, geofence, activity: storeActivity });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
   liveRoutes(http, { live, credentials, scheduler });
+  // Membership: points ledger, programme, tiers; stored presence earns visit points.
+  const membership = new MembershipService({
+    ledger: repositories.ledger,
+    membership: repositories.membership,
+    users,
+    directory,
+    clock,
+    scheduler,
+    log: log.child({ component: "membership" }),
+    randomBytes: (size) => randomBytes(size),
+    metrics,
+  });
+  const imports = new MemberImportService({
+    membership: repositories.membership,
+    ledger: repositories.ledger,
+    users,
+    clock,
+    log: log.child({ component: "member-import" }),
+    onAnalyticsWithdrawn: (userId) => live.unlinkUser(userId),
+    onAnalyticsGiven: (userId) => live.relinkUser(userId),
+  });
+  membershipRoutes(http, { membership, imports });
+  presenceListeners.push((stored) => membership.visitsStored(stored));
   consoleRoutes(http);
 
   let started = false;
@@ -359,6 +392,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // After ingest (no later noteHeard is lost) and before the broker: the last wills it publishes
     // while closing say the cloud went away, and a stopped FleetService ignores them.
     await fleet.stop();
+    membership.stop();
+    await membership.drainVisits();
     await Promise.all([retention.stop(), eid.stop(), offerLifecycle.stop(), rules.stop()]);
     await mqtt.stop();
     await db.close();
@@ -381,6 +416,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     eid,
     geofence,
     retention,
+    membership,
     broker,
     embeddedBroker: mqtt.embedded,
     http,
@@ -403,6 +439,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         eid.start();
         await geofence.start();
         retention.start();
+        membership.start();
         await ingest.start();
         await http.listen({ host: config.http.host, port: config.http.port });
       } catch (err) {

@@ -300,6 +300,33 @@ export class ArrivalClient {
     });
   }
 
+  /** The shopper's points balance, debt, next expiry and tier. */
+  async pointsBalance(): Promise<PointsBalance> {
+    return balanceOf(await this.request("GET", `/v1/users/${this.userId}/points`));
+  }
+
+  /** The shopper's points history, newest first: `limit` entries (1..500, default 50) before `beforeSeq`. */
+  async pointsHistory(page: { limit?: number; beforeSeq?: number } = {}): Promise<PointsEntry[]> {
+    const query = new URLSearchParams();
+    if (page.limit !== undefined) query.set("limit", String(page.limit));
+    if (page.beforeSeq !== undefined) query.set("beforeSeq", String(page.beforeSeq));
+    const suffix = query.toString().length > 0 ? `?${query.toString()}` : "";
+    const answer = (await this.request("GET", `/v1/users/${this.userId}/points/history${suffix}`)) as { entries?: unknown };
+    if (!Array.isArray(answer.entries)) throw new ArrivalClientError("INVALID_MESSAGE", "points history has no entries");
+    return answer.entries.map(entryOf);
+  }
+
+  /**
+   * A fresh dynamic member code for the till (valid a few minutes: show it as a QR code and fetch
+   * a new one before `expiresAt`; a screenshot stops working).
+   */
+  async memberCode(): Promise<MemberCode> {
+    const v = (await this.request("POST", `/v1/users/${this.userId}/member-code`)) as Record<string, unknown>;
+    if (typeof v.code !== "string" || typeof v.qr !== "string" || typeof v.expiresAt !== "string")
+      throw new ArrivalClientError("INVALID_MESSAGE", "not a member code");
+    return { code: v.code, qr: v.qr, expiresAt: v.expiresAt };
+  }
+
   /**
    * Registers one of the shopper's own beacons (a key fob, a loyalty card) to them, so the stores
    * link its presence to the shopper. The identity is what is printed on the beacon or shown by its
@@ -538,6 +565,92 @@ export class ArrivalClient {
     }
     return parsed ?? {};
   }
+}
+
+/** The shopper's points, as the cloud computes them now. */
+export interface PointsBalance {
+  /** Spendable points; never negative. */
+  readonly balance: number;
+  /** Points a refund took back after they were spent; the next earnings settle them. */
+  readonly owed: number;
+  /** The next points to expire and when (ISO-8601), or null. */
+  readonly nextExpiry: { readonly points: number; readonly at: string } | null;
+  /** The shopper's tier, or null. */
+  readonly tier: string | null;
+}
+
+/** One entry of the shopper's points history. */
+export interface PointsEntry {
+  /** Order of writing; pass the last one's as `beforeSeq` for the next page. */
+  readonly seq: number;
+  readonly kind: "earn" | "spend" | "expire" | "adjust" | "reverse" | "transfer-out" | "transfer-in";
+  readonly source: string;
+  /** Signed: positive added, negative taken. */
+  readonly points: number;
+  /** ISO-8601. */
+  readonly at: string;
+  readonly reference: string | null;
+  readonly reason: string | null;
+  /** When the points this entry earned expire (ISO-8601), or null. */
+  readonly expiresAt: string | null;
+}
+
+/** A dynamic member code to show at the till as a QR code (`qr`) or text (`code`). */
+export interface MemberCode {
+  readonly code: string;
+  /** What the QR code should hold. */
+  readonly qr: string;
+  /** ISO-8601; fetch a new code before then (the till refuses an expired one). */
+  readonly expiresAt: string;
+}
+
+const isNullableString = (v: unknown): v is string | null => v === null || typeof v === "string";
+
+function balanceOf(value: unknown): PointsBalance {
+  const v = value as Record<string, unknown> | null;
+  const next = v?.nextExpiry as Record<string, unknown> | null | undefined;
+  if (
+    v === null ||
+    typeof v !== "object" ||
+    typeof v.balance !== "number" ||
+    typeof v.owed !== "number" ||
+    !isNullableString(v.tier) ||
+    !(next === null || (typeof next === "object" && typeof next.points === "number" && typeof next.at === "string"))
+  )
+    throw new ArrivalClientError("INVALID_MESSAGE", "not a points balance");
+  return {
+    balance: v.balance,
+    owed: v.owed,
+    nextExpiry: next === null ? null : { points: next.points as number, at: next.at as string },
+    tier: v.tier,
+  };
+}
+
+function entryOf(value: unknown): PointsEntry {
+  const v = value as Record<string, unknown> | null;
+  if (
+    v === null ||
+    typeof v !== "object" ||
+    typeof v.seq !== "number" ||
+    typeof v.kind !== "string" ||
+    typeof v.source !== "string" ||
+    typeof v.points !== "number" ||
+    typeof v.at !== "string" ||
+    !isNullableString(v.reference) ||
+    !isNullableString(v.reason) ||
+    !isNullableString(v.expiresAt)
+  )
+    throw new ArrivalClientError("INVALID_MESSAGE", "not a points entry");
+  return {
+    seq: v.seq,
+    kind: v.kind as PointsEntry["kind"],
+    source: v.source,
+    points: v.points,
+    at: v.at,
+    reference: v.reference,
+    reason: v.reason,
+    expiresAt: v.expiresAt,
+  };
 }
 
 /** A registered beacon from the cloud's answer; anything else is an invalid message. */

@@ -5,6 +5,9 @@ export type {
   ArrivalClientOptions,
   EidRegistration,
   GeofenceFix,
+  MemberCode,
+  PointsBalance,
+  PointsEntry,
   RegisteredBeacon,
   Timers,
 } from "./ArrivalClient.js";

@@ -193,6 +193,7 @@ describe("API auth matrix", () => {
       const reply = await send(method, request.url, {
         key: keyOf(caller, request),
         ...(request.body === undefined ? {} : { body: request.body }),
+        ...(request.payload === undefined ? {} : { payload: request.payload, contentType: request.contentType ?? "application/json" }),
         ...(request.headers ? { headers: { ...request.headers } } : {}),
         ...(request.stream ? { stream: true } : {}),
       });

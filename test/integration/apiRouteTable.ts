@@ -58,6 +58,9 @@ export interface MatrixContext {
 export interface RouteRequest {
   readonly url: string;
   readonly body?: unknown;
+  /** A raw body sent as is with `contentType` (a file upload), instead of `body` as JSON. */
+  readonly payload?: string;
+  readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
   /** Keys that replace a caller's for this request (e.g. the app key of a fresh user). */
   readonly keys?: Partial<Record<KeyedCaller, string>>;
@@ -85,6 +88,26 @@ const RULE_SPEC = {
 };
 const CIRCLE = (id: string) => ({ id, shape: "circle", center: { lat: 22.28, lon: 114.16 }, radiusM: 25 });
 const HOUR = 3_600_000;
+
+/** A programme that earns a point per dollar and allows transfers (the membership rows use it). */
+const LOYALTY_PROGRAM = {
+  currency: "HKD",
+  pointsValidityDays: 365,
+  transfersAllowed: true,
+  earnRules: [{ id: "base", points: 1, perAmountMinor: 100 }],
+  visit: null,
+  memberDays: [],
+  tiers: [],
+  tierWindowDays: 365,
+};
+/** A purchase of u1 worth 10 HKD. */
+const purchase = (orderId: string) => ({
+  memberId: "u1",
+  orderId,
+  currency: "HKD",
+  totalMinor: 1000,
+  lines: [{ sku: "sku-1", quantity: 1, unitPriceMinor: 1000 }],
+});
 
 /** Everyone of the organisation who reads stores: admin, marketer, store-ops of the store. */
 export const STORE_READERS = { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 };
@@ -263,6 +286,93 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       return { url: "/v1/redemptions", headers: { "idempotency-key": ctx.unique("idem-key") }, body: { code } };
     },
     bodyCaller: "pos",
+  },
+
+  // Membership: the programme (admin, marketer), purchases and refunds (pos, admin), points of a
+  // member (the app for itself, admins), adjustments (admins), transfers (where the programme allows).
+  "GET /v1/loyalty/program": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/loyalty/program" }),
+  },
+  "PUT /v1/loyalty/program": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/loyalty/program", body: LOYALTY_PROGRAM }),
+    validBody: () => ({ url: "/v1/loyalty/program", body: LOYALTY_PROGRAM }),
+  },
+  "POST /v1/purchases": {
+    // A till key earns for its own store (s2's till reports s2's purchases); another organisation
+    // knows neither the store nor the member.
+    expect: { pos: 201, posOtherStore: 201, admin: 201, adminOtherOrg: 404 },
+    request: (ctx, caller) => ({
+      url: "/v1/purchases",
+      body: { ...purchase(ctx.unique("order")), ...(caller === "admin" || caller === "adminOtherOrg" ? { storeId: "s1" } : {}) },
+    }),
+    validBody: (ctx) => ({ url: "/v1/purchases", body: purchase(ctx.unique("order")) }),
+    bodyCaller: "pos",
+  },
+  "POST /v1/purchases/refunds": {
+    // The till of s2 does not see s1's orders.
+    expect: { pos: 200, posOtherStore: 404, admin: 200, adminOtherOrg: 404 },
+    request: async (ctx, caller) => {
+      const orderId = ctx.unique("order");
+      await ctx.asAdmin("POST", "/v1/purchases", { ...purchase(orderId), storeId: "s1" });
+      return { url: "/v1/purchases/refunds", body: { orderId, ...(caller === "admin" || caller === "adminOtherOrg" ? { storeId: "s1" } : {}) } };
+    },
+    validBody: async (ctx) => {
+      const orderId = ctx.unique("order");
+      await ctx.asAdmin("POST", "/v1/purchases", { ...purchase(orderId), storeId: "s1" });
+      return { url: "/v1/purchases/refunds", body: { orderId } };
+    },
+    bodyCaller: "pos",
+  },
+  "POST /v1/members/import": {
+    expect: { admin: 200, adminOtherOrg: 200 },
+    request: (ctx) => ({ url: "/v1/members/import", payload: `${JSON.stringify({ id: ctx.unique("crm-member") })}\n`, contentType: "application/x-ndjson" }),
+  },
+  "GET /v1/members/export": { expect: { admin: 200, adminOtherOrg: 200 }, request: () => ({ url: "/v1/members/export" }) },
+  "GET /v1/members/ledger/export": { expect: { admin: 200, adminOtherOrg: 200 }, request: () => ({ url: "/v1/members/ledger/export" }) },
+  "GET /v1/users/:userId/points": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u1/points" }),
+  },
+  "GET /v1/users/:userId/points/history": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u1/points/history?limit=5" }),
+  },
+  "GET /v1/users/:userId/tier-changes": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u1/tier-changes" }),
+  },
+  "POST /v1/users/:userId/member-code": {
+    expect: { appSelf: 200, appOtherUser: 403 },
+    request: () => ({ url: "/v1/users/u1/member-code" }),
+  },
+  "POST /v1/users/:userId/points/adjustments": {
+    expect: { admin: 201, adminOtherOrg: 404 },
+    request: (ctx) => ({
+      url: "/v1/users/u1/points/adjustments",
+      headers: { "idempotency-key": ctx.unique("adjust-key") },
+      body: { points: 10, reason: "goodwill" },
+    }),
+    validBody: (ctx) => ({
+      url: "/v1/users/u1/points/adjustments",
+      headers: { "idempotency-key": ctx.unique("adjust-key") },
+      body: { points: 10, reason: "goodwill" },
+    }),
+  },
+  "POST /v1/users/:userId/points/transfers": {
+    expect: { appSelf: 201, admin: 201, appOtherUser: 403, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/loyalty/program", LOYALTY_PROGRAM);
+      await ctx.asAdmin("POST", "/v1/purchases", { ...purchase(ctx.unique("order")), storeId: "s1" });
+      return { url: "/v1/users/u1/points/transfers", headers: { "idempotency-key": ctx.unique("gift-key") }, body: { toUserId: "u2", points: 1 } };
+    },
+    validBody: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/loyalty/program", LOYALTY_PROGRAM);
+      await ctx.asAdmin("POST", "/v1/purchases", { ...purchase(ctx.unique("order")), storeId: "s1" });
+      return { url: "/v1/users/u1/points/transfers", headers: { "idempotency-key": ctx.unique("gift-key") }, body: { toUserId: "u2", points: 1 } };
+    },
+    bodyCaller: "appSelf",
   },
 
   // Decisions.

@@ -22,6 +22,8 @@ export const REFUSAL_CODES = [
   "WRONG_STORE",
   /** Too many unknown codes from one till key or store; `retryAfterS` says when to try again. */
   "REDEMPTION_LOCKED",
+  /** The member's points do not cover the spend; the balance is in the message. */
+  "INSUFFICIENT_POINTS",
   /** The broker answered with a refusal; retrying will not help until it is fixed. */
   "BROKER_ERROR",
   /** The broker could not be reached; the same request may be retried. */

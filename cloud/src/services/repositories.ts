@@ -8,6 +8,8 @@ export * from "./repositories/CredentialRepository.js";
 export * from "./repositories/DirectoryRepository.js";
 export * from "./repositories/EventRepository.js";
 export * from "./repositories/FleetRepository.js";
+export * from "./repositories/LedgerRepository.js";
+export * from "./repositories/MembershipRepository.js";
 export * from "./repositories/OfferRepository.js";
 export * from "./repositories/PrivacyRepository.js";
 export * from "./repositories/Repositories.js";

@@ -57,6 +57,7 @@ describe("the refusal catalogue", () => {
       CODE_EXPIRED: 409,
       CODE_ALREADY_REDEEMED: 409,
       WRONG_STORE: 409,
+      INSUFFICIENT_POINTS: 409,
       PAYLOAD_TOO_LARGE: 413,
       URI_TOO_LONG: 414,
       UNSUPPORTED_MEDIA_TYPE: 415,

@@ -10,6 +10,8 @@ import { describeCredentialRepositoryContract } from "./credentialRepository.con
 import { describeDirectoryRepositoryContract } from "./directoryRepository.contract.js";
 import { describeEventRepositoryContract } from "./eventRepository.contract.js";
 import { describeFleetRepositoryContract } from "./fleetRepository.contract.js";
+import { describeLedgerRepositoryContract } from "./ledgerRepository.contract.js";
+import { describeMembershipRepositoryContract } from "./membershipRepository.contract.js";
 import { describeOfferRepositoryContract } from "./offerRepository.contract.js";
 import { describePrivacyRepositoryContract } from "./privacyRepository.contract.js";
 import type { MakeBackend } from "./repositoryContract.js";
@@ -40,3 +42,5 @@ describeFleetRepositoryContract("SQLite", sqlite);
 describePrivacyRepositoryContract("SQLite", sqlite);
 describeOfferRepositoryContract("SQLite", sqlite);
 describeAnalyticsRepositoryContract("SQLite", sqlite);
+describeLedgerRepositoryContract("SQLite", sqlite);
+describeMembershipRepositoryContract("SQLite", sqlite);

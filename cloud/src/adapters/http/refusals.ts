@@ -38,6 +38,7 @@ export const API_ERRORS: { readonly [C in ApiErrorCode]: number } = {
   CODE_EXPIRED: 409,
   CODE_ALREADY_REDEEMED: 409,
   WRONG_STORE: 409,
+  INSUFFICIENT_POINTS: 409,
   PAYLOAD_TOO_LARGE: 413,
   /** A path parameter longer than the router takes (100 characters). */
   URI_TOO_LONG: 414,

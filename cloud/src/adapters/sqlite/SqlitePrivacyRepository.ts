@@ -172,7 +172,8 @@ export class SqlitePrivacyRepository implements PrivacyRepository {
    * ids are unique across organisations. A table added
    * by a later migration is therefore erased without an edit here. Two exceptions are kept on purpose:
    * a redeemed offer is the till's accounting record (a discount given at a store under a rule), so it
-   * stays with the user, visit and event replaced by a pseudonym; and the audit trail keeps its
+   * stays with the user, visit and event replaced by a pseudonym; the points ledger keeps its
+   * entries (and lots and debt) with the pseudonym as member; and the audit trail keeps its
    * entries with the pseudonym in place of the user id.
    */
   eraseUser(userId: string, pseudonym: string): Promise<ErasureReport> {
@@ -191,6 +192,11 @@ export class SqlitePrivacyRepository implements PrivacyRepository {
          WHERE user_id = ? AND id IN (SELECT offer_id FROM redemptions)`,
         [pseudonym, userId],
       );
+      // Points are the retailer's accounting (a liability on its books): the ledger keeps its
+      // entries, lots and debt under the pseudonym, as redeemed offers do, and no longer names the
+      // member. Its tables name the member in member_id, so the sweep below leaves them alone.
+      for (const table of ["ledger_entries", "ledger_lots", "ledger_accounts"])
+        await tx.run(`UPDATE ${table} SET member_id = ? WHERE member_id = ?`, [pseudonym, userId]);
       const byTarget = await tx.run(
         `UPDATE audit_log SET target = ?, detail = json_remove(json_set(detail, '$.userId', ?), '$.subjectId')
          WHERE target IN (?, ?)`,

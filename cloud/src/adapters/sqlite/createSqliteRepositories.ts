@@ -6,6 +6,8 @@ import type { SqliteDatabase } from "./SqliteDatabase.js";
 import { SqliteDirectoryRepository } from "./SqliteDirectoryRepository.js";
 import { SqliteEventRepository } from "./SqliteEventRepository.js";
 import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
+import { SqliteLedgerRepository } from "./SqliteLedgerRepository.js";
+import { SqliteMembershipRepository } from "./SqliteMembershipRepository.js";
 import { SqliteOfferRepository } from "./SqliteOfferRepository.js";
 import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
 import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
@@ -23,6 +25,8 @@ export interface SqliteRepositories extends Repositories {
   readonly fleet: SqliteFleetRepository;
   readonly privacy: SqlitePrivacyRepository;
   readonly audit: SqliteAuditRepository;
+  readonly ledger: SqliteLedgerRepository;
+  readonly membership: SqliteMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
 }
 
@@ -39,6 +43,8 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     fleet: new SqliteFleetRepository(db),
     privacy: new SqlitePrivacyRepository(db),
     audit: new SqliteAuditRepository(db),
+    ledger: new SqliteLedgerRepository(db),
+    membership: new SqliteMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
   };
 }

@@ -588,6 +588,103 @@ CREATE TRIGGER app_users_updated AFTER UPDATE ON app_users BEGIN UPDATE director
 CREATE TRIGGER app_users_deleted AFTER DELETE ON app_users BEGIN UPDATE directory_changes SET changes = changes + 1; END;
 `,
   },
+  {
+    version: 12,
+    name: "membership: points ledger, loyalty programmes, member tiers",
+    // The ledger names its member in member_id, not user_id: erasure deletes every user_id row,
+    // but points are the retailer's accounting (a liability on its books), so erasure renames the
+    // member to a pseudonym instead (SqlitePrivacyRepository.eraseUser), as with redeemed offers.
+    // Member profile rows, tier changes and visit counters do name user_id: they go with the user.
+    // Idempotency keys are unique per organisation, a reversal reverses one entry once, and lots
+    // with points left are indexed for spending and for the expiry sweep.
+    sql: `
+CREATE TABLE ledger_entries (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  org_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('earn', 'spend', 'expire', 'adjust', 'reverse', 'transfer-out', 'transfer-in')),
+  source TEXT NOT NULL,
+  points INTEGER NOT NULL CHECK (points <> 0),
+  idempotency_key TEXT NOT NULL,
+  reference TEXT,
+  reason TEXT,
+  expires_at INTEGER,
+  reverses TEXT UNIQUE,
+  at INTEGER NOT NULL,
+  UNIQUE (org_id, idempotency_key)
+);
+CREATE INDEX ledger_entries_member ON ledger_entries(org_id, member_id, seq);
+CREATE TABLE ledger_lots (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  earned_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  points INTEGER NOT NULL,
+  remaining INTEGER NOT NULL CHECK (remaining >= 0 AND remaining <= points)
+);
+CREATE INDEX ledger_lots_live ON ledger_lots(org_id, member_id) WHERE remaining > 0;
+CREATE INDEX ledger_lots_due ON ledger_lots(expires_at) WHERE remaining > 0 AND expires_at IS NOT NULL;
+CREATE TABLE ledger_accounts (
+  org_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  owed INTEGER NOT NULL DEFAULT 0 CHECK (owed >= 0),
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (org_id, member_id)
+);
+CREATE TABLE loyalty_programs (
+  org_id TEXT PRIMARY KEY REFERENCES organisations(id),
+  program TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE loyalty_members (
+  user_id TEXT PRIMARY KEY REFERENCES app_users(id) ON DELETE CASCADE,
+  org_id TEXT NOT NULL,
+  birth_month INTEGER CHECK (birth_month BETWEEN 1 AND 12),
+  tier TEXT,
+  tier_since INTEGER,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE tier_changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  from_tier TEXT,
+  to_tier TEXT,
+  reason TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX tier_changes_user ON tier_changes(user_id, seq);
+CREATE TABLE visit_earnings (
+  user_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  day TEXT NOT NULL,
+  visits INTEGER NOT NULL,
+  PRIMARY KEY (user_id, store_id, day)
+);
+CREATE TABLE member_purchases (
+  org_id TEXT NOT NULL,
+  order_key TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  store_id TEXT,
+  channel TEXT NOT NULL,
+  total_minor INTEGER NOT NULL,
+  currency TEXT NOT NULL,
+  points INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  refunded_at INTEGER,
+  PRIMARY KEY (org_id, order_key)
+);
+CREATE INDEX member_purchases_user ON member_purchases(user_id, at);
+CREATE TABLE loyalty_secrets (
+  name TEXT PRIMARY KEY,
+  secret BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -4,6 +4,8 @@ import type { CredentialRepository } from "./CredentialRepository.js";
 import type { DirectoryRepository } from "./DirectoryRepository.js";
 import type { ActivityRepository, EventRepository } from "./EventRepository.js";
 import type { FleetRepository } from "./FleetRepository.js";
+import type { LedgerRepository } from "./LedgerRepository.js";
+import type { MembershipRepository } from "./MembershipRepository.js";
 import type { DecisionRepository, OfferLifecycleRepository, OfferRepository } from "./OfferRepository.js";
 import type { PrivacyRepository } from "./PrivacyRepository.js";
 import type { RuleRepository } from "./RuleRepository.js";
@@ -25,6 +27,10 @@ export interface Repositories {
   readonly fleet: FleetRepository;
   readonly privacy: PrivacyRepository;
   readonly audit: AuditRepository;
+  /** The points ledger: entries, lots and what members owe. */
+  readonly ledger: LedgerRepository;
+  /** Loyalty programmes, member profiles and tiers, purchases, visit counters, the member-code secret. */
+  readonly membership: MembershipRepository;
   /** Read models over several aggregates (funnel, dry-run replay); nothing here writes. */
   readonly analytics: AnalyticsRepository & ReplayRepository;
 }

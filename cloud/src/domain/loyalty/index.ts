@@ -1,0 +1,5 @@
+/** Membership policy: the points ledger, the loyalty programme (earning, member days, tiers), member codes. */
+export * from "./ledger.js";
+export * from "./loyaltyProgram.js";
+export * from "./memberCode.js";
+export * from "./memberImport.js";

@@ -1,0 +1,505 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Problem } from "../../../protocol/index.js";
+import {
+  type BasketLine,
+  checkLoyaltyProgram,
+  EMPTY_PROGRAM,
+  formatMemberCode,
+  type LoyaltyProgram,
+  MEMBER_CODE_QR_PREFIX,
+  MEMBER_CODE_SIGNATURE_CHARS,
+  MEMBER_CODE_TTL_S,
+  memberCodePayload,
+  memberDayMultiplier,
+  nextTier,
+  parseMemberCode,
+  purchaseEarning,
+  qualifyingTier,
+} from "../domain/loyalty/index.js";
+import { localDayKey } from "../domain/rules/localTime.js";
+import type { Principal } from "./CredentialService.js";
+import { conflict, done, forbidden, invalid, notFound, type Outcome, refuse } from "./Outcome.js";
+import type { CounterInstrument, Metrics } from "./Metrics.js";
+import type { Clock, Logger, RandomBytes, Scheduler, TimerHandle } from "./ports.js";
+import type {
+  AppUser,
+  DirectoryRepository,
+  LedgerEntry,
+  LedgerRepository,
+  LedgerWriteResult,
+  MemberBalance,
+  MembershipRepository,
+  StoredEvent,
+  TierChange,
+  UserRepository,
+} from "./repositories.js";
+
+const DAY_MS = 86_400_000;
+/** Largest quantity of one basket line: a till never sells more of one item at once. */
+export const MAX_LINE_QUANTITY = 10_000;
+/** Largest unit price, minor units (10 million in major units). */
+export const MAX_UNIT_PRICE_MINOR = 1_000_000_000;
+
+export interface MembershipServiceOptions {
+  readonly ledger: LedgerRepository;
+  readonly membership: MembershipRepository;
+  readonly users: Pick<UserRepository, "getUser">;
+  readonly directory: Pick<DirectoryRepository, "getStore" | "listOrganisations">;
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly log: Logger;
+  readonly randomBytes: RandomBytes;
+  /** Life of a member code, seconds (default 300). */
+  readonly memberCodeTtlS?: number;
+  /** How often expired lots are written off and tiers past their period re-evaluated, ms (default hourly). */
+  readonly sweepIntervalMs?: number;
+  /** Where the points earned and the purchases reported are counted (absent: not counted). */
+  readonly metrics?: Metrics;
+  /** Called when a member's tier changes (webhooks, live views). */
+  readonly onTierChanged?: (orgId: string, change: TierChange) => void;
+}
+
+/** A purchase as the till (or an online shop) reports it. */
+export interface PurchaseInput {
+  /** The dynamic member code the app showed (or its QR payload), or the member id. */
+  readonly memberCode?: string;
+  readonly memberId?: string;
+  readonly orderId: string;
+  /** Required for admin keys; a till key is bound to its store. */
+  readonly storeId?: string;
+  readonly channel?: "till" | "online";
+  readonly totalMinor: number;
+  readonly currency: string;
+  readonly lines: readonly BasketLine[];
+}
+
+export interface PurchaseResult {
+  readonly memberId: string;
+  readonly orderKey: string;
+  readonly points: number;
+  readonly multiplier: number;
+  readonly memberDayId: string | null;
+  readonly balance: number;
+  readonly owed: number;
+  readonly tier: string | null;
+  readonly replayed: boolean;
+}
+
+/**
+ * One membership across channels: the loyalty programme marketers write, purchases at the till that
+ * earn points (member identified by a short-lived signed code or by id), refunds that reverse them,
+ * admin adjustments, transfers, tiers kept in sync with the profile's `loyaltyTier`, member codes,
+ * and the balance and history the app reads. Refusals are outcomes with catalogue codes.
+ */
+export class MembershipService {
+  private timer: TimerHandle | null = null;
+  private secret: Promise<Uint8Array> | null = null;
+  /** Visit earnings in arrival order, one at a time (the per-day cap is checked in order). */
+  private visitQueue: Promise<void> = Promise.resolve();
+
+  private readonly earned: CounterInstrument | null;
+  private readonly purchases: CounterInstrument | null;
+
+  constructor(private readonly o: MembershipServiceOptions) {
+    this.earned =
+      o.metrics?.counter({ name: "arrival_points_earned_total", help: "Points earned, by source.", labelNames: ["source"] }) ?? null;
+    this.purchases =
+      o.metrics?.counter({
+        name: "arrival_loyalty_purchases_total",
+        help: "Purchases reported for members, by outcome (earned, replayed, refused).",
+        labelNames: ["outcome"],
+      }) ?? null;
+  }
+
+  /** Starts the periodic sweep (expiry entries and tier period ends). Idempotent. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = this.o.scheduler.setInterval(() => {
+      this.sweep().catch((err: unknown) => this.o.log.error({ err }, "membership sweep failed"));
+    }, this.o.sweepIntervalMs ?? 3_600_000);
+  }
+
+  stop(): void {
+    if (this.timer) this.o.scheduler.clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Writes off expired lots and re-evaluates tiers whose period ended, in every organisation. */
+  async sweep(): Promise<{ expired: number; tierChanges: number }> {
+    const now = this.o.clock.now();
+    let expired = 0;
+    for (let batch = await this.o.ledger.expireDue(now, 1000); batch > 0; batch = await this.o.ledger.expireDue(now, 1000))
+      expired += batch;
+    let tierChanges = 0;
+    for (const org of await this.o.directory.listOrganisations()) {
+      const program = await this.program(org.id);
+      if (program.tiers.length === 0) continue;
+      const due = await this.o.membership.membersWithTierBefore(org.id, now - program.tierWindowDays * DAY_MS, 10_000);
+      for (const member of due) if (await this.evaluateTier(org.id, member.userId, now)) tierChanges += 1;
+    }
+    return { expired, tierChanges };
+  }
+
+  async program(orgId: string): Promise<LoyaltyProgram> {
+    return (await this.o.membership.getProgram(orgId))?.program ?? EMPTY_PROGRAM;
+  }
+
+  async getProgram(principal: Principal): Promise<Outcome<{ program: LoyaltyProgram; version: number }>> {
+    return done((await this.o.membership.getProgram(principal.orgId)) ?? { program: EMPTY_PROGRAM, version: 0 });
+  }
+
+  /** Replaces the organisation's programme (admin and marketer keys). */
+  async putProgram(principal: Principal, body: unknown): Promise<Outcome<{ program: LoyaltyProgram; version: number }>> {
+    const checked = checkLoyaltyProgram(body);
+    if (!checked.ok) return invalid(checked.problems);
+    const version = await this.o.membership.putProgram(principal.orgId, checked.value, this.o.clock.now());
+    this.o.log.info({ orgId: principal.orgId, version, actor: principal.keyId }, "loyalty programme replaced");
+    return done({ program: checked.value, version });
+  }
+
+  /** A fresh member code for the app to show as QR; valid `memberCodeTtlS` seconds. */
+  async memberCode(principal: Principal, userId: string): Promise<Outcome<{ code: string; qr: string; expiresAt: number }>> {
+    const user = await this.memberFor(principal, userId);
+    if (!user.ok) return user;
+    const expiresAtS = Math.ceil(this.o.clock.now() / 1000) + (this.o.memberCodeTtlS ?? MEMBER_CODE_TTL_S);
+    const code = formatMemberCode(userId, expiresAtS, await this.sign(memberCodePayload(userId, expiresAtS)));
+    return done({ code, qr: `${MEMBER_CODE_QR_PREFIX}${code}`, expiresAt: expiresAtS * 1000 });
+  }
+
+  async balance(principal: Principal, userId: string): Promise<Outcome<MemberBalance & { tier: string | null }>> {
+    const user = await this.memberFor(principal, userId);
+    if (!user.ok) return user;
+    const balance = await this.o.ledger.balance(user.value.orgId, userId, this.o.clock.now());
+    return done({ ...balance, tier: (await this.o.membership.getMember(userId))?.tier ?? null });
+  }
+
+  async history(principal: Principal, userId: string, options: { limit: number; beforeSeq?: number }): Promise<Outcome<LedgerEntry[]>> {
+    const user = await this.memberFor(principal, userId);
+    if (!user.ok) return user;
+    return done(await this.o.ledger.history(user.value.orgId, userId, options));
+  }
+
+  async tierChanges(principal: Principal, userId: string): Promise<Outcome<TierChange[]>> {
+    const user = await this.memberFor(principal, userId);
+    if (!user.ok) return user;
+    return done(await this.o.membership.tierChanges(userId, 100));
+  }
+
+  /** A purchase at the till or online: earns by the programme, once per order. */
+  async purchase(principal: Principal, input: PurchaseInput): Promise<Outcome<PurchaseResult>> {
+    const outcome = await this.purchaseOnce(principal, input);
+    this.purchases?.inc({ outcome: !outcome.ok ? "refused" : outcome.value.replayed ? "replayed" : "earned" });
+    if (outcome.ok && !outcome.value.replayed && outcome.value.points > 0)
+      this.earned?.inc({ source: (input.channel ?? "till") === "till" ? "till-purchase" : "online-order" }, outcome.value.points);
+    return outcome;
+  }
+
+  private async purchaseOnce(principal: Principal, input: PurchaseInput): Promise<Outcome<PurchaseResult>> {
+    const problems = basketProblems(input);
+    if (problems.length > 0) return invalid(problems);
+    const storeId = principal.role === "pos" ? principal.storeId : (input.storeId ?? null);
+    if (principal.role === "pos" && input.storeId !== undefined && input.storeId !== principal.storeId)
+      return refuse("WRONG_STORE", "a till key reports purchases of its own store only");
+    const channel = input.channel ?? "till";
+    if (channel === "till" && storeId === null) return invalid([{ path: "/storeId", message: "is required for a till purchase with this key" }]);
+    const store = storeId === null ? null : await this.o.directory.getStore(storeId);
+    if (storeId !== null && (!store || store.orgId !== principal.orgId)) return notFound(`no store ${storeId}`);
+    const member = await this.identify(principal, input);
+    if (!member.ok) return member;
+    const memberId = member.value.id;
+    const now = this.o.clock.now();
+    const orderKey = `${storeId ?? "online"}:${input.orderId}`;
+
+    const prior = await this.o.membership.getPurchase(principal.orgId, orderKey);
+    if (prior) {
+      if (prior.userId !== memberId) return conflict(`order ${input.orderId} was reported for another member`);
+      const b = await this.o.ledger.balance(principal.orgId, memberId, now);
+      const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
+      return done({ memberId, orderKey, points: prior.points, multiplier: 1, memberDayId: null, balance: b.balance, owed: b.owed, tier, replayed: true });
+    }
+    const program = await this.program(principal.orgId);
+    const profile = await this.o.membership.getMember(memberId);
+    const earning = purchaseEarning(program, input.lines, {
+      channel,
+      storeId,
+      timeZone: store?.timezone ?? "UTC",
+      at: now,
+      currency: input.currency,
+      birthMonth: profile?.birthMonth ?? null,
+    });
+    let balance = await this.o.ledger.balance(principal.orgId, memberId, now);
+    // What the ledger holds for this order: a retry after a crash between the two writes below
+    // finds the first earning (computed then, perhaps on another member day) and records that.
+    let points = earning.points;
+    if (earning.points > 0) {
+      const written = await this.o.ledger.append(
+        principal.orgId,
+        memberId,
+        {
+          kind: "earn",
+          points: earning.points,
+          source: channel === "till" ? "till-purchase" : "online-order",
+          expiresAt: program.pointsValidityDays === null ? null : now + program.pointsValidityDays * DAY_MS,
+          reference: orderKey,
+          reason: earning.memberDayId === null ? null : `member day ${earning.memberDayId} x${earning.multiplier}`,
+        },
+        `purchase:${orderKey}`,
+        now,
+      );
+      if (!written.ok) return ledgerRefusal(written);
+      balance = { ...balance, balance: written.balance, owed: written.owed };
+      points = written.entry.points;
+    }
+    await this.o.membership.recordPurchase({
+      orgId: principal.orgId,
+      orderKey,
+      userId: memberId,
+      storeId,
+      channel,
+      totalMinor: input.totalMinor,
+      currency: input.currency,
+      points,
+      at: now,
+    });
+    await this.evaluateTier(principal.orgId, memberId, now);
+    const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
+    return done({
+      memberId,
+      orderKey,
+      points,
+      multiplier: earning.multiplier,
+      memberDayId: earning.memberDayId,
+      balance: balance.balance,
+      owed: balance.owed,
+      tier,
+      replayed: false,
+    });
+  }
+
+  /** A refund of a whole order: the points it earned are reversed exactly (what was spent is owed). */
+  async refund(
+    principal: Principal,
+    input: { orderId: string; storeId?: string },
+  ): Promise<Outcome<{ memberId: string; reversedPoints: number; balance: number; owed: number; replayed: boolean }>> {
+    const storeId = principal.role === "pos" ? principal.storeId : (input.storeId ?? null);
+    if (principal.role === "pos" && input.storeId !== undefined && input.storeId !== principal.storeId)
+      return refuse("WRONG_STORE", "a till key refunds purchases of its own store only");
+    const orderKey = `${storeId ?? "online"}:${input.orderId}`;
+    const purchase = await this.o.membership.getPurchase(principal.orgId, orderKey);
+    if (!purchase) return notFound(`no purchase ${input.orderId} reported${storeId ? ` at store ${storeId}` : ""}`);
+    const now = this.o.clock.now();
+    let replayed = purchase.refundedAt !== null;
+    if (purchase.points > 0) {
+      const written = await this.o.ledger.append(
+        principal.orgId,
+        purchase.userId,
+        { kind: "reverse", reversesKey: `purchase:${orderKey}`, source: purchase.channel === "till" ? "till-purchase" : "online-order", reference: orderKey, reason: "refund" },
+        `refund:${orderKey}`,
+        now,
+      );
+      if (!written.ok) return ledgerRefusal(written);
+      replayed = written.replayed;
+    }
+    await this.o.membership.markRefunded(principal.orgId, orderKey, now);
+    await this.evaluateTier(principal.orgId, purchase.userId, now);
+    const b = await this.o.ledger.balance(principal.orgId, purchase.userId, now);
+    return done({ memberId: purchase.userId, reversedPoints: purchase.points, balance: b.balance, owed: b.owed, replayed });
+  }
+
+  /** An admin's correction with its reason: positive earns a lot, negative takes points (never below zero). */
+  async adjust(
+    principal: Principal,
+    userId: string,
+    input: { points: number; reason: string; idempotencyKey: string },
+  ): Promise<Outcome<{ entry: LedgerEntry; balance: number; owed: number; replayed: boolean }>> {
+    if (principal.role !== "admin") return forbidden("only an admin key may adjust points");
+    const user = await this.memberFor(principal, userId);
+    if (!user.ok) return user;
+    if (input.reason.trim().length === 0) return invalid([{ path: "/reason", message: "must say why" }]);
+    if (!Number.isSafeInteger(input.points) || input.points === 0) return invalid([{ path: "/points", message: "must be a non-zero whole number" }]);
+    const now = this.o.clock.now();
+    const program = await this.program(principal.orgId);
+    const written = await this.o.ledger.append(
+      principal.orgId,
+      userId,
+      { kind: "adjust", points: input.points, reason: `${input.reason.trim()} (by ${principal.keyId})`, expiresAt: program.pointsValidityDays === null ? null : now + program.pointsValidityDays * DAY_MS },
+      `adjust:${input.idempotencyKey}`,
+      now,
+    );
+    if (!written.ok) return ledgerRefusal(written);
+    this.o.log.info({ userId, points: input.points, actor: principal.keyId }, "points adjusted");
+    return done({ entry: written.entry, balance: written.balance, owed: written.owed, replayed: written.replayed });
+  }
+
+  /** Points from one member to another of the organisation, where the programme allows it. */
+  async transfer(
+    principal: Principal,
+    fromUserId: string,
+    input: { toUserId: string; points: number; idempotencyKey: string },
+  ): Promise<Outcome<{ entry: LedgerEntry; balance: number; replayed: boolean }>> {
+    const from = await this.memberFor(principal, fromUserId);
+    if (!from.ok) return from;
+    const program = await this.program(principal.orgId);
+    if (!program.transfersAllowed) return forbidden("this organisation's programme does not allow transfers");
+    if (input.toUserId === fromUserId) return invalid([{ path: "/toUserId", message: "must be another member" }]);
+    const to = await this.o.users.getUser(input.toUserId);
+    if (!to || to.orgId !== principal.orgId) return notFound(`no member ${input.toUserId}`);
+    const written = await this.o.ledger.transfer(principal.orgId, fromUserId, input.toUserId, input.points, `transfer:${fromUserId}:${input.idempotencyKey}`, null, this.o.clock.now());
+    if (!written.ok) return ledgerRefusal(written);
+    return done({ entry: written.entry, balance: written.balance, replayed: written.replayed });
+  }
+
+  /**
+   * The listener the cloud feeds with stored presence (gateway arrivals and plausible geofence
+   * entries; implausible ones are never handed on): each enter of a registered user earns visit
+   * points. Events stored unlinked (no analytics consent) earn nothing: presence is not used for
+   * the member's profile without that consent. Never throws; failures are logged.
+   */
+  visitsStored(events: readonly StoredEvent[]): void {
+    const enters = events.filter((e) => e.type === "enter" && e.userId !== null && e.unlinked !== true);
+    if (enters.length === 0) return;
+    this.visitQueue = this.visitQueue.then(async () => {
+      for (const e of enters) {
+        if (e.userId === null) continue;
+        try {
+          await this.visit(e.userId, e.storeId, e.visitId, Date.parse(e.at));
+        } catch (err) {
+          this.o.log.error({ err, storeId: e.storeId }, "visit points failed");
+        }
+      }
+    });
+  }
+
+  /** Resolves once every visit handed to `visitsStored` so far is earned (tests, shutdown). */
+  drainVisits(): Promise<void> {
+    return this.visitQueue;
+  }
+
+  /**
+   * A store visit the presence engine believes (a stored enter event of a registered user): earns
+   * the programme's visit points, at most `maxPerDay` per member, store and local day. Returns the
+   * points earned (0 when the programme gives none or the cap is reached).
+   */
+  async visit(userId: string, storeId: string, visitId: string, at: number): Promise<number> {
+    const user = await this.o.users.getUser(userId);
+    const store = await this.o.directory.getStore(storeId);
+    if (!user || !store || store.orgId !== user.orgId) return 0;
+    const program = await this.program(user.orgId);
+    if (!program.visit) return 0;
+    const day = localDayKey(at, store.timezone);
+    const key = `visit:${storeId}:${visitId}`;
+    if (await this.o.ledger.entryByKey(user.orgId, key)) return 0;
+    if (!(await this.o.membership.countEarningVisit(userId, storeId, day, program.visit.maxPerDay))) return 0;
+    const now = this.o.clock.now();
+    const profile = await this.o.membership.getMember(userId);
+    const { multiplier } = memberDayMultiplier(program, { storeId, timeZone: store.timezone, at, birthMonth: profile?.birthMonth ?? null });
+    const points = Math.floor(program.visit.points * multiplier);
+    const written = await this.o.ledger.append(
+      user.orgId,
+      userId,
+      { kind: "earn", points, source: "store-visit", expiresAt: program.pointsValidityDays === null ? null : now + program.pointsValidityDays * DAY_MS, reference: `${storeId}:${day}`, reason: null },
+      key,
+      now,
+    );
+    if (!written.ok || written.replayed) return 0;
+    this.earned?.inc({ source: "store-visit" }, points);
+    await this.evaluateTier(user.orgId, userId, now);
+    return points;
+  }
+
+  /**
+   * Recomputes the member's tier: an upgrade applies at once, a downgrade only once the tier's
+   * period (`tierWindowDays` from when it was reached) has ended. True when the tier changed.
+   */
+  async evaluateTier(orgId: string, userId: string, now: number): Promise<boolean> {
+    const program = await this.program(orgId);
+    if (program.tiers.length === 0) return false;
+    const windowMs = program.tierWindowDays * DAY_MS;
+    const activity = await this.o.membership.tierActivity(orgId, userId, now - windowMs);
+    const profile = await this.o.membership.getMember(userId);
+    const current = profile?.tier ?? null;
+    const tierSince = profile?.tierSince ?? null;
+    const periodEnded = tierSince === null || tierSince + windowMs <= now;
+    const next = nextTier(program.tiers, current, qualifyingTier(program.tiers, activity), periodEnded);
+    if (next.change === null) {
+      // Kept at the end of its period: the period starts again.
+      if (current !== null && periodEnded) await this.o.membership.setTier(userId, orgId, current, "renewal", now);
+      return false;
+    }
+    const change = await this.o.membership.setTier(userId, orgId, next.tier, next.change, now);
+    if (change) {
+      this.o.log.info({ userId, from: change.fromTier, to: change.toTier }, "tier changed");
+      this.o.onTierChanged?.(orgId, change);
+    }
+    return change !== null;
+  }
+
+  private async identify(principal: Principal, input: PurchaseInput): Promise<Outcome<AppUser>> {
+    if ((input.memberCode === undefined) === (input.memberId === undefined))
+      return invalid([{ path: "/memberCode", message: "give exactly one of memberCode and memberId" }]);
+    let memberId = input.memberId;
+    if (input.memberCode !== undefined) {
+      const parsed = parseMemberCode(input.memberCode);
+      if (!parsed) return invalid([{ path: "/memberCode", message: "is not a member code" }]);
+      const expected = Buffer.from(await this.sign(parsed.payload));
+      const given = Buffer.from(parsed.signature);
+      if (expected.length !== given.length || !timingSafeEqual(expected, given))
+        return notFound("no member for this code");
+      if (parsed.expiresAtS * 1000 <= this.o.clock.now())
+        return refuse("CODE_EXPIRED", "the member code expired; ask the member to refresh it in the app");
+      memberId = parsed.memberId;
+    }
+    const user = memberId === undefined ? null : await this.o.users.getUser(memberId);
+    if (!user || user.orgId !== principal.orgId) return notFound(`no member ${memberId ?? ""}`);
+    return done(user);
+  }
+
+  /** An app key acts for its own user only; other keys for users of their organisation. */
+  private async memberFor(principal: Principal, userId: string): Promise<Outcome<AppUser>> {
+    if (principal.role === "app" && principal.userId !== userId) return forbidden("an app key may only act for its own user");
+    const user = await this.o.users.getUser(userId);
+    if (!user || user.orgId !== principal.orgId) return notFound(`no user ${userId} in this organisation`);
+    return done(user);
+  }
+
+  private async sign(payload: string): Promise<string> {
+    this.secret ??= this.o.membership.memberCodeSecret(() => this.o.randomBytes(32), this.o.clock.now());
+    const key = await this.secret;
+    return createHmac("sha256", key).update(payload).digest("base64url").slice(0, MEMBER_CODE_SIGNATURE_CHARS);
+  }
+}
+
+/** Every problem of a basket, by JSON pointer into the request body. */
+export function basketProblems(input: PurchaseInput): Problem[] {
+  const problems: Problem[] = [];
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(input.orderId)) problems.push({ path: "/orderId", message: "must be 1-64 letters, digits, _ . : -" });
+  if (!/^[A-Z]{3}$/.test(input.currency)) problems.push({ path: "/currency", message: "must be an ISO 4217 code such as HKD" });
+  if (input.lines.length === 0) problems.push({ path: "/lines", message: "must hold at least one line" });
+  let sum = 0;
+  input.lines.forEach((line, i) => {
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_LINE_QUANTITY)
+      problems.push({ path: `/lines/${i}/quantity`, message: `must be a whole number from 1 to ${MAX_LINE_QUANTITY}` });
+    if (!Number.isSafeInteger(line.unitPriceMinor) || line.unitPriceMinor < 0 || line.unitPriceMinor > MAX_UNIT_PRICE_MINOR)
+      problems.push({ path: `/lines/${i}/unitPriceMinor`, message: `must be a whole number of minor units from 0 to ${MAX_UNIT_PRICE_MINOR}` });
+    sum += line.quantity * line.unitPriceMinor;
+  });
+  if (!Number.isSafeInteger(input.totalMinor) || input.totalMinor < 0)
+    problems.push({ path: "/totalMinor", message: "must be a whole, non-negative number of minor units" });
+  else if (problems.length === 0 && sum !== input.totalMinor)
+    problems.push({ path: "/totalMinor", message: `must equal the sum of the lines (${sum})` });
+  return problems;
+}
+
+function ledgerRefusal(result: Exclude<LedgerWriteResult, { ok: true }>): Outcome<never> {
+  switch (result.reason) {
+    case "insufficient-points":
+      return refuse("INSUFFICIENT_POINTS", `not enough points: the balance is ${result.balance}`);
+    case "invalid-points":
+      return invalid([{ path: "/points", message: result.text }]);
+    case "nothing-to-reverse":
+      return notFound(result.text);
+    case "already-reversed":
+    case "key-reused":
+      return conflict(result.text);
+  }
+}

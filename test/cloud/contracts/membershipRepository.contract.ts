@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EMPTY_PROGRAM } from "../../../cloud/src/domain/loyalty/index.js";
+import type { MembershipRepository, Repositories } from "../../../cloud/src/services/repositories.js";
+import { type BackendUnderTest, type MakeBackend, org, user } from "./repositoryContract.js";
+
+/**
+ * What every backend's MembershipRepository does: programmes versioned per organisation, the tier
+ * mirrored into the profile with each change recorded, purchases and refunds once, the visit cap
+ * exact under concurrency, one member-code secret, and bulk upserts that write only what differs.
+ */
+export function describeMembershipRepositoryContract(name: string, makeBackend: MakeBackend): void {
+  describe(`MembershipRepository contract: ${name}`, () => {
+    let backend: BackendUnderTest;
+    let repos: Repositories;
+    let membership: MembershipRepository;
+
+    beforeEach(async () => {
+      backend = await makeBackend();
+      repos = backend.repos;
+      membership = repos.membership;
+      await repos.directory.upsertOrganisation(org("o1"), 0);
+      await repos.directory.upsertOrganisation(org("o2"), 0);
+      await repos.users.upsertUser(user("u1", "o1", { loyaltyTier: "crm-gold" }), 0);
+    });
+    afterEach(async () => {
+      await backend.close();
+    });
+
+    it("versions a programme per organisation", async () => {
+      expect(await membership.getProgram("o1")).toBeNull();
+      expect(await membership.putProgram("o1", EMPTY_PROGRAM, 1)).toBe(1);
+      expect(await membership.putProgram("o1", { ...EMPTY_PROGRAM, transfersAllowed: true }, 2)).toBe(2);
+      expect(await membership.getProgram("o1")).toEqual({ program: { ...EMPTY_PROGRAM, transfersAllowed: true }, version: 2 });
+      expect(await membership.getProgram("o2")).toBeNull();
+    });
+
+    it("mirrors the tier into the profile and records each change once", async () => {
+      const change = await membership.setTier("u1", "o1", "gold", "upgrade", 100);
+      expect(change).toMatchObject({ userId: "u1", fromTier: "crm-gold", toTier: "gold", reason: "upgrade", at: 100 });
+      expect((await repos.users.getUser("u1"))?.loyaltyTier).toBe("gold");
+      expect(await membership.getMember("u1")).toEqual({ userId: "u1", orgId: "o1", birthMonth: null, tier: "gold", tierSince: 100 });
+      // The same tier again starts a new period and records nothing.
+      expect(await membership.setTier("u1", "o1", "gold", "renewal", 200)).toBeNull();
+      expect((await membership.getMember("u1"))?.tierSince).toBe(200);
+      expect((await membership.tierChanges("u1", 10)).map((c) => c.toTier)).toEqual(["gold"]);
+      expect(await membership.membersWithTierBefore("o1", 199, 10)).toEqual([]);
+      expect((await membership.membersWithTierBefore("o1", 200, 10)).map((m) => m.userId)).toEqual(["u1"]);
+      expect(await membership.setTier("nobody", "o1", "gold", "upgrade", 1)).toBeNull();
+    });
+
+    it("records a purchase once per order key and a refund once", async () => {
+      const purchase = { orgId: "o1", orderKey: "s1:o-1", userId: "u1", storeId: "s1", channel: "till" as const, totalMinor: 990, currency: "HKD", points: 9, at: 10 };
+      expect(await membership.recordPurchase(purchase)).toBe(true);
+      expect(await membership.recordPurchase({ ...purchase, points: 99 })).toBe(false);
+      expect(await membership.getPurchase("o1", "s1:o-1")).toEqual({ ...purchase, refundedAt: null });
+      expect(await membership.getPurchase("o2", "s1:o-1")).toBeNull();
+      expect(await membership.tierActivity("o1", "u1", 0)).toEqual({ pointsEarned: 0, spendMinor: 990 });
+      expect(await membership.markRefunded("o1", "s1:o-1", 20)).toBe(true);
+      expect(await membership.markRefunded("o1", "s1:o-1", 30)).toBe(false);
+      expect((await membership.getPurchase("o1", "s1:o-1"))?.refundedAt).toBe(20);
+      expect(await membership.tierActivity("o1", "u1", 0)).toEqual({ pointsEarned: 0, spendMinor: 0 });
+    });
+
+    it("counts earning visits up to the cap, exactly, under concurrency", async () => {
+      const counted = await Promise.all(Array.from({ length: 10 }, () => membership.countEarningVisit("u1", "s1", "2026-11-24", 3)));
+      expect(counted.filter(Boolean)).toHaveLength(3);
+      expect(await membership.countEarningVisit("u1", "s1", "2026-11-25", 3)).toBe(true);
+    });
+
+    it("creates the member-code secret once", async () => {
+      const first = await membership.memberCodeSecret(() => new Uint8Array(32).fill(7), 1);
+      const second = await membership.memberCodeSecret(() => new Uint8Array(32).fill(9), 2);
+      expect([...second]).toEqual([...first]);
+      expect(first[0]).toBe(7);
+    });
+
+    it("upserts members writing only what differs, and leaves another organisation's ids alone", async () => {
+      await repos.users.upsertUser(user("theirs", "o2"), 0);
+      const rows = [
+        { id: "m1", displayName: "Ada", segments: ["vip"], birthMonth: 4, marketingConsent: true },
+        { id: "u1", segments: ["crm"] },
+        { id: "theirs", displayName: "x" },
+      ];
+      expect(await membership.upsertMembers("o1", rows, 5)).toEqual({ created: 1, updated: 1, unchanged: 0, taken: ["theirs"], analyticsWithdrawn: [], analyticsGiven: [] });
+      expect(await membership.upsertMembers("o1", rows, 6)).toEqual({ created: 0, updated: 0, unchanged: 2, taken: ["theirs"], analyticsWithdrawn: [], analyticsGiven: [] });
+      // u1 had analytics consent (the fixture's default); a new member may come with it.
+      expect(await membership.upsertMembers("o1", [{ id: "u1", analyticsConsent: false }, { id: "m2", analyticsConsent: true }], 7)).toMatchObject({
+        analyticsWithdrawn: ["u1"],
+        analyticsGiven: ["m2"],
+      });
+      expect(await repos.users.getUser("m1")).toMatchObject({ orgId: "o1", displayName: "Ada", segments: ["vip"], marketingConsent: true, analyticsConsent: false });
+      expect(await repos.users.getUser("u1")).toMatchObject({ segments: ["crm"], loyaltyTier: "crm-gold", marketingConsent: true });
+      expect((await membership.getMember("m1"))?.birthMonth).toBe(4);
+      expect((await repos.users.getUser("theirs"))?.displayName).toBeNull();
+      expect((await membership.exportMembers("o1", null, 10)).map((m) => [m.id, m.birthMonth])).toEqual([
+        ["m1", 4],
+        ["m2", null],
+        ["u1", null],
+      ]);
+      expect((await membership.exportMembers("o1", "m2", 10)).map((m) => m.id)).toEqual(["u1"]);
+    });
+  });
+}

@@ -1,0 +1,216 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloudFixture.js";
+import { ManualClock } from "../manualClock.js";
+
+/** Tuesday 2026-11-24 17:00 UTC: already Wednesday 01:00 in Hong Kong, where the fixture's stores are. */
+const HK_WEDNESDAY_1AM = "2026-11-24T17:00:00.000Z";
+/** Tuesday 2026-11-24 10:00 in Hong Kong. */
+const HK_TUESDAY = "2026-11-24T02:00:00.000Z";
+const DAY_MS = 86_400_000;
+
+const PROGRAM = {
+  currency: "HKD",
+  pointsValidityDays: 365,
+  transfersAllowed: true,
+  earnRules: [
+    { id: "base", points: 1, perAmountMinor: 100 },
+    { id: "beauty-bonus", points: 1, perAmountMinor: 100, categories: ["beauty"], channels: ["till"] },
+  ],
+  visit: { points: 5, maxPerDay: 1 },
+  memberDays: [
+    { id: "wednesday", when: { kind: "weekday", weekday: "wed" }, multiplier: 2 },
+    { id: "last-friday", when: { kind: "last-weekday-of-month", weekday: "fri" }, multiplier: 3 },
+  ],
+  tiers: [{ name: "member" }, { name: "gold", minPoints: 500 }],
+  tierWindowDays: 365,
+};
+
+const basket = (orderId: string, lines: { sku: string; category?: string; quantity: number; unitPriceMinor: number }[]) => ({
+  orderId,
+  currency: "HKD",
+  totalMinor: lines.reduce((s, l) => s + l.quantity * l.unitPriceMinor, 0),
+  lines,
+});
+
+describe("membership over HTTP: programme, purchases at the till, member codes, refunds, tiers", () => {
+  let f: CloudFixture;
+  let clock: ManualClock;
+
+  beforeEach(async () => {
+    clock = new ManualClock(HK_TUESDAY);
+    f = await createCloudFixture({ clock, seedRule: false });
+  });
+  afterEach(async () => {
+    await f.close();
+  });
+
+  const call = async (key: string, method: "GET" | "POST" | "PUT" | "DELETE", url: string, payload?: unknown, headers: Record<string, string> = {}) => {
+    const res = await f.cloud.http.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${key}`, ...headers },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+    return { status: res.statusCode, body: res.json<Record<string, unknown> & { error?: { code: string; details?: { path: string }[] } }>() };
+  };
+  const putProgram = async () => expect((await call(f.keys.marketer, "PUT", "/v1/loyalty/program", PROGRAM)).status).toBe(200);
+  const memberCode = async () => (await call(f.keys.appU1, "POST", "/v1/users/u1/member-code")).body.code as string;
+  const points = async () => (await call(f.keys.appU1, "GET", "/v1/users/u1/points")).body;
+
+  it("lets marketers write the programme, reporting every problem with its path", async () => {
+    const bad = await call(f.keys.marketer, "PUT", "/v1/loyalty/program", {
+      ...PROGRAM,
+      earnRules: [{ id: "a", points: 1, perAmountMinor: 0 }],
+      tiers: [{ name: "gold", minPoints: 500 }, { name: "silver", minPoints: 100 }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.details?.map((d) => d.path)).toContain("/earnRules/0/perAmountMinor");
+    const badTiers = await call(f.keys.marketer, "PUT", "/v1/loyalty/program", { ...PROGRAM, tiers: [{ name: "gold", minPoints: 500 }, { name: "silver", minPoints: 100 }] });
+    expect(badTiers.body.error?.details?.map((d) => d.path)).toEqual(["/tiers/1/minPoints"]);
+    expect((await call(f.keys.pos, "PUT", "/v1/loyalty/program", PROGRAM)).status).toBe(403);
+    await putProgram();
+    expect((await call(f.keys.admin, "GET", "/v1/loyalty/program")).body).toMatchObject({ version: 1, program: { currency: "HKD" } });
+  });
+
+  it("earns at the till by member code once per order, and refuses an expired or forged code", async () => {
+    await putProgram();
+    const code = await memberCode();
+    const order = basket("order-1", [
+      { sku: "lipstick", category: "beauty", quantity: 2, unitPriceMinor: 12_000 },
+      { sku: "bag", quantity: 1, unitPriceMinor: 5_050 },
+    ]);
+    const first = await call(f.keys.pos, "POST", "/v1/purchases", { ...order, memberCode: code });
+    // base: 290.50 HKD → 290; beauty bonus: 240 → 240; Tuesday: no member day.
+    expect(first).toMatchObject({ status: 201, body: { memberId: "u1", points: 530, multiplier: 1, balance: 530 } });
+    const again = await call(f.keys.pos, "POST", "/v1/purchases", { ...order, memberCode: code });
+    expect(again).toMatchObject({ status: 200, body: { points: 530, balance: 530, replayed: true } });
+    expect(await points()).toMatchObject({ balance: 530, owed: 0 });
+    const metrics = await f.cloud.http.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${f.keys.admin}` } });
+    expect(metrics.body).toContain('arrival_points_earned_total{source="till-purchase"} 530');
+    expect(metrics.body).toContain('arrival_loyalty_purchases_total{outcome="replayed"} 1');
+
+    const forged = `${code.slice(0, -3)}AAA`;
+    expect((await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("order-2", [{ sku: "x", quantity: 1, unitPriceMinor: 100 }]), memberCode: forged })).status).toBe(404);
+    clock.advance(301_000);
+    const late = await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("order-3", [{ sku: "x", quantity: 1, unitPriceMinor: 100 }]), memberCode: code });
+    expect(late).toMatchObject({ status: 409, body: { error: { code: "CODE_EXPIRED" } } });
+    expect((await points()).balance).toBe(530);
+  });
+
+  it("refuses bad baskets naming the field, and stores nothing", async () => {
+    await putProgram();
+    const cases: [unknown, string][] = [
+      [{ ...basket("o-neg", [{ sku: "a", quantity: 1, unitPriceMinor: -5 }]), memberId: "u1" }, "/lines/0/unitPriceMinor"],
+      [{ ...basket("o-qty", [{ sku: "a", quantity: 1_000_000, unitPriceMinor: 5 }]), memberId: "u1" }, "/lines/0/quantity"],
+      [{ ...basket("o-sum", [{ sku: "a", quantity: 2, unitPriceMinor: 500 }]), totalMinor: 999, memberId: "u1" }, "/totalMinor"],
+      [{ ...basket("o-both", [{ sku: "a", quantity: 1, unitPriceMinor: 500 }]), memberId: "u1", memberCode: "M1.u1.x.y" }, "/memberCode"],
+    ];
+    for (const [body, path] of cases) {
+      const res = await call(f.keys.pos, "POST", "/v1/purchases", body);
+      expect(res.status, path).toBe(400);
+      expect(res.body.error?.details?.map((d) => d.path), path).toContain(path);
+    }
+    expect(await points()).toMatchObject({ balance: 0 });
+    expect((await call(f.keys.appU1, "GET", "/v1/users/u1/points/history")).body.entries).toEqual([]);
+  });
+
+  it("multiplies on the member day of the store's local day", async () => {
+    await putProgram();
+    clock.set(HK_WEDNESDAY_1AM);
+    const res = await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("wed-1", [{ sku: "a", quantity: 1, unitPriceMinor: 10_000 }]), memberId: "u1" });
+    expect(res.body).toMatchObject({ points: 200, multiplier: 2, memberDayId: "wednesday" });
+  });
+
+  it("reverses a refunded purchase exactly, owing what was spent, and settles the debt later", async () => {
+    await putProgram();
+    await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("r-1", [{ sku: "a", quantity: 1, unitPriceMinor: 10_000 }]), memberId: "u1" });
+    const spent = await call(f.keys.admin, "POST", "/v1/users/u1/points/adjustments", { points: -70, reason: "exchanged for a gift" }, { "idempotency-key": "adjust-0001" });
+    expect(spent).toMatchObject({ status: 201, body: { balance: 30 } });
+    const refund = await call(f.keys.pos, "POST", "/v1/purchases/refunds", { orderId: "r-1" });
+    expect(refund).toMatchObject({ status: 200, body: { reversedPoints: 100, balance: 0, owed: 70 } });
+    expect((await call(f.keys.pos, "POST", "/v1/purchases/refunds", { orderId: "r-1" })).body).toMatchObject({ replayed: true, owed: 70 });
+    const history = (await call(f.keys.appU1, "GET", "/v1/users/u1/points/history")).body.entries as { kind: string; points: number }[];
+    expect(history.map((e) => [e.kind, e.points])).toEqual([["reverse", -100], ["adjust", -70], ["earn", 100]]);
+    await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("r-2", [{ sku: "a", quantity: 1, unitPriceMinor: 10_000 }]), memberId: "u1" });
+    expect(await points()).toMatchObject({ balance: 30, owed: 0 });
+  });
+
+  it("records what the ledger earned when a retry after a crash finds the earning written", async () => {
+    await putProgram();
+    // The first attempt earned (on a member day, say) and the process died before recording the order.
+    await f.cloud.repositories.ledger.append(
+      "o1",
+      "u1",
+      { kind: "earn", points: 77, source: "till-purchase", expiresAt: null, reference: "s1:crash-1", reason: null },
+      "purchase:s1:crash-1",
+      clock.now(),
+    );
+    const retry = await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("crash-1", [{ sku: "a", quantity: 1, unitPriceMinor: 10_000 }]), memberId: "u1" });
+    expect(retry).toMatchObject({ status: 201, body: { points: 77, balance: 77 } });
+    expect((await f.cloud.repositories.membership.getPurchase("o1", "s1:crash-1"))?.points).toBe(77);
+  });
+
+  it("keeps adjustments to admins with a reason", async () => {
+    expect((await call(f.keys.marketer, "POST", "/v1/users/u1/points/adjustments", { points: 10, reason: "x" }, { "idempotency-key": "adjust-0002" })).status).toBe(403);
+    expect((await call(f.keys.admin, "POST", "/v1/users/u1/points/adjustments", { points: 10, reason: "" }, { "idempotency-key": "adjust-0003" })).status).toBe(400);
+    expect((await call(f.keys.admin, "POST", "/v1/users/u1/points/adjustments", { points: -10, reason: "oops" }, { "idempotency-key": "adjust-0004" })).body).toMatchObject({
+      error: { code: "INSUFFICIENT_POINTS" },
+    });
+  });
+
+  it("upgrades the tier at once, downgrades at period end, records each change and keeps loyaltyTier in sync", async () => {
+    await putProgram();
+    await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("t-1", [{ sku: "a", quantity: 1, unitPriceMinor: 10_000 }]), memberId: "u1" });
+    expect((await points()).tier).toBe("member");
+    expect((await f.cloud.repositories.users.getUser("u1"))?.loyaltyTier).toBe("member");
+    await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("t-2", [{ sku: "a", quantity: 1, unitPriceMinor: 40_000 }]), memberId: "u1" });
+    expect((await points()).tier).toBe("gold");
+    expect((await f.cloud.repositories.users.getUser("u1"))?.loyaltyTier).toBe("gold");
+    // The refund takes the member below the threshold, but gold holds until its period ends.
+    await call(f.keys.pos, "POST", "/v1/purchases/refunds", { orderId: "t-2" });
+    expect((await points()).tier).toBe("gold");
+    clock.advance(366 * DAY_MS);
+    expect((await f.cloud.membership.sweep()).tierChanges).toBe(1);
+    // Gold's period ended below its threshold: down to the tier without one.
+    expect((await points()).tier).toBe("member");
+    const changes = (await call(f.keys.appU1, "GET", "/v1/users/u1/tier-changes")).body.changes as { fromTier: string | null; toTier: string | null; reason: string }[];
+    expect(changes.map((c) => [c.fromTier, c.toTier, c.reason])).toEqual([
+      ["gold", "member", "downgrade"],
+      ["member", "gold", "upgrade"],
+      ["gold", "member", "upgrade"],
+    ]);
+  });
+
+  it("earns visit points for a believed visit, capped per local day", async () => {
+    await putProgram();
+    const at = new Date(clock.now()).toISOString();
+    // Two visits of u1 to s1 on one local day: the programme's cap is one.
+    await f.ingest([presenceEvent(1, { at }), presenceEvent(2, { at })]);
+    await f.cloud.membership.drainVisits();
+    const history = (await call(f.keys.appU1, "GET", "/v1/users/u1/points/history")).body.entries as { source: string; points: number }[];
+    expect(history.map((e) => [e.source, e.points])).toEqual([["store-visit", 5]]);
+  });
+
+  it("transfers points where the programme allows, and shows no one else's balance to an app", async () => {
+    await putProgram();
+    await call(f.keys.admin, "POST", "/v1/users/u1/points/adjustments", { points: 50, reason: "welcome" }, { "idempotency-key": "adjust-0005" });
+    const sent = await call(f.keys.appU1, "POST", "/v1/users/u1/points/transfers", { toUserId: "u2", points: 20 }, { "idempotency-key": "gift-0001" });
+    expect(sent).toMatchObject({ status: 201, body: { balance: 30 } });
+    expect((await call(f.keys.appU2, "GET", "/v1/users/u2/points")).body).toMatchObject({ balance: 20 });
+    expect((await call(f.keys.appU2, "GET", "/v1/users/u1/points")).status).toBe(403);
+    await call(f.keys.marketer, "PUT", "/v1/loyalty/program", { ...PROGRAM, transfersAllowed: false });
+    expect((await call(f.keys.appU1, "POST", "/v1/users/u1/points/transfers", { toUserId: "u2", points: 1 }, { "idempotency-key": "gift-0002" })).status).toBe(403);
+  });
+
+  it("unlinks an erased member from the ledger and keeps the totals under a pseudonym", async () => {
+    await putProgram();
+    await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("e-1", [{ sku: "a", quantity: 1, unitPriceMinor: 10_000 }]), memberId: "u1" });
+    expect((await call(f.keys.admin, "DELETE", "/v1/users/u1")).status).toBe(200);
+    const kept = await f.cloud.repositories.db.all<{ member_id: string; points: number }>("SELECT member_id, points FROM ledger_entries");
+    expect(kept).toHaveLength(1);
+    expect(kept[0]?.member_id).toMatch(/^erased-/);
+    expect(kept[0]?.points).toBe(100);
+    expect(await f.cloud.repositories.ledger.entrySum("o1", "u1")).toBe(0);
+    expect(await f.cloud.repositories.db.all("SELECT * FROM member_purchases WHERE user_id = 'u1'")).toEqual([]);
+  });
+});

@@ -6,6 +6,7 @@ import type { EmbeddedBroker } from "./adapters/broker/EmbeddedBroker.js";
 import { createHttpApp } from "./adapters/http/createHttpApp.js";
 import { credentialRoutes } from "./adapters/http/routes/credentialRoutes.js";
 import { gatewayRoutes } from "./adapters/http/routes/gatewayRoutes.js";
+import { operatorRoutes } from "./adapters/http/routes/operatorRoutes.js";
 import { httpMetrics, metricsRoutes } from "./adapters/http/routes/metricsRoutes.js";
 import { PromMetrics } from "./adapters/metrics/PromMetrics.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
@@ -32,6 +33,7 @@ import type { Offer } from "./domain/offers/index.js";
 import { cloudMetrics, pipelineLatency } from "./services/cloudMetrics.js";
 import { CredentialAdminService } from "./services/CredentialAdminService.js";
 import { CredentialService } from "./services/CredentialService.js";
+import { OrganisationService } from "./services/OrganisationService.js";
 import { FleetService } from "./services/FleetService.js";
 import { IngestService } from "./services/IngestService.js";
 import { LiveFeed } from "./services/LiveFeed.js";
@@ -128,6 +130,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     clock,
     log: log.child({ component: "credentials" }),
     provisioner: mqtt.provisioner,
+    organisations: directory,
   });
   const broker = mqtt.bus;
   const metrics = new PromMetrics();
@@ -285,6 +288,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const gateways = new GatewayService({ directory, audit, now: () => clock.now() });
   credentialRoutes(http, {
     credentials: new CredentialAdminService({ credentials, gateways, stores: directory, users }),
+  });
+  operatorRoutes(http, {
+    organisations: new OrganisationService({ directory, credentials, audit, clock, log: log.child({ component: "organisations" }) }),
   });
   gatewayRoutes(http, { fleet, gateways });
   metricsRoutes(http, { exposition: metrics });

@@ -38,6 +38,8 @@ export const CALLERS = [
   "appOtherUser",
   /** admin of another organisation: everything of o1 is "not found" to it. */
   "adminOtherOrg",
+  /** the cloud's operator key: organisations themselves, nothing inside them. */
+  "operator",
 ] as const;
 export type Caller = (typeof CALLERS)[number];
 export type KeyedCaller = Exclude<Caller, "anonymous" | "badKey" | "malformedKey">;
@@ -405,7 +407,34 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       return { url: `/v1/api-keys/${issued.id}` };
     },
   },
+  "GET /v1/operator/organisations": {
+    expect: { operator: 200 },
+    request: () => ({ url: "/v1/operator/organisations" }),
+  },
+  "POST /v1/operator/organisations": {
+    expect: { operator: 201 },
+    request: (ctx) => ({ url: "/v1/operator/organisations", body: { id: ctx.unique("org"), name: "New org" } }),
+    validBody: (ctx) => ({
+      url: "/v1/operator/organisations",
+      body: { id: ctx.unique("org"), name: "New org", maxOffersPerUserPerDay: 5 },
+    }),
+  },
+  "POST /v1/operator/organisations/:orgId/suspend": {
+    expect: { operator: 200 },
+    request: async (ctx) => ({ url: `/v1/operator/organisations/${await freshOrganisation(ctx)}/suspend` }),
+  },
+  "POST /v1/operator/organisations/:orgId/reinstate": {
+    expect: { operator: 200 },
+    request: async (ctx) => ({ url: `/v1/operator/organisations/${await freshOrganisation(ctx)}/reinstate` }),
+  },
 };
+
+/** A new organisation nobody else uses, so suspending it changes no other row's outcome. */
+async function freshOrganisation(ctx: MatrixContext): Promise<string> {
+  const id = ctx.unique("org");
+  await ctx.f.cloud.repositories.directory.createOrganisation({ id, name: id, maxOffersPerUserPerDay: 3 }, Date.now());
+  return id;
+}
 
 /** Inserts an offer the way the rules engine stores one, for routes that act on an offer. */
 export async function insertOffer(f: CloudFixture, offerId: string, userId: string): Promise<string> {

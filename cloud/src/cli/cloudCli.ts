@@ -14,6 +14,7 @@ import { createCloud } from "../createCloud.js";
 import { createCredentialAdmin } from "../createCredentialAdmin.js";
 import { type Clock, type Logger, systemClock } from "../services/ports.js";
 import { CREDENTIALS_USAGE, runCredentialCommand } from "./credentialCommands.js";
+import { INIT_USAGE, runInitCommand } from "./initCommand.js";
 
 /** The process as the command line sees it. */
 export interface CloudCliIo {
@@ -31,6 +32,7 @@ export interface CloudCliIo {
 }
 
 const USAGE = `Usage: arrival-cloud [serve] [options]
+       arrival-cloud init --org ID [--name NAME]      (first start: operator and first organisation)
        arrival-cloud credentials|api-keys COMMAND …   (arrival-cloud credentials help)
 
 Runs the cloud: embedded MQTT broker, ingest, rules engine and HTTP API.
@@ -145,6 +147,35 @@ async function credentialCommand(group: "credentials" | "api-keys", args: string
   }
 }
 
+/** `init`: the operator key and the first organisation on a fresh data directory; idempotent. */
+async function initCommand(args: string[], io: CloudCliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { ...CONFIG_OPTIONS, org: { type: "string" }, name: { type: "string" }, json: { type: "boolean" } },
+  });
+  if (values.help) {
+    io.stdout(INIT_USAGE);
+    return 0;
+  }
+  const config = await configFrom(values, io);
+  if (typeof config === "number") return config;
+  const log = io.credentialLog ?? createLogger({ level: "warn", format: "json", name: "arrival-cloud", destination: 2 });
+  const clock = io.clock ?? systemClock;
+  const admin = await createCredentialAdmin(config, { log, clock });
+  try {
+    return await runInitCommand(
+      {
+        ...(values.org === undefined ? {} : { org: values.org }),
+        ...(values.name === undefined ? {} : { name: values.name }),
+        json: values.json === true,
+      },
+      { admin, actor: `cli:${io.user}`, io: { out: io.stdout, err: io.stderr }, clock, log },
+    );
+  } finally {
+    await admin.close();
+  }
+}
+
 async function serve(args: string[], io: CloudCliIo): Promise<number> {
   const { values } = parseArgs({ args, options: CONFIG_OPTIONS });
   if (values.help) {
@@ -172,6 +203,7 @@ async function dispatch(argv: readonly string[], io: CloudCliIo): Promise<number
   if (command === undefined || command.startsWith("-")) return serve([...argv], io);
   if (command === "serve") return serve(rest, io);
   if (command === "credentials" || command === "api-keys") return credentialCommand(command, rest, io);
+  if (command === "init") return initCommand(rest, io);
   if (command === "help") {
     io.stdout(USAGE);
     return 0;

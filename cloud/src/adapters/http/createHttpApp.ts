@@ -11,9 +11,8 @@ import Fastify, {
 import type { TSchema } from "typebox";
 import { Convert } from "typebox/value";
 import { Checker, formatProblems } from "../../../../protocol/index.js";
-import type { CredentialService, Principal } from "../../services/CredentialService.js";
+import type { CredentialService, Principal, PrincipalRole } from "../../services/CredentialService.js";
 import type { Logger } from "../../services/ports.js";
-import type { ApiRole } from "../../services/repositories.js";
 import { ApiError, ApiErrorSchema } from "./refusals.js";
 
 declare module "fastify" {
@@ -26,7 +25,7 @@ declare module "fastify" {
   }
   interface FastifyContextConfig {
     /** Roles allowed on the route; absent means the route is public (health only). */
-    roles?: readonly ApiRole[];
+    roles?: readonly PrincipalRole[];
   }
 }
 
@@ -36,7 +35,7 @@ export interface RegisteredRoute {
   /** The path pattern, e.g. `/v1/stores/:storeId`. */
   readonly url: string;
   /** Roles allowed; null for a public route. */
-  readonly roles: readonly ApiRole[] | null;
+  readonly roles: readonly PrincipalRole[] | null;
   readonly hasBody: boolean;
   readonly hasQuery: boolean;
 }
@@ -94,7 +93,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
       const response = (route.schema.response ?? {}) as Record<string, unknown>;
       route.schema.response = { "4xx": ApiErrorSchema, "5xx": ApiErrorSchema, ...response };
     }
-    const config = route.config as { roles?: readonly ApiRole[] } | undefined;
+    const config = route.config as { roles?: readonly PrincipalRole[] } | undefined;
     for (const method of [route.method].flat()) {
       // fastify adds a HEAD twin to every GET route (same handler, same hooks); it is not a route of its own.
       if (method === "HEAD" && routes.some((r) => r.url === route.url && r.method === "GET")) continue;

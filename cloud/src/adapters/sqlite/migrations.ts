@@ -464,6 +464,24 @@ DELETE FROM presence_events WHERE id IN (SELECT id FROM quarantined_rows WHERE s
 DELETE FROM visits WHERE id IN (SELECT id FROM quarantined_rows WHERE source = 'visits');
 `,
   },
+  {
+    version: 13,
+    name: "operator keys and suspended organisations",
+    // Bootstrapping a cloud from nothing needs someone above the organisations: operator keys are
+    // not bound to an organisation (api_keys.org_id is NOT NULL and its role CHECK is closed), so
+    // they get their own table. A suspended organisation keeps its data; its keys stop working.
+    // Versions 11 and 12 are taken by parallel work; this list must stay in version order.
+    sql: `
+ALTER TABLE organisations ADD COLUMN suspended_at INTEGER;
+CREATE TABLE operator_keys (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

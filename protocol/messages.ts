@@ -153,6 +153,19 @@ export const GatewayStatusSchema = Type.Object(
         { additionalProperties: false, description: "Outcome of the last remote config received." },
       ),
     ),
+    scan: Type.Optional(
+      Type.Object(
+        {
+          state: StringEnum(["scanning", "interrupted"] as const, {
+            description: "interrupted: the radio is powered off, blocked or failing, and the gateway is retrying.",
+          }),
+          lastAdvertAgeS: Type.Union([Type.Number({ minimum: 0, maximum: 315_360_000 }), Type.Null()], {
+            description: "Seconds since the last advert was heard when the status was sent; null before the first.",
+          }),
+        },
+        { additionalProperties: false, description: "The radio, as of `at`. Absent from gateways before 0.2." },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

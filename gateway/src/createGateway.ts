@@ -11,21 +11,38 @@ import {
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
 import { OutboxLock } from "./adapters/system/OutboxLock.js";
+import { packageVersion } from "./adapters/system/packageVersion.js";
 import { engineOptions } from "./config/engineOptions.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
 import { type PresenceChange, PresenceEngine } from "./domain/presence/PresenceEngine.js";
 import { PresenceError } from "./domain/presence/PresenceError.js";
 import { type Clock, type Logger, type ScanSource, type Scheduler, systemScheduler } from "./services/ports.js";
 import { Relay } from "./services/Relay.js";
+import { ScanHealth } from "./services/ScanHealth.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
 
-export const GATEWAY_VERSION = "0.1.0";
+/** The scan source could not start: the gateway does not go online without its radio. */
+export class ScanStartError extends Error {
+  readonly code = "scan-start-failed";
+
+  constructor(cause: unknown) {
+    super(`scanning could not start: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "ScanStartError";
+  }
+}
 
 export interface GatewayDependencies {
   readonly source: ScanSource;
   readonly log: Logger;
   readonly clock: Clock;
+  /** The software version reported in status and telemetry; default the package's (package.json). */
+  readonly version?: string;
+  /**
+   * Called once when the radio stayed interrupted past `scanner.giveUpS`; the process should stop
+   * the gateway and exit non-zero so its supervisor restarts it. Default: logged only.
+   */
+  readonly onScanGiveUp?: (reason: string) => void;
   /** Timers of the relay, the presence tick and telemetry; default the process's own. */
   readonly scheduler?: Scheduler;
   /** CPU and memory of this process for telemetry; default Node's `process` figures. */
@@ -52,6 +69,7 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig, deps: GatewayDependencies): Promise<Gateway> {
   const { log, clock } = deps;
   const scheduler = deps.scheduler ?? systemScheduler;
+  const version = deps.version ?? packageVersion();
   await mkdir(config.dataDir, { recursive: true });
   const remotePath = join(config.dataDir, "remote-config.json");
   let remote = await readLastRemoteConfig(remotePath, log);
@@ -95,7 +113,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const relay: Relay = new Relay({
     storeId: config.storeId,
     gatewayId: config.gatewayId,
-    version: GATEWAY_VERSION,
+    version,
     outbox,
     connection,
     clock,
@@ -108,6 +126,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     // not become an unhandled rejection, which ends a Node process; the config topic is retained,
     // so the same message would then end the gateway again at every restart.
     configStatus: () => configOutcome,
+    scanStatus: () => scanHealth.report(),
     onMessage: (_channel, payload) => {
       applyRemoteConfig(payload).catch((err: unknown) => log.error({ err }, "remote config not handled"));
     },
@@ -123,17 +142,37 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     scheduler,
   });
 
-  async function reportConfig(outcome: NonNullable<GatewayStatus["config"]>): Promise<void> {
-    configOutcome = outcome;
+  const scanHealth = new ScanHealth({
+    source: deps.source,
+    lastAdvertAt: () => pipeline.lastAdvertAt,
+    clock,
+    scheduler,
+    log: log.child({ component: "scan-health" }),
+    giveUpAfterMs: config.scanner.giveUpS * 1000,
+    onChange: () => void publishOnline(),
+    onGiveUp: (reason) => {
+      log.error({ reason }, "scanning did not recover; giving up");
+      deps.onScanGiveUp?.(reason);
+    },
+  });
+
+  /** The retained online status as of now: version, the last config outcome and the radio. */
+  async function publishOnline(): Promise<void> {
     await relay
       .publishStatus({
         v: 1,
         state: "online",
         at: new Date(clock.now()).toISOString(),
-        version: GATEWAY_VERSION,
-        config: outcome,
+        version,
+        ...(configOutcome ? { config: configOutcome } : {}),
+        scan: scanHealth.report(),
       })
       .catch(() => undefined);
+  }
+
+  async function reportConfig(outcome: NonNullable<GatewayStatus["config"]>): Promise<void> {
+    configOutcome = outcome;
+    await publishOnline();
   }
 
   async function applyRemoteConfig(payload: Buffer): Promise<void> {
@@ -177,7 +216,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const telemetry = new TelemetryReporter({
     storeId: config.storeId,
     gatewayId: config.gatewayId,
-    version: GATEWAY_VERSION,
+    version,
     connection,
     outbox,
     scan: () => ({ adverts: pipeline.counters.adverts, subjectsTracked: pipeline.trackedSubjects }),
@@ -196,9 +235,17 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     outbox,
     async start() {
       if (started) return;
+      // The radio first: the online status (published by the relay on connect) must mean scanning.
+      // A source that cannot start leaves nothing running and no MQTT connection behind.
+      try {
+        await pipeline.start();
+      } catch (err) {
+        await pipeline.stop().catch(() => undefined);
+        throw new ScanStartError(err);
+      }
       started = true;
+      scanHealth.start();
       await relay.start();
-      await pipeline.start();
       telemetry.start();
       log.info(
         {
@@ -217,6 +264,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       }
       started = false;
       telemetry.stop();
+      scanHealth.stop();
       await pipeline.stop();
       await relay.stop();
       await outbox.close();

@@ -33,9 +33,11 @@ import { DEFAULT_CONFIG_PATH, DOCTOR_USAGE, runDoctor } from "./cli/doctor.js";
 import { REPLAY_USAGE, runReplay } from "./cli/replay.js";
 import { runScan, SCAN_USAGE } from "./cli/scan.js";
 import { type GatewayConfig, loadGatewayConfig } from "./config/loadConfig.js";
-import { createGateway } from "./createGateway.js";
+import { createGateway, ScanStartError } from "./createGateway.js";
 import { OutboxLockedError } from "./adapters/system/OutboxLock.js";
-import { type Logger, type ScanSource, systemClock } from "./services/ports.js";
+import { packageVersion } from "./adapters/system/packageVersion.js";
+import { SystemdNotifier } from "./adapters/system/SystemdNotifier.js";
+import { type Logger, type ScanSource, systemClock, systemScheduler } from "./services/ports.js";
 
 const USAGE = `Usage: arrival-gateway <command> [options]
 
@@ -88,12 +90,31 @@ function sourceFor(config: GatewayConfig, log: Logger): ScanSource {
 }
 
 /**
- * Exit code when another live process holds this gateway's outbox (EX_TEMPFAIL, sysexits.h): the
- * condition clears when that process stops, so a supervisor's restart may then succeed.
+ * Exit codes of `run`, for systemd (Restart=on-failure restarts on every one but 2) and operators:
+ *   0   stopped by SIGINT/SIGTERM
+ *   1   an unexpected error (logged with its stack)
+ *   2   bad options or an invalid config file: restarting cannot fix it (RestartPreventExitStatus=2)
+ *   69  the radio: scanning could not start, or stayed interrupted longer than scanner.giveUpS
+ *       (EX_UNAVAILABLE, sysexits.h); a fresh process reopens the adapter
+ *   75  another live process holds this gateway's outbox (EX_TEMPFAIL): clears when it stops
  */
+const EXIT_SCAN_FAILED = 69;
 const EXIT_OUTBOX_LOCKED = 75;
 
+/** Why `run` stops: a signal, or the gateway giving up on its radio. */
+type StopReason = { readonly kind: "signal"; readonly signal: string } | { readonly kind: "scan-gave-up"; readonly reason: string };
+
 async function run(args: string[]): Promise<number> {
+  // Signal handlers first, before anything that can fail or take time: a SIGTERM during start-up
+  // then stops the gateway cleanly instead of killing it with its outbox lock held.
+  let requestStop: (reason: StopReason) => void = () => undefined;
+  const stopRequested = new Promise<StopReason>((resolve) => {
+    requestStop = resolve;
+  });
+  const onSignal = (signal: string) => requestStop({ kind: "signal", signal });
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
   const { values } = parseArgs({
     args,
     options: {
@@ -117,25 +138,66 @@ async function run(args: string[]): Promise<number> {
   const level = (values["log-level"] ?? process.env.ARRIVAL_LOG_LEVEL ?? "info") as LogLevel;
   const format = (values["log-format"] ?? process.env.ARRIVAL_LOG_FORMAT ?? "auto") as LogFormat;
   const log = createLogger({ level, format, name: "arrival-gateway" });
+  // From here on every failure is a log line in the configured format (journald keeps JSON lines).
+  try {
+    return await runGateway(loaded.config, log, stopRequested, requestStop);
+  } catch (err) {
+    log.fatal({ err }, "gateway failed");
+    return 1;
+  } finally {
+    log.flush();
+  }
+}
+
+async function runGateway(
+  config: GatewayConfig,
+  log: ReturnType<typeof createLogger>,
+  stopRequested: Promise<StopReason>,
+  requestStop: (reason: StopReason) => void,
+): Promise<number> {
+  const notifier = new SystemdNotifier({ env: process.env, pid: process.pid, scheduler: systemScheduler, log });
+  let version: string;
+  try {
+    version = packageVersion();
+  } catch (err) {
+    log.warn({ err }, "package version unknown");
+    version = "unknown";
+  }
   let gateway: Awaited<ReturnType<typeof createGateway>>;
   try {
-    gateway = await createGateway(loaded.config, {
-      source: sourceFor(loaded.config, log),
+    gateway = await createGateway(config, {
+      source: sourceFor(config, log),
       log,
       clock: systemClock,
+      version,
+      onScanGiveUp: (reason) => requestStop({ kind: "scan-gave-up", reason }),
     });
   } catch (err) {
     if (!(err instanceof OutboxLockedError)) throw err;
-    log.error({ lock: err.lockPath, holderPid: err.holderPid }, "another gateway process holds the outbox");
-    write(process.stderr, `${err.message}\n`);
+    log.error({ err, lock: err.lockPath, holderPid: err.holderPid }, "another gateway process holds the outbox");
     return EXIT_OUTBOX_LOCKED;
   }
-  await gateway.start();
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  log.info({}, "stopping");
+  try {
+    await gateway.start();
+  } catch (err) {
+    await gateway.stop();
+    if (!(err instanceof ScanStartError)) throw err;
+    log.error({ err, code: (err.cause as { code?: unknown } | undefined)?.code, exitCode: EXIT_SCAN_FAILED }, "scanning could not start");
+    return EXIT_SCAN_FAILED;
+  }
+  log.info({ version }, "gateway running");
+  // Liveness for systemd: pings from this event loop every half WatchdogSec; a hung loop misses them.
+  notifier.startWatchdog();
+  void notifier.notify(["READY=1", `STATUS=scanning, version ${version}`]);
+  const reason = await stopRequested;
+  notifier.stopWatchdog();
+  void notifier.notify(["STOPPING=1"]);
+  if (reason.kind === "scan-gave-up") {
+    await gateway.stop();
+    log.error({ reason: reason.reason, exitCode: EXIT_SCAN_FAILED }, "stopped: the radio did not recover");
+    return EXIT_SCAN_FAILED;
+  }
+  log.info({ signal: reason.signal }, "stopping");
   await gateway.stop();
   return 0;
 }
@@ -247,8 +309,11 @@ async function doctor(args: string[]): Promise<number> {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case "run":
-      return run(rest);
+    case "run": {
+      // The process ends here whatever still holds the event loop (noble's HCI socket, an MQTT
+      // reconnect timer): a gateway that stopped must not linger as a live process for systemd.
+      return process.exit(await run(rest));
+    }
     case "check-config":
       return checkConfig(rest);
     case "doctor":

@@ -58,6 +58,17 @@ describe("firmware-config/arrival-gateway.service", () => {
     expect(unit.get("ExecStart")?.[0]).toMatch(/ run --config \/etc\/arrival-gateway\/gateway\.json$/);
   });
 
+  it("wants a synchronised clock, and restarts a gateway whose event loop stops answering", () => {
+    // After= alone would order against time-sync.target only when something else pulls it in.
+    expect(words("Wants")).toContain("time-sync.target");
+    expect(words("After")).toContain("time-sync.target");
+    expect(unit.get("WatchdogSec")).toEqual(["60s"]);
+    // The pings come from systemd-notify, a child of the gateway.
+    expect(unit.get("NotifyAccess")).toEqual(["all"]);
+    // Exit code 69 (no radio) and 75 (outbox held) are restarted; only 2 (bad config) is not.
+    expect(unit.get("RestartPreventExitStatus")).toEqual(["2"]);
+  });
+
   it("runs as an unprivileged user with only the capabilities BLE scanning needs", () => {
     expect(unit.get("User")).toEqual(["arrival-gateway"]);
     expect(words("AmbientCapabilities").sort()).toEqual(["CAP_NET_ADMIN", "CAP_NET_RAW"]);

@@ -21,7 +21,7 @@ import {
   nextRevision,
   remoteConfig,
 } from "../domain/fleet/index.js";
-import type { FleetGatewayRecord, FleetRepository, GatewayRef, TelemetryRange } from "./repositories.js";
+import type { FleetGatewayRecord, FleetRepository, GatewayRef, ScanRecord, TelemetryRange } from "./repositories.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
 import type { AuditRepository, GatewayRecord, DirectoryRepository, ZoneRecord } from "./repositories.js";
 import { done, invalid, type Outcome, refuse } from "./Outcome.js";
@@ -38,6 +38,8 @@ export interface GatewayView {
   readonly offlineSinceAt: number | null;
   readonly offlineTooLong: boolean;
   readonly telemetry: Telemetry | null;
+  /** The radio as its last online status reported it; null when it did not say. */
+  readonly scan: ScanRecord | null;
   readonly config: ConfigView;
   /**
    * MQTT session takeovers of this gateway's client id since the cloud started (embedded broker):
@@ -216,13 +218,23 @@ export class FleetService {
       return;
     }
     const status = decoded.value;
-    const before = status.config ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
+    const before = status.config || status.scan ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
+    const receivedAt = this.o.clock.now();
     const stored = await this.o.fleet.recordStatus({
       ...ref,
       state: status.state,
-      receivedAt: this.o.clock.now(),
+      receivedAt,
       ...(status.version === undefined ? {} : { version: status.version }),
       ...(status.config === undefined ? {} : { config: status.config }),
+      // The age is the gateway's own count; anchored to receipt time so no gateway clock is trusted.
+      ...(status.scan === undefined
+        ? {}
+        : {
+            scan: {
+              state: status.scan.state,
+              lastAdvertAt: status.scan.lastAdvertAgeS === null ? null : receivedAt - status.scan.lastAdvertAgeS * 1000,
+            },
+          }),
     });
     if (!stored) {
       this.reject("status", "unregistered", ref, []);
@@ -237,6 +249,11 @@ export class FleetService {
       if (config.state === "applied") this.o.log.info(fields, "gateway applied config");
       else this.o.log.warn({ ...fields, problems: formatProblems(config.problems ?? []) }, "gateway rejected config");
     }
+    if (status.scan && before?.scan?.state !== status.scan.state && (status.scan.state === "interrupted" || before?.scan))
+      this.o.log[status.scan.state === "interrupted" ? "warn" : "info"](
+        { ...ref, scan: status.scan.state, lastAdvertAgeS: status.scan.lastAdvertAgeS },
+        status.scan.state === "interrupted" ? "gateway radio interrupted" : "gateway radio scanning again",
+      );
     this.o.log.debug({ ...ref, state: status.state }, "gateway status");
   }
 
@@ -293,7 +310,7 @@ export class FleetService {
     const lastSeenAt =
       heard && heard.storeId === record.storeId ? Math.max(heard.at, record.lastSeenAt ?? 0) : record.lastSeenAt;
     const health = gatewayHealth(
-      { reportedState: record.reportedState, offlineSince: record.offlineSince, lastSeenAt },
+      { reportedState: record.reportedState, offlineSince: record.offlineSince, lastSeenAt, scanState: record.scan?.state ?? null },
       now,
       { staleAfterMs: this.o.staleAfterMs, offlineAlertMs: this.o.offlineAlertMs },
     );
@@ -307,6 +324,7 @@ export class FleetService {
       offlineSinceAt: health.offlineSince,
       offlineTooLong: health.offlineTooLong,
       telemetry: record.telemetry,
+      scan: record.scan,
       config: configView(record.desiredRevision, record.reportedConfig),
       ...takeoversOf(this.takeovers.get(record.id), record.storeId),
     };
@@ -558,7 +576,7 @@ export class FleetService {
 
   /** Gateways by state and how many are offline too long, for metrics. */
   async summary(): Promise<{ byState: Record<GatewayState, number>; offlineTooLong: number; configs: Record<ConfigView["state"], number> }> {
-    const byState: Record<GatewayState, number> = { online: 0, offline: 0, unknown: 0 };
+    const byState: Record<GatewayState, number> = { online: 0, degraded: 0, offline: 0, unknown: 0 };
     const configs: Record<ConfigView["state"], number> = { none: 0, pending: 0, applied: 0, rejected: 0 };
     let offlineTooLong = 0;
     for (const view of await this.list({})) {

@@ -205,6 +205,22 @@ describe("fleet API", () => {
     expect((await metrics()).value("arrival_gateways_offline_too_long")).toBe(1);
   });
 
+  it("shows a connected gateway whose radio is interrupted as degraded, with when it last heard an advert", async () => {
+    await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.2.0", scan: { state: "scanning", lastAdvertAgeS: 0 } });
+    expect(await gateway("g1")).toMatchObject({ state: "online", scan: { state: "scanning", lastAdvertAt: clock.iso() } });
+    const heardAt = clock.iso();
+    clock.advance(95_000);
+    await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.2.0", scan: { state: "interrupted", lastAdvertAgeS: 95 } });
+    // The last advert is placed on the cloud's clock from the gateway's own count of seconds.
+    expect(await gateway("g1")).toMatchObject({ state: "degraded", scan: { state: "interrupted", lastAdvertAt: heardAt } });
+    expect((await metrics()).value("arrival_gateways", { state: "degraded" })).toBe(1);
+    await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.2.0", scan: { state: "scanning", lastAdvertAgeS: 0 } });
+    expect((await gateway("g1")).state).toBe("online");
+    // A gateway that does not report its radio (before 0.2) is online as before.
+    await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.1.0" });
+    expect(await gateway("g1")).toMatchObject({ state: "online", scan: null });
+  });
+
   it("refuses configs it can tell are wrong, with every problem and its path, and counts them", async () => {
     const before = (await metrics()).value("arrival_config_pushes_total", { outcome: "refused" }) ?? 0;
     const schema = await call("POST", "/v1/gateways/g1/config", f.keys.admin, {

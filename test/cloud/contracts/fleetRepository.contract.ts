@@ -61,6 +61,7 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
         telemetry: null,
         reportedConfig: null,
         desiredRevision: null,
+        scan: null,
       });
       expect(await fleet.getFleetGateway("ghost")).toBeNull();
     });
@@ -99,6 +100,17 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
         reportedConfig: null,
         version: "1.2.0",
       });
+    });
+
+    it("keeps the radio of the last online status; an offline status keeps it, an online one without it clears it", async () => {
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 100, scan: { state: "interrupted", lastAdvertAt: 40 } });
+      expect((await fleet.getFleetGateway("g1"))?.scan).toEqual({ state: "interrupted", lastAdvertAt: 40 });
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 200, scan: { state: "scanning", lastAdvertAt: null } });
+      expect((await fleet.getFleetGateway("g1"))?.scan).toEqual({ state: "scanning", lastAdvertAt: null });
+      await fleet.recordStatus({ ...g1, state: "offline", receivedAt: 300 });
+      expect((await fleet.getFleetGateway("g1"))?.scan).toEqual({ state: "scanning", lastAdvertAt: null });
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 400 });
+      expect((await fleet.getFleetGateway("g1"))?.scan).toBeNull();
     });
 
     it("takes telemetry as a sign of life, and keeps history samples at least minSpacingMs apart", async () => {

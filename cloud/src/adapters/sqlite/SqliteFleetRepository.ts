@@ -23,10 +23,12 @@ interface FleetRow {
   telemetry: string | null;
   reported_config: string | null;
   desired_revision: number | null;
+  scan_state: string | null;
+  last_advert_at: number | null;
 }
 
 const COLUMNS =
-  "g.id, g.store_id, g.name, g.status, g.offline_since, g.last_seen_at, g.version, g.telemetry, g.reported_config, g.desired_revision";
+  "g.id, g.store_id, g.name, g.status, g.offline_since, g.last_seen_at, g.version, g.telemetry, g.reported_config, g.desired_revision, g.scan_state, g.last_advert_at";
 
 function toRecord(r: FleetRow): FleetGatewayRecord {
   return {
@@ -40,6 +42,10 @@ function toRecord(r: FleetRow): FleetGatewayRecord {
     telemetry: r.telemetry === null ? null : (JSON.parse(r.telemetry) as Telemetry),
     reportedConfig: r.reported_config === null ? null : (JSON.parse(r.reported_config) as ReportedConfig),
     desiredRevision: r.desired_revision,
+    scan:
+      r.scan_state === "scanning" || r.scan_state === "interrupted"
+        ? { state: r.scan_state, lastAdvertAt: r.last_advert_at }
+        : null,
   };
 }
 
@@ -79,13 +85,15 @@ export class SqliteFleetRepository implements FleetRepository {
         ? await this.db.run(
             `UPDATE gateways SET status = 'online', status_at = ?, offline_since = NULL,
                last_seen_at = MAX(COALESCE(last_seen_at, 0), ?),
-               version = COALESCE(?, version), reported_config = ?
+               version = COALESCE(?, version), reported_config = ?, scan_state = ?, last_advert_at = ?
              WHERE id = ? AND store_id = ?`,
             [
               u.receivedAt,
               u.receivedAt,
               u.version ?? null,
               u.config ? JSON.stringify(u.config) : null,
+              u.scan?.state ?? null,
+              u.scan?.lastAdvertAt ?? null,
               u.gatewayId,
               u.storeId,
             ],

@@ -466,13 +466,18 @@ DELETE FROM visits WHERE id IN (SELECT id FROM quarantined_rows WHERE source = '
   },
   {
     version: 13,
-    name: "operator keys and suspended organisations",
+    name: "operator keys, suspended organisations, the gateways' radio state",
     // Bootstrapping a cloud from nothing needs someone above the organisations: operator keys are
     // not bound to an organisation (api_keys.org_id is NOT NULL and its role CHECK is closed), so
     // they get their own table. A suspended organisation keeps its data; its keys stop working.
+    // The fleet view shows a gateway that is connected but not scanning as degraded.
     // Versions 11 and 12 are taken by parallel work; this list must stay in version order.
     sql: `
 ALTER TABLE organisations ADD COLUMN suspended_at INTEGER;
+-- The radio as the gateway's last online status reported it (scanning or interrupted), and when it
+-- last heard an advert, on the cloud's clock (receipt time minus the reported age).
+ALTER TABLE gateways ADD COLUMN scan_state TEXT;
+ALTER TABLE gateways ADD COLUMN last_advert_at INTEGER;
 CREATE TABLE operator_keys (
   id TEXT PRIMARY KEY,
   secret_hash TEXT NOT NULL,

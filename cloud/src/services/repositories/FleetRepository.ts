@@ -18,6 +18,14 @@ export interface FleetGatewayRecord {
   readonly telemetry: Telemetry | null;
   readonly reportedConfig: ReportedConfig | null;
   readonly desiredRevision: number | null;
+  /** The radio as the last online status reported it; null when it did not say (older gateways). */
+  readonly scan: ScanRecord | null;
+}
+
+/** A gateway's radio: whether it scans, and when it last heard an advert (cloud clock, epoch ms). */
+export interface ScanRecord {
+  readonly state: "scanning" | "interrupted";
+  readonly lastAdvertAt: number | null;
 }
 
 export interface GatewayRef {
@@ -35,6 +43,8 @@ export interface StatusUpdate extends GatewayRef {
    * means the gateway runs no remote config (the report is cleared); an offline one keeps it.
    */
   readonly config?: ReportedConfig;
+  /** The radio, when an online status carries it; an online status without it clears it. */
+  readonly scan?: ScanRecord;
 }
 
 export interface TelemetryUpdate extends GatewayRef {

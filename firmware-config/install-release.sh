@@ -10,6 +10,7 @@
 #   install-release.sh prune           [--prefix DIR]
 #   install-release.sh update  TARBALL [verify and prefix options] [--restart CMD] [--health CMD]
 #                                      [--health-timeout S] [--report FILE]
+#                                      (report default /var/lib/arrival-gateway/update-report.json)
 #   install-release.sh status          [--prefix DIR]
 #
 # Layout under PREFIX (default /opt/arrival-gateway):
@@ -31,6 +32,9 @@ SIGNATURE=""
 RESTART_CMD="systemctl restart arrival-gateway"
 HEALTH_CMD="/usr/local/bin/arrival-gateway health --config /etc/arrival-gateway/gateway.json"
 HEALTH_TIMEOUT_S=120
+# Where the gateway reads the last update's outcome (it repeats it in its status); used when that
+# directory exists and --report names no other file.
+REPORT_DEFAULT=/var/lib/arrival-gateway/update-report.json
 REPORT=""
 REASON="asked for"
 NPM="${NPM:-npm}"
@@ -73,6 +77,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 [[ "$HEALTH_TIMEOUT_S" =~ ^[0-9]+$ ]] || die "--health-timeout must be whole seconds" 2
+if [ -z "$REPORT" ] && [ -d "$(dirname "$REPORT_DEFAULT")" ]; then REPORT="$REPORT_DEFAULT"; fi
 
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 

@@ -137,6 +137,25 @@ export const ProblemSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Releases are named VERSION-HASH (firmware-config/install-release.sh). */
+const ReleaseName = Type.Union([Type.String({ maxLength: 128 }), Type.Null()]);
+
+export const UpdateReportSchema = Type.Object(
+  {
+    outcome: StringEnum(["updated", "unchanged", "rolled-back", "refused", "failed"] as const, {
+      description:
+        "updated: switched and healthy; rolled-back: switched, not healthy in time, switched back; refused: not verified (or failed here before); failed: could not install.",
+    }),
+    from: ReleaseName,
+    to: ReleaseName,
+    reason: Type.Union([Type.String({ maxLength: 1024 }), Type.Null()]),
+    at: IsoTime("When the update ended (the gateway's clock)."),
+  },
+  { additionalProperties: false, description: "The last software update on the gateway, as install-release.sh reported it." },
+);
+export type UpdateReport = Static<typeof UpdateReportSchema>;
+export const updateReportChecker = new Checker(UpdateReportSchema);
+
 export const GatewayStatusSchema = Type.Object(
   {
     v: Version,
@@ -166,6 +185,7 @@ export const GatewayStatusSchema = Type.Object(
         { additionalProperties: false, description: "The radio, as of `at`. Absent from gateways before 0.2." },
       ),
     ),
+    update: Type.Optional(UpdateReportSchema),
   },
   { additionalProperties: false },
 );

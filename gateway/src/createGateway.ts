@@ -7,20 +7,33 @@ import {
   type GatewayRemoteConfig,
   type GatewayStatus,
   gatewayTopic,
+  type UpdateReport,
+  updateReportChecker,
 } from "../../protocol/index.js";
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
 import { OutboxLock } from "./adapters/system/OutboxLock.js";
-import { packageVersion } from "./adapters/system/packageVersion.js";
+import { HealthFile } from "./adapters/system/HealthFile.js";
+import { installedPackage } from "./adapters/system/packageVersion.js";
 import { engineOptions } from "./config/engineOptions.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
 import { type PresenceChange, PresenceEngine } from "./domain/presence/PresenceEngine.js";
 import { PresenceError } from "./domain/presence/PresenceError.js";
-import { type Clock, type Logger, type ScanSource, type Scheduler, systemScheduler } from "./services/ports.js";
+import {
+  type Clock,
+  type Logger,
+  type ScanSource,
+  type Scheduler,
+  systemScheduler,
+  type TimerHandle,
+} from "./services/ports.js";
 import { Relay } from "./services/Relay.js";
 import { ScanHealth } from "./services/ScanHealth.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
+
+/** How often the health file is written, ms; `arrival-gateway health` allows 30 s by default. */
+const HEALTH_WRITE_MS = 5000;
 
 /** The scan source could not start: the gateway does not go online without its radio. */
 export class ScanStartError extends Error {
@@ -38,6 +51,10 @@ export interface GatewayDependencies {
   readonly clock: Clock;
   /** The software version reported in status and telemetry; default the package's (package.json). */
   readonly version?: string;
+  /** The running release's directory, for the health file; default the package's. */
+  readonly packageDir?: string;
+  /** This process's pid, for the health file; default `process.pid`. */
+  readonly pid?: number;
   /**
    * Called once when the radio stayed interrupted past `scanner.giveUpS`; the process should stop
    * the gateway and exit non-zero so its supervisor restarts it. Default: logged only.
@@ -69,10 +86,15 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig, deps: GatewayDependencies): Promise<Gateway> {
   const { log, clock } = deps;
   const scheduler = deps.scheduler ?? systemScheduler;
-  const version = deps.version ?? packageVersion();
+  const installed = deps.version === undefined || deps.packageDir === undefined ? installedPackage() : null;
+  const version = deps.version ?? installed?.version ?? "unknown";
+  const packageDir = deps.packageDir ?? installed?.dir ?? "";
   await mkdir(config.dataDir, { recursive: true });
   const remotePath = join(config.dataDir, "remote-config.json");
   let remote = await readLastRemoteConfig(remotePath, log);
+  // Written by install-release.sh (--report) when it last updated this gateway; repeated in the
+  // retained status so the fleet view says which release runs and why an update was rolled back.
+  const updateReport = await readUpdateReport(join(config.dataDir, "update-report.json"), log);
   /** What the retained status says about remote config; the relay repeats it on every connect. */
   let configOutcome: GatewayStatus["config"] = remote
     ? { revision: remote.revision, state: "applied" }
@@ -127,6 +149,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     // so the same message would then end the gateway again at every restart.
     configStatus: () => configOutcome,
     scanStatus: () => scanHealth.report(),
+    updateStatus: () => updateReport ?? undefined,
     onMessage: (_channel, payload) => {
       applyRemoteConfig(payload).catch((err: unknown) => log.error({ err }, "remote config not handled"));
     },
@@ -149,12 +172,44 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     scheduler,
     log: log.child({ component: "scan-health" }),
     giveUpAfterMs: config.scanner.giveUpS * 1000,
-    onChange: () => void publishOnline(),
+    onChange: () => {
+      void publishOnline();
+      writeHealth();
+    },
     onGiveUp: (reason) => {
       log.error({ reason }, "scanning did not recover; giving up");
       deps.onScanGiveUp?.(reason);
     },
   });
+
+  // What `arrival-gateway health` reads (install-release.sh's check after an update): written every
+  // HEALTH_WRITE_MS and whenever the radio changes, atomically.
+  const healthFile = new HealthFile(join(config.dataDir, "health.json"));
+  const startedAt = clock.now();
+  let healthTimer: TimerHandle | null = null;
+  let healthWriteFailed = false;
+  function writeHealth(): void {
+    healthFile
+      .write({
+        v: 1,
+        pid: deps.pid ?? process.pid,
+        version,
+        packageDir,
+        at: clock.now(),
+        startedAt,
+        connected: connection.connected,
+        scan: scanHealth.report(),
+      })
+      .then(
+        () => {
+          healthWriteFailed = false;
+        },
+        (err: unknown) => {
+          if (!healthWriteFailed) log.warn({ err }, "health file not written");
+          healthWriteFailed = true;
+        },
+      );
+  }
 
   /** The retained online status as of now: version, the last config outcome and the radio. */
   async function publishOnline(): Promise<void> {
@@ -166,6 +221,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         version,
         ...(configOutcome ? { config: configOutcome } : {}),
         scan: scanHealth.report(),
+        ...(updateReport ? { update: updateReport } : {}),
       })
       .catch(() => undefined);
   }
@@ -247,6 +303,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       scanHealth.start();
       await relay.start();
       telemetry.start();
+      writeHealth();
+      healthTimer = scheduler.setInterval(writeHealth, HEALTH_WRITE_MS);
       log.info(
         {
           storeId: config.storeId,
@@ -263,6 +321,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         return;
       }
       started = false;
+      if (healthTimer !== null) scheduler.clearInterval(healthTimer);
+      healthTimer = null;
       telemetry.stop();
       scanHealth.stop();
       await pipeline.stop();
@@ -287,6 +347,22 @@ function claimedRevision(payload: Buffer): number {
   const revision =
     typeof value === "object" && value !== null ? (value as { revision?: unknown }).revision : undefined;
   return typeof revision === "number" && Number.isInteger(revision) && revision >= 0 ? revision : 0;
+}
+
+async function readUpdateReport(path: string, log: Logger): Promise<UpdateReport | null> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, "utf8"));
+  } catch {
+    return null;
+  }
+  // A long reason (npm's last line) is cut to what the status carries rather than dropped.
+  if (typeof value === "object" && value !== null && typeof (value as { reason?: unknown }).reason === "string")
+    value = { ...value, reason: (value as { reason: string }).reason.slice(0, 1024) };
+  const checked = updateReportChecker.check(value);
+  if (checked.ok) return checked.value;
+  log.warn({ path, problems: formatProblems(checked.problems) }, "update report ignored");
+  return null;
 }
 
 async function readLastRemoteConfig(path: string, log: Logger): Promise<GatewayRemoteConfig | null> {

@@ -9,7 +9,9 @@
  *   arrival-gateway decode [HEX...]         decode advertising data (hex) into beacons, JSON lines
  *   arrival-gateway scan [--adapter hciN]   live scan: the beacons this adapter hears, for installers
  *   arrival-gateway replay --config FILE --input CAPTURE.jsonl   the events a capture gives
+ *   arrival-gateway health [--config FILE]  is the running gateway this release, connected, scanning
  */
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblems } from "../../protocol/index.js";
 import { createLogger, type LogFormat, type LogLevel } from "./adapters/log/createLogger.js";
@@ -34,8 +36,10 @@ import { REPLAY_USAGE, runReplay } from "./cli/replay.js";
 import { runScan, SCAN_USAGE } from "./cli/scan.js";
 import { type GatewayConfig, loadGatewayConfig } from "./config/loadConfig.js";
 import { createGateway, ScanStartError } from "./createGateway.js";
-import { OutboxLockedError } from "./adapters/system/OutboxLock.js";
-import { packageVersion } from "./adapters/system/packageVersion.js";
+import { installedPackage } from "./adapters/system/packageVersion.js";
+import { HealthFile } from "./adapters/system/HealthFile.js";
+import { OutboxLockedError, processExists } from "./adapters/system/OutboxLock.js";
+import { HEALTH_USAGE, judgeHealth } from "./cli/health.js";
 import { SystemdNotifier } from "./adapters/system/SystemdNotifier.js";
 import { type Logger, type ScanSource, systemClock, systemScheduler } from "./services/ports.js";
 
@@ -46,6 +50,7 @@ Commands:
   check-config FILE...     Validate config files and list every problem with its path
   doctor [--config FILE]   Check adapter, capabilities, clock, broker, outbox, disk; say what to fix
                            (see: doctor --help)
+  health [--config FILE]   Is the running gateway this release, connected and scanning? (exit 0/1)
   decode [HEX...]          Decode advertising data into beacons (see: decode --help)
   scan [--adapter hciN]    Show the beacons the Bluetooth adapter hears (see: scan --help)
   replay --config FILE --input CAPTURE.jsonl
@@ -156,12 +161,12 @@ async function runGateway(
   requestStop: (reason: StopReason) => void,
 ): Promise<number> {
   const notifier = new SystemdNotifier({ env: process.env, pid: process.pid, scheduler: systemScheduler, log });
-  let version: string;
+  let version = "unknown";
+  let packageDir = "";
   try {
-    version = packageVersion();
+    ({ version, dir: packageDir } = installedPackage());
   } catch (err) {
     log.warn({ err }, "package version unknown");
-    version = "unknown";
   }
   let gateway: Awaited<ReturnType<typeof createGateway>>;
   try {
@@ -170,6 +175,7 @@ async function runGateway(
       log,
       clock: systemClock,
       version,
+      packageDir,
       onScanGiveUp: (reason) => requestStop({ kind: "scan-gave-up", reason }),
     });
   } catch (err) {
@@ -306,6 +312,41 @@ async function doctor(args: string[]): Promise<number> {
   process.exit(code);
 }
 
+async function health(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: "string", short: "c", default: DEFAULT_CONFIG_PATH },
+      "max-age": { type: "string", default: "30" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    write(process.stdout, HEALTH_USAGE);
+    return 0;
+  }
+  const maxAgeS = Number(values["max-age"]);
+  if (!(maxAgeS > 0)) {
+    write(process.stderr, `--max-age must be a positive number of seconds\n\n${HEALTH_USAGE}`);
+    return 2;
+  }
+  const loaded = await loadGatewayConfig(values.config);
+  if (!loaded.ok) {
+    write(process.stderr, `${values.config} is not a valid gateway config:\n${formatProblems(loaded.problems)}`);
+    return 2;
+  }
+  const snapshot = await new HealthFile(join(loaded.config.dataDir, "health.json")).read();
+  const verdict = judgeHealth(snapshot, {
+    now: systemClock.now(),
+    maxAgeMs: maxAgeS * 1000,
+    packageDir: installedPackage().dir,
+    processExists,
+  });
+  write(process.stdout, values.json ? JSON.stringify(verdict) : verdict.reason);
+  return verdict.healthy ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -328,6 +369,8 @@ async function main(argv: string[]): Promise<number> {
       return scan(rest);
     case "replay":
       return replay(rest);
+    case "health":
+      return health(rest);
     case undefined:
     case "help":
     case "--help":

@@ -9,6 +9,7 @@ import {
   parseTopic,
   type Problem,
   type Telemetry,
+  type UpdateReport,
   type Zone,
   ZoneSchema,
 } from "../../../protocol/index.js";
@@ -40,6 +41,8 @@ export interface GatewayView {
   readonly telemetry: Telemetry | null;
   /** The radio as its last online status reported it; null when it did not say. */
   readonly scan: ScanRecord | null;
+  /** The last software update as the gateway reported it (outcome, from, to, reason, at). */
+  readonly update: UpdateReport | null;
   readonly config: ConfigView;
   /**
    * MQTT session takeovers of this gateway's client id since the cloud started (embedded broker):
@@ -218,7 +221,7 @@ export class FleetService {
       return;
     }
     const status = decoded.value;
-    const before = status.config || status.scan ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
+    const before = status.config || status.scan || status.update ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
     const receivedAt = this.o.clock.now();
     const stored = await this.o.fleet.recordStatus({
       ...ref,
@@ -235,6 +238,7 @@ export class FleetService {
               lastAdvertAt: status.scan.lastAdvertAgeS === null ? null : receivedAt - status.scan.lastAdvertAgeS * 1000,
             },
           }),
+      ...(status.update === undefined ? {} : { update: status.update }),
     });
     if (!stored) {
       this.reject("status", "unregistered", ref, []);
@@ -253,6 +257,12 @@ export class FleetService {
       this.o.log[status.scan.state === "interrupted" ? "warn" : "info"](
         { ...ref, scan: status.scan.state, lastAdvertAgeS: status.scan.lastAdvertAgeS },
         status.scan.state === "interrupted" ? "gateway radio interrupted" : "gateway radio scanning again",
+      );
+    const update = status.update;
+    if (update && (before?.update?.at !== update.at || before.update.outcome !== update.outcome))
+      this.o.log[update.outcome === "updated" || update.outcome === "unchanged" ? "info" : "warn"](
+        { ...ref, outcome: update.outcome, from: update.from, to: update.to, reason: update.reason },
+        "gateway software update reported",
       );
     this.o.log.debug({ ...ref, state: status.state }, "gateway status");
   }
@@ -325,6 +335,7 @@ export class FleetService {
       offlineTooLong: health.offlineTooLong,
       telemetry: record.telemetry,
       scan: record.scan,
+      update: record.update,
       config: configView(record.desiredRevision, record.reportedConfig),
       ...takeoversOf(this.takeovers.get(record.id), record.storeId),
     };

@@ -23,6 +23,7 @@ interface Gateway {
   offlineTooLong: boolean;
   telemetry: Telemetry | null;
   scan: { state: "scanning" | "interrupted"; lastAdvertAt: string | null } | null;
+  update: { outcome: string; from: string | null; to: string | null; reason: string | null; at: string } | null;
   config: { desiredRevision: number | null; reportedRevision: number | null; state: "pending" | "applied" | "rejected" | "none"; problems: { path: string; message: string }[] };
 }
 
@@ -97,7 +98,14 @@ function table(
               g.state === "degraded" ? h("div", { class: "warn small" }, `radio interrupted; last advert ${fmtTime(g.scan?.lastAdvertAt ?? null)}`) : null,
             ),
             h("td", {}, fmtTime(g.lastSeenAt)),
-            h("td", {}, g.version ?? "—"),
+            h(
+              "td",
+              {},
+              g.version ?? "—",
+              g.update && g.update.outcome !== "updated" && g.update.outcome !== "unchanged"
+                ? h("div", { class: "warn small" }, `update ${g.update.outcome}${g.update.to ? ` (${g.update.to})` : ""}: ${g.update.reason ?? ""}`)
+                : null,
+            ),
             h("td", {}, spark),
             h(
               "td",

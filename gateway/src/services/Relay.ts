@@ -40,6 +40,8 @@ export interface RelayOptions {
   readonly configStatus?: () => GatewayStatus["config"];
   /** The radio, repeated in the online status published on every connect. */
   readonly scanStatus?: () => GatewayStatus["scan"];
+  /** The last software update's report, repeated in the online status. */
+  readonly updateStatus?: () => GatewayStatus["update"];
   /** Timers of the ack-timeout check; default the process's own. */
   readonly scheduler?: Scheduler;
 }
@@ -152,6 +154,7 @@ export class Relay {
       ]);
       const config = this.o.configStatus?.();
       const scan = this.o.scanStatus?.();
+      const update = this.o.updateStatus?.();
       await this.publishStatus({
         v: 1,
         state: "online",
@@ -159,6 +162,7 @@ export class Relay {
         version: this.o.version,
         ...(config ? { config } : {}),
         ...(scan ? { scan } : {}),
+        ...(update ? { update } : {}),
       });
     } catch (err) {
       log.warn({ err }, "uplink setup after connect failed");

@@ -62,6 +62,7 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
         reportedConfig: null,
         desiredRevision: null,
         scan: null,
+        update: null,
       });
       expect(await fleet.getFleetGateway("ghost")).toBeNull();
     });
@@ -111,6 +112,16 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
       expect((await fleet.getFleetGateway("g1"))?.scan).toEqual({ state: "scanning", lastAdvertAt: null });
       await fleet.recordStatus({ ...g1, state: "online", receivedAt: 400 });
       expect((await fleet.getFleetGateway("g1"))?.scan).toBeNull();
+    });
+
+    it("keeps the last software update of the last online status as reported", async () => {
+      const report = { outcome: "rolled-back" as const, from: "0.1.0-aaa", to: "0.2.0-bbb", reason: "not healthy within 120 s", at: "2026-03-02T09:00:00.000Z" };
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 100, update: report });
+      expect((await fleet.getFleetGateway("g1"))?.update).toEqual(report);
+      await fleet.recordStatus({ ...g1, state: "offline", receivedAt: 200 });
+      expect((await fleet.getFleetGateway("g1"))?.update).toEqual(report);
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 300 });
+      expect((await fleet.getFleetGateway("g1"))?.update).toBeNull();
     });
 
     it("takes telemetry as a sign of life, and keeps history samples at least minSpacingMs apart", async () => {

@@ -1,4 +1,4 @@
-import type { GatewayRemoteConfig, Telemetry } from "../../../../protocol/index.js";
+import type { GatewayRemoteConfig, Telemetry, UpdateReport } from "../../../../protocol/index.js";
 import type { ReportedConfig } from "../../domain/fleet/index.js";
 import type {
   CurrentDesiredConfig,
@@ -25,10 +25,11 @@ interface FleetRow {
   desired_revision: number | null;
   scan_state: string | null;
   last_advert_at: number | null;
+  update_report: string | null;
 }
 
 const COLUMNS =
-  "g.id, g.store_id, g.name, g.status, g.offline_since, g.last_seen_at, g.version, g.telemetry, g.reported_config, g.desired_revision, g.scan_state, g.last_advert_at";
+  "g.id, g.store_id, g.name, g.status, g.offline_since, g.last_seen_at, g.version, g.telemetry, g.reported_config, g.desired_revision, g.scan_state, g.last_advert_at, g.update_report";
 
 function toRecord(r: FleetRow): FleetGatewayRecord {
   return {
@@ -46,6 +47,7 @@ function toRecord(r: FleetRow): FleetGatewayRecord {
       r.scan_state === "scanning" || r.scan_state === "interrupted"
         ? { state: r.scan_state, lastAdvertAt: r.last_advert_at }
         : null,
+    update: r.update_report === null ? null : (JSON.parse(r.update_report) as UpdateReport),
   };
 }
 
@@ -85,7 +87,8 @@ export class SqliteFleetRepository implements FleetRepository {
         ? await this.db.run(
             `UPDATE gateways SET status = 'online', status_at = ?, offline_since = NULL,
                last_seen_at = MAX(COALESCE(last_seen_at, 0), ?),
-               version = COALESCE(?, version), reported_config = ?, scan_state = ?, last_advert_at = ?
+               version = COALESCE(?, version), reported_config = ?, scan_state = ?, last_advert_at = ?,
+               update_report = ?
              WHERE id = ? AND store_id = ?`,
             [
               u.receivedAt,
@@ -94,6 +97,7 @@ export class SqliteFleetRepository implements FleetRepository {
               u.config ? JSON.stringify(u.config) : null,
               u.scan?.state ?? null,
               u.scan?.lastAdvertAt ?? null,
+              u.update ? JSON.stringify(u.update) : null,
               u.gatewayId,
               u.storeId,
             ],

@@ -478,6 +478,8 @@ ALTER TABLE organisations ADD COLUMN suspended_at INTEGER;
 -- last heard an advert, on the cloud's clock (receipt time minus the reported age).
 ALTER TABLE gateways ADD COLUMN scan_state TEXT;
 ALTER TABLE gateways ADD COLUMN last_advert_at INTEGER;
+-- The gateway's last software update as it reported it (JSON: outcome, from, to, reason, at).
+ALTER TABLE gateways ADD COLUMN update_report TEXT;
 CREATE TABLE operator_keys (
   id TEXT PRIMARY KEY,
   secret_hash TEXT NOT NULL,

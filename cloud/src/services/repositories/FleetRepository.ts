@@ -1,4 +1,4 @@
-import type { GatewayRemoteConfig, Telemetry } from "../../../../protocol/index.js";
+import type { GatewayRemoteConfig, Telemetry, UpdateReport } from "../../../../protocol/index.js";
 import type { ReportedConfig } from "../../domain/fleet/index.js";
 
 /**
@@ -20,6 +20,8 @@ export interface FleetGatewayRecord {
   readonly desiredRevision: number | null;
   /** The radio as the last online status reported it; null when it did not say (older gateways). */
   readonly scan: ScanRecord | null;
+  /** The last software update as the last online status reported it; null when it did not say. */
+  readonly update: UpdateReport | null;
 }
 
 /** A gateway's radio: whether it scans, and when it last heard an advert (cloud clock, epoch ms). */
@@ -45,6 +47,8 @@ export interface StatusUpdate extends GatewayRef {
   readonly config?: ReportedConfig;
   /** The radio, when an online status carries it; an online status without it clears it. */
   readonly scan?: ScanRecord;
+  /** The last software update, when an online status carries it; an online status without it clears it. */
+  readonly update?: UpdateReport;
 }
 
 export interface TelemetryUpdate extends GatewayRef {

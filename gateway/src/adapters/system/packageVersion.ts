@@ -9,6 +9,15 @@ import { fileURLToPath } from "node:url";
  * shows what is really installed. Read once, at start.
  */
 export function packageVersion(from: string = fileURLToPath(import.meta.url)): string {
+  return installedPackage(from).version;
+}
+
+/**
+ * The installed package above this module: its version and its directory. Node resolves the
+ * symlinks of the main module, so under /opt/arrival-gateway/current the directory is the release
+ * itself (`releases/VERSION-HASH`), which tells two builds of one version apart.
+ */
+export function installedPackage(from: string = fileURLToPath(import.meta.url)): { version: string; dir: string } {
   let dir = dirname(from);
   for (;;) {
     let text: string | null;
@@ -19,7 +28,7 @@ export function packageVersion(from: string = fileURLToPath(import.meta.url)): s
     }
     if (text !== null) {
       const version = (JSON.parse(text) as { version?: unknown }).version;
-      if (typeof version === "string" && version !== "") return version;
+      if (typeof version === "string" && version !== "") return { version, dir };
       throw new Error(`${join(dir, "package.json")} has no version`);
     }
     const parent = dirname(dir);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import Type, { type Static } from "typebox";
-import { Checker, ID_PATTERN, ProblemSchema, TelemetrySchema } from "../../../../../protocol/index.js";
+import { Checker, ID_PATTERN, ProblemSchema, TelemetrySchema, UpdateReportSchema } from "../../../../../protocol/index.js";
 import { DesiredConfigSchema } from "../../../domain/fleet/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
 import type { FleetService, GatewayView } from "../../../services/FleetService.js";
@@ -60,6 +60,7 @@ export const GatewayViewSchema = Type.Object({
       { description: "Its radio, as its last online status said; null when it did not say (gateways before 0.2)." },
     ),
   ),
+  update: Nullable(UpdateReportSchema),
   config: Type.Object({
     desiredRevision: Nullable(Type.Integer({ description: "Revision the cloud pushed last." })),
     reportedRevision: Nullable(Type.Integer({ description: "Revision the gateway last reported." })),
@@ -90,6 +91,7 @@ function view(g: GatewayView): Static<typeof GatewayViewSchema> {
     offlineTooLong: g.offlineTooLong,
     telemetry: g.telemetry,
     scan: g.scan === null ? null : { state: g.scan.state, lastAdvertAt: iso(g.scan.lastAdvertAt) },
+    update: g.update,
     config: {
       desiredRevision: g.config.desiredRevision,
       reportedRevision: g.config.reportedRevision,

@@ -12,6 +12,10 @@
 #                                      [--health-timeout S] [--report FILE]
 #                                      (report default /var/lib/arrival-gateway/update-report.json)
 #   install-release.sh status          [--prefix DIR]
+#   install-release.sh take-request DIR [update options]
+#                                      an update the gateway asked for: DIR/request names
+#                                      DIR/release.tgz (+ .sha256, .sig); run by
+#                                      arrival-gateway-update.service as root
 #
 # Layout under PREFIX (default /opt/arrival-gateway):
 #   releases/VERSION-HASH   one release: the tarball's package/ with node_modules from `npm ci`;
@@ -50,16 +54,20 @@ command="${1:-}"
 shift
 ARG=""
 case "$command" in
-  verify | install | switch | update)
+  verify | install | switch | update | take-request)
     ARG="${1:-}"
     if [ -z "$ARG" ] || [ "${ARG#-}" != "$ARG" ]; then
-      if [ "$command" = switch ]; then die "switch needs a NAME" 2; else die "$command needs a TARBALL" 2; fi
+      case "$command" in
+        switch) die "switch needs a NAME" 2 ;;
+        take-request) die "take-request needs a DIR" 2 ;;
+        *) die "$command needs a TARBALL" 2 ;;
+      esac
     fi
     shift
     ;;
   rollback | prune | status) ;;
   -h | --help | help) usage; exit 0 ;;
-  *) die "unknown command ${command} (verify, install, switch, rollback, prune, update, status)" 2 ;;
+  *) die "unknown command ${command} (verify, install, switch, rollback, prune, update, status, take-request)" 2 ;;
 esac
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -271,6 +279,21 @@ update() {
   return 1
 }
 
+# The gateway runs unprivileged: it downloads a release into DIR and asks for it with DIR/request
+# (the systemd path unit starts this as root). The request is taken first, so a failing update is
+# not retried in a loop; the download is removed afterwards whatever the outcome. Trust comes from
+# the signature checked with the root-owned key, not from who wrote the files.
+take_request() {
+  local dir="$1" status=0
+  [ -f "${dir}/request" ] || return 0
+  rm -f "${dir}/request"
+  CHECKSUM="${dir}/release.tgz.sha256"
+  SIGNATURE="${dir}/release.tgz.sig"
+  update "${dir}/release.tgz" || status=$?
+  rm -f "${dir}/release.tgz" "${dir}/release.tgz.sha256" "${dir}/release.tgz.sig"
+  return "$status"
+}
+
 # One change at a time under PREFIX: a second update waits for the first. (verify changes nothing.)
 if [ "$command" != verify ]; then
   mkdir -p "$PREFIX"
@@ -286,4 +309,5 @@ case "$command" in
   prune) prune ;;
   update) update "$ARG" ;;
   status) status ;;
+  take-request) take_request "$ARG" ;;
 esac

@@ -102,6 +102,7 @@ readonly RELEASE_TOOL="${SCRIPT_DIR}/install-release.sh"
 CHANGES=0
 FAILED=0
 RESTART_NEEDED=0
+DAEMON_RELOAD=0
 
 # One line per step. `change` runs its command unless this is a dry run.
 ok() { printf '  ok    %s\n' "$1"; }
@@ -468,9 +469,21 @@ else
   change "install ${UNIT_PATH} (ExecStart uses ${NODE_REAL})" \
     write_file "$unit_text" "$UNIT_PATH" 0644
   RESTART_NEEDED=1
-  if [ -z "$ROOT" ] && [ -d /run/systemd/system ]; then
-    change "systemctl daemon-reload" systemctl daemon-reload
+  DAEMON_RELOAD=1
+fi
+# The updater: a path unit that starts a root-owned oneshot when the gateway asks for an update
+# (install-release.sh take-request). Installed as they come; nothing in them depends on this machine.
+for updater in "${SERVICE}-update.service" "${SERVICE}-update.path"; do
+  updater_path="${ROOT}/etc/systemd/system/${updater}"
+  if [ -f "$updater_path" ] && cmp -s "$SCRIPT_DIR/$updater" "$updater_path"; then
+    ok "${updater_path} up to date"
+  else
+    change "install ${updater_path}" install -D -m 0644 "$SCRIPT_DIR/$updater" "$updater_path"
+    DAEMON_RELOAD=1
   fi
+done
+if [ "$DAEMON_RELOAD" -eq 1 ] && [ -z "$ROOT" ] && [ -d /run/systemd/system ]; then
+  change "systemctl daemon-reload" systemctl daemon-reload
 fi
 
 section "service"
@@ -494,6 +507,11 @@ else
     change "systemctl restart ${SERVICE} (new release or unit)" systemctl restart "$SERVICE"
   else
     ok "${SERVICE} running"
+  fi
+  if systemctl is-enabled --quiet "${SERVICE}-update.path" 2>/dev/null && systemctl is-active --quiet "${SERVICE}-update.path"; then
+    ok "${SERVICE}-update.path watching for update requests"
+  else
+    change "systemctl enable --now ${SERVICE}-update.path" systemctl enable --now "${SERVICE}-update.path"
   fi
 fi
 

@@ -120,6 +120,8 @@ describe("firmware-config/provision.sh", () => {
       `  do    install ${config} as ${root}/etc/arrival-gateway/gateway.json (root:arrival-gateway, 0640)`,
       `  do    install the MQTT password as ${root}/etc/arrival-gateway/mqtt-password (arrival-gateway, 0600)`,
       `  do    install ${root}/etc/systemd/system/arrival-gateway.service (ExecStart uses ${NODE})`,
+      `  do    install ${root}/etc/systemd/system/arrival-gateway-update.service`,
+      `  do    install ${root}/etc/systemd/system/arrival-gateway-update.path`,
     ]);
     expect(steps).toContain("  skip  systemctl enable --now arrival-gateway (runs on the target, not under --root)");
     const changes = steps.filter((line) => line.startsWith("  do ")).length;

@@ -208,6 +208,27 @@ describe("pinned, signed releases and install-release.sh", () => {
     expect(JSON.parse(await readFile(report, "utf8"))).toMatchObject({ outcome: "refused", to: nameOf(broken) });
     expect(await current()).toBe(nameOf(good));
 
+    // What the gateway asks for: a download and a request, taken by root through the path unit.
+    const updates = join(dir, "updates");
+    await mkdir(updates, { recursive: true });
+    const next = await release("4.3.0", 0);
+    for (const [from, to] of [[next.tarball, "release.tgz"], [next.checksum, "release.tgz.sha256"], [next.signature ?? "", "release.tgz.sig"]] as const)
+      await cp(from, join(updates, to));
+    await writeFile(join(updates, "request"), "");
+    const taken = await run([
+      "take-request", updates, ...common(),
+      "--restart", "true",
+      "--health", `node ${join(prefix, "current", "dist", "gateway", "src", "main.js")} health`,
+      "--health-timeout", "0",
+      "--report", report,
+    ]);
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(JSON.parse(await readFile(report, "utf8"))).toMatchObject({ outcome: "updated", to: nameOf(next) });
+    // The request and the download are gone; without a request nothing happens.
+    expect(await readdir(updates)).toEqual([]);
+    expect((await run(["take-request", updates, ...common()])).code).toBe(0);
+    expect(await current()).toBe(nameOf(next));
+
     // A release signed by another key is refused before anything is installed, and reported.
     const forged = await release("4.2.0", 0, otherKeys.privateKey);
     const refused = await update(forged, report);

@@ -316,6 +316,24 @@ export const PresenceTuningSchema = Type.Object(
 export type PresenceTuning = Static<typeof PresenceTuningSchema>;
 
 /** Retained on the gateway's config topic by the cloud; applied without a restart. */
+export const SoftwareTargetSchema = Type.Object(
+  {
+    release: Type.String({ pattern: "^[0-9A-Za-z.+-]{1,100}$", description: "The release to run, VERSION-HASH (install-release.sh's name)." }),
+    url: Type.String({
+      pattern: "^https?://[^\\s]+$",
+      maxLength: 2048,
+      description: "Where the tarball is; its .sha256 and .sig are at the same URL with those suffixes.",
+    }),
+    sha256: Type.String({ pattern: "^[0-9a-f]{64}$", description: "The tarball's SHA-256, checked after download." }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "The software the gateway should run. It downloads it, then its updater verifies the signature, installs it beside the running release, switches and rolls back by itself when unhealthy.",
+  },
+);
+export type SoftwareTarget = Static<typeof SoftwareTargetSchema>;
+
 export const GatewayRemoteConfigSchema = Type.Object(
   {
     v: Version,
@@ -326,6 +344,7 @@ export const GatewayRemoteConfigSchema = Type.Object(
     }),
     zones: Type.Array(ZoneSchema, { maxItems: 200 }),
     presence: Type.Optional(Type.Partial(PresenceTuningSchema)),
+    software: Type.Optional(SoftwareTargetSchema),
   },
   { additionalProperties: false },
 );

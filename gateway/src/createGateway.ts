@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import {
   decodeGatewayMessage,
   encodeMessage,
@@ -13,6 +13,7 @@ import {
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
 import { OutboxLock } from "./adapters/system/OutboxLock.js";
+import { HttpUpdateInbox } from "./adapters/http/HttpUpdateInbox.js";
 import { HealthFile } from "./adapters/system/HealthFile.js";
 import { installedPackage } from "./adapters/system/packageVersion.js";
 import { engineOptions } from "./config/engineOptions.js";
@@ -29,6 +30,7 @@ import {
 } from "./services/ports.js";
 import { Relay } from "./services/Relay.js";
 import { ScanHealth } from "./services/ScanHealth.js";
+import { SoftwareUpdater } from "./services/SoftwareUpdater.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
 
@@ -131,6 +133,19 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     log: log.child({ component: "uplink" }),
   });
   const engine = new PresenceEngine(engineOptions(config, remote));
+  // The software the cloud wants: downloaded into <dataDir>/updates for the root-owned updater.
+  const updater = new SoftwareUpdater({
+    runningRelease: basename(packageDir),
+    lastReport: updateReport,
+    inbox: new HttpUpdateInbox({
+      dir: join(config.dataDir, "updates"),
+      authorization: async () => {
+        const password = config.mqtt.password ?? (config.mqtt.passwordFile === undefined ? undefined : (await readFile(config.mqtt.passwordFile, "utf8")).trim());
+        return password === undefined ? undefined : `Basic ${Buffer.from(`${config.mqtt.username}:${password}`).toString("base64")}`;
+      },
+    }),
+    log: log.child({ component: "software" }),
+  });
 
   const relay: Relay = new Relay({
     storeId: config.storeId,
@@ -267,6 +282,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     await rename(`${remotePath}.tmp`, remotePath);
     log.info({ revision: next.revision, zones: next.zones.length }, "remote config applied");
     await reportConfig({ revision: next.revision, state: "applied" });
+    void updater.desired(next.software);
   }
 
   const telemetry = new TelemetryReporter({
@@ -305,6 +321,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       telemetry.start();
       writeHealth();
       healthTimer = scheduler.setInterval(writeHealth, HEALTH_WRITE_MS);
+      // A release asked for before a restart (or a download that failed) is taken up again.
+      void updater.desired(remote?.software);
       log.info(
         {
           storeId: config.storeId,

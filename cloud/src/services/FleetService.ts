@@ -74,12 +74,19 @@ export interface FleetZoneStore {
 }
 
 type Presence = GatewayRemoteConfig["presence"];
-/** One gateway to push to, and its presence tuning given the desired config it has now. */
+type Software = GatewayRemoteConfig["software"];
+/** One gateway to push to, and its presence tuning and software given the desired config it has now. */
 interface PushTarget {
   readonly gateway: Pick<GatewayRecord, "id" | "storeId">;
   readonly presence: (desired: GatewayRemoteConfig | null) => Presence;
+  readonly software: (desired: GatewayRemoteConfig | null) => Software;
 }
 const keepPresence = (desired: GatewayRemoteConfig | null): Presence => desired?.presence;
+/**
+ * The software a gateway should run stays in its desired config until a push names another: a
+ * zones or tuning push must not drop it (a gateway without one just keeps what it runs).
+ */
+const keepSoftware = (desired: GatewayRemoteConfig | null): Software => desired?.software;
 const zoneChecker = new Checker(ZoneSchema);
 
 export interface FleetServiceOptions {
@@ -399,7 +406,7 @@ export class FleetService {
         return [];
       }
       const { stored } = await this.storeAndPublish(
-        gateways.map((gateway) => ({ gateway, presence: keepPresence })),
+        gateways.map((gateway) => ({ gateway, presence: keepPresence, software: keepSoftware })),
         zones,
         actor,
       );
@@ -470,8 +477,12 @@ export class FleetService {
       const others = desired.zones === undefined ? [] : storeGateways.filter((g) => !targetIds.has(g.id));
       const { stored, failed } = await this.storeAndPublish(
         [
-          ...targets.map((gateway) => ({ gateway, presence: () => desired.presence })),
-          ...others.map((gateway) => ({ gateway, presence: keepPresence })),
+          ...targets.map((gateway) => ({
+            gateway,
+            presence: () => desired.presence,
+            software: (current: GatewayRemoteConfig | null) => desired.software ?? keepSoftware(current),
+          })),
+          ...others.map((gateway) => ({ gateway, presence: keepPresence, software: keepSoftware })),
         ],
         zones,
         actor,
@@ -509,13 +520,18 @@ export class FleetService {
     actor: string,
   ): Promise<{ stored: { gatewayId: string; revision: number }[]; failed: { gatewayId: string; revision: number }[] }> {
     const configs: { gateway: PushTarget["gateway"]; config: GatewayRemoteConfig }[] = [];
-    for (const { gateway, presence } of targets) {
+    for (const { gateway, presence, software } of targets) {
       const config = await this.o.fleet.putDesiredConfig(
         gateway.id,
         (current) => {
           const tuning = presence(current.desired);
+          const target = software(current.desired);
           return remoteConfig(
-            { zones: [...zones], ...(tuning === undefined ? {} : { presence: tuning }) },
+            {
+              zones: [...zones],
+              ...(tuning === undefined ? {} : { presence: tuning }),
+              ...(target === undefined ? {} : { software: target }),
+            },
             nextRevision(current.desiredRevision, current.reportedRevision),
           );
         },
@@ -526,7 +542,7 @@ export class FleetService {
         actor,
         action: "gateway.config.push",
         target: `gateway:${gateway.id}`,
-        detail: { revision: config.revision, zones: config.zones.length },
+        detail: { revision: config.revision, zones: config.zones.length, ...(config.software ? { release: config.software.release } : {}) },
       });
       configs.push({ gateway, config });
     }

@@ -375,4 +375,20 @@ describe("fleet API", () => {
     const routes = new Set(m.samples.filter((s) => s.name === "arrival_http_requests_total").map((s) => s.labels.route));
     expect([...routes].some((r) => r?.includes("g1") || r?.includes("123"))).toBe(false);
   });
+  it("pushes the software a gateway should run, and keeps it through later zone pushes", async () => {
+    const software = { release: "0.2.0-0123456789ab", url: "https://releases.example/arrival-0.2.0.tgz", sha256: "f".repeat(64) };
+    const desiredOf = async (id: string) => (await f.cloud.repositories.fleet.desiredConfigs()).find((d) => d.gatewayId === id)?.config;
+    const pushed = await call("POST", "/v1/gateways/g1/config", f.keys.admin, { software });
+    expect(pushed.statusCode, pushed.body).toBe(200);
+    expect(await desiredOf("g1")).toMatchObject({ software });
+    // A zones push to the whole store keeps each gateway's software (g2 was given none).
+    const zones = [{ id: "z1", shape: "gateway-radius", gatewayId: "g1", radiusM: 5 }];
+    expect((await call("POST", "/v1/stores/s1/config", f.keys.admin, { zones })).statusCode).toBe(200);
+    expect(await desiredOf("g1")).toMatchObject({ software, zones });
+    expect((await desiredOf("g2"))?.software).toBeUndefined();
+    // Something that is not a release is refused with its path.
+    const bad = await call("POST", "/v1/gateways/g1/config", f.keys.admin, { software: { ...software, sha256: "not-hex" } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: { details: { path: string }[] } }>().error.details.map((d) => d.path)).toContain("/software/sha256");
+  });
 });

@@ -197,7 +197,7 @@ async function runGateway(
   void notifier.notify(["READY=1", `STATUS=scanning, version ${version}`]);
   const reason = await stopRequested;
   notifier.stopWatchdog();
-  void notifier.notify(["STOPPING=1"]);
+  await notifier.notify(["STOPPING=1"]);
   if (reason.kind === "scan-gave-up") {
     await gateway.stop();
     log.error({ reason: reason.reason, exitCode: EXIT_SCAN_FAILED }, "stopped: the radio did not recover");

@@ -7,6 +7,7 @@ import { createHttpApp } from "./adapters/http/createHttpApp.js";
 import { credentialRoutes } from "./adapters/http/routes/credentialRoutes.js";
 import { gatewayRoutes } from "./adapters/http/routes/gatewayRoutes.js";
 import { operatorRoutes } from "./adapters/http/routes/operatorRoutes.js";
+import { rolloutRoutes } from "./adapters/http/routes/rolloutRoutes.js";
 import { httpMetrics, metricsRoutes } from "./adapters/http/routes/metricsRoutes.js";
 import { PromMetrics } from "./adapters/metrics/PromMetrics.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
@@ -34,6 +35,7 @@ import { cloudMetrics, pipelineLatency } from "./services/cloudMetrics.js";
 import { CredentialAdminService } from "./services/CredentialAdminService.js";
 import { CredentialService } from "./services/CredentialService.js";
 import { OrganisationService } from "./services/OrganisationService.js";
+import { RolloutService } from "./services/RolloutService.js";
 import { FleetService } from "./services/FleetService.js";
 import { IngestService } from "./services/IngestService.js";
 import { LiveFeed } from "./services/LiveFeed.js";
@@ -177,6 +179,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     offlineAlertMs: config.fleet.offlineAlertS * 1000,
     telemetryRetentionMs: config.fleet.telemetryRetentionH * 3_600_000,
     telemetryMinSpacingMs: config.fleet.telemetryMinSpacingS * 1000,
+    // Called only once messages flow, after `rollouts` exists.
+    onReport: (storeId) => rollouts.noteReport(storeId),
   });
   // Stored presence (from gateways or phones' geofence entries) goes to the live view, and to the
   // rules when it is someone's (events of no registered device are stored already decided).
@@ -292,6 +296,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   operatorRoutes(http, {
     organisations: new OrganisationService({ directory, credentials, audit, clock, log: log.child({ component: "organisations" }) }),
   });
+  const rollouts = new RolloutService({ rollouts: repositories.fleet, fleet, gateways, audit, clock, log: log.child({ component: "rollout" }) });
+  rolloutRoutes(http, { rollouts });
   gatewayRoutes(http, { fleet, gateways });
   metricsRoutes(http, { exposition: metrics });
   const storeService = new StoreService({

@@ -407,6 +407,32 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       return { url: `/v1/api-keys/${issued.id}` };
     },
   },
+  "PUT /v1/stores/:storeId/rollout": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/stores/s1/rollout", body: ROLLOUT }),
+    validBody: () => ({ url: "/v1/stores/s1/rollout", body: { ...ROLLOUT, canaryShare: 0.5, healthGateS: 60 } }),
+  },
+  "GET /v1/stores/:storeId/rollout": {
+    expect: { admin: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/stores/s1/rollout", ROLLOUT);
+      return { url: "/v1/stores/s1/rollout" };
+    },
+  },
+  "POST /v1/stores/:storeId/rollout/pause": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/stores/s1/rollout", ROLLOUT);
+      return { url: "/v1/stores/s1/rollout/pause" };
+    },
+  },
+  "POST /v1/stores/:storeId/rollout/resume": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/stores/s1/rollout", ROLLOUT);
+      return { url: "/v1/stores/s1/rollout/resume" };
+    },
+  },
   "GET /v1/operator/organisations": {
     expect: { operator: 200 },
     request: () => ({ url: "/v1/operator/organisations" }),
@@ -428,6 +454,9 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
     request: async (ctx) => ({ url: `/v1/operator/organisations/${await freshOrganisation(ctx)}/reinstate` }),
   },
 };
+
+/** A release to roll out to s1 (the fixture's gateways are told; nothing downloads it). */
+const ROLLOUT = { release: "0.2.0-0123456789ab", url: "https://releases.example/arrival-0.2.0.tgz", sha256: "e".repeat(64) };
 
 /** A new organisation nobody else uses, so suspending it changes no other row's outcome. */
 async function freshOrganisation(ctx: MatrixContext): Promise<string> {

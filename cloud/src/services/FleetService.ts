@@ -106,6 +106,8 @@ export interface FleetServiceOptions {
   readonly sweepIntervalMs?: number;
   /** Timers; default the process's own. */
   readonly scheduler?: Scheduler;
+  /** Called after a gateway's status or telemetry was stored (a rollout may move on); must not throw. */
+  readonly onReport?: (storeId: string) => void;
 }
 
 /**
@@ -252,6 +254,7 @@ export class FleetService {
       return;
     }
     this.counters.statusMessages++;
+    this.o.onReport?.(ref.storeId);
     const config = status.config;
     const previous = before?.reportedConfig;
     if (config && (previous?.revision !== config.revision || previous.state !== config.state)) {
@@ -294,6 +297,7 @@ export class FleetService {
       return;
     }
     this.counters.telemetryMessages++;
+    this.o.onReport?.(ref.storeId);
   }
 
   private refOf(topic: string, channel: "status" | "telemetry"): GatewayRef | null {

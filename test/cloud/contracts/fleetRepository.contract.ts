@@ -124,6 +124,19 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
       expect((await fleet.getFleetGateway("g1"))?.update).toBeNull();
     });
 
+    it("keeps one rollout per store; a new one replaces it unpaused; pausing an absent one is false", async () => {
+      const rollout = { storeId: "s1", release: "0.2.0-0123456789ab", url: "https://r.example/a.tgz", sha256: "f".repeat(64), canaryShare: 0.1, healthGateMs: 600_000 };
+      expect(await fleet.getRollout("s1")).toBeNull();
+      await fleet.putRollout(rollout, 10);
+      expect(await fleet.getRollout("s1")).toEqual({ ...rollout, paused: false, createdAt: 10, updatedAt: 10 });
+      expect(await fleet.setRolloutPaused("s1", true, 20)).toBe(true);
+      expect(await fleet.getRollout("s1")).toMatchObject({ paused: true, updatedAt: 20 });
+      await fleet.putRollout({ ...rollout, release: "0.3.0-0123456789ab" }, 30);
+      expect(await fleet.getRollout("s1")).toMatchObject({ release: "0.3.0-0123456789ab", paused: false, createdAt: 30 });
+      expect(await fleet.setRolloutPaused("s2", true, 40)).toBe(false);
+      expect((await fleet.listRollouts()).map((r) => r.storeId)).toEqual(["s1"]);
+    });
+
     it("takes telemetry as a sign of life, and keeps history samples at least minSpacingMs apart", async () => {
       await fleet.recordStatus({ ...g1, state: "offline", receivedAt: 50 });
       expect(await fleet.recordTelemetry({ ...g1, telemetry: telemetry("1.0.0", 1), receivedAt: 100, minSpacingMs: 60 })).toBe(true);

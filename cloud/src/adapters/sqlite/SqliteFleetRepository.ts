@@ -6,6 +6,7 @@ import type {
   FleetGatewayRecord,
   FleetRepository,
   GatewayRef,
+  RolloutRecord,
   StatusUpdate,
   TelemetryRange,
   TelemetryUpdate,
@@ -51,6 +52,30 @@ function toRecord(r: FleetRow): FleetGatewayRecord {
   };
 }
 
+interface RolloutRow {
+  store_id: string;
+  release: string;
+  url: string;
+  sha256: string;
+  canary_share: number;
+  health_gate_ms: number;
+  paused: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const toRollout = (r: RolloutRow): RolloutRecord => ({
+  storeId: r.store_id,
+  release: r.release,
+  url: r.url,
+  sha256: r.sha256,
+  canaryShare: r.canary_share,
+  healthGateMs: r.health_gate_ms,
+  paused: r.paused === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
 /** Fleet state in the `gateways` table (migration 5) and the `gateway_telemetry` history. */
 export class SqliteFleetRepository implements FleetRepository {
   constructor(private readonly db: SqliteDatabase) {}
@@ -77,6 +102,31 @@ export class SqliteFleetRepository implements FleetRepository {
   async getFleetGateway(gatewayId: string): Promise<FleetGatewayRecord | null> {
     const row = await this.db.get<FleetRow>(`SELECT ${COLUMNS} FROM gateways g WHERE g.id = ?`, [gatewayId]);
     return row ? toRecord(row) : null;
+  }
+
+  async putRollout(r: Omit<RolloutRecord, "paused" | "createdAt" | "updatedAt">, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO rollouts (store_id, release, url, sha256, canary_share, health_gate_ms, paused, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+       ON CONFLICT(store_id) DO UPDATE SET release = excluded.release, url = excluded.url, sha256 = excluded.sha256,
+         canary_share = excluded.canary_share, health_gate_ms = excluded.health_gate_ms, paused = 0,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+      [r.storeId, r.release, r.url, r.sha256, r.canaryShare, r.healthGateMs, now, now],
+    );
+  }
+
+  async getRollout(storeId: string): Promise<RolloutRecord | null> {
+    const row = await this.db.get<RolloutRow>("SELECT * FROM rollouts WHERE store_id = ?", [storeId]);
+    return row ? toRollout(row) : null;
+  }
+
+  async listRollouts(): Promise<RolloutRecord[]> {
+    return (await this.db.all<RolloutRow>("SELECT * FROM rollouts ORDER BY store_id")).map(toRollout);
+  }
+
+  async setRolloutPaused(storeId: string, paused: boolean, now: number): Promise<boolean> {
+    const result = await this.db.run("UPDATE rollouts SET paused = ?, updated_at = ? WHERE store_id = ?", [paused ? 1 : 0, now, storeId]);
+    return result.changes > 0;
   }
 
   async recordStatus(u: StatusUpdate): Promise<boolean> {

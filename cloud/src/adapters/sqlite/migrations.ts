@@ -480,6 +480,18 @@ ALTER TABLE gateways ADD COLUMN scan_state TEXT;
 ALTER TABLE gateways ADD COLUMN last_advert_at INTEGER;
 -- The gateway's last software update as it reported it (JSON: outcome, from, to, reason, at).
 ALTER TABLE gateways ADD COLUMN update_report TEXT;
+-- A store's software rollout: the release its gateways should run and how to get there.
+CREATE TABLE rollouts (
+  store_id TEXT PRIMARY KEY REFERENCES stores(id),
+  release TEXT NOT NULL,
+  url TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  canary_share REAL NOT NULL,
+  health_gate_ms INTEGER NOT NULL,
+  paused INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
 CREATE TABLE operator_keys (
   id TEXT PRIMARY KEY,
   secret_hash TEXT NOT NULL,

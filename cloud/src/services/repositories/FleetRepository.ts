@@ -78,6 +78,23 @@ export interface CurrentDesiredConfig {
   readonly desired: GatewayRemoteConfig | null;
 }
 
+/** A store's software rollout (see `planRollout`): the release, where it is, and its stages. */
+export interface RolloutRecord {
+  readonly storeId: string;
+  /** `VERSION-HASH`, as install-release.sh names it. */
+  readonly release: string;
+  readonly url: string;
+  readonly sha256: string;
+  /** Share of the store's gateways that go first, 0 < share ≤ 1. */
+  readonly canaryShare: number;
+  /** How long the canaries must run it healthy before the rest go, ms. */
+  readonly healthGateMs: number;
+  readonly paused: boolean;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
 export interface FleetRepository {
   /** Gateways of an organisation (optionally one store), or of every organisation; ordered by store and id. */
   listFleet(filter: { readonly orgId?: string; readonly storeId?: string }): Promise<FleetGatewayRecord[]>;
@@ -97,6 +114,13 @@ export interface FleetRepository {
     build: (current: CurrentDesiredConfig) => GatewayRemoteConfig,
     now: number,
   ): Promise<GatewayRemoteConfig>;
+  /** Starts (or replaces) the store's rollout; a new one starts unpaused. */
+  putRollout(rollout: Omit<RolloutRecord, "paused" | "createdAt" | "updatedAt">, now: number): Promise<void>;
+  getRollout(storeId: string): Promise<RolloutRecord | null>;
+  /** Every rollout, by store. */
+  listRollouts(): Promise<RolloutRecord[]>;
+  /** False when the store has no rollout. */
+  setRolloutPaused(storeId: string, paused: boolean, now: number): Promise<boolean>;
   /** Every gateway's desired config (to publish again after a restart). */
   desiredConfigs(): Promise<DesiredConfigRecord[]>;
   telemetryHistory(gatewayId: string, range: TelemetryRange): Promise<Telemetry[]>;

@@ -8,6 +8,8 @@ import { credentialRoutes } from "./adapters/http/routes/credentialRoutes.js";
 import { gatewayRoutes } from "./adapters/http/routes/gatewayRoutes.js";
 import { operatorRoutes } from "./adapters/http/routes/operatorRoutes.js";
 import { rolloutRoutes } from "./adapters/http/routes/rolloutRoutes.js";
+import { releaseRoutes } from "./adapters/http/routes/releaseRoutes.js";
+import { FileReleaseStore } from "./adapters/releases/FileReleaseStore.js";
 import { httpMetrics, metricsRoutes } from "./adapters/http/routes/metricsRoutes.js";
 import { PromMetrics } from "./adapters/metrics/PromMetrics.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
@@ -251,6 +253,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     credentials,
     log: log.child({ component: "http" }),
     rateLimitPerMinute: config.http.rateLimitPerMinute,
+    verifyGatewayLogin: async (username, password) =>
+      (await credentials.verifyMqtt(username, Buffer.from(password)))?.role === "gateway",
   });
   const { redemptions, takeovers } = cloudMetrics(metrics, {
     ingest,
@@ -298,6 +302,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   const rollouts = new RolloutService({ rollouts: repositories.fleet, fleet, gateways, audit, clock, log: log.child({ component: "rollout" }) });
   rolloutRoutes(http, { rollouts });
+  releaseRoutes(http, { releases: new FileReleaseStore(join(config.dataDir, "releases")) });
   gatewayRoutes(http, { fleet, gateways });
   metricsRoutes(http, { exposition: metrics });
   const storeService = new StoreService({

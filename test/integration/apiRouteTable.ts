@@ -13,6 +13,8 @@
  * `request` when the call changes or deletes it; give `validBody` when the route takes a body.
  */
 import { randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { formatRedemptionCode } from "../../cloud/src/domain/offers/index.js";
 import type { CloudFixture } from "../cloud/cloudFixture.js";
 
@@ -431,6 +433,16 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
     request: async (ctx) => {
       await ctx.asAdmin("PUT", "/v1/stores/s1/rollout", ROLLOUT);
       return { url: "/v1/stores/s1/rollout/resume" };
+    },
+  },
+  "GET /v1/releases/:file": {
+    // Releases are signed software, not an organisation's data: any admin may fetch them, as may
+    // a gateway with its MQTT login (test/integration/releaseDownload.test.ts).
+    expect: { admin: 200, adminOtherOrg: 200 },
+    request: async (ctx) => {
+      await mkdir(join(ctx.f.dataDir, "releases"), { recursive: true });
+      await writeFile(join(ctx.f.dataDir, "releases", "0.0.1-000000000000.tgz"), "not really a tarball");
+      return { url: "/v1/releases/0.0.1-000000000000.tgz" };
     },
   },
   "GET /v1/operator/organisations": {

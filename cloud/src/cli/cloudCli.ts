@@ -5,9 +5,11 @@
  * tests run a command in-process.
  */
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblems } from "../../../protocol/index.js";
 import { createLogger } from "../adapters/log/createLogger.js";
+import { FileReleaseStore } from "../adapters/releases/FileReleaseStore.js";
 import { ENVIRONMENT, parseCloudConfig, setPath } from "../config/loadConfig.js";
 import type { CloudConfig } from "../config/schema.js";
 import { createCloud } from "../createCloud.js";
@@ -33,6 +35,7 @@ export interface CloudCliIo {
 
 const USAGE = `Usage: arrival-cloud [serve] [options]
        arrival-cloud init --org ID [--name NAME]      (first start: operator and first organisation)
+       arrival-cloud releases add TARBALL --public-key FILE | releases list   (releases served to gateways)
        arrival-cloud credentials|api-keys COMMAND …   (arrival-cloud credentials help)
 
 Runs the cloud: embedded MQTT broker, ingest, rules engine and HTTP API.
@@ -176,6 +179,44 @@ async function initCommand(args: string[], io: CloudCliIo): Promise<number> {
   }
 }
 
+const RELEASES_USAGE = `Usage: arrival-cloud releases add TARBALL --public-key FILE [--data-dir DIR]
+       arrival-cloud releases list [--data-dir DIR]
+
+Adds a release made by npm run release (the tarball with its .sha256 and .sig beside it) to the
+releases the cloud serves its gateways at /v1/releases/FILE, after checking its signature with the
+operator's public key. Prints { release, file, sha256, path } as JSON: release, sha256 and the URL of
+path are what a rollout needs (PUT /v1/stores/STORE/rollout).
+`;
+
+/** `releases add|list`: the releases under <dataDir>/releases. */
+async function releasesCommand(args: string[], io: CloudCliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...CONFIG_OPTIONS, "public-key": { type: "string" } },
+  });
+  const [sub, ...rest] = positionals;
+  if (values.help || sub === undefined || sub === "help") {
+    io.stdout(RELEASES_USAGE);
+    return sub === undefined && !values.help ? 2 : 0;
+  }
+  const config = await configFrom(values, io);
+  if (typeof config === "number") return config;
+  const store = new FileReleaseStore(join(config.dataDir, "releases"));
+  if (sub === "list" && rest.length === 0) {
+    for (const release of await store.list()) io.stdout(`${JSON.stringify({ ...release, path: `/v1/releases/${release.file}` })}\n`);
+    return 0;
+  }
+  if (sub !== "add" || rest.length !== 1 || values["public-key"] === undefined) {
+    io.stderr(`releases ${sub} needs ${sub === "add" ? "one TARBALL and --public-key FILE" : "nothing more"}\n\n${RELEASES_USAGE}`);
+    return 2;
+  }
+  const added = await store.add(rest[0] ?? "", await readFile(values["public-key"], "utf8"));
+  io.stdout(`${JSON.stringify({ ...added, path: `/v1/releases/${added.file}` })}\n`);
+  io.stderr(`Added ${added.release}; gateways download it from /v1/releases/${added.file} with their MQTT login.\n`);
+  return 0;
+}
+
 async function serve(args: string[], io: CloudCliIo): Promise<number> {
   const { values } = parseArgs({ args, options: CONFIG_OPTIONS });
   if (values.help) {
@@ -204,6 +245,7 @@ async function dispatch(argv: readonly string[], io: CloudCliIo): Promise<number
   if (command === "serve") return serve(rest, io);
   if (command === "credentials" || command === "api-keys") return credentialCommand(command, rest, io);
   if (command === "init") return initCommand(rest, io);
+  if (command === "releases") return releasesCommand(rest, io);
   if (command === "help") {
     io.stdout(USAGE);
     return 0;

@@ -26,6 +26,11 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Roles allowed on the route; absent means the route is public (health only). */
     roles?: readonly PrincipalRole[];
+    /**
+     * Also let a gateway in with its MQTT login as HTTP Basic (release downloads): the handler then
+     * sees no principal. Only where `HttpAppOptions.verifyGatewayLogin` is given.
+     */
+    gatewayLogin?: boolean;
   }
 }
 
@@ -49,6 +54,8 @@ export interface HttpAppOptions {
   readonly rateLimitPerMinute?: number;
   /** Failed authentications per minute per address before it is refused without checking. */
   readonly failedAuthPerMinute?: number;
+  /** True when the username and password are a gateway's valid, unrevoked MQTT login. */
+  readonly verifyGatewayLogin?: (username: string, password: string) => Promise<boolean>;
 }
 
 /** Parses `Authorization: Bearer <key>`; anything else is no key. */
@@ -57,6 +64,17 @@ export function bearer(request: FastifyRequest): string | null {
   if (typeof header !== "string") return null;
   const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
   return match?.[1] ?? null;
+}
+
+/** `Authorization: Basic base64(username:password)`, or null. */
+function gatewayLoginOf(request: FastifyRequest): { username: string; password: string } | null {
+  const header = request.headers.authorization;
+  if (typeof header !== "string") return null;
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());
+  if (!match?.[1]) return null;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon <= 0 ? null : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 /**
@@ -161,6 +179,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   app.addHook("onRequest", async (request) => {
     const roles = request.routeOptions.config.roles;
     if (!roles) return;
+    const basic = gatewayLoginOf(request);
+    if (basic && request.routeOptions.config.gatewayLogin && options.verifyGatewayLogin) {
+      if (failures.blocked(request.ip)) throw new ApiError("RATE_LIMITED", "too many failed authentications; wait a minute");
+      if (await options.verifyGatewayLogin(basic.username, basic.password)) return;
+      failures.note(request.ip);
+      throw new ApiError("UNAUTHORIZED", "the gateway login is not valid");
+    }
     const key = bearer(request);
     if (!key) throw new ApiError("UNAUTHORIZED", "send an API key as 'Authorization: Bearer <key>'");
     // Each wrong key costs a scrypt; an address that keeps guessing is stopped before hashing.

@@ -105,31 +105,15 @@ async function seed(cloud: Cloud, now: number): Promise<void> {
     );
     await repo.users.registerDevice(subjectIdOf(user), user.id, "retailer app", now);
   }
-  const existing = new Map((await cloud.repositories.rules.listCurrentRules(DEMO_ORG.id)).map((r) => [r.id, r]));
+  // Demo rules are created once. After that they are the marketer's: edits, pauses and ends (and
+  // rules of their own) survive a restart, each already in the rule's history.
+  const existing = new Set((await cloud.repositories.rules.listCurrentRules(DEMO_ORG.id)).map((r) => r.id));
   for (const { id, spec } of DEMO_RULES) {
+    if (existing.has(id)) continue;
     const checked = checkRuleSpec(spec);
     if (!checked.ok) throw new Error(`demo rule ${id} is invalid: ${JSON.stringify(checked.problems)}`);
-    const current = existing.get(id);
-    if (
-      current &&
-      JSON.stringify(current.spec) === JSON.stringify(checked.value) &&
-      current.status === "live"
-    )
-      continue;
-    const rule: Rule = {
-      id,
-      version: (current?.version ?? 0) + 1,
-      status: "live",
-      spec: checked.value,
-      updatedAt: now,
-    };
+    const rule: Rule = { id, version: 1, status: "live", spec: checked.value, updatedAt: now };
     await cloud.repositories.rules.putRule(DEMO_ORG.id, rule, now);
-  }
-  // A data directory from an older demo may hold rules the demo no longer has: end them.
-  const current = new Set<string>(DEMO_RULES.map((r) => r.id));
-  for (const old of existing.values()) {
-    if (current.has(old.id) || old.status === "ended") continue;
-    await cloud.repositories.rules.putRule(DEMO_ORG.id, { ...old, status: "ended", updatedAt: now }, now);
   }
 }
 

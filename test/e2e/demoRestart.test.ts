@@ -10,7 +10,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
-import { type DemoSystemCredentials, startDemo } from "../../scripts/demo/demoSystem.js";
+import type { Rule } from "../../cloud/src/domain/rules/index.js";
+import { DEMO_ORG, DEMO_RULES } from "../../scripts/demo/demoStore.js";
+import { type DemoSystem, type DemoSystemCredentials, startDemo } from "../../scripts/demo/demoSystem.js";
 import { freePort } from "../support/freePort.js";
 import { TsxChild } from "../support/TsxChild.js";
 
@@ -23,22 +25,38 @@ describe("the demo across a restart", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const run = async (): Promise<DemoSystemCredentials> => {
+  const run = async (meanwhile?: (demo: DemoSystem) => Promise<void>): Promise<DemoSystemCredentials> => {
     const parsed = parseCloudConfig({ dataDir: dir, http: { port: 0 }, mqtt: { mode: "embedded", port: 0 }, log: { level: "silent" } });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     const demo = await startDemo({ cloudConfig: parsed.config, log: createLogger({ level: "silent", format: "json", name: "demo" }), seed: 3 });
     try {
       const metrics = await demo.cloud.http.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${demo.credentials.adminKey}` } });
       expect(metrics.statusCode).toBe(200);
+      await meanwhile?.(demo);
       return demo.credentials;
     } finally {
       await demo.stop();
     }
   };
 
-  it("keeps every key and password, and keeps them in a file only its owner reads", async () => {
-    const first = await run();
-    const second = await run();
+  it("keeps every key and password (in a file only its owner reads) and the marketer's rules as they left them", async () => {
+    // The marketer ends one demo rule and writes one of their own while the demo runs.
+    const [ended] = DEMO_RULES;
+    if (!ended) throw new Error("no demo rules");
+    const first = await run(async (demo) => {
+      const rules = demo.cloud.repositories.rules;
+      const current = (await rules.listCurrentRules(DEMO_ORG.id)).find((r) => r.id === ended.id);
+      if (!current) throw new Error("demo rule not seeded");
+      await rules.putRule(DEMO_ORG.id, { ...current, version: current.version + 1, status: "ended", updatedAt: Date.now() }, Date.now());
+      await rules.putRule(DEMO_ORG.id, { ...current, id: "my-own-rule", version: 1, status: "live", updatedAt: Date.now() }, Date.now());
+    });
+    let after: Rule[] = [];
+    const second = await run(async (demo) => {
+      after = await demo.cloud.repositories.rules.listCurrentRules(DEMO_ORG.id);
+    });
+    // The restart neither revived the ended rule nor ended the marketer's own.
+    expect(after.find((r) => r.id === ended.id)).toMatchObject({ status: "ended", version: 2 });
+    expect(after.find((r) => r.id === "my-own-rule")).toMatchObject({ status: "live" });
     expect(second.posKey).toBe(first.posKey);
     expect(second.marketerKey).toBe(first.marketerKey);
     expect(second.adminKey).toBe(first.adminKey);

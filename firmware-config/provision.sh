@@ -25,7 +25,7 @@ readonly SCRIPT_DIR
 usage() {
   cat <<EOF
 Usage: provision.sh [--dry-run] [--config FILE] [--password-file FILE] [--app PATH]
-                    [--node PATH] [--no-start] [--root DIR]
+                    [--public-key FILE] [--node PATH] [--no-start] [--root DIR]
 
 Installs or updates the Arrival gateway on this machine (Raspberry Pi OS / Debian, systemd).
 
@@ -34,8 +34,12 @@ Installs or updates the Arrival gateway on this machine (Raspberry Pi OS / Debia
                         and the service is not started until you edit it.
   --password-file FILE  the gateway's MQTT password, installed as /etc/${SERVICE}/mqtt-password
                         (mode 0600, owner ${SERVICE_USER}) unless that file exists.
-  --app PATH            the app: a built checkout (with dist/) or a tarball from \`npm pack\`
-                        (default: the checkout this script is in, ${SCRIPT_DIR%/*}).
+  --app PATH            the app: a release tarball from \`npm run release\` (arrival-VERSION.tgz,
+                        with its .sha256 and .sig beside it), or a built checkout (with dist/;
+                        not verified) (default: the checkout this script is in, ${SCRIPT_DIR%/*}).
+  --public-key FILE     the operator's release-signing.pub, installed as
+                        /etc/${SERVICE}/release-signing.pub unless that file exists. A tarball is
+                        installed only if its signature verifies with the installed key.
   --node PATH           node binary (default: the node on PATH).
   --no-start            install and enable the service, but do not start or restart it.
   --dry-run             print what would change, change nothing; needs no root.
@@ -54,6 +58,7 @@ ROOT=""
 CONFIG_SRC=""
 PASSWORD_SRC=""
 APP_SRC="${SCRIPT_DIR%/*}"
+KEY_SRC=""
 NODE_BIN=""
 
 while [ $# -gt 0 ]; do
@@ -63,6 +68,7 @@ while [ $# -gt 0 ]; do
     --config) CONFIG_SRC="${2:?--config needs a FILE}"; shift ;;
     --password-file) PASSWORD_SRC="${2:?--password-file needs a FILE}"; shift ;;
     --app) APP_SRC="${2:?--app needs a PATH}"; shift ;;
+    --public-key) KEY_SRC="${2:?--public-key needs a FILE}"; shift ;;
     --node) NODE_BIN="${2:?--node needs a PATH}"; shift ;;
     --root) ROOT="${2:?--root needs a DIR}"; shift ;;
     -h | --help) usage; exit 0 ;;
@@ -90,10 +96,13 @@ readonly UNIT_PATH="${ROOT}/etc/systemd/system/${SERVICE}.service"
 readonly CONFIG_PATH="${ETC_DIR}/gateway.json"
 readonly PASSWORD_PATH="${ETC_DIR}/mqtt-password"
 readonly WRAPPER_PATH="${ROOT}/usr/local/bin/${SERVICE}"
+readonly KEY_PATH="${ETC_DIR}/release-signing.pub"
+readonly RELEASE_TOOL="${SCRIPT_DIR}/install-release.sh"
 
 CHANGES=0
 FAILED=0
 RESTART_NEEDED=0
+DAEMON_RELOAD=0
 
 # One line per step. `change` runs its command unless this is a dry run.
 ok() { printf '  ok    %s\n' "$1"; }
@@ -185,18 +194,15 @@ app_version() {
   fi
 }
 
-install_release() {
-  local release="$1" hash="$2"
+# A checkout (development): copied as it is, with its lockfile, into its own release directory.
+# Tarballs go through install-release.sh, which refuses one without npm-shrinkwrap.json.
+install_checkout() {
+  local release="$1" hash="$2" item
   rm -rf "$release.partial"
   mkdir -p "$release.partial"
-  if [ -f "$APP_SRC" ]; then
-    tar -xzf "$APP_SRC" -C "$release.partial" --strip-components=1
-  else
-    local item
-    for item in package.json package-lock.json dist firmware-config; do
-      if [ -e "$APP_SRC/$item" ]; then cp -a "$APP_SRC/$item" "$release.partial/"; fi
-    done
-  fi
+  for item in package.json package-lock.json dist firmware-config; do
+    if [ -e "$APP_SRC/$item" ]; then cp -a "$APP_SRC/$item" "$release.partial/"; fi
+  done
   if [ -f "$release.partial/package-lock.json" ]; then
     (cd "$release.partial" && npm ci --omit=dev --include=optional --no-audit --no-fund)
   else
@@ -206,6 +212,12 @@ install_release() {
   chown -R root:root "$release.partial"
   rm -rf "$release"
   mv "$release.partial" "$release"
+}
+
+install_tarball() {
+  local name
+  name="$("$RELEASE_TOOL" install "$APP_SRC" --prefix "$OPT_DIR")"
+  [ "$name" = "$1" ] || { echo "installed ${name}, expected $1" >&2; return 1; }
 }
 
 # The unit as installed: the committed file with the node binary found here in ExecStart.
@@ -297,13 +309,42 @@ ensure_dir "$DATA_DIR" "${SERVICE_USER}:${SERVICE_USER}" 0750
 ensure_dir "$OPT_DIR" root:root 0755
 ensure_dir "$OPT_DIR/releases" root:root 0755
 
+section "release key"
+if [ -f "$KEY_PATH" ]; then
+  if [ -n "$KEY_SRC" ] && ! cmp -s "$KEY_SRC" "$KEY_PATH"; then
+    ok "keep ${KEY_PATH}, not ${KEY_SRC} (the installed key is never replaced: remove it to install another)"
+  else
+    ok "keep ${KEY_PATH}"
+  fi
+elif [ -n "$KEY_SRC" ]; then
+  if [ -f "$KEY_SRC" ]; then
+    change "install ${KEY_SRC} as ${KEY_PATH} (root, 0644)" install -o root -g root -m 0644 "$KEY_SRC" "$KEY_PATH"
+  else
+    fail "--public-key ${KEY_SRC}: no such file"
+  fi
+elif [ -f "$APP_SRC" ]; then
+  fail "no release key at ${KEY_PATH}: pass --public-key release-signing.pub (from the operator's npm run release -- keygen)"
+else
+  skip "no release key (a checkout is installed unverified)"
+fi
+
 section "app"
 if [ -f "$APP_SRC" ] && tar -tzf "$APP_SRC" package/dist/gateway/src/main.js >/dev/null 2>&1; then
   ok "app tarball ${APP_SRC}"
+  # Verified before anything of it is installed, in a dry run too (it only reads).
+  key="$KEY_PATH"
+  [ -f "$key" ] || key="$KEY_SRC"
+  if [ -n "$key" ] && [ -f "$key" ]; then
+    if verify_output="$("$RELEASE_TOOL" verify "$APP_SRC" --public-key "$key" 2>&1)"; then
+      ok "signature and checksum of ${APP_SRC} verified with ${key}"
+    else
+      fail "${verify_output#install-release: }"
+    fi
+  fi
 elif [ -f "$APP_SRC/package.json" ] && [ -f "$APP_SRC/dist/gateway/src/main.js" ]; then
-  ok "app checkout ${APP_SRC}"
+  ok "app checkout ${APP_SRC} (not a signed release: for development)"
 else
-  fail "no built app at ${APP_SRC}: run \`npm ci && npm run build\` there, or pass --app arrival-VERSION.tgz made by \`npm pack\`"
+  fail "no built app at ${APP_SRC}: pass --app arrival-VERSION.tgz made by \`npm run release\`, or run \`npm ci && npm run build\` there"
 fi
 stop_if_failed
 if [ "$FAILED" -eq 0 ]; then
@@ -314,18 +355,43 @@ if [ "$FAILED" -eq 0 ]; then
     version=unknown
   fi
   hash="$(source_hash)"
-  release="${OPT_DIR}/releases/${version}"
+  # VERSION-HASH: another build of the same version is a release of its own, so installing it
+  # never touches the running one.
+  name="${version}-${hash:0:12}"
+  release="${OPT_DIR}/releases/${name}"
   if [ -f "$release/.source-sha256" ] && [ "$(cat "$release/.source-sha256")" = "$hash" ]; then
-    ok "release ${version} installed in ${release}"
+    ok "release ${name} installed in ${release}"
+  elif [ -f "$APP_SRC" ]; then
+    change "install release ${name} in ${release} (npm ci --omit=dev from its npm-shrinkwrap.json)" install_tarball "$name"
+    RESTART_NEEDED=1
   else
-    change "install release ${version} in ${release} (npm install --omit=dev)" install_release "$release" "$hash"
+    change "install release ${name} in ${release} (npm ci --omit=dev)" install_checkout "$release" "$hash"
     RESTART_NEEDED=1
   fi
-  if [ "$(readlink "$OPT_DIR/current" 2>/dev/null || true)" = "releases/${version}" ]; then
-    ok "${OPT_DIR}/current is release ${version}"
+  running="$(readlink "$OPT_DIR/current" 2>/dev/null || true)"
+  if [ "$running" = "releases/${name}" ]; then
+    ok "${OPT_DIR}/current is release ${name}"
   else
-    change "point ${OPT_DIR}/current at release ${version}" ln -sfn "releases/${version}" "$OPT_DIR/current"
+    change "point ${OPT_DIR}/current at release ${name}${running:+ (previous: ${running#releases/})}" \
+      "$RELEASE_TOOL" switch "$name" --prefix "$OPT_DIR"
     RESTART_NEEDED=1
+  fi
+  # Two releases stay: the current one and the one before it (what a rollback goes back to).
+  if [ "$running" = "releases/${name}" ]; then
+    keep="$(readlink "$OPT_DIR/previous" 2>/dev/null || true)"
+  else
+    keep="$running"
+  fi
+  stale=0
+  for old in "$OPT_DIR"/releases/*; do
+    [ -d "$old" ] || continue
+    case "releases/${old##*/}" in
+      "releases/${name}" | "$keep") ;;
+      *) stale=$((stale + 1)) ;;
+    esac
+  done
+  if [ "$stale" -gt 0 ]; then
+    change "prune ${stale} release(s) older than current and previous" "$RELEASE_TOOL" prune --prefix "$OPT_DIR"
   fi
 fi
 
@@ -403,9 +469,21 @@ else
   change "install ${UNIT_PATH} (ExecStart uses ${NODE_REAL})" \
     write_file "$unit_text" "$UNIT_PATH" 0644
   RESTART_NEEDED=1
-  if [ -z "$ROOT" ] && [ -d /run/systemd/system ]; then
-    change "systemctl daemon-reload" systemctl daemon-reload
+  DAEMON_RELOAD=1
+fi
+# The updater: a path unit that starts a root-owned oneshot when the gateway asks for an update
+# (install-release.sh take-request). Installed as they come; nothing in them depends on this machine.
+for updater in "${SERVICE}-update.service" "${SERVICE}-update.path"; do
+  updater_path="${ROOT}/etc/systemd/system/${updater}"
+  if [ -f "$updater_path" ] && cmp -s "$SCRIPT_DIR/$updater" "$updater_path"; then
+    ok "${updater_path} up to date"
+  else
+    change "install ${updater_path}" install -D -m 0644 "$SCRIPT_DIR/$updater" "$updater_path"
+    DAEMON_RELOAD=1
   fi
+done
+if [ "$DAEMON_RELOAD" -eq 1 ] && [ -z "$ROOT" ] && [ -d /run/systemd/system ]; then
+  change "systemctl daemon-reload" systemctl daemon-reload
 fi
 
 section "service"
@@ -429,6 +507,11 @@ else
     change "systemctl restart ${SERVICE} (new release or unit)" systemctl restart "$SERVICE"
   else
     ok "${SERVICE} running"
+  fi
+  if systemctl is-enabled --quiet "${SERVICE}-update.path" 2>/dev/null && systemctl is-active --quiet "${SERVICE}-update.path"; then
+    ok "${SERVICE}-update.path watching for update requests"
+  else
+    change "systemctl enable --now ${SERVICE}-update.path" systemctl enable --now "${SERVICE}-update.path"
   fi
 fi
 

@@ -137,6 +137,25 @@ export const ProblemSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Releases are named VERSION-HASH (firmware-config/install-release.sh). */
+const ReleaseName = Type.Union([Type.String({ maxLength: 128 }), Type.Null()]);
+
+export const UpdateReportSchema = Type.Object(
+  {
+    outcome: StringEnum(["updated", "unchanged", "rolled-back", "refused", "failed"] as const, {
+      description:
+        "updated: switched and healthy; rolled-back: switched, not healthy in time, switched back; refused: not verified (or failed here before); failed: could not install.",
+    }),
+    from: ReleaseName,
+    to: ReleaseName,
+    reason: Type.Union([Type.String({ maxLength: 1024 }), Type.Null()]),
+    at: IsoTime("When the update ended (the gateway's clock)."),
+  },
+  { additionalProperties: false, description: "The last software update on the gateway, as install-release.sh reported it." },
+);
+export type UpdateReport = Static<typeof UpdateReportSchema>;
+export const updateReportChecker = new Checker(UpdateReportSchema);
+
 export const GatewayStatusSchema = Type.Object(
   {
     v: Version,
@@ -153,6 +172,20 @@ export const GatewayStatusSchema = Type.Object(
         { additionalProperties: false, description: "Outcome of the last remote config received." },
       ),
     ),
+    scan: Type.Optional(
+      Type.Object(
+        {
+          state: StringEnum(["scanning", "interrupted"] as const, {
+            description: "interrupted: the radio is powered off, blocked or failing, and the gateway is retrying.",
+          }),
+          lastAdvertAgeS: Type.Union([Type.Number({ minimum: 0, maximum: 315_360_000 }), Type.Null()], {
+            description: "Seconds since the last advert was heard when the status was sent; null before the first.",
+          }),
+        },
+        { additionalProperties: false, description: "The radio, as of `at`. Absent from gateways before 0.2." },
+      ),
+    ),
+    update: Type.Optional(UpdateReportSchema),
   },
   { additionalProperties: false },
 );
@@ -283,6 +316,24 @@ export const PresenceTuningSchema = Type.Object(
 export type PresenceTuning = Static<typeof PresenceTuningSchema>;
 
 /** Retained on the gateway's config topic by the cloud; applied without a restart. */
+export const SoftwareTargetSchema = Type.Object(
+  {
+    release: Type.String({ pattern: "^[0-9A-Za-z.+-]{1,100}$", description: "The release to run, VERSION-HASH (install-release.sh's name)." }),
+    url: Type.String({
+      pattern: "^https?://[^\\s]+$",
+      maxLength: 2048,
+      description: "Where the tarball is; its .sha256 and .sig are at the same URL with those suffixes.",
+    }),
+    sha256: Type.String({ pattern: "^[0-9a-f]{64}$", description: "The tarball's SHA-256, checked after download." }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      "The software the gateway should run. It downloads it, then its updater verifies the signature, installs it beside the running release, switches and rolls back by itself when unhealthy.",
+  },
+);
+export type SoftwareTarget = Static<typeof SoftwareTargetSchema>;
+
 export const GatewayRemoteConfigSchema = Type.Object(
   {
     v: Version,
@@ -293,6 +344,7 @@ export const GatewayRemoteConfigSchema = Type.Object(
     }),
     zones: Type.Array(ZoneSchema, { maxItems: 200 }),
     presence: Type.Optional(Type.Partial(PresenceTuningSchema)),
+    software: Type.Optional(SoftwareTargetSchema),
   },
   { additionalProperties: false },
 );

@@ -4,8 +4,9 @@
  * gateways running the real gateway pipeline on simulated radio input, six app users whose phones
  * receive offers, and the demo rules of scripts/demo/demoStore.ts. Ctrl-C stops everything cleanly.
  *
- * Flags: --http-port N, --mqtt-port N, --data-dir DIR, --seed N, --log-level LEVEL; or the
- * ARRIVAL_* environment variables of the cloud (see README).
+ * Flags: --http-port N, --mqtt-port N, --ws-port N, --data-dir DIR, --seed N, --log-level LEVEL;
+ * or the ARRIVAL_* environment variables of the cloud (see README). Keys and passwords stay valid
+ * across restarts on the same data directory.
  */
 import { parseArgs } from "node:util";
 import mqtt from "mqtt";
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
     options: {
       "http-port": { type: "string" },
       "mqtt-port": { type: "string" },
+      "ws-port": { type: "string" },
       "data-dir": { type: "string" },
       "log-level": { type: "string" },
       seed: { type: "string" },
@@ -32,7 +34,7 @@ async function main(): Promise<number> {
   });
   if (values.help) {
     out(
-      "Usage: npm start -- [--http-port N] [--mqtt-port N] [--data-dir DIR] [--seed N] [--log-level LEVEL]",
+      "Usage: npm start -- [--http-port N] [--mqtt-port N] [--ws-port N] [--data-dir DIR] [--seed N] [--log-level LEVEL]",
     );
     return 0;
   }
@@ -47,6 +49,7 @@ async function main(): Promise<number> {
   }
   if (values["http-port"]) setPath(document, ["http", "port"], values["http-port"]);
   if (values["mqtt-port"]) setPath(document, ["mqtt", "port"], values["mqtt-port"]);
+  if (values["ws-port"]) setPath(document, ["mqtt", "websocket", "port"], values["ws-port"]);
   if (values["data-dir"]) setPath(document, ["dataDir"], values["data-dir"]);
   if (values["log-level"]) setPath(document, ["log", "level"], values["log-level"]);
   const parsed = parseCloudConfig(document);
@@ -60,7 +63,9 @@ async function main(): Promise<number> {
 
   out("Starting Arrival: cloud, embedded broker, demo store with two simulated gateways…");
   const names = new Map(DEMO_USERS.map((u) => [u.id, u.displayName]));
-  const demo = await startDemo({
+  let demo: Awaited<ReturnType<typeof startDemo>>;
+  try {
+    demo = await startDemo({
     cloudConfig: config,
     log,
     seed,
@@ -69,7 +74,17 @@ async function main(): Promise<number> {
       out(
         `🎯 ${new Date(offer.issuedAt).toLocaleTimeString()} issued "${offer.title}" to ${names.get(offer.userId) ?? offer.userId} (rule ${offer.ruleId}, zone ${offer.zoneId})`,
       ),
-  });
+    });
+  } catch (err) {
+    const busy = err as { code?: unknown; port?: unknown };
+    if (busy.code !== "EADDRINUSE") throw err;
+    // One line naming the flag, not a stack trace: which port is busy decides which flag moves it.
+    const port = Number(busy.port);
+    const flag =
+      port === config.http.port ? "--http-port" : config.mqtt.mode === "embedded" && port === config.mqtt.port ? "--mqtt-port" : "--ws-port";
+    console.error(`Port ${Number.isFinite(port) ? port : "?"} is in use (another Arrival demo?): stop it, or choose another port with ${flag} N.`);
+    return 1;
+  }
   const host = loopbackFor(config.mqtt.mode === "embedded" ? config.mqtt.host : "127.0.0.1");
   const mqttPort = demo.cloud.mqttPort();
   const httpPort = demo.cloud.httpPort();
@@ -108,6 +123,8 @@ async function main(): Promise<number> {
     `Cloud: MQTT on ${host}:${mqttPort}, HTTP on http://${config.http.host}:${httpPort}, data in ${config.dataDir}`,
   );
   out(`Console: http://${config.http.host}:${httpPort}/console/ (sign in with the marketer key ${demo.credentials.marketerKey})`);
+  out(`Metrics: curl -s http://${config.http.host}:${httpPort}/metrics -H 'Authorization: Bearer ${demo.credentials.adminKey}'`);
+  out(`Keys and passwords stay valid across restarts on ${config.dataDir}.`);
   out("Shoppers start walking in now; offers appear below as their phones receive them.");
   out("");
   out("Watch Ada's offers with a stock MQTT client:");

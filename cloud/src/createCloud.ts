@@ -6,6 +6,10 @@ import type { EmbeddedBroker } from "./adapters/broker/EmbeddedBroker.js";
 import { createHttpApp } from "./adapters/http/createHttpApp.js";
 import { credentialRoutes } from "./adapters/http/routes/credentialRoutes.js";
 import { gatewayRoutes } from "./adapters/http/routes/gatewayRoutes.js";
+import { operatorRoutes } from "./adapters/http/routes/operatorRoutes.js";
+import { rolloutRoutes } from "./adapters/http/routes/rolloutRoutes.js";
+import { releaseRoutes } from "./adapters/http/routes/releaseRoutes.js";
+import { FileReleaseStore } from "./adapters/releases/FileReleaseStore.js";
 import { httpMetrics, metricsRoutes } from "./adapters/http/routes/metricsRoutes.js";
 import { PromMetrics } from "./adapters/metrics/PromMetrics.js";
 import { healthRoutes } from "./adapters/http/routes/healthRoutes.js";
@@ -33,6 +37,8 @@ import type { Offer } from "./domain/offers/index.js";
 import { cloudMetrics, pipelineLatency } from "./services/cloudMetrics.js";
 import { CredentialAdminService } from "./services/CredentialAdminService.js";
 import { CredentialService } from "./services/CredentialService.js";
+import { OrganisationService } from "./services/OrganisationService.js";
+import { RolloutService } from "./services/RolloutService.js";
 import { FleetService } from "./services/FleetService.js";
 import { IngestService } from "./services/IngestService.js";
 import { LiveFeed } from "./services/LiveFeed.js";
@@ -139,6 +145,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     clock,
     log: log.child({ component: "credentials" }),
     provisioner: mqtt.provisioner,
+    organisations: directory,
   });
   const broker = mqtt.bus;
   const metrics = new PromMetrics();
@@ -210,6 +217,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     offlineAlertMs: config.fleet.offlineAlertS * 1000,
     telemetryRetentionMs: config.fleet.telemetryRetentionH * 3_600_000,
     telemetryMinSpacingMs: config.fleet.telemetryMinSpacingS * 1000,
+    // Called only once messages flow, after `rollouts` exists.
+    onReport: (storeId) => rollouts.noteReport(storeId),
   });
   const ingest = new IngestService({
     bus: broker,
@@ -274,6 +283,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     credentials,
     log: log.child({ component: "http" }),
     rateLimitPerMinute: config.http.rateLimitPerMinute,
+    verifyGatewayLogin: async (username, password) =>
+      (await credentials.verifyMqtt(username, Buffer.from(password)))?.role === "gateway",
   });
   const { redemptions, takeovers } = cloudMetrics(metrics, {
     ingest,
@@ -316,6 +327,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   credentialRoutes(http, {
     credentials: new CredentialAdminService({ credentials, gateways, stores: directory, users }),
   });
+  operatorRoutes(http, {
+    organisations: new OrganisationService({ directory, credentials, audit, clock, log: log.child({ component: "organisations" }) }),
+  });
+  const rollouts = new RolloutService({ rollouts: repositories.fleet, fleet, gateways, audit, clock, log: log.child({ component: "rollout" }) });
+  rolloutRoutes(http, { rollouts });
+  releaseRoutes(http, { releases: new FileReleaseStore(join(config.dataDir, "releases")) });
   gatewayRoutes(http, { fleet, gateways });
   metricsRoutes(http, { exposition: metrics });
   const storeService = new StoreService({

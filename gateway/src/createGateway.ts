@@ -1,5 +1,5 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import {
   decodeGatewayMessage,
   encodeMessage,
@@ -7,25 +7,61 @@ import {
   type GatewayRemoteConfig,
   type GatewayStatus,
   gatewayTopic,
+  type UpdateReport,
+  updateReportChecker,
 } from "../../protocol/index.js";
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
 import { OutboxLock } from "./adapters/system/OutboxLock.js";
+import { HttpUpdateInbox } from "./adapters/http/HttpUpdateInbox.js";
+import { HealthFile } from "./adapters/system/HealthFile.js";
+import { installedPackage } from "./adapters/system/packageVersion.js";
 import { engineOptions } from "./config/engineOptions.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
 import { type PresenceChange, PresenceEngine } from "./domain/presence/PresenceEngine.js";
 import { PresenceError } from "./domain/presence/PresenceError.js";
-import { type Clock, type Logger, type ScanSource, type Scheduler, systemScheduler } from "./services/ports.js";
+import {
+  type Clock,
+  type Logger,
+  type ScanSource,
+  type Scheduler,
+  systemScheduler,
+  type TimerHandle,
+} from "./services/ports.js";
 import { Relay } from "./services/Relay.js";
+import { ScanHealth } from "./services/ScanHealth.js";
+import { SoftwareUpdater } from "./services/SoftwareUpdater.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
 
-export const GATEWAY_VERSION = "0.1.0";
+/** How often the health file is written, ms; `arrival-gateway health` allows 30 s by default. */
+const HEALTH_WRITE_MS = 5000;
+
+/** The scan source could not start: the gateway does not go online without its radio. */
+export class ScanStartError extends Error {
+  readonly code = "scan-start-failed";
+
+  constructor(cause: unknown) {
+    super(`scanning could not start: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "ScanStartError";
+  }
+}
 
 export interface GatewayDependencies {
   readonly source: ScanSource;
   readonly log: Logger;
   readonly clock: Clock;
+  /** The software version reported in status and telemetry; default the package's (package.json). */
+  readonly version?: string;
+  /** The running release's directory, for the health file; default the package's. */
+  readonly packageDir?: string;
+  /** This process's pid, for the health file; default `process.pid`. */
+  readonly pid?: number;
+  /**
+   * Called once when the radio stayed interrupted past `scanner.giveUpS`; the process should stop
+   * the gateway and exit non-zero so its supervisor restarts it. Default: logged only.
+   */
+  readonly onScanGiveUp?: (reason: string) => void;
   /** Timers of the relay, the presence tick and telemetry; default the process's own. */
   readonly scheduler?: Scheduler;
   /** CPU and memory of this process for telemetry; default Node's `process` figures. */
@@ -52,9 +88,15 @@ export interface Gateway {
 export async function createGateway(config: GatewayConfig, deps: GatewayDependencies): Promise<Gateway> {
   const { log, clock } = deps;
   const scheduler = deps.scheduler ?? systemScheduler;
+  const installed = deps.version === undefined || deps.packageDir === undefined ? installedPackage() : null;
+  const version = deps.version ?? installed?.version ?? "unknown";
+  const packageDir = deps.packageDir ?? installed?.dir ?? "";
   await mkdir(config.dataDir, { recursive: true });
   const remotePath = join(config.dataDir, "remote-config.json");
   let remote = await readLastRemoteConfig(remotePath, log);
+  // Written by install-release.sh (--report) when it last updated this gateway; repeated in the
+  // retained status so the fleet view says which release runs and why an update was rolled back.
+  const updateReport = await readUpdateReport(join(config.dataDir, "update-report.json"), log);
   /** What the retained status says about remote config; the relay repeats it on every connect. */
   let configOutcome: GatewayStatus["config"] = remote
     ? { revision: remote.revision, state: "applied" }
@@ -91,11 +133,24 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     log: log.child({ component: "uplink" }),
   });
   const engine = new PresenceEngine(engineOptions(config, remote));
+  // The software the cloud wants: downloaded into <dataDir>/updates for the root-owned updater.
+  const updater = new SoftwareUpdater({
+    runningRelease: basename(packageDir),
+    lastReport: updateReport,
+    inbox: new HttpUpdateInbox({
+      dir: join(config.dataDir, "updates"),
+      authorization: async () => {
+        const password = config.mqtt.password ?? (config.mqtt.passwordFile === undefined ? undefined : (await readFile(config.mqtt.passwordFile, "utf8")).trim());
+        return password === undefined ? undefined : `Basic ${Buffer.from(`${config.mqtt.username}:${password}`).toString("base64")}`;
+      },
+    }),
+    log: log.child({ component: "software" }),
+  });
 
   const relay: Relay = new Relay({
     storeId: config.storeId,
     gatewayId: config.gatewayId,
-    version: GATEWAY_VERSION,
+    version,
     outbox,
     connection,
     clock,
@@ -108,6 +163,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     // not become an unhandled rejection, which ends a Node process; the config topic is retained,
     // so the same message would then end the gateway again at every restart.
     configStatus: () => configOutcome,
+    scanStatus: () => scanHealth.report(),
+    updateStatus: () => updateReport ?? undefined,
     onMessage: (_channel, payload) => {
       applyRemoteConfig(payload).catch((err: unknown) => log.error({ err }, "remote config not handled"));
     },
@@ -123,17 +180,70 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     scheduler,
   });
 
-  async function reportConfig(outcome: NonNullable<GatewayStatus["config"]>): Promise<void> {
-    configOutcome = outcome;
+  const scanHealth = new ScanHealth({
+    source: deps.source,
+    lastAdvertAt: () => pipeline.lastAdvertAt,
+    clock,
+    scheduler,
+    log: log.child({ component: "scan-health" }),
+    giveUpAfterMs: config.scanner.giveUpS * 1000,
+    onChange: () => {
+      void publishOnline();
+      writeHealth();
+    },
+    onGiveUp: (reason) => {
+      log.error({ reason }, "scanning did not recover; giving up");
+      deps.onScanGiveUp?.(reason);
+    },
+  });
+
+  // What `arrival-gateway health` reads (install-release.sh's check after an update): written every
+  // HEALTH_WRITE_MS and whenever the radio changes, atomically.
+  const healthFile = new HealthFile(join(config.dataDir, "health.json"));
+  const startedAt = clock.now();
+  let healthTimer: TimerHandle | null = null;
+  let healthWriteFailed = false;
+  function writeHealth(): void {
+    healthFile
+      .write({
+        v: 1,
+        pid: deps.pid ?? process.pid,
+        version,
+        packageDir,
+        at: clock.now(),
+        startedAt,
+        connected: connection.connected,
+        scan: scanHealth.report(),
+      })
+      .then(
+        () => {
+          healthWriteFailed = false;
+        },
+        (err: unknown) => {
+          if (!healthWriteFailed) log.warn({ err }, "health file not written");
+          healthWriteFailed = true;
+        },
+      );
+  }
+
+  /** The retained online status as of now: version, the last config outcome and the radio. */
+  async function publishOnline(): Promise<void> {
     await relay
       .publishStatus({
         v: 1,
         state: "online",
         at: new Date(clock.now()).toISOString(),
-        version: GATEWAY_VERSION,
-        config: outcome,
+        version,
+        ...(configOutcome ? { config: configOutcome } : {}),
+        scan: scanHealth.report(),
+        ...(updateReport ? { update: updateReport } : {}),
       })
       .catch(() => undefined);
+  }
+
+  async function reportConfig(outcome: NonNullable<GatewayStatus["config"]>): Promise<void> {
+    configOutcome = outcome;
+    await publishOnline();
   }
 
   async function applyRemoteConfig(payload: Buffer): Promise<void> {
@@ -172,12 +282,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     await rename(`${remotePath}.tmp`, remotePath);
     log.info({ revision: next.revision, zones: next.zones.length }, "remote config applied");
     await reportConfig({ revision: next.revision, state: "applied" });
+    void updater.desired(next.software);
   }
 
   const telemetry = new TelemetryReporter({
     storeId: config.storeId,
     gatewayId: config.gatewayId,
-    version: GATEWAY_VERSION,
+    version,
     connection,
     outbox,
     scan: () => ({ adverts: pipeline.counters.adverts, subjectsTracked: pipeline.trackedSubjects }),
@@ -196,10 +307,22 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     outbox,
     async start() {
       if (started) return;
+      // The radio first: the online status (published by the relay on connect) must mean scanning.
+      // A source that cannot start leaves nothing running and no MQTT connection behind.
+      try {
+        await pipeline.start();
+      } catch (err) {
+        await pipeline.stop().catch(() => undefined);
+        throw new ScanStartError(err);
+      }
       started = true;
+      scanHealth.start();
       await relay.start();
-      await pipeline.start();
       telemetry.start();
+      writeHealth();
+      healthTimer = scheduler.setInterval(writeHealth, HEALTH_WRITE_MS);
+      // A release asked for before a restart (or a download that failed) is taken up again.
+      void updater.desired(remote?.software);
       log.info(
         {
           storeId: config.storeId,
@@ -216,7 +339,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         return;
       }
       started = false;
+      if (healthTimer !== null) scheduler.clearInterval(healthTimer);
+      healthTimer = null;
       telemetry.stop();
+      scanHealth.stop();
       await pipeline.stop();
       await relay.stop();
       await outbox.close();
@@ -239,6 +365,22 @@ function claimedRevision(payload: Buffer): number {
   const revision =
     typeof value === "object" && value !== null ? (value as { revision?: unknown }).revision : undefined;
   return typeof revision === "number" && Number.isInteger(revision) && revision >= 0 ? revision : 0;
+}
+
+async function readUpdateReport(path: string, log: Logger): Promise<UpdateReport | null> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, "utf8"));
+  } catch {
+    return null;
+  }
+  // A long reason (npm's last line) is cut to what the status carries rather than dropped.
+  if (typeof value === "object" && value !== null && typeof (value as { reason?: unknown }).reason === "string")
+    value = { ...value, reason: (value as { reason: string }).reason.slice(0, 1024) };
+  const checked = updateReportChecker.check(value);
+  if (checked.ok) return checked.value;
+  log.warn({ path, problems: formatProblems(checked.problems) }, "update report ignored");
+  return null;
 }
 
 async function readLastRemoteConfig(path: string, log: Logger): Promise<GatewayRemoteConfig | null> {

@@ -9,7 +9,9 @@
  *   arrival-gateway decode [HEX...]         decode advertising data (hex) into beacons, JSON lines
  *   arrival-gateway scan [--adapter hciN]   live scan: the beacons this adapter hears, for installers
  *   arrival-gateway replay --config FILE --input CAPTURE.jsonl   the events a capture gives
+ *   arrival-gateway health [--config FILE]  is the running gateway this release, connected, scanning
  */
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblems } from "../../protocol/index.js";
 import { createLogger, type LogFormat, type LogLevel } from "./adapters/log/createLogger.js";
@@ -33,9 +35,13 @@ import { DEFAULT_CONFIG_PATH, DOCTOR_USAGE, runDoctor } from "./cli/doctor.js";
 import { REPLAY_USAGE, runReplay } from "./cli/replay.js";
 import { runScan, SCAN_USAGE } from "./cli/scan.js";
 import { type GatewayConfig, loadGatewayConfig } from "./config/loadConfig.js";
-import { createGateway } from "./createGateway.js";
-import { OutboxLockedError } from "./adapters/system/OutboxLock.js";
-import { type Logger, type ScanSource, systemClock } from "./services/ports.js";
+import { createGateway, ScanStartError } from "./createGateway.js";
+import { installedPackage } from "./adapters/system/packageVersion.js";
+import { HealthFile } from "./adapters/system/HealthFile.js";
+import { OutboxLockedError, processExists } from "./adapters/system/OutboxLock.js";
+import { HEALTH_USAGE, judgeHealth } from "./cli/health.js";
+import { SystemdNotifier } from "./adapters/system/SystemdNotifier.js";
+import { type Logger, type ScanSource, systemClock, systemScheduler } from "./services/ports.js";
 
 const USAGE = `Usage: arrival-gateway <command> [options]
 
@@ -44,6 +50,7 @@ Commands:
   check-config FILE...     Validate config files and list every problem with its path
   doctor [--config FILE]   Check adapter, capabilities, clock, broker, outbox, disk; say what to fix
                            (see: doctor --help)
+  health [--config FILE]   Is the running gateway this release, connected and scanning? (exit 0/1)
   decode [HEX...]          Decode advertising data into beacons (see: decode --help)
   scan [--adapter hciN]    Show the beacons the Bluetooth adapter hears (see: scan --help)
   replay --config FILE --input CAPTURE.jsonl
@@ -88,12 +95,31 @@ function sourceFor(config: GatewayConfig, log: Logger): ScanSource {
 }
 
 /**
- * Exit code when another live process holds this gateway's outbox (EX_TEMPFAIL, sysexits.h): the
- * condition clears when that process stops, so a supervisor's restart may then succeed.
+ * Exit codes of `run`, for systemd (Restart=on-failure restarts on every one but 2) and operators:
+ *   0   stopped by SIGINT/SIGTERM
+ *   1   an unexpected error (logged with its stack)
+ *   2   bad options or an invalid config file: restarting cannot fix it (RestartPreventExitStatus=2)
+ *   69  the radio: scanning could not start, or stayed interrupted longer than scanner.giveUpS
+ *       (EX_UNAVAILABLE, sysexits.h); a fresh process reopens the adapter
+ *   75  another live process holds this gateway's outbox (EX_TEMPFAIL): clears when it stops
  */
+const EXIT_SCAN_FAILED = 69;
 const EXIT_OUTBOX_LOCKED = 75;
 
+/** Why `run` stops: a signal, or the gateway giving up on its radio. */
+type StopReason = { readonly kind: "signal"; readonly signal: string } | { readonly kind: "scan-gave-up"; readonly reason: string };
+
 async function run(args: string[]): Promise<number> {
+  // Signal handlers first, before anything that can fail or take time: a SIGTERM during start-up
+  // then stops the gateway cleanly instead of killing it with its outbox lock held.
+  let requestStop: (reason: StopReason) => void = () => undefined;
+  const stopRequested = new Promise<StopReason>((resolve) => {
+    requestStop = resolve;
+  });
+  const onSignal = (signal: string) => requestStop({ kind: "signal", signal });
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
   const { values } = parseArgs({
     args,
     options: {
@@ -117,25 +143,67 @@ async function run(args: string[]): Promise<number> {
   const level = (values["log-level"] ?? process.env.ARRIVAL_LOG_LEVEL ?? "info") as LogLevel;
   const format = (values["log-format"] ?? process.env.ARRIVAL_LOG_FORMAT ?? "auto") as LogFormat;
   const log = createLogger({ level, format, name: "arrival-gateway" });
+  // From here on every failure is a log line in the configured format (journald keeps JSON lines).
+  try {
+    return await runGateway(loaded.config, log, stopRequested, requestStop);
+  } catch (err) {
+    log.fatal({ err }, "gateway failed");
+    return 1;
+  } finally {
+    log.flush();
+  }
+}
+
+async function runGateway(
+  config: GatewayConfig,
+  log: ReturnType<typeof createLogger>,
+  stopRequested: Promise<StopReason>,
+  requestStop: (reason: StopReason) => void,
+): Promise<number> {
+  const notifier = new SystemdNotifier({ env: process.env, pid: process.pid, scheduler: systemScheduler, log });
+  let version = "unknown";
+  let packageDir = "";
+  try {
+    ({ version, dir: packageDir } = installedPackage());
+  } catch (err) {
+    log.warn({ err }, "package version unknown");
+  }
   let gateway: Awaited<ReturnType<typeof createGateway>>;
   try {
-    gateway = await createGateway(loaded.config, {
-      source: sourceFor(loaded.config, log),
+    gateway = await createGateway(config, {
+      source: sourceFor(config, log),
       log,
       clock: systemClock,
+      version,
+      packageDir,
+      onScanGiveUp: (reason) => requestStop({ kind: "scan-gave-up", reason }),
     });
   } catch (err) {
     if (!(err instanceof OutboxLockedError)) throw err;
-    log.error({ lock: err.lockPath, holderPid: err.holderPid }, "another gateway process holds the outbox");
-    write(process.stderr, `${err.message}\n`);
+    log.error({ err, lock: err.lockPath, holderPid: err.holderPid }, "another gateway process holds the outbox");
     return EXIT_OUTBOX_LOCKED;
   }
-  await gateway.start();
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
-  log.info({}, "stopping");
+  try {
+    await gateway.start();
+  } catch (err) {
+    await gateway.stop();
+    if (!(err instanceof ScanStartError)) throw err;
+    log.error({ err, code: (err.cause as { code?: unknown } | undefined)?.code, exitCode: EXIT_SCAN_FAILED }, "scanning could not start");
+    return EXIT_SCAN_FAILED;
+  }
+  log.info({ version }, "gateway running");
+  // Liveness for systemd: pings from this event loop every half WatchdogSec; a hung loop misses them.
+  notifier.startWatchdog();
+  void notifier.notify(["READY=1", `STATUS=scanning, version ${version}`]);
+  const reason = await stopRequested;
+  notifier.stopWatchdog();
+  await notifier.notify(["STOPPING=1"]);
+  if (reason.kind === "scan-gave-up") {
+    await gateway.stop();
+    log.error({ reason: reason.reason, exitCode: EXIT_SCAN_FAILED }, "stopped: the radio did not recover");
+    return EXIT_SCAN_FAILED;
+  }
+  log.info({ signal: reason.signal }, "stopping");
   await gateway.stop();
   return 0;
 }
@@ -244,11 +312,49 @@ async function doctor(args: string[]): Promise<number> {
   process.exit(code);
 }
 
+async function health(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: "string", short: "c", default: DEFAULT_CONFIG_PATH },
+      "max-age": { type: "string", default: "30" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    write(process.stdout, HEALTH_USAGE);
+    return 0;
+  }
+  const maxAgeS = Number(values["max-age"]);
+  if (!(maxAgeS > 0)) {
+    write(process.stderr, `--max-age must be a positive number of seconds\n\n${HEALTH_USAGE}`);
+    return 2;
+  }
+  const loaded = await loadGatewayConfig(values.config);
+  if (!loaded.ok) {
+    write(process.stderr, `${values.config} is not a valid gateway config:\n${formatProblems(loaded.problems)}`);
+    return 2;
+  }
+  const snapshot = await new HealthFile(join(loaded.config.dataDir, "health.json")).read();
+  const verdict = judgeHealth(snapshot, {
+    now: systemClock.now(),
+    maxAgeMs: maxAgeS * 1000,
+    packageDir: installedPackage().dir,
+    processExists,
+  });
+  write(process.stdout, values.json ? JSON.stringify(verdict) : verdict.reason);
+  return verdict.healthy ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
-    case "run":
-      return run(rest);
+    case "run": {
+      // The process ends here whatever still holds the event loop (noble's HCI socket, an MQTT
+      // reconnect timer): a gateway that stopped must not linger as a live process for systemd.
+      return process.exit(await run(rest));
+    }
     case "check-config":
       return checkConfig(rest);
     case "doctor":
@@ -263,6 +369,8 @@ async function main(argv: string[]): Promise<number> {
       return scan(rest);
     case "replay":
       return replay(rest);
+    case "health":
+      return health(rest);
     case undefined:
     case "help":
     case "--help":

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CloudConfig } from "../../cloud/src/config/schema.js";
 import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
@@ -35,6 +35,8 @@ export interface DemoCredentials {
   readonly posKey: string;
   /** API key of the demo marketer (reads decisions). */
   readonly marketerKey: string;
+  /** API key of the demo organisation's admin (reads /metrics). */
+  readonly adminKey: string;
   /** API key of one demo app user (reads its pending offers). */
   readonly appKey: { userId: string; key: string };
 }
@@ -103,90 +105,114 @@ async function seed(cloud: Cloud, now: number): Promise<void> {
     );
     await repo.users.registerDevice(subjectIdOf(user), user.id, "retailer app", now);
   }
-  const existing = new Map((await cloud.repositories.rules.listCurrentRules(DEMO_ORG.id)).map((r) => [r.id, r]));
+  // Demo rules are created once. After that they are the marketer's: edits, pauses and ends (and
+  // rules of their own) survive a restart, each already in the rule's history.
+  const existing = new Set((await cloud.repositories.rules.listCurrentRules(DEMO_ORG.id)).map((r) => r.id));
   for (const { id, spec } of DEMO_RULES) {
+    if (existing.has(id)) continue;
     const checked = checkRuleSpec(spec);
     if (!checked.ok) throw new Error(`demo rule ${id} is invalid: ${JSON.stringify(checked.problems)}`);
-    const current = existing.get(id);
-    if (
-      current &&
-      JSON.stringify(current.spec) === JSON.stringify(checked.value) &&
-      current.status === "live"
-    )
-      continue;
-    const rule: Rule = {
-      id,
-      version: (current?.version ?? 0) + 1,
-      status: "live",
-      spec: checked.value,
-      updatedAt: now,
-    };
+    const rule: Rule = { id, version: 1, status: "live", spec: checked.value, updatedAt: now };
     await cloud.repositories.rules.putRule(DEMO_ORG.id, rule, now);
-  }
-  // A data directory from an older demo may hold rules the demo no longer has: end them.
-  const current = new Set<string>(DEMO_RULES.map((r) => r.id));
-  for (const old of existing.values()) {
-    if (current.has(old.id) || old.status === "ended") continue;
-    await cloud.repositories.rules.putRule(DEMO_ORG.id, { ...old, status: "ended", updatedAt: now }, now);
   }
 }
 
-/** Issues the demo's credentials, revoking those of the previous run (kept in the data directory). */
+/** What the demo keeps in its data directory between runs (secrets: the file is 0600). */
+interface SavedDemoCredentials {
+  readonly apiKeys: Readonly<Record<string, { id: string; key: string }>>;
+  readonly mqtt: Readonly<Record<string, { username: string; password: string }>>;
+}
+
+/**
+ * The demo's credentials. They are kept in the demo's own data directory (mode 0600) and reused
+ * on the next run while they still verify, so the open console, the till's curl and
+ * mosquitto_sub keep working across restarts; one that was revoked (or a data directory from an
+ * older demo) gets a new one. Keeping secrets in a file is for the demo's sake only: the real
+ * cloud stores hashes and shows a secret once.
+ */
 async function issueCredentials(
   cloud: Cloud,
   dataDir: string,
 ): Promise<DemoCredentials & { gateways: Record<string, string>; appKeys: Record<string, string> }> {
-  const file = join(dataDir, "demo-api-keys.json");
+  const file = join(dataDir, "demo-credentials.json");
+  let saved: SavedDemoCredentials = { apiKeys: {}, mqtt: {} };
   try {
-    const previous = JSON.parse(await readFile(file, "utf8")) as { keyIds?: unknown };
-    if (Array.isArray(previous.keyIds)) {
-      for (const id of previous.keyIds)
-        if (typeof id === "string") await cloud.credentials.revokeApiKey(id, "demo");
-    }
+    const parsed = JSON.parse(await readFile(file, "utf8")) as Partial<SavedDemoCredentials>;
+    saved = { apiKeys: parsed.apiKeys ?? {}, mqtt: parsed.mqtt ?? {} };
   } catch {
-    // First run: nothing to revoke.
+    // First run (or an older demo's data directory): everything is issued below.
   }
+  // An older demo kept only the key ids and issued new keys every run: those old keys go.
+  const legacy = join(dataDir, "demo-api-keys.json");
+  try {
+    const previous = JSON.parse(await readFile(legacy, "utf8")) as { keyIds?: unknown };
+    if (Array.isArray(previous.keyIds))
+      for (const id of previous.keyIds) if (typeof id === "string") await cloud.credentials.revokeApiKey(id, "demo");
+    await rm(legacy, { force: true });
+  } catch {
+    // None.
+  }
+  const apiKeys: Record<string, { id: string; key: string }> = {};
+  const apiKey = async (name: string, issue: () => Promise<{ id: string; key: string }>): Promise<{ id: string; key: string }> => {
+    const previous = saved.apiKeys[name];
+    apiKeys[name] = previous && (await cloud.credentials.verifyApiKey(previous.key)) !== null ? previous : await issue();
+    return apiKeys[name];
+  };
+  const logins: Record<string, { username: string; password: string }> = {};
+  const mqttLogin = async (
+    name: string,
+    issue: () => Promise<{ username: string; password: string }>,
+  ): Promise<{ username: string; password: string }> => {
+    const previous = saved.mqtt[name];
+    const valid = previous && (await cloud.credentials.verifyMqtt(previous.username, Buffer.from(previous.password))) !== null;
+    const login = valid ? previous : await issue();
+    logins[name] = { username: login.username, password: login.password };
+    return logins[name];
+  };
+
   const gateways: Record<string, string> = {};
   for (const g of DEMO_GATEWAYS) {
-    const { password } = await cloud.credentials.issueMqtt(
-      { role: "gateway", storeId: DEMO_STORE.id, gatewayId: g.id },
-      "demo",
+    const { password } = await mqttLogin(`gateway:${g.id}`, () =>
+      cloud.credentials.issueMqtt({ role: "gateway", storeId: DEMO_STORE.id, gatewayId: g.id }, "demo"),
     );
     gateways[g.id] = password;
   }
   const apps: Record<string, { username: string; password: string }> = {};
   for (const user of DEMO_USERS)
-    apps[user.id] = await cloud.credentials.issueMqtt({ role: "app", userId: user.id }, "demo");
-  const pos = await cloud.credentials.issueApiKey(
-    { role: "pos", orgId: DEMO_ORG.id, storeId: DEMO_STORE.id, label: "demo till" },
-    "demo",
+    apps[user.id] = await mqttLogin(`app:${user.id}`, () => cloud.credentials.issueMqtt({ role: "app", userId: user.id }, "demo"));
+  const pos = await apiKey("pos", () =>
+    cloud.credentials.issueApiKey({ role: "pos", orgId: DEMO_ORG.id, storeId: DEMO_STORE.id, label: "demo till" }, "demo"),
   );
-  const marketer = await cloud.credentials.issueApiKey(
-    { role: "marketer", orgId: DEMO_ORG.id, label: "demo marketer" },
-    "demo",
+  const marketer = await apiKey("marketer", () =>
+    cloud.credentials.issueApiKey({ role: "marketer", orgId: DEMO_ORG.id, label: "demo marketer" }, "demo"),
+  );
+  const admin = await apiKey("admin", () =>
+    cloud.credentials.issueApiKey({ role: "admin", orgId: DEMO_ORG.id, label: "demo admin (metrics)" }, "demo"),
   );
   const firstUser = DEMO_USERS[0]?.id ?? "u-ada";
-  const app = await cloud.credentials.issueApiKey(
-    { role: "app", orgId: DEMO_ORG.id, userId: firstUser, label: "demo app" },
-    "demo",
+  const app = await apiKey("app", () =>
+    cloud.credentials.issueApiKey({ role: "app", orgId: DEMO_ORG.id, userId: firstUser, label: "demo app" }, "demo"),
   );
   // One app key per demo user, for the shopper page's app tokens.
   const appKeys: Record<string, string> = {};
-  const appKeyIds: string[] = [];
   for (const user of DEMO_USERS) {
-    const issued = await cloud.credentials.issueApiKey(
-      { role: "app", orgId: DEMO_ORG.id, userId: user.id, label: `demo shopper page ${user.id}` },
-      "demo",
+    const issued = await apiKey(`shopper:${user.id}`, () =>
+      cloud.credentials.issueApiKey(
+        { role: "app", orgId: DEMO_ORG.id, userId: user.id, label: `demo shopper page ${user.id}` },
+        "demo",
+      ),
     );
     appKeys[user.id] = issued.key;
-    appKeyIds.push(issued.id);
   }
-  await writeFile(file, JSON.stringify({ keyIds: [pos.id, marketer.id, app.id, ...appKeyIds] }));
+  const next: SavedDemoCredentials = { apiKeys, mqtt: logins };
+  await writeFile(file, JSON.stringify(next), { mode: 0o600 });
+  await chmod(file, 0o600);
   return {
     gateways,
     apps,
     posKey: pos.key,
     marketerKey: marketer.key,
+    adminKey: admin.key,
     appKey: { userId: firstUser, key: app.key },
     appKeys,
   };

@@ -5,11 +5,13 @@
 # provisioning on a Debian machine without a spare Pi. Needs root (mount namespaces) and the
 # network (apt, npm). Nothing outside the overlay changes; systemd steps are skipped in the chroot.
 #
-#   sudo scripts/tools/provisionSandbox.sh arrival-0.1.0.tgz [gateway.json]
+#   sudo scripts/tools/provisionSandbox.sh release/arrival-0.1.0.tgz release-signing.pub [gateway.json]
+#
+# The release is what `npm run release` writes: the tarball with its .sha256 and .sig beside it.
 set -euo pipefail
 
-if [ "${1:-}" = "" ] || [ ! -f "$1" ]; then
-  echo "usage: provisionSandbox.sh RELEASE.tgz [CONFIG.json]   (a release from npm pack)" >&2
+if [ "${1:-}" = "" ] || [ ! -f "$1" ] || [ "${2:-}" = "" ] || [ ! -f "$2" ]; then
+  echo "usage: provisionSandbox.sh RELEASE.tgz PUBLIC_KEY.pub [CONFIG.json]   (a release from npm run release)" >&2
   exit 2
 fi
 if [ "$(id -u)" -ne 0 ]; then
@@ -18,15 +20,16 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 tarball="$(readlink -f "$1")"
-config="${2:-}"
+pubkey="$(readlink -f "$2")"
+config="${3:-}"
 [ -z "$config" ] || config="$(readlink -f "$config")"
 work="$(mktemp -d /tmp/arrival-sandbox.XXXXXX)"
 
 # Everything below runs in a private mount namespace: the overlay disappears with it.
 status=0
-unshare --mount --propagation private bash -s "$tarball" "$config" "$work" <<'INNER' || status=$?
+unshare --mount --propagation private bash -s "$tarball" "$config" "$work" "$pubkey" <<'INNER' || status=$?
 set -euo pipefail
-tarball="$1" config="$2" work="$3"
+tarball="$1" config="$2" work="$3" pubkey="$4"
 mount -t tmpfs -o size=3g tmpfs "$work"
 mkdir -p "$work/upper" "$work/work" "$work/root"
 mount -t overlay overlay -o "lowerdir=/,upperdir=$work/upper,workdir=$work/work" "$work/root"
@@ -34,13 +37,16 @@ for fs in proc sys dev; do mount --rbind "/$fs" "$work/root/$fs"; done
 cp /etc/resolv.conf "$work/root/etc/resolv.conf"
 mkdir -p "$work/root/sandbox"
 cp "$tarball" "$work/root/sandbox/release.tgz"
+cp "$tarball.sha256" "$work/root/sandbox/release.tgz.sha256"
+cp "$tarball.sig" "$work/root/sandbox/release.tgz.sig"
+cp "$pubkey" "$work/root/sandbox/release-signing.pub"
 tar -xzf "$tarball" -C "$work/root/sandbox"
 if [ -n "$config" ]; then cp "$config" "$work/root/sandbox/gateway.json"; else
   cp "$work/root/sandbox/package/firmware-config/examples/one-gateway-shop.json" "$work/root/sandbox/gateway.json"
 fi
 printf 'sandbox-password\n' >"$work/root/sandbox/mqtt-password"
 run() { chroot "$work/root" bash -c "$1"; }
-provision='bash /sandbox/package/firmware-config/provision.sh --app /sandbox/release.tgz --config /sandbox/gateway.json --password-file /sandbox/mqtt-password'
+provision='bash /sandbox/package/firmware-config/provision.sh --app /sandbox/release.tgz --public-key /sandbox/release-signing.pub --config /sandbox/gateway.json --password-file /sandbox/mqtt-password'
 echo "=== first run"
 run "$provision"
 echo "=== second run (expect 0 changes)"

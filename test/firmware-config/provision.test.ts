@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildRelease, generateReleaseKeys } from "../../scripts/tools/releaseArtifacts.js";
 
 const execFileAsync = promisify(execFile);
 const FIRMWARE = join(import.meta.dirname, "..", "..", "firmware-config");
@@ -105,18 +106,22 @@ describe("firmware-config/provision.sh", () => {
     ]) {
       expect(steps.some((line) => pattern.test(line)), `no step matching ${pattern}:\n${run.lines.join("\n")}`).toBe(true);
     }
+    // VERSION-HASH: a second build of 9.8.7 would be a release of its own.
+    const release = /release (9\.8\.7-[0-9a-f]{12}) in /.exec(run.lines.join("\n"))?.[1] ?? "no release line";
     // The files under the root are all new, so each is a change, in this order.
     expect(steps.filter((line) => line.includes(root))).toEqual([
       `  do    create ${root}/etc/arrival-gateway (root:arrival-gateway, 0750)`,
       `  do    create ${root}/var/lib/arrival-gateway (arrival-gateway:arrival-gateway, 0750)`,
       `  do    create ${root}/opt/arrival-gateway (root:root, 0755)`,
       `  do    create ${root}/opt/arrival-gateway/releases (root:root, 0755)`,
-      `  do    install release 9.8.7 in ${root}/opt/arrival-gateway/releases/9.8.7 (npm install --omit=dev)`,
-      `  do    point ${root}/opt/arrival-gateway/current at release 9.8.7`,
+      `  do    install release ${release} in ${root}/opt/arrival-gateway/releases/${release} (npm ci --omit=dev)`,
+      `  do    point ${root}/opt/arrival-gateway/current at release ${release}`,
       `  do    install ${root}/usr/local/bin/arrival-gateway (runs the current release)`,
       `  do    install ${config} as ${root}/etc/arrival-gateway/gateway.json (root:arrival-gateway, 0640)`,
       `  do    install the MQTT password as ${root}/etc/arrival-gateway/mqtt-password (arrival-gateway, 0600)`,
       `  do    install ${root}/etc/systemd/system/arrival-gateway.service (ExecStart uses ${NODE})`,
+      `  do    install ${root}/etc/systemd/system/arrival-gateway-update.service`,
+      `  do    install ${root}/etc/systemd/system/arrival-gateway-update.path`,
     ]);
     expect(steps).toContain("  skip  systemctl enable --now arrival-gateway (runs on the target, not under --root)");
     const changes = steps.filter((line) => line.startsWith("  do ")).length;
@@ -158,7 +163,7 @@ describe("firmware-config/provision.sh", () => {
     const run = await provision(["--dry-run", "--root", root, "--app", unbuilt, "--node", NODE]);
     expect(run.code).toBe(1);
     expect(run.lines).toContain(
-      `  FAIL  no built app at ${unbuilt}: run \`npm ci && npm run build\` there, or pass --app arrival-VERSION.tgz made by \`npm pack\``,
+      `  FAIL  no built app at ${unbuilt}: pass --app arrival-VERSION.tgz made by \`npm run release\`, or run \`npm ci && npm run build\` there`,
     );
     expect(run.lines.some((line) => line.includes("arrival-gateway.service"))).toBe(true);
     expect(run.lines.at(-1)).toMatch(/^dry run: fix the FAIL lines above; \d+ other change\(s\) planned, nothing changed$/);
@@ -174,6 +179,31 @@ describe("firmware-config/provision.sh", () => {
     const real = await provision(["--app", app], true);
     expect(real.code).toBe(2);
     expect(real.stderr).toContain("run it with sudo");
+  });
+
+  it("installs a release tarball only when its signature verifies with the operator's key, and says so in the plan", async () => {
+    const keys = await generateReleaseKeys(join(dir, "keys"));
+    const other = await generateReleaseKeys(join(dir, "other-keys"));
+    await writeFile(join(app, "package.json"), JSON.stringify({ name: "arrival", version: "9.8.7", files: ["dist"] }));
+    await writeFile(join(app, "package-lock.json"), JSON.stringify({ name: "arrival", version: "9.8.7", lockfileVersion: 3, packages: { "": { name: "arrival", version: "9.8.7" } } }));
+    const signed = await buildRelease({ appDir: app, outDir: join(dir, "release"), privateKeyPem: await readFile(keys.privateKey, "utf8") });
+    const base = ["--dry-run", "--root", root, "--app", signed.tarball, "--node", NODE, "--config", config, "--password-file", password];
+    const good = await provision([...base, "--public-key", keys.publicKey]);
+    expect(good.code, good.lines.join("\n")).toBe(0);
+    expect(good.lines).toContain(`  do    install ${keys.publicKey} as ${root}/etc/arrival-gateway/release-signing.pub (root, 0644)`);
+    expect(good.lines).toContain(`  ok    signature and checksum of ${signed.tarball} verified with ${keys.publicKey}`);
+    const name = `9.8.7-${signed.sha256.slice(0, 12)}`;
+    expect(good.lines).toContain(
+      `  do    install release ${name} in ${root}/opt/arrival-gateway/releases/${name} (npm ci --omit=dev from its npm-shrinkwrap.json)`,
+    );
+    // Another key: refused before anything is installed.
+    const forged = await provision([...base, "--public-key", other.publicKey]);
+    expect(forged.code).toBe(1);
+    expect(forged.lines.some((line) => /^ {2}FAIL {2}the signature .* does not match/.test(line)), forged.lines.join("\n")).toBe(true);
+    // No key at all: a tarball is never installed unverified.
+    const keyless = await provision(base);
+    expect(keyless.code).toBe(1);
+    expect(keyless.lines.some((line) => line.startsWith(`  FAIL  no release key at ${root}/etc/arrival-gateway/release-signing.pub`))).toBe(true);
   });
 
   it("refuses --root outside a dry run and unknown options", async () => {

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -58,6 +58,17 @@ describe("firmware-config/arrival-gateway.service", () => {
     expect(unit.get("ExecStart")?.[0]).toMatch(/ run --config \/etc\/arrival-gateway\/gateway\.json$/);
   });
 
+  it("wants a synchronised clock, and restarts a gateway whose event loop stops answering", () => {
+    // After= alone would order against time-sync.target only when something else pulls it in.
+    expect(words("Wants")).toContain("time-sync.target");
+    expect(words("After")).toContain("time-sync.target");
+    expect(unit.get("WatchdogSec")).toEqual(["60s"]);
+    // The pings come from systemd-notify, a child of the gateway.
+    expect(unit.get("NotifyAccess")).toEqual(["all"]);
+    // Exit code 69 (no radio) and 75 (outbox held) are restarted; only 2 (bad config) is not.
+    expect(unit.get("RestartPreventExitStatus")).toEqual(["2"]);
+  });
+
   it("runs as an unprivileged user with only the capabilities BLE scanning needs", () => {
     expect(unit.get("User")).toEqual(["arrival-gateway"]);
     expect(words("AmbientCapabilities").sort()).toEqual(["CAP_NET_ADMIN", "CAP_NET_RAW"]);
@@ -82,6 +93,36 @@ describe("firmware-config/arrival-gateway.service", () => {
     expect(unit.get("StandardOutput")).toEqual(["journal"]);
     expect(unit.get("SyslogIdentifier")).toEqual(["arrival-gateway"]);
     expect(words("Environment")).toContain("ARRIVAL_LOG_FORMAT=json");
+  });
+
+  it("installs a requested update as root from the current release, watched by a path unit", async () => {
+    const path = parseUnit(await readFile(join(UNIT, "..", "arrival-gateway-update.path"), "utf8"));
+    const service = parseUnit(await readFile(join(UNIT, "..", "arrival-gateway-update.service"), "utf8"));
+    expect(path.get("PathExists")).toEqual(["/var/lib/arrival-gateway/updates/request"]);
+    expect(path.get("Unit")).toEqual(["arrival-gateway-update.service"]);
+    expect(service.get("Type")).toEqual(["oneshot"]);
+    expect(service.get("ExecStart")?.[0]).toBe(
+      "/bin/bash /opt/arrival-gateway/current/firmware-config/install-release.sh take-request /var/lib/arrival-gateway/updates",
+    );
+    // Root: no User= (installing under /opt and restarting the gateway need it).
+    expect(service.get("User")).toBeUndefined();
+  });
+
+  it.skipIf(!SYSTEMD_ANALYZE)("the updater units pass systemd-analyze verify without a warning", async () => {
+    const updaterDir = join(dir, "updater");
+    await mkdir(updaterDir, { recursive: true });
+    for (const unitName of ["arrival-gateway-update.service", "arrival-gateway-update.path"])
+      await writeFile(join(updaterDir, unitName), await readFile(join(UNIT, "..", unitName), "utf8"));
+    const result = await execFileAsync(SYSTEMD_ANALYZE ?? "systemd-analyze", [
+      "verify",
+      join(updaterDir, "arrival-gateway-update.service"),
+      join(updaterDir, "arrival-gateway-update.path"),
+    ]).then(
+      ({ stdout, stderr }) => ({ code: 0, output: `${stdout}${stderr}` }),
+      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, output: `${err.stdout}${err.stderr}` }),
+    );
+    expect(result.output).toBe("");
+    expect(result.code).toBe(0);
   });
 
   it.runIf(REQUIRED)("has systemd-analyze to verify with (ARRIVAL_TEST_REQUIRE_SYSTEMD=1)", () => {

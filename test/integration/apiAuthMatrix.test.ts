@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PrincipalRole } from "../../cloud/src/services/CredentialService.js";
 import type { ApiRole } from "../../cloud/src/services/repositories.js";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
 import {
@@ -98,6 +99,7 @@ describe("API auth matrix", () => {
       appSelf: f.keys.appU1,
       appOtherUser: f.keys.appU2,
       adminOtherOrg: await issue("admin", "o2"),
+      operator: (await f.cloud.credentials.issueOperatorKey("matrix operator", "test")).key,
     };
     // One event and its decision, for the event and decision routes.
     await f.ingest([presenceEvent(1)]);
@@ -142,7 +144,7 @@ describe("API auth matrix", () => {
   });
 
   it("declares the same callers as the route's roles allow", () => {
-    const ROLE_OF: Record<KeyedCaller, ApiRole> = {
+    const ROLE_OF: Record<KeyedCaller, PrincipalRole> = {
       admin: "admin",
       marketer: "marketer",
       storeOps: "store-ops",
@@ -152,6 +154,7 @@ describe("API auth matrix", () => {
       appSelf: "app",
       appOtherUser: "app",
       adminOtherOrg: "admin",
+      operator: "operator",
     };
     const mismatches: string[] = [];
     for (const route of f.cloud.http.registeredRoutes()) {

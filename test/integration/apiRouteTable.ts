@@ -13,6 +13,8 @@
  * `request` when the call changes or deletes it; give `validBody` when the route takes a body.
  */
 import { randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { formatRedemptionCode } from "../../cloud/src/domain/offers/index.js";
 import type { CloudFixture } from "../cloud/cloudFixture.js";
 
@@ -38,6 +40,8 @@ export const CALLERS = [
   "appOtherUser",
   /** admin of another organisation: everything of o1 is "not found" to it. */
   "adminOtherOrg",
+  /** the cloud's operator key: organisations themselves, nothing inside them. */
+  "operator",
 ] as const;
 export type Caller = (typeof CALLERS)[number];
 export type KeyedCaller = Exclude<Caller, "anonymous" | "badKey" | "malformedKey">;
@@ -515,7 +519,73 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       return { url: `/v1/api-keys/${issued.id}` };
     },
   },
+  "PUT /v1/stores/:storeId/rollout": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/stores/s1/rollout", body: ROLLOUT }),
+    validBody: () => ({ url: "/v1/stores/s1/rollout", body: { ...ROLLOUT, canaryShare: 0.5, healthGateS: 60 } }),
+  },
+  "GET /v1/stores/:storeId/rollout": {
+    expect: { admin: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/stores/s1/rollout", ROLLOUT);
+      return { url: "/v1/stores/s1/rollout" };
+    },
+  },
+  "POST /v1/stores/:storeId/rollout/pause": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/stores/s1/rollout", ROLLOUT);
+      return { url: "/v1/stores/s1/rollout/pause" };
+    },
+  },
+  "POST /v1/stores/:storeId/rollout/resume": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/stores/s1/rollout", ROLLOUT);
+      return { url: "/v1/stores/s1/rollout/resume" };
+    },
+  },
+  "GET /v1/releases/:file": {
+    // Releases are signed software, not an organisation's data: any admin may fetch them, as may
+    // a gateway with its MQTT login (test/integration/releaseDownload.test.ts).
+    expect: { admin: 200, adminOtherOrg: 200 },
+    request: async (ctx) => {
+      await mkdir(join(ctx.f.dataDir, "releases"), { recursive: true });
+      await writeFile(join(ctx.f.dataDir, "releases", "0.0.1-000000000000.tgz"), "not really a tarball");
+      return { url: "/v1/releases/0.0.1-000000000000.tgz" };
+    },
+  },
+  "GET /v1/operator/organisations": {
+    expect: { operator: 200 },
+    request: () => ({ url: "/v1/operator/organisations" }),
+  },
+  "POST /v1/operator/organisations": {
+    expect: { operator: 201 },
+    request: (ctx) => ({ url: "/v1/operator/organisations", body: { id: ctx.unique("org"), name: "New org" } }),
+    validBody: (ctx) => ({
+      url: "/v1/operator/organisations",
+      body: { id: ctx.unique("org"), name: "New org", maxOffersPerUserPerDay: 5 },
+    }),
+  },
+  "POST /v1/operator/organisations/:orgId/suspend": {
+    expect: { operator: 200 },
+    request: async (ctx) => ({ url: `/v1/operator/organisations/${await freshOrganisation(ctx)}/suspend` }),
+  },
+  "POST /v1/operator/organisations/:orgId/reinstate": {
+    expect: { operator: 200 },
+    request: async (ctx) => ({ url: `/v1/operator/organisations/${await freshOrganisation(ctx)}/reinstate` }),
+  },
 };
+
+/** A release to roll out to s1 (the fixture's gateways are told; nothing downloads it). */
+const ROLLOUT = { release: "0.2.0-0123456789ab", url: "https://releases.example/arrival-0.2.0.tgz", sha256: "e".repeat(64) };
+
+/** A new organisation nobody else uses, so suspending it changes no other row's outcome. */
+async function freshOrganisation(ctx: MatrixContext): Promise<string> {
+  const id = ctx.unique("org");
+  await ctx.f.cloud.repositories.directory.createOrganisation({ id, name: id, maxOffersPerUserPerDay: 3 }, Date.now());
+  return id;
+}
 
 /** Inserts an offer the way the rules engine stores one, for routes that act on an offer. */
 export async function insertOffer(f: CloudFixture, offerId: string, userId: string): Promise<string> {

@@ -5,15 +5,18 @@
  * tests run a command in-process.
  */
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblems } from "../../../protocol/index.js";
 import { createLogger } from "../adapters/log/createLogger.js";
+import { FileReleaseStore } from "../adapters/releases/FileReleaseStore.js";
 import { ENVIRONMENT, parseCloudConfig, setPath } from "../config/loadConfig.js";
 import type { CloudConfig } from "../config/schema.js";
 import { createCloud } from "../createCloud.js";
 import { createCredentialAdmin } from "../createCredentialAdmin.js";
 import { type Clock, type Logger, systemClock } from "../services/ports.js";
 import { CREDENTIALS_USAGE, runCredentialCommand } from "./credentialCommands.js";
+import { INIT_USAGE, runInitCommand } from "./initCommand.js";
 
 /** The process as the command line sees it. */
 export interface CloudCliIo {
@@ -31,6 +34,8 @@ export interface CloudCliIo {
 }
 
 const USAGE = `Usage: arrival-cloud [serve] [options]
+       arrival-cloud init --org ID [--name NAME]      (first start: operator and first organisation)
+       arrival-cloud releases add TARBALL --public-key FILE | releases list   (releases served to gateways)
        arrival-cloud credentials|api-keys COMMAND …   (arrival-cloud credentials help)
 
 Runs the cloud: embedded MQTT broker, ingest, rules engine and HTTP API.
@@ -145,6 +150,73 @@ async function credentialCommand(group: "credentials" | "api-keys", args: string
   }
 }
 
+/** `init`: the operator key and the first organisation on a fresh data directory; idempotent. */
+async function initCommand(args: string[], io: CloudCliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { ...CONFIG_OPTIONS, org: { type: "string" }, name: { type: "string" }, json: { type: "boolean" } },
+  });
+  if (values.help) {
+    io.stdout(INIT_USAGE);
+    return 0;
+  }
+  const config = await configFrom(values, io);
+  if (typeof config === "number") return config;
+  const log = io.credentialLog ?? createLogger({ level: "warn", format: "json", name: "arrival-cloud", destination: 2 });
+  const clock = io.clock ?? systemClock;
+  const admin = await createCredentialAdmin(config, { log, clock });
+  try {
+    return await runInitCommand(
+      {
+        ...(values.org === undefined ? {} : { org: values.org }),
+        ...(values.name === undefined ? {} : { name: values.name }),
+        json: values.json === true,
+      },
+      { admin, actor: `cli:${io.user}`, io: { out: io.stdout, err: io.stderr }, clock, log },
+    );
+  } finally {
+    await admin.close();
+  }
+}
+
+const RELEASES_USAGE = `Usage: arrival-cloud releases add TARBALL --public-key FILE [--data-dir DIR]
+       arrival-cloud releases list [--data-dir DIR]
+
+Adds a release made by npm run release (the tarball with its .sha256 and .sig beside it) to the
+releases the cloud serves its gateways at /v1/releases/FILE, after checking its signature with the
+operator's public key. Prints { release, file, sha256, path } as JSON: release, sha256 and the URL of
+path are what a rollout needs (PUT /v1/stores/STORE/rollout).
+`;
+
+/** `releases add|list`: the releases under <dataDir>/releases. */
+async function releasesCommand(args: string[], io: CloudCliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...CONFIG_OPTIONS, "public-key": { type: "string" } },
+  });
+  const [sub, ...rest] = positionals;
+  if (values.help || sub === undefined || sub === "help") {
+    io.stdout(RELEASES_USAGE);
+    return sub === undefined && !values.help ? 2 : 0;
+  }
+  const config = await configFrom(values, io);
+  if (typeof config === "number") return config;
+  const store = new FileReleaseStore(join(config.dataDir, "releases"));
+  if (sub === "list" && rest.length === 0) {
+    for (const release of await store.list()) io.stdout(`${JSON.stringify({ ...release, path: `/v1/releases/${release.file}` })}\n`);
+    return 0;
+  }
+  if (sub !== "add" || rest.length !== 1 || values["public-key"] === undefined) {
+    io.stderr(`releases ${sub} needs ${sub === "add" ? "one TARBALL and --public-key FILE" : "nothing more"}\n\n${RELEASES_USAGE}`);
+    return 2;
+  }
+  const added = await store.add(rest[0] ?? "", await readFile(values["public-key"], "utf8"));
+  io.stdout(`${JSON.stringify({ ...added, path: `/v1/releases/${added.file}` })}\n`);
+  io.stderr(`Added ${added.release}; gateways download it from /v1/releases/${added.file} with their MQTT login.\n`);
+  return 0;
+}
+
 async function serve(args: string[], io: CloudCliIo): Promise<number> {
   const { values } = parseArgs({ args, options: CONFIG_OPTIONS });
   if (values.help) {
@@ -172,6 +244,8 @@ async function dispatch(argv: readonly string[], io: CloudCliIo): Promise<number
   if (command === undefined || command.startsWith("-")) return serve([...argv], io);
   if (command === "serve") return serve(rest, io);
   if (command === "credentials" || command === "api-keys") return credentialCommand(command, rest, io);
+  if (command === "init") return initCommand(rest, io);
+  if (command === "releases") return releasesCommand(rest, io);
   if (command === "help") {
     io.stdout(USAGE);
     return 0;

@@ -2,13 +2,26 @@ import { isValidId } from "../../../protocol/index.js";
 import type { MqttIdentity } from "../domain/access/mqttAccess.js";
 import type { BrokerAccessProvisioner } from "./BrokerAccessProvisioner.js";
 import type { Clock, Logger } from "./ports.js";
-import type { ApiKeyRecord, ApiRole, AuditRepository, CredentialRepository } from "./repositories.js";
+import type {
+  ApiKeyRecord,
+  ApiRole,
+  AuditRepository,
+  CredentialRepository,
+  DirectoryRepository,
+} from "./repositories.js";
 import { fingerprint, hashSecret, newSecret, verifySecret } from "./secrets.js";
+
+/**
+ * Who may call a route: a role of an organisation's API key, or the cloud's operator (an operator
+ * key, bound to no organisation and allowed only on the operator's routes).
+ */
+export type PrincipalRole = ApiRole | "operator";
 
 /** Who called the HTTP API, as established by its API key. */
 export interface Principal {
   readonly keyId: string;
-  readonly role: ApiRole;
+  readonly role: PrincipalRole;
+  /** The key's organisation; empty for the operator, whose routes take the organisation as a parameter. */
   readonly orgId: string;
   readonly storeId: string | null;
   readonly userId: string | null;
@@ -25,6 +38,11 @@ export interface CredentialServiceOptions {
    * manages none (the embedded cloud's CLI: the running cloud re-checks revocations itself).
    */
   readonly provisioner?: BrokerAccessProvisioner;
+  /**
+   * Where an API key's organisation is looked up, so a suspended organisation's keys are refused
+   * (checked on every request, the cache included). Absent: suspension is not enforced.
+   */
+  readonly organisations?: Pick<DirectoryRepository, "getOrganisationStatus">;
   /** How long a verified API key is trusted without re-hashing, ms. */
   readonly cacheTtlMs?: number;
 }
@@ -54,6 +72,13 @@ function checkIdentity(identity: MqttIdentity): void {
 }
 
 const API_KEY_RE = /^ak_([A-Za-z0-9_-]{8,32})\.([A-Za-z0-9_-]{43})$/;
+/** Operator keys look like API keys with their own prefix, so neither is ever looked up as the other. */
+const OPERATOR_KEY_RE = /^op_([A-Za-z0-9_-]{8,32})\.([A-Za-z0-9_-]{43})$/;
+
+const newKeyId = (): string =>
+  newSecret()
+    .slice(0, 16)
+    .replace(/[^A-Za-z0-9]/g, "x");
 
 /**
  * Issues, verifies and revokes MQTT credentials and API keys. Secrets are returned once, at issue,
@@ -146,9 +171,7 @@ export class CredentialService {
     input: { role: ApiRole; orgId: string; storeId?: string | null; userId?: string | null; label: string },
     actor: string,
   ): Promise<{ id: string; key: string }> {
-    const id = newSecret()
-      .slice(0, 16)
-      .replace(/[^A-Za-z0-9]/g, "x");
+    const id = newKeyId();
     const secret = newSecret();
     const now = this.o.clock.now();
     const record: Omit<ApiKeyRecord, "revokedAt"> = {
@@ -180,8 +203,31 @@ export class CredentialService {
     return rest;
   }
 
-  /** The principal of a presented API key, or null when it is malformed, unknown, revoked or wrong. */
+  /**
+   * A new operator key (`op_<id>.<secret>`), returned once. Operator keys manage organisations
+   * (create, list, suspend) and nothing inside them.
+   */
+  async issueOperatorKey(label: string, actor: string): Promise<{ id: string; key: string }> {
+    const id = newKeyId();
+    const secret = newSecret();
+    const now = this.o.clock.now();
+    await this.o.credentials.putOperatorKey({ id, secretHash: await hashSecret(secret), label }, now);
+    await this.o.audit.audit({ at: now, actor, action: "operator-key.issue", target: id });
+    this.o.log.info({ keyId: id, actor }, "operator key issued");
+    return { id, key: `op_${id}.${secret}` };
+  }
+
+  /** Whether any operator key was ever issued (the cloud was initialised). */
+  async hasOperator(): Promise<boolean> {
+    return (await this.o.credentials.countOperatorKeys()) > 0;
+  }
+
+  /**
+   * The principal of a presented API key or operator key, or null when it is malformed, unknown,
+   * revoked or wrong, or its organisation is suspended.
+   */
   async verifyApiKey(presented: string): Promise<Principal | null> {
+    if (presented.startsWith("op_")) return this.verifyOperatorKey(presented);
     const match = API_KEY_RE.exec(presented);
     if (!match) return null;
     const [, id, secret] = match as unknown as [string, string, string];
@@ -192,13 +238,14 @@ export class CredentialService {
       // The cache saves the scrypt, not the lookup: a key revoked by another process (the CLI)
       // stops working at once.
       const current = await this.o.credentials.getApiKey(cached.principal.keyId);
-      if (current && current.revokedAt === null) return cached.principal;
+      if (current && current.revokedAt === null && !(await this.suspended(current.orgId))) return cached.principal;
       this.apiKeyCache.delete(cacheKey);
       return null;
     }
     const record = await this.o.credentials.getApiKey(id);
     if (!record || record.revokedAt !== null || !isValidId(record.orgId)) return null;
     if (!(await verifySecret(secret, record.secretHash))) return null;
+    if (await this.suspended(record.orgId)) return null;
     const principal: Principal = {
       keyId: record.id,
       role: record.role,
@@ -206,6 +253,33 @@ export class CredentialService {
       storeId: record.storeId,
       userId: record.userId,
     };
+    this.apiKeyCache.set(cacheKey, { principal, until: now + (this.o.cacheTtlMs ?? 60_000) });
+    return principal;
+  }
+
+  private async suspended(orgId: string): Promise<boolean> {
+    if (!this.o.organisations) return false;
+    const status = await this.o.organisations.getOrganisationStatus(orgId);
+    return status === null || status.suspendedAt !== null;
+  }
+
+  private async verifyOperatorKey(presented: string): Promise<Principal | null> {
+    const match = OPERATOR_KEY_RE.exec(presented);
+    if (!match) return null;
+    const [, id, secret] = match as unknown as [string, string, string];
+    const now = this.o.clock.now();
+    const cacheKey = fingerprint(presented);
+    const cached = this.apiKeyCache.get(cacheKey);
+    if (cached && cached.until > now) {
+      const current = await this.o.credentials.getOperatorKey(id);
+      if (current && current.revokedAt === null) return cached.principal;
+      this.apiKeyCache.delete(cacheKey);
+      return null;
+    }
+    const record = await this.o.credentials.getOperatorKey(id);
+    if (!record || record.revokedAt !== null) return null;
+    if (!(await verifySecret(secret, record.secretHash))) return null;
+    const principal: Principal = { keyId: record.id, role: "operator", orgId: "", storeId: null, userId: null };
     this.apiKeyCache.set(cacheKey, { principal, until: now + (this.o.cacheTtlMs ?? 60_000) });
     return principal;
   }

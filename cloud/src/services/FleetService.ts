@@ -9,6 +9,7 @@ import {
   parseTopic,
   type Problem,
   type Telemetry,
+  type UpdateReport,
   type Zone,
   ZoneSchema,
 } from "../../../protocol/index.js";
@@ -21,7 +22,7 @@ import {
   nextRevision,
   remoteConfig,
 } from "../domain/fleet/index.js";
-import type { FleetGatewayRecord, FleetRepository, GatewayRef, TelemetryRange } from "./repositories.js";
+import type { FleetGatewayRecord, FleetRepository, GatewayRef, ScanRecord, TelemetryRange } from "./repositories.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
 import type { AuditRepository, GatewayRecord, DirectoryRepository, ZoneRecord } from "./repositories.js";
 import { done, invalid, type Outcome, refuse } from "./Outcome.js";
@@ -38,6 +39,10 @@ export interface GatewayView {
   readonly offlineSinceAt: number | null;
   readonly offlineTooLong: boolean;
   readonly telemetry: Telemetry | null;
+  /** The radio as its last online status reported it; null when it did not say. */
+  readonly scan: ScanRecord | null;
+  /** The last software update as the gateway reported it (outcome, from, to, reason, at). */
+  readonly update: UpdateReport | null;
   readonly config: ConfigView;
   /**
    * MQTT session takeovers of this gateway's client id since the cloud started (embedded broker):
@@ -69,12 +74,19 @@ export interface FleetZoneStore {
 }
 
 type Presence = GatewayRemoteConfig["presence"];
-/** One gateway to push to, and its presence tuning given the desired config it has now. */
+type Software = GatewayRemoteConfig["software"];
+/** One gateway to push to, and its presence tuning and software given the desired config it has now. */
 interface PushTarget {
   readonly gateway: Pick<GatewayRecord, "id" | "storeId">;
   readonly presence: (desired: GatewayRemoteConfig | null) => Presence;
+  readonly software: (desired: GatewayRemoteConfig | null) => Software;
 }
 const keepPresence = (desired: GatewayRemoteConfig | null): Presence => desired?.presence;
+/**
+ * The software a gateway should run stays in its desired config until a push names another: a
+ * zones or tuning push must not drop it (a gateway without one just keeps what it runs).
+ */
+const keepSoftware = (desired: GatewayRemoteConfig | null): Software => desired?.software;
 const zoneChecker = new Checker(ZoneSchema);
 
 export interface FleetServiceOptions {
@@ -94,6 +106,8 @@ export interface FleetServiceOptions {
   readonly sweepIntervalMs?: number;
   /** Timers; default the process's own. */
   readonly scheduler?: Scheduler;
+  /** Called after a gateway's status or telemetry was stored (a rollout may move on); must not throw. */
+  readonly onReport?: (storeId: string) => void;
 }
 
 /**
@@ -216,19 +230,31 @@ export class FleetService {
       return;
     }
     const status = decoded.value;
-    const before = status.config ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
+    const before = status.config || status.scan || status.update ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
+    const receivedAt = this.o.clock.now();
     const stored = await this.o.fleet.recordStatus({
       ...ref,
       state: status.state,
-      receivedAt: this.o.clock.now(),
+      receivedAt,
       ...(status.version === undefined ? {} : { version: status.version }),
       ...(status.config === undefined ? {} : { config: status.config }),
+      // The age is the gateway's own count; anchored to receipt time so no gateway clock is trusted.
+      ...(status.scan === undefined
+        ? {}
+        : {
+            scan: {
+              state: status.scan.state,
+              lastAdvertAt: status.scan.lastAdvertAgeS === null ? null : receivedAt - status.scan.lastAdvertAgeS * 1000,
+            },
+          }),
+      ...(status.update === undefined ? {} : { update: status.update }),
     });
     if (!stored) {
       this.reject("status", "unregistered", ref, []);
       return;
     }
     this.counters.statusMessages++;
+    this.o.onReport?.(ref.storeId);
     const config = status.config;
     const previous = before?.reportedConfig;
     if (config && (previous?.revision !== config.revision || previous.state !== config.state)) {
@@ -237,6 +263,17 @@ export class FleetService {
       if (config.state === "applied") this.o.log.info(fields, "gateway applied config");
       else this.o.log.warn({ ...fields, problems: formatProblems(config.problems ?? []) }, "gateway rejected config");
     }
+    if (status.scan && before?.scan?.state !== status.scan.state && (status.scan.state === "interrupted" || before?.scan))
+      this.o.log[status.scan.state === "interrupted" ? "warn" : "info"](
+        { ...ref, scan: status.scan.state, lastAdvertAgeS: status.scan.lastAdvertAgeS },
+        status.scan.state === "interrupted" ? "gateway radio interrupted" : "gateway radio scanning again",
+      );
+    const update = status.update;
+    if (update && (before?.update?.at !== update.at || before.update.outcome !== update.outcome))
+      this.o.log[update.outcome === "updated" || update.outcome === "unchanged" ? "info" : "warn"](
+        { ...ref, outcome: update.outcome, from: update.from, to: update.to, reason: update.reason },
+        "gateway software update reported",
+      );
     this.o.log.debug({ ...ref, state: status.state }, "gateway status");
   }
 
@@ -260,6 +297,7 @@ export class FleetService {
       return;
     }
     this.counters.telemetryMessages++;
+    this.o.onReport?.(ref.storeId);
   }
 
   private refOf(topic: string, channel: "status" | "telemetry"): GatewayRef | null {
@@ -293,7 +331,7 @@ export class FleetService {
     const lastSeenAt =
       heard && heard.storeId === record.storeId ? Math.max(heard.at, record.lastSeenAt ?? 0) : record.lastSeenAt;
     const health = gatewayHealth(
-      { reportedState: record.reportedState, offlineSince: record.offlineSince, lastSeenAt },
+      { reportedState: record.reportedState, offlineSince: record.offlineSince, lastSeenAt, scanState: record.scan?.state ?? null },
       now,
       { staleAfterMs: this.o.staleAfterMs, offlineAlertMs: this.o.offlineAlertMs },
     );
@@ -307,6 +345,8 @@ export class FleetService {
       offlineSinceAt: health.offlineSince,
       offlineTooLong: health.offlineTooLong,
       telemetry: record.telemetry,
+      scan: record.scan,
+      update: record.update,
       config: configView(record.desiredRevision, record.reportedConfig),
       ...takeoversOf(this.takeovers.get(record.id), record.storeId),
     };
@@ -370,7 +410,7 @@ export class FleetService {
         return [];
       }
       const { stored } = await this.storeAndPublish(
-        gateways.map((gateway) => ({ gateway, presence: keepPresence })),
+        gateways.map((gateway) => ({ gateway, presence: keepPresence, software: keepSoftware })),
         zones,
         actor,
       );
@@ -441,8 +481,12 @@ export class FleetService {
       const others = desired.zones === undefined ? [] : storeGateways.filter((g) => !targetIds.has(g.id));
       const { stored, failed } = await this.storeAndPublish(
         [
-          ...targets.map((gateway) => ({ gateway, presence: () => desired.presence })),
-          ...others.map((gateway) => ({ gateway, presence: keepPresence })),
+          ...targets.map((gateway) => ({
+            gateway,
+            presence: () => desired.presence,
+            software: (current: GatewayRemoteConfig | null) => desired.software ?? keepSoftware(current),
+          })),
+          ...others.map((gateway) => ({ gateway, presence: keepPresence, software: keepSoftware })),
         ],
         zones,
         actor,
@@ -480,13 +524,18 @@ export class FleetService {
     actor: string,
   ): Promise<{ stored: { gatewayId: string; revision: number }[]; failed: { gatewayId: string; revision: number }[] }> {
     const configs: { gateway: PushTarget["gateway"]; config: GatewayRemoteConfig }[] = [];
-    for (const { gateway, presence } of targets) {
+    for (const { gateway, presence, software } of targets) {
       const config = await this.o.fleet.putDesiredConfig(
         gateway.id,
         (current) => {
           const tuning = presence(current.desired);
+          const target = software(current.desired);
           return remoteConfig(
-            { zones: [...zones], ...(tuning === undefined ? {} : { presence: tuning }) },
+            {
+              zones: [...zones],
+              ...(tuning === undefined ? {} : { presence: tuning }),
+              ...(target === undefined ? {} : { software: target }),
+            },
             nextRevision(current.desiredRevision, current.reportedRevision),
           );
         },
@@ -497,7 +546,7 @@ export class FleetService {
         actor,
         action: "gateway.config.push",
         target: `gateway:${gateway.id}`,
-        detail: { revision: config.revision, zones: config.zones.length },
+        detail: { revision: config.revision, zones: config.zones.length, ...(config.software ? { release: config.software.release } : {}) },
       });
       configs.push({ gateway, config });
     }
@@ -558,7 +607,7 @@ export class FleetService {
 
   /** Gateways by state and how many are offline too long, for metrics. */
   async summary(): Promise<{ byState: Record<GatewayState, number>; offlineTooLong: number; configs: Record<ConfigView["state"], number> }> {
-    const byState: Record<GatewayState, number> = { online: 0, offline: 0, unknown: 0 };
+    const byState: Record<GatewayState, number> = { online: 0, degraded: 0, offline: 0, unknown: 0 };
     const configs: Record<ConfigView["state"], number> = { none: 0, pending: 0, applied: 0, rejected: 0 };
     let offlineTooLong = 0;
     for (const view of await this.list({})) {

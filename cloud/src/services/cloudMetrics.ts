@@ -172,7 +172,7 @@ export function cloudMetrics(
   metrics.collected(
     {
       name: "arrival_gateways",
-      help: "Registered gateways by state (online, offline, unknown).",
+      help: "Registered gateways by state (online, degraded, offline, unknown).",
       labelNames: ["state"],
       type: "gauge",
     },

@@ -16,12 +16,14 @@ interface Gateway {
   id: string;
   storeId: string;
   name: string;
-  state: "online" | "offline" | "unknown";
+  state: "online" | "degraded" | "offline" | "unknown";
   lastSeenAt: string | null;
   version: string | null;
   offlineSinceAt: string | null;
   offlineTooLong: boolean;
   telemetry: Telemetry | null;
+  scan: { state: "scanning" | "interrupted"; lastAdvertAt: string | null } | null;
+  update: { outcome: string; from: string | null; to: string | null; reason: string | null; at: string } | null;
   config: { desiredRevision: number | null; reportedRevision: number | null; state: "pending" | "applied" | "rejected" | "none"; problems: { path: string; message: string }[] };
 }
 
@@ -88,9 +90,22 @@ function table(
             { "data-gateway": g.id },
             h("th", { scope: "row" }, g.name || g.id, h("div", { class: "small" }, g.id)),
             h("td", {}, g.storeId),
-            h("td", {}, h("span", { class: `badge ${g.state}` }, g.state), g.offlineTooLong ? h("div", { class: "warn small" }, `offline since ${fmtTime(g.offlineSinceAt)}`) : null),
+            h(
+              "td",
+              {},
+              h("span", { class: `badge ${g.state}` }, g.state),
+              g.offlineTooLong ? h("div", { class: "warn small" }, `offline since ${fmtTime(g.offlineSinceAt)}`) : null,
+              g.state === "degraded" ? h("div", { class: "warn small" }, `radio interrupted; last advert ${fmtTime(g.scan?.lastAdvertAt ?? null)}`) : null,
+            ),
             h("td", {}, fmtTime(g.lastSeenAt)),
-            h("td", {}, g.version ?? "—"),
+            h(
+              "td",
+              {},
+              g.version ?? "—",
+              g.update && g.update.outcome !== "updated" && g.update.outcome !== "unchanged"
+                ? h("div", { class: "warn small" }, `update ${g.update.outcome}${g.update.to ? ` (${g.update.to})` : ""}: ${g.update.reason ?? ""}`)
+                : null,
+            ),
             h("td", {}, spark),
             h(
               "td",

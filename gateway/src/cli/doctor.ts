@@ -92,6 +92,16 @@ export function checkAdapter(
   state: AdapterStateProbe | null,
 ): DoctorCheck {
   const name = "adapter";
+  if (adapters.length === 0 && state !== null && !state.ok && state.noKernelBluetooth === true) {
+    // Said plainly, as `run` says it: advice about overlays and USB adapters does not help a kernel
+    // (or a container's network namespace) that has no Bluetooth at all.
+    return {
+      name,
+      status: "fail",
+      detail: "this kernel has no Bluetooth support: it refused a Bluetooth socket (EAFNOSUPPORT)",
+      fix: state.message,
+    };
+  }
   if (adapters.length === 0) {
     return {
       name,
@@ -280,7 +290,8 @@ export async function diagnose(options: DoctorOptions, probes: DoctorProbes): Pr
   const adapter = config?.scanner.adapter ?? "hci0";
   const adapters = await probes.bluetoothAdapters();
   const present = adapters.some((a) => a.name === adapter && a.softBlocked !== true && a.hardBlocked !== true);
-  const state = present ? await probes.adapterState(adapter) : null;
+  // With no adapter listed the socket probe still tells a kernel without Bluetooth from a missing adapter.
+  const state = present || adapters.length === 0 ? await probes.adapterState(adapter) : null;
   const adapterCheck = checkAdapter(adapter, adapters, state);
   checks.push(
     scans

@@ -71,6 +71,13 @@ const ScannerSchema = Type.Object(
       default: 30,
       description: "Restart scanning after this long without adverts.",
     }),
+    giveUpS: Type.Integer({
+      minimum: 30,
+      maximum: 86_400,
+      default: 300,
+      description:
+        "End the gateway (exit code 69, so systemd restarts it) when the radio stays interrupted this long: adapter powered off or blocked, or every restart of the scan failing.",
+    }),
   },
   { additionalProperties: false },
 );

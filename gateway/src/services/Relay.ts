@@ -38,6 +38,10 @@ export interface RelayOptions {
    * the status is retained, so an online status without it would erase what the gateway reported.
    */
   readonly configStatus?: () => GatewayStatus["config"];
+  /** The radio, repeated in the online status published on every connect. */
+  readonly scanStatus?: () => GatewayStatus["scan"];
+  /** The last software update's report, repeated in the online status. */
+  readonly updateStatus?: () => GatewayStatus["update"];
   /** Timers of the ack-timeout check; default the process's own. */
   readonly scheduler?: Scheduler;
 }
@@ -149,12 +153,16 @@ export class Relay {
         gatewayTopic(storeId, gatewayId, "config"),
       ]);
       const config = this.o.configStatus?.();
+      const scan = this.o.scanStatus?.();
+      const update = this.o.updateStatus?.();
       await this.publishStatus({
         v: 1,
         state: "online",
         at: new Date(this.o.clock.now()).toISOString(),
         version: this.o.version,
         ...(config ? { config } : {}),
+        ...(scan ? { scan } : {}),
+        ...(update ? { update } : {}),
       });
     } catch (err) {
       log.warn({ err }, "uplink setup after connect failed");

@@ -96,6 +96,7 @@ export class ScanPipeline {
   private readonly scheduler: Scheduler;
   private timer: TimerHandle | null = null;
   private running = false;
+  private lastAdvertT: number | null = null;
 
   constructor(options: ScanPipelineOptions) {
     this.o = options;
@@ -124,9 +125,15 @@ export class ScanPipeline {
     await this.o.source.stop();
   }
 
+  /** When the last advert was heard, epoch ms (the source's time); null before the first. */
+  get lastAdvertAt(): number | null {
+    return this.lastAdvertT;
+  }
+
   /** Feeds one advert; public so replays can drive the pipeline synchronously. */
   onAdvert(advert: Advert): void {
     this.counters.adverts++;
+    this.lastAdvertT = advert.t;
     const beacon = decodeAdvertisement(advert.data);
     const subject = beacon ? subjectOf(beacon) : null;
     if (!beacon || !subject) return;

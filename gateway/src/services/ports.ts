@@ -19,12 +19,23 @@ export interface Advert {
   readonly gatewayId?: string;
 }
 
+/**
+ * What a running source says of its radio: `scanning`, or `interrupted` (the adapter was powered
+ * off or blocked, or restarting the scan failed) while it keeps trying to recover by itself.
+ */
+export type ScanSourceState = "scanning" | "interrupted";
+
 /** A source of adverts: a real adapter, a replayed capture or the simulator. */
 export interface ScanSource {
   /** Starts delivering adverts to `onAdvert`; resolves once scanning runs. Idempotent. */
   start(onAdvert: (advert: Advert) => void): Promise<void>;
   /** Stops delivering; resolves when no more adverts will arrive. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * The radio's state while started; absent for sources that cannot be interrupted (a capture, the
+   * simulator), which count as scanning.
+   */
+  state?(): ScanSourceState;
 }
 
 /** Wall-clock time for services; tests and replays pass a manual clock. */

@@ -205,6 +205,22 @@ describe("fleet API", () => {
     expect((await metrics()).value("arrival_gateways_offline_too_long")).toBe(1);
   });
 
+  it("shows a connected gateway whose radio is interrupted as degraded, with when it last heard an advert", async () => {
+    await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.2.0", scan: { state: "scanning", lastAdvertAgeS: 0 } });
+    expect(await gateway("g1")).toMatchObject({ state: "online", scan: { state: "scanning", lastAdvertAt: clock.iso() } });
+    const heardAt = clock.iso();
+    clock.advance(95_000);
+    await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.2.0", scan: { state: "interrupted", lastAdvertAgeS: 95 } });
+    // The last advert is placed on the cloud's clock from the gateway's own count of seconds.
+    expect(await gateway("g1")).toMatchObject({ state: "degraded", scan: { state: "interrupted", lastAdvertAt: heardAt } });
+    expect((await metrics()).value("arrival_gateways", { state: "degraded" })).toBe(1);
+    await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.2.0", scan: { state: "scanning", lastAdvertAgeS: 0 } });
+    expect((await gateway("g1")).state).toBe("online");
+    // A gateway that does not report its radio (before 0.2) is online as before.
+    await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.1.0" });
+    expect(await gateway("g1")).toMatchObject({ state: "online", scan: null });
+  });
+
   it("refuses configs it can tell are wrong, with every problem and its path, and counts them", async () => {
     const before = (await metrics()).value("arrival_config_pushes_total", { outcome: "refused" }) ?? 0;
     const schema = await call("POST", "/v1/gateways/g1/config", f.keys.admin, {
@@ -358,5 +374,21 @@ describe("fleet API", () => {
       expect(paths).toContain(path);
     const routes = new Set(m.samples.filter((s) => s.name === "arrival_http_requests_total").map((s) => s.labels.route));
     expect([...routes].some((r) => r?.includes("g1") || r?.includes("123"))).toBe(false);
+  });
+  it("pushes the software a gateway should run, and keeps it through later zone pushes", async () => {
+    const software = { release: "0.2.0-0123456789ab", url: "https://releases.example/arrival-0.2.0.tgz", sha256: "f".repeat(64) };
+    const desiredOf = async (id: string) => (await f.cloud.repositories.fleet.desiredConfigs()).find((d) => d.gatewayId === id)?.config;
+    const pushed = await call("POST", "/v1/gateways/g1/config", f.keys.admin, { software });
+    expect(pushed.statusCode, pushed.body).toBe(200);
+    expect(await desiredOf("g1")).toMatchObject({ software });
+    // A zones push to the whole store keeps each gateway's software (g2 was given none).
+    const zones = [{ id: "z1", shape: "gateway-radius", gatewayId: "g1", radiusM: 5 }];
+    expect((await call("POST", "/v1/stores/s1/config", f.keys.admin, { zones })).statusCode).toBe(200);
+    expect(await desiredOf("g1")).toMatchObject({ software, zones });
+    expect((await desiredOf("g2"))?.software).toBeUndefined();
+    // Something that is not a release is refused with its path.
+    const bad = await call("POST", "/v1/gateways/g1/config", f.keys.admin, { software: { ...software, sha256: "not-hex" } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: { details: { path: string }[] } }>().error.details.map((d) => d.path)).toContain("/software/sha256");
   });
 });

@@ -81,6 +81,27 @@ export function describeCredentialRepositoryContract(name: string, makeBackend: 
       expect(await credentials.getApiKey("nobody")).toBeNull();
     });
 
+    it("stores an operator key once, counts it, and revokes it once", async () => {
+      expect(await credentials.countOperatorKeys()).toBe(0);
+      await credentials.putOperatorKey({ id: "op1", secretHash: "hash-of-op1", label: "first operator" }, 0);
+      expect(await credentials.getOperatorKey("op1")).toEqual({
+        id: "op1",
+        secretHash: "hash-of-op1",
+        label: "first operator",
+        revokedAt: null,
+      });
+      await expect(credentials.putOperatorKey({ id: "op1", secretHash: "other", label: "again" }, 1)).rejects.toThrow();
+      expect(await credentials.revokeOperatorKey("op1", 40)).toBe(true);
+      expect(await credentials.revokeOperatorKey("op1", 50)).toBe(false);
+      expect(await credentials.revokeOperatorKey("nobody", 50)).toBe(false);
+      expect((await credentials.getOperatorKey("op1"))?.revokedAt).toBe(40);
+      // Revoked keys still count: a cloud that had an operator was initialised.
+      expect(await credentials.countOperatorKeys()).toBe(1);
+      expect(await credentials.getOperatorKey("nobody")).toBeNull();
+      // Operator keys and API keys are apart: an operator key id is no API key.
+      expect(await credentials.getApiKey("op1")).toBeNull();
+    });
+
     it("finds a user's API keys and MQTT usernames, revoked ones included, in order", async () => {
       await credentials.putApiKey(key("k2", { userId: "u1" }), 0);
       await credentials.putApiKey(key("k1", { userId: "u1" }), 0);

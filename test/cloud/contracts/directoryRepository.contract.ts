@@ -49,6 +49,26 @@ export function describeDirectoryRepositoryContract(name: string, makeBackend: M
       expect(await directory.getOrganisation("nobody")).toBeNull();
     });
 
+    it("creates an organisation once and keeps its creation time and suspension", async () => {
+      expect(await directory.createOrganisation({ id: "o3", name: "Third", maxOffersPerUserPerDay: 3 }, 100)).toBe(true);
+      expect(await directory.createOrganisation({ id: "o3", name: "Taken", maxOffersPerUserPerDay: 9 }, 200)).toBe(false);
+      expect(await directory.getOrganisationStatus("o3")).toEqual({ id: "o3", name: "Third", createdAt: 100, suspendedAt: null });
+      expect(await directory.setOrganisationSuspended("o3", 300)).toBe(true);
+      // A second suspension keeps the first time.
+      expect(await directory.setOrganisationSuspended("o3", 400)).toBe(false);
+      expect((await directory.getOrganisationStatus("o3"))?.suspendedAt).toBe(300);
+      expect((await directory.listOrganisationStatuses()).map((o) => [o.id, o.suspendedAt])).toEqual([
+        ["o1", null],
+        ["o2", null],
+        ["o3", 300],
+      ]);
+      expect(await directory.setOrganisationSuspended("o3", null)).toBe(true);
+      expect(await directory.setOrganisationSuspended("o3", null)).toBe(false);
+      expect((await directory.getOrganisationStatus("o3"))?.suspendedAt).toBeNull();
+      expect(await directory.setOrganisationSuspended("nobody", 1)).toBe(false);
+      expect(await directory.getOrganisationStatus("nobody")).toBeNull();
+    });
+
     it("upserts a store: a second upsert updates it and keeps its organisation and address", async () => {
       expect(await directory.createStore({ ...store("s1", "o1"), address: "1 Main St" }, 0)).toBe(true);
       await directory.upsertStore(

@@ -61,6 +61,8 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
         telemetry: null,
         reportedConfig: null,
         desiredRevision: null,
+        scan: null,
+        update: null,
       });
       expect(await fleet.getFleetGateway("ghost")).toBeNull();
     });
@@ -99,6 +101,40 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
         reportedConfig: null,
         version: "1.2.0",
       });
+    });
+
+    it("keeps the radio of the last online status; an offline status keeps it, an online one without it clears it", async () => {
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 100, scan: { state: "interrupted", lastAdvertAt: 40 } });
+      expect((await fleet.getFleetGateway("g1"))?.scan).toEqual({ state: "interrupted", lastAdvertAt: 40 });
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 200, scan: { state: "scanning", lastAdvertAt: null } });
+      expect((await fleet.getFleetGateway("g1"))?.scan).toEqual({ state: "scanning", lastAdvertAt: null });
+      await fleet.recordStatus({ ...g1, state: "offline", receivedAt: 300 });
+      expect((await fleet.getFleetGateway("g1"))?.scan).toEqual({ state: "scanning", lastAdvertAt: null });
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 400 });
+      expect((await fleet.getFleetGateway("g1"))?.scan).toBeNull();
+    });
+
+    it("keeps the last software update of the last online status as reported", async () => {
+      const report = { outcome: "rolled-back" as const, from: "0.1.0-aaa", to: "0.2.0-bbb", reason: "not healthy within 120 s", at: "2026-03-02T09:00:00.000Z" };
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 100, update: report });
+      expect((await fleet.getFleetGateway("g1"))?.update).toEqual(report);
+      await fleet.recordStatus({ ...g1, state: "offline", receivedAt: 200 });
+      expect((await fleet.getFleetGateway("g1"))?.update).toEqual(report);
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 300 });
+      expect((await fleet.getFleetGateway("g1"))?.update).toBeNull();
+    });
+
+    it("keeps one rollout per store; a new one replaces it unpaused; pausing an absent one is false", async () => {
+      const rollout = { storeId: "s1", release: "0.2.0-0123456789ab", url: "https://r.example/a.tgz", sha256: "f".repeat(64), canaryShare: 0.1, healthGateMs: 600_000 };
+      expect(await fleet.getRollout("s1")).toBeNull();
+      await fleet.putRollout(rollout, 10);
+      expect(await fleet.getRollout("s1")).toEqual({ ...rollout, paused: false, createdAt: 10, updatedAt: 10 });
+      expect(await fleet.setRolloutPaused("s1", true, 20)).toBe(true);
+      expect(await fleet.getRollout("s1")).toMatchObject({ paused: true, updatedAt: 20 });
+      await fleet.putRollout({ ...rollout, release: "0.3.0-0123456789ab" }, 30);
+      expect(await fleet.getRollout("s1")).toMatchObject({ release: "0.3.0-0123456789ab", paused: false, createdAt: 30 });
+      expect(await fleet.setRolloutPaused("s2", true, 40)).toBe(false);
+      expect((await fleet.listRollouts()).map((r) => r.storeId)).toEqual(["s1"]);
     });
 
     it("takes telemetry as a sign of life, and keeps history samples at least minSpacingMs apart", async () => {

@@ -9,6 +9,14 @@ export interface PacketLimits {
 
 const CONNECT = 1;
 
+/** A packet over the limits, or a malformed length: the only errors worth a warning. */
+export class MqttPacketViolation extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MqttPacketViolation";
+  }
+}
+
 /**
  * Watches the MQTT packet boundaries of an incoming byte stream and fails it as soon as a fixed
  * header announces a packet over the limit. The MQTT parser would otherwise buffer whatever
@@ -50,14 +58,14 @@ export class MqttPacketGuard extends Transform {
       this.lengthBytes++;
       if (byte & 0x80) {
         if (this.lengthBytes >= 4) {
-          callback(new Error("malformed remaining length"));
+          callback(new MqttPacketViolation("malformed remaining length"));
           return;
         }
         continue;
       }
       const limit = this.type === CONNECT ? this.limits.maxConnectBytes : this.limits.maxPacketBytes;
       if (this.length > limit) {
-        callback(new Error(`packet of ${this.length} bytes exceeds ${limit}`));
+        callback(new MqttPacketViolation(`packet of ${this.length} bytes exceeds ${limit}`));
         return;
       }
       this.remaining = this.length;
@@ -77,7 +85,9 @@ export class MqttPacketGuard extends Transform {
 export function guardedConnection(socket: Duplex, limits: PacketLimits, onViolation: (err: Error) => void): Duplex {
   const guard = new MqttPacketGuard(limits);
   guard.on("error", (err) => {
-    onViolation(err);
+    // Every ordinary disconnect also ends the guard with an error ("Premature close", as the
+    // composed duplex tears it down): only a real violation is one to report.
+    if (err instanceof MqttPacketViolation) onViolation(err);
     socket.destroy();
   });
   socket.pipe(guard);

@@ -11,9 +11,8 @@ import Fastify, {
 import type { TSchema } from "typebox";
 import { Convert } from "typebox/value";
 import { Checker, formatProblems } from "../../../../protocol/index.js";
-import type { CredentialService, Principal } from "../../services/CredentialService.js";
+import type { CredentialService, Principal, PrincipalRole } from "../../services/CredentialService.js";
 import type { Logger } from "../../services/ports.js";
-import type { ApiRole } from "../../services/repositories.js";
 import { ApiError, ApiErrorSchema } from "./refusals.js";
 
 declare module "fastify" {
@@ -26,7 +25,12 @@ declare module "fastify" {
   }
   interface FastifyContextConfig {
     /** Roles allowed on the route; absent means the route is public (health only). */
-    roles?: readonly ApiRole[];
+    roles?: readonly PrincipalRole[];
+    /**
+     * Also let a gateway in with its MQTT login as HTTP Basic (release downloads): the handler then
+     * sees no principal. Only where `HttpAppOptions.verifyGatewayLogin` is given.
+     */
+    gatewayLogin?: boolean;
   }
 }
 
@@ -36,7 +40,7 @@ export interface RegisteredRoute {
   /** The path pattern, e.g. `/v1/stores/:storeId`. */
   readonly url: string;
   /** Roles allowed; null for a public route. */
-  readonly roles: readonly ApiRole[] | null;
+  readonly roles: readonly PrincipalRole[] | null;
   readonly hasBody: boolean;
   readonly hasQuery: boolean;
 }
@@ -50,6 +54,8 @@ export interface HttpAppOptions {
   readonly rateLimitPerMinute?: number;
   /** Failed authentications per minute per address before it is refused without checking. */
   readonly failedAuthPerMinute?: number;
+  /** True when the username and password are a gateway's valid, unrevoked MQTT login. */
+  readonly verifyGatewayLogin?: (username: string, password: string) => Promise<boolean>;
 }
 
 /** Parses `Authorization: Bearer <key>`; anything else is no key. */
@@ -58,6 +64,17 @@ export function bearer(request: FastifyRequest): string | null {
   if (typeof header !== "string") return null;
   const match = /^Bearer ([^\s]+)$/i.exec(header.trim());
   return match?.[1] ?? null;
+}
+
+/** `Authorization: Basic base64(username:password)`, or null. */
+function gatewayLoginOf(request: FastifyRequest): { username: string; password: string } | null {
+  const header = request.headers.authorization;
+  if (typeof header !== "string") return null;
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header.trim());
+  if (!match?.[1]) return null;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  return colon <= 0 ? null : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 /**
@@ -94,7 +111,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
       const response = (route.schema.response ?? {}) as Record<string, unknown>;
       route.schema.response = { "4xx": ApiErrorSchema, "5xx": ApiErrorSchema, ...response };
     }
-    const config = route.config as { roles?: readonly ApiRole[] } | undefined;
+    const config = route.config as { roles?: readonly PrincipalRole[] } | undefined;
     for (const method of [route.method].flat()) {
       // fastify adds a HEAD twin to every GET route (same handler, same hooks); it is not a route of its own.
       if (method === "HEAD" && routes.some((r) => r.url === route.url && r.method === "GET")) continue;
@@ -162,6 +179,13 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   app.addHook("onRequest", async (request) => {
     const roles = request.routeOptions.config.roles;
     if (!roles) return;
+    const basic = gatewayLoginOf(request);
+    if (basic && request.routeOptions.config.gatewayLogin && options.verifyGatewayLogin) {
+      if (failures.blocked(request.ip)) throw new ApiError("RATE_LIMITED", "too many failed authentications; wait a minute");
+      if (await options.verifyGatewayLogin(basic.username, basic.password)) return;
+      failures.note(request.ip);
+      throw new ApiError("UNAUTHORIZED", "the gateway login is not valid");
+    }
     const key = bearer(request);
     if (!key) throw new ApiError("UNAUTHORIZED", "send an API key as 'Authorization: Bearer <key>'");
     // Each wrong key costs a scrypt; an address that keeps guessing is stopped before hashing.

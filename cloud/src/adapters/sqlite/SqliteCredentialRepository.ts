@@ -4,6 +4,7 @@ import type {
   ApiRole,
   CredentialRepository,
   MqttCredentialRecord,
+  OperatorKeyRecord,
 } from "../../services/repositories.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 
@@ -117,6 +118,36 @@ export class SqliteCredentialRepository implements CredentialRepository {
       [now, id],
     );
     return result.changes > 0;
+  }
+
+  async putOperatorKey(record: Omit<OperatorKeyRecord, "revokedAt">, now: number): Promise<void> {
+    await this.db.run("INSERT INTO operator_keys (id, secret_hash, label, created_at) VALUES (?, ?, ?, ?)", [
+      record.id,
+      record.secretHash,
+      record.label,
+      now,
+    ]);
+  }
+
+  async getOperatorKey(id: string): Promise<OperatorKeyRecord | null> {
+    const row = await this.db.get<{ id: string; secret_hash: string; label: string; revoked_at: number | null }>(
+      "SELECT id, secret_hash, label, revoked_at FROM operator_keys WHERE id = ?",
+      [id],
+    );
+    return row ? { id: row.id, secretHash: row.secret_hash, label: row.label, revokedAt: row.revoked_at } : null;
+  }
+
+  async revokeOperatorKey(id: string, now: number): Promise<boolean> {
+    const result = await this.db.run("UPDATE operator_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [
+      now,
+      id,
+    ]);
+    return result.changes > 0;
+  }
+
+  async countOperatorKeys(): Promise<number> {
+    const row = await this.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM operator_keys");
+    return row?.n ?? 0;
   }
 
   async apiKeysOfUser(userId: string): Promise<string[]> {

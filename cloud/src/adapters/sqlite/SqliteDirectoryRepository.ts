@@ -2,6 +2,7 @@ import type {
   DirectoryRepository,
   GatewayRecord,
   Organisation,
+  OrganisationStatus,
   StoreDetails,
   StoreRecord,
   ZoneRecord,
@@ -42,6 +43,19 @@ const toZone = (r: ZoneRow): ZoneRecord => ({
   geometry: JSON.parse(r.geometry) as unknown,
 });
 
+interface OrganisationStatusRow {
+  id: string;
+  name: string;
+  created_at: number;
+  suspended_at: number | null;
+}
+const toOrganisationStatus = (r: OrganisationStatusRow): OrganisationStatus => ({
+  id: r.id,
+  name: r.name,
+  createdAt: r.created_at,
+  suspendedAt: r.suspended_at,
+});
+
 const toDetails = (row: StoreRow & { address: string | null }): StoreDetails => ({
   ...toStore(row),
   address: row.address,
@@ -78,6 +92,39 @@ export class SqliteDirectoryRepository implements DirectoryRepository {
       "SELECT id, name, max_offers_per_user_per_day AS max FROM organisations ORDER BY id",
     );
     return rows.map((row) => ({ id: row.id, name: row.name, maxOffersPerUserPerDay: row.max }));
+  }
+
+  async createOrganisation(org: Organisation, now: number): Promise<boolean> {
+    const result = await this.db.run(
+      "INSERT OR IGNORE INTO organisations (id, name, max_offers_per_user_per_day, created_at) VALUES (?, ?, ?, ?)",
+      [org.id, org.name, org.maxOffersPerUserPerDay, now],
+    );
+    return result.changes > 0;
+  }
+
+  async getOrganisationStatus(id: string): Promise<OrganisationStatus | null> {
+    const row = await this.db.get<OrganisationStatusRow>(
+      "SELECT id, name, created_at, suspended_at FROM organisations WHERE id = ?",
+      [id],
+    );
+    return row ? toOrganisationStatus(row) : null;
+  }
+
+  async listOrganisationStatuses(): Promise<OrganisationStatus[]> {
+    const rows = await this.db.all<OrganisationStatusRow>(
+      "SELECT id, name, created_at, suspended_at FROM organisations ORDER BY id",
+    );
+    return rows.map(toOrganisationStatus);
+  }
+
+  async setOrganisationSuspended(id: string, suspendedAt: number | null): Promise<boolean> {
+    const result = await this.db.run(
+      suspendedAt === null
+        ? "UPDATE organisations SET suspended_at = NULL WHERE id = ? AND suspended_at IS NOT NULL"
+        : "UPDATE organisations SET suspended_at = ? WHERE id = ? AND suspended_at IS NULL",
+      suspendedAt === null ? [id] : [suspendedAt, id],
+    );
+    return result.changes > 0;
   }
 
   async upsertStore(store: StoreRecord, now: number): Promise<void> {

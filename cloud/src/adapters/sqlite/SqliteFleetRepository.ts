@@ -1,4 +1,4 @@
-import type { GatewayRemoteConfig, Telemetry } from "../../../../protocol/index.js";
+import type { GatewayRemoteConfig, Telemetry, UpdateReport } from "../../../../protocol/index.js";
 import type { ReportedConfig } from "../../domain/fleet/index.js";
 import type {
   CurrentDesiredConfig,
@@ -6,6 +6,7 @@ import type {
   FleetGatewayRecord,
   FleetRepository,
   GatewayRef,
+  RolloutRecord,
   StatusUpdate,
   TelemetryRange,
   TelemetryUpdate,
@@ -23,10 +24,13 @@ interface FleetRow {
   telemetry: string | null;
   reported_config: string | null;
   desired_revision: number | null;
+  scan_state: string | null;
+  last_advert_at: number | null;
+  update_report: string | null;
 }
 
 const COLUMNS =
-  "g.id, g.store_id, g.name, g.status, g.offline_since, g.last_seen_at, g.version, g.telemetry, g.reported_config, g.desired_revision";
+  "g.id, g.store_id, g.name, g.status, g.offline_since, g.last_seen_at, g.version, g.telemetry, g.reported_config, g.desired_revision, g.scan_state, g.last_advert_at, g.update_report";
 
 function toRecord(r: FleetRow): FleetGatewayRecord {
   return {
@@ -40,8 +44,37 @@ function toRecord(r: FleetRow): FleetGatewayRecord {
     telemetry: r.telemetry === null ? null : (JSON.parse(r.telemetry) as Telemetry),
     reportedConfig: r.reported_config === null ? null : (JSON.parse(r.reported_config) as ReportedConfig),
     desiredRevision: r.desired_revision,
+    scan:
+      r.scan_state === "scanning" || r.scan_state === "interrupted"
+        ? { state: r.scan_state, lastAdvertAt: r.last_advert_at }
+        : null,
+    update: r.update_report === null ? null : (JSON.parse(r.update_report) as UpdateReport),
   };
 }
+
+interface RolloutRow {
+  store_id: string;
+  release: string;
+  url: string;
+  sha256: string;
+  canary_share: number;
+  health_gate_ms: number;
+  paused: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const toRollout = (r: RolloutRow): RolloutRecord => ({
+  storeId: r.store_id,
+  release: r.release,
+  url: r.url,
+  sha256: r.sha256,
+  canaryShare: r.canary_share,
+  healthGateMs: r.health_gate_ms,
+  paused: r.paused === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
 
 /** Fleet state in the `gateways` table (migration 5) and the `gateway_telemetry` history. */
 export class SqliteFleetRepository implements FleetRepository {
@@ -71,6 +104,31 @@ export class SqliteFleetRepository implements FleetRepository {
     return row ? toRecord(row) : null;
   }
 
+  async putRollout(r: Omit<RolloutRecord, "paused" | "createdAt" | "updatedAt">, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO rollouts (store_id, release, url, sha256, canary_share, health_gate_ms, paused, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+       ON CONFLICT(store_id) DO UPDATE SET release = excluded.release, url = excluded.url, sha256 = excluded.sha256,
+         canary_share = excluded.canary_share, health_gate_ms = excluded.health_gate_ms, paused = 0,
+         created_at = excluded.created_at, updated_at = excluded.updated_at`,
+      [r.storeId, r.release, r.url, r.sha256, r.canaryShare, r.healthGateMs, now, now],
+    );
+  }
+
+  async getRollout(storeId: string): Promise<RolloutRecord | null> {
+    const row = await this.db.get<RolloutRow>("SELECT * FROM rollouts WHERE store_id = ?", [storeId]);
+    return row ? toRollout(row) : null;
+  }
+
+  async listRollouts(): Promise<RolloutRecord[]> {
+    return (await this.db.all<RolloutRow>("SELECT * FROM rollouts ORDER BY store_id")).map(toRollout);
+  }
+
+  async setRolloutPaused(storeId: string, paused: boolean, now: number): Promise<boolean> {
+    const result = await this.db.run("UPDATE rollouts SET paused = ?, updated_at = ? WHERE store_id = ?", [paused ? 1 : 0, now, storeId]);
+    return result.changes > 0;
+  }
+
   async recordStatus(u: StatusUpdate): Promise<boolean> {
     // An online status is the gateway's whole word on its config: without one it runs none (a
     // replaced SD card), so the earlier report goes. An offline status says nothing about it.
@@ -79,13 +137,17 @@ export class SqliteFleetRepository implements FleetRepository {
         ? await this.db.run(
             `UPDATE gateways SET status = 'online', status_at = ?, offline_since = NULL,
                last_seen_at = MAX(COALESCE(last_seen_at, 0), ?),
-               version = COALESCE(?, version), reported_config = ?
+               version = COALESCE(?, version), reported_config = ?, scan_state = ?, last_advert_at = ?,
+               update_report = ?
              WHERE id = ? AND store_id = ?`,
             [
               u.receivedAt,
               u.receivedAt,
               u.version ?? null,
               u.config ? JSON.stringify(u.config) : null,
+              u.scan?.state ?? null,
+              u.scan?.lastAdvertAt ?? null,
+              u.update ? JSON.stringify(u.update) : null,
               u.gatewayId,
               u.storeId,
             ],

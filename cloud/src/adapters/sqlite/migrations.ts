@@ -685,6 +685,43 @@ CREATE TABLE loyalty_secrets (
 );
 `,
   },
+  {
+    version: 13,
+    name: "operator keys, suspended organisations, the gateways' radio state",
+    // Bootstrapping a cloud from nothing needs someone above the organisations: operator keys are
+    // not bound to an organisation (api_keys.org_id is NOT NULL and its role CHECK is closed), so
+    // they get their own table. A suspended organisation keeps its data; its keys stop working.
+    // The fleet view shows a gateway that is connected but not scanning as degraded.
+    // Versions 11 and 12 are taken by parallel work; this list must stay in version order.
+    sql: `
+ALTER TABLE organisations ADD COLUMN suspended_at INTEGER;
+-- The radio as the gateway's last online status reported it (scanning or interrupted), and when it
+-- last heard an advert, on the cloud's clock (receipt time minus the reported age).
+ALTER TABLE gateways ADD COLUMN scan_state TEXT;
+ALTER TABLE gateways ADD COLUMN last_advert_at INTEGER;
+-- The gateway's last software update as it reported it (JSON: outcome, from, to, reason, at).
+ALTER TABLE gateways ADD COLUMN update_report TEXT;
+-- A store's software rollout: the release its gateways should run and how to get there.
+CREATE TABLE rollouts (
+  store_id TEXT PRIMARY KEY REFERENCES stores(id),
+  release TEXT NOT NULL,
+  url TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  canary_share REAL NOT NULL,
+  health_gate_ms INTEGER NOT NULL,
+  paused INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE operator_keys (
+  id TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  label TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -32,12 +32,13 @@ export const DesiredConfigSchema = Type.Object(
       ),
     ),
     presence: GatewayRemoteConfigSchema.properties.presence,
+    software: GatewayRemoteConfigSchema.properties.software,
   },
   { additionalProperties: false },
 );
 export type DesiredConfig = Static<typeof DesiredConfigSchema>;
 /** A config with its zones settled: what is published, less `v` and `revision`. */
-export type ResolvedConfig = Pick<GatewayRemoteConfig, "zones" | "presence">;
+export type ResolvedConfig = Pick<GatewayRemoteConfig, "zones" | "presence" | "software">;
 
 const checker = new Checker(DesiredConfigSchema);
 
@@ -71,7 +72,10 @@ export function checkDesiredConfig(value: unknown, storeGatewayIds: readonly str
     if (!seen.has(zoneId))
       problems.push({ path: `/zoneTags/${zoneId}`, message: `${JSON.stringify(zoneId)} is not a zone of /zones` });
   const size = encodeMessage(
-    remoteConfig({ zones, ...(config.presence ? { presence: config.presence } : {}) }, Number.MAX_SAFE_INTEGER),
+    remoteConfig(
+      { zones, ...(config.presence ? { presence: config.presence } : {}), ...(config.software ? { software: config.software } : {}) },
+      Number.MAX_SAFE_INTEGER,
+    ),
   ).byteLength;
   if (size > MAX_PAYLOAD_BYTES)
     problems.push({ path: "", message: `the config is ${size} bytes; a gateway accepts at most ${MAX_PAYLOAD_BYTES}` });
@@ -85,5 +89,6 @@ export function remoteConfig(config: ResolvedConfig, revision: number): GatewayR
     revision,
     zones: config.zones,
     ...(config.presence === undefined ? {} : { presence: config.presence }),
+    ...(config.software === undefined ? {} : { software: config.software }),
   };
 }

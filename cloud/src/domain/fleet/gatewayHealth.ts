@@ -8,7 +8,8 @@
  * than `staleAfterMs` also counts as offline.
  */
 
-export type GatewayState = "online" | "offline" | "unknown";
+/** `degraded`: connected, but its radio is interrupted (powered off, blocked, failing): no presence from it. */
+export type GatewayState = "online" | "degraded" | "offline" | "unknown";
 
 export interface GatewayPresenceFacts {
   /** State of the last status message (or of telemetry heard after an offline status). */
@@ -17,6 +18,8 @@ export interface GatewayPresenceFacts {
   readonly offlineSince: number | null;
   /** Last message of any kind from the gateway (status, telemetry, events), epoch ms. */
   readonly lastSeenAt: number | null;
+  /** The radio as the last online status reported it; absent or null when it did not say. */
+  readonly scanState?: "scanning" | "interrupted" | null;
 }
 
 export interface HealthThresholds {
@@ -44,7 +47,7 @@ export function gatewayHealth(facts: GatewayPresenceFacts, now: number, t: Healt
   }
   if (facts.lastSeenAt === null) return { state: "unknown", offlineSince: null, offlineTooLong: false };
   if (now - facts.lastSeenAt > t.staleAfterMs) return offline(facts.lastSeenAt);
-  return { state: "online", offlineSince: null, offlineTooLong: false };
+  return { state: facts.scanState === "interrupted" ? "degraded" : "online", offlineSince: null, offlineTooLong: false };
 }
 
 export interface ConfigProblem {

@@ -20,6 +20,17 @@ export interface MqttCredentialRecord {
   readonly revokedAt: number | null;
 }
 
+/**
+ * A key of the cloud's operator: above the organisations (creates, lists and suspends them), bound
+ * to none, and allowed nowhere else.
+ */
+export interface OperatorKeyRecord {
+  readonly id: string;
+  readonly secretHash: string;
+  readonly label: string;
+  readonly revokedAt: number | null;
+}
+
 /** API keys and MQTT credentials: stored as hashes, revoked rather than deleted. */
 export interface CredentialRepository {
   /** Creates or replaces the credential (a replaced one is no longer revoked). */
@@ -34,6 +45,13 @@ export interface CredentialRepository {
   getApiKey(id: string): Promise<ApiKeyRecord | null>;
   /** True when this call revoked it (false for an unknown or already revoked one). */
   revokeApiKey(id: string, now: number): Promise<boolean>;
+  /** Stores a new operator key; throws when the id is taken. */
+  putOperatorKey(record: Omit<OperatorKeyRecord, "revokedAt">, now: number): Promise<void>;
+  getOperatorKey(id: string): Promise<OperatorKeyRecord | null>;
+  /** True when this call revoked it (false for an unknown or already revoked one). */
+  revokeOperatorKey(id: string, now: number): Promise<boolean>;
+  /** How many operator keys exist, revoked ones included (0 on a cloud never initialised). */
+  countOperatorKeys(): Promise<number>;
   /** Ids of the API keys bound to a user, revoked or not, by id. */
   apiKeysOfUser(userId: string): Promise<string[]>;
   /** Usernames of the MQTT credentials of a user, revoked or not, by username. */

@@ -4,6 +4,16 @@ export interface Organisation {
   readonly maxOffersPerUserPerDay: number;
 }
 
+/** An organisation as the operator sees it: when it was created and whether it is suspended. */
+export interface OrganisationStatus {
+  readonly id: string;
+  readonly name: string;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  /** Epoch ms when it was suspended; null while active. A suspended organisation's API keys are refused. */
+  readonly suspendedAt: number | null;
+}
+
 export interface StoreRecord {
   readonly id: string;
   readonly orgId: string;
@@ -51,6 +61,17 @@ export interface DirectoryRepository {
   getOrganisation(id: string): Promise<Organisation | null>;
   /** Every organisation, by id. */
   listOrganisations(): Promise<Organisation[]>;
+  /** False when the id is taken; the existing organisation is left as it was. */
+  createOrganisation(org: Organisation, now: number): Promise<boolean>;
+  getOrganisationStatus(id: string): Promise<OrganisationStatus | null>;
+  /** Every organisation with its status, by id. */
+  listOrganisationStatuses(): Promise<OrganisationStatus[]>;
+  /**
+   * Suspends (`suspendedAt` epoch ms) or reinstates (null) an organisation. True when this call
+   * changed it; false for an unknown one or one already in that state (a second suspension keeps
+   * the first time).
+   */
+  setOrganisationSuspended(id: string, suspendedAt: number | null): Promise<boolean>;
   /** Creates the store or updates its name, timezone, position and tags (its address is kept). */
   upsertStore(store: StoreRecord, now: number): Promise<void>;
   getStore(id: string): Promise<StoreRecord | null>;

@@ -1,4 +1,4 @@
-import type { GatewayRemoteConfig, Telemetry } from "../../../../protocol/index.js";
+import type { GatewayRemoteConfig, Telemetry, UpdateReport } from "../../../../protocol/index.js";
 import type { ReportedConfig } from "../../domain/fleet/index.js";
 
 /**
@@ -18,6 +18,16 @@ export interface FleetGatewayRecord {
   readonly telemetry: Telemetry | null;
   readonly reportedConfig: ReportedConfig | null;
   readonly desiredRevision: number | null;
+  /** The radio as the last online status reported it; null when it did not say (older gateways). */
+  readonly scan: ScanRecord | null;
+  /** The last software update as the last online status reported it; null when it did not say. */
+  readonly update: UpdateReport | null;
+}
+
+/** A gateway's radio: whether it scans, and when it last heard an advert (cloud clock, epoch ms). */
+export interface ScanRecord {
+  readonly state: "scanning" | "interrupted";
+  readonly lastAdvertAt: number | null;
 }
 
 export interface GatewayRef {
@@ -35,6 +45,10 @@ export interface StatusUpdate extends GatewayRef {
    * means the gateway runs no remote config (the report is cleared); an offline one keeps it.
    */
   readonly config?: ReportedConfig;
+  /** The radio, when an online status carries it; an online status without it clears it. */
+  readonly scan?: ScanRecord;
+  /** The last software update, when an online status carries it; an online status without it clears it. */
+  readonly update?: UpdateReport;
 }
 
 export interface TelemetryUpdate extends GatewayRef {
@@ -64,6 +78,23 @@ export interface CurrentDesiredConfig {
   readonly desired: GatewayRemoteConfig | null;
 }
 
+/** A store's software rollout (see `planRollout`): the release, where it is, and its stages. */
+export interface RolloutRecord {
+  readonly storeId: string;
+  /** `VERSION-HASH`, as install-release.sh names it. */
+  readonly release: string;
+  readonly url: string;
+  readonly sha256: string;
+  /** Share of the store's gateways that go first, 0 < share ≤ 1. */
+  readonly canaryShare: number;
+  /** How long the canaries must run it healthy before the rest go, ms. */
+  readonly healthGateMs: number;
+  readonly paused: boolean;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
 export interface FleetRepository {
   /** Gateways of an organisation (optionally one store), or of every organisation; ordered by store and id. */
   listFleet(filter: { readonly orgId?: string; readonly storeId?: string }): Promise<FleetGatewayRecord[]>;
@@ -83,6 +114,13 @@ export interface FleetRepository {
     build: (current: CurrentDesiredConfig) => GatewayRemoteConfig,
     now: number,
   ): Promise<GatewayRemoteConfig>;
+  /** Starts (or replaces) the store's rollout; a new one starts unpaused. */
+  putRollout(rollout: Omit<RolloutRecord, "paused" | "createdAt" | "updatedAt">, now: number): Promise<void>;
+  getRollout(storeId: string): Promise<RolloutRecord | null>;
+  /** Every rollout, by store. */
+  listRollouts(): Promise<RolloutRecord[]>;
+  /** False when the store has no rollout. */
+  setRolloutPaused(storeId: string, paused: boolean, now: number): Promise<boolean>;
   /** Every gateway's desired config (to publish again after a restart). */
   desiredConfigs(): Promise<DesiredConfigRecord[]>;
   telemetryHistory(gatewayId: string, range: TelemetryRange): Promise<Telemetry[]>;

@@ -5,6 +5,7 @@ import {
   type Clock,
   type Logger,
   type ScanSource,
+  type ScanSourceState,
   type Scheduler,
   systemScheduler,
   type TimerHandle,
@@ -127,6 +128,7 @@ export class NobleScanSource implements ScanSource {
   private lastAdvertAt = 0;
   private lastForgetAt = 0;
   private restarting = false;
+  private restartFailing = false;
   private paused = false;
   private stopping = false;
   private restartCount = 0;
@@ -137,6 +139,15 @@ export class NobleScanSource implements ScanSource {
   constructor(options: NobleScanSourceOptions) {
     this.o = options;
     this.scheduler = options.scheduler ?? systemScheduler;
+  }
+
+  /**
+   * `interrupted` while the adapter is not powered on (rfkill, `hciconfig down`) or the last restart
+   * of the scan failed; the watchdog keeps trying, and the gateway's scan health gives up after its
+   * bound. `scanning` otherwise, and before start.
+   */
+  state(): ScanSourceState {
+    return this.paused || this.restartFailing ? "interrupted" : "scanning";
   }
 
   /** Times the watchdog restarted scanning since this source was created. */
@@ -320,7 +331,9 @@ export class NobleScanSource implements ScanSource {
       await this.stopScanning(driver);
       if (this.driver !== driver) return;
       await this.startScanning(driver, this.o.startTimeoutMs ?? 10_000);
+      this.restartFailing = false;
     } catch (err) {
+      this.restartFailing = true;
       this.o.log.error(
         { err: toNobleScanError(err, this.o.adapter) },
         "restarting scanning failed; the watchdog will try again",
@@ -656,7 +669,13 @@ function nextEvent(
 /** What {@link probeAdapterState} found: the adapter registered and up, or why it cannot scan. */
 export type AdapterStateProbe =
   | { readonly ok: true; readonly state: "up" }
-  | { readonly ok: false; readonly code: NobleScanErrorCode; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: NobleScanErrorCode;
+      readonly message: string;
+      /** The kernel refused the Bluetooth socket itself (EAFNOSUPPORT): no Bluetooth in it, or in this network namespace. */
+      readonly noKernelBluetooth?: true;
+    };
 
 /** The part of bluetooth-hci-socket's native socket the probe uses. */
 interface HciControlSocket {
@@ -685,7 +704,7 @@ export async function probeAdapterState(
   adapter: string,
   load: () => Promise<unknown> = loadHciTransport,
 ): Promise<AdapterStateProbe> {
-  const failed = (error: NobleScanError): AdapterStateProbe => ({ ok: false, code: error.code, message: error.message });
+  const failed = (error: NobleScanError): AdapterStateProbe & { ok: false } => ({ ok: false, code: error.code, message: error.message });
   try {
     const deviceId = deviceIdOf(adapter);
     const Transport = await load();
@@ -699,6 +718,7 @@ export async function probeAdapterState(
     if (!device.devUp) return failed(nobleScanError("ADAPTER_POWERED_OFF", adapter));
     return { ok: true, state: "up" };
   } catch (err) {
-    return failed(toNobleScanError(err, adapter));
+    const failure = failed(toNobleScanError(err, adapter));
+    return (err as { code?: unknown } | null)?.code === "EAFNOSUPPORT" ? { ...failure, noKernelBluetooth: true } : failure;
   }
 }

@@ -20,6 +20,11 @@ describe("gatewayHealth", () => {
     ["events only, fresh", { reportedState: null, offlineSince: null, lastSeenAt: NOW - 1000 }, { state: "online", offlineSince: null, offlineTooLong: false }],
     ["last will just now", { reportedState: "offline", offlineSince: NOW, lastSeenAt: NOW - 5000 }, { state: "offline", offlineSince: NOW, offlineTooLong: false }],
     ["last will exactly at the alert", { reportedState: "offline", offlineSince: NOW - 600_000, lastSeenAt: NOW - 600_000 }, { state: "offline", offlineSince: NOW - 600_000, offlineTooLong: false }],
+    ["online, radio interrupted: degraded", { reportedState: "online", offlineSince: null, lastSeenAt: NOW, scanState: "interrupted" }, { state: "degraded", offlineSince: null, offlineTooLong: false }],
+    ["online, radio scanning", { reportedState: "online", offlineSince: null, lastSeenAt: NOW, scanState: "scanning" }, { state: "online", offlineSince: null, offlineTooLong: false }],
+    // Silence and a last will outrank the radio: a gateway that is gone is offline, not degraded.
+    ["radio interrupted but silent past staleAfter", { reportedState: "online", offlineSince: null, lastSeenAt: NOW - 120_001, scanState: "interrupted" }, { state: "offline", offlineSince: NOW - 120_001, offlineTooLong: false }],
+    ["last will after an interruption", { reportedState: "offline", offlineSince: NOW, lastSeenAt: NOW - 5000, scanState: "interrupted" }, { state: "offline", offlineSince: NOW, offlineTooLong: false }],
     ["last will past the alert", { reportedState: "offline", offlineSince: NOW - 600_001, lastSeenAt: null }, { state: "offline", offlineSince: NOW - 600_001, offlineTooLong: true }],
   ];
   it.each(cases)("%s", (_name, facts, expected) => {

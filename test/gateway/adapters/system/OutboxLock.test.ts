@@ -77,6 +77,10 @@ describe("arrival-gateway run with an outbox held by a live process", () => {
     const child = new TsxChild("gateway/src/main.ts", ["run", "--config", config, "--log-format", "json"]);
     const exit = await child.exited;
     expect(exit.code).toBe(75);
-    expect(child.errorOutput).toMatch(new RegExp(`another gateway process \\(pid ${process.pid}\\)`));
+    // One JSON log line (--log-format json), as journald keeps it, naming the holder.
+    const lines = child.lines.map((line) => JSON.parse(line) as { level: number; msg: string; holderPid?: number; err?: { message: string } });
+    const refusal = lines.find((line) => line.msg === "another gateway process holds the outbox");
+    expect(refusal, child.lines.join("\n")).toMatchObject({ level: 50, holderPid: process.pid });
+    expect(refusal?.err?.message).toMatch(new RegExp(`another gateway process \\(pid ${process.pid}\\)`));
   });
 });

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import Type, { type Static } from "typebox";
-import { Checker, ID_PATTERN, ProblemSchema, TelemetrySchema } from "../../../../../protocol/index.js";
+import { Checker, ID_PATTERN, ProblemSchema, TelemetrySchema, UpdateReportSchema } from "../../../../../protocol/index.js";
 import { DesiredConfigSchema } from "../../../domain/fleet/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
 import type { FleetService, GatewayView } from "../../../services/FleetService.js";
@@ -42,15 +42,25 @@ export const GatewayViewSchema = Type.Object({
   id: Type.String(),
   storeId: Type.String(),
   name: Type.String(),
-  state: Type.Union([Type.Literal("online"), Type.Literal("offline"), Type.Literal("unknown")], {
+  state: Type.Union([Type.Literal("online"), Type.Literal("degraded"), Type.Literal("offline"), Type.Literal("unknown")], {
     description:
-      "online: its status says so and it was heard within fleet.staleAfterS; offline: its status (or last will) says so, or silence; unknown: never heard from.",
+      "online: its status says so and it was heard within fleet.staleAfterS; degraded: the same, but its radio is interrupted (powered off, blocked, failing to restart: no presence from it); offline: its status (or last will) says so, or silence; unknown: never heard from.",
   }),
   lastSeenAt: Nullable(Type.String({ format: "date-time", description: "Last message of any kind from it." })),
   version: Nullable(Type.String()),
   offlineSinceAt: Nullable(Type.String({ format: "date-time" })),
   offlineTooLong: Type.Boolean({ description: "Offline for longer than fleet.offlineAlertS." }),
   telemetry: Nullable(TelemetrySchema),
+  scan: Nullable(
+    Type.Object(
+      {
+        state: Type.Union([Type.Literal("scanning"), Type.Literal("interrupted")]),
+        lastAdvertAt: Nullable(Type.String({ format: "date-time", description: "When it last heard an advert (cloud clock)." })),
+      },
+      { description: "Its radio, as its last online status said; null when it did not say (gateways before 0.2)." },
+    ),
+  ),
+  update: Nullable(UpdateReportSchema),
   config: Type.Object({
     desiredRevision: Nullable(Type.Integer({ description: "Revision the cloud pushed last." })),
     reportedRevision: Nullable(Type.Integer({ description: "Revision the gateway last reported." })),
@@ -80,6 +90,8 @@ function view(g: GatewayView): Static<typeof GatewayViewSchema> {
     offlineSinceAt: iso(g.offlineSinceAt),
     offlineTooLong: g.offlineTooLong,
     telemetry: g.telemetry,
+    scan: g.scan === null ? null : { state: g.scan.state, lastAdvertAt: iso(g.scan.lastAdvertAt) },
+    update: g.update,
     config: {
       desiredRevision: g.config.desiredRevision,
       reportedRevision: g.config.reportedRevision,

@@ -1,0 +1,48 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+
+/**
+ * What a running gateway says of itself in `<dataDir>/health.json`, for `arrival-gateway health`
+ * (and so for install-release.sh's health check after an update): written every few seconds and
+ * on every change, read by another process.
+ */
+export interface HealthSnapshot {
+  readonly v: 1;
+  readonly pid: number;
+  readonly version: string;
+  /** The directory of the running release (symlinks resolved): tells two builds of one version apart. */
+  readonly packageDir: string;
+  /** When this snapshot was written, epoch ms. */
+  readonly at: number;
+  readonly startedAt: number;
+  /** Connected to the broker now. */
+  readonly connected: boolean;
+  readonly scan: { readonly state: "scanning" | "interrupted"; readonly lastAdvertAgeS: number | null };
+}
+
+/** Writes snapshots atomically (a temporary file renamed over the last), so a reader never sees half of one. */
+export class HealthFile {
+  constructor(private readonly path: string) {}
+
+  async write(snapshot: HealthSnapshot): Promise<void> {
+    await writeFile(`${this.path}.tmp`, `${JSON.stringify(snapshot)}\n`, { mode: 0o644 });
+    await rename(`${this.path}.tmp`, this.path);
+  }
+
+  /** The last snapshot, or null when there is none or it is not one. */
+  async read(): Promise<HealthSnapshot | null> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch {
+      return null;
+    }
+    try {
+      const value = JSON.parse(text) as Partial<HealthSnapshot>;
+      return value.v === 1 && typeof value.pid === "number" && typeof value.at === "number" && typeof value.version === "string"
+        ? (value as HealthSnapshot)
+        : null;
+    } catch {
+      return null;
+    }
+  }
+}

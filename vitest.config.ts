@@ -4,9 +4,15 @@ import { defineConfig } from "vitest/config";
 /**
  * Test files that must have a process of their own: they put a fake HCI transport into Node's module
  * cache before noble loads (FakeHciSocket.installFakeTransport), or load noble for real, so they
- * cannot share a module cache with each other.
+ * cannot share a module cache with each other. The end-to-end files run the whole demo (simulated
+ * radio, two gateways, the cloud) in real time and wait for a shopper's arrival: anything an
+ * earlier file left running in a shared worker would slow their event loop, so they get a clean one.
  */
-const OWN_PROCESS = ["test/gateway/adapters/noble/**/*.test.ts", "test/gateway/cli/doctor.test.ts"];
+const OWN_PROCESS = [
+  "test/gateway/adapters/noble/**/*.test.ts",
+  "test/gateway/cli/doctor.test.ts",
+  "test/e2e/**/*.test.ts",
+];
 
 export default defineConfig({
   test: {

@@ -52,7 +52,9 @@ describe("end to end: a simulated shopper walks in and her phone receives an off
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("delivers the offer over MQTT, lists it over HTTP, and redeems it exactly once", async () => {
+  // Waits up to 90 s for the offer (the simulated store runs in real time), so it needs more than
+  // the suite's 60 s default.
+  it("delivers the offer over MQTT, lists it over HTTP, and redeems it exactly once", { timeout: 150_000 }, async () => {
     const deadline = Date.now() + 90_000;
     while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     const offer = received[0];

@@ -120,6 +120,16 @@ describe("CRM import and export of members", () => {
     expect(given).toEqual(["m-new"]);
   });
 
+  it("refuses a request with no file, or a JSON body, as the wrong media type (not a server error)", async () => {
+    const auth = { authorization: `Bearer ${f.keys.admin}` };
+    const bare = await f.cloud.http.inject({ method: "POST", url: "/v1/members/import", headers: auth });
+    expect(bare.statusCode).toBe(415);
+    expect(bare.json()).toMatchObject({ error: { code: "UNSUPPORTED_MEDIA_TYPE" } });
+    const json = await f.cloud.http.inject({ method: "POST", url: "/v1/members/import", headers: auth, payload: { id: "m-8" } });
+    expect(json.statusCode).toBe(415);
+    expect(await f.cloud.repositories.users.getUser("m-8")).toBeNull();
+  });
+
   it("is for admins only", async () => {
     expect((await upload(JSON.stringify({ id: "m-9" }), "application/x-ndjson", f.keys.marketer)).status).toBe(403);
     expect(await f.cloud.repositories.users.getUser("m-9")).toBeNull();

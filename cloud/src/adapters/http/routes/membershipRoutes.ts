@@ -8,7 +8,7 @@ import type { MemberImportService } from "../../../services/MemberImportService.
 import { MAX_LINE_QUANTITY, MAX_UNIT_PRICE_MINOR, type MembershipService } from "../../../services/MembershipService.js";
 import type { LedgerEntry } from "../../../services/repositories.js";
 import { principalOf } from "../createHttpApp.js";
-import { unwrap } from "../refusals.js";
+import { ApiError, unwrap } from "../refusals.js";
 
 const UserParams = Type.Object({ userId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
 const IdempotencyHeaders = Type.Object(
@@ -290,8 +290,12 @@ function memberFileRoutes(app: FastifyInstance, imports: MemberImportService): v
         },
       },
       async (request) => {
+        // Without a body, or with another media type (JSON, parsed by the API's own parser), there
+        // is no stream to read: refused like any other route's wrong media type, never a 500.
+        if (!(request.body instanceof Readable))
+          throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `send the members as ${NDJSON} or ${CSV}`);
         const type = (request.headers["content-type"] ?? "").split(";")[0]?.trim();
-        return unwrap(await imports.importMembers(principalOf(request), type === CSV ? "csv" : "ndjson", linesOf(request.body as Readable)));
+        return unwrap(await imports.importMembers(principalOf(request), type === CSV ? "csv" : "ndjson", linesOf(request.body)));
       },
     );
 

@@ -139,6 +139,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     lastReport: updateReport,
     inbox: new HttpUpdateInbox({
       dir: join(config.dataDir, "updates"),
+      // The cloud: the host of the gateway's own broker.
+      credentialHosts: [new URL(config.mqtt.url).hostname],
       authorization: async () => {
         const password = config.mqtt.password ?? (config.mqtt.passwordFile === undefined ? undefined : (await readFile(config.mqtt.passwordFile, "utf8")).trim());
         return password === undefined ? undefined : `Basic ${Buffer.from(`${config.mqtt.username}:${password}`).toString("base64")}`;

@@ -103,8 +103,21 @@ describe("from the release server to the switched release", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const inboxAt = (updates: string) =>
-    new HttpUpdateInbox({ dir: updates, authorization: async () => `Basic ${Buffer.from("gw.s1.g1:secret").toString("base64")}` });
+  const inboxAt = (updates: string, credentialHosts: readonly string[] = ["127.0.0.1"]) =>
+    new HttpUpdateInbox({
+      dir: updates,
+      authorization: async () => `Basic ${Buffer.from("gw.s1.g1:secret").toString("base64")}`,
+      credentialHosts,
+    });
+
+  it("sends the gateway's login to no host but the cloud's", async () => {
+    const updates = join(dir, "updates-elsewhere");
+    seenAuth.length = 0;
+    // The release server here is not the cloud: the download works, without the login.
+    await inboxAt(updates, ["cloud.example.com"]).put({ release: "5.0.0-x", url: `${baseUrl}/arrival-5.0.0.tgz`, sha256: release.sha256 });
+    expect(seenAuth.length).toBeGreaterThan(0);
+    expect(seenAuth.every((a) => a === undefined)).toBe(true);
+  });
 
   it("refuses a download whose SHA-256 is not the config's, and leaves nothing behind", async () => {
     const updates = join(dir, "updates-bad");

@@ -98,7 +98,11 @@ describe("releases served by the cloud", () => {
     expect((await fetch(url, { headers: { authorization: basic(app.username, app.password) } })).status).toBe(401);
 
     const updates = join(dir, "updates");
-    const inbox = new HttpUpdateInbox({ dir: updates, authorization: async () => basic(login.username, login.password) });
+    const inbox = new HttpUpdateInbox({
+      dir: updates,
+      authorization: async () => basic(login.username, login.password),
+      credentialHosts: [new URL(url).hostname],
+    });
     await inbox.put(desired);
     expect(await inbox.requested()).toBe(stored.release);
 

@@ -13,6 +13,12 @@ export interface HttpUpdateInboxOptions {
   readonly dir: string;
   /** The Authorization header for the release server (the gateway's own login), or none. */
   readonly authorization?: () => Promise<string | undefined>;
+  /**
+   * Host names the login may be sent to: the cloud's (the broker's host), whose `/v1/releases/`
+   * serves releases to gateway logins. A release on any other server is fetched without it, so a
+   * mirror, a CDN or a URL someone put in a config never sees the gateway's password. Default none.
+   */
+  readonly credentialHosts?: readonly string[];
   /** Largest tarball accepted, bytes; default 512 MiB. */
   readonly maxBytes?: number;
   /** Per request, ms; default 10 minutes (a Pi on a slow shop line). */
@@ -60,14 +66,17 @@ export class HttpUpdateInbox implements UpdateInbox {
   }
 
   private async get(url: string): Promise<Response> {
-    // The gateway's password goes only over TLS (or to this machine): never in clear across a shop's network.
+    // The gateway's password goes only to the cloud's own host (`credentialHosts`), and only over
+    // TLS or to this machine: never to another server, never in clear across a shop's network.
     const { protocol, hostname } = new URL(url);
-    const safe = protocol === "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(hostname);
-    const authorization = safe ? await this.o.authorization?.() : undefined;
+    const overSafeLink = protocol === "https:" || ["localhost", "127.0.0.1", "[::1]"].includes(hostname);
+    const toCloud = (this.o.credentialHosts ?? []).includes(hostname);
+    const authorization = overSafeLink && toCloud ? await this.o.authorization?.() : undefined;
     const response = await fetch(url, {
       headers: authorization === undefined ? {} : { authorization },
       signal: AbortSignal.timeout(this.o.timeoutMs ?? 600_000),
-      redirect: "follow",
+      // fetch keeps the header across a redirect to another host: with the login, none is followed.
+      redirect: authorization === undefined ? "follow" : "error",
     });
     if (!response.ok || response.body === null) throw new Error(`GET ${url}: ${response.status} ${response.statusText}`);
     return response;

@@ -25,7 +25,7 @@ import {
 import type { FleetGatewayRecord, FleetRepository, GatewayRef, ScanRecord, TelemetryRange } from "./repositories.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
 import type { AuditRepository, GatewayRecord, DirectoryRepository, ZoneRecord } from "./repositories.js";
-import { done, invalid, type Outcome, refuse } from "./Outcome.js";
+import { done, forbidden, invalid, type Outcome, refuse } from "./Outcome.js";
 import { SerialQueue } from "./SerialQueue.js";
 
 /** One gateway as operators see it; times are epoch ms. */
@@ -82,6 +82,21 @@ interface PushTarget {
   readonly software: (desired: GatewayRemoteConfig | null) => Software;
 }
 const keepPresence = (desired: GatewayRemoteConfig | null): Presence => desired?.presence;
+
+/** How a push treats what its body leaves out. */
+export interface PushOptions {
+  /**
+   * Keep each target's presence tuning when the body gives none (a software rollout changes the
+   * release, not how presence is judged). Default false: a pushed config is the gateway's whole
+   * remote config, so a body without `presence` sends the gateway back to its local tuning.
+   */
+  readonly keepPresence?: boolean;
+  /**
+   * Whether the caller may name the gateways' software (default true). Only admins may: a release
+   * runs as the gateway on every store it reaches, so store-ops keys push configs without it.
+   */
+  readonly softwareAllowed?: boolean;
+}
 /**
  * The software a gateway should run stays in its desired config until a push names another: a
  * zones or tuning push must not drop it (a gateway without one just keeps what it runs).
@@ -377,8 +392,13 @@ export class FleetService {
    * given become the store's zones, so the store's other gateways get them too (keeping their
    * presence tuning); the answer is the revision of this gateway.
    */
-  async pushConfig(gateway: GatewayRecord, body: unknown, actor: string): Promise<Outcome<{ revision: number }>> {
-    const pushed = await this.push([gateway], gateway.storeId, body, actor);
+  async pushConfig(
+    gateway: GatewayRecord,
+    body: unknown,
+    actor: string,
+    options: PushOptions = {},
+  ): Promise<Outcome<{ revision: number }>> {
+    const pushed = await this.push([gateway], gateway.storeId, body, actor, options);
     if (!pushed.ok) return pushed;
     const result = pushed.value.find((r) => r.gatewayId === gateway.id);
     if (!result) throw new Error("no gateway to push to");
@@ -386,9 +406,14 @@ export class FleetService {
   }
 
   /** The same config to every gateway of a store (each its own revision). */
-  async pushStore(storeId: string, body: unknown, actor: string): Promise<Outcome<{ gatewayId: string; revision: number }[]>> {
+  async pushStore(
+    storeId: string,
+    body: unknown,
+    actor: string,
+    options: PushOptions = {},
+  ): Promise<Outcome<{ gatewayId: string; revision: number }[]>> {
     const gateways = await this.o.fleet.listFleet({ storeId });
-    return this.push(gateways, storeId, body, actor);
+    return this.push(gateways, storeId, body, actor, options);
   }
 
   /**
@@ -433,6 +458,7 @@ export class FleetService {
     storeId: string,
     body: unknown,
     actor: string,
+    options: PushOptions = {},
   ): Promise<Outcome<{ gatewayId: string; revision: number }[]>> {
     const storeGateways = await this.o.fleet.listFleet({ storeId });
     const gatewayIds = storeGateways.map((g) => g.id);
@@ -442,6 +468,10 @@ export class FleetService {
       return invalid(checked.problems, `the config is not valid:\n${formatProblems(checked.problems)}`);
     }
     const desired = checked.value;
+    if (desired.software !== undefined && options.softwareAllowed === false) {
+      this.counters.configPushes.refused++;
+      return forbidden("only an admin key may choose the gateways' software (or start a rollout)");
+    }
     const run = async (): Promise<Outcome<{ gatewayId: string; revision: number }[]>> => {
       if (desired.zones !== undefined) {
         const tags = desired.zoneTags ?? {};
@@ -483,7 +513,8 @@ export class FleetService {
         [
           ...targets.map((gateway) => ({
             gateway,
-            presence: () => desired.presence,
+            presence:
+              options.keepPresence === true && desired.presence === undefined ? keepPresence : () => desired.presence,
             software: (current: GatewayRemoteConfig | null) => desired.software ?? keepSoftware(current),
           })),
           ...others.map((gateway) => ({ gateway, presence: keepPresence, software: keepSoftware })),

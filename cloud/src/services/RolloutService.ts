@@ -136,7 +136,10 @@ export class RolloutService {
     for (const id of plan.assign) {
       const gateway = views.find((g) => g.id === id);
       if (!gateway || told.has(id)) continue;
-      const pushed = await this.o.fleet.pushConfig({ id, storeId, name: gateway.name }, { software }, `rollout:${storeId}`);
+      // The release changes; the gateway's presence tuning stays as it was.
+      const pushed = await this.o.fleet.pushConfig({ id, storeId, name: gateway.name }, { software }, `rollout:${storeId}`, {
+        keepPresence: true,
+      });
       if (pushed.ok) this.o.log.info({ storeId, gatewayId: id, release: rollout.release, phase: plan.phase }, "rollout: gateway told to update");
       else this.o.log.warn({ storeId, gatewayId: id, code: pushed.code, message: pushed.message }, "rollout: config push failed");
     }

@@ -70,11 +70,29 @@ describe("rollout API", () => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it("lets only an admin choose the software in a direct config push", async () => {
+    const ops = (await f.cloud.credentials.issueApiKey({ role: "store-ops", orgId: "o1", storeId: "s1", label: "ops" }, "test")).key;
+    const byOps = await call("POST", "/v1/gateways/g2/config", { software }, ops);
+    expect(byOps.statusCode, byOps.body).toBe(403);
+    expect(byOps.json<{ error: { message: string } }>().error.message).toMatch(/only an admin key may choose the gateways' software/);
+    expect((await call("POST", "/v1/stores/s1/config", { software }, ops)).statusCode).toBe(403);
+    expect(await softwareOf("g2")).toBeNull();
+    // Without software, the store's own ops key still pushes configs as before.
+    const tuned = await call("POST", "/v1/gateways/g2/config", { presence: { exitAfterMs: 15_000 } }, ops);
+    expect(tuned.statusCode, tuned.body).toBe(200);
+  });
+
   it("gives the canaries the release first, the rest after the health gate, and halts on a rollback", async () => {
+    // g1 runs with its own presence tuning; the rollout changes its release, not its tuning.
+    const tuned = await call("POST", "/v1/gateways/g1/config", { presence: { exitAfterMs: 15_000 } });
+    expect(tuned.statusCode, tuned.body).toBe(200);
+    const presenceOf = async (id: string) =>
+      (await f.cloud.repositories.fleet.desiredConfigs()).find((d) => d.gatewayId === id)?.config.presence;
     const started = await call("PUT", "/v1/stores/s1/rollout", { ...software, canaryShare: 0.25, healthGateS: 600 });
     expect(started.statusCode, started.body).toBe(200);
     expect(started.json<{ plan: Plan }>().plan).toMatchObject({ phase: "canary", canaries: ["g1"], assign: ["g1"] });
     expect(await softwareOf("g1")).toBe(RELEASE);
+    expect(await presenceOf("g1")).toEqual({ exitAfterMs: 15_000 });
     expect(await softwareOf("g2")).toBeNull();
 
     // g1 installed it and came up healthy: the gate runs from its report.

@@ -245,7 +245,9 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
       const principal = principalOf(request);
       const { gatewayId } = request.params as Static<typeof GatewayParams>;
       const gateway = await gatewayOf(principal, gatewayId);
-      return unwrap(await fleet.pushConfig(gateway, request.body, actor(principal)));
+      return unwrap(
+        await fleet.pushConfig(gateway, request.body, actor(principal), { softwareAllowed: principal.role === "admin" }),
+      );
     },
   );
 
@@ -270,7 +272,11 @@ export function gatewayRoutes(app: FastifyInstance, deps: GatewayRouteDependenci
       const principal = principalOf(request);
       const { storeId } = request.params as Static<typeof StoreParams>;
       await storeOf(principal, storeId);
-      return { gateways: unwrap(await fleet.pushStore(storeId, request.body, actor(principal))) };
+      return {
+        gateways: unwrap(
+          await fleet.pushStore(storeId, request.body, actor(principal), { softwareAllowed: principal.role === "admin" }),
+        ),
+      };
     },
   );
 }

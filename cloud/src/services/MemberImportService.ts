@@ -43,7 +43,14 @@ export interface MemberImportServiceOptions {
 }
 
 /** A ledger entry as exported: the member named only with analytics consent. */
-export type ExportedLedgerEntry = Omit<LedgerEntry, "memberId" | "orgId"> & { readonly memberId: string | null };
+/**
+ * A ledger entry as exported: `memberId` and `idempotencyKey` are null for a member without
+ * analytics consent (a transfer's key names the member who sent it).
+ */
+export type ExportedLedgerEntry = Omit<LedgerEntry, "memberId" | "orgId" | "idempotencyKey"> & {
+  readonly memberId: string | null;
+  readonly idempotencyKey: string | null;
+};
 
 /**
  * CRM import and export of members. Imports stream: lines are read, checked and written in
@@ -165,7 +172,10 @@ export class MemberImportService {
       const page = await this.o.ledger.entriesAfter(principal.orgId, after, 1000);
       const consent = new Map<string, boolean>();
       for (const id of new Set(page.map((e) => e.memberId))) consent.set(id, (await this.o.users.getUser(id))?.analyticsConsent === true);
-      for (const { orgId: _org, memberId, ...rest } of page) yield { ...rest, memberId: consent.get(memberId) === true ? memberId : null };
+      for (const { orgId: _org, memberId, idempotencyKey, ...rest } of page) {
+        const named = consent.get(memberId) === true;
+        yield { ...rest, memberId: named ? memberId : null, idempotencyKey: named ? idempotencyKey : null };
+      }
       const last = page.at(-1);
       if (last === undefined || page.length < 1000) return;
       after = last.seq;

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { Problem } from "../../../protocol/index.js";
 import {
   type BasketLine,
@@ -344,7 +344,11 @@ export class MembershipService {
     if (input.toUserId === fromUserId) return invalid([{ path: "/toUserId", message: "must be another member" }]);
     const to = await this.o.users.getUser(input.toUserId);
     if (!to || to.orgId !== principal.orgId) return notFound(`no member ${input.toUserId}`);
-    const written = await this.o.ledger.transfer(principal.orgId, fromUserId, input.toUserId, input.points, `transfer:${fromUserId}:${input.idempotencyKey}`, null, this.o.clock.now());
+    // Keyed per sender (the same key from two members is two transfers), but the key stored on both
+    // members' entries must not name the sender: a digest, not the user id, so an export or an
+    // erasure leaves no trace of who sent it.
+    const key = createHash("sha256").update(`${fromUserId}\n${input.idempotencyKey}`).digest("base64url").slice(0, 32);
+    const written = await this.o.ledger.transfer(principal.orgId, fromUserId, input.toUserId, input.points, `transfer:${key}`, null, this.o.clock.now());
     if (!written.ok) return ledgerRefusal(written);
     return done({ entry: written.entry, balance: written.balance, replayed: written.replayed });
   }

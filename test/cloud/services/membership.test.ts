@@ -196,7 +196,15 @@ describe("membership over HTTP: programme, purchases at the till, member codes, 
     await call(f.keys.admin, "POST", "/v1/users/u1/points/adjustments", { points: 50, reason: "welcome" }, { "idempotency-key": "adjust-0005" });
     const sent = await call(f.keys.appU1, "POST", "/v1/users/u1/points/transfers", { toUserId: "u2", points: 20 }, { "idempotency-key": "gift-0001" });
     expect(sent).toMatchObject({ status: 201, body: { balance: 30 } });
+    const again = await call(f.keys.appU1, "POST", "/v1/users/u1/points/transfers", { toUserId: "u2", points: 20 }, { "idempotency-key": "gift-0001" });
+    expect(again.body).toMatchObject({ balance: 30 });
     expect((await call(f.keys.appU2, "GET", "/v1/users/u2/points")).body).toMatchObject({ balance: 20 });
+    // Neither member's entry carries the sender's id in its key (exports and erasure rely on it).
+    const keys = await f.cloud.repositories.db.all<{ idempotency_key: string }>(
+      "SELECT idempotency_key FROM ledger_entries WHERE kind IN ('transfer-out', 'transfer-in')",
+    );
+    expect(keys).toHaveLength(2);
+    for (const { idempotency_key } of keys) expect(idempotency_key).not.toContain("u1");
     expect((await call(f.keys.appU2, "GET", "/v1/users/u1/points")).status).toBe(403);
     await call(f.keys.marketer, "PUT", "/v1/loyalty/program", { ...PROGRAM, transfersAllowed: false });
     expect((await call(f.keys.appU1, "POST", "/v1/users/u1/points/transfers", { toUserId: "u2", points: 1 }, { "idempotency-key": "gift-0002" })).status).toBe(403);

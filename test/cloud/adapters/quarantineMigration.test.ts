@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MIGRATIONS, migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
+import { SqlitePrivacyRepository } from "../../../cloud/src/adapters/sqlite/SqlitePrivacyRepository.js";
 
 /**
  * Migration 10 moves presence rows stored before ingest bounded times and dwell to
@@ -65,6 +66,41 @@ describe("migration 10: quarantine of implausible presence rows", () => {
       // Kept whole: the row can be inspected or put back.
       const kept = await db.get<{ row: string }>("SELECT row FROM quarantined_rows WHERE id = 'e-max-dwell'");
       expect(JSON.parse(kept?.row ?? "{}")).toMatchObject({ id: "e-max-dwell", dwell_ms: Number.MAX_SAFE_INTEGER, store_id: "s1" });
+    } finally {
+      await db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps a quarantined row's signals, and erasure and retention reach quarantined rows", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "arrival-quarantine-"));
+    const db = await SqliteDatabase.open(join(dir, "cloud.db"));
+    try {
+      await db.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+      for (const m of MIGRATIONS.filter((x) => x.version < 10)) {
+        await db.exec(m.sql);
+        await db.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, 0)", [m.version, m.name]);
+      }
+      const insert = (id: string, subject: string) =>
+        db.run(
+          `INSERT INTO presence_events (id, gateway_id, store_id, zone_id, seq, type, subject_kind, subject_id, user_id,
+             visit_id, at, dwell_ms, received_at, signals) VALUES (?, 'g1', 's1', 'z1', 1, 'dwell', 'app', ?, NULL, 'v', ?, ?, ?, '{"rssi":-60}')`,
+          [id, subject, NOW, Number.MAX_SAFE_INTEGER, NOW],
+        );
+      await insert("e-ada", "app:u-ada");
+      await insert("e-bob", "app:u-bob");
+      await migrate(db, NOW);
+      const kept = await db.get<{ row: string }>("SELECT row FROM quarantined_rows WHERE id = 'e-ada'");
+      expect(JSON.parse(kept?.row ?? "{}")).toMatchObject({ signals: '{"rssi":-60}' });
+
+      const privacy = new SqlitePrivacyRepository(db);
+      const report = await privacy.eraseUser("u-ada", "erased-0001");
+      expect(report.deleted.quarantined_rows).toBe(1);
+      expect(await db.all("SELECT id FROM quarantined_rows ORDER BY id")).toEqual([{ id: "e-bob" }]);
+      // Retention: quarantined longer ago than the cutoff is gone.
+      await db.run("UPDATE quarantined_rows SET quarantined_at = 0");
+      await privacy.applyRetention(1);
+      expect(await db.all("SELECT id FROM quarantined_rows")).toEqual([]);
     } finally {
       await db.close();
       await rm(dir, { recursive: true, force: true });

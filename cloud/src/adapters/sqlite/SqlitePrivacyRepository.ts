@@ -137,6 +137,9 @@ export class SqlitePrivacyRepository implements PrivacyRepository {
       const visits = await tx.run("DELETE FROM visits WHERE entered_at < ?", [cutoff]);
       const events = await tx.run("DELETE FROM presence_events WHERE at < ?", [cutoff]);
       const fixes = await tx.run("DELETE FROM location_fixes WHERE at < ?", [cutoff]);
+      // Rows migration 10 quarantined are presence rows too: kept for an operator to look at, for
+      // no longer than the presence they were.
+      await tx.run("DELETE FROM quarantined_rows WHERE quarantined_at < ?", [cutoff]);
       // Each decision names a user, a store, a zone and a time: a presence history of its own.
       // Offers stay (redemption and accounting); what they say is what the shopper was given.
       const decisions = await tx.run("DELETE FROM decisions WHERE decided_at < ?", [cutoff]);
@@ -228,6 +231,14 @@ export class SqlitePrivacyRepository implements PrivacyRepository {
         }
         if (changes > 0) deleted[table] = changes;
       }
+      // Quarantined presence rows (migration 10) are kept whole as JSON: the user's go too.
+      const subjects = [appSubjectId(userId), ...beacons];
+      const quarantined = await tx.run(
+        `DELETE FROM quarantined_rows WHERE json_extract(row, '$.user_id') = ?
+           OR json_extract(row, '$.subject_id') IN (${subjects.map(() => "?").join(", ")})`,
+        [userId, ...subjects],
+      );
+      if (quarantined.changes > 0) deleted.quarantined_rows = quarantined.changes;
       const profile = await tx.run("DELETE FROM app_users WHERE id = ?", [userId]);
       if (profile.changes > 0) deleted.app_users = profile.changes;
       return {

@@ -438,7 +438,7 @@ SELECT 'presence_events', id,
   json_object('id', id, 'gateway_id', gateway_id, 'store_id', store_id, 'zone_id', zone_id, 'seq', seq,
     'type', type, 'subject_kind', subject_kind, 'subject_id', subject_id, 'user_id', user_id,
     'visit_id', visit_id, 'at', at, 'rssi', rssi, 'distance_m', distance_m, 'dwell_ms', dwell_ms,
-    'received_at', received_at, 'decided_at', decided_at),
+    'received_at', received_at, 'decided_at', decided_at, 'signals', signals),
   CAST(strftime('%s', 'now') AS INTEGER) * 1000
 FROM presence_events
 WHERE typeof(at) <> 'integer' OR at < 1577836800000

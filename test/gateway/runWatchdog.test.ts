@@ -4,59 +4,29 @@
  * to that unix datagram socket (python3: Node has no unix datagram sockets). It must say READY=1
  * once it scans, keep sending WATCHDOG=1 from its event loop, and STOPPING=1 then exit 0 on SIGTERM.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TsxChild } from "../support/TsxChild.js";
+import { NOTIFY_TOOLS_AVAILABLE, type NotifyReceiver, startNotifyReceiver } from "../support/notifyReceiver.js";
 import { until } from "../support/until.js";
 
-const onPath = (name: string) => (process.env.PATH ?? "").split(":").some((dir) => dir !== "" && existsSync(join(dir, name)));
-const AVAILABLE = process.platform === "linux" && onPath("python3") && onPath("systemd-notify");
-
-const RECEIVER = `
-import array, json, os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-print(json.dumps({"ready": True}), flush=True)
-while True:
-    msg, anc, flags, addr = s.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
-    for level, kind, data in anc:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            fds = array.array("i")
-            fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
-            for fd in fds:
-                os.close(fd)
-    print(json.dumps({"message": msg.decode()}), flush=True)
-`;
-
-describe.skipIf(!AVAILABLE)("arrival-gateway run with a systemd watchdog", () => {
+describe.skipIf(!NOTIFY_TOOLS_AVAILABLE)("arrival-gateway run with a systemd watchdog", () => {
   let dir: string;
-  let receiver: ChildProcess;
-  const messages: string[] = [];
+  let receiver: NotifyReceiver | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "arrival-run-watchdog-"));
-    receiver = spawn("python3", ["-c", RECEIVER, join(dir, "notify")], { stdio: ["ignore", "pipe", "inherit"] });
-    let partial = "";
-    receiver.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      const lines = (partial + chunk).split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) {
-        const parsed = JSON.parse(line) as { ready?: boolean; message?: string };
-        messages.push(parsed.ready ? "(bound)" : (parsed.message ?? ""));
-      }
-    });
-    await until(() => messages.includes("(bound)"), 10_000, "the notify socket");
+    receiver = await startNotifyReceiver(join(dir, "notify"));
   });
   afterAll(async () => {
-    receiver?.kill();
+    receiver?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
-  const sent = (assignment: string) => messages.filter((m) => m.split("\n").includes(assignment)).length;
+  const sent = (assignment: string) => receiver?.count(assignment) ?? 0;
+  const messages = () => receiver?.messages ?? [];
 
   it("says READY once it scans, pings WATCHDOG=1 from its event loop, and STOPPING on SIGTERM", async () => {
     const config = join(dir, "gateway.json");
@@ -77,7 +47,7 @@ describe.skipIf(!AVAILABLE)("arrival-gateway run with a systemd watchdog", () =>
       WATCHDOG_USEC: "1000000",
     });
     await until(() => sent("READY=1") === 1, 30_000, "READY=1");
-    expect(messages.some((m) => m.split("\n").some((line) => /^STATUS=scanning, version \d+\.\d+\.\d+/.test(line)))).toBe(true);
+    expect(messages().some((m) => m.split("\n").some((line) => /^STATUS=scanning, version \d+\.\d+\.\d+/.test(line)))).toBe(true);
     await until(() => sent("WATCHDOG=1") >= 2, 30_000, "two watchdog pings");
     const pid = child.pid;
     if (pid === undefined) throw new Error("the gateway process did not start");

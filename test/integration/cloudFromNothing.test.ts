@@ -5,38 +5,17 @@
  * organisations, and a suspended organisation's keys stop working.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir, userInfo } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
-import { runCloudCli } from "../../cloud/src/cli/cloudCli.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
 import { systemClock } from "../../cloud/src/services/ports.js";
+import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
+import { type CliResult, cloudCliInProcess } from "../support/cloudCliInProcess.js";
 
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function cli(args: readonly string[]): Promise<Result> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCloudCli(args, {
-    env: {},
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    user: userInfo().username,
-    stopRequested: () => Promise.reject(new Error("init never serves")),
-    credentialLog: createLogger({ level: "silent", format: "json", name: "test" }),
-  });
-  return { code, stdout, stderr };
-}
+/** Runs `arrival-cloud` in this process (see cloudCliInProcess). */
+const cli = (args: readonly string[]): Promise<CliResult> => cloudCliInProcess(args);
 
 interface InitAnswer {
   operatorKey: { id: string; key: string } | null;

@@ -4,8 +4,6 @@ import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
-import { runCloudCli } from "../../cloud/src/cli/cloudCli.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
 import { ManualClock } from "../cloud/manualClock.js";
@@ -18,45 +16,22 @@ import {
   startMosquitto,
 } from "../support/mosquitto.js";
 import { connectAs } from "./brokerContract.js";
+import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
+import { type CliResult, cloudCliInProcess } from "../support/cloudCliInProcess.js";
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(import.meta.dirname, "..", "..");
-
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** The environment without the caller's ARRIVAL_* settings. */
 function cleanEnv(): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("ARRIVAL_")));
 }
 
-/**
- * Runs `arrival-cloud` in this process, as main.ts does in its own: same arguments, environment,
- * output streams and exit code, without paying a tsx start-up per command.
- */
-async function cli(args: readonly string[]): Promise<Result> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCloudCli(args, {
-    env: cleanEnv(),
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    user: userInfo().username,
-    stopRequested: () => Promise.reject(new Error("a credentials command never serves")),
-    credentialLog: createLogger({ level: "silent", format: "json", name: "test" }),
-  });
-  return { code, stdout, stderr };
-}
+/** Runs `arrival-cloud` in this process (see cloudCliInProcess). */
+const cli = (args: readonly string[]): Promise<CliResult> => cloudCliInProcess(args, cleanEnv());
 
 /** Runs `arrival-cloud` as an operator would, in its own process through tsx (main.ts itself). */
-async function cliProcess(args: readonly string[]): Promise<Result> {
+async function cliProcess(args: readonly string[]): Promise<CliResult> {
   const env = cleanEnv();
   try {
     const { stdout, stderr } = await execFileAsync(

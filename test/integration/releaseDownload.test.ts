@@ -6,36 +6,20 @@
  */
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, readlink, rm, writeFile } from "node:fs/promises";
-import { tmpdir, userInfo } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
-import { runCloudCli } from "../../cloud/src/cli/cloudCli.js";
 import { HttpUpdateInbox } from "../../gateway/src/adapters/http/HttpUpdateInbox.js";
 import { buildRelease, generateReleaseKeys, type ReleaseFiles } from "../../scripts/tools/releaseArtifacts.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
+import { type CliResult, cloudCliInProcess } from "../support/cloudCliInProcess.js";
 
 const execFileAsync = promisify(execFile);
 const SCRIPT = join(import.meta.dirname, "..", "..", "firmware-config", "install-release.sh");
 
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCloudCli(args, {
-    env: {},
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    user: userInfo().username,
-    stopRequested: () => Promise.reject(new Error("never serves")),
-    credentialLog: createLogger({ level: "silent", format: "json", name: "test" }),
-  });
-  return { code, stdout, stderr };
-}
+/** Runs `arrival-cloud` in this process (see cloudCliInProcess). */
+const cli = (args: readonly string[]): Promise<CliResult> => cloudCliInProcess(args);
 
 describe("releases served by the cloud", () => {
   let f: CloudFixture;

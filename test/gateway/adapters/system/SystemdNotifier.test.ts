@@ -4,35 +4,14 @@
  * systemd's own `systemd-notify`, as on a Pi. The receiver also closes the fd of systemd-notify's
  * BARRIER=1, as the service manager does, so the sender returns at once.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notifyEnvironment, SystemdNotifier } from "../../../../gateway/src/adapters/system/SystemdNotifier.js";
 import { ManualScheduler } from "../../../support/ManualScheduler.js";
+import { NOTIFY_TOOLS_AVAILABLE, type NotifyReceiver, startNotifyReceiver } from "../../../support/notifyReceiver.js";
 import { RecordingLogger } from "../../../support/RecordingLogger.js";
-
-const onPath = (name: string) =>
-  (process.env.PATH ?? "").split(":").some((dir) => dir !== "" && existsSync(join(dir, name)));
-const AVAILABLE = process.platform === "linux" && onPath("python3") && onPath("systemd-notify");
-
-const RECEIVER = `
-import array, json, os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-print(json.dumps({"ready": True}), flush=True)
-while True:
-    msg, anc, flags, addr = s.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
-    for level, kind, data in anc:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            fds = array.array("i")
-            fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
-            for fd in fds:
-                os.close(fd)
-    print(json.dumps({"message": msg.decode()}), flush=True)
-`;
 
 class Clock {
   constructor(private t: number) {}
@@ -61,49 +40,23 @@ describe("notifyEnvironment", () => {
   });
 });
 
-describe.skipIf(!AVAILABLE)("SystemdNotifier over a real unix datagram socket", () => {
+describe.skipIf(!NOTIFY_TOOLS_AVAILABLE)("SystemdNotifier over a real unix datagram socket", () => {
   let dir: string;
   let socketPath: string;
-  let receiver: ChildProcess;
-  const messages: string[] = [];
-  const waiters: (() => void)[] = [];
+  let receiver: NotifyReceiver | undefined;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "arrival-notify-"));
     socketPath = join(dir, "notify");
-    receiver = spawn("python3", ["-c", RECEIVER, socketPath], { stdio: ["ignore", "pipe", "inherit"] });
-    let partial = "";
-    let ready: () => void = () => undefined;
-    const isReady = new Promise<void>((resolve) => {
-      ready = resolve;
-    });
-    receiver.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      const lines = (partial + chunk).split("\n");
-      partial = lines.pop() ?? "";
-      for (const line of lines) {
-        const parsed = JSON.parse(line) as { ready?: boolean; message?: string };
-        if (parsed.ready) ready();
-        if (parsed.message !== undefined) messages.push(parsed.message);
-      }
-      for (const wake of waiters.splice(0)) wake();
-    });
-    await isReady;
+    receiver = await startNotifyReceiver(socketPath);
   });
   afterAll(async () => {
-    receiver?.kill();
+    receiver?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** Resolves once a received datagram contains `text`. */
-  function received(text: string): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => {
-        if (messages.some((m) => m.split("\n").includes(text))) resolve();
-        else waiters.push(check);
-      };
-      check();
-    });
-  }
+  const messages = () => receiver?.messages ?? [];
+  const received = (assignment: string) => receiver?.received(assignment) ?? Promise.reject(new Error("no receiver"));
 
   it("pings WATCHDOG=1 every half WatchdogSec from the event loop, and sends READY and STOPPING", async () => {
     const clock = new Clock(0);
@@ -118,12 +71,12 @@ describe.skipIf(!AVAILABLE)("SystemdNotifier over a real unix datagram socket", 
     expect(notifier.watchdogMs).toBe(4000);
     notifier.startWatchdog();
     await scheduler.advance(1999);
-    expect(messages.filter((m) => m.includes("WATCHDOG=1"))).toEqual([]);
+    expect(messages().filter((m) => m.includes("WATCHDOG=1"))).toEqual([]);
     await scheduler.advance(1);
     await received("WATCHDOG=1");
     await notifier.notify(["READY=1", "STATUS=scanning"]);
     await received("READY=1");
-    expect(messages.some((m) => m.split("\n").includes("STATUS=scanning"))).toBe(true);
+    expect(messages().some((m) => m.split("\n").includes("STATUS=scanning"))).toBe(true);
     notifier.stopWatchdog();
     expect(scheduler.pending).toBe(0);
     await notifier.notify(["STOPPING=1"]);

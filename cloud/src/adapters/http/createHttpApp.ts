@@ -167,6 +167,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
 
   await app.register(swagger, {
     openapi: {
+      openapi: "3.1.0",
       info: { title: "Arrival cloud API", version: "1" },
       components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer" } } },
       security: [{ apiKey: [] }],

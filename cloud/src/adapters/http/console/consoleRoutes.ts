@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import Type, { type Static } from "typebox";
+import { StringEnum } from "../../../../../protocol/index.js";
 import { ApiError } from "../refusals.js";
 import { principalOf } from "../createHttpApp.js";
 import { CONSOLE_FILES, type ConsoleAssets, loadConsole } from "./consoleAssets.js";
@@ -73,7 +74,16 @@ export function consoleRoutes(app: FastifyInstance, deps: { load?: () => Promise
     "/v1/session",
     {
       config: { roles: ["marketer", "admin", "store-ops"] },
-      schema: { summary: "Who this console key is: role, organisation and store (if bound to one)" },
+      schema: {
+        summary: "Who this console key is: role, organisation and store (if bound to one)",
+        response: {
+          200: Type.Object({
+            role: StringEnum(["marketer", "admin", "store-ops"] as const),
+            orgId: Type.String(),
+            storeId: Type.Union([Type.String(), Type.Null()], { description: "The store a store-ops key is bound to." }),
+          }),
+        },
+      },
     },
     async (request) => {
       const p = principalOf(request);

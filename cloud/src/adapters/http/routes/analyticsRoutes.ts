@@ -19,6 +19,55 @@ const FunnelQuery = Type.Object(
   { additionalProperties: false },
 );
 
+const Rate = (description: string) =>
+  Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: `${description}; 0..1, null when the stage before is empty.` });
+const SignedRate = (description: string) => Type.Union([Type.Number({ minimum: -1, maximum: 1 }), Type.Null()], { description });
+
+const funnelCounts = {
+  visits: Type.Integer(),
+  eligible: Type.Integer(),
+  heldOut: Type.Integer(),
+  issued: Type.Integer(),
+  delivered: Type.Integer(),
+  viewed: Type.Integer(),
+  redeemed: Type.Integer(),
+};
+const FunnelRates = Type.Object({
+  eligibleRate: Rate("eligible / visits"),
+  deliveryRate: Rate("delivered / issued"),
+  viewRate: Rate("viewed / issued"),
+  redemptionRate: Rate("redeemed / issued"),
+});
+const HoldoutView = Type.Object(
+  {
+    issuedUsers: Type.Integer(),
+    issuedUsersRedeemed: Type.Integer(),
+    issuedRedemptionRate: Rate("issuedUsersRedeemed / issuedUsers"),
+    issuedUsersReturned: Type.Integer(),
+    issuedReturnRate: Rate("issuedUsersReturned / issuedUsers"),
+    heldOutUsers: Type.Integer(),
+    heldOutUsersReturned: Type.Integer(),
+    heldOutReturnRate: Rate("heldOutUsersReturned / heldOutUsers"),
+    returnRateLift: SignedRate("issuedReturnRate − heldOutReturnRate; null unless both groups have members."),
+  },
+  { description: "Only when grouped by rule." },
+);
+/** The group's key, by `groupBy`: each branch has its own required fields, so exactly one matches. */
+const FunnelKeyView = Type.Union([
+  Type.Object({ ruleId: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+  Type.Object({ storeId: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+  Type.Object({ storeId: Type.String(), zoneId: Type.String() }),
+  Type.Object({ day: Type.String({ description: "YYYY-MM-DD, the visit's local day in its store's timezone." }) }),
+]);
+const FunnelReportView = Type.Object({
+  groupBy: StringEnum(FUNNEL_GROUPS),
+  from: Type.String({ format: "date-time" }),
+  to: Type.String({ format: "date-time" }),
+  storeId: Type.Union([Type.String(), Type.Null()]),
+  groups: Type.Array(Type.Object({ key: FunnelKeyView, ...funnelCounts, rates: FunnelRates, holdout: Type.Optional(HoldoutView) })),
+  totals: Type.Object({ ...funnelCounts, rates: FunnelRates }, { description: "The whole period and place, all rules together." }),
+});
+
 const FUNNEL_DESCRIPTION = `The funnel of a cohort: app users' zone visits that started in [from, to), and what came of
 them, whenever it happened (an offer redeemed after \`to\` still counts for its visit).
 
@@ -56,6 +105,7 @@ export function analyticsRoutes(
         summary: "Visits → eligible → issued → delivered → viewed → redeemed, by rule, store, zone or day",
         description: FUNNEL_DESCRIPTION,
         querystring: FunnelQuery,
+        response: { 200: FunnelReportView },
       },
     },
     async (request) => {

@@ -52,6 +52,53 @@ export function liveView(snapshot: LiveSnapshot) {
   };
 }
 
+const Instant = Type.String({ format: "date-time" });
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+/** The body of `GET /v1/live`, and the data of each `snapshot` event of the stream. */
+const LiveSnapshotView = Type.Object({
+  at: Instant,
+  stores: Type.Array(
+    Type.Object({
+      storeId: Type.String(),
+      zones: Type.Array(
+        Type.Object({
+          zoneId: Type.String(),
+          present: Type.Array(
+            Type.Object({
+              subjectId: Type.String({ description: "A beacon identity or a pseudonymous rotating-MAC hash." }),
+              userId: NullableString,
+              since: Instant,
+              lastSeenAt: Instant,
+            }),
+            { description: "Shoppers present whom storage keeps linked." },
+          ),
+          unlinked: Type.Integer({ description: "More shoppers present without analytics consent: a head-count only." }),
+          arrivals: Type.Integer({ description: "Enters into this zone in the last 30 minutes." }),
+        }),
+      ),
+      arrivalsPerMinute: Type.Array(Type.Object({ minute: Instant, count: Type.Integer() }), {
+        description: "Enters per minute for the last 30 minutes, oldest first.",
+      }),
+      offers: Type.Array(
+        Type.Object({
+          offerId: Type.String(),
+          ruleId: Type.String(),
+          userId: Type.Union([Type.String(), Type.Null()], { description: "Null when the shopper gave no analytics consent." }),
+          storeId: Type.String(),
+          zoneId: Type.String(),
+          title: Type.String(),
+          issuedAt: Instant,
+          redeemedAt: Type.Union([Instant, Type.Null()]),
+        }),
+        { description: "Recent offers, newest first." },
+      ),
+      issuedCount: Type.Integer(),
+      redeemedCount: Type.Integer(),
+    }),
+  ),
+});
+
 const READ = ["marketer", "admin", "store-ops"] as const;
 
 /**
@@ -95,7 +142,11 @@ export function liveRoutes(
     "/v1/live",
     {
       config: { roles: READ },
-      schema: { summary: "Who is in each zone now, arrivals per minute, recent offers", querystring: LiveQuery },
+      schema: {
+        summary: "Who is in each zone now, arrivals per minute, recent offers",
+        querystring: LiveQuery,
+        response: { 200: LiveSnapshotView },
+      },
     },
     async (request) => {
       const { audience, storeId } = audienceOf(request);
@@ -114,6 +165,19 @@ export function liveRoutes(
           "every change (coalesced), and a comment line every 15 s to keep the connection open. The key is " +
           "verified again every 15 s; the stream ends once it is revoked.",
         querystring: LiveQuery,
+        response: {
+          200: {
+            description: "The stream; each `snapshot` event's data is the body of GET /v1/live.",
+            content: {
+              "text/event-stream": {
+                schema: Type.String({
+                  description: "Server-sent events (WHATWG HTML §9.2): `event: snapshot` then `data: <LiveSnapshot JSON>`.",
+                  contentMediaType: "text/event-stream",
+                }),
+              },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {

@@ -85,6 +85,43 @@ export const LedgerEntrySchema = Type.Object({
   reverses: Type.Union([Type.String(), Type.Null()]),
 });
 
+const ProgramView = Type.Object({
+  program: LoyaltyProgramSchema,
+  version: Type.Integer({ minimum: 0, description: "1 for the first programme written; 0: none written yet (the empty programme)." }),
+});
+const TierChangeView = Type.Object({
+  fromTier: Type.Union([Type.String(), Type.Null()]),
+  toTier: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.String({ description: "`upgrade`, `downgrade`, or `programme` (the programme's tiers changed)." }),
+  at: Type.String({ format: "date-time" }),
+});
+const ImportReportView = Type.Object({
+  rows: Type.Integer({ description: "Data lines read (blank lines and a CSV header not counted)." }),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer({ description: "Rows equal to what was stored: nothing written." }),
+  rejected: Type.Integer(),
+  problems: Type.Array(
+    Type.Object({
+      line: Type.Integer(),
+      field: Type.String({ description: "JSON pointer of the field (`/birthMonth`), or empty for the whole row." }),
+      message: Type.String(),
+    }),
+    { description: "The refused rows' problems, the first 1000." },
+  ),
+  problemsTruncated: Type.Boolean({ description: "More problems were found than listed." }),
+});
+/** A streamed NDJSON body: the document can only say it is text; the description gives each line's fields. */
+const NdjsonResponse = (description: string) => ({
+  200: {
+    description,
+    content: { "application/x-ndjson": { schema: Type.String({ contentMediaType: "application/x-ndjson", description }) } },
+  },
+});
+
+const AdjustView = Type.Object({ entry: LedgerEntrySchema, balance: Type.Integer(), owed: Type.Integer() });
+const TransferView = Type.Object({ entry: LedgerEntrySchema, balance: Type.Integer({ description: "The sender's balance after the transfer." }) });
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 function entryView(e: LedgerEntry): Static<typeof LedgerEntrySchema> {
@@ -113,7 +150,10 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
 
   app.get(
     "/v1/loyalty/program",
-    { config: { roles: ["admin", "marketer"] }, schema: { summary: "The organisation's loyalty programme (version 0: none written yet)" } },
+    {
+      config: { roles: ["admin", "marketer"] },
+      schema: { summary: "The organisation's loyalty programme (version 0: none written yet)", response: { 200: ProgramView } },
+    },
     async (request) => unwrap(await m.getProgram(principalOf(request))),
   );
 
@@ -125,6 +165,7 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
         summary: "Replace the loyalty programme: earn rules, visit points, member days, tiers",
         description: "Every problem is reported with its path, e.g. `/earnRules/0/perAmountMinor`.",
         body: LoyaltyProgramSchema,
+        response: { 200: ProgramView },
       },
     },
     async (request) => unwrap(await m.putProgram(principalOf(request), request.body)),
@@ -219,7 +260,14 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
     "/v1/users/:userId/points/adjustments",
     {
       config: { roles: ["admin"] },
-      schema: { summary: "Adjust a member's points, with the reason", params: UserParams, headers: IdempotencyHeaders, body: AdjustBody },
+      schema: {
+        summary: "Adjust a member's points, with the reason",
+        description: "201 when written; a repeat with the same Idempotency-Key answers 200 with the first result.",
+        params: UserParams,
+        headers: IdempotencyHeaders,
+        body: AdjustBody,
+        response: { 201: AdjustView, 200: AdjustView },
+      },
     },
     async (request, reply) => {
       const { userId } = request.params as Static<typeof UserParams>;
@@ -240,6 +288,7 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
         params: UserParams,
         headers: IdempotencyHeaders,
         body: TransferBody,
+        response: { 201: TransferView, 200: TransferView },
       },
     },
     async (request, reply) => {
@@ -254,7 +303,14 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
 
   app.get(
     "/v1/users/:userId/tier-changes",
-    { config: { roles: ["app", "admin"] }, schema: { summary: "A member's tier changes, newest first", params: UserParams } },
+    {
+      config: { roles: ["app", "admin"] },
+      schema: {
+        summary: "A member's tier changes, newest first",
+        params: UserParams,
+        response: { 200: Type.Object({ changes: Type.Array(TierChangeView) }) },
+      },
+    },
     async (request) => {
       const { userId } = request.params as Static<typeof UserParams>;
       const changes = unwrap(await m.tierChanges(principalOf(request), userId));
@@ -287,6 +343,7 @@ function memberFileRoutes(app: FastifyInstance, imports: MemberImportService): v
             "line naming the columns). Fields: id, displayName, segments (CSV: separated by `;`), loyaltyTier, " +
             "birthMonth, marketingConsent, analyticsConsent. Every bad row is reported with its line and field; " +
             "the good rows are applied; a rerun of the same file changes nothing.",
+          response: { 200: ImportReportView },
         },
       },
       async (request) => {
@@ -303,7 +360,12 @@ function memberFileRoutes(app: FastifyInstance, imports: MemberImportService): v
       "/v1/members/export",
       {
         config: { roles: ["admin"] },
-        schema: { summary: "Every member as NDJSON: profile, consents, birth month" },
+        schema: {
+          summary: "Every member as NDJSON: profile, consents, birth month",
+          response: NdjsonResponse(
+            "One member per line: id, orgId, displayName, segments, loyaltyTier, marketingConsent, analyticsConsent, birthMonth.",
+          ),
+        },
       },
       async (request, reply) => {
         const members = imports.exportMembers(principalOf(request));
@@ -319,6 +381,9 @@ function memberFileRoutes(app: FastifyInstance, imports: MemberImportService): v
         schema: {
           summary: "Every ledger entry as NDJSON, in writing order",
           description: "An entry names its member only when the member gave analytics consent; otherwise `memberId` is null.",
+          response: NdjsonResponse(
+            "One ledger entry per line: seq, id, memberId, kind, source, points, at, idempotencyKey, reference, reason, expiresAt, reverses.",
+          ),
         },
       },
       async (request, reply) => {

@@ -104,6 +104,7 @@ export function offerRoutes(
         summary: "The app confirms an offer was delivered or viewed",
         params: AckParams,
         body: AckBody,
+        response: { 200: Type.Object({ offer: OfferViewSchema }) },
       },
     },
     async (request) => {

@@ -26,6 +26,14 @@ export function releaseRoutes(app: FastifyInstance, deps: ReleaseRouteDependenci
         summary: "Download a release (a gateway's MQTT login as HTTP Basic, or an admin key)",
         params: FileParams,
         produces: ["application/octet-stream"],
+        response: {
+          200: {
+            description: "The file as stored: a signed release archive, its SHA-256 or its signature.",
+            content: {
+              "application/octet-stream": { schema: Type.String({ contentMediaType: "application/octet-stream" }) },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {

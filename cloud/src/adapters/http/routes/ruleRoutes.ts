@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import Type, { type Static, type TObject } from "typebox";
 import { Checker, ID_PATTERN, type Problem, StringEnum } from "../../../../../protocol/index.js";
-import { checkRuleSpec, RULE_STATUSES, type Rule, RuleSpecSchema } from "../../../domain/rules/index.js";
-import type { DryRunReport, DryRunService } from "../../../services/DryRunService.js";
+import { checkRuleSpec, NOT_ISSUED_REASONS, RULE_STATUSES, type Rule, RuleSpecSchema } from "../../../domain/rules/index.js";
+import { type DryRunReport, type DryRunService, LIMIT_REASONS } from "../../../services/DryRunService.js";
 import type { RuleService } from "../../../services/RuleService.js";
 import { invalid } from "../../../services/Outcome.js";
 import { refusalError, unwrap } from "../refusals.js";
@@ -53,12 +53,73 @@ const DryRunBody = Type.Object(
 );
 const ListQuery = Type.Object({ status: Type.Optional(StringEnum(RULE_STATUSES)) }, { additionalProperties: false });
 
+/**
+ * A stored spec as it was written: open here, so a spec stored under an older schema is returned
+ * whole rather than cut to today's fields by the response serialiser (the request body's `spec`
+ * documents its shape).
+ */
+const StoredSpec = Type.Object({}, { additionalProperties: true, description: "The rule spec as written (see the request body's `spec`)." });
+
 const RuleView = Type.Object({
   id: Type.String(),
   version: Type.Integer(),
-  status: Type.String(),
-  spec: Type.Unknown(),
+  status: StringEnum(RULE_STATUSES),
+  spec: StoredSpec,
   updatedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+});
+const RuleEnvelope = Type.Object({ rule: RuleView });
+
+const RuleDetailsView = Type.Object({
+  rule: RuleView,
+  offersIssued: Type.Integer({ description: "Across every version." }),
+  budgetRemaining: Type.Union([Type.Integer(), Type.Null()], { description: "Offers the budget still allows; null without a budget." }),
+  versions: Type.Array(
+    Type.Object({
+      version: Type.Integer(),
+      status: StringEnum(RULE_STATUSES, { description: "The status this version had when it was last current." }),
+      spec: StoredSpec,
+      createdAt: Type.String({ format: "date-time" }),
+      offersIssued: Type.Integer({ description: "Offers issued under this version." }),
+    }),
+    { description: "Newest first." },
+  ),
+  history: Type.Array(
+    Type.Object({
+      at: Type.String({ format: "date-time" }),
+      actor: Type.String({ description: "API key id, or `scheduler`; never a secret." }),
+      action: Type.String(),
+      detail: Type.Object({}, { additionalProperties: true, description: "What changed; its fields depend on the action." }),
+    }),
+    { description: "Creation, edits and status changes, newest first." },
+  ),
+});
+
+/** Counts per reason; only the reasons that occurred are present. */
+const ReasonCounts = (reasons: readonly string[], description: string) =>
+  Type.Object(Object.fromEntries(reasons.map((r) => [r, Type.Optional(Type.Integer())])), {
+    additionalProperties: false,
+    description,
+  });
+
+const DryRunReportView = Type.Object({
+  ruleId: Type.String(),
+  from: Type.String({ format: "date-time" }),
+  to: Type.String({ format: "date-time" }),
+  eventsEvaluated: Type.Integer({ description: "Recorded events of the rule's trigger type, inside its scope, replayed in time order." }),
+  eventsOutOfScope: Type.Integer({ description: "Events of the trigger type at stores or zones outside the rule's scope." }),
+  offersIssued: Type.Integer(),
+  distinctUsers: Type.Integer(),
+  heldOutUsers: Type.Integer(),
+  notIssued: ReasonCounts(NOT_ISSUED_REASONS, "Every reason the rule would not have issued, with its count."),
+  limitsHit: ReasonCounts(LIMIT_REASONS, "The subset of notIssued that are limits (budget, caps, cooldown)."),
+  budget: Type.Object({
+    limit: Type.Union([Type.Integer(), Type.Null()]),
+    exhaustedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  }),
+  issuedByDay: Type.Array(Type.Object({ day: Type.String({ description: "YYYY-MM-DD in the store's timezone." }), offers: Type.Integer() }), {
+    description: "Offers per local day of the store they would have been issued in.",
+  }),
+  truncated: Type.Boolean({ description: "The period held more events than one dry run replays." }),
 });
 
 function view(rule: Rule): Static<typeof RuleView> {
@@ -127,6 +188,7 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
         summary: "Create a rule (as a draft, version 1)",
         description: "Every problem of the spec is reported with its path, e.g. `/spec/trigger/minDwellS`.",
         body: CreateBody,
+        response: { 201: RuleEnvelope },
       },
     },
     async (request, reply) => {
@@ -168,6 +230,7 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
           "run out, and offers per local day. Shoppers' profiles are today's; offers other rules really " +
           "issued count towards the organisation's daily cap; priority against other rules is not simulated.",
         body: DryRunBody,
+        response: { 200: Type.Object({ report: DryRunReportView }) },
       },
     },
     async (request) => {
@@ -188,7 +251,11 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
     "/v1/rules/:ruleId",
     {
       config: { roles: READ },
-      schema: { summary: "A rule with its versions, change history and offers issued", params: RuleParams },
+      schema: {
+        summary: "A rule with its versions, change history and offers issued",
+        params: RuleParams,
+        response: { 200: RuleDetailsView },
+      },
     },
     async (request) => {
       const { ruleId } = request.params as Static<typeof RuleParams>;
@@ -215,6 +282,7 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
           "versions. An ended rule cannot be edited.",
         params: RuleParams,
         body: ReviseBody,
+        response: { 200: RuleEnvelope },
       },
     },
     async (request) => {
@@ -236,6 +304,7 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
           "ends rules after their `until` day by itself.",
         params: RuleParams,
         body: TransitionBody,
+        response: { 200: RuleEnvelope },
       },
     },
     async (request) => {

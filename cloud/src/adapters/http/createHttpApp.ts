@@ -13,6 +13,7 @@ import { Convert } from "typebox/value";
 import { Checker, formatProblems } from "../../../../protocol/index.js";
 import type { CredentialService, Principal, PrincipalRole } from "../../services/CredentialService.js";
 import type { Logger } from "../../services/ports.js";
+import { API_TAGS, operationIdOf, tagOf } from "./apiTags.js";
 import { ApiError, ApiErrorSchema } from "./refusals.js";
 
 declare module "fastify" {
@@ -32,6 +33,12 @@ declare module "fastify" {
      */
     gatewayLogin?: boolean;
   }
+}
+
+/** The OpenAPI fields of a route schema that the app fills in when the route leaves them out. */
+interface OperationSchema {
+  tags?: string[];
+  operationId?: string;
 }
 
 /** A route as registered: what an access-control test needs to know about it. */
@@ -104,12 +111,28 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   // Every body is JSON; fastify's default text/plain parser would hand a string to a JSON schema
   // and answer "must be object" instead of naming the real problem (415 below).
   app.removeContentTypeParser("text/plain");
+  // Every operation gets a tag (its area of the product) and a unique operationId, so a client
+  // generator makes one module per tag and one stable method name per operation.
+  const operationIds = new Map<string, string>();
+  const documentOperation = (schema: OperationSchema, methods: readonly string[], url: string) => {
+    // A GET route's HEAD twin is not documented (nor named) apart from its GET.
+    const method = methods.find((m) => m !== "HEAD");
+    if (method === undefined) return;
+    const tag = tagOf(method, url);
+    if (schema.tags === undefined && tag !== null) schema.tags = [tag];
+    schema.operationId ??= operationIdOf(method, url);
+    const other = operationIds.get(schema.operationId);
+    if (other !== undefined && other !== `${method} ${url}`)
+      throw new Error(`operationId ${schema.operationId} of ${method} ${url} is already ${other}'s; set schema.operationId`);
+    operationIds.set(schema.operationId, `${method} ${url}`);
+  };
   const routes: RegisteredRoute[] = [];
   app.addHook("onRoute", (route) => {
     // Every documented route answers errors in one shape; say so in the OpenAPI document.
     if (route.schema && !(route.schema as { hide?: boolean }).hide) {
       const response = (route.schema.response ?? {}) as Record<string, unknown>;
       route.schema.response = { "4xx": ApiErrorSchema, "5xx": ApiErrorSchema, ...response };
+      documentOperation(route.schema as OperationSchema, [route.method].flat(), route.url);
     }
     const config = route.config as { roles?: readonly PrincipalRole[] } | undefined;
     for (const method of [route.method].flat()) {
@@ -168,7 +191,16 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
-      info: { title: "Arrival cloud API", version: "1" },
+      info: {
+        title: "Arrival cloud API",
+        version: "1",
+        description:
+          "Every error answers `{ error: { code, message, details? } }` with a stable code; invalid input lists each " +
+          "problem with the JSON pointer of its field. Instants are ISO 8601 in UTC.",
+      },
+      // Relative: the document describes the cloud that serves it, wherever that is deployed.
+      servers: [{ url: "/", description: "The cloud that served this document" }],
+      tags: API_TAGS.map((t) => ({ name: t.name, description: t.description })),
       components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer" } } },
       security: [{ apiKey: [] }],
     },

@@ -47,6 +47,18 @@ export class Checker<S extends TSchema> {
     const seen = new Map<string, Problem>();
     for (const error of errors) {
       if (error.keyword === "boolean") continue; // duplicate of the additionalProperties report
+      if (error.keyword === "required") {
+        // Reported at the object that lacks them, a missing field would read as a problem of its
+        // parent (`""` for a body); each is reported at its own path instead, as a client's form
+        // shows errors beside the field (`/name: is required`).
+        const missing = (error.params as { requiredProperties?: string[] }).requiredProperties ?? [];
+        for (const name of missing) {
+          const path = `${error.instancePath}/${encodePointer(name)}`;
+          const key = `${path}\u0000is required`;
+          if (!seen.has(key)) seen.set(key, { path, message: "is required" });
+        }
+        if (missing.length > 0) continue;
+      }
       const path = error.instancePath;
       let message: string = error.message;
       if (error.keyword === "additionalProperties") {
@@ -95,6 +107,11 @@ function valueAt(root: unknown, instancePath: string): unknown {
         : undefined;
   }
   return node;
+}
+
+/** A property name as one JSON-pointer segment (RFC 6901 §3: `~` as `~0`, `/` as `~1`). */
+function encodePointer(name: string): string {
+  return name.replaceAll("~", "~0").replaceAll("/", "~1");
 }
 
 function decodePointer(part: string): string {

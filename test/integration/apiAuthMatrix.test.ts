@@ -211,6 +211,15 @@ describe("API auth matrix", () => {
 
   const bodyRoutes = Object.entries(ROUTE_TABLE).filter(([, row]) => row.validBody !== undefined);
 
+  let openApi: Promise<Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: { required?: string[] } }> } }>>> | undefined;
+  /** The top-level body fields the route's documented JSON body schema requires. */
+  async function requiredBodyFields(key: string): Promise<string[]> {
+    openApi ??= send("GET", "/docs").then((r) => (r.body as unknown as { paths: Awaited<NonNullable<typeof openApi>> }).paths);
+    const [method = "", url = ""] = key.split(" ");
+    const operation = (await openApi)[url.replace(/:([A-Za-z]+)/g, "{$1}")]?.[method.toLowerCase()];
+    return operation?.requestBody?.content?.["application/json"]?.schema?.required ?? [];
+  }
+
   it("covers every route with a body schema with a valid body", () => {
     const withBody = f.cloud.http
       .registeredRoutes()
@@ -282,6 +291,14 @@ describe("API auth matrix", () => {
       const { request, key: k, headers } = await fresh();
       const body = { ...(request.body as Record<string, unknown>), [field]: wrongType(value) };
       check(`wrong type of ${field}`, await send(method, request.url, { key: k, body, headers }), 400, "VALIDATION_FAILED", `/${field}`);
+    }
+    // A missing field is named at its own path, as a form shows it beside the field.
+    for (const field of await requiredBodyFields(key)) {
+      if (!(field in valid)) continue;
+      const { request, key: k, headers } = await fresh();
+      const { [field]: _dropped, ...body } = request.body as Record<string, unknown>;
+      const reply = await send(method, request.url, { key: k, body, headers });
+      check(`missing ${field}`, reply, 400, "VALIDATION_FAILED", `"path":"/${field}"`);
     }
     expect(problems).toEqual([]);
   });

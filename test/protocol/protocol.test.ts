@@ -119,7 +119,7 @@ describe("message decoding", () => {
 describe("Checker on tagged unions", () => {
   const zones = new Checker(Type.Array(ZoneSchema));
   it.each([
-    [[{ id: "z", shape: "circle" }], [["/0", /center, radiusM/]]],
+    [[{ id: "z", shape: "circle" }], [["/0/center", /is required/], ["/0/radiusM", /is required/]]],
     [[{ id: "z", shape: "polygon", points: [] }], [["/0/points", /fewer than 3/]]],
     [[{ id: "z", shape: "square" }], [["/0/shape", /one of "gateway-radius", "circle", "polygon"/]]],
     [
@@ -141,5 +141,21 @@ describe("Checker on tagged unions", () => {
       expect(checked.problems[i]?.path).toBe(path);
       expect(checked.problems[i]?.message).toMatch(message);
     });
+  });
+});
+
+describe("Checker on missing fields", () => {
+  const checker = new Checker(
+    Type.Object({ name: Type.String(), "a/b~c": Type.Integer(), inner: Type.Object({ x: Type.Number(), y: Type.Number() }) }),
+  );
+  it("reports each missing field at its own path, nested and escaped as RFC 6901 says", () => {
+    const checked = checker.check({ inner: { y: 1 } });
+    expect(checked.ok).toBe(false);
+    if (checked.ok) return;
+    expect(checked.problems).toEqual([
+      { path: "/name", message: "is required" },
+      { path: "/a~1b~0c", message: "is required" },
+      { path: "/inner/x", message: "is required" },
+    ]);
   });
 });

@@ -30,8 +30,8 @@ describe("rules API over a real cloud", () => {
       [
         "a dwell trigger without its minimum and a zero budget",
         { spec: { trigger: { type: "dwell" }, offer: OFFER, limits: { budget: 0 } } },
-        // A missing property is reported on the object that lacks it.
-        ["/spec/trigger", "/spec/limits/budget"],
+        // A missing property is reported at its own path, not at the object that lacks it.
+        ["/spec/trigger/minDwellS", "/spec/limits/budget"],
       ],
       [
         "an unknown trigger type",

@@ -92,7 +92,7 @@ const BAD: { name: string; doc: unknown; paths: string[] }[] = [
   {
     name: "required sections missing",
     doc: { storeId: "s1" },
-    paths: ["/"],
+    paths: ["/gatewayId", "/mqtt", "/scanner"],
   },
 ];
 

@@ -60,7 +60,7 @@ describe("checkRuleSpec", () => {
       { trigger: { type: "walk-by" } },
       { path: "/trigger/type", message: /must be one of "enter", "dwell", .*"return-after"/ },
     ],
-    ["dwell without minDwellS", { trigger: { type: "dwell" } }, { path: "/trigger", message: /minDwellS/ }],
+    ["dwell without minDwellS", { trigger: { type: "dwell" } }, { path: "/trigger/minDwellS", message: /is required/ }],
     [
       "enter with a stray field",
       { trigger: { type: "enter", n: 1 } },

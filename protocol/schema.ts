@@ -205,7 +205,15 @@ function pruneUnionBranches(errors: readonly RawError[], schema: unknown, value:
         const index = e.schemaPath.slice(group.schemaPath.length + "/anyOf/".length).split("/")[0] ?? "";
         byBranch.set(index, [...(byBranch.get(index) ?? []), e]);
       }
-      result.push(...([...byBranch.values()].sort((a, b) => a.length - b.length)[0] ?? []));
+      const branches = [...byBranch.values()];
+      // A string that fits none of several formats (an instant or a day) is one problem naming them all.
+      const formats = branches.map((b) => (b.length === 1 && b[0]?.keyword === "format" ? (b[0].params as { format?: string }).format : undefined));
+      const first = branches[0]?.[0];
+      if (first && branches.length > 1 && formats.every((f) => f !== undefined)) {
+        result.push({ ...first, message: `must match format ${formats.map((f) => JSON.stringify(f)).join(" or ")}` });
+        continue;
+      }
+      result.push(...(branches.sort((a, b) => a.length - b.length)[0] ?? []));
       continue;
     }
     const index = tags.findIndex((t) => t.matches);

@@ -4,6 +4,7 @@
  * gateway's subject ids) and the events/visits queries (filters, opaque cursor paging).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, localDayKey } from "../../cloud/src/domain/rules/index.js";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
 
 interface Reply {
@@ -234,6 +235,26 @@ describe("directory API", () => {
       const visits = await api("GET", `/v1/stores/s1/visits?zoneId=z2&from=${new Date(base).toISOString()}&limit=2`, f.keys.marketer);
       expect((visits.body.visits as { id: string }[]).map((v) => v.id)).toEqual(["visit-page-9", "visit-page-7"]);
       expect(visits.body.nextCursor).not.toBeNull();
+    });
+
+    it("takes a day without a time as its midnight in the store's timezone", async () => {
+      const ids = async (query: string) => {
+        const res = await api("GET", `/v1/stores/s1/events?${query}`, f.keys.admin);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        return (res.body.events as { id: string }[]).map((e) => e.id).filter((id) => id.startsWith("event-page-"));
+      };
+      // s1 is in Hong Kong: its day starts at 16:00 UTC the day before.
+      const day = localDayKey(base, "Asia/Hong_Kong");
+      const after = addDays(localDayKey(base + 9 * 60_000, "Asia/Hong_Kong"), 1);
+      expect(await ids(`from=${day}&to=${after}`)).toHaveLength(10);
+      expect(await ids(`to=${day}`)).toEqual([]);
+      expect(await ids(`from=${after}`)).toEqual([]);
+      const impossible = await api("GET", "/v1/stores/s1/visits?from=2026-02-30", f.keys.admin);
+      expect(impossible.status).toBe(400);
+      expect(impossible.body.error?.details?.[0]).toEqual({ path: "/from", message: 'must match format "date-time" or "date"' });
+      const neither = await api("GET", "/v1/stores/s1/visits?from=yesterday", f.keys.admin);
+      expect(neither.status).toBe(400);
+      expect(neither.body.error?.details?.[0]?.path).toBe("/from");
     });
 
     it("refuses a forged cursor and an empty period with the path", async () => {

@@ -1,6 +1,6 @@
-import { DAY_SAFE_BUCKET_MS, isValidInstant, storeDayKey } from "../domain/rules/index.js";
+import { boundInstant, DAY_SAFE_BUCKET_MS, isValidInstant, storeDayKey, type TimeBound } from "../domain/rules/index.js";
 import type { Principal } from "./CredentialService.js";
-import { done, forbidden, notFound, type Outcome } from "./Outcome.js";
+import { done, forbidden, invalid, notFound, type Outcome } from "./Outcome.js";
 import type {
   AnalyticsRepository,
   DirectoryRepository,
@@ -11,6 +11,8 @@ import type {
 } from "./repositories.js";
 
 export const FUNNEL_GROUPS = ["rule", "store", "zone", "day"] as const;
+/** Longest funnel period, ms (366 days). */
+export const MAX_FUNNEL_PERIOD_MS = 366 * 86_400_000;
 export type FunnelGroupBy = (typeof FUNNEL_GROUPS)[number];
 
 /** Stage-to-stage rates, 0..1 with four decimals; null when the stage before is empty. */
@@ -141,7 +143,11 @@ export class AnalyticsService {
    */
   async funnelFor(
     principal: Pick<Principal, "orgId" | "storeId">,
-    request: Omit<FunnelQuery, "orgId"> & { readonly groupBy: FunnelGroupBy },
+    request: Omit<FunnelQuery, "orgId" | "from" | "to"> & {
+      readonly groupBy: FunnelGroupBy;
+      readonly from: TimeBound;
+      readonly to: TimeBound;
+    },
   ): Promise<Outcome<FunnelReport>> {
     let storeId = request.storeId;
     if (principal.storeId !== null) {
@@ -151,7 +157,15 @@ export class AnalyticsService {
     const stores = await this.o.directory.listStores(principal.orgId, null);
     if (storeId !== null && !stores.some((s) => s.id === storeId))
       return notFound(`no store ${storeId} in this organisation`);
-    return done(await this.funnel({ ...request, orgId: principal.orgId, storeId }, stores));
+    // A day given without a time starts at midnight where the report is about: the chosen store,
+    // or the organisation's stores when they share one timezone; UTC when they do not.
+    const zones = new Set(stores.filter((s) => storeId === null || s.id === storeId).map((s) => s.timezone));
+    const timeZone = zones.size === 1 ? ([...zones][0] ?? null) : null;
+    const from = boundInstant(request.from, timeZone);
+    const to = boundInstant(request.to, timeZone);
+    if (!(from < to) || to - from > MAX_FUNNEL_PERIOD_MS)
+      return invalid([{ path: "/to", message: "must be after from, by at most 366 days" }], "to must be after from, by at most 366 days");
+    return done(await this.funnel({ ...request, from, to, orgId: principal.orgId, storeId }, stores));
   }
 
   private async funnel(

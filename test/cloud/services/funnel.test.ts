@@ -198,6 +198,32 @@ describe("funnel analytics over a real cloud", () => {
     expect(res.status).toBe(status);
   });
 
+  it("takes a day without a time as its midnight where the report is about", async () => {
+    const at = async (query: string) => {
+      const res = await api<Funnel & { from: string; to: string }>(f, f.keys.marketer, "GET", `/v1/analytics/funnel?groupBy=store&${query}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body;
+    };
+    // One store: its timezone. The 11th in Hong Kong runs from 16:00 UTC on the 10th: X's 00:30
+    // visit there, then H1, I2 and I3.
+    const hk = await at("from=2026-03-11&to=2026-03-12&storeId=s1");
+    expect([hk.from, hk.to]).toEqual(["2026-03-10T16:00:00.000Z", "2026-03-11T16:00:00.000Z"]);
+    expect(hk.totals.visits).toBe(4);
+    // The organisation's stores are in Hong Kong and London: no one local midnight, so UTC's.
+    const org = await at("from=2026-03-11&to=2026-03-12");
+    expect([org.from, org.to]).toEqual(["2026-03-11T00:00:00.000Z", "2026-03-12T00:00:00.000Z"]);
+    expect(org.totals.visits).toBe(3);
+    // A day and an instant mix.
+    const mixed = await at("from=2026-03-11&to=2026-03-11T03:30:00Z&storeId=s1");
+    expect(mixed.totals.visits).toBe(3);
+    const impossible = await api<{ error: { details: unknown[] } }>(f, f.keys.marketer, "GET", "/v1/analytics/funnel?groupBy=day&from=2026-02-30&to=2026-03-12");
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.error.details).toEqual([{ path: "/from", message: 'must match format "date-time" or "date"' }]);
+    const empty = await api<{ error: { details: unknown[] } }>(f, f.keys.marketer, "GET", "/v1/analytics/funnel?groupBy=day&from=2026-03-11&to=2026-03-11");
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.details).toEqual([{ path: "/to", message: "must be after from, by at most 366 days" }]);
+  });
+
   it("is closed to tills and apps", async () => {
     expect((await api(f, f.keys.pos, "GET", `/v1/analytics/funnel?groupBy=day&${period}`)).status).toBe(403);
     expect((await api(f, f.keys.appU1, "GET", `/v1/analytics/funnel?groupBy=day&${period}`)).status).toBe(403);

@@ -144,6 +144,45 @@ export function storeDayKey(ms: number, timeZone: string | null): string {
 }
 
 /**
+ * One end of a period as a client gives it: an instant (epoch ms), or a calendar day
+ * (`YYYY-MM-DD`) that means the first instant of that day in the timezone the reader is about.
+ */
+export type TimeBound = { readonly instant: number } | { readonly day: string };
+
+/**
+ * The first instant of calendar day `day` (`YYYY-MM-DD`) in `timeZone`: its local midnight, or the
+ * end of a daylight-saving gap that skips midnight. A null or unknown timezone means UTC, as for
+ * `storeDayKey`. Found by bisection over the minutes around the UTC midnight (every offset in use
+ * lies within −12 h … +14 h), since `Intl` converts instants to wall time but not back.
+ */
+export function startOfLocalDay(day: string, timeZone: string | null): number {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  const zone = timeZone !== null && isValidTimeZone(timeZone) ? timeZone : "UTC";
+  if (zone === "UTC" || !isValidInstant(utcMidnight)) return utcMidnight;
+  let lo = utcMidnight / 60_000 - 15 * 60;
+  let hi = utcMidnight / 60_000 + 13 * 60;
+  // Invariant: the local day at `lo` is before `day`, at `hi` it is `day` or later.
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (localDayKey(mid * 60_000, zone) < day) lo = mid;
+    else hi = mid;
+  }
+  return hi * 60_000;
+}
+
+/** True when `day` is `YYYY-MM-DD` and names a day of the calendar (not 2026-02-30). */
+export function isCalendarDay(day: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === day;
+}
+
+/** A bound as an instant: a day starts at its local midnight in `timeZone` (UTC when null). */
+export function boundInstant(bound: TimeBound, timeZone: string | null): number {
+  return "day" in bound ? startOfLocalDay(bound.day, timeZone) : bound.instant;
+}
+
+/**
  * Width of the time buckets a database counts in before each bucket is put on a local day. Every
  * UTC offset in use (and every daylight-saving switch) is a whole number of quarter hours, so a
  * quarter-hour bucket aligned on the epoch never straddles a local midnight: naming each bucket's

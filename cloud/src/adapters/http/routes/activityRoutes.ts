@@ -2,16 +2,17 @@ import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN, PRESENCE_EVENT_TYPES, StringEnum, SubjectSchema } from "../../../../../protocol/index.js";
 import { isoInstant } from "../../../domain/rules/localTime.js";
-import type { ActivityCursor, ActivityQuery } from "../../../services/repositories.js";
-import type { StoreActivityService } from "../../../services/StoreActivityService.js";
+import type { ActivityCursor } from "../../../services/repositories.js";
+import type { ActivityRequest, StoreActivityService } from "../../../services/StoreActivityService.js";
 import { principalOf } from "../createHttpApp.js";
 import { ApiError, unwrap } from "../refusals.js";
+import { PeriodBoundSchema, timeBoundOf } from "../timeBounds.js";
 
 const StoreParams = Type.Object({ storeId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
 
 const commonQuery = {
-  from: Type.Optional(Type.String({ format: "date-time", description: "Inclusive start (event time, visit start)." })),
-  to: Type.Optional(Type.String({ format: "date-time", description: "Exclusive end." })),
+  from: Type.Optional(PeriodBoundSchema("Inclusive start (event time, visit start); a day starts at midnight in the store's timezone.")),
+  to: Type.Optional(PeriodBoundSchema("Exclusive end; a day starts at midnight in the store's timezone.")),
   zoneId: Type.Optional(Type.String({ pattern: ID_PATTERN })),
   subjectId: Type.Optional(Type.String({ minLength: 3, maxLength: 120 })),
   userId: Type.Optional(Type.String({ pattern: ID_PATTERN })),
@@ -72,17 +73,11 @@ function decodeCursor(text: string): ActivityCursor {
   ]);
 }
 
-function activityQuery(storeId: string, query: Static<typeof VisitsQuery>): ActivityQuery {
-  const from = query.from === undefined ? null : Date.parse(query.from);
-  const to = query.to === undefined ? null : Date.parse(query.to);
-  if (from !== null && to !== null && to <= from)
-    throw new ApiError("VALIDATION_FAILED", "invalid query:\n/to: must be after from", [
-      { path: "/to", message: "must be after from" },
-    ]);
+function activityQuery(storeId: string, query: Static<typeof VisitsQuery>): ActivityRequest {
   return {
     storeId,
-    from,
-    to,
+    from: query.from === undefined ? null : timeBoundOf(query.from, "/from"),
+    to: query.to === undefined ? null : timeBoundOf(query.to, "/to"),
     zoneId: query.zoneId ?? null,
     subjectId: query.subjectId ?? null,
     userId: query.userId ?? null,

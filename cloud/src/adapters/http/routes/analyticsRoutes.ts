@@ -3,15 +3,14 @@ import Type, { type Static } from "typebox";
 import { ID_PATTERN, StringEnum } from "../../../../../protocol/index.js";
 import { type AnalyticsService, FUNNEL_GROUPS } from "../../../services/AnalyticsService.js";
 import { principalOf } from "../createHttpApp.js";
-import { ApiError, unwrap } from "../refusals.js";
-
-const MAX_PERIOD_MS = 366 * 86_400_000;
+import { unwrap } from "../refusals.js";
+import { PeriodBoundSchema, timeBoundOf } from "../timeBounds.js";
 
 const FunnelQuery = Type.Object(
   {
     groupBy: StringEnum(FUNNEL_GROUPS),
-    from: Type.String({ format: "date-time", description: "Visits that started at or after this instant." }),
-    to: Type.String({ format: "date-time", description: "… and before this one; at most 366 days after from." }),
+    from: PeriodBoundSchema("Visits that started at or after this instant."),
+    to: PeriodBoundSchema("… and before this one; at most 366 days after from."),
     storeId: Type.Optional(
       Type.String({ pattern: ID_PATTERN, description: "One store only; a store-bound key sees its own store." }),
     ),
@@ -81,6 +80,9 @@ them, whenever it happened (an offer redeemed after \`to\` still counts for its 
   never acknowledged).
 - **rates**: eligible/visits, and delivered, viewed, redeemed over issued.
 - **day**: the local day of the visit in its store's timezone.
+- **from, to**: an instant, or a day (\`2026-12-01\`) meaning its midnight in the chosen store's timezone
+  (\`storeId\`, or the store a key is bound to), else in the timezone the organisation's stores share,
+  else UTC; the answer gives both as instants.
 - **totals**: the whole period and place, all rules together.
 
 **Issued group against holdout group** (groupBy=rule, \`holdout\`): the issued group is the shoppers who
@@ -111,17 +113,10 @@ export function analyticsRoutes(
     async (request) => {
       const principal = principalOf(request);
       const query = request.query as Static<typeof FunnelQuery>;
-      const from = Date.parse(query.from);
-      const to = Date.parse(query.to);
-      if (!(from < to) || to - from > MAX_PERIOD_MS) {
-        throw new ApiError("VALIDATION_FAILED", "to must be after from, by at most 366 days", [
-          { path: "/to", message: "must be after from, by at most 366 days" },
-        ]);
-      }
       const report = unwrap(
         await deps.analytics.funnelFor(principal, {
-          from,
-          to,
+          from: timeBoundOf(query.from, "/from"),
+          to: timeBoundOf(query.to, "/to"),
           storeId: query.storeId ?? null,
           groupBy: query.groupBy,
         }),

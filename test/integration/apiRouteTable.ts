@@ -144,6 +144,11 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
   "GET /healthz": { expect: "public", request: () => ({ url: "/healthz" }) },
   "GET /readyz": { expect: "public", request: () => ({ url: "/readyz" }) },
   "GET /docs": { expect: "public", request: () => ({ url: "/docs" }) },
+  "GET /docs/openapi.json": {
+    expect: "public",
+    page: "the OpenAPI document itself, as JSON",
+    request: () => ({ url: "/docs/openapi.json" }),
+  },
 
   // The console: its page and assets are public (they hold no data; every call they make needs a
   // key), the session and live view need a console role.

@@ -205,5 +205,40 @@ describe("HTTP API and offers over a real cloud", () => {
     const doc = res.json<{ openapi: string; paths: Record<string, unknown> }>();
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toContain("/v1/redemptions");
+    // The same document at its own address, for tools that want a file name.
+    const file = await f.cloud.http.inject({ method: "GET", url: "/docs/openapi.json", headers: { accept: "text/html" } });
+    expect(file.headers["content-type"]).toMatch(/^application\/json/);
+    expect(file.json()).toEqual(doc);
+  });
+
+  it.each([
+    ["a browser", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"],
+    ["a JSON client", "application/json", "json"],
+    ["any type", "*/*", "json"],
+    ["JSON preferred", "text/html;q=0.5, application/json", "json"],
+    ["HTML refused", "text/html;q=0, application/json;q=0.1", "json"],
+  ])("answers /docs to %s as %s", async (_who, accept, kind) => {
+    const res = await f.cloud.http.inject({ method: "GET", url: "/docs", headers: { accept } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers.vary).toMatch(/Accept/i);
+    if (kind === "json") {
+      expect(res.headers["content-type"]).toMatch(/^application\/json/);
+      expect(res.json<{ openapi: string }>().openapi).toBe("3.1.0");
+      return;
+    }
+    expect(res.headers["content-type"]).toMatch(/^text\/html/);
+    // Self-contained: no script, nothing fetched from elsewhere, and a policy that allows neither.
+    expect(res.body).not.toMatch(/<script|<link|src=|https?:\/\//);
+    expect(res.headers["content-security-policy"]).toMatch(/default-src 'none'/);
+    // Every operation is listed, under its tag, with a link to the JSON.
+    expect(res.body).toContain('href="/docs/openapi.json"');
+    expect(res.body).toContain('<h2 id="tag-rules">rules</h2>');
+    expect(res.body).toContain("<code>/v1/rules/{ruleId}/transitions</code>");
+    expect(res.body).toContain('id="getAnalyticsFunnel"');
+    const doc = (await f.cloud.http.inject({ method: "GET", url: "/docs/openapi.json" })).json<{
+      paths: Record<string, Record<string, { operationId: string }>>;
+    }>();
+    const ids = Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId));
+    expect(ids.filter((id) => !res.body.includes(`id="${id}"`))).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { Checker, formatProblems } from "../../../../protocol/index.js";
 import type { CredentialService, Principal, PrincipalRole } from "../../services/CredentialService.js";
 import type { Logger } from "../../services/ports.js";
 import { API_TAGS, operationIdOf, tagOf } from "./apiTags.js";
+import { docsRoutes } from "./docsRoutes.js";
 import { ApiError, ApiErrorSchema } from "./refusals.js";
 
 declare module "fastify" {
@@ -233,7 +234,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     request.principal = principal;
   });
 
-  app.get("/docs", { schema: { hide: true } }, async () => app.swagger());
+  docsRoutes(app);
   return app;
 }
 

@@ -1,5 +1,6 @@
 import type { Problem } from "../../../protocol/index.js";
 import {
+  boundInstant,
   checkRuleSpec,
   type EvaluationInput,
   eventTriggerOf,
@@ -10,6 +11,8 @@ import {
   matchesScope,
   type NotIssuedReason,
   type Rule,
+  type Scope,
+  type TimeBound,
 } from "../domain/rules/index.js";
 import { done, invalid, type Outcome } from "./Outcome.js";
 import type { DirectoryRepository, ReplayRepository, StoreRecord } from "./repositories.js";
@@ -26,9 +29,13 @@ export const LIMIT_REASONS = [
 
 export interface DryRunInput {
   readonly spec: unknown;
-  /** Period of recorded events to replay, [from, to), epoch ms. */
-  readonly from: number;
-  readonly to: number;
+  /**
+   * Period of recorded events to replay, [from, to): instants, or days that start at midnight in
+   * the timezone of the stores the rule's scope names (all the organisation's stores without one)
+   * when they share one, else in UTC.
+   */
+  readonly from: TimeBound;
+  readonly to: TimeBound;
   /** The id the rule would have; it decides the holdout group. Default `dry-run`. */
   readonly ruleId?: string;
 }
@@ -98,8 +105,23 @@ export class DryRunService {
     const checked = checkRuleSpec(input.spec);
     if (!checked.ok) problems.push(...checked.problems.map((p) => ({ path: `/spec${p.path}`, message: p.message })));
     const maxPeriodMs = this.o.maxPeriodMs ?? 92 * DAY_MS;
-    if (!(input.from < input.to)) problems.push({ path: "/to", message: "must be after from" });
-    else if (input.to - input.from > maxPeriodMs) {
+    const storeList = await this.o.stores(orgId);
+    const scope = checked.ok ? checked.value.scope : undefined;
+    // Only the store dimension of the scope says whose midnight a day means.
+    const storeScope: Scope = {
+      ...(scope?.storeIds === undefined ? {} : { storeIds: scope.storeIds }),
+      ...(scope?.storeTags === undefined ? {} : { storeTags: scope.storeTags }),
+    };
+    const zones = new Set(
+      storeList
+        .filter((s) => matchesScope(storeScope, { storeId: s.id, zoneId: "", storeTags: s.tags, zoneTags: [] }))
+        .map((s) => s.timezone),
+    );
+    const timeZone = zones.size === 1 ? ([...zones][0] ?? null) : null;
+    const from = boundInstant(input.from, timeZone);
+    const to = boundInstant(input.to, timeZone);
+    if (!(from < to)) problems.push({ path: "/to", message: "must be after from" });
+    else if (to - from > maxPeriodMs) {
       problems.push({ path: "/to", message: `the period may cover at most ${Math.round(maxPeriodMs / DAY_MS)} days` });
     }
     if (!checked.ok || problems.length > 0) {
@@ -107,7 +129,7 @@ export class DryRunService {
     }
     const rule: Rule = { id: input.ruleId ?? "dry-run", version: 1, status: "live", spec: checked.value };
 
-    const stores = new Map((await this.o.stores(orgId)).map((s) => [s.id, s]));
+    const stores = new Map(storeList.map((s) => [s.id, s]));
     const zoneTags = new Map<string, readonly string[]>();
     for (const store of stores.values()) {
       for (const zone of await this.o.directory.listZones(store.id)) zoneTags.set(`${store.id}/${zone.id}`, zone.tags);
@@ -116,7 +138,7 @@ export class DryRunService {
 
     // Offers really issued by other rules: from well before the first local day, so "today" counts
     // are right at the start of the period too.
-    const base = input.from - 2 * DAY_MS;
+    const base = from - 2 * DAY_MS;
     const real = new Map<string, RealOffers>();
     const realOf = (userId: string): RealOffers => {
       let r = real.get(userId);
@@ -127,7 +149,7 @@ export class DryRunService {
       return r;
     };
     for (const { userId, n } of await this.o.replay.offerCountsBefore(orgId, base)) realOf(userId).total = n;
-    for (const o of await this.o.replay.issuedOffers(orgId, base, input.to)) realOf(o.userId).list.push(o);
+    for (const o of await this.o.replay.issuedOffers(orgId, base, to)) realOf(o.userId).list.push(o);
 
     const sim = new InMemoryCounters();
     const maxEvents = this.o.maxEvents ?? 1_000_000;
@@ -140,8 +162,8 @@ export class DryRunService {
     for (;;) {
       const page = await this.o.replay.replayEvents({
         orgId,
-        from: input.from,
-        to: input.to,
+        from,
+        to,
         type: eventTriggerOf(rule.spec.trigger),
         after,
         limit: pageSize,
@@ -221,8 +243,8 @@ export class DryRunService {
     }
     return done({
       ruleId: rule.id,
-      from: input.from,
-      to: input.to,
+      from,
+      to,
       eventsEvaluated: evaluated,
       eventsOutOfScope: outOfScope,
       offersIssued: mineReport?.issued ?? 0,

@@ -108,6 +108,27 @@ describe("dry run over recorded history", () => {
     expect(await count(f, "SELECT COUNT(*) AS n FROM decisions")).toBe(before.decisions);
   });
 
+  it("takes days without a time as midnight where the rule's stores are", async () => {
+    const run = async (spec: Record<string, unknown>, from: string, to: string) => {
+      const res = await api<{ report: Report & { from: string; to: string } }>(f, f.keys.marketer, "POST", "/v1/rules/dry-run", {
+        spec: { offer: OFFER, trigger: { type: "enter" }, ...spec },
+        from,
+        to,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.report;
+    };
+    // s1 is in Hong Kong: 2026-03-03 there runs from 16:00 UTC on the 2nd, so day 2's six arrivals.
+    const hk = await run({ scope: { storeIds: ["s1"] } }, "2026-03-03", "2026-03-04");
+    expect([hk.from, hk.to, hk.eventsEvaluated]).toEqual(["2026-03-02T16:00:00.000Z", "2026-03-03T16:00:00.000Z", 6]);
+    // London keeps GMT in early March; the whole organisation (Hong Kong and London) has no one
+    // midnight, so UTC's.
+    const lon = await run({ scope: { storeIds: ["lon"] } }, "2026-03-02", "2026-03-03");
+    expect([lon.from, lon.eventsEvaluated]).toEqual(["2026-03-02T00:00:00.000Z", 1]);
+    const org = await run({}, "2026-03-03", "2026-03-04T00:00:00Z");
+    expect([org.from, org.to]).toEqual(["2026-03-03T00:00:00.000Z", "2026-03-04T00:00:00.000Z"]);
+  });
+
   it("counts the offers other rules really issued towards the organisation's daily cap", async () => {
     await f.cloud.repositories.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 2 }, 0);
     const report = await dryRun({ trigger: { type: "enter" }, scope: { storeIds: ["s1"] } });

@@ -197,7 +197,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
         version: "1",
         description:
           "Every error answers `{ error: { code, message, details? } }` with a stable code; invalid input lists each " +
-          "problem with the JSON pointer of its field. Instants are ISO 8601 in UTC.",
+          "problem with the JSON pointer of its field. Instants in answers are ISO 8601 in UTC.",
       },
       // Relative: the document describes the cloud that serves it, wherever that is deployed.
       servers: [{ url: "/", description: "The cloud that served this document" }],

@@ -3,7 +3,7 @@ import { isCalendarDay, type TimeBound } from "../../domain/rules/index.js";
 import { ApiError } from "./refusals.js";
 
 /**
- * A period bound in a query: an ISO 8601 instant, or a calendar day (`2026-12-01`) that stands for
+ * A period bound in a query or body: an ISO 8601 instant, or a calendar day (`2026-12-01`) that stands for
  * the start of that day in the timezone the route names in `description`.
  */
 export function PeriodBoundSchema(description: string) {
@@ -15,10 +15,10 @@ export function PeriodBoundSchema(description: string) {
 /** A checked bound as the services take it; `path` names it in the refusal of an impossible day. */
 export function timeBoundOf(text: string, path: string): TimeBound {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    if (!isCalendarDay(text)) throw new ApiError("VALIDATION_FAILED", `invalid query:\n${path}: is not a day of the calendar`, [{ path, message: "is not a day of the calendar" }]);
+    if (!isCalendarDay(text)) throw new ApiError("VALIDATION_FAILED", `${path}: is not a day of the calendar`, [{ path, message: "is not a day of the calendar" }]);
     return { day: text };
   }
   const instant = Date.parse(text);
-  if (Number.isNaN(instant)) throw new ApiError("VALIDATION_FAILED", `invalid query:\n${path}: is not a time`, [{ path, message: "is not a time" }]);
+  if (Number.isNaN(instant)) throw new ApiError("VALIDATION_FAILED", `${path}: is not a time`, [{ path, message: "is not a time" }]);
   return { instant };
 }

@@ -7,6 +7,7 @@ import type { RuleService } from "../../../services/RuleService.js";
 import { invalid } from "../../../services/Outcome.js";
 import { refusalError, unwrap } from "../refusals.js";
 import { principalOf } from "../createHttpApp.js";
+import { PeriodBoundSchema, timeBoundOf } from "../timeBounds.js";
 
 const RuleParams = Type.Object({ ruleId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
 const RuleId = Type.String({
@@ -36,12 +37,11 @@ const TransitionBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const IsoTime = (description: string) => Type.String({ format: "date-time", description });
 const DryRunBody = Type.Object(
   {
     spec: RuleSpecSchema,
-    from: IsoTime("Start of the replayed period, inclusive."),
-    to: IsoTime("End of the replayed period, exclusive; at most 92 days after from."),
+    from: PeriodBoundSchema("Start of the replayed period, inclusive; a day starts at midnight where the rule's stores are."),
+    to: PeriodBoundSchema("End of the replayed period, exclusive; at most 92 days after from."),
     ruleId: Type.Optional(
       Type.String({
         pattern: ID_PATTERN,
@@ -238,8 +238,8 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
       const report = unwrap(
         await deps.dryRun.run(principalOf(request).orgId, {
           spec: body.spec,
-          from: Date.parse(body.from),
-          to: Date.parse(body.to),
+          from: timeBoundOf(body.from, "/from"),
+          to: timeBoundOf(body.to, "/to"),
           ...(body.ruleId === undefined ? {} : { ruleId: body.ruleId }),
         }),
       );

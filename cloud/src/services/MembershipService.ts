@@ -351,10 +351,13 @@ export class MembershipService {
     const amountMinor = input.amountMinor ?? left;
     if (amountMinor > left)
       return invalid([{ path: "/amountMinor", message: `at most ${left} of this order's ${purchase.totalMinor} is left to refund` }]);
-    const points = refundReversalPoints(purchase.points, purchase.totalMinor, purchase.refundedMinor, amountMinor);
+    // The refund that completes the order takes back whatever is left of the earning (the ledger
+    // knows it exactly), so the parts add up to the earning even if refunds raced elsewhere.
+    const completes = purchase.refundedMinor + amountMinor === purchase.totalMinor;
+    let points = refundReversalPoints(purchase.points, purchase.totalMinor, purchase.refundedMinor, amountMinor);
     const now = this.o.clock.now();
     let replayed = false;
-    if (points > 0) {
+    if (points > 0 || (completes && purchase.points > 0)) {
       // A whole refund keeps the key earlier releases used, so their retries stay answered.
       const key = refundId === "whole" ? `refund:${orderKey}` : `refund:${orderKey}:${refundId}`;
       const written = await this.o.ledger.append(
@@ -363,7 +366,7 @@ export class MembershipService {
         {
           kind: "reverse",
           reversesKey: `purchase:${orderKey}`,
-          points,
+          ...(completes ? {} : { points }),
           source: purchase.channel === "till" ? "till-purchase" : "online-order",
           reference: orderKey,
           reason: input.amountMinor === undefined ? "refund" : `partial refund ${refundId}`,
@@ -371,9 +374,15 @@ export class MembershipService {
         key,
         now,
       );
-      if (!written.ok) return ledgerRefusal(written);
-      // A retry after a crash between the ledger and the refund record finds the reversal written.
-      replayed = written.replayed;
+      if (written.ok) {
+        points = -written.entry.points;
+        // A retry after a crash between the ledger and the refund record finds the reversal written.
+        replayed = written.replayed;
+      } else if (completes && written.reason === "already-reversed") {
+        points = 0;
+      } else {
+        return ledgerRefusal(written);
+      }
     }
     await this.o.membership.recordRefund({ orgId: principal.orgId, orderKey, refundId, amountMinor, points, at: now });
     await this.evaluateTier(principal.orgId, purchase.userId, now);

@@ -165,6 +165,26 @@ describe("membership over HTTP: programme, purchases at the till, member codes, 
     expect((await refund({ refundId: "ret-3", amountMinor: 1 })).status).toBe(400);
   });
 
+  it("makes the refund that completes an order take back exactly what is left of its points", async () => {
+    await putProgram();
+    await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("c-1", [{ sku: "a", quantity: 1, unitPriceMinor: 10_000 }]), memberId: "u1" });
+    // A reversal of 60 points written elsewhere (another process's refund, racing this one).
+    const elsewhere = await f.cloud.repositories.ledger.append(
+      "o1",
+      "u1",
+      { kind: "reverse", reversesKey: "purchase:s1:c-1", points: 60, source: "till-purchase", reference: "s1:c-1", reason: "partial refund elsewhere" },
+      "refund:s1:c-1:elsewhere",
+      clock.now(),
+    );
+    expect(elsewhere.ok).toBe(true);
+    // By amount this refund is the whole order (100 points), more than the 40 left: the refund that
+    // completes the order takes exactly what is left instead of failing or overshooting.
+    const rest = await call(f.keys.pos, "POST", "/v1/purchases/refunds", { orderId: "c-1" });
+    expect(rest).toMatchObject({ status: 200, body: { reversedPoints: 40, refundedMinor: 10_000, balance: 0 } });
+    const history = (await call(f.keys.appU1, "GET", "/v1/users/u1/points/history")).body.entries as { kind: string; points: number }[];
+    expect(history.filter((e) => e.kind === "reverse").reduce((sum, e) => sum + e.points, 0)).toBe(-100);
+  });
+
   it("records what the ledger earned when a retry after a crash finds the earning written", async () => {
     await putProgram();
     // The first attempt earned (on a member day, say) and the process died before recording the order.

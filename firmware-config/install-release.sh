@@ -232,7 +232,7 @@ report() {
 healthy_within() {
   local deadline=$((SECONDS + HEALTH_TIMEOUT_S))
   while :; do
-    if bash -c "$HEALTH_CMD" >/dev/null 2>&1; then return 0; fi
+    if bash -c "$HEALTH_CMD" >/dev/null 2>&1 9>&-; then return 0; fi
     [ "$SECONDS" -lt "$deadline" ] || return 1
     sleep 2
   done
@@ -260,7 +260,10 @@ update() {
   fi
   rm -f "${PREFIX}/releases/${name}/.failed"
   switch_to "$name"
-  if ! bash -c "$RESTART_CMD" >&2; then
+  # 9>&-: the lock stays with this script. A restart command that starts the gateway itself (not
+  # through systemd) would otherwise hand the lock to the gateway, and every later update would
+  # wait for it for ever.
+  if ! bash -c "$RESTART_CMD" >&2 9>&-; then
     REASON="restart of ${name} failed"
   elif healthy_within; then
     prune
@@ -274,7 +277,7 @@ update() {
     return 1
   fi
   rollback
-  bash -c "$RESTART_CMD" >&2 || true
+  bash -c "$RESTART_CMD" >&2 9>&- || true
   report rolled-back "$from" "$name" "$REASON"
   return 1
 }

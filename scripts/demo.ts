@@ -13,7 +13,7 @@ import mqtt from "mqtt";
 import { createLogger } from "../cloud/src/adapters/log/createLogger.js";
 import { ENVIRONMENT, parseCloudConfig, setPath } from "../cloud/src/config/loadConfig.js";
 import { decodeUserMessage, formatProblems, userTopic } from "../protocol/index.js";
-import { DEMO_USERS } from "./demo/demoStore.js";
+import { DEMO_NEWCOMER_EVERY_MS, DEMO_ORG, DEMO_RULES, DEMO_USERS, demoNewcomer } from "./demo/demoStore.js";
 import { loopbackFor, startDemo } from "./demo/demoSystem.js";
 
 const out = (line: string): void => {
@@ -63,6 +63,10 @@ async function main(): Promise<number> {
 
   out("Starting Arrival: cloud, embedded broker, demo store with two simulated gateways…");
   const names = new Map(DEMO_USERS.map((u) => [u.id, u.displayName]));
+  const nameOf = (userId: string): string => {
+    const newcomer = /^u-new-(\d+)$/.exec(userId);
+    return names.get(userId) ?? (newcomer ? demoNewcomer(Number(newcomer[1])).displayName : userId);
+  };
   let demo: Awaited<ReturnType<typeof startDemo>>;
   try {
     demo = await startDemo({
@@ -72,7 +76,7 @@ async function main(): Promise<number> {
     shopperPage: true,
     onOfferIssued: (offer) =>
       out(
-        `🎯 ${new Date(offer.issuedAt).toLocaleTimeString()} issued "${offer.title}" to ${names.get(offer.userId) ?? offer.userId} (rule ${offer.ruleId}, zone ${offer.zoneId})`,
+        `🎯 ${new Date(offer.issuedAt).toLocaleTimeString()} issued "${offer.title}" to ${nameOf(offer.userId)} (rule ${offer.ruleId}, zone ${offer.zoneId})`,
       ),
     });
   } catch (err) {
@@ -125,7 +129,14 @@ async function main(): Promise<number> {
   out(`Console: http://${config.http.host}:${httpPort}/console/ (sign in with the marketer key ${demo.credentials.marketerKey})`);
   out(`Metrics: curl -s http://${config.http.host}:${httpPort}/metrics -H 'Authorization: Bearer ${demo.credentials.adminKey}'`);
   out(`Keys and passwords stay valid across restarts on ${config.dataDir}.`);
-  out("Shoppers start walking in now; offers appear below as their phones receive them.");
+  const flashLimits = DEMO_RULES.find((r) => r.id === "flash-coffee")?.spec.limits;
+  const flash = flashLimits && "budget" in flashLimits ? flashLimits.budget : undefined;
+  out(
+    `Shoppers start walking in now: six regulars come and go, and a new member signs up and walks in every ${DEMO_NEWCOMER_EVERY_MS / 1000} s for as long as the demo runs.`,
+  );
+  out(
+    `Offers appear below as they are issued (🎯) and as the regulars' phones receive them (📱). Each shopper gets at most ${DEMO_ORG.maxOffersPerUserPerDay} a day and one welcome ever, so after a few minutes the offers go to the newcomers${flash === undefined ? "" : `; the free-coffee flash stops after its ${flash} coupons`}.`,
+  );
   out("");
   out("Watch Ada's offers with a stock MQTT client:");
   out(

@@ -96,7 +96,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   let remote = await readLastRemoteConfig(remotePath, log);
   // Written by install-release.sh (--report) when it last updated this gateway; repeated in the
   // retained status so the fleet view says which release runs and why an update was rolled back.
-  const updateReport = await readUpdateReport(join(config.dataDir, "update-report.json"), log);
+  const updateReportPath = join(config.dataDir, "update-report.json");
+  // Read again while running: install-release.sh restarts the gateway first and writes the report
+  // only once the new release proved healthy (or after switching back), so the report this
+  // process started with is the one before. See refreshUpdateReport.
+  let updateReport = await readUpdateReport(updateReportPath, log);
   /** What the retained status says about remote config; the relay repeats it on every connect. */
   let configOutcome: GatewayStatus["config"] = remote
     ? { revision: remote.revision, state: "applied" }
@@ -136,7 +140,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   // The software the cloud wants: downloaded into <dataDir>/updates for the root-owned updater.
   const updater = new SoftwareUpdater({
     runningRelease: basename(packageDir),
-    lastReport: updateReport,
+    lastReport: () => updateReport,
     inbox: new HttpUpdateInbox({
       dir: join(config.dataDir, "updates"),
       // The cloud: the host of the gateway's own broker.
@@ -226,6 +230,28 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           healthWriteFailed = true;
         },
       );
+  }
+
+  /**
+   * Picks up an update report written after this process started (its own update's outcome) and
+   * publishes it in the retained status: a rollout's health gate opens on "updated", and halts on
+   * "rolled-back". Never rejects.
+   */
+  let reportText = await readFile(updateReportPath, "utf8").catch(() => null);
+  async function refreshUpdateReport(): Promise<void> {
+    try {
+      // Compared as written, so an unusable file is warned about once, not at every look.
+      const text = await readFile(updateReportPath, "utf8").catch(() => null);
+      if (text === null || text === reportText) return;
+      reportText = text;
+      const next = parseUpdateReport(text, updateReportPath, log);
+      if (next === null) return;
+      updateReport = next;
+      log.info({ outcome: next.outcome, from: next.from, to: next.to }, "update report changed");
+      await publishOnline();
+    } catch (err) {
+      log.warn({ err }, "update report not read");
+    }
   }
 
   /** The retained online status as of now: version, the last config outcome and the radio. */
@@ -322,7 +348,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       await relay.start();
       telemetry.start();
       writeHealth();
-      healthTimer = scheduler.setInterval(writeHealth, HEALTH_WRITE_MS);
+      healthTimer = scheduler.setInterval(() => {
+        writeHealth();
+        void refreshUpdateReport();
+      }, HEALTH_WRITE_MS);
       // A release asked for before a restart (or a download that failed) is taken up again.
       void updater.desired(remote?.software);
       log.info(
@@ -370,9 +399,14 @@ function claimedRevision(payload: Buffer): number {
 }
 
 async function readUpdateReport(path: string, log: Logger): Promise<UpdateReport | null> {
+  const text = await readFile(path, "utf8").catch(() => null);
+  return text === null ? null : parseUpdateReport(text, path, log);
+}
+
+function parseUpdateReport(text: string, path: string, log: Logger): UpdateReport | null {
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(path, "utf8"));
+    value = JSON.parse(text);
   } catch {
     return null;
   }

@@ -3,6 +3,7 @@ import {
   iBeaconAdvert,
   type Point,
   passByPath,
+  visitPath,
   repeatingVisits,
   type SimAdvertiser,
   type SimRadio,
@@ -217,6 +218,9 @@ export function demoRemoteConfig(revision: number): GatewayRemoteConfig {
   };
 }
 
+/** How long the people passing the window are scripted up front, ms (400 of them, one every 9–13 s). */
+export const DEMO_SCRIPTED_PASSERS_MS = 3_600_000;
+
 export interface DemoScenarioOptions {
   readonly seed: number;
   readonly startAt: number;
@@ -254,8 +258,9 @@ export function demoAdvertisers(options: DemoScenarioOptions): SimAdvertiser[] {
     intervalMs: 1000,
     path: () => ({ x: 12, y: 12 }),
   });
-  // People walking past the window: a new one every few seconds, heard for ten seconds or so.
-  for (let k = 0; k < 400; k++) {
+  // People walking past the window: a new one every few seconds, heard for ten seconds or so (the
+  // first hour; DemoFootfall adds the rest as the demo runs on).
+  for (let k = 0; k < DEMO_SCRIPTED_PASSERS_MS / 9_000; k++) {
     const at = options.startAt + k * 9_000 + Math.floor(random() * 4_000);
     const leftToRight = random() < 0.5;
     advertisers.push({
@@ -278,3 +283,88 @@ export const DEMO_RADIOS: readonly SimRadio[] = DEMO_GATEWAYS.map((g) => ({
   gatewayId: g.id,
   position: g.position,
 }));
+
+/**
+ * The demo's newcomers: after the six regulars, a new member signs up in the app and walks in
+ * every `DEMO_NEWCOMER_EVERY_MS`, so first-visit welcomes and counter offers keep flowing however
+ * long the demo runs (the regulars spend their caps for the day within minutes). Numbered from 1,
+ * and the numbering carries on across restarts, so a same-day restart brings new people too.
+ */
+export const DEMO_NEWCOMER_EVERY_MS = 40_000;
+
+/** iBeacon major of newcomers' phones (the regulars use major 1); minor = number mod 65536. */
+const NEWCOMER_MAJOR = 2;
+const NEWCOMER_NAMES = ["Gia", "Hana", "Ivan", "Jun", "Kai", "Lena", "Mei", "Noor", "Omar", "Pia", "Quinn", "Rui"];
+
+/** The `n`th newcomer (n ≥ 1): every other one is in the beauty segment, all consent to offers. */
+export function demoNewcomer(n: number): DemoUser & { readonly major: number } {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`newcomer number must be an integer >= 1, got ${n}`);
+  const name = NEWCOMER_NAMES[(n - 1) % NEWCOMER_NAMES.length] ?? "Guest";
+  return {
+    id: `u-new-${n}`,
+    displayName: `${name} #${n}`,
+    major: NEWCOMER_MAJOR + Math.floor(n / 65_536),
+    minor: n % 65_536,
+    segments: n % 2 === 1 ? ["beauty"] : ["coffee"],
+    loyaltyTier: "member",
+    marketingConsent: true,
+  };
+}
+
+export function newcomerSubjectId(n: number): string {
+  const user = demoNewcomer(n);
+  return `ibeacon:${APP_BEACON_UUID}:${user.major}:${user.minor}`;
+}
+
+const COUNTER: Point = { x: 10, y: 5.2 };
+const AISLE: Point = { x: 6, y: 9 };
+
+/**
+ * The `n`th newcomer's phone: one visit from `arriveAt` (door, then the lipstick counter for the
+ * beauty segment or the aisle for the rest), then gone.
+ */
+export function newcomerAdvertiser(n: number, arriveAt: number, random: () => number): SimAdvertiser {
+  const user = demoNewcomer(n);
+  const spot = user.segments.includes("beauty") ? COUNTER : AISLE;
+  const stayMs = 40_000 + Math.floor(random() * 50_000);
+  const walkMs = (Math.hypot(spot.x - DOOR.x, spot.y - DOOR.y) / 1.2) * 1000;
+  return {
+    addr: `02:00:00:03:${((n >> 8) & 0xff).toString(16).padStart(2, "0")}:${(n & 0xff).toString(16).padStart(2, "0")}`,
+    data: iBeaconAdvert(APP_BEACON_UUID, user.major, user.minor, -59),
+    powerAt1mDbm: -59 + Math.round(-3 + random() * 6),
+    intervalMs: n % 2 === 0 ? 100 : 250,
+    path: visitPath({
+      arriveAt,
+      stayMs,
+      door: DOOR,
+      spot,
+      outside: { x: -6 + random() * 12, y: PAVEMENT_Y },
+      speedMps: 1.2,
+    }),
+    // visitPath keeps someone audible on the pavement for 15 s either side of the visit.
+    goneAt: arriveAt + stayMs + 2 * walkMs + 16_000,
+  };
+}
+
+/** People walking past the window in [from, to): one every 9–13 s, each heard for ten seconds or so. */
+export function passersBy(from: number, to: number, firstNumber: number, random: () => number): SimAdvertiser[] {
+  const out: SimAdvertiser[] = [];
+  for (let at = from, k = firstNumber; at < to; at += 9_000 + Math.floor(random() * 4_000), k++) {
+    const leftToRight = random() < 0.5;
+    const path = passByPath({
+      at,
+      from: { x: leftToRight ? -15 : 15, y: PAVEMENT_Y - random() },
+      to: { x: leftToRight ? 15 : -15, y: PAVEMENT_Y - random() },
+      speedMps: 1.3,
+    });
+    out.push({
+      addr: `02:00:00:04:${((k >> 8) & 0xff).toString(16).padStart(2, "0")}:${(k & 0xff).toString(16).padStart(2, "0")}`,
+      data: iBeaconAdvert("0b5e2fd1-4cd6-4d22-8b0f-9bb3a1fa4e30", 8, k % 65_536, -59),
+      powerAt1mDbm: -59,
+      intervalMs: 300,
+      path,
+      goneAt: at + 30_000,
+    });
+  }
+  return out;
+}

@@ -8,6 +8,8 @@ import { mqttUsernameFor } from "../../cloud/src/services/CredentialService.js";
 import type { Logger as CloudLogger } from "../../cloud/src/services/ports.js";
 import { SimHub } from "../../gateway/src/adapters/sim/SimulatedScanSource.js";
 import { SimWorld } from "../../gateway/src/adapters/sim/SimWorld.js";
+import { systemScheduler } from "../../gateway/src/services/ports.js";
+import { DemoFootfall } from "./DemoFootfall.js";
 import { parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
 import type { Logger as GatewayLogger } from "../../gateway/src/services/ports.js";
@@ -17,6 +19,7 @@ import { bundleShopperPage, SHOPPER_PAGE_HTML } from "./bundleShopperPage.js";
 import {
   DEMO_GATEWAYS,
   DEMO_ORG,
+  DEMO_SCRIPTED_PASSERS_MS,
   DEMO_PRESENCE,
   DEMO_RADIOS,
   DEMO_RULES,
@@ -52,6 +55,8 @@ export interface DemoSystemCredentials extends DemoCredentials {
 export interface DemoSystem {
   readonly cloud: Cloud;
   readonly gateways: readonly Gateway[];
+  /** New members signing up and walking in while the demo runs. */
+  readonly footfall: DemoFootfall;
   readonly credentials: DemoSystemCredentials;
   /** URL of the shopper page signed in as `userId`, when the page is on. */
   shopperPageUrl(userId: string): string | null;
@@ -67,6 +72,8 @@ export interface DemoOptions {
   readonly onOfferIssued?: (offer: Offer) => void;
   /** Serve the shopper page (needs the broker's WebSocket listener in `cloudConfig`). */
   readonly shopperPage?: boolean;
+  /** A new member walks in every so often, ms; default `DEMO_NEWCOMER_EVERY_MS` (40 s). */
+  readonly newcomerEveryMs?: number;
 }
 
 /** The address a local client dials for a listener bound to `host` (a wildcard bind listens on loopback too). */
@@ -75,7 +82,7 @@ export function loopbackFor(host: string): string {
 }
 
 /** Seeds the demo organisation, store, zones, gateways, users and rules. Safe to run again. */
-async function seed(cloud: Cloud, now: number): Promise<void> {
+export async function seedDemo(cloud: Cloud, now: number): Promise<void> {
   const repo = cloud.repositories;
   await repo.directory.upsertOrganisation(DEMO_ORG, now);
   await repo.directory.upsertStore({ ...DEMO_STORE, tags: [...DEMO_STORE.tags] }, now);
@@ -231,7 +238,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     ...(options.onOfferIssued ? { onOfferIssued: options.onOfferIssued } : {}),
     ...(options.shopperPage ? { shopperPage: { html: SHOPPER_PAGE_HTML, script: await bundleShopperPage() } } : {}),
   });
-  await seed(cloud, clock.now());
+  await seedDemo(cloud, clock.now());
   const issued = await issueCredentials(cloud, cloudConfig.dataDir);
   await cloud.start();
   // The store's zones go to the gateways the way an operator would push them: retained on each
@@ -287,6 +294,19 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     gateways.push(gateway);
   }
   for (const gateway of gateways) await gateway.start();
+  const startedAt = clock.now();
+  const footfall = new DemoFootfall({
+    users: cloud.repositories.users,
+    world,
+    clock,
+    scheduler: systemScheduler,
+    seed: options.seed ?? 7,
+    ...(options.newcomerEveryMs !== undefined ? { newcomerEveryMs: options.newcomerEveryMs } : {}),
+    // demoAdvertisers scripts the first hour of people passing by; footfall carries on from there.
+    passersFromAt: startedAt + DEMO_SCRIPTED_PASSERS_MS,
+    onError: (err) => log.warn({ err }, "demo newcomer could not sign up"),
+  });
+  await footfall.start();
   const shopperTokens: Record<string, string> = {};
   const wsPort = cloud.mqttPorts().websocket;
   if (options.shopperPage && wsPort > 0 && cloudConfig.mqtt.mode === "embedded") {
@@ -309,6 +329,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
   return {
     cloud,
     gateways,
+    footfall,
     credentials: { ...issued, shopperTokens },
     shopperPageUrl(userId) {
       const token = shopperTokens[userId];
@@ -317,6 +338,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
         : null;
     },
     async stop() {
+      await footfall.stop();
       for (const gateway of [...gateways].reverse()) await gateway.stop();
       await cloud.stop();
     },

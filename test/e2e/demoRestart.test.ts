@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import type { Rule } from "../../cloud/src/domain/rules/index.js";
-import { DEMO_ORG, DEMO_RULES } from "../../scripts/demo/demoStore.js";
+import { DEMO_NEWCOMER_EVERY_MS, DEMO_ORG, DEMO_RULES } from "../../scripts/demo/demoStore.js";
 import { type DemoSystem, type DemoSystemCredentials, startDemo } from "../../scripts/demo/demoSystem.js";
 import { freePort } from "../support/freePort.js";
 import { TsxChild } from "../support/TsxChild.js";
@@ -92,5 +92,33 @@ describe("npm start on a busy port", () => {
     const exit = await child.exited;
     expect(exit.code).toBe(1);
     expect(child.errorOutput.trim()).toBe(`Port ${port} is in use (another Arrival demo?): stop it, or choose another port with --http-port N.`);
+  });
+});
+
+describe("npm start's banner", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "arrival-demo-banner-"));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("says that new members keep walking in and which offers run out, then stops cleanly on Ctrl-C", { timeout: 120_000 }, async () => {
+    const child = new TsxChild("scripts/demo.ts", [
+      "--http-port", String(await freePort()),
+      "--mqtt-port", String(await freePort()),
+      "--ws-port", String(await freePort()),
+      "--data-dir", dir,
+    ]);
+    try {
+      await child.waitForLine((l) => l === "Press Ctrl-C to stop.", 90_000, "the end of the banner");
+      const banner = child.lines.join("\n");
+      expect(banner).toContain(`a new member signs up and walks in every ${DEMO_NEWCOMER_EVERY_MS / 1000} s for as long as the demo runs`);
+      expect(banner).toContain(`Each shopper gets at most ${DEMO_ORG.maxOffersPerUserPerDay} a day and one welcome ever`);
+      expect(banner).toContain("the free-coffee flash stops after its 20 coupons");
+    } finally {
+      expect((await child.kill("SIGINT")).code).toBe(0);
+    }
   });
 });

@@ -108,5 +108,12 @@ describe("arrival-gateway health against a running gateway", () => {
     const after = await healthCommand();
     expect(after.stdout).toMatch(/^healthy: /);
     expect(after.code).toBe(0);
+
+    // install-release.sh writes an update's outcome only after the restarted gateway proved
+    // healthy: the running gateway picks it up and reports it (the rollout's health gate needs it).
+    const updated = { outcome: "updated", from: "0.1.0-aaaaaaaaaaaa", to: "0.2.1-cccccccccccc", reason: null, at: "2026-03-02T10:00:00.000Z" };
+    await writeFile(join(options.dataDir, "update-report.json"), `${JSON.stringify(updated)}\n`);
+    await until(async () => (await f.cloud.fleet.get("g1"))?.update?.outcome === "updated", 20_000, "the new update report in the fleet view");
+    expect((await f.cloud.fleet.get("g1"))?.update).toEqual(updated);
   });
 });

@@ -237,5 +237,47 @@ export function brokerContract(name: string, setup: () => Promise<BrokerSetup>, 
       // Revoking again is harmless and says there was nothing left to revoke.
       expect(await s.fixture.cloud.credentials.revokeMqtt(creds.username, "test")).toBe(false);
     });
+
+    it("cuts a suspended organisation's live logins, refuses them, and lets them in again on reinstatement", async () => {
+      const cloud = s.fixture.cloud;
+      // Another organisation's gateway, which must stay connected throughout.
+      await cloud.repositories.directory.upsertOrganisation({ id: "o-other", name: "Other", maxOffersPerUserPerDay: 3 }, Date.now());
+      await cloud.repositories.directory.upsertStore(
+        { id: "s-other", orgId: "o-other", name: "Other", timezone: "UTC", lat: null, lon: null, tags: [] },
+        Date.now(),
+      );
+      const otherGw = await cloud.credentials.issueMqtt({ role: "gateway", storeId: "s-other", gatewayId: "g1" }, "test");
+      const gwLogin = await cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g7" }, "test");
+      const appLogin = await cloud.credentials.issueMqtt({ role: "app", userId: "u1" }, "test");
+      const gateway = track(await connectAs(s.url, gwLogin));
+      const phone = track(await connectAs(s.url, appLogin));
+      const other = track(await connectAs(s.url, otherGw));
+      const closed = (client: mqtt.MqttClient) => new Promise<void>((resolve) => client.once("close", () => resolve()));
+      const cut = Promise.all([closed(gateway), closed(phone)]);
+      let otherClosed = false;
+      other.once("close", () => {
+        otherClosed = true;
+      });
+      const operator = (await cloud.credentials.issueOperatorKey("contract operator", "test")).key;
+      const post = (url: string) => cloud.http.inject({ method: "POST", url, headers: { authorization: `Bearer ${operator}` } });
+
+      const suspended = await post("/v1/operator/organisations/o1/suspend");
+      expect(suspended.statusCode).toBe(200);
+      await cut;
+      await expect(connectAs(s.url, gwLogin)).rejects.toThrow();
+      await expect(connectAs(s.url, appLogin)).rejects.toThrow();
+      // A login issued while suspended exists but is refused too.
+      const issuedWhileSuspended = await cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g8" }, "test");
+      await expect(connectAs(s.url, issuedWhileSuspended)).rejects.toThrow();
+      // The other organisation's gateway is untouched.
+      expect(await grant(other, gatewayTopic("s-other", "g1", "config"))).toBe(1);
+      expect(otherClosed).toBe(false);
+
+      expect((await post("/v1/operator/organisations/o1/reinstate")).statusCode).toBe(200);
+      const back = track(await connectAs(s.url, gwLogin));
+      expect(await grant(back, gatewayTopic("s1", "g7", "config"))).toBe(1);
+      track(await connectAs(s.url, appLogin));
+      track(await connectAs(s.url, issuedWhileSuspended));
+    });
   });
 }

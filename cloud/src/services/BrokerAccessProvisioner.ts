@@ -10,7 +10,9 @@ import type { MqttIdentity } from "../domain/access/mqttAccess.js";
  * - after `grant`, `username`/`password` connects with exactly the rights `canPublish` and
  *   `canSubscribe` give `identity`, with client id `username`, and nothing else;
  * - after `revoke`, every live connection of `username` is closed and new ones are refused;
- * - both are idempotent, so a failed call can simply be repeated.
+ * - after `suspend`, every live connection of `username` is closed and new ones are refused until
+ *   `resume`, after which the same password connects again;
+ * - all are idempotent, so a failed call can simply be repeated.
  */
 export interface BrokerAccessProvisioner {
   /** A short name for logs and the audit trail (`embedded`, `mosquitto-dynsec`). */
@@ -24,6 +26,13 @@ export interface BrokerAccessProvisioner {
    * cut, so re-issuing a leaked credential also ends the sessions opened with it.
    */
   replaced(username: string): Promise<void>;
+  /**
+   * Refuses `username` for now, keeping its account (its organisation is suspended), and
+   * disconnects its live connections. Idempotent.
+   */
+  suspend(username: string): Promise<void>;
+  /** Lifts `suspend`: `username` connects again with the password it had. Idempotent. */
+  resume(username: string): Promise<void>;
 }
 
 export type BrokerAccessErrorCode =
@@ -69,5 +78,14 @@ export class UnmanagedBrokerAccess implements BrokerAccessProvisioner {
 
   async replaced(): Promise<void> {
     // Never reached: grant refuses first.
+  }
+
+  async suspend(): Promise<void> {
+    // Suspension must not fail for want of broker management: the organisation's API keys stop
+    // at once, and docs/deploy.md tells the operator to disable its accounts at the broker.
+  }
+
+  async resume(): Promise<void> {
+    // As for suspend: the accounts are the broker's to enable again.
   }
 }

@@ -118,6 +118,9 @@ export class CredentialService {
       throw err;
     }
     await this.o.provisioner?.replaced(username);
+    // A login issued while its organisation is suspended exists, but is refused until reinstatement.
+    const orgId = identity.role === "service" ? null : await this.o.credentials.organisationOfMqtt(username);
+    if (orgId !== null && (await this.suspended(orgId))) await this.o.provisioner?.suspend(username);
     await this.o.audit.audit({
       at: now,
       actor,
@@ -133,7 +136,33 @@ export class CredentialService {
   async verifyMqtt(username: string, password: Buffer): Promise<MqttIdentity | null> {
     const record = await this.o.credentials.getMqttCredential(username);
     if (!record || record.revokedAt !== null) return null;
-    return (await verifySecret(password.toString("utf8"), record.secretHash)) ? record.identity : null;
+    if (!(await verifySecret(password.toString("utf8"), record.secretHash))) return null;
+    // A suspended organisation's gateways and app users are refused like its API keys.
+    if (record.identity.role !== "service" && this.o.organisations) {
+      const orgId = await this.o.credentials.organisationOfMqtt(username);
+      if (orgId !== null && (await this.suspended(orgId))) return null;
+    }
+    return record.identity;
+  }
+
+  /**
+   * Cuts the MQTT logins of a suspended organisation at the broker: each unrevoked login of its
+   * gateways and app users is refused from now on and its live connections are closed (the
+   * embedded broker: disconnected, and refused at CONNECT by `verifyMqtt`; mosquitto: the account
+   * disabled). Accounts and passwords are kept for `resumeOrganisationMqtt`. Resolves to the
+   * usernames cut; a broker failure rejects, and repeating the call completes it.
+   */
+  async suspendOrganisationMqtt(orgId: string): Promise<string[]> {
+    const usernames = await this.o.credentials.mqttUsernamesOfOrganisation(orgId);
+    for (const username of usernames) await this.o.provisioner?.suspend(username);
+    return usernames;
+  }
+
+  /** Lets a reinstated organisation's MQTT logins connect again; resolves to the usernames. */
+  async resumeOrganisationMqtt(orgId: string): Promise<string[]> {
+    const usernames = await this.o.credentials.mqttUsernamesOfOrganisation(orgId);
+    for (const username of usernames) await this.o.provisioner?.resume(username);
+    return usernames;
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   parseMemberCode,
   purchaseEarning,
   qualifyingTier,
+  refundReversalPoints,
 } from "../domain/loyalty/index.js";
 import { localDayKey } from "../domain/rules/localTime.js";
 import type { Principal } from "./CredentialService.js";
@@ -73,6 +74,19 @@ export interface PurchaseInput {
   readonly lines: readonly BasketLine[];
 }
 
+/** What a refund did (or, replayed, what it did the first time). */
+export interface RefundResult {
+  readonly memberId: string;
+  readonly refundId: string;
+  readonly reversedPoints: number;
+  /** Refunded of the order so far, this refund included, minor units. */
+  readonly refundedMinor: number;
+  readonly totalMinor: number;
+  readonly balance: number;
+  readonly owed: number;
+  readonly replayed: boolean;
+}
+
 export interface PurchaseResult {
   readonly memberId: string;
   readonly orderKey: string;
@@ -96,6 +110,7 @@ export class MembershipService {
   private secret: Promise<Uint8Array> | null = null;
   /** Visit earnings in arrival order, one at a time (the per-day cap is checked in order). */
   private visitQueue: Promise<void> = Promise.resolve();
+  private refunds: Promise<void> = Promise.resolve();
 
   private readonly earned: CounterInstrument | null;
   private readonly purchases: CounterInstrument | null;
@@ -276,34 +291,102 @@ export class MembershipService {
     });
   }
 
-  /** A refund of a whole order: the points it earned are reversed exactly (what was spent is owed). */
-  async refund(
+  /**
+   * A refund of an order, whole or in part. A whole refund (no `amountMinor`) reverses what the
+   * purchase earned that earlier refunds did not; a partial one reverses points in proportion, by
+   * `refundReversalPoints` (rounded down on each refund, exact once the whole order is refunded),
+   * and needs a `refundId` unique within the order so that a retried request is answered rather
+   * than refunded twice. Points already spent are owed. Refunds are taken one at a time in this
+   * process, so two partial refunds of one order never count the same refunded amount.
+   */
+  refund(
     principal: Principal,
-    input: { orderId: string; storeId?: string },
-  ): Promise<Outcome<{ memberId: string; reversedPoints: number; balance: number; owed: number; replayed: boolean }>> {
+    input: { orderId: string; storeId?: string; amountMinor?: number; refundId?: string },
+  ): Promise<Outcome<RefundResult>> {
+    const run = this.refunds.then(() => this.refundOnce(principal, input));
+    this.refunds = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async refundOnce(
+    principal: Principal,
+    input: { orderId: string; storeId?: string; amountMinor?: number; refundId?: string },
+  ): Promise<Outcome<RefundResult>> {
     const storeId = principal.role === "pos" ? principal.storeId : (input.storeId ?? null);
     if (principal.role === "pos" && input.storeId !== undefined && input.storeId !== principal.storeId)
       return refuse("WRONG_STORE", "a till key refunds purchases of its own store only");
+    if (input.amountMinor !== undefined && input.refundId === undefined)
+      return invalid([{ path: "/refundId", message: "is required with amountMinor, so that a repeated partial refund is not refunded twice" }]);
     const orderKey = `${storeId ?? "online"}:${input.orderId}`;
     const purchase = await this.o.membership.getPurchase(principal.orgId, orderKey);
     if (!purchase) return notFound(`no purchase ${input.orderId} reported${storeId ? ` at store ${storeId}` : ""}`);
+    const refundId = input.refundId ?? "whole";
+    const answer = async (points: number, replayed: boolean): Promise<Outcome<RefundResult>> => {
+      const now = this.o.clock.now();
+      const refreshed = (await this.o.membership.getPurchase(principal.orgId, orderKey)) ?? purchase;
+      const b = await this.o.ledger.balance(principal.orgId, purchase.userId, now);
+      return done({
+        memberId: purchase.userId,
+        refundId,
+        reversedPoints: points,
+        refundedMinor: refreshed.refundedMinor,
+        totalMinor: purchase.totalMinor,
+        balance: b.balance,
+        owed: b.owed,
+        replayed,
+      });
+    };
+    const prior = await this.o.membership.getRefund(principal.orgId, orderKey, refundId);
+    if (prior) {
+      if (input.amountMinor !== undefined && prior.amountMinor !== input.amountMinor)
+        return refuse("CONFLICT", `refund ${refundId} of order ${input.orderId} was for ${prior.amountMinor}, not ${input.amountMinor}`);
+      return answer(prior.points, true);
+    }
+    const left = purchase.totalMinor - purchase.refundedMinor;
+    // A whole refund of an order refunded in full already (by an older release, or by parts) is a repeat.
+    if (input.amountMinor === undefined && left === 0) return answer(0, true);
+    const amountMinor = input.amountMinor ?? left;
+    if (amountMinor > left)
+      return invalid([{ path: "/amountMinor", message: `at most ${left} of this order's ${purchase.totalMinor} is left to refund` }]);
+    // The refund that completes the order takes back whatever is left of the earning (the ledger
+    // knows it exactly), so the parts add up to the earning even if refunds raced elsewhere.
+    const completes = purchase.refundedMinor + amountMinor === purchase.totalMinor;
+    let points = refundReversalPoints(purchase.points, purchase.totalMinor, purchase.refundedMinor, amountMinor);
     const now = this.o.clock.now();
-    let replayed = purchase.refundedAt !== null;
-    if (purchase.points > 0) {
+    let replayed = false;
+    if (points > 0 || (completes && purchase.points > 0)) {
+      // A whole refund keeps the key earlier releases used, so their retries stay answered.
+      const key = refundId === "whole" ? `refund:${orderKey}` : `refund:${orderKey}:${refundId}`;
       const written = await this.o.ledger.append(
         principal.orgId,
         purchase.userId,
-        { kind: "reverse", reversesKey: `purchase:${orderKey}`, source: purchase.channel === "till" ? "till-purchase" : "online-order", reference: orderKey, reason: "refund" },
-        `refund:${orderKey}`,
+        {
+          kind: "reverse",
+          reversesKey: `purchase:${orderKey}`,
+          ...(completes ? {} : { points }),
+          source: purchase.channel === "till" ? "till-purchase" : "online-order",
+          reference: orderKey,
+          reason: input.amountMinor === undefined ? "refund" : `partial refund ${refundId}`,
+        },
+        key,
         now,
       );
-      if (!written.ok) return ledgerRefusal(written);
-      replayed = written.replayed;
+      if (written.ok) {
+        points = -written.entry.points;
+        // A retry after a crash between the ledger and the refund record finds the reversal written.
+        replayed = written.replayed;
+      } else if (completes && written.reason === "already-reversed") {
+        points = 0;
+      } else {
+        return ledgerRefusal(written);
+      }
     }
-    await this.o.membership.markRefunded(principal.orgId, orderKey, now);
+    await this.o.membership.recordRefund({ orgId: principal.orgId, orderKey, refundId, amountMinor, points, at: now });
     await this.evaluateTier(principal.orgId, purchase.userId, now);
-    const b = await this.o.ledger.balance(principal.orgId, purchase.userId, now);
-    return done({ memberId: purchase.userId, reversedPoints: purchase.points, balance: b.balance, owed: b.owed, replayed });
+    return answer(points, replayed);
   }
 
   /** An admin's correction with its reason: positive earns a lot, negative takes points (never below zero). */

@@ -12,7 +12,10 @@ export interface OrganisationServiceOptions {
     DirectoryRepository,
     "createOrganisation" | "getOrganisationStatus" | "listOrganisationStatuses" | "setOrganisationSuspended"
   >;
-  readonly credentials: Pick<CredentialService, "issueApiKey" | "issueOperatorKey" | "hasOperator">;
+  readonly credentials: Pick<
+    CredentialService,
+    "issueApiKey" | "issueOperatorKey" | "hasOperator" | "suspendOrganisationMqtt" | "resumeOrganisationMqtt"
+  >;
   readonly audit: Pick<AuditRepository, "audit">;
   readonly clock: Clock;
   readonly log: Logger;
@@ -51,7 +54,8 @@ function checkRequest(request: OrganisationRequest): Problem[] {
 /**
  * The cloud's operator work: the organisations themselves. Creating one issues the key of its
  * first admin (who then does everything inside it through the ordinary API); suspending one makes
- * all its API keys fail at once, data kept; reinstating it makes them work again. `bootstrap` is
+ * all its API keys fail at once and cuts its gateways' and app users' MQTT logins (live
+ * connections closed, new ones refused), data kept; reinstating it makes them work again. `bootstrap` is
  * what `arrival-cloud init` runs on a fresh data directory.
  */
 export class OrganisationService {
@@ -85,7 +89,11 @@ export class OrganisationService {
     return done({ organisation, adminKey });
   }
 
-  /** Suspends an organisation: its API keys are refused from the next request on; its data stays. */
+  /**
+   * Suspends an organisation: its API keys are refused from the next request on and its MQTT
+   * logins are cut at the broker; its data stays. A broker that cannot be reached rejects (the
+   * suspension itself is recorded): suspending again completes the broker's part.
+   */
   suspend(orgId: string, actor: string): Promise<Outcome<OrganisationStatus>> {
     return this.setSuspended(orgId, this.o.clock.now(), actor);
   }
@@ -123,6 +131,12 @@ export class OrganisationService {
       await this.o.audit.audit({ at: this.o.clock.now(), actor, action, target: `org:${orgId}` });
       this.o.log.info({ orgId, actor }, suspendedAt === null ? "organisation reinstated" : "organisation suspended");
     }
+    // Done on every call, not only on a change, so a repeat completes a broker step that failed.
+    const mqtt =
+      status.suspendedAt === null
+        ? await this.o.credentials.resumeOrganisationMqtt(orgId)
+        : await this.o.credentials.suspendOrganisationMqtt(orgId);
+    if (changed) this.o.log.info({ orgId, logins: mqtt.length }, status.suspendedAt === null ? "organisation's mqtt logins enabled" : "organisation's mqtt logins cut");
     return done(status);
   }
 }

@@ -14,8 +14,11 @@ export interface UpdateInbox {
 export interface SoftwareUpdaterOptions {
   /** The release this process runs (its directory's name, `VERSION-HASH`, under /opt/arrival-gateway). */
   readonly runningRelease: string;
-  /** The last update report (update-report.json), if any. */
-  readonly lastReport: UpdateReport | null;
+  /**
+   * The last update report (update-report.json), if any: a value, or a function for a report that
+   * can change while the process runs (the updater writes it after restarting the gateway).
+   */
+  readonly lastReport: UpdateReport | null | (() => UpdateReport | null);
   readonly inbox: UpdateInbox;
   readonly log: Logger;
 }
@@ -36,7 +39,7 @@ export class SoftwareUpdater {
   /** Resolves when the request (if any) is handed over or given up; never rejects. */
   desired(target: SoftwareTarget | undefined): Promise<void> {
     if (target === undefined || target.release === this.o.runningRelease) return Promise.resolve();
-    const report = this.o.lastReport;
+    const report = typeof this.o.lastReport === "function" ? this.o.lastReport() : this.o.lastReport;
     if (report !== null && report.to === target.release && FAILED.includes(report.outcome)) {
       this.o.log.warn(
         { release: target.release, outcome: report.outcome, reason: report.reason },

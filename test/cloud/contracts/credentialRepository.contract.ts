@@ -70,6 +70,24 @@ export function describeCredentialRepositoryContract(name: string, makeBackend: 
       expect(await credentials.revokedMqttCredentialsSince(301)).toEqual([]);
     });
 
+    it("finds an organisation's unrevoked MQTT logins through its stores and users, and each login's organisation", async () => {
+      await backend.repos.directory.upsertOrganisation({ id: "o2", name: "o2", maxOffersPerUserPerDay: 3 }, 0);
+      await backend.repos.users.upsertUser(user("u2", "o2"), 0);
+      await credentials.putMqttCredential({ username: "gw", secretHash: "h", identity: { role: "gateway", storeId: "s1", gatewayId: "g1" } }, 0);
+      await credentials.putMqttCredential({ username: "app1", secretHash: "h", identity: { role: "app", userId: "u1" } }, 0);
+      await credentials.putMqttCredential({ username: "app1-old", secretHash: "h", identity: { role: "app", userId: "u1" } }, 0);
+      await credentials.putMqttCredential({ username: "app2", secretHash: "h", identity: { role: "app", userId: "u2" } }, 0);
+      await credentials.putMqttCredential({ username: "svc", secretHash: "h", identity: { role: "service", name: "svc" } }, 0);
+      await credentials.revokeMqttCredential("app1-old", 10);
+      expect(await credentials.mqttUsernamesOfOrganisation("o1")).toEqual(["app1", "gw"]);
+      expect(await credentials.mqttUsernamesOfOrganisation("o2")).toEqual(["app2"]);
+      expect(await credentials.mqttUsernamesOfOrganisation("nobody")).toEqual([]);
+      expect(await credentials.organisationOfMqtt("gw")).toBe("o1");
+      expect(await credentials.organisationOfMqtt("app2")).toBe("o2");
+      expect(await credentials.organisationOfMqtt("svc")).toBeNull();
+      expect(await credentials.organisationOfMqtt("nobody")).toBeNull();
+    });
+
     it("stores an API key once and revokes it once", async () => {
       await credentials.putApiKey(key("k1", { storeId: "s1" }), 0);
       expect(await credentials.getApiKey("k1")).toEqual({ ...key("k1", { storeId: "s1" }), revokedAt: null });

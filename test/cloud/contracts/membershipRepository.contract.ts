@@ -52,13 +52,29 @@ export function describeMembershipRepositoryContract(name: string, makeBackend: 
       const purchase = { orgId: "o1", orderKey: "s1:o-1", userId: "u1", storeId: "s1", channel: "till" as const, totalMinor: 990, currency: "HKD", points: 9, at: 10 };
       expect(await membership.recordPurchase(purchase)).toBe(true);
       expect(await membership.recordPurchase({ ...purchase, points: 99 })).toBe(false);
-      expect(await membership.getPurchase("o1", "s1:o-1")).toEqual({ ...purchase, refundedAt: null });
+      expect(await membership.getPurchase("o1", "s1:o-1")).toEqual({ ...purchase, refundedAt: null, refundedMinor: 0 });
       expect(await membership.getPurchase("o2", "s1:o-1")).toBeNull();
       expect(await membership.tierActivity("o1", "u1", 0)).toEqual({ pointsEarned: 0, spendMinor: 990 });
       expect(await membership.markRefunded("o1", "s1:o-1", 20)).toBe(true);
       expect(await membership.markRefunded("o1", "s1:o-1", 30)).toBe(false);
       expect((await membership.getPurchase("o1", "s1:o-1"))?.refundedAt).toBe(20);
+      expect((await membership.getPurchase("o1", "s1:o-1"))?.refundedMinor).toBe(990);
       expect(await membership.tierActivity("o1", "u1", 0)).toEqual({ pointsEarned: 0, spendMinor: 0 });
+    });
+
+    it("records each partial refund once, adds it up, and marks the order refunded at its total", async () => {
+      const purchase = { orgId: "o1", orderKey: "s1:o-2", userId: "u1", storeId: "s1", channel: "till" as const, totalMinor: 1_000, currency: "HKD", points: 10, at: 10 };
+      await membership.recordPurchase(purchase);
+      const refund = { orgId: "o1", orderKey: "s1:o-2", refundId: "r1", amountMinor: 300, points: 3, at: 20 };
+      expect(await membership.recordRefund(refund)).toBe(true);
+      expect(await membership.recordRefund({ ...refund, amountMinor: 999 })).toBe(false);
+      expect(await membership.getRefund("o1", "s1:o-2", "r1")).toEqual(refund);
+      expect(await membership.getRefund("o1", "s1:o-2", "r2")).toBeNull();
+      expect(await membership.getPurchase("o1", "s1:o-2")).toMatchObject({ refundedMinor: 300, refundedAt: null });
+      expect((await membership.tierActivity("o1", "u1", 0)).spendMinor).toBe(700);
+      expect(await membership.recordRefund({ ...refund, refundId: "r2", amountMinor: 700, points: 7, at: 30 })).toBe(true);
+      expect(await membership.getPurchase("o1", "s1:o-2")).toMatchObject({ refundedMinor: 1_000, refundedAt: 30 });
+      expect((await membership.tierActivity("o1", "u1", 0)).spendMinor).toBe(0);
     });
 
     it("counts earning visits up to the cap, exactly, under concurrency", async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloudFixture.js";
 import { ManualClock } from "../manualClock.js";
+import { liveRule } from "../ruleKit.js";
 
 /** Tuesday 2026-11-24 17:00 UTC: already Wednesday 01:00 in Hong Kong, where the fixture's stores are. */
 const HK_WEDNESDAY_1AM = "2026-11-24T17:00:00.000Z";
@@ -135,6 +136,55 @@ describe("membership over HTTP: programme, purchases at the till, member codes, 
     expect(await points()).toMatchObject({ balance: 30, owed: 0 });
   });
 
+  it("reverses partial refunds in proportion, rounded down, exactly in full once the whole order is refunded", async () => {
+    await putProgram();
+    // 1 point per 1.00 HKD: 100 points for 100.00 HKD.
+    await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("p-1", [{ sku: "a", quantity: 3, unitPriceMinor: 3_333 }, { sku: "b", quantity: 1, unitPriceMinor: 1 }]), memberId: "u1" });
+    expect(await points()).toMatchObject({ balance: 100 });
+    const refund = (body: Record<string, unknown>) => call(f.keys.pos, "POST", "/v1/purchases/refunds", { orderId: "p-1", ...body });
+    // A third of the order: 33.33… points, rounded down.
+    const first = await refund({ refundId: "ret-1", amountMinor: 3_333 });
+    expect(first).toMatchObject({ status: 200, body: { reversedPoints: 33, refundedMinor: 3_333, totalMinor: 10_000, balance: 67, replayed: false } });
+    // The till retries: answered, not refunded again; the same id for another amount is a conflict.
+    expect((await refund({ refundId: "ret-1", amountMinor: 3_333 })).body).toMatchObject({ reversedPoints: 33, replayed: true, balance: 67 });
+    expect((await refund({ refundId: "ret-1", amountMinor: 10 })).status).toBe(409);
+    // Bad input names its field and changes nothing.
+    const noId = await refund({ amountMinor: 100 });
+    expect(noId.status).toBe(400);
+    expect(noId.body.error?.details?.map((d) => d.path)).toEqual(["/refundId"]);
+    const tooMuch = await refund({ refundId: "ret-x", amountMinor: 6_668 });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.error?.details?.map((d) => d.path)).toEqual(["/amountMinor"]);
+    expect(await points()).toMatchObject({ balance: 67 });
+    // Another third (66.66… in all → 66), then the rest as a whole refund: 33 + 33 + 34 = 100.
+    expect((await refund({ refundId: "ret-2", amountMinor: 3_333 })).body).toMatchObject({ reversedPoints: 33, refundedMinor: 6_666 });
+    expect((await refund({})).body).toMatchObject({ reversedPoints: 34, refundedMinor: 10_000, balance: 0, owed: 0 });
+    expect((await refund({})).body).toMatchObject({ reversedPoints: 34, replayed: true });
+    const history = (await call(f.keys.appU1, "GET", "/v1/users/u1/points/history")).body.entries as { kind: string; points: number }[];
+    expect(history.map((e) => [e.kind, e.points])).toEqual([["reverse", -34], ["reverse", -33], ["reverse", -33], ["earn", 100]]);
+    expect((await refund({ refundId: "ret-3", amountMinor: 1 })).status).toBe(400);
+  });
+
+  it("makes the refund that completes an order take back exactly what is left of its points", async () => {
+    await putProgram();
+    await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("c-1", [{ sku: "a", quantity: 1, unitPriceMinor: 10_000 }]), memberId: "u1" });
+    // A reversal of 60 points written elsewhere (another process's refund, racing this one).
+    const elsewhere = await f.cloud.repositories.ledger.append(
+      "o1",
+      "u1",
+      { kind: "reverse", reversesKey: "purchase:s1:c-1", points: 60, source: "till-purchase", reference: "s1:c-1", reason: "partial refund elsewhere" },
+      "refund:s1:c-1:elsewhere",
+      clock.now(),
+    );
+    expect(elsewhere.ok).toBe(true);
+    // By amount this refund is the whole order (100 points), more than the 40 left: the refund that
+    // completes the order takes exactly what is left instead of failing or overshooting.
+    const rest = await call(f.keys.pos, "POST", "/v1/purchases/refunds", { orderId: "c-1" });
+    expect(rest).toMatchObject({ status: 200, body: { reversedPoints: 40, refundedMinor: 10_000, balance: 0 } });
+    const history = (await call(f.keys.appU1, "GET", "/v1/users/u1/points/history")).body.entries as { kind: string; points: number }[];
+    expect(history.filter((e) => e.kind === "reverse").reduce((sum, e) => sum + e.points, 0)).toBe(-100);
+  });
+
   it("records what the ledger earned when a retry after a crash finds the earning written", async () => {
     await putProgram();
     // The first attempt earned (on a member day, say) and the process died before recording the order.
@@ -179,6 +229,38 @@ describe("membership over HTTP: programme, purchases at the till, member codes, 
       ["member", "gold", "upgrade"],
       ["gold", "member", "upgrade"],
     ]);
+  });
+
+  it("lets rules that target a tier see a member's new tier at their next event, up and down", async () => {
+    await putProgram();
+    await liveRule(f, "gold-only", {
+      trigger: { type: "enter" },
+      scope: { storeIds: ["s1"] },
+      conditions: { loyaltyTiers: ["gold"] },
+      limits: { cooldownS: 60 },
+    });
+    await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("tier-1", [{ sku: "a", quantity: 1, unitPriceMinor: 10_000 }]), memberId: "u1" });
+    let seq = 0;
+    const arrive = async (): Promise<string[]> => {
+      seq += 1;
+      await f.ingest([presenceEvent(seq, { at: clock.iso(), visitId: `visit-tier-${String(seq).padStart(4, "0")}` })], seq);
+      const pending = (await call(f.keys.appU1, "GET", "/v1/users/u1/offers")).body.offers as { ruleId: string }[];
+      return pending.map((o) => o.ruleId);
+    };
+    // A member: the gold rule passes them by (and the decision cache now holds the user).
+    expect(await arrive()).toEqual([]);
+    // 400 more points at the till: gold at once, and the very next arrival sees it.
+    await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("tier-2", [{ sku: "a", quantity: 1, unitPriceMinor: 40_000 }]), memberId: "u1" });
+    expect((await points()).tier).toBe("gold");
+    clock.advance(120_000);
+    expect(await arrive()).toEqual(["gold-only"]);
+    // A year on, gold's period ends with no activity: down to member, and the rule no longer applies.
+    clock.advance(366 * DAY_MS);
+    expect((await f.cloud.membership.sweep()).tierChanges).toBe(1);
+    expect(await arrive()).toEqual([]);
+    const decisions = (await call(f.keys.marketer, "GET", "/v1/users/u1/decisions")).body.decisions as { ruleId: string; reason: string; decidedAt: string }[];
+    const gold = decisions.filter((d) => d.ruleId === "gold-only").sort((a, b) => a.decidedAt.localeCompare(b.decidedAt));
+    expect(gold.map((d) => d.reason)).toEqual(["tier-mismatch", "eligible", "tier-mismatch"]);
   });
 
   it("earns visit points for a believed visit, capped per local day", async () => {

@@ -51,6 +51,17 @@ export class EmbeddedBrokerAccess implements BrokerAccessProvisioner {
     if (closed > 0) this.o.log.info({ username, connections: closed }, "revoked mqtt credential disconnected");
   }
 
+  async suspend(username: string): Promise<void> {
+    // aedes asks the credential store at every CONNECT, and the store refuses a suspended
+    // organisation's logins: only the live connections need cutting.
+    const closed = this.o.disconnect(username);
+    if (closed > 0) this.o.log.info({ username, connections: closed }, "suspended organisation's mqtt login disconnected");
+  }
+
+  async resume(): Promise<void> {
+    // The credential store accepts the login again once the organisation is reinstated.
+  }
+
   start(): void {
     if (this.timer) return;
     // Connections made before start were authenticated against the store as it was then; only

@@ -131,6 +131,7 @@ const NOT_FOUND = /not found/i;
  *         client exists: modifyClient (new password, client id, role) and enableClient.
  * revoke: disableClient (refuses it and disconnects every live connection of that username at
  *         once), then deleteClient and deleteRole; "not found" counts as done.
+ * suspend: disableClient alone (the account and its password stay); resume: enableClient.
  *
  * The admin connection is opened on first use and kept; commands are matched to answers by
  * `correlationData`, so several callers can share it.
@@ -187,6 +188,18 @@ export class MosquittoDynsec implements BrokerAccessProvisioner {
     ]);
     for (const response of responses) this.check(response, NOT_FOUND);
     this.o.log.info({ username }, "mosquitto account revoked");
+  }
+
+  async suspend(username: string): Promise<void> {
+    const [response] = await this.send([{ command: "disableClient", username }]);
+    this.check(response);
+    this.o.log.info({ username }, "mosquitto account disabled (organisation suspended)");
+  }
+
+  async resume(username: string): Promise<void> {
+    const [response] = await this.send([{ command: "enableClient", username }]);
+    this.check(response);
+    this.o.log.info({ username }, "mosquitto account enabled (organisation reinstated)");
   }
 
   /** The broker's default ACL access, for a start-up check that it denies what it should. */

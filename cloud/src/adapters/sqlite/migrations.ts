@@ -722,6 +722,51 @@ CREATE TABLE operator_keys (
 );
 `,
   },
+  {
+    version: 17,
+    name: "membership: partial refunds",
+    // A partial refund reverses part of a purchase's points, so one earning may now have several
+    // reversals: the UNIQUE on ledger_entries.reverses goes (SQLite cannot drop a column
+    // constraint, hence the copy; seq values are kept, and so is AUTOINCREMENT's high mark) and an
+    // ordinary index takes its place. Each refund of a purchase is recorded once under the id the
+    // till gave it; refunded_minor is what has been refunded so far (a whole refund of an older
+    // release counts as its total).
+    sql: `
+CREATE TABLE ledger_entries_v17 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  org_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('earn', 'spend', 'expire', 'adjust', 'reverse', 'transfer-out', 'transfer-in')),
+  source TEXT NOT NULL,
+  points INTEGER NOT NULL CHECK (points <> 0),
+  idempotency_key TEXT NOT NULL,
+  reference TEXT,
+  reason TEXT,
+  expires_at INTEGER,
+  reverses TEXT,
+  at INTEGER NOT NULL,
+  UNIQUE (org_id, idempotency_key)
+);
+INSERT INTO ledger_entries_v17 (seq, id, org_id, member_id, kind, source, points, idempotency_key, reference, reason, expires_at, reverses, at)
+  SELECT seq, id, org_id, member_id, kind, source, points, idempotency_key, reference, reason, expires_at, reverses, at FROM ledger_entries;
+DROP TABLE ledger_entries;
+ALTER TABLE ledger_entries_v17 RENAME TO ledger_entries;
+CREATE INDEX ledger_entries_member ON ledger_entries(org_id, member_id, seq);
+CREATE INDEX ledger_entries_reverses ON ledger_entries(reverses) WHERE reverses IS NOT NULL;
+ALTER TABLE member_purchases ADD COLUMN refunded_minor INTEGER NOT NULL DEFAULT 0;
+UPDATE member_purchases SET refunded_minor = total_minor WHERE refunded_at IS NOT NULL;
+CREATE TABLE member_refunds (
+  org_id TEXT NOT NULL,
+  order_key TEXT NOT NULL,
+  refund_id TEXT NOT NULL,
+  amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+  points INTEGER NOT NULL CHECK (points >= 0),
+  at INTEGER NOT NULL,
+  PRIMARY KEY (org_id, order_key, refund_id)
+);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -3,3 +3,4 @@ export * from "./ledger.js";
 export * from "./loyaltyProgram.js";
 export * from "./memberCode.js";
 export * from "./memberImport.js";
+export * from "./refunds.js";

@@ -86,9 +86,14 @@ export type LedgerCommand =
       readonly reason: string;
     }
   | {
-      /** Takes back what the earning written under `reversesKey` gave. */
+      /** Takes back what the earning written under `reversesKey` gave, or `points` of it. */
       readonly kind: "reverse";
       readonly reversesKey: string;
+      /**
+       * How many of the earning's points to take back (a partial refund); default all that no
+       * earlier reversal took. More than that is refused.
+       */
+      readonly points?: number;
       readonly source: LedgerSource;
       readonly reference: string | null;
       readonly reason: string | null;
@@ -99,8 +104,13 @@ export interface ReversedEarning {
   readonly entryId: string;
   readonly points: number;
   readonly lotId: string | null;
-  /** True when another reversal took it back already. */
+  /** True when earlier reversals took all of it back already. */
   readonly reversed: boolean;
+  /**
+   * Points earlier (partial) reversals took back, positive; absent from a store that knows only
+   * whole reversals, where it is all of them when `reversed` and none otherwise.
+   */
+  readonly reversedPoints?: number;
 }
 
 export type LedgerRefusal =
@@ -266,10 +276,15 @@ export function applyLedgerCommand(
     case "reverse": {
       const original = context.reversed ?? null;
       if (original === null) return { ok: false, reason: "nothing-to-reverse", text: `no earning under key ${command.reversesKey}` };
-      if (original.reversed) return { ok: false, reason: "already-reversed", text: `the earning under key ${command.reversesKey} was reversed already` };
-      // Exactly what was earned comes back: from the earning's own lot first, then from the other
+      const before = original.reversedPoints ?? (original.reversed ? original.points : 0);
+      const open = original.points - before;
+      if (open <= 0) return { ok: false, reason: "already-reversed", text: `the earning under key ${command.reversesKey} was reversed already` };
+      const wanted = command.points ?? open;
+      if (!validPoints(wanted) || wanted > open)
+        return { ok: false, reason: "invalid-points", text: `points to reverse must be a whole number from 1 to ${open} (what is left of the earning)` };
+      // Exactly what was asked comes back: from the earning's own lot first, then from the other
       // live lots in spending order, and the rest is owed.
-      let left = original.points;
+      let left = wanted;
       const own = lots.find((l) => l.id === original.lotId && live(l, now));
       const ordered = [...(own ? [own] : []), ...lots.filter((l) => l !== own && live(l, now)).sort(spendOrder)];
       const taken: PointsLot[] = [];
@@ -282,7 +297,7 @@ export function applyLedgerCommand(
       lots = merge(lots, taken);
       changedLots.push(...taken);
       owed += left;
-      entry = { ...base, id: entryId, kind: "reverse", source: command.source, points: -original.points, reference: command.reference, reason: command.reason, reverses: original.entryId };
+      entry = { ...base, id: entryId, kind: "reverse", source: command.source, points: -wanted, reference: command.reference, reason: command.reason, reverses: original.entryId };
       break;
     }
   }

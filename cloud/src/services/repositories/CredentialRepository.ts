@@ -56,4 +56,11 @@ export interface CredentialRepository {
   apiKeysOfUser(userId: string): Promise<string[]>;
   /** Usernames of the MQTT credentials of a user, revoked or not, by username. */
   mqttUsernamesOfUser(userId: string): Promise<string[]>;
+  /**
+   * Usernames of the unrevoked MQTT credentials that belong to an organisation (its stores'
+   * gateways and its app users), by username; service accounts belong to none.
+   */
+  mqttUsernamesOfOrganisation(orgId: string): Promise<string[]>;
+  /** The organisation an MQTT credential belongs to (through its store or user); null for a service or unknown one. */
+  organisationOfMqtt(username: string): Promise<string | null>;
 }

@@ -38,7 +38,22 @@ export interface MemberPurchase {
   /** Points the purchase earned. */
   readonly points: number;
   readonly at: number;
+  /** When the whole order had been refunded (null while any of it is not). */
   readonly refundedAt: number | null;
+  /** How much of the order has been refunded so far, minor units (0 to `totalMinor`). */
+  readonly refundedMinor: number;
+}
+
+/** One refund of a purchase, recorded once under the id the till gave it. */
+export interface MemberRefund {
+  readonly orgId: string;
+  readonly orderKey: string;
+  /** Unique per order; a whole-order refund without one is recorded as `whole`. */
+  readonly refundId: string;
+  readonly amountMinor: number;
+  /** Points it reversed. */
+  readonly points: number;
+  readonly at: number;
 }
 
 /** What a bulk upsert did. */
@@ -83,10 +98,17 @@ export interface MembershipRepository {
   /** Members whose tier period ended by `now` (tier reached before `since`), for the downgrade sweep. */
   membersWithTierBefore(orgId: string, since: number, limit: number): Promise<MemberProfile[]>;
   /** Records a purchase once per `(orgId, orderKey)`; false when that key is recorded already. */
-  recordPurchase(purchase: Omit<MemberPurchase, "refundedAt">): Promise<boolean>;
+  recordPurchase(purchase: Omit<MemberPurchase, "refundedAt" | "refundedMinor">): Promise<boolean>;
   getPurchase(orgId: string, orderKey: string): Promise<MemberPurchase | null>;
   /** Marks a purchase refunded; false when it was already. */
   markRefunded(orgId: string, orderKey: string, now: number): Promise<boolean>;
+  /**
+   * Records a refund once per `(orgId, orderKey, refundId)` and adds its amount to the purchase's
+   * `refundedMinor` (setting `refundedAt` when that reaches the total), atomically; false when a
+   * refund of that id is recorded already (nothing changes then).
+   */
+  recordRefund(refund: MemberRefund): Promise<boolean>;
+  getRefund(orgId: string, orderKey: string, refundId: string): Promise<MemberRefund | null>;
   /** Points earned (ledger entries of kind earn, net of their reversals) and spend not refunded since `since`. */
   tierActivity(orgId: string, userId: string, since: number): Promise<TierActivity>;
   /**

@@ -18,6 +18,11 @@ export interface SimAdvertiser {
   readonly powerAt1mDbm: number;
   readonly intervalMs: number;
   readonly path: Path;
+  /**
+   * After this moment (epoch ms) it is never heard again and the world forgets it; default never.
+   * Lets a long-running simulation keep adding people without the world growing for ever.
+   */
+  readonly goneAt?: number;
 }
 
 export interface SimRadio {
@@ -49,16 +54,33 @@ export class SimWorld {
   private readonly o: SimWorldOptions;
   private readonly random: () => number;
   private readonly nextAdvertAt = new Map<string, number>();
+  private advertisers: SimAdvertiser[];
 
   constructor(options: SimWorldOptions) {
     this.o = options;
     this.random = seededRandom(options.seed);
+    this.advertisers = [...options.advertisers];
+  }
+
+  /** Adds someone to the world (a shopper who just arrived); heard from the next `hear` on. */
+  add(advertiser: SimAdvertiser): void {
+    this.advertisers.push(advertiser);
+  }
+
+  /** How many advertisers the world holds (those gone are forgotten at the next `hear`). */
+  get size(): number {
+    return this.advertisers.length;
   }
 
   /** Adverts every radio heard in (from, to], in time order. */
   hear(radios: readonly SimRadio[], from: number, to: number): Advert[] {
     const out: Advert[] = [];
-    for (const advertiser of this.o.advertisers) {
+    const gone = this.advertisers.filter((a) => a.goneAt !== undefined && a.goneAt < from);
+    if (gone.length > 0) {
+      this.advertisers = this.advertisers.filter((a) => !gone.includes(a));
+      for (const a of gone) this.nextAdvertAt.delete(a.addr);
+    }
+    for (const advertiser of this.advertisers) {
       // Phases differ per advertiser so adverts do not all land on the same millisecond.
       let next =
         this.nextAdvertAt.get(advertiser.addr) ?? from + Math.floor(this.random() * advertiser.intervalMs);

@@ -44,6 +44,22 @@ const RefundBody = Type.Object(
   {
     orderId: Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$" }),
     storeId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "Required for admin keys." })),
+    amountMinor: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          "A partial refund of this much, minor units (at most what is left to refund); points are reversed in proportion, " +
+          "rounded down, and exactly in full once the whole order is refunded. Absent: the rest of the order.",
+      }),
+    ),
+    refundId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$",
+        description: "Unique per order; required with amountMinor. A repeat with the same id is answered, not refunded again.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -200,7 +216,7 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
     "/v1/purchases/refunds",
     {
       config: { roles: ["pos", "admin"] },
-      schema: { summary: "Refund a whole order: its points are reversed exactly (points already spent are owed)", body: RefundBody },
+      schema: { summary: "Refund an order, whole or in part: its points are reversed in proportion, exactly once the whole order is refunded (points already spent are owed)", body: RefundBody },
     },
     async (request) => unwrap(await m.refund(principalOf(request), request.body as Static<typeof RefundBody>)),
   );

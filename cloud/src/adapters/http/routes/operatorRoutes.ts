@@ -3,7 +3,7 @@ import Type, { type Static } from "typebox";
 import { ID_PATTERN } from "../../../../../protocol/index.js";
 import type { OrganisationService } from "../../../services/OrganisationService.js";
 import { principalOf } from "../createHttpApp.js";
-import { unwrap } from "../refusals.js";
+import { atBroker, unwrap } from "../refusals.js";
 
 const OrgParams = Type.Object({ orgId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
 
@@ -77,14 +77,15 @@ export function operatorRoutes(app: FastifyInstance, deps: OperatorRouteDependen
     {
       config: { roles: ["operator"] },
       schema: {
-        summary: "Suspend an organisation: its API keys stop working, its data stays",
+        summary:
+          "Suspend an organisation: its API keys stop working and its MQTT logins are cut (live connections closed), its data stays",
         params: OrgParams,
         response: { 200: OrganisationSchema },
       },
     },
     async (request) => {
       const { orgId } = request.params as Static<typeof OrgParams>;
-      return unwrap(await organisations.suspend(orgId, actor(request)));
+      return unwrap(await atBroker(() => organisations.suspend(orgId, actor(request))));
     },
   );
 
@@ -93,14 +94,14 @@ export function operatorRoutes(app: FastifyInstance, deps: OperatorRouteDependen
     {
       config: { roles: ["operator"] },
       schema: {
-        summary: "Reinstate a suspended organisation: its unrevoked keys work again",
+        summary: "Reinstate a suspended organisation: its unrevoked keys and MQTT logins work again",
         params: OrgParams,
         response: { 200: OrganisationSchema },
       },
     },
     async (request) => {
       const { orgId } = request.params as Static<typeof OrgParams>;
-      return unwrap(await organisations.reinstate(orgId, actor(request)));
+      return unwrap(await atBroker(() => organisations.reinstate(orgId, actor(request))));
     },
   );
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
@@ -75,6 +76,8 @@ export interface CloudDependencies {
 
 /** The running cloud, for main, the demo and tests: its parts, and where it listens. */
 export interface Cloud {
+  /** This worker's id (`worker.id`, or generated): its MQTT client id suffix and metrics label. */
+  readonly workerId: string;
   /** Storage, one repository per aggregate (and the SQLite connection, for tests and tools). */
   readonly repositories: SqliteRepositories;
   readonly credentials: CredentialService;
@@ -126,8 +129,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const { directory, users, events, rules: ruleRepository, offers: offerRepository, privacy, audit, analytics } =
     repositories;
 
+  const workerId = config.worker.id ?? generatedWorkerId();
   const mqtt = createMqttSide(config.mqtt, {
     log,
+    workerId,
     clock,
     scheduler,
     // Called only once the broker runs, after `credentials` exists.
@@ -421,6 +426,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     return typeof address === "object" && address ? address.port : config.http.port;
   };
   return {
+    workerId,
     repositories,
     credentials,
     pipeline,
@@ -469,4 +475,13 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     },
     stop,
   };
+}
+
+/**
+ * A worker id when none is configured: the host name (sanitised to the id alphabet) and a random
+ * suffix, unique among workers started at the same time on one host.
+ */
+function generatedWorkerId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 48) || "cloud";
+  return `${host}-${randomBytes(4).toString("hex")}`;
 }

@@ -25,6 +25,8 @@ export interface MqttSide {
 
 export interface MqttSideDependencies {
   readonly log: Logger;
+  /** This worker's id: with an external broker its client id is `<username>.<workerId>` unless configured. */
+  readonly workerId: string;
   readonly clock: Clock;
   /** Timers of the periodic revocation sweep; default the process's own. */
   readonly scheduler?: Scheduler;
@@ -54,7 +56,9 @@ export function createMqttSide(config: MqttConfig, deps: MqttSideDependencies): 
       ...(config.password === undefined ? {} : { password: config.password }),
       ...(config.passwordFile === undefined ? {} : { passwordFile: config.passwordFile }),
       ...(config.caFile === undefined ? {} : { caFile: config.caFile }),
-      ...(config.clientId === undefined ? {} : { clientId: config.clientId }),
+      // Each worker its own session at the broker; the shared group spreads the work among them.
+      clientId: config.clientId ?? `${config.username}.${deps.workerId}`,
+      shareGroup: config.shareGroup,
       keepaliveS: config.keepaliveS,
       sessionExpiryS: config.sessionExpiryS,
       log: log.child({ component: "bus" }),

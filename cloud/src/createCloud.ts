@@ -63,6 +63,8 @@ import { MemberImportService } from "./services/MemberImportService.js";
 import { createMqttSide } from "./createMqtt.js";
 import type { Metrics, MetricsExposition } from "./services/Metrics.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler } from "./services/ports.js";
+import { type Coordination, leaderOnlyScheduler, LocalCoordination } from "./services/Coordination.js";
+import { WorkerSync } from "./services/WorkerSync.js";
 
 export interface CloudDependencies {
   readonly log: Logger;
@@ -72,6 +74,12 @@ export interface CloudDependencies {
   readonly onOfferIssued?: (offer: Offer) => void;
   /** Demo mode: serve the shopper page at /demo/shopper. */
   readonly shopperPage?: ShopperPage;
+  /**
+   * Coordination of this worker with the others sharing its storage (leadership for periodic jobs,
+   * change notices), made for this worker's id. Default: a single process, always leader
+   * (`LocalCoordination`); with PostgreSQL storage, `PostgresCoordination` on the same database.
+   */
+  readonly coordination?: (workerId: string) => Coordination;
 }
 
 /** The running cloud, for main, the demo and tests: its parts, and where it listens. */
@@ -130,6 +138,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     repositories;
 
   const workerId = config.worker.id ?? generatedWorkerId();
+  const coordination = deps.coordination?.(workerId) ?? new LocalCoordination(workerId);
+  // Periodic jobs that must run once across the fleet tick on every worker and run on the leader.
+  const leaderScheduler = leaderOnlyScheduler(scheduler, coordination);
   const mqtt = createMqttSide(config.mqtt, {
     log,
     workerId,
@@ -171,11 +182,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     eventToOffer: latency.eventToOffer,
     scheduler,
   });
+  const directoryCache = new DirectoryCache({ directory, users, changes: directory, usersByIds: users });
   const decisions = new DecisionStage({
     offers: offerRepository,
     rules: ruleRepository,
     events,
-    directory: new DirectoryCache({ directory, users, changes: directory, usersByIds: users }),
+    directory: directoryCache,
     organisations: async () => (await directory.listOrganisations()).map((o) => o.id),
     published: delivery,
     clock,
@@ -211,6 +223,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       replaceZones: async (storeId, zones) => {
         const result = await directory.replaceZones(storeId, zones);
         ingest.zonesChanged(storeId);
+        workerSync.zonesChanged(storeId);
         return result;
       },
     },
@@ -245,7 +258,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     keys: privacy,
     audit,
     clock,
-    scheduler,
+    scheduler: leaderScheduler,
     log: log.child({ component: "eid" }),
     rotationExponent: config.privacy.eidRotationExponent,
     refreshIntervalMs: config.privacy.eidRefreshS * 1000,
@@ -262,7 +275,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const retention = new RetentionService({
     retention: privacy,
     clock,
-    scheduler,
+    scheduler: leaderScheduler,
     log: log.child({ component: "retention" }),
     retentionDays: config.privacy.retentionDays,
     intervalMs: config.privacy.retentionSweepS * 1000,
@@ -271,15 +284,18 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     rules: ruleRepository,
     directory,
     clock,
-    scheduler,
+    scheduler: leaderScheduler,
     log: log.child({ component: "rules" }),
-    onRulesChanged: (orgId) => pipeline.reloadRules(orgId),
+    onRulesChanged: (orgId) => {
+      workerSync.rulesChanged(orgId);
+      return pipeline.reloadRules(orgId);
+    },
   });
   const offerLifecycle = new OfferLifecycleService({
     bus: broker,
     offers: offerRepository,
     clock,
-    scheduler,
+    scheduler: leaderScheduler,
     log: log.child({ component: "offer-lifecycle" }),
     reminderLeadS: config.offers.reminderLeadS,
     intervalMs: config.offers.sweepIntervalS * 1000,
@@ -346,6 +362,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     clock,
     zonesChanged: (storeId, actor) => {
       ingest.zonesChanged(storeId);
+      workerSync.zonesChanged(storeId);
       return fleet.publishStoreZones(storeId, actor);
     },
   });
@@ -381,7 +398,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     users,
     directory,
     clock,
-    scheduler,
+    scheduler: leaderScheduler,
     log: log.child({ component: "membership" }),
     randomBytes: (size) => randomBytes(size),
     metrics,
@@ -398,6 +415,21 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   membershipRoutes(http, { membership, imports });
   presenceListeners.push((stored) => membership.visitsStored(stored));
   consoleRoutes(http);
+  // What other workers change reaches this one's caches; what this one changes, reaches them.
+  const workerSync = new WorkerSync({
+    coordination,
+    log: log.child({ component: "worker-sync" }),
+    caches: {
+      reloadRules: (orgId) => pipeline.reloadRules(orgId),
+      reloadAllRules: async () => {
+        for (const org of await directory.listOrganisations()) await pipeline.reloadRules(org.id);
+      },
+      zonesChanged: (storeId) => ingest.zonesChanged(storeId),
+      allZonesChanged: () => ingest.allZonesChanged(),
+      directoryChanged: () => directoryCache.invalidate(),
+      republishConfigs: () => fleet.republish(),
+    },
+  });
 
   let started = false;
   async function stop(): Promise<void> {
@@ -417,6 +449,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     membership.stop();
     await membership.drainVisits();
     await Promise.all([retention.stop(), eid.stop(), offerLifecycle.stop(), rules.stop()]);
+    // Leadership goes with the periodic jobs, before the broker: another worker takes it over.
+    workerSync.stop();
+    await coordination.stop();
     await mqtt.stop();
     await db.close();
   }
@@ -455,6 +490,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         // status published before this subscribes would be missed; and the desired configs go
         // back on their retained topics (lost with the broker's memory) before gateways return.
         await fleet.start();
+        // Before the jobs it gates. The sync listens from here on: the fleet has just re-published
+        // the configs, so only a later takeover of leadership re-publishes them again, and the
+        // pipeline reads every rule index next.
+        await coordination.start();
+        workerSync.start();
         await pipeline.start();
         await rules.start();
         offerLifecycle.start();

@@ -147,6 +147,11 @@ export class IngestService {
     this.zoneCache.invalidate(storeId);
   }
 
+  /** Any store's zones may have changed (another worker's notices were missed): read them all again. */
+  allZonesChanged(): void {
+    this.zoneCache.invalidateAll();
+  }
+
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;

@@ -164,7 +164,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     organisations: directory,
   });
   const broker = mqtt.bus;
-  const metrics = new PromMetrics();
+  // Labelled by worker only with a configured (stable) id: a generated one, new at every start,
+  // would start new series each restart; Prometheus's own instance label tells processes apart.
+  const metrics = new PromMetrics(config.worker.id === undefined ? {} : { workerId: config.worker.id });
   const latency = pipelineLatency(metrics);
   // What the console's live view shows: presence, arrivals and offers as they happen, in memory.
   const live = new LiveFeed({
@@ -312,6 +314,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     offers: pipeline,
     fleet,
     undeliveredOffers: () => offerRepository.countUndelivered(clock.now()),
+    outboxesBehindGap: () => events.countOutboxesBehindGap(),
+    leader: () => coordination.isLeader(),
   });
   // Before the routes, so it counts every one of them.
   httpMetrics(http, metrics);

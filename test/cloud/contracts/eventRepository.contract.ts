@@ -84,6 +84,7 @@ export function describeEventRepositoryContract(name: string, makeBackend: MakeB
           { lo: 7, hi: 8 },
           { lo: 10, hi: 10 },
         ]);
+        expect(await events.countOutboxesBehindGap()).toBe(1);
         // 1-2 fills the first gap only: the ack stops where 5 is missing.
         expect((await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1), event(2)] })).ackSeq).toBe(4);
         // 5-6 joins 7-8; 9 is still missing.
@@ -91,6 +92,7 @@ export function describeEventRepositoryContract(name: string, makeBackend: MakeB
         // The gateway evicted 9 (fromSeq 10 says so): the ack takes in 10 as well.
         expect((await events.storeBatch({ ...batch, fromSeq: 10, events: [event(11)] })).ackSeq).toBe(11);
         expect(await events.outboxProgress("g1")).toEqual([{ outbox: "outbox-a1", ackedSeq: 11, pending: [] }]);
+        expect(await events.countOutboxesBehindGap()).toBe(0);
       });
 
       it("ends with one ack covering both when two batches of an outbox are stored at once", async () => {

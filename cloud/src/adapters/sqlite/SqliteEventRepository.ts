@@ -170,6 +170,13 @@ export class SqliteEventRepository implements EventRepository, ActivityRepositor
     return [...byOutbox.values()];
   }
 
+  async countOutboxesBehindGap(): Promise<number> {
+    const row = await this.db.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM (SELECT 1 FROM gateway_outbox_ranges GROUP BY gateway_id, outbox)",
+    );
+    return row?.n ?? 0;
+  }
+
   async countEvents(): Promise<number> {
     const row = await this.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM presence_events");
     return row?.n ?? 0;

@@ -66,6 +66,8 @@ export interface EventRepository {
   countEvents(): Promise<number>;
   /** The stored ack state of each outbox of one gateway (empty for a gateway never heard). */
   outboxProgress(gatewayId: string): Promise<OutboxProgress[]>;
+  /** Outboxes (of every gateway) whose ack waits behind a missing batch: stored ranges above a gap. */
+  countOutboxesBehindGap(): Promise<number>;
 }
 
 /** The stored ack state of one gateway outbox. */

@@ -144,6 +144,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const mqtt = createMqttSide(config.mqtt, {
     log,
     workerId,
+    workerIdStable: config.worker.id !== undefined,
     clock,
     scheduler,
     // Called only once the broker runs, after `credentials` exists.

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type mqtt from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ExternalBus } from "../../cloud/src/adapters/mqtt/ExternalBus.js";
+import { createMqttSide, type MqttSide } from "../../cloud/src/createMqtt.js";
 import type { BusMessage } from "../../cloud/src/services/ports.js";
 import { allGatewaysFilter, gatewayTopic, TOPIC_ROOT, userTopic } from "../../protocol/index.js";
 import {
@@ -118,6 +119,71 @@ describe.skipIf(!MOSQUITTO_AVAILABLE)(
       // With one client id the second connection would take over the first's session.
       await new Promise((r) => setTimeout(r, 200));
       expect([w1.connected, w2.connected, w1.connectCount, w2.connectCount]).toEqual([true, true, 1, 1]);
+    });
+
+    /** A worker's MQTT side as createCloud makes it, with a configured (stable) or generated worker id. */
+    // A group of its own per test: the sessions earlier tests left behind are members of theirs.
+    const side = async (workerId: string, workerIdStable: boolean, shareGroup: string): Promise<MqttSide> => {
+      const created = createMqttSide(
+        {
+          mode: "external",
+          url: broker.url,
+          username: service.username,
+          password: service.password,
+          keepaliveS: 30,
+          sessionExpiryS: 3600,
+          shareGroup,
+          provisioning: "none",
+        },
+        {
+          log: silentLog,
+          clock: { now: () => Date.now() },
+          workerId,
+          workerIdStable,
+          authenticate: async () => null,
+          revokedSince: async () => [],
+        },
+      );
+      await created.start();
+      sides.push(created);
+      return created;
+    };
+    const sides: MqttSide[] = [];
+    afterEach(async () => {
+      for (const s of sides.splice(0)) await s.stop();
+    });
+    const publishBatches = async (count: number, prefix: string): Promise<void> => {
+      const gw = await connectAs(broker.url, gateway, { protocolVersion: 5 });
+      clients.push(gw);
+      for (let i = 0; i < count; i++) await gw.publishAsync(gatewayTopic("s1", "g1", "events"), `${prefix}${i}`, { qos: 1 });
+    };
+
+    it("keeps a stopped worker's share for it when its worker id is configured, to hand over when it returns", async () => {
+      const stays = await side("stays", true, "keep");
+      const leaves = await side("leaves", true, "keep");
+      const atStays = collect();
+      await stays.bus.subscribe(allGatewaysFilter("events"), atStays.handler, { shared: true });
+      await leaves.bus.subscribe(allGatewaysFilter("events"), collect().handler, { shared: true });
+      await leaves.stop();
+      await publishBatches(10, "k");
+      // The same worker id again: its session, with the share mosquitto queued in it.
+      const back = await side("leaves", true, "keep");
+      const atBack = collect();
+      await back.bus.subscribe(allGatewaysFilter("events"), atBack.handler, { shared: true });
+      await until(() => atStays.received.length + atBack.received.length === 10, 10_000, "every batch");
+      expect(atBack.received.length).toBeGreaterThan(0);
+    });
+
+    it("gives a worker with a generated id no session to strand batches in once it has gone", async () => {
+      const stays = await side("gen-stays", false, "gen");
+      const leaves = await side("gen-leaves", false, "gen");
+      const atStays = collect();
+      await stays.bus.subscribe(allGatewaysFilter("events"), atStays.handler, { shared: true });
+      await leaves.bus.subscribe(allGatewaysFilter("events"), collect().handler, { shared: true });
+      await leaves.stop();
+      await publishBatches(10, "g");
+      // Session expiry 0: the departed worker left the group, so the one that stays takes all.
+      await until(() => atStays.received.length === 10, 10_000, "every batch at the worker that stayed");
     });
 
     it("still binds a gateway to its own client id", async () => {

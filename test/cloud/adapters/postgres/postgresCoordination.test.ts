@@ -34,14 +34,15 @@ describe.skipIf(!POSTGRES_AVAILABLE)(
       return created;
     };
 
-    /** Terminates every session of `workerId`'s coordinator, as an operator or a failover would. */
+    /** Terminates the session holding the lock `lockKey`, as an operator or a failover would. */
     const terminate = async (lockKey: number): Promise<number> => {
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
       try {
-        // The backend that holds the advisory lock (objid is the key's low 32 bits).
+        // The backend that holds the advisory lock (objid is the key's low 32 bits). With a timeout
+        // (PostgreSQL 14+) the call returns once the backend has exited, so its lock is released.
         const result = await admin.query<{ n: string }>(
-          `SELECT count(pg_terminate_backend(pid))::text AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`,
+          `SELECT count(pg_terminate_backend(pid, 10000))::text AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND granted`,
           [lockKey],
         );
         return Number(result.rows[0]?.n ?? 0);

@@ -153,7 +153,15 @@ export class PostgresCoordination implements Coordination {
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ ...this.o.connection, keepAlive: true });
+    const periodMs = this.o.retryMs ?? 5000;
+    // Bounded waits: on a partition a query would otherwise hang for the TCP retransmission time,
+    // and a leader that cannot reach PostgreSQL must stop leading within about one period.
+    const client = new pg.Client({
+      ...this.o.connection,
+      keepAlive: true,
+      query_timeout: periodMs,
+      connectionTimeoutMillis: periodMs,
+    });
     // An idle session that the server terminates (or that drops) reports here, not on a query.
     client.on("error", (err) => {
       if (this.client !== client) return;

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
@@ -62,6 +63,8 @@ import { MemberImportService } from "./services/MemberImportService.js";
 import { createMqttSide } from "./createMqtt.js";
 import type { Metrics, MetricsExposition } from "./services/Metrics.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler } from "./services/ports.js";
+import { type Coordination, leaderOnlyScheduler, LocalCoordination } from "./services/Coordination.js";
+import { WorkerSync } from "./services/WorkerSync.js";
 
 export interface CloudDependencies {
   readonly log: Logger;
@@ -71,10 +74,18 @@ export interface CloudDependencies {
   readonly onOfferIssued?: (offer: Offer) => void;
   /** Demo mode: serve the shopper page at /demo/shopper. */
   readonly shopperPage?: ShopperPage;
+  /**
+   * Coordination of this worker with the others sharing its storage (leadership for periodic jobs,
+   * change notices), made for this worker's id. Default: a single process, always leader
+   * (`LocalCoordination`); with PostgreSQL storage, `PostgresCoordination` on the same database.
+   */
+  readonly coordination?: (workerId: string) => Coordination;
 }
 
 /** The running cloud, for main, the demo and tests: its parts, and where it listens. */
 export interface Cloud {
+  /** This worker's id (`worker.id`, or generated): its MQTT client id suffix and metrics label. */
+  readonly workerId: string;
   /** Storage, one repository per aggregate (and the SQLite connection, for tests and tools). */
   readonly repositories: SqliteRepositories;
   readonly credentials: CredentialService;
@@ -126,8 +137,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const { directory, users, events, rules: ruleRepository, offers: offerRepository, privacy, audit, analytics } =
     repositories;
 
+  const workerId = config.worker.id ?? generatedWorkerId();
+  const coordination = deps.coordination?.(workerId) ?? new LocalCoordination(workerId);
+  // Periodic jobs that must run once across the fleet tick on every worker and run on the leader.
+  const leaderScheduler = leaderOnlyScheduler(scheduler, coordination);
   const mqtt = createMqttSide(config.mqtt, {
     log,
+    workerId,
+    workerIdStable: config.worker.id !== undefined,
     clock,
     scheduler,
     // Called only once the broker runs, after `credentials` exists.
@@ -148,7 +165,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     organisations: directory,
   });
   const broker = mqtt.bus;
-  const metrics = new PromMetrics();
+  // Labelled by worker only with a configured (stable) id: a generated one, new at every start,
+  // would start new series each restart; Prometheus's own instance label tells processes apart.
+  const metrics = new PromMetrics(config.worker.id === undefined ? {} : { workerId: config.worker.id });
   const latency = pipelineLatency(metrics);
   // What the console's live view shows: presence, arrivals and offers as they happen, in memory.
   const live = new LiveFeed({
@@ -166,11 +185,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     eventToOffer: latency.eventToOffer,
     scheduler,
   });
+  const directoryCache = new DirectoryCache({ directory, users, changes: directory, usersByIds: users });
   const decisions = new DecisionStage({
     offers: offerRepository,
     rules: ruleRepository,
     events,
-    directory: new DirectoryCache({ directory, users, changes: directory, usersByIds: users }),
+    directory: directoryCache,
     organisations: async () => (await directory.listOrganisations()).map((o) => o.id),
     published: delivery,
     clock,
@@ -206,6 +226,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       replaceZones: async (storeId, zones) => {
         const result = await directory.replaceZones(storeId, zones);
         ingest.zonesChanged(storeId);
+        workerSync.zonesChanged(storeId);
         return result;
       },
     },
@@ -240,7 +261,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     keys: privacy,
     audit,
     clock,
-    scheduler,
+    scheduler: leaderScheduler,
     log: log.child({ component: "eid" }),
     rotationExponent: config.privacy.eidRotationExponent,
     refreshIntervalMs: config.privacy.eidRefreshS * 1000,
@@ -257,7 +278,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const retention = new RetentionService({
     retention: privacy,
     clock,
-    scheduler,
+    scheduler: leaderScheduler,
     log: log.child({ component: "retention" }),
     retentionDays: config.privacy.retentionDays,
     intervalMs: config.privacy.retentionSweepS * 1000,
@@ -266,15 +287,18 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     rules: ruleRepository,
     directory,
     clock,
-    scheduler,
+    scheduler: leaderScheduler,
     log: log.child({ component: "rules" }),
-    onRulesChanged: (orgId) => pipeline.reloadRules(orgId),
+    onRulesChanged: (orgId) => {
+      workerSync.rulesChanged(orgId);
+      return pipeline.reloadRules(orgId);
+    },
   });
   const offerLifecycle = new OfferLifecycleService({
     bus: broker,
     offers: offerRepository,
     clock,
-    scheduler,
+    scheduler: leaderScheduler,
     log: log.child({ component: "offer-lifecycle" }),
     reminderLeadS: config.offers.reminderLeadS,
     intervalMs: config.offers.sweepIntervalS * 1000,
@@ -291,6 +315,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     offers: pipeline,
     fleet,
     undeliveredOffers: () => offerRepository.countUndelivered(clock.now()),
+    outboxesBehindGap: () => events.countOutboxesBehindGap(),
+    leader: () => coordination.isLeader(),
   });
   // Before the routes, so it counts every one of them.
   httpMetrics(http, metrics);
@@ -341,6 +367,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     clock,
     zonesChanged: (storeId, actor) => {
       ingest.zonesChanged(storeId);
+      workerSync.zonesChanged(storeId);
       return fleet.publishStoreZones(storeId, actor);
     },
   });
@@ -376,7 +403,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     users,
     directory,
     clock,
-    scheduler,
+    scheduler: leaderScheduler,
     log: log.child({ component: "membership" }),
     randomBytes: (size) => randomBytes(size),
     metrics,
@@ -393,6 +420,21 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   membershipRoutes(http, { membership, imports });
   presenceListeners.push((stored) => membership.visitsStored(stored));
   consoleRoutes(http);
+  // What other workers change reaches this one's caches; what this one changes, reaches them.
+  const workerSync = new WorkerSync({
+    coordination,
+    log: log.child({ component: "worker-sync" }),
+    caches: {
+      reloadRules: (orgId) => pipeline.reloadRules(orgId),
+      reloadAllRules: async () => {
+        for (const org of await directory.listOrganisations()) await pipeline.reloadRules(org.id);
+      },
+      zonesChanged: (storeId) => ingest.zonesChanged(storeId),
+      allZonesChanged: () => ingest.allZonesChanged(),
+      directoryChanged: () => directoryCache.invalidate(),
+      republishConfigs: () => fleet.republish(),
+    },
+  });
 
   let started = false;
   async function stop(): Promise<void> {
@@ -412,6 +454,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     membership.stop();
     await membership.drainVisits();
     await Promise.all([retention.stop(), eid.stop(), offerLifecycle.stop(), rules.stop()]);
+    // Leadership goes with the periodic jobs, before the broker: another worker takes it over.
+    workerSync.stop();
+    await coordination.stop();
     await mqtt.stop();
     await db.close();
   }
@@ -421,6 +466,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     return typeof address === "object" && address ? address.port : config.http.port;
   };
   return {
+    workerId,
     repositories,
     credentials,
     pipeline,
@@ -449,6 +495,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         // status published before this subscribes would be missed; and the desired configs go
         // back on their retained topics (lost with the broker's memory) before gateways return.
         await fleet.start();
+        // Before the jobs it gates. The sync listens from here on: the fleet has just re-published
+        // the configs, so only a later takeover of leadership re-publishes them again, and the
+        // pipeline reads every rule index next.
+        await coordination.start();
+        workerSync.start();
         await pipeline.start();
         await rules.start();
         offerLifecycle.start();
@@ -469,4 +520,13 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     },
     stop,
   };
+}
+
+/**
+ * A worker id when none is configured: the host name (sanitised to the id alphabet) and a random
+ * suffix, unique among workers started at the same time on one host.
+ */
+function generatedWorkerId(): string {
+  const host = hostname().replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 48) || "cloud";
+  return `${host}-${randomBytes(4).toString("hex")}`;
 }

@@ -25,6 +25,14 @@ export interface MqttSide {
 
 export interface MqttSideDependencies {
   readonly log: Logger;
+  /** This worker's id: with an external broker its client id is `<username>.<workerId>` unless configured. */
+  readonly workerId: string;
+  /**
+   * False when the worker id was generated for this start: no later process will resume this
+   * client id's session, so the broker is asked to drop it at disconnect (session expiry 0) rather
+   * than keep queuing this worker's share of the shared subscription into it for nobody.
+   */
+  readonly workerIdStable: boolean;
   readonly clock: Clock;
   /** Timers of the periodic revocation sweep; default the process's own. */
   readonly scheduler?: Scheduler;
@@ -48,15 +56,26 @@ export interface MqttSideDependencies {
 export function createMqttSide(config: MqttConfig, deps: MqttSideDependencies): MqttSide {
   const { log, clock } = deps;
   if (config.mode === "external") {
+    const stable = deps.workerIdStable || config.clientId !== undefined;
+    if (!stable) {
+      log.warn(
+        { workerId: deps.workerId },
+        "no worker.id configured: the broker drops this worker's session when it disconnects, so events published while it restarts are not queued for it (gateways re-send them); set worker.id to keep the session",
+      );
+    }
     const bus = new ExternalBus({
       url: config.url,
       username: config.username,
       ...(config.password === undefined ? {} : { password: config.password }),
       ...(config.passwordFile === undefined ? {} : { passwordFile: config.passwordFile }),
       ...(config.caFile === undefined ? {} : { caFile: config.caFile }),
-      ...(config.clientId === undefined ? {} : { clientId: config.clientId }),
+      // Each worker its own session at the broker; the shared group spreads the work among them.
+      clientId: config.clientId ?? `${config.username}.${deps.workerId}`,
+      shareGroup: config.shareGroup,
       keepaliveS: config.keepaliveS,
-      sessionExpiryS: config.sessionExpiryS,
+      // mosquitto keeps handing an offline member of a shared subscription its share, queued in its
+      // session until it returns or the session expires: only a session someone resumes may persist.
+      sessionExpiryS: stable ? config.sessionExpiryS : 0,
       log: log.child({ component: "bus" }),
     });
     const provisioner = createExternalProvisioner(config, log);

@@ -13,7 +13,10 @@ export interface ParsedSample {
 export interface ParsedExposition {
   readonly types: ReadonlyMap<string, string>;
   readonly samples: readonly ParsedSample[];
-  /** The value of the one sample with this name and these labels (all of them); undefined if none. */
+  /**
+   * The value of the one sample with this name and these labels (all of them, the `worker` label
+   * aside unless given); undefined if none.
+   */
   value(name: string, labels?: Readonly<Record<string, string>>): number | undefined;
 }
 
@@ -123,8 +126,11 @@ export function parsePrometheusText(text: string): ParsedExposition {
     samples,
     value(name, labels = {}) {
       const want = Object.entries(labels);
+      // The `worker` label every per-worker family carries is matched only when asked for.
+      const counted = (s: ParsedSample) =>
+        Object.keys(s.labels).filter((k) => k !== "worker" || "worker" in labels).length;
       const found = samples.filter(
-        (s) => s.name === name && want.every(([k, v]) => s.labels[k] === v) && Object.keys(s.labels).length === want.length,
+        (s) => s.name === name && want.every(([k, v]) => s.labels[k] === v) && counted(s) === want.length,
       );
       if (found.length > 1) throw new Error(`${found.length} samples of ${name} match`);
       return found[0]?.value;

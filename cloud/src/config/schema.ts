@@ -76,8 +76,18 @@ export const ExternalMqttSchema = Type.Object(
     ),
     caFile: Type.Optional(Type.String({ minLength: 1, description: "PEM CA bundle of an mqtts:// broker." })),
     clientId: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 128, description: "Stable client id; default: the username." }),
+      Type.String({
+        minLength: 1,
+        maxLength: 128,
+        description: "Stable client id; default: <username>.<worker id> (each worker its own).",
+      }),
     ),
+    shareGroup: Type.String({
+      pattern: "^[A-Za-z0-9_.-]{1,64}$",
+      default: "arrival-cloud",
+      description:
+        "MQTT 5 shared subscription group of the cloud's workers: gateway events and phones' location reports are subscribed as $share/<group>/…, so each goes to one worker.",
+    }),
     keepaliveS: Type.Integer({ minimum: 5, maximum: 65535, default: 30 }),
     sessionExpiryS: Type.Integer({
       minimum: 0,
@@ -245,6 +255,18 @@ export const CloudConfigSchema = Type.Object(
           default: 60,
           description: "How often the EID resolution table is brought up to date, seconds.",
         }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    worker: Type.Object(
+      {
+        id: Type.Optional(
+          Type.String({
+            pattern: "^[A-Za-z0-9_.-]{1,64}$",
+            description:
+              "This worker's id, unique among the cloud's workers: its MQTT client id suffix and its metrics label. Default: generated at each start (hostname and random), so set it to keep the broker session across restarts.",
+          }),
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -95,7 +95,8 @@ export class GeofenceService {
       } finally {
         this.inFlight.delete(handling);
       }
-    });
+      // Shared across workers: each report is stored (and decided) by one of them.
+    }, { shared: true });
   }
 
   /** Stops taking MQTT reports and waits for those being stored to finish. Idempotent. */

@@ -88,6 +88,12 @@ export interface IngestServiceOptions {
   readonly scheduler?: Scheduler;
 }
 
+/**
+ * Shared across workers: each batch is stored by one of them. The ack is computed from what the
+ * database holds, so it does not matter which worker stored the batches before it.
+ */
+const SHARED = { shared: true } as const;
+
 interface PendingBatch {
   readonly input: StoreBatchInput;
   readonly resolve: () => void;
@@ -141,6 +147,11 @@ export class IngestService {
     this.zoneCache.invalidate(storeId);
   }
 
+  /** Any store's zones may have changed (another worker's notices were missed): read them all again. */
+  allZonesChanged(): void {
+    this.zoneCache.invalidateAll();
+  }
+
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
@@ -155,7 +166,7 @@ export class IngestService {
       // A failure was logged where it happened (once); the gateway's re-send is the retry.
       const done = this.handleBatch(message.topic, message.payload).catch(() => undefined);
       return this.waitingEvents >= maxQueued ? done : Promise.resolve();
-    });
+    }, SHARED);
   }
 
   /** Stops taking batches and waits for those being stored (and handed on) to finish. Idempotent. */

@@ -20,6 +20,12 @@ export interface MetricSpec {
   readonly help: string;
   /** Fixed at creation (default none). */
   readonly labelNames?: readonly string[];
+  /**
+   * `worker` (default): this worker's own figures, labelled with its worker id, to be summed across
+   * workers. `fleet`: the state of the whole fleet read from the database, the same on every
+   * worker, without the worker label (aggregate with max, never sum).
+   */
+  readonly scope?: "worker" | "fleet";
 }
 
 /** A counter whose series are created on first increment. */

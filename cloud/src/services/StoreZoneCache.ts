@@ -37,4 +37,9 @@ export class StoreZoneCache {
   invalidate(storeId: string): void {
     this.byStore.delete(storeId);
   }
+
+  /** Forgets every store's zones (changes may have been missed: another worker's notices were lost). */
+  invalidateAll(): void {
+    this.byStore.clear();
+  }
 }

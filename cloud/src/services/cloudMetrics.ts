@@ -9,6 +9,10 @@ export interface CloudMetricSources {
   readonly fleet: Pick<FleetService, "counters" | "summary">;
   /** Offers stored but not yet handed to the broker and still valid, read at scrape time. */
   readonly undeliveredOffers?: () => Promise<number>;
+  /** Gateway outboxes whose ack waits behind a missing batch, read at scrape time (fleet-wide). */
+  readonly outboxesBehindGap?: () => Promise<number>;
+  /** Whether this worker now runs the fleet's periodic jobs. */
+  readonly leader?: () => boolean;
 }
 
 /** Redemption outcomes, as the till sees them. */
@@ -120,6 +124,7 @@ export function cloudMetrics(
         name: "arrival_offers_undelivered",
         help: "Offers stored and still valid but not yet handed to the broker (the offer sweeper retries them).",
         type: "gauge",
+        scope: "fleet",
       },
       async () => [{ value: await undeliveredOffers() }],
     );
@@ -175,6 +180,7 @@ export function cloudMetrics(
       help: "Registered gateways by state (online, degraded, offline, unknown).",
       labelNames: ["state"],
       type: "gauge",
+      scope: "fleet",
     },
     async () => Object.entries((await summary()).byState).map(([state, value]) => ({ labels: { state }, value })),
   );
@@ -183,6 +189,7 @@ export function cloudMetrics(
       name: "arrival_gateways_offline_too_long",
       help: "Gateways offline for longer than fleet.offlineAlertS.",
       type: "gauge",
+      scope: "fleet",
     },
     async () => [{ value: (await summary()).offlineTooLong }],
   );
@@ -192,9 +199,30 @@ export function cloudMetrics(
       help: "Gateways by state of their desired config (none, pending, applied, rejected).",
       labelNames: ["state"],
       type: "gauge",
+      scope: "fleet",
     },
     async () => Object.entries((await summary()).configs).map(([state, value]) => ({ labels: { state }, value })),
   );
+  const { outboxesBehindGap, leader } = s;
+  if (outboxesBehindGap)
+    metrics.collected(
+      {
+        name: "arrival_gateway_outboxes_behind_gap",
+        help: "Gateway outboxes whose ack waits behind a missing batch (later batches stored, an earlier one not yet); the gateway re-sends it after its ack timeout.",
+        type: "gauge",
+        scope: "fleet",
+      },
+      async () => [{ value: await outboxesBehindGap() }],
+    );
+  if (leader)
+    metrics.collected(
+      {
+        name: "arrival_worker_leader",
+        help: "1 while this worker runs the fleet's periodic jobs (reminders, retention, EID refresh, rule transitions), else 0; summed over the workers it is 1.",
+        type: "gauge",
+      },
+      () => [{ value: leader() ? 1 : 0 }],
+    );
   const takeovers = metrics.counter({
     name: "arrival_mqtt_session_takeovers_total",
     help: "MQTT connections that took over the session of a client id still connected (embedded broker), by role; a steady rise for gateways means two processes run with one identity.",

@@ -68,12 +68,28 @@ export interface BusMessage {
   readonly payload: Buffer;
 }
 
+/** How a subscription shares its messages with the other cloud workers. */
+export interface SubscribeOptions {
+  /**
+   * True for work to be done once across the fleet (gateway event batches, phones' location
+   * reports): with an external broker each message goes to one worker of the cloud's shared
+   * subscription group (MQTT 5 `$share/<group>/<filter>`, [MQTT-4.8.2]). False or absent: every
+   * worker receives every message (gateway status, telemetry). A single process sees no difference.
+   */
+  readonly shared?: boolean;
+}
+
 /**
  * The cloud's side of MQTT. With the embedded broker it talks to aedes in-process; with an external
  * broker it is an MQTT client with the cloud's service identity. Handlers run one message at a time
- * per subscription, in arrival order, so per-gateway order is kept.
+ * per subscription, in arrival order, so per-gateway order is kept (within one worker: batches of
+ * one gateway that a shared subscription hands to two workers may commit in either order).
  */
 export interface MessageBus {
-  subscribe(filter: string, handler: (message: BusMessage) => Promise<void>): Promise<void>;
+  subscribe(
+    filter: string,
+    handler: (message: BusMessage) => Promise<void>,
+    options?: SubscribeOptions,
+  ): Promise<void>;
   publish(topic: string, payload: Buffer, options: PublishOptions): Promise<void>;
 }

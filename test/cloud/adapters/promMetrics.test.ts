@@ -101,6 +101,25 @@ describe("PromMetrics", () => {
     }
   });
 
+  it("labels this worker's families with its worker id, and the fleet's state read from the database not", async () => {
+    const metrics = new PromMetrics({ workerId: "w-7" });
+    metrics.counter({ name: "demo_worker_total", help: "Worker's own.", labelNames: ["outcome"] }).inc({ outcome: "a" }, 2);
+    metrics.histogram({ name: "demo_worker_seconds", help: "Worker's own.", bucketsS: [1] }).observe(0.5);
+    metrics.collected({ name: "demo_queued", help: "Worker's own.", type: "gauge" }, () => [{ value: 3 }]);
+    metrics.collected({ name: "demo_fleet_gateways", help: "Fleet state.", type: "gauge", scope: "fleet", labelNames: ["state"] }, () => [
+      { labels: { state: "online" }, value: 4 },
+    ]);
+    const parsed = parsePrometheusText(await metrics.render());
+    const labelsOf = (name: string) => parsed.samples.filter((s) => s.name === name).map((s) => s.labels);
+    expect(labelsOf("demo_worker_total")).toEqual([{ outcome: "a", worker: "w-7" }]);
+    expect(labelsOf("demo_worker_seconds_count")).toEqual([{ worker: "w-7" }]);
+    expect(labelsOf("demo_queued")).toEqual([{ worker: "w-7" }]);
+    // Every worker reports the same fleet figure: a worker label would invite summing it N times.
+    expect(labelsOf("demo_fleet_gateways")).toEqual([{ state: "online" }]);
+    expect(parsed.value("demo_fleet_gateways", { state: "online" })).toBe(4);
+    expect(parsed.value("demo_worker_total", { outcome: "a", worker: "w-7" })).toBe(2);
+  });
+
   it("refuses invalid and duplicate names", () => {
     const metrics = new PromMetrics();
     expect(() => metrics.counter({ name: "bad-name", help: "x" })).toThrow(/Invalid metric name/);

@@ -45,6 +45,8 @@ describe("cloud mqtt config", () => {
       dynsec: { username: "admin", passwordFile: "/run/secrets/dynsec" },
       keepaliveS: 30,
       sessionExpiryS: 3600,
+      // The cloud's workers split gateway events and location reports in this shared group.
+      shareGroup: "arrival-cloud",
       provisioning: "mosquitto-dynsec",
     });
   });

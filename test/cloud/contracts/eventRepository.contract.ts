@@ -57,16 +57,53 @@ export function describeEventRepositoryContract(name: string, makeBackend: MakeB
         expect(await events.countEvents()).toBe(2);
       });
 
-      it("does not let a later batch acknowledge past a lost one, until the lost one arrives", async () => {
-        // Batch 3-4 arrives while 1-2 was lost: stored, but the ack stays at 0.
+      it("does not let a later batch acknowledge past a lost one; the lost one, once stored, acks both", async () => {
+        // Batch 3-4 arrives while 1-2 was lost (or is being stored by another worker): stored, but
+        // the ack stays at 0, and 3-4 waits above the gap.
         const later = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(3), event(4)] });
         expect(later.ackSeq).toBe(0);
         expect(later.inserted).toHaveLength(2);
+        expect(await events.outboxProgress("g1")).toEqual([{ outbox: "outbox-a1", ackedSeq: 0, pending: [{ lo: 3, hi: 4 }] }]);
+        // 1-2 fills the gap: the ack is computed from what is stored, so it covers 3-4 too.
         const lost = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1), event(2)] });
-        expect(lost.ackSeq).toBe(2);
-        // The gateway re-sends 3-4 after its ack timeout: duplicates, and now the ack moves on.
+        expect(lost.ackSeq).toBe(4);
+        expect(await events.outboxProgress("g1")).toEqual([{ outbox: "outbox-a1", ackedSeq: 4, pending: [] }]);
+        // A re-send of 3-4 (its ack was the earlier 0) is duplicates, answered with the same ack.
         const resent = await events.storeBatch({ ...batch, fromSeq: 3, events: [event(3), event(4)] });
         expect(resent).toMatchObject({ ackSeq: 4, duplicates: 2 });
+      });
+
+      it("keeps every range above a gap and acks up to the next gap when it is filled", async () => {
+        // Three later batches land before the first, out of order (several workers): 7-8, 3-4, 10.
+        for (const seqs of [[7, 8], [3, 4], [10]]) {
+          const result = await events.storeBatch({ ...batch, fromSeq: 1, events: seqs.map((n) => event(n)) });
+          expect(result.ackSeq).toBe(0);
+        }
+        expect((await events.outboxProgress("g1"))[0]?.pending).toEqual([
+          { lo: 3, hi: 4 },
+          { lo: 7, hi: 8 },
+          { lo: 10, hi: 10 },
+        ]);
+        expect(await events.countOutboxesBehindGap()).toBe(1);
+        // 1-2 fills the first gap only: the ack stops where 5 is missing.
+        expect((await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1), event(2)] })).ackSeq).toBe(4);
+        // 5-6 joins 7-8; 9 is still missing.
+        expect((await events.storeBatch({ ...batch, fromSeq: 5, events: [event(5), event(6)] })).ackSeq).toBe(8);
+        // The gateway evicted 9 (fromSeq 10 says so): the ack takes in 10 as well.
+        expect((await events.storeBatch({ ...batch, fromSeq: 10, events: [event(11)] })).ackSeq).toBe(11);
+        expect(await events.outboxProgress("g1")).toEqual([{ outbox: "outbox-a1", ackedSeq: 11, pending: [] }]);
+        expect(await events.countOutboxesBehindGap()).toBe(0);
+      });
+
+      it("ends with one ack covering both when two batches of an outbox are stored at once", async () => {
+        // Two workers committing neighbouring batches concurrently must see each other's ranges.
+        const results = await Promise.all([
+          events.storeBatch({ ...batch, fromSeq: 1, events: [event(1), event(2)] }),
+          events.storeBatch({ ...batch, fromSeq: 1, events: [event(3), event(4)] }),
+        ]);
+        expect(Math.max(...results.map((r) => r.ackSeq))).toBe(4);
+        expect(await events.outboxProgress("g1")).toEqual([{ outbox: "outbox-a1", ackedSeq: 4, pending: [] }]);
+        expect(await events.countEvents()).toBe(4);
       });
 
       it("moves the ack past sequences the gateway evicted (fromSeq) and past refused events", async () => {
@@ -81,12 +118,15 @@ export function describeEventRepositoryContract(name: string, makeBackend: MakeB
         expect(await events.countEvents()).toBe(0);
       });
 
-      it("answers no ack past a batch's own highest sequence, and never moves the outbox's ack back", async () => {
+      it("never moves the outbox's ack back", async () => {
         expect((await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1), event(2), event(3)] })).ackSeq).toBe(3);
-        // An old batch delivered late is answered up to its own events only...
-        expect((await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1)] })).ackSeq).toBe(1);
-        // ...while the outbox keeps 3 as acked: 4-5, sent with a stale fromSeq, ack to 5.
+        // An old batch delivered late is answered with the stored ack (the gateway clamps an ack to
+        // what it has itself sent, and ignores one below what it already deleted)...
+        expect((await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1)] })).ackSeq).toBe(3);
+        // ...and 4-5, sent with a stale fromSeq, ack to 5.
         expect((await events.storeBatch({ ...batch, fromSeq: 1, events: [event(4), event(5)] })).ackSeq).toBe(5);
+        expect(await events.outboxProgress("g1")).toEqual([{ outbox: "outbox-a1", ackedSeq: 5, pending: [] }]);
+        expect(await events.outboxProgress("g-never-heard")).toEqual([]);
       });
 
       it("keeps acks per outbox: a replaced outbox numbering from 1 gets no ack for what it has not sent", async () => {
@@ -98,7 +138,12 @@ export function describeEventRepositoryContract(name: string, makeBackend: MakeB
         const second = Array.from({ length: 20 }, (_, i) => event(i + 21, { id: `new-event-${i + 21}-xx` }));
         expect((await events.storeBatch({ ...fresh, fromSeq: 1, events: second })).ackSeq).toBe(0);
         const first = Array.from({ length: 20 }, (_, i) => event(i + 1, { id: `new-event-${i + 1}-xx` }));
-        expect((await events.storeBatch({ ...fresh, fromSeq: 1, events: first })).ackSeq).toBe(20);
+        // Filling the new outbox's gap acks what it has stored of its own (40), nothing of the old.
+        expect((await events.storeBatch({ ...fresh, fromSeq: 1, events: first })).ackSeq).toBe(40);
+        expect((await events.outboxProgress("g1")).map((p) => [p.outbox, p.ackedSeq])).toEqual([
+          ["outbox-new", 40],
+          ["outbox-old", 50],
+        ]);
       });
 
       it("counts an id repeated inside one batch once", async () => {
@@ -128,8 +173,8 @@ export function describeEventRepositoryContract(name: string, makeBackend: MakeB
           [2, 2, 0],
           [3, 1, 0],
           [1, 1, 0],
-          // A re-sent 2: a duplicate, answered up to its own sequence.
-          [2, 0, 1],
+          // A re-sent 2: a duplicate, answered with the outbox's stored ack.
+          [3, 0, 1],
         ]);
         expect(await events.countEvents()).toBe(4);
       });

@@ -33,12 +33,17 @@ function processMetricsRegistry(): Registry {
  */
 export class PromMetrics implements Metrics, MetricsExposition {
   readonly contentType = Registry.PROMETHEUS_CONTENT_TYPE;
+  /** This worker's families (labelled `worker` when a worker id is given). */
   private readonly registry = new Registry();
+  /** Fleet state read from the database: the same on every worker, so not labelled by worker. */
+  private readonly fleetRegistry = new Registry();
   private readonly collectFailures: Counter;
   /** Reads of the families `collected` registered, run before each render. */
   private readonly collectors: (() => Promise<void>)[] = [];
 
-  constructor() {
+  /** `workerId`: the label `worker` on every per-worker family (default: none, one process). */
+  constructor(options: { readonly workerId?: string } = {}) {
+    if (options.workerId !== undefined) this.registry.setDefaultLabels({ worker: options.workerId });
     // Started with the first cloud rather than at the first scrape, so lag and GC are seen from then.
     processMetricsRegistry();
     this.collectFailures = new Counter({
@@ -100,7 +105,8 @@ export class PromMetrics implements Metrics, MetricsExposition {
     spec: MetricSpec & { readonly type: "counter" | "gauge" },
     collect: () => readonly MetricSample[] | Promise<readonly MetricSample[]>,
   ): void {
-    const config = { name: spec.name, help: spec.help, labelNames: [...(spec.labelNames ?? [])], registers: [this.registry] };
+    const registry = spec.scope === "fleet" ? this.fleetRegistry : this.registry;
+    const config = { name: spec.name, help: spec.help, labelNames: [...(spec.labelNames ?? [])], registers: [registry] };
     const metric = spec.type === "counter" ? new Counter(config) : new Gauge(config);
     const apply = (samples: readonly MetricSample[]): void => {
       metric.reset();
@@ -127,6 +133,7 @@ export class PromMetrics implements Metrics, MetricsExposition {
     // the exposition is one consistent picture including this scrape's collection failures.
     await Promise.all(this.collectors.map((read) => read()));
     const own = await this.registry.metrics();
-    return `${own}\n${await processMetricsRegistry().metrics()}`;
+    const fleet = await this.fleetRegistry.metrics();
+    return `${own}\n${fleet === "" ? "" : `${fleet}\n`}${await processMetricsRegistry().metrics()}`;
   }
 }

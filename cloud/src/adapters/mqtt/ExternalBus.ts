@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
-import type { BusMessage, Logger, MessageBus, PublishOptions } from "../../services/ports.js";
+import type { BusMessage, Logger, MessageBus, PublishOptions, SubscribeOptions } from "../../services/ports.js";
 import { SerialQueue } from "../../services/SerialQueue.js";
 
 export interface ExternalBusOptions {
@@ -19,6 +19,12 @@ export interface ExternalBusOptions {
    */
   readonly clientId?: string;
   readonly keepaliveS?: number;
+  /**
+   * The MQTT 5 shared subscription group of the cloud's workers: a subscription made with
+   * `{ shared: true }` is made at the broker as `$share/<group>/<filter>`, so each message goes to
+   * one worker of the group [MQTT-4.8.2]. Absent: every subscription is a plain one.
+   */
+  readonly shareGroup?: string;
   /** How long the broker keeps the session after a disconnect, s (MQTT 5 Session Expiry). Default 3600. */
   readonly sessionExpiryS?: number;
   /** Reconnect delay: `initialMs * 2^attempt` up to `maxMs`, with jitter. Defaults 500 and 30 000. */
@@ -39,6 +45,8 @@ const AUTH_REFUSALS = new Set([4, 5, 0x86, 0x87]);
 
 interface Subscription {
   readonly filter: string;
+  /** What is sent in SUBSCRIBE: the filter, or `$share/<group>/<filter>`. */
+  readonly brokerFilter: string;
   readonly queue: SerialQueue;
   readonly handler: (message: BusMessage) => Promise<void>;
 }
@@ -142,11 +150,19 @@ export class ExternalBus implements MessageBus {
     await Promise.all([...this.subscriptions.values()].map((s) => s.queue.drain()));
   }
 
-  async subscribe(filter: string, handler: (message: BusMessage) => Promise<void>): Promise<void> {
+  async subscribe(
+    filter: string,
+    handler: (message: BusMessage) => Promise<void>,
+    options: SubscribeOptions = {},
+  ): Promise<void> {
     if (this.stopped) throw new Error("the message bus is not started");
     if (this.subscriptions.has(filter)) throw new Error(`already subscribed to ${filter}`);
     const queue = new SerialQueue((err) => this.o.log.error({ err, filter }, "message handler failed"));
-    const subscription: Subscription = { filter, queue, handler };
+    // A shared subscription's messages arrive under their own topic [MQTT-4.8.2], so they are
+    // matched to the handler by the plain filter; only the SUBSCRIBE names the group.
+    const group = this.o.shareGroup;
+    const brokerFilter = options.shared === true && group !== undefined ? `$share/${group}/${filter}` : filter;
+    const subscription: Subscription = { filter, brokerFilter, queue, handler };
     this.subscriptions.set(filter, subscription);
     // Hand over what the broker delivered for this filter before it was registered, in order.
     const held = this.unmatched.filter((m) => topicMatches(filter, m.topic));
@@ -155,7 +171,7 @@ export class ExternalBus implements MessageBus {
       for (const message of held) queue.push(() => handler(message));
     }
     const client = this.client;
-    if (client?.connected) await this.subscribeAtBroker(client, filter);
+    if (client?.connected) await this.subscribeAtBroker(client, subscription);
     // Otherwise the next connection subscribes it.
   }
 
@@ -275,12 +291,13 @@ export class ExternalBus implements MessageBus {
   }
 
   private async resubscribe(client: MqttClient): Promise<void> {
-    for (const filter of this.subscriptions.keys()) {
-      if (!this.granted.has(filter)) await this.subscribeAtBroker(client, filter);
+    for (const subscription of this.subscriptions.values()) {
+      if (!this.granted.has(subscription.filter)) await this.subscribeAtBroker(client, subscription);
     }
   }
 
-  private async subscribeAtBroker(client: MqttClient, filter: string): Promise<void> {
+  private async subscribeAtBroker(client: MqttClient, subscription: Subscription): Promise<void> {
+    const filter = subscription.brokerFilter;
     let grants: { qos: number }[];
     try {
       grants = await client.subscribeAsync(filter, { qos: 1 });
@@ -294,7 +311,7 @@ export class ExternalBus implements MessageBus {
     if (grants.some((g) => g.qos >= 0x80)) {
       throw new Error(`the broker refused the cloud's subscription to ${filter} (user ${this.o.username})`);
     }
-    this.granted.add(filter);
+    this.granted.add(subscription.filter);
   }
 
   private dispatch(message: BusMessage): void {

@@ -54,7 +54,8 @@ export function dynsecRoleName(username: string): string {
  *   wildcard matches a literal ACL) to its config and ack;
  * - an app user subscribes to anything inside `users/{id}/` (`subscribePattern` matches a filter only
  *   when every topic it can match is inside the pattern) and publishes only its own location reports;
- * - the service identity publishes and subscribes under the contract root.
+ * - the service identity publishes and subscribes under the contract root, plainly or through a
+ *   shared subscription (`$share/<group>/arrival/v1/…`) of the cloud's workers.
  * `publishClientReceive` is granted on the same topics, so the rights hold even on a broker whose
  * default denies delivery. With the defaults of `dynsec init` (publish and subscribe denied, no
  * anonymous group) everything else, `$SYS` and `$CONTROL` included, is refused.
@@ -86,11 +87,16 @@ export function dynsecAclsFor(identity: MqttIdentity): DynsecAcl[] {
     }
     case "service": {
       const root = `${TOPIC_ROOT}/#`;
+      // mosquitto 2.0 checks a shared subscription's filter as sent, `$share/<group>/<filter>`, so
+      // the workers' shared subscriptions need their own pattern (any group under the contract root).
+      const shared = `$share/+/${root}`;
       return [
         { acltype: "publishClientSend", topic: root, allow: true },
         { acltype: "subscribePattern", topic: root, allow: true },
+        { acltype: "subscribePattern", topic: shared, allow: true },
         { acltype: "publishClientReceive", topic: root, allow: true },
         { acltype: "unsubscribePattern", topic: root, allow: true },
+        { acltype: "unsubscribePattern", topic: shared, allow: true },
       ];
     }
   }
@@ -152,10 +158,14 @@ export class MosquittoDynsec implements BrokerAccessProvisioner {
     const rolename = dynsecRoleName(username);
     const acls = dynsecAclsFor(identity);
     const textname = `arrival ${identity.role}`;
+    // Gateways and phones are bound to the client id of their username, so no identity can take
+    // over another's session. The service account is shared by the cloud's workers, each with its
+    // own client id (`<username>.<workerId>`): it is left unbound ("" clears a binding).
+    const clientid = identity.role === "service" ? "" : username;
     const [role, modified, created] = await this.send([
       { command: "createRole", rolename, textname },
       { command: "modifyRole", rolename, textname, acls },
-      { command: "createClient", username, password, clientid: username, textname, roles: [{ rolename }] },
+      { command: "createClient", username, password, clientid, textname, roles: [{ rolename }] },
     ]);
     this.check(role, EXISTS);
     this.check(modified);
@@ -164,7 +174,7 @@ export class MosquittoDynsec implements BrokerAccessProvisioner {
       // password change alone leaves connected.
       const [disabled, client, enabled] = await this.send([
         { command: "disableClient", username },
-        { command: "modifyClient", username, password, clientid: username, textname, roles: [{ rolename }] },
+        { command: "modifyClient", username, password, clientid, textname, roles: [{ rolename }] },
         { command: "enableClient", username },
       ]);
       this.check(disabled);

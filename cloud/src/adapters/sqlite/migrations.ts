@@ -767,6 +767,22 @@ CREATE TABLE member_refunds (
 );
 `,
   },
+  {
+    version: 18,
+    name: "acks of out-of-order batches across cloud workers",
+    // With several workers a later batch of an outbox can commit before an earlier one. Its
+    // sequences are kept as a range above the outbox's ack until the gap is filled, so the ack is
+    // computed from what is stored (by any worker) instead of from the batch alone.
+    sql: `
+CREATE TABLE gateway_outbox_ranges (
+  gateway_id TEXT NOT NULL,
+  outbox TEXT NOT NULL,
+  lo INTEGER NOT NULL,
+  hi INTEGER NOT NULL,
+  PRIMARY KEY (gateway_id, outbox, lo)
+);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -1,4 +1,5 @@
 import type { PresenceEvent } from "../../../../protocol/index.js";
+import type { SeqRange } from "../../domain/ingest/outboxAck.js";
 
 /** A presence event as stored, with the app user its subject resolved to (if any). */
 export interface StoredEvent extends PresenceEvent {
@@ -37,8 +38,14 @@ export interface StoreBatchResult {
  * - each event id is stored once; a re-sent one counts as a duplicate;
  * - the ack is per (gateway, outbox): the highest sequence below which every event is stored or
  *   refused, starting from `fromSeq - 1` (sequences the gateway evicted); it never covers a gap
- *   (a lost batch), never goes past the batch's own highest sequence, and the stored ack state
- *   never moves back;
+ *   (a lost batch), and the stored ack state never moves back;
+ * - the ack is computed from what is stored, not from the batch alone (`advanceOutboxAck` in
+ *   cloud/src/domain/ingest/outboxAck.ts over the outbox's acked sequence and the ranges done above
+ *   it): batches of one outbox stored out of order, by one worker or several, end with the ack
+ *   covering all of them once the gap is filled, and the batch that fills it answers that ack;
+ * - batches of one outbox are serialised (SQLite: BEGIN IMMEDIATE; PostgreSQL: the outbox's row
+ *   locked FOR UPDATE before its state is read), so two workers storing batches of one outbox at
+ *   once each see what the other committed;
  * - a subject resolves to a user of the store's organisation only (registered device, EID, or
  *   `app:<userId>`); without the user's analytics consent the event is kept unlinked;
  * - an event of nobody's subject is stored already decided (not in `undecidedEvents`);
@@ -57,6 +64,19 @@ export interface EventRepository {
    */
   undecidedEvents(limit: number): Promise<StoredEvent[]>;
   countEvents(): Promise<number>;
+  /** The stored ack state of each outbox of one gateway (empty for a gateway never heard). */
+  outboxProgress(gatewayId: string): Promise<OutboxProgress[]>;
+  /** Outboxes (of every gateway) whose ack waits behind a missing batch: stored ranges above a gap. */
+  countOutboxesBehindGap(): Promise<number>;
+}
+
+/** The stored ack state of one gateway outbox. */
+export interface OutboxProgress {
+  readonly outbox: string;
+  /** Every sequence up to this one is stored, refused, or below a batch's `fromSeq`. */
+  readonly ackedSeq: number;
+  /** Sequences stored above the ack behind a gap (a lost batch, or one another worker is storing). */
+  readonly pending: readonly SeqRange[];
 }
 
 /** Where a page of events or visits starts: strictly after this row in newest-first order. */

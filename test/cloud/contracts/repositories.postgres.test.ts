@@ -1,5 +1,7 @@
 import pg from "pg";
-import { afterAll, beforeAll, describe } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LedgerCommand } from "../../../cloud/src/domain/loyalty/ledger.js";
+import type { Repositories } from "../../../cloud/src/services/repositories.js";
 import { createPostgresRepositories } from "../../../cloud/src/adapters/postgres/createPostgresRepositories.js";
 import { migratePostgres } from "../../../cloud/src/adapters/postgres/migrations.js";
 import { PostgresDatabase } from "../../../cloud/src/adapters/postgres/PostgresDatabase.js";
@@ -14,7 +16,7 @@ import { describeLedgerRepositoryContract } from "./ledgerRepository.contract.js
 import { describeMembershipRepositoryContract } from "./membershipRepository.contract.js";
 import { describeOfferRepositoryContract } from "./offerRepository.contract.js";
 import { describePrivacyRepositoryContract } from "./privacyRepository.contract.js";
-import type { MakeBackend } from "./repositoryContract.js";
+import { type MakeBackend, org, user } from "./repositoryContract.js";
 import { describeRuleRepositoryContract } from "./ruleRepository.contract.js";
 import { describeUserRepositoryContract } from "./userRepository.contract.js";
 
@@ -75,4 +77,42 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
   describeAnalyticsRepositoryContract("PostgreSQL", postgres);
   describeLedgerRepositoryContract("PostgreSQL", postgres);
   describeMembershipRepositoryContract("PostgreSQL", postgres);
+
+  // What SQLite never faces: several cloud processes writing one database. Each "process" is its
+  // own pool and its own repositories, so nothing but the database is shared between them.
+  describe("several cloud processes on one database", () => {
+    const spend = (points: number): LedgerCommand => ({ kind: "spend", points, source: "coupon-redemption", reference: null, reason: null });
+
+    it("keeps a balance, a visit cap and one secret exact across three processes", async () => {
+      const first = await postgres();
+      const url = server?.url(`contract_${copies}`) ?? "";
+      const others = await Promise.all([1, 2].map(() => PostgresDatabase.open({ url, maxConnections: 4 })));
+      const processes: Repositories[] = [first.repos, ...others.map((db) => createPostgresRepositories(db))];
+      const worker = (i: number): Repositories => processes[i % processes.length] ?? first.repos;
+      try {
+        await first.repos.directory.upsertOrganisation(org("o1"), 0);
+        await first.repos.users.upsertUser(user("u1", "o1"), 0);
+        await first.repos.ledger.append("o1", "m1", { kind: "earn", points: 1000, source: "till-purchase", expiresAt: null, reference: null, reason: null }, "seed", 0);
+        const spends = await Promise.all(
+          Array.from({ length: 60 }, (_, i) => worker(i).ledger.append("o1", "m1", spend(30), `spend-${i}`, 1)),
+        );
+        expect(spends.filter((r) => r.ok)).toHaveLength(33);
+        expect((await first.repos.ledger.balance("o1", "m1", 2)).balance).toBe(10);
+        expect(await first.repos.ledger.entrySum("o1", "m1")).toBe(10);
+
+        const visits = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => worker(i).membership.countEarningVisit("u1", "s1", "2026-11-24", 3)),
+        );
+        expect(visits.filter(Boolean)).toHaveLength(3);
+
+        const secrets = await Promise.all(
+          processes.map((repos, i) => repos.membership.memberCodeSecret(() => new Uint8Array(32).fill(i + 1), 1)),
+        );
+        expect(new Set(secrets.map((s) => s[0])).size).toBe(1);
+      } finally {
+        await Promise.all(others.map((db) => db.close()));
+        await first.close();
+      }
+    });
+  });
 });

@@ -118,13 +118,16 @@ export class PostgresDatabase implements PgExecutor {
 
   /** Opens a pool and checks that the server answers. */
   static async open(options: PostgresConnectOptions): Promise<PostgresDatabase> {
+    // node-postgres lets the connection string override a separate password, so the password
+    // goes into the URL here, in memory only.
+    const url = new URL(options.url);
+    if (options.password !== undefined) url.password = encodeURIComponent(options.password);
     const config: pg.PoolConfig = {
-      connectionString: options.url,
+      connectionString: url.toString(),
       max: options.maxConnections ?? 10,
       application_name: options.applicationName ?? "arrival-cloud",
       types,
     };
-    if (options.password !== undefined) config.password = options.password;
     if (options.ssl !== undefined && options.ssl !== false) {
       config.ssl = options.ssl === true ? true : { ...options.ssl };
     }

@@ -148,6 +148,11 @@ export interface DecisionRepository {
 
 /** What the offer sweeper needs: expiry, reminders, redelivery, all driven from storage. */
 export interface OfferLifecycleRepository {
+  /**
+   * How many offers `undeliveredOffers` would find with no issue-time bound or limit: issued, not
+   * yet published, expiring after `now` (epoch ms). A metrics gauge, read per scrape.
+   */
+  countUndelivered(now: number): Promise<number>;
   /** Marks offers expired whose `expiresAt` is at or before `now` (oldest first); returns them. */
   expireDue(now: number, limit: number): Promise<Offer[]>;
   /**

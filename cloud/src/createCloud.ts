@@ -120,7 +120,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const scheduler = deps.scheduler ?? systemScheduler;
   await mkdir(config.dataDir, { recursive: true });
   // SQLite in dataDir, or PostgreSQL shared with other cloud processes (config.storage).
-  const storage = await openStorage(config, clock.now());
+  const storage = await openStorage(config, clock.now(), log.child({ component: "storage" }));
   const repositories = storage.repositories;
   const { directory, users, events, rules: ruleRepository, offers: offerRepository, privacy, audit, analytics } =
     repositories;

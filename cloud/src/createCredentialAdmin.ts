@@ -24,7 +24,7 @@ export async function createCredentialAdmin(
   config: Readonly<CloudConfig>,
   deps: { readonly log: Logger; readonly clock: Clock },
 ): Promise<CredentialAdmin> {
-  const storage = await openStorage(config, deps.clock.now());
+  const storage = await openStorage(config, deps.clock.now(), deps.log);
   const repositories = storage.repositories;
   const provisioner = config.mqtt.mode === "external" ? createExternalProvisioner(config.mqtt, deps.log) : null;
   const credentials = new CredentialService({

@@ -7,6 +7,7 @@ import { createSqliteRepositories } from "./adapters/sqlite/createSqliteReposito
 import { migrate } from "./adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
 import type { CloudConfig } from "./config/schema.js";
+import type { Logger } from "./services/ports.js";
 import type { Repositories } from "./services/repositories.js";
 
 /** A value bound to a statement's `?` placeholder, on either backend. */
@@ -45,11 +46,12 @@ export interface Storage {
  * several cloud processes may share. The PostgreSQL password comes from `passwordFile`, else
  * `password` (ARRIVAL_PG_PASSWORD), else the URL.
  */
-export async function openStorage(config: Readonly<CloudConfig>, now: number): Promise<Storage> {
+export async function openStorage(config: Readonly<CloudConfig>, now: number, log?: Logger): Promise<Storage> {
   const storage = config.storage;
   if (storage.kind === "postgres") {
     const options: PostgresConnectOptions = {
       url: storage.url,
+      onIdleError: (err) => log?.warn({ err }, "idle database connection failed; replaced"),
       ...(storage.maxConnections === undefined ? {} : { maxConnections: storage.maxConnections }),
     };
     const password =

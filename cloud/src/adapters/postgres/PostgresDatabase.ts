@@ -31,6 +31,8 @@ export interface PostgresConnectOptions {
   readonly maxConnections?: number;
   /** Tag on every connection, seen in pg_stat_activity; default "arrival-cloud". */
   readonly applicationName?: string;
+  /** Told when an idle connection fails (server restart, failover); the pool replaces it. */
+  readonly onIdleError?: (err: Error) => void;
 }
 
 /** SQLSTATEs after which a transaction is safe to run again from the start. */
@@ -134,7 +136,7 @@ export class PostgresDatabase implements PgExecutor {
     const pool = new pg.Pool(config);
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool replaces it and the next query reports any lasting failure.
-    pool.on("error", () => undefined);
+    pool.on("error", (err) => options.onIdleError?.(err));
     try {
       await pool.query("SELECT 1");
     } catch (err) {

@@ -79,9 +79,26 @@ export function numberPlaceholders(sql: string): string {
   return out;
 }
 
-function executorOn(client: pg.Pool | pg.PoolClient): PgExecutor {
-  const query = async <T>(sql: string, params: PgParams) =>
-    client.query(numberPlaceholders(sql), params as unknown[]) as unknown as Promise<pg.QueryResult<T & pg.QueryResultRow>>;
+const codeOf = (err: unknown): unknown => (err as { code?: unknown }).code;
+const backOff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+
+/**
+ * Statements on `client`. On the pool (`autocommit`), each statement is its own transaction: one
+ * chosen as a deadlock victim (two processes updating the same rows in another order) was rolled
+ * back whole, so it runs again.
+ */
+function executorOn(client: pg.Pool | pg.PoolClient, autocommit = false): PgExecutor {
+  const query = async <T>(sql: string, params: PgParams): Promise<pg.QueryResult<T & pg.QueryResultRow>> => {
+    const text = numberPlaceholders(sql);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.query<T & pg.QueryResultRow>(text, params as unknown[]);
+      } catch (err) {
+        if (!autocommit || codeOf(err) !== "40P01" || attempt >= MAX_ATTEMPTS) throw err;
+        await backOff(attempt);
+      }
+    }
+  };
   return {
     async run(sql, params = []) {
       const result = await query(sql, params);
@@ -115,7 +132,7 @@ export class PostgresDatabase implements PgExecutor {
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
-    this.direct = executorOn(pool);
+    this.direct = executorOn(pool, true);
   }
 
   /** Opens a pool and checks that the server answers. */
@@ -172,14 +189,17 @@ export class PostgresDatabase implements PgExecutor {
    * to break a deadlock, it runs again from the start, so `fn` must have no effect outside the
    * transaction. With SERIALIZABLE, a read-then-write (a budget read, then an insert) is exact
    * across any number of cloud processes, as SQLite's single writer made it in one.
+   *
+   * `readCommitted` is for work that serialises itself with a lock it takes first (migrations):
+   * each statement then sees what was committed before it, not the snapshot of the first one.
    */
-  async transaction<T>(fn: (tx: PgExecutor) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: PgExecutor) => Promise<T>, options: { readonly readCommitted?: boolean } = {}): Promise<T> {
     this.assertOpen();
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
+        await client.query(`BEGIN ISOLATION LEVEL ${options.readCommitted === true ? "READ COMMITTED" : "SERIALIZABLE"}`);
         const result = await fn(executorOn(client));
         await client.query("COMMIT");
         return result;
@@ -187,10 +207,10 @@ export class PostgresDatabase implements PgExecutor {
         await client.query("ROLLBACK").catch(() => {
           broken = true;
         });
-        const code = (err as { code?: unknown }).code;
+        const code = codeOf(err);
         if (typeof code === "string" && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) {
           // Back off a little, at random, so two contenders do not collide again in step.
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+          await backOff(attempt);
           continue;
         }
         throw err;

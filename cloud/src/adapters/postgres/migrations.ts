@@ -519,7 +519,8 @@ export async function migratePostgres(db: PostgresDatabase, now: number): Promis
   const latest = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;
   for (const migration of POSTGRES_MIGRATIONS) {
     await db.transaction(async (tx) => {
-      // Held until this transaction ends; a second process waits here, then sees the version.
+      // Held until this transaction ends; a second process waits here, then (READ COMMITTED: a
+      // fresh snapshot per statement) sees the version the first one recorded.
       await tx.get("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK]);
       await tx.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
@@ -536,7 +537,7 @@ export async function migratePostgres(db: PostgresDatabase, now: number): Promis
         migration.name,
         now,
       ]);
-    });
+    }, { readCommitted: true });
   }
   return latest;
 }

@@ -40,7 +40,12 @@ const RETRYABLE = new Set([
   "40001", // serialization_failure
   "40P01", // deadlock_detected
 ]);
-const MAX_ATTEMPTS = 12;
+/**
+ * Tries of one transaction. Two processes issuing offers of one rule both update its counter row,
+ * so one of them runs again; with a random back-off growing to 100 ms, 20 tries carry a few dozen
+ * groups contending at once (one group at a time per cloud process is the usual case).
+ */
+const MAX_ATTEMPTS = 20;
 
 /**
  * Types as the ports expect them: every time is an epoch-ms number and every count a number, as
@@ -80,7 +85,8 @@ export function numberPlaceholders(sql: string): string {
 }
 
 const codeOf = (err: unknown): unknown => (err as { code?: unknown }).code;
-const backOff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+const backOff = (attempt: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
 
 /**
  * Statements on `client`. On the pool (`autocommit`), each statement is its own transaction: one

@@ -2,13 +2,15 @@
  * A whole cloud on PostgreSQL (storage.kind "postgres"): a gateway's event is stored, the rules
  * engine issues the offer, the shopper sees it and the till redeems it once. The password reaches
  * the cloud from a file, as an operator would give it, never in the URL. A second cloud process
- * on the same database sees the same offer and cannot redeem it again.
+ * on the same database sees the same offer and does not issue it again, and `arrival-cloud init`
+ * given only the environment works on the same database.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
+import { cloudCliInProcess } from "../support/cloudCliInProcess.js";
 import { POSTGRES_AVAILABLE, type PostgresInstance, startPostgres } from "../support/postgres.js";
 
 interface OfferView {
@@ -85,5 +87,26 @@ describe.skipIf(!POSTGRES_AVAILABLE)("a cloud on PostgreSQL", () => {
     await other.cloud.offers.idle();
     const count = await other.cloud.repositories.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM offers");
     expect(count?.n).toBe(1);
+  });
+
+  it("runs init on the database the environment names, and the cloud accepts the key it printed", async () => {
+    const env = {
+      ARRIVAL_PG_URL: String(storage.url),
+      ARRIVAL_PG_PASSWORD: server.password,
+      ARRIVAL_DATA_DIR: join(dir, "cli-data"),
+    };
+    const result = await cloudCliInProcess(["init", "--org", "chain", "--name", "Chain", "--json"], env);
+    expect(result.code, result.stderr).toBe(0);
+    const answer = JSON.parse(result.stdout) as { adminKey: { key: string } | null };
+    const key = answer.adminKey?.key ?? "";
+    // The running cloud (another process, as far as the CLI is concerned) accepts it at once.
+    const created = await f.cloud.http.inject({
+      method: "POST",
+      url: "/v1/stores",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      payload: JSON.stringify({ id: "chain-central", name: "Central", timezone: "Europe/London" }),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect((await f.cloud.repositories.directory.getStore("chain-central"))?.orgId).toBe("chain");
   });
 });

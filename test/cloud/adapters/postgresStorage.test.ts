@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresDirectoryRepository } from "../../../cloud/src/adapters/postgres/PostgresDirectoryRepository.js";
 import { migratePostgres } from "../../../cloud/src/adapters/postgres/migrations.js";
 import { numberPlaceholders, PostgresDatabase } from "../../../cloud/src/adapters/postgres/PostgresDatabase.js";
+import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
+import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
 import { POSTGRES_AVAILABLE, type PostgresInstance, startPostgres } from "../../support/postgres.js";
 
 describe("PostgreSQL placeholders", () => {
@@ -38,6 +40,38 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL storage", () => {
   afterAll(async () => {
     await db?.close();
     await server?.stop();
+  });
+
+  it("holds every table and column of the SQLite schema", async () => {
+    // A SQLite migration without its PostgreSQL counterpart fails here, naming what is missing.
+    const sqlite = await SqliteDatabase.open(":memory:");
+    const expected: Record<string, string[]> = {};
+    try {
+      await migrate(sqlite, 0);
+      const tables = await sqlite.all<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      );
+      for (const { name } of tables) {
+        const columns = await sqlite.all<{ name: string }>("SELECT name FROM pragma_table_info(?)", [name]);
+        expected[name] = columns.map((c) => c.name).sort();
+      }
+    } finally {
+      await sqlite.close();
+    }
+    const rows = await db.all<{ table_name: string; column_name: string }>(
+      `SELECT table_name, column_name FROM information_schema.columns
+       WHERE table_schema = current_schema() AND table_name IN (
+         SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE')`,
+    );
+    const actual: Record<string, string[]> = {};
+    for (const r of rows) (actual[r.table_name] ??= []).push(r.column_name);
+    for (const columns of Object.values(actual)) columns.sort();
+    // PostgreSQL has no rowid: gateway telemetry keeps its insertion order in a column of its own.
+    actual.gateway_telemetry = (actual.gateway_telemetry ?? []).filter((c) => c !== "seq");
+    // Every SQLite table, column for column; PostgreSQL may hold tables of its own (coordination of
+    // several processes), which SQLite never needs.
+    const shared = Object.fromEntries(Object.keys(expected).map((name) => [name, actual[name] ?? []]));
+    expect(shared).toEqual(expected);
   });
 
   it("records each migration once, and running them again changes nothing", async () => {
@@ -117,5 +151,6 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL storage", () => {
       ),
     );
     expect(await db.get("SELECT n FROM race WHERE id = 1")).toEqual({ n: 20 });
+    await db.exec("DROP TABLE race");
   });
 });

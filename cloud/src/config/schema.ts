@@ -148,7 +148,11 @@ export const PostgresStorageSchema = Type.Object(
             { additionalProperties: false },
           ),
         ],
-        { description: "TLS to the server: false (default), true (system CAs), or options." },
+        {
+          description:
+            "TLS to the server: false, true (system CAs), or options; replaces the URL's sslmode. " +
+            "Default: the URL decides.",
+        },
       ),
     ),
     maxConnections: Type.Optional(

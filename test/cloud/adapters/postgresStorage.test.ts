@@ -74,6 +74,20 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL storage", () => {
     expect(shared).toEqual(expected);
   });
 
+  it("lets the ssl option decide over the URL's sslmode, and the password option over the URL's", async () => {
+    // This test server speaks no TLS: sslmode=require in the URL alone is refused.
+    const url = new URL(server.url());
+    url.password = "wrong";
+    url.searchParams.set("sslmode", "require");
+    await expect(PostgresDatabase.open({ url: url.toString() })).rejects.toThrow();
+    const plain = await PostgresDatabase.open({ url: url.toString(), password: server.password, ssl: false });
+    try {
+      expect(await plain.get("SELECT 1 AS ok")).toEqual({ ok: 1 });
+    } finally {
+      await plain.close();
+    }
+  });
+
   it("records each migration once, and running them again changes nothing", async () => {
     const applied = await db.all<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
     expect(applied).toEqual([{ version: 1 }]);

@@ -25,7 +25,10 @@ export interface PostgresConnectOptions {
   /** `postgres://user@host:port/database`; a password in it is used unless `password` is given. */
   readonly url: string;
   readonly password?: string;
-  /** TLS: `false` (default) for none, `true` to require it with the system's CAs, or node TLS options. */
+  /**
+   * TLS: `false` for none, `true` to require it with the system's CAs, or node TLS options; it
+   * replaces any `sslmode` of the URL. Default: what the URL says (none without `sslmode`).
+   */
   readonly ssl?: boolean | { readonly ca?: string; readonly rejectUnauthorized?: boolean };
   /** Connections of this process's pool; default 10. */
   readonly maxConnections?: number;
@@ -147,6 +150,10 @@ export class PostgresDatabase implements PgExecutor {
     // goes into the URL here, in memory only.
     const url = new URL(options.url);
     if (options.password !== undefined) url.password = encodeURIComponent(options.password);
+    // Likewise its TLS parameters override `ssl`: the option given, when there is one, decides.
+    if (options.ssl !== undefined) {
+      for (const name of ["ssl", "sslmode", "sslcert", "sslkey", "sslrootcert"]) url.searchParams.delete(name);
+    }
     const config: pg.PoolConfig = {
       connectionString: url.toString(),
       max: options.maxConnections ?? 10,

@@ -194,17 +194,17 @@ export class PostgresMembershipRepository implements MembershipRepository {
     return { pointsEarned: points?.total ?? 0, spendMinor: spend?.total ?? 0 };
   }
 
-  countEarningVisit(userId: string, storeId: string, day: string, maxPerDay: number): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const row = await tx.get<{ visits: number }>("SELECT visits FROM visit_earnings WHERE user_id = ? AND store_id = ? AND day = ?", [userId, storeId, day]);
-      if ((row?.visits ?? 0) >= maxPerDay) return false;
-      await tx.run(
-        `INSERT INTO visit_earnings (user_id, store_id, day, visits) VALUES (?, ?, ?, 1)
-         ON CONFLICT (user_id, store_id, day) DO UPDATE SET visits = visit_earnings.visits + 1`,
-        [userId, storeId, day],
-      );
-      return true;
-    });
+  async countEarningVisit(userId: string, storeId: string, day: string, maxPerDay: number): Promise<boolean> {
+    // One statement, no read first: the row is taken or bumped only while under the cap, and
+    // PostgreSQL re-checks the WHERE on the row as it stands, so processes racing to count the
+    // last visit of the day cannot both win.
+    const row = await this.db.get<{ visits: number }>(
+      `INSERT INTO visit_earnings AS e (user_id, store_id, day, visits) SELECT ?, ?, ?, 1 WHERE ?::bigint > 0
+       ON CONFLICT (user_id, store_id, day) DO UPDATE SET visits = e.visits + 1 WHERE e.visits < ?::bigint
+       RETURNING visits`,
+      [userId, storeId, day, maxPerDay, maxPerDay],
+    );
+    return row !== undefined;
   }
 
   upsertMembers(orgId: string, members: readonly ImportedMember[], now: number): Promise<MemberUpsertReport> {

@@ -91,7 +91,8 @@ export interface OfferRepository {
    * (keyed counter rows, never a count over history), lets `decide` choose for each in order (an
    * offer issued to one request counts for the next), records every decision, stores the offers
    * and marks every event of the group decided. Resolves to the new offers, in request order, one
-   * entry per request (null when none was issued).
+   * entry per request (null when none was issued). `decide` must have no effect beyond its answer:
+   * a backend shared by several processes may run the transaction, and so call it, again.
    */
   decideGroup(group: DecisionGroup, decide: DecideOne): Promise<(Offer | null)[]>;
   markPublished(offerId: string, now: number): Promise<void>;

@@ -83,6 +83,7 @@ describe("architecture", () => {
     const owners: Record<string, RegExp> = {
       "@abandonware/noble": /^gateway\/src\/adapters\/noble\//,
       sqlite3: /^(gateway|cloud)\/src\/adapters\/sqlite\//,
+      pg: /^cloud\/src\/adapters\/postgres\//,
       mqtt: /^gateway\/src\/adapters\/mqtt\/|^cloud\/src\/adapters\/mqtt\/|^sdk\/src\/adapters\/mqtt\//,
       aedes: /^cloud\/src\/adapters\/broker\//,
       // The embedded broker's WebSocket transport; MQTT.js brings its own client side.

@@ -30,9 +30,6 @@ import { EidResolutionService } from "./services/EidResolutionService.js";
 import { GatewayService } from "./services/GatewayService.js";
 import { GeofenceService } from "./services/GeofenceService.js";
 import { RetentionService } from "./services/RetentionService.js";
-import { migrate } from "./adapters/sqlite/migrations.js";
-import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
-import { createSqliteRepositories, type SqliteRepositories } from "./adapters/sqlite/createSqliteRepositories.js";
 import type { CloudConfig } from "./config/schema.js";
 import type { Offer } from "./domain/offers/index.js";
 import { cloudMetrics, pipelineLatency } from "./services/cloudMetrics.js";
@@ -61,6 +58,7 @@ import { UserService } from "./services/UserService.js";
 import { MembershipService } from "./services/MembershipService.js";
 import { MemberImportService } from "./services/MemberImportService.js";
 import { createMqttSide } from "./createMqtt.js";
+import { type CloudRepositories, openStorage } from "./openStorage.js";
 import type { Metrics, MetricsExposition } from "./services/Metrics.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler } from "./services/ports.js";
 import { type Coordination, leaderOnlyScheduler, LocalCoordination } from "./services/Coordination.js";
@@ -86,8 +84,8 @@ export interface CloudDependencies {
 export interface Cloud {
   /** This worker's id (`worker.id`, or generated): its MQTT client id suffix and metrics label. */
   readonly workerId: string;
-  /** Storage, one repository per aggregate (and the SQLite connection, for tests and tools). */
-  readonly repositories: SqliteRepositories;
+  /** Storage, one repository per aggregate (and the backend's connection, for tests and tools). */
+  readonly repositories: CloudRepositories;
   readonly credentials: CredentialService;
   /** Stored presence → decisions → offers delivered (`idle()` waits for all of it). */
   readonly pipeline: EventPipeline;
@@ -124,16 +122,17 @@ export interface Cloud {
 }
 
 /**
- * Composes the cloud from its config: SQLite storage, the embedded broker, ingest, the rules engine
- * and the HTTP API. Nothing listens until `start`; `stop` shuts down in reverse order and drains.
+ * Composes the cloud from its config: storage (SQLite or PostgreSQL), the embedded broker, ingest,
+ * the rules engine and the HTTP API. Nothing listens until `start`; `stop` shuts down in reverse
+ * order and drains.
  */
 export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDependencies): Promise<Cloud> {
   const { log, clock } = deps;
   const scheduler = deps.scheduler ?? systemScheduler;
   await mkdir(config.dataDir, { recursive: true });
-  const db = await SqliteDatabase.open(join(config.dataDir, "cloud.db"));
-  await migrate(db, clock.now());
-  const repositories = createSqliteRepositories(db);
+  // SQLite in dataDir, or PostgreSQL shared with other cloud processes (config.storage).
+  const storage = await openStorage(config, clock.now(), log.child({ component: "storage" }));
+  const repositories = storage.repositories;
   const { directory, users, events, rules: ruleRepository, offers: offerRepository, privacy, audit, analytics } =
     repositories;
 
@@ -322,7 +321,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   httpMetrics(http, metrics);
   healthRoutes(http, {
     // Not ready while an external broker is unreachable: events and offers cannot flow.
-    ready: async () => mqtt.ready() && (await db.get("SELECT 1 AS ok")) !== undefined,
+    ready: async () => mqtt.ready() && (await storage.ping()),
   });
   offerRoutes(http, {
     offers: new ShopperOfferService({ offers: offerRepository, users, clock }),
@@ -439,7 +438,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   let started = false;
   async function stop(): Promise<void> {
     if (!started) {
-      await db.close();
+      await storage.close();
       return;
     }
     started = false;
@@ -458,7 +457,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     workerSync.stop();
     await coordination.stop();
     await mqtt.stop();
-    await db.close();
+    await storage.close();
   }
 
   const httpPort = (): number => {

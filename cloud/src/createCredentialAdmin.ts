@@ -1,25 +1,21 @@
-import { mkdir } from "node:fs/promises";
-import { join } from "node:path";
-import { migrate } from "./adapters/sqlite/migrations.js";
-import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
-import { createSqliteRepositories, type SqliteRepositories } from "./adapters/sqlite/createSqliteRepositories.js";
 import type { CloudConfig } from "./config/schema.js";
 import { createExternalProvisioner } from "./createMqtt.js";
+import { type CloudRepositories, openStorage } from "./openStorage.js";
 import { CredentialService } from "./services/CredentialService.js";
 import type { Clock, Logger } from "./services/ports.js";
 
 /** What the credential commands work on: the cloud's database and, in external mode, its broker. */
 export interface CredentialAdmin {
   readonly credentials: CredentialService;
-  readonly repositories: SqliteRepositories;
+  readonly repositories: CloudRepositories;
   /** Where revocations take effect, for the command's message. */
   readonly broker: "embedded" | "mosquitto-dynsec" | "unmanaged";
   close(): Promise<void>;
 }
 
 /**
- * The credential service without the rest of the cloud, for the CLI: the SQLite database in the
- * configured data directory (migrated, so a fresh directory works) and, with an external mosquitto,
+ * The credential service without the rest of the cloud, for the CLI: the configured storage
+ * (migrated, so a fresh data directory or database works) and, with an external mosquitto,
  * the dynamic-security provisioner. With the embedded broker the running cloud (if any) reads the
  * same database: it refuses a revoked credential at the next CONNECT and its revocation sweep
  * disconnects live connections within seconds.
@@ -28,15 +24,8 @@ export async function createCredentialAdmin(
   config: Readonly<CloudConfig>,
   deps: { readonly log: Logger; readonly clock: Clock },
 ): Promise<CredentialAdmin> {
-  await mkdir(config.dataDir, { recursive: true });
-  const db = await SqliteDatabase.open(join(config.dataDir, "cloud.db"));
-  try {
-    await migrate(db, deps.clock.now());
-  } catch (err) {
-    await db.close();
-    throw err;
-  }
-  const repositories = createSqliteRepositories(db);
+  const storage = await openStorage(config, deps.clock.now(), deps.log);
+  const repositories = storage.repositories;
   const provisioner = config.mqtt.mode === "external" ? createExternalProvisioner(config.mqtt, deps.log) : null;
   const credentials = new CredentialService({
     credentials: repositories.credentials,
@@ -51,7 +40,7 @@ export async function createCredentialAdmin(
     broker: provisioner ? (provisioner.kind === "mosquitto-dynsec" ? "mosquitto-dynsec" : "unmanaged") : "embedded",
     async close() {
       await provisioner?.close?.();
-      await db.close();
+      await storage.close();
     },
   };
 }

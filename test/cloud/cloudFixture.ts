@@ -62,6 +62,8 @@ export interface CloudFixtureOptions {
   readonly seedRule?: boolean;
   /** The `worker` config section (e.g. `{ id: "w-1" }`). */
   readonly worker?: Record<string, unknown>;
+  /** Replaces the `storage` config section (PostgreSQL); default SQLite in the temp data directory. */
+  readonly storage?: Record<string, unknown>;
 }
 
 export function presenceEvent(seq: number, overrides: Partial<PresenceEvent> = {}): PresenceEvent {
@@ -96,6 +98,7 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
     ...(options.offers ? { offers: options.offers } : {}),
     ...(options.ingest ? { ingest: options.ingest } : {}),
     ...(options.worker ? { worker: options.worker } : {}),
+    ...(options.storage ? { storage: options.storage } : {}),
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const log = options.log ?? createLogger({ level: "silent", format: "json", name: "test" });

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from "../../cloud/src/adapters/sqlite/SqliteDatabase.js";
+import type { SqlStore } from "../../cloud/src/openStorage.js";
 
 /**
  * The books a fault must leave balanced, read from the cloud's database: every event once, every
@@ -22,7 +22,8 @@ export interface Accounting {
   readonly offers: number;
 }
 
-export async function audit(db: SqliteDatabase, eventIds: readonly string[]): Promise<Accounting> {
+/** The books of a SQLite cloud (its SQL: a temporary table on the one connection, INSERT OR IGNORE). */
+export async function audit(db: SqlStore, eventIds: readonly string[]): Promise<Accounting> {
   await db.exec("CREATE TEMP TABLE IF NOT EXISTS audit_ids (id TEXT PRIMARY KEY)");
   await db.exec("DELETE FROM audit_ids");
   for (let i = 0; i < eventIds.length; i += 500) {

@@ -53,6 +53,8 @@ External broker (mqtt.mode "external" in the config file, or): ARRIVAL_MQTT_URL,
 ARRIVAL_MQTT_USERNAME, ARRIVAL_MQTT_PASSWORD_FILE, and for mosquitto's dynamic security
 ARRIVAL_MQTT_DYNSEC_USERNAME, ARRIVAL_MQTT_DYNSEC_PASSWORD_FILE (or ARRIVAL_MQTT_PROVISIONING=none).
 MQTT over WebSocket on the embedded broker: ARRIVAL_MQTT_WS_PORT.
+PostgreSQL instead of SQLite (storage.kind "postgres" in the config file, or): ARRIVAL_PG_URL,
+ARRIVAL_PG_PASSWORD_FILE or ARRIVAL_PG_PASSWORD (see docs/scale.md).
 `;
 
 const FLAGS: Readonly<Record<string, readonly string[]>> = {

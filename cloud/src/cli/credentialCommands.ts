@@ -12,9 +12,9 @@ export const CREDENTIALS_USAGE = `Usage:
   arrival-cloud api-keys revoke ID
 
 Issue and revoke MQTT credentials (gateways, app users) and API keys directly on the cloud's
-database (--data-dir or the config's dataDir) and, with an external mosquitto (mqtt.mode
-"external"), on the broker too. Secrets are printed once, on standard output, and stored only as
-hashes. Every issue and revoke is written to the audit log.
+database (the config's storage: SQLite under --data-dir, or PostgreSQL) and, with an external
+mosquitto (mqtt.mode "external"), on the broker too. Secrets are printed once, on standard output,
+and stored only as hashes. Every issue and revoke is written to the audit log.
 
 Roles: admin, marketer, store-ops (with --store), pos (with --store), app (with --user).
 Common options: --config FILE, --data-dir DIR, and the environment variables of arrival-cloud.

@@ -25,9 +25,13 @@ export const ENVIRONMENT: Readonly<Record<string, readonly string[]>> = {
   ARRIVAL_MQTT_DYNSEC_PASSWORD_FILE: ["mqtt", "dynsec", "passwordFile"],
   ARRIVAL_LOG_LEVEL: ["log", "level"],
   ARRIVAL_LOG_FORMAT: ["log", "format"],
+  ARRIVAL_STORAGE: ["storage", "kind"],
+  ARRIVAL_PG_URL: ["storage", "url"],
+  ARRIVAL_PG_PASSWORD: ["storage", "password"],
+  ARRIVAL_PG_PASSWORD_FILE: ["storage", "passwordFile"],
 };
 
-/** Sets `path` in a plain document, creating objects on the way; numbers given as text are converted. */
+/** Sets `path` in a plain document, creating objects on the way; integers given as text are converted. */
 export function setPath(document: Record<string, unknown>, path: readonly string[], raw: string): void {
   let node = document;
   for (const key of path.slice(0, -1)) {
@@ -37,7 +41,9 @@ export function setPath(document: Record<string, unknown>, path: readonly string
   }
   const last = path.at(-1);
   if (last === undefined) return;
-  node[last] = /^-?\d+$/.test(raw) ? Number(raw) : raw;
+  // Only digits that read back the same become a number: "0123" or a 20-digit secret stay text.
+  const number = Number(raw);
+  node[last] = /^-?\d+$/.test(raw) && Number.isSafeInteger(number) && String(number) === raw ? number : raw;
 }
 
 /**
@@ -58,13 +64,30 @@ function withMqttDefaults(document: unknown): unknown {
 }
 
 /**
+ * The `storage` section names its kind; without one it is PostgreSQL when it gives a `url` and
+ * SQLite otherwise, so ARRIVAL_PG_URL alone selects PostgreSQL and every existing config keeps SQLite.
+ */
+function withStorageDefaults(document: unknown): unknown {
+  if (typeof document !== "object" || document === null) return document;
+  const storage = (document as Record<string, unknown>).storage;
+  if (typeof storage !== "object" || storage === null) return document;
+  const section = { ...(storage as Record<string, unknown>) };
+  section.kind ??= "url" in section ? "postgres" : "sqlite";
+  // The environment turns digits into numbers (setPath); a password is text whatever it holds.
+  if (typeof section.password === "number") section.password = String(section.password);
+  return { ...document, storage: section };
+}
+
+/**
  * Rules a schema cannot say: one password source for each account, and a separate dynsec admin
  * account when the cloud provisions mosquitto (the service account moves messages; only the admin
  * may change who may do what, and its client id must not be bound like the service account's).
  */
 function crossFieldProblems(config: CloudConfig): Problem[] {
-  if (config.mqtt.mode !== "external") return [];
   const problems: Problem[] = [];
+  if (config.storage.kind === "postgres" && config.storage.password !== undefined && config.storage.passwordFile !== undefined)
+    problems.push({ path: "/storage", message: "set password (ARRIVAL_PG_PASSWORD) or passwordFile, not both" });
+  if (config.mqtt.mode !== "external") return problems;
   const onePassword = (path: string, account: { password?: string; passwordFile?: string }) => {
     if (account.password !== undefined && account.passwordFile !== undefined)
       problems.push({ path, message: "set password or passwordFile, not both" });
@@ -87,7 +110,7 @@ function crossFieldProblems(config: CloudConfig): Problem[] {
 
 /** Applies defaults and validates; every problem is reported with its path. */
 export function parseCloudConfig(document: unknown): CloudConfigResult {
-  const value = Default(CloudConfigSchema, withMqttDefaults(structuredClone(document ?? {})));
+  const value = Default(CloudConfigSchema, withStorageDefaults(withMqttDefaults(structuredClone(document ?? {}))));
   const checked = checker.check(value);
   if (!checked.ok) return { ok: false, problems: checked.problems };
   const problems = crossFieldProblems(checked.value);

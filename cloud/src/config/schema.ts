@@ -117,10 +117,69 @@ export const ExternalMqttSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Storage in one SQLite file: one cloud process (the default). */
+export const SqliteStorageSchema = Type.Object(
+  {
+    kind: Type.Literal("sqlite"),
+    path: Type.Optional(
+      Type.String({ minLength: 1, description: "The database file; default <dataDir>/cloud.db." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Storage in PostgreSQL: any number of cloud processes share one database (docs/scale.md). */
+export const PostgresStorageSchema = Type.Object(
+  {
+    kind: Type.Literal("postgres"),
+    url: Type.String({
+      minLength: 1,
+      description:
+        "postgres://user@host:5432/database. Keep the password out of it: passwordFile, password or " +
+        "ARRIVAL_PG_PASSWORD.",
+    }),
+    password: Type.Optional(Type.String({ minLength: 1, description: "Set by ARRIVAL_PG_PASSWORD." })),
+    passwordFile: Type.Optional(
+      Type.String({ minLength: 1, description: "File holding the password (trailing newline ignored)." }),
+    ),
+    ssl: Type.Optional(
+      Type.Union(
+        [
+          Type.Boolean(),
+          Type.Object(
+            {
+              caFile: Type.Optional(
+                Type.String({ minLength: 1, description: "PEM CA bundle the server's certificate must chain to." }),
+              ),
+              rejectUnauthorized: Type.Optional(
+                Type.Boolean({ description: "Refuse a certificate that does not verify; default true." }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        ],
+        {
+          description:
+            "TLS to the server: false, true (system CAs), or options; replaces the URL's sslmode. " +
+            "Default: the URL decides.",
+        },
+      ),
+    ),
+    maxConnections: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1000, description: "Connections of this process's pool; default 10." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /** The cloud's configuration: file, environment and flags merge into this, validated at start-up. */
 export const CloudConfigSchema = Type.Object(
   {
     dataDir: Type.String({ default: "./data", description: "Directory of the SQLite database." }),
+    storage: Type.Union([SqliteStorageSchema, PostgresStorageSchema], {
+      default: { kind: "sqlite" },
+      description: "sqlite: one file under dataDir (default); postgres: a database shared by several cloud processes.",
+    }),
     http: Type.Object(
       {
         host: Type.String({ default: "127.0.0.1" }),

@@ -153,6 +153,46 @@ export function describeOfferRepositoryContract(name: string, makeBackend: MakeB
         expect(decisions.map((d) => [d.outcome, d.reason, d.offerId])).toEqual([["not-issued", "already-issued-this-visit", null]]);
       });
 
+      it("keeps a budget exact and one offer per visit while decision groups run concurrently", async () => {
+        // Eight visits, each event decided twice at once (two cloud processes took the same event),
+        // against a budget of three: a backend shared by several processes must serialise on the
+        // counters it stores, not on one process's queue.
+        const { inserted } = await repos.events.storeBatch({
+          storeId: "s1",
+          gatewayId: "g1",
+          outbox: "outbox-budget",
+          fromSeq: 1,
+          refusedSeqs: [],
+          receivedAt: T0,
+          events: Array.from({ length: 8 }, (_, i) =>
+            presenceEvent(i + 1, { id: `event-budget-${i}`, visitId: `visit-budget-${i}` }),
+          ),
+        });
+        const budget = 3;
+        const decideUnderBudget = (e: StoredEvent, n: number) =>
+          repos.offers.decideGroup(
+            { requests: [{ event: e, userId: "u1", dayKey: "2026-11-22", ruleIds: ["r1"], now: T0 }], passed: [], published: [], now: T0 },
+            (_r, counters) => {
+              const c = counters.counters.r1;
+              const ok = c !== undefined && c.issuedTotal < budget && !c.alreadyIssuedThisVisit;
+              return {
+                decisions: [
+                  ok
+                    ? { ruleId: "r1", ruleVersion: 1, outcome: "issued", reason: "eligible", text: "eligible" }
+                    : { ruleId: "r1", ruleVersion: 1, outcome: "not-issued", reason: "budget-exhausted", text: "budget spent" },
+                ],
+                offer: ok ? offerFor(e, n) : null,
+              };
+            },
+          );
+        const results = await Promise.all(inserted.flatMap((e, i) => [decideUnderBudget(e, 100 + i), decideUnderBudget(e, 200 + i)]));
+        const issued = results.flat().filter((o): o is Offer => o !== null);
+        expect(issued).toHaveLength(budget);
+        expect(new Set(issued.map((o) => o.visitId)).size).toBe(budget);
+        const { counters } = await issue(repos, event(0), null);
+        expect(counters.counters.r1).toMatchObject({ issuedTotal: budget, userIssuedTotal: budget, userIssuedToday: budget });
+      });
+
       it("marks an event decided without a decision", async () => {
         await repos.offers.decideGroup({ requests: [], passed: [event(0)], published: [], now: T0 + 5 }, () => {
           throw new Error("nothing to decide");

@@ -91,7 +91,8 @@ export interface OfferRepository {
    * (keyed counter rows, never a count over history), lets `decide` choose for each in order (an
    * offer issued to one request counts for the next), records every decision, stores the offers
    * and marks every event of the group decided. Resolves to the new offers, in request order, one
-   * entry per request (null when none was issued).
+   * entry per request (null when none was issued). `decide` must have no effect beyond its answer:
+   * a backend shared by several processes may run the transaction, and so call it, again.
    */
   decideGroup(group: DecisionGroup, decide: DecideOne): Promise<(Offer | null)[]>;
   markPublished(offerId: string, now: number): Promise<void>;
@@ -148,6 +149,11 @@ export interface DecisionRepository {
 
 /** What the offer sweeper needs: expiry, reminders, redelivery, all driven from storage. */
 export interface OfferLifecycleRepository {
+  /**
+   * How many offers `undeliveredOffers` would find with no issue-time bound or limit: issued, not
+   * yet published, expiring after `now` (epoch ms). A metrics gauge, read per scrape.
+   */
+  countUndelivered(now: number): Promise<number>;
   /** Marks offers expired whose `expiresAt` is at or before `now` (oldest first); returns them. */
   expireDue(now: number, limit: number): Promise<Offer[]>;
   /**

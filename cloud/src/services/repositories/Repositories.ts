@@ -13,7 +13,7 @@ import type { UserRepository } from "./UserRepository.js";
 
 /**
  * One repository per aggregate, as a storage backend provides them. `createCloud` builds the group
- * once (e.g. `createSqliteRepositories`) and hands each service the narrowest port it needs; a new
+ * once (`openStorage`: `createSqliteRepositories` or `createPostgresRepositories`) and hands each service the narrowest port it needs; a new
  * backend is a folder under `adapters/` whose factory returns this shape and whose repositories pass
  * the contract suites under `test/cloud/contracts/`.
  */

@@ -1,0 +1,165 @@
+import type { MqttIdentity } from "../../domain/access/mqttAccess.js";
+import type {
+  ApiKeyRecord,
+  ApiRole,
+  CredentialRepository,
+  MqttCredentialRecord,
+  OperatorKeyRecord,
+} from "../../services/repositories.js";
+import type { PostgresDatabase } from "./PostgresDatabase.js";
+
+/** API keys and MQTT credentials in PostgreSQL, as hashes; revocation sets `revoked_at`. */
+export class PostgresCredentialRepository implements CredentialRepository {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  async putMqttCredential(record: Omit<MqttCredentialRecord, "revokedAt">, now: number): Promise<void> {
+    const { identity } = record;
+    await this.db.run(
+      `INSERT INTO mqtt_credentials (username, secret_hash, role, store_id, gateway_id, user_id, created_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+       ON CONFLICT(username) DO UPDATE SET secret_hash = excluded.secret_hash, role = excluded.role,
+         store_id = excluded.store_id, gateway_id = excluded.gateway_id, user_id = excluded.user_id, revoked_at = NULL`,
+      [
+        record.username,
+        record.secretHash,
+        identity.role,
+        identity.role === "gateway" ? identity.storeId : null,
+        identity.role === "gateway" ? identity.gatewayId : null,
+        identity.role === "app" ? identity.userId : null,
+        now,
+      ],
+    );
+  }
+
+  async getMqttCredential(username: string): Promise<MqttCredentialRecord | null> {
+    const row = await this.db.get<{
+      username: string;
+      secret_hash: string;
+      role: MqttIdentity["role"];
+      store_id: string | null;
+      gateway_id: string | null;
+      user_id: string | null;
+      revoked_at: number | null;
+    }>("SELECT * FROM mqtt_credentials WHERE username = ?", [username]);
+    if (!row) return null;
+    let identity: MqttIdentity;
+    if (row.role === "gateway" && row.store_id && row.gateway_id) {
+      identity = { role: "gateway", storeId: row.store_id, gatewayId: row.gateway_id };
+    } else if (row.role === "app" && row.user_id) {
+      identity = { role: "app", userId: row.user_id };
+    } else if (row.role === "service") {
+      identity = { role: "service", name: row.username };
+    } else {
+      return null;
+    }
+    return { username: row.username, secretHash: row.secret_hash, identity, revokedAt: row.revoked_at };
+  }
+
+  async revokeMqttCredential(username: string, now: number): Promise<boolean> {
+    const result = await this.db.run(
+      "UPDATE mqtt_credentials SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+      [now, username],
+    );
+    return result.changes > 0;
+  }
+
+  async revokedMqttCredentialsSince(since: number): Promise<{ username: string; revokedAt: number }[]> {
+    const rows = await this.db.all<{ username: string; revoked_at: number }>(
+      "SELECT username, revoked_at FROM mqtt_credentials WHERE revoked_at >= ? ORDER BY revoked_at",
+      [since],
+    );
+    return rows.map((r) => ({ username: r.username, revokedAt: r.revoked_at }));
+  }
+
+  async putApiKey(record: Omit<ApiKeyRecord, "revokedAt">, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO api_keys (id, secret_hash, role, org_id, store_id, user_id, label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        record.id,
+        record.secretHash,
+        record.role,
+        record.orgId,
+        record.storeId,
+        record.userId,
+        record.label,
+        now,
+      ],
+    );
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | null> {
+    const row = await this.db.get<{
+      id: string;
+      secret_hash: string;
+      role: ApiRole;
+      org_id: string;
+      store_id: string | null;
+      user_id: string | null;
+      label: string;
+      revoked_at: number | null;
+    }>("SELECT * FROM api_keys WHERE id = ?", [id]);
+    return row
+      ? {
+          id: row.id,
+          secretHash: row.secret_hash,
+          role: row.role,
+          orgId: row.org_id,
+          storeId: row.store_id,
+          userId: row.user_id,
+          label: row.label,
+          revokedAt: row.revoked_at,
+        }
+      : null;
+  }
+
+  async revokeApiKey(id: string, now: number): Promise<boolean> {
+    const result = await this.db.run(
+      "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+      [now, id],
+    );
+    return result.changes > 0;
+  }
+
+  async putOperatorKey(record: Omit<OperatorKeyRecord, "revokedAt">, now: number): Promise<void> {
+    await this.db.run("INSERT INTO operator_keys (id, secret_hash, label, created_at) VALUES (?, ?, ?, ?)", [
+      record.id,
+      record.secretHash,
+      record.label,
+      now,
+    ]);
+  }
+
+  async getOperatorKey(id: string): Promise<OperatorKeyRecord | null> {
+    const row = await this.db.get<{ id: string; secret_hash: string; label: string; revoked_at: number | null }>(
+      "SELECT id, secret_hash, label, revoked_at FROM operator_keys WHERE id = ?",
+      [id],
+    );
+    return row ? { id: row.id, secretHash: row.secret_hash, label: row.label, revokedAt: row.revoked_at } : null;
+  }
+
+  async revokeOperatorKey(id: string, now: number): Promise<boolean> {
+    const result = await this.db.run("UPDATE operator_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [
+      now,
+      id,
+    ]);
+    return result.changes > 0;
+  }
+
+  async countOperatorKeys(): Promise<number> {
+    const row = await this.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM operator_keys");
+    return row?.n ?? 0;
+  }
+
+  async apiKeysOfUser(userId: string): Promise<string[]> {
+    const rows = await this.db.all<{ id: string }>("SELECT id FROM api_keys WHERE user_id = ? ORDER BY id", [userId]);
+    return rows.map((r) => r.id);
+  }
+
+  async mqttUsernamesOfUser(userId: string): Promise<string[]> {
+    const rows = await this.db.all<{ username: string }>(
+      "SELECT username FROM mqtt_credentials WHERE user_id = ? ORDER BY username",
+      [userId],
+    );
+    return rows.map((r) => r.username);
+  }
+}

@@ -1,0 +1,474 @@
+import { type PresenceEvent, userIdOfAppSubject } from "../../../../protocol/index.js";
+import { isoInstant, MAX_INSTANT_MS } from "../../domain/rules/localTime.js";
+import type {
+  ActivityQuery,
+  ActivityRepository,
+  EventRepository,
+  StoreBatchInput,
+  StoreBatchResult,
+  StoredEvent,
+  VisitRecord,
+} from "../../services/repositories.js";
+import type { PgExecutor, PostgresDatabase, PgValue } from "./PostgresDatabase.js";
+
+interface EventRow {
+  id: string;
+  gateway_id: string;
+  store_id: string;
+  zone_id: string;
+  seq: number;
+  type: PresenceEvent["type"];
+  subject_kind: PresenceEvent["subject"]["kind"];
+  subject_id: string;
+  user_id: string | null;
+  visit_id: string;
+  at: number;
+  rssi: number | null;
+  distance_m: number | null;
+  dwell_ms: number | null;
+  received_at: number;
+}
+
+export function toStoredEvent(r: EventRow): StoredEvent {
+  return {
+    id: r.id,
+    seq: r.seq,
+    type: r.type,
+    storeId: r.store_id,
+    zoneId: r.zone_id,
+    gatewayId: r.gateway_id,
+    subject: { kind: r.subject_kind, id: r.subject_id },
+    // Clipped: a row stored before ingest bounded times must not fail every reader that meets it.
+    at: isoInstant(r.at),
+    visitId: r.visit_id,
+    rssi: r.rssi,
+    distanceM: r.distance_m,
+    ...(r.dwell_ms === null ? {} : { dwellMs: r.dwell_ms }),
+    userId: r.user_id,
+    receivedAt: r.received_at,
+  };
+}
+
+interface VisitRow {
+  id: string;
+  store_id: string;
+  zone_id: string;
+  subject_id: string;
+  user_id: string | null;
+  entered_at: number;
+  last_event_at: number;
+  exited_at: number | null;
+  dwell_ms: number;
+}
+
+/**
+ * The user id as shown: only for users who consented to analytics (the `analytics` consent flag);
+ * others' presence is still listed, under the subject id alone. `t` is the table alias.
+ */
+const SHOWN_USER = "(SELECT u.id FROM app_users u WHERE u.id = t.user_id AND u.analytics_consent = 1)";
+
+/** The WHERE clause shared by both queries; `time` is the column the range and the cursor apply to. */
+function where(query: ActivityQuery, time: string): { sql: string; params: PgValue[] } {
+  // Rows at no instant a Date can hold (stored before ingest bounded times and dwell) are skipped:
+  // they cannot be shown or paged through, and must not fail the page they would be on.
+  const clauses = ["store_id = ?", `${time} BETWEEN ? AND ?`];
+  const params: PgValue[] = [query.storeId, -MAX_INSTANT_MS, MAX_INSTANT_MS];
+  if (query.from !== null) {
+    clauses.push(`${time} >= ?`);
+    params.push(query.from);
+  }
+  if (query.to !== null) {
+    clauses.push(`${time} < ?`);
+    params.push(query.to);
+  }
+  if (query.zoneId !== null) {
+    clauses.push("zone_id = ?");
+    params.push(query.zoneId);
+  }
+  if (query.subjectId !== null) {
+    clauses.push("subject_id = ?");
+    params.push(query.subjectId);
+  }
+  if (query.userId !== null) {
+    clauses.push(`${SHOWN_USER} = ?`);
+    params.push(query.userId);
+  }
+  if (query.after !== null) {
+    // Keyset paging, newest first: rows strictly before the cursor's (time, id).
+    clauses.push(`(${time} < ? OR (${time} = ? AND id < ?))`);
+    params.push(query.after.at, query.after.at, query.after.id);
+  }
+  return { sql: clauses.join(" AND "), params };
+}
+
+/**
+ * Presence events and visits in PostgreSQL: ingest (with the per-outbox ack state and subject
+ * resolution), the restart queue and the events and visits API.
+ */
+export class PostgresEventRepository implements EventRepository, ActivityRepository {
+  constructor(private readonly db: PostgresDatabase) {}
+
+  storeBatch(input: StoreBatchInput): Promise<StoreBatchResult> {
+    return this.storeBatches([input]).then((results) => results[0] as StoreBatchResult);
+  }
+
+  /**
+   * Stores several batches in one transaction, so one commit (one WAL flush) covers them all:
+   * group commit. Each batch is still handled on its own inside it (its gateway
+   * check, its ack state, its duplicates), in the order given, so a later batch of the same outbox
+   * sees the ack state an earlier one left. One multi-row statement per table per batch replaces the
+   * three statements per event of a row-by-row insert; the row count, not the statement count, is
+   * what the server does work for, and each statement is a round trip to it.
+   */
+  storeBatches(inputs: readonly StoreBatchInput[]): Promise<StoreBatchResult[]> {
+    return this.db.transaction(async (tx) => {
+      const results: StoreBatchResult[] = [];
+      for (const input of inputs) results.push(await storeOneBatch(tx, input));
+      return results;
+    });
+  }
+
+  /**
+   * Events stored but not decided (the cloud stopped first), oldest first. An event stored unlinked
+   * gets its user back from `pending_event_users`, so its offer is decided as it would have been.
+   */
+  async undecidedEvents(limit: number): Promise<StoredEvent[]> {
+    const rows = await this.db.all<EventRow & { pending_user_id: string | null }>(
+      `SELECT e.*, p.user_id AS pending_user_id FROM presence_events e
+       LEFT JOIN pending_event_users p ON p.event_id = e.id
+       WHERE e.decided_at IS NULL ORDER BY e.received_at, e.seq LIMIT ?`,
+      [limit],
+    );
+    return rows.map((row) => {
+      const event = toStoredEvent(row);
+      return row.pending_user_id === null ? event : { ...event, userId: row.pending_user_id, unlinked: true };
+    });
+  }
+
+  async countEvents(): Promise<number> {
+    const row = await this.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM presence_events");
+    return row?.n ?? 0;
+  }
+
+  async eventsPage(query: ActivityQuery & { readonly type: PresenceEvent["type"] | null }): Promise<StoredEvent[]> {
+    const { sql, params } = where(query, "at");
+    const typeClause = query.type === null ? "" : " AND type = ?";
+    if (query.type !== null) params.push(query.type);
+    const rows = await this.db.all<Parameters<typeof toStoredEvent>[0] & { shown_user_id: string | null }>(
+      `SELECT t.*, ${SHOWN_USER} AS shown_user_id FROM presence_events t WHERE ${sql}${typeClause}
+       ORDER BY at DESC, id DESC LIMIT ?`,
+      [...params, query.limit],
+    );
+    return rows.map((row) => toStoredEvent({ ...row, user_id: row.shown_user_id }));
+  }
+
+  async visitsPage(query: ActivityQuery): Promise<VisitRecord[]> {
+    const { sql, params } = where(query, "entered_at");
+    const rows = await this.db.all<VisitRow & { shown_user_id: string | null }>(
+      `SELECT t.*, ${SHOWN_USER} AS shown_user_id FROM visits t WHERE ${sql} ORDER BY entered_at DESC, id DESC LIMIT ?`,
+      [...params, query.limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      storeId: r.store_id,
+      zoneId: r.zone_id,
+      subjectId: r.subject_id,
+      userId: r.shown_user_id,
+      enteredAt: r.entered_at,
+      lastEventAt: r.last_event_at,
+      exitedAt: r.exited_at,
+      dwellMs: r.dwell_ms,
+    }));
+  }
+}
+
+/** Rows per multi-row statement: 17 parameters a row stays far below PostgreSQL's 65 535 limit. */
+const ROWS_PER_STATEMENT = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Chunks in which no key repeats, in the items' order: PostgreSQL's INSERT … ON CONFLICT DO UPDATE
+ * refuses to touch one row twice in a statement (SQLite applies the rows in turn), so the second
+ * row of a key goes to the next statement and the rows still fold in order.
+ */
+function chunksByKey<T>(items: readonly T[], size: number, keyOf: (item: T) => string): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let keys = new Set<string>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (current.length >= size || keys.has(key)) {
+      out.push(current);
+      current = [];
+      keys = new Set();
+    }
+    current.push(item);
+    keys.add(key);
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+const placeholders = (rows: number, columns: number): string => {
+  const row = `(${new Array<string>(columns).fill("?").join(", ")})`;
+  return new Array<string>(rows).fill(row).join(", ");
+};
+
+async function storeOneBatch(tx: PgExecutor, input: StoreBatchInput): Promise<StoreBatchResult> {
+  const gateway = await tx.get<{ id: string }>("SELECT id FROM gateways WHERE id = ? AND store_id = ?", [
+    input.gatewayId,
+    input.storeId,
+  ]);
+  if (!gateway) throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
+  const progress = await tx.get<{ acked_seq: number }>(
+    "SELECT acked_seq FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ?",
+    [input.gatewayId, input.outbox],
+  );
+  const ackedBefore = progress?.acked_seq ?? 0;
+  const inserted = await insertEvents(tx, input.events, input.receivedAt);
+  const duplicates = input.events.length - inserted.length;
+  // The ack covers the contiguous prefix only: a batch that arrives after a lost one is stored
+  // (and deduplicated on re-send) but does not let the gateway forget the lost one.
+  const done = new Set<number>([...input.events.map((e) => e.seq), ...input.refusedSeqs]);
+  // The state is per outbox (a replaced SD card starts a new one at 1), and an ack never goes
+  // past this batch's own highest sequence, so no stale state can cover events never sent.
+  let ackSeq = Math.max(ackedBefore, input.fromSeq - 1);
+  while (done.has(ackSeq + 1)) ackSeq++;
+  ackSeq = Math.min(ackSeq, Math.max(input.fromSeq - 1, ...done));
+  if (ackSeq > ackedBefore) {
+    await tx.run(
+      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT(gateway_id, outbox) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at`,
+      [input.gatewayId, input.outbox, ackSeq, input.receivedAt],
+    );
+  }
+  return { ackSeq, inserted, duplicates };
+}
+
+/** Who a subject is, as far as storage is concerned. */
+interface Resolved {
+  /** The user, for the rules engine; null when the subject is nobody's. */
+  readonly userId: string | null;
+  /** What is written: without analytics consent, no user and no subject id (aggregate only). */
+  readonly storedUserId: string | null;
+  readonly storedSubjectId: string;
+}
+
+/**
+ * Resolves each distinct subject of the events to a user of the organisation that owns the event's
+ * store: a registered device, an Eddystone-EID through the resolution table (nearest period to the
+ * sighting), or a phone reporting as its own user (`app:<userId>`). A user of another organisation
+ * is nobody here: a device id or EID heard in another retailer's store must not reach this one's
+ * rules, nor name that user in its data.
+ */
+async function resolveSubjects(tx: PgExecutor, events: readonly PresenceEvent[]): Promise<Map<string, Resolved>> {
+  const orgOf = new Map<string, string>();
+  const storeIds = [...new Set(events.map((e) => e.storeId))];
+  for (const part of chunks(storeIds, ROWS_PER_STATEMENT)) {
+    const rows = await tx.all<{ id: string; org_id: string }>(
+      `SELECT id, org_id FROM stores WHERE id IN (${part.map(() => "?").join(", ")})`,
+      part,
+    );
+    for (const row of rows) orgOf.set(row.id, row.org_id);
+  }
+  interface Owner {
+    readonly userId: string;
+    readonly orgId: string;
+    readonly analytics: boolean;
+  }
+  // Each organisation registers beacons on its own: one beacon may be a user's in several.
+  const devices = new Map<string, Owner>();
+  const subjects = [...new Set(events.map((e) => e.subject.id))];
+  for (const part of chunks(subjects, ROWS_PER_STATEMENT)) {
+    const rows = await tx.all<{ subject_id: string; user_id: string; org_id: string; analytics_consent: number }>(
+      `SELECT d.subject_id, d.user_id, d.org_id, u.analytics_consent FROM user_devices d
+       JOIN app_users u ON u.id = d.user_id WHERE d.subject_id IN (${part.map(() => "?").join(", ")})`,
+      part,
+    );
+    for (const row of rows)
+      devices.set(`${row.org_id}\u0000${row.subject_id}`, {
+        userId: row.user_id,
+        orgId: row.org_id,
+        analytics: row.analytics_consent === 1,
+      });
+  }
+  const resolved = new Map<string, Resolved>();
+  for (const event of events) {
+    const key = `${event.storeId}\u0000${event.subject.id}`;
+    if (resolved.has(key)) continue;
+    let owner = devices.get(`${orgOf.get(event.storeId) ?? ""}\u0000${event.subject.id}`) ?? null;
+    if (!owner && event.subject.kind === "eddystone-eid") {
+      const row = await tx.get<{ user_id: string; org_id: string; analytics_consent: number }>(
+        `SELECT r.user_id, u.org_id, u.analytics_consent FROM eid_resolutions r JOIN app_users u ON u.id = r.user_id
+         WHERE r.subject_id = ? ORDER BY ABS(r.period_start_s - ?) LIMIT 1`,
+        [event.subject.id, Math.floor(Date.parse(event.at) / 1000)],
+      );
+      if (row) owner = { userId: row.user_id, orgId: row.org_id, analytics: row.analytics_consent === 1 };
+    } else if (!owner && event.subject.kind === "app") {
+      const row = await tx.get<{ id: string; org_id: string; analytics_consent: number }>(
+        "SELECT id, org_id, analytics_consent FROM app_users WHERE id = ?",
+        [userIdOfAppSubject(event.subject.id)],
+      );
+      if (row) owner = { userId: row.id, orgId: row.org_id, analytics: row.analytics_consent === 1 };
+    }
+    if (!owner || owner.orgId !== orgOf.get(event.storeId)) {
+      resolved.set(key, { userId: null, storedUserId: null, storedSubjectId: event.subject.id });
+    } else {
+      resolved.set(key, {
+        userId: owner.userId,
+        storedUserId: owner.analytics ? owner.userId : null,
+        storedSubjectId: owner.analytics ? event.subject.id : "unlinked",
+      });
+    }
+  }
+  return resolved;
+}
+
+/** Stores one event (a phone's geofence entry, with its plausibility signals); null if stored before. */
+export async function insertEvent(
+  tx: PgExecutor,
+  event: PresenceEvent,
+  receivedAt: number,
+  signals: object | null = null,
+): Promise<StoredEvent | null> {
+  const [stored] = await insertEvents(tx, [event], receivedAt, signals);
+  return stored ?? null;
+}
+
+/**
+ * Inserts the events not stored before (by id) and folds them into their visits; returns the ones
+ * inserted, in batch order. Presence of a user without analytics consent is kept only in aggregate:
+ * the stored event and visit carry no user and no subject id, so no history of where that person
+ * was can be read back, while the returned event keeps the user so the rules engine can still
+ * decide an offer for them now. An event whose subject is nobody's is stored already decided: the
+ * rules engine has nothing to decide for it (offers go to users), and marking it one by one
+ * afterwards would cost a commit per event.
+ */
+async function insertEvents(
+  tx: PgExecutor,
+  events: readonly PresenceEvent[],
+  receivedAt: number,
+  signals: object | null = null,
+): Promise<StoredEvent[]> {
+  if (events.length === 0) return [];
+  const resolved = await resolveSubjects(tx, events);
+  const who = (event: PresenceEvent): Resolved => {
+    const found = resolved.get(`${event.storeId}\u0000${event.subject.id}`);
+    if (!found) throw new Error(`subject of event ${event.id} was not resolved`);
+    return found;
+  };
+  const signalsJson = signals ? JSON.stringify(signals) : null;
+  const fresh = new Set<string>();
+  for (const part of chunks(events, ROWS_PER_STATEMENT)) {
+    const params: (string | number | null)[] = [];
+    for (const event of part) {
+      const { userId, storedUserId, storedSubjectId } = who(event);
+      params.push(
+        event.id,
+        event.gatewayId,
+        event.storeId,
+        event.zoneId,
+        event.seq,
+        event.type,
+        event.subject.kind,
+        storedSubjectId,
+        storedUserId,
+        event.visitId,
+        Date.parse(event.at),
+        event.rssi,
+        event.distanceM,
+        event.dwellMs ?? null,
+        receivedAt,
+        userId === null ? receivedAt : null,
+        signalsJson,
+      );
+    }
+    // ON CONFLICT DO NOTHING skips ids stored before (a re-sent batch); RETURNING names only the rows inserted.
+    const rows = await tx.all<{ id: string }>(
+      `INSERT INTO presence_events (id, gateway_id, store_id, zone_id, seq, type, subject_kind,
+         subject_id, user_id, visit_id, at, rssi, distance_m, dwell_ms, received_at, decided_at, signals)
+       VALUES ${placeholders(part.length, 17)} ON CONFLICT DO NOTHING RETURNING id`,
+      params,
+    );
+    for (const row of rows) fresh.add(row.id);
+  }
+  // A batch may carry the same id twice (a forged or buggy gateway): the first one counts.
+  const inserted: StoredEvent[] = [];
+  for (const event of events) {
+    if (!fresh.delete(event.id)) continue;
+    const { userId, storedUserId } = who(event);
+    // Kept without the user (no analytics consent): beyond deciding an offer now, aggregate only.
+    inserted.push({ ...event, userId, receivedAt, ...(userId !== null && storedUserId === null ? { unlinked: true } : {}) });
+  }
+  for (const part of chunksByKey(inserted, ROWS_PER_STATEMENT, (e) => e.visitId)) {
+    const params: (string | number | null)[] = [];
+    for (const event of part) {
+      const at = Date.parse(event.at);
+      const { storedUserId, storedSubjectId } = who(event);
+      params.push(
+        event.visitId,
+        event.storeId,
+        event.zoneId,
+        storedSubjectId,
+        storedUserId,
+        event.type === "enter" ? at : at - (event.dwellMs ?? 0),
+        at,
+        event.type === "exit" ? at : null,
+        event.dwellMs ?? 0,
+      );
+    }
+    // A visit seen twice in the batch is in two statements (chunksByKey), folded in order.
+    await tx.run(
+      `INSERT INTO visits AS v (id, store_id, zone_id, subject_id, user_id, entered_at, last_event_at, exited_at, dwell_ms)
+       VALUES ${placeholders(part.length, 9)}
+       ON CONFLICT(id) DO UPDATE SET
+         entered_at = LEAST(v.entered_at, excluded.entered_at),
+         last_event_at = GREATEST(v.last_event_at, excluded.last_event_at),
+         exited_at = COALESCE(excluded.exited_at, v.exited_at),
+         dwell_ms = GREATEST(v.dwell_ms, excluded.dwell_ms)`,
+      params,
+    );
+  }
+  await countVisits(tx, inserted);
+  // The user of an unlinked event, until its offer is decided (see SQLite migration 8).
+  const pending = inserted.filter((e) => e.unlinked === true);
+  for (const part of chunks(pending, ROWS_PER_STATEMENT)) {
+    await tx.run(
+      `INSERT INTO pending_event_users (event_id, user_id) VALUES ${placeholders(part.length, 2)}`,
+      part.flatMap((e) => [e.id, e.userId]),
+    );
+  }
+  return inserted;
+}
+
+/**
+ * Counts the visits of each resolved user per store, whatever their analytics consent: the rules
+ * engine needs the visit number (first-visit, nth-visit, return-after), and the visits table cannot
+ * give it (unlinked rows without consent, rows deleted by retention). A visit counts on its `enter`,
+ * once per visit id (a repeated enter of the last visit is not a new one). As the rules engine has
+ * always read it, a visit is a zone visit: a store visit spanning two zones counts twice.
+ */
+async function countVisits(tx: PgExecutor, inserted: readonly StoredEvent[]): Promise<void> {
+  const enters = inserted.filter((e) => e.type === "enter" && e.userId !== null);
+  for (const part of chunksByKey(enters, ROWS_PER_STATEMENT, (e) => `${e.userId ?? ""}\u0000${e.storeId}`)) {
+    const params: (string | number | null)[] = [];
+    for (const event of part) params.push(event.userId, event.storeId, 1, event.visitId, Date.parse(event.at));
+    // Two visits of one user in a batch are in two statements (chunksByKey) and count as two.
+    await tx.run(
+      `INSERT INTO user_visit_counts AS c (user_id, store_id, visits, last_visit_id, last_visit_at)
+       VALUES ${placeholders(part.length, 5)}
+       ON CONFLICT(user_id, store_id) DO UPDATE SET
+         visits = c.visits + 1,
+         previous_visit_at = c.last_visit_at,
+         last_visit_id = excluded.last_visit_id,
+         last_visit_at = excluded.last_visit_at
+       WHERE c.last_visit_id <> excluded.last_visit_id`,
+      params,
+    );
+  }
+}

@@ -1,0 +1,329 @@
+import { randomUUID } from "node:crypto";
+import type { Discount } from "../../../../protocol/index.js";
+import { type Offer, type OfferStatus, transitionOffer } from "../../domain/offers/index.js";
+import type {
+  AcknowledgeResult,
+  DecideOne,
+  DecisionGroup,
+  DecisionPageQuery,
+  DecisionRepository,
+  EventRecord,
+  OfferLifecycleRepository,
+  OfferRepository,
+  RecordedDecision,
+  RedeemResult,
+} from "../../services/repositories.js";
+import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
+import { decideGroupIn } from "./PostgresDecisionGroup.js";
+import { toStoredEvent } from "./PostgresEventRepository.js";
+
+interface DecisionRow {
+  id: number;
+  event_id: string;
+  rule_id: string;
+  rule_version: number;
+  user_id: string | null;
+  store_id: string;
+  zone_id: string;
+  visit_id: string;
+  outcome: RecordedDecision["outcome"];
+  reason: string;
+  detail: string;
+  offer_id: string | null;
+  decided_at: number;
+  signals: string | null;
+}
+
+function toDecision(r: DecisionRow): RecordedDecision {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    ruleId: r.rule_id,
+    ruleVersion: r.rule_version,
+    userId: r.user_id,
+    storeId: r.store_id,
+    zoneId: r.zone_id,
+    visitId: r.visit_id,
+    outcome: r.outcome,
+    reason: r.reason,
+    text: r.detail,
+    offerId: r.offer_id,
+    decidedAt: r.decided_at,
+    ...(r.signals ? { signals: JSON.parse(r.signals) as Record<string, unknown> } : {}),
+  };
+}
+
+const OPEN_STATES = "('issued', 'delivered', 'viewed')";
+
+interface OfferRow {
+  id: string;
+  rule_id: string;
+  rule_version: number;
+  user_id: string;
+  store_id: string;
+  zone_id: string;
+  visit_id: string;
+  event_id: string;
+  title: string;
+  text: string;
+  discount: string;
+  code: string;
+  state: OfferStatus;
+  state_at: number;
+  issued_at: number;
+  expires_at: number;
+}
+
+function toOffer(r: OfferRow): Offer {
+  return {
+    offerId: r.id,
+    ruleId: r.rule_id,
+    ruleVersion: r.rule_version,
+    userId: r.user_id,
+    storeId: r.store_id,
+    zoneId: r.zone_id,
+    visitId: r.visit_id,
+    eventId: r.event_id,
+    title: r.title,
+    text: r.text,
+    discount: JSON.parse(r.discount) as Discount,
+    code: r.code,
+    status: r.state,
+    statusAt: r.state_at,
+    issuedAt: r.issued_at,
+    expiresAt: r.expires_at,
+  };
+}
+
+const STATE_COLUMN: Partial<Record<OfferStatus, string>> = {
+  delivered: "delivered_at",
+  viewed: "viewed_at",
+  redeemed: "redeemed_at",
+};
+
+async function saveState(tx: PgExecutor, offer: Offer): Promise<void> {
+  const column = STATE_COLUMN[offer.status];
+  await tx.run(
+    `UPDATE offers SET state = ?, state_at = ?${column ? `, ${column} = COALESCE(${column}, ?)` : ""} WHERE id = ?`,
+    column
+      ? [offer.status, offer.statusAt, offer.statusAt, offer.offerId]
+      : [offer.status, offer.statusAt, offer.offerId],
+  );
+}
+
+/** Decisions, offers and redemptions in PostgreSQL. */
+export class PostgresOfferRepository
+  implements OfferRepository, DecisionRepository, OfferLifecycleRepository
+{
+  private readonly db: PostgresDatabase;
+
+  constructor(db: PostgresDatabase) {
+    this.db = db;
+  }
+
+  /** See `OfferRepository.decideGroup`; the statements are in `PostgresDecisionGroup`. */
+  decideGroup(group: DecisionGroup, decide: DecideOne): Promise<(Offer | null)[]> {
+    return this.db.transaction((tx) => decideGroupIn(tx, group, decide));
+  }
+
+  async markPublished(offerId: string, now: number): Promise<void> {
+    await this.db.run("UPDATE offers SET published_at = COALESCE(published_at, ?) WHERE id = ?", [
+      now,
+      offerId,
+    ]);
+  }
+
+  async markAllPublished(offerIds: readonly string[], now: number): Promise<void> {
+    if (offerIds.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (let k = 0; k < offerIds.length; k += 500) {
+        const part = offerIds.slice(k, k + 500);
+        await tx.run(
+          `UPDATE offers SET published_at = COALESCE(published_at, ?) WHERE id IN (${part.map(() => "?").join(", ")})`,
+          [now, ...part],
+        );
+      }
+    });
+  }
+
+  async unpublishedOffers(limit: number): Promise<Offer[]> {
+    const rows = await this.db.all<OfferRow>(
+      "SELECT * FROM offers WHERE published_at IS NULL ORDER BY issued_at LIMIT ?",
+      [limit],
+    );
+    return rows.map(toOffer);
+  }
+
+  async pendingOffers(userId: string, now: number): Promise<Offer[]> {
+    const rows = await this.db.all<OfferRow>(
+      `SELECT * FROM offers WHERE user_id = ? AND state IN ('issued', 'delivered', 'viewed') AND expires_at > ?
+       ORDER BY issued_at`,
+      [userId, now],
+    );
+    return rows.map(toOffer);
+  }
+
+  async getOffer(offerId: string): Promise<Offer | null> {
+    const row = await this.db.get<OfferRow>("SELECT * FROM offers WHERE id = ?", [offerId]);
+    return row ? toOffer(row) : null;
+  }
+
+  acknowledge(
+    offerId: string,
+    userId: string,
+    kind: "deliver" | "view",
+    now: number,
+  ): Promise<AcknowledgeResult | null> {
+    return this.db.transaction(async (tx) => {
+      const row = await tx.get<OfferRow>("SELECT * FROM offers WHERE id = ? AND user_id = ?", [
+        offerId,
+        userId,
+      ]);
+      if (!row) return null;
+      const result = transitionOffer(toOffer(row), { kind }, now);
+      if (!result.ok) {
+        return { ok: false, reason: result.reason === "already-redeemed" ? "already-redeemed" : "expired", text: result.text };
+      }
+      if (result.changed) await saveState(tx, result.offer);
+      return { ok: true, offer: result.offer };
+    });
+  }
+
+  redeem(input: {
+    code: string;
+    storeId: string;
+    idempotencyKey: string;
+    apiKeyId: string;
+    now: number;
+  }): Promise<RedeemResult> {
+    // Keys are scoped to the API key that sent them, so two tills cannot collide on a key.
+    const idempotencyKey = `${input.apiKeyId}:${input.idempotencyKey}`;
+    return this.db.transaction(async (tx): Promise<RedeemResult> => {
+      // A retried request (same key) gets the answer of the first one; a key reused for another
+      // code is refused rather than silently answered with someone else's redemption.
+      const previous = await tx.get<{ id: string; offer_id: string; code: string }>(
+        `SELECT r.id, r.offer_id, o.code FROM redemptions r JOIN offers o ON o.id = r.offer_id
+         WHERE r.idempotency_key = ?`,
+        [idempotencyKey],
+      );
+      if (previous) {
+        if (previous.code !== input.code) {
+          return { ok: false, reason: "key-reused", text: "this idempotency key was used for another code" };
+        }
+        const row = await tx.get<OfferRow>("SELECT * FROM offers WHERE id = ?", [previous.offer_id]);
+        if (row) return { ok: true, offer: toOffer(row), redemptionId: previous.id, replayed: true };
+      }
+      const row = await tx.get<OfferRow>("SELECT * FROM offers WHERE code = ?", [input.code]);
+      if (!row) return { ok: false, reason: "unknown-code", text: "no offer has this code" };
+      const result = transitionOffer(toOffer(row), { kind: "redeem", storeId: input.storeId }, input.now);
+      if (!result.ok) {
+        return {
+          ok: false,
+          reason: result.reason === "not-expired" ? "expired" : result.reason,
+          text: result.text,
+        };
+      }
+      await saveState(tx, result.offer);
+      const redemptionId = randomUUID();
+      await tx.run(
+        "INSERT INTO redemptions (id, offer_id, store_id, idempotency_key, api_key_id, redeemed_at) VALUES (?, ?, ?, ?, ?, ?)",
+        [redemptionId, row.id, input.storeId, idempotencyKey, input.apiKeyId, input.now],
+      );
+      return { ok: true, offer: result.offer, redemptionId, replayed: false };
+    });
+  }
+
+  decisionsForUser(userId: string, limit: number): Promise<RecordedDecision[]> {
+    return this.decisionsPage({ by: "user", id: userId, limit, after: null });
+  }
+
+  async decisionsPage(query: DecisionPageQuery): Promise<RecordedDecision[]> {
+    const column = { user: "user_id", event: "event_id", rule: "rule_id" }[query.by];
+    // Keyset paging, newest first, on the (column, decided_at) indexes, the id breaking ties.
+    const after = query.after;
+    const rows = await this.db.all<DecisionRow>(
+      `SELECT * FROM decisions WHERE ${column} = ?
+       ${after ? "AND (decided_at < ? OR (decided_at = ? AND id < ?))" : ""}
+       ORDER BY decided_at DESC, id DESC LIMIT ?`,
+      after
+        ? [query.id, after.decidedAt, after.decidedAt, after.id, query.limit]
+        : [query.id, query.limit],
+    );
+    return rows.map(toDecision);
+  }
+
+  async getEvent(eventId: string): Promise<EventRecord | null> {
+    const row = await this.db.get<Parameters<typeof toStoredEvent>[0] & { org_id: string; decided_at: number | null }>(
+      "SELECT e.*, s.org_id FROM presence_events e JOIN stores s ON s.id = e.store_id WHERE e.id = ?",
+      [eventId],
+    );
+    return row ? { event: toStoredEvent(row), orgId: row.org_id, decidedAt: row.decided_at } : null;
+  }
+
+  expireDue(now: number, limit: number): Promise<Offer[]> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<OfferRow>(
+        `SELECT * FROM offers WHERE state IN ${OPEN_STATES} AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+        [now, limit],
+      );
+      const expired: Offer[] = [];
+      for (const row of rows) {
+        const result = transitionOffer(toOffer(row), { kind: "expire" }, now);
+        if (result.ok && result.changed) {
+          await saveState(tx, result.offer);
+          expired.push(result.offer);
+        }
+      }
+      return expired;
+    });
+  }
+
+  async remindersDue(now: number, leadMs: number, limit: number): Promise<Offer[]> {
+    const rows = await this.db.all<OfferRow>(
+      `SELECT o.* FROM offers o JOIN app_users u ON u.id = o.user_id
+       WHERE o.state IN ${OPEN_STATES} AND o.expires_at > ? AND o.expires_at <= ?::bigint + ?::bigint
+         AND o.reminder_sent_at IS NULL AND o.published_at IS NOT NULL
+         AND o.expires_at - o.issued_at > ? AND u.marketing_consent = 1
+       ORDER BY o.expires_at LIMIT ?`,
+      [now, now, leadMs, leadMs, limit],
+    );
+    return rows.map(toOffer);
+  }
+
+  async claimReminder(offerId: string, now: number): Promise<boolean> {
+    const result = await this.db.run(
+      `UPDATE offers SET reminder_sent_at = ?
+       WHERE id = ? AND reminder_sent_at IS NULL AND state IN ${OPEN_STATES} AND expires_at > ?`,
+      [now, offerId, now],
+    );
+    return result.changes === 1;
+  }
+
+  async releaseReminder(offerId: string, claimedAt: number): Promise<void> {
+    await this.db.run("UPDATE offers SET reminder_sent_at = NULL WHERE id = ? AND reminder_sent_at = ?", [
+      offerId,
+      claimedAt,
+    ]);
+  }
+
+  /**
+   * How many offers `undeliveredOffers` would find with no issue-time bound or limit (a metrics
+   * gauge, read per scrape): the partial index on unpublished offers keeps it to those rows.
+   */
+  async countUndelivered(now: number): Promise<number> {
+    const row = await this.db.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM offers WHERE published_at IS NULL AND state = 'issued' AND expires_at > ?",
+      [now],
+    );
+    return row?.n ?? 0;
+  }
+
+  async undeliveredOffers(now: number, issuedBefore: number, limit: number): Promise<Offer[]> {
+    const rows = await this.db.all<OfferRow>(
+      `SELECT * FROM offers WHERE published_at IS NULL AND state = 'issued' AND expires_at > ? AND issued_at <= ?
+       ORDER BY issued_at LIMIT ?`,
+      [now, issuedBefore, limit],
+    );
+    return rows.map(toOffer);
+  }
+}

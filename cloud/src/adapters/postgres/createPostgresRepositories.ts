@@ -1,0 +1,50 @@
+import type { Repositories } from "../../services/repositories.js";
+import { PostgresAnalyticsRepository } from "./PostgresAnalyticsRepository.js";
+import { PostgresAuditRepository } from "./PostgresAuditRepository.js";
+import { PostgresCredentialRepository } from "./PostgresCredentialRepository.js";
+import type { PostgresDatabase } from "./PostgresDatabase.js";
+import { PostgresDirectoryRepository } from "./PostgresDirectoryRepository.js";
+import { PostgresEventRepository } from "./PostgresEventRepository.js";
+import { PostgresFleetRepository } from "./PostgresFleetRepository.js";
+import { PostgresLedgerRepository } from "./PostgresLedgerRepository.js";
+import { PostgresMembershipRepository } from "./PostgresMembershipRepository.js";
+import { PostgresOfferRepository } from "./PostgresOfferRepository.js";
+import { PostgresPrivacyRepository } from "./PostgresPrivacyRepository.js";
+import { PostgresRuleRepository } from "./PostgresRuleRepository.js";
+import { PostgresUserRepository } from "./PostgresUserRepository.js";
+
+/** The PostgreSQL backend's repositories, on one pool, plus that pool (health, tests). */
+export interface PostgresRepositories extends Repositories {
+  readonly db: PostgresDatabase;
+  readonly directory: PostgresDirectoryRepository;
+  readonly users: PostgresUserRepository;
+  readonly credentials: PostgresCredentialRepository;
+  readonly events: PostgresEventRepository;
+  readonly rules: PostgresRuleRepository;
+  readonly offers: PostgresOfferRepository;
+  readonly fleet: PostgresFleetRepository;
+  readonly privacy: PostgresPrivacyRepository;
+  readonly audit: PostgresAuditRepository;
+  readonly ledger: PostgresLedgerRepository;
+  readonly membership: PostgresMembershipRepository;
+  readonly analytics: PostgresAnalyticsRepository;
+}
+
+/** Every repository of the PostgreSQL backend over one open, migrated database (see migratePostgres). */
+export function createPostgresRepositories(db: PostgresDatabase): PostgresRepositories {
+  return {
+    db,
+    directory: new PostgresDirectoryRepository(db),
+    users: new PostgresUserRepository(db),
+    credentials: new PostgresCredentialRepository(db),
+    events: new PostgresEventRepository(db),
+    rules: new PostgresRuleRepository(db),
+    offers: new PostgresOfferRepository(db),
+    fleet: new PostgresFleetRepository(db),
+    privacy: new PostgresPrivacyRepository(db),
+    audit: new PostgresAuditRepository(db),
+    ledger: new PostgresLedgerRepository(db),
+    membership: new PostgresMembershipRepository(db),
+    analytics: new PostgresAnalyticsRepository(db),
+  };
+}

@@ -1,4 +1,5 @@
 import type { EventTrigger } from "../../domain/rules/index.js";
+import { GEOFENCE_ZONE_ID, PHONE_GATEWAY_ID } from "../../services/GeofenceService.js";
 import type {
   AnalyticsRepository,
   FunnelCounts,
@@ -201,6 +202,11 @@ export class SqliteAnalyticsRepository implements AnalyticsRepository, ReplayRep
     limit: number;
   }): Promise<ReplayEvent[]> {
     const after = query.after;
+    // A phone's geofence entry is stored as an enter of the `geofence` zone and fires only
+    // geofence-arrival rules, as in the live path (see triggerOfStored).
+    const phone = `(e.gateway_id = '${PHONE_GATEWAY_ID}' AND e.zone_id = '${GEOFENCE_ZONE_ID}')`;
+    const typeClause = query.type === "geofence-arrival" ? `e.type = ? AND ${phone}` : `e.type = ? AND NOT ${phone}`;
+    const typeParam = query.type === "geofence-arrival" ? "enter" : query.type;
     const rows = await this.db.all<{
       id: string;
       type: EventTrigger;
@@ -228,16 +234,16 @@ export class SqliteAnalyticsRepository implements AnalyticsRepository, ReplayRep
          JOIN stores s ON s.id = e.store_id
          JOIN app_users u ON u.id = e.user_id AND u.org_id = s.org_id
          LEFT JOIN visits v ON v.id = e.visit_id
-       WHERE s.org_id = ? AND e.type = ? AND e.at >= ? AND e.at < ?
+       WHERE s.org_id = ? AND ${typeClause} AND e.at >= ? AND e.at < ?
          ${after ? "AND (e.at > ? OR (e.at = ? AND e.id > ?))" : ""}
        ORDER BY e.at, e.id LIMIT ?`,
       after
-        ? [query.orgId, query.type, query.from, query.to, after.at, after.at, after.id, query.limit]
-        : [query.orgId, query.type, query.from, query.to, query.limit],
+        ? [query.orgId, typeParam, query.from, query.to, after.at, after.at, after.id, query.limit]
+        : [query.orgId, typeParam, query.from, query.to, query.limit],
     );
     return rows.map((r) => ({
       id: r.id,
-      type: r.type,
+      type: query.type,
       storeId: r.store_id,
       zoneId: r.zone_id,
       at: r.at,

@@ -9,6 +9,12 @@ export interface StoredEvent extends PresenceEvent {
    * analytics consent): beyond deciding an offer now, it may be used only in aggregate.
    */
   readonly unlinked?: boolean;
+  /**
+   * The store visit the event joined (see `domain/visits/storeVisit.ts`): the unit of visit counts
+   * and once-per-visit caps. Absent for an event of nobody's, and for a geofence entry found
+   * implausible (it never counts).
+   */
+  readonly storeVisitId?: string;
 }
 
 export interface StoreBatchInput {

@@ -214,7 +214,8 @@ export class GeofenceService {
       receivedAt: now,
       decidedAt: verdict.plausible ? null : now,
     });
-    if (stored && verdict.plausible) this.o.onStored([stored]);
+    // The cross-check travels with the event, so a rule may require it (requireCorroboration).
+    if (stored && verdict.plausible) this.o.onStored([{ ...stored, corroborated: seen }]);
     // Without the user id (see "offer issued"): the event id leads to them only where storage links it.
     this.o.log.info({ storeId: store.id, eventId: id, ...signals }, "geofence entry reported");
     return done({ eventId: id, verdict, signals });

@@ -55,7 +55,7 @@ describe("store visits", () => {
     );
     await repo.directory.upsertZone({ id: "z2", storeId: "s1", name: "Till", tags: [], geometry: {} });
     await repo.directory.upsertGateway({ id: "g2", storeId: "s1", name: "Second gateway" }, clock.now());
-    const users = ["u81", "u82", "u83", "u84", "u85", "u86"];
+    const users = ["u81", "u82", "u83", "u84", "u85", "u86", "u87"];
     await addUsers(f, users);
     for (const userId of users) {
       appKeys.set(
@@ -164,6 +164,24 @@ describe("store visits", () => {
     clock.advance(60 * MINUTE);
     await arrive(f, [eventOf("u85", clock.now(), { gatewayId: "g1", visit: "visit-u85-back" })]);
     expect(await visitCount("u85")).toBe(2);
+  });
+
+  it("lets a rule require the store's gateways to confirm a phone's claim", async () => {
+    await liveRule(f, "confirmed", {
+      trigger: { type: "geofence-arrival" },
+      conditions: { requireCorroboration: true },
+      priority: 5,
+    });
+    clock.advance(DAY);
+    // No gateway saw u87: the claim is plausible but unconfirmed.
+    await reportFix("u87", north(15));
+    clock.advance(MINUTE);
+    await arrive(f, [eventOf("u87", clock.now(), { gatewayId: "g1" })]);
+    clock.advance(MINUTE);
+    await reportFix("u87", north(12));
+    expect(await decisionsOf("confirmed", "u87")).toEqual(["not-corroborated", "issued"]);
+    const [unconfirmed] = (await ruleDecisions(f, "confirmed")).filter((d) => d.userId === "u87").reverse();
+    expect(unconfirmed?.text).toBe("the store's gateways did not see the shopper around the phone's claim");
   });
 
   it("keeps each event's store visit across a restart for the decisions still to make", async () => {

@@ -134,8 +134,11 @@ export class SqliteEventRepository implements EventRepository, ActivityRepositor
    * gets its user back from `pending_event_users`, so its offer is decided as it would have been.
    */
   async undecidedEvents(limit: number): Promise<StoredEvent[]> {
-    const rows = await this.db.all<EventRow & { pending_user_id: string | null; joined_visit_id: string | null }>(
-      `SELECT e.*, p.user_id AS pending_user_id, COALESCE(e.store_visit_id, p.store_visit_id) AS joined_visit_id
+    const rows = await this.db.all<
+      EventRow & { pending_user_id: string | null; joined_visit_id: string | null; seen: string | null }
+    >(
+      `SELECT e.*, p.user_id AS pending_user_id, COALESCE(e.store_visit_id, p.store_visit_id) AS joined_visit_id,
+         json_type(e.signals, '$.seenByStoreGateways') AS seen
        FROM presence_events e
        LEFT JOIN pending_event_users p ON p.event_id = e.id
        WHERE e.decided_at IS NULL ORDER BY e.received_at, e.seq LIMIT ?`,
@@ -143,7 +146,13 @@ export class SqliteEventRepository implements EventRepository, ActivityRepositor
     );
     return rows.map((row) => {
       const stored = toStoredEvent(row);
-      const event = row.joined_visit_id === null ? stored : { ...stored, storeVisitId: row.joined_visit_id };
+      // A geofence entry's cross-check (its seenByStoreGateways signal), as GeofenceService hands it on.
+      const corroborated = row.seen === "true" ? true : row.seen === "false" ? false : row.seen === "null" ? null : undefined;
+      const event = {
+        ...stored,
+        ...(row.joined_visit_id === null ? {} : { storeVisitId: row.joined_visit_id }),
+        ...(corroborated === undefined ? {} : { corroborated }),
+      };
       return row.pending_user_id === null ? event : { ...event, userId: row.pending_user_id, unlinked: true };
     });
   }

@@ -231,6 +231,7 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
           visitId: event.storeVisitId ?? event.visitId,
           userId,
           ...(event.dwellMs === undefined ? {} : { dwellMs: event.dwellMs }),
+          ...(event.corroborated === undefined ? {} : { corroborated: event.corroborated }),
         },
       });
     }

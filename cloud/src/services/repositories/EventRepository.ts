@@ -15,6 +15,11 @@ export interface StoredEvent extends PresenceEvent {
    * implausible (it never counts).
    */
   readonly storeVisitId?: string;
+  /**
+   * A phone's geofence entry only: whether the store's gateways saw the user around the fix (its
+   * `seenByStoreGateways` signal), null when the store has none; absent on gateway events.
+   */
+  readonly corroborated?: boolean | null;
 }
 
 export interface StoreBatchInput {

@@ -27,15 +27,21 @@ export type { Fix, GatewaySite, PresenceChange, PresenceChangeType, Sighting } f
  *   the body-blocking loss a larger exponent would otherwise absorb;
  * - enterMinSamples 5 within enterWindowMs 10 s: about 5 s in the zone, judged on the stricter
  *   enter estimate (`enterQuantile`), so someone walking through a 2-3 m zone is not counted;
- * - exitMarginM 1.5 (a zone may set its own) and exitAfterMs 30 s: a shopper turning away or stepping
- *   behind a shelf keeps the visit;
+ * - exitMarginM 5 (a zone may set its own) and exitAfterMs 30 s: a shopper turning away or stepping
+ *   behind a shelf keeps the visit. RSSI ranging errs by a factor, not by metres (log-normal
+ *   shadowing), so a 5 m zone at its true size needs a margin of about its radius: at 1.5 m the
+ *   defaults flapped 10.6 times per 50 visits on fresh simulator seeds, at 5 m none
+ *   (docs/benchmarks.md, "Defaults at the zone's true size");
+ * - enterRankPerSecond: the enter test ranks one value per second, so its strictness does not
+ *   change with the advertising rate (a phone at 10 adverts/s is not judged on ten times the noise);
  * - dwell marks at 1, 3 and 10 minutes.
  */
 export const RECOMMENDED_PRESENCE_TUNING: PresenceTuning = Object.freeze({
   pathLossExponent: 2.2,
   enterMinSamples: 5,
   enterWindowMs: 10_000,
-  exitMarginM: 1.5,
+  exitMarginM: 5,
+  enterRankPerSecond: true,
   exitAfterMs: 30_000,
   dwellMarksMs: Object.freeze([60_000, 180_000, 600_000]) as number[],
 });

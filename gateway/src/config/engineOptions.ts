@@ -25,5 +25,8 @@ export function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig
       ...config.peers.filter((p) => p.id !== config.gatewayId),
     ],
     defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
+    // Ids compared as the decoder writes them (lowercase), whatever case the file used.
+    calibration: new Map(config.beacons.calibration.map((c) => [c.subject.toLowerCase(), c.measuredPowerDbm])),
+    beacons: { allow: config.beacons.allow, deny: config.beacons.deny },
   };
 }

@@ -1,4 +1,5 @@
 import type { PresenceTuning, Subject, Zone } from "../../../../protocol/index.js";
+import { type BeaconLists, type BeaconVerdict, beaconFilter } from "./beaconFilter.js";
 import { calibrateRssi, isPlausibleMeasuredPower, resolveMeasuredPowerDbm } from "../signal/calibration.js";
 import { DEFAULT_MAX_DISTANCE_M, distanceFromRssi } from "../signal/distanceFromRssi.js";
 import { DEFAULT_SMOOTHER_OPTIONS, RssiSmoother, type RssiSmootherOptions } from "../signal/RssiSmoother.js";
@@ -71,6 +72,11 @@ export interface PresenceEngineOptions {
   readonly defaultMeasuredPowerDbm?: number;
   /** Per-subject power at 1 m (subject id -> dBm), overriding what the beacon advertises. */
   readonly calibration?: ReadonlyMap<string, number>;
+  /**
+   * Allow and deny lists of beacons (staff badges, fixed beacons near the till); a subject they
+   * exclude is never tracked, so it never enters a zone. Default: every subject is tracked.
+   */
+  readonly beacons?: BeaconLists;
   /** RSSI smoothing; defaults: 4000 ms window, 0.75 quantile, 64 samples. */
   readonly smoothing?: Partial<RssiSmootherOptions>;
   /**
@@ -142,6 +148,8 @@ interface Config {
   readonly sitePositions: ReadonlyMap<string, GeoPoint>;
   readonly defaultMeasuredPowerDbm: number | undefined;
   readonly calibration: ReadonlyMap<string, number> | undefined;
+  /** The compiled allow/deny lists; null when every subject is tracked. */
+  readonly admits: ((subjectId: string) => BeaconVerdict) | null;
   readonly smoothing: RssiSmootherOptions;
   readonly enterQuantile: number;
   readonly enterRankPerSecond: boolean;
@@ -224,6 +232,8 @@ export class PresenceEngine {
     const cfg = this.cfg;
     const rssi = calibrateRssi(s.rssiDbm, cfg.sites.get(s.gatewayId)?.rssiOffsetDb ?? 0);
     if (rssi === null) return out;
+    // A listed staff badge or fixture is not even remembered: it must not take a subject slot.
+    if (cfg.admits !== null && !cfg.admits(s.subject.id).tracked) return out;
     const subj = this.touch(s.subject, s.t);
     if (subj === null) return out;
     this.advance(s.t);
@@ -283,6 +293,7 @@ export class PresenceEngine {
     const cfg = this.cfg;
     if (!Number.isFinite(f.t) || !isValidGeoPoint(f)) return out;
     if (!Number.isFinite(f.accuracyM) || f.accuracyM < 0 || f.accuracyM > cfg.maxFixAccuracyM) return out;
+    if (cfg.admits !== null && !cfg.admits(f.subject.id).tracked) return out;
     const subj = this.touch(f.subject, f.t);
     if (subj === null) return out;
     this.advance(f.t);
@@ -747,6 +758,10 @@ function compile(options: PresenceEngineOptions): Config {
     sitePositions,
     defaultMeasuredPowerDbm: options.defaultMeasuredPowerDbm,
     calibration: options.calibration,
+    admits:
+      options.beacons === undefined || (options.beacons.allow.length === 0 && options.beacons.deny.length === 0)
+        ? null
+        : beaconFilter(options.beacons),
     smoothing,
     enterQuantile,
     enterRankPerSecond: t.enterRankPerSecond === true,

@@ -314,7 +314,8 @@ export async function decideGroupIn(tx: SqlExecutor, group: DecisionGroup, decid
         userId,
         event.storeId,
         event.zoneId,
-        reference ?? capVisit(event),
+        // The zone visit, as analytics funnels read decisions by the visit they were made in.
+        reference ?? event.visitId,
         lost ? "not-issued" : d.outcome,
         lost ? "already-issued-this-visit" : d.reason,
         reference !== null ? d.text.replaceAll(capVisit(event), "unlinked").replaceAll(event.visitId, "unlinked") : d.text,

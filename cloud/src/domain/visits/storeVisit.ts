@@ -49,7 +49,7 @@ export interface StoreVisitJoin {
  * read the arrival once however many sources report it:
  * - an event whose zone visit overlaps the open store visit, give or take `gapMs`, joins it and
  *   extends when the user was last seen;
- * - an event beginning more than `gapMs` after the user was last seen opens a new store visit,
+ * - an event beginning `gapMs` or more after the user was last seen opens a new store visit,
  *   named after its own zone visit, and counts one (a zone visit whose enter was lost still
  *   counts: the shopper was there);
  * - an event from before the open store visit (a gateway uploading after an outage) is its own
@@ -69,7 +69,7 @@ export function joinStoreVisit(
       state: { visits: 1, lastVisitId: event.visitId, lastVisitAt: began, lastSeenAt: event.at, previousVisitAt: null },
     };
   }
-  if (began > state.lastSeenAt + gapMs) {
+  if (began >= state.lastSeenAt + gapMs) {
     return {
       storeVisitId: event.visitId,
       opened: true,
@@ -86,11 +86,8 @@ export function joinStoreVisit(
     return {
       storeVisitId: state.lastVisitId,
       opened: false,
-      state: {
-        ...state,
-        lastVisitAt: Math.min(state.lastVisitAt, began),
-        lastSeenAt: Math.max(state.lastSeenAt, event.at),
-      },
+      // The start stays the opening event's: return-after and the visit's day read it.
+      state: { ...state, lastSeenAt: Math.max(state.lastSeenAt, event.at) },
     };
   }
   // Older than the open visit: counted on its enter, once per zone visit as before store visits.

@@ -184,6 +184,24 @@ describe("store visits", () => {
     expect(unconfirmed?.text).toBe("the store's gateways did not see the shopper around the phone's claim");
   });
 
+  it("makes one visit of one phone heard under two identities (strongest id or not)", async () => {
+    // The phone advertises an iBeacon and a second frame the user registered too: two subjects,
+    // two zone visits, one user and so one store visit and one offer per rule.
+    const second = "eddystone-uid:00112233445566778899:0000000000a7";
+    await f.cloud.repositories.users.registerDevice(second, "u85", null, clock.now());
+    clock.advance(DAY);
+    const at = clock.now();
+    await arrive(f, [
+      eventOf("u85", at, { gatewayId: "g1", visit: "visit-u85-ibeacon" }),
+      eventOf("u85", at + 1_000, { gatewayId: "g1", visit: "visit-u85-eddystone", subject: { kind: "eddystone-uid", id: second } }),
+    ]);
+    expect(await visitCount("u85")).toBe(3);
+    expect((await decisionsOf("hello", "u85")).slice(-2)).toEqual([
+      expect.stringMatching(/^(issued|eligible)$/),
+      "already-issued-this-visit",
+    ]);
+  });
+
   it("keeps each event's store visit across a restart for the decisions still to make", async () => {
     const at = clock.now();
     await arrive(f, [eventOf("u86", at, { gatewayId: "g1", visit: "visit-u86-a" })]);

@@ -10,6 +10,8 @@ import type { GatewayConfig } from "./loadConfig.js";
 export function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig | null = null): PresenceEngineOptions {
   const zones: readonly Zone[] = remote ? remote.zones : config.zones;
   const tuning: PresenceTuning = { ...config.presenceTuning, ...(remote?.presence ?? {}) };
+  // Lists pushed by the cloud replace the file's: the cloud holds the store's whole list.
+  const beacons = remote?.beacons ?? config.beacons;
   return {
     zones,
     tuning,
@@ -26,7 +28,7 @@ export function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig
     ],
     defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
     // Ids compared as the decoder writes them (lowercase), whatever case the file used.
-    calibration: new Map(config.beacons.calibration.map((c) => [c.subject.toLowerCase(), c.measuredPowerDbm])),
-    beacons: { allow: config.beacons.allow, deny: config.beacons.deny },
+    calibration: new Map((beacons.calibration ?? []).map((c) => [c.subject.toLowerCase(), c.measuredPowerDbm])),
+    beacons: { allow: beacons.allow ?? [], deny: beacons.deny ?? [] },
   };
 }

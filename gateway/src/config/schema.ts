@@ -1,5 +1,6 @@
 import Type, { type Static } from "typebox";
 import {
+  BeaconListsSchema,
   ID_PATTERN,
   type PresenceTuning,
   PresenceTuningSchema,
@@ -118,59 +119,6 @@ const PeerSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const BeaconListEntrySchema = Type.Object(
-  {
-    match: Type.String({
-      minLength: 1,
-      maxLength: 200,
-      pattern: "^[A-Za-z0-9:._-]+\\*?$",
-      description:
-        "A subject id (ibeacon:<uuid>:<major>:<minor>, eddystone-uid:<namespace>:<instance>, …) or a prefix of one ending in * (ibeacon:<uuid>:7:* for every badge of major 7). Case does not matter.",
-    }),
-    role: Type.Optional(
-      StringEnum(["staff", "fixture", "other"], {
-        description: "What the beacon is: a staff badge, a fixed beacon (till, shelf), or something else.",
-      }),
-    ),
-    note: Type.Optional(Type.String({ maxLength: 200, description: "For people reading the file." })),
-  },
-  { additionalProperties: false },
-);
-
-const BeaconCalibrationSchema = Type.Object(
-  {
-    subject: Type.String({ minLength: 1, maxLength: 200, pattern: "^[A-Za-z0-9:._-]+$", description: "The beacon's subject id." }),
-    measuredPowerDbm: Type.Number({
-      minimum: -100,
-      maximum: -20,
-      description: "Its power at 1 m as measured on site, dBm; overrides what the beacon advertises.",
-    }),
-  },
-  { additionalProperties: false },
-);
-
-const BeaconsSchema = Type.Object(
-  {
-    allow: Type.Array(BeaconListEntrySchema, {
-      default: [],
-      maxItems: 1000,
-      description: "When not empty, only beacons matching an entry are tracked.",
-    }),
-    deny: Type.Array(BeaconListEntrySchema, {
-      default: [],
-      maxItems: 1000,
-      description:
-        "Beacons never tracked, even if allowed: staff badges, fixed beacons near the till. They never enter a zone.",
-    }),
-    calibration: Type.Array(BeaconCalibrationSchema, {
-      default: [],
-      maxItems: 10_000,
-      description: "Per-beacon power at 1 m, for beacons whose advertised value is wrong.",
-    }),
-  },
-  { additionalProperties: false, default: {} },
-);
-
 const UplinkSchema = Type.Object(
   {
     batchSize: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
@@ -208,7 +156,7 @@ export const GatewayConfigSchema = Type.Object(
       description:
         "The store's other gateways, surveyed. With site.lat/lon set, a gateway-radius zone pools their evidence to decide an enter when their sightings reach the engine (docs/benchmarks.md, presence).",
     }),
-    beacons: BeaconsSchema,
+    beacons: BeaconListsSchema,
     presence: Type.Partial(PresenceTuningSchema, {
       default: {},
       description: "Overrides of the presence defaults.",

@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runReplay } from "../../../gateway/src/cli/replay.js";
+import { engineOptions } from "../../../gateway/src/config/engineOptions.js";
+import { parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
+import { PresenceEngine } from "../../../gateway/src/domain/presence/PresenceEngine.js";
 import { FLAGS, advert, hex, manufacturer } from "../domain/advert/advertBytes.js";
 
 /** Real iBeacon adverts (room-assistant's test vector: measuredPower -52 dBm) and their subject. */
@@ -90,6 +93,16 @@ describe("beacon lists and calibration from the gateway config", () => {
       deny: [{ match: "ibeacon:2f234454-cf6d-4a0f-adf2-f4911ba9ffa6:1:*", role: "staff", note: "badges" }],
     });
     expect(events).toEqual([]);
+  });
+
+  it("lets lists pushed by the cloud replace the file's", async () => {
+    const parsed = parseGatewayConfig(config({ deny: [{ match: SUBJECT }] }));
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const sighting = (t: number) => ({ t, gatewayId: "gw-1", subject: { kind: "ibeacon" as const, id: SUBJECT }, rssiDbm: -60, measuredPowerDbm: -52 });
+    const run = (engine: PresenceEngine) => Array.from({ length: 20 }, (_, i) => engine.observe(sighting(T0 + i * 1000))).flat();
+    expect(run(new PresenceEngine(engineOptions(parsed.config)))).toEqual([]);
+    const remote = { v: 1 as const, revision: 2, zones: parsed.config.zones, beacons: { deny: [] } };
+    expect(run(new PresenceEngine(engineOptions(parsed.config, remote))).map((c) => c.type)).toEqual(["enter"]);
   });
 
   it("tracks only the allowed when there is an allow list", async () => {

@@ -202,6 +202,31 @@ describe("store visits", () => {
     ]);
   });
 
+  it("dry-runs a geofence-arrival rule on the plausible geofence entries, and an enter rule on none", async () => {
+    const dryRun = async (trigger: string) => {
+      const res = await f.cloud.http.inject({
+        method: "POST",
+        url: "/v1/rules/dry-run",
+        headers: { authorization: `Bearer ${f.keys.marketer}` },
+        payload: {
+          spec: { trigger: { type: trigger }, offer: { title: "t", text: "x", discount: { kind: "percent", percent: 5 }, validityS: 600 } },
+          from: "2026-03-01T00:00:00Z",
+          to: "2026-04-01T00:00:00Z",
+        },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json<{ report: { eventsEvaluated: number } }>().report.eventsEvaluated;
+    };
+    const sql = async (where: string) =>
+      (await f.cloud.repositories.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM presence_events WHERE user_id IS NOT NULL AND ${where}`))?.n;
+    // u83's two flagged reports are stored, but were never decided and are not replayed.
+    expect(await sql("gateway_id = 'phone' AND decided_at IS NOT NULL AND json_extract(signals, '$.plausible') = 0")).toBe(2);
+    const plausible = await sql("gateway_id = 'phone' AND json_extract(signals, '$.plausible') = 1");
+    expect(plausible).toBe(9);
+    expect(await dryRun("geofence-arrival")).toBe(plausible);
+    expect(await dryRun("enter")).toBe(await sql("type = 'enter' AND gateway_id != 'phone'"));
+  });
+
   it("keeps each event's store visit across a restart for the decisions still to make", async () => {
     const at = clock.now();
     await arrive(f, [eventOf("u86", at, { gatewayId: "g1", visit: "visit-u86-a" })]);

@@ -205,7 +205,11 @@ export class SqliteAnalyticsRepository implements AnalyticsRepository, ReplayRep
     // A phone's geofence entry is stored as an enter of the `geofence` zone and fires only
     // geofence-arrival rules, as in the live path (see triggerOfStored).
     const phone = `(e.gateway_id = '${PHONE_GATEWAY_ID}' AND e.zone_id = '${GEOFENCE_ZONE_ID}')`;
-    const typeClause = query.type === "geofence-arrival" ? `e.type = ? AND ${phone}` : `e.type = ? AND NOT ${phone}`;
+    // An implausible entry (its signals say so) was never decided live, so it is not replayed.
+    const typeClause =
+      query.type === "geofence-arrival"
+        ? `e.type = ? AND ${phone} AND COALESCE(json_extract(e.signals, '$.plausible'), 1) = 1`
+        : `e.type = ? AND NOT ${phone}`;
     const typeParam = query.type === "geofence-arrival" ? "enter" : query.type;
     const rows = await this.db.all<{
       id: string;

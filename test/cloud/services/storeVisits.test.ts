@@ -225,6 +225,28 @@ describe("store visits", () => {
     expect(plausible).toBe(9);
     expect(await dryRun("geofence-arrival")).toBe(plausible);
     expect(await dryRun("enter")).toBe(await sql("type = 'enter' AND gateway_id != 'phone'"));
+    // Visit numbers as the live path read them: u82's second store visit (the next day) is the
+    // only one an nth-visit 2 rule would have fired on, whatever its two gateways and two zones.
+    const res = await f.cloud.http.inject({
+      method: "POST",
+      url: "/v1/rules/dry-run",
+      headers: { authorization: `Bearer ${f.keys.marketer}` },
+      payload: {
+        spec: {
+          trigger: { type: "nth-visit", n: 2 },
+          conditions: { segments: ["none"] },
+          offer: { title: "t", text: "x", discount: { kind: "percent", percent: 5 }, validityS: 600 },
+        },
+        from: "2026-03-01T00:00:00Z",
+        to: "2026-04-01T00:00:00Z",
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const live = (await ruleDecisions(f, "second")).filter((d) => d.reason !== "trigger-mismatch").length;
+    expect(live).toBeGreaterThanOrEqual(2);
+    const report = res.json<{ report: { notIssued: Record<string, number> } }>().report;
+    // Every event that passed the trigger in the dry run failed on the segment; as many as live.
+    expect(report.notIssued["segment-mismatch"]).toBe(live);
   });
 
   it("keeps each event's store visit across a restart for the decisions still to make", async () => {

@@ -315,6 +315,67 @@ export const PresenceTuningSchema = Type.Object(
 );
 export type PresenceTuning = Static<typeof PresenceTuningSchema>;
 
+const BeaconListEntrySchema = Type.Object(
+  {
+    match: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: "^[A-Za-z0-9:._-]+\\*?$",
+      description:
+        "A subject id (ibeacon:<uuid>:<major>:<minor>, eddystone-uid:<namespace>:<instance>, …) or a prefix of one ending in * (ibeacon:<uuid>:7:* for every badge of major 7). Case does not matter.",
+    }),
+    role: Type.Optional(
+      StringEnum(["staff", "fixture", "other"], {
+        description: "What the beacon is: a staff badge, a fixed beacon (till, shelf), or something else.",
+      }),
+    ),
+    note: Type.Optional(Type.String({ maxLength: 200, description: "For people reading the list." })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Which beacons a gateway tracks, and per-beacon power at 1 m: in the gateway's config file, and
+ * pushed by the cloud in the remote config (which then replaces the file's).
+ */
+export const BeaconListsSchema = Type.Object(
+  {
+    allow: Type.Optional(
+      Type.Array(BeaconListEntrySchema, {
+        default: [],
+        maxItems: 1000,
+        description: "When not empty, only beacons matching an entry are tracked.",
+      }),
+    ),
+    deny: Type.Optional(
+      Type.Array(BeaconListEntrySchema, {
+        default: [],
+        maxItems: 1000,
+        description:
+          "Beacons never tracked, even if allowed: staff badges, fixed beacons near the till. They never enter a zone.",
+      }),
+    ),
+    calibration: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            subject: Type.String({ minLength: 1, maxLength: 200, pattern: "^[A-Za-z0-9:._-]+$", description: "The beacon's subject id." }),
+            measuredPowerDbm: Type.Number({
+              minimum: -100,
+              maximum: -20,
+              description: "Its power at 1 m as measured on site, dBm; overrides what the beacon advertises.",
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        { default: [], maxItems: 2000, description: "Per-beacon power at 1 m, for beacons whose advertised value is wrong." },
+      ),
+    ),
+  },
+  { additionalProperties: false, default: {} },
+);
+export type BeaconLists = Static<typeof BeaconListsSchema>;
+
 /** Retained on the gateway's config topic by the cloud; applied without a restart. */
 export const SoftwareTargetSchema = Type.Object(
   {
@@ -345,6 +406,7 @@ export const GatewayRemoteConfigSchema = Type.Object(
     zones: Type.Array(ZoneSchema, { maxItems: 200 }),
     presence: Type.Optional(Type.Partial(PresenceTuningSchema)),
     software: Type.Optional(SoftwareTargetSchema),
+    beacons: Type.Optional(BeaconListsSchema),
   },
   { additionalProperties: false },
 );

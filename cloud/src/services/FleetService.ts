@@ -80,8 +80,11 @@ interface PushTarget {
   readonly gateway: Pick<GatewayRecord, "id" | "storeId">;
   readonly presence: (desired: GatewayRemoteConfig | null) => Presence;
   readonly software: (desired: GatewayRemoteConfig | null) => Software;
+  readonly beacons?: (desired: GatewayRemoteConfig | null) => Beacons;
 }
 const keepPresence = (desired: GatewayRemoteConfig | null): Presence => desired?.presence;
+type Beacons = GatewayRemoteConfig["beacons"];
+const keepBeacons = (desired: GatewayRemoteConfig | null): Beacons => desired?.beacons;
 
 /** How a push treats what its body leaves out. */
 export interface PushOptions {
@@ -496,7 +499,11 @@ export class FleetService {
       const zones = desired.zones ?? (await this.storeZones(storeId));
       if (desired.zones === undefined) {
         const composed = checkDesiredConfig(
-          { zones, ...(desired.presence === undefined ? {} : { presence: desired.presence }) },
+          {
+            zones,
+            ...(desired.presence === undefined ? {} : { presence: desired.presence }),
+            ...(desired.beacons === undefined ? {} : { beacons: desired.beacons }),
+          },
           gatewayIds,
         );
         if (!composed.ok) {
@@ -515,6 +522,9 @@ export class FleetService {
             gateway,
             presence:
               options.keepPresence === true && desired.presence === undefined ? keepPresence : () => desired.presence,
+            // Beacon lists are a standing fact of the store (its staff, its fixtures), like the
+            // software: kept unless a push gives them; `beacons: {}` clears them.
+            beacons: (current: GatewayRemoteConfig | null) => desired.beacons ?? keepBeacons(current),
             software: (current: GatewayRemoteConfig | null) => desired.software ?? keepSoftware(current),
           })),
           ...others.map((gateway) => ({ gateway, presence: keepPresence, software: keepSoftware })),
@@ -555,17 +565,19 @@ export class FleetService {
     actor: string,
   ): Promise<{ stored: { gatewayId: string; revision: number }[]; failed: { gatewayId: string; revision: number }[] }> {
     const configs: { gateway: PushTarget["gateway"]; config: GatewayRemoteConfig }[] = [];
-    for (const { gateway, presence, software } of targets) {
+    for (const { gateway, presence, software, beacons = keepBeacons } of targets) {
       const config = await this.o.fleet.putDesiredConfig(
         gateway.id,
         (current) => {
           const tuning = presence(current.desired);
           const target = software(current.desired);
+          const lists = beacons(current.desired);
           return remoteConfig(
             {
               zones: [...zones],
               ...(tuning === undefined ? {} : { presence: tuning }),
               ...(target === undefined ? {} : { software: target }),
+              ...(lists === undefined ? {} : { beacons: lists }),
             },
             nextRevision(current.desiredRevision, current.reportedRevision),
           );

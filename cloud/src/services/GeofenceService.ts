@@ -12,6 +12,8 @@ import {
   type LocationFix,
   type PlausibilityVerdict,
 } from "../domain/privacy/geofencePlausibility.js";
+import type { EventTrigger } from "../domain/rules/index.js";
+import { STORE_VISIT_GAP_MS } from "../domain/visits/storeVisit.js";
 import type { LocationRepository } from "./repositories.js";
 import type { Clock, Logger, MessageBus } from "./ports.js";
 import { done, notFound, type Outcome } from "./Outcome.js";
@@ -30,6 +32,32 @@ export const PHONE_GATEWAY_ID = "phone";
  */
 export function geofenceEventId(userId: string, reportId: string): string {
   return `app-${createHash("sha256").update(`${userId}\u0000${reportId}`).digest("hex").slice(0, 40)}`;
+}
+
+/**
+ * The trigger a stored event fires. A phone's geofence entry is stored as an `enter` of the store's
+ * `geofence` zone (visits and analytics read it as one), but the rules select it as
+ * `geofence-arrival`: a rule on gateway arrivals must not fire on a phone's own claim, and a
+ * geofence rule must fire on it.
+ */
+export function triggerOfStored(event: Pick<PresenceEvent, "type" | "zoneId" | "gatewayId">): EventTrigger {
+  return event.gatewayId === PHONE_GATEWAY_ID && event.zoneId === GEOFENCE_ZONE_ID ? "geofence-arrival" : event.type;
+}
+
+/**
+ * How long one geofence visit lasts for its id: reports of one user and store within a window share
+ * a visit id, so a phone re-entering the fence (GPS jitter at its edge) is one visit, not several.
+ * The store visit (see `domain/visits/storeVisit.ts`) joins windows and gateway sightings beyond that.
+ */
+export const GEOFENCE_VISIT_WINDOW_MS = STORE_VISIT_GAP_MS;
+
+/**
+ * The visit id of a geofence entry: stable per user, store and window, within the visit id pattern.
+ * Once-per-visit caps hold for a phone's repeated reports as they do for a gateway's visit.
+ */
+export function geofenceVisitId(userId: string, storeId: string, atMs: number): string {
+  const window = Math.floor(atMs / GEOFENCE_VISIT_WINDOW_MS);
+  return `geo-${createHash("sha256").update(`${userId}\u0000${storeId}\u0000${window}`).digest("hex").slice(0, 40)}`;
 }
 
 /** How far around the fix's time a gateway sighting corroborates it. */
@@ -174,7 +202,7 @@ export class GeofenceService {
       gatewayId: PHONE_GATEWAY_ID,
       subject: { kind: "app", id: appSubjectId(userId) },
       at: new Date(fix.at).toISOString(),
-      visitId: randomUUID(),
+      visitId: geofenceVisitId(userId, store.id, fix.at),
       rssi: null,
       distanceM: verdict.distanceFromStoreM,
     };
@@ -187,7 +215,8 @@ export class GeofenceService {
       receivedAt: now,
       decidedAt: verdict.plausible ? null : now,
     });
-    if (stored && verdict.plausible) this.o.onStored([stored]);
+    // The cross-check travels with the event, so a rule may require it (requireCorroboration).
+    if (stored && verdict.plausible) this.o.onStored([{ ...stored, corroborated: seen }]);
     // Without the user id (see "offer issued"): the event id leads to them only where storage links it.
     this.o.log.info({ storeId: store.id, eventId: id, ...signals }, "geofence entry reported");
     return done({ eventId: id, verdict, signals });

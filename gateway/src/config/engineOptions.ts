@@ -10,6 +10,8 @@ import type { GatewayConfig } from "./loadConfig.js";
 export function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig | null = null): PresenceEngineOptions {
   const zones: readonly Zone[] = remote ? remote.zones : config.zones;
   const tuning: PresenceTuning = { ...config.presenceTuning, ...(remote?.presence ?? {}) };
+  // Lists pushed by the cloud replace the file's: the cloud holds the store's whole list.
+  const beacons = remote?.beacons ?? config.beacons;
   return {
     zones,
     tuning,
@@ -25,5 +27,8 @@ export function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig
       ...config.peers.filter((p) => p.id !== config.gatewayId),
     ],
     defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
+    // Ids compared as the decoder writes them (lowercase), whatever case the file used.
+    calibration: new Map((beacons.calibration ?? []).map((c) => [c.subject.toLowerCase(), c.measuredPowerDbm])),
+    beacons: { allow: beacons.allow ?? [], deny: beacons.deny ?? [] },
   };
 }

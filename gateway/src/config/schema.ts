@@ -1,5 +1,6 @@
 import Type, { type Static } from "typebox";
 import {
+  BeaconListsSchema,
   ID_PATTERN,
   type PresenceTuning,
   PresenceTuningSchema,
@@ -155,6 +156,7 @@ export const GatewayConfigSchema = Type.Object(
       description:
         "The store's other gateways, surveyed. With site.lat/lon set, a gateway-radius zone pools their evidence to decide an enter when their sightings reach the engine (docs/benchmarks.md, presence).",
     }),
+    beacons: BeaconListsSchema,
     presence: Type.Partial(PresenceTuningSchema, {
       default: {},
       description: "Overrides of the presence defaults.",

@@ -375,6 +375,23 @@ describe("fleet API", () => {
     const routes = new Set(m.samples.filter((s) => s.name === "arrival_http_requests_total").map((s) => s.labels.route));
     expect([...routes].some((r) => r?.includes("g1") || r?.includes("123"))).toBe(false);
   });
+  it("pushes beacon lists with the config, and keeps them through later zone pushes", async () => {
+    const desiredOf = async (id: string) => (await f.cloud.repositories.fleet.desiredConfigs()).find((d) => d.gatewayId === id)?.config;
+    const beacons = {
+      deny: [{ match: "ibeacon:2f234454-cf6d-4a0f-adf2-f4911ba9ffa6:7:*", role: "staff" }],
+      calibration: [{ subject: "ibeacon:2f234454-cf6d-4a0f-adf2-f4911ba9ffa6:1:99", measuredPowerDbm: -61 }],
+    };
+    const pushed = await call("POST", "/v1/gateways/g1/config", f.keys.admin, { beacons });
+    expect(pushed.statusCode, pushed.body).toBe(200);
+    expect(await desiredOf("g1")).toMatchObject({ beacons });
+    const zones = [{ id: "z1", shape: "gateway-radius", gatewayId: "g1", radiusM: 5 }];
+    expect((await call("POST", "/v1/stores/s1/config", f.keys.admin, { zones })).statusCode).toBe(200);
+    expect(await desiredOf("g1")).toMatchObject({ beacons, zones });
+    const bad = await call("POST", "/v1/gateways/g1/config", f.keys.admin, { beacons: { deny: [{ match: "not a subject" }] } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ error: { details: { path: string }[] } }>().error.details.map((d) => d.path)).toContain("/beacons/deny/0/match");
+  });
+
   it("pushes the software a gateway should run, and keeps it through later zone pushes", async () => {
     const software = { release: "0.2.0-0123456789ab", url: "https://releases.example/arrival-0.2.0.tgz", sha256: "f".repeat(64) };
     const desiredOf = async (id: string) => (await f.cloud.repositories.fleet.desiredConfigs()).find((d) => d.gatewayId === id)?.config;

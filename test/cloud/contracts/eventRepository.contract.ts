@@ -253,6 +253,66 @@ export function describeEventRepositoryContract(name: string, makeBackend: MakeB
       });
     });
 
+    describe("store visits", () => {
+      beforeEach(async () => {
+        await backend.repos.users.upsertUser(user("u1", "o1"), 0);
+        await backend.repos.users.upsertUser(user("u2", "o1", { analyticsConsent: false }), 0);
+        await backend.repos.users.registerDevice(BEACON, "u1", null, 0);
+        await backend.repos.directory.upsertGateway({ id: "g2", storeId: "s1", name: "Gateway 2" }, 0);
+      });
+
+      it("joins every source of one arrival into one store visit, named after the zone visit that opened it", async () => {
+        const g1 = await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1, { at: at(0) }), event(2, { type: "exit", at: at(3), dwellMs: 180_000 })] });
+        const g2 = await events.storeBatch({
+          ...batch,
+          gatewayId: "g2",
+          outbox: "outbox-b1",
+          fromSeq: 1,
+          events: [event(1, { id: "g2-enter", gatewayId: "g2", at: at(1), visitId: "visit-g2-1" })],
+        });
+        // Back at the shelf 29 minutes after last seen: the same visit; 30 minutes later: a new one.
+        const back = await events.storeBatch({ ...batch, fromSeq: 3, events: [event(3, { at: at(32), visitId: "visit-back" })] });
+        const next = await events.storeBatch({ ...batch, fromSeq: 4, events: [event(4, { at: at(62), visitId: "visit-next" })] });
+        expect([...g1.inserted, ...g2.inserted, ...back.inserted, ...next.inserted].map((e) => e.storeVisitId)).toEqual([
+          "visit-00000001",
+          "visit-00000001",
+          "visit-00000001",
+          "visit-00000001",
+          "visit-next",
+        ]);
+        // After a restart the rules engine gets each event's store visit back.
+        expect((await events.undecidedEvents(10)).map((e) => e.storeVisitId)).toEqual([
+          "visit-00000001",
+          "visit-00000001",
+          "visit-00000001",
+          "visit-00000001",
+          "visit-next",
+        ]);
+      });
+
+      it("keeps an unlinked event's store visit for the restart queue only", async () => {
+        await backend.repos.users.registerDevice("ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:9", "u2", null, 0);
+        const subject = { kind: "ibeacon" as const, id: "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:9" };
+        await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1, { subject, visitId: "visit-u2-a" })] });
+        const { inserted } = await events.storeBatch({
+          ...batch,
+          fromSeq: 2,
+          events: [event(2, { subject, at: at(1), visitId: "visit-u2-b" })],
+        });
+        expect(inserted[0]).toMatchObject({ userId: "u2", unlinked: true, storeVisitId: "visit-u2-a" });
+        expect((await events.undecidedEvents(10)).map((e) => e.storeVisitId)).toEqual(["visit-u2-a", "visit-u2-a"]);
+      });
+
+      it("gives nobody's event no store visit", async () => {
+        const { inserted } = await events.storeBatch({
+          ...batch,
+          fromSeq: 1,
+          events: [event(1, { subject: { kind: "ibeacon", id: "ibeacon:nobody" } })],
+        });
+        expect(inserted[0]?.storeVisitId).toBeUndefined();
+      });
+    });
+
     describe("visits and history", () => {
       const visitEvents: PresenceEvent[] = [
         event(1, { at: at(0) }),

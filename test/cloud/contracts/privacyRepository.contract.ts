@@ -97,6 +97,17 @@ export function describePrivacyRepositoryContract(name: string, makeBackend: Mak
         expect(await backend.repos.events.undecidedEvents(10)).toEqual([]);
       });
 
+      it("never counts an implausible entry as a visit: the next plausible one opens the first", async () => {
+        // Had the flagged entry opened a visit, the plausible one two seconds later would join it.
+        const flagged = entry(1, 1_000, 1_000);
+        const implausible = await privacy.storeAppEntry({ ...flagged, event: { ...flagged.event, visitId: "geo-flagged" } });
+        expect(implausible?.storeVisitId).toBeUndefined();
+        const good = entry(2, 3_000, null);
+        const plausible = await privacy.storeAppEntry({ ...good, event: { ...good.event, visitId: "geo-plausible" } });
+        expect(plausible?.storeVisitId).toBe("geo-plausible");
+        expect((await backend.repos.events.undecidedEvents(10)).map((e) => e.storeVisitId)).toEqual(["geo-plausible"]);
+      });
+
       it("counts a store's gateways and the user's gateway sightings (not the phone's own reports)", async () => {
         await backend.repos.directory.upsertGateway({ id: "g2", storeId: "s1", name: "G2" }, 0);
         expect(await privacy.countGateways("s1")).toBe(2);

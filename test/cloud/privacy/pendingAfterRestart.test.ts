@@ -87,9 +87,10 @@ describe("events pending a decision at a restart", () => {
   it("holds the link of an unlinked event only until it is decided, in normal running too", async () => {
     await f.ingest([presenceEvent(3, { id: "event-running-u3", visitId: "visit-running-u3", subject: { kind: "ibeacon", id: SUBJECT_U3 } })], 3);
     await f.cloud.offers.idle();
-    // Decided for u3 (r1 already gave u3 its one offer of the day), and the link is gone.
+    // Decided for u3 (a new zone visit minutes after the first: the same store visit, in which r1
+    // already gave u3 its offer), and the link is gone.
     const last = await f.cloud.repositories.db.get("SELECT user_id, reason, offer_id FROM decisions ORDER BY id DESC LIMIT 1");
-    expect(last).toEqual({ user_id: "u3", reason: "daily-cap", offer_id: null });
+    expect(last).toEqual({ user_id: "u3", reason: "already-issued-this-visit", offer_id: null });
     expect(await f.cloud.repositories.db.all("SELECT * FROM pending_event_users")).toEqual([]);
   });
 
@@ -102,10 +103,10 @@ describe("events pending a decision at a restart", () => {
     const decisions = await db.all<{ outcome: string; reason: string }>(
       "SELECT outcome, reason FROM decisions WHERE user_id = 'u3' ORDER BY id",
     );
-    // Issued after the restart; then r1's one offer a day; then already issued in this visit.
+    // Issued after the restart; then twice already issued in this (store) visit.
     expect(decisions).toEqual([
       { outcome: "issued", reason: "eligible" },
-      { outcome: "not-issued", reason: "daily-cap" },
+      { outcome: "not-issued", reason: "already-issued-this-visit" },
       { outcome: "not-issued", reason: "already-issued-this-visit" },
     ]);
     expect(await db.get("SELECT COUNT(*) AS n FROM offers WHERE user_id = 'u3'")).toEqual({ n: 1 });

@@ -4,6 +4,7 @@ import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabas
 import { checkGeofenceFix, DEFAULT_PLAUSIBILITY_LIMITS } from "../../../cloud/src/domain/privacy/geofencePlausibility.js";
 import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U2 } from "../cloudFixture.js";
 import { ManualClock } from "../manualClock.js";
+import { liveRule } from "../ruleKit.js";
 
 const STORE = { lat: 22.2819, lon: 114.1582 };
 /** About `metres` north of the store (1° of latitude ≈ 111 km). */
@@ -56,6 +57,8 @@ describe("privacy in the cloud", () => {
       { id: "s1", orgId: "o1", name: "s1", timezone: "Asia/Hong_Kong", ...STORE, tags: [] },
       clock.now(),
     );
+    // The phone's own arrival fires geofence-arrival rules; the fixture's r1 fires on gateway enters.
+    await liveRule(f, "geo-arrival", { trigger: { type: "geofence-arrival" }, scope: { storeIds: ["s1"] } });
     // u3 wants offers but not analytics.
     await repo.users.upsertUser(
       {

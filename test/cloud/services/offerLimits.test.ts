@@ -3,6 +3,7 @@ import { NOT_ISSUED_REASONS } from "../../../cloud/src/domain/rules/index.js";
 import { type CloudFixture, createCloudFixture } from "../cloudFixture.js";
 import { ManualClock } from "../manualClock.js";
 import {
+  addStore,
   addUsers,
   api,
   arrive,
@@ -59,15 +60,22 @@ describe("limits, late and duplicate events, recorded reasons", () => {
     await end(f, "flash");
   });
 
+  // A store visit is the unit of once-per-visit caps, so one shopper's simultaneous visits are
+  // visits to different stores (the same store at once is one visit).
+  const stores = range("cap", 1, 20);
+  const atEveryStore = (userId: string, n: number) =>
+    stores.slice(0, n).map((storeId) => eventOf(userId, clock.now(), { storeId }));
+
   it("holds one shopper to the per-user daily cap across 20 visits at once, and again the next local day", async () => {
+    for (const storeId of stores) await addStore(f, storeId, "Asia/Hong_Kong");
     await addUsers(f, ["u1100"]);
     await liveRule(f, "daily", { trigger: { type: "enter" }, limits: { maxPerUserPerDay: 2 } });
-    await arrive(f, Array.from({ length: 20 }, () => eventOf("u1100", clock.now())));
+    await arrive(f, atEveryStore("u1100", 20));
     expect(await count(f, "SELECT COUNT(*) AS n FROM offers WHERE rule_id = 'daily'")).toBe(2);
     expect(reasons(await ruleDecisions(f, "daily"))).toEqual({ eligible: 2, "daily-cap": 18 });
 
     clock.advance(DAY);
-    await arrive(f, Array.from({ length: 10 }, () => eventOf("u1100", clock.now())));
+    await arrive(f, atEveryStore("u1100", 10));
     const days = await f.cloud.repositories.db.all<{ day_key: string; n: number }>(
       "SELECT day_key, COUNT(*) AS n FROM offers WHERE rule_id = 'daily' GROUP BY day_key ORDER BY day_key",
     );
@@ -82,7 +90,7 @@ describe("limits, late and duplicate events, recorded reasons", () => {
     await addUsers(f, ["u1200"]);
     await liveRule(f, "cap-a", { trigger: { type: "enter" }, priority: 1 });
     await liveRule(f, "cap-b", { trigger: { type: "enter" } });
-    await arrive(f, Array.from({ length: 12 }, () => eventOf("u1200", clock.now())));
+    await arrive(f, atEveryStore("u1200", 12));
     expect(await count(f, "SELECT COUNT(*) AS n FROM offers WHERE user_id = 'u1200'")).toBe(5);
     expect(reasons(await ruleDecisions(f, "cap-a"))).toEqual({ eligible: 5, "org-daily-cap": 7 });
     expect(reasons(await ruleDecisions(f, "cap-b"))).toEqual({ "lower-priority": 5, "org-daily-cap": 7 });

@@ -135,10 +135,11 @@ describe("visit count migration", () => {
         );
       }
       expect(await migrate(db, 0)).toBeGreaterThanOrEqual(7);
+      // Last seen (migration 15) starts as the visit's start.
       expect(await db.all("SELECT * FROM user_visit_counts ORDER BY user_id, store_id")).toEqual([
-        { user_id: "u1", store_id: "s1", visits: 3, last_visit_id: "v2", last_visit_at: 300, previous_visit_at: 200 },
-        { user_id: "u1", store_id: "s2", visits: 1, last_visit_id: "v4", last_visit_at: 50, previous_visit_at: null },
-        { user_id: "u2", store_id: "s1", visits: 1, last_visit_id: "v5", last_visit_at: 70, previous_visit_at: null },
+        { user_id: "u1", store_id: "s1", visits: 3, last_visit_id: "v2", last_visit_at: 300, previous_visit_at: 200, last_seen_at: 300 },
+        { user_id: "u1", store_id: "s2", visits: 1, last_visit_id: "v4", last_visit_at: 50, previous_visit_at: null, last_seen_at: 50 },
+        { user_id: "u2", store_id: "s1", visits: 1, last_visit_id: "v5", last_visit_at: 70, previous_visit_at: null, last_seen_at: 70 },
       ]);
     } finally {
       await db.close();

@@ -723,6 +723,23 @@ CREATE TABLE operator_keys (
 `,
   },
   {
+    version: 15,
+    name: "store visits: every source of one arrival joins one visit",
+    // A store visit is the unit the rules count and cap once-per-visit by: gateway zone visits and
+    // a phone's geofence entries of one arrival join it (see storeVisits.ts). The counter row
+    // holds the open store visit: its id (the zone visit that opened it), its start and when the
+    // shopper was last seen, so an event within the gap joins it. Rows from before are backfilled
+    // with their start as last seen. The store visit id of an event is kept for a restart to decide
+    // it as it would have: on the event for a linked one, beside its pending user for an unlinked
+    // one (and deleted with it), so unlinked presence rows are not tied together by it.
+    sql: `
+ALTER TABLE user_visit_counts ADD COLUMN last_seen_at INTEGER;
+UPDATE user_visit_counts SET last_seen_at = last_visit_at;
+ALTER TABLE presence_events ADD COLUMN store_visit_id TEXT;
+ALTER TABLE pending_event_users ADD COLUMN store_visit_id TEXT;
+`,
+  },
+  {
     version: 17,
     name: "membership: partial refunds",
     // A partial refund reverses part of a purchase's points, so one earning may now have several

@@ -33,12 +33,13 @@ export const DesiredConfigSchema = Type.Object(
     ),
     presence: GatewayRemoteConfigSchema.properties.presence,
     software: GatewayRemoteConfigSchema.properties.software,
+    beacons: GatewayRemoteConfigSchema.properties.beacons,
   },
   { additionalProperties: false },
 );
 export type DesiredConfig = Static<typeof DesiredConfigSchema>;
 /** A config with its zones settled: what is published, less `v` and `revision`. */
-export type ResolvedConfig = Pick<GatewayRemoteConfig, "zones" | "presence" | "software">;
+export type ResolvedConfig = Pick<GatewayRemoteConfig, "zones" | "presence" | "software" | "beacons">;
 
 const checker = new Checker(DesiredConfigSchema);
 
@@ -73,7 +74,12 @@ export function checkDesiredConfig(value: unknown, storeGatewayIds: readonly str
       problems.push({ path: `/zoneTags/${zoneId}`, message: `${JSON.stringify(zoneId)} is not a zone of /zones` });
   const size = encodeMessage(
     remoteConfig(
-      { zones, ...(config.presence ? { presence: config.presence } : {}), ...(config.software ? { software: config.software } : {}) },
+      {
+        zones,
+        ...(config.presence ? { presence: config.presence } : {}),
+        ...(config.software ? { software: config.software } : {}),
+        ...(config.beacons ? { beacons: config.beacons } : {}),
+      },
       Number.MAX_SAFE_INTEGER,
     ),
   ).byteLength;
@@ -90,5 +96,6 @@ export function remoteConfig(config: ResolvedConfig, revision: number): GatewayR
     zones: config.zones,
     ...(config.presence === undefined ? {} : { presence: config.presence }),
     ...(config.software === undefined ? {} : { software: config.software }),
+    ...(config.beacons === undefined ? {} : { beacons: config.beacons }),
   };
 }

@@ -18,6 +18,11 @@ export interface EvaluationEvent {
   /** Time in the zone so far, ms; on dwell events. */
   readonly dwellMs?: number;
   readonly userId: string;
+  /**
+   * For a phone's own claim (geofence arrival): whether the store's gateways saw the user around
+   * it; null when the store has no gateways. Absent for a gateway's event (the store's own evidence).
+   */
+  readonly corroborated?: boolean | null;
 }
 
 export interface StoreContext {
@@ -107,6 +112,7 @@ export const NOT_ISSUED_REASONS = [
   "tier-mismatch",
   "visit-count",
   "offers-received",
+  "not-corroborated",
   "budget-exhausted",
   "already-issued-this-visit",
   "user-cap",
@@ -322,6 +328,16 @@ function checkRule(rule: Rule, input: EvaluationInput, local: LocalParts): Failu
     return {
       reason: "offers-received",
       text: `user received ${user.offersReceived} offers, rule is for at most ${maxReceived}`,
+    };
+  }
+
+  if (conditions?.requireCorroboration === true && event.corroborated !== undefined && event.corroborated !== true) {
+    return {
+      reason: "not-corroborated",
+      text:
+        event.corroborated === null
+          ? "the phone's claim cannot be confirmed: the store has no gateways"
+          : "the store's gateways did not see the shopper around the phone's claim",
     };
   }
 

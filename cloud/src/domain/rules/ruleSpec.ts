@@ -205,6 +205,14 @@ export const ConditionsSchema = Type.Object(
         description: "Only shoppers who received at most this many offers so far (all rules, lifetime).",
       }),
     ),
+    requireCorroboration: Type.Optional(
+      Type.Literal(true, {
+        description:
+          "Fire on a phone's geofence arrival only when the store's own gateways saw the shopper within " +
+          "±10 min of the fix (the cross-check recorded as seenByStoreGateways). A gateway sighting is " +
+          "the store's own evidence and always passes. Absent: a plausible claim is enough.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );

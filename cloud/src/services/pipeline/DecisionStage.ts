@@ -14,6 +14,7 @@ import type {
   StoredEvent,
   StoreRecord,
 } from "../repositories.js";
+import { triggerOfStored } from "../GeofenceService.js";
 import type { DirectoryReads } from "./DirectoryCache.js";
 import type { PublishedOffers } from "./DeliveryStage.js";
 import type { PipelineStage } from "./PipelineStage.js";
@@ -196,7 +197,7 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
         zoneId: event.zoneId,
         storeTags: store.tags,
         zoneTags,
-        trigger: event.type,
+        trigger: triggerOfStored(event),
       });
       if (candidates.length === 0) {
         passed.push(event);
@@ -222,13 +223,15 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
         candidates,
         event: {
           id: event.id,
-          type: event.type,
+          type: triggerOfStored(event),
           storeId: event.storeId,
           zoneId: event.zoneId,
           at: Date.parse(event.at),
-          visitId: event.visitId,
+          // The store visit: every source of one arrival joins it, and once-per-visit caps read it.
+          visitId: event.storeVisitId ?? event.visitId,
           userId,
           ...(event.dwellMs === undefined ? {} : { dwellMs: event.dwellMs }),
+          ...(event.corroborated === undefined ? {} : { corroborated: event.corroborated }),
         },
       });
     }

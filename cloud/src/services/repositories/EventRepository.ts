@@ -10,6 +10,17 @@ export interface StoredEvent extends PresenceEvent {
    * analytics consent): beyond deciding an offer now, it may be used only in aggregate.
    */
   readonly unlinked?: boolean;
+  /**
+   * The store visit the event joined (see `domain/visits/storeVisit.ts`): the unit of visit counts
+   * and once-per-visit caps. Absent for an event of nobody's, and for a geofence entry found
+   * implausible (it never counts).
+   */
+  readonly storeVisitId?: string;
+  /**
+   * A phone's geofence entry only: whether the store's gateways saw the user around the fix (its
+   * `seenByStoreGateways` signal), null when the store has none; absent on gateway events.
+   */
+  readonly corroborated?: boolean | null;
 }
 
 export interface StoreBatchInput {

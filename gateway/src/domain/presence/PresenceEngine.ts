@@ -1,4 +1,5 @@
 import type { PresenceTuning, Subject, Zone } from "../../../../protocol/index.js";
+import { type BeaconLists, type BeaconVerdict, beaconFilter } from "./beaconFilter.js";
 import { calibrateRssi, isPlausibleMeasuredPower, resolveMeasuredPowerDbm } from "../signal/calibration.js";
 import { DEFAULT_MAX_DISTANCE_M, distanceFromRssi } from "../signal/distanceFromRssi.js";
 import { DEFAULT_SMOOTHER_OPTIONS, RssiSmoother, type RssiSmootherOptions } from "../signal/RssiSmoother.js";
@@ -27,15 +28,21 @@ export type { Fix, GatewaySite, PresenceChange, PresenceChangeType, Sighting } f
  *   the body-blocking loss a larger exponent would otherwise absorb;
  * - enterMinSamples 5 within enterWindowMs 10 s: about 5 s in the zone, judged on the stricter
  *   enter estimate (`enterQuantile`), so someone walking through a 2-3 m zone is not counted;
- * - exitMarginM 1.5 (a zone may set its own) and exitAfterMs 30 s: a shopper turning away or stepping
- *   behind a shelf keeps the visit;
+ * - exitMarginM 5 (a zone may set its own) and exitAfterMs 30 s: a shopper turning away or stepping
+ *   behind a shelf keeps the visit. RSSI ranging errs by a factor, not by metres (log-normal
+ *   shadowing), so a 5 m zone at its true size needs a margin of about its radius: at 1.5 m the
+ *   defaults flapped 10.6 times per 50 visits on fresh simulator seeds, at 5 m none
+ *   (docs/benchmarks.md, "Defaults at the zone's true size");
+ * - enterRankPerSecond: the enter test ranks one value per second, so its strictness does not
+ *   change with the advertising rate (a phone at 10 adverts/s is not judged on ten times the noise);
  * - dwell marks at 1, 3 and 10 minutes.
  */
 export const RECOMMENDED_PRESENCE_TUNING: PresenceTuning = Object.freeze({
   pathLossExponent: 2.2,
   enterMinSamples: 5,
   enterWindowMs: 10_000,
-  exitMarginM: 1.5,
+  exitMarginM: 5,
+  enterRankPerSecond: true,
   exitAfterMs: 30_000,
   dwellMarksMs: Object.freeze([60_000, 180_000, 600_000]) as number[],
 });
@@ -65,6 +72,11 @@ export interface PresenceEngineOptions {
   readonly defaultMeasuredPowerDbm?: number;
   /** Per-subject power at 1 m (subject id -> dBm), overriding what the beacon advertises. */
   readonly calibration?: ReadonlyMap<string, number>;
+  /**
+   * Allow and deny lists of beacons (staff badges, fixed beacons near the till); a subject they
+   * exclude is never tracked, so it never enters a zone. Default: every subject is tracked.
+   */
+  readonly beacons?: BeaconLists;
   /** RSSI smoothing; defaults: 4000 ms window, 0.75 quantile, 64 samples. */
   readonly smoothing?: Partial<RssiSmootherOptions>;
   /**
@@ -136,6 +148,8 @@ interface Config {
   readonly sitePositions: ReadonlyMap<string, GeoPoint>;
   readonly defaultMeasuredPowerDbm: number | undefined;
   readonly calibration: ReadonlyMap<string, number> | undefined;
+  /** The compiled allow/deny lists; null when every subject is tracked. */
+  readonly admits: ((subjectId: string) => BeaconVerdict) | null;
   readonly smoothing: RssiSmootherOptions;
   readonly enterQuantile: number;
   readonly enterRankPerSecond: boolean;
@@ -218,6 +232,8 @@ export class PresenceEngine {
     const cfg = this.cfg;
     const rssi = calibrateRssi(s.rssiDbm, cfg.sites.get(s.gatewayId)?.rssiOffsetDb ?? 0);
     if (rssi === null) return out;
+    // A listed staff badge or fixture is not even remembered: it must not take a subject slot.
+    if (cfg.admits !== null && !cfg.admits(s.subject.id).tracked) return out;
     const subj = this.touch(s.subject, s.t);
     if (subj === null) return out;
     this.advance(s.t);
@@ -277,6 +293,7 @@ export class PresenceEngine {
     const cfg = this.cfg;
     if (!Number.isFinite(f.t) || !isValidGeoPoint(f)) return out;
     if (!Number.isFinite(f.accuracyM) || f.accuracyM < 0 || f.accuracyM > cfg.maxFixAccuracyM) return out;
+    if (cfg.admits !== null && !cfg.admits(f.subject.id).tracked) return out;
     const subj = this.touch(f.subject, f.t);
     if (subj === null) return out;
     this.advance(f.t);
@@ -741,6 +758,10 @@ function compile(options: PresenceEngineOptions): Config {
     sitePositions,
     defaultMeasuredPowerDbm: options.defaultMeasuredPowerDbm,
     calibration: options.calibration,
+    admits:
+      options.beacons === undefined || (options.beacons.allow.length === 0 && options.beacons.deny.length === 0)
+        ? null
+        : beaconFilter(options.beacons),
     smoothing,
     enterQuantile,
     enterRankPerSecond: t.enterRankPerSecond === true,

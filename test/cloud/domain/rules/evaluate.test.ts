@@ -201,6 +201,29 @@ const CASES: readonly Case[] = [
     spec: { conditions: { maxOffersReceived: 1 } },
     reason: "offers-received",
   },
+  {
+    name: "geofence claim the store's gateways did not see, corroboration required",
+    spec: { trigger: { type: "geofence-arrival" }, conditions: { requireCorroboration: true } },
+    input: { event: { type: "geofence-arrival", corroborated: false } },
+    reason: "not-corroborated",
+  },
+  {
+    name: "geofence claim at a store without gateways, corroboration required",
+    spec: { trigger: { type: "geofence-arrival" }, conditions: { requireCorroboration: true } },
+    input: { event: { type: "geofence-arrival", corroborated: null } },
+    reason: "not-corroborated",
+  },
+  {
+    name: "geofence claim the gateways confirmed, corroboration required",
+    spec: { trigger: { type: "geofence-arrival" }, conditions: { requireCorroboration: true } },
+    input: { event: { type: "geofence-arrival", corroborated: true } },
+    reason: "eligible",
+  },
+  {
+    name: "gateway sighting, corroboration required (the store's own evidence)",
+    spec: { conditions: { requireCorroboration: true } },
+    reason: "eligible",
+  },
   // Limits.
   {
     name: "budget left",

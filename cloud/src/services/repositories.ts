@@ -4,6 +4,7 @@
  */
 export * from "./repositories/AnalyticsRepository.js";
 export * from "./repositories/AuditRepository.js";
+export * from "./repositories/CouponRepository.js";
 export * from "./repositories/CredentialRepository.js";
 export * from "./repositories/DirectoryRepository.js";
 export * from "./repositories/EventRepository.js";

@@ -1,6 +1,7 @@
 import type { Repositories } from "../../services/repositories.js";
 import { SqliteAnalyticsRepository } from "./SqliteAnalyticsRepository.js";
 import { SqliteAuditRepository } from "./SqliteAuditRepository.js";
+import { SqliteCouponRepository } from "./SqliteCouponRepository.js";
 import { SqliteCredentialRepository } from "./SqliteCredentialRepository.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 import { SqliteDirectoryRepository } from "./SqliteDirectoryRepository.js";
@@ -28,6 +29,7 @@ export interface SqliteRepositories extends Repositories {
   readonly ledger: SqliteLedgerRepository;
   readonly membership: SqliteMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
+  readonly coupons: SqliteCouponRepository;
 }
 
 /** Every repository of the SQLite backend over one open, migrated database. */
@@ -46,5 +48,6 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     ledger: new SqliteLedgerRepository(db),
     membership: new SqliteMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
+    coupons: new SqliteCouponRepository(db),
   };
 }

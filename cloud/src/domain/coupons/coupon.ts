@@ -1,7 +1,7 @@
-import type { Offer, OfferStatus } from "../offers/index.js";
+import { formatRedemptionCode, type Offer, type OfferStatus } from "../offers/index.js";
 import type { Basket } from "./basket.js";
-import type { CouponDiscount, IssueChannel } from "./couponBatch.js";
-import { computeDiscount, type DiscountAnswer, termsOfDisplayDiscount, type UnmetReason } from "./couponDiscount.js";
+import { type CouponBatch, type CouponDiscount, claimWindow, type IssueChannel } from "./couponBatch.js";
+import { computeDiscount, type DiscountAnswer, displayDiscount, termsOfDisplayDiscount, type UnmetReason } from "./couponDiscount.js";
 
 /** issued → delivered → viewed → redeemed | expired | voided. A void of a redemption reopens it. */
 export const COUPON_STATUSES = ["issued", "delivered", "viewed", "redeemed", "expired", "voided"] as const;
@@ -140,4 +140,64 @@ export function checkGiftable(coupon: Coupon, maxPasses: number, now: number): G
   if (!isOpen(coupon.status) || now >= coupon.expiresAt) return { ok: false, reason: "not-open", text: `coupon is ${coupon.status === "redeemed" ? "redeemed" : "no longer valid"}` };
   if (coupon.giftPasses >= maxPasses) return { ok: false, reason: "pass-limit", text: `coupon has passed on ${coupon.giftPasses} time(s), the batch allows ${maxPasses}` };
   return { ok: true };
+}
+
+export interface IssueCouponInput {
+  readonly batch: CouponBatch;
+  /** Unique id from the caller (`^[A-Za-z0-9_-]{8,64}$` on the wire). */
+  readonly couponId: string;
+  readonly userId: string;
+  /** Where it was claimed or issued; absent: the batch's first store (an online claim). */
+  readonly storeId: string | null;
+  readonly channel: Exclude<IssueChannel, "rule">;
+  readonly channelTag: string | null;
+  /** At least 12 bytes from a CSPRNG: the redemption code. */
+  readonly codeBytes: Uint8Array;
+  readonly now: number;
+}
+
+/**
+ * A coupon of `batch` for a member at `now`: content and terms from the batch, validity from its
+ * window or from now, a fresh code. Refused when the batch no longer takes claims, or the channel
+ * or store is not one of the batch's.
+ */
+export function issueCoupon(
+  input: IssueCouponInput,
+): { readonly ok: true; readonly coupon: Coupon } | { readonly ok: false; readonly reason: "ended" | "not-started" | "channel" | "store"; readonly text: string } {
+  const { spec } = input.batch;
+  if (!spec.channels.includes(input.channel))
+    return { ok: false, reason: "channel", text: `this batch is not issued through the ${input.channel} channel` };
+  if (input.storeId !== null && !spec.storeIds.includes(input.storeId))
+    return { ok: false, reason: "store", text: `store ${input.storeId} does not take this batch` };
+  const window = claimWindow(spec, input.now);
+  if (!window.ok) return window;
+  const storeId = input.storeId ?? spec.storeIds[0] ?? "";
+  return {
+    ok: true,
+    coupon: {
+      offerId: input.couponId,
+      ruleId: "",
+      ruleVersion: 0,
+      userId: input.userId,
+      storeId,
+      zoneId: "",
+      visitId: `coupon-${input.couponId}`,
+      eventId: `coupon-${input.couponId}`,
+      title: spec.title,
+      text: spec.text,
+      discount: displayDiscount(spec.discount),
+      code: formatRedemptionCode(input.codeBytes),
+      status: "issued",
+      statusAt: input.now,
+      issuedAt: input.now,
+      expiresAt: window.expiresAt,
+      batchId: input.batch.batchId,
+      channel: input.channel,
+      channelTag: input.channelTag,
+      storeIds: spec.storeIds,
+      terms: spec.discount,
+      validFrom: window.validFrom,
+      giftPasses: 0,
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { AnalyticsRepository, ReplayRepository } from "./AnalyticsRepository.js";
 import type { AuditRepository } from "./AuditRepository.js";
+import type { CouponRepository } from "./CouponRepository.js";
 import type { CredentialRepository } from "./CredentialRepository.js";
 import type { DirectoryRepository } from "./DirectoryRepository.js";
 import type { ActivityRepository, EventRepository } from "./EventRepository.js";
@@ -31,6 +32,8 @@ export interface Repositories {
   readonly ledger: LedgerRepository;
   /** Loyalty programmes, member profiles and tiers, purchases, visit counters, the member-code secret. */
   readonly membership: MembershipRepository;
+  /** Coupon batches, claims, wallets and gifts (coupons are redeemed through `offers`). */
+  readonly coupons: CouponRepository;
   /** Read models over several aggregates (funnel, dry-run replay); nothing here writes. */
   readonly analytics: AnalyticsRepository & ReplayRepository;
 }

@@ -9,6 +9,7 @@ import {
   claimWindow,
   computeDiscount,
   type Coupon,
+  type CouponDiscount,
   couponOfOffer,
   displayDiscount,
   redeemCoupon,
@@ -122,7 +123,7 @@ describe("computeDiscount", () => {
   });
 
   it("applies the highest spend-save tier reached", () => {
-    const d = { kind: "spend-save", currency: "HKD", tiers: [{ spendMinor: 20000, saveMinor: 3000 }, { spendMinor: 35000, saveMinor: 7000 }] } as const;
+    const d: CouponDiscount = { kind: "spend-save", currency: "HKD", tiers: [{ spendMinor: 20000, saveMinor: 3000 }, { spendMinor: 35000, saveMinor: 7000 }] };
     expect(computeDiscount(d, b)).toMatchObject({ ok: true, discountMinor: 7000 });
     expect(computeDiscount({ ...d, eligible: { categories: ["lipstick"] } }, b)).toMatchObject({ ok: true, discountMinor: 3000 });
   });
@@ -134,7 +135,7 @@ describe("computeDiscount", () => {
     [{ kind: "free-item", item: "Perfume", sku: "perfume" }, "no-eligible-item"],
     [{ kind: "free-item", item: "Mask", sku: "mask", minSpendMinor: 40000 }, "min-spend-not-reached"],
     [{ kind: "amount", amountMinor: 100, currency: "TWD" }, "currency-mismatch"],
-  ] as const)("gives a reason, not a discount, when unmet (%#)", (discount, reason) => {
+  ] as [CouponDiscount, string][])("gives a reason, not a discount, when unmet (%#)", (discount, reason) => {
     const result = computeDiscount(discount, b);
     expect(result).toMatchObject({ ok: false, reason });
     if (!result.ok) expect(result.text.length).toBeGreaterThan(0);

@@ -18,6 +18,7 @@ import { liveRoutes } from "./adapters/http/routes/liveRoutes.js";
 import { analyticsRoutes } from "./adapters/http/routes/analyticsRoutes.js";
 import { decisionRoutes } from "./adapters/http/routes/decisionRoutes.js";
 import { offerRoutes } from "./adapters/http/routes/offerRoutes.js";
+import { couponRoutes } from "./adapters/http/routes/couponRoutes.js";
 import { ruleRoutes } from "./adapters/http/routes/ruleRoutes.js";
 import { activityRoutes } from "./adapters/http/routes/activityRoutes.js";
 import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
@@ -48,6 +49,7 @@ import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { RedemptionGuard } from "./services/RedemptionGuard.js";
 import { RedemptionService } from "./services/RedemptionService.js";
+import { CouponService } from "./services/CouponService.js";
 import { DecisionStage } from "./services/pipeline/DecisionStage.js";
 import { DeliveryStage } from "./services/pipeline/DeliveryStage.js";
 import { DirectoryCache } from "./services/pipeline/DirectoryCache.js";
@@ -392,6 +394,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   membershipRoutes(http, { membership, imports });
   presenceListeners.push((stored) => membership.visitsStored(stored));
+  // Coupon wallet: batches, claims, wallets, gifts, analytics (redemption is offerRoutes').
+  couponRoutes(http, {
+    coupons: new CouponService({ coupons: repositories.coupons, users, stores: directory, clock, randomBytes: (size) => randomBytes(size) }),
+  });
   consoleRoutes(http);
 
   let started = false;

@@ -256,6 +256,7 @@ export class CouponService {
       // A segment send reaches the app through the offers channel's catch-up list; the others
       // are handed over in the answer.
       delivered: true,
+      reminderLeadMs: batch.spec.reminderLeadMin === undefined ? null : batch.spec.reminderLeadMin * 60_000,
     });
     if (!result.ok) return refuse(CLAIM_REFUSAL[result.reason], result.text);
     this.o.onEvent?.({ kind: "claimed", coupon: result.coupon, at: now });

@@ -83,6 +83,7 @@ export function describeCouponRepositoryContract(name: string, makeBackend: Make
         dayKey: extra.dayKey ?? "2026-11-22",
         presenceSince: extra.presenceSince ?? null,
         delivered: true,
+        reminderLeadMs: null,
       });
     const claimed = async (batch: CouponBatch, userId: string, n = 1): Promise<Coupon> => {
       const result = await claim(batch, userId, n);
@@ -177,6 +178,23 @@ export function describeCouponRepositoryContract(name: string, makeBackend: Make
         expect((await claim(batch, "u1", 2, { presenceSince: T0 - 10 * MINUTE_MS })).ok).toBe(true);
         expect(await claim(batch, "u1", 3, { presenceSince: T0 - 2 * MINUTE_MS })).toMatchObject({ ok: false, reason: "presence-required" });
         expect((await repos.coupons.batchCounters("b1", "2026-11-22")).claimed).toBe(1);
+      });
+    });
+
+    describe("reminders", () => {
+      it("reminds a batch's coupon at the batch's own lead time", async () => {
+        const batch = batchOf("b1");
+        await repos.coupons.createBatch(batch);
+        const coupon = couponFor(batch, "u1", 1);
+        const result = await repos.coupons.claim({ batchId: "b1", coupon, dayKey: "2026-11-22", presenceSince: null, delivered: true, reminderLeadMs: 120 * MINUTE_MS });
+        expect(result.ok).toBe(true);
+        const plain = await claimed(batch, "u2");
+        const at = coupon.expiresAt - 119 * MINUTE_MS;
+        expect(await repos.offers.remindersDue(at - 2 * MINUTE_MS, 10 * MINUTE_MS, 10)).toEqual([]);
+        const due = await repos.offers.remindersDue(at, 10 * MINUTE_MS, 10);
+        expect(due.map((o) => [o.offerId, o.reminderLeadMs])).toEqual([[coupon.offerId, 120 * MINUTE_MS]]);
+        const late = await repos.offers.remindersDue(plain.expiresAt - 9 * MINUTE_MS, 10 * MINUTE_MS, 10);
+        expect(late.map((o) => o.offerId).sort()).toEqual([coupon.offerId, plain.offerId].sort());
       });
     });
 

@@ -154,7 +154,7 @@ export class SqliteCouponRepository implements CouponRepository {
       [batchId, coupon.userId, batch.per_member_limit],
     );
     if (member.changes !== 1) refuse("member-limit", `a member may claim ${batch.per_member_limit} coupon(s) of this batch`);
-    await insertCoupon(tx, coupon, dayKey, request.delivered);
+    await insertCoupon(tx, coupon, dayKey, request.delivered, request.reminderLeadMs);
     return { ok: true, coupon };
   }
 
@@ -341,14 +341,15 @@ export class SqliteCouponRepository implements CouponRepository {
 }
 
 /** Stores a coupon of a batch as a row of offers (see migration 14 for the columns it leaves empty). */
-async function insertCoupon(tx: SqlExecutor, c: Coupon, dayKey: string, delivered: boolean): Promise<void> {
+async function insertCoupon(tx: SqlExecutor, c: Coupon, dayKey: string, delivered: boolean, reminderLeadMs: number | null): Promise<void> {
   await tx.run(
     `INSERT INTO offers (id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, event_id, title, text, discount, code,
        state, state_at, day_key, issued_at, expires_at, published_at, batch_id, channel, channel_tag, store_ids, terms, valid_from,
-       gift_passes)
-     VALUES (?, '', 0, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)`,
+       gift_passes, reminder_lead_ms)
+     VALUES (?, ?, 0, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
     [
       c.offerId,
+      c.ruleId,
       c.userId,
       c.storeId,
       `coupon-${c.offerId}`,
@@ -369,6 +370,7 @@ async function insertCoupon(tx: SqlExecutor, c: Coupon, dayKey: string, delivere
       JSON.stringify(c.storeIds),
       c.terms ? JSON.stringify(c.terms) : null,
       c.validFrom,
+      reminderLeadMs,
     ],
   );
 }

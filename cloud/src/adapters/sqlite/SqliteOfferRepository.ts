@@ -13,6 +13,7 @@ import type {
   OfferRepository,
   RecordedDecision,
   RedeemResult,
+  DueReminder,
   RedemptionBasket,
   VoidResult,
 } from "../../services/repositories.js";
@@ -350,16 +351,16 @@ export class SqliteOfferRepository
     });
   }
 
-  async remindersDue(now: number, leadMs: number, limit: number): Promise<Offer[]> {
-    const rows = await this.db.all<OfferRow>(
+  async remindersDue(now: number, leadMs: number, limit: number): Promise<DueReminder[]> {
+    const rows = await this.db.all<OfferRow & { reminder_lead_ms: number | null }>(
       `SELECT o.* FROM offers o JOIN app_users u ON u.id = o.user_id
-       WHERE o.state IN ${OPEN_STATES} AND o.expires_at > ? AND o.expires_at <= ? + ?
+       WHERE o.state IN ${OPEN_STATES} AND o.expires_at > ? AND o.expires_at <= ? + COALESCE(o.reminder_lead_ms, ?)
          AND o.reminder_sent_at IS NULL AND o.published_at IS NOT NULL
-         AND o.expires_at - o.issued_at > ? AND u.marketing_consent = 1
+         AND o.expires_at - o.issued_at > COALESCE(o.reminder_lead_ms, ?) AND u.marketing_consent = 1
        ORDER BY o.expires_at LIMIT ?`,
       [now, now, leadMs, leadMs, limit],
     );
-    return rows.map(toOffer);
+    return rows.map((r) => (r.reminder_lead_ms === null ? toOffer(r) : { ...toOffer(r), reminderLeadMs: r.reminder_lead_ms }));
   }
 
   async claimReminder(offerId: string, now: number): Promise<boolean> {

@@ -727,8 +727,9 @@ CREATE TABLE operator_keys (
     name: "coupon wallet: batches, claims, gifts, redemptions with a basket, voids",
     // One coupon model for every coupon: a claimed, sent, till-issued or exchanged coupon is a row
     // of offers, as a proximity rule's offer is (channel 'rule', batch_id NULL: the rule's implicit
-    // batch). Such coupons have no rule, zone, visit or event: rule_id is '' and visit_id/event_id
-    // 'coupon-<id>', so the (rule, user, visit) key and the rule counters never see them. The rule
+    // batch). Such coupons have no rule, zone, visit or event: rule_id is the batch id with
+    // rule_version 0 (rules start at 1) and visit_id/event_id 'coupon-<id>', so the (rule, user,
+    // visit) key and a rule's offer count never see them. The rule
     // counters' triggers are recreated to count channel 'rule' only: a claimed coupon must not use
     // up the organisation's daily cap on proximity offers.
     //
@@ -773,6 +774,8 @@ ALTER TABLE offers ADD COLUMN terms TEXT;
 ALTER TABLE offers ADD COLUMN valid_from INTEGER;
 ALTER TABLE offers ADD COLUMN gift_passes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE offers ADD COLUMN voided_at INTEGER;
+-- A batch's own reminder lead (NULL: the cloud's offers.reminderLeadS).
+ALTER TABLE offers ADD COLUMN reminder_lead_ms INTEGER;
 CREATE INDEX offers_batch ON offers(batch_id, issued_at) WHERE batch_id IS NOT NULL;
 CREATE TABLE coupon_gifts (
   id TEXT PRIMARY KEY,

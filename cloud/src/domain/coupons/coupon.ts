@@ -176,7 +176,8 @@ export function issueCoupon(
     ok: true,
     coupon: {
       offerId: input.couponId,
-      ruleId: "",
+      // The batch stands where a rule's offer names its rule (the offer message's `ruleId`).
+      ruleId: input.batch.batchId,
       ruleVersion: 0,
       userId: input.userId,
       storeId,

@@ -17,6 +17,8 @@ export interface ClaimRequest {
    * or is to be pushed to the member's app by the offer delivery (false).
    */
   readonly delivered: boolean;
+  /** The batch's reminder lead, ms; null: the cloud's default. */
+  readonly reminderLeadMs: number | null;
 }
 
 export type ClaimRefusal = "no-batch" | "out-of-stock" | "daily-out-of-stock" | "member-limit" | "presence-required";

@@ -197,6 +197,12 @@ export interface DecisionRepository {
   getEvent(eventId: string): Promise<EventRecord | null>;
 }
 
+/**
+ * An offer due for its reminder. A coupon of a batch with its own lead carries it (`leadMs` of
+ * `remindersDue` is then replaced by this one for that coupon, in every condition).
+ */
+export type DueReminder = Offer & { readonly reminderLeadMs?: number };
+
 /** What the offer sweeper needs: expiry, reminders, redelivery, all driven from storage. */
 export interface OfferLifecycleRepository {
   /** Marks offers expired whose `expiresAt` is at or before `now` (oldest first); returns them. */
@@ -206,7 +212,7 @@ export interface OfferLifecycleRepository {
    * not yet reminded, expiring after `now` but within `leadMs`, valid for longer than `leadMs`, and
    * of a user who still consents to marketing.
    */
-  remindersDue(now: number, leadMs: number, limit: number): Promise<Offer[]>;
+  remindersDue(now: number, leadMs: number, limit: number): Promise<DueReminder[]>;
   /** Sets `reminder_sent_at` if it is unset and the offer still open at `now`; true when this call did. */
   claimReminder(offerId: string, now: number): Promise<boolean>;
   /** Undoes a claim whose publish failed, so the next sweep tries again. */

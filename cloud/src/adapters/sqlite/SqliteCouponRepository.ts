@@ -19,6 +19,7 @@ import type {
   GiftAnswer,
   GiftResult,
 } from "../../services/repositories.js";
+import { GroupCommit } from "./GroupCommit.js";
 import { type CouponRow, toCoupon } from "./SqliteCouponRows.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 
@@ -63,18 +64,16 @@ const toGift = (r: GiftRow): CouponGift => ({
   resolvedAt: r.resolved_at,
 });
 
-/** Thrown inside a claim transaction to roll back the counters already taken, carrying the refusal. */
-class ClaimRefused extends Error {
-  constructor(readonly result: Extract<ClaimResult, { ok: false }>) {
-    super(result.text);
-  }
-}
-
 const OPEN = "('issued', 'delivered', 'viewed')";
 
 /** Coupon batches, their stock counters, claimed coupons and gifts in SQLite. */
 export class SqliteCouponRepository implements CouponRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  /** Claims are group-committed (see `GroupCommit`): a flash sale is thousands a second. */
+  private readonly writes: GroupCommit;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.writes = new GroupCommit(db);
+  }
 
   async createBatch(batch: CouponBatch): Promise<boolean> {
     const s = batch.spec;
@@ -109,53 +108,8 @@ export class SqliteCouponRepository implements CouponRepository {
     return { claimed: row?.claimed ?? 0, claimedOnDay: row?.day ?? 0 };
   }
 
-  async claim(request: ClaimRequest): Promise<ClaimResult> {
-    try {
-      return await this.db.transaction((tx) => this.claimIn(tx, request));
-    } catch (err) {
-      if (err instanceof ClaimRefused) return err.result;
-      throw err;
-    }
-  }
-
-  private async claimIn(tx: SqlExecutor, request: ClaimRequest): Promise<ClaimResult> {
-    const { batchId, coupon, dayKey } = request;
-    const refuse = (reason: Extract<ClaimResult, { ok: false }>["reason"], text: string): never => {
-      throw new ClaimRefused({ ok: false, reason, text });
-    };
-    const batch = await tx.get<BatchRow>("SELECT * FROM coupon_batches WHERE id = ?", [batchId]);
-    if (!batch) return refuse("no-batch", `no batch ${batchId}`);
-    if (request.presenceSince !== null) {
-      const marks = coupon.storeIds.map(() => "?").join(", ");
-      const seen = await tx.get<{ n: number }>(
-        `SELECT 1 AS n FROM presence_events WHERE user_id = ? AND at >= ? AND store_id IN (${marks}) LIMIT 1`,
-        [coupon.userId, request.presenceSince, ...coupon.storeIds],
-      );
-      if (!seen) return refuse("presence-required", "this coupon is claimed in one of its stores: you were not seen there recently");
-    }
-    // Each counter is taken by a conditional update; zero rows changed means the limit is reached,
-    // and the exception rolls back the counters taken before it.
-    const total = await tx.run(
-      "UPDATE coupon_batches SET claimed = claimed + 1 WHERE id = ? AND (total_stock IS NULL OR claimed < total_stock)",
-      [batchId],
-    );
-    if (total.changes !== 1) refuse("out-of-stock", "out of stock: every coupon of this batch has been claimed");
-    if (batch.daily_stock !== null) {
-      await tx.run("INSERT OR IGNORE INTO coupon_batch_days (batch_id, day_key, claimed) VALUES (?, ?, 0)", [batchId, dayKey]);
-      const day = await tx.run(
-        "UPDATE coupon_batch_days SET claimed = claimed + 1 WHERE batch_id = ? AND day_key = ? AND claimed < ?",
-        [batchId, dayKey, batch.daily_stock],
-      );
-      if (day.changes !== 1) refuse("daily-out-of-stock", "out of stock for today: try again tomorrow");
-    }
-    await tx.run("INSERT OR IGNORE INTO coupon_member_claims (batch_id, user_id, claimed) VALUES (?, ?, 0)", [batchId, coupon.userId]);
-    const member = await tx.run(
-      "UPDATE coupon_member_claims SET claimed = claimed + 1 WHERE batch_id = ? AND user_id = ? AND claimed < ?",
-      [batchId, coupon.userId, batch.per_member_limit],
-    );
-    if (member.changes !== 1) refuse("member-limit", `a member may claim ${batch.per_member_limit} coupon(s) of this batch`);
-    await insertCoupon(tx, coupon, dayKey, request.delivered, request.reminderLeadMs);
-    return { ok: true, coupon };
+  claim(request: ClaimRequest): Promise<ClaimResult> {
+    return this.writes.run((tx) => claimIn(tx, request));
   }
 
   async wallet(userId: string, limit: number): Promise<Coupon[]> {
@@ -338,6 +292,57 @@ export class SqliteCouponRepository implements CouponRepository {
       (a, b) => a.day.localeCompare(b.day) || a.batchId.localeCompare(b.batchId) || a.channel.localeCompare(b.channel) || a.storeId.localeCompare(b.storeId),
     );
   }
+}
+
+/**
+ * One claim inside a (group) transaction: every limit is read first, so a refusal writes nothing
+ * and needs no rollback; then each counter is taken by a conditional update, which cannot miss
+ * after those reads in the same transaction (a miss is a bug, thrown).
+ */
+async function claimIn(tx: SqlExecutor, request: ClaimRequest): Promise<ClaimResult> {
+  const { batchId, coupon, dayKey } = request;
+  const refuse = (reason: Extract<ClaimResult, { ok: false }>["reason"], text: string): ClaimResult => ({ ok: false, reason, text });
+  const batch = await tx.get<BatchRow>("SELECT * FROM coupon_batches WHERE id = ?", [batchId]);
+  if (!batch) return refuse("no-batch", `no batch ${batchId}`);
+  if (batch.total_stock !== null && batch.claimed >= batch.total_stock)
+    return refuse("out-of-stock", "out of stock: every coupon of this batch has been claimed");
+  if (batch.daily_stock !== null) {
+    const day = await tx.get<{ claimed: number }>("SELECT claimed FROM coupon_batch_days WHERE batch_id = ? AND day_key = ?", [batchId, dayKey]);
+    if ((day?.claimed ?? 0) >= batch.daily_stock) return refuse("daily-out-of-stock", "out of stock for today: try again tomorrow");
+  }
+  const member = await tx.get<{ claimed: number }>("SELECT claimed FROM coupon_member_claims WHERE batch_id = ? AND user_id = ?", [
+    batchId,
+    coupon.userId,
+  ]);
+  if ((member?.claimed ?? 0) >= batch.per_member_limit)
+    return refuse("member-limit", `a member may claim ${batch.per_member_limit} coupon(s) of this batch`);
+  if (request.presenceSince !== null) {
+    const marks = coupon.storeIds.map(() => "?").join(", ");
+    const seen = await tx.get<{ n: number }>(
+      `SELECT 1 AS n FROM presence_events WHERE user_id = ? AND at >= ? AND store_id IN (${marks}) LIMIT 1`,
+      [coupon.userId, request.presenceSince, ...coupon.storeIds],
+    );
+    if (!seen) return refuse("presence-required", "this coupon is claimed in one of its stores: you were not seen there recently");
+  }
+  const taken = [
+    await tx.run("UPDATE coupon_batches SET claimed = claimed + 1 WHERE id = ? AND (total_stock IS NULL OR claimed < total_stock)", [batchId]),
+    await tx.run(
+      `INSERT INTO coupon_member_claims (batch_id, user_id, claimed) VALUES (?, ?, 1)
+       ON CONFLICT (batch_id, user_id) DO UPDATE SET claimed = claimed + 1 WHERE claimed < ?`,
+      [batchId, coupon.userId, batch.per_member_limit],
+    ),
+  ];
+  if (batch.daily_stock !== null)
+    taken.push(
+      await tx.run(
+        `INSERT INTO coupon_batch_days (batch_id, day_key, claimed) VALUES (?, ?, 1)
+         ON CONFLICT (batch_id, day_key) DO UPDATE SET claimed = claimed + 1 WHERE claimed < ?`,
+        [batchId, dayKey, batch.daily_stock],
+      ),
+    );
+  if (taken.some((r) => r.changes !== 1)) throw new Error(`claim of ${batchId}: a counter moved inside its transaction`);
+  await insertCoupon(tx, coupon, dayKey, request.delivered, request.reminderLeadMs);
+  return { ok: true, coupon };
 }
 
 /** Stores a coupon of a batch as a row of offers (see migration 14 for the columns it leaves empty). */

@@ -20,6 +20,7 @@ import type {
 import { type CouponRow, offerOfCoupon, toCoupon } from "./SqliteCouponRows.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 import { decideGroupIn } from "./SqliteDecisionGroup.js";
+import { GroupCommit } from "./GroupCommit.js";
 import { toStoredEvent } from "./SqliteEventRepository.js";
 
 interface DecisionRow {
@@ -121,9 +122,12 @@ export class SqliteOfferRepository
   implements OfferRepository, DecisionRepository, OfferLifecycleRepository
 {
   private readonly db: SqliteDatabase;
+  /** Redemptions are group-committed (see `GroupCommit`): tills at a rush must not wait on fsyncs in turn. */
+  private readonly redemptions: GroupCommit;
 
   constructor(db: SqliteDatabase) {
     this.db = db;
+    this.redemptions = new GroupCommit(db);
   }
 
   /** See `OfferRepository.decideGroup`; the statements are in `SqliteDecisionGroup`. */
@@ -204,7 +208,7 @@ export class SqliteOfferRepository
   }): Promise<RedeemResult> {
     // Keys are scoped to the API key that sent them, so two tills cannot collide on a key.
     const idempotencyKey = `${input.apiKeyId}:${input.idempotencyKey}`;
-    return this.db.transaction(async (tx): Promise<RedeemResult> => {
+    return this.redemptions.run(async (tx): Promise<RedeemResult> => {
       // A retried request (same key) gets the answer of the first one; a key reused for another
       // code is refused rather than silently answered with someone else's redemption.
       const previous = await tx.get<{ id: string; offer_id: string; code: string; answer: string | null }>(

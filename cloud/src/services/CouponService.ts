@@ -56,6 +56,7 @@ export interface ClaimInput {
 
 const CLAIM_REFUSAL: Record<Extract<ClaimResult, { ok: false }>["reason"], RefusalCode> = {
   "no-batch": "NOT_FOUND",
+  "no-user": "NOT_FOUND",
   "out-of-stock": "OUT_OF_STOCK",
   "daily-out-of-stock": "OUT_OF_STOCK",
   "member-limit": "LIMIT_REACHED",
@@ -87,6 +88,12 @@ export const giftTokenHash = (token: string): string => createHash("sha256").upd
  * coupons at its own store. Another organisation's batch or member is "not found".
  */
 export class CouponService {
+  /**
+   * Batches by id: a batch is never edited once created (there is no update), so a flash sale's
+   * thousands of claims read it once instead of once each. Bounded; cleared when full.
+   */
+  private readonly batchCache = new Map<string, CouponBatch>();
+
   constructor(private readonly o: CouponServiceOptions) {}
 
   async createBatch(principal: Principal, batchId: string, spec: unknown): Promise<Outcome<CouponBatch>> {
@@ -229,10 +236,9 @@ export class CouponService {
   }
 
   private async issue(orgId: string, input: Omit<ClaimInput, "storeId"> & { readonly storeId?: string | null }, channel: Exclude<IssueChannel, "rule">): Promise<Outcome<Coupon>> {
-    const batch = await this.o.coupons.getBatch(input.batchId);
+    const batch = await this.cachedBatch(input.batchId);
     if (!batch || batch.orgId !== orgId) return notFound(`no batch ${input.batchId} in this organisation`);
-    const user = await this.o.users.getUser(input.userId);
-    if (!user || user.orgId !== orgId) return notFound(`no user ${input.userId} in this organisation`);
+    // The member's organisation is checked inside the claim's transaction (one read fewer per claim).
     const now = this.o.clock.now();
     const issued = issueCoupon({
       batch,
@@ -261,6 +267,17 @@ export class CouponService {
     if (!result.ok) return refuse(CLAIM_REFUSAL[result.reason], result.text);
     this.o.onEvent?.({ kind: "claimed", coupon: result.coupon, at: now });
     return done(result.coupon);
+  }
+
+  private async cachedBatch(batchId: string): Promise<CouponBatch | null> {
+    const cached = this.batchCache.get(batchId);
+    if (cached) return cached;
+    const batch = await this.o.coupons.getBatch(batchId);
+    if (batch) {
+      if (this.batchCache.size >= 1000) this.batchCache.clear();
+      this.batchCache.set(batchId, batch);
+    }
+    return batch;
   }
 
   private async batchOf(principal: Principal, batchId: string): Promise<Outcome<CouponBatch>> {

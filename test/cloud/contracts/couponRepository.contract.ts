@@ -156,9 +156,16 @@ export function describeCouponRepositoryContract(name: string, makeBackend: Make
         expect(await repos.coupons.batchCounters("b1", "2026-11-22")).toEqual({ claimed: 3, claimedOnDay: 2 });
       });
 
-      it("refuses a claim of an unknown batch", async () => {
+      it("refuses a claim of an unknown batch, or by a member of another organisation", async () => {
         const ghost = batchOf("ghost");
         expect(await claim(ghost, "u1", 1)).toMatchObject({ ok: false, reason: "no-batch" });
+        const batch = batchOf("b1");
+        await repos.coupons.createBatch(batch);
+        await repos.directory.upsertOrganisation({ id: "o2", name: "Other", maxOffersPerUserPerDay: 3 }, 0);
+        await repos.users.upsertUser(user("x1", "o2"), 0);
+        expect(await claim(batch, "x1", 1)).toMatchObject({ ok: false, reason: "no-user" });
+        expect(await claim(batch, "nobody", 1)).toMatchObject({ ok: false, reason: "no-user" });
+        expect((await repos.coupons.batchCounters("b1", "2026-11-22")).claimed).toBe(0);
       });
 
       it("requires presence in one of the batch's stores for a near-field claim", async () => {

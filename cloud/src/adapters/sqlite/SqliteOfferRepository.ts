@@ -211,11 +211,16 @@ export class SqliteOfferRepository
     return this.redemptions.run(async (tx): Promise<RedeemResult> => {
       // A retried request (same key) gets the answer of the first one; a key reused for another
       // code is refused rather than silently answered with someone else's redemption.
-      const previous = await tx.get<{ id: string; offer_id: string; code: string; answer: string | null }>(
-        `SELECT r.id, r.offer_id, o.code, r.answer FROM redemptions r JOIN offers o ON o.id = r.offer_id
-         WHERE r.idempotency_key = ?`,
-        [idempotencyKey],
+      // One statement for both places a key can be: a redemption, or one that was voided since.
+      const previous = await tx.get<{ id: string; offer_id: string; code: string; answer: string | null; voided: number }>(
+        `SELECT r.id, r.offer_id, o.code, r.answer, 0 AS voided FROM redemptions r JOIN offers o ON o.id = r.offer_id
+         WHERE r.idempotency_key = ?
+         UNION ALL SELECT v.id, v.offer_id, '', NULL, 1 FROM redemption_voids v WHERE v.idempotency_key = ?`,
+        [idempotencyKey, idempotencyKey],
       );
+      if (previous?.voided === 1) {
+        return { ok: false, reason: "key-reused", text: "this key's redemption was voided; redeem again with a new key" };
+      }
       if (previous) {
         if (previous.code !== input.code) {
           return { ok: false, reason: "key-reused", text: "this idempotency key was used for another code" };
@@ -225,10 +230,6 @@ export class SqliteOfferRepository
           const discount = previous.answer ? (JSON.parse(previous.answer) as DiscountAnswer) : null;
           return { ok: true, offer: toOffer(row), redemptionId: previous.id, replayed: true, discount };
         }
-      }
-      const voided = await tx.get<{ id: string }>("SELECT id FROM redemption_voids WHERE idempotency_key = ?", [idempotencyKey]);
-      if (voided) {
-        return { ok: false, reason: "key-reused", text: "this key's redemption was voided; redeem again with a new key" };
       }
       const row = await tx.get<CouponRow>("SELECT * FROM offers WHERE code = ?", [input.code]);
       if (!row) return { ok: false, reason: "unknown-code", text: "no offer has this code" };

@@ -21,7 +21,7 @@ export interface ClaimRequest {
   readonly reminderLeadMs: number | null;
 }
 
-export type ClaimRefusal = "no-batch" | "out-of-stock" | "daily-out-of-stock" | "member-limit" | "presence-required";
+export type ClaimRefusal = "no-batch" | "no-user" | "out-of-stock" | "daily-out-of-stock" | "member-limit" | "presence-required";
 
 export type ClaimResult =
   | { readonly ok: true; readonly coupon: Coupon }
@@ -80,7 +80,8 @@ export interface CouponRepository {
   listBatches(orgId: string, limit: number): Promise<CouponBatch[]>;
   batchCounters(batchId: string, dayKey: string): Promise<BatchCounters>;
   /**
-   * In one transaction: checks presence when asked, then takes one from the batch's total stock,
+   * In one transaction: checks that the member is of the batch's organisation and presence when
+   * asked, then takes one from the batch's total stock,
    * its stock of `dayKey` and the member's limit, each by a conditional update of its counter (the
    * limits as stored at that moment), and stores the coupon. Exact under any concurrency: of N
    * claims with K left, exactly K succeed.

@@ -305,6 +305,17 @@ export function describeCouponRepositoryContract(name: string, makeBackend: Make
         expect((await redeem(coupon.code, "key-1")).ok).toBe(true);
       });
 
+      it("lets a member who received a gift be erased, and the giver keep their records", async () => {
+        await gift("t1", coupon.offerId);
+        await repos.coupons.acceptGift({ tokenHash: hash("t1"), userId: "u2", newCode: "NEW-CODE-1", now: T0 });
+        await repos.privacy.eraseUser("u2", "erased-2");
+        expect(await repos.coupons.wallet("u2", 10)).toEqual([]);
+        expect(await repos.coupons.getCoupon(coupon.offerId)).toBeNull();
+        expect(await repos.coupons.getGift(hash("t1"))).toMatchObject({ state: "accepted", fromUserId: "u1", toUserId: null });
+        await repos.privacy.eraseUser("u1", "erased-1");
+        expect(await repos.coupons.getGift(hash("t1"))).toBeNull();
+      });
+
       it("lets exactly one of a gift accept and a redemption racing win", async () => {
         await gift("t1", coupon.offerId);
         const [accept, redemption] = await Promise.all([

@@ -780,7 +780,7 @@ CREATE INDEX offers_batch ON offers(batch_id, issued_at) WHERE batch_id IS NOT N
 CREATE TABLE coupon_gifts (
   id TEXT PRIMARY KEY,
   token_hash TEXT NOT NULL UNIQUE,
-  coupon_id TEXT NOT NULL REFERENCES offers(id),
+  coupon_id TEXT NOT NULL,
   user_id TEXT NOT NULL,
   to_user_id TEXT,
   state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'declined', 'timed-out')),
@@ -789,6 +789,12 @@ CREATE TABLE coupon_gifts (
   resolved_at INTEGER
 );
 CREATE UNIQUE INDEX coupon_gifts_pending ON coupon_gifts(coupon_id) WHERE state = 'pending';
+-- A gift is the giver's record (user_id: erased with the giver). coupon_id names no foreign key:
+-- erasing the friend deletes the coupon the gift moved. Nor does the gift keep naming an erased
+-- friend: the friend's id is cleared when the user row goes.
+CREATE TRIGGER coupon_gifts_friend_erased AFTER DELETE ON app_users BEGIN
+  UPDATE coupon_gifts SET to_user_id = NULL WHERE to_user_id = OLD.id;
+END;
 ALTER TABLE redemptions ADD COLUMN channel TEXT NOT NULL DEFAULT 'till';
 ALTER TABLE redemptions ADD COLUMN order_id TEXT;
 ALTER TABLE redemptions ADD COLUMN total_minor INTEGER;

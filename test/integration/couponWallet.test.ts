@@ -147,6 +147,22 @@ describe("claims", () => {
   });
 });
 
+describe("segment sends", () => {
+  it("sends to a segment's consenting members only, recording the channel", async () => {
+    const batchId = await batch({ channels: ["segment"] });
+    const reply = await call(f.keys.marketer, "POST", `/v1/coupon-batches/${batchId}/sends`, { audience: { segment: "vip", tier: "gold" } });
+    expect(reply.status).toBe(200);
+    // u2 is in the segment but gave no marketing consent: not part of the audience.
+    const results = reply.body.results as { userId: string; couponId: string | null; refused: string | null }[];
+    expect(results.map((r) => r.userId)).toContain("u1");
+    expect(results.map((r) => r.userId)).not.toContain("u2");
+    const listed = await call(f.keys.marketer, "POST", `/v1/coupon-batches/${batchId}/sends`, { userIds: ["u2"] });
+    expect(listed.body.results).toEqual([{ userId: "u2", couponId: null, refused: "FORBIDDEN" }]);
+    const wallet = await call(f.keys.appU1, "GET", "/v1/users/u1/coupons");
+    expect((wallet.body.coupons as { batchId: string; channel: string }[]).find((c) => c.batchId === batchId)?.channel).toBe("segment");
+  });
+});
+
 describe("redemption with a basket", () => {
   it("answers the discount to apply, once; a retry replays it", async () => {
     const { code } = await couponOf(await batch());

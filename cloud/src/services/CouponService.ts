@@ -75,6 +75,27 @@ const GIFT_REFUSAL: Record<Extract<GiftResult, { ok: false }>["reason"] | Extrac
   "own-gift": "FORBIDDEN",
 };
 
+/** Who a send reaches: listed members, or an audience. */
+export type SendTarget =
+  | { readonly userIds: readonly string[]; readonly audience?: undefined }
+  | {
+      readonly userIds?: undefined;
+      readonly audience: {
+        readonly segment?: string;
+        readonly tier?: string;
+        readonly seenInStoreIds?: readonly string[];
+        /** With `seenInStoreIds`; default 30. */
+        readonly seenWithinDays?: number;
+      };
+    };
+
+/** Each member's answer to a send: the coupon, or why not. */
+export interface SendResult {
+  readonly userId: string;
+  readonly couponId: string | null;
+  readonly refused: RefusalCode | null;
+}
+
 /** Most coupons one segment send issues in one request. */
 export const MAX_SEND_USERS = 1000;
 
@@ -145,16 +166,40 @@ export class CouponService {
     return this.issue(principal.orgId, { ...input, storeId }, channel);
   }
 
-  /** Sends a batch to members (a segment or list chosen by the marketer): one coupon each, as stock allows. */
-  async send(
-    principal: Principal,
-    batchId: string,
-    userIds: readonly string[],
-  ): Promise<Outcome<{ userId: string; couponId: string | null; refused: RefusalCode | null }[]>> {
+  /**
+   * Sends a batch to members chosen by the marketer: a list of ids, or an audience (a segment, a
+   * tier, members seen in some stores within N days). A send is marketing: only members who consent
+   * to it get a coupon (the others are answered `FORBIDDEN`). One coupon each while stock lasts.
+   */
+  async send(principal: Principal, batchId: string, to: SendTarget): Promise<Outcome<SendResult[]>> {
     const batch = await this.batchOf(principal, batchId);
     if (!batch.ok) return batch;
-    const results: { userId: string; couponId: string | null; refused: RefusalCode | null }[] = [];
+    let userIds: readonly string[];
+    if (to.userIds !== undefined) {
+      userIds = to.userIds;
+    } else {
+      const a = to.audience;
+      const now = this.o.clock.now();
+      userIds = await this.o.coupons.audience({
+        orgId: principal.orgId,
+        segment: a.segment ?? null,
+        tier: a.tier ?? null,
+        seenInStoreIds: a.seenInStoreIds ?? null,
+        seenSinceMs: now - (a.seenWithinDays ?? 30) * 86_400_000,
+        limit: MAX_SEND_USERS,
+      });
+    }
+    const results: SendResult[] = [];
     for (const userId of userIds) {
+      const user = await this.o.users.getUser(userId);
+      if (!user || user.orgId !== principal.orgId) {
+        results.push({ userId, couponId: null, refused: "NOT_FOUND" });
+        continue;
+      }
+      if (!user.marketingConsent) {
+        results.push({ userId, couponId: null, refused: "FORBIDDEN" });
+        continue;
+      }
       const issued = await this.issue(principal.orgId, { batchId, userId }, "segment");
       results.push({ userId, couponId: issued.ok ? issued.value.offerId : null, refused: issued.ok ? null : issued.code });
     }

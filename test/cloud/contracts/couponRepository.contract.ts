@@ -326,6 +326,25 @@ export function describeCouponRepositoryContract(name: string, makeBackend: Make
       });
     });
 
+    describe("audience", () => {
+      it("finds consenting members by segment, tier and presence in some stores", async () => {
+        await repos.users.upsertUser(user("u1", "o1", { segments: ["vip", "tea"], loyaltyTier: "gold" }), 0);
+        await repos.users.upsertUser(user("u2", "o1", { segments: ["vip"], loyaltyTier: "silver" }), 0);
+        await repos.users.upsertUser(user("u3", "o1", { segments: ["vip"], marketingConsent: false }), 0);
+        const q = { orgId: "o1", segment: null, tier: null, seenInStoreIds: null, seenSinceMs: 0, limit: 10 };
+        expect(await repos.coupons.audience({ ...q, segment: "vip" })).toEqual(["u1", "u2"]);
+        expect(await repos.coupons.audience({ ...q, segment: "vip", tier: "gold" })).toEqual(["u1"]);
+        expect(await repos.coupons.audience({ ...q, segment: "tea" })).toEqual(["u1"]);
+        expect(await repos.coupons.audience({ ...q, orgId: "o2" })).toEqual([]);
+        await repos.users.registerDevice(BEACON, "u2", null, 0);
+        await repos.events.storeBatch({ storeId: "s1", gatewayId: "g1", outbox: "outbox-a1", fromSeq: 1, refusedSeqs: [], receivedAt: T0, events: [presenceEvent(1)] });
+        expect(await repos.coupons.audience({ ...q, seenInStoreIds: ["s1"], seenSinceMs: T0 - MINUTE_MS })).toEqual(["u2"]);
+        expect(await repos.coupons.audience({ ...q, seenInStoreIds: ["s1"], seenSinceMs: T0 + MINUTE_MS })).toEqual([]);
+        expect(await repos.coupons.audience({ ...q, seenInStoreIds: ["s2"], seenSinceMs: 0 })).toEqual([]);
+        expect(await repos.coupons.audience({ ...q, limit: 1 })).toEqual(["u1"]);
+      });
+    });
+
     describe("analytics", () => {
       it("counts claims, gifts, redemptions with revenue and discount, and voids per batch, channel, store and day", async () => {
         const batch = batchOf("b1", { perMemberLimit: 5 });

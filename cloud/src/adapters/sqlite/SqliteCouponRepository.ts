@@ -11,6 +11,7 @@ import {
 } from "../../domain/coupons/index.js";
 import { DAY_SAFE_BUCKET_MS, storeDayKey } from "../../domain/rules/localTime.js";
 import type {
+  AudienceQuery,
   BatchCounters,
   ClaimRequest,
   ClaimResult,
@@ -189,6 +190,20 @@ export class SqliteCouponRepository implements CouponRepository {
         coupon: toCoupon(row),
       };
     });
+  }
+
+  async audience(query: AudienceQuery): Promise<string[]> {
+    const stores = query.seenInStoreIds;
+    const rows = await this.db.all<{ id: string }>(
+      `SELECT u.id FROM app_users u
+       WHERE u.org_id = ? AND u.marketing_consent = 1
+         AND (? IS NULL OR EXISTS (SELECT 1 FROM json_each(u.segments) s WHERE s.value = ?))
+         AND (? IS NULL OR u.loyalty_tier = ?)
+         ${stores ? `AND EXISTS (SELECT 1 FROM presence_events e WHERE e.user_id = u.id AND e.at >= ? AND e.store_id IN (${stores.map(() => "?").join(", ")}))` : ""}
+       ORDER BY u.id LIMIT ?`,
+      [query.orgId, query.segment, query.segment, query.tier, query.tier, ...(stores ? [query.seenSinceMs, ...stores] : []), query.limit],
+    );
+    return rows.map((r) => r.id);
   }
 
   async couponStats(orgId: string, fromMs: number, toMs: number): Promise<CouponStatsRow[]> {

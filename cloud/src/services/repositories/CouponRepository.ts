@@ -67,6 +67,20 @@ export interface CouponStatsRow {
   readonly basketRedemptions: number;
 }
 
+/** Who a segment send reaches: members of one organisation who consent to marketing, and match. */
+export interface AudienceQuery {
+  readonly orgId: string;
+  /** Members holding this segment; null: any. */
+  readonly segment: string | null;
+  /** Members of this loyalty tier; null: any. */
+  readonly tier: string | null;
+  /** Members seen in one of these stores at or after `seenSinceMs`; null: anywhere, any time. */
+  readonly seenInStoreIds: readonly string[] | null;
+  /** Epoch ms; with `seenInStoreIds`. */
+  readonly seenSinceMs: number;
+  readonly limit: number;
+}
+
 /**
  * Coupon batches and the coupons claimed, sent, issued at the till or exchanged from them, with
  * their gifts. Coupons of every channel share one store with the proximity rules' offers (see
@@ -114,6 +128,8 @@ export interface CouponRepository {
   acceptGift(input: { readonly tokenHash: string; readonly userId: string; readonly newCode: string; readonly now: number }): Promise<GiftAnswer>;
   /** The friend declines: the gift ends and the coupon stays with its owner. */
   declineGift(input: { readonly tokenHash: string; readonly userId: string; readonly now: number }): Promise<GiftAnswer>;
+  /** Member ids a segment send reaches (marketing consent required), in id order. */
+  audience(query: AudienceQuery): Promise<string[]>;
   /**
    * Coupon analytics of an organisation from `fromMs` to `toMs` (claims by issue time, redemptions
    * by redemption time), per batch, channel, store and local day of the store.

@@ -33,10 +33,26 @@ const ClaimBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const SendBody = Type.Object(
-  { userIds: Type.Array(Type.String({ pattern: ID_PATTERN }), { minItems: 1, maxItems: 1000, uniqueItems: true }) },
-  { additionalProperties: false },
-);
+const SendBody = Type.Union([
+  Type.Object(
+    { userIds: Type.Array(Type.String({ pattern: ID_PATTERN }), { minItems: 1, maxItems: 1000, uniqueItems: true, description: "The members to send to." }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      audience: Type.Object(
+        {
+          segment: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          tier: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          seenInStoreIds: Type.Optional(Type.Array(Type.String({ pattern: ID_PATTERN }), { minItems: 1, maxItems: 1000, uniqueItems: true })),
+          seenWithinDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: "With seenInStoreIds; default 30." })),
+        },
+        { additionalProperties: false, description: "Members of a segment or tier, optionally seen in some stores lately; at most 1 000 per send." },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+]);
 const TokenBody = Type.Object({ token: Type.String({ minLength: 16, maxLength: 128, pattern: "^[A-Za-z0-9_-]+$" }) }, { additionalProperties: false });
 const StatsQuery = Type.Object(
   {
@@ -227,8 +243,9 @@ export function couponRoutes(app: FastifyInstance, deps: { coupons: CouponServic
     },
     async (request) => {
       const { batchId } = request.params as Static<typeof BatchParams>;
-      const { userIds } = request.body as Static<typeof SendBody>;
-      return { results: unwrap(await coupons.send(principalOf(request), batchId, userIds)) };
+      const body = request.body as Static<typeof SendBody>;
+      const target = "userIds" in body ? { userIds: body.userIds } : { audience: body.audience };
+      return { results: unwrap(await coupons.send(principalOf(request), batchId, target)) };
     },
   );
 

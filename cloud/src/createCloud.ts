@@ -309,6 +309,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       onAttempt: (outcome) => redemptions.inc({ outcome }),
       onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
       guard: new RedemptionGuard(),
+      voidWindowMs: config.offers.voidWindowS * 1000,
     }),
   });
   decisionRoutes(http, {

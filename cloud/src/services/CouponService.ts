@@ -304,9 +304,9 @@ export class CouponService {
       coupon: issued.coupon,
       dayKey: localDayKey(now, batch.spec.timezone),
       presenceSince: presenceSinceOf(batch.spec, now),
-      // A segment send reaches the app through the offers channel's catch-up list; the others
-      // are handed over in the answer.
-      delivered: true,
+      // A claim is handed over in its answer; a segment send is pushed to the member's app on the
+      // offers channel by the offer sweeper's redelivery, as a rule's offer the broker missed is.
+      delivered: channel !== "segment",
       reminderLeadMs: batch.spec.reminderLeadMin === undefined ? null : batch.spec.reminderLeadMin * 60_000,
     });
     if (!result.ok) return refuse(CLAIM_REFUSAL[result.reason], result.text);

@@ -123,6 +123,15 @@ export function describeCouponRepositoryContract(name: string, makeBackend: Make
         expect(await repos.coupons.batchCounters("b1", "2026-11-22")).toEqual({ claimed: 1, claimedOnDay: 0 });
       });
 
+      it("leaves a coupon to be pushed unpublished, so the offer delivery sends it", async () => {
+        const batch = batchOf("b1", { perMemberLimit: 2 });
+        await repos.coupons.createBatch(batch);
+        const pushed = couponFor(batch, "u1", 1);
+        await repos.coupons.claim({ batchId: "b1", coupon: pushed, dayKey: "2026-11-22", presenceSince: null, delivered: false, reminderLeadMs: null });
+        await claimed(batch, "u1", 2);
+        expect((await repos.offers.undeliveredOffers(T0 + 1, T0, 10)).map((o) => o.offerId)).toEqual([pushed.offerId]);
+      });
+
       it("lets exactly the stock left succeed out of 200 concurrent claims", async () => {
         const batch = batchOf("flash", { totalStock: 50 });
         await repos.coupons.createBatch(batch);

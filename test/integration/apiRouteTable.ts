@@ -164,6 +164,14 @@ async function freshCoupon(ctx: MatrixContext): Promise<string> {
   return coupon.couponId;
 }
 
+/** A click-and-collect order of u1 at s1. */
+async function freshPickup(ctx: MatrixContext): Promise<{ pickupId: string; code: string }> {
+  const { pickup } = (await ctx.asAdmin("POST", "/v1/pickups", { orderId: ctx.unique("web-order"), storeId: "s1", userId: "u1" })) as {
+    pickup: { pickupId: string; code: string };
+  };
+  return pickup;
+}
+
 /** A gift of u1's (made in u1's app): its token. */
 async function freshGift(ctx: MatrixContext): Promise<string> {
   const couponId = await freshCoupon(ctx);
@@ -406,6 +414,27 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       };
       return { url: `/v1/redemptions/${redemptionId}/void`, body: {} };
     },
+    bodyCaller: "pos",
+  },
+
+  // Click-and-collect: the online shop registers orders (admin), the counter reads and collects them.
+  "POST /v1/pickups": {
+    expect: { admin: 201, adminOtherOrg: 404 },
+    request: (ctx) => ({ url: "/v1/pickups", body: { orderId: ctx.unique("web-order"), storeId: "s1", userId: "u1" } }),
+    validBody: (ctx) => ({ url: "/v1/pickups", body: { orderId: ctx.unique("web-order"), storeId: "s1", userId: "u1", validHours: 24 } }),
+  },
+  "GET /v1/pickups/:pickupId": {
+    expect: { admin: 200, pos: 200, posOtherStore: 403, adminOtherOrg: 404 },
+    request: async (ctx) => ({ url: `/v1/pickups/${(await freshPickup(ctx)).pickupId}` }),
+  },
+  "POST /v1/pickups/collect": {
+    // The counter of another store is told the order is collected elsewhere (409 WRONG_STORE).
+    expect: { pos: 200, posOtherStore: 409, admin: 200, adminOtherOrg: 404 },
+    request: async (ctx, caller) => {
+      const { code } = await freshPickup(ctx);
+      return { url: "/v1/pickups/collect", body: caller === "admin" || caller === "adminOtherOrg" ? { code, storeId: "s1" } : { code } };
+    },
+    validBody: async (ctx) => ({ url: "/v1/pickups/collect", body: { code: (await freshPickup(ctx)).code } }),
     bodyCaller: "pos",
   },
 

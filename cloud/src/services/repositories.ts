@@ -12,6 +12,7 @@ export * from "./repositories/FleetRepository.js";
 export * from "./repositories/LedgerRepository.js";
 export * from "./repositories/MembershipRepository.js";
 export * from "./repositories/OfferRepository.js";
+export * from "./repositories/PickupRepository.js";
 export * from "./repositories/PrivacyRepository.js";
 export * from "./repositories/Repositories.js";
 export * from "./repositories/RuleRepository.js";

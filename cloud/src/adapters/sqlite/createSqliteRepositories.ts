@@ -10,6 +10,7 @@ import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
 import { SqliteLedgerRepository } from "./SqliteLedgerRepository.js";
 import { SqliteMembershipRepository } from "./SqliteMembershipRepository.js";
 import { SqliteOfferRepository } from "./SqliteOfferRepository.js";
+import { SqlitePickupRepository } from "./SqlitePickupRepository.js";
 import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
 import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
 import { SqliteUserRepository } from "./SqliteUserRepository.js";
@@ -30,6 +31,7 @@ export interface SqliteRepositories extends Repositories {
   readonly membership: SqliteMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
   readonly coupons: SqliteCouponRepository;
+  readonly pickups: SqlitePickupRepository;
 }
 
 /** Every repository of the SQLite backend over one open, migrated database. */
@@ -49,5 +51,6 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     membership: new SqliteMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
     coupons: new SqliteCouponRepository(db),
+    pickups: new SqlitePickupRepository(db),
   };
 }

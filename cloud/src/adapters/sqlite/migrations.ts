@@ -817,6 +817,22 @@ CREATE TABLE redemption_voids (
   void_api_key_id TEXT NOT NULL
 );
 CREATE INDEX redemption_voids_offer ON redemption_voids(offer_id);
+-- Click-and-collect orders with their single-use pick-up codes; an arrival marks them once.
+CREATE TABLE pickups (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  code TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL CHECK (state IN ('awaiting', 'arrived', 'collected')),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  arrived_at INTEGER,
+  collected_at INTEGER,
+  UNIQUE (store_id, order_id)
+);
+CREATE INDEX pickups_waiting ON pickups(user_id, store_id) WHERE state = 'awaiting';
 DROP TRIGGER offers_counted;
 DROP TRIGGER offers_uncounted;
 DROP TRIGGER offers_recounted;

@@ -3,3 +3,4 @@ export * from "./basket.js";
 export * from "./coupon.js";
 export * from "./couponBatch.js";
 export * from "./couponDiscount.js";
+export * from "./pickup.js";

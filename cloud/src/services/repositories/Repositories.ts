@@ -8,6 +8,7 @@ import type { FleetRepository } from "./FleetRepository.js";
 import type { LedgerRepository } from "./LedgerRepository.js";
 import type { MembershipRepository } from "./MembershipRepository.js";
 import type { DecisionRepository, OfferLifecycleRepository, OfferRepository } from "./OfferRepository.js";
+import type { PickupRepository } from "./PickupRepository.js";
 import type { PrivacyRepository } from "./PrivacyRepository.js";
 import type { RuleRepository } from "./RuleRepository.js";
 import type { UserRepository } from "./UserRepository.js";
@@ -34,6 +35,8 @@ export interface Repositories {
   readonly membership: MembershipRepository;
   /** Coupon batches, claims, wallets and gifts (coupons are redeemed through `offers`). */
   readonly coupons: CouponRepository;
+  /** Click-and-collect orders and their pick-up codes. */
+  readonly pickups: PickupRepository;
   /** Read models over several aggregates (funnel, dry-run replay); nothing here writes. */
   readonly analytics: AnalyticsRepository & ReplayRepository;
 }

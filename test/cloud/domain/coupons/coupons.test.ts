@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
+  arrivesFor,
   type Basket,
   basketProblems,
   type BatchSpec,
   checkBatchSpec,
+  checkCollect,
   checkGiftable,
   checkVoid,
   claimWindow,
@@ -12,6 +14,7 @@ import {
   type CouponDiscount,
   couponOfOffer,
   displayDiscount,
+  type Pickup,
   redeemCoupon,
   reopenedStatus,
 } from "../../../../cloud/src/domain/coupons/index.js";
@@ -203,5 +206,34 @@ describe("voids and gifts", () => {
     expect(checkGiftable({ ...c, giftPasses: 1 }, 1, c.issuedAt)).toMatchObject({ reason: "pass-limit" });
     expect(checkGiftable({ ...c, status: "redeemed" }, 1, c.issuedAt)).toMatchObject({ reason: "not-open" });
     expect(checkGiftable(c, 1, c.expiresAt)).toMatchObject({ reason: "not-open" });
+  });
+});
+
+describe("pick-up", () => {
+  const p: Pickup = {
+    pickupId: "pickup-1",
+    orgId: "o1",
+    storeId: "s1",
+    userId: "u1",
+    orderId: "web-1",
+    code: "CODE",
+    state: "awaiting",
+    createdAt: 0,
+    expiresAt: 1000,
+    arrivedAt: null,
+    collectedAt: null,
+  };
+  it("hands over once, at its store, before it expires", () => {
+    expect(checkCollect(p, "s1", 999)).toEqual({ ok: true });
+    expect(checkCollect({ ...p, state: "arrived" }, "s1", 10)).toEqual({ ok: true });
+    expect(checkCollect(p, "s2", 10)).toMatchObject({ ok: false, reason: "wrong-store" });
+    expect(checkCollect(p, "s1", 1000)).toMatchObject({ ok: false, reason: "expired" });
+    expect(checkCollect({ ...p, state: "collected", collectedAt: 5 }, "s1", 10)).toMatchObject({ ok: false, reason: "already-collected" });
+  });
+  it("counts an arrival only for an awaiting order at its store", () => {
+    expect(arrivesFor(p, "s1", 10)).toBe(true);
+    expect(arrivesFor(p, "s2", 10)).toBe(false);
+    expect(arrivesFor(p, "s1", 1000)).toBe(false);
+    expect(arrivesFor({ ...p, state: "arrived" }, "s1", 10)).toBe(false);
   });
 });

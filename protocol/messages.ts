@@ -456,6 +456,24 @@ export const OfferMessageSchema = Type.Object(
 export type OfferMessage = Static<typeof OfferMessageSchema>;
 
 /**
+ * Sent by the cloud to `stores/{storeId}/pickups` at QoS 1 when a click-and-collect customer
+ * arrives (any presence source), so the order is ready at the counter. Names the order, not the
+ * person: the counter matches it to its own order list.
+ */
+export const PickupArrivalMessageSchema = Type.Object(
+  {
+    v: Version,
+    kind: Type.Literal("pickup-arrived"),
+    pickupId: Type.String({ pattern: "^[A-Za-z0-9_-]{8,64}$" }),
+    orderId: Type.String({ minLength: 1, maxLength: 64 }),
+    storeId: Id("Store where the order is collected."),
+    arrivedAt: IsoTime("When the customer was seen."),
+  },
+  { additionalProperties: false },
+);
+export type PickupArrivalMessage = Static<typeof PickupArrivalMessageSchema>;
+
+/**
  * Published by the app to its own `users/{userId}/location` at QoS 1: the OS saw the phone enter a
  * store's geofence, with the GPS fix. `reportId` makes a redelivered report count once.
  */

@@ -29,6 +29,17 @@ export function userTopic(userId: string, channel: UserChannel): string {
   return `${TOPIC_ROOT}/users/${checkId("userId", userId)}/${channel}`;
 }
 
+/** Channels of one store (not of a gateway), under `arrival/v1/stores/{storeId}/`. */
+export type StoreChannel = "pickups";
+
+/**
+ * Topic of one store channel: published by the cloud, read by the store's own systems (its POS or
+ * counter tablet, through a service credential), e.g. a click-and-collect customer's arrival.
+ */
+export function storeTopic(storeId: string, channel: StoreChannel): string {
+  return `${TOPIC_ROOT}/stores/${checkId("storeId", storeId)}/${channel}`;
+}
+
 /** Subscription filter matching one channel of every gateway of every store. */
 export function allGatewaysFilter(channel: GatewayChannel): string {
   return `${TOPIC_ROOT}/stores/+/gateways/+/${channel}`;

@@ -19,6 +19,8 @@ import { liveRoutes } from "./adapters/http/routes/liveRoutes.js";
 import { analyticsRoutes } from "./adapters/http/routes/analyticsRoutes.js";
 import { decisionRoutes } from "./adapters/http/routes/decisionRoutes.js";
 import { offerRoutes } from "./adapters/http/routes/offerRoutes.js";
+import { couponRoutes } from "./adapters/http/routes/couponRoutes.js";
+import { pickupRoutes } from "./adapters/http/routes/pickupRoutes.js";
 import { ruleRoutes } from "./adapters/http/routes/ruleRoutes.js";
 import { activityRoutes } from "./adapters/http/routes/activityRoutes.js";
 import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
@@ -46,6 +48,8 @@ import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { RedemptionGuard } from "./services/RedemptionGuard.js";
 import { RedemptionService } from "./services/RedemptionService.js";
+import { CouponService } from "./services/CouponService.js";
+import { PickupService } from "./services/PickupService.js";
 import { DecisionStage } from "./services/pipeline/DecisionStage.js";
 import { DeliveryStage } from "./services/pipeline/DeliveryStage.js";
 import { DirectoryCache } from "./services/pipeline/DirectoryCache.js";
@@ -332,6 +336,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       onAttempt: (outcome) => redemptions.inc({ outcome }),
       onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
       guard: new RedemptionGuard(),
+      voidWindowMs: config.offers.voidWindowS * 1000,
     }),
   });
   decisionRoutes(http, {
@@ -418,6 +423,22 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   membershipRoutes(http, { membership, imports });
   presenceListeners.push((stored) => membership.visitsStored(stored));
+  // Coupon wallet: batches, claims, wallets, gifts, analytics (redemption is offerRoutes').
+  couponRoutes(http, {
+    coupons: new CouponService({ coupons: repositories.coupons, users, stores: directory, clock, randomBytes: (size) => randomBytes(size) }),
+  });
+  // Click-and-collect: a customer seen at the store is announced to the store's systems.
+  const pickups = new PickupService({
+    pickups: repositories.pickups,
+    users,
+    stores: directory,
+    bus: broker,
+    clock,
+    log: log.child({ component: "pickups" }),
+    randomBytes: (size) => randomBytes(size),
+  });
+  pickupRoutes(http, { pickups });
+  presenceListeners.push((stored) => void pickups.presenceStored(stored));
   consoleRoutes(http);
   // What other workers change reaches this one's caches; what this one changes, reaches them.
   const workerSync = new WorkerSync({

@@ -348,6 +348,46 @@ export class ArrivalClient {
     return answer.devices.map(beaconOf);
   }
 
+  /**
+   * Claims a coupon of a batch (from a link or QR: `channelTag` is the tag it carried). Refused
+   * with `HTTP_ERROR` status 409 when out of stock, over the member's limit, or (for a near-field
+   * batch) when the shopper was not seen in one of its stores lately.
+   */
+  async claimCoupon(batchId: string, options: { channelTag?: string } = {}): Promise<WalletCoupon> {
+    const answer = (await this.request("POST", `/v1/coupon-batches/${encodeURIComponent(batchId)}/claims`, {
+      ...(options.channelTag === undefined ? {} : { channelTag: options.channelTag }),
+    })) as { coupon?: unknown };
+    return walletCouponOf(answer.coupon);
+  }
+
+  /** The shopper's wallet: coupons of every channel (proximity offers included), newest first. */
+  async wallet(limit = 100): Promise<WalletCoupon[]> {
+    const answer = (await this.request("GET", `/v1/users/${this.userId}/coupons?limit=${limit}`)) as { coupons?: unknown };
+    if (!Array.isArray(answer.coupons)) throw new ArrivalClientError("INVALID_MESSAGE", "wallet has no coupons");
+    return answer.coupons.map(walletCouponOf);
+  }
+
+  /** Offers a coupon as a gift: share `token` (e.g. in a link); the friend accepts with it. */
+  async giftCoupon(couponId: string): Promise<{ token: string; expiresAt: string }> {
+    const v = (await this.request("POST", `/v1/users/${this.userId}/coupons/${encodeURIComponent(couponId)}/gifts`)) as {
+      token?: unknown;
+      gift?: { expiresAt?: unknown };
+    };
+    if (typeof v.token !== "string" || typeof v.gift?.expiresAt !== "string") throw new ArrivalClientError("INVALID_MESSAGE", "not a gift");
+    return { token: v.token, expiresAt: v.gift.expiresAt };
+  }
+
+  /** Accepts a friend's gift: the coupon, now in this shopper's wallet with a new code. */
+  async acceptGift(token: string): Promise<WalletCoupon> {
+    const answer = (await this.request("POST", "/v1/gifts/accept", { token })) as { coupon?: unknown };
+    return walletCouponOf(answer.coupon);
+  }
+
+  /** Declines a friend's gift: the coupon stays with the friend. */
+  async declineGift(token: string): Promise<void> {
+    await this.request("POST", "/v1/gifts/decline", { token });
+  }
+
   /** Unregisters a beacon by its subject id; false when it was not registered to the shopper. */
   async unregisterBeacon(subjectId: string): Promise<boolean> {
     let answer: { removed?: unknown };
@@ -605,6 +645,58 @@ export interface MemberCode {
 }
 
 const isNullableString = (v: unknown): v is string | null => v === null || typeof v === "string";
+
+/** A coupon in the shopper's wallet, whatever issued it. */
+export interface WalletCoupon {
+  readonly couponId: string;
+  /** `rule:<ruleId>` for a proximity offer. */
+  readonly batchId: string;
+  /** `rule`, `online`, `segment`, `till`, `points`. */
+  readonly channel: string;
+  readonly title: string;
+  readonly text: string;
+  /** The code shown at the till (as a QR: `redemptionPayload(code)`). */
+  readonly code: string;
+  /** `issued`, `delivered`, `viewed`, `redeemed`, `expired`, `voided`. */
+  readonly status: string;
+  readonly storeIds: readonly string[];
+  /** ISO-8601. */
+  readonly validFrom: string;
+  /** ISO-8601. */
+  readonly expiresAt: string;
+}
+
+function walletCouponOf(value: unknown): WalletCoupon {
+  const v = value as Record<string, unknown> | null | undefined;
+  if (
+    v === null ||
+    typeof v !== "object" ||
+    typeof v.couponId !== "string" ||
+    typeof v.batchId !== "string" ||
+    typeof v.channel !== "string" ||
+    typeof v.title !== "string" ||
+    typeof v.text !== "string" ||
+    typeof v.code !== "string" ||
+    typeof v.status !== "string" ||
+    !Array.isArray(v.storeIds) ||
+    !v.storeIds.every((x) => typeof x === "string") ||
+    typeof v.validFrom !== "string" ||
+    typeof v.expiresAt !== "string"
+  )
+    throw new ArrivalClientError("INVALID_MESSAGE", "not a coupon");
+  return {
+    couponId: v.couponId,
+    batchId: v.batchId,
+    channel: v.channel,
+    title: v.title,
+    text: v.text,
+    code: v.code,
+    status: v.status,
+    storeIds: v.storeIds,
+    validFrom: v.validFrom,
+    expiresAt: v.expiresAt,
+  };
+}
 
 function balanceOf(value: unknown): PointsBalance {
   const v = value as Record<string, unknown> | null;

@@ -10,6 +10,7 @@ export type {
   PointsEntry,
   RegisteredBeacon,
   Timers,
+  WalletCoupon,
 } from "./ArrivalClient.js";
 export type { BeaconIdentity } from "../../protocol/index.js";
 export { ArrivalClientError, type ArrivalClientErrorCode } from "./ArrivalClientError.js";

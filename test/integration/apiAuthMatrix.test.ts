@@ -109,8 +109,8 @@ describe("API auth matrix", () => {
       f,
       keys,
       unique: (prefix) => `${prefix}-${++n}-${randomBytes(3).toString("hex")}`,
-      async asAdmin(method, url, body) {
-        const reply = await send(method, url, { key: keys.admin, ...(body === undefined ? {} : { body }) });
+      async asAdmin(method, url, body, headers) {
+        const reply = await send(method, url, { key: keys.admin, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
         if (reply.status >= 400) throw new Error(`setup ${method} ${url}: ${reply.status} ${JSON.stringify(reply.body)}`);
         return reply.body;
       },

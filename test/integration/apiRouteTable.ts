@@ -52,7 +52,7 @@ export interface MatrixContext {
   /** A fresh id with a prefix, unique within the run. */
   unique(prefix: string): string;
   /** Sends a request as o1's admin (setup only); resolves to the parsed body and fails on >= 400. */
-  asAdmin(method: "POST" | "PUT" | "DELETE", url: string, body?: unknown): Promise<unknown>;
+  asAdmin(method: "POST" | "PUT" | "DELETE", url: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<unknown>;
   /** A new user of o1 with a beacon and an app key of its own. */
   freshUser(): Promise<{ userId: string; appKey: string }>;
   /** An issued, published offer of a user at store s1, valid for ten minutes. */
@@ -137,6 +137,51 @@ async function forUser(ctx: MatrixContext, caller: Caller, fresh: boolean) {
   if (!fresh) return { userId: "u1", keys: {} };
   const user = await ctx.freshUser();
   return { userId: user.userId, keys: caller === "appSelf" ? { appSelf: user.appKey } : {} };
+}
+
+/** A giftable coupon batch of o1 taken at s1 and s2, valid a day from claim. */
+const COUPON_BATCH = {
+  title: "HKD 20 off HKD 100",
+  text: "This week",
+  discount: { kind: "amount", amountMinor: 2000, currency: "HKD", minSpendMinor: 10000 },
+  validity: { kind: "from-claim", hours: 24 },
+  timezone: "Asia/Hong_Kong",
+  storeIds: ["s1", "s2"],
+  channels: ["online", "till", "segment"],
+  giftable: true,
+};
+
+async function freshBatch(ctx: MatrixContext): Promise<string> {
+  const batchId = ctx.unique("batch");
+  await ctx.asAdmin("POST", "/v1/coupon-batches", { batchId, spec: COUPON_BATCH });
+  return batchId;
+}
+
+/** A coupon of a fresh batch in u1's wallet. */
+async function freshCoupon(ctx: MatrixContext): Promise<string> {
+  const batchId = await freshBatch(ctx);
+  const { coupon } = (await ctx.asAdmin("POST", `/v1/coupon-batches/${batchId}/claims`, { userId: "u1" })) as { coupon: { couponId: string } };
+  return coupon.couponId;
+}
+
+/** A click-and-collect order of u1 at s1. */
+async function freshPickup(ctx: MatrixContext): Promise<{ pickupId: string; code: string }> {
+  const { pickup } = (await ctx.asAdmin("POST", "/v1/pickups", { orderId: ctx.unique("web-order"), storeId: "s1", userId: "u1" })) as {
+    pickup: { pickupId: string; code: string };
+  };
+  return pickup;
+}
+
+/** A gift of u1's (made in u1's app): its token. */
+async function freshGift(ctx: MatrixContext): Promise<string> {
+  const couponId = await freshCoupon(ctx);
+  const reply = await ctx.f.cloud.http.inject({
+    method: "POST",
+    url: `/v1/users/u1/coupons/${couponId}/gifts`,
+    headers: { authorization: `Bearer ${ctx.keys.appSelf}` },
+  });
+  if (reply.statusCode !== 201) throw new Error(`setup gift: ${reply.statusCode} ${reply.body}`);
+  return (JSON.parse(reply.body) as { token: string }).token;
 }
 
 export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
@@ -294,6 +339,107 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       const { code } = await ctx.seedOffer("u1");
       return { url: "/v1/redemptions", headers: { "idempotency-key": ctx.unique("idem-key") }, body: { code } };
     },
+    bodyCaller: "pos",
+  },
+
+  // Coupon wallet: batches and sends (admin, marketer), claims (the app for itself, a till at its
+  // store, an admin for a member), wallets (the member's app, admins), gifts (members' apps),
+  // analytics (admin, marketer), voids (the redeeming store's till, admins).
+  "POST /v1/coupon-batches": {
+    // Another organisation does not know store s1: the batch names a store that is not there.
+    expect: { admin: 201, marketer: 201, adminOtherOrg: 400 },
+    request: (ctx) => ({ url: "/v1/coupon-batches", body: { batchId: ctx.unique("batch"), spec: COUPON_BATCH } }),
+    validBody: (ctx) => ({ url: "/v1/coupon-batches", body: { batchId: ctx.unique("batch"), spec: COUPON_BATCH } }),
+  },
+  "GET /v1/coupon-batches": { expect: { admin: 200, marketer: 200, adminOtherOrg: 200 }, request: () => ({ url: "/v1/coupon-batches" }) },
+  "GET /v1/coupon-batches/:batchId": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 404 },
+    request: async (ctx) => ({ url: `/v1/coupon-batches/${await freshBatch(ctx)}` }),
+  },
+  "POST /v1/coupon-batches/:batchId/claims": {
+    // The app claims for its own user; naming another user is refused.
+    expect: { appSelf: 201, appOtherUser: 403, pos: 201, posOtherStore: 201, admin: 201, adminOtherOrg: 404 },
+    request: async (ctx, caller) => ({
+      url: `/v1/coupon-batches/${await freshBatch(ctx)}/claims`,
+      body: caller === "appSelf" ? { channelTag: "poster-1" } : { userId: "u1" },
+    }),
+    validBody: async (ctx) => ({ url: `/v1/coupon-batches/${await freshBatch(ctx)}/claims`, body: { userId: "u1", channelTag: "poster-1" } }),
+    bodyCaller: "admin",
+  },
+  "POST /v1/coupon-batches/:batchId/sends": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 404 },
+    request: async (ctx) => ({ url: `/v1/coupon-batches/${await freshBatch(ctx)}/sends`, body: { userIds: ["u1", "u2"] } }),
+    validBody: async (ctx) => ({ url: `/v1/coupon-batches/${await freshBatch(ctx)}/sends`, body: { userIds: ["u1"] } }),
+  },
+  "GET /v1/users/:userId/coupons": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u1/coupons" }),
+  },
+  "GET /v1/users/:userId/coupons/:couponId": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: async (ctx) => ({ url: `/v1/users/u1/coupons/${await freshCoupon(ctx)}` }),
+  },
+  "POST /v1/users/:userId/coupons/:couponId/gifts": {
+    expect: { appSelf: 201, appOtherUser: 403 },
+    request: async (ctx) => ({ url: `/v1/users/u1/coupons/${await freshCoupon(ctx)}/gifts` }),
+  },
+  "POST /v1/gifts/accept": {
+    // u1's own app cannot accept u1's gift; u2 (a friend in the same organisation) can.
+    expect: { appOtherUser: 200, appSelf: 403 },
+    request: async (ctx) => ({ url: "/v1/gifts/accept", body: { token: await freshGift(ctx) } }),
+    validBody: async (ctx) => ({ url: "/v1/gifts/accept", body: { token: await freshGift(ctx) } }),
+  },
+  "POST /v1/gifts/decline": {
+    expect: { appOtherUser: 200, appSelf: 403 },
+    request: async (ctx) => ({ url: "/v1/gifts/decline", body: { token: await freshGift(ctx) } }),
+    validBody: async (ctx) => ({ url: "/v1/gifts/decline", body: { token: await freshGift(ctx) } }),
+  },
+  "GET /v1/coupon-analytics": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/coupon-analytics?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z" }),
+  },
+  "GET /v1/coupon-analytics/export": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/coupon-analytics/export?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z" }),
+  },
+  "POST /v1/redemptions/:redemptionId/void": {
+    // Only the store that redeemed may void: another store's till is told so (409 WRONG_STORE).
+    expect: { pos: 200, posOtherStore: 409, admin: 200, adminOtherOrg: 404 },
+    request: async (ctx, caller) => {
+      const { code } = await ctx.seedOffer("u1");
+      const { redemptionId } = (await ctx.asAdmin("POST", "/v1/redemptions", { code, storeId: "s1" }, { "idempotency-key": ctx.unique("idem-key") })) as {
+        redemptionId: string;
+      };
+      return { url: `/v1/redemptions/${redemptionId}/void`, body: caller === "admin" || caller === "adminOtherOrg" ? { storeId: "s1" } : {} };
+    },
+    validBody: async (ctx) => {
+      const { code } = await ctx.seedOffer("u1");
+      const { redemptionId } = (await ctx.asAdmin("POST", "/v1/redemptions", { code, storeId: "s1" }, { "idempotency-key": ctx.unique("idem-key") })) as {
+        redemptionId: string;
+      };
+      return { url: `/v1/redemptions/${redemptionId}/void`, body: {} };
+    },
+    bodyCaller: "pos",
+  },
+
+  // Click-and-collect: the online shop registers orders (admin), the counter reads and collects them.
+  "POST /v1/pickups": {
+    expect: { admin: 201, adminOtherOrg: 404 },
+    request: (ctx) => ({ url: "/v1/pickups", body: { orderId: ctx.unique("web-order"), storeId: "s1", userId: "u1" } }),
+    validBody: (ctx) => ({ url: "/v1/pickups", body: { orderId: ctx.unique("web-order"), storeId: "s1", userId: "u1", validHours: 24 } }),
+  },
+  "GET /v1/pickups/:pickupId": {
+    expect: { admin: 200, pos: 200, posOtherStore: 403, adminOtherOrg: 404 },
+    request: async (ctx) => ({ url: `/v1/pickups/${(await freshPickup(ctx)).pickupId}` }),
+  },
+  "POST /v1/pickups/collect": {
+    // The counter of another store is told the order is collected elsewhere (409 WRONG_STORE).
+    expect: { pos: 200, posOtherStore: 409, admin: 200, adminOtherOrg: 404 },
+    request: async (ctx, caller) => {
+      const { code } = await freshPickup(ctx);
+      return { url: "/v1/pickups/collect", body: caller === "admin" || caller === "adminOtherOrg" ? { code, storeId: "s1" } : { code } };
+    },
+    validBody: async (ctx) => ({ url: "/v1/pickups/collect", body: { code: (await freshPickup(ctx)).code } }),
     bodyCaller: "pos",
   },
 

@@ -247,6 +247,12 @@ export const CloudConfigSchema = Type.Object(
           default: 15,
           description: "How often offers are expired, reminded and redelivered, seconds.",
         }),
+        voidWindowS: Type.Integer({
+          minimum: 0,
+          maximum: 7 * 86_400,
+          default: 900,
+          description: "How long after a redemption the store that made it may void it, seconds; 0 turns voids off.",
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

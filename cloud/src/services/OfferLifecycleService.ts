@@ -100,7 +100,7 @@ export class OfferLifecycleService {
     const leadS = this.o.reminderLeadS;
     if (leadS > 0) {
       for (const offer of await offers.remindersDue(now, leadS * 1000, batch)) {
-        const due = reminderDueAt(offer, leadS);
+        const due = reminderDueAt(offer, offer.reminderLeadMs === undefined ? leadS : offer.reminderLeadMs / 1000);
         if (due === null || due > now) continue;
         if (!(await offers.claimReminder(offer.offerId, now))) continue;
         try {

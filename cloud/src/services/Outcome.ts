@@ -28,6 +28,16 @@ export const REFUSAL_CODES = [
   "BROKER_ERROR",
   /** The broker could not be reached; the same request may be retried. */
   "BROKER_UNAVAILABLE",
+  /** Coupon wallet: every coupon of the batch (or of today, in its timezone) has been claimed. */
+  "OUT_OF_STOCK",
+  /** Coupon wallet: the member holds as many coupons of the batch as it allows. */
+  "LIMIT_REACHED",
+  /** Coupon wallet: a near-field claim by a member not seen in one of the batch's stores lately. */
+  "PRESENCE_REQUIRED",
+  /** The coupon is voided, or its validity has not started. */
+  "COUPON_NOT_VALID",
+  /** The basket does not meet the coupon's conditions; `problems` says which (path `/basket`). */
+  "BASKET_NOT_ELIGIBLE",
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 

@@ -1,15 +1,18 @@
+import { type Basket, basketProblems, type DiscountAnswer } from "../domain/coupons/index.js";
 import { type Offer, parseScannedRedemptionCode } from "../domain/offers/index.js";
 import type { Principal } from "./CredentialService.js";
 import { done, forbidden, invalid, notFound, type Outcome, type RefusalCode, refuse } from "./Outcome.js";
 import type { Clock } from "./ports.js";
 import type { RedemptionGuard } from "./RedemptionGuard.js";
-import type { DirectoryRepository, OfferRepository, RedeemResult } from "./repositories.js";
+import type { DirectoryRepository, OfferRepository, RedeemResult, VoidResult } from "./repositories.js";
 
 /** How a redemption attempt that reached the code check ended (for metrics). */
 export type RedeemAttempt = "redeemed" | "replayed" | "locked" | Extract<RedeemResult, { ok: false }>["reason"];
 
 export interface RedemptionServiceOptions {
-  readonly offers: Pick<OfferRepository, "redeem">;
+  readonly offers: Pick<OfferRepository, "redeem"> & Partial<Pick<OfferRepository, "voidRedemption">>;
+  /** How long after a redemption its store may void it, ms. Default 15 minutes. */
+  readonly voidWindowMs?: number;
   /** To keep an admin key's redemptions inside its organisation; absent: not checked. */
   readonly stores?: Pick<DirectoryRepository, "getStore">;
   readonly clock: Clock;
@@ -27,7 +30,21 @@ export interface RedeemRequest {
   /** Required for admin keys; a till (pos) key is bound to its store. */
   readonly storeId?: string;
   readonly idempotencyKey: string;
+  /** The order the coupon is redeemed against: its conditions are checked and the discount answered. */
+  readonly basket?: Basket;
+  /** `till` (default) or `online`: an order of the retailer's online shop, sent by its backend. */
+  readonly channel?: "till" | "online";
 }
+
+/** A void of a redemption by the store that made it. */
+export interface VoidRequest {
+  readonly redemptionId: string;
+  /** Required for admin keys; a till key is bound to its store. */
+  readonly storeId?: string;
+}
+
+/** Default time a store has to void a redemption (a cashier's mistake is noticed at the till). */
+export const DEFAULT_VOID_WINDOW_MS = 15 * 60_000;
 
 const REFUSAL_OF: Record<Extract<RedeemResult, { ok: false }>["reason"], RefusalCode> = {
   "unknown-code": "NOT_FOUND",
@@ -35,6 +52,15 @@ const REFUSAL_OF: Record<Extract<RedeemResult, { ok: false }>["reason"], Refusal
   "wrong-store": "WRONG_STORE",
   "already-redeemed": "CODE_ALREADY_REDEEMED",
   "key-reused": "CONFLICT",
+  voided: "COUPON_NOT_VALID",
+  "not-yet-valid": "COUPON_NOT_VALID",
+  unmet: "BASKET_NOT_ELIGIBLE",
+};
+
+const VOID_REFUSAL_OF: Record<Extract<VoidResult, { ok: false }>["reason"], RefusalCode> = {
+  "no-redemption": "NOT_FOUND",
+  "wrong-store": "WRONG_STORE",
+  "window-passed": "CONFLICT",
 };
 
 /** Redemption at the till, exactly once per code; a retried request gets the first answer. */
@@ -44,16 +70,16 @@ export class RedemptionService {
   async redeem(
     principal: Principal,
     request: RedeemRequest,
-  ): Promise<Outcome<{ redemptionId: string; offer: Offer; replayed: boolean }>> {
-    const storeId = principal.role === "pos" ? principal.storeId : (request.storeId ?? null);
-    if (!storeId) return invalid([{ path: "/storeId", message: "required" }], "storeId is required");
-    if (principal.role === "pos" && request.storeId !== undefined && request.storeId !== principal.storeId)
-      return forbidden("this till key belongs to another store");
-    if (principal.role === "admin" && this.o.stores) {
-      const store = await this.o.stores.getStore(storeId);
-      // Like every other-organisation resource: not found, whether or not it exists.
-      if (!store || store.orgId !== principal.orgId) return notFound(`no store ${storeId} in this organisation`);
+  ): Promise<Outcome<{ redemptionId: string; offer: Offer; replayed: boolean; discount?: DiscountAnswer }>> {
+    if (request.basket) {
+      const problems = basketProblems(request.basket, "/basket");
+      if (problems.length > 0) return invalid(problems);
+    } else if (request.channel === "online") {
+      return invalid([{ path: "/basket", message: "required for an online order" }]);
     }
+    const store = await this.storeOf(principal, request.storeId);
+    if (!store.ok) return store;
+    const storeId = store.value;
     const { guard } = this.o;
     const key = request.idempotencyKey;
     const now = this.o.clock.now();
@@ -80,12 +106,50 @@ export class RedemptionService {
       idempotencyKey: key,
       apiKeyId: principal.keyId,
       now,
+      ...(request.basket ? { basket: { basket: request.basket, channel: request.channel ?? "till" } } : {}),
     });
     this.o.onAttempt?.(result.ok ? (result.replayed ? "replayed" : "redeemed") : result.reason);
     if (result.ok && !result.replayed) guard.noteRedeemed(principal.keyId, key);
     if (!result.ok && result.reason === "unknown-code") guard.noteUnknownCode(principal.keyId, storeId, key, now);
-    if (!result.ok) return refuse(REFUSAL_OF[result.reason], result.text);
+    if (!result.ok) {
+      const problems = result.unmet ? [{ path: "/basket", message: `${result.unmet}: ${result.text}` }] : undefined;
+      return refuse(REFUSAL_OF[result.reason], result.text, problems);
+    }
     if (!result.replayed) this.o.onRedeemed?.(result.offer, result.offer.statusAt);
-    return done({ redemptionId: result.redemptionId, offer: result.offer, replayed: result.replayed });
+    const { redemptionId, offer, replayed, discount } = result;
+    return done({ redemptionId, offer, replayed, ...(discount ? { discount } : {}) });
+  }
+
+  /**
+   * Voids a redemption: by the store that made it (its till key, or an admin naming it), within the
+   * void window. The coupon is valid again if it has not expired. Repeating a void answers the first.
+   */
+  async void(principal: Principal, request: VoidRequest): Promise<Outcome<{ offer: Offer; redemptionId: string; replayed: boolean }>> {
+    const store = await this.storeOf(principal, request.storeId);
+    if (!store.ok) return store;
+    if (!this.o.offers.voidRedemption) return notFound("voids are not available");
+    const result = await this.o.offers.voidRedemption({
+      redemptionId: request.redemptionId,
+      storeId: store.value,
+      apiKeyId: principal.keyId,
+      windowMs: this.o.voidWindowMs ?? DEFAULT_VOID_WINDOW_MS,
+      now: this.o.clock.now(),
+    });
+    if (!result.ok) return refuse(VOID_REFUSAL_OF[result.reason], result.text);
+    return done({ offer: result.offer, redemptionId: result.redemptionId, replayed: result.replayed });
+  }
+
+  /** The store a till key is bound to, or the one an admin names (in its organisation). */
+  private async storeOf(principal: Principal, requested: string | undefined): Promise<Outcome<string>> {
+    const storeId = principal.role === "pos" ? principal.storeId : (requested ?? null);
+    if (!storeId) return invalid([{ path: "/storeId", message: "required" }], "storeId is required");
+    if (principal.role === "pos" && requested !== undefined && requested !== principal.storeId)
+      return forbidden("this till key belongs to another store");
+    if (principal.role === "admin" && this.o.stores) {
+      const store = await this.o.stores.getStore(storeId);
+      // Like every other-organisation resource: not found, whether or not it exists.
+      if (!store || store.orgId !== principal.orgId) return notFound(`no store ${storeId} in this organisation`);
+    }
+    return done(storeId);
   }
 }

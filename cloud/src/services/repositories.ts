@@ -4,6 +4,7 @@
  */
 export * from "./repositories/AnalyticsRepository.js";
 export * from "./repositories/AuditRepository.js";
+export * from "./repositories/CouponRepository.js";
 export * from "./repositories/CredentialRepository.js";
 export * from "./repositories/DirectoryRepository.js";
 export * from "./repositories/EventRepository.js";
@@ -11,6 +12,7 @@ export * from "./repositories/FleetRepository.js";
 export * from "./repositories/LedgerRepository.js";
 export * from "./repositories/MembershipRepository.js";
 export * from "./repositories/OfferRepository.js";
+export * from "./repositories/PickupRepository.js";
 export * from "./repositories/PrivacyRepository.js";
 export * from "./repositories/Repositories.js";
 export * from "./repositories/RuleRepository.js";

@@ -39,7 +39,13 @@ export const API_ERRORS: { readonly [C in ApiErrorCode]: number } = {
   CODE_ALREADY_REDEEMED: 409,
   WRONG_STORE: 409,
   INSUFFICIENT_POINTS: 409,
+  OUT_OF_STOCK: 409,
+  LIMIT_REACHED: 409,
+  PRESENCE_REQUIRED: 409,
+  COUPON_NOT_VALID: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** Well-formed and valid, but the basket does not meet the coupon's conditions. */
+  BASKET_NOT_ELIGIBLE: 422,
   /** A path parameter longer than the router takes (100 characters). */
   URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,

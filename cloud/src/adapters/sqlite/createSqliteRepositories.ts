@@ -1,6 +1,7 @@
 import type { Repositories } from "../../services/repositories.js";
 import { SqliteAnalyticsRepository } from "./SqliteAnalyticsRepository.js";
 import { SqliteAuditRepository } from "./SqliteAuditRepository.js";
+import { SqliteCouponRepository } from "./SqliteCouponRepository.js";
 import { SqliteCredentialRepository } from "./SqliteCredentialRepository.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 import { SqliteDirectoryRepository } from "./SqliteDirectoryRepository.js";
@@ -9,6 +10,7 @@ import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
 import { SqliteLedgerRepository } from "./SqliteLedgerRepository.js";
 import { SqliteMembershipRepository } from "./SqliteMembershipRepository.js";
 import { SqliteOfferRepository } from "./SqliteOfferRepository.js";
+import { SqlitePickupRepository } from "./SqlitePickupRepository.js";
 import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
 import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
 import { SqliteUserRepository } from "./SqliteUserRepository.js";
@@ -28,6 +30,8 @@ export interface SqliteRepositories extends Repositories {
   readonly ledger: SqliteLedgerRepository;
   readonly membership: SqliteMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
+  readonly coupons: SqliteCouponRepository;
+  readonly pickups: SqlitePickupRepository;
 }
 
 /** Every repository of the SQLite backend over one open, migrated database. */
@@ -46,5 +50,7 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     ledger: new SqliteLedgerRepository(db),
     membership: new SqliteMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
+    coupons: new SqliteCouponRepository(db),
+    pickups: new SqlitePickupRepository(db),
   };
 }

@@ -692,7 +692,6 @@ CREATE TABLE loyalty_secrets (
     // not bound to an organisation (api_keys.org_id is NOT NULL and its role CHECK is closed), so
     // they get their own table. A suspended organisation keeps its data; its keys stop working.
     // The fleet view shows a gateway that is connected but not scanning as degraded.
-    // Versions 11 and 12 are taken by parallel work; this list must stay in version order.
     sql: `
 ALTER TABLE organisations ADD COLUMN suspended_at INTEGER;
 -- The radio as the gateway's last online status reported it (scanning or interrupted), and when it
@@ -720,6 +719,175 @@ CREATE TABLE operator_keys (
   created_at INTEGER NOT NULL,
   revoked_at INTEGER
 );
+`,
+  },
+  {
+    version: 14,
+    name: "coupon wallet: batches, claims, gifts, redemptions with a basket, voids",
+    // One coupon model for every coupon: a claimed, sent, till-issued or exchanged coupon is a row
+    // of offers, as a proximity rule's offer is (channel 'rule', batch_id NULL: the rule's implicit
+    // batch). Such coupons have no rule, zone, visit or event: rule_id is the batch id with
+    // rule_version 0 (rules start at 1) and visit_id/event_id 'coupon-<id>', so the (rule, user,
+    // visit) key and a rule's offer count never see them. The rule
+    // counters' triggers are recreated to count channel 'rule' only: a claimed coupon must not use
+    // up the organisation's daily cap on proximity offers.
+    //
+    // offers.state keeps its CHECK (widening it means rebuilding the table with its triggers and
+    // the references to it); a voided coupon is voided_at set, with state 'expired' so every
+    // "open coupon" query already leaves it out, and reads back as status 'voided'.
+    //
+    // Stock is counted in rows updated conditionally inside the claim transaction (batch total,
+    // per local day, per member), never by counting coupons. A voided redemption moves to
+    // redemption_voids (redemptions.offer_id is UNIQUE), so the coupon may be redeemed again.
+    sql: `
+CREATE TABLE coupon_batches (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organisations(id),
+  spec TEXT NOT NULL,
+  total_stock INTEGER,
+  daily_stock INTEGER,
+  per_member_limit INTEGER NOT NULL,
+  timezone TEXT NOT NULL,
+  claimed INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX coupon_batches_org ON coupon_batches(org_id, created_at);
+CREATE TABLE coupon_batch_days (
+  batch_id TEXT NOT NULL REFERENCES coupon_batches(id),
+  day_key TEXT NOT NULL,
+  claimed INTEGER NOT NULL,
+  PRIMARY KEY (batch_id, day_key)
+);
+CREATE TABLE coupon_member_claims (
+  batch_id TEXT NOT NULL REFERENCES coupon_batches(id),
+  user_id TEXT NOT NULL,
+  claimed INTEGER NOT NULL,
+  PRIMARY KEY (batch_id, user_id)
+);
+ALTER TABLE offers ADD COLUMN batch_id TEXT;
+ALTER TABLE offers ADD COLUMN channel TEXT NOT NULL DEFAULT 'rule';
+ALTER TABLE offers ADD COLUMN channel_tag TEXT;
+ALTER TABLE offers ADD COLUMN store_ids TEXT;
+ALTER TABLE offers ADD COLUMN terms TEXT;
+ALTER TABLE offers ADD COLUMN valid_from INTEGER;
+ALTER TABLE offers ADD COLUMN gift_passes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE offers ADD COLUMN voided_at INTEGER;
+-- A batch's own reminder lead (NULL: the cloud's offers.reminderLeadS).
+ALTER TABLE offers ADD COLUMN reminder_lead_ms INTEGER;
+CREATE INDEX offers_batch ON offers(batch_id, issued_at) WHERE batch_id IS NOT NULL;
+CREATE TABLE coupon_gifts (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  coupon_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  to_user_id TEXT,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'declined', 'timed-out')),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  resolved_at INTEGER
+);
+CREATE UNIQUE INDEX coupon_gifts_pending ON coupon_gifts(coupon_id) WHERE state = 'pending';
+-- A gift is the giver's record (user_id: erased with the giver). coupon_id names no foreign key:
+-- erasing the friend deletes the coupon the gift moved. Nor does the gift keep naming an erased
+-- friend: the friend's id is cleared when the user row goes.
+CREATE TRIGGER coupon_gifts_friend_erased AFTER DELETE ON app_users BEGIN
+  UPDATE coupon_gifts SET to_user_id = NULL WHERE to_user_id = OLD.id;
+END;
+ALTER TABLE redemptions ADD COLUMN channel TEXT NOT NULL DEFAULT 'till';
+ALTER TABLE redemptions ADD COLUMN order_id TEXT;
+ALTER TABLE redemptions ADD COLUMN total_minor INTEGER;
+ALTER TABLE redemptions ADD COLUMN discount_minor INTEGER;
+ALTER TABLE redemptions ADD COLUMN currency TEXT;
+ALTER TABLE redemptions ADD COLUMN answer TEXT;
+CREATE TABLE redemption_voids (
+  id TEXT PRIMARY KEY,
+  offer_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  api_key_id TEXT NOT NULL,
+  redeemed_at INTEGER NOT NULL,
+  channel TEXT NOT NULL,
+  order_id TEXT,
+  total_minor INTEGER,
+  discount_minor INTEGER,
+  currency TEXT,
+  voided_at INTEGER NOT NULL,
+  void_api_key_id TEXT NOT NULL
+);
+CREATE INDEX redemption_voids_offer ON redemption_voids(offer_id);
+-- Click-and-collect orders with their single-use pick-up codes; an arrival marks them once.
+CREATE TABLE pickups (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  code TEXT NOT NULL UNIQUE,
+  state TEXT NOT NULL CHECK (state IN ('awaiting', 'arrived', 'collected')),
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  arrived_at INTEGER,
+  collected_at INTEGER,
+  UNIQUE (store_id, order_id)
+);
+CREATE INDEX pickups_waiting ON pickups(user_id, store_id) WHERE state = 'awaiting';
+DROP TRIGGER offers_counted;
+DROP TRIGGER offers_uncounted;
+DROP TRIGGER offers_recounted;
+CREATE TRIGGER offers_counted AFTER INSERT ON offers WHEN NEW.channel = 'rule' BEGIN
+  INSERT INTO offer_counts_by_rule (rule_id, issued) VALUES (NEW.rule_id, 1)
+    ON CONFLICT (rule_id) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user (user_id, issued) VALUES (NEW.user_id, 1)
+    ON CONFLICT (user_id) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user_day (user_id, day_key, issued) VALUES (NEW.user_id, NEW.day_key, 1)
+    ON CONFLICT (user_id, day_key) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user_rule (user_id, rule_id, issued, last_issued_at)
+    VALUES (NEW.user_id, NEW.rule_id, 1, NEW.issued_at)
+    ON CONFLICT (user_id, rule_id) DO UPDATE
+    SET issued = issued + 1, last_issued_at = MAX(COALESCE(last_issued_at, excluded.last_issued_at), excluded.last_issued_at);
+  INSERT INTO offer_counts_by_user_rule_day (user_id, rule_id, day_key, issued)
+    VALUES (NEW.user_id, NEW.rule_id, NEW.day_key, 1)
+    ON CONFLICT (user_id, rule_id, day_key) DO UPDATE SET issued = issued + 1;
+END;
+CREATE TRIGGER offers_uncounted AFTER DELETE ON offers WHEN OLD.channel = 'rule' BEGIN
+  UPDATE offer_counts_by_rule SET issued = issued - 1 WHERE rule_id = OLD.rule_id;
+  UPDATE offer_counts_by_user SET issued = issued - 1 WHERE user_id = OLD.user_id;
+  UPDATE offer_counts_by_user_day SET issued = issued - 1 WHERE user_id = OLD.user_id AND day_key = OLD.day_key;
+  UPDATE offer_counts_by_user_rule SET issued = issued - 1,
+    last_issued_at = (SELECT MAX(issued_at) FROM offers WHERE rule_id = OLD.rule_id AND user_id = OLD.user_id)
+  WHERE user_id = OLD.user_id AND rule_id = OLD.rule_id;
+  UPDATE offer_counts_by_user_rule_day SET issued = issued - 1
+  WHERE user_id = OLD.user_id AND rule_id = OLD.rule_id AND day_key = OLD.day_key;
+END;
+CREATE TRIGGER offers_recounted AFTER UPDATE OF user_id, rule_id, day_key, issued_at ON offers
+WHEN OLD.channel = 'rule' AND (OLD.user_id IS NOT NEW.user_id OR OLD.rule_id IS NOT NEW.rule_id
+  OR OLD.day_key IS NOT NEW.day_key OR OLD.issued_at IS NOT NEW.issued_at)
+BEGIN
+  UPDATE offer_counts_by_rule SET issued = issued - 1 WHERE rule_id = OLD.rule_id;
+  UPDATE offer_counts_by_user SET issued = issued - 1 WHERE user_id = OLD.user_id;
+  UPDATE offer_counts_by_user_day SET issued = issued - 1 WHERE user_id = OLD.user_id AND day_key = OLD.day_key;
+  UPDATE offer_counts_by_user_rule SET issued = issued - 1
+  WHERE user_id = OLD.user_id AND rule_id = OLD.rule_id;
+  UPDATE offer_counts_by_user_rule_day SET issued = issued - 1
+  WHERE user_id = OLD.user_id AND rule_id = OLD.rule_id AND day_key = OLD.day_key;
+  INSERT INTO offer_counts_by_rule (rule_id, issued) VALUES (NEW.rule_id, 1)
+    ON CONFLICT (rule_id) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user (user_id, issued) VALUES (NEW.user_id, 1)
+    ON CONFLICT (user_id) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user_day (user_id, day_key, issued) VALUES (NEW.user_id, NEW.day_key, 1)
+    ON CONFLICT (user_id, day_key) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user_rule (user_id, rule_id, issued, last_issued_at)
+    VALUES (NEW.user_id, NEW.rule_id, 1, NEW.issued_at)
+    ON CONFLICT (user_id, rule_id) DO UPDATE SET issued = issued + 1;
+  INSERT INTO offer_counts_by_user_rule_day (user_id, rule_id, day_key, issued)
+    VALUES (NEW.user_id, NEW.rule_id, NEW.day_key, 1)
+    ON CONFLICT (user_id, rule_id, day_key) DO UPDATE SET issued = issued + 1;
+  UPDATE offer_counts_by_user_rule
+  SET last_issued_at = (SELECT MAX(issued_at) FROM offers o WHERE o.rule_id = offer_counts_by_user_rule.rule_id
+    AND o.user_id = offer_counts_by_user_rule.user_id)
+  WHERE (user_id = OLD.user_id AND rule_id = OLD.rule_id) OR (user_id = NEW.user_id AND rule_id = NEW.rule_id);
+END;
 `,
   },
   {

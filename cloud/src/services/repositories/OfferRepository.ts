@@ -1,3 +1,4 @@
+import type { Basket, DiscountAnswer, UnmetReason } from "../../domain/coupons/index.js";
 import type { Offer } from "../../domain/offers/index.js";
 import type { Decision, RuleCounters } from "../../domain/rules/index.js";
 import type { StoredEvent } from "./EventRepository.js";
@@ -29,10 +30,41 @@ export interface DecisionRequest {
 }
 
 export type RedeemResult =
+  | {
+      readonly ok: true;
+      readonly offer: Offer;
+      readonly redemptionId: string;
+      readonly replayed: boolean;
+      /** The discount to apply, as validated against the basket; null when no basket was sent. */
+      readonly discount?: DiscountAnswer | null;
+    }
+  | {
+      readonly ok: false;
+      readonly reason:
+        | "unknown-code"
+        | "expired"
+        | "wrong-store"
+        | "already-redeemed"
+        | "key-reused"
+        | "voided"
+        | "not-yet-valid"
+        | "unmet";
+      /** For `unmet`: the condition the basket does not meet. */
+      readonly unmet?: UnmetReason;
+      readonly text: string;
+    };
+
+/** A redemption's basket and where it came from (the till, or the retailer's online shop). */
+export interface RedemptionBasket {
+  readonly basket: Basket;
+  readonly channel: "till" | "online";
+}
+
+export type VoidResult =
   | { readonly ok: true; readonly offer: Offer; readonly redemptionId: string; readonly replayed: boolean }
   | {
       readonly ok: false;
-      readonly reason: "unknown-code" | "expired" | "wrong-store" | "already-redeemed" | "key-reused";
+      readonly reason: "no-redemption" | "wrong-store" | "window-passed";
       readonly text: string;
     };
 
@@ -108,14 +140,33 @@ export interface OfferRepository {
    * offer; a refusal when the offer was already redeemed or has expired.
    */
   acknowledge(offerId: string, userId: string, kind: "deliver" | "view", now: number): Promise<AcknowledgeResult | null>;
-  /** Atomic single-use redemption; a retried request with the same key gets the same answer. */
+  /**
+   * Atomic single-use redemption of any coupon (a rule's offer or a batch's coupon); a retried
+   * request with the same key gets the same answer. With a basket, the coupon's terms are checked
+   * against it inside the transaction and the answer carries the discount to apply (or the unmet
+   * condition, and nothing is redeemed); the basket's order, total and discount are recorded.
+   */
   redeem(input: {
     code: string;
     storeId: string;
     idempotencyKey: string;
     apiKeyId: string;
     now: number;
+    basket?: RedemptionBasket | null;
   }): Promise<RedeemResult>;
+  /**
+   * Voids redemption `redemptionId` for `storeId` at `now`, within `windowMs` of the redemption and
+   * only by the store that made it: the redemption is kept as voided and the coupon reopens (or
+   * expires, if its time has passed), so it may be redeemed again once. Voiding a voided
+   * redemption again answers the first void (`replayed`).
+   */
+  voidRedemption(input: {
+    redemptionId: string;
+    storeId: string;
+    apiKeyId: string;
+    windowMs: number;
+    now: number;
+  }): Promise<VoidResult>;
   decisionsForUser(userId: string, limit: number): Promise<RecordedDecision[]>;
 }
 
@@ -147,6 +198,12 @@ export interface DecisionRepository {
   getEvent(eventId: string): Promise<EventRecord | null>;
 }
 
+/**
+ * An offer due for its reminder. A coupon of a batch with its own lead carries it (`leadMs` of
+ * `remindersDue` is then replaced by this one for that coupon, in every condition).
+ */
+export type DueReminder = Offer & { readonly reminderLeadMs?: number };
+
 /** What the offer sweeper needs: expiry, reminders, redelivery, all driven from storage. */
 export interface OfferLifecycleRepository {
   /**
@@ -161,7 +218,7 @@ export interface OfferLifecycleRepository {
    * not yet reminded, expiring after `now` but within `leadMs`, valid for longer than `leadMs`, and
    * of a user who still consents to marketing.
    */
-  remindersDue(now: number, leadMs: number, limit: number): Promise<Offer[]>;
+  remindersDue(now: number, leadMs: number, limit: number): Promise<DueReminder[]>;
   /** Sets `reminder_sent_at` if it is unset and the offer still open at `now`; true when this call did. */
   claimReminder(offerId: string, now: number): Promise<boolean>;
   /** Undoes a claim whose publish failed, so the next sweep tries again. */

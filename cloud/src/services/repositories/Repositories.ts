@@ -1,5 +1,6 @@
 import type { AnalyticsRepository, ReplayRepository } from "./AnalyticsRepository.js";
 import type { AuditRepository } from "./AuditRepository.js";
+import type { CouponRepository } from "./CouponRepository.js";
 import type { CredentialRepository } from "./CredentialRepository.js";
 import type { DirectoryRepository } from "./DirectoryRepository.js";
 import type { ActivityRepository, EventRepository } from "./EventRepository.js";
@@ -7,6 +8,7 @@ import type { FleetRepository } from "./FleetRepository.js";
 import type { LedgerRepository } from "./LedgerRepository.js";
 import type { MembershipRepository } from "./MembershipRepository.js";
 import type { DecisionRepository, OfferLifecycleRepository, OfferRepository } from "./OfferRepository.js";
+import type { PickupRepository } from "./PickupRepository.js";
 import type { PrivacyRepository } from "./PrivacyRepository.js";
 import type { RuleRepository } from "./RuleRepository.js";
 import type { UserRepository } from "./UserRepository.js";
@@ -31,6 +33,10 @@ export interface Repositories {
   readonly ledger: LedgerRepository;
   /** Loyalty programmes, member profiles and tiers, purchases, visit counters, the member-code secret. */
   readonly membership: MembershipRepository;
+  /** Coupon batches, claims, wallets and gifts (coupons are redeemed through `offers`). */
+  readonly coupons: CouponRepository;
+  /** Click-and-collect orders and their pick-up codes. */
+  readonly pickups: PickupRepository;
   /** Read models over several aggregates (funnel, dry-run replay); nothing here writes. */
   readonly analytics: AnalyticsRepository & ReplayRepository;
 }

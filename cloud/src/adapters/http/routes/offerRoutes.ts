@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
-import { DiscountSchema, ID_PATTERN } from "../../../../../protocol/index.js";
+import { DiscountSchema, ID_PATTERN, StringEnum } from "../../../../../protocol/index.js";
+import { MAX_BASKET_LINE_QUANTITY, MAX_BASKET_LINES, MAX_BASKET_UNIT_PRICE_MINOR } from "../../../domain/coupons/index.js";
 import type { Offer } from "../../../domain/offers/index.js";
 import type { RedemptionService } from "../../../services/RedemptionService.js";
 import type { ShopperOfferService } from "../../../services/ShopperOfferService.js";
@@ -22,6 +23,29 @@ const AckBody = Type.Object(
   { kind: Type.Union([Type.Literal("delivered"), Type.Literal("viewed")]) },
   { additionalProperties: false },
 );
+const BasketSchema = Type.Object(
+  {
+    orderId: Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$", description: "The till's or shop's order id." }),
+    totalMinor: Type.Integer({ minimum: 0, description: "Must equal the sum of quantity × unitPriceMinor over the lines." }),
+    currency: Type.String({ pattern: "^[A-Z]{3}$" }),
+    lines: Type.Array(
+      Type.Object(
+        {
+          sku: Type.String({ minLength: 1, maxLength: 64 }),
+          category: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          quantity: Type.Integer({ minimum: 1, maximum: MAX_BASKET_LINE_QUANTITY }),
+          unitPriceMinor: Type.Integer({ minimum: 0, maximum: MAX_BASKET_UNIT_PRICE_MINOR, description: "Minor units (cents)." }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: MAX_BASKET_LINES },
+    ),
+  },
+  {
+    additionalProperties: false,
+    description: "The order the coupon is redeemed against: its conditions are checked and the discount to apply answered.",
+  },
+);
 const RedeemBody = Type.Object(
   {
     code: Type.String({
@@ -36,9 +60,27 @@ const RedeemBody = Type.Object(
         description: "Required for admin keys; a till key is bound to its store.",
       }),
     ),
+    basket: Type.Optional(BasketSchema),
+    channel: Type.Optional(
+      StringEnum(["till", "online"] as const, {
+        description: "`online`: an order of the retailer's online shop, sent by its backend (admin key); needs a basket. Default `till`.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
+const VoidParams = Type.Object({ redemptionId: Type.String({ minLength: 8, maxLength: 64, pattern: "^[A-Za-z0-9_-]+$" }) }, { additionalProperties: false });
+const VoidBody = Type.Object(
+  { storeId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "Required for admin keys; a till key is bound to its store." })) },
+  { additionalProperties: false },
+);
+const DiscountAnswerSchema = Type.Object({
+  discountMinor: Type.Integer({ description: "Minor units to take off the basket: apply exactly this." }),
+  currency: Type.String(),
+  eligibleMinor: Type.Integer({ description: "Sum of the lines the coupon applies to." }),
+  freeSku: Type.Union([Type.String(), Type.Null()], { description: "The SKU given free (one unit), for a free-item coupon." }),
+  text: Type.String(),
+});
 const RedeemHeaders = Type.Object(
   { "idempotency-key": Type.String({ minLength: 8, maxLength: 128, pattern: "^[\\x21-\\x7e]+$" }) },
   { description: "A retried request with the same key gets the first answer." },
@@ -73,6 +115,12 @@ function view(offer: Offer): Static<typeof OfferViewSchema> {
     expiresAt: new Date(offer.expiresAt).toISOString(),
   };
 }
+
+const RedemptionAnswer = Type.Object({
+  redemptionId: Type.String(),
+  offer: OfferViewSchema,
+  discount: Type.Optional(DiscountAnswerSchema),
+});
 
 /** A shopper's offers (app and admin keys) and redemption at the till (pos and admin keys). */
 export function offerRoutes(
@@ -120,9 +168,13 @@ export function offerRoutes(
     {
       config: { roles: ["pos", "admin"] },
       schema: {
-        summary: "Redeem an offer at the till, exactly once",
+        summary: "Redeem a coupon at the till (or an online order), exactly once; with a basket, answers the discount to apply",
+        description:
+          "A basket that does not meet the coupon's conditions is refused with `422 BASKET_NOT_ELIGIBLE` and the reason " +
+          "(`min-spend-not-reached`, `no-eligible-item`, `currency-mismatch`) in `details`; nothing is redeemed.",
         body: RedeemBody,
         headers: RedeemHeaders,
+        response: { 200: RedemptionAnswer, 201: RedemptionAnswer },
       },
     },
     async (request, reply) => {
@@ -132,11 +184,40 @@ export function offerRoutes(
         await deps.redemptions.redeem(principalOf(request), {
           code: body.code,
           ...(body.storeId === undefined ? {} : { storeId: body.storeId }),
+          ...(body.basket === undefined
+            ? {}
+            : { basket: { ...body.basket, lines: body.basket.lines.map((l) => ({ ...l, category: l.category ?? null })) } }),
+          ...(body.channel === undefined ? {} : { channel: body.channel }),
           idempotencyKey: key,
         }),
       );
       void reply.status(result.replayed ? 200 : 201);
-      return { redemptionId: result.redemptionId, offer: view(result.offer) };
+      return {
+        redemptionId: result.redemptionId,
+        offer: view(result.offer),
+        ...(result.discount ? { discount: { ...result.discount } } : {}),
+      };
+    },
+  );
+
+  app.post(
+    "/v1/redemptions/:redemptionId/void",
+    {
+      config: { roles: ["pos", "admin"] },
+      schema: {
+        summary: "Void a redemption: by the store that made it, within the void window; the coupon is valid again if not expired",
+        params: VoidParams,
+        body: VoidBody,
+        response: { 200: Type.Object({ redemptionId: Type.String(), offer: OfferViewSchema, replayed: Type.Boolean() }) },
+      },
+    },
+    async (request) => {
+      const { redemptionId } = request.params as Static<typeof VoidParams>;
+      const body = (request.body ?? {}) as Static<typeof VoidBody>;
+      const result = unwrap(
+        await deps.redemptions.void(principalOf(request), { redemptionId, ...(body.storeId === undefined ? {} : { storeId: body.storeId }) }),
+      );
+      return { redemptionId: result.redemptionId, offer: view(result.offer), replayed: result.replayed };
     },
   );
 }

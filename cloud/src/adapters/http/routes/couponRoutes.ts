@@ -1,0 +1,353 @@
+import type { FastifyInstance } from "fastify";
+import Type, { type Static } from "typebox";
+import { DiscountSchema, ID_PATTERN, StringEnum } from "../../../../../protocol/index.js";
+import {
+  BatchSpecSchema,
+  type Coupon,
+  type CouponBatch,
+  CouponDiscountSchema,
+  type CouponGift,
+  COUPON_STATUSES,
+  ISSUE_CHANNELS,
+} from "../../../domain/coupons/index.js";
+import type { CouponService } from "../../../services/CouponService.js";
+import type { CouponStatsRow } from "../../../services/repositories.js";
+import { principalOf } from "../createHttpApp.js";
+import { unwrap } from "../refusals.js";
+
+const CouponId = Type.String({ pattern: "^[A-Za-z0-9_-]{8,64}$" });
+const BatchParams = Type.Object({ batchId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
+const UserParams = Type.Object({ userId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
+const CouponParams = Type.Object({ userId: Type.String({ pattern: ID_PATTERN }), couponId: CouponId }, { additionalProperties: false });
+const LimitQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false });
+
+const CreateBatchBody = Type.Object(
+  { batchId: Type.String({ pattern: ID_PATTERN, description: "Chosen by the marketer; unique." }), spec: BatchSpecSchema },
+  { additionalProperties: false },
+);
+const ClaimBody = Type.Object(
+  {
+    userId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "Default: the app key's own user. Required for till and admin keys." })),
+    channelTag: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: "^[A-Za-z0-9][A-Za-z0-9_.:-]*$", description: "The tag the link or QR carried (campaign, post, poster)." })),
+    storeId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "Where it was claimed; a till key names its own store." })),
+  },
+  { additionalProperties: false },
+);
+const SendBody = Type.Union([
+  Type.Object(
+    { userIds: Type.Array(Type.String({ pattern: ID_PATTERN }), { minItems: 1, maxItems: 1000, uniqueItems: true, description: "The members to send to." }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      audience: Type.Object(
+        {
+          segment: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          tier: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+          seenInStoreIds: Type.Optional(Type.Array(Type.String({ pattern: ID_PATTERN }), { minItems: 1, maxItems: 1000, uniqueItems: true })),
+          seenWithinDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 365, description: "With seenInStoreIds; default 30." })),
+        },
+        { additionalProperties: false, description: "Members of a segment or tier, optionally seen in some stores lately; at most 1 000 per send." },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+]);
+const TokenBody = Type.Object({ token: Type.String({ minLength: 16, maxLength: 128, pattern: "^[A-Za-z0-9_-]+$" }) }, { additionalProperties: false });
+const StatsQuery = Type.Object(
+  {
+    from: Type.String({ format: "date-time", description: "Start, inclusive." }),
+    to: Type.String({ format: "date-time", description: "End, exclusive; at most 366 days after from." }),
+  },
+  { additionalProperties: false },
+);
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const CouponViewSchema = Type.Object({
+  couponId: Type.String(),
+  batchId: Type.String({ description: "`rule:<ruleId>` for a proximity rule's offer." }),
+  channel: StringEnum(ISSUE_CHANNELS),
+  channelTag: Type.Union([Type.String(), Type.Null()]),
+  title: Type.String(),
+  text: Type.String(),
+  discount: DiscountSchema,
+  terms: Type.Union([CouponDiscountSchema, Type.Null()]),
+  code: Type.String(),
+  status: StringEnum(COUPON_STATUSES),
+  storeIds: Type.Array(Type.String()),
+  issuedAt: Type.String({ format: "date-time" }),
+  validFrom: Type.String({ format: "date-time" }),
+  expiresAt: Type.String({ format: "date-time" }),
+  giftPasses: Type.Integer(),
+});
+
+export function couponView(c: Coupon): Static<typeof CouponViewSchema> {
+  return {
+    couponId: c.offerId,
+    batchId: c.batchId,
+    channel: c.channel,
+    channelTag: c.channelTag,
+    title: c.title,
+    text: c.text,
+    discount: c.discount,
+    terms: c.terms,
+    // A voided or redeemed coupon's code is worth nothing; it is still shown for the record.
+    code: c.code,
+    status: c.status,
+    storeIds: [...c.storeIds],
+    issuedAt: iso(c.issuedAt),
+    validFrom: iso(c.validFrom),
+    expiresAt: iso(c.expiresAt),
+    giftPasses: c.giftPasses,
+  };
+}
+
+const BatchViewSchema = Type.Object({
+  batchId: Type.String(),
+  spec: BatchSpecSchema,
+  createdAt: Type.String({ format: "date-time" }),
+});
+const batchView = (b: CouponBatch) => ({ batchId: b.batchId, spec: b.spec, createdAt: iso(b.createdAt) });
+
+const GiftViewSchema = Type.Object({
+  giftId: Type.String(),
+  couponId: Type.String(),
+  state: Type.String(),
+  createdAt: Type.String({ format: "date-time" }),
+  expiresAt: Type.String({ format: "date-time" }),
+});
+const giftView = (g: CouponGift) => ({ giftId: g.giftId, couponId: g.couponId, state: g.state, createdAt: iso(g.createdAt), expiresAt: iso(g.expiresAt) });
+
+const StatsRowSchema = Type.Object({
+  batchId: Type.String(),
+  channel: Type.String(),
+  storeId: Type.String(),
+  day: Type.String(),
+  claimed: Type.Integer(),
+  giftsMade: Type.Integer(),
+  giftsAccepted: Type.Integer(),
+  redeemed: Type.Integer(),
+  voided: Type.Integer(),
+  expired: Type.Integer(),
+  revenueMinor: Type.Integer(),
+  discountMinor: Type.Integer(),
+  basketRedemptions: Type.Integer(),
+  averageBasketMinor: Type.Union([Type.Integer(), Type.Null()]),
+});
+const statsView = (r: CouponStatsRow) => ({
+  ...r,
+  averageBasketMinor: r.basketRedemptions > 0 ? Math.round(r.revenueMinor / r.basketRedemptions) : null,
+});
+const CSV_COLUMNS = Object.keys(StatsRowSchema.properties) as (keyof ReturnType<typeof statsView>)[];
+const csvCell = (v: string | number | null) => {
+  const s = v === null ? "" : String(v);
+  // Quoted when needed, and a leading formula character neutralised (CSV injection in spreadsheets).
+  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[",\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+};
+
+/**
+ * The coupon wallet API: batches (admin, marketer), claims (app for itself online, till at its
+ * store, admin), segment sends (admin, marketer), wallets and gifts (the member's app; admins read),
+ * and analytics with a CSV export (admin, marketer).
+ */
+export function couponRoutes(app: FastifyInstance, deps: { coupons: CouponService }): void {
+  const { coupons } = deps;
+
+  app.post(
+    "/v1/coupon-batches",
+    {
+      config: { roles: ["admin", "marketer"] },
+      schema: { summary: "Create a coupon batch", body: CreateBatchBody, response: { 201: Type.Object({ batch: BatchViewSchema }) } },
+    },
+    async (request, reply) => {
+      const body = request.body as Static<typeof CreateBatchBody>;
+      const batch = unwrap(await coupons.createBatch(principalOf(request), body.batchId, body.spec));
+      void reply.status(201);
+      return { batch: batchView(batch) };
+    },
+  );
+
+  app.get(
+    "/v1/coupon-batches",
+    {
+      config: { roles: ["admin", "marketer"] },
+      schema: { summary: "The organisation's coupon batches, newest first", querystring: LimitQuery, response: { 200: Type.Object({ batches: Type.Array(BatchViewSchema) }) } },
+    },
+    async (request) => {
+      const { limit = 100 } = request.query as Static<typeof LimitQuery>;
+      return { batches: unwrap(await coupons.batches(principalOf(request), limit)).map(batchView) };
+    },
+  );
+
+  app.get(
+    "/v1/coupon-batches/:batchId",
+    {
+      config: { roles: ["admin", "marketer"] },
+      schema: {
+        summary: "A coupon batch with its stock counters (claimed in total and today, in the batch's timezone)",
+        params: BatchParams,
+        response: { 200: Type.Object({ batch: BatchViewSchema, claimed: Type.Integer(), claimedToday: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const { batchId } = request.params as Static<typeof BatchParams>;
+      const { batch, counters } = unwrap(await coupons.batch(principalOf(request), batchId));
+      return { batch: batchView(batch), claimed: counters.claimed, claimedToday: counters.claimedOnDay };
+    },
+  );
+
+  app.post(
+    "/v1/coupon-batches/:batchId/claims",
+    {
+      config: { roles: ["app", "pos", "admin"] },
+      schema: {
+        summary: "Claim a coupon: online in the app (from a link or QR tag), at the till for the next visit, or by an admin",
+        description: "Refused with `409 OUT_OF_STOCK`, `409 LIMIT_REACHED` or, for a near-field batch, `409 PRESENCE_REQUIRED`.",
+        params: BatchParams,
+        body: ClaimBody,
+        response: { 201: Type.Object({ coupon: CouponViewSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const { batchId } = request.params as Static<typeof BatchParams>;
+      const body = request.body as Static<typeof ClaimBody>;
+      const coupon = unwrap(
+        await coupons.claim(principalOf(request), {
+          batchId,
+          ...(body.userId === undefined ? {} : { userId: body.userId }),
+          ...(body.channelTag === undefined ? {} : { channelTag: body.channelTag }),
+          ...(body.storeId === undefined ? {} : { storeId: body.storeId }),
+        }),
+      );
+      void reply.status(201);
+      return { coupon: couponView(coupon) };
+    },
+  );
+
+  app.post(
+    "/v1/coupon-batches/:batchId/sends",
+    {
+      config: { roles: ["admin", "marketer"] },
+      schema: {
+        summary: "Send a batch to members chosen by the marketer (a segment's list): one coupon each while stock lasts",
+        params: BatchParams,
+        body: SendBody,
+        response: {
+          200: Type.Object({
+            results: Type.Array(Type.Object({ userId: Type.String(), couponId: Type.Union([Type.String(), Type.Null()]), refused: Type.Union([Type.String(), Type.Null()]) })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { batchId } = request.params as Static<typeof BatchParams>;
+      const body = request.body as Static<typeof SendBody>;
+      const target = "userIds" in body ? { userIds: body.userIds } : { audience: body.audience };
+      return { results: unwrap(await coupons.send(principalOf(request), batchId, target)) };
+    },
+  );
+
+  app.get(
+    "/v1/users/:userId/coupons",
+    {
+      config: { roles: ["app", "admin"] },
+      schema: { summary: "A member's wallet: coupons of every channel, newest first", params: UserParams, querystring: LimitQuery, response: { 200: Type.Object({ coupons: Type.Array(CouponViewSchema) }) } },
+    },
+    async (request) => {
+      const { userId } = request.params as Static<typeof UserParams>;
+      const { limit = 100 } = request.query as Static<typeof LimitQuery>;
+      return { coupons: unwrap(await coupons.wallet(principalOf(request), userId, limit)).map(couponView) };
+    },
+  );
+
+  app.get(
+    "/v1/users/:userId/coupons/:couponId",
+    {
+      config: { roles: ["app", "admin"] },
+      schema: { summary: "One coupon of a member's wallet", params: CouponParams, response: { 200: Type.Object({ coupon: CouponViewSchema }) } },
+    },
+    async (request) => {
+      const { userId, couponId } = request.params as Static<typeof CouponParams>;
+      return { coupon: couponView(unwrap(await coupons.coupon(principalOf(request), userId, couponId))) };
+    },
+  );
+
+  app.post(
+    "/v1/users/:userId/coupons/:couponId/gifts",
+    {
+      config: { roles: ["app"] },
+      schema: {
+        summary: "Offer a coupon as a gift: the answer's token is the link to share (shown once)",
+        params: CouponParams,
+        response: { 201: Type.Object({ token: Type.String(), gift: GiftViewSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const { userId, couponId } = request.params as Static<typeof CouponParams>;
+      const { token, gift } = unwrap(await coupons.gift(principalOf(request), userId, couponId));
+      void reply.status(201);
+      return { token, gift: giftView(gift) };
+    },
+  );
+
+  app.post(
+    "/v1/gifts/accept",
+    {
+      config: { roles: ["app"] },
+      schema: {
+        summary: "Accept a gift: the coupon moves to the caller's wallet with a new code (the old one is dead)",
+        body: TokenBody,
+        response: { 200: Type.Object({ gift: GiftViewSchema, coupon: CouponViewSchema }) },
+      },
+    },
+    async (request) => {
+      const { token } = request.body as Static<typeof TokenBody>;
+      const { gift, coupon } = unwrap(await coupons.accept(principalOf(request), token));
+      return { gift: giftView(gift), coupon: couponView(coupon) };
+    },
+  );
+
+  app.post(
+    "/v1/gifts/decline",
+    {
+      config: { roles: ["app"] },
+      schema: { summary: "Decline a gift: the coupon stays with its owner", body: TokenBody, response: { 200: Type.Object({ gift: GiftViewSchema }) } },
+    },
+    async (request) => {
+      const { token } = request.body as Static<typeof TokenBody>;
+      return { gift: giftView(unwrap(await coupons.decline(principalOf(request), token)).gift) };
+    },
+  );
+
+  app.get(
+    "/v1/coupon-analytics",
+    {
+      config: { roles: ["admin", "marketer"] },
+      schema: {
+        summary: "Coupons claimed, gifted, redeemed, voided and expired, with revenue and discount cost, per batch, channel, store and local day",
+        querystring: StatsQuery,
+        response: { 200: Type.Object({ rows: Type.Array(StatsRowSchema) }) },
+      },
+    },
+    async (request) => {
+      const { from, to } = request.query as Static<typeof StatsQuery>;
+      return { rows: unwrap(await coupons.stats(principalOf(request), Date.parse(from), Date.parse(to))).map(statsView) };
+    },
+  );
+
+  app.get(
+    "/v1/coupon-analytics/export",
+    {
+      config: { roles: ["admin", "marketer"] },
+      schema: { summary: "The coupon analytics as CSV (one header line, then a line per row)", querystring: StatsQuery },
+    },
+    async (request, reply) => {
+      const { from, to } = request.query as Static<typeof StatsQuery>;
+      const rows = unwrap(await coupons.stats(principalOf(request), Date.parse(from), Date.parse(to))).map(statsView);
+      void reply.type("text/csv; charset=utf-8");
+      return [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
+    },
+  );
+}

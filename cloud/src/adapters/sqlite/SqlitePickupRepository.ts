@@ -1,0 +1,76 @@
+import { checkCollect, type Pickup, type PickupState } from "../../domain/coupons/index.js";
+import type { CollectResult, PickupRepository } from "../../services/repositories.js";
+import type { SqliteDatabase } from "./SqliteDatabase.js";
+
+interface PickupRow {
+  id: string;
+  org_id: string;
+  store_id: string;
+  user_id: string;
+  order_id: string;
+  code: string;
+  state: PickupState;
+  created_at: number;
+  expires_at: number;
+  arrived_at: number | null;
+  collected_at: number | null;
+}
+
+const toPickup = (r: PickupRow): Pickup => ({
+  pickupId: r.id,
+  orgId: r.org_id,
+  storeId: r.store_id,
+  userId: r.user_id,
+  orderId: r.order_id,
+  code: r.code,
+  state: r.state,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  arrivedAt: r.arrived_at,
+  collectedAt: r.collected_at,
+});
+
+/** Click-and-collect orders in SQLite. */
+export class SqlitePickupRepository implements PickupRepository {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async createPickup(p: Pickup): Promise<boolean> {
+    const result = await this.db.run(
+      `INSERT OR IGNORE INTO pickups (id, org_id, store_id, user_id, order_id, code, state, created_at, expires_at, arrived_at, collected_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [p.pickupId, p.orgId, p.storeId, p.userId, p.orderId, p.code, p.state, p.createdAt, p.expiresAt, p.arrivedAt, p.collectedAt],
+    );
+    return result.changes === 1;
+  }
+
+  async getPickup(pickupId: string): Promise<Pickup | null> {
+    const row = await this.db.get<PickupRow>("SELECT * FROM pickups WHERE id = ?", [pickupId]);
+    return row ? toPickup(row) : null;
+  }
+
+  markArrived(userId: string, storeId: string, now: number): Promise<Pickup[]> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<PickupRow>(
+        "SELECT * FROM pickups WHERE user_id = ? AND store_id = ? AND state = 'awaiting' AND expires_at > ?",
+        [userId, storeId, now],
+      );
+      const marked: Pickup[] = [];
+      for (const row of rows) {
+        const r = await tx.run("UPDATE pickups SET state = 'arrived', arrived_at = ? WHERE id = ? AND state = 'awaiting'", [now, row.id]);
+        if (r.changes === 1) marked.push({ ...toPickup(row), state: "arrived", arrivedAt: now });
+      }
+      return marked;
+    });
+  }
+
+  collect(code: string, storeId: string, now: number): Promise<CollectResult> {
+    return this.db.transaction(async (tx): Promise<CollectResult> => {
+      const row = await tx.get<PickupRow>("SELECT * FROM pickups WHERE code = ?", [code]);
+      if (!row) return { ok: false, reason: "unknown-code", text: "no order has this pick-up code" };
+      const check = checkCollect(toPickup(row), storeId, now);
+      if (!check.ok) return check;
+      await tx.run("UPDATE pickups SET state = 'collected', collected_at = ? WHERE id = ?", [now, row.id]);
+      return { ok: true, pickup: { ...toPickup(row), state: "collected", collectedAt: now } };
+    });
+  }
+}

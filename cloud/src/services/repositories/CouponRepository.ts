@@ -1,0 +1,138 @@
+import type { Coupon, CouponBatch, CouponGift, IssueChannel } from "../../domain/coupons/index.js";
+
+/** A claim as the service built it: the coupon to store if the batch's counters allow it. */
+export interface ClaimRequest {
+  readonly batchId: string;
+  /** The coupon, complete (code, validity, channel, stores); stored as is when the claim passes. */
+  readonly coupon: Coupon;
+  /** Local day of the batch's timezone at claim time: the daily stock counts within it. */
+  readonly dayKey: string;
+  /**
+   * Near-field claim: the member must have been seen in one of `coupon.storeIds` at or after this
+   * instant (epoch ms) by any presence source; null when the batch does not require presence.
+   */
+  readonly presenceSince: number | null;
+  /**
+   * Whether the coupon is handed over by the answer (claims: true, it is published as it is stored)
+   * or is to be pushed to the member's app by the offer delivery (false).
+   */
+  readonly delivered: boolean;
+  /** The batch's reminder lead, ms; null: the cloud's default. */
+  readonly reminderLeadMs: number | null;
+}
+
+export type ClaimRefusal = "no-batch" | "no-user" | "out-of-stock" | "daily-out-of-stock" | "member-limit" | "presence-required";
+
+export type ClaimResult =
+  | { readonly ok: true; readonly coupon: Coupon }
+  | { readonly ok: false; readonly reason: ClaimRefusal; readonly text: string };
+
+/** Counters of a batch as stored (for the marketer's view and for tests). */
+export interface BatchCounters {
+  readonly claimed: number;
+  /** Claimed on `dayKey` (the day asked for). */
+  readonly claimedOnDay: number;
+}
+
+export type GiftResult =
+  | { readonly ok: true; readonly gift: CouponGift }
+  | { readonly ok: false; readonly reason: "no-coupon" | "not-giftable" | "pass-limit" | "not-open" | "already-gifting"; readonly text: string };
+
+export type GiftAnswer =
+  | { readonly ok: true; readonly gift: CouponGift; readonly coupon: Coupon }
+  | {
+      readonly ok: false;
+      readonly reason: "no-gift" | "timed-out" | "resolved" | "not-open" | "own-gift";
+      readonly text: string;
+    };
+
+/** One row of coupon analytics: counts and money of one batch, channel, store and local day. */
+export interface CouponStatsRow {
+  readonly batchId: string;
+  readonly channel: IssueChannel;
+  readonly storeId: string;
+  /** `YYYY-MM-DD`, the local day of the store (claims: of the batch's timezone). */
+  readonly day: string;
+  readonly claimed: number;
+  readonly giftsMade: number;
+  readonly giftsAccepted: number;
+  readonly redeemed: number;
+  readonly voided: number;
+  readonly expired: number;
+  /** Sum of the redeeming baskets' totals, minor units (baskets without one count 0). */
+  readonly revenueMinor: number;
+  /** Sum of the discounts given, minor units. */
+  readonly discountMinor: number;
+  /** Redemptions that carried a basket (the average basket divides revenue by this). */
+  readonly basketRedemptions: number;
+}
+
+/** Who a segment send reaches: members of one organisation who consent to marketing, and match. */
+export interface AudienceQuery {
+  readonly orgId: string;
+  /** Members holding this segment; null: any. */
+  readonly segment: string | null;
+  /** Members of this loyalty tier; null: any. */
+  readonly tier: string | null;
+  /** Members seen in one of these stores at or after `seenSinceMs`; null: anywhere, any time. */
+  readonly seenInStoreIds: readonly string[] | null;
+  /** Epoch ms; with `seenInStoreIds`. */
+  readonly seenSinceMs: number;
+  readonly limit: number;
+}
+
+/**
+ * Coupon batches and the coupons claimed, sent, issued at the till or exchanged from them, with
+ * their gifts. Coupons of every channel share one store with the proximity rules' offers (see
+ * `OfferRepository`, which redeems and voids them all).
+ */
+export interface CouponRepository {
+  /** Stores a new batch; false when its id is taken (in any organisation). */
+  createBatch(batch: CouponBatch): Promise<boolean>;
+  getBatch(batchId: string): Promise<CouponBatch | null>;
+  /** An organisation's batches, newest first. */
+  listBatches(orgId: string, limit: number): Promise<CouponBatch[]>;
+  batchCounters(batchId: string, dayKey: string): Promise<BatchCounters>;
+  /**
+   * In one transaction: checks that the member is of the batch's organisation and presence when
+   * asked, then takes one from the batch's total stock,
+   * its stock of `dayKey` and the member's limit, each by a conditional update of its counter (the
+   * limits as stored at that moment), and stores the coupon. Exact under any concurrency: of N
+   * claims with K left, exactly K succeed.
+   */
+  claim(request: ClaimRequest): Promise<ClaimResult>;
+  /** A member's coupons of every channel, newest first (all states, expired ones included). */
+  wallet(userId: string, limit: number): Promise<Coupon[]>;
+  getCoupon(couponId: string): Promise<Coupon | null>;
+  /**
+   * Offers `couponId` of `userId` as a gift: the coupon must be open and valid at `now`, of a
+   * giftable batch (`maxPasses` > 0) with passes left, and not already being gifted. The token's
+   * hash identifies the gift; the token itself is never stored.
+   */
+  offerGift(input: {
+    readonly giftId: string;
+    readonly tokenHash: string;
+    readonly couponId: string;
+    readonly userId: string;
+    readonly maxPasses: number;
+    readonly expiresAt: number;
+    readonly now: number;
+  }): Promise<GiftResult>;
+  getGift(tokenHash: string): Promise<CouponGift | null>;
+  /**
+   * In one transaction: the pending, unexpired gift moves its coupon to `userId` with `newCode`
+   * (the old code is dead from then on) and counts a pass; refused when the coupon was redeemed,
+   * voided or expired meanwhile (a redemption racing the accept: exactly one wins). A gift found
+   * past its time is marked timed out.
+   */
+  acceptGift(input: { readonly tokenHash: string; readonly userId: string; readonly newCode: string; readonly now: number }): Promise<GiftAnswer>;
+  /** The friend declines: the gift ends and the coupon stays with its owner. */
+  declineGift(input: { readonly tokenHash: string; readonly userId: string; readonly now: number }): Promise<GiftAnswer>;
+  /** Member ids a segment send reaches (marketing consent required), in id order. */
+  audience(query: AudienceQuery): Promise<string[]>;
+  /**
+   * Coupon analytics of an organisation from `fromMs` to `toMs` (claims by issue time, redemptions
+   * by redemption time), per batch, channel, store and local day of the store.
+   */
+  couponStats(orgId: string, fromMs: number, toMs: number): Promise<CouponStatsRow[]>;
+}

@@ -341,7 +341,16 @@ export function couponRoutes(app: FastifyInstance, deps: { coupons: CouponServic
     "/v1/coupon-analytics/export",
     {
       config: { roles: ["admin", "marketer"] },
-      schema: { summary: "The coupon analytics as CSV (one header line, then a line per row)", querystring: StatsQuery },
+      schema: {
+        summary: "The coupon analytics as CSV (one header line, then a line per row)",
+        querystring: StatsQuery,
+        response: {
+          200: {
+            description: "CSV, RFC 4180 quoting; the columns of GET /v1/coupon-analytics, in its order.",
+            content: { "text/csv": { schema: Type.String({ contentMediaType: "text/csv" }) } },
+          },
+        },
+      },
     },
     async (request, reply) => {
       const { from, to } = request.query as Static<typeof StatsQuery>;

@@ -135,6 +135,27 @@ const NdjsonResponse = (description: string) => ({
   },
 });
 
+const PurchaseView = Type.Object({
+  memberId: Type.String(),
+  orderKey: Type.String({ description: "The order's key: the store and the till's order id." }),
+  points: Type.Integer({ description: "Points this purchase earned (0 when no earn rule applies)." }),
+  multiplier: Type.Number({ description: "The member-day multiplier applied (1 on other days)." }),
+  memberDayId: Type.Union([Type.String(), Type.Null()]),
+  balance: Type.Integer({ description: "The member's balance after the purchase." }),
+  owed: Type.Integer({ description: "Points the member owes from earlier reversals." }),
+  tier: Type.Union([Type.String(), Type.Null()]),
+  replayed: Type.Boolean({ description: "True when this order was reported before; the first result is answered." }),
+});
+const RefundView = Type.Object({
+  memberId: Type.String(),
+  refundId: Type.String(),
+  reversedPoints: Type.Integer({ description: "Points this refund reversed." }),
+  refundedMinor: Type.Integer({ description: "Refunded of the order so far, this refund included, in minor units." }),
+  totalMinor: Type.Integer(),
+  balance: Type.Integer(),
+  owed: Type.Integer(),
+  replayed: Type.Boolean(),
+});
 const AdjustView = Type.Object({ entry: LedgerEntrySchema, balance: Type.Integer(), owed: Type.Integer() });
 const TransferView = Type.Object({ entry: LedgerEntrySchema, balance: Type.Integer({ description: "The sender's balance after the transfer." }) });
 
@@ -197,6 +218,7 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
           "The member is identified by the dynamic member code the app shows (valid minutes) or by id. " +
           "A repeat of the same order id at the same store answers 200 with the first result.",
         body: PurchaseBody,
+        response: { 200: PurchaseView, 201: PurchaseView },
       },
     },
     async (request, reply) => {
@@ -216,7 +238,11 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
     "/v1/purchases/refunds",
     {
       config: { roles: ["pos", "admin"] },
-      schema: { summary: "Refund an order, whole or in part: its points are reversed in proportion, exactly once the whole order is refunded (points already spent are owed)", body: RefundBody },
+      schema: {
+        summary: "Refund an order, whole or in part: its points are reversed in proportion, exactly once the whole order is refunded (points already spent are owed)",
+        body: RefundBody,
+        response: { 200: RefundView },
+      },
     },
     async (request) => unwrap(await m.refund(principalOf(request), request.body as Static<typeof RefundBody>)),
   );

@@ -36,6 +36,24 @@ const GeofenceBody = Type.Object(
   { additionalProperties: false },
 );
 
+const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
+const GeofenceEntryView = Type.Object({
+  eventId: Type.String(),
+  plausible: Type.Boolean({ description: "False: stored and flagged, decided no further." }),
+  flags: Type.Array(Type.String(), { description: "Why the fix is implausible (empty when plausible)." }),
+  signals: Type.Object({
+    source: Type.Literal("phone-geofence"),
+    plausible: Type.Boolean(),
+    flags: Type.Array(Type.String()),
+    accuracyM: Type.Number(),
+    distanceFromStoreM: NullableNumber,
+    speedFromPreviousMps: NullableNumber,
+    seenByStoreGateways: Type.Union([Type.Boolean(), Type.Null()], {
+      description: "null: the store has no gateways; otherwise whether they saw this user within ±10 min.",
+    }),
+  }),
+});
+
 /** An app key acts for its own user only. */
 function ownUser(request: Parameters<typeof principalOf>[0], userId: string) {
   const principal = principalOf(request);
@@ -116,6 +134,7 @@ export function privacyRoutes(
         summary: "Report that the phone's OS geofence for a store was entered, with its GPS fix",
         params: UserParams,
         body: GeofenceBody,
+        response: { 201: GeofenceEntryView },
       },
     },
     async (request, reply) => {

@@ -5,6 +5,7 @@
 export * from "./repositories/AnalyticsRepository.js";
 export * from "./repositories/AuditRepository.js";
 export * from "./repositories/CredentialRepository.js";
+export * from "./repositories/DeliveryRepository.js";
 export * from "./repositories/DirectoryRepository.js";
 export * from "./repositories/EventRepository.js";
 export * from "./repositories/FleetRepository.js";
@@ -12,6 +13,7 @@ export * from "./repositories/LedgerRepository.js";
 export * from "./repositories/MembershipRepository.js";
 export * from "./repositories/OfferRepository.js";
 export * from "./repositories/PrivacyRepository.js";
+export * from "./repositories/PushRegistrationRepository.js";
 export * from "./repositories/Repositories.js";
 export * from "./repositories/RuleRepository.js";
 export * from "./repositories/UserRepository.js";

@@ -7,6 +7,7 @@ import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabas
 import { describeAnalyticsRepositoryContract } from "./analyticsRepository.contract.js";
 import { describeAuditRepositoryContract } from "./auditRepository.contract.js";
 import { describeCredentialRepositoryContract } from "./credentialRepository.contract.js";
+import { describeDeliveryRepositoryContract } from "./deliveryRepository.contract.js";
 import { describeDirectoryRepositoryContract } from "./directoryRepository.contract.js";
 import { describeEventRepositoryContract } from "./eventRepository.contract.js";
 import { describeFleetRepositoryContract } from "./fleetRepository.contract.js";
@@ -14,6 +15,7 @@ import { describeLedgerRepositoryContract } from "./ledgerRepository.contract.js
 import { describeMembershipRepositoryContract } from "./membershipRepository.contract.js";
 import { describeOfferRepositoryContract } from "./offerRepository.contract.js";
 import { describePrivacyRepositoryContract } from "./privacyRepository.contract.js";
+import { describePushRegistrationRepositoryContract } from "./pushRegistrationRepository.contract.js";
 import type { MakeBackend } from "./repositoryContract.js";
 import { describeRuleRepositoryContract } from "./ruleRepository.contract.js";
 import { describeUserRepositoryContract } from "./userRepository.contract.js";
@@ -44,3 +46,5 @@ describeOfferRepositoryContract("SQLite", sqlite);
 describeAnalyticsRepositoryContract("SQLite", sqlite);
 describeLedgerRepositoryContract("SQLite", sqlite);
 describeMembershipRepositoryContract("SQLite", sqlite);
+describePushRegistrationRepositoryContract("SQLite", sqlite);
+describeDeliveryRepositoryContract("SQLite", sqlite);

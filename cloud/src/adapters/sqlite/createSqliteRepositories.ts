@@ -3,6 +3,8 @@ import { SqliteAnalyticsRepository } from "./SqliteAnalyticsRepository.js";
 import { SqliteAuditRepository } from "./SqliteAuditRepository.js";
 import { SqliteCredentialRepository } from "./SqliteCredentialRepository.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
+import { SqliteDeliveryRepository } from "./SqliteDeliveryRepository.js";
+import { SqlitePushRegistrationRepository } from "./SqlitePushRegistrationRepository.js";
 import { SqliteDirectoryRepository } from "./SqliteDirectoryRepository.js";
 import { SqliteEventRepository } from "./SqliteEventRepository.js";
 import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
@@ -28,6 +30,8 @@ export interface SqliteRepositories extends Repositories {
   readonly ledger: SqliteLedgerRepository;
   readonly membership: SqliteMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
+  readonly pushRegistrations: SqlitePushRegistrationRepository;
+  readonly delivery: SqliteDeliveryRepository;
 }
 
 /** Every repository of the SQLite backend over one open, migrated database. */
@@ -46,5 +50,7 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     ledger: new SqliteLedgerRepository(db),
     membership: new SqliteMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
+    pushRegistrations: new SqlitePushRegistrationRepository(db),
+    delivery: new SqliteDeliveryRepository(db),
   };
 }

@@ -60,6 +60,8 @@ export interface CloudFixtureOptions {
   readonly log?: Logger;
   /** Seed the live enter rule r1 (default true). */
   readonly seedRule?: boolean;
+  /** The `push` config section (providers, cap, retries). */
+  readonly push?: Record<string, unknown>;
 }
 
 export function presenceEvent(seq: number, overrides: Partial<PresenceEvent> = {}): PresenceEvent {
@@ -93,6 +95,7 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
     log: { level: "silent" },
     ...(options.offers ? { offers: options.offers } : {}),
     ...(options.ingest ? { ingest: options.ingest } : {}),
+    ...(options.push ? { push: options.push } : {}),
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const log = options.log ?? createLogger({ level: "silent", format: "json", name: "test" });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DeliveryRepository, NewPushOutboxItem } from "../../../cloud/src/services/repositories.js";
-import { type BackendUnderTest, type MakeBackend, org, user } from "./repositoryContract.js";
+import { type BackendUnderTest, type MakeBackend, org, store, user } from "./repositoryContract.js";
 
 const item = (id: string, overrides: Partial<NewPushOutboxItem> = {}): NewPushOutboxItem => ({
   id,
@@ -65,19 +65,26 @@ export function describeDeliveryRepositoryContract(name: string, makeBackend: Ma
     });
 
     it("keeps the first receipt per offer and channel and counts them per period", async () => {
-      await delivery.recordReceipts([{ offerId: "x", orgId: "o1", channel: "mqtt" }], 100);
+      await backend.repos.directory.upsertOrganisation(org("o2"), 0);
+      await backend.repos.directory.upsertStore(store("s1", "o1"), 0);
+      await backend.repos.directory.upsertStore(store("s2", "o1"), 0);
+      await backend.repos.directory.upsertStore(store("s3", "o2"), 0);
+      await delivery.recordReceipts([{ offerId: "x", storeId: "s1", channel: "mqtt" }], 100);
       await delivery.recordReceipts(
         [
-          { offerId: "x", orgId: "o1", channel: "mqtt" },
-          { offerId: "x", orgId: "o1", channel: "push" },
-          { offerId: "y", orgId: "o1", channel: "pull" },
-          { offerId: "z", orgId: "o2", channel: "pull" },
+          { offerId: "x", storeId: "s1", channel: "mqtt" },
+          { offerId: "x", storeId: "s1", channel: "push" },
+          { offerId: "y", storeId: "s2", channel: "pull" },
+          { offerId: "z", storeId: "s3", channel: "pull" },
         ],
         200,
       );
-      expect(await delivery.receiptCounts("o1", 0, 1000)).toEqual({ push: 1, mqtt: 1, pull: 1 });
-      expect(await delivery.receiptCounts("o1", 150, 1000)).toEqual({ push: 1, mqtt: 0, pull: 1 });
-      expect(await delivery.receiptCounts("o3", 0, 1000)).toEqual({ push: 0, mqtt: 0, pull: 0 });
+      const all = { orgId: "o1", storeId: null, from: 0, to: 1000 };
+      expect(await delivery.receiptCounts(all)).toEqual({ push: 1, mqtt: 1, pull: 1 });
+      expect(await delivery.receiptCounts({ ...all, from: 150 })).toEqual({ push: 1, mqtt: 0, pull: 1 });
+      expect(await delivery.receiptCounts({ ...all, to: 200 })).toEqual({ push: 0, mqtt: 1, pull: 0 });
+      expect(await delivery.receiptCounts({ ...all, storeId: "s2" })).toEqual({ push: 0, mqtt: 0, pull: 1 });
+      expect(await delivery.receiptCounts({ ...all, orgId: "o2" })).toEqual({ push: 0, mqtt: 0, pull: 1 });
     });
 
     it("lets one offer per member through the frequency cap, by any channel", async () => {

@@ -1,6 +1,7 @@
 import {
   DELIVERY_CHANNELS,
   type DeliveryChannel,
+  type DeliveryReceipt,
   type DeliveryRepository,
   type NewPushOutboxItem,
   type PushOutboxItem,
@@ -135,24 +136,27 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     return result.changes > 0;
   }
 
-  async recordReceipts(
-    receipts: readonly { offerId: string; orgId: string; channel: DeliveryChannel }[],
-    at: number,
-  ): Promise<void> {
+  async recordReceipts(receipts: readonly DeliveryReceipt[], at: number): Promise<void> {
     if (receipts.length === 0) return;
     await this.db.transaction(async (tx) => {
       for (const r of receipts)
         await tx.run(
-          "INSERT INTO delivery_receipts (offer_id, channel, org_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-          [r.offerId, r.channel, r.orgId, at],
+          "INSERT INTO delivery_receipts (offer_id, channel, store_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+          [r.offerId, r.channel, r.storeId, at],
         );
     });
   }
 
-  async receiptCounts(orgId: string, from: number, to: number): Promise<Record<DeliveryChannel, number>> {
+  async receiptCounts(query: {
+    orgId: string;
+    storeId: string | null;
+    from: number;
+    to: number;
+  }): Promise<Record<DeliveryChannel, number>> {
     const rows = await this.db.all<{ channel: DeliveryChannel; n: number }>(
-      "SELECT channel, COUNT(*) AS n FROM delivery_receipts WHERE org_id = ? AND at >= ? AND at < ? GROUP BY channel",
-      [orgId, from, to],
+      `SELECT r.channel, COUNT(*) AS n FROM delivery_receipts r JOIN stores s ON s.id = r.store_id
+       WHERE s.org_id = ? AND (? IS NULL OR r.store_id = ?) AND r.at >= ? AND r.at < ? GROUP BY r.channel`,
+      [query.orgId, query.storeId, query.storeId, query.from, query.to],
     );
     const counts = Object.fromEntries(DELIVERY_CHANNELS.map((c) => [c, 0])) as Record<DeliveryChannel, number>;
     for (const r of rows) counts[r.channel] = r.n;

@@ -771,11 +771,11 @@ CREATE INDEX push_outbox_user ON push_outbox(user_id, status, updated_at);
 CREATE TABLE delivery_receipts (
   offer_id TEXT NOT NULL,
   channel TEXT NOT NULL CHECK (channel IN ('push', 'mqtt', 'pull')),
-  org_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
   at INTEGER NOT NULL,
   PRIMARY KEY (offer_id, channel)
 );
-CREATE INDEX delivery_receipts_org ON delivery_receipts(org_id, at);
+CREATE INDEX delivery_receipts_store ON delivery_receipts(store_id, at);
 -- Notification times per member, across channels, for the frequency cap.
 CREATE TABLE member_notifications (
   user_id TEXT PRIMARY KEY,

@@ -2,6 +2,13 @@
 export type DeliveryChannel = "push" | "mqtt" | "pull";
 export const DELIVERY_CHANNELS: readonly DeliveryChannel[] = ["push", "mqtt", "pull"];
 
+/** An offer delivered by a channel (the store it was issued at places it in an organisation). */
+export interface DeliveryReceipt {
+  readonly offerId: string;
+  readonly storeId: string;
+  readonly channel: DeliveryChannel;
+}
+
 /** `pending` waits for its next attempt; the others are final. */
 export type PushOutboxStatus = "pending" | "sent" | "dropped" | "dead";
 
@@ -66,9 +73,12 @@ export interface DeliveryRepository {
   /** Puts a dead letter back in the queue, due at `now`, its attempts reset; false when it is not dead. */
   replayPush(id: string, now: number): Promise<boolean>;
   /** Records receipts; only the first per offer and channel is kept. */
-  recordReceipts(receipts: readonly { offerId: string; orgId: string; channel: DeliveryChannel }[], at: number): Promise<void>;
-  /** Offers delivered per channel with a receipt in [from, to) (an offer counts once per channel). */
-  receiptCounts(orgId: string, from: number, to: number): Promise<Record<DeliveryChannel, number>>;
+  recordReceipts(receipts: readonly DeliveryReceipt[], at: number): Promise<void>;
+  /**
+   * Offers delivered per channel with a receipt in [from, to) (an offer counts once per channel), at
+   * the organisation's stores or at one of them.
+   */
+  receiptCounts(query: { orgId: string; storeId: string | null; from: number; to: number }): Promise<Record<DeliveryChannel, number>>;
   /**
    * The frequency cap's claim: notes `offerId` as the member's notified offer at `now` unless another
    * offer was notified within `capMs` before. True when the offer may be notified (claimed now, or the

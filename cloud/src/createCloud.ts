@@ -197,7 +197,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     eventToOffer: latency.eventToOffer,
     scheduler,
     pushOutbox: push,
-    onPublished: (published) => void receipts.publishedOverMqtt(published),
+    onPublished: (published) => receipts.publishedOverMqtt(published),
   });
   const decisions = new DecisionStage({
     offers: offerRepository,
@@ -336,7 +336,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       offers: offerRepository,
       users,
       clock,
-      onListed: (listed) => void receipts.pulled(listed),
+      onListed: (listed) => receipts.pulled(listed),
     }),
     redemptions: new RedemptionService({
       offers: offerRepository,

@@ -8,8 +8,8 @@ export interface ShopperOfferServiceOptions {
   readonly offers: Pick<OfferRepository, "pendingOffers" | "acknowledge">;
   readonly users: Pick<UserRepository, "getUser">;
   readonly clock: Clock;
-  /** Told of the offers the user's own app fetched (pull delivery receipts); must not throw. */
-  readonly onListed?: (offers: readonly Offer[]) => void;
+  /** Told of the offers the user's own app fetched (pull delivery receipts); must not reject. */
+  readonly onListed?: (offers: readonly Offer[]) => Promise<void>;
 }
 
 /**
@@ -26,7 +26,7 @@ export class ShopperOfferService {
     if (!allowed.ok) return allowed;
     const offers = await this.o.offers.pendingOffers(userId, this.o.clock.now());
     // Only the app's own fetch delivers: an admin looking at a user's offers delivers nothing.
-    if (principal.role === "app") this.o.onListed?.(offers);
+    if (principal.role === "app") await this.o.onListed?.(offers);
     return done(offers);
   }
 

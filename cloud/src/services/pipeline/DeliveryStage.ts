@@ -34,8 +34,8 @@ export interface DeliveryStageOptions {
    * start-up redelivery (the outbox ignores an offer it holds already).
    */
   readonly pushOutbox?: { offersIssued(offers: readonly Offer[]): Promise<void> };
-  /** Told of each offer the broker took (delivery receipts, the frequency cap); must not throw. */
-  readonly onPublished?: (offers: readonly Offer[]) => void;
+  /** Told of each offer the broker took (delivery receipts, the frequency cap); must not reject. */
+  readonly onPublished?: (offers: readonly Offer[]) => Promise<void>;
 }
 
 /** An offer to deliver, with when its event reached the cloud (absent for a redelivery). */
@@ -135,7 +135,7 @@ export class DeliveryStage implements PipelineStage<readonly OfferToDeliver[]>, 
     try {
       await publishOffer(this.o.bus, offer, "offer");
       this.counters.offersPublished++;
-      this.o.onPublished?.([offer]);
+      await this.o.onPublished?.([offer]);
       // Not queued for push: left unrecorded, so the start-up redelivery queues it again.
       if (!(await queued)) return;
       if (receivedAt !== undefined) this.o.eventToOffer?.observe((this.o.clock.now() - receivedAt) / 1000);

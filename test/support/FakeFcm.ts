@@ -61,9 +61,10 @@ export class FakeFcm {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
-    const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+    const json = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
-    const fcmError = (status: number, statusText: string, message: string, errorCode?: string, field?: string) =>
+    };
+    const fcmError = (status: number, statusText: string, message: string, errorCode?: string, field?: string): void =>
       json(status, {
         error: {
           code: status,
@@ -108,9 +109,14 @@ export class FakeFcm {
       }
       const scripted = this.script.shift();
       if (scripted) {
-        return res
-          .writeHead(scripted.status, { "content-type": "application/json", ...(scripted.headers ?? {}) })
-          .end(JSON.stringify({ error: { code: scripted.status, status: scripted.status_ ?? "UNAVAILABLE", message: "scripted", details: scripted.errorCode ? [{ "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", errorCode: scripted.errorCode }] : [] } }));
+        const details = scripted.errorCode
+          ? [{ "@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", errorCode: scripted.errorCode }]
+          : [];
+        return json(
+          scripted.status,
+          { error: { code: scripted.status, status: scripted.status_ ?? "UNAVAILABLE", message: "scripted", details } },
+          scripted.headers,
+        );
       }
       const token = String(message.token);
       if (!/^[A-Za-z0-9_:-]{20,}$/.test(token))

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ArrivalClient, encodeAppToken, readPushPayload } from "../../sdk/src/index.js";
-import { subscriptionKeys } from "../support/pushConfig.js";
+import { subscriptionKeys, webPushConfig } from "../support/pushConfig.js";
 import { createSdkCloudFixture, type SdkCloudFixture } from "./sdkCloudFixture.js";
 
 /** Push registration from the client library against a real cloud with Web Push configured. */
@@ -9,7 +9,7 @@ describe("ArrivalClient push against the cloud", () => {
   let u1: ArrivalClient;
 
   beforeAll(async () => {
-    sdk = await createSdkCloudFixture({ webPush: true });
+    sdk = await createSdkCloudFixture({ push: await webPushConfig() });
     u1 = new ArrivalClient({ token: encodeAppToken(await sdk.appToken("u1", sdk.f.keys.appU1)) });
   });
   afterAll(async () => {

@@ -45,17 +45,23 @@ export function endpointProblem(endpoint: string, allowPrivate: boolean): string
   if (allowPrivate) return url.protocol === "https:" || url.protocol === "http:" ? null : "must be an http(s) URL";
   if (url.protocol !== "https:") return "must be an https URL";
   const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (isIP(host) !== 0) return isPrivateAddress(host) ? "must be on a public address" : null;
   if (host === "localhost" || host.endsWith(".localhost") || host.endsWith(".local") || !host.includes("."))
     return "must be on a public host";
-  if (isIP(host) !== 0 && isPrivateAddress(host)) return "must be on a public address";
   return null;
 }
 
 /** Loopback, private (RFC 1918, RFC 4193), link-local, CGNAT, unspecified: not a push service. */
 function isPrivateAddress(ip: string): boolean {
   if (ip.includes(":")) {
-    const v4 = /::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-    if (v4?.[1]) return isPrivateAddress(v4[1]);
+    // An IPv4-mapped address, as written (::ffff:127.0.0.1) or as URL parsing normalises it (::ffff:7f00:1).
+    const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(ip)?.[1];
+    if (dotted) return isPrivateAddress(dotted);
+    const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(ip);
+    if (hex?.[1] && hex[2]) {
+      const [hi, lo] = [Number.parseInt(hex[1], 16), Number.parseInt(hex[2], 16)];
+      return isPrivateAddress(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`);
+    }
     return ip === "::" || ip === "::1" || /^f[cd]/.test(ip) || /^fe[89ab]/.test(ip);
   }
   const [a = 0, b = 0] = ip.split(".").map(Number);

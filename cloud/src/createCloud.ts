@@ -27,7 +27,7 @@ import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
 import { pushRoutes } from "./adapters/http/routes/pushRoutes.js";
 import { createPushSenders } from "./adapters/push/createPushSenders.js";
 import { DeliveryReceipts } from "./services/push/DeliveryReceipts.js";
-import { PushDispatcher } from "./services/push/PushDispatcher.js";
+import { PushDispatcher, pushMetrics } from "./services/push/PushDispatcher.js";
 import { PushService } from "./services/push/PushService.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
@@ -325,6 +325,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     fleet,
     undeliveredOffers: () => offerRepository.countUndelivered(clock.now()),
   });
+  pushMetrics(metrics, push);
   // Before the routes, so it counts every one of them.
   httpMetrics(http, metrics);
   healthRoutes(http, {

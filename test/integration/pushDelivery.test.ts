@@ -54,6 +54,9 @@ describe("push delivery end to end", () => {
     const to = new Date(Date.now() + 3_600_000).toISOString();
     const deliveries = await api(f.keys.marketer, "GET", `/v1/analytics/deliveries?from=${from}&to=${to}`);
     expect(deliveries.body.delivered).toEqual({ push: 1, mqtt: 1, pull: 1 });
+    const metrics = await f.cloud.http.inject({ url: "/metrics", headers: { authorization: `Bearer ${f.keys.admin}` } });
+    expect(metrics.body).toMatch(/^arrival_push_notifications_total\{outcome="sent"\} 1$/m);
+    expect(metrics.body).toMatch(/^arrival_push_notifications_total\{outcome="queued"\} 1$/m);
   });
 
   it("refuses a registration the cloud could not use, saying which field", async () => {

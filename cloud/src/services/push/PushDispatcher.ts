@@ -1,5 +1,6 @@
 import type { Offer } from "../../domain/offers/index.js";
 import { type BackoffPolicy, quietHoursEnd, retryDelayMs } from "../../domain/push/index.js";
+import type { Metrics } from "../Metrics.js";
 import type { Clock, Logger, Scheduler, TimerHandle } from "../ports.js";
 import type {
   DeliveryRepository,
@@ -45,6 +46,31 @@ export interface PushDispatcherOptions {
   readonly pollIntervalMs: number;
   /** Items sent concurrently per pass (default 64). */
   readonly batchSize?: number;
+}
+
+/** The outbox's counters as Prometheus families (read at scrape time); labels from a closed set. */
+export function pushMetrics(metrics: Metrics, push: Pick<PushDispatcher, "counters">): void {
+  metrics.collected(
+    {
+      name: "arrival_push_notifications_total",
+      help: "Push notification attempts by outcome: queued, sent, retried, deferred (quiet hours), dropped, dead (dead-lettered).",
+      labelNames: ["outcome"],
+      type: "counter",
+    },
+    () =>
+      (["queued", "sent", "retried", "deferred", "dropped", "dead"] as const).map((outcome) => ({
+        labels: { outcome },
+        value: push.counters[outcome],
+      })),
+  );
+  metrics.collected(
+    {
+      name: "arrival_push_registrations_removed_total",
+      help: "Push registrations removed because the push service said they are gone.",
+      type: "counter",
+    },
+    () => [{ value: push.counters.removed }],
+  );
 }
 
 /**

@@ -442,7 +442,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       providers: () => push.providers,
       vapidPublicKey: pushSenders.vapidPublicKey,
       allowPrivateEndpoints: config.push.allowPrivateEndpoints,
-      onReplayed: () => push.start(),
+      onReplayed: () => push.soon(),
     }),
   });
   consoleRoutes(http);

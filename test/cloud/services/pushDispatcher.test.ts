@@ -57,7 +57,7 @@ describe("push outbox", () => {
   let sender: ScriptedSender;
   let dispatcher: PushDispatcher;
 
-  const makeDispatcher = (frequencyCapMinutes = 0) =>
+  const makeDispatcher = (frequencyCapMinutes = 0, overrides: Partial<ConstructorParameters<typeof PushDispatcher>[0]> = {}) =>
     new PushDispatcher({
       registrations: repos.pushRegistrations,
       delivery: repos.delivery,
@@ -75,6 +75,7 @@ describe("push outbox", () => {
       maxAttempts: 3,
       backoff: { baseMs: 1000, maxMs: 60_000 },
       pollIntervalMs: 1000,
+      ...overrides,
     });
 
   const register = (installationId: string, token = `https://push.example.com/${installationId}`) =>
@@ -243,5 +244,25 @@ describe("push outbox", () => {
     await dispatcher.drain();
     expect(await repos.delivery.pushItem("item-1")).toMatchObject({ status: "dropped", lastError: "expired" });
     expect(sender.sent).toEqual([]);
+  });
+
+  it("leaves an item that storage fails on pending, and still sends the others", async () => {
+    await register("broken");
+    await register("phone");
+    const failing = {
+      ...repos.pushRegistrations,
+      pushRegistrations: (userId: string) => repos.pushRegistrations.pushRegistrations(userId),
+      removePushToken: (p: "webpush", t: string) => repos.pushRegistrations.removePushToken(p, t),
+      pushRegistration: async (userId: string, installationId: string) => {
+        if (installationId === "broken") throw new Error("disk I/O error");
+        return repos.pushRegistrations.pushRegistration(userId, installationId);
+      },
+    };
+    dispatcher = makeDispatcher(0, { registrations: failing as typeof repos.pushRegistrations, batchSize: 1 });
+    await dispatcher.offersIssued([offer("o-1")]);
+    await dispatcher.drain(5);
+    expect(sender.sent.map((s) => s.installationId)).toEqual(["phone"]);
+    const pending = await repos.delivery.duePush(clock.now(), 10);
+    expect(pending.map((i) => i.installationId)).toEqual(["broken"]);
   });
 });

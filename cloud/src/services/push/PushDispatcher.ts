@@ -152,19 +152,31 @@ export class PushDispatcher {
     }
     if (items.length === 0) return;
     this.counters.queued += await this.o.delivery.enqueuePush(items, now);
-    if (this.started && this.kick === null)
-      this.kick = this.o.scheduler.setTimeout(() => {
-        this.kick = null;
-        this.wake();
-      }, 0);
+    this.soon();
   }
 
-  /** Runs passes until nothing is due now; tests and shutdown call it directly. */
-  async drain(): Promise<void> {
-    do {
+  /** Looks for due items on the next turn (new or replayed ones) instead of at the next poll. */
+  soon(): void {
+    if (!this.started || this.kick !== null) return;
+    this.kick = this.o.scheduler.setTimeout(() => {
+      this.kick = null;
+      this.wake();
+    }, 0);
+  }
+
+  /**
+   * Runs passes until nothing is due now (at most `maxPasses`, so items that storage keeps failing
+   * on cannot hold it forever); tests and tools call it directly.
+   */
+  async drain(maxPasses = 100): Promise<void> {
+    for (let pass = 0; pass < maxPasses; pass++) {
       this.again = false;
       await (this.running ?? this.runPass());
-    } while (this.again);
+      if (this.again) continue;
+      // A pass already running when the caller queued may have read the outbox before that.
+      const next = await this.o.delivery.nextPushDueAt();
+      if (next === null || next > this.o.clock.now()) return;
+    }
   }
 
   private wake(): void {
@@ -179,9 +191,16 @@ export class PushDispatcher {
     const pass = (async () => {
       try {
         const batch = this.o.batchSize ?? 64;
+        // An item whose attempt failed in storage stays due: it is tried once per pass (or a full
+        // batch of them would be read and tried without end) and read past, so it does not hold
+        // up the items behind it.
+        const tried = new Set<string>();
         for (;;) {
-          const due = await this.o.delivery.duePush(this.o.clock.now(), batch);
+          const due = (await this.o.delivery.duePush(this.o.clock.now(), batch + tried.size))
+            .filter((i) => !tried.has(i.id))
+            .slice(0, batch);
           if (due.length === 0) break;
+          for (const item of due) tried.add(item.id);
           await Promise.all(due.map((item) => this.attempt(item)));
           if (due.length < batch) break;
         }

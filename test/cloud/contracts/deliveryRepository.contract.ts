@@ -98,6 +98,14 @@ export function describeDeliveryRepositoryContract(name: string, makeBackend: Ma
       expect(await delivery.claimNotification("u1", "A", 61_500, capMs)).toBe(false);
     });
 
+    it("settles a sent item and records its receipt together", async () => {
+      await backend.repos.directory.upsertStore(store("s1", "o1"), 0);
+      await delivery.enqueuePush([item("a")], 0);
+      await delivery.settlePush("a", "sent", null, 500, { offerId: "offer-a", storeId: "s1", channel: "push" });
+      expect(await delivery.pushItem("a")).toMatchObject({ status: "sent", updatedAt: 500 });
+      expect(await delivery.receiptCounts({ orgId: "o1", storeId: null, from: 500, to: 501 })).toEqual({ push: 1, mqtt: 0, pull: 0 });
+    });
+
     it("stores an organisation's policy and a store's override apart", async () => {
       expect(await delivery.pushPolicy("o1", null)).toBeNull();
       await delivery.setPushPolicy("o1", null, { quietHours: { start: "21:00", end: "08:00" }, frequencyCapMinutes: 30 }, 1);

@@ -109,13 +109,24 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     status: Exclude<PushOutboxStatus, "pending">,
     reason: string | null,
     now: number,
+    receipt?: DeliveryReceipt,
   ): Promise<void> {
-    await this.db.run(
-      `UPDATE push_outbox SET status = ?, last_error = ?, updated_at = ?,
+    const settle = `UPDATE push_outbox SET status = ?, last_error = ?, updated_at = ?,
          attempts = attempts + (CASE WHEN ? IN ('sent', 'dead') THEN 1 ELSE 0 END)
-       WHERE id = ? AND status = 'pending'`,
-      [status, reason, now, status, id],
-    );
+       WHERE id = ? AND status = 'pending'`;
+    const params = [status, reason, now, status, id];
+    if (receipt === undefined) {
+      await this.db.run(settle, params);
+      return;
+    }
+    // One commit for both: at `synchronous = FULL` each commit is a sync to disk.
+    await this.db.transaction(async (tx) => {
+      await tx.run(settle, params);
+      await tx.run(
+        "INSERT INTO delivery_receipts (offer_id, channel, store_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [receipt.offerId, receipt.channel, receipt.storeId, now],
+      );
+    });
   }
 
   async deadPush(orgId: string, limit: number): Promise<PushOutboxItem[]> {

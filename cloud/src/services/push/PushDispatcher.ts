@@ -95,6 +95,8 @@ export class PushDispatcher {
   private running: Promise<void> | null = null;
   private again = false;
   private started = false;
+  /** Reads shared by the items of one pass (see `passCache`). */
+  private readonly cache = new Map<string, Promise<unknown>>();
 
   constructor(options: PushDispatcherOptions) {
     this.o = options;
@@ -189,6 +191,7 @@ export class PushDispatcher {
 
   private runPass(): Promise<void> {
     const pass = (async () => {
+      this.cache.clear();
       try {
         const batch = this.o.batchSize ?? 64;
         // An item whose attempt failed in storage stays due: it is tried once per pass (or a full
@@ -223,9 +226,11 @@ export class PushDispatcher {
       const sender = this.senders.get(registration.provider);
       if (sender === undefined) return await this.drop(item, `no ${registration.provider} sender configured`, now);
 
-      const store = await this.o.stores.getStore(item.storeId);
-      const orgPolicy = await this.o.delivery.pushPolicy(item.orgId, null);
-      const storePolicy = await this.o.delivery.pushPolicy(item.orgId, item.storeId);
+      const store = await this.passCache(`store:${item.storeId}`, () => this.o.stores.getStore(item.storeId));
+      const orgPolicy = await this.passCache(`policy:${item.orgId}`, () => this.o.delivery.pushPolicy(item.orgId, null));
+      const storePolicy = await this.passCache(`policy:${item.orgId}:${item.storeId}`, () =>
+        this.o.delivery.pushPolicy(item.orgId, item.storeId),
+      );
       const quiet = storePolicy?.quietHours ?? orgPolicy?.quietHours ?? null;
       const quietEnd = quietHoursEnd(now, store?.timezone ?? "UTC", quiet);
       if (quietEnd !== null) {
@@ -251,8 +256,7 @@ export class PushDispatcher {
       switch (result.outcome) {
         case "sent":
           this.counters.sent++;
-          await this.o.delivery.settlePush(item.id, "sent", null, at);
-          await this.o.delivery.recordReceipts([{ offerId: item.offerId, storeId: item.storeId, channel: "push" }], at);
+          await this.o.delivery.settlePush(item.id, "sent", null, at, { offerId: item.offerId, storeId: item.storeId, channel: "push" });
           return;
         case "gone":
           this.counters.removed += await this.o.registrations.removePushToken(registration.provider, registration.token);
@@ -271,6 +275,21 @@ export class PushDispatcher {
       // Storage failed mid-attempt: the row stays pending and the next pass tries it again.
       this.o.log.warn({ err, itemId: item.id }, "push attempt failed");
     }
+  }
+
+  /**
+   * Stores and policies read once per pass: a pass takes a fraction of a second, and a policy
+   * changed meanwhile applies from the next one.
+   */
+  private passCache<T>(key: string, read: () => Promise<T>): Promise<T> {
+    let cached = this.cache.get(key) as Promise<T> | undefined;
+    if (cached === undefined) {
+      cached = read();
+      this.cache.set(key, cached);
+      // A failed read is not kept: the next attempt reads again.
+      cached.catch(() => this.cache.delete(key));
+    }
+    return cached;
   }
 
   private async retry(item: PushOutboxItem, reason: string, now: number, retryAfter?: number): Promise<void> {

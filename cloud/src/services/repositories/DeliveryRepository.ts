@@ -66,8 +66,17 @@ export interface DeliveryRepository {
   pushItem(id: string): Promise<PushOutboxItem | null>;
   /** Sets a pending item's next attempt (a retry or a deferral), its attempt count and the reason. */
   reschedulePush(id: string, change: { attempts: number; nextAttemptAt: number; error: string | null }, now: number): Promise<void>;
-  /** Ends an item: sent, dropped (nothing to do) or dead (given up), with the reason for the last two. */
-  settlePush(id: string, status: Exclude<PushOutboxStatus, "pending">, reason: string | null, now: number): Promise<void>;
+  /**
+   * Ends an item: sent, dropped (nothing to do) or dead (given up), with the reason for the last two;
+   * `receipt` is recorded in the same write (a sent item's push receipt), as `recordReceipts` would.
+   */
+  settlePush(
+    id: string,
+    status: Exclude<PushOutboxStatus, "pending">,
+    reason: string | null,
+    now: number,
+    receipt?: DeliveryReceipt,
+  ): Promise<void>;
   /** An organisation's dead letters, newest first. */
   deadPush(orgId: string, limit: number): Promise<PushOutboxItem[]>;
   /** Puts a dead letter back in the queue, due at `now`, its attempts reset; false when it is not dead. */

@@ -311,6 +311,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "offer-lifecycle" }),
     reminderLeadS: config.offers.reminderLeadS,
     intervalMs: config.offers.sweepIntervalS * 1000,
+    pushOutbox: push,
   });
   const http = await createHttpApp({
     credentials,

@@ -136,8 +136,8 @@ export class DeliveryStage implements PipelineStage<readonly OfferToDeliver[]>, 
       await publishOffer(this.o.bus, offer, "offer");
       this.counters.offersPublished++;
       await this.o.onPublished?.([offer]);
-      // Not queued for push: left unrecorded, so a restart's redelivery queues it again (unless the
-      // offer sweeper, which publishes over MQTT only, records it first: then the push is lost).
+      // Not queued for push: left unrecorded, so the offer sweeper's redelivery (or a restart's)
+      // queues it again before recording it.
       if (!(await queued)) return;
       if (receivedAt !== undefined) this.o.eventToOffer?.observe((this.o.clock.now() - receivedAt) / 1000);
       this.waiting.push(offer.offerId);

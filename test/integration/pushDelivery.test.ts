@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
 import { FakeWebPushService } from "../support/FakeWebPushService.js";
-import { webPushConfig } from "../support/pushConfig.js";
+import { MAX_INSTALLATIONS } from "../../cloud/src/services/push/PushService.js";
+import { subscriptionKeys, webPushConfig } from "../support/pushConfig.js";
 
 /**
  * An offer reaches a backgrounded browser: the app registers its Web Push subscription through the
@@ -72,6 +73,21 @@ describe("push delivery end to end", () => {
     });
     expect(noKeys.status).toBe(400);
     expect(JSON.stringify(noKeys.body)).toContain("/keys");
+  });
+
+  it("holds a member to a bounded number of installations", async () => {
+    const register = (installationId: string) =>
+      api(f.keys.appU2, "PUT", `/v1/users/u2/push-registrations/${installationId}`, {
+        provider: "webpush",
+        token: `https://push.example.com/send/${installationId}`,
+        keys: subscriptionKeys(),
+      });
+    for (let i = 0; i < MAX_INSTALLATIONS; i++) expect((await register(`tab-${i}`)).status).toBe(201);
+    const over = await register("one-too-many");
+    expect(over.status).toBe(409);
+    expect(over.body).toMatchObject({ error: { code: "CONFLICT" } });
+    // Replacing one it holds is still allowed.
+    expect((await register("tab-0")).status).toBe(200);
   });
 
   it("keeps a pending push across a restart and sends it after", async () => {

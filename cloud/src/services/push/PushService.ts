@@ -33,6 +33,9 @@ export interface PushServiceOptions {
 
 const actorOf = (principal: Principal): string => `api-key:${principal.keyId}`;
 
+/** Push registrations one member may hold (phones, tablets, browsers). */
+export const MAX_INSTALLATIONS = 20;
+
 /** A URL the cloud may POST to on an app's say-so: https on a public host, unless development allows otherwise. */
 export function endpointProblem(endpoint: string, allowPrivate: boolean): string | null {
   let url: URL;
@@ -108,6 +111,11 @@ export class PushService {
     if (!visible.ok) return visible;
     const problems = this.check(input);
     if (problems.length > 0) return refuse("VALIDATION_FAILED", "the push registration is not usable", problems);
+    // Every offer goes to every installation: a member with unbounded installations would turn one
+    // offer into unbounded pushes.
+    const existing = await this.o.registrations.pushRegistrations(userId);
+    if (existing.length >= MAX_INSTALLATIONS && !existing.some((r) => r.installationId === installationId))
+      return refuse("CONFLICT", `a member has at most ${MAX_INSTALLATIONS} push registrations; remove one first`);
     const now = this.o.clock.now();
     const result = await this.o.registrations.upsertPushRegistration(
       {

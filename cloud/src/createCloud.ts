@@ -27,6 +27,11 @@ import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
 import { userRoutes } from "./adapters/http/routes/userRoutes.js";
 import { membershipRoutes } from "./adapters/http/routes/membershipRoutes.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
+import { pushRoutes } from "./adapters/http/routes/pushRoutes.js";
+import { createPushSenders } from "./adapters/push/createPushSenders.js";
+import { DeliveryReceipts } from "./services/push/DeliveryReceipts.js";
+import { PushDispatcher, pushMetrics } from "./services/push/PushDispatcher.js";
+import { PushService } from "./services/push/PushService.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
 import { GatewayService } from "./services/GatewayService.js";
@@ -111,6 +116,8 @@ export interface Cloud {
   readonly retention: RetentionService;
   /** Loyalty: programme, points, tiers (`sweep()` writes off expired points and ends tier periods now). */
   readonly membership: MembershipService;
+  /** The push outbox (`drain()` sends everything due now). */
+  readonly push: PushDispatcher;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
   /** The embedded broker, or null in external mode (then no broker runs in this process). */
@@ -178,6 +185,30 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "live" }),
     orgOfStore: async (storeId) => (await directory.getStore(storeId))?.orgId ?? null,
   });
+  // Push: a durable outbox in front of the OS push services; receipts per channel.
+  const pushSenders = await createPushSenders(config.push, () => clock.now());
+  const push = new PushDispatcher({
+    registrations: repositories.pushRegistrations,
+    delivery: repositories.delivery,
+    stores: directory,
+    senders: pushSenders.senders,
+    clock,
+    scheduler,
+    log: log.child({ component: "push" }),
+    newId: () => randomBytes(12).toString("base64url").replace(/^[-_]/, "p"),
+    jitter: () => Math.random(),
+    frequencyCapMinutes: config.push.frequencyCapMinutes,
+    maxAttempts: config.push.maxAttempts,
+    backoff: { baseMs: config.push.retryBaseS * 1000, maxMs: config.push.retryMaxS * 1000 },
+    pollIntervalMs: config.push.pollIntervalMs,
+  });
+  const receipts = new DeliveryReceipts({
+    delivery: repositories.delivery,
+    stores: directory,
+    clock,
+    log: log.child({ component: "receipts" }),
+    frequencyCapMinutes: config.push.frequencyCapMinutes,
+  });
   // The event pipeline: what sources (gateway batches, phones' geofence reports) committed is
   // decided in groups, then delivered. Stages front to back.
   const delivery = new DeliveryStage({
@@ -187,6 +218,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "delivery" }),
     eventToOffer: latency.eventToOffer,
     scheduler,
+    pushOutbox: push,
+    onPublished: (published) => receipts.publishedOverMqtt(published),
   });
   const directoryCache = new DirectoryCache({ directory, users, changes: directory, usersByIds: users });
   const decisions = new DecisionStage({
@@ -305,6 +338,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "offer-lifecycle" }),
     reminderLeadS: config.offers.reminderLeadS,
     intervalMs: config.offers.sweepIntervalS * 1000,
+    pushOutbox: push,
   });
   const http = await createHttpApp({
     credentials,
@@ -321,6 +355,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     outboxesBehindGap: () => events.countOutboxesBehindGap(),
     leader: () => coordination.isLeader(),
   });
+  pushMetrics(metrics, push);
   // Before the routes, so it counts every one of them.
   httpMetrics(http, metrics);
   healthRoutes(http, {
@@ -328,7 +363,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     ready: async () => mqtt.ready() && (await storage.ping()),
   });
   offerRoutes(http, {
-    offers: new ShopperOfferService({ offers: offerRepository, users, clock }),
+    offers: new ShopperOfferService({
+      offers: offerRepository,
+      users,
+      clock,
+      onListed: (listed) => receipts.pulled(listed),
+    }),
     redemptions: new RedemptionService({
       offers: offerRepository,
       stores: directory,
@@ -439,6 +479,20 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   pickupRoutes(http, { pickups });
   presenceListeners.push((stored) => void pickups.presenceStored(stored));
+  pushRoutes(http, {
+    push: new PushService({
+      registrations: repositories.pushRegistrations,
+      delivery: repositories.delivery,
+      users,
+      directory,
+      audit,
+      clock,
+      providers: () => push.providers,
+      vapidPublicKey: pushSenders.vapidPublicKey,
+      allowPrivateEndpoints: config.push.allowPrivateEndpoints,
+      onReplayed: () => push.soon(),
+    }),
+  });
   consoleRoutes(http);
   // What other workers change reaches this one's caches; what this one changes, reaches them.
   const workerSync = new WorkerSync({
@@ -468,6 +522,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // No new batches or location reports; those being stored finish and reach the rules engine.
     await Promise.all([ingest.stop(), geofence.stop()]);
     await pipeline.stop();
+    // After the pipeline, which queues into it; what is pending stays for the next start.
+    await push.stop();
     // After ingest (no later noteHeard is lost) and before the broker: the last wills it publishes
     // while closing say the cloud went away, and a stopped FleetService ignores them.
     await fleet.stop();
@@ -500,6 +556,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     geofence,
     retention,
     membership,
+    push,
     broker,
     embeddedBroker: mqtt.embedded,
     http,
@@ -521,6 +578,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         await coordination.start();
         workerSync.start();
         await pipeline.start();
+        push.start();
         await rules.start();
         offerLifecycle.start();
         await eid.refresh();

@@ -15,7 +15,7 @@ import { createGateway, type Gateway } from "../../gateway/src/createGateway.js"
 import type { Logger as GatewayLogger } from "../../gateway/src/services/ports.js";
 import { encodeMessage, gatewayTopic } from "../../protocol/index.js";
 import { encodeAppToken } from "../../sdk/src/index.js";
-import { bundleShopperPage, SHOPPER_PAGE_HTML } from "./bundleShopperPage.js";
+import { bundleShopperPage, bundleShopperServiceWorker, SHOPPER_PAGE_HTML } from "./bundleShopperPage.js";
 import {
   DEMO_GATEWAYS,
   DEMO_ORG,
@@ -236,7 +236,15 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     log: log.child({ app: "cloud" }),
     clock,
     ...(options.onOfferIssued ? { onOfferIssued: options.onOfferIssued } : {}),
-    ...(options.shopperPage ? { shopperPage: { html: SHOPPER_PAGE_HTML, script: await bundleShopperPage() } } : {}),
+    ...(options.shopperPage
+      ? {
+          shopperPage: {
+            html: SHOPPER_PAGE_HTML,
+            script: await bundleShopperPage(),
+            serviceWorker: await bundleShopperServiceWorker(),
+          },
+        }
+      : {}),
   });
   await seedDemo(cloud, clock.now());
   const issued = await issueCredentials(cloud, cloudConfig.dataDir);

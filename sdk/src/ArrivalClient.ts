@@ -15,6 +15,7 @@ import { mqttOfferChannel } from "./adapters/mqtt/mqttOfferChannel.js";
 import { type AppToken, decodeAppToken } from "./domain/appToken.js";
 import { encodeBase64url, utf8Decode } from "./domain/base64url.js";
 import { type ClientOffer, OfferInbox, redemptionPayload } from "./domain/OfferInbox.js";
+import { readPushPayload } from "./domain/pushPayload.js";
 import type { ConnectionState, Fetch, OfferChannel, OfferChannelFactory } from "./ports.js";
 
 /** Events of the client, each with its payload type. */
@@ -71,6 +72,25 @@ export interface RegisteredBeacon {
   readonly identity: BeaconIdentity | null;
   /** ISO time. */
   readonly registeredAt: string;
+}
+
+/** Where this installation is reached by its OS push service, as the app hands it over. */
+export type PushTarget =
+  /** A browser's `PushSubscription.toJSON()` (subscribed with `webPushKey()` as applicationServerKey). */
+  | { readonly provider: "webpush"; readonly subscription: { readonly endpoint: string; readonly keys: { readonly p256dh: string; readonly auth: string } } }
+  /** The APNs device token in hex; `development` for a debug build (sandbox APNs). */
+  | { readonly provider: "apns"; readonly deviceToken: string; readonly environment?: "production" | "development" }
+  /** The FCM registration token. */
+  | { readonly provider: "fcm"; readonly token: string };
+
+/** A push registration as the cloud lists it (the token itself is never sent back). */
+export interface PushRegistrationInfo {
+  readonly installationId: string;
+  readonly provider: "webpush" | "apns" | "fcm";
+  readonly environment: string | null;
+  /** ISO time. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 /** The identity key and rotation of this install's Eddystone-EID advertising. */
@@ -403,6 +423,61 @@ export class ArrivalClient {
     }
     if (typeof answer.removed !== "boolean") throw new ArrivalClientError("INVALID_MESSAGE", "answer has no removed flag");
     return answer.removed;
+  }
+
+  /** The VAPID public key to pass as `applicationServerKey` to `pushManager.subscribe` (base64url). */
+  async webPushKey(): Promise<string> {
+    const answer = (await this.request("GET", "/v1/push/web-push-key")) as { publicKey?: unknown };
+    if (typeof answer.publicKey !== "string") throw new ArrivalClientError("INVALID_MESSAGE", "answer has no publicKey");
+    return answer.publicKey;
+  }
+
+  /**
+   * Registers (or replaces) where this installation is reached by push, so offers reach the shopper
+   * while the app is in the background. `installationId` is the app's own stable id for this install
+   * (keep it across launches); call again whenever the OS hands out a new token.
+   */
+  async registerPush(installationId: string, target: PushTarget): Promise<PushRegistrationInfo> {
+    const body =
+      target.provider === "webpush"
+        ? { provider: "webpush", token: target.subscription.endpoint, keys: target.subscription.keys }
+        : target.provider === "apns"
+          ? { provider: "apns", token: target.deviceToken, ...(target.environment ? { environment: target.environment } : {}) }
+          : { provider: "fcm", token: target.token };
+    const answer = await this.request(
+      "PUT",
+      `/v1/users/${this.userId}/push-registrations/${encodeURIComponent(installationId)}`,
+      body,
+    );
+    return pushRegistrationOf(answer);
+  }
+
+  /** This shopper's push registrations, one per installation. */
+  async listPushRegistrations(): Promise<PushRegistrationInfo[]> {
+    const answer = (await this.request("GET", `/v1/users/${this.userId}/push-registrations`)) as { registrations?: unknown };
+    if (!Array.isArray(answer.registrations))
+      throw new ArrivalClientError("INVALID_MESSAGE", "answer has no registrations");
+    return answer.registrations.map(pushRegistrationOf);
+  }
+
+  /** Stops push to an installation (sign-out, notifications turned off); false when none was registered. */
+  async unregisterPush(installationId: string): Promise<boolean> {
+    const answer = (await this.request(
+      "DELETE",
+      `/v1/users/${this.userId}/push-registrations/${encodeURIComponent(installationId)}`,
+    )) as { removed?: unknown };
+    if (typeof answer.removed !== "boolean") throw new ArrivalClientError("INVALID_MESSAGE", "answer has no removed flag");
+    return answer.removed;
+  }
+
+  /**
+   * The offer a push notification announced, fetched from the cloud (the notification carries only
+   * its id and title); null when the payload is not an offer or the offer is no longer usable.
+   */
+  async offerFromPush(data: unknown): Promise<ClientOffer | null> {
+    const payload = readPushPayload(data);
+    if (payload === null) return null;
+    return (await this.catchUp()).find((o) => o.offerId === payload.offerId) ?? null;
   }
 
   /** Asks the cloud to delete the shopper's data, then disconnects (the credentials stop working). */
@@ -768,4 +843,22 @@ function beaconOf(value: unknown): RegisteredBeacon {
 
 function toClientError(err: unknown): ArrivalClientError {
   return err instanceof ArrivalClientError ? err : new ArrivalClientError("NETWORK", (err as Error).message);
+}
+
+function pushRegistrationOf(value: unknown): PushRegistrationInfo {
+  const r = value as Partial<Record<keyof PushRegistrationInfo, unknown>>;
+  if (
+    typeof r.installationId !== "string" ||
+    (r.provider !== "webpush" && r.provider !== "apns" && r.provider !== "fcm") ||
+    typeof r.createdAt !== "string" ||
+    typeof r.updatedAt !== "string"
+  )
+    throw new ArrivalClientError("INVALID_MESSAGE", "not a push registration");
+  return {
+    installationId: r.installationId,
+    provider: r.provider,
+    environment: typeof r.environment === "string" ? r.environment : null,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
 }

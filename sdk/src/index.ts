@@ -8,6 +8,8 @@ export type {
   MemberCode,
   PointsBalance,
   PointsEntry,
+  PushRegistrationInfo,
+  PushTarget,
   RegisteredBeacon,
   Timers,
   WalletCoupon,
@@ -21,4 +23,5 @@ export {
   OfferInbox,
   redemptionPayload,
 } from "./domain/OfferInbox.js";
+export { type PushPayload, readPushPayload } from "./domain/pushPayload.js";
 export type { ConnectionState, Fetch, OfferChannel, OfferChannelFactory } from "./ports.js";

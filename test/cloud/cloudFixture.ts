@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
+import type { ShopperPage } from "../../cloud/src/adapters/http/routes/shopperPageRoutes.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
 import { checkRuleSpec } from "../../cloud/src/domain/rules/index.js";
@@ -64,6 +65,10 @@ export interface CloudFixtureOptions {
   readonly worker?: Record<string, unknown>;
   /** Replaces the `storage` config section (PostgreSQL); default SQLite in the temp data directory. */
   readonly storage?: Record<string, unknown>;
+  /** The `push` config section (providers, cap, retries). */
+  readonly push?: Record<string, unknown>;
+  /** Serve the demo shopper page (as the demo does). */
+  readonly shopperPage?: ShopperPage;
 }
 
 export function presenceEvent(seq: number, overrides: Partial<PresenceEvent> = {}): PresenceEvent {
@@ -99,11 +104,13 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
     ...(options.ingest ? { ingest: options.ingest } : {}),
     ...(options.worker ? { worker: options.worker } : {}),
     ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.push ? { push: options.push } : {}),
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const log = options.log ?? createLogger({ level: "silent", format: "json", name: "test" });
   const clock = options.clock ?? { now: () => Date.now() };
-  let cloud = await createCloud(parsed.config, { log, clock });
+  const deps = { log, clock, ...(options.shopperPage ? { shopperPage: options.shopperPage } : {}) };
+  let cloud = await createCloud(parsed.config, deps);
   const repo = cloud.repositories;
   const now = clock.now();
   await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, now);
@@ -180,7 +187,7 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
     },
     async restart(beforeStart) {
       await cloud.stop();
-      cloud = await createCloud(parsed.config, { log, clock });
+      cloud = await createCloud(parsed.config, deps);
       if (beforeStart) await beforeStart(cloud);
       await cloud.start();
     },

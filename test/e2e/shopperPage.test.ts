@@ -65,7 +65,7 @@ describe.skipIf(!haveChromium)(`demo shopper page in headless Chromium${haveChro
       expect.arrayContaining([
         "default-src 'none'",
         "script-src 'self'",
-        "worker-src blob:",
+        "worker-src 'self' blob:",
         expect.stringMatching(/^style-src 'sha256-[A-Za-z0-9+/]+=*'$/),
         "connect-src 'self' ws://127.0.0.1:* wss://127.0.0.1:*",
         "frame-ancestors 'none'",

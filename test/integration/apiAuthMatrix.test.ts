@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PrincipalRole } from "../../cloud/src/services/CredentialService.js";
 import type { ApiRole } from "../../cloud/src/services/repositories.js";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
+import { webPushConfig } from "../support/pushConfig.js";
 import {
   CALLERS,
   type Caller,
@@ -84,7 +85,7 @@ describe("API auth matrix", () => {
   }
 
   beforeAll(async () => {
-    f = await createCloudFixture();
+    f = await createCloudFixture({ push: await webPushConfig() });
     const repo = f.cloud.repositories;
     await repo.directory.upsertOrganisation({ id: "o2", name: "Other org", maxOffersPerUserPerDay: 3 }, Date.now());
     const issue = async (role: ApiRole, orgId: string, extra: { storeId?: string; userId?: string } = {}) =>

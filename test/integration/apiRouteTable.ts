@@ -17,6 +17,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { formatRedemptionCode } from "../../cloud/src/domain/offers/index.js";
 import type { CloudFixture } from "../cloud/cloudFixture.js";
+import { subscriptionKeys } from "../support/pushConfig.js";
 
 export const CALLERS = [
   "anonymous",
@@ -725,6 +726,82 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
   "POST /v1/operator/organisations/:orgId/reinstate": {
     expect: { operator: 200 },
     request: async (ctx) => ({ url: `/v1/operator/organisations/${await freshOrganisation(ctx)}/reinstate` }),
+  },
+  // Push delivery (docs/push.md).
+  "GET /v1/push/web-push-key": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/push/web-push-key" }),
+  },
+  "PUT /v1/users/:userId/push-registrations/:installationId": {
+    expect: { admin: 201, appSelf: 201, appOtherUser: 403, adminOtherOrg: 404 },
+    request: (ctx) => ({
+      url: `/v1/users/u1/push-registrations/${ctx.unique("install")}`,
+      body: { provider: "webpush", token: `https://push.example.com/send/${ctx.unique("sub")}`, keys: subscriptionKeys() },
+    }),
+    validBody: (ctx) => ({
+      url: `/v1/users/u1/push-registrations/${ctx.unique("install")}`,
+      body: { provider: "webpush", token: `https://push.example.com/send/${ctx.unique("sub")}`, keys: subscriptionKeys() },
+    }),
+  },
+  "GET /v1/users/:userId/push-registrations": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/users/u1/push-registrations" }),
+  },
+  "DELETE /v1/users/:userId/push-registrations/:installationId": {
+    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    request: async (ctx, caller) => {
+      const installationId = ctx.unique("install");
+      // Only for the callers that may delete it: a member holds a bounded number of registrations.
+      if (caller === "admin" || caller === "appSelf")
+        await ctx.asAdmin("PUT", `/v1/users/u1/push-registrations/${installationId}`, {
+          provider: "webpush",
+          token: `https://push.example.com/send/${ctx.unique("sub")}`,
+          keys: subscriptionKeys(),
+        });
+      return { url: `/v1/users/u1/push-registrations/${installationId}` };
+    },
+  },
+  "GET /v1/push/policy": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/push/policy" }),
+  },
+  "PUT /v1/push/policy": {
+    expect: { admin: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/push/policy", body: { quietHours: null, frequencyCapMinutes: null } }),
+    validBody: () => ({ url: "/v1/push/policy", body: { quietHours: null, frequencyCapMinutes: null } }),
+  },
+  "GET /v1/stores/:storeId/push-policy": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/stores/s1/push-policy" }),
+  },
+  "PUT /v1/stores/:storeId/push-policy": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/stores/s1/push-policy", body: { quietHours: null, frequencyCapMinutes: null } }),
+    validBody: () => ({ url: "/v1/stores/s1/push-policy", body: { quietHours: null, frequencyCapMinutes: null } }),
+  },
+  "GET /v1/push/dead-letters": {
+    expect: { admin: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/push/dead-letters?limit=5" }),
+  },
+  "POST /v1/push/dead-letters/:id/replay": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      const id = ctx.unique("push");
+      const delivery = ctx.f.cloud.repositories.delivery;
+      const now = Date.now();
+      await delivery.enqueuePush(
+        [{ id, offerId: ctx.unique("offer"), userId: "u1", installationId: "i1", orgId: "o1", storeId: "s1", title: "t", expiresAt: now - 1, nextAttemptAt: now + HOUR }],
+        now,
+      );
+      await delivery.settlePush(id, "dead", "HTTP 500 (after 8 attempts)", now);
+      return { url: `/v1/push/dead-letters/${id}/replay` };
+    },
+  },
+  "GET /v1/analytics/deliveries": {
+    expect: { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 },
+    request: () => ({
+      url: `/v1/analytics/deliveries?from=${new Date(Date.now() - 24 * HOUR).toISOString()}&to=${new Date(Date.now() + HOUR).toISOString()}&storeId=s1`,
+    }),
   },
 };
 

@@ -1,6 +1,7 @@
 import { checkRuleSpec } from "../../cloud/src/domain/rules/index.js";
 import type { AppToken } from "../../sdk/src/index.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
+import type { ShopperPage } from "../../cloud/src/adapters/http/routes/shopperPageRoutes.js";
 
 export interface SdkCloudFixture {
   readonly f: CloudFixture;
@@ -19,8 +20,15 @@ export interface SdkCloudFixture {
  * SQLite in a temp dir (the cloud fixture's store s1, users u1 and u2), with live enter rule r1
  * allowing five offers per user a day, so one test can see several visits each give an offer.
  */
-export async function createSdkCloudFixture(): Promise<SdkCloudFixture> {
-  const f = await createCloudFixture({ mqtt: { mode: "embedded", port: 0, websocket: { port: 0 } }, seedRule: false });
+export async function createSdkCloudFixture(
+  options: { push?: Record<string, unknown>; shopperPage?: ShopperPage } = {},
+): Promise<SdkCloudFixture> {
+  const f = await createCloudFixture({
+    mqtt: { mode: "embedded", port: 0, websocket: { port: 0 } },
+    seedRule: false,
+    ...(options.push ? { push: options.push } : {}),
+    ...(options.shopperPage ? { shopperPage: options.shopperPage } : {}),
+  });
   const spec = checkRuleSpec({
     trigger: { type: "enter" },
     scope: { storeIds: ["s1"] },

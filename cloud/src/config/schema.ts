@@ -335,6 +335,92 @@ export const CloudConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    push: Type.Object(
+      {
+        frequencyCapMinutes: Type.Integer({
+          minimum: 0,
+          maximum: 7 * 24 * 60,
+          default: 30,
+          description:
+            "At most one offer notified per member per this many minutes, across push and MQTT, unless the " +
+            "organisation's push policy says otherwise; 0 turns the cap off.",
+        }),
+        maxAttempts: Type.Integer({
+          minimum: 1,
+          maximum: 50,
+          default: 8,
+          description: "Attempts at one push notification before it is dead-lettered.",
+        }),
+        retryBaseS: Type.Integer({
+          minimum: 1,
+          maximum: 3600,
+          default: 5,
+          description: "Wait after the first failed attempt, seconds; doubled after each further one.",
+        }),
+        retryMaxS: Type.Integer({
+          minimum: 1,
+          maximum: 86_400,
+          default: 900,
+          description: "Longest wait between attempts, seconds.",
+        }),
+        pollIntervalMs: Type.Integer({
+          minimum: 50,
+          maximum: 60_000,
+          default: 1000,
+          description: "How often the outbox looks for notifications due (new ones are sent at once), ms.",
+        }),
+        allowPrivateEndpoints: Type.Boolean({
+          default: false,
+          description:
+            "Accept Web Push endpoints over plain http or on loopback and private addresses (a local push " +
+            "service in development and tests). Off, an app cannot make the cloud call into its own network.",
+        }),
+        webPush: Type.Optional(
+          Type.Object(
+            {
+              subject: Type.String({
+                pattern: "^(mailto:|https://)",
+                description: "VAPID `sub` claim (RFC 8292 §2.1): a mailto: or https: contact for the push service.",
+              }),
+              vapidKeyFile: Type.String({
+                minLength: 1,
+                description: "PEM (PKCS#8) P-256 private key of the application server; the public key is derived.",
+              }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        apns: Type.Optional(
+          Type.Object(
+            {
+              teamId: Type.String({ pattern: "^[A-Z0-9]{10}$", description: "Apple developer team id (the token's iss)." }),
+              keyId: Type.String({ pattern: "^[A-Z0-9]{10}$", description: "Id of the .p8 signing key (the token's kid)." }),
+              keyFile: Type.String({ minLength: 1, description: "The .p8 signing key (PEM, P-256)." }),
+              topic: Type.String({ minLength: 1, description: "The app's bundle id (apns-topic)." }),
+              productionUrl: Type.String({ default: "https://api.push.apple.com", description: "APNs host for production tokens." }),
+              developmentUrl: Type.String({
+                default: "https://api.sandbox.push.apple.com",
+                description: "APNs host for development (sandbox) tokens.",
+              }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+        fcm: Type.Optional(
+          Type.Object(
+            {
+              serviceAccountFile: Type.String({
+                minLength: 1,
+                description: "Firebase service account JSON (project_id, client_email, private_key, token_uri).",
+              }),
+              url: Type.String({ default: "https://fcm.googleapis.com", description: "FCM HTTP v1 host." }),
+            },
+            { additionalProperties: false },
+          ),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: StringEnum(["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const, {

@@ -1,3 +1,4 @@
+import type { Offer } from "../domain/offers/index.js";
 import { reminderDueAt } from "../domain/offers/index.js";
 import { publishOffer } from "./offerDelivery.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
@@ -18,6 +19,11 @@ export interface OfferLifecycleOptions {
   readonly batchSize?: number;
   /** Timers; default the process's own. */
   readonly scheduler?: Scheduler;
+  /**
+   * The durable push outbox (optional): a redelivered offer is queued there too before it is
+   * recorded as published, so an offer whose first queueing failed still reaches the phone.
+   */
+  readonly pushOutbox?: { offersIssued(offers: readonly Offer[]): Promise<void> };
 }
 
 export interface SweepResult {
@@ -119,6 +125,8 @@ export class OfferLifecycleService {
     for (const offer of await offers.undeliveredOffers(now, issuedBefore, batch)) {
       try {
         await publishOffer(this.o.bus, offer, "offer");
+        // The outbox ignores an offer it holds already; a failure leaves the offer for the next sweep.
+        await this.o.pushOutbox?.offersIssued([offer]);
         await offers.markPublished(offer.offerId, now);
         redelivered++;
       } catch (err) {

@@ -8,6 +8,8 @@ export interface ShopperOfferServiceOptions {
   readonly offers: Pick<OfferRepository, "pendingOffers" | "acknowledge">;
   readonly users: Pick<UserRepository, "getUser">;
   readonly clock: Clock;
+  /** Told of the offers the user's own app fetched (pull delivery receipts); must not reject. */
+  readonly onListed?: (offers: readonly Offer[]) => Promise<void>;
 }
 
 /**
@@ -22,7 +24,10 @@ export class ShopperOfferService {
   async pending(principal: Principal, userId: string): Promise<Outcome<Offer[]>> {
     const allowed = await this.mayActFor(principal, userId);
     if (!allowed.ok) return allowed;
-    return done(await this.o.offers.pendingOffers(userId, this.o.clock.now()));
+    const offers = await this.o.offers.pendingOffers(userId, this.o.clock.now());
+    // Only the app's own fetch delivers: an admin looking at a user's offers delivers nothing.
+    if (principal.role === "app") await this.o.onListed?.(offers);
+    return done(offers);
   }
 
   /** The app's delivery or view acknowledgement; forward-only, refused once the code is spent. */

@@ -19,7 +19,29 @@ interface Doc {
   getElementById(id: string): El | null;
   createElement(tag: string): El;
 }
-const page = globalThis as unknown as { document: Doc; location: { hash: string } };
+interface PushSubscriptionLike {
+  toJSON(): { endpoint?: string; keys?: Record<string, string> };
+}
+interface ServiceWorkerRegistrationLike {
+  readonly pushManager: {
+    subscribe(options: { userVisibleOnly: boolean; applicationServerKey: Uint8Array }): Promise<PushSubscriptionLike>;
+  };
+}
+interface PageGlobals {
+  document: Doc;
+  location: { hash: string };
+  navigator: {
+    serviceWorker?: {
+      register(url: string): Promise<ServiceWorkerRegistrationLike>;
+      readonly ready: Promise<ServiceWorkerRegistrationLike>;
+    };
+  };
+  Notification?: { requestPermission(): Promise<"granted" | "denied" | "default"> };
+  localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+  crypto: { randomUUID(): string };
+  atob(data: string): string;
+}
+const page = globalThis as unknown as PageGlobals;
 const doc = page.document;
 
 function el(tag: string, className: string, text?: string): El {
@@ -46,6 +68,49 @@ function countdown(offer: ClientOffer): string {
   const m = Math.floor(left / 60);
   const s = left % 60;
   return `${m}:${String(s).padStart(2, "0")} left`;
+}
+
+/** This browser's installation id for push registration: made once, kept in local storage. */
+function installationId(): string {
+  let id = page.localStorage.getItem("arrival.installationId");
+  if (id === null) {
+    id = `web-${page.crypto.randomUUID().replace(/-/g, "").slice(0, 24)}`;
+    page.localStorage.setItem("arrival.installationId", id);
+  }
+  return id;
+}
+
+/**
+ * Registers the service worker, asks for permission to notify, subscribes with the cloud's VAPID
+ * key and hands the subscription to the cloud. Each step leaves its state on #push-state
+ * (`data-push`), so a test or a curious shopper can see where it stopped and why.
+ */
+async function enablePush(client: ArrivalClient, state: El): Promise<void> {
+  const show = (value: string, text: string): void => {
+    state.setAttribute("data-push", value);
+    state.textContent = text;
+  };
+  const workers = page.navigator.serviceWorker;
+  if (workers === undefined || page.Notification === undefined) return show("unsupported", "This browser cannot notify.");
+  await workers.register("shopper-sw.js");
+  const registration = await workers.ready;
+  show("worker-ready", "…");
+  if ((await page.Notification.requestPermission()) !== "granted") return show("denied", "Notifications are off.");
+  try {
+    const key = await client.webPushKey();
+    const raw = page.atob(key.replace(/-/g, "+").replace(/_/g, "/"));
+    const applicationServerKey = Uint8Array.from(raw, (c) => c.charCodeAt(0));
+    const subscription = (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey })).toJSON();
+    if (!subscription.endpoint || !subscription.keys?.p256dh || !subscription.keys.auth) throw new Error("the browser gave an incomplete subscription");
+    await client.registerPush(installationId(), {
+      provider: "webpush",
+      subscription: { endpoint: subscription.endpoint, keys: { p256dh: subscription.keys.p256dh, auth: subscription.keys.auth } },
+    });
+    show("subscribed", "You will be notified of offers.");
+  } catch (err) {
+    state.setAttribute("data-push-error", (err as Error).message);
+    show("subscribe-failed", `Cannot subscribe: ${(err as Error).message}`);
+  }
 }
 
 function main(): void {
@@ -103,6 +168,9 @@ function main(): void {
   setInterval(render, 1000);
   render();
   client.start();
+  const toggle = doc.getElementById("push-toggle") as (El & { addEventListener(type: "click", f: () => void): void }) | null;
+  const pushState = doc.getElementById("push-state");
+  if (toggle && pushState) toggle.addEventListener("click", () => void enablePush(client, pushState));
 }
 
 main();

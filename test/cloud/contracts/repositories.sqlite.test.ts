@@ -8,6 +8,7 @@ import { describeAnalyticsRepositoryContract } from "./analyticsRepository.contr
 import { describeAuditRepositoryContract } from "./auditRepository.contract.js";
 import { describeCouponRepositoryContract } from "./couponRepository.contract.js";
 import { describeCredentialRepositoryContract } from "./credentialRepository.contract.js";
+import { describeDeliveryRepositoryContract } from "./deliveryRepository.contract.js";
 import { describeDirectoryRepositoryContract } from "./directoryRepository.contract.js";
 import { describeEventRepositoryContract } from "./eventRepository.contract.js";
 import { describeFleetRepositoryContract } from "./fleetRepository.contract.js";
@@ -16,6 +17,7 @@ import { describeMembershipRepositoryContract } from "./membershipRepository.con
 import { describeOfferRepositoryContract } from "./offerRepository.contract.js";
 import { describePickupRepositoryContract } from "./pickupRepository.contract.js";
 import { describePrivacyRepositoryContract } from "./privacyRepository.contract.js";
+import { describePushRegistrationRepositoryContract } from "./pushRegistrationRepository.contract.js";
 import type { MakeBackend } from "./repositoryContract.js";
 import { describeRuleRepositoryContract } from "./ruleRepository.contract.js";
 import { describeUserRepositoryContract } from "./userRepository.contract.js";
@@ -48,3 +50,5 @@ describeLedgerRepositoryContract("SQLite", sqlite);
 describeMembershipRepositoryContract("SQLite", sqlite);
 describeCouponRepositoryContract("SQLite", sqlite);
 describePickupRepositoryContract("SQLite", sqlite);
+describePushRegistrationRepositoryContract("SQLite", sqlite);
+describeDeliveryRepositoryContract("SQLite", sqlite);

@@ -227,4 +227,26 @@ describe("offer lifecycle: expiry, reminders, delivery across a restart", () => 
     expect((await f.cloud.offerLifecycle.sweep()).redelivered).toBe(0);
     expect((await settle(phone, 1)).map((m) => m.kind)).toEqual(["offer"]);
   });
+
+  it("queues an offer for push again when its first queueing failed", async () => {
+    await addUsers(f, ["u530"]);
+    const push = f.cloud.push;
+    const queue = push.offersIssued.bind(push);
+    const queued: string[] = [];
+    let failing = true;
+    push.offersIssued = async (offers) => {
+      if (failing && offers.some((o) => o.userId === "u530")) throw new Error("database is locked");
+      queued.push(...offers.filter((o) => o.userId === "u530").map((o) => o.offerId));
+      return queue(offers);
+    };
+    await arrive(f, [eventOf("u530", clock.now())]);
+    failing = false;
+    // Published over MQTT but not recorded: the sweeper takes it after 30 s and queues it.
+    expect((await offerRow(f, "u530"))?.published_at).toBeNull();
+    clock.advance(30_000);
+    expect((await f.cloud.offerLifecycle.sweep()).redelivered).toBe(1);
+    expect(queued).toHaveLength(1);
+    expect((await offerRow(f, "u530"))?.published_at).not.toBeNull();
+    push.offersIssued = queue;
+  });
 });

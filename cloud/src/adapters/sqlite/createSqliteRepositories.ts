@@ -4,6 +4,8 @@ import { SqliteAuditRepository } from "./SqliteAuditRepository.js";
 import { SqliteCouponRepository } from "./SqliteCouponRepository.js";
 import { SqliteCredentialRepository } from "./SqliteCredentialRepository.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
+import { SqliteDeliveryRepository } from "./SqliteDeliveryRepository.js";
+import { SqlitePushRegistrationRepository } from "./SqlitePushRegistrationRepository.js";
 import { SqliteDirectoryRepository } from "./SqliteDirectoryRepository.js";
 import { SqliteEventRepository } from "./SqliteEventRepository.js";
 import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
@@ -32,6 +34,8 @@ export interface SqliteRepositories extends Repositories {
   readonly analytics: SqliteAnalyticsRepository;
   readonly coupons: SqliteCouponRepository;
   readonly pickups: SqlitePickupRepository;
+  readonly pushRegistrations: SqlitePushRegistrationRepository;
+  readonly delivery: SqliteDeliveryRepository;
 }
 
 /** Every repository of the SQLite backend over one open, migrated database. */
@@ -52,5 +56,7 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     analytics: new SqliteAnalyticsRepository(db),
     coupons: new SqliteCouponRepository(db),
     pickups: new SqlitePickupRepository(db),
+    pushRegistrations: new SqlitePushRegistrationRepository(db),
+    delivery: new SqliteDeliveryRepository(db),
   };
 }

@@ -908,6 +908,74 @@ ALTER TABLE pending_event_users ADD COLUMN store_visit_id TEXT;
 `,
   },
   {
+    version: 16,
+    name: "push registrations, the delivery outbox, receipts per channel, push policies",
+    // Every table naming a member has a user_id column, so erasure's sweep over user_id removes it.
+    sql: `
+-- One registration per app installation of a member: where the OS push service reaches it.
+CREATE TABLE push_registrations (
+  user_id TEXT NOT NULL REFERENCES app_users(id) ON DELETE CASCADE,
+  installation_id TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  provider TEXT NOT NULL CHECK (provider IN ('webpush', 'apns', 'fcm')),
+  -- Web Push: the subscription's endpoint URL; APNs: the device token (hex); FCM: the registration token.
+  token TEXT NOT NULL,
+  -- Web Push only: the subscription's p256dh and auth keys (base64url).
+  p256dh TEXT,
+  auth TEXT,
+  -- APNs only: 'production' or 'development'.
+  environment TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, installation_id)
+);
+CREATE INDEX push_registrations_token ON push_registrations(provider, token);
+-- Push notifications waiting to be sent, being retried, sent, dropped or dead-lettered: one row per
+-- offer and installation, written before the first attempt so a restart loses none.
+CREATE TABLE push_outbox (
+  id TEXT PRIMARY KEY,
+  offer_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  installation_id TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  store_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'dropped', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (offer_id, installation_id)
+);
+CREATE INDEX push_outbox_due ON push_outbox(status, next_attempt_at);
+CREATE INDEX push_outbox_user ON push_outbox(user_id, status, updated_at);
+-- How each offer reached the member: first receipt per channel.
+CREATE TABLE delivery_receipts (
+  offer_id TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('push', 'mqtt', 'pull')),
+  store_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (offer_id, channel)
+);
+CREATE INDEX delivery_receipts_store ON delivery_receipts(store_id, at);
+-- Notification times per member, across channels, for the frequency cap.
+CREATE TABLE member_notifications (
+  user_id TEXT PRIMARY KEY,
+  offer_id TEXT NOT NULL,
+  notified_at INTEGER NOT NULL
+);
+-- Quiet hours and the frequency cap of an organisation (store_id '') or a store's override.
+CREATE TABLE push_policies (
+  org_id TEXT NOT NULL,
+  store_id TEXT NOT NULL DEFAULT '',
+  policy TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (org_id, store_id)
+`,
+  },
+  {
     version: 17,
     name: "membership: partial refunds",
     // A partial refund reverses part of a purchase's points, so one earning may now have several

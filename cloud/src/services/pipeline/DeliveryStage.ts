@@ -28,6 +28,14 @@ export interface DeliveryStageOptions {
   readonly scheduler?: Scheduler;
   /** Observes, per offer published, the seconds from its event's receipt to the publish (optional). */
   readonly eventToOffer?: LatencyHistogram;
+  /**
+   * The durable push outbox (optional). Offers are queued there before they are recorded as
+   * published, so an offer recorded has its push queued, and one not recorded is queued again by the
+   * start-up redelivery (the outbox ignores an offer it holds already).
+   */
+  readonly pushOutbox?: { offersIssued(offers: readonly Offer[]): Promise<void> };
+  /** Told of each offer the broker took (delivery receipts, the frequency cap); must not reject. */
+  readonly onPublished?: (offers: readonly Offer[]) => Promise<void>;
 }
 
 /** An offer to deliver, with when its event reached the cloud (absent for a redelivery). */
@@ -87,7 +95,8 @@ export class DeliveryStage implements PipelineStage<readonly OfferToDeliver[]>, 
 
   accept(offers: readonly OfferToDeliver[]): void {
     if (offers.length === 0) return;
-    const publishing = Promise.all(offers.map((o) => this.publish(o))).then(() => undefined);
+    const queued = this.queuePush(offers);
+    const publishing = Promise.all(offers.map((o) => this.publish(o, queued))).then(() => undefined);
     this.inFlight.add(publishing);
     void publishing.finally(() => this.inFlight.delete(publishing));
   }
@@ -110,10 +119,26 @@ export class DeliveryStage implements PipelineStage<readonly OfferToDeliver[]>, 
     this.recordLater();
   }
 
-  private async publish({ offer, receivedAt }: OfferToDeliver): Promise<void> {
+  /** Resolves true once the batch is in the push outbox (or there is none), false when that failed. */
+  private async queuePush(offers: readonly OfferToDeliver[]): Promise<boolean> {
+    if (this.o.pushOutbox === undefined) return true;
+    try {
+      await this.o.pushOutbox.offersIssued(offers.map((o) => o.offer));
+      return true;
+    } catch (err) {
+      this.o.log.warn({ err, count: offers.length }, "offers not queued for push");
+      return false;
+    }
+  }
+
+  private async publish({ offer, receivedAt }: OfferToDeliver, queued: Promise<boolean>): Promise<void> {
     try {
       await publishOffer(this.o.bus, offer, "offer");
       this.counters.offersPublished++;
+      await this.o.onPublished?.([offer]);
+      // Not queued for push: left unrecorded, so the offer sweeper's redelivery (or a restart's)
+      // queues it again before recording it.
+      if (!(await queued)) return;
       if (receivedAt !== undefined) this.o.eventToOffer?.observe((this.o.clock.now() - receivedAt) / 1000);
       this.waiting.push(offer.offerId);
       this.recordLater();

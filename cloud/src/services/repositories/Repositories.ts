@@ -2,6 +2,7 @@ import type { AnalyticsRepository, ReplayRepository } from "./AnalyticsRepositor
 import type { AuditRepository } from "./AuditRepository.js";
 import type { CouponRepository } from "./CouponRepository.js";
 import type { CredentialRepository } from "./CredentialRepository.js";
+import type { DeliveryRepository } from "./DeliveryRepository.js";
 import type { DirectoryRepository } from "./DirectoryRepository.js";
 import type { ActivityRepository, EventRepository } from "./EventRepository.js";
 import type { FleetRepository } from "./FleetRepository.js";
@@ -10,6 +11,7 @@ import type { MembershipRepository } from "./MembershipRepository.js";
 import type { DecisionRepository, OfferLifecycleRepository, OfferRepository } from "./OfferRepository.js";
 import type { PickupRepository } from "./PickupRepository.js";
 import type { PrivacyRepository } from "./PrivacyRepository.js";
+import type { PushRegistrationRepository } from "./PushRegistrationRepository.js";
 import type { RuleRepository } from "./RuleRepository.js";
 import type { UserRepository } from "./UserRepository.js";
 
@@ -39,4 +41,8 @@ export interface Repositories {
   readonly pickups: PickupRepository;
   /** Read models over several aggregates (funnel, dry-run replay); nothing here writes. */
   readonly analytics: AnalyticsRepository & ReplayRepository;
+  /** Where each member's app installations are reached by OS push. */
+  readonly pushRegistrations: PushRegistrationRepository;
+  /** The durable push outbox, delivery receipts per channel, frequency-cap claims, push policies. */
+  readonly delivery: DeliveryRepository;
 }

@@ -1,0 +1,87 @@
+import type { PushMessage, PushSender, PushSendResult } from "../../services/push/PushSender.js";
+import { retryAfterMs } from "../../services/push/PushSender.js";
+import type { PushRegistration } from "../../services/repositories.js";
+import { encryptWebPush, type VapidKeys, vapidAuthorization } from "./webPushCrypto.js";
+
+export interface WebPushSenderOptions {
+  readonly vapid: VapidKeys;
+  /** VAPID `sub`: mailto: or https: contact. */
+  readonly subject: string;
+  readonly now: () => number;
+  /** Per request, ms (default 10 000). */
+  readonly timeoutMs?: number;
+}
+
+/** The longest TTL we ask for: push services may cap it anyway (RFC 8030 §5.2). */
+const MAX_TTL_S = 28 * 86_400;
+
+/**
+ * Web Push (RFC 8030) with message encryption (RFC 8291, aes128gcm) and VAPID (RFC 8292). The
+ * payload is `{"offerId","title"}` and nothing else. The endpoint's answer maps to the outbox's
+ * outcomes: 201 sent; 404 and 410 the subscription is gone (RFC 8030 §7.3); 429 and 5xx retried after
+ * Retry-After; 413 and other 4xx (a bad request, our VAPID refused) will not succeed by retrying.
+ * Redirects are not followed: an endpoint is a URL the app handed us, not one to chase.
+ */
+export class WebPushSender implements PushSender {
+  readonly provider = "webpush" as const;
+  private readonly vapidCache = new Map<string, { header: string; until: number }>();
+
+  constructor(private readonly o: WebPushSenderOptions) {}
+
+  /** The applicationServerKey browsers subscribe with. */
+  get publicKey(): string {
+    return this.o.vapid.publicKey;
+  }
+
+  async send(registration: PushRegistration, message: PushMessage): Promise<PushSendResult> {
+    if (registration.keys === null) return { outcome: "gone", reason: "subscription without keys" };
+    const endpoint = registration.token;
+    const body = encryptWebPush(Buffer.from(JSON.stringify({ offerId: message.offerId, title: message.title })), {
+      p256dh: Buffer.from(registration.keys.p256dh, "base64url"),
+      auth: Buffer.from(registration.keys.auth, "base64url"),
+    });
+    let response: Response;
+    try {
+      response = await fetch(endpoint, {
+        method: "POST",
+        redirect: "manual",
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+        headers: {
+          authorization: this.authorization(endpoint),
+          "content-encoding": "aes128gcm",
+          "content-type": "application/octet-stream",
+          ttl: String(Math.min(MAX_TTL_S, message.ttlS)),
+          // An on-arrival offer is worth something only now (RFC 8030 §5.3).
+          urgency: "high",
+          // RFC 8030 §5.4: a topic is at most 32 base64url characters; a newer message replaces it.
+          topic: Buffer.from(message.collapseKey).toString("base64url").slice(0, 32),
+        },
+        body,
+      });
+    } catch (err) {
+      return { outcome: "retry", reason: `web push request failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    await response.arrayBuffer().catch(() => undefined);
+    const status = response.status;
+    if (status >= 200 && status < 300) return { outcome: "sent" };
+    if (status === 404 || status === 410) return { outcome: "gone", reason: `HTTP ${status}` };
+    if (status === 429 || status >= 500) {
+      const after = retryAfterMs(response.headers.get("retry-after"), this.o.now());
+      return after === undefined
+        ? { outcome: "retry", reason: `HTTP ${status}` }
+        : { outcome: "retry", reason: `HTTP ${status}`, retryAfterMs: after };
+    }
+    return { outcome: "rejected", reason: `HTTP ${status}` };
+  }
+
+  /** One VAPID header per push service origin, reused for an hour of its 12 h validity. */
+  private authorization(endpoint: string): string {
+    const origin = new URL(endpoint).origin;
+    const now = this.o.now();
+    const cached = this.vapidCache.get(origin);
+    if (cached && cached.until > now) return cached.header;
+    const header = vapidAuthorization(endpoint, this.o.subject, this.o.vapid, now);
+    this.vapidCache.set(origin, { header, until: now + 3_600_000 });
+    return header;
+  }
+}

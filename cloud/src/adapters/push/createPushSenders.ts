@@ -1,0 +1,40 @@
+import { readFile } from "node:fs/promises";
+import type { CloudConfig } from "../../config/schema.js";
+import type { PushSender } from "../../services/push/PushSender.js";
+import { ApnsSender } from "./ApnsSender.js";
+import { FcmSender } from "./FcmSender.js";
+import { vapidKeysFromPem } from "./webPushCrypto.js";
+import { WebPushSender } from "./WebPushSender.js";
+
+/** The senders of every provider the config sets up, and the VAPID public key (null without Web Push). */
+export async function createPushSenders(
+  config: CloudConfig["push"],
+  now: () => number,
+): Promise<{ senders: PushSender[]; vapidPublicKey: string | null }> {
+  const senders: PushSender[] = [];
+  let vapidPublicKey: string | null = null;
+  if (config.webPush) {
+    const vapid = vapidKeysFromPem(await readFile(config.webPush.vapidKeyFile, "utf8"));
+    vapidPublicKey = vapid.publicKey;
+    senders.push(new WebPushSender({ vapid, subject: config.webPush.subject, now }));
+  }
+  if (config.apns) {
+    senders.push(
+      new ApnsSender({
+        teamId: config.apns.teamId,
+        keyId: config.apns.keyId,
+        signingKeyPem: await readFile(config.apns.keyFile, "utf8"),
+        topic: config.apns.topic,
+        productionUrl: config.apns.productionUrl,
+        developmentUrl: config.apns.developmentUrl,
+        now,
+      }),
+    );
+  }
+  if (config.fcm) {
+    senders.push(
+      new FcmSender({ serviceAccountJson: await readFile(config.fcm.serviceAccountFile, "utf8"), url: config.fcm.url, now }),
+    );
+  }
+  return { senders, vapidPublicKey };
+}

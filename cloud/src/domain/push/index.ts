@@ -1,0 +1,2 @@
+/** Push delivery policy: quiet hours in the store's local time, retry backoff. */
+export * from "./pushSchedule.js";

@@ -1,0 +1,313 @@
+import type { Offer } from "../../domain/offers/index.js";
+import { type BackoffPolicy, quietHoursEnd, retryDelayMs } from "../../domain/push/index.js";
+import type { Metrics } from "../Metrics.js";
+import type { Clock, Logger, Scheduler, TimerHandle } from "../ports.js";
+import type {
+  DeliveryRepository,
+  DirectoryRepository,
+  PushOutboxItem,
+  PushProvider,
+  PushRegistrationRepository,
+} from "../repositories.js";
+import type { PushMessage, PushSender, PushSendResult } from "./PushSender.js";
+
+/** Counters of the outbox since start, for metrics and tests. */
+export interface PushCounters {
+  queued: number;
+  sent: number;
+  retried: number;
+  deferred: number;
+  dropped: number;
+  dead: number;
+  /** Registrations removed because the push service said they are gone. */
+  removed: number;
+}
+
+export interface PushDispatcherOptions {
+  readonly registrations: PushRegistrationRepository;
+  readonly delivery: DeliveryRepository;
+  /** The store's timezone (quiet hours are local) and organisation (its policy). */
+  readonly stores: Pick<DirectoryRepository, "getStore">;
+  /** One sender per configured provider; a registration of another provider is dropped. */
+  readonly senders: readonly PushSender[];
+  readonly clock: Clock;
+  readonly scheduler: Scheduler;
+  readonly log: Logger;
+  /** A fresh outbox item id. */
+  readonly newId: () => string;
+  /** 0..1 per call, to spread retries (tests pass a constant). */
+  readonly jitter: () => number;
+  /** Default frequency cap when the organisation's policy sets none, minutes (0: none). */
+  readonly frequencyCapMinutes: number;
+  /** Attempts before an item is dead-lettered. */
+  readonly maxAttempts: number;
+  readonly backoff: BackoffPolicy;
+  /** How often due items are looked for, ms (new items are sent at once). */
+  readonly pollIntervalMs: number;
+  /** Items sent concurrently per pass (default 64). */
+  readonly batchSize?: number;
+}
+
+/** The outbox's counters as Prometheus families (read at scrape time); labels from a closed set. */
+export function pushMetrics(metrics: Metrics, push: Pick<PushDispatcher, "counters">): void {
+  metrics.collected(
+    {
+      name: "arrival_push_notifications_total",
+      help: "Push notification attempts by outcome: queued, sent, retried, deferred (quiet hours), dropped, dead (dead-lettered).",
+      labelNames: ["outcome"],
+      type: "counter",
+    },
+    () =>
+      (["queued", "sent", "retried", "deferred", "dropped", "dead"] as const).map((outcome) => ({
+        labels: { outcome },
+        value: push.counters[outcome],
+      })),
+  );
+  metrics.collected(
+    {
+      name: "arrival_push_registrations_removed_total",
+      help: "Push registrations removed because the push service said they are gone.",
+      type: "counter",
+    },
+    () => [{ value: push.counters.removed }],
+  );
+}
+
+/**
+ * The push side of offer delivery: a durable outbox in front of the OS push services.
+ *
+ * An issued offer becomes one outbox row per installation of its member, written before any
+ * attempt, so a crash or restart loses nothing: `start` resumes whatever is pending. Each attempt
+ * applies the delivery policies first: an expired offer is dropped; in the store's quiet hours the
+ * item waits for their end (or is dropped if the offer will have expired); the frequency cap lets one
+ * offer per member through per window across channels (the MQTT publish claims it too). Failures
+ * are retried with exponential backoff (or the service's Retry-After) up to `maxAttempts`, then
+ * dead-lettered, to be inspected and replayed through the API. A registration the service says is
+ * gone is removed. Delivery is at least once; the collapse key makes a repeat replace the earlier
+ * notification on the device.
+ */
+export class PushDispatcher {
+  readonly counters: PushCounters = { queued: 0, sent: 0, retried: 0, deferred: 0, dropped: 0, dead: 0, removed: 0 };
+  private readonly o: PushDispatcherOptions;
+  private readonly senders: ReadonlyMap<PushProvider, PushSender>;
+  private interval: TimerHandle | null = null;
+  private kick: TimerHandle | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private started = false;
+  /** Reads shared by the items of one pass (see `passCache`). */
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(options: PushDispatcherOptions) {
+    this.o = options;
+    this.senders = new Map(options.senders.map((s) => [s.provider, s]));
+  }
+
+  /** Providers with a sender: registrations for others are refused. */
+  get providers(): readonly PushProvider[] {
+    return [...this.senders.keys()];
+  }
+
+  /** Resumes the pending outbox and polls it. Idempotent. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.interval = this.o.scheduler.setInterval(() => this.wake(), this.o.pollIntervalMs);
+    this.wake();
+  }
+
+  /** Stops polling and waits for the pass in progress; pending items stay for the next start. */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.interval !== null) this.o.scheduler.clearInterval(this.interval);
+    if (this.kick !== null) this.o.scheduler.clearTimeout(this.kick);
+    this.interval = null;
+    this.kick = null;
+    await this.running;
+    for (const sender of this.senders.values()) await sender.close?.();
+  }
+
+  /**
+   * Queues a notification of each offer to every installation of its member. Resolves once the
+   * rows are stored (durable); sending happens on the next pass, started at once.
+   */
+  async offersIssued(offers: readonly Offer[]): Promise<void> {
+    const now = this.o.clock.now();
+    const items = [];
+    for (const offer of offers) {
+      if (offer.expiresAt <= now) continue;
+      const store = await this.o.stores.getStore(offer.storeId);
+      if (store === null) continue;
+      for (const r of await this.o.registrations.pushRegistrations(offer.userId)) {
+        items.push({
+          id: this.o.newId(),
+          offerId: offer.offerId,
+          userId: offer.userId,
+          installationId: r.installationId,
+          orgId: store.orgId,
+          storeId: offer.storeId,
+          title: offer.title,
+          expiresAt: offer.expiresAt,
+          nextAttemptAt: now,
+        });
+      }
+    }
+    if (items.length === 0) return;
+    this.counters.queued += await this.o.delivery.enqueuePush(items, now);
+    this.soon();
+  }
+
+  /** Looks for due items on the next turn (new or replayed ones) instead of at the next poll. */
+  soon(): void {
+    if (!this.started || this.kick !== null) return;
+    this.kick = this.o.scheduler.setTimeout(() => {
+      this.kick = null;
+      this.wake();
+    }, 0);
+  }
+
+  /**
+   * Runs passes until nothing is due now (at most `maxPasses`, so items that storage keeps failing
+   * on cannot hold it forever); tests and tools call it directly.
+   */
+  async drain(maxPasses = 100): Promise<void> {
+    for (let pass = 0; pass < maxPasses; pass++) {
+      this.again = false;
+      await (this.running ?? this.runPass());
+      if (this.again) continue;
+      // A pass already running when the caller queued may have read the outbox before that.
+      const next = await this.o.delivery.nextPushDueAt();
+      if (next === null || next > this.o.clock.now()) return;
+    }
+  }
+
+  private wake(): void {
+    if (this.running !== null) {
+      this.again = true;
+      return;
+    }
+    void this.runPass();
+  }
+
+  private runPass(): Promise<void> {
+    const pass = (async () => {
+      this.cache.clear();
+      try {
+        const batch = this.o.batchSize ?? 64;
+        // An item whose attempt failed in storage stays due: it is tried once per pass (or a full
+        // batch of them would be read and tried without end) and read past, so it does not hold
+        // up the items behind it.
+        const tried = new Set<string>();
+        for (;;) {
+          const due = (await this.o.delivery.duePush(this.o.clock.now(), batch + tried.size))
+            .filter((i) => !tried.has(i.id))
+            .slice(0, batch);
+          if (due.length === 0) break;
+          for (const item of due) tried.add(item.id);
+          await Promise.all(due.map((item) => this.attempt(item)));
+          if (due.length < batch) break;
+        }
+      } catch (err) {
+        this.o.log.warn({ err }, "push outbox pass failed");
+      } finally {
+        this.running = null;
+      }
+    })();
+    this.running = pass;
+    return pass;
+  }
+
+  private async attempt(item: PushOutboxItem): Promise<void> {
+    const now = this.o.clock.now();
+    try {
+      if (item.expiresAt <= now) return await this.drop(item, "expired", now);
+      const registration = await this.o.registrations.pushRegistration(item.userId, item.installationId);
+      if (registration === null) return await this.drop(item, "unregistered", now);
+      const sender = this.senders.get(registration.provider);
+      if (sender === undefined) return await this.drop(item, `no ${registration.provider} sender configured`, now);
+
+      const store = await this.passCache(`store:${item.storeId}`, () => this.o.stores.getStore(item.storeId));
+      const orgPolicy = await this.passCache(`policy:${item.orgId}`, () => this.o.delivery.pushPolicy(item.orgId, null));
+      const storePolicy = await this.passCache(`policy:${item.orgId}:${item.storeId}`, () =>
+        this.o.delivery.pushPolicy(item.orgId, item.storeId),
+      );
+      const quiet = storePolicy?.quietHours ?? orgPolicy?.quietHours ?? null;
+      const quietEnd = quietHoursEnd(now, store?.timezone ?? "UTC", quiet);
+      if (quietEnd !== null) {
+        if (quietEnd >= item.expiresAt) return await this.drop(item, "quiet hours until the offer expires", now);
+        this.counters.deferred++;
+        await this.o.delivery.reschedulePush(item.id, { attempts: item.attempts, nextAttemptAt: quietEnd, error: "quiet hours" }, now);
+        return;
+      }
+      const capMinutes = orgPolicy?.frequencyCapMinutes ?? this.o.frequencyCapMinutes;
+      if (capMinutes > 0 && !(await this.o.delivery.claimNotification(item.userId, item.offerId, now, capMinutes * 60_000)))
+        return await this.drop(item, "frequency cap", now);
+
+      const message: PushMessage = {
+        offerId: item.offerId,
+        title: item.title,
+        ttlS: Math.max(0, Math.floor((item.expiresAt - now) / 1000)),
+        collapseKey: item.offerId,
+      };
+      const result = await sender.send(registration, message).catch(
+        (err: unknown): PushSendResult => ({ outcome: "retry", reason: err instanceof Error ? err.message : String(err) }),
+      );
+      const at = this.o.clock.now();
+      switch (result.outcome) {
+        case "sent":
+          this.counters.sent++;
+          await this.o.delivery.settlePush(item.id, "sent", null, at, { offerId: item.offerId, storeId: item.storeId, channel: "push" });
+          return;
+        case "gone":
+          this.counters.removed += await this.o.registrations.removePushToken(registration.provider, registration.token);
+          this.o.log.info({ provider: registration.provider, installationId: item.installationId, reason: result.reason }, "push registration gone, removed");
+          return await this.drop(item, `gone: ${result.reason}`, at);
+        case "rejected":
+          return await this.dead(item, result.reason, at);
+        case "retry":
+          return await this.retry(item, result.reason, at, result.retryAfterMs);
+        default: {
+          const never: never = result;
+          throw new Error(`unknown push outcome ${JSON.stringify(never)}`);
+        }
+      }
+    } catch (err) {
+      // Storage failed mid-attempt: the row stays pending and the next pass tries it again.
+      this.o.log.warn({ err, itemId: item.id }, "push attempt failed");
+    }
+  }
+
+  /**
+   * Stores and policies read once per pass: a pass takes a fraction of a second, and a policy
+   * changed meanwhile applies from the next one.
+   */
+  private passCache<T>(key: string, read: () => Promise<T>): Promise<T> {
+    let cached = this.cache.get(key) as Promise<T> | undefined;
+    if (cached === undefined) {
+      cached = read();
+      this.cache.set(key, cached);
+      // A failed read is not kept: the next attempt reads again.
+      cached.catch(() => this.cache.delete(key));
+    }
+    return cached;
+  }
+
+  private async retry(item: PushOutboxItem, reason: string, now: number, retryAfter?: number): Promise<void> {
+    const attempts = item.attempts + 1;
+    if (attempts >= this.o.maxAttempts) return this.dead(item, `${reason} (after ${attempts} attempts)`, now);
+    this.counters.retried++;
+    const nextAttemptAt = now + retryDelayMs(attempts, this.o.backoff, this.o.jitter(), retryAfter);
+    await this.o.delivery.reschedulePush(item.id, { attempts, nextAttemptAt, error: reason }, now);
+  }
+
+  private async drop(item: PushOutboxItem, reason: string, now: number): Promise<void> {
+    this.counters.dropped++;
+    await this.o.delivery.settlePush(item.id, "dropped", reason, now);
+  }
+
+  private async dead(item: PushOutboxItem, reason: string, now: number): Promise<void> {
+    this.counters.dead++;
+    this.o.log.warn({ itemId: item.id, offerId: item.offerId, reason }, "push notification dead-lettered");
+    await this.o.delivery.settlePush(item.id, "dead", reason, now);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Push fan-out through the durable outbox to a local Web Push service, in one process: N offers to
+ * N members (one browser each), queued at once, then sent; the service verifies each VAPID JWT and
+ * decrypts each payload, so the figure includes both ends' crypto. Prints notifications/s and the
+ * queue-to-accepted latency percentiles as JSON.
+ *
+ *   npx tsx scripts/bench/push.ts [--offers 2000] [--batch 64]
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createSqliteRepositories } from "../../cloud/src/adapters/sqlite/createSqliteRepositories.js";
+import { migrate } from "../../cloud/src/adapters/sqlite/migrations.js";
+import { SqliteDatabase } from "../../cloud/src/adapters/sqlite/SqliteDatabase.js";
+import { vapidKeysFromPem } from "../../cloud/src/adapters/push/webPushCrypto.js";
+import { WebPushSender } from "../../cloud/src/adapters/push/WebPushSender.js";
+import type { Offer } from "../../cloud/src/domain/offers/index.js";
+import { PushDispatcher } from "../../cloud/src/services/push/PushDispatcher.js";
+import { systemScheduler } from "../../cloud/src/services/ports.js";
+import { FakeWebPushService } from "../../test/support/FakeWebPushService.js";
+import { p256Pem } from "../../test/support/pushConfig.js";
+
+const { values } = parseArgs({ options: { offers: { type: "string", default: "2000" }, batch: { type: "string", default: "64" } } });
+const n = Number(values.offers);
+const dir = await mkdtemp(join(tmpdir(), "arrival-bench-push-"));
+const db = await SqliteDatabase.open(join(dir, "cloud.db"));
+await migrate(db, 0);
+const repos = createSqliteRepositories(db);
+const vapid = vapidKeysFromPem(p256Pem());
+const service = new FakeWebPushService(vapid.publicKey);
+await service.start();
+const now = Date.now();
+await repos.directory.upsertOrganisation({ id: "o1", name: "O", maxOffersPerUserPerDay: 5 }, now);
+await repos.directory.upsertStore({ id: "s1", orgId: "o1", name: "S", timezone: "UTC", lat: null, lon: null, tags: [] }, now);
+const offers: Offer[] = [];
+for (let i = 0; i < n; i++) {
+  const userId = `u${i}`;
+  await repos.users.upsertUser({ id: userId, orgId: "o1", displayName: null, segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: true }, now);
+  const sub = service.subscribe();
+  await repos.pushRegistrations.upsertPushRegistration(
+    { userId, installationId: "browser", orgId: "o1", provider: "webpush", token: sub.endpoint, keys: sub.keys, environment: null },
+    now,
+  );
+  offers.push({
+    offerId: `offer-${i}`, ruleId: "r1", ruleVersion: 1, userId, storeId: "s1", zoneId: "z1", visitId: "v", eventId: "e",
+    title: "10% off", text: "t", discount: { kind: "percent", percent: 10 }, issuedAt: now, expiresAt: now + 600_000,
+    code: "ABCD-EFGH", status: "issued", statusAt: now,
+  });
+}
+let id = 0;
+const dispatcher = new PushDispatcher({
+  registrations: repos.pushRegistrations,
+  delivery: repos.delivery,
+  stores: repos.directory,
+  senders: [new WebPushSender({ vapid, subject: "mailto:bench@arrival.invalid", now: () => Date.now() })],
+  clock: { now: () => Date.now() },
+  scheduler: systemScheduler,
+  log: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
+  newId: () => `item-${++id}`,
+  jitter: () => 0,
+  frequencyCapMinutes: Number(process.env.CAP ?? 30),
+  maxAttempts: 3,
+  backoff: { baseMs: 1000, maxMs: 10_000 },
+  pollIntervalMs: 60_000,
+  batchSize: Number(values.batch),
+});
+const t0 = performance.now();
+await dispatcher.offersIssued(offers);
+const queuedMs = performance.now() - t0;
+await dispatcher.drain();
+const totalMs = performance.now() - t0;
+process.stdout.write(
+  `${JSON.stringify({
+    offers: n,
+    batch: Number(values.batch),
+    queuedMs: Math.round(queuedMs),
+    totalMs: Math.round(totalMs),
+    notificationsPerS: Math.round((service.received.length / totalMs) * 1000),
+    received: service.received.length,
+    errors: service.errors.length,
+    counters: dispatcher.counters,
+  })}\n`,
+);
+await dispatcher.stop();
+await service.stop();
+await db.close();
+await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresDirectoryRepository } from "../../../cloud/src/adapters/postgres/PostgresDirectoryRepository.js";
-import { migratePostgres } from "../../../cloud/src/adapters/postgres/migrations.js";
+import { migratePostgres, POSTGRES_MIGRATIONS } from "../../../cloud/src/adapters/postgres/migrations.js";
 import { numberPlaceholders, PostgresDatabase } from "../../../cloud/src/adapters/postgres/PostgresDatabase.js";
 import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
@@ -90,7 +90,8 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL storage", () => {
 
   it("records each migration once, and running them again changes nothing", async () => {
     const applied = await db.all<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
-    expect(applied).toEqual([{ version: 1 }]);
+    // Versions 1, 2, … in order, each applied once.
+    expect(applied).toEqual(POSTGRES_MIGRATIONS.map((_, i) => ({ version: i + 1 })));
     await migratePostgres(db, 1);
     expect(await db.all("SELECT version FROM schema_migrations ORDER BY version")).toEqual(applied);
   });

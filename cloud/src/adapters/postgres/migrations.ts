@@ -530,6 +530,21 @@ CREATE TABLE member_refunds (
 );
 `,
   },
+  {
+    version: 3,
+    name: "acks of out-of-order batches across cloud workers (SQLite 18)",
+    // A later batch of an outbox may commit before an earlier one (another worker's, or lost): its
+    // sequences wait here as ranges above the outbox's ack until the gap is filled.
+    sql: `
+CREATE TABLE gateway_outbox_ranges (
+  gateway_id TEXT COLLATE "C" NOT NULL,
+  outbox TEXT COLLATE "C" NOT NULL,
+  lo BIGINT NOT NULL,
+  hi BIGINT NOT NULL,
+  PRIMARY KEY (gateway_id, outbox, lo)
+);
+`,
+  },
 ];
 
 /**

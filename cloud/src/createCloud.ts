@@ -70,7 +70,7 @@ import { createMqttSide } from "./createMqtt.js";
 import { type CloudRepositories, openStorage } from "./openStorage.js";
 import type { Metrics, MetricsExposition } from "./services/Metrics.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler } from "./services/ports.js";
-import { type Coordination, leaderOnlyScheduler, LocalCoordination } from "./services/Coordination.js";
+import { type Coordination, leaderOnlyScheduler } from "./services/Coordination.js";
 import { WorkerSync } from "./services/WorkerSync.js";
 
 export interface CloudDependencies {
@@ -148,7 +148,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     repositories;
 
   const workerId = config.worker.id ?? generatedWorkerId();
-  const coordination = deps.coordination?.(workerId) ?? new LocalCoordination(workerId);
+  // By default the storage's own: one process on SQLite, the shared database on PostgreSQL.
+  const coordination =
+    deps.coordination?.(workerId) ?? storage.coordination(workerId, { scheduler, log: log.child({ component: "coordination" }) });
   // Periodic jobs that must run once across the fleet tick on every worker and run on the leader.
   const leaderScheduler = leaderOnlyScheduler(scheduler, coordination);
   const mqtt = createMqttSide(config.mqtt, {

@@ -1,13 +1,15 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { PostgresCoordination } from "./adapters/postgres/coordination/PostgresCoordination.js";
 import { createPostgresRepositories } from "./adapters/postgres/createPostgresRepositories.js";
 import { migratePostgres } from "./adapters/postgres/migrations.js";
-import { type PostgresConnectOptions, PostgresDatabase } from "./adapters/postgres/PostgresDatabase.js";
+import { type PostgresConnectOptions, postgresClientConfig, PostgresDatabase } from "./adapters/postgres/PostgresDatabase.js";
 import { createSqliteRepositories } from "./adapters/sqlite/createSqliteRepositories.js";
 import { migrate } from "./adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "./adapters/sqlite/SqliteDatabase.js";
 import type { CloudConfig } from "./config/schema.js";
-import type { Logger } from "./services/ports.js";
+import { type Coordination, LocalCoordination } from "./services/Coordination.js";
+import type { Logger, Scheduler } from "./services/ports.js";
 import type { Repositories } from "./services/repositories.js";
 
 /** A value bound to a statement's `?` placeholder, on either backend. */
@@ -37,6 +39,13 @@ export interface Storage {
   readonly repositories: CloudRepositories;
   /** Whether the database answers (the readiness probe). */
   ping(): Promise<boolean>;
+  /**
+   * Coordination of the workers sharing this storage, for worker `workerId`: with SQLite one
+   * process (`LocalCoordination`, always leader); with PostgreSQL, leadership and change notices
+   * through the same database (`PostgresCoordination`, its own session with the same connection
+   * settings), not started.
+   */
+  coordination(workerId: string, deps: { readonly scheduler: Scheduler; readonly log: Logger }): Coordination;
   close(): Promise<void>;
 }
 
@@ -65,11 +74,12 @@ export async function openStorage(config: Readonly<CloudConfig>, now: number, lo
             ...(storage.ssl.caFile === undefined ? {} : { ca: await readFile(storage.ssl.caFile, "utf8") }),
             rejectUnauthorized: storage.ssl.rejectUnauthorized ?? true,
           };
-    const db = await PostgresDatabase.open({
+    const connection: PostgresConnectOptions = {
       ...options,
       ...(password === undefined ? {} : { password }),
       ...(ssl === undefined ? {} : { ssl }),
-    });
+    };
+    const db = await PostgresDatabase.open(connection);
     try {
       await migratePostgres(db, now);
     } catch (err) {
@@ -80,6 +90,14 @@ export async function openStorage(config: Readonly<CloudConfig>, now: number, lo
       kind: "postgres",
       repositories: createPostgresRepositories(db),
       ping: async () => (await db.get("SELECT 1 AS ok").catch(() => undefined)) !== undefined,
+      coordination: (workerId, deps) =>
+        new PostgresCoordination({
+          // Its own application name, so the sessions holding leadership stand out in pg_stat_activity.
+          connection: postgresClientConfig({ ...connection, applicationName: "arrival-cloud-coordination" }),
+          workerId,
+          scheduler: deps.scheduler,
+          log: deps.log,
+        }),
       close: () => db.close(),
     };
   }
@@ -96,6 +114,8 @@ export async function openStorage(config: Readonly<CloudConfig>, now: number, lo
     kind: "sqlite",
     repositories: createSqliteRepositories(db),
     ping: async () => (await db.get("SELECT 1 AS ok").catch(() => undefined)) !== undefined,
+    // One file, one process: no other worker to lead or to tell.
+    coordination: (workerId) => new LocalCoordination(workerId),
     close: () => db.close(),
   };
 }

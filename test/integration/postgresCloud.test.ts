@@ -2,16 +2,20 @@
  * A whole cloud on PostgreSQL (storage.kind "postgres"): a gateway's event is stored, the rules
  * engine issues the offer, the shopper sees it and the till redeems it once. The password reaches
  * the cloud from a file, as an operator would give it, never in the URL. A second cloud process
- * on the same database sees the same offer and does not issue it again, and `arrival-cloud init`
- * given only the environment works on the same database.
+ * on the same database sees the same offer and does not issue it again; the two coordinate
+ * through that database by default (one leader, rule changes reaching the other); and
+ * `arrival-cloud init` given only the environment works on the same database.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkRuleSpec } from "../../cloud/src/domain/rules/index.js";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
 import { cloudCliInProcess } from "../support/cloudCliInProcess.js";
 import { POSTGRES_AVAILABLE, type PostgresInstance, startPostgres } from "../support/postgres.js";
+import { parsePrometheusText } from "../support/prometheusText.js";
+import { until } from "../support/until.js";
 
 interface OfferView {
   offerId: string;
@@ -87,6 +91,45 @@ describe.skipIf(!POSTGRES_AVAILABLE)("a cloud on PostgreSQL", () => {
     await other.cloud.offers.idle();
     const count = await other.cloud.repositories.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM offers");
     expect(count?.n).toBe(1);
+  });
+
+  it("coordinates the two clouds through the database by default: one leader, rule changes reach the other", async () => {
+    if (!other) throw new Error("the second cloud is made by the test before");
+    const second = other;
+    const leads = async (fixture: CloudFixture): Promise<boolean> => {
+      const res = await fixture.cloud.http.inject({ method: "GET", url: "/metrics", headers: { authorization: `Bearer ${fixture.keys.admin}` } });
+      // Without worker.id configured the series carries no worker label.
+      return parsePrometheusText(res.body).value("arrival_worker_leader") === 1;
+    };
+    // Neither was given a coordination: with PostgreSQL storage each competes for the database's
+    // advisory lock, so exactly one leads (with one process each, both would).
+    expect(f.cloud.workerId).not.toBe(second.cloud.workerId);
+    expect([await leads(f), await leads(second)].filter(Boolean)).toHaveLength(1);
+
+    // A rule made live at the first cloud reaches the second's rule index only through a notice.
+    const spec = checkRuleSpec({
+      trigger: { type: "enter" },
+      scope: { storeIds: ["s1"] },
+      offer: { title: "Coffee", text: "On us", discount: { kind: "percent", percent: 100 }, validityS: 600 },
+      limits: { maxPerUserPerDay: 1 },
+    });
+    if (!spec.ok) throw new Error(JSON.stringify(spec.problems));
+    const who = { orgId: "o1", actor: "test" };
+    expect((await f.cloud.rules.create(who, { id: "r-notice", spec: spec.value })).ok).toBe(true);
+    expect((await f.cloud.rules.transition(who, "r-notice", "live")).ok).toBe(true);
+    let seq = 100;
+    await until(
+      async () => {
+        // Each try a new visit (r1 gave u1 its one offer of the day already).
+        await second.ingest([presenceEvent(++seq)], seq);
+        await second.cloud.offers.idle();
+        return second.cloud.offers.counters.offersIssued > 0;
+      },
+      10_000,
+      "an offer at the second cloud under the rule made live at the first",
+    );
+    const issued = await second.cloud.repositories.db.all<{ rule_id: string }>("SELECT rule_id FROM offers WHERE rule_id = ?", ["r-notice"]);
+    expect(issued).toHaveLength(1);
   });
 
   it("runs init on the database the environment names, and the cloud accepts the key it printed", async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PostgresDirectoryRepository } from "../../../cloud/src/adapters/postgres/PostgresDirectoryRepository.js";
-import { migratePostgres } from "../../../cloud/src/adapters/postgres/migrations.js";
+import { migratePostgres, POSTGRES_MIGRATIONS } from "../../../cloud/src/adapters/postgres/migrations.js";
 import { numberPlaceholders, PostgresDatabase } from "../../../cloud/src/adapters/postgres/PostgresDatabase.js";
 import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
@@ -90,7 +90,8 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL storage", () => {
 
   it("records each migration once, and running them again changes nothing", async () => {
     const applied = await db.all<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
-    expect(applied).toEqual([{ version: 1 }]);
+    // Versions 1, 2, … in order, each applied once.
+    expect(applied).toEqual(POSTGRES_MIGRATIONS.map((_, i) => ({ version: i + 1 })));
     await migratePostgres(db, 1);
     expect(await db.all("SELECT version FROM schema_migrations ORDER BY version")).toEqual(applied);
   });
@@ -152,6 +153,40 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL storage", () => {
     const afterUpdate = await directory.directoryChanges();
     await db.run("UPDATE offers SET title = 'T2'");
     expect(await directory.directoryChanges()).toBe(afterUpdate);
+  });
+
+  it("migrates a database of version 1 with its data: whole refunds count as refunded, earnings may have several reversals", async () => {
+    const old = await PostgresDatabase.open({ url: await server.createDatabase("v1"), maxConnections: 1 });
+    try {
+      // A database as the release before partial refunds left it.
+      const [first] = POSTGRES_MIGRATIONS;
+      if (!first) throw new Error("no migrations");
+      await old.exec("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+      await old.exec(first.sql);
+      await old.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, ?, 0)", [first.name]);
+      const entry = `INSERT INTO ledger_entries (id, org_id, member_id, kind, source, points, idempotency_key, reverses, at)
+        VALUES (?, 'o1', 'u1', ?, 'till-purchase', ?, ?, ?, 1)`;
+      await old.run(entry, ["e-earn", "earn", 100, "purchase:s1:a", null]);
+      await old.run(entry, ["e-rev", "reverse", -40, "refund:s1:a:1", "e-earn"]);
+      await expect(old.run(entry, ["e-rev-2", "reverse", -60, "refund:s1:a:2", "e-earn"])).rejects.toThrow(/unique/i);
+      const purchase = `INSERT INTO member_purchases (org_id, order_key, user_id, store_id, channel, total_minor, currency, points, at, refunded_at)
+        VALUES ('o1', ?, 'u1', 's1', 'till', ?, 'HKD', ?, 1, ?)`;
+      await old.run(purchase, ["s1:a", 10_000, 100, 50]);
+      await old.run(purchase, ["s1:b", 1_000, 10, null]);
+
+      expect(await migratePostgres(old, 2)).toBe(POSTGRES_MIGRATIONS.length);
+      await old.run(entry, ["e-rev-2", "reverse", -60, "refund:s1:a:2", "e-earn"]);
+      expect(await old.get("SELECT SUM(points) AS n FROM ledger_entries WHERE reverses = 'e-earn'")).toEqual({ n: -100 });
+      expect(await old.all("SELECT order_key, refunded_minor FROM member_purchases ORDER BY order_key")).toEqual([
+        { order_key: "s1:a", refunded_minor: 10_000 },
+        { order_key: "s1:b", refunded_minor: 0 },
+      ]);
+      expect(await old.all("SELECT version FROM schema_migrations ORDER BY version")).toEqual(
+        POSTGRES_MIGRATIONS.map((m) => ({ version: m.version })),
+      );
+    } finally {
+      await old.close();
+    }
   });
 
   it("loses no update when read-modify-write transactions race", async () => {

@@ -58,7 +58,8 @@ describe("cloud storage config", () => {
     expect(
       problemsOf({ storage: { kind: "postgres", url: "postgres://h/db", password: "x", passwordFile: "/f" } }),
     ).toEqual([{ path: "/storage", message: expect.stringContaining("not both") }]);
-    expect(problemsOf({ storage: { kind: "postgres" } }).map((p) => p.path)).toContain("/storage");
+    // A missing field is named at its own path.
+    expect(problemsOf({ storage: { kind: "postgres" } }).map((p) => p.path)).toContain("/storage/url");
     expect(problemsOf({ storage: { kind: "mysql" } }).length).toBeGreaterThan(0);
     expect(problemsOf({ storage: { kind: "sqlite", url: "postgres://h/db" } }).length).toBeGreaterThan(0);
   });

@@ -106,6 +106,24 @@ export function describeEventRepositoryContract(name: string, makeBackend: MakeB
         expect(await events.countEvents()).toBe(4);
       });
 
+      it("acks every batch when many of one outbox, and groups over two outboxes in opposite orders, are stored at once", async () => {
+        // Eight batches of two, stored concurrently, the last ones first.
+        const pairs = Array.from({ length: 8 }, (_, i) => [2 * i + 1, 2 * i + 2]).reverse();
+        await Promise.all(pairs.map((seqs) => events.storeBatch({ ...batch, fromSeq: 1, events: seqs.map((n) => event(n)) })));
+        expect(await events.outboxProgress("g1")).toEqual([{ outbox: "outbox-a1", ackedSeq: 16, pending: [] }]);
+        // Two groups, each writing outboxes b and c, in opposite orders.
+        const b = (seqs: number[]) => ({ ...batch, outbox: "outbox-b", fromSeq: 1, events: seqs.map((n) => event(n, { id: `b-${n}` })) });
+        const c = (seqs: number[]) => ({ ...batch, outbox: "outbox-c", fromSeq: 1, events: seqs.map((n) => event(n, { id: `c-${n}` })) });
+        await Promise.all([events.storeBatches([b([1, 2]), c([3, 4])]), events.storeBatches([c([1, 2]), b([3, 4])])]);
+        expect((await events.outboxProgress("g1")).map((p) => [p.outbox, p.ackedSeq, p.pending.length])).toEqual([
+          ["outbox-a1", 16, 0],
+          ["outbox-b", 4, 0],
+          ["outbox-c", 4, 0],
+        ]);
+        expect(await events.countEvents()).toBe(24);
+        expect(await events.countOutboxesBehindGap()).toBe(0);
+      });
+
       it("moves the ack past sequences the gateway evicted (fromSeq) and past refused events", async () => {
         const result = await events.storeBatch({ ...batch, fromSeq: 10, events: [event(10), event(12)], refusedSeqs: [11] });
         expect(result.ackSeq).toBe(12);

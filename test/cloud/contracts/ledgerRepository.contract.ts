@@ -103,6 +103,26 @@ export function describeLedgerRepositoryContract(name: string, makeBackend: Make
       await reconciled("m1", T0 + 4);
     });
 
+    it("reverses an earning in parts, never more than it gave, also when parts race", async () => {
+      const part = (points: number): LedgerCommand => ({ kind: "reverse", reversesKey: "till:s1:o-1", points, source: "till-purchase", reference: "refund", reason: null });
+      await ledger.append("o1", "m1", earn(100), "till:s1:o-1", T0);
+      expect(await ledger.append("o1", "m1", part(30), "refund:o-1:r1", T0 + 1)).toMatchObject({ ok: true, balance: 70 });
+      // Two parts of 50 at once: 70 are left of the earning, so one of them is refused.
+      const racing = await Promise.all([
+        ledger.append("o1", "m1", part(50), "refund:o-1:r2", T0 + 2),
+        ledger.append("o1", "m1", part(50), "refund:o-1:r3", T0 + 2),
+      ]);
+      expect(racing.filter((r) => r.ok)).toHaveLength(1);
+      expect(racing.filter((r) => !r.ok)).toMatchObject([{ ok: false, reason: "invalid-points" }]);
+      // What is left (20) goes back whole without a count; then nothing is left to reverse.
+      expect(await ledger.append("o1", "m1", reverse("till:s1:o-1"), "refund:o-1:rest", T0 + 3)).toMatchObject({ ok: true, balance: 0 });
+      expect(await ledger.append("o1", "m1", part(1), "refund:o-1:r4", T0 + 4)).toMatchObject({ ok: false, reason: "already-reversed" });
+      expect((await ledger.history("o1", "m1", { limit: 10 })).filter((e) => e.kind === "reverse").map((e) => e.points).sort()).toEqual([
+        -20, -30, -50,
+      ]);
+      await reconciled("m1", T0 + 4);
+    });
+
     it("takes a reversal from the purchase's own lot first", async () => {
       await ledger.append("o1", "m1", earn(40, T0 + 5 * DAY_MS), "old", T0);
       await ledger.append("o1", "m1", earn(60, T0 + 50 * DAY_MS), "purchase", T0 + 1);

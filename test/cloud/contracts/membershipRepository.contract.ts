@@ -77,6 +77,21 @@ export function describeMembershipRepositoryContract(name: string, makeBackend: 
       expect((await membership.tierActivity("o1", "u1", 0)).spendMinor).toBe(0);
     });
 
+    it("adds up refunds of one order recorded at once, and counts points net of partial reversals", async () => {
+      const purchase = { orgId: "o1", orderKey: "s1:o-3", userId: "u1", storeId: "s1", channel: "till" as const, totalMinor: 900, currency: "HKD", points: 90, at: 10 };
+      await membership.recordPurchase(purchase);
+      const refund = (refundId: string) => ({ orgId: "o1", orderKey: "s1:o-3", refundId, amountMinor: 300, points: 30, at: 20 });
+      expect(await Promise.all(["r1", "r2", "r3"].map((id) => membership.recordRefund(refund(id))))).toEqual([true, true, true]);
+      expect(await membership.getPurchase("o1", "s1:o-3")).toMatchObject({ refundedMinor: 900, refundedAt: 20 });
+
+      await repos.ledger.append("o1", "u1", { kind: "earn", points: 100, source: "till-purchase", expiresAt: null, reference: null, reason: null }, "till:s1:o-4", 30);
+      const part = { kind: "reverse" as const, reversesKey: "till:s1:o-4", source: "till-purchase" as const, reference: null, reason: null };
+      await repos.ledger.append("o1", "u1", { ...part, points: 30 }, "refund:o-4:r1", 40);
+      expect((await membership.tierActivity("o1", "u1", 0)).pointsEarned).toBe(70);
+      await repos.ledger.append("o1", "u1", { ...part, points: 25 }, "refund:o-4:r2", 50);
+      expect((await membership.tierActivity("o1", "u1", 0)).pointsEarned).toBe(45);
+    });
+
     it("counts earning visits up to the cap, exactly, under concurrency", async () => {
       const counted = await Promise.all(Array.from({ length: 10 }, () => membership.countEarningVisit("u1", "s1", "2026-11-24", 3)));
       expect(counted.filter(Boolean)).toHaveLength(3);

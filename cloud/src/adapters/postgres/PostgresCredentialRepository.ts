@@ -162,4 +162,27 @@ export class PostgresCredentialRepository implements CredentialRepository {
     );
     return rows.map((r) => r.username);
   }
+
+  async mqttUsernamesOfOrganisation(orgId: string): Promise<string[]> {
+    const rows = await this.db.all<{ username: string }>(
+      `SELECT c.username FROM mqtt_credentials c
+         LEFT JOIN stores s ON c.role = 'gateway' AND s.id = c.store_id
+         LEFT JOIN app_users u ON c.role = 'app' AND u.id = c.user_id
+       WHERE c.revoked_at IS NULL AND (s.org_id = ? OR u.org_id = ?)
+       ORDER BY c.username`,
+      [orgId, orgId],
+    );
+    return rows.map((r) => r.username);
+  }
+
+  async organisationOfMqtt(username: string): Promise<string | null> {
+    const row = await this.db.get<{ org_id: string | null }>(
+      `SELECT COALESCE(s.org_id, u.org_id) AS org_id FROM mqtt_credentials c
+         LEFT JOIN stores s ON c.role = 'gateway' AND s.id = c.store_id
+         LEFT JOIN app_users u ON c.role = 'app' AND u.id = c.user_id
+       WHERE c.username = ?`,
+      [username],
+    );
+    return row?.org_id ?? null;
+  }
 }

@@ -129,6 +129,29 @@ function executorOn(client: pg.Pool | pg.PoolClient, autocommit = false): PgExec
 }
 
 /**
+ * node-postgres settings for one connection of `options` (the pool's, or a dedicated session such
+ * as PostgresCoordination's), so both reach the server the same way. node-postgres lets the
+ * connection string override a separate password, so the password goes into the URL here, in
+ * memory only; likewise its TLS parameters override `ssl`, so the option given, when there is
+ * one, decides.
+ */
+export function postgresClientConfig(options: PostgresConnectOptions): pg.ClientConfig {
+  const url = new URL(options.url);
+  if (options.password !== undefined) url.password = encodeURIComponent(options.password);
+  if (options.ssl !== undefined) {
+    for (const name of ["ssl", "sslmode", "sslcert", "sslkey", "sslrootcert"]) url.searchParams.delete(name);
+  }
+  const config: pg.ClientConfig = {
+    connectionString: url.toString(),
+    application_name: options.applicationName ?? "arrival-cloud",
+  };
+  if (options.ssl !== undefined && options.ssl !== false) {
+    config.ssl = options.ssl === true ? true : { ...options.ssl };
+  }
+  return config;
+}
+
+/**
  * A pool of connections to one PostgreSQL database. Unlike the SQLite connection, nothing here is
  * queued: several cloud processes share the database, so every read-modify-write runs in a
  * transaction and relies on the server (constraints, row locks, SERIALIZABLE), never on this
@@ -146,23 +169,7 @@ export class PostgresDatabase implements PgExecutor {
 
   /** Opens a pool and checks that the server answers. */
   static async open(options: PostgresConnectOptions): Promise<PostgresDatabase> {
-    // node-postgres lets the connection string override a separate password, so the password
-    // goes into the URL here, in memory only.
-    const url = new URL(options.url);
-    if (options.password !== undefined) url.password = encodeURIComponent(options.password);
-    // Likewise its TLS parameters override `ssl`: the option given, when there is one, decides.
-    if (options.ssl !== undefined) {
-      for (const name of ["ssl", "sslmode", "sslcert", "sslkey", "sslrootcert"]) url.searchParams.delete(name);
-    }
-    const config: pg.PoolConfig = {
-      connectionString: url.toString(),
-      max: options.maxConnections ?? 10,
-      application_name: options.applicationName ?? "arrival-cloud",
-      types,
-    };
-    if (options.ssl !== undefined && options.ssl !== false) {
-      config.ssl = options.ssl === true ? true : { ...options.ssl };
-    }
+    const config: pg.PoolConfig = { ...postgresClientConfig(options), max: options.maxConnections ?? 10, types };
     const pool = new pg.Pool(config);
     // An idle connection dropped by the server (restart, failover) must not crash the process;
     // the pool replaces it and the next query reports any lasting failure.

@@ -1,9 +1,11 @@
 import { type PresenceEvent, userIdOfAppSubject } from "../../../../protocol/index.js";
+import { advanceOutboxAck, type OutboxAckState, type SeqRange } from "../../domain/ingest/outboxAck.js";
 import { isoInstant, MAX_INSTANT_MS } from "../../domain/rules/localTime.js";
 import type {
   ActivityQuery,
   ActivityRepository,
   EventRepository,
+  OutboxProgress,
   StoreBatchInput,
   StoreBatchResult,
   StoredEvent,
@@ -119,9 +121,16 @@ export class PostgresEventRepository implements EventRepository, ActivityReposit
    * sees the ack state an earlier one left. One multi-row statement per table per batch replaces the
    * three statements per event of a row-by-row insert; the row count, not the statement count, is
    * what the server does work for, and each statement is a round trip to it.
+   *
+   * Every outbox of the batches is locked first, in key order (two workers holding batches of the
+   * same outboxes take them in one order and cannot deadlock), so a worker storing a batch of an
+   * outbox waits for another one storing a neighbouring batch of it. Once that one commits, this
+   * SERIALIZABLE transaction's snapshot is stale: PostgreSQL aborts it and it runs again from the
+   * start (see PostgresDatabase.transaction), now reading the other's ack and ranges.
    */
   storeBatches(inputs: readonly StoreBatchInput[]): Promise<StoreBatchResult[]> {
     return this.db.transaction(async (tx) => {
+      await lockOutboxes(tx, inputs);
       const results: StoreBatchResult[] = [];
       for (const input of inputs) results.push(await storeOneBatch(tx, input));
       return results;
@@ -143,6 +152,38 @@ export class PostgresEventRepository implements EventRepository, ActivityReposit
       const event = toStoredEvent(row);
       return row.pending_user_id === null ? event : { ...event, userId: row.pending_user_id, unlinked: true };
     });
+  }
+
+  async outboxProgress(gatewayId: string): Promise<OutboxProgress[]> {
+    // An outbox's row may hold ack 0 (created only to be locked, see lockOutboxes): without ranges
+    // above it, that is an outbox nothing is known of yet, as in SQLite, which has no such row.
+    const rows = await this.db.all<{ outbox: string; acked_seq: number | null; lo: number | null; hi: number | null }>(
+      `SELECT k.outbox, o.acked_seq, r.lo, r.hi FROM (
+         SELECT outbox FROM gateway_outboxes WHERE gateway_id = ? AND acked_seq > 0
+         UNION SELECT outbox FROM gateway_outbox_ranges WHERE gateway_id = ?
+       ) k
+       LEFT JOIN gateway_outboxes o ON o.gateway_id = ? AND o.outbox = k.outbox
+       LEFT JOIN gateway_outbox_ranges r ON r.gateway_id = ? AND r.outbox = k.outbox
+       ORDER BY k.outbox, r.lo`,
+      [gatewayId, gatewayId, gatewayId, gatewayId],
+    );
+    const byOutbox = new Map<string, { outbox: string; ackedSeq: number; pending: SeqRange[] }>();
+    for (const row of rows) {
+      let progress = byOutbox.get(row.outbox);
+      if (!progress) {
+        progress = { outbox: row.outbox, ackedSeq: row.acked_seq ?? 0, pending: [] };
+        byOutbox.set(row.outbox, progress);
+      }
+      if (row.lo !== null && row.hi !== null) progress.pending.push({ lo: row.lo, hi: row.hi });
+    }
+    return [...byOutbox.values()];
+  }
+
+  async countOutboxesBehindGap(): Promise<number> {
+    const row = await this.db.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM (SELECT 1 FROM gateway_outbox_ranges GROUP BY gateway_id, outbox) AS behind",
+    );
+    return row?.n ?? 0;
   }
 
   async countEvents(): Promise<number> {
@@ -219,35 +260,79 @@ const placeholders = (rows: number, columns: number): string => {
   return new Array<string>(rows).fill(row).join(", ");
 };
 
+/**
+ * Locks the row of each outbox the batches write, creating it (ack 0) when the outbox is new, so
+ * that there is a row to lock: rows are locked in key order, once each.
+ */
+async function lockOutboxes(tx: PgExecutor, inputs: readonly StoreBatchInput[]): Promise<void> {
+  const keys = new Map<string, StoreBatchInput>();
+  for (const input of inputs) keys.set(`${input.gatewayId}\u0000${input.outbox}`, input);
+  // Any fixed order will do, as long as every worker uses the same one.
+  const ordered = [...keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, input]) => input);
+  for (const input of ordered) {
+    await tx.run(
+      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES (?, ?, 0, ?)
+       ON CONFLICT (gateway_id, outbox) DO NOTHING`,
+      [input.gatewayId, input.outbox, input.receivedAt],
+    );
+    await tx.get("SELECT 1 FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ? FOR UPDATE", [input.gatewayId, input.outbox]);
+  }
+}
+
 async function storeOneBatch(tx: PgExecutor, input: StoreBatchInput): Promise<StoreBatchResult> {
   const gateway = await tx.get<{ id: string }>("SELECT id FROM gateways WHERE id = ? AND store_id = ?", [
     input.gatewayId,
     input.storeId,
   ]);
   if (!gateway) throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
-  const progress = await tx.get<{ acked_seq: number }>(
-    "SELECT acked_seq FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ?",
-    [input.gatewayId, input.outbox],
-  );
-  const ackedBefore = progress?.acked_seq ?? 0;
+  const state = await outboxState(tx, input.gatewayId, input.outbox);
   const inserted = await insertEvents(tx, input.events, input.receivedAt);
   const duplicates = input.events.length - inserted.length;
-  // The ack covers the contiguous prefix only: a batch that arrives after a lost one is stored
-  // (and deduplicated on re-send) but does not let the gateway forget the lost one.
-  const done = new Set<number>([...input.events.map((e) => e.seq), ...input.refusedSeqs]);
-  // The state is per outbox (a replaced SD card starts a new one at 1), and an ack never goes
-  // past this batch's own highest sequence, so no stale state can cover events never sent.
-  let ackSeq = Math.max(ackedBefore, input.fromSeq - 1);
-  while (done.has(ackSeq + 1)) ackSeq++;
-  ackSeq = Math.min(ackSeq, Math.max(input.fromSeq - 1, ...done));
-  if (ackSeq > ackedBefore) {
-    await tx.run(
-      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(gateway_id, outbox) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at`,
-      [input.gatewayId, input.outbox, ackSeq, input.receivedAt],
-    );
+  // The ack covers the contiguous prefix of what is stored, whichever worker stored it: a batch that
+  // arrives after a lost one is stored (and its range kept) but does not let the gateway forget the
+  // lost one; the batch that fills the gap then acks both. The outbox's row is locked (lockOutboxes),
+  // so the state read above is the one the writes below replace.
+  const next = advanceOutboxAck({
+    state,
+    fromSeq: input.fromSeq,
+    doneSeqs: [...input.events.map((e) => e.seq), ...input.refusedSeqs],
+  });
+  const ackSeq = next.ackedSeq;
+  if (ackSeq > state.ackedSeq) {
+    await tx.run("UPDATE gateway_outboxes SET acked_seq = ?, updated_at = ? WHERE gateway_id = ? AND outbox = ?", [
+      ackSeq,
+      input.receivedAt,
+      input.gatewayId,
+      input.outbox,
+    ]);
+  }
+  if (!sameRanges(state.pending, next.pending)) {
+    await tx.run("DELETE FROM gateway_outbox_ranges WHERE gateway_id = ? AND outbox = ?", [input.gatewayId, input.outbox]);
+    for (const part of chunks(next.pending, ROWS_PER_STATEMENT)) {
+      await tx.run(
+        `INSERT INTO gateway_outbox_ranges (gateway_id, outbox, lo, hi) VALUES ${placeholders(part.length, 4)}`,
+        part.flatMap((r) => [input.gatewayId, input.outbox, r.lo, r.hi]),
+      );
+    }
   }
   return { ackSeq, inserted, duplicates };
+}
+
+/** The stored ack state of one outbox: its acked sequence and the ranges done above it. */
+async function outboxState(tx: PgExecutor, gatewayId: string, outbox: string): Promise<OutboxAckState> {
+  const progress = await tx.get<{ acked_seq: number }>(
+    "SELECT acked_seq FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ?",
+    [gatewayId, outbox],
+  );
+  const pending = await tx.all<SeqRange>(
+    "SELECT lo, hi FROM gateway_outbox_ranges WHERE gateway_id = ? AND outbox = ? ORDER BY lo",
+    [gatewayId, outbox],
+  );
+  return { ackedSeq: progress?.acked_seq ?? 0, pending };
+}
+
+function sameRanges(a: readonly SeqRange[], b: readonly SeqRange[]): boolean {
+  return a.length === b.length && a.every((r, i) => r.lo === b[i]?.lo && r.hi === b[i]?.hi);
 }
 
 /** Who a subject is, as far as storage is concerned. */

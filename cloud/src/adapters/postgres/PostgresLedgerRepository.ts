@@ -216,8 +216,12 @@ export class PostgresLedgerRepository implements LedgerRepository {
       if (command.kind === "reverse") {
         const original = await byKey(tx, orgId, command.reversesKey);
         if (original && original.member_id === memberId && original.points > 0 && ["earn", "adjust"].includes(original.kind)) {
-          const taken = await tx.get<{ id: string }>("SELECT id FROM ledger_entries WHERE reverses = ?", [original.id]);
-          reversed = { entryId: original.id, points: original.points, lotId: original.id, reversed: taken !== undefined };
+          // Reversals are negative: what earlier (partial) reversals took back, as a positive sum.
+          // SERIALIZABLE makes this read and the reversal written below one step, so two partial
+          // refunds racing on one earning cannot both take its last points.
+          const taken = await tx.get<{ points: number | null }>("SELECT -SUM(points) AS points FROM ledger_entries WHERE reverses = ?", [original.id]);
+          const reversedPoints = taken?.points ?? 0;
+          reversed = { entryId: original.id, points: original.points, lotId: original.id, reversed: reversedPoints >= original.points, reversedPoints };
         }
       }
       const entryId = randomUUID();

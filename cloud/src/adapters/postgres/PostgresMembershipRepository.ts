@@ -4,6 +4,7 @@ import type {
   ExportedMember,
   MemberProfile,
   MemberPurchase,
+  MemberRefund,
   MembershipRepository,
   MemberUpsertReport,
   TierChange,
@@ -45,6 +46,7 @@ interface PurchaseRow {
   points: number;
   at: number;
   refunded_at: number | null;
+  refunded_minor: number;
 }
 
 const memberOf = (r: MemberRow): MemberProfile => ({
@@ -146,7 +148,7 @@ export class PostgresMembershipRepository implements MembershipRepository {
     return rows.map(memberOf);
   }
 
-  async recordPurchase(p: Omit<MemberPurchase, "refundedAt">): Promise<boolean> {
+  async recordPurchase(p: Omit<MemberPurchase, "refundedAt" | "refundedMinor">): Promise<boolean> {
     const result = await this.db.run(
       `INSERT INTO member_purchases (org_id, order_key, user_id, store_id, channel, total_minor, currency, points, at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -169,12 +171,42 @@ export class PostgresMembershipRepository implements MembershipRepository {
       points: r.points,
       at: r.at,
       refundedAt: r.refunded_at,
+      refundedMinor: r.refunded_minor,
     };
+  }
+
+  recordRefund(refund: MemberRefund): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const inserted = await tx.run(
+        `INSERT INTO member_refunds (org_id, order_key, refund_id, amount_minor, points, at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
+        [refund.orgId, refund.orderKey, refund.refundId, refund.amountMinor, refund.points, refund.at],
+      );
+      if (inserted.changes !== 1) return false;
+      // ?1 is the amount in both places it is used; SERIALIZABLE runs this again should another
+      // process refund part of the same order at once, so the parts add up.
+      await tx.run(
+        `UPDATE member_purchases
+            SET refunded_minor = refunded_minor + ?1,
+                refunded_at = CASE WHEN refunded_at IS NULL AND refunded_minor + ?1 >= total_minor THEN ?2 ELSE refunded_at END
+          WHERE org_id = ?3 AND order_key = ?4`,
+        [refund.amountMinor, refund.at, refund.orgId, refund.orderKey],
+      );
+      return true;
+    });
+  }
+
+  async getRefund(orgId: string, orderKey: string, refundId: string): Promise<MemberRefund | null> {
+    const r = await this.db.get<{ refund_id: string; amount_minor: number; points: number; at: number }>(
+      "SELECT refund_id, amount_minor, points, at FROM member_refunds WHERE org_id = ? AND order_key = ? AND refund_id = ?",
+      [orgId, orderKey, refundId],
+    );
+    return r ? { orgId, orderKey, refundId: r.refund_id, amountMinor: r.amount_minor, points: r.points, at: r.at } : null;
   }
 
   async markRefunded(orgId: string, orderKey: string, now: number): Promise<boolean> {
     const result = await this.db.run(
-      "UPDATE member_purchases SET refunded_at = ? WHERE org_id = ? AND order_key = ? AND refunded_at IS NULL",
+      "UPDATE member_purchases SET refunded_at = ?, refunded_minor = total_minor WHERE org_id = ? AND order_key = ? AND refunded_at IS NULL",
       [now, orgId, orderKey],
     );
     return result.changes === 1;
@@ -182,13 +214,14 @@ export class PostgresMembershipRepository implements MembershipRepository {
 
   async tierActivity(orgId: string, userId: string, since: number): Promise<TierActivity> {
     const points = await this.db.get<{ total: number | null }>(
-      `SELECT SUM(e.points) AS total FROM ledger_entries e
-       WHERE e.org_id = ? AND e.member_id = ? AND e.at >= ? AND e.kind = 'earn'
-         AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses = e.id)`,
+      // Net of reversals, partial ones included (reversal points are negative).
+      `SELECT SUM(e.points + COALESCE((SELECT SUM(r.points) FROM ledger_entries r WHERE r.reverses = e.id), 0)) AS total
+         FROM ledger_entries e
+       WHERE e.org_id = ? AND e.member_id = ? AND e.at >= ? AND e.kind = 'earn'`,
       [orgId, userId, since],
     );
     const spend = await this.db.get<{ total: number | null }>(
-      "SELECT SUM(total_minor) AS total FROM member_purchases WHERE org_id = ? AND user_id = ? AND at >= ? AND refunded_at IS NULL",
+      "SELECT SUM(total_minor - refunded_minor) AS total FROM member_purchases WHERE org_id = ? AND user_id = ? AND at >= ?",
       [orgId, userId, since],
     );
     return { pointsEarned: points?.total ?? 0, spendMinor: spend?.total ?? 0 };

@@ -13,7 +13,8 @@ import type { PostgresDatabase } from "./PostgresDatabase.js";
  * - autoincrement keys are identity columns; gateway telemetry has a key of its own (SQLite's rowid);
  * - foreign keys are DEFERRABLE (erasure defers them, as SQLite's defer_foreign_keys);
  * - the counter triggers are PL/pgSQL, and arrival_try_jsonb reads JSON held in TEXT.
- * SQLite's later migrations (its 14 onwards) are added here as versions of their own, in order.
+ * SQLite's later migrations (its 14 onwards) are added here as versions of their own, in order;
+ * each names the SQLite version it matches.
  */
 export interface PostgresMigration {
   readonly version: number;
@@ -504,6 +505,44 @@ CREATE TRIGGER zones_changed AFTER INSERT OR UPDATE OR DELETE ON zones
   FOR EACH STATEMENT EXECUTE FUNCTION directory_changed();
 CREATE TRIGGER app_users_changed AFTER INSERT OR UPDATE OR DELETE ON app_users
   FOR EACH STATEMENT EXECUTE FUNCTION directory_changed();
+`,
+  },
+  {
+    version: 2,
+    name: "membership: partial refunds (SQLite 17)",
+    // A partial refund reverses part of a purchase's points, so one earning may have several
+    // reversals: the UNIQUE on ledger_entries.reverses (its default name) gives way to an ordinary
+    // index. Each refund of a purchase is recorded once under the id the till gave it;
+    // refunded_minor is what has been refunded so far (a whole refund before this counts as all).
+    sql: `
+ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_reverses_key;
+CREATE INDEX ledger_entries_reverses ON ledger_entries(reverses) WHERE reverses IS NOT NULL;
+ALTER TABLE member_purchases ADD COLUMN refunded_minor BIGINT NOT NULL DEFAULT 0;
+UPDATE member_purchases SET refunded_minor = total_minor WHERE refunded_at IS NOT NULL;
+CREATE TABLE member_refunds (
+  org_id TEXT COLLATE "C" NOT NULL,
+  order_key TEXT COLLATE "C" NOT NULL,
+  refund_id TEXT COLLATE "C" NOT NULL,
+  amount_minor BIGINT NOT NULL CHECK (amount_minor >= 0),
+  points BIGINT NOT NULL CHECK (points >= 0),
+  at BIGINT NOT NULL,
+  PRIMARY KEY (org_id, order_key, refund_id)
+);
+`,
+  },
+  {
+    version: 3,
+    name: "acks of out-of-order batches across cloud workers (SQLite 18)",
+    // A later batch of an outbox may commit before an earlier one (another worker's, or lost): its
+    // sequences wait here as ranges above the outbox's ack until the gap is filled.
+    sql: `
+CREATE TABLE gateway_outbox_ranges (
+  gateway_id TEXT COLLATE "C" NOT NULL,
+  outbox TEXT COLLATE "C" NOT NULL,
+  lo BIGINT NOT NULL,
+  hi BIGINT NOT NULL,
+  PRIMARY KEY (gateway_id, outbox, lo)
+);
 `,
   },
 ];

@@ -139,6 +139,36 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL storage", () => {
     });
   });
 
+  it("counts offers of proximity rules only: a coupon of another channel moves no counter", async () => {
+    const counters = async () => ({
+      rule: await db.all("SELECT rule_id, issued FROM offer_counts_by_rule WHERE rule_id IN ('r9', 'batch-9') ORDER BY 1"),
+      user: await db.all("SELECT user_id, issued FROM offer_counts_by_user WHERE user_id = 'u9'"),
+      userRule: await db.all("SELECT rule_id, issued FROM offer_counts_by_user_rule WHERE user_id = 'u9' ORDER BY 1"),
+    });
+    const insert = (id: string, ruleId: string, channel: string) =>
+      db.run(
+        `INSERT INTO offers (id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, event_id, title, text,
+           discount, code, state, state_at, day_key, issued_at, expires_at, channel)
+         VALUES (?, ?, 1, 'u9', 's1', 'z1', ?, ?, 'T', 'T', '{}', ?, 'issued', 10, '2026-03-09', 10, 1000, ?)`,
+        [id, ruleId, `v-${id}`, `e-${id}`, `C-${id}`, channel],
+      );
+    await insert("c9-rule", "r9", "rule");
+    await insert("c9-coupon", "batch-9", "online");
+    const counted = {
+      rule: [{ rule_id: "r9", issued: 1 }],
+      user: [{ user_id: "u9", issued: 1 }],
+      userRule: [{ rule_id: "r9", issued: 1 }],
+    };
+    expect(await counters()).toEqual(counted);
+    // A coupon moving to a friend (a gift) or deleted (erasure) leaves the counters as they were.
+    await db.run("UPDATE offers SET user_id = 'u10' WHERE id = 'c9-coupon'");
+    await db.run("DELETE FROM offers WHERE id = 'c9-coupon'");
+    expect(await counters()).toEqual(counted);
+    await db.run("DELETE FROM offers WHERE id = 'c9-rule'");
+    expect(await counters()).toEqual({ rule: [{ rule_id: "r9", issued: 0 }], user: [{ user_id: "u9", issued: 0 }], userRule: [{ rule_id: "r9", issued: 0 }] });
+    expect(await db.get("SELECT COUNT(*) AS n FROM offer_counts_by_user WHERE user_id = 'u10'")).toEqual({ n: 0 });
+  });
+
   it("moves the directory change count on every write to organisations, stores, zones and users", async () => {
     const directory = new PostgresDirectoryRepository(db);
     const before = await directory.directoryChanges();

@@ -210,7 +210,7 @@ export class PostgresDatabase implements PgExecutor {
    * transaction. With SERIALIZABLE, a read-then-write (a budget read, then an insert) is exact
    * across any number of cloud processes, as SQLite's single writer made it in one.
    *
-   * `readCommitted` is for work that serialises itself with a lock it takes first (migrations):
+   * `readCommitted` is for work that serialises itself with a lock it takes first (migrations, coupon claims and redemptions):
    * each statement then sees what was committed before it, not the snapshot of the first one.
    */
   async transaction<T>(fn: (tx: PgExecutor) => Promise<T>, options: { readonly readCommitted?: boolean } = {}): Promise<T> {

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Discount } from "../../../../protocol/index.js";
+import { checkVoid, type DiscountAnswer, redeemCoupon, reopenedStatus } from "../../domain/coupons/index.js";
 import { type Offer, type OfferStatus, transitionOffer } from "../../domain/offers/index.js";
 import type {
   AcknowledgeResult,
@@ -12,7 +13,11 @@ import type {
   OfferRepository,
   RecordedDecision,
   RedeemResult,
+  DueReminder,
+  RedemptionBasket,
+  VoidResult,
 } from "../../services/repositories.js";
+import { type CouponRow, offerOfCoupon, toCoupon } from "./PostgresCouponRows.js";
 import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
 import { decideGroupIn } from "./PostgresDecisionGroup.js";
 import { toStoredEvent } from "./PostgresEventRepository.js";
@@ -195,41 +200,125 @@ export class PostgresOfferRepository
     idempotencyKey: string;
     apiKeyId: string;
     now: number;
+    basket?: RedemptionBasket | null;
   }): Promise<RedeemResult> {
     // Keys are scoped to the API key that sent them, so two tills cannot collide on a key.
     const idempotencyKey = `${input.apiKeyId}:${input.idempotencyKey}`;
+    // READ COMMITTED behind the coupon's row lock, taken first: redemptions of one code (and a
+    // gift accept moving it) run one after the other in any number of processes, each statement
+    // after the lock seeing what the one before committed. One wins, the others are answered
+    // from what it left, with no serialization retries at a rush on one code.
     return this.db.transaction(async (tx): Promise<RedeemResult> => {
+      // Locks nothing when the code is unknown, or was just given away with its coupon (the row,
+      // re-read after the wait, no longer has it).
+      const locked = await tx.get<{ id: string }>("SELECT id FROM offers WHERE code = ? FOR UPDATE", [input.code]);
       // A retried request (same key) gets the answer of the first one; a key reused for another
       // code is refused rather than silently answered with someone else's redemption.
-      const previous = await tx.get<{ id: string; offer_id: string; code: string }>(
-        `SELECT r.id, r.offer_id, o.code FROM redemptions r JOIN offers o ON o.id = r.offer_id
-         WHERE r.idempotency_key = ?`,
-        [idempotencyKey],
+      // One statement for both places a key can be: a redemption, or one that was voided since.
+      const previous = await tx.get<{ id: string; offer_id: string; code: string; answer: string | null; voided: number }>(
+        `SELECT r.id, r.offer_id, o.code, r.answer, 0 AS voided FROM redemptions r JOIN offers o ON o.id = r.offer_id
+         WHERE r.idempotency_key = ?
+         UNION ALL SELECT v.id, v.offer_id, '', NULL, 1 FROM redemption_voids v WHERE v.idempotency_key = ?`,
+        [idempotencyKey, idempotencyKey],
       );
+      if (previous?.voided === 1) {
+        return { ok: false, reason: "key-reused", text: "this key's redemption was voided; redeem again with a new key" };
+      }
       if (previous) {
         if (previous.code !== input.code) {
           return { ok: false, reason: "key-reused", text: "this idempotency key was used for another code" };
         }
         const row = await tx.get<OfferRow>("SELECT * FROM offers WHERE id = ?", [previous.offer_id]);
-        if (row) return { ok: true, offer: toOffer(row), redemptionId: previous.id, replayed: true };
+        if (row) {
+          const discount = previous.answer ? (JSON.parse(previous.answer) as DiscountAnswer) : null;
+          return { ok: true, offer: toOffer(row), redemptionId: previous.id, replayed: true, discount };
+        }
       }
-      const row = await tx.get<OfferRow>("SELECT * FROM offers WHERE code = ?", [input.code]);
+      const row = locked ? await tx.get<CouponRow>("SELECT * FROM offers WHERE id = ?", [locked.id]) : undefined;
       if (!row) return { ok: false, reason: "unknown-code", text: "no offer has this code" };
-      const result = transitionOffer(toOffer(row), { kind: "redeem", storeId: input.storeId }, input.now);
+      const result = redeemCoupon(toCoupon(row), { storeId: input.storeId, basket: input.basket?.basket ?? null, now: input.now });
       if (!result.ok) {
-        return {
-          ok: false,
-          reason: result.reason === "not-expired" ? "expired" : result.reason,
-          text: result.text,
-        };
+        return { ok: false, reason: result.reason, ...(result.unmet ? { unmet: result.unmet } : {}), text: result.text };
       }
-      await saveState(tx, result.offer);
       const redemptionId = randomUUID();
-      await tx.run(
-        "INSERT INTO redemptions (id, offer_id, store_id, idempotency_key, api_key_id, redeemed_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [redemptionId, row.id, input.storeId, idempotencyKey, input.apiKeyId, input.now],
+      const basket = input.basket ?? null;
+      const discount = result.discount;
+      // The key first: another code's redemption under the same key, committed since the check
+      // above, leaves this one refused before anything is written.
+      const inserted = await tx.run(
+        `INSERT INTO redemptions (id, offer_id, store_id, idempotency_key, api_key_id, redeemed_at, channel, order_id,
+           total_minor, discount_minor, currency, answer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (idempotency_key) DO NOTHING`,
+        [
+          redemptionId,
+          row.id,
+          input.storeId,
+          idempotencyKey,
+          input.apiKeyId,
+          input.now,
+          basket?.channel ?? "till",
+          basket?.basket.orderId ?? null,
+          basket?.basket.totalMinor ?? null,
+          discount?.discountMinor ?? null,
+          discount?.currency ?? null,
+          discount ? JSON.stringify(discount) : null,
+        ],
       );
-      return { ok: true, offer: result.offer, redemptionId, replayed: false };
+      if (inserted.changes !== 1) {
+        return { ok: false, reason: "key-reused", text: "this idempotency key was used for another code" };
+      }
+      await tx.run("UPDATE offers SET state = 'redeemed', state_at = ?, redeemed_at = ? WHERE id = ?", [input.now, input.now, row.id]);
+      return { ok: true, offer: offerOfCoupon(result.coupon), redemptionId, replayed: false, discount };
+    }, { readCommitted: true });
+  }
+
+  voidRedemption(input: {
+    redemptionId: string;
+    storeId: string;
+    apiKeyId: string;
+    windowMs: number;
+    now: number;
+  }): Promise<VoidResult> {
+    // SERIALIZABLE: a void racing another void, or a redemption of the reopened coupon, is run
+    // again after the winner commits, and then answered from what it left.
+    return this.db.transaction(async (tx): Promise<VoidResult> => {
+      const r = await tx.get<{
+        id: string;
+        offer_id: string;
+        store_id: string;
+        idempotency_key: string;
+        api_key_id: string;
+        redeemed_at: number;
+        channel: string;
+        order_id: string | null;
+        total_minor: number | null;
+        discount_minor: number | null;
+        currency: string | null;
+      }>("SELECT * FROM redemptions WHERE id = ?", [input.redemptionId]);
+      if (!r) {
+        const done = await tx.get<{ offer_id: string; store_id: string }>("SELECT offer_id, store_id FROM redemption_voids WHERE id = ?", [
+          input.redemptionId,
+        ]);
+        const row = done && done.store_id === input.storeId ? await tx.get<OfferRow>("SELECT * FROM offers WHERE id = ?", [done.offer_id]) : undefined;
+        if (row) return { ok: true, offer: toOffer(row), redemptionId: input.redemptionId, replayed: true };
+        return { ok: false, reason: "no-redemption", text: `no redemption ${input.redemptionId}` };
+      }
+      const check = checkVoid({ redeemedStoreId: r.store_id, redeemedAt: r.redeemed_at, storeId: input.storeId, windowMs: input.windowMs, now: input.now });
+      if (!check.ok) return check;
+      // redemptions.offer_id is UNIQUE: the voided redemption moves out so the coupon can be redeemed again.
+      await tx.run(
+        `INSERT INTO redemption_voids (id, offer_id, store_id, idempotency_key, api_key_id, redeemed_at, channel, order_id,
+           total_minor, discount_minor, currency, voided_at, void_api_key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [r.id, r.offer_id, r.store_id, r.idempotency_key, r.api_key_id, r.redeemed_at, r.channel, r.order_id, r.total_minor,
+          r.discount_minor, r.currency, input.now, input.apiKeyId],
+      );
+      await tx.run("DELETE FROM redemptions WHERE id = ?", [r.id]);
+      const row = await tx.get<OfferRow & { viewed_at: number | null; delivered_at: number | null }>("SELECT * FROM offers WHERE id = ?", [r.offer_id]);
+      if (!row) return { ok: false, reason: "no-redemption", text: `no redemption ${input.redemptionId}` };
+      const before = row.viewed_at !== null ? "viewed" : row.delivered_at !== null ? "delivered" : "issued";
+      const status = reopenedStatus({ expiresAt: row.expires_at }, before, input.now);
+      await tx.run("UPDATE offers SET state = ?, state_at = ?, redeemed_at = NULL WHERE id = ?", [status, input.now, row.id]);
+      return { ok: true, offer: { ...toOffer(row), status, statusAt: input.now }, redemptionId: r.id, replayed: false };
     });
   }
 
@@ -278,16 +367,16 @@ export class PostgresOfferRepository
     });
   }
 
-  async remindersDue(now: number, leadMs: number, limit: number): Promise<Offer[]> {
-    const rows = await this.db.all<OfferRow>(
+  async remindersDue(now: number, leadMs: number, limit: number): Promise<DueReminder[]> {
+    const rows = await this.db.all<OfferRow & { reminder_lead_ms: number | null }>(
       `SELECT o.* FROM offers o JOIN app_users u ON u.id = o.user_id
-       WHERE o.state IN ${OPEN_STATES} AND o.expires_at > ? AND o.expires_at <= ?::bigint + ?::bigint
+       WHERE o.state IN ${OPEN_STATES} AND o.expires_at > ? AND o.expires_at <= ?::bigint + COALESCE(o.reminder_lead_ms, ?::bigint)
          AND o.reminder_sent_at IS NULL AND o.published_at IS NOT NULL
-         AND o.expires_at - o.issued_at > ? AND u.marketing_consent = 1
+         AND o.expires_at - o.issued_at > COALESCE(o.reminder_lead_ms, ?::bigint) AND u.marketing_consent = 1
        ORDER BY o.expires_at LIMIT ?`,
       [now, now, leadMs, leadMs, limit],
     );
-    return rows.map(toOffer);
+    return rows.map((r) => (r.reminder_lead_ms === null ? toOffer(r) : { ...toOffer(r), reminderLeadMs: r.reminder_lead_ms }));
   }
 
   async claimReminder(offerId: string, now: number): Promise<boolean> {

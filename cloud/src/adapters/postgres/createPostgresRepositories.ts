@@ -1,6 +1,7 @@
 import type { Repositories } from "../../services/repositories.js";
 import { PostgresAnalyticsRepository } from "./PostgresAnalyticsRepository.js";
 import { PostgresAuditRepository } from "./PostgresAuditRepository.js";
+import { PostgresCouponRepository } from "./PostgresCouponRepository.js";
 import { PostgresCredentialRepository } from "./PostgresCredentialRepository.js";
 import type { PostgresDatabase } from "./PostgresDatabase.js";
 import { PostgresDirectoryRepository } from "./PostgresDirectoryRepository.js";
@@ -9,6 +10,7 @@ import { PostgresFleetRepository } from "./PostgresFleetRepository.js";
 import { PostgresLedgerRepository } from "./PostgresLedgerRepository.js";
 import { PostgresMembershipRepository } from "./PostgresMembershipRepository.js";
 import { PostgresOfferRepository } from "./PostgresOfferRepository.js";
+import { PostgresPickupRepository } from "./PostgresPickupRepository.js";
 import { PostgresPrivacyRepository } from "./PostgresPrivacyRepository.js";
 import { PostgresRuleRepository } from "./PostgresRuleRepository.js";
 import { PostgresUserRepository } from "./PostgresUserRepository.js";
@@ -28,6 +30,8 @@ export interface PostgresRepositories extends Repositories {
   readonly ledger: PostgresLedgerRepository;
   readonly membership: PostgresMembershipRepository;
   readonly analytics: PostgresAnalyticsRepository;
+  readonly coupons: PostgresCouponRepository;
+  readonly pickups: PostgresPickupRepository;
 }
 
 /** Every repository of the PostgreSQL backend over one open, migrated database (see migratePostgres). */
@@ -46,5 +50,7 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     ledger: new PostgresLedgerRepository(db),
     membership: new PostgresMembershipRepository(db),
     analytics: new PostgresAnalyticsRepository(db),
+    coupons: new PostgresCouponRepository(db),
+    pickups: new PostgresPickupRepository(db),
   };
 }

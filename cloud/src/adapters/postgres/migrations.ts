@@ -545,6 +545,120 @@ CREATE TABLE gateway_outbox_ranges (
 );
 `,
   },
+  {
+    version: 4,
+    name: "coupon wallet: batches, claims, gifts, redemptions with a basket, voids (SQLite 14)",
+    // SQLite 14 column for column (see its comments): a coupon of any channel is a row of offers;
+    // stock is counted in rows taken by conditional updates (batch total, per local day, per
+    // member); a voided redemption moves to redemption_voids. The rule counters count channel
+    // 'rule' only, so a claimed coupon uses up no proximity-offer cap: offers_counted (both of its
+    // triggers call it) now skips other channels. A coupon never changes channel, so an update
+    // counts off and on the same way SQLite's WHEN OLD.channel = 'rule' does.
+    sql: `
+CREATE TABLE coupon_batches (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  org_id TEXT COLLATE "C" NOT NULL REFERENCES organisations(id) DEFERRABLE,
+  spec TEXT COLLATE "C" NOT NULL,
+  total_stock BIGINT,
+  daily_stock BIGINT,
+  per_member_limit BIGINT NOT NULL,
+  timezone TEXT COLLATE "C" NOT NULL,
+  claimed BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX coupon_batches_org ON coupon_batches(org_id, created_at);
+CREATE TABLE coupon_batch_days (
+  batch_id TEXT COLLATE "C" NOT NULL REFERENCES coupon_batches(id) DEFERRABLE,
+  day_key TEXT COLLATE "C" NOT NULL,
+  claimed BIGINT NOT NULL,
+  PRIMARY KEY (batch_id, day_key)
+);
+CREATE TABLE coupon_member_claims (
+  batch_id TEXT COLLATE "C" NOT NULL REFERENCES coupon_batches(id) DEFERRABLE,
+  user_id TEXT COLLATE "C" NOT NULL,
+  claimed BIGINT NOT NULL,
+  PRIMARY KEY (batch_id, user_id)
+);
+ALTER TABLE offers
+  ADD COLUMN batch_id TEXT COLLATE "C",
+  ADD COLUMN channel TEXT COLLATE "C" NOT NULL DEFAULT 'rule',
+  ADD COLUMN channel_tag TEXT COLLATE "C",
+  ADD COLUMN store_ids TEXT COLLATE "C",
+  ADD COLUMN terms TEXT COLLATE "C",
+  ADD COLUMN valid_from BIGINT,
+  ADD COLUMN gift_passes BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN voided_at BIGINT,
+  -- A batch's own reminder lead (NULL: the cloud's offers.reminderLeadS).
+  ADD COLUMN reminder_lead_ms BIGINT;
+CREATE INDEX offers_batch ON offers(batch_id, issued_at) WHERE batch_id IS NOT NULL;
+CREATE TABLE coupon_gifts (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  token_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+  coupon_id TEXT COLLATE "C" NOT NULL,
+  user_id TEXT COLLATE "C" NOT NULL,
+  to_user_id TEXT COLLATE "C",
+  state TEXT COLLATE "C" NOT NULL CHECK (state IN ('pending', 'accepted', 'declined', 'timed-out')),
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  resolved_at BIGINT
+);
+CREATE UNIQUE INDEX coupon_gifts_pending ON coupon_gifts(coupon_id) WHERE state = 'pending';
+-- As in SQLite: the gift is the giver's record; an erased friend's id is cleared from it.
+CREATE FUNCTION coupon_gifts_friend_erased() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE coupon_gifts SET to_user_id = NULL WHERE to_user_id = OLD.id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER coupon_gifts_friend_erased AFTER DELETE ON app_users FOR EACH ROW
+  EXECUTE FUNCTION coupon_gifts_friend_erased();
+ALTER TABLE redemptions
+  ADD COLUMN channel TEXT COLLATE "C" NOT NULL DEFAULT 'till',
+  ADD COLUMN order_id TEXT COLLATE "C",
+  ADD COLUMN total_minor BIGINT,
+  ADD COLUMN discount_minor BIGINT,
+  ADD COLUMN currency TEXT COLLATE "C",
+  ADD COLUMN answer TEXT COLLATE "C";
+CREATE TABLE redemption_voids (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  offer_id TEXT COLLATE "C" NOT NULL,
+  store_id TEXT COLLATE "C" NOT NULL,
+  idempotency_key TEXT COLLATE "C" NOT NULL UNIQUE,
+  api_key_id TEXT COLLATE "C" NOT NULL,
+  redeemed_at BIGINT NOT NULL,
+  channel TEXT COLLATE "C" NOT NULL,
+  order_id TEXT COLLATE "C",
+  total_minor BIGINT,
+  discount_minor BIGINT,
+  currency TEXT COLLATE "C",
+  voided_at BIGINT NOT NULL,
+  void_api_key_id TEXT COLLATE "C" NOT NULL
+);
+CREATE INDEX redemption_voids_offer ON redemption_voids(offer_id);
+-- Click-and-collect orders with their single-use pick-up codes; an arrival marks them once.
+CREATE TABLE pickups (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  org_id TEXT COLLATE "C" NOT NULL,
+  store_id TEXT COLLATE "C" NOT NULL,
+  user_id TEXT COLLATE "C" NOT NULL,
+  order_id TEXT COLLATE "C" NOT NULL,
+  code TEXT COLLATE "C" NOT NULL UNIQUE,
+  state TEXT COLLATE "C" NOT NULL CHECK (state IN ('awaiting', 'arrived', 'collected')),
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  arrived_at BIGINT,
+  collected_at BIGINT,
+  UNIQUE (store_id, order_id)
+);
+CREATE INDEX pickups_waiting ON pickups(user_id, store_id) WHERE state = 'awaiting';
+CREATE OR REPLACE FUNCTION offers_counted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.channel = 'rule' THEN PERFORM offers_count(OLD, -1); END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.channel = 'rule' THEN PERFORM offers_count(NEW, 1); END IF;
+  RETURN NULL;
+END $$;
+`,
+  },
 ];
 
 /**

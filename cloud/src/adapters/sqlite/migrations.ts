@@ -973,6 +973,7 @@ CREATE TABLE push_policies (
   policy TEXT NOT NULL,
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (org_id, store_id)
+);
 `,
   },
   {

@@ -545,6 +545,20 @@ CREATE TABLE gateway_outbox_ranges (
 );
 `,
   },
+  {
+    version: 5,
+    name: "store visits: every source of one arrival joins one visit (SQLite 15)",
+    // The counter row holds the open store visit (its id, its start and when the shopper was last
+    // seen), so an event within the gap joins it; rows from before are backfilled with their start
+    // as last seen. An event's store visit is kept for a restart to decide it as it would have: on
+    // the event for a linked one, beside its pending user for an unlinked one.
+    sql: `
+ALTER TABLE user_visit_counts ADD COLUMN last_seen_at BIGINT;
+UPDATE user_visit_counts SET last_seen_at = last_visit_at;
+ALTER TABLE presence_events ADD COLUMN store_visit_id TEXT COLLATE "C";
+ALTER TABLE pending_event_users ADD COLUMN store_visit_id TEXT COLLATE "C";
+`,
+  },
 ];
 
 /**

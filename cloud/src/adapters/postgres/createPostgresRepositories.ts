@@ -3,6 +3,7 @@ import { PostgresAnalyticsRepository } from "./PostgresAnalyticsRepository.js";
 import { PostgresAuditRepository } from "./PostgresAuditRepository.js";
 import { PostgresCredentialRepository } from "./PostgresCredentialRepository.js";
 import type { PostgresDatabase } from "./PostgresDatabase.js";
+import { PostgresDeliveryRepository } from "./PostgresDeliveryRepository.js";
 import { PostgresDirectoryRepository } from "./PostgresDirectoryRepository.js";
 import { PostgresEventRepository } from "./PostgresEventRepository.js";
 import { PostgresFleetRepository } from "./PostgresFleetRepository.js";
@@ -10,6 +11,7 @@ import { PostgresLedgerRepository } from "./PostgresLedgerRepository.js";
 import { PostgresMembershipRepository } from "./PostgresMembershipRepository.js";
 import { PostgresOfferRepository } from "./PostgresOfferRepository.js";
 import { PostgresPrivacyRepository } from "./PostgresPrivacyRepository.js";
+import { PostgresPushRegistrationRepository } from "./PostgresPushRegistrationRepository.js";
 import { PostgresRuleRepository } from "./PostgresRuleRepository.js";
 import { PostgresUserRepository } from "./PostgresUserRepository.js";
 
@@ -28,6 +30,8 @@ export interface PostgresRepositories extends Repositories {
   readonly ledger: PostgresLedgerRepository;
   readonly membership: PostgresMembershipRepository;
   readonly analytics: PostgresAnalyticsRepository;
+  readonly pushRegistrations: PostgresPushRegistrationRepository;
+  readonly delivery: PostgresDeliveryRepository;
 }
 
 /** Every repository of the PostgreSQL backend over one open, migrated database (see migratePostgres). */
@@ -46,5 +50,7 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     ledger: new PostgresLedgerRepository(db),
     membership: new PostgresMembershipRepository(db),
     analytics: new PostgresAnalyticsRepository(db),
+    pushRegistrations: new PostgresPushRegistrationRepository(db),
+    delivery: new PostgresDeliveryRepository(db),
   };
 }

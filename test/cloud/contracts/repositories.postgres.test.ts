@@ -18,7 +18,7 @@ import { describeMembershipRepositoryContract } from "./membershipRepository.con
 import { describeOfferRepositoryContract } from "./offerRepository.contract.js";
 import { describePrivacyRepositoryContract } from "./privacyRepository.contract.js";
 import { describePushRegistrationRepositoryContract } from "./pushRegistrationRepository.contract.js";
-import { type MakeBackend, org, user } from "./repositoryContract.js";
+import { BEACON, type MakeBackend, org, presenceEvent, seedStore, user } from "./repositoryContract.js";
 import { describeRuleRepositoryContract } from "./ruleRepository.contract.js";
 import { describeUserRepositoryContract } from "./userRepository.contract.js";
 
@@ -113,6 +113,49 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
           processes.map((repos, i) => repos.membership.memberCodeSecret(() => new Uint8Array(32).fill(i + 1), 1)),
         );
         expect(new Set(secrets.map((s) => s[0])).size).toBe(1);
+      } finally {
+        await Promise.all(others.map((db) => db.close()));
+        await first.close();
+      }
+    });
+
+    it("joins one shopper's events stored by three processes at once into one store visit", async () => {
+      const first = await postgres();
+      const url = server?.url(`contract_${copies}`) ?? "";
+      const others = await Promise.all([1, 2].map(() => PostgresDatabase.open({ url, maxConnections: 4 })));
+      const processes: Repositories[] = [first.repos, ...others.map((db) => createPostgresRepositories(db))];
+      try {
+        await seedStore(first.repos);
+        await first.repos.users.upsertUser(user("u1", "o1"), 0);
+        await first.repos.users.registerDevice(BEACON, "u1", null, 0);
+        const gateways = Array.from({ length: 6 }, (_, i) => `g${i + 1}`);
+        for (const id of gateways.slice(1)) await first.repos.directory.upsertGateway({ id, storeId: "s1", name: id }, 0);
+        // Six gateways of the store report the shopper's arrival within a minute, each batch stored
+        // by one of three processes at the same time.
+        const results = await Promise.all(
+          gateways.map((gatewayId, i) =>
+            (processes[i % 3] ?? first.repos).events.storeBatch({
+              storeId: "s1",
+              gatewayId,
+              outbox: `outbox-${gatewayId}`,
+              fromSeq: 1,
+              refusedSeqs: [],
+              receivedAt: 5,
+              events: [
+                presenceEvent(1, {
+                  id: `${gatewayId}-enter`,
+                  gatewayId,
+                  visitId: `visit-${gatewayId}`,
+                  at: new Date(Date.UTC(2026, 10, 22, 9, 0, i * 10)).toISOString(),
+                }),
+              ],
+            }),
+          ),
+        );
+        const joined = results.flatMap((r) => r.inserted.map((e) => e.storeVisitId));
+        expect(joined).toHaveLength(6);
+        expect(new Set(joined).size).toBe(1);
+        expect(await others[0]?.get("SELECT visits FROM user_visit_counts WHERE user_id = 'u1' AND store_id = 's1'")).toEqual({ visits: 1 });
       } finally {
         await Promise.all(others.map((db) => db.close()));
         await first.close();

@@ -205,6 +205,9 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
         const late = (await processes[2]?.delivery.duePush(1_000_000, 30))?.map((i) => i.id) ?? [];
         expect(late).toHaveLength(29);
         expect(late).not.toContain(settled);
+        // What another process leased is due, for the others, when its lease runs out.
+        expect(await processes[2]?.delivery.nextPushDueAt()).toBe(1000);
+        expect(await processes[1]?.delivery.nextPushDueAt()).toBe(1_060_000);
 
         const claims = await Promise.all(
           Array.from({ length: 12 }, (_, i) =>

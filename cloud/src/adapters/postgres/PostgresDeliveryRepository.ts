@@ -136,8 +136,12 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   }
 
   async nextPushDueAt(): Promise<number | null> {
+    // An item leased to another process is not this one's to send before its lease runs out.
     const row = await this.db.get<{ at: number | null }>(
-      "SELECT MIN(next_attempt_at) AS at FROM push_outbox WHERE status = 'pending'",
+      `SELECT MIN(CASE WHEN lease_owner IS NOT NULL AND lease_owner <> ? THEN GREATEST(next_attempt_at, lease_until)
+                  ELSE next_attempt_at END) AS at
+       FROM push_outbox WHERE status = 'pending'`,
+      [this.leaseOwner],
     );
     return row?.at ?? null;
   }

@@ -10,6 +10,7 @@ import { describeAnalyticsRepositoryContract } from "./analyticsRepository.contr
 import { describeAuditRepositoryContract } from "./auditRepository.contract.js";
 import { BATCH_SPEC, couponFor, describeCouponRepositoryContract } from "./couponRepository.contract.js";
 import { describeCredentialRepositoryContract } from "./credentialRepository.contract.js";
+import { describeDeliveryRepositoryContract } from "./deliveryRepository.contract.js";
 import { describeDirectoryRepositoryContract } from "./directoryRepository.contract.js";
 import { describeEventRepositoryContract } from "./eventRepository.contract.js";
 import { describeFleetRepositoryContract } from "./fleetRepository.contract.js";
@@ -18,7 +19,8 @@ import { describeMembershipRepositoryContract } from "./membershipRepository.con
 import { describeOfferRepositoryContract } from "./offerRepository.contract.js";
 import { describePickupRepositoryContract } from "./pickupRepository.contract.js";
 import { describePrivacyRepositoryContract } from "./privacyRepository.contract.js";
-import { type MakeBackend, org, seedStore, user } from "./repositoryContract.js";
+import { describePushRegistrationRepositoryContract } from "./pushRegistrationRepository.contract.js";
+import { BEACON, type MakeBackend, org, presenceEvent, seedStore, user } from "./repositoryContract.js";
 import { describeRuleRepositoryContract } from "./ruleRepository.contract.js";
 import { describeUserRepositoryContract } from "./userRepository.contract.js";
 
@@ -81,6 +83,8 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
   describeMembershipRepositoryContract("PostgreSQL", postgres);
   describeCouponRepositoryContract("PostgreSQL", postgres);
   describePickupRepositoryContract("PostgreSQL", postgres);
+  describePushRegistrationRepositoryContract("PostgreSQL", postgres);
+  describeDeliveryRepositoryContract("PostgreSQL", postgres);
 
   // What SQLite never faces: several cloud processes writing one database. Each "process" is its
   // own pool and its own repositories, so nothing but the database is shared between them.
@@ -168,6 +172,109 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
         );
         expect(redemptions.filter((r) => r.ok)).toHaveLength(1);
         expect(redemptions.filter((r) => !r.ok && r.reason === "already-redeemed")).toHaveLength(14);
+      } finally {
+        await Promise.all(others.map((db) => db.close()));
+        await first.close();
+      }
+    });
+
+    it("joins one shopper's events stored by three processes at once into one store visit", async () => {
+      const first = await postgres();
+      const url = server?.url(`contract_${copies}`) ?? "";
+      const others = await Promise.all([1, 2].map(() => PostgresDatabase.open({ url, maxConnections: 4 })));
+      const processes: Repositories[] = [first.repos, ...others.map((db) => createPostgresRepositories(db))];
+      try {
+        await seedStore(first.repos);
+        await first.repos.users.upsertUser(user("u1", "o1"), 0);
+        await first.repos.users.registerDevice(BEACON, "u1", null, 0);
+        const gateways = Array.from({ length: 6 }, (_, i) => `g${i + 1}`);
+        for (const id of gateways.slice(1)) await first.repos.directory.upsertGateway({ id, storeId: "s1", name: id }, 0);
+        // Six gateways of the store report the shopper's arrival within a minute, each batch stored
+        // by one of three processes at the same time.
+        const results = await Promise.all(
+          gateways.map((gatewayId, i) =>
+            (processes[i % 3] ?? first.repos).events.storeBatch({
+              storeId: "s1",
+              gatewayId,
+              outbox: `outbox-${gatewayId}`,
+              fromSeq: 1,
+              refusedSeqs: [],
+              receivedAt: 5,
+              events: [
+                presenceEvent(1, {
+                  id: `${gatewayId}-enter`,
+                  gatewayId,
+                  visitId: `visit-${gatewayId}`,
+                  at: new Date(Date.UTC(2026, 10, 22, 9, 0, i * 10)).toISOString(),
+                }),
+              ],
+            }),
+          ),
+        );
+        const joined = results.flatMap((r) => r.inserted.map((e) => e.storeVisitId));
+        expect(joined).toHaveLength(6);
+        expect(new Set(joined).size).toBe(1);
+        expect(await others[0]?.get("SELECT visits FROM user_visit_counts WHERE user_id = 'u1' AND store_id = 's1'")).toEqual({ visits: 1 });
+      } finally {
+        await Promise.all(others.map((db) => db.close()));
+        await first.close();
+      }
+    });
+
+    it("hands each due push to one process, and lets one offer per member through the cap", async () => {
+      const first = await postgres();
+      const url = server?.url(`contract_${copies}`) ?? "";
+      const others = await Promise.all([1, 2].map(() => PostgresDatabase.open({ url, maxConnections: 4 })));
+      const processes: Repositories[] = [first.repos, ...others.map((db) => createPostgresRepositories(db))];
+      try {
+        await first.repos.directory.upsertOrganisation(org("o1"), 0);
+        await first.repos.users.upsertUser(user("u1", "o1"), 0);
+        const items = Array.from({ length: 30 }, (_, i) => ({
+          id: `p${String(i).padStart(2, "0")}`,
+          offerId: `offer-${i}`,
+          userId: "u1",
+          installationId: "i1",
+          orgId: "o1",
+          storeId: "s1",
+          title: "10% off",
+          expiresAt: 1_000_000,
+          nextAttemptAt: 1000,
+        }));
+        expect(await first.repos.delivery.enqueuePush(items, 0)).toBe(30);
+        // Three dispatchers polling at once, twice each: every due item goes to exactly one of them.
+        // Six reads of 5 cannot take more than the 30 due, so each read is handed 5 (none starves).
+        const rounds = await Promise.all(
+          processes.flatMap((repos) => [repos.delivery.duePush(2000, 5), repos.delivery.duePush(2000, 5)]),
+        );
+        const handed = processes.map((_, p) => new Set([...(rounds[2 * p] ?? []), ...(rounds[2 * p + 1] ?? [])].map((i) => i.id)));
+        const all = handed.flatMap((ids) => [...ids]);
+        expect(new Set(all).size).toBe(all.length);
+        // A process is handed its own leased items again, never another's, until the lease runs out.
+        const mine = [...(handed[0] ?? [])];
+        expect(mine.length).toBeGreaterThanOrEqual(5);
+        const others1 = (await processes[1]?.delivery.duePush(2000, 30))?.map((i) => i.id) ?? [];
+        for (const id of mine) expect(others1).not.toContain(id);
+        expect((await processes[0]?.delivery.duePush(2000, 30))?.map((i) => i.id)).toEqual(expect.arrayContaining(mine));
+        // Settled or rescheduled, an item is out of the lease; a lapsed lease frees the rest.
+        const [settled, rescheduled] = mine;
+        if (settled === undefined || rescheduled === undefined) throw new Error("process 0 was handed fewer than two items");
+        await processes[0]?.delivery.settlePush(settled, "sent", null, 2100);
+        await processes[0]?.delivery.reschedulePush(rescheduled, { attempts: 1, nextAttemptAt: 2000, error: "HTTP 503" }, 2100);
+        expect((await processes[1]?.delivery.duePush(2000, 30))?.map((i) => i.id)).toContain(rescheduled);
+        const late = (await processes[2]?.delivery.duePush(1_000_000, 30))?.map((i) => i.id) ?? [];
+        expect(late).toHaveLength(29);
+        expect(late).not.toContain(settled);
+        // What another process leased is due, for the others, when its lease runs out.
+        expect(await processes[2]?.delivery.nextPushDueAt()).toBe(1000);
+        expect(await processes[1]?.delivery.nextPushDueAt()).toBe(1_060_000);
+
+        const claims = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            (processes[i % 3] ?? first.repos).delivery.claimNotification("u1", `offer-${i % 4}`, 5000, 60_000),
+          ),
+        );
+        const winners = new Set(Array.from({ length: 12 }, (_, i) => i).filter((i) => claims[i] === true).map((i) => i % 4));
+        expect(winners.size).toBe(1);
       } finally {
         await Promise.all(others.map((db) => db.close()));
         await first.close();

@@ -1,4 +1,5 @@
 import type { EventTrigger } from "../../domain/rules/index.js";
+import { GEOFENCE_ZONE_ID, PHONE_GATEWAY_ID } from "../../services/GeofenceService.js";
 import type {
   AnalyticsRepository,
   FunnelCounts,
@@ -30,6 +31,15 @@ function toCounts(r: CountsRow): FunnelCounts {
     redeemed: r.redeemed ?? 0,
   };
 }
+
+/**
+ * True unless the event's signals (JSON held in TEXT) say it was implausible, as SQLite's
+ * `COALESCE(json_extract(signals, '$.plausible'), 1) = 1`: a missing or null member counts as
+ * plausible, and so does true (or 1). Gateway events have no signals and skip the parse.
+ */
+const plausible = (alias: string): string =>
+  `(${alias}.signals IS NULL OR COALESCE(NULLIF(arrival_try_jsonb(${alias}.signals) -> 'plausible', 'null'::jsonb), 'true'::jsonb)
+     IN ('true'::jsonb, '1'::jsonb))`;
 
 /** A decision that shows the rule was eligible: it issued, held the user out, or lost on priority. */
 const ELIGIBLE = "(d.outcome IN ('issued', 'held-out') OR d.reason = 'lower-priority')";
@@ -201,6 +211,13 @@ export class PostgresAnalyticsRepository implements AnalyticsRepository, ReplayR
     limit: number;
   }): Promise<ReplayEvent[]> {
     const after = query.after;
+    // A phone's geofence entry is stored as an enter of the `geofence` zone and fires only
+    // geofence-arrival rules, as in the live path (see triggerOfStored).
+    const phone = `(e.gateway_id = '${PHONE_GATEWAY_ID}' AND e.zone_id = '${GEOFENCE_ZONE_ID}')`;
+    // An implausible entry (its signals say so) was never decided live, so it is not replayed.
+    const typeClause =
+      query.type === "geofence-arrival" ? `e.type = ? AND ${phone} AND ${plausible("e")}` : `e.type = ? AND NOT ${phone}`;
+    const typeParam = query.type === "geofence-arrival" ? "enter" : query.type;
     const rows = await this.db.all<{
       id: string;
       type: EventTrigger;
@@ -217,27 +234,32 @@ export class PostgresAnalyticsRepository implements AnalyticsRepository, ReplayR
       previous: number | null;
     }>(
       // The visit count and previous visit are what the live path reads at decision time: the
-      // shopper's visits to this store that had started by this one.
-      `SELECT e.id, e.type, e.store_id, e.zone_id, e.at, e.visit_id, e.dwell_ms, e.user_id,
-         u.segments, u.loyalty_tier, u.marketing_consent,
-         (SELECT COUNT(*) FROM visits p WHERE p.user_id = e.user_id AND p.store_id = e.store_id
-            AND p.entered_at <= COALESCE(v.entered_at, e.at)) AS visit_count,
-         (SELECT MAX(p.entered_at) FROM visits p WHERE p.user_id = e.user_id AND p.store_id = e.store_id
-            AND p.entered_at < COALESCE(v.entered_at, e.at)) AS previous
+      // shopper's store visits to this store that had started by this one (a store visit is
+      // named after the zone visit that opened it; events stored before store visits count by
+      // their zone visit), implausible geofence entries aside. The visit a per-visit cap reads is
+      // the store visit too.
+      `SELECT e.id, e.type, e.store_id, e.zone_id, e.at, COALESCE(e.store_visit_id, e.visit_id) AS visit_id,
+         e.dwell_ms, e.user_id, u.segments, u.loyalty_tier, u.marketing_consent,
+         (SELECT COUNT(DISTINCT COALESCE(p.store_visit_id, p.visit_id)) FROM presence_events p
+            WHERE p.user_id = e.user_id AND p.store_id = e.store_id AND p.type = 'enter' AND ${plausible("p")}
+              AND p.at <= COALESCE(v.entered_at, e.at)) AS visit_count,
+         (SELECT MAX(pv.entered_at) FROM presence_events p JOIN visits pv ON pv.id = COALESCE(p.store_visit_id, p.visit_id)
+            WHERE p.user_id = e.user_id AND p.store_id = e.store_id AND p.type = 'enter' AND ${plausible("p")}
+              AND pv.entered_at < COALESCE(v.entered_at, e.at)) AS previous
        FROM presence_events e
          JOIN stores s ON s.id = e.store_id
          JOIN app_users u ON u.id = e.user_id AND u.org_id = s.org_id
-         LEFT JOIN visits v ON v.id = e.visit_id
-       WHERE s.org_id = ? AND e.type = ? AND e.at >= ? AND e.at < ?
+         LEFT JOIN visits v ON v.id = COALESCE(e.store_visit_id, e.visit_id)
+       WHERE s.org_id = ? AND ${typeClause} AND e.at >= ? AND e.at < ?
          ${after ? "AND (e.at > ? OR (e.at = ? AND e.id > ?))" : ""}
        ORDER BY e.at, e.id LIMIT ?`,
       after
-        ? [query.orgId, query.type, query.from, query.to, after.at, after.at, after.id, query.limit]
-        : [query.orgId, query.type, query.from, query.to, query.limit],
+        ? [query.orgId, typeParam, query.from, query.to, after.at, after.at, after.id, query.limit]
+        : [query.orgId, typeParam, query.from, query.to, query.limit],
     );
     return rows.map((r) => ({
       id: r.id,
-      type: r.type,
+      type: query.type,
       storeId: r.store_id,
       zoneId: r.zone_id,
       at: r.at,

@@ -23,6 +23,8 @@ function chunked<T>(items: readonly T[], size: number): T[][] {
 
 const marks = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 const key = (...parts: string[]): string => parts.join("\u0000");
+/** The visit once-per-visit caps read: the event's store visit (migration 5), else its zone visit. */
+const capVisit = (event: StoredEvent): string => event.storeVisitId ?? event.visitId;
 
 /** Rows of `sql(marks)` for every chunk of `ids`, with `before`/`after` around each chunk's ids. */
 async function allIn<T>(
@@ -76,7 +78,8 @@ class GroupCounters {
     const users = [...new Set(requests.map((r) => r.userId))];
     const rules = [...new Set(requests.flatMap((r) => r.ruleIds))];
     const days = [...new Set(requests.map((r) => r.dayKey))];
-    const visits = [...new Set(requests.map((r) => r.event.visitId))];
+    const visits = [...new Set(requests.map((r) => capVisit(r.event)))];
+    const zoneVisits = [...new Set(requests.map((r) => r.event.visitId))];
     const ruleMarks = marks(rules.length);
     const dayMarks = marks(days.length);
     if (rules.length > 0) {
@@ -148,7 +151,7 @@ class GroupCounters {
       });
     for (const row of await allIn<{ id: string; exited_at: number | null }>(
       tx,
-      visits,
+      zoneVisits,
       (m) => `SELECT id, exited_at FROM visits WHERE id IN (${m})`,
     ))
       c.visitEnds.set(row.id, row.exited_at);
@@ -167,14 +170,14 @@ class GroupCounters {
         userLastIssuedAt: mine?.last ?? null,
         // A visit may have both: consent given or withdrawn while the shopper is in the zone.
         alreadyIssuedThisVisit:
-          this.visitOffers.has(key(userId, ruleId, event.visitId)) ||
-          this.unlinkedVisitOffers.has(key(event.visitId, ruleId)),
+          this.visitOffers.has(key(userId, ruleId, capVisit(event))) ||
+          this.unlinkedVisitOffers.has(key(capVisit(event), ruleId)),
       };
     }
     // When this event's visit is not the last one counted (a later zone visit already stored, or its
     // enter never received), the previous visit is the last one counted.
     const visits = this.visitCounts.get(key(userId, event.storeId));
-    const thisIsLast = visits?.lastId === event.visitId;
+    const thisIsLast = visits?.lastId === capVisit(event);
     return {
       counters,
       userIssuedTodayAllRules: this.userDays.get(key(userId, dayKey)) ?? 0,
@@ -200,8 +203,8 @@ class GroupCounters {
       issued: (mine?.issued ?? 0) + 1,
       last: Math.max(mine?.last ?? offer.issuedAt, offer.issuedAt),
     });
-    if (unlinked) this.unlinkedVisitOffers.add(key(request.event.visitId, offer.ruleId));
-    else this.visitOffers.add(key(userId, offer.ruleId, request.event.visitId));
+    if (unlinked) this.unlinkedVisitOffers.add(key(capVisit(request.event), offer.ruleId));
+    else this.visitOffers.add(key(userId, offer.ruleId, capVisit(request.event)));
   }
 }
 
@@ -285,7 +288,7 @@ export async function decideGroupIn(tx: PgExecutor, group: DecisionGroup, decide
       // The per-visit cap of an unlinked visit: which rule issued in it, not to whom.
       if (unlinked) {
         await tx.run("INSERT INTO unlinked_visit_offers (visit_id, rule_id) VALUES (?, ?) ON CONFLICT DO NOTHING", [
-          request.event.visitId,
+          capVisit(request.event),
           offer.ruleId,
         ]);
       }
@@ -315,10 +318,11 @@ export async function decideGroupIn(tx: PgExecutor, group: DecisionGroup, decide
         userId,
         event.storeId,
         event.zoneId,
+        // The zone visit, as analytics funnels read decisions by the visit they were made in.
         reference ?? event.visitId,
         lost ? "not-issued" : d.outcome,
         lost ? "already-issued-this-visit" : d.reason,
-        reference !== null ? d.text.replaceAll(event.visitId, "unlinked") : d.text,
+        reference !== null ? d.text.replaceAll(capVisit(event), "unlinked").replaceAll(event.visitId, "unlinked") : d.text,
         d.outcome === "issued" && issuedHere ? (offer?.offerId ?? null) : null,
         now,
         signals.get(event.id) ?? null,

@@ -1,6 +1,7 @@
 import { type PresenceEvent, userIdOfAppSubject } from "../../../../protocol/index.js";
 import { advanceOutboxAck, type OutboxAckState, type SeqRange } from "../../domain/ingest/outboxAck.js";
 import { isoInstant, MAX_INSTANT_MS } from "../../domain/rules/localTime.js";
+import { joinStoreVisit, type StoreVisitState } from "../../domain/visits/storeVisit.js";
 import type {
   ActivityQuery,
   ActivityRepository,
@@ -142,14 +143,27 @@ export class PostgresEventRepository implements EventRepository, ActivityReposit
    * gets its user back from `pending_event_users`, so its offer is decided as it would have been.
    */
   async undecidedEvents(limit: number): Promise<StoredEvent[]> {
-    const rows = await this.db.all<EventRow & { pending_user_id: string | null }>(
-      `SELECT e.*, p.user_id AS pending_user_id FROM presence_events e
+    const rows = await this.db.all<
+      EventRow & { pending_user_id: string | null; joined_visit_id: string | null; seen: string | null }
+    >(
+      // signals is JSON held in TEXT: arrival_try_jsonb reads it (null when it is not JSON); the
+      // member as JSON text is 'true', 'false' or 'null' for the cross-check, as SQLite's json_type.
+      `SELECT e.*, p.user_id AS pending_user_id, COALESCE(e.store_visit_id, p.store_visit_id) AS joined_visit_id,
+         (arrival_try_jsonb(e.signals) -> 'seenByStoreGateways')::text AS seen
+       FROM presence_events e
        LEFT JOIN pending_event_users p ON p.event_id = e.id
        WHERE e.decided_at IS NULL ORDER BY e.received_at, e.seq LIMIT ?`,
       [limit],
     );
     return rows.map((row) => {
-      const event = toStoredEvent(row);
+      const stored = toStoredEvent(row);
+      // A geofence entry's cross-check (its seenByStoreGateways signal), as GeofenceService hands it on.
+      const corroborated = row.seen === "true" ? true : row.seen === "false" ? false : row.seen === "null" ? null : undefined;
+      const event = {
+        ...stored,
+        ...(row.joined_visit_id === null ? {} : { storeVisitId: row.joined_visit_id }),
+        ...(corroborated === undefined ? {} : { corroborated }),
+      };
       return row.pending_user_id === null ? event : { ...event, userId: row.pending_user_id, unlinked: true };
     });
   }
@@ -420,9 +434,18 @@ export async function insertEvent(
   event: PresenceEvent,
   receivedAt: number,
   signals: object | null = null,
+  options: InsertOptions = {},
 ): Promise<StoredEvent | null> {
-  const [stored] = await insertEvents(tx, [event], receivedAt, signals);
+  const [stored] = await insertEvents(tx, [event], receivedAt, signals, options);
   return stored ?? null;
+}
+
+export interface InsertOptions {
+  /**
+   * False for an event that must never count as a visit nor join one (a phone's geofence entry
+   * found implausible): it is stored for an operator to look at, and that is all. Default true.
+   */
+  readonly joinsVisit?: boolean;
 }
 
 /**
@@ -439,6 +462,7 @@ async function insertEvents(
   events: readonly PresenceEvent[],
   receivedAt: number,
   signals: object | null = null,
+  options: InsertOptions = {},
 ): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
   const resolved = await resolveSubjects(tx, events);
@@ -483,13 +507,14 @@ async function insertEvents(
     for (const row of rows) fresh.add(row.id);
   }
   // A batch may carry the same id twice (a forged or buggy gateway): the first one counts.
-  const inserted: StoredEvent[] = [];
+  const fresher: StoredEvent[] = [];
   for (const event of events) {
     if (!fresh.delete(event.id)) continue;
     const { userId, storedUserId } = who(event);
     // Kept without the user (no analytics consent): beyond deciding an offer now, aggregate only.
-    inserted.push({ ...event, userId, receivedAt, ...(userId !== null && storedUserId === null ? { unlinked: true } : {}) });
+    fresher.push({ ...event, userId, receivedAt, ...(userId !== null && storedUserId === null ? { unlinked: true } : {}) });
   }
+  const inserted = options.joinsVisit === false ? fresher : await joinStoreVisits(tx, fresher);
   for (const part of chunksByKey(inserted, ROWS_PER_STATEMENT, (e) => e.visitId)) {
     const params: (string | number | null)[] = [];
     for (const event of part) {
@@ -519,41 +544,100 @@ async function insertEvents(
       params,
     );
   }
-  await countVisits(tx, inserted);
-  // The user of an unlinked event, until its offer is decided (see SQLite migration 8).
+  // The user of an unlinked event, until its offer is decided (see SQLite migration 8), and its
+  // store visit (SQLite migration 15); a linked event keeps its store visit on its row.
   const pending = inserted.filter((e) => e.unlinked === true);
   for (const part of chunks(pending, ROWS_PER_STATEMENT)) {
     await tx.run(
-      `INSERT INTO pending_event_users (event_id, user_id) VALUES ${placeholders(part.length, 2)}`,
-      part.flatMap((e) => [e.id, e.userId]),
+      `INSERT INTO pending_event_users (event_id, user_id, store_visit_id) VALUES ${placeholders(part.length, 3)}`,
+      part.flatMap((e) => [e.id, e.userId, e.storeVisitId ?? null]),
+    );
+  }
+  const linked = inserted.filter((e) => e.unlinked !== true && e.storeVisitId !== undefined);
+  for (const part of chunks(linked, ROWS_PER_STATEMENT)) {
+    await tx.run(
+      `UPDATE presence_events SET store_visit_id = v.visit FROM (VALUES ${placeholders(part.length, 2)}) AS v (id, visit)
+       WHERE presence_events.id = v.id`,
+      part.flatMap((e) => [e.id, e.storeVisitId ?? null]),
     );
   }
   return inserted;
 }
 
 /**
- * Counts the visits of each resolved user per store, whatever their analytics consent: the rules
- * engine needs the visit number (first-visit, nth-visit, return-after), and the visits table cannot
- * give it (unlinked rows without consent, rows deleted by retention). A visit counts on its `enter`,
- * once per visit id (a repeated enter of the last visit is not a new one). As the rules engine has
- * always read it, a visit is a zone visit: a store visit spanning two zones counts twice.
+ * Joins each event of a resolved user to that user's store visit (`joinStoreVisit`) and counts
+ * the store visits opened, whatever the user's analytics consent: the rules engine needs the visit
+ * number (first-visit, nth-visit, return-after) and the visits table cannot give it (unlinked rows
+ * without consent, rows deleted by retention). A store visit, not a zone visit, is the unit: a
+ * shopper crossing two zones, or seen by two gateways and reported by the phone's geofence, is on
+ * one visit. Returns the events with their store visit, in order.
+ *
+ * The counters are read FOR UPDATE: two workers storing events of one shopper (two gateways of a
+ * store, or a gateway and the phone) then fold them one after the other instead of one of them
+ * failing at commit; a counter row that neither sees yet is a serialization failure for one of
+ * them, retried by PostgresDatabase.transaction.
  */
-async function countVisits(tx: PgExecutor, inserted: readonly StoredEvent[]): Promise<void> {
-  const enters = inserted.filter((e) => e.type === "enter" && e.userId !== null);
-  for (const part of chunksByKey(enters, ROWS_PER_STATEMENT, (e) => `${e.userId ?? ""}\u0000${e.storeId}`)) {
-    const params: (string | number | null)[] = [];
-    for (const event of part) params.push(event.userId, event.storeId, 1, event.visitId, Date.parse(event.at));
-    // Two visits of one user in a batch are in two statements (chunksByKey) and count as two.
+async function joinStoreVisits(tx: PgExecutor, events: readonly StoredEvent[]): Promise<StoredEvent[]> {
+  const users = [...new Set(events.flatMap((e) => (e.userId === null ? [] : [e.userId])))].sort();
+  if (users.length === 0) return [...events];
+  const states = new Map<string, StoreVisitState>();
+  const stateKey = (userId: string, storeId: string) => `${userId}\u0000${storeId}`;
+  for (const part of chunks(users, ROWS_PER_STATEMENT)) {
+    const rows = await tx.all<{
+      user_id: string;
+      store_id: string;
+      visits: number;
+      last_visit_id: string;
+      last_visit_at: number;
+      last_seen_at: number | null;
+      previous_visit_at: number | null;
+    }>(
+      `SELECT * FROM user_visit_counts WHERE user_id IN (${part.map(() => "?").join(", ")})
+       ORDER BY user_id, store_id FOR UPDATE`,
+      part,
+    );
+    for (const r of rows) {
+      states.set(stateKey(r.user_id, r.store_id), {
+        visits: r.visits,
+        lastVisitId: r.last_visit_id,
+        lastVisitAt: r.last_visit_at,
+        lastSeenAt: r.last_seen_at ?? r.last_visit_at,
+        previousVisitAt: r.previous_visit_at,
+      });
+    }
+  }
+  const changed = new Set<string>();
+  const joined = events.map((event): StoredEvent => {
+    if (event.userId === null) return event;
+    const k = stateKey(event.userId, event.storeId);
+    const join = joinStoreVisit(states.get(k) ?? null, {
+      type: event.type,
+      visitId: event.visitId,
+      at: Date.parse(event.at),
+      ...(event.dwellMs === undefined ? {} : { dwellMs: event.dwellMs }),
+    });
+    states.set(k, join.state);
+    changed.add(k);
+    return { ...event, storeVisitId: join.storeVisitId };
+  });
+  // One row per key (folded above), so one statement may write them all.
+  const rows = [...changed].map((k) => {
+    const [userId, storeId] = k.split("\u0000") as [string, string];
+    const s = states.get(k) as StoreVisitState;
+    return [userId, storeId, s.visits, s.lastVisitId, s.lastVisitAt, s.lastSeenAt, s.previousVisitAt];
+  });
+  for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
     await tx.run(
-      `INSERT INTO user_visit_counts AS c (user_id, store_id, visits, last_visit_id, last_visit_at)
-       VALUES ${placeholders(part.length, 5)}
+      `INSERT INTO user_visit_counts (user_id, store_id, visits, last_visit_id, last_visit_at, last_seen_at, previous_visit_at)
+       VALUES ${placeholders(part.length, 7)}
        ON CONFLICT(user_id, store_id) DO UPDATE SET
-         visits = c.visits + 1,
-         previous_visit_at = c.last_visit_at,
+         visits = excluded.visits,
          last_visit_id = excluded.last_visit_id,
-         last_visit_at = excluded.last_visit_at
-       WHERE c.last_visit_id <> excluded.last_visit_id`,
-      params,
+         last_visit_at = excluded.last_visit_at,
+         last_seen_at = excluded.last_seen_at,
+         previous_visit_at = excluded.previous_visit_at`,
+      part.flat(),
     );
   }
+  return joined;
 }

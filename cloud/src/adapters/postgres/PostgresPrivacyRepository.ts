@@ -110,7 +110,10 @@ export class PostgresPrivacyRepository implements PrivacyRepository {
 
   storeAppEntry(input: AppEntryInput): Promise<StoredEvent | null> {
     return this.db.transaction(async (tx) => {
-      const stored = await insertEvent(tx, input.event, input.receivedAt, input.signals);
+      // An entry decided on arrival is implausible: it never counts as a visit nor joins one.
+      const stored = await insertEvent(tx, input.event, input.receivedAt, input.signals, {
+        joinsVisit: input.decidedAt === null,
+      });
       if (!stored) return null;
       if (input.decidedAt !== null) {
         // An implausible entry goes no further, and its fix is not kept as the user's last known

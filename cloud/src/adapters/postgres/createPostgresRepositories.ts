@@ -4,6 +4,7 @@ import { PostgresAuditRepository } from "./PostgresAuditRepository.js";
 import { PostgresCouponRepository } from "./PostgresCouponRepository.js";
 import { PostgresCredentialRepository } from "./PostgresCredentialRepository.js";
 import type { PostgresDatabase } from "./PostgresDatabase.js";
+import { PostgresDeliveryRepository } from "./PostgresDeliveryRepository.js";
 import { PostgresDirectoryRepository } from "./PostgresDirectoryRepository.js";
 import { PostgresEventRepository } from "./PostgresEventRepository.js";
 import { PostgresFleetRepository } from "./PostgresFleetRepository.js";
@@ -12,6 +13,7 @@ import { PostgresMembershipRepository } from "./PostgresMembershipRepository.js"
 import { PostgresOfferRepository } from "./PostgresOfferRepository.js";
 import { PostgresPickupRepository } from "./PostgresPickupRepository.js";
 import { PostgresPrivacyRepository } from "./PostgresPrivacyRepository.js";
+import { PostgresPushRegistrationRepository } from "./PostgresPushRegistrationRepository.js";
 import { PostgresRuleRepository } from "./PostgresRuleRepository.js";
 import { PostgresUserRepository } from "./PostgresUserRepository.js";
 
@@ -32,6 +34,8 @@ export interface PostgresRepositories extends Repositories {
   readonly analytics: PostgresAnalyticsRepository;
   readonly coupons: PostgresCouponRepository;
   readonly pickups: PostgresPickupRepository;
+  readonly pushRegistrations: PostgresPushRegistrationRepository;
+  readonly delivery: PostgresDeliveryRepository;
 }
 
 /** Every repository of the PostgreSQL backend over one open, migrated database (see migratePostgres). */
@@ -52,5 +56,7 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     analytics: new PostgresAnalyticsRepository(db),
     coupons: new PostgresCouponRepository(db),
     pickups: new PostgresPickupRepository(db),
+    pushRegistrations: new PostgresPushRegistrationRepository(db),
+    delivery: new PostgresDeliveryRepository(db),
   };
 }

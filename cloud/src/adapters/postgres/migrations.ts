@@ -659,6 +659,86 @@ BEGIN
 END $$;
 `,
   },
+  {
+    version: 5,
+    name: "store visits: every source of one arrival joins one visit (SQLite 15)",
+    // The counter row holds the open store visit (its id, its start and when the shopper was last
+    // seen), so an event within the gap joins it; rows from before are backfilled with their start
+    // as last seen. An event's store visit is kept for a restart to decide it as it would have: on
+    // the event for a linked one, beside its pending user for an unlinked one.
+    sql: `
+ALTER TABLE user_visit_counts ADD COLUMN last_seen_at BIGINT;
+UPDATE user_visit_counts SET last_seen_at = last_visit_at;
+ALTER TABLE presence_events ADD COLUMN store_visit_id TEXT COLLATE "C";
+ALTER TABLE pending_event_users ADD COLUMN store_visit_id TEXT COLLATE "C";
+`,
+  },
+  {
+    version: 6,
+    name: "push registrations, the delivery outbox, receipts per channel, push policies (SQLite 16)",
+    // Every table naming a member has a user_id column, so erasure's sweep over user_id removes it.
+    // push_outbox.lease_owner and lease_until are PostgreSQL's own: several processes send from one
+    // outbox, so a due row handed to one (locked FOR UPDATE SKIP LOCKED, then leased) is passed
+    // over by the others until it is rescheduled, settled or its lease runs out (see
+    // PostgresDeliveryRepository.duePush).
+    sql: `
+CREATE TABLE push_registrations (
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES app_users(id) ON DELETE CASCADE DEFERRABLE,
+  installation_id TEXT COLLATE "C" NOT NULL,
+  org_id TEXT COLLATE "C" NOT NULL,
+  provider TEXT COLLATE "C" NOT NULL CHECK (provider IN ('webpush', 'apns', 'fcm')),
+  token TEXT COLLATE "C" NOT NULL,
+  p256dh TEXT COLLATE "C",
+  auth TEXT COLLATE "C",
+  environment TEXT COLLATE "C",
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, installation_id)
+);
+CREATE INDEX push_registrations_token ON push_registrations(provider, token);
+CREATE TABLE push_outbox (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  offer_id TEXT COLLATE "C" NOT NULL,
+  user_id TEXT COLLATE "C" NOT NULL,
+  installation_id TEXT COLLATE "C" NOT NULL,
+  org_id TEXT COLLATE "C" NOT NULL,
+  store_id TEXT COLLATE "C" NOT NULL,
+  title TEXT COLLATE "C" NOT NULL,
+  expires_at BIGINT NOT NULL,
+  status TEXT COLLATE "C" NOT NULL CHECK (status IN ('pending', 'sent', 'dropped', 'dead')),
+  attempts BIGINT NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT COLLATE "C",
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  lease_owner TEXT COLLATE "C",
+  lease_until BIGINT,
+  UNIQUE (offer_id, installation_id)
+);
+CREATE INDEX push_outbox_due ON push_outbox(status, next_attempt_at);
+CREATE INDEX push_outbox_user ON push_outbox(user_id, status, updated_at);
+CREATE TABLE delivery_receipts (
+  offer_id TEXT COLLATE "C" NOT NULL,
+  channel TEXT COLLATE "C" NOT NULL CHECK (channel IN ('push', 'mqtt', 'pull')),
+  store_id TEXT COLLATE "C" NOT NULL,
+  at BIGINT NOT NULL,
+  PRIMARY KEY (offer_id, channel)
+);
+CREATE INDEX delivery_receipts_store ON delivery_receipts(store_id, at);
+CREATE TABLE member_notifications (
+  user_id TEXT COLLATE "C" PRIMARY KEY,
+  offer_id TEXT COLLATE "C" NOT NULL,
+  notified_at BIGINT NOT NULL
+);
+CREATE TABLE push_policies (
+  org_id TEXT COLLATE "C" NOT NULL,
+  store_id TEXT COLLATE "C" NOT NULL DEFAULT '',
+  policy TEXT COLLATE "C" NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (org_id, store_id)
+);
+`,
+  },
 ];
 
 /**

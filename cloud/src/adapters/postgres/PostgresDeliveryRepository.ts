@@ -1,0 +1,286 @@
+import { randomUUID } from "node:crypto";
+import {
+  DELIVERY_CHANNELS,
+  type DeliveryChannel,
+  type DeliveryReceipt,
+  type DeliveryRepository,
+  type NewPushOutboxItem,
+  type PushOutboxItem,
+  type PushOutboxStatus,
+  type PushPolicy,
+} from "../../services/repositories.js";
+import type { PgExecutor, PgValue, PostgresDatabase } from "./PostgresDatabase.js";
+
+interface ItemRow {
+  id: string;
+  offer_id: string;
+  user_id: string;
+  installation_id: string;
+  org_id: string;
+  store_id: string;
+  title: string;
+  expires_at: number;
+  status: PushOutboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const ITEM_COLUMNS =
+  "id, offer_id, user_id, installation_id, org_id, store_id, title, expires_at, status, attempts, next_attempt_at, last_error, created_at, updated_at";
+
+function itemOf(r: ItemRow): PushOutboxItem {
+  return {
+    id: r.id,
+    offerId: r.offer_id,
+    userId: r.user_id,
+    installationId: r.installation_id,
+    orgId: r.org_id,
+    storeId: r.store_id,
+    title: r.title,
+    expiresAt: r.expires_at,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+const marks = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
+
+/** Options of the PostgreSQL delivery repository. */
+export interface PostgresDeliveryOptions {
+  /**
+   * Who holds the leases this repository takes on due items: one id per cloud process. Default: a
+   * random id, so each repository (each process) is a holder of its own.
+   */
+  readonly leaseOwner?: string;
+  /**
+   * How long a due item handed out by `duePush` stays this process's before another may take it,
+   * ms: long enough for one attempt (a sender gives up after 10 s), short enough that the items of a
+   * process that died mid-pass are sent soon after by another. Default 60 000.
+   */
+  readonly leaseMs?: number;
+}
+
+/**
+ * The push outbox, receipts, frequency-cap claims and push policies in PostgreSQL (migration 6 =
+ * SQLite 16).
+ *
+ * Several cloud processes run a push dispatcher each on one database, so the outbox must not hand
+ * one due item to two of them. `duePush` claims what it returns: the due rows are locked
+ * (`FOR UPDATE SKIP LOCKED`, so a process never waits for another's claim) and leased to this
+ * process until `now + leaseMs`; another process's `duePush` passes them over until the item is
+ * rescheduled or settled (which end the lease) or the lease runs out (its holder died). The same
+ * process is handed its own leased items again, so the port's contract (a read, repeated at will)
+ * holds for one process as it does for SQLite's single one.
+ */
+export class PostgresDeliveryRepository implements DeliveryRepository {
+  private readonly leaseOwner: string;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly db: PostgresDatabase,
+    options: PostgresDeliveryOptions = {},
+  ) {
+    this.leaseOwner = options.leaseOwner ?? randomUUID();
+    this.leaseMs = options.leaseMs ?? 60_000;
+  }
+
+  enqueuePush(items: readonly NewPushOutboxItem[], now: number): Promise<number> {
+    if (items.length === 0) return Promise.resolve(0);
+    return this.db.transaction(async (tx) => {
+      let added = 0;
+      for (const i of items) {
+        const result = await tx.run(
+          `INSERT INTO push_outbox (id, offer_id, user_id, installation_id, org_id, store_id, title, expires_at,
+             status, attempts, next_attempt_at, last_error, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, ?)
+           ON CONFLICT (offer_id, installation_id) DO NOTHING`,
+          [i.id, i.offerId, i.userId, i.installationId, i.orgId, i.storeId, i.title, i.expiresAt, i.nextAttemptAt, now, now],
+        );
+        added += result.changes;
+      }
+      return added;
+    });
+  }
+
+  duePush(now: number, limit: number): Promise<PushOutboxItem[]> {
+    // READ COMMITTED: the row locks are what serialise the claim (a row another process claimed
+    // meanwhile is read again after its commit and then fails the lease test), as a queue's
+    // SKIP LOCKED consumer does; a SERIALIZABLE snapshot would only add aborts.
+    return this.db.transaction(
+      async (tx) => {
+        const rows = await tx.all<ItemRow>(
+          `SELECT ${ITEM_COLUMNS} FROM push_outbox
+           WHERE status = 'pending' AND next_attempt_at <= ?
+             AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)
+           ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
+          [now, this.leaseOwner, now, limit],
+        );
+        if (rows.length > 0) {
+          await tx.run(`UPDATE push_outbox SET lease_owner = ?, lease_until = ? WHERE id IN (${marks(rows.length)})`, [
+            this.leaseOwner,
+            now + this.leaseMs,
+            ...rows.map((r) => r.id),
+          ]);
+        }
+        return rows.map(itemOf);
+      },
+      { readCommitted: true },
+    );
+  }
+
+  async nextPushDueAt(): Promise<number | null> {
+    // An item leased to another process is not this one's to send before its lease runs out.
+    const row = await this.db.get<{ at: number | null }>(
+      `SELECT MIN(CASE WHEN lease_owner IS NOT NULL AND lease_owner <> ? THEN GREATEST(next_attempt_at, lease_until)
+                  ELSE next_attempt_at END) AS at
+       FROM push_outbox WHERE status = 'pending'`,
+      [this.leaseOwner],
+    );
+    return row?.at ?? null;
+  }
+
+  async pushItem(id: string): Promise<PushOutboxItem | null> {
+    const row = await this.db.get<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM push_outbox WHERE id = ?`, [id]);
+    return row ? itemOf(row) : null;
+  }
+
+  async reschedulePush(
+    id: string,
+    change: { attempts: number; nextAttemptAt: number; error: string | null },
+    now: number,
+  ): Promise<void> {
+    // The attempt is over: whichever process finds it due next may take it.
+    await this.db.run(
+      `UPDATE push_outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, updated_at = ?,
+         lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND status = 'pending'`,
+      [change.attempts, change.nextAttemptAt, change.error, now, id],
+    );
+  }
+
+  async settlePush(
+    id: string,
+    status: Exclude<PushOutboxStatus, "pending">,
+    reason: string | null,
+    now: number,
+    receipt?: DeliveryReceipt,
+  ): Promise<void> {
+    const settle = async (tx: PgExecutor): Promise<void> => {
+      await tx.run(
+        `UPDATE push_outbox SET status = ?, last_error = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL,
+           attempts = attempts + (CASE WHEN ? IN ('sent', 'dead') THEN 1 ELSE 0 END)
+         WHERE id = ? AND status = 'pending'`,
+        [status, reason, now, status, id],
+      );
+    };
+    if (receipt === undefined) {
+      await settle(this.db);
+      return;
+    }
+    // One commit for both: the item is never sent without its receipt, nor the other way round.
+    await this.db.transaction(async (tx) => {
+      await settle(tx);
+      await insertReceipts(tx, [receipt], now);
+    });
+  }
+
+  async deadPush(orgId: string, limit: number): Promise<PushOutboxItem[]> {
+    const rows = await this.db.all<ItemRow>(
+      `SELECT ${ITEM_COLUMNS} FROM push_outbox WHERE org_id = ? AND status = 'dead'
+       ORDER BY updated_at DESC, id DESC LIMIT ?`,
+      [orgId, limit],
+    );
+    return rows.map(itemOf);
+  }
+
+  async replayPush(id: string, now: number): Promise<boolean> {
+    const result = await this.db.run(
+      `UPDATE push_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?,
+         lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND status = 'dead'`,
+      [now, now, id],
+    );
+    return result.changes > 0;
+  }
+
+  async recordReceipts(receipts: readonly DeliveryReceipt[], at: number): Promise<void> {
+    if (receipts.length === 0) return;
+    await insertReceipts(this.db, receipts, at);
+  }
+
+  async receiptCounts(query: {
+    orgId: string;
+    storeId: string | null;
+    from: number;
+    to: number;
+  }): Promise<Record<DeliveryChannel, number>> {
+    // The store filter is left out rather than written `? IS NULL OR …`: PostgreSQL cannot type a
+    // parameter that is only ever compared with NULL.
+    const params: PgValue[] = [query.orgId, query.from, query.to];
+    if (query.storeId !== null) params.push(query.storeId);
+    const rows = await this.db.all<{ channel: DeliveryChannel; n: number }>(
+      `SELECT r.channel, COUNT(*) AS n FROM delivery_receipts r JOIN stores s ON s.id = r.store_id
+       WHERE s.org_id = ? AND r.at >= ? AND r.at < ? ${query.storeId === null ? "" : "AND r.store_id = ?"}
+       GROUP BY r.channel`,
+      params,
+    );
+    const counts = Object.fromEntries(DELIVERY_CHANNELS.map((c) => [c, 0])) as Record<DeliveryChannel, number>;
+    for (const r of rows) counts[r.channel] = r.n;
+    return counts;
+  }
+
+  async claimNotification(userId: string, offerId: string, now: number, capMs: number): Promise<boolean> {
+    // One statement, so two channels (or two processes) claiming at once cannot both win for
+    // different offers: the second waits on the first's row, then tests the WHERE against it.
+    const result = await this.db.run(
+      `INSERT INTO member_notifications AS m (user_id, offer_id, notified_at) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET offer_id = excluded.offer_id, notified_at = excluded.notified_at
+       WHERE m.offer_id <> excluded.offer_id AND m.notified_at <= ?`,
+      [userId, offerId, now, now - capMs],
+    );
+    if (result.changes > 0) return true;
+    const row = await this.db.get<{ offer_id: string }>("SELECT offer_id FROM member_notifications WHERE user_id = ?", [
+      userId,
+    ]);
+    return row?.offer_id === offerId;
+  }
+
+  async pushPolicy(orgId: string, storeId: string | null): Promise<PushPolicy | null> {
+    const row = await this.db.get<{ policy: string }>(
+      "SELECT policy FROM push_policies WHERE org_id = ? AND store_id = ?",
+      [orgId, storeId ?? ""],
+    );
+    return row ? (JSON.parse(row.policy) as PushPolicy) : null;
+  }
+
+  async setPushPolicy(orgId: string, storeId: string | null, policy: PushPolicy, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO push_policies (org_id, store_id, policy, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (org_id, store_id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at`,
+      [orgId, storeId ?? "", JSON.stringify({ quietHours: policy.quietHours, frequencyCapMinutes: policy.frequencyCapMinutes }), now],
+    );
+  }
+}
+
+/** Rows per multi-row statement: 4 parameters a row stays far below PostgreSQL's 65 535 limit. */
+const RECEIPTS_PER_STATEMENT = 1000;
+
+/** Records receipts in multi-row statements; only the first per offer and channel is kept. */
+async function insertReceipts(tx: PgExecutor, receipts: readonly DeliveryReceipt[], at: number): Promise<void> {
+  for (let i = 0; i < receipts.length; i += RECEIPTS_PER_STATEMENT) {
+    const part = receipts.slice(i, i + RECEIPTS_PER_STATEMENT);
+    // ON CONFLICT DO NOTHING keeps the first of a key, also when one statement holds it twice.
+    await tx.run(
+      `INSERT INTO delivery_receipts (offer_id, channel, store_id, at) VALUES ${part.map(() => "(?, ?, ?, ?)").join(", ")}
+       ON CONFLICT DO NOTHING`,
+      part.flatMap((r) => [r.offerId, r.channel, r.storeId, at]),
+    );
+  }
+}

@@ -39,9 +39,12 @@ async function connect(f: CloudFixture, login: { username: string; password: str
   return client;
 }
 
-/** A cloud with an uncapped enter rule next to the fixture's capped r1, so every enter of u1 issues. */
+/**
+ * A cloud with an uncapped enter rule next to the fixture's capped r1, so every enter of u1 issues;
+ * arrivals up to a week old (the chaos form's many arrivals, 31 minutes apart) are still decided.
+ */
 async function floodCloud(): Promise<CloudFixture> {
-  const f = await createCloudFixture();
+  const f = await createCloudFixture({ offers: { maxEventAgeS: 7 * 86_400 } });
   cleanups.push(() => f.close());
   const now = Date.now();
   await f.cloud.repositories.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 1_000_000 }, now);
@@ -57,14 +60,22 @@ async function floodCloud(): Promise<CloudFixture> {
 }
 
 /** `eligible` enters of u1 (each its own visit) among `total` events; anonymous dwells otherwise. */
-function chaosEvents(total: number, eligible: number): PresenceEvent[] {
+/**
+ * u1's arrivals are apart by more than the store-visit gap (30 min: closer ones join one store visit,
+ * which a rule rewards once), the last one now; the others' dwells share the timeline.
+ */
+const ARRIVAL_GAP_MS = 31 * 60_000;
+
+function chaosEvents(total: number, eligible: number, now = Date.now()): PresenceEvent[] {
   const every = Math.floor(total / eligible);
   return Array.from({ length: total }, (_, k) => {
     const seq = k + 1;
     const mine = k % every === 0 && k / every < eligible;
+    const arrival = Math.min(eligible - 1, Math.floor(k / every));
     return presenceEvent(seq, {
       id: `chaos-${String(seq).padStart(8, "0")}`,
       visitId: `visit-chaos-${seq}`,
+      at: new Date(now - (eligible - 1 - arrival) * ARRIVAL_GAP_MS).toISOString(),
       type: mine ? "enter" : "dwell",
       subject: { kind: "ibeacon", id: mine ? SUBJECT_U1 : `ibeacon:0b5e2fd1-4cd6-4d22-8b0f-9bb3a1fa4e30:4:${seq}` },
       ...(mine ? {} : { dwellMs: 5000 }),

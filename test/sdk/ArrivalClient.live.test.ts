@@ -51,7 +51,8 @@ describe("ArrivalClient against the cloud", () => {
   it("connects, receives an offer live, and acknowledges its delivery", async () => {
     await until(() => client.catchUpCount() >= 1, 20_000, "first connection and catch-up");
     expect(client.connectionState()).toBe("connected");
-    await f.ingest([presenceEvent(1)]);
+    // 40 minutes ago: the arrival of a later test is then another store visit, rewarded again.
+    await f.ingest([presenceEvent(1, { at: new Date(Date.now() - 40 * 60_000).toISOString() })]);
     await until(() => received.length === 1, 20_000, "the offer over MQTT");
     const [offer] = received;
     expect(offer?.title).toBe("10% off");
@@ -97,7 +98,7 @@ describe("ArrivalClient against the cloud", () => {
     expect(errors.filter((e) => !/ECONNRESET|closed|EPIPE|connack|socket|timeout/i.test(e.message))).toEqual([]);
   });
 
-  it("reports a geofence entry over MQTT and over HTTP; each goes through the offer rules", async () => {
+  it("reports a geofence entry over MQTT and over HTTP; each goes through the geofence rules once per visit", async () => {
     const fix = { lat: 22.2819, lon: 114.1582, accuracyM: 12, at: Date.now() };
     const eventId = geofenceEventId("u1", await client.queueGeofenceEntry({ storeId: "s1", fix }));
     await until(async () => (await f.cloud.repositories.offers.getEvent(eventId)) !== null, 20_000, "the report stored");
@@ -107,6 +108,11 @@ describe("ArrivalClient against the cloud", () => {
     const answer = await client.reportGeofenceEntry({ storeId: "s1", fix: { ...fix, at: Date.now() } });
     // The fixture's store has no coordinates: flagged, yet plausible.
     expect(answer).toMatchObject({ plausible: true, flags: ["store-location-unknown"] });
-    await until(() => received.length === 4, 20_000, "the offer for the HTTP report");
+    // The same arrival reported again, over HTTP: decided, and refused as this visit's offer was given.
+    const again = answer.eventId;
+    await until(async () => (await f.cloud.repositories.offers.getEvent(again))?.decidedAt != null, 20_000, "the HTTP report decided");
+    const decisions = await f.cloud.repositories.offers.decisionsPage({ by: "event", id: again, limit: 10, after: null });
+    expect(decisions.map((d) => [d.ruleId, d.outcome, d.reason])).toEqual([["r-geo", "not-issued", "already-issued-this-visit"]]);
+    expect(received).toHaveLength(3);
   });
 });

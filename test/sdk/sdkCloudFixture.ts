@@ -26,6 +26,8 @@ export async function createSdkCloudFixture(
   const f = await createCloudFixture({
     mqtt: { mode: "embedded", port: 0, websocket: { port: 0 } },
     seedRule: false,
+    // The first arrival of a test may be dated 40 minutes back, so a later one is another store visit.
+    offers: { maxEventAgeS: 3600 },
     ...(options.push ? { push: options.push } : {}),
     ...(options.shopperPage ? { shopperPage: options.shopperPage } : {}),
   });
@@ -37,6 +39,14 @@ export async function createSdkCloudFixture(
   });
   if (!spec.ok) throw new Error(JSON.stringify(spec.problems));
   await f.cloud.repositories.rules.putRule("o1", { id: "r1", version: 1, status: "live", spec: spec.value }, Date.now());
+  // A phone's geofence report fires geofence-arrival rules only.
+  const geo = checkRuleSpec({
+    trigger: { type: "geofence-arrival" },
+    scope: { storeIds: ["s1"] },
+    offer: { title: "Nearby: 5% off", text: "Today only", discount: { kind: "percent", percent: 5 }, validityS: 600 },
+  });
+  if (!geo.ok) throw new Error(JSON.stringify(geo.problems));
+  await f.cloud.repositories.rules.putRule("o1", { id: "r-geo", version: 1, status: "live", spec: geo.value }, Date.now());
   await f.cloud.offers.reloadRules("o1");
   const api = () => `http://127.0.0.1:${f.cloud.httpPort()}`;
   return {

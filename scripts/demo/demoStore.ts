@@ -240,9 +240,12 @@ export function demoAdvertisers(options: DemoScenarioOptions): SimAdvertiser[] {
     // Phones differ by a few dB in transmit power; iOS advertises about every 100 ms in the foreground.
     powerAt1mDbm: -59 + Math.round(-3 + random() * 6),
     intervalMs: i % 2 === 0 ? 100 : 250,
+    // Each regular has a schedule of their own, drawn from the seed alone, and comes first for what
+    // their segment is about: the same walk on a quiet or a busy machine, whatever else is drawn.
     path: repeatingVisits({
-      random,
+      random: seededRandom(options.seed * 1_000 + i + 1),
       firstArriveAt: options.startAt + options.firstArrivalMs + i * 6_000,
+      firstSpot: user.segments.includes("beauty") ? counter : entrance,
       door: DOOR,
       pavementY: PAVEMENT_Y,
       spots: user.segments.includes("beauty") ? [counter, counter, aisle] : [entrance, aisle],

@@ -190,11 +190,15 @@ function between(random: () => number, min: number, max: number): number {
 
 /**
  * A shopper who keeps coming back: visits of `stay` ms at one of `spots`, away `away` ms between.
- * The schedule is drawn from the seed once, so every gateway sees the same person.
+ * The schedule is drawn from `random` as the path is asked about later times, so every gateway
+ * sees the same person; give each path a stream of its own, or the schedule depends on how the
+ * draws of other paths interleave with it (on a busy machine, on when the ticks fire).
  */
 export function repeatingVisits(options: {
   random: () => number;
   firstArriveAt: number;
+  /** Where the first visit goes (what the shopper comes for); later visits draw from `spots`. */
+  firstSpot?: Point;
   door: Point;
   /** People outside walk along this line (y), beyond the door. */
   pavementY: number;
@@ -208,7 +212,8 @@ export function repeatingVisits(options: {
   let next = options.firstArriveAt;
   const extend = (until: number): void => {
     while (next <= until + 60_000) {
-      const spot = spots[Math.floor(random() * spots.length)] ?? options.door;
+      const drawn = spots[Math.floor(random() * spots.length)] ?? options.door;
+      const spot = visits.length === 0 ? (options.firstSpot ?? drawn) : drawn;
       const stayMs = between(random, options.stayMs[0], options.stayMs[1]);
       const outsideX = between(random, -6, 6);
       visits.push(
@@ -254,7 +259,7 @@ export function standaloneWorld(
     powerAt1mDbm: -59,
     intervalMs: 200,
     path: repeatingVisits({
-      random,
+      random: seededRandom(seed * 1_000 + n),
       firstArriveAt: startAt + n * 5_000,
       door: { x: 0, y: -3 },
       pavementY: -8,

@@ -171,6 +171,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     configStatus: () => configOutcome,
     scanStatus: () => scanHealth.report(),
     updateStatus: () => updateReport ?? undefined,
+    // `arrival-gateway health` reads the link from the health file: rewrite it as the link changes,
+    // so an update's health gate sees the gateway connected as soon as it is.
+    onConnectionChange: () => {
+      if (started) writeHealth();
+    },
     onMessage: (_channel, payload) => {
       applyRemoteConfig(payload).catch((err: unknown) => log.error({ err }, "remote config not handled"));
     },

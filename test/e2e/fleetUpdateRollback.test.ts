@@ -198,8 +198,11 @@ describe("a fleet update with a broken release: update, health gate, automatic r
         throw new Error(`${err.message}\n${await gatewayOutput()}`);
       },
     );
-    const healthy = await execFileAsync("bash", ["-c", healthCommand()]).then(() => 0, (err: { code: number }) => err.code);
-    expect(healthy).toBe(0);
+    const health = await execFileAsync("bash", ["-c", healthCommand()]).then(
+      () => ({ code: 0, output: "" }),
+      (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, output: `${err.stdout}${err.stderr}` }),
+    );
+    expect(health.code, health.output).toBe(0);
   });
 
   it("updates to a healthy release the rollout assigns, and the health gate lets it through", { timeout: 300_000 }, async () => {

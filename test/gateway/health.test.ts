@@ -12,10 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HealthSnapshot } from "../../gateway/src/adapters/system/HealthFile.js";
 import { HealthFile } from "../../gateway/src/adapters/system/HealthFile.js";
 import { judgeHealth } from "../../gateway/src/cli/health.js";
-import type { Gateway } from "../../gateway/src/createGateway.js";
+import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
 import { RecordingLogger } from "../support/RecordingLogger.js";
-import { startUplinkGateway, uplinkGatewayDocument } from "../support/uplinkGateway.js";
+import { ManualScheduler } from "../support/ManualScheduler.js";
+import { silentSource, startUplinkGateway, uplinkGatewayConfig, uplinkGatewayDocument } from "../support/uplinkGateway.js";
 import { until } from "../support/until.js";
 
 const execFileAsync = promisify(execFile);
@@ -115,5 +116,22 @@ describe("arrival-gateway health against a running gateway", () => {
     await writeFile(join(options.dataDir, "update-report.json"), `${JSON.stringify(updated)}\n`);
     await until(async () => (await f.cloud.fleet.get("g1"))?.update?.outcome === "updated", 20_000, "the new update report in the fleet view");
     expect((await f.cloud.fleet.get("g1"))?.update).toEqual(updated);
+  });
+
+  it("rewrites the health file as the link comes up, not only on its five-second timer", async () => {
+    const login = await f.cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g2" }, "test");
+    const options = { dataDir: join(dir, "data-g2"), url: `mqtt://127.0.0.1:${f.cloud.mqttPort()}`, username: login.username, password: login.password };
+    // Timers that never fire: only the start and the link's own changes can write the file.
+    const clock = { now: () => Date.now(), set: () => undefined };
+    const scheduler = new ManualScheduler(clock);
+    const config = { ...uplinkGatewayConfig(options), gatewayId: "g2" };
+    const quiet = await createGateway(config, { source: silentSource, log: new RecordingLogger(), clock, scheduler });
+    try {
+      await quiet.start();
+      const file = new HealthFile(join(options.dataDir, "health.json"));
+      await until(async () => (await file.read())?.connected === true, 15_000, "the file to say connected without a timer");
+    } finally {
+      await quiet.stop();
+    }
   });
 });

@@ -44,6 +44,8 @@ export interface RelayOptions {
   readonly updateStatus?: () => GatewayStatus["update"];
   /** Timers of the ack-timeout check; default the process's own. */
   readonly scheduler?: Scheduler;
+  /** Called when the broker connection comes up or goes down (the health file follows it). */
+  readonly onConnectionChange?: (connected: boolean) => void;
 }
 
 export interface RelayCounters {
@@ -97,10 +99,14 @@ export class Relay {
     this.cursor = this.acked;
     this.published = this.acked;
     this.o.connection.start({
-      onConnect: () => void this.onConnect(),
+      onConnect: () => {
+        this.o.onConnectionChange?.(true);
+        void this.onConnect();
+      },
       onDisconnect: () => {
         this.inflight = [];
         this.cursor = this.acked;
+        this.o.onConnectionChange?.(false);
       },
       onMessage: (topic, payload) => this.onMessage(topic, payload),
     });

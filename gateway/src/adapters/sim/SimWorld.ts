@@ -252,7 +252,6 @@ export function standaloneWorld(
   seed: number,
   startAt: number,
 ): { world: SimWorld; radio: SimRadio } {
-  const random = seededRandom(seed);
   const advertisers: SimAdvertiser[] = [1, 2, 3].map((n) => ({
     addr: `02:00:00:00:10:0${n}`,
     data: iBeaconAdvert("a7ae2eb7-1f00-4168-b99b-a749bac1ca64", 1, n, -59),

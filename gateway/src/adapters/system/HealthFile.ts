@@ -19,13 +19,22 @@ export interface HealthSnapshot {
   readonly scan: { readonly state: "scanning" | "interrupted"; readonly lastAdvertAgeS: number | null };
 }
 
-/** Writes snapshots atomically (a temporary file renamed over the last), so a reader never sees half of one. */
+/**
+ * Writes snapshots atomically (a temporary file renamed over the last), so a reader never sees half
+ * of one, and one after another: two writes at once would share the temporary file.
+ */
 export class HealthFile {
+  private last: Promise<void> = Promise.resolve();
+
   constructor(private readonly path: string) {}
 
-  async write(snapshot: HealthSnapshot): Promise<void> {
-    await writeFile(`${this.path}.tmp`, `${JSON.stringify(snapshot)}\n`, { mode: 0o644 });
-    await rename(`${this.path}.tmp`, this.path);
+  write(snapshot: HealthSnapshot): Promise<void> {
+    const next = this.last.then(async () => {
+      await writeFile(`${this.path}.tmp`, `${JSON.stringify(snapshot)}\n`, { mode: 0o644 });
+      await rename(`${this.path}.tmp`, this.path);
+    });
+    this.last = next.catch(() => undefined);
+    return next;
   }
 
   /** The last snapshot, or null when there is none or it is not one. */

@@ -110,7 +110,7 @@ describe("ArrivalClient against the cloud", () => {
     expect(answer).toMatchObject({ plausible: true, flags: ["store-location-unknown"] });
     // The same arrival reported again, over HTTP: decided, and refused as this visit's offer was given.
     const again = answer.eventId;
-    await until(async () => (await f.cloud.repositories.offers.getEvent(again))?.decidedAt != null, 20_000, "the HTTP report decided");
+    await until(async () => ((await f.cloud.repositories.offers.getEvent(again))?.decidedAt ?? null) !== null, 20_000, "the HTTP report decided");
     const decisions = await f.cloud.repositories.offers.decisionsPage({ by: "event", id: again, limit: 10, after: null });
     expect(decisions.map((d) => [d.ruleId, d.outcome, d.reason])).toEqual([["r-geo", "not-issued", "already-issued-this-visit"]]);
     expect(received).toHaveLength(3);

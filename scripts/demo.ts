@@ -150,6 +150,12 @@ async function main(): Promise<number> {
   out(
     `  curl -s http://${config.http.host}:${httpPort}/v1/users/u-ada/decisions -H 'Authorization: Bearer ${demo.credentials.marketerKey}'`,
   );
+  // Listening before the banner says so: a Ctrl-C the moment "Press Ctrl-C" shows must stop the
+  // demo cleanly, not find Node's default handler and kill it mid-write.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
   const page = demo.shopperPageUrl("u-ada");
   if (page) {
     out("Open Ada's phone in a browser (offers appear live, with their countdown and code):");
@@ -158,12 +164,11 @@ async function main(): Promise<number> {
   out("Press Ctrl-C to stop.");
   out("");
 
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await stopRequested;
   out("\nStopping…");
-  await Promise.all(phones.map((p) => p.endAsync()));
+  // A phone still waiting for its CONNACK has nothing to finish; ending it gracefully would wait
+  // out MQTT.js's connect timeout.
+  await Promise.all(phones.map((p) => p.endAsync(!p.connected)));
   await demo.stop();
   out("Stopped.");
   return 0;

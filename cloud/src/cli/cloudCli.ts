@@ -227,6 +227,9 @@ async function serve(args: string[], io: CloudCliIo): Promise<number> {
   }
   const config = await configFrom(values, io);
   if (typeof config === "number") return config;
+  // Listening for the signals before anything is started or logged: a supervisor that stops the
+  // cloud the moment it says "listening", or during start-up, gets a clean stop, not Node's default.
+  const stopRequested = io.stopRequested();
   const log = createLogger({ level: config.log.level, format: config.log.format, name: "arrival-cloud" });
   const cloud = await createCloud(config, { log, clock: io.clock ?? systemClock });
   try {
@@ -235,7 +238,7 @@ async function serve(args: string[], io: CloudCliIo): Promise<number> {
     log.fatal({ err }, "cloud could not start");
     return 1;
   }
-  await io.stopRequested();
+  await stopRequested;
   log.info({}, "stopping");
   await cloud.stop();
   return 0;

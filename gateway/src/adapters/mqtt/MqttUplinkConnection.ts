@@ -86,7 +86,12 @@ export class MqttUplinkConnection implements UplinkConnection {
     this.client = null;
     for (const reject of this.pending) reject(new Error("connection stopped"));
     this.pending.clear();
-    if (client) await client.endAsync();
+    if (!client) return;
+    // A connected client ends gracefully (DISCONNECT, so the broker does not publish the will).
+    // One still waiting for its CONNACK has nothing to finish: ending it gracefully would wait out
+    // the whole connect timeout, and a gateway asked to stop (systemd, Ctrl-C) would hang for it.
+    client.removeAllListeners("connect");
+    await client.endAsync(!client.connected);
   }
 
   private async connect(): Promise<void> {

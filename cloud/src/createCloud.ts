@@ -167,6 +167,13 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       takeovers.inc({ role: identity.role });
       if (identity.role === "gateway") fleet.noteTakeover(identity.storeId, identity.gatewayId);
     },
+    // An external broker that restarted without persistence has lost the retained desired
+    // configs: a gateway that reconnects (or a new one) would find none. The leader, one worker
+    // for the fleet, publishes them again.
+    onReconnected: () => {
+      if (!coordination.isLeader()) return;
+      fleet.republish().catch((err: unknown) => log.error({ err }, "config re-publish after a reconnect failed"));
+    },
   });
   const credentials = new CredentialService({
     credentials: repositories.credentials,

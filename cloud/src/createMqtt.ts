@@ -46,6 +46,8 @@ export interface MqttSideDependencies {
    * will followed by a new online status).
    */
   readonly onTakeover?: (clientId: string, identity: MqttIdentity) => void;
+  /** The link to an external broker came back (the broker may have lost its retained messages). */
+  readonly onReconnected?: () => void;
 }
 
 /**
@@ -77,6 +79,7 @@ export function createMqttSide(config: MqttConfig, deps: MqttSideDependencies): 
       // session until it returns or the session expires: only a session someone resumes may persist.
       sessionExpiryS: stable ? config.sessionExpiryS : 0,
       log: log.child({ component: "bus" }),
+      ...(deps.onReconnected ? { onReconnected: deps.onReconnected } : {}),
     });
     const provisioner = createExternalProvisioner(config, log);
     return {

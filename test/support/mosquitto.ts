@@ -87,6 +87,11 @@ export interface MosquittoInstance {
   readonly adminPassword: string;
   /** The broker's log so far (for failure messages). */
   log(): Promise<string>;
+  /**
+   * Stops the broker and starts it again on the same port and accounts: its memory (sessions,
+   * retained messages; persistence is off) is gone, as after a crash of a broker run that way.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -135,22 +140,31 @@ export async function startMosquitto(): Promise<MosquittoInstance> {
         "",
       ].join("\n"),
     );
-    const child: ChildProcess = spawn(binary, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    let up = false;
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && child.exitCode === null) {
-      if (await accepting(port)) {
-        up = true;
-        break;
+    const launch = async (): Promise<{ child: ChildProcess; exited: Promise<number | null>; up: boolean }> => {
+      const child: ChildProcess = spawn(binary, ["-c", conf], { stdio: ["ignore", "ignore", "pipe"] });
+      child.stderr?.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString("utf8");
+      });
+      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && child.exitCode === null) {
+        if (await accepting(port)) return { child, exited, up: true };
+        await new Promise((r) => setTimeout(r, 50));
       }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    if (up) {
+      return { child, exited, up: false };
+    };
+    const halt = async (running: { child: ChildProcess; exited: Promise<number | null> }): Promise<void> => {
+      if (running.child.exitCode !== null) return;
+      running.child.kill("SIGTERM");
+      await Promise.race([running.exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (running.child.exitCode === null) {
+        running.child.kill("SIGKILL");
+        await running.exited;
+      }
+    };
+    let running = await launch();
+    if (running.up) {
       const log = async () => (await readFile(logFile, "utf8").catch(() => "")) + stderr;
       return {
         url: `mqtt://127.0.0.1:${port}`,
@@ -159,18 +173,19 @@ export async function startMosquitto(): Promise<MosquittoInstance> {
         adminUser,
         adminPassword,
         log,
+        async restart() {
+          await halt(running);
+          running = await launch();
+          if (!running.up) throw new Error(`mosquitto did not start again:\n${await log()}`);
+        },
         async stop() {
-          if (child.exitCode === null) {
-            child.kill("SIGTERM");
-            await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-            if (child.exitCode === null) child.kill("SIGKILL");
-          }
+          await halt(running);
           await rm(dir, { recursive: true, force: true });
         },
       };
     }
-    child.kill("SIGKILL");
-    await exited;
+    running.child.kill("SIGKILL");
+    await running.exited;
     lastError = `${stderr}\n${await readFile(logFile, "utf8").catch(() => "")}`;
   }
   await rm(dir, { recursive: true, force: true });

@@ -38,6 +38,11 @@ export interface ExternalBusOptions {
   readonly log: Logger;
   /** [0, 1) for jitter; tests pass a constant. */
   readonly random?: () => number;
+  /**
+   * Called after every connection but the first, once the subscriptions are in place: the broker
+   * may have restarted and lost its retained messages, which the cloud then publishes again.
+   */
+  readonly onReconnected?: (info: { readonly sessionPresent: boolean }) => void;
 }
 
 /** MQTT 5 CONNACK reason codes meaning "your credentials are wrong" [MQTT-3.2.2.2], and 3.1.1's 4 and 5. */
@@ -252,9 +257,11 @@ export class ExternalBus implements MessageBus {
         { url: redactUrl(this.o.url), clientId: options.clientId, sessionPresent: connack.sessionPresent },
         "connected to the external broker",
       );
+      const reconnected = this.connections > 1;
       void this.resubscribe(client).then(
         () => {
           for (const waiter of [...this.connectWaiters]) waiter.resolve();
+          if (reconnected) this.o.onReconnected?.({ sessionPresent: connack.sessionPresent });
         },
         (err: unknown) => {
           log.error({ err }, "subscriptions refused by the external broker");

@@ -159,6 +159,14 @@ async function freshBatch(ctx: MatrixContext): Promise<string> {
 }
 
 /** A coupon of a fresh batch in u1's wallet. */
+/** A batch of o1 sold for 1 point, and a point for u1 to spend on it (by an admin adjustment). */
+async function freshPointsBatch(ctx: MatrixContext): Promise<string> {
+  const batchId = ctx.unique("batch");
+  await ctx.asAdmin("POST", "/v1/coupon-batches", { batchId, spec: { ...COUPON_BATCH, channels: ["points"], pointsPrice: 1 } });
+  await ctx.asAdmin("POST", "/v1/users/u1/points/adjustments", { points: 1, reason: "exchange" }, { "idempotency-key": ctx.unique("points-key") });
+  return batchId;
+}
+
 async function freshCoupon(ctx: MatrixContext): Promise<string> {
   const batchId = await freshBatch(ctx);
   const { coupon } = (await ctx.asAdmin("POST", `/v1/coupon-batches/${batchId}/claims`, { userId: "u1" })) as { coupon: { couponId: string } };
@@ -515,6 +523,22 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       headers: { "idempotency-key": ctx.unique("adjust-key") },
       body: { points: 10, reason: "goodwill" },
     }),
+  },
+  "POST /v1/users/:userId/points/exchanges": {
+    // The member's app for itself, an admin on the member's behalf; a marketer may not spend a
+    // member's points.
+    expect: { appSelf: 201, admin: 201, appOtherUser: 403, adminOtherOrg: 404 },
+    request: async (ctx) => ({
+      url: "/v1/users/u1/points/exchanges",
+      headers: { "idempotency-key": ctx.unique("exchange-key") },
+      body: { batchId: await freshPointsBatch(ctx) },
+    }),
+    validBody: async (ctx) => ({
+      url: "/v1/users/u1/points/exchanges",
+      headers: { "idempotency-key": ctx.unique("exchange-key") },
+      body: { batchId: await freshPointsBatch(ctx) },
+    }),
+    bodyCaller: "appSelf",
   },
   "POST /v1/users/:userId/points/transfers": {
     expect: { appSelf: 201, admin: 201, appOtherUser: 403, adminOtherOrg: 404 },

@@ -18,6 +18,7 @@ export const LEDGER_SOURCES = [
   "till-purchase",
   "online-order",
   "coupon-redemption",
+  "points-exchange",
   "referral",
   "admin-adjustment",
   "transfer",

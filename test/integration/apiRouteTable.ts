@@ -94,7 +94,10 @@ const RULE_SPEC = {
 const CIRCLE = (id: string) => ({ id, shape: "circle", center: { lat: 22.28, lon: 114.16 }, radiusM: 25 });
 const HOUR = 3_600_000;
 
-/** A programme that earns a point per dollar and allows transfers (the membership rows use it). */
+/**
+ * A programme that earns a point per dollar, allows transfers and takes points at the till (100
+ * points a dollar, up to half a basket) (the membership rows use it).
+ */
 const LOYALTY_PROGRAM = {
   currency: "HKD",
   pointsValidityDays: 365,
@@ -104,6 +107,7 @@ const LOYALTY_PROGRAM = {
   memberDays: [],
   tiers: [],
   tierWindowDays: 365,
+  pointsRedemption: { enabled: true, pointsPerCurrencyUnit: 100, maxShareOfBasket: 0.5, minPoints: 0 },
 };
 /** A purchase of u1 worth 10 HKD. */
 const purchase = (orderId: string) => ({
@@ -472,6 +476,19 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       body: { ...purchase(ctx.unique("order")), ...(caller === "admin" || caller === "adminOtherOrg" ? { storeId: "s1" } : {}) },
     }),
     validBody: (ctx) => ({ url: "/v1/purchases", body: purchase(ctx.unique("order")) }),
+    bodyCaller: "pos",
+  },
+  "POST /v1/purchases/points-quote": {
+    // Another organisation does not know the member.
+    expect: { pos: 200, posOtherStore: 200, admin: 200, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/loyalty/program", LOYALTY_PROGRAM);
+      return { url: "/v1/purchases/points-quote", body: { memberId: "u1", totalMinor: 1000, currency: "HKD" } };
+    },
+    validBody: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/loyalty/program", LOYALTY_PROGRAM);
+      return { url: "/v1/purchases/points-quote", body: { memberId: "u1", totalMinor: 1000, currency: "HKD", pointsToSpend: 10 } };
+    },
     bodyCaller: "pos",
   },
   "POST /v1/purchases/refunds": {

@@ -219,6 +219,12 @@ export class SqliteLedgerRepository implements LedgerRepository {
           const taken = await tx.get<{ points: number | null }>("SELECT -SUM(points) AS points FROM ledger_entries WHERE reverses = ?", [original.id]);
           const reversedPoints = taken?.points ?? 0;
           reversed = { entryId: original.id, points: original.points, lotId: original.id, reversed: reversedPoints >= original.points, reversedPoints };
+        } else if (original && original.member_id === memberId && original.kind === "spend") {
+          // A spend's reversals give points back (positive): what they gave so far.
+          const given = await tx.get<{ points: number | null }>("SELECT SUM(points) AS points FROM ledger_entries WHERE reverses = ?", [original.id]);
+          const reversedPoints = given?.points ?? 0;
+          const spent = -original.points;
+          reversed = { entryId: original.id, points: spent, lotId: null, reversed: reversedPoints >= spent, reversedPoints, spend: true };
         }
       }
       const entryId = randomUUID();

@@ -230,6 +230,18 @@ export function describeCouponRepositoryContract(name: string, makeBackend: Make
         expect((await repos.coupons.batchCounters("b1", "2026-11-22")).claimed).toBe(1);
       });
 
+      it("spends once when the same key races itself", async () => {
+        const batch = batchOf("b1", { perMemberLimit: 5 });
+        await repos.coupons.createBatch(batch);
+        await earn("u1", 500, "earn-1");
+        const results = await Promise.all([exchange(batch, "u1", 1, "exchange:same"), exchange(batch, "u1", 2, "exchange:same")]);
+        const coupons = results.map((r) => (r.ok ? r.coupon.offerId : r.reason));
+        expect(coupons[0]).toBe(coupons[1]);
+        expect(results.map((r) => r.ok && r.replayed).sort()).toEqual([false, true]);
+        expect((await repos.ledger.balance("o1", "u1", T0)).balance).toBe(400);
+        expect(await repos.coupons.wallet("u1", 10)).toHaveLength(1);
+      });
+
       it("refuses a key used for another ledger entry", async () => {
         const batch = batchOf("b1");
         await repos.coupons.createBatch(batch);

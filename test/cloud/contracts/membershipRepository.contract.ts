@@ -138,6 +138,14 @@ export function describeMembershipRepositoryContract(name: string, makeBackend: 
         expect(await repos.ledger.entrySum("o1", "u1")).toBe(5);
       });
 
+      it("records one order reported twice at once, spending once", async () => {
+        await earn(500, "earn-1");
+        const results = await Promise.all([write("s1:p-same", 200, 10), write("s1:p-same", 200, 10)]);
+        expect(results.map((r) => r.ok && r.recorded).sort()).toEqual([false, true]);
+        expect((await repos.ledger.balance("o1", "u1", 10)).balance).toBe(310);
+        expect(await repos.ledger.entrySum("o1", "u1")).toBe(310);
+      });
+
       it("gives spent points back by a reversal, in parts and then exactly in full", async () => {
         await earn(400, "earn-1");
         await write("s1:p-3", 300, null);

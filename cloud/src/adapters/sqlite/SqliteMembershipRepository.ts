@@ -184,6 +184,19 @@ export class SqliteMembershipRepository implements MembershipRepository {
         if (spent.reason === "insufficient-points") return spent;
         throw new Error(`points purchase: ${spent.reason}`);
       }
+      // The order's row goes first, before any ledger row, as in the PostgreSQL adapter (where a
+      // report of the same order racing this one meets it there); here transactions run one at a
+      // time, so the read above has already found an order recorded before.
+      const inserted = await tx.run(
+        `INSERT INTO member_purchases (org_id, order_key, user_id, store_id, channel, total_minor, currency, points, at,
+           points_spent, points_discount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [p.orgId, p.orderKey, p.userId, p.storeId, p.channel, p.totalMinor, p.currency, p.at, p.pointsSpent, p.pointsDiscountMinor],
+      );
+      if (inserted.changes !== 1) {
+        const recorded = await purchaseIn(tx, p.orgId, p.orderKey);
+        if (!recorded) throw new Error(`purchase ${p.orderKey} neither inserted nor found`);
+        return { ok: true, recorded: false, purchase: recorded, balance: 0, owed: 0 };
+      }
       await writeLedgerChange(tx, p.orgId, p.userId, spent, state.owed, w.now);
       let balance = spent.balance;
       let owed = spent.owed;
@@ -207,11 +220,7 @@ export class SqliteMembershipRepository implements MembershipRepository {
           points = w.earn.points;
         }
       }
-      await tx.run(
-        `INSERT INTO member_purchases (org_id, order_key, user_id, store_id, channel, total_minor, currency, points, at,
-           points_spent, points_discount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [p.orgId, p.orderKey, p.userId, p.storeId, p.channel, p.totalMinor, p.currency, points, p.at, p.pointsSpent, p.pointsDiscountMinor],
-      );
+      if (points !== 0) await tx.run("UPDATE member_purchases SET points = ? WHERE org_id = ? AND order_key = ?", [points, p.orgId, p.orderKey]);
       return { ok: true, recorded: true, purchase: { ...p, points, refundedAt: null, refundedMinor: 0 }, balance, owed };
     });
   }

@@ -380,6 +380,25 @@ export class ArrivalClient {
     return walletCouponOf(answer.coupon);
   }
 
+  /**
+   * Exchanges points for a coupon of a batch sold for points: the points are spent and the coupon
+   * issued together, or neither. Pass the same `idempotencyKey` when retrying after a lost answer
+   * (the default is a fresh random key per call): the retry answers the same coupon and spends
+   * nothing again. Refused with `HTTP_ERROR` status 409 and `apiCode` `INSUFFICIENT_POINTS`,
+   * `OUT_OF_STOCK` or `LIMIT_REACHED`; nothing is spent then.
+   */
+  async exchangePoints(batchId: string, options: { idempotencyKey?: string } = {}): Promise<PointsExchangeResult> {
+    const key = options.idempotencyKey ?? encodeBase64url(this.randomBytes(18));
+    const answer = (await this.request("POST", `/v1/users/${this.userId}/points/exchanges`, { batchId }, { "idempotency-key": key })) as {
+      coupon?: unknown;
+      pointsSpent?: unknown;
+      balance?: unknown;
+    };
+    if (typeof answer.pointsSpent !== "number" || !(answer.balance === null || typeof answer.balance === "number"))
+      throw new ArrivalClientError("INVALID_MESSAGE", "not a points exchange");
+    return { coupon: walletCouponOf(answer.coupon), pointsSpent: answer.pointsSpent, balance: answer.balance, idempotencyKey: key };
+  }
+
   /** The shopper's wallet: coupons of every channel (proximity offers included), newest first. */
   async wallet(limit = 100): Promise<WalletCoupon[]> {
     const answer = (await this.request("GET", `/v1/users/${this.userId}/coupons?limit=${limit}`)) as { coupons?: unknown };
@@ -646,7 +665,7 @@ export class ArrivalClient {
     }
   }
 
-  private async request(method: string, path: string, body?: object): Promise<unknown> {
+  private async request(method: string, path: string, body?: object, headers: Readonly<Record<string, string>> = {}): Promise<unknown> {
     let response: Response;
     try {
       response = await this.fetchFn(`${this.token.apiUrl}${path}`, {
@@ -654,6 +673,7 @@ export class ArrivalClient {
         headers: {
           authorization: `Bearer ${this.token.apiKey}`,
           ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
@@ -680,6 +700,17 @@ export class ArrivalClient {
     }
     return parsed ?? {};
   }
+}
+
+/** What a points exchange bought. */
+export interface PointsExchangeResult {
+  readonly coupon: WalletCoupon;
+  /** Points the coupon cost. */
+  readonly pointsSpent: number;
+  /** Spendable points after the exchange; null when the answer is a retry's (read `pointsBalance`). */
+  readonly balance: number | null;
+  /** The key the exchange was made under: pass it again to retry safely. */
+  readonly idempotencyKey: string;
 }
 
 /** The shopper's points, as the cloud computes them now. */

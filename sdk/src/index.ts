@@ -8,6 +8,7 @@ export type {
   MemberCode,
   PointsBalance,
   PointsEntry,
+  PointsExchangeResult,
   PushRegistrationInfo,
   PushTarget,
   RegisteredBeacon,

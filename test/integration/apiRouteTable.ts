@@ -94,7 +94,10 @@ const RULE_SPEC = {
 const CIRCLE = (id: string) => ({ id, shape: "circle", center: { lat: 22.28, lon: 114.16 }, radiusM: 25 });
 const HOUR = 3_600_000;
 
-/** A programme that earns a point per dollar and allows transfers (the membership rows use it). */
+/**
+ * A programme that earns a point per dollar, allows transfers and takes points at the till (100
+ * points a dollar, up to half a basket) (the membership rows use it).
+ */
 const LOYALTY_PROGRAM = {
   currency: "HKD",
   pointsValidityDays: 365,
@@ -104,6 +107,7 @@ const LOYALTY_PROGRAM = {
   memberDays: [],
   tiers: [],
   tierWindowDays: 365,
+  pointsRedemption: { enabled: true, pointsPerCurrencyUnit: 100, maxShareOfBasket: 0.5, minPoints: 0 },
 };
 /** A purchase of u1 worth 10 HKD. */
 const purchase = (orderId: string) => ({
@@ -159,6 +163,14 @@ async function freshBatch(ctx: MatrixContext): Promise<string> {
 }
 
 /** A coupon of a fresh batch in u1's wallet. */
+/** A batch of o1 sold for 1 point, and a point for u1 to spend on it (by an admin adjustment). */
+async function freshPointsBatch(ctx: MatrixContext): Promise<string> {
+  const batchId = ctx.unique("batch");
+  await ctx.asAdmin("POST", "/v1/coupon-batches", { batchId, spec: { ...COUPON_BATCH, channels: ["points"], pointsPrice: 1 } });
+  await ctx.asAdmin("POST", "/v1/users/u1/points/adjustments", { points: 1, reason: "exchange" }, { "idempotency-key": ctx.unique("points-key") });
+  return batchId;
+}
+
 async function freshCoupon(ctx: MatrixContext): Promise<string> {
   const batchId = await freshBatch(ctx);
   const { coupon } = (await ctx.asAdmin("POST", `/v1/coupon-batches/${batchId}/claims`, { userId: "u1" })) as { coupon: { couponId: string } };
@@ -466,6 +478,19 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
     validBody: (ctx) => ({ url: "/v1/purchases", body: purchase(ctx.unique("order")) }),
     bodyCaller: "pos",
   },
+  "POST /v1/purchases/points-quote": {
+    // Another organisation does not know the member.
+    expect: { pos: 200, posOtherStore: 200, admin: 200, adminOtherOrg: 404 },
+    request: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/loyalty/program", LOYALTY_PROGRAM);
+      return { url: "/v1/purchases/points-quote", body: { memberId: "u1", totalMinor: 1000, currency: "HKD" } };
+    },
+    validBody: async (ctx) => {
+      await ctx.asAdmin("PUT", "/v1/loyalty/program", LOYALTY_PROGRAM);
+      return { url: "/v1/purchases/points-quote", body: { memberId: "u1", totalMinor: 1000, currency: "HKD", pointsToSpend: 10 } };
+    },
+    bodyCaller: "pos",
+  },
   "POST /v1/purchases/refunds": {
     // The till of s2 does not see s1's orders.
     expect: { pos: 200, posOtherStore: 404, admin: 200, adminOtherOrg: 404 },
@@ -515,6 +540,22 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       headers: { "idempotency-key": ctx.unique("adjust-key") },
       body: { points: 10, reason: "goodwill" },
     }),
+  },
+  "POST /v1/users/:userId/points/exchanges": {
+    // The member's app for itself, an admin on the member's behalf; a marketer may not spend a
+    // member's points.
+    expect: { appSelf: 201, admin: 201, appOtherUser: 403, adminOtherOrg: 404 },
+    request: async (ctx) => ({
+      url: "/v1/users/u1/points/exchanges",
+      headers: { "idempotency-key": ctx.unique("exchange-key") },
+      body: { batchId: await freshPointsBatch(ctx) },
+    }),
+    validBody: async (ctx) => ({
+      url: "/v1/users/u1/points/exchanges",
+      headers: { "idempotency-key": ctx.unique("exchange-key") },
+      body: { batchId: await freshPointsBatch(ctx) },
+    }),
+    bodyCaller: "appSelf",
   },
   "POST /v1/users/:userId/points/transfers": {
     expect: { appSelf: 201, admin: 201, appOtherUser: 403, adminOtherOrg: 404 },

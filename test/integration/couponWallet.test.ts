@@ -318,3 +318,79 @@ describe("analytics", () => {
     expect(lines.some((l) => l.startsWith(`${batchId},online,s1,`) && l.includes(",15000,2000,1,15000"))).toBe(true);
   });
 });
+
+describe("points exchange", () => {
+  const exchange = (userId: string, batchId: string, key: string, apiKey = f.keys.appU1) =>
+    call(apiKey, "POST", `/v1/users/${userId}/points/exchanges`, { batchId }, { "idempotency-key": key });
+  const earn = async (userId: string, points: number) => {
+    const reply = await call(f.keys.admin, "POST", `/v1/users/${userId}/points/adjustments`, { points, reason: "welcome" }, { "idempotency-key": `earn-key-${++seq}` });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+  };
+  const balanceOf = async (userId: string) => (await call(f.keys.admin, "GET", `/v1/users/${userId}/points`)).body.balance;
+
+  it("requires a points price on a batch issued for points, and only there", async () => {
+    const missing = await call(f.keys.admin, "POST", "/v1/coupon-batches", { batchId: `batch-${++seq}`, spec: { ...BATCH, channels: ["points"] } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error?.details).toContainEqual(expect.objectContaining({ path: "/spec/pointsPrice" }));
+    const stray = await call(f.keys.admin, "POST", "/v1/coupon-batches", { batchId: `batch-${++seq}`, spec: { ...BATCH, pointsPrice: 10 } });
+    expect(stray.status).toBe(400);
+    expect(stray.body.error?.details).toContainEqual(expect.objectContaining({ path: "/spec/pointsPrice" }));
+  });
+
+  it("spends the points and issues a coupon of channel points; a retry answers the same coupon", async () => {
+    const batchId = await batch({ channels: ["points"], pointsPrice: 300 });
+    await earn("u1", 500);
+    const before = (await balanceOf("u1")) as number;
+    const first = await exchange("u1", batchId, "exchange-key-1");
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body).toMatchObject({ pointsSpent: 300, balance: before - 300, coupon: { channel: "points", batchId } });
+    const again = await exchange("u1", batchId, "exchange-key-1");
+    expect(again.status).toBe(200);
+    expect((again.body.coupon as { couponId: string }).couponId).toBe((first.body.coupon as { couponId: string }).couponId);
+    expect(await balanceOf("u1")).toBe(before - 300);
+    const history = await call(f.keys.admin, "GET", "/v1/users/u1/points/history?limit=1");
+    expect((history.body.entries as unknown[])[0]).toMatchObject({ kind: "spend", source: "points-exchange", points: -300 });
+  });
+
+  it("refuses with a clear code and spends nothing when points, stock or the batch fall short", async () => {
+    const userId = await newUser();
+    const batchId = await batch({ channels: ["points"], pointsPrice: 100, totalStock: 1 });
+    const poor = await exchange(userId, batchId, "exchange-poor", f.keys.admin);
+    expect(poor.status).toBe(409);
+    expect(poor.body.error?.code).toBe("INSUFFICIENT_POINTS");
+    await earn(userId, 250);
+    expect((await exchange(userId, batchId, "exchange-ok-1", f.keys.admin)).status).toBe(201);
+    const out = await exchange(userId, batchId, "exchange-out", f.keys.admin);
+    expect(out.status).toBe(409);
+    expect(out.body.error?.code).toBe("OUT_OF_STOCK");
+    const online = await batch();
+    const notForPoints = await exchange(userId, online, "exchange-online", f.keys.admin);
+    expect(notForPoints.status).toBe(403);
+    const ended = await batch({
+      channels: ["points"],
+      pointsPrice: 100,
+      validity: { kind: "from-claim", hours: 24, claimUntil: new Date(clock.now() - MINUTE_MS).toISOString() },
+    });
+    const late = await exchange(userId, ended, "exchange-late", f.keys.admin);
+    expect(late.status).toBe(409);
+    expect(late.body.error?.message).toMatch(/ended/);
+    expect(await balanceOf(userId)).toBe(150);
+  });
+
+  it("lets a member's app exchange for itself only, an admin for a member, a marketer never", async () => {
+    const batchId = await batch({ channels: ["points"], pointsPrice: 1, perMemberLimit: 10 });
+    await earn("u2", 10);
+    expect((await exchange("u2", batchId, "exchange-other-app")).status).toBe(403);
+    expect((await exchange("u2", batchId, "exchange-marketer", f.keys.marketer)).status).toBe(403);
+    expect((await exchange("u2", batchId, "exchange-app-u2", f.keys.appU2)).status).toBe(201);
+  });
+
+  it("lets exactly one of two exchanges racing for the last points win", async () => {
+    const userId = await newUser();
+    const batchId = await batch({ channels: ["points"], pointsPrice: 100, perMemberLimit: 5 });
+    await earn(userId, 100);
+    const replies = await Promise.all([exchange(userId, batchId, "exchange-race-a", f.keys.admin), exchange(userId, batchId, "exchange-race-b", f.keys.admin)]);
+    expect(replies.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(await balanceOf(userId)).toBe(0);
+  });
+});

@@ -54,6 +54,44 @@ describe("ArrivalClient points against the cloud", () => {
     expect(older.map((e) => e.points)).toEqual([123]);
   });
 
+  it("exchanges points for a coupon once per key, and refuses with the API code when points run short", async () => {
+    const admin = { authorization: `Bearer ${sdk.f.keys.admin}` };
+    const batch = await sdk.f.cloud.http.inject({
+      method: "POST",
+      url: "/v1/coupon-batches",
+      headers: admin,
+      payload: {
+        batchId: "points-latte",
+        spec: {
+          title: "Latte for points",
+          text: "",
+          discount: { kind: "percent", percent: 100 },
+          validity: { kind: "from-claim", hours: 24 },
+          timezone: "UTC",
+          storeIds: ["s1"],
+          channels: ["points"],
+          pointsPrice: 50,
+          perMemberLimit: 10,
+        },
+      },
+    });
+    expect(batch.statusCode, batch.body).toBe(201);
+    const before = (await u1.pointsBalance()).balance;
+    expect(before).toBeGreaterThanOrEqual(100);
+    const first = await u1.exchangePoints("points-latte");
+    expect(first).toMatchObject({ pointsSpent: 50, balance: before - 50, coupon: { batchId: "points-latte", channel: "points" } });
+    const retry = await u1.exchangePoints("points-latte", { idempotencyKey: first.idempotencyKey });
+    expect(retry.coupon.couponId).toBe(first.coupon.couponId);
+    expect((await u1.pointsBalance()).balance).toBe(before - 50);
+    let left = before - 50;
+    while (left >= 50) {
+      await u1.exchangePoints("points-latte");
+      left -= 50;
+    }
+    await expect(u1.exchangePoints("points-latte")).rejects.toMatchObject({ code: "HTTP_ERROR", status: 409, apiCode: "INSUFFICIENT_POINTS" });
+    expect((await u1.pointsBalance()).balance).toBe(left);
+  });
+
   it("reports another user's points as refused, with the API code", async () => {
     const u2 = new ArrivalClient({ token: encodeAppToken(await sdk.appToken("u1", sdk.f.keys.appU2)) });
     await expect(u2.pointsBalance()).rejects.toMatchObject({ code: "HTTP_ERROR", status: 403, apiCode: "FORBIDDEN" });

@@ -75,6 +75,15 @@ const GIFT_REFUSAL: Record<Extract<GiftResult, { ok: false }>["reason"] | Extrac
   "own-gift": "FORBIDDEN",
 };
 
+/** What a points exchange bought and cost. */
+export interface PointsExchange {
+  readonly coupon: Coupon;
+  readonly pointsSpent: number;
+  /** The member's spendable points after the exchange; null on a replay (read the balance instead). */
+  readonly balance: number | null;
+  readonly replayed: boolean;
+}
+
 /** Who a send reaches: listed members, or an audience. */
 export type SendTarget =
   | { readonly userIds: readonly string[]; readonly audience?: undefined }
@@ -206,9 +215,67 @@ export class CouponService {
     return done(results);
   }
 
-  /** Points exchange: the membership service spends the points, then asks for the coupon. */
-  exchangeForPoints(orgId: string, batchId: string, userId: string): Promise<Outcome<Coupon>> {
-    return this.issue(orgId, { batchId, userId }, "points");
+  /**
+   * Points exchange: the member spends the batch's points price for one coupon, in one
+   * transaction (points spent and coupon issued, or neither). The member's app exchanges for its
+   * own user; an admin on a member's behalf (customer service). A marketer may not: spending a
+   * member's points is the member's decision, and marketers reach members by sends, which cost
+   * the member nothing. The same idempotency key answers the same coupon without spending twice.
+   */
+  async exchangeForPoints(
+    principal: Principal,
+    userId: string,
+    input: { readonly batchId: string; readonly idempotencyKey: string },
+  ): Promise<Outcome<PointsExchange>> {
+    if (principal.role !== "app" && principal.role !== "admin") return forbidden("points are exchanged by the member's app or an admin");
+    const allowed = await this.mayActFor(principal, userId);
+    if (!allowed.ok) return allowed;
+    // Keyed per member (the same key from two members is two exchanges), without the member's id
+    // in the stored key, as transfers do: an export or an erasure leaves no trace of who it was.
+    const key = `exchange:${createHash("sha256").update(`${userId}\n${input.idempotencyKey}`).digest("base64url").slice(0, 32)}`;
+    // A retry is answered even after the batch ended or ran out since the first exchange.
+    const prior = await this.o.coupons.exchangedCoupon(principal.orgId, key);
+    if (prior) {
+      if (prior.coupon.userId !== userId && prior.entry.memberId !== userId) return conflict("this idempotency key was used for another exchange");
+      return done({ coupon: prior.coupon, pointsSpent: -prior.entry.points, balance: null, replayed: true });
+    }
+    const batch = await this.cachedBatch(input.batchId);
+    if (!batch || batch.orgId !== principal.orgId) return notFound(`no batch ${input.batchId} in this organisation`);
+    const price = batch.spec.pointsPrice;
+    if (!batch.spec.channels.includes("points") || price === undefined) return forbidden("this batch is not exchanged for points");
+    const now = this.o.clock.now();
+    const issued = issueCoupon({
+      batch,
+      couponId: this.id("c"),
+      userId,
+      storeId: null,
+      channel: "points",
+      channelTag: null,
+      codeBytes: this.o.randomBytes(REDEMPTION_CODE_BYTES),
+      now,
+    });
+    if (!issued.ok) return refuse(issued.reason === "channel" ? "FORBIDDEN" : "OUT_OF_STOCK", issued.text);
+    const result = await this.o.coupons.exchangeForPoints({
+      orgId: principal.orgId,
+      claim: {
+        batchId: batch.batchId,
+        coupon: issued.coupon,
+        dayKey: localDayKey(now, batch.spec.timezone),
+        presenceSince: presenceSinceOf(batch.spec, now),
+        delivered: true,
+        reminderLeadMs: batch.spec.reminderLeadMin === undefined ? null : batch.spec.reminderLeadMin * 60_000,
+      },
+      points: price,
+      idempotencyKey: key,
+      now,
+    });
+    if (!result.ok) {
+      if (result.reason === "insufficient-points") return refuse("INSUFFICIENT_POINTS", result.text);
+      if (result.reason === "key-reused") return conflict(result.text);
+      return refuse(CLAIM_REFUSAL[result.reason], result.text);
+    }
+    if (!result.replayed) this.o.onEvent?.({ kind: "claimed", coupon: result.coupon, at: now });
+    return done({ coupon: result.coupon, pointsSpent: -result.entry.points, balance: result.replayed ? null : result.balance, replayed: result.replayed });
   }
 
   async wallet(principal: Principal, userId: string, limit: number): Promise<Outcome<Coupon[]>> {

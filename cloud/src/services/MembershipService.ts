@@ -15,6 +15,7 @@ import {
   parseMemberCode,
   purchaseEarning,
   qualifyingTier,
+  quotePointsRedemption,
   refundReversalPoints,
 } from "../domain/loyalty/index.js";
 import { localDayKey } from "../domain/rules/localTime.js";
@@ -29,6 +30,7 @@ import type {
   LedgerRepository,
   LedgerWriteResult,
   MemberBalance,
+  MemberPurchase,
   MembershipRepository,
   StoredEvent,
   TierChange,
@@ -72,6 +74,11 @@ export interface PurchaseInput {
   readonly totalMinor: number;
   readonly currency: string;
   readonly lines: readonly BasketLine[];
+  /**
+   * Points the member pays part of the basket with, where the programme takes points at the till:
+   * reduced to the basket share the programme allows, the rest stays in the balance.
+   */
+  readonly pointsToSpend?: number;
 }
 
 /** What a refund did (or, replayed, what it did the first time). */
@@ -79,6 +86,8 @@ export interface RefundResult {
   readonly memberId: string;
   readonly refundId: string;
   readonly reversedPoints: number;
+  /** Points spent on the order that this refund gave back, in proportion to the amount refunded. */
+  readonly returnedPoints: number;
   /** Refunded of the order so far, this refund included, minor units. */
   readonly refundedMinor: number;
   readonly totalMinor: number;
@@ -91,12 +100,32 @@ export interface PurchaseResult {
   readonly memberId: string;
   readonly orderKey: string;
   readonly points: number;
+  /** Points spent as a discount on this purchase (0 when none). */
+  readonly pointsSpent: number;
+  /** The discount they paid, minor units: the till takes `totalMinor` less this. */
+  readonly pointsDiscountMinor: number;
+  /** What the member pays after the points discount, minor units; earning is on this. */
+  readonly payableMinor: number;
   readonly multiplier: number;
   readonly memberDayId: string | null;
   readonly balance: number;
   readonly owed: number;
   readonly tier: string | null;
   readonly replayed: boolean;
+}
+
+/** What points could pay of a basket, before the purchase is reported. */
+export interface PointsQuote {
+  readonly memberId: string;
+  /** The member's spendable points now. */
+  readonly balance: number;
+  /** The most points this basket takes: the programme's basket share, or the balance if lower. */
+  readonly maxPoints: number;
+  readonly maxDiscountMinor: number;
+  /** The points the purchase would spend for the `pointsToSpend` asked (0 when none was asked). */
+  readonly points: number;
+  readonly discountMinor: number;
+  readonly payableMinor: number;
 }
 
 /**
@@ -230,9 +259,19 @@ export class MembershipService {
       if (prior.userId !== memberId) return conflict(`order ${input.orderId} was reported for another member`);
       const b = await this.o.ledger.balance(principal.orgId, memberId, now);
       const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
-      return done({ memberId, orderKey, points: prior.points, multiplier: 1, memberDayId: null, balance: b.balance, owed: b.owed, tier, replayed: true });
+      return done({ ...purchaseAnswer(prior), memberId, multiplier: 1, memberDayId: null, balance: b.balance, owed: b.owed, tier, replayed: true });
     }
     const program = await this.program(principal.orgId);
+    let redemption: { points: number; discountMinor: number } | null = null;
+    if (input.pointsToSpend !== undefined && input.pointsToSpend > 0) {
+      const quote = quotePointsRedemption(program.pointsRedemption, program.currency, {
+        pointsToSpend: input.pointsToSpend,
+        totalMinor: input.totalMinor,
+        currency: input.currency,
+      });
+      if (!quote.ok) return quote.reason === "not-allowed" ? forbidden(quote.text) : invalid([{ path: "/pointsToSpend", message: quote.text }]);
+      if (quote.points > 0) redemption = { points: quote.points, discountMinor: quote.discountMinor };
+    }
     const profile = await this.o.membership.getMember(memberId);
     const earning = purchaseEarning(program, input.lines, {
       channel,
@@ -241,7 +280,63 @@ export class MembershipService {
       at: now,
       currency: input.currency,
       birthMonth: profile?.birthMonth ?? null,
+      pointsDiscountMinor: redemption?.discountMinor ?? 0,
     });
+    const source = channel === "till" ? "till-purchase" : "online-order";
+    const expiresAt = program.pointsValidityDays === null ? null : now + program.pointsValidityDays * DAY_MS;
+    if (redemption) {
+      // Points paid part of it: the spend, the earning on the net and the purchase are one write.
+      const written = await this.o.membership.recordPurchaseWithPoints({
+        purchase: {
+          orgId: principal.orgId,
+          orderKey,
+          userId: memberId,
+          storeId,
+          channel,
+          totalMinor: input.totalMinor,
+          currency: input.currency,
+          at: now,
+          pointsSpent: redemption.points,
+          pointsDiscountMinor: redemption.discountMinor,
+        },
+        source,
+        spendKey: `purchase-spend:${orderKey}`,
+        earn:
+          earning.points > 0
+            ? {
+                points: earning.points,
+                expiresAt,
+                reason: earning.memberDayId === null ? null : `member day ${earning.memberDayId} x${earning.multiplier}`,
+                key: `purchase:${orderKey}`,
+              }
+            : null,
+        now,
+      });
+      if (!written.ok) {
+        if (written.reason === "insufficient-points")
+          return refuse("INSUFFICIENT_POINTS", `not enough points: ${redemption.points} asked, the balance is ${written.balance}`);
+        return conflict(written.text);
+      }
+      if (!written.recorded) {
+        // Another till's report of the same order won the race: answer as a replay.
+        if (written.purchase.userId !== memberId) return conflict(`order ${input.orderId} was reported for another member`);
+        const b = await this.o.ledger.balance(principal.orgId, memberId, now);
+        const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
+        return done({ ...purchaseAnswer(written.purchase), memberId, multiplier: 1, memberDayId: null, balance: b.balance, owed: b.owed, tier, replayed: true });
+      }
+      await this.evaluateTier(principal.orgId, memberId, now);
+      const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
+      return done({
+        ...purchaseAnswer(written.purchase),
+        memberId,
+        multiplier: earning.multiplier,
+        memberDayId: earning.memberDayId,
+        balance: written.balance,
+        owed: written.owed,
+        tier,
+        replayed: false,
+      });
+    }
     let balance = await this.o.ledger.balance(principal.orgId, memberId, now);
     // What the ledger holds for this order: a retry after a crash between the two writes below
     // finds the first earning (computed then, perhaps on another member day) and records that.
@@ -253,8 +348,8 @@ export class MembershipService {
         {
           kind: "earn",
           points: earning.points,
-          source: channel === "till" ? "till-purchase" : "online-order",
-          expiresAt: program.pointsValidityDays === null ? null : now + program.pointsValidityDays * DAY_MS,
+          source,
+          expiresAt,
           reference: orderKey,
           reason: earning.memberDayId === null ? null : `member day ${earning.memberDayId} x${earning.multiplier}`,
         },
@@ -282,12 +377,53 @@ export class MembershipService {
       memberId,
       orderKey,
       points,
+      pointsSpent: 0,
+      pointsDiscountMinor: 0,
+      payableMinor: input.totalMinor,
       multiplier: earning.multiplier,
       memberDayId: earning.memberDayId,
       balance: balance.balance,
       owed: balance.owed,
       tier,
       replayed: false,
+    });
+  }
+
+  /**
+   * What points may pay of a basket (Talon.One's effects before the session closes): the till
+   * shows the member the offer, then reports the purchase with the `pointsToSpend` chosen. Writes
+   * nothing; the purchase checks again against the balance as it then is.
+   */
+  async quotePoints(
+    principal: Principal,
+    input: { memberCode?: string; memberId?: string; totalMinor: number; currency: string; pointsToSpend?: number },
+  ): Promise<Outcome<PointsQuote>> {
+    const member = await this.identify(principal, input);
+    if (!member.ok) return member;
+    const program = await this.program(principal.orgId);
+    const balance = (await this.o.ledger.balance(principal.orgId, member.value.id, this.o.clock.now())).balance;
+    const wanted = Math.min(input.pointsToSpend ?? balance, balance);
+    const quote = quotePointsRedemption(program.pointsRedemption, program.currency, {
+      pointsToSpend: wanted,
+      totalMinor: input.totalMinor,
+      currency: input.currency,
+    });
+    if (!quote.ok) {
+      if (quote.reason === "not-allowed") return forbidden(quote.text);
+      if (quote.reason === "currency") return invalid([{ path: "/currency", message: quote.text }]);
+      if (input.pointsToSpend !== undefined) return invalid([{ path: "/pointsToSpend", message: quote.text }]);
+    }
+    const asked = input.pointsToSpend !== undefined && quote.ok;
+    const maxPoints = quote.ok ? Math.min(quote.maxPoints, balance) : 0;
+    const discountMinor = asked ? quote.discountMinor : 0;
+    return done({
+      memberId: member.value.id,
+      balance,
+      maxPoints,
+      maxDiscountMinor: quote.ok ? quote.maxDiscountMinor : 0,
+      points: asked ? quote.points : 0,
+      discountMinor,
+      payableMinor: input.totalMinor - discountMinor,
     });
   }
 
@@ -324,7 +460,8 @@ export class MembershipService {
     const purchase = await this.o.membership.getPurchase(principal.orgId, orderKey);
     if (!purchase) return notFound(`no purchase ${input.orderId} reported${storeId ? ` at store ${storeId}` : ""}`);
     const refundId = input.refundId ?? "whole";
-    const answer = async (points: number, replayed: boolean): Promise<Outcome<RefundResult>> => {
+    const returnKey = `refund-points:${orderKey}:${refundId}`;
+    const answer = async (points: number, returned: number, replayed: boolean): Promise<Outcome<RefundResult>> => {
       const now = this.o.clock.now();
       const refreshed = (await this.o.membership.getPurchase(principal.orgId, orderKey)) ?? purchase;
       const b = await this.o.ledger.balance(principal.orgId, purchase.userId, now);
@@ -332,6 +469,7 @@ export class MembershipService {
         memberId: purchase.userId,
         refundId,
         reversedPoints: points,
+        returnedPoints: returned,
         refundedMinor: refreshed.refundedMinor,
         totalMinor: purchase.totalMinor,
         balance: b.balance,
@@ -343,11 +481,11 @@ export class MembershipService {
     if (prior) {
       if (input.amountMinor !== undefined && prior.amountMinor !== input.amountMinor)
         return refuse("CONFLICT", `refund ${refundId} of order ${input.orderId} was for ${prior.amountMinor}, not ${input.amountMinor}`);
-      return answer(prior.points, true);
+      return answer(prior.points, (await this.o.ledger.entryByKey(principal.orgId, returnKey))?.points ?? 0, true);
     }
     const left = purchase.totalMinor - purchase.refundedMinor;
     // A whole refund of an order refunded in full already (by an older release, or by parts) is a repeat.
-    if (input.amountMinor === undefined && left === 0) return answer(0, true);
+    if (input.amountMinor === undefined && left === 0) return answer(0, 0, true);
     const amountMinor = input.amountMinor ?? left;
     if (amountMinor > left)
       return invalid([{ path: "/amountMinor", message: `at most ${left} of this order's ${purchase.totalMinor} is left to refund` }]);
@@ -384,9 +522,33 @@ export class MembershipService {
         return ledgerRefusal(written);
       }
     }
+    // Points that paid part of the order come back in the same proportion (exactly in full once
+    // the whole order is refunded), as a lot of their own with the programme's validity from now.
+    let returned = 0;
+    const back = refundReversalPoints(purchase.pointsSpent, purchase.totalMinor, purchase.refundedMinor, amountMinor);
+    if (back > 0 || (completes && purchase.pointsSpent > 0)) {
+      const program = await this.program(principal.orgId);
+      const written = await this.o.ledger.append(
+        principal.orgId,
+        purchase.userId,
+        {
+          kind: "reverse",
+          reversesKey: `purchase-spend:${orderKey}`,
+          ...(completes ? {} : { points: back }),
+          source: purchase.channel === "till" ? "till-purchase" : "online-order",
+          reference: orderKey,
+          reason: input.amountMinor === undefined ? "refund: points paid back" : `partial refund ${refundId}: points paid back`,
+          expiresAt: program.pointsValidityDays === null ? null : now + program.pointsValidityDays * DAY_MS,
+        },
+        returnKey,
+        now,
+      );
+      if (written.ok) returned = written.entry.points;
+      else if (!(completes && written.reason === "already-reversed")) return ledgerRefusal(written);
+    }
     await this.o.membership.recordRefund({ orgId: principal.orgId, orderKey, refundId, amountMinor, points, at: now });
     await this.evaluateTier(principal.orgId, purchase.userId, now);
-    return answer(points, replayed);
+    return answer(points, returned, replayed);
   }
 
   /** An admin's correction with its reason: positive earns a lot, negative takes points (never below zero). */
@@ -521,7 +683,7 @@ export class MembershipService {
     return change !== null;
   }
 
-  private async identify(principal: Principal, input: PurchaseInput): Promise<Outcome<AppUser>> {
+  private async identify(principal: Principal, input: Pick<PurchaseInput, "memberCode" | "memberId">): Promise<Outcome<AppUser>> {
     if ((input.memberCode === undefined) === (input.memberId === undefined))
       return invalid([{ path: "/memberCode", message: "give exactly one of memberCode and memberId" }]);
     let memberId = input.memberId;
@@ -570,11 +732,24 @@ export function basketProblems(input: PurchaseInput): Problem[] {
       problems.push({ path: `/lines/${i}/unitPriceMinor`, message: `must be a whole number of minor units from 0 to ${MAX_UNIT_PRICE_MINOR}` });
     sum += line.quantity * line.unitPriceMinor;
   });
+  if (input.pointsToSpend !== undefined && (!Number.isSafeInteger(input.pointsToSpend) || input.pointsToSpend < 1))
+    problems.push({ path: "/pointsToSpend", message: "must be a whole number of points from 1" });
   if (!Number.isSafeInteger(input.totalMinor) || input.totalMinor < 0)
     problems.push({ path: "/totalMinor", message: "must be a whole, non-negative number of minor units" });
   else if (problems.length === 0 && sum !== input.totalMinor)
     problems.push({ path: "/totalMinor", message: `must equal the sum of the lines (${sum})` });
   return problems;
+}
+
+/** What a recorded purchase answers, whoever reads it. */
+function purchaseAnswer(p: MemberPurchase): Pick<PurchaseResult, "orderKey" | "points" | "pointsSpent" | "pointsDiscountMinor" | "payableMinor"> {
+  return {
+    orderKey: p.orderKey,
+    points: p.points,
+    pointsSpent: p.pointsSpent,
+    pointsDiscountMinor: p.pointsDiscountMinor,
+    payableMinor: p.totalMinor - p.pointsDiscountMinor,
+  };
 }
 
 function ledgerRefusal(result: Exclude<LedgerWriteResult, { ok: true }>): Outcome<never> {

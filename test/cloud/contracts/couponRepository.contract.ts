@@ -23,6 +23,7 @@ export const BATCH_SPEC: BatchSpec = {
   channels: ["online", "segment", "till", "points"],
   giftable: true,
   maxGiftPasses: 1,
+  pointsPrice: 100,
 };
 
 const batchOf = (batchId: string, spec: Partial<BatchSpec> = {}): CouponBatch => ({
@@ -194,6 +195,121 @@ export function describeCouponRepositoryContract(name: string, makeBackend: Make
         expect((await claim(batch, "u1", 2, { presenceSince: T0 - 10 * MINUTE_MS })).ok).toBe(true);
         expect(await claim(batch, "u1", 3, { presenceSince: T0 - 2 * MINUTE_MS })).toMatchObject({ ok: false, reason: "presence-required" });
         expect((await repos.coupons.batchCounters("b1", "2026-11-22")).claimed).toBe(1);
+      });
+    });
+
+    describe("points exchange", () => {
+      const earn = (userId: string, points: number, key: string) =>
+        repos.ledger.append("o1", userId, { kind: "earn", points, source: "till-purchase", expiresAt: null, reference: null, reason: null }, key, T0 - MINUTE_MS);
+      const exchange = (batch: CouponBatch, userId: string, n: number, key: string, points = 100) => {
+        const coupon = { ...couponFor(batch, userId, n), channel: "points" as const, channelTag: null };
+        return repos.coupons.exchangeForPoints({
+          orgId: "o1",
+          claim: { batchId: batch.batchId, coupon, dayKey: "2026-11-22", presenceSince: null, delivered: true, reminderLeadMs: null },
+          points,
+          idempotencyKey: key,
+          now: T0,
+        });
+      };
+
+      it("spends the price and stores the coupon in one go; the same key answers the same coupon", async () => {
+        const batch = batchOf("b1");
+        await repos.coupons.createBatch(batch);
+        await earn("u1", 250, "earn-1");
+        const first = await exchange(batch, "u1", 1, "exchange:k1");
+        if (!first.ok) throw new Error(first.text);
+        expect(first).toMatchObject({ replayed: false, balance: 150, entry: { kind: "spend", source: "points-exchange", points: -100, reference: first.coupon.offerId } });
+        expect(await repos.coupons.getCoupon(first.coupon.offerId)).toMatchObject({ channel: "points", userId: "u1", batchId: "b1" });
+        const again = await exchange(batch, "u1", 2, "exchange:k1");
+        expect(again).toMatchObject({ ok: true, replayed: true, balance: 150, coupon: { offerId: first.coupon.offerId } });
+        expect(await repos.coupons.exchangedCoupon("o1", "exchange:k1")).toMatchObject({ coupon: { offerId: first.coupon.offerId }, entry: { points: -100 } });
+        expect(await repos.coupons.exchangedCoupon("o1", "exchange:other")).toBeNull();
+        expect((await repos.ledger.balance("o1", "u1", T0)).balance).toBe(150);
+        expect(await repos.ledger.entrySum("o1", "u1")).toBe(150);
+        expect(await repos.coupons.wallet("u1", 10)).toHaveLength(1);
+        expect((await repos.coupons.batchCounters("b1", "2026-11-22")).claimed).toBe(1);
+      });
+
+      it("spends once when the same key races itself", async () => {
+        const batch = batchOf("b1", { perMemberLimit: 5 });
+        await repos.coupons.createBatch(batch);
+        await earn("u1", 500, "earn-1");
+        const results = await Promise.all([exchange(batch, "u1", 1, "exchange:same"), exchange(batch, "u1", 2, "exchange:same")]);
+        const coupons = results.map((r) => (r.ok ? r.coupon.offerId : r.reason));
+        expect(coupons[0]).toBe(coupons[1]);
+        expect(results.map((r) => r.ok && r.replayed).sort()).toEqual([false, true]);
+        expect((await repos.ledger.balance("o1", "u1", T0)).balance).toBe(400);
+        expect(await repos.coupons.wallet("u1", 10)).toHaveLength(1);
+      });
+
+      it("refuses a key used for another ledger entry", async () => {
+        const batch = batchOf("b1");
+        await repos.coupons.createBatch(batch);
+        await earn("u1", 250, "exchange:k1");
+        expect(await exchange(batch, "u1", 1, "exchange:k1")).toMatchObject({ ok: false, reason: "key-reused" });
+        expect(await repos.coupons.wallet("u1", 10)).toEqual([]);
+      });
+
+      it("writes nothing when the points, the stock or the member's limit fall short", async () => {
+        const batch = batchOf("b1", { totalStock: 1 });
+        await repos.coupons.createBatch(batch);
+        await earn("u1", 99, "earn-1");
+        expect(await exchange(batch, "u1", 1, "exchange:short")).toMatchObject({ ok: false, reason: "insufficient-points", balance: 99 });
+        expect((await repos.coupons.batchCounters("b1", "2026-11-22")).claimed).toBe(0);
+        await earn("u2", 500, "earn-2");
+        expect(await exchange(batch, "u2", 1, "exchange:u2-1")).toMatchObject({ ok: true });
+        // Stock out: u2's second try (and u1, once rich enough) spend nothing.
+        await earn("u1", 1, "earn-3");
+        expect(await exchange(batch, "u1", 2, "exchange:late")).toMatchObject({ ok: false, reason: "out-of-stock" });
+        expect((await repos.ledger.balance("o1", "u1", T0)).balance).toBe(100);
+        const limited = batchOf("b2", { perMemberLimit: 1 });
+        await repos.coupons.createBatch(limited);
+        expect(await exchange(limited, "u2", 1, "exchange:u2-2")).toMatchObject({ ok: true });
+        expect(await exchange(limited, "u2", 2, "exchange:u2-3")).toMatchObject({ ok: false, reason: "member-limit" });
+        expect((await repos.ledger.balance("o1", "u2", T0)).balance).toBe(300);
+        expect((await repos.ledger.history("o1", "u1", { limit: 10 })).map((e) => e.kind)).toEqual(["earn", "earn"]);
+        expect(await repos.ledger.entrySum("o1", "u2")).toBe(300);
+      });
+
+      it("lets exactly one of two exchanges racing for the last points win", async () => {
+        const batch = batchOf("b1", { perMemberLimit: 5 });
+        await repos.coupons.createBatch(batch);
+        await earn("u1", 100, "earn-1");
+        const results = await Promise.all([exchange(batch, "u1", 1, "exchange:a"), exchange(batch, "u1", 2, "exchange:b")]);
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(results.find((r) => !r.ok)).toMatchObject({ reason: "insufficient-points", balance: 0 });
+        expect(await repos.coupons.wallet("u1", 10)).toHaveLength(1);
+        expect((await repos.ledger.balance("o1", "u1", T0)).balance).toBe(0);
+        expect(await repos.ledger.entrySum("o1", "u1")).toBe(0);
+      });
+
+      it("lets exactly one of two exchanges racing for the last coupon win, and the loser keeps its points", async () => {
+        const batch = batchOf("b1", { totalStock: 1 });
+        await repos.coupons.createBatch(batch);
+        await earn("u1", 100, "earn-1");
+        await earn("u2", 100, "earn-2");
+        const results = await Promise.all([exchange(batch, "u1", 1, "exchange:a"), exchange(batch, "u2", 1, "exchange:b")]);
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(results.find((r) => !r.ok)).toMatchObject({ reason: "out-of-stock" });
+        const balances = [(await repos.ledger.balance("o1", "u1", T0)).balance, (await repos.ledger.balance("o1", "u2", T0)).balance];
+        expect(balances.sort((a, b) => a - b)).toEqual([0, 100]);
+      });
+
+      it("is exact against other ledger writes spending the same points", async () => {
+        const batch = batchOf("b1", { perMemberLimit: 50 });
+        await repos.coupons.createBatch(batch);
+        await earn("u1", 1000, "earn-1");
+        const writes = await Promise.all([
+          ...Array.from({ length: 10 }, (_, i) => exchange(batch, "u1", i, `exchange:${i}`)),
+          ...Array.from({ length: 10 }, (_, i) =>
+            repos.ledger.append("o1", "u1", { kind: "spend", points: 100, source: "till-purchase", reference: null, reason: null }, `spend:${i}`, T0),
+          ),
+        ]);
+        expect(writes.filter((r) => r.ok)).toHaveLength(10);
+        const exchanged = writes.slice(0, 10).filter((r) => r.ok).length;
+        expect(await repos.coupons.wallet("u1", 50)).toHaveLength(exchanged);
+        expect((await repos.ledger.balance("o1", "u1", T0)).balance).toBe(0);
+        expect(await repos.ledger.entrySum("o1", "u1")).toBe(0);
       });
     });
 

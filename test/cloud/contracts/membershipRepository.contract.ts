@@ -52,7 +52,7 @@ export function describeMembershipRepositoryContract(name: string, makeBackend: 
       const purchase = { orgId: "o1", orderKey: "s1:o-1", userId: "u1", storeId: "s1", channel: "till" as const, totalMinor: 990, currency: "HKD", points: 9, at: 10 };
       expect(await membership.recordPurchase(purchase)).toBe(true);
       expect(await membership.recordPurchase({ ...purchase, points: 99 })).toBe(false);
-      expect(await membership.getPurchase("o1", "s1:o-1")).toEqual({ ...purchase, refundedAt: null, refundedMinor: 0 });
+      expect(await membership.getPurchase("o1", "s1:o-1")).toEqual({ ...purchase, refundedAt: null, refundedMinor: 0, pointsSpent: 0, pointsDiscountMinor: 0 });
       expect(await membership.getPurchase("o2", "s1:o-1")).toBeNull();
       expect(await membership.tierActivity("o1", "u1", 0)).toEqual({ pointsEarned: 0, spendMinor: 990 });
       expect(await membership.markRefunded("o1", "s1:o-1", 20)).toBe(true);
@@ -90,6 +90,77 @@ export function describeMembershipRepositoryContract(name: string, makeBackend: 
       expect((await membership.tierActivity("o1", "u1", 0)).pointsEarned).toBe(70);
       await repos.ledger.append("o1", "u1", { ...part, points: 25 }, "refund:o-4:r2", 50);
       expect((await membership.tierActivity("o1", "u1", 0)).pointsEarned).toBe(45);
+    });
+
+    describe("purchases paid in part with points", () => {
+      const earn = (points: number, key: string) =>
+        repos.ledger.append("o1", "u1", { kind: "earn", points, source: "till-purchase", expiresAt: null, reference: null, reason: null }, key, 5);
+      const write = (orderKey: string, pointsSpent: number, earnPoints: number | null) =>
+        membership.recordPurchaseWithPoints({
+          purchase: { orgId: "o1", orderKey, userId: "u1", storeId: "s1", channel: "till", totalMinor: 10_000, currency: "HKD", at: 10, pointsSpent, pointsDiscountMinor: pointsSpent },
+          source: "till-purchase",
+          spendKey: `purchase-spend:${orderKey}`,
+          earn: earnPoints === null ? null : { points: earnPoints, expiresAt: null, reason: null, key: `purchase:${orderKey}` },
+          now: 10,
+        });
+
+      it("writes the spend, the earning on the net and the purchase together, once", async () => {
+        await earn(500, "earn-1");
+        const first = await write("s1:p-1", 300, 97);
+        expect(first).toMatchObject({ ok: true, recorded: true, balance: 297, owed: 0, purchase: { points: 97, pointsSpent: 300, pointsDiscountMinor: 300 } });
+        expect(await membership.getPurchase("o1", "s1:p-1")).toMatchObject({ points: 97, pointsSpent: 300, pointsDiscountMinor: 300, totalMinor: 10_000 });
+        expect(await repos.ledger.entryByKey("o1", "purchase-spend:s1:p-1")).toMatchObject({ kind: "spend", points: -300, reference: "s1:p-1" });
+        expect(await repos.ledger.entryByKey("o1", "purchase:s1:p-1")).toMatchObject({ kind: "earn", points: 97 });
+        // Spend counts for tiers net of the points discount.
+        expect((await membership.tierActivity("o1", "u1", 0)).spendMinor).toBe(9_700);
+        const again = await write("s1:p-1", 300, 97);
+        expect(again).toMatchObject({ ok: true, recorded: false, purchase: { pointsSpent: 300 } });
+        expect((await repos.ledger.balance("o1", "u1", 10)).balance).toBe(297);
+        expect(await repos.ledger.entrySum("o1", "u1")).toBe(297);
+      });
+
+      it("writes nothing when the member holds too few points", async () => {
+        await earn(100, "earn-1");
+        expect(await write("s1:p-2", 101, 99)).toEqual({ ok: false, reason: "insufficient-points", balance: 100 });
+        expect(await membership.getPurchase("o1", "s1:p-2")).toBeNull();
+        expect(await repos.ledger.entryByKey("o1", "purchase:s1:p-2")).toBeNull();
+        expect((await repos.ledger.history("o1", "u1", { limit: 10 })).map((e) => e.kind)).toEqual(["earn"]);
+      });
+
+      it("lets exactly one of two purchases racing for the last points spend them", async () => {
+        await earn(100, "earn-1");
+        const results = await Promise.all([write("s1:p-a", 100, 5), write("s1:p-b", 100, 5)]);
+        expect(results.filter((r) => r.ok)).toHaveLength(1);
+        expect(results.find((r) => !r.ok)).toMatchObject({ reason: "insufficient-points" });
+        const recorded = await Promise.all(["s1:p-a", "s1:p-b"].map((k) => membership.getPurchase("o1", k)));
+        expect(recorded.filter((p) => p !== null)).toHaveLength(1);
+        expect((await repos.ledger.balance("o1", "u1", 10)).balance).toBe(5);
+        expect(await repos.ledger.entrySum("o1", "u1")).toBe(5);
+      });
+
+      it("records one order reported twice at once, spending once", async () => {
+        await earn(500, "earn-1");
+        const results = await Promise.all([write("s1:p-same", 200, 10), write("s1:p-same", 200, 10)]);
+        expect(results.map((r) => r.ok && r.recorded).sort()).toEqual([false, true]);
+        expect((await repos.ledger.balance("o1", "u1", 10)).balance).toBe(310);
+        expect(await repos.ledger.entrySum("o1", "u1")).toBe(310);
+      });
+
+      it("gives spent points back by a reversal, in parts and then exactly in full", async () => {
+        await earn(400, "earn-1");
+        await write("s1:p-3", 300, null);
+        const back = { kind: "reverse" as const, reversesKey: "purchase-spend:s1:p-3", source: "till-purchase" as const, reference: "s1:p-3", reason: null, expiresAt: 1_000 };
+        expect(await repos.ledger.append("o1", "u1", { ...back, points: 120 }, "refund-points:s1:p-3:r1", 20)).toMatchObject({
+          ok: true,
+          balance: 220,
+          entry: { kind: "reverse", points: 120, expiresAt: 1_000 },
+        });
+        expect(await repos.ledger.append("o1", "u1", back, "refund-points:s1:p-3:whole", 30)).toMatchObject({ ok: true, balance: 400, entry: { points: 180 } });
+        expect(await repos.ledger.append("o1", "u1", back, "refund-points:s1:p-3:again", 40)).toMatchObject({ ok: false, reason: "already-reversed" });
+        // The points given back live until their own expiry.
+        expect((await repos.ledger.balance("o1", "u1", 1_000)).balance).toBe(100);
+        expect(await repos.ledger.entrySum("o1", "u1")).toBe(400);
+      });
     });
 
     it("counts earning visits up to the cap, exactly, under concurrency", async () => {

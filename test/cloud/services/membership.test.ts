@@ -122,6 +122,69 @@ describe("membership over HTTP: programme, purchases at the till, member codes, 
     expect(res.body).toMatchObject({ points: 200, multiplier: 2, memberDayId: "wednesday" });
   });
 
+  describe("points as a discount at the till", () => {
+    // 10 points pay HKD 1 (100 minor units); points pay at most half a basket, at least 50 at once.
+    const REDEEMING = { ...PROGRAM, pointsRedemption: { enabled: true, pointsPerCurrencyUnit: 10, maxShareOfBasket: 0.5, minPoints: 50 } };
+    const plain = (orderId: string, totalMinor: number) => ({ ...basket(orderId, [{ sku: "bag", quantity: 1, unitPriceMinor: totalMinor }]), memberId: "u1" });
+    const setUp = async () => {
+      expect((await call(f.keys.marketer, "PUT", "/v1/loyalty/program", REDEEMING)).status).toBe(200);
+      expect((await call(f.keys.pos, "POST", "/v1/purchases", plain("earn-1", 100_000))).body).toMatchObject({ points: 1000 });
+    };
+
+    it("quotes what points may pay of a basket, writing nothing", async () => {
+      await setUp();
+      const quote = await call(f.keys.pos, "POST", "/v1/purchases/points-quote", { memberId: "u1", totalMinor: 20_000, currency: "HKD" });
+      expect(quote).toMatchObject({ status: 200, body: { balance: 1000, maxPoints: 1000, maxDiscountMinor: 10_000, points: 0, discountMinor: 0, payableMinor: 20_000 } });
+      const asked = await call(f.keys.pos, "POST", "/v1/purchases/points-quote", { memberId: "u1", totalMinor: 20_000, currency: "HKD", pointsToSpend: 305 });
+      // 305 points are worth HKD 30.50; the till takes the 305 for 3 050 minor units.
+      expect(asked.body).toMatchObject({ points: 305, discountMinor: 3_050, payableMinor: 16_950 });
+      expect(await points()).toMatchObject({ balance: 1000 });
+    });
+
+    it("spends points with the purchase, earns on what was paid, and answers a repeat as the first", async () => {
+      await setUp();
+      const bought = await call(f.keys.pos, "POST", "/v1/purchases", { ...plain("with-points", 20_000), pointsToSpend: 300 });
+      expect(bought).toMatchObject({ status: 201, body: { pointsSpent: 300, pointsDiscountMinor: 3_000, payableMinor: 17_000, points: 170, balance: 870 } });
+      const again = await call(f.keys.pos, "POST", "/v1/purchases", { ...plain("with-points", 20_000), pointsToSpend: 300 });
+      expect(again).toMatchObject({ status: 200, body: { replayed: true, pointsSpent: 300, points: 170, balance: 870 } });
+      const history = (await call(f.keys.appU1, "GET", "/v1/users/u1/points/history?limit=2")).body.entries as { kind: string; source: string; points: number; reference: string }[];
+      expect(history.map((e) => [e.kind, e.source, e.points, e.reference])).toEqual([
+        ["earn", "till-purchase", 170, "s1:with-points"],
+        ["spend", "till-purchase", -300, "s1:with-points"],
+      ]);
+      // More than half the basket: reduced to half (1 000 points), which is more than the balance.
+      const greedy = await call(f.keys.pos, "POST", "/v1/purchases", { ...plain("greedy", 20_000), pointsToSpend: 5_000 });
+      expect(greedy).toMatchObject({ status: 409, body: { error: { code: "INSUFFICIENT_POINTS" } } });
+      const small = await call(f.keys.pos, "POST", "/v1/purchases", { ...plain("small", 20_000), pointsToSpend: 20 });
+      expect(small.status).toBe(400);
+      expect(small.body.error?.details?.map((d) => d.path)).toEqual(["/pointsToSpend"]);
+      // Neither refused purchase was recorded, and no points moved.
+      expect((await call(f.keys.pos, "POST", "/v1/purchases/refunds", { orderId: "greedy" })).status).toBe(404);
+      expect((await call(f.keys.pos, "POST", "/v1/purchases/refunds", { orderId: "small" })).status).toBe(404);
+      expect(await points()).toMatchObject({ balance: 870, owed: 0 });
+    });
+
+    it("gives spent points back on a refund in proportion, and takes back what the purchase earned", async () => {
+      await setUp();
+      await call(f.keys.pos, "POST", "/v1/purchases", { ...plain("to-refund", 20_000), pointsToSpend: 300 });
+      const quarter = await call(f.keys.pos, "POST", "/v1/purchases/refunds", { orderId: "to-refund", amountMinor: 5_000, refundId: "r1" });
+      expect(quarter).toMatchObject({ status: 200, body: { reversedPoints: 42, returnedPoints: 75, balance: 903 } });
+      const repeat = await call(f.keys.pos, "POST", "/v1/purchases/refunds", { orderId: "to-refund", amountMinor: 5_000, refundId: "r1" });
+      expect(repeat.body).toMatchObject({ replayed: true, reversedPoints: 42, returnedPoints: 75, balance: 903 });
+      const rest = await call(f.keys.pos, "POST", "/v1/purchases/refunds", { orderId: "to-refund" });
+      expect(rest).toMatchObject({ status: 200, body: { reversedPoints: 128, returnedPoints: 225, balance: 1000, owed: 0 } });
+    });
+
+    it("refuses points at the till where the programme does not take them", async () => {
+      await putProgram();
+      await call(f.keys.pos, "POST", "/v1/purchases", plain("earn-1", 100_000));
+      const refused = await call(f.keys.pos, "POST", "/v1/purchases", { ...plain("no-points", 20_000), pointsToSpend: 300 });
+      expect(refused).toMatchObject({ status: 403, body: { error: { code: "FORBIDDEN" } } });
+      expect((await call(f.keys.pos, "POST", "/v1/purchases/points-quote", { memberId: "u1", totalMinor: 20_000, currency: "HKD" })).status).toBe(403);
+      expect(await points()).toMatchObject({ balance: 1000 });
+    });
+  });
+
   it("reverses a refunded purchase exactly, owing what was spent, and settles the debt later", async () => {
     await putProgram();
     await call(f.keys.pos, "POST", "/v1/purchases", { ...basket("r-1", [{ sku: "a", quantity: 1, unitPriceMinor: 10_000 }]), memberId: "u1" });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   type BatchSpec,
   type Coupon,
@@ -19,9 +20,14 @@ import type {
   CouponStatsRow,
   GiftAnswer,
   GiftResult,
+  LedgerEntry,
+  PointsExchangeRequest,
+  PointsExchangeResult,
 } from "../../services/repositories.js";
 import { type CouponRow, toCoupon } from "./PostgresCouponRows.js";
 import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
+import { applyLedgerCommand, balanceAt } from "../../domain/loyalty/ledger.js";
+import { byKey as ledgerEntryRow, entryOf as ledgerEntryOf, stateOf as ledgerStateOf, write as writeLedgerChange } from "./PostgresLedgerRepository.js";
 
 interface BatchRow {
   id: string;
@@ -114,6 +120,18 @@ export class PostgresCouponRepository implements CouponRepository {
     // the claim before it committed. SERIALIZABLE would instead abort all but one of the claims
     // racing for a batch and run them again, a retry storm in a flash sale.
     return this.db.transaction((tx) => claimIn(tx, request), { readCommitted: true });
+  }
+
+  exchangeForPoints(request: PointsExchangeRequest): Promise<PointsExchangeResult> {
+    // SERIALIZABLE (the ledger's level): the member's lots are read and then spent, so a ledger
+    // write of another process in between aborts one of the two, which runs again; the batch's
+    // row lock in claimIn orders it with the claims of the batch.
+    return this.db.transaction((tx) => exchangeIn(tx, request));
+  }
+
+  async exchangedCoupon(orgId: string, idempotencyKey: string): Promise<{ coupon: Coupon; entry: LedgerEntry } | null> {
+    const found = await exchangedIn(this.db, orgId, idempotencyKey);
+    return found && found.ok ? { coupon: found.coupon, entry: found.entry } : null;
   }
 
   async wallet(userId: string, limit: number): Promise<Coupon[]> {
@@ -375,6 +393,56 @@ async function claimIn(tx: PgExecutor, request: ClaimRequest): Promise<ClaimResu
   if (taken.some((r) => r.changes !== 1)) throw new Error(`claim of ${batchId}: a counter moved inside its transaction`);
   await insertCoupon(tx, coupon, dayKey, request.delivered, request.reminderLeadMs);
   return { ok: true, coupon };
+}
+
+/** The coupon an exchange under `key` bought, as a replay answers it; null when the key is unused. */
+async function exchangedIn(
+  tx: PgExecutor,
+  orgId: string,
+  key: string,
+  memberId?: string,
+): Promise<Extract<PointsExchangeResult, { ok: true }> | Extract<PointsExchangeResult, { reason: "key-reused" }> | null> {
+  const row = await ledgerEntryRow(tx, orgId, key);
+  if (!row) return null;
+  const coupon = row.kind === "spend" && row.source === "points-exchange" && row.reference !== null
+    ? await tx.get<CouponRow>("SELECT * FROM offers WHERE id = ?", [row.reference])
+    : undefined;
+  if (!coupon || (memberId !== undefined && row.member_id !== memberId))
+    return { ok: false, reason: "key-reused", text: `idempotency key was used for another entry` };
+  return { ok: true, coupon: toCoupon(coupon), entry: ledgerEntryOf(row), balance: 0, replayed: true };
+}
+
+/**
+ * A points exchange in one transaction. Every check is made before the first write: the key
+ * (a replay answers the first coupon), the member's live points (by the ledger's own policy,
+ * spending order and expiry included), then the claim's limits (claimIn refuses without writing).
+ * Only then are the coupon and the spend written, so a refusal leaves no trace.
+ */
+async function exchangeIn(tx: PgExecutor, request: PointsExchangeRequest): Promise<PointsExchangeResult> {
+  const { orgId, claim, points, idempotencyKey, now } = request;
+  const memberId = claim.coupon.userId;
+  const prior = await exchangedIn(tx, orgId, idempotencyKey, memberId);
+  if (prior) {
+    if (!prior.ok) return prior;
+    return { ...prior, balance: balanceAt(await ledgerStateOf(tx, orgId, memberId), now) };
+  }
+  const state = await ledgerStateOf(tx, orgId, memberId);
+  const entryId = randomUUID();
+  const change = applyLedgerCommand(
+    state,
+    { kind: "spend", points, source: "points-exchange", reference: claim.coupon.offerId, reason: `coupon of batch ${claim.batchId}` },
+    { now, entryId, idempotencyKey },
+  );
+  if (!change.ok) {
+    if (change.reason === "insufficient-points")
+      return { ok: false, reason: "insufficient-points", balance: change.balance, text: `not enough points: the coupon costs ${points}, the balance is ${change.balance}` };
+    throw new Error(`points exchange: ${change.reason}`);
+  }
+  const claimed = await claimIn(tx, claim);
+  if (!claimed.ok) return claimed;
+  const entry = (await writeLedgerChange(tx, orgId, memberId, change, state.owed, now)).find((e) => e.id === entryId);
+  if (!entry) throw new Error("the exchange's spend entry was not written");
+  return { ok: true, coupon: claimed.coupon, entry, balance: change.balance, replayed: false };
 }
 
 /** Stores a coupon of a batch as a row of offers (see SQLite migration 14 for the columns it leaves empty). */

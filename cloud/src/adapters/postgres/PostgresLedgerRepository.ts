@@ -14,7 +14,7 @@ import {
 import type { LedgerEntry, LedgerRepository, LedgerWriteResult, MemberBalance } from "../../services/repositories.js";
 import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
 
-interface EntryRow {
+export interface EntryRow {
   seq: number;
   id: string;
   org_id: string;
@@ -40,7 +40,7 @@ interface LotRow {
 
 const ENTRY_COLUMNS = "seq, id, org_id, member_id, kind, source, points, idempotency_key, reference, reason, expires_at, reverses, at";
 
-function entryOf(r: EntryRow): LedgerEntry {
+export function entryOf(r: EntryRow): LedgerEntry {
   return {
     seq: r.seq,
     id: r.id,
@@ -62,7 +62,7 @@ function entryOf(r: EntryRow): LedgerEntry {
  * The member's live lots and debt, and whether `key` was used already, in one statement: a write's
  * round trips to the database are most of its cost.
  */
-async function stateOf(tx: PgExecutor, orgId: string, memberId: string, key = ""): Promise<MemberLedgerState & { keyUsed: boolean }> {
+export async function stateOf(tx: PgExecutor, orgId: string, memberId: string, key = ""): Promise<MemberLedgerState & { keyUsed: boolean }> {
   const rows = await tx.all<{ used: number | null; owed: number | null } & { [K in keyof LotRow]: LotRow[K] | null }>(
     `SELECT p.seq AS used, a.owed, l.id, l.earned_at, l.expires_at, l.points, l.remaining FROM (SELECT 1) AS one
      LEFT JOIN ledger_entries p ON p.org_id = ?1 AND p.idempotency_key = ?3
@@ -76,12 +76,12 @@ async function stateOf(tx: PgExecutor, orgId: string, memberId: string, key = ""
   return { lots, owed: rows[0]?.owed ?? 0, keyUsed: (rows[0]?.used ?? null) !== null };
 }
 
-async function byKey(tx: PgExecutor, orgId: string, key: string): Promise<EntryRow | undefined> {
+export async function byKey(tx: PgExecutor, orgId: string, key: string): Promise<EntryRow | undefined> {
   return tx.get<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE org_id = ? AND idempotency_key = ?`, [orgId, key]);
 }
 
 /** Writes a change's entries, lots and owed for one member; the stored entries (with their seq). */
-async function write(
+export async function write(
   tx: PgExecutor,
   orgId: string,
   memberId: string,
@@ -222,6 +222,12 @@ export class PostgresLedgerRepository implements LedgerRepository {
           const taken = await tx.get<{ points: number | null }>("SELECT -SUM(points) AS points FROM ledger_entries WHERE reverses = ?", [original.id]);
           const reversedPoints = taken?.points ?? 0;
           reversed = { entryId: original.id, points: original.points, lotId: original.id, reversed: reversedPoints >= original.points, reversedPoints };
+        } else if (original && original.member_id === memberId && original.kind === "spend") {
+          // A spend's reversals give points back (positive): what they gave so far.
+          const given = await tx.get<{ points: number | null }>("SELECT SUM(points) AS points FROM ledger_entries WHERE reverses = ?", [original.id]);
+          const reversedPoints = given?.points ?? 0;
+          const spent = -original.points;
+          reversed = { entryId: original.id, points: spent, lotId: null, reversed: reversedPoints >= spent, reversedPoints, spend: true };
         }
       }
       const entryId = randomUUID();

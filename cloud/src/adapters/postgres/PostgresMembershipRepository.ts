@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type LoyaltyProgram, type TierActivity } from "../../domain/loyalty/loyaltyProgram.js";
 import type { ImportedMember } from "../../domain/loyalty/memberImport.js";
 import type {
@@ -7,9 +8,13 @@ import type {
   MemberRefund,
   MembershipRepository,
   MemberUpsertReport,
+  PointsPurchaseResult,
+  PointsPurchaseWrite,
   TierChange,
 } from "../../services/repositories.js";
-import type { PostgresDatabase } from "./PostgresDatabase.js";
+import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
+import { applyLedgerCommand } from "../../domain/loyalty/ledger.js";
+import { byKey as ledgerEntryRow, stateOf as ledgerStateOf, write as writeLedgerChange } from "./PostgresLedgerRepository.js";
 
 interface MemberRow {
   user_id: string;
@@ -47,6 +52,8 @@ interface PurchaseRow {
   at: number;
   refunded_at: number | null;
   refunded_minor: number;
+  points_spent: number;
+  points_discount_minor: number;
 }
 
 const memberOf = (r: MemberRow): MemberProfile => ({
@@ -148,7 +155,7 @@ export class PostgresMembershipRepository implements MembershipRepository {
     return rows.map(memberOf);
   }
 
-  async recordPurchase(p: Omit<MemberPurchase, "refundedAt" | "refundedMinor">): Promise<boolean> {
+  async recordPurchase(p: Omit<MemberPurchase, "refundedAt" | "refundedMinor" | "pointsSpent" | "pointsDiscountMinor">): Promise<boolean> {
     const result = await this.db.run(
       `INSERT INTO member_purchases (org_id, order_key, user_id, store_id, channel, total_minor, currency, points, at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -158,22 +165,67 @@ export class PostgresMembershipRepository implements MembershipRepository {
   }
 
   async getPurchase(orgId: string, orderKey: string): Promise<MemberPurchase | null> {
-    const r = await this.db.get<PurchaseRow>("SELECT * FROM member_purchases WHERE org_id = ? AND order_key = ?", [orgId, orderKey]);
-    if (!r) return null;
-    return {
-      orgId: r.org_id,
-      orderKey: r.order_key,
-      userId: r.user_id,
-      storeId: r.store_id,
-      channel: r.channel,
-      totalMinor: r.total_minor,
-      currency: r.currency,
-      points: r.points,
-      at: r.at,
-      refundedAt: r.refunded_at,
-      refundedMinor: r.refunded_minor,
-    };
+    return purchaseIn(this.db, orgId, orderKey);
   }
+
+  recordPurchaseWithPoints(w: PointsPurchaseWrite): Promise<PointsPurchaseResult> {
+    // SERIALIZABLE (the ledger's level): the lots read here and spent below stay as read, or the
+    // transaction runs again.
+    return this.db.transaction(async (tx): Promise<PointsPurchaseResult> => {
+      const p = w.purchase;
+      const prior = await purchaseIn(tx, p.orgId, p.orderKey);
+      if (prior) return { ok: true, recorded: false, purchase: prior, balance: 0, owed: 0 };
+      const state = await ledgerStateOf(tx, p.orgId, p.userId, w.spendKey);
+      if (state.keyUsed) return { ok: false, reason: "key-reused", text: `ledger key ${w.spendKey} was used without its purchase` };
+      const spent = applyLedgerCommand(
+        state,
+        { kind: "spend", points: p.pointsSpent, source: w.source, reference: p.orderKey, reason: `points paid ${p.pointsDiscountMinor} of the order` },
+        { now: w.now, entryId: randomUUID(), idempotencyKey: w.spendKey },
+      );
+      if (!spent.ok) {
+        if (spent.reason === "insufficient-points") return spent;
+        throw new Error(`points purchase: ${spent.reason}`);
+      }
+      // The order's row goes first, before any ledger row: a report of the same order racing this
+      // one meets it here and (PostgreSQL) is aborted and run again, then finds it recorded.
+      const inserted = await tx.run(
+        `INSERT INTO member_purchases (org_id, order_key, user_id, store_id, channel, total_minor, currency, points, at,
+           points_spent, points_discount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [p.orgId, p.orderKey, p.userId, p.storeId, p.channel, p.totalMinor, p.currency, p.at, p.pointsSpent, p.pointsDiscountMinor],
+      );
+      if (inserted.changes !== 1) {
+        const recorded = await purchaseIn(tx, p.orgId, p.orderKey);
+        if (!recorded) throw new Error(`purchase ${p.orderKey} neither inserted nor found`);
+        return { ok: true, recorded: false, purchase: recorded, balance: 0, owed: 0 };
+      }
+      await writeLedgerChange(tx, p.orgId, p.userId, spent, state.owed, w.now);
+      let balance = spent.balance;
+      let owed = spent.owed;
+      let points = 0;
+      if (w.earn) {
+        // An earning under the order's key from before (a release that wrote it apart from the
+        // purchase) stands: it is what the order earned.
+        const earlier = await ledgerEntryRow(tx, p.orgId, w.earn.key);
+        if (earlier) {
+          points = earlier.points;
+        } else {
+          const after = await ledgerStateOf(tx, p.orgId, p.userId);
+          const earned = applyLedgerCommand(
+            after,
+            { kind: "earn", points: w.earn.points, source: w.source, expiresAt: w.earn.expiresAt, reference: p.orderKey, reason: w.earn.reason },
+            { now: w.now, entryId: randomUUID(), idempotencyKey: w.earn.key },
+          );
+          if (!earned.ok) throw new Error(`points purchase earning: ${earned.reason}`);
+          await writeLedgerChange(tx, p.orgId, p.userId, earned, after.owed, w.now);
+          ({ balance, owed } = earned);
+          points = w.earn.points;
+        }
+      }
+      if (points !== 0) await tx.run("UPDATE member_purchases SET points = ? WHERE org_id = ? AND order_key = ?", [points, p.orgId, p.orderKey]);
+      return { ok: true, recorded: true, purchase: { ...p, points, refundedAt: null, refundedMinor: 0 }, balance, owed };
+    });
+  }
+
 
   recordRefund(refund: MemberRefund): Promise<boolean> {
     return this.db.transaction(async (tx) => {
@@ -221,7 +273,9 @@ export class PostgresMembershipRepository implements MembershipRepository {
       [orgId, userId, since],
     );
     const spend = await this.db.get<{ total: number | null }>(
-      "SELECT SUM(total_minor - refunded_minor) AS total FROM member_purchases WHERE org_id = ? AND user_id = ? AND at >= ?",
+      `SELECT SUM(total_minor - refunded_minor
+                  - CASE WHEN total_minor = 0 THEN 0 ELSE points_discount_minor * (total_minor - refunded_minor) / total_minor END) AS total
+         FROM member_purchases WHERE org_id = ? AND user_id = ? AND at >= ?`,
       [orgId, userId, since],
     );
     return { pointsEarned: points?.total ?? 0, spendMinor: spend?.total ?? 0 };
@@ -331,4 +385,25 @@ export class PostgresMembershipRepository implements MembershipRepository {
       return new Uint8Array(row.secret);
     });
   }
+}
+
+/** The purchase recorded under `orderKey`, or null. */
+async function purchaseIn(db: PgExecutor, orgId: string, orderKey: string): Promise<MemberPurchase | null> {
+  const r = await db.get<PurchaseRow>("SELECT * FROM member_purchases WHERE org_id = ? AND order_key = ?", [orgId, orderKey]);
+  if (!r) return null;
+  return {
+    orgId: r.org_id,
+    orderKey: r.order_key,
+    userId: r.user_id,
+    storeId: r.store_id,
+    channel: r.channel,
+    totalMinor: r.total_minor,
+    currency: r.currency,
+    points: r.points,
+    at: r.at,
+    refundedAt: r.refunded_at,
+    refundedMinor: r.refunded_minor,
+    pointsSpent: r.points_spent,
+    pointsDiscountMinor: r.points_discount_minor,
+  };
 }

@@ -739,6 +739,15 @@ CREATE TABLE push_policies (
 );
 `,
   },
+  {
+    // 7 is another change's; this one only adds columns of its own, so either order applies.
+    version: 8,
+    name: "points as a discount at the till (SQLite 20)",
+    sql: `
+ALTER TABLE member_purchases ADD COLUMN points_spent BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE member_purchases ADD COLUMN points_discount_minor BIGINT NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   type BatchSpec,
   type Coupon,
@@ -19,10 +20,15 @@ import type {
   CouponStatsRow,
   GiftAnswer,
   GiftResult,
+  LedgerEntry,
+  PointsExchangeRequest,
+  PointsExchangeResult,
 } from "../../services/repositories.js";
 import { GroupCommit } from "./GroupCommit.js";
 import { type CouponRow, toCoupon } from "./SqliteCouponRows.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+import { applyLedgerCommand, balanceAt } from "../../domain/loyalty/ledger.js";
+import { byKey as ledgerEntryRow, entryOf as ledgerEntryOf, stateOf as ledgerStateOf, write as writeLedgerChange } from "./SqliteLedgerRepository.js";
 
 interface BatchRow {
   id: string;
@@ -111,6 +117,17 @@ export class SqliteCouponRepository implements CouponRepository {
 
   claim(request: ClaimRequest): Promise<ClaimResult> {
     return this.writes.run((tx) => claimIn(tx, request));
+  }
+
+  exchangeForPoints(request: PointsExchangeRequest): Promise<PointsExchangeResult> {
+    // In the claims' group commit: an exchange is a claim that also writes the ledger, and the
+    // database runs one transaction at a time, so the ledger's own writes are serial with it too.
+    return this.writes.run((tx) => exchangeIn(tx, request));
+  }
+
+  async exchangedCoupon(orgId: string, idempotencyKey: string): Promise<{ coupon: Coupon; entry: LedgerEntry } | null> {
+    const found = await exchangedIn(this.db, orgId, idempotencyKey);
+    return found && found.ok ? { coupon: found.coupon, entry: found.entry } : null;
   }
 
   async wallet(userId: string, limit: number): Promise<Coupon[]> {
@@ -361,6 +378,56 @@ async function claimIn(tx: SqlExecutor, request: ClaimRequest): Promise<ClaimRes
   if (taken.some((r) => r.changes !== 1)) throw new Error(`claim of ${batchId}: a counter moved inside its transaction`);
   await insertCoupon(tx, coupon, dayKey, request.delivered, request.reminderLeadMs);
   return { ok: true, coupon };
+}
+
+/** The coupon an exchange under `key` bought, as a replay answers it; null when the key is unused. */
+async function exchangedIn(
+  tx: SqlExecutor,
+  orgId: string,
+  key: string,
+  memberId?: string,
+): Promise<Extract<PointsExchangeResult, { ok: true }> | Extract<PointsExchangeResult, { reason: "key-reused" }> | null> {
+  const row = await ledgerEntryRow(tx, orgId, key);
+  if (!row) return null;
+  const coupon = row.kind === "spend" && row.source === "points-exchange" && row.reference !== null
+    ? await tx.get<CouponRow>("SELECT * FROM offers WHERE id = ?", [row.reference])
+    : undefined;
+  if (!coupon || (memberId !== undefined && row.member_id !== memberId))
+    return { ok: false, reason: "key-reused", text: `idempotency key was used for another entry` };
+  return { ok: true, coupon: toCoupon(coupon), entry: ledgerEntryOf(row), balance: 0, replayed: true };
+}
+
+/**
+ * A points exchange in one transaction. Every check is made before the first write: the key
+ * (a replay answers the first coupon), the member's live points (by the ledger's own policy,
+ * spending order and expiry included), then the claim's limits (claimIn refuses without writing).
+ * Only then are the coupon and the spend written, so a refusal leaves no trace.
+ */
+async function exchangeIn(tx: SqlExecutor, request: PointsExchangeRequest): Promise<PointsExchangeResult> {
+  const { orgId, claim, points, idempotencyKey, now } = request;
+  const memberId = claim.coupon.userId;
+  const prior = await exchangedIn(tx, orgId, idempotencyKey, memberId);
+  if (prior) {
+    if (!prior.ok) return prior;
+    return { ...prior, balance: balanceAt(await ledgerStateOf(tx, orgId, memberId), now) };
+  }
+  const state = await ledgerStateOf(tx, orgId, memberId);
+  const entryId = randomUUID();
+  const change = applyLedgerCommand(
+    state,
+    { kind: "spend", points, source: "points-exchange", reference: claim.coupon.offerId, reason: `coupon of batch ${claim.batchId}` },
+    { now, entryId, idempotencyKey },
+  );
+  if (!change.ok) {
+    if (change.reason === "insufficient-points")
+      return { ok: false, reason: "insufficient-points", balance: change.balance, text: `not enough points: the coupon costs ${points}, the balance is ${change.balance}` };
+    throw new Error(`points exchange: ${change.reason}`);
+  }
+  const claimed = await claimIn(tx, claim);
+  if (!claimed.ok) return claimed;
+  const entry = (await writeLedgerChange(tx, orgId, memberId, change, state.owed, now)).find((e) => e.id === entryId);
+  if (!entry) throw new Error("the exchange's spend entry was not written");
+  return { ok: true, coupon: claimed.coupon, entry, balance: change.balance, replayed: false };
 }
 
 /** Stores a coupon of a batch as a row of offers (see migration 14 for the columns it leaves empty). */

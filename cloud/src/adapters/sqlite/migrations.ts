@@ -1037,6 +1037,17 @@ CREATE TABLE gateway_outbox_ranges (
 );
 `,
   },
+  {
+    // 19 is another change's; this one only adds columns of its own, so either order applies.
+    version: 20,
+    name: "points as a discount at the till",
+    // What a member paid with points on a purchase: the points spent and the discount they paid.
+    // Purchases before this spent none.
+    sql: `
+ALTER TABLE member_purchases ADD COLUMN points_spent INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE member_purchases ADD COLUMN points_discount_minor INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -20,6 +20,8 @@ export const MAX_STOCK = 100_000_000;
 export const MAX_VALIDITY_HOURS = 366 * 24;
 /** Longest a gift waits for the friend to accept: a week. */
 export const MAX_GIFT_HOURS = 7 * 24;
+/** Highest points price of one coupon (the ledger moves at most 10^9 points in one entry). */
+export const MAX_POINTS_PRICE = 100_000_000;
 
 /** Lines that count towards a discount: those whose SKU or category is listed (either list). */
 export const EligibilitySchema = Type.Object(
@@ -128,6 +130,13 @@ export const BatchSpecSchema = Type.Object(
       Type.Integer({ minimum: 1, maximum: 1440, description: "Claim only when seen in one of the stores within this many minutes (near-field claim)." }),
     ),
     reminderLeadMin: Type.Optional(Type.Integer({ minimum: 5, maximum: 10_080, description: "Remind this long before expiry; absent: the cloud default." })),
+    pointsPrice: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_POINTS_PRICE,
+        description: "Points a member spends for one coupon through the `points` channel; required with that channel, refused without it.",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -165,6 +174,12 @@ export function checkBatchSpec(value: unknown, isTimeZone: (tz: string) => boole
         problems.push({ path: `/discount/tiers/${i}/spendMinor`, message: "tiers must rise in spendMinor" });
     });
   }
+  // A points channel without a price would give coupons away; a price without the channel is a
+  // marketer's slip that would silently never apply.
+  if (spec.channels.includes("points") && spec.pointsPrice === undefined)
+    problems.push({ path: "/pointsPrice", message: "is required when the batch is issued through the points channel" });
+  if (spec.pointsPrice !== undefined && !spec.channels.includes("points"))
+    problems.push({ path: "/pointsPrice", message: "only for a batch issued through the points channel" });
   if (spec.maxGiftPasses !== undefined && spec.giftable !== true)
     problems.push({ path: "/maxGiftPasses", message: "only for a giftable batch" });
   if (problems.length > 0) return { ok: false, problems };

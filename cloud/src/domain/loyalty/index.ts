@@ -3,4 +3,5 @@ export * from "./ledger.js";
 export * from "./loyaltyProgram.js";
 export * from "./memberCode.js";
 export * from "./memberImport.js";
+export * from "./pointsRedemption.js";
 export * from "./refunds.js";

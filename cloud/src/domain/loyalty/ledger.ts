@@ -18,6 +18,7 @@ export const LEDGER_SOURCES = [
   "till-purchase",
   "online-order",
   "coupon-redemption",
+  "points-exchange",
   "referral",
   "admin-adjustment",
   "transfer",
@@ -86,7 +87,10 @@ export type LedgerCommand =
       readonly reason: string;
     }
   | {
-      /** Takes back what the earning written under `reversesKey` gave, or `points` of it. */
+      /**
+       * Takes back what the earning written under `reversesKey` gave, or `points` of it; or, when
+       * that entry is a spend (points paid part of a purchase that is refunded), gives them back.
+       */
       readonly kind: "reverse";
       readonly reversesKey: string;
       /**
@@ -97,6 +101,8 @@ export type LedgerCommand =
       readonly source: LedgerSource;
       readonly reference: string | null;
       readonly reason: string | null;
+      /** When points a reversed spend gives back expire (a new lot); default never. */
+      readonly expiresAt?: number | null;
     };
 
 /** The earning a reversal refers to, as the store found it. */
@@ -111,6 +117,11 @@ export interface ReversedEarning {
    * whole reversals, where it is all of them when `reversed` and none otherwise.
    */
   readonly reversedPoints?: number;
+  /**
+   * True when the entry is a spend (`points` is then what it spent, positive): its reversal gives
+   * points back as a new lot instead of taking them.
+   */
+  readonly spend?: boolean;
 }
 
 export type LedgerRefusal =
@@ -282,6 +293,17 @@ export function applyLedgerCommand(
       const wanted = command.points ?? open;
       if (!validPoints(wanted) || wanted > open)
         return { ok: false, reason: "invalid-points", text: `points to reverse must be a whole number from 1 to ${open} (what is left of the earning)` };
+      if (original.spend === true) {
+        // A refund of a purchase points paid for: the points come back as a lot of their own
+        // (settling what the member owes first, as any earning does).
+        const expiresAt = command.expiresAt ?? null;
+        if (expiresAt !== null && expiresAt <= now) return { ok: false, reason: "invalid-points", text: "points cannot be given back already expired" };
+        const lot = earnLot(wanted, expiresAt);
+        lots = merge(lots, [lot]);
+        changedLots.push(lot);
+        entry = { ...base, id: entryId, kind: "reverse", source: command.source, points: wanted, reference: command.reference, reason: command.reason, lotId: lot.id, expiresAt, reverses: original.entryId };
+        break;
+      }
       // Exactly what was asked comes back: from the earning's own lot first, then from the other
       // live lots in spending order, and the rest is owed.
       let left = wanted;

@@ -1,6 +1,7 @@
 import Type, { type Static } from "typebox";
 import { type Checked, Checker, ID_PATTERN, type Problem, StringEnum } from "../../../../protocol/index.js";
 import { WEEKDAYS, type Weekday } from "../rules/ruleSpec.js";
+import { PointsRedemptionSchema } from "./pointsRedemption.js";
 
 /**
  * A retailer's loyalty programme as its marketers write it (one JSON document per organisation):
@@ -90,6 +91,9 @@ export const LoyaltyProgramSchema = Type.Object(
       description: "Lowest first; a member holds the highest tier whose every threshold they meet within the window.",
     }),
     tierWindowDays: Type.Integer({ minimum: 1, maximum: 1096, description: "The rolling window tiers are computed over, days (e.g. 365)." }),
+    pointsRedemption: Type.Optional(
+      Type.Union([PointsRedemptionSchema, Type.Null()], { description: "Points as a discount at the till; absent or null: not taken." }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -157,6 +161,11 @@ export interface PurchaseContext {
   readonly currency: string;
   /** 1..12, or null when the member's birth month is unknown. */
   readonly birthMonth: number | null;
+  /**
+   * What points paid of the basket, minor units (default 0): earning is on what the member paid,
+   * so each rule's covered amount loses its pro-rata share of it.
+   */
+  readonly pointsDiscountMinor?: number;
 }
 
 /** The points a purchase earns and why. */
@@ -232,12 +241,14 @@ export function purchaseEarning(program: LoyaltyProgram, lines: readonly BasketL
   if (context.currency !== program.currency) return { points: 0, basePoints: 0, multiplier: 1, memberDayId: null, ruleIds: [] };
   let base = 0;
   const ruleIds: string[] = [];
+  const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
   for (const rule of program.earnRules) {
     if (rule.channels && !rule.channels.includes(context.channel)) continue;
     if (rule.storeIds && (context.storeId === null || !rule.storeIds.includes(context.storeId))) continue;
-    const covered = lines
+    const gross = lines
       .filter((l) => !rule.categories || (l.category !== null && rule.categories.includes(l.category)))
       .reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
+    const covered = gross - proRata(gross, context.pointsDiscountMinor ?? 0, total);
     const points = Math.floor(covered / rule.perAmountMinor) * rule.points;
     if (points > 0) {
       base += points;
@@ -246,6 +257,12 @@ export function purchaseEarning(program: LoyaltyProgram, lines: readonly BasketL
   }
   const { multiplier, memberDayId } = memberDayMultiplier(program, context);
   return { points: Math.floor(base * multiplier), basePoints: base, multiplier, memberDayId, ruleIds };
+}
+
+/** `part` of a `discount` spread over `total` in proportion, rounded up (the member earns on no more than they paid). */
+function proRata(part: number, discount: number, total: number): number {
+  if (discount <= 0 || total <= 0) return 0;
+  return Number((BigInt(part) * BigInt(discount) + BigInt(total) - 1n) / BigInt(total));
 }
 
 /** What a member did within the tier window. */

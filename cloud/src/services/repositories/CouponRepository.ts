@@ -1,4 +1,5 @@
 import type { Coupon, CouponBatch, CouponGift, IssueChannel } from "../../domain/coupons/index.js";
+import type { LedgerEntry } from "./LedgerRepository.js";
 
 /** A claim as the service built it: the coupon to store if the batch's counters allow it. */
 export interface ClaimRequest {
@@ -26,6 +27,32 @@ export type ClaimRefusal = "no-batch" | "no-user" | "out-of-stock" | "daily-out-
 export type ClaimResult =
   | { readonly ok: true; readonly coupon: Coupon }
   | { readonly ok: false; readonly reason: ClaimRefusal; readonly text: string };
+
+/** A points exchange as the service built it: the claim, and the points it costs. */
+export interface PointsExchangeRequest {
+  readonly orgId: string;
+  /** The claim of a coupon with channel `points`, checked against the batch's limits as any claim. */
+  readonly claim: ClaimRequest;
+  /** The batch's points price, spent from the member's lots in spending order. */
+  readonly points: number;
+  /** Ledger idempotency key (unique per organisation): the same key returns the same coupon. */
+  readonly idempotencyKey: string;
+  readonly now: number;
+}
+
+export type PointsExchangeResult =
+  | {
+      readonly ok: true;
+      readonly coupon: Coupon;
+      /** The spend entry (for a replay: the one the first exchange wrote). */
+      readonly entry: LedgerEntry;
+      /** The member's spendable balance after the exchange (for a replay: now). */
+      readonly balance: number;
+      readonly replayed: boolean;
+    }
+  | { readonly ok: false; readonly reason: ClaimRefusal; readonly text: string }
+  | { readonly ok: false; readonly reason: "insufficient-points"; readonly balance: number; readonly text: string }
+  | { readonly ok: false; readonly reason: "key-reused"; readonly text: string };
 
 /** Counters of a batch as stored (for the marketer's view and for tests). */
 export interface BatchCounters {
@@ -101,6 +128,16 @@ export interface CouponRepository {
    * claims with K left, exactly K succeed.
    */
   claim(request: ClaimRequest): Promise<ClaimResult>;
+  /**
+   * Exchanges points for a coupon in one transaction: the claim's checks (organisation, stock,
+   * daily stock, member limit) and the ledger's (enough live points) are all made before anything
+   * is written, then the spend entry (source `points-exchange`, reference the coupon id) and the
+   * coupon are written together, or nothing is. A key used before answers the coupon it bought
+   * without spending again. Exact under concurrency with every other claim and ledger write.
+   */
+  exchangeForPoints(request: PointsExchangeRequest): Promise<PointsExchangeResult>;
+  /** The coupon an earlier exchange bought under `idempotencyKey`, with its spend entry; null if none. */
+  exchangedCoupon(orgId: string, idempotencyKey: string): Promise<{ readonly coupon: Coupon; readonly entry: LedgerEntry } | null>;
   /** A member's coupons of every channel, newest first (all states, expired ones included). */
   wallet(userId: string, limit: number): Promise<Coupon[]>;
   getCoupon(couponId: string): Promise<Coupon | null>;

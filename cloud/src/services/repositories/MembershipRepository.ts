@@ -1,5 +1,6 @@
 import type { LoyaltyProgram, TierActivity } from "../../domain/loyalty/loyaltyProgram.js";
 import type { ImportedMember } from "../../domain/loyalty/memberImport.js";
+import type { LedgerSource } from "../../domain/loyalty/ledger.js";
 import type { AppUser } from "./UserRepository.js";
 
 /** What membership adds to an app user: birth month (member days) and the computed tier. */
@@ -42,7 +43,36 @@ export interface MemberPurchase {
   readonly refundedAt: number | null;
   /** How much of the order has been refunded so far, minor units (0 to `totalMinor`). */
   readonly refundedMinor: number;
+  /** Points the member spent on the purchase as a discount (0: none). */
+  readonly pointsSpent: number;
+  /** The discount those points paid, minor units: the member paid `totalMinor` less this. */
+  readonly pointsDiscountMinor: number;
 }
+
+/** A purchase paid in part with points, as the service built it. */
+export interface PointsPurchaseWrite {
+  /** The purchase; `points` (earned) is what the earning below writes, or what an earlier one wrote. */
+  readonly purchase: Omit<MemberPurchase, "refundedAt" | "refundedMinor" | "points">;
+  /** Source of both the spend and the earning (`till-purchase` or `online-order`). */
+  readonly source: LedgerSource;
+  /** Ledger key of the spend (`purchase-spend:<orderKey>`). */
+  readonly spendKey: string;
+  /** The earning on the net amount, under its key (`purchase:<orderKey>`); null when it earns nothing. */
+  readonly earn: { readonly points: number; readonly expiresAt: number | null; readonly reason: string | null; readonly key: string } | null;
+  readonly now: number;
+}
+
+export type PointsPurchaseResult =
+  | {
+      readonly ok: true;
+      /** False when the order was recorded before: nothing was written, `purchase` is the first. */
+      readonly recorded: boolean;
+      readonly purchase: MemberPurchase;
+      readonly balance: number;
+      readonly owed: number;
+    }
+  | { readonly ok: false; readonly reason: "insufficient-points"; readonly balance: number }
+  | { readonly ok: false; readonly reason: "key-reused"; readonly text: string };
 
 /** One refund of a purchase, recorded once under the id the till gave it. */
 export interface MemberRefund {
@@ -97,9 +127,16 @@ export interface MembershipRepository {
   tierChanges(userId: string, limit: number): Promise<TierChange[]>;
   /** Members whose tier period ended by `now` (tier reached before `since`), for the downgrade sweep. */
   membersWithTierBefore(orgId: string, since: number, limit: number): Promise<MemberProfile[]>;
-  /** Records a purchase once per `(orgId, orderKey)`; false when that key is recorded already. */
-  recordPurchase(purchase: Omit<MemberPurchase, "refundedAt" | "refundedMinor">): Promise<boolean>;
+  /** Records a purchase without points spent once per `(orgId, orderKey)`; false when that key is recorded already. */
+  recordPurchase(purchase: Omit<MemberPurchase, "refundedAt" | "refundedMinor" | "pointsSpent" | "pointsDiscountMinor">): Promise<boolean>;
   getPurchase(orgId: string, orderKey: string): Promise<MemberPurchase | null>;
+  /**
+   * Records a purchase paid in part with points in one transaction with its ledger entries: the
+   * spend (from the lots that expire soonest; refused, writing nothing, when the member holds too
+   * few live points), the earning on the net amount, and the purchase itself; or nothing. An order
+   * recorded already answers as it was. Exact under concurrency with every other ledger write.
+   */
+  recordPurchaseWithPoints(write: PointsPurchaseWrite): Promise<PointsPurchaseResult>;
   /** Marks a purchase refunded; false when it was already. */
   markRefunded(orgId: string, orderKey: string, now: number): Promise<boolean>;
   /**
@@ -109,7 +146,11 @@ export interface MembershipRepository {
    */
   recordRefund(refund: MemberRefund): Promise<boolean>;
   getRefund(orgId: string, orderKey: string, refundId: string): Promise<MemberRefund | null>;
-  /** Points earned (ledger entries of kind earn, net of their reversals) and spend not refunded since `since`. */
+  /**
+   * Points earned (ledger entries of kind earn, net of their reversals) and spend not refunded
+   * since `since`; spend is what the member paid, net of points discounts (in proportion to what
+   * is left of each order).
+   */
   tierActivity(orgId: string, userId: string, since: number): Promise<TierActivity>;
   /**
    * Counts one earning visit of the user in the store on the local `day` if fewer than `maxPerDay`

@@ -21,6 +21,15 @@ const UserParams = Type.Object({ userId: Type.String({ pattern: ID_PATTERN }) },
 const CouponParams = Type.Object({ userId: Type.String({ pattern: ID_PATTERN }), couponId: CouponId }, { additionalProperties: false });
 const LimitQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }, { additionalProperties: false });
 
+const ExchangeBody = Type.Object(
+  { batchId: Type.String({ pattern: ID_PATTERN, description: "A batch issued through the `points` channel, with its `pointsPrice`." }) },
+  { additionalProperties: false },
+);
+const IdempotencyHeaders = Type.Object(
+  { "idempotency-key": Type.String({ minLength: 8, maxLength: 128, pattern: "^[\\x21-\\x7e]+$" }) },
+  { description: "A retried exchange with the same key answers the first coupon and spends nothing again." },
+);
+
 const CreateBatchBody = Type.Object(
   { batchId: Type.String({ pattern: ID_PATTERN, description: "Chosen by the marketer; unique." }), spec: BatchSpecSchema },
   { additionalProperties: false },
@@ -80,6 +89,12 @@ export const CouponViewSchema = Type.Object({
   validFrom: Type.String({ format: "date-time" }),
   expiresAt: Type.String({ format: "date-time" }),
   giftPasses: Type.Integer(),
+});
+
+const ExchangeViewSchema = Type.Object({
+  coupon: CouponViewSchema,
+  pointsSpent: Type.Integer({ description: "The batch's points price, spent from the lots that expire soonest." }),
+  balance: Type.Union([Type.Integer(), Type.Null()], { description: "Spendable points after the exchange; null on a replay." }),
 });
 
 export function couponView(c: Coupon): Static<typeof CouponViewSchema> {
@@ -223,6 +238,33 @@ export function couponRoutes(app: FastifyInstance, deps: { coupons: CouponServic
       );
       void reply.status(201);
       return { coupon: couponView(coupon) };
+    },
+  );
+
+  app.post(
+    "/v1/users/:userId/points/exchanges",
+    {
+      config: { roles: ["app", "admin"] },
+      schema: {
+        summary: "Exchange points for a coupon of a batch: the points are spent and the coupon issued together, or neither",
+        description:
+          "The member's app for its own user, or an admin on a member's behalf. 201 with the coupon (channel `points`); a repeat " +
+          "with the same Idempotency-Key answers 200 with the same coupon and spends nothing. Refused with `409 INSUFFICIENT_POINTS`, " +
+          "`409 OUT_OF_STOCK` (stock out, or the batch ended), `409 LIMIT_REACHED` (the member's limit of the batch) or " +
+          "`403 FORBIDDEN` (the batch is not exchanged for points); a refusal spends nothing.",
+        params: UserParams,
+        headers: IdempotencyHeaders,
+        body: ExchangeBody,
+        response: { 201: ExchangeViewSchema, 200: ExchangeViewSchema },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = request.params as Static<typeof UserParams>;
+      const { batchId } = request.body as Static<typeof ExchangeBody>;
+      const key = (request.headers as Static<typeof IdempotencyHeaders>)["idempotency-key"];
+      const result = unwrap(await coupons.exchangeForPoints(principalOf(request), userId, { batchId, idempotencyKey: key }));
+      void reply.status(result.replayed ? 200 : 201);
+      return { coupon: couponView(result.coupon), pointsSpent: result.pointsSpent, balance: result.balance };
     },
   );
 

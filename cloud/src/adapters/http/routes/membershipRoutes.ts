@@ -37,6 +37,28 @@ const PurchaseBody = Type.Object(
     totalMinor: Type.Integer({ minimum: 0, description: "Must equal the sum of quantity × unitPriceMinor over the lines." }),
     currency: Type.String({ pattern: "^[A-Z]{3}$" }),
     lines: Type.Array(BasketLineSchema, { minItems: 1, maxItems: 500 }),
+    pointsToSpend: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000_000,
+        description:
+          "Points the member pays part of the basket with, where the programme's `pointsRedemption` allows it: reduced to " +
+          "the basket share it allows; spent from the soonest-expiring lots with the purchase in one write, or refused " +
+          "(`409 INSUFFICIENT_POINTS`) and nothing recorded. The answer's `payableMinor` is what the till takes.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const QuoteBody = Type.Object(
+  {
+    memberCode: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "The dynamic member code (or its QR payload)." })),
+    memberId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "Instead of a member code." })),
+    totalMinor: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "The basket's total, minor units." }),
+    currency: Type.String({ pattern: "^[A-Z]{3}$" }),
+    pointsToSpend: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 1_000_000_000, description: "The points the member offers; absent: as many as the basket and balance take." }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -145,11 +167,26 @@ const PurchaseView = Type.Object({
   owed: Type.Integer({ description: "Points the member owes from earlier reversals." }),
   tier: Type.Union([Type.String(), Type.Null()]),
   replayed: Type.Boolean({ description: "True when this order was reported before; the first result is answered." }),
+  pointsSpent: Type.Integer({ description: "Points spent as a discount on this purchase (0: none)." }),
+  pointsDiscountMinor: Type.Integer({ description: "The discount those points paid, minor units." }),
+  payableMinor: Type.Integer({ description: "What the member pays: totalMinor less the points discount. Points are earned on this." }),
+});
+const QuoteView = Type.Object({
+  memberId: Type.String(),
+  balance: Type.Integer({ description: "The member's spendable points now." }),
+  maxPoints: Type.Integer({ description: "The most points this basket takes (the programme's basket share, or the balance if lower)." }),
+  maxDiscountMinor: Type.Integer({ description: "The largest discount points may pay on this basket, minor units." }),
+  points: Type.Integer({ description: "Points the purchase would spend for the `pointsToSpend` asked (0 when none was asked)." }),
+  discountMinor: Type.Integer({ description: "The discount those points pay, minor units." }),
+  payableMinor: Type.Integer({ description: "totalMinor less that discount." }),
 });
 const RefundView = Type.Object({
   memberId: Type.String(),
   refundId: Type.String(),
   reversedPoints: Type.Integer({ description: "Points this refund reversed." }),
+  returnedPoints: Type.Integer({
+    description: "Points that paid part of the order given back by this refund, in proportion to amountMinor (exactly in full once the whole order is refunded).",
+  }),
   refundedMinor: Type.Integer({ description: "Refunded of the order so far, this refund included, in minor units." }),
   totalMinor: Type.Integer(),
   balance: Type.Integer(),
@@ -213,10 +250,11 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
     {
       config: { roles: ["pos", "admin"] },
       schema: {
-        summary: "Report a purchase of a member: earns points by the programme, once per order",
+        summary: "Report a purchase of a member: earns points by the programme, once per order; points may pay part of it",
         description:
           "The member is identified by the dynamic member code the app shows (valid minutes) or by id. " +
-          "A repeat of the same order id at the same store answers 200 with the first result.",
+          "With `pointsToSpend`, points pay part of the basket where the programme allows it, and points are earned on " +
+          "what is left to pay. A repeat of the same order id at the same store answers 200 with the first result.",
         body: PurchaseBody,
         response: { 200: PurchaseView, 201: PurchaseView },
       },
@@ -235,11 +273,30 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
   );
 
   app.post(
+    "/v1/purchases/points-quote",
+    {
+      config: { roles: ["pos", "admin"] },
+      schema: {
+        summary: "What points may pay of a basket, before the purchase is reported (writes nothing)",
+        description:
+          "The till identifies the member, shows what their points can pay (`maxPoints`, `maxDiscountMinor`), then reports " +
+          "the purchase with the `pointsToSpend` chosen. `403 FORBIDDEN` when the programme does not take points at the till.",
+        body: QuoteBody,
+        response: { 200: QuoteView },
+      },
+    },
+    async (request) => unwrap(await m.quotePoints(principalOf(request), request.body as Static<typeof QuoteBody>)),
+  );
+
+  app.post(
     "/v1/purchases/refunds",
     {
       config: { roles: ["pos", "admin"] },
       schema: {
         summary: "Refund an order, whole or in part: its points are reversed in proportion, exactly once the whole order is refunded (points already spent are owed)",
+        description:
+          "`amountMinor` is in the basket's value. Points that paid part of the order come back in the same proportion " +
+          "(`returnedPoints`); the till pays back the rest.",
         body: RefundBody,
         response: { 200: RefundView },
       },

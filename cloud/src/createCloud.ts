@@ -93,6 +93,8 @@ export interface CloudDependencies {
 export interface Cloud {
   /** This worker's id (`worker.id`, or generated): its MQTT client id suffix and metrics label. */
   readonly workerId: string;
+  /** Leadership among the workers and their change notices (one process: always the leader). */
+  readonly coordination: Pick<Coordination, "isLeader">;
   /** Storage, one repository per aggregate (and the backend's connection, for tests and tools). */
   readonly repositories: CloudRepositories;
   readonly credentials: CredentialService;
@@ -107,6 +109,8 @@ export interface Cloud {
   readonly ingest: IngestService;
   /** Gateway health and config pushes (`sweep()` writes last-seen times and prunes telemetry now). */
   readonly fleet: FleetService;
+  /** Software rollouts per store (`sweep()` advances every rollout now, on the leader). */
+  readonly rollouts: RolloutService;
   /** What GET /metrics renders (the cloud's own registry and the process's metrics). */
   readonly metrics: Metrics & MetricsExposition;
   /** Eddystone-EID keys and the resolution table (`refresh()` moves it to the clock's now). */
@@ -409,7 +413,16 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   operatorRoutes(http, {
     organisations: new OrganisationService({ directory, credentials, audit, clock, log: log.child({ component: "organisations" }) }),
   });
-  const rollouts = new RolloutService({ rollouts: repositories.fleet, fleet, gateways, audit, clock, log: log.child({ component: "rollout" }) });
+  const rollouts = new RolloutService({
+    rollouts: repositories.fleet,
+    fleet,
+    gateways,
+    audit,
+    clock,
+    log: log.child({ component: "rollout" }),
+    isLeader: () => coordination.isLeader(),
+    scheduler: leaderScheduler,
+  });
   rolloutRoutes(http, { rollouts });
   releaseRoutes(http, { releases: new FileReleaseStore(join(config.dataDir, "releases")) });
   gatewayRoutes(http, { fleet, gateways });
@@ -537,6 +550,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // while closing say the cloud went away, and a stopped FleetService ignores them.
     await fleet.stop();
     membership.stop();
+    rollouts.stopSweep();
     await membership.drainVisits();
     await Promise.all([retention.stop(), eid.stop(), offerLifecycle.stop(), rules.stop()]);
     // Leadership goes with the periodic jobs, before the broker: another worker takes it over.
@@ -552,6 +566,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   };
   return {
     workerId,
+    coordination,
     repositories,
     credentials,
     pipeline,
@@ -560,6 +575,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     offerLifecycle,
     ingest,
     fleet,
+    rollouts,
     metrics,
     eid,
     geofence,
@@ -594,6 +610,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         eid.start();
         await geofence.start();
         retention.start();
+        rollouts.startSweep();
         membership.start();
         await ingest.start();
         await http.listen({ host: config.http.host, port: config.http.port });

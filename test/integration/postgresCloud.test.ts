@@ -132,6 +132,34 @@ describe.skipIf(!POSTGRES_AVAILABLE)("a cloud on PostgreSQL", () => {
     expect(issued).toHaveLength(1);
   });
 
+  it("tells a gateway of a rollout once, though both clouds advance the store at the same moment", async () => {
+    if (!other) throw new Error("the second cloud is made by the tests before");
+    const second = other;
+    const leader = f.cloud.coordination.isLeader() ? f : second;
+    const follower = leader === f ? second : f;
+    const revision = async (): Promise<number> =>
+      (await f.cloud.repositories.fleet.desiredConfigs()).find((d) => d.gatewayId === "g1")?.config.revision ?? 0;
+    const before = await revision();
+    // Started at the worker that does not lead: it records the rollout and leaves the telling to
+    // the leader, whose sweep would pick it up; here both are asked to advance at once instead, as
+    // when two gateways' reports reach two workers together.
+    const started = await follower.cloud.http.inject({
+      method: "PUT",
+      url: "/v1/stores/s1/rollout",
+      headers: { authorization: `Bearer ${follower.keys.admin}` },
+      payload: { release: "arrival-gateway-9.9.9-abcdefabcdef", url: "https://releases.example/arrival-gateway-9.9.9.tgz", sha256: "a".repeat(64), canaryShare: 1, healthGateS: 0 },
+    });
+    expect(started.statusCode, started.body).toBe(200);
+    expect(await revision()).toBe(before);
+    await Promise.all([leader.cloud.rollouts.advance("s1"), follower.cloud.rollouts.advance("s1"), follower.cloud.rollouts.sweep()]);
+    expect(await revision()).toBe(before + 1);
+    const desired = (await f.cloud.repositories.fleet.desiredConfigs()).find((d) => d.gatewayId === "g1");
+    expect(desired?.config.software?.release).toBe("arrival-gateway-9.9.9-abcdefabcdef");
+    // The leader's sweep finds nothing more to tell.
+    await leader.cloud.rollouts.sweep();
+    expect(await revision()).toBe(before + 1);
+  });
+
   it("runs init on the database the environment names, and the cloud accepts the key it printed", async () => {
     const env = {
       ARRIVAL_PG_URL: String(storage.url),

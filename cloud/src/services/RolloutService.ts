@@ -4,7 +4,7 @@ import type { Principal } from "./CredentialService.js";
 import type { FleetService } from "./FleetService.js";
 import type { GatewayService } from "./GatewayService.js";
 import { done, invalid, notFound, type Outcome } from "./Outcome.js";
-import type { Clock, Logger } from "./ports.js";
+import type { Clock, Logger, Scheduler, TimerHandle } from "./ports.js";
 import type { AuditRepository, FleetRepository, RolloutRecord } from "./repositories.js";
 
 /** A rollout to start: the release and where it is, and its stages (defaults: 10 % canaries, 15 min gate). */
@@ -35,6 +35,16 @@ export interface RolloutServiceOptions {
   readonly audit: Pick<AuditRepository, "audit">;
   readonly clock: Clock;
   readonly log: Logger;
+  /**
+   * Whether this worker leads the fleet (default: always, one process). Only the leader tells
+   * gateways to update: two workers advancing the same store at once would each push the release
+   * to the same gateway, a config revision apiece.
+   */
+  readonly isLeader?: () => boolean;
+  /** Timers of the sweep that advances every rollout (reports reach whichever worker took them). */
+  readonly scheduler?: Scheduler;
+  /** How often the leader advances every rollout, ms. Default 10 000. */
+  readonly sweepIntervalMs?: number;
 }
 
 const actorOf = (principal: Principal): string => `api-key:${principal.keyId}`;
@@ -51,7 +61,32 @@ export class RolloutService {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
 
+  private timer: TimerHandle | null = null;
+
   constructor(private readonly o: RolloutServiceOptions) {}
+
+  /** Starts the leader's periodic sweep: a report taken by another worker moves the rollout on here. */
+  startSweep(): void {
+    if (this.timer !== null || !this.o.scheduler) return;
+    this.timer = this.o.scheduler.setInterval(() => {
+      this.sweep().catch((err: unknown) => this.o.log.error({ err }, "rollout sweep failed"));
+    }, this.o.sweepIntervalMs ?? 10_000);
+  }
+
+  stopSweep(): void {
+    if (this.timer !== null) this.o.scheduler?.clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Advances every unpaused rollout (the leader's; elsewhere nothing). */
+  async sweep(): Promise<void> {
+    if (!this.leads()) return;
+    for (const rollout of await this.o.rollouts.listRollouts()) if (!rollout.paused) await this.advance(rollout.storeId);
+  }
+
+  private leads(): boolean {
+    return this.o.isLeader?.() ?? true;
+  }
 
   async start(principal: Principal, storeId: string, request: RolloutRequest): Promise<Outcome<RolloutView>> {
     const store = await this.o.gateways.visibleStore(principal, storeId);
@@ -106,8 +141,10 @@ export class RolloutService {
     void this.advance(storeId).catch((err: unknown) => this.o.log.error({ err, storeId }, "rollout not advanced"));
   }
 
-  /** Tells the gateways the plan assigns now (those not told yet) to run the release. */
+  /** Tells the gateways the plan assigns now (those not told yet) to run the release; the leader only. */
   advance(storeId: string): Promise<void> {
+    // Another worker leads: its sweep moves this store on (at most one sweep interval later).
+    if (!this.leads()) return Promise.resolve();
     const current = this.running.get(storeId);
     if (current) {
       this.again.add(storeId);

@@ -8,6 +8,16 @@
  *        [--brokers aedes,mosquitto] [--loads 100,1000,5000] [--steps 2000,5000,10000,20000,40000]
  *        [--seconds 5] [--eligible 0.02] [--json FILE] [--dir DIR] [--cpu-prof DIR]
  *        [--burst 3000] [--burst-rules 1,10] [--burst-history 1000000]
+ *        [--storage sqlite,postgres] [--workers 1]
+ *
+ * `--storage` runs every broker on each storage: SQLite in the data directory, and PostgreSQL (a
+ * private cluster started for the run, as the tests start theirs). `--workers N` runs N cloud
+ * workers (child processes) on one PostgreSQL behind mosquitto's shared subscriptions (N > 1 needs
+ * both); each step then reports every worker's CPU, so the split of the work shows, and the CPU per
+ * 1 000 acknowledged events of all of them together; on PostgreSQL also the server's own CPU (the
+ * postmaster and its backends), and workers plus server per 1 000 events: the per-event cost to
+ * compare with SQLite, whose work is all inside the cloud process. The PostgreSQL server commits
+ * durably (fsync, synchronous commit), as SQLite does with synchronous FULL.
  *
  * For each broker (the embedded aedes, and an external mosquitto 2 with dynamic security started
  * privately for the run):
@@ -36,10 +46,18 @@ import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { externalMqttConfig, MOSQUITTO_SKIP_REASON, startMosquitto } from "../../test/support/mosquitto.js";
+import { POSTGRES_SKIP_REASON, type PostgresInstance, startPostgres } from "../../test/support/postgres.js";
 import { SqliteDatabase } from "../../cloud/src/adapters/sqlite/SqliteDatabase.js";
 import { type BurstResult, runBurst } from "./systemBurst.js";
 import { Fleet } from "./systemFleet.js";
-import { type CloudProcess, processUsage, seedWorld, startCloudProcess, type WorldShape } from "./systemSetup.js";
+import {
+  type CloudProcess,
+  processTreeCpuMs,
+  processUsage,
+  seedWorld,
+  startCloudProcess,
+  type WorldShape,
+} from "./systemSetup.js";
 
 const { values } = parseArgs({
   options: {
@@ -58,8 +76,11 @@ const { values } = parseArgs({
     burst: { type: "string", default: "3000" },
     "burst-rules": { type: "string", default: "1,10" },
     "burst-history": { type: "string", default: "1000000" },
+    storage: { type: "string", default: "sqlite" },
+    workers: { type: "string", default: "1" },
   },
 });
+const WORKERS = Math.max(1, Number(values.workers));
 
 const list = (s: string | undefined): number[] =>
   (s ?? "")
@@ -90,6 +111,14 @@ interface StepResult {
   readonly ackP50: number | null;
   readonly ackP99: number | null;
   readonly cloudCpu: number;
+  /** Each worker's CPU, % of one core (one entry with one worker). */
+  readonly workerCpu: readonly number[];
+  /** CPU ms of every worker together per 1 000 acknowledged events. */
+  readonly cpuMsPer1000: number | null;
+  /** The PostgreSQL server's CPU (postmaster and backends), % of one core; null on SQLite. */
+  readonly dbCpu: number | null;
+  /** Workers and PostgreSQL server together, CPU ms per 1 000 acknowledged events. */
+  readonly totalCpuMsPer1000: number | null;
   readonly cloudRssMb: number;
   readonly harnessCpu: number;
   readonly backlog: number;
@@ -117,10 +146,16 @@ async function step(
   broker: string,
   kind: StepResult["kind"],
   fleet: Fleet,
-  cloud: CloudProcess,
+  clouds: readonly CloudProcess[],
   rate: number,
   ms: number,
+  dbPid: number | null,
 ): Promise<StepResult> {
+  const usageOf = async () => {
+    const each = await Promise.all(clouds.map((c) => processUsage(c.pid)));
+    const dbCpuMs = dbPid === null ? 0 : await processTreeCpuMs(dbPid);
+    return { each, cpuMs: each.reduce((a, u) => a + u.cpuMs, 0), rssMb: each.reduce((a, u) => a + u.rssMb, 0), dbCpuMs };
+  };
   const warmupMs = Math.min(1000, ms / 4);
   let samples: number[] = [];
   let ackSamples: number[] = [];
@@ -130,7 +165,7 @@ async function step(
   let last = started;
   let measuring = false;
   let base = { ...fleet.counters };
-  let cloud0 = await processUsage(cloud.pid);
+  let cloud0 = await usageOf();
   let self0 = process.cpuUsage();
   let t0 = performance.now();
   let peakRss = 0;
@@ -146,14 +181,14 @@ async function step(
       samples = [];
       ackSamples = [];
       base = { ...fleet.counters };
-      cloud0 = await processUsage(cloud.pid);
+      cloud0 = await usageOf();
       self0 = process.cpuUsage();
       t0 = performance.now();
       backlog0 = fleet.backlog;
     }
     if (now - lastReport >= 1000) {
       lastReport = now;
-      const usage = await processUsage(cloud.pid);
+      const usage = await usageOf();
       peakRss = Math.max(peakRss, usage.rssMb);
       const s = (now - t0) / 1000;
       progress(
@@ -162,7 +197,7 @@ async function step(
     }
   }
   const elapsed = performance.now() - t0;
-  const usage = await processUsage(cloud.pid);
+  const usage = await usageOf();
   peakRss = Math.max(peakRss, usage.rssMb);
   const self = process.cpuUsage(self0);
   const c = fleet.counters;
@@ -186,6 +221,11 @@ async function step(
     ackP50: percentile(ackSorted, 50),
     ackP99: percentile(ackSorted, 99),
     cloudCpu: Math.round(((usage.cpuMs - cloud0.cpuMs) / elapsed) * 100),
+    workerCpu: usage.each.map((u, i) => Math.round(((u.cpuMs - (cloud0.each[i]?.cpuMs ?? 0)) / elapsed) * 100)),
+    cpuMsPer1000: acked > 0 ? Math.round(((usage.cpuMs - cloud0.cpuMs) / acked) * 1000 * 10) / 10 : null,
+    dbCpu: dbPid === null ? null : Math.round(((usage.dbCpuMs - cloud0.dbCpuMs) / elapsed) * 100),
+    totalCpuMsPer1000:
+      acked > 0 ? Math.round(((usage.cpuMs - cloud0.cpuMs + usage.dbCpuMs - cloud0.dbCpuMs) / acked) * 1000 * 10) / 10 : null,
     cloudRssMb: Math.round(peakRss),
     harnessCpu: Math.round(((self.user + self.system) / 1000 / elapsed) * 100),
     backlog,
@@ -204,10 +244,17 @@ async function drain(fleet: Fleet, timeoutMs: number): Promise<void> {
 /** The cloud's warnings and errors during the run, by message, per broker. */
 const logs: Record<string, Record<string, number>> = {};
 
-async function runBroker(broker: string, results: StepResult[]): Promise<void> {
-  const dir = await mkdtemp(join(values.dir ?? tmpdir(), `arrival-system-${broker}-`));
+/** The label of a run in the table: broker, storage, and the worker count when several. */
+function runLabel(broker: string, storage: string): string {
+  return `${broker}/${storage}${WORKERS > 1 ? `x${WORKERS}` : ""}`;
+}
+
+async function runBroker(broker: string, storageKind: string, results: StepResult[]): Promise<void> {
+  const label = runLabel(broker, storageKind);
+  const dir = await mkdtemp(join(values.dir ?? tmpdir(), `arrival-system-${broker}-${storageKind}-`));
   const mosquitto = broker === "mosquitto" ? await startMosquitto() : null;
-  let cloud: CloudProcess | null = null;
+  let postgres: PostgresInstance | null = null;
+  const clouds: CloudProcess[] = [];
   let fleet: Fleet | null = null;
   try {
     // Every simulated store connects from 127.0.0.1 here, where real ones have their own addresses:
@@ -215,36 +262,57 @@ async function runBroker(broker: string, results: StepResult[]): Promise<void> {
     const mqtt = mosquitto
       ? (await externalMqttConfig(mosquitto)).mqtt
       : { mode: "embedded", port: 0, connectionsPerSecondPerIp: 0 };
-    progress(`${broker}: seeding ${SHAPE.stores} stores`);
-    const world = await seedWorld(dir, SHAPE, mqtt);
+    let storage: Record<string, unknown> | undefined;
+    if (storageKind === "postgres") {
+      // Durable commits, as a production server makes them: SQLite's run is synchronous FULL.
+      postgres = await startPostgres({ durable: true });
+      const url = new URL(await postgres.createDatabase("bench"));
+      const passwordFile = join(dir, "pg-password");
+      await writeFile(passwordFile, `${postgres.password}\n`, { mode: 0o600 });
+      url.password = "";
+      storage = { kind: "postgres", url: url.toString(), passwordFile };
+    }
+    progress(`${label}: seeding ${SHAPE.stores} stores`);
+    const world = await seedWorld(dir, SHAPE, mqtt, storage);
     const profArgs = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [];
-    cloud = await startCloudProcess(dir, mqtt, profArgs);
-    const url = mosquitto ? mosquitto.url : `mqtt://127.0.0.1:${cloud.mqttPort}`;
+    for (let w = 1; w <= WORKERS; w++) {
+      clouds.push(
+        await startCloudProcess(dir, mqtt, profArgs, {
+          ...(storage ? { storage } : {}),
+          ...(WORKERS > 1 ? { workerId: `w${w}` } : {}),
+        }),
+      );
+    }
+    const first = clouds[0];
+    if (!first) throw new Error("no cloud started");
+    const url = mosquitto ? mosquitto.url : `mqtt://127.0.0.1:${first.mqttPort}`;
     fleet = new Fleet(world.gateways, world.apps);
-    progress(`${broker}: connecting ${world.gateways.length} gateways and ${world.apps.length} apps`);
+    progress(`${label}: connecting ${world.gateways.length} gateways and ${world.apps.length} apps`);
     await fleet.connect(url);
     // Each login is an scrypt verification in the cloud's thread pool, which SQLite shares: let
     // them finish before the first measurement.
-    progress(`${broker}: settling`);
+    progress(`${label}: settling`);
     await new Promise((r) => setTimeout(r, 5000));
     for (const rate of list(values.loads)) {
-      results.push(await step(broker, "latency", fleet, cloud, rate, STEP_MS));
+      results.push(await step(label, "latency", fleet, clouds, rate, STEP_MS, postgres?.serverPid() ?? null));
       await drain(fleet, 20_000);
     }
     for (const rate of list(values.steps)) {
-      const result = await step(broker, "throughput", fleet, cloud, rate, STEP_MS);
+      const result = await step(label, "throughput", fleet, clouds, rate, STEP_MS, postgres?.serverPid() ?? null);
       results.push(result);
       await drain(fleet, 30_000);
       if (!result.sustained) break;
     }
   } finally {
     await fleet?.close();
-    await cloud?.stop();
-    if (cloud) {
-      logs[broker] = cloud.logCounts();
-      for (const line of Object.values(cloud.logSamples())) process.stderr.write(`${broker} cloud log: ${line}\n`);
+    for (const [i, cloud] of clouds.entries()) {
+      await cloud.stop();
+      const key = clouds.length > 1 ? `${label} w${i + 1}` : label;
+      logs[key] = cloud.logCounts();
+      for (const line of Object.values(cloud.logSamples())) process.stderr.write(`${key} cloud log: ${line}\n`);
     }
     await mosquitto?.stop();
+    await postgres?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -263,6 +331,10 @@ function table(results: readonly StepResult[]): string {
     "ack p50",
     "ack p99",
     "cloud CPU %",
+    "per worker %",
+    "CPU ms/1k ev",
+    "db CPU %",
+    "with db ms/1k",
     "cloud RSS MB",
     "harness CPU %",
     "sustained",
@@ -281,6 +353,10 @@ function table(results: readonly StepResult[]): string {
     String(r.ackP50 ?? "-"),
     String(r.ackP99 ?? "-"),
     String(r.cloudCpu),
+    r.workerCpu.join("+"),
+    String(r.cpuMsPer1000 ?? "-"),
+    String(r.dbCpu ?? "-"),
+    String(r.totalCpuMsPer1000 ?? "-"),
     String(r.cloudRssMb),
     String(r.harnessCpu),
     r.sustained ? "yes" : "no",
@@ -322,13 +398,28 @@ async function main(): Promise<void> {
   const commit = await commitLatency();
   progress(`disk commit (WAL, synchronous FULL): p50 ${commit.p50} ms, p99 ${commit.p99} ms, ${commit.perS}/s`);
   const brokers = (values.brokers ?? "").split(",").filter((b) => b !== "");
-  for (const broker of brokers) {
-    if (broker === "mosquitto" && MOSQUITTO_SKIP_REASON !== null) {
-      process.stderr.write(`skipping mosquitto: ${MOSQUITTO_SKIP_REASON}\n`);
+  const storages = (values.storage ?? "").split(",").filter((b) => b !== "");
+  const runs: string[] = [];
+  for (const storage of storages) {
+    if (storage !== "sqlite" && storage !== "postgres") throw new Error(`unknown storage ${storage}`);
+    if (storage === "postgres" && POSTGRES_SKIP_REASON !== null) {
+      process.stderr.write(`skipping postgres: ${POSTGRES_SKIP_REASON}\n`);
       continue;
     }
-    if (broker !== "aedes" && broker !== "mosquitto") throw new Error(`unknown broker ${broker}`);
-    await runBroker(broker, results);
+    for (const broker of brokers) {
+      if (broker !== "aedes" && broker !== "mosquitto") throw new Error(`unknown broker ${broker}`);
+      if (broker === "mosquitto" && MOSQUITTO_SKIP_REASON !== null) {
+        process.stderr.write(`skipping mosquitto: ${MOSQUITTO_SKIP_REASON}\n`);
+        continue;
+      }
+      // Several workers share events through the broker's shared subscriptions and one database.
+      if (WORKERS > 1 && (broker !== "mosquitto" || storage !== "postgres")) {
+        process.stderr.write(`skipping ${broker}/${storage}: ${WORKERS} workers need mosquitto and postgres\n`);
+        continue;
+      }
+      await runBroker(broker, storage, results);
+      runs.push(runLabel(broker, storage));
+    }
   }
   const bursts: BurstResult[] = [];
   const burstShoppers = Number(values.burst);
@@ -355,7 +446,7 @@ async function main(): Promise<void> {
       bestAckedPerS: Math.max(0, ...all.map((r) => r.ackedPerS)),
     };
   };
-  const summary = brokers.map(best);
+  const summary = runs.map(best);
   const machine = { cpus: cpus().length, model: cpus()[0]?.model ?? "", node: process.version, loadavg: loadavg() };
   out(table(results));
   for (const s of summary) {
@@ -378,7 +469,7 @@ async function main(): Promise<void> {
     out(`${broker}: cloud log (warn and above): ${JSON.stringify(counts)}`);
   }
   if (values.json) {
-    await writeFile(values.json, JSON.stringify({ shape: SHAPE, eligible: ELIGIBLE, stepMs: STEP_MS, machine, commit, summary, results, bursts, logs }, null, 2));
+    await writeFile(values.json, JSON.stringify({ shape: SHAPE, workers: WORKERS, eligible: ELIGIBLE, stepMs: STEP_MS, machine, commit, summary, results, bursts, logs }, null, 2));
   }
 }
 

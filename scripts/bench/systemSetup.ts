@@ -4,7 +4,7 @@
  * from /proc.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
@@ -57,8 +57,19 @@ export const subjectFor = (n: number): string => `ibeacon:0b5e2fd1-4cd6-4d22-8b0
  * Seeds `dir` through the cloud's own services (the same code paths as the API), with the cloud's
  * `mqtt` config section, so that provisioning reaches an external broker too.
  */
-export async function seedWorld(dir: string, shape: WorldShape, mqtt: Record<string, unknown>): Promise<World> {
-  const parsed = parseCloudConfig({ dataDir: dir, http: { port: 0 }, mqtt, log: { level: "silent" } });
+export async function seedWorld(
+  dir: string,
+  shape: WorldShape,
+  mqtt: Record<string, unknown>,
+  storage?: Record<string, unknown>,
+): Promise<World> {
+  const parsed = parseCloudConfig({
+    dataDir: dir,
+    http: { port: 0 },
+    mqtt,
+    ...(storage ? { storage } : {}),
+    log: { level: "silent" },
+  });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const cloud = await createCloud(parsed.config, { log: silentLog, clock: { now: () => Date.now() } });
   const gateways: GatewayLogin[] = [];
@@ -145,6 +156,31 @@ export async function processUsage(pid: number): Promise<{ cpuMs: number; rssMb:
   return { cpuMs: ticks * 10, rssMb: rssKb / 1024 };
 }
 
+/**
+ * CPU of a server process and its children (PostgreSQL: the postmaster and its backends), ms: the
+ * live children's own time plus what children that already exited left in the parent's account.
+ */
+export async function processTreeCpuMs(rootPid: number): Promise<number> {
+  const fieldsOf = async (pid: string): Promise<string[] | null> => {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+      return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    } catch {
+      return null;
+    }
+  };
+  const root = await fieldsOf(String(rootPid));
+  if (root === null) return 0;
+  // utime, stime, cutime, cstime (fields 14-17 of stat, 11-14 after the command name).
+  let ticks = Number(root[11]) + Number(root[12]) + Number(root[13]) + Number(root[14]);
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = await fieldsOf(entry);
+    if (fields !== null && Number(fields[1]) === rootPid) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks * 10;
+}
+
 export interface CloudProcess {
   readonly pid: number;
   readonly httpPort: number;
@@ -167,11 +203,24 @@ export async function startCloudProcess(
   dir: string,
   mqtt: Record<string, unknown>,
   extraArgs: readonly string[] = [],
+  options: {
+    /** The `storage` config section (default SQLite in `dir`). */
+    readonly storage?: Record<string, unknown>;
+    /** `worker.id`, for one of several workers (each its own MQTT session and metrics label). */
+    readonly workerId?: string;
+  } = {},
 ): Promise<CloudProcess> {
   const httpPort = await freePort();
   const mqttPort = await freePort();
-  const config = join(dir, "cloud.json");
-  await writeFile(config, JSON.stringify({ mqtt: mqtt.mode === "embedded" ? { ...mqtt, port: mqttPort } : mqtt }));
+  const config = join(dir, `cloud${options.workerId ? `-${options.workerId}` : ""}.json`);
+  await writeFile(
+    config,
+    JSON.stringify({
+      mqtt: mqtt.mode === "embedded" ? { ...mqtt, port: mqttPort } : mqtt,
+      ...(options.storage ? { storage: options.storage } : {}),
+      ...(options.workerId ? { worker: { id: options.workerId } } : {}),
+    }),
+  );
   const child: ChildProcess = spawn(
     process.execPath,
     [

@@ -63,6 +63,8 @@ export interface PostgresInstance {
   restart(): Promise<void>;
   /** The server's log so far (for failure messages). */
   log(): Promise<string>;
+  /** The postmaster's pid while it runs (its backends are its children), else null. */
+  serverPid(): number | null;
   /** Stops the server and removes its directory. */
   stop(): Promise<void>;
 }
@@ -95,7 +97,13 @@ async function ready(url: string): Promise<boolean> {
 }
 
 /** Starts a private PostgreSQL cluster; rejects with its log when it does not come up. */
-export async function startPostgres(): Promise<PostgresInstance> {
+export async function startPostgres(options: {
+  /**
+   * Commit as a production server does (fsync, synchronous commit, full page writes): for the
+   * benchmarks, which compare it with SQLite's synchronous FULL. Tests run without, for speed.
+   */
+  readonly durable?: boolean;
+} = {}): Promise<PostgresInstance> {
   if (binDir === null) throw new Error(POSTGRES_SKIP_REASON ?? "no PostgreSQL");
   const dir = await mkdtemp(join(tmpdir(), "arrival-postgres-"));
   const account = serverAccount();
@@ -140,12 +148,7 @@ export async function startPostgres(): Promise<PostgresInstance> {
         "-c",
         "listen_addresses=127.0.0.1",
         // A test cluster: durability of the temp directory is not what is tested, speed is.
-        "-c",
-        "fsync=off",
-        "-c",
-        "synchronous_commit=off",
-        "-c",
-        "full_page_writes=off",
+        ...(options.durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
         "-c",
         "max_connections=200",
         "-c",
@@ -191,6 +194,7 @@ export async function startPostgres(): Promise<PostgresInstance> {
 
   let databases = 0;
   return {
+    serverPid: () => (child && child.exitCode === null && child.signalCode === null ? (child.pid ?? null) : null),
     host: "127.0.0.1",
     port,
     user,

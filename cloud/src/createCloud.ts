@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -28,10 +28,16 @@ import { userRoutes } from "./adapters/http/routes/userRoutes.js";
 import { membershipRoutes } from "./adapters/http/routes/membershipRoutes.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
 import { pushRoutes } from "./adapters/http/routes/pushRoutes.js";
+import { webhookRoutes } from "./adapters/http/routes/webhookRoutes.js";
+import { HttpWebhookSender } from "./adapters/webhooks/HttpWebhookSender.js";
 import { createPushSenders } from "./adapters/push/createPushSenders.js";
 import { DeliveryReceipts } from "./services/push/DeliveryReceipts.js";
 import { PushDispatcher, pushMetrics } from "./services/push/PushDispatcher.js";
 import { PushService } from "./services/push/PushService.js";
+import { observedLedger } from "./services/webhooks/observedLedger.js";
+import { WebhookDispatcher } from "./services/webhooks/WebhookDispatcher.js";
+import { WebhookEvents } from "./services/webhooks/WebhookEvents.js";
+import { WebhookService } from "./services/webhooks/WebhookService.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
 import { GatewayService } from "./services/GatewayService.js";
@@ -118,6 +124,8 @@ export interface Cloud {
   readonly membership: MembershipService;
   /** The push outbox (`drain()` sends everything due now). */
   readonly push: PushDispatcher;
+  /** The webhook outbox (`drain()` sends everything due now and waits for the attempts). */
+  readonly webhooks: WebhookDispatcher;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
   /** The embedded broker, or null in external mode (then no broker runs in this process). */
@@ -187,6 +195,33 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "live" }),
     orgOfStore: async (storeId) => (await directory.getStore(storeId))?.orgId ?? null,
   });
+  // Webhooks: a durable outbox of signed messages to the organisations' endpoints (docs/webhooks.md).
+  const webhookDispatcher = new WebhookDispatcher({
+    webhooks: repositories.webhooks,
+    sender: new HttpWebhookSender({
+      timeoutMs: config.webhooks.timeoutMs,
+      maxResponseBytes: config.webhooks.maxResponseBytes,
+      allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+      userAgent: "Arrival-Webhooks/1",
+    }),
+    hmac: (key, data) => createHmac("sha256", key).update(data).digest(),
+    clock,
+    scheduler,
+    log: log.child({ component: "webhooks" }),
+    maxAttempts: config.webhooks.maxAttempts,
+    backoff: { baseMs: config.webhooks.retryBaseS * 1000, maxMs: config.webhooks.retryMaxS * 1000 },
+    pollIntervalMs: config.webhooks.pollIntervalMs,
+    perEndpointConcurrency: config.webhooks.perEndpointConcurrency,
+    maxInFlight: config.webhooks.maxInFlight,
+  });
+  const webhookEvents = new WebhookEvents({
+    webhooks: repositories.webhooks,
+    stores: directory,
+    users,
+    clock,
+    log: log.child({ component: "webhooks" }),
+    onQueued: (count) => webhookDispatcher.queued(count),
+  });
   // Push: a durable outbox in front of the OS push services; receipts per channel.
   const pushSenders = await createPushSenders(config.push, () => clock.now());
   const push = new PushDispatcher({
@@ -203,6 +238,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     maxAttempts: config.push.maxAttempts,
     backoff: { baseMs: config.push.retryBaseS * 1000, maxMs: config.push.retryMaxS * 1000 },
     pollIntervalMs: config.push.pollIntervalMs,
+    onSent: (sent) => void webhookEvents.offersDelivered([sent], "push"),
   });
   const receipts = new DeliveryReceipts({
     delivery: repositories.delivery,
@@ -221,7 +257,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     eventToOffer: latency.eventToOffer,
     scheduler,
     pushOutbox: push,
-    onPublished: (published) => receipts.publishedOverMqtt(published),
+    onPublished: (published) => {
+      void webhookEvents.offersDelivered(published, "mqtt");
+      return receipts.publishedOverMqtt(published);
+    },
   });
   const directoryCache = new DirectoryCache({ directory, users, changes: directory, usersByIds: users });
   const decisions = new DecisionStage({
@@ -242,6 +281,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         live.offerIssued(offer, shopper);
         deps.onOfferIssued?.(offer);
       }
+      void webhookEvents.offersIssued(issued.map((i) => i.offer));
       delivery.accept(issued);
     },
   });
@@ -253,6 +293,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     stages: [decisions, delivery],
     watch: (events) => {
       live.eventsStored(events);
+      void webhookEvents.presenceStored(events);
       for (const listener of presenceListeners) listener(events);
     },
   });
@@ -278,6 +319,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     telemetryMinSpacingMs: config.fleet.telemetryMinSpacingS * 1000,
     // Called only once messages flow, after `rollouts` exists.
     onReport: (storeId) => rollouts.noteReport(storeId),
+    onOffline: (storeId, gatewayId, at) => void webhookEvents.gatewayOffline(storeId, gatewayId, at),
   });
   const ingest = new IngestService({
     bus: broker,
@@ -369,14 +411,20 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       offers: offerRepository,
       users,
       clock,
-      onListed: (listed) => receipts.pulled(listed),
+      onListed: (listed) => {
+        void webhookEvents.offersDelivered(listed, "pull");
+        return receipts.pulled(listed);
+      },
     }),
     redemptions: new RedemptionService({
       offers: offerRepository,
       stores: directory,
       clock,
       onAttempt: (outcome) => redemptions.inc({ outcome }),
-      onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
+      onRedeemed: (offer, at) => {
+        live.offerRedeemed(offer, at);
+        void webhookEvents.offerRedeemed(offer, at);
+      },
       guard: new RedemptionGuard(),
       voidWindowMs: config.offers.voidWindowS * 1000,
     }),
@@ -443,8 +491,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
   liveRoutes(http, { live, credentials, scheduler });
   // Membership: points ledger, programme, tiers; stored presence earns visit points.
+  // Every ledger write reaches the webhook stream as points.changed.
+  const ledger = observedLedger(repositories.ledger, (orgId, written) => void webhookEvents.pointsChanged(orgId, written.entry, written.balance));
   const membership = new MembershipService({
-    ledger: repositories.ledger,
+    ledger,
     membership: repositories.membership,
     users,
     directory,
@@ -456,7 +506,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   const imports = new MemberImportService({
     membership: repositories.membership,
-    ledger: repositories.ledger,
+    ledger,
     users,
     clock,
     log: log.child({ component: "member-import" }),
@@ -467,7 +517,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   presenceListeners.push((stored) => membership.visitsStored(stored));
   // Coupon wallet: batches, claims, wallets, gifts, analytics (redemption is offerRoutes').
   couponRoutes(http, {
-    coupons: new CouponService({ coupons: repositories.coupons, users, stores: directory, clock, randomBytes: (size) => randomBytes(size) }),
+    coupons: new CouponService({
+      coupons: repositories.coupons,
+      users,
+      stores: directory,
+      clock,
+      randomBytes: (size) => randomBytes(size),
+      onEvent: (event) => void webhookEvents.couponEvent(event),
+    }),
   });
   // Click-and-collect: a customer seen at the store is announced to the store's systems.
   const pickups = new PickupService({
@@ -493,6 +550,18 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       vapidPublicKey: pushSenders.vapidPublicKey,
       allowPrivateEndpoints: config.push.allowPrivateEndpoints,
       onReplayed: () => push.soon(),
+    }),
+  });
+  webhookRoutes(http, {
+    webhooks: new WebhookService({
+      webhooks: repositories.webhooks,
+      audit,
+      clock,
+      randomBytes: (size) => randomBytes(size),
+      newId: (prefix) => `${prefix}_${randomBytes(12).toString("base64url")}`,
+      allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+      maxEndpoints: config.webhooks.maxEndpointsPerOrganisation,
+      onQueued: (count) => webhookDispatcher.queued(count),
     }),
   });
   consoleRoutes(http);
@@ -526,6 +595,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     await pipeline.stop();
     // After the pipeline, which queues into it; what is pending stays for the next start.
     await push.stop();
+    await webhookDispatcher.stop();
     // After ingest (no later noteHeard is lost) and before the broker: the last wills it publishes
     // while closing say the cloud went away, and a stopped FleetService ignores them.
     await fleet.stop();
@@ -559,6 +629,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     retention,
     membership,
     push,
+    webhooks: webhookDispatcher,
     broker,
     embeddedBroker: mqtt.embedded,
     http,
@@ -581,6 +652,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         workerSync.start();
         await pipeline.start();
         push.start();
+        webhookDispatcher.start();
         await rules.start();
         offerLifecycle.start();
         await eid.refresh();

@@ -126,6 +126,8 @@ export interface Cloud {
   readonly push: PushDispatcher;
   /** The webhook outbox (`drain()` sends everything due now and waits for the attempts). */
   readonly webhooks: WebhookDispatcher;
+  /** What the flows tell webhooks (`idle()` waits until what was reported is in the outbox). */
+  readonly webhookEvents: WebhookEvents;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
   /** The embedded broker, or null in external mode (then no broker runs in this process). */
@@ -238,7 +240,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     maxAttempts: config.push.maxAttempts,
     backoff: { baseMs: config.push.retryBaseS * 1000, maxMs: config.push.retryMaxS * 1000 },
     pollIntervalMs: config.push.pollIntervalMs,
-    onSent: (sent) => void webhookEvents.offersDelivered([sent], "push"),
+    onSent: (sent) => webhookEvents.track(webhookEvents.offersDelivered([sent], "push")),
   });
   const receipts = new DeliveryReceipts({
     delivery: repositories.delivery,
@@ -258,7 +260,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     scheduler,
     pushOutbox: push,
     onPublished: (published) => {
-      void webhookEvents.offersDelivered(published, "mqtt");
+      webhookEvents.track(webhookEvents.offersDelivered(published, "mqtt"));
       return receipts.publishedOverMqtt(published);
     },
   });
@@ -281,7 +283,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         live.offerIssued(offer, shopper);
         deps.onOfferIssued?.(offer);
       }
-      void webhookEvents.offersIssued(issued.map((i) => i.offer));
+      webhookEvents.track(webhookEvents.offersIssued(issued.map((i) => i.offer)));
       delivery.accept(issued);
     },
   });
@@ -293,7 +295,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     stages: [decisions, delivery],
     watch: (events) => {
       live.eventsStored(events);
-      void webhookEvents.presenceStored(events);
+      webhookEvents.track(webhookEvents.presenceStored(events));
       for (const listener of presenceListeners) listener(events);
     },
   });
@@ -319,7 +321,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     telemetryMinSpacingMs: config.fleet.telemetryMinSpacingS * 1000,
     // Called only once messages flow, after `rollouts` exists.
     onReport: (storeId) => rollouts.noteReport(storeId),
-    onOffline: (storeId, gatewayId, at) => void webhookEvents.gatewayOffline(storeId, gatewayId, at),
+    onOffline: (storeId, gatewayId, at) => webhookEvents.track(webhookEvents.gatewayOffline(storeId, gatewayId, at)),
   });
   const ingest = new IngestService({
     bus: broker,
@@ -412,7 +414,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       users,
       clock,
       onListed: (listed) => {
-        void webhookEvents.offersDelivered(listed, "pull");
+        webhookEvents.track(webhookEvents.offersDelivered(listed, "pull"));
         return receipts.pulled(listed);
       },
     }),
@@ -423,7 +425,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       onAttempt: (outcome) => redemptions.inc({ outcome }),
       onRedeemed: (offer, at) => {
         live.offerRedeemed(offer, at);
-        void webhookEvents.offerRedeemed(offer, at);
+        webhookEvents.track(webhookEvents.offerRedeemed(offer, at));
       },
       guard: new RedemptionGuard(),
       voidWindowMs: config.offers.voidWindowS * 1000,
@@ -492,7 +494,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   liveRoutes(http, { live, credentials, scheduler });
   // Membership: points ledger, programme, tiers; stored presence earns visit points.
   // Every ledger write reaches the webhook stream as points.changed.
-  const ledger = observedLedger(repositories.ledger, (orgId, written) => void webhookEvents.pointsChanged(orgId, written.entry, written.balance));
+  const ledger = observedLedger(repositories.ledger, (orgId, written) => webhookEvents.track(webhookEvents.pointsChanged(orgId, written.entry, written.balance)));
   const membership = new MembershipService({
     ledger,
     membership: repositories.membership,
@@ -523,7 +525,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       stores: directory,
       clock,
       randomBytes: (size) => randomBytes(size),
-      onEvent: (event) => void webhookEvents.couponEvent(event),
+      onEvent: (event) => webhookEvents.track(webhookEvents.couponEvent(event)),
     }),
   });
   // Click-and-collect: a customer seen at the store is announced to the store's systems.
@@ -595,6 +597,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     await pipeline.stop();
     // After the pipeline, which queues into it; what is pending stays for the next start.
     await push.stop();
+    // Events of the work just drained reach the outbox before it stops.
+    await webhookEvents.idle();
     await webhookDispatcher.stop();
     // After ingest (no later noteHeard is lost) and before the broker: the last wills it publishes
     // while closing say the cloud went away, and a stopped FleetService ignores them.
@@ -630,6 +634,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     membership,
     push,
     webhooks: webhookDispatcher,
+    webhookEvents,
     broker,
     embeddedBroker: mqtt.embedded,
     http,

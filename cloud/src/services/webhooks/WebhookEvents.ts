@@ -31,7 +31,22 @@ export interface WebhookEventsOptions {
 export class WebhookEvents {
   private readonly cache = new Map<string, { at: number; endpoints: Promise<WebhookEndpoint[]> }>();
 
+  /** Reports in progress, so shutdown (and tests) can wait until they are in the outbox. */
+  private readonly pending = new Set<Promise<unknown>>();
+
   constructor(private readonly o: WebhookEventsOptions) {}
+
+  /** Follows a report started by a flow that does not wait for it (the flow's result never depends on it). */
+  track(report: Promise<unknown>): void {
+    const tracked = report.catch((err: unknown) => this.o.log.warn({ err }, "webhook event not queued"));
+    this.pending.add(tracked);
+    void tracked.finally(() => this.pending.delete(tracked));
+  }
+
+  /** Resolves once every tracked report has settled (those started meanwhile included). */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all(this.pending);
+  }
 
   /** Queues an event of `orgId`; `key` identifies the event among those of its type. */
   async emit(orgId: string, type: WebhookEventType, key: string, at: number, data: WebhookPayload["data"]): Promise<number> {

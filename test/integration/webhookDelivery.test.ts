@@ -218,6 +218,29 @@ describe("webhooks end to end", () => {
     expect((await api(f.keys.admin, "PUT", "/v1/users/u1/consent", { marketing: true, analytics: true })).status).toBeLessThan(300);
   });
 
+  it("reports points changes once per ledger entry, an idempotent repeat not again", async () => {
+    const r = await receiver();
+    await endpointAt(r, ["points.changed"]);
+    const program = {
+      currency: "HKD",
+      pointsValidityDays: 365,
+      transfersAllowed: true,
+      earnRules: [{ id: "base", points: 1, perAmountMinor: 100 }],
+      visit: null,
+      memberDays: [],
+      tiers: [],
+      tierWindowDays: 365,
+    };
+    expect((await api(f.keys.admin, "PUT", "/v1/loyalty/program", program)).status).toBe(200);
+    const adjust = () => api(f.keys.admin, "POST", "/v1/users/u1/points/adjustments", { points: 10, reason: "goodwill" }, { "idempotency-key": "adjust-1" });
+    expect((await adjust()).status).toBe(201);
+    expect((await adjust()).status).toBeLessThan(300);
+    await settle();
+    expect(r.received.map((m) => m.payload.data)).toEqual([
+      { entryId: expect.any(String) as unknown, userId: "u1", kind: "adjust", points: 10, balance: expect.any(Number) as unknown },
+    ]);
+  });
+
   it("refuses bad endpoints with clear messages, and keeps them to admins", async () => {
     const bad = await api(f.keys.admin, "POST", "/v1/webhooks/endpoints", { url: "https://crm.example.com/in", events: ["offer.sent"] });
     expect(bad.status).toBe(400);

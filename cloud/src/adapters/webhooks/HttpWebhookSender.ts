@@ -44,13 +44,13 @@ export class HttpWebhookSender implements WebhookSender {
     const controller = new AbortController();
     this.inFlight.add(controller);
     const lookup: LookupFunction = (host, lookupOptions, callback) => {
-      dnsLookup(host, { ...(lookupOptions), all: true }, (err, addresses: LookupAddress[]) => {
+      dnsLookup(host, { ...lookupOptions, all: true }, (err, addresses: LookupAddress[]) => {
         if (err) return callback(err, "", 0);
         const refused = this.options.allowPrivateNetworks ? undefined : addresses.find((a) => isPrivateAddress(a.address));
         if (refused !== undefined) return callback(new PrivateAddressError(host, refused.address), "", 0);
         const first = addresses[0];
         if (first === undefined) return callback(new Error(`${host} has no address`), "", 0);
-        if ((lookupOptions).all === true) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        if (lookupOptions.all === true) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
         callback(null, first.address, first.family);
       });
     };

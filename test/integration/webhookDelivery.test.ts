@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { encodeMessage, gatewayTopic } from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
 import { ManualClock } from "../cloud/manualClock.js";
 import { WebhookReceiver } from "../support/WebhookReceiver.js";
@@ -239,6 +240,19 @@ describe("webhooks end to end", () => {
     expect(r.received.map((m) => m.payload.data)).toEqual([
       { entryId: expect.any(String) as unknown, userId: "u1", kind: "adjust", points: 10, balance: expect.any(Number) as unknown },
     ]);
+  });
+
+  it("reports a gateway going offline once, not again when its retained status comes back", async () => {
+    const r = await receiver();
+    await endpointAt(r, ["gateway.*"]);
+    const status = (state: "online" | "offline") =>
+      f.cloud.fleet.handleStatus(gatewayTopic("s1", "g1", "status"), encodeMessage({ v: 1, state, at: clock.iso(), version: "0.1.0" }));
+    await status("online");
+    await status("offline");
+    clock.advance(5000);
+    await status("offline");
+    await settle();
+    expect(r.received.map((m) => [m.payload.type, m.payload.data])).toEqual([["gateway.offline", { gatewayId: "g1", storeId: "s1" }]]);
   });
 
   it("refuses bad endpoints with clear messages, and keeps them to admins", async () => {

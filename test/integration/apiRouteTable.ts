@@ -892,7 +892,7 @@ async function deadWebhookDelivery(ctx: MatrixContext, caller?: Caller): Promise
   const id = ctx.unique("msg");
   const webhooks = ctx.f.cloud.repositories.webhooks;
   const now = Date.now();
-  await webhooks.enqueue([{ id, endpointId, orgId: "o1", eventType: "webhook.test", payload: "{}", nextAttemptAt: now + HOUR }], now);
+  await webhooks.enqueue([{ id, endpointId, orgId: "o1", eventType: "webhook.test", userId: null, payload: "{}", nextAttemptAt: now + HOUR }], now);
   await webhooks.settle(id, { status: "dead", error: "HTTP 500 (after 10 attempts)", statusCode: 500 }, now);
   return id;
 }

@@ -255,6 +255,21 @@ describe("webhooks end to end", () => {
     expect(r.received.map((m) => [m.payload.type, m.payload.data])).toEqual([["gateway.offline", { gatewayId: "g1", storeId: "s1" }]]);
   });
 
+  it("forgets a member's messages when the member is erased", async () => {
+    const r = await receiver();
+    const endpointId = await endpointAt(r, ["points.changed"]);
+    await f.cloud.repositories.users.upsertUser(
+      { id: "u9", orgId: "o1", displayName: "u9", segments: [], loyaltyTier: null, marketingConsent: false, analyticsConsent: true },
+      clock.now(),
+    );
+    const data = { entryId: "e-u9", userId: "u9", kind: "adjust", points: 5, balance: 5 };
+    expect(await f.cloud.webhookEvents.emit("o1", "points.changed", "e-u9", clock.now(), data, "u9")).toBe(1);
+    const listed = async () => (await api(f.keys.admin, "GET", `/v1/webhooks/deliveries?endpointId=${endpointId}`)).body.deliveries as unknown[];
+    expect(await listed()).toHaveLength(1);
+    expect((await api(f.keys.admin, "DELETE", "/v1/users/u9")).status).toBe(200);
+    expect(await listed()).toHaveLength(0);
+  });
+
   it("refuses bad endpoints with clear messages, and keeps them to admins", async () => {
     const bad = await api(f.keys.admin, "POST", "/v1/webhooks/endpoints", { url: "https://crm.example.com/in", events: ["offer.sent"] });
     expect(bad.status).toBe(400);

@@ -22,6 +22,7 @@ export const webhookDelivery = (id: string, overrides: Partial<NewWebhookDeliver
   endpointId: "e1",
   orgId: "o1",
   eventType: "offer.issued",
+  userId: "u1",
   payload: JSON.stringify({ type: "offer.issued", timestamp: "2026-12-07T10:00:00.000Z", data: { offerId: `offer-${id}` } }),
   nextAttemptAt: 1000,
   ...overrides,

@@ -764,6 +764,7 @@ CREATE TABLE webhook_deliveries (
   endpoint_id TEXT COLLATE "C" NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
   org_id TEXT COLLATE "C" NOT NULL,
   event_type TEXT COLLATE "C" NOT NULL,
+  user_id TEXT COLLATE "C",
   payload TEXT NOT NULL,
   status TEXT COLLATE "C" NOT NULL CHECK (status IN ('pending', 'sent', 'dead')),
   attempts BIGINT NOT NULL DEFAULT 0,

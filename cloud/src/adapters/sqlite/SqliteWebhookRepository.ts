@@ -29,6 +29,7 @@ interface DeliveryRow {
   endpoint_id: string;
   org_id: string;
   event_type: string;
+  user_id: string | null;
   payload: string;
   status: WebhookDeliveryStatus;
   attempts: number;
@@ -42,7 +43,7 @@ interface DeliveryRow {
 const ENDPOINT_COLUMNS =
   "id, org_id, url, description, events, enabled, secret, previous_secret, previous_secret_until, created_at, updated_at";
 const DELIVERY_COLUMNS =
-  "id, endpoint_id, org_id, event_type, payload, status, attempts, next_attempt_at, last_error, last_status_code, created_at, updated_at";
+  "id, endpoint_id, org_id, event_type, user_id, payload, status, attempts, next_attempt_at, last_error, last_status_code, created_at, updated_at";
 
 function endpointOf(r: EndpointRow): WebhookEndpoint {
   return {
@@ -66,6 +67,7 @@ function deliveryOf(r: DeliveryRow): WebhookDelivery {
     endpointId: r.endpoint_id,
     orgId: r.org_id,
     eventType: r.event_type,
+    userId: r.user_id,
     payload: r.payload,
     status: r.status,
     attempts: r.attempts,
@@ -142,9 +144,9 @@ export class SqliteWebhookRepository implements WebhookRepository {
       let added = 0;
       for (const d of deliveries) {
         const result = await tx.run(
-          `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, NULL, NULL, ?, ?)
+          `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, NULL, ?, ?)
            ON CONFLICT (id) DO NOTHING`,
-          [d.id, d.endpointId, d.orgId, d.eventType, d.payload, d.nextAttemptAt, now, now],
+          [d.id, d.endpointId, d.orgId, d.eventType, d.userId, d.payload, d.nextAttemptAt, now, now],
         );
         added += result.changes;
       }

@@ -1042,7 +1042,8 @@ CREATE TABLE gateway_outbox_ranges (
     name: "webhook endpoints and their delivery outbox",
     // Outgoing webhooks (docs/webhooks.md). The secret is kept usable, as loyalty_secrets is: the
     // cloud signs with it. Deliveries keep their body as sent, so a retry or a replay signs and
-    // sends the same bytes under the same webhook-id.
+    // sends the same bytes under the same webhook-id; user_id names the member an event is about,
+    // so erasing the member removes their messages (eraseUser sweeps every user_id column).
     sql: `
 CREATE TABLE webhook_endpoints (
   id TEXT PRIMARY KEY,
@@ -1063,6 +1064,7 @@ CREATE TABLE webhook_deliveries (
   endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
   org_id TEXT NOT NULL,
   event_type TEXT NOT NULL,
+  user_id TEXT,
   payload TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'dead')),
   attempts INTEGER NOT NULL DEFAULT 0,

@@ -39,6 +39,8 @@ export interface NewWebhookDelivery {
   readonly endpointId: string;
   readonly orgId: string;
   readonly eventType: string;
+  /** The member the event is about (erasing the member deletes the message); null when none. */
+  readonly userId: string | null;
   /** The request body, JSON, exactly as it is signed and sent. */
   readonly payload: string;
   /** Epoch ms: the first attempt. */

@@ -49,14 +49,14 @@ export class WebhookEvents {
   }
 
   /** Queues an event of `orgId`; `key` identifies the event among those of its type. */
-  async emit(orgId: string, type: WebhookEventType, key: string, at: number, data: WebhookPayload["data"]): Promise<number> {
+  async emit(orgId: string, type: WebhookEventType, key: string, at: number, data: WebhookPayload["data"], userId: string | null): Promise<number> {
     try {
       const endpoints = (await this.endpointsOf(orgId)).filter((e) => e.enabled && wantsEvent(e.events, type));
       if (endpoints.length === 0) return 0;
       const body = JSON.stringify(webhookPayload(type, at, data));
       const now = this.o.clock.now();
       const added = await this.o.webhooks.enqueue(
-        endpoints.map((e) => ({ id: messageId(e.id, type, key), endpointId: e.id, orgId, eventType: type, payload: body, nextAttemptAt: now })),
+        endpoints.map((e) => ({ id: messageId(e.id, type, key), endpointId: e.id, orgId, eventType: type, userId, payload: body, nextAttemptAt: now })),
         now,
       );
       if (added > 0) this.o.onQueued(added);
@@ -83,7 +83,7 @@ export class WebhookEvents {
         storeId: offer.storeId,
         zoneId: offer.zoneId,
         expiresAt: new Date(offer.expiresAt).toISOString(),
-      });
+      }, offer.userId);
     }
   }
 
@@ -98,7 +98,7 @@ export class WebhookEvents {
         userId: offer.userId,
         storeId: offer.storeId,
         channel,
-      });
+      }, offer.userId);
     }
   }
 
@@ -110,7 +110,7 @@ export class WebhookEvents {
       ruleId: offer.ruleId,
       userId: offer.userId,
       storeId: offer.storeId,
-    });
+    }, offer.userId);
   }
 
   async couponEvent(event: CouponEvent): Promise<void> {
@@ -124,14 +124,14 @@ export class WebhookEvents {
         batchId: coupon.batchId,
         userId: coupon.userId,
         channel: coupon.channel,
-      });
+      }, coupon.userId);
     else
       await this.emit(user.orgId, "coupon.gifted", `${coupon.offerId}:${event.gift.fromUserId}:${event.at}`, event.at, {
         couponId: coupon.offerId,
         batchId: coupon.batchId,
         fromUserId: event.gift.fromUserId,
         toUserId: coupon.userId,
-      });
+      }, coupon.userId);
   }
 
   /** A ledger entry was written (not a replay of an idempotency key). */
@@ -142,13 +142,13 @@ export class WebhookEvents {
       kind: entry.kind,
       points: entry.points,
       balance,
-    });
+    }, entry.memberId);
   }
 
   async gatewayOffline(storeId: string, gatewayId: string, at: number): Promise<void> {
     const orgId = await this.orgOfStore(storeId);
     if (orgId === null) return;
-    await this.emit(orgId, "gateway.offline", `${gatewayId}:${at}`, at, { gatewayId, storeId });
+    await this.emit(orgId, "gateway.offline", `${gatewayId}:${at}`, at, { gatewayId, storeId }, null);
   }
 
   /**
@@ -169,7 +169,7 @@ export class WebhookEvents {
         userId: e.userId,
         storeId: e.storeId,
         zoneId: e.zoneId,
-      });
+      }, e.userId);
     }
   }
 

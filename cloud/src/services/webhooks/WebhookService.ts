@@ -170,7 +170,7 @@ export class WebhookService {
     const deliveryId = this.o.newId("msg");
     const payload = webhookPayload("webhook.test", now, { endpointId: id });
     await this.o.webhooks.enqueue(
-      [{ id: deliveryId, endpointId: id, orgId: principal.orgId, eventType: payload.type, payload: JSON.stringify(payload), nextAttemptAt: now }],
+      [{ id: deliveryId, endpointId: id, orgId: principal.orgId, eventType: payload.type, userId: null, payload: JSON.stringify(payload), nextAttemptAt: now }],
       now,
     );
     this.o.onQueued(1);

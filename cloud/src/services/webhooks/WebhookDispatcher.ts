@@ -152,6 +152,8 @@ export class WebhookDispatcher {
         this.o.log.warn({ err }, "webhook outbox pass failed");
       } finally {
         this.running = null;
+        // Woken while this pass ran (a poll, a new message): what it would have found is looked for now.
+        if (this.again) this.soon();
       }
     })();
     this.running = pass;

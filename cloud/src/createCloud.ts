@@ -35,7 +35,7 @@ import { DeliveryReceipts } from "./services/push/DeliveryReceipts.js";
 import { PushDispatcher, pushMetrics } from "./services/push/PushDispatcher.js";
 import { PushService } from "./services/push/PushService.js";
 import { observedLedger } from "./services/webhooks/observedLedger.js";
-import { WebhookDispatcher } from "./services/webhooks/WebhookDispatcher.js";
+import { WebhookDispatcher, webhookMetrics } from "./services/webhooks/WebhookDispatcher.js";
 import { WebhookEvents } from "./services/webhooks/WebhookEvents.js";
 import { WebhookService } from "./services/webhooks/WebhookService.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
@@ -402,6 +402,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     leader: () => coordination.isLeader(),
   });
   pushMetrics(metrics, push);
+  webhookMetrics(metrics, webhookDispatcher);
   // Before the routes, so it counts every one of them.
   httpMetrics(http, metrics);
   healthRoutes(http, {

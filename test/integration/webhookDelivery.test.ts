@@ -142,6 +142,9 @@ describe("webhooks end to end", () => {
     expect(new Set(r.received.map((m) => m.body)).size).toBe(1);
     expect(r.received.every((m) => m.signedBy.length === 1)).toBe(true);
     expect((await api(f.keys.admin, "GET", `/v1/webhooks/deliveries/${deliveryId}`)).body).toMatchObject({ status: "sent", lastStatusCode: 204 });
+    const metrics = await f.cloud.http.inject({ url: "/metrics", headers: { authorization: `Bearer ${f.keys.admin}` } });
+    expect(metrics.body).toMatch(/^arrival_webhook_messages_total\{outcome="dead"\} 1$/m);
+    expect(metrics.body).toMatch(/^arrival_webhook_messages_total\{outcome="retried"\} 2$/m);
   });
 
   it("counts a redirect as a failure and does not follow it", async () => {

@@ -1,4 +1,5 @@
 import { type HmacSha256, signingSecrets, webhookHeaders, webhookRetryDelayMs, type WebhookBackoff } from "../../domain/webhooks/index.js";
+import type { Metrics } from "../Metrics.js";
 import type { Clock, Logger, Scheduler, TimerHandle } from "../ports.js";
 import type { WebhookDelivery, WebhookRepository } from "../repositories.js";
 import type { WebhookSender, WebhookSendResult } from "./WebhookSender.js";
@@ -27,6 +28,19 @@ export interface WebhookDispatcherOptions {
   readonly perEndpointConcurrency: number;
   /** Attempts in flight in all at most. */
   readonly maxInFlight: number;
+}
+
+/** The outbox's counters as a Prometheus family (read at scrape time); labels from a closed set. */
+export function webhookMetrics(metrics: Metrics, webhooks: Pick<WebhookDispatcher, "counters">): void {
+  metrics.collected(
+    {
+      name: "arrival_webhook_messages_total",
+      help: "Webhook messages by outcome: queued (rows written to the outbox), sent, retried, dead (dead-lettered).",
+      labelNames: ["outcome"],
+      type: "counter",
+    },
+    () => (["queued", "sent", "retried", "dead"] as const).map((outcome) => ({ labels: { outcome }, value: webhooks.counters[outcome] })),
+  );
 }
 
 /**

@@ -30,6 +30,7 @@ export interface WebhookEventsOptions {
  */
 export class WebhookEvents {
   private readonly cache = new Map<string, { at: number; endpoints: Promise<WebhookEndpoint[]> }>();
+  private readonly orgOfStoreCache = new Map<string, string>();
 
   /** Reports in progress, so shutdown (and tests) can wait until they are in the outbox. */
   private readonly pending = new Set<Promise<unknown>>();
@@ -162,9 +163,12 @@ export class WebhookEvents {
         e.type === "enter" && e.storeVisitId === e.visitId ? "visit.started" : e.type === "exit" ? "visit.ended" : null;
       if (type === null) continue;
       if (!CONSENT_GATED_EVENT_TYPES.includes(type)) continue;
+      // Presence is the hot path: the member is read only when an endpoint wants the event.
+      const orgId = await this.orgOfStore(e.storeId);
+      if (orgId === null || !(await this.endpointsOf(orgId).catch(() => [])).some((x) => x.enabled && wantsEvent(x.events, type))) continue;
       const user = await this.o.users.getUser(e.userId);
-      if (user === null || !user.analyticsConsent) continue;
-      await this.emit(user.orgId, type, e.id, Date.parse(e.at), {
+      if (user === null || user.orgId !== orgId || !user.analyticsConsent) continue;
+      await this.emit(orgId, type, e.id, Date.parse(e.at), {
         visitId: e.storeVisitId,
         userId: e.userId,
         storeId: e.storeId,
@@ -174,8 +178,13 @@ export class WebhookEvents {
   }
 
   private async orgOfStore(storeId: string): Promise<string | null> {
+    // A store keeps its organisation (upsertStore never moves it): read once per process.
+    const known = this.orgOfStoreCache.get(storeId);
+    if (known !== undefined) return known;
     try {
-      return (await this.o.stores.getStore(storeId))?.orgId ?? null;
+      const orgId = (await this.o.stores.getStore(storeId))?.orgId ?? null;
+      if (orgId !== null) this.orgOfStoreCache.set(storeId, orgId);
+      return orgId;
     } catch (err) {
       this.o.log.warn({ err, storeId }, "webhook event not queued");
       return null;

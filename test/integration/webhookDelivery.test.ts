@@ -204,6 +204,10 @@ describe("webhooks end to end", () => {
     await settle();
     expect(r.received[1]?.signedBy).toEqual([newSecret]);
     expect(r.received[1]?.signature.split(" ")).toHaveLength(1);
+    // With no grace given, the previous secret signs for a day.
+    const again = await api(f.keys.admin, "POST", `/v1/webhooks/endpoints/${endpointId}/secret`, {});
+    expect(again.status).toBe(200);
+    expect((again.body.endpoint as { previousSecretUntil: string }).previousSecretUntil).toBe(new Date(clock.now() + 86_400_000).toISOString());
   });
 
   it("sends visit events only for members who consent to analytics", async () => {

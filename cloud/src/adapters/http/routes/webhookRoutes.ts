@@ -45,7 +45,7 @@ const RotateBody = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: "`{}` for the default grace of a day." },
 );
 
 const EndpointView = Type.Object({
@@ -227,8 +227,8 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookSer
     },
     async (request) => {
       const { endpointId } = request.params as Static<typeof EndpointParams>;
-      const body = request.body as Static<typeof RotateBody> | undefined;
-      const { endpoint, secret } = unwrap(await webhooks.rotateSecret(principalOf(request), endpointId, body?.graceS));
+      const body = request.body as Static<typeof RotateBody>;
+      const { endpoint, secret } = unwrap(await webhooks.rotateSecret(principalOf(request), endpointId, body.graceS));
       return { endpoint: endpointView(endpoint), secret };
     },
   );

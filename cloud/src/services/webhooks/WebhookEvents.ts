@@ -127,7 +127,8 @@ export class WebhookEvents {
         channel: coupon.channel,
       }, coupon.userId);
     else
-      await this.emit(user.orgId, "coupon.gifted", `${coupon.offerId}:${event.gift.fromUserId}:${event.at}`, event.at, {
+      await this.emit(user.orgId, "coupon.gifted", event.gift.giftId, event.at, {
+        giftId: event.gift.giftId,
         couponId: coupon.offerId,
         batchId: coupon.batchId,
         fromUserId: event.gift.fromUserId,

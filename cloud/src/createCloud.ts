@@ -565,6 +565,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
       maxEndpoints: config.webhooks.maxEndpointsPerOrganisation,
       onQueued: (count) => webhookDispatcher.queued(count),
+      onEndpointsChanged: (orgId) => webhookEvents.endpointsChanged(orgId),
     }),
   });
   consoleRoutes(http);

@@ -83,6 +83,24 @@ describe("webhook events", () => {
     expect((await bodies()).map((b) => b.data.channel)).toEqual(["pull", "mqtt"]);
   });
 
+  it("reads the endpoints again when one cached was deleted elsewhere", async () => {
+    const cached = new WebhookEvents({
+      webhooks: repos.webhooks,
+      stores: repos.directory,
+      users: repos.users,
+      clock,
+      log: new RecordingLogger(),
+      onQueued: () => undefined,
+      endpointCacheMs: 60_000,
+    });
+    await repos.webhooks.createEndpoint(webhookEndpoint("e1", { events: ["*"] }));
+    await repos.webhooks.createEndpoint(webhookEndpoint("e2", { events: ["*"] }));
+    expect(await cached.emit("o1", "gateway.offline", "g1:1", 0, { gatewayId: "g1", storeId: "s1" }, null)).toBe(2);
+    // Another worker deletes e1: this one's cache still names it, and its row is gone.
+    await repos.webhooks.deleteEndpoint("o1", "e1");
+    expect(await cached.emit("o1", "gateway.offline", "g1:2", 0, { gatewayId: "g1", storeId: "s1" }, null)).toBe(1);
+  });
+
   it("never throws into the flow that reported: a failed write is logged", async () => {
     await repos.webhooks.createEndpoint(webhookEndpoint("e1", { events: ["*"] }));
     await db.close();

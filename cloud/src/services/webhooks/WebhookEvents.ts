@@ -52,20 +52,31 @@ export class WebhookEvents {
   /** Queues an event of `orgId`; `key` identifies the event among those of its type. */
   async emit(orgId: string, type: WebhookEventType, key: string, at: number, data: WebhookPayload["data"], userId: string | null): Promise<number> {
     try {
-      const endpoints = (await this.endpointsOf(orgId)).filter((e) => e.enabled && wantsEvent(e.events, type));
-      if (endpoints.length === 0) return 0;
-      const body = JSON.stringify(webhookPayload(type, at, data));
-      const now = this.o.clock.now();
-      const added = await this.o.webhooks.enqueue(
-        endpoints.map((e) => ({ id: messageId(e.id, type, key), endpointId: e.id, orgId, eventType: type, userId, payload: body, nextAttemptAt: now })),
-        now,
-      );
-      if (added > 0) this.o.onQueued(added);
-      return added;
-    } catch (err) {
-      this.o.log.warn({ err, orgId, type }, "webhook event not queued");
-      return 0;
+      return await this.enqueue(orgId, type, key, at, data, userId);
+    } catch (first) {
+      // The cached endpoints may be stale (one deleted on another worker fails its foreign key):
+      // read them again, once.
+      this.cache.delete(orgId);
+      try {
+        return await this.enqueue(orgId, type, key, at, data, userId);
+      } catch (err) {
+        this.o.log.warn({ err, first, orgId, type }, "webhook event not queued");
+        return 0;
+      }
     }
+  }
+
+  private async enqueue(orgId: string, type: WebhookEventType, key: string, at: number, data: WebhookPayload["data"], userId: string | null): Promise<number> {
+    const endpoints = (await this.endpointsOf(orgId)).filter((e) => e.enabled && wantsEvent(e.events, type));
+    if (endpoints.length === 0) return 0;
+    const body = JSON.stringify(webhookPayload(type, at, data));
+    const now = this.o.clock.now();
+    const added = await this.o.webhooks.enqueue(
+      endpoints.map((e) => ({ id: messageId(e.id, type, key), endpointId: e.id, orgId, eventType: type, userId, payload: body, nextAttemptAt: now })),
+      now,
+    );
+    if (added > 0) this.o.onQueued(added);
+    return added;
   }
 
   /** Forgets the cached endpoints of an organisation (its endpoints changed on this worker). */

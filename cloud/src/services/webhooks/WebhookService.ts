@@ -46,6 +46,8 @@ export interface WebhookServiceOptions {
   readonly maxEndpoints: number;
   /** A delivery was queued or replayed: send soon. */
   readonly onQueued: (count: number) => void;
+  /** The organisation's endpoints changed (the event side's cache forgets them). */
+  readonly onEndpointsChanged: (orgId: string) => void;
 }
 
 const actorOf = (principal: Principal): string => `api-key:${principal.keyId}`;
@@ -84,6 +86,7 @@ export class WebhookService {
       updatedAt: now,
     };
     await this.o.webhooks.createEndpoint(endpoint);
+    this.o.onEndpointsChanged(principal.orgId);
     await this.o.audit.audit({
       at: now,
       actor: actorOf(principal),
@@ -125,6 +128,7 @@ export class WebhookService {
       now,
     );
     if (updated === null) return notFound(`webhook endpoint ${id} not found`);
+    this.o.onEndpointsChanged(principal.orgId);
     await this.o.audit.audit({
       at: now,
       actor: actorOf(principal),
@@ -139,6 +143,7 @@ export class WebhookService {
 
   async remove(principal: Principal, id: string): Promise<Outcome<{ removed: true }>> {
     if (!(await this.o.webhooks.deleteEndpoint(principal.orgId, id))) return notFound(`webhook endpoint ${id} not found`);
+    this.o.onEndpointsChanged(principal.orgId);
     await this.o.audit.audit({ at: this.o.clock.now(), actor: actorOf(principal), action: "webhook.endpoint.delete", target: `webhook:${id}` });
     return done({ removed: true });
   }

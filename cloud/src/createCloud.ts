@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -28,10 +28,16 @@ import { userRoutes } from "./adapters/http/routes/userRoutes.js";
 import { membershipRoutes } from "./adapters/http/routes/membershipRoutes.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
 import { pushRoutes } from "./adapters/http/routes/pushRoutes.js";
+import { webhookRoutes } from "./adapters/http/routes/webhookRoutes.js";
+import { HttpWebhookSender } from "./adapters/webhooks/HttpWebhookSender.js";
 import { createPushSenders } from "./adapters/push/createPushSenders.js";
 import { DeliveryReceipts } from "./services/push/DeliveryReceipts.js";
 import { PushDispatcher, pushMetrics } from "./services/push/PushDispatcher.js";
 import { PushService } from "./services/push/PushService.js";
+import { observedLedger } from "./services/webhooks/observedLedger.js";
+import { WebhookDispatcher, webhookMetrics } from "./services/webhooks/WebhookDispatcher.js";
+import { WebhookEvents } from "./services/webhooks/WebhookEvents.js";
+import { WebhookService } from "./services/webhooks/WebhookService.js";
 import { type ShopperPage, shopperPageRoutes } from "./adapters/http/routes/shopperPageRoutes.js";
 import { EidResolutionService } from "./services/EidResolutionService.js";
 import { GatewayService } from "./services/GatewayService.js";
@@ -122,6 +128,10 @@ export interface Cloud {
   readonly membership: MembershipService;
   /** The push outbox (`drain()` sends everything due now). */
   readonly push: PushDispatcher;
+  /** The webhook outbox (`drain()` sends everything due now and waits for the attempts). */
+  readonly webhooks: WebhookDispatcher;
+  /** What the flows tell webhooks (`idle()` waits until what was reported is in the outbox). */
+  readonly webhookEvents: WebhookEvents;
   /** The cloud's side of MQTT: the embedded broker in-process, or a client of the external one. */
   readonly broker: MessageBus;
   /** The embedded broker, or null in external mode (then no broker runs in this process). */
@@ -198,6 +208,33 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "live" }),
     orgOfStore: async (storeId) => (await directory.getStore(storeId))?.orgId ?? null,
   });
+  // Webhooks: a durable outbox of signed messages to the organisations' endpoints (docs/webhooks.md).
+  const webhookDispatcher = new WebhookDispatcher({
+    webhooks: repositories.webhooks,
+    sender: new HttpWebhookSender({
+      timeoutMs: config.webhooks.timeoutMs,
+      maxResponseBytes: config.webhooks.maxResponseBytes,
+      allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+      userAgent: "Arrival-Webhooks/1",
+    }),
+    hmac: (key, data) => createHmac("sha256", key).update(data).digest(),
+    clock,
+    scheduler,
+    log: log.child({ component: "webhooks" }),
+    maxAttempts: config.webhooks.maxAttempts,
+    backoff: { baseMs: config.webhooks.retryBaseS * 1000, maxMs: config.webhooks.retryMaxS * 1000 },
+    pollIntervalMs: config.webhooks.pollIntervalMs,
+    perEndpointConcurrency: config.webhooks.perEndpointConcurrency,
+    maxInFlight: config.webhooks.maxInFlight,
+  });
+  const webhookEvents = new WebhookEvents({
+    webhooks: repositories.webhooks,
+    stores: directory,
+    users,
+    clock,
+    log: log.child({ component: "webhooks" }),
+    onQueued: (count) => webhookDispatcher.queued(count),
+  });
   // Push: a durable outbox in front of the OS push services; receipts per channel.
   const pushSenders = await createPushSenders(config.push, () => clock.now());
   const push = new PushDispatcher({
@@ -214,6 +251,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     maxAttempts: config.push.maxAttempts,
     backoff: { baseMs: config.push.retryBaseS * 1000, maxMs: config.push.retryMaxS * 1000 },
     pollIntervalMs: config.push.pollIntervalMs,
+    onSent: (sent) => webhookEvents.track(webhookEvents.offersDelivered([sent], "push")),
   });
   const receipts = new DeliveryReceipts({
     delivery: repositories.delivery,
@@ -232,7 +270,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     eventToOffer: latency.eventToOffer,
     scheduler,
     pushOutbox: push,
-    onPublished: (published) => receipts.publishedOverMqtt(published),
+    onPublished: (published) => {
+      webhookEvents.track(webhookEvents.offersDelivered(published, "mqtt"));
+      return receipts.publishedOverMqtt(published);
+    },
   });
   const directoryCache = new DirectoryCache({ directory, users, changes: directory, usersByIds: users });
   const decisions = new DecisionStage({
@@ -253,6 +294,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         live.offerIssued(offer, shopper);
         deps.onOfferIssued?.(offer);
       }
+      webhookEvents.track(webhookEvents.offersIssued(issued.map((i) => i.offer)));
       delivery.accept(issued);
     },
   });
@@ -264,6 +306,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     stages: [decisions, delivery],
     watch: (events) => {
       live.eventsStored(events);
+      webhookEvents.track(webhookEvents.presenceStored(events));
       for (const listener of presenceListeners) listener(events);
     },
   });
@@ -289,6 +332,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     telemetryMinSpacingMs: config.fleet.telemetryMinSpacingS * 1000,
     // Called only once messages flow, after `rollouts` exists.
     onReport: (storeId) => rollouts.noteReport(storeId),
+    onOffline: (storeId, gatewayId, at) => webhookEvents.track(webhookEvents.gatewayOffline(storeId, gatewayId, at)),
   });
   const ingest = new IngestService({
     bus: broker,
@@ -369,6 +413,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     leader: () => coordination.isLeader(),
   });
   pushMetrics(metrics, push);
+  webhookMetrics(metrics, webhookDispatcher);
   // Before the routes, so it counts every one of them.
   httpMetrics(http, metrics);
   healthRoutes(http, {
@@ -380,14 +425,20 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       offers: offerRepository,
       users,
       clock,
-      onListed: (listed) => receipts.pulled(listed),
+      onListed: (listed) => {
+        webhookEvents.track(webhookEvents.offersDelivered(listed, "pull"));
+        return receipts.pulled(listed);
+      },
     }),
     redemptions: new RedemptionService({
       offers: offerRepository,
       stores: directory,
       clock,
       onAttempt: (outcome) => redemptions.inc({ outcome }),
-      onRedeemed: (offer, at) => live.offerRedeemed(offer, at),
+      onRedeemed: (offer, at) => {
+        live.offerRedeemed(offer, at);
+        webhookEvents.track(webhookEvents.offerRedeemed(offer, at));
+      },
       guard: new RedemptionGuard(),
       voidWindowMs: config.offers.voidWindowS * 1000,
     }),
@@ -463,8 +514,10 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
   liveRoutes(http, { live, credentials, scheduler });
   // Membership: points ledger, programme, tiers; stored presence earns visit points.
+  // Every ledger write reaches the webhook stream as points.changed.
+  const ledger = observedLedger(repositories.ledger, (orgId, written) => webhookEvents.track(webhookEvents.pointsChanged(orgId, written.entry, written.balance)));
   const membership = new MembershipService({
-    ledger: repositories.ledger,
+    ledger,
     membership: repositories.membership,
     users,
     directory,
@@ -476,7 +529,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   const imports = new MemberImportService({
     membership: repositories.membership,
-    ledger: repositories.ledger,
+    ledger,
     users,
     clock,
     log: log.child({ component: "member-import" }),
@@ -487,7 +540,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   presenceListeners.push((stored) => membership.visitsStored(stored));
   // Coupon wallet: batches, claims, wallets, gifts, analytics (redemption is offerRoutes').
   couponRoutes(http, {
-    coupons: new CouponService({ coupons: repositories.coupons, users, stores: directory, clock, randomBytes: (size) => randomBytes(size) }),
+    coupons: new CouponService({
+      coupons: repositories.coupons,
+      users,
+      stores: directory,
+      clock,
+      randomBytes: (size) => randomBytes(size),
+      onEvent: (event) => webhookEvents.track(webhookEvents.couponEvent(event)),
+    }),
   });
   // Click-and-collect: a customer seen at the store is announced to the store's systems.
   const pickups = new PickupService({
@@ -513,6 +573,19 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       vapidPublicKey: pushSenders.vapidPublicKey,
       allowPrivateEndpoints: config.push.allowPrivateEndpoints,
       onReplayed: () => push.soon(),
+    }),
+  });
+  webhookRoutes(http, {
+    webhooks: new WebhookService({
+      webhooks: repositories.webhooks,
+      audit,
+      clock,
+      randomBytes: (size) => randomBytes(size),
+      newId: (prefix) => `${prefix}_${randomBytes(12).toString("base64url")}`,
+      allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+      maxEndpoints: config.webhooks.maxEndpointsPerOrganisation,
+      onQueued: (count) => webhookDispatcher.queued(count),
+      onEndpointsChanged: (orgId) => webhookEvents.endpointsChanged(orgId),
     }),
   });
   consoleRoutes(http);
@@ -546,6 +619,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     await pipeline.stop();
     // After the pipeline, which queues into it; what is pending stays for the next start.
     await push.stop();
+    // Events of the work just drained reach the outbox before it stops.
+    await webhookEvents.idle();
+    await webhookDispatcher.stop();
     // After ingest (no later noteHeard is lost) and before the broker: the last wills it publishes
     // while closing say the cloud went away, and a stopped FleetService ignores them.
     await fleet.stop();
@@ -582,6 +658,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     retention,
     membership,
     push,
+    webhooks: webhookDispatcher,
+    webhookEvents,
     broker,
     embeddedBroker: mqtt.embedded,
     http,
@@ -604,6 +682,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         workerSync.start();
         await pipeline.start();
         push.start();
+        webhookDispatcher.start();
         await rules.start();
         offerLifecycle.start();
         await eid.refresh();

@@ -67,6 +67,8 @@ export interface CloudFixtureOptions {
   readonly storage?: Record<string, unknown>;
   /** The `push` config section (providers, cap, retries). */
   readonly push?: Record<string, unknown>;
+  /** The `webhooks` config section (e.g. `{ allowPrivateNetworks: true }` for a local receiver). */
+  readonly webhooks?: Record<string, unknown>;
   /** Serve the demo shopper page (as the demo does). */
   readonly shopperPage?: ShopperPage;
 }
@@ -105,6 +107,7 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
     ...(options.worker ? { worker: options.worker } : {}),
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.push ? { push: options.push } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const log = options.log ?? createLogger({ level: "silent", format: "json", name: "test" });

@@ -85,7 +85,7 @@ describe("API auth matrix", () => {
   }
 
   beforeAll(async () => {
-    f = await createCloudFixture({ push: await webPushConfig() });
+    f = await createCloudFixture({ push: await webPushConfig(), webhooks: { maxEndpointsPerOrganisation: 1000 } });
     const repo = f.cloud.repositories;
     await repo.directory.upsertOrganisation({ id: "o2", name: "Other org", maxOffersPerUserPerDay: 3 }, Date.now());
     const issue = async (role: ApiRole, orgId: string, extra: { storeId?: string; userId?: string } = {}) =>

@@ -838,6 +838,50 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       return { url: `/v1/push/dead-letters/${id}/replay` };
     },
   },
+  // Outgoing webhooks (docs/webhooks.md): admins only.
+  "POST /v1/webhooks/endpoints": {
+    expect: { admin: 201, adminOtherOrg: 201 },
+    request: (ctx) => ({ url: "/v1/webhooks/endpoints", body: { url: `https://crm.example.com/${ctx.unique("hook")}`, events: ["offer.*"] } }),
+    validBody: (ctx) => ({ url: "/v1/webhooks/endpoints", body: { url: `https://crm.example.com/${ctx.unique("hook")}`, events: ["*"] } }),
+  },
+  "GET /v1/webhooks/endpoints": {
+    expect: { admin: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/webhooks/endpoints" }),
+  },
+  "GET /v1/webhooks/endpoints/:endpointId": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx, caller) => ({ url: `/v1/webhooks/endpoints/${await webhookEndpoint(ctx, caller)}` }),
+  },
+  "PATCH /v1/webhooks/endpoints/:endpointId": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx, caller) => ({ url: `/v1/webhooks/endpoints/${await webhookEndpoint(ctx, caller)}`, body: { enabled: false } }),
+    validBody: async (ctx) => ({ url: `/v1/webhooks/endpoints/${await webhookEndpoint(ctx)}`, body: { description: "CRM" } }),
+  },
+  "DELETE /v1/webhooks/endpoints/:endpointId": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx, caller) => ({ url: `/v1/webhooks/endpoints/${await webhookEndpoint(ctx, caller)}` }),
+  },
+  "POST /v1/webhooks/endpoints/:endpointId/secret": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx, caller) => ({ url: `/v1/webhooks/endpoints/${await webhookEndpoint(ctx, caller)}/secret`, body: { graceS: 60 } }),
+    validBody: async (ctx) => ({ url: `/v1/webhooks/endpoints/${await webhookEndpoint(ctx)}/secret`, body: { graceS: 0 } }),
+  },
+  "POST /v1/webhooks/endpoints/:endpointId/test": {
+    expect: { admin: 202, adminOtherOrg: 404 },
+    request: async (ctx, caller) => ({ url: `/v1/webhooks/endpoints/${await webhookEndpoint(ctx, caller)}/test` }),
+  },
+  "GET /v1/webhooks/deliveries": {
+    expect: { admin: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/webhooks/deliveries?status=dead&limit=5" }),
+  },
+  "GET /v1/webhooks/deliveries/:deliveryId": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx, caller) => ({ url: `/v1/webhooks/deliveries/${await deadWebhookDelivery(ctx, caller)}` }),
+  },
+  "POST /v1/webhooks/deliveries/:deliveryId/replay": {
+    expect: { admin: 200, adminOtherOrg: 404 },
+    request: async (ctx, caller) => ({ url: `/v1/webhooks/deliveries/${await deadWebhookDelivery(ctx, caller)}/replay` }),
+  },
   "GET /v1/analytics/deliveries": {
     expect: { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 },
     request: () => ({
@@ -868,4 +912,28 @@ export async function insertOffer(f: CloudFixture, offerId: string, userId: stri
     [offerId, userId, `visit-${offerId}`, `event-${offerId}`, code, now, now, now + 600_000, now],
   );
   return code;
+}
+
+/** A fresh webhook endpoint of o1 (a public URL: the matrix's cloud sends nowhere it could reach). */
+async function webhookEndpoint(ctx: MatrixContext, caller?: Caller): Promise<string> {
+  // Only for the callers that reach the handler: the others are refused by role first.
+  if (caller !== undefined && caller !== "admin" && caller !== "adminOtherOrg") return "ep_unused";
+  const created = (await ctx.asAdmin("POST", "/v1/webhooks/endpoints", {
+    url: `https://crm.example.com/${ctx.unique("hook")}`,
+    events: ["offer.*"],
+    enabled: false,
+  })) as { endpoint: { id: string } };
+  return created.endpoint.id;
+}
+
+/** A dead-lettered webhook delivery of o1. */
+async function deadWebhookDelivery(ctx: MatrixContext, caller?: Caller): Promise<string> {
+  if (caller !== undefined && caller !== "admin" && caller !== "adminOtherOrg") return "msg_unused";
+  const endpointId = await webhookEndpoint(ctx);
+  const id = ctx.unique("msg");
+  const webhooks = ctx.f.cloud.repositories.webhooks;
+  const now = Date.now();
+  await webhooks.enqueue([{ id, endpointId, orgId: "o1", eventType: "webhook.test", userId: null, payload: "{}", nextAttemptAt: now + HOUR }], now);
+  await webhooks.settle(id, { status: "dead", error: "HTTP 500 (after 10 attempts)", statusCode: 500 }, now);
+  return id;
 }

@@ -421,6 +421,71 @@ export const CloudConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    webhooks: Type.Object(
+      {
+        maxAttempts: Type.Integer({
+          minimum: 1,
+          maximum: 50,
+          default: 10,
+          description: "Attempts at one webhook message before it is dead-lettered (docs/webhooks.md).",
+        }),
+        retryBaseS: Type.Integer({
+          minimum: 1,
+          maximum: 3600,
+          default: 10,
+          description: "Wait after the first failed attempt, seconds; doubled after each further one.",
+        }),
+        retryMaxS: Type.Integer({
+          minimum: 1,
+          maximum: 86_400,
+          default: 3600,
+          description: "Longest wait between attempts, seconds.",
+        }),
+        pollIntervalMs: Type.Integer({
+          minimum: 50,
+          maximum: 60_000,
+          default: 1000,
+          description: "How often the outbox looks for messages due (new ones are sent at once), ms.",
+        }),
+        timeoutMs: Type.Integer({
+          minimum: 100,
+          maximum: 60_000,
+          default: 10_000,
+          description: "One attempt (connect, send, answer) longer than this fails, ms.",
+        }),
+        maxResponseBytes: Type.Integer({
+          minimum: 0,
+          maximum: 1_048_576,
+          default: 65_536,
+          description: "Most of a receiver's answer read, bytes; the rest is dropped (only its status matters).",
+        }),
+        perEndpointConcurrency: Type.Integer({
+          minimum: 1,
+          maximum: 64,
+          default: 4,
+          description: "Attempts in flight to one endpoint at most, so a slow endpoint cannot hold up the others.",
+        }),
+        maxInFlight: Type.Integer({
+          minimum: 1,
+          maximum: 1024,
+          default: 64,
+          description: "Attempts in flight in all at most, per cloud worker.",
+        }),
+        maxEndpointsPerOrganisation: Type.Integer({
+          minimum: 1,
+          maximum: 1000,
+          default: 20,
+          description: "Webhook endpoints an organisation may have.",
+        }),
+        allowPrivateNetworks: Type.Boolean({
+          default: false,
+          description:
+            "Send webhooks to loopback and private addresses and over plain http (receivers on the operator's own " +
+            "network, development and tests). Off, an organisation cannot make the cloud call into its own network.",
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: StringEnum(["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const, {

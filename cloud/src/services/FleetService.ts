@@ -126,6 +126,8 @@ export interface FleetServiceOptions {
   readonly scheduler?: Scheduler;
   /** Called after a gateway's status or telemetry was stored (a rollout may move on); must not throw. */
   readonly onReport?: (storeId: string) => void;
+  /** Called when a gateway that was not offline reports offline (its last will); must not throw. */
+  readonly onOffline?: (storeId: string, gatewayId: string, at: number) => void;
 }
 
 /**
@@ -248,7 +250,8 @@ export class FleetService {
       return;
     }
     const status = decoded.value;
-    const before = status.config || status.scan || status.update ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
+    const before =
+      status.config || status.scan || status.update || status.state === "offline" ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
     const receivedAt = this.o.clock.now();
     const stored = await this.o.fleet.recordStatus({
       ...ref,
@@ -273,6 +276,8 @@ export class FleetService {
     }
     this.counters.statusMessages++;
     this.o.onReport?.(ref.storeId);
+    // The retained offline status comes again after a restart: only a change is news.
+    if (status.state === "offline" && before?.reportedState !== "offline") this.o.onOffline?.(ref.storeId, ref.gatewayId, receivedAt);
     const config = status.config;
     const previous = before?.reportedConfig;
     if (config && (previous?.revision !== config.revision || previous.state !== config.state)) {

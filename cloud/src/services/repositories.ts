@@ -19,3 +19,4 @@ export * from "./repositories/PushRegistrationRepository.js";
 export * from "./repositories/Repositories.js";
 export * from "./repositories/RuleRepository.js";
 export * from "./repositories/UserRepository.js";
+export * from "./repositories/WebhookRepository.js";

@@ -68,8 +68,9 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL storage", () => {
     for (const columns of Object.values(actual)) columns.sort();
     // PostgreSQL has no rowid: gateway telemetry keeps its insertion order in a column of its own.
     actual.gateway_telemetry = (actual.gateway_telemetry ?? []).filter((c) => c !== "seq");
-    // Several processes send from one push outbox: a due row is leased to one of them.
-    actual.push_outbox = (actual.push_outbox ?? []).filter((c) => c !== "lease_owner" && c !== "lease_until");
+    // Several processes send from one push outbox (and one webhook outbox): a due row is leased to one of them.
+    for (const outbox of ["push_outbox", "webhook_deliveries"])
+      actual[outbox] = (actual[outbox] ?? []).filter((c) => c !== "lease_owner" && c !== "lease_until");
     // Every SQLite table, column for column; PostgreSQL may hold tables of its own (coordination of
     // several processes), which SQLite never needs.
     const shared = Object.fromEntries(Object.keys(expected).map((name) => [name, actual[name] ?? []]));

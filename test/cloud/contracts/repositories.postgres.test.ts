@@ -23,6 +23,7 @@ import { describePushRegistrationRepositoryContract } from "./pushRegistrationRe
 import { BEACON, type MakeBackend, org, presenceEvent, seedStore, user } from "./repositoryContract.js";
 import { describeRuleRepositoryContract } from "./ruleRepository.contract.js";
 import { describeUserRepositoryContract } from "./userRepository.contract.js";
+import { describeWebhookRepositoryContract, webhookDelivery, webhookEndpoint } from "./webhookRepository.contract.js";
 
 /**
  * Every repository contract against PostgreSQL: one private cluster for this file, one migrated
@@ -85,6 +86,7 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
   describePickupRepositoryContract("PostgreSQL", postgres);
   describePushRegistrationRepositoryContract("PostgreSQL", postgres);
   describeDeliveryRepositoryContract("PostgreSQL", postgres);
+  describeWebhookRepositoryContract("PostgreSQL", postgres);
 
   // What SQLite never faces: several cloud processes writing one database. Each "process" is its
   // own pool and its own repositories, so nothing but the database is shared between them.
@@ -275,6 +277,39 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
         );
         const winners = new Set(Array.from({ length: 12 }, (_, i) => i).filter((i) => claims[i] === true).map((i) => i % 4));
         expect(winners.size).toBe(1);
+      } finally {
+        await Promise.all(others.map((db) => db.close()));
+        await first.close();
+      }
+    });
+    it("hands each due webhook delivery to one process until it is settled, rescheduled or its lease lapses", async () => {
+      const first = await postgres();
+      const url = server?.url(`contract_${copies}`) ?? "";
+      const others = await Promise.all([1, 2].map(() => PostgresDatabase.open({ url, maxConnections: 4 })));
+      const processes: Repositories[] = [first.repos, ...others.map((db) => createPostgresRepositories(db))];
+      try {
+        await first.repos.directory.upsertOrganisation(org("o1"), 0);
+        await first.repos.webhooks.createEndpoint(webhookEndpoint("e1"));
+        const deliveries = Array.from({ length: 30 }, (_, i) => webhookDelivery(`w${String(i).padStart(2, "0")}`));
+        expect(await first.repos.webhooks.enqueue(deliveries, 0)).toBe(30);
+        const rounds = await Promise.all(
+          processes.flatMap((repos) => [repos.webhooks.due(2000, 5, []), repos.webhooks.due(2000, 5, [])]),
+        );
+        const handed = processes.map((_, p) => new Set([...(rounds[2 * p] ?? []), ...(rounds[2 * p + 1] ?? [])].map((d) => d.id)));
+        const all = handed.flatMap((ids) => [...ids]);
+        expect(new Set(all).size).toBe(all.length);
+        const mine = [...(handed[0] ?? [])];
+        expect(mine.length).toBeGreaterThanOrEqual(5);
+        const seenBy1 = (await processes[1]?.webhooks.due(2000, 30, []))?.map((d) => d.id) ?? [];
+        for (const id of mine) expect(seenBy1).not.toContain(id);
+        const [settled, rescheduled] = mine;
+        if (settled === undefined || rescheduled === undefined) throw new Error("process 0 was handed fewer than two deliveries");
+        await processes[0]?.webhooks.settle(settled, { status: "sent", statusCode: 200 }, 2100);
+        await processes[0]?.webhooks.reschedule(rescheduled, { attempts: 1, nextAttemptAt: 2000, error: "HTTP 500", statusCode: 500 }, 2100);
+        expect((await processes[1]?.webhooks.due(2000, 30, []))?.map((d) => d.id)).toContain(rescheduled);
+        const late = (await processes[2]?.webhooks.due(1_000_000, 30, []))?.map((d) => d.id) ?? [];
+        expect(late).toHaveLength(29);
+        expect(late).not.toContain(settled);
       } finally {
         await Promise.all(others.map((db) => db.close()));
         await first.close();

@@ -21,6 +21,7 @@ import { describePushRegistrationRepositoryContract } from "./pushRegistrationRe
 import type { MakeBackend } from "./repositoryContract.js";
 import { describeRuleRepositoryContract } from "./ruleRepository.contract.js";
 import { describeUserRepositoryContract } from "./userRepository.contract.js";
+import { describeWebhookRepositoryContract } from "./webhookRepository.contract.js";
 
 /** Every repository contract against SQLite: a fresh, migrated database file in a temp dir per test. */
 const sqlite: MakeBackend = async () => {
@@ -52,3 +53,4 @@ describeCouponRepositoryContract("SQLite", sqlite);
 describePickupRepositoryContract("SQLite", sqlite);
 describePushRegistrationRepositoryContract("SQLite", sqlite);
 describeDeliveryRepositoryContract("SQLite", sqlite);
+describeWebhookRepositoryContract("SQLite", sqlite);

@@ -28,6 +28,8 @@ export function createLogger(options: {
         "*.password",
         "secret",
         "*.secret",
+        "previousSecret",
+        "*.previousSecret",
         "apiKey",
         "*.apiKey",
         "req.headers.authorization",

@@ -16,6 +16,7 @@ import { PostgresPrivacyRepository } from "./PostgresPrivacyRepository.js";
 import { PostgresPushRegistrationRepository } from "./PostgresPushRegistrationRepository.js";
 import { PostgresRuleRepository } from "./PostgresRuleRepository.js";
 import { PostgresUserRepository } from "./PostgresUserRepository.js";
+import { PostgresWebhookRepository } from "./PostgresWebhookRepository.js";
 
 /** The PostgreSQL backend's repositories, on one pool, plus that pool (health, tests). */
 export interface PostgresRepositories extends Repositories {
@@ -36,6 +37,7 @@ export interface PostgresRepositories extends Repositories {
   readonly pickups: PostgresPickupRepository;
   readonly pushRegistrations: PostgresPushRegistrationRepository;
   readonly delivery: PostgresDeliveryRepository;
+  readonly webhooks: PostgresWebhookRepository;
 }
 
 /** Every repository of the PostgreSQL backend over one open, migrated database (see migratePostgres). */
@@ -58,5 +60,6 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     pickups: new PostgresPickupRepository(db),
     pushRegistrations: new PostgresPushRegistrationRepository(db),
     delivery: new PostgresDeliveryRepository(db),
+    webhooks: new PostgresWebhookRepository(db),
   };
 }

@@ -740,7 +740,48 @@ CREATE TABLE push_policies (
 `,
   },
   {
-    // 7 is another change's; this one only adds columns of its own, so either order applies.
+    version: 7,
+    name: "webhook endpoints and their delivery outbox",
+    // = SQLite 19. lease_owner and lease_until as in push_outbox (migration 6): several processes
+    // send from one outbox, each due row claimed FOR UPDATE SKIP LOCKED and leased.
+    sql: `
+CREATE TABLE webhook_endpoints (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  org_id TEXT COLLATE "C" NOT NULL,
+  url TEXT COLLATE "C" NOT NULL,
+  description TEXT NOT NULL,
+  events TEXT COLLATE "C" NOT NULL,
+  enabled BOOLEAN NOT NULL,
+  secret TEXT COLLATE "C" NOT NULL,
+  previous_secret TEXT COLLATE "C",
+  previous_secret_until BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX webhook_endpoints_org ON webhook_endpoints(org_id, created_at);
+CREATE TABLE webhook_deliveries (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  endpoint_id TEXT COLLATE "C" NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+  org_id TEXT COLLATE "C" NOT NULL,
+  event_type TEXT COLLATE "C" NOT NULL,
+  user_id TEXT COLLATE "C",
+  payload TEXT NOT NULL,
+  status TEXT COLLATE "C" NOT NULL CHECK (status IN ('pending', 'sent', 'dead')),
+  attempts BIGINT NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_error TEXT,
+  last_status_code BIGINT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  lease_owner TEXT COLLATE "C",
+  lease_until BIGINT
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+CREATE INDEX webhook_deliveries_org ON webhook_deliveries(org_id, created_at, id);
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, created_at, id);
+`,
+  },
+  {
     version: 8,
     name: "points as a discount at the till (SQLite 20)",
     sql: `

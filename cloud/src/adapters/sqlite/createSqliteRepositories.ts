@@ -16,6 +16,7 @@ import { SqlitePickupRepository } from "./SqlitePickupRepository.js";
 import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
 import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
 import { SqliteUserRepository } from "./SqliteUserRepository.js";
+import { SqliteWebhookRepository } from "./SqliteWebhookRepository.js";
 
 /** The SQLite backend's repositories, on one connection, plus that connection (health, tests). */
 export interface SqliteRepositories extends Repositories {
@@ -36,6 +37,7 @@ export interface SqliteRepositories extends Repositories {
   readonly pickups: SqlitePickupRepository;
   readonly pushRegistrations: SqlitePushRegistrationRepository;
   readonly delivery: SqliteDeliveryRepository;
+  readonly webhooks: SqliteWebhookRepository;
 }
 
 /** Every repository of the SQLite backend over one open, migrated database. */
@@ -58,5 +60,6 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     pickups: new SqlitePickupRepository(db),
     pushRegistrations: new SqlitePushRegistrationRepository(db),
     delivery: new SqliteDeliveryRepository(db),
+    webhooks: new SqliteWebhookRepository(db),
   };
 }

@@ -1038,7 +1038,48 @@ CREATE TABLE gateway_outbox_ranges (
 `,
   },
   {
-    // 19 is another change's; this one only adds columns of its own, so either order applies.
+    version: 19,
+    name: "webhook endpoints and their delivery outbox",
+    // Outgoing webhooks (docs/webhooks.md). The secret is kept usable, as loyalty_secrets is: the
+    // cloud signs with it. Deliveries keep their body as sent, so a retry or a replay signs and
+    // sends the same bytes under the same webhook-id; user_id names the member an event is about,
+    // so erasing the member removes their messages (eraseUser sweeps every user_id column).
+    sql: `
+CREATE TABLE webhook_endpoints (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  description TEXT NOT NULL,
+  events TEXT NOT NULL,
+  enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  secret TEXT NOT NULL,
+  previous_secret TEXT,
+  previous_secret_until INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX webhook_endpoints_org ON webhook_endpoints(org_id, created_at);
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+  org_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  user_id TEXT,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  last_status_code INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+CREATE INDEX webhook_deliveries_org ON webhook_deliveries(org_id, created_at, id);
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, created_at, id);
+`,
+  },
+  {
     version: 20,
     name: "points as a discount at the till",
     // What a member paid with points on a purchase: the points spent and the discount they paid.

@@ -46,6 +46,8 @@ export interface PushDispatcherOptions {
   readonly pollIntervalMs: number;
   /** Items sent concurrently per pass (default 64). */
   readonly batchSize?: number;
+  /** Told each notification the push service accepted (the webhook stream's delivery receipt); must not throw. */
+  readonly onSent?: (sent: { offerId: string; userId: string; storeId: string }) => void;
 }
 
 /** The outbox's counters as Prometheus families (read at scrape time); labels from a closed set. */
@@ -257,6 +259,7 @@ export class PushDispatcher {
         case "sent":
           this.counters.sent++;
           await this.o.delivery.settlePush(item.id, "sent", null, at, { offerId: item.offerId, storeId: item.storeId, channel: "push" });
+          this.o.onSent?.({ offerId: item.offerId, userId: item.userId, storeId: item.storeId });
           return;
         case "gone":
           this.counters.removed += await this.o.registrations.removePushToken(registration.provider, registration.token);

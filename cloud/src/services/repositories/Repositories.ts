@@ -14,6 +14,7 @@ import type { PrivacyRepository } from "./PrivacyRepository.js";
 import type { PushRegistrationRepository } from "./PushRegistrationRepository.js";
 import type { RuleRepository } from "./RuleRepository.js";
 import type { UserRepository } from "./UserRepository.js";
+import type { WebhookRepository } from "./WebhookRepository.js";
 
 /**
  * One repository per aggregate, as a storage backend provides them. `createCloud` builds the group
@@ -45,4 +46,6 @@ export interface Repositories {
   readonly pushRegistrations: PushRegistrationRepository;
   /** The durable push outbox, delivery receipts per channel, frequency-cap claims, push policies. */
   readonly delivery: DeliveryRepository;
+  /** Webhook endpoints and the durable outbox of their deliveries. */
+  readonly webhooks: WebhookRepository;
 }

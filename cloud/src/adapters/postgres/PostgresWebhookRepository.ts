@@ -1,0 +1,276 @@
+import type {
+  NewWebhookDelivery,
+  WebhookAttemptFailure,
+  WebhookDelivery,
+  WebhookDeliveryQuery,
+  WebhookDeliveryStatus,
+  WebhookEndpoint,
+  WebhookEndpointChange,
+  WebhookRepository,
+} from "../../services/repositories.js";
+import { randomUUID } from "node:crypto";
+import type { PostgresDatabase } from "./PostgresDatabase.js";
+
+interface EndpointRow {
+  id: string;
+  org_id: string;
+  url: string;
+  description: string;
+  events: string;
+  enabled: boolean;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+interface DeliveryRow {
+  id: string;
+  endpoint_id: string;
+  org_id: string;
+  event_type: string;
+  user_id: string | null;
+  payload: string;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  last_status_code: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const ENDPOINT_COLUMNS =
+  "id, org_id, url, description, events, enabled, secret, previous_secret, previous_secret_until, created_at, updated_at";
+const DELIVERY_COLUMNS =
+  "id, endpoint_id, org_id, event_type, user_id, payload, status, attempts, next_attempt_at, last_error, last_status_code, created_at, updated_at";
+
+function endpointOf(r: EndpointRow): WebhookEndpoint {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    url: r.url,
+    description: r.description,
+    events: JSON.parse(r.events) as string[],
+    enabled: r.enabled,
+    secret: r.secret,
+    previousSecret: r.previous_secret,
+    previousSecretUntil: r.previous_secret_until,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+function deliveryOf(r: DeliveryRow): WebhookDelivery {
+  return {
+    id: r.id,
+    endpointId: r.endpoint_id,
+    orgId: r.org_id,
+    eventType: r.event_type,
+    userId: r.user_id,
+    payload: r.payload,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    lastStatusCode: r.last_status_code,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+const marks = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
+
+/** Options of the PostgreSQL webhook repository (as PostgresDeliveryOptions). */
+export interface PostgresWebhookOptions {
+  /** Who holds the leases taken on due deliveries: one id per cloud process. Default: a random id. */
+  readonly leaseOwner?: string;
+  /**
+   * How long a delivery handed out by `due` stays this process's, ms: longer than one attempt (the
+   * sender gives up after its timeout), short enough that a dead process's deliveries are sent soon
+   * by another. Default 60 000.
+   */
+  readonly leaseMs?: number;
+}
+
+/**
+ * Webhook endpoints and their delivery outbox in PostgreSQL (migration 7 = SQLite 19). `due` claims
+ * what it returns as PostgresDeliveryRepository.duePush does: rows locked FOR UPDATE SKIP LOCKED
+ * and leased to this process, passed over by the others until rescheduled, settled or expired.
+ */
+export class PostgresWebhookRepository implements WebhookRepository {
+  private readonly leaseOwner: string;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly db: PostgresDatabase,
+    options: PostgresWebhookOptions = {},
+  ) {
+    this.leaseOwner = options.leaseOwner ?? randomUUID();
+    this.leaseMs = options.leaseMs ?? 60_000;
+  }
+
+  async createEndpoint(e: WebhookEndpoint): Promise<void> {
+    await this.db.run(
+      `INSERT INTO webhook_endpoints (${ENDPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [e.id, e.orgId, e.url, e.description, JSON.stringify(e.events), e.enabled, e.secret, e.previousSecret, e.previousSecretUntil, e.createdAt, e.updatedAt],
+    );
+  }
+
+  async endpoint(orgId: string, id: string): Promise<WebhookEndpoint | null> {
+    const row = await this.db.get<EndpointRow>(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE id = ? AND org_id = ?`, [id, orgId]);
+    return row ? endpointOf(row) : null;
+  }
+
+  async endpoints(orgId: string): Promise<WebhookEndpoint[]> {
+    const rows = await this.db.all<EndpointRow>(
+      `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE org_id = ? ORDER BY created_at, id`,
+      [orgId],
+    );
+    return rows.map(endpointOf);
+  }
+
+  async updateEndpoint(orgId: string, id: string, change: WebhookEndpointChange, now: number): Promise<WebhookEndpoint | null> {
+    const result = await this.db.run(
+      `UPDATE webhook_endpoints SET url = COALESCE(?::text, url), description = COALESCE(?::text, description),
+         events = COALESCE(?::text, events), enabled = COALESCE(?::boolean, enabled), updated_at = ?
+       WHERE id = ? AND org_id = ?`,
+      [
+        change.url ?? null,
+        change.description ?? null,
+        change.events === undefined ? null : JSON.stringify(change.events),
+        change.enabled === undefined ? null : change.enabled,
+        now,
+        id,
+        orgId,
+      ],
+    );
+    return result.changes > 0 ? this.endpoint(orgId, id) : null;
+  }
+
+  async rotateSecret(orgId: string, id: string, secret: string, previousUntil: number, now: number): Promise<WebhookEndpoint | null> {
+    const result = await this.db.run(
+      `UPDATE webhook_endpoints SET previous_secret = secret, previous_secret_until = ?, secret = ?, updated_at = ?
+       WHERE id = ? AND org_id = ?`,
+      [previousUntil, secret, now, id, orgId],
+    );
+    return result.changes > 0 ? this.endpoint(orgId, id) : null;
+  }
+
+  async deleteEndpoint(orgId: string, id: string): Promise<boolean> {
+    // Its deliveries go with it (ON DELETE CASCADE).
+    const result = await this.db.run("DELETE FROM webhook_endpoints WHERE id = ? AND org_id = ?", [id, orgId]);
+    return result.changes > 0;
+  }
+
+  enqueue(deliveries: readonly NewWebhookDelivery[], now: number): Promise<number> {
+    if (deliveries.length === 0) return Promise.resolve(0);
+    return this.db.transaction(async (tx) => {
+      let added = 0;
+      for (const d of deliveries) {
+        const result = await tx.run(
+          `INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, NULL, ?, ?)
+           ON CONFLICT (id) DO NOTHING`,
+          [d.id, d.endpointId, d.orgId, d.eventType, d.userId, d.payload, d.nextAttemptAt, now, now],
+        );
+        added += result.changes;
+      }
+      return added;
+    });
+  }
+
+  due(now: number, limit: number, skipEndpoints: readonly string[]): Promise<WebhookDelivery[]> {
+    const skip = skipEndpoints.length === 0 ? "" : `AND endpoint_id NOT IN (${marks(skipEndpoints.length)})`;
+    // READ COMMITTED: the row locks serialise the claim, as in PostgresDeliveryRepository.duePush.
+    return this.db.transaction(
+      async (tx) => {
+        const rows = await tx.all<DeliveryRow>(
+          `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries
+           WHERE status = 'pending' AND next_attempt_at <= ? ${skip}
+             AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)
+           ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
+          [now, ...skipEndpoints, this.leaseOwner, now, limit],
+        );
+        if (rows.length > 0)
+          await tx.run(`UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id IN (${marks(rows.length)})`, [
+            this.leaseOwner,
+            now + this.leaseMs,
+            ...rows.map((r) => r.id),
+          ]);
+        return rows.map(deliveryOf);
+      },
+      { readCommitted: true },
+    );
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    // A delivery leased to another process is not this one's to send before its lease runs out.
+    const row = await this.db.get<{ at: number | null }>(
+      `SELECT MIN(CASE WHEN lease_owner IS NOT NULL AND lease_owner <> ? THEN GREATEST(next_attempt_at, lease_until)
+                  ELSE next_attempt_at END) AS at
+       FROM webhook_deliveries WHERE status = 'pending'`,
+      [this.leaseOwner],
+    );
+    return row?.at ?? null;
+  }
+
+  async delivery(orgId: string, id: string): Promise<WebhookDelivery | null> {
+    const row = await this.db.get<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = ? AND org_id = ?`, [id, orgId]);
+    return row ? deliveryOf(row) : null;
+  }
+
+  async reschedule(id: string, change: { attempts: number; nextAttemptAt: number } & WebhookAttemptFailure, now: number): Promise<void> {
+    await this.db.run(
+      `UPDATE webhook_deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, last_status_code = ?, updated_at = ?,
+         lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND status = 'pending'`,
+      [change.attempts, change.nextAttemptAt, change.error, change.statusCode, now, id],
+    );
+  }
+
+  async settle(
+    id: string,
+    outcome: { status: "sent"; statusCode: number } | ({ status: "dead" } & WebhookAttemptFailure),
+    now: number,
+  ): Promise<void> {
+    await this.db.run(
+      `UPDATE webhook_deliveries SET status = ?, last_error = ?, last_status_code = ?, updated_at = ?, attempts = attempts + 1,
+         lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND status = 'pending'`,
+      [outcome.status, outcome.status === "dead" ? outcome.error : null, outcome.statusCode, now, id],
+    );
+  }
+
+  async deliveries(q: WebhookDeliveryQuery): Promise<WebhookDelivery[]> {
+    const where = ["org_id = ?"];
+    const params: (string | number)[] = [q.orgId];
+    if (q.endpointId !== null) {
+      where.push("endpoint_id = ?");
+      params.push(q.endpointId);
+    }
+    if (q.status !== null) {
+      where.push("status = ?");
+      params.push(q.status);
+    }
+    if (q.after !== null) {
+      where.push("(created_at < ? OR (created_at = ? AND id < ?))");
+      params.push(q.after.at, q.after.at, q.after.id);
+    }
+    const rows = await this.db.all<DeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [...params, q.limit],
+    );
+    return rows.map(deliveryOf);
+  }
+
+  async replay(orgId: string, id: string, now: number): Promise<boolean> {
+    const result = await this.db.run(
+      `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?,
+         lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND org_id = ? AND status = 'dead'`,
+      [now, now, id, orgId],
+    );
+    return result.changes > 0;
+  }
+}

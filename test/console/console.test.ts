@@ -345,8 +345,8 @@ describe("console", () => {
     await expect(page.getByRole("link", { name: "New rule" }).count()).resolves.toBe(0);
     await expect(page.getByRole("button", { name: /Pause|Make live|Resume/ }).count()).resolves.toBe(0);
     await f.cloud.credentials.revokeApiKey(id, "test");
-    await page.getByRole("link", { name: "Why not" }).click();
-    await page.getByRole("link", { name: "Rules" }).click();
+    // The live page's first call is answered 401: back to sign-in, with the reason.
+    await page.getByRole("link", { name: "Live" }).click();
     await page.getByText("Your key is no longer valid; sign in again.").waitFor();
     await expect(page.getByRole("navigation").count()).resolves.toBe(0);
     await expect(page.evaluate("sessionStorage.length")).resolves.toBe(0);
@@ -363,6 +363,32 @@ describe("console", () => {
     await page.getByRole("button", { name: "Push", exact: true }).click();
     await page.locator("tr[data-gateway=g1] [data-config]:not([data-config=none])").waitFor();
     await expect(row.locator("[data-config]").getAttribute("data-config")).resolves.toMatch(/^(pending|applied|rejected)$/);
+    await context.close();
+  });
+
+  /** The menu's entries, in order. */
+  const menu = (page: Page) => page.getByRole("navigation", { name: "Console sections" }).getByRole("link").allTextContents();
+
+  it.skipIf(!hasChromium)("shows each role only the pages it may use, and says why at the address of another", async () => {
+    const context = await browser.newContext();
+    const page = await signedIn(context, f.keys.marketer);
+    await page.getByRole("heading", { name: "Rules" }).waitFor();
+    await expect(menu(page)).resolves.toEqual(["Rules", "Live", "Analytics", "Why not"]);
+    await page.goto(`${base}/console/#/fleet`);
+    await expect(page.locator("[data-refusal=fleet]").textContent()).resolves.toBe(
+      "A marketer key does not manage gateways: the Fleet page is for store-ops or admin keys.",
+    );
+    await expect(page.getByText("FORBIDDEN").count()).resolves.toBe(0);
+    await page.getByRole("main").getByRole("link", { name: "Rules" }).click();
+    await page.getByRole("heading", { name: "Rules" }).waitFor();
+
+    const ops = await signedIn(context, f.keys.storeOps);
+    await ops.getByRole("heading", { name: "Rules" }).waitFor();
+    await expect(menu(ops)).resolves.toEqual(["Rules", "Live", "Analytics", "Fleet"]);
+    await ops.goto(`${base}/console/#/why`);
+    await expect(ops.locator("[data-refusal=why]").textContent()).resolves.toBe(
+      "A store-ops key does not read the engine's decisions: the Why not page is for marketer or admin keys.",
+    );
     await context.close();
   });
 });

@@ -77,6 +77,11 @@ export function fmtTime(iso: string | null): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
+/** "1 shopper", "2 shoppers", "0 shoppers": a count with its noun agreeing (English plural). */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
 export function fmtPercent(rate: number | null): string {
   return rate === null ? "—" : `${(rate * 100).toFixed(1)} %`;
 }

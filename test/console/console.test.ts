@@ -234,7 +234,7 @@ describe("console", () => {
     const decision = page.locator("tr[data-outcome=issued]", { hasText: "welcome v1" });
     await decision.waitFor();
     await decision.getByRole("button", { name: event.id }).click();
-    await page.getByRole("table", { name: /decisions/ }).getByText(event.id).first().waitFor();
+    await page.getByRole("table", { name: /decisions?, newest first/ }).getByText(event.id).first().waitFor();
     expect(pageErrors).toEqual([]);
     await context.close();
   });
@@ -388,6 +388,48 @@ describe("console", () => {
     await ops.goto(`${base}/console/#/why`);
     await expect(ops.locator("[data-refusal=why]").textContent()).resolves.toBe(
       "A store-ops key does not read the engine's decisions: the Why not page is for marketer or admin keys.",
+    );
+    await context.close();
+  });
+
+  it.skipIf(!hasChromium)("writes analytics labels whole, counts in words, and holdout bars that agree with the text", async () => {
+    const holdout = {
+      issuedUsers: 1,
+      issuedUsersRedeemed: 0,
+      issuedRedemptionRate: 0,
+      issuedUsersReturned: 1,
+      issuedReturnRate: 1,
+      heldOutUsers: 2,
+      heldOutUsersReturned: 0,
+      heldOutReturnRate: 0,
+      returnRateLift: 1,
+    };
+    const counts = { visits: 3, eligible: 3, issued: 1, delivered: 1, viewed: 1, redeemed: 0, heldOut: 2 };
+    const rates = { eligibleRate: 1, deliveryRate: 1, viewRate: 1, redemptionRate: 0 };
+    const report = {
+      groupBy: "rule",
+      from: "2026-01-01T00:00:00.000Z",
+      to: "2026-01-08T00:00:00.000Z",
+      storeId: null,
+      groups: [{ key: { ruleId: "flash-coffee", name: "Flash coffee at the counter" }, ...counts, rates, holdout }],
+      totals: { ...counts, rates },
+    };
+    const context = await browser.newContext();
+    // The funnel as the API answers it, so the page's words can be held to its numbers.
+    await context.route("**/v1/analytics/funnel?*", (route) => route.fulfill({ json: report }));
+    const page = await signedIn(context, f.keys.marketer);
+    await page.getByRole("link", { name: "Analytics" }).click();
+    const chart = page.locator("svg.by-group");
+    await chart.waitFor();
+    await expect(chart.locator("text.label").allTextContents()).resolves.toEqual(["flash-coffee (Flash coffee at the counter)"]);
+    // Drawn inside the chart: nothing starts left of the view box.
+    const lefts = await page.evaluate(`[...document.querySelectorAll("svg.chart text")].map((t) => t.getBBox().x)`);
+    expect((lefts as number[]).every((x) => x >= 0)).toBe(true);
+    const section = page.locator(".holdout");
+    await expect(section.locator("text.label").allTextContents()).resolves.toEqual(["sent the offer", "held out"]);
+    await expect(section.locator("text.value").allTextContents()).resolves.toEqual(["100 % came back (1 of 1)", "0 % came back (0 of 2)"]);
+    await expect(section.locator(".holdout-text").textContent()).resolves.toBe(
+      "1 shopper sent the offer (1 came back, 0 redeemed); 2 shoppers held out (0 came back). Lift in return rate: 100.0 points.",
     );
     await context.close();
   });

@@ -1,6 +1,6 @@
 import { api, get, type Session } from "../api.js";
 import { barChart } from "../charts.js";
-import { announce, field, fmtTime, h, mount } from "../dom.js";
+import { announce, count, field, fmtTime, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
 
 /** The rule as the API returns it; the spec is the model of cloud/src/domain/rules/ruleSpec.ts. */
@@ -49,7 +49,7 @@ function describeTrigger(t: Spec["trigger"]): string {
   if (!t) return "";
   if (t.type === "dwell") return `dwell ≥ ${t.minDwellS ?? "?"} s`;
   if (t.type === "nth-visit") return `visit #${t.n ?? "?"}`;
-  if (t.type === "return-after") return `back after ${t.days ?? "?"} days`;
+  if (t.type === "return-after") return t.days === undefined ? "back after ? days" : `back after ${count(t.days, "day")}`;
   return t.type;
 }
 
@@ -394,7 +394,7 @@ async function editRule(root: HTMLElement, session: Session, ruleId: string | nu
       const { rule, offersIssued, budgetRemaining } = await get<{ rule: RuleView; offersIssued: number; budgetRemaining: number | null }>(
         `/v1/rules/${encodeURIComponent(ruleId)}`,
       );
-      usage = ` · ${offersIssued} offers issued${budgetRemaining === null ? "" : ` · ${budgetRemaining} left in budget`}`;
+      usage = ` · ${count(offersIssued, "offer")} issued${budgetRemaining === null ? "" : ` · ${budgetRemaining} left in budget`}`;
       rf.fill(rule.spec);
       const id = rf.form.querySelector<HTMLInputElement>("[name=id]");
       if (id) id.value = rule.id;

@@ -1,5 +1,5 @@
 import { get, type Session } from "../api.js";
-import { field, fmtTime, h, mount } from "../dom.js";
+import { count, field, fmtTime, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
 
 interface Decision {
@@ -57,7 +57,7 @@ function table(decisions: readonly Decision[], showEvent: (eventId: string) => v
     h(
       "table",
       { class: "decisions" },
-      h("caption", {}, `${decisions.length} decisions, newest first`),
+      h("caption", {}, `${count(decisions.length, "decision")}, newest first`),
       h("thead", {}, h("tr", {}, ...["When", "Rule", "User", "Where", "Outcome", "Reason", "Event"].map((c) => h("th", { scope: "col" }, c)))),
       h(
         "tbody",

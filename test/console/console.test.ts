@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSOLE_CSP } from "../../cloud/src/adapters/http/console/consoleRoutes.js";
 import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../protocol/index.js";
-import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U2 } from "../cloud/cloudFixture.js";
+import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U1, SUBJECT_U2 } from "../cloud/cloudFixture.js";
 import { until } from "../support/until.js";
 import { chromiumAvailable, launchChromium } from "./browser.js";
 
@@ -431,6 +431,24 @@ describe("console", () => {
     await expect(section.locator(".holdout-text").textContent()).resolves.toBe(
       "1 shopper sent the offer (1 came back, 0 redeemed); 2 shoppers held out (0 came back). Lift in return rate: 100.0 points.",
     );
+    await context.close();
+  });
+
+  it.skipIf(!hasChromium)("names shoppers in the live view by member id, and an unlinked beacon as anonymous", async () => {
+    const stranger = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:9:9";
+    const context = await browser.newContext();
+    const page = await signedIn(context, f.keys.marketer);
+    await page.getByRole("link", { name: "Live" }).click();
+    await page.getByText("Live: connected").waitFor();
+    await arrive();
+    await arrive({ subject: { kind: "ibeacon", id: stranger } });
+    const anonymous = page.locator(`[data-store=s1] li[data-subject="${stranger}"]`);
+    await anonymous.waitFor();
+    await expect(anonymous.locator("span").first().textContent()).resolves.toBe("anonymous beacon");
+    await expect(anonymous.locator("span").first().getAttribute("title")).resolves.toBe(stranger);
+    await expect(page.locator(`[data-store=s1] li[data-subject="${SUBJECT_U1}"] .member`).textContent()).resolves.toBe("u1");
+    const listed = (await page.locator("[data-store=s1] .subjects").allTextContents()).join(" ");
+    expect(listed).not.toContain("ibeacon:");
     await context.close();
   });
 });

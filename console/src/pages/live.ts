@@ -29,6 +29,16 @@ interface LiveSnapshot {
 
 const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
+/**
+ * A shopper as a marketer reads it: the member id when the beacon is linked to a member, else
+ * "anonymous beacon" with the beacon's subject id (`ibeacon:…`, a rotating-MAC hash) kept for
+ * whoever needs it in the title, never as the headline.
+ */
+function shopper(p: { subjectId: string; userId: string | null }): HTMLElement {
+  if (p.userId !== null) return h("span", { class: "member" }, p.userId);
+  return h("span", { class: "anonymous", title: p.subjectId }, "anonymous beacon");
+}
+
 /** Live view: the stream pushes a snapshot on every change; the page redraws, no reload. */
 export function livePage(root: HTMLElement, session: Session): () => void {
   const status = h("p", { class: "stream-status", role: "status" }, "Connecting…");
@@ -36,7 +46,7 @@ export function livePage(root: HTMLElement, session: Session): () => void {
   mount(
     root,
     h("div", { class: "page-head" }, h("h1", {}, "Live"), status),
-    h("p", { class: "hint" }, session.storeId ? `Store ${session.storeId}, as it happens.` : "Every store of the organisation, as it happens. Shoppers appear by their pseudonymous subject id."),
+    h("p", { class: "hint" }, session.storeId ? `Store ${session.storeId}, as it happens.` : "Every store of the organisation, as it happens. Shoppers appear by their member id; a beacon not linked to a member is an anonymous beacon."),
     body,
   );
   const controller = new AbortController();
@@ -115,7 +125,7 @@ function storeCard(store: LiveStore): HTMLElement {
                   h("strong", {}, `Zone ${z.zoneId}`),
                   ` · ${z.present.length + z.unlinked} present · ${z.arrivals} arrived in 30 min`,
                   z.present.length > 0
-                    ? h("ul", { class: "subjects" }, ...z.present.map((p) => h("li", {}, h("code", {}, p.subjectId), ` since ${time(p.since)}`)))
+                    ? h("ul", { class: "subjects" }, ...z.present.map((p) => h("li", { "data-subject": p.subjectId }, shopper(p), ` since ${time(p.since)}`)))
                     : null,
                 ),
               ),

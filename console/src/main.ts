@@ -6,6 +6,7 @@ import { fleetPage } from "./pages/fleet.js";
 import { livePage } from "./pages/live.js";
 import { rulesPage } from "./pages/rules.js";
 import { whyPage } from "./pages/why.js";
+import { forgetStoreZones } from "./storeTime.js";
 
 /** A page renders into `root` and returns what to stop when the user leaves it (streams, timers). */
 export type Page = (root: HTMLElement, session: Session, args: readonly string[]) => (() => void) | void;
@@ -49,6 +50,7 @@ let leave: (() => void) | null = null;
 function signOut(message?: string): void {
   setApiKey(null);
   session = null;
+  forgetStoreZones();
   leave?.();
   leave = null;
   nav().hidden = true;

@@ -451,4 +451,25 @@ describe("console", () => {
     expect(listed).not.toContain("ibeacon:");
     await context.close();
   });
+
+  it.skipIf(!hasChromium)("shows times in the store's timezone, named, whatever the browser's zone", async () => {
+    const context = await browser.newContext({ timezoneId: "America/New_York" });
+    const page = await signedIn(context, f.keys.marketer);
+    await page.getByRole("link", { name: "Why not" }).click();
+    await page.getByLabel("Id", { exact: true }).fill("u1");
+    await page.getByRole("button", { name: "Show decisions" }).click();
+    const when = page.locator("tr[data-outcome] td.when").first();
+    await when.waitFor();
+    await expect(page.getByRole("columnheader", { name: "When (store time)" }).count()).resolves.toBe(1);
+    const shown = (await when.textContent()) ?? "";
+    expect(shown).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} Asia\/Hong_Kong$/);
+    const decisions = await f.cloud.http.inject({ method: "GET", url: "/v1/users/u1/decisions?limit=1", headers: { authorization: `Bearer ${f.keys.marketer}` } });
+    const decidedAt = decisions.json<{ decisions: { decidedAt: string }[] }>().decisions[0]?.decidedAt ?? "";
+    const hk = new Date(new Date(decidedAt).getTime() + 8 * 3_600_000).toISOString();
+    expect(shown).toBe(`${hk.slice(0, 10)} ${hk.slice(11, 19)} Asia/Hong_Kong`);
+
+    await page.getByRole("link", { name: "Live" }).click();
+    await expect(page.locator("[data-store=s1] .zone").textContent()).resolves.toBe("Times in Asia/Hong_Kong, the store's time.");
+    await context.close();
+  });
 });

@@ -2,6 +2,7 @@ import { get, type Session } from "../api.js";
 import { barChart } from "../charts.js";
 import { count, field, fmtPercent, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
+import { browserZone } from "../storeTime.js";
 
 const STAGES = ["visits", "eligible", "issued", "delivered", "viewed", "redeemed"] as const;
 type Counts = Record<(typeof STAGES)[number] | "heldOut", number>;
@@ -84,7 +85,7 @@ export function analyticsPage(root: HTMLElement, session: Session): void {
   const form = h(
     "form",
     { class: "card inline", "aria-label": "Funnel period and grouping" },
-    h("div", { class: "row" }, field("Group by", groupBy), field("From day", from), field("To day (inclusive)", to), field("Store id", store, { hint: "Empty: every store" })),
+    h("div", { class: "row" }, field("Group by", groupBy), field("From day", from, { hint: `Midnight in ${browserZone()}` }), field("To day (inclusive)", to, { hint: `Midnight in ${browserZone()}` }), field("Store id", store, { hint: "Empty: every store" })),
     h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, "Show funnel"), exportButton),
   );
   mount(root, h("div", { class: "page-head" }, h("h1", {}, "Analytics")), form, out);

@@ -1,7 +1,8 @@
 import { ApiProblem, api, get, type Session } from "../api.js";
 import { sparkline } from "../charts.js";
-import { field, fmtTime, h, mount } from "../dom.js";
+import { field, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
+import { fmtZoned, storeZones } from "../storeTime.js";
 
 interface Telemetry {
   at: string;
@@ -43,9 +44,9 @@ export function fleetPage(root: HTMLElement, session: Session): () => void {
     window.clearTimeout(timer);
     try {
       const q = session.storeId ? `?storeId=${encodeURIComponent(session.storeId)}` : "";
-      const { gateways } = await get<{ gateways: Gateway[] }>(`/v1/gateways${q}`);
+      const [{ gateways }, zones] = await Promise.all([get<{ gateways: Gateway[] }>(`/v1/gateways${q}`), storeZones()]);
       status.textContent = "";
-      if (!body.querySelector("form.push")) mount(body, gateways.length === 0 ? h("p", { class: "empty" }, "No gateways registered.") : table(gateways, canPush, body, notice, load));
+      if (!body.querySelector("form.push")) mount(body, gateways.length === 0 ? h("p", { class: "empty" }, "No gateways registered.") : table(gateways, zones, canPush, body, notice, load));
     } catch (err) {
       status.textContent = err instanceof ApiProblem && err.status === 404 ? "This cloud has no fleet API yet." : messageOf(err);
     }
@@ -62,6 +63,7 @@ export function fleetPage(root: HTMLElement, session: Session): () => void {
 
 function table(
   gateways: readonly Gateway[],
+  zones: ReadonlyMap<string, string>,
   canPush: boolean,
   body: HTMLElement,
   notice: HTMLElement,
@@ -79,6 +81,7 @@ function table(
         "tbody",
         {},
         ...gateways.map((g) => {
+          const fmtTime = (iso: string | null) => fmtZoned(iso, zones.get(g.storeId));
           const spark = h("span", { class: "spark" });
           void get<{ samples: Telemetry[] }>(`/v1/gateways/${encodeURIComponent(g.id)}/telemetry?limit=30`)
             .then(({ samples }) => mount(spark, sparkline(`Adverts per second, ${g.id}`, samples.map((s) => s.advertsPerS))))

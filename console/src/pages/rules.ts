@@ -1,7 +1,11 @@
 import { api, get, type Session } from "../api.js";
 import { barChart } from "../charts.js";
-import { announce, count, field, fmtTime, h, mount } from "../dom.js";
+import { announce, count, field, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
+import { browserZone, fmtZoned } from "../storeTime.js";
+
+// A rule belongs to no single store: its update times are shown in the browser's zone, named.
+const fmtTime = (iso: string | null) => fmtZoned(iso, browserZone());
 
 /** The rule as the API returns it; the spec is the model of cloud/src/domain/rules/ruleSpec.ts. */
 interface RuleView {
@@ -234,7 +238,7 @@ function ruleForm(isNew: boolean): RuleForm {
       {},
       h("legend", {}, "Conditions and schedule"),
       weekdayBox,
-      field("Time windows", c.windows, { path: "/conditions/schedule/windows", hint: "Local HH:MM-HH:MM, comma-separated; end before start crosses midnight." }),
+      field("Time windows", c.windows, { path: "/conditions/schedule/windows", hint: "HH:MM-HH:MM in each store's own timezone, comma-separated; end before start crosses midnight." }),
       h("div", { class: "row" }, field("From day", c.from, { path: "/conditions/schedule/from" }), field("Until day", c.until, { path: "/conditions/schedule/until" })),
       h("div", { class: "row" }, field("Segments", c.segments, { path: "/conditions/segments" }), field("Loyalty tiers", c.tiers, { path: "/conditions/loyaltyTiers" })),
       h("div", { class: "row" }, field("Visit count from", c.visitMin, { path: "/conditions/visitCount/min" }), field("Visit count up to", c.visitMax, { path: "/conditions/visitCount/max" }), field("Max offers received", c.maxOffersReceived, { path: "/conditions/maxOffersReceived" })),
@@ -456,7 +460,7 @@ function dryRunPanel(rf: RuleForm, canWrite: boolean, ruleId: () => string | und
     { class: "card dry-run", "aria-labelledby": "dry-title" },
     h("h2", { id: "dry-title" }, "Dry run"),
     h("p", { class: "hint" }, "What the rule in the form would have done on the events recorded in this period (at most 92 days)."),
-    h("div", { class: "row" }, field("From", from), field("To", to)),
+    h("div", { class: "row" }, field("From", from, { hint: `In ${browserZone()}` }), field("To", to, { hint: `In ${browserZone()}` })),
     run,
     out,
   );

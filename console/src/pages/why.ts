@@ -1,6 +1,7 @@
 import { get, type Session } from "../api.js";
-import { count, field, fmtTime, h, mount } from "../dom.js";
+import { count, field, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
+import { fmtZoned, storeZones } from "../storeTime.js";
 
 interface Decision {
   eventId: string;
@@ -28,8 +29,8 @@ export function whyPage(root: HTMLElement, _session: Session, args: readonly str
     mount(out, "Loading…");
     try {
       const path = k === "event" ? `/v1/events/${encodeURIComponent(value)}/decisions` : `/v1/users/${encodeURIComponent(value)}/decisions`;
-      const { decisions } = await get<{ decisions: Decision[] }>(`${path}?limit=200`);
-      mount(out, decisions.length === 0 ? h("p", {}, `No decisions for ${k} ${value}.`) : table(decisions, (eventId) => {
+      const [{ decisions }, zones] = await Promise.all([get<{ decisions: Decision[] }>(`${path}?limit=200`), storeZones()]);
+      mount(out, decisions.length === 0 ? h("p", {}, `No decisions for ${k} ${value}.`) : table(decisions, zones, (eventId) => {
         kind.value = "event";
         id.value = eventId;
         void lookup("event", eventId);
@@ -50,7 +51,7 @@ export function whyPage(root: HTMLElement, _session: Session, args: readonly str
   }
 }
 
-function table(decisions: readonly Decision[], showEvent: (eventId: string) => void): HTMLElement {
+function table(decisions: readonly Decision[], zones: ReadonlyMap<string, string>, showEvent: (eventId: string) => void): HTMLElement {
   return h(
     "div",
     { class: "table-wrap" },
@@ -58,7 +59,7 @@ function table(decisions: readonly Decision[], showEvent: (eventId: string) => v
       "table",
       { class: "decisions" },
       h("caption", {}, `${count(decisions.length, "decision")}, newest first`),
-      h("thead", {}, h("tr", {}, ...["When", "Rule", "User", "Where", "Outcome", "Reason", "Event"].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, ...["When (store time)", "Rule", "User", "Where", "Outcome", "Reason", "Event"].map((c) => h("th", { scope: "col" }, c)))),
       h(
         "tbody",
         {},
@@ -68,7 +69,7 @@ function table(decisions: readonly Decision[], showEvent: (eventId: string) => v
           return h(
             "tr",
             { "data-outcome": d.outcome },
-            h("td", {}, fmtTime(d.decidedAt)),
+            h("td", { class: "when" }, fmtZoned(d.decidedAt, zones.get(d.storeId))),
             h("td", {}, `${d.ruleId} v${d.ruleVersion}`),
             h("td", {}, d.userId ?? "anonymous"),
             h("td", {}, `${d.storeId} / ${d.zoneId}`),

@@ -472,4 +472,39 @@ describe("console", () => {
     await expect(page.locator("[data-store=s1] .zone").textContent()).resolves.toBe("Times in Asia/Hong_Kong, the store's time.");
     await context.close();
   });
+
+  it.skipIf(!hasChromium)("fits every page in a 390 px wide phone screen, tables reflowing one card a row", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const overflow = (page: Page) => page.evaluate(`document.documentElement.scrollWidth`);
+    const page = await signedIn(context, f.keys.marketer);
+    await page.locator("table.rules tbody tr[data-rule]").first().waitFor();
+    await expect(overflow(page)).resolves.toBeLessThanOrEqual(390);
+    // Every column of a rule is on screen, its actions included: the table reflows, one card a rule.
+    const pause = await page.getByRole("button", { name: "Pause: welcome" }).boundingBox();
+    expect(pause).not.toBeNull();
+    expect((pause?.x ?? 0) + (pause?.width ?? 0)).toBeLessThanOrEqual(390);
+    await expect(page.locator("tr[data-rule=welcome] td[data-label=Status]").isVisible()).resolves.toBe(true);
+    /** Tables of records that hide columns to the right of their box (none should). */
+    const clipped = (p: Page) =>
+      p.evaluate(`[...document.querySelectorAll("table.stack")].filter((t) => t.parentElement.scrollWidth > t.parentElement.clientWidth).map((t) => t.className)`);
+    await expect(clipped(page)).resolves.toEqual([]);
+    for (const [path, ready] of [
+      ["#/rules/welcome", ".rule-state .badge"],
+      ["#/live", "[data-store=s1]"],
+      ["#/analytics", "table.funnel-table tbody tr"],
+      ["#/why/user/u1", "table.decisions tbody tr"],
+      ["#/fleet", "[data-refusal=fleet]"],
+    ] as const) {
+      await page.goto(`${base}/console/${path}`);
+      await page.locator(ready).first().waitFor();
+      expect(await overflow(page), path).toBeLessThanOrEqual(390);
+      await expect(clipped(page), path).resolves.toEqual([]);
+    }
+    const admin = await signedIn(context, f.keys.admin);
+    await admin.getByRole("link", { name: "Fleet" }).click();
+    await admin.locator("tr[data-gateway=g1]").waitFor();
+    await expect(overflow(admin)).resolves.toBeLessThanOrEqual(390);
+    await expect(clipped(admin)).resolves.toEqual([]);
+    await context.close();
+  });
 });

@@ -74,7 +74,7 @@ function table(
     { class: "table-wrap" },
     h(
       "table",
-      {},
+      { class: "gateways stack" },
       h("caption", { class: "sr-only" }, "Gateways"),
       h("thead", {}, h("tr", {}, ...["Gateway", "Store", "Status", "Last seen", "Version", "Adverts/s", "Config", ""].map((c) => h("th", { scope: "col" }, c)))),
       h(
@@ -92,32 +92,32 @@ function table(
             "tr",
             { "data-gateway": g.id },
             h("th", { scope: "row" }, g.name || g.id, h("div", { class: "small" }, g.id)),
-            h("td", {}, g.storeId),
+            h("td", { "data-label": "Store" }, g.storeId),
             h(
               "td",
-              {},
+              { "data-label": "Status" },
               h("span", { class: `badge ${g.state}` }, g.state),
               g.offlineTooLong ? h("div", { class: "warn small" }, `offline since ${fmtTime(g.offlineSinceAt)}`) : null,
               g.state === "degraded" ? h("div", { class: "warn small" }, `radio interrupted; last advert ${fmtTime(g.scan?.lastAdvertAt ?? null)}`) : null,
             ),
-            h("td", {}, fmtTime(g.lastSeenAt)),
+            h("td", { "data-label": "Last seen" }, fmtTime(g.lastSeenAt)),
             h(
               "td",
-              {},
+              { "data-label": "Version" },
               g.version ?? "—",
               g.update && g.update.outcome !== "updated" && g.update.outcome !== "unchanged"
                 ? h("div", { class: "warn small" }, `update ${g.update.outcome}${g.update.to ? ` (${g.update.to})` : ""}: ${g.update.reason ?? ""}`)
                 : null,
             ),
-            h("td", {}, spark),
+            h("td", { "data-label": "Adverts/s" }, spark),
             h(
               "td",
-              { "data-config": g.config.state },
+              { "data-config": g.config.state, "data-label": "Config" },
               h("span", { class: `badge ${g.config.state}` }, g.config.state),
               g.config.desiredRevision !== null ? h("div", { class: "small" }, `rev ${g.config.reportedRevision ?? "—"} / ${g.config.desiredRevision}`) : null,
               g.config.problems.length > 0 ? h("ul", { class: "small" }, ...g.config.problems.map((p) => h("li", {}, `${p.path}: ${p.message}`))) : null,
             ),
-            h("td", {}, canPush ? push : null),
+            h("td", { "data-label": "" }, canPush ? push : null),
           );
         }),
       ),

@@ -57,7 +57,7 @@ function table(decisions: readonly Decision[], zones: ReadonlyMap<string, string
     { class: "table-wrap" },
     h(
       "table",
-      { class: "decisions" },
+      { class: "decisions stack" },
       h("caption", {}, `${count(decisions.length, "decision")}, newest first`),
       h("thead", {}, h("tr", {}, ...["When (store time)", "Rule", "User", "Where", "Outcome", "Reason", "Event"].map((c) => h("th", { scope: "col" }, c)))),
       h(
@@ -69,13 +69,13 @@ function table(decisions: readonly Decision[], zones: ReadonlyMap<string, string
           return h(
             "tr",
             { "data-outcome": d.outcome },
-            h("td", { class: "when" }, fmtZoned(d.decidedAt, zones.get(d.storeId))),
-            h("td", {}, `${d.ruleId} v${d.ruleVersion}`),
-            h("td", {}, d.userId ?? "anonymous"),
-            h("td", {}, `${d.storeId} / ${d.zoneId}`),
-            h("td", {}, h("span", { class: `badge ${d.outcome}` }, d.outcome), d.offerId ? h("div", { class: "small" }, `offer ${d.offerId}`) : null),
-            h("td", {}, h("strong", {}, d.reason), h("div", {}, d.text)),
-            h("td", {}, ev),
+            h("td", { class: "when", "data-label": "When" }, fmtZoned(d.decidedAt, zones.get(d.storeId))),
+            h("td", { "data-label": "Rule" }, `${d.ruleId} v${d.ruleVersion}`),
+            h("td", { "data-label": "User" }, d.userId ?? "anonymous"),
+            h("td", { "data-label": "Where" }, `${d.storeId} / ${d.zoneId}`),
+            h("td", { "data-label": "Outcome" }, h("span", { class: `badge ${d.outcome}` }, d.outcome), d.offerId ? h("div", { class: "small" }, `offer ${d.offerId}`) : null),
+            h("td", { "data-label": "Reason" }, h("strong", {}, d.reason), h("div", {}, d.text)),
+            h("td", { "data-label": "Event" }, ev),
           );
         }),
       ),

@@ -5,7 +5,12 @@ export interface Bar {
   readonly value: number;
   /** A share of `value` drawn inside its bar (redeemed of issued), labelled after it. */
   readonly part?: number;
+  /** What is written after the bar and read out, when the bare number would not say it. */
+  readonly text?: string;
 }
+
+/** Width of a label at the charts' 13 px system font: generous, so a label is never cut. */
+const labelWidth = (label: string) => Math.ceil(label.length * 7.6);
 
 /**
  * Horizontal bars, one per row, with the value written at the end of each bar: readable without
@@ -13,8 +18,11 @@ export interface Bar {
  */
 export function barChart(title: string, bars: readonly Bar[], options: { className?: string } = {}): SVGElement {
   const rowH = 26;
-  const labelW = 110;
-  const width = 560;
+  // The label column is as wide as the longest label: the view box grows, the chart scales down.
+  const labelW = Math.max(60, ...bars.map((b) => labelWidth(b.label) + 12));
+  const valueText = (b: Bar) => b.text ?? (b.part === undefined ? String(b.value) : `${b.value} (${b.part})`);
+  const valueW = Math.max(60, ...bars.map((b) => labelWidth(valueText(b)) + 12));
+  const width = labelW + 390 + valueW;
   const max = Math.max(1, ...bars.map((b) => b.value));
   const height = bars.length * rowH + 8;
   return s(
@@ -23,12 +31,12 @@ export function barChart(title: string, bars: readonly Bar[], options: { classNa
       viewBox: `0 0 ${width} ${height}`,
       class: `chart ${options.className ?? ""}`,
       role: "img",
-      "aria-label": `${title}: ${bars.map((b) => `${b.label} ${b.value}${b.part === undefined ? "" : ` (${b.part})`}`).join(", ")}`,
+      "aria-label": `${title}: ${bars.map((b) => `${b.label} ${valueText(b)}`).join(", ")}`,
     },
     s("title", {}, title),
     ...bars.map((b, i) => {
       const y = i * rowH + 4;
-      const w = Math.round(((width - labelW - 60) * b.value) / max);
+      const w = Math.round(((width - labelW - valueW) * b.value) / max);
       return s(
         "g",
         { class: "bar" },
@@ -36,8 +44,8 @@ export function barChart(title: string, bars: readonly Bar[], options: { classNa
         s("rect", { x: labelW, y, width: Math.max(w, 1), height: rowH - 8, rx: 2 }),
         b.part === undefined
           ? null
-          : s("rect", { x: labelW, y: y + 4, width: Math.round(((width - labelW - 60) * b.part) / max), height: rowH - 16, class: "part" }),
-        s("text", { x: labelW + w + 6, y: y + 16, class: "value" }, b.part === undefined ? String(b.value) : `${b.value} (${b.part})`),
+          : s("rect", { x: labelW, y: y + 4, width: Math.round(((width - labelW - valueW) * b.part) / max), height: rowH - 16, class: "part" }),
+        s("text", { x: labelW + w + 6, y: y + 16, class: "value" }, valueText(b)),
       );
     }),
   );

@@ -71,10 +71,9 @@ export function field(
   return h("div", { class: "field" }, h("label", { for: id }, label), control, hint, error);
 }
 
-export function fmtTime(iso: string | null): string {
-  if (!iso) return "—";
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+/** "1 shopper", "2 shoppers", "0 shoppers": a count with its noun agreeing (English plural). */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
 }
 
 export function fmtPercent(rate: number | null): string {

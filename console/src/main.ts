@@ -6,17 +6,37 @@ import { fleetPage } from "./pages/fleet.js";
 import { livePage } from "./pages/live.js";
 import { rulesPage } from "./pages/rules.js";
 import { whyPage } from "./pages/why.js";
+import { forgetStoreZones } from "./storeTime.js";
 
 /** A page renders into `root` and returns what to stop when the user leaves it (streams, timers). */
 export type Page = (root: HTMLElement, session: Session, args: readonly string[]) => (() => void) | void;
 
-const PAGES: readonly { id: string; title: string; page: Page }[] = [
-  { id: "rules", title: "Rules", page: rulesPage },
-  { id: "live", title: "Live", page: livePage },
-  { id: "analytics", title: "Analytics", page: analyticsPage },
-  { id: "fleet", title: "Fleet", page: fleetPage },
-  { id: "why", title: "Why not", page: whyPage },
+interface PageEntry {
+  readonly id: string;
+  readonly title: string;
+  readonly page: Page;
+  /**
+   * The roles the cloud lets read this page's data: the `roles` of the routes it calls
+   * (cloud/src/adapters/http/routes: ruleRoutes READ, liveRoutes READ, analyticsRoutes funnel,
+   * gatewayRoutes ROLES, decisionRoutes). A tab a role cannot use would only show a refusal.
+   */
+  readonly roles: readonly string[];
+  /** What a role outside `roles` is told when it reaches the page by its address anyway. */
+  readonly refusal: string;
+}
+
+const PAGES: readonly PageEntry[] = [
+  { id: "rules", title: "Rules", page: rulesPage, roles: ["marketer", "store-ops", "admin"], refusal: "does not read rules" },
+  { id: "live", title: "Live", page: livePage, roles: ["marketer", "store-ops", "admin"], refusal: "does not watch the stores live" },
+  { id: "analytics", title: "Analytics", page: analyticsPage, roles: ["marketer", "store-ops", "admin"], refusal: "does not read the funnel" },
+  { id: "fleet", title: "Fleet", page: fleetPage, roles: ["store-ops", "admin"], refusal: "does not manage gateways" },
+  { id: "why", title: "Why not", page: whyPage, roles: ["marketer", "admin"], refusal: "does not read the engine's decisions" },
 ];
+
+/** The pages a role may use, in menu order. */
+function pagesFor(role: string): readonly PageEntry[] {
+  return PAGES.filter((p) => p.roles.includes(role));
+}
 
 const CONSOLE_ROLES = ["marketer", "store-ops", "admin"];
 
@@ -30,6 +50,7 @@ let leave: (() => void) | null = null;
 function signOut(message?: string): void {
   setApiKey(null);
   session = null;
+  forgetStoreZones();
   leave?.();
   leave = null;
   nav().hidden = true;
@@ -92,7 +113,7 @@ function showNav(s: Session, current: string): void {
     h(
       "ul",
       {},
-      ...PAGES.map((p) =>
+      ...pagesFor(s.role).map((p) =>
         h("li", {}, h("a", { href: `#/${p.id}`, ...(p.id === current ? { "aria-current": "page" } : {}) }, p.title)),
       ),
     ),
@@ -105,7 +126,8 @@ function showNav(s: Session, current: string): void {
 function route(moveFocus = false): void {
   if (!session) return;
   const [id = "rules", ...args] = location.hash.replace(/^#\/?/, "").split("/").filter(Boolean);
-  const entry = PAGES.find((p) => p.id === id) ?? PAGES[0];
+  const allowed = pagesFor(session.role);
+  const entry = PAGES.find((p) => p.id === id) ?? allowed[0];
   if (!entry) return;
   leave?.();
   leave = null;
@@ -113,10 +135,25 @@ function route(moveFocus = false): void {
   document.title = `${entry.title} · Arrival console`;
   const root = main();
   mount(root);
-  leave = entry.page(root, session, args) ?? null;
+  if (entry.roles.includes(session.role)) leave = entry.page(root, session, args) ?? null;
+  else mount(root, refusal(entry, session, allowed));
   announce(`${entry.title} page`);
   // After a navigation, keyboard and screen-reader users start at the new page, not in the menu.
   if (moveFocus) root.focus();
+}
+
+/** A page this role cannot use, reached by its address: say so plainly and point to the others. */
+function refusal(entry: PageEntry, s: Session, allowed: readonly PageEntry[]): HTMLElement {
+  const roles = entry.roles.join(", ").replace(/, ([^,]*)$/, " or $1");
+  return h(
+    "section",
+    { class: "card refusal", "aria-labelledby": "refusal-title" },
+    h("h1", { id: "refusal-title" }, entry.title),
+    h("p", { "data-refusal": entry.id }, `A ${s.role} key ${entry.refusal}: the ${entry.title} page is for ${roles} keys.`),
+    allowed.length > 0
+      ? h("p", {}, "Your key can use: ", ...allowed.flatMap((p, i) => [i > 0 ? ", " : "", h("a", { href: `#/${p.id}` }, p.title)]), ".")
+      : null,
+  );
 }
 
 // A call answered 401 while signed in means the key was revoked meanwhile: back to sign-in, and

@@ -22,7 +22,9 @@ export const SHOPPER_PAGE_HTML = `<!doctype html>
   .offer h2 { margin: 0 0 4px; font-size: 1.1rem; }
   .countdown { color: #b5442b; font-weight: 600; }
   .code { font-family: ui-monospace, monospace; font-size: 1.3rem; letter-spacing: 0.08em; }
-  .qr { font-family: ui-monospace, monospace; font-size: 0.75rem; color: #666; word-break: break-all; }
+  .qr { margin: 8px 0 0; }
+  .qr svg { display: block; width: 200px; height: 200px; }
+  .qr-caption { font-size: 0.75rem; color: #555; }
   #push-toggle { margin-top: 6px; border: 0; border-radius: 6px; padding: 4px 10px; background: #f1c453; color: #222; }
 </style>
 </head>

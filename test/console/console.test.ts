@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSOLE_CSP } from "../../cloud/src/adapters/http/console/consoleRoutes.js";
 import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../protocol/index.js";
-import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U2 } from "../cloud/cloudFixture.js";
+import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U1, SUBJECT_U2 } from "../cloud/cloudFixture.js";
 import { until } from "../support/until.js";
 import { chromiumAvailable, launchChromium } from "./browser.js";
 
@@ -234,7 +234,7 @@ describe("console", () => {
     const decision = page.locator("tr[data-outcome=issued]", { hasText: "welcome v1" });
     await decision.waitFor();
     await decision.getByRole("button", { name: event.id }).click();
-    await page.getByRole("table", { name: /decisions/ }).getByText(event.id).first().waitFor();
+    await page.getByRole("table", { name: /decisions?, newest first/ }).getByText(event.id).first().waitFor();
     expect(pageErrors).toEqual([]);
     await context.close();
   });
@@ -345,8 +345,8 @@ describe("console", () => {
     await expect(page.getByRole("link", { name: "New rule" }).count()).resolves.toBe(0);
     await expect(page.getByRole("button", { name: /Pause|Make live|Resume/ }).count()).resolves.toBe(0);
     await f.cloud.credentials.revokeApiKey(id, "test");
-    await page.getByRole("link", { name: "Why not" }).click();
-    await page.getByRole("link", { name: "Rules" }).click();
+    // The live page's first call is answered 401: back to sign-in, with the reason.
+    await page.getByRole("link", { name: "Live" }).click();
     await page.getByText("Your key is no longer valid; sign in again.").waitFor();
     await expect(page.getByRole("navigation").count()).resolves.toBe(0);
     await expect(page.evaluate("sessionStorage.length")).resolves.toBe(0);
@@ -363,6 +363,148 @@ describe("console", () => {
     await page.getByRole("button", { name: "Push", exact: true }).click();
     await page.locator("tr[data-gateway=g1] [data-config]:not([data-config=none])").waitFor();
     await expect(row.locator("[data-config]").getAttribute("data-config")).resolves.toMatch(/^(pending|applied|rejected)$/);
+    await context.close();
+  });
+
+  /** The menu's entries, in order. */
+  const menu = (page: Page) => page.getByRole("navigation", { name: "Console sections" }).getByRole("link").allTextContents();
+
+  it.skipIf(!hasChromium)("shows each role only the pages it may use, and says why at the address of another", async () => {
+    const context = await browser.newContext();
+    const page = await signedIn(context, f.keys.marketer);
+    await page.getByRole("heading", { name: "Rules" }).waitFor();
+    await expect(menu(page)).resolves.toEqual(["Rules", "Live", "Analytics", "Why not"]);
+    await page.goto(`${base}/console/#/fleet`);
+    await expect(page.locator("[data-refusal=fleet]").textContent()).resolves.toBe(
+      "A marketer key does not manage gateways: the Fleet page is for store-ops or admin keys.",
+    );
+    await expect(page.getByText("FORBIDDEN").count()).resolves.toBe(0);
+    await page.getByRole("main").getByRole("link", { name: "Rules" }).click();
+    await page.getByRole("heading", { name: "Rules" }).waitFor();
+
+    const ops = await signedIn(context, f.keys.storeOps);
+    await ops.getByRole("heading", { name: "Rules" }).waitFor();
+    await expect(menu(ops)).resolves.toEqual(["Rules", "Live", "Analytics", "Fleet"]);
+    await ops.goto(`${base}/console/#/why`);
+    await expect(ops.locator("[data-refusal=why]").textContent()).resolves.toBe(
+      "A store-ops key does not read the engine's decisions: the Why not page is for marketer or admin keys.",
+    );
+    await context.close();
+  });
+
+  it.skipIf(!hasChromium)("writes analytics labels whole, counts in words, and holdout bars that agree with the text", async () => {
+    const holdout = {
+      issuedUsers: 1,
+      issuedUsersRedeemed: 0,
+      issuedRedemptionRate: 0,
+      issuedUsersReturned: 1,
+      issuedReturnRate: 1,
+      heldOutUsers: 2,
+      heldOutUsersReturned: 0,
+      heldOutReturnRate: 0,
+      returnRateLift: 1,
+    };
+    const counts = { visits: 3, eligible: 3, issued: 1, delivered: 1, viewed: 1, redeemed: 0, heldOut: 2 };
+    const rates = { eligibleRate: 1, deliveryRate: 1, viewRate: 1, redemptionRate: 0 };
+    const report = {
+      groupBy: "rule",
+      from: "2026-01-01T00:00:00.000Z",
+      to: "2026-01-08T00:00:00.000Z",
+      storeId: null,
+      groups: [{ key: { ruleId: "flash-coffee", name: "Flash coffee at the counter" }, ...counts, rates, holdout }],
+      totals: { ...counts, rates },
+    };
+    const context = await browser.newContext();
+    // The funnel as the API answers it, so the page's words can be held to its numbers.
+    await context.route("**/v1/analytics/funnel?*", (route) => route.fulfill({ json: report }));
+    const page = await signedIn(context, f.keys.marketer);
+    await page.getByRole("link", { name: "Analytics" }).click();
+    const chart = page.locator("svg.by-group");
+    await chart.waitFor();
+    await expect(chart.locator("text.label").allTextContents()).resolves.toEqual(["flash-coffee (Flash coffee at the counter)"]);
+    // Drawn inside the chart: nothing starts left of the view box.
+    const lefts = await page.evaluate(`[...document.querySelectorAll("svg.chart text")].map((t) => t.getBBox().x)`);
+    expect((lefts as number[]).every((x) => x >= 0)).toBe(true);
+    const section = page.locator(".holdout");
+    await expect(section.locator("text.label").allTextContents()).resolves.toEqual(["sent the offer", "held out"]);
+    await expect(section.locator("text.value").allTextContents()).resolves.toEqual(["100 % came back (1 of 1)", "0 % came back (0 of 2)"]);
+    await expect(section.locator(".holdout-text").textContent()).resolves.toBe(
+      "1 shopper sent the offer (1 came back, 0 redeemed); 2 shoppers held out (0 came back). Lift in return rate: 100.0 points.",
+    );
+    await context.close();
+  });
+
+  it.skipIf(!hasChromium)("names shoppers in the live view by member id, and an unlinked beacon as anonymous", async () => {
+    const stranger = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:9:9";
+    const context = await browser.newContext();
+    const page = await signedIn(context, f.keys.marketer);
+    await page.getByRole("link", { name: "Live" }).click();
+    await page.getByText("Live: connected").waitFor();
+    await arrive();
+    await arrive({ subject: { kind: "ibeacon", id: stranger } });
+    const anonymous = page.locator(`[data-store=s1] li[data-subject="${stranger}"]`);
+    await anonymous.waitFor();
+    await expect(anonymous.locator("span").first().textContent()).resolves.toBe("anonymous beacon");
+    await expect(anonymous.locator("span").first().getAttribute("title")).resolves.toBe(stranger);
+    await expect(page.locator(`[data-store=s1] li[data-subject="${SUBJECT_U1}"] .member`).textContent()).resolves.toBe("u1");
+    const listed = (await page.locator("[data-store=s1] .subjects").allTextContents()).join(" ");
+    expect(listed).not.toContain("ibeacon:");
+    await context.close();
+  });
+
+  it.skipIf(!hasChromium)("shows times in the store's timezone, named, whatever the browser's zone", async () => {
+    const context = await browser.newContext({ timezoneId: "America/New_York" });
+    const page = await signedIn(context, f.keys.marketer);
+    await page.getByRole("link", { name: "Why not" }).click();
+    await page.getByLabel("Id", { exact: true }).fill("u1");
+    await page.getByRole("button", { name: "Show decisions" }).click();
+    const when = page.locator("tr[data-outcome] td.when").first();
+    await when.waitFor();
+    await expect(page.getByRole("columnheader", { name: "When (store time)" }).count()).resolves.toBe(1);
+    const shown = (await when.textContent()) ?? "";
+    expect(shown).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} Asia\/Hong_Kong$/);
+    const decisions = await f.cloud.http.inject({ method: "GET", url: "/v1/users/u1/decisions?limit=1", headers: { authorization: `Bearer ${f.keys.marketer}` } });
+    const decidedAt = decisions.json<{ decisions: { decidedAt: string }[] }>().decisions[0]?.decidedAt ?? "";
+    const hk = new Date(new Date(decidedAt).getTime() + 8 * 3_600_000).toISOString();
+    expect(shown).toBe(`${hk.slice(0, 10)} ${hk.slice(11, 19)} Asia/Hong_Kong`);
+
+    await page.getByRole("link", { name: "Live" }).click();
+    await expect(page.locator("[data-store=s1] .zone").textContent()).resolves.toBe("Times in Asia/Hong_Kong, the store's time.");
+    await context.close();
+  });
+
+  it.skipIf(!hasChromium)("fits every page in a 390 px wide phone screen, tables reflowing one card a row", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const overflow = (page: Page) => page.evaluate(`document.documentElement.scrollWidth`);
+    const page = await signedIn(context, f.keys.marketer);
+    await page.locator("table.rules tbody tr[data-rule]").first().waitFor();
+    await expect(overflow(page)).resolves.toBeLessThanOrEqual(390);
+    // Every column of a rule is on screen, its actions included: the table reflows, one card a rule.
+    const pause = await page.getByRole("button", { name: "Pause: welcome" }).boundingBox();
+    expect(pause).not.toBeNull();
+    expect((pause?.x ?? 0) + (pause?.width ?? 0)).toBeLessThanOrEqual(390);
+    await expect(page.locator("tr[data-rule=welcome] td[data-label=Status]").isVisible()).resolves.toBe(true);
+    /** Tables of records that hide columns to the right of their box (none should). */
+    const clipped = (p: Page) =>
+      p.evaluate(`[...document.querySelectorAll("table.stack")].filter((t) => t.parentElement.scrollWidth > t.parentElement.clientWidth).map((t) => t.className)`);
+    await expect(clipped(page)).resolves.toEqual([]);
+    for (const [path, ready] of [
+      ["#/rules/welcome", ".rule-state .badge"],
+      ["#/live", "[data-store=s1]"],
+      ["#/analytics", "table.funnel-table tbody tr"],
+      ["#/why/user/u1", "table.decisions tbody tr"],
+      ["#/fleet", "[data-refusal=fleet]"],
+    ] as const) {
+      await page.goto(`${base}/console/${path}`);
+      await page.locator(ready).first().waitFor();
+      expect(await overflow(page), path).toBeLessThanOrEqual(390);
+      await expect(clipped(page), path).resolves.toEqual([]);
+    }
+    const admin = await signedIn(context, f.keys.admin);
+    await admin.getByRole("link", { name: "Fleet" }).click();
+    await admin.locator("tr[data-gateway=g1]").waitFor();
+    await expect(overflow(admin)).resolves.toBeLessThanOrEqual(390);
+    await expect(clipped(admin)).resolves.toEqual([]);
     await context.close();
   });
 });

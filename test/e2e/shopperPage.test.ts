@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import { type DemoSystem, startDemo } from "../../scripts/demo/demoSystem.js";
+import { encodeQr, qrPath } from "../../scripts/demo/shopperPage/qrCode.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -77,7 +78,21 @@ describe.skipIf(!haveChromium)(`demo shopper page in headless Chromium${haveChro
     const code = (await offer.locator(".code").textContent()) ?? "";
     expect(code).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
     expect(await offer.locator(".countdown").textContent()).toMatch(/^\d+:\d{2} left$/);
-    expect(await offer.locator(".qr").textContent()).toBe(`QR: arrival:redeem:v1:${code}`);
+    // The redemption payload as a QR code image: the symbol of the page's encoder (checked against
+    // reference symbols in qrCode.test.ts), drawn with its quiet zone at a size a till can scan.
+    const payload = `arrival:redeem:v1:${code}`;
+    const qr = offer.locator(".qr");
+    expect(await qr.getAttribute("data-payload")).toBe(payload);
+    const symbol = encodeQr(payload);
+    expect(symbol.version).toBe(3);
+    const image = qr.locator("svg");
+    expect(await image.getAttribute("viewBox")).toBe(`0 0 ${symbol.size + 8} ${symbol.size + 8}`);
+    expect(await image.locator("path").getAttribute("d")).toBe(qrPath(symbol));
+    expect(await image.locator("rect").getAttribute("fill")).toBe("#fff");
+    const box = await image.boundingBox();
+    expect(box?.width).toBeGreaterThanOrEqual(150);
+    expect(box?.height).toBe(box?.width);
+    expect(await offer.textContent()).not.toContain("QR: ");
     // The page is the app: the cloud has the offer with the code it shows, delivered and viewed.
     const offerId = await offer.getAttribute("data-offer-id");
     const pending = await demo.cloud.repositories.offers.pendingOffers("u-ada", Date.now());

@@ -1,7 +1,8 @@
 import { get, type Session } from "../api.js";
 import { barChart } from "../charts.js";
-import { field, fmtPercent, h, mount } from "../dom.js";
+import { count, field, fmtPercent, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
+import { browserZone } from "../storeTime.js";
 
 const STAGES = ["visits", "eligible", "issued", "delivered", "viewed", "redeemed"] as const;
 type Counts = Record<(typeof STAGES)[number] | "heldOut", number>;
@@ -84,7 +85,7 @@ export function analyticsPage(root: HTMLElement, session: Session): void {
   const form = h(
     "form",
     { class: "card inline", "aria-label": "Funnel period and grouping" },
-    h("div", { class: "row" }, field("Group by", groupBy), field("From day", from), field("To day (inclusive)", to), field("Store id", store, { hint: "Empty: every store" })),
+    h("div", { class: "row" }, field("Group by", groupBy), field("From day", from, { hint: `Midnight in ${browserZone()}` }), field("To day (inclusive)", to, { hint: `Midnight in ${browserZone()}` }), field("Store id", store, { hint: "Empty: every store" })),
     h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, "Show funnel"), exportButton),
   );
   mount(root, h("div", { class: "page-head" }, h("h1", {}, "Analytics")), form, out);
@@ -124,6 +125,24 @@ export function analyticsPage(root: HTMLElement, session: Session): void {
   void load();
 }
 
+/**
+ * One bar of the holdout chart: the share of a group that came back, written with the counts it
+ * comes from, so the bar says the same as the sentence under it ("0 % came back (0 of 1)").
+ */
+function returnBar(label: string, returned: number, users: number, rate: number | null): { label: string; value: number; text: string } {
+  const percent = rate === null ? 0 : Math.round(rate * 1000) / 10;
+  return { label, value: percent, text: users === 0 ? "no shoppers" : `${percent} % came back (${returned} of ${users})` };
+}
+
+/** The holdout comparison in words, with the API's counts. */
+function holdoutText(ho: Holdout): string {
+  const lift = ho.returnRateLift === null ? "—" : `${(ho.returnRateLift * 100).toFixed(1)} points`;
+  return (
+    `${count(ho.issuedUsers, "shopper")} sent the offer (${ho.issuedUsersReturned} came back, ${ho.issuedUsersRedeemed} redeemed); ` +
+    `${count(ho.heldOutUsers, "shopper")} held out (${ho.heldOutUsersReturned} came back). Lift in return rate: ${lift}.`
+  );
+}
+
 function view(report: Report): HTMLElement[] {
   const t = report.totals;
   const parts: HTMLElement[] = [
@@ -154,7 +173,7 @@ function view(report: Report): HTMLElement[] {
     report.groups.length > 0
       ? barChart(
           `Offers issued (redeemed) by ${report.groupBy}`,
-          report.groups.map((g) => ({ label: keyLabel(g.key).slice(0, 16), value: g.issued, part: g.redeemed })),
+          report.groups.map((g) => ({ label: keyLabel(g.key), value: g.issued, part: g.redeemed })),
           { className: "by-group" },
         )
       : null;
@@ -180,11 +199,11 @@ function view(report: Report): HTMLElement[] {
             "div",
             { class: "holdout" },
             h("h3", {}, keyLabel(g.key)),
-            barChart(`Return rate, ${keyLabel(g.key)} (percent)`, [
-              { label: "sent offer", value: Math.round((ho.issuedReturnRate ?? 0) * 1000) / 10 },
-              { label: "held out", value: Math.round((ho.heldOutReturnRate ?? 0) * 1000) / 10 },
+            barChart(`Came back, ${keyLabel(g.key)}`, [
+              returnBar("sent the offer", ho.issuedUsersReturned, ho.issuedUsers, ho.issuedReturnRate),
+              returnBar("held out", ho.heldOutUsersReturned, ho.heldOutUsers, ho.heldOutReturnRate),
             ]),
-            h("p", {}, `${ho.issuedUsers} shoppers sent the offer (${ho.issuedUsersReturned} came back, ${ho.issuedUsersRedeemed} redeemed), ${ho.heldOutUsers} held out (${ho.heldOutUsersReturned} came back). Lift in return rate: ${ho.returnRateLift === null ? "—" : `${(ho.returnRateLift * 100).toFixed(1)} points`}.`),
+            h("p", { class: "holdout-text" }, holdoutText(ho)),
           );
         }),
       ),

@@ -1,7 +1,8 @@
 import { ApiProblem, api, get, type Session } from "../api.js";
 import { sparkline } from "../charts.js";
-import { field, fmtTime, h, mount } from "../dom.js";
+import { field, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
+import { fmtZoned, storeZones } from "../storeTime.js";
 
 interface Telemetry {
   at: string;
@@ -43,9 +44,9 @@ export function fleetPage(root: HTMLElement, session: Session): () => void {
     window.clearTimeout(timer);
     try {
       const q = session.storeId ? `?storeId=${encodeURIComponent(session.storeId)}` : "";
-      const { gateways } = await get<{ gateways: Gateway[] }>(`/v1/gateways${q}`);
+      const [{ gateways }, zones] = await Promise.all([get<{ gateways: Gateway[] }>(`/v1/gateways${q}`), storeZones()]);
       status.textContent = "";
-      if (!body.querySelector("form.push")) mount(body, gateways.length === 0 ? h("p", { class: "empty" }, "No gateways registered.") : table(gateways, canPush, body, notice, load));
+      if (!body.querySelector("form.push")) mount(body, gateways.length === 0 ? h("p", { class: "empty" }, "No gateways registered.") : table(gateways, zones, canPush, body, notice, load));
     } catch (err) {
       status.textContent = err instanceof ApiProblem && err.status === 404 ? "This cloud has no fleet API yet." : messageOf(err);
     }
@@ -62,6 +63,7 @@ export function fleetPage(root: HTMLElement, session: Session): () => void {
 
 function table(
   gateways: readonly Gateway[],
+  zones: ReadonlyMap<string, string>,
   canPush: boolean,
   body: HTMLElement,
   notice: HTMLElement,
@@ -72,13 +74,14 @@ function table(
     { class: "table-wrap" },
     h(
       "table",
-      {},
+      { class: "gateways stack" },
       h("caption", { class: "sr-only" }, "Gateways"),
       h("thead", {}, h("tr", {}, ...["Gateway", "Store", "Status", "Last seen", "Version", "Adverts/s", "Config", ""].map((c) => h("th", { scope: "col" }, c)))),
       h(
         "tbody",
         {},
         ...gateways.map((g) => {
+          const fmtTime = (iso: string | null) => fmtZoned(iso, zones.get(g.storeId));
           const spark = h("span", { class: "spark" });
           void get<{ samples: Telemetry[] }>(`/v1/gateways/${encodeURIComponent(g.id)}/telemetry?limit=30`)
             .then(({ samples }) => mount(spark, sparkline(`Adverts per second, ${g.id}`, samples.map((s) => s.advertsPerS))))
@@ -89,32 +92,32 @@ function table(
             "tr",
             { "data-gateway": g.id },
             h("th", { scope: "row" }, g.name || g.id, h("div", { class: "small" }, g.id)),
-            h("td", {}, g.storeId),
+            h("td", { "data-label": "Store" }, g.storeId),
             h(
               "td",
-              {},
+              { "data-label": "Status" },
               h("span", { class: `badge ${g.state}` }, g.state),
               g.offlineTooLong ? h("div", { class: "warn small" }, `offline since ${fmtTime(g.offlineSinceAt)}`) : null,
               g.state === "degraded" ? h("div", { class: "warn small" }, `radio interrupted; last advert ${fmtTime(g.scan?.lastAdvertAt ?? null)}`) : null,
             ),
-            h("td", {}, fmtTime(g.lastSeenAt)),
+            h("td", { "data-label": "Last seen" }, fmtTime(g.lastSeenAt)),
             h(
               "td",
-              {},
+              { "data-label": "Version" },
               g.version ?? "—",
               g.update && g.update.outcome !== "updated" && g.update.outcome !== "unchanged"
                 ? h("div", { class: "warn small" }, `update ${g.update.outcome}${g.update.to ? ` (${g.update.to})` : ""}: ${g.update.reason ?? ""}`)
                 : null,
             ),
-            h("td", {}, spark),
+            h("td", { "data-label": "Adverts/s" }, spark),
             h(
               "td",
-              { "data-config": g.config.state },
+              { "data-config": g.config.state, "data-label": "Config" },
               h("span", { class: `badge ${g.config.state}` }, g.config.state),
               g.config.desiredRevision !== null ? h("div", { class: "small" }, `rev ${g.config.reportedRevision ?? "—"} / ${g.config.desiredRevision}`) : null,
               g.config.problems.length > 0 ? h("ul", { class: "small" }, ...g.config.problems.map((p) => h("li", {}, `${p.path}: ${p.message}`))) : null,
             ),
-            h("td", {}, canPush ? push : null),
+            h("td", { "data-label": "" }, canPush ? push : null),
           );
         }),
       ),

@@ -2,6 +2,7 @@ import { type Session, stream } from "../api.js";
 import { columnChart } from "../charts.js";
 import { h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
+import { fmtClock, storeZones } from "../storeTime.js";
 
 interface LiveOffer {
   offerId: string;
@@ -27,7 +28,16 @@ interface LiveSnapshot {
   stores: LiveStore[];
 }
 
-const time = (iso: string) => new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+/**
+ * A shopper as a marketer reads it: the member id when the beacon is linked to a member, else
+ * "anonymous beacon" with the beacon's subject id (`ibeacon:…`, a rotating-MAC hash) kept for
+ * whoever needs it in the title, never as the headline.
+ */
+function shopper(p: { subjectId: string; userId: string | null }): HTMLElement {
+  if (p.userId !== null) return h("span", { class: "member" }, p.userId);
+  return h("span", { class: "anonymous", title: p.subjectId }, "anonymous beacon");
+}
 
 /** Live view: the stream pushes a snapshot on every change; the page redraws, no reload. */
 export function livePage(root: HTMLElement, session: Session): () => void {
@@ -36,17 +46,24 @@ export function livePage(root: HTMLElement, session: Session): () => void {
   mount(
     root,
     h("div", { class: "page-head" }, h("h1", {}, "Live"), status),
-    h("p", { class: "hint" }, session.storeId ? `Store ${session.storeId}, as it happens.` : "Every store of the organisation, as it happens. Shoppers appear by their pseudonymous subject id."),
+    h("p", { class: "hint" }, session.storeId ? `Store ${session.storeId}, as it happens.` : "Every store of the organisation, as it happens. Shoppers appear by their member id; a beacon not linked to a member is an anonymous beacon."),
     body,
   );
   const controller = new AbortController();
   let retry: number | undefined;
+  let zones: ReadonlyMap<string, string> = new Map();
+  let last: LiveSnapshot | null = null;
+  void storeZones().then((z) => {
+    zones = z;
+    if (last) draw(body, last, zones);
+  });
   const connect = () => {
     stream("/v1/live/stream", controller.signal, (event, data) => {
       if (event !== "snapshot") return;
       status.textContent = "Live: connected";
       status.className = "stream-status ok";
-      draw(body, JSON.parse(data) as LiveSnapshot);
+      last = JSON.parse(data) as LiveSnapshot;
+      draw(body, last, zones);
     })
       .then(() => reconnect("The stream ended; reconnecting…"))
       .catch((err: unknown) => {
@@ -67,15 +84,17 @@ export function livePage(root: HTMLElement, session: Session): () => void {
   };
 }
 
-function draw(body: HTMLElement, snapshot: LiveSnapshot): void {
+function draw(body: HTMLElement, snapshot: LiveSnapshot, zones: ReadonlyMap<string, string>): void {
   if (snapshot.stores.length === 0) {
     mount(body, h("p", { class: "empty" }, "Nothing has happened in the stores since the cloud started. Shoppers appear here when a gateway reports them."));
     return;
   }
-  mount(body, ...snapshot.stores.map(storeCard));
+  mount(body, ...snapshot.stores.map((store) => storeCard(store, zones.get(store.storeId))));
 }
 
-function storeCard(store: LiveStore): HTMLElement {
+function storeCard(store: LiveStore, zone: string | undefined): HTMLElement {
+  // Every time on the card is the store's wall clock; the zone is named once, under its title.
+  const time = (iso: string) => fmtClock(iso, zone);
   // Shoppers without analytics consent are a head-count only: never listed, but present.
   const present = store.zones.reduce((n, z) => n + z.present.length + z.unlinked, 0);
   const titleId = `store-${store.storeId}`;
@@ -83,6 +102,7 @@ function storeCard(store: LiveStore): HTMLElement {
     "section",
     { class: "card store", "aria-labelledby": titleId, "data-store": store.storeId },
     h("h2", { id: titleId }, `Store ${store.storeId}`),
+    h("p", { class: "hint zone" }, `Times in ${zone ?? "UTC"}, the store's time.`),
     h(
       "dl",
       { class: "stats" },
@@ -115,7 +135,7 @@ function storeCard(store: LiveStore): HTMLElement {
                   h("strong", {}, `Zone ${z.zoneId}`),
                   ` · ${z.present.length + z.unlinked} present · ${z.arrivals} arrived in 30 min`,
                   z.present.length > 0
-                    ? h("ul", { class: "subjects" }, ...z.present.map((p) => h("li", {}, h("code", {}, p.subjectId), ` since ${time(p.since)}`)))
+                    ? h("ul", { class: "subjects" }, ...z.present.map((p) => h("li", { "data-subject": p.subjectId }, shopper(p), ` since ${time(p.since)}`)))
                     : null,
                 ),
               ),

@@ -1,7 +1,11 @@
 import { api, get, type Session } from "../api.js";
 import { barChart } from "../charts.js";
-import { announce, field, fmtTime, h, mount } from "../dom.js";
+import { announce, count, field, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
+import { browserZone, fmtZoned } from "../storeTime.js";
+
+// A rule belongs to no single store: its update times are shown in the browser's zone, named.
+const fmtTime = (iso: string | null) => fmtZoned(iso, browserZone());
 
 /** The rule as the API returns it; the spec is the model of cloud/src/domain/rules/ruleSpec.ts. */
 interface RuleView {
@@ -49,7 +53,7 @@ function describeTrigger(t: Spec["trigger"]): string {
   if (!t) return "";
   if (t.type === "dwell") return `dwell ≥ ${t.minDwellS ?? "?"} s`;
   if (t.type === "nth-visit") return `visit #${t.n ?? "?"}`;
-  if (t.type === "return-after") return `back after ${t.days ?? "?"} days`;
+  if (t.type === "return-after") return t.days === undefined ? "back after ? days" : `back after ${count(t.days, "day")}`;
   return t.type;
 }
 
@@ -71,7 +75,7 @@ async function listRules(root: HTMLElement, session: Session): Promise<void> {
       { class: "table-wrap" },
       h(
         "table",
-        { class: "rules" },
+        { class: "rules stack" },
         h("caption", { class: "sr-only" }, "Rules of the organisation"),
         h("thead", {}, h("tr", {}, ...["Rule", "Name", "Trigger", "Offer", "Status", "Version", "Updated", "Actions"].map((c) => h("th", { scope: "col" }, c)))),
         body,
@@ -88,14 +92,14 @@ async function listRules(root: HTMLElement, session: Session): Promise<void> {
           h(
             "tr",
             { "data-rule": r.id },
-            h("td", {}, h("a", { href: `#/rules/${encodeURIComponent(r.id)}` }, r.id)),
-            h("td", {}, r.spec.name ?? ""),
-            h("td", {}, describeTrigger(r.spec.trigger)),
-            h("td", {}, r.spec.offer?.title ?? ""),
-            h("td", {}, h("span", { class: `badge ${r.status}` }, r.status)),
-            h("td", {}, r.version),
-            h("td", {}, fmtTime(r.updatedAt)),
-            h("td", { class: "actions" }, ...(canWrite ? transitionButtons(r, status, () => void listRules(root, session)) : [])),
+            h("td", { "data-label": "Rule" }, h("a", { href: `#/rules/${encodeURIComponent(r.id)}` }, r.id)),
+            h("td", { "data-label": "Name" }, r.spec.name ?? ""),
+            h("td", { "data-label": "Trigger" }, describeTrigger(r.spec.trigger)),
+            h("td", { "data-label": "Offer" }, r.spec.offer?.title ?? ""),
+            h("td", { "data-label": "Status" }, h("span", { class: `badge ${r.status}` }, r.status)),
+            h("td", { "data-label": "Version" }, r.version),
+            h("td", { "data-label": "Updated" }, fmtTime(r.updatedAt)),
+            h("td", { class: "actions", "data-label": "Actions" }, ...(canWrite ? transitionButtons(r, status, () => void listRules(root, session)) : [])),
           ),
         ),
       );
@@ -234,7 +238,7 @@ function ruleForm(isNew: boolean): RuleForm {
       {},
       h("legend", {}, "Conditions and schedule"),
       weekdayBox,
-      field("Time windows", c.windows, { path: "/conditions/schedule/windows", hint: "Local HH:MM-HH:MM, comma-separated; end before start crosses midnight." }),
+      field("Time windows", c.windows, { path: "/conditions/schedule/windows", hint: "HH:MM-HH:MM in each store's own timezone, comma-separated; end before start crosses midnight." }),
       h("div", { class: "row" }, field("From day", c.from, { path: "/conditions/schedule/from" }), field("Until day", c.until, { path: "/conditions/schedule/until" })),
       h("div", { class: "row" }, field("Segments", c.segments, { path: "/conditions/segments" }), field("Loyalty tiers", c.tiers, { path: "/conditions/loyaltyTiers" })),
       h("div", { class: "row" }, field("Visit count from", c.visitMin, { path: "/conditions/visitCount/min" }), field("Visit count up to", c.visitMax, { path: "/conditions/visitCount/max" }), field("Max offers received", c.maxOffersReceived, { path: "/conditions/maxOffersReceived" })),
@@ -394,7 +398,7 @@ async function editRule(root: HTMLElement, session: Session, ruleId: string | nu
       const { rule, offersIssued, budgetRemaining } = await get<{ rule: RuleView; offersIssued: number; budgetRemaining: number | null }>(
         `/v1/rules/${encodeURIComponent(ruleId)}`,
       );
-      usage = ` · ${offersIssued} offers issued${budgetRemaining === null ? "" : ` · ${budgetRemaining} left in budget`}`;
+      usage = ` · ${count(offersIssued, "offer")} issued${budgetRemaining === null ? "" : ` · ${budgetRemaining} left in budget`}`;
       rf.fill(rule.spec);
       const id = rf.form.querySelector<HTMLInputElement>("[name=id]");
       if (id) id.value = rule.id;
@@ -456,7 +460,7 @@ function dryRunPanel(rf: RuleForm, canWrite: boolean, ruleId: () => string | und
     { class: "card dry-run", "aria-labelledby": "dry-title" },
     h("h2", { id: "dry-title" }, "Dry run"),
     h("p", { class: "hint" }, "What the rule in the form would have done on the events recorded in this period (at most 92 days)."),
-    h("div", { class: "row" }, field("From", from), field("To", to)),
+    h("div", { class: "row" }, field("From", from, { hint: `In ${browserZone()}` }), field("To", to, { hint: `In ${browserZone()}` })),
     run,
     out,
   );

@@ -1,6 +1,7 @@
 import { get, type Session } from "../api.js";
-import { field, fmtTime, h, mount } from "../dom.js";
+import { count, field, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
+import { fmtZoned, storeZones } from "../storeTime.js";
 
 interface Decision {
   eventId: string;
@@ -28,8 +29,8 @@ export function whyPage(root: HTMLElement, _session: Session, args: readonly str
     mount(out, "Loading…");
     try {
       const path = k === "event" ? `/v1/events/${encodeURIComponent(value)}/decisions` : `/v1/users/${encodeURIComponent(value)}/decisions`;
-      const { decisions } = await get<{ decisions: Decision[] }>(`${path}?limit=200`);
-      mount(out, decisions.length === 0 ? h("p", {}, `No decisions for ${k} ${value}.`) : table(decisions, (eventId) => {
+      const [{ decisions }, zones] = await Promise.all([get<{ decisions: Decision[] }>(`${path}?limit=200`), storeZones()]);
+      mount(out, decisions.length === 0 ? h("p", {}, `No decisions for ${k} ${value}.`) : table(decisions, zones, (eventId) => {
         kind.value = "event";
         id.value = eventId;
         void lookup("event", eventId);
@@ -50,15 +51,15 @@ export function whyPage(root: HTMLElement, _session: Session, args: readonly str
   }
 }
 
-function table(decisions: readonly Decision[], showEvent: (eventId: string) => void): HTMLElement {
+function table(decisions: readonly Decision[], zones: ReadonlyMap<string, string>, showEvent: (eventId: string) => void): HTMLElement {
   return h(
     "div",
     { class: "table-wrap" },
     h(
       "table",
-      { class: "decisions" },
-      h("caption", {}, `${decisions.length} decisions, newest first`),
-      h("thead", {}, h("tr", {}, ...["When", "Rule", "User", "Where", "Outcome", "Reason", "Event"].map((c) => h("th", { scope: "col" }, c)))),
+      { class: "decisions stack" },
+      h("caption", {}, `${count(decisions.length, "decision")}, newest first`),
+      h("thead", {}, h("tr", {}, ...["When (store time)", "Rule", "User", "Where", "Outcome", "Reason", "Event"].map((c) => h("th", { scope: "col" }, c)))),
       h(
         "tbody",
         {},
@@ -68,13 +69,13 @@ function table(decisions: readonly Decision[], showEvent: (eventId: string) => v
           return h(
             "tr",
             { "data-outcome": d.outcome },
-            h("td", {}, fmtTime(d.decidedAt)),
-            h("td", {}, `${d.ruleId} v${d.ruleVersion}`),
-            h("td", {}, d.userId ?? "anonymous"),
-            h("td", {}, `${d.storeId} / ${d.zoneId}`),
-            h("td", {}, h("span", { class: `badge ${d.outcome}` }, d.outcome), d.offerId ? h("div", { class: "small" }, `offer ${d.offerId}`) : null),
-            h("td", {}, h("strong", {}, d.reason), h("div", {}, d.text)),
-            h("td", {}, ev),
+            h("td", { class: "when", "data-label": "When" }, fmtZoned(d.decidedAt, zones.get(d.storeId))),
+            h("td", { "data-label": "Rule" }, `${d.ruleId} v${d.ruleVersion}`),
+            h("td", { "data-label": "User" }, d.userId ?? "anonymous"),
+            h("td", { "data-label": "Where" }, `${d.storeId} / ${d.zoneId}`),
+            h("td", { "data-label": "Outcome" }, h("span", { class: `badge ${d.outcome}` }, d.outcome), d.offerId ? h("div", { class: "small" }, `offer ${d.offerId}`) : null),
+            h("td", { "data-label": "Reason" }, h("strong", {}, d.reason), h("div", {}, d.text)),
+            h("td", { "data-label": "Event" }, ev),
           );
         }),
       ),

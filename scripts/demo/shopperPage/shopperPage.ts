@@ -1,12 +1,13 @@
 /**
  * The demo shopper page: what a retailer's app shows, built on the client library. It signs in
  * with the app token in the page's fragment (`#token=…`, never sent to a server), lists offers
- * as they arrive with a live countdown, the redemption code and its QR payload, and says whether
- * the phone is connected. Bundled for the browser with esbuild by the demo (bundleShopperPage.ts).
+ * as they arrive with a live countdown, the redemption code and its QR code (drawn as SVG by the
+ * page's own encoder, qrCode.ts), and says whether the phone is connected. Bundled for the browser with esbuild by the demo (bundleShopperPage.ts).
  *
  * The project compiles without the DOM library, so the few DOM calls used here are typed locally.
  */
 import { ArrivalClient, type ClientOffer, OfferInbox } from "../../../sdk/src/index.js";
+import { encodeQr, qrPath } from "./qrCode.js";
 
 interface El {
   textContent: string | null;
@@ -18,6 +19,7 @@ interface El {
 interface Doc {
   getElementById(id: string): El | null;
   createElement(tag: string): El;
+  createElementNS(namespace: string, tag: string): El;
 }
 interface PushSubscriptionLike {
   toJSON(): { endpoint?: string; keys?: Record<string, string> };
@@ -49,6 +51,41 @@ function el(tag: string, className: string, text?: string): El {
   node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const QUIET_ZONE = 4;
+const qrCache = new Map<string, El>();
+
+function svg(tag: string, attrs: Record<string, string>): El {
+  const node = doc.createElementNS(SVG_NS, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  return node;
+}
+
+/**
+ * The redemption payload as a QR code the till scans: an SVG of the symbol in module units with a
+ * light quiet zone of four modules round it (ISO/IEC 18004 §6.3.8). Made once per payload: the
+ * page redraws every second for the countdown.
+ */
+function qrFigure(payload: string): El {
+  const cached = qrCache.get(payload);
+  if (cached) return cached;
+  const qr = encodeQr(payload);
+  const side = String(qr.size + 2 * QUIET_ZONE);
+  const image = svg("svg", {
+    viewBox: `0 0 ${side} ${side}`,
+    role: "img",
+    "aria-label": "QR code to scan at the till",
+    "shape-rendering": "crispEdges",
+    "data-version": String(qr.version),
+  });
+  image.append(svg("rect", { width: side, height: side, fill: "#fff" }), svg("path", { d: qrPath(qr, QUIET_ZONE), fill: "#000" }));
+  const figure = el("figure", "qr");
+  figure.setAttribute("data-payload", payload);
+  figure.append(image, el("figcaption", "qr-caption", "Scan at the till"));
+  qrCache.set(payload, figure);
+  return figure;
 }
 
 function discountText(offer: ClientOffer): string {
@@ -146,7 +183,7 @@ function main(): void {
           el("p", "discount", discountText(offer)),
           el("p", "countdown", countdown(offer)),
           el("p", "code", code),
-          el("p", "qr", `QR: ${qrPayload}`),
+          qrFigure(qrPayload),
         );
         return card;
       }),

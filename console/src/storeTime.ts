@@ -1,0 +1,79 @@
+import { get } from "./api.js";
+
+/**
+ * Times as the store lives them. Rules' windows and days, and the engine's "why not" texts, are in
+ * each store's own timezone (cloud/src/domain/rules/evaluate.ts); the console shows every instant
+ * the same way, with the timezone named, instead of in whatever zone the browser happens to be.
+ */
+
+interface StoreRecord {
+  readonly id: string;
+  readonly timezone: string;
+}
+
+let zones: Promise<ReadonlyMap<string, string>> | null = null;
+
+/** Store id → IANA timezone, read once per sign-in from `GET /v1/stores`; empty when unreadable. */
+export function storeZones(): Promise<ReadonlyMap<string, string>> {
+  zones ??= get<{ stores: StoreRecord[] }>("/v1/stores")
+    .then(({ stores }) => new Map(stores.map((s) => [s.id, s.timezone])))
+    .catch(() => {
+      zones = null; // try again on the next page
+      return new Map<string, string>();
+    });
+  return zones;
+}
+
+/** Forgets the stores (sign-out: the next key may belong to another organisation). */
+export function forgetStoreZones(): void {
+  zones = null;
+}
+
+/** The browser's own timezone, for instants that belong to no store (a rule's last update). */
+export const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function parts(ms: number, timeZone: string): Record<string, string> {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    });
+    formats.set(timeZone, f);
+  }
+  return Object.fromEntries(f.formatToParts(ms).map((p) => [p.type, p.value]));
+}
+
+/** `2026-12-07 21:17:49 Asia/Hong_Kong`; an unknown zone falls back to UTC, named as such. */
+export function fmtZoned(iso: string | null, timeZone: string | undefined): string {
+  if (!iso) return "—";
+  const ms = new Date(iso).getTime();
+  if (Number.isNaN(ms)) return iso;
+  const zone = timeZone ?? "UTC";
+  try {
+    const p = parts(ms, zone);
+    return `${p["year"]}-${p["month"]}-${p["day"]} ${p["hour"]}:${p["minute"]}:${p["second"]} ${zone}`;
+  } catch {
+    return zone === "UTC" ? iso : fmtZoned(iso, "UTC");
+  }
+}
+
+/** `21:17:49` in the zone, for lists whose heading names the zone once. */
+export function fmtClock(iso: string, timeZone: string | undefined): string {
+  const ms = new Date(iso).getTime();
+  if (Number.isNaN(ms)) return iso;
+  try {
+    const p = parts(ms, timeZone ?? "UTC");
+    return `${p["hour"]}:${p["minute"]}:${p["second"]}`;
+  } catch {
+    return fmtClock(iso, "UTC");
+  }
+}

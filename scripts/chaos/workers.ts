@@ -82,7 +82,7 @@ const lines = [
     (g) => `           ${g.gatewayId}: produced ${g.produced}, last seq ${g.lastSeq}, acked ${g.ackedSeq}, left ${g.depth}`,
   ),
   `faults     ${report.kills} kill -9 (slowest recovery ${(report.slowestRecoveryMs / 1000).toFixed(1)} s, ` +
-    `${report.failedStarts} failed starts), PostgreSQL restarts ${report.postgresRestarts}, mosquitto restarts ${report.mosquittoRestarts}`,
+    `${report.failedStarts} failed starts), crashes ${report.crashes.length}, PostgreSQL restarts ${report.postgresRestarts}, mosquitto restarts ${report.mosquittoRestarts}`,
   `machine at end: ${machine()}`,
   report.failures.length === 0 ? "books balance" : `FAILED:\n${report.failures.map((f) => `  - ${f}`).join("\n")}\nlogs: ${report.dir}`,
   "",

@@ -32,6 +32,7 @@ describe.skipIf(!available)(`cloud workers under kill -9 and restarts${available
     expect(report.kills).toBeGreaterThanOrEqual(3);
     expect(report.postgresRestarts).toBe(1);
     expect(report.mosquittoRestarts).toBe(1);
+    expect(report.crashes).toEqual([]);
     expect(report.lost).toBe(0);
     expect(report.storedTwice).toBe(0);
     expect(report.stored).toBe(report.produced);

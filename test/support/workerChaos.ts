@@ -120,6 +120,8 @@ export interface WorkerChaosReport {
   readonly failedStarts: number;
   /** Longest time from a kill until the restarted worker was ready, ms. */
   readonly slowestRecoveryMs: number;
+  /** Workers that exited without being killed or stopped, with how ("w2: exit code 1"). */
+  readonly crashes: readonly string[];
   readonly postgresRestarts: number;
   readonly mosquittoRestarts: number;
   readonly timeline: readonly string[];
@@ -157,6 +159,9 @@ const shopperSubject = (n: number): string => `ibeacon:${BEACON_UUID}:1:${n}`;
 class WorkerProcess {
   private child: ChildProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
+  /** Whether the running process was ready once, and whether its exit was asked for. */
+  private wasReady = false;
+  private exitExpected = false;
   starts = 0;
 
   constructor(
@@ -164,6 +169,8 @@ class WorkerProcess {
     private readonly configFile: string,
     readonly logFile: string,
     private readonly httpPort: number,
+    /** Told when a worker that was ready exits without being killed or stopped (a crash). */
+    private readonly onCrash: (how: string) => void,
   ) {}
 
   get pid(): number | undefined {
@@ -179,7 +186,14 @@ class WorkerProcess {
         { cwd: ROOT, stdio: ["ignore", log.fd, log.fd] },
       );
       this.child = child;
-      this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+      this.wasReady = false;
+      this.exitExpected = false;
+      this.exited = new Promise((resolve) =>
+        child.once("exit", (code, signal) => {
+          if (this.wasReady && !this.exitExpected) this.onCrash(signal ?? `exit code ${code}`);
+          resolve();
+        }),
+      );
       this.starts++;
     } finally {
       await log.close();
@@ -217,16 +231,24 @@ class WorkerProcess {
       }
       await sleep(200);
     }
+    this.wasReady = true;
     return failed;
   }
 
+  /** Whether the process runs (it may have crashed). */
+  get up(): boolean {
+    return this.running();
+  }
+
   async kill(): Promise<void> {
+    this.exitExpected = true;
     if (this.running()) this.child?.kill("SIGKILL");
     await this.exited;
   }
 
   /** A clean stop (SIGTERM: drain, ack, disconnect), SIGKILL after `timeoutMs`. */
   async stop(timeoutMs = 15_000): Promise<void> {
+    this.exitExpected = true;
     if (!this.running()) return;
     this.child?.kill("SIGTERM");
     const stopped = await Promise.race([this.exited.then(() => true), sleep(timeoutMs).then(() => false)]);
@@ -255,6 +277,7 @@ export async function runWorkerChaos(options: Partial<WorkerChaosOptions> = {}):
     onTimeline?.(stamped);
   };
   const failures: string[] = [];
+  const crashes: string[] = [];
   const dir = await mkdtemp(join(tmpdir(), "arrival-worker-chaos-"));
   let postgres: PostgresInstance | null = null;
   let broker: MosquittoInstance | null = null;
@@ -322,7 +345,12 @@ export async function runWorkerChaos(options: Partial<WorkerChaosOptions> = {}):
         log: { level: "info", format: "json" },
       };
       await writeFile(configFile, JSON.stringify(config, null, 2), { mode: 0o600 });
-      workers.push(new WorkerProcess(id, configFile, join(dir, `${id}.log`), httpPort));
+      workers.push(
+        new WorkerProcess(id, configFile, join(dir, `${id}.log`), httpPort, (how) => {
+          crashes.push(`${id}: ${how}`);
+          note(`${id} exited on its own (${how}); see ${join(dir, `${id}.log`)}`);
+        }),
+      );
     }
     let failedStarts = 0;
     // All at once, as a supervisor would start them (the seeding migrated the database already).
@@ -443,6 +471,11 @@ export async function runWorkerChaos(options: Partial<WorkerChaosOptions> = {}):
     await Promise.all([...gateways.map(stream), killer(), restarts()]);
     const loadMs = Date.now() - loadStart;
     note(`load stopped: ${producedIds.length} events, ${arrivalIds.length} arrivals`);
+    // A worker that crashed is started again, as its supervisor would; the crash stays a failure.
+    for (const w of workers.filter((w) => !w.up)) {
+      failedStarts += await w.start(60_000);
+      note(`${w.id} started again after its crash`);
+    }
 
     // The drain: every outbox empty and acknowledged to its last sequence, every event decided.
     db = new pg.Client({ connectionString: postgres.url(url.pathname.slice(1)) });
@@ -536,6 +569,7 @@ export async function runWorkerChaos(options: Partial<WorkerChaosOptions> = {}):
     check(offers > 0, "no offer was issued");
     check(undrained === 0, `${undrained} gateways' outboxes not acknowledged to their end`);
     check(o.killEveryMs <= 0 || kills > 0, "no worker was killed");
+    check(crashes.length === 0, `workers exited on their own: ${crashes.join(", ")}`);
     balanced = failures.length === 0;
     return {
       options: o,
@@ -560,6 +594,7 @@ export async function runWorkerChaos(options: Partial<WorkerChaosOptions> = {}):
       kills,
       failedStarts,
       slowestRecoveryMs,
+      crashes,
       postgresRestarts,
       mosquittoRestarts,
       timeline,

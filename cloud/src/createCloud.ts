@@ -288,6 +288,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "decisions" }),
     maxEventAgeMs: config.offers.maxEventAgeS * 1000,
     decisionLatency: latency.decision,
+    scheduler,
     output: (issued) => {
       // The demo and the console watch offers as they are issued, before delivery.
       for (const { offer, shopper } of issued) {

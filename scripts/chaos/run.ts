@@ -20,6 +20,11 @@
  * - hostile:    property-based hostile batches and HTTP requests through the real cloud: no 5xx,
  *               the documented error shape, readers up, valid traffic still decided
  *               (hostileTraffic.test.ts; its long form is scripts/chaos/hostile.ts)
+ * - workers:    three cloud workers as real processes on PostgreSQL behind mosquitto, a random one
+ *               killed with SIGKILL and restarted every few seconds while gateways stream arrivals,
+ *               PostgreSQL and mosquitto restarted once each; books read from the database
+ *               (workersChaos.test.ts; its long form, 3 workers, 4 stores × 2 gateways for 2 minutes
+ *               with a kill every 10 s, is scripts/chaos/workers.ts; docs/scale.md has a run's figures)
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -33,6 +38,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
   flood: ["test/integration/systemFaults.test.ts"],
   fuzz: ["test/cloud/services/ingestFuzz.test.ts"],
   hostile: ["test/integration/hostileTraffic.test.ts"],
+  workers: ["test/integration/workersChaos.test.ts"],
 };
 
 const { values } = parseArgs({

@@ -59,8 +59,11 @@ export interface PostgresInstance {
   createDatabase(prefix?: string): Promise<string>;
   /** Stops the server without removing its data (for restart tests). */
   halt(mode?: "fast" | "immediate"): Promise<void>;
-  /** Starts the server again on the same port and data directory. */
-  restart(): Promise<void>;
+  /**
+   * Stops the server if it runs (`mode` as for `halt`, default fast) and starts it again on the same
+   * port and data directory, data kept: a restart as clients see it, every connection dropped.
+   */
+  restart(mode?: "fast" | "immediate"): Promise<void>;
   /** The server's log so far (for failure messages). */
   log(): Promise<string>;
   /** The postmaster's pid while it runs (its backends are its children), else null. */
@@ -212,7 +215,10 @@ export async function startPostgres(options: {
       return url(name);
     },
     halt,
-    restart: start,
+    async restart(mode = "fast") {
+      await halt(mode);
+      await start();
+    },
     log,
     async stop() {
       await halt("fast");

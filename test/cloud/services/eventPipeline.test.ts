@@ -177,3 +177,42 @@ describe("DirectoryCache", () => {
     expect(reads).toBe(2);
   });
 });
+
+describe("event pipeline: a decision transaction that fails", () => {
+  let f: CloudFixture;
+  let failures = 0;
+
+  beforeAll(async () => {
+    f = await createCloudFixture({ seedRule: false });
+    await liveRule(f, "retry-open", { trigger: { type: "enter" } });
+    const repository = f.cloud.repositories.offers;
+    const decideGroup = repository.decideGroup.bind(repository);
+    repository.decideGroup = async (group, decide) => {
+      if (failures > 0) {
+        failures--;
+        // As when the database restarts under the transaction.
+        throw new Error("Connection terminated unexpectedly");
+      }
+      return decideGroup(group, decide);
+    };
+  });
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it("is tried again, so its events are decided without waiting for a restart", async () => {
+    await addUsers(f, ["u950"]);
+    failures = 2;
+    const event = eventOf("u950", Date.now());
+    await f.ingest([event], event.seq);
+    await f.cloud.pipeline.idle();
+    expect(failures).toBe(0);
+    const decisions = await ruleDecisions(f, "retry-open");
+    expect(decisions.map((d) => [d.eventId, d.outcome])).toEqual([[event.id, "issued"]]);
+    const row = await f.cloud.repositories.db.get<{ decided_at: number | null }>(
+      "SELECT decided_at FROM presence_events WHERE id = ?",
+      [event.id],
+    );
+    expect(row?.decided_at).not.toBeNull();
+  });
+});

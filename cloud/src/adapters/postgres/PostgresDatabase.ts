@@ -218,6 +218,14 @@ export class PostgresDatabase implements PgExecutor {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
+      // pg-pool listens for a client's errors only while it is idle. A connection the server ends
+      // while it is checked out here (a restart, a failover, pg_terminate_backend) emits 'error' on
+      // the client; without a listener that is an uncaught exception and the whole worker dies. The
+      // statement in flight fails on its own, so here the connection is only marked not to reuse.
+      const onError = (): void => {
+        broken = true;
+      };
+      client.on("error", onError);
       try {
         await client.query(`BEGIN ISOLATION LEVEL ${options.readCommitted === true ? "READ COMMITTED" : "SERIALIZABLE"}`);
         const result = await fn(executorOn(client));
@@ -235,6 +243,7 @@ export class PostgresDatabase implements PgExecutor {
         }
         throw err;
       } finally {
+        client.removeListener("error", onError);
         client.release(broken);
       }
     }

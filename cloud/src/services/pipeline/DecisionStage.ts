@@ -3,7 +3,7 @@ import { buildOffer, type Offer, REDEMPTION_CODE_BYTES } from "../../domain/offe
 import { type EvaluationEvent, evaluate, localDayKey, type Rule, RuleIndex } from "../../domain/rules/index.js";
 import type { LiveShopper } from "../LiveFeed.js";
 import type { LatencyHistogram } from "../Metrics.js";
-import type { Clock, Logger, RandomBytes } from "../ports.js";
+import { type Clock, type Logger, type RandomBytes, type Scheduler, systemScheduler } from "../ports.js";
 import type {
   AppUser,
   DecisionRequest,
@@ -57,7 +57,18 @@ export interface DecisionStageOptions {
   readonly decisionLatency?: LatencyHistogram;
   /** Where the issued offers of each group go, after its commit (delivery, the live view). */
   readonly output: (issued: readonly IssuedOffer[]) => void;
+  /**
+   * Waits before a group whose transaction failed is tried again, ms, one per attempt. A database
+   * that restarts or fails over refuses transactions for a few seconds; without a retry the group's
+   * events would stay undecided until some worker next starts. After the last the group is left
+   * undecided in storage (decided at the next start). Default 250, 500, 1000, 2000, 4000, 8000.
+   */
+  readonly retryDelaysMs?: readonly number[];
+  /** Timers of the retries; default the process's own. */
+  readonly scheduler?: Scheduler;
 }
+
+const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000, 4000, 8000];
 
 export interface DecisionCounters {
   eventsDecided: number;
@@ -92,6 +103,8 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
   private waiting: StoredEvent[] = [];
   private running: Promise<void> | null = null;
   private started = false;
+  /** Ends the pause before a retry (set while one runs), so `stop` need not wait for it. */
+  private wakeUp: (() => void) | null = null;
 
   constructor(options: DecisionStageOptions) {
     this.o = options;
@@ -109,6 +122,7 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.wakeUp?.();
     await this.idle();
   }
 
@@ -139,16 +153,48 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
 
   private async decideWaiting(): Promise<void> {
     const max = this.o.maxEventsPerGroup ?? 10_000;
+    const delays = this.o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    let failures = 0;
     while (this.waiting.length > 0) {
       const group = this.waiting.slice(0, max);
       this.waiting = this.waiting.slice(group.length);
       try {
         await this.decideGroup(group);
+        failures = 0;
       } catch (err) {
-        // The group's events stay undecided in storage and are decided at the next start.
-        this.o.log.error({ err, events: group.length }, "decision failed");
+        const delayMs = delays[failures];
+        if (delayMs === undefined || !this.started) {
+          // The group's events stay undecided in storage and are decided at the next start.
+          this.o.log.error({ err, events: group.length }, "decision failed");
+          failures = 0;
+          continue;
+        }
+        failures++;
+        this.o.log.warn({ err, events: group.length, attempt: failures, retryInMs: delayMs }, "decision failed, trying again");
+        // Back at the head of the queue, so events keep their order. Trying again is safe even if
+        // the failed transaction did commit (its answer lost with the connection): decisions and
+        // offers are unique per (event, rule) and (rule, user, visit), and only undecided events
+        // are marked decided.
+        this.waiting = group.concat(this.waiting);
+        await this.pause(delayMs);
       }
     }
+  }
+
+  /** Resolves after `delayMs`, or at once when the stage is stopped meanwhile (then it gives up). */
+  private pause(delayMs: number): Promise<void> {
+    const scheduler = this.o.scheduler ?? systemScheduler;
+    return new Promise((resolve) => {
+      const handle = scheduler.setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, delayMs);
+      this.wakeUp = () => {
+        scheduler.clearTimeout(handle);
+        this.wakeUp = null;
+        resolve();
+      };
+    });
   }
 
   private async decideGroup(events: readonly StoredEvent[]): Promise<void> {

@@ -17,6 +17,7 @@ import { adminProvisioner, externalMqttConfig, type MosquittoInstance, startMosq
 import { type PostgresInstance, startPostgres } from "./postgres.js";
 import { silentSource, uplinkGatewayDocument } from "./uplinkGateway.js";
 import { sleep, until } from "./until.js";
+import { seededRandom } from "../../gateway/src/adapters/sim/random.js";
 
 /**
  * The worker chaos run, shared by scripts/chaos/workers.ts (long form) and
@@ -136,17 +137,8 @@ const ORG = "o1";
 const RULE = "r-arrival";
 const BEACON_UUID = "0d1c6f2e-6a3b-4c52-9a57-5b1d2c7e8f90";
 
-/** mulberry32: a small seeded generator, so a run's choices can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's seeded generator, so a run's choices can be replayed. */
+const random = seededRandom;
 
 const shopperId = (n: number): string => `u${String(n).padStart(4, "0")}`;
 const shopperSubject = (n: number): string => `ibeacon:${BEACON_UUID}:1:${n}`;

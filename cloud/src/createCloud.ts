@@ -527,6 +527,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "membership" }),
     randomBytes: (size) => randomBytes(size),
     metrics,
+    onPointsWritten: (orgId, entry, balance) => webhookEvents.track(webhookEvents.pointsChanged(orgId, entry, balance)),
+    onTierChanged: (orgId, change) => webhookEvents.track(webhookEvents.tierChanged(orgId, change)),
   });
   const imports = new MemberImportService({
     membership: repositories.membership,
@@ -548,6 +550,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       clock,
       randomBytes: (size) => randomBytes(size),
       onEvent: (event) => webhookEvents.track(webhookEvents.couponEvent(event)),
+      onPointsWritten: (orgId, entry, balance) => webhookEvents.track(webhookEvents.pointsChanged(orgId, entry, balance)),
     }),
   });
   // Click-and-collect: a customer seen at the store is announced to the store's systems.
@@ -634,6 +637,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     workerSync.stop();
     await coordination.stop();
     await mqtt.stop();
+    // What the stops above reported (last wills' gateway.offline, visit points drained) is in the
+    // outbox before storage closes; the dispatcher sends it after the next start.
+    await webhookEvents.idle();
     await storage.close();
   }
 

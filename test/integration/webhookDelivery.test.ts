@@ -249,6 +249,42 @@ describe("webhooks end to end", () => {
     ]);
   });
 
+  it("reports the points a purchase spends and earns in one transaction, as entries of their own", async () => {
+    const r = await receiver();
+    await endpointAt(r, ["points.changed"]);
+    const program = {
+      currency: "HKD",
+      pointsValidityDays: 365,
+      transfersAllowed: true,
+      earnRules: [{ id: "base", points: 1, perAmountMinor: 100 }],
+      visit: null,
+      memberDays: [],
+      tiers: [],
+      tierWindowDays: 365,
+      pointsRedemption: { enabled: true, pointsPerCurrencyUnit: 1, maxShareOfBasket: 0.5, minPoints: 1 },
+    };
+    const put = await api(f.keys.admin, "PUT", "/v1/loyalty/program", program);
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect((await api(f.keys.admin, "POST", "/v1/users/u1/points/adjustments", { points: 10, reason: "goodwill" }, { "idempotency-key": "adjust-2" })).status).toBe(201);
+    // HKD 20 with 5 points paying HKD 5: the spend, and 15 points earned on the HKD 15 paid.
+    const bought = await api(f.keys.pos, "POST", "/v1/purchases", {
+      memberId: "u1",
+      orderId: "till-webhook-1",
+      storeId: "s1",
+      currency: "HKD",
+      totalMinor: 2000,
+      lines: [{ sku: "bag", quantity: 1, unitPriceMinor: 2000 }],
+      pointsToSpend: 5,
+    });
+    expect(bought.status, JSON.stringify(bought.body)).toBe(201);
+    await settle();
+    expect(r.received.map((m) => [m.payload.data.kind, m.payload.data.points])).toEqual([
+      ["adjust", 10],
+      ["spend", -5],
+      ["earn", 15],
+    ]);
+  });
+
   it("reports a gateway going offline once, not again when its retained status comes back", async () => {
     const r = await receiver();
     await endpointAt(r, ["gateway.*"]);

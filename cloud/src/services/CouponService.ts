@@ -24,6 +24,7 @@ import type {
   DirectoryRepository,
   GiftAnswer,
   GiftResult,
+  LedgerEntry,
   UserRepository,
 } from "./repositories.js";
 
@@ -42,6 +43,8 @@ export interface CouponServiceOptions {
   readonly randomBytes: (size: number) => Buffer;
   /** Told every claim, gift, accept and decline. */
   readonly onEvent?: (event: CouponEvent) => void;
+  /** The spend of a points exchange, written with its coupon in one transaction, outside the ledger's own writes. */
+  readonly onPointsWritten?: (orgId: string, entry: LedgerEntry, balance: number) => void;
 }
 
 /** A claim as a caller asks it: the batch and where it came from. */
@@ -275,6 +278,7 @@ export class CouponService {
       return refuse(CLAIM_REFUSAL[result.reason], result.text);
     }
     if (!result.replayed) this.o.onEvent?.({ kind: "claimed", coupon: result.coupon, at: now });
+    if (!result.replayed) this.o.onPointsWritten?.(principal.orgId, result.entry, result.balance);
     return done({ coupon: result.coupon, pointsSpent: -result.entry.points, balance: result.replayed ? null : result.balance, replayed: result.replayed });
   }
 

@@ -60,6 +60,11 @@ export interface MembershipServiceOptions {
   readonly metrics?: Metrics;
   /** Called when a member's tier changes (webhooks, live views). */
   readonly onTierChanged?: (orgId: string, change: TierChange) => void;
+  /**
+   * Ledger entries written beside a purchase in one transaction (points paid at the till and the
+   * points earned on the net), which the ledger's own writes do not see; `balance` is after both.
+   */
+  readonly onPointsWritten?: (orgId: string, entry: LedgerEntry, balance: number) => void;
 }
 
 /** A purchase as the till (or an online shop) reports it. */
@@ -323,6 +328,12 @@ export class MembershipService {
         const b = await this.o.ledger.balance(principal.orgId, memberId, now);
         const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
         return done({ ...purchaseAnswer(written.purchase), memberId, multiplier: 1, memberDayId: null, balance: b.balance, owed: b.owed, tier, replayed: true });
+      }
+      if (this.o.onPointsWritten) {
+        for (const key of [`purchase-spend:${orderKey}`, `purchase:${orderKey}`]) {
+          const entry = await this.o.ledger.entryByKey(principal.orgId, key);
+          if (entry !== null) this.o.onPointsWritten(principal.orgId, entry, written.balance);
+        }
       }
       await this.evaluateTier(principal.orgId, memberId, now);
       const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;

@@ -121,6 +121,20 @@ export function describeWebhookRepositoryContract(name: string, makeBackend: Mak
       expect((await webhooks.due(2000, 10, [])).map((d) => d.id)).toEqual(["c"]);
     });
 
+    it("makes a turned-on endpoint's waiting messages due at once, and no other's", async () => {
+      await webhooks.createEndpoint(webhookEndpoint("e1"));
+      await webhooks.createEndpoint(webhookEndpoint("e2"));
+      await webhooks.enqueue([webhookDelivery("a"), webhookDelivery("b", { endpointId: "e2" }), webhookDelivery("c")], 0);
+      const paused = { attempts: 0, nextAttemptAt: 3_600_000, error: "endpoint disabled", statusCode: null };
+      await webhooks.reschedule("a", paused, 1000);
+      await webhooks.reschedule("b", paused, 1000);
+      await webhooks.settle("c", { status: "sent", statusCode: 200 }, 1000);
+      expect(await webhooks.resume("o2", "e1", 2000)).toBe(0);
+      expect(await webhooks.resume("o1", "e1", 2000)).toBe(1);
+      expect((await webhooks.due(2000, 10, [])).map((d) => d.id)).toEqual(["a"]);
+      expect(await webhooks.delivery("o1", "c")).toMatchObject({ status: "sent" });
+    });
+
     it("lists deliveries newest first by endpoint and status, a page at a time; they go with their endpoint", async () => {
       await webhooks.createEndpoint(webhookEndpoint("e1"));
       await webhooks.createEndpoint(webhookEndpoint("e2"));

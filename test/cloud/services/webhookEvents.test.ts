@@ -67,10 +67,20 @@ describe("webhook events", () => {
       {
         type: "coupon.gifted",
         timestamp: new Date(3000).toISOString(),
-        data: { giftId: "g1", couponId: "c1", batchId: "b1", fromUserId: "u1", toUserId: "u2" },
+        data: { giftId: "g1", couponId: "c1", batchId: "b1", toUserId: "u2" },
       },
     ]);
     expect(queued).toBe(2);
+  });
+
+  it("queues a member's tier change once, with the member and both tiers", async () => {
+    await repos.webhooks.createEndpoint(webhookEndpoint("crm", { events: ["tier.changed", "points.*"] }));
+    const change = { seq: 7, userId: "u1", fromTier: "silver", toTier: "gold", reason: "upgrade", at: 5_000 };
+    await events.tierChanged("o1", change);
+    await events.tierChanged("o1", change);
+    expect(await bodies()).toEqual([
+      { type: "tier.changed", timestamp: new Date(5_000).toISOString(), data: { userId: "u1", fromTier: "silver", toTier: "gold", reason: "upgrade" } },
+    ]);
   });
 
   it("reports an offer delivered once per channel however often it is listed", async () => {

@@ -220,6 +220,15 @@ export class PostgresWebhookRepository implements WebhookRepository {
     return row ? deliveryOf(row) : null;
   }
 
+  async resume(orgId: string, endpointId: string, now: number): Promise<number> {
+    const result = await this.db.run(
+      `UPDATE webhook_deliveries SET next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL
+       WHERE org_id = ? AND endpoint_id = ? AND status = 'pending' AND next_attempt_at > ?`,
+      [now, now, orgId, endpointId, now],
+    );
+    return result.changes;
+  }
+
   async reschedule(id: string, change: { attempts: number; nextAttemptAt: number } & WebhookAttemptFailure, now: number): Promise<void> {
     await this.db.run(
       `UPDATE webhook_deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, last_status_code = ?, updated_at = ?,

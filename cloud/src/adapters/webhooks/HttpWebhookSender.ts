@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { isIP, type LookupFunction } from "node:net";
-import { isPrivateAddress } from "../../domain/webhooks/index.js";
+import { isDelivered, isPrivateAddress } from "../../domain/webhooks/index.js";
 import type { WebhookRequest, WebhookSender, WebhookSendResult } from "../../services/webhooks/WebhookSender.js";
 
 export interface HttpWebhookSenderOptions {
@@ -85,7 +85,7 @@ export class HttpWebhookSender implements WebhookSender {
             if (read > this.options.maxResponseBytes) res.destroy();
           });
           const settle = () => {
-            if (status >= 200 && status < 300) return finish({ outcome: "delivered", statusCode: status });
+            if (isDelivered(status)) return finish({ outcome: "delivered", statusCode: status });
             const location = status >= 300 && status < 400 ? res.headers.location : undefined;
             finish({
               outcome: "failed",

@@ -13,6 +13,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "visit.started",
   "visit.ended",
   "points.changed",
+  "tier.changed",
   "gateway.offline",
   /** A test message sent on request (`POST /v1/webhooks/endpoints/:id/test`); never filtered out. */
   "webhook.test",

@@ -112,6 +112,11 @@ export interface WebhookRepository {
   nextDueAt(): Promise<number | null>;
   /** The delivery if it is the organisation's. */
   delivery(orgId: string, id: string): Promise<WebhookDelivery | null>;
+  /**
+   * Makes the endpoint's pending deliveries due at `now` (it was turned back on: what waited while
+   * it was off goes at once, not at its next try an hour later); how many.
+   */
+  resume(orgId: string, endpointId: string, now: number): Promise<number>;
   /** Counts a failed attempt on a pending delivery and sets its next one. */
   reschedule(id: string, change: { attempts: number; nextAttemptAt: number } & WebhookAttemptFailure, now: number): Promise<void>;
   /** Ends a pending delivery: sent (with the status that accepted it) or dead (with the last failure); counts the attempt. */

@@ -59,6 +59,8 @@ export class WebhookDispatcher {
   private interval: TimerHandle | null = null;
   private kick: TimerHandle | null = null;
   private started = false;
+  /** Set by `stop`: an attempt that reads its endpoint after it sends nothing. */
+  private stopped = false;
   private running: Promise<void> | null = null;
   private again = false;
   /** Attempts in flight by delivery id. */
@@ -74,6 +76,7 @@ export class WebhookDispatcher {
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.stopped = false;
     this.interval = this.o.scheduler.setInterval(() => this.wake(), this.o.pollIntervalMs);
     this.wake();
   }
@@ -81,6 +84,7 @@ export class WebhookDispatcher {
   /** Stops polling, aborts the attempts in flight (their deliveries stay pending) and waits for them. */
   async stop(): Promise<void> {
     this.started = false;
+    this.stopped = true;
     if (this.interval !== null) this.o.scheduler.clearInterval(this.interval);
     if (this.kick !== null) this.o.scheduler.clearTimeout(this.kick);
     this.interval = null;
@@ -179,7 +183,10 @@ export class WebhookDispatcher {
       const endpoint = await this.o.webhooks.endpoint(delivery.orgId, delivery.endpointId);
       const now = this.o.clock.now();
       if (endpoint === null) return; // Deleted meanwhile: its deliveries went with it.
-      if (!endpoint.enabled) {
+      // Stopped while the endpoint was read: the message stays pending for the next start.
+      if (this.stopped) return;
+      // A test message goes to a paused endpoint too: the operator checks it before turning it on.
+      if (!endpoint.enabled && delivery.eventType !== "webhook.test") {
         // Paused: the delivery waits, as the organisation may turn the endpoint back on.
         await this.o.webhooks.reschedule(
           delivery.id,

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Offer } from "../../domain/offers/index.js";
-import { CONSENT_GATED_EVENT_TYPES, type WebhookEventType, type WebhookPayload, wantsEvent, webhookPayload } from "../../domain/webhooks/index.js";
+import { type WebhookEventType, type WebhookPayload, wantsEvent, webhookPayload } from "../../domain/webhooks/index.js";
 import type { CouponEvent } from "../CouponService.js";
 import type { Clock, Logger } from "../ports.js";
-import type { DirectoryRepository, LedgerEntry, StoredEvent, UserRepository, WebhookEndpoint, WebhookRepository } from "../repositories.js";
+import type { DirectoryRepository, LedgerEntry, StoredEvent, TierChange, UserRepository, WebhookEndpoint, WebhookRepository } from "../repositories.js";
 
 export interface WebhookEventsOptions {
   readonly webhooks: WebhookRepository;
@@ -142,7 +142,8 @@ export class WebhookEvents {
         giftId: event.gift.giftId,
         couponId: coupon.offerId,
         batchId: coupon.batchId,
-        fromUserId: event.gift.fromUserId,
+        // The giver is not named: a message is erased with the member it is about (the receiver);
+        // the gift itself, through the API, says who gave it.
         toUserId: coupon.userId,
       }, coupon.userId);
   }
@@ -156,6 +157,16 @@ export class WebhookEvents {
       points: entry.points,
       balance,
     }, entry.memberId);
+  }
+
+  /** A member's tier changed (upgrade at once, downgrade at period end, or the programme's tiers changed). */
+  async tierChanged(orgId: string, change: TierChange): Promise<void> {
+    await this.emit(orgId, "tier.changed", `${change.userId}:${change.seq}`, change.at, {
+      userId: change.userId,
+      fromTier: change.fromTier,
+      toTier: change.toTier,
+      reason: change.reason,
+    }, change.userId);
   }
 
   async gatewayOffline(storeId: string, gatewayId: string, at: number): Promise<void> {
@@ -174,10 +185,14 @@ export class WebhookEvents {
       const type: WebhookEventType | null =
         e.type === "enter" && e.storeVisitId === e.visitId ? "visit.started" : e.type === "exit" ? "visit.ended" : null;
       if (type === null) continue;
-      if (!CONSENT_GATED_EVENT_TYPES.includes(type)) continue;
       // Presence is the hot path: the member is read only when an endpoint wants the event.
       const orgId = await this.orgOfStore(e.storeId);
-      if (orgId === null || !(await this.endpointsOf(orgId).catch(() => [])).some((x) => x.enabled && wantsEvent(x.events, type))) continue;
+      if (orgId === null) continue;
+      const endpoints = await this.endpointsOf(orgId).catch((err: unknown) => {
+        this.o.log.error({ err, orgId }, "webhook endpoints not read; visit event not queued");
+        return [];
+      });
+      if (!endpoints.some((x) => x.enabled && wantsEvent(x.events, type))) continue;
       const user = await this.o.users.getUser(e.userId);
       if (user === null || user.orgId !== orgId || !user.analyticsConsent) continue;
       await this.emit(orgId, type, e.id, Date.parse(e.at), {

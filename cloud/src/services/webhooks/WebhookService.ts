@@ -136,8 +136,11 @@ export class WebhookService {
       target: `webhook:${id}`,
       detail: { url: updated.url, events: updated.events, enabled: updated.enabled },
     });
-    // Turned back on: what waited for it may go now.
-    if (change.enabled === true) this.o.onQueued(0);
+    // Turned back on: what waited for it goes now.
+    if (change.enabled === true) {
+      await this.o.webhooks.resume(principal.orgId, id, now);
+      this.o.onQueued(0);
+    }
     return done(updated);
   }
 

@@ -449,9 +449,11 @@ export const CloudConfigSchema = Type.Object(
         }),
         timeoutMs: Type.Integer({
           minimum: 100,
-          maximum: 60_000,
+          // Half the 60 s a PostgreSQL worker leases a message for: an attempt always ends inside
+          // its lease, so no other worker sends the same message meanwhile.
+          maximum: 30_000,
           default: 10_000,
-          description: "One attempt (connect, send, answer) longer than this fails, ms.",
+          description: "One attempt (connect, send, answer) longer than this fails, ms (at most 30 000).",
         }),
         maxResponseBytes: Type.Integer({
           minimum: 0,

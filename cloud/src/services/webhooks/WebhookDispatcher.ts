@@ -196,8 +196,10 @@ export class WebhookDispatcher {
         return;
       }
       const headers = webhookHeaders(this.o.hmac, signingSecrets(endpoint, now), delivery.id, now, delivery.payload);
-      const result = await this.o.sender
-        .send({ url: endpoint.url, headers, body: delivery.payload })
+      // A sender that throws at once (a URL it cannot parse) fails the attempt like one that
+      // rejects: the message is rescheduled, not picked up again at once.
+      const result = await Promise.resolve()
+        .then(() => this.o.sender.send({ url: endpoint.url, headers, body: delivery.payload }))
         .catch((err: unknown): WebhookSendResult => ({ outcome: "failed", error: err instanceof Error ? err.message : String(err), statusCode: null }));
       const at = this.o.clock.now();
       if (result.outcome === "delivered") {

@@ -1,9 +1,12 @@
 import type { LedgerRepository, LedgerWriteResult } from "../repositories.js";
 
 /**
- * The ledger, telling `onWritten` of each entry it writes (a replayed idempotency key writes none):
- * every path that changes points (purchases, refunds, adjustments, spends, transfers) goes through
- * `append` or `transfer`, so the webhook stream sees them all without each caller reporting.
+ * The ledger, telling `onWritten` of each entry it writes through `append` or `transfer` (a
+ * replayed idempotency key writes none): purchases, refunds, adjustments, spends and transfers, so
+ * the webhook stream sees them without each caller reporting. Writes made beside a purchase or a
+ * coupon in one transaction (points paid at the till, a points exchange) do not pass here: their
+ * services report them. Every other method goes to the ledger itself, called on it, so an adapter's
+ * own state (a group-commit queue) stays one.
  */
 export function observedLedger(
   ledger: LedgerRepository,
@@ -13,8 +16,14 @@ export function observedLedger(
     if (result.ok && !result.replayed) onWritten(orgId, result);
     return result;
   };
-  return Object.assign(Object.create(ledger) as LedgerRepository, {
-    append: async (...args: Parameters<LedgerRepository["append"]>) => observe(args[0], await ledger.append(...args)),
-    transfer: async (...args: Parameters<LedgerRepository["transfer"]>) => observe(args[0], await ledger.transfer(...args)),
-  });
+  return {
+    append: async (...args) => observe(args[0], await ledger.append(...args)),
+    transfer: async (...args) => observe(args[0], await ledger.transfer(...args)),
+    balance: (...args) => ledger.balance(...args),
+    history: (...args) => ledger.history(...args),
+    entryByKey: (...args) => ledger.entryByKey(...args),
+    expireDue: (...args) => ledger.expireDue(...args),
+    entrySum: (...args) => ledger.entrySum(...args),
+    entriesAfter: (...args) => ledger.entriesAfter(...args),
+  };
 }

@@ -15,13 +15,16 @@ let zones: Promise<ReadonlyMap<string, string>> | null = null;
 
 /** Store id → IANA timezone, read once per sign-in from `GET /v1/stores`; empty when unreadable. */
 export function storeZones(): Promise<ReadonlyMap<string, string>> {
-  zones ??= get<{ stores: StoreRecord[] }>("/v1/stores")
+  if (zones !== null) return zones;
+  const request: Promise<ReadonlyMap<string, string>> = get<{ stores: StoreRecord[] }>("/v1/stores")
     .then(({ stores }) => new Map(stores.map((s) => [s.id, s.timezone])))
     .catch(() => {
-      zones = null; // try again on the next page
+      // Try again on the next page, unless a sign-in since has already asked again.
+      if (zones === request) zones = null;
       return new Map<string, string>();
     });
-  return zones;
+  zones = request;
+  return request;
 }
 
 /** Forgets the stores (sign-out: the next key may belong to another organisation). */

@@ -751,7 +751,7 @@ CREATE TABLE webhook_endpoints (
   url TEXT COLLATE "C" NOT NULL,
   description TEXT NOT NULL,
   events TEXT COLLATE "C" NOT NULL,
-  enabled BOOLEAN NOT NULL,
+  enabled BOOLEAN NOT NULL, -- the one flag not held as 0/1: its repository reads it as a boolean
   secret TEXT COLLATE "C" NOT NULL,
   previous_secret TEXT COLLATE "C",
   previous_secret_until BIGINT,
@@ -761,7 +761,7 @@ CREATE TABLE webhook_endpoints (
 CREATE INDEX webhook_endpoints_org ON webhook_endpoints(org_id, created_at);
 CREATE TABLE webhook_deliveries (
   id TEXT COLLATE "C" PRIMARY KEY,
-  endpoint_id TEXT COLLATE "C" NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+  endpoint_id TEXT COLLATE "C" NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE DEFERRABLE,
   org_id TEXT COLLATE "C" NOT NULL,
   event_type TEXT COLLATE "C" NOT NULL,
   user_id TEXT COLLATE "C",

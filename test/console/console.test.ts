@@ -366,6 +366,29 @@ describe("console", () => {
     await context.close();
   });
 
+  it.skipIf(!hasChromium)("shows a store's software rollout on the fleet page, and pauses it", async () => {
+    const started = await f.cloud.http.inject({
+      method: "PUT",
+      url: "/v1/stores/s1/rollout",
+      headers: { authorization: `Bearer ${f.keys.admin}` },
+      payload: { release: "arrival-gateway-9.9.9-abcdefabcdef", url: "https://releases.example/gw.tgz", sha256: "b".repeat(64), canaryShare: 1, healthGateS: 600 },
+    });
+    expect(started.statusCode, started.body).toBe(200);
+    const context = await browser.newContext();
+    const page = await signedIn(context, f.keys.admin);
+    await page.getByRole("link", { name: "Fleet" }).click();
+    const rollout = page.locator("[data-rollout=s1]");
+    await rollout.waitFor();
+    await expect(rollout.textContent()).resolves.toContain("s1 → arrival-gateway-9.9.9-abcdefabcdef");
+    await expect(rollout.locator("[data-progress]").textContent()).resolves.toMatch(/^0 of \d+ gateways? runs? it · canaries g1/);
+    await page.getByRole("button", { name: "Pause rollout in s1" }).click();
+    await page.getByRole("button", { name: "Resume rollout in s1" }).waitFor();
+    await expect(rollout.textContent()).resolves.toContain("paused");
+    const view = await f.cloud.http.inject({ method: "GET", url: "/v1/stores/s1/rollout", headers: { authorization: `Bearer ${f.keys.admin}` } });
+    expect(view.json<{ paused: boolean }>().paused).toBe(true);
+    await context.close();
+  });
+
   /** The menu's entries, in order. */
   const menu = (page: Page) => page.getByRole("navigation", { name: "Console sections" }).getByRole("link").allTextContents();
 

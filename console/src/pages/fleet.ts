@@ -28,6 +28,15 @@ interface Gateway {
   config: { desiredRevision: number | null; reportedRevision: number | null; state: "pending" | "applied" | "rejected" | "none"; problems: { path: string; message: string }[] };
 }
 
+interface Rollout {
+  storeId: string;
+  release: string;
+  canaryShare: number;
+  healthGateS: number;
+  paused: boolean;
+  plan: { phase: string; canaries: string[]; done: string[]; failed: string[]; reason: string };
+}
+
 const CONFIG_EXAMPLE = JSON.stringify({ zones: [{ id: "z1", name: "Entrance", shape: "gateway-radius", gatewayId: "g1", radiusM: 3 }] }, null, 2);
 
 /** Gateways: state, last seen, version, telemetry, and config pushes with their applied/rejected result. */
@@ -36,7 +45,8 @@ export function fleetPage(root: HTMLElement, session: Session): () => void {
   const status = h("p", { class: "alert", role: "alert" });
   const notice = h("p", { class: "notice", role: "status" });
   const refresh = h("button", { type: "button" }, "Refresh");
-  mount(root, h("div", { class: "page-head" }, h("h1", {}, "Fleet"), refresh), status, notice, body);
+  const rollouts = h("section", { class: "rollouts", "aria-label": "Software rollouts" });
+  mount(root, h("div", { class: "page-head" }, h("h1", {}, "Fleet"), refresh), status, notice, rollouts, body);
   const canPush = ["admin", "store-ops"].includes(session.role);
   let timer: number | undefined;
   let stopped = false;
@@ -46,6 +56,8 @@ export function fleetPage(root: HTMLElement, session: Session): () => void {
       const q = session.storeId ? `?storeId=${encodeURIComponent(session.storeId)}` : "";
       const [{ gateways }, zones] = await Promise.all([get<{ gateways: Gateway[] }>(`/v1/gateways${q}`), storeZones()]);
       status.textContent = "";
+      const stores = [...new Set(gateways.map((g) => g.storeId))].sort();
+      mount(rollouts, ...rolloutViews(await storeRollouts(stores), gateways, session.role === "admin", notice, load));
       if (!body.querySelector("form.push")) mount(body, gateways.length === 0 ? h("p", { class: "empty" }, "No gateways registered.") : table(gateways, zones, canPush, body, notice, load));
     } catch (err) {
       status.textContent = err instanceof ApiProblem && err.status === 404 ? "This cloud has no fleet API yet." : messageOf(err);
@@ -59,6 +71,63 @@ export function fleetPage(root: HTMLElement, session: Session): () => void {
     stopped = true;
     window.clearTimeout(timer);
   };
+}
+
+/** Each store's rollout, where it has one (404: none). */
+async function storeRollouts(storeIds: readonly string[]): Promise<Rollout[]> {
+  const found = await Promise.all(
+    storeIds.map((id) =>
+      get<Rollout>(`/v1/stores/${encodeURIComponent(id)}/rollout`).catch((err: unknown) => {
+        if (err instanceof ApiProblem && (err.status === 404 || err.status === 403)) return null;
+        throw err;
+      }),
+    ),
+  );
+  return found.filter((r): r is Rollout => r !== null);
+}
+
+/** A store's rollout: the release, where it is (canaries, then the rest), and pause or resume. */
+function rolloutViews(
+  list: readonly Rollout[],
+  gateways: readonly Gateway[],
+  canSteer: boolean,
+  notice: HTMLElement,
+  reload: () => Promise<void>,
+): HTMLElement[] {
+  if (list.length === 0) return [];
+  return [
+    h("h2", {}, "Software rollouts"),
+    ...list.map((r) => {
+      const total = gateways.filter((g) => g.storeId === r.storeId).length;
+      const steer = h("button", { type: "button" }, r.paused ? `Resume rollout in ${r.storeId}` : `Pause rollout in ${r.storeId}`);
+      steer.addEventListener("click", () => {
+        steer.setAttribute("disabled", "");
+        api("POST", `/v1/stores/${encodeURIComponent(r.storeId)}/rollout/${r.paused ? "resume" : "pause"}`)
+          .then(() => {
+            notice.textContent = `Rollout in ${r.storeId} ${r.paused ? "resumed" : "paused"}.`;
+            return reload();
+          })
+          .catch((err: unknown) => {
+            notice.textContent = messageOf(err);
+            steer.removeAttribute("disabled");
+          });
+      });
+      return h(
+        "div",
+        { class: "rollout", "data-rollout": r.storeId, "data-phase": r.plan.phase },
+        h("p", {}, h("strong", {}, r.storeId), ` → ${r.release}: `, r.paused ? "paused" : r.plan.phase),
+        h(
+          "p",
+          { "data-progress": "" },
+          `${r.plan.done.length} of ${total} ${total === 1 ? "gateway runs" : "gateways run"} it`,
+          r.plan.failed.length > 0 ? `, ${r.plan.failed.length} failed (${r.plan.failed.join(", ")})` : "",
+          ` · canaries ${r.plan.canaries.join(", ") || "none"}, health gate ${r.healthGateS} s`,
+        ),
+        h("p", { class: "hint" }, r.plan.reason),
+        ...(canSteer ? [steer] : []),
+      );
+    }),
+  ];
 }
 
 function table(

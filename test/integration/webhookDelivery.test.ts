@@ -9,6 +9,18 @@ import { WebhookReceiver } from "../support/WebhookReceiver.js";
  * (an arrival issues an offer, the till redeems it), signatures checked by a receiver that computes
  * the HMAC itself, failures retried on the configured schedule, dead-lettered and replayed.
  */
+
+/** A programme of a point per HKD 1, for the points tests. */
+const LOYALTY_PROGRAM = {
+  currency: "HKD",
+  pointsValidityDays: 365,
+  transfersAllowed: true,
+  earnRules: [{ id: "base", points: 1, perAmountMinor: 100 }],
+  visit: null,
+  memberDays: [],
+  tiers: [],
+  tierWindowDays: 365,
+};
 describe("webhooks end to end", () => {
   let f: CloudFixture;
   let clock: ManualClock;
@@ -229,17 +241,7 @@ describe("webhooks end to end", () => {
   it("reports points changes once per ledger entry, an idempotent repeat not again", async () => {
     const r = await receiver();
     await endpointAt(r, ["points.changed"]);
-    const program = {
-      currency: "HKD",
-      pointsValidityDays: 365,
-      transfersAllowed: true,
-      earnRules: [{ id: "base", points: 1, perAmountMinor: 100 }],
-      visit: null,
-      memberDays: [],
-      tiers: [],
-      tierWindowDays: 365,
-    };
-    expect((await api(f.keys.admin, "PUT", "/v1/loyalty/program", program)).status).toBe(200);
+    expect((await api(f.keys.admin, "PUT", "/v1/loyalty/program", LOYALTY_PROGRAM)).status).toBe(200);
     const adjust = () => api(f.keys.admin, "POST", "/v1/users/u1/points/adjustments", { points: 10, reason: "goodwill" }, { "idempotency-key": "adjust-1" });
     expect((await adjust()).status).toBe(201);
     expect((await adjust()).status).toBeLessThan(300);
@@ -252,17 +254,7 @@ describe("webhooks end to end", () => {
   it("reports the points a purchase spends and earns in one transaction, as entries of their own", async () => {
     const r = await receiver();
     await endpointAt(r, ["points.changed"]);
-    const program = {
-      currency: "HKD",
-      pointsValidityDays: 365,
-      transfersAllowed: true,
-      earnRules: [{ id: "base", points: 1, perAmountMinor: 100 }],
-      visit: null,
-      memberDays: [],
-      tiers: [],
-      tierWindowDays: 365,
-      pointsRedemption: { enabled: true, pointsPerCurrencyUnit: 1, maxShareOfBasket: 0.5, minPoints: 1 },
-    };
+    const program = { ...LOYALTY_PROGRAM, pointsRedemption: { enabled: true, pointsPerCurrencyUnit: 1, maxShareOfBasket: 0.5, minPoints: 1 } };
     const put = await api(f.keys.admin, "PUT", "/v1/loyalty/program", program);
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     expect((await api(f.keys.admin, "POST", "/v1/users/u1/points/adjustments", { points: 10, reason: "goodwill" }, { "idempotency-key": "adjust-2" })).status).toBe(201);

@@ -91,13 +91,22 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
   // What SQLite never faces: several cloud processes writing one database. Each "process" is its
   // own pool and its own repositories, so nothing but the database is shared between them.
   describe("several cloud processes on one database", () => {
-    const spend = (points: number): LedgerCommand => ({ kind: "spend", points, source: "coupon-redemption", reference: null, reason: null });
-
-    it("keeps a balance, a visit cap and one secret exact across three processes", async () => {
+    /** Three "processes" on one fresh database: the first makes it, two more pools join it. */
+    const threeProcesses = async () => {
       const first = await postgres();
       const url = server?.url(`contract_${copies}`) ?? "";
       const others = await Promise.all([1, 2].map(() => PostgresDatabase.open({ url, maxConnections: 4 })));
       const processes: Repositories[] = [first.repos, ...others.map((db) => createPostgresRepositories(db))];
+      const close = async (): Promise<void> => {
+        await Promise.all(others.map((db) => db.close()));
+        await first.close();
+      };
+      return { first, others, processes, close };
+    };
+    const spend = (points: number): LedgerCommand => ({ kind: "spend", points, source: "coupon-redemption", reference: null, reason: null });
+
+    it("keeps a balance, a visit cap and one secret exact across three processes", async () => {
+      const { first, processes, close } = await threeProcesses();
       const worker = (i: number): Repositories => processes[i % processes.length] ?? first.repos;
       try {
         await first.repos.directory.upsertOrganisation(org("o1"), 0);
@@ -120,16 +129,12 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
         );
         expect(new Set(secrets.map((s) => s[0])).size).toBe(1);
       } finally {
-        await Promise.all(others.map((db) => db.close()));
-        await first.close();
+        await close();
       }
     });
 
     it("keeps coupon stock, limits and one redemption per coupon exact across three processes", async () => {
-      const first = await postgres();
-      const url = server?.url(`contract_${copies}`) ?? "";
-      const others = await Promise.all([1, 2].map(() => PostgresDatabase.open({ url, maxConnections: 4 })));
-      const processes: Repositories[] = [first.repos, ...others.map((db) => createPostgresRepositories(db))];
+      const { first, processes, close } = await threeProcesses();
       const worker = (i: number): Repositories => processes[i % processes.length] ?? first.repos;
       const T0 = Date.parse("2026-11-22T09:00:00.000Z");
       try {
@@ -175,16 +180,12 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
         expect(redemptions.filter((r) => r.ok)).toHaveLength(1);
         expect(redemptions.filter((r) => !r.ok && r.reason === "already-redeemed")).toHaveLength(14);
       } finally {
-        await Promise.all(others.map((db) => db.close()));
-        await first.close();
+        await close();
       }
     });
 
     it("joins one shopper's events stored by three processes at once into one store visit", async () => {
-      const first = await postgres();
-      const url = server?.url(`contract_${copies}`) ?? "";
-      const others = await Promise.all([1, 2].map(() => PostgresDatabase.open({ url, maxConnections: 4 })));
-      const processes: Repositories[] = [first.repos, ...others.map((db) => createPostgresRepositories(db))];
+      const { first, others, processes, close } = await threeProcesses();
       try {
         await seedStore(first.repos);
         await first.repos.users.upsertUser(user("u1", "o1"), 0);
@@ -218,16 +219,12 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
         expect(new Set(joined).size).toBe(1);
         expect(await others[0]?.get("SELECT visits FROM user_visit_counts WHERE user_id = 'u1' AND store_id = 's1'")).toEqual({ visits: 1 });
       } finally {
-        await Promise.all(others.map((db) => db.close()));
-        await first.close();
+        await close();
       }
     });
 
     it("hands each due push to one process, and lets one offer per member through the cap", async () => {
-      const first = await postgres();
-      const url = server?.url(`contract_${copies}`) ?? "";
-      const others = await Promise.all([1, 2].map(() => PostgresDatabase.open({ url, maxConnections: 4 })));
-      const processes: Repositories[] = [first.repos, ...others.map((db) => createPostgresRepositories(db))];
+      const { first, processes, close } = await threeProcesses();
       try {
         await first.repos.directory.upsertOrganisation(org("o1"), 0);
         await first.repos.users.upsertUser(user("u1", "o1"), 0);
@@ -278,15 +275,11 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
         const winners = new Set(Array.from({ length: 12 }, (_, i) => i).filter((i) => claims[i] === true).map((i) => i % 4));
         expect(winners.size).toBe(1);
       } finally {
-        await Promise.all(others.map((db) => db.close()));
-        await first.close();
+        await close();
       }
     });
     it("hands each due webhook delivery to one process until it is settled, rescheduled or its lease lapses", async () => {
-      const first = await postgres();
-      const url = server?.url(`contract_${copies}`) ?? "";
-      const others = await Promise.all([1, 2].map(() => PostgresDatabase.open({ url, maxConnections: 4 })));
-      const processes: Repositories[] = [first.repos, ...others.map((db) => createPostgresRepositories(db))];
+      const { first, processes, close } = await threeProcesses();
       try {
         await first.repos.directory.upsertOrganisation(org("o1"), 0);
         await first.repos.webhooks.createEndpoint(webhookEndpoint("e1"));
@@ -311,8 +304,7 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
         expect(late).toHaveLength(29);
         expect(late).not.toContain(settled);
       } finally {
-        await Promise.all(others.map((db) => db.close()));
-        await first.close();
+        await close();
       }
     });
   });

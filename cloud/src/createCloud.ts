@@ -53,6 +53,7 @@ import { RolloutService } from "./services/RolloutService.js";
 import { FleetService } from "./services/FleetService.js";
 import { IngestService } from "./services/IngestService.js";
 import { LiveFeed } from "./services/LiveFeed.js";
+import { LiveRelay } from "./services/LiveRelay.js";
 import { AnalyticsService } from "./services/AnalyticsService.js";
 import { DecisionLogService } from "./services/DecisionLogService.js";
 import { DryRunService } from "./services/DryRunService.js";
@@ -203,11 +204,13 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   const metrics = new PromMetrics(config.worker.id === undefined ? {} : { workerId: config.worker.id });
   const latency = pipelineLatency(metrics);
   // What the console's live view shows: presence, arrivals and offers as they happen, in memory.
-  const live = new LiveFeed({
+  const liveFeed = new LiveFeed({
     clock,
     log: log.child({ component: "live" }),
     orgOfStore: async (storeId) => (await directory.getStore(storeId))?.orgId ?? null,
   });
+  // With several workers each handles a share of every store: each shows its changes to the others.
+  const live = new LiveRelay({ feed: liveFeed, coordination, scheduler, log: log.child({ component: "live" }) });
   // Webhooks: a durable outbox of signed messages to the organisations' endpoints (docs/webhooks.md).
   const webhookDispatcher = new WebhookDispatcher({
     webhooks: repositories.webhooks,
@@ -513,7 +516,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   activityRoutes(http, { activity: storeActivity });
   privacyRoutes(http, { eid, geofence, activity: storeActivity });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
-  liveRoutes(http, { live, credentials, scheduler });
+  liveRoutes(http, { live: liveFeed, credentials, scheduler });
   // Membership: points ledger, programme, tiers; stored presence earns visit points.
   // Every ledger write reaches the webhook stream as points.changed.
   const ledger = observedLedger(repositories.ledger, (orgId, written) => webhookEvents.track(webhookEvents.pointsChanged(orgId, written.entry, written.balance)));
@@ -635,6 +638,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     await Promise.all([retention.stop(), eid.stop(), offerLifecycle.stop(), rules.stop()]);
     // Leadership goes with the periodic jobs, before the broker: another worker takes it over.
     workerSync.stop();
+    await live.stop();
     await coordination.stop();
     await mqtt.stop();
     // What the stops above reported (last wills' gateway.offline, visit points drained) is in the
@@ -687,6 +691,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         // pipeline reads every rule index next.
         await coordination.start();
         workerSync.start();
+        live.start();
         await pipeline.start();
         push.start();
         webhookDispatcher.start();

@@ -111,6 +111,48 @@ describe.skipIf(!POSTGRES_AVAILABLE)(
       expect(w1.pipeline.counters.offersIssued).toBe(0);
     });
 
+    it("shows in one worker's live view what the other stored and issued, and a consent withdrawal at either", async () => {
+      const [w1, w2] = workers as [Cloud, Cloud];
+      const live = async (cloud: Cloud) => {
+        const res = await cloud.http.inject({ method: "GET", url: "/v1/live", headers: { authorization: `Bearer ${adminKey}` } });
+        expect(res.statusCode).toBe(200);
+        return res.json<{
+          stores: { storeId: string; zones: { zoneId: string; present: { userId: string | null }[]; unlinked: number }[]; offers: { ruleId: string; userId: string | null }[] }[];
+        }>();
+      };
+      // The previous test's enters and offers were handled by w2 alone (w1 issued nothing).
+      expect(w2.pipeline.counters.offersIssued).toBeGreaterThan(0);
+      expect(w1.pipeline.counters.offersIssued).toBe(0);
+      await until(
+        async () => {
+          const store = (await live(w1)).stores.find((s) => s.storeId === "s1");
+          return (store?.offers.length ?? 0) > 0 && store?.zones.some((z) => z.present.some((p) => p.userId === "u1")) === true;
+        },
+        10_000,
+        "w2's presence and offers in w1's live view",
+      );
+      const seen = (await live(w1)).stores.find((s) => s.storeId === "s1");
+      expect(seen?.offers.every((o) => o.ruleId === "r-new" && o.userId === "u1")).toBe(true);
+      // Withdrawn at w1: w2's view, which holds the shopper from its own events, stops naming them.
+      const res = await w1.http.inject({
+        method: "PUT",
+        url: "/v1/users/u1/consent",
+        headers: { authorization: `Bearer ${adminKey}` },
+        payload: { marketing: true, analytics: false },
+      });
+      expect(res.statusCode).toBe(200);
+      await until(
+        async () => {
+          const store = (await live(w2)).stores.find((s) => s.storeId === "s1");
+          return store?.zones.every((z) => z.present.length === 0) === true && store.offers.every((o) => o.userId === null);
+        },
+        10_000,
+        "u1 unnamed in w2's live view",
+      );
+      const unnamed = (await live(w2)).stores.find((s) => s.storeId === "s1");
+      expect(unnamed?.zones.reduce((sum, z) => sum + z.unlinked, 0)).toBeGreaterThan(0);
+    });
+
     it("has exactly one leader, and the other worker leads once it stops", async () => {
       await until(async () => (await Promise.all(workers.map(leads))).filter(Boolean).length === 1, 10_000, "one leader");
       const flags = await Promise.all(workers.map(leads));

@@ -45,6 +45,22 @@ export interface Coordination {
   notify(change: ChangeNotice): Promise<void>;
   /** Notices from the other workers (and `resync` after a gap). Returns an unsubscribe. */
   onChange(listener: ChangeListener): () => void;
+  /**
+   * Whether other workers may share this storage. When false, `broadcast` reaches no one and a
+   * caller need not prepare anything for it.
+   */
+  readonly shared: boolean;
+  /** The largest payload `broadcast` takes, in UTF-8 bytes. */
+  readonly maxBroadcastBytes: number;
+  /**
+   * Sends a payload to the other workers' `onBroadcast` listeners, in the order sent, at most once:
+   * a worker not connected at that moment never gets it. For views that are volatile by design (the
+   * live view), never for state. Resolves false when it could not be sent (no link, too large);
+   * never throws.
+   */
+  broadcast(payload: string): Promise<boolean>;
+  /** Payloads the other workers broadcast. Returns an unsubscribe. */
+  onBroadcast(listener: (payload: string) => void): () => void;
   /** Connects and starts competing for leadership. Idempotent. */
   start(): Promise<void>;
   /** Gives up leadership and disconnects. Idempotent. */
@@ -69,6 +85,18 @@ export class LocalCoordination implements Coordination {
   }
 
   onChange(): () => void {
+    return () => undefined;
+  }
+
+  readonly shared = false;
+  readonly maxBroadcastBytes = 0;
+
+  async broadcast(): Promise<boolean> {
+    // No other worker to reach.
+    return false;
+  }
+
+  onBroadcast(): () => void {
     return () => undefined;
   }
 

@@ -76,10 +76,24 @@ interface Present extends LivePresence {
   readonly visitId: string;
 }
 
-/** An offer as held here: the user is kept (to drop it on erasure) even when the view hides it. */
+/**
+ * An offer as held here: the user is kept (to drop it on erasure) even when the view hides it; null
+ * when another worker shared it without its unconsenting user.
+ */
 interface HeldOffer {
   readonly shown: LiveOffer;
-  readonly userId: string;
+  readonly userId: string | null;
+}
+
+/** What the view reads of a stored event: a worker's own, or one another worker shared. */
+export interface LiveEvent
+  extends Pick<StoredEvent, "storeId" | "zoneId" | "type" | "at" | "userId" | "visitId" | "unlinked"> {
+  readonly subject: { readonly id: string };
+}
+
+/** What the view reads of an issued offer; `userId` null when it may not be held (see `HeldOffer`). */
+export interface LiveOfferIssued extends Pick<Offer, "offerId" | "ruleId" | "storeId" | "zoneId" | "title" | "issuedAt"> {
+  readonly userId: string | null;
 }
 
 /** What the offer hook is told of the shopper besides the offer. */
@@ -140,7 +154,7 @@ export class LiveFeed {
    * storage keeps unlinked (no analytics consent) is reduced here to what storage keeps — no user,
    * subject `unlinked` — so that shopper counts in the aggregates but is never listed.
    */
-  eventsStored(events: readonly StoredEvent[]): void {
+  eventsStored(events: readonly LiveEvent[]): void {
     void this.apply(events).catch((err: unknown) => this.o.log.warn({ err }, "live feed update failed"));
   }
 
@@ -149,9 +163,9 @@ export class LiveFeed {
    * with no user id, as their presence is (storage keeps it unlinked): the console learns that an
    * offer went out in that zone, not to whom.
    */
-  offerIssued(offer: Offer, shopper: LiveShopper): void {
+  offerIssued(offer: LiveOfferIssued, shopper: LiveShopper): void {
     void this.withStore(offer.storeId, (state) => {
-      const named = shopper.analyticsConsent && !this.unnamed.has(offer.userId);
+      const named = offer.userId !== null && shopper.analyticsConsent && !this.unnamed.has(offer.userId);
       state.offers.unshift({
         userId: offer.userId,
         shown: {
@@ -171,7 +185,7 @@ export class LiveFeed {
   }
 
   /** Redemption hook: an offer was redeemed at the till (first time only, not a replayed request). */
-  offerRedeemed(offer: Offer, at: number): void {
+  offerRedeemed(offer: Pick<Offer, "offerId" | "storeId">, at: number): void {
     void this.withStore(offer.storeId, (state) => {
       const index = state.offers.findIndex((o) => o.shown.offerId === offer.offerId);
       const held = state.offers[index];
@@ -290,8 +304,8 @@ export class LiveFeed {
     };
   }
 
-  private async apply(events: readonly StoredEvent[]): Promise<void> {
-    const byStore = new Map<string, StoredEvent[]>();
+  private async apply(events: readonly LiveEvent[]): Promise<void> {
+    const byStore = new Map<string, LiveEvent[]>();
     for (const e of events) {
       const list = byStore.get(e.storeId);
       if (list) list.push(e);
@@ -305,7 +319,7 @@ export class LiveFeed {
   }
 
   /** Applies one event; O(1) amortised, whoever is present (expiry takes only what it drops). */
-  private applyEvent(state: StoreState, e: StoredEvent): void {
+  private applyEvent(state: StoreState, e: LiveEvent): void {
     const at = Date.parse(e.at);
     const now = this.o.clock.now();
     const current = minuteOf(now);
@@ -363,7 +377,7 @@ export class LiveFeed {
   }
 
   /** The event as storage keeps it, and unlinked too if its user may no longer be named here. */
-  private asShown(e: StoredEvent): StoredEvent {
+  private asShown(e: LiveEvent): LiveEvent {
     const user = e.userId ?? userIdOfAppSubject(e.subject.id);
     return asStored(user !== null && this.unnamed.has(user) ? { ...e, unlinked: true } : e);
   }
@@ -437,7 +451,7 @@ function expireStale(zone: Map<string, Present>, now: number): void {
 }
 
 /** The event as storage keeps it: without user and subject when it is stored unlinked. */
-function asStored(e: StoredEvent): StoredEvent {
+export function asStored(e: LiveEvent): LiveEvent {
   return e.unlinked ? { ...e, userId: null, subject: { ...e.subject, id: "unlinked" } } : e;
 }
 

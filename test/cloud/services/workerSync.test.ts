@@ -41,6 +41,15 @@ class FakeCoordination implements Coordination {
   receive(change: ChangeNotice): void {
     for (const l of this.changes) l(change);
   }
+  // The live view's broadcasts are not what this suite covers (liveRelay.test.ts does).
+  readonly shared = false;
+  readonly maxBroadcastBytes = 0;
+  async broadcast(): Promise<boolean> {
+    return false;
+  }
+  onBroadcast(): () => void {
+    return () => undefined;
+  }
   setLeader(leader: boolean): void {
     this.leader = leader;
     for (const l of this.leadership) l(leader);

@@ -124,6 +124,32 @@ describe.skipIf(!POSTGRES_AVAILABLE)(
       expect(atA).toEqual([{ topic: "rules", key: "org-2" }]);
     });
 
+    it("broadcasts a payload to the other worker in order, not back to its sender, within NOTIFY's limit", async () => {
+      const a = coordinator("w-a", 1008);
+      const b = coordinator("w-b", 1008);
+      expect(await a.broadcast("before start")).toBe(false);
+      await a.start();
+      await b.start();
+      const atA: string[] = [];
+      const atB: string[] = [];
+      a.onBroadcast((p) => atA.push(p));
+      b.onBroadcast((p) => atB.push(p));
+      // Change notices travel on their own channel and are not broadcasts.
+      const notices: ChangeNotice[] = [];
+      b.onChange((c) => notices.push(c));
+      const largest = "x".repeat(a.maxBroadcastBytes);
+      expect(await a.broadcast('[{"k":"e","line":"one\ntwo"}]')).toBe(true);
+      expect(await a.broadcast(largest)).toBe(true);
+      expect(await a.broadcast(`${largest}x`)).toBe(false);
+      expect(await a.broadcast("é".repeat(Math.ceil(a.maxBroadcastBytes / 2) + 1))).toBe(false);
+      await until(() => atB.length === 2, 10_000, "the broadcasts at b");
+      expect(atB).toEqual(['[{"k":"e","line":"one\ntwo"}]', largest]);
+      await b.broadcast("from b");
+      await until(() => atA.length === 1, 10_000, "b's broadcast at a");
+      expect(atA).toEqual(["from b"]);
+      expect(notices).toEqual([]);
+    });
+
     it("tells its listeners to resync after its session was lost and reconnected", async () => {
       const a = coordinator("w-a", 1004);
       await a.start();

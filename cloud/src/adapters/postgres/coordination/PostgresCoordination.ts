@@ -16,9 +16,14 @@ export interface PostgresCoordinationOptions {
   readonly retryMs?: number;
   /** The advisory lock's key, the same for every worker of one cloud (default 727716001). */
   readonly lockKey?: number;
-  /** The LISTEN/NOTIFY channel (default `arrival_changes`). */
+  /** The LISTEN/NOTIFY channel of change notices (default `arrival_changes`). */
   readonly channel?: string;
+  /** The LISTEN/NOTIFY channel of broadcasts (default `arrival_broadcast`). */
+  readonly broadcastChannel?: string;
 }
+
+/** PostgreSQL's limit on a NOTIFY payload: shorter than 8000 bytes (the default build). */
+const NOTIFY_PAYLOAD_BYTES = 7999;
 
 const TOPICS: ReadonlySet<string> = new Set<ChangeTopic>(["rules", "zones", "resync"]);
 
@@ -52,15 +57,24 @@ export class PostgresCoordination implements Coordination {
   private ticking: Promise<void> | null = null;
   private stopped = true;
   private readonly changeListeners = new Set<ChangeListener>();
+  private readonly broadcastListeners = new Set<(payload: string) => void>();
+  readonly shared = true;
+  /** Room for the payload once the sender's id and its separator are prefixed. */
+  readonly maxBroadcastBytes: number;
   private readonly leadershipListeners = new Set<(leader: boolean) => void>();
 
   constructor(options: PostgresCoordinationOptions) {
     this.o = options;
     this.workerId = options.workerId;
+    this.maxBroadcastBytes = NOTIFY_PAYLOAD_BYTES - Buffer.byteLength(options.workerId) - 1;
   }
 
   private get channel(): string {
     return this.o.channel ?? "arrival_changes";
+  }
+
+  private get broadcastChannel(): string {
+    return this.o.broadcastChannel ?? "arrival_broadcast";
   }
 
   isLeader(): boolean {
@@ -89,6 +103,27 @@ export class PostgresCoordination implements Coordination {
     } catch (err) {
       // The others resync when their link (or this one) comes back.
       this.o.log.warn({ err, topic: change.topic, key: change.key }, "change notice not sent");
+    }
+  }
+
+  onBroadcast(listener: (payload: string) => void): () => void {
+    this.broadcastListeners.add(listener);
+    return () => this.broadcastListeners.delete(listener);
+  }
+
+  /**
+   * A NOTIFY on the broadcast channel, prefixed with this worker's id and a newline (worker ids
+   * have no newline), so a listener can skip its own. The caller logs failures as it sees fit: a
+   * live view sending several a second would otherwise log each while the link is down.
+   */
+  async broadcast(payload: string): Promise<boolean> {
+    const client = this.client;
+    if (!client || Buffer.byteLength(payload) > this.maxBroadcastBytes) return false;
+    try {
+      await client.query("SELECT pg_notify($1, $2)", [this.broadcastChannel, `${this.workerId}\n${payload}`]);
+      return true;
+    } catch {
+      return false;
     }
   }
 
@@ -174,8 +209,7 @@ export class PostgresCoordination implements Coordination {
     client.on("notification", (message) => this.received(message.channel, message.payload));
     try {
       await client.connect();
-      // The channel is an identifier; quoted, as LISTEN takes no parameters.
-      await client.query(`LISTEN "${this.channel.replace(/"/g, '""')}"`);
+      for (const channel of [this.channel, this.broadcastChannel]) await client.query(`LISTEN ${quoted(channel)}`);
     } catch (err) {
       await client.end().catch(() => undefined);
       throw err;
@@ -215,7 +249,9 @@ export class PostgresCoordination implements Coordination {
   }
 
   private received(channel: string, payload: string | undefined): void {
-    if (channel !== this.channel || payload === undefined) return;
+    if (payload === undefined) return;
+    if (channel === this.broadcastChannel) return this.receivedBroadcast(payload);
+    if (channel !== this.channel) return;
     let wire: Wire;
     try {
       wire = JSON.parse(payload) as Wire;
@@ -232,6 +268,20 @@ export class PostgresCoordination implements Coordination {
     this.emit({ topic: wire.topic, key: wire.key });
   }
 
+  private receivedBroadcast(payload: string): void {
+    const cut = payload.indexOf("\n");
+    // Malformed (not from a worker), or this worker's own: NOTIFY reaches the sender's session too.
+    if (cut < 0 || payload.slice(0, cut) === this.workerId) return;
+    const body = payload.slice(cut + 1);
+    for (const listener of this.broadcastListeners) {
+      try {
+        listener(body);
+      } catch (err) {
+        this.o.log.error({ err }, "broadcast listener failed");
+      }
+    }
+  }
+
   private emit(change: ChangeNotice): void {
     for (const listener of this.changeListeners) {
       try {
@@ -241,4 +291,9 @@ export class PostgresCoordination implements Coordination {
       }
     }
   }
+}
+
+/** An identifier quoted for SQL, as LISTEN takes no parameters. */
+function quoted(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
 }

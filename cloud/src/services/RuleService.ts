@@ -4,10 +4,13 @@ import {
   checkRuleSpec,
   dueTransition,
   isProblem,
+  type KnownPlaces,
   type Rule,
+  type RuleSpec,
   type RuleStatus,
   reviseRule,
   transition,
+  unknownPlaces,
 } from "../domain/rules/index.js";
 import { conflict, done, idNotAvailable, invalid, notFound, type Outcome } from "./Outcome.js";
 import { type Clock, type Logger, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
@@ -39,7 +42,8 @@ export interface RuleDetails {
 
 export interface RuleServiceOptions {
   readonly rules: RuleRepository;
-  readonly directory: Pick<DirectoryRepository, "listOrganisations">;
+  /** Organisations for the scheduler; stores and zones to refuse a rule naming one that does not exist. */
+  readonly directory: Pick<DirectoryRepository, "listOrganisations" | "listStores" | "listZones">;
   readonly clock: Clock;
   readonly log: Logger;
   /** Called after any change to an organisation's rules (the offer service rebuilds its index). */
@@ -129,6 +133,7 @@ export class RuleService {
     }
     const checked = checkRuleSpec(input.spec);
     if (!checked.ok) problems.push(...prefixed(checked.problems, "/spec"));
+    else problems.push(...(await this.unknownPlaces(who.orgId, checked.value)));
     if (!checked.ok || problems.length > 0) {
       return invalid(problems, "the rule is not valid");
     }
@@ -166,6 +171,8 @@ export class RuleService {
     if (!checked.ok) {
       return invalid(prefixed(checked.problems, "/spec"), "the rule is not valid");
     }
+    const unknown = await this.unknownPlaces(who.orgId, checked.value);
+    if (unknown.length > 0) return invalid(unknown, "the rule names a store or zone that does not exist");
     return this.change(who, ruleId, (rule, now) => {
       if (input.baseVersion !== undefined && input.baseVersion !== rule.version) {
         return {
@@ -220,6 +227,21 @@ export class RuleService {
       if (changed) await this.o.onRulesChanged(org.id);
     }
     return applied;
+  }
+
+  /** The stores and zones `spec` names that `orgId` does not have, as problems under `/spec`. */
+  private async unknownPlaces(orgId: string, spec: RuleSpec): Promise<Problem[]> {
+    const { scope, offer } = spec;
+    if (!scope?.storeIds && !scope?.zoneIds && !offer.variations) return [];
+    const { directory } = this.o;
+    const stores = await directory.listStores(orgId, null);
+    const withZones = scope?.zoneIds !== undefined;
+    const known: KnownPlaces = new Map(
+      await Promise.all(
+        stores.map(async (s) => [s.id, new Set(withZones ? (await directory.listZones(s.id)).map((z) => z.id) : [])] as const),
+      ),
+    );
+    return prefixed(unknownPlaces(spec, known), "/spec");
   }
 
   /** Read, apply `step`, write if nobody changed the rule meanwhile; retried on a lost race. */

@@ -79,6 +79,44 @@ describe("rules API over a real cloud", () => {
       expect(res.body.error.details).toEqual([{ path: "/spec/conditions/schedule/until", message: "is before from (2026-05-02)" }]);
     });
 
+    it("refuses a rule naming a store or zone the organisation does not have, in a sentence", async () => {
+      // The fixture's organisation has store s1 with zone z1; o2 has no store at all.
+      const create = (scope: Record<string, unknown>, offer: Record<string, unknown> = OFFER) =>
+        api<ErrorBody>(f, f.keys.marketer, "POST", "/v1/rules", { spec: { trigger: { type: "enter" }, scope, offer } });
+      const unknown = await create({ storeIds: ["s1", "s-nowhere"], zoneIds: ["z-ghost"] });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.details).toEqual([
+        { path: "/spec/scope/storeIds/1", message: 'no store "s-nowhere" in this organisation' },
+        { path: "/spec/scope/zoneIds/0", message: 'no store of this organisation has a zone "z-ghost"' },
+      ]);
+      const variation = await create({ storeIds: ["s1"] }, { ...OFFER, variations: [{ storeId: "s9", title: "Elsewhere" }] });
+      expect(variation.body.error.details).toEqual([{ path: "/spec/offer/variations/0/storeId", message: 'no store "s9" in this organisation' }]);
+      // Another organisation's store is unknown here, as its rules are.
+      const foreign = await api<ErrorBody>(f, otherOrgMarketer, "POST", "/v1/rules", {
+        spec: { trigger: { type: "enter" }, scope: { storeIds: ["s1"] }, offer: OFFER },
+      });
+      expect(foreign.body.error.details).toEqual([{ path: "/spec/scope/storeIds/0", message: 'no store "s1" in this organisation' }]);
+      expect((await create({ storeIds: ["s1"], zoneIds: ["z1"] })).status).toBe(201);
+    });
+
+    it("refuses zones none of which is in the stores chosen, and the same on an edit", async () => {
+      await f.cloud.repositories.directory.upsertStore({ id: "s2", orgId: "o1", name: "s2", timezone: "UTC", lat: null, lon: null, tags: [] }, 0);
+      await f.cloud.repositories.directory.upsertZone({ id: "z2", storeId: "s2", name: "Till", tags: [], geometry: {} });
+      const spec = (scope: Record<string, unknown>) => ({ trigger: { type: "enter" }, scope, offer: OFFER });
+      const created = await api<RuleBody>(f, f.keys.marketer, "POST", "/v1/rules", { spec: spec({ storeIds: ["s2"], zoneIds: ["z2"] }) });
+      expect(created.status).toBe(201);
+      const edit = await api<ErrorBody>(f, f.keys.marketer, "PUT", `/v1/rules/${created.body.rule.id}`, { spec: spec({ storeIds: ["s2"], zoneIds: ["z1"] }) });
+      expect(edit.status).toBe(400);
+      expect(edit.body.error.details).toEqual([
+        { path: "/spec/scope/zoneIds", message: "none of these zones is in the stores chosen, so the rule could never fire" },
+      ]);
+      // With a tag besides, another store may match later: allowed.
+      const tagged = await api<RuleBody>(f, f.keys.marketer, "PUT", `/v1/rules/${created.body.rule.id}`, {
+        spec: spec({ storeIds: ["s2"], storeTags: ["flagship"], zoneIds: ["z1"] }),
+      });
+      expect(tagged.status).toBe(200);
+    });
+
     it("validates edits and dry runs the same way", async () => {
       await api(f, f.keys.marketer, "POST", "/v1/rules", { id: "val-edit", spec: { trigger: { type: "enter" }, offer: OFFER } });
       const edit = await api<ErrorBody>(f, f.keys.marketer, "PUT", "/v1/rules/val-edit", {

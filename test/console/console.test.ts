@@ -140,22 +140,29 @@ describe("console", () => {
       .map((el) => el.name || el.outerHTML)`);
     expect(unlabelled).toEqual([]);
 
-    // A first attempt with a validity under a minute: the API's problem shows next to its field.
+    // A first attempt with a validity over 30 days: the API's problem shows next to its field.
     await page.getByLabel("Rule id").fill("welcome");
     await page.getByLabel("Name").fill("Welcome at the entrance");
-    await page.getByLabel("Store ids").fill("s1");
+    // The store is picked from the organisation's stores, with its time zone named.
+    await page.getByRole("checkbox", { name: "s1 (s1) · Asia/Hong_Kong" }).check();
     await page.getByLabel("Title").fill("15% off today");
     await page.getByLabel("Text", { exact: true }).fill("Show this at the till");
     await page.getByLabel("Percent off").fill("15");
-    await page.getByLabel("Valid for (s)").fill("10");
+    const validity = page.getByLabel("Valid for", { exact: true });
+    await validity.fill("31");
+    await page.getByLabel("Validity unit").selectOption("days");
+    // The preview follows the form as the shopper's phone would show the offer.
+    await expect(page.locator("[data-preview=offer]").textContent()).resolves.toBe(
+      "15% off todayShow this at the till15 % offValid for 31 days from arrival; one code for the till.",
+    );
     await page.getByRole("button", { name: "Create draft" }).click();
-    const validity = page.getByLabel("Valid for (s)");
     await page.locator("[aria-invalid=true]").first().waitFor();
     await expect(validity.getAttribute("aria-invalid")).resolves.toBe("true");
     const message = await page.locator(`#${await validity.getAttribute("id")}-error`).textContent();
-    expect(message).toMatch(/60/);
+    expect(message).toMatch(/2592000/);
 
-    await validity.fill("900");
+    await validity.fill("15");
+    await page.getByLabel("Validity unit").selectOption("minutes");
     await page.getByRole("button", { name: "Create draft" }).click();
     await page.getByRole("heading", { name: "Rule welcome" }).waitFor();
     await page.locator(".rule-state .badge", { hasText: "draft" }).waitFor();
@@ -319,13 +326,16 @@ describe("console", () => {
       headers: { authorization: `Bearer ${f.keys.marketer}` },
       payload: { id: "everything", spec },
     });
-    expect(created.statusCode).toBe(201);
+    expect(created.statusCode, created.body).toBe(201);
     const context = await browser.newContext();
     const page = await signedIn(context, f.keys.marketer);
     await page.getByRole("link", { name: "everything" }).click();
     await page.locator(".rule-state", { hasText: "version 1" }).waitFor();
     await expect(page.getByLabel("Rule id").inputValue()).resolves.toBe("everything");
-    await expect(page.getByLabel("Minimum dwell (s)").inputValue()).resolves.toBe("45");
+    await expect(page.getByLabel("Minimum stay (s)").inputValue()).resolves.toBe("45");
+    await expect(page.getByLabel("Valid for", { exact: true }).inputValue()).resolves.toBe("30");
+    await expect(page.getByLabel("Validity unit").inputValue()).resolves.toBe("minutes");
+    await expect(page.getByLabel("Store", { exact: true }).inputValue()).resolves.toBe("s2");
     await page.getByRole("button", { name: "Save new version" }).click();
     await page.locator(".rule-state", { hasText: "version 2" }).waitFor();
     const saved = await f.cloud.http.inject({
@@ -334,6 +344,79 @@ describe("console", () => {
       headers: { authorization: `Bearer ${f.keys.marketer}` },
     });
     expect(saved.json<{ rule: { version: number; spec: unknown } }>().rule).toEqual(expect.objectContaining({ version: 2, spec }));
+    await context.close();
+  });
+
+  it.skipIf(!hasChromium)("starts a rule from a template, varies it per store, asks before a live edit and before End, and shows each version's changes", async () => {
+    const context = await browser.newContext();
+    const page = await signedIn(context, f.keys.marketer);
+    const ruleOf = async (id: string) =>
+      (
+        await f.cloud.http.inject({ method: "GET", url: `/v1/rules/${id}`, headers: { authorization: `Bearer ${f.keys.marketer}` } })
+      ).json<{ rule: { status: string; version: number; spec: Record<string, unknown> } }>().rule;
+    await page.goto(`${base}/console/#/rules/new`);
+    await page.getByLabel("Start from").selectOption({ label: "Win back after 30 days away" });
+    await expect(page.getByLabel("Days since previous visit").inputValue()).resolves.toBe("30");
+    await expect(page.getByLabel("Valid for", { exact: true }).inputValue()).resolves.toBe("2");
+    await expect(page.getByLabel("Validity unit").inputValue()).resolves.toBe("hours");
+    await page.getByLabel("Rule id").fill("win-back");
+    // Zones follow the stores chosen: s2 has none, s1 has z1.
+    await page.getByRole("checkbox", { name: /\(s2\)/ }).check();
+    await expect(page.locator("[name=zoneIds]").count()).resolves.toBe(0);
+    await page.getByRole("checkbox", { name: /\(s1\)/ }).check();
+    await page.getByRole("checkbox", { name: "z1: Zone in s1" }).check();
+    await page.getByRole("button", { name: "Add a store variation" }).click();
+    await page.getByLabel("Store", { exact: true }).selectOption("s2");
+    await page.getByLabel("Title there").fill("Welcome back to the harbour");
+    await page.getByRole("button", { name: "Create draft" }).click();
+    await page.getByRole("heading", { name: "Rule win-back" }).waitFor();
+    const created = await ruleOf("win-back");
+    expect(created.spec).toMatchObject({
+      trigger: { type: "return-after", days: 30 },
+      scope: { storeIds: ["s2", "s1"].sort(), zoneIds: ["z1"] },
+      offer: { validityS: 7200, variations: [{ storeId: "s2", title: "Welcome back to the harbour" }] },
+      holdoutPercent: 10,
+    });
+    await expect(page.locator("[data-version='1']").textContent()).resolves.toContain("The first version.");
+
+    // Live: an edit is confirmed first; cancelled, nothing is saved.
+    await page.getByRole("button", { name: "Make live: win-back" }).click();
+    await page.locator(".rule-state .badge", { hasText: "live" }).waitFor();
+    await page.getByLabel("Title", { exact: true }).fill("Missed you: 20 % off");
+    await page.getByRole("button", { name: "Save new version" }).click();
+    const dialog = page.getByRole("dialog", { name: "Change live rule Win back?" });
+    await dialog.waitFor();
+    await expect(dialog.textContent()).resolves.toContain("version 2 applies at once");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    expect((await ruleOf("win-back")).version).toBe(1);
+    await page.getByRole("button", { name: "Save new version" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Save and apply now" }).click();
+    await page.locator(".rule-state", { hasText: "version 2" }).waitFor();
+    const diff = page.locator("[data-version='2'] .diff");
+    await diff.waitFor();
+    await expect(diff.textContent()).resolves.toBe("offer/title: Good to see you again → Missed you: 20 % off");
+
+    // End asks, says it is final, and does nothing when cancelled.
+    await page.getByRole("button", { name: "End: win-back" }).click();
+    const end = page.getByRole("dialog", { name: "End rule Win back?" });
+    await expect(end.textContent()).resolves.toContain("Ending is final");
+    await end.getByRole("button", { name: "Cancel" }).click();
+    expect((await ruleOf("win-back")).status).toBe("live");
+    await page.getByRole("button", { name: "End: win-back" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "End the rule" }).click();
+    await page.locator(".rule-state .badge", { hasText: "ended" }).waitFor();
+
+    // Duplicate: a new draft with the same rule under a new id.
+    await page.getByRole("link", { name: "Duplicate" }).click();
+    await page.getByText("A copy of rule win-back (version 2)").waitFor();
+    await expect(page.getByLabel("Name").inputValue()).resolves.toBe("Copy of Win back");
+    await page.getByLabel("Rule id").fill("win-back-2");
+    await page.getByRole("button", { name: "Create draft" }).click();
+    await page.getByRole("heading", { name: "Rule win-back-2" }).waitFor();
+    const copy = await ruleOf("win-back-2");
+    expect(copy.status).toBe("draft");
+    expect(copy.spec).toEqual({ ...(await ruleOf("win-back")).spec, name: "Copy of Win back" });
+    expect(pageErrors).toEqual([]);
     await context.close();
   });
 

@@ -1,8 +1,11 @@
 import { api, get, type Session } from "../api.js";
 import { barChart } from "../charts.js";
+import { confirmAction } from "../confirm.js";
 import { announce, count, field, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
 import { browserZone, fmtZoned } from "../storeTime.js";
+import { type Places, type RuleForm, ruleForm, type Spec, TEMPLATES } from "./ruleForm.js";
+import { ruleVersions, type VersionView } from "./ruleVersions.js";
 
 // A rule belongs to no single store: its update times are shown in the browser's zone, named.
 const fmtTime = (iso: string | null) => fmtZoned(iso, browserZone());
@@ -15,15 +18,8 @@ interface RuleView {
   readonly spec: Spec;
   readonly updatedAt: string | null;
 }
-type Spec = Record<string, unknown> & {
-  name?: string;
-  trigger?: { type: string; minDwellS?: number; n?: number; days?: number };
-  offer?: { title?: string };
-};
 
 const WRITERS = ["marketer", "admin"];
-const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-const TRIGGERS = ["enter", "dwell", "exit", "geofence-arrival", "first-visit", "nth-visit", "return-after"] as const;
 
 /** Lifecycle steps offered per status (the API refuses the others with 409). */
 const NEXT: Record<string, readonly { to: string; label: string }[]> = {
@@ -43,10 +39,16 @@ const NEXT: Record<string, readonly { to: string; label: string }[]> = {
   ended: [],
 };
 
+/**
+ * `#/rules`: the list; `#/rules/<id>`: a rule; `#/rules/new`: a new rule, blank or from a template
+ * (`#/rules/new/template/<id>`) or a copy of a rule (`#/rules/new/copy/<id>`).
+ */
 export function rulesPage(root: HTMLElement, session: Session, args: readonly string[]): void {
-  const [ruleId] = args;
+  const [ruleId, from, fromId] = args;
   if (ruleId === undefined) void listRules(root, session);
-  else void editRule(root, session, ruleId === "new" ? null : ruleId);
+  else if (ruleId !== "new") void editRule(root, session, ruleId, null);
+  else if (from === "copy" && fromId !== undefined) void editRule(root, session, null, { copyOf: fromId });
+  else void editRule(root, session, null, from === "template" && fromId !== undefined ? { template: fromId } : null);
 }
 
 function describeTrigger(t: Spec["trigger"]): string {
@@ -108,12 +110,18 @@ async function listRules(root: HTMLElement, session: Session): Promise<void> {
   }
 }
 
+/** What ending a rule means, said before it is done: it is final. */
+const END_CONSEQUENCE =
+  "Ending is final: the rule stops issuing offers now and cannot be made live again. Offers already issued stay valid until they expire. To stop it for a while, pause it instead.";
+
 function transitionButtons(rule: RuleView, status: HTMLElement, done: () => void): HTMLElement[] {
   return (NEXT[rule.status] ?? []).map(({ to, label }) => {
     const b = h("button", { type: "button", "aria-label": `${label}: ${rule.id}` }, label);
-    b.addEventListener("click", () => {
+    b.addEventListener("click", () => void step());
+    const step = async () => {
+      if (to === "ended" && !(await confirmAction(`End rule ${rule.spec.name ?? rule.id}?`, END_CONSEQUENCE, "End the rule"))) return;
       b.disabled = true;
-      api<{ rule: RuleView }>("POST", `/v1/rules/${encodeURIComponent(rule.id)}/transitions`, { to })
+      await api<{ rule: RuleView }>("POST", `/v1/rules/${encodeURIComponent(rule.id)}/transitions`, { to })
         .then(() => {
           announce(`Rule ${rule.id} is now ${to}`);
           done();
@@ -122,313 +130,139 @@ function transitionButtons(rule: RuleView, status: HTMLElement, done: () => void
           status.textContent = messageOf(err);
           b.disabled = false;
         });
-    });
+    };
     return b;
   });
 }
 
-// ---- The form: one control per field of the model, each with its JSON-pointer path. ----
-
-const input = (name: string, attrs: Record<string, string | number | boolean> = {}) =>
-  h("input", { name, type: "text", ...attrs });
-const num = (name: string, attrs: Record<string, string | number> = {}) => h("input", { name, type: "number", inputmode: "numeric", ...attrs });
-const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : "");
-const splitList = (v: string) =>
-  v
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean);
-
-interface RuleForm {
-  readonly form: HTMLFormElement;
-  readonly summary: HTMLElement;
-  read(): Spec;
-  fill(spec: Spec): void;
-}
-
-function ruleForm(isNew: boolean): RuleForm {
-  const c = {
-    id: input("id", { pattern: "[A-Za-z0-9_.:\\-]+", autocomplete: "off" }),
-    name: input("name", { maxlength: 120 }),
-    priority: num("priority", { min: -1000, max: 1000 }),
-    holdout: num("holdoutPercent", { min: 0, max: 50, step: "0.1" }),
-    triggerType: h("select", { name: "triggerType" }, ...TRIGGERS.map((t) => h("option", { value: t }, t))),
-    minDwellS: num("minDwellS", { min: 1 }),
-    n: num("n", { min: 1 }),
-    days: num("days", { min: 1 }),
-    storeIds: input("storeIds"),
-    zoneIds: input("zoneIds"),
-    storeTags: input("storeTags"),
-    zoneTags: input("zoneTags"),
-    weekdays: WEEKDAYS.map((d) => h("input", { type: "checkbox", name: "weekday", value: d })),
-    windows: input("windows", { placeholder: "09:00-12:00, 17:00-20:00" }),
-    from: h("input", { type: "date", name: "from" }),
-    until: h("input", { type: "date", name: "until" }),
-    segments: input("segments"),
-    tiers: input("loyaltyTiers"),
-    visitMin: num("visitMin", { min: 1 }),
-    visitMax: num("visitMax", { min: 1 }),
-    maxOffersReceived: num("maxOffersReceived", { min: 0 }),
-    title: input("title", { maxlength: 120, required: true }),
-    text: h("textarea", { name: "text", rows: 2, maxlength: 1000 }),
-    discountKind: h("select", { name: "discountKind" }, h("option", { value: "percent" }, "percent off"), h("option", { value: "amount" }, "amount off"), h("option", { value: "free-item" }, "free item")),
-    percent: num("percent", { min: 0, max: 100, step: "0.1" }),
-    amountMinor: num("amountMinor", { min: 1 }),
-    currency: input("currency", { maxlength: 3, placeholder: "EUR" }),
-    item: input("item"),
-    validityS: num("validityS", { min: 60 }),
-    variations: h("textarea", { name: "variations", rows: 3, placeholder: '[{"storeId": "s2", "title": "…"}]' }),
-    cooldownS: num("cooldownS", { min: 0 }),
-    maxPerUserPerDay: num("maxPerUserPerDay", { min: 1 }),
-    maxPerUser: num("maxPerUser", { min: 1 }),
-    budget: num("budget", { min: 1 }),
-  };
-  c.validityS.value = "3600";
-  c.discountKind.value = "percent";
-  if (!isNew) c.id.disabled = true;
-
-  const triggerExtra = {
-    dwell: field("Minimum dwell (s)", c.minDwellS, { path: "/trigger/minDwellS" }),
-    "nth-visit": field("Visit number", c.n, { path: "/trigger/n" }),
-    "return-after": field("Days since previous visit", c.days, { path: "/trigger/days" }),
-  };
-  const discountExtra = {
-    percent: field("Percent off", c.percent, { path: "/offer/discount/percent" }),
-    amount: h("div", { class: "row" }, field("Amount (minor units, e.g. cents)", c.amountMinor, { path: "/offer/discount/amountMinor" }), field("Currency", c.currency, { path: "/offer/discount/currency", hint: "ISO 4217, e.g. EUR" })),
-    "free-item": field("Free item", c.item, { path: "/offer/discount/item" }),
-  };
-  const sync = () => {
-    for (const [type, el] of Object.entries(triggerExtra)) el.hidden = c.triggerType.value !== type;
-    for (const [kind, el] of Object.entries(discountExtra)) el.hidden = c.discountKind.value !== kind;
-  };
-  c.triggerType.addEventListener("change", sync);
-  c.discountKind.addEventListener("change", sync);
-
-  const weekdayBox = h(
-    "fieldset",
-    { class: "days", "data-path": "/conditions/schedule/days", id: "f-days" },
-    h("legend", {}, "Days"),
-    ...c.weekdays.map((box) => h("label", { class: "check" }, box, box.value)),
-    h("span", { class: "error", id: "f-days-error" }),
-  );
-
-  const summary = h("div", { class: "alert", role: "alert" });
-  const form = h(
-    "form",
-    { class: "rule-form", novalidate: true },
-    summary,
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, "Rule"),
-      h("div", { class: "row" }, field("Rule id", c.id, { path: "/id", hint: isNew ? "Optional; generated when empty." : "Fixed once created." }), field("Name", c.name, { path: "/name" })),
-      h("div", { class: "row" }, field("Priority", c.priority, { path: "/priority", hint: "−1000…1000; higher wins; default 0." }), field("Holdout %", c.holdout, { path: "/holdoutPercent", hint: "0–50: share of eligible shoppers kept as a control group." })),
-    ),
-    h("fieldset", {}, h("legend", {}, "Trigger"), field("Fires on", c.triggerType, { path: "/trigger" }), ...Object.values(triggerExtra)),
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, "Scope"),
-      h("p", { class: "hint" }, "Comma-separated. Empty everywhere = the whole organisation."),
-      h("div", { class: "row" }, field("Store ids", c.storeIds, { path: "/scope/storeIds" }), field("Store tags", c.storeTags, { path: "/scope/storeTags" })),
-      h("div", { class: "row" }, field("Zone ids", c.zoneIds, { path: "/scope/zoneIds" }), field("Zone tags", c.zoneTags, { path: "/scope/zoneTags" })),
-    ),
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, "Conditions and schedule"),
-      weekdayBox,
-      field("Time windows", c.windows, { path: "/conditions/schedule/windows", hint: "HH:MM-HH:MM in each store's own timezone, comma-separated; end before start crosses midnight." }),
-      h("div", { class: "row" }, field("From day", c.from, { path: "/conditions/schedule/from" }), field("Until day", c.until, { path: "/conditions/schedule/until" })),
-      h("div", { class: "row" }, field("Segments", c.segments, { path: "/conditions/segments" }), field("Loyalty tiers", c.tiers, { path: "/conditions/loyaltyTiers" })),
-      h("div", { class: "row" }, field("Visit count from", c.visitMin, { path: "/conditions/visitCount/min" }), field("Visit count up to", c.visitMax, { path: "/conditions/visitCount/max" }), field("Max offers received", c.maxOffersReceived, { path: "/conditions/maxOffersReceived" })),
-      h("p", { class: "hint" }, "Offers are only ever sent to shoppers with marketing consent."),
-    ),
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, "Offer"),
-      field("Title", c.title, { path: "/offer/title" }),
-      field("Text", c.text, { path: "/offer/text" }),
-      h("div", { class: "row" }, field("Discount", c.discountKind, { path: "/offer/discount" }), field("Valid for (s)", c.validityS, { path: "/offer/validityS", hint: "60 s to 30 days." })),
-      ...Object.values(discountExtra),
-      field("Per-store variations (JSON)", c.variations, { path: "/offer/variations", hint: "Optional list of { storeId, title?, text?, discount? }." }),
-    ),
-    h(
-      "fieldset",
-      {},
-      h("legend", {}, "Limits"),
-      h("div", { class: "row" }, field("Cooldown (s)", c.cooldownS, { path: "/limits/cooldownS" }), field("Per shopper per day", c.maxPerUserPerDay, { path: "/limits/maxPerUserPerDay" }), field("Per shopper ever", c.maxPerUser, { path: "/limits/maxPerUser" }), field("Budget (offers)", c.budget, { path: "/limits/budget" })),
+/** The stores, zones and tiers the pickers offer; what a role may not read is left empty. */
+async function loadPlaces(): Promise<Places> {
+  const { stores } = await get<{ stores: Places["stores"] }>("/v1/stores");
+  const zones = new Map(
+    await Promise.all(
+      stores.map(async (s) => [s.id, (await get<{ zones: { id: string; name: string; tags: string[] }[] }>(`/v1/stores/${encodeURIComponent(s.id)}/zones`)).zones] as const),
     ),
   );
-  sync();
-
-  const numOf = (el: HTMLInputElement) => (el.value.trim() === "" ? undefined : Number(el.value));
-  const prune = (o: Record<string, unknown>) => {
-    for (const [k, v] of Object.entries(o)) if (v === undefined || (typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length === 0)) delete o[k];
-    return o;
-  };
-  const listOf = (el: HTMLInputElement) => {
-    const l = splitList(el.value);
-    return l.length > 0 ? l : undefined;
-  };
-
-  return {
-    form,
-    summary,
-    read(): Spec {
-      // The API validates: anything the form lets through comes back as a problem next to its field.
-      const type = c.triggerType.value;
-      const trigger: Record<string, unknown> = { type };
-      if (type === "dwell") trigger["minDwellS"] = numOf(c.minDwellS);
-      if (type === "nth-visit") trigger["n"] = numOf(c.n);
-      if (type === "return-after") trigger["days"] = numOf(c.days);
-      const kind = c.discountKind.value;
-      const discount: Record<string, unknown> =
-        kind === "percent" ? { kind, percent: numOf(c.percent) } : kind === "amount" ? { kind, amountMinor: numOf(c.amountMinor), currency: c.currency.value.trim() } : { kind, item: c.item.value.trim() };
-      let variations: unknown;
-      if (c.variations.value.trim() !== "") {
-        try {
-          variations = JSON.parse(c.variations.value) as unknown;
-        } catch {
-          variations = c.variations.value; // the API reports it is not a list, next to the field
-        }
-      }
-      const days = c.weekdays.filter((b) => b.checked).map((b) => b.value);
-      const windows = splitList(c.windows.value).map((w) => {
-        const [start = "", end = ""] = w.split("-").map((x) => x.trim());
-        return { start, end };
-      });
-      const visitCount = prune({ min: numOf(c.visitMin), max: numOf(c.visitMax) });
-      const schedule = prune({
-        days: days.length > 0 ? days : undefined,
-        windows: windows.length > 0 ? windows : undefined,
-        from: c.from.value || undefined,
-        until: c.until.value || undefined,
-      });
-      return prune({
-        name: c.name.value.trim() || undefined,
-        trigger,
-        scope: prune({ storeIds: listOf(c.storeIds), zoneIds: listOf(c.zoneIds), storeTags: listOf(c.storeTags), zoneTags: listOf(c.zoneTags) }),
-        conditions: prune({
-          schedule,
-          segments: listOf(c.segments),
-          loyaltyTiers: listOf(c.tiers),
-          visitCount,
-          maxOffersReceived: numOf(c.maxOffersReceived),
-        }),
-        offer: prune({ title: c.title.value, text: c.text.value, discount, validityS: numOf(c.validityS), variations }),
-        limits: prune({ cooldownS: numOf(c.cooldownS), maxPerUserPerDay: numOf(c.maxPerUserPerDay), maxPerUser: numOf(c.maxPerUser), budget: numOf(c.budget) }),
-        priority: numOf(c.priority),
-        holdoutPercent: numOf(c.holdout),
-      });
-    },
-    fill(spec: Spec): void {
-      const g = (o: unknown, k: string): unknown => (typeof o === "object" && o !== null ? (o as Record<string, unknown>)[k] : undefined);
-      const str = (v: unknown) => (typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : "");
-      c.name.value = str(spec.name);
-      c.priority.value = str(spec["priority"]);
-      c.holdout.value = str(spec["holdoutPercent"]);
-      c.triggerType.value = str(spec.trigger?.type);
-      c.minDwellS.value = str(spec.trigger?.minDwellS);
-      c.n.value = str(spec.trigger?.n);
-      c.days.value = str(spec.trigger?.days);
-      const scope = spec["scope"];
-      c.storeIds.value = list(g(scope, "storeIds"));
-      c.zoneIds.value = list(g(scope, "zoneIds"));
-      c.storeTags.value = list(g(scope, "storeTags"));
-      c.zoneTags.value = list(g(scope, "zoneTags"));
-      const cond = spec["conditions"];
-      const sched = g(cond, "schedule");
-      const days = (g(sched, "days") as string[] | undefined) ?? [];
-      for (const b of c.weekdays) b.checked = days.includes(b.value);
-      c.windows.value = ((g(sched, "windows") as { start: string; end: string }[] | undefined) ?? []).map((w) => `${w.start}-${w.end}`).join(", ");
-      c.from.value = str(g(sched, "from"));
-      c.until.value = str(g(sched, "until"));
-      c.segments.value = list(g(cond, "segments"));
-      c.tiers.value = list(g(cond, "loyaltyTiers"));
-      c.visitMin.value = str(g(g(cond, "visitCount"), "min"));
-      c.visitMax.value = str(g(g(cond, "visitCount"), "max"));
-      c.maxOffersReceived.value = str(g(cond, "maxOffersReceived"));
-      const offer = spec["offer"];
-      c.title.value = str(g(offer, "title"));
-      c.text.value = str(g(offer, "text"));
-      const discount = g(offer, "discount");
-      c.discountKind.value = str(g(discount, "kind")) || "percent";
-      c.percent.value = str(g(discount, "percent"));
-      c.amountMinor.value = str(g(discount, "amountMinor"));
-      c.currency.value = str(g(discount, "currency"));
-      c.item.value = str(g(discount, "item"));
-      c.validityS.value = str(g(offer, "validityS"));
-      const variations = g(offer, "variations");
-      c.variations.value = variations === undefined ? "" : JSON.stringify(variations, null, 1);
-      const limits = spec["limits"];
-      c.cooldownS.value = str(g(limits, "cooldownS"));
-      c.maxPerUserPerDay.value = str(g(limits, "maxPerUserPerDay"));
-      c.maxPerUser.value = str(g(limits, "maxPerUser"));
-      c.budget.value = str(g(limits, "budget"));
-      sync();
-    },
-  };
+  // The programme is read by marketers and admins; a store-ops key sees the rules without it.
+  const tiers = await get<{ program: { tiers: { name: string }[] } }>("/v1/loyalty/program")
+    .then(({ program }) => program.tiers.map((t) => t.name))
+    .catch(() => []);
+  return { stores, zones, tiers };
 }
 
-async function editRule(root: HTMLElement, session: Session, ruleId: string | null): Promise<void> {
+async function editRule(root: HTMLElement, session: Session, ruleId: string | null, start: { copyOf?: string; template?: string } | null): Promise<void> {
   const canWrite = WRITERS.includes(session.role);
-  const rf = ruleForm(ruleId === null);
+  let places: Places;
+  try {
+    places = await loadPlaces();
+  } catch (err) {
+    mount(root, h("p", { class: "alert", role: "alert" }, messageOf(err)));
+    return;
+  }
+  const rf = ruleForm(ruleId === null, places);
   const head = h("div", { class: "page-head" }, h("h1", {}, ruleId === null ? "New rule" : `Rule ${ruleId}`));
   const state = h("p", { class: "rule-state" });
   const actions = h("div", { class: "actions" });
   const save = h("button", { type: "submit", class: "primary" }, ruleId === null ? "Create draft" : "Save new version");
+  const history = h("div");
   let current: RuleView | null = null;
   if (canWrite) rf.form.append(h("div", { class: "buttons" }, save, h("a", { href: "#/rules", class: "button" }, "Back to rules")));
-  else for (const el of rf.form.querySelectorAll<HTMLInputElement>("input, select, textarea")) el.disabled = true;
+  else for (const el of rf.form.querySelectorAll<HTMLInputElement>("input, select, textarea, button")) el.disabled = true;
 
+  const starter = ruleId === null && canWrite ? templatePicker(rf, start?.template) : null;
   const dry = dryRunPanel(rf, canWrite, () => current?.id);
-  mount(root, head, state, actions, h("div", { class: "split" }, rf.form, dry));
+  mount(root, head, state, actions, starter, h("div", { class: "split" }, rf.form, h("div", {}, rf.preview, dry)), history);
 
   let usage = "";
   const show = (rule: RuleView) => {
     current = rule;
     mount(state, "Status ", h("span", { class: `badge ${rule.status}` }, rule.status), ` · version ${rule.version} · updated ${fmtTime(rule.updatedAt)}${usage}`);
-    mount(actions, ...(canWrite ? transitionButtons(rule, rf.summary, () => void reload()) : []));
+    const copy = h("a", { href: `#/rules/new/copy/${encodeURIComponent(rule.id)}`, class: "button" }, "Duplicate");
+    mount(actions, ...(canWrite ? [...transitionButtons(rule, rf.summary, () => void reload()), copy] : []));
   };
   const reload = async () => {
     if (ruleId === null) return;
     try {
-      const { rule, offersIssued, budgetRemaining } = await get<{ rule: RuleView; offersIssued: number; budgetRemaining: number | null }>(
+      const details = await get<{ rule: RuleView; offersIssued: number; budgetRemaining: number | null; versions: VersionView[]; history: HistoryEntry[] }>(
         `/v1/rules/${encodeURIComponent(ruleId)}`,
       );
+      const { rule, offersIssued, budgetRemaining } = details;
       usage = ` · ${count(offersIssued, "offer")} issued${budgetRemaining === null ? "" : ` · ${budgetRemaining} left in budget`}`;
       rf.fill(rule.spec);
       const id = rf.form.querySelector<HTMLInputElement>("[name=id]");
       if (id) id.value = rule.id;
       show(rule);
+      mount(history, ruleVersions(details.versions, details.history, fmtTime));
     } catch (err) {
       rf.summary.textContent = messageOf(err);
     }
   };
   await reload();
+  if (start?.copyOf !== undefined) {
+    try {
+      const { rule } = await get<{ rule: RuleView }>(`/v1/rules/${encodeURIComponent(start.copyOf)}`);
+      rf.fill({ ...rule.spec, name: `Copy of ${rule.spec.name ?? rule.id}` });
+      mount(state, `A copy of rule ${rule.id} (version ${rule.version}): saved as a new draft, with its own id.`);
+    } catch (err) {
+      rf.summary.textContent = messageOf(err);
+    }
+  }
 
   rf.form.addEventListener("submit", (e) => {
     e.preventDefault();
+    void submit();
+  });
+  const submit = async () => {
     clearProblems(rf.form, rf.summary);
     const spec = rf.read();
+    if (
+      current?.status === "live" &&
+      !(await confirmAction(
+        `Change live rule ${current.spec.name ?? current.id}?`,
+        `It is live: version ${current.version + 1} applies at once to the shoppers who arrive from now on. Offers already issued keep the version they were issued under.`,
+        "Save and apply now",
+      ))
+    )
+      return;
     save.disabled = true;
+    const idValue = rf.form.querySelector<HTMLInputElement>("[name=id]")?.value.trim();
     const request =
       ruleId === null
-        ? api<{ rule: RuleView }>("POST", "/v1/rules", { ...(rf.form.querySelector<HTMLInputElement>("[name=id]")?.value.trim() ? { id: rf.form.querySelector<HTMLInputElement>("[name=id]")?.value.trim() } : {}), spec })
+        ? api<{ rule: RuleView }>("POST", "/v1/rules", { ...(idValue ? { id: idValue } : {}), spec })
         : api<{ rule: RuleView }>("PUT", `/v1/rules/${encodeURIComponent(ruleId)}`, { spec, ...(current ? { baseVersion: current.version } : {}) });
-    request
-      .then(({ rule }) => {
-        announce(`Rule ${rule.id} saved as version ${rule.version}`);
-        if (ruleId === null) location.hash = `#/rules/${encodeURIComponent(rule.id)}`;
-        else show(rule);
-      })
-      .catch((err: unknown) => showProblems(rf.form, rf.summary, err, ruleId === null ? "/spec" : "/spec"))
-      .finally(() => {
-        save.disabled = false;
-      });
-  });
+    try {
+      const { rule } = await request;
+      announce(`Rule ${rule.id} saved as version ${rule.version}`);
+      if (ruleId === null) location.hash = `#/rules/${encodeURIComponent(rule.id)}`;
+      else await reload();
+    } catch (err) {
+      showProblems(rf.form, rf.summary, err, "/spec");
+    } finally {
+      save.disabled = false;
+    }
+  };
+}
+
+interface HistoryEntry {
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly detail: Record<string, unknown>;
+}
+
+/** A new rule starts blank or from one of the templates; choosing one fills the form. */
+function templatePicker(rf: RuleForm, chosen: string | undefined): HTMLElement {
+  const select = h("select", { name: "template" }, h("option", { value: "" }, "Blank"), ...TEMPLATES.map((t) => h("option", { value: t.id }, t.label)));
+  const apply = () => {
+    const template = TEMPLATES.find((t) => t.id === select.value);
+    if (template) rf.fill(template.spec);
+  };
+  select.addEventListener("change", apply);
+  if (chosen !== undefined && TEMPLATES.some((t) => t.id === chosen)) {
+    select.value = chosen;
+    apply();
+  }
+  return h("div", { class: "card starter" }, field("Start from", select, { hint: "A template fills the form; change anything before saving." }));
 }
 
 /** The dry run: what the rule in the form would have done over a past period. */

@@ -100,7 +100,7 @@ describe("rules API over a real cloud", () => {
     });
 
     it("refuses zones none of which is in the stores chosen, and the same on an edit", async () => {
-      await f.cloud.repositories.directory.upsertStore({ id: "s2", orgId: "o1", name: "s2", timezone: "UTC", lat: null, lon: null, tags: [] }, 0);
+      // The fixture's second store s2 gets a zone of its own.
       await f.cloud.repositories.directory.upsertZone({ id: "z2", storeId: "s2", name: "Till", tags: [], geometry: {} });
       const spec = (scope: Record<string, unknown>) => ({ trigger: { type: "enter" }, scope, offer: OFFER });
       const created = await api<RuleBody>(f, f.keys.marketer, "POST", "/v1/rules", { spec: spec({ storeIds: ["s2"], zoneIds: ["z2"] }) });

@@ -23,7 +23,11 @@ export function confirmAction(title: string, consequence: string, confirmLabel: 
       dialog.close();
     });
     cancel.addEventListener("click", () => dialog.close());
+    // Leaving the page (another address, the back button) is a cancel, not a dialog left open.
+    const leave = () => dialog.close();
+    window.addEventListener("hashchange", leave);
     dialog.addEventListener("close", () => {
+      window.removeEventListener("hashchange", leave);
       dialog.remove();
       resolve(answer);
     });

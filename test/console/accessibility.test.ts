@@ -1,0 +1,111 @@
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
+import { chromiumAvailable, launchChromium } from "./browser.js";
+
+const hasChromium = chromiumAvailable();
+
+interface AxeResult {
+  readonly violations: readonly { readonly id: string; readonly impact: string | null; readonly help: string; readonly nodes: readonly { readonly target: readonly unknown[] }[] }[];
+}
+
+/**
+ * Every console page, as each role that may use it sees it, checked by axe-core against WCAG 2.1
+ * A and AA in real Chromium: pages with data in them (a live rule, a shopper who arrived and got
+ * an offer, a gateway), the forms open, and a confirmation dialog. axe is evaluated through the
+ * browser's debugging protocol, which the console's CSP (no inline script) does not govern.
+ */
+describe("console accessibility", () => {
+  let f: CloudFixture;
+  let browser: Browser;
+  let base: string;
+  let axe: string;
+
+  beforeAll(async () => {
+    f = await createCloudFixture();
+    base = `http://127.0.0.1:${f.cloud.httpPort()}`;
+    // A shopper arrives and gets the seeded rule's offer: the live view, funnel and "why" have rows.
+    await f.ingest([presenceEvent(1)]);
+    await f.cloud.pipeline.idle();
+    axe = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+    if (hasChromium) browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await f?.close();
+  });
+
+  async function signedIn(key: string): Promise<Page> {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${base}/console/`);
+    await page.getByLabel("API key").fill(key);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("navigation", { name: "Console sections" }).waitFor();
+    return page;
+  }
+
+  /** The WCAG 2.1 A/AA violations on the page as it is now, one line each. */
+  async function violations(page: Page): Promise<string[]> {
+    if (!(await page.evaluate("typeof window.axe === 'object'"))) await page.evaluate(axe);
+    const result = await page.evaluate<AxeResult>(
+      "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })",
+    );
+    return result.violations.map((v) => `${v.id} (${v.impact ?? "?"}): ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")}`);
+  }
+
+  const check = async (page: Page, hash: string, ready: string) => {
+    await page.goto(`${base}/console/${hash}`);
+    await page.locator(ready).first().waitFor();
+    return violations(page);
+  };
+
+  it.skipIf(!hasChromium)("finds no WCAG 2.1 AA violation on the sign-in page", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/console/`);
+    await page.getByLabel("API key").waitFor();
+    expect(await violations(page)).toEqual([]);
+    // The refusal message shown after a wrong key too.
+    await page.getByLabel("API key").fill("not-a-key");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByText("This API key is not valid.").waitFor();
+    expect(await violations(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  it.skipIf(!hasChromium)("finds no WCAG 2.1 AA violation on any page an admin uses, forms and dialogs open", async () => {
+    const page = await signedIn(f.keys.admin);
+    const found: Record<string, string[]> = {};
+    for (const [hash, ready] of [
+      ["#/rules", "table.rules tbody tr[data-rule]"],
+      ["#/rules/r1", ".rule-state .badge"],
+      ["#/rules/new", "[data-preview=offer]"],
+      ["#/live", "[data-store=s1] [data-offer]"],
+      ["#/analytics", "table.funnel-table tbody tr"],
+      ["#/fleet", "tr[data-gateway=g1]"],
+      ["#/why/user/u1", "table.decisions tbody tr"],
+    ] as const) {
+      found[hash] = await check(page, hash, ready);
+    }
+    // A rule's End confirmation, open.
+    await page.goto(`${base}/console/#/rules/r1`);
+    await page.getByRole("button", { name: "End: r1" }).click();
+    await page.getByRole("dialog").waitFor();
+    found["End dialog"] = await violations(page);
+    // A refused form: the problems are shown next to their fields.
+    await page.goto(`${base}/console/#/rules/new`);
+    await page.getByLabel("Valid for", { exact: true }).fill("0");
+    await page.getByRole("button", { name: "Create draft" }).click();
+    await page.locator("[aria-invalid=true]").first().waitFor();
+    found["refused form"] = await violations(page);
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    await page.context().close();
+  });
+
+  it.skipIf(!hasChromium)("finds no WCAG 2.1 AA violation where a role may not go", async () => {
+    const page = await signedIn(f.keys.marketer);
+    expect(await check(page, "#/fleet", "[data-refusal=fleet]")).toEqual([]);
+    await page.context().close();
+  });
+});

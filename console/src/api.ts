@@ -50,10 +50,11 @@ async function problemOf(res: Response): Promise<ApiProblem> {
   }
 }
 
-export async function api<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown): Promise<T> {
+/** `extra` headers go with the request, e.g. the `idempotency-key` of a write that must happen once. */
+export async function api<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
   const res = await fetch(path, {
     method,
-    headers: headers(body === undefined ? {} : { "content-type": "application/json" }),
+    headers: headers({ ...(body === undefined ? {} : { "content-type": "application/json" }), ...extra }),
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     cache: "no-store",
   });

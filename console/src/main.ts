@@ -4,6 +4,7 @@ import { announce, field, h, mount } from "./dom.js";
 import { analyticsPage } from "./pages/analytics.js";
 import { fleetPage } from "./pages/fleet.js";
 import { livePage } from "./pages/live.js";
+import { membersPage } from "./pages/members.js";
 import { rulesPage } from "./pages/rules.js";
 import { whyPage } from "./pages/why.js";
 import { forgetStoreZones } from "./storeTime.js";
@@ -31,6 +32,7 @@ const PAGES: readonly PageEntry[] = [
   { id: "analytics", title: "Analytics", page: analyticsPage, roles: ["marketer", "store-ops", "admin"], refusal: "does not read the funnel" },
   { id: "fleet", title: "Fleet", page: fleetPage, roles: ["store-ops", "admin"], refusal: "does not manage gateways" },
   { id: "why", title: "Why not", page: whyPage, roles: ["marketer", "admin"], refusal: "does not read the engine's decisions" },
+  { id: "members", title: "Members", page: membersPage, roles: ["marketer", "admin"], refusal: "does not read members' points" },
 ];
 
 /** The pages a role may use, in menu order. */

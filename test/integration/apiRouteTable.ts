@@ -457,7 +457,8 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
   },
 
   // Membership: the programme (admin, marketer), purchases and refunds (pos, admin), points of a
-  // member (the app for itself, admins), adjustments (admins), transfers (where the programme allows).
+  // member (the app for itself, admins; marketers read only, for service in the console),
+  // adjustments (admins), transfers (where the programme allows).
   "GET /v1/loyalty/program": {
     expect: { admin: 200, marketer: 200, adminOtherOrg: 200 },
     request: () => ({ url: "/v1/loyalty/program" }),
@@ -513,15 +514,15 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
   "GET /v1/members/export": { expect: { admin: 200, adminOtherOrg: 200 }, request: () => ({ url: "/v1/members/export" }) },
   "GET /v1/members/ledger/export": { expect: { admin: 200, adminOtherOrg: 200 }, request: () => ({ url: "/v1/members/ledger/export" }) },
   "GET /v1/users/:userId/points": {
-    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    expect: { admin: 200, marketer: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
     request: () => ({ url: "/v1/users/u1/points" }),
   },
   "GET /v1/users/:userId/points/history": {
-    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    expect: { admin: 200, marketer: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
     request: () => ({ url: "/v1/users/u1/points/history?limit=5" }),
   },
   "GET /v1/users/:userId/tier-changes": {
-    expect: { admin: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
+    expect: { admin: 200, marketer: 200, appSelf: 200, appOtherUser: 403, adminOtherOrg: 404 },
     request: () => ({ url: "/v1/users/u1/tier-changes" }),
   },
   "POST /v1/users/:userId/member-code": {

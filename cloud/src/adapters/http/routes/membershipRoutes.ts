@@ -215,8 +215,9 @@ function entryView(e: LedgerEntry): Static<typeof LedgerEntrySchema> {
 
 /**
  * Membership: the loyalty programme (admin, marketer), purchases and refunds at the till (pos,
- * admin), points balance, history and member code (the app for its own user, admins), admin
- * adjustments with a reason, transfers where the programme allows them.
+ * admin), points balance, history and tier changes (the app for its own user, admins, and
+ * marketers read only, to look a member up for service in the console), the member code (the app),
+ * admin adjustments with a reason, transfers where the programme allows them.
  */
 export function membershipRoutes(app: FastifyInstance, deps: { membership: MembershipService; imports: MemberImportService }): void {
   const m = deps.membership;
@@ -307,7 +308,7 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
   app.get(
     "/v1/users/:userId/points",
     {
-      config: { roles: ["app", "admin"] },
+      config: { roles: ["app", "admin", "marketer"] },
       schema: { summary: "A member's points balance, debt, next expiry and tier", params: UserParams, response: { 200: BalanceSchema } },
     },
     async (request) => {
@@ -320,7 +321,7 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
   app.get(
     "/v1/users/:userId/points/history",
     {
-      config: { roles: ["app", "admin"] },
+      config: { roles: ["app", "admin", "marketer"] },
       schema: {
         summary: "A member's ledger entries, newest first",
         params: UserParams,
@@ -403,7 +404,7 @@ export function membershipRoutes(app: FastifyInstance, deps: { membership: Membe
   app.get(
     "/v1/users/:userId/tier-changes",
     {
-      config: { roles: ["app", "admin"] },
+      config: { roles: ["app", "admin", "marketer"] },
       schema: {
         summary: "A member's tier changes, newest first",
         params: UserParams,

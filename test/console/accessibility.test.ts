@@ -85,6 +85,8 @@ describe("console accessibility", () => {
       ["#/analytics", "table.funnel-table tbody tr"],
       ["#/fleet", "tr[data-gateway=g1]"],
       ["#/why/user/u1", "table.decisions tbody tr"],
+      ["#/members/member/u1", "[data-stat=balance]"],
+      ["#/members/programme", "form"],
     ] as const) {
       found[hash] = await check(page, hash, ready);
     }

@@ -7,3 +7,4 @@ export * from "./topics.js";
 export * from "./subjectIds.js";
 export * from "./aes128.js";
 export * from "./eddystoneEid.js";
+export * from "./storeBeacon.js";

@@ -186,6 +186,19 @@ export const GatewayStatusSchema = Type.Object(
       ),
     ),
     update: Type.Optional(UpdateReportSchema),
+    advertising: Type.Optional(
+      Type.Object(
+        {
+          state: StringEnum(["advertising", "off", "failed"] as const, {
+            description: "off: no store beacon configured; failed: the adapter refused to advertise (see `error`), retried.",
+          }),
+          format: Type.Optional(StringEnum(["ibeacon", "eddystone-eid"] as const)),
+          slotStart: Type.Optional(IsoTime("Start of the slot whose value is on air.")),
+          error: Type.Optional(Type.String({ maxLength: 200 })),
+        },
+        { additionalProperties: false, description: "The store beacon the gateway advertises, as of `at`." },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -395,6 +408,36 @@ export const SoftwareTargetSchema = Type.Object(
 );
 export type SoftwareTarget = Static<typeof SoftwareTargetSchema>;
 
+/**
+ * The store beacon the gateways of a store advertise (see storeBeacon.ts): the organisation's
+ * proximity UUID and the store's identity key, from which each slot's value is derived. Absent:
+ * the gateway does not advertise.
+ */
+export const StoreBeaconConfigSchema = Type.Object(
+  {
+    format: StringEnum(["ibeacon", "eddystone-eid"] as const, {
+      description: "ibeacon: the UUID with a rotating major/minor (what iOS region monitoring wakes an app for); eddystone-eid: the 8-byte EID.",
+    }),
+    uuid: Type.String({
+      pattern: "^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}$",
+      description: "The organisation's proximity UUID: the region apps monitor.",
+    }),
+    identityKey: Type.String({ pattern: "^[0-9a-f]{32}$", description: "The store's 16-byte identity key, hex. A secret." }),
+    rotationExponent: Type.Integer({
+      minimum: 6,
+      maximum: 15,
+      description: "The value changes every 2^K seconds, at multiples of 2^K Unix seconds.",
+    }),
+    measuredPowerDbm: Type.Integer({
+      minimum: -127,
+      maximum: 20,
+      description: "iBeacon: RSSI at 1 m; Eddystone: TX power at 0 m (about 41 dB more), dBm.",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type StoreBeaconConfig = Static<typeof StoreBeaconConfigSchema>;
+
 export const GatewayRemoteConfigSchema = Type.Object(
   {
     v: Version,
@@ -407,6 +450,7 @@ export const GatewayRemoteConfigSchema = Type.Object(
     presence: Type.Optional(Type.Partial(PresenceTuningSchema)),
     software: Type.Optional(SoftwareTargetSchema),
     beacons: Type.Optional(BeaconListsSchema),
+    storeBeacon: Type.Optional(StoreBeaconConfigSchema),
   },
   { additionalProperties: false },
 );

@@ -162,7 +162,7 @@ function view(rows: readonly StatsRow[], dim: Dimension, ctx: CouponContext, bat
     add(t, r);
   }
   const list = [...groups.values()].sort((a, b) => (dim === "day" ? a.label.localeCompare(b.label) : b.claimed - a.claimed || a.label.localeCompare(b.label)));
-  const columns = [DIMENSION_NAMES[dim], ...COUNTS.map((c) => COUNT_NAMES[c]), "Revenue", "Discount cost", "Average basket", "Issued → redeemed"];
+  const columns = [DIMENSION_NAMES[dim].replace(/^./, (ch) => ch.toUpperCase()), ...COUNTS.map((c) => COUNT_NAMES[c]), "Revenue", "Discount cost", "Average basket", "Issued → redeemed"];
   const cells = (g: Group) => [
     h("th", { scope: "row", "data-label": columns[0] }, g.label),
     ...COUNTS.map((c) => h("td", { class: "num", "data-col": c, "data-label": COUNT_NAMES[c] }, g[c])),

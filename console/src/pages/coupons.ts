@@ -259,6 +259,8 @@ function claimLink(batchId: string): HTMLElement {
   return form;
 }
 
+let qrFile: string | null = null;
+
 function qrFigure(qr: ReturnType<typeof encodeQr>, payload: string, name: string): HTMLElement {
   const side = String(qr.size + 8);
   const image = s(
@@ -267,7 +269,9 @@ function qrFigure(qr: ReturnType<typeof encodeQr>, payload: string, name: string
     s("rect", { width: side, height: side, fill: "#fff" }),
     s("path", { d: qrPath(qr, 4), fill: "#000" }),
   );
-  const file = URL.createObjectURL(new Blob([image.outerHTML], { type: "image/svg+xml" }));
+  // One download at a time: the previous symbol's file is released when a new one is made.
+  if (qrFile) URL.revokeObjectURL(qrFile);
+  const file = (qrFile = URL.createObjectURL(new Blob([image.outerHTML], { type: "image/svg+xml" })));
   return h("figure", { class: "qr-figure" }, image, h("figcaption", {}, h("a", { href: file, download: `claim-${name}.svg` }, "Download the QR code (SVG)")));
 }
 

@@ -147,6 +147,12 @@ describe.skipIf(!hasChromium)("console coupons", () => {
     await expect(page.locator(`#${await cap.getAttribute("id")}-error`).textContent()).resolves.toMatch(/^is not an amount in HKD/);
     await expect(daily.getAttribute("aria-invalid")).resolves.toBeNull();
 
+    // The API's limit on an amount, in minor units, is said in the currency the field is typed in.
+    await cap.fill("0");
+    await page.getByRole("button", { name: "Create batch" }).click();
+    await page.locator(`#${await cap.getAttribute("id")}-error`, { hasText: "must be >= 0.01 HKD" }).waitFor();
+    await expect(page.locator(`#${await cap.getAttribute("id")}-error`).textContent()).resolves.toBe("must be >= 0.01 HKD");
+
     await cap.fill("30");
     await page.getByRole("button", { name: "Create batch" }).click();
     await page.getByRole("heading", { name: "Ten a day of five" }).waitFor();

@@ -2,6 +2,7 @@ import { encodeQr, qrPath } from "../../../scripts/demo/shopperPage/qrCode.js";
 import { api, ApiProblem, get, type Session } from "../api.js";
 import { announce, count, field, h, mount, s } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
+import { fmtMoney } from "../money.js";
 import { browserZone, fmtZoned } from "../storeTime.js";
 import { couponAnalytics } from "./couponAnalytics.js";
 import { batchForm } from "./couponForm.js";
@@ -12,6 +13,7 @@ import {
   CHANNEL_NAMES,
   type CouponContext,
   couponContext,
+  currencyOf,
   dailyWords,
   discountWords,
   giftWords,
@@ -147,11 +149,25 @@ async function newBatch(root: HTMLElement, session: Session, ctxP: Promise<Coupo
         announce(`Batch ${batch.batchId} created`);
         location.hash = `#/coupons/batch/${encodeURIComponent(batch.batchId)}`;
       })
-      .catch((err: unknown) => showProblems(bf.form, bf.summary, err, "/spec"))
+      .catch((err: unknown) => showProblems(bf.form, bf.summary, inMoney(err, currencyOf(read.spec, ctx.currency)), "/spec"))
       .finally(() => {
         save.disabled = false;
       });
   });
+}
+
+/**
+ * The API states limits of amounts in minor units ("must be >= 1" for `amountMinor`); the form's
+ * amounts are typed in the currency, so its messages are too ("must be >= 0.01 HKD").
+ */
+function inMoney(err: unknown, currency: string): unknown {
+  if (!(err instanceof ApiProblem)) return err;
+  const details = err.details.map((p) =>
+    /Minor$/.test(p.path)
+      ? { path: p.path, message: p.message.replace(/([<>]=?) (\d+)/, (_, op: string, n: string) => `${op} ${fmtMoney(Number(n), currency)}`).replace(/spendMinor/, "the tier's spend") }
+      : p,
+  );
+  return new ApiProblem(err.status, err.code, err.message, details);
 }
 
 async function batchPage(root: HTMLElement, session: Session, ctxP: Promise<CouponContext>, batchId: string): Promise<void> {

@@ -64,6 +64,13 @@ export async function api<T>(method: "GET" | "POST" | "PUT", path: string, body?
 
 export const get = <T>(path: string) => api<T>("GET", path);
 
+/** A GET whose answer is text (a CSV export), with the key; problems as for `api`. */
+export async function getText(path: string): Promise<string> {
+  const res = await fetch(path, { headers: headers(), cache: "no-store" });
+  if (!res.ok) throw await problemOf(res);
+  return res.text();
+}
+
 /**
  * Reads a server-sent-events stream with fetch, which can send the Bearer key (EventSource cannot).
  * Calls `onEvent` per event; resolves when the stream ends, rejects on an HTTP error.

@@ -10,7 +10,7 @@ export function confirmAction(title: string, consequence: string, confirmLabel: 
   const cancel = h("button", { type: "button", value: "cancel" }, "Cancel");
   const dialog = h(
     "dialog",
-    { class: "confirm", "aria-labelledby": "confirm-title", "aria-describedby": "confirm-text" },
+    { class: "confirm-dialog", "aria-labelledby": "confirm-title", "aria-describedby": "confirm-text" },
     h("h2", { id: "confirm-title" }, title),
     h("p", { id: "confirm-text" }, consequence),
     h("div", { class: "buttons" }, ok, cancel),

@@ -2,6 +2,7 @@ import "./styles.css";
 import { ApiProblem, apiKey, get, type Session, setApiKey, whenUnauthorized } from "./api.js";
 import { announce, field, h, mount } from "./dom.js";
 import { analyticsPage } from "./pages/analytics.js";
+import { couponsPage } from "./pages/coupons.js";
 import { fleetPage } from "./pages/fleet.js";
 import { livePage } from "./pages/live.js";
 import { membersPage } from "./pages/members.js";
@@ -30,9 +31,10 @@ const PAGES: readonly PageEntry[] = [
   { id: "rules", title: "Rules", page: rulesPage, roles: ["marketer", "store-ops", "admin"], refusal: "does not read rules" },
   { id: "live", title: "Live", page: livePage, roles: ["marketer", "store-ops", "admin"], refusal: "does not watch the stores live" },
   { id: "analytics", title: "Analytics", page: analyticsPage, roles: ["marketer", "store-ops", "admin"], refusal: "does not read the funnel" },
+  { id: "coupons", title: "Coupons", page: couponsPage, roles: ["marketer", "admin"], refusal: "does not manage coupon batches" },
+  { id: "members", title: "Members", page: membersPage, roles: ["marketer", "admin"], refusal: "does not read members' points" },
   { id: "fleet", title: "Fleet", page: fleetPage, roles: ["store-ops", "admin"], refusal: "does not manage gateways" },
   { id: "why", title: "Why not", page: whyPage, roles: ["marketer", "admin"], refusal: "does not read the engine's decisions" },
-  { id: "members", title: "Members", page: membersPage, roles: ["marketer", "admin"], refusal: "does not read members' points" },
 ];
 
 /** The pages a role may use, in menu order. */

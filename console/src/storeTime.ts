@@ -80,3 +80,40 @@ export function fmtClock(iso: string, timeZone: string | undefined): string {
     return fmtClock(iso, "UTC");
   }
 }
+
+/** Milliseconds the zone's wall clock is ahead of UTC at `ms` (negative west of Greenwich). */
+function zoneOffsetMs(ms: number, timeZone: string): number {
+  const p = parts(ms, timeZone);
+  const wall = Date.UTC(Number(p["year"]), Number(p["month"]) - 1, Number(p["day"]), Number(p["hour"]), Number(p["minute"]), Number(p["second"]));
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * A `datetime-local` value (`2026-12-24T18:00`) read as the wall clock of `timeZone`, as an ISO
+ * instant; null when it is not such a value or the zone is unknown. A wall time that a daylight
+ * saving change skips is moved forward by the change, as a clock on the wall is.
+ */
+export function zonedInputToIso(value: string, timeZone: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!m) return null;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? "0"));
+  try {
+    // The offset at the guess, then at the instant it gives: right on both sides of a change.
+    const first = wall - zoneOffsetMs(wall, timeZone);
+    return new Date(wall - zoneOffsetMs(first, timeZone)).toISOString();
+  } catch {
+    return null;
+  }
+}
+
+/** An instant as a `datetime-local` value on the wall clock of `timeZone` (`2026-12-24T18:00`). */
+export function isoToZonedInput(iso: string, timeZone: string): string {
+  const ms = new Date(iso).getTime();
+  if (Number.isNaN(ms)) return "";
+  try {
+    const p = parts(ms, timeZone);
+    return `${p["year"]}-${p["month"]}-${p["day"]}T${p["hour"]}:${p["minute"]}`;
+  } catch {
+    return "";
+  }
+}

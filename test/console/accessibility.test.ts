@@ -29,6 +29,25 @@ describe("console accessibility", () => {
     // A shopper arrives and gets the seeded rule's offer: the live view, funnel and "why" have rows.
     await f.ingest([presenceEvent(1)]);
     await f.cloud.pipeline.idle();
+    // A coupon batch, for the Coupons pages.
+    const batch = await f.cloud.http.inject({
+      method: "POST",
+      url: "/v1/coupon-batches",
+      headers: { authorization: `Bearer ${f.keys.marketer}` },
+      payload: {
+        batchId: "b-lipstick",
+        spec: {
+          title: "20 off lipsticks",
+          text: "",
+          discount: { kind: "amount", amountMinor: 2000, currency: "HKD", minSpendMinor: 10000, eligible: { categories: ["lipstick"] } },
+          validity: { kind: "from-claim", hours: 24 },
+          timezone: "Asia/Hong_Kong",
+          storeIds: ["s1"],
+          channels: ["online", "till"],
+        },
+      },
+    });
+    expect(batch.statusCode, batch.body).toBe(201);
     axe = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
     if (hasChromium) browser = await launchChromium();
   });
@@ -87,6 +106,10 @@ describe("console accessibility", () => {
       ["#/why/user/u1", "table.decisions tbody tr"],
       ["#/members/member/u1", "[data-stat=balance]"],
       ["#/members/programme", "form"],
+      ["#/coupons", "a[href='#/coupons/batch/b-lipstick']"],
+      ["#/coupons/batch/b-lipstick", "main h1"],
+      ["#/coupons/new", "main form"],
+      ["#/coupons/analytics", "main h1"],
     ] as const) {
       found[hash] = await check(page, hash, ready);
     }

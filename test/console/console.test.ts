@@ -479,7 +479,7 @@ describe("console", () => {
     const context = await browser.newContext();
     const page = await signedIn(context, f.keys.marketer);
     await page.getByRole("heading", { name: "Rules" }).waitFor();
-    await expect(menu(page)).resolves.toEqual(["Rules", "Live", "Analytics", "Why not", "Members"]);
+    await expect(menu(page)).resolves.toEqual(["Rules", "Live", "Analytics", "Coupons", "Members", "Why not"]);
     await page.goto(`${base}/console/#/fleet`);
     await expect(page.locator("[data-refusal=fleet]").textContent()).resolves.toBe(
       "A marketer key does not manage gateways: the Fleet page is for store-ops or admin keys.",

@@ -279,6 +279,63 @@ describe("webhooks end to end", () => {
     ]);
   });
 
+  /** A member of o1 without any points yet. */
+  const member = (id: string) =>
+    f.cloud.repositories.users.upsertUser(
+      { id, orgId: "o1", displayName: id, segments: [], loyaltyTier: null, marketingConsent: false, analyticsConsent: false },
+      clock.now(),
+    );
+  /** The points messages received about `userId`: kind, points and balance, sorted. */
+  const pointsOf = (r: WebhookReceiver, userId: string) =>
+    r.received
+      .filter((m) => m.payload.type === "points.changed" && m.payload.data.userId === userId)
+      .map((m) => [m.payload.data.kind, m.payload.data.points, m.payload.data.balance] as [string, number, number])
+      .sort(([a], [b]) => a.localeCompare(b));
+
+  it("reports a transfer on both members, each with their own balance, once", async () => {
+    const r = await receiver();
+    await endpointAt(r, ["points.changed"]);
+    expect((await api(f.keys.admin, "PUT", "/v1/loyalty/program", LOYALTY_PROGRAM)).status).toBe(200);
+    await member("giver");
+    await member("friend");
+    expect((await api(f.keys.admin, "POST", "/v1/users/giver/points/adjustments", { points: 50, reason: "welcome" }, { "idempotency-key": "transfer-seed-1" })).status).toBe(201);
+    expect((await api(f.keys.admin, "POST", "/v1/users/friend/points/adjustments", { points: 3, reason: "welcome" }, { "idempotency-key": "transfer-seed-2" })).status).toBe(201);
+    const give = () => api(f.keys.admin, "POST", "/v1/users/giver/points/transfers", { toUserId: "friend", points: 20 }, { "idempotency-key": "transfer-give-1" });
+    expect((await give()).status).toBe(201);
+    expect((await give()).status).toBe(200);
+    await settle();
+    expect(pointsOf(r, "giver")).toEqual([
+      ["adjust", 50, 50],
+      ["transfer-out", -20, 30],
+    ]);
+    expect(pointsOf(r, "friend")).toEqual([
+      ["adjust", 3, 3],
+      ["transfer-in", 20, 23],
+    ]);
+  });
+
+  it("reports the points the expiry sweep writes off, once", async () => {
+    const r = await receiver();
+    await endpointAt(r, ["points.changed"]);
+    expect((await api(f.keys.admin, "PUT", "/v1/loyalty/program", LOYALTY_PROGRAM)).status).toBe(200);
+    await member("lapsed");
+    const adjusted = await api(f.keys.admin, "POST", "/v1/users/lapsed/points/adjustments", { points: 12, reason: "welcome" }, { "idempotency-key": "expiry-seed-1" });
+    expect(adjusted.status, JSON.stringify(adjusted.body)).toBe(201);
+    // A year and a day on, the lot is past its 365 days of validity.
+    clock.advance(366 * 86_400_000);
+    expect((await f.cloud.membership.sweep()).expired).toBeGreaterThan(0);
+    expect((await f.cloud.membership.sweep()).expired).toBe(0);
+    await settle();
+    expect(pointsOf(r, "lapsed")).toEqual([
+      ["adjust", 12, 12],
+      ["expire", -12, 0],
+    ]);
+    const expired = r.received.find((m) => m.payload.data.userId === "lapsed" && m.payload.data.kind === "expire");
+    expect((await api(f.keys.admin, "GET", "/v1/users/lapsed/points/history")).body.entries).toContainEqual(
+      expect.objectContaining({ id: expired?.payload.data.entryId, kind: "expire", points: -12 }),
+    );
+  });
+
   it("reports a gateway going offline once, not again when its retained status comes back", async () => {
     const r = await receiver();
     await endpointAt(r, ["gateway.*"]);

@@ -409,7 +409,7 @@ async function exchangedIn(
     : undefined;
   if (!coupon || (memberId !== undefined && row.member_id !== memberId))
     return { ok: false, reason: "key-reused", text: `idempotency key was used for another entry` };
-  return { ok: true, coupon: toCoupon(coupon), entry: ledgerEntryOf(row), balance: 0, replayed: true };
+  return { ok: true, coupon: toCoupon(coupon), entry: ledgerEntryOf(row), balance: 0, written: [], replayed: true };
 }
 
 /**
@@ -440,9 +440,10 @@ async function exchangeIn(tx: PgExecutor, request: PointsExchangeRequest): Promi
   }
   const claimed = await claimIn(tx, claim);
   if (!claimed.ok) return claimed;
-  const entry = (await writeLedgerChange(tx, orgId, memberId, change, state.owed, now)).find((e) => e.id === entryId);
+  const written = await writeLedgerChange(tx, orgId, memberId, change, state, now);
+  const entry = written.find((w) => w.entry.id === entryId)?.entry;
   if (!entry) throw new Error("the exchange's spend entry was not written");
-  return { ok: true, coupon: claimed.coupon, entry, balance: change.balance, replayed: false };
+  return { ok: true, coupon: claimed.coupon, entry, balance: change.balance, written, replayed: false };
 }
 
 /** Stores a coupon of a batch as a row of offers (see SQLite migration 14 for the columns it leaves empty). */

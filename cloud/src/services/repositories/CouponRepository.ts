@@ -1,5 +1,5 @@
 import type { Coupon, CouponBatch, CouponGift, IssueChannel } from "../../domain/coupons/index.js";
-import type { LedgerEntry } from "./LedgerRepository.js";
+import type { LedgerEntry, WrittenEntry } from "./LedgerRepository.js";
 
 /** A claim as the service built it: the coupon to store if the batch's counters allow it. */
 export interface ClaimRequest {
@@ -48,6 +48,8 @@ export type PointsExchangeResult =
       readonly entry: LedgerEntry;
       /** The member's spendable balance after the exchange (for a replay: now). */
       readonly balance: number;
+      /** Every ledger entry the exchange stored (lots found expired, the spend); empty for a replay. */
+      readonly written: readonly WrittenEntry[];
       readonly replayed: boolean;
     }
   | { readonly ok: false; readonly reason: ClaimRefusal; readonly text: string }

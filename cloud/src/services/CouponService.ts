@@ -79,6 +79,7 @@ const GIFT_REFUSAL: Record<Extract<GiftResult, { ok: false }>["reason"] | Extrac
   "timed-out": "CODE_EXPIRED",
   resolved: "CONFLICT",
   "own-gift": "FORBIDDEN",
+  "member-limit": "LIMIT_REACHED",
 };
 
 /** What a points exchange bought and cost. */

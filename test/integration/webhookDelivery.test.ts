@@ -278,6 +278,10 @@ describe("webhooks end to end", () => {
       ["earn", 15],
       ["spend", -5],
     ]);
+    // Each with the balance just after it: the spend's before the earning was added.
+    const balanceAfter = (kind: string) => r.received.find((m) => m.payload.data.kind === kind)?.payload.data.balance as number;
+    expect(balanceAfter("spend")).toBe(balanceAfter("adjust") - 5);
+    expect(balanceAfter("earn")).toBe(balanceAfter("spend") + 15);
   });
 
   it("reports a gateway going offline once, not again when its retained status comes back", async () => {

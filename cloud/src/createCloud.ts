@@ -76,6 +76,7 @@ import { MemberImportService } from "./services/MemberImportService.js";
 import { createMqttSide } from "./createMqtt.js";
 import { type CloudRepositories, openStorage } from "./openStorage.js";
 import type { Metrics, MetricsExposition } from "./services/Metrics.js";
+import type { WrittenEntry } from "./services/repositories.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler } from "./services/ports.js";
 import { type Coordination, leaderOnlyScheduler } from "./services/Coordination.js";
 import { WorkerSync } from "./services/WorkerSync.js";
@@ -518,8 +519,9 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
   liveRoutes(http, { live: liveFeed, credentials, scheduler });
   // Membership: points ledger, programme, tiers; stored presence earns visit points.
-  // Every ledger write reaches the webhook stream as points.changed.
-  const ledger = observedLedger(repositories.ledger, (orgId, written) => webhookEvents.track(webhookEvents.pointsChanged(orgId, written.entry, written.balance)));
+  // Every ledger entry reaches the webhook stream as points.changed, once (keyed by the entry).
+  const pointsWritten = (orgId: string, written: WrittenEntry) => webhookEvents.track(webhookEvents.pointsChanged(orgId, written.entry, written.balance));
+  const ledger = observedLedger(repositories.ledger, pointsWritten);
   const membership = new MembershipService({
     ledger,
     membership: repositories.membership,
@@ -530,7 +532,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     log: log.child({ component: "membership" }),
     randomBytes: (size) => randomBytes(size),
     metrics,
-    onPointsWritten: (orgId, entry, balance) => webhookEvents.track(webhookEvents.pointsChanged(orgId, entry, balance)),
+    onPointsWritten: pointsWritten,
     onTierChanged: (orgId, change) => webhookEvents.track(webhookEvents.tierChanged(orgId, change)),
   });
   const imports = new MemberImportService({
@@ -553,7 +555,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       clock,
       randomBytes: (size) => randomBytes(size),
       onEvent: (event) => webhookEvents.track(webhookEvents.couponEvent(event)),
-      onPointsWritten: (orgId, entry, balance) => webhookEvents.track(webhookEvents.pointsChanged(orgId, entry, balance)),
+      onPointsWritten: pointsWritten,
     }),
   });
   // Click-and-collect: a customer seen at the store is announced to the store's systems.

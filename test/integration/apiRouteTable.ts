@@ -630,6 +630,12 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       url: `/v1/analytics/funnel?from=${new Date(Date.now() - 24 * HOUR).toISOString()}&to=${new Date(Date.now() + HOUR).toISOString()}&storeId=s1&groupBy=store`,
     }),
   },
+  "GET /v1/analytics/funnel/export": {
+    expect: { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 },
+    request: () => ({
+      url: `/v1/analytics/funnel/export?from=${new Date(Date.now() - 24 * HOUR).toISOString()}&to=${new Date(Date.now() + HOUR).toISOString()}&storeId=s1&groupBy=rule`,
+    }),
+  },
 
   // The app's privacy calls, and visit counts that outlive raw presence data.
   "PUT /v1/users/:userId/eid-keys/:installId": {

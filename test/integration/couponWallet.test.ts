@@ -285,6 +285,19 @@ describe("gifts", () => {
     }
   });
 
+  it("refuses a friend who already got the batch's per-member limit, and leaves the coupon with its giver", async () => {
+    const batchId = await batch({ perMemberLimit: 1 });
+    await couponOf(batchId, "u2");
+    const { couponId, code } = await couponOf(batchId);
+    const token = await gift(couponId);
+    const refused = await call(f.keys.appU2, "POST", "/v1/gifts/accept", { token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error?.code).toBe("LIMIT_REACHED");
+    expect(refused.body.error?.message).toContain("the coupon stays with its giver");
+    // Still the giver's, by its first code.
+    expect((await redeem(code, "limit-gift-0001")).status).toBe(201);
+  });
+
   it("leaves a declined gift's coupon with its owner", async () => {
     const { couponId, code } = await couponOf(await batch());
     const token = await gift(couponId);

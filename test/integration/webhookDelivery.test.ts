@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { encodeMessage, gatewayTopic } from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
 import { ManualClock } from "../cloud/manualClock.js";
+import { POSTGRES_AVAILABLE, type PostgresInstance, startPostgres } from "../support/postgres.js";
 import { WebhookReceiver } from "../support/WebhookReceiver.js";
 
 /**
@@ -277,6 +278,10 @@ describe("webhooks end to end", () => {
       ["earn", 15],
       ["spend", -5],
     ]);
+    // Each with the balance just after it: the spend's before the earning was added.
+    const balanceAfter = (kind: string) => r.received.find((m) => m.payload.data.kind === kind)?.payload.data.balance as number;
+    expect(balanceAfter("spend")).toBe(balanceAfter("adjust") - 5);
+    expect(balanceAfter("earn")).toBe(balanceAfter("spend") + 15);
   });
 
   it("reports a gateway going offline once, not again when its retained status comes back", async () => {
@@ -344,4 +349,116 @@ describe("webhook endpoints without private networks allowed", () => {
       expect(body.message).toMatch(/https|loopback|private/);
     },
   );
+});
+
+/**
+ * Every ledger entry reaches the stream with its own member and balance, on each backend: both
+ * sides of a transfer, and the lots the expiry sweep writes off.
+ */
+describe.each([
+  { backend: "sqlite", skip: false },
+  { backend: "postgres", skip: !POSTGRES_AVAILABLE },
+])("points on the webhook stream ($backend)", ({ backend, skip }) => {
+  let f: CloudFixture;
+  let server: PostgresInstance | null = null;
+  let r: WebhookReceiver;
+  const clock = new ManualClock(Date.now());
+
+  const api = async (method: "POST" | "PUT" | "GET", url: string, payload?: Record<string, unknown>, key?: string) => {
+    const res = await f.cloud.http.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${f.keys.admin}`, ...(key === undefined ? {} : { "idempotency-key": key }) },
+      ...(payload === undefined ? {} : { payload }),
+    });
+    return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
+  };
+  const settle = async () => {
+    await f.cloud.webhookEvents.idle();
+    await f.cloud.webhooks.drain();
+  };
+  /** A member of o1 without any points yet. */
+  const member = (id: string) =>
+    f.cloud.repositories.users.upsertUser(
+      { id, orgId: "o1", displayName: id, segments: [], loyaltyTier: null, marketingConsent: false, analyticsConsent: false },
+      clock.now(),
+    );
+  const adjust = async (userId: string, points: number, key: string) => {
+    const res = await api("POST", `/v1/users/${userId}/points/adjustments`, { points, reason: "welcome" }, key);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  };
+  /**
+   * The points messages received about `userId`: kind, points and balance, sorted; one per
+   * `webhook-id`, as a receiver deduplicates (delivery is at least once).
+   */
+  const pointsOf = (userId: string) =>
+    [...new Map(r.received.filter((m) => m.payload.type === "points.changed" && m.payload.data.userId === userId).map((m) => [m.id, m])).values()]
+      .map((m) => [m.payload.data.kind, m.payload.data.points, m.payload.data.balance] as [string, number, number])
+      .sort(([a], [b]) => a.localeCompare(b));
+
+  beforeAll(async () => {
+    if (skip) return;
+    let storage: Record<string, unknown> | undefined;
+    if (backend === "postgres") {
+      server = await startPostgres();
+      storage = { kind: "postgres", url: await server.createDatabase("webhook_points") };
+    }
+    f = await createCloudFixture({
+      clock,
+      seedRule: false,
+      ...(storage ? { storage } : {}),
+      webhooks: { allowPrivateNetworks: true, maxAttempts: 3, retryBaseS: 10, retryMaxS: 60, pollIntervalMs: 60_000, timeoutMs: 30_000 },
+    });
+    r = await WebhookReceiver.start();
+    const created = await api("POST", "/v1/webhooks/endpoints", { url: r.url, events: ["points.changed"] });
+    expect(created.status).toBe(201);
+    r.secrets.push(created.body.secret as string);
+    expect((await api("PUT", "/v1/loyalty/program", LOYALTY_PROGRAM)).status).toBe(200);
+  }, 60_000);
+  afterAll(async () => {
+    if (skip) return;
+    await f?.close();
+    await r?.close();
+    await server?.stop();
+  });
+
+  it.skipIf(skip)("reports a transfer on both members, each with their own balance, once", async () => {
+    await member("giver");
+    await member("friend");
+    await adjust("giver", 50, "transfer-seed-1");
+    await adjust("friend", 3, "transfer-seed-2");
+    const give = () => api("POST", "/v1/users/giver/points/transfers", { toUserId: "friend", points: 20 }, "transfer-give-1");
+    expect((await give()).status).toBe(201);
+    expect((await give()).status).toBe(200);
+    await settle();
+    expect(pointsOf("giver")).toEqual([
+      ["adjust", 50, 50],
+      ["transfer-out", -20, 30],
+    ]);
+    expect(pointsOf("friend")).toEqual([
+      ["adjust", 3, 3],
+      ["transfer-in", 20, 23],
+    ]);
+  });
+
+  it.skipIf(skip)("reports the points the expiry sweep writes off, once", async () => {
+    await member("lapsed");
+    await adjust("lapsed", 12, "expiry-seed-1");
+    // Sent before the clock jumps: a message in flight across the jump would outlive its lease
+    // and be sent again (at least once), which is not what this test is about.
+    await settle();
+    // A year and a day on, the lot is past its 365 days of validity.
+    clock.advance(366 * 86_400_000);
+    expect((await f.cloud.membership.sweep()).expired).toBeGreaterThan(0);
+    expect((await f.cloud.membership.sweep()).expired).toBe(0);
+    await settle();
+    expect(pointsOf("lapsed")).toEqual([
+      ["adjust", 12, 12],
+      ["expire", -12, 0],
+    ]);
+    const expired = r.received.find((m) => m.payload.data.userId === "lapsed" && m.payload.data.kind === "expire");
+    expect((await api("GET", "/v1/users/lapsed/points/history")).body.entries).toContainEqual(
+      expect.objectContaining({ id: expired?.payload.data.entryId, kind: "expire", points: -12 }),
+    );
+  });
 });

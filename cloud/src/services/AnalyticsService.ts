@@ -29,8 +29,10 @@ export interface FunnelRates {
 
 /**
  * Per rule: the shoppers who were sent the offer against the shoppers held out of it. A held-out
- * shopper gets no offer and so cannot redeem one; what both groups can do is come back, so the
- * effect of the offer is read on the return rate (a visit on a later local day, in the period).
+ * shopper gets no offer and so cannot redeem one; what both groups can do is come back and spend,
+ * so the effect of the offer is read on the return rate (a visit on a later local day, in the
+ * period) and on revenue per shopper (what each spent from their first eligible decision to the
+ * period's end: baskets of coupon redemptions and purchases reported, see `HoldoutCohortRow`).
  */
 export interface HoldoutComparison {
   readonly issuedUsers: number;
@@ -44,6 +46,17 @@ export interface HoldoutComparison {
   readonly heldOutReturnRate: number | null;
   /** issuedReturnRate - heldOutReturnRate; null unless both groups have members. */
   readonly returnRateLift: number | null;
+  /** What the issued group spent in all, minor units. */
+  readonly issuedRevenueMinor: number;
+  /** issuedRevenueMinor / issuedUsers, rounded to a minor unit; null when the group is empty. */
+  readonly issuedRevenuePerUserMinor: number | null;
+  readonly heldOutRevenueMinor: number;
+  readonly heldOutRevenuePerUserMinor: number | null;
+  /**
+   * Revenue per issued shopper less revenue per held-out shopper, minor units (rounded once, from
+   * the unrounded averages); null unless both groups have members. The offer's effect on takings.
+   */
+  readonly revenuePerUserLiftMinor: number | null;
 }
 
 export type FunnelKey =
@@ -232,9 +245,10 @@ export class AnalyticsService {
     ]);
     const names = new Map(rules.map((r) => [r.id, r.spec.name ?? null]));
     const last = new Map(lastVisits.map((v) => [v.userId, v.enteredAt]));
-    const groups = new Map<string, { issued: number; redeemed: number; issuedBack: number; held: number; heldBack: number }>();
+    const empty = { issued: 0, redeemed: 0, issuedBack: 0, issuedRevenue: 0, held: 0, heldBack: 0, heldRevenue: 0 };
+    const groups = new Map<string, typeof empty>();
     for (const c of cohorts) {
-      const g = groups.get(c.ruleId) ?? { issued: 0, redeemed: 0, issuedBack: 0, held: 0, heldBack: 0 };
+      const g = groups.get(c.ruleId) ?? { ...empty };
       const tz = stores.get(c.storeId)?.timezone ?? null;
       const lastAt = last.get(c.userId);
       const returned =
@@ -246,16 +260,21 @@ export class AnalyticsService {
         g.issued++;
         if (c.redeemed) g.redeemed++;
         if (returned) g.issuedBack++;
+        g.issuedRevenue += c.revenueMinor;
       } else {
         g.held++;
         if (returned) g.heldBack++;
+        g.heldRevenue += c.revenueMinor;
       }
       groups.set(c.ruleId, g);
     }
     return rows.map((r) => {
-      const g = groups.get(r.ruleId) ?? { issued: 0, redeemed: 0, issuedBack: 0, held: 0, heldBack: 0 };
+      const g = groups.get(r.ruleId) ?? empty;
       const issuedReturnRate = ratio(g.issuedBack, g.issued);
       const heldOutReturnRate = ratio(g.heldBack, g.held);
+      const perUser = (total: number, users: number) => (users > 0 ? total / users : null);
+      const issuedPerUser = perUser(g.issuedRevenue, g.issued);
+      const heldPerUser = perUser(g.heldRevenue, g.held);
       return {
         key: { ruleId: r.ruleId, name: names.get(r.ruleId) ?? null },
         ...counts(r),
@@ -273,6 +292,11 @@ export class AnalyticsService {
             issuedReturnRate === null || heldOutReturnRate === null
               ? null
               : Math.round((issuedReturnRate - heldOutReturnRate) * 10_000) / 10_000,
+          issuedRevenueMinor: g.issuedRevenue,
+          issuedRevenuePerUserMinor: issuedPerUser === null ? null : Math.round(issuedPerUser),
+          heldOutRevenueMinor: g.heldRevenue,
+          heldOutRevenuePerUserMinor: heldPerUser === null ? null : Math.round(heldPerUser),
+          revenuePerUserLiftMinor: issuedPerUser === null || heldPerUser === null ? null : Math.round(issuedPerUser - heldPerUser),
         },
       };
     });

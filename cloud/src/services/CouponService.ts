@@ -24,8 +24,8 @@ import type {
   DirectoryRepository,
   GiftAnswer,
   GiftResult,
-  LedgerEntry,
   UserRepository,
+  WrittenEntry,
 } from "./repositories.js";
 
 /** What happened to a coupon, for the live view and the webhook stream (WeChat pushes the same). */
@@ -43,8 +43,11 @@ export interface CouponServiceOptions {
   readonly randomBytes: (size: number) => Buffer;
   /** Told every claim, gift, accept and decline. */
   readonly onEvent?: (event: CouponEvent) => void;
-  /** The spend of a points exchange, written with its coupon in one transaction, outside the ledger's own writes. */
-  readonly onPointsWritten?: (orgId: string, entry: LedgerEntry, balance: number) => void;
+  /**
+   * The ledger entries of a points exchange (the spend, lots found expired), written with its
+   * coupon in one transaction outside the ledger's own writes; each with the balance after it.
+   */
+  readonly onPointsWritten?: (orgId: string, written: WrittenEntry) => void;
 }
 
 /** A claim as a caller asks it: the batch and where it came from. */
@@ -76,6 +79,7 @@ const GIFT_REFUSAL: Record<Extract<GiftResult, { ok: false }>["reason"] | Extrac
   "timed-out": "CODE_EXPIRED",
   resolved: "CONFLICT",
   "own-gift": "FORBIDDEN",
+  "member-limit": "LIMIT_REACHED",
 };
 
 /** What a points exchange bought and cost. */
@@ -278,7 +282,7 @@ export class CouponService {
       return refuse(CLAIM_REFUSAL[result.reason], result.text);
     }
     if (!result.replayed) this.o.onEvent?.({ kind: "claimed", coupon: result.coupon, at: now });
-    if (!result.replayed) this.o.onPointsWritten?.(principal.orgId, result.entry, result.balance);
+    for (const w of result.written) this.o.onPointsWritten?.(principal.orgId, w);
     return done({ coupon: result.coupon, pointsSpent: -result.entry.points, balance: result.replayed ? null : result.balance, replayed: result.replayed });
   }
 

@@ -35,6 +35,7 @@ import type {
   StoredEvent,
   TierChange,
   UserRepository,
+  WrittenEntry,
 } from "./repositories.js";
 
 const DAY_MS = 86_400_000;
@@ -61,10 +62,11 @@ export interface MembershipServiceOptions {
   /** Called when a member's tier changes (webhooks, live views). */
   readonly onTierChanged?: (orgId: string, change: TierChange) => void;
   /**
-   * Ledger entries written beside a purchase in one transaction (points paid at the till and the
-   * points earned on the net), which the ledger's own writes do not see; `balance` is after both.
+   * Ledger entries written beside a purchase in one transaction (points paid at the till, the
+   * points earned on the net, lots found expired), which the ledger's own writes do not see; each
+   * with its member's balance just after it.
    */
-  readonly onPointsWritten?: (orgId: string, entry: LedgerEntry, balance: number) => void;
+  readonly onPointsWritten?: (orgId: string, written: WrittenEntry) => void;
 }
 
 /** A purchase as the till (or an online shop) reports it. */
@@ -177,8 +179,8 @@ export class MembershipService {
   async sweep(): Promise<{ expired: number; tierChanges: number }> {
     const now = this.o.clock.now();
     let expired = 0;
-    for (let batch = await this.o.ledger.expireDue(now, 1000); batch > 0; batch = await this.o.ledger.expireDue(now, 1000))
-      expired += batch;
+    for (let batch = await this.o.ledger.expireDue(now, 1000); batch.length > 0; batch = await this.o.ledger.expireDue(now, 1000))
+      expired += batch.length;
     let tierChanges = 0;
     for (const org of await this.o.directory.listOrganisations()) {
       const program = await this.program(org.id);
@@ -329,12 +331,7 @@ export class MembershipService {
         const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
         return done({ ...purchaseAnswer(written.purchase), memberId, multiplier: 1, memberDayId: null, balance: b.balance, owed: b.owed, tier, replayed: true });
       }
-      if (this.o.onPointsWritten) {
-        for (const key of [`purchase-spend:${orderKey}`, `purchase:${orderKey}`]) {
-          const entry = await this.o.ledger.entryByKey(principal.orgId, key);
-          if (entry !== null) this.o.onPointsWritten(principal.orgId, entry, written.balance);
-        }
-      }
+      for (const w of written.written) this.o.onPointsWritten?.(principal.orgId, w);
       await this.evaluateTier(principal.orgId, memberId, now);
       const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
       return done({

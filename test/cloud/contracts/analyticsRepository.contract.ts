@@ -3,6 +3,7 @@ import type { Offer } from "../../../cloud/src/domain/offers/index.js";
 import type { Decision } from "../../../cloud/src/domain/rules/index.js";
 import type { FunnelQuery, Repositories, StoredEvent } from "../../../cloud/src/services/repositories.js";
 import { type BackendUnderTest, BEACON, type MakeBackend, org, presenceEvent, seedStore, store, user } from "./repositoryContract.js";
+import { BATCH_SPEC, couponFor } from "./couponRepository.contract.js";
 import { rule } from "./ruleRepository.contract.js";
 
 const MINUTE_MS = 60_000;
@@ -10,8 +11,8 @@ const T0 = Date.parse("2026-11-22T09:00:00.000Z");
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Records `decision` (and `offer`, if any) for `event` through the offer port's decision transaction. */
-async function decide(repos: Repositories, event: StoredEvent, decision: Decision, offer: Offer | null, now: number): Promise<void> {
-  const request = { event, userId: "u1", dayKey: "2026-11-22", ruleIds: [decision.ruleId], now };
+async function decide(repos: Repositories, event: StoredEvent, decision: Decision, offer: Offer | null, now: number, userId = "u1"): Promise<void> {
+  const request = { event, userId, dayKey: "2026-11-22", ruleIds: [decision.ruleId], now };
   await repos.offers.decideGroup({ requests: [request], passed: [], published: [], now }, () => ({
     decisions: [decision],
     offer,
@@ -126,9 +127,80 @@ export function describeAnalyticsRepositoryContract(name: string, makeBackend: M
 
     it("puts a user who was issued the offer even once in the issued group of the rule's holdout", async () => {
       expect(await repos.analytics.holdoutCohorts(period)).toEqual([
-        { ruleId: "r1", userId: "u1", group: "issued", firstAt: T0, storeId: "s1", redeemed: true },
+        { ruleId: "r1", userId: "u1", group: "issued", firstAt: T0, storeId: "s1", redeemed: true, revenueMinor: 0 },
       ]);
       expect(await repos.analytics.lastVisits(period)).toEqual([{ userId: "u1", enteredAt: T0 + 20 * MINUTE_MS }]);
+    });
+
+    it("gives each cohort member's revenue from their first eligible decision: purchases net of refunds and redeemed baskets, once per order", async () => {
+      // u2 is held out of r1 at s1, half an hour in.
+      const u2Beacon = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:3";
+      await repos.users.upsertUser(user("u2", "o1"), 0);
+      await repos.users.registerDevice(u2Beacon, "u2", null, 0);
+      const stored = await repos.events.storeBatch({
+        storeId: "s1",
+        gatewayId: "g1",
+        outbox: "b",
+        fromSeq: 1,
+        refusedSeqs: [],
+        receivedAt: T0,
+        events: [presenceEvent(1, { id: "u2-event-1", at: iso(T0 + 30 * MINUTE_MS), visitId: "visit-u2", subject: { kind: "ibeacon", id: u2Beacon } })],
+      });
+      const [u2Event] = stored.inserted;
+      if (!u2Event) throw new Error("event not stored");
+      await decide(repos, u2Event, { ruleId: "r1", ruleVersion: 1, outcome: "held-out", reason: "held-out", text: "control" }, null, T0 + 30 * MINUTE_MS, "u2");
+      const purchase = (userId: string, storeId: string | null, orderId: string, totalMinor: number, at: number) =>
+        repos.membership.recordPurchase({
+          orgId: "o1",
+          orderKey: `${storeId ?? "online"}:${orderId}`,
+          userId,
+          storeId,
+          channel: storeId === null ? "online" : "till",
+          totalMinor,
+          currency: "HKD",
+          points: 0,
+          at,
+        });
+      // u1 (issued from T0): before it, nothing counts; a till order of 120 with 20 refunded; an
+      // online order of 10; one after the period.
+      await purchase("u1", "s1", "o-0", 999, T0 - MINUTE_MS);
+      await purchase("u1", "s1", "o-1", 12000, T0 + 5 * MINUTE_MS);
+      await repos.membership.recordRefund({ orgId: "o1", orderKey: "s1:o-1", refundId: "r-1", amountMinor: 2000, points: 0, at: T0 + 9 * MINUTE_MS });
+      await purchase("u1", null, "o-3", 1000, T0 + 8 * MINUTE_MS);
+      await purchase("u1", "s1", "o-9", 7000, T0 + 70 * MINUTE_MS);
+      // u1's coupons redeemed with baskets: o-1 again (reported as a purchase already: once), and
+      // a basket of 150 at s2.
+      const batch = { batchId: "b-rev", orgId: "o1", spec: { ...BATCH_SPEC, perMemberLimit: 2 }, createdAt: T0 };
+      await repos.coupons.createBatch(batch);
+      for (const [n, storeId, orderId, totalMinor] of [[1, "s1", "o-1", 12000], [2, "s2", "o-2", 15000]] as const) {
+        const claimed = await repos.coupons.claim({ batchId: "b-rev", coupon: couponFor(batch, "u1", n), dayKey: "2026-11-22", presenceSince: null, delivered: true, reminderLeadMs: null });
+        if (!claimed.ok) throw new Error(claimed.text);
+        const basket = { orderId, currency: "HKD", totalMinor, lines: [{ sku: "sku-1", category: "bags", quantity: 1, unitPriceMinor: totalMinor }] };
+        const redeemed = await repos.offers.redeem({
+          code: claimed.coupon.code,
+          storeId,
+          idempotencyKey: `rev-${n}`,
+          apiKeyId: "till",
+          now: T0 + (5 + n) * MINUTE_MS,
+          basket: { basket, channel: "till" },
+        });
+        expect(redeemed.ok).toBe(true);
+      }
+      // u2 (held out from T0 + 30 min): a purchase before that does not count, one after does.
+      await purchase("u2", "s1", "u2-o-0", 500, T0 + 20 * MINUTE_MS);
+      await purchase("u2", "s1", "u2-o-1", 2000, T0 + 40 * MINUTE_MS);
+
+      const revenue = async (query: FunnelQuery) =>
+        (await repos.analytics.holdoutCohorts(query)).map((c) => [c.userId, c.group, c.revenueMinor]).sort();
+      expect(await revenue(period)).toEqual([
+        ["u1", "issued", 10000 + 1000 + 15000],
+        ["u2", "held-out", 2000],
+      ]);
+      // At s1 only: neither the online order nor the basket at s2.
+      expect(await revenue({ ...period, storeId: "s1" })).toEqual([
+        ["u1", "issued", 10000],
+        ["u2", "held-out", 2000],
+      ]);
     });
 
     it("replays an organisation's events of one type with each user's visit history, in pages", async () => {

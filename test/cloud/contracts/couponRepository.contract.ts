@@ -441,6 +441,47 @@ export function describeCouponRepositoryContract(name: string, makeBackend: Make
         expect(await repos.coupons.getGift(hash("t1"))).toBeNull();
       });
 
+      it("refuses a friend who got the batch's per-member limit already: the coupon stays with its giver, the gift open", async () => {
+        // b1 allows one coupon per member: u2 claimed theirs.
+        await claimed(batchOf("b1"), "u2", 7);
+        await gift("t1", coupon.offerId);
+        const refused = await repos.coupons.acceptGift({ tokenHash: hash("t1"), userId: "u2", newCode: "NEW-CODE-1", now: T0 + MINUTE_MS });
+        expect(refused).toMatchObject({ ok: false, reason: "member-limit" });
+        if (refused.ok) throw new Error("unreachable");
+        expect(refused.text).toContain("1 coupon(s) of this batch");
+        expect(await repos.coupons.getCoupon(coupon.offerId)).toMatchObject({ userId: "u1", code: coupon.code, giftPasses: 0 });
+        expect(await repos.coupons.getGift(hash("t1"))).toMatchObject({ state: "pending", toUserId: null });
+        // Another friend may still take it; then that friend's own claim meets the limit.
+        expect(await repos.coupons.acceptGift({ tokenHash: hash("t1"), userId: "u3", newCode: "NEW-CODE-2", now: T0 + MINUTE_MS })).toMatchObject({ ok: true, coupon: { userId: "u3" } });
+        expect(await claim(batchOf("b1"), "u3", 8)).toMatchObject({ ok: false, reason: "member-limit" });
+        // The giver's claim still counts for the giver.
+        expect(await claim(batchOf("b1"), "u1", 9)).toMatchObject({ ok: false, reason: "member-limit" });
+      });
+
+      it("keeps the per-member limit exact when gifts are accepted and claims made at once", async () => {
+        const batch = batchOf("b2", { perMemberLimit: 3 });
+        await repos.coupons.createBatch(batch);
+        const tokens: string[] = [];
+        for (const giver of ["u1", "u2"])
+          for (let n = 0; n < 3; n++) {
+            const c = await claimed(batch, giver, 10 + n);
+            const token = `race-${giver}-${n}`;
+            expect((await gift(token, c.offerId, giver)).ok).toBe(true);
+            tokens.push(token);
+          }
+        const results = await Promise.all([
+          ...tokens.map((t, i) => repos.coupons.acceptGift({ tokenHash: hash(t), userId: "u3", newCode: `RACE-CODE-${i}`, now: T0 + MINUTE_MS })),
+          ...Array.from({ length: 4 }, (_, i) => claim(batch, "u3", 20 + i)),
+        ]);
+        expect(results.filter((r) => r.ok)).toHaveLength(3);
+        expect(new Set(results.filter((r) => !r.ok).map((r) => (r.ok ? "" : r.reason)))).toEqual(new Set(["member-limit"]));
+        const held = async (userId: string) => (await repos.coupons.wallet(userId, 50)).filter((c) => c.batchId === "b2").length;
+        expect(await held("u3")).toBe(3);
+        // Every coupon is with exactly one member: a refused gift's coupon is still its giver's.
+        const accepted = results.slice(0, tokens.length).filter((r) => r.ok).length;
+        expect((await held("u1")) + (await held("u2"))).toBe(6 - accepted);
+      });
+
       it("lets exactly one of a gift accept and a redemption racing win", async () => {
         await gift("t1", coupon.offerId);
         const [accept, redemption] = await Promise.all([

@@ -74,12 +74,38 @@ export function describeLedgerRepositoryContract(name: string, makeBackend: Make
 
     it("writes expiry entries when lots expire, once, and reconciles", async () => {
       await ledger.append("o1", "m1", earn(70, T0 + DAY_MS), "a", T0);
-      expect(await ledger.expireDue(T0 + DAY_MS - 1, 100)).toBe(0);
-      expect(await ledger.expireDue(T0 + DAY_MS, 100)).toBe(1);
-      expect(await ledger.expireDue(T0 + DAY_MS, 100)).toBe(0);
+      await ledger.append("o1", "m1", earn(5, null), "keep", T0);
+      await ledger.append("o1", "m2", earn(20, T0 + DAY_MS), "b", T0);
+      await ledger.append("o1", "m2", earn(30, T0 + DAY_MS - 10), "c", T0);
+      expect(await ledger.expireDue(T0 + DAY_MS - 11, 100)).toEqual([]);
+      const swept = await ledger.expireDue(T0 + DAY_MS, 100);
+      // Each written-off lot is reported as its own entry, with its member and what they hold after.
+      expect(swept.map((w) => [w.entry.memberId, w.entry.kind, w.entry.points, w.balance]).sort()).toEqual([
+        ["m1", "expire", -70, 5],
+        ["m2", "expire", -20, 0],
+        ["m2", "expire", -30, 0],
+      ]);
+      expect(swept.every((w) => w.entry.orgId === "o1" && w.entry.seq > 0)).toBe(true);
+      expect(await ledger.expireDue(T0 + DAY_MS, 100)).toEqual([]);
       const [expiry] = await ledger.history("o1", "m1", { limit: 1 });
       expect(expiry).toMatchObject({ kind: "expire", points: -70, source: "expiry", at: T0 + DAY_MS });
-      expect((await reconciled("m1", T0 + DAY_MS)).balance).toBe(0);
+      expect(swept.find((w) => w.entry.memberId === "m1")?.entry).toEqual(expiry);
+      expect((await reconciled("m1", T0 + DAY_MS)).balance).toBe(5);
+      expect((await reconciled("m2", T0 + DAY_MS)).balance).toBe(0);
+    });
+
+    it("answers every entry a write stored, lots it found expired included, each with the balance after it", async () => {
+      await ledger.append("o1", "m1", earn(40, T0 + DAY_MS), "old", T0);
+      await ledger.append("o1", "m1", earn(25, null), "kept", T0);
+      const spent = await ledger.append("o1", "m1", spend(10), "after-expiry", T0 + DAY_MS + 1);
+      if (!spent.ok) throw new Error("spend refused");
+      expect(spent.written.map((w) => [w.entry.kind, w.entry.points, w.balance])).toEqual([
+        ["expire", -40, 25],
+        ["spend", -10, 15],
+      ]);
+      expect(spent.written[1]?.entry).toEqual(spent.entry);
+      const replayed = await ledger.append("o1", "m1", spend(10), "after-expiry", T0 + DAY_MS + 2);
+      expect(replayed).toMatchObject({ ok: true, replayed: true, written: [] });
     });
 
     it("reverses exactly what a purchase earned even after some was spent: the rest is owed, then settled", async () => {
@@ -133,10 +159,18 @@ export function describeLedgerRepositoryContract(name: string, makeBackend: Make
 
     it("moves points between members with their expiry, once per key", async () => {
       await ledger.append("o1", "m1", earn(80, T0 + 9 * DAY_MS), "a", T0);
-      expect(await ledger.transfer("o1", "m1", "m2", 30, "gift-1", null, T0 + 1)).toMatchObject({ ok: true, balance: 50 });
-      expect(await ledger.transfer("o1", "m1", "m2", 30, "gift-1", null, T0 + 2)).toMatchObject({ ok: true, replayed: true });
+      await ledger.append("o1", "m2", earn(7, null), "m2-own", T0);
+      const moved = await ledger.transfer("o1", "m1", "m2", 30, "gift-1", null, T0 + 1);
+      expect(moved).toMatchObject({ ok: true, balance: 50 });
+      if (!moved.ok) throw new Error("transfer refused");
+      // Both sides are written, each under its own member with that member's balance after it.
+      expect(moved.written.map((w) => [w.entry.memberId, w.entry.kind, w.entry.points, w.balance])).toEqual([
+        ["m1", "transfer-out", -30, 50],
+        ["m2", "transfer-in", 30, 37],
+      ]);
+      expect(await ledger.transfer("o1", "m1", "m2", 30, "gift-1", null, T0 + 2)).toMatchObject({ ok: true, replayed: true, written: [] });
       expect(await ledger.transfer("o1", "m1", "m2", 51, "gift-2", null, T0 + 3)).toMatchObject({ ok: false, reason: "insufficient-points" });
-      expect(await ledger.balance("o1", "m2", T0 + 3)).toMatchObject({ balance: 30, nextExpiry: { points: 30, at: T0 + 9 * DAY_MS } });
+      expect(await ledger.balance("o1", "m2", T0 + 3)).toMatchObject({ balance: 37, nextExpiry: { points: 30, at: T0 + 9 * DAY_MS } });
       await reconciled("m1", T0 + 3);
       await reconciled("m2", T0 + 3);
     });

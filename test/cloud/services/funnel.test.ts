@@ -84,6 +84,20 @@ describe("funnel analytics over a real cloud", () => {
       clock.set(iso);
       await arrive(f, [eventOf(userId, iso, extra)]);
     };
+    // Purchases reported at the till (HKD, minor units): H2's before anyone's first decision does
+    // not count for the holdout; I1's 300 and H1's 60 after it (below) do.
+    const buy = async (iso: string, memberId: string, orderId: string, totalMinor: number) => {
+      clock.set(iso);
+      const res = await api(f, f.keys.pos, "POST", "/v1/purchases", {
+        memberId,
+        orderId,
+        currency: "HKD",
+        totalMinor,
+        lines: [{ sku: "tea", quantity: 1, unitPriceMinor: totalMinor }],
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    };
+    await buy("2026-03-10T01:30:00Z", held[1] as string, "early-1", 9900);
     for (const [k, u] of [...sent, ...held].entries()) await at(`2026-03-10T02:0${k}:00Z`, u);
 
     const offerOf = async (userId: string) => {
@@ -108,6 +122,8 @@ describe("funnel analytics over a real cloud", () => {
       payload: { code: (await offerOf(i3)).code },
     });
     expect(redeem.statusCode).toBe(201);
+    await buy("2026-03-10T02:10:00Z", i1, "after-1", 30000);
+    await buy("2026-03-10T02:11:00Z", h1, "after-2", 6000);
 
     await at("2026-03-10T02:30:00Z", i1, { zoneId: "z2" });
     await at("2026-03-10T09:00:00Z", i1, { storeId: "lon" });
@@ -146,10 +162,44 @@ describe("funnel analytics over a real cloud", () => {
       heldOutUsersReturned: 1,
       heldOutReturnRate: 0.3333,
       returnRateLift: 0.3334,
+      // Revenue per shopper: I1's 300 over three issued, H1's 60 over three held out.
+      issuedRevenueMinor: 30000,
+      issuedRevenuePerUserMinor: 10000,
+      heldOutRevenueMinor: 6000,
+      heldOutRevenuePerUserMinor: 2000,
+      revenuePerUserLiftMinor: 8000,
     });
     expect(counts(london)).toEqual({ visits: 2, eligible: 1, heldOut: 0, issued: 1, delivered: 0, viewed: 0, redeemed: 0 });
     expect(london.holdout).toMatchObject({ issuedUsers: 1, heldOutUsers: 0, heldOutReturnRate: null, returnRateLift: null });
     expect(counts(r.totals)).toEqual(TOTALS);
+  });
+
+  it("exports the report as CSV, a line per group and the totals, holdout revenue included", async () => {
+    const res = await f.cloud.http.inject({
+      method: "GET",
+      url: `/v1/analytics/funnel/export?groupBy=rule&${period}`,
+      headers: { authorization: `Bearer ${f.keys.marketer}` },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers["content-type"]).toContain("text/csv");
+    const [header, ...lines] = res.body.trimEnd().split("\n").map((l) => l.split(","));
+    const rows = lines.map((cells) => Object.fromEntries((header ?? []).map((h, i) => [h, cells[i]])));
+    expect(rows.map((r) => [r.group, r.ruleId])).toEqual([
+      ["rule", "london"],
+      ["rule", "welcome"],
+      ["total", ""],
+    ]);
+    expect(rows[1]).toMatchObject({
+      name: "Welcome",
+      visits: "11",
+      redemptionRate: "0.2",
+      returnRateLift: "0.3334",
+      issuedRevenuePerUserMinor: "10000",
+      heldOutRevenuePerUserMinor: "2000",
+      revenuePerUserLiftMinor: "8000",
+    });
+    expect(rows[0]).toMatchObject({ heldOutRevenuePerUserMinor: "", revenuePerUserLiftMinor: "" });
+    expect(rows[2]).toMatchObject({ visits: "13", issuedRevenueMinor: "" });
   });
 
   it("by store and by zone", async () => {

@@ -172,13 +172,33 @@ export class PostgresCouponRepository implements CouponRepository {
   }
 
   acceptGift(input: { tokenHash: string; userId: string; newCode: string; now: number }): Promise<GiftAnswer> {
-    // READ COMMITTED with row locks (the gift's, then the coupon's by a conditional update), as
-    // the redemption it races takes the coupon's: whichever commits first wins, and the other
-    // re-reads the row it waited for and is refused.
+    // READ COMMITTED with row locks (the gift's, the batch's, then the coupon's by a conditional
+    // update), as the redemption it races takes the coupon's: whichever commits first wins, and
+    // the other re-reads the row it waited for and is refused.
     return this.db.transaction(async (tx): Promise<GiftAnswer> => {
       const open = await openGift(tx, input.tokenHash, input.userId, input.now);
       if (!open.ok) return open;
       const { gift } = open;
+      // The friend's per-member limit of the batch: the batch's row lock is the one every claim
+      // of the batch takes first (claimIn), so claims and accepts of one member are counted one
+      // after the other; the count is read after the lock, in a statement of its own, and a
+      // refusal writes nothing (the gift stays open for another friend). Nothing that locks a
+      // coupon first waits for a batch, so gift, batch, coupon is a safe order.
+      const batch = await tx.get<{ id: string; per_member_limit: number }>(
+        `SELECT b.id, b.per_member_limit FROM coupon_batches b JOIN offers o ON o.batch_id = b.id WHERE o.id = ? FOR UPDATE OF b`,
+        [gift.coupon_id],
+      );
+      const limits = batch
+        ? {
+            batch_id: batch.id,
+            per_member_limit: batch.per_member_limit,
+            member_claimed:
+              (await tx.get<{ claimed: number }>("SELECT claimed FROM coupon_member_claims WHERE batch_id = ? AND user_id = ?", [batch.id, input.userId]))
+                ?.claimed ?? 0,
+          }
+        : null;
+      if (limits && limits.member_claimed >= limits.per_member_limit)
+        return { ok: false, reason: "member-limit", text: `you already got ${limits.per_member_limit} coupon(s) of this batch, the most a member may: the coupon stays with its giver` };
       // The move is conditional on the coupon being still open, valid and the giver's: a
       // redemption that committed first leaves nothing to move, and the accept is refused.
       const moved = await tx.run(
@@ -188,6 +208,14 @@ export class PostgresCouponRepository implements CouponRepository {
         [input.userId, input.newCode, input.now, gift.coupon_id, gift.user_id, input.now],
       );
       if (moved.changes !== 1) return { ok: false, reason: "not-open", text: "the coupon was used or is no longer valid" };
+      if (limits) {
+        const counted = await tx.run(
+          `INSERT INTO coupon_member_claims AS c (batch_id, user_id, claimed) VALUES (?, ?, 1)
+           ON CONFLICT (batch_id, user_id) DO UPDATE SET claimed = c.claimed + 1 WHERE c.claimed < ?`,
+          [limits.batch_id, input.userId, limits.per_member_limit],
+        );
+        if (counted.changes !== 1) throw new Error(`gift of ${gift.coupon_id}: the member's count moved inside its transaction`);
+      }
       await tx.run("UPDATE coupon_gifts SET state = 'accepted', to_user_id = ?, resolved_at = ? WHERE id = ?", [
         input.userId,
         input.now,
@@ -409,7 +437,7 @@ async function exchangedIn(
     : undefined;
   if (!coupon || (memberId !== undefined && row.member_id !== memberId))
     return { ok: false, reason: "key-reused", text: `idempotency key was used for another entry` };
-  return { ok: true, coupon: toCoupon(coupon), entry: ledgerEntryOf(row), balance: 0, replayed: true };
+  return { ok: true, coupon: toCoupon(coupon), entry: ledgerEntryOf(row), balance: 0, written: [], replayed: true };
 }
 
 /**
@@ -440,9 +468,10 @@ async function exchangeIn(tx: PgExecutor, request: PointsExchangeRequest): Promi
   }
   const claimed = await claimIn(tx, claim);
   if (!claimed.ok) return claimed;
-  const entry = (await writeLedgerChange(tx, orgId, memberId, change, state.owed, now)).find((e) => e.id === entryId);
+  const written = await writeLedgerChange(tx, orgId, memberId, change, state, now);
+  const entry = written.find((w) => w.entry.id === entryId)?.entry;
   if (!entry) throw new Error("the exchange's spend entry was not written");
-  return { ok: true, coupon: claimed.coupon, entry, balance: change.balance, replayed: false };
+  return { ok: true, coupon: claimed.coupon, entry, balance: change.balance, written, replayed: false };
 }
 
 /** Stores a coupon of a batch as a row of offers (see SQLite migration 14 for the columns it leaves empty). */

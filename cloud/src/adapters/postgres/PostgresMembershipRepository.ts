@@ -174,7 +174,7 @@ export class PostgresMembershipRepository implements MembershipRepository {
     return this.db.transaction(async (tx): Promise<PointsPurchaseResult> => {
       const p = w.purchase;
       const prior = await purchaseIn(tx, p.orgId, p.orderKey);
-      if (prior) return { ok: true, recorded: false, purchase: prior, balance: 0, owed: 0 };
+      if (prior) return { ok: true, recorded: false, purchase: prior, balance: 0, owed: 0, written: [] };
       const state = await ledgerStateOf(tx, p.orgId, p.userId, w.spendKey);
       if (state.keyUsed) return { ok: false, reason: "key-reused", text: `ledger key ${w.spendKey} was used without its purchase` };
       const spent = applyLedgerCommand(
@@ -196,9 +196,9 @@ export class PostgresMembershipRepository implements MembershipRepository {
       if (inserted.changes !== 1) {
         const recorded = await purchaseIn(tx, p.orgId, p.orderKey);
         if (!recorded) throw new Error(`purchase ${p.orderKey} neither inserted nor found`);
-        return { ok: true, recorded: false, purchase: recorded, balance: 0, owed: 0 };
+        return { ok: true, recorded: false, purchase: recorded, balance: 0, owed: 0, written: [] };
       }
-      await writeLedgerChange(tx, p.orgId, p.userId, spent, state.owed, w.now);
+      const written = await writeLedgerChange(tx, p.orgId, p.userId, spent, state, w.now);
       let balance = spent.balance;
       let owed = spent.owed;
       let points = 0;
@@ -216,13 +216,13 @@ export class PostgresMembershipRepository implements MembershipRepository {
             { now: w.now, entryId: randomUUID(), idempotencyKey: w.earn.key },
           );
           if (!earned.ok) throw new Error(`points purchase earning: ${earned.reason}`);
-          await writeLedgerChange(tx, p.orgId, p.userId, earned, after.owed, w.now);
+          written.push(...(await writeLedgerChange(tx, p.orgId, p.userId, earned, after, w.now)));
           ({ balance, owed } = earned);
           points = w.earn.points;
         }
       }
       if (points !== 0) await tx.run("UPDATE member_purchases SET points = ? WHERE org_id = ? AND order_key = ?", [points, p.orgId, p.orderKey]);
-      return { ok: true, recorded: true, purchase: { ...p, points, refundedAt: null, refundedMinor: 0 }, balance, owed };
+      return { ok: true, recorded: true, purchase: { ...p, points, refundedAt: null, refundedMinor: 0 }, balance, owed, written };
     });
   }
 

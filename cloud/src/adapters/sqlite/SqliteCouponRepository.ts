@@ -170,6 +170,18 @@ export class SqliteCouponRepository implements CouponRepository {
       const open = await openGift(tx, input.tokenHash, input.userId, input.now);
       if (!open.ok) return open;
       const { gift } = open;
+      // The friend's per-member limit of the batch, checked before anything is written (a
+      // refusal leaves the gift open for another friend); transactions run one at a time, so the
+      // count read here is the count the increment below raises.
+      const limits = await tx.get<{ batch_id: string; per_member_limit: number; member_claimed: number | null }>(
+        `SELECT b.id AS batch_id, b.per_member_limit, m.claimed AS member_claimed FROM offers o
+         JOIN coupon_batches b ON b.id = o.batch_id
+         LEFT JOIN coupon_member_claims m ON m.batch_id = b.id AND m.user_id = ?
+         WHERE o.id = ?`,
+        [input.userId, gift.coupon_id],
+      );
+      if (limits && (limits.member_claimed ?? 0) >= limits.per_member_limit)
+        return { ok: false, reason: "member-limit", text: `you already got ${limits.per_member_limit} coupon(s) of this batch, the most a member may: the coupon stays with its giver` };
       // The move is conditional on the coupon being still open, valid and the giver's: a
       // redemption that committed first leaves nothing to move, and the accept is refused.
       const moved = await tx.run(
@@ -179,6 +191,12 @@ export class SqliteCouponRepository implements CouponRepository {
         [input.userId, input.newCode, input.now, gift.coupon_id, gift.user_id, input.now],
       );
       if (moved.changes !== 1) return { ok: false, reason: "not-open", text: "the coupon was used or is no longer valid" };
+      if (limits)
+        await tx.run(
+          `INSERT INTO coupon_member_claims (batch_id, user_id, claimed) VALUES (?, ?, 1)
+           ON CONFLICT (batch_id, user_id) DO UPDATE SET claimed = claimed + 1`,
+          [limits.batch_id, input.userId],
+        );
       await tx.run("UPDATE coupon_gifts SET state = 'accepted', to_user_id = ?, resolved_at = ? WHERE id = ?", [
         input.userId,
         input.now,
@@ -394,7 +412,7 @@ async function exchangedIn(
     : undefined;
   if (!coupon || (memberId !== undefined && row.member_id !== memberId))
     return { ok: false, reason: "key-reused", text: `idempotency key was used for another entry` };
-  return { ok: true, coupon: toCoupon(coupon), entry: ledgerEntryOf(row), balance: 0, replayed: true };
+  return { ok: true, coupon: toCoupon(coupon), entry: ledgerEntryOf(row), balance: 0, written: [], replayed: true };
 }
 
 /**
@@ -425,9 +443,10 @@ async function exchangeIn(tx: SqlExecutor, request: PointsExchangeRequest): Prom
   }
   const claimed = await claimIn(tx, claim);
   if (!claimed.ok) return claimed;
-  const entry = (await writeLedgerChange(tx, orgId, memberId, change, state.owed, now)).find((e) => e.id === entryId);
+  const written = await writeLedgerChange(tx, orgId, memberId, change, state, now);
+  const entry = written.find((w) => w.entry.id === entryId)?.entry;
   if (!entry) throw new Error("the exchange's spend entry was not written");
-  return { ok: true, coupon: claimed.coupon, entry, balance: change.balance, replayed: false };
+  return { ok: true, coupon: claimed.coupon, entry, balance: change.balance, written, replayed: false };
 }
 
 /** Stores a coupon of a batch as a row of offers (see migration 14 for the columns it leaves empty). */

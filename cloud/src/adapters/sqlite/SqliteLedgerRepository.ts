@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import {
   applyLedgerCommand,
   applyTransfer,
+  balancesAfter,
   expireDue,
   type LedgerChange,
   type LedgerCommand,
@@ -11,7 +12,7 @@ import {
   type NewLedgerEntry,
   type PointsLot,
 } from "../../domain/loyalty/ledger.js";
-import type { LedgerEntry, LedgerRepository, LedgerWriteResult, MemberBalance } from "../../services/repositories.js";
+import type { LedgerEntry, LedgerRepository, LedgerWriteResult, MemberBalance, WrittenEntry } from "../../services/repositories.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 
 export interface EntryRow {
@@ -80,43 +81,52 @@ export async function byKey(tx: SqlExecutor, orgId: string, key: string): Promis
   return tx.get<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE org_id = ? AND idempotency_key = ?`, [orgId, key]);
 }
 
-/** Writes a change's entries, lots and owed for one member; the stored entries (with their seq). */
+/**
+ * Writes a change's entries, lots and owed for one member (whose state was `before`); the stored
+ * entries (with their seq), each with the member's balance just after it.
+ */
 export async function write(
   tx: SqlExecutor,
   orgId: string,
   memberId: string,
-  change: Omit<LedgerChange, "ok" | "balance">,
-  owedBefore: number,
+  change: Omit<LedgerChange, "ok">,
+  before: MemberLedgerState,
   now: number,
-): Promise<LedgerEntry[]> {
-  const stored: LedgerEntry[] = [];
-  for (const e of change.entries) {
-    const seq = await insertEntry(tx, orgId, memberId, e);
-    stored.push({
-      seq,
-      id: e.id,
-      orgId,
-      memberId,
-      kind: e.kind,
-      source: e.source,
-      points: e.points,
-      at: e.at,
-      idempotencyKey: e.idempotencyKey,
-      reference: e.reference,
-      reason: e.reason,
-      expiresAt: e.expiresAt,
-      reverses: e.reverses,
-    });
+): Promise<WrittenEntry[]> {
+  const stored: WrittenEntry[] = [];
+  const balances = balancesAfter(before, change, now);
+  for (const [i, e] of change.entries.entries()) {
+    const entry = storedEntry(e, await insertEntry(tx, orgId, memberId, e), orgId, memberId);
+    stored.push({ entry, balance: balances[i] ?? change.balance });
   }
   for (const lot of change.lots) await upsertLot(tx, orgId, memberId, lot);
   // No account row means nothing owed: most writes leave the debt as it was and skip the row.
-  if (change.owed === owedBefore) return stored;
+  if (change.owed === before.owed) return stored;
   await tx.run(
     `INSERT INTO ledger_accounts (org_id, member_id, owed, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (org_id, member_id) DO UPDATE SET owed = excluded.owed, updated_at = excluded.updated_at`,
     [orgId, memberId, change.owed, now],
   );
   return stored;
+}
+
+/** An entry the domain made, as stored at `seq`. */
+function storedEntry(e: NewLedgerEntry & { id: string }, seq: number, orgId: string, memberId: string): LedgerEntry {
+  return {
+    seq,
+    id: e.id,
+    orgId,
+    memberId,
+    kind: e.kind,
+    source: e.source,
+    points: e.points,
+    at: e.at,
+    idempotencyKey: e.idempotencyKey,
+    reference: e.reference,
+    reason: e.reason,
+    expiresAt: e.expiresAt,
+    reverses: e.reverses,
+  };
 }
 
 /** Appends one entry; its seq. */
@@ -141,7 +151,7 @@ async function upsertLot(tx: SqlExecutor, orgId: string, memberId: string, lot: 
 function replay(row: EntryRow, memberId: string, kind: LedgerEntryKind, balance: MemberBalance): LedgerWriteResult {
   if (row.member_id !== memberId || row.kind !== kind)
     return { ok: false, reason: "key-reused", text: `idempotency key ${row.idempotency_key} was used for another entry` };
-  return { ok: true, entry: entryOf(row), replayed: true, balance: balance.balance, owed: balance.owed };
+  return { ok: true, entry: entryOf(row), written: [], replayed: true, balance: balance.balance, owed: balance.owed };
 }
 
 interface PendingWrite {
@@ -230,9 +240,10 @@ export class SqliteLedgerRepository implements LedgerRepository {
       const entryId = randomUUID();
       const change = applyLedgerCommand(state, command, { now, entryId, idempotencyKey, reversed });
       if (!change.ok) return change;
-      const entry = (await write(tx, orgId, memberId, change, state.owed, now)).find((e) => e.id === entryId);
+      const written = await write(tx, orgId, memberId, change, state, now);
+      const entry = written.find((w) => w.entry.id === entryId)?.entry;
       if (!entry) throw new Error("the command's own entry was not written");
-      return { ok: true, entry, replayed: false, balance: change.balance, owed: change.owed };
+      return { ok: true, entry, written, replayed: false, balance: change.balance, owed: change.owed };
     });
   }
 
@@ -258,10 +269,11 @@ export class SqliteLedgerRepository implements LedgerRepository {
         reference,
       });
       if (!change.ok) return change;
-      const entry = (await write(tx, orgId, fromMemberId, change.from, from.owed, now)).find((e) => e.id === entryId);
-      await write(tx, orgId, toMemberId, change.to, to.owed, now);
+      // Both members' entries are reported: the receiver's balance changed as much as the sender's.
+      const written = [...(await write(tx, orgId, fromMemberId, change.from, from, now)), ...(await write(tx, orgId, toMemberId, change.to, to, now))];
+      const entry = written.find((w) => w.entry.id === entryId)?.entry;
       if (!entry) throw new Error("the transfer's own entry was not written");
-      return { ok: true, entry, replayed: false, balance: change.from.balance, owed: change.from.owed };
+      return { ok: true, entry, written, replayed: false, balance: change.from.balance, owed: change.from.owed };
     });
   }
 
@@ -303,20 +315,28 @@ export class SqliteLedgerRepository implements LedgerRepository {
     return row ? entryOf(row) : null;
   }
 
-  expireDue(now: number, limit: number): Promise<number> {
+  expireDue(now: number, limit: number): Promise<WrittenEntry[]> {
     return this.write(async (tx) => {
       const due = await tx.all<LotRow & { org_id: string; member_id: string }>(
         `SELECT id, org_id, member_id, earned_at, expires_at, points, remaining FROM ledger_lots
          WHERE remaining > 0 AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
         [now, Math.max(1, Math.trunc(limit))],
       );
+      const entries: LedgerEntry[] = [];
       for (const l of due) {
         const lot: PointsLot = { id: l.id, earnedAt: l.earned_at, expiresAt: l.expires_at, points: l.points, remaining: l.remaining };
         const expired = expireDue({ lots: [lot], owed: 0 }, now);
-        for (const e of expired.entries) await insertEntry(tx, l.org_id, l.member_id, e);
+        for (const e of expired.entries) entries.push(storedEntry(e, await insertEntry(tx, l.org_id, l.member_id, e), l.org_id, l.member_id));
         for (const changed of expired.lots) await upsertLot(tx, l.org_id, l.member_id, changed);
       }
-      return due.length;
+      // What each member holds at `now`, read once per member in this transaction: expired lots
+      // had stopped counting already, so it is the balance after each of the member's expiries.
+      const balances = new Map<string, number>();
+      for (const e of entries) {
+        const member = `${e.orgId}\n${e.memberId}`;
+        if (!balances.has(member)) balances.set(member, (await this.balanceIn(tx, e.orgId, e.memberId, now)).balance);
+      }
+      return entries.map((entry) => ({ entry, balance: balances.get(`${entry.orgId}\n${entry.memberId}`) ?? 0 }));
     });
   }
 

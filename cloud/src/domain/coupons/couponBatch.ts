@@ -116,7 +116,7 @@ export const BatchSpecSchema = Type.Object(
     timezone: Type.String({ minLength: 1, maxLength: 64, description: "IANA zone whose midnight resets the daily stock." }),
     totalStock: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_STOCK, description: "Coupons that may ever be claimed; absent: no limit." })),
     dailyStock: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_STOCK, description: "Per local day of `timezone`; absent: no limit." })),
-    perMemberLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: "Coupons of this batch one member may hold over its life. Default 1." })),
+    perMemberLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: "Coupons of this batch one member may get over its life, by claim or by accepting a gift (a coupon given away still counts for its giver). Default 1." })),
     storeIds: Type.Array(Id("Store that accepts the coupon."), { minItems: 1, maxItems: 1000, uniqueItems: true }),
     channels: Type.Array(StringEnum(ISSUE_CHANNELS.filter((c) => c !== "rule")), {
       minItems: 1,

@@ -200,6 +200,17 @@ export function expireDue(state: MemberLedgerState, now: number): { entries: (Ne
   return { entries, lots };
 }
 
+/**
+ * The member's balance just after each of a change's entries, in their order: an expiry entry
+ * leaves what was live at `now` before the change (a lot stops counting when it expires, written
+ * off or not), the command's own entry leaves the change's balance. What a points-changed message
+ * reports beside each entry.
+ */
+export function balancesAfter(before: MemberLedgerState, change: Pick<LedgerChange, "entries" | "balance">, now: number): number[] {
+  const live = balanceAt(before, now);
+  return change.entries.map((e) => (e.kind === "expire" ? live : change.balance));
+}
+
 /** Takes `points` from the live lots in spending order; null when they hold fewer. */
 function take(lots: readonly PointsLot[], points: number, now: number): PointsLot[] | null {
   const changed: PointsLot[] = [];

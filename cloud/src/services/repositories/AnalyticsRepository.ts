@@ -29,6 +29,13 @@ export interface HoldoutCohortRow {
   readonly storeId: string;
   /** The user redeemed an offer of this rule issued in the period. */
   readonly redeemed: boolean;
+  /**
+   * What the user spent from `firstAt` to the period's end, minor units: the baskets of their
+   * coupon redemptions and the purchases reported for them (till or online, net of refunds), at
+   * the query's store when it names one; a basket reported both ways (the same store and order)
+   * counts once. Voided redemptions count nothing.
+   */
+  readonly revenueMinor: number;
 }
 
 export interface AnalyticsRepository {

@@ -1,5 +1,5 @@
 import type { Coupon, CouponBatch, CouponGift, IssueChannel } from "../../domain/coupons/index.js";
-import type { LedgerEntry } from "./LedgerRepository.js";
+import type { LedgerEntry, WrittenEntry } from "./LedgerRepository.js";
 
 /** A claim as the service built it: the coupon to store if the batch's counters allow it. */
 export interface ClaimRequest {
@@ -48,6 +48,8 @@ export type PointsExchangeResult =
       readonly entry: LedgerEntry;
       /** The member's spendable balance after the exchange (for a replay: now). */
       readonly balance: number;
+      /** Every ledger entry the exchange stored (lots found expired, the spend); empty for a replay. */
+      readonly written: readonly WrittenEntry[];
       readonly replayed: boolean;
     }
   | { readonly ok: false; readonly reason: ClaimRefusal; readonly text: string }
@@ -69,7 +71,8 @@ export type GiftAnswer =
   | { readonly ok: true; readonly gift: CouponGift; readonly coupon: Coupon }
   | {
       readonly ok: false;
-      readonly reason: "no-gift" | "timed-out" | "resolved" | "not-open" | "own-gift";
+      /** `member-limit`: the friend got as many coupons of the batch as a member may (the gift stays open). */
+      readonly reason: "no-gift" | "timed-out" | "resolved" | "not-open" | "own-gift" | "member-limit";
       readonly text: string;
     };
 
@@ -158,9 +161,13 @@ export interface CouponRepository {
   getGift(tokenHash: string): Promise<CouponGift | null>;
   /**
    * In one transaction: the pending, unexpired gift moves its coupon to `userId` with `newCode`
-   * (the old code is dead from then on) and counts a pass; refused when the coupon was redeemed,
-   * voided or expired meanwhile (a redemption racing the accept: exactly one wins). A gift found
-   * past its time is marked timed out.
+   * (the old code is dead from then on), counts a pass, and counts the coupon against the friend's
+   * per-member limit of the batch as a claim would; refused when the coupon was redeemed, voided or
+   * expired meanwhile (a redemption racing the accept: exactly one wins), and refused with
+   * `member-limit`, writing nothing, when the friend already got as many coupons of the batch as a
+   * member may (claims and accepted gifts alike, exact with concurrent claims and accepts): the
+   * coupon stays with its giver and the gift stays open until it is accepted by another friend,
+   * declined or timed out. A gift found past its time is marked timed out.
    */
   acceptGift(input: { readonly tokenHash: string; readonly userId: string; readonly newCode: string; readonly now: number }): Promise<GiftAnswer>;
   /** The friend declines: the gift ends and the coupon stays with its owner. */

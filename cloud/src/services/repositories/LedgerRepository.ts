@@ -35,11 +35,22 @@ export interface MemberBalance {
   readonly nextExpiry: { readonly points: number; readonly at: number } | null;
 }
 
+/** An entry as a write stored it, with its member's spendable balance just after it. */
+export interface WrittenEntry {
+  readonly entry: LedgerEntry;
+  readonly balance: number;
+}
+
 export type LedgerWriteResult =
   | {
       readonly ok: true;
       /** The command's own entry (for a replay: the entry the first call wrote). */
       readonly entry: LedgerEntry;
+      /**
+       * Every entry this call stored, in order of writing: the member's lots it found expired, the
+       * command's own entry, and for a transfer the receiver's entries too. Empty for a replay.
+       */
+      readonly written: readonly WrittenEntry[];
       /** True when the key was used before: nothing was written this time. */
       readonly replayed: boolean;
       readonly balance: number;
@@ -73,8 +84,11 @@ export interface LedgerRepository {
   history(orgId: string, memberId: string, options: { readonly limit: number; readonly beforeSeq?: number }): Promise<LedgerEntry[]>;
   /** The entry written under `idempotencyKey`, or null. */
   entryByKey(orgId: string, idempotencyKey: string): Promise<LedgerEntry | null>;
-  /** Writes the expiry entries of lots due by `now`, at most `limit` lots; how many it expired. */
-  expireDue(now: number, limit: number): Promise<number>;
+  /**
+   * Writes the expiry entries of lots due by `now`, at most `limit` lots (one entry each); the
+   * entries written, each with its member's balance at `now`.
+   */
+  expireDue(now: number, limit: number): Promise<WrittenEntry[]>;
   /** Sum of every entry's points of the member (for reconciliation: equals balance minus owed). */
   entrySum(orgId: string, memberId: string): Promise<number>;
   /** Every entry of the organisation in order of writing, `afterSeq` exclusive, at most `limit` (export). */

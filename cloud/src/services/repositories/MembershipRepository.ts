@@ -1,6 +1,7 @@
 import type { LoyaltyProgram, TierActivity } from "../../domain/loyalty/loyaltyProgram.js";
 import type { ImportedMember } from "../../domain/loyalty/memberImport.js";
 import type { LedgerSource } from "../../domain/loyalty/ledger.js";
+import type { WrittenEntry } from "./LedgerRepository.js";
 import type { AppUser } from "./UserRepository.js";
 
 /** What membership adds to an app user: birth month (member days) and the computed tier. */
@@ -70,6 +71,8 @@ export type PointsPurchaseResult =
       readonly purchase: MemberPurchase;
       readonly balance: number;
       readonly owed: number;
+      /** Every ledger entry stored (lots found expired, the spend, the earning); empty when not recorded. */
+      readonly written: readonly WrittenEntry[];
     }
   | { readonly ok: false; readonly reason: "insufficient-points"; readonly balance: number }
   | { readonly ok: false; readonly reason: "key-reused"; readonly text: string };

@@ -1,7 +1,14 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN, StringEnum } from "../../../../../protocol/index.js";
-import { type AnalyticsService, FUNNEL_GROUPS } from "../../../services/AnalyticsService.js";
+import {
+  type AnalyticsService,
+  FUNNEL_GROUPS,
+  type FunnelGroup,
+  type FunnelReport,
+  type HoldoutComparison,
+} from "../../../services/AnalyticsService.js";
+import { csvOf } from "../csv.js";
 import { principalOf } from "../createHttpApp.js";
 import { unwrap } from "../refusals.js";
 import { PeriodBoundSchema, timeBoundOf } from "../timeBounds.js";
@@ -48,6 +55,13 @@ const HoldoutView = Type.Object(
     heldOutUsersReturned: Type.Integer(),
     heldOutReturnRate: Rate("heldOutUsersReturned / heldOutUsers"),
     returnRateLift: SignedRate("issuedReturnRate − heldOutReturnRate; null unless both groups have members."),
+    issuedRevenueMinor: Type.Integer({ description: "What the issued group spent in all, minor units." }),
+    issuedRevenuePerUserMinor: Type.Union([Type.Integer(), Type.Null()], { description: "issuedRevenueMinor / issuedUsers, rounded; null when the group is empty." }),
+    heldOutRevenueMinor: Type.Integer({ description: "What the holdout group spent in all, minor units." }),
+    heldOutRevenuePerUserMinor: Type.Union([Type.Integer(), Type.Null()], { description: "heldOutRevenueMinor / heldOutUsers, rounded; null when the group is empty." }),
+    revenuePerUserLiftMinor: Type.Union([Type.Integer(), Type.Null()], {
+      description: "Revenue per issued shopper − revenue per held-out shopper, minor units; null unless both groups have members.",
+    }),
   },
   { description: "Only when grouped by rule." },
 );
@@ -66,6 +80,12 @@ const FunnelReportView = Type.Object({
   groups: Type.Array(Type.Object({ key: FunnelKeyView, ...funnelCounts, rates: FunnelRates, holdout: Type.Optional(HoldoutView) })),
   totals: Type.Object({ ...funnelCounts, rates: FunnelRates }, { description: "The whole period and place, all rules together." }),
 });
+
+const KEY_COLUMNS = ["ruleId", "storeId", "zoneId", "day", "name"] as const;
+const COUNT_COLUMNS = Object.keys(funnelCounts) as (keyof typeof funnelCounts)[];
+const RATE_COLUMNS = Object.keys(FunnelRates.properties) as (keyof Static<typeof FunnelRates>)[];
+const HOLDOUT_COLUMNS = Object.keys(HoldoutView.properties) as (keyof HoldoutComparison)[];
+const CSV_COLUMNS = ["group", ...KEY_COLUMNS, ...COUNT_COLUMNS, ...RATE_COLUMNS, ...HOLDOUT_COLUMNS];
 
 const FUNNEL_DESCRIPTION = `The funnel of a cohort: app users' zone visits that started in [from, to), and what came of
 them, whenever it happened (an offer redeemed after \`to\` still counts for its visit).
@@ -92,7 +112,18 @@ redemption is reported for the issued group only (\`issuedRedemptionRate\`: shar
 redeemed), and the two groups are compared on what both can do: **come back**. A shopper returned when
 they started another visit at the organisation's stores (the chosen store, if any) on a later local day
 than their first eligible decision, within the period. \`returnRateLift\` = issuedReturnRate −
-heldOutReturnRate, the offer's effect on footfall; counts are given so significance can be judged.`;
+heldOutReturnRate, the offer's effect on footfall; counts are given so significance can be judged.
+
+Both groups are compared on **revenue** too: what each shopper spent from their first eligible
+decision to the end of the period, in minor units: the baskets of their coupon redemptions (voided
+ones excluded) and the purchases reported for them at the till or online (net of refunds), at the
+chosen store when there is one; an order both redeemed with a basket and reported as a purchase (same
+store and order id) counts once. \`issuedRevenuePerUserMinor\` and \`heldOutRevenuePerUserMinor\` are
+the groups' averages (every member of a group counts, spending or not), \`revenuePerUserLiftMinor\`
+their difference: the offer's effect on takings, before its discount. An organisation is assumed to
+sell in one currency: amounts in several are added as they are.
+
+\`GET /v1/analytics/funnel/export\` answers the same report as CSV.`;
 
 /** Analytics for marketers and store operators. */
 export function analyticsRoutes(
@@ -111,16 +142,7 @@ export function analyticsRoutes(
       },
     },
     async (request) => {
-      const principal = principalOf(request);
-      const query = request.query as Static<typeof FunnelQuery>;
-      const report = unwrap(
-        await deps.analytics.funnelFor(principal, {
-          from: timeBoundOf(query.from, "/from"),
-          to: timeBoundOf(query.to, "/to"),
-          storeId: query.storeId ?? null,
-          groupBy: query.groupBy,
-        }),
-      );
+      const report = await reportFor(request);
       return {
         ...report,
         from: new Date(report.from).toISOString(),
@@ -128,4 +150,48 @@ export function analyticsRoutes(
       };
     },
   );
+
+  app.get(
+    "/v1/analytics/funnel/export",
+    {
+      config: { roles: ["marketer", "admin", "store-ops"] },
+      schema: {
+        summary: "The funnel as CSV: a line per group, then the totals, with the holdout comparison on visits and revenue",
+        querystring: FunnelQuery,
+        response: {
+          200: {
+            description: `CSV, RFC 4180 quoting: ${CSV_COLUMNS.join(", ")}. \`group\` is the groupBy (\`total\` on the last line); key columns another grouping has no value for, and the holdout columns of groups other than rules, are empty.`,
+            content: { "text/csv": { schema: Type.String({ contentMediaType: "text/csv" }) } },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const report = await reportFor(request);
+      void reply.type("text/csv; charset=utf-8");
+      const line = (group: string, g: FunnelReport["totals"] & { key?: FunnelGroup["key"]; holdout?: HoldoutComparison }) => {
+        const key: Partial<Record<(typeof KEY_COLUMNS)[number], string | null>> = g.key ?? {};
+        return [
+          group,
+          ...KEY_COLUMNS.map((c) => key[c]),
+          ...COUNT_COLUMNS.map((c) => g[c]),
+          ...RATE_COLUMNS.map((c) => g.rates[c]),
+          ...HOLDOUT_COLUMNS.map((c) => g.holdout?.[c]),
+        ];
+      };
+      return csvOf(CSV_COLUMNS, [...report.groups.map((g) => line(report.groupBy, g)), line("total", report.totals)]);
+    },
+  );
+
+  async function reportFor(request: FastifyRequest): Promise<FunnelReport> {
+    const query = request.query as Static<typeof FunnelQuery>;
+    return unwrap(
+      await deps.analytics.funnelFor(principalOf(request), {
+        from: timeBoundOf(query.from, "/from"),
+        to: timeBoundOf(query.to, "/to"),
+        storeId: query.storeId ?? null,
+        groupBy: query.groupBy,
+      }),
+    );
+  }
 }

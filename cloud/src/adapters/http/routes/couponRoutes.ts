@@ -12,6 +12,7 @@ import {
 } from "../../../domain/coupons/index.js";
 import type { CouponService } from "../../../services/CouponService.js";
 import type { CouponStatsRow } from "../../../services/repositories.js";
+import { csvOf } from "../csv.js";
 import { principalOf } from "../createHttpApp.js";
 import { unwrap } from "../refusals.js";
 
@@ -155,12 +156,6 @@ const statsView = (r: CouponStatsRow) => ({
   averageBasketMinor: r.basketRedemptions > 0 ? Math.round(r.revenueMinor / r.basketRedemptions) : null,
 });
 const CSV_COLUMNS = Object.keys(StatsRowSchema.properties) as (keyof ReturnType<typeof statsView>)[];
-const csvCell = (v: string | number | null) => {
-  const s = v === null ? "" : String(v);
-  // Quoted when needed, and a leading formula character neutralised (CSV injection in spreadsheets).
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-  return /[",\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-};
 
 /**
  * The coupon wallet API: batches (admin, marketer), claims (app for itself online, till at its
@@ -398,7 +393,7 @@ export function couponRoutes(app: FastifyInstance, deps: { coupons: CouponServic
       const { from, to } = request.query as Static<typeof StatsQuery>;
       const rows = unwrap(await coupons.stats(principalOf(request), Date.parse(from), Date.parse(to))).map(statsView);
       void reply.type("text/csv; charset=utf-8");
-      return [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
+      return csvOf(CSV_COLUMNS, rows.map((r) => CSV_COLUMNS.map((c) => r[c])));
     },
   );
 }

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { EmbeddedBroker } from "./adapters/broker/EmbeddedBroker.js";
@@ -26,6 +26,7 @@ import { activityRoutes } from "./adapters/http/routes/activityRoutes.js";
 import { storeRoutes } from "./adapters/http/routes/storeRoutes.js";
 import { userRoutes } from "./adapters/http/routes/userRoutes.js";
 import { membershipRoutes } from "./adapters/http/routes/membershipRoutes.js";
+import { storeBeaconRoutes } from "./adapters/http/routes/storeBeaconRoutes.js";
 import { privacyRoutes } from "./adapters/http/routes/privacyRoutes.js";
 import { pushRoutes } from "./adapters/http/routes/pushRoutes.js";
 import { webhookRoutes } from "./adapters/http/routes/webhookRoutes.js";
@@ -54,6 +55,7 @@ import { FleetService } from "./services/FleetService.js";
 import { IngestService } from "./services/IngestService.js";
 import { LiveFeed } from "./services/LiveFeed.js";
 import { LiveRelay } from "./services/LiveRelay.js";
+import { StoreBeaconService } from "./services/StoreBeaconService.js";
 import { AnalyticsService } from "./services/AnalyticsService.js";
 import { DecisionLogService } from "./services/DecisionLogService.js";
 import { DryRunService } from "./services/DryRunService.js";
@@ -315,6 +317,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       for (const listener of presenceListeners) listener(events);
     },
   });
+  // The beacon phones can hear in the stores (docs/push.md): keys derived from one shared secret.
+  const storeBeacon = new StoreBeaconService({
+    secret: await storeBeaconSecret(config.storeBeacon.secretFile),
+    settings: config.storeBeacon,
+    hmac: (key, data) => createHmac("sha256", key).update(data).digest(),
+    directory,
+    clock,
+  });
   const fleet = new FleetService({
     bus: broker,
     fleet: repositories.fleet,
@@ -338,6 +348,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // Called only once messages flow, after `rollouts` exists.
     onReport: (storeId) => rollouts.noteReport(storeId),
     onOffline: (storeId, gatewayId, at) => webhookEvents.track(webhookEvents.gatewayOffline(storeId, gatewayId, at)),
+    storeBeacon: (storeId) => storeBeacon.configFor(storeId),
   });
   const ingest = new IngestService({
     bus: broker,
@@ -516,6 +527,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   activityRoutes(http, { activity: storeActivity });
   privacyRoutes(http, { eid, geofence, activity: storeActivity });
+  storeBeaconRoutes(http, { storeBeacon });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
   liveRoutes(http, { live: liveFeed, credentials, scheduler });
   // Membership: points ledger, programme, tiers; stored presence earns visit points.
@@ -694,6 +706,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         await coordination.start();
         workerSync.start();
         live.start();
+        // The leader brings the gateways' store beacons in line with the secret and settings.
+        if (coordination.isLeader()) await fleet.syncStoreBeacons("cloud");
         await pipeline.start();
         push.start();
         webhookDispatcher.start();
@@ -723,6 +737,14 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
  * A worker id when none is configured: the host name (sanitised to the id alphabet) and a random
  * suffix, unique among workers started at the same time on one host.
  */
+/** The store beacon secret from its file, or null (no store beacon); a short one is refused. */
+async function storeBeaconSecret(file: string | undefined): Promise<Uint8Array | null> {
+  if (file === undefined) return null;
+  const secret = Buffer.from((await readFile(file, "utf8")).trim(), "utf8");
+  if (secret.length < 32) throw new Error(`storeBeacon.secretFile ${file} holds ${secret.length} bytes; it needs at least 32 random bytes`);
+  return secret;
+}
+
 function generatedWorkerId(): string {
   const host = hostname().replace(/[^A-Za-z0-9_.-]/g, "-").slice(0, 48) || "cloud";
   return `${host}-${randomBytes(4).toString("hex")}`;

@@ -69,6 +69,8 @@ export interface CloudFixtureOptions {
   readonly push?: Record<string, unknown>;
   /** The `webhooks` config section (e.g. `{ allowPrivateNetworks: true }` for a local receiver). */
   readonly webhooks?: Record<string, unknown>;
+  /** The `storeBeacon` config section (e.g. `{ secretFile }`). */
+  readonly storeBeacon?: Record<string, unknown>;
   /** Serve the demo shopper page (as the demo does). */
   readonly shopperPage?: ShopperPage;
 }
@@ -108,6 +110,7 @@ export async function createCloudFixture(options: CloudFixtureOptions = {}): Pro
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.push ? { push: options.push } : {}),
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.storeBeacon ? { storeBeacon: options.storeBeacon } : {}),
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
   const log = options.log ?? createLogger({ level: "silent", format: "json", name: "test" });

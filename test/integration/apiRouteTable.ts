@@ -589,7 +589,8 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
 
   // Rules.
   "POST /v1/rules": {
-    expect: { admin: 201, marketer: 201, adminOtherOrg: 201 },
+    // The rule names store s1, which another organisation does not have: refused in a sentence.
+    expect: { admin: 201, marketer: 201, adminOtherOrg: 400 },
     request: () => ({ url: "/v1/rules", body: { spec: RULE_SPEC } }),
     validBody: () => ({ url: "/v1/rules", body: { spec: RULE_SPEC } }),
   },
@@ -642,6 +643,15 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
     expect: { appSelf: 200, appOtherUser: 403 },
     request: () => ({ url: "/v1/users/u1/eid-keys/phone-1", body: { identityKey: randomBytes(16).toString("hex") } }),
     validBody: () => ({ url: "/v1/users/u1/eid-keys/phone-2", body: { identityKey: randomBytes(16).toString("hex") } }),
+  },
+  "GET /v1/store-beacon": {
+    expect: { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 200, appSelf: 200, appOtherUser: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/store-beacon" }),
+  },
+  "POST /v1/users/:userId/store-beacon-sightings": {
+    expect: { appSelf: 200, appOtherUser: 403 },
+    request: () => ({ url: "/v1/users/u1/store-beacon-sightings", body: { eid: "00".repeat(8), at: new Date().toISOString() } }),
+    validBody: () => ({ url: "/v1/users/u1/store-beacon-sightings", body: { eid: "00".repeat(8), at: new Date().toISOString() } }),
   },
   "POST /v1/users/:userId/geofence-entries": {
     expect: { appSelf: 201, appOtherUser: 403 },

@@ -488,6 +488,42 @@ export const CloudConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    storeBeacon: Type.Object(
+      {
+        secretFile: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description:
+              "File holding the store beacon secret (at least 32 random bytes, e.g. `head -c 32 /dev/urandom | base64`), the same for every worker. " +
+              "Each organisation's proximity UUID and each store's identity key are derived from it. Absent: the gateways advertise no store beacon.",
+          }),
+        ),
+        format: StringEnum(["ibeacon", "eddystone-eid"] as const, {
+          default: "ibeacon",
+          description: "What the gateways advertise: an iBeacon (what iOS region monitoring wakes an app for) or an Eddystone-EID frame.",
+        }),
+        rotationExponent: Type.Integer({
+          minimum: 6,
+          maximum: 15,
+          default: 9,
+          description: "The beacon's value changes every 2^K seconds (default 512 s); a value proves presence only within its slot.",
+        }),
+        measuredPowerDbm: Type.Integer({ minimum: -127, maximum: 20, default: -59, description: "iBeacon measured power (RSSI at 1 m), dBm." }),
+        keyEpoch: Type.Integer({
+          minimum: 1,
+          maximum: 1_000_000,
+          default: 1,
+          description: "Raise it to give every store a new identity key (the gateways get it with their next config).",
+        }),
+        maxReportAgeS: Type.Integer({
+          minimum: 5,
+          maximum: 3600,
+          default: 120,
+          description: "A phone's sighting report whose time is further than this from the cloud's is refused.",
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     log: Type.Object(
       {
         level: StringEnum(["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const, {

@@ -12,6 +12,7 @@ import {
   type UpdateReport,
   type Zone,
   ZoneSchema,
+  type StoreBeaconConfig,
 } from "../../../protocol/index.js";
 import {
   type ConfigView,
@@ -22,7 +23,7 @@ import {
   nextRevision,
   remoteConfig,
 } from "../domain/fleet/index.js";
-import type { FleetGatewayRecord, FleetRepository, GatewayRef, ScanRecord, TelemetryRange } from "./repositories.js";
+import type { DesiredConfigRecord, FleetGatewayRecord, FleetRepository, GatewayRef, ScanRecord, TelemetryRange } from "./repositories.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
 import type { AuditRepository, GatewayRecord, DirectoryRepository, ZoneRecord } from "./repositories.js";
 import { done, forbidden, invalid, type Outcome, refuse } from "./Outcome.js";
@@ -128,6 +129,11 @@ export interface FleetServiceOptions {
   readonly onReport?: (storeId: string) => void;
   /** Called when a gateway that was not offline reports offline (its last will); must not throw. */
   readonly onOffline?: (storeId: string, gatewayId: string, at: number) => void;
+  /**
+   * The store beacon a store's gateways advertise, put in every config pushed to them; undefined
+   * (or absent): they advertise none.
+   */
+  readonly storeBeacon?: (storeId: string) => Promise<StoreBeaconConfig | undefined>;
 }
 
 /**
@@ -452,6 +458,34 @@ export class FleetService {
   }
 
   /**
+   * Brings every stored desired config's store beacon in line with what the store should advertise
+   * now (the cloud started with a beacon secret, a new key epoch or format, or none any more): each
+   * config that differs is pushed again with its next revision, everything else kept. Run by the
+   * leader at start. A gateway that was never pushed a config gets its beacon with its first push.
+   */
+  syncStoreBeacons(actor: string): Promise<number> {
+    return this.serialised(async () => {
+      let pushed = 0;
+      const byStore = new Map<string, DesiredConfigRecord[]>();
+      for (const record of await this.o.fleet.desiredConfigs()) byStore.set(record.storeId, [...(byStore.get(record.storeId) ?? []), record]);
+      for (const [storeId, records] of byStore) {
+        const wanted = await this.o.storeBeacon?.(storeId);
+        const stale = records.filter((r) => JSON.stringify(r.config.storeBeacon) !== JSON.stringify(wanted));
+        if (stale.length === 0) continue;
+        const zones = await this.storeZones(storeId);
+        const { stored } = await this.storeAndPublish(
+          stale.map((r) => ({ gateway: { id: r.gatewayId, storeId }, presence: keepPresence, software: keepSoftware })),
+          zones,
+          actor,
+        );
+        pushed += stored.length;
+      }
+      if (pushed > 0) this.o.log.info({ gateways: pushed }, "store beacon pushed to the gateways");
+      return pushed;
+    });
+  }
+
+  /**
    * Every pushed config carries the store's zones from the directory, all of them: a
    * gateway-radius zone names the gateway it is centred on (the others ignore it) and a circle or
    * polygon applies to positions fused from several gateways, so no zone is one gateway's alone.
@@ -571,6 +605,7 @@ export class FleetService {
   ): Promise<{ stored: { gatewayId: string; revision: number }[]; failed: { gatewayId: string; revision: number }[] }> {
     const configs: { gateway: PushTarget["gateway"]; config: GatewayRemoteConfig }[] = [];
     for (const { gateway, presence, software, beacons = keepBeacons } of targets) {
+      const storeBeacon = await this.o.storeBeacon?.(gateway.storeId);
       const config = await this.o.fleet.putDesiredConfig(
         gateway.id,
         (current) => {
@@ -583,6 +618,7 @@ export class FleetService {
               ...(tuning === undefined ? {} : { presence: tuning }),
               ...(target === undefined ? {} : { software: target }),
               ...(lists === undefined ? {} : { beacons: lists }),
+              ...(storeBeacon === undefined ? {} : { storeBeacon }),
             },
             nextRevision(current.desiredRevision, current.reportedRevision),
           );

@@ -171,6 +171,9 @@ export class RuleService {
     if (!checked.ok) {
       return invalid(prefixed(checked.problems, "/spec"), "the rule is not valid");
     }
+    // Another organisation's rule is not found, whatever its spec names.
+    const found = await this.o.rules.getRule(ruleId);
+    if (!found || found.orgId !== who.orgId) return noRule(ruleId);
     const unknown = await this.unknownPlaces(who.orgId, checked.value);
     if (unknown.length > 0) return invalid(unknown, "the rule names a store or zone that does not exist");
     return this.change(who, ruleId, (rule, now) => {

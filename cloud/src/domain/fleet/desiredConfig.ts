@@ -39,7 +39,7 @@ export const DesiredConfigSchema = Type.Object(
 );
 export type DesiredConfig = Static<typeof DesiredConfigSchema>;
 /** A config with its zones settled: what is published, less `v` and `revision`. */
-export type ResolvedConfig = Pick<GatewayRemoteConfig, "zones" | "presence" | "software" | "beacons">;
+export type ResolvedConfig = Pick<GatewayRemoteConfig, "zones" | "presence" | "software" | "beacons" | "storeBeacon">;
 
 const checker = new Checker(DesiredConfigSchema);
 
@@ -97,5 +97,6 @@ export function remoteConfig(config: ResolvedConfig, revision: number): GatewayR
     ...(config.presence === undefined ? {} : { presence: config.presence }),
     ...(config.software === undefined ? {} : { software: config.software }),
     ...(config.beacons === undefined ? {} : { beacons: config.beacons }),
+    ...(config.storeBeacon === undefined ? {} : { storeBeacon: config.storeBeacon }),
   };
 }

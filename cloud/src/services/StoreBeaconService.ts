@@ -1,0 +1,116 @@
+import type { StoreBeaconConfig } from "../../../protocol/index.js";
+import {
+  type HeardValue,
+  type Hmac,
+  organisationBeaconUuid,
+  resolveSighting,
+  type SightingRefusal,
+  sightingTimeRefusal,
+  type SlotTable,
+  slotTable,
+  type StoreBeaconSettings,
+  storeBeaconConfig,
+  storeIdentityKey,
+} from "../domain/storeBeacon/index.js";
+import type { Clock } from "./ports.js";
+import type { DirectoryRepository } from "./repositories.js";
+
+export interface StoreBeaconServiceOptions {
+  /** The secret every key derives from; null: no store beacon (the gateways advertise none). */
+  readonly secret: Uint8Array | null;
+  readonly settings: StoreBeaconSettings & { readonly maxReportAgeS: number };
+  readonly hmac: Hmac;
+  readonly directory: Pick<DirectoryRepository, "getStore" | "listStores">;
+  readonly clock: Clock;
+}
+
+/** What an app needs to monitor its organisation's store beacon. */
+export interface StoreBeaconDescription {
+  readonly enabled: boolean;
+  /** The proximity UUID an iOS app monitors as its beacon region; null when disabled. */
+  readonly uuid: string | null;
+  readonly format: StoreBeaconConfig["format"];
+  /** How long one value lasts, seconds. */
+  readonly slotS: number;
+}
+
+export type SightingResult =
+  | { readonly ok: true; readonly storeId: string; readonly slotStart: number }
+  | { readonly ok: false; readonly reason: SightingRefusal | "disabled" | "other-organisation" };
+
+/** Slot tables kept per organisation: the current slot's and a few recent ones. */
+const TABLES_KEPT = 4;
+
+/**
+ * The store beacon from the cloud's side: the config each store's gateways advertise (pushed with
+ * their remote config), the UUID an organisation's apps monitor, and the resolution of a phone's
+ * "heard value X at time T" to the store whose beacon sent X in T's slot. Keys are derived, not
+ * stored (see domain/storeBeacon), so every worker answers the same.
+ */
+export class StoreBeaconService {
+  private readonly o: StoreBeaconServiceOptions;
+  /** orgId → slot start → the slot's values; a store added mid-slot is found from the next slot. */
+  private readonly tables = new Map<string, Map<number, SlotTable>>();
+
+  constructor(options: StoreBeaconServiceOptions) {
+    this.o = options;
+  }
+
+  get enabled(): boolean {
+    return this.o.secret !== null;
+  }
+
+  describe(orgId: string): StoreBeaconDescription {
+    const { secret, settings, hmac } = this.o;
+    return {
+      enabled: secret !== null,
+      uuid: secret === null ? null : organisationBeaconUuid(hmac, secret, orgId),
+      format: settings.format,
+      slotS: 2 ** settings.rotationExponent,
+    };
+  }
+
+  /** The beacon a store's gateways advertise; undefined when disabled or the store is unknown. */
+  async configFor(storeId: string): Promise<StoreBeaconConfig | undefined> {
+    const { secret, settings, hmac } = this.o;
+    if (secret === null) return undefined;
+    const store = await this.o.directory.getStore(storeId);
+    return store ? storeBeaconConfig(hmac, secret, settings, store.orgId, store.id) : undefined;
+  }
+
+  /** The store of `orgId` whose beacon sent `heard` at `atMs`, or why none. */
+  async resolve(orgId: string, report: { readonly uuid?: string; readonly heard: HeardValue; readonly atMs: number }): Promise<SightingResult> {
+    const { secret, settings } = this.o;
+    if (secret === null) return { ok: false, reason: "disabled" };
+    // An iBeacon of another organisation's UUID (a neighbouring retailer's, or ours elsewhere).
+    if (report.uuid !== undefined && report.uuid.toLowerCase() !== this.describe(orgId).uuid) return { ok: false, reason: "other-organisation" };
+    const atS = Math.floor(report.atMs / 1000);
+    const nowS = Math.floor(this.o.clock.now() / 1000);
+    // Refused by time before any key is derived: a flood of stale reports costs nothing.
+    const late = sightingTimeRefusal(atS, nowS, settings.maxReportAgeS);
+    if (late !== null) return { ok: false, reason: late };
+    const resolved = resolveSighting({ heard: report.heard, atS, nowS, maxAgeS: settings.maxReportAgeS, table: await this.table(orgId, atS) });
+    return resolved.ok ? { ok: true, storeId: resolved.storeId, slotStart: resolved.slotStartS * 1000 } : resolved;
+  }
+
+  private async table(orgId: string, atS: number): Promise<SlotTable> {
+    const { secret, settings, hmac } = this.o;
+    const size = 2 ** settings.rotationExponent;
+    const slotStartS = Math.floor(atS / size) * size;
+    let tables = this.tables.get(orgId);
+    const cached = tables?.get(slotStartS);
+    if (cached) return cached;
+    const stores = (await this.o.directory.listStores(orgId, null)).map((s) => ({
+      storeId: s.id,
+      identityKey: storeIdentityKey(hmac, secret ?? new Uint8Array(), s.id, settings.keyEpoch),
+    }));
+    const table = slotTable(stores, settings.rotationExponent, slotStartS);
+    if (!tables) {
+      tables = new Map();
+      this.tables.set(orgId, tables);
+    }
+    tables.set(slotStartS, table);
+    for (const slot of [...tables.keys()].sort((a, b) => a - b).slice(0, Math.max(0, tables.size - TABLES_KEPT))) tables.delete(slot);
+    return table;
+  }
+}

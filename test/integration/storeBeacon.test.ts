@@ -1,0 +1,91 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromHex, type GatewayRemoteConfig, storeBeaconValue, toHex } from "../../protocol/index.js";
+import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
+
+interface Sighting {
+  resolved: boolean;
+  storeId: string | null;
+  slotStart: string | null;
+  reason: string | null;
+}
+
+/**
+ * The store beacon through a real cloud: the config pushed to a store's gateway carries the
+ * beacon, the app reads the UUID to monitor, and a value computed from the pushed config (what the
+ * gateway advertises) is resolved to the store within its slot only; stale and foreign reports
+ * are refused with a reason, a flood is rate-limited, and a config stored before the beacon was
+ * enabled gets it when the leader starts.
+ */
+describe("store beacon", () => {
+  let f: CloudFixture;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "arrival-beacon-"));
+    await writeFile(join(dir, "beacon-secret"), `${"k".repeat(40)}\n`);
+    f = await createCloudFixture({ storeBeacon: { secretFile: join(dir, "beacon-secret"), rotationExponent: 9, maxReportAgeS: 120 } });
+  });
+  afterAll(async () => {
+    await f?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const call = async <T>(key: string, method: "GET" | "POST" | "PUT", url: string, payload?: Record<string, unknown>) => {
+    const res = await f.cloud.http.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload === undefined ? {} : { payload }) });
+    return { status: res.statusCode, body: res.json<T>() };
+  };
+  const desired = async (): Promise<GatewayRemoteConfig | undefined> =>
+    (await f.cloud.repositories.fleet.desiredConfigs()).find((c) => c.gatewayId === "g1")?.config;
+  const report = (body: Record<string, unknown>, key = f.keys.appU1, user = "u1") =>
+    call<Sighting>(key, "POST", `/v1/users/${user}/store-beacon-sightings`, body);
+
+  it("pushes the store's beacon to its gateway and resolves what the gateway advertises, in its slot only", async () => {
+    const pushed = await call(f.keys.admin, "POST", "/v1/gateways/g1/config", { zones: [] });
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(200);
+    const config = (await desired())?.storeBeacon;
+    expect(config).toMatchObject({ format: "ibeacon", rotationExponent: 9, measuredPowerDbm: -59 });
+    const described = await call<{ enabled: boolean; uuid: string; slotS: number }>(f.keys.appU1, "GET", "/v1/store-beacon");
+    expect(described.body).toEqual({ enabled: true, uuid: config?.uuid, format: "ibeacon", slotS: 512 });
+
+    const now = Date.now();
+    const key = fromHex(config?.identityKey ?? "") as Uint8Array;
+    const onAir = storeBeaconValue(key, 9, Math.floor(now / 1000));
+    const heard = await report({ uuid: config?.uuid.toUpperCase(), major: onAir.major, minor: onAir.minor, rssi: -70, at: new Date(now).toISOString() });
+    expect(heard.body).toEqual({ resolved: true, storeId: "s1", slotStart: new Date(onAir.slotStartS * 1000).toISOString(), reason: null });
+    const byEid = await report({ eid: toHex(onAir.eid), at: new Date(now).toISOString() });
+    expect(byEid.body.storeId).toBe("s1");
+
+    // The previous slot's value, replayed now, names nothing; nor does a report older than allowed.
+    const before = storeBeaconValue(key, 9, onAir.slotStartS - 1);
+    expect((await report({ uuid: config?.uuid, major: before.major, minor: before.minor, at: new Date(now).toISOString() })).body).toMatchObject({ resolved: false, reason: "no-store" });
+    expect((await report({ uuid: config?.uuid, major: onAir.major, minor: onAir.minor, at: new Date(now - 300_000).toISOString() })).body).toMatchObject({ resolved: false, reason: "too-old" });
+    // Another organisation's UUID is not ours.
+    expect((await report({ uuid: "00000000-0000-8000-8000-000000000000", major: onAir.major, minor: onAir.minor, at: new Date(now).toISOString() })).body).toMatchObject({ reason: "other-organisation" });
+  });
+
+  it("refuses a malformed report with the field, another user's report, and a flood", async () => {
+    const at = new Date().toISOString();
+    const both = await report({ uuid: "00000000-0000-8000-8000-000000000000", major: 1, minor: 2, eid: "00".repeat(8), at });
+    expect(both.status).toBe(400);
+    const missing = await report({ major: 1, at });
+    expect(missing.status).toBe(400);
+    expect((await report({ eid: "00".repeat(8), at }, f.keys.appU1, "u2")).status).toBe(403);
+    // Thirty a minute per installation, the refused report above included.
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) statuses.push((await report({ eid: "11".repeat(8), at }, f.keys.appU2, "u2")).status);
+    expect(statuses.slice(0, 29)).toEqual(new Array(29).fill(200));
+    expect(statuses.slice(29)).toEqual([429, 429]);
+  });
+
+  it("gives a config stored before the beacon was enabled its beacon when the leader starts", async () => {
+    await f.restart(async (cloud) => {
+      const { storeBeacon: _dropped, ...without } = (await desired()) as GatewayRemoteConfig;
+      await cloud.repositories.fleet.putDesiredConfig("g1", () => without, Date.now());
+    });
+    const config = await desired();
+    expect(config?.storeBeacon?.identityKey).toMatch(/^[0-9a-f]{32}$/);
+  });
+});

@@ -72,7 +72,8 @@ export const DEMO_CHECKOUT_AFTER_MS = 30_000;
 /** How finely the simulated paths are read, ms: each moment is read once, however late the timer. */
 const SCAN_STEP_MS = 1_000;
 const LIVE_STATUSES = new Set(["issued", "delivered", "viewed"]);
-const DEMO_BATCH_IDS: ReadonlySet<string> = new Set(Object.values(DEMO_BATCHES).map((b) => b.batchId));
+const BATCH_ORDER: readonly string[] = Object.values(DEMO_BATCHES).map((b) => b.batchId);
+const DEMO_BATCH_IDS: ReadonlySet<string> = new Set(BATCH_ORDER);
 const TITLES: ReadonlyMap<string, string> = new Map(Object.values(DEMO_BATCHES).map((b) => [b.batchId, b.spec.title]));
 const arrivalChecker = new Checker(PickupArrivalMessageSchema);
 
@@ -355,9 +356,10 @@ export class DemoRetail {
     }
     const now = this.o.clock.now();
     const { coupons } = await this.call<{ coupons: WalletCoupon[] }>("GET", `/v1/users/${s.userId}/coupons?limit=50`, s.appKey);
-    const held = coupons.filter(
-      (c) => DEMO_BATCH_IDS.has(c.batchId) && LIVE_STATUSES.has(c.status) && Date.parse(c.validFrom) <= now && Date.parse(c.expiresAt) > now,
-    );
+    // In the batches' order, whatever order the wallet lists coupons issued in the same instant.
+    const held = coupons
+      .filter((c) => DEMO_BATCH_IDS.has(c.batchId) && LIVE_STATUSES.has(c.status) && Date.parse(c.validFrom) <= now && Date.parse(c.expiresAt) > now)
+      .sort((a, b) => BATCH_ORDER.indexOf(a.batchId) - BATCH_ORDER.indexOf(b.batchId) || a.couponId.localeCompare(b.couponId));
     const lines = basketFor(s, held.map((c) => c.batchId));
     const totalMinor = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
     const orderId = `T${this.runTag}-${++this.orders}`;

@@ -69,6 +69,8 @@ export interface DemoRetailOptions {
 
 /** A shopper pays at the till once they have been in the store this long on a visit, ms. */
 export const DEMO_CHECKOUT_AFTER_MS = 30_000;
+/** The regulars' story (claims, the gift, the pick-up order) starts this long after `start`, ms. */
+export const DEMO_STORY_DELAY_MS = 1_500;
 /** How finely the simulated paths are read, ms: each moment is read once, however late the timer. */
 const SCAN_STEP_MS = 1_000;
 const LIVE_STATUSES = new Set(["issued", "delivered", "viewed"]);
@@ -139,6 +141,7 @@ export class DemoRetail {
   private readonly shoppers: Shopper[] = [];
   private readonly pickups = new Map<string, PickupOrder>();
   private timer: TimerHandle | null = null;
+  private storyTimer: TimerHandle | null = null;
   private scannedTo = 0;
   private orders = 0;
   private stopped = false;
@@ -180,12 +183,17 @@ export class DemoRetail {
     this.scannedTo = this.o.clock.now();
     const regular = (userId: string) => this.shoppers.find((s) => s.userId === userId);
     const [ada, chloe, dev, eun] = ["u-ada", "u-chloe", "u-dev", "u-eun"].map(regular);
-    this.enqueue(async () => {
-      if (chloe) await this.claim(chloe, DEMO_BATCHES.lipstick.batchId, "ig-spring-post");
-      if (eun) await this.claim(eun, DEMO_BATCHES.lipstick.batchId, "mall-poster-l2");
-      if (ada && chloe) await this.giveCoffee(ada, chloe);
-      if (dev) await this.orderForPickup(dev);
-    });
+    // A moment after the start, so the demo's banner comes first and the story after it.
+    this.storyTimer = this.o.scheduler.setTimeout(
+      () =>
+        this.enqueue(async () => {
+          if (chloe) await this.claim(chloe, DEMO_BATCHES.lipstick.batchId, "ig-spring-post");
+          if (eun) await this.claim(eun, DEMO_BATCHES.lipstick.batchId, "mall-poster-l2");
+          if (ada && chloe) await this.giveCoffee(ada, chloe);
+          if (dev) await this.orderForPickup(dev);
+        }),
+      DEMO_STORY_DELAY_MS,
+    );
     this.timer = this.o.scheduler.setInterval(() => this.scan(), SCAN_STEP_MS);
   }
 
@@ -224,7 +232,9 @@ export class DemoRetail {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) this.o.scheduler.clearInterval(this.timer);
+    if (this.storyTimer) this.o.scheduler.clearTimeout(this.storyTimer);
     this.timer = null;
+    this.storyTimer = null;
     await this.work;
     for (const s of this.shoppers.splice(0)) if (s.keyId !== null) await this.retire(s).catch((err: unknown) => this.o.onError?.(err));
   }

@@ -13,12 +13,54 @@ import mqtt from "mqtt";
 import { createLogger } from "../cloud/src/adapters/log/createLogger.js";
 import { ENVIRONMENT, parseCloudConfig, setPath } from "../cloud/src/config/loadConfig.js";
 import { decodeUserMessage, formatProblems, userTopic } from "../protocol/index.js";
-import { DEMO_NEWCOMER_EVERY_MS, DEMO_ORG, DEMO_RULES, DEMO_USERS, demoNewcomer } from "./demo/demoStore.js";
+import type { DemoRetailEvent } from "./demo/DemoRetail.js";
+import {
+  DEMO_BATCHES,
+  DEMO_CHANNEL_TAGS,
+  DEMO_LOYALTY_PROGRAM,
+  DEMO_NEWCOMER_EVERY_MS,
+  DEMO_ORG,
+  DEMO_RULES,
+  DEMO_STORE,
+  DEMO_USERS,
+  demoNewcomer,
+} from "./demo/demoStore.js";
 import { loopbackFor, startDemo } from "./demo/demoSystem.js";
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
+
+const WEEKDAY_NAMES = { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" } as const;
+const hkd = (minor: number): string => `HK$${(minor / 100).toFixed(2)}`;
+
+/** One line in plain words for each thing the members, the online shop and the till do. */
+function describeRetailEvent(event: DemoRetailEvent, nameOf: (userId: string) => string): string {
+  switch (event.kind) {
+    case "claimed":
+      return `🎟️ ${nameOf(event.userId)} claimed "${event.title}" online from ${DEMO_CHANNEL_TAGS[event.channelTag]} (code ${event.code}).`;
+    case "claim-refused": {
+      const why = event.reason === "LIMIT_REACHED" ? "one per member, and it was claimed before" : event.reason === "OUT_OF_STOCK" ? "out of stock" : event.text;
+      return `🎟️ ${nameOf(event.userId)} could not claim "${event.title}": ${why}.`;
+    }
+    case "gift-accepted":
+      return `🎁 ${nameOf(event.fromUserId)} gave "${event.title}" to ${nameOf(event.toUserId)}, who accepted it: its new code is ${event.code} (the old one no longer works).`;
+    case "pickup-ordered":
+      return `🛍️ ${nameOf(event.userId)} ordered online for pick-up at ${DEMO_STORE.name} (order ${event.orderId}, pick-up code ${event.code}).`;
+    case "pickup-arrived":
+      return `📦 ${nameOf(event.userId)} is at the store: the counter was told to have order ${event.orderId} ready.`;
+    case "pickup-collected":
+      return `✅ ${nameOf(event.userId)} collected order ${event.orderId} at the counter with the pick-up code.`;
+    case "coupon-redeemed":
+      return `🧾 At the till, ${nameOf(event.userId)}'s "${event.title}" took ${hkd(event.discountMinor)} off a basket of ${hkd(event.totalMinor)} (${event.text}).`;
+    case "coupon-refused":
+      return `🧾 ${nameOf(event.userId)}'s "${event.title}" was not applied at the till: ${event.text}.`;
+    case "purchase": {
+      const day = event.multiplier > 1 ? ` (×${event.multiplier}, member day)` : "";
+      return `💳 ${nameOf(event.userId)} paid ${hkd(event.totalMinor)} at the till showing the app's member code: +${event.points} points${day}, balance ${event.balance}.`;
+    }
+  }
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -74,6 +116,7 @@ async function main(): Promise<number> {
     log,
     seed,
     shopperPage: true,
+    onRetailEvent: (event) => out(describeRetailEvent(event, nameOf)),
     onOfferIssued: (offer) =>
       out(
         `🎯 ${new Date(offer.issuedAt).toLocaleTimeString()} issued "${offer.title}" to ${nameOf(offer.userId)} (rule ${offer.ruleId}, zone ${offer.zoneId})`,
@@ -137,6 +180,15 @@ async function main(): Promise<number> {
   out(
     `Offers appear below as they are issued (🎯) and as the regulars' phones receive them (📱). Each shopper gets at most ${DEMO_ORG.maxOffersPerUserPerDay} a day and one welcome ever, so after a few minutes the offers go to the newcomers${flash === undefined ? "" : `; the free-coffee flash stops after its ${flash} coupons`}.`,
   );
+  const program = DEMO_LOYALTY_PROGRAM;
+  const earn = program.earnRules[0];
+  const memberDay = program.memberDays[0];
+  out(
+    `One membership for the app and the till: ${earn ? `${earn.points} point per ${hkd(earn.perAmountMinor)} spent, ` : ""}${program.visit ? `${program.visit.points} points a visit (at most ${program.visit.maxPerDay} a day)` : "no visit points"}${memberDay ? `, ×${memberDay.multiplier} points on member days (${memberDay.when.kind === "weekday" ? `${WEEKDAY_NAMES[memberDay.when.weekday]}s` : memberDay.id})` : ""}.`,
+  );
+  out(
+    `Coupons: "${DEMO_BATCHES.lipstick.spec.title}" claimed online from tagged links and posters, and "${DEMO_BATCHES.friendCoffee.spec.title}" given to a friend. Shoppers pay at the till after 30 s in the store: coupons are redeemed against the basket (🧾), members without one show the app's member code and earn points (💳). Claims (🎟️), gifts (🎁) and click-and-collect orders (🛍️ ordered, 📦 customer arrived, ✅ collected) appear below too.`,
+  );
   out("");
   out("Watch Ada's offers with a stock MQTT client:");
   out(
@@ -145,6 +197,12 @@ async function main(): Promise<number> {
   out("Redeem a code at the till (replace CODE with one printed below):");
   out(
     `  curl -s -X POST http://${config.http.host}:${httpPort}/v1/redemptions -H 'Authorization: Bearer ${demo.credentials.posKey}' -H 'Content-Type: application/json' -H "Idempotency-Key: $(date +%s%N)" -d '{"code":"CODE"}'`,
+  );
+  out("Ada's points and how she earned them (visits, purchases):");
+  out(`  curl -s http://${config.http.host}:${httpPort}/v1/users/u-ada/points/history -H 'Authorization: Bearer ${demo.credentials.adminKey}'`);
+  out("Coupons claimed, gifted and redeemed, by batch, channel and day:");
+  out(
+    `  curl -s "http://${config.http.host}:${httpPort}/v1/coupon-analytics?from=${new Date(Date.now() - 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}" -H 'Authorization: Bearer ${demo.credentials.marketerKey}'`,
   );
   out("See why each rule did or did not send Ada an offer:");
   out(

@@ -2,6 +2,7 @@ import { seededRandom } from "../../gateway/src/adapters/sim/random.js";
 import type { SimAdvertiser } from "../../gateway/src/adapters/sim/SimWorld.js";
 import type { Clock, Scheduler, TimerHandle } from "../../gateway/src/services/ports.js";
 import type { UserRepository } from "../../cloud/src/services/repositories/UserRepository.js";
+import { streamOf } from "../sim/rng.js";
 import {
   DEMO_NEWCOMER_EVERY_MS,
   DEMO_ORG,
@@ -23,8 +24,11 @@ export interface DemoFootfallOptions {
   readonly newcomerEveryMs?: number;
   /** From this moment (epoch ms) on, footfall also adds the people walking past the window. */
   readonly passersFromAt: number;
-  /** Told of each newcomer as they sign up (the demo prints nothing; tests count). */
-  readonly onNewcomer?: (userId: string, arriveAt: number) => void;
+  /**
+   * Told of each newcomer as they sign up, with their number and their phone as the store will
+   * hear it (the demo's app, till and online shop act for them; tests count).
+   */
+  readonly onNewcomer?: (userId: string, arriveAt: number, newcomer: { readonly n: number; readonly advertiser: SimAdvertiser }) => void;
   /** Told when signing a newcomer up fails (the demo goes on with the next one). */
   readonly onError?: (err: unknown) => void;
 }
@@ -97,8 +101,10 @@ export class DemoFootfall {
     await this.o.users.registerDevice(newcomerSubjectId(n), user.id, "retailer app", now);
     // A few seconds from the app's sign-up to the door.
     const arriveAt = now + 5_000;
-    this.o.world.add(newcomerAdvertiser(n, arriveAt, this.random));
-    this.o.onNewcomer?.(user.id, arriveAt);
+    // Each newcomer's walk from a stream of their own: the same person whatever the passers drew.
+    const advertiser = newcomerAdvertiser(n, arriveAt, streamOf(this.o.seed, "newcomer", n));
+    this.o.world.add(advertiser);
+    this.o.onNewcomer?.(user.id, arriveAt, { n, advertiser });
     const horizon = now + this.everyMs;
     if (horizon > this.passersUntil) {
       const from = Math.max(this.passersUntil, now);

@@ -8,6 +8,8 @@ import {
   type SimAdvertiser,
   type SimRadio,
 } from "../../gateway/src/adapters/sim/SimWorld.js";
+import type { BatchSpec } from "../../cloud/src/domain/coupons/index.js";
+import type { LoyaltyProgram } from "../../cloud/src/domain/loyalty/index.js";
 import type { GatewayRemoteConfig, Zone } from "../../protocol/index.js";
 
 /**
@@ -205,6 +207,87 @@ export const DEMO_RULES = [
     },
   },
 ] as const;
+
+/**
+ * The demo's loyalty programme, one membership for the app and the till: a point per HK$10 spent,
+ * 10 points a store visit (two visits a day at most: a shopper who keeps walking in and out does
+ * not farm points), and Wednesdays as member days with double points, on Hong Kong's calendar.
+ * Written once; after that it is the marketer's, like the rules.
+ */
+export const DEMO_LOYALTY_PROGRAM: LoyaltyProgram = {
+  currency: "HKD",
+  pointsValidityDays: 365,
+  transfersAllowed: false,
+  earnRules: [{ id: "every-hkd10", points: 1, perAmountMinor: 1_000 }],
+  visit: { points: 10, maxPerDay: 2 },
+  memberDays: [{ id: "member-wednesday", when: { kind: "weekday", weekday: "wed" }, multiplier: 2 }],
+  tiers: [],
+  tierWindowDays: 365,
+};
+
+/** What the demo store sells at its till (prices in HK cents). */
+export const DEMO_CATALOGUE = {
+  "LIP-ROUGE-01": { name: "Velvet rouge lipstick", category: "lipstick", unitPriceMinor: 22_000 },
+  "LIP-NUDE-02": { name: "Nude satin lipstick", category: "lipstick", unitPriceMinor: 18_000 },
+  "LIP-GLOSS-03": { name: "Lip gloss", category: "lipstick", unitPriceMinor: 16_000 },
+  "SKN-SERUM-01": { name: "Hydrating serum", category: "skincare", unitPriceMinor: 42_000 },
+  "SKN-MIST-02": { name: "Face mist", category: "skincare", unitPriceMinor: 12_000 },
+  "CAFE-REG": { name: "Regular coffee", category: "coffee", unitPriceMinor: 3_800 },
+  "CAFE-LATTE": { name: "Latte", category: "coffee", unitPriceMinor: 4_200 },
+  "BAK-CROISSANT": { name: "Croissant", category: "bakery", unitPriceMinor: 2_600 },
+} as const;
+export type DemoSku = keyof typeof DEMO_CATALOGUE;
+
+/**
+ * The demo's coupon batches, created once by the marketer (then theirs, like the rules):
+ *
+ * - a spring lipstick coupon claimed online from links and QR codes carrying a channel tag
+ *   (an Instagram post, a mall poster, the LINE account), one per member: HK$50 off when the
+ *   lipsticks in the basket come to HK$300;
+ * - a coffee to give to a friend: claimed in the app, passed on once, a free regular coffee.
+ */
+export const DEMO_BATCHES = {
+  lipstick: {
+    batchId: "spring-lipstick",
+    spec: {
+      title: "HK$50 off lipsticks",
+      text: "Spend HK$300 on lipsticks at Causeway Bay and save HK$50. Valid 3 days from claim.",
+      discount: { kind: "amount", amountMinor: 5_000, currency: "HKD", minSpendMinor: 30_000, eligible: { categories: ["lipstick"] } },
+      validity: { kind: "from-claim", hours: 72 },
+      timezone: DEMO_STORE.timezone,
+      totalStock: 5_000,
+      dailyStock: 1_000,
+      perMemberLimit: 1,
+      storeIds: [DEMO_STORE.id],
+      channels: ["online"],
+    },
+  },
+  friendCoffee: {
+    batchId: "coffee-for-a-friend",
+    spec: {
+      title: "A coffee for a friend",
+      text: "Give it to a friend: one regular coffee at the café corner, on us. Valid 7 days from claim.",
+      discount: { kind: "free-item", item: "Regular coffee", sku: "CAFE-REG" },
+      validity: { kind: "from-claim", hours: 168 },
+      timezone: DEMO_STORE.timezone,
+      totalStock: 5_000,
+      perMemberLimit: 1,
+      storeIds: [DEMO_STORE.id],
+      channels: ["online"],
+      giftable: true,
+      maxGiftPasses: 1,
+      giftTimeoutHours: 24,
+    },
+  },
+} as const satisfies Record<string, { batchId: string; spec: BatchSpec }>;
+
+/** The links and QR codes the online coupons are claimed from, by their channel tag. */
+export const DEMO_CHANNEL_TAGS = {
+  "ig-spring-post": "the Instagram spring post",
+  "mall-poster-l2": "the QR poster on the mall's level 2",
+  "line-official": "the LINE official account",
+} as const;
+export type DemoChannelTag = keyof typeof DEMO_CHANNEL_TAGS;
 
 /** Presence tuning for the demo: dwell marks early enough to see the dwell rule within a minute. */
 export const DEMO_PRESENCE = { dwellMarksMs: [20_000, 60_000, 300_000] };

@@ -10,6 +10,7 @@ import { SimHub } from "../../gateway/src/adapters/sim/SimulatedScanSource.js";
 import { SimWorld } from "../../gateway/src/adapters/sim/SimWorld.js";
 import { systemScheduler } from "../../gateway/src/services/ports.js";
 import { DemoFootfall } from "./DemoFootfall.js";
+import { DemoRetail, type DemoRetailEvent } from "./DemoRetail.js";
 import { parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
 import type { Logger as GatewayLogger } from "../../gateway/src/services/ports.js";
@@ -27,6 +28,7 @@ import {
   DEMO_USERS,
   DEMO_ZONES,
   demoAdvertisers,
+  demoNewcomer,
   demoRemoteConfig,
   subjectIdOf,
 } from "./demoStore.js";
@@ -57,6 +59,8 @@ export interface DemoSystem {
   readonly gateways: readonly Gateway[];
   /** New members signing up and walking in while the demo runs. */
   readonly footfall: DemoFootfall;
+  /** The retailer's app, online shop and till around the store, over the HTTP API. */
+  readonly retail: DemoRetail;
   readonly credentials: DemoSystemCredentials;
   /** URL of the shopper page signed in as `userId`, when the page is on. */
   shopperPageUrl(userId: string): string | null;
@@ -70,6 +74,8 @@ export interface DemoOptions {
   /** Delay before the first shopper walks in, ms. */
   readonly firstArrivalMs?: number;
   readonly onOfferIssued?: (offer: Offer) => void;
+  /** Told what the members, the online shop and the till do: claims, gifts, pick-ups, purchases. */
+  readonly onRetailEvent?: (event: DemoRetailEvent) => void;
   /** Serve the shopper page (needs the broker's WebSocket listener in `cloudConfig`). */
   readonly shopperPage?: boolean;
   /** A new member walks in every so often, ms; default `DEMO_NEWCOMER_EVERY_MS` (40 s). */
@@ -262,13 +268,23 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     );
   }
 
+  const seed = options.seed ?? 7;
+  const retail = new DemoRetail({
+    apiUrl: `http://${loopbackFor(cloudConfig.http.host)}:${cloud.httpPort()}`,
+    keys: { marketer: issued.marketerKey, admin: issued.adminKey, pos: issued.posKey },
+    storeBus: cloud.broker,
+    clock,
+    scheduler: systemScheduler,
+    seed,
+    ...(options.onRetailEvent ? { onEvent: options.onRetailEvent } : {}),
+    onError: (err) => log.warn({ err }, "demo retail step failed"),
+  });
+  // The programme and the batches exist before the first shopper is seen: the first visit earns.
+  await retail.setUp();
+  const advertisers = demoAdvertisers({ seed, startAt: clock.now(), firstArrivalMs: options.firstArrivalMs ?? 3000 });
   const world = new SimWorld({
-    seed: options.seed ?? 7,
-    advertisers: demoAdvertisers({
-      seed: options.seed ?? 7,
-      startAt: clock.now(),
-      firstArrivalMs: options.firstArrivalMs ?? 3000,
-    }),
+    seed,
+    advertisers,
     pathLossExponent: 2.2,
     fadingDb: 2,
     bodyLossProbability: 0.2,
@@ -308,12 +324,22 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     world,
     clock,
     scheduler: systemScheduler,
-    seed: options.seed ?? 7,
+    seed,
     ...(options.newcomerEveryMs !== undefined ? { newcomerEveryMs: options.newcomerEveryMs } : {}),
     // demoAdvertisers scripts the first hour of people passing by; footfall carries on from there.
     passersFromAt: startedAt + DEMO_SCRIPTED_PASSERS_MS,
+    onNewcomer: (userId, _arriveAt, { n, advertiser }) =>
+      retail.newcomer(n, { userId, segments: demoNewcomer(n).segments, path: advertiser.path }, advertiser.goneAt ?? null),
     onError: (err) => log.warn({ err }, "demo newcomer could not sign up"),
   });
+  // demoAdvertisers lists the regulars' phones first, in DEMO_USERS' order.
+  await retail.start(
+    DEMO_USERS.flatMap((user, i) => {
+      const appKey = issued.appKeys[user.id];
+      const phone = advertisers[i];
+      return appKey && phone ? [{ userId: user.id, segments: user.segments, appKey, path: phone.path }] : [];
+    }),
+  );
   await footfall.start();
   const shopperTokens: Record<string, string> = {};
   const wsPort = cloud.mqttPorts().websocket;
@@ -338,6 +364,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     cloud,
     gateways,
     footfall,
+    retail,
     credentials: { ...issued, shopperTokens },
     shopperPageUrl(userId) {
       const token = shopperTokens[userId];
@@ -347,6 +374,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     },
     async stop() {
       await footfall.stop();
+      await retail.stop();
       for (const gateway of [...gateways].reverse()) await gateway.stop();
       await cloud.stop();
     },

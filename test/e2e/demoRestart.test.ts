@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import type { Rule } from "../../cloud/src/domain/rules/index.js";
-import { DEMO_NEWCOMER_EVERY_MS, DEMO_ORG, DEMO_RULES } from "../../scripts/demo/demoStore.js";
+import { DEMO_BATCHES, DEMO_LOYALTY_PROGRAM, DEMO_NEWCOMER_EVERY_MS, DEMO_ORG, DEMO_RULES } from "../../scripts/demo/demoStore.js";
 import { type DemoSystem, type DemoSystemCredentials, startDemo } from "../../scripts/demo/demoSystem.js";
 import { freePort } from "../support/freePort.js";
 import { TsxChild } from "../support/TsxChild.js";
@@ -39,7 +39,7 @@ describe("the demo across a restart", () => {
     }
   };
 
-  it("keeps every key and password (in a file only its owner reads) and the marketer's rules as they left them", async () => {
+  it("keeps every key and password (in a file only its owner reads) and the marketer's rules and programme as they left them", async () => {
     // The marketer ends one demo rule and writes one of their own while the demo runs.
     const [ended] = DEMO_RULES;
     if (!ended) throw new Error("no demo rules");
@@ -49,11 +49,28 @@ describe("the demo across a restart", () => {
       if (!current) throw new Error("demo rule not seeded");
       await rules.putRule(DEMO_ORG.id, { ...current, version: current.version + 1, status: "ended", updatedAt: Date.now() }, Date.now());
       await rules.putRule(DEMO_ORG.id, { ...current, id: "my-own-rule", version: 1, status: "live", updatedAt: Date.now() }, Date.now());
+      // And makes visits worth more in the loyalty programme the demo wrote.
+      const edited = await demo.cloud.http.inject({
+        method: "PUT",
+        url: "/v1/loyalty/program",
+        headers: { authorization: `Bearer ${demo.credentials.marketerKey}` },
+        payload: { ...DEMO_LOYALTY_PROGRAM, visit: { points: 25, maxPerDay: 1 } },
+      });
+      expect(edited.statusCode).toBe(200);
     });
     let after: Rule[] = [];
+    let program: { version: number; program: { visit: unknown } } | null = null;
     const second = await run(async (demo) => {
       after = await demo.cloud.repositories.rules.listCurrentRules(DEMO_ORG.id);
+      const read = await demo.cloud.http.inject({
+        method: "GET",
+        url: "/v1/loyalty/program",
+        headers: { authorization: `Bearer ${demo.credentials.marketerKey}` },
+      });
+      program = read.json();
     });
+    // Nor put the demo's programme back over the marketer's.
+    expect(program).toMatchObject({ version: 2, program: { visit: { points: 25, maxPerDay: 1 } } });
     // The restart neither revived the ended rule nor ended the marketer's own.
     expect(after.find((r) => r.id === ended.id)).toMatchObject({ status: "ended", version: 2 });
     expect(after.find((r) => r.id === "my-own-rule")).toMatchObject({ status: "live" });
@@ -117,6 +134,8 @@ describe("npm start's banner", () => {
       expect(banner).toContain(`a new member signs up and walks in every ${DEMO_NEWCOMER_EVERY_MS / 1000} s for as long as the demo runs`);
       expect(banner).toContain(`Each shopper gets at most ${DEMO_ORG.maxOffersPerUserPerDay} a day and one welcome ever`);
       expect(banner).toContain("the free-coffee flash stops after its 20 coupons");
+      expect(banner).toContain("One membership for the app and the till: 1 point per HK$10.00 spent, 10 points a visit (at most 2 a day)");
+      expect(banner).toContain(`"${DEMO_BATCHES.lipstick.spec.title}" claimed online`);
     } finally {
       expect((await child.kill("SIGINT")).code).toBe(0);
     }

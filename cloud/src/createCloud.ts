@@ -579,6 +579,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     clock,
     log: log.child({ component: "pickups" }),
     randomBytes: (size) => randomBytes(size),
+    onArrival: (pickup) => webhookEvents.track(webhookEvents.pickupArrived(pickup)),
   });
   pickupRoutes(http, { pickups });
   presenceListeners.push((stored) => void pickups.presenceStored(stored));

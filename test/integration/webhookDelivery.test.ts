@@ -239,6 +239,23 @@ describe("webhooks end to end", () => {
     expect((await api(f.keys.admin, "PUT", "/v1/users/u1/consent", { marketing: true, analytics: true })).status).toBeLessThan(300);
   });
 
+  it("tells the retailer's systems once when a click-and-collect customer arrives at the store", async () => {
+    const r = await receiver();
+    await endpointAt(r, ["pickup.arrived"]);
+    const created = await api(f.keys.admin, "POST", "/v1/pickups", { orderId: "web-7731", storeId: "s1", userId: "u1" });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const { pickupId, expiresAt } = (created.body as { pickup: { pickupId: string; expiresAt: string } }).pickup;
+    await settle();
+    expect(r.received).toHaveLength(0);
+    // u1's beacon is heard at s1: the store is told, once, however often she is seen.
+    await arrival();
+    await arrival();
+    await settle();
+    expect(r.received.map((m) => [m.payload.type, m.payload.data])).toEqual([
+      ["pickup.arrived", { pickupId, orderId: "web-7731", storeId: "s1", userId: "u1", expiresAt }],
+    ]);
+  });
+
   it("reports points changes once per ledger entry, an idempotent repeat not again", async () => {
     const r = await receiver();
     await endpointAt(r, ["points.changed"]);

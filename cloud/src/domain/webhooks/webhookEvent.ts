@@ -10,6 +10,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "offer.redeemed",
   "coupon.claimed",
   "coupon.gifted",
+  "pickup.arrived",
   "visit.started",
   "visit.ended",
   "points.changed",

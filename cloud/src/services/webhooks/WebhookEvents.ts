@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Offer } from "../../domain/offers/index.js";
+import type { Pickup } from "../../domain/coupons/index.js";
 import { type WebhookEventType, type WebhookPayload, wantsEvent, webhookPayload } from "../../domain/webhooks/index.js";
 import type { CouponEvent } from "../CouponService.js";
 import type { Clock, Logger } from "../ports.js";
@@ -167,6 +168,19 @@ export class WebhookEvents {
       toTier: change.toTier,
       reason: change.reason,
     }, change.userId);
+  }
+
+  /** A click-and-collect customer arrived at the store of their order: the order can be brought to the counter. */
+  async pickupArrived(pickup: Pickup): Promise<void> {
+    const at = pickup.arrivedAt ?? this.o.clock.now();
+    await this.emit(
+      pickup.orgId,
+      "pickup.arrived",
+      pickup.pickupId,
+      at,
+      { pickupId: pickup.pickupId, orderId: pickup.orderId, storeId: pickup.storeId, userId: pickup.userId, expiresAt: new Date(pickup.expiresAt).toISOString() },
+      pickup.userId,
+    );
   }
 
   async gatewayOffline(storeId: string, gatewayId: string, at: number): Promise<void> {

@@ -18,7 +18,7 @@ import { createLogger, type LogFormat, type LogLevel } from "./adapters/log/crea
 import { SimHub } from "./adapters/sim/SimulatedScanSource.js";
 import { standaloneWorld } from "./adapters/sim/SimWorld.js";
 import { NobleScanSource } from "./adapters/noble/NobleScanSource.js";
-import { HciAdvertiser } from "./adapters/noble/HciAdvertiser.js";
+import { HciAdvertiser, probeAdvertisingSocket } from "./adapters/noble/HciAdvertiser.js";
 import { RecordingAdvertiser } from "./adapters/sim/RecordingAdvertiser.js";
 import { ReplayScanSource } from "./adapters/replay/ReplayScanSource.js";
 import { probeBroker } from "./adapters/mqtt/probeBroker.js";
@@ -309,6 +309,7 @@ async function doctor(args: string[]): Promise<number> {
       loadConfig: loadGatewayConfig,
       bluetoothAdapters: () => bluetoothAdapters(),
       adapterState: (adapter) => probeAdapterState(adapter),
+      advertisingSocket: (adapter) => probeAdvertisingSocket(adapter),
       processCapabilities: () => processCapabilities(),
       fileCapabilities,
       ntpSynchronized,

@@ -10,7 +10,7 @@ import {
   refusalHint,
   statusName,
 } from "./hciAdvertising.js";
-import { nobleScanError, toNobleScanError } from "./NobleScanError.js";
+import { type NobleScanErrorCode, nobleScanError, toNobleScanError } from "./NobleScanError.js";
 import { deviceIdOf, loadHciTransport } from "./NobleScanSource.js";
 
 /** The controller answered an advertising command with a non-zero status. */
@@ -187,5 +187,40 @@ export class HciAdvertiser implements Advertiser {
 
   private onError(err: Error): void {
     this.settle()?.reject(toNobleScanError(err, this.o.adapter));
+  }
+}
+
+/** What {@link probeAdvertisingSocket} found. */
+export type AdvertisingSocketProbe =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly code: NobleScanErrorCode; readonly message: string };
+
+/**
+ * Opens the socket the advertiser would use (noble's transport, a raw HCI socket bound to the
+ * adapter, the advertiser's filter) and closes it, without writing a command: a gateway running
+ * on the adapter is left undisturbed (even a read command's answer would reach its noble, which
+ * acts on some, e.g. Read Local Supported Commands). For `doctor`.
+ */
+export async function probeAdvertisingSocket(
+  adapter: string,
+  load: () => Promise<unknown> = loadHciTransport,
+): Promise<AdvertisingSocketProbe> {
+  try {
+    const deviceId = deviceIdOf(adapter);
+    const Transport = await load();
+    if (typeof Transport !== "function") {
+      throw nobleScanError("NOBLE_NOT_INSTALLED", adapter, { detail: "unexpected transport module" });
+    }
+    const socket = new (Transport as new () => HciRawSocket)();
+    try {
+      socket.bindRaw(deviceId);
+      socket.setFilter(commandAnswerFilter());
+    } finally {
+      socket.stop();
+    }
+    return { ok: true };
+  } catch (err) {
+    const error = toNobleScanError(err, adapter);
+    return { ok: false, code: error.code, message: error.message };
   }
 }

@@ -9,7 +9,7 @@ import {
   iBeaconAdvertisingData,
   storeBeaconValue,
 } from "../../../../protocol/index.js";
-import { AdvertisingRefusedError, HciAdvertiser } from "../../../../gateway/src/adapters/noble/HciAdvertiser.js";
+import { AdvertisingRefusedError, HciAdvertiser, probeAdvertisingSocket } from "../../../../gateway/src/adapters/noble/HciAdvertiser.js";
 import { NobleScanError } from "../../../../gateway/src/adapters/noble/NobleScanError.js";
 import { decodeAdvertisement } from "../../../../gateway/src/domain/advert/index.js";
 import { StoreBeaconAdvertiser } from "../../../../gateway/src/services/StoreBeaconAdvertiser.js";
@@ -182,6 +182,31 @@ describe("HciAdvertiser", () => {
     const { advertiser } = kit();
     await expect(advertiser.advertise(new Uint8Array(32))).rejects.toThrow("at most 31 octets, got 32");
     expect(FakeHciSocket.instances).toHaveLength(0);
+  });
+});
+
+describe("probeAdvertisingSocket (doctor)", () => {
+  it("opens and closes the advertiser's socket on the adapter without writing a command", async () => {
+    expect(await probeAdvertisingSocket("hci0")).toEqual({ ok: true });
+    const socket = FakeHciSocket.last;
+    expect(socket.boundDevId).toBe(0);
+    expect(socket.filter?.toString("hex")).toBe("1000000000c00000000000000000");
+    expect(socket.written).toEqual([]);
+    expect(socket.reading).toBe(false);
+    expect(socket.stopCalls).toBe(1);
+  });
+
+  it.each([
+    ["no such adapter", { bindError: ERRORS.ENODEV }, "NO_ADAPTER"],
+    ["no Bluetooth in the kernel", { socketError: ERRORS.EAFNOSUPPORT }, "NO_ADAPTER"],
+  ] as const)("%s: %s", async (_name, scenario, code) => {
+    FakeHciSocket.reset(scenario);
+    expect(await probeAdvertisingSocket("hci0")).toMatchObject({ ok: false, code });
+  });
+
+  it("noble's transport missing: NOBLE_NOT_INSTALLED", async () => {
+    const missing = () => Promise.reject(Object.assign(new Error("Cannot find module"), { code: "MODULE_NOT_FOUND" }));
+    expect(await probeAdvertisingSocket("hci0", missing)).toMatchObject({ ok: false, code: "NOBLE_NOT_INSTALLED" });
   });
 });
 

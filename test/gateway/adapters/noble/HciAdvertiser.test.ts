@@ -14,6 +14,7 @@ import { NobleScanError } from "../../../../gateway/src/adapters/noble/NobleScan
 import { decodeAdvertisement } from "../../../../gateway/src/domain/advert/index.js";
 import { StoreBeaconAdvertiser } from "../../../../gateway/src/services/StoreBeaconAdvertiser.js";
 import { ManualScheduler } from "../../../support/ManualScheduler.js";
+import { advertiserContract } from "../advertiserContract.js";
 import { ERRORS, FakeHciSocket, installFakeTransport } from "./FakeHciSocket.js";
 import { manualClock, recordingLog } from "./testKit.js";
 
@@ -42,6 +43,18 @@ function written(socket: FakeHciSocket): string[] {
 }
 
 beforeEach(() => FakeHciSocket.reset());
+
+advertiserContract("HciAdvertiser at the fake controller", () => {
+  const { advertiser } = kit();
+  return {
+    advertiser,
+    // On air: what the controller that the advertiser's socket is bound to advertises.
+    onAir: () => {
+      const socket = FakeHciSocket.instances.at(-1);
+      return socket?.advertising.enabled === true && socket.advertising.data !== null ? Uint8Array.from(socket.advertising.data) : null;
+    },
+  };
+});
 
 describe("HciAdvertiser", () => {
   it("writes the legacy advertising sequence on a raw socket of the adapter and waits for each Command Complete", async () => {

@@ -16,11 +16,13 @@ import { OutboxLock } from "./adapters/system/OutboxLock.js";
 import { HttpUpdateInbox } from "./adapters/http/HttpUpdateInbox.js";
 import { HealthFile } from "./adapters/system/HealthFile.js";
 import { installedPackage } from "./adapters/system/packageVersion.js";
+import { RecordingAdvertiser } from "./adapters/sim/RecordingAdvertiser.js";
 import { engineOptions } from "./config/engineOptions.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
 import { type PresenceChange, PresenceEngine } from "./domain/presence/PresenceEngine.js";
 import { PresenceError } from "./domain/presence/PresenceError.js";
 import {
+  type Advertiser,
   type Clock,
   type Logger,
   type ScanSource,
@@ -31,6 +33,7 @@ import {
 import { Relay } from "./services/Relay.js";
 import { ScanHealth } from "./services/ScanHealth.js";
 import { SoftwareUpdater } from "./services/SoftwareUpdater.js";
+import { StoreBeaconAdvertiser } from "./services/StoreBeaconAdvertiser.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
 
@@ -49,6 +52,12 @@ export class ScanStartError extends Error {
 
 export interface GatewayDependencies {
   readonly source: ScanSource;
+  /**
+   * The radio the store beacon goes out through (remote config `storeBeacon`): the noble adapter's
+   * for a gateway that scans with noble. Default: one that records what it would advertise, for
+   * sources without a radio (the simulator, replays).
+   */
+  readonly advertiser?: Advertiser;
   readonly log: Logger;
   readonly clock: Clock;
   /** The software version reported in status and telemetry; default the package's (package.json). */
@@ -77,6 +86,7 @@ export interface Gateway {
   readonly pipeline: ScanPipeline;
   readonly relay: Relay;
   readonly outbox: SqliteOutbox;
+  readonly storeBeacon: StoreBeaconAdvertiser;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -171,6 +181,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     configStatus: () => configOutcome,
     scanStatus: () => scanHealth.report(),
     updateStatus: () => updateReport ?? undefined,
+    advertisingStatus: () => storeBeacon.report(),
     // `arrival-gateway health` reads the link from the health file: rewrite it as the link changes,
     // so an update's health gate sees the gateway connected as soon as it is.
     onConnectionChange: () => {
@@ -189,6 +200,17 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     log: log.child({ component: "presence" }),
     sink: (events) => relay.enqueue(events),
     scheduler,
+  });
+
+  // The store beacon phones hear: advertised while the gateway runs, from the applied config.
+  const storeBeacon = new StoreBeaconAdvertiser({
+    advertiser: deps.advertiser ?? new RecordingAdvertiser({ clock }),
+    clock,
+    scheduler,
+    log: log.child({ component: "store-beacon" }),
+    onChange: () => {
+      if (started) void publishOnline();
+    },
   });
 
   const scanHealth = new ScanHealth({
@@ -270,6 +292,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         ...(configOutcome ? { config: configOutcome } : {}),
         scan: scanHealth.report(),
         ...(updateReport ? { update: updateReport } : {}),
+        advertising: storeBeacon.report(),
       })
       .catch(() => undefined);
   }
@@ -311,11 +334,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     }
     pipeline.publish(changes);
     remote = next;
-    await writeFile(`${remotePath}.tmp`, JSON.stringify(next));
+    // Owner-only: the config carries the store beacon's identity key, a secret.
+    await writeFile(`${remotePath}.tmp`, JSON.stringify(next), { mode: 0o600 });
     await rename(`${remotePath}.tmp`, remotePath);
     log.info({ revision: next.revision, zones: next.zones.length }, "remote config applied");
     await reportConfig({ revision: next.revision, state: "applied" });
     void updater.desired(next.software);
+    if (started) void storeBeacon.configure(next.storeBeacon);
   }
 
   const telemetry = new TelemetryReporter({
@@ -338,6 +363,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     pipeline,
     relay,
     outbox,
+    storeBeacon,
     async start() {
       if (started) return;
       // The radio first: the online status (published by the relay on connect) must mean scanning.
@@ -359,6 +385,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       }, HEALTH_WRITE_MS);
       // A release asked for before a restart (or a download that failed) is taken up again.
       void updater.desired(remote?.software);
+      // After the scan started: the radio is open and powered on.
+      void storeBeacon.configure(remote?.storeBeacon);
       log.info(
         {
           storeId: config.storeId,
@@ -379,6 +407,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       healthTimer = null;
       telemetry.stop();
       scanHealth.stop();
+      await storeBeacon.stop();
       await pipeline.stop();
       await relay.stop();
       await outbox.close();

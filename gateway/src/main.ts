@@ -18,6 +18,8 @@ import { createLogger, type LogFormat, type LogLevel } from "./adapters/log/crea
 import { SimHub } from "./adapters/sim/SimulatedScanSource.js";
 import { standaloneWorld } from "./adapters/sim/SimWorld.js";
 import { NobleScanSource } from "./adapters/noble/NobleScanSource.js";
+import { HciAdvertiser, probeAdvertisingSocket } from "./adapters/noble/HciAdvertiser.js";
+import { RecordingAdvertiser } from "./adapters/sim/RecordingAdvertiser.js";
 import { ReplayScanSource } from "./adapters/replay/ReplayScanSource.js";
 import { probeBroker } from "./adapters/mqtt/probeBroker.js";
 import { probeAdapterState } from "./adapters/noble/NobleScanSource.js";
@@ -41,7 +43,7 @@ import { HealthFile } from "./adapters/system/HealthFile.js";
 import { OutboxLockedError, processExists } from "./adapters/system/OutboxLock.js";
 import { HEALTH_USAGE, judgeHealth } from "./cli/health.js";
 import { SystemdNotifier } from "./adapters/system/SystemdNotifier.js";
-import { type Logger, type ScanSource, systemClock, systemScheduler } from "./services/ports.js";
+import { type Advertiser, type Logger, type ScanSource, systemClock, systemScheduler } from "./services/ports.js";
 
 const USAGE = `Usage: arrival-gateway <command> [options]
 
@@ -92,6 +94,16 @@ function sourceFor(config: GatewayConfig, log: Logger): ScanSource {
         onError: (err) => log.error({ err }, "capture could not be read"),
       });
   }
+}
+
+/**
+ * The radio the store beacon goes out through: the adapter noble scans with, or, for sources
+ * without a radio, a recorder of what would be advertised.
+ */
+function advertiserFor(config: GatewayConfig, log: Logger): Advertiser {
+  return config.scanner.source === "noble"
+    ? new HciAdvertiser({ adapter: config.scanner.adapter, log: log.child({ component: "advertiser" }) })
+    : new RecordingAdvertiser({ clock: systemClock });
 }
 
 /**
@@ -172,6 +184,7 @@ async function runGateway(
   try {
     gateway = await createGateway(config, {
       source: sourceFor(config, log),
+      advertiser: advertiserFor(config, log),
       log,
       clock: systemClock,
       version,
@@ -296,6 +309,7 @@ async function doctor(args: string[]): Promise<number> {
       loadConfig: loadGatewayConfig,
       bluetoothAdapters: () => bluetoothAdapters(),
       adapterState: (adapter) => probeAdapterState(adapter),
+      advertisingSocket: (adapter) => probeAdvertisingSocket(adapter),
       processCapabilities: () => processCapabilities(),
       fileCapabilities,
       ntpSynchronized,

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { formatProblems } from "../../../protocol/index.js";
 import type { BrokerProbeOptions, BrokerProbeResult } from "../adapters/mqtt/probeBroker.js";
+import type { AdvertisingSocketProbe } from "../adapters/noble/HciAdvertiser.js";
 import type { AdapterStateProbe } from "../adapters/noble/NobleScanSource.js";
 import { SETCAP_COMMAND } from "../adapters/noble/NobleScanError.js";
 import type { OutboxInspection } from "../adapters/sqlite/inspectOutbox.js";
@@ -11,7 +12,7 @@ import type { ConfigResult, GatewayConfig } from "../config/loadConfig.js";
 export const DOCTOR_USAGE = `Usage: arrival-gateway doctor [--config FILE] [--json] [--timeout SECONDS]
 
 Checks what a gateway needs to run and says what to fix: the config file, the Bluetooth adapter,
-the capabilities for raw HCI sockets, clock sync, the broker (a real MQTT CONNECT with the
+the capabilities for raw HCI sockets, whether the adapter can advertise the store beacon, clock sync, the broker (a real MQTT CONNECT with the
 configured credentials), the outbox and the free disk space of the data directory.
 
   --config FILE    the gateway config (default ${"/etc/arrival-gateway/gateway.json"})
@@ -29,7 +30,7 @@ export type CheckStatus = "ok" | "warn" | "fail";
 
 /** One line of the report. */
 export interface DoctorCheck {
-  readonly name: "config" | "adapter" | "capabilities" | "clock" | "broker" | "outbox" | "disk";
+  readonly name: "config" | "adapter" | "capabilities" | "advertising" | "clock" | "broker" | "outbox" | "disk";
   readonly status: CheckStatus;
   /** What was found. */
   readonly detail: string;
@@ -46,6 +47,11 @@ export interface DoctorProbes {
   bluetoothAdapters(): Promise<readonly BluetoothAdapterInfo[]>;
   /** Asks the kernel whether the adapter is up (noble's transport, loaded only when called). */
   adapterState(adapter: string): Promise<AdapterStateProbe>;
+  /**
+   * Opens the raw HCI socket the store beacon's advertiser uses, bound to the adapter, and closes
+   * it without writing a command (noble's transport, loaded only when called).
+   */
+  advertisingSocket(adapter: string): Promise<AdvertisingSocketProbe>;
   /** CapEff of this process, null if unknown. */
   processCapabilities(): Promise<bigint | null>;
   /** getcap of a binary: "" none, null unknown. */
@@ -169,6 +175,49 @@ export function checkCapabilities(effective: bigint | null, nodePath: string, fi
         : `neither this process nor ${nodePath} holds CAP_NET_RAW and CAP_NET_ADMIN: manual scans (arrival-gateway scan) will be refused`,
     fix: `for manual runs: ${SETCAP_COMMAND}; the service gets them from AmbientCapabilities in arrival-gateway.service`,
   };
+}
+
+/**
+ * Can the store beacon go on air? What can be known without sending the controller a command (a
+ * gateway may be running on the adapter): the adapter is usable, a raw HCI socket opens on it, and
+ * this process may write LE commands to it (CAP_NET_RAW). Whether the controller accepts them is
+ * only known by advertising; the gateway's status reports it (`advertising`: failed, with the
+ * controller's answer).
+ */
+export function checkAdvertising(
+  source: string,
+  adapter: string,
+  adapterCheck: DoctorCheck,
+  socket: AdvertisingSocketProbe | null,
+  effective: bigint | null,
+): DoctorCheck {
+  const name = "advertising";
+  if (source !== "noble") {
+    return { name, status: "ok", detail: `not on air: scanner.source is ${source}, so the store beacon is only recorded` };
+  }
+  if (adapterCheck.status === "fail" || socket === null) {
+    return {
+      name,
+      status: "fail",
+      detail: `${adapter} cannot advertise the store beacon: see the adapter check`,
+      ...(adapterCheck.fix === undefined ? {} : { fix: adapterCheck.fix }),
+    };
+  }
+  if (!socket.ok) {
+    return { name, status: "fail", detail: `${adapter}: no raw HCI socket to advertise with: ${socket.code}`, fix: socket.message };
+  }
+  const unchecked =
+    "not checked: whether the controller accepts LE Set Advertising Parameters, Data and Enable (asking would " +
+    "disturb a running gateway); the gateway's status says so (advertising: failed, with the controller's answer)";
+  if (effective === null || (effective & (1n << CAP_NET_RAW)) === 0n) {
+    return {
+      name,
+      status: "warn",
+      detail: `${adapter}: a raw HCI socket opens, but this process lacks CAP_NET_RAW, which advertising commands need\n${unchecked}`,
+      fix: "the service gets it from AmbientCapabilities in arrival-gateway.service; see the capabilities check",
+    };
+  }
+  return { name, status: "ok", detail: `${adapter}: a raw HCI socket opens and this process holds CAP_NET_RAW\n${unchecked}` };
 }
 
 export function checkClock(synchronized: boolean | null): DoctorCheck {
@@ -302,13 +351,11 @@ export async function diagnose(options: DoctorOptions, probes: DoctorProbes): Pr
           detail: `${adapterCheck.detail} (scanner.source is ${config?.scanner.source ?? "noble"}: not needed)`,
         },
   );
-  checks.push(
-    checkCapabilities(
-      await probes.processCapabilities(),
-      probes.nodePath,
-      await probes.fileCapabilities(probes.nodePath),
-    ),
-  );
+  const effective = await probes.processCapabilities();
+  checks.push(checkCapabilities(effective, probes.nodePath, await probes.fileCapabilities(probes.nodePath)));
+  const source = config?.scanner.source ?? "noble";
+  const advertisingSocket = source === "noble" && adapterCheck.status !== "fail" ? await probes.advertisingSocket(adapter) : null;
+  checks.push(checkAdvertising(source, adapter, adapterCheck, advertisingSocket, effective));
   checks.push(checkClock(await probes.ntpSynchronized()));
 
   if (config === null) {

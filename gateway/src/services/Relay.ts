@@ -42,6 +42,8 @@ export interface RelayOptions {
   readonly scanStatus?: () => GatewayStatus["scan"];
   /** The last software update's report, repeated in the online status. */
   readonly updateStatus?: () => GatewayStatus["update"];
+  /** The store beacon, repeated in the online status. */
+  readonly advertisingStatus?: () => GatewayStatus["advertising"];
   /** Timers of the ack-timeout check; default the process's own. */
   readonly scheduler?: Scheduler;
   /** Called when the broker connection comes up or goes down (the health file follows it). */
@@ -161,6 +163,7 @@ export class Relay {
       const config = this.o.configStatus?.();
       const scan = this.o.scanStatus?.();
       const update = this.o.updateStatus?.();
+      const advertising = this.o.advertisingStatus?.();
       await this.publishStatus({
         v: 1,
         state: "online",
@@ -169,6 +172,7 @@ export class Relay {
         ...(config ? { config } : {}),
         ...(scan ? { scan } : {}),
         ...(update ? { update } : {}),
+        ...(advertising ? { advertising } : {}),
       });
     } catch (err) {
       log.warn({ err }, "uplink setup after connect failed");

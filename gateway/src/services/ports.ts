@@ -135,3 +135,19 @@ export interface Logger {
   error(obj: object, msg: string): void;
   child(bindings: Record<string, unknown>): Logger;
 }
+
+/**
+ * A radio that advertises: the store beacon goes out through it. The noble adapter writes HCI
+ * commands to the adapter it scans with; the simulator and replays record what would go on air.
+ */
+export interface Advertiser {
+  /**
+   * Puts `data` (legacy advertising data: AD structures, at most 31 bytes) on air as
+   * non-connectable adverts, replacing whatever this advertiser sent before. Resolves once the
+   * controller accepted every command; rejects with its refusal (the message names the command and
+   * the HCI status), after which the next call starts again from scratch.
+   */
+  advertise(data: Uint8Array): Promise<void>;
+  /** Takes the advert off the air and releases the radio. Idempotent. */
+  stop(): Promise<void>;
+}

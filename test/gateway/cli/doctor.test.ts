@@ -14,6 +14,7 @@ import { probeAdapterState } from "../../../gateway/src/adapters/noble/NobleScan
 import { bluetoothAdapters, diskSpace } from "../../../gateway/src/adapters/system/systemProbes.js";
 import {
   checkAdapter,
+  checkAdvertising,
   checkBroker,
   checkCapabilities,
   checkClock,
@@ -66,6 +67,36 @@ describe("doctor's checks", () => {
     expect(missing.status).toBe("warn");
     expect(missing.fix).toMatch(/setcap cap_net_raw,cap_net_admin\+eip/);
     expect(checkCapabilities(0n, "/usr/bin/node", "cap_net_admin,cap_net_raw=eip").detail).toMatch(/does not hold them/);
+  });
+
+  it("says whether the store beacon can be advertised, and what it could not check without a command", () => {
+    const adapterOk: DoctorCheck = { name: "adapter", status: "ok", detail: "hci0 present and up" };
+    const ok = checkAdvertising("noble", "hci0", adapterOk, { ok: true }, CAP_NET_ADMIN | CAP_NET_RAW);
+    expect(ok.status).toBe("ok");
+    expect(ok.detail).toMatch(/^hci0: a raw HCI socket opens and this process holds CAP_NET_RAW\nnot checked: whether the controller accepts/);
+    expect(ok.detail).toMatch(/advertising: failed, with the controller's answer/);
+    // No CAP_NET_RAW: the socket opens, but the kernel would refuse the LE commands.
+    expect(checkAdvertising("noble", "hci0", adapterOk, { ok: true }, CAP_NET_ADMIN)).toMatchObject({
+      status: "warn",
+      detail: expect.stringMatching(/lacks CAP_NET_RAW/),
+      fix: expect.stringMatching(/AmbientCapabilities/),
+    });
+    expect(checkAdvertising("noble", "hci0", adapterOk, { ok: true }, null).status).toBe("warn");
+    // The adapter is unusable: advertising fails with the adapter's fix, no socket tried.
+    const adapterFail: DoctorCheck = { name: "adapter", status: "fail", detail: "hci0 present, but: ADAPTER_POWERED_OFF", fix: "sudo hciconfig hci0 up" };
+    expect(checkAdvertising("noble", "hci0", adapterFail, null, CAP_NET_RAW)).toEqual({
+      name: "advertising",
+      status: "fail",
+      detail: "hci0 cannot advertise the store beacon: see the adapter check",
+      fix: "sudo hciconfig hci0 up",
+    });
+    expect(checkAdvertising("noble", "hci0", adapterOk, { ok: false, code: "NOBLE_NOT_INSTALLED", message: "npm rebuild" }, CAP_NET_RAW)).toMatchObject({
+      status: "fail",
+      detail: "hci0: no raw HCI socket to advertise with: NOBLE_NOT_INSTALLED",
+      fix: "npm rebuild",
+    });
+    // Without a radio the beacon is recorded, never on air: nothing to check.
+    expect(checkAdvertising("sim", "hci0", adapterFail, null, null)).toMatchObject({ status: "ok", detail: expect.stringMatching(/scanner.source is sim/) });
   });
 
   it("tells synchronised, unsynchronised and unknown clocks apart", () => {
@@ -202,6 +233,9 @@ describe("doctor against a real broker", () => {
       loadConfig: loadGatewayConfig,
       bluetoothAdapters: async () => [],
       adapterState: async () => ({ ok: false, code: "NO_ADAPTER", message: "No Bluetooth adapter hci0 (ENODEV)." }),
+      advertisingSocket: async () => {
+        throw new Error("not asked: the adapter check failed");
+      },
       processCapabilities: async () => 0n,
       fileCapabilities: async () => "",
       ntpSynchronized: async () => true,
@@ -228,6 +262,7 @@ describe("doctor against a real broker", () => {
       config: "ok",
       adapter: "fail",
       capabilities: "warn",
+      advertising: "fail",
       clock: "ok",
       broker: "ok",
       outbox: "ok",
@@ -263,6 +298,8 @@ describe("doctor against a real broker", () => {
       expect(lines[adapter + 1]).toMatch(noKernelBluetooth ? /^ +fix: This system has no Bluetooth support/ : /^ +fix: .*dtoverlay=disable-bt/);
       expect(run.stdout).toMatch(new RegExp(`^ {2}ok {4}broker +${url()}: connected and authenticated$`, "m"));
       expect(run.stdout).toMatch(/^ {2}ok {4}disk +/m);
+      // No adapter, so no store beacon either: said as such, with the adapter's fix.
+      expect(run.stdout).toMatch(/^ {2}FAIL {2}advertising +hci0 cannot advertise the store beacon: see the adapter check$/m);
     },
   );
 });

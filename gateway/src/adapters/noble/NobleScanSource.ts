@@ -479,7 +479,7 @@ interface ExtendedReport {
 }
 
 /** `hciN` → N. */
-function deviceIdOf(adapter: string): number {
+export function deviceIdOf(adapter: string): number {
   const match = /^hci(\d{1,3})$/.exec(adapter);
   if (match === null) {
     throw nobleScanError("INVALID_OPTIONS", adapter, {

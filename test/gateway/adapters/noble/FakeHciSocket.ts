@@ -53,6 +53,8 @@ export interface ControllerScenario {
   answerOnly?: number;
   /** The controller's public address. */
   address: string;
+  /** Status to answer a command with instead of its normal answer, by opcode (0x0C Command Disallowed...). */
+  refuse?: Readonly<Record<number, number>>;
 }
 
 export function defaultScenario(): ControllerScenario {
@@ -67,6 +69,15 @@ export interface ScanState {
   scanType: number | null;
 }
 
+/** Legacy advertising state the controller keeps from the commands it accepted (§7.8.5-§7.8.9). */
+export interface AdvertisingState {
+  enabled: boolean;
+  /** Parameters of the last accepted LE Set Advertising Parameters (15 octets). */
+  parameters: Buffer | null;
+  /** The significant part of the last accepted LE Set Advertising Data: what goes on air. */
+  data: Buffer | null;
+}
+
 export class FakeHciSocket extends EventEmitter {
   /** The scenario the next constructed socket gets. */
   static scenario: ControllerScenario = defaultScenario();
@@ -76,6 +87,7 @@ export class FakeHciSocket extends EventEmitter {
   /** Every packet noble wrote, in order. */
   readonly written: Buffer[] = [];
   readonly scan: ScanState = { enabled: false, filterDuplicates: false, scanType: null };
+  readonly advertising: AdvertisingState = { enabled: false, parameters: null, data: null };
   devUp: boolean;
   boundDevId: number | null = null;
   filter: Buffer | null = null;
@@ -176,9 +188,26 @@ export class FakeHciSocket extends EventEmitter {
   /** Return_Parameters of each command, Status (0x00 success) first. */
   private answer(command: WrittenCommand): number[] {
     const p = command.parameters;
+    const refusal = this.scenario.refuse?.[command.opcode];
+    if (refusal !== undefined) return [refusal];
     switch (command.opcode) {
       case 0x0c03: // Reset (§7.3.2)
         this.scan.enabled = false;
+        this.advertising.enabled = false;
+        return [0x00];
+      case 0x2006: // LE Set Advertising Parameters (§7.8.5): 15 octets, only while advertising is off
+        if (p.length !== 15) return [0x12]; // Invalid HCI Command Parameters
+        if (this.advertising.enabled) return [0x0c];
+        this.advertising.parameters = Buffer.from(p);
+        return [0x00];
+      case 0x2008: // LE Set Advertising Data (§7.8.7): length, then 31 octets
+        if (p.length !== 32 || (p[0] ?? 32) > 31) return [0x12];
+        this.advertising.data = Buffer.from(p.subarray(1, 1 + (p[0] ?? 0)));
+        return [0x00];
+      case 0x200a: // LE Set Advertising Enable (§7.8.9); a 4.x controller refuses a no-op change
+        if (p.length !== 1 || (p[0] !== 0x00 && p[0] !== 0x01)) return [0x12];
+        if ((p[0] === 0x01) === this.advertising.enabled && this.scenario.hciVersion < 0x09) return [0x0c];
+        this.advertising.enabled = p[0] === 0x01;
         return [0x00];
       case 0x0c01: // Set Event Mask (§7.3.1)
       case 0x2001: // LE Set Event Mask (§7.8.1)

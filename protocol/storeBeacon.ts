@@ -91,5 +91,5 @@ export function iBeaconAdvertisingData(uuid: string, major: number, minor: numbe
  */
 export function eddystoneEidAdvertisingData(eid: Uint8Array, txPowerAt0mDbm: number): Uint8Array {
   if (eid.length !== 8) throw new RangeError("an Eddystone-EID has 8 bytes");
-  return Uint8Array.from([...FLAGS_LE_GENERAL_NO_BREDR, 0x03, 0x03, 0xaa, 0xfe, 0x0e, 0x16, 0xaa, 0xfe, 0x30, signedByte(txPowerAt0mDbm, "TX power"), ...eid]);
+  return Uint8Array.from([...FLAGS_LE_GENERAL_NO_BREDR, 0x03, 0x03, 0xaa, 0xfe, 0x0d, 0x16, 0xaa, 0xfe, 0x30, signedByte(txPowerAt0mDbm, "TX power"), ...eid]);
 }

@@ -94,11 +94,9 @@ describe("HciAdvertiser", () => {
     expect(value.major).toBe(((value.eid[0] ?? 0) << 8) | (value.eid[1] ?? 0));
   });
 
-  // Fails today, and must: protocol/storeBeacon.ts's eddystoneEidAdvertisingData writes the Service
-  // Data structure's length as 0x0E, but it holds 13 octets (AD type, UUID 0xFEAA, frame type, TX
-  // power, 8-octet EID: 0x0D), so the structure on air (Advertising_Data_Length octets) runs one
-  // octet past the data and a decoder rejects it. Turn `it.fails` back into `it` with that fix.
-  it.fails("Eddystone-EID round trip: the data on air decodes to the slot's EID", async () => {
+  // The Service Data structure holds 13 octets (AD type, UUID 0xFEAA, frame type, TX power,
+  // 8-octet EID): its length byte must say 0x0D, or the structure runs past the data on air.
+  it("Eddystone-EID round trip: the data on air decodes to the slot's EID", async () => {
     const { advertiser } = kit();
     const value = storeBeaconValue(KEY, 9, 1_765_000_123);
     await advertiser.advertise(eddystoneEidAdvertisingData(value.eid, -18));

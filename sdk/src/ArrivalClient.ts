@@ -1,3 +1,4 @@
+import type { ApiAnswer, Conforms } from "./apiTypes.js";
 import {
   type BeaconIdentity,
   computeEid,
@@ -893,3 +894,17 @@ function pushRegistrationOf(value: unknown): PushRegistrationInfo {
     updatedAt: r.updatedAt,
   };
 }
+
+/**
+ * The contract, checked when the SDK is type-checked: every answer the API documents (the types
+ * generated from its OpenAPI document) is what the SDK's types declare. A change of the API that
+ * drops, renames or retypes a field the SDK hands to apps fails the build instead of the apps.
+ */
+export const SDK_CONTRACT: readonly [
+  Conforms<ApiAnswer<"/v1/users/{userId}/points", "get">, PointsBalance>,
+  Conforms<ApiAnswer<"/v1/users/{userId}/points/history", "get">, { readonly entries: readonly PointsEntry[] }>,
+  Conforms<ApiAnswer<"/v1/users/{userId}/member-code", "post">, MemberCode>,
+  Conforms<ApiAnswer<"/v1/users/{userId}/coupons", "get">, { readonly coupons: readonly WalletCoupon[] }>,
+  Conforms<ApiAnswer<"/v1/gifts/accept", "post">, { readonly coupon: WalletCoupon }>,
+  Conforms<ApiAnswer<"/v1/users/{userId}/devices", "get">, { readonly devices: readonly unknown[] }>,
+] = [true, true, true, true, true, true];

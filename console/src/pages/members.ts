@@ -5,7 +5,7 @@ import { browserZone, fmtZoned, storeZones } from "../storeTime.js";
 import { programmeView } from "./loyaltyProgram.js";
 
 /** `GET /v1/users/:id` (cloud/src/adapters/http/routes/userRoutes.ts). */
-interface Profile {
+export interface Profile {
   readonly id: string;
   readonly displayName: string | null;
   readonly segments: readonly string[];
@@ -13,13 +13,13 @@ interface Profile {
   readonly consent: { readonly marketing: boolean; readonly analytics: boolean };
 }
 /** `GET /v1/users/:id/points` (membershipRoutes.ts): the API gives the next expiry, not every lot. */
-interface Balance {
+export interface Balance {
   readonly balance: number;
   readonly owed: number;
   readonly nextExpiry: { readonly points: number; readonly at: string } | null;
   readonly tier: string | null;
 }
-interface LedgerEntry {
+export interface LedgerEntry {
   readonly seq: number;
   readonly id: string;
   readonly kind: string;
@@ -31,7 +31,7 @@ interface LedgerEntry {
   readonly expiresAt: string | null;
   readonly reverses: string | null;
 }
-interface TierChange {
+export interface TierChange {
   readonly fromTier: string | null;
   readonly toTier: string | null;
   readonly reason: string;

@@ -11,7 +11,7 @@ import { ruleVersions, type VersionView } from "./ruleVersions.js";
 const fmtTime = (iso: string | null) => fmtZoned(iso, browserZone());
 
 /** The rule as the API returns it; the spec is the model of cloud/src/domain/rules/ruleSpec.ts. */
-interface RuleView {
+export interface RuleView {
   readonly id: string;
   readonly version: number;
   readonly status: string;
@@ -243,7 +243,7 @@ async function editRule(root: HTMLElement, session: Session, ruleId: string | nu
   };
 }
 
-interface HistoryEntry {
+export interface HistoryEntry {
   readonly at: string;
   readonly actor: string;
   readonly action: string;
@@ -300,7 +300,7 @@ function dryRunPanel(rf: RuleForm, canWrite: boolean, ruleId: () => string | und
   );
 }
 
-interface DryRunReport {
+export interface DryRunReport {
   readonly eventsEvaluated: number;
   readonly eventsOutOfScope: number;
   readonly offersIssued: number;

@@ -446,6 +446,15 @@ describe("console", () => {
     await page.getByRole("button", { name: "Push", exact: true }).click();
     await page.locator("tr[data-gateway=g1] [data-config]:not([data-config=none])").waitFor();
     await expect(row.locator("[data-config]").getAttribute("data-config")).resolves.toMatch(/^(pending|applied|rejected)$/);
+    // The gateway says it cannot advertise the store beacon: the page says so, with the adapter's words.
+    await gateway.publishAsync(
+      gatewayTopic("s1", "g1", "status"),
+      encodeMessage({ v: 1, state: "online", at: new Date().toISOString(), version: "0.3.0", advertising: { state: "failed", format: "ibeacon", error: "hci0 refused LE Set Advertising Enable" } }),
+      { qos: 1, retain: true },
+    );
+    await until(async () => (await f.cloud.fleet.get("g1"))?.advertising?.state === "failed", 10_000, "the status stored");
+    await page.reload();
+    await page.locator("tr[data-gateway=g1] [data-advertising=failed]", { hasText: "hci0 refused LE Set Advertising Enable" }).waitFor();
     await context.close();
   });
 

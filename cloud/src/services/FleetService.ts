@@ -23,7 +23,7 @@ import {
   nextRevision,
   remoteConfig,
 } from "../domain/fleet/index.js";
-import type { DesiredConfigRecord, FleetGatewayRecord, FleetRepository, GatewayRef, ScanRecord, TelemetryRange } from "./repositories.js";
+import type { AdvertisingReport, DesiredConfigRecord, FleetGatewayRecord, FleetRepository, GatewayRef, ScanRecord, TelemetryRange } from "./repositories.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
 import type { AuditRepository, GatewayRecord, DirectoryRepository, ZoneRecord } from "./repositories.js";
 import { done, forbidden, invalid, type Outcome, refuse } from "./Outcome.js";
@@ -44,6 +44,8 @@ export interface GatewayView {
   readonly scan: ScanRecord | null;
   /** The last software update as the gateway reported it (outcome, from, to, reason, at). */
   readonly update: UpdateReport | null;
+  /** The store beacon it advertises, as its last online status reported it; null when it did not say. */
+  readonly advertising: AdvertisingReport | null;
   readonly config: ConfigView;
   /**
    * MQTT session takeovers of this gateway's client id since the cloud started (embedded broker):
@@ -257,7 +259,7 @@ export class FleetService {
     }
     const status = decoded.value;
     const before =
-      status.config || status.scan || status.update || status.state === "offline" ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
+      status.config || status.scan || status.update || status.advertising || status.state === "offline" ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
     const receivedAt = this.o.clock.now();
     const stored = await this.o.fleet.recordStatus({
       ...ref,
@@ -275,6 +277,7 @@ export class FleetService {
             },
           }),
       ...(status.update === undefined ? {} : { update: status.update }),
+      ...(status.advertising === undefined ? {} : { advertising: status.advertising }),
     });
     if (!stored) {
       this.reject("status", "unregistered", ref, []);
@@ -292,6 +295,8 @@ export class FleetService {
       if (config.state === "applied") this.o.log.info(fields, "gateway applied config");
       else this.o.log.warn({ ...fields, problems: formatProblems(config.problems ?? []) }, "gateway rejected config");
     }
+    if (status.advertising && before?.advertising?.state !== status.advertising.state && status.advertising.state === "failed")
+      this.o.log.warn({ ...ref, error: status.advertising.error }, "gateway cannot advertise the store beacon");
     if (status.scan && before?.scan?.state !== status.scan.state && (status.scan.state === "interrupted" || before?.scan))
       this.o.log[status.scan.state === "interrupted" ? "warn" : "info"](
         { ...ref, scan: status.scan.state, lastAdvertAgeS: status.scan.lastAdvertAgeS },
@@ -376,6 +381,7 @@ export class FleetService {
       telemetry: record.telemetry,
       scan: record.scan,
       update: record.update,
+      advertising: record.advertising,
       config: configView(record.desiredRevision, record.reportedConfig),
       ...takeoversOf(this.takeovers.get(record.id), record.storeId),
     };

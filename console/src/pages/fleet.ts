@@ -25,6 +25,7 @@ interface Gateway {
   telemetry: Telemetry | null;
   scan: { state: "scanning" | "interrupted"; lastAdvertAt: string | null } | null;
   update: { outcome: string; from: string | null; to: string | null; reason: string | null; at: string } | null;
+  advertising: { state: "advertising" | "off" | "failed"; format?: "ibeacon" | "eddystone-eid"; slotStart?: string; error?: string } | null;
   config: { desiredRevision: number | null; reportedRevision: number | null; state: "pending" | "applied" | "rejected" | "none"; problems: { path: string; message: string }[] };
 }
 
@@ -145,7 +146,7 @@ function table(
       "table",
       { class: "gateways stack" },
       h("caption", { class: "sr-only" }, "Gateways"),
-      h("thead", {}, h("tr", {}, ...["Gateway", "Store", "Status", "Last seen", "Version", "Adverts/s", "Config", ""].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, ...["Gateway", "Store", "Status", "Last seen", "Version", "Adverts/s", "Store beacon", "Config", ""].map((c) => h("th", { scope: "col" }, c)))),
       h(
         "tbody",
         {},
@@ -179,6 +180,18 @@ function table(
                 : null,
             ),
             h("td", { "data-label": "Adverts/s" }, spark),
+            h(
+              "td",
+              { "data-label": "Store beacon", "data-advertising": g.advertising?.state ?? "unknown" },
+              g.advertising === null
+                ? "—"
+                : g.advertising.state === "advertising"
+                  ? `${g.advertising.format === "eddystone-eid" ? "Eddystone-EID" : "iBeacon"} on air`
+                  : g.advertising.state === "off"
+                    ? "off"
+                    : h("span", { class: "warn" }, "failed"),
+              g.advertising?.state === "failed" && g.advertising.error ? h("div", { class: "warn small" }, g.advertising.error) : null,
+            ),
             h(
               "td",
               { "data-config": g.config.state, "data-label": "Config" },

@@ -3732,6 +3732,13 @@ export interface operations {
                 content: {
                     "application/json": {
                         gateways: {
+                            advertising: {
+                                error?: string;
+                                format?: "ibeacon" | "eddystone-eid";
+                                /** Format: date-time */
+                                slotStart?: string;
+                                state: "advertising" | "off" | "failed";
+                            } | null;
                             config: {
                                 desiredRevision: number | null;
                                 problems: {
@@ -3872,6 +3879,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        advertising: {
+                            error?: string;
+                            format?: "ibeacon" | "eddystone-eid";
+                            /** Format: date-time */
+                            slotStart?: string;
+                            state: "advertising" | "off" | "failed";
+                        } | null;
                         config: {
                             desiredRevision: number | null;
                             problems: {
@@ -9272,6 +9286,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        advertising: {
+                            error?: string;
+                            format?: "ibeacon" | "eddystone-eid";
+                            /** Format: date-time */
+                            slotStart?: string;
+                            state: "advertising" | "off" | "failed";
+                        } | null;
                         config: {
                             desiredRevision: number | null;
                             problems: {
@@ -9349,6 +9370,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        advertising: {
+                            error?: string;
+                            format?: "ibeacon" | "eddystone-eid";
+                            /** Format: date-time */
+                            slotStart?: string;
+                            state: "advertising" | "off" | "failed";
+                        } | null;
                         config: {
                             desiredRevision: number | null;
                             problems: {

@@ -14,6 +14,7 @@ interface GatewayJson {
   offlineSinceAt: string | null;
   offlineTooLong: boolean;
   telemetry: Telemetry | null;
+  advertising: { state: string; format?: string; slotStart?: string; error?: string } | null;
   config: { desiredRevision: number | null; reportedRevision: number | null; state: string; problems: unknown[] };
 }
 
@@ -219,6 +220,18 @@ describe("fleet API", () => {
     // A gateway that does not report its radio (before 0.2) is online as before.
     await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.1.0" });
     expect(await gateway("g1")).toMatchObject({ state: "online", scan: null });
+  });
+
+  it("shows the store beacon each gateway advertises, and why one cannot", async () => {
+    const slotStart = new Date(Math.floor(clock.now() / 512_000) * 512_000).toISOString();
+    await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.3.0", advertising: { state: "advertising", format: "ibeacon", slotStart } });
+    expect((await gateway("g1")).advertising).toEqual({ state: "advertising", format: "ibeacon", slotStart });
+    const refused = "hci0 refused LE Set Advertising Parameters: Command Disallowed (0x0C)";
+    await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.3.0", advertising: { state: "failed", format: "ibeacon", error: refused } });
+    expect((await gateway("g1")).advertising).toEqual({ state: "failed", format: "ibeacon", error: refused });
+    // A gateway that does not say (before the store beacon) shows nothing.
+    await status("s1", "g1", { v: 1, state: "online", at: clock.iso(), version: "0.2.0" });
+    expect((await gateway("g1")).advertising).toBeNull();
   });
 
   it("refuses configs it can tell are wrong, with every problem and its path, and counts them", async () => {

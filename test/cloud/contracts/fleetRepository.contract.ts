@@ -63,6 +63,7 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
         desiredRevision: null,
         scan: null,
         update: null,
+        advertising: null,
       });
       expect(await fleet.getFleetGateway("ghost")).toBeNull();
     });
@@ -71,6 +72,17 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
       expect(await fleet.recordStatus({ storeId: "s2", gatewayId: "g1", state: "online", receivedAt: 5 })).toBe(false);
       expect(await fleet.recordStatus({ storeId: "s1", gatewayId: "ghost", state: "online", receivedAt: 5 })).toBe(false);
       expect((await fleet.getFleetGateway("g1"))?.reportedState).toBeNull();
+    });
+
+    it("keeps the store beacon an online status reports, and clears it when one does not", async () => {
+      const advertising = { state: "advertising" as const, format: "eddystone-eid" as const, slotStart: "2026-12-07T10:00:00.000Z" };
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 100, advertising });
+      expect((await fleet.getFleetGateway("g1"))?.advertising).toEqual(advertising);
+      // The will says nothing about the radio: what was reported stays.
+      await fleet.recordStatus({ ...g1, state: "offline", receivedAt: 150 });
+      expect((await fleet.getFleetGateway("g1"))?.advertising).toEqual(advertising);
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 200 });
+      expect((await fleet.getFleetGateway("g1"))?.advertising).toBeNull();
     });
 
     it("goes online with version and config, offline from the first will on, online again clearing a config it no longer reports", async () => {

@@ -1,6 +1,7 @@
 import type { GatewayRemoteConfig, Telemetry, UpdateReport } from "../../../../protocol/index.js";
 import type { ReportedConfig } from "../../domain/fleet/index.js";
 import type {
+  AdvertisingReport,
   CurrentDesiredConfig,
   DesiredConfigRecord,
   FleetGatewayRecord,
@@ -27,10 +28,11 @@ interface FleetRow {
   scan_state: string | null;
   last_advert_at: number | null;
   update_report: string | null;
+  advertising: string | null;
 }
 
 const COLUMNS =
-  "g.id, g.store_id, g.name, g.status, g.offline_since, g.last_seen_at, g.version, g.telemetry, g.reported_config, g.desired_revision, g.scan_state, g.last_advert_at, g.update_report";
+  "g.id, g.store_id, g.name, g.status, g.offline_since, g.last_seen_at, g.version, g.telemetry, g.reported_config, g.desired_revision, g.scan_state, g.last_advert_at, g.update_report, g.advertising";
 
 function toRecord(r: FleetRow): FleetGatewayRecord {
   return {
@@ -49,6 +51,7 @@ function toRecord(r: FleetRow): FleetGatewayRecord {
         ? { state: r.scan_state, lastAdvertAt: r.last_advert_at }
         : null,
     update: r.update_report === null ? null : (JSON.parse(r.update_report) as UpdateReport),
+    advertising: r.advertising === null ? null : (JSON.parse(r.advertising) as AdvertisingReport),
   };
 }
 
@@ -138,7 +141,7 @@ export class PostgresFleetRepository implements FleetRepository {
             `UPDATE gateways SET status = 'online', status_at = ?, offline_since = NULL,
                last_seen_at = GREATEST(COALESCE(last_seen_at, 0), ?),
                version = COALESCE(?, version), reported_config = ?, scan_state = ?, last_advert_at = ?,
-               update_report = ?
+               update_report = ?, advertising = ?
              WHERE id = ? AND store_id = ?`,
             [
               u.receivedAt,
@@ -148,6 +151,7 @@ export class PostgresFleetRepository implements FleetRepository {
               u.scan?.state ?? null,
               u.scan?.lastAdvertAt ?? null,
               u.update ? JSON.stringify(u.update) : null,
+              u.advertising ? JSON.stringify(u.advertising) : null,
               u.gatewayId,
               u.storeId,
             ],

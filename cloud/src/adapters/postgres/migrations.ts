@@ -789,6 +789,13 @@ ALTER TABLE member_purchases ADD COLUMN points_spent BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE member_purchases ADD COLUMN points_discount_minor BIGINT NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 9,
+    name: "store beacon advertising state (SQLite 21)",
+    sql: `
+ALTER TABLE gateways ADD COLUMN advertising TEXT COLLATE "C";
+`,
+  },
 ];
 
 /**

@@ -1089,6 +1089,14 @@ ALTER TABLE member_purchases ADD COLUMN points_spent INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE member_purchases ADD COLUMN points_discount_minor INTEGER NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 21,
+    name: "store beacon advertising state",
+    // The store beacon a gateway advertises, as its last online status reported it (JSON).
+    sql: `
+ALTER TABLE gateways ADD COLUMN advertising TEXT;
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -1,4 +1,7 @@
-import type { GatewayRemoteConfig, Telemetry, UpdateReport } from "../../../../protocol/index.js";
+import type { GatewayRemoteConfig, GatewayStatus, Telemetry, UpdateReport } from "../../../../protocol/index.js";
+
+/** The store beacon a gateway reported advertising (its status's `advertising`). */
+export type AdvertisingReport = NonNullable<GatewayStatus["advertising"]>;
 import type { ReportedConfig } from "../../domain/fleet/index.js";
 
 /**
@@ -22,6 +25,8 @@ export interface FleetGatewayRecord {
   readonly scan: ScanRecord | null;
   /** The last software update as the last online status reported it; null when it did not say. */
   readonly update: UpdateReport | null;
+  /** The store beacon it advertises, as the last online status reported it; null when it did not say. */
+  readonly advertising: AdvertisingReport | null;
 }
 
 /** A gateway's radio: whether it scans, and when it last heard an advert (cloud clock, epoch ms). */
@@ -49,6 +54,8 @@ export interface StatusUpdate extends GatewayRef {
   readonly scan?: ScanRecord;
   /** The last software update, when an online status carries it; an online status without it clears it. */
   readonly update?: UpdateReport;
+  /** The store beacon, when an online status carries it; an online status without it clears it. */
+  readonly advertising?: AdvertisingReport;
 }
 
 export interface TelemetryUpdate extends GatewayRef {

@@ -61,6 +61,17 @@ export const GatewayViewSchema = Type.Object({
     ),
   ),
   update: Nullable(UpdateReportSchema),
+  advertising: Nullable(
+    Type.Object(
+      {
+        state: Type.Union([Type.Literal("advertising"), Type.Literal("off"), Type.Literal("failed")]),
+        format: Type.Optional(Type.Union([Type.Literal("ibeacon"), Type.Literal("eddystone-eid")])),
+        slotStart: Type.Optional(Type.String({ format: "date-time" })),
+        error: Type.Optional(Type.String()),
+      },
+      { description: "The store beacon it advertises, as its last online status said (failed: the adapter refused, with the error); null when it did not say." },
+    ),
+  ),
   config: Type.Object({
     desiredRevision: Nullable(Type.Integer({ description: "Revision the cloud pushed last." })),
     reportedRevision: Nullable(Type.Integer({ description: "Revision the gateway last reported." })),
@@ -92,6 +103,7 @@ function view(g: GatewayView): Static<typeof GatewayViewSchema> {
     telemetry: g.telemetry,
     scan: g.scan === null ? null : { state: g.scan.state, lastAdvertAt: iso(g.scan.lastAdvertAt) },
     update: g.update,
+    advertising: g.advertising,
     config: {
       desiredRevision: g.config.desiredRevision,
       reportedRevision: g.config.reportedRevision,

@@ -323,7 +323,11 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     settings: config.storeBeacon,
     hmac: (key, data) => createHmac("sha256", key).update(data).digest(),
     directory,
+    locations: privacy,
+    // Called only for a sighting reported over HTTP, once the pipeline exists.
+    onStored: (stored) => pipeline.submit(stored),
     clock,
+    log: log.child({ component: "store-beacon" }),
   });
   const fleet = new FleetService({
     bus: broker,

@@ -1,4 +1,4 @@
-import type { ApiAnswer, Conforms } from "./apiTypes.js";
+import { type ApiAnswer, type ApiBody, apiPath, type Conforms } from "./apiTypes.js";
 import {
   type BeaconIdentity,
   computeEid,
@@ -286,6 +286,34 @@ export class ArrivalClient {
       accuracyM: fix.accuracyM,
       at: new Date(fix.at).toISOString(),
     })) as { eventId: string; plausible: boolean; flags: string[] };
+  }
+
+  /**
+   * The store beacon to monitor: the organisation's proximity UUID (on iOS, monitor it as a beacon
+   * region so the app is woken in a store), the format and how long one value lasts. Disabled when
+   * the retailer runs no store beacon.
+   */
+  async storeBeacon(): Promise<ApiAnswer<"/v1/store-beacon", "get">> {
+    return (await this.request("GET", "/v1/store-beacon")) as ApiAnswer<"/v1/store-beacon", "get">;
+  }
+
+  /**
+   * Reports a store beacon the phone heard (on iOS, from ranging once a region entry woke the app;
+   * on Android, from a scan): an iBeacon's `uuid`, `major` and `minor`, or an Eddystone `eid` (hex).
+   * The cloud resolves the value to a store only within its slot; resolved, it is the shopper's
+   * presence there and the rules decide on it (`beacon-arrival`). `at` defaults to now.
+   */
+  async reportStoreBeacon(
+    heard: { readonly uuid: string; readonly major: number; readonly minor: number } | { readonly eid: string },
+    options: { readonly rssi?: number; readonly at?: number } = {},
+  ): Promise<ApiAnswer<"/v1/users/{userId}/store-beacon-sightings", "post">> {
+    const body: ApiBody<"/v1/users/{userId}/store-beacon-sightings", "post"> = {
+      ...heard,
+      ...(options.rssi === undefined ? {} : { rssi: options.rssi }),
+      at: new Date(options.at ?? this.now()).toISOString(),
+    };
+    const path = apiPath("/v1/users/{userId}/store-beacon-sightings", { userId: this.userId });
+    return (await this.request("POST", path, body)) as ApiAnswer<"/v1/users/{userId}/store-beacon-sightings", "post">;
   }
 
   /**

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromHex, type GatewayRemoteConfig, storeBeaconValue, toHex } from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
+import { POSTGRES_AVAILABLE, type PostgresInstance, startPostgres } from "../support/postgres.js";
 
 interface Sighting {
   resolved: boolean;
@@ -54,7 +55,7 @@ describe("store beacon", () => {
     const key = fromHex(config?.identityKey ?? "") as Uint8Array;
     const onAir = storeBeaconValue(key, 9, Math.floor(now / 1000));
     const heard = await report({ uuid: config?.uuid.toUpperCase(), major: onAir.major, minor: onAir.minor, rssi: -70, at: new Date(now).toISOString() });
-    expect(heard.body).toEqual({ resolved: true, storeId: "s1", slotStart: new Date(onAir.slotStartS * 1000).toISOString(), reason: null });
+    expect(heard.body).toMatchObject({ resolved: true, storeId: "s1", slotStart: new Date(onAir.slotStartS * 1000).toISOString(), reason: null });
     const byEid = await report({ eid: toHex(onAir.eid), at: new Date(now).toISOString() });
     expect(byEid.body.storeId).toBe("s1");
 
@@ -87,5 +88,79 @@ describe("store beacon", () => {
     });
     const config = await desired();
     expect(config?.storeBeacon?.identityKey).toMatch(/^[0-9a-f]{32}$/);
+  });
+});
+
+/**
+ * A resolved sighting is the user's presence at the store: stored once per slot, decided by the
+ * rules as `beacon-arrival` (and by no gateway `enter` rule), replayed the same by a dry run; on
+ * SQLite and on PostgreSQL.
+ */
+describe.each([["SQLite"], ["PostgreSQL"]] as const)("store beacon sightings in the presence pipeline (%s)", (storageKind) => {
+  let f: CloudFixture;
+  let dir: string;
+  let server: PostgresInstance | null = null;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "arrival-beacon-pipeline-"));
+    await writeFile(join(dir, "beacon-secret"), "p".repeat(48));
+    let storage: Record<string, unknown> | undefined;
+    if (storageKind === "PostgreSQL") {
+      if (!POSTGRES_AVAILABLE) return;
+      server = await startPostgres();
+      const url = new URL(await server.createDatabase("beacon"));
+      url.password = server.password;
+      storage = { kind: "postgres", url: url.toString() };
+    }
+    f = await createCloudFixture({ storeBeacon: { secretFile: join(dir, "beacon-secret") }, ...(storage ? { storage } : {}) });
+  }, 60_000);
+  afterAll(async () => {
+    await f?.close();
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(storageKind === "PostgreSQL" && !POSTGRES_AVAILABLE)("issues a beacon-arrival rule's offer once per slot, and no gateway rule's", async () => {
+    const call = async <T>(key: string, method: "GET" | "POST", url: string, payload?: Record<string, unknown>) => {
+      const res = await f.cloud.http.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload === undefined ? {} : { payload }) });
+      return { status: res.statusCode, body: res.json<T>() };
+    };
+    const spec = {
+      trigger: { type: "beacon-arrival" },
+      scope: { storeIds: ["s1"] },
+      offer: { title: "Welcome in", text: "You are here", discount: { kind: "percent", percent: 10 }, validityS: 600 },
+      limits: { maxPerUserPerDay: 1 },
+    };
+    expect((await call(f.keys.marketer, "POST", "/v1/rules", { id: "r-beacon", spec })).status).toBe(201);
+    expect((await call(f.keys.marketer, "POST", "/v1/rules/r-beacon/transitions", { to: "live" })).status).toBe(200);
+    const { body: described } = await call<{ uuid: string; slotS: number }>(f.keys.appU1, "GET", "/v1/store-beacon");
+    const pushed = await call(f.keys.admin, "POST", "/v1/gateways/g1/config", { zones: [] });
+    expect(pushed.status).toBe(200);
+    const config = (await f.cloud.repositories.fleet.desiredConfigs()).find((c) => c.gatewayId === "g1")?.config.storeBeacon;
+    const now = Date.now();
+    const onAir = storeBeaconValue(fromHex(config?.identityKey ?? "") as Uint8Array, config?.rotationExponent ?? 9, Math.floor(now / 1000));
+    const report = () =>
+      call<Sighting & { eventId: string }>(f.keys.appU1, "POST", "/v1/users/u1/store-beacon-sightings", {
+        uuid: described.uuid,
+        major: onAir.major,
+        minor: onAir.minor,
+        rssi: -71,
+        at: new Date(now).toISOString(),
+      });
+    const first = await report();
+    expect(first.body).toMatchObject({ resolved: true, storeId: "s1" });
+    const again = await report();
+    expect(again.body.eventId).toBe(first.body.eventId);
+    await f.cloud.pipeline.idle();
+    const offers = await call<{ offers: { ruleId: string }[] }>(f.keys.appU1, "GET", "/v1/users/u1/offers");
+    // r1, the fixture's live gateway `enter` rule, does not fire on the phone's own claim.
+    expect(offers.body.offers.map((o) => o.ruleId)).toEqual(["r-beacon"]);
+    // The dry run replays the stored sighting as the live path decided it.
+    const dry = await call<{ report: { eventsEvaluated: number; offersIssued: number } }>(f.keys.marketer, "POST", "/v1/rules/dry-run", {
+      spec,
+      from: new Date(now - 3_600_000).toISOString(),
+      to: new Date(now + 60_000).toISOString(),
+    });
+    expect(dry.body.report).toMatchObject({ eventsEvaluated: 1, offersIssued: 1 });
   });
 });

@@ -21,7 +21,7 @@ export interface SdkCloudFixture {
  * allowing five offers per user a day, so one test can see several visits each give an offer.
  */
 export async function createSdkCloudFixture(
-  options: { push?: Record<string, unknown>; shopperPage?: ShopperPage } = {},
+  options: { push?: Record<string, unknown>; shopperPage?: ShopperPage; storeBeacon?: Record<string, unknown> } = {},
 ): Promise<SdkCloudFixture> {
   const f = await createCloudFixture({
     mqtt: { mode: "embedded", port: 0, websocket: { port: 0 } },
@@ -30,6 +30,7 @@ export async function createSdkCloudFixture(
     offers: { maxEventAgeS: 3600 },
     ...(options.push ? { push: options.push } : {}),
     ...(options.shopperPage ? { shopperPage: options.shopperPage } : {}),
+    ...(options.storeBeacon ? { storeBeacon: options.storeBeacon } : {}),
   });
   const spec = checkRuleSpec({
     trigger: { type: "enter" },

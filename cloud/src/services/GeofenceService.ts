@@ -21,6 +21,8 @@ import type { DirectoryRepository, StoredEvent, UserRepository } from "./reposit
 
 /** Zone id of geofence entries: the OS geofence is the store as a whole. */
 export const GEOFENCE_ZONE_ID = "geofence";
+/** Zone id of a phone's store beacon sightings: the beacon is the store as a whole. */
+export const STORE_BEACON_ZONE_ID = "store-beacon";
 /** Gateway id recorded on events the phone reported itself. */
 export const PHONE_GATEWAY_ID = "phone";
 /**
@@ -41,7 +43,11 @@ export function geofenceEventId(userId: string, reportId: string): string {
  * geofence rule must fire on it.
  */
 export function triggerOfStored(event: Pick<PresenceEvent, "type" | "zoneId" | "gatewayId">): EventTrigger {
-  return event.gatewayId === PHONE_GATEWAY_ID && event.zoneId === GEOFENCE_ZONE_ID ? "geofence-arrival" : event.type;
+  if (event.gatewayId !== PHONE_GATEWAY_ID) return event.type;
+  if (event.zoneId === GEOFENCE_ZONE_ID) return "geofence-arrival";
+  // The phone heard the store's own beacon: its own claim too, with a stronger proof than a fix.
+  if (event.zoneId === STORE_BEACON_ZONE_ID) return "beacon-arrival";
+  return event.type;
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { StoreBeaconConfig } from "../../../protocol/index.js";
+import { createHash } from "node:crypto";
+import { appSubjectId, type PresenceEvent, type StoreBeaconConfig } from "../../../protocol/index.js";
 import {
   type HeardValue,
   type Hmac,
@@ -12,8 +13,9 @@ import {
   storeBeaconConfig,
   storeIdentityKey,
 } from "../domain/storeBeacon/index.js";
-import type { Clock } from "./ports.js";
-import type { DirectoryRepository } from "./repositories.js";
+import { geofenceVisitId, PHONE_GATEWAY_ID, STORE_BEACON_ZONE_ID } from "./GeofenceService.js";
+import type { Clock, Logger } from "./ports.js";
+import type { DirectoryRepository, LocationRepository, StoredEvent } from "./repositories.js";
 
 export interface StoreBeaconServiceOptions {
   /** The secret every key derives from; null: no store beacon (the gateways advertise none). */
@@ -21,7 +23,12 @@ export interface StoreBeaconServiceOptions {
   readonly settings: StoreBeaconSettings & { readonly maxReportAgeS: number };
   readonly hmac: Hmac;
   readonly directory: Pick<DirectoryRepository, "getStore" | "listStores">;
+  /** Where a resolved sighting is stored, as a phone's own presence event. */
+  readonly locations: Pick<LocationRepository, "storeAppEntry">;
+  /** A sighting stored for the first time goes on to the rules (the presence pipeline). */
+  readonly onStored: (events: readonly StoredEvent[]) => void;
   readonly clock: Clock;
+  readonly log: Logger;
 }
 
 /** What an app needs to monitor its organisation's store beacon. */
@@ -37,6 +44,18 @@ export interface StoreBeaconDescription {
 export type SightingResult =
   | { readonly ok: true; readonly storeId: string; readonly slotStart: number }
   | { readonly ok: false; readonly reason: SightingRefusal | "disabled" | "other-organisation" };
+
+export type SightingReport =
+  | { readonly ok: true; readonly storeId: string; readonly slotStart: number; readonly eventId: string; readonly repeated: boolean }
+  | { readonly ok: false; readonly reason: SightingRefusal | "disabled" | "other-organisation" };
+
+/**
+ * The presence event of a user's sighting of a store's beacon: one per user, store and slot, so a
+ * phone that reports the same beacon again within the slot (it hears it every second) is one event.
+ */
+export function storeBeaconEventId(userId: string, storeId: string, slotStart: number): string {
+  return `sb-${createHash("sha256").update(`${userId}\u0000${storeId}\u0000${slotStart}`).digest("hex").slice(0, 40)}`;
+}
 
 /** Slot tables kept per organisation: the current slot's and a few recent ones. */
 const TABLES_KEPT = 4;
@@ -91,6 +110,54 @@ export class StoreBeaconService {
     if (late !== null) return { ok: false, reason: late };
     const resolved = resolveSighting({ heard: report.heard, atS, nowS, maxAgeS: settings.maxReportAgeS, table: await this.table(orgId, atS) });
     return resolved.ok ? { ok: true, storeId: resolved.storeId, slotStart: resolved.slotStartS * 1000 } : resolved;
+  }
+
+  /**
+   * A phone heard its organisation's store beacon: resolved to a store within the value's slot, the
+   * sighting is stored as the user's own presence (an enter of the store's `store-beacon` zone,
+   * sharing the visit id of the user's geofence entries at the store in the same window) and goes
+   * to the rules, which select it as `beacon-arrival`. A repeat within the slot is answered, not
+   * stored again.
+   */
+  async reportSighting(input: {
+    readonly userId: string;
+    readonly orgId: string;
+    readonly uuid?: string;
+    readonly heard: HeardValue;
+    readonly atMs: number;
+    readonly rssi: number | null;
+  }): Promise<SightingReport> {
+    const resolved = await this.resolve(input.orgId, { ...(input.uuid === undefined ? {} : { uuid: input.uuid }), heard: input.heard, atMs: input.atMs });
+    if (!resolved.ok) {
+      this.o.log.info({ reason: resolved.reason }, "store beacon sighting not resolved");
+      return resolved;
+    }
+    const { storeId, slotStart } = resolved;
+    const event: PresenceEvent = {
+      id: storeBeaconEventId(input.userId, storeId, slotStart),
+      seq: 1,
+      type: "enter",
+      storeId,
+      zoneId: STORE_BEACON_ZONE_ID,
+      gatewayId: PHONE_GATEWAY_ID,
+      subject: { kind: "app", id: appSubjectId(input.userId) },
+      at: new Date(input.atMs).toISOString(),
+      visitId: geofenceVisitId(input.userId, storeId, input.atMs),
+      rssi: input.rssi,
+      distanceM: null,
+    };
+    const stored = await this.o.locations.storeAppEntry({
+      event,
+      userId: input.userId,
+      fix: null,
+      signals: { source: "store-beacon", plausible: true, flags: [], format: "eid" in input.heard ? "eddystone-eid" : "ibeacon", slotStart: new Date(slotStart).toISOString(), rssi: input.rssi },
+      receivedAt: this.o.clock.now(),
+      decidedAt: null,
+    });
+    if (stored) this.o.onStored([stored]);
+    // Without the user id (as for geofence entries): the event id leads to them only where storage links it.
+    this.o.log.info({ storeId, eventId: event.id, repeated: stored === null }, "store beacon sighting reported");
+    return { ok: true, storeId, slotStart, eventId: event.id, repeated: stored === null };
   }
 
   private async table(orgId: string, atS: number): Promise<SlotTable> {

@@ -30,6 +30,7 @@ const TRIGGERS: readonly [string, string][] = [
   ["dwell", "stays in a zone"],
   ["exit", "leaves a zone"],
   ["geofence-arrival", "arrives (the phone's geofence)"],
+  ["beacon-arrival", "arrives (the phone hears the store beacon)"],
   ["first-visit", "visits for the first time"],
   ["nth-visit", "visits for the n-th time"],
   ["return-after", "comes back after days away"],

@@ -1589,7 +1589,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Report a store beacon value the phone heard; answers the store it names, if any
+         * Report a store beacon value the phone heard: resolved to a store, it is the user's presence there
          * @description Give `uuid`, `major` and `minor` for an iBeacon, or `eid` for an Eddystone-EID. A value names a store only within the slot it was advertised in: a value replayed from another slot, or guessed, names none. At most 30 reports a minute per installation (429 beyond).
          */
         post: operations["postUsersStoreBeaconSightings"];
@@ -7423,6 +7423,12 @@ export interface operations {
                              */
                             type: "geofence-arrival";
                         } | {
+                            /**
+                             * @description Fires when the app reports hearing the store's own beacon (the store beacon its gateways advertise), resolved to the store within its slot.
+                             * @enum {string}
+                             */
+                            type: "beacon-arrival";
+                        } | {
                             /** @description Visit number, 1-based. */
                             n: number;
                             /**
@@ -7795,6 +7801,12 @@ export interface operations {
                              * @enum {string}
                              */
                             type: "geofence-arrival";
+                        } | {
+                            /**
+                             * @description Fires when the app reports hearing the store's own beacon (the store beacon its gateways advertise), resolved to the store within its slot.
+                             * @enum {string}
+                             */
+                            type: "beacon-arrival";
                         } | {
                             /** @description Visit number, 1-based. */
                             n: number;
@@ -8245,6 +8257,12 @@ export interface operations {
                              * @enum {string}
                              */
                             type: "geofence-arrival";
+                        } | {
+                            /**
+                             * @description Fires when the app reports hearing the store's own beacon (the store beacon its gateways advertise), resolved to the store within its slot.
+                             * @enum {string}
+                             */
+                            type: "beacon-arrival";
                         } | {
                             /** @description Visit number, 1-based. */
                             n: number;
@@ -13754,6 +13772,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description The presence event the sighting is stored as (one per user, store and slot: a repeat in the slot names the same), which the rules decide on as `beacon-arrival`. */
+                        eventId: string | null;
                         /** @description Why no store: the report is older (or later) than the cloud allows, the value names no store in the slot of `at` (a value from another slot, or guessed), store beacons are off, or the UUID is another organisation's. */
                         reason: ("too-old" | "in-the-future" | "no-store" | "disabled" | "other-organisation") | null;
                         resolved: boolean;

@@ -1,5 +1,5 @@
 import type { EventTrigger } from "../../domain/rules/index.js";
-import { GEOFENCE_ZONE_ID, PHONE_GATEWAY_ID } from "../../services/GeofenceService.js";
+import { GEOFENCE_ZONE_ID, PHONE_GATEWAY_ID, STORE_BEACON_ZONE_ID } from "../../services/GeofenceService.js";
 import type {
   AnalyticsRepository,
   FunnelCounts,
@@ -248,12 +248,16 @@ export class PostgresAnalyticsRepository implements AnalyticsRepository, ReplayR
   }): Promise<ReplayEvent[]> {
     const after = query.after;
     // A phone's geofence entry is stored as an enter of the `geofence` zone and fires only
-    // geofence-arrival rules, as in the live path (see triggerOfStored).
-    const phone = `(e.gateway_id = '${PHONE_GATEWAY_ID}' AND e.zone_id = '${GEOFENCE_ZONE_ID}')`;
+    // geofence-arrival rules, a store beacon sighting (zone `store-beacon`) only beacon-arrival
+    // rules, as in the live path (see triggerOfStored).
+    const phone = `(e.gateway_id = '${PHONE_GATEWAY_ID}' AND e.zone_id IN ('${GEOFENCE_ZONE_ID}', '${STORE_BEACON_ZONE_ID}'))`;
+    const phoneZone = query.type === "beacon-arrival" ? STORE_BEACON_ZONE_ID : GEOFENCE_ZONE_ID;
     // An implausible entry (its signals say so) was never decided live, so it is not replayed.
     const typeClause =
-      query.type === "geofence-arrival" ? `e.type = ? AND ${phone} AND ${plausible("e")}` : `e.type = ? AND NOT ${phone}`;
-    const typeParam = query.type === "geofence-arrival" ? "enter" : query.type;
+      query.type === "geofence-arrival" || query.type === "beacon-arrival"
+        ? `e.type = ? AND e.gateway_id = '${PHONE_GATEWAY_ID}' AND e.zone_id = '${phoneZone}' AND ${plausible("e")}`
+        : `e.type = ? AND NOT ${phone}`;
+    const typeParam = query.type === "geofence-arrival" || query.type === "beacon-arrival" ? "enter" : query.type;
     const rows = await this.db.all<{
       id: string;
       type: EventTrigger;

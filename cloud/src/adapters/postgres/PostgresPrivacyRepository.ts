@@ -122,10 +122,13 @@ export class PostgresPrivacyRepository implements PrivacyRepository {
         if (stored.unlinked === true) await tx.run("DELETE FROM pending_event_users WHERE event_id = ?", [input.event.id]);
         return stored;
       }
-      await tx.run(
-        "INSERT INTO location_fixes (event_id, user_id, store_id, lat, lon, accuracy_m, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [input.event.id, input.userId, input.event.storeId, input.fix.lat, input.fix.lon, input.fix.accuracyM, input.fix.at],
-      );
+      // A store beacon sighting has no position to keep.
+      if (input.fix !== null) {
+        await tx.run(
+          "INSERT INTO location_fixes (event_id, user_id, store_id, lat, lon, accuracy_m, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          [input.event.id, input.userId, input.event.storeId, input.fix.lat, input.fix.lon, input.fix.accuracyM, input.fix.at],
+        );
+      }
       return stored;
     });
   }

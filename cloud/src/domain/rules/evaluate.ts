@@ -388,6 +388,7 @@ function checkTrigger(spec: RuleSpec, input: EvaluationInput, local: LocalParts)
     case "enter":
     case "exit":
     case "geofence-arrival":
+    case "beacon-arrival":
       return null;
     case "dwell": {
       const dwellMs = event.dwellMs ?? 0;

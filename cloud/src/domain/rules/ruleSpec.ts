@@ -66,6 +66,15 @@ export const TriggerSchema = Type.Union(
     ),
     Type.Object(
       {
+        type: Type.Literal("beacon-arrival", {
+          description:
+            "Fires when the app reports hearing the store's own beacon (the store beacon its gateways advertise), resolved to the store within its slot.",
+        }),
+      },
+      { additionalProperties: false },
+    ),
+    Type.Object(
+      {
         type: Type.Literal("nth-visit", { description: "Fires on the enter of the shopper's n-th visit." }),
         n: Type.Integer({ minimum: 1, maximum: 100_000, description: "Visit number, 1-based." }),
       },
@@ -382,7 +391,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** The event kind a trigger listens to: visit qualifiers fire on the enter of the qualifying visit. */
-export type EventTrigger = "enter" | "dwell" | "exit" | "geofence-arrival";
+export type EventTrigger = "enter" | "dwell" | "exit" | "geofence-arrival" | "beacon-arrival";
 
 export function eventTriggerOf(trigger: Trigger): EventTrigger {
   switch (trigger.type) {
@@ -397,5 +406,7 @@ export function eventTriggerOf(trigger: Trigger): EventTrigger {
       return "exit";
     case "geofence-arrival":
       return "geofence-arrival";
+    case "beacon-arrival":
+      return "beacon-arrival";
   }
 }

@@ -16,7 +16,8 @@ export interface EidKeyRepository {
 export interface AppEntryInput {
   readonly event: PresenceEvent;
   readonly userId: string;
-  readonly fix: LocationFix;
+  /** The GPS fix of a geofence entry; null for a store beacon sighting (no position, the beacon is the store). */
+  readonly fix: LocationFix | null;
   readonly signals: object;
   readonly receivedAt: number;
   /** Set for an entry that goes no further (implausible), so no restart decides it later. */

@@ -30,6 +30,9 @@ const SightingBody = Type.Object(
 
 const SightingView = Type.Object({
   resolved: Type.Boolean(),
+  eventId: Type.Union([Type.String(), Type.Null()], {
+    description: "The presence event the sighting is stored as (one per user, store and slot: a repeat in the slot names the same), which the rules decide on as `beacon-arrival`.",
+  }),
   storeId: Type.Union([Type.String(), Type.Null()], { description: "The store whose beacon sent the value in that slot." }),
   slotStart: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   reason: Type.Union([StringEnum(["too-old", "in-the-future", "no-store", "disabled", "other-organisation"] as const), Type.Null()], {
@@ -67,7 +70,7 @@ export function storeBeaconRoutes(app: FastifyInstance, deps: { storeBeacon: Sto
         },
       },
       schema: {
-        summary: "Report a store beacon value the phone heard; answers the store it names, if any",
+        summary: "Report a store beacon value the phone heard: resolved to a store, it is the user's presence there",
         description:
           "Give `uuid`, `major` and `minor` for an iBeacon, or `eid` for an Eddystone-EID. A value names a store only within the slot it was advertised in: a value replayed from another slot, or guessed, names none. " +
           `At most ${SIGHTINGS_PER_MINUTE} reports a minute per installation (429 beyond).`,
@@ -90,10 +93,17 @@ export function storeBeaconRoutes(app: FastifyInstance, deps: { storeBeacon: Sto
         ]);
       }
       const heard = body.eid !== undefined ? { eid: body.eid } : { major: body.major ?? 0, minor: body.minor ?? 0 };
-      const result = await deps.storeBeacon.resolve(principal.orgId, { ...(body.uuid === undefined ? {} : { uuid: body.uuid }), heard, atMs: at });
+      const result = await deps.storeBeacon.reportSighting({
+        userId,
+        orgId: principal.orgId,
+        ...(body.uuid === undefined ? {} : { uuid: body.uuid }),
+        heard,
+        atMs: at,
+        rssi: body.rssi ?? null,
+      });
       return result.ok
-        ? { resolved: true, storeId: result.storeId, slotStart: new Date(result.slotStart).toISOString(), reason: null }
-        : { resolved: false, storeId: null, slotStart: null, reason: result.reason };
+        ? { resolved: true, eventId: result.eventId, storeId: result.storeId, slotStart: new Date(result.slotStart).toISOString(), reason: null }
+        : { resolved: false, eventId: null, storeId: null, slotStart: null, reason: result.reason };
     },
   );
 }

@@ -789,6 +789,14 @@ ALTER TABLE member_purchases ADD COLUMN points_spent BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE member_purchases ADD COLUMN points_discount_minor BIGINT NOT NULL DEFAULT 0;
 `,
   },
+  {
+    version: 9,
+    name: "points earned by coupon redemptions (SQLite 21)",
+    sql: `
+ALTER TABLE member_purchases ADD COLUMN earn_key TEXT;
+CREATE INDEX member_purchases_earn_key ON member_purchases(org_id, earn_key) WHERE earn_key IS NOT NULL;
+`,
+  },
 ];
 
 /**

@@ -121,7 +121,10 @@ function suite(name: string, storage: Storage): void {
       // Paid: lipstick 100.00 + bag 50.50. Base 150, lipstick bonus 100, Wednesday in Hong Kong x2.
       expect(res).toMatchObject({
         status: 201,
-        body: { discount: { discountMinor: 2000 }, points: { points: 500, multiplier: 2, memberDayId: "wednesday", reason: "earned" } },
+        body: {
+          discount: { discountMinor: 2000, lineDiscountsMinor: [2000, 0] },
+          points: { points: 500, multiplier: 2, memberDayId: "wednesday", reason: "earned" },
+        },
       });
       expect(await points()).toMatchObject({ balance: 500, owed: 0 });
       expect(await history()).toEqual([["earn", "coupon-redemption", 500]]);
@@ -154,6 +157,17 @@ function suite(name: string, storage: Storage): void {
       expect(concurrent.map((r) => r.status)).toEqual([200, 200, 200]);
       expect(await points()).toMatchObject({ balance: 250 });
       expect(await history()).toEqual([["earn", "coupon-redemption", 250]]);
+
+      // A till retrying before its first answer came: the same redemption, all at once.
+      const other = await couponCode();
+      const racing = await Promise.all([1, 2, 3, 4].map(() => redeem(other, "redeem-key-0013", basketOf("order-11", LINES))));
+      expect(racing.map((r) => r.status).sort()).toEqual([200, 200, 200, 201]);
+      expect(racing.map((r) => (r.body.points as { points: number }).points)).toEqual([250, 250, 250, 250]);
+      expect(await points()).toMatchObject({ balance: 500 });
+      expect(await history()).toEqual([
+        ["earn", "coupon-redemption", 250],
+        ["earn", "coupon-redemption", 250],
+      ]);
     });
 
     it("reverses exactly what the redemption earned on a void, owing what was spent, and earns again when redone", async () => {
@@ -202,6 +216,24 @@ function suite(name: string, storage: Storage): void {
       expect(after).toMatchObject({ status: 201, body: { discount: { discountMinor: 2000 }, points: { points: 0, reason: "order-reported" } } });
       expect(await points()).toMatchObject({ balance: 540 });
       expect((await history()).filter(([kind]) => kind === "earn")).toHaveLength(2);
+
+      // Both at once: one of them earns, the other answers what it earned.
+      for (const orderId of ["order-12", "order-13", "order-14"]) {
+        const before = (await points()).balance as number;
+        const code = await couponCode();
+        const [redeemed, reported] = await Promise.all([
+          redeem(code, `redeem-key-${orderId}`, basketOf(orderId, LINES)),
+          call(f.keys.pos, "POST", "/v1/purchases", { ...basketOf(orderId, LINES), memberId: "u1" }),
+        ]);
+        expect(redeemed.status).toBe(201);
+        const byRedemption = (redeemed.body.points as { points: number }).points;
+        const gained = ((await points()).balance as number) - before;
+        expect([250, 290], orderId).toContain(gained);
+        expect(reported.body.points, orderId).toBe(gained);
+        expect(byRedemption === 0 || byRedemption === gained, orderId).toBe(true);
+      }
+      const sum = await f.cloud.repositories.ledger.entrySum("o1", "u1");
+      expect(sum).toBe((await points()).balance);
     });
 
     it("earns nothing without a programme or without a basket, and the redemption still succeeds", async () => {

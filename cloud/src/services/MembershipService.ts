@@ -403,7 +403,7 @@ export class MembershipService {
       balance = { ...balance, balance: written.balance, owed: written.owed };
       points = written.entry.points;
     }
-    await this.o.membership.recordPurchase({
+    const recorded = await this.o.membership.recordPurchase({
       orgId: principal.orgId,
       orderKey,
       userId: memberId,
@@ -414,6 +414,25 @@ export class MembershipService {
       points,
       at: now,
     });
+    const raced = recorded ? null : await this.o.membership.getPurchase(principal.orgId, orderKey);
+    if (raced && raced.earnKey !== null) {
+      // A coupon redemption of the same order recorded it between the read above and now: the
+      // order earned there, so this earning is taken back and the report answered as a repeat.
+      if (points > 0) {
+        const undone = await this.o.ledger.append(
+          principal.orgId,
+          memberId,
+          { kind: "reverse", reversesKey: `purchase:${orderKey}`, source, reference: orderKey, reason: "order redeemed with a coupon" },
+          `purchase-undone:${orderKey}`,
+          now,
+        );
+        if (!undone.ok && undone.reason !== "already-reversed") return ledgerRefusal(undone);
+      }
+      if (raced.userId !== memberId) return conflict(`order ${input.orderId} was reported for another member`);
+      const b = await this.o.ledger.balance(principal.orgId, memberId, now);
+      const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
+      return done({ ...purchaseAnswer(raced), memberId, multiplier: 1, memberDayId: null, balance: b.balance, owed: b.owed, tier, replayed: true });
+    }
     await this.evaluateTier(principal.orgId, memberId, now);
     const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
     return done({
@@ -667,6 +686,10 @@ export class MembershipService {
       earnKey,
     });
     if (!recorded) {
+      // A retry of this redemption racing this call recorded it: the earning (one entry, by its
+      // key) is this one's.
+      const raced = await this.o.membership.getPurchase(orgId, orderKey);
+      if (raced?.earnKey === earnKey) return { ...none("earned"), points: raced.points, replayed: true };
       // The same order was reported as a purchase between the read above and now: it earned there.
       if (points > 0) await this.reverseCouponEarning(orgId, input.redemptionId, "order reported as a purchase");
       return none("order-reported");

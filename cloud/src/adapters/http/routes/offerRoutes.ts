@@ -80,6 +80,11 @@ const DiscountAnswerSchema = Type.Object({
   eligibleMinor: Type.Integer({ description: "Sum of the lines the coupon applies to." }),
   freeSku: Type.Union([Type.String(), Type.Null()], { description: "The SKU given free (one unit), for a free-item coupon." }),
   text: Type.String(),
+  lineDiscountsMinor: Type.Optional(
+    Type.Array(Type.Integer({ minimum: 0 }), {
+      description: "The discount spread over the basket's lines (same order), summing to discountMinor: what each line was sold for.",
+    }),
+  ),
 });
 const RedeemHeaders = Type.Object(
   { "idempotency-key": Type.String({ minLength: 8, maxLength: 128, pattern: "^[\\x21-\\x7e]+$" }) },

@@ -440,6 +440,23 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // Not ready while an external broker is unreachable: events and offers cannot flow.
     ready: async () => mqtt.ready() && (await storage.ping()),
   });
+  // Membership: points ledger, programme, tiers; stored presence earns visit points.
+  // Every ledger entry reaches the webhook stream as points.changed, once (keyed by the entry).
+  const pointsWritten = (orgId: string, written: WrittenEntry) => webhookEvents.track(webhookEvents.pointsChanged(orgId, written.entry, written.balance));
+  const ledger = observedLedger(repositories.ledger, pointsWritten);
+  const membership = new MembershipService({
+    ledger,
+    membership: repositories.membership,
+    users,
+    directory,
+    clock,
+    scheduler: leaderScheduler,
+    log: log.child({ component: "membership" }),
+    randomBytes: (size) => randomBytes(size),
+    metrics,
+    onPointsWritten: pointsWritten,
+    onTierChanged: (orgId, change) => webhookEvents.track(webhookEvents.tierChanged(orgId, change)),
+  });
   offerRoutes(http, {
     offers: new ShopperOfferService({
       offers: offerRepository,
@@ -461,6 +478,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       },
       guard: new RedemptionGuard(),
       voidWindowMs: config.offers.voidWindowS * 1000,
+      points: membership,
+      log: log.child({ component: "redemptions" }),
     }),
   });
   decisionRoutes(http, {
@@ -534,23 +553,6 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   storeBeaconRoutes(http, { storeBeacon });
   if (deps.shopperPage) shopperPageRoutes(http, deps.shopperPage);
   liveRoutes(http, { live: liveFeed, credentials, scheduler });
-  // Membership: points ledger, programme, tiers; stored presence earns visit points.
-  // Every ledger entry reaches the webhook stream as points.changed, once (keyed by the entry).
-  const pointsWritten = (orgId: string, written: WrittenEntry) => webhookEvents.track(webhookEvents.pointsChanged(orgId, written.entry, written.balance));
-  const ledger = observedLedger(repositories.ledger, pointsWritten);
-  const membership = new MembershipService({
-    ledger,
-    membership: repositories.membership,
-    users,
-    directory,
-    clock,
-    scheduler: leaderScheduler,
-    log: log.child({ component: "membership" }),
-    randomBytes: (size) => randomBytes(size),
-    metrics,
-    onPointsWritten: pointsWritten,
-    onTierChanged: (orgId, change) => webhookEvents.track(webhookEvents.tierChanged(orgId, change)),
-  });
   const imports = new MemberImportService({
     membership: repositories.membership,
     ledger,

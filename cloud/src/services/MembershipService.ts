@@ -18,6 +18,7 @@ import {
   quotePointsRedemption,
   refundReversalPoints,
 } from "../domain/loyalty/index.js";
+import { type Basket, type DiscountAnswer, spreadDiscount } from "../domain/coupons/index.js";
 import { localDayKey } from "../domain/rules/localTime.js";
 import type { Principal } from "./CredentialService.js";
 import { conflict, done, forbidden, invalid, notFound, type Outcome, refuse } from "./Outcome.js";
@@ -87,6 +88,40 @@ export interface PurchaseInput {
    */
   readonly pointsToSpend?: number;
 }
+
+/** A coupon redeemed with the basket, as the redemption recorded it. */
+export interface CouponRedemptionInput {
+  readonly orgId: string;
+  readonly redemptionId: string;
+  /** The coupon's owner. */
+  readonly memberId: string;
+  readonly storeId: string;
+  readonly channel: "till" | "online";
+  readonly basket: Basket;
+  /** The discount the redemption answered; null when the coupon took nothing off. */
+  readonly discount: DiscountAnswer | null;
+  /** When it was redeemed, epoch ms: the member day is the store's local day of this instant. */
+  readonly at: number;
+  readonly replayed: boolean;
+}
+
+/** What a coupon redemption earned. */
+export interface CouponRedemptionEarning {
+  readonly points: number;
+  readonly multiplier: number;
+  readonly memberDayId: string | null;
+  /** The order as membership keys it: `<storeId>:<orderId>`. */
+  readonly orderKey: string;
+  /**
+   * `earned` (perhaps 0 points, by the programme), `order-reported` (the order earned once already,
+   * as a purchase or by another redemption), `no-member`, or `not-written` (the ledger refused).
+   */
+  readonly reason: "earned" | "order-reported" | "no-member" | "not-written";
+  readonly replayed: boolean;
+}
+
+/** Ledger key of a coupon redemption's earning: one per redemption. */
+export const couponRedemptionKey = (redemptionId: string): string => `coupon-redemption:${redemptionId}`;
 
 /** What a refund did (or, replayed, what it did the first time). */
 export interface RefundResult {
@@ -368,7 +403,7 @@ export class MembershipService {
       balance = { ...balance, balance: written.balance, owed: written.owed };
       points = written.entry.points;
     }
-    await this.o.membership.recordPurchase({
+    const recorded = await this.o.membership.recordPurchase({
       orgId: principal.orgId,
       orderKey,
       userId: memberId,
@@ -379,6 +414,25 @@ export class MembershipService {
       points,
       at: now,
     });
+    const raced = recorded ? null : await this.o.membership.getPurchase(principal.orgId, orderKey);
+    if (raced && raced.earnKey !== null) {
+      // A coupon redemption of the same order recorded it between the read above and now: the
+      // order earned there, so this earning is taken back and the report answered as a repeat.
+      if (points > 0) {
+        const undone = await this.o.ledger.append(
+          principal.orgId,
+          memberId,
+          { kind: "reverse", reversesKey: `purchase:${orderKey}`, source, reference: orderKey, reason: "order redeemed with a coupon" },
+          `purchase-undone:${orderKey}`,
+          now,
+        );
+        if (!undone.ok && undone.reason !== "already-reversed") return ledgerRefusal(undone);
+      }
+      if (raced.userId !== memberId) return conflict(`order ${input.orderId} was reported for another member`);
+      const b = await this.o.ledger.balance(principal.orgId, memberId, now);
+      const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
+      return done({ ...purchaseAnswer(raced), memberId, multiplier: 1, memberDayId: null, balance: b.balance, owed: b.owed, tier, replayed: true });
+    }
     await this.evaluateTier(principal.orgId, memberId, now);
     const tier = (await this.o.membership.getMember(memberId))?.tier ?? null;
     return done({
@@ -511,9 +565,9 @@ export class MembershipService {
         purchase.userId,
         {
           kind: "reverse",
-          reversesKey: `purchase:${orderKey}`,
+          reversesKey: purchase.earnKey ?? `purchase:${orderKey}`,
           ...(completes ? {} : { points }),
-          source: purchase.channel === "till" ? "till-purchase" : "online-order",
+          source: purchase.earnKey === null ? (purchase.channel === "till" ? "till-purchase" : "online-order") : "coupon-redemption",
           reference: orderKey,
           reason: input.amountMinor === undefined ? "refund" : `partial refund ${refundId}`,
         },
@@ -557,6 +611,122 @@ export class MembershipService {
     await this.o.membership.recordRefund({ orgId: principal.orgId, orderKey, refundId, amountMinor, points, at: now });
     await this.evaluateTier(principal.orgId, purchase.userId, now);
     return answer(points, returned, replayed);
+  }
+
+  /**
+   * Points for a coupon redeemed with the basket: the order earns by the programme exactly as the
+   * same purchase reported without a coupon would, on what the member paid (each line less its
+   * share of the coupon's discount), on the store's local day for member days, and is recorded as
+   * the member's purchase of the order (`<storeId>:<orderId>`, refunded like any other). Earned
+   * once per redemption (ledger key `coupon-redemption:<redemptionId>`): a replayed redemption
+   * answers what the first earned. An order reported already (a purchase, or another coupon's
+   * redemption of it) earns nothing here: the order id is the key, and it earns once. Never
+   * refuses: the redemption stands whatever this answers.
+   */
+  async couponRedeemed(input: CouponRedemptionInput): Promise<CouponRedemptionEarning> {
+    const { orgId, memberId, storeId, basket } = input;
+    const earnKey = couponRedemptionKey(input.redemptionId);
+    const orderKey = `${storeId}:${basket.orderId}`;
+    const none = (reason: CouponRedemptionEarning["reason"]): CouponRedemptionEarning => ({
+      points: 0, multiplier: 1, memberDayId: null, orderKey, reason, replayed: input.replayed,
+    });
+    const earned = await this.o.ledger.entryByKey(orgId, earnKey);
+    if (earned) return { points: earned.points, multiplier: 1, memberDayId: null, orderKey, reason: "earned", replayed: true };
+    const user = await this.o.users.getUser(memberId);
+    const store = await this.o.directory.getStore(storeId);
+    if (!user || user.orgId !== orgId || !store || store.orgId !== orgId) return none("no-member");
+    const prior = await this.o.membership.getPurchase(orgId, orderKey);
+    if (prior) return prior.earnKey === earnKey ? { ...none("earned"), points: prior.points, replayed: true } : none("order-reported");
+    const program = await this.program(orgId);
+    const profile = await this.o.membership.getMember(memberId);
+    const lineDiscountsMinor = input.discount?.lineDiscountsMinor ?? spreadDiscount(basket.lines.map((l) => l.quantity * l.unitPriceMinor), input.discount?.discountMinor ?? 0);
+    const discountMinor = lineDiscountsMinor.reduce((sum, d) => sum + d, 0);
+    const earning = purchaseEarning(program, basket.lines, {
+      channel: input.channel,
+      storeId,
+      timeZone: store.timezone,
+      at: input.at,
+      currency: basket.currency,
+      birthMonth: profile?.birthMonth ?? null,
+      lineDiscountsMinor,
+    });
+    const now = this.o.clock.now();
+    let points = 0;
+    if (earning.points > 0) {
+      const written = await this.o.ledger.append(
+        orgId,
+        memberId,
+        {
+          kind: "earn",
+          points: earning.points,
+          source: "coupon-redemption",
+          expiresAt: program.pointsValidityDays === null ? null : now + program.pointsValidityDays * DAY_MS,
+          reference: orderKey,
+          reason: earning.memberDayId === null ? null : `member day ${earning.memberDayId} x${earning.multiplier}`,
+        },
+        earnKey,
+        now,
+      );
+      if (!written.ok) {
+        this.o.log.warn({ storeId, reason: written.reason }, "coupon redemption points not written");
+        return none("not-written");
+      }
+      points = written.entry.points;
+    }
+    const recorded = await this.o.membership.recordPurchase({
+      orgId,
+      orderKey,
+      userId: memberId,
+      storeId,
+      channel: input.channel,
+      totalMinor: basket.totalMinor - discountMinor,
+      currency: basket.currency,
+      points,
+      at: input.at,
+      earnKey,
+    });
+    if (!recorded) {
+      // A retry of this redemption racing this call recorded it: the earning (one entry, by its
+      // key) is this one's.
+      const raced = await this.o.membership.getPurchase(orgId, orderKey);
+      if (raced?.earnKey === earnKey) return { ...none("earned"), points: raced.points, replayed: true };
+      // The same order was reported as a purchase between the read above and now: it earned there.
+      if (points > 0) await this.reverseCouponEarning(orgId, input.redemptionId, "order reported as a purchase");
+      return none("order-reported");
+    }
+    if (points > 0) this.earned?.inc({ source: "coupon-redemption" }, points);
+    await this.evaluateTier(orgId, memberId, now);
+    return { points, multiplier: earning.multiplier, memberDayId: earning.memberDayId, orderKey, reason: "earned", replayed: false };
+  }
+
+  /**
+   * A coupon redemption was voided: the points it earned are reversed (exactly what is left of
+   * them after refunds; points already spent are owed) and its order is released, so the order may
+   * be redeemed or reported again. Repeating it changes nothing. Answers the points reversed.
+   */
+  async couponRedemptionVoided(orgId: string, redemptionId: string): Promise<number> {
+    const reversed = await this.reverseCouponEarning(orgId, redemptionId, "redemption voided");
+    const released = await this.o.membership.releasePurchase(orgId, couponRedemptionKey(redemptionId));
+    if (released) await this.evaluateTier(orgId, released.userId, this.o.clock.now());
+    return reversed;
+  }
+
+  private async reverseCouponEarning(orgId: string, redemptionId: string, reason: string): Promise<number> {
+    const earnKey = couponRedemptionKey(redemptionId);
+    const earned = await this.o.ledger.entryByKey(orgId, earnKey);
+    if (!earned) return 0;
+    const written = await this.o.ledger.append(
+      orgId,
+      earned.memberId,
+      { kind: "reverse", reversesKey: earnKey, source: "coupon-redemption", reference: earned.reference, reason },
+      `coupon-redemption-void:${redemptionId}`,
+      this.o.clock.now(),
+    );
+    if (written.ok) return -written.entry.points;
+    // Refunds of the order took every point back already.
+    if (written.reason === "already-reversed") return 0;
+    this.o.log.warn({ reason: written.reason }, "coupon redemption points not reversed");
+    return 0;
   }
 
   /** An admin's correction with its reason: positive earns a lot, negative takes points (never below zero). */

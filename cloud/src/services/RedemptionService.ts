@@ -2,7 +2,8 @@ import { type Basket, basketProblems, type DiscountAnswer } from "../domain/coup
 import { type Offer, parseScannedRedemptionCode } from "../domain/offers/index.js";
 import type { Principal } from "./CredentialService.js";
 import { done, forbidden, invalid, notFound, type Outcome, type RefusalCode, refuse } from "./Outcome.js";
-import type { Clock } from "./ports.js";
+import type { CouponRedemptionEarning, MembershipService } from "./MembershipService.js";
+import type { Clock, Logger } from "./ports.js";
 import type { RedemptionGuard } from "./RedemptionGuard.js";
 import type { DirectoryRepository, OfferRepository, RedeemResult, VoidResult } from "./repositories.js";
 
@@ -22,7 +23,17 @@ export interface RedemptionServiceOptions {
   readonly onRedeemed?: (offer: Offer, at: number) => void;
   /** Locks a till key or store out after too many unknown codes (docs/api.md, "Redemptions"). */
   readonly guard: RedemptionGuard;
+  /**
+   * Membership: a redemption with the basket earns the member's points, a void reverses them.
+   * Absent: redemptions earn nothing.
+   */
+  readonly points?: Pick<MembershipService, "couponRedeemed" | "couponRedemptionVoided">;
+  /** Where a failure to earn or reverse points is reported (the redemption stands either way). */
+  readonly log?: Logger;
 }
+
+/** What a redemption with the basket earned the coupon's owner. */
+export type RedemptionPoints = Pick<CouponRedemptionEarning, "points" | "multiplier" | "memberDayId" | "reason">;
 
 /** A redemption request from the till: the code as typed or scanned, and the idempotency key. */
 export interface RedeemRequest {
@@ -70,7 +81,7 @@ export class RedemptionService {
   async redeem(
     principal: Principal,
     request: RedeemRequest,
-  ): Promise<Outcome<{ redemptionId: string; offer: Offer; replayed: boolean; discount?: DiscountAnswer }>> {
+  ): Promise<Outcome<{ redemptionId: string; offer: Offer; replayed: boolean; discount?: DiscountAnswer; points?: RedemptionPoints }>> {
     if (request.basket) {
       const problems = basketProblems(request.basket, "/basket");
       if (problems.length > 0) return invalid(problems);
@@ -117,14 +128,43 @@ export class RedemptionService {
     }
     if (!result.replayed) this.o.onRedeemed?.(result.offer, result.offer.statusAt);
     const { redemptionId, offer, replayed, discount } = result;
-    return done({ redemptionId, offer, replayed, ...(discount ? { discount } : {}) });
+    // A replay earns too: the earning is keyed by the redemption, so it is written once, and a
+    // till retrying after a failure between the redemption and the earning still gets its points.
+    const points = request.basket
+      ? await this.earn({
+          orgId: principal.orgId,
+          redemptionId,
+          memberId: offer.userId,
+          storeId,
+          channel: request.channel ?? "till",
+          basket: request.basket,
+          discount: discount ?? null,
+          at: offer.statusAt,
+          replayed,
+        })
+      : null;
+    return done({ redemptionId, offer, replayed, ...(discount ? { discount } : {}), ...(points ? { points } : {}) });
+  }
+
+  private async earn(input: Parameters<MembershipService["couponRedeemed"]>[0]): Promise<RedemptionPoints | null> {
+    if (!this.o.points) return null;
+    try {
+      const { points, multiplier, memberDayId, reason } = await this.o.points.couponRedeemed(input);
+      return { points, multiplier, memberDayId, reason };
+    } catch (err) {
+      this.o.log?.error({ err, storeId: input.storeId }, "coupon redemption points failed");
+      return { points: 0, multiplier: 1, memberDayId: null, reason: "not-written" };
+    }
   }
 
   /**
    * Voids a redemption: by the store that made it (its till key, or an admin naming it), within the
    * void window. The coupon is valid again if it has not expired. Repeating a void answers the first.
    */
-  async void(principal: Principal, request: VoidRequest): Promise<Outcome<{ offer: Offer; redemptionId: string; replayed: boolean }>> {
+  async void(
+    principal: Principal,
+    request: VoidRequest,
+  ): Promise<Outcome<{ offer: Offer; redemptionId: string; replayed: boolean; pointsReversed: number }>> {
     const store = await this.storeOf(principal, request.storeId);
     if (!store.ok) return store;
     if (!this.o.offers.voidRedemption) return notFound("voids are not available");
@@ -136,7 +176,16 @@ export class RedemptionService {
       now: this.o.clock.now(),
     });
     if (!result.ok) return refuse(VOID_REFUSAL_OF[result.reason], result.text);
-    return done({ offer: result.offer, redemptionId: result.redemptionId, replayed: result.replayed });
+    // Every void, a repeated one too: the reversal is keyed by the redemption (written once).
+    let pointsReversed = 0;
+    if (this.o.points) {
+      try {
+        pointsReversed = await this.o.points.couponRedemptionVoided(principal.orgId, result.redemptionId);
+      } catch (err) {
+        this.o.log?.error({ err, storeId: store.value }, "coupon redemption points not reversed");
+      }
+    }
+    return done({ offer: result.offer, redemptionId: result.redemptionId, replayed: result.replayed, pointsReversed });
   }
 
   /** The store a till key is bound to, or the one an admin names (in its organisation). */

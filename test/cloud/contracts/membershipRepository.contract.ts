@@ -52,7 +52,7 @@ export function describeMembershipRepositoryContract(name: string, makeBackend: 
       const purchase = { orgId: "o1", orderKey: "s1:o-1", userId: "u1", storeId: "s1", channel: "till" as const, totalMinor: 990, currency: "HKD", points: 9, at: 10 };
       expect(await membership.recordPurchase(purchase)).toBe(true);
       expect(await membership.recordPurchase({ ...purchase, points: 99 })).toBe(false);
-      expect(await membership.getPurchase("o1", "s1:o-1")).toEqual({ ...purchase, refundedAt: null, refundedMinor: 0, pointsSpent: 0, pointsDiscountMinor: 0 });
+      expect(await membership.getPurchase("o1", "s1:o-1")).toEqual({ ...purchase, refundedAt: null, refundedMinor: 0, pointsSpent: 0, pointsDiscountMinor: 0, earnKey: null });
       expect(await membership.getPurchase("o2", "s1:o-1")).toBeNull();
       expect(await membership.tierActivity("o1", "u1", 0)).toEqual({ pointsEarned: 0, spendMinor: 990 });
       expect(await membership.markRefunded("o1", "s1:o-1", 20)).toBe(true);
@@ -60,6 +60,23 @@ export function describeMembershipRepositoryContract(name: string, makeBackend: 
       expect((await membership.getPurchase("o1", "s1:o-1"))?.refundedAt).toBe(20);
       expect((await membership.getPurchase("o1", "s1:o-1"))?.refundedMinor).toBe(990);
       expect(await membership.tierActivity("o1", "u1", 0)).toEqual({ pointsEarned: 0, spendMinor: 0 });
+    });
+
+    it("keeps a coupon redemption's earning key on its order, and releases that order with its refunds", async () => {
+      const purchase = { orgId: "o1", orderKey: "s1:c-1", userId: "u1", storeId: "s1", channel: "till" as const, totalMinor: 800, currency: "HKD", points: 8, at: 10 };
+      expect(await membership.recordPurchase({ ...purchase, earnKey: "coupon-redemption:r-1" })).toBe(true);
+      expect(await membership.getPurchase("o1", "s1:c-1")).toMatchObject({ earnKey: "coupon-redemption:r-1", points: 8 });
+      expect(await membership.recordRefund({ orgId: "o1", orderKey: "s1:c-1", refundId: "x1", amountMinor: 100, points: 1, at: 20 })).toBe(true);
+      expect(await membership.releasePurchase("o2", "coupon-redemption:r-1")).toBeNull();
+      expect(await membership.releasePurchase("o1", "coupon-redemption:r-2")).toBeNull();
+      expect(await membership.releasePurchase("o1", "coupon-redemption:r-1")).toMatchObject({ orderKey: "s1:c-1", userId: "u1", refundedMinor: 100 });
+      expect(await membership.getPurchase("o1", "s1:c-1")).toBeNull();
+      expect(await membership.getRefund("o1", "s1:c-1", "x1")).toBeNull();
+      expect(await membership.releasePurchase("o1", "coupon-redemption:r-1")).toBeNull();
+      expect((await membership.tierActivity("o1", "u1", 0)).spendMinor).toBe(0);
+      // Released, the order may be recorded again (redeemed anew), refunds starting from nothing.
+      expect(await membership.recordPurchase({ ...purchase, earnKey: "coupon-redemption:r-3" })).toBe(true);
+      expect(await membership.getPurchase("o1", "s1:c-1")).toMatchObject({ earnKey: "coupon-redemption:r-3", refundedMinor: 0 });
     });
 
     it("records each partial refund once, adds it up, and marks the order refunded at its total", async () => {

@@ -54,6 +54,7 @@ interface PurchaseRow {
   refunded_minor: number;
   points_spent: number;
   points_discount_minor: number;
+  earn_key: string | null;
 }
 
 const memberOf = (r: MemberRow): MemberProfile => ({
@@ -155,17 +156,30 @@ export class PostgresMembershipRepository implements MembershipRepository {
     return rows.map(memberOf);
   }
 
-  async recordPurchase(p: Omit<MemberPurchase, "refundedAt" | "refundedMinor" | "pointsSpent" | "pointsDiscountMinor">): Promise<boolean> {
+  async recordPurchase(
+    p: Omit<MemberPurchase, "refundedAt" | "refundedMinor" | "pointsSpent" | "pointsDiscountMinor" | "earnKey"> & { readonly earnKey?: string | null },
+  ): Promise<boolean> {
     const result = await this.db.run(
-      `INSERT INTO member_purchases (org_id, order_key, user_id, store_id, channel, total_minor, currency, points, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [p.orgId, p.orderKey, p.userId, p.storeId, p.channel, p.totalMinor, p.currency, p.points, p.at],
+      `INSERT INTO member_purchases (org_id, order_key, user_id, store_id, channel, total_minor, currency, points, at, earn_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [p.orgId, p.orderKey, p.userId, p.storeId, p.channel, p.totalMinor, p.currency, p.points, p.at, p.earnKey ?? null],
     );
     return result.changes === 1;
   }
 
   async getPurchase(orgId: string, orderKey: string): Promise<MemberPurchase | null> {
     return purchaseIn(this.db, orgId, orderKey);
+  }
+
+  releasePurchase(orgId: string, earnKey: string): Promise<MemberPurchase | null> {
+    return this.db.transaction(async (tx) => {
+      const row = await tx.get<{ order_key: string }>("SELECT order_key FROM member_purchases WHERE org_id = ? AND earn_key = ?", [orgId, earnKey]);
+      if (!row) return null;
+      const purchase = await purchaseIn(tx, orgId, row.order_key);
+      await tx.run("DELETE FROM member_refunds WHERE org_id = ? AND order_key = ?", [orgId, row.order_key]);
+      await tx.run("DELETE FROM member_purchases WHERE org_id = ? AND order_key = ?", [orgId, row.order_key]);
+      return purchase;
+    });
   }
 
   recordPurchaseWithPoints(w: PointsPurchaseWrite): Promise<PointsPurchaseResult> {
@@ -222,7 +236,7 @@ export class PostgresMembershipRepository implements MembershipRepository {
         }
       }
       if (points !== 0) await tx.run("UPDATE member_purchases SET points = ? WHERE org_id = ? AND order_key = ?", [points, p.orgId, p.orderKey]);
-      return { ok: true, recorded: true, purchase: { ...p, points, refundedAt: null, refundedMinor: 0 }, balance, owed, written };
+      return { ok: true, recorded: true, purchase: { ...p, points, refundedAt: null, refundedMinor: 0, earnKey: null }, balance, owed, written };
     });
   }
 
@@ -405,5 +419,6 @@ async function purchaseIn(db: PgExecutor, orgId: string, orderKey: string): Prom
     refundedMinor: r.refunded_minor,
     pointsSpent: r.points_spent,
     pointsDiscountMinor: r.points_discount_minor,
+    earnKey: r.earn_key,
   };
 }

@@ -796,6 +796,14 @@ ALTER TABLE member_purchases ADD COLUMN points_discount_minor BIGINT NOT NULL DE
 ALTER TABLE gateways ADD COLUMN advertising TEXT COLLATE "C";
 `,
   },
+  {
+    version: 10,
+    name: "points earned by coupon redemptions (SQLite 22)",
+    sql: `
+ALTER TABLE member_purchases ADD COLUMN earn_key TEXT;
+CREATE INDEX member_purchases_earn_key ON member_purchases(org_id, earn_key) WHERE earn_key IS NOT NULL;
+`,
+  },
 ];
 
 /**

@@ -1097,6 +1097,16 @@ ALTER TABLE member_purchases ADD COLUMN points_discount_minor INTEGER NOT NULL D
 ALTER TABLE gateways ADD COLUMN advertising TEXT;
 `,
   },
+  {
+    version: 22,
+    name: "points earned by coupon redemptions",
+    // The ledger key of an order's earning when a coupon redemption with the basket earned it
+    // (refunds reverse that entry, a void releases the order). Purchases before this used the default.
+    sql: `
+ALTER TABLE member_purchases ADD COLUMN earn_key TEXT;
+CREATE INDEX member_purchases_earn_key ON member_purchases(org_id, earn_key) WHERE earn_key IS NOT NULL;
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -17,6 +17,12 @@ export interface DiscountAnswer {
   readonly freeSku: string | null;
   /** For people: what was applied. */
   readonly text: string;
+  /**
+   * The discount spread over the basket's lines (same order, summing to `discountMinor`): what each
+   * line was really sold for, so earning points on a redeemed basket counts what the member paid.
+   * Absent from answers stored before it was kept.
+   */
+  readonly lineDiscountsMinor?: readonly number[];
 }
 
 export type DiscountResult =
@@ -45,14 +51,12 @@ export function computeDiscount(discount: CouponDiscount, basket: Basket): Disco
   const minSpend = discount.kind === "spend-save" ? undefined : discount.minSpendMinor;
   if (discount.kind !== "free-item" && minSpend !== undefined && eligibleMinor < minSpend)
     return minSpendUnmet(minSpend, eligibleMinor, currency);
-  const answer = (discountMinor: number, text: string, freeSku: string | null = null): DiscountResult => ({
-    ok: true,
-    discountMinor: Math.min(discountMinor, eligibleMinor),
-    currency,
-    eligibleMinor,
-    freeSku,
-    text,
-  });
+  const isEligible = eligibleLine(discount.eligible);
+  const answer = (discountMinor: number, text: string, freeSku: string | null = null): DiscountResult => {
+    const applied = Math.min(discountMinor, eligibleMinor);
+    const lineDiscountsMinor = spreadDiscount(basket.lines.map((l) => (isEligible(l) ? l.quantity * l.unitPriceMinor : 0)), applied);
+    return { ok: true, discountMinor: applied, currency, eligibleMinor, freeSku, text, lineDiscountsMinor };
+  };
   switch (discount.kind) {
     case "percent": {
       const raw = Math.floor((eligibleMinor * discount.percent) / 100);
@@ -68,7 +72,9 @@ export function computeDiscount(discount: CouponDiscount, basket: Basket): Disco
       const otherMinor = eligibleMinor - (eligible.includes(line) ? line.unitPriceMinor : 0);
       if (discount.minSpendMinor !== undefined && otherMinor < discount.minSpendMinor)
         return minSpendUnmet(discount.minSpendMinor, otherMinor, currency);
-      return { ok: true, discountMinor: line.unitPriceMinor, currency, eligibleMinor, freeSku: line.sku, text: `${discount.item} free` };
+      // The free unit comes off its own line.
+      const lineDiscountsMinor = basket.lines.map((l) => (l === line ? line.unitPriceMinor : 0));
+      return { ok: true, discountMinor: line.unitPriceMinor, currency, eligibleMinor, freeSku: line.sku, text: `${discount.item} free`, lineDiscountsMinor };
     }
     case "spend-save": {
       const tier = [...discount.tiers].reverse().find((t) => eligibleMinor >= t.spendMinor);
@@ -77,6 +83,31 @@ export function computeDiscount(discount: CouponDiscount, basket: Basket): Disco
       return answer(tier.saveMinor, `spend ${money(tier.spendMinor, currency)} save ${money(tier.saveMinor, currency)}`);
     }
   }
+}
+
+/**
+ * `discountMinor` spread over lines of the given amounts in proportion, in whole minor units that
+ * sum to it exactly (largest remainders, ties to the earlier line); a line never gets more than
+ * its amount. Lines of amount 0 (not eligible) get nothing.
+ */
+export function spreadDiscount(amountsMinor: readonly number[], discountMinor: number): number[] {
+  const total = amountsMinor.reduce((s, a) => s + a, 0);
+  if (discountMinor <= 0 || total <= 0) return amountsMinor.map(() => 0);
+  const d = BigInt(Math.min(discountMinor, total));
+  const t = BigInt(total);
+  const shares = amountsMinor.map((a) => (BigInt(a) * d) / t);
+  let left = d - shares.reduce((s, x) => s + x, 0n);
+  const order = amountsMinor
+    .map((a, i) => ({ i, rem: (BigInt(a) * d) % t }))
+    .sort((x, y) => (x.rem === y.rem ? x.i - y.i : x.rem > y.rem ? -1 : 1));
+  for (const { i } of order) {
+    if (left === 0n) break;
+    if ((shares[i] ?? 0n) < BigInt(amountsMinor[i] ?? 0)) {
+      shares[i] = (shares[i] ?? 0n) + 1n;
+      left -= 1n;
+    }
+  }
+  return shares.map(Number);
 }
 
 function minSpendUnmet(minSpend: number, spent: number, currency: string): DiscountResult {

@@ -166,6 +166,11 @@ export interface PurchaseContext {
    * so each rule's covered amount loses its pro-rata share of it.
    */
   readonly pointsDiscountMinor?: number;
+  /**
+   * A coupon's discount on each line (same order as the lines, minor units; default none): the
+   * line earns on what it was sold for after the coupon, as the coupon's answer spread it.
+   */
+  readonly lineDiscountsMinor?: readonly number[];
 }
 
 /** The points a purchase earns and why. */
@@ -241,13 +246,16 @@ export function purchaseEarning(program: LoyaltyProgram, lines: readonly BasketL
   if (context.currency !== program.currency) return { points: 0, basePoints: 0, multiplier: 1, memberDayId: null, ruleIds: [] };
   let base = 0;
   const ruleIds: string[] = [];
-  const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
+  // What each line was sold for: its price less the coupon's share of it (never below zero).
+  const net = lines.map((l, i) => Math.max(0, l.quantity * l.unitPriceMinor - (context.lineDiscountsMinor?.[i] ?? 0)));
+  const total = net.reduce((sum, n) => sum + n, 0);
   for (const rule of program.earnRules) {
     if (rule.channels && !rule.channels.includes(context.channel)) continue;
     if (rule.storeIds && (context.storeId === null || !rule.storeIds.includes(context.storeId))) continue;
-    const gross = lines
-      .filter((l) => !rule.categories || (l.category !== null && rule.categories.includes(l.category)))
-      .reduce((sum, l) => sum + l.quantity * l.unitPriceMinor, 0);
+    const gross = lines.reduce(
+      (sum, l, i) => (!rule.categories || (l.category !== null && rule.categories.includes(l.category)) ? sum + (net[i] ?? 0) : sum),
+      0,
+    );
     const covered = gross - proRata(gross, context.pointsDiscountMinor ?? 0, total);
     const points = Math.floor(covered / rule.perAmountMinor) * rule.points;
     if (points > 0) {

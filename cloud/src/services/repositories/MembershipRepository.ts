@@ -48,12 +48,17 @@ export interface MemberPurchase {
   readonly pointsSpent: number;
   /** The discount those points paid, minor units: the member paid `totalMinor` less this. */
   readonly pointsDiscountMinor: number;
+  /**
+   * Ledger key of the order's earning when not `purchase:<orderKey>`: a coupon redemption with the
+   * basket earns under `coupon-redemption:<redemptionId>` (refunds reverse that entry). Null: the default.
+   */
+  readonly earnKey: string | null;
 }
 
 /** A purchase paid in part with points, as the service built it. */
 export interface PointsPurchaseWrite {
   /** The purchase; `points` (earned) is what the earning below writes, or what an earlier one wrote. */
-  readonly purchase: Omit<MemberPurchase, "refundedAt" | "refundedMinor" | "points">;
+  readonly purchase: Omit<MemberPurchase, "refundedAt" | "refundedMinor" | "points" | "earnKey">;
   /** Source of both the spend and the earning (`till-purchase` or `online-order`). */
   readonly source: LedgerSource;
   /** Ledger key of the spend (`purchase-spend:<orderKey>`). */
@@ -131,7 +136,15 @@ export interface MembershipRepository {
   /** Members whose tier period ended by `now` (tier reached before `since`), for the downgrade sweep. */
   membersWithTierBefore(orgId: string, since: number, limit: number): Promise<MemberProfile[]>;
   /** Records a purchase without points spent once per `(orgId, orderKey)`; false when that key is recorded already. */
-  recordPurchase(purchase: Omit<MemberPurchase, "refundedAt" | "refundedMinor" | "pointsSpent" | "pointsDiscountMinor">): Promise<boolean>;
+  recordPurchase(
+    purchase: Omit<MemberPurchase, "refundedAt" | "refundedMinor" | "pointsSpent" | "pointsDiscountMinor" | "earnKey"> & { readonly earnKey?: string | null },
+  ): Promise<boolean>;
+  /**
+   * Removes the purchase recorded with `earnKey` and its refunds (a voided coupon redemption: the
+   * order was not sold that way, and may be redeemed and recorded again); the removed purchase, or
+   * null when none was recorded with that key.
+   */
+  releasePurchase(orgId: string, earnKey: string): Promise<MemberPurchase | null>;
   getPurchase(orgId: string, orderKey: string): Promise<MemberPurchase | null>;
   /**
    * Records a purchase paid in part with points in one transaction with its ledger entries: the

@@ -17,6 +17,7 @@ import {
   type Pickup,
   redeemCoupon,
   reopenedStatus,
+  spreadDiscount,
 } from "../../../../cloud/src/domain/coupons/index.js";
 import { isValidTimeZone } from "../../../../cloud/src/domain/rules/localTime.js";
 import { issuedOffer } from "../offers/fixtures.js";
@@ -142,6 +143,25 @@ describe("computeDiscount", () => {
     const result = computeDiscount(discount, b);
     expect(result).toMatchObject({ ok: false, reason });
     if (!result.ok) expect(result.text.length).toBeGreaterThan(0);
+  });
+
+  it("spreads the discount over the eligible lines it came off, summing to it exactly", () => {
+    const three = basket([line("lip-1", "lipstick", 1, 10000), line("mask", "skincare", 1, 8000), line("lip-2", "lipstick", 1, 5000)]);
+    expect(computeDiscount({ kind: "amount", amountMinor: 1000, currency: "HKD", eligible: { categories: ["lipstick"] } }, three)).toMatchObject({
+      discountMinor: 1000,
+      lineDiscountsMinor: [667, 0, 333],
+    });
+    expect(computeDiscount({ kind: "free-item", item: "Mask", sku: "mask" }, three)).toMatchObject({ lineDiscountsMinor: [0, 8000, 0] });
+    expect(computeDiscount({ kind: "percent", percent: 10 }, b)).toMatchObject({ discountMinor: 3800, lineDiscountsMinor: [3000, 800] });
+  });
+
+  it.each([
+    [[100, 100, 100], 100, [34, 33, 33]],
+    [[1, 0, 2], 3, [1, 0, 2]],
+    [[5, 5], 20, [5, 5]],
+    [[7, 0], 0, [0, 0]],
+  ])("spreads %j by %i as %j", (amounts, discount, expected) => {
+    expect(spreadDiscount(amounts, discount)).toEqual(expected);
   });
 
   it("shows spend-save as its first tier to older apps", () => {

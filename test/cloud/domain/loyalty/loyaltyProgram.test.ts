@@ -72,6 +72,23 @@ describe("purchase earnings", () => {
   it("earns nothing in another currency", () => {
     expect(purchaseEarning(program, lines, { ...ctx, currency: "USD" }).points).toBe(0);
   });
+
+  it("earns on each line less a coupon's share of it, as the same lines sold at that price", () => {
+    // s2: a coupon took 1 000 off the beauty line (3 150 → 2 150): base 31, beauty 2 × 5 = 10.
+    const withCoupon = purchaseEarning(program, lines, { ...ctx, storeId: "s2", lineDiscountsMinor: [1_000, 0] });
+    const soldAtThat = purchaseEarning(
+      program,
+      [
+        { sku: "a", category: "beauty", quantity: 1, unitPriceMinor: 2_150 },
+        { sku: "b", category: null, quantity: 1, unitPriceMinor: 999 },
+      ],
+      { ...ctx, storeId: "s2" },
+    );
+    expect(withCoupon).toMatchObject({ points: 41, ruleIds: ["base", "s2-beauty"] });
+    expect(withCoupon.points).toBe(soldAtThat.points);
+    // The same 1 000 off the uncategorised line leaves the beauty bonus whole.
+    expect(purchaseEarning(program, lines, { ...ctx, storeId: "s2", lineDiscountsMinor: [0, 999] })).toMatchObject({ points: 46 });
+  });
 });
 
 describe("tiers", () => {

@@ -80,6 +80,11 @@ const DiscountAnswerSchema = Type.Object({
   eligibleMinor: Type.Integer({ description: "Sum of the lines the coupon applies to." }),
   freeSku: Type.Union([Type.String(), Type.Null()], { description: "The SKU given free (one unit), for a free-item coupon." }),
   text: Type.String(),
+  lineDiscountsMinor: Type.Optional(
+    Type.Array(Type.Integer({ minimum: 0 }), {
+      description: "The discount spread over the basket's lines (same order), summing to discountMinor: what each line was sold for.",
+    }),
+  ),
 });
 const RedeemHeaders = Type.Object(
   { "idempotency-key": Type.String({ minLength: 8, maxLength: 128, pattern: "^[\\x21-\\x7e]+$" }) },
@@ -116,10 +121,23 @@ function view(offer: Offer): Static<typeof OfferViewSchema> {
   };
 }
 
+const RedemptionPointsSchema = Type.Object(
+  {
+    points: Type.Integer({ description: "Points the coupon's owner earned on what they paid (0: none); a replay answers the first earning." }),
+    multiplier: Type.Number({ description: "The member-day multiplier applied (1: none)." }),
+    memberDayId: Type.Union([Type.String(), Type.Null()]),
+    reason: Type.Union([Type.Literal("earned"), Type.Literal("order-reported"), Type.Literal("no-member"), Type.Literal("not-written")], {
+      description: "`order-reported`: the order earned already (reported as a purchase, or redeemed with another coupon).",
+    }),
+  },
+  { description: "With a basket: what the redemption earned the member (see Membership)." },
+);
+
 const RedemptionAnswer = Type.Object({
   redemptionId: Type.String(),
   offer: OfferViewSchema,
   discount: Type.Optional(DiscountAnswerSchema),
+  points: Type.Optional(RedemptionPointsSchema),
 });
 
 /** A shopper's offers (app and admin keys) and redemption at the till (pos and admin keys). */
@@ -196,6 +214,7 @@ export function offerRoutes(
         redemptionId: result.redemptionId,
         offer: view(result.offer),
         ...(result.discount ? { discount: { ...result.discount } } : {}),
+        ...(result.points ? { points: result.points } : {}),
       };
     },
   );
@@ -208,7 +227,14 @@ export function offerRoutes(
         summary: "Void a redemption: by the store that made it, within the void window; the coupon is valid again if not expired",
         params: VoidParams,
         body: VoidBody,
-        response: { 200: Type.Object({ redemptionId: Type.String(), offer: OfferViewSchema, replayed: Type.Boolean() }) },
+        response: {
+          200: Type.Object({
+            redemptionId: Type.String(),
+            offer: OfferViewSchema,
+            replayed: Type.Boolean(),
+            pointsReversed: Type.Integer({ description: "Points the redemption had earned that the void took back (0: none)." }),
+          }),
+        },
       },
     },
     async (request) => {
@@ -217,7 +243,7 @@ export function offerRoutes(
       const result = unwrap(
         await deps.redemptions.void(principalOf(request), { redemptionId, ...(body.storeId === undefined ? {} : { storeId: body.storeId }) }),
       );
-      return { redemptionId: result.redemptionId, offer: view(result.offer), replayed: result.replayed };
+      return { redemptionId: result.redemptionId, offer: view(result.offer), replayed: result.replayed, pointsReversed: result.pointsReversed };
     },
   );
 }

@@ -6913,6 +6913,8 @@ export interface operations {
                             eligibleMinor: number;
                             /** @description The SKU given free (one unit), for a free-item coupon. */
                             freeSku: string | null;
+                            /** @description The discount spread over the basket's lines (same order), summing to discountMinor: what each line was sold for. */
+                            lineDiscountsMinor?: number[];
                             text: string;
                         };
                         offer: {
@@ -6944,6 +6946,16 @@ export interface operations {
                             text: string;
                             title: string;
                             zoneId: string;
+                        };
+                        /** @description With a basket: what the redemption earned the member (see Membership). */
+                        points?: {
+                            memberDayId: string | null;
+                            /** @description The member-day multiplier applied (1: none). */
+                            multiplier: number;
+                            /** @description Points the coupon's owner earned on what they paid (0: none); a replay answers the first earning. */
+                            points: number;
+                            /** @description `order-reported`: the order earned already (reported as a purchase, or redeemed with another coupon). */
+                            reason: "earned" | "order-reported" | "no-member" | "not-written";
                         };
                         redemptionId: string;
                     };
@@ -6964,6 +6976,8 @@ export interface operations {
                             eligibleMinor: number;
                             /** @description The SKU given free (one unit), for a free-item coupon. */
                             freeSku: string | null;
+                            /** @description The discount spread over the basket's lines (same order), summing to discountMinor: what each line was sold for. */
+                            lineDiscountsMinor?: number[];
                             text: string;
                         };
                         offer: {
@@ -6995,6 +7009,16 @@ export interface operations {
                             text: string;
                             title: string;
                             zoneId: string;
+                        };
+                        /** @description With a basket: what the redemption earned the member (see Membership). */
+                        points?: {
+                            memberDayId: string | null;
+                            /** @description The member-day multiplier applied (1: none). */
+                            multiplier: number;
+                            /** @description Points the coupon's owner earned on what they paid (0: none); a replay answers the first earning. */
+                            points: number;
+                            /** @description `order-reported`: the order earned already (reported as a purchase, or redeemed with another coupon). */
+                            reason: "earned" | "order-reported" | "no-member" | "not-written";
                         };
                         redemptionId: string;
                     };
@@ -7105,6 +7129,8 @@ export interface operations {
                             title: string;
                             zoneId: string;
                         };
+                        /** @description Points the redemption had earned that the void took back (0: none). */
+                        pointsReversed: number;
                         redemptionId: string;
                         replayed: boolean;
                     };

@@ -32,6 +32,9 @@ import { CouponService } from "../../cloud/src/services/CouponService.js";
 import type { Principal } from "../../cloud/src/services/CredentialService.js";
 import { RedemptionGuard } from "../../cloud/src/services/RedemptionGuard.js";
 import { RedemptionService } from "../../cloud/src/services/RedemptionService.js";
+import { MembershipService } from "../../cloud/src/services/MembershipService.js";
+import { systemScheduler } from "../../cloud/src/services/ports.js";
+import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 
 const { values } = parseArgs({
   options: {
@@ -130,7 +133,30 @@ async function benchRedeem(dir: string) {
     if (!c.ok) throw new Error(c.message);
     codes.push(c.value.code);
   }
-  const redemptions = new RedemptionService({ offers: repos.offers, stores: repos.directory, clock, guard: new RedemptionGuard() });
+  // Each redemption with its basket also earns the member's points (a point per HKD 1), as in the cloud.
+  const log = createLogger({ level: "silent", format: "json", name: "bench" });
+  const membership = new MembershipService({
+    ledger: repos.ledger,
+    membership: repos.membership,
+    users: repos.users,
+    directory: repos.directory,
+    clock,
+    scheduler: systemScheduler,
+    log,
+    randomBytes: (n) => randomBytes(n),
+  });
+  const program = await membership.putProgram(admin, {
+    currency: "HKD",
+    pointsValidityDays: 365,
+    transfersAllowed: false,
+    earnRules: [{ id: "base", points: 1, perAmountMinor: 100 }],
+    visit: null,
+    memberDays: [],
+    tiers: [],
+    tierWindowDays: 365,
+  });
+  if (!program.ok) throw new Error(program.message);
+  const redemptions = new RedemptionService({ offers: repos.offers, stores: repos.directory, clock, guard: new RedemptionGuard(), points: membership, log });
   const lines = Array.from({ length: LINES }, (_, i) => ({
     sku: `sku-${i}`,
     category: i % 3 === 0 ? "lipstick" : i % 3 === 1 ? "skincare" : "snacks",
@@ -140,6 +166,7 @@ async function benchRedeem(dir: string) {
   const totalMinor = lines.reduce((s, l) => s + l.quantity * l.unitPriceMinor, 0);
   const latencies: number[] = [];
   let ok = 0;
+  let earning = 0;
   const started = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i++) {
@@ -153,6 +180,7 @@ async function benchRedeem(dir: string) {
         .then((r) => {
           latencies.push(performance.now() - at);
           if (r.ok) ok++;
+          if (r.ok && (r.value.points?.points ?? 0) > 0) earning++;
         }),
     );
   }
@@ -163,6 +191,8 @@ async function benchRedeem(dir: string) {
   return {
     redemptions: total,
     ok,
+    /** Redemptions that earned their member points (each should). */
+    earning,
     lines: LINES,
     rate: RATE,
     achievedPerSecond: total / seconds,
@@ -185,7 +215,7 @@ try {
   );
   const redeem = await benchRedeem(dir);
   out(
-    `redeem   ${redeem.redemptions} redemptions, ${redeem.lines}-line basket at ${redeem.rate}/s (achieved ${redeem.achievedPerSecond.toFixed(0)}/s), ${redeem.ok} ok: p50 ${redeem.p50Ms.toFixed(2)} ms, p99 ${redeem.p99Ms.toFixed(2)} ms, max ${redeem.maxMs.toFixed(2)} ms`,
+    `redeem   ${redeem.redemptions} redemptions, ${redeem.lines}-line basket at ${redeem.rate}/s (achieved ${redeem.achievedPerSecond.toFixed(0)}/s), ${redeem.ok} ok, ${redeem.earning} earning points: p50 ${redeem.p50Ms.toFixed(2)} ms, p99 ${redeem.p99Ms.toFixed(2)} ms, max ${redeem.maxMs.toFixed(2)} ms`,
   );
   out(JSON.stringify({ node: process.version, kernel: release(), cpus: cpus().length, cpu: cpus()[0]?.model, loadBefore: load, loadAfter: loadavg(), claim, redeem }));
 } finally {

@@ -8,6 +8,7 @@ import {
   type PushOutboxStatus,
   type PushPolicy,
 } from "../../services/repositories.js";
+import { GroupCommit } from "./GroupCommit.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 
 interface ItemRow {
@@ -51,7 +52,16 @@ function itemOf(r: ItemRow): PushOutboxItem {
 
 /** The push outbox, receipts, frequency-cap claims and push policies in SQLite (migration 16). */
 export class SqliteDeliveryRepository implements DeliveryRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+  /**
+   * The outbox's per-notification writes (the frequency cap's claim, the settle and its receipt)
+   * arrive together from a pass's concurrent attempts: they share commits, one sync to disk for
+   * many, instead of one each.
+   */
+  private readonly writes: GroupCommit;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.writes = new GroupCommit(db);
+  }
 
   enqueuePush(items: readonly NewPushOutboxItem[], now: number): Promise<number> {
     if (items.length === 0) return Promise.resolve(0);
@@ -115,13 +125,11 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
          attempts = attempts + (CASE WHEN ? IN ('sent', 'dead') THEN 1 ELSE 0 END)
        WHERE id = ? AND status = 'pending'`;
     const params = [status, reason, now, status, id];
-    if (receipt === undefined) {
-      await this.db.run(settle, params);
-      return;
-    }
-    // One commit for both: at `synchronous = FULL` each commit is a sync to disk.
-    await this.db.transaction(async (tx) => {
+    // One commit for both, shared with the pass's other writes: at `synchronous = FULL` each
+    // commit is a sync to disk.
+    await this.writes.run(async (tx) => {
       await tx.run(settle, params);
+      if (receipt === undefined) return;
       await tx.run(
         "INSERT INTO delivery_receipts (offer_id, channel, store_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [receipt.offerId, receipt.channel, receipt.storeId, now],
@@ -175,18 +183,19 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
   }
 
   async claimNotification(userId: string, offerId: string, now: number, capMs: number): Promise<boolean> {
-    // One statement, so two channels claiming at once cannot both win for different offers.
-    const result = await this.db.run(
-      `INSERT INTO member_notifications (user_id, offer_id, notified_at) VALUES (?, ?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET offer_id = excluded.offer_id, notified_at = excluded.notified_at
-       WHERE member_notifications.offer_id <> excluded.offer_id AND member_notifications.notified_at <= ?`,
-      [userId, offerId, now, now - capMs],
-    );
-    if (result.changes > 0) return true;
-    const row = await this.db.get<{ offer_id: string }>("SELECT offer_id FROM member_notifications WHERE user_id = ?", [
-      userId,
-    ]);
-    return row?.offer_id === offerId;
+    // One statement, so two channels claiming at once cannot both win for different offers; the
+    // claim is durable (its group's commit) before the notification is sent.
+    return this.writes.run(async (tx) => {
+      const result = await tx.run(
+        `INSERT INTO member_notifications (user_id, offer_id, notified_at) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET offer_id = excluded.offer_id, notified_at = excluded.notified_at
+         WHERE member_notifications.offer_id <> excluded.offer_id AND member_notifications.notified_at <= ?`,
+        [userId, offerId, now, now - capMs],
+      );
+      if (result.changes > 0) return true;
+      const row = await tx.get<{ offer_id: string }>("SELECT offer_id FROM member_notifications WHERE user_id = ?", [userId]);
+      return row?.offer_id === offerId;
+    });
   }
 
   async pushPolicy(orgId: string, storeId: string | null): Promise<PushPolicy | null> {

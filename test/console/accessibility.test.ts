@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
-import { chromiumAvailable, launchChromium } from "./browser.js";
+import { chromiumAvailable, launchChromium, signedInPage } from "./browser.js";
 
 const hasChromium = chromiumAvailable();
 
@@ -56,14 +56,8 @@ describe("console accessibility", () => {
     await f?.close();
   });
 
-  async function signedIn(key: string): Promise<Page> {
-    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-    await page.goto(`${base}/console/`);
-    await page.getByLabel("API key").fill(key);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("navigation", { name: "Console sections" }).waitFor();
-    return page;
-  }
+  const signedIn = async (key: string): Promise<Page> =>
+    signedInPage(await browser.newContext({ viewport: { width: 1280, height: 900 } }), `${base}/console/`, key, []);
 
   /** The WCAG 2.1 A/AA violations on the page as it is now, one line each. */
   async function violations(page: Page): Promise<string[]> {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 /** Debian's chromium package; playwright-core drives it, it downloads no browser of its own. */
 export const CHROMIUM_PATH = process.env["ARRIVAL_CHROMIUM"] ?? "/usr/bin/chromium";
@@ -27,4 +27,22 @@ export function launchChromium(): Promise<Browser> {
       "--disable-background-networking",
     ],
   });
+}
+
+/**
+ * A new page of `context` with the console at `url` (its address, a `#/page` included), signed
+ * in with `key`, once the menu shows. What the page logs as an error (a script error, a CSP
+ * violation) goes to `errors`; failed HTTP answers do not: the validation round trips expect them.
+ */
+export async function signedInPage(context: BrowserContext, url: string, key: string, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text());
+  });
+  page.on("pageerror", (err) => errors.push(err.message));
+  await page.goto(url);
+  await page.getByLabel("API key").fill(key);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Console sections" }).waitFor();
+  return page;
 }

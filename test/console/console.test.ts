@@ -5,7 +5,7 @@ import { CONSOLE_CSP } from "../../cloud/src/adapters/http/console/consoleRoutes
 import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U1, SUBJECT_U2 } from "../cloud/cloudFixture.js";
 import { until } from "../support/until.js";
-import { chromiumAvailable, launchChromium } from "./browser.js";
+import { chromiumAvailable, launchChromium, signedInPage } from "./browser.js";
 
 const hasChromium = chromiumAvailable();
 
@@ -59,18 +59,7 @@ describe("console", () => {
   /** Errors the page logged: a CSP violation or a script error shows up here. */
   const pageErrors: string[] = [];
 
-  async function signedIn(context: BrowserContext, key: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on("console", (m) => {
-      // HTTP error answers are expected (the validation round trip); anything else is a defect.
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) pageErrors.push(m.text());
-    });
-    page.on("pageerror", (err) => pageErrors.push(err.message));
-    await page.goto(`${base}/console/`);
-    await page.getByLabel("API key").fill(key);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    return page;
-  }
+  const signedIn = (context: BrowserContext, key: string): Promise<Page> => signedInPage(context, `${base}/console/`, key, pageErrors);
 
   it("serves the page and its assets with content types, revalidation and a strict CSP", async () => {
     const page = await fetch(`${base}/console/`);

@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeQr, qrPath } from "../../scripts/demo/shopperPage/qrCode.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
-import { chromiumAvailable, launchChromium } from "./browser.js";
+import { chromiumAvailable, launchChromium, signedInPage } from "./browser.js";
 
 const hasChromium = chromiumAvailable();
 
@@ -31,19 +31,8 @@ describe.skipIf(!hasChromium)("console coupons", () => {
     await f?.close();
   });
 
-  async function signedIn(context: BrowserContext, key: string, hash = "#/coupons"): Promise<Page> {
-    const page = await context.newPage();
-    page.on("console", (m) => {
-      // HTTP error answers are expected (the validation round trip); anything else is a defect.
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) pageErrors.push(m.text());
-    });
-    page.on("pageerror", (err) => pageErrors.push(err.message));
-    await page.goto(`${base}/console/${hash}`);
-    await page.getByLabel("API key").fill(key);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("navigation", { name: "Console sections" }).waitFor();
-    return page;
-  }
+  const signedIn = (context: BrowserContext, key: string, hash = "#/coupons"): Promise<Page> =>
+    signedInPage(context, `${base}/console/${hash}`, key, pageErrors);
 
   async function call(key: string, method: "GET" | "POST", url: string, payload?: Record<string, unknown>, headers: Record<string, string> = {}) {
     const res = await f.cloud.http.inject({ method, url, headers: { authorization: `Bearer ${key}`, ...headers }, ...(payload ? { payload } : {}) });

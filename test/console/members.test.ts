@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addShopperWithoutAnalytics, type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
-import { chromiumAvailable, launchChromium } from "./browser.js";
+import { chromiumAvailable, launchChromium, signedInPage } from "./browser.js";
 
 const hasChromium = chromiumAvailable();
 
@@ -102,19 +102,7 @@ describe("console: members", () => {
 
   const pageErrors: string[] = [];
 
-  async function signedIn(context: BrowserContext, key: string): Promise<Page> {
-    const page = await context.newPage();
-    page.on("console", (m) => {
-      // HTTP error answers are expected (validation round trips); anything else is a defect.
-      if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) pageErrors.push(m.text());
-    });
-    page.on("pageerror", (err) => pageErrors.push(err.message));
-    await page.goto(`${base}/console/`);
-    await page.getByLabel("API key").fill(key);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("navigation", { name: "Console sections" }).waitFor();
-    return page;
-  }
+  const signedIn = (context: BrowserContext, key: string): Promise<Page> => signedInPage(context, `${base}/console/`, key, pageErrors);
 
   /** An instant as the page writes it in Hong Kong (UTC+8, no daylight saving), the fixture's stores' zone. */
   const hongKong = (iso: string) => {

@@ -1,5 +1,6 @@
 import type { ApiAnswer, Conforms } from "../../sdk/src/apiTypes.js";
 import type { Session } from "./api.js";
+import type { Report } from "./pages/analytics.js";
 import type { Balance, LedgerEntry, Profile, TierChange } from "./pages/members.js";
 import type { VersionView } from "./pages/ruleVersions.js";
 import type { DryRunReport, HistoryEntry, RuleView } from "./pages/rules.js";
@@ -19,4 +20,5 @@ export const CONSOLE_CONTRACT: readonly [
   Conforms<ApiAnswer<"/v1/users/{userId}/points", "get">, Balance>,
   Conforms<ApiAnswer<"/v1/users/{userId}/points/history", "get">, { readonly entries: readonly LedgerEntry[] }>,
   Conforms<ApiAnswer<"/v1/users/{userId}/tier-changes", "get">, { readonly changes: readonly TierChange[] }>,
-] = [true, true, true, true, true, true, true, true];
+  Conforms<ApiAnswer<"/v1/analytics/funnel", "get">, Report>,
+] = [true, true, true, true, true, true, true, true, true];

@@ -507,6 +507,11 @@ describe("console", () => {
       heldOutUsersReturned: 0,
       heldOutReturnRate: 0,
       returnRateLift: 1,
+      issuedRevenueMinor: 15_350,
+      issuedRevenuePerUserMinor: 15_350,
+      heldOutRevenueMinor: 0,
+      heldOutRevenuePerUserMinor: 0,
+      revenuePerUserLiftMinor: 15_350,
     };
     const counts = { visits: 3, eligible: 3, issued: 1, delivered: 1, viewed: 1, redeemed: 0, heldOut: 2 };
     const rates = { eligibleRate: 1, deliveryRate: 1, viewRate: 1, redemptionRate: 0 };
@@ -533,7 +538,8 @@ describe("console", () => {
     await expect(section.locator("text.label").allTextContents()).resolves.toEqual(["sent the offer", "held out"]);
     await expect(section.locator("text.value").allTextContents()).resolves.toEqual(["100 % came back (1 of 1)", "0 % came back (0 of 2)"]);
     await expect(section.locator(".holdout-text").textContent()).resolves.toBe(
-      "1 shopper sent the offer (1 came back, 0 redeemed); 2 shoppers held out (0 came back). Lift in return rate: 100.0 points.",
+      "1 shopper sent the offer (1 came back, 0 redeemed); 2 shoppers held out (0 came back). Lift in return rate: 100.0 points. " +
+        "Spend per shopper: 153.50 sent the offer, 0.00 held out (lift 153.50).",
     );
     await context.close();
   });

@@ -22,13 +22,16 @@ interface Holdout {
   heldOutUsersReturned: number;
   heldOutReturnRate: number | null;
   returnRateLift: number | null;
+  issuedRevenuePerUserMinor: number | null;
+  heldOutRevenuePerUserMinor: number | null;
+  revenuePerUserLiftMinor: number | null;
 }
 interface Group extends Counts {
   key: { ruleId?: string; name?: string | null; storeId?: string; zoneId?: string; day?: string };
   rates: Rates;
   holdout?: Holdout;
 }
-interface Report {
+export interface Report {
   groupBy: string;
   from: string;
   to: string;
@@ -54,7 +57,7 @@ export function toCsv(rows: readonly (readonly (string | number | null)[])[]): s
 }
 
 function csvOf(report: Report): string {
-  const header = ["group", ...STAGES, "heldOut", "eligibleRate", "deliveryRate", "viewRate", "redemptionRate", "issuedUsers", "heldOutUsers", "issuedReturnRate", "heldOutReturnRate", "returnRateLift"];
+  const header = ["group", ...STAGES, "heldOut", "eligibleRate", "deliveryRate", "viewRate", "redemptionRate", "issuedUsers", "heldOutUsers", "issuedReturnRate", "heldOutReturnRate", "returnRateLift", "issuedRevenuePerUserMinor", "heldOutRevenuePerUserMinor", "revenuePerUserLiftMinor"];
   const row = (label: string, g: Counts & { rates: Rates; holdout?: Holdout }) => [
     label,
     ...STAGES.map((s) => g[s]),
@@ -68,6 +71,9 @@ function csvOf(report: Report): string {
     g.holdout?.issuedReturnRate ?? null,
     g.holdout?.heldOutReturnRate ?? null,
     g.holdout?.returnRateLift ?? null,
+    g.holdout?.issuedRevenuePerUserMinor ?? null,
+    g.holdout?.heldOutRevenuePerUserMinor ?? null,
+    g.holdout?.revenuePerUserLiftMinor ?? null,
   ];
   return toCsv([header, ...report.groups.map((g) => row(keyLabel(g.key), g)), row("total", report.totals)]);
 }
@@ -134,12 +140,18 @@ function returnBar(label: string, returned: number, users: number, rate: number 
   return { label, value: percent, text: users === 0 ? "no shoppers" : `${percent} % came back (${returned} of ${users})` };
 }
 
+/** An amount in minor units as major units with two decimals (the programme's currency is not on the report). */
+const minor = (v: number | null) => (v === null ? "—" : (v / 100).toFixed(2));
+
 /** The holdout comparison in words, with the API's counts. */
 function holdoutText(ho: Holdout): string {
   const lift = ho.returnRateLift === null ? "—" : `${(ho.returnRateLift * 100).toFixed(1)} points`;
   return (
     `${count(ho.issuedUsers, "shopper")} sent the offer (${ho.issuedUsersReturned} came back, ${ho.issuedUsersRedeemed} redeemed); ` +
-    `${count(ho.heldOutUsers, "shopper")} held out (${ho.heldOutUsersReturned} came back). Lift in return rate: ${lift}.`
+    `${count(ho.heldOutUsers, "shopper")} held out (${ho.heldOutUsersReturned} came back). Lift in return rate: ${lift}.` +
+    (ho.revenuePerUserLiftMinor === null
+      ? ""
+      : ` Spend per shopper: ${minor(ho.issuedRevenuePerUserMinor)} sent the offer, ${minor(ho.heldOutRevenuePerUserMinor)} held out (lift ${minor(ho.revenuePerUserLiftMinor)}).`)
   );
 }
 

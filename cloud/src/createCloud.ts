@@ -326,6 +326,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     locations: privacy,
     // Called only for a sighting reported over HTTP, once the pipeline exists.
     onStored: (stored) => pipeline.submit(stored),
+    decided: (eventId, withinMs) => pipeline.whenDecided(eventId, withinMs),
     clock,
     log: log.child({ component: "store-beacon" }),
   });

@@ -149,12 +149,17 @@ describe.each([["SQLite"], ["PostgreSQL"]] as const)("store beacon sightings in 
       });
     const first = await report();
     expect(first.body).toMatchObject({ resolved: true, storeId: "s1" });
+    // The answer carries the offer the rules issued on it, for a woken app to show at once.
+    const answered = (first.body as unknown as { offers: { offerId: string; ruleId: string; title: string; code: string }[] }).offers;
+    expect(answered.map((o) => [o.ruleId, o.title])).toEqual([["r-beacon", "Welcome in"]]);
     const again = await report();
     expect(again.body.eventId).toBe(first.body.eventId);
+    expect((again.body as unknown as { offers: unknown[] }).offers).toEqual([]);
     await f.cloud.pipeline.idle();
-    const offers = await call<{ offers: { ruleId: string }[] }>(f.keys.appU1, "GET", "/v1/users/u1/offers");
+    const offers = await call<{ offers: { offerId: string; ruleId: string; code: string }[] }>(f.keys.appU1, "GET", "/v1/users/u1/offers");
     // r1, the fixture's live gateway `enter` rule, does not fire on the phone's own claim.
     expect(offers.body.offers.map((o) => o.ruleId)).toEqual(["r-beacon"]);
+    expect(offers.body.offers.map((o) => [o.offerId, o.code])).toEqual(answered.map((o) => [o.offerId, o.code]));
     // The dry run replays the stored sighting as the live path decided it.
     const dry = await call<{ report: { eventsEvaluated: number; offersIssued: number } }>(f.keys.marketer, "POST", "/v1/rules/dry-run", {
       spec,

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { appSubjectId, type PresenceEvent, type StoreBeaconConfig } from "../../../protocol/index.js";
+import type { Offer } from "../domain/offers/index.js";
 import {
   type HeardValue,
   type Hmac,
@@ -27,6 +28,13 @@ export interface StoreBeaconServiceOptions {
   readonly locations: Pick<LocationRepository, "storeAppEntry">;
   /** A sighting stored for the first time goes on to the rules (the presence pipeline). */
   readonly onStored: (events: readonly StoredEvent[]) => void;
+  /**
+   * The offers the rules issued on a stored sighting, or null when deciding took longer than
+   * `withinMs`; absent: the answer carries none.
+   */
+  readonly decided?: (eventId: string, withinMs: number) => Promise<readonly Offer[] | null>;
+  /** How long the answer to a sighting waits for its decision (default 2 000 ms). */
+  readonly answerWithinMs?: number;
   readonly clock: Clock;
   readonly log: Logger;
 }
@@ -46,7 +54,15 @@ export type SightingResult =
   | { readonly ok: false; readonly reason: SightingRefusal | "disabled" | "other-organisation" };
 
 export type SightingReport =
-  | { readonly ok: true; readonly storeId: string; readonly slotStart: number; readonly eventId: string; readonly repeated: boolean }
+  | {
+      readonly ok: true;
+      readonly storeId: string;
+      readonly slotStart: number;
+      readonly eventId: string;
+      readonly repeated: boolean;
+      /** Offers issued on this sighting, decided before the answer (none for a repeat or past the wait). */
+      readonly offers: readonly Offer[];
+    }
   | { readonly ok: false; readonly reason: SightingRefusal | "disabled" | "other-organisation" };
 
 /**
@@ -155,9 +171,13 @@ export class StoreBeaconService {
       decidedAt: null,
     });
     if (stored) this.o.onStored([stored]);
+    // A woken app has seconds to show a notification: the answer carries what the rules issued on
+    // this sighting, when they decide in time (a shopper stored unlinked is decided without a wait).
+    const offers =
+      stored && stored.userId !== null && this.o.decided ? ((await this.o.decided(event.id, this.o.answerWithinMs ?? 2000)) ?? []) : [];
     // Without the user id (as for geofence entries): the event id leads to them only where storage links it.
-    this.o.log.info({ storeId, eventId: event.id, repeated: stored === null }, "store beacon sighting reported");
-    return { ok: true, storeId, slotStart, eventId: event.id, repeated: stored === null };
+    this.o.log.info({ storeId, eventId: event.id, repeated: stored === null, offers: offers.length }, "store beacon sighting reported");
+    return { ok: true, storeId, slotStart, eventId: event.id, repeated: stored === null, offers };
   }
 
   private async table(orgId: string, atS: number): Promise<SlotTable> {

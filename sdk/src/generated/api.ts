@@ -13800,6 +13800,37 @@ export interface operations {
                     "application/json": {
                         /** @description The presence event the sighting is stored as (one per user, store and slot: a repeat in the slot names the same), which the rules decide on as `beacon-arrival`. */
                         eventId: string | null;
+                        /** @description Offers the rules issued on this sighting when they decided within the wait (about 2 s): a woken app can show one at once. The same offer also arrives by push, MQTT or the pending list: de-duplicate by offerId. Empty for a repeat within the slot. */
+                        offers: {
+                            code: string;
+                            discount: {
+                                /** @enum {string} */
+                                kind: "percent";
+                                percent: number;
+                            } | {
+                                /** @description Amount in the currency's minor unit (cents). */
+                                amountMinor: number;
+                                /** @description ISO 4217 code. */
+                                currency: string;
+                                /** @enum {string} */
+                                kind: "amount";
+                            } | {
+                                item: string;
+                                /** @enum {string} */
+                                kind: "free-item";
+                            };
+                            /** Format: date-time */
+                            expiresAt: string;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            offerId: string;
+                            ruleId: string;
+                            status: string;
+                            storeId: string;
+                            text: string;
+                            title: string;
+                            zoneId: string;
+                        }[];
                         /** @description Why no store: the report is older (or later) than the cloud allows, the value names no store in the slot of `at` (a value from another slot, or guessed), store beacons are off, or the UUID is another organisation's. */
                         reason: ("too-old" | "in-the-future" | "no-store" | "disabled" | "other-organisation") | null;
                         resolved: boolean;

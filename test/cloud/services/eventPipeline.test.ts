@@ -55,6 +55,20 @@ describe("event pipeline: decisions in groups", () => {
     expect(published.map((p) => p.published_at)).toEqual([clock.now(), clock.now(), clock.now()]);
   });
 
+  it("tells a waiter the offers issued on its event once decided, and nothing on another's", async () => {
+    await liveRule(f, "group-wait", { trigger: { type: "enter" } });
+    await addUsers(f, ["u920", "u921"]);
+    const mine = eventOf("u920", clock.now());
+    const other = eventOf("u921", clock.now());
+    const waited = f.cloud.pipeline.whenDecided(mine.id, 60_000);
+    const none = f.cloud.pipeline.whenDecided("never-submitted", 1);
+    await f.ingest([mine, other], mine.seq);
+    const offers = await waited;
+    expect(offers?.map((o) => [o.ruleId, o.userId, o.eventId])).toEqual([["group-wait", "u920", mine.id]]);
+    // An event nobody submits is not waited for past the bound (the real scheduler's 1 ms).
+    await expect(none).resolves.toBeNull();
+  });
+
   it("sees a directory write made between two groups (consent withdrawn)", async () => {
     await liveRule(f, "group-open", { trigger: { type: "enter" } });
     await addUsers(f, ["u910"]);

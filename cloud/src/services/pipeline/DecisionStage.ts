@@ -96,6 +96,8 @@ interface RequestContext {
  * decision does; delivery follows the commit (`output`).
  */
 export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
+  /** Callers waiting for an event's decision (`whenDecided`), by event id. */
+  private readonly waiters = new Map<string, ((offers: readonly Offer[]) => void)[]>();
   readonly name = "decide";
   readonly counters: DecisionCounters = { eventsDecided: 0, offersIssued: 0 };
   private readonly o: DecisionStageOptions;
@@ -146,6 +148,38 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
     while (this.running !== null) await this.running;
   }
 
+  /**
+   * The offers issued on an event accepted here, once its group is decided (none: an empty list),
+   * or null when that takes longer than `withinMs` (it is still decided; the offer is delivered as
+   * any other). For an answer that carries the offer, such as a phone's report of its own arrival.
+   */
+  whenDecided(eventId: string, withinMs: number): Promise<readonly Offer[] | null> {
+    const scheduler = this.o.scheduler ?? systemScheduler;
+    return new Promise((resolve) => {
+      const done = (offers: readonly Offer[] | null) => {
+        scheduler.clearTimeout(timer);
+        const left = (this.waiters.get(eventId) ?? []).filter((w) => w !== waiter);
+        if (left.length > 0) this.waiters.set(eventId, left);
+        else this.waiters.delete(eventId);
+        resolve(offers);
+      };
+      const waiter = (offers: readonly Offer[]) => done(offers);
+      const timer = scheduler.setTimeout(() => done(null), withinMs);
+      this.waiters.set(eventId, [...(this.waiters.get(eventId) ?? []), waiter]);
+    });
+  }
+
+  /** Tells whoever waits for these events what was issued on them. */
+  private settleWaiters(events: readonly StoredEvent[], issued: readonly Offer[]): void {
+    if (this.waiters.size === 0) return;
+    for (const e of events) {
+      const waiting = this.waiters.get(e.id);
+      if (!waiting) continue;
+      const offers = issued.filter((o) => o.eventId === e.id);
+      for (const waiter of [...waiting]) waiter(offers);
+    }
+  }
+
   /** Events accepted and not yet taken into a group (a gauge of the stage's backlog). */
   get queued(): number {
     return this.waiting.length;
@@ -166,6 +200,7 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
         if (delayMs === undefined || !this.started) {
           // The group's events stay undecided in storage and are decided at the next start.
           this.o.log.error({ err, events: group.length }, "decision failed");
+          this.settleWaiters(group, []);
           failures = 0;
           continue;
         }
@@ -346,6 +381,7 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
       });
     });
     if (issued.length > 0) this.o.output(issued);
+    this.settleWaiters(events, issued.map((i) => i.offer));
     return now;
   }
 }

@@ -67,6 +67,11 @@ export class EventPipeline {
     for (const stage of this.o.stages) await stage.stop();
   }
 
+  /** The offers issued on a submitted event once it is decided, or null after `withinMs` (see DecisionStage). */
+  whenDecided(eventId: string, withinMs: number): ReturnType<DecisionStage["whenDecided"]> {
+    return this.decisions.whenDecided(eventId, withinMs);
+  }
+
   /** Rebuilds an organisation's rule index (after a rule change). */
   reloadRules(orgId: string): Promise<void> {
     return this.decisions.reloadRules(orgId);

@@ -105,7 +105,8 @@ export const OfferViewSchema = Type.Object({
   expiresAt: Type.String({ format: "date-time" }),
 });
 
-function view(offer: Offer): Static<typeof OfferViewSchema> {
+/** An offer as the API shows it to its shopper. */
+export function offerView(offer: Offer): Static<typeof OfferViewSchema> {
   return {
     offerId: offer.offerId,
     ruleId: offer.ruleId,
@@ -158,7 +159,7 @@ export function offerRoutes(
     async (request) => {
       const { userId } = request.params as Static<typeof UserParams>;
       const offers = unwrap(await deps.offers.pending(principalOf(request), userId));
-      return { offers: offers.map(view) };
+      return { offers: offers.map(offerView) };
     },
   );
 
@@ -177,7 +178,7 @@ export function offerRoutes(
       const { userId, offerId } = request.params as Static<typeof AckParams>;
       const { kind } = request.body as Static<typeof AckBody>;
       const offer = unwrap(await deps.offers.acknowledge(principalOf(request), userId, offerId, kind));
-      return { offer: view(offer) };
+      return { offer: offerView(offer) };
     },
   );
 
@@ -212,7 +213,7 @@ export function offerRoutes(
       void reply.status(result.replayed ? 200 : 201);
       return {
         redemptionId: result.redemptionId,
-        offer: view(result.offer),
+        offer: offerView(result.offer),
         ...(result.discount ? { discount: { ...result.discount } } : {}),
         ...(result.points ? { points: result.points } : {}),
       };
@@ -243,7 +244,7 @@ export function offerRoutes(
       const result = unwrap(
         await deps.redemptions.void(principalOf(request), { redemptionId, ...(body.storeId === undefined ? {} : { storeId: body.storeId }) }),
       );
-      return { redemptionId: result.redemptionId, offer: view(result.offer), replayed: result.replayed, pointsReversed: result.pointsReversed };
+      return { redemptionId: result.redemptionId, offer: offerView(result.offer), replayed: result.replayed, pointsReversed: result.pointsReversed };
     },
   );
 }

@@ -4,6 +4,7 @@ import { ID_PATTERN, StringEnum } from "../../../../../protocol/index.js";
 import type { StoreBeaconService } from "../../../services/StoreBeaconService.js";
 import { principalOf } from "../createHttpApp.js";
 import { ApiError } from "../refusals.js";
+import { offerView, OfferViewSchema } from "./offerRoutes.js";
 
 const UserParams = Type.Object({ userId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
 
@@ -35,6 +36,10 @@ const SightingView = Type.Object({
   }),
   storeId: Type.Union([Type.String(), Type.Null()], { description: "The store whose beacon sent the value in that slot." }),
   slotStart: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
+  offers: Type.Array(OfferViewSchema, {
+    description:
+      "Offers the rules issued on this sighting when they decided within the wait (about 2 s): a woken app can show one at once. The same offer also arrives by push, MQTT or the pending list: de-duplicate by offerId. Empty for a repeat within the slot.",
+  }),
   reason: Type.Union([StringEnum(["too-old", "in-the-future", "no-store", "disabled", "other-organisation"] as const), Type.Null()], {
     description:
       "Why no store: the report is older (or later) than the cloud allows, the value names no store in the slot of `at` (a value from another slot, or guessed), store beacons are off, or the UUID is another organisation's.",
@@ -102,8 +107,15 @@ export function storeBeaconRoutes(app: FastifyInstance, deps: { storeBeacon: Sto
         rssi: body.rssi ?? null,
       });
       return result.ok
-        ? { resolved: true, eventId: result.eventId, storeId: result.storeId, slotStart: new Date(result.slotStart).toISOString(), reason: null }
-        : { resolved: false, eventId: null, storeId: null, slotStart: null, reason: result.reason };
+        ? {
+            resolved: true,
+            eventId: result.eventId,
+            storeId: result.storeId,
+            slotStart: new Date(result.slotStart).toISOString(),
+            offers: result.offers.map(offerView),
+            reason: null,
+          }
+        : { resolved: false, eventId: null, storeId: null, slotStart: null, offers: [], reason: result.reason };
     },
   );
 }

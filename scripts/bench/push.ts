@@ -4,9 +4,14 @@
  * decrypts each payload, so the figure includes both ends' crypto. Prints notifications/s and the
  * queue-to-accepted latency percentiles as JSON.
  *
- *   npx tsx scripts/bench/push.ts [--offers 2000] [--batch 64]
+ *   npx tsx scripts/bench/push.ts [--offers 2000] [--batch 64] [--service-process]
+ *
+ * With `--service-process` the push service runs in a process of its own (scripts/bench/pushService.ts),
+ * as a real one is elsewhere: its decryption then takes the other core, not the sender's.
  */
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -21,15 +26,51 @@ import { systemScheduler } from "../../cloud/src/services/ports.js";
 import { FakeWebPushService } from "../../test/support/FakeWebPushService.js";
 import { p256Pem } from "../../test/support/pushConfig.js";
 
-const { values } = parseArgs({ options: { offers: { type: "string", default: "2000" }, batch: { type: "string", default: "64" } } });
+const { values } = parseArgs({
+  options: { offers: { type: "string", default: "2000" }, batch: { type: "string", default: "64" }, "service-process": { type: "boolean", default: false } },
+});
 const n = Number(values.offers);
 const dir = await mkdtemp(join(tmpdir(), "arrival-bench-push-"));
 const db = await SqliteDatabase.open(join(dir, "cloud.db"));
 await migrate(db, 0);
 const repos = createSqliteRepositories(db);
 const vapid = vapidKeysFromPem(p256Pem());
-const service = new FakeWebPushService(vapid.publicKey);
-await service.start();
+/** The push service's subscriptions and counts, in this process or in a child. */
+interface PushServiceHandle {
+  subscribe(): { endpoint: string; keys: { p256dh: string; auth: string } };
+  counts(): Promise<{ received: number; errors: number }>;
+  stop(): Promise<void>;
+}
+async function inProcessService(): Promise<PushServiceHandle> {
+  const service = new FakeWebPushService(vapid.publicKey);
+  await service.start();
+  return {
+    subscribe: () => service.subscribe(),
+    counts: async () => ({ received: service.received.length, errors: service.errors.length }),
+    stop: () => service.stop(),
+  };
+}
+async function childProcessService(count: number): Promise<PushServiceHandle> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "pushService.ts"), String(count), vapid.publicKey], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => JSON.parse(String((await lines.next()).value)) as unknown;
+  const { subscriptions } = (await next()) as { subscriptions: { endpoint: string; keys: { p256dh: string; auth: string } }[] };
+  let i = 0;
+  return {
+    subscribe: () => subscriptions[i++] as (typeof subscriptions)[number],
+    counts: async () => {
+      child.stdin.write("counts\n");
+      return (await next()) as { received: number; errors: number };
+    },
+    stop: async () => {
+      child.stdin.end();
+      await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}
+const service = values["service-process"] ? await childProcessService(n) : await inProcessService();
 const now = Date.now();
 await repos.directory.upsertOrganisation({ id: "o1", name: "O", maxOffersPerUserPerDay: 5 }, now);
 await repos.directory.upsertStore({ id: "s1", orgId: "o1", name: "S", timezone: "UTC", lat: null, lon: null, tags: [] }, now);
@@ -76,9 +117,9 @@ process.stdout.write(
     batch: Number(values.batch),
     queuedMs: Math.round(queuedMs),
     totalMs: Math.round(totalMs),
-    notificationsPerS: Math.round((service.received.length / totalMs) * 1000),
-    received: service.received.length,
-    errors: service.errors.length,
+    notificationsPerS: Math.round((dispatcher.counters.sent / totalMs) * 1000),
+    ...(await service.counts()),
+    serviceProcess: values["service-process"],
     counters: dispatcher.counters,
   })}\n`,
 );

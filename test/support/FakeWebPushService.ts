@@ -34,6 +34,7 @@ interface Subscriber {
  */
 export class FakeWebPushService {
   readonly received: ReceivedPush[] = [];
+  private readonly verifiedJwts = new Set<string>();
   readonly errors: string[] = [];
   private readonly subscribers = new Map<string, Subscriber>();
   private server: Server | null = null;
@@ -130,13 +131,18 @@ export class FakeWebPushService {
     const [h = "", c = "", s = ""] = jwt.split(".");
     const head = JSON.parse(Buffer.from(h, "base64url").toString()) as Record<string, unknown>;
     if (head.alg !== "ES256") return `JWT alg ${String(head.alg)}`;
-    const point = Buffer.from(k, "base64url");
-    const key = createPublicKey({
-      key: { kty: "EC", crv: "P-256", x: point.subarray(1, 33).toString("base64url"), y: point.subarray(33, 65).toString("base64url") },
-      format: "jwk",
-    });
-    const ok = verify("sha256", Buffer.from(`${h}.${c}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"));
-    if (!ok) return "JWT signature does not verify";
+    // A sender signs one JWT per audience for hours: its signature is checked once, as a push
+    // service may; a JWT that does not verify is never remembered.
+    if (!this.verifiedJwts.has(jwt)) {
+      const point = Buffer.from(k, "base64url");
+      const key = createPublicKey({
+        key: { kty: "EC", crv: "P-256", x: point.subarray(1, 33).toString("base64url"), y: point.subarray(33, 65).toString("base64url") },
+        format: "jwk",
+      });
+      const ok = verify("sha256", Buffer.from(`${h}.${c}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"));
+      if (!ok) return "JWT signature does not verify";
+      this.verifiedJwts.add(jwt);
+    }
     const claims = JSON.parse(Buffer.from(c, "base64url").toString()) as Record<string, unknown>;
     const nowS = Date.now() / 1000;
     if (claims.aud !== this.origin) return `JWT aud ${String(claims.aud)} is not ${this.origin}`;

@@ -488,6 +488,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   ruleRoutes(http, {
     rules,
+    audience: users,
+    clock,
     dryRun: new DryRunService({
       replay: analytics,
       directory,

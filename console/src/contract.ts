@@ -3,7 +3,7 @@ import type { Session } from "./api.js";
 import type { Report } from "./pages/analytics.js";
 import type { Balance, LedgerEntry, Profile, TierChange } from "./pages/members.js";
 import type { VersionView } from "./pages/ruleVersions.js";
-import type { DryRunReport, HistoryEntry, RuleView } from "./pages/rules.js";
+import type { DryRunReport, HistoryEntry, ReachReport, RuleView } from "./pages/rules.js";
 
 /**
  * The console's view of the API, checked against the contract whenever the console is
@@ -21,4 +21,5 @@ export const CONSOLE_CONTRACT: readonly [
   Conforms<ApiAnswer<"/v1/users/{userId}/points/history", "get">, { readonly entries: readonly LedgerEntry[] }>,
   Conforms<ApiAnswer<"/v1/users/{userId}/tier-changes", "get">, { readonly changes: readonly TierChange[] }>,
   Conforms<ApiAnswer<"/v1/analytics/funnel", "get">, Report>,
-] = [true, true, true, true, true, true, true, true, true];
+  Conforms<ApiAnswer<"/v1/rules/reach", "post">, ReachReport>,
+] = [true, true, true, true, true, true, true, true, true, true];

@@ -156,6 +156,11 @@ describe("console", () => {
     await page.getByRole("heading", { name: "Rule welcome" }).waitFor();
     await page.locator(".rule-state .badge", { hasText: "draft" }).waitFor();
 
+    // Its reach: the fixture's consenting members; no arrival recorded in the last week yet.
+    await page.getByRole("button", { name: "Estimate reach" }).click();
+    await expect(page.locator("p.reach").filter({ hasText: "match its audience" }).textContent()).resolves.toMatch(
+      /^\d+ members? with marketing consent match its audience now\. Last 7 days: 0 arrivals in its scope, 0 shoppers would have got 0 offers\.$/,
+    );
     // Dry run of the draft over the last week: nothing recorded yet, so nothing would have issued.
     await page.getByRole("button", { name: "Dry run" }).click();
     await page.getByText("Offers it would have issued").waitFor();

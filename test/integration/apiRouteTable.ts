@@ -609,6 +609,11 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
       body: { spec: RULE_SPEC, from: new Date(Date.now() - 24 * HOUR).toISOString(), to: new Date().toISOString() },
     }),
   },
+  "POST /v1/rules/reach": {
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 200 },
+    request: () => ({ url: "/v1/rules/reach", body: { spec: { ...RULE_SPEC, scope: {} } } }),
+    validBody: () => ({ url: "/v1/rules/reach", body: { spec: { ...RULE_SPEC, scope: {} } } }),
+  },
   "GET /v1/rules/:ruleId": {
     expect: { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 200, adminOtherOrg: 404 },
     request: () => ({ url: "/v1/rules/r1" }),

@@ -55,7 +55,7 @@ export interface RuleServiceOptions {
 }
 
 /** Rule ids a client cannot take: they name routes under /v1/rules. */
-const RESERVED_IDS = new Set(["dry-run"]);
+const RESERVED_IDS = new Set(["dry-run", "reach"]);
 /** Optimistic writes retried this often before a request gives up with a conflict. */
 const MAX_ATTEMPTS = 5;
 export const SCHEDULER_ACTOR = "scheduler";
@@ -129,7 +129,7 @@ export class RuleService {
   async create(who: RuleActor, input: { readonly id?: string; readonly spec: unknown }): Promise<Outcome<Rule>> {
     const problems: Problem[] = [];
     if (input.id !== undefined && (!isValidId(input.id) || RESERVED_IDS.has(input.id))) {
-      problems.push({ path: "/id", message: `must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$ and not be "dry-run"` });
+      problems.push({ path: "/id", message: `must match ^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$ and not be "dry-run" or "reach"` });
     }
     const checked = checkRuleSpec(input.spec);
     if (!checked.ok) problems.push(...prefixed(checked.problems, "/spec"));

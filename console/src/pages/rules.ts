@@ -289,15 +289,43 @@ function dryRunPanel(rf: RuleForm, canWrite: boolean, ruleId: () => string | und
         showProblems(rf.form, rf.summary, err, "/spec");
       });
   });
+  // Reach: who the rule's audience is now, and its last week replayed.
+  const reachOut = h("p", { class: "reach", "aria-live": "polite" });
+  const reach = h("button", { type: "button", disabled: !canWrite }, "Estimate reach");
+  reach.addEventListener("click", () => {
+    clearProblems(rf.form, rf.summary);
+    mount(reachOut, "Counting…");
+    api<ReachReport>("POST", "/v1/rules/reach", { spec: rf.read() })
+      .then((r) =>
+        mount(
+          reachOut,
+          `${count(r.members, "member")} with marketing consent match its audience now. Last 7 days: ` +
+            `${count(r.lastWeek.arrivals, "arrival")} in its scope, ${count(r.lastWeek.shoppers, "shopper")} would have got ` +
+            `${count(r.lastWeek.offers, "offer")}.`,
+        ),
+      )
+      .catch((err: unknown) => {
+        mount(reachOut);
+        showProblems(rf.form, rf.summary, err, "/spec");
+      });
+  });
   return h(
     "section",
     { class: "card dry-run", "aria-labelledby": "dry-title" },
-    h("h2", { id: "dry-title" }, "Dry run"),
+    h("h2", { id: "dry-title" }, "Reach and dry run"),
+    reach,
+    reachOut,
     h("p", { class: "hint" }, "What the rule in the form would have done on the events recorded in this period (at most 92 days)."),
     h("div", { class: "row" }, field("From", from, { hint: `In ${browserZone()}` }), field("To", to, { hint: `In ${browserZone()}` })),
     run,
     out,
   );
+}
+
+/** `POST /v1/rules/reach`. */
+export interface ReachReport {
+  readonly members: number;
+  readonly lastWeek: { readonly from: string; readonly to: string; readonly arrivals: number; readonly shoppers: number; readonly offers: number };
 }
 
 export interface DryRunReport {

@@ -937,6 +937,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rules/reach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Who a rule would reach: members matching its audience now, and its last 7 days replayed */
+        post: operations["postRulesReach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/session": {
         parameters: {
             query?: never;
@@ -8432,6 +8449,270 @@ export interface operations {
                             /** @description The period held more events than one dry run replays. */
                             truncated: boolean;
                         };
+                    };
+                };
+            };
+        };
+    };
+    postRulesReach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    spec: {
+                        conditions?: {
+                            /** @description Loyalty tiers; the shopper's tier must be one of them. */
+                            loyaltyTiers?: string[];
+                            /** @description Only shoppers who received at most this many offers so far (all rules, lifetime). */
+                            maxOffersReceived?: number;
+                            /**
+                             * @description Fire on a phone's geofence arrival only when the store's own gateways saw the shopper within ±10 min of the fix (the cross-check recorded as seenByStoreGateways). A gateway sighting is the store's own evidence and always passes. Absent: a plausible claim is enough.
+                             * @enum {boolean}
+                             */
+                            requireCorroboration?: true;
+                            /**
+                             * @description Always true (the default). Offers are marketing, and the engine never sends one to a shopper without marketing consent, whatever a rule says; `false` is rejected so nobody believes otherwise.
+                             * @enum {boolean}
+                             */
+                            requireMarketingConsent?: true;
+                            schedule?: {
+                                /** @description Local weekdays the rule runs on; absent = every day. */
+                                days?: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                /**
+                                 * Format: date
+                                 * @description First local day the rule runs, YYYY-MM-DD, inclusive.
+                                 */
+                                from?: string;
+                                /**
+                                 * Format: date
+                                 * @description Last local day the rule runs, YYYY-MM-DD, inclusive.
+                                 */
+                                until?: string;
+                                /** @description Local time windows (any of); absent = all day. */
+                                windows?: {
+                                    /** @description Local wall-clock time HH:MM, 24-hour. */
+                                    end: string;
+                                    /** @description Local wall-clock time HH:MM, 24-hour. */
+                                    start: string;
+                                }[];
+                            };
+                            /** @description CRM segments; the shopper must be in at least one. */
+                            segments?: string[];
+                            /** @description Range of the shopper's visit count, this visit included. */
+                            visitCount?: {
+                                /** @description Inclusive. */
+                                max?: number;
+                                /** @description Inclusive. */
+                                min?: number;
+                            };
+                        };
+                        /** @description Share of eligible shoppers kept as a control group and never sent this rule's offer; default 0. */
+                        holdoutPercent?: number;
+                        limits?: {
+                            /** @description Offers this rule may issue in total, all versions together. */
+                            budget?: number;
+                            /** @description Seconds after an offer of this rule before the same shopper gets another. */
+                            cooldownS?: number;
+                            /** @description Offers of this rule per shopper, ever. */
+                            maxPerUser?: number;
+                            /** @description Offers of this rule per shopper per local day of the store. */
+                            maxPerUserPerDay?: number;
+                        };
+                        /** @description For dashboards. */
+                        name?: string;
+                        offer: {
+                            discount: {
+                                /** @enum {string} */
+                                kind: "percent";
+                                percent: number;
+                            } | {
+                                /** @description Amount in the currency's minor unit (cents). */
+                                amountMinor: number;
+                                /** @description ISO 4217 code. */
+                                currency: string;
+                                /** @enum {string} */
+                                kind: "amount";
+                            } | {
+                                item: string;
+                                /** @enum {string} */
+                                kind: "free-item";
+                            };
+                            /** @description Body text of the offer. */
+                            text: string;
+                            /** @description Shown as the notification title. */
+                            title: string;
+                            /** @description Seconds from issue until the offer expires. */
+                            validityS: number;
+                            variations?: {
+                                discount?: {
+                                    /** @enum {string} */
+                                    kind: "percent";
+                                    percent: number;
+                                } | {
+                                    /** @description Amount in the currency's minor unit (cents). */
+                                    amountMinor: number;
+                                    /** @description ISO 4217 code. */
+                                    currency: string;
+                                    /** @enum {string} */
+                                    kind: "amount";
+                                } | {
+                                    item: string;
+                                    /** @enum {string} */
+                                    kind: "free-item";
+                                };
+                                /** @description Store this variation applies to. */
+                                storeId: string;
+                                /** @description Body text of the offer. */
+                                text?: string;
+                                /** @description Shown as the notification title. */
+                                title?: string;
+                            }[];
+                        };
+                        /** @description Higher wins when several rules could issue on one event; default 0. */
+                        priority?: number;
+                        /** @description Where the rule applies; omit a list instead of leaving it empty. */
+                        scope?: {
+                            storeIds?: string[];
+                            storeTags?: string[];
+                            zoneIds?: string[];
+                            zoneTags?: string[];
+                        };
+                        /** @description What makes the rule fire. */
+                        trigger: {
+                            /**
+                             * @description Fires when the shopper enters a zone.
+                             * @enum {string}
+                             */
+                            type: "enter";
+                        } | {
+                            /** @description Seconds in the zone before the rule fires; compared with the event's dwellMs. */
+                            minDwellS: number;
+                            /**
+                             * @description Fires on a dwell event once the shopper stayed long enough.
+                             * @enum {string}
+                             */
+                            type: "dwell";
+                        } | {
+                            /**
+                             * @description Fires when the shopper leaves a zone.
+                             * @enum {string}
+                             */
+                            type: "exit";
+                        } | {
+                            /**
+                             * @description Fires when the app reports its own geofence arrival (GPS fix), no beacon needed.
+                             * @enum {string}
+                             */
+                            type: "geofence-arrival";
+                        } | {
+                            /**
+                             * @description Fires when the app reports hearing the store's own beacon (the store beacon its gateways advertise), resolved to the store within its slot.
+                             * @enum {string}
+                             */
+                            type: "beacon-arrival";
+                        } | {
+                            /** @description Visit number, 1-based. */
+                            n: number;
+                            /**
+                             * @description Fires on the enter of the shopper's n-th visit.
+                             * @enum {string}
+                             */
+                            type: "nth-visit";
+                        } | {
+                            /**
+                             * @description Fires on the enter of the shopper's first visit.
+                             * @enum {string}
+                             */
+                            type: "first-visit";
+                        } | {
+                            /** @description Calendar days (in the store's timezone) since the previous visit. */
+                            days: number;
+                            /**
+                             * @description Fires on the enter of a visit that comes at least `days` calendar days after the previous one.
+                             * @enum {string}
+                             */
+                            type: "return-after";
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The rule replayed over the last 7 days, as `POST /v1/rules/dry-run` does. */
+                        lastWeek: {
+                            /** @description Recorded events of the rule's trigger inside its scope in the last 7 days. */
+                            arrivals: number;
+                            /** Format: date-time */
+                            from: string;
+                            /** @description Offers it would have issued in those 7 days, within its limits. */
+                            offers: number;
+                            /** @description Distinct shoppers the rule would have sent an offer to in those 7 days (its dry run). */
+                            shoppers: number;
+                            /** Format: date-time */
+                            to: string;
+                        };
+                        /** @description Members the rule's audience reaches now: marketing consent given, in one of its segments and tiers where it names them. */
+                        members: number;
                     };
                 };
             };

@@ -117,6 +117,27 @@ describe("rules API over a real cloud", () => {
       expect(tagged.status).toBe(200);
     });
 
+    it("estimates a rule's reach: members its audience matches now, and its last week replayed", async () => {
+      // One member only is in segment reach-test and tier platinum; the others consent too.
+      await f.cloud.repositories.users.upsertUser(
+        { id: "u-gold", orgId: "o1", displayName: null, segments: ["reach-test"], loyaltyTier: "platinum", marketingConsent: true, analyticsConsent: true },
+        0,
+      );
+      const spec = (conditions: Record<string, unknown>) => ({ trigger: { type: "enter" }, offer: OFFER, conditions });
+      const everyone = await api<{ members: number; lastWeek: { arrivals: number; shoppers: number } }>(f, f.keys.marketer, "POST", "/v1/rules/reach", { spec: spec({}) });
+      expect(everyone.status).toBe(200);
+      const vip = await api<{ members: number }>(f, f.keys.marketer, "POST", "/v1/rules/reach", { spec: spec({ segments: ["reach-test"], loyaltyTiers: ["platinum"] }) });
+      expect(vip.body.members).toBe(1);
+      expect(everyone.body.members).toBeGreaterThan(vip.body.members);
+      // An arrival of u11 today is in its last week.
+      await arrive(f, [eventOf("u11", Date.now())]);
+      const after = await api<{ lastWeek: { arrivals: number; shoppers: number; offers: number } }>(f, f.keys.marketer, "POST", "/v1/rules/reach", { spec: spec({}) });
+      expect(after.body.lastWeek.arrivals).toBe(everyone.body.lastWeek.arrivals + 1);
+      expect(after.body.lastWeek.shoppers).toBeGreaterThanOrEqual(1);
+      const bad = await api<ErrorBody>(f, f.keys.marketer, "POST", "/v1/rules/reach", { spec: { trigger: { type: "teleport" }, offer: OFFER } });
+      expect(bad.status).toBe(400);
+    });
+
     it("validates edits and dry runs the same way", async () => {
       await api(f, f.keys.marketer, "POST", "/v1/rules", { id: "val-edit", spec: { trigger: { type: "enter" }, offer: OFFER } });
       const edit = await api<ErrorBody>(f, f.keys.marketer, "PUT", "/v1/rules/val-edit", {

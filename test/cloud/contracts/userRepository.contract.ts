@@ -44,6 +44,26 @@ export function describeUserRepositoryContract(name: string, makeBackend: MakeBa
       expect(await users.usersByIds([])).toEqual([]);
     });
 
+    it("counts the members a rule's audience reaches: consenting, in a segment and a tier given", async () => {
+      // u1 and u2 (the defaults) consent to marketing; x1 is another organisation's.
+      await users.upsertUser(user("u3", "o1", { segments: ["vip", "coffee"], loyaltyTier: "gold" }), 1);
+      await users.upsertUser(user("u4", "o1", { segments: ["v_p", "50%"], loyaltyTier: "silver" }), 1);
+      await users.upsertUser(user("u5", "o1", { segments: ["vip"], loyaltyTier: "gold", marketingConsent: false }), 1);
+      await users.upsertUser(user("u6", "o1", { segments: ['say "vip"'], loyaltyTier: null }), 1);
+      const everyone = await users.countReachable("o1", {});
+      expect(everyone).toBe(5);
+      expect(await users.countReachable("o1", { segments: ["vip"] })).toBe(1);
+      // LIKE's wildcards in a segment are literal: "v_p" is not "vip", "50%" not "50".
+      expect(await users.countReachable("o1", { segments: ["v_p"] })).toBe(1);
+      expect(await users.countReachable("o1", { segments: ["50"] })).toBe(0);
+      expect(await users.countReachable("o1", { segments: ['say "vip"'] })).toBe(1);
+      expect(await users.countReachable("o1", { segments: ["vip", "50%"] })).toBe(2);
+      expect(await users.countReachable("o1", { tiers: ["gold", "silver"] })).toBe(2);
+      expect(await users.countReachable("o1", { segments: ["vip"], tiers: ["silver"] })).toBe(0);
+      expect(await users.countReachable("o1", { segments: [] })).toBe(0);
+      expect(await users.countReachable("o2", { segments: ["vip"] })).toBe(0);
+    });
+
     it("adds a device: added, then exists (label updated), taken for another user of the organisation", async () => {
       expect(await users.addDevice({ subjectId: BEACON, userId: "u1", label: "keys", identity }, 10)).toBe("added");
       expect(await users.addDevice({ subjectId: BEACON, userId: "u1", label: "bag", identity }, 11)).toBe("exists");

@@ -1,3 +1,4 @@
+import { reachableQuery } from "../sql/reachable.js";
 import type { AppUser, RegisteredDevice, UserRepository } from "../../services/repositories.js";
 import type { PostgresDatabase } from "./PostgresDatabase.js";
 
@@ -64,6 +65,12 @@ export class PostgresUserRepository implements UserRepository {
   async getUser(id: string): Promise<AppUser | null> {
     const row = await this.db.get<UserRow>("SELECT * FROM app_users WHERE id = ?", [id]);
     return row ? toUser(row) : null;
+  }
+
+  async countReachable(orgId: string, audience: { readonly segments?: readonly string[]; readonly tiers?: readonly string[] }): Promise<number> {
+    const { sql, params } = reachableQuery(orgId, audience);
+    const row = await this.db.get<{ n: number | string }>(sql, params);
+    return Number(row?.n ?? 0);
   }
 
   async usersByIds(ids: readonly string[]): Promise<AppUser[]> {

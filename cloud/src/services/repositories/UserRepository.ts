@@ -40,4 +40,9 @@ export interface UserRepository {
    */
   addDevice(device: Omit<RegisteredDevice, "createdAt">, now: number): Promise<"added" | "exists" | "taken">;
   removeDevice(userId: string, subjectId: string): Promise<boolean>;
+  /**
+   * How many of the organisation's members a rule's audience conditions reach: marketing consent
+   * given, in one of `segments` and of `tiers` where each is given (absent: any).
+   */
+  countReachable(orgId: string, audience: { readonly segments?: readonly string[]; readonly tiers?: readonly string[] }): Promise<number>;
 }

@@ -3,6 +3,8 @@ import Type, { type Static, type TObject } from "typebox";
 import { Checker, ID_PATTERN, type Problem, StringEnum } from "../../../../../protocol/index.js";
 import { checkRuleSpec, NOT_ISSUED_REASONS, RULE_STATUSES, type Rule, RuleSpecSchema } from "../../../domain/rules/index.js";
 import { type DryRunReport, type DryRunService, LIMIT_REASONS } from "../../../services/DryRunService.js";
+import type { Clock } from "../../../services/ports.js";
+import type { UserRepository } from "../../../services/repositories.js";
 import type { RuleService } from "../../../services/RuleService.js";
 import { invalid } from "../../../services/Outcome.js";
 import { refusalError, unwrap } from "../refusals.js";
@@ -52,6 +54,22 @@ const DryRunBody = Type.Object(
   { additionalProperties: false },
 );
 const ListQuery = Type.Object({ status: Type.Optional(StringEnum(RULE_STATUSES)) }, { additionalProperties: false });
+const ReachBody = Type.Object({ spec: RuleSpecSchema }, { additionalProperties: false });
+const ReachView = Type.Object({
+  members: Type.Integer({
+    description: "Members the rule's audience reaches now: marketing consent given, in one of its segments and tiers where it names them.",
+  }),
+  lastWeek: Type.Object(
+    {
+      from: Type.String({ format: "date-time" }),
+      to: Type.String({ format: "date-time" }),
+      arrivals: Type.Integer({ description: "Recorded events of the rule's trigger inside its scope in the last 7 days." }),
+      shoppers: Type.Integer({ description: "Distinct shoppers the rule would have sent an offer to in those 7 days (its dry run)." }),
+      offers: Type.Integer({ description: "Offers it would have issued in those 7 days, within its limits." }),
+    },
+    { description: "The rule replayed over the last 7 days, as `POST /v1/rules/dry-run` does." },
+  ),
+});
 
 /**
  * A stored spec as it was written: open here, so a spec stored under an older schema is returned
@@ -173,7 +191,10 @@ const READ = ["marketer", "admin", "store-ops"] as const;
  * marketers and admins write, store operators read. Every change is recorded in the audit log with
  * the API key's id, and takes effect on the next event.
  */
-export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dryRun: DryRunService }): void {
+export function ruleRoutes(
+  app: FastifyInstance,
+  deps: { rules: RuleService; dryRun: DryRunService; audience: Pick<UserRepository, "countReachable">; clock: Clock },
+): void {
   const actor = (request: FastifyRequest) => {
     const p = principalOf(request);
     return { orgId: p.orgId, actor: p.keyId };
@@ -244,6 +265,41 @@ export function ruleRoutes(app: FastifyInstance, deps: { rules: RuleService; dry
         }),
       );
       return { report: dryRunView(report) };
+    },
+  );
+
+  app.post(
+    "/v1/rules/reach",
+    {
+      config: { roles: WRITE },
+      preValidation: specBodyValidator(ReachBody),
+      schema: {
+        summary: "Who a rule would reach: members matching its audience now, and its last 7 days replayed",
+        body: ReachBody,
+        response: { 200: ReachView },
+      },
+    },
+    async (request) => {
+      const { spec } = request.body as Static<typeof ReachBody>;
+      const orgId = principalOf(request).orgId;
+      const to = deps.clock.now();
+      const from = to - 7 * 86_400_000;
+      const report = unwrap(await deps.dryRun.run(orgId, { spec, from: { instant: from }, to: { instant: to } }));
+      const conditions = (spec as { conditions?: { segments?: string[]; loyaltyTiers?: string[] } }).conditions;
+      const members = await deps.audience.countReachable(orgId, {
+        ...(conditions?.segments === undefined ? {} : { segments: conditions.segments }),
+        ...(conditions?.loyaltyTiers === undefined ? {} : { tiers: conditions.loyaltyTiers }),
+      });
+      return {
+        members,
+        lastWeek: {
+          from: new Date(from).toISOString(),
+          to: new Date(to).toISOString(),
+          arrivals: report.eventsEvaluated,
+          shoppers: report.distinctUsers,
+          offers: report.offersIssued,
+        },
+      };
     },
   );
 

@@ -262,7 +262,12 @@ export class MembershipService {
   async history(principal: Principal, userId: string, options: { limit: number; beforeSeq?: number }): Promise<Outcome<LedgerEntry[]>> {
     const user = await this.memberFor(principal, userId);
     if (!user.ok) return user;
-    return done(await this.o.ledger.history(user.value.orgId, userId, options));
+    const entries = await this.o.ledger.history(user.value.orgId, userId, options);
+    // A store visit's reference names the store and the day: where the member was. Staff reading
+    // the ledger of a member without analytics consent see the points, not where they came from;
+    // the member's own app sees it all.
+    if (principal.role === "app" || user.value.analyticsConsent) return done(entries);
+    return done(entries.map((e) => (e.source === "store-visit" ? { ...e, reference: null } : e)));
   }
 
   async tierChanges(principal: Principal, userId: string): Promise<Outcome<TierChange[]>> {

@@ -334,6 +334,15 @@ describe("membership over HTTP: programme, purchases at the till, member codes, 
     await f.cloud.membership.drainVisits();
     const history = (await call(f.keys.appU1, "GET", "/v1/users/u1/points/history")).body.entries as { source: string; points: number }[];
     expect(history.map((e) => [e.source, e.points])).toEqual([["store-visit", 5]]);
+    // Staff see where the points came from (the store and day) only while the member consents to analytics.
+    const staffView = async () =>
+      ((await call(f.keys.marketer, "GET", "/v1/users/u1/points/history")).body.entries as { source: string; reference: string | null }[]).map((e) => e.reference);
+    expect((await staffView())[0]).toMatch(/^s1:\d{4}-\d{2}-\d{2}$/);
+    expect((await call(f.keys.admin, "PUT", "/v1/users/u1/consent", { marketing: true, analytics: false })).status).toBe(200);
+    expect(await staffView()).toEqual([null]);
+    const own = (await call(f.keys.appU1, "GET", "/v1/users/u1/points/history")).body.entries as { reference: string | null }[];
+    expect(own[0]?.reference).toMatch(/^s1:/);
+    expect((await call(f.keys.admin, "PUT", "/v1/users/u1/consent", { marketing: true, analytics: true })).status).toBe(200);
   });
 
   it("transfers points where the programme allows, and shows no one else's balance to an app", async () => {

@@ -55,6 +55,7 @@ import { FleetService } from "./services/FleetService.js";
 import { IngestService } from "./services/IngestService.js";
 import { LiveFeed } from "./services/LiveFeed.js";
 import { LiveRelay } from "./services/LiveRelay.js";
+import { ReachService } from "./services/ReachService.js";
 import { StoreBeaconService } from "./services/StoreBeaconService.js";
 import { AnalyticsService } from "./services/AnalyticsService.js";
 import { DecisionLogService } from "./services/DecisionLogService.js";
@@ -486,16 +487,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   decisionRoutes(http, {
     log: new DecisionLogService({ decisions: offerRepository, users, rules: ruleRepository }),
   });
-  ruleRoutes(http, {
-    rules,
-    audience: users,
-    clock,
-    dryRun: new DryRunService({
-      replay: analytics,
-      directory,
-      stores: (orgId) => directory.listStores(orgId, null),
-    }),
+  const dryRun = new DryRunService({
+    replay: analytics,
+    directory,
+    stores: (orgId) => directory.listStores(orgId, null),
   });
+  ruleRoutes(http, { rules, dryRun, reach: new ReachService({ dryRun, audience: users, clock }) });
   analyticsRoutes(http, {
     analytics: new AnalyticsService({ analytics, directory, rules: ruleRepository }),
   });

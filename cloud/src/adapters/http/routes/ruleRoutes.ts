@@ -3,8 +3,7 @@ import Type, { type Static, type TObject } from "typebox";
 import { Checker, ID_PATTERN, type Problem, StringEnum } from "../../../../../protocol/index.js";
 import { checkRuleSpec, NOT_ISSUED_REASONS, RULE_STATUSES, type Rule, RuleSpecSchema } from "../../../domain/rules/index.js";
 import { type DryRunReport, type DryRunService, LIMIT_REASONS } from "../../../services/DryRunService.js";
-import type { Clock } from "../../../services/ports.js";
-import type { UserRepository } from "../../../services/repositories.js";
+import type { ReachService } from "../../../services/ReachService.js";
 import type { RuleService } from "../../../services/RuleService.js";
 import { invalid } from "../../../services/Outcome.js";
 import { refusalError, unwrap } from "../refusals.js";
@@ -193,7 +192,7 @@ const READ = ["marketer", "admin", "store-ops"] as const;
  */
 export function ruleRoutes(
   app: FastifyInstance,
-  deps: { rules: RuleService; dryRun: DryRunService; audience: Pick<UserRepository, "countReachable">; clock: Clock },
+  deps: { rules: RuleService; dryRun: DryRunService; reach: ReachService },
 ): void {
   const actor = (request: FastifyRequest) => {
     const p = principalOf(request);
@@ -281,24 +280,10 @@ export function ruleRoutes(
     },
     async (request) => {
       const { spec } = request.body as Static<typeof ReachBody>;
-      const orgId = principalOf(request).orgId;
-      const to = deps.clock.now();
-      const from = to - 7 * 86_400_000;
-      const report = unwrap(await deps.dryRun.run(orgId, { spec, from: { instant: from }, to: { instant: to } }));
-      const conditions = (spec as { conditions?: { segments?: string[]; loyaltyTiers?: string[] } }).conditions;
-      const members = await deps.audience.countReachable(orgId, {
-        ...(conditions?.segments === undefined ? {} : { segments: conditions.segments }),
-        ...(conditions?.loyaltyTiers === undefined ? {} : { tiers: conditions.loyaltyTiers }),
-      });
+      const r = unwrap(await deps.reach.reach(principalOf(request).orgId, spec));
       return {
-        members,
-        lastWeek: {
-          from: new Date(from).toISOString(),
-          to: new Date(to).toISOString(),
-          arrivals: report.eventsEvaluated,
-          shoppers: report.distinctUsers,
-          offers: report.offersIssued,
-        },
+        members: r.members,
+        lastWeek: { ...r.lastWeek, from: new Date(r.lastWeek.from).toISOString(), to: new Date(r.lastWeek.to).toISOString() },
       };
     },
   );

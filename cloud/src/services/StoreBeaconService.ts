@@ -124,7 +124,7 @@ export class StoreBeaconService {
     // Refused by time before any key is derived: a flood of stale reports costs nothing.
     const late = sightingTimeRefusal(atS, nowS, settings.maxReportAgeS);
     if (late !== null) return { ok: false, reason: late };
-    const resolved = resolveSighting({ heard: report.heard, atS, nowS, maxAgeS: settings.maxReportAgeS, table: await this.table(orgId, atS) });
+    const resolved = resolveSighting({ heard: report.heard, atS, nowS, maxAgeS: settings.maxReportAgeS, table: await this.table(secret, orgId, atS) });
     return resolved.ok ? { ok: true, storeId: resolved.storeId, slotStart: resolved.slotStartS * 1000 } : resolved;
   }
 
@@ -180,8 +180,8 @@ export class StoreBeaconService {
     return { ok: true, storeId, slotStart, eventId: event.id, repeated: stored === null, offers };
   }
 
-  private async table(orgId: string, atS: number): Promise<SlotTable> {
-    const { secret, settings, hmac } = this.o;
+  private async table(secret: Uint8Array, orgId: string, atS: number): Promise<SlotTable> {
+    const { settings, hmac } = this.o;
     const size = 2 ** settings.rotationExponent;
     const slotStartS = Math.floor(atS / size) * size;
     let tables = this.tables.get(orgId);
@@ -189,7 +189,7 @@ export class StoreBeaconService {
     if (cached) return cached;
     const stores = (await this.o.directory.listStores(orgId, null)).map((s) => ({
       storeId: s.id,
-      identityKey: storeIdentityKey(hmac, secret ?? new Uint8Array(), s.id, settings.keyEpoch),
+      identityKey: storeIdentityKey(hmac, secret, s.id, settings.keyEpoch),
     }));
     const table = slotTable(stores, settings.rotationExponent, slotStartS);
     if (!tables) {

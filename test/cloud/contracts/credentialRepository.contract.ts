@@ -35,6 +35,10 @@ export function describeCredentialRepositoryContract(name: string, makeBackend: 
       );
       await credentials.putMqttCredential({ username: "app-u1", secretHash: "h2", identity: { role: "app", userId: "u1" } }, 0);
       await credentials.putMqttCredential({ username: "svc", secretHash: "h3", identity: { role: "service", name: "svc" } }, 0);
+      await credentials.putMqttCredential(
+        { username: "store-c1", secretHash: "h4", identity: { role: "store", storeId: "s1", deviceId: "counter-1" } },
+        0,
+      );
       expect(await credentials.getMqttCredential("gw-g1")).toEqual({
         username: "gw-g1",
         secretHash: "h1",
@@ -43,6 +47,12 @@ export function describeCredentialRepositoryContract(name: string, makeBackend: 
       });
       expect((await credentials.getMqttCredential("app-u1"))?.identity).toEqual({ role: "app", userId: "u1" });
       expect((await credentials.getMqttCredential("svc"))?.identity).toEqual({ role: "service", name: "svc" });
+      expect(await credentials.getMqttCredential("store-c1")).toEqual({
+        username: "store-c1",
+        secretHash: "h4",
+        identity: { role: "store", storeId: "s1", deviceId: "counter-1" },
+        revokedAt: null,
+      });
       expect(await credentials.getMqttCredential("nobody")).toBeNull();
     });
 
@@ -78,12 +88,17 @@ export function describeCredentialRepositoryContract(name: string, makeBackend: 
       await credentials.putMqttCredential({ username: "app1-old", secretHash: "h", identity: { role: "app", userId: "u1" } }, 0);
       await credentials.putMqttCredential({ username: "app2", secretHash: "h", identity: { role: "app", userId: "u2" } }, 0);
       await credentials.putMqttCredential({ username: "svc", secretHash: "h", identity: { role: "service", name: "svc" } }, 0);
+      await credentials.putMqttCredential(
+        { username: "store", secretHash: "h", identity: { role: "store", storeId: "s1", deviceId: "counter-1" } },
+        0,
+      );
       await credentials.revokeMqttCredential("app1-old", 10);
-      expect(await credentials.mqttUsernamesOfOrganisation("o1")).toEqual(["app1", "gw"]);
+      expect(await credentials.mqttUsernamesOfOrganisation("o1")).toEqual(["app1", "gw", "store"]);
       expect(await credentials.mqttUsernamesOfOrganisation("o2")).toEqual(["app2"]);
       expect(await credentials.mqttUsernamesOfOrganisation("nobody")).toEqual([]);
       expect(await credentials.organisationOfMqtt("gw")).toBe("o1");
       expect(await credentials.organisationOfMqtt("app2")).toBe("o2");
+      expect(await credentials.organisationOfMqtt("store")).toBe("o1");
       expect(await credentials.organisationOfMqtt("svc")).toBeNull();
       expect(await credentials.organisationOfMqtt("nobody")).toBeNull();
     });

@@ -58,7 +58,7 @@ export interface CredentialRepository {
   mqttUsernamesOfUser(userId: string): Promise<string[]>;
   /**
    * Usernames of the unrevoked MQTT credentials that belong to an organisation (its stores'
-   * gateways and its app users), by username; service accounts belong to none.
+   * gateways and devices, and its app users), by username; service accounts belong to none.
    */
   mqttUsernamesOfOrganisation(orgId: string): Promise<string[]>;
   /** The organisation an MQTT credential belongs to (through its store or user); null for a service or unknown one. */

@@ -2,7 +2,7 @@ import type { Problem } from "../../../protocol/index.js";
 import type { MqttIdentity } from "../domain/access/mqttAccess.js";
 import { type CredentialService, mqttUsernameFor, type Principal } from "./CredentialService.js";
 import type { GatewayService } from "./GatewayService.js";
-import { done, invalid, notFound, type Outcome } from "./Outcome.js";
+import { done, forbidden, invalid, notFound, type Outcome } from "./Outcome.js";
 import type { ApiRole, DirectoryRepository, UserRepository } from "./repositories.js";
 
 export interface CredentialAdminServiceOptions {
@@ -20,16 +20,22 @@ export interface ApiKeyRequest {
   readonly userId?: string;
 }
 
-/** Whose MQTT credential: a gateway's or an app user's. */
-export type MqttHolder = { readonly gatewayId: string } | { readonly userId: string };
+/**
+ * Whose MQTT credential: a gateway's, an app user's, or a store device's (a pick-up counter's
+ * tablet or a POS terminal, named by its store and a device id the store chooses).
+ */
+export type MqttHolder =
+  | { readonly gatewayId: string }
+  | { readonly userId: string }
+  | { readonly storeId: string; readonly deviceId: string };
 
 /** The audit trail's actor for a request: the key, never its secret. */
 const actorOf = (principal: Principal): string => `api-key:${principal.keyId}`;
 
 /**
  * Issuing and revoking credentials on behalf of an API caller, within what it may manage. MQTT
- * credentials: an admin for any gateway or app user of its organisation, a store-ops key for the
- * gateways of its own store. API keys: admins, for their organisation. Anything of another
+ * credentials: an admin for any gateway, store device or app user of its organisation, a store-ops
+ * key for the gateways and devices of its own store. API keys: admins, for their organisation. Anything of another
  * organisation is "not found", so ids of other tenants do not leak. A broker that cannot be reached
  * throws `BrokerAccessError` (from `CredentialService`) before anything is recorded.
  */
@@ -42,6 +48,13 @@ export class CredentialAdminService {
       const gateway = await this.o.gateways.visibleGateway(principal, holder.gatewayId, "manage");
       if (!gateway.ok) return gateway;
       return done({ role: "gateway", storeId: gateway.value.storeId, gatewayId: gateway.value.id });
+    }
+    if ("deviceId" in holder) {
+      const store = await this.o.stores.getStore(holder.storeId);
+      if (store?.orgId !== principal.orgId) return notFound("no such store");
+      if (principal.role === "store-ops" && principal.storeId !== store.id)
+        return forbidden("a store-ops key manages only the devices of its own store");
+      return done({ role: "store", storeId: store.id, deviceId: holder.deviceId });
     }
     const user = await this.o.users.getUser(holder.userId);
     if (user?.orgId !== principal.orgId) return notFound("no such user");

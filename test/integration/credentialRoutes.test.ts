@@ -166,6 +166,23 @@ describe("credential routes (embedded broker)", () => {
     });
   });
 
+  it("lists a store's devices for its admin and staff, without a secret", async () => {
+    const get = (path: string, key: string) => f.cloud.http.inject({ method: "GET", url: path, headers: bearer(key) });
+    const res = await get("/v1/stores/s1/devices", storeOpsS1);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      devices: [
+        { deviceId: "counter-1", username: "store.s1.counter-1", createdAt: expect.any(String), revokedAt: null },
+        { deviceId: "pos-2", username: "store.s1.pos-2", createdAt: expect.any(String), revokedAt: expect.any(String) },
+      ],
+    });
+    expect(res.body).not.toMatch(/[A-Za-z0-9_-]{43}|scrypt|\$/);
+    expect((await get("/v1/stores/s2/devices", storeOpsS1)).statusCode).toBe(403);
+    expect((await get("/v1/stores/s3/devices", f.keys.admin)).statusCode).toBe(404);
+    expect((await get("/v1/stores/s1/devices", f.keys.pos)).statusCode).toBe(403);
+    expect((await get("/v1/stores/s2/devices", f.keys.admin)).json()).toEqual({ devices: [] });
+  });
+
   it("issues API keys bound as their role requires, and revokes them", async () => {
     const bad = await call("POST", "/v1/api-keys", f.keys.admin, { role: "pos", label: "till" });
     expect(bad.statusCode).toBe(400);

@@ -3,10 +3,13 @@ import type { MqttIdentity } from "../domain/access/mqttAccess.js";
 import { type CredentialService, mqttUsernameFor, type Principal } from "./CredentialService.js";
 import type { GatewayService } from "./GatewayService.js";
 import { done, forbidden, invalid, notFound, type Outcome } from "./Outcome.js";
-import type { ApiRole, DirectoryRepository, UserRepository } from "./repositories.js";
+import type { ApiRole, DirectoryRepository, StoreDeviceCredential, UserRepository } from "./repositories.js";
 
 export interface CredentialAdminServiceOptions {
-  readonly credentials: Pick<CredentialService, "issueMqtt" | "revokeMqtt" | "issueApiKey" | "describeApiKey" | "revokeApiKey">;
+  readonly credentials: Pick<
+    CredentialService,
+    "issueMqtt" | "revokeMqtt" | "issueApiKey" | "describeApiKey" | "revokeApiKey" | "storeDeviceCredentials"
+  >;
   readonly gateways: Pick<GatewayService, "visibleGateway">;
   readonly stores: Pick<DirectoryRepository, "getStore">;
   readonly users: Pick<UserRepository, "getUser">;
@@ -59,6 +62,18 @@ export class CredentialAdminService {
     const user = await this.o.users.getUser(holder.userId);
     if (user?.orgId !== principal.orgId) return notFound("no such user");
     return done({ role: "app", userId: user.id });
+  }
+
+  /**
+   * The store devices of a store that have (or had) an MQTT login, for its admin or its own
+   * store-ops key: which counters exist and which were revoked. Never a secret or its hash.
+   */
+  async storeDevices(principal: Principal, storeId: string): Promise<Outcome<StoreDeviceCredential[]>> {
+    const store = await this.o.stores.getStore(storeId);
+    if (store?.orgId !== principal.orgId) return notFound("no such store");
+    if (principal.role === "store-ops" && principal.storeId !== store.id)
+      return forbidden("a store-ops key manages only the devices of its own store");
+    return done(await this.o.credentials.storeDeviceCredentials(store.id));
   }
 
   /** A new MQTT credential for `holder` (replacing its earlier one); the password is in this answer only. */

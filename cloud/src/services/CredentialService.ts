@@ -8,6 +8,7 @@ import type {
   AuditRepository,
   CredentialRepository,
   DirectoryRepository,
+  StoreDeviceCredential,
 } from "./repositories.js";
 import { fingerprint, hashSecret, newSecret, verifySecret } from "./secrets.js";
 
@@ -196,6 +197,11 @@ export class CredentialService {
     }
     await this.o.provisioner?.revoke(username);
     return revoked;
+  }
+
+  /** The store devices' logins of a store (no hashes), revoked ones included, by device id. */
+  storeDeviceCredentials(storeId: string): Promise<StoreDeviceCredential[]> {
+    return this.o.credentials.storeDeviceCredentials(storeId);
   }
 
   /** Usernames revoked at or after `since` (epoch ms), for a broker that sweeps live connections. */

@@ -103,6 +103,32 @@ export function describeCredentialRepositoryContract(name: string, makeBackend: 
       expect(await credentials.organisationOfMqtt("nobody")).toBeNull();
     });
 
+    it("lists a store's devices with their logins, revoked ones included, and nothing of other stores or roles", async () => {
+      const device = (storeId: string, deviceId: string) => ({
+        username: `store.${storeId}.${deviceId}`,
+        secretHash: "h",
+        identity: { role: "store" as const, storeId, deviceId },
+      });
+      await credentials.putMqttCredential(device("s1", "pos-2"), 200);
+      await credentials.putMqttCredential(device("s1", "counter-1"), 100);
+      await credentials.putMqttCredential(device("s2", "counter-1"), 100);
+      await credentials.putMqttCredential({ username: "gw", secretHash: "h", identity: { role: "gateway", storeId: "s1", gatewayId: "g1" } }, 0);
+      await credentials.revokeMqttCredential("store.s1.pos-2", 300);
+      expect(await credentials.storeDeviceCredentials("s1")).toEqual([
+        { deviceId: "counter-1", username: "store.s1.counter-1", createdAt: 100, revokedAt: null },
+        { deviceId: "pos-2", username: "store.s1.pos-2", createdAt: 200, revokedAt: 300 },
+      ]);
+      // Issuing again (rotation) keeps the first issue's date and makes it active again.
+      await credentials.putMqttCredential({ ...device("s1", "pos-2"), secretHash: "h2" }, 400);
+      expect((await credentials.storeDeviceCredentials("s1"))[1]).toEqual({
+        deviceId: "pos-2",
+        username: "store.s1.pos-2",
+        createdAt: 200,
+        revokedAt: null,
+      });
+      expect(await credentials.storeDeviceCredentials("nowhere")).toEqual([]);
+    });
+
     it("stores an API key once and revokes it once", async () => {
       await credentials.putApiKey(key("k1", { storeId: "s1" }), 0);
       expect(await credentials.getApiKey("k1")).toEqual({ ...key("k1", { storeId: "s1" }), revokedAt: null });

@@ -32,6 +32,7 @@ const TAG_OF_PATH: readonly (readonly [RegExp, ApiTag])[] = [
   [/^\w+ \/v1\/operator\//, "operations"],
   [/^\w+ \/v1\/(api-keys|session)(\/|$)/, "credentials"],
   [/^\w+ .*\/credentials$/, "credentials"],
+  [/^\w+ \/v1\/stores\/:storeId\/devices$/, "credentials"],
   [/^\w+ .*\/decisions$/, "decisions"],
   [/^\w+ \/v1\/rules(\/|$)/, "rules"],
   [/^\w+ \/v1\/users\/:userId\/offers(\/|$)/, "offers"],

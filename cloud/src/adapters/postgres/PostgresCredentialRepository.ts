@@ -5,6 +5,7 @@ import type {
   CredentialRepository,
   MqttCredentialRecord,
   OperatorKeyRecord,
+  StoreDeviceCredential,
 } from "../../services/repositories.js";
 import type { PostgresDatabase } from "./PostgresDatabase.js";
 
@@ -178,6 +179,20 @@ export class PostgresCredentialRepository implements CredentialRepository {
       [orgId, orgId],
     );
     return rows.map((r) => r.username);
+  }
+
+  async storeDeviceCredentials(storeId: string): Promise<StoreDeviceCredential[]> {
+    const rows = await this.db.all<{ username: string; device_id: string; created_at: number; revoked_at: number | null }>(
+      `SELECT username, device_id, created_at, revoked_at FROM mqtt_credentials
+       WHERE role = 'store' AND store_id = ? AND device_id IS NOT NULL ORDER BY device_id`,
+      [storeId],
+    );
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      username: r.username,
+      createdAt: Number(r.created_at),
+      revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    }));
   }
 
   async organisationOfMqtt(username: string): Promise<string | null> {

@@ -23,6 +23,17 @@ const StoreDeviceParams = Type.Object(
   },
   { additionalProperties: false },
 );
+const StoreParams = Type.Object({ storeId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
+const StoreDeviceListSchema = Type.Object({
+  devices: Type.Array(
+    Type.Object({
+      deviceId: Type.String(),
+      username: Type.String(),
+      createdAt: Type.String({ format: "date-time", description: "When the login was first issued." }),
+      revokedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "null while it is active" }),
+    }),
+  ),
+});
 const KeyParams = Type.Object(
   { keyId: Type.String({ pattern: "^[A-Za-z0-9_-]{8,32}$" }) },
   { additionalProperties: false },
@@ -133,6 +144,30 @@ export function credentialRoutes(app: FastifyInstance, deps: CredentialRouteDepe
     async (request) => {
       const { userId } = request.params as Static<typeof UserParams>;
       return unwrap(await atBroker(() => credentials.revokeMqtt(principalOf(request), { userId })));
+    },
+  );
+
+  app.get(
+    "/v1/stores/:storeId/devices",
+    {
+      config: { roles: ["admin", "store-ops"] },
+      schema: {
+        summary: "List a store's devices with MQTT logins (pick-up counters), revoked ones included",
+        params: StoreParams,
+        response: { 200: StoreDeviceListSchema },
+      },
+    },
+    async (request) => {
+      const { storeId } = request.params as Static<typeof StoreParams>;
+      const devices = unwrap(await credentials.storeDevices(principalOf(request), storeId));
+      return {
+        devices: devices.map((d) => ({
+          deviceId: d.deviceId,
+          username: d.username,
+          createdAt: new Date(d.createdAt).toISOString(),
+          revokedAt: d.revokedAt === null ? null : new Date(d.revokedAt).toISOString(),
+        })),
+      };
     },
   );
 

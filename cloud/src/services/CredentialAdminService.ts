@@ -38,8 +38,8 @@ const actorOf = (principal: Principal): string => `api-key:${principal.keyId}`;
 /**
  * Issuing and revoking credentials on behalf of an API caller, within what it may manage. MQTT
  * credentials: an admin for any gateway, store device or app user of its organisation, a store-ops
- * key for the gateways and devices of its own store. API keys: admins, for their organisation. Anything of another
- * organisation is "not found", so ids of other tenants do not leak. A broker that cannot be reached
+ * key for the gateways and devices of its own store. API keys: admins, for their organisation.
+ * Anything of another organisation is "not found", so ids of other tenants do not leak. A broker that cannot be reached
  * throws `BrokerAccessError` (from `CredentialService`) before anything is recorded.
  */
 export class CredentialAdminService {
@@ -53,11 +53,9 @@ export class CredentialAdminService {
       return done({ role: "gateway", storeId: gateway.value.storeId, gatewayId: gateway.value.id });
     }
     if ("deviceId" in holder) {
-      const store = await this.o.stores.getStore(holder.storeId);
-      if (store?.orgId !== principal.orgId) return notFound("no such store");
-      if (principal.role === "store-ops" && principal.storeId !== store.id)
-        return forbidden("a store-ops key manages only the devices of its own store");
-      return done({ role: "store", storeId: store.id, deviceId: holder.deviceId });
+      const store = await this.deviceStore(principal, holder.storeId);
+      if (!store.ok) return store;
+      return done({ role: "store", storeId: store.value, deviceId: holder.deviceId });
     }
     const user = await this.o.users.getUser(holder.userId);
     if (user?.orgId !== principal.orgId) return notFound("no such user");
@@ -69,11 +67,18 @@ export class CredentialAdminService {
    * store-ops key: which counters exist and which were revoked. Never a secret or its hash.
    */
   async storeDevices(principal: Principal, storeId: string): Promise<Outcome<StoreDeviceCredential[]>> {
+    const store = await this.deviceStore(principal, storeId);
+    if (!store.ok) return store;
+    return done(await this.o.credentials.storeDeviceCredentials(store.value));
+  }
+
+  /** The store id, if the principal may manage that store's devices. */
+  private async deviceStore(principal: Principal, storeId: string): Promise<Outcome<string>> {
     const store = await this.o.stores.getStore(storeId);
     if (store?.orgId !== principal.orgId) return notFound("no such store");
     if (principal.role === "store-ops" && principal.storeId !== store.id)
       return forbidden("a store-ops key manages only the devices of its own store");
-    return done(await this.o.credentials.storeDeviceCredentials(store.id));
+    return done(store.id);
   }
 
   /** A new MQTT credential for `holder` (replacing its earlier one); the password is in this answer only. */

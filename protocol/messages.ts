@@ -1,7 +1,7 @@
 import Type, { type Static, type TSchema } from "typebox";
 import { ID_PATTERN, SUBJECT_KINDS } from "./ids.js";
 import { type Checked, Checker, StringEnum } from "./schema.js";
-import type { GatewayChannel, UserChannel } from "./topics.js";
+import type { GatewayChannel, StoreChannel, UserChannel } from "./topics.js";
 
 /**
  * Versioned message schemas of the wire contract (docs/protocol.md). Every payload is a JSON
@@ -549,8 +549,14 @@ export const USER_MESSAGES = {
   location: new Checker(LocationReportSchema),
 } as const satisfies Record<UserChannel, Checker<TSchema>>;
 
+/** What the cloud sends on each store channel, read by the store's own devices. */
+export const STORE_MESSAGES = {
+  pickups: new Checker(PickupArrivalMessageSchema),
+} as const satisfies Record<StoreChannel, Checker<TSchema>>;
+
 export type GatewayMessage<C extends GatewayChannel> = Static<(typeof GATEWAY_MESSAGES)[C]["schema"]>;
 export type UserMessage<C extends UserChannel> = Static<(typeof USER_MESSAGES)[C]["schema"]>;
+export type StoreMessage<C extends StoreChannel> = Static<(typeof STORE_MESSAGES)[C]["schema"]>;
 
 /** Payloads above this size are refused before parsing; the largest legal batch is far smaller. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -600,4 +606,12 @@ export function decodeUserMessage<C extends UserChannel>(
   payload: Uint8Array | string,
 ): Checked<UserMessage<C>> {
   return decodeWith(USER_MESSAGES[channel] as Checker<TSchema>, payload) as Checked<UserMessage<C>>;
+}
+
+/** Parses and validates a payload received on a store channel (a counter device's); never throws. */
+export function decodeStoreMessage<C extends StoreChannel>(
+  channel: C,
+  payload: Uint8Array | string,
+): Checked<StoreMessage<C>> {
+  return decodeWith(STORE_MESSAGES[channel] as Checker<TSchema>, payload) as Checked<StoreMessage<C>>;
 }

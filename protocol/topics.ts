@@ -33,8 +33,9 @@ export function userTopic(userId: string, channel: UserChannel): string {
 export type StoreChannel = "pickups";
 
 /**
- * Topic of one store channel: published by the cloud, read by the store's own systems (its POS or
- * counter tablet, through a service credential), e.g. a click-and-collect customer's arrival.
+ * Topic of one store channel: published by the cloud, read by the store's own devices (its POS or
+ * counter tablet, each with a store-device credential of that store), e.g. a click-and-collect
+ * customer's arrival.
  */
 export function storeTopic(storeId: string, channel: StoreChannel): string {
   return `${TOPIC_ROOT}/stores/${checkId("storeId", storeId)}/${channel}`;

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import mqtt from "mqtt";
 import { createLogger } from "../cloud/src/adapters/log/createLogger.js";
 import { ENVIRONMENT, parseCloudConfig, setPath } from "../cloud/src/config/loadConfig.js";
-import { decodeUserMessage, formatProblems, userTopic } from "../protocol/index.js";
+import { decodeUserMessage, formatProblems, storeTopic, userTopic } from "../protocol/index.js";
 import type { DemoRetailEvent } from "./demo/DemoRetail.js";
 import {
   DEMO_BATCHES,
@@ -193,6 +193,11 @@ async function main(): Promise<number> {
   out("Watch Ada's offers with a stock MQTT client:");
   out(
     `  mosquitto_sub -h ${host} -p ${mqttPort} -i ${ada?.username}:cli -u ${ada?.username} -P '${ada?.password}' -t '${userTopic("u-ada", "offers")}' -q 1 -v`,
+  );
+  const counter = demo.credentials.counter;
+  out("Hear click-and-collect arrivals as the store's pick-up counter does (its own login: this store's pick-ups only):");
+  out(
+    `  mosquitto_sub -h ${host} -p ${mqttPort} -i ${counter.username}:cli -u ${counter.username} -P '${counter.password}' -t '${storeTopic(DEMO_STORE.id, "pickups")}' -q 1 -v`,
   );
   out("Redeem a code at the till (replace CODE with one printed below):");
   out(

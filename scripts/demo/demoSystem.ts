@@ -9,6 +9,7 @@ import type { Logger as CloudLogger } from "../../cloud/src/services/ports.js";
 import { SimHub } from "../../gateway/src/adapters/sim/SimulatedScanSource.js";
 import { SimWorld } from "../../gateway/src/adapters/sim/SimWorld.js";
 import { systemScheduler } from "../../gateway/src/services/ports.js";
+import { DemoCounter } from "./DemoCounter.js";
 import { DemoFootfall } from "./DemoFootfall.js";
 import { DemoRetail, type DemoRetailEvent } from "./DemoRetail.js";
 import { parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
@@ -36,6 +37,8 @@ import {
 export interface DemoCredentials {
   /** App users' MQTT logins, as the retailer's app would receive them at sign-in. */
   readonly apps: Readonly<Record<string, { username: string; password: string }>>;
+  /** The demo store's pick-up counter's MQTT login (a store device: its store's pick-ups only). */
+  readonly counter: { readonly username: string; readonly password: string };
   /** API key of the demo store's till. */
   readonly posKey: string;
   /** API key of the demo marketer (reads decisions). */
@@ -193,6 +196,9 @@ async function issueCredentials(
   const apps: Record<string, { username: string; password: string }> = {};
   for (const user of DEMO_USERS)
     apps[user.id] = await mqttLogin(`app:${user.id}`, () => cloud.credentials.issueMqtt({ role: "app", userId: user.id }, "demo"));
+  const counter = await mqttLogin("store:counter-1", () =>
+    cloud.credentials.issueMqtt({ role: "store", storeId: DEMO_STORE.id, deviceId: "counter-1" }, "demo"),
+  );
   const pos = await apiKey("pos", () =>
     cloud.credentials.issueApiKey({ role: "pos", orgId: DEMO_ORG.id, storeId: DEMO_STORE.id, label: "demo till" }, "demo"),
   );
@@ -223,6 +229,7 @@ async function issueCredentials(
   return {
     gateways,
     apps,
+    counter,
     posKey: pos.key,
     marketerKey: marketer.key,
     adminKey: admin.key,
@@ -268,11 +275,19 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     );
   }
 
+  // The pick-up counter hears arrivals over the broker with its own store-device login.
+  const counter = new DemoCounter({
+    url: `mqtt://${loopbackFor(cloudConfig.mqtt.mode === "embedded" ? cloudConfig.mqtt.host : "127.0.0.1")}:${cloud.mqttPort()}`,
+    ...issued.counter,
+    log: log.child({ app: "counter" }),
+  });
+  await counter.start();
+
   const seed = options.seed ?? 7;
   const retail = new DemoRetail({
     apiUrl: `http://${loopbackFor(cloudConfig.http.host)}:${cloud.httpPort()}`,
     keys: { marketer: issued.marketerKey, admin: issued.adminKey, pos: issued.posKey },
-    storeBus: cloud.broker,
+    storeBus: counter,
     clock,
     scheduler: systemScheduler,
     seed,
@@ -375,6 +390,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     async stop() {
       await footfall.stop();
       await retail.stop();
+      await counter.stop();
       for (const gateway of [...gateways].reverse()) await gateway.stop();
       await cloud.stop();
     },

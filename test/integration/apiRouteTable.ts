@@ -714,6 +714,18 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
     expect: STORE_WRITERS(200),
     request: () => ({ url: "/v1/gateways/g1/credentials" }),
   },
+  "GET /v1/stores/:storeId/devices": {
+    expect: STORE_WRITERS(200),
+    request: () => ({ url: "/v1/stores/s1/devices" }),
+  },
+  "POST /v1/stores/:storeId/devices/:deviceId/credentials": {
+    expect: STORE_WRITERS(201),
+    request: () => ({ url: "/v1/stores/s1/devices/counter-1/credentials" }),
+  },
+  "DELETE /v1/stores/:storeId/devices/:deviceId/credentials": {
+    expect: STORE_WRITERS(200),
+    request: () => ({ url: "/v1/stores/s1/devices/counter-1/credentials" }),
+  },
   "POST /v1/users/:userId/credentials": {
     expect: { admin: 201, adminOtherOrg: 404 },
     request: () => ({ url: "/v1/users/u2/credentials" }),

@@ -2,10 +2,13 @@ import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   decodeGatewayMessage,
+  decodeStoreMessage,
   decodeUserMessage,
   encodeMessage,
   gatewayTopic,
+  type PickupArrivalMessage,
   type PresenceEvent,
+  storeTopic,
   TOPIC_ROOT,
   userTopic,
 } from "../../protocol/index.js";
@@ -90,6 +93,7 @@ export function brokerContract(name: string, setup: () => Promise<BrokerSetup>, 
     let s: BrokerSetup;
     let gw: Login;
     let app: Login;
+    let counter: Login;
     const open: mqtt.MqttClient[] = [];
     const track = (client: mqtt.MqttClient) => {
       open.push(client);
@@ -100,6 +104,7 @@ export function brokerContract(name: string, setup: () => Promise<BrokerSetup>, 
       s = await setup();
       gw = await s.fixture.cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g1" }, "test");
       app = await s.fixture.cloud.credentials.issueMqtt({ role: "app", userId: "u1" }, "test");
+      counter = await s.fixture.cloud.credentials.issueMqtt({ role: "store", storeId: "s1", deviceId: "counter-1" }, "test");
     });
     afterAll(async () => {
       for (const client of open) client.end(true);
@@ -180,6 +185,80 @@ export function brokerContract(name: string, setup: () => Promise<BrokerSetup>, 
       ).toEqual([1, 1, 128, 128, 128, 128, 128, 128]);
     });
 
+    it("grants a store device exactly its own store's pick-up topic", async () => {
+      const client = track(await connectAs(s.url, counter));
+      expect(
+        await grants(client, [
+          storeTopic("s1", "pickups"),
+          storeTopic("s2", "pickups"),
+          `${TOPIC_ROOT}/stores/+/pickups`,
+          `${TOPIC_ROOT}/stores/s1/#`,
+          `${TOPIC_ROOT}/stores/s1/+`,
+          gatewayTopic("s1", "g1", "config"),
+          `${TOPIC_ROOT}/stores/s1/gateways/+/events`,
+          userTopic("u1", "offers"),
+          "$SYS/#",
+          "$CONTROL/dynamic-security/#",
+          "#",
+        ]),
+      ).toEqual([1, 128, 128, 128, 128, 128, 128, 128, 128, 128, 128]);
+    });
+
+    it("tells a store's counter device when a click-and-collect customer arrives, and no other store's device", async () => {
+      const cloud = s.fixture.cloud;
+      const admin = { authorization: `Bearer ${s.fixture.keys.admin}` };
+      // The counters of both stores, with credentials issued over the API as the store's IT would.
+      const issue = async (storeId: string, deviceId: string): Promise<Login> => {
+        const res = await cloud.http.inject({ method: "POST", url: `/v1/stores/${storeId}/devices/${deviceId}/credentials`, headers: admin });
+        expect(res.statusCode).toBe(201);
+        return res.json<Login>();
+      };
+      const here = track(await connectAs(s.url, await issue("s1", "counter-2"), { clean: false }));
+      const there = track(await connectAs(s.url, await issue("s2", "counter-1")));
+      const arrivals: PickupArrivalMessage[] = [];
+      const elsewhere: string[] = [];
+      here.on("message", (topic, payload) => {
+        const decoded = decodeStoreMessage("pickups", payload);
+        if (topic === storeTopic("s1", "pickups") && decoded.ok) arrivals.push(decoded.value);
+      });
+      there.on("message", (topic) => elsewhere.push(topic));
+      expect(await grant(here, storeTopic("s1", "pickups"))).toBe(1);
+      expect(await grant(there, storeTopic("s2", "pickups"))).toBe(1);
+      // The s2 counter may not listen in on s1, where the order is collected.
+      expect(await grant(there, storeTopic("s1", "pickups"))).toBe(128);
+
+      // The online shop registers an order for pick-up at s1.
+      const created = await cloud.http.inject({
+        method: "POST",
+        url: "/v1/pickups",
+        headers: { ...admin, "content-type": "application/json" },
+        payload: JSON.stringify({ orderId: "web-1001", storeId: "s1", userId: "u1" }),
+      });
+      expect(created.statusCode).toBe(201);
+      const { pickup } = created.json<{ pickup: { pickupId: string; code: string } }>();
+
+      // The member is seen at s1 by its gateway, over the broker like any presence.
+      const gateway = track(await connectAs(s.url, gw));
+      const seen = presenceEvent(1, {
+        id: "event-pickup-0001",
+        subject: { kind: "ibeacon", id: SUBJECT_U1 },
+        visitId: "visit-pickup-00001",
+      });
+      await gateway.publishAsync(
+        gatewayTopic("s1", "g1", "events"),
+        encodeMessage({ v: 1, outbox: "pickup-outbox", fromSeq: 1, events: [seen] }),
+        { qos: 1 },
+      );
+      await until(() => arrivals.length > 0);
+      expect(arrivals).toEqual([
+        { v: 1, kind: "pickup-arrived", pickupId: pickup.pickupId, orderId: "web-1001", storeId: "s1", arrivedAt: expect.any(String) },
+      ]);
+      // Only what the counter needs (the exact shape above names no member); never the single-use
+      // pick-up code, which the customer shows at the counter to collect.
+      expect(JSON.stringify(arrivals)).not.toContain(pickup.code);
+      expect(elsewhere).toEqual([]);
+    });
+
     it("delivers a gateway's own publishes and nothing published where an identity may not", async () => {
       const observerLogin = await s.fixture.cloud.credentials.issueMqtt({ role: "service", name: "observer" }, "test");
       const observer = track(await connectAs(s.url, observerLogin));
@@ -196,6 +275,10 @@ export function brokerContract(name: string, setup: () => Promise<BrokerSetup>, 
         [gw, `${gatewayTopic("s1", "g1", "status")}/deeper`],
         [app, userTopic("u1", "offers")],
         [app, gatewayTopic("s1", "g1", "status")],
+        // A store device only listens, even on its own store's topic.
+        [counter, storeTopic("s1", "pickups")],
+        [counter, gatewayTopic("s1", "g1", "events")],
+        [counter, userTopic("u1", "location")],
       ];
       for (const [login, topic] of forbidden) {
         // A fresh connection each: the embedded broker drops a client at its first refused publish.
@@ -249,11 +332,13 @@ export function brokerContract(name: string, setup: () => Promise<BrokerSetup>, 
       const otherGw = await cloud.credentials.issueMqtt({ role: "gateway", storeId: "s-other", gatewayId: "g1" }, "test");
       const gwLogin = await cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g7" }, "test");
       const appLogin = await cloud.credentials.issueMqtt({ role: "app", userId: "u1" }, "test");
+      const counterLogin = await cloud.credentials.issueMqtt({ role: "store", storeId: "s1", deviceId: "counter-9" }, "test");
       const gateway = track(await connectAs(s.url, gwLogin));
       const phone = track(await connectAs(s.url, appLogin));
+      const till = track(await connectAs(s.url, counterLogin));
       const other = track(await connectAs(s.url, otherGw));
       const closed = (client: mqtt.MqttClient) => new Promise<void>((resolve) => client.once("close", () => resolve()));
-      const cut = Promise.all([closed(gateway), closed(phone)]);
+      const cut = Promise.all([closed(gateway), closed(phone), closed(till)]);
       let otherClosed = false;
       other.once("close", () => {
         otherClosed = true;
@@ -266,6 +351,7 @@ export function brokerContract(name: string, setup: () => Promise<BrokerSetup>, 
       await cut;
       await expect(connectAs(s.url, gwLogin)).rejects.toThrow();
       await expect(connectAs(s.url, appLogin)).rejects.toThrow();
+      await expect(connectAs(s.url, counterLogin)).rejects.toThrow();
       // A login issued while suspended exists but is refused too.
       const issuedWhileSuspended = await cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g8" }, "test");
       await expect(connectAs(s.url, issuedWhileSuspended)).rejects.toThrow();
@@ -277,6 +363,8 @@ export function brokerContract(name: string, setup: () => Promise<BrokerSetup>, 
       const back = track(await connectAs(s.url, gwLogin));
       expect(await grant(back, gatewayTopic("s1", "g7", "config"))).toBe(1);
       track(await connectAs(s.url, appLogin));
+      const counterBack = track(await connectAs(s.url, counterLogin));
+      expect(await grant(counterBack, storeTopic("s1", "pickups"))).toBe(1);
       track(await connectAs(s.url, issuedWhileSuspended));
     });
   });

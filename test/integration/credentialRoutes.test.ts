@@ -1,6 +1,6 @@
 import type mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userTopic } from "../../protocol/index.js";
+import { storeTopic, userTopic } from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
 import {
   externalMqttConfig,
@@ -119,6 +119,70 @@ describe("credential routes (embedded broker)", () => {
     await closed;
   });
 
+  it("issues a store device's credential to admins and its own store's staff, for its store's pick-ups only", async () => {
+    const res = await call("POST", "/v1/stores/s1/devices/counter-1/credentials", storeOpsS1);
+    expect(res.statusCode).toBe(201);
+    const issued = res.json<Issued>();
+    expect(issued).toMatchObject({ username: "store.s1.counter-1", clientId: "store.s1.counter-1" });
+    expect(issued.password).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const counter = await connectAs(url, issued);
+    open.push(counter);
+    expect(await grant(counter, storeTopic("s1", "pickups"))).toBe(1);
+    expect(await grant(counter, storeTopic("s2", "pickups"))).toBe(128);
+    // Issuing again replaces the password: the first one no longer connects.
+    const again = (await call("POST", "/v1/stores/s1/devices/counter-1/credentials", f.keys.admin)).json<Issued>();
+    await expect(connectAs(url, issued)).rejects.toThrow();
+    open.push(await connectAs(url, again));
+
+    expect((await call("POST", "/v1/stores/s2/devices/counter-1/credentials", storeOpsS1)).json()).toMatchObject({
+      error: { code: "FORBIDDEN" },
+    });
+    expect((await call("POST", "/v1/stores/s1/devices/counter-1/credentials", f.keys.storeOps)).statusCode).toBe(403);
+    expect((await call("POST", "/v1/stores/s1/devices/counter-1/credentials", f.keys.pos)).statusCode).toBe(403);
+    expect((await call("POST", "/v1/stores/s1/devices/counter-1/credentials", f.keys.marketer)).statusCode).toBe(403);
+    expect((await call("POST", "/v1/stores/s1/devices/counter-1/credentials", null)).statusCode).toBe(401);
+    expect((await call("POST", "/v1/stores/s3/devices/counter-1/credentials", f.keys.admin)).json()).toMatchObject({
+      error: { code: "NOT_FOUND" },
+    });
+    expect((await call("POST", "/v1/stores/nope/devices/counter-1/credentials", f.keys.admin)).statusCode).toBe(404);
+    const bad = await call("POST", "/v1/stores/s1/devices/counter.1/credentials", f.keys.admin);
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain("deviceId");
+  });
+
+  it("revokes a store device's credential: the live counter is cut off and its password refused", async () => {
+    const issued = (await call("POST", "/v1/stores/s1/devices/pos-2/credentials", f.keys.admin)).json<Issued>();
+    const counter = await connectAs(url, issued);
+    open.push(counter);
+    const closed = new Promise<void>((resolve) => counter.once("close", () => resolve()));
+    expect((await call("DELETE", "/v1/stores/s2/devices/pos-2/credentials", storeOpsS1)).statusCode).toBe(403);
+    const res = await call("DELETE", "/v1/stores/s1/devices/pos-2/credentials", storeOpsS1);
+    expect(res.json()).toEqual({ username: "store.s1.pos-2", revoked: true });
+    await closed;
+    await expect(connectAs(url, issued)).rejects.toThrow();
+    expect((await call("DELETE", "/v1/stores/s1/devices/pos-2/credentials", f.keys.admin)).json()).toEqual({
+      username: "store.s1.pos-2",
+      revoked: false,
+    });
+  });
+
+  it("lists a store's devices for its admin and staff, without a secret", async () => {
+    const get = (path: string, key: string) => f.cloud.http.inject({ method: "GET", url: path, headers: bearer(key) });
+    const res = await get("/v1/stores/s1/devices", storeOpsS1);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      devices: [
+        { deviceId: "counter-1", username: "store.s1.counter-1", createdAt: expect.any(String), revokedAt: null },
+        { deviceId: "pos-2", username: "store.s1.pos-2", createdAt: expect.any(String), revokedAt: expect.any(String) },
+      ],
+    });
+    expect(res.body).not.toMatch(/[A-Za-z0-9_-]{43}|scrypt|\$/);
+    expect((await get("/v1/stores/s2/devices", storeOpsS1)).statusCode).toBe(403);
+    expect((await get("/v1/stores/s3/devices", f.keys.admin)).statusCode).toBe(404);
+    expect((await get("/v1/stores/s1/devices", f.keys.pos)).statusCode).toBe(403);
+    expect((await get("/v1/stores/s2/devices", f.keys.admin)).json()).toEqual({ devices: [] });
+  });
+
   it("issues API keys bound as their role requires, and revokes them", async () => {
     const bad = await call("POST", "/v1/api-keys", f.keys.admin, { role: "pos", label: "till" });
     expect(bad.statusCode).toBe(400);
@@ -164,6 +228,9 @@ describe("credential routes (embedded broker)", () => {
         "mqtt-credential.revoke gw.s1.g1",
         "mqtt-credential.issue app.u1",
         "mqtt-credential.revoke app.u1",
+        "mqtt-credential.issue store.s1.counter-1",
+        "mqtt-credential.issue store.s1.pos-2",
+        "mqtt-credential.revoke store.s1.pos-2",
       ]),
     );
     expect(actions.filter((a) => a.startsWith("api-key.issue")).length).toBeGreaterThanOrEqual(2);
@@ -204,6 +271,23 @@ describe.skipIf(!MOSQUITTO_AVAILABLE)(
       });
       await closed;
       client.end(true);
+      await expect(connectAs(broker.url, issued)).rejects.toThrow();
+    });
+
+    it("issues a store device's credential that reads its store's pick-ups on mosquitto, and revokes it there", async () => {
+      const res = await call("POST", "/v1/stores/s1/devices/counter-1/credentials");
+      expect(res.statusCode).toBe(201);
+      const issued = res.json<Issued>();
+      const counter = await connectAs(broker.url, issued);
+      expect(await grant(counter, storeTopic("s1", "pickups"))).toBe(1);
+      expect(await grant(counter, storeTopic("s2", "pickups"))).toBe(128);
+      const closed = new Promise<void>((resolve) => counter.once("close", () => resolve()));
+      expect((await call("DELETE", "/v1/stores/s1/devices/counter-1/credentials")).json()).toEqual({
+        username: "store.s1.counter-1",
+        revoked: true,
+      });
+      await closed;
+      counter.end(true);
       await expect(connectAs(broker.url, issued)).rejects.toThrow();
     });
 

@@ -15,7 +15,8 @@ import {
   type MosquittoInstance,
   startMosquitto,
 } from "../support/mosquitto.js";
-import { connectAs } from "./brokerContract.js";
+import { storeTopic } from "../../protocol/index.js";
+import { connectAs, grant } from "./brokerContract.js";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { type CliResult, cloudCliInProcess } from "../support/cloudCliInProcess.js";
 
@@ -122,6 +123,28 @@ describe("credentials CLI (embedded broker)", () => {
     await expect(connectAs(`mqtt://127.0.0.1:${cloud.mqttPort()}`, login)).rejects.toThrow();
   });
 
+  it("issues a store device's credential that reads its store's pick-ups on the running cloud, and revokes it", async () => {
+    const issued = await cli(["credentials", "issue-store-device", "--store", "s1", "--device", "counter-1", "--data-dir", dir, "--json"]);
+    expect(issued.code, issued.stderr).toBe(0);
+    const login = JSON.parse(issued.stdout) as { username: string; password: string; clientId: string };
+    expect(login).toMatchObject({ username: "store.s1.counter-1", clientId: "store.s1.counter-1" });
+    expect(issued.stderr).not.toContain(login.password);
+    const client = await connectAs(`mqtt://127.0.0.1:${cloud.mqttPort()}`, login);
+    try {
+      expect(await grant(client, storeTopic("s1", "pickups"))).toBe(1);
+      expect(await grant(client, storeTopic("s2", "pickups"))).toBe(128);
+    } finally {
+      client.end(true);
+    }
+    const revoked = await cli(["credentials", "revoke", login.username, "--data-dir", dir]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect((await cloud.repositories.credentials.getMqttCredential(login.username))?.revokedAt).not.toBeNull();
+    // A store this cloud does not know is issued with a warning, as a gateway is.
+    const unknown = await cli(["credentials", "issue-store-device", "--store", "s9", "--device", "counter-1", "--data-dir", dir, "--json"]);
+    expect(unknown.code, unknown.stderr).toBe(0);
+    expect(unknown.stderr).toMatch(/store s9 is not registered/);
+  });
+
   it("issues and revokes API keys, checking the organisation, store and user", async () => {
     const issued = await cli(["api-keys", "issue", "--role", "pos", "--org", "o1", "--store", "s1", "--data-dir", dir, "--json"]);
     expect(issued.code, issued.stderr).toBe(0);
@@ -149,6 +172,8 @@ describe("credentials CLI (embedded broker)", () => {
     [["api-keys", "issue", "--role", "app", "--org", "o1", "--user", "ghost"], 1, /no user ghost/],
     [["credentials", "issue-gateway", "--store", "s/1", "--gateway", "g1"], 2, /not a valid id/],
     [["credentials", "issue-gateway", "--store", "s2", "--gateway", "g1"], 1, /belongs to store s1/],
+    [["credentials", "issue-store-device", "--store", "s1"], 2, /--device is required/],
+    [["credentials", "issue-store-device", "--store", "s1", "--device", "till.1"], 2, /not a valid id/],
     [["credentials", "revoke", "admin"], 1, /no MQTT credential named admin/],
     [["credentials", "frobnicate"], 2, /unknown command frobnicate/],
   ] as const)("refuses %j with exit %i", async (args, code, message) => {

@@ -220,6 +220,30 @@ describe.skipIf(!MOSQUITTO_AVAILABLE)(
       }
     });
 
+    it("provisions a store device with its store's pick-up topic alone, bound to its client id", async () => {
+      const identity = { role: "store", storeId: "s1", deviceId: "counter-1" } as const;
+      const creds = await f.cloud.credentials.issueMqtt(identity, "test");
+      const admin = adminProvisioner(broker);
+      try {
+        const [client, role] = await admin.send([
+          { command: "getClient", username: creds.username },
+          { command: "getRole", rolename: `arrival.${creds.username}` },
+        ]);
+        expect(client?.data).toMatchObject({ client: { username: "store.s1.counter-1", clientid: "store.s1.counter-1" } });
+        const acls = (role?.data as { role: { acls: { acltype: string; topic: string; allow: boolean }[] } }).role.acls;
+        expect(acls.map((a) => `${a.acltype} ${a.topic} ${a.allow}`).sort()).toEqual([
+          "publishClientReceive arrival/v1/stores/s1/pickups true",
+          "subscribeLiteral arrival/v1/stores/s1/pickups true",
+          "unsubscribeLiteral arrival/v1/stores/s1/pickups true",
+        ]);
+        expect(new Set(acls.map((a) => `${a.acltype} ${a.topic} ${a.allow}`))).toEqual(
+          new Set(dynsecAclsFor(identity).map((a) => `${a.acltype} ${a.topic} ${a.allow}`)),
+        );
+      } finally {
+        await admin.close();
+      }
+    });
+
     it("removes the account and its role from mosquitto on revoke", async () => {
       const creds = await f.cloud.credentials.issueMqtt({ role: "app", userId: "u7" }, "test");
       await f.cloud.credentials.revokeMqtt(creds.username, "test");

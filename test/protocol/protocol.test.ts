@@ -4,6 +4,7 @@ import {
   allGatewaysFilter,
   Checker,
   decodeGatewayMessage,
+  decodeStoreMessage,
   decodeUserMessage,
   gatewayTopic,
   MAX_PAYLOAD_BYTES,
@@ -99,6 +100,22 @@ describe("message decoding", () => {
     expect(decoded.ok).toBe(false);
     if (decoded.ok) return;
     expect(decoded.problems.some((p) => p.path === path && message.test(p.message))).toBe(true);
+  });
+
+  it("decodes a store device's pick-up arrival and refuses one that carries more than the order", () => {
+    const arrival = {
+      v: 1,
+      kind: "pickup-arrived",
+      pickupId: "p_0123456789ab",
+      orderId: "web-1001",
+      storeId: "s1",
+      arrivedAt: "2026-12-07T10:00:00.000Z",
+    };
+    expect(decodeStoreMessage("pickups", JSON.stringify(arrival))).toEqual({ ok: true, value: arrival });
+    const named = decodeStoreMessage("pickups", JSON.stringify({ ...arrival, displayName: "Mei" }));
+    expect(named.ok).toBe(false);
+    const unversioned = decodeStoreMessage("pickups", JSON.stringify({ ...arrival, v: 2 }));
+    expect(unversioned).toMatchObject({ ok: false, problems: [{ path: "/v" }] });
   });
 
   it("refuses an oversized payload before parsing it", () => {

@@ -110,6 +110,7 @@ async function credentialCommand(group: "credentials" | "api-keys", args: string
       ...CONFIG_OPTIONS,
       store: { type: "string" },
       gateway: { type: "string" },
+      device: { type: "string" },
       user: { type: "string" },
       role: { type: "string" },
       org: { type: "string" },
@@ -135,6 +136,7 @@ async function credentialCommand(group: "credentials" | "api-keys", args: string
       {
         ...(values.store === undefined ? {} : { store: values.store }),
         ...(values.gateway === undefined ? {} : { gateway: values.gateway }),
+        ...(values.device === undefined ? {} : { device: values.device }),
         ...(values.user === undefined ? {} : { user: values.user }),
         ...(values.role === undefined ? {} : { role: values.role }),
         ...(values.org === undefined ? {} : { org: values.org }),

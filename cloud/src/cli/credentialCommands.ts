@@ -7,11 +7,13 @@ import type { ApiRole } from "../services/repositories.js";
 export const CREDENTIALS_USAGE = `Usage:
   arrival-cloud credentials issue-gateway --store STORE --gateway GATEWAY [--json]
   arrival-cloud credentials issue-app --user USER [--json]
+  arrival-cloud credentials issue-store-device --store STORE --device DEVICE [--json]
   arrival-cloud credentials revoke USERNAME
   arrival-cloud api-keys issue --role ROLE --org ORG [--store STORE] [--user USER] [--label TEXT] [--json]
   arrival-cloud api-keys revoke ID
 
-Issue and revoke MQTT credentials (gateways, app users) and API keys directly on the cloud's
+Issue and revoke MQTT credentials (gateways, app users, store devices such as a pick-up counter's
+tablet, which may only read its store's pick-up arrivals) and API keys directly on the cloud's
 database (the config's storage: SQLite under --data-dir, or PostgreSQL) and, with an external
 mosquitto (mqtt.mode "external"), on the broker too. Secrets are printed once, on standard output,
 and stored only as hashes. Every issue and revoke is written to the audit log.
@@ -36,6 +38,7 @@ export interface CommandContext {
 export interface CommandOptions {
   readonly store?: string;
   readonly gateway?: string;
+  readonly device?: string;
   readonly user?: string;
   readonly role?: string;
   readonly org?: string;
@@ -70,6 +73,12 @@ export async function runCredentialCommand(
           return await issueGateway(options, context);
         case "issue-app":
           return await issueMqtt({ role: "app", userId: requireId("user", options.user) }, options, context);
+        case "issue-store-device":
+          return await issueMqtt(
+            { role: "store", storeId: requireId("store", options.store), deviceId: requireId("device", options.device) },
+            options,
+            context,
+          );
         case "revoke":
           return await revokeMqtt(positionals, context);
         default:
@@ -117,6 +126,9 @@ async function issueMqtt(identity: MqttIdentity, options: CommandOptions, contex
   const { io, admin } = context;
   if (identity.role === "app" && !(await admin.repositories.users.getUser(identity.userId))) {
     io.err(`warning: user ${identity.userId} is not registered in this cloud's database\n`);
+  }
+  if (identity.role === "store" && !(await admin.repositories.directory.getStore(identity.storeId))) {
+    io.err(`warning: store ${identity.storeId} is not registered in this cloud's database; no pick-up arrives there until it is\n`);
   }
   const issued = await admin.credentials.issueMqtt(identity, context.actor);
   if (options.json) {

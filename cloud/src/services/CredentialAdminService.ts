@@ -2,11 +2,14 @@ import type { Problem } from "../../../protocol/index.js";
 import type { MqttIdentity } from "../domain/access/mqttAccess.js";
 import { type CredentialService, mqttUsernameFor, type Principal } from "./CredentialService.js";
 import type { GatewayService } from "./GatewayService.js";
-import { done, invalid, notFound, type Outcome } from "./Outcome.js";
-import type { ApiRole, DirectoryRepository, UserRepository } from "./repositories.js";
+import { done, forbidden, invalid, notFound, type Outcome } from "./Outcome.js";
+import type { ApiRole, DirectoryRepository, StoreDeviceCredential, UserRepository } from "./repositories.js";
 
 export interface CredentialAdminServiceOptions {
-  readonly credentials: Pick<CredentialService, "issueMqtt" | "revokeMqtt" | "issueApiKey" | "describeApiKey" | "revokeApiKey">;
+  readonly credentials: Pick<
+    CredentialService,
+    "issueMqtt" | "revokeMqtt" | "issueApiKey" | "describeApiKey" | "revokeApiKey" | "storeDeviceCredentials"
+  >;
   readonly gateways: Pick<GatewayService, "visibleGateway">;
   readonly stores: Pick<DirectoryRepository, "getStore">;
   readonly users: Pick<UserRepository, "getUser">;
@@ -20,17 +23,23 @@ export interface ApiKeyRequest {
   readonly userId?: string;
 }
 
-/** Whose MQTT credential: a gateway's or an app user's. */
-export type MqttHolder = { readonly gatewayId: string } | { readonly userId: string };
+/**
+ * Whose MQTT credential: a gateway's, an app user's, or a store device's (a pick-up counter's
+ * tablet or a POS terminal, named by its store and a device id the store chooses).
+ */
+export type MqttHolder =
+  | { readonly gatewayId: string }
+  | { readonly userId: string }
+  | { readonly storeId: string; readonly deviceId: string };
 
 /** The audit trail's actor for a request: the key, never its secret. */
 const actorOf = (principal: Principal): string => `api-key:${principal.keyId}`;
 
 /**
  * Issuing and revoking credentials on behalf of an API caller, within what it may manage. MQTT
- * credentials: an admin for any gateway or app user of its organisation, a store-ops key for the
- * gateways of its own store. API keys: admins, for their organisation. Anything of another
- * organisation is "not found", so ids of other tenants do not leak. A broker that cannot be reached
+ * credentials: an admin for any gateway, store device or app user of its organisation, a store-ops
+ * key for the gateways and devices of its own store. API keys: admins, for their organisation.
+ * Anything of another organisation is "not found", so ids of other tenants do not leak. A broker that cannot be reached
  * throws `BrokerAccessError` (from `CredentialService`) before anything is recorded.
  */
 export class CredentialAdminService {
@@ -43,9 +52,33 @@ export class CredentialAdminService {
       if (!gateway.ok) return gateway;
       return done({ role: "gateway", storeId: gateway.value.storeId, gatewayId: gateway.value.id });
     }
+    if ("deviceId" in holder) {
+      const store = await this.deviceStore(principal, holder.storeId);
+      if (!store.ok) return store;
+      return done({ role: "store", storeId: store.value, deviceId: holder.deviceId });
+    }
     const user = await this.o.users.getUser(holder.userId);
     if (user?.orgId !== principal.orgId) return notFound("no such user");
     return done({ role: "app", userId: user.id });
+  }
+
+  /**
+   * The store devices of a store that have (or had) an MQTT login, for its admin or its own
+   * store-ops key: which counters exist and which were revoked. Never a secret or its hash.
+   */
+  async storeDevices(principal: Principal, storeId: string): Promise<Outcome<StoreDeviceCredential[]>> {
+    const store = await this.deviceStore(principal, storeId);
+    if (!store.ok) return store;
+    return done(await this.o.credentials.storeDeviceCredentials(store.value));
+  }
+
+  /** The store id, if the principal may manage that store's devices. */
+  private async deviceStore(principal: Principal, storeId: string): Promise<Outcome<string>> {
+    const store = await this.o.stores.getStore(storeId);
+    if (store?.orgId !== principal.orgId) return notFound("no such store");
+    if (principal.role === "store-ops" && principal.storeId !== store.id)
+      return forbidden("a store-ops key manages only the devices of its own store");
+    return done(store.id);
   }
 
   /** A new MQTT credential for `holder` (replacing its earlier one); the password is in this answer only. */

@@ -8,6 +8,7 @@ import type {
   AuditRepository,
   CredentialRepository,
   DirectoryRepository,
+  StoreDeviceCredential,
 } from "./repositories.js";
 import { fingerprint, hashSecret, newSecret, verifySecret } from "./secrets.js";
 
@@ -47,13 +48,18 @@ export interface CredentialServiceOptions {
   readonly cacheTtlMs?: number;
 }
 
-/** The username an MQTT identity connects with; one per gateway and per app user. */
+/**
+ * The username an MQTT identity connects with; one per gateway, per app user and per store device.
+ * Ids have no ".", so each username names exactly one identity.
+ */
 export function mqttUsernameFor(identity: MqttIdentity): string {
   switch (identity.role) {
     case "gateway":
       return `gw.${identity.storeId}.${identity.gatewayId}`;
     case "app":
       return `app.${identity.userId}`;
+    case "store":
+      return `store.${identity.storeId}.${identity.deviceId}`;
     case "service":
       return `svc.${identity.name}`;
   }
@@ -64,9 +70,11 @@ function checkIdentity(identity: MqttIdentity): void {
   const ids =
     identity.role === "gateway"
       ? [identity.storeId, identity.gatewayId]
-      : identity.role === "app"
-        ? [identity.userId]
-        : [identity.name];
+      : identity.role === "store"
+        ? [identity.storeId, identity.deviceId]
+        : identity.role === "app"
+          ? [identity.userId]
+          : [identity.name];
   const bad = ids.find((id) => !isValidId(id));
   if (bad !== undefined) throw new RangeError(`${JSON.stringify(bad)} is not a valid id`);
 }
@@ -137,7 +145,7 @@ export class CredentialService {
     const record = await this.o.credentials.getMqttCredential(username);
     if (!record || record.revokedAt !== null) return null;
     if (!(await verifySecret(password.toString("utf8"), record.secretHash))) return null;
-    // A suspended organisation's gateways and app users are refused like its API keys.
+    // A suspended organisation's gateways, store devices and app users are refused like its API keys.
     if (record.identity.role !== "service" && this.o.organisations) {
       const orgId = await this.o.credentials.organisationOfMqtt(username);
       if (orgId !== null && (await this.suspended(orgId))) return null;
@@ -147,7 +155,7 @@ export class CredentialService {
 
   /**
    * Cuts the MQTT logins of a suspended organisation at the broker: each unrevoked login of its
-   * gateways and app users is refused from now on and its live connections are closed (the
+   * gateways, store devices and app users is refused from now on and its live connections are closed (the
    * embedded broker: disconnected, and refused at CONNECT by `verifyMqtt`; mosquitto: the account
    * disabled). Accounts and passwords are kept for `resumeOrganisationMqtt`. Resolves to the
    * usernames cut; a broker failure rejects, and repeating the call completes it.
@@ -189,6 +197,11 @@ export class CredentialService {
     }
     await this.o.provisioner?.revoke(username);
     return revoked;
+  }
+
+  /** The store devices' logins of a store (no hashes), revoked ones included, by device id. */
+  storeDeviceCredentials(storeId: string): Promise<StoreDeviceCredential[]> {
+    return this.o.credentials.storeDeviceCredentials(storeId);
   }
 
   /** Usernames revoked at or after `since` (epoch ms), for a broker that sweeps live connections. */

@@ -1044,6 +1044,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/stores/{storeId}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a store's devices with MQTT logins (pick-up counters), revoked ones included */
+        get: operations["getStoresDevices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stores/{storeId}/devices/{deviceId}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue (or replace) a store device's MQTT credential
+         * @description For the store's pick-up counter tablet or POS terminal: it may subscribe to arrival/v1/stores/{storeId}/pickups (click-and-collect arrivals, QoS 1) and to nothing else, and publish nothing. Connect with clientId as given; see docs/api.md.
+         */
+        post: operations["postStoresDevicesCredentials"];
+        /** Revoke a store device's MQTT credential and disconnect it */
+        delete: operations["deleteStoresDevicesCredentials"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stores/{storeId}/events": {
         parameters: {
             query?: never;
@@ -9420,6 +9458,242 @@ export interface operations {
                             gatewayId: string;
                             revision: number;
                         }[];
+                    };
+                };
+            };
+        };
+    };
+    getStoresDevices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        devices: {
+                            /**
+                             * Format: date-time
+                             * @description When the login was first issued.
+                             */
+                            createdAt: string;
+                            deviceId: string;
+                            /** @description null while it is active */
+                            revokedAt: string | null;
+                            username: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    postStoresDevicesCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The device within its store, chosen by the store (e.g. counter-1, pos-2). */
+                deviceId: string;
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A new MQTT credential. Issuing again replaces the earlier password. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Connect with exactly this client id. */
+                        clientId: string;
+                        /** @description Shown once; store it where the client reads it. */
+                        password: string;
+                        username: string;
+                    };
+                };
+            };
+        };
+    };
+    deleteStoresDevicesCredentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The device within its store, chosen by the store (e.g. counter-1, pos-2). */
+                deviceId: string;
+                storeId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description false when there was no active credential */
+                        revoked: boolean;
+                        username: string;
                     };
                 };
             };

@@ -35,6 +35,10 @@ export function describeCredentialRepositoryContract(name: string, makeBackend: 
       );
       await credentials.putMqttCredential({ username: "app-u1", secretHash: "h2", identity: { role: "app", userId: "u1" } }, 0);
       await credentials.putMqttCredential({ username: "svc", secretHash: "h3", identity: { role: "service", name: "svc" } }, 0);
+      await credentials.putMqttCredential(
+        { username: "store-c1", secretHash: "h4", identity: { role: "store", storeId: "s1", deviceId: "counter-1" } },
+        0,
+      );
       expect(await credentials.getMqttCredential("gw-g1")).toEqual({
         username: "gw-g1",
         secretHash: "h1",
@@ -43,6 +47,12 @@ export function describeCredentialRepositoryContract(name: string, makeBackend: 
       });
       expect((await credentials.getMqttCredential("app-u1"))?.identity).toEqual({ role: "app", userId: "u1" });
       expect((await credentials.getMqttCredential("svc"))?.identity).toEqual({ role: "service", name: "svc" });
+      expect(await credentials.getMqttCredential("store-c1")).toEqual({
+        username: "store-c1",
+        secretHash: "h4",
+        identity: { role: "store", storeId: "s1", deviceId: "counter-1" },
+        revokedAt: null,
+      });
       expect(await credentials.getMqttCredential("nobody")).toBeNull();
     });
 
@@ -78,14 +88,45 @@ export function describeCredentialRepositoryContract(name: string, makeBackend: 
       await credentials.putMqttCredential({ username: "app1-old", secretHash: "h", identity: { role: "app", userId: "u1" } }, 0);
       await credentials.putMqttCredential({ username: "app2", secretHash: "h", identity: { role: "app", userId: "u2" } }, 0);
       await credentials.putMqttCredential({ username: "svc", secretHash: "h", identity: { role: "service", name: "svc" } }, 0);
+      await credentials.putMqttCredential(
+        { username: "store", secretHash: "h", identity: { role: "store", storeId: "s1", deviceId: "counter-1" } },
+        0,
+      );
       await credentials.revokeMqttCredential("app1-old", 10);
-      expect(await credentials.mqttUsernamesOfOrganisation("o1")).toEqual(["app1", "gw"]);
+      expect(await credentials.mqttUsernamesOfOrganisation("o1")).toEqual(["app1", "gw", "store"]);
       expect(await credentials.mqttUsernamesOfOrganisation("o2")).toEqual(["app2"]);
       expect(await credentials.mqttUsernamesOfOrganisation("nobody")).toEqual([]);
       expect(await credentials.organisationOfMqtt("gw")).toBe("o1");
       expect(await credentials.organisationOfMqtt("app2")).toBe("o2");
+      expect(await credentials.organisationOfMqtt("store")).toBe("o1");
       expect(await credentials.organisationOfMqtt("svc")).toBeNull();
       expect(await credentials.organisationOfMqtt("nobody")).toBeNull();
+    });
+
+    it("lists a store's devices with their logins, revoked ones included, and nothing of other stores or roles", async () => {
+      const device = (storeId: string, deviceId: string) => ({
+        username: `store.${storeId}.${deviceId}`,
+        secretHash: "h",
+        identity: { role: "store" as const, storeId, deviceId },
+      });
+      await credentials.putMqttCredential(device("s1", "pos-2"), 200);
+      await credentials.putMqttCredential(device("s1", "counter-1"), 100);
+      await credentials.putMqttCredential(device("s2", "counter-1"), 100);
+      await credentials.putMqttCredential({ username: "gw", secretHash: "h", identity: { role: "gateway", storeId: "s1", gatewayId: "g1" } }, 0);
+      await credentials.revokeMqttCredential("store.s1.pos-2", 300);
+      expect(await credentials.storeDeviceCredentials("s1")).toEqual([
+        { deviceId: "counter-1", username: "store.s1.counter-1", createdAt: 100, revokedAt: null },
+        { deviceId: "pos-2", username: "store.s1.pos-2", createdAt: 200, revokedAt: 300 },
+      ]);
+      // Issuing again (rotation) keeps the first issue's date and makes it active again.
+      await credentials.putMqttCredential({ ...device("s1", "pos-2"), secretHash: "h2" }, 400);
+      expect((await credentials.storeDeviceCredentials("s1"))[1]).toEqual({
+        deviceId: "pos-2",
+        username: "store.s1.pos-2",
+        createdAt: 200,
+        revokedAt: null,
+      });
+      expect(await credentials.storeDeviceCredentials("nowhere")).toEqual([]);
     });
 
     it("stores an API key once and revokes it once", async () => {

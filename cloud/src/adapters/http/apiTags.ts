@@ -20,7 +20,7 @@ export const API_TAGS = [
   { name: "stores", description: "Stores and their zones (geofences)." },
   { name: "fleet", description: "Gateways: registration, health, telemetry, configuration, releases and rollouts." },
   { name: "analytics", description: "The funnel, the live view of the stores, presence history and daily visit counts." },
-  { name: "credentials", description: "API keys, MQTT credentials of gateways and apps, and who the calling key is." },
+  { name: "credentials", description: "API keys, MQTT credentials of gateways, store devices (pick-up counters) and apps, and who the calling key is." },
   { name: "operations", description: "Running the cloud: liveness, readiness, metrics, and the operator's organisations." },
 ] as const;
 
@@ -32,6 +32,7 @@ const TAG_OF_PATH: readonly (readonly [RegExp, ApiTag])[] = [
   [/^\w+ \/v1\/operator\//, "operations"],
   [/^\w+ \/v1\/(api-keys|session)(\/|$)/, "credentials"],
   [/^\w+ .*\/credentials$/, "credentials"],
+  [/^\w+ \/v1\/stores\/:storeId\/devices$/, "credentials"],
   [/^\w+ .*\/decisions$/, "decisions"],
   [/^\w+ \/v1\/rules(\/|$)/, "rules"],
   [/^\w+ \/v1\/users\/:userId\/offers(\/|$)/, "offers"],

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
-import { gatewayTopic, TOPIC_ROOT, userTopic } from "../../../../protocol/index.js";
+import { gatewayTopic, storeTopic, TOPIC_ROOT, userTopic } from "../../../../protocol/index.js";
 import type { MqttIdentity } from "../../domain/access/mqttAccess.js";
 import { BrokerAccessError, type BrokerAccessProvisioner } from "../../services/BrokerAccessProvisioner.js";
 import type { Logger } from "../../services/ports.js";
@@ -54,6 +54,7 @@ export function dynsecRoleName(username: string): string {
  *   wildcard matches a literal ACL) to its config and ack;
  * - an app user subscribes to anything inside `users/{id}/` (`subscribePattern` matches a filter only
  *   when every topic it can match is inside the pattern) and publishes only its own location reports;
+ * - a store device subscribes literally to its own store's `pickups` and publishes nothing;
  * - the service identity publishes and subscribes under the contract root, plainly or through a
  *   shared subscription (`$share/<group>/arrival/v1/…`) of the cloud's workers.
  * `publishClientReceive` is granted on the same topics, so the rights hold even on a broker whose
@@ -83,6 +84,15 @@ export function dynsecAclsFor(identity: MqttIdentity): DynsecAcl[] {
         { acltype: "subscribePattern", topic: subtree, allow: true },
         { acltype: "publishClientReceive", topic: subtree, allow: true },
         { acltype: "unsubscribePattern", topic: subtree, allow: true },
+      ];
+    }
+    case "store": {
+      // Literal only: a store device reads its own store's pick-up arrivals and publishes nothing.
+      const pickups = storeTopic(identity.storeId, "pickups");
+      return [
+        { acltype: "subscribeLiteral", topic: pickups, allow: true },
+        { acltype: "publishClientReceive", topic: pickups, allow: true },
+        { acltype: "unsubscribeLiteral", topic: pickups, allow: true },
       ];
     }
     case "service": {
@@ -158,9 +168,10 @@ export class MosquittoDynsec implements BrokerAccessProvisioner {
     const rolename = dynsecRoleName(username);
     const acls = dynsecAclsFor(identity);
     const textname = `arrival ${identity.role}`;
-    // Gateways and phones are bound to the client id of their username, so no identity can take
-    // over another's session. The service account is shared by the cloud's workers, each with its
-    // own client id (`<username>.<workerId>`): it is left unbound ("" clears a binding).
+    // Gateways, store devices and phones are bound to the client id of their username, so no
+    // identity can take over another's session. The service account is shared by the cloud's
+    // workers, each with its own client id (`<username>.<workerId>`): it is left unbound ("" clears
+    // a binding).
     const clientid = identity.role === "service" ? "" : username;
     const [role, modified, created] = await this.send([
       { command: "createRole", rolename, textname },

@@ -804,6 +804,16 @@ ALTER TABLE member_purchases ADD COLUMN earn_key TEXT;
 CREATE INDEX member_purchases_earn_key ON member_purchases(org_id, earn_key) WHERE earn_key IS NOT NULL;
 `,
   },
+  {
+    version: 11,
+    name: "MQTT credentials of store devices (SQLite 23)",
+    sql: `
+ALTER TABLE mqtt_credentials DROP CONSTRAINT mqtt_credentials_role_check;
+ALTER TABLE mqtt_credentials ADD CONSTRAINT mqtt_credentials_role_check CHECK (role IN ('gateway', 'app', 'service', 'store'));
+ALTER TABLE mqtt_credentials ADD COLUMN device_id TEXT COLLATE "C";
+CREATE INDEX mqtt_credentials_store ON mqtt_credentials(store_id) WHERE store_id IS NOT NULL;
+`,
+  },
 ];
 
 /**

@@ -5,6 +5,7 @@ import type {
   CredentialRepository,
   MqttCredentialRecord,
   OperatorKeyRecord,
+  StoreDeviceCredential,
 } from "../../services/repositories.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 
@@ -15,17 +16,19 @@ export class SqliteCredentialRepository implements CredentialRepository {
   async putMqttCredential(record: Omit<MqttCredentialRecord, "revokedAt">, now: number): Promise<void> {
     const { identity } = record;
     await this.db.run(
-      `INSERT INTO mqtt_credentials (username, secret_hash, role, store_id, gateway_id, user_id, created_at, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+      `INSERT INTO mqtt_credentials (username, secret_hash, role, store_id, gateway_id, user_id, device_id, created_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
        ON CONFLICT(username) DO UPDATE SET secret_hash = excluded.secret_hash, role = excluded.role,
-         store_id = excluded.store_id, gateway_id = excluded.gateway_id, user_id = excluded.user_id, revoked_at = NULL`,
+         store_id = excluded.store_id, gateway_id = excluded.gateway_id, user_id = excluded.user_id,
+         device_id = excluded.device_id, revoked_at = NULL`,
       [
         record.username,
         record.secretHash,
         identity.role,
-        identity.role === "gateway" ? identity.storeId : null,
+        identity.role === "gateway" || identity.role === "store" ? identity.storeId : null,
         identity.role === "gateway" ? identity.gatewayId : null,
         identity.role === "app" ? identity.userId : null,
+        identity.role === "store" ? identity.deviceId : null,
         now,
       ],
     );
@@ -39,12 +42,15 @@ export class SqliteCredentialRepository implements CredentialRepository {
       store_id: string | null;
       gateway_id: string | null;
       user_id: string | null;
+      device_id: string | null;
       revoked_at: number | null;
     }>("SELECT * FROM mqtt_credentials WHERE username = ?", [username]);
     if (!row) return null;
     let identity: MqttIdentity;
     if (row.role === "gateway" && row.store_id && row.gateway_id) {
       identity = { role: "gateway", storeId: row.store_id, gatewayId: row.gateway_id };
+    } else if (row.role === "store" && row.store_id && row.device_id) {
+      identity = { role: "store", storeId: row.store_id, deviceId: row.device_id };
     } else if (row.role === "app" && row.user_id) {
       identity = { role: "app", userId: row.user_id };
     } else if (row.role === "service") {
@@ -166,7 +172,7 @@ export class SqliteCredentialRepository implements CredentialRepository {
   async mqttUsernamesOfOrganisation(orgId: string): Promise<string[]> {
     const rows = await this.db.all<{ username: string }>(
       `SELECT c.username FROM mqtt_credentials c
-         LEFT JOIN stores s ON c.role = 'gateway' AND s.id = c.store_id
+         LEFT JOIN stores s ON c.role IN ('gateway', 'store') AND s.id = c.store_id
          LEFT JOIN app_users u ON c.role = 'app' AND u.id = c.user_id
        WHERE c.revoked_at IS NULL AND (s.org_id = ? OR u.org_id = ?)
        ORDER BY c.username`,
@@ -175,10 +181,24 @@ export class SqliteCredentialRepository implements CredentialRepository {
     return rows.map((r) => r.username);
   }
 
+  async storeDeviceCredentials(storeId: string): Promise<StoreDeviceCredential[]> {
+    const rows = await this.db.all<{ username: string; device_id: string; created_at: number; revoked_at: number | null }>(
+      `SELECT username, device_id, created_at, revoked_at FROM mqtt_credentials
+       WHERE role = 'store' AND store_id = ? AND device_id IS NOT NULL ORDER BY device_id`,
+      [storeId],
+    );
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      username: r.username,
+      createdAt: Number(r.created_at),
+      revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    }));
+  }
+
   async organisationOfMqtt(username: string): Promise<string | null> {
     const row = await this.db.get<{ org_id: string | null }>(
       `SELECT COALESCE(s.org_id, u.org_id) AS org_id FROM mqtt_credentials c
-         LEFT JOIN stores s ON c.role = 'gateway' AND s.id = c.store_id
+         LEFT JOIN stores s ON c.role IN ('gateway', 'store') AND s.id = c.store_id
          LEFT JOIN app_users u ON c.role = 'app' AND u.id = c.user_id
        WHERE c.username = ?`,
       [username],

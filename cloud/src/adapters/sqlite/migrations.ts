@@ -1107,6 +1107,32 @@ ALTER TABLE member_purchases ADD COLUMN earn_key TEXT;
 CREATE INDEX member_purchases_earn_key ON member_purchases(org_id, earn_key) WHERE earn_key IS NOT NULL;
 `,
   },
+  {
+    version: 23,
+    name: "MQTT credentials of store devices (pick-up counters)",
+    // A store's counter tablet or POS terminal gets its own MQTT login, scoped to its store:
+    // role 'store', its store in store_id and its name in the new device_id. SQLite cannot widen a
+    // CHECK in place, so the table is rebuilt; nothing references it.
+    sql: `
+CREATE TABLE mqtt_credentials_v23 (
+  username TEXT PRIMARY KEY,
+  secret_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('gateway', 'app', 'service', 'store')),
+  store_id TEXT,
+  gateway_id TEXT,
+  user_id TEXT,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  device_id TEXT
+);
+INSERT INTO mqtt_credentials_v23 (username, secret_hash, role, store_id, gateway_id, user_id, created_at, revoked_at)
+  SELECT username, secret_hash, role, store_id, gateway_id, user_id, created_at, revoked_at FROM mqtt_credentials;
+DROP TABLE mqtt_credentials;
+ALTER TABLE mqtt_credentials_v23 RENAME TO mqtt_credentials;
+CREATE INDEX mqtt_credentials_user ON mqtt_credentials(user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX mqtt_credentials_store ON mqtt_credentials(store_id) WHERE store_id IS NOT NULL;
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

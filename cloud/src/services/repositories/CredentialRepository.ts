@@ -20,6 +20,15 @@ export interface MqttCredentialRecord {
   readonly revokedAt: number | null;
 }
 
+/** A store device's MQTT login as a store's staff see it: never its hash. */
+export interface StoreDeviceCredential {
+  readonly deviceId: string;
+  readonly username: string;
+  /** When it was first issued (a re-issue keeps the date), epoch ms. */
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
 /**
  * A key of the cloud's operator: above the organisations (creates, lists and suspends them), bound
  * to none, and allowed nowhere else.
@@ -58,9 +67,11 @@ export interface CredentialRepository {
   mqttUsernamesOfUser(userId: string): Promise<string[]>;
   /**
    * Usernames of the unrevoked MQTT credentials that belong to an organisation (its stores'
-   * gateways and its app users), by username; service accounts belong to none.
+   * gateways and devices, and its app users), by username; service accounts belong to none.
    */
   mqttUsernamesOfOrganisation(orgId: string): Promise<string[]>;
+  /** The store devices' MQTT logins of a store, revoked ones included, by device id. */
+  storeDeviceCredentials(storeId: string): Promise<StoreDeviceCredential[]>;
   /** The organisation an MQTT credential belongs to (through its store or user); null for a service or unknown one. */
   organisationOfMqtt(username: string): Promise<string | null>;
 }

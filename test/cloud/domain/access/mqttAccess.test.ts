@@ -8,7 +8,9 @@ import {
 const gateway: MqttIdentity = { role: "gateway", storeId: "s1", gatewayId: "g1" };
 const app: MqttIdentity = { role: "app", userId: "u1" };
 const service: MqttIdentity = { role: "service", name: "cloud" };
+const counter: MqttIdentity = { role: "store", storeId: "s1", deviceId: "counter-1" };
 const own = "arrival/v1/stores/s1/gateways/g1";
+const pickups = "arrival/v1/stores/s1/pickups";
 
 describe("MQTT access control", () => {
   it.each([
@@ -32,6 +34,13 @@ describe("MQTT access control", () => {
     [service, `${own}/ack`, true],
     [service, "$SYS/broker", false],
     [service, "other/topic", false],
+    // A store device only listens: not even its own store's topic, nor a gateway's.
+    [counter, pickups, false],
+    [counter, `${own}/events`, false],
+    [counter, `${own}/status`, false],
+    [counter, "arrival/v1/users/u1/location", false],
+    [counter, "arrival/v1/stores/s1/counter-1", false],
+    [counter, "$SYS/x", false],
   ] as const)("publish by %j to %s: %s", (identity, topic, allowed) => {
     expect(canPublish(identity, topic)).toBe(allowed);
   });
@@ -55,6 +64,22 @@ describe("MQTT access control", () => {
     [service, "arrival/v1/stores/+/gateways/+/events", true],
     [service, "#", false],
     [service, "$SYS/#", false],
+    [counter, pickups, true],
+    [counter, "arrival/v1/stores/s2/pickups", false],
+    [counter, "arrival/v1/stores/s10/pickups", false],
+    [counter, "arrival/v1/stores/s/pickups", false],
+    [counter, "arrival/v1/stores/+/pickups", false],
+    [counter, "arrival/v1/stores/s1/#", false],
+    [counter, "arrival/v1/stores/s1/+", false],
+    [counter, `${pickups}/#`, false],
+    [counter, `${pickups}/x`, false],
+    [counter, "arrival/v1/stores/s1/pickups\u0000", false],
+    [counter, `${own}/config`, false],
+    [counter, "arrival/v1/stores/s1/gateways/+/events", false],
+    [counter, "arrival/v1/users/u1/offers", false],
+    [counter, "$share/g/arrival/v1/stores/s1/pickups", false],
+    [counter, "#", false],
+    [counter, "$SYS/#", false],
   ] as const)("subscribe by %j to %s: %s", (identity, filter, allowed) => {
     expect(canSubscribe(identity, filter)).toBe(allowed);
   });

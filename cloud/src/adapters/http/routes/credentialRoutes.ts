@@ -13,6 +13,27 @@ const UserParams = Type.Object(
   { userId: Type.String({ pattern: ID_PATTERN }) },
   { additionalProperties: false },
 );
+const StoreDeviceParams = Type.Object(
+  {
+    storeId: Type.String({ pattern: ID_PATTERN }),
+    deviceId: Type.String({
+      pattern: ID_PATTERN,
+      description: "The device within its store, chosen by the store (e.g. counter-1, pos-2).",
+    }),
+  },
+  { additionalProperties: false },
+);
+const StoreParams = Type.Object({ storeId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
+const StoreDeviceListSchema = Type.Object({
+  devices: Type.Array(
+    Type.Object({
+      deviceId: Type.String(),
+      username: Type.String(),
+      createdAt: Type.String({ format: "date-time", description: "When the login was first issued." }),
+      revokedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "null while it is active" }),
+    }),
+  ),
+});
 const KeyParams = Type.Object(
   { keyId: Type.String({ pattern: "^[A-Za-z0-9_-]{8,32}$" }) },
   { additionalProperties: false },
@@ -61,12 +82,14 @@ export interface CredentialRouteDependencies {
 export function credentialRoutes(app: FastifyInstance, deps: CredentialRouteDependencies): void {
   const { credentials } = deps;
 
-  const issueSchema = (summary: string, params: typeof GatewayParams | typeof UserParams) => ({
+  type HolderParams = typeof GatewayParams | typeof UserParams | typeof StoreDeviceParams;
+  const issueSchema = (summary: string, params: HolderParams, description?: string) => ({
     summary,
+    ...(description === undefined ? {} : { description }),
     params,
     response: { 201: MqttCredentialSchema },
   });
-  const revokeSchema = (summary: string, params: typeof GatewayParams | typeof UserParams) => ({
+  const revokeSchema = (summary: string, params: HolderParams) => ({
     summary,
     params,
     response: { 200: RevokedMqttSchema },
@@ -121,6 +144,62 @@ export function credentialRoutes(app: FastifyInstance, deps: CredentialRouteDepe
     async (request) => {
       const { userId } = request.params as Static<typeof UserParams>;
       return unwrap(await atBroker(() => credentials.revokeMqtt(principalOf(request), { userId })));
+    },
+  );
+
+  app.get(
+    "/v1/stores/:storeId/devices",
+    {
+      config: { roles: ["admin", "store-ops"] },
+      schema: {
+        summary: "List a store's devices with MQTT logins (pick-up counters), revoked ones included",
+        params: StoreParams,
+        response: { 200: StoreDeviceListSchema },
+      },
+    },
+    async (request) => {
+      const { storeId } = request.params as Static<typeof StoreParams>;
+      const devices = unwrap(await credentials.storeDevices(principalOf(request), storeId));
+      return {
+        devices: devices.map((d) => ({
+          deviceId: d.deviceId,
+          username: d.username,
+          createdAt: new Date(d.createdAt).toISOString(),
+          revokedAt: d.revokedAt === null ? null : new Date(d.revokedAt).toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.post(
+    "/v1/stores/:storeId/devices/:deviceId/credentials",
+    {
+      config: { roles: ["admin", "store-ops"] },
+      schema: issueSchema(
+        "Issue (or replace) a store device's MQTT credential",
+        StoreDeviceParams,
+        "For the store's pick-up counter tablet or POS terminal: it may subscribe to " +
+          "arrival/v1/stores/{storeId}/pickups (click-and-collect arrivals, QoS 1) and to nothing " +
+          "else, and publish nothing. Connect with clientId as given; see docs/api.md.",
+      ),
+    },
+    async (request, reply) => {
+      const { storeId, deviceId } = request.params as Static<typeof StoreDeviceParams>;
+      const issued = unwrap(await atBroker(() => credentials.issueMqtt(principalOf(request), { storeId, deviceId })));
+      void reply.status(201);
+      return issued;
+    },
+  );
+
+  app.delete(
+    "/v1/stores/:storeId/devices/:deviceId/credentials",
+    {
+      config: { roles: ["admin", "store-ops"] },
+      schema: revokeSchema("Revoke a store device's MQTT credential and disconnect it", StoreDeviceParams),
+    },
+    async (request) => {
+      const { storeId, deviceId } = request.params as Static<typeof StoreDeviceParams>;
+      return unwrap(await atBroker(() => credentials.revokeMqtt(principalOf(request), { storeId, deviceId })));
     },
   );
 

@@ -1,4 +1,4 @@
-import { get, type Session } from "../api.js";
+import { client, ok, type Session } from "../api.js";
 import { barChart } from "../charts.js";
 import { count, field, fmtPercent, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
@@ -32,7 +32,7 @@ interface Group extends Counts {
   holdout?: Holdout;
 }
 export interface Report {
-  groupBy: string;
+  groupBy: "rule" | "store" | "zone" | "day";
   from: string;
   to: string;
   storeId: string | null;
@@ -99,16 +99,17 @@ export function analyticsPage(root: HTMLElement, session: Session): void {
   let report: Report | null = null;
   const load = async () => {
     mount(out, "Loading…");
-    const params = new URLSearchParams({
-      groupBy: groupBy.value,
+    const query = {
+      groupBy: groupBy.value as Report["groupBy"],
       from: new Date(`${from.value}T00:00:00`).toISOString(),
       to: new Date(new Date(`${to.value}T00:00:00`).getTime() + day).toISOString(),
-    });
-    if (store.value.trim() && !session.storeId) params.set("storeId", store.value.trim());
+      ...(store.value.trim() && !session.storeId ? { storeId: store.value.trim() } : {}),
+    };
     try {
-      report = await get<Report>(`/v1/analytics/funnel?${params.toString()}`);
+      const loaded: Report = await ok(client.GET("/v1/analytics/funnel", { params: { query } }));
+      report = loaded;
       exportButton.disabled = false;
-      mount(out, ...view(report));
+      mount(out, ...view(loaded));
     } catch (err) {
       report = null;
       exportButton.disabled = true;

@@ -112,3 +112,9 @@ export function isoToZonedInput(iso: string, timeZone: string): string {
     return "";
   }
 }
+
+/** Today's date (`YYYY-MM-DD`) in `timeZone` at `now` (epoch ms). */
+export function dayIn(timeZone: string, now: number): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(now));
+}

@@ -170,7 +170,7 @@ export function trendChart(
             },
           ],
           series: [
-            { value: (_u, v) => (v === null ? "—" : fmtDay(new Date(v * 1000).toISOString().slice(0, 10))) },
+            { label: "Day", value: (_u, v) => (v === null ? "—" : fmtDay(new Date(v * 1000).toISOString().slice(0, 10))) },
             ...lines.map((l, i) => ({
               label: l.label,
               stroke: COLOURS[i % COLOURS.length] ?? "#000",

@@ -285,7 +285,7 @@ function trendsSection(session: Session): { section: HTMLElement; stop: () => vo
   const by = h(
     "select",
     { name: "by" },
-    ...(["store", "zone", "channel", "campaign"] as const).map((b) => h("option", { value: b }, b === "campaign" ? "campaign (rule or coupon batch)" : b)),
+    ...(["store", "zone", "channel", "campaign"] as const).map((b) => h("option", { value: b }, b)),
   );
   const measure = h("select", { name: "measure" }, ...Object.entries(MEASURES).map(([k, m]) => h("option", { value: k }, m.label)));
   const from = h("input", { type: "date", name: "trendFrom", value: date(Date.now() - 13 * day), required: true });
@@ -298,7 +298,7 @@ function trendsSection(session: Session): { section: HTMLElement; stop: () => vo
     h(
       "div",
       { class: "row" },
-      field("Break down by", by),
+      field("Break down by", by, { hint: "A campaign is a rule or a coupon batch" }),
       field("Show", measure),
       field("From day", from, { hint: "The stores' local days" }),
       field("To day (inclusive)", to),

@@ -334,6 +334,7 @@ function trendsSection(session: Session): { section: HTMLElement; stop: () => vo
     } catch (err) {
       report = null;
       chart?.destroy();
+      chart = null;
       mount(out, h("p", { class: "alert", role: "alert" }, messageOf(err)));
     }
   };

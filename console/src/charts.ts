@@ -7,7 +7,9 @@ import { h, s } from "./dom.js";
  * legend that follows the cursor, and a canvas that keeps up with many lines and days. Categorical
  * comparisons (funnel stages, issued by rule, holdout groups) stay as the small SVG bars below:
  * each bar writes its label and value in text, readable without hovering and described by its
- * title, which a time-series library does not do better.
+ * title, which a time-series library does not do better. So do the live view's arrivals per
+ * minute: redrawn with the whole store card on every snapshot, thirty columns with their counts
+ * written on them, where a canvas chart would be created and destroyed a few times a second.
  */
 
 export interface Bar {

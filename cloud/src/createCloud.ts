@@ -494,7 +494,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
   });
   ruleRoutes(http, { rules, dryRun, reach: new ReachService({ dryRun, audience: users, clock }) });
   analyticsRoutes(http, {
-    analytics: new AnalyticsService({ analytics, directory, rules: ruleRepository }),
+    analytics: new AnalyticsService({ analytics, directory, rules: ruleRepository, coupons: repositories.coupons }),
   });
   const gateways = new GatewayService({ directory, audit, now: () => clock.now() });
   credentialRoutes(http, {

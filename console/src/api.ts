@@ -1,4 +1,11 @@
-/** The cloud API as the console uses it: Bearer key from sessionStorage, problems with paths. */
+import createClient, { type Middleware } from "openapi-fetch";
+import type { paths } from "../../sdk/src/generated/api.js";
+
+/**
+ * The cloud API as the console uses it: a client typed by the paths generated from the API's
+ * OpenAPI document (`npm run -s api-types`), so a page reads only what the contract answers and
+ * sends only what it accepts; Bearer key from sessionStorage; problems with paths.
+ */
 
 const KEY = "arrival.apiKey";
 
@@ -28,11 +35,6 @@ export function setApiKey(key: string | null): void {
   else sessionStorage.setItem(KEY, key);
 }
 
-function headers(extra: Record<string, string> = {}): Record<string, string> {
-  const key = apiKey();
-  return { ...(key ? { authorization: `Bearer ${key}` } : {}), ...extra };
-}
-
 let onUnauthorized: () => void = () => undefined;
 
 /** What to do when the cloud stops accepting the key (revoked meanwhile): main signs out. */
@@ -40,49 +42,51 @@ export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-async function problemOf(res: Response): Promise<ApiProblem> {
-  if (res.status === 401) onUnauthorized();
-  try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string; details?: Problem[] } };
-    return new ApiProblem(res.status, body.error?.code ?? "HTTP", body.error?.message ?? res.statusText, body.error?.details);
-  } catch {
-    return new ApiProblem(res.status, "HTTP", res.statusText || `HTTP ${res.status}`);
-  }
-}
+/** Signs each request with the key in hand (none before sign-in); a 401 signs the console out. */
+const signing: Middleware = {
+  onRequest({ request }) {
+    const key = apiKey();
+    if (key) request.headers.set("authorization", `Bearer ${key}`);
+    return request;
+  },
+  onResponse({ response }) {
+    if (response.status === 401) onUnauthorized();
+    return response;
+  },
+};
 
-/** `extra` headers go with the request, e.g. the `idempotency-key` of a write that must happen once. */
-export async function api<T>(method: "GET" | "POST" | "PUT", path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    headers: headers({ ...(body === undefined ? {} : { "content-type": "application/json" }), ...extra }),
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    cache: "no-store",
-  });
-  if (!res.ok) throw await problemOf(res);
-  return (await res.json()) as T;
-}
+/**
+ * The typed client: `client.GET("/v1/rules/{ruleId}", { params: { path: { ruleId } } })`. Answers
+ * are never cached (a page shows what is true now). Wrap a call in `ok` to get its data or throw.
+ */
+export const client = createClient<paths>({ cache: "no-store" });
+client.use(signing);
 
-export const get = <T>(path: string) => api<T>("GET", path);
+/** The JSON body an operation takes, as the contract declares it. */
+export type BodyOf<P extends keyof paths, M extends "post" | "put"> = paths[P][M] extends { requestBody?: { content: { "application/json": infer B } } } ? B : never;
 
-/** A GET whose answer is text (a CSV export), with the key; problems as for `api`. */
-export async function getText(path: string): Promise<string> {
-  const res = await fetch(path, { headers: headers(), cache: "no-store" });
-  if (!res.ok) throw await problemOf(res);
-  return res.text();
+/** What an openapi-fetch call resolves to: the data of a success, or the error body. */
+type Answer<D> = { data: D; error?: never; response: Response } | { data?: never; error: unknown; response: Response };
+
+/** The data of a successful call; an error answer becomes an `ApiProblem` naming its fields. */
+export async function ok<D>(call: Promise<Answer<D>>): Promise<D> {
+  const { data, error, response } = await call;
+  if (response.ok && error === undefined) return data as D;
+  const body = (typeof error === "object" && error !== null ? error : {}) as { error?: { code?: string; message?: string; details?: Problem[] } };
+  return Promise.reject(
+    new ApiProblem(response.status, body.error?.code ?? "HTTP", body.error?.message ?? (response.statusText || `HTTP ${response.status}`), body.error?.details),
+  );
 }
 
 /**
- * Reads a server-sent-events stream with fetch, which can send the Bearer key (EventSource cannot).
- * Calls `onEvent` per event; resolves when the stream ends, rejects on an HTTP error.
+ * Reads a server-sent-events stream through the client (fetch, which can send the Bearer key;
+ * EventSource cannot). Calls `onEvent` per event; resolves when the stream ends, rejects on an HTTP
+ * error.
  */
-export async function stream(
-  path: string,
-  signal: AbortSignal,
-  onEvent: (event: string, data: string) => void,
-): Promise<void> {
-  const res = await fetch(path, { headers: headers({ accept: "text/event-stream" }), signal, cache: "no-store" });
-  if (!res.ok || !res.body) throw await problemOf(res);
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+export async function stream(signal: AbortSignal, onEvent: (event: string, data: string) => void): Promise<void> {
+  const body = await ok(client.GET("/v1/live/stream", { parseAs: "stream", signal, headers: { accept: "text/event-stream" } }));
+  if (!body) throw new ApiProblem(500, "HTTP", "the live stream has no body");
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();

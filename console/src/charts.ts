@@ -1,4 +1,16 @@
-import { s } from "./dom.js";
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import { h, s } from "./dom.js";
+
+/*
+ * Two kinds of chart. Series over days (the daily trends) are drawn by uPlot: axes, scaling, a
+ * legend that follows the cursor, and a canvas that keeps up with many lines and days. Categorical
+ * comparisons (funnel stages, issued by rule, holdout groups) stay as the small SVG bars below:
+ * each bar writes its label and value in text, readable without hovering and described by its
+ * title, which a time-series library does not do better. So do the live view's arrivals per
+ * minute: redrawn with the whole store card on every snapshot, thirty columns with their counts
+ * written on them, where a canvas chart would be created and destroyed a few times a second.
+ */
 
 export interface Bar {
   readonly label: string;
@@ -96,4 +108,92 @@ export function sparkline(title: string, values: readonly number[]): SVGElement 
     s("title", {}, title),
     values.length > 1 ? s("polyline", { points, fill: "none" }) : s("text", { x: 0, y: 18, class: "small" }, "no data"),
   );
+}
+
+/** One line of a trend chart: a value per day, null where there is none to draw. */
+export interface TrendLine {
+  readonly label: string;
+  readonly values: readonly (number | null)[];
+}
+
+/**
+ * Line colours: the Okabe–Ito palette (told apart with every common colour-vision deficiency), its
+ * yellow left out (too faint on white); past seven lines the dashes tell them apart too.
+ */
+const COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
+
+const DAY_FORMAT = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+
+/** A day key as the axis writes it: `7 Dec`. */
+export const fmtDay = (day: string) => DAY_FORMAT.format(new Date(`${day}T00:00:00Z`));
+
+/**
+ * Daily values as lines over the days, drawn by uPlot on a canvas that follows its container's
+ * width. The canvas and uPlot's legend are hidden from assistive technology: the caller puts a
+ * table of the same numbers beside it (WCAG 1.1.1), which is also what a keyboard user reads. Days
+ * are calendar days (the stores' local days), placed at their UTC midnight and labelled in UTC so
+ * the browser's own timezone never moves a point to another day.
+ */
+export function trendChart(
+  title: string,
+  days: readonly string[],
+  lines: readonly TrendLine[],
+  format: (value: number) => string,
+  options: { readonly integers?: boolean } = {},
+): { readonly element: HTMLElement; readonly destroy: () => void } {
+  const box = h("div", { class: "trend-chart", "aria-hidden": "true", "data-title": title });
+  const xs = days.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000);
+  const first = xs[0] ?? 0;
+  const last = xs.at(-1) ?? first;
+  // One day alone still needs a span to be drawn in.
+  const range: [number, number] = first === last ? [first - 43_200, last + 43_200] : [first, last];
+  const data: uPlot.AlignedData = [xs, ...lines.map((l) => l.values.map((v) => v))];
+  let plot: uPlot | null = null;
+  const size = (width: number) => ({ width: Math.max(280, Math.floor(width)), height: 260 });
+  const observer = new ResizeObserver((entries) => {
+    const width = entries[0]?.contentRect.width ?? 0;
+    if (width <= 0) return;
+    if (plot) plot.setSize(size(width));
+    else
+      plot = new uPlot(
+        {
+          ...size(width),
+          tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
+          scales: { x: { time: true, range: () => range }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
+          axes: [
+            { values: (_u, splits) => splits.map((v) => DAY_FORMAT.format(new Date(v * 1000))), stroke: "#333", grid: { stroke: "#e5e5e5" } },
+            {
+              values: (_u, splits) => splits.map((v) => format(v)),
+              // Counts step by whole numbers: no "0.5 offers" on the axis.
+              ...(options.integers ? { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000] } : {}),
+              stroke: "#333",
+              size: 70,
+              grid: { stroke: "#e5e5e5" },
+            },
+          ],
+          series: [
+            { label: "Day", value: (_u, v) => (v === null ? "—" : fmtDay(new Date(v * 1000).toISOString().slice(0, 10))) },
+            ...lines.map((l, i) => ({
+              label: l.label,
+              stroke: COLOURS[i % COLOURS.length] ?? "#000",
+              width: 2,
+              ...(i >= COLOURS.length ? { dash: [6, 4] } : {}),
+              points: { show: true, size: 6 },
+              value: (_u: uPlot, v: number | null) => (v === null ? "—" : format(v)),
+            })),
+          ],
+          cursor: { drag: { x: false, y: false } },
+        },
+        data,
+        box,
+      );
+  });
+  observer.observe(box);
+  return {
+    element: box,
+    destroy: () => {
+      observer.disconnect();
+      plot?.destroy();
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import "./styles.css";
-import { ApiProblem, apiKey, get, type Session, setApiKey, whenUnauthorized } from "./api.js";
+import { ApiProblem, apiKey, client, ok, type Session, setApiKey, whenUnauthorized } from "./api.js";
 import { announce, field, h, mount } from "./dom.js";
 import { analyticsPage } from "./pages/analytics.js";
 import { couponsPage } from "./pages/coupons.js";
@@ -98,7 +98,7 @@ async function signIn(key: string, error: HTMLElement): Promise<void> {
 /** True when the stored key may use the console; else the message to show. */
 async function checkSession(): Promise<true | string> {
   try {
-    const s = await get<Session>("/v1/session");
+    const s: Session = await ok(client.GET("/v1/session"));
     if (!CONSOLE_ROLES.includes(s.role)) return `A ${s.role} key cannot use the console.`;
     session = s;
     return true;

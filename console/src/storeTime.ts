@@ -1,4 +1,4 @@
-import { get } from "./api.js";
+import { client, ok } from "./api.js";
 
 /**
  * Times as the store lives them. Rules' windows and days, and the engine's "why not" texts, are in
@@ -6,17 +6,12 @@ import { get } from "./api.js";
  * the same way, with the timezone named, instead of in whatever zone the browser happens to be.
  */
 
-interface StoreRecord {
-  readonly id: string;
-  readonly timezone: string;
-}
-
 let zones: Promise<ReadonlyMap<string, string>> | null = null;
 
 /** Store id → IANA timezone, read once per sign-in from `GET /v1/stores`; empty when unreadable. */
 export function storeZones(): Promise<ReadonlyMap<string, string>> {
   if (zones !== null) return zones;
-  const request: Promise<ReadonlyMap<string, string>> = get<{ stores: StoreRecord[] }>("/v1/stores")
+  const request: Promise<ReadonlyMap<string, string>> = ok(client.GET("/v1/stores"))
     .then(({ stores }) => new Map(stores.map((s) => [s.id, s.timezone])))
     .catch(() => {
       // Try again on the next page, unless a sign-in since has already asked again.
@@ -116,4 +111,10 @@ export function isoToZonedInput(iso: string, timeZone: string): string {
   } catch {
     return "";
   }
+}
+
+/** Today's date (`YYYY-MM-DD`) in `timeZone` at `now` (epoch ms). */
+export function dayIn(timeZone: string, now: number): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(now));
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run -s screenshots`: runs the demo system (cloud, embedded broker, simulated store), waits
  * for its shoppers to receive offers, redeems one at the till, then photographs the console's main
- * pages in headless Chromium at tablet size into `screenshots/` (git-ignored). For looking at the
+ * pages in headless Chromium at tablet size into `screenshots/` (git-ignored), or the directory
+ * given, e.g. `docs/images/console` for the pictures docs/console.md shows. For looking at the
  * layout and for docs; not test expectations.
  *
  * Options: ARRIVAL_CHROMIUM (default /usr/bin/chromium), ARRIVAL_SCREENSHOTS_DIR (default screenshots).
@@ -65,7 +66,14 @@ try {
     ["1-rules.png", "#/rules", () => page.locator("table.rules tbody tr").first().waitFor()],
     ["2-rule-edit.png", "#/rules/lipstick-counter", () => page.getByText("Status").first().waitFor()],
     ["3-live.png", "#/live", () => page.locator("[data-store]").first().waitFor()],
-    ["4-analytics.png", "#/analytics", () => page.locator("table.funnel-table tbody tr").first().waitFor()],
+    [
+      "4-analytics.png",
+      "#/analytics",
+      async () => {
+        await page.locator("table.funnel-table tbody tr").first().waitFor();
+        await page.locator("figure.trend canvas").waitFor();
+      },
+    ],
     ["5-why-not.png", "#/why/user/u-ada", () => page.locator("table.decisions, .alert, p").last().waitFor()],
     ["6-fleet.png", "#/fleet", () => page.waitForTimeout(1000)],
   ];
@@ -76,6 +84,16 @@ try {
     await page.screenshot({ path: join(dir, file), fullPage: true });
     out(`${join(dir, file)}`);
   }
+  // The daily trends by campaign, offers issued: one line per rule or coupon batch.
+  await page.goto(`${base}#/analytics`);
+  await page.locator("figure.trend canvas").waitFor();
+  await page.getByLabel("Break down by").selectOption("campaign");
+  await page.getByLabel("Show", { exact: true }).selectOption("issued");
+  await page.getByRole("button", { name: "Show trends" }).click();
+  await page.getByRole("table", { name: "Offers issued per day, by campaign" }).waitFor();
+  await page.waitForTimeout(300);
+  await page.locator("section[aria-labelledby=trends-title]").screenshot({ path: join(dir, "4b-trends-by-campaign.png") });
+  out(join(dir, "4b-trends-by-campaign.png"));
   // The rule form at a portrait tablet width.
   await page.setViewportSize({ width: 768, height: 1024 });
   await page.goto(`${base}#/rules/new`);

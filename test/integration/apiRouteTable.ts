@@ -643,6 +643,13 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
     }),
   },
 
+  "GET /v1/analytics/trends": {
+    expect: { admin: 200, marketer: 200, storeOps: 200, storeOpsOtherStore: 403, adminOtherOrg: 404 },
+    request: () => ({
+      url: `/v1/analytics/trends?from=${new Date(Date.now() - 24 * HOUR).toISOString()}&to=${new Date(Date.now() + HOUR).toISOString()}&storeId=s1&by=campaign`,
+    }),
+  },
+
   // The app's privacy calls, and visit counts that outlive raw presence data.
   "PUT /v1/users/:userId/eid-keys/:installId": {
     expect: { appSelf: 200, appOtherUser: 403 },

@@ -1,13 +1,15 @@
-import { boundInstant, DAY_SAFE_BUCKET_MS, isValidInstant, storeDayKey, type TimeBound } from "../domain/rules/index.js";
+import { addDays, boundInstant, DAY_SAFE_BUCKET_MS, isValidInstant, storeDayKey, type TimeBound } from "../domain/rules/index.js";
 import type { Principal } from "./CredentialService.js";
 import { done, forbidden, invalid, notFound, type Outcome } from "./Outcome.js";
 import type {
   AnalyticsRepository,
+  CouponRepository,
   DirectoryRepository,
   FunnelCounts,
   FunnelQuery,
   RuleRepository,
   StoreRecord,
+  TrendBucket,
 } from "./repositories.js";
 
 export const FUNNEL_GROUPS = ["rule", "store", "zone", "day"] as const;
@@ -87,7 +89,53 @@ export interface AnalyticsServiceOptions {
   /** The organisation's stores, for their timezones and names. */
   readonly directory: Pick<DirectoryRepository, "listStores">;
   readonly rules: Pick<RuleRepository, "listCurrentRules">;
+  /** Coupon batches, for the names of campaigns. */
+  readonly coupons: Pick<CouponRepository, "listBatches">;
 }
+
+export const TREND_BREAKDOWNS = ["store", "zone", "channel", "campaign"] as const;
+export type TrendBreakdown = (typeof TREND_BREAKDOWNS)[number];
+
+/** One local day of a trend. */
+export interface TrendPoint {
+  /** YYYY-MM-DD, the local day of the store where it happened. */
+  readonly day: string;
+  /** App users' zone visits that started that day; null where visits cannot be split so (by channel or campaign). */
+  readonly visits: number | null;
+  readonly issued: number;
+  readonly redeemed: number;
+  /** Baskets of the day's redemptions, minor units. */
+  readonly revenueMinor: number;
+  /** Redemptions of the day that came with a basket (the others add no revenue). */
+  readonly basketRedemptions: number;
+}
+
+export type TrendKey =
+  | { readonly storeId: string; readonly name: string | null }
+  | { readonly storeId: string; readonly zoneId: string | null }
+  | { readonly channel: string }
+  | { readonly campaign: "rule" | "batch"; readonly id: string; readonly name: string | null };
+
+export interface TrendSeries {
+  readonly key: TrendKey;
+  /** One point per day of the report, zeros included. */
+  readonly points: readonly TrendPoint[];
+}
+
+export interface TrendReport {
+  readonly by: TrendBreakdown;
+  readonly from: number;
+  readonly to: number;
+  readonly storeId: string | null;
+  /** Every local day of the period, in order. */
+  readonly days: readonly string[];
+  readonly series: readonly TrendSeries[];
+  /** All series together, per day; visits counted whatever the breakdown. */
+  readonly totals: readonly TrendPoint[];
+}
+
+/** Longest trend period, ms (93 days: a quarter, a point per day stays readable). */
+export const MAX_TREND_PERIOD_MS = 93 * 86_400_000;
 
 function ratio(n: number, d: number): number | null {
   return d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null;
@@ -162,6 +210,46 @@ export class AnalyticsService {
       readonly to: TimeBound;
     },
   ): Promise<Outcome<FunnelReport>> {
+    const scope = await this.scope(principal, request, MAX_FUNNEL_PERIOD_MS, "366 days");
+    if (!scope.ok) return scope;
+    const { query, stores } = scope.value;
+    return done(await this.funnel({ ...query, groupBy: request.groupBy }, stores));
+  }
+
+  /**
+   * Daily trends the principal may see (its organisation's, or one store's, as for the funnel):
+   * visits, offers issued, redemptions and their baskets per local day, one series per store,
+   * zone, issue channel or campaign (a rule, or a coupon batch). Offers count on the day they were
+   * issued, redemptions on the day they were made, each in its store's timezone. Visits have no
+   * channel or campaign: by those, visits are given in the totals only.
+   */
+  async trendsFor(
+    principal: Pick<Principal, "orgId" | "storeId">,
+    request: { readonly by: TrendBreakdown; readonly from: TimeBound; readonly to: TimeBound; readonly storeId: string | null },
+  ): Promise<Outcome<TrendReport>> {
+    const scope = await this.scope(principal, request, MAX_TREND_PERIOD_MS, "93 days");
+    if (!scope.ok) return scope;
+    const { query, stores, timeZone } = scope.value;
+    const [buckets, rules, batches] = await Promise.all([
+      this.o.analytics.trendBuckets(query, DAY_SAFE_BUCKET_MS),
+      request.by === "campaign" ? this.o.rules.listCurrentRules(query.orgId) : Promise.resolve([]),
+      request.by === "campaign" ? this.o.coupons.listBatches(query.orgId, 1000) : Promise.resolve([]),
+    ]);
+    const names = {
+      store: new Map(stores.map((s) => [s.id, s.name ?? null])),
+      rule: new Map(rules.map((r) => [r.id, r.spec.name ?? null])),
+      batch: new Map(batches.map((b) => [b.batchId, b.spec.title])),
+    };
+    return done(trendReport(request.by, query, timeZone, new Map(stores.map((s) => [s.id, s.timezone])), buckets, names));
+  }
+
+  /** The organisation's stores, the store the principal may see, and the period as instants. */
+  private async scope(
+    principal: Pick<Principal, "orgId" | "storeId">,
+    request: { readonly storeId: string | null; readonly from: TimeBound; readonly to: TimeBound },
+    maxPeriodMs: number,
+    maxText: string,
+  ): Promise<Outcome<{ query: FunnelQuery; stores: readonly StoreRecord[]; timeZone: string | null }>> {
     let storeId = request.storeId;
     if (principal.storeId !== null) {
       if (storeId !== null && storeId !== principal.storeId) return forbidden("this key is bound to another store");
@@ -176,9 +264,9 @@ export class AnalyticsService {
     const timeZone = zones.size === 1 ? ([...zones][0] ?? null) : null;
     const from = boundInstant(request.from, timeZone);
     const to = boundInstant(request.to, timeZone);
-    if (!(from < to) || to - from > MAX_FUNNEL_PERIOD_MS)
-      return invalid([{ path: "/to", message: "must be after from, by at most 366 days" }], "to must be after from, by at most 366 days");
-    return done(await this.funnel({ ...request, from, to, orgId: principal.orgId, storeId }, stores));
+    if (!(from < to) || to - from > maxPeriodMs)
+      return invalid([{ path: "/to", message: `must be after from, by at most ${maxText}` }], `to must be after from, by at most ${maxText}`);
+    return done({ query: { orgId: principal.orgId, from, to, storeId }, stores, timeZone });
   }
 
   private async funnel(
@@ -301,4 +389,87 @@ export class AnalyticsService {
       };
     });
   }
+}
+
+type MutablePoint = { -readonly [K in keyof TrendPoint]: TrendPoint[K] };
+
+const emptyPoint = (day: string, visits: number | null): MutablePoint => ({ day, visits, issued: 0, redeemed: 0, revenueMinor: 0, basketRedemptions: 0 });
+
+/**
+ * Folds the repository's buckets into one series per group and local day. The days run from the
+ * local day of `from` to that of the period's last instant in the report's timezone (the store's,
+ * or the one the organisation's stores share, else UTC); a day a store in another timezone adds at
+ * either end is added too, so nothing counted is dropped.
+ */
+export function trendReport(
+  by: TrendBreakdown,
+  query: FunnelQuery,
+  timeZone: string | null,
+  storeZones: ReadonlyMap<string, string>,
+  buckets: readonly TrendBucket[],
+  names: {
+    readonly store: ReadonlyMap<string, string | null>;
+    readonly rule: ReadonlyMap<string, string | null>;
+    readonly batch: ReadonlyMap<string, string>;
+  },
+): TrendReport {
+  const daySet = new Set<string>();
+  const last = storeDayKey(query.to - 1, timeZone);
+  for (let d = storeDayKey(query.from, timeZone); d <= last; d = addDays(d, 1)) daySet.add(d);
+  const visitsSplit = by === "store" || by === "zone";
+  const groups = new Map<string, { key: TrendKey; points: Map<string, MutablePoint> }>();
+  const totals = new Map<string, MutablePoint>();
+  const keyOf = (b: TrendBucket): [string, TrendKey] | null => {
+    switch (by) {
+      case "store":
+        return [b.storeId, { storeId: b.storeId, name: names.store.get(b.storeId) ?? null }];
+      case "zone":
+        return [`${b.storeId}\u0000${b.zoneId ?? ""}`, { storeId: b.storeId, zoneId: b.zoneId }];
+      case "channel":
+        return b.measure === "visits" ? null : [b.channel, { channel: b.channel }];
+      case "campaign":
+        if (b.measure === "visits") return null;
+        return b.batchId === null
+          ? [`rule\u0000${b.ruleId}`, { campaign: "rule", id: b.ruleId, name: names.rule.get(b.ruleId) ?? null }]
+          : [`batch\u0000${b.batchId}`, { campaign: "batch", id: b.batchId, name: names.batch.get(b.batchId) ?? null }];
+    }
+  };
+  const addTo = (p: MutablePoint, b: TrendBucket) => {
+    if (b.measure === "visits") p.visits = (p.visits ?? 0) + b.count;
+    else if (b.measure === "issued") p.issued += b.count;
+    else {
+      p.redeemed += b.count;
+      p.revenueMinor += b.revenueMinor;
+      p.basketRedemptions += b.baskets;
+    }
+  };
+  for (const b of buckets) {
+    // A bucket no calendar can name (a row stored before ingest bounded times) has no day.
+    if (!isValidInstant(b.bucketStart)) continue;
+    const day = storeDayKey(b.bucketStart, storeZones.get(b.storeId) ?? null);
+    daySet.add(day);
+    const total = totals.get(day) ?? emptyPoint(day, 0);
+    totals.set(day, total);
+    addTo(total, b);
+    const key = keyOf(b);
+    if (key === null) continue;
+    const group = groups.get(key[0]) ?? { key: key[1], points: new Map<string, MutablePoint>() };
+    groups.set(key[0], group);
+    const point = group.points.get(day) ?? emptyPoint(day, visitsSplit ? 0 : null);
+    group.points.set(day, point);
+    addTo(point, b);
+  }
+  const days = [...daySet].sort();
+  const series = [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, g]) => ({ key: g.key, points: days.map((d) => g.points.get(d) ?? emptyPoint(d, visitsSplit ? 0 : null)) }));
+  return {
+    by,
+    from: query.from,
+    to: query.to,
+    storeId: query.storeId,
+    days,
+    series,
+    totals: days.map((d) => totals.get(d) ?? emptyPoint(d, 0)),
+  };
 }

@@ -1,8 +1,8 @@
-import { get, type Session } from "../api.js";
-import { barChart } from "../charts.js";
+import { client, ok, type Session } from "../api.js";
+import { barChart, fmtDay, trendChart } from "../charts.js";
 import { count, field, fmtPercent, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
-import { browserZone } from "../storeTime.js";
+import { browserZone, dayIn, storeZones } from "../storeTime.js";
 
 const STAGES = ["visits", "eligible", "issued", "delivered", "viewed", "redeemed"] as const;
 type Counts = Record<(typeof STAGES)[number] | "heldOut", number>;
@@ -32,7 +32,7 @@ interface Group extends Counts {
   holdout?: Holdout;
 }
 export interface Report {
-  groupBy: string;
+  groupBy: "rule" | "store" | "zone" | "day";
   from: string;
   to: string;
   storeId: string | null;
@@ -79,7 +79,7 @@ function csvOf(report: Report): string {
 }
 
 /** The funnel per rule, store, zone or day, with the holdout comparison; charts and CSV export. */
-export function analyticsPage(root: HTMLElement, session: Session): void {
+export function analyticsPage(root: HTMLElement, session: Session): () => void {
   const day = 86_400_000;
   const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const groupBy = h("select", { name: "groupBy" }, ...["rule", "store", "zone", "day"].map((g) => h("option", { value: g }, g)));
@@ -94,21 +94,23 @@ export function analyticsPage(root: HTMLElement, session: Session): void {
     h("div", { class: "row" }, field("Group by", groupBy), field("From day", from, { hint: `Midnight in ${browserZone()}` }), field("To day (inclusive)", to, { hint: `Midnight in ${browserZone()}` }), field("Store id", store, { hint: "Empty: every store" })),
     h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, "Show funnel"), exportButton),
   );
-  mount(root, h("div", { class: "page-head" }, h("h1", {}, "Analytics")), form, out);
+  const trends = trendsSection(session);
+  mount(root, h("div", { class: "page-head" }, h("h1", {}, "Analytics")), trends.section, form, out);
 
   let report: Report | null = null;
   const load = async () => {
     mount(out, "Loading…");
-    const params = new URLSearchParams({
-      groupBy: groupBy.value,
+    const query = {
+      groupBy: groupBy.value as Report["groupBy"],
       from: new Date(`${from.value}T00:00:00`).toISOString(),
       to: new Date(new Date(`${to.value}T00:00:00`).getTime() + day).toISOString(),
-    });
-    if (store.value.trim() && !session.storeId) params.set("storeId", store.value.trim());
+      ...(store.value.trim() && !session.storeId ? { storeId: store.value.trim() } : {}),
+    };
     try {
-      report = await get<Report>(`/v1/analytics/funnel?${params.toString()}`);
+      const loaded: Report = await ok(client.GET("/v1/analytics/funnel", { params: { query } }));
+      report = loaded;
       exportButton.disabled = false;
-      mount(out, ...view(report));
+      mount(out, ...view(loaded));
     } catch (err) {
       report = null;
       exportButton.disabled = true;
@@ -129,6 +131,7 @@ export function analyticsPage(root: HTMLElement, session: Session): void {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   });
   void load();
+  return trends.stop;
 }
 
 /**
@@ -222,4 +225,188 @@ function view(report: Report): HTMLElement[] {
     );
   }
   return parts;
+}
+
+type TrendBy = "store" | "zone" | "channel" | "campaign";
+interface TrendPoint {
+  readonly day: string;
+  readonly visits: number | null;
+  readonly issued: number;
+  readonly redeemed: number;
+  readonly revenueMinor: number;
+  readonly basketRedemptions: number;
+}
+type TrendKey =
+  | { readonly storeId: string; readonly name: string | null }
+  | { readonly storeId: string; readonly zoneId: string | null }
+  | { readonly channel: string }
+  | { readonly campaign: "rule" | "batch"; readonly id: string; readonly name: string | null };
+export interface TrendReport {
+  readonly by: TrendBy;
+  readonly days: readonly string[];
+  readonly series: readonly { readonly key: TrendKey; readonly points: readonly TrendPoint[] }[];
+  readonly totals: readonly TrendPoint[];
+}
+
+const MEASURES = {
+  visits: { label: "Visits", noun: "visit", pick: (p: TrendPoint) => p.visits },
+  issued: { label: "Offers issued", noun: "offer issued", pick: (p: TrendPoint) => p.issued },
+  redeemed: { label: "Redeemed", noun: "redemption", pick: (p: TrendPoint) => p.redeemed },
+  revenue: { label: "Revenue from redemptions", noun: "", pick: (p: TrendPoint) => p.revenueMinor },
+} as const;
+type Measure = keyof typeof MEASURES;
+
+const CHANNELS: Record<string, string> = {
+  rule: "Rules, in store",
+  online: "Claimed online",
+  segment: "Sent to a segment",
+  till: "Given at the till",
+  points: "Bought with points",
+};
+
+/** A series' name as a marketer reads it: the store's or campaign's name with its id, never cut. */
+export function trendLabel(key: TrendKey): string {
+  if ("channel" in key) return CHANNELS[key.channel] ?? key.channel;
+  if ("campaign" in key) return `${key.campaign === "rule" ? "Rule" : "Coupons"}: ${key.name && key.name !== key.id ? `${key.name} (${key.id})` : key.id}`;
+  if ("zoneId" in key) return `${key.storeId} / ${key.zoneId ?? "no zone (coupons)"}`;
+  return key.name && key.name !== key.storeId ? `${key.name} (${key.storeId})` : key.storeId;
+}
+
+/** Minor units as major with two decimals (the report carries no currency: one per organisation). */
+const major = (v: number) => (v / 100).toLocaleString("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/**
+ * Daily trends: a line per store, zone, channel or campaign of the measure chosen (visits, offers
+ * issued, redeemed, revenue), over the stores' local days, with the same numbers in a table.
+ */
+function trendsSection(session: Session): { section: HTMLElement; stop: () => void } {
+  const day = 86_400_000;
+  const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const by = h(
+    "select",
+    { name: "by" },
+    ...(["store", "zone", "channel", "campaign"] as const).map((b) => h("option", { value: b }, b)),
+  );
+  const measure = h("select", { name: "measure" }, ...Object.entries(MEASURES).map(([k, m]) => h("option", { value: k }, m.label)));
+  const from = h("input", { type: "date", name: "trendFrom", value: date(Date.now() - 13 * day), required: true });
+  const to = h("input", { type: "date", name: "trendTo", value: date(Date.now()), required: true });
+  const store = h("input", { type: "text", name: "trendStoreId", autocomplete: "off", ...(session.storeId ? { value: session.storeId, disabled: true } : {}) });
+  const out = h("div", { class: "trends", "aria-live": "polite" });
+  const form = h(
+    "form",
+    { class: "inline", "aria-label": "Trend period and breakdown" },
+    h(
+      "div",
+      { class: "row" },
+      field("Break down by", by, { hint: "A campaign is a rule or a coupon batch" }),
+      field("Show", measure),
+      field("From day", from, { hint: "The stores' local days" }),
+      field("To day (inclusive)", to),
+      field("Store id", store, { hint: "Empty: every store" }),
+    ),
+    h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, "Show trends")),
+  );
+  const section = h("section", { class: "card", "aria-labelledby": "trends-title" }, h("h2", { id: "trends-title" }, "Daily trends"), form, out);
+  let report: TrendReport | null = null;
+  let chart: { destroy: () => void } | null = null;
+  const draw = () => {
+    chart?.destroy();
+    chart = null;
+    if (!report) return;
+    const drawn = trendView(report, measure.value as Measure);
+    chart = drawn.chart;
+    mount(out, ...drawn.parts);
+  };
+  const load = async () => {
+    mount(out, "Loading…");
+    // Days go as days: the cloud takes each at midnight where the report is about.
+    const next = date(Date.parse(`${to.value}T00:00:00Z`) + day);
+    const query = {
+      by: by.value as TrendBy,
+      from: from.value,
+      to: next,
+      ...(store.value.trim() && !session.storeId ? { storeId: store.value.trim() } : {}),
+    };
+    try {
+      const loaded: TrendReport = await ok(client.GET("/v1/analytics/trends", { params: { query } }));
+      report = loaded;
+      draw();
+    } catch (err) {
+      report = null;
+      chart?.destroy();
+      chart = null;
+      mount(out, h("p", { class: "alert", role: "alert" }, messageOf(err)));
+    }
+  };
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void load();
+  });
+  measure.addEventListener("change", draw);
+  // The last day is today where the stores are (Hong Kong's today starts while London's is still
+  // yesterday): the latest of the stores' days, the browser's when they cannot be read.
+  void storeZones()
+    .then((zones) => {
+      const now = Date.now();
+      const mine = session.storeId === null ? [...zones.values()] : [zones.get(session.storeId)].filter((z) => z !== undefined);
+      const today = mine.map((z) => dayIn(z, now)).reduce((a, b) => (a > b ? a : b), dayIn(browserZone(), now));
+      to.value = today;
+      from.value = date(Date.parse(`${today}T00:00:00Z`) - 13 * day);
+    })
+    .finally(() => void load());
+  return { section, stop: () => chart?.destroy() };
+}
+
+function trendView(report: TrendReport, measure: Measure): { parts: HTMLElement[]; chart: { destroy: () => void } | null } {
+  const m = MEASURES[measure];
+  const fmt = measure === "revenue" ? major : (v: number) => String(v);
+  // Visits have no channel or campaign: by those, the one line is every visit.
+  const split = measure !== "visits" || report.by === "store" || report.by === "zone";
+  const lines = split
+    ? report.series.map((s) => ({ label: trendLabel(s.key), values: s.points.map(m.pick) }))
+    : [{ label: "All visits", values: report.totals.map(m.pick) }];
+  const totals = report.totals.map((p) => m.pick(p) ?? 0);
+  const sum = (pick: (p: TrendPoint) => number | null) => report.totals.reduce((n, p) => n + (pick(p) ?? 0), 0);
+  const baskets = sum((p) => p.basketRedemptions);
+  const summary = h(
+    "p",
+    { class: "trend-summary" },
+    `${report.days.length === 1 ? "1 day" : `${report.days.length} days`}: ${count(sum((p) => p.visits), "visit")}, ` +
+      `${count(sum((p) => p.issued), "offer")} issued, ${count(sum((p) => p.redeemed), "redemption")} ` +
+      `(${baskets} with a basket, ${major(sum((p) => p.revenueMinor))} in revenue).`,
+  );
+  const title = `${m.label} per day, by ${report.by}`;
+  const note = split ? null : h("p", { class: "hint" }, `Visits have no ${report.by}: the line is every visit.`);
+  if (lines.length === 0 || report.days.length === 0)
+    return { parts: [summary, h("p", { class: "empty" }, "Nothing happened in this period.")], chart: null };
+  const chart = trendChart(title, report.days, lines, fmt, { integers: measure !== "revenue" });
+  const table = h(
+    "table",
+    { class: "trend-table" },
+    h("caption", {}, title),
+    h(
+      "thead",
+      {},
+      h("tr", {}, h("th", { scope: "col" }, "Day"), ...lines.map((l) => h("th", { scope: "col", class: "num" }, l.label)), lines.length > 1 ? h("th", { scope: "col", class: "num" }, "Total") : null),
+    ),
+    h(
+      "tbody",
+      {},
+      ...report.days.map((d, i) =>
+        h(
+          "tr",
+          { "data-day": d },
+          h("th", { scope: "row" }, h("time", { datetime: d }, fmtDay(d))),
+          ...lines.map((l) => h("td", { class: "num" }, l.values[i] === null || l.values[i] === undefined ? "—" : fmt(l.values[i]))),
+          lines.length > 1 ? h("td", { class: "num" }, fmt(totals[i] ?? 0)) : null,
+        ),
+      ),
+    ),
+  );
+  return {
+    parts: [summary, note, h("figure", { class: "trend" }, chart.element, h("figcaption", { class: "hint" }, `${title}: the table below gives every value.`)), h("div", { class: "table-wrap" }, table)].filter(
+      (p): p is HTMLElement => p !== null,
+    ),
+    chart,
+  };
 }

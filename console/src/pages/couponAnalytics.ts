@@ -1,4 +1,4 @@
-import { get, getText } from "../api.js";
+import { client, ok } from "../api.js";
 import { barChart } from "../charts.js";
 import { field, fmtPercent, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
@@ -80,7 +80,7 @@ export async function couponAnalytics(root: HTMLElement, ctxP: Promise<CouponCon
   );
   mount(root, h("div", { class: "page-head" }, h("h1", {}, "Coupon analytics"), h("a", { href: "#/coupons", class: "button" }, "All batches")), form, out);
 
-  const batches = await get<{ batches: BatchView[] }>("/v1/coupon-batches?limit=500")
+  const batches = await ok(client.GET("/v1/coupon-batches", { params: { query: { limit: 500 } } }))
     .then((r) => new Map(r.batches.map((b) => [b.batchId, b])))
     .catch(() => new Map<string, BatchView>());
   let csvUrl: string | null = null;
@@ -99,9 +99,12 @@ export async function couponAnalytics(root: HTMLElement, ctxP: Promise<CouponCon
     // The day after `to`, at its own midnight (a day is 23 or 25 hours across a clock change).
     const next = new Date(Date.parse(`${to.value}T00:00:00Z`) + day).toISOString().slice(0, 10);
     const toIso = zonedInputToIso(`${next}T00:00`, zone) ?? toStart;
-    const query = new URLSearchParams({ from: fromIso, to: toIso }).toString();
+    const query = { from: fromIso, to: toIso };
     try {
-      const [{ rows }, text] = await Promise.all([get<{ rows: StatsRow[] }>(`/v1/coupon-analytics?${query}`), getText(`/v1/coupon-analytics/export?${query}`)]);
+      const [{ rows }, text] = await Promise.all([
+        ok(client.GET("/v1/coupon-analytics", { params: { query } })),
+        ok(client.GET("/v1/coupon-analytics/export", { params: { query }, parseAs: "text" })),
+      ]);
       if (signal.aborted) return;
       if (csvUrl) URL.revokeObjectURL(csvUrl);
       csvUrl = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));

@@ -1,4 +1,4 @@
-import { get } from "../api.js";
+import { client, ok } from "../api.js";
 import { count } from "../dom.js";
 import { fmtMoney } from "../money.js";
 import { fmtZoned } from "../storeTime.js";
@@ -80,10 +80,10 @@ export interface CouponContext {
 /** The stores and the programme, read once per visit of the page; the parts it cannot read are left empty. */
 export async function couponContext(): Promise<CouponContext> {
   const [stores, program] = await Promise.all([
-    get<{ stores: StoreInfo[] }>("/v1/stores")
+    ok(client.GET("/v1/stores"))
       .then((r) => r.stores)
       .catch(() => [] as StoreInfo[]),
-    get<{ program: { currency: string; tiers: { name: string }[] } }>("/v1/loyalty/program")
+    ok(client.GET("/v1/loyalty/program"))
       .then((r) => r.program)
       .catch(() => null),
   ]);

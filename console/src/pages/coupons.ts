@@ -1,5 +1,5 @@
 import { encodeQr, qrPath } from "../../../scripts/demo/shopperPage/qrCode.js";
-import { api, ApiProblem, get, type Session } from "../api.js";
+import { ApiProblem, type BodyOf, client, ok, type Session } from "../api.js";
 import { announce, count, field, h, mount, s } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
 import { fmtMoney } from "../money.js";
@@ -49,7 +49,7 @@ const head = (title: string, ...extra: (HTMLElement | null)[]) =>
 async function detailsOf(batches: readonly BatchView[]): Promise<BatchDetail[]> {
   return Promise.all(
     batches.map((b) =>
-      get<BatchDetail>(`/v1/coupon-batches/${encodeURIComponent(b.batchId)}`).catch(() => ({ batch: b, claimed: Number.NaN, claimedToday: Number.NaN })),
+      ok(client.GET("/v1/coupon-batches/{batchId}", { params: { path: { batchId: b.batchId } } })).catch(() => ({ batch: b, claimed: Number.NaN, claimedToday: Number.NaN })),
     ),
   );
 }
@@ -80,7 +80,7 @@ async function listBatches(root: HTMLElement, session: Session, ctxP: Promise<Co
     ),
   );
   try {
-    const [ctx, { batches }] = await Promise.all([ctxP, get<{ batches: BatchView[] }>("/v1/coupon-batches")]);
+    const [ctx, { batches }] = await Promise.all([ctxP, ok(client.GET("/v1/coupon-batches"))]);
     if (batches.length === 0) {
       mount(body, h("tr", {}, h("td", { colspan: 10 }, "No batches yet.")));
       return;
@@ -128,7 +128,7 @@ async function newBatch(root: HTMLElement, session: Session, ctxP: Promise<Coupo
   mount(root, head(copyOf ? `New batch from ${copyOf}` : "New coupon batch"), bf.form);
   if (copyOf) {
     try {
-      const { batch } = await get<BatchDetail>(`/v1/coupon-batches/${encodeURIComponent(copyOf)}`);
+      const { batch } = await ok(client.GET("/v1/coupon-batches/{batchId}", { params: { path: { batchId: copyOf } } }));
       bf.fill(`${batch.batchId.slice(0, 60)}-2`, batch.spec);
     } catch (err) {
       bf.summary.textContent = messageOf(err);
@@ -144,7 +144,8 @@ async function newBatch(root: HTMLElement, session: Session, ctxP: Promise<Coupo
       return;
     }
     save.disabled = true;
-    api<{ batch: BatchView }>("POST", "/v1/coupon-batches", { batchId: read.batchId, spec: read.spec })
+    // The form reads what was typed; the cloud checks it and names each wrong field.
+    ok(client.POST("/v1/coupon-batches", { body: { batchId: read.batchId, spec: read.spec as BodyOf<"/v1/coupon-batches", "post">["spec"] } }))
       .then(({ batch }) => {
         announce(`Batch ${batch.batchId} created`);
         location.hash = `#/coupons/batch/${encodeURIComponent(batch.batchId)}`;
@@ -176,7 +177,7 @@ async function batchPage(root: HTMLElement, session: Session, ctxP: Promise<Coup
   let d: BatchDetail;
   let ctx: CouponContext;
   try {
-    [ctx, d] = await Promise.all([ctxP, get<BatchDetail>(`/v1/coupon-batches/${encodeURIComponent(batchId)}`)]);
+    [ctx, d] = await Promise.all([ctxP, ok(client.GET("/v1/coupon-batches/{batchId}", { params: { path: { batchId: batchId } } }))]);
   } catch (err) {
     mount(root, head(`Batch ${batchId}`), h("p", { class: "alert", role: "alert" }, messageOf(err)), h("a", { href: "#/coupons" }, "Back to coupons"));
     return;
@@ -363,7 +364,7 @@ function segmentSend(d: BatchDetail, ctx: CouponContext, done: () => void): HTML
     yes.addEventListener("click", () => {
       yes.disabled = true;
       no.disabled = true;
-      api<{ results: { userId: string; couponId: string | null; refused: string | null }[] }>("POST", `/v1/coupon-batches/${encodeURIComponent(batchId)}/sends`, { audience: a })
+      ok(client.POST("/v1/coupon-batches/{batchId}/sends", { params: { path: { batchId } }, body: { audience: a } }))
         .then(({ results }) => {
           const got = results.filter((r) => r.couponId !== null).length;
           const refused = new Map<string, number>();

@@ -1,4 +1,4 @@
-import { ApiProblem, api, get, type Session } from "../api.js";
+import { ApiProblem, type BodyOf, client, ok, type Session } from "../api.js";
 import { sparkline } from "../charts.js";
 import { field, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
@@ -54,8 +54,8 @@ export function fleetPage(root: HTMLElement, session: Session): () => void {
   const load = async () => {
     window.clearTimeout(timer);
     try {
-      const q = session.storeId ? `?storeId=${encodeURIComponent(session.storeId)}` : "";
-      const [{ gateways }, zones] = await Promise.all([get<{ gateways: Gateway[] }>(`/v1/gateways${q}`), storeZones()]);
+      const query = session.storeId ? { storeId: session.storeId } : {};
+      const [{ gateways }, zones] = await Promise.all([ok(client.GET("/v1/gateways", { params: { query } })), storeZones()]);
       status.textContent = "";
       const stores = [...new Set(gateways.map((g) => g.storeId))].sort();
       mount(rollouts, ...rolloutViews(await storeRollouts(stores), gateways, session.role === "admin", notice, load));
@@ -78,13 +78,13 @@ export function fleetPage(root: HTMLElement, session: Session): () => void {
 async function storeRollouts(storeIds: readonly string[]): Promise<Rollout[]> {
   const found = await Promise.all(
     storeIds.map((id) =>
-      get<Rollout>(`/v1/stores/${encodeURIComponent(id)}/rollout`).catch((err: unknown) => {
+      ok(client.GET("/v1/stores/{storeId}/rollout", { params: { path: { storeId: id } } })).catch((err: unknown) => {
         if (err instanceof ApiProblem && (err.status === 404 || err.status === 403)) return null;
         throw err;
       }),
     ),
   );
-  return found.filter((r): r is Rollout => r !== null);
+  return found.filter((r) => r !== null);
 }
 
 /** A store's rollout: the release, where it is (canaries, then the rest), and pause or resume. */
@@ -103,7 +103,8 @@ function rolloutViews(
       const steer = h("button", { type: "button" }, r.paused ? `Resume rollout in ${r.storeId}` : `Pause rollout in ${r.storeId}`);
       steer.addEventListener("click", () => {
         steer.setAttribute("disabled", "");
-        api("POST", `/v1/stores/${encodeURIComponent(r.storeId)}/rollout/${r.paused ? "resume" : "pause"}`)
+        const path = { params: { path: { storeId: r.storeId } } };
+        ok(r.paused ? client.POST("/v1/stores/{storeId}/rollout/resume", path) : client.POST("/v1/stores/{storeId}/rollout/pause", path))
           .then(() => {
             notice.textContent = `Rollout in ${r.storeId} ${r.paused ? "resumed" : "paused"}.`;
             return reload();
@@ -153,7 +154,7 @@ function table(
         ...gateways.map((g) => {
           const fmtTime = (iso: string | null) => fmtZoned(iso, zones.get(g.storeId));
           const spark = h("span", { class: "spark" });
-          void get<{ samples: Telemetry[] }>(`/v1/gateways/${encodeURIComponent(g.id)}/telemetry?limit=30`)
+          void ok(client.GET("/v1/gateways/{gatewayId}/telemetry", { params: { path: { gatewayId: g.id }, query: { limit: 30 } } }))
             .then(({ samples }) => mount(spark, sparkline(`Adverts per second, ${g.id}`, samples.map((s) => s.advertsPerS))))
             .catch(() => mount(spark, "—"));
           const push = h("button", { type: "button", "aria-label": `Push config to ${g.id}` }, "Push config");
@@ -234,7 +235,8 @@ function pushForm(g: Gateway, notice: HTMLElement, done: () => void): HTMLElemen
       summary.textContent = "The config is not valid JSON.";
       return;
     }
-    api<{ revision: number }>("POST", `/v1/gateways/${encodeURIComponent(g.id)}/config`, body)
+    // The operator's JSON goes as typed: the cloud validates it and names what is wrong.
+    ok(client.POST("/v1/gateways/{gatewayId}/config", { params: { path: { gatewayId: g.id } }, body: body as BodyOf<"/v1/gateways/{gatewayId}/config", "post"> }))
       .then(({ revision }) => {
         form.remove();
         notice.textContent = `Config revision ${revision} sent to ${g.id}; its result (applied or rejected) appears in the Config column.`;

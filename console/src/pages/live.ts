@@ -58,7 +58,7 @@ export function livePage(root: HTMLElement, session: Session): () => void {
     if (last) draw(body, last, zones);
   });
   const connect = () => {
-    stream("/v1/live/stream", controller.signal, (event, data) => {
+    stream(controller.signal, (event, data) => {
       if (event !== "snapshot") return;
       status.textContent = "Live: connected";
       status.className = "stream-status ok";

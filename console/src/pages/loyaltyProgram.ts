@@ -1,4 +1,4 @@
-import { api, get, type Session } from "../api.js";
+import { type BodyOf, client, ok, type Session } from "../api.js";
 import { announce, count, field, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
 
@@ -166,7 +166,7 @@ export async function programmeView(root: HTMLElement, session: Session): Promis
   mount(root, status, notice, summarySlot);
   let loaded: { program: Program; version: number };
   try {
-    loaded = await get<{ program: Program; version: number }>("/v1/loyalty/program");
+    loaded = await ok(client.GET("/v1/loyalty/program"));
   } catch (err) {
     status.textContent = messageOf(err);
     return;
@@ -181,7 +181,8 @@ export async function programmeView(root: HTMLElement, session: Session): Promis
     notice.textContent = "";
     const save = pf.form.querySelector<HTMLButtonElement>("button[type=submit]");
     if (save) save.disabled = true;
-    api<{ program: Program; version: number }>("PUT", "/v1/loyalty/program", pf.read())
+    // The form reads what was typed; the cloud checks it and names each wrong field.
+    ok(client.PUT("/v1/loyalty/program", { body: pf.read() as BodyOf<"/v1/loyalty/program", "put"> }))
       .then((saved) => {
         mount(summarySlot, programmeSummary(saved.program, saved.version));
         pf.fill(saved.program);

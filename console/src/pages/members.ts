@@ -1,4 +1,4 @@
-import { ApiProblem, api, get, type Session } from "../api.js";
+import { ApiProblem, client, ok, type Session } from "../api.js";
 import { announce, count, field, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
 import { browserZone, fmtZoned, storeZones } from "../storeTime.js";
@@ -93,12 +93,12 @@ const signed = (n: number) => (n > 0 ? `+${n}` : n < 0 ? `−${-n}` : "0");
 
 async function showMember(out: HTMLElement, session: Session, memberId: string, notice = ""): Promise<void> {
   mount(out, h("p", {}, "Loading…"));
-  const path = `/v1/users/${encodeURIComponent(memberId)}`;
+  const path = { params: { path: { userId: memberId } } };
   try {
     const [profile, balance, { changes }, zones] = await Promise.all([
-      get<Profile>(path),
-      get<Balance>(`${path}/points`),
-      get<{ changes: TierChange[] }>(`${path}/tier-changes`),
+      ok(client.GET("/v1/users/{userId}", path)),
+      ok(client.GET("/v1/users/{userId}/points", path)),
+      ok(client.GET("/v1/users/{userId}/tier-changes", path)),
       storeZones(),
     ]);
     const ledger = ledgerView(memberId, zones);
@@ -185,8 +185,8 @@ function ledgerView(memberId: string, zones: ReadonlyMap<string, string>): { sec
   const more = async () => {
     older.disabled = true;
     try {
-      const q = `limit=${LEDGER_PAGE}${last === null ? "" : `&beforeSeq=${last}`}`;
-      const { entries } = await get<{ entries: LedgerEntry[] }>(`/v1/users/${encodeURIComponent(memberId)}/points/history?${q}`);
+      const query = { limit: LEDGER_PAGE, ...(last === null ? {} : { beforeSeq: last }) };
+      const { entries } = await ok(client.GET("/v1/users/{userId}/points/history", { params: { path: { userId: memberId }, query } }));
       if (shown === 0 && entries.length === 0) mount(body, h("tr", {}, h("td", { colspan: 7 }, "No ledger entries yet.")));
       else body.append(...entries.map((e) => entryRow(e, zones)));
       shown += entries.length;
@@ -354,11 +354,11 @@ function adjustForm(p: Profile, b: Balance, done: (message: string) => void): HT
     if (!pending) return;
     const sent = pending;
     apply.disabled = cancel.disabled = true;
-    api<{ balance: number; owed: number; entry: LedgerEntry }>(
-      "POST",
-      `/v1/users/${encodeURIComponent(p.id)}/points/adjustments`,
-      { points: sent.points, reason: sent.reason },
-      { "idempotency-key": sent.key },
+    ok(
+      client.POST("/v1/users/{userId}/points/adjustments", {
+        params: { path: { userId: p.id }, header: { "idempotency-key": sent.key } },
+        body: { points: sent.points, reason: sent.reason },
+      }),
     )
       .then((r) => done(`Adjusted by ${signed(r.entry.points)} points. New balance: ${r.balance}${r.owed > 0 ? ` (owed ${r.owed})` : ""}.`))
       .catch((err: unknown) => {

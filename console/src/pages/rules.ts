@@ -1,11 +1,14 @@
-import { api, get, type Session } from "../api.js";
+import { type BodyOf, client, ok, type Session } from "../api.js";
 import { barChart } from "../charts.js";
 import { confirmAction } from "../confirm.js";
 import { announce, count, field, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
 import { browserZone, fmtZoned } from "../storeTime.js";
 import { type Places, type RuleForm, ruleForm, type Spec, TEMPLATES } from "./ruleForm.js";
-import { ruleVersions, type VersionView } from "./ruleVersions.js";
+import { ruleVersions } from "./ruleVersions.js";
+
+/** A rule spec as the form reads it: the cloud checks it and names each wrong field (under `/spec`). */
+type RuleSpecBody = BodyOf<"/v1/rules", "post">["spec"];
 
 // A rule belongs to no single store: its update times are shown in the browser's zone, named.
 const fmtTime = (iso: string | null) => fmtZoned(iso, browserZone());
@@ -22,7 +25,7 @@ export interface RuleView {
 const WRITERS = ["marketer", "admin"];
 
 /** Lifecycle steps offered per status (the API refuses the others with 409). */
-const NEXT: Record<string, readonly { to: string; label: string }[]> = {
+const NEXT: Record<string, readonly { to: BodyOf<"/v1/rules/{ruleId}/transitions", "post">["to"]; label: string }[]> = {
   draft: [{ to: "live", label: "Make live" }],
   scheduled: [
     { to: "live", label: "Make live now" },
@@ -85,7 +88,7 @@ async function listRules(root: HTMLElement, session: Session): Promise<void> {
     ),
   );
   try {
-    const { rules } = await get<{ rules: RuleView[] }>("/v1/rules");
+    const { rules }: { readonly rules: readonly RuleView[] } = await ok(client.GET("/v1/rules"));
     if (rules.length === 0) mount(body, h("tr", {}, h("td", { colspan: 8 }, "No rules yet.")));
     else
       mount(
@@ -121,7 +124,7 @@ function transitionButtons(rule: RuleView, status: HTMLElement, done: () => void
     const step = async () => {
       if (to === "ended" && !(await confirmAction(`End rule ${rule.spec.name ?? rule.id}?`, END_CONSEQUENCE, "End the rule"))) return;
       b.disabled = true;
-      await api<{ rule: RuleView }>("POST", `/v1/rules/${encodeURIComponent(rule.id)}/transitions`, { to })
+      await ok(client.POST("/v1/rules/{ruleId}/transitions", { params: { path: { ruleId: rule.id } }, body: { to } }))
         .then(() => {
           announce(`Rule ${rule.id} is now ${to}`);
           done();
@@ -137,14 +140,14 @@ function transitionButtons(rule: RuleView, status: HTMLElement, done: () => void
 
 /** The stores, zones and tiers the pickers offer; what a role may not read is left empty. */
 async function loadPlaces(): Promise<Places> {
-  const { stores } = await get<{ stores: Places["stores"] }>("/v1/stores");
+  const { stores } = await ok(client.GET("/v1/stores"));
   const zones = new Map(
     await Promise.all(
-      stores.map(async (s) => [s.id, (await get<{ zones: { id: string; name: string; tags: string[] }[] }>(`/v1/stores/${encodeURIComponent(s.id)}/zones`)).zones] as const),
+      stores.map(async (s) => [s.id, (await ok(client.GET("/v1/stores/{storeId}/zones", { params: { path: { storeId: s.id } } }))).zones] as const),
     ),
   );
   // The programme is read by marketers and admins; a store-ops key sees the rules without it.
-  const tiers = await get<{ program: { tiers: { name: string }[] } }>("/v1/loyalty/program")
+  const tiers = await ok(client.GET("/v1/loyalty/program"))
     .then(({ program }) => program.tiers.map((t) => t.name))
     .catch(() => []);
   return { stores, zones, tiers };
@@ -183,9 +186,7 @@ async function editRule(root: HTMLElement, session: Session, ruleId: string | nu
   const reload = async () => {
     if (ruleId === null) return;
     try {
-      const details = await get<{ rule: RuleView; offersIssued: number; budgetRemaining: number | null; versions: VersionView[]; history: HistoryEntry[] }>(
-        `/v1/rules/${encodeURIComponent(ruleId)}`,
-      );
+      const details = await ok(client.GET("/v1/rules/{ruleId}", { params: { path: { ruleId } } }));
       const { rule, offersIssued, budgetRemaining } = details;
       usage = ` · ${count(offersIssued, "offer")} issued${budgetRemaining === null ? "" : ` · ${budgetRemaining} left in budget`}`;
       rf.fill(rule.spec);
@@ -200,7 +201,7 @@ async function editRule(root: HTMLElement, session: Session, ruleId: string | nu
   await reload();
   if (start?.copyOf !== undefined) {
     try {
-      const { rule } = await get<{ rule: RuleView }>(`/v1/rules/${encodeURIComponent(start.copyOf)}`);
+      const { rule }: { readonly rule: RuleView } = await ok(client.GET("/v1/rules/{ruleId}", { params: { path: { ruleId: start.copyOf } } }));
       rf.fill({ ...rule.spec, name: `Copy of ${rule.spec.name ?? rule.id}` });
       mount(state, `A copy of rule ${rule.id} (version ${rule.version}): saved as a new draft, with its own id.`);
     } catch (err) {
@@ -228,8 +229,8 @@ async function editRule(root: HTMLElement, session: Session, ruleId: string | nu
     const idValue = rf.form.querySelector<HTMLInputElement>("[name=id]")?.value.trim();
     const request =
       ruleId === null
-        ? api<{ rule: RuleView }>("POST", "/v1/rules", { ...(idValue ? { id: idValue } : {}), spec })
-        : api<{ rule: RuleView }>("PUT", `/v1/rules/${encodeURIComponent(ruleId)}`, { spec, ...(current ? { baseVersion: current.version } : {}) });
+        ? ok(client.POST("/v1/rules", { body: { ...(idValue ? { id: idValue } : {}), spec: spec as RuleSpecBody } }))
+        : ok(client.PUT("/v1/rules/{ruleId}", { params: { path: { ruleId } }, body: { spec: spec as RuleSpecBody, ...(current ? { baseVersion: current.version } : {}) } }));
     try {
       const { rule } = await request;
       announce(`Rule ${rule.id} saved as version ${rule.version}`);
@@ -277,12 +278,16 @@ function dryRunPanel(rf: RuleForm, canWrite: boolean, ruleId: () => string | und
     clearProblems(rf.form, rf.summary);
     mount(out, "Replaying…");
     const id = ruleId();
-    api<{ report: DryRunReport }>("POST", "/v1/rules/dry-run", {
-      spec: rf.read(),
-      from: new Date(from.value).toISOString(),
-      to: new Date(to.value).toISOString(),
-      ...(id ? { ruleId: id } : {}),
-    })
+    ok(
+      client.POST("/v1/rules/dry-run", {
+        body: {
+          spec: rf.read() as RuleSpecBody,
+          from: new Date(from.value).toISOString(),
+          to: new Date(to.value).toISOString(),
+          ...(id ? { ruleId: id } : {}),
+        },
+      }),
+    )
       .then(({ report }) => mount(out, dryRunReport(report)))
       .catch((err: unknown) => {
         mount(out);
@@ -295,7 +300,7 @@ function dryRunPanel(rf: RuleForm, canWrite: boolean, ruleId: () => string | und
   reach.addEventListener("click", () => {
     clearProblems(rf.form, rf.summary);
     mount(reachOut, "Counting…");
-    api<ReachReport>("POST", "/v1/rules/reach", { spec: rf.read() })
+    ok(client.POST("/v1/rules/reach", { body: { spec: rf.read() as RuleSpecBody } }))
       .then((r) =>
         mount(
           reachOut,

@@ -1,4 +1,4 @@
-import { get, type Session } from "../api.js";
+import { client, ok, type Session } from "../api.js";
 import { count, field, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
 import { fmtZoned, storeZones } from "../storeTime.js";
@@ -28,8 +28,12 @@ export function whyPage(root: HTMLElement, _session: Session, args: readonly str
   const lookup = async (k: string, value: string) => {
     mount(out, "Loading…");
     try {
-      const path = k === "event" ? `/v1/events/${encodeURIComponent(value)}/decisions` : `/v1/users/${encodeURIComponent(value)}/decisions`;
-      const [{ decisions }, zones] = await Promise.all([get<{ decisions: Decision[] }>(`${path}?limit=200`), storeZones()]);
+      const query = { limit: 200 };
+      const decisionsOf =
+        k === "event"
+          ? ok(client.GET("/v1/events/{eventId}/decisions", { params: { path: { eventId: value }, query } }))
+          : ok(client.GET("/v1/users/{userId}/decisions", { params: { path: { userId: value }, query } }));
+      const [{ decisions }, zones] = await Promise.all([decisionsOf, storeZones()]);
       mount(out, decisions.length === 0 ? h("p", {}, `No decisions for ${k} ${value}.`) : table(decisions, zones, (eventId) => {
         kind.value = "event";
         id.value = eventId;

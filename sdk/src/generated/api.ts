@@ -148,6 +148,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Visits, offers issued, redeemed and revenue per local day, by store, zone, channel or campaign
+         * @description Daily trends to steer campaigns by: per local day, app users' zone visits that started,
+         *     offers issued (by rules and coupon batches, every channel), redemptions made and the revenue of their
+         *     baskets, one series per store, zone, issue channel or campaign.
+         *
+         *     - **Days** are each store's local days: an offer counts on the day it was issued, a redemption on the
+         *       day it was made, at the store where it was made (its zone is the offer's only at the store that
+         *       issued it).
+         *     - **Visits** have no channel or campaign: by those, they are in `totals` only.
+         *     - **Consent**: what the funnel leaves out for want of analytics consent is left out here too: visits
+         *       stored unlinked, and offers issued on them. Nothing here names a shopper.
+         *     - **Revenue** is the basket total the till sent with a redemption (minor units; redemptions without a
+         *       basket add none, `basketRedemptions` says how many had one). An organisation is assumed to sell in
+         *       one currency.
+         *     - **from, to** as for the funnel: an instant, or a day meaning its midnight in the store's timezone
+         *       (or the one the organisation's stores share, else UTC).
+         */
+        get: operations["getAnalyticsTrends"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -2331,6 +2365,141 @@ export interface operations {
                 };
                 content: {
                     "text/csv": string;
+                };
+            };
+        };
+    };
+    getAnalyticsTrends: {
+        parameters: {
+            query: {
+                /** @description One series per store, zone, issue channel or campaign (a rule, or a coupon batch). */
+                by: "store" | "zone" | "channel" | "campaign";
+                /** @description The first day (or instant) of the trends. An instant (ISO 8601), or a day (YYYY-MM-DD) meaning its start. */
+                from: string;
+                /** @description One store only; a store-bound key sees its own store. */
+                storeId?: string;
+                /** @description … and the end, exclusive: a day means its midnight; at most 93 days after from. An instant (ISO 8601), or a day (YYYY-MM-DD) meaning its start. */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        by: "store" | "zone" | "channel" | "campaign";
+                        /** @description Every local day of the period, in order; each series has a point per day. */
+                        days: string[];
+                        /** Format: date-time */
+                        from: string;
+                        series: {
+                            key: {
+                                name: string | null;
+                                storeId: string;
+                            } | {
+                                storeId: string;
+                                /** @description null: coupons claimed rather than earned in a zone, or redeemed at another store. */
+                                zoneId: string | null;
+                            } | {
+                                /** @description The issue channel: rule, online, segment, till or points. */
+                                channel: string;
+                            } | {
+                                /** @enum {string} */
+                                campaign: "rule" | "batch";
+                                id: string;
+                                /** @description The rule's name or the batch's title. */
+                                name: string | null;
+                            };
+                            points: {
+                                /** @description How many of those redemptions came with a basket. */
+                                basketRedemptions: number;
+                                /** @description YYYY-MM-DD, the local day of the store where it happened. */
+                                day: string;
+                                /** @description Offers and coupons issued that day. */
+                                issued: number;
+                                /** @description Redemptions made that day (voided ones not). */
+                                redeemed: number;
+                                /** @description The baskets of those redemptions, minor units. */
+                                revenueMinor: number;
+                                /** @description App users' zone visits that started that day; null in a series by channel or campaign (a visit has neither). */
+                                visits: number | null;
+                            }[];
+                        }[];
+                        storeId: string | null;
+                        /** Format: date-time */
+                        to: string;
+                        /** @description All series together per day, visits included whatever the breakdown. */
+                        totals: {
+                            /** @description How many of those redemptions came with a basket. */
+                            basketRedemptions: number;
+                            /** @description YYYY-MM-DD, the local day of the store where it happened. */
+                            day: string;
+                            /** @description Offers and coupons issued that day. */
+                            issued: number;
+                            /** @description Redemptions made that day (voided ones not). */
+                            redeemed: number;
+                            /** @description The baskets of those redemptions, minor units. */
+                            revenueMinor: number;
+                            /** @description App users' zone visits that started that day; null in a series by channel or campaign (a visit has neither). */
+                            visits: number | null;
+                        }[];
+                    };
                 };
             };
         };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Offer } from "../../../cloud/src/domain/offers/index.js";
 import type { Decision } from "../../../cloud/src/domain/rules/index.js";
-import type { FunnelQuery, Repositories, StoredEvent } from "../../../cloud/src/services/repositories.js";
+import type { FunnelQuery, Repositories, StoredEvent, TrendBucket } from "../../../cloud/src/services/repositories.js";
 import { type BackendUnderTest, BEACON, type MakeBackend, org, presenceEvent, seedStore, store, user } from "./repositoryContract.js";
 import { BATCH_SPEC, couponFor } from "./couponRepository.contract.js";
 import { rule } from "./ruleRepository.contract.js";
@@ -201,6 +201,75 @@ export function describeAnalyticsRepositoryContract(name: string, makeBackend: M
         ["u1", "issued", 10000],
         ["u2", "held-out", 2000],
       ]);
+    });
+
+    it("counts the daily trends' visits, offers issued and redemptions with their baskets, leaving out shoppers without analytics consent", async () => {
+      const B = 15 * MINUTE_MS;
+      // u3 gave no analytics consent: the visit is stored unlinked and the offer it earned names it
+      // by an opaque reference; neither counts, as neither does in the funnel.
+      const u3Beacon = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:9";
+      await repos.users.upsertUser(user("u3", "o1", { analyticsConsent: false }), 0);
+      await repos.users.registerDevice(u3Beacon, "u3", null, 0);
+      const u3 = await repos.events.storeBatch({
+        storeId: "s1",
+        gatewayId: "g1",
+        outbox: "c",
+        fromSeq: 1,
+        refusedSeqs: [],
+        receivedAt: T0,
+        events: [presenceEvent(1, { id: "u3-event-1", at: iso(T0 + 3 * MINUTE_MS), visitId: "visit-u3", subject: { kind: "ibeacon", id: u3Beacon } })],
+      });
+      const [u3Event] = u3.inserted;
+      if (!u3Event?.unlinked) throw new Error("u3's event not stored unlinked");
+      const u3Offer: Offer = {
+        offerId: "offer-u3",
+        ruleId: "r1",
+        ruleVersion: 1,
+        userId: "u3",
+        storeId: "s1",
+        zoneId: "z1",
+        visitId: "visit-u3",
+        eventId: u3Event.id,
+        title: "10% off",
+        text: "Today only",
+        discount: { kind: "percent", percent: 10 },
+        issuedAt: T0 + 3 * MINUTE_MS,
+        expiresAt: T0 + 30 * MINUTE_MS,
+        code: "CODE-U3",
+        status: "issued",
+        statusAt: T0 + 3 * MINUTE_MS,
+      };
+      await decide(repos, u3Event, { ruleId: "r1", ruleVersion: 1, outcome: "issued", reason: "eligible", text: "ok" }, u3Offer, T0 + 3 * MINUTE_MS, "u3");
+      await repos.offers.redeem({ code: "CODE-U3", storeId: "s1", idempotencyKey: "k-u3", apiKeyId: "till", now: T0 + 4 * MINUTE_MS });
+      // u1 claims a coupon online (it counts at the batch's first store, in no zone) and redeems
+      // it at s2 with a basket of 150.00.
+      const batch = { batchId: "b-trend", orgId: "o1", spec: BATCH_SPEC, createdAt: T0 };
+      await repos.coupons.createBatch(batch);
+      const claimed = await repos.coupons.claim({ batchId: "b-trend", coupon: couponFor(batch, "u1", 1, T0 + 16 * MINUTE_MS), dayKey: "2026-11-22", presenceSince: null, delivered: true, reminderLeadMs: null });
+      if (!claimed.ok) throw new Error(claimed.text);
+      const basket = { orderId: "o-t", currency: "HKD", totalMinor: 15000, lines: [{ sku: "sku-1", category: "bags", quantity: 1, unitPriceMinor: 15000 }] };
+      const redeemed = await repos.offers.redeem({ code: claimed.coupon.code, storeId: "s2", idempotencyKey: "k-t", apiKeyId: "till", now: T0 + 31 * MINUTE_MS, basket: { basket, channel: "till" } });
+      expect(redeemed.ok).toBe(true);
+
+      const order = (b: TrendBucket) => JSON.stringify([b.measure, b.storeId, b.zoneId, b.bucketStart]);
+      const trends = async (query: FunnelQuery) => (await repos.analytics.trendBuckets(query, B)).sort((a, b) => (order(a) < order(b) ? -1 : 1));
+      const rule = { channel: "rule", ruleId: "r1", batchId: null };
+      const coupon = { channel: "online", ruleId: claimed.coupon.ruleId, batchId: "b-trend" };
+      expect(await trends(period)).toEqual([
+        { measure: "issued", storeId: "s1", zoneId: "z1", ...rule, bucketStart: T0, count: 1, revenueMinor: 0, baskets: 0 },
+        { measure: "issued", storeId: "s1", zoneId: null, ...coupon, bucketStart: T0 + B, count: 1, revenueMinor: 0, baskets: 0 },
+        { measure: "redeemed", storeId: "s1", zoneId: "z1", ...rule, bucketStart: T0, count: 1, revenueMinor: 0, baskets: 0 },
+        { measure: "redeemed", storeId: "s2", zoneId: null, ...coupon, bucketStart: T0 + 2 * B, count: 1, revenueMinor: 15000, baskets: 1 },
+        { measure: "visits", storeId: "s1", zoneId: "z1", bucketStart: T0, count: 1 },
+        { measure: "visits", storeId: "s1", zoneId: "z2", bucketStart: T0, count: 1 },
+        { measure: "visits", storeId: "s2", zoneId: "z1", bucketStart: T0 + B, count: 1 },
+      ]);
+      // One store: what happened there only (the coupon redeemed at s2 is s2's).
+      expect((await trends({ ...period, storeId: "s2" })).map((b) => [b.measure, b.storeId, b.count])).toEqual([
+        ["redeemed", "s2", 1],
+        ["visits", "s2", 1],
+      ]);
+      expect(await trends({ ...period, orgId: "o2" })).toEqual([]);
     });
 
     it("replays an organisation's events of one type with each user's visit history, in pages", async () => {

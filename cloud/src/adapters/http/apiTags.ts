@@ -19,7 +19,7 @@ export const API_TAGS = [
   { name: "privacy", description: "Consent and erasure of a shopper's personal data." },
   { name: "stores", description: "Stores and their zones (geofences)." },
   { name: "fleet", description: "Gateways: registration, health, telemetry, configuration, releases and rollouts." },
-  { name: "analytics", description: "The funnel, the live view of the stores, presence history and daily visit counts." },
+  { name: "analytics", description: "The funnel, daily trends, the live view of the stores, presence history and daily visit counts." },
   { name: "credentials", description: "API keys, MQTT credentials of gateways, store devices (pick-up counters) and apps, and who the calling key is." },
   { name: "operations", description: "Running the cloud: liveness, readiness, metrics, and the operator's organisations." },
 ] as const;

@@ -1,4 +1,5 @@
 import { cohort, cohortRevenue } from "../sql/cohort.js";
+import { trendBuckets } from "../sql/trends.js";
 import type { EventTrigger } from "../../domain/rules/index.js";
 import { GEOFENCE_ZONE_ID, PHONE_GATEWAY_ID, STORE_BEACON_ZONE_ID } from "../../services/GeofenceService.js";
 import type {
@@ -6,6 +7,7 @@ import type {
   FunnelCounts,
   FunnelQuery,
   HoldoutCohortRow,
+  TrendBucket,
   ReplayEvent,
   ReplayRepository,
 } from "../../services/repositories.js";
@@ -178,6 +180,10 @@ export class SqliteAnalyticsRepository implements AnalyticsRepository, ReplayRep
       }
     }
     return [...cohorts.values()];
+  }
+
+  trendBuckets(query: FunnelQuery, bucketMs: number): Promise<TrendBucket[]> {
+    return trendBuckets(this.db, query, bucketMs);
   }
 
   async lastVisits(query: FunnelQuery): Promise<{ userId: string; enteredAt: number }[]> {

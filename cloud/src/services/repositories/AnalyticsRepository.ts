@@ -38,6 +38,38 @@ export interface HoldoutCohortRow {
   readonly revenueMinor: number;
 }
 
+/**
+ * One count of the daily trends: what happened at a store in one UTC time bucket, by place,
+ * channel and campaign. Visits carry no channel or campaign (a visit is not a campaign's).
+ */
+export type TrendBucket =
+  | {
+      readonly measure: "visits";
+      readonly storeId: string;
+      readonly zoneId: string;
+      readonly bucketStart: number;
+      readonly count: number;
+    }
+  | {
+      /** `issued`: offers issued then; `redeemed`: redemptions made then (voided ones not). */
+      readonly measure: "issued" | "redeemed";
+      /** Where the offer was issued, or where it was redeemed. */
+      readonly storeId: string;
+      /** The zone the offer was earned in when it is the same store; null for a coupon claimed, or redeemed elsewhere. */
+      readonly zoneId: string | null;
+      /** The offer's issue channel (`rule`, `online`, `segment`, `till`, `points`). */
+      readonly channel: string;
+      readonly ruleId: string;
+      /** The coupon batch, for a coupon; null for a rule's offer. */
+      readonly batchId: string | null;
+      readonly bucketStart: number;
+      readonly count: number;
+      /** Redeemed only: the baskets' totals, minor units (0 for issued). */
+      readonly revenueMinor: number;
+      /** Redeemed only: how many of them came with a basket. */
+      readonly baskets: number;
+    };
+
 export interface AnalyticsRepository {
   funnelByPlace(
     query: FunnelQuery,
@@ -54,6 +86,13 @@ export interface AnalyticsRepository {
   ): Promise<(FunnelCounts & { storeId: string; bucketStart: number })[]>;
   funnelByRule(query: FunnelQuery): Promise<(FunnelCounts & { ruleId: string })[]>;
   holdoutCohorts(query: FunnelQuery): Promise<HoldoutCohortRow[]>;
+  /**
+   * Counts for the daily trends, per store and UTC bucket of `bucketMs` (a divisor of 15 minutes'
+   * multiples, as for `funnelByBucket`): app users' zone visits that started, offers issued and
+   * redemptions made in [from, to). What the funnel leaves out for want of analytics consent is
+   * left out here too: unlinked visits, and offers issued on them.
+   */
+  trendBuckets(query: FunnelQuery, bucketMs: number): Promise<TrendBucket[]>;
   /** Each user's latest visit start in the period (any store of the organisation). */
   lastVisits(query: FunnelQuery): Promise<{ userId: string; enteredAt: number }[]>;
 }

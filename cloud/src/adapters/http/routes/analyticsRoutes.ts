@@ -7,6 +7,7 @@ import {
   type FunnelGroup,
   type FunnelReport,
   type HoldoutComparison,
+  TREND_BREAKDOWNS,
 } from "../../../services/AnalyticsService.js";
 import { csvOf } from "../csv.js";
 import { principalOf } from "../createHttpApp.js";
@@ -125,6 +126,66 @@ sell in one currency: amounts in several are added as they are.
 
 \`GET /v1/analytics/funnel/export\` answers the same report as CSV.`;
 
+const TrendsQuery = Type.Object(
+  {
+    by: StringEnum(TREND_BREAKDOWNS, { description: "One series per store, zone, issue channel or campaign (a rule, or a coupon batch)." }),
+    from: PeriodBoundSchema("The first day (or instant) of the trends."),
+    to: PeriodBoundSchema("… and the end, exclusive: a day means its midnight; at most 93 days after from."),
+    storeId: Type.Optional(
+      Type.String({ pattern: ID_PATTERN, description: "One store only; a store-bound key sees its own store." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const TrendPointView = Type.Object({
+  day: Type.String({ description: "YYYY-MM-DD, the local day of the store where it happened." }),
+  visits: Type.Union([Type.Integer(), Type.Null()], {
+    description: "App users' zone visits that started that day; null in a series by channel or campaign (a visit has neither).",
+  }),
+  issued: Type.Integer({ description: "Offers and coupons issued that day." }),
+  redeemed: Type.Integer({ description: "Redemptions made that day (voided ones not)." }),
+  revenueMinor: Type.Integer({ description: "The baskets of those redemptions, minor units." }),
+  basketRedemptions: Type.Integer({ description: "How many of those redemptions came with a basket." }),
+});
+const TrendKeyView = Type.Union([
+  Type.Object({ storeId: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+  Type.Object({
+    storeId: Type.String(),
+    zoneId: Type.Union([Type.String(), Type.Null()], { description: "null: coupons claimed rather than earned in a zone, or redeemed at another store." }),
+  }),
+  Type.Object({ channel: Type.String({ description: "The issue channel: rule, online, segment, till or points." }) }),
+  Type.Object({
+    campaign: StringEnum(["rule", "batch"] as const),
+    id: Type.String(),
+    name: Type.Union([Type.String(), Type.Null()], { description: "The rule's name or the batch's title." }),
+  }),
+]);
+const TrendReportView = Type.Object({
+  by: StringEnum(TREND_BREAKDOWNS),
+  from: Type.String({ format: "date-time" }),
+  to: Type.String({ format: "date-time" }),
+  storeId: Type.Union([Type.String(), Type.Null()]),
+  days: Type.Array(Type.String(), { description: "Every local day of the period, in order; each series has a point per day." }),
+  series: Type.Array(Type.Object({ key: TrendKeyView, points: Type.Array(TrendPointView) })),
+  totals: Type.Array(TrendPointView, { description: "All series together per day, visits included whatever the breakdown." }),
+});
+
+const TRENDS_DESCRIPTION = `Daily trends to steer campaigns by: per local day, app users' zone visits that started,
+offers issued (by rules and coupon batches, every channel), redemptions made and the revenue of their
+baskets, one series per store, zone, issue channel or campaign.
+
+- **Days** are each store's local days: an offer counts on the day it was issued, a redemption on the
+  day it was made, at the store where it was made (its zone is the offer's only at the store that
+  issued it).
+- **Visits** have no channel or campaign: by those, they are in \`totals\` only.
+- **Consent**: what the funnel leaves out for want of analytics consent is left out here too: visits
+  stored unlinked, and offers issued on them. Nothing here names a shopper.
+- **Revenue** is the basket total the till sent with a redemption (minor units; redemptions without a
+  basket add none, \`basketRedemptions\` says how many had one). An organisation is assumed to sell in
+  one currency.
+- **from, to** as for the funnel: an instant, or a day meaning its midnight in the store's timezone
+  (or the one the organisation's stores share, else UTC).`;
+
 /** Analytics for marketers and store operators. */
 export function analyticsRoutes(
   app: FastifyInstance,
@@ -180,6 +241,31 @@ export function analyticsRoutes(
         ];
       };
       return csvOf(CSV_COLUMNS, [...report.groups.map((g) => line(report.groupBy, g)), line("total", report.totals)]);
+    },
+  );
+
+  app.get(
+    "/v1/analytics/trends",
+    {
+      config: { roles: ["marketer", "admin", "store-ops"] },
+      schema: {
+        summary: "Visits, offers issued, redeemed and revenue per local day, by store, zone, channel or campaign",
+        description: TRENDS_DESCRIPTION,
+        querystring: TrendsQuery,
+        response: { 200: TrendReportView },
+      },
+    },
+    async (request) => {
+      const query = request.query as Static<typeof TrendsQuery>;
+      const report = unwrap(
+        await deps.analytics.trendsFor(principalOf(request), {
+          by: query.by,
+          from: timeBoundOf(query.from, "/from"),
+          to: timeBoundOf(query.to, "/to"),
+          storeId: query.storeId ?? null,
+        }),
+      );
+      return { ...report, from: new Date(report.from).toISOString(), to: new Date(report.to).toISOString() };
     },
   );
 

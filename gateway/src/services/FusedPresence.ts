@@ -34,6 +34,8 @@ export class FusedPresence implements PresenceDecider {
   private readonly merger: SightingMerger;
   private outgoing: SharedSighting[] = [];
   private refusedAt = 0;
+  /** Own sightings handed to the channel for the peers. */
+  private shared = 0;
   private lastReportAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: FusedPresenceOptions) {
@@ -46,8 +48,12 @@ export class FusedPresence implements PresenceDecider {
   }
 
   /** Sightings refused by the merger (late, ahead, full) and datagrams refused by the channel. */
-  get counters(): { readonly merge: Readonly<SightingMergerCounters>; readonly lan: Readonly<LanCounters> } {
-    return { merge: this.merger.counters, lan: this.o.channel.counters };
+  get counters(): {
+    readonly merge: Readonly<SightingMergerCounters>;
+    readonly lan: Readonly<LanCounters>;
+    readonly shared: number;
+  } {
+    return { merge: this.merger.counters, lan: this.o.channel.counters, shared: this.shared };
   }
 
   async start(): Promise<void> {
@@ -81,6 +87,7 @@ export class FusedPresence implements PresenceDecider {
   tick(now: number): PresenceChange[] {
     if (this.outgoing.length > 0) {
       this.o.channel.send(this.outgoing);
+      this.shared += this.outgoing.length;
       this.outgoing = [];
     }
     const out: PresenceChange[] = [];

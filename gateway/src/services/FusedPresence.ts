@@ -99,13 +99,31 @@ export class FusedPresence implements PresenceDecider {
     return out;
   }
 
-  /** Sightings dropped as late mean a peer's clock or the LAN lags: said at most once a minute. */
+  /**
+   * Sightings dropped as late mean a peer's clock or the LAN lags; datagrams refused mean a peer with
+   * another key, or someone else on the LAN. Said at most once a minute, with the totals so far.
+   */
   private reportRefusals(now: number): void {
     const m = this.merger.counters;
-    const refused = m.late + m.ahead + m.full;
+    const l = this.o.channel.counters;
+    const refused =
+      m.late + m.ahead + m.full + l.unauthenticated + l.malformed + l.oversized + l.stale + l.replayed + l.unknownSender;
     if (refused === this.refusedAt || now - this.lastReportAt < 60_000) return;
     this.refusedAt = refused;
     this.lastReportAt = now;
-    this.o.log.warn({ late: m.late, ahead: m.ahead, full: m.full }, "peer sightings dropped by the merge");
+    this.o.log.warn(
+      {
+        late: m.late,
+        ahead: m.ahead,
+        full: m.full,
+        unauthenticated: l.unauthenticated,
+        malformed: l.malformed,
+        oversized: l.oversized,
+        stale: l.stale,
+        replayed: l.replayed,
+        unknownSender: l.unknownSender,
+      },
+      "peer sightings refused",
+    );
   }
 }

@@ -131,4 +131,29 @@ describe("FusedPresence", () => {
     expect(fused.get("gw-a")?.counters.merge.late).toBeGreaterThan(100);
     expect(fused.get("gw-b")?.counters.merge.late).toBe(0);
   });
+
+  it("says once a minute, with totals, that peers' sightings were refused", async () => {
+    const net = lan();
+    const log = new RecordingLogger();
+    let now = 100_000;
+    const f = new FusedPresence({
+      gatewayId: "gw-a",
+      engine: new PresenceEngine(engineOptions(configOf("gw-a"))),
+      channel: net.channel("gw-a", "gw-b"),
+      clock: { now: () => now },
+      log,
+      latenessMs: 1500,
+    });
+    await f.start();
+    f.tick(now);
+    for (let k = 0; k < 3; k++) {
+      // A batch of gw-b's from 5 s ago, well past the watermark.
+      net.channel("gw-b", "gw-a").send([{ t: now - 5000, subject: shopper, rssiDbm: -60, measuredPowerDbm: null }]);
+      net.deliver();
+      now += 40_000;
+      f.tick(now);
+    }
+    const warned = log.entries.filter((e) => e.msg === "peer sightings refused");
+    expect(warned.map((e) => (e.obj as { late: number }).late)).toEqual([1, 3]);
+  });
 });

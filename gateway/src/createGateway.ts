@@ -359,6 +359,18 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     outbox,
     scan: () => ({ adverts: pipeline.counters.adverts, subjectsTracked: pipeline.trackedSubjects }),
     eventsSent: () => relay.counters.eventsSent,
+    ...(fusion === null
+      ? {}
+      : {
+          lan: () => {
+            const { merge, lan } = fusion.presence.counters;
+            return {
+              sightingsReceived: lan.sightingsReceived,
+              lateDropped: merge.late + merge.ahead + merge.full,
+              refused: lan.unauthenticated + lan.malformed + lan.oversized + lan.stale + lan.replayed + lan.unknownSender,
+            };
+          },
+        }),
     sampleProcess: deps.sampleProcess ?? nodeProcessSample,
     clock,
     log: log.child({ component: "telemetry" }),

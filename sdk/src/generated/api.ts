@@ -3793,6 +3793,15 @@ export interface operations {
                                 /** @description Process CPU, percent of one core (so up to 100 per core). */
                                 cpuPercent: number;
                                 eventsSent: number;
+                                /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
+                                lan?: {
+                                    /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
+                                    lateDropped: number;
+                                    /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
+                                    refused: number;
+                                    /** @description Peers' sightings taken in. */
+                                    sightingsReceived: number;
+                                };
                                 outboxDepth: number;
                                 outboxOldestAgeS: number;
                                 reconnects: number;
@@ -3940,6 +3949,15 @@ export interface operations {
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;
+                            /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
+                            lan?: {
+                                /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
+                                lateDropped: number;
+                                /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
+                                refused: number;
+                                /** @description Peers' sightings taken in. */
+                                sightingsReceived: number;
+                            };
                             outboxDepth: number;
                             outboxOldestAgeS: number;
                             reconnects: number;
@@ -4398,6 +4416,15 @@ export interface operations {
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;
+                            /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
+                            lan?: {
+                                /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
+                                lateDropped: number;
+                                /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
+                                refused: number;
+                                /** @description Peers' sightings taken in. */
+                                sightingsReceived: number;
+                            };
                             outboxDepth: number;
                             outboxOldestAgeS: number;
                             reconnects: number;
@@ -9655,6 +9682,15 @@ export interface operations {
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;
+                            /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
+                            lan?: {
+                                /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
+                                lateDropped: number;
+                                /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
+                                refused: number;
+                                /** @description Peers' sightings taken in. */
+                                sightingsReceived: number;
+                            };
                             outboxDepth: number;
                             outboxOldestAgeS: number;
                             reconnects: number;
@@ -9739,6 +9775,15 @@ export interface operations {
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;
+                            /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
+                            lan?: {
+                                /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
+                                lateDropped: number;
+                                /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
+                                refused: number;
+                                /** @description Peers' sightings taken in. */
+                                sightingsReceived: number;
+                            };
                             outboxDepth: number;
                             outboxOldestAgeS: number;
                             reconnects: number;

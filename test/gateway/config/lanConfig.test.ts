@@ -43,4 +43,16 @@ describe("gateway config: the store LAN", () => {
     if (parsed.ok) return;
     expect(parsed.problems.map((p) => p.path)).toEqual(expect.arrayContaining(["/peers/0/lan", "/lan/latenessMs"]));
   });
+
+  it("refuses a peer port beyond 65535", () => {
+    const parsed = parseGatewayConfig({
+      ...base,
+      site: { lat: 48.85663, lon: 2.3522 },
+      peers: [{ ...peer, lan: "10.0.0.12:70000" }],
+      lan: { keyFile: "k" },
+    });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems).toEqual([{ path: "/peers/0/lan", message: "port 70000 is not within 1..65535" }]);
+  });
 });

@@ -95,16 +95,21 @@ export class UdpSightingChannel implements SightingChannel {
       sightings,
     );
     this.seq = (this.seq + datagrams.length) >>> 0;
+    const failed = (err: unknown, peer: string): void => {
+      this.counters.sendErrors++;
+      this.o.log.debug({ err, peer }, "lan datagram not sent");
+    };
     for (const peer of this.o.peers) {
       for (const d of datagrams) {
-        socket.send(d, peer.port, peer.host, (err) => {
-          if (err) {
-            this.counters.sendErrors++;
-            this.o.log.debug({ err, peer: peer.id }, "lan datagram not sent");
-          } else {
-            this.counters.datagramsSent++;
-          }
-        });
+        // A send can also throw at once (a closed socket): one peer must not stop the others.
+        try {
+          socket.send(d, peer.port, peer.host, (err) => {
+            if (err) failed(err, peer.id);
+            else this.counters.datagramsSent++;
+          });
+        } catch (err) {
+          failed(err, peer.id);
+        }
       }
     }
   }

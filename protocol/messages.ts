@@ -225,6 +225,27 @@ export const TelemetrySchema = Type.Object(
       description: "Process CPU, percent of one core (so up to 100 per core).",
     }),
     rssBytes: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    lan: Type.Optional(
+      Type.Object(
+        {
+          sightingsReceived: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "Peers' sightings taken in." }),
+          lateDropped: Type.Integer({
+            minimum: 0,
+            maximum: Number.MAX_SAFE_INTEGER,
+            description: "Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags.",
+          }),
+          refused: Type.Integer({
+            minimum: 0,
+            maximum: Number.MAX_SAFE_INTEGER,
+            description: "Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer.",
+          }),
+        },
+        {
+          additionalProperties: false,
+          description: "The store LAN's live fusion, counted since the gateway started; absent without LAN peers.",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -10,6 +10,8 @@ import {
   type UpdateReport,
   updateReportChecker,
 } from "../../protocol/index.js";
+import { readLanKey } from "./adapters/lan/readLanKey.js";
+import { UdpSightingChannel } from "./adapters/lan/UdpSightingChannel.js";
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
 import { OutboxLock } from "./adapters/system/OutboxLock.js";
@@ -30,6 +32,7 @@ import {
   systemScheduler,
   type TimerHandle,
 } from "./services/ports.js";
+import { FusedPresence } from "./services/FusedPresence.js";
 import { Relay } from "./services/Relay.js";
 import { ScanHealth } from "./services/ScanHealth.js";
 import { SoftwareUpdater } from "./services/SoftwareUpdater.js";
@@ -84,6 +87,8 @@ function nodeProcessSample(): ProcessSample {
 
 export interface Gateway {
   readonly pipeline: ScanPipeline;
+  /** The store LAN's live fusion; null for a gateway without LAN peers (it judges alone). */
+  readonly fusion: { readonly presence: FusedPresence; readonly channel: UdpSightingChannel } | null;
   readonly relay: Relay;
   readonly outbox: SqliteOutbox;
   readonly storeBeacon: StoreBeaconAdvertiser;
@@ -147,6 +152,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     log: log.child({ component: "uplink" }),
   });
   const engine = new PresenceEngine(engineOptions(config, remote));
+  const fusion = await lanFusion(config, engine, clock, log);
   // The software the cloud wants: downloaded into <dataDir>/updates for the root-owned updater.
   const updater = new SoftwareUpdater({
     runningRelease: basename(packageDir),
@@ -195,11 +201,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     storeId: config.storeId,
     gatewayId: config.gatewayId,
     source: deps.source,
-    engine,
+    engine: fusion?.presence ?? engine,
     clock,
     log: log.child({ component: "presence" }),
     sink: (events) => relay.enqueue(events),
     scheduler,
+    // With fusion, each tick sends the batch of own sightings and runs the engine to the watermark.
+    ...(fusion === null || config.lan === undefined ? {} : { tickMs: config.lan.batchMs }),
   });
 
   // The store beacon phones hear: advertised while the gateway runs, from the applied config.
@@ -351,6 +359,18 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     outbox,
     scan: () => ({ adverts: pipeline.counters.adverts, subjectsTracked: pipeline.trackedSubjects }),
     eventsSent: () => relay.counters.eventsSent,
+    ...(fusion === null
+      ? {}
+      : {
+          lan: () => {
+            const { merge, lan } = fusion.presence.counters;
+            return {
+              sightingsReceived: lan.sightingsReceived,
+              lateDropped: merge.late + merge.ahead + merge.full,
+              refused: lan.unauthenticated + lan.malformed + lan.oversized + lan.stale + lan.replayed + lan.unknownSender,
+            };
+          },
+        }),
     sampleProcess: deps.sampleProcess ?? nodeProcessSample,
     clock,
     log: log.child({ component: "telemetry" }),
@@ -361,6 +381,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   let started = false;
   return {
     pipeline,
+    fusion,
     relay,
     outbox,
     storeBeacon,
@@ -368,10 +389,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       if (started) return;
       // The radio first: the online status (published by the relay on connect) must mean scanning.
       // A source that cannot start leaves nothing running and no MQTT connection behind.
+      // The LAN before the radio: peers' sightings are taken from the first own one on.
+      if (fusion !== null) await fusion.presence.start();
       try {
         await pipeline.start();
       } catch (err) {
         await pipeline.stop().catch(() => undefined);
+        await fusion?.presence.stop().catch(() => undefined);
         throw new ScanStartError(err);
       }
       started = true;
@@ -409,11 +433,52 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       scanHealth.stop();
       await storeBeacon.stop();
       await pipeline.stop();
+      await fusion?.presence.stop();
       await relay.stop();
       await outbox.close();
       await lock.release();
     },
   };
+}
+
+/**
+ * The store LAN's fusion when the config has a `lan` section and peers with LAN addresses; null
+ * otherwise, and the gateway judges alone exactly as before.
+ */
+async function lanFusion(
+  config: GatewayConfig,
+  engine: PresenceEngine,
+  clock: Clock,
+  log: Logger,
+): Promise<{ presence: FusedPresence; channel: UdpSightingChannel } | null> {
+  const lan = config.lan;
+  const peers = config.peers.flatMap((p) => {
+    if (p.lan === undefined || p.id === config.gatewayId) return [];
+    const at = p.lan.lastIndexOf(":");
+    return [{ id: p.id, host: p.lan.slice(0, at), port: Number(p.lan.slice(at + 1)) }];
+  });
+  if (lan === undefined || peers.length === 0) return null;
+  const channel = new UdpSightingChannel({
+    storeId: config.storeId,
+    gatewayId: config.gatewayId,
+    key: await readLanKey(lan.keyFile),
+    port: lan.port,
+    ...(lan.bindHost === undefined ? {} : { bindHost: lan.bindHost }),
+    peers,
+    clock,
+    log: log.child({ component: "lan" }),
+    // A datagram is worth something only within the allowance; one batch interval of slack.
+    maxAgeMs: lan.latenessMs + lan.batchMs,
+  });
+  const presence = new FusedPresence({
+    gatewayId: config.gatewayId,
+    engine,
+    channel,
+    clock,
+    log: log.child({ component: "fusion" }),
+    latenessMs: lan.latenessMs,
+  });
+  return { presence, channel };
 }
 
 /**

@@ -41,6 +41,9 @@ function crossFieldProblems(document: unknown): Problem[] {
   const doc = (typeof document === "object" && document !== null ? document : {}) as {
     mqtt?: { password?: unknown; passwordFile?: unknown; certFile?: unknown };
     zones?: unknown;
+    peers?: unknown;
+    lan?: unknown;
+    site?: { lat?: unknown; lon?: unknown };
   };
   const mqtt = doc.mqtt;
   if (typeof mqtt === "object" && mqtt !== null && !mqtt.password && !mqtt.passwordFile && !mqtt.certFile) {
@@ -56,6 +59,22 @@ function crossFieldProblems(document: unknown): Problem[] {
     if (zoneIds.has(id)) problems.push({ path: `/zones/${i}/id`, message: `duplicate zone id ${JSON.stringify(id)}` });
     zoneIds.add(id);
   });
+  const peers = Array.isArray(doc.peers) ? (doc.peers as unknown[]) : [];
+  const lanPeers = peers.filter((p) => typeof (p as { lan?: unknown } | null)?.lan === "string");
+  peers.forEach((p, i) => {
+    const lan = (p as { lan?: unknown } | null)?.lan;
+    const port = typeof lan === "string" ? Number(lan.slice(lan.lastIndexOf(":") + 1)) : Number.NaN;
+    if (typeof lan === "string" && /:[0-9]{1,5}$/.test(lan) && !(port >= 1 && port <= 65_535))
+      problems.push({ path: `/peers/${i}/lan`, message: `port ${port} is not within 1..65535` });
+  });
+  if (lanPeers.length > 0) {
+    // Sharing sightings without a key, or without the positions that let them be pooled, would
+    // either be open to anyone on the LAN or change nothing: refused rather than half-working.
+    if (doc.lan === undefined)
+      problems.push({ path: "/lan", message: "peers have lan addresses: the lan section (with keyFile) is required" });
+    if (typeof doc.site?.lat !== "number" || typeof doc.site.lon !== "number")
+      problems.push({ path: "/site", message: "peers have lan addresses: site.lat and site.lon are required to pool their evidence" });
+  }
   return problems;
 }
 

@@ -103,7 +103,7 @@ const SiteSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
-/** Another gateway of the same store, whose sightings may reach this engine (a merged replay, the cloud). */
+/** Another gateway of the same store, whose sightings may reach this engine (the store LAN, a merged replay). */
 const PeerSchema = Type.Object(
   {
     id: Type.String({ pattern: ID_PATTERN, description: "The peer's gatewayId (the capture's `gw`)." }),
@@ -115,6 +115,47 @@ const PeerSchema = Type.Object(
     }),
     lat: Type.Number({ minimum: -90, maximum: 90 }),
     lon: Type.Number({ minimum: -180, maximum: 180 }),
+    lan: Type.Optional(
+      Type.String({
+        pattern: "^[A-Za-z0-9.\\-]{1,253}:[0-9]{1,5}$",
+        description:
+          "The peer's store-LAN address, host:port (its `lan.port`). With the `lan` section, this gateway and the peer share their sightings, so both pool every gateway's evidence live.",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Live fusion over the store's LAN (docs/architecture.md, "Where the gateways of one store are arbitrated"). */
+const LanSchema = Type.Object(
+  {
+    port: Type.Integer({
+      minimum: 1,
+      maximum: 65_535,
+      default: 47_810,
+      description: "UDP port this gateway receives its peers' sightings on.",
+    }),
+    bindHost: Type.Optional(
+      Type.String({ minLength: 1, description: "Address to listen on; default every interface. The store LAN's, ideally." }),
+    ),
+    keyFile: Type.String({
+      minLength: 1,
+      description:
+        "File holding the store's shared key (at least 32 bytes, e.g. `openssl rand -hex 32`), the same on every gateway of the store; datagrams are authenticated with HMAC-SHA256 under it.",
+    }),
+    latenessMs: Type.Integer({
+      minimum: 200,
+      maximum: 10_000,
+      default: 1500,
+      description:
+        "How long sightings are held for the peers' to arrive before the engine reads them in one order, ms; decisions come this much later than a lone gateway's. A peer's sighting older than that is dropped and counted.",
+    }),
+    batchMs: Type.Integer({
+      minimum: 20,
+      maximum: 1000,
+      default: 250,
+      description: "Own sightings are sent to the peers this often, ms (well below latenessMs).",
+    }),
   },
   { additionalProperties: false },
 );
@@ -154,8 +195,9 @@ export const GatewayConfigSchema = Type.Object(
       default: [],
       maxItems: 50,
       description:
-        "The store's other gateways, surveyed. With site.lat/lon set, a gateway-radius zone pools their evidence to decide an enter when their sightings reach the engine (docs/benchmarks.md, presence).",
+        "The store's other gateways, surveyed. With site.lat/lon set, a gateway-radius zone pools their evidence to decide an enter when their sightings reach the engine: over the store LAN (`lan`, and each peer's `lan` address) or in a replay of a merged capture (docs/benchmarks.md, presence).",
     }),
+    lan: Type.Optional(LanSchema),
     beacons: BeaconListsSchema,
     presence: Type.Partial(PresenceTuningSchema, {
       default: {},

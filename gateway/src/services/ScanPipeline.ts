@@ -6,7 +6,8 @@ import {
   type PresenceEvent,
 } from "../../../protocol/index.js";
 import { type DecodedBeacon, decodeAdvertisement, subjectOf } from "../domain/advert/index.js";
-import type { PresenceChange, PresenceEngine } from "../domain/presence/PresenceEngine.js";
+import type { PresenceChange } from "../domain/presence/PresenceEngine.js";
+import type { PresenceDecider } from "./FusedPresence.js";
 import {
   type Advert,
   type Clock,
@@ -22,7 +23,8 @@ export interface ScanPipelineOptions {
   readonly storeId: string;
   readonly gatewayId: string;
   readonly source: ScanSource;
-  readonly engine: PresenceEngine;
+  /** The presence engine, or the store LAN's fusion in front of it. */
+  readonly engine: PresenceDecider;
   readonly clock: Clock;
   readonly log: Logger;
   /** Receives the events the engine decided, in order (the relay's outbox, or stdout in a replay). */

@@ -26,6 +26,8 @@ export interface TelemetryReporterOptions {
   readonly scan: () => { readonly adverts: number; readonly subjectsTracked: number };
   /** Events handed to the connection so far (the relay's counter). */
   readonly eventsSent: () => number;
+  /** The store LAN fusion's counters since start; absent for a gateway without LAN peers. */
+  readonly lan?: () => NonNullable<Telemetry["lan"]>;
   /** Reads this process's CPU time and memory; the composition root passes Node's. */
   readonly sampleProcess: () => ProcessSample;
   readonly clock: Clock;
@@ -101,6 +103,7 @@ export class TelemetryReporter {
           ((cpu.userUs - this.lastCpu.userUs + cpu.systemUs - this.lastCpu.systemUs) / 1000 / elapsedMs) * 1000,
         ) / 10,
       rssBytes: cpu.rssBytes,
+      ...(this.o.lan === undefined ? {} : { lan: this.o.lan() }),
     };
     this.lastCpu = cpu;
     this.lastSampleAt = now;

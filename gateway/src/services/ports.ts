@@ -1,4 +1,4 @@
-import type { PresenceEvent } from "../../../protocol/index.js";
+import type { PresenceEvent, Subject } from "../../../protocol/index.js";
 
 /**
  * Ports of the gateway: what the services need from the outside world, as plain types. Adapters
@@ -149,5 +149,44 @@ export interface Advertiser {
    */
   advertise(data: Uint8Array): Promise<void>;
   /** Takes the advert off the air and releases the radio. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** One of a gateway's own sightings as shared with its peers: whole ms, whole dBm. */
+export interface SharedSighting {
+  readonly t: number;
+  readonly subject: Subject;
+  readonly rssiDbm: number;
+  /** Power at 1 m the beacon advertises, dBm; null when it advertises none. */
+  readonly measuredPowerDbm: number | null;
+}
+
+/** What the store LAN channel refused or carried, since start. */
+export interface LanCounters {
+  datagramsSent: number;
+  datagramsReceived: number;
+  sightingsReceived: number;
+  /** Larger than a datagram may be. */
+  oversized: number;
+  /** MAC missing or wrong: another key, tampered, or not ours at all. */
+  unauthenticated: number;
+  malformed: number;
+  /** Authenticated, but sent too long ago, from a clock far ahead, or sent before (replayed). */
+  stale: number;
+  replayed: number;
+  /** Authenticated with the store key by a gateway not configured as a peer. */
+  unknownSender: number;
+  sendErrors: number;
+}
+
+/**
+ * The store LAN between a gateway and its surveyed peers: batches of own sightings out, peers'
+ * authenticated, fresh batches in.
+ */
+export interface SightingChannel {
+  readonly counters: LanCounters;
+  start(onSightings: (sender: string, sightings: readonly SharedSighting[]) => void): Promise<void>;
+  /** Sends to every peer; never throws (failures are counted and logged). */
+  send(sightings: readonly SharedSighting[]): void;
   stop(): Promise<void>;
 }

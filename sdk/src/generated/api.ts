@@ -4000,6 +4000,15 @@ export interface operations {
                                 /** @description Process CPU, percent of one core (so up to 100 per core). */
                                 cpuPercent: number;
                                 eventsSent: number;
+                                /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
+                                lan?: {
+                                    /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
+                                    lateDropped: number;
+                                    /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
+                                    refused: number;
+                                    /** @description Peers' sightings taken in. */
+                                    sightingsReceived: number;
+                                };
                                 outboxDepth: number;
                                 outboxOldestAgeS: number;
                                 reconnects: number;
@@ -4147,6 +4156,15 @@ export interface operations {
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;
+                            /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
+                            lan?: {
+                                /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
+                                lateDropped: number;
+                                /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
+                                refused: number;
+                                /** @description Peers' sightings taken in. */
+                                sightingsReceived: number;
+                            };
                             outboxDepth: number;
                             outboxOldestAgeS: number;
                             reconnects: number;
@@ -4605,6 +4623,15 @@ export interface operations {
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;
+                            /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
+                            lan?: {
+                                /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
+                                lateDropped: number;
+                                /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
+                                refused: number;
+                                /** @description Peers' sightings taken in. */
+                                sightingsReceived: number;
+                            };
                             outboxDepth: number;
                             outboxOldestAgeS: number;
                             reconnects: number;
@@ -10098,6 +10125,15 @@ export interface operations {
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;
+                            /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
+                            lan?: {
+                                /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
+                                lateDropped: number;
+                                /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
+                                refused: number;
+                                /** @description Peers' sightings taken in. */
+                                sightingsReceived: number;
+                            };
                             outboxDepth: number;
                             outboxOldestAgeS: number;
                             reconnects: number;
@@ -10182,6 +10218,15 @@ export interface operations {
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;
+                            /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
+                            lan?: {
+                                /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
+                                lateDropped: number;
+                                /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
+                                refused: number;
+                                /** @description Peers' sightings taken in. */
+                                sightingsReceived: number;
+                            };
                             outboxDepth: number;
                             outboxOldestAgeS: number;
                             reconnects: number;

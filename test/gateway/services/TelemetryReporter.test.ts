@@ -8,7 +8,7 @@ import { ManualScheduler } from "../../support/ManualScheduler.js";
 
 const T0 = Date.parse("2026-03-03T10:00:00.000Z");
 
-function setup() {
+function setup(lan?: () => NonNullable<Telemetry["lan"]>) {
   const clock = new ManualClock(T0);
   const scheduler = new ManualScheduler(clock);
   const published: { topic: string; telemetry: Telemetry }[] = [];
@@ -34,6 +34,7 @@ function setup() {
     scan: () => scan,
     eventsSent: () => eventsSent,
     sampleProcess: () => cpu,
+    ...(lan === undefined ? {} : { lan }),
     clock,
     log: createLogger({ level: "silent", format: "json", name: "test" }),
     intervalMs: 10_000,
@@ -114,5 +115,17 @@ describe("TelemetryReporter", () => {
     await t.scheduler.advance(30_000);
     expect(t.published).toHaveLength(1);
     expect(t.scheduler.pending).toBe(0);
+  });
+
+  it("reports the store LAN fusion's counters when the gateway has LAN peers", async () => {
+    const lan = { sightingsReceived: 0, lateDropped: 0, refused: 0 };
+    const t = setup(() => ({ ...lan }));
+    t.reporter.start();
+    lan.sightingsReceived = 1234;
+    lan.lateDropped = 5;
+    lan.refused = 2;
+    await t.scheduler.advance(10_000);
+    // Decoded with the wire schema (setup's publish), so the field is part of the contract.
+    expect(t.published[0]?.telemetry.lan).toEqual({ sightingsReceived: 1234, lateDropped: 5, refused: 2 });
   });
 });

@@ -146,6 +146,16 @@ export class ReplayTimeline {
   }
 }
 
+/**
+ * Timestamp order; adverts of one instant by gateway id, then file order. The gateway tie-break is
+ * the order the store LAN's live fusion feeds (SightingMerger): every gateway of a store hears an
+ * advert at the same instant in a simulation, and which one the pooled engine reads first changes
+ * what it decides, so a replay must not depend on how the capture was merged.
+ */
 function before(a: Held, b: Held): boolean {
-  return a.advert.t < b.advert.t || (a.advert.t === b.advert.t && a.order < b.order);
+  if (a.advert.t !== b.advert.t) return a.advert.t < b.advert.t;
+  const ga = a.advert.gatewayId ?? "";
+  const gb = b.advert.gatewayId ?? "";
+  if (ga !== gb) return ga < gb;
+  return a.order < b.order;
 }

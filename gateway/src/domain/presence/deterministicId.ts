@@ -25,7 +25,11 @@ export function fnv1a128Hex(text: string): string {
 
 /** What identifies one visit of one subject to one zone. */
 export interface VisitKey {
-  /** Gateway that owned the subject when the visit began. */
+  /**
+   * Gateway that owned the subject when the visit began: the zone's own for a `gateway-radius` zone,
+   * else the one chosen from the evidence (chooseOwner). Never the gateway that runs the engine, so
+   * gateways that pool the same sightings over the store LAN give a visit the same id.
+   */
   readonly gatewayId: string;
   readonly zoneId: string;
   readonly subjectId: string;

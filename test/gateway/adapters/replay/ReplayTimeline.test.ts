@@ -91,4 +91,31 @@ describe("ReplayTimeline", () => {
   it("does nothing for an empty capture", () => {
     expect(run([])).toEqual([]);
   });
+
+  it("feeds adverts of one instant in gateway order, then file order, however the capture was merged", () => {
+    const heard = (t: number, gatewayId: string | undefined, rssi: number): Advert => ({
+      ...advert(t, rssi),
+      ...(gatewayId === undefined ? {} : { gatewayId }),
+    });
+    const order = (adverts: readonly Advert[]): string[] => {
+      const steps: string[] = [];
+      const timeline = new ReplayTimeline();
+      const record = (s: ReplayStep): void => {
+        if (s.kind === "advert") steps.push(`${s.advert.t}/${s.advert.gatewayId ?? "-"}/${s.advert.rssi}`);
+      };
+      for (const a of adverts) timeline.push(a, record);
+      timeline.finish(record);
+      return steps;
+    };
+    const merged = [
+      heard(1000, "gw-till", -70),
+      heard(1000, "gw-entry", -60),
+      heard(1000, "gw-floor", -65),
+      heard(1000, "gw-entry", -61),
+      heard(900, undefined, -50),
+    ];
+    const expected = ["900/-/-50", "1000/gw-entry/-60", "1000/gw-entry/-61", "1000/gw-floor/-65", "1000/gw-till/-70"];
+    expect(order(merged)).toEqual(expected);
+    expect(order([merged[2], merged[0], merged[1], merged[4], merged[3]].filter((a) => a !== undefined))).toEqual(expected);
+  });
 });

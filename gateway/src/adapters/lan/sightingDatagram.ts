@@ -1,0 +1,212 @@
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { SUBJECT_KINDS, type Subject } from "../../../../protocol/index.js";
+
+/**
+ * The store LAN's sighting datagram, version 1: one gateway's own sightings of the last batch
+ * interval, sent to each surveyed peer. Big-endian, all lengths in bytes:
+ *
+ * ```
+ * "AF" 0x01                      magic and version
+ * u8 L, L bytes                  sender gateway id (UTF-8)
+ * f64 sentAt                     epoch ms, for freshness (DatagramGuard)
+ * u32 seq                        per sender, for replay refusal
+ * f64 baseT                      time of the first sighting, epoch ms (whole ms)
+ * u8 S, S × (u8 kind, u8 L, L)   subject table: kind index in SUBJECT_KINDS, id (UTF-8)
+ * u16 N, N × 7 bytes             sightings: u8 subject, u32 t - baseT, i8 RSSI, i8 power at 1 m
+ *                                (-128: none advertised)
+ * 32 bytes                       HMAC-SHA256 (store key) over "arrival-lan-v1|<storeId>|" + the above
+ * ```
+ *
+ * A datagram stays within {@link MAX_DATAGRAM_BYTES}, below the 1 280-byte IPv6 minimum MTU and a
+ * typical 1 500-byte Ethernet MTU, so it never fragments; the encoder splits a batch as needed. The
+ * store id is in the MAC but not on the wire: a key wrongly shared by two stores still keeps their
+ * sightings apart.
+ */
+export const MAX_DATAGRAM_BYTES = 1200;
+const MAGIC0 = 0x41;
+const MAGIC1 = 0x46;
+const VERSION = 1;
+const TAG_BYTES = 32;
+const NO_POWER = -128;
+const ENTRY_BYTES = 7;
+/** Shortest key accepted, bytes: HMAC-SHA256's security needs at least 128 bits, we ask for 256. */
+export const MIN_LAN_KEY_BYTES = 32;
+
+/** One sighting as it travels: integer ms and dBm, the sender being the gateway that heard it. */
+export interface WireSighting {
+  readonly t: number;
+  readonly subject: Subject;
+  readonly rssiDbm: number;
+  readonly measuredPowerDbm: number | null;
+}
+
+export interface SightingBatch {
+  readonly sender: string;
+  readonly sentAt: number;
+  readonly seq: number;
+  readonly sightings: readonly WireSighting[];
+}
+
+export type DecodeFailure = "oversized" | "malformed" | "unauthenticated";
+
+export type Decoded = { readonly ok: true; readonly batch: SightingBatch } | { readonly ok: false; readonly reason: DecodeFailure };
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
+const kindIndex = new Map(SUBJECT_KINDS.map((k, i) => [k as string, i]));
+
+function tag(key: Uint8Array, storeId: string, body: Uint8Array): Buffer {
+  return createHmac("sha256", key).update(`arrival-lan-v1|${storeId}|`).update(body).digest();
+}
+
+const clampInt8 = (x: number): number => Math.max(-127, Math.min(127, Math.round(x)));
+
+/**
+ * Encodes a sender's sightings into as many datagrams as needed, each at most
+ * {@link MAX_DATAGRAM_BYTES}, numbered from `firstSeq`. Times are rounded to whole ms and RSSI to
+ * whole dBm: callers round the same way before feeding their own engine, so a sighting decides
+ * the same everywhere. Sightings whose subject cannot be carried (an unknown kind, an id over 255
+ * bytes) are skipped.
+ */
+export function encodeSightings(
+  o: { readonly key: Uint8Array; readonly storeId: string; readonly sender: string; readonly sentAt: number; readonly firstSeq: number },
+  sightings: readonly WireSighting[],
+): Buffer[] {
+  const sender = utf8.encode(o.sender);
+  if (sender.length === 0 || sender.length > 255) throw new RangeError("sender id must be 1..255 bytes");
+  const headerBytes = 3 + 1 + sender.length + 8 + 4 + 8 + 1 + 2 + TAG_BYTES;
+  const sorted = sightings
+    .filter(
+      (s) =>
+        kindIndex.has(s.subject.kind) &&
+        utf8.encode(s.subject.id).length <= 255 &&
+        Number.isFinite(s.t) &&
+        Number.isFinite(s.rssiDbm),
+    )
+    .sort((a, b) => a.t - b.t);
+  const out: Buffer[] = [];
+  let i = 0;
+  while (i < sorted.length) {
+    const subjects = new Map<string, { index: number; kind: number; id: Uint8Array }>();
+    const entries: { subject: number; t: number; rssi: number; power: number }[] = [];
+    let size = headerBytes;
+    const baseT = Math.round(sorted[i]?.t ?? 0);
+    for (; i < sorted.length; i++) {
+      const s = sorted[i];
+      if (s === undefined) continue;
+      const kind = kindIndex.get(s.subject.kind) ?? 0;
+      const id = utf8.encode(s.subject.id);
+      const known = subjects.get(s.subject.id);
+      const extra = ENTRY_BYTES + (known ? 0 : 2 + id.length);
+      const dt = Math.round(s.t) - baseT;
+      if (size + extra > MAX_DATAGRAM_BYTES || (!known && subjects.size === 255) || entries.length === 0xffff || dt > 0xffffffff)
+        break;
+      let entry = known;
+      if (entry === undefined) {
+        entry = { index: subjects.size, kind, id };
+        subjects.set(s.subject.id, entry);
+      }
+      entries.push({
+        subject: entry.index,
+        t: dt,
+        rssi: clampInt8(s.rssiDbm),
+        power: s.measuredPowerDbm === null ? NO_POWER : clampInt8(s.measuredPowerDbm),
+      });
+      size += extra;
+    }
+    if (entries.length === 0) continue;
+    const buf = Buffer.alloc(size);
+    let p = 0;
+    buf[p++] = MAGIC0;
+    buf[p++] = MAGIC1;
+    buf[p++] = VERSION;
+    buf[p++] = sender.length;
+    buf.set(sender, p);
+    p += sender.length;
+    p = buf.writeDoubleBE(o.sentAt, p);
+    p = buf.writeUInt32BE((o.firstSeq + out.length) >>> 0, p);
+    p = buf.writeDoubleBE(baseT, p);
+    buf[p++] = subjects.size;
+    for (const s of subjects.values()) {
+      buf[p++] = s.kind;
+      buf[p++] = s.id.length;
+      buf.set(s.id, p);
+      p += s.id.length;
+    }
+    p = buf.writeUInt16BE(entries.length, p);
+    for (const e of entries) {
+      buf[p++] = e.subject;
+      p = buf.writeUInt32BE(e.t, p);
+      p = buf.writeInt8(e.rssi, p);
+      p = buf.writeInt8(e.power, p);
+    }
+    tag(o.key, o.storeId, buf.subarray(0, p)).copy(buf, p);
+    out.push(buf);
+  }
+  return out;
+}
+
+/**
+ * Checks and decodes one datagram: refused when larger than {@link MAX_DATAGRAM_BYTES}, when its
+ * MAC does not verify with the store's key (checked in constant time before anything is parsed),
+ * or when it is not well formed. Freshness is the caller's ({@link DatagramGuard}).
+ */
+export function decodeSightings(o: { readonly key: Uint8Array; readonly storeId: string }, datagram: Uint8Array): Decoded {
+  if (datagram.length > MAX_DATAGRAM_BYTES) return { ok: false, reason: "oversized" };
+  if (datagram.length < 3 + TAG_BYTES) return { ok: false, reason: "malformed" };
+  const body = datagram.subarray(0, datagram.length - TAG_BYTES);
+  const expected = tag(o.key, o.storeId, body);
+  if (!timingSafeEqual(expected, datagram.subarray(datagram.length - TAG_BYTES))) return { ok: false, reason: "unauthenticated" };
+  try {
+    return { ok: true, batch: parse(Buffer.from(body.buffer, body.byteOffset, body.length)) };
+  } catch {
+    return { ok: false, reason: "malformed" };
+  }
+}
+
+function parse(b: Buffer): SightingBatch {
+  let p = 0;
+  const need = (n: number): void => {
+    if (p + n > b.length) throw new RangeError("truncated");
+  };
+  need(4);
+  if (b[p++] !== MAGIC0 || b[p++] !== MAGIC1 || b[p++] !== VERSION) throw new RangeError("not a v1 datagram");
+  const senderLen = b[p++] ?? 0;
+  need(senderLen + 8 + 4 + 8 + 1);
+  const sender = fromUtf8.decode(b.subarray(p, p + senderLen));
+  p += senderLen;
+  const sentAt = b.readDoubleBE(p);
+  p += 8;
+  const seq = b.readUInt32BE(p);
+  p += 4;
+  const baseT = b.readDoubleBE(p);
+  p += 8;
+  if (!Number.isInteger(baseT) || !Number.isFinite(sentAt)) throw new RangeError("bad time");
+  const subjectCount = b[p++] ?? 0;
+  const subjects: Subject[] = [];
+  for (let k = 0; k < subjectCount; k++) {
+    need(2);
+    const kind = SUBJECT_KINDS[b[p++] ?? 255];
+    const len = b[p++] ?? 0;
+    need(len);
+    if (kind === undefined || len < 3) throw new RangeError("bad subject");
+    subjects.push(Object.freeze({ kind, id: fromUtf8.decode(b.subarray(p, p + len)) }));
+    p += len;
+  }
+  need(2);
+  const n = b.readUInt16BE(p);
+  p += 2;
+  need(n * ENTRY_BYTES);
+  const sightings: WireSighting[] = [];
+  for (let k = 0; k < n; k++) {
+    const subject = subjects[b[p++] ?? 255];
+    if (subject === undefined) throw new RangeError("bad subject index");
+    const t = baseT + b.readUInt32BE(p);
+    p += 4;
+    const rssiDbm = b.readInt8(p++);
+    const power = b.readInt8(p++);
+    sightings.push({ t, subject, rssiDbm, measuredPowerDbm: power === NO_POWER ? null : power });
+  }
+  if (p !== b.length) throw new RangeError("trailing bytes");
+  return { sender, sentAt, seq, sightings };
+}

@@ -1,0 +1,129 @@
+import type { PresenceChange, PresenceEngine, Sighting } from "../domain/presence/PresenceEngine.js";
+import { SightingMerger, type SightingMergerCounters } from "../domain/presence/SightingMerger.js";
+import type { Clock, LanCounters, Logger, SharedSighting, SightingChannel } from "./ports.js";
+
+/** What decides presence from sightings: the engine itself, or the engine behind the store LAN's fusion. */
+export interface PresenceDecider {
+  observe(s: Sighting): PresenceChange[];
+  tick(now: number): PresenceChange[];
+  readonly trackedSubjects: number;
+}
+
+export interface FusedPresenceOptions {
+  readonly gatewayId: string;
+  /** The pooled engine, configured with every surveyed gateway of the store (engineOptions). */
+  readonly engine: PresenceEngine;
+  readonly channel: SightingChannel;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** See {@link SightingMerger}: the lateness allowance, ms. */
+  readonly latenessMs: number;
+}
+
+/**
+ * Live fusion of a store's gateways: this gateway's own sightings go to its peers over the store LAN
+ * (sent at each {@link tick}) and, with the peers' sightings, into the {@link SightingMerger}, which
+ * hands them to the pooled engine in one order once the lateness allowance has passed. Every gateway
+ * of the store does the same with the same sightings, so every one of them decides the same events
+ * with the same ids, as a replay of the merged capture would, only later by the allowance; each
+ * uploads them and the cloud stores each event once. A gateway that dies takes only its own
+ * sightings with it.
+ */
+export class FusedPresence implements PresenceDecider {
+  private readonly o: FusedPresenceOptions;
+  private readonly merger: SightingMerger;
+  private outgoing: SharedSighting[] = [];
+  private refusedAt = 0;
+  /** Own sightings handed to the channel for the peers. */
+  private shared = 0;
+  private lastReportAt = Number.NEGATIVE_INFINITY;
+
+  constructor(options: FusedPresenceOptions) {
+    this.o = options;
+    this.merger = new SightingMerger({ latenessMs: options.latenessMs });
+  }
+
+  get trackedSubjects(): number {
+    return this.o.engine.trackedSubjects;
+  }
+
+  /** Sightings refused by the merger (late, ahead, full) and datagrams refused by the channel. */
+  get counters(): {
+    readonly merge: Readonly<SightingMergerCounters>;
+    readonly lan: Readonly<LanCounters>;
+    readonly shared: number;
+  } {
+    return { merge: this.merger.counters, lan: this.o.channel.counters, shared: this.shared };
+  }
+
+  async start(): Promise<void> {
+    await this.o.channel.start((sender, sightings) => {
+      const now = this.o.clock.now();
+      for (const s of sightings) this.merger.offer({ ...s, gatewayId: sender }, now);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.outgoing = [];
+    await this.o.channel.stop();
+  }
+
+  /**
+   * Takes one of this gateway's own sightings; decides nothing yet. Rounded to whole ms and dBm as
+   * the datagram carries it, so this gateway and its peers feed the very same values.
+   */
+  observe(s: Sighting): PresenceChange[] {
+    const own: SharedSighting = {
+      t: Math.round(s.t),
+      subject: s.subject,
+      rssiDbm: Math.max(-127, Math.min(127, Math.round(s.rssiDbm))),
+      measuredPowerDbm: s.measuredPowerDbm === null ? null : Math.max(-127, Math.min(127, Math.round(s.measuredPowerDbm))),
+    };
+    if (this.merger.offer({ ...own, gatewayId: this.o.gatewayId }, this.o.clock.now()) === null) this.outgoing.push(own);
+    return [];
+  }
+
+  /** Sends what was heard since the last tick, then runs the pooled engine up to the watermark. */
+  tick(now: number): PresenceChange[] {
+    if (this.outgoing.length > 0) {
+      this.o.channel.send(this.outgoing);
+      this.shared += this.outgoing.length;
+      this.outgoing = [];
+    }
+    const out: PresenceChange[] = [];
+    for (const step of this.merger.release(now)) {
+      if (step.kind === "tick") out.push(...this.o.engine.tick(step.t));
+      else out.push(...this.o.engine.observe(step.sighting));
+    }
+    this.reportRefusals(now);
+    return out;
+  }
+
+  /**
+   * Sightings dropped as late mean a peer's clock or the LAN lags; datagrams refused mean a peer with
+   * another key, or someone else on the LAN. Said at most once a minute, with the totals so far.
+   */
+  private reportRefusals(now: number): void {
+    const m = this.merger.counters;
+    const l = this.o.channel.counters;
+    const refused =
+      m.late + m.ahead + m.full + l.unauthenticated + l.malformed + l.oversized + l.stale + l.replayed + l.unknownSender;
+    if (refused === this.refusedAt || now - this.lastReportAt < 60_000) return;
+    this.refusedAt = refused;
+    this.lastReportAt = now;
+    this.o.log.warn(
+      {
+        late: m.late,
+        ahead: m.ahead,
+        full: m.full,
+        unauthenticated: l.unauthenticated,
+        malformed: l.malformed,
+        oversized: l.oversized,
+        stale: l.stale,
+        replayed: l.replayed,
+        unknownSender: l.unknownSender,
+      },
+      "peer sightings refused",
+    );
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The simulated store run live by two and by three gateways that pool their sightings over the store
+ * LAN, compared with the replay of the merged capture. Run from the repository root:
+ *
+ *   npx tsx scripts/bench/fusion.ts [--minutes M] [--seeds 1,2,3] [--shoppers-per-hour N] [--passers-per-hour N]
+ *
+ * Each run is the real composition (`createGateway` per gateway: scan pipeline, fused presence, UDP
+ * on 127.0.0.1, outbox, relay, MQTT.js) and the real cloud in this process (embedded aedes, ingest,
+ * SQLite), stepped on simulated time (scripts/bench/fusionLive.ts): 250 ms batches, a 1.5 s
+ * lateness allowance. Per run it reports the enters and exits stored by the cloud against the
+ * replay's (matched by event id; missing, extra, the largest time shift), events and event batches
+ * uploaded (one batch is one MQTT message) per 1 000 adverts, and shoppers counted in more than one
+ * store visit. Then the three-gateway store again with one gateway stopped halfway. Prints a table,
+ * then one JSON line per run.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
+import { freePort } from "../../test/support/freePort.js";
+import { openCloud, stopCloud } from "../../test/support/uplinkCloud.js";
+import { compareDetections, runLiveStore } from "./fusionLive.js";
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: "string", default: "30" },
+    seeds: { type: "string", default: "1,2,3" },
+    "shoppers-per-hour": { type: "string", default: "90" },
+    "passers-per-hour": { type: "string", default: "300" },
+  },
+});
+const minutes = Number(values.minutes);
+const seeds = (values.seeds ?? "1").split(",").map(Number);
+const silent = createLogger({ level: "silent", format: "json", name: "bench" });
+
+interface Row {
+  readonly case: string;
+  readonly seed: number;
+  readonly adverts: number;
+  readonly replayEnterExit: number;
+  readonly matched: number;
+  readonly missing: number;
+  readonly extra: number;
+  readonly maxShiftMs: number;
+  readonly eventsPer1000: number;
+  readonly messagesPer1000: number;
+  readonly storedOnce: boolean;
+  readonly lateDropped: number;
+  readonly seconds: number;
+}
+
+const rows: Row[] = [];
+const dir = await mkdtemp(join(tmpdir(), "arrival-bench-fusion-"));
+try {
+  const cases = [
+    { name: "2 gateways", gateways: 2 as const },
+    { name: "3 gateways", gateways: 3 as const },
+    { name: "3, gw-entry stopped halfway", gateways: 3 as const, stop: { gatewayId: "gw-entry", afterMs: (minutes * 60_000) / 2 } },
+  ];
+  for (const c of cases) {
+    for (const seed of seeds) {
+      const storeId = `bench-${rows.length}`;
+      const mqttPort = await freePort();
+      const cloud = await openCloud(join(dir, storeId, "cloud"), { mqttPort, httpPort: await freePort() }, silent);
+      await cloud.start();
+      const started = performance.now();
+      try {
+        const r = await runLiveStore({
+          dir: join(dir, storeId),
+          cloud,
+          mqttPort,
+          storeId,
+          gateways: c.gateways,
+          seed,
+          minutes,
+          shoppersPerHour: Number(values["shoppers-per-hour"]),
+          passersPerHour: Number(values["passers-per-hour"]),
+          log: silent,
+          ...(c.stop ? { stop: c.stop } : {}),
+        });
+        const cmp = compareDetections(r.live, r.replay);
+        const row: Row = {
+          case: c.name,
+          seed,
+          adverts: r.adverts,
+          replayEnterExit: r.replay.length,
+          matched: cmp.matched,
+          missing: cmp.missing.length,
+          extra: cmp.extra.length,
+          maxShiftMs: cmp.maxShiftMs,
+          eventsPer1000: Math.round((r.eventsUploaded / r.adverts) * 10_000) / 10,
+          messagesPer1000: Math.round((r.uplinkMessages / r.adverts) * 10_000) / 10,
+          storedOnce: r.storedEvents === r.replayEvents,
+          lateDropped: r.lateDropped,
+          seconds: Math.round((performance.now() - started) / 100) / 10,
+        };
+        rows.push(row);
+        process.stderr.write(`${JSON.stringify(row)}\n`);
+      } finally {
+        await stopCloud(cloud);
+      }
+    }
+  }
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
+const header = "| case | seed | adverts | replay enter+exit | matched | missing | extra | max shift ms | events/1000 adverts | uplink msgs/1000 adverts | each event stored once | late dropped | run s |";
+process.stdout.write(`${header}\n|${"---|".repeat(13)}\n`);
+for (const r of rows)
+  process.stdout.write(
+    `| ${r.case} | ${r.seed} | ${r.adverts} | ${r.replayEnterExit} | ${r.matched} | ${r.missing} | ${r.extra} | ${r.maxShiftMs} | ${r.eventsPer1000} | ${r.messagesPer1000} | ${r.storedOnce ? "yes" : "no"} | ${r.lateDropped} | ${r.seconds} |\n`,
+  );
+for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);

@@ -1,0 +1,154 @@
+import { createSocket } from "node:dgram";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  decodeSightings,
+  encodeSightings,
+  MAX_DATAGRAM_BYTES,
+  type WireSighting,
+} from "../../../../gateway/src/adapters/lan/sightingDatagram.js";
+import { UdpSightingChannel } from "../../../../gateway/src/adapters/lan/UdpSightingChannel.js";
+import type { SharedSighting } from "../../../../gateway/src/services/ports.js";
+import { RecordingLogger } from "../../../support/RecordingLogger.js";
+
+const KEY = Buffer.from("0123456789abcdef0123456789abcdef0123456789abcdef");
+const OTHER_KEY = Buffer.from("fedcba9876543210fedcba9876543210fedcba9876543210");
+const STORE = "s1";
+const subject = (n: number) => ({
+  kind: "ibeacon" as const,
+  id: `ibeacon:2f234454-cf6d-4a0f-adf2-${n.toString().padStart(12, "0")}:1:${n}`,
+});
+
+function batch(count: number, subjects = 5): WireSighting[] {
+  return Array.from({ length: count }, (_, i) => ({
+    t: 1_772_442_000_000 + i * 37,
+    subject: subject(i % subjects),
+    rssiDbm: -40 - (i % 60),
+    measuredPowerDbm: i % 4 === 0 ? null : -59,
+  }));
+}
+
+const enc = (sightings: readonly WireSighting[], o: Partial<{ key: Buffer; storeId: string; sentAt: number; firstSeq: number }> = {}) =>
+  encodeSightings({ key: KEY, storeId: STORE, sender: "gw-floor", sentAt: 1_772_442_001_000, firstSeq: 7, ...o }, sightings);
+
+describe("sighting datagram", () => {
+  it("round-trips a batch: sender, time sent, sequence and every sighting", () => {
+    const sightings = batch(12);
+    const [d, ...more] = enc(sightings);
+    expect(more).toEqual([]);
+    if (!d) throw new Error("nothing encoded");
+    const decoded = decodeSightings({ key: KEY, storeId: STORE }, d);
+    expect(decoded).toEqual({ ok: true, batch: { sender: "gw-floor", sentAt: 1_772_442_001_000, seq: 7, sightings } });
+    // Compact: a subject's id once per datagram, then 7 bytes per sighting.
+    expect(d.length).toBeLessThan(12 * 7 + 5 * 70 + 100);
+  });
+
+  it("splits a large batch into datagrams of at most 1 200 bytes, numbered in turn, losing nothing", () => {
+    const sightings = batch(600, 40);
+    const datagrams = enc(sightings);
+    expect(datagrams.length).toBeGreaterThan(3);
+    for (const d of datagrams) expect(d.length).toBeLessThanOrEqual(MAX_DATAGRAM_BYTES);
+    const decoded = datagrams.map((d) => decodeSightings({ key: KEY, storeId: STORE }, d));
+    expect(decoded.map((x) => (x.ok ? x.batch.seq : -1))).toEqual(datagrams.map((_, i) => 7 + i));
+    expect(decoded.flatMap((x) => (x.ok ? x.batch.sightings : []))).toEqual(sightings);
+  });
+
+  it("rounds time and RSSI to what it carries, and skips subjects it cannot carry", () => {
+    const [d] = enc([
+      { t: 1000.6, subject: subject(1), rssiDbm: -61.4, measuredPowerDbm: -59 },
+      { t: 1001, subject: { kind: "nope" as never, id: "nope:1" }, rssiDbm: -60, measuredPowerDbm: null },
+      { t: 1002, subject: subject(2), rssiDbm: -300, measuredPowerDbm: null },
+    ]);
+    if (!d) throw new Error("nothing encoded");
+    const decoded = decodeSightings({ key: KEY, storeId: STORE }, d);
+    expect(decoded.ok && decoded.batch.sightings).toEqual([
+      { t: 1001, subject: subject(1), rssiDbm: -61, measuredPowerDbm: -59 },
+      { t: 1002, subject: subject(2), rssiDbm: -127, measuredPowerDbm: null },
+    ]);
+  });
+
+  it("refuses a tampered datagram, another key and another store's as unauthenticated", () => {
+    const [d] = enc(batch(3));
+    if (!d) throw new Error("nothing encoded");
+    for (let i = 0; i < d.length; i += 7) {
+      const tampered = Buffer.from(d);
+      tampered[i] = (tampered[i] ?? 0) ^ 0x01;
+      expect(decodeSightings({ key: KEY, storeId: STORE }, tampered)).toEqual({ ok: false, reason: "unauthenticated" });
+    }
+    expect(decodeSightings({ key: OTHER_KEY, storeId: STORE }, d)).toEqual({ ok: false, reason: "unauthenticated" });
+    expect(decodeSightings({ key: KEY, storeId: "s2" }, d)).toEqual({ ok: false, reason: "unauthenticated" });
+    expect(decodeSightings({ key: KEY, storeId: STORE }, d.subarray(0, d.length - 1))).toEqual({ ok: false, reason: "unauthenticated" });
+    expect(decodeSightings({ key: KEY, storeId: STORE }, Buffer.alloc(10))).toEqual({ ok: false, reason: "malformed" });
+  });
+
+  it("refuses an oversized datagram before checking anything else", () => {
+    expect(decodeSightings({ key: KEY, storeId: STORE }, Buffer.alloc(MAX_DATAGRAM_BYTES + 1))).toEqual({
+      ok: false,
+      reason: "oversized",
+    });
+  });
+});
+
+describe("UdpSightingChannel", () => {
+  const open: UdpSightingChannel[] = [];
+  afterEach(async () => {
+    for (const c of open.splice(0)) await c.stop();
+  });
+
+  async function pair(now: { t: number }) {
+    const log = new RecordingLogger();
+    const got: { sender: string; sightings: readonly SharedSighting[] }[] = [];
+    const b = new UdpSightingChannel({
+      storeId: STORE, gatewayId: "gw-b", key: KEY, port: 0, bindHost: "127.0.0.1",
+      peers: [{ id: "gw-a", host: "127.0.0.1", port: 1 }],
+      clock: { now: () => now.t }, log, maxAgeMs: 2000,
+    });
+    await b.start((sender, sightings) => got.push({ sender, sightings }));
+    open.push(b);
+    const a = new UdpSightingChannel({
+      storeId: STORE, gatewayId: "gw-a", key: KEY, port: 0, bindHost: "127.0.0.1",
+      peers: [{ id: "gw-b", host: "127.0.0.1", port: b.port }],
+      clock: { now: () => now.t }, log, maxAgeMs: 2000,
+    });
+    await a.start(() => undefined);
+    open.push(a);
+    return { a, b, got };
+  }
+
+  /** Sends raw bytes to `port` and waits until `channel` counted them. */
+  async function raw(port: number, bytes: Buffer, channel: UdpSightingChannel): Promise<void> {
+    const before = channel.counters.datagramsReceived;
+    const s = createSocket("udp4");
+    await new Promise<void>((resolve, reject) => s.send(bytes, port, "127.0.0.1", (err) => (err ? reject(err) : resolve())));
+    s.close();
+    while (channel.counters.datagramsReceived === before) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  it("delivers a peer's batch over UDP, and refuses a replayed, a stale and a forged one, counting each", async () => {
+    const now = { t: 1_772_442_001_000 };
+    const { a, b, got } = await pair(now);
+    const sightings = batch(4).map((s) => ({ ...s, t: now.t - 100 }));
+    a.send(sightings);
+    while (got.length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(got).toEqual([{ sender: "gw-a", sightings }]);
+
+    // The same bytes again (captured on the LAN): replayed.
+    const [copy] = encodeSightings({ key: KEY, storeId: STORE, sender: "gw-a", sentAt: now.t, firstSeq: 0 }, sightings);
+    if (!copy) throw new Error("nothing encoded");
+    await raw(b.port, copy, b);
+    expect(b.counters.replayed).toBe(1);
+    // Sent 5 s ago: stale, even with a sequence never seen.
+    const [old] = encodeSightings({ key: KEY, storeId: STORE, sender: "gw-a", sentAt: now.t - 5000, firstSeq: 99 }, sightings);
+    if (!old) throw new Error("nothing encoded");
+    await raw(b.port, old, b);
+    expect(b.counters.stale).toBe(1);
+    // Signed with another key: unauthenticated; a gateway that is no peer: unknown.
+    const [forged] = encodeSightings({ key: OTHER_KEY, storeId: STORE, sender: "gw-a", sentAt: now.t + 1, firstSeq: 0 }, sightings);
+    const [stranger] = encodeSightings({ key: KEY, storeId: STORE, sender: "gw-x", sentAt: now.t + 1, firstSeq: 0 }, sightings);
+    if (!forged || !stranger) throw new Error("nothing encoded");
+    await raw(b.port, forged, b);
+    await raw(b.port, stranger, b);
+    await raw(b.port, Buffer.alloc(1300), b);
+    expect(b.counters).toMatchObject({ unauthenticated: 1, unknownSender: 1, oversized: 1, sightingsReceived: 4 });
+    expect(got).toHaveLength(1);
+  });
+});

@@ -1,0 +1,159 @@
+import { describe, expect, it } from "vitest";
+import { engineOptions } from "../../../gateway/src/config/engineOptions.js";
+import { type GatewayConfig, parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
+import { type PresenceChange, PresenceEngine, type Sighting } from "../../../gateway/src/domain/presence/PresenceEngine.js";
+import { FusedPresence } from "../../../gateway/src/services/FusedPresence.js";
+import type { LanCounters, SharedSighting, SightingChannel } from "../../../gateway/src/services/ports.js";
+import { RecordingLogger } from "../../support/RecordingLogger.js";
+import { beacon, prng, rssiAt } from "../domain/presence/scenario.js";
+
+// Two ceiling gateways 4 m apart (lat/lon of a shop in Paris), one zone of 5 m around the first.
+const SITES = { "gw-a": { lat: 48.8566, lon: 2.3522 }, "gw-b": { lat: 48.856636, lon: 2.3522 } };
+
+function configOf(self: "gw-a" | "gw-b"): GatewayConfig {
+  const other = self === "gw-a" ? "gw-b" : "gw-a";
+  const parsed = parseGatewayConfig({
+    storeId: "s1",
+    gatewayId: self,
+    mqtt: { url: "mqtt://localhost:1883", username: self, password: "x" },
+    scanner: { source: "sim" },
+    site: SITES[self],
+    peers: [{ id: other, ...SITES[other], lan: "127.0.0.1:47810" }],
+    lan: { keyFile: "/dev/null" },
+    zones: [{ id: "floor", shape: "gateway-radius", gatewayId: "gw-a", radiusM: 5 }],
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.config;
+}
+
+const counters = (): LanCounters => ({
+  datagramsSent: 0, datagramsReceived: 0, sightingsReceived: 0, oversized: 0, unauthenticated: 0,
+  malformed: 0, stale: 0, replayed: 0, unknownSender: 0, sendErrors: 0,
+});
+
+/** Two channels wired back to back; what one sends waits in `inFlight` until the test delivers it. */
+function lan() {
+  const handlers = new Map<string, (sender: string, s: readonly SharedSighting[]) => void>();
+  const inFlight: { to: string; from: string; sightings: readonly SharedSighting[] }[] = [];
+  const channel = (self: string, peer: string): SightingChannel => ({
+    counters: counters(),
+    start: async (on) => void handlers.set(self, on),
+    send: (sightings) => void inFlight.push({ to: peer, from: self, sightings: [...sightings] }),
+    stop: async () => void handlers.delete(self),
+  });
+  const deliver = (keep: (m: (typeof inFlight)[number]) => boolean = () => false) => {
+    const now = inFlight.splice(0);
+    for (const m of now) {
+      if (keep(m)) inFlight.push(m);
+      else handlers.get(m.to)?.(m.from, m.sightings);
+    }
+  };
+  return { channel, deliver, inFlight };
+}
+
+const shopper = beacon(7);
+
+/** A shopper walking in under gw-a, staying a minute, walking out; both gateways hear it each second. */
+function heard(): Sighting[] {
+  const random = prng(3);
+  const out: Sighting[] = [];
+  for (let t = 100_000; t <= 220_000; t += 1000) {
+    const s = (t - 100_000) / 1000;
+    const fromA = s < 30 ? 12 - s * 0.35 : s < 90 ? 1.5 : 1.5 + (s - 90) * 0.5;
+    const fromB = Math.hypot(fromA, 4);
+    for (const [gatewayId, d] of [["gw-a", fromA], ["gw-b", fromB]] as const)
+      out.push({ t: t + (gatewayId === "gw-a" ? 3 : 7), gatewayId, subject: shopper, rssiDbm: Math.round(rssiAt(d) + (random() - 0.5) * 6), measuredPowerDbm: -59 });
+  }
+  return out;
+}
+
+/** The replay's way: every sighting in (time, gateway) order, a tick on each whole second first. */
+function replayed(config: GatewayConfig, sightings: readonly Sighting[], endT: number): PresenceChange[] {
+  const engine = new PresenceEngine(engineOptions(config));
+  const sorted = [...sightings].sort((a, b) => a.t - b.t || (a.gatewayId < b.gatewayId ? -1 : 1));
+  const out: PresenceChange[] = [];
+  let nextTick = Math.ceil((sorted[0]?.t ?? 0) / 1000) * 1000;
+  for (const s of sorted) {
+    for (; nextTick <= s.t; nextTick += 1000) out.push(...engine.tick(nextTick));
+    out.push(...engine.observe(s));
+  }
+  for (; nextTick <= endT; nextTick += 1000) out.push(...engine.tick(nextTick));
+  return out;
+}
+
+async function live(delayBatchesOf?: string) {
+  const net = lan();
+  const log = new RecordingLogger();
+  const clock = { now: () => 0 };
+  const fused = new Map(
+    (["gw-a", "gw-b"] as const).map((id) => [
+      id,
+      new FusedPresence({
+        gatewayId: id,
+        engine: new PresenceEngine(engineOptions(configOf(id))),
+        channel: net.channel(id, id === "gw-a" ? "gw-b" : "gw-a"),
+        clock,
+        log,
+        latenessMs: 1500,
+      }),
+    ]),
+  );
+  for (const f of fused.values()) await f.start();
+  const decided = new Map<string, PresenceChange[]>([["gw-a", []], ["gw-b", []]]);
+  const queue = heard();
+  let k = 0;
+  let endT = 0;
+  for (let now = 99_750; now <= 260_000; now += 250) {
+    clock.now = () => now;
+    // Delayed batches are let through 2 s late: beyond the 1.5 s allowance.
+    net.deliver((m) => m.from === delayBatchesOf && (m.sightings[0]?.t ?? 0) > now - 2250);
+    for (; k < queue.length && (queue[k]?.t ?? Infinity) <= now; k++) {
+      const s = queue[k];
+      if (s) fused.get(s.gatewayId as "gw-a")?.observe(s);
+    }
+    for (const [id, f] of fused) decided.get(id)?.push(...f.tick(now));
+    endT = now - 1500;
+  }
+  return { decided, fused, endT };
+}
+
+describe("FusedPresence", () => {
+  it("makes both gateways decide the same events as the replay of the merged sightings", async () => {
+    const { decided, endT } = await live();
+    const a = decided.get("gw-a") ?? [];
+    expect(a.map((c) => c.type)).toEqual(["enter", "dwell", "exit"]);
+    expect(decided.get("gw-b")).toEqual(a);
+    expect(a).toEqual(replayed(configOf("gw-a"), heard(), endT));
+  });
+
+  it("drops and counts a peer's sightings that arrive beyond the allowance, never reordering the past", async () => {
+    const { fused } = await live("gw-b");
+    expect(fused.get("gw-a")?.counters.merge.late).toBeGreaterThan(100);
+    expect(fused.get("gw-b")?.counters.merge.late).toBe(0);
+  });
+
+  it("says once a minute, with totals, that peers' sightings were refused", async () => {
+    const net = lan();
+    const log = new RecordingLogger();
+    let now = 100_000;
+    const f = new FusedPresence({
+      gatewayId: "gw-a",
+      engine: new PresenceEngine(engineOptions(configOf("gw-a"))),
+      channel: net.channel("gw-a", "gw-b"),
+      clock: { now: () => now },
+      log,
+      latenessMs: 1500,
+    });
+    await f.start();
+    f.tick(now);
+    for (let k = 0; k < 3; k++) {
+      // A batch of gw-b's from 5 s ago, well past the watermark.
+      net.channel("gw-b", "gw-a").send([{ t: now - 5000, subject: shopper, rssiDbm: -60, measuredPowerDbm: null }]);
+      net.deliver();
+      now += 40_000;
+      f.tick(now);
+    }
+    const warned = log.entries.filter((e) => e.msg === "peer sightings refused");
+    expect(warned.map((e) => (e.obj as { late: number }).late)).toEqual([1, 3]);
+  });
+});

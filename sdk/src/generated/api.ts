@@ -4057,6 +4057,8 @@ export interface operations {
                         url: string;
                     };
                     zones?: ({
+                        /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                        edgeLossDb?: number;
                         /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                         exitMarginM?: number;
                         /** @description Gateway at the centre of the circle. */
@@ -9316,6 +9318,8 @@ export interface operations {
                         url: string;
                     };
                     zones?: ({
+                        /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                        edgeLossDb?: number;
                         /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                         exitMarginM?: number;
                         /** @description Gateway at the centre of the circle. */
@@ -10580,6 +10584,8 @@ export interface operations {
                             tags: string[];
                             /** @description The geofence as gateways apply it; null for a zone stored before zones were validated. */
                             zone: ({
+                                /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                                edgeLossDb?: number;
                                 /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                                 exitMarginM?: number;
                                 /** @description Gateway at the centre of the circle. */
@@ -10639,6 +10645,8 @@ export interface operations {
                     /** @description Tags that rules select stores or zones by. */
                     tags?: string[];
                     zone: {
+                        /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                        edgeLossDb?: number;
                         /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                         exitMarginM?: number;
                         /** @description Gateway at the centre of the circle. */
@@ -10741,6 +10749,8 @@ export interface operations {
                         tags: string[];
                         /** @description The geofence as gateways apply it; null for a zone stored before zones were validated. */
                         zone: ({
+                            /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                            edgeLossDb?: number;
                             /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                             exitMarginM?: number;
                             /** @description Gateway at the centre of the circle. */
@@ -10858,6 +10868,8 @@ export interface operations {
                         tags: string[];
                         /** @description The geofence as gateways apply it; null for a zone stored before zones were validated. */
                         zone: ({
+                            /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                            edgeLossDb?: number;
                             /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                             exitMarginM?: number;
                             /** @description Gateway at the centre of the circle. */
@@ -10918,6 +10930,8 @@ export interface operations {
                     /** @description Tags that rules select stores or zones by. */
                     tags?: string[];
                     zone: {
+                        /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                        edgeLossDb?: number;
                         /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                         exitMarginM?: number;
                         /** @description Gateway at the centre of the circle. */
@@ -11020,6 +11034,8 @@ export interface operations {
                         tags: string[];
                         /** @description The geofence as gateways apply it; null for a zone stored before zones were validated. */
                         zone: ({
+                            /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                            edgeLossDb?: number;
                             /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                             exitMarginM?: number;
                             /** @description Gateway at the centre of the circle. */

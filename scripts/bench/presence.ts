@@ -94,7 +94,12 @@ interface Options {
   /** What every simulated gateway adds to the RSSI it reports, dB (its calibration error). */
   readonly gatewayOffsetDb: number;
   /** The survey's inside and outside margins, dB (SURVEY_DEFAULTS when absent): for tuning them. */
-  readonly surveyMarginsDb: { readonly inside: number; readonly outside: number; readonly boundQuantile?: number } | null;
+  readonly surveyMarginsDb: {
+    readonly inside: number;
+    readonly outside: number;
+    readonly boundQuantile?: number;
+    readonly maxShrinkDb?: number;
+  } | null;
   readonly json: string | undefined;
   /** Also run the engine over a grid of configurations (the trade-off tables). */
   readonly sweep: "enter" | "exit" | "hold" | null;
@@ -281,14 +286,20 @@ function extraGatewayOf(value: string | undefined): Point | null {
   return { x, y };
 }
 
-function surveyMarginsOf(value: string | undefined): { inside: number; outside: number; boundQuantile?: number } | null {
+function surveyMarginsOf(value: string | undefined): Options["surveyMarginsDb"] {
   if (value === undefined) return null;
-  const [inside, outside, boundQuantile, ...rest] = value.split(",").map(Number);
+  const [inside, outside, boundQuantile, maxShrinkDb, ...rest] = value.split(",").map(Number);
   if (inside === undefined || outside === undefined || rest.length > 0 || !(inside >= 0) || !(outside >= 0))
-    throw new Error(`--survey-margins-db wants INSIDE,OUTSIDE[,BOUND_QUANTILE] (dB, dB, 0..1), got ${value}`);
-  if (boundQuantile === undefined) return { inside, outside };
-  if (!(boundQuantile > 0 && boundQuantile < 1)) throw new Error(`bound quantile must be within 0..1, got ${value}`);
-  return { inside, outside, boundQuantile };
+    throw new Error(`--survey-margins-db wants INSIDE,OUTSIDE[,BOUND_QUANTILE[,MAX_SHRINK]] (dB, dB, 0..1, dB), got ${value}`);
+  if (boundQuantile !== undefined && !(boundQuantile > 0 && boundQuantile < 1))
+    throw new Error(`bound quantile must be within 0..1, got ${value}`);
+  if (maxShrinkDb !== undefined && !(maxShrinkDb >= 0)) throw new Error(`max shrink must be >= 0 dB, got ${value}`);
+  return {
+    inside,
+    outside,
+    ...(boundQuantile === undefined ? {} : { boundQuantile }),
+    ...(maxShrinkDb === undefined ? {} : { maxShrinkDb }),
+  };
 }
 
 function zoneMarginsOf(value: string | undefined): Record<string, number> {
@@ -352,6 +363,7 @@ function surveyedConfig(
       pathLossExponent: defaults.presenceTuning.pathLossExponent,
       ...(margins === null ? {} : { insideMarginDb: margins.inside, outsideMarginDb: margins.outside }),
       ...(margins?.boundQuantile === undefined ? {} : { boundQuantile: margins.boundQuantile }),
+      ...(margins?.maxShrinkDb === undefined ? {} : { maxShrinkDb: margins.maxShrinkDb }),
     },
   );
   if (!outcome.ok) {
@@ -937,7 +949,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

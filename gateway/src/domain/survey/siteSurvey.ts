@@ -20,12 +20,14 @@
  *    rest) and the pavement when surveyed. The smaller wins. A door heard more strongly than the
  *    zone's own edge (smaller median loss) is inside the zone and bounds nothing. Chosen on the
  *    tuning seeds: the edge's median with no inside margin (with the offset, that is the drawn
- *    radius: wider margins took in passers-by faster than they gained shoppers), a 3 dB outside
- *    margin on the medians (per-advert fading makes the tails of a few hundred adverts unstable).
+ *    radius: wider margins took in passers-by faster than they gained shoppers), 3 dB short of the
+ *    strong quarter of the door and the pavement (a passer-by is judged on their strongest seconds),
+ *    which may pull the threshold up to `maxShrinkDb` inside the edge's median: the zone is then
+ *    heard a little smaller than drawn, which costs fewer shoppers than the pavement would add.
  * 3. **Refusals.** Fewer than the minimum samples at a place, or a bound that would pull the
- *    threshold inside the edge's median (the edge cannot be told from outside at this gateway: any
- *    threshold would miss half the zone or take in passers-by), give a refusal with a sentence
- *    naming the zone, the place and what to do.
+ *    threshold more than `maxShrinkDb` inside the edge's median (the edge cannot be told from
+ *    outside at this gateway: any threshold would miss much of the zone or take in passers-by), give
+ *    a refusal with a sentence naming the zone, the place and what to do.
  *
  * The threshold goes into the zone as `edgeLossDb` (path loss at the edge, dB): the engine judges
  * the zone against the distance that loss means under its model, instead of `radiusM`.
@@ -70,6 +72,12 @@ export interface SurveyOptions {
   readonly outsideMarginDb?: number;
   /** Largest offset a survey may set, dB (the config schema's limit). */
   readonly maxOffsetDb?: number;
+  /**
+   * How far inside the edge's median a bound may pull the threshold before the survey is refused,
+   * dB: the zone is then heard smaller than drawn, losing some shoppers at its edge to keep the
+   * pavement out.
+   */
+  readonly maxShrinkDb?: number;
 }
 
 /**
@@ -81,9 +89,10 @@ export const SURVEY_DEFAULTS = Object.freeze({
   minBoundSamples: 15,
   edgeQuantile: 0.5,
   insideMarginDb: 0,
-  boundQuantile: 0.5,
+  boundQuantile: 0.25,
   outsideMarginDb: 3,
   maxOffsetDb: 30,
+  maxShrinkDb: 3,
 });
 
 export interface GatewayCalibration {
@@ -214,12 +223,12 @@ export function calibrateSurvey(
           bound = { place: b.place, lossDb: half(strong) };
         }
       }
-      if (threshold < edgeMedian) {
+      if (threshold < edgeMedian - o.maxShrinkDb) {
         const where = bound?.place === "outside" ? "on the pavement" : "at the door";
         return {
           ok: false,
           code: "NOT_SEPARABLE",
-          message: `Zone ${zone.id}: the edge cannot be told from outside at gateway ${gatewayId}: what it heard ${where} (median ${fmt(bound?.lossDb ?? threshold)} dB of loss) is within ${fmt(o.outsideMarginDb)} dB of what it heard along the edge (median ${fmt(edgeMedian)} dB), so any threshold would either miss half the zone or take in passers-by. Move the gateway farther from the entrance, or draw the zone smaller, and survey again.`,
+          message: `Zone ${zone.id}: the edge cannot be told from outside at gateway ${gatewayId}: ${Math.round(o.boundQuantile * 100)}% of what it heard ${where} was as strong as ${fmt(bound?.lossDb ?? threshold)} dB of loss, against ${fmt(edgeMedian)} dB for half of the edge: a threshold ${fmt(o.outsideMarginDb)} dB short of the one would cut more than ${fmt(o.maxShrinkDb)} dB into the other, missing much of the zone, or take in passers-by. Move the gateway farther from the entrance, or draw the zone smaller, and survey again.`,
         };
       }
       const edgeLossDb = half(threshold);

@@ -280,6 +280,14 @@ export const ZoneSchema = Type.Union([
       gatewayId: Id("Gateway at the centre of the circle."),
       radiusM: Type.Number({ exclusiveMinimum: 0, maximum: 100, description: "Radius, metres." }),
       exitMarginM: ZoneExitMargin,
+      edgeLossDb: Type.Optional(
+        Type.Number({
+          exclusiveMinimum: 0,
+          maximum: 80,
+          description:
+            "Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM.",
+        }),
+      ),
     },
     { additionalProperties: false },
   ),

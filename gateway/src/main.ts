@@ -10,6 +10,7 @@
  *   arrival-gateway scan [--adapter hciN]   live scan: the beacons this adapter hears, for installers
  *   arrival-gateway replay --config FILE --input CAPTURE.jsonl   the events a capture gives
  *   arrival-gateway health [--config FILE]  is the running gateway this release, connected, scanning
+ *   arrival-gateway calibrate [--config FILE]  the five-minute site survey: offset and zone thresholds
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -31,6 +32,7 @@ import {
   ntpSynchronized,
   processCapabilities,
 } from "./adapters/system/systemProbes.js";
+import { CALIBRATE_USAGE, runCalibrate } from "./cli/calibrate.js";
 import { CHECK_CONFIG_USAGE, runCheckConfig } from "./cli/checkConfig.js";
 import { DECODE_USAGE, runDecode } from "./cli/decode.js";
 import { DEFAULT_CONFIG_PATH, DOCTOR_USAGE, runDoctor } from "./cli/doctor.js";
@@ -57,6 +59,9 @@ Commands:
   scan [--adapter hciN]    Show the beacons the Bluetooth adapter hears (see: scan --help)
   replay --config FILE --input CAPTURE.jsonl
                            Run the gateway's pipeline over a capture, print the events (see: replay --help)
+  calibrate [--config FILE]
+                           Site survey: walk the zones' edges and the door with a beacon; writes the
+                           gateway's offset and the zones' thresholds (see: calibrate --help)
 
 Options for run:
   --log-level LEVEL        trace, debug, info, warn, error (default info; env ARRIVAL_LOG_LEVEL)
@@ -272,6 +277,47 @@ async function replay(args: string[]): Promise<number> {
   return runReplay({ configPath: values.config, inputPath: values.input }, { output: process.stdout, errors: process.stderr });
 }
 
+async function calibrate(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: "string", short: "c", default: DEFAULT_CONFIG_PATH },
+      from: { type: "string" },
+      beacon: { type: "string" },
+      record: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      yes: { type: "boolean", short: "y", default: false },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    write(process.stdout, CALIBRATE_USAGE);
+    return 0;
+  }
+  // Scanning logs go to standard error, so they never interleave with the walk-through.
+  const log = createLogger({ level: "warn", format: "auto", name: "arrival-gateway", toStderr: true });
+  const code = await runCalibrate(
+    {
+      configPath: values.config,
+      dryRun: values["dry-run"],
+      yes: values.yes,
+      ...(values.from === undefined ? {} : { fromPath: values.from }),
+      ...(values.beacon === undefined ? {} : { beacon: values.beacon }),
+      ...(values.record === undefined ? {} : { recordPath: values.record }),
+    },
+    {
+      createSource: (config) => sourceFor(config, log),
+      clock: systemClock,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      input: process.stdin,
+      output: process.stdout,
+      tty: process.stdout.isTTY === true,
+    },
+  );
+  // noble's HCI socket, once opened, may keep the process alive: the survey is done, so end here.
+  process.exit(code);
+}
+
 async function checkConfig(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
     write(process.stdout, CHECK_CONFIG_USAGE);
@@ -385,6 +431,8 @@ async function main(argv: string[]): Promise<number> {
       return replay(rest);
     case "health":
       return health(rest);
+    case "calibrate":
+      return calibrate(rest);
     case undefined:
     case "help":
     case "--help":

@@ -4,7 +4,11 @@
  *
  *   npx tsx scripts/bench/presence.ts [--seeds 5] [--first-seed 1] [--minutes 60]
  *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--zone-exit-margin ZONE=M,...] [--only ID,ID]
- *       [--sweep enter|exit|hold] [--json FILE]
+ *       [--sweep enter|exit|hold] [--gateway-offset-db=DB] [--survey-margins-db=IN,OUT[,Q]] [--json FILE]
+ *
+ * `--gateway-offset-db=-6`: every simulated gateway reports RSSI 6 dB low (its calibration error).
+ * `--survey-margins-db`: the site survey's inside and outside margins (and bound quantile), for
+ * tuning them on seeds 11-15; default SURVEY_DEFAULTS (gateway/src/domain/survey/siteSurvey.ts).
  *
  * Tuning runs use seeds 11-15 (`--first-seed 11`), reported runs seeds 1-5: the tuned configs are
  * not fitted to the captures they are judged on.
@@ -15,6 +19,9 @@
  * - arrival engine with the tuned config (scripts/sim/presets.ts), the one config.json carries;
  * - arrival engine with both gateways surveyed (`site` lat/lon, `peers`), so the store zone pools
  *   their evidence, with its own tuning (`simFusedTuning`);
+ * - arrival engine with the defaults after a site survey (`engine-surveyed`): a simulated surveyor
+ *   walks the same seed's shop before opening (scripts/sim/survey.ts) and `calibrateSurvey` writes
+ *   each gateway's offset and each zone's edge loss, as `arrival-gateway calibrate` does;
  * - (a) raw distance threshold: one advert's distance in or out of the radius;
  * - (b) room-assistant style: Kalman filter on RSSI (R = 0.008, Q = 4, the issue's values), AltBeacon
  *   distance curve; (b') the same with R = 0.8, Q = 15, what room-assistant's BLE integration passes.
@@ -39,7 +46,11 @@ import { ReplayTimeline } from "../../gateway/src/adapters/replay/ReplayTimeline
 import { readCaptureBatches } from "../../gateway/src/adapters/replay/readCapture.js";
 import { replayCapture } from "../../gateway/src/cli/replay.js";
 import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
-import { type FloorPlan, type Point, STORE_PLAN } from "../sim/floorPlan.js";
+import { surveySamples } from "../../gateway/src/adapters/replay/surveyCapture.js";
+import { applySurvey } from "../../gateway/src/config/applySurvey.js";
+import { calibrateSurvey } from "../../gateway/src/domain/survey/siteSurvey.js";
+import { type FloorPlan, geoOf, type Point, STORE_PLAN } from "../sim/floorPlan.js";
+import { simulateSurvey } from "../sim/survey.js";
 import type { RateMode } from "../sim/population.js";
 import { simFusedTuning, simTuning } from "../sim/presets.js";
 import {
@@ -80,6 +91,15 @@ interface Options {
   /** Zones given their own exit margin (metres) in every engine config but the defaults'. */
   readonly zoneExitMarginM: Readonly<Record<string, number>>;
   readonly storefrontDb: number;
+  /** What every simulated gateway adds to the RSSI it reports, dB (its calibration error). */
+  readonly gatewayOffsetDb: number;
+  /** The survey's inside and outside margins, dB (SURVEY_DEFAULTS when absent): for tuning them. */
+  readonly surveyMarginsDb: {
+    readonly inside: number;
+    readonly outside: number;
+    readonly boundQuantile?: number;
+    readonly maxShrinkDb?: number;
+  } | null;
   readonly json: string | undefined;
   /** Also run the engine over a grid of configurations (the trade-off tables). */
   readonly sweep: "enter" | "exit" | "hold" | null;
@@ -128,6 +148,7 @@ type CandidateId =
   | "engine-defaults"
   | "engine-tuned"
   | "engine-fused"
+  | "engine-surveyed"
   | "raw-threshold"
   | "kalman"
   | "kalman-room-assistant";
@@ -141,6 +162,7 @@ const CANDIDATES: readonly Candidate[] = [
   { id: "engine-defaults", label: "arrival engine, config defaults" },
   { id: "engine-tuned", label: "arrival engine, tuned config" },
   { id: "engine-fused", label: "arrival engine, every gateway (fused), tuned" },
+  { id: "engine-surveyed", label: "arrival engine, config defaults after a site survey" },
   { id: "raw-threshold", label: "(a) raw distance threshold" },
   { id: "kalman", label: `(b) Kalman R=${KALMAN_BASELINE.R} Q=${KALMAN_BASELINE.Q} (room-assistant style)` },
   {
@@ -218,6 +240,8 @@ function options(): Options {
       "extra-gateway": { type: "string" },
       "zone-exit-margin": { type: "string" },
       "storefront-db": { type: "string" },
+      "gateway-offset-db": { type: "string" },
+      "survey-margins-db": { type: "string" },
       json: { type: "string" },
       sweep: { type: "string" },
     },
@@ -225,6 +249,11 @@ function options(): Options {
   const num = (v: string | undefined, fallback: number): number => {
     const n = v === undefined ? fallback : Number(v);
     if (!Number.isFinite(n) || n < 0) throw new Error(`not a number: ${v}`);
+    return n;
+  };
+  const signed = (v: string | undefined, fallback: number): number => {
+    const n = v === undefined ? fallback : Number(v);
+    if (!Number.isFinite(n) || Math.abs(n) > 30) throw new Error(`not a number within ±30: ${v}`);
     return n;
   };
   const rates = (values.rates ?? "1hz,android,ios").split(",") as RateMode[];
@@ -242,6 +271,8 @@ function options(): Options {
     extraGateway: extraGatewayOf(values["extra-gateway"]),
     zoneExitMarginM: zoneMarginsOf(values["zone-exit-margin"]),
     storefrontDb: num(values["storefront-db"], 0),
+    gatewayOffsetDb: signed(values["gateway-offset-db"], 0),
+    surveyMarginsDb: surveyMarginsOf(values["survey-margins-db"]),
     json: values.json,
     sweep: values.sweep === "enter" || values.sweep === "exit" || values.sweep === "hold" ? values.sweep : null,
   };
@@ -253,6 +284,22 @@ function extraGatewayOf(value: string | undefined): Point | null {
   if (x === undefined || y === undefined || rest.length > 0 || !Number.isFinite(x) || !Number.isFinite(y))
     throw new Error(`--extra-gateway wants X,Y in metres of the plan, got ${value}`);
   return { x, y };
+}
+
+function surveyMarginsOf(value: string | undefined): Options["surveyMarginsDb"] {
+  if (value === undefined) return null;
+  const [inside, outside, boundQuantile, maxShrinkDb, ...rest] = value.split(",").map(Number);
+  if (inside === undefined || outside === undefined || rest.length > 0 || !(inside >= 0) || !(outside >= 0))
+    throw new Error(`--survey-margins-db wants INSIDE,OUTSIDE[,BOUND_QUANTILE[,MAX_SHRINK]] (dB, dB, 0..1, dB), got ${value}`);
+  if (boundQuantile !== undefined && !(boundQuantile > 0 && boundQuantile < 1))
+    throw new Error(`bound quantile must be within 0..1, got ${value}`);
+  if (maxShrinkDb !== undefined && !(maxShrinkDb >= 0)) throw new Error(`max shrink must be >= 0 dB, got ${value}`);
+  return {
+    inside,
+    outside,
+    ...(boundQuantile === undefined ? {} : { boundQuantile }),
+    ...(maxShrinkDb === undefined ? {} : { maxShrinkDb }),
+  };
 }
 
 function zoneMarginsOf(value: string | undefined): Record<string, number> {
@@ -289,6 +336,53 @@ function configOf(document: Readonly<Record<string, unknown>>): GatewayConfig {
   const parsed = parseGatewayConfig(document);
   if (!parsed.ok) throw new Error(`simulated config invalid: ${JSON.stringify(parsed.problems)}`);
   return parsed.config;
+}
+
+/**
+ * The defaults' config after a site survey of this seed's shop: the simulated surveyor walks each
+ * zone's edge, stands at the door and walks the pavement before opening (same shadowing, same
+ * gateway error as the shoppers'), and `calibrateSurvey` + `applySurvey` (what `arrival-gateway
+ * calibrate` runs) write each gateway's offset and each zone's edge loss. The other gateways are
+ * listed as peers only to carry their offsets: the config surveys no site position, so nothing is
+ * pooled and each gateway judges its zone alone. A refused survey leaves the defaults (the operator
+ * is told and keeps them); it is logged and counted.
+ */
+function surveyedConfig(
+  sim: Simulation,
+  seed: number,
+  defaults: GatewayConfig,
+  margins: Options["surveyMarginsDb"],
+  log: string[],
+): GatewayConfig {
+  const recording = simulateSurvey(sim.plan, sim.radio, { seed, startAt: sim.startAt - 15 * 60_000 });
+  const first = sim.plan.gateways[0]?.id ?? "";
+  const outcome = calibrateSurvey(
+    surveySamples(recording, first),
+    sim.plan.zones.map((z) => ({ id: z.id, gatewayId: z.gatewayId, radiusM: z.radiusM })),
+    {
+      pathLossExponent: defaults.presenceTuning.pathLossExponent,
+      ...(margins === null ? {} : { insideMarginDb: margins.inside, outsideMarginDb: margins.outside }),
+      ...(margins?.boundQuantile === undefined ? {} : { boundQuantile: margins.boundQuantile }),
+      ...(margins?.maxShrinkDb === undefined ? {} : { maxShrinkDb: margins.maxShrinkDb }),
+    },
+  );
+  if (!outcome.ok) {
+    log.push(`seed ${seed}: survey refused (${outcome.code}): ${outcome.message}`);
+    return defaults;
+  }
+  const document = {
+    ...sim.config,
+    presence: {},
+    zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
+    peers: sim.plan.gateways.slice(1).map((g) => ({ id: g.id, ...geoOf(g.position) })),
+  };
+  const applied = applySurvey(document, outcome.calibration);
+  log.push(
+    `seed ${seed}: ${applied.changes.map((c) => `${c.path} ${c.after}`).join(", ")}; ${outcome.calibration.zones
+      .map((z) => `${z.zoneId} reach ${z.reachM} m${z.bound === null ? "" : ` (bounded by ${z.bound.place})`}`)
+      .join(", ")}`,
+  );
+  return configOf(applied.document);
 }
 
 /** The engine's enters and exits on a capture, through the gateway's replay. */
@@ -716,6 +810,7 @@ async function main(): Promise<void> {
   const summaries: Summary[] = [];
   const sweeps: Summary[] = [];
   let tunedLabel = "";
+  const surveyLog: string[] = [];
   let fusedLabel = "";
   const newLevels = (): Map<number, OracleLevels> =>
     new Map(ORACLE_HOLDS_MS.map((h) => [h, { visits: [], walkers: [], windowShoppers: [] }]));
@@ -732,7 +827,7 @@ async function main(): Promise<void> {
           seed,
           minutes: o.minutes,
           rate,
-          radio: { shadowingDb: o.shadowingDb, storefrontDb: o.storefrontDb },
+          radio: { shadowingDb: o.shadowingDb, storefrontDb: o.storefrontDb, gatewayOffsetDb: o.gatewayOffsetDb },
           txSpreadDb: o.txSpreadDb,
           plan: planOf(o),
           ...simTuning(o.storefrontDb),
@@ -783,11 +878,15 @@ async function main(): Promise<void> {
             radiusM: z.radiusM,
           })),
         });
+        const surveyed = candidates.some((c) => c.id === "engine-surveyed")
+          ? surveyedConfig(sim, seed, defaults, o.surveyMarginsDb, surveyLog)
+          : defaults;
         const zones = tuned.zones;
         const runs: Record<CandidateId, () => Promise<Detection[]>> = {
           "engine-defaults": () => runEngine(defaults, written.capturePath),
           "engine-tuned": () => runEngine(tuned, written.capturePath),
           "engine-fused": () => runEngine(fused, written.capturePath),
+          "engine-surveyed": () => runEngine(surveyed, written.capturePath),
           "raw-threshold": () =>
             runDetector(
               new RawThresholdDetector({ zones, pathLossExponent: tuned.presenceTuning.pathLossExponent }),
@@ -850,7 +949,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
@@ -889,6 +988,7 @@ async function main(): Promise<void> {
     ),
     "",
   ];
+  if (surveyLog.length > 0) report.push("Site surveys (engine-surveyed):", "", ...surveyLog.map((l) => `- ${l}`), "");
   if (sweeps.length > 0) report.push(`Sweep (${o.sweep}):`, "", arrivalTable(sweeps, ARRIVAL_ZONE), "");
   process.stdout.write(`${report.join("\n")}\n`);
   const json = JSON.stringify(
@@ -899,6 +999,7 @@ async function main(): Promise<void> {
       tuned: simTuning(o.storefrontDb),
       fused: simFusedTuning(o.storefrontDb),
       results: summaries,
+      surveys: surveyLog,
       oracle,
       sweep: sweeps,
     },

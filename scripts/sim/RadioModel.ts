@@ -25,6 +25,11 @@ export interface RadioOptions {
   readonly sensitivityDbm: number;
   /** Share of adverts lost whatever the signal (scanner on another channel, collisions). Default 0.1. */
   readonly packetLoss: number;
+  /**
+   * What every gateway's radio adds to the RSSI it reports, dB: its calibration error (receivers and
+   * antennas differ by several dB; -6 reads 6 dB low). Reception itself is unchanged. Default 0.
+   */
+  readonly gatewayOffsetDb: number;
 }
 
 export const DEFAULT_RADIO: RadioOptions = Object.freeze({
@@ -38,6 +43,7 @@ export const DEFAULT_RADIO: RadioOptions = Object.freeze({
   storefrontDb: 0,
   sensitivityDbm: -98,
   packetLoss: 0.1,
+  gatewayOffsetDb: 0,
 });
 
 /** What a transmitter brings to the link budget. */
@@ -139,8 +145,8 @@ export class RadioModel {
     const loss =
       margin < 6 ? o.packetLoss + (1 - o.packetLoss) * clamp((6 - margin) / 6, 0, 1) : o.packetLoss;
     if (random() < loss) return null;
-    const reported = Math.round(rssi);
-    return reported < o.sensitivityDbm ? null : Math.min(reported, 0);
+    if (rssi < o.sensitivityDbm - 0.5) return null;
+    return Math.min(Math.round(rssi + o.gatewayOffsetDb), 0);
   }
 
   /**

@@ -8,7 +8,7 @@ import type { GatewayConfig } from "./loadConfig.js";
  * what the gateway would have.
  */
 export function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig | null = null): PresenceEngineOptions {
-  const zones: readonly Zone[] = remote ? remote.zones : config.zones;
+  const zones: readonly Zone[] = remote ? keepSurveyedEdges(remote.zones, config.zones) : config.zones;
   const tuning: PresenceTuning = { ...config.presenceTuning, ...(remote?.presence ?? {}) };
   // Lists pushed by the cloud replace the file's: the cloud holds the store's whole list.
   const beacons = remote?.beacons ?? config.beacons;
@@ -38,4 +38,23 @@ export function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig
     calibration: new Map((beacons.calibration ?? []).map((c) => [c.subject.toLowerCase(), c.measuredPowerDbm])),
     beacons: { allow: beacons.allow ?? [], deny: beacons.deny ?? [] },
   };
+}
+
+/**
+ * The cloud's zones, each carrying the edge loss this gateway's site survey wrote into the file for
+ * the zone of the same id around the same gateway, unless the cloud sets its own. Why: the survey
+ * measured this radio in this shop, which the cloud does not know; a remote config that replaces the
+ * zones must not silently drop it. A zone moved to another gateway, or redrawn with its own
+ * `edgeLossDb`, takes the cloud's.
+ */
+export function keepSurveyedEdges(remoteZones: readonly Zone[], fileZones: readonly Zone[]): Zone[] {
+  const surveyed = new Map<string, { gatewayId: string; edgeLossDb: number }>();
+  for (const z of fileZones)
+    if (z.shape === "gateway-radius" && z.edgeLossDb !== undefined)
+      surveyed.set(z.id, { gatewayId: z.gatewayId, edgeLossDb: z.edgeLossDb });
+  return remoteZones.map((z) => {
+    const own = surveyed.get(z.id);
+    if (z.shape !== "gateway-radius" || z.edgeLossDb !== undefined || own?.gatewayId !== z.gatewayId) return z;
+    return { ...z, edgeLossDb: own.edgeLossDb };
+  });
 }

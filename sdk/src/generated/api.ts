@@ -4282,6 +4282,8 @@ export interface operations {
                         url: string;
                     };
                     zones?: ({
+                        /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                        edgeLossDb?: number;
                         /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                         exitMarginM?: number;
                         /** @description Gateway at the centre of the circle. */
@@ -9550,6 +9552,8 @@ export interface operations {
                         url: string;
                     };
                     zones?: ({
+                        /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                        edgeLossDb?: number;
                         /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                         exitMarginM?: number;
                         /** @description Gateway at the centre of the circle. */
@@ -11068,6 +11072,8 @@ export interface operations {
                             tags: string[];
                             /** @description The geofence as gateways apply it; null for a zone stored before zones were validated. */
                             zone: ({
+                                /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                                edgeLossDb?: number;
                                 /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                                 exitMarginM?: number;
                                 /** @description Gateway at the centre of the circle. */
@@ -11127,6 +11133,8 @@ export interface operations {
                     /** @description Tags that rules select stores or zones by. */
                     tags?: string[];
                     zone: {
+                        /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                        edgeLossDb?: number;
                         /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                         exitMarginM?: number;
                         /** @description Gateway at the centre of the circle. */
@@ -11229,6 +11237,8 @@ export interface operations {
                         tags: string[];
                         /** @description The geofence as gateways apply it; null for a zone stored before zones were validated. */
                         zone: ({
+                            /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                            edgeLossDb?: number;
                             /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                             exitMarginM?: number;
                             /** @description Gateway at the centre of the circle. */
@@ -11346,6 +11356,8 @@ export interface operations {
                         tags: string[];
                         /** @description The geofence as gateways apply it; null for a zone stored before zones were validated. */
                         zone: ({
+                            /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                            edgeLossDb?: number;
                             /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                             exitMarginM?: number;
                             /** @description Gateway at the centre of the circle. */
@@ -11406,6 +11418,8 @@ export interface operations {
                     /** @description Tags that rules select stores or zones by. */
                     tags?: string[];
                     zone: {
+                        /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                        edgeLossDb?: number;
                         /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                         exitMarginM?: number;
                         /** @description Gateway at the centre of the circle. */
@@ -11508,6 +11522,8 @@ export interface operations {
                         tags: string[];
                         /** @description The geofence as gateways apply it; null for a zone stored before zones were validated. */
                         zone: ({
+                            /** @description Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM. */
+                            edgeLossDb?: number;
                             /** @description Hysteresis of this zone: leave only beyond its edge + margin; absent = presence.exitMarginM. */
                             exitMarginM?: number;
                             /** @description Gateway at the centre of the circle. */

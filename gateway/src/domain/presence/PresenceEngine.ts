@@ -661,8 +661,16 @@ function compile(options: PresenceEngineOptions): Config {
     switch (z.shape) {
       case "gateway-radius": {
         need(finite(z.radiusM) && z.radiusM > 0, `zones[${i}].radiusM must be > 0`);
+        need(
+          z.edgeLossDb === undefined || (finite(z.edgeLossDb) && z.edgeLossDb > 0),
+          `zones[${i}].edgeLossDb must be > 0`,
+        );
         const list = rangeZonesByGateway.get(z.gatewayId) ?? [];
-        list.push(z);
+        // A surveyed zone is judged against the distance its edge loss means under the model (the
+        // zone's radius as this radio hears it), not the radius drawn; GPS fixes keep the drawn one.
+        list.push(
+          z.edgeLossDb === undefined ? z : { ...z, radiusM: 10 ** (z.edgeLossDb / (10 * t.pathLossExponent)) },
+        );
         rangeZonesByGateway.set(z.gatewayId, list);
         break;
       }

@@ -1,0 +1,249 @@
+/**
+ * The five-minute site survey: what a gateway heard of a reference beacon carried to known places
+ * (around each zone's edge, at the door, optionally on the pavement outside) turned into the
+ * gateway's RSSI offset and each zone's enter threshold. Pure: samples and options in, a calibration
+ * or a refusal out; no clock, no I/O.
+ *
+ * The reasoning (docs/benchmarks.md, "Site survey"):
+ *
+ * 1. **Offset.** The engine turns RSSI into distance with the log-distance model
+ *    (`d = 10^((P1m - rssi) / 10n)`). Around a zone's edge the beacon is, by definition, at the zone's
+ *    radius, so the model expects `P1m - 10 n log10(radius)` there. The offset is the median, over
+ *    every edge sample of the gateway's zones, of expected minus heard. It corrects the receiver
+ *    (radios differ by several dB) together with the shop's average excess loss at that distance
+ *    (height of the gateway, shelving): both are what the engine needs corrected. The median of a
+ *    walk around the whole edge averages the spatial shadowing of a few decorrelation lengths and
+ *    ignores the deep fades of single adverts.
+ * 2. **Enter threshold.** The zone's edge sits `insideMarginDb` beyond the `edgeQuantile` of the
+ *    edge's loss (after the offset), and `outsideMarginDb` short of the `boundQuantile` of what was
+ *    heard at the nearest places a passer-by is heard from: the door (the glass front shields the
+ *    rest) and the pavement when surveyed. The smaller wins. A door heard more strongly than the
+ *    zone's own edge (smaller median loss) is inside the zone and bounds nothing. Chosen on the
+ *    tuning seeds: the edge's median with no inside margin (with the offset, that is the drawn
+ *    radius: wider margins took in passers-by faster than they gained shoppers), 3 dB short of the
+ *    strong quarter of the door and the pavement (a passer-by is judged on their strongest seconds),
+ *    which may pull the threshold up to `maxShrinkDb` inside the edge's median: the zone is then
+ *    heard a little smaller than drawn, which costs fewer shoppers than the pavement would add.
+ * 3. **Refusals.** Fewer than the minimum samples at a place, or a bound that would pull the
+ *    threshold more than `maxShrinkDb` inside the edge's median (the edge cannot be told from
+ *    outside at this gateway: any threshold would miss much of the zone or take in passers-by), give
+ *    a refusal with a sentence naming the zone, the place and what to do.
+ *
+ * The threshold goes into the zone as `edgeLossDb` (path loss at the edge, dB): the engine judges
+ * the zone against the distance that loss means under its model, instead of `radiusM`.
+ */
+
+/** Where the surveyor was: walking a zone's edge, standing at the door, or on the pavement outside. */
+export type SurveyPlace = "edge" | "door" | "outside";
+
+/** One advert of the reference beacon, heard by one gateway during one step of the survey. */
+export interface SurveySample {
+  readonly place: SurveyPlace;
+  /** The zone whose edge was walked; only for `edge`. */
+  readonly zoneId?: string;
+  readonly gatewayId: string;
+  /** RSSI as the radio reported it, before any configured offset, dBm. */
+  readonly rssiDbm: number;
+  /** The reference beacon's power at 1 m, dBm. */
+  readonly measuredPowerDbm: number;
+}
+
+/** A `gateway-radius` zone as drawn: a circle of `radiusM` around its gateway. */
+export interface SurveyZone {
+  readonly id: string;
+  readonly gatewayId: string;
+  readonly radiusM: number;
+}
+
+export interface SurveyOptions {
+  /** The engine's path-loss exponent n. */
+  readonly pathLossExponent: number;
+  /** Fewest edge samples per zone. Default {@link SURVEY_DEFAULTS}. */
+  readonly minEdgeSamples?: number;
+  /** Fewest samples at the door, and on the pavement when surveyed. */
+  readonly minBoundSamples?: number;
+  /** Quantile of edge loss the enter threshold is placed beyond (the edge's weak side), 0..1. */
+  readonly edgeQuantile?: number;
+  /** dB added beyond that quantile. */
+  readonly insideMarginDb?: number;
+  /** Quantile of door/pavement loss that bounds the threshold (their strong side), 0..1. */
+  readonly boundQuantile?: number;
+  /** dB the threshold stays short of that bound. */
+  readonly outsideMarginDb?: number;
+  /** Largest offset a survey may set, dB (the config schema's limit). */
+  readonly maxOffsetDb?: number;
+  /**
+   * How far inside the edge's median a bound may pull the threshold before the survey is refused,
+   * dB: the zone is then heard smaller than drawn, losing some shoppers at its edge to keep the
+   * pavement out.
+   */
+  readonly maxShrinkDb?: number;
+}
+
+/**
+ * Chosen on the simulator's tuning seeds 11-15 only (scripts/bench/presence.ts `--only
+ * engine-surveyed`, docs/benchmarks.md "Site survey"), never on the seeds reported.
+ */
+export const SURVEY_DEFAULTS = Object.freeze({
+  minEdgeSamples: 30,
+  minBoundSamples: 15,
+  edgeQuantile: 0.5,
+  insideMarginDb: 0,
+  boundQuantile: 0.25,
+  outsideMarginDb: 3,
+  maxOffsetDb: 30,
+  maxShrinkDb: 3,
+});
+
+export interface GatewayCalibration {
+  readonly gatewayId: string;
+  /** Add to every RSSI this radio reports (config `site.rssiOffsetDb`), dB, to 0.5 dB. */
+  readonly rssiOffsetDb: number;
+  /** Edge samples it was derived from. */
+  readonly samples: number;
+}
+
+export interface ZoneCalibration {
+  readonly zoneId: string;
+  readonly gatewayId: string;
+  /** Path loss at which a subject counts as at the zone's edge (config zone `edgeLossDb`), dB, to 0.5 dB. */
+  readonly edgeLossDb: number;
+  /** The distance that loss means to the engine, metres: the zone's radius as the radio sees it. */
+  readonly reachM: number;
+  /** The loss of the drawn radius under the model, dB. */
+  readonly drawnLossDb: number;
+  /** Edge loss after the offset: median and the quantile used, dB. */
+  readonly edgeMedianLossDb: number;
+  readonly edgeQuantileLossDb: number;
+  /** What bounded the threshold from outside, with its quantile of loss, or null (nothing did). */
+  readonly bound: { readonly place: "door" | "outside"; readonly lossDb: number } | null;
+  readonly edgeSamples: number;
+}
+
+export interface SurveyCalibration {
+  readonly gateways: readonly GatewayCalibration[];
+  readonly zones: readonly ZoneCalibration[];
+}
+
+export type SurveyRefusalCode = "NO_ZONES" | "TOO_FEW_SAMPLES" | "NOT_SEPARABLE" | "OFFSET_OUT_OF_RANGE";
+
+export type SurveyOutcome =
+  | { readonly ok: true; readonly calibration: SurveyCalibration }
+  | { readonly ok: false; readonly code: SurveyRefusalCode; readonly message: string };
+
+/** The q-quantile of `values` (nearest rank, q in 0..1); `values` must not be empty. */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank] ?? Number.NaN;
+}
+
+const half = (x: number): number => Math.round(x * 2) / 2;
+const fmt = (x: number): string => x.toFixed(1);
+
+/**
+ * Derives each surveyed gateway's offset and each zone's enter threshold from the samples, or
+ * refuses with a sentence saying why and what to do. Only zones whose edge was walked are calibrated;
+ * a zone of a gateway with no samples at all is left as it is.
+ */
+export function calibrateSurvey(
+  samples: readonly SurveySample[],
+  zones: readonly SurveyZone[],
+  options: SurveyOptions,
+): SurveyOutcome {
+  const o = { ...SURVEY_DEFAULTS, ...options };
+  const n10 = 10 * o.pathLossExponent;
+  const usable = samples.filter((s) => Number.isFinite(s.rssiDbm) && Number.isFinite(s.measuredPowerDbm));
+  const gatewayIds = [...new Set(usable.map((s) => s.gatewayId))].sort();
+  const surveyed = zones.filter((z) => gatewayIds.includes(z.gatewayId));
+  if (surveyed.length === 0)
+    return {
+      ok: false,
+      code: "NO_ZONES",
+      message:
+        "No zone of a gateway that heard the reference beacon: check that the config's zones name this gateway and that the beacon was on.",
+    };
+
+  const gateways: GatewayCalibration[] = [];
+  const zoneResults: ZoneCalibration[] = [];
+  for (const gatewayId of gatewayIds) {
+    const mine = surveyed.filter((z) => z.gatewayId === gatewayId);
+    if (mine.length === 0) continue;
+    const heard = usable.filter((s) => s.gatewayId === gatewayId);
+    // 1. Offset: expected at the edge minus heard, over every edge walked at this gateway.
+    const residuals: number[] = [];
+    for (const zone of mine) {
+      const edge = heard.filter((s) => s.place === "edge" && s.zoneId === zone.id);
+      if (edge.length < o.minEdgeSamples)
+        return {
+          ok: false,
+          code: "TOO_FEW_SAMPLES",
+          message: `Zone ${zone.id}: gateway ${gatewayId} heard the beacon ${edge.length} times along the edge, ${o.minEdgeSamples} are needed: walk the edge again, more slowly, holding the beacon in front of you.`,
+        };
+      const expectedLoss = n10 * Math.log10(zone.radiusM);
+      for (const s of edge) residuals.push(s.measuredPowerDbm - expectedLoss - s.rssiDbm);
+    }
+    const offset = half(quantile(residuals, 0.5));
+    if (Math.abs(offset) > o.maxOffsetDb)
+      return {
+        ok: false,
+        code: "OFFSET_OUT_OF_RANGE",
+        message: `Gateway ${gatewayId} would need an offset of ${fmt(offset)} dB, beyond ±${o.maxOffsetDb} dB: check that the zones' radii are right and that the beacon advertises its true power at 1 m.`,
+      };
+    gateways.push({ gatewayId, rssiOffsetDb: offset, samples: residuals.length });
+
+    const lossOf = (s: SurveySample): number => s.measuredPowerDbm - (s.rssiDbm + offset);
+    const bounds: { place: "door" | "outside"; losses: number[] }[] = [];
+    for (const place of ["door", "outside"] as const) {
+      const losses = heard.filter((s) => s.place === place).map(lossOf);
+      // The pavement is optional; the door is not.
+      if (place === "outside" && losses.length === 0) continue;
+      if (losses.length < o.minBoundSamples)
+        return {
+          ok: false,
+          code: "TOO_FEW_SAMPLES",
+          message: `Gateway ${gatewayId} heard the beacon ${losses.length} times ${place === "door" ? "at the door" : "outside"}, ${o.minBoundSamples} are needed: stand ${place === "door" ? "just inside the door" : "on the pavement in front of the shop"} again for the whole countdown.`,
+        };
+      bounds.push({ place, losses });
+    }
+
+    // 2. Each zone's threshold: beyond the edge's weak side, short of the outside's strong side.
+    for (const zone of mine) {
+      const edge = heard.filter((s) => s.place === "edge" && s.zoneId === zone.id).map(lossOf);
+      const edgeMedian = quantile(edge, 0.5);
+      const edgeWeak = quantile(edge, o.edgeQuantile);
+      let threshold = edgeWeak + o.insideMarginDb;
+      let bound: ZoneCalibration["bound"] = null;
+      for (const b of bounds) {
+        // A door heard more strongly than the edge is inside this zone: it bounds nothing.
+        if (quantile(b.losses, 0.5) <= edgeMedian) continue;
+        const strong = quantile(b.losses, o.boundQuantile);
+        if (strong - o.outsideMarginDb < threshold) {
+          threshold = strong - o.outsideMarginDb;
+          bound = { place: b.place, lossDb: half(strong) };
+        }
+      }
+      if (threshold < edgeMedian - o.maxShrinkDb) {
+        const where = bound?.place === "outside" ? "on the pavement" : "at the door";
+        return {
+          ok: false,
+          code: "NOT_SEPARABLE",
+          message: `Zone ${zone.id}: the edge cannot be told from outside at gateway ${gatewayId}: ${Math.round(o.boundQuantile * 100)}% of what it heard ${where} was as strong as ${fmt(bound?.lossDb ?? threshold)} dB of loss, against ${fmt(edgeMedian)} dB for half of the edge: a threshold ${fmt(o.outsideMarginDb)} dB short of the one would cut more than ${fmt(o.maxShrinkDb)} dB into the other, missing much of the zone, or take in passers-by. Move the gateway farther from the entrance, or draw the zone smaller, and survey again.`,
+        };
+      }
+      const edgeLossDb = half(threshold);
+      zoneResults.push({
+        zoneId: zone.id,
+        gatewayId,
+        edgeLossDb,
+        reachM: Math.round(10 ** (edgeLossDb / n10) * 10) / 10,
+        drawnLossDb: Math.round(n10 * Math.log10(zone.radiusM) * 10) / 10,
+        edgeMedianLossDb: Math.round(edgeMedian * 10) / 10,
+        edgeQuantileLossDb: Math.round(edgeWeak * 10) / 10,
+        bound,
+        edgeSamples: edge.length,
+      });
+    }
+  }
+  return { ok: true, calibration: { gateways, zones: zoneResults } };
+}

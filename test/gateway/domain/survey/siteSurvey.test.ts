@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { surveySamples } from "../../../../gateway/src/adapters/replay/surveyCapture.js";
+import {
+  calibrateSurvey,
+  type SurveySample,
+  type SurveyZone,
+} from "../../../../gateway/src/domain/survey/siteSurvey.js";
+import { simulateStore } from "../../../../scripts/sim/simulateStore.js";
+import { simulateSurvey } from "../../../../scripts/sim/survey.js";
+
+const N = 2.2;
+const STORE: SurveyZone = { id: "store", gatewayId: "gw-a", radiusM: 5 };
+/** The model's loss at the store's edge: 10 n log10(5) = 15.4 dB. */
+const EDGE_LOSS = 10 * N * Math.log10(5);
+
+/** `count` samples at `place`, RSSI spread evenly over ±`spreadDb` around `meanDbm`. */
+function samples(place: SurveySample["place"], count: number, meanDbm: number, spreadDb = 4, zoneId?: string): SurveySample[] {
+  return Array.from({ length: count }, (_, i) => ({
+    place,
+    ...(zoneId === undefined ? {} : { zoneId }),
+    gatewayId: "gw-a",
+    rssiDbm: Math.round(meanDbm + spreadDb * (2 * (i / Math.max(1, count - 1)) - 1)),
+    measuredPowerDbm: -59,
+  }));
+}
+
+/** The simulated shop's survey, as the bench runs it: every gateway reads `gatewayOffsetDb` off. */
+function simulatedSurvey(seed: number, shadowingDb: number, gatewayOffsetDb: number) {
+  const sim = simulateStore({ seed, minutes: 1, rate: "1hz", radio: { shadowingDb, storefrontDb: 6, gatewayOffsetDb } });
+  const recording = simulateSurvey(sim.plan, sim.radio, { seed, startAt: sim.startAt });
+  const zones = sim.plan.zones.map((z) => ({ id: z.id, gatewayId: z.gatewayId, radiusM: z.radiusM }));
+  return calibrateSurvey(surveySamples(recording, "gw-floor"), zones, { pathLossExponent: N });
+}
+
+const offsetOf = (outcome: ReturnType<typeof calibrateSurvey>, gatewayId: string): number => {
+  if (!outcome.ok) throw new Error(`refused: ${outcome.message}`);
+  const g = outcome.calibration.gateways.find((x) => x.gatewayId === gatewayId);
+  if (g === undefined) throw new Error(`no offset for ${gatewayId}`);
+  return g.rssiOffsetDb;
+};
+
+describe("calibrateSurvey on the simulated shop", () => {
+  it("finds a gateway that reads 6 dB low: within 4 dB of +6 with no shadowing", () => {
+    for (const seed of [1, 2]) {
+      const offset = offsetOf(simulatedSurvey(seed, 0, -6), "gw-floor");
+      // The rest is what the engine needs corrected too: the surveyor's body, the gateway's height.
+      expect(Math.abs(offset - 6)).toBeLessThanOrEqual(4);
+      expect(Math.abs(offsetOf(simulatedSurvey(seed, 0, 0), "gw-floor"))).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it("moves the offset by the gateway's error, within 1 dB, in a shadowed shop", () => {
+    for (const seed of [3]) {
+      const exact = offsetOf(simulatedSurvey(seed, 6, 0), "gw-floor");
+      const low = offsetOf(simulatedSurvey(seed, 6, -6), "gw-floor");
+      const high = offsetOf(simulatedSurvey(seed, 6, 6), "gw-floor");
+      expect(Math.abs(low - exact - 6)).toBeLessThanOrEqual(1);
+      expect(Math.abs(high - exact + 6)).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+describe("calibrateSurvey", () => {
+  it("centres the edge on the drawn radius and keeps a distant door out", () => {
+    // Heard 6 dB weaker than the model says at 5 m; the door 8 dB farther than the edge.
+    const edge = samples("edge", 60, -59 - EDGE_LOSS - 6, 4, "store");
+    const door = samples("door", 30, -59 - EDGE_LOSS - 14);
+    const outcome = calibrateSurvey([...edge, ...door], [STORE], { pathLossExponent: N });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const [gateway] = outcome.calibration.gateways;
+    expect(gateway?.samples).toBe(60);
+    // RSSI comes in whole dBm: 6 dB within that rounding.
+    expect(Math.abs((gateway?.rssiOffsetDb ?? 0) - 6)).toBeLessThanOrEqual(0.5);
+    const [zone] = outcome.calibration.zones;
+    expect(zone?.zoneId).toBe("store");
+    expect(Math.abs((zone?.edgeLossDb ?? 0) - EDGE_LOSS)).toBeLessThanOrEqual(1);
+    expect(zone?.bound).toBeNull();
+  });
+
+  it("keeps the threshold short of the door when a margin would reach it", () => {
+    const edge = samples("edge", 60, -59 - EDGE_LOSS, 4, "store");
+    const door = samples("door", 30, -59 - EDGE_LOSS - 6, 2);
+    const outcome = calibrateSurvey([...edge, ...door], [STORE], { pathLossExponent: N, insideMarginDb: 5 });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const zone = outcome.calibration.zones[0];
+    expect(zone?.bound?.place).toBe("door");
+    // Door median 6 dB beyond the edge, less the 3 dB outside margin.
+    expect(zone?.edgeLossDb).toBeGreaterThan(EDGE_LOSS + 2);
+    expect(zone?.edgeLossDb).toBeLessThan(EDGE_LOSS + 4);
+  });
+
+  it("hears the zone smaller than drawn, by up to 3 dB, to keep a near door out", () => {
+    const edge = samples("edge", 60, -59 - EDGE_LOSS, 4, "store");
+    // The door's strong quarter only 1 dB beyond the edge's median: the threshold moves 2 dB in.
+    const door = samples("door", 30, -59 - EDGE_LOSS - 2, 2);
+    const outcome = calibrateSurvey([...edge, ...door], [STORE], { pathLossExponent: N });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const zone = outcome.calibration.zones[0];
+    expect(zone?.bound?.place).toBe("door");
+    expect(zone?.edgeLossDb).toBeLessThan(EDGE_LOSS - 1);
+    expect(zone?.edgeLossDb).toBeGreaterThanOrEqual(EDGE_LOSS - 3);
+    expect(zone?.reachM).toBeLessThan(5);
+  });
+
+  it("takes a door heard more strongly than the edge as inside the zone", () => {
+    const edge = samples("edge", 60, -59 - EDGE_LOSS, 4, "store");
+    const door = samples("door", 30, -59 - EDGE_LOSS + 5);
+    const outcome = calibrateSurvey([...edge, ...door], [STORE], { pathLossExponent: N });
+    expect(outcome.ok && outcome.calibration.zones[0]?.bound).toBeNull();
+  });
+
+  it("refuses an edge walked too briefly, naming the zone and the count", () => {
+    const outcome = calibrateSurvey(
+      [...samples("edge", 12, -80, 4, "store"), ...samples("door", 30, -90)],
+      [STORE],
+      { pathLossExponent: N },
+    );
+    expect(outcome).toMatchObject({ ok: false, code: "TOO_FEW_SAMPLES" });
+    expect(!outcome.ok && outcome.message).toMatch(/Zone store: gateway gw-a heard the beacon 12 times along the edge, 30 are needed/);
+  });
+
+  it("refuses a survey without the door", () => {
+    const outcome = calibrateSurvey(samples("edge", 60, -80, 4, "store"), [STORE], { pathLossExponent: N });
+    expect(outcome).toMatchObject({ ok: false, code: "TOO_FEW_SAMPLES" });
+    expect(!outcome.ok && outcome.message).toMatch(/0 times at the door/);
+  });
+
+  it("refuses when the pavement cannot be told from the edge", () => {
+    const edge = samples("edge", 60, -59 - EDGE_LOSS, 4, "store");
+    const door = samples("door", 30, -59 - EDGE_LOSS - 10);
+    // Outside heard only 1 dB weaker than the edge: within the 3 dB margin.
+    const outside = samples("outside", 30, -59 - EDGE_LOSS - 1);
+    const outcome = calibrateSurvey([...edge, ...door, ...outside], [STORE], { pathLossExponent: N });
+    expect(outcome).toMatchObject({ ok: false, code: "NOT_SEPARABLE" });
+    expect(!outcome.ok && outcome.message).toMatch(/Zone store: the edge cannot be told from outside .* on the pavement/);
+  });
+
+  it("refuses samples from no gateway of the zones", () => {
+    const outcome = calibrateSurvey(samples("door", 30, -80), [{ ...STORE, gatewayId: "gw-b" }], { pathLossExponent: N });
+    expect(outcome).toMatchObject({ ok: false, code: "NO_ZONES" });
+  });
+
+  it("refuses an offset beyond the config's ±30 dB", () => {
+    const edge = samples("edge", 60, -59 - EDGE_LOSS - 40, 2, "store");
+    const door = samples("door", 30, -59 - EDGE_LOSS - 50, 2);
+    const outcome = calibrateSurvey([...edge, ...door], [STORE], { pathLossExponent: N });
+    expect(outcome).toMatchObject({ ok: false, code: "OFFSET_OUT_OF_RANGE" });
+  });
+});

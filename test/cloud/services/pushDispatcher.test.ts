@@ -126,6 +126,34 @@ describe("push outbox", () => {
     expect(sender.sent).toHaveLength(2);
   });
 
+  it("keeps its window full: a slow push service answer does not hold up the items behind it", async () => {
+    for (const id of ["a", "b", "c", "d", "e", "f"]) await register(id);
+    // The first installation's push hangs until released; the window holds two attempts.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let othersDone = (): void => undefined;
+    const fiveOthers = new Promise<void>((resolve) => (othersDone = resolve));
+    const slow: PushSender = {
+      provider: "webpush",
+      send: async (registration, message) => {
+        if (registration.installationId === "a") await held;
+        const result = await sender.send(registration, message);
+        if (sender.sent.filter((s) => s.installationId !== "a").length === 5) othersDone();
+        return result;
+      },
+    };
+    dispatcher = makeDispatcher(0, { senders: [slow], batchSize: 2 });
+    await dispatcher.offersIssued([offer("o-1")]);
+    const drained = dispatcher.drain();
+    // Batch after batch, the second batch would wait for "a": the five others go through beside it.
+    await fiveOthers;
+    expect(sender.sent.map((s) => s.installationId).sort()).toEqual(["b", "c", "d", "e", "f"]);
+    release();
+    await drained;
+    expect(sender.sent.map((s) => s.installationId).sort()).toEqual(["a", "b", "c", "d", "e", "f"]);
+    expect(await repos.delivery.duePush(clock.now(), 10)).toEqual([]);
+  });
+
   it("retries with backoff and the service's Retry-After, then dead-letters; a replay sends it", async () => {
     await register("phone");
     sender.script.push({ outcome: "retry", reason: "HTTP 503" }, { outcome: "retry", reason: "HTTP 429", retryAfterMs: 30_000 });

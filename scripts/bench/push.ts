@@ -38,7 +38,8 @@ const vapid = vapidKeysFromPem(p256Pem());
 /** The push service's subscriptions and counts, in this process or in a child. */
 interface PushServiceHandle {
   subscribe(): { endpoint: string; keys: { p256dh: string; auth: string } };
-  counts(): Promise<{ received: number; errors: number }>;
+  /** What it received and refused, and (in a process of its own) the CPU it used, ms. */
+  counts(): Promise<{ received: number; errors: number; cpuMs?: number }>;
   stop(): Promise<void>;
 }
 async function inProcessService(): Promise<PushServiceHandle> {
@@ -62,7 +63,7 @@ async function childProcessService(count: number): Promise<PushServiceHandle> {
     subscribe: () => subscriptions[i++] as (typeof subscriptions)[number],
     counts: async () => {
       child.stdin.write("counts\n");
-      return (await next()) as { received: number; errors: number };
+      return (await next()) as { received: number; errors: number; cpuMs: number };
     },
     stop: async () => {
       child.stdin.end();
@@ -106,11 +107,15 @@ const dispatcher = new PushDispatcher({
   pollIntervalMs: 60_000,
   batchSize: Number(values.batch),
 });
+const serviceCpu0 = (await service.counts()).cpuMs;
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 await dispatcher.offersIssued(offers);
 const queuedMs = performance.now() - t0;
 await dispatcher.drain();
 const totalMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const { cpuMs: serviceCpu1, ...counts } = await service.counts();
 process.stdout.write(
   `${JSON.stringify({
     offers: n,
@@ -118,7 +123,10 @@ process.stdout.write(
     queuedMs: Math.round(queuedMs),
     totalMs: Math.round(totalMs),
     notificationsPerS: Math.round((dispatcher.counters.sent / totalMs) * 1000),
-    ...(await service.counts()),
+    ...counts,
+    // CPU of every thread of the sender (its SQLite work runs on libuv's pool), and of the service.
+    senderCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    ...(serviceCpu0 === undefined || serviceCpu1 === undefined ? {} : { serviceCpuMs: serviceCpu1 - serviceCpu0 }),
     serviceProcess: values["service-process"],
     counters: dispatcher.counters,
   })}\n`,

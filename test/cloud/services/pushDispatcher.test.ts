@@ -275,19 +275,30 @@ describe("push outbox", () => {
   });
 
   it("leaves an item that storage fails on pending, and still sends the others", async () => {
-    await register("broken");
+    await repos.users.upsertUser(
+      { id: "u2", orgId: "o1", displayName: null, segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: true },
+      0,
+    );
+    await repos.pushRegistrations.upsertPushRegistration(
+      { userId: "u2", installationId: "broken", orgId: "o1", provider: "webpush", token: "https://push.example.com/b", keys: { p256dh: "k", auth: "a" }, environment: null },
+      START,
+    );
     await register("phone");
+    const real = repos.pushRegistrations;
     const failing = {
-      ...repos.pushRegistrations,
-      pushRegistrations: (userId: string) => repos.pushRegistrations.pushRegistrations(userId),
-      removePushToken: (p: "webpush", t: string) => repos.pushRegistrations.removePushToken(p, t),
-      pushRegistration: async (userId: string, installationId: string) => {
-        if (installationId === "broken") throw new Error("disk I/O error");
-        return repos.pushRegistrations.pushRegistration(userId, installationId);
+      upsertPushRegistration: real.upsertPushRegistration.bind(real),
+      pushRegistrations: real.pushRegistrations.bind(real),
+      pushRegistration: real.pushRegistration.bind(real),
+      removePushRegistration: real.removePushRegistration.bind(real),
+      removePushToken: real.removePushToken.bind(real),
+      pushRegistrationsOf: async (userIds: readonly string[]) => {
+        // Queueing reads them all at once; an attempt reads only its own items' members.
+        if (userIds.length === 1 && userIds[0] === "u2") throw new Error("disk I/O error");
+        return real.pushRegistrationsOf(userIds);
       },
     };
-    dispatcher = makeDispatcher(0, { registrations: failing as typeof repos.pushRegistrations, batchSize: 1 });
-    await dispatcher.offersIssued([offer("o-1")]);
+    dispatcher = makeDispatcher(0, { registrations: failing, batchSize: 1 });
+    await dispatcher.offersIssued([offer("o-2", { userId: "u2" }), offer("o-1")]);
     await dispatcher.drain(5);
     expect(sender.sent.map((s) => s.installationId)).toEqual(["phone"]);
     const pending = await repos.delivery.duePush(clock.now(), 10);

@@ -7,9 +7,21 @@ import type {
   DirectoryRepository,
   PushOutboxItem,
   PushProvider,
+  PushRegistration,
   PushRegistrationRepository,
 } from "../repositories.js";
 import type { PushMessage, PushSender, PushSendResult } from "./PushSender.js";
+
+function groupBy<T>(values: readonly T[], key: (value: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const value of values) {
+    const k = key(value);
+    const group = groups.get(k);
+    if (group === undefined) groups.set(k, [value]);
+    else group.push(value);
+  }
+  return groups;
+}
 
 /** How long a store or policy read is reused by later attempts, ms. */
 const CACHE_MS = 1000;
@@ -139,18 +151,26 @@ export class PushDispatcher {
    */
   async offersIssued(offers: readonly Offer[]): Promise<void> {
     const now = this.o.clock.now();
+    const live = offers.filter((o) => o.expiresAt > now);
+    if (live.length === 0) return;
+    // One read of the members' registrations and one per store, not one each per offer.
+    const byUser = groupBy(await this.o.registrations.pushRegistrationsOf(live.map((o) => o.userId)), (r) => r.userId);
+    const stores = new Map<string, Promise<Awaited<ReturnType<PushDispatcherOptions["stores"]["getStore"]>>>>();
     const items = [];
-    for (const offer of offers) {
-      if (offer.expiresAt <= now) continue;
-      const store = await this.o.stores.getStore(offer.storeId);
-      if (store === null) continue;
-      for (const r of await this.o.registrations.pushRegistrations(offer.userId)) {
+    for (const offer of live) {
+      const registrations = byUser.get(offer.userId);
+      if (registrations === undefined) continue;
+      let store = stores.get(offer.storeId);
+      if (store === undefined) stores.set(offer.storeId, (store = this.o.stores.getStore(offer.storeId)));
+      const orgId = (await store)?.orgId;
+      if (orgId === undefined) continue;
+      for (const r of registrations) {
         items.push({
           id: this.o.newId(),
           offerId: offer.offerId,
           userId: offer.userId,
           installationId: r.installationId,
-          orgId: store.orgId,
+          orgId,
           storeId: offer.storeId,
           title: offer.title,
           expiresAt: offer.expiresAt,
@@ -228,9 +248,19 @@ export class PushDispatcher {
             const room = window - inFlight.size;
             const due = (await this.o.delivery.duePush(now, room + unsettled.size)).filter((i) => !unsettled.has(i.id)).slice(0, room);
             more = due.length === room;
+            for (const item of due) unsettled.add(item.id);
+            // The items' registrations in one read; if it fails, these items wait for the next pass.
+            const registrations = await this.o.registrations.pushRegistrationsOf(due.map((i) => i.userId)).then(
+              (read) => new Map(read.map((r) => [`${r.userId}\n${r.installationId}`, r])),
+              (err: unknown) => {
+                this.o.log.warn({ err, items: due.length }, "push registrations not read");
+                return null;
+              },
+            );
+            if (registrations === null) continue;
             for (const item of due) {
-              unsettled.add(item.id);
-              const attempt: Promise<void> = this.attempt(item).then((settled) => {
+              const registration = registrations.get(`${item.userId}\n${item.installationId}`) ?? null;
+              const attempt: Promise<void> = this.attempt(item, registration).then((settled) => {
                 if (settled) unsettled.delete(item.id);
                 inFlight.delete(attempt);
                 finished?.();
@@ -256,11 +286,14 @@ export class PushDispatcher {
     return pass;
   }
 
-  /** One attempt; false when storage failed mid-attempt (the row is still pending). */
-  private async attempt(item: PushOutboxItem): Promise<boolean> {
+  /**
+   * One attempt with the installation's registration as read just before (null: removed
+   * meanwhile); false when storage failed mid-attempt (the row is still pending).
+   */
+  private async attempt(item: PushOutboxItem, registration: PushRegistration | null): Promise<boolean> {
     const now = this.o.clock.now();
     try {
-      await this.attemptOnce(item, now);
+      await this.attemptOnce(item, registration, now);
       return true;
     } catch (err) {
       // Storage failed mid-attempt: the row stays pending and the next pass tries it again.
@@ -269,9 +302,8 @@ export class PushDispatcher {
     }
   }
 
-  private async attemptOnce(item: PushOutboxItem, now: number): Promise<void> {
+  private async attemptOnce(item: PushOutboxItem, registration: PushRegistration | null, now: number): Promise<void> {
     if (item.expiresAt <= now) return await this.drop(item, "expired", now);
-    const registration = await this.o.registrations.pushRegistration(item.userId, item.installationId);
     if (registration === null) return await this.drop(item, "unregistered", now);
     const sender = this.senders.get(registration.provider);
     if (sender === undefined) return await this.drop(item, `no ${registration.provider} sender configured`, now);

@@ -136,6 +136,11 @@ export interface FleetServiceOptions {
    * (or absent): they advertise none.
    */
   readonly storeBeacon?: (storeId: string) => Promise<StoreBeaconConfig | undefined>;
+  /**
+   * Whether this worker pushes a first config to a gateway that comes online without one (every
+   * worker sees every status; the leader alone pushes). Default: always.
+   */
+  readonly leader?: () => boolean;
 }
 
 /**
@@ -309,6 +314,32 @@ export class FleetService {
         "gateway software update reported",
       );
     this.o.log.debug({ ...ref, state: status.state }, "gateway status");
+    if (status.state === "online" && this.o.storeBeacon !== undefined && (this.o.leader?.() ?? true)) {
+      const record = before ?? (await this.o.fleet.getFleetGateway(ref.gatewayId));
+      if (record?.desiredRevision === null) await this.pushFirstConfig(ref);
+    }
+  }
+
+  /**
+   * A gateway online without any desired config (freshly registered, first connect) would not
+   * advertise its store's beacon until something else pushed it a config: it gets one now, with
+   * the store's zones and beacon. Only when the store has a beacon to advertise: otherwise the
+   * gateway keeps running on its local config, as before. Run by the leader, once (a later online
+   * status finds the stored config).
+   */
+  private async pushFirstConfig(ref: GatewayRef): Promise<void> {
+    if ((await this.o.storeBeacon?.(ref.storeId)) === undefined) return;
+    await this.serialised(async () => {
+      // Another push may have stored one since the status was read.
+      if ((await this.o.fleet.getFleetGateway(ref.gatewayId))?.desiredRevision !== null) return;
+      const zones = await this.storeZones(ref.storeId);
+      await this.storeAndPublish(
+        [{ gateway: { id: ref.gatewayId, storeId: ref.storeId }, presence: keepPresence, software: keepSoftware }],
+        zones,
+        "cloud",
+      );
+      this.o.log.info(ref, "first config pushed to a gateway that had none");
+    });
   }
 
   /** Handles one telemetry message; public so tests can drive it without a broker. */
@@ -467,7 +498,8 @@ export class FleetService {
    * Brings every stored desired config's store beacon in line with what the store should advertise
    * now (the cloud started with a beacon secret, a new key epoch or format, or none any more): each
    * config that differs is pushed again with its next revision, everything else kept. Run by the
-   * leader at start. A gateway that was never pushed a config gets its beacon with its first push.
+   * leader at start. A gateway that was never pushed a config gets one when it first comes online
+   * (`pushFirstConfig`).
    */
   syncStoreBeacons(actor: string): Promise<number> {
     return this.serialised(async () => {

@@ -9,9 +9,7 @@
  * With `--service-process` the push service runs in a process of its own (scripts/bench/pushService.ts),
  * as a real one is elsewhere: its decryption then takes the other core, not the sender's.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -25,6 +23,7 @@ import { PushDispatcher } from "../../cloud/src/services/push/PushDispatcher.js"
 import { systemScheduler } from "../../cloud/src/services/ports.js";
 import { FakeWebPushService } from "../../test/support/FakeWebPushService.js";
 import { p256Pem } from "../../test/support/pushConfig.js";
+import { type BenchSubscription, startPushServiceProcess } from "./pushServiceProcess.js";
 
 const { values } = parseArgs({
   options: { offers: { type: "string", default: "2000" }, batch: { type: "string", default: "64" }, "service-process": { type: "boolean", default: false } },
@@ -52,23 +51,12 @@ async function inProcessService(): Promise<PushServiceHandle> {
   };
 }
 async function childProcessService(count: number): Promise<PushServiceHandle> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "pushService.ts"), String(count), vapid.publicKey], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async () => JSON.parse(String((await lines.next()).value)) as unknown;
-  const { subscriptions } = (await next()) as { subscriptions: { endpoint: string; keys: { p256dh: string; auth: string } }[] };
+  const child = await startPushServiceProcess(count, vapid.publicKey);
   let i = 0;
   return {
-    subscribe: () => subscriptions[i++] as (typeof subscriptions)[number],
-    counts: async () => {
-      child.stdin.write("counts\n");
-      return (await next()) as { received: number; errors: number; cpuMs: number };
-    },
-    stop: async () => {
-      child.stdin.end();
-      await new Promise((resolve) => child.once("exit", resolve));
-    },
+    subscribe: () => child.subscriptions[i++] as BenchSubscription,
+    counts: () => child.counts(),
+    stop: () => child.stop(),
   };
 }
 const service = values["service-process"] ? await childProcessService(n) : await inProcessService();

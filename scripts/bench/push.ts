@@ -1,8 +1,9 @@
 /**
  * Push fan-out through the durable outbox to a local Web Push service, in one process: N offers to
  * N members (one browser each), queued at once, then sent; the service verifies each VAPID JWT and
- * decrypts each payload, so the figure includes both ends' crypto. Prints notifications/s and the
- * queue-to-accepted latency percentiles as JSON.
+ * decrypts each payload, so the figure includes both ends' crypto. Prints notifications/s, the
+ * queueing time and the CPU each side used as JSON. `--batch` is the outbox's window (attempts in
+ * flight at once).
  *
  *   npx tsx scripts/bench/push.ts [--offers 2000] [--batch 64] [--service-process]
  *

@@ -59,7 +59,7 @@ export interface PushDispatcherOptions {
   readonly backoff: BackoffPolicy;
   /** How often due items are looked for, ms (new items are sent at once). */
   readonly pollIntervalMs: number;
-  /** Items sent concurrently per pass (default 64). */
+  /** Attempts in flight at once, the window refilled as they finish (default 64). */
   readonly batchSize?: number;
   /** Told each notification the push service accepted (the webhook stream's delivery receipt); must not throw. */
   readonly onSent?: (sent: { offerId: string; userId: string; storeId: string }) => void;

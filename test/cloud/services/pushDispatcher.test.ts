@@ -154,6 +154,36 @@ describe("push outbox", () => {
     expect(await repos.delivery.duePush(clock.now(), 10)).toEqual([]);
   });
 
+  it("sends what is queued while a slow answer is awaited, without waiting for it", async () => {
+    await register("phone");
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let secondSent = (): void => undefined;
+    const second = new Promise<void>((resolve) => (secondSent = resolve));
+    const slow: PushSender = {
+      provider: "webpush",
+      send: async (registration, message) => {
+        if (message.offerId === "o-1") await held;
+        const result = await sender.send(registration, message);
+        if (message.offerId === "o-2") secondSent();
+        return result;
+      },
+    };
+    const scheduler = new ManualScheduler(clock);
+    dispatcher = makeDispatcher(0, { senders: [slow], scheduler });
+    dispatcher.start();
+    await dispatcher.offersIssued([offer("o-1")]);
+    await scheduler.runDue();
+    // o-1's push hangs (a push service taking its whole timeout); o-2 is issued meanwhile.
+    await dispatcher.offersIssued([offer("o-2")]);
+    await scheduler.runDue();
+    await second;
+    expect(sender.sent.map((s) => s.message.offerId)).toEqual(["o-2"]);
+    release();
+    await dispatcher.drain();
+    expect(sender.sent.map((s) => s.message.offerId)).toEqual(["o-2", "o-1"]);
+  });
+
   it("retries with backoff and the service's Retry-After, then dead-letters; a replay sends it", async () => {
     await register("phone");
     sender.script.push({ outcome: "retry", reason: "HTTP 503" }, { outcome: "retry", reason: "HTTP 429", retryAfterMs: 30_000 });

@@ -111,6 +111,8 @@ export class PushDispatcher {
   private kick: TimerHandle | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  /** Wakes the running pass's loop: an attempt finished, or items were queued. */
+  private nudge: (() => void) | null = null;
   private started = false;
   /** Stores and policies read for the attempts of the last second (see `passCache`). */
   private readonly cache = new Map<string, Promise<unknown>>();
@@ -209,7 +211,10 @@ export class PushDispatcher {
 
   private wake(): void {
     if (this.running !== null) {
+      // The running pass takes the new items as soon as its window has room, without waiting
+      // for one of its attempts to finish (a slow push service can take its whole timeout).
       this.again = true;
+      this.nudge?.();
       return;
     }
     void this.runPass();
@@ -230,16 +235,17 @@ export class PushDispatcher {
       // so they do not hold up the items behind them.
       const unsettled = new Set<string>();
       const inFlight = new Set<Promise<void>>();
-      let finished: (() => void) | null = null;
       try {
         let more = true;
         for (;;) {
-          if (this.again) {
+          const queued = this.again;
+          if (queued) {
             this.again = false;
             more = true;
           }
-          // Refilled at half the window, so one read brings many items rather than one each.
-          if (more && inFlight.size <= window / 2) {
+          // Refilled at half the window, so one read brings many items rather than one each;
+          // newly queued items go at once if there is room.
+          if (more && inFlight.size <= (queued ? window - 1 : window / 2)) {
             const now = this.o.clock.now();
             if (now - this.cacheAt >= CACHE_MS || now < this.cacheAt) {
               this.cache.clear();
@@ -263,7 +269,7 @@ export class PushDispatcher {
               const attempt: Promise<void> = this.attempt(item, registration).then((settled) => {
                 if (settled) unsettled.delete(item.id);
                 inFlight.delete(attempt);
-                finished?.();
+                this.nudge?.();
               });
               inFlight.add(attempt);
             }
@@ -272,8 +278,9 @@ export class PushDispatcher {
             if (more || this.again) continue;
             break;
           }
-          await new Promise<void>((resolve) => (finished = resolve));
-          finished = null;
+          // Until an attempt finishes or items are queued.
+          await new Promise<void>((resolve) => (this.nudge = resolve));
+          this.nudge = null;
         }
       } catch (err) {
         this.o.log.warn({ err }, "push outbox pass failed");

@@ -91,6 +91,15 @@ describe("store beacon", () => {
     expect(config?.storeBeacon?.identityKey).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it("gives a registered gateway that never had a config its first one when the leader starts", async () => {
+    await f.restart(async (cloud) => {
+      await cloud.repositories.directory.upsertGateway({ id: "g-idle", storeId: "s2", name: "Never connected" }, Date.now());
+    });
+    const config = (await f.cloud.repositories.fleet.desiredConfigs()).find((c) => c.gatewayId === "g-idle")?.config;
+    expect(config?.storeBeacon?.identityKey).toMatch(/^[0-9a-f]{32}$/);
+    expect(config?.storeBeacon?.identityKey).not.toBe((await desired())?.storeBeacon?.identityKey);
+  });
+
   it("pushes a first config with the beacon to a new gateway when it first comes online, over MQTT", async () => {
     await f.cloud.repositories.directory.upsertGateway({ id: "g-new", storeId: "s1", name: "New" }, Date.now());
     const gw = await f.cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g-new" }, "test");

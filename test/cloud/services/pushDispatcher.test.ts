@@ -184,6 +184,34 @@ describe("push outbox", () => {
     expect(sender.sent.map((s) => s.message.offerId)).toEqual(["o-2", "o-1"]);
   });
 
+  it("stops after the attempts in flight, leaving the rest pending for the next start", async () => {
+    for (const id of ["a", "b", "c", "d", "e", "f"]) await register(id);
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inFlight = 0;
+    let windowFull = (): void => undefined;
+    const full = new Promise<void>((resolve) => (windowFull = resolve));
+    const slow: PushSender = {
+      provider: "webpush",
+      send: async (registration, message) => {
+        if (++inFlight === 2) windowFull();
+        await held;
+        return sender.send(registration, message);
+      },
+    };
+    const scheduler = new ManualScheduler(clock);
+    dispatcher = makeDispatcher(0, { senders: [slow], scheduler, batchSize: 2 });
+    dispatcher.start();
+    await dispatcher.offersIssued([offer("o-1")]);
+    await scheduler.runDue();
+    await full;
+    const stopped = dispatcher.stop();
+    release();
+    await stopped;
+    expect(sender.sent).toHaveLength(2);
+    expect(await repos.delivery.duePush(clock.now(), 10)).toHaveLength(4);
+  });
+
   it("retries with backoff and the service's Retry-After, then dead-letters; a replay sends it", async () => {
     await register("phone");
     sender.script.push({ outcome: "retry", reason: "HTTP 503" }, { outcome: "retry", reason: "HTTP 429", retryAfterMs: 30_000 });

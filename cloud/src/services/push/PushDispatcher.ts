@@ -113,6 +113,7 @@ export class PushDispatcher {
   private again = false;
   /** Wakes the running pass's loop: an attempt finished, or items were queued. */
   private nudge: (() => void) | null = null;
+  private stopping = false;
   private started = false;
   /** Stores and policies read for the attempts of the last second (see `passCache`). */
   private readonly cache = new Map<string, Promise<unknown>>();
@@ -136,14 +137,22 @@ export class PushDispatcher {
     this.wake();
   }
 
-  /** Stops polling and waits for the pass in progress; pending items stay for the next start. */
+  /** Stops polling and waits for the attempts in flight; pending items stay for the next start. */
   async stop(): Promise<void> {
     this.started = false;
     if (this.interval !== null) this.o.scheduler.clearInterval(this.interval);
     if (this.kick !== null) this.o.scheduler.clearTimeout(this.kick);
     this.interval = null;
     this.kick = null;
-    await this.running;
+    // The pass in progress finishes its attempts in flight and takes no more: under a steady
+    // stream of offers it would otherwise never end.
+    this.stopping = true;
+    this.nudge?.();
+    try {
+      await this.running;
+    } finally {
+      this.stopping = false;
+    }
     for (const sender of this.senders.values()) await sender.close?.();
   }
 
@@ -243,6 +252,7 @@ export class PushDispatcher {
             this.again = false;
             more = true;
           }
+          if (this.stopping) more = false;
           // Refilled at half the window, so one read brings many items rather than one each;
           // newly queued items go at once if there is room.
           if (more && inFlight.size <= (queued ? window - 1 : window / 2)) {

@@ -126,6 +126,26 @@ describe("push outbox", () => {
     expect(sender.sent).toHaveLength(2);
   });
 
+  it("sends a freshly queued offer without reading it back, and only once", async () => {
+    await register("phone");
+    await register("tablet");
+    const real = repos.pushRegistrations;
+    const reads: string[][] = [];
+    const watched = Object.create(real) as typeof real;
+    watched.pushRegistrationsOf = (userIds) => {
+      reads.push([...userIds]);
+      return real.pushRegistrationsOf(userIds);
+    };
+    dispatcher = makeDispatcher(0, { registrations: watched });
+    await dispatcher.offersIssued([offer("o-1")]);
+    await dispatcher.drain();
+    expect(sender.sent.map((s) => s.installationId).sort()).toEqual(["phone", "tablet"]);
+    // Read once, to queue: the attempts took the registrations from there.
+    expect(reads).toEqual([["u1"]]);
+    expect(await repos.delivery.pushItem("item-1")).toMatchObject({ status: "sent" });
+    expect(await repos.delivery.pushItem("item-2")).toMatchObject({ status: "sent" });
+  });
+
   it("keeps its window full: a slow push service answer does not hold up the items behind it", async () => {
     for (const id of ["a", "b", "c", "d", "e", "f"]) await register(id);
     // The first installation's push hangs until released; the window holds two attempts.
@@ -355,8 +375,9 @@ describe("push outbox", () => {
         return real.pushRegistrationsOf(userIds);
       },
     };
+    // Queued before a restart: the new dispatcher reads them back from storage.
+    await makeDispatcher(0).offersIssued([offer("o-2", { userId: "u2" }), offer("o-1")]);
     dispatcher = makeDispatcher(0, { registrations: failing, batchSize: 1 });
-    await dispatcher.offersIssued([offer("o-2", { userId: "u2" }), offer("o-1")]);
     await dispatcher.drain(5);
     expect(sender.sent.map((s) => s.installationId)).toEqual(["phone"]);
     const pending = await repos.delivery.duePush(clock.now(), 10);

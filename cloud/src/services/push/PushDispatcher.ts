@@ -23,6 +23,9 @@ function groupBy<T>(values: readonly T[], key: (value: T) => string): Map<string
   return groups;
 }
 
+/** Most freshly queued items held in memory for the next refill; beyond, they are read back. */
+const MAX_FRESH = 10_000;
+
 /** How long a store or policy read is reused by later attempts, ms. */
 const CACHE_MS = 1000;
 
@@ -114,6 +117,14 @@ export class PushDispatcher {
   /** Wakes the running pass's loop: an attempt finished, or items were queued. */
   private nudge: (() => void) | null = null;
   private stopping = false;
+  /**
+   * Items just stored by `offersIssued`, with their registrations: the next refill takes them from
+   * here instead of reading them back (two reads less between an offer and its push request; on one
+   * SQLite connection each waits behind the ingest's commits). They are in storage too, so nothing
+   * depends on this queue: a restart reads them from there.
+   */
+  private fresh: { item: PushOutboxItem; registration: PushRegistration }[] = [];
+  private freshHead = 0;
   private started = false;
   /** Stores and policies read for the attempts of the last second (see `passCache`). */
   private readonly cache = new Map<string, Promise<unknown>>();
@@ -153,6 +164,9 @@ export class PushDispatcher {
     } finally {
       this.stopping = false;
     }
+    // Left in storage for the next start.
+    this.fresh = [];
+    this.freshHead = 0;
     for (const sender of this.senders.values()) await sender.close?.();
   }
 
@@ -167,7 +181,7 @@ export class PushDispatcher {
     // One read of the members' registrations and one per store, not one each per offer.
     const byUser = groupBy(await this.o.registrations.pushRegistrationsOf(live.map((o) => o.userId)), (r) => r.userId);
     const stores = new Map<string, Promise<Awaited<ReturnType<PushDispatcherOptions["stores"]["getStore"]>>>>();
-    const items = [];
+    const items: { item: PushOutboxItem; registration: PushRegistration }[] = [];
     for (const offer of live) {
       const registrations = byUser.get(offer.userId);
       if (registrations === undefined) continue;
@@ -175,23 +189,50 @@ export class PushDispatcher {
       if (store === undefined) stores.set(offer.storeId, (store = this.o.stores.getStore(offer.storeId)));
       const orgId = (await store)?.orgId;
       if (orgId === undefined) continue;
-      for (const r of registrations) {
-        items.push({
+      for (const registration of registrations) {
+        const item: PushOutboxItem = {
           id: this.o.newId(),
           offerId: offer.offerId,
           userId: offer.userId,
-          installationId: r.installationId,
+          installationId: registration.installationId,
           orgId,
           storeId: offer.storeId,
           title: offer.title,
           expiresAt: offer.expiresAt,
           nextAttemptAt: now,
-        });
+          status: "pending",
+          attempts: 0,
+          lastError: null,
+          createdAt: now,
+          updatedAt: now,
+        };
+        items.push({ item, registration });
       }
     }
     if (items.length === 0) return;
-    this.counters.queued += await this.o.delivery.enqueuePush(items, now);
+    const added = await this.o.delivery.enqueuePush(
+      items.map(({ item }) => item),
+      now,
+    );
+    this.counters.queued += added;
+    // Only when every row is new: a row the outbox held already (a redelivery) has another id, and
+    // is read back with it.
+    if (added === items.length && this.fresh.length - this.freshHead + items.length <= MAX_FRESH) this.fresh.push(...items);
     this.soon();
+  }
+
+  /** Up to `limit` freshly queued items not already taken in this pass. */
+  private takeFresh(limit: number, taken: ReadonlySet<string>): { item: PushOutboxItem; registration: PushRegistration }[] {
+    const out: { item: PushOutboxItem; registration: PushRegistration }[] = [];
+    while (out.length < limit && this.freshHead < this.fresh.length) {
+      const next = this.fresh[this.freshHead++];
+      if (next !== undefined && !taken.has(next.item.id)) out.push(next);
+    }
+    if (this.freshHead >= this.fresh.length) {
+      this.fresh = [];
+      this.freshHead = 0;
+    }
+    return out;
   }
 
   /** Looks for due items on the next turn (new or replayed ones) instead of at the next poll. */
@@ -261,27 +302,36 @@ export class PushDispatcher {
               this.cache.clear();
               this.cacheAt = now;
             }
-            const room = window - inFlight.size;
-            const due = (await this.o.delivery.duePush(now, room + unsettled.size)).filter((i) => !unsettled.has(i.id)).slice(0, room);
-            more = due.length === room;
-            for (const item of due) unsettled.add(item.id);
-            // The items' registrations in one read; if it fails, these items wait for the next pass.
-            const registrations = await this.o.registrations.pushRegistrationsOf(due.map((i) => i.userId)).then(
-              (read) => new Map(read.map((r) => [`${r.userId}\n${r.installationId}`, r])),
-              (err: unknown) => {
-                this.o.log.warn({ err, items: due.length }, "push registrations not read");
-                return null;
-              },
-            );
-            if (registrations === null) continue;
-            for (const item of due) {
-              const registration = registrations.get(`${item.userId}\n${item.installationId}`) ?? null;
+            const start = (item: PushOutboxItem, registration: PushRegistration | null) => {
               const attempt: Promise<void> = this.attempt(item, registration).then((settled) => {
                 if (settled) unsettled.delete(item.id);
                 inFlight.delete(attempt);
                 this.nudge?.();
               });
               inFlight.add(attempt);
+            };
+            // Freshly queued items go first, before any read.
+            const room = window - inFlight.size;
+            const fresh = this.takeFresh(room, unsettled);
+            for (const { item, registration } of fresh) {
+              unsettled.add(item.id);
+              start(item, registration);
+            }
+            more = fresh.length === room;
+            if (fresh.length < room) {
+              const need = room - fresh.length;
+              const due = (await this.o.delivery.duePush(now, need + unsettled.size)).filter((i) => !unsettled.has(i.id)).slice(0, need);
+              more = due.length === need;
+              for (const item of due) unsettled.add(item.id);
+              // The items' registrations in one read; if it fails, these items wait for the next pass.
+              const registrations = await (due.length === 0 ? Promise.resolve([]) : this.o.registrations.pushRegistrationsOf(due.map((i) => i.userId))).then(
+                (read) => new Map(read.map((r) => [`${r.userId}\n${r.installationId}`, r])),
+                (err: unknown) => {
+                  this.o.log.warn({ err, items: due.length }, "push registrations not read");
+                  return null;
+                },
+              );
+              if (registrations !== null) for (const item of due) start(item, registrations.get(`${item.userId}\n${item.installationId}`) ?? null);
             }
           }
           if (inFlight.size === 0) {

@@ -355,6 +355,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     onReport: (storeId) => rollouts.noteReport(storeId),
     onOffline: (storeId, gatewayId, at) => webhookEvents.track(webhookEvents.gatewayOffline(storeId, gatewayId, at)),
     storeBeacon: (storeId) => storeBeacon.configFor(storeId),
+    leader: () => coordination.isLeader(),
   });
   const ingest = new IngestService({
     bus: broker,

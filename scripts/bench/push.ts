@@ -1,17 +1,16 @@
 /**
  * Push fan-out through the durable outbox to a local Web Push service, in one process: N offers to
  * N members (one browser each), queued at once, then sent; the service verifies each VAPID JWT and
- * decrypts each payload, so the figure includes both ends' crypto. Prints notifications/s and the
- * queue-to-accepted latency percentiles as JSON.
+ * decrypts each payload, so the figure includes both ends' crypto. Prints notifications/s, the
+ * queueing time and the CPU each side used as JSON. `--batch` is the outbox's window (attempts in
+ * flight at once).
  *
  *   npx tsx scripts/bench/push.ts [--offers 2000] [--batch 64] [--service-process]
  *
  * With `--service-process` the push service runs in a process of its own (scripts/bench/pushService.ts),
  * as a real one is elsewhere: its decryption then takes the other core, not the sender's.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -25,6 +24,7 @@ import { PushDispatcher } from "../../cloud/src/services/push/PushDispatcher.js"
 import { systemScheduler } from "../../cloud/src/services/ports.js";
 import { FakeWebPushService } from "../../test/support/FakeWebPushService.js";
 import { p256Pem } from "../../test/support/pushConfig.js";
+import { type BenchSubscription, startPushServiceProcess } from "./pushServiceProcess.js";
 
 const { values } = parseArgs({
   options: { offers: { type: "string", default: "2000" }, batch: { type: "string", default: "64" }, "service-process": { type: "boolean", default: false } },
@@ -38,7 +38,8 @@ const vapid = vapidKeysFromPem(p256Pem());
 /** The push service's subscriptions and counts, in this process or in a child. */
 interface PushServiceHandle {
   subscribe(): { endpoint: string; keys: { p256dh: string; auth: string } };
-  counts(): Promise<{ received: number; errors: number }>;
+  /** What it received and refused, and (in a process of its own) the CPU it used, ms. */
+  counts(): Promise<{ received: number; errors: number; cpuMs?: number }>;
   stop(): Promise<void>;
 }
 async function inProcessService(): Promise<PushServiceHandle> {
@@ -51,23 +52,12 @@ async function inProcessService(): Promise<PushServiceHandle> {
   };
 }
 async function childProcessService(count: number): Promise<PushServiceHandle> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "pushService.ts"), String(count), vapid.publicKey], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async () => JSON.parse(String((await lines.next()).value)) as unknown;
-  const { subscriptions } = (await next()) as { subscriptions: { endpoint: string; keys: { p256dh: string; auth: string } }[] };
+  const child = await startPushServiceProcess(count, vapid.publicKey);
   let i = 0;
   return {
-    subscribe: () => subscriptions[i++] as (typeof subscriptions)[number],
-    counts: async () => {
-      child.stdin.write("counts\n");
-      return (await next()) as { received: number; errors: number };
-    },
-    stop: async () => {
-      child.stdin.end();
-      await new Promise((resolve) => child.once("exit", resolve));
-    },
+    subscribe: () => child.subscriptions[i++] as BenchSubscription,
+    counts: () => child.counts(),
+    stop: () => child.stop(),
   };
 }
 const service = values["service-process"] ? await childProcessService(n) : await inProcessService();
@@ -106,11 +96,15 @@ const dispatcher = new PushDispatcher({
   pollIntervalMs: 60_000,
   batchSize: Number(values.batch),
 });
+const serviceCpu0 = (await service.counts()).cpuMs;
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 await dispatcher.offersIssued(offers);
 const queuedMs = performance.now() - t0;
 await dispatcher.drain();
 const totalMs = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const { cpuMs: serviceCpu1, ...counts } = await service.counts();
 process.stdout.write(
   `${JSON.stringify({
     offers: n,
@@ -118,7 +112,10 @@ process.stdout.write(
     queuedMs: Math.round(queuedMs),
     totalMs: Math.round(totalMs),
     notificationsPerS: Math.round((dispatcher.counters.sent / totalMs) * 1000),
-    ...(await service.counts()),
+    ...counts,
+    // CPU of every thread of the sender (its SQLite work runs on libuv's pool), and of the service.
+    senderCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    ...(serviceCpu0 === undefined || serviceCpu1 === undefined ? {} : { serviceCpuMs: serviceCpu1 - serviceCpu0 }),
     serviceProcess: values["service-process"],
     counters: dispatcher.counters,
   })}\n`,

@@ -8,7 +8,7 @@
  *        [--brokers aedes,mosquitto] [--loads 100,1000,5000] [--steps 2000,5000,10000,20000,40000]
  *        [--seconds 5] [--eligible 0.02] [--json FILE] [--dir DIR] [--cpu-prof DIR]
  *        [--burst 3000] [--burst-rules 1,10] [--burst-history 1000000]
- *        [--storage sqlite,postgres] [--workers 1]
+ *        [--storage sqlite,postgres] [--workers 1] [--push]
  *
  * `--storage` runs every broker on each storage: SQLite in the data directory, and PostgreSQL (a
  * private cluster started for the run, as the tests start theirs). `--workers N` runs N cloud
@@ -33,6 +33,13 @@
  *    did not grow past one second of load. The highest sustained step and the best acked rate are
  *    reported.
  *
+ * With `--push`, every app user also has a Web Push subscription at a local push service in a
+ * process of its own (scripts/bench/pushService.ts, which verifies each VAPID JWT and decrypts each
+ * payload, and stamps each request's arrival), the cloud sends every issued offer through its push
+ * outbox (frequency cap off, so each offer is one push), and each step also reports the time from the
+ * gateway's publish of the batch holding the enter to the push service receiving the offer's push
+ * request ("push p50/p95/p99"; issue #23's target: p99 under 50 ms at 1 000 events/s).
+ *
  * 3. a burst (`--burst N`, 0 to skip; see systemBurst.ts): N distinct registered shoppers enter at
  *    once, and the offers decided and delivered per second are measured, with each rule count of
  *    `--burst-rules`, then with one rule that already issued `--burst-history` earlier offers.
@@ -48,6 +55,9 @@ import { parseArgs } from "node:util";
 import { externalMqttConfig, MOSQUITTO_SKIP_REASON, startMosquitto } from "../../test/support/mosquitto.js";
 import { POSTGRES_SKIP_REASON, type PostgresInstance, startPostgres } from "../../test/support/postgres.js";
 import { SqliteDatabase } from "../../cloud/src/adapters/sqlite/SqliteDatabase.js";
+import { p256Pem } from "../../test/support/pushConfig.js";
+import { vapidKeysFromPem } from "../../cloud/src/adapters/push/webPushCrypto.js";
+import { type PushServiceProcess, startPushServiceProcess } from "./pushServiceProcess.js";
 import { type BurstResult, runBurst } from "./systemBurst.js";
 import { Fleet } from "./systemFleet.js";
 import {
@@ -78,8 +88,10 @@ const { values } = parseArgs({
     "burst-history": { type: "string", default: "1000000" },
     storage: { type: "string", default: "sqlite" },
     workers: { type: "string", default: "1" },
+    push: { type: "boolean", default: false },
   },
 });
+const PUSH = values.push;
 const WORKERS = Math.max(1, Number(values.workers));
 
 const list = (s: string | undefined): number[] =>
@@ -110,6 +122,13 @@ interface StepResult {
   readonly p99: number | null;
   readonly ackP50: number | null;
   readonly ackP99: number | null;
+  /** With `--push`: pushes received for the step's offers, and publish-to-push-request latency. */
+  readonly pushes: number | null;
+  readonly pushP50: number | null;
+  readonly pushP95: number | null;
+  readonly pushP99: number | null;
+  /** The push service's CPU, % of one core (`--push`). */
+  readonly pushServiceCpu: number | null;
   readonly cloudCpu: number;
   /** Each worker's CPU, % of one core (one entry with one worker). */
   readonly workerCpu: readonly number[];
@@ -150,6 +169,7 @@ async function step(
   rate: number,
   ms: number,
   dbPid: number | null,
+  pushService: PushServiceProcess | null = null,
 ): Promise<StepResult> {
   const usageOf = async () => {
     const each = await Promise.all(clouds.map((c) => processUsage(c.pid)));
@@ -171,6 +191,8 @@ async function step(
   let peakRss = 0;
   let lastReport = started;
   let backlog0 = fleet.backlog;
+  let pushCpu0 = 0;
+  fleet.trackOffers = pushService !== null;
   while (performance.now() - started < ms) {
     await new Promise((r) => setTimeout(r, TICK_MS));
     const now = performance.now();
@@ -185,6 +207,11 @@ async function step(
       self0 = process.cpuUsage();
       t0 = performance.now();
       backlog0 = fleet.backlog;
+      fleet.enterPublishedAt.clear();
+      if (pushService) {
+        await pushService.receipts();
+        pushCpu0 = (await pushService.counts()).cpuMs;
+      }
     }
     if (now - lastReport >= 1000) {
       lastReport = now;
@@ -197,6 +224,25 @@ async function step(
     }
   }
   const elapsed = performance.now() - t0;
+  const pushServiceCpuMs = pushService ? (await pushService.counts()).cpuMs - pushCpu0 : 0;
+  // The pushes of the step's offers, the last of them allowed a few seconds to arrive.
+  const pushSamples: number[] = [];
+  if (pushService) {
+    const deadline = performance.now() + 5000;
+    // A push may reach the service before the offer reaches the app over MQTT: keep every receipt.
+    const arrived = new Map<string, number>();
+    for (;;) {
+      for (const r of await pushService.receipts()) if (!arrived.has(r.offerId)) arrived.set(r.offerId, r.at);
+      const missing = [...fleet.enterPublishedAt.keys()].filter((id) => !arrived.has(id)).length;
+      if (missing === 0 || performance.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const [offerId, enteredAt] of fleet.enterPublishedAt) {
+      const at = arrived.get(offerId);
+      if (at !== undefined) pushSamples.push(at - enteredAt);
+    }
+  }
+  const pushSorted = pushSamples.sort((a, b) => a - b);
   const usage = await usageOf();
   peakRss = Math.max(peakRss, usage.rssMb);
   const self = process.cpuUsage(self0);
@@ -220,6 +266,11 @@ async function step(
     p99: percentile(sorted, 99),
     ackP50: percentile(ackSorted, 50),
     ackP99: percentile(ackSorted, 99),
+    pushes: pushService ? pushSorted.length : null,
+    pushP50: percentile(pushSorted, 50),
+    pushP95: percentile(pushSorted, 95),
+    pushP99: percentile(pushSorted, 99),
+    pushServiceCpu: pushService ? Math.round((pushServiceCpuMs / elapsed) * 100) : null,
     cloudCpu: Math.round(((usage.cpuMs - cloud0.cpuMs) / elapsed) * 100),
     workerCpu: usage.each.map((u, i) => Math.round(((u.cpuMs - (cloud0.each[i]?.cpuMs ?? 0)) / elapsed) * 100)),
     cpuMsPer1000: acked > 0 ? Math.round(((usage.cpuMs - cloud0.cpuMs) / acked) * 1000 * 10) / 10 : null,
@@ -256,6 +307,7 @@ async function runBroker(broker: string, storageKind: string, results: StepResul
   let postgres: PostgresInstance | null = null;
   const clouds: CloudProcess[] = [];
   let fleet: Fleet | null = null;
+  let pushService: PushServiceProcess | null = null;
   try {
     // Every simulated store connects from 127.0.0.1 here, where real ones have their own addresses:
     // the per-address connection limit is lifted so it does not shed the simulated fleet.
@@ -272,14 +324,24 @@ async function runBroker(broker: string, storageKind: string, results: StepResul
       url.password = "";
       storage = { kind: "postgres", url: url.toString(), passwordFile };
     }
+    let push: Record<string, unknown> | undefined;
+    if (PUSH) {
+      const pem = p256Pem();
+      const vapidKeyFile = join(dir, "vapid.pem");
+      await writeFile(vapidKeyFile, pem, { mode: 0o600 });
+      pushService = await startPushServiceProcess(SHAPE.stores * SHAPE.subjectsPerStore, vapidKeysFromPem(pem).publicKey);
+      // Cap off: every offer is one push, so each is one sample.
+      push = { frequencyCapMinutes: 0, allowPrivateEndpoints: true, webPush: { subject: "mailto:bench@arrival.invalid", vapidKeyFile } };
+    }
     progress(`${label}: seeding ${SHAPE.stores} stores`);
-    const world = await seedWorld(dir, SHAPE, mqtt, storage);
+    const world = await seedWorld(dir, SHAPE, mqtt, storage, pushService?.subscriptions);
     const profArgs = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [];
     for (let w = 1; w <= WORKERS; w++) {
       clouds.push(
         await startCloudProcess(dir, mqtt, profArgs, {
           ...(storage ? { storage } : {}),
           ...(WORKERS > 1 ? { workerId: `w${w}` } : {}),
+          ...(push ? { push } : {}),
         }),
       );
     }
@@ -294,11 +356,11 @@ async function runBroker(broker: string, storageKind: string, results: StepResul
     progress(`${label}: settling`);
     await new Promise((r) => setTimeout(r, 5000));
     for (const rate of list(values.loads)) {
-      results.push(await step(label, "latency", fleet, clouds, rate, STEP_MS, postgres?.serverPid() ?? null));
+      results.push(await step(label, "latency", fleet, clouds, rate, STEP_MS, postgres?.serverPid() ?? null, pushService));
       await drain(fleet, 20_000);
     }
     for (const rate of list(values.steps)) {
-      const result = await step(label, "throughput", fleet, clouds, rate, STEP_MS, postgres?.serverPid() ?? null);
+      const result = await step(label, "throughput", fleet, clouds, rate, STEP_MS, postgres?.serverPid() ?? null, pushService);
       results.push(result);
       await drain(fleet, 30_000);
       if (!result.sustained) break;
@@ -313,6 +375,7 @@ async function runBroker(broker: string, storageKind: string, results: StepResul
     }
     await mosquitto?.stop();
     await postgres?.stop();
+    await pushService?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
@@ -330,6 +393,7 @@ function table(results: readonly StepResult[]): string {
     "p99 ms",
     "ack p50",
     "ack p99",
+    ...(PUSH ? ["pushes", "push p50", "push p95", "push p99", "push svc CPU %"] : []),
     "cloud CPU %",
     "per worker %",
     "CPU ms/1k ev",
@@ -352,6 +416,7 @@ function table(results: readonly StepResult[]): string {
     String(r.p99 ?? "-"),
     String(r.ackP50 ?? "-"),
     String(r.ackP99 ?? "-"),
+    ...(PUSH ? [String(r.pushes ?? "-"), String(r.pushP50 ?? "-"), String(r.pushP95 ?? "-"), String(r.pushP99 ?? "-"), String(r.pushServiceCpu ?? "-")] : []),
     String(r.cloudCpu),
     r.workerCpu.join("+"),
     String(r.cpuMsPer1000 ?? "-"),

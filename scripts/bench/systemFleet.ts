@@ -229,7 +229,7 @@ export class Fleet {
           reconnectPeriod: 500,
         });
         app.client = client;
-        client.on("message", () => this.onOffer(app));
+        client.on("message", (_topic, payload) => this.onOffer(app, payload));
         // Reconnection is the client's job; an error event without a listener would end the run.
         client.on("error", () => undefined);
         await new Promise<void>((resolve, reject) => {
@@ -241,8 +241,19 @@ export class Fleet {
     );
   }
 
-  private onOffer(app: App): void {
+  /**
+   * The gateway's publish of the enter that issued each offer, by offer id, as epoch ms (the push
+   * service, another process, stamps its receipts so): only with `trackOffers`.
+   */
+  readonly enterPublishedAt = new Map<string, number>();
+  trackOffers = false;
+
+  private onOffer(app: App, payload: Buffer): void {
     this.counters.offers++;
+    if (app.pendingSince !== null && this.trackOffers) {
+      const offerId = (JSON.parse(payload.toString()) as { offerId?: unknown }).offerId;
+      if (typeof offerId === "string") this.enterPublishedAt.set(offerId, performance.timeOrigin + app.pendingSince);
+    }
     if (app.pendingSince !== null) this.latency(performance.now() - app.pendingSince);
     app.pendingSince = null;
     app.queued = false;

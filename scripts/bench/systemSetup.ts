@@ -62,6 +62,8 @@ export async function seedWorld(
   shape: WorldShape,
   mqtt: Record<string, unknown>,
   storage?: Record<string, unknown>,
+  /** Web Push subscriptions, one per app user in the order of `World.apps` (`--push`). */
+  pushSubscriptions?: readonly { readonly endpoint: string; readonly keys: { readonly p256dh: string; readonly auth: string } }[],
 ): Promise<World> {
   const parsed = parseCloudConfig({
     dataDir: dir,
@@ -114,6 +116,12 @@ export async function seedWorld(
         const device = subjectFor(++subject);
         await repo.users.registerDevice(device, userId, null, now);
         const login = await cloud.credentials.issueMqtt({ role: "app", userId }, "bench");
+        const subscription = pushSubscriptions?.[apps.length];
+        if (subscription)
+          await repo.pushRegistrations.upsertPushRegistration(
+            { userId, installationId: "browser", orgId: "o1", provider: "webpush", token: subscription.endpoint, keys: subscription.keys, environment: null },
+            now,
+          );
         apps.push({ ...login, userId, storeId: store, subject: device });
       }
     }
@@ -208,6 +216,8 @@ export async function startCloudProcess(
     readonly storage?: Record<string, unknown>;
     /** `worker.id`, for one of several workers (each its own MQTT session and metrics label). */
     readonly workerId?: string;
+    /** The `push` config section (`--push`). */
+    readonly push?: Record<string, unknown>;
   } = {},
 ): Promise<CloudProcess> {
   const httpPort = await freePort();
@@ -219,6 +229,7 @@ export async function startCloudProcess(
       mqtt: mqtt.mode === "embedded" ? { ...mqtt, port: mqttPort } : mqtt,
       ...(options.storage ? { storage: options.storage } : {}),
       ...(options.workerId ? { worker: { id: options.workerId } } : {}),
+      ...(options.push ? { push: options.push } : {}),
     }),
   );
   const child: ChildProcess = spawn(

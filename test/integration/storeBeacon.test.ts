@@ -1,8 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromHex, type GatewayRemoteConfig, storeBeaconValue, toHex } from "../../protocol/index.js";
+import { encodeMessage, fromHex, type GatewayRemoteConfig, gatewayTopic, storeBeaconValue, toHex } from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
 import { POSTGRES_AVAILABLE, type PostgresInstance, startPostgres } from "../support/postgres.js";
 
@@ -88,6 +89,49 @@ describe("store beacon", () => {
     });
     const config = await desired();
     expect(config?.storeBeacon?.identityKey).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("gives a registered gateway that never had a config its first one when the leader starts", async () => {
+    await f.restart(async (cloud) => {
+      await cloud.repositories.directory.upsertGateway({ id: "g-idle", storeId: "s2", name: "Never connected" }, Date.now());
+    });
+    const config = (await f.cloud.repositories.fleet.desiredConfigs()).find((c) => c.gatewayId === "g-idle")?.config;
+    expect(config?.storeBeacon?.identityKey).toMatch(/^[0-9a-f]{32}$/);
+    expect(config?.storeBeacon?.identityKey).not.toBe((await desired())?.storeBeacon?.identityKey);
+  });
+
+  it("pushes a first config with the beacon to a new gateway when it first comes online, over MQTT", async () => {
+    await f.cloud.repositories.directory.upsertGateway({ id: "g-new", storeId: "s1", name: "New" }, Date.now());
+    const gw = await f.cloud.credentials.issueMqtt({ role: "gateway", storeId: "s1", gatewayId: "g-new" }, "test");
+    expect((await f.cloud.repositories.fleet.getFleetGateway("g-new"))?.desiredRevision).toBeNull();
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${f.cloud.mqttPort()}`, {
+      clientId: gw.username,
+      username: gw.username,
+      password: gw.password,
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+    });
+    try {
+      const configTopic = gatewayTopic("s1", "g-new", "config");
+      const received = new Promise<GatewayRemoteConfig>((resolve) =>
+        client.on("message", (topic, payload) => {
+          if (topic === configTopic) resolve(JSON.parse(payload.toString()) as GatewayRemoteConfig);
+        }),
+      );
+      await client.subscribeAsync(configTopic, { qos: 1 });
+      // What a gateway publishes as it connects: online, no remote config applied yet.
+      await client.publishAsync(gatewayTopic("s1", "g-new", "status"), encodeMessage({ v: 1, state: "online", at: new Date().toISOString() }), {
+        qos: 1,
+        retain: true,
+      });
+      const config = await received;
+      const stored = (await f.cloud.repositories.fleet.desiredConfigs()).find((c) => c.gatewayId === "g-new")?.config;
+      expect(config).toEqual(stored);
+      expect(config.storeBeacon?.identityKey).toMatch(/^[0-9a-f]{32}$/);
+      expect(config.zones.map((z) => z.id)).toEqual(stored?.zones.map((z) => z.id));
+    } finally {
+      await client.endAsync(true);
+    }
   });
 });
 

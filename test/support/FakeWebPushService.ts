@@ -15,6 +15,8 @@ export interface ReceivedPush {
   readonly urgency: string | undefined;
   readonly topic: string | undefined;
   readonly jwtClaims: Record<string, unknown>;
+  /** When the request arrived (its headers), epoch ms with sub-millisecond precision. */
+  readonly receivedAt: number;
 }
 
 interface Subscriber {
@@ -82,6 +84,7 @@ export class FakeWebPushService {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.timeOrigin + performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
@@ -118,6 +121,7 @@ export class FakeWebPushService {
       urgency: req.headers.urgency as string | undefined,
       topic: req.headers.topic as string | undefined,
       jwtClaims: claims,
+      receivedAt,
     });
     res.writeHead(201, { location: `${this.origin}/message/${randomBytes(6).toString("hex")}` }).end();
   }

@@ -23,7 +23,7 @@ import {
   nextRevision,
   remoteConfig,
 } from "../domain/fleet/index.js";
-import type { AdvertisingReport, DesiredConfigRecord, FleetGatewayRecord, FleetRepository, GatewayRef, ScanRecord, TelemetryRange } from "./repositories.js";
+import type { AdvertisingReport, FleetGatewayRecord, FleetRepository, GatewayRef, ScanRecord, TelemetryRange } from "./repositories.js";
 import { type Clock, type Logger, type MessageBus, type Scheduler, systemScheduler, type TimerHandle } from "./ports.js";
 import type { AuditRepository, GatewayRecord, DirectoryRepository, ZoneRecord } from "./repositories.js";
 import { done, forbidden, invalid, type Outcome, refuse } from "./Outcome.js";
@@ -136,6 +136,11 @@ export interface FleetServiceOptions {
    * (or absent): they advertise none.
    */
   readonly storeBeacon?: (storeId: string) => Promise<StoreBeaconConfig | undefined>;
+  /**
+   * Whether this worker pushes a first config to a gateway that comes online without one (every
+   * worker sees every status; the leader alone pushes). Default: always.
+   */
+  readonly leader?: () => boolean;
 }
 
 /**
@@ -309,6 +314,32 @@ export class FleetService {
         "gateway software update reported",
       );
     this.o.log.debug({ ...ref, state: status.state }, "gateway status");
+    if (status.state === "online" && this.o.storeBeacon !== undefined && (this.o.leader?.() ?? true)) {
+      const record = before ?? (await this.o.fleet.getFleetGateway(ref.gatewayId));
+      if (record?.desiredRevision === null) await this.pushFirstConfig(ref);
+    }
+  }
+
+  /**
+   * A gateway online without any desired config (freshly registered, first connect) would not
+   * advertise its store's beacon until something else pushed it a config: it gets one now, with
+   * the store's zones and beacon. Only when the store has a beacon to advertise: otherwise the
+   * gateway keeps running on its local config, as before. Run by the leader, once (a later online
+   * status finds the stored config).
+   */
+  private async pushFirstConfig(ref: GatewayRef): Promise<void> {
+    if ((await this.o.storeBeacon?.(ref.storeId)) === undefined) return;
+    await this.serialised(async () => {
+      // Another push may have stored one since the status was read.
+      if ((await this.o.fleet.getFleetGateway(ref.gatewayId))?.desiredRevision !== null) return;
+      const zones = await this.storeZones(ref.storeId);
+      await this.storeAndPublish(
+        [{ gateway: { id: ref.gatewayId, storeId: ref.storeId }, presence: keepPresence, software: keepSoftware }],
+        zones,
+        "cloud",
+      );
+      this.o.log.info(ref, "first config pushed to a gateway that had none");
+    });
   }
 
   /** Handles one telemetry message; public so tests can drive it without a broker. */
@@ -466,21 +497,29 @@ export class FleetService {
   /**
    * Brings every stored desired config's store beacon in line with what the store should advertise
    * now (the cloud started with a beacon secret, a new key epoch or format, or none any more): each
-   * config that differs is pushed again with its next revision, everything else kept. Run by the
-   * leader at start. A gateway that was never pushed a config gets its beacon with its first push.
+   * config that differs is pushed again with its next revision, everything else kept. A registered
+   * gateway that was never pushed a config gets its first one here, where its store has a beacon
+   * (retained, so an offline gateway finds it when it connects); one registered while the cloud runs
+   * gets it when it first comes online (`pushFirstConfig`). Run by the leader at start.
    */
   syncStoreBeacons(actor: string): Promise<number> {
     return this.serialised(async () => {
       let pushed = 0;
-      const byStore = new Map<string, DesiredConfigRecord[]>();
-      for (const record of await this.o.fleet.desiredConfigs()) byStore.set(record.storeId, [...(byStore.get(record.storeId) ?? []), record]);
-      for (const [storeId, records] of byStore) {
-        const wanted = await this.o.storeBeacon?.(storeId);
-        const stale = records.filter((r) => JSON.stringify(r.config.storeBeacon) !== JSON.stringify(wanted));
-        if (stale.length === 0) continue;
+      const wanted = new Map<string, StoreBeaconConfig | undefined>();
+      const wantedFor = async (storeId: string) => {
+        if (!wanted.has(storeId)) wanted.set(storeId, await this.o.storeBeacon?.(storeId));
+        return wanted.get(storeId);
+      };
+      const byStore = new Map<string, string[]>();
+      const add = (storeId: string, gatewayId: string) => byStore.set(storeId, [...(byStore.get(storeId) ?? []), gatewayId]);
+      for (const record of await this.o.fleet.desiredConfigs())
+        if (JSON.stringify(record.config.storeBeacon) !== JSON.stringify(await wantedFor(record.storeId))) add(record.storeId, record.gatewayId);
+      for (const gateway of await this.o.fleet.listFleet({}))
+        if (gateway.desiredRevision === null && (await wantedFor(gateway.storeId)) !== undefined) add(gateway.storeId, gateway.id);
+      for (const [storeId, gatewayIds] of byStore) {
         const zones = await this.storeZones(storeId);
         const { stored } = await this.storeAndPublish(
-          stale.map((r) => ({ gateway: { id: r.gatewayId, storeId }, presence: keepPresence, software: keepSoftware })),
+          gatewayIds.map((id) => ({ gateway: { id, storeId }, presence: keepPresence, software: keepSoftware })),
           zones,
           actor,
         );

@@ -52,6 +52,23 @@ export function describePushRegistrationRepositoryContract(name: string, makeBac
       expect(await repos.pushRegistrations.pushRegistrations("u2")).toEqual([]);
     });
 
+    it("reads the registrations of many members at once", async () => {
+      await repos.pushRegistrations.upsertPushRegistration(webPush("u2", "i1", "https://p/c"), 10);
+      await repos.pushRegistrations.upsertPushRegistration(webPush("u1", "i2", "https://p/b"), 10);
+      await repos.pushRegistrations.upsertPushRegistration(webPush("u1", "i1", "https://p/a"), 10);
+      const read = await repos.pushRegistrations.pushRegistrationsOf(["u2", "u1", "u2", "nobody"]);
+      expect(read.map((r) => [r.userId, r.installationId, r.token])).toEqual([
+        ["u1", "i1", "https://p/a"],
+        ["u1", "i2", "https://p/b"],
+        ["u2", "i1", "https://p/c"],
+      ]);
+      expect(read[0]).toEqual(await repos.pushRegistrations.pushRegistration("u1", "i1"));
+      expect(await repos.pushRegistrations.pushRegistrationsOf([])).toEqual([]);
+      // More members than one statement reads.
+      const many = Array.from({ length: 1200 }, (_, i) => `m${i}`);
+      expect(await repos.pushRegistrations.pushRegistrationsOf([...many, "u2"])).toHaveLength(1);
+    });
+
     it("moves a token to its newest holder", async () => {
       await repos.pushRegistrations.upsertPushRegistration(webPush("u1", "i1", "https://p/same"), 10);
       await repos.pushRegistrations.upsertPushRegistration(webPush("u2", "i9", "https://p/same"), 20);

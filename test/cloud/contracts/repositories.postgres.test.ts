@@ -105,6 +105,24 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
     };
     const spend = (points: number): LedgerCommand => ({ kind: "spend", points, source: "coupon-redemption", reference: null, reason: null });
 
+    it("leaves a push queued by one process to that process until its lease runs out", async () => {
+      const { first, processes, close } = await threeProcesses();
+      const [a, b] = [processes[0] ?? first.repos, processes[1] ?? first.repos];
+      try {
+        await seedStore(first.repos);
+        await first.repos.users.upsertUser(user("u1", "o1"), 0);
+        const item = { id: "i1", offerId: "offer-1", userId: "u1", installationId: "phone", orgId: "o1", storeId: "s1", title: "T", expiresAt: 10_000_000, nextAttemptAt: 1000 };
+        expect(await a.delivery.enqueuePush([item], 1000)).toBe(1);
+        // The queuing process sends it without reading it back; no other may take it meanwhile.
+        expect(await b.delivery.duePush(1000, 10)).toEqual([]);
+        expect((await a.delivery.duePush(1000, 10)).map((i) => i.id)).toEqual(["i1"]);
+        // Its holder died: after the lease (60 s) another process sends it.
+        expect((await b.delivery.duePush(1000 + 60_000, 10)).map((i) => i.id)).toEqual(["i1"]);
+      } finally {
+        await close();
+      }
+    });
+
     it("keeps a balance, a visit cap and one secret exact across three processes", async () => {
       const { first, processes, close } = await threeProcesses();
       const worker = (i: number): Repositories => processes[i % processes.length] ?? first.repos;

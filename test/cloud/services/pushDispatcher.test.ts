@@ -126,6 +126,112 @@ describe("push outbox", () => {
     expect(sender.sent).toHaveLength(2);
   });
 
+  it("sends a freshly queued offer without reading it back, and only once", async () => {
+    await register("phone");
+    await register("tablet");
+    const real = repos.pushRegistrations;
+    const reads: string[][] = [];
+    const watched = Object.create(real) as typeof real;
+    watched.pushRegistrationsOf = (userIds) => {
+      reads.push([...userIds]);
+      return real.pushRegistrationsOf(userIds);
+    };
+    dispatcher = makeDispatcher(0, { registrations: watched });
+    await dispatcher.offersIssued([offer("o-1")]);
+    await dispatcher.drain();
+    expect(sender.sent.map((s) => s.installationId).sort()).toEqual(["phone", "tablet"]);
+    // Read once, to queue: the attempts took the registrations from there.
+    expect(reads).toEqual([["u1"]]);
+    expect(await repos.delivery.pushItem("item-1")).toMatchObject({ status: "sent" });
+    expect(await repos.delivery.pushItem("item-2")).toMatchObject({ status: "sent" });
+  });
+
+  it("keeps its window full: a slow push service answer does not hold up the items behind it", async () => {
+    for (const id of ["a", "b", "c", "d", "e", "f"]) await register(id);
+    // The first installation's push hangs until released; the window holds two attempts.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let othersDone = (): void => undefined;
+    const fiveOthers = new Promise<void>((resolve) => (othersDone = resolve));
+    const slow: PushSender = {
+      provider: "webpush",
+      send: async (registration, message) => {
+        if (registration.installationId === "a") await held;
+        const result = await sender.send(registration, message);
+        if (sender.sent.filter((s) => s.installationId !== "a").length === 5) othersDone();
+        return result;
+      },
+    };
+    dispatcher = makeDispatcher(0, { senders: [slow], batchSize: 2 });
+    await dispatcher.offersIssued([offer("o-1")]);
+    const drained = dispatcher.drain();
+    // Batch after batch, the second batch would wait for "a": the five others go through beside it.
+    await fiveOthers;
+    expect(sender.sent.map((s) => s.installationId).sort()).toEqual(["b", "c", "d", "e", "f"]);
+    release();
+    await drained;
+    expect(sender.sent.map((s) => s.installationId).sort()).toEqual(["a", "b", "c", "d", "e", "f"]);
+    expect(await repos.delivery.duePush(clock.now(), 10)).toEqual([]);
+  });
+
+  it("sends what is queued while a slow answer is awaited, without waiting for it", async () => {
+    await register("phone");
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let secondSent = (): void => undefined;
+    const second = new Promise<void>((resolve) => (secondSent = resolve));
+    const slow: PushSender = {
+      provider: "webpush",
+      send: async (registration, message) => {
+        if (message.offerId === "o-1") await held;
+        const result = await sender.send(registration, message);
+        if (message.offerId === "o-2") secondSent();
+        return result;
+      },
+    };
+    const scheduler = new ManualScheduler(clock);
+    dispatcher = makeDispatcher(0, { senders: [slow], scheduler });
+    dispatcher.start();
+    await dispatcher.offersIssued([offer("o-1")]);
+    await scheduler.runDue();
+    // o-1's push hangs (a push service taking its whole timeout); o-2 is issued meanwhile.
+    await dispatcher.offersIssued([offer("o-2")]);
+    await scheduler.runDue();
+    await second;
+    expect(sender.sent.map((s) => s.message.offerId)).toEqual(["o-2"]);
+    release();
+    await dispatcher.drain();
+    expect(sender.sent.map((s) => s.message.offerId)).toEqual(["o-2", "o-1"]);
+  });
+
+  it("stops after the attempts in flight, leaving the rest pending for the next start", async () => {
+    for (const id of ["a", "b", "c", "d", "e", "f"]) await register(id);
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let inFlight = 0;
+    let windowFull = (): void => undefined;
+    const full = new Promise<void>((resolve) => (windowFull = resolve));
+    const slow: PushSender = {
+      provider: "webpush",
+      send: async (registration, message) => {
+        if (++inFlight === 2) windowFull();
+        await held;
+        return sender.send(registration, message);
+      },
+    };
+    const scheduler = new ManualScheduler(clock);
+    dispatcher = makeDispatcher(0, { senders: [slow], scheduler, batchSize: 2 });
+    dispatcher.start();
+    await dispatcher.offersIssued([offer("o-1")]);
+    await scheduler.runDue();
+    await full;
+    const stopped = dispatcher.stop();
+    release();
+    await stopped;
+    expect(sender.sent).toHaveLength(2);
+    expect(await repos.delivery.duePush(clock.now(), 10)).toHaveLength(4);
+  });
+
   it("retries with backoff and the service's Retry-After, then dead-letters; a replay sends it", async () => {
     await register("phone");
     sender.script.push({ outcome: "retry", reason: "HTTP 503" }, { outcome: "retry", reason: "HTTP 429", retryAfterMs: 30_000 });
@@ -247,19 +353,31 @@ describe("push outbox", () => {
   });
 
   it("leaves an item that storage fails on pending, and still sends the others", async () => {
-    await register("broken");
+    await repos.users.upsertUser(
+      { id: "u2", orgId: "o1", displayName: null, segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: true },
+      0,
+    );
+    await repos.pushRegistrations.upsertPushRegistration(
+      { userId: "u2", installationId: "broken", orgId: "o1", provider: "webpush", token: "https://push.example.com/b", keys: { p256dh: "k", auth: "a" }, environment: null },
+      START,
+    );
     await register("phone");
+    const real = repos.pushRegistrations;
     const failing = {
-      ...repos.pushRegistrations,
-      pushRegistrations: (userId: string) => repos.pushRegistrations.pushRegistrations(userId),
-      removePushToken: (p: "webpush", t: string) => repos.pushRegistrations.removePushToken(p, t),
-      pushRegistration: async (userId: string, installationId: string) => {
-        if (installationId === "broken") throw new Error("disk I/O error");
-        return repos.pushRegistrations.pushRegistration(userId, installationId);
+      upsertPushRegistration: real.upsertPushRegistration.bind(real),
+      pushRegistrations: real.pushRegistrations.bind(real),
+      pushRegistration: real.pushRegistration.bind(real),
+      removePushRegistration: real.removePushRegistration.bind(real),
+      removePushToken: real.removePushToken.bind(real),
+      pushRegistrationsOf: async (userIds: readonly string[]) => {
+        // Queueing reads them all at once; an attempt reads only its own items' members.
+        if (userIds.length === 1 && userIds[0] === "u2") throw new Error("disk I/O error");
+        return real.pushRegistrationsOf(userIds);
       },
     };
-    dispatcher = makeDispatcher(0, { registrations: failing as typeof repos.pushRegistrations, batchSize: 1 });
-    await dispatcher.offersIssued([offer("o-1")]);
+    // Queued before a restart: the new dispatcher reads them back from storage.
+    await makeDispatcher(0).offersIssued([offer("o-2", { userId: "u2" }), offer("o-1")]);
+    dispatcher = makeDispatcher(0, { registrations: failing, batchSize: 1 });
     await dispatcher.drain(5);
     expect(sender.sent.map((s) => s.installationId)).toEqual(["phone"]);
     const pending = await repos.delivery.duePush(clock.now(), 10);

@@ -93,15 +93,18 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
 
   enqueuePush(items: readonly NewPushOutboxItem[], now: number): Promise<number> {
     if (items.length === 0) return Promise.resolve(0);
+    // Leased to this process as they are stored: the dispatcher that queued them sends them at
+    // once without reading them back, so another process must not take them meanwhile (if this
+    // one dies, the lease runs out and another sends them).
     return this.db.transaction(async (tx) => {
       let added = 0;
       for (const i of items) {
         const result = await tx.run(
           `INSERT INTO push_outbox (id, offer_id, user_id, installation_id, org_id, store_id, title, expires_at,
-             status, attempts, next_attempt_at, last_error, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, ?)
+             status, attempts, next_attempt_at, last_error, created_at, updated_at, lease_owner, lease_until)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, ?, ?, ?)
            ON CONFLICT (offer_id, installation_id) DO NOTHING`,
-          [i.id, i.offerId, i.userId, i.installationId, i.orgId, i.storeId, i.title, i.expiresAt, i.nextAttemptAt, now, now],
+          [i.id, i.offerId, i.userId, i.installationId, i.orgId, i.storeId, i.title, i.expiresAt, i.nextAttemptAt, now, now, this.leaseOwner, now + this.leaseMs],
         );
         added += result.changes;
       }

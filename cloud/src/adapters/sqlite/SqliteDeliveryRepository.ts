@@ -50,6 +50,9 @@ function itemOf(r: ItemRow): PushOutboxItem {
   };
 }
 
+/** Outbox rows one INSERT writes (11 parameters each, well inside SQLite's bound of 32 766). */
+const ROWS_PER_INSERT = 200;
+
 /** The push outbox, receipts, frequency-cap claims and push policies in SQLite (migration 16). */
 export class SqliteDeliveryRepository implements DeliveryRepository {
   /**
@@ -67,13 +70,16 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
     if (items.length === 0) return Promise.resolve(0);
     return this.db.transaction(async (tx) => {
       let added = 0;
-      for (const i of items) {
+      // Many rows per statement: an offer burst queues thousands, and each statement is a round
+      // trip to SQLite's thread. `changes` counts only the rows inserted.
+      for (let i = 0; i < items.length; i += ROWS_PER_INSERT) {
+        const chunk = items.slice(i, i + ROWS_PER_INSERT);
         const result = await tx.run(
           `INSERT INTO push_outbox (id, offer_id, user_id, installation_id, org_id, store_id, title, expires_at,
              status, attempts, next_attempt_at, last_error, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, ?)
+           VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, ?)").join(", ")}
            ON CONFLICT (offer_id, installation_id) DO NOTHING`,
-          [i.id, i.offerId, i.userId, i.installationId, i.orgId, i.storeId, i.title, i.expiresAt, i.nextAttemptAt, now, now],
+          chunk.flatMap((r) => [r.id, r.offerId, r.userId, r.installationId, r.orgId, r.storeId, r.title, r.expiresAt, r.nextAttemptAt, now, now]),
         );
         added += result.changes;
       }

@@ -21,6 +21,13 @@ interface Row {
 
 const COLUMNS = "user_id, installation_id, org_id, provider, token, p256dh, auth, environment, created_at, updated_at";
 
+/** Members whose registrations one statement reads. */
+const REGISTRATIONS_PER_READ = 500;
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function fromRow(r: Row): PushRegistration {
   return {
     userId: r.user_id,
@@ -91,6 +98,22 @@ export class SqlitePushRegistrationRepository implements PushRegistrationReposit
       [userId, installationId],
     );
     return row ? fromRow(row) : null;
+  }
+
+  async pushRegistrationsOf(userIds: readonly string[]): Promise<PushRegistration[]> {
+    const unique = [...new Set(userIds)];
+    const out: PushRegistration[] = [];
+    // In chunks, well inside the bound on a statement's parameters.
+    for (let i = 0; i < unique.length; i += REGISTRATIONS_PER_READ) {
+      const chunk = unique.slice(i, i + REGISTRATIONS_PER_READ);
+      const rows = await this.db.all<Row>(
+        `SELECT ${COLUMNS} FROM push_registrations WHERE user_id IN (${chunk.map(() => "?").join(", ")})
+         ORDER BY user_id, installation_id`,
+        chunk,
+      );
+      out.push(...rows.map(fromRow));
+    }
+    return out.sort((a, b) => (a.userId === b.userId ? cmp(a.installationId, b.installationId) : cmp(a.userId, b.userId)));
   }
 
   async removePushRegistration(userId: string, installationId: string): Promise<boolean> {

@@ -41,6 +41,11 @@ export interface PushRegistrationRepository {
   /** A member's registrations, by installation id. */
   pushRegistrations(userId: string): Promise<PushRegistration[]>;
   pushRegistration(userId: string, installationId: string): Promise<PushRegistration | null>;
+  /**
+   * The registrations of every member in `userIds`, ordered by member and installation: one read
+   * for a batch of offers or outbox items instead of one per member.
+   */
+  pushRegistrationsOf(userIds: readonly string[]): Promise<PushRegistration[]>;
   /** True when there was one to remove. */
   removePushRegistration(userId: string, installationId: string): Promise<boolean>;
   /** Removes every registration holding `token` (the push service said it is gone); how many. */

@@ -1,3 +1,4 @@
+import { MinHeap } from "../../domain/collections/MinHeap.js";
 import type { Advert } from "../../services/ports.js";
 
 /** What a replay does next: feed an advert, or run the engine's clock to `t`. */
@@ -40,8 +41,8 @@ export class ReplayTimeline {
   private readonly reorderMs: number;
   private readonly tickMs: number;
   private readonly idle: () => boolean;
-  /** Min-heap on (t, order). */
-  private readonly heap: Held[] = [];
+  /** Held adverts, least first on (t, gateway, order). */
+  private readonly heap = new MinHeap<Held>(before);
   private order = 0;
   private newestT = Number.NEGATIVE_INFINITY;
   /** Time of the last advert fed; a later arrival older than this is late. */
@@ -64,7 +65,7 @@ export class ReplayTimeline {
       run({ kind: "advert", advert });
       return;
     }
-    this.insert({ advert, order: this.order++ });
+    this.heap.push({ advert, order: this.order++ });
     if (advert.t > this.newestT) this.newestT = advert.t;
     this.release(this.newestT - this.reorderMs, run);
   }
@@ -77,9 +78,9 @@ export class ReplayTimeline {
 
   private release(upTo: number, run: (step: ReplayStep) => void): void {
     for (;;) {
-      const top = this.heap[0];
+      const top = this.heap.peek();
       if (top === undefined || top.advert.t > upTo) return;
-      this.pop();
+      this.heap.pop();
       const t = top.advert.t;
       this.ticksUpTo(t, run);
       this.fedT = t;
@@ -102,47 +103,6 @@ export class ReplayTimeline {
   private tick(t: number, run: (step: ReplayStep) => void): void {
     this.lastTickAt = t;
     run({ kind: "tick", t });
-  }
-
-  private insert(item: Held): void {
-    const h = this.heap;
-    h.push(item);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = h[parent];
-      if (p === undefined || !before(item, p)) break;
-      h[i] = p;
-      i = parent;
-    }
-    h[i] = item;
-  }
-
-  private pop(): void {
-    const h = this.heap;
-    const last = h.pop();
-    if (last === undefined || h.length === 0) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let smallest = i;
-      let best: Held = last;
-      const left = h[l];
-      if (left !== undefined && before(left, best)) {
-        smallest = l;
-        best = left;
-      }
-      const right = h[r];
-      if (right !== undefined && before(right, best)) {
-        smallest = r;
-        best = right;
-      }
-      if (smallest === i) break;
-      h[i] = best;
-      i = smallest;
-    }
-    h[i] = last;
   }
 }
 

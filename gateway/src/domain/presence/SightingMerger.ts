@@ -1,4 +1,5 @@
 import type { Sighting } from "./types.js";
+import { MinHeap } from "../collections/MinHeap.js";
 
 /** What the pooled engine does next: take one sighting, or run its clock to `t`. */
 export type MergedStep =
@@ -57,8 +58,8 @@ export class SightingMerger {
   private readonly tickMs: number;
   private readonly maxAheadMs: number;
   private readonly maxHeld: number;
-  /** Min-heap in release order. */
-  private readonly heap: Sighting[] = [];
+  /** Held sightings, least first in release order. */
+  private readonly heap = new MinHeap<Sighting>((a, b) => compareSightings(a, b) < 0);
   /** Everything at or before this was released; later arrivals there are late. */
   private releasedUpTo = Number.NEGATIVE_INFINITY;
   private nextTickAt: number | null = null;
@@ -73,7 +74,7 @@ export class SightingMerger {
 
   /** Sightings waiting for the watermark. */
   get held(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   /** The time up to which everything was released, epoch ms; -Infinity before the first release. */
@@ -87,12 +88,12 @@ export class SightingMerger {
     if (!Number.isFinite(s.t) || !Number.isFinite(s.rssiDbm)) refusal = "invalid";
     else if (s.t <= this.releasedUpTo) refusal = "late";
     else if (s.t > now + this.maxAheadMs) refusal = "ahead";
-    else if (this.heap.length >= this.maxHeld) refusal = "full";
+    else if (this.heap.size >= this.maxHeld) refusal = "full";
     if (refusal !== null) {
       this.counters[refusal]++;
       return refusal;
     }
-    this.insert(s);
+    this.heap.push(s);
     return null;
   }
 
@@ -102,9 +103,9 @@ export class SightingMerger {
     const upTo = now - this.latenessMs;
     if (!Number.isFinite(upTo) || upTo <= this.releasedUpTo) return steps;
     for (;;) {
-      const top = this.heap[0];
+      const top = this.heap.peek();
       if (top === undefined || top.t > upTo) break;
-      this.pop();
+      this.heap.pop();
       this.ticksUpTo(top.t, steps);
       steps.push({ kind: "sighting", sighting: top });
       this.counters.released++;
@@ -120,47 +121,6 @@ export class SightingMerger {
       steps.push({ kind: "tick", t: this.nextTickAt });
       this.nextTickAt += this.tickMs;
     }
-  }
-
-  private insert(item: Sighting): void {
-    const h = this.heap;
-    h.push(item);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = h[parent];
-      if (p === undefined || compareSightings(item, p) >= 0) break;
-      h[i] = p;
-      i = parent;
-    }
-    h[i] = item;
-  }
-
-  private pop(): void {
-    const h = this.heap;
-    const last = h.pop();
-    if (last === undefined || h.length === 0) return;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let at = i;
-      let best: Sighting = last;
-      const left = h[l];
-      if (left !== undefined && compareSightings(left, best) < 0) {
-        at = l;
-        best = left;
-      }
-      const right = h[r];
-      if (right !== undefined && compareSightings(right, best) < 0) {
-        at = r;
-        best = right;
-      }
-      if (at === i) break;
-      h[i] = best;
-      i = at;
-    }
-    h[i] = last;
   }
 }
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SqliteCredentialRepository } from "../../../cloud/src/adapters/sqlite/SqliteCredentialRepository.js";
+import { SqlCredentialRepository } from "../../../cloud/src/adapters/sql/SqlCredentialRepository.js";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
 import { MIGRATIONS, migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 
@@ -33,7 +33,7 @@ describe("store-device credentials migration (23)", () => {
         { username: "gw.s1.g1", secret_hash: "h1", role: "gateway", store_id: "s1", gateway_id: "g1", user_id: null, device_id: null, created_at: 10, revoked_at: null },
         { username: "svc.cloud", secret_hash: "h3", role: "service", store_id: null, gateway_id: null, user_id: null, device_id: null, created_at: 30, revoked_at: null },
       ]);
-      const credentials = new SqliteCredentialRepository(db);
+      const credentials = new SqlCredentialRepository(db);
       await credentials.putMqttCredential({ username: "store.s1.c1", secretHash: "h4", identity: { role: "store", storeId: "s1", deviceId: "c1" } }, 40);
       expect((await credentials.getMqttCredential("store.s1.c1"))?.identity).toEqual({ role: "store", storeId: "s1", deviceId: "c1" });
       expect((await credentials.getMqttCredential("gw.s1.g1"))?.identity).toEqual({ role: "gateway", storeId: "s1", gatewayId: "g1" });

@@ -1,8 +1,8 @@
 import type { Repositories } from "../../services/repositories.js";
 import { PostgresAnalyticsRepository } from "./PostgresAnalyticsRepository.js";
-import { PostgresAuditRepository } from "./PostgresAuditRepository.js";
+import { SqlAuditRepository } from "../sql/SqlAuditRepository.js";
 import { PostgresCouponRepository } from "./PostgresCouponRepository.js";
-import { PostgresCredentialRepository } from "./PostgresCredentialRepository.js";
+import { SqlCredentialRepository } from "../sql/SqlCredentialRepository.js";
 import type { PostgresDatabase } from "./PostgresDatabase.js";
 import { PostgresDeliveryRepository } from "./PostgresDeliveryRepository.js";
 import { PostgresDirectoryRepository } from "./PostgresDirectoryRepository.js";
@@ -13,29 +13,29 @@ import { PostgresMembershipRepository } from "./PostgresMembershipRepository.js"
 import { PostgresOfferRepository } from "./PostgresOfferRepository.js";
 import { PostgresPickupRepository } from "./PostgresPickupRepository.js";
 import { PostgresPrivacyRepository } from "./PostgresPrivacyRepository.js";
-import { PostgresPushRegistrationRepository } from "./PostgresPushRegistrationRepository.js";
+import { SqlPushRegistrationRepository } from "../sql/SqlPushRegistrationRepository.js";
 import { PostgresRuleRepository } from "./PostgresRuleRepository.js";
-import { PostgresUserRepository } from "./PostgresUserRepository.js";
+import { SqlUserRepository } from "../sql/SqlUserRepository.js";
 import { PostgresWebhookRepository } from "./PostgresWebhookRepository.js";
 
 /** The PostgreSQL backend's repositories, on one pool, plus that pool (health, tests). */
 export interface PostgresRepositories extends Repositories {
   readonly db: PostgresDatabase;
   readonly directory: PostgresDirectoryRepository;
-  readonly users: PostgresUserRepository;
-  readonly credentials: PostgresCredentialRepository;
+  readonly users: SqlUserRepository;
+  readonly credentials: SqlCredentialRepository;
   readonly events: PostgresEventRepository;
   readonly rules: PostgresRuleRepository;
   readonly offers: PostgresOfferRepository;
   readonly fleet: PostgresFleetRepository;
   readonly privacy: PostgresPrivacyRepository;
-  readonly audit: PostgresAuditRepository;
+  readonly audit: SqlAuditRepository;
   readonly ledger: PostgresLedgerRepository;
   readonly membership: PostgresMembershipRepository;
   readonly analytics: PostgresAnalyticsRepository;
   readonly coupons: PostgresCouponRepository;
   readonly pickups: PostgresPickupRepository;
-  readonly pushRegistrations: PostgresPushRegistrationRepository;
+  readonly pushRegistrations: SqlPushRegistrationRepository;
   readonly delivery: PostgresDeliveryRepository;
   readonly webhooks: PostgresWebhookRepository;
 }
@@ -45,20 +45,20 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
   return {
     db,
     directory: new PostgresDirectoryRepository(db),
-    users: new PostgresUserRepository(db),
-    credentials: new PostgresCredentialRepository(db),
+    users: new SqlUserRepository(db),
+    credentials: new SqlCredentialRepository(db),
     events: new PostgresEventRepository(db),
     rules: new PostgresRuleRepository(db),
     offers: new PostgresOfferRepository(db),
     fleet: new PostgresFleetRepository(db),
     privacy: new PostgresPrivacyRepository(db),
-    audit: new PostgresAuditRepository(db),
+    audit: new SqlAuditRepository(db),
     ledger: new PostgresLedgerRepository(db),
     membership: new PostgresMembershipRepository(db),
     analytics: new PostgresAnalyticsRepository(db),
     coupons: new PostgresCouponRepository(db),
     pickups: new PostgresPickupRepository(db),
-    pushRegistrations: new PostgresPushRegistrationRepository(db),
+    pushRegistrations: new SqlPushRegistrationRepository(db),
     delivery: new PostgresDeliveryRepository(db),
     webhooks: new PostgresWebhookRepository(db),
   };

@@ -1,11 +1,11 @@
 import type { Repositories } from "../../services/repositories.js";
 import { SqliteAnalyticsRepository } from "./SqliteAnalyticsRepository.js";
-import { SqliteAuditRepository } from "./SqliteAuditRepository.js";
+import { SqlAuditRepository } from "../sql/SqlAuditRepository.js";
 import { SqliteCouponRepository } from "./SqliteCouponRepository.js";
-import { SqliteCredentialRepository } from "./SqliteCredentialRepository.js";
+import { SqlCredentialRepository } from "../sql/SqlCredentialRepository.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 import { SqliteDeliveryRepository } from "./SqliteDeliveryRepository.js";
-import { SqlitePushRegistrationRepository } from "./SqlitePushRegistrationRepository.js";
+import { SqlPushRegistrationRepository } from "../sql/SqlPushRegistrationRepository.js";
 import { SqliteDirectoryRepository } from "./SqliteDirectoryRepository.js";
 import { SqliteEventRepository } from "./SqliteEventRepository.js";
 import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
@@ -15,27 +15,27 @@ import { SqliteOfferRepository } from "./SqliteOfferRepository.js";
 import { SqlitePickupRepository } from "./SqlitePickupRepository.js";
 import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
 import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
-import { SqliteUserRepository } from "./SqliteUserRepository.js";
+import { SqlUserRepository } from "../sql/SqlUserRepository.js";
 import { SqliteWebhookRepository } from "./SqliteWebhookRepository.js";
 
 /** The SQLite backend's repositories, on one connection, plus that connection (health, tests). */
 export interface SqliteRepositories extends Repositories {
   readonly db: SqliteDatabase;
   readonly directory: SqliteDirectoryRepository;
-  readonly users: SqliteUserRepository;
-  readonly credentials: SqliteCredentialRepository;
+  readonly users: SqlUserRepository;
+  readonly credentials: SqlCredentialRepository;
   readonly events: SqliteEventRepository;
   readonly rules: SqliteRuleRepository;
   readonly offers: SqliteOfferRepository;
   readonly fleet: SqliteFleetRepository;
   readonly privacy: SqlitePrivacyRepository;
-  readonly audit: SqliteAuditRepository;
+  readonly audit: SqlAuditRepository;
   readonly ledger: SqliteLedgerRepository;
   readonly membership: SqliteMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
   readonly coupons: SqliteCouponRepository;
   readonly pickups: SqlitePickupRepository;
-  readonly pushRegistrations: SqlitePushRegistrationRepository;
+  readonly pushRegistrations: SqlPushRegistrationRepository;
   readonly delivery: SqliteDeliveryRepository;
   readonly webhooks: SqliteWebhookRepository;
 }
@@ -45,20 +45,20 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
   return {
     db,
     directory: new SqliteDirectoryRepository(db),
-    users: new SqliteUserRepository(db),
-    credentials: new SqliteCredentialRepository(db),
+    users: new SqlUserRepository(db),
+    credentials: new SqlCredentialRepository(db),
     events: new SqliteEventRepository(db),
     rules: new SqliteRuleRepository(db),
     offers: new SqliteOfferRepository(db),
     fleet: new SqliteFleetRepository(db),
     privacy: new SqlitePrivacyRepository(db),
-    audit: new SqliteAuditRepository(db),
+    audit: new SqlAuditRepository(db),
     ledger: new SqliteLedgerRepository(db),
     membership: new SqliteMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
     coupons: new SqliteCouponRepository(db),
     pickups: new SqlitePickupRepository(db),
-    pushRegistrations: new SqlitePushRegistrationRepository(db),
+    pushRegistrations: new SqlPushRegistrationRepository(db),
     delivery: new SqliteDeliveryRepository(db),
     webhooks: new SqliteWebhookRepository(db),
   };

@@ -1,6 +1,6 @@
-import { reachableQuery } from "../sql/reachable.js";
+import { reachableQuery } from "./reachable.js";
 import type { AppUser, RegisteredDevice, UserRepository } from "../../services/repositories.js";
-import type { PostgresDatabase } from "./PostgresDatabase.js";
+import type { SharedSqlDatabase } from "./SqlDatabase.js";
 
 interface UserRow {
   id: string;
@@ -37,9 +37,12 @@ const toDevice = (row: DeviceRow): RegisteredDevice => ({
   createdAt: row.created_at,
 });
 
-/** App users and their registered devices in PostgreSQL (each organisation has its own device registry). */
-export class PostgresUserRepository implements UserRepository {
-  constructor(private readonly db: PostgresDatabase) {}
+/**
+ * App users and their registered devices in SQLite or PostgreSQL, the same statements on both
+ * (each organisation has its own device registry).
+ */
+export class SqlUserRepository implements UserRepository {
+  constructor(private readonly db: SharedSqlDatabase) {}
 
   async upsertUser(user: AppUser, now: number): Promise<void> {
     await this.db.run(
@@ -75,7 +78,7 @@ export class PostgresUserRepository implements UserRepository {
 
   async usersByIds(ids: readonly string[]): Promise<AppUser[]> {
     const users: AppUser[] = [];
-    // 500 a statement: well under PostgreSQL's limit on bound parameters.
+    // 500 a statement: well under SQLite's and PostgreSQL's limits on bound parameters.
     for (let k = 0; k < ids.length; k += 500) {
       const part = ids.slice(k, k + 500);
       const rows = await this.db.all<UserRow>(

@@ -1,9 +1,9 @@
 import type { AuditEntry, AuditRepository } from "../../services/repositories.js";
-import type { SqliteDatabase } from "./SqliteDatabase.js";
+import type { SharedSqlDatabase } from "./SqlDatabase.js";
 
-/** The audit log in SQLite; `detail` is stored as JSON. */
-export class SqliteAuditRepository implements AuditRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+/** The audit log in SQLite or PostgreSQL (the same statements on both); `detail` is stored as JSON. */
+export class SqlAuditRepository implements AuditRepository {
+  constructor(private readonly db: SharedSqlDatabase) {}
 
   async audit(entry: {
     at: number;

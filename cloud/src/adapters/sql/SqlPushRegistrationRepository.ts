@@ -4,7 +4,7 @@ import type {
   PushRegistration,
   PushRegistrationRepository,
 } from "../../services/repositories.js";
-import type { SqliteDatabase } from "./SqliteDatabase.js";
+import type { SharedSqlDatabase } from "./SqlDatabase.js";
 
 interface Row {
   user_id: string;
@@ -42,9 +42,9 @@ function fromRow(r: Row): PushRegistration {
   };
 }
 
-/** Push registrations in SQLite (`push_registrations`, migration 16). */
-export class SqlitePushRegistrationRepository implements PushRegistrationRepository {
-  constructor(private readonly db: SqliteDatabase) {}
+/** Push registrations in SQLite or PostgreSQL (`push_registrations`: SQLite migration 16, PostgreSQL 6). */
+export class SqlPushRegistrationRepository implements PushRegistrationRepository {
+  constructor(private readonly db: SharedSqlDatabase) {}
 
   upsertPushRegistration(
     registration: NewPushRegistration,

@@ -7,11 +7,14 @@ import type {
   OperatorKeyRecord,
   StoreDeviceCredential,
 } from "../../services/repositories.js";
-import type { PostgresDatabase } from "./PostgresDatabase.js";
+import type { SharedSqlDatabase } from "./SqlDatabase.js";
 
-/** API keys and MQTT credentials in PostgreSQL, as hashes; revocation sets `revoked_at`. */
-export class PostgresCredentialRepository implements CredentialRepository {
-  constructor(private readonly db: PostgresDatabase) {}
+/**
+ * API keys and MQTT credentials in SQLite or PostgreSQL (the same statements on both), as hashes;
+ * revocation sets `revoked_at`.
+ */
+export class SqlCredentialRepository implements CredentialRepository {
+  constructor(private readonly db: SharedSqlDatabase) {}
 
   async putMqttCredential(record: Omit<MqttCredentialRecord, "revokedAt">, now: number): Promise<void> {
     const { identity } = record;

@@ -183,6 +183,8 @@ export function barChart(
             scale: "y",
             side: 2,
             size: AXIS_PX,
+            // Ticks far enough apart for the widest of them ("100 %") with a gap: none overlap.
+            space: Math.max(40, Math.ceil(textWidth(format(max))) + 20),
             font: `${FONT_PX}px ${FONT_FAMILY}`,
             stroke: TEXT,
             grid: { stroke: GRID },

@@ -83,10 +83,14 @@ function barPaths(factor: number, maxPx: number): uPlot.Series.PathBuilder {
   return bars({ size: [factor, maxPx] });
 }
 
-/** Calls `draw(width)` with the box's width whenever it changes, once it is laid out. */
-function onWidth(box: HTMLElement, draw: (width: number) => void): ResizeObserver {
+/**
+ * Calls `draw(width)` with the box's width whenever it changes, once it is laid out; `gone` when
+ * the box has left the document (a page that never says it is done with its chart).
+ */
+function onWidth(box: HTMLElement, draw: (width: number) => void, gone?: () => void): ResizeObserver {
   let last = 0;
   const observer = new ResizeObserver((entries) => {
+    if (gone && !box.isConnected) return gone();
     const width = Math.floor(entries[0]?.contentRect.width ?? 0);
     if (width <= 0 || width === last) return;
     last = width;
@@ -160,8 +164,7 @@ export function barChart(
     ctx.restore();
   };
   let plot: uPlot | null = null;
-  const observer = onWidth(box, (width) => {
-    if (!box.isConnected) return destroy();
+  const draw = (width: number) => {
     const size = layout(width);
     if (plot) {
       plot.setSize(size);
@@ -206,12 +209,13 @@ export function barChart(
       data,
       box,
     );
-  });
+  };
   const destroy = () => {
     observer.disconnect();
     plot?.destroy();
     plot = null;
   };
+  const observer = onWidth(box, draw, destroy);
   return { element: figure, destroy };
 }
 

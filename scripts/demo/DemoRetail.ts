@@ -71,6 +71,8 @@ export interface DemoRetailOptions {
 export const DEMO_CHECKOUT_AFTER_MS = 30_000;
 /** The regulars' story (claims, the gift, the pick-up order) starts this long after `start`, ms. */
 export const DEMO_STORY_DELAY_MS = 1_500;
+/** Share of the offers reaching a phone that the shopper opens (`viewed`), as the demo simulates. */
+export const DEMO_VIEW_SHARE = 0.6;
 /** How finely the simulated paths are read, ms: each moment is read once, however late the timer. */
 const SCAN_STEP_MS = 1_000;
 const LIVE_STATUSES = new Set(["issued", "delivered", "viewed"]);
@@ -92,6 +94,8 @@ class Refused extends Error {
 
 interface Shopper extends DemoMember {
   readonly random: Random;
+  /** The phone's own stream: when an offer arrives and whether it is opened. */
+  readonly phone: Random;
   readonly regular: boolean;
   /** The newcomer's app key id, revoked once they are gone; null for regulars. */
   keyId: string | null;
@@ -142,6 +146,7 @@ export class DemoRetail {
   private readonly pickups = new Map<string, PickupOrder>();
   private timer: TimerHandle | null = null;
   private storyTimer: TimerHandle | null = null;
+  private readonly phoneTimers = new Set<TimerHandle>();
   private scannedTo = 0;
   private orders = 0;
   private stopped = false;
@@ -223,6 +228,23 @@ export class DemoRetail {
     });
   }
 
+  /**
+   * The cloud issued an offer to a member: their app takes it in a moment later (push or the
+   * broker) and acknowledges delivery, as the SDK does, and a share of shoppers open it a few
+   * seconds after (`viewed`). Both go through the API an app uses, with the member's app key;
+   * when and whether are drawn from the member's phone stream of the seed. Offers to people
+   * without the app (no key) are never acknowledged, as in a store.
+   */
+  offerIssued(offer: { readonly offerId: string; readonly userId: string }): void {
+    if (this.stopped) return;
+    const s = this.shoppers.find((x) => x.userId === offer.userId);
+    if (!s) return;
+    const deliveredAfterMs = 300 + Math.floor(s.phone() * 1_200);
+    const viewedAfterMs = s.phone() < DEMO_VIEW_SHARE ? deliveredAfterMs + 2_000 + Math.floor(s.phone() * 8_000) : null;
+    this.later(deliveredAfterMs, () => this.acknowledge(s, offer.offerId, "delivered"));
+    if (viewedAfterMs !== null) this.later(viewedAfterMs, () => this.acknowledge(s, offer.offerId, "viewed"));
+  }
+
   /** Resolves when the steps started so far are done (tests, shutdown). */
   settled(): Promise<void> {
     return this.work;
@@ -235,6 +257,8 @@ export class DemoRetail {
     if (this.storyTimer) this.o.scheduler.clearTimeout(this.storyTimer);
     this.timer = null;
     this.storyTimer = null;
+    for (const t of this.phoneTimers) this.o.scheduler.clearTimeout(t);
+    this.phoneTimers.clear();
     await this.work;
     for (const s of this.shoppers.splice(0)) if (s.keyId !== null) await this.retire(s).catch((err: unknown) => this.o.onError?.(err));
   }
@@ -244,11 +268,34 @@ export class DemoRetail {
       ...member,
       regular,
       random: streamOf(this.o.seed, "shopper", member.userId),
+      phone: streamOf(this.o.seed, "phone", member.userId),
       keyId,
       goneAt,
       insideSince: null,
       paid: false,
     };
+  }
+
+  /** Runs `step` in turn with the others, `ms` from now. */
+  private later(ms: number, step: () => Promise<void>): void {
+    const timer = this.o.scheduler.setTimeout(() => {
+      this.phoneTimers.delete(timer);
+      this.enqueue(step);
+    }, ms);
+    this.phoneTimers.add(timer);
+  }
+
+  /**
+   * The member's app tells the cloud the offer reached the phone or was opened. An offer already
+   * redeemed or expired, or an app signed out since (a newcomer gone), has nothing to acknowledge.
+   */
+  private async acknowledge(s: Shopper, offerId: string, kind: "delivered" | "viewed"): Promise<void> {
+    if (s.appKey === "" || (!s.regular && s.keyId === null)) return;
+    try {
+      await this.call("POST", `/v1/users/${s.userId}/offers/${encodeURIComponent(offerId)}/acknowledgements`, s.appKey, { kind });
+    } catch (err) {
+      if (!(err instanceof Refused) || err.status !== 409) throw err;
+    }
   }
 
   private enqueue(step: () => Promise<void>): void {

@@ -245,10 +245,15 @@ async function issueCredentials(
 export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
   const { log, cloudConfig } = options;
   const clock = { now: () => Date.now() };
+  let phones: DemoRetail | null = null;
   const cloud = await createCloud(cloudConfig, {
     log: log.child({ app: "cloud" }),
     clock,
-    ...(options.onOfferIssued ? { onOfferIssued: options.onOfferIssued } : {}),
+    // The members' phones hear of their offers and acknowledge them, as the retailer's app does.
+    onOfferIssued: (offer) => {
+      options.onOfferIssued?.(offer);
+      phones?.offerIssued(offer);
+    },
     ...(options.shopperPage
       ? {
           shopperPage: {
@@ -294,6 +299,7 @@ export async function startDemo(options: DemoOptions): Promise<DemoSystem> {
     ...(options.onRetailEvent ? { onEvent: options.onRetailEvent } : {}),
     onError: (err) => log.warn({ err }, "demo retail step failed"),
   });
+  phones = retail;
   // The programme and the batches exist before the first shopper is seen: the first visit earns.
   await retail.setUp();
   const advertisers = demoAdvertisers({ seed, startAt: clock.now(), firstArrivalMs: options.firstArrivalMs ?? 3000 });

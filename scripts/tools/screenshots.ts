@@ -72,6 +72,7 @@ try {
       async () => {
         await page.locator("table.funnel-table tbody tr").first().waitFor();
         await page.locator("figure.trend canvas").waitFor();
+        await page.locator("figure.funnel canvas").waitFor();
       },
     ],
     ["5-why-not.png", "#/why/user/u-ada", () => page.locator("table.decisions, .alert, p").last().waitFor()],
@@ -94,6 +95,19 @@ try {
   await page.waitForTimeout(300);
   await page.locator("section[aria-labelledby=trends-title]").screenshot({ path: join(dir, "4b-trends-by-campaign.png") });
   out(join(dir, "4b-trends-by-campaign.png"));
+  // The funnel and the holdout on a phone: labels wrapped whole, values written after the bars.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}#/analytics`);
+  await page.locator("figure.funnel canvas").waitFor();
+  await page.waitForTimeout(300);
+  await page.locator("section[aria-labelledby=funnel-total]").screenshot({ path: join(dir, "4c-funnel-phone.png") });
+  out(join(dir, "4c-funnel-phone.png"));
+  const holdout = page.locator("section[aria-labelledby=holdout-title]");
+  if ((await holdout.count()) > 0) {
+    await holdout.locator("canvas").first().waitFor();
+    await holdout.screenshot({ path: join(dir, "4d-holdout-phone.png") });
+    out(join(dir, "4d-holdout-phone.png"));
+  }
   // The rule form at a portrait tablet width.
   await page.setViewportSize({ width: 768, height: 1024 });
   await page.goto(`${base}#/rules/new`);

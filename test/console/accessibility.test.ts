@@ -94,8 +94,9 @@ describe("console accessibility", () => {
       ["#/rules", "table.rules tbody tr[data-rule]"],
       ["#/rules/r1", ".rule-state .badge"],
       ["#/rules/new", "[data-preview=offer]"],
-      ["#/live", "[data-store=s1] [data-offer]"],
-      ["#/analytics", "table.funnel-table tbody tr"],
+      // Once their charts are drawn: the canvases and the lists beside them are checked too.
+      ["#/live", "[data-store=s1]:has([data-offer]) figure.columns canvas"],
+      ["#/analytics", "figure.funnel canvas"],
       ["#/fleet", "tr[data-gateway=g1]"],
       ["#/why/user/u1", "table.decisions tbody tr"],
       ["#/members/member/u1", "[data-stat=balance]"],

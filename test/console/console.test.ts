@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONSOLE_CSP } from "../../cloud/src/adapters/http/console/consoleRoutes.js";
 import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture, presenceEvent, SUBJECT_U1, SUBJECT_U2 } from "../cloud/cloudFixture.js";
+import { isHeldOut } from "../../cloud/src/domain/rules/holdout.js";
 import { until } from "../support/until.js";
 import { chromiumAvailable, launchChromium, signedInPage } from "./browser.js";
 
@@ -202,7 +203,9 @@ describe("console", () => {
     await welcomeRow.waitFor();
     await expect(welcomeRow.locator("[data-stage=issued]").textContent()).resolves.toBe("1");
     await expect(welcomeRow.locator("[data-stage=redeemed]").textContent()).resolves.toBe("0");
-    await expect(page.getByRole("img", { name: /Funnel totals: visits 1, eligible 1, issued 1/ }).count()).resolves.toBe(1);
+    await expect(page.getByRole("figure", { name: "Funnel totals" }).getByRole("listitem").allTextContents()).resolves.toEqual(
+      expect.arrayContaining(["Visits: 1", "Eligible: 1", "Offers issued: 1"]),
+    );
 
     const redeemed = await f.cloud.http.inject({
       method: "POST",
@@ -564,7 +567,37 @@ describe("console", () => {
     await context.close();
   });
 
-  it.skipIf(!hasChromium)("writes analytics labels whole, counts in words, and holdout bars that agree with the text", async () => {
+  /**
+   * Records the text the page writes on its canvases (uPlot's axes and the charts' own labels):
+   * each `fillText` with its left and right edge and the canvas width, by the figure's title.
+   */
+  const recordCanvasText = `(() => {
+    const drawn = (window.__drawn = []);
+    const fill = CanvasRenderingContext2D.prototype.fillText;
+    CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+      const w = this.measureText(text).width;
+      const left = this.textAlign === "center" ? x - w / 2 : this.textAlign === "right" || this.textAlign === "end" ? x - w : x;
+      drawn.push({ text: String(text), left, right: left + w, width: this.canvas.width, figure: this.canvas.closest("figure")?.dataset.title ?? "" });
+      return fill.call(this, text, x, y, ...rest);
+    };
+  })()`;
+  interface Drawn {
+    readonly text: string;
+    readonly left: number;
+    readonly right: number;
+    readonly width: number;
+    readonly figure: string;
+  }
+  const drawnText = async (page: Page, figure: string): Promise<Drawn[]> => (await page.evaluate<Drawn[]>("window.__drawn")).filter((d) => d.figure === figure);
+  /** Whether `label` was written whole: on one line, or on lines that follow each other. */
+  const writtenWhole = (drawn: readonly Drawn[], label: string) =>
+    drawn.some((_d, i) => {
+      let joined = "";
+      for (let j = i; j < drawn.length && joined.length < label.length; j++) joined = joined === "" ? (drawn[j]?.text ?? "") : `${joined} ${drawn[j]?.text ?? ""}`;
+      return joined === label;
+    });
+
+  it.skipIf(!hasChromium)("writes analytics labels whole on a phone, counts in words, and holdout bars that agree with the text", async () => {
     const holdout = {
       issuedUsers: 1,
       issuedUsersRedeemed: 0,
@@ -583,32 +616,143 @@ describe("console", () => {
     };
     const counts = { visits: 3, eligible: 3, issued: 1, delivered: 1, viewed: 1, redeemed: 0, heldOut: 2 };
     const rates = { eligibleRate: 1, deliveryRate: 1, viewRate: 1, redemptionRate: 0 };
+    const name = "Flash coffee at the counter on weekday mornings, before the office rush";
+    const label = `flash-coffee (${name})`;
     const report = {
       groupBy: "rule",
       from: "2026-01-01T00:00:00.000Z",
       to: "2026-01-08T00:00:00.000Z",
       storeId: null,
-      groups: [{ key: { ruleId: "flash-coffee", name: "Flash coffee at the counter" }, ...counts, rates, holdout }],
+      groups: [{ key: { ruleId: "flash-coffee", name }, ...counts, rates, holdout }],
       totals: { ...counts, rates },
     };
-    const context = await browser.newContext();
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await context.addInitScript(recordCanvasText);
     // The funnel as the API answers it, so the page's words can be held to its numbers.
     await context.route("**/v1/analytics/funnel?*", (route) => route.fulfill({ json: report }));
     const page = await signedIn(context, f.keys.marketer);
     await page.getByRole("link", { name: "Analytics" }).click();
-    const chart = page.locator("svg.by-group");
-    await chart.waitFor();
-    await expect(chart.locator("text.label").allTextContents()).resolves.toEqual(["flash-coffee (Flash coffee at the counter)"]);
-    // Drawn inside the chart: nothing starts left of the view box.
-    const lefts = await page.evaluate(`[...document.querySelectorAll("svg.chart text")].map((t) => t.getBBox().x)`);
-    expect((lefts as number[]).every((x) => x >= 0)).toBe(true);
+    const byRule = "Offers issued, and redeemed inside, by rule";
     const section = page.locator(".holdout");
-    await expect(section.locator("text.label").allTextContents()).resolves.toEqual(["sent the offer", "held out"]);
-    await expect(section.locator("text.value").allTextContents()).resolves.toEqual(["100 % came back (1 of 1)", "0 % came back (0 of 2)"]);
+    await section.locator("canvas").waitFor();
+    await until(async () => (await drawnText(page, `Came back, ${label}`)).length > 0, 10_000, "the holdout chart drawn");
+    // The rule's label, longer than the phone is wide: written whole over lines, inside the canvas.
+    const bars = await drawnText(page, byRule);
+    expect(writtenWhole(bars, label)).toBe(true);
+    expect(bars.filter((d) => d.text.startsWith("flash-coffee")).map((d) => d.text)).not.toContain(label);
+    expect(writtenWhole(bars, "1 issued, 0 redeemed")).toBe(true);
+    for (const d of await page.evaluate<Drawn[]>("window.__drawn")) {
+      expect(d.left, d.text).toBeGreaterThanOrEqual(0);
+      expect(d.right, d.text).toBeLessThanOrEqual(d.width);
+    }
+    // The holdout bars: their values are the sentence's numbers, the longer bar the larger share.
+    const came = await drawnText(page, `Came back, ${label}`);
+    const sent = came.find((d) => d.text === "100 % came back (1 of 1)");
+    const held = came.find((d) => d.text === "0 % came back (0 of 2)");
+    expect(writtenWhole(came, "Sent the offer")).toBe(true);
+    expect(writtenWhole(came, "Held out")).toBe(true);
+    expect(sent && held && sent.left > held.left).toBe(true);
+    await expect(section.getByRole("listitem").allTextContents()).resolves.toEqual(["Sent the offer: 100 % came back (1 of 1)", "Held out: 0 % came back (0 of 2)"]);
     await expect(section.locator(".holdout-text").textContent()).resolves.toBe(
       "1 shopper sent the offer (1 came back, 0 redeemed); 2 shoppers held out (0 came back). Lift in return rate: 100.0 points. " +
         "Spend per shopper: 153.50 sent the offer, 0.00 held out (lift 153.50).",
     );
+    // The canvas is hidden from screen readers; the list beside it is what they read.
+    await expect(section.locator(".bar-canvas").getAttribute("aria-hidden")).resolves.toBe("true");
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await context.close();
+  });
+
+  it.skipIf(!hasChromium)("draws the funnel and the holdout from the API's numbers, the same numbers in text beside them", async () => {
+    // Six members with consent arrive; the rule holds out half of its audience (by the domain's hash).
+    const members = ["h1", "h2", "h3", "h4", "h5", "h6"];
+    const held = members.filter((u) => isHeldOut("come-back", u, 50));
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.length).toBeLessThan(members.length);
+    const now = Date.now();
+    for (const [i, id] of members.entries()) {
+      await f.cloud.repositories.users.upsertUser(
+        { id, orgId: "o1", displayName: id, segments: [], loyaltyTier: "gold", marketingConsent: true, analyticsConsent: true },
+        now,
+      );
+      await f.cloud.repositories.users.registerDevice(`ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:2:${i + 1}`, id, null, now);
+    }
+    const spec = {
+      name: "Come back soon",
+      trigger: { type: "enter" },
+      scope: { storeIds: ["s1"] },
+      offer: { title: "A coffee on us", text: "Next visit", discount: { kind: "free-item", item: "Coffee" }, validityS: 600 },
+      limits: { maxPerUserPerDay: 1 },
+      priority: 50,
+      holdoutPercent: 50,
+    };
+    const auth = { authorization: `Bearer ${f.keys.marketer}` };
+    const created = await f.cloud.http.inject({ method: "POST", url: "/v1/rules", headers: auth, payload: { id: "come-back", spec } });
+    expect(created.statusCode, created.body).toBe(201);
+    const live = await f.cloud.http.inject({ method: "POST", url: "/v1/rules/come-back/transitions", headers: auth, payload: { to: "live" } });
+    expect(live.statusCode, live.body).toBe(200);
+    for (const i of members.keys()) await arrive({ subject: { kind: "ibeacon", id: `ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:2:${i + 1}` } });
+
+    const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
+    await context.addInitScript(recordCanvasText);
+    const page = await signedIn(context, f.keys.marketer);
+    const asked = page.waitForRequest((r) => r.url().includes("/v1/analytics/funnel?"));
+    await page.getByRole("link", { name: "Analytics" }).click();
+    const query = new URL((await asked).url()).search;
+    type Funnel = {
+      groups: { key: { ruleId?: string }; holdout?: { issuedUsers: number; issuedUsersReturned: number; issuedReturnRate: number | null; heldOutUsers: number; heldOutUsersReturned: number; heldOutReturnRate: number | null } }[];
+      totals: Record<"visits" | "eligible" | "issued" | "delivered" | "viewed" | "redeemed", number>;
+    };
+    const answer = await f.cloud.http.inject({ method: "GET", url: `/v1/analytics/funnel${query}`, headers: auth });
+    expect(answer.statusCode).toBe(200);
+    const funnel = answer.json<Funnel>();
+    const ho = funnel.groups.find((g) => g.key.ruleId === "come-back")?.holdout;
+    expect(ho).toMatchObject({ issuedUsers: members.length - held.length, heldOutUsers: held.length });
+    if (!ho) throw new Error("no holdout");
+
+    // The funnel: a list of the API's totals beside the canvas, and the canvas says the same.
+    const totals = page.getByRole("figure", { name: "Funnel totals" });
+    await totals.locator("canvas").waitFor();
+    const stages = [
+      ["Visits", funnel.totals.visits],
+      ["Eligible", funnel.totals.eligible],
+      ["Offers issued", funnel.totals.issued],
+      ["Delivered to the phone", funnel.totals.delivered],
+      ["Viewed", funnel.totals.viewed],
+      ["Redeemed", funnel.totals.redeemed],
+    ] as const;
+    await expect(totals.getByRole("listitem").allTextContents()).resolves.toEqual(stages.map(([name, n]) => `${name}: ${n}`));
+    await until(async () => (await drawnText(page, "Funnel totals")).length > 0, 10_000, "the funnel drawn");
+    const drawn = (await drawnText(page, "Funnel totals")).map((d) => d.text);
+    for (const [name, n] of stages) {
+      expect(drawn).toContain(name);
+      expect(drawn).toContain(String(n));
+    }
+
+    // The holdout: bars, list and sentence all from the API's cohort.
+    const group = page.locator('.holdout[data-group="come-back (Come back soon)"]');
+    const pct = (rate: number | null) => (rate === null ? 0 : Math.round(rate * 1000) / 10);
+    const expected = [
+      `Sent the offer: ${pct(ho.issuedReturnRate)} % came back (${ho.issuedUsersReturned} of ${ho.issuedUsers})`,
+      `Held out: ${pct(ho.heldOutReturnRate)} % came back (${ho.heldOutUsersReturned} of ${ho.heldOutUsers})`,
+    ];
+    await expect(group.getByRole("listitem").allTextContents()).resolves.toEqual(expected);
+    await expect(group.locator(".holdout-text").textContent()).resolves.toMatch(
+      new RegExp(`^${ho.issuedUsers} shoppers? sent the offer \\(${ho.issuedUsersReturned} came back, \\d+ redeemed\\); ${ho.heldOutUsers} shoppers? held out \\(${ho.heldOutUsersReturned} came back\\)`),
+    );
+    await until(async () => (await drawnText(page, "Came back, come-back (Come back soon)")).length > 0, 10_000, "the holdout drawn");
+    const came = (await drawnText(page, "Came back, come-back (Come back soon)")).map((d) => d.text);
+    expect(came).toEqual(expect.arrayContaining(expected.map((e) => e.replace(/^[^:]+: /, ""))));
+    // The bars are ink on the canvas, not an empty box.
+    const inked = await page.evaluate<number>(`(() => {
+      const c = document.querySelector('.holdout[data-group="come-back (Come back soon)"] canvas');
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+      return n;
+    })()`);
+    expect(inked).toBeGreaterThan(500);
+    expect(pageErrors).toEqual([]);
     await context.close();
   });
 
@@ -618,10 +762,24 @@ describe("console", () => {
     const page = await signedIn(context, f.keys.marketer);
     await page.getByRole("link", { name: "Live" }).click();
     await page.getByText("Live: connected").waitFor();
+    // One canvas per store card, kept while snapshots stream in: marked now, found again later.
+    const canvas = page.locator("[data-store=s1] figure.columns canvas");
+    await canvas.waitFor();
+    await page.evaluate(`document.querySelector("[data-store=s1] figure.columns canvas").setAttribute("data-kept", "yes")`);
     await arrive();
     await arrive({ subject: { kind: "ibeacon", id: stranger } });
     const anonymous = page.locator(`[data-store=s1] li[data-subject="${stranger}"]`);
     await anonymous.waitFor();
+    await expect(page.locator("[data-store=s1] canvas").count()).resolves.toBe(1);
+    await expect(canvas.getAttribute("data-kept")).resolves.toBe("yes");
+    // The arrivals the chart draws, in text beside it: the API's per-minute counts.
+    const snapshot = await f.cloud.http.inject({ method: "GET", url: "/v1/live?storeId=s1", headers: { authorization: `Bearer ${f.keys.marketer}` } });
+    const minutes = snapshot.json<{ stores: { arrivalsPerMinute: { count: number }[] }[] }>().stores[0]?.arrivalsPerMinute ?? [];
+    const total = minutes.reduce((n, m) => n + m.count, 0);
+    expect(total).toBeGreaterThanOrEqual(2);
+    await page.locator("[data-store=s1] .column-summary", { hasText: new RegExp(`^${total} arrivals in ${minutes.length} minutes, at most ${Math.max(...minutes.map((m) => m.count))} in one minute`) }).waitFor();
+    const perMinute = await page.locator("[data-store=s1] .column-values li").allTextContents();
+    expect(perMinute.reduce((n, t) => n + Number(/: (\d+) arrivals?$/.exec(t)?.[1] ?? Number.NaN), 0)).toBe(total);
     await expect(anonymous.locator("span").first().textContent()).resolves.toBe("anonymous beacon");
     await expect(anonymous.locator("span").first().getAttribute("title")).resolves.toBe(stranger);
     await expect(page.locator(`[data-store=s1] li[data-subject="${SUBJECT_U1}"] .member`).textContent()).resolves.toBe("u1");

@@ -226,6 +226,12 @@ describe.skipIf(!hasChromium)("console coupons", () => {
     await online.waitFor();
     await expectRow(online, { claimed: "2", redeemed: "1", revenue: "153.50 HKD", average: "153.50 HKD", conversion: "50.0 %" });
     await expectRow(page.locator("table.coupon-stats tbody tr", { hasText: "at the till" }), { claimed: "1", redeemed: "1", revenue: "200.00 HKD", conversion: "100.0 %" });
+    // Charted by uPlot over the table (which screen readers read instead of the hidden canvas): one
+    // chart, of the grouping shown.
+    const chart = page.getByRole("figure", { name: "Coupons claimed, and redeemed inside, by channel" });
+    await chart.locator("canvas").waitFor();
+    await expect(chart.locator(".bar-canvas").getAttribute("aria-hidden")).resolves.toBe("true");
+    await expect(page.locator("main .uplot").count()).resolves.toBe(1);
 
     // The CSV is the API's export of the same period: its lines of the batch add up to the same.
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);

@@ -1,5 +1,5 @@
 import { client, ok, type Session } from "../api.js";
-import { barChart, fmtDay, trendChart } from "../charts.js";
+import { type Bar, barChart, type Chart, fmtDay, trendChart } from "../charts.js";
 import { count, field, fmtPercent, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
 import { browserZone, dayIn, storeZones } from "../storeTime.js";
@@ -98,7 +98,13 @@ export function analyticsPage(root: HTMLElement, session: Session): () => void {
   mount(root, h("div", { class: "page-head" }, h("h1", {}, "Analytics")), trends.section, form, out);
 
   let report: Report | null = null;
+  let charts: readonly Chart[] = [];
+  const clear = () => {
+    for (const c of charts) c.destroy();
+    charts = [];
+  };
   const load = async () => {
+    clear();
     mount(out, "Loading…");
     const query = {
       groupBy: groupBy.value as Report["groupBy"],
@@ -110,7 +116,10 @@ export function analyticsPage(root: HTMLElement, session: Session): () => void {
       const loaded: Report = await ok(client.GET("/v1/analytics/funnel", { params: { query } }));
       report = loaded;
       exportButton.disabled = false;
-      mount(out, ...view(loaded));
+      const drawn = view(loaded);
+      clear();
+      charts = drawn.charts;
+      mount(out, ...drawn.parts);
     } catch (err) {
       report = null;
       exportButton.disabled = true;
@@ -131,14 +140,17 @@ export function analyticsPage(root: HTMLElement, session: Session): () => void {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   });
   void load();
-  return trends.stop;
+  return () => {
+    clear();
+    trends.stop();
+  };
 }
 
 /**
  * One bar of the holdout chart: the share of a group that came back, written with the counts it
  * comes from, so the bar says the same as the sentence under it ("0 % came back (0 of 1)").
  */
-function returnBar(label: string, returned: number, users: number, rate: number | null): { label: string; value: number; text: string } {
+function returnBar(label: string, returned: number, users: number, rate: number | null): Bar {
   const percent = rate === null ? 0 : Math.round(rate * 1000) / 10;
   return { label, value: percent, text: users === 0 ? "no shoppers" : `${percent} % came back (${returned} of ${users})` };
 }
@@ -158,14 +170,29 @@ function holdoutText(ho: Holdout): string {
   );
 }
 
-function view(report: Report): HTMLElement[] {
+const STAGE_NAMES: Record<(typeof STAGES)[number], string> = {
+  visits: "Visits",
+  eligible: "Eligible",
+  issued: "Offers issued",
+  delivered: "Delivered to the phone",
+  viewed: "Viewed",
+  redeemed: "Redeemed",
+};
+
+function view(report: Report): { parts: HTMLElement[]; charts: Chart[] } {
   const t = report.totals;
+  const funnel = barChart(
+    "Funnel totals",
+    STAGES.map((s) => ({ label: STAGE_NAMES[s], value: t[s] })),
+    { className: "funnel" },
+  );
+  const charts: Chart[] = [funnel];
   const parts: HTMLElement[] = [
     h(
       "section",
       { class: "card", "aria-labelledby": "funnel-total" },
       h("h2", { id: "funnel-total" }, "Funnel, all rules"),
-      barChart("Funnel totals", STAGES.map((s) => ({ label: s, value: t[s] })), { className: "funnel" }),
+      funnel.element,
       h("p", { class: "rates", "data-totals": STAGES.map((s) => `${s}=${t[s]}`).join(" ") }, `Eligible ${fmtPercent(t.rates.eligibleRate)} of visits · delivered ${fmtPercent(t.rates.deliveryRate)}, viewed ${fmtPercent(t.rates.viewRate)}, redeemed ${fmtPercent(t.rates.redemptionRate)} of issued · ${t.heldOut} held out`),
     ),
   ];
@@ -184,20 +211,22 @@ function view(report: Report): HTMLElement[] {
           )),
     ),
   );
+  // The table under it gives the same numbers: no second list for screen readers.
   const chart =
     report.groups.length > 0
       ? barChart(
-          `Offers issued (redeemed) by ${report.groupBy}`,
-          report.groups.map((g) => ({ label: keyLabel(g.key), value: g.issued, part: g.redeemed })),
-          { className: "by-group" },
+          `Offers issued, and redeemed inside, by ${report.groupBy}`,
+          report.groups.map((g) => ({ label: keyLabel(g.key), value: g.issued, part: g.redeemed, text: `${g.issued} issued, ${g.redeemed} redeemed` })),
+          { className: "by-group", list: false },
         )
       : null;
+  if (chart) charts.push(chart);
   parts.push(
     h(
       "section",
       { class: "card", "aria-label": `Funnel by ${report.groupBy}` },
       h("h2", {}, `Issued, and redeemed inside, by ${report.groupBy}`),
-      chart,
+      chart?.element,
       h("div", { class: "table-wrap" }, table),
     ),
   );
@@ -210,21 +239,28 @@ function view(report: Report): HTMLElement[] {
         h("h2", { id: "holdout-title" }, "Offer against holdout: do shoppers come back?"),
         ...withHoldout.map((g) => {
           const ho = g.holdout as Holdout;
+          // Percentages on a fixed 0–100 axis, so two groups' bars compare at a glance.
+          const bars = barChart(
+            `Came back, ${keyLabel(g.key)}`,
+            [
+              returnBar("Sent the offer", ho.issuedUsersReturned, ho.issuedUsers, ho.issuedReturnRate),
+              returnBar("Held out", ho.heldOutUsersReturned, ho.heldOutUsers, ho.heldOutReturnRate),
+            ],
+            { className: "holdout-bars", max: 100, format: (v) => `${v} %` },
+          );
+          charts.push(bars);
           return h(
             "div",
-            { class: "holdout" },
+            { class: "holdout", "data-group": keyLabel(g.key) },
             h("h3", {}, keyLabel(g.key)),
-            barChart(`Came back, ${keyLabel(g.key)}`, [
-              returnBar("sent the offer", ho.issuedUsersReturned, ho.issuedUsers, ho.issuedReturnRate),
-              returnBar("held out", ho.heldOutUsersReturned, ho.heldOutUsers, ho.heldOutReturnRate),
-            ]),
+            bars.element,
             h("p", { class: "holdout-text" }, holdoutText(ho)),
           );
         }),
       ),
     );
   }
-  return parts;
+  return { parts, charts };
 }
 
 type TrendBy = "store" | "zone" | "channel" | "campaign";

@@ -1,5 +1,5 @@
 import { client, ok } from "../api.js";
-import { barChart } from "../charts.js";
+import { barChart, type Chart } from "../charts.js";
 import { field, fmtPercent, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
 import { fmtMoney } from "../money.js";
@@ -84,8 +84,10 @@ export async function couponAnalytics(root: HTMLElement, ctxP: Promise<CouponCon
     .then((r) => new Map(r.batches.map((b) => [b.batchId, b])))
     .catch(() => new Map<string, BatchView>());
   let csvUrl: string | null = null;
+  let chart: Chart | null = null;
   signal.addEventListener("abort", () => {
     if (csvUrl) URL.revokeObjectURL(csvUrl);
+    chart?.destroy();
   });
 
   const load = async () => {
@@ -111,7 +113,10 @@ export async function couponAnalytics(root: HTMLElement, ctxP: Promise<CouponCon
       csv.href = csvUrl;
       csv.download = `coupons-${from.value}-${to.value}.csv`;
       csv.removeAttribute("aria-disabled");
-      mount(out, ...view(rows, by.value as Dimension, ctx, batches));
+      const drawn = view(rows, by.value as Dimension, ctx, batches);
+      chart?.destroy();
+      chart = drawn.chart;
+      mount(out, ...drawn.parts);
     } catch (err) {
       csv.removeAttribute("href");
       csv.setAttribute("aria-disabled", "true");
@@ -126,7 +131,7 @@ export async function couponAnalytics(root: HTMLElement, ctxP: Promise<CouponCon
   await load();
 }
 
-function view(rows: readonly StatsRow[], dim: Dimension, ctx: CouponContext, batches: ReadonlyMap<string, BatchView>): HTMLElement[] {
+function view(rows: readonly StatsRow[], dim: Dimension, ctx: CouponContext, batches: ReadonlyMap<string, BatchView>): { parts: HTMLElement[]; chart: Chart | null } {
   const currencyOfRow = (r: StatsRow) => {
     const b = batches.get(r.batchId);
     return b ? currencyOf(b.spec, ctx.currency) : ctx.currency;
@@ -189,10 +194,14 @@ function view(rows: readonly StatsRow[], dim: Dimension, ctx: CouponContext, bat
   const chart =
     list.length > 0 && list.length <= 40
       ? barChart(
-          `Coupons claimed (redeemed) by ${DIMENSION_NAMES[dim]}`,
-          list.map((g) => ({ label: g.label, value: g.claimed, part: g.redeemed })),
-          { className: "by-group" },
+          `Coupons claimed, and redeemed inside, by ${DIMENSION_NAMES[dim]}`,
+          list.map((g) => ({ label: g.label, value: g.claimed, part: g.redeemed, text: `${g.claimed} claimed, ${g.redeemed} redeemed` })),
+          // The table under it gives the same numbers to screen readers.
+          { className: "by-group", list: false },
         )
       : null;
-  return [h("section", { class: "card", "aria-label": `Coupons by ${DIMENSION_NAMES[dim]}` }, h("h2", {}, `Claimed, and redeemed inside, by ${DIMENSION_NAMES[dim]}`), chart, h("div", { class: "table-wrap" }, table))];
+  return {
+    parts: [h("section", { class: "card", "aria-label": `Coupons by ${DIMENSION_NAMES[dim]}` }, h("h2", {}, `Claimed, and redeemed inside, by ${DIMENSION_NAMES[dim]}`), chart?.element, h("div", { class: "table-wrap" }, table))],
+    chart,
+  };
 }

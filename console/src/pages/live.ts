@@ -1,5 +1,5 @@
 import { type Session, stream } from "../api.js";
-import { columnChart } from "../charts.js";
+import { columnChart, type LiveChart } from "../charts.js";
 import { h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
 import { fmtClock, storeZones } from "../storeTime.js";
@@ -53,9 +53,10 @@ export function livePage(root: HTMLElement, session: Session): () => void {
   let retry: number | undefined;
   let zones: ReadonlyMap<string, string> = new Map();
   let last: LiveSnapshot | null = null;
+  const cards = new Map<string, StoreCard>();
   void storeZones().then((z) => {
     zones = z;
-    if (last) draw(body, last, zones);
+    if (last) draw(body, cards, last, zones);
   });
   const connect = () => {
     stream(controller.signal, (event, data) => {
@@ -63,7 +64,7 @@ export function livePage(root: HTMLElement, session: Session): () => void {
       status.textContent = "Live: connected";
       status.className = "stream-status ok";
       last = JSON.parse(data) as LiveSnapshot;
-      draw(body, last, zones);
+      draw(body, cards, last, zones);
     })
       .then(() => reconnect("The stream ended; reconnecting…"))
       .catch((err: unknown) => {
@@ -81,27 +82,68 @@ export function livePage(root: HTMLElement, session: Session): () => void {
   return () => {
     controller.abort();
     window.clearTimeout(retry);
+    for (const card of cards.values()) card.chart.destroy();
+    cards.clear();
   };
 }
 
-function draw(body: HTMLElement, snapshot: LiveSnapshot, zones: ReadonlyMap<string, string>): void {
+/** A store's card, kept across snapshots so its chart is one canvas redrawn in place. */
+interface StoreCard {
+  readonly section: HTMLElement;
+  readonly head: HTMLElement;
+  readonly rest: HTMLElement;
+  readonly chart: LiveChart;
+}
+
+function draw(body: HTMLElement, cards: Map<string, StoreCard>, snapshot: LiveSnapshot, zones: ReadonlyMap<string, string>): void {
+  const shown = new Set(snapshot.stores.map((s) => s.storeId));
+  for (const [storeId, card] of cards) {
+    if (shown.has(storeId)) continue;
+    card.chart.destroy();
+    cards.delete(storeId);
+  }
   if (snapshot.stores.length === 0) {
     mount(body, h("p", { class: "empty" }, "Nothing has happened in the stores since the cloud started. Shoppers appear here when a gateway reports them."));
     return;
   }
-  mount(body, ...snapshot.stores.map((store) => storeCard(store, zones.get(store.storeId))));
+  const sections = snapshot.stores.map((store) => {
+    let card = cards.get(store.storeId);
+    if (!card) {
+      card = newCard(store.storeId);
+      cards.set(store.storeId, card);
+    }
+    fillCard(card, store, zones.get(store.storeId));
+    return card.section;
+  });
+  // Moved only when the stores' order changed: the canvases stay where they are.
+  const same = sections.length === body.children.length && sections.every((s, i) => body.children[i] === s);
+  if (!same) body.replaceChildren(...sections);
 }
 
-function storeCard(store: LiveStore, zone: string | undefined): HTMLElement {
+function newCard(storeId: string): StoreCard {
+  const titleId = `store-${storeId}`;
+  const head = h("div", {});
+  const rest = h("div", { class: "cols" });
+  const chart = columnChart(`Arrivals per minute at store ${storeId}`, "arrival");
+  const section = h(
+    "section",
+    { class: "card store", "aria-labelledby": titleId, "data-store": storeId },
+    h("h2", { id: titleId }, `Store ${storeId}`),
+    head,
+    h("h3", {}, "Arrivals per minute (last 30 min)"),
+    chart.element,
+    rest,
+  );
+  return { section, head, rest, chart };
+}
+
+function fillCard(card: StoreCard, store: LiveStore, zone: string | undefined): void {
   // Every time on the card is the store's wall clock; the zone is named once, under its title.
   const time = (iso: string) => fmtClock(iso, zone);
   // Shoppers without analytics consent are a head-count only: never listed, but present.
   const present = store.zones.reduce((n, z) => n + z.present.length + z.unlinked, 0);
-  const titleId = `store-${store.storeId}`;
-  return h(
-    "section",
-    { class: "card store", "aria-labelledby": titleId, "data-store": store.storeId },
-    h("h2", { id: titleId }, `Store ${store.storeId}`),
+  mount(
+    card.head,
     h("p", { class: "hint zone" }, `Times in ${zone ?? "UTC"}, the store's time.`),
     h(
       "dl",
@@ -113,12 +155,10 @@ function storeCard(store: LiveStore, zone: string | undefined): HTMLElement {
       h("dt", {}, "Redeemed"),
       h("dd", { "data-stat": "redeemed" }, store.redeemedCount),
     ),
-    h("h3", {}, "Arrivals per minute (last 30 min)"),
-    columnChart(
-      `Arrivals per minute at store ${store.storeId}`,
-      store.arrivalsPerMinute.map((a) => ({ label: time(a.minute).slice(0, 5), value: a.count })),
-    ),
-    h("div", { class: "cols" },
+  );
+  card.chart.update(store.arrivalsPerMinute.map((a) => ({ label: time(a.minute).slice(0, 5), value: a.count })));
+  mount(
+    card.rest,
       h(
         "div",
         {},
@@ -160,6 +200,5 @@ function storeCard(store: LiveStore, zone: string | undefined): HTMLElement {
               ),
             ),
       ),
-    ),
   );
 }

@@ -363,7 +363,7 @@ function dryRunReport(r: DryRunReport): HTMLElement {
     ),
     r.budget.exhaustedAt ? h("p", {}, `Budget of ${r.budget.limit} would have run out at ${fmtTime(r.budget.exhaustedAt)}.`) : null,
     r.truncated ? h("p", { class: "warn" }, "The period held more events than one dry run replays; narrow it for a full answer.") : null,
-    r.issuedByDay.length > 0 ? barChart("Offers per day", r.issuedByDay.map((d) => ({ label: d.day, value: d.offers }))) : null,
+    r.issuedByDay.length > 0 ? barChart("Offers it would have issued per day", r.issuedByDay.map((d) => ({ label: d.day, value: d.offers, text: count(d.offers, "offer") }))).element : null,
     reasons.length > 0
       ? h("table", {}, h("caption", {}, "Why it would not have issued"), h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Reason"), h("th", { scope: "col" }, "Events"))), h("tbody", {}, ...reasons.map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", {}, v)))))
       : null,

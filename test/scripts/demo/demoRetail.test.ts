@@ -10,8 +10,9 @@ import { describe, expect, it } from "vitest";
 import { createLogger } from "../../../cloud/src/adapters/log/createLogger.js";
 import { parseCloudConfig } from "../../../cloud/src/config/loadConfig.js";
 import { createCloud } from "../../../cloud/src/createCloud.js";
+import { encodeMessage, gatewayTopic, type PresenceEvent } from "../../../protocol/index.js";
 import { DemoRetail, type DemoRetailEvent } from "../../../scripts/demo/DemoRetail.js";
-import { DEMO_ORG, DEMO_STORE, DEMO_USERS, demoAdvertisers } from "../../../scripts/demo/demoStore.js";
+import { DEMO_ORG, DEMO_STORE, DEMO_USERS, demoAdvertisers, subjectIdOf } from "../../../scripts/demo/demoStore.js";
 import { seedDemo } from "../../../scripts/demo/demoSystem.js";
 import { ManualClock } from "../../cloud/manualClock.js";
 import { ManualScheduler } from "../../support/ManualScheduler.js";
@@ -116,5 +117,86 @@ describe("the demo's retailer", () => {
     const other = await run(12);
     expect(other.errors).toEqual([]);
     expect(other.events).not.toEqual(onTime.events);
+  });
+
+  it("has the members' phones acknowledge their offers: every one delivered, a share viewed, in the funnel", { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "arrival-demo-phones-"));
+    const clock = new ManualClock("2026-12-07T02:00:00Z");
+    const scheduler = new ManualScheduler(clock);
+    const parsed = parseCloudConfig({ dataDir: dir, http: { port: 0 }, mqtt: { mode: "embedded", port: 0 }, log: { level: "silent" } });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    let retail: DemoRetail | null = null;
+    // As demoSystem wires it: the cloud tells the demo of each offer issued, the member's phone acknowledges it.
+    const cloud = await createCloud(parsed.config, {
+      log: createLogger({ level: "silent", format: "json", name: "demo-phones" }),
+      clock,
+      onOfferIssued: (offer) => retail?.offerIssued(offer),
+    });
+    const errors: unknown[] = [];
+    try {
+      await seedDemo(cloud, clock.now());
+      await cloud.start();
+      const issue = async (spec: Parameters<typeof cloud.credentials.issueApiKey>[0]) => (await cloud.credentials.issueApiKey(spec, "test")).key;
+      const marketer = await issue({ role: "marketer", orgId: DEMO_ORG.id, label: "marketer" });
+      retail = new DemoRetail({
+        apiUrl: `http://127.0.0.1:${cloud.httpPort()}`,
+        keys: { marketer, admin: await issue({ role: "admin", orgId: DEMO_ORG.id, label: "shop" }), pos: await issue({ role: "pos", orgId: DEMO_ORG.id, storeId: DEMO_STORE.id, label: "till" }) },
+        storeBus: cloud.broker,
+        clock,
+        scheduler,
+        seed: 7,
+        onError: (err) => errors.push(err),
+      });
+      await retail.setUp();
+      const phones = demoAdvertisers({ seed: 7, startAt: clock.now(), firstArrivalMs: 1000 });
+      const regulars = [];
+      for (const [i, user] of DEMO_USERS.entries()) {
+        const phone = phones[i];
+        if (!phone) throw new Error("no phone");
+        regulars.push({ userId: user.id, segments: user.segments, appKey: await issue({ role: "app", orgId: DEMO_ORG.id, userId: user.id, label: user.id }), path: phone.path });
+      }
+      await retail.start(regulars);
+      // Every regular walks in at the entrance, as the entrance gateway reports it.
+      const at = new Date(clock.now()).toISOString();
+      const events: PresenceEvent[] = DEMO_USERS.map((user, i) => ({
+        id: `event-${String(i + 1).padStart(8, "0")}`,
+        seq: i + 1,
+        type: "enter",
+        storeId: DEMO_STORE.id,
+        zoneId: "entrance",
+        gatewayId: "gw-entrance",
+        subject: { kind: "ibeacon", id: subjectIdOf(user) },
+        at,
+        visitId: `visit-${String(i + 1).padStart(8, "0")}`,
+        rssi: -60,
+        distanceM: 1.5,
+      }));
+      await cloud.ingest.handleBatch(gatewayTopic(DEMO_STORE.id, "gw-entrance", "events"), encodeMessage({ v: 1, outbox: "demo-phones", fromSeq: 1, events }));
+      await cloud.pipeline.idle();
+      expect(cloud.ingest.counters.eventsStored).toBe(DEMO_USERS.length);
+      for (let s = 0; s < 15; s++) {
+        await scheduler.advance(1_000);
+        await retail.settled();
+      }
+      await retail.stop();
+      expect(errors).toEqual([]);
+      const from = new Date(clock.now() - 3_600_000).toISOString();
+      const to = new Date(clock.now() + 3_600_000).toISOString();
+      const funnel = await cloud.http.inject({
+        method: "GET",
+        url: `/v1/analytics/funnel?groupBy=rule&from=${from}&to=${to}`,
+        headers: { authorization: `Bearer ${marketer}` },
+      });
+      expect(funnel.statusCode, funnel.body).toBe(200);
+      const totals = funnel.json<{ totals: { issued: number; delivered: number; viewed: number } }>().totals;
+      // Each regular has the app: every offer issued reached a phone, and some, not all, were opened.
+      expect(totals.issued, funnel.body).toBeGreaterThanOrEqual(3);
+      expect(totals.delivered).toBe(totals.issued);
+      expect(totals.viewed).toBeGreaterThan(0);
+      expect(totals.viewed).toBeLessThan(totals.delivered);
+    } finally {
+      await cloud.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -36,6 +36,7 @@ export class FusedPresence implements PresenceDecider {
   private refusedAt = 0;
   /** Own sightings handed to the channel for the peers. */
   private shared = 0;
+  private readonly lateBySender = new Map<string, number>();
   private lastReportAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: FusedPresenceOptions) {
@@ -45,6 +46,11 @@ export class FusedPresence implements PresenceDecider {
 
   get trackedSubjects(): number {
     return this.o.engine.trackedSubjects;
+  }
+
+  /** A peer's sightings the merger dropped (late, ahead, full), since start. */
+  lateDropped(sender: string): number {
+    return this.lateBySender.get(sender) ?? 0;
   }
 
   /** Sightings refused by the merger (late, ahead, full) and datagrams refused by the channel. */
@@ -59,7 +65,12 @@ export class FusedPresence implements PresenceDecider {
   async start(): Promise<void> {
     await this.o.channel.start((sender, sightings) => {
       const now = this.o.clock.now();
-      for (const s of sightings) this.merger.offer({ ...s, gatewayId: sender }, now);
+      let late = 0;
+      for (const s of sightings) {
+        const refusal = this.merger.offer({ ...s, gatewayId: sender }, now);
+        if (refusal !== null && refusal !== "invalid") late++;
+      }
+      if (late > 0) this.lateBySender.set(sender, (this.lateBySender.get(sender) ?? 0) + late);
     });
   }
 

@@ -9,6 +9,16 @@ export interface LanPeerAddress {
   readonly port: number;
 }
 
+/** What one configured peer sent this gateway since it started; times are epoch ms of this gateway's clock. */
+export interface LanPeerReceipt {
+  readonly id: string;
+  /** The peer's last authenticated datagram, accepted or not; null: never heard. */
+  readonly lastHeardAt: number | null;
+  readonly sightingsReceived: number;
+  /** Its authenticated datagrams refused as stale, ahead or replayed. */
+  readonly refused: number;
+}
+
 export interface UdpSightingChannelOptions {
   readonly storeId: string;
   readonly gatewayId: string;
@@ -47,6 +57,8 @@ export class UdpSightingChannel implements SightingChannel {
     sendErrors: 0,
   };
   private readonly o: UdpSightingChannelOptions;
+  /** Per configured peer, in config order; a datagram failing authentication names no peer, so it is not here. */
+  private readonly receipts = new Map<string, { lastHeardAt: number | null; sightingsReceived: number; refused: number }>();
   private readonly guard: DatagramGuard;
   private socket: Socket | null = null;
   private seq = 0;
@@ -58,6 +70,12 @@ export class UdpSightingChannel implements SightingChannel {
       maxAgeMs: options.maxAgeMs,
       maxAheadMs: options.maxAgeMs,
     });
+    for (const p of options.peers) this.receipts.set(p.id, { lastHeardAt: null, sightingsReceived: 0, refused: 0 });
+  }
+
+  /** Each configured peer: when it was last heard and what came from it. */
+  peers(): LanPeerReceipt[] {
+    return [...this.receipts].map(([id, r]) => ({ id, ...r }));
   }
 
   /** The UDP port bound, once started. */
@@ -129,8 +147,14 @@ export class UdpSightingChannel implements SightingChannel {
       return;
     }
     const b = decoded.batch;
-    const refusal = this.guard.check(b.sender, b.sentAt, b.seq, this.o.clock.now());
+    const now = this.o.clock.now();
+    const refusal = this.guard.check(b.sender, b.sentAt, b.seq, now);
+    // Authenticated with the store key: the sender is who it says, so the peer is alive even when
+    // its datagram is refused (a clock off, a LAN that lags).
+    const receipt = this.receipts.get(b.sender);
+    if (receipt !== undefined) receipt.lastHeardAt = now;
     if (refusal !== null) {
+      if (receipt !== undefined) receipt.refused++;
       if (refusal === "unknown-sender") this.counters.unknownSender++;
       else if (refusal === "replayed") this.counters.replayed++;
       else this.counters.stale++;
@@ -138,6 +162,7 @@ export class UdpSightingChannel implements SightingChannel {
       return;
     }
     this.counters.sightingsReceived += b.sightings.length;
+    if (receipt !== undefined) receipt.sightingsReceived += b.sightings.length;
     onSightings(b.sender, b.sightings);
   }
 }

@@ -262,6 +262,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         startedAt,
         connected: connection.connected,
         scan: scanHealth.report(),
+        ...(fusion === null ? {} : { lan: { peers: lanPeerAges() } }),
       })
       .then(
         () => {
@@ -294,6 +295,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     } catch (err) {
       log.warn({ err }, "update report not read");
     }
+  }
+
+  /** Seconds since each LAN peer's last datagram, for the health file (doctor reads it). */
+  function lanPeerAges(): { id: string; lastHeardAgeS: number | null }[] {
+    const now = clock.now();
+    return (fusion?.channel.peers() ?? []).map((p) => ({
+      id: p.id,
+      lastHeardAgeS: p.lastHeardAt === null ? null : Math.max(0, Math.round((now - p.lastHeardAt) / 100) / 10),
+    }));
   }
 
   /** The offset and zone thresholds this gateway judges with now (the zones follow remote config). */
@@ -377,14 +387,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       : {
           lan: () => {
             const { merge, lan } = fusion.presence.counters;
-            const now = clock.now();
+            const ages = lanPeerAges();
             return {
               sightingsReceived: lan.sightingsReceived,
               lateDropped: merge.late + merge.ahead + merge.full,
               refused: lan.unauthenticated + lan.malformed + lan.oversized + lan.stale + lan.replayed + lan.unknownSender,
-              peers: fusion.channel.peers().map((p) => ({
+              peers: fusion.channel.peers().map((p, i) => ({
                 id: p.id,
-                lastHeardAgeS: p.lastHeardAt === null ? null : Math.max(0, Math.round((now - p.lastHeardAt) / 100) / 10),
+                lastHeardAgeS: ages[i]?.lastHeardAgeS ?? null,
                 sightingsReceived: p.sightingsReceived,
                 refused: p.refused,
                 lateDropped: fusion.presence.lateDropped(p.id),

@@ -35,6 +35,7 @@ import {
 import { CALIBRATE_USAGE, runCalibrate } from "./cli/calibrate.js";
 import { CHECK_CONFIG_USAGE, runCheckConfig } from "./cli/checkConfig.js";
 import { DECODE_USAGE, runDecode } from "./cli/decode.js";
+import { inspectLanKeyFile, probeUdpBind, resolvePeerHost } from "./adapters/lan/lanProbes.js";
 import { DEFAULT_CONFIG_PATH, DOCTOR_USAGE, runDoctor } from "./cli/doctor.js";
 import { REPLAY_USAGE, runReplay } from "./cli/replay.js";
 import { runScan, SCAN_USAGE } from "./cli/scan.js";
@@ -365,6 +366,11 @@ async function doctor(args: string[]): Promise<number> {
       probeBroker,
       inspectOutbox,
       diskSpace,
+      lanKeyFile: inspectLanKeyFile,
+      udpBind: probeUdpBind,
+      resolveHost: resolvePeerHost,
+      readHealth: (dataDir) => new HealthFile(join(dataDir, "health.json")).read(),
+      uid: typeof process.getuid === "function" ? process.getuid() : null,
       now: () => systemClock.now(),
       nodePath: process.execPath,
     },

@@ -440,7 +440,7 @@ export function checkLan(f: LanFacts): DoctorCheck {
         problems.push({
           status: "warn",
           detail: `peer ${p.id}: ${age === null ? "no datagram since the gateway started" : `no datagram for ${formatAge(age * 1000)}`}; without it this gateway decides alone`,
-          fix: `check ${p.id} runs with the same store key and lists this gateway's lan address, and that the LAN passes UDP ${f.port} (a peer sends only while it hears adverts)`,
+          fix: `check ${p.id} runs with the same store key and lists this gateway's lan address, and that the LAN passes UDP ${f.port} (a running peer sends at least every 10 s)`,
         });
       else found.push(`peer ${p.id} heard ${formatAge(age * 1000)} ago`);
     }

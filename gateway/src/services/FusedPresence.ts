@@ -20,6 +20,9 @@ export interface FusedPresenceOptions {
   readonly latenessMs: number;
 }
 
+/** With nothing to share for this long, a gateway tells its peers it is alive, ms (a fraction of a minute). */
+export const KEEPALIVE_MS = 10_000;
+
 /**
  * Live fusion of a store's gateways: this gateway's own sightings go to its peers over the store LAN
  * (sent at each {@link tick}) and, with the peers' sightings, into the {@link SightingMerger}, which
@@ -37,6 +40,7 @@ export class FusedPresence implements PresenceDecider {
   /** Own sightings handed to the channel for the peers. */
   private shared = 0;
   private readonly lateBySender = new Map<string, number>();
+  private lastSentAt = Number.NEGATIVE_INFINITY;
   private lastReportAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: FusedPresenceOptions) {
@@ -100,6 +104,12 @@ export class FusedPresence implements PresenceDecider {
       this.o.channel.send(this.outgoing);
       this.shared += this.outgoing.length;
       this.outgoing = [];
+      this.lastSentAt = now;
+    } else if (now - this.lastSentAt >= KEEPALIVE_MS) {
+      // An empty shop sends no sightings: a heartbeat keeps "not heard for a minute" meaning a
+      // dead peer or a broken LAN (the fleet view and doctor warn of it).
+      this.o.channel.keepAlive?.();
+      this.lastSentAt = now;
     }
     const out: PresenceChange[] = [];
     for (const step of this.merger.release(now)) {

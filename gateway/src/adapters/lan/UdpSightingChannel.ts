@@ -1,7 +1,7 @@
 import { createSocket, type Socket } from "node:dgram";
 import { DatagramGuard } from "../../domain/presence/DatagramGuard.js";
 import type { Clock, LanCounters, Logger, SharedSighting, SightingChannel } from "../../services/ports.js";
-import { decodeSightings, encodeSightings } from "./sightingDatagram.js";
+import { decodeSightings, encodeHeartbeat, encodeSightings } from "./sightingDatagram.js";
 
 export interface LanPeerAddress {
   readonly id: string;
@@ -128,6 +128,26 @@ export class UdpSightingChannel implements SightingChannel {
         } catch (err) {
           failed(err, peer.id);
         }
+      }
+    }
+  }
+
+  keepAlive(): void {
+    const socket = this.socket;
+    if (socket === null || this.o.peers.length === 0) return;
+    const d = encodeHeartbeat({ key: this.o.key, storeId: this.o.storeId, sender: this.o.gatewayId, sentAt: this.o.clock.now(), seq: this.seq });
+    this.seq = (this.seq + 1) >>> 0;
+    for (const peer of this.o.peers) {
+      try {
+        socket.send(d, peer.port, peer.host, (err) => {
+          if (err) {
+            this.counters.sendErrors++;
+            this.o.log.debug({ err, peer: peer.id }, "lan heartbeat not sent");
+          } else this.counters.datagramsSent++;
+        });
+      } catch (err) {
+        this.counters.sendErrors++;
+        this.o.log.debug({ err, peer: peer.id }, "lan heartbeat not sent");
       }
     }
   }

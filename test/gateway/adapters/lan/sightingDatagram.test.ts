@@ -2,6 +2,7 @@ import { createSocket } from "node:dgram";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   decodeSightings,
+  encodeHeartbeat,
   encodeSightings,
   MAX_DATAGRAM_BYTES,
   type WireSighting,
@@ -78,6 +79,15 @@ describe("sighting datagram", () => {
     expect(decodeSightings({ key: KEY, storeId: "s2" }, d)).toEqual({ ok: false, reason: "unauthenticated" });
     expect(decodeSightings({ key: KEY, storeId: STORE }, d.subarray(0, d.length - 1))).toEqual({ ok: false, reason: "unauthenticated" });
     expect(decodeSightings({ key: KEY, storeId: STORE }, Buffer.alloc(10))).toEqual({ ok: false, reason: "malformed" });
+  });
+
+  it("carries a heartbeat as an authenticated batch of no sightings", () => {
+    const beat = encodeHeartbeat({ key: KEY, storeId: STORE, sender: "gw-a", sentAt: 1_772_442_000_000, seq: 9 });
+    expect(decodeSightings({ key: KEY, storeId: STORE }, beat)).toEqual({
+      ok: true,
+      batch: { sender: "gw-a", sentAt: 1_772_442_000_000, seq: 9, sightings: [] },
+    });
+    expect(decodeSightings({ key: OTHER_KEY, storeId: STORE }, beat)).toEqual({ ok: false, reason: "unauthenticated" });
   });
 
   it("refuses an oversized datagram before checking anything else", () => {

@@ -9,6 +9,7 @@ import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { formatSurvey } from "../../gateway/src/adapters/replay/surveyCapture.js";
 import { readLanKey } from "../../gateway/src/adapters/lan/readLanKey.js";
 import { UdpSightingChannel } from "../../gateway/src/adapters/lan/UdpSightingChannel.js";
+import { HealthFile } from "../../gateway/src/adapters/system/HealthFile.js";
 import { runCalibrate } from "../../gateway/src/cli/calibrate.js";
 import { loadGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { readSurveyRecord, surveyRecordPath } from "../../gateway/src/config/surveyRecord.js";
@@ -189,6 +190,14 @@ describe("fleet page: calibration and the store LAN", () => {
     const lan = (await api("/v1/gateways/gw-floor")).lan;
     expect(lan?.silentPeers).toEqual(["gw-till"]);
     expect(lan?.peers.find((p) => p.id === "gw-door")?.sightingsReceived).toBeGreaterThan(0);
+    // The health file doctor reads says the same, on the gateway itself.
+    const health = new HealthFile(join(dir, "floor", "health.json"));
+    const doorAge = async () => (await health.read())?.lan?.peers.find((p) => p.id === "gw-door")?.lastHeardAgeS;
+    await until(async () => typeof (await doorAge()) === "number", 15_000, "the peer in the health file");
+    expect((await health.read())?.lan?.peers.map((p) => [p.id, p.lastHeardAgeS === null])).toEqual([
+      ["gw-door", false],
+      ["gw-till", true],
+    ]);
   });
 
   it.skipIf(!hasChromium)("shows per gateway the survey's values or how to survey it, and warns of a silent peer", async () => {

@@ -26,6 +26,7 @@ usage() {
   cat <<EOF
 Usage: provision.sh [--dry-run] [--config FILE] [--password-file FILE] [--app PATH]
                     [--public-key FILE] [--node PATH] [--no-start] [--root DIR]
+                    [--lan-key FILE | --new-lan-key]
 
 Installs or updates the Arrival gateway on this machine (Raspberry Pi OS / Debian, systemd).
 
@@ -41,6 +42,15 @@ Installs or updates the Arrival gateway on this machine (Raspberry Pi OS / Debia
                         /etc/${SERVICE}/release-signing.pub unless that file exists. A tarball is
                         installed only if its signature verifies with the installed key.
   --node PATH           node binary (default: the node on PATH).
+  --lan-key FILE        the store's LAN key (config lan.keyFile), installed as
+                        /etc/${SERVICE}/lan.key (mode 0600, owner ${SERVICE_USER}) unless that
+                        file exists. Every gateway of a store needs the same key: make it once
+                        (--new-lan-key on the first gateway, or openssl rand -hex 32 > lan.key)
+                        and give that file to each of the others.
+  --new-lan-key         make a new store LAN key as /etc/${SERVICE}/lan.key unless that file
+                        exists: for the first gateway of a store; then copy the file (not its
+                        text into a chat or a ticket) to the others and pass it with --lan-key.
+                        The key is never printed.
   --no-start            install and enable the service, but do not start or restart it.
   --dry-run             print what would change, change nothing; needs no root.
   --root DIR            with --dry-run: plan the files under DIR instead of / (for tests and
@@ -60,6 +70,8 @@ PASSWORD_SRC=""
 APP_SRC="${SCRIPT_DIR%/*}"
 KEY_SRC=""
 NODE_BIN=""
+LAN_KEY_SRC=""
+NEW_LAN_KEY=0
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -70,6 +82,8 @@ while [ $# -gt 0 ]; do
     --app) APP_SRC="${2:?--app needs a PATH}"; shift ;;
     --public-key) KEY_SRC="${2:?--public-key needs a FILE}"; shift ;;
     --node) NODE_BIN="${2:?--node needs a PATH}"; shift ;;
+    --lan-key) LAN_KEY_SRC="${2:?--lan-key needs a FILE}"; shift ;;
+    --new-lan-key) NEW_LAN_KEY=1 ;;
     --root) ROOT="${2:?--root needs a DIR}"; shift ;;
     -h | --help) usage; exit 0 ;;
     *) printf 'unknown option %s\n\n' "$1" >&2; usage >&2; exit 2 ;;
@@ -77,6 +91,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+if [ -n "$LAN_KEY_SRC" ] && [ "$NEW_LAN_KEY" -eq 1 ]; then
+  echo "--lan-key and --new-lan-key exclude each other: a store has one key" >&2
+  exit 2
+fi
 if [ -n "$ROOT" ]; then
   if [ "$DRY_RUN" -ne 1 ]; then
     echo "--root is only for --dry-run: provision the target machine itself" >&2
@@ -95,6 +113,9 @@ readonly OPT_DIR="${ROOT}/opt/${SERVICE}"
 readonly UNIT_PATH="${ROOT}/etc/systemd/system/${SERVICE}.service"
 readonly CONFIG_PATH="${ETC_DIR}/gateway.json"
 readonly PASSWORD_PATH="${ETC_DIR}/mqtt-password"
+readonly LAN_KEY_PATH="${ETC_DIR}/lan.key"
+# At least this many bytes of key (the gateway's MIN_LAN_KEY_BYTES).
+readonly LAN_KEY_MIN_BYTES=32
 readonly WRAPPER_PATH="${ROOT}/usr/local/bin/${SERVICE}"
 readonly KEY_PATH="${ETC_DIR}/release-signing.pub"
 readonly RELEASE_TOOL="${SCRIPT_DIR}/install-release.sh"
@@ -154,6 +175,18 @@ write_file() {
   mkdir -p "$(dirname "$2")"
   printf '%s\n' "$1" >"$2"
   chmod "$3" "$2"
+}
+
+# 32 random bytes as 64 hex characters, created readable by the service user only: the file is
+# made under umask 077, so the key is never readable by others, not even for a moment.
+new_lan_key() {
+  (
+    umask 077
+    od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$1"
+    printf '\n' >>"$1"
+  )
+  chown "${SERVICE_USER}:${SERVICE_USER}" "$1"
+  chmod 0600 "$1"
 }
 
 # Makes a directory exist with this owner and mode.
@@ -442,6 +475,39 @@ elif [ -n "$PASSWORD_SRC" ]; then
   fi
 else
   skip "no ${PASSWORD_PATH} and no --password-file: put the gateway's MQTT password there (mode 0600)"
+fi
+# The store LAN key: read by the gateway's user only, and never printed (a log or a terminal
+# scrollback must not hold what lets anyone on the LAN forge sightings).
+if [ -n "$LAN_KEY_SRC" ] || [ "$NEW_LAN_KEY" -eq 1 ]; then
+  if [ -f "$LAN_KEY_PATH" ]; then
+    if [ -n "$LAN_KEY_SRC" ] && [ -f "$LAN_KEY_SRC" ] && ! cmp -s "$LAN_KEY_SRC" "$LAN_KEY_PATH"; then
+      fail "${LAN_KEY_PATH} holds another key than ${LAN_KEY_SRC}: the gateways of one store need the same key; remove ${LAN_KEY_PATH} first to replace it"
+    elif [ -z "$ROOT" ] && [ "$(owner_mode "$LAN_KEY_PATH")" != "${SERVICE_USER}:${SERVICE_USER} 600" ]; then
+      change "set ${LAN_KEY_PATH} to ${SERVICE_USER}, 0600 (was $(owner_mode "$LAN_KEY_PATH"))" \
+        set_owner_mode "${SERVICE_USER}:${SERVICE_USER}" 0600 "$LAN_KEY_PATH"
+    else
+      ok "keep ${LAN_KEY_PATH} (never overwritten)"
+    fi
+  elif [ -n "$LAN_KEY_SRC" ]; then
+    if [ ! -f "$LAN_KEY_SRC" ]; then
+      fail "--lan-key ${LAN_KEY_SRC}: no such file"
+    elif [ ! -r "$LAN_KEY_SRC" ]; then
+      fail "--lan-key ${LAN_KEY_SRC}: not readable by $(id -un)"
+    else
+      key_bytes="$(tr -d '[:space:]' <"$LAN_KEY_SRC" | wc -c)"
+      if [ "$key_bytes" -lt "$LAN_KEY_MIN_BYTES" ]; then
+        fail "--lan-key ${LAN_KEY_SRC} holds ${key_bytes} bytes of key; at least ${LAN_KEY_MIN_BYTES} are needed (openssl rand -hex 32 > FILE)"
+      else
+        change "install the store LAN key as ${LAN_KEY_PATH} (${SERVICE_USER}, 0600)" \
+          install -o "$SERVICE_USER" -g "$SERVICE_USER" -m 0600 "$LAN_KEY_SRC" "$LAN_KEY_PATH"
+        RESTART_NEEDED=1
+      fi
+    fi
+  else
+    change "create a new store LAN key as ${LAN_KEY_PATH} (${SERVICE_USER}, 0600): copy that file to every other gateway of the store and pass it with --lan-key" \
+      new_lan_key "$LAN_KEY_PATH"
+    RESTART_NEEDED=1
+  fi
 fi
 if [ "$FAILED" -eq 0 ] && [ "$CONFIG_IS_EXAMPLE" -eq 0 ]; then
   # Validate before the service is (re)started with it; in a dry run, the file that would be used.

@@ -156,6 +156,36 @@ export const UpdateReportSchema = Type.Object(
 export type UpdateReport = Static<typeof UpdateReportSchema>;
 export const updateReportChecker = new Checker(UpdateReportSchema);
 
+/**
+ * What the gateway's presence runs calibrated with: its RSSI offset and each of its zones' enter
+ * thresholds as its config holds them now, and when `arrival-gateway calibrate` last surveyed it.
+ */
+export const CalibrationReportSchema = Type.Object(
+  {
+    surveyedAt: Type.Union([IsoTime("When the site survey that wrote these values ended (the gateway's clock)."), Type.Null()], {
+      description: "null: never surveyed with `arrival-gateway calibrate` (or its record is gone).",
+    }),
+    samples: Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()], {
+      description: "Edge samples the offset was learned from; null when not surveyed.",
+    }),
+    rssiOffsetDb: Type.Number({ minimum: -30, maximum: 30, description: "Added to every RSSI this radio reports, dB (config site.rssiOffsetDb)." }),
+    zones: Type.Array(
+      Type.Object(
+        {
+          zoneId: Id("The zone."),
+          edgeLossDb: Type.Union([Type.Number({ minimum: 0, maximum: 200 }), Type.Null()], {
+            description: "Path loss at the zone's edge, dB: its enter threshold; null when the zone runs on its drawn radius.",
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 50, description: "This gateway's gateway-radius zones." },
+    ),
+  },
+  { additionalProperties: false, description: "The gateway's presence calibration, as of `at`. Absent from gateways before 0.4." },
+);
+export type CalibrationReport = Static<typeof CalibrationReportSchema>;
+
 export const GatewayStatusSchema = Type.Object(
   {
     v: Version,
@@ -199,6 +229,7 @@ export const GatewayStatusSchema = Type.Object(
         { additionalProperties: false, description: "The store beacon the gateway advertises, as of `at`." },
       ),
     ),
+    calibration: Type.Optional(CalibrationReportSchema),
   },
   { additionalProperties: false },
 );
@@ -239,6 +270,27 @@ export const TelemetrySchema = Type.Object(
             maximum: Number.MAX_SAFE_INTEGER,
             description: "Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer.",
           }),
+          peers: Type.Optional(
+            Type.Array(
+              Type.Object(
+                {
+                  id: Id("The peer's gatewayId, as configured."),
+                  lastHeardAgeS: Type.Union([Type.Number({ minimum: 0, maximum: TEN_YEARS_S }), Type.Null()], {
+                    description: "Seconds since the peer's last authenticated datagram when the sample was taken; null: never heard.",
+                  }),
+                  sightingsReceived: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+                  refused: Type.Integer({
+                    minimum: 0,
+                    maximum: Number.MAX_SAFE_INTEGER,
+                    description: "Its authenticated datagrams refused as stale or replayed (a datagram failing authentication names no peer).",
+                  }),
+                  lateDropped: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+                },
+                { additionalProperties: false },
+              ),
+              { maxItems: 50, description: "Each configured LAN peer, in config order." },
+            ),
+          ),
         },
         {
           additionalProperties: false,

@@ -10,6 +10,7 @@ import {
   type UpdateReport,
   updateReportChecker,
 } from "../../protocol/index.js";
+import { calibrationReport, type SurveyRecord } from "./config/surveyRecord.js";
 import { readLanKey } from "./adapters/lan/readLanKey.js";
 import { UdpSightingChannel } from "./adapters/lan/UdpSightingChannel.js";
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
@@ -78,6 +79,11 @@ export interface GatewayDependencies {
   readonly scheduler?: Scheduler;
   /** CPU and memory of this process for telemetry; default Node's `process` figures. */
   readonly sampleProcess?: () => ProcessSample;
+  /**
+   * What `arrival-gateway calibrate` recorded beside the config file (when and from how many
+   * samples it surveyed); default none: the status reports the gateway not surveyed.
+   */
+  readonly surveyRecord?: SurveyRecord | null;
 }
 
 function nodeProcessSample(): ProcessSample {
@@ -188,6 +194,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     scanStatus: () => scanHealth.report(),
     updateStatus: () => updateReport ?? undefined,
     advertisingStatus: () => storeBeacon.report(),
+    calibrationStatus: () => calibration(),
     // `arrival-gateway health` reads the link from the health file: rewrite it as the link changes,
     // so an update's health gate sees the gateway connected as soon as it is.
     onConnectionChange: () => {
@@ -255,6 +262,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         startedAt,
         connected: connection.connected,
         scan: scanHealth.report(),
+        ...(fusion === null ? {} : { lan: { peers: lanPeerAges() } }),
       })
       .then(
         () => {
@@ -289,6 +297,20 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     }
   }
 
+  /** Seconds since each LAN peer's last datagram, for the health file (doctor reads it). */
+  function lanPeerAges(): { id: string; lastHeardAgeS: number | null }[] {
+    const now = clock.now();
+    return (fusion?.channel.peers() ?? []).map((p) => ({
+      id: p.id,
+      lastHeardAgeS: p.lastHeardAt === null ? null : Math.max(0, Math.round((now - p.lastHeardAt) / 100) / 10),
+    }));
+  }
+
+  /** The offset and zone thresholds this gateway judges with now (the zones follow remote config). */
+  function calibration(): NonNullable<GatewayStatus["calibration"]> {
+    return calibrationReport(config.gatewayId, config.site.rssiOffsetDb, engineOptions(config, remote).zones, deps.surveyRecord ?? null);
+  }
+
   /** The retained online status as of now: version, the last config outcome and the radio. */
   async function publishOnline(): Promise<void> {
     await relay
@@ -301,6 +323,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         scan: scanHealth.report(),
         ...(updateReport ? { update: updateReport } : {}),
         advertising: storeBeacon.report(),
+        calibration: calibration(),
       })
       .catch(() => undefined);
   }
@@ -364,10 +387,18 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       : {
           lan: () => {
             const { merge, lan } = fusion.presence.counters;
+            const ages = lanPeerAges();
             return {
               sightingsReceived: lan.sightingsReceived,
               lateDropped: merge.late + merge.ahead + merge.full,
               refused: lan.unauthenticated + lan.malformed + lan.oversized + lan.stale + lan.replayed + lan.unknownSender,
+              peers: fusion.channel.peers().map((p, i) => ({
+                id: p.id,
+                lastHeardAgeS: ages[i]?.lastHeardAgeS ?? null,
+                sightingsReceived: p.sightingsReceived,
+                refused: p.refused,
+                lateDropped: fusion.presence.lateDropped(p.id),
+              })),
             };
           },
         }),

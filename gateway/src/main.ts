@@ -35,10 +35,12 @@ import {
 import { CALIBRATE_USAGE, runCalibrate } from "./cli/calibrate.js";
 import { CHECK_CONFIG_USAGE, runCheckConfig } from "./cli/checkConfig.js";
 import { DECODE_USAGE, runDecode } from "./cli/decode.js";
+import { inspectLanKeyFile, probeUdpBind, resolvePeerHost } from "./adapters/lan/lanProbes.js";
 import { DEFAULT_CONFIG_PATH, DOCTOR_USAGE, runDoctor } from "./cli/doctor.js";
 import { REPLAY_USAGE, runReplay } from "./cli/replay.js";
 import { runScan, SCAN_USAGE } from "./cli/scan.js";
 import { type GatewayConfig, loadGatewayConfig } from "./config/loadConfig.js";
+import { readSurveyRecord, type SurveyRecord, surveyRecordPath } from "./config/surveyRecord.js";
 import { createGateway, ScanStartError } from "./createGateway.js";
 import { installedPackage } from "./adapters/system/packageVersion.js";
 import { HealthFile } from "./adapters/system/HealthFile.js";
@@ -162,7 +164,7 @@ async function run(args: string[]): Promise<number> {
   const log = createLogger({ level, format, name: "arrival-gateway" });
   // From here on every failure is a log line in the configured format (journald keeps JSON lines).
   try {
-    return await runGateway(loaded.config, log, stopRequested, requestStop);
+    return await runGateway(loaded.config, await readSurveyRecord(surveyRecordPath(values.config)), log, stopRequested, requestStop);
   } catch (err) {
     log.fatal({ err }, "gateway failed");
     return 1;
@@ -173,6 +175,7 @@ async function run(args: string[]): Promise<number> {
 
 async function runGateway(
   config: GatewayConfig,
+  surveyRecord: SurveyRecord | null,
   log: ReturnType<typeof createLogger>,
   stopRequested: Promise<StopReason>,
   requestStop: (reason: StopReason) => void,
@@ -195,6 +198,7 @@ async function runGateway(
       version,
       packageDir,
       onScanGiveUp: (reason) => requestStop({ kind: "scan-gave-up", reason }),
+      surveyRecord,
     });
   } catch (err) {
     if (!(err instanceof OutboxLockedError)) throw err;
@@ -362,6 +366,11 @@ async function doctor(args: string[]): Promise<number> {
       probeBroker,
       inspectOutbox,
       diskSpace,
+      lanKeyFile: inspectLanKeyFile,
+      udpBind: probeUdpBind,
+      resolveHost: resolvePeerHost,
+      readHealth: (dataDir) => new HealthFile(join(dataDir, "health.json")).read(),
+      uid: typeof process.getuid === "function" ? process.getuid() : null,
       now: () => systemClock.now(),
       nodePath: process.execPath,
     },

@@ -206,6 +206,46 @@ describe("firmware-config/provision.sh", () => {
     expect(keyless.lines.some((line) => line.startsWith(`  FAIL  no release key at ${root}/etc/arrival-gateway/release-signing.pub`))).toBe(true);
   });
 
+  it("installs the store's LAN key or plans a new one, never printing it, and keeps one store to one key", async () => {
+    const key = join(dir, "lan.key");
+    const secret = "7f".repeat(32);
+    await writeFile(key, `${secret}\n`);
+    const base = ["--dry-run", "--root", root, "--app", app, "--node", NODE, "--config", config, "--password-file", password];
+    const etc = join(root, "etc", "arrival-gateway");
+    const given = await provision([...base, "--lan-key", key]);
+    expect(given.code, given.lines.join("\n")).toBe(0);
+    expect(given.lines).toContain(`  do    install the store LAN key as ${etc}/lan.key (arrival-gateway, 0600)`);
+    expect(`${given.lines.join("\n")}${given.stderr}`).not.toContain(secret);
+
+    const fresh = await provision([...base, "--new-lan-key"]);
+    expect(fresh.code).toBe(0);
+    expect(fresh.lines).toContain(
+      `  do    create a new store LAN key as ${etc}/lan.key (arrival-gateway, 0600): copy that file to every other gateway of the store and pass it with --lan-key`,
+    );
+
+    const short = join(dir, "short.key");
+    await writeFile(short, "too short\n");
+    const refused = await provision([...base, "--lan-key", short]);
+    expect(refused.code).toBe(1);
+    expect(refused.lines).toContain(
+      `  FAIL  --lan-key ${short} holds 8 bytes of key; at least 32 are needed (openssl rand -hex 32 > FILE)`,
+    );
+    expect((await provision([...base, "--lan-key", key, "--new-lan-key"])).code).toBe(2);
+
+    // A gateway already holding another store key: refused, not overwritten, and not printed either.
+    await mkdir(etc, { recursive: true });
+    await writeFile(join(etc, "lan.key"), `${"01".repeat(32)}\n`);
+    const other = await provision([...base, "--lan-key", key]);
+    expect(other.code).toBe(1);
+    expect(other.lines).toContain(
+      `  FAIL  ${etc}/lan.key holds another key than ${key}: the gateways of one store need the same key; remove ${etc}/lan.key first to replace it`,
+    );
+    expect(other.lines.join("\n")).not.toContain("01".repeat(32));
+    await writeFile(join(etc, "lan.key"), `${secret}\n`);
+    expect((await provision([...base, "--lan-key", key])).lines).toContain(`  ok    keep ${etc}/lan.key (never overwritten)`);
+    await rm(join(root, "etc"), { recursive: true });
+  });
+
   it("refuses --root outside a dry run and unknown options", async () => {
     expect((await provision(["--root", root])).code).toBe(2);
     const unknown = await provision(["--frobnicate"]);

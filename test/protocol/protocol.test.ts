@@ -67,6 +67,26 @@ describe("message decoding", () => {
     expect(decoded.ok).toBe(true);
   });
 
+  it("takes a status's calibration and telemetry's LAN peers, refusing bad ones by field", () => {
+    const calibration = { surveyedAt: "2026-12-07T09:30:00.000Z", samples: 48, rssiOffsetDb: 6, zones: [{ zoneId: "floor", edgeLossDb: 71.5 }] };
+    const status = { v: 1, state: "online", at: "2026-12-07T10:00:00.000Z", calibration };
+    expect(decodeGatewayMessage("status", JSON.stringify(status)).ok).toBe(true);
+    expect(decodeGatewayMessage("status", JSON.stringify({ ...status, calibration: { ...calibration, surveyedAt: null, samples: null } })).ok).toBe(true);
+    const badOffset = decodeGatewayMessage("status", JSON.stringify({ ...status, calibration: { ...calibration, rssiOffsetDb: 45 } }));
+    expect(badOffset.ok ? [] : badOffset.problems.map((p) => p.path)).toContain("/calibration/rssiOffsetDb");
+    const telemetry = {
+      v: 1, at: "2026-12-07T10:00:00.000Z", version: "0.4.0", uptimeS: 60, advertsPerS: 1, subjectsTracked: 1,
+      outboxDepth: 0, outboxOldestAgeS: 0, eventsSent: 0, reconnects: 0, cpuPercent: 1, rssBytes: 1,
+      lan: { sightingsReceived: 3, lateDropped: 0, refused: 0, peers: [{ id: "g2", lastHeardAgeS: null, sightingsReceived: 3, refused: 0, lateDropped: 0 }] },
+    };
+    expect(decodeGatewayMessage("telemetry", JSON.stringify(telemetry)).ok).toBe(true);
+    const badPeer = decodeGatewayMessage(
+      "telemetry",
+      JSON.stringify({ ...telemetry, lan: { ...telemetry.lan, peers: [{ id: "g2", lastHeardAgeS: -1, sightingsReceived: 3, refused: 0, lateDropped: 0 }] } }),
+    );
+    expect(badPeer.ok ? [] : badPeer.problems.map((p) => p.path)).toContain("/lan/peers/0/lastHeardAgeS");
+  });
+
   it.each([
     ["not JSON", "{", "", /not JSON/],
     [

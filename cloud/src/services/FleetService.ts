@@ -1,5 +1,6 @@
 import {
   allGatewaysFilter,
+  type CalibrationReport,
   Checker,
   decodeGatewayMessage,
   encodeMessage,
@@ -20,6 +21,8 @@ import {
   configView,
   type GatewayState,
   gatewayHealth,
+  type LanView,
+  lanView,
   nextRevision,
   remoteConfig,
 } from "../domain/fleet/index.js";
@@ -46,6 +49,10 @@ export interface GatewayView {
   readonly update: UpdateReport | null;
   /** The store beacon it advertises, as its last online status reported it; null when it did not say. */
   readonly advertising: AdvertisingReport | null;
+  /** Its presence calibration (offset, zone thresholds, when surveyed) as its last online status said; null when it did not say. */
+  readonly calibration: CalibrationReport | null;
+  /** Its store LAN peers as its latest telemetry reported them; null without LAN peers. */
+  readonly lan: LanView | null;
   readonly config: ConfigView;
   /**
    * MQTT session takeovers of this gateway's client id since the cloud started (embedded broker):
@@ -264,7 +271,7 @@ export class FleetService {
     }
     const status = decoded.value;
     const before =
-      status.config || status.scan || status.update || status.advertising || status.state === "offline" ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
+      status.config || status.scan || status.update || status.advertising || status.calibration || status.state === "offline" ? await this.o.fleet.getFleetGateway(ref.gatewayId) : null;
     const receivedAt = this.o.clock.now();
     const stored = await this.o.fleet.recordStatus({
       ...ref,
@@ -283,6 +290,7 @@ export class FleetService {
           }),
       ...(status.update === undefined ? {} : { update: status.update }),
       ...(status.advertising === undefined ? {} : { advertising: status.advertising }),
+      ...(status.calibration === undefined ? {} : { calibration: status.calibration }),
     });
     if (!stored) {
       this.reject("status", "unregistered", ref, []);
@@ -300,6 +308,11 @@ export class FleetService {
       if (config.state === "applied") this.o.log.info(fields, "gateway applied config");
       else this.o.log.warn({ ...fields, problems: formatProblems(config.problems ?? []) }, "gateway rejected config");
     }
+    if (status.calibration && before && before.calibration?.surveyedAt !== status.calibration.surveyedAt && status.calibration.surveyedAt !== null)
+      this.o.log.info(
+        { ...ref, surveyedAt: status.calibration.surveyedAt, rssiOffsetDb: status.calibration.rssiOffsetDb },
+        "gateway surveyed",
+      );
     if (status.advertising && before?.advertising?.state !== status.advertising.state && status.advertising.state === "failed")
       this.o.log.warn({ ...ref, error: status.advertising.error }, "gateway cannot advertise the store beacon");
     if (status.scan && before?.scan?.state !== status.scan.state && (status.scan.state === "interrupted" || before?.scan))
@@ -413,6 +426,8 @@ export class FleetService {
       scan: record.scan,
       update: record.update,
       advertising: record.advertising,
+      calibration: record.calibration,
+      lan: lanView(record.telemetry, record.telemetryAt, now),
       config: configView(record.desiredRevision, record.reportedConfig),
       ...takeoversOf(this.takeovers.get(record.id), record.storeId),
     };

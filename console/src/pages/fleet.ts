@@ -2,7 +2,7 @@ import { ApiProblem, type BodyOf, client, ok, type Session } from "../api.js";
 import { sparkline } from "../charts.js";
 import { field, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
-import { fmtZoned, storeZones } from "../storeTime.js";
+import { dayIn, fmtZoned, storeZones } from "../storeTime.js";
 
 interface Telemetry {
   at: string;
@@ -27,6 +27,8 @@ interface Gateway {
   update: { outcome: string; from: string | null; to: string | null; reason: string | null; at: string } | null;
   advertising: { state: "advertising" | "off" | "failed"; format?: "ibeacon" | "eddystone-eid"; slotStart?: string; error?: string } | null;
   config: { desiredRevision: number | null; reportedRevision: number | null; state: "pending" | "applied" | "rejected" | "none"; problems: { path: string; message: string }[] };
+  calibration: { surveyedAt: string | null; samples: number | null; rssiOffsetDb: number; zones: { zoneId: string; edgeLossDb: number | null }[] } | null;
+  lan: { peers: { id: string; lastHeardAt: string | null; heardRecently: boolean }[]; silentPeers: string[] } | null;
 }
 
 interface Rollout {
@@ -147,7 +149,7 @@ function table(
       "table",
       { class: "gateways stack" },
       h("caption", { class: "sr-only" }, "Gateways"),
-      h("thead", {}, h("tr", {}, ...["Gateway", "Store", "Status", "Last seen", "Version", "Adverts/s", "Store beacon", "Config", ""].map((c) => h("th", { scope: "col" }, c)))),
+      h("thead", {}, h("tr", {}, ...["Gateway", "Store", "Status", "Last seen", "Version", "Adverts/s", "Presence", "Store beacon", "Config", ""].map((c) => h("th", { scope: "col" }, c)))),
       h(
         "tbody",
         {},
@@ -181,6 +183,7 @@ function table(
                 : null,
             ),
             h("td", { "data-label": "Adverts/s" }, spark),
+            presenceCell(g, zones.get(g.storeId), fmtTime),
             h(
               "td",
               { "data-label": "Store beacon", "data-advertising": g.advertising?.state ?? "unknown" },
@@ -206,6 +209,43 @@ function table(
       ),
     ),
   );
+}
+
+const MINUS = "\u2212";
+const signedDb = (db: number): string => `${db > 0 ? "+" : db < 0 ? MINUS : ""}${Math.abs(db)} dB`;
+
+/**
+ * What presence runs calibrated with and whether the store LAN reaches the gateway: a gateway never
+ * surveyed judges its zones on their drawn radius and a nominal radio; one that does not hear its
+ * peers decides alone, without their evidence.
+ */
+function presenceCell(g: Gateway, timeZone: string | undefined, fmtTime: (iso: string | null) => string): HTMLElement {
+  const c = g.calibration;
+  const calibration =
+    c === null
+      ? h("div", { "data-calibration": "unknown" }, "calibration not reported")
+      : c.surveyedAt === null
+        ? h("div", { class: "warn", "data-calibration": "not-surveyed" }, "not surveyed: run arrival-gateway calibrate")
+        : h(
+            "div",
+            { "data-calibration": "surveyed" },
+            `surveyed on ${dayIn(timeZone ?? "UTC", Date.parse(c.surveyedAt))}: offset ${signedDb(c.rssiOffsetDb)}`,
+            ...c.zones.map((z) => `, zone ${z.zoneId} ${z.edgeLossDb === null ? "on its drawn radius" : `edge ${MINUS}${z.edgeLossDb} dB`}`),
+          );
+  const heard = g.lan?.peers.filter((p) => p.heardRecently) ?? [];
+  const silent = g.lan?.peers.filter((p) => !p.heardRecently) ?? [];
+  const peers = [
+    heard.length > 0 ? h("div", { class: "small", "data-lan": "heard" }, `LAN peers heard: ${heard.map((p) => p.id).join(", ")}`) : null,
+    silent.length > 0
+      ? h(
+          "div",
+          { class: "warn small", "data-lan": "silent" },
+          silent.map((p) => `peer ${p.id} ${p.lastHeardAt === null ? "never heard" : `not heard since ${fmtTime(p.lastHeardAt)}`}`).join("; "),
+          `: without ${silent.length > 1 ? "them" : "it"} this gateway decides alone`,
+        )
+      : null,
+  ];
+  return h("td", { "data-label": "Presence" }, calibration, ...peers);
 }
 
 function pushForm(g: Gateway, notice: HTMLElement, done: () => void): HTMLElement {

@@ -13,6 +13,7 @@ import {
 } from "../adapters/replay/surveyCapture.js";
 import { applySurvey, type SurveyChange } from "../config/applySurvey.js";
 import { type GatewayConfig, loadGatewayConfig, parseGatewayConfig } from "../config/loadConfig.js";
+import { surveyRecord, surveyRecordPath } from "../config/surveyRecord.js";
 import { decodeAdvertisement, subjectOf } from "../domain/advert/index.js";
 import { calibrateSurvey, quantile, type SurveyOutcome, type SurveyZone } from "../domain/survey/siteSurvey.js";
 import type { Advert, Clock, ScanSource } from "../services/ports.js";
@@ -142,7 +143,9 @@ async function calibrate(o: CalibrateOptions, deps: Session): Promise<number> {
     return 1;
   }
   report(outcome, out);
-  return write(o, outcome, deps);
+  // Dated by the walk, not by when it was written: a recorded survey applied later keeps its day.
+  const walkedAt = Math.max(...recording.steps.map((s) => s.to));
+  return write(o, outcome, Number.isFinite(walkedAt) ? walkedAt : deps.clock.now(), deps);
 }
 
 /** The config's `gateway-radius` zones around this gateway: the ones a survey here can calibrate. */
@@ -194,6 +197,7 @@ function report(outcome: Extract<SurveyOutcome, { ok: true }>, out: NodeJS.Writa
 async function write(
   o: CalibrateOptions,
   outcome: Extract<SurveyOutcome, { ok: true }>,
+  surveyedAt: number,
   deps: Session,
 ): Promise<number> {
   const out = deps.output;
@@ -218,7 +222,15 @@ async function write(
   await copyFile(o.configPath, `${o.configPath}.bak`);
   await writeFile(`${o.configPath}.tmp`, `${JSON.stringify(applied.document, null, 2)}\n`, { mode });
   await rename(`${o.configPath}.tmp`, o.configPath);
+  // When and from how many samples, beside the config: the gateway reports it to the fleet view.
+  const record = surveyRecord(String(applied.document.gatewayId), outcome.calibration, surveyedAt);
+  if (record !== null) {
+    const recordPath = surveyRecordPath(o.configPath);
+    await writeFile(`${recordPath}.tmp`, `${JSON.stringify(record, null, 2)}\n`, { mode });
+    await rename(`${recordPath}.tmp`, recordPath);
+  }
   say(out, `Written to ${o.configPath} (previous file: ${o.configPath}.bak). Restart the gateway to use it.`);
+  if (record !== null) say(out, `The gateway reports this survey to the fleet view (${surveyRecordPath(o.configPath)}).`);
   return 0;
 }
 

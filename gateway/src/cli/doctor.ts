@@ -5,6 +5,9 @@ import type { AdvertisingSocketProbe } from "../adapters/noble/HciAdvertiser.js"
 import type { AdapterStateProbe } from "../adapters/noble/NobleScanSource.js";
 import { SETCAP_COMMAND } from "../adapters/noble/NobleScanError.js";
 import type { OutboxInspection } from "../adapters/sqlite/inspectOutbox.js";
+import type { LanKeyFileProbe } from "../adapters/lan/lanProbes.js";
+import { MIN_LAN_KEY_BYTES } from "../adapters/lan/sightingDatagram.js";
+import type { HealthSnapshot } from "../adapters/system/HealthFile.js";
 import type { BluetoothAdapterInfo, DiskSpace } from "../adapters/system/systemProbes.js";
 import type { ConfigResult, GatewayConfig } from "../config/loadConfig.js";
 
@@ -30,7 +33,7 @@ export type CheckStatus = "ok" | "warn" | "fail";
 
 /** One line of the report. */
 export interface DoctorCheck {
-  readonly name: "config" | "adapter" | "capabilities" | "advertising" | "clock" | "broker" | "outbox" | "disk";
+  readonly name: "config" | "adapter" | "capabilities" | "advertising" | "clock" | "broker" | "outbox" | "disk" | "lan";
   readonly status: CheckStatus;
   /** What was found. */
   readonly detail: string;
@@ -61,6 +64,16 @@ export interface DoctorProbes {
   /** Rejects with ENOENT when there is no outbox file. */
   inspectOutbox(path: string): Promise<OutboxInspection>;
   diskSpace(path: string): Promise<DiskSpace>;
+  /** The store LAN key file: its mode, owner and key length (never its content). */
+  lanKeyFile(path: string): Promise<LanKeyFileProbe>;
+  /** Binds the LAN's UDP port and lets it go: null when it could. */
+  udpBind(port: number, host?: string): Promise<{ readonly code: string; readonly message: string } | null>;
+  /** Null when a peer's host resolves, else why not. */
+  resolveHost(host: string): Promise<string | null>;
+  /** The running gateway's health file (`<dataDir>/health.json`), null when there is none. */
+  readHealth(dataDir: string): Promise<HealthSnapshot | null>;
+  /** This process's uid (doctor runs as the service user), null where there is none. */
+  readonly uid: number | null;
   now(): number;
   /** The node binary this process runs (process.execPath). */
   readonly nodePath: string;
@@ -329,6 +342,118 @@ export function checkDisk(space: DiskSpace | Error): DoctorCheck {
   return { name, status: "ok", detail };
 }
 
+/** A health file older than this says nothing of the gateway now (it writes one every 5 s). */
+export const HEALTH_FRESH_MS = 30_000;
+/** A peer silent longer than this leaves the gateway deciding alone. */
+export const PEER_SILENT_MS = 60_000;
+
+/** What doctor found of the store LAN; `hosts` maps each peer's host to why it does not resolve (null: it does). */
+export interface LanFacts {
+  readonly keyFile: string;
+  readonly key: LanKeyFileProbe;
+  readonly uid: number | null;
+  readonly port: number;
+  readonly bind: { readonly code: string; readonly message: string } | null;
+  readonly peers: readonly { readonly id: string; readonly address: string | undefined }[];
+  readonly hosts: ReadonlyMap<string, string | null>;
+  /** The running gateway's health file, when fresh. */
+  readonly health: HealthSnapshot | null;
+}
+
+/**
+ * The store LAN: the shared key file present, readable by the gateway's user only and long enough;
+ * the UDP port free (or held by the running gateway); every peer address a host:port that resolves;
+ * and, when the gateway runs, each peer heard within a minute. Pure.
+ */
+export function checkLan(f: LanFacts): DoctorCheck {
+  const problems: { status: CheckStatus; detail: string; fix: string }[] = [];
+  const found: string[] = [];
+  if (!f.key.ok) {
+    problems.push({
+      status: "fail",
+      detail: `lan.keyFile ${f.keyFile} cannot be read: ${f.key.code}`,
+      fix:
+        f.key.code === "ENOENT"
+          ? "create it with the store's key (firmware-config/provision.sh --lan-key FILE, the same file on every gateway of the store)"
+          : "make it readable by the gateway's user: sudo chown arrival-gateway: FILE && sudo chmod 600 FILE",
+    });
+  } else {
+    if (f.key.bytes < MIN_LAN_KEY_BYTES)
+      problems.push({
+        status: "fail",
+        detail: `lan.keyFile ${f.keyFile} holds ${f.key.bytes} bytes; at least ${MIN_LAN_KEY_BYTES} are needed`,
+        fix: "make a new store key (openssl rand -hex 32) and put it on every gateway of the store",
+      });
+    if ((f.key.mode & 0o077) !== 0)
+      problems.push({
+        status: "fail",
+        detail: `lan.keyFile ${f.keyFile} is mode ${f.key.mode.toString(8).padStart(3, "0")}: others may read the store key and forge sightings`,
+        fix: `sudo chmod 600 ${f.keyFile}`,
+      });
+    if (f.uid !== null && f.key.ownerUid !== f.uid)
+      problems.push({
+        status: "warn",
+        detail: `lan.keyFile ${f.keyFile} belongs to uid ${f.key.ownerUid}, not this user (${f.uid})`,
+        fix: `run doctor as the service user; the file should belong to it: sudo chown arrival-gateway: ${f.keyFile}`,
+      });
+    if (problems.length === 0) found.push(`key file ${f.keyFile}: ${f.key.bytes} bytes, mode ${f.key.mode.toString(8).padStart(3, "0")}`);
+  }
+  const running = f.health !== null;
+  if (f.bind === null) found.push(`UDP port ${f.port} free`);
+  else if (f.bind.code === "EADDRINUSE" && running) found.push(`UDP port ${f.port} held by the running gateway`);
+  else
+    problems.push({
+      status: "fail",
+      detail: `UDP port ${f.port} cannot be bound: ${f.bind.code}`,
+      fix:
+        f.bind.code === "EADDRINUSE"
+          ? `another program holds it (sudo ss -ulpn 'sport = :${f.port}'); stop it or set lan.port, and each peer's lan address for this gateway`
+          : "check lan.bindHost is an address of this machine",
+    });
+  for (const p of f.peers) {
+    if (p.address === undefined) {
+      problems.push({ status: "warn", detail: `peer ${p.id} has no lan address: its sightings never reach this gateway`, fix: `set peers[].lan of ${p.id} to its host:port` });
+      continue;
+    }
+    const at = p.address.lastIndexOf(":");
+    const host = at > 0 ? p.address.slice(0, at) : "";
+    const port = Number(p.address.slice(at + 1));
+    if (host === "" || !Number.isInteger(port) || port < 1 || port > 65_535) {
+      problems.push({ status: "fail", detail: `peer ${p.id}: lan address ${p.address} is not host:port`, fix: "write it as host:port, e.g. 10.0.0.12:47810" });
+      continue;
+    }
+    const unresolved = f.hosts.get(host) ?? null;
+    if (unresolved !== null)
+      problems.push({
+        status: "fail",
+        detail: `peer ${p.id}: ${host} does not resolve (${unresolved})`,
+        fix: "use the peer's fixed LAN address, or a name the store's DNS (or /etc/hosts) knows",
+      });
+  }
+  if (running) {
+    const heard = new Map((f.health?.lan?.peers ?? []).map((p) => [p.id, p.lastHeardAgeS]));
+    for (const p of f.peers) {
+      if (p.address === undefined) continue;
+      const age = heard.get(p.id);
+      if (age === undefined) continue;
+      if (age === null || age * 1000 > PEER_SILENT_MS)
+        problems.push({
+          status: "warn",
+          detail: `peer ${p.id}: ${age === null ? "no datagram since the gateway started" : `no datagram for ${formatAge(age * 1000)}`}; without it this gateway decides alone`,
+          fix: `check ${p.id} runs with the same store key and lists this gateway's lan address, and that the LAN passes UDP ${f.port} (a running peer sends at least every 10 s)`,
+        });
+      else found.push(`peer ${p.id} heard ${formatAge(age * 1000)} ago`);
+    }
+  } else if (f.peers.length > 0) found.push("peers heard: not known (the gateway is not running)");
+  const status: CheckStatus = problems.some((p) => p.status === "fail") ? "fail" : problems.length > 0 ? "warn" : "ok";
+  return {
+    name: "lan",
+    status,
+    detail: [...problems.map((p) => p.detail), ...found].join("\n"),
+    ...(problems.length === 0 ? {} : { fix: problems.map((p) => p.fix).join("; ") }),
+  };
+}
+
 /** Runs every check; config problems skip what needs the config. */
 export async function diagnose(options: DoctorOptions, probes: DoctorProbes): Promise<DoctorCheck[]> {
   const loaded = await probes.loadConfig(options.configPath);
@@ -394,6 +519,29 @@ export async function diagnose(options: DoctorOptions, probes: DoctorProbes): Pr
   checks.push(
     checkDisk(await probes.diskSpace(dataDir).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))),
   );
+  // Only for a gateway of a store LAN: one that judges alone has nothing to check here.
+  const lan = config?.lan;
+  if (config !== null && lan !== undefined) {
+    const peers = config.peers.filter((p) => p.id !== config.gatewayId).map((p) => ({ id: p.id, address: p.lan }));
+    const hosts = new Map<string, string | null>();
+    for (const p of peers) {
+      const host = p.address?.slice(0, Math.max(0, p.address.lastIndexOf(":")));
+      if (host && !hosts.has(host)) hosts.set(host, await probes.resolveHost(host));
+    }
+    const health = await probes.readHealth(dataDir);
+    checks.push(
+      checkLan({
+        keyFile: lan.keyFile,
+        key: await probes.lanKeyFile(lan.keyFile),
+        uid: probes.uid,
+        port: lan.port,
+        bind: await probes.udpBind(lan.port, lan.bindHost),
+        peers,
+        hosts,
+        health: health !== null && probes.now() - health.at <= HEALTH_FRESH_MS ? health : null,
+      }),
+    );
+  }
   return checks;
 }
 

@@ -20,6 +20,9 @@ export interface FusedPresenceOptions {
   readonly latenessMs: number;
 }
 
+/** With nothing to share for this long, a gateway tells its peers it is alive, ms (a fraction of a minute). */
+export const KEEPALIVE_MS = 10_000;
+
 /**
  * Live fusion of a store's gateways: this gateway's own sightings go to its peers over the store LAN
  * (sent at each {@link tick}) and, with the peers' sightings, into the {@link SightingMerger}, which
@@ -36,6 +39,8 @@ export class FusedPresence implements PresenceDecider {
   private refusedAt = 0;
   /** Own sightings handed to the channel for the peers. */
   private shared = 0;
+  private readonly lateBySender = new Map<string, number>();
+  private lastSentAt = Number.NEGATIVE_INFINITY;
   private lastReportAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: FusedPresenceOptions) {
@@ -45,6 +50,11 @@ export class FusedPresence implements PresenceDecider {
 
   get trackedSubjects(): number {
     return this.o.engine.trackedSubjects;
+  }
+
+  /** A peer's sightings the merger dropped (late, ahead, full), since start. */
+  lateDropped(sender: string): number {
+    return this.lateBySender.get(sender) ?? 0;
   }
 
   /** Sightings refused by the merger (late, ahead, full) and datagrams refused by the channel. */
@@ -59,7 +69,12 @@ export class FusedPresence implements PresenceDecider {
   async start(): Promise<void> {
     await this.o.channel.start((sender, sightings) => {
       const now = this.o.clock.now();
-      for (const s of sightings) this.merger.offer({ ...s, gatewayId: sender }, now);
+      let late = 0;
+      for (const s of sightings) {
+        const refusal = this.merger.offer({ ...s, gatewayId: sender }, now);
+        if (refusal !== null && refusal !== "invalid") late++;
+      }
+      if (late > 0) this.lateBySender.set(sender, (this.lateBySender.get(sender) ?? 0) + late);
     });
   }
 
@@ -89,6 +104,12 @@ export class FusedPresence implements PresenceDecider {
       this.o.channel.send(this.outgoing);
       this.shared += this.outgoing.length;
       this.outgoing = [];
+      this.lastSentAt = now;
+    } else if (now - this.lastSentAt >= KEEPALIVE_MS) {
+      // An empty shop sends no sightings: a heartbeat keeps "not heard for a minute" meaning a
+      // dead peer or a broken LAN (the fleet view and doctor warn of it).
+      this.o.channel.keepAlive?.();
+      this.lastSentAt = now;
     }
     const out: PresenceChange[] = [];
     for (const step of this.merger.release(now)) {

@@ -44,6 +44,8 @@ export interface RelayOptions {
   readonly updateStatus?: () => GatewayStatus["update"];
   /** The store beacon, repeated in the online status. */
   readonly advertisingStatus?: () => GatewayStatus["advertising"];
+  /** The presence calibration (offset, zone thresholds, when surveyed), repeated in the online status. */
+  readonly calibrationStatus?: () => GatewayStatus["calibration"];
   /** Timers of the ack-timeout check; default the process's own. */
   readonly scheduler?: Scheduler;
   /** Called when the broker connection comes up or goes down (the health file follows it). */
@@ -164,6 +166,7 @@ export class Relay {
       const scan = this.o.scanStatus?.();
       const update = this.o.updateStatus?.();
       const advertising = this.o.advertisingStatus?.();
+      const calibration = this.o.calibrationStatus?.();
       await this.publishStatus({
         v: 1,
         state: "online",
@@ -173,6 +176,7 @@ export class Relay {
         ...(scan ? { scan } : {}),
         ...(update ? { update } : {}),
         ...(advertising ? { advertising } : {}),
+        ...(calibration ? { calibration } : {}),
       });
     } catch (err) {
       log.warn({ err }, "uplink setup after connect failed");

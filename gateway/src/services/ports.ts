@@ -188,5 +188,7 @@ export interface SightingChannel {
   start(onSightings: (sender: string, sightings: readonly SharedSighting[]) => void): Promise<void>;
   /** Sends to every peer; never throws (failures are counted and logged). */
   send(sightings: readonly SharedSighting[]): void;
+  /** Tells every peer this gateway is alive when it has sent nothing for a while; never throws. */
+  keepAlive?(): void;
   stop(): Promise<void>;
 }

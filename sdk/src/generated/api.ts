@@ -3963,6 +3963,21 @@ export interface operations {
                                 slotStart?: string;
                                 state: "advertising" | "off" | "failed";
                             } | null;
+                            calibration: {
+                                /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
+                                rssiOffsetDb: number;
+                                /** @description Edge samples the offset was learned from; null when not surveyed. */
+                                samples: number | null;
+                                /** @description null: never surveyed with `arrival-gateway calibrate` (or its record is gone). */
+                                surveyedAt: string | null;
+                                /** @description This gateway's gateway-radius zones. */
+                                zones: {
+                                    /** @description Path loss at the zone's edge, dB: its enter threshold; null when the zone runs on its drawn radius. */
+                                    edgeLossDb: number | null;
+                                    /** @description The zone. */
+                                    zoneId: string;
+                                }[];
+                            } | null;
                             config: {
                                 desiredRevision: number | null;
                                 problems: {
@@ -3974,6 +3989,23 @@ export interface operations {
                                 state: "pending" | "applied" | "rejected" | "none";
                             };
                             id: string;
+                            lan: {
+                                peers: {
+                                    /** @description Heard within the last minute. */
+                                    heardRecently: boolean;
+                                    /** @description The peer's gateway id, as configured. */
+                                    id: string;
+                                    lastHeardAt: string | null;
+                                    /** @description Its sightings dropped as late: its clock or the LAN lags. */
+                                    lateDropped: number;
+                                    /** @description Its authenticated datagrams refused as stale or replayed. */
+                                    refused: number;
+                                    /** @description Its sightings taken in since the gateway started. */
+                                    sightingsReceived: number;
+                                }[];
+                                /** @description Configured peers not heard for a minute: meanwhile this gateway decides its zones alone, without their evidence. */
+                                silentPeers: string[];
+                            } | null;
                             lastSeenAt: string | null;
                             lastTakeoverAt: string | null;
                             name: string;
@@ -4004,6 +4036,17 @@ export interface operations {
                                 lan?: {
                                     /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
                                     lateDropped: number;
+                                    /** @description Each configured LAN peer, in config order. */
+                                    peers?: {
+                                        /** @description The peer's gatewayId, as configured. */
+                                        id: string;
+                                        /** @description Seconds since the peer's last authenticated datagram when the sample was taken; null: never heard. */
+                                        lastHeardAgeS: number | null;
+                                        lateDropped: number;
+                                        /** @description Its authenticated datagrams refused as stale or replayed (a datagram failing authentication names no peer). */
+                                        refused: number;
+                                        sightingsReceived: number;
+                                    }[];
                                     /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
                                     refused: number;
                                     /** @description Peers' sightings taken in. */
@@ -4119,6 +4162,21 @@ export interface operations {
                             slotStart?: string;
                             state: "advertising" | "off" | "failed";
                         } | null;
+                        calibration: {
+                            /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
+                            rssiOffsetDb: number;
+                            /** @description Edge samples the offset was learned from; null when not surveyed. */
+                            samples: number | null;
+                            /** @description null: never surveyed with `arrival-gateway calibrate` (or its record is gone). */
+                            surveyedAt: string | null;
+                            /** @description This gateway's gateway-radius zones. */
+                            zones: {
+                                /** @description Path loss at the zone's edge, dB: its enter threshold; null when the zone runs on its drawn radius. */
+                                edgeLossDb: number | null;
+                                /** @description The zone. */
+                                zoneId: string;
+                            }[];
+                        } | null;
                         config: {
                             desiredRevision: number | null;
                             problems: {
@@ -4130,6 +4188,23 @@ export interface operations {
                             state: "pending" | "applied" | "rejected" | "none";
                         };
                         id: string;
+                        lan: {
+                            peers: {
+                                /** @description Heard within the last minute. */
+                                heardRecently: boolean;
+                                /** @description The peer's gateway id, as configured. */
+                                id: string;
+                                lastHeardAt: string | null;
+                                /** @description Its sightings dropped as late: its clock or the LAN lags. */
+                                lateDropped: number;
+                                /** @description Its authenticated datagrams refused as stale or replayed. */
+                                refused: number;
+                                /** @description Its sightings taken in since the gateway started. */
+                                sightingsReceived: number;
+                            }[];
+                            /** @description Configured peers not heard for a minute: meanwhile this gateway decides its zones alone, without their evidence. */
+                            silentPeers: string[];
+                        } | null;
                         lastSeenAt: string | null;
                         lastTakeoverAt: string | null;
                         name: string;
@@ -4160,6 +4235,17 @@ export interface operations {
                             lan?: {
                                 /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
                                 lateDropped: number;
+                                /** @description Each configured LAN peer, in config order. */
+                                peers?: {
+                                    /** @description The peer's gatewayId, as configured. */
+                                    id: string;
+                                    /** @description Seconds since the peer's last authenticated datagram when the sample was taken; null: never heard. */
+                                    lastHeardAgeS: number | null;
+                                    lateDropped: number;
+                                    /** @description Its authenticated datagrams refused as stale or replayed (a datagram failing authentication names no peer). */
+                                    refused: number;
+                                    sightingsReceived: number;
+                                }[];
                                 /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
                                 refused: number;
                                 /** @description Peers' sightings taken in. */
@@ -4629,6 +4715,17 @@ export interface operations {
                             lan?: {
                                 /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
                                 lateDropped: number;
+                                /** @description Each configured LAN peer, in config order. */
+                                peers?: {
+                                    /** @description The peer's gatewayId, as configured. */
+                                    id: string;
+                                    /** @description Seconds since the peer's last authenticated datagram when the sample was taken; null: never heard. */
+                                    lastHeardAgeS: number | null;
+                                    lateDropped: number;
+                                    /** @description Its authenticated datagrams refused as stale or replayed (a datagram failing authentication names no peer). */
+                                    refused: number;
+                                    sightingsReceived: number;
+                                }[];
                                 /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
                                 refused: number;
                                 /** @description Peers' sightings taken in. */
@@ -10092,6 +10189,21 @@ export interface operations {
                             slotStart?: string;
                             state: "advertising" | "off" | "failed";
                         } | null;
+                        calibration: {
+                            /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
+                            rssiOffsetDb: number;
+                            /** @description Edge samples the offset was learned from; null when not surveyed. */
+                            samples: number | null;
+                            /** @description null: never surveyed with `arrival-gateway calibrate` (or its record is gone). */
+                            surveyedAt: string | null;
+                            /** @description This gateway's gateway-radius zones. */
+                            zones: {
+                                /** @description Path loss at the zone's edge, dB: its enter threshold; null when the zone runs on its drawn radius. */
+                                edgeLossDb: number | null;
+                                /** @description The zone. */
+                                zoneId: string;
+                            }[];
+                        } | null;
                         config: {
                             desiredRevision: number | null;
                             problems: {
@@ -10103,6 +10215,23 @@ export interface operations {
                             state: "pending" | "applied" | "rejected" | "none";
                         };
                         id: string;
+                        lan: {
+                            peers: {
+                                /** @description Heard within the last minute. */
+                                heardRecently: boolean;
+                                /** @description The peer's gateway id, as configured. */
+                                id: string;
+                                lastHeardAt: string | null;
+                                /** @description Its sightings dropped as late: its clock or the LAN lags. */
+                                lateDropped: number;
+                                /** @description Its authenticated datagrams refused as stale or replayed. */
+                                refused: number;
+                                /** @description Its sightings taken in since the gateway started. */
+                                sightingsReceived: number;
+                            }[];
+                            /** @description Configured peers not heard for a minute: meanwhile this gateway decides its zones alone, without their evidence. */
+                            silentPeers: string[];
+                        } | null;
                         lastSeenAt: string | null;
                         lastTakeoverAt: string | null;
                         name: string;
@@ -10133,6 +10262,17 @@ export interface operations {
                             lan?: {
                                 /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
                                 lateDropped: number;
+                                /** @description Each configured LAN peer, in config order. */
+                                peers?: {
+                                    /** @description The peer's gatewayId, as configured. */
+                                    id: string;
+                                    /** @description Seconds since the peer's last authenticated datagram when the sample was taken; null: never heard. */
+                                    lastHeardAgeS: number | null;
+                                    lateDropped: number;
+                                    /** @description Its authenticated datagrams refused as stale or replayed (a datagram failing authentication names no peer). */
+                                    refused: number;
+                                    sightingsReceived: number;
+                                }[];
                                 /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
                                 refused: number;
                                 /** @description Peers' sightings taken in. */
@@ -10185,6 +10325,21 @@ export interface operations {
                             slotStart?: string;
                             state: "advertising" | "off" | "failed";
                         } | null;
+                        calibration: {
+                            /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
+                            rssiOffsetDb: number;
+                            /** @description Edge samples the offset was learned from; null when not surveyed. */
+                            samples: number | null;
+                            /** @description null: never surveyed with `arrival-gateway calibrate` (or its record is gone). */
+                            surveyedAt: string | null;
+                            /** @description This gateway's gateway-radius zones. */
+                            zones: {
+                                /** @description Path loss at the zone's edge, dB: its enter threshold; null when the zone runs on its drawn radius. */
+                                edgeLossDb: number | null;
+                                /** @description The zone. */
+                                zoneId: string;
+                            }[];
+                        } | null;
                         config: {
                             desiredRevision: number | null;
                             problems: {
@@ -10196,6 +10351,23 @@ export interface operations {
                             state: "pending" | "applied" | "rejected" | "none";
                         };
                         id: string;
+                        lan: {
+                            peers: {
+                                /** @description Heard within the last minute. */
+                                heardRecently: boolean;
+                                /** @description The peer's gateway id, as configured. */
+                                id: string;
+                                lastHeardAt: string | null;
+                                /** @description Its sightings dropped as late: its clock or the LAN lags. */
+                                lateDropped: number;
+                                /** @description Its authenticated datagrams refused as stale or replayed. */
+                                refused: number;
+                                /** @description Its sightings taken in since the gateway started. */
+                                sightingsReceived: number;
+                            }[];
+                            /** @description Configured peers not heard for a minute: meanwhile this gateway decides its zones alone, without their evidence. */
+                            silentPeers: string[];
+                        } | null;
                         lastSeenAt: string | null;
                         lastTakeoverAt: string | null;
                         name: string;
@@ -10226,6 +10398,17 @@ export interface operations {
                             lan?: {
                                 /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
                                 lateDropped: number;
+                                /** @description Each configured LAN peer, in config order. */
+                                peers?: {
+                                    /** @description The peer's gatewayId, as configured. */
+                                    id: string;
+                                    /** @description Seconds since the peer's last authenticated datagram when the sample was taken; null: never heard. */
+                                    lastHeardAgeS: number | null;
+                                    lateDropped: number;
+                                    /** @description Its authenticated datagrams refused as stale or replayed (a datagram failing authentication names no peer). */
+                                    refused: number;
+                                    sightingsReceived: number;
+                                }[];
                                 /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
                                 refused: number;
                                 /** @description Peers' sightings taken in. */

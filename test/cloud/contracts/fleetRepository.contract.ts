@@ -64,6 +64,8 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
         scan: null,
         update: null,
         advertising: null,
+        calibration: null,
+        telemetryAt: null,
       });
       expect(await fleet.getFleetGateway("ghost")).toBeNull();
     });
@@ -83,6 +85,46 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
       expect((await fleet.getFleetGateway("g1"))?.advertising).toEqual(advertising);
       await fleet.recordStatus({ ...g1, state: "online", receivedAt: 200 });
       expect((await fleet.getFleetGateway("g1"))?.advertising).toBeNull();
+    });
+
+    it("keeps the calibration an online status reports through a will, and clears it when one does not", async () => {
+      const calibration = {
+        surveyedAt: "2026-12-07T09:30:00.000Z",
+        samples: 42,
+        rssiOffsetDb: -6.5,
+        zones: [
+          { zoneId: "floor", edgeLossDb: 71.5 },
+          { zoneId: "till", edgeLossDb: null },
+        ],
+      };
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 100, calibration });
+      expect((await fleet.getFleetGateway("g1"))?.calibration).toEqual(calibration);
+      expect((await fleet.listFleet({ storeId: "s1" })).find((g) => g.id === "g1")?.calibration).toEqual(calibration);
+      expect((await fleet.getFleetGateway("g2"))?.calibration).toBeNull();
+      await fleet.recordStatus({ ...g1, state: "offline", receivedAt: 150 });
+      expect((await fleet.getFleetGateway("g1"))?.calibration).toEqual(calibration);
+      const unsurveyed = { surveyedAt: null, samples: null, rssiOffsetDb: 0, zones: [] };
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 200, calibration: unsurveyed });
+      expect((await fleet.getFleetGateway("g1"))?.calibration).toEqual(unsurveyed);
+      await fleet.recordStatus({ ...g1, state: "online", receivedAt: 250 });
+      expect((await fleet.getFleetGateway("g1"))?.calibration).toBeNull();
+    });
+
+    it("keeps the latest telemetry with its LAN peers and when it was received", async () => {
+      const peers = [
+        { id: "g2", lastHeardAgeS: 1.5, sightingsReceived: 400, refused: 1, lateDropped: 3 },
+        { id: "g9", lastHeardAgeS: null, sightingsReceived: 0, refused: 0, lateDropped: 0 },
+      ];
+      const sample = { ...telemetry("1.0.0", 1), lan: { sightingsReceived: 400, lateDropped: 3, refused: 2, peers } };
+      await fleet.recordTelemetry({ ...g1, telemetry: sample, receivedAt: 1_000, minSpacingMs: 60 });
+      await fleet.recordTelemetry({ ...g1, telemetry: telemetry("1.0.0", 2), receivedAt: 1_010, minSpacingMs: 60 });
+      // The latest sample wins, with its receipt time: the older peers are not kept beside it.
+      expect((await fleet.getFleetGateway("g1"))?.telemetryAt).toBe(1_010);
+      expect((await fleet.getFleetGateway("g1"))?.telemetry?.lan).toBeUndefined();
+      await fleet.recordTelemetry({ ...g1, telemetry: sample, receivedAt: 1_020, minSpacingMs: 60 });
+      const stored = await fleet.getFleetGateway("g1");
+      expect(stored?.telemetryAt).toBe(1_020);
+      expect(stored?.telemetry?.lan?.peers).toEqual(peers);
     });
 
     it("goes online with version and config, offline from the first will on, online again clearing a config it no longer reports", async () => {

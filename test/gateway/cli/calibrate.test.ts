@@ -8,6 +8,7 @@ import { iBeaconAdvert } from "../../../gateway/src/adapters/sim/SimWorld.js";
 import { runCalibrate } from "../../../gateway/src/cli/calibrate.js";
 import { engineOptions } from "../../../gateway/src/config/engineOptions.js";
 import { parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
+import { readSurveyRecord, surveyRecordPath } from "../../../gateway/src/config/surveyRecord.js";
 import { calibrateSurvey } from "../../../gateway/src/domain/survey/siteSurvey.js";
 import type { Advert, ScanSource } from "../../../gateway/src/services/ports.js";
 import type { GatewayRemoteConfig } from "../../../protocol/index.js";
@@ -120,6 +121,17 @@ describe("arrival-gateway calibrate --from", () => {
     expect(Object.keys(written)).toEqual(Object.keys(before));
     expect(parseGatewayConfig(written).ok).toBe(true);
     expect(await readFile(`${configPath}.bak`, "utf8")).toBe(original);
+    // Beside the config, what the gateway reports to the fleet view: dated by the walk's end.
+    const walkEnd = Math.max(...parsed.recording.steps.map((s) => s.to));
+    expect(JSON.parse(await readFile(join(dir, "gateway.survey.json"), "utf8"))).toEqual({
+      v: 1,
+      gatewayId: "gw-floor",
+      surveyedAt: new Date(walkEnd).toISOString(),
+      samples: expected.calibration.gateways[0]?.samples,
+      rssiOffsetDb: offset,
+      zones: [{ zoneId: "store", edgeLossDb: edge }],
+    });
+    expect(await readSurveyRecord(surveyRecordPath(configPath))).not.toBeNull();
   });
 
   it("with --dry-run prints the changes and writes nothing", async () => {
@@ -128,6 +140,7 @@ describe("arrival-gateway calibrate --from", () => {
     expect(text).toMatch(/\/site\/rssiOffsetDb: \(none\) -> /);
     expect(text).toMatch(/\/zones\/0\/edgeLossDb: \(none\) -> /);
     expect(await readFile(configPath, "utf8")).toBe(original);
+    expect(await readSurveyRecord(surveyRecordPath(configPath))).toBeNull();
   });
 
   it("refuses a survey without the door, in a sentence, and leaves the file alone", async () => {

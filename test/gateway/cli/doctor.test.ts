@@ -7,7 +7,11 @@ import { PassThrough } from "node:stream";
 import { promisify } from "node:util";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSocket } from "node:dgram";
+import { chmod } from "node:fs/promises";
+import { inspectLanKeyFile, probeUdpBind, resolvePeerHost } from "../../../gateway/src/adapters/lan/lanProbes.js";
 import { probeBroker } from "../../../gateway/src/adapters/mqtt/probeBroker.js";
+import { HealthFile } from "../../../gateway/src/adapters/system/HealthFile.js";
 import { inspectOutbox } from "../../../gateway/src/adapters/sqlite/inspectOutbox.js";
 import { SqliteOutbox } from "../../../gateway/src/adapters/sqlite/SqliteOutbox.js";
 import { probeAdapterState } from "../../../gateway/src/adapters/noble/NobleScanSource.js";
@@ -19,7 +23,10 @@ import {
   checkCapabilities,
   checkClock,
   checkDisk,
+  checkLan,
   checkOutbox,
+  diagnose,
+  type LanFacts,
   type DoctorCheck,
   type DoctorProbes,
   runDoctor,
@@ -136,6 +143,49 @@ describe("doctor's checks", () => {
   });
 });
 
+describe("doctor's store LAN check", () => {
+  const good: LanFacts = {
+    keyFile: "/etc/arrival-gateway/lan.key",
+    key: { ok: true, mode: 0o600, ownerUid: 990, bytes: 64 },
+    uid: 990,
+    port: 47_810,
+    bind: null,
+    peers: [
+      { id: "g2", address: "10.0.0.12:47810" },
+      { id: "g3", address: "gw-till.local:47810" },
+    ],
+    hosts: new Map([
+      ["10.0.0.12", null],
+      ["gw-till.local", null],
+    ]),
+    health: null,
+  };
+  const health = (peers: { id: string; lastHeardAgeS: number | null }[]) => ({
+    v: 1 as const, pid: 1, version: "0.4.0", packageDir: "/opt", at: 0, startedAt: 0, connected: true,
+    scan: { state: "scanning" as const, lastAdvertAgeS: 1 }, lan: { peers },
+  });
+
+  it.each<[string, Partial<LanFacts>, "ok" | "warn" | "fail", RegExp]>([
+    ["all well, gateway stopped", {}, "ok", /key file .*: 64 bytes, mode 600\nUDP port 47810 free\npeers heard: not known/],
+    ["no key file", { key: { ok: false, code: "ENOENT", message: "no such file" } }, "fail", /cannot be read: ENOENT/],
+    ["a key others may read", { key: { ok: true, mode: 0o644, ownerUid: 990, bytes: 64 } }, "fail", /mode 644: others may read the store key/],
+    ["a short key", { key: { ok: true, mode: 0o600, ownerUid: 990, bytes: 16 } }, "fail", /holds 16 bytes; at least 32/],
+    ["a key of another user", { key: { ok: true, mode: 0o600, ownerUid: 0, bytes: 64 } }, "warn", /belongs to uid 0, not this user \(990\)/],
+    ["the port taken by another program", { bind: { code: "EADDRINUSE", message: "in use" } }, "fail", /UDP port 47810 cannot be bound: EADDRINUSE/],
+    ["the port held by the running gateway", { bind: { code: "EADDRINUSE", message: "in use" }, health: health([{ id: "g2", lastHeardAgeS: 3 }, { id: "g3", lastHeardAgeS: 0.5 }]) }, "ok", /held by the running gateway\npeer g2 heard 3 s ago\npeer g3 heard 1 s ago/],
+    ["a peer name that does not resolve", { hosts: new Map([["10.0.0.12", null], ["gw-till.local", "ENOTFOUND"]]) }, "fail", /peer g3: gw-till.local does not resolve \(ENOTFOUND\)/],
+    ["a peer without an address", { peers: [{ id: "g2", address: undefined }] }, "warn", /peer g2 has no lan address/],
+    ["a peer address without a port", { peers: [{ id: "g2", address: "10.0.0.12" }] }, "fail", /lan address 10.0.0.12 is not host:port/],
+    ["a peer never heard, one silent", { health: health([{ id: "g2", lastHeardAgeS: null }, { id: "g3", lastHeardAgeS: 90 }]) }, "warn", /peer g2: no datagram since the gateway started; without it this gateway decides alone\npeer g3: no datagram for 90 s/],
+  ])("%s", (_name, change, status, detail) => {
+    const check = checkLan({ ...good, ...change });
+    expect(check.name).toBe("lan");
+    expect(check.status).toBe(status);
+    expect(check.detail).toMatch(detail);
+    expect(check.fix === undefined).toBe(status === "ok");
+  });
+});
+
 describe("doctor's probes", () => {
   let dir: string;
   beforeAll(async () => {
@@ -143,6 +193,76 @@ describe("doctor's probes", () => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it("finds the LAN key file's mode and length without keeping it, and whether the UDP port binds", async () => {
+    const key = join(dir, "lan.key");
+    await writeFile(key, `  ${"ab".repeat(32)}\n`);
+    await chmod(key, 0o640);
+    expect(await inspectLanKeyFile(key)).toEqual({ ok: true, mode: 0o640, ownerUid: process.getuid?.(), bytes: 64 });
+    expect(await inspectLanKeyFile(join(dir, "absent.key"))).toMatchObject({ ok: false, code: "ENOENT" });
+    const port = await freePort();
+    expect(await probeUdpBind(port, "127.0.0.1")).toBeNull();
+    const holder = createSocket("udp4");
+    await new Promise<void>((resolve) => holder.bind(port, "127.0.0.1", resolve));
+    try {
+      expect(await probeUdpBind(port, "127.0.0.1")).toMatchObject({ code: "EADDRINUSE" });
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
+    expect(await resolvePeerHost("127.0.0.1")).toBeNull();
+    expect(await resolvePeerHost("gw.invalid")).not.toBeNull();
+  });
+
+  it("checks the store LAN of a running gateway from its config and health file", async () => {
+    const key = join(dir, "store-lan.key");
+    await writeFile(key, `${"cd".repeat(32)}\n`, { mode: 0o600 });
+    const data = join(dir, "lan-data");
+    await mkdir(data, { recursive: true });
+    const port = await freePort();
+    const configPath = join(dir, "lan-gateway.json");
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        storeId: "s1", gatewayId: "g1", dataDir: data,
+        mqtt: { url: "mqtt://127.0.0.1:1", username: "u", password: "p" }, scanner: { source: "sim" },
+        site: { lat: 22.28, lon: 114.16 },
+        peers: [{ id: "g2", lat: 22.28, lon: 114.16001, lan: "127.0.0.1:47811" }],
+        lan: { port, bindHost: "127.0.0.1", keyFile: key },
+      }),
+    );
+    await new HealthFile(join(data, "health.json")).write({
+      v: 1, pid: 1, version: "0.4.0", packageDir: "/opt", at: Date.now(), startedAt: Date.now() - 600_000, connected: true,
+      scan: { state: "scanning", lastAdvertAgeS: 1 }, lan: { peers: [{ id: "g2", lastHeardAgeS: null }] },
+    });
+    const checks = await diagnose(
+      { configPath, timeoutMs: 1000 },
+      {
+        loadConfig: loadGatewayConfig,
+        bluetoothAdapters: async () => [],
+        adapterState: async () => ({ ok: false, code: "NO_ADAPTER", message: "none" }),
+        advertisingSocket: async () => ({ ok: false, code: "NO_ADAPTER", message: "none" }),
+        processCapabilities: async () => 0n,
+        fileCapabilities: async () => "",
+        ntpSynchronized: async () => true,
+        probeBroker: async () => ({ ok: true }),
+        inspectOutbox,
+        diskSpace,
+        lanKeyFile: inspectLanKeyFile,
+        udpBind: probeUdpBind,
+        resolveHost: resolvePeerHost,
+        readHealth: (d) => new HealthFile(join(d, "health.json")).read(),
+        uid: process.getuid?.() ?? null,
+        now: () => Date.now(),
+        nodePath: "/usr/bin/node",
+      },
+    );
+    const lan = checks.find((c) => c.name === "lan");
+    expect(lan?.status).toBe("warn");
+    expect(lan?.detail).toBe(
+      `peer g2: no datagram since the gateway started; without it this gateway decides alone\nkey file ${key}: 64 bytes, mode 600\nUDP port ${port} free`,
+    );
+    expect(JSON.stringify(checks)).not.toContain("cd".repeat(32));
   });
 
   it("lists adapters and their rfkill state from sysfs", async () => {
@@ -242,6 +362,11 @@ describe("doctor against a real broker", () => {
       probeBroker,
       inspectOutbox,
       diskSpace,
+      lanKeyFile: inspectLanKeyFile,
+      udpBind: probeUdpBind,
+      resolveHost: resolvePeerHost,
+      readHealth: async () => null,
+      uid: process.getuid?.() ?? null,
       now: () => Date.now(),
       nodePath: "/usr/bin/node",
     };

@@ -156,4 +156,35 @@ describe("FusedPresence", () => {
     const warned = log.entries.filter((e) => e.msg === "peer sightings refused");
     expect(warned.map((e) => (e.obj as { late: number }).late)).toEqual([1, 3]);
   });
+
+  it("tells its peers it is alive when it has nothing to share, and counts each peer's late sightings", async () => {
+    const net = lan();
+    let keptAlive = 0;
+    let now = 100_000;
+    const f = new FusedPresence({
+      gatewayId: "gw-a",
+      engine: new PresenceEngine(engineOptions(configOf("gw-a"))),
+      channel: { ...net.channel("gw-a", "gw-b"), keepAlive: () => void keptAlive++ },
+      clock: { now: () => now },
+      log: new RecordingLogger(),
+      latenessMs: 1500,
+    });
+    await f.start();
+    // Idle from the start: the first tick says so at once, then every KEEPALIVE_MS.
+    for (; now <= 120_000; now += 250) f.tick(now);
+    expect(keptAlive).toBe(3);
+    // Sharing sightings is proof enough of life: no heartbeat while it does.
+    for (const end = now + 30_000; now < end; now += 250) {
+      f.observe({ t: now, gatewayId: "gw-a", subject: shopper, rssiDbm: -60, measuredPowerDbm: -59 });
+      f.tick(now);
+    }
+    expect(keptAlive).toBe(3);
+    expect(net.inFlight.length).toBeGreaterThan(100);
+    net.inFlight.splice(0);
+
+    net.channel("gw-b", "gw-a").send([{ t: 1, subject: shopper, rssiDbm: -60, measuredPowerDbm: null }]);
+    net.deliver();
+    expect(f.lateDropped("gw-b")).toBe(1);
+    expect(f.lateDropped("gw-c")).toBe(0);
+  });
 });

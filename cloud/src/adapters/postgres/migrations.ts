@@ -814,6 +814,13 @@ ALTER TABLE mqtt_credentials ADD COLUMN device_id TEXT COLLATE "C";
 CREATE INDEX mqtt_credentials_store ON mqtt_credentials(store_id) WHERE store_id IS NOT NULL;
 `,
   },
+  {
+    version: 12,
+    name: "gateway presence calibration (SQLite 24)",
+    sql: `
+ALTER TABLE gateways ADD COLUMN calibration TEXT COLLATE "C";
+`,
+  },
 ];
 
 /**

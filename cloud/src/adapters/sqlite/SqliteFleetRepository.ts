@@ -1,4 +1,4 @@
-import type { GatewayRemoteConfig, Telemetry, UpdateReport } from "../../../../protocol/index.js";
+import type { CalibrationReport, GatewayRemoteConfig, Telemetry, UpdateReport } from "../../../../protocol/index.js";
 import type { ReportedConfig } from "../../domain/fleet/index.js";
 import type {
   AdvertisingReport,
@@ -29,10 +29,12 @@ interface FleetRow {
   last_advert_at: number | null;
   update_report: string | null;
   advertising: string | null;
+  calibration: string | null;
+  telemetry_at: number | string | null;
 }
 
 const COLUMNS =
-  "g.id, g.store_id, g.name, g.status, g.offline_since, g.last_seen_at, g.version, g.telemetry, g.reported_config, g.desired_revision, g.scan_state, g.last_advert_at, g.update_report, g.advertising";
+  "g.id, g.store_id, g.name, g.status, g.offline_since, g.last_seen_at, g.version, g.telemetry, g.reported_config, g.desired_revision, g.scan_state, g.last_advert_at, g.update_report, g.advertising, g.calibration, g.telemetry_at";
 
 function toRecord(r: FleetRow): FleetGatewayRecord {
   return {
@@ -52,6 +54,8 @@ function toRecord(r: FleetRow): FleetGatewayRecord {
         : null,
     update: r.update_report === null ? null : (JSON.parse(r.update_report) as UpdateReport),
     advertising: r.advertising === null ? null : (JSON.parse(r.advertising) as AdvertisingReport),
+    calibration: r.calibration === null ? null : (JSON.parse(r.calibration) as CalibrationReport),
+    telemetryAt: r.telemetry_at === null ? null : Number(r.telemetry_at),
   };
 }
 
@@ -141,7 +145,7 @@ export class SqliteFleetRepository implements FleetRepository {
             `UPDATE gateways SET status = 'online', status_at = ?, offline_since = NULL,
                last_seen_at = MAX(COALESCE(last_seen_at, 0), ?),
                version = COALESCE(?, version), reported_config = ?, scan_state = ?, last_advert_at = ?,
-               update_report = ?, advertising = ?
+               update_report = ?, advertising = ?, calibration = ?
              WHERE id = ? AND store_id = ?`,
             [
               u.receivedAt,
@@ -152,6 +156,7 @@ export class SqliteFleetRepository implements FleetRepository {
               u.scan?.lastAdvertAt ?? null,
               u.update ? JSON.stringify(u.update) : null,
               u.advertising ? JSON.stringify(u.advertising) : null,
+              u.calibration ? JSON.stringify(u.calibration) : null,
               u.gatewayId,
               u.storeId,
             ],

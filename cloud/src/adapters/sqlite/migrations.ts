@@ -1133,6 +1133,15 @@ CREATE INDEX mqtt_credentials_user ON mqtt_credentials(user_id) WHERE user_id IS
 CREATE INDEX mqtt_credentials_store ON mqtt_credentials(store_id) WHERE store_id IS NOT NULL;
 `,
   },
+  {
+    version: 24,
+    name: "gateway presence calibration",
+    // The presence calibration a gateway's last online status reported (JSON): its RSSI offset,
+    // each zone's edge threshold and when it was surveyed.
+    sql: `
+ALTER TABLE gateways ADD COLUMN calibration TEXT;
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

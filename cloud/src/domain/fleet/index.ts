@@ -2,3 +2,4 @@
 export * from "./desiredConfig.js";
 export * from "./gatewayHealth.js";
 export * from "./rollout.js";
+export * from "./lanView.js";

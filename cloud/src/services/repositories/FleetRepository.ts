@@ -1,4 +1,4 @@
-import type { GatewayRemoteConfig, GatewayStatus, Telemetry, UpdateReport } from "../../../../protocol/index.js";
+import type { CalibrationReport, GatewayRemoteConfig, GatewayStatus, Telemetry, UpdateReport } from "../../../../protocol/index.js";
 
 /** The store beacon a gateway reported advertising (its status's `advertising`). */
 export type AdvertisingReport = NonNullable<GatewayStatus["advertising"]>;
@@ -27,6 +27,10 @@ export interface FleetGatewayRecord {
   readonly update: UpdateReport | null;
   /** The store beacon it advertises, as the last online status reported it; null when it did not say. */
   readonly advertising: AdvertisingReport | null;
+  /** Its presence calibration, as the last online status reported it; null when it did not say. */
+  readonly calibration: CalibrationReport | null;
+  /** When the latest telemetry sample was received (cloud clock, epoch ms); null before the first. */
+  readonly telemetryAt: number | null;
 }
 
 /** A gateway's radio: whether it scans, and when it last heard an advert (cloud clock, epoch ms). */
@@ -56,6 +60,8 @@ export interface StatusUpdate extends GatewayRef {
   readonly update?: UpdateReport;
   /** The store beacon, when an online status carries it; an online status without it clears it. */
   readonly advertising?: AdvertisingReport;
+  /** The presence calibration, when an online status carries it; an online status without it clears it. */
+  readonly calibration?: CalibrationReport;
 }
 
 export interface TelemetryUpdate extends GatewayRef {

@@ -1,12 +1,22 @@
 import { createSocket, type Socket } from "node:dgram";
 import { DatagramGuard } from "../../domain/presence/DatagramGuard.js";
 import type { Clock, LanCounters, Logger, SharedSighting, SightingChannel } from "../../services/ports.js";
-import { decodeSightings, encodeSightings } from "./sightingDatagram.js";
+import { decodeSightings, encodeHeartbeat, encodeSightings } from "./sightingDatagram.js";
 
 export interface LanPeerAddress {
   readonly id: string;
   readonly host: string;
   readonly port: number;
+}
+
+/** What one configured peer sent this gateway since it started; times are epoch ms of this gateway's clock. */
+export interface LanPeerReceipt {
+  readonly id: string;
+  /** The peer's last authenticated datagram, accepted or not; null: never heard. */
+  readonly lastHeardAt: number | null;
+  readonly sightingsReceived: number;
+  /** Its authenticated datagrams refused as stale, ahead or replayed. */
+  readonly refused: number;
 }
 
 export interface UdpSightingChannelOptions {
@@ -47,6 +57,8 @@ export class UdpSightingChannel implements SightingChannel {
     sendErrors: 0,
   };
   private readonly o: UdpSightingChannelOptions;
+  /** Per configured peer, in config order; a datagram failing authentication names no peer, so it is not here. */
+  private readonly receipts = new Map<string, { lastHeardAt: number | null; sightingsReceived: number; refused: number }>();
   private readonly guard: DatagramGuard;
   private socket: Socket | null = null;
   private seq = 0;
@@ -58,6 +70,12 @@ export class UdpSightingChannel implements SightingChannel {
       maxAgeMs: options.maxAgeMs,
       maxAheadMs: options.maxAgeMs,
     });
+    for (const p of options.peers) this.receipts.set(p.id, { lastHeardAt: null, sightingsReceived: 0, refused: 0 });
+  }
+
+  /** Each configured peer: when it was last heard and what came from it. */
+  peers(): LanPeerReceipt[] {
+    return [...this.receipts].map(([id, r]) => ({ id, ...r }));
   }
 
   /** The UDP port bound, once started. */
@@ -114,6 +132,26 @@ export class UdpSightingChannel implements SightingChannel {
     }
   }
 
+  keepAlive(): void {
+    const socket = this.socket;
+    if (socket === null || this.o.peers.length === 0) return;
+    const d = encodeHeartbeat({ key: this.o.key, storeId: this.o.storeId, sender: this.o.gatewayId, sentAt: this.o.clock.now(), seq: this.seq });
+    this.seq = (this.seq + 1) >>> 0;
+    for (const peer of this.o.peers) {
+      try {
+        socket.send(d, peer.port, peer.host, (err) => {
+          if (err) {
+            this.counters.sendErrors++;
+            this.o.log.debug({ err, peer: peer.id }, "lan heartbeat not sent");
+          } else this.counters.datagramsSent++;
+        });
+      } catch (err) {
+        this.counters.sendErrors++;
+        this.o.log.debug({ err, peer: peer.id }, "lan heartbeat not sent");
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     const socket = this.socket;
     this.socket = null;
@@ -129,8 +167,14 @@ export class UdpSightingChannel implements SightingChannel {
       return;
     }
     const b = decoded.batch;
-    const refusal = this.guard.check(b.sender, b.sentAt, b.seq, this.o.clock.now());
+    const now = this.o.clock.now();
+    const refusal = this.guard.check(b.sender, b.sentAt, b.seq, now);
+    // Authenticated with the store key: the sender is who it says, so the peer is alive even when
+    // its datagram is refused (a clock off, a LAN that lags).
+    const receipt = this.receipts.get(b.sender);
+    if (receipt !== undefined) receipt.lastHeardAt = now;
     if (refusal !== null) {
+      if (receipt !== undefined) receipt.refused++;
       if (refusal === "unknown-sender") this.counters.unknownSender++;
       else if (refusal === "replayed") this.counters.replayed++;
       else this.counters.stale++;
@@ -138,6 +182,7 @@ export class UdpSightingChannel implements SightingChannel {
       return;
     }
     this.counters.sightingsReceived += b.sightings.length;
+    if (receipt !== undefined) receipt.sightingsReceived += b.sightings.length;
     onSightings(b.sender, b.sightings);
   }
 }

@@ -147,6 +147,32 @@ export function encodeSightings(
 }
 
 /**
+ * A datagram with no sightings, sent when a gateway has heard nothing for a while: its peers then
+ * know it is alive and keyed alike, so silence means a dead peer or a broken LAN, not an empty
+ * shop. The same v1 format (S = 0, N = 0, baseT = 0), so a peer of the previous release takes it
+ * as an empty batch.
+ */
+export function encodeHeartbeat(o: { readonly key: Uint8Array; readonly storeId: string; readonly sender: string; readonly sentAt: number; readonly seq: number }): Buffer {
+  const sender = utf8.encode(o.sender);
+  if (sender.length === 0 || sender.length > 255) throw new RangeError("sender id must be 1..255 bytes");
+  const buf = Buffer.alloc(3 + 1 + sender.length + 8 + 4 + 8 + 1 + 2 + TAG_BYTES);
+  let p = 0;
+  buf[p++] = MAGIC0;
+  buf[p++] = MAGIC1;
+  buf[p++] = VERSION;
+  buf[p++] = sender.length;
+  buf.set(sender, p);
+  p += sender.length;
+  p = buf.writeDoubleBE(o.sentAt, p);
+  p = buf.writeUInt32BE(o.seq >>> 0, p);
+  p = buf.writeDoubleBE(0, p);
+  buf[p++] = 0;
+  p = buf.writeUInt16BE(0, p);
+  tag(o.key, o.storeId, buf.subarray(0, p)).copy(buf, p);
+  return buf;
+}
+
+/**
  * Checks and decodes one datagram: refused when larger than {@link MAX_DATAGRAM_BYTES}, when its
  * MAC does not verify with the store's key (checked in constant time before anything is parsed),
  * or when it is not well formed. Freshness is the caller's ({@link DatagramGuard}).

@@ -17,6 +17,8 @@ export interface HealthSnapshot {
   /** Connected to the broker now. */
   readonly connected: boolean;
   readonly scan: { readonly state: "scanning" | "interrupted"; readonly lastAdvertAgeS: number | null };
+  /** Each configured store LAN peer and the seconds since its last datagram (null: never); absent without LAN peers. */
+  readonly lan?: { readonly peers: readonly { readonly id: string; readonly lastHeardAgeS: number | null }[] };
 }
 
 /**

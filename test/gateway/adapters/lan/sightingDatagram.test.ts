@@ -2,6 +2,7 @@ import { createSocket } from "node:dgram";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   decodeSightings,
+  encodeHeartbeat,
   encodeSightings,
   MAX_DATAGRAM_BYTES,
   type WireSighting,
@@ -80,6 +81,15 @@ describe("sighting datagram", () => {
     expect(decodeSightings({ key: KEY, storeId: STORE }, Buffer.alloc(10))).toEqual({ ok: false, reason: "malformed" });
   });
 
+  it("carries a heartbeat as an authenticated batch of no sightings", () => {
+    const beat = encodeHeartbeat({ key: KEY, storeId: STORE, sender: "gw-a", sentAt: 1_772_442_000_000, seq: 9 });
+    expect(decodeSightings({ key: KEY, storeId: STORE }, beat)).toEqual({
+      ok: true,
+      batch: { sender: "gw-a", sentAt: 1_772_442_000_000, seq: 9, sightings: [] },
+    });
+    expect(decodeSightings({ key: OTHER_KEY, storeId: STORE }, beat)).toEqual({ ok: false, reason: "unauthenticated" });
+  });
+
   it("refuses an oversized datagram before checking anything else", () => {
     expect(decodeSightings({ key: KEY, storeId: STORE }, Buffer.alloc(MAX_DATAGRAM_BYTES + 1))).toEqual({
       ok: false,
@@ -126,13 +136,17 @@ describe("UdpSightingChannel", () => {
   it("delivers a peer's batch over UDP, and refuses a replayed, a stale and a forged one, counting each", async () => {
     const now = { t: 1_772_442_001_000 };
     const { a, b, got } = await pair(now);
+    expect(b.peers()).toEqual([{ id: "gw-a", lastHeardAt: null, sightingsReceived: 0, refused: 0 }]);
     const sightings = batch(4).map((s) => ({ ...s, t: now.t - 100 }));
     a.send(sightings);
     while (got.length === 0) await new Promise((r) => setTimeout(r, 5));
     expect(got).toEqual([{ sender: "gw-a", sightings }]);
+    expect(b.peers()).toEqual([{ id: "gw-a", lastHeardAt: now.t, sightingsReceived: 4, refused: 0 }]);
+    const sentAt = now.t;
+    now.t += 10;
 
     // The same bytes again (captured on the LAN): replayed.
-    const [copy] = encodeSightings({ key: KEY, storeId: STORE, sender: "gw-a", sentAt: now.t, firstSeq: 0 }, sightings);
+    const [copy] = encodeSightings({ key: KEY, storeId: STORE, sender: "gw-a", sentAt, firstSeq: 0 }, sightings);
     if (!copy) throw new Error("nothing encoded");
     await raw(b.port, copy, b);
     expect(b.counters.replayed).toBe(1);
@@ -141,6 +155,10 @@ describe("UdpSightingChannel", () => {
     if (!old) throw new Error("nothing encoded");
     await raw(b.port, old, b);
     expect(b.counters.stale).toBe(1);
+    // Refused, but authenticated: the peer is alive (its clock or the LAN is off), and it is said whose.
+    expect(b.peers()).toEqual([{ id: "gw-a", lastHeardAt: now.t, sightingsReceived: 4, refused: 2 }]);
+    const heardAt = now.t;
+    now.t += 10;
     // Signed with another key: unauthenticated; a gateway that is no peer: unknown.
     const [forged] = encodeSightings({ key: OTHER_KEY, storeId: STORE, sender: "gw-a", sentAt: now.t + 1, firstSeq: 0 }, sightings);
     const [stranger] = encodeSightings({ key: KEY, storeId: STORE, sender: "gw-x", sentAt: now.t + 1, firstSeq: 0 }, sightings);
@@ -150,5 +168,7 @@ describe("UdpSightingChannel", () => {
     await raw(b.port, Buffer.alloc(1300), b);
     expect(b.counters).toMatchObject({ unauthenticated: 1, unknownSender: 1, oversized: 1, sightingsReceived: 4 });
     expect(got).toHaveLength(1);
+    // A forgery naming the peer does not make it heard: only its key does.
+    expect(b.peers()).toEqual([{ id: "gw-a", lastHeardAt: heardAt, sightingsReceived: 4, refused: 2 }]);
   });
 });

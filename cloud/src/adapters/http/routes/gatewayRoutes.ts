@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import Type, { type Static } from "typebox";
-import { Checker, ID_PATTERN, ProblemSchema, TelemetrySchema, UpdateReportSchema } from "../../../../../protocol/index.js";
+import { CalibrationReportSchema, Checker, ID_PATTERN, ProblemSchema, TelemetrySchema, UpdateReportSchema } from "../../../../../protocol/index.js";
 import { DesiredConfigSchema } from "../../../domain/fleet/index.js";
 import type { Principal } from "../../../services/CredentialService.js";
 import type { FleetService, GatewayView } from "../../../services/FleetService.js";
@@ -72,6 +72,34 @@ export const GatewayViewSchema = Type.Object({
       { description: "The store beacon it advertises, as its last online status said (failed: the adapter refused, with the error); null when it did not say." },
     ),
   ),
+  calibration: Nullable(
+    Type.Object(CalibrationReportSchema.properties, {
+      description:
+        "Its presence calibration as its last online status said: the RSSI offset and each zone's edge threshold it runs with, and when `arrival-gateway calibrate` surveyed it (surveyedAt null: never). Null when it did not say (gateways before 0.4).",
+    }),
+  ),
+  lan: Nullable(
+    Type.Object(
+      {
+        peers: Type.Array(
+          Type.Object({
+            id: Type.String({ description: "The peer's gateway id, as configured." }),
+            lastHeardAt: Nullable(
+              Type.String({ format: "date-time", description: "Its last authenticated datagram (cloud clock); null: never heard since the gateway started." }),
+            ),
+            heardRecently: Type.Boolean({ description: "Heard within the last minute." }),
+            sightingsReceived: Type.Integer({ description: "Its sightings taken in since the gateway started." }),
+            refused: Type.Integer({ description: "Its authenticated datagrams refused as stale or replayed." }),
+            lateDropped: Type.Integer({ description: "Its sightings dropped as late: its clock or the LAN lags." }),
+          }),
+        ),
+        silentPeers: Type.Array(Type.String(), {
+          description: "Configured peers not heard for a minute: meanwhile this gateway decides its zones alone, without their evidence.",
+        }),
+      },
+      { description: "Its store LAN peers as its latest telemetry reported them; null without LAN peers (or gateways before 0.4)." },
+    ),
+  ),
   config: Type.Object({
     desiredRevision: Nullable(Type.Integer({ description: "Revision the cloud pushed last." })),
     reportedRevision: Nullable(Type.Integer({ description: "Revision the gateway last reported." })),
@@ -104,6 +132,21 @@ function view(g: GatewayView): Static<typeof GatewayViewSchema> {
     scan: g.scan === null ? null : { state: g.scan.state, lastAdvertAt: iso(g.scan.lastAdvertAt) },
     update: g.update,
     advertising: g.advertising,
+    calibration: g.calibration,
+    lan:
+      g.lan === null
+        ? null
+        : {
+            peers: g.lan.peers.map((p) => ({
+              id: p.id,
+              lastHeardAt: iso(p.lastHeardAt),
+              heardRecently: p.heardRecently,
+              sightingsReceived: p.sightingsReceived,
+              refused: p.refused,
+              lateDropped: p.lateDropped,
+            })),
+            silentPeers: [...g.lan.silentPeers],
+          },
     config: {
       desiredRevision: g.config.desiredRevision,
       reportedRevision: g.config.reportedRevision,

@@ -65,6 +65,15 @@ client.use(signing);
 /** The JSON body an operation takes, as the contract declares it. */
 export type BodyOf<P extends keyof paths, M extends "post" | "put"> = paths[P][M] extends { requestBody?: { content: { "application/json": infer B } } } ? B : never;
 
+/** The JSON a successful operation answers (its 200, else its 201), as the contract declares it. */
+export type AnswerOf<P extends keyof paths, M extends "get" | "post" | "put" | "delete"> = paths[P][M] extends { responses: infer R }
+  ? R extends { 200: { content: { "application/json": infer A } } }
+    ? A
+    : R extends { 201: { content: { "application/json": infer A } } }
+      ? A
+      : never
+  : never;
+
 /** What an openapi-fetch call resolves to: the data of a success, or the error body. */
 type Answer<D> = { data: D; error?: never; response: Response } | { data?: never; error: unknown; response: Response };
 

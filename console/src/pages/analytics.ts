@@ -1,50 +1,20 @@
-import { client, ok, type Session } from "../api.js";
+import { type AnswerOf, client, ok, type Session } from "../api.js";
 import { type Bar, barChart, type Chart, fmtDay, trendChart } from "../charts.js";
 import { count, field, fmtPercent, h, mount } from "../dom.js";
 import { messageOf } from "../errors.js";
 import { browserZone, dayIn, storeZones } from "../storeTime.js";
 
 const STAGES = ["visits", "eligible", "issued", "delivered", "viewed", "redeemed"] as const;
-type Counts = Record<(typeof STAGES)[number] | "heldOut", number>;
-interface Rates {
-  eligibleRate: number | null;
-  deliveryRate: number | null;
-  viewRate: number | null;
-  redemptionRate: number | null;
-}
-interface Holdout {
-  issuedUsers: number;
-  issuedUsersRedeemed: number;
-  issuedRedemptionRate: number | null;
-  issuedUsersReturned: number;
-  issuedReturnRate: number | null;
-  heldOutUsers: number;
-  heldOutUsersReturned: number;
-  heldOutReturnRate: number | null;
-  returnRateLift: number | null;
-  issuedRevenuePerUserMinor: number | null;
-  heldOutRevenuePerUserMinor: number | null;
-  revenuePerUserLiftMinor: number | null;
-}
-interface Group extends Counts {
-  key: { ruleId?: string; name?: string | null; storeId?: string; zoneId?: string; day?: string };
-  rates: Rates;
-  holdout?: Holdout;
-}
-export interface Report {
-  groupBy: "rule" | "store" | "zone" | "day";
-  from: string;
-  to: string;
-  storeId: string | null;
-  groups: Group[];
-  totals: Counts & { rates: Rates };
-}
+/** The funnel as the contract declares it. */
+export type Report = AnswerOf<"/v1/analytics/funnel", "get">;
+type Group = Report["groups"][number];
+type Holdout = NonNullable<Group["holdout"]>;
 
 function keyLabel(key: Group["key"]): string {
-  if (key.ruleId !== undefined) return key.name ? `${key.ruleId} (${key.name})` : key.ruleId;
-  if (key.zoneId !== undefined) return `${key.storeId ?? ""} / ${key.zoneId}`;
-  if (key.day !== undefined) return key.day;
-  return key.name ? `${key.storeId ?? ""} (${key.name})` : (key.storeId ?? "");
+  if ("ruleId" in key) return key.name ? `${key.ruleId} (${key.name})` : key.ruleId;
+  if ("zoneId" in key) return `${key.storeId} / ${key.zoneId}`;
+  if ("day" in key) return key.day;
+  return key.name ? `${key.storeId} (${key.name})` : key.storeId;
 }
 
 /** RFC 4180 CSV: fields quoted when they hold a comma, quote or line break; CRLF line ends. */
@@ -58,7 +28,7 @@ export function toCsv(rows: readonly (readonly (string | number | null)[])[]): s
 
 function csvOf(report: Report): string {
   const header = ["group", ...STAGES, "heldOut", "eligibleRate", "deliveryRate", "viewRate", "redemptionRate", "issuedUsers", "heldOutUsers", "issuedReturnRate", "heldOutReturnRate", "returnRateLift", "issuedRevenuePerUserMinor", "heldOutRevenuePerUserMinor", "revenuePerUserLiftMinor"];
-  const row = (label: string, g: Counts & { rates: Rates; holdout?: Holdout }) => [
+  const row = (label: string, g: Report["totals"] & { holdout?: Holdout }) => [
     label,
     ...STAGES.map((s) => g[s]),
     g.heldOut,
@@ -263,26 +233,10 @@ function view(report: Report): { parts: HTMLElement[]; charts: Chart[] } {
   return { parts, charts };
 }
 
-type TrendBy = "store" | "zone" | "channel" | "campaign";
-interface TrendPoint {
-  readonly day: string;
-  readonly visits: number | null;
-  readonly issued: number;
-  readonly redeemed: number;
-  readonly revenueMinor: number;
-  readonly basketRedemptions: number;
-}
-type TrendKey =
-  | { readonly storeId: string; readonly name: string | null }
-  | { readonly storeId: string; readonly zoneId: string | null }
-  | { readonly channel: string }
-  | { readonly campaign: "rule" | "batch"; readonly id: string; readonly name: string | null };
-export interface TrendReport {
-  readonly by: TrendBy;
-  readonly days: readonly string[];
-  readonly series: readonly { readonly key: TrendKey; readonly points: readonly TrendPoint[] }[];
-  readonly totals: readonly TrendPoint[];
-}
+/** The daily trends as the contract declares them. */
+export type TrendReport = AnswerOf<"/v1/analytics/trends", "get">;
+type TrendPoint = TrendReport["totals"][number];
+type TrendKey = TrendReport["series"][number]["key"];
 
 const MEASURES = {
   visits: { label: "Visits", noun: "visit", pick: (p: TrendPoint) => p.visits },
@@ -358,7 +312,7 @@ function trendsSection(session: Session): { section: HTMLElement; stop: () => vo
     // Days go as days: the cloud takes each at midnight where the report is about.
     const next = date(Date.parse(`${to.value}T00:00:00Z`) + day);
     const query = {
-      by: by.value as TrendBy,
+      by: by.value as TrendReport["by"],
       from: from.value,
       to: next,
       ...(store.value.trim() && !session.storeId ? { storeId: store.value.trim() } : {}),

@@ -22,6 +22,8 @@
  * - arrival engine with the defaults after a site survey (`engine-surveyed`): a simulated surveyor
  *   walks the same seed's shop before opening (scripts/sim/survey.ts) and `calibrateSurvey` writes
  *   each gateway's offset and each zone's edge loss, as `arrival-gateway calibrate` does;
+ * - the same surveyed config with every gateway's position (`engine-surveyed-fused`): every gateway
+ *   surveyed and pooled, as a store whose gateways share their sightings over the LAN decides;
  * - (a) raw distance threshold: one advert's distance in or out of the radius;
  * - (b) room-assistant style: Kalman filter on RSSI (R = 0.008, Q = 4, the issue's values), AltBeacon
  *   distance curve; (b') the same with R = 0.8, Q = 15, what room-assistant's BLE integration passes.
@@ -149,6 +151,7 @@ type CandidateId =
   | "engine-tuned"
   | "engine-fused"
   | "engine-surveyed"
+  | "engine-surveyed-fused"
   | "raw-threshold"
   | "kalman"
   | "kalman-room-assistant";
@@ -163,6 +166,10 @@ const CANDIDATES: readonly Candidate[] = [
   { id: "engine-tuned", label: "arrival engine, tuned config" },
   { id: "engine-fused", label: "arrival engine, every gateway (fused), tuned" },
   { id: "engine-surveyed", label: "arrival engine, config defaults after a site survey" },
+  {
+    id: "engine-surveyed-fused",
+    label: "arrival engine, config defaults after a site survey, every gateway (pooled)",
+  },
   { id: "raw-threshold", label: "(a) raw distance threshold" },
   { id: "kalman", label: `(b) Kalman R=${KALMAN_BASELINE.R} Q=${KALMAN_BASELINE.Q} (room-assistant style)` },
   {
@@ -342,18 +349,22 @@ function configOf(document: Readonly<Record<string, unknown>>): GatewayConfig {
  * The defaults' config after a site survey of this seed's shop: the simulated surveyor walks each
  * zone's edge, stands at the door and walks the pavement before opening (same shadowing, same
  * gateway error as the shoppers'), and `calibrateSurvey` + `applySurvey` (what `arrival-gateway
- * calibrate` runs) write each gateway's offset and each zone's edge loss. The other gateways are
- * listed as peers only to carry their offsets: the config surveys no site position, so nothing is
- * pooled and each gateway judges its zone alone. A refused survey leaves the defaults (the operator
- * is told and keeps them); it is logged and counted.
+ * calibrate` runs) write each gateway's offset and each zone's edge loss. One survey, two configs:
+ * - `alone`: the other gateways are listed as peers only to carry their offsets; the config surveys
+ *   no site position, so nothing is pooled and each gateway judges its zone alone;
+ * - `pooled`: the same offsets and edge losses with every gateway's position (`site` lat/lon and
+ *   `peers`), so the store zone pools the evidence of every gateway that hears the subject: what a
+ *   store runs when every gateway is surveyed and they share their sightings over the LAN.
+ * A refused survey leaves the defaults (the operator is told and keeps them); it is logged and
+ * counted.
  */
-function surveyedConfig(
+function surveyedConfigs(
   sim: Simulation,
   seed: number,
   defaults: GatewayConfig,
   margins: Options["surveyMarginsDb"],
   log: string[],
-): GatewayConfig {
+): { readonly alone: GatewayConfig; readonly pooled: GatewayConfig } {
   const recording = simulateSurvey(sim.plan, sim.radio, { seed, startAt: sim.startAt - 15 * 60_000 });
   const first = sim.plan.gateways[0]?.id ?? "";
   const outcome = calibrateSurvey(
@@ -366,23 +377,27 @@ function surveyedConfig(
       ...(margins?.maxShrinkDb === undefined ? {} : { maxShrinkDb: margins.maxShrinkDb }),
     },
   );
-  if (!outcome.ok) {
-    log.push(`seed ${seed}: survey refused (${outcome.code}): ${outcome.message}`);
-    return defaults;
-  }
   const document = {
     ...sim.config,
     presence: {},
     zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
     peers: sim.plan.gateways.slice(1).map((g) => ({ id: g.id, ...geoOf(g.position) })),
   };
+  const pooledDocument = { ...document, ...surveyedSites(sim.plan) };
+  if (!outcome.ok) {
+    log.push(`seed ${seed}: survey refused (${outcome.code}): ${outcome.message}`);
+    return { alone: defaults, pooled: configOf(pooledDocument) };
+  }
   const applied = applySurvey(document, outcome.calibration);
   log.push(
     `seed ${seed}: ${applied.changes.map((c) => `${c.path} ${c.after}`).join(", ")}; ${outcome.calibration.zones
       .map((z) => `${z.zoneId} reach ${z.reachM} m${z.bound === null ? "" : ` (bounded by ${z.bound.place})`}`)
       .join(", ")}`,
   );
-  return configOf(applied.document);
+  return {
+    alone: configOf(applied.document),
+    pooled: configOf(applySurvey(pooledDocument, outcome.calibration).document),
+  };
 }
 
 /** The engine's enters and exits on a capture, through the gateway's replay. */
@@ -878,15 +893,16 @@ async function main(): Promise<void> {
             radiusM: z.radiusM,
           })),
         });
-        const surveyed = candidates.some((c) => c.id === "engine-surveyed")
-          ? surveyedConfig(sim, seed, defaults, o.surveyMarginsDb, surveyLog)
-          : defaults;
+        const surveyed = candidates.some((c) => c.id === "engine-surveyed" || c.id === "engine-surveyed-fused")
+          ? surveyedConfigs(sim, seed, defaults, o.surveyMarginsDb, surveyLog)
+          : { alone: defaults, pooled: defaults };
         const zones = tuned.zones;
         const runs: Record<CandidateId, () => Promise<Detection[]>> = {
           "engine-defaults": () => runEngine(defaults, written.capturePath),
           "engine-tuned": () => runEngine(tuned, written.capturePath),
           "engine-fused": () => runEngine(fused, written.capturePath),
-          "engine-surveyed": () => runEngine(surveyed, written.capturePath),
+          "engine-surveyed": () => runEngine(surveyed.alone, written.capturePath),
+          "engine-surveyed-fused": () => runEngine(surveyed.pooled, written.capturePath),
           "raw-threshold": () =>
             runDetector(
               new RawThresholdDetector({ zones, pathLossExponent: tuned.presenceTuning.pathLossExponent }),

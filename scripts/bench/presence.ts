@@ -5,6 +5,10 @@
  *   npx tsx scripts/bench/presence.ts [--seeds 5] [--first-seed 1] [--minutes 60]
  *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--zone-exit-margin ZONE=M,...] [--only ID,ID]
  *       [--sweep enter|exit|hold] [--gateway-offset-db=DB] [--survey-margins-db=IN,OUT[,Q]] [--json FILE]
+ *       [--sequential OFFSET_DB,CAP_DB,THRESHOLD_DB]
+ *
+ * `--sequential`: every engine config also enters on the sequential test (`presence.enterSequential`,
+ * gateway/src/domain/presence/sequentialEnter.ts) with these parameters.
  *
  * `--gateway-offset-db=-6`: every simulated gateway reports RSSI 6 dB low (its calibration error).
  * `--survey-margins-db`: the site survey's inside and outside margins (and bound quantile), for
@@ -103,6 +107,11 @@ interface Options {
     readonly maxShrinkDb?: number;
   } | null;
   readonly json: string | undefined;
+  /**
+   * The sequential enter test (`presence.enterSequential`) turned on in every engine config (the
+   * defaults', the tuned, the pooled and the surveyed ones); null: as each config has it.
+   */
+  readonly sequential: { readonly offsetDb: number; readonly capDb: number; readonly thresholdDb: number } | null;
   /** Also run the engine over a grid of configurations (the trade-off tables). */
   readonly sweep: "enter" | "exit" | "hold" | null;
 }
@@ -251,6 +260,7 @@ function options(): Options {
       "survey-margins-db": { type: "string" },
       json: { type: "string" },
       sweep: { type: "string" },
+      sequential: { type: "string" },
     },
   });
   const num = (v: string | undefined, fallback: number): number => {
@@ -281,8 +291,23 @@ function options(): Options {
     gatewayOffsetDb: signed(values["gateway-offset-db"], 0),
     surveyMarginsDb: surveyMarginsOf(values["survey-margins-db"]),
     json: values.json,
+    sequential: sequentialOf(values.sequential),
     sweep: values.sweep === "enter" || values.sweep === "exit" || values.sweep === "hold" ? values.sweep : null,
   };
+}
+
+function sequentialOf(value: string | undefined): Options["sequential"] {
+  if (value === undefined) return null;
+  const [offsetDb, capDb, thresholdDb, ...rest] = value.split(",").map(Number);
+  if (
+    offsetDb === undefined ||
+    capDb === undefined ||
+    thresholdDb === undefined ||
+    rest.length > 0 ||
+    !(offsetDb >= 0 && capDb > 0 && thresholdDb > 0)
+  )
+    throw new Error(`--sequential wants OFFSET_DB,CAP_DB,THRESHOLD_DB (>= 0, > 0, > 0), got ${value}`);
+  return { offsetDb, capDb, thresholdDb };
 }
 
 function extraGatewayOf(value: string | undefined): Point | null {
@@ -339,8 +364,14 @@ function tunedPoint(config: GatewayConfig): SweepPoint {
   };
 }
 
+/** `--sequential`, written into every engine config's `presence` by {@link configOf}. */
+let sequentialOverride: Options["sequential"] = null;
+
 function configOf(document: Readonly<Record<string, unknown>>): GatewayConfig {
-  const parsed = parseGatewayConfig(document);
+  const presence = (document.presence ?? {}) as Record<string, unknown>;
+  const parsed = parseGatewayConfig(
+    sequentialOverride === null ? document : { ...document, presence: { ...presence, enterSequential: sequentialOverride } },
+  );
   if (!parsed.ok) throw new Error(`simulated config invalid: ${JSON.stringify(parsed.problems)}`);
   return parsed.config;
 }
@@ -820,6 +851,7 @@ function oracleBound(holdMs: number, levels: OracleLevels, pooled: boolean): Ora
 
 async function main(): Promise<void> {
   const o = options();
+  sequentialOverride = o.sequential;
   const started = performance.now();
   const dir = await mkdtemp(join(tmpdir(), "arrival-presence-bench-"));
   const summaries: Summary[] = [];
@@ -965,7 +997,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -3,8 +3,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-/** The signal, zones and presence domains are pure: no I/O, no clock, no randomness, no logging. */
-const ROOTS = ["signal", "zones", "presence"].map((d) =>
+/**
+ * The signal, zones and presence domains, and the collections they share, are pure: no I/O, no
+ * clock, no randomness, no logging.
+ */
+const ROOTS = ["signal", "zones", "presence", "collections"].map((d) =>
   fileURLToPath(new URL(`../../../../gateway/src/domain/${d}`, import.meta.url)),
 );
 const FILES = ROOTS.flatMap((root) =>
@@ -25,7 +28,7 @@ describe("gateway presence domain purity", () => {
       const ok =
         s === "geolib" ||
         /^\.\/[\w.]+\.js$/.test(s) ||
-        /^\.\.\/(signal|zones|presence)\/[\w.]+\.js$/.test(s) ||
+        /^\.\.\/(signal|zones|presence|collections)\/[\w.]+\.js$/.test(s) ||
         /^(\.\.\/){4}protocol\/index\.js$/.test(s);
       expect(ok, `${file} imports ${s}`).toBe(true);
     }

@@ -404,6 +404,32 @@ export const PresenceTuningSchema = Type.Object(
         description: "Enter test ranks one value per second, not every advert: same strictness at any advertising rate.",
       }),
     ),
+    enterSequential: Type.Optional(
+      Type.Object(
+        {
+          offsetDb: Type.Number({
+            minimum: 0,
+            maximum: 20,
+            description: "A second this far (dB) beyond the enter threshold counts neither way; nearer counts for inside.",
+          }),
+          capDb: Type.Number({
+            minimum: 0.5,
+            maximum: 30,
+            description: "Most one second can add or take away, dB.",
+          }),
+          thresholdDb: Type.Number({
+            minimum: 1,
+            maximum: 1000,
+            description: "Enter once the accumulated evidence reaches this, dB·s.",
+          }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "Also enter on accumulated evidence (a CUSUM over each second's distance to the enter threshold, floored at 0), so a shopper who stays just beyond the threshold enters eventually.",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

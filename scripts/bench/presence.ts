@@ -5,6 +5,10 @@
  *   npx tsx scripts/bench/presence.ts [--seeds 5] [--first-seed 1] [--minutes 60]
  *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--zone-exit-margin ZONE=M,...] [--only ID,ID]
  *       [--sweep enter|exit|hold] [--gateway-offset-db=DB] [--survey-margins-db=IN,OUT[,Q]] [--json FILE]
+ *       [--sequential OFFSET_DB,CAP_DB,THRESHOLD_DB]
+ *
+ * `--sequential`: every engine config also enters on the sequential test (`presence.enterSequential`,
+ * gateway/src/domain/presence/sequentialEnter.ts) with these parameters.
  *
  * `--gateway-offset-db=-6`: every simulated gateway reports RSSI 6 dB low (its calibration error).
  * `--survey-margins-db`: the site survey's inside and outside margins (and bound quantile), for
@@ -22,6 +26,8 @@
  * - arrival engine with the defaults after a site survey (`engine-surveyed`): a simulated surveyor
  *   walks the same seed's shop before opening (scripts/sim/survey.ts) and `calibrateSurvey` writes
  *   each gateway's offset and each zone's edge loss, as `arrival-gateway calibrate` does;
+ * - the same surveyed config with every gateway's position (`engine-surveyed-fused`): every gateway
+ *   surveyed and pooled, as a store whose gateways share their sightings over the LAN decides;
  * - (a) raw distance threshold: one advert's distance in or out of the radius;
  * - (b) room-assistant style: Kalman filter on RSSI (R = 0.008, Q = 4, the issue's values), AltBeacon
  *   distance curve; (b') the same with R = 0.8, Q = 15, what room-assistant's BLE integration passes.
@@ -101,6 +107,11 @@ interface Options {
     readonly maxShrinkDb?: number;
   } | null;
   readonly json: string | undefined;
+  /**
+   * The sequential enter test (`presence.enterSequential`) turned on in every engine config (the
+   * defaults', the tuned, the pooled and the surveyed ones); null: as each config has it.
+   */
+  readonly sequential: { readonly offsetDb: number; readonly capDb: number; readonly thresholdDb: number } | null;
   /** Also run the engine over a grid of configurations (the trade-off tables). */
   readonly sweep: "enter" | "exit" | "hold" | null;
 }
@@ -149,6 +160,7 @@ type CandidateId =
   | "engine-tuned"
   | "engine-fused"
   | "engine-surveyed"
+  | "engine-surveyed-fused"
   | "raw-threshold"
   | "kalman"
   | "kalman-room-assistant";
@@ -163,6 +175,10 @@ const CANDIDATES: readonly Candidate[] = [
   { id: "engine-tuned", label: "arrival engine, tuned config" },
   { id: "engine-fused", label: "arrival engine, every gateway (fused), tuned" },
   { id: "engine-surveyed", label: "arrival engine, config defaults after a site survey" },
+  {
+    id: "engine-surveyed-fused",
+    label: "arrival engine, config defaults after a site survey, every gateway (pooled)",
+  },
   { id: "raw-threshold", label: "(a) raw distance threshold" },
   { id: "kalman", label: `(b) Kalman R=${KALMAN_BASELINE.R} Q=${KALMAN_BASELINE.Q} (room-assistant style)` },
   {
@@ -244,6 +260,7 @@ function options(): Options {
       "survey-margins-db": { type: "string" },
       json: { type: "string" },
       sweep: { type: "string" },
+      sequential: { type: "string" },
     },
   });
   const num = (v: string | undefined, fallback: number): number => {
@@ -274,8 +291,23 @@ function options(): Options {
     gatewayOffsetDb: signed(values["gateway-offset-db"], 0),
     surveyMarginsDb: surveyMarginsOf(values["survey-margins-db"]),
     json: values.json,
+    sequential: sequentialOf(values.sequential),
     sweep: values.sweep === "enter" || values.sweep === "exit" || values.sweep === "hold" ? values.sweep : null,
   };
+}
+
+function sequentialOf(value: string | undefined): Options["sequential"] {
+  if (value === undefined) return null;
+  const [offsetDb, capDb, thresholdDb, ...rest] = value.split(",").map(Number);
+  if (
+    offsetDb === undefined ||
+    capDb === undefined ||
+    thresholdDb === undefined ||
+    rest.length > 0 ||
+    !(offsetDb >= 0 && capDb > 0 && thresholdDb > 0)
+  )
+    throw new Error(`--sequential wants OFFSET_DB,CAP_DB,THRESHOLD_DB (>= 0, > 0, > 0), got ${value}`);
+  return { offsetDb, capDb, thresholdDb };
 }
 
 function extraGatewayOf(value: string | undefined): Point | null {
@@ -332,8 +364,14 @@ function tunedPoint(config: GatewayConfig): SweepPoint {
   };
 }
 
+/** `--sequential`, written into every engine config's `presence` by {@link configOf}. */
+let sequentialOverride: Options["sequential"] = null;
+
 function configOf(document: Readonly<Record<string, unknown>>): GatewayConfig {
-  const parsed = parseGatewayConfig(document);
+  const presence = (document.presence ?? {}) as Record<string, unknown>;
+  const parsed = parseGatewayConfig(
+    sequentialOverride === null ? document : { ...document, presence: { ...presence, enterSequential: sequentialOverride } },
+  );
   if (!parsed.ok) throw new Error(`simulated config invalid: ${JSON.stringify(parsed.problems)}`);
   return parsed.config;
 }
@@ -342,18 +380,22 @@ function configOf(document: Readonly<Record<string, unknown>>): GatewayConfig {
  * The defaults' config after a site survey of this seed's shop: the simulated surveyor walks each
  * zone's edge, stands at the door and walks the pavement before opening (same shadowing, same
  * gateway error as the shoppers'), and `calibrateSurvey` + `applySurvey` (what `arrival-gateway
- * calibrate` runs) write each gateway's offset and each zone's edge loss. The other gateways are
- * listed as peers only to carry their offsets: the config surveys no site position, so nothing is
- * pooled and each gateway judges its zone alone. A refused survey leaves the defaults (the operator
- * is told and keeps them); it is logged and counted.
+ * calibrate` runs) write each gateway's offset and each zone's edge loss. One survey, two configs:
+ * - `alone`: the other gateways are listed as peers only to carry their offsets; the config surveys
+ *   no site position, so nothing is pooled and each gateway judges its zone alone;
+ * - `pooled`: the same offsets and edge losses with every gateway's position (`site` lat/lon and
+ *   `peers`), so the store zone pools the evidence of every gateway that hears the subject: what a
+ *   store runs when every gateway is surveyed and they share their sightings over the LAN.
+ * A refused survey leaves the defaults (the operator is told and keeps them); it is logged and
+ * counted.
  */
-function surveyedConfig(
+function surveyedConfigs(
   sim: Simulation,
   seed: number,
   defaults: GatewayConfig,
   margins: Options["surveyMarginsDb"],
   log: string[],
-): GatewayConfig {
+): { readonly alone: GatewayConfig; readonly pooled: GatewayConfig } {
   const recording = simulateSurvey(sim.plan, sim.radio, { seed, startAt: sim.startAt - 15 * 60_000 });
   const first = sim.plan.gateways[0]?.id ?? "";
   const outcome = calibrateSurvey(
@@ -366,23 +408,27 @@ function surveyedConfig(
       ...(margins?.maxShrinkDb === undefined ? {} : { maxShrinkDb: margins.maxShrinkDb }),
     },
   );
-  if (!outcome.ok) {
-    log.push(`seed ${seed}: survey refused (${outcome.code}): ${outcome.message}`);
-    return defaults;
-  }
   const document = {
     ...sim.config,
     presence: {},
     zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
     peers: sim.plan.gateways.slice(1).map((g) => ({ id: g.id, ...geoOf(g.position) })),
   };
+  const pooledDocument = { ...document, ...surveyedSites(sim.plan) };
+  if (!outcome.ok) {
+    log.push(`seed ${seed}: survey refused (${outcome.code}): ${outcome.message}`);
+    return { alone: defaults, pooled: configOf(pooledDocument) };
+  }
   const applied = applySurvey(document, outcome.calibration);
   log.push(
     `seed ${seed}: ${applied.changes.map((c) => `${c.path} ${c.after}`).join(", ")}; ${outcome.calibration.zones
       .map((z) => `${z.zoneId} reach ${z.reachM} m${z.bound === null ? "" : ` (bounded by ${z.bound.place})`}`)
       .join(", ")}`,
   );
-  return configOf(applied.document);
+  return {
+    alone: configOf(applied.document),
+    pooled: configOf(applySurvey(pooledDocument, outcome.calibration).document),
+  };
 }
 
 /** The engine's enters and exits on a capture, through the gateway's replay. */
@@ -805,6 +851,7 @@ function oracleBound(holdMs: number, levels: OracleLevels, pooled: boolean): Ora
 
 async function main(): Promise<void> {
   const o = options();
+  sequentialOverride = o.sequential;
   const started = performance.now();
   const dir = await mkdtemp(join(tmpdir(), "arrival-presence-bench-"));
   const summaries: Summary[] = [];
@@ -878,15 +925,16 @@ async function main(): Promise<void> {
             radiusM: z.radiusM,
           })),
         });
-        const surveyed = candidates.some((c) => c.id === "engine-surveyed")
-          ? surveyedConfig(sim, seed, defaults, o.surveyMarginsDb, surveyLog)
-          : defaults;
+        const surveyed = candidates.some((c) => c.id === "engine-surveyed" || c.id === "engine-surveyed-fused")
+          ? surveyedConfigs(sim, seed, defaults, o.surveyMarginsDb, surveyLog)
+          : { alone: defaults, pooled: defaults };
         const zones = tuned.zones;
         const runs: Record<CandidateId, () => Promise<Detection[]>> = {
           "engine-defaults": () => runEngine(defaults, written.capturePath),
           "engine-tuned": () => runEngine(tuned, written.capturePath),
           "engine-fused": () => runEngine(fused, written.capturePath),
-          "engine-surveyed": () => runEngine(surveyed, written.capturePath),
+          "engine-surveyed": () => runEngine(surveyed.alone, written.capturePath),
+          "engine-surveyed-fused": () => runEngine(surveyed.pooled, written.capturePath),
           "raw-threshold": () =>
             runDetector(
               new RawThresholdDetector({ zones, pathLossExponent: tuned.presenceTuning.pathLossExponent }),
@@ -949,7 +997,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -4349,6 +4349,15 @@ export interface operations {
                         enterMinSamples?: number;
                         /** @description Enter test ranks one value per second, not every advert: same strictness at any advertising rate. */
                         enterRankPerSecond?: boolean;
+                        /** @description Also enter on accumulated evidence (a CUSUM over each second's distance to the enter threshold, floored at 0), so a shopper who stays just beyond the threshold enters eventually. */
+                        enterSequential?: {
+                            /** @description Most one second can add or take away, dB. */
+                            capDb: number;
+                            /** @description A second this far (dB) beyond the enter threshold counts neither way; nearer counts for inside. */
+                            offsetDb: number;
+                            /** @description Enter once the accumulated evidence reaches this, dB·s. */
+                            thresholdDb: number;
+                        };
                         /** @description Window those samples must fall in. */
                         enterWindowMs?: number;
                         /** @description Out of zone (or unheard) this long = exit. */
@@ -9630,6 +9639,15 @@ export interface operations {
                         enterMinSamples?: number;
                         /** @description Enter test ranks one value per second, not every advert: same strictness at any advertising rate. */
                         enterRankPerSecond?: boolean;
+                        /** @description Also enter on accumulated evidence (a CUSUM over each second's distance to the enter threshold, floored at 0), so a shopper who stays just beyond the threshold enters eventually. */
+                        enterSequential?: {
+                            /** @description Most one second can add or take away, dB. */
+                            capDb: number;
+                            /** @description A second this far (dB) beyond the enter threshold counts neither way; nearer counts for inside. */
+                            offsetDb: number;
+                            /** @description Enter once the accumulated evidence reaches this, dB·s. */
+                            thresholdDb: number;
+                        };
                         /** @description Window those samples must fall in. */
                         enterWindowMs?: number;
                         /** @description Out of zone (or unheard) this long = exit. */

@@ -17,6 +17,7 @@ import {
 import { ZoneFence } from "../zones/ZoneFence.js";
 import { chooseOwner, DEFAULT_HANDOVER_MARGIN_DB, type OwnerCandidate } from "./chooseOwner.js";
 import { PresenceError } from "./PresenceError.js";
+import { countsForInside } from "./sequentialEnter.js";
 import type { Fix, GatewaySite, PresenceChange, Sighting } from "./types.js";
 import { type TrackRules, type TrackSample, ZoneTrack } from "./ZoneTrack.js";
 
@@ -35,7 +36,10 @@ export type { Fix, GatewaySite, PresenceChange, PresenceChangeType, Sighting } f
  *   (docs/benchmarks.md, "Defaults at the zone's true size");
  * - enterRankPerSecond: the enter test ranks one value per second, so its strictness does not
  *   change with the advertising rate (a phone at 10 adverts/s is not judged on ten times the noise);
- * - dwell marks at 1, 3 and 10 minutes.
+ * - dwell marks at 1, 3 and 10 minutes;
+ * - no `enterSequential`: the sequential enter test shortened the enter latency tail where it was
+ *   long, but over the configurations a store runs it met no more targets than the k-of-n rule
+ *   alone and flagged more passers-by (docs/benchmarks.md, "A sequential enter test").
  */
 export const RECOMMENDED_PRESENCE_TUNING: PresenceTuning = Object.freeze({
   pathLossExponent: 2.2,
@@ -257,10 +261,12 @@ export class PresenceEngine {
         const distanceM = round2(this.distanceM(subj, est));
         const strictDistanceM = this.distanceM(subj, strict);
         for (const zone of rangeZones) {
+          const enter = this.rangeEnterEvidence(subj, zone, strictDistanceM, s.t);
           const sample: TrackSample = {
             t: s.t,
             containment: this.rangeContainment(subj, zone, distanceM, s.t),
-            enterEvidence: this.rangeEnterEvidence(subj, zone, strictDistanceM, s.t),
+            enterEvidence: enter.inside,
+            enterExcessDb: enter.excessDb,
             gatewayId: s.gatewayId,
             rssiDbm,
             distanceM,
@@ -470,11 +476,27 @@ export class PresenceEngine {
    * window is as near the window's gateway as a shopper just inside, but much farther from the
    * inner ones. A gateway that does not hear the subject contributes nothing (its sightings may
    * simply not reach this engine), so a lone gateway decides exactly as before.
+   *
+   * `excessDb` is the same judgement as a level, for the sequential enter test: the pooled mean
+   * excess, or the own gateway's `10 n log10(d / radius)`; null when that test is off.
    */
-  private rangeEnterEvidence(subj: SubjectState, zone: RangeZone, strictDistanceM: number, t: number): boolean {
-    const peers = this.cfg.rangePeers.get(zone.id);
-    if (peers === undefined) return rangeClearanceM(zone.radiusM, strictDistanceM) >= 0;
-    return this.meanExcessDb(subj, zone, peers, strictDistanceM, (link) => this.strictRssi(link, t)) <= 0;
+  private rangeEnterEvidence(
+    subj: SubjectState,
+    zone: RangeZone,
+    strictDistanceM: number,
+    t: number,
+  ): { readonly inside: boolean; readonly excessDb: number | null } {
+    const cfg = this.cfg;
+    const peers = cfg.rangePeers.get(zone.id);
+    if (peers === undefined) {
+      const inside = rangeClearanceM(zone.radiusM, strictDistanceM) >= 0;
+      if (cfg.rules.sequential === null) return { inside, excessDb: null };
+      const excessDb =
+        10 * cfg.pathLossExponent * Math.log10(Math.max(strictDistanceM, MIN_FUSION_DISTANCE_M) / zone.radiusM);
+      return { inside, excessDb };
+    }
+    const excessDb = this.meanExcessDb(subj, zone, peers, strictDistanceM, (link) => this.strictRssi(link, t));
+    return { inside: excessDb <= 0, excessDb: cfg.rules.sequential === null ? null : excessDb };
   }
 
   /**
@@ -599,7 +621,14 @@ export class PresenceEngine {
   private feed(subj: SubjectState, zoneId: string, sample: TrackSample, out: PresenceChange[]): void {
     let track = subj.tracks.get(zoneId);
     if (track === undefined) {
-      if (!sample.enterEvidence) return;
+      const sequential = this.cfg.rules.sequential;
+      const worthStarting =
+        sample.enterEvidence ||
+        (sequential !== null &&
+          sample.enterExcessDb !== undefined &&
+          sample.enterExcessDb !== null &&
+          countsForInside(sample.enterExcessDb, sequential));
+      if (!worthStarting) return;
       track = new ZoneTrack(zoneId, subj.subject);
       subj.tracks.set(zoneId, track);
     }
@@ -624,6 +653,12 @@ function compile(options: PresenceEngineOptions): Config {
   need(finite(t.enterWindowMs) && t.enterWindowMs > 0, "tuning.enterWindowMs must be > 0");
   need(finite(t.exitMarginM) && t.exitMarginM >= 0, "tuning.exitMarginM must be >= 0");
   need(finite(t.exitAfterMs) && t.exitAfterMs > 0, "tuning.exitAfterMs must be > 0");
+  const seq = t.enterSequential;
+  if (seq !== undefined) {
+    need(finite(seq.offsetDb) && seq.offsetDb >= 0, "tuning.enterSequential.offsetDb must be >= 0");
+    need(finite(seq.capDb) && seq.capDb > 0, "tuning.enterSequential.capDb must be > 0");
+    need(finite(seq.thresholdDb) && seq.thresholdDb > 0, "tuning.enterSequential.thresholdDb must be > 0");
+  }
   t.dwellMarksMs.forEach((m, i) => {
     need(finite(m) && m > 0, `tuning.dwellMarksMs[${i}] must be > 0`);
   });
@@ -759,6 +794,8 @@ function compile(options: PresenceEngineOptions): Config {
       enterWindowMs: t.enterWindowMs,
       exitAfterMs: t.exitAfterMs,
       dwellMarksMs,
+      sequential:
+        seq === undefined ? null : { offsetDb: seq.offsetDb, capDb: seq.capDb, thresholdDb: seq.thresholdDb },
     },
     pathLossExponent: t.pathLossExponent,
     exitMarginM: t.exitMarginM,

@@ -1,6 +1,7 @@
 import type { Subject } from "../../../../protocol/index.js";
 import type { Containment } from "../zones/geofence.js";
 import { eventIdOf, visitIdOf } from "./deterministicId.js";
+import { SEQUENTIAL_START, type SequentialEnterRule, type SequentialState, sequentialStep } from "./sequentialEnter.js";
 import type { PresenceChange } from "./types.js";
 
 /** One evaluated sample of a subject against one zone. */
@@ -21,6 +22,12 @@ export interface TrackSample {
    * open (including one that times out at this sample).
    */
   readonly enterEvidence: boolean;
+  /**
+   * How far beyond the enter threshold the same strict estimate places the subject, dB (≤ 0:
+   * inside), for the sequential enter test ({@link TrackRules.sequential}). Absent or null where the
+   * zone is not judged from RSSI (GPS fixes, positions) or the test is off.
+   */
+  readonly enterExcessDb?: number | null;
   /** Gateway that owns the subject in this zone as of this sample. */
   readonly gatewayId: string;
   readonly rssiDbm: number | null;
@@ -34,6 +41,11 @@ export interface TrackRules {
   readonly exitAfterMs: number;
   /** Ascending, without duplicates. */
   readonly dwellMarksMs: readonly number[];
+  /**
+   * Also enter when the sequential test over `enterExcessDb` decides ({@link sequentialStep}); null:
+   * the k-of-n rule alone. The sum restarts after `enterWindowMs` without a sample.
+   */
+  readonly sequential: SequentialEnterRule | null;
 }
 
 interface Visit {
@@ -53,7 +65,8 @@ interface Visit {
  *
  * - Enter: `enterMinSamples` samples with enter evidence within `enterWindowMs`. The engine feeds
  *   at most one sample per subject and source per sample interval (1 s), so this is sustained
- *   presence, not a burst of adverts.
+ *   presence, not a burst of adverts. With `rules.sequential`, also when the sequential test over
+ *   the samples' `enterExcessDb` decides ({@link sequentialStep}).
  * - Stay: any sample `inside` or in the hysteresis `band` supports the visit.
  * - Exit: no supporting sample for `exitAfterMs`, whether the subject was heard `outside` (beyond
  *   radius + exit margin) or not heard at all. Separate enter and exit thresholds plus the time
@@ -70,6 +83,8 @@ export class ZoneTrack {
   owner: string | null = null;
   /** Times of the latest samples with enter evidence while idle, ascending, at most enterMinSamples. */
   private evidence: number[] = [];
+  /** The sequential enter test's sum while idle. */
+  private sequential: SequentialState = SEQUENTIAL_START;
   private visit: Visit | null = null;
 
   constructor(zoneId: string, subject: Subject) {
@@ -106,9 +121,17 @@ export class ZoneTrack {
       }
       return;
     }
-    if (!sample.enterEvidence) return;
-    this.addEvidence(sample.t, rules);
-    if (this.evidence.length >= rules.enterMinSamples) this.enter(sample, out);
+    let decided = false;
+    if (rules.sequential !== null && sample.enterExcessDb !== undefined && sample.enterExcessDb !== null) {
+      const step = sequentialStep(this.sequential, sample.t, sample.enterExcessDb, rules.sequential, rules.enterWindowMs);
+      this.sequential = step.state;
+      decided = step.decided;
+    }
+    if (sample.enterEvidence) {
+      this.addEvidence(sample.t, rules);
+      if (this.evidence.length >= rules.enterMinSamples) decided = true;
+    }
+    if (decided) this.enter(sample, out);
   }
 
   /** True when an open visit has had no support for `exitAfterMs` as of `now` (it ends on `expire`). */
@@ -129,6 +152,7 @@ export class ZoneTrack {
     if (visit === null) return;
     this.visit = null;
     this.evidence = [];
+    this.sequential = SEQUENTIAL_START;
     out.push(this.change("exit", at, visit, undefined, Math.max(0, visit.lastSupportAt - visit.enteredAt)));
   }
 
@@ -140,6 +164,7 @@ export class ZoneTrack {
     if (this.evidence.length > rules.enterMinSamples) {
       this.evidence = this.evidence.slice(this.evidence.length - rules.enterMinSamples);
     }
+    if (rules.sequential === null) this.sequential = SEQUENTIAL_START;
     const visit = this.visit;
     if (visit === null) return;
     const elapsed = visit.lastSupportAt - visit.enteredAt;
@@ -148,9 +173,14 @@ export class ZoneTrack {
     visit.nextMark = next;
   }
 
-  /** True when the track holds nothing worth keeping: no visit and no evidence within the window. */
+  /**
+   * True when the track holds nothing worth keeping: no visit, no evidence within the window, and no
+   * sequential sum that a sample within the window could still add to.
+   */
   isDisposable(now: number, rules: TrackRules): boolean {
     if (this.visit !== null) return false;
+    const seq = this.sequential;
+    if (seq.scoreDb > 0 && seq.lastAt !== null && now - seq.lastAt < rules.enterWindowMs) return false;
     const newest = this.evidence.at(-1);
     return newest === undefined || now - newest >= rules.enterWindowMs;
   }
@@ -184,6 +214,7 @@ export class ZoneTrack {
     };
     this.visit = visit;
     this.evidence = [];
+    this.sequential = SEQUENTIAL_START;
     out.push(this.change("enter", sample.t, visit, undefined, undefined));
   }
 

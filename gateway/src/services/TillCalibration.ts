@@ -109,7 +109,7 @@ export class TillCalibration {
     }
     if (best === null) {
       this.refused++;
-      this.o.log.debug({ reason }, "till label gave no sample");
+      this.o.log.debug({ reason, at: decoded.value.at }, "till label gave no sample");
       return { outcome: "refused", reason };
     }
     const before = this.offsetDb;

@@ -234,7 +234,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     },
     onMessage: (channel, payload) => {
       if (channel === "labels") {
-        void learning?.label(payload).catch((err: unknown) => log.error({ err }, "label not handled"));
+        // The retained status carries what was learned: the fleet view shows each sample counted.
+        void learning
+          ?.label(payload)
+          .then((outcome) => (outcome.outcome === "sample" && started ? publishOnline() : undefined))
+          .catch((err: unknown) => log.error({ err }, "label not handled"));
         return;
       }
       applyRemoteConfig(payload).catch((err: unknown) => log.error({ err }, "remote config not handled"));

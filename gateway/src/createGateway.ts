@@ -480,6 +480,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       healthTimer = scheduler.setInterval(() => {
         writeHealth();
         void refreshUpdateReport();
+        void learning?.tick().catch((err: unknown) => log.warn({ err }, "learned calibration not stepped"));
       }, HEALTH_WRITE_MS);
       // A release asked for before a restart (or a download that failed) is taken up again.
       void updater.desired(remote?.software);

@@ -4,6 +4,7 @@ import {
   EMPTY_LEARNER,
   learn,
   runningOffset,
+  step,
   type SampleRefusal,
   TILL_LEARNER_DEFAULTS,
   type TillLearnerOptions,
@@ -133,6 +134,27 @@ export class TillCalibration {
       this.o.onOffset?.(offsetDb);
     }
     return { outcome: "sample", subjectId: best.subjectId, residualDb: best.residualDb, offsetDb };
+  }
+
+  /**
+   * Lets the offset keep moving towards what the samples say, a step a day, between labels (a store
+   * with few redemptions a week). Cheap when nothing moves; call it often.
+   */
+  async tick(): Promise<void> {
+    const before = this.offsetDb;
+    const next = step(
+      this.state,
+      { baseOffsetDb: this.o.baseOffsetDb, surveyedAt: this.o.surveyedAt, now: this.o.clock.now() },
+      { ...TILL_LEARNER_DEFAULTS, ...this.o.learner },
+    );
+    if (next === this.state) return;
+    this.state = next;
+    await this.persist();
+    const offsetDb = this.offsetDb;
+    if (offsetDb !== before) {
+      this.o.log.info({ from: before, to: offsetDb }, "learned RSSI offset moved");
+      this.o.onOffset?.(offsetDb);
+    }
   }
 
   /** What was learned, for the status's calibration. */

@@ -69,6 +69,30 @@ describe("TillCalibration", () => {
     expect(again.report().samples).toBe(10);
   });
 
+  it("keeps stepping a day at a time between labels", async () => {
+    const c = make();
+    await c.start();
+    // Ten members in one morning: enough samples, but a few minutes allow no step yet.
+    for (let i = 0; i < 10; i++) {
+      const end = clock.now();
+      for (let k = 19; k >= 0; k--) c.heard(SUBJECT, end - k * 1000, DEAF_AT_TILL, -59);
+      await c.label(encodeMessage({ v: 1, place: "till", at: new Date(end).toISOString(), subjects: [SUBJECT] }));
+      clock.advance(60_000);
+    }
+    expect(c.offsetDb).toBe(0);
+    await c.tick();
+    expect(offsets).toEqual([]);
+    clock.advance(2 * DAY);
+    await c.tick();
+    expect(offsets).toEqual([2]);
+    clock.advance(DAY);
+    await c.tick();
+    clock.advance(10 * DAY);
+    await c.tick();
+    expect(offsets).toEqual([2, 3, 6]);
+    expect(c.report().learnedAt).toBe(new Date(clock.now()).toISOString());
+  });
+
   it("refuses a label for a subject it did not hear, a malformed one, and an outlier", async () => {
     const c = make();
     await c.start();

@@ -157,6 +157,35 @@ export type UpdateReport = Static<typeof UpdateReportSchema>;
 export const updateReportChecker = new Checker(UpdateReportSchema);
 
 /**
+ * What the gateway learned from members seen at the till (docs/architecture.md, "Calibration from
+ * evidence"): the samples counted since the last survey, the offset it learned once it acts, and the
+ * median sample of each recent week to show drift. Absent when the gateway does not learn.
+ */
+export const LearnedCalibrationSchema = Type.Object(
+  {
+    samples: Type.Integer({ minimum: 0, maximum: 1_000_000, description: "Till samples counted since the last survey." }),
+    refused: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "Labels that gave no sample since the gateway started (not heard, outliers)." }),
+    rssiOffsetDb: Type.Union([Type.Number({ minimum: -30, maximum: 30 }), Type.Null()], {
+      description: "The offset learned and run with, dB; null while too few samples (the survey's or config's runs).",
+    }),
+    learnedAt: Type.Union([IsoTime("When the learned offset last moved."), Type.Null()]),
+    weeks: Type.Array(
+      Type.Object(
+        {
+          weekStart: IsoTime("Start of the 7-day bin."),
+          samples: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+          medianDb: Type.Number({ minimum: -30, maximum: 30, description: "Median offset sample of the week, dB." }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 26, description: "Recent weeks, oldest first." },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LearnedCalibration = Static<typeof LearnedCalibrationSchema>;
+
+/**
  * What the gateway's presence runs calibrated with: its RSSI offset and each of its zones' enter
  * thresholds as its config holds them now, and when `arrival-gateway calibrate` last surveyed it.
  */
@@ -181,6 +210,7 @@ export const CalibrationReportSchema = Type.Object(
       ),
       { maxItems: 50, description: "This gateway's gateway-radius zones." },
     ),
+    learned: Type.Optional(LearnedCalibrationSchema),
   },
   { additionalProperties: false, description: "The gateway's presence calibration, as of `at`. Absent from gateways before 0.4." },
 );
@@ -642,6 +672,29 @@ export const LocationReportSchema = Type.Object(
 );
 export type LocationReport = Static<typeof LocationReportSchema>;
 
+/** Most subject ids one label names: a member's app id and a handful of linked beacons. */
+export const MAX_LABEL_SUBJECTS = 16;
+
+/**
+ * Published by the cloud to one gateway's `labels` topic (QoS 1, not retained): a subject was at a
+ * known place of the store at a known time, so what the gateway heard of it then is a calibration
+ * sample at that place. Sent only for members who gave analytics consent. `till`: a coupon of the
+ * member was redeemed at the store's till (not online) at `at`.
+ */
+export const PlaceLabelSchema = Type.Object(
+  {
+    v: Version,
+    place: Type.Literal("till", { description: "Where the subject was: at the store's till." }),
+    at: IsoTime("When the subject was there (the redemption's time, the cloud's clock)."),
+    subjects: Type.Array(
+      Type.String({ minLength: 3, maxLength: 128, description: "A subject id the gateways would hear for the member (`app:<userId>`, a linked beacon's id)." }),
+      { minItems: 1, maxItems: MAX_LABEL_SUBJECTS },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PlaceLabel = Static<typeof PlaceLabelSchema>;
+
 /** Typed map from channel to payload: publishing the wrong payload on a channel does not compile. */
 export const GATEWAY_MESSAGES = {
   events: new Checker(EventBatchSchema),
@@ -649,6 +702,7 @@ export const GATEWAY_MESSAGES = {
   telemetry: new Checker(TelemetrySchema),
   config: new Checker(GatewayRemoteConfigSchema),
   ack: new Checker(AckSchema),
+  labels: new Checker(PlaceLabelSchema),
 } as const satisfies Record<GatewayChannel, Checker<TSchema>>;
 
 export const USER_MESSAGES = {

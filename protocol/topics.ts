@@ -5,11 +5,11 @@ import { isValidId } from "./ids.js";
 export const TOPIC_ROOT = "arrival/v1";
 
 /** Channels of one gateway, under `arrival/v1/stores/{storeId}/gateways/{gatewayId}/`. */
-export type GatewayChannel = "events" | "status" | "telemetry" | "config" | "ack";
+export type GatewayChannel = "events" | "status" | "telemetry" | "config" | "ack" | "labels";
 /** Channels of one app user, under `arrival/v1/users/{userId}/`. */
 export type UserChannel = "offers" | "location";
 
-export const GATEWAY_CHANNELS: readonly GatewayChannel[] = ["events", "status", "telemetry", "config", "ack"];
+export const GATEWAY_CHANNELS: readonly GatewayChannel[] = ["events", "status", "telemetry", "config", "ack", "labels"];
 export const USER_CHANNELS: readonly UserChannel[] = ["offers", "location"];
 
 function checkId(what: string, value: string): string {

@@ -62,6 +62,7 @@ import { DecisionLogService } from "./services/DecisionLogService.js";
 import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { RedemptionGuard } from "./services/RedemptionGuard.js";
+import { TillLabelService } from "./services/TillLabelService.js";
 import { RedemptionService } from "./services/RedemptionService.js";
 import { CouponService } from "./services/CouponService.js";
 import { PickupService } from "./services/PickupService.js";
@@ -460,6 +461,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     onPointsWritten: pointsWritten,
     onTierChanged: (orgId, change) => webhookEvents.track(webhookEvents.tierChanged(orgId, change)),
   });
+  const tillLabels = new TillLabelService({ users, fleet: repositories.fleet, bus: broker, log: log.child({ component: "till-labels" }) });
   offerRoutes(http, {
     offers: new ShopperOfferService({
       offers: offerRepository,
@@ -475,8 +477,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       stores: directory,
       clock,
       onAttempt: (outcome) => redemptions.inc({ outcome }),
-      onRedeemed: (offer, at) => {
+      onRedeemed: (offer, at, { storeId, channel }) => {
         live.offerRedeemed(offer, at);
+        // The member stood at the till: the store's gateways learn from what they heard then.
+        void tillLabels.redeemed({ storeId, userId: offer.userId, channel, at }).catch((err: unknown) => {
+          log.warn({ err, storeId }, "till label not sent");
+        });
         webhookEvents.track(webhookEvents.offerRedeemed(offer, at));
       },
       guard: new RedemptionGuard(),

@@ -14,6 +14,7 @@ import { calibrationReport, type SurveyRecord } from "./config/surveyRecord.js";
 import { readLanKey } from "./adapters/lan/readLanKey.js";
 import { UdpSightingChannel } from "./adapters/lan/UdpSightingChannel.js";
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
+import { LearnerFile } from "./adapters/system/LearnerFile.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
 import { OutboxLock } from "./adapters/system/OutboxLock.js";
 import { HttpUpdateInbox } from "./adapters/http/HttpUpdateInbox.js";
@@ -38,6 +39,7 @@ import { Relay } from "./services/Relay.js";
 import { ScanHealth } from "./services/ScanHealth.js";
 import { SoftwareUpdater } from "./services/SoftwareUpdater.js";
 import { StoreBeaconAdvertiser } from "./services/StoreBeaconAdvertiser.js";
+import { TillCalibration } from "./services/TillCalibration.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
 
@@ -98,6 +100,8 @@ export interface Gateway {
   readonly relay: Relay;
   readonly outbox: SqliteOutbox;
   readonly storeBeacon: StoreBeaconAdvertiser;
+  /** Calibration from the cloud's till labels; null without the config's `learning` section. */
+  readonly learning: TillCalibration | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -157,7 +161,34 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     will: { topic: statusTopic, payload: encodeMessage({ v: 1, state: "offline" }) },
     log: log.child({ component: "uplink" }),
   });
-  const engine = new PresenceEngine(engineOptions(config, remote));
+  // Calibration from evidence: the offset learned from members seen at the till, when configured.
+  const surveyedAt = deps.surveyRecord?.gatewayId === config.gatewayId ? Date.parse(deps.surveyRecord.surveyedAt) : null;
+  const learning =
+    config.learning === undefined
+      ? null
+      : new TillCalibration({
+          gatewayId: config.gatewayId,
+          tillDistanceM: config.learning.tillDistanceM,
+          pathLossExponent: engineOptions(config, remote).tuning.pathLossExponent,
+          defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
+          baseOffsetDb: config.site.rssiOffsetDb,
+          surveyedAt,
+          store: new LearnerFile(join(config.dataDir, "learned-calibration.json")),
+          clock,
+          log: log.child({ component: "learning" }),
+          learner: { minSamples: config.learning.minSamples, maxStepDbPerDay: config.learning.maxStepDbPerDay },
+          onOffset: () => {
+            pipeline.publish(engine.reconfigure(engineOptions(running(), remote)));
+            if (started) void publishOnline();
+          },
+        });
+  await learning?.start();
+  /** The config as the engine runs it: with the learned offset once the learner acts. */
+  function running(): GatewayConfig {
+    if (learning === null || learning.offsetDb === config.site.rssiOffsetDb) return config;
+    return { ...config, site: { ...config.site, rssiOffsetDb: learning.offsetDb } };
+  }
+  const engine = new PresenceEngine(engineOptions(running(), remote));
   const fusion = await lanFusion(config, engine, clock, log);
   // The software the cloud wants: downloaded into <dataDir>/updates for the root-owned updater.
   const updater = new SoftwareUpdater({
@@ -195,12 +226,21 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     updateStatus: () => updateReport ?? undefined,
     advertisingStatus: () => storeBeacon.report(),
     calibrationStatus: () => calibration(),
+    labels: learning !== null,
     // `arrival-gateway health` reads the link from the health file: rewrite it as the link changes,
     // so an update's health gate sees the gateway connected as soon as it is.
     onConnectionChange: () => {
       if (started) writeHealth();
     },
-    onMessage: (_channel, payload) => {
+    onMessage: (channel, payload) => {
+      if (channel === "labels") {
+        // The retained status carries what was learned: the fleet view shows each sample counted.
+        void learning
+          ?.label(payload)
+          .then((outcome) => (outcome.outcome === "sample" && started ? publishOnline() : undefined))
+          .catch((err: unknown) => log.error({ err }, "label not handled"));
+        return;
+      }
       applyRemoteConfig(payload).catch((err: unknown) => log.error({ err }, "remote config not handled"));
     },
   });
@@ -213,6 +253,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     log: log.child({ component: "presence" }),
     sink: (events) => relay.enqueue(events),
     scheduler,
+    ...(learning === null ? {} : { onHeard: (subjectId: string, t: number, rssiDbm: number, p1m: number | null) => learning.heard(subjectId, t, rssiDbm, p1m) }),
     // With fusion, each tick sends the batch of own sightings and runs the engine to the watermark.
     ...(fusion === null || config.lan === undefined ? {} : { tickMs: config.lan.batchMs }),
   });
@@ -308,7 +349,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
 
   /** The offset and zone thresholds this gateway judges with now (the zones follow remote config). */
   function calibration(): NonNullable<GatewayStatus["calibration"]> {
-    return calibrationReport(config.gatewayId, config.site.rssiOffsetDb, engineOptions(config, remote).zones, deps.surveyRecord ?? null);
+    const report = calibrationReport(config.gatewayId, running().site.rssiOffsetDb, engineOptions(config, remote).zones, deps.surveyRecord ?? null);
+    return learning === null ? report : { ...report, learned: learning.report() };
   }
 
   /** The retained online status as of now: version, the last config outcome and the radio. */
@@ -350,7 +392,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     if (remote && next.revision <= remote.revision) return; // retained copy of what is applied already
     let changes: PresenceChange[];
     try {
-      changes = engine.reconfigure(engineOptions(config, next));
+      changes = engine.reconfigure(engineOptions(running(), next));
     } catch (err) {
       // The schema cannot say everything the engine checks (two zones with one id); the engine
       // refuses such options without changing anything, and the operator must see why.
@@ -416,6 +458,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     relay,
     outbox,
     storeBeacon,
+    learning,
     async start() {
       if (started) return;
       // The radio first: the online status (published by the relay on connect) must mean scanning.
@@ -437,6 +480,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       healthTimer = scheduler.setInterval(() => {
         writeHealth();
         void refreshUpdateReport();
+        void learning?.tick().catch((err: unknown) => log.warn({ err }, "learned calibration not stepped"));
       }, HEALTH_WRITE_MS);
       // A release asked for before a restart (or a download that failed) is taken up again.
       void updater.desired(remote?.software);
@@ -466,6 +510,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       await pipeline.stop();
       await fusion?.presence.stop();
       await relay.stop();
+      await learning?.stop();
       await outbox.close();
       await lock.release();
     },

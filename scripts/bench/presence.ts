@@ -57,6 +57,16 @@ import { applySurvey } from "../../gateway/src/config/applySurvey.js";
 import { calibrateSurvey } from "../../gateway/src/domain/survey/siteSurvey.js";
 import { type FloorPlan, geoOf, type Point, STORE_PLAN } from "../sim/floorPlan.js";
 import { simulateSurvey } from "../sim/survey.js";
+import { simulateTillVisits } from "../sim/tillVisits.js";
+import { HeardMemory } from "../../gateway/src/domain/calibration/HeardMemory.js";
+import {
+  EMPTY_LEARNER,
+  learn,
+  runningOffset,
+  step as stepLearner,
+  TILL_LEARNER_DEFAULTS,
+  tillSample,
+} from "../../gateway/src/domain/calibration/tillLearner.js";
 import type { RateMode } from "../sim/population.js";
 import { simFusedTuning, simTuning } from "../sim/presets.js";
 import {
@@ -99,6 +109,8 @@ interface Options {
   readonly storefrontDb: number;
   /** What every simulated gateway adds to the RSSI it reports, dB (its calibration error). */
   readonly gatewayOffsetDb: number;
+  /** Labelled till visits (one a day before the capture) the `engine-till-learned` gateways learn from. */
+  readonly tillVisits: number;
   /** The survey's inside and outside margins, dB (SURVEY_DEFAULTS when absent): for tuning them. */
   readonly surveyMarginsDb: {
     readonly inside: number;
@@ -161,6 +173,7 @@ type CandidateId =
   | "engine-fused"
   | "engine-surveyed"
   | "engine-surveyed-fused"
+  | "engine-till-learned"
   | "raw-threshold"
   | "kalman"
   | "kalman-room-assistant";
@@ -179,6 +192,7 @@ const CANDIDATES: readonly Candidate[] = [
     id: "engine-surveyed-fused",
     label: "arrival engine, config defaults after a site survey, every gateway (pooled)",
   },
+  { id: "engine-till-learned", label: "arrival engine, config defaults, offset learned from labelled till visits" },
   { id: "raw-threshold", label: "(a) raw distance threshold" },
   { id: "kalman", label: `(b) Kalman R=${KALMAN_BASELINE.R} Q=${KALMAN_BASELINE.Q} (room-assistant style)` },
   {
@@ -258,6 +272,7 @@ function options(): Options {
       "storefront-db": { type: "string" },
       "gateway-offset-db": { type: "string" },
       "survey-margins-db": { type: "string" },
+      "till-visits": { type: "string" },
       json: { type: "string" },
       sweep: { type: "string" },
       sequential: { type: "string" },
@@ -290,6 +305,7 @@ function options(): Options {
     storefrontDb: num(values["storefront-db"], 0),
     gatewayOffsetDb: signed(values["gateway-offset-db"], 0),
     surveyMarginsDb: surveyMarginsOf(values["survey-margins-db"]),
+    tillVisits: Math.max(0, Math.trunc(num(values["till-visits"], 10))),
     json: values.json,
     sequential: sequentialOf(values.sequential),
     sweep: values.sweep === "enter" || values.sweep === "exit" || values.sweep === "hold" ? values.sweep : null,
@@ -429,6 +445,53 @@ function surveyedConfigs(
     alone: configOf(applied.document),
     pooled: configOf(applySurvey(pooledDocument, outcome.calibration).document),
   };
+}
+
+/**
+ * The defaults' config with each gateway's offset learned from `visits` labelled till visits, one a
+ * day before the capture (scripts/sim/tillVisits.ts), as a gateway with `learning.tillDistanceM`
+ * learns them (gateway/src/services/TillCalibration.ts): its memory of the member's seconds, a
+ * sample per label at the till spot's slant distance from it, the learner's defaults (nothing
+ * before 10 samples, 1 dB a day), then a step at the capture's start. Never surveyed.
+ */
+function tillLearnedConfig(sim: Simulation, seed: number, defaults: GatewayConfig, o: Options, log: string[]): GatewayConfig {
+  const DAY = 86_400_000;
+  const startAt = sim.startAt - o.tillVisits * DAY;
+  const visits = simulateTillVisits(sim.plan, sim.radio, { seed, startAt, visits: o.tillVisits, txSpreadDb: o.txSpreadDb });
+  const n = defaults.presenceTuning.pathLossExponent;
+  const offsets = new Map<string, number>();
+  const notes: string[] = [];
+  for (const g of sim.plan.gateways) {
+    const d = Math.max(0.5, Math.hypot(Math.hypot(g.position.x - sim.plan.tillSpot.x, g.position.y - sim.plan.tillSpot.y), sim.plan.heightAbovePhoneM));
+    const memory = new HeardMemory();
+    let state = EMPTY_LEARNER;
+    let refused = 0;
+    for (const v of visits) {
+      for (const h of v.heard) if (h.gatewayId === g.id) memory.record("app:member", h.t, h.rssiDbm, -59);
+      const sample = tillSample(memory.heard("app:member", v.at - TILL_LEARNER_DEFAULTS.beforeMs, v.at + TILL_LEARNER_DEFAULTS.afterMs), d, n, -59);
+      if (!sample.ok) {
+        refused++;
+        continue;
+      }
+      const r = learn(state, { at: v.at, residualDb: sample.residualDb }, { baseOffsetDb: 0, surveyedAt: null, now: v.at });
+      state = r.state;
+      if (!r.accepted) refused++;
+    }
+    state = stepLearner(state, { baseOffsetDb: 0, surveyedAt: null, now: sim.startAt });
+    const offset = runningOffset(state, 0, null);
+    offsets.set(g.id, offset);
+    notes.push(`${g.id} (till ${d.toFixed(1)} m) ${offset} dB from ${state.samples.length} samples${refused > 0 ? `, ${refused} refused` : ""}`);
+  }
+  log.push(`seed ${seed}: ${o.tillVisits} till visits: ${notes.join("; ")}`);
+  const first = sim.plan.gateways[0]?.id ?? "";
+  const site = (sim.config.site ?? {}) as Record<string, unknown>;
+  return configOf({
+    ...sim.config,
+    presence: {},
+    site: { ...site, rssiOffsetDb: offsets.get(first) ?? 0 },
+    zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
+    peers: sim.plan.gateways.slice(1).map((g) => ({ id: g.id, ...geoOf(g.position), rssiOffsetDb: offsets.get(g.id) ?? 0 })),
+  });
 }
 
 /** The engine's enters and exits on a capture, through the gateway's replay. */
@@ -928,6 +991,9 @@ async function main(): Promise<void> {
         const surveyed = candidates.some((c) => c.id === "engine-surveyed" || c.id === "engine-surveyed-fused")
           ? surveyedConfigs(sim, seed, defaults, o.surveyMarginsDb, surveyLog)
           : { alone: defaults, pooled: defaults };
+        const tillLearned = candidates.some((c) => c.id === "engine-till-learned")
+          ? tillLearnedConfig(sim, seed, defaults, o, surveyLog)
+          : defaults;
         const zones = tuned.zones;
         const runs: Record<CandidateId, () => Promise<Detection[]>> = {
           "engine-defaults": () => runEngine(defaults, written.capturePath),
@@ -935,6 +1001,7 @@ async function main(): Promise<void> {
           "engine-fused": () => runEngine(fused, written.capturePath),
           "engine-surveyed": () => runEngine(surveyed.alone, written.capturePath),
           "engine-surveyed-fused": () => runEngine(surveyed.pooled, written.capturePath),
+          "engine-till-learned": () => runEngine(tillLearned, written.capturePath),
           "raw-threshold": () =>
             runDetector(
               new RawThresholdDetector({ zones, pathLossExponent: tuned.presenceTuning.pathLossExponent }),
@@ -997,7 +1064,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
@@ -1036,7 +1103,7 @@ async function main(): Promise<void> {
     ),
     "",
   ];
-  if (surveyLog.length > 0) report.push("Site surveys (engine-surveyed):", "", ...surveyLog.map((l) => `- ${l}`), "");
+  if (surveyLog.length > 0) report.push("Site surveys and till learning (engine-surveyed, engine-till-learned):", "", ...surveyLog.map((l) => `- ${l}`), "");
   if (sweeps.length > 0) report.push(`Sweep (${o.sweep}):`, "", arrivalTable(sweeps, ARRIVAL_ZONE), "");
   process.stdout.write(`${report.join("\n")}\n`);
   const json = JSON.stringify(

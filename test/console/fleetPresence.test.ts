@@ -16,6 +16,7 @@ import { readSurveyRecord, surveyRecordPath } from "../../gateway/src/config/sur
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
 import { simulateStore } from "../../scripts/sim/simulateStore.js";
 import { simulateSurvey } from "../../scripts/sim/survey.js";
+import { encodeMessage, gatewayTopic } from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
 import { freePort } from "../support/freePort.js";
 import { silentSource, uplinkGatewayConfig } from "../support/uplinkGateway.js";
@@ -28,7 +29,12 @@ const hongKongDay = (iso: string): string => new Intl.DateTimeFormat("en-CA", { 
 const log = createLogger({ level: "silent", format: "json", name: "test" });
 
 interface GatewayJson {
-  calibration: { surveyedAt: string | null; rssiOffsetDb: number; zones: { zoneId: string; edgeLossDb: number | null }[] } | null;
+  calibration: {
+    surveyedAt: string | null;
+    rssiOffsetDb: number;
+    zones: { zoneId: string; edgeLossDb: number | null }[];
+    learned?: { samples: number; rssiOffsetDb: number | null; weeks: { medianDb: number }[] };
+  } | null;
   lan: { peers: { id: string; heardRecently: boolean; sightingsReceived: number }[]; silentPeers: string[] } | null;
 }
 
@@ -46,6 +52,7 @@ describe("fleet page: calibration and the store LAN", () => {
   let dir: string;
   const gateways: Gateway[] = [];
   let door: UdpSightingChannel;
+  let plain: Gateway;
   let base: string;
   const pageErrors: string[] = [];
 
@@ -136,7 +143,9 @@ describe("fleet page: calibration and the store LAN", () => {
     await floorGateway.start();
 
     const g1 = await login("g1");
-    const plain = await createGateway(uplinkGatewayConfig({ dataDir: join(dir, "g1"), url: mqttUrl, ...g1 }), {
+    // g1 learns from the till (its till 2 m away); it was never surveyed.
+    const plainConfig = uplinkGatewayConfig({ dataDir: join(dir, "g1"), url: mqttUrl, ...g1 });
+    plain = await createGateway({ ...plainConfig, learning: { tillDistanceM: 2, minSamples: 10, maxStepDbPerDay: 1 } }, {
       source: silentSource,
       log,
       clock: { now: () => Date.now() },
@@ -172,7 +181,16 @@ describe("fleet page: calibration and the store LAN", () => {
       samples: null,
       rssiOffsetDb: 0,
       zones: [{ zoneId: "z1", edgeLossDb: null }],
+      learned: { samples: 0, refused: 0, rssiOffsetDb: null, learnedAt: null, weeks: [] },
     });
+    // A member heard 6 dB weaker than the model expects at g1's till, then the till's label: g1
+    // reports the sample in its status, which the cloud keeps.
+    const now = Date.now();
+    for (let i = 19; i >= 0; i--) plain.learning?.heard("app:u1", now - i * 1000, -59 - 22 * Math.log10(2) - 6, -59);
+    const label = { v: 1, place: "till", at: new Date(now).toISOString(), subjects: ["app:u1"] };
+    await f.cloud.broker.publish(gatewayTopic("s1", "g1", "labels"), encodeMessage(label), { qos: 1, retain: false });
+    await until(async () => (await api("/v1/gateways/g1")).calibration?.learned?.samples === 1, 10_000, "g1's learned sample");
+    expect((await api("/v1/gateways/g1")).calibration?.learned).toMatchObject({ samples: 1, rssiOffsetDb: null, weeks: [{ samples: 1, medianDb: 6 }] });
     expect((await api("/v1/gateways/g1")).lan).toBeNull();
 
     // The door gateway shares a sighting over the LAN; the till never does.
@@ -225,6 +243,8 @@ describe("fleet page: calibration and the store LAN", () => {
     );
     const g1 = page.locator("tr[data-gateway=g1]");
     await expect(g1.locator("[data-calibration=not-surveyed]").textContent()).resolves.toBe("not surveyed: run arrival-gateway calibrate");
+    await expect(g1.locator("[data-calibration=learned]").textContent()).resolves.toBe("learning at the till: 1 sample, not acting yet; weekly medians +6 dB");
+    await expect(floor.locator("[data-calibration=learned]").count()).resolves.toBe(0);
     await expect(g1.locator("[data-lan]").count()).resolves.toBe(0);
     expect(pageErrors).toEqual([]);
     await context.close();

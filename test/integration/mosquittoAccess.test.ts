@@ -86,6 +86,8 @@ describe.skipIf(!MOSQUITTO_AVAILABLE)(
         ["gateway", "own config", true, () => gw, () => gatewayTopic("s1", "g1", "config")],
         ["gateway", "own ack", true, () => gw, () => gatewayTopic("s1", "g1", "ack")],
         ["gateway", "another gateway's ack", false, () => gw, () => gatewayTopic("s1", "g2", "ack")],
+        ["gateway", "own till labels", true, () => gw, () => gatewayTopic("s1", "g1", "labels")],
+        ["gateway", "another gateway's till labels", false, () => gw, () => gatewayTopic("s1", "g2", "labels")],
         ["gateway", "a wildcard over gateways", false, () => gw, () => `${TOPIC_ROOT}/stores/s1/gateways/+/ack`],
         ["gateway", "an app's offers", false, () => gw, () => userTopic("u1", "offers")],
         ["gateway", "$SYS", false, () => gw, () => "$SYS/#"],

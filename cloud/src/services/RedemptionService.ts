@@ -19,8 +19,11 @@ export interface RedemptionServiceOptions {
   readonly clock: Clock;
   /** Told the outcome of every attempt that reached the code check. */
   readonly onAttempt?: (attempt: RedeemAttempt) => void;
-  /** Called once per offer redeemed (not for a replayed request), e.g. for the live view. */
-  readonly onRedeemed?: (offer: Offer, at: number) => void;
+  /**
+   * Called once per offer redeemed (not for a replayed request), e.g. for the live view; `channel`
+   * says whether it was at the store's till or an online order.
+   */
+  readonly onRedeemed?: (offer: Offer, at: number, context: { readonly storeId: string; readonly channel: "till" | "online" }) => void;
   /** Locks a till key or store out after too many unknown codes (docs/api.md, "Redemptions"). */
   readonly guard: RedemptionGuard;
   /**
@@ -126,7 +129,7 @@ export class RedemptionService {
       const problems = result.unmet ? [{ path: "/basket", message: `${result.unmet}: ${result.text}` }] : undefined;
       return refuse(REFUSAL_OF[result.reason], result.text, problems);
     }
-    if (!result.replayed) this.o.onRedeemed?.(result.offer, result.offer.statusAt);
+    if (!result.replayed) this.o.onRedeemed?.(result.offer, result.offer.statusAt, { storeId, channel: request.channel ?? "till" });
     const { redemptionId, offer, replayed, discount } = result;
     // A replay earns too: the earning is keyed by the redemption, so it is written once, and a
     // till retrying after a failure between the redemption and the earning still gets its points.

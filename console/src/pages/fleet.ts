@@ -27,7 +27,20 @@ interface Gateway {
   update: { outcome: string; from: string | null; to: string | null; reason: string | null; at: string } | null;
   advertising: { state: "advertising" | "off" | "failed"; format?: "ibeacon" | "eddystone-eid"; slotStart?: string; error?: string } | null;
   config: { desiredRevision: number | null; reportedRevision: number | null; state: "pending" | "applied" | "rejected" | "none"; problems: { path: string; message: string }[] };
-  calibration: { surveyedAt: string | null; samples: number | null; rssiOffsetDb: number; zones: { zoneId: string; edgeLossDb: number | null }[] } | null;
+  calibration: {
+    surveyedAt: string | null;
+    samples: number | null;
+    rssiOffsetDb: number;
+    zones: { zoneId: string; edgeLossDb: number | null }[];
+    /** Learned from members seen at the till; absent when the gateway does not learn. */
+    learned?: {
+      samples: number;
+      refused: number;
+      rssiOffsetDb: number | null;
+      learnedAt: string | null;
+      weeks: { weekStart: string; samples: number; medianDb: number }[];
+    };
+  } | null;
   lan: { peers: { id: string; lastHeardAt: string | null; heardRecently: boolean }[]; silentPeers: string[] } | null;
 }
 
@@ -232,6 +245,19 @@ function presenceCell(g: Gateway, timeZone: string | undefined, fmtTime: (iso: s
             `surveyed on ${dayIn(timeZone ?? "UTC", Date.parse(c.surveyedAt))}: offset ${signedDb(c.rssiOffsetDb)}`,
             ...c.zones.map((z) => `, zone ${z.zoneId} ${z.edgeLossDb === null ? "on its drawn radius" : `edge ${MINUS}${z.edgeLossDb} dB`}`),
           );
+  const learned = c?.learned;
+  // The weekly medians show drift: a radio or a shop that changes moves them week by week.
+  const learning =
+    learned === undefined
+      ? null
+      : h(
+          "div",
+          { class: "small", "data-calibration": "learned" },
+          learned.rssiOffsetDb === null
+            ? `learning at the till: ${learned.samples} sample${learned.samples === 1 ? "" : "s"}, not acting yet`
+            : `learned at the till: offset ${signedDb(learned.rssiOffsetDb)} from ${learned.samples} samples${learned.learnedAt === null ? "" : `, moved on ${dayIn(timeZone ?? "UTC", Date.parse(learned.learnedAt))}`}`,
+          learned.weeks.length === 0 ? "" : `; weekly medians ${learned.weeks.slice(-4).map((w) => signedDb(w.medianDb)).join(", ")}`,
+        );
   const heard = g.lan?.peers.filter((p) => p.heardRecently) ?? [];
   const silent = g.lan?.peers.filter((p) => !p.heardRecently) ?? [];
   const peers = [
@@ -245,7 +271,7 @@ function presenceCell(g: Gateway, timeZone: string | undefined, fmtTime: (iso: s
         )
       : null,
   ];
-  return h("td", { "data-label": "Presence" }, calibration, ...peers);
+  return h("td", { "data-label": "Presence" }, calibration, learning, ...peers);
 }
 
 function pushForm(g: Gateway, notice: HTMLElement, done: () => void): HTMLElement {

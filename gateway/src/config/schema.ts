@@ -160,6 +160,21 @@ const LanSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Calibration from evidence: the offset learned from members seen at the till (docs/architecture.md). */
+const LearningSchema = Type.Object(
+  {
+    tillDistanceM: Type.Number({
+      minimum: 0.5,
+      maximum: 50,
+      description:
+        "Distance from this gateway to where a shopper stands to pay at the till, metres, measured once at installation. With it, the gateway learns its RSSI offset from the cloud's till labels; without the section, labels are ignored.",
+    }),
+    minSamples: Type.Integer({ minimum: 3, maximum: 1000, default: 10, description: "Till samples before the learned offset acts." }),
+    maxStepDbPerDay: Type.Number({ exclusiveMinimum: 0, maximum: 10, default: 1, description: "Largest move of the learned offset per day, dB." }),
+  },
+  { additionalProperties: false },
+);
+
 const UplinkSchema = Type.Object(
   {
     batchSize: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
@@ -198,6 +213,7 @@ export const GatewayConfigSchema = Type.Object(
         "The store's other gateways, surveyed. With site.lat/lon set, a gateway-radius zone pools their evidence to decide an enter when their sightings reach the engine: over the store LAN (`lan`, and each peer's `lan` address) or in a replay of a merged capture (docs/benchmarks.md, presence).",
     }),
     lan: Type.Optional(LanSchema),
+    learning: Type.Optional(LearningSchema),
     beacons: BeaconListsSchema,
     presence: Type.Partial(PresenceTuningSchema, {
       default: {},

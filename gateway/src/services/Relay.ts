@@ -31,8 +31,10 @@ export interface RelayOptions {
   readonly maxInflightBatches: number;
   /** Without ack progress for this long, everything unacknowledged is sent again. */
   readonly ackTimeoutMs: number;
-  /** Called with every message on topics the relay does not own (config). */
-  readonly onMessage?: (channel: "config", payload: Buffer) => void;
+  /** Called with every message on topics the relay does not own (config, calibration labels). */
+  readonly onMessage?: (channel: "config" | "labels", payload: Buffer) => void;
+  /** Subscribe to the calibration labels topic too (the gateway learns from the till). */
+  readonly labels?: boolean;
   /**
    * Outcome of the last remote config, repeated in the online status published on every connect:
    * the status is retained, so an online status without it would erase what the gateway reported.
@@ -161,6 +163,7 @@ export class Relay {
       await this.o.connection.subscribe([
         gatewayTopic(storeId, gatewayId, "ack"),
         gatewayTopic(storeId, gatewayId, "config"),
+        ...(this.o.labels === true ? [gatewayTopic(storeId, gatewayId, "labels")] : []),
       ]);
       const config = this.o.configStatus?.();
       const scan = this.o.scanStatus?.();
@@ -204,6 +207,8 @@ export class Relay {
       });
     } else if (topic === gatewayTopic(storeId, gatewayId, "config")) {
       this.o.onMessage?.("config", payload);
+    } else if (topic === gatewayTopic(storeId, gatewayId, "labels")) {
+      this.o.onMessage?.("labels", payload);
     }
   }
 

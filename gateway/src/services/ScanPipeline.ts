@@ -33,6 +33,8 @@ export interface ScanPipelineOptions {
   readonly tickMs?: number;
   /** Timers of the tick; default the process's own. */
   readonly scheduler?: Scheduler;
+  /** Told of every beacon this gateway's own radio heard (raw RSSI), e.g. for calibration from evidence. */
+  readonly onHeard?: (subjectId: string, t: number, rssiDbm: number, measuredPowerDbm: number | null) => void;
 }
 
 export interface ScanCounters {
@@ -140,13 +142,16 @@ export class ScanPipeline {
     const subject = beacon ? subjectOf(beacon) : null;
     if (!beacon || !subject) return;
     this.counters.beacons++;
+    const measuredPowerDbm = measuredPowerAt1m(beacon);
+    if (this.o.onHeard && (advert.gatewayId === undefined || advert.gatewayId === this.o.gatewayId))
+      this.o.onHeard(subject.id, advert.t, advert.rssi, measuredPowerDbm);
     this.emit(
       this.o.engine.observe({
         t: advert.t,
         gatewayId: advert.gatewayId ?? this.o.gatewayId,
         subject,
         rssiDbm: advert.rssi,
-        measuredPowerDbm: measuredPowerAt1m(beacon),
+        measuredPowerDbm,
       }),
     );
   }

@@ -3964,6 +3964,26 @@ export interface operations {
                                 state: "advertising" | "off" | "failed";
                             } | null;
                             calibration: {
+                                learned?: {
+                                    learnedAt: string | null;
+                                    /** @description Labels that gave no sample since the gateway started (not heard, outliers). */
+                                    refused: number;
+                                    /** @description The offset learned and run with, dB; null while too few samples (the survey's or config's runs). */
+                                    rssiOffsetDb: number | null;
+                                    /** @description Till samples counted since the last survey. */
+                                    samples: number;
+                                    /** @description Recent weeks, oldest first. */
+                                    weeks: {
+                                        /** @description Median offset sample of the week, dB. */
+                                        medianDb: number;
+                                        samples: number;
+                                        /**
+                                         * Format: date-time
+                                         * @description Start of the 7-day bin.
+                                         */
+                                        weekStart: string;
+                                    }[];
+                                };
                                 /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
                                 rssiOffsetDb: number;
                                 /** @description Edge samples the offset was learned from; null when not surveyed. */
@@ -4163,6 +4183,26 @@ export interface operations {
                             state: "advertising" | "off" | "failed";
                         } | null;
                         calibration: {
+                            learned?: {
+                                learnedAt: string | null;
+                                /** @description Labels that gave no sample since the gateway started (not heard, outliers). */
+                                refused: number;
+                                /** @description The offset learned and run with, dB; null while too few samples (the survey's or config's runs). */
+                                rssiOffsetDb: number | null;
+                                /** @description Till samples counted since the last survey. */
+                                samples: number;
+                                /** @description Recent weeks, oldest first. */
+                                weeks: {
+                                    /** @description Median offset sample of the week, dB. */
+                                    medianDb: number;
+                                    samples: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description Start of the 7-day bin.
+                                     */
+                                    weekStart: string;
+                                }[];
+                            };
                             /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
                             rssiOffsetDb: number;
                             /** @description Edge samples the offset was learned from; null when not surveyed. */
@@ -10208,6 +10248,26 @@ export interface operations {
                             state: "advertising" | "off" | "failed";
                         } | null;
                         calibration: {
+                            learned?: {
+                                learnedAt: string | null;
+                                /** @description Labels that gave no sample since the gateway started (not heard, outliers). */
+                                refused: number;
+                                /** @description The offset learned and run with, dB; null while too few samples (the survey's or config's runs). */
+                                rssiOffsetDb: number | null;
+                                /** @description Till samples counted since the last survey. */
+                                samples: number;
+                                /** @description Recent weeks, oldest first. */
+                                weeks: {
+                                    /** @description Median offset sample of the week, dB. */
+                                    medianDb: number;
+                                    samples: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description Start of the 7-day bin.
+                                     */
+                                    weekStart: string;
+                                }[];
+                            };
                             /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
                             rssiOffsetDb: number;
                             /** @description Edge samples the offset was learned from; null when not surveyed. */
@@ -10344,6 +10404,26 @@ export interface operations {
                             state: "advertising" | "off" | "failed";
                         } | null;
                         calibration: {
+                            learned?: {
+                                learnedAt: string | null;
+                                /** @description Labels that gave no sample since the gateway started (not heard, outliers). */
+                                refused: number;
+                                /** @description The offset learned and run with, dB; null while too few samples (the survey's or config's runs). */
+                                rssiOffsetDb: number | null;
+                                /** @description Till samples counted since the last survey. */
+                                samples: number;
+                                /** @description Recent weeks, oldest first. */
+                                weeks: {
+                                    /** @description Median offset sample of the week, dB. */
+                                    medianDb: number;
+                                    samples: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description Start of the 7-day bin.
+                                     */
+                                    weekStart: string;
+                                }[];
+                            };
                             /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
                             rssiOffsetDb: number;
                             /** @description Edge samples the offset was learned from; null when not surveyed. */

@@ -51,7 +51,7 @@ export function dynsecRoleName(username: string): string {
  * for one identity, with concrete topics wherever the domain allows only concrete topics, so no
  * dynsec pattern can grant more than the embedded broker would:
  * - a gateway publishes exactly its events, status and telemetry, and subscribes literally (no
- *   wildcard matches a literal ACL) to its config and ack;
+ *   wildcard matches a literal ACL) to its config, ack and calibration labels;
  * - an app user subscribes to anything inside `users/{id}/` (`subscribePattern` matches a filter only
  *   when every topic it can match is inside the pattern) and publishes only its own location reports;
  * - a store device subscribes literally to its own store's `pickups` and publishes nothing;
@@ -64,13 +64,13 @@ export function dynsecRoleName(username: string): string {
 export function dynsecAclsFor(identity: MqttIdentity): DynsecAcl[] {
   switch (identity.role) {
     case "gateway": {
-      const topic = (channel: "events" | "status" | "telemetry" | "config" | "ack") =>
+      const topic = (channel: "events" | "status" | "telemetry" | "config" | "ack" | "labels") =>
         gatewayTopic(identity.storeId, identity.gatewayId, channel);
       return [
         ...(["events", "status", "telemetry"] as const).map(
           (c): DynsecAcl => ({ acltype: "publishClientSend", topic: topic(c), allow: true }),
         ),
-        ...(["config", "ack"] as const).flatMap((c): DynsecAcl[] => [
+        ...(["config", "ack", "labels"] as const).flatMap((c): DynsecAcl[] => [
           { acltype: "subscribeLiteral", topic: topic(c), allow: true },
           { acltype: "publishClientReceive", topic: topic(c), allow: true },
           { acltype: "unsubscribeLiteral", topic: topic(c), allow: true },

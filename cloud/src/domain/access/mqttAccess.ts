@@ -16,7 +16,8 @@ function gatewayPrefix(identity: { storeId: string; gatewayId: string }): string
 }
 
 const GATEWAY_PUBLISH = new Set(["events", "status", "telemetry"]);
-const GATEWAY_SUBSCRIBE = new Set(["config", "ack"]);
+/** `labels`: where a member was (the till) when, for the gateway's calibration; sent by the cloud only. */
+const GATEWAY_SUBSCRIBE = new Set(["config", "ack", "labels"]);
 /**
  * The store channels a store device reads: pick-up arrivals only. Each further channel is added
  * here by name, so a device never gains one by accident (no `stores/{storeId}/#`, which would also
@@ -53,7 +54,7 @@ export function canPublish(identity: MqttIdentity, topic: string): boolean {
 
 /**
  * Subscriptions are checked as filters: a wildcard is allowed only where every topic it can match
- * is allowed. Gateways subscribe to exactly their config and ack topics; an app user to its own
+ * is allowed. Gateways subscribe to exactly their config, ack and labels topics; an app user to its own
  * `users/{userId}/` subtree; a store device to exactly its own store's pick-up topic
  * (`stores/{storeId}/pickups`, no wildcard: every store's arrivals name other stores' orders);
  * the service identity to anything under the contract root.

@@ -19,6 +19,8 @@ describe("MQTT access control", () => {
     [gateway, `${own}/telemetry`, true],
     [gateway, `${own}/config`, false],
     [gateway, `${own}/ack`, false],
+    // Labels come from the cloud only: a gateway forging one would calibrate itself.
+    [gateway, `${own}/labels`, false],
     [gateway, "arrival/v1/stores/s1/gateways/g2/events", false],
     [gateway, "arrival/v1/stores/s2/gateways/g1/events", false],
     [gateway, `${own}/events/extra`, false],
@@ -48,6 +50,11 @@ describe("MQTT access control", () => {
   it.each([
     [gateway, `${own}/config`, true],
     [gateway, `${own}/ack`, true],
+    [gateway, `${own}/labels`, true],
+    [gateway, "arrival/v1/stores/s1/gateways/g2/labels", false],
+    [gateway, "arrival/v1/stores/+/gateways/+/labels", false],
+    [counter, `${own}/labels`, false],
+    [app, `${own}/labels`, false],
     [gateway, `${own}/events`, false],
     [gateway, `${own}/#`, false],
     [gateway, `${own}/+`, false],

@@ -19,19 +19,23 @@ export type EncryptionAnswer = { readonly id: number; readonly body: Uint8Array 
 
 const port = parentPort;
 if (port) {
-  port.on("message", (request: EncryptionRequest) => {
-    let answer: EncryptionAnswer;
-    try {
-      const fixed = request.fixed ? { privateKey: Buffer.from(request.fixed.privateKey), salt: Buffer.from(request.fixed.salt) } : undefined;
-      const body = encryptWebPush(Buffer.from(request.plaintext), { p256dh: Buffer.from(request.p256dh), auth: Buffer.from(request.auth) }, fixed);
-      // A copy with a buffer of its own: a small Buffer is a view of a shared 8 KiB slab, which
-      // posting would copy whole, and which cannot be transferred.
-      const own = new Uint8Array(body);
-      port.postMessage({ id: request.id, body: own } satisfies EncryptionAnswer, [own.buffer]);
-      return;
-    } catch (err) {
-      answer = { id: request.id, error: err instanceof Error ? err.message : String(err) };
+  // Requests come in lists (those the sender made in one turn of its event loop), answered as one.
+  port.on("message", (requests: readonly EncryptionRequest[]) => {
+    const answers: EncryptionAnswer[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (const request of requests) {
+      try {
+        const fixed = request.fixed ? { privateKey: Buffer.from(request.fixed.privateKey), salt: Buffer.from(request.fixed.salt) } : undefined;
+        const body = encryptWebPush(Buffer.from(request.plaintext), { p256dh: Buffer.from(request.p256dh), auth: Buffer.from(request.auth) }, fixed);
+        // A copy with a buffer of its own: a small Buffer is a view of a shared 8 KiB slab, which
+        // posting would copy whole, and which cannot be transferred.
+        const own = new Uint8Array(body);
+        answers.push({ id: request.id, body: own });
+        transfer.push(own.buffer);
+      } catch (err) {
+        answers.push({ id: request.id, error: err instanceof Error ? err.message : String(err) });
+      }
     }
-    port.postMessage(answer);
+    port.postMessage(answers, transfer);
   });
 }

@@ -38,7 +38,9 @@
  * payload, and stamps each request's arrival), the cloud sends every issued offer through its push
  * outbox (frequency cap off, so each offer is one push), and each step also reports the time from the
  * gateway's publish of the batch holding the enter to the push service receiving the offer's push
- * request ("push p50/p95/p99"; issue #23's target: p99 under 50 ms at 1 000 events/s).
+ * request ("push p50/p95/p99"; issue #23's target: p99 under 50 ms at 1 000 events/s), and on SQLite
+ * the same split into phases (stderr). `--encryption-threads N` sets the cloud's Web Push
+ * encryption threads (0: on its event loop).
  *
  * 3. a burst (`--burst N`, 0 to skip; see systemBurst.ts): N distinct registered shoppers enter at
  *    once, and the offers decided and delivered per second are measured, with each rule count of
@@ -89,6 +91,7 @@ const { values } = parseArgs({
     storage: { type: "string", default: "sqlite" },
     workers: { type: "string", default: "1" },
     push: { type: "boolean", default: false },
+    "encryption-threads": { type: "string" },
   },
 });
 const PUSH = values.push;
@@ -392,7 +395,12 @@ async function runBroker(broker: string, storageKind: string, results: StepResul
       await writeFile(vapidKeyFile, pem, { mode: 0o600 });
       pushService = await startPushServiceProcess(SHAPE.stores * SHAPE.subjectsPerStore, vapidKeysFromPem(pem).publicKey);
       // Cap off: every offer is one push, so each is one sample.
-      push = { frequencyCapMinutes: 0, allowPrivateEndpoints: true, webPush: { subject: "mailto:bench@arrival.invalid", vapidKeyFile } };
+      push = { frequencyCapMinutes: 0, allowPrivateEndpoints: true, webPush: {
+          subject: "mailto:bench@arrival.invalid",
+          vapidKeyFile,
+          ...(values["encryption-threads"] === undefined ? {} : { encryptionThreads: Number(values["encryption-threads"]) }),
+        },
+      };
     }
     PHASES_DB = PUSH && storageKind === "sqlite" && WORKERS === 1 ? join(dir, "cloud.db") : null;
     progress(`${label}: seeding ${SHAPE.stores} stores`);

@@ -5,10 +5,13 @@
  * queueing time and the CPU each side used as JSON. `--batch` is the outbox's window (attempts in
  * flight at once).
  *
- *   npx tsx scripts/bench/push.ts [--offers 2000] [--batch 64] [--service-process]
+ *   npx tsx scripts/bench/push.ts [--offers 2000] [--batch 64] [--service-process] [--encryption-threads N]
  *
  * With `--service-process` the push service runs in a process of its own (scripts/bench/pushService.ts),
  * as a real one is elsewhere: its decryption then takes the other core, not the sender's.
+ * `--encryption-threads` is the sender's pool of encryption threads (0: on its event loop; default:
+ * one fewer than the cores). `senderCpuMs` counts every thread of the sender, `senderLoopBusy` the
+ * share of the run its event loop was busy.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -27,7 +30,7 @@ import { p256Pem } from "../../test/support/pushConfig.js";
 import { type BenchSubscription, startPushServiceProcess } from "./pushServiceProcess.js";
 
 const { values } = parseArgs({
-  options: { offers: { type: "string", default: "2000" }, batch: { type: "string", default: "64" }, "service-process": { type: "boolean", default: false } },
+  options: { offers: { type: "string", default: "2000" }, batch: { type: "string", default: "64" }, "service-process": { type: "boolean", default: false }, "encryption-threads": { type: "string" } },
 });
 const n = Number(values.offers);
 const dir = await mkdtemp(join(tmpdir(), "arrival-bench-push-"));
@@ -84,7 +87,14 @@ const dispatcher = new PushDispatcher({
   registrations: repos.pushRegistrations,
   delivery: repos.delivery,
   stores: repos.directory,
-  senders: [new WebPushSender({ vapid, subject: "mailto:bench@arrival.invalid", now: () => Date.now() })],
+  senders: [
+    new WebPushSender({
+      vapid,
+      subject: "mailto:bench@arrival.invalid",
+      now: () => Date.now(),
+      ...(values["encryption-threads"] === undefined ? {} : { encryptionThreads: Number(values["encryption-threads"]) }),
+    }),
+  ],
   clock: { now: () => Date.now() },
   scheduler: systemScheduler,
   log: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
@@ -98,12 +108,14 @@ const dispatcher = new PushDispatcher({
 });
 const serviceCpu0 = (await service.counts()).cpuMs;
 const cpu0 = process.cpuUsage();
+const loop0 = performance.eventLoopUtilization();
 const t0 = performance.now();
 await dispatcher.offersIssued(offers);
 const queuedMs = performance.now() - t0;
 await dispatcher.drain();
 const totalMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
+const loop = performance.eventLoopUtilization(loop0);
 const { cpuMs: serviceCpu1, ...counts } = await service.counts();
 process.stdout.write(
   `${JSON.stringify({
@@ -115,6 +127,8 @@ process.stdout.write(
     ...counts,
     // CPU of every thread of the sender (its SQLite work runs on libuv's pool), and of the service.
     senderCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    senderLoopBusy: Number(loop.utilization.toFixed(2)),
+    encryptionThreads: values["encryption-threads"] ?? "default",
     ...(serviceCpu0 === undefined || serviceCpu1 === undefined ? {} : { serviceCpuMs: serviceCpu1 - serviceCpu0 }),
     serviceProcess: values["service-process"],
     counters: dispatcher.counters,

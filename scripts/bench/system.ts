@@ -38,7 +38,9 @@
  * payload, and stamps each request's arrival), the cloud sends every issued offer through its push
  * outbox (frequency cap off, so each offer is one push), and each step also reports the time from the
  * gateway's publish of the batch holding the enter to the push service receiving the offer's push
- * request ("push p50/p95/p99"; issue #23's target: p99 under 50 ms at 1 000 events/s).
+ * request ("push p50/p95/p99"; issue #23's target: p99 under 50 ms at 1 000 events/s), and on SQLite
+ * the same split into phases (stderr). `--encryption-threads N` sets the cloud's Web Push
+ * encryption threads (0: on its event loop).
  *
  * 3. a burst (`--burst N`, 0 to skip; see systemBurst.ts): N distinct registered shoppers enter at
  *    once, and the offers decided and delivered per second are measured, with each rule count of
@@ -89,9 +91,12 @@ const { values } = parseArgs({
     storage: { type: "string", default: "sqlite" },
     workers: { type: "string", default: "1" },
     push: { type: "boolean", default: false },
+    "encryption-threads": { type: "string" },
   },
 });
 const PUSH = values.push;
+/** With `--push` on SQLite: the cloud's database, read after each step for the per-phase timings. */
+let PHASES_DB: string | null = null;
 const WORKERS = Math.max(1, Number(values.workers));
 
 const list = (s: string | undefined): number[] =>
@@ -160,6 +165,62 @@ function progress(line: string): void {
   else process.stderr.write(`${line}\n`);
 }
 
+/**
+ * Where an offer's push spends its time, per phase, from the cloud's own stamps (read from its SQLite
+ * file after the step, all on the one machine's clock, ms): the gateway's publish of the enter →
+ * the decision (`offers.issued_at`: ingest's commit and ack, the decision group's start) → the offer
+ * at the app over MQTT, and → the push outbox row (`push_outbox.created_at`: the decision's commit
+ * and the queueing) → the push request at the push service (the sender's pick-up, encryption and
+ * request). Printed to stderr as p50/p95/p99 per phase.
+ */
+async function reportPushPhases(path: string, fleet: Fleet, pushArrivals: ReadonlyMap<string, number>): Promise<void> {
+  const ids = [...fleet.enterPublishedAt.keys()];
+  if (ids.length === 0) return;
+  const db = await SqliteDatabase.open(path);
+  try {
+    const rows: { offer_id: string; issued_at: number; published_at: number | null; queued_at: number | null }[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      rows.push(
+        ...(await db.all<(typeof rows)[number]>(
+          `SELECT o.id AS offer_id, o.issued_at, o.published_at, (SELECT MIN(p.created_at) FROM push_outbox p WHERE p.offer_id = o.id) AS queued_at
+           FROM offers o WHERE o.id IN (${chunk.map(() => "?").join(",")})`,
+          chunk,
+        )),
+      );
+    }
+    const phases: Record<string, number[]> = {
+      "publish → decision": [],
+      "decision → offer at app (MQTT)": [],
+      "decision → published_at": [],
+      "decision → push outbox row": [],
+      "push outbox row → push request": [],
+      "publish → push request": [],
+    };
+    const add = (name: string, v: number | null | undefined) => {
+      if (v !== null && v !== undefined && Number.isFinite(v)) phases[name]?.push(v);
+    };
+    for (const r of rows) {
+      const entered = fleet.enterPublishedAt.get(r.offer_id);
+      const atApp = fleet.offerArrivedAt.get(r.offer_id);
+      const pushed = pushArrivals.get(r.offer_id);
+      add("publish → decision", entered === undefined ? null : r.issued_at - entered);
+      add("decision → offer at app (MQTT)", atApp === undefined ? null : atApp - r.issued_at);
+      add("decision → published_at", r.published_at === null ? null : r.published_at - r.issued_at);
+      add("decision → push outbox row", r.queued_at === null ? null : r.queued_at - r.issued_at);
+      add("push outbox row → push request", r.queued_at === null || pushed === undefined ? null : pushed - r.queued_at);
+      add("publish → push request", entered === undefined || pushed === undefined ? null : pushed - entered);
+    }
+    for (const [name, values] of Object.entries(phases)) {
+      const sorted = values.sort((a, b) => a - b);
+      const f = (q: number) => (sorted.length === 0 ? "-" : Math.round(percentile(sorted, q) ?? 0));
+      process.stderr.write(`  phase ${name}: n ${sorted.length}  p50 ${f(50)}  p95 ${f(95)}  p99 ${f(99)} ms\n`);
+    }
+  } finally {
+    await db.close();
+  }
+}
+
 /** Runs the fleet at `rate` events/s for `ms`, measuring the last part after a warm-up. */
 async function step(
   broker: string,
@@ -208,6 +269,7 @@ async function step(
       t0 = performance.now();
       backlog0 = fleet.backlog;
       fleet.enterPublishedAt.clear();
+      fleet.offerArrivedAt.clear();
       if (pushService) {
         await pushService.receipts();
         pushCpu0 = (await pushService.counts()).cpuMs;
@@ -227,10 +289,11 @@ async function step(
   const pushServiceCpuMs = pushService ? (await pushService.counts()).cpuMs - pushCpu0 : 0;
   // The pushes of the step's offers, the last of them allowed a few seconds to arrive.
   const pushSamples: number[] = [];
+  const pushArrivals = new Map<string, number>();
   if (pushService) {
     const deadline = performance.now() + 5000;
     // A push may reach the service before the offer reaches the app over MQTT: keep every receipt.
-    const arrived = new Map<string, number>();
+    const arrived = pushArrivals;
     for (;;) {
       for (const r of await pushService.receipts()) if (!arrived.has(r.offerId)) arrived.set(r.offerId, r.at);
       const missing = [...fleet.enterPublishedAt.keys()].filter((id) => !arrived.has(id)).length;
@@ -243,6 +306,7 @@ async function step(
     }
   }
   const pushSorted = pushSamples.sort((a, b) => a - b);
+  if (pushService && PHASES_DB !== null) await reportPushPhases(PHASES_DB, fleet, pushArrivals);
   const usage = await usageOf();
   peakRss = Math.max(peakRss, usage.rssMb);
   const self = process.cpuUsage(self0);
@@ -331,8 +395,14 @@ async function runBroker(broker: string, storageKind: string, results: StepResul
       await writeFile(vapidKeyFile, pem, { mode: 0o600 });
       pushService = await startPushServiceProcess(SHAPE.stores * SHAPE.subjectsPerStore, vapidKeysFromPem(pem).publicKey);
       // Cap off: every offer is one push, so each is one sample.
-      push = { frequencyCapMinutes: 0, allowPrivateEndpoints: true, webPush: { subject: "mailto:bench@arrival.invalid", vapidKeyFile } };
+      push = { frequencyCapMinutes: 0, allowPrivateEndpoints: true, webPush: {
+          subject: "mailto:bench@arrival.invalid",
+          vapidKeyFile,
+          ...(values["encryption-threads"] === undefined ? {} : { encryptionThreads: Number(values["encryption-threads"]) }),
+        },
+      };
     }
+    PHASES_DB = PUSH && storageKind === "sqlite" && WORKERS === 1 ? join(dir, "cloud.db") : null;
     progress(`${label}: seeding ${SHAPE.stores} stores`);
     const world = await seedWorld(dir, SHAPE, mqtt, storage, pushService?.subscriptions);
     const profArgs = values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [];

@@ -246,13 +246,18 @@ export class Fleet {
    * service, another process, stamps its receipts so): only with `trackOffers`.
    */
   readonly enterPublishedAt = new Map<string, number>();
+  /** When each of those offers reached its app over MQTT, epoch ms (`trackOffers`). */
+  readonly offerArrivedAt = new Map<string, number>();
   trackOffers = false;
 
   private onOffer(app: App, payload: Buffer): void {
     this.counters.offers++;
     if (app.pendingSince !== null && this.trackOffers) {
       const offerId = (JSON.parse(payload.toString()) as { offerId?: unknown }).offerId;
-      if (typeof offerId === "string") this.enterPublishedAt.set(offerId, performance.timeOrigin + app.pendingSince);
+      if (typeof offerId === "string") {
+        this.enterPublishedAt.set(offerId, performance.timeOrigin + app.pendingSince);
+        this.offerArrivedAt.set(offerId, performance.timeOrigin + performance.now());
+      }
     }
     if (app.pendingSince !== null) this.latency(performance.now() - app.pendingSince);
     app.pendingSince = null;

@@ -386,6 +386,14 @@ export const CloudConfigSchema = Type.Object(
                 minLength: 1,
                 description: "PEM (PKCS#8) P-256 private key of the application server; the public key is derived.",
               }),
+              encryptionThreads: Type.Optional(
+                Type.Integer({
+                  minimum: 0,
+                  maximum: 16,
+                  description:
+                    "Threads that encrypt messages (RFC 8291), started on the first one; 0 encrypts on the event loop. Default: one fewer than the cores, 1 to 4.",
+                }),
+              ),
             },
             { additionalProperties: false },
           ),

@@ -4,6 +4,7 @@ import type { PushMessage, PushSender, PushSendResult } from "../../services/pus
 import { retryAfterMs } from "../../services/push/PushSender.js";
 import type { PushRegistration } from "../../services/repositories.js";
 import { encryptWebPush, type VapidKeys, vapidAuthorization } from "./webPushCrypto.js";
+import { defaultEncryptionThreads, WebPushEncryptionPool } from "./WebPushEncryptionPool.js";
 
 export interface WebPushSenderOptions {
   readonly vapid: VapidKeys;
@@ -14,6 +15,11 @@ export interface WebPushSenderOptions {
   readonly timeoutMs?: number;
   /** Connections kept open per push service origin (default 128): the dispatcher's whole window. */
   readonly maxSocketsPerOrigin?: number;
+  /**
+   * Threads that encrypt the messages (`WebPushEncryptionPool`), started on the first message;
+   * 0 encrypts on the event loop. Default: one fewer than the cores, at least 1, at most 4.
+   */
+  readonly encryptionThreads?: number;
 }
 
 /** The longest TTL we ask for: push services may cap it anyway (RFC 8030 §5.2). */
@@ -35,8 +41,11 @@ export class WebPushSender implements PushSender {
   readonly provider = "webpush" as const;
   private readonly vapidCache = new Map<string, { header: string; until: number }>();
   private readonly agents: { readonly http: HttpAgent; readonly https: HttpsAgent };
+  private readonly pool: WebPushEncryptionPool | null;
 
   constructor(private readonly o: WebPushSenderOptions) {
+    const threads = o.encryptionThreads ?? defaultEncryptionThreads();
+    this.pool = threads > 0 ? new WebPushEncryptionPool(threads) : null;
     const options = { keepAlive: true, maxSockets: o.maxSocketsPerOrigin ?? 128, scheduling: "lifo" as const };
     this.agents = { http: new HttpAgent(options), https: new HttpsAgent(options) };
   }
@@ -49,10 +58,11 @@ export class WebPushSender implements PushSender {
   async send(registration: PushRegistration, message: PushMessage): Promise<PushSendResult> {
     if (registration.keys === null) return { outcome: "gone", reason: "subscription without keys" };
     const endpoint = registration.token;
-    const body = encryptWebPush(Buffer.from(JSON.stringify({ offerId: message.offerId, title: message.title })), {
-      p256dh: Buffer.from(registration.keys.p256dh, "base64url"),
-      auth: Buffer.from(registration.keys.auth, "base64url"),
-    });
+    const plaintext = Buffer.from(JSON.stringify({ offerId: message.offerId, title: message.title }));
+    const subscription = { p256dh: Buffer.from(registration.keys.p256dh, "base64url"), auth: Buffer.from(registration.keys.auth, "base64url") };
+    // A failure here (a key that is not a P-256 point, a lost encryption thread) throws, as the
+    // encryption on the event loop does: the outbox retries it.
+    const body = this.pool ? await this.pool.encrypt(plaintext, subscription) : encryptWebPush(plaintext, subscription);
     let response: { status: number; headers: IncomingHttpHeaders };
     try {
       response = await this.post(endpoint, body, {
@@ -84,6 +94,7 @@ export class WebPushSender implements PushSender {
   async close(): Promise<void> {
     this.agents.http.destroy();
     this.agents.https.destroy();
+    await this.pool?.close();
   }
 
   /** POSTs `body`; resolves with the answer's status once its body is read (and the connection free). */

@@ -16,7 +16,8 @@ export async function createPushSenders(
   if (config.webPush) {
     const vapid = vapidKeysFromPem(await readFile(config.webPush.vapidKeyFile, "utf8"));
     vapidPublicKey = vapid.publicKey;
-    senders.push(new WebPushSender({ vapid, subject: config.webPush.subject, now }));
+    const threads = config.webPush.encryptionThreads;
+    senders.push(new WebPushSender({ vapid, subject: config.webPush.subject, now, ...(threads === undefined ? {} : { encryptionThreads: threads }) }));
   }
   if (config.apns) {
     senders.push(

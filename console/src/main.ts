@@ -21,7 +21,8 @@ interface PageEntry {
   /**
    * The roles the cloud lets read this page's data: the `roles` of the routes it calls
    * (cloud/src/adapters/http/routes: ruleRoutes READ, liveRoutes READ, analyticsRoutes funnel,
-   * gatewayRoutes ROLES, decisionRoutes). A tab a role cannot use would only show a refusal.
+   * gatewayRoutes ROLES, decisionRoutes, webhookRoutes, pushRoutes' policy writes and dead
+   * letters). A tab a role cannot use would only show a refusal.
    */
   readonly roles: readonly string[];
   /** What a role outside `roles` is told when it reaches the page by its address anyway. */

@@ -216,6 +216,40 @@ describe.skipIf(!hasChromium)("console webhooks and push", () => {
     );
     await expect(page.getByRole("navigation", { name: "Console sections" }).getByRole("link", { name: "Webhooks" }).count()).resolves.toBe(0);
     expect((await call(f.keys.marketer, "GET", "/v1/webhooks/endpoints")).status).toBe(403);
+    const admin = await signedIn(context, f.keys.admin, "#/rules");
+    await expect(admin.getByRole("navigation", { name: "Console sections" }).getByRole("link").allTextContents()).resolves.toEqual([
+      "Rules",
+      "Live",
+      "Analytics",
+      "Coupons",
+      "Members",
+      "Fleet",
+      "Webhooks",
+      "Why not",
+    ]);
+    await context.close();
+  });
+
+  it("fits the endpoints, deliveries and push forms in a 390 px wide phone screen", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await signedIn(context, f.keys.admin);
+    for (const [path, ready] of [
+      ["#/webhooks", "tr[data-delivery]"],
+      ["#/webhooks/new", "form.endpoint-form"],
+      ["#/webhooks/push", "form[data-policy=organisation]"],
+    ] as const) {
+      await page.goto(`${base}/console/${path}`);
+      await page.locator(ready).first().waitFor();
+      expect(await page.evaluate(`document.documentElement.scrollWidth`), path).toBeLessThanOrEqual(390);
+      await expect(
+        page.evaluate(`[...document.querySelectorAll("table.stack")].filter((t) => t.parentElement.scrollWidth > t.parentElement.clientWidth).map((t) => t.className)`),
+        path,
+      ).resolves.toEqual([]);
+      const unlabelled = await page.evaluate(`[...document.querySelectorAll("main input, main select, main textarea, main button")]
+        .filter((el) => !(el.labels?.length || el.getAttribute("aria-label") || (el.tagName === "BUTTON" && el.textContent.trim())))
+        .map((el) => el.name || el.outerHTML)`);
+      expect(unlabelled, path).toEqual([]);
+    }
     await context.close();
   });
 });

@@ -176,6 +176,35 @@ describe.skipIf(!hasChromium)("console webhooks and push", () => {
     await context.close();
   });
 
+  it("edits an endpoint's events and removes it after asking, as the API then holds it", async () => {
+    const created = await call(f.keys.admin, "POST", "/v1/webhooks/endpoints", { url: `${receiverUrl}/edit`, events: ["offer.*"] });
+    const id = (created.body["endpoint"] as { id: string }).id;
+    const context = await browser.newContext();
+    const page = await signedIn(context, f.keys.admin, `#/webhooks/endpoint/${id}`);
+    await page.getByRole("button", { name: "Save endpoint" }).waitFor();
+    // A family is shown as its members ticked, and said as it is now.
+    await expect(page.getByRole("checkbox", { name: "offer.delivered" }).isChecked()).resolves.toBe(true);
+    await expect(page.getByText("Now: offer.*; saving writes the boxes ticked.").count()).resolves.toBe(1);
+    await page.getByRole("checkbox", { name: "offer.delivered" }).uncheck();
+    await page.getByRole("checkbox", { name: "coupon.claimed" }).check();
+    await page.getByLabel("Description").fill("Offers and claims");
+    await page.getByRole("button", { name: "Save endpoint" }).click();
+    await page.locator(`tr[data-endpoint="${id}"]`).waitFor();
+    expect((await call(f.keys.admin, "GET", `/v1/webhooks/endpoints/${id}`)).body).toMatchObject({
+      events: ["offer.issued", "offer.redeemed", "coupon.claimed"],
+      description: "Offers and claims",
+      enabled: true,
+    });
+
+    await page.goto(`${base}/console/#/webhooks/endpoint/${id}`);
+    await page.getByRole("button", { name: "Remove endpoint" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
+    await page.getByRole("heading", { name: "Endpoints" }).waitFor();
+    expect((await call(f.keys.admin, "GET", `/v1/webhooks/endpoints/${id}`)).status).toBe(404);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
   it("saves quiet hours and the frequency cap as the API then answers them, and a store's own in its timezone", async () => {
     const context = await browser.newContext();
     const page = await signedIn(context, f.keys.admin, "#/webhooks/push");

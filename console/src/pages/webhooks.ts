@@ -214,8 +214,9 @@ async function editEndpoint(root: HTMLElement, id: string): Promise<void> {
 function endpointForm(root: HTMLElement, existing: Endpoint | null): void {
   const url = h("input", { type: "url", name: "url", required: true, autocomplete: "off", spellcheck: "false", maxlength: 2048 });
   const description = h("input", { type: "text", name: "description", maxlength: 200, autocomplete: "off" });
-  const all = existing?.events.includes("*") ?? false;
-  const boxes = EVENT_TYPES.map((t) => h("input", { type: "checkbox", name: "events", value: t, ...(all || existing?.events.includes(t) ? { checked: true } : {}) }));
+  // `*` asks for every type and `offer.*` for the offer family: their members are ticked.
+  const wanted = (t: string) => existing?.events.some((e) => e === "*" || e === t || e === `${t.slice(0, t.indexOf("."))}.*`) ?? false;
+  const boxes = EVENT_TYPES.map((t) => h("input", { type: "checkbox", name: "events", value: t, ...(wanted(t) ? { checked: true } : {}) }));
   const enabled = h("input", { type: "checkbox", name: "enabled", ...(existing?.enabled ?? true ? { checked: true } : {}) });
   if (existing) {
     url.value = existing.url;

@@ -176,7 +176,7 @@ describe.skipIf(!hasChromium)("console webhooks and push", () => {
     await context.close();
   });
 
-  it("edits an endpoint's events and removes it after asking, as the API then holds it", async () => {
+  it("edits an endpoint's events, rotates its secret and removes it after asking, as the API then holds it", async () => {
     const created = await call(f.keys.admin, "POST", "/v1/webhooks/endpoints", { url: `${receiverUrl}/edit`, events: ["offer.*"] });
     const id = (created.body["endpoint"] as { id: string }).id;
     const context = await browser.newContext();
@@ -196,7 +196,19 @@ describe.skipIf(!hasChromium)("console webhooks and push", () => {
       enabled: true,
     });
 
+    // Rotation, asked first: a new secret shown once, the previous one signing beside it for a day.
     await page.goto(`${base}/console/#/webhooks/endpoint/${id}`);
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Rotate" }).click();
+    const rotated = await page.locator("input[data-secret]").inputValue();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(created.body["secret"]);
+    const graceEnds = (await call(f.keys.admin, "GET", `/v1/webhooks/endpoints/${id}`)).body["previousSecretUntil"] as string;
+    expect(Date.parse(graceEnds) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    await page.reload();
+    await page.getByRole("button", { name: "Rotate secret" }).waitFor();
+    await expect(page.content()).resolves.not.toContain(rotated);
+
     await page.getByRole("button", { name: "Remove endpoint" }).click();
     await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
     await page.getByRole("heading", { name: "Endpoints" }).waitFor();

@@ -7,6 +7,7 @@ import { fleetPage } from "./pages/fleet.js";
 import { livePage } from "./pages/live.js";
 import { membersPage } from "./pages/members.js";
 import { rulesPage } from "./pages/rules.js";
+import { webhooksPage } from "./pages/webhooks.js";
 import { whyPage } from "./pages/why.js";
 import { forgetStoreZones } from "./storeTime.js";
 
@@ -20,7 +21,8 @@ interface PageEntry {
   /**
    * The roles the cloud lets read this page's data: the `roles` of the routes it calls
    * (cloud/src/adapters/http/routes: ruleRoutes READ, liveRoutes READ, analyticsRoutes funnel,
-   * gatewayRoutes ROLES, decisionRoutes). A tab a role cannot use would only show a refusal.
+   * gatewayRoutes ROLES, decisionRoutes, webhookRoutes, pushRoutes' policy writes and dead
+   * letters). A tab a role cannot use would only show a refusal.
    */
   readonly roles: readonly string[];
   /** What a role outside `roles` is told when it reaches the page by its address anyway. */
@@ -34,6 +36,7 @@ const PAGES: readonly PageEntry[] = [
   { id: "coupons", title: "Coupons", page: couponsPage, roles: ["marketer", "admin"], refusal: "does not manage coupon batches" },
   { id: "members", title: "Members", page: membersPage, roles: ["marketer", "admin"], refusal: "does not read members' points" },
   { id: "fleet", title: "Fleet", page: fleetPage, roles: ["store-ops", "admin"], refusal: "does not manage gateways" },
+  { id: "webhooks", title: "Webhooks", page: webhooksPage, roles: ["admin"], refusal: "does not manage webhooks or push" },
   { id: "why", title: "Why not", page: whyPage, roles: ["marketer", "admin"], refusal: "does not read the engine's decisions" },
 ];
 

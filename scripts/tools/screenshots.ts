@@ -114,6 +114,29 @@ try {
   await page.getByLabel("Title").waitFor();
   await page.screenshot({ path: join(dir, "7-new-rule-portrait.png"), fullPage: true });
   out(join(dir, "7-new-rule-portrait.png"));
+  // An admin's Webhooks page with an endpoint, and the push policy with quiet hours.
+  const admin = { authorization: `Bearer ${demo.credentials.adminKey}` };
+  await demo.cloud.http.inject({
+    method: "POST",
+    url: "/v1/webhooks/endpoints",
+    headers: admin,
+    payload: { url: "https://crm.example.com/arrival", events: ["gateway.offline"], description: "CRM: gateways gone quiet" },
+  });
+  await demo.cloud.http.inject({ method: "PUT", url: "/v1/push/policy", headers: admin, payload: { quietHours: { start: "22:00", end: "08:00" }, frequencyCapMinutes: 120 } });
+  const adminPage = await (await browser.newContext({ viewport: { width: 1024, height: 768 }, deviceScaleFactor: 1 })).newPage();
+  await adminPage.goto(base);
+  await adminPage.getByLabel("API key").fill(demo.credentials.adminKey);
+  await adminPage.getByRole("button", { name: "Sign in" }).click();
+  await adminPage.getByRole("heading", { name: "Rules" }).waitFor();
+  for (const [file, hash, ready] of [
+    ["8-webhooks.png", "#/webhooks", "tr[data-endpoint]"],
+    ["9-reaching-phones.png", "#/webhooks/push", "form[data-policy=organisation]"],
+  ] as const) {
+    await adminPage.goto(`${base}${hash}`);
+    await adminPage.locator(ready).first().waitFor();
+    await adminPage.screenshot({ path: join(dir, file), fullPage: true });
+    out(join(dir, file));
+  }
 } finally {
   await browser.close();
   await demo.stop();

@@ -24,8 +24,16 @@ describe("console accessibility", () => {
   let axe: string;
 
   beforeAll(async () => {
-    f = await createCloudFixture();
+    // Webhooks to a local port nothing listens on: the Webhooks page shows a failing endpoint.
+    f = await createCloudFixture({ webhooks: { allowPrivateNetworks: true } });
     base = `http://127.0.0.1:${f.cloud.httpPort()}`;
+    const endpoint = await f.cloud.http.inject({
+      method: "POST",
+      url: "/v1/webhooks/endpoints",
+      headers: { authorization: `Bearer ${f.keys.admin}` },
+      payload: { url: "http://127.0.0.1:9/arrival", events: ["offer.*"], description: "CRM" },
+    });
+    expect(endpoint.statusCode, endpoint.body).toBe(201);
     // A shopper arrives and gets the seeded rule's offer: the live view, funnel and "why" have rows.
     await f.ingest([presenceEvent(1)]);
     await f.cloud.pipeline.idle();
@@ -105,9 +113,23 @@ describe("console accessibility", () => {
       ["#/coupons/batch/b-lipstick", "main h1"],
       ["#/coupons/new", "main form"],
       ["#/coupons/analytics", "main h1"],
+      ["#/webhooks", "tr[data-delivery]"],
+      ["#/webhooks/new", "form.endpoint-form"],
+      ["#/webhooks/push", "form[data-policy=organisation]"],
     ] as const) {
       found[hash] = await check(page, hash, ready);
     }
+    // A new endpoint's secret, shown once; a store's own quiet hours, open.
+    await page.goto(`${base}/console/#/webhooks/new`);
+    await page.getByLabel("URL").fill("http://127.0.0.1:9/loyalty");
+    await page.getByRole("checkbox", { name: "points.changed" }).check();
+    await page.getByRole("button", { name: "Create endpoint" }).click();
+    await page.locator("input[data-secret]").waitFor();
+    found["endpoint secret"] = await violations(page);
+    await page.goto(`${base}/console/#/webhooks/push`);
+    await page.getByLabel("Store", { exact: true }).selectOption("s1");
+    await page.locator("form[data-policy=s1]").waitFor();
+    found["store quiet hours"] = await violations(page);
     // A rule's End confirmation, open.
     await page.goto(`${base}/console/#/rules/r1`);
     await page.getByRole("button", { name: "End: r1" }).click();

@@ -441,6 +441,10 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
     request: (ctx) => ({ url: "/v1/pickups", body: { orderId: ctx.unique("web-order"), storeId: "s1", userId: "u1" } }),
     validBody: (ctx) => ({ url: "/v1/pickups", body: { orderId: ctx.unique("web-order"), storeId: "s1", userId: "u1", validHours: 24 } }),
   },
+  "GET /v1/pickups": {
+    expect: { admin: 200, pos: 200, posOtherStore: 403, adminOtherOrg: 404 },
+    request: () => ({ url: "/v1/pickups?storeId=s1&state=awaiting,arrived" }),
+  },
   "GET /v1/pickups/:pickupId": {
     expect: { admin: 200, pos: 200, posOtherStore: 403, adminOtherOrg: 404 },
     request: async (ctx) => ({ url: `/v1/pickups/${(await freshPickup(ctx)).pickupId}` }),

@@ -1,5 +1,5 @@
 import { encodeMessage, type PickupArrivalMessage, PROTOCOL_VERSION, storeTopic } from "../../../protocol/index.js";
-import { arrivesFor, type Pickup } from "../domain/coupons/index.js";
+import { arrivesFor, type Pickup, type PickupState } from "../domain/coupons/index.js";
 import { formatRedemptionCode, parseScannedRedemptionCode, REDEMPTION_CODE_BYTES } from "../domain/offers/index.js";
 import type { Principal } from "./CredentialService.js";
 import { conflict, done, forbidden, invalid, notFound, type Outcome, type RefusalCode, refuse } from "./Outcome.js";
@@ -69,6 +69,32 @@ export class PickupService {
     if (!pickup || pickup.orgId !== principal.orgId) return notFound(`no pick-up ${pickupId}`);
     if (principal.role === "pos" && principal.storeId !== pickup.storeId) return forbidden("this order is collected at another store");
     return done(pickup);
+  }
+
+  /**
+   * The orders a counter lists: a till key's own store only; an admin any store of the
+   * organisation, or all of them. Newest first, at most `limit` (default 100).
+   */
+  async list(
+    principal: Principal,
+    input: { readonly storeId?: string; readonly states?: readonly PickupState[]; readonly limit?: number },
+  ): Promise<Outcome<Pickup[]>> {
+    let storeId = input.storeId;
+    if (principal.role === "pos") {
+      if (storeId !== undefined && storeId !== principal.storeId) return forbidden("this till key belongs to another store");
+      storeId = principal.storeId ?? undefined;
+      if (storeId === undefined) return forbidden("this till key belongs to no store");
+    } else if (storeId !== undefined) {
+      const store = await this.o.stores.getStore(storeId);
+      if (!store || store.orgId !== principal.orgId) return notFound(`no store ${storeId} in this organisation`);
+    }
+    const pickups = await this.o.pickups.listPickups({
+      orgId: principal.orgId,
+      ...(storeId === undefined ? {} : { storeId }),
+      ...(input.states === undefined ? {} : { states: input.states }),
+      limit: input.limit ?? 100,
+    });
+    return done(pickups);
   }
 
   /** The counter hands the order over: a till key at its store, or an admin naming the store. */

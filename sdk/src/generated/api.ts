@@ -639,7 +639,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The pick-up orders of a store, newest first: what its counter lists
+         * @description A till key lists its own store's orders; an admin key one store's (`storeId`) or every store's. `state` filters (comma-separated: awaiting, arrived, collected), e.g. `arrived` for the customers waiting at the counter.
+         */
+        get: operations["getPickups"];
         put?: never;
         /**
          * Register an online order for pick-up in a store; answers its single-use pick-up code
@@ -6190,6 +6194,97 @@ export interface operations {
                         name: string;
                         /** @description Epoch ms; null while active. */
                         suspendedAt: number | null;
+                    };
+                };
+            };
+        };
+    };
+    getPickups: {
+        parameters: {
+            query?: {
+                /** @description At most this many; default 100. */
+                limit?: number;
+                /** @description Only orders in these states, comma-separated: awaiting, arrived, collected. */
+                state?: string;
+                /** @description One store; a till key may name only its own. */
+                storeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        pickups: {
+                            arrivedAt: string | null;
+                            /** @description Single-use; shown by the customer at the counter. */
+                            code: string;
+                            collectedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                            orderId: string;
+                            pickupId: string;
+                            /** @description awaiting, arrived or collected. */
+                            state: string;
+                            storeId: string;
+                        }[];
                     };
                 };
             };

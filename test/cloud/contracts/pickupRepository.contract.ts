@@ -46,6 +46,27 @@ export function describePickupRepositoryContract(name: string, makeBackend: Make
       expect(await repos.pickups.getPickup("nope")).toBeNull();
     });
 
+    it("lists an organisation's orders newest first, by store and state, within the limit", async () => {
+      await repos.pickups.createPickup(pickup(1));
+      await repos.pickups.createPickup(pickup(2, { createdAt: T0 + 2 }));
+      await repos.pickups.createPickup(pickup(3, { createdAt: T0 + 1, storeId: "s2" }));
+      await repos.pickups.createPickup(pickup(4, { createdAt: T0 + 3, orgId: "o2" }));
+      await repos.pickups.markArrived("u1", "s1", T0 + 10);
+      const ids = (list: Pickup[]) => list.map((p) => p.pickupId);
+      expect(ids(await repos.pickups.listPickups({ orgId: "o1", limit: 10 }))).toEqual(["pickup-2", "pickup-3", "pickup-1"]);
+      expect(ids(await repos.pickups.listPickups({ orgId: "o1", storeId: "s1", limit: 10 }))).toEqual(["pickup-2", "pickup-1"]);
+      expect(ids(await repos.pickups.listPickups({ orgId: "o1", limit: 2 }))).toEqual(["pickup-2", "pickup-3"]);
+      expect(ids(await repos.pickups.listPickups({ orgId: "o1", states: ["awaiting"], limit: 10 }))).toEqual(["pickup-3"]);
+      expect(ids(await repos.pickups.listPickups({ orgId: "o1", storeId: "s1", states: ["arrived", "collected"], limit: 10 }))).toEqual([
+        "pickup-2",
+        "pickup-1",
+      ]);
+      expect(await repos.pickups.listPickups({ orgId: "o1", states: [], limit: 10 })).toEqual([]);
+      expect(await repos.pickups.listPickups({ orgId: "o1", storeId: "s1", limit: 1 })).toEqual([
+        { ...pickup(2, { createdAt: T0 + 2 }), state: "arrived", arrivedAt: T0 + 10 },
+      ]);
+    });
+
     it("marks an awaiting order arrived once, at its store, before it expires", async () => {
       await repos.pickups.createPickup(pickup(1));
       await repos.pickups.createPickup(pickup(2, { expiresAt: T0 + 1 }));

@@ -76,6 +76,21 @@ describe("PickupService", () => {
     expect(await service.get(till, created.value.pickupId)).toMatchObject({ ok: true, value: { state: "arrived", arrivedAt: clock.now() } });
   });
 
+  it("lists a store's orders for its counter: its own store only, the arrived ones when asked", async () => {
+    const first = await service.create(admin, { orderId: "web-4", storeId: "s1", userId: "u1" });
+    clock.advance(1000);
+    const second = await service.create(admin, { orderId: "web-5", storeId: "s2", userId: "u1" });
+    if (!first.ok || !second.ok) throw new Error("orders not created");
+    await service.presenceStored([event("u1", "s1")]);
+    const ids = (o: Awaited<ReturnType<PickupService["list"]>>) => (o.ok ? o.value.map((p) => `${p.orderId}:${p.state}`) : o.code);
+    expect(ids(await service.list(till, {}))).toEqual(["web-4:arrived"]);
+    expect(ids(await service.list(till, { states: ["awaiting"] }))).toEqual([]);
+    expect(ids(await service.list(till, { storeId: "s2" }))).toBe("FORBIDDEN");
+    expect(ids(await service.list(admin, {}))).toEqual(["web-5:awaiting", "web-4:arrived"]);
+    expect(ids(await service.list(admin, { storeId: "s2", states: ["awaiting"] }))).toEqual(["web-5:awaiting"]);
+    expect(ids(await service.list(admin, { storeId: "nope" }))).toBe("NOT_FOUND");
+  });
+
   it("hands the order over once, at its store, before the code expires", async () => {
     const created = await service.create(admin, { orderId: "web-2", storeId: "s1", userId: "u1", validHours: 1 });
     if (!created.ok) throw new Error(created.message);

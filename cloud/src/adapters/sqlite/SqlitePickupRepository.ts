@@ -1,5 +1,6 @@
 import { checkCollect, type Pickup, type PickupState } from "../../domain/coupons/index.js";
 import type { CollectResult, PickupRepository } from "../../services/repositories.js";
+import { listPickupsQuery } from "../sql/pickups.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 
 interface PickupRow {
@@ -46,6 +47,11 @@ export class SqlitePickupRepository implements PickupRepository {
   async getPickup(pickupId: string): Promise<Pickup | null> {
     const row = await this.db.get<PickupRow>("SELECT * FROM pickups WHERE id = ?", [pickupId]);
     return row ? toPickup(row) : null;
+  }
+
+  async listPickups(query: { readonly orgId: string; readonly storeId?: string; readonly states?: readonly PickupState[]; readonly limit: number }): Promise<Pickup[]> {
+    const { sql, params } = listPickupsQuery(query);
+    return (await this.db.all<PickupRow>(sql, params)).map(toPickup);
   }
 
   markArrived(userId: string, storeId: string, now: number): Promise<Pickup[]> {

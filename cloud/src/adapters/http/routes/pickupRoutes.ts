@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN } from "../../../../../protocol/index.js";
-import type { Pickup } from "../../../domain/coupons/index.js";
+import type { Pickup, PickupState } from "../../../domain/coupons/index.js";
 import type { PickupService } from "../../../services/PickupService.js";
 import { principalOf } from "../createHttpApp.js";
 import { unwrap } from "../refusals.js";
@@ -19,6 +19,19 @@ const CollectBody = Type.Object(
   {
     code: Type.String({ minLength: 1, maxLength: 80, description: "The pick-up code as typed, or its QR payload." }),
     storeId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "Required for admin keys; a till key is bound to its store." })),
+  },
+  { additionalProperties: false },
+);
+const ListQuery = Type.Object(
+  {
+    storeId: Type.Optional(Type.String({ pattern: ID_PATTERN, description: "One store; a till key may name only its own." })),
+    state: Type.Optional(
+      Type.String({
+        pattern: "^(awaiting|arrived|collected)(,(awaiting|arrived|collected)){0,2}$",
+        description: "Only orders in these states, comma-separated: awaiting, arrived, collected.",
+      }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: "At most this many; default 100." })),
   },
   { additionalProperties: false },
 );
@@ -75,6 +88,33 @@ export function pickupRoutes(app: FastifyInstance, deps: { pickups: PickupServic
       );
       void reply.status(201);
       return { pickup: view(pickup) };
+    },
+  );
+
+  app.get(
+    "/v1/pickups",
+    {
+      config: { roles: ["admin", "pos"] },
+      schema: {
+        summary: "The pick-up orders of a store, newest first: what its counter lists",
+        description:
+          "A till key lists its own store's orders; an admin key one store's (`storeId`) or every store's. " +
+          "`state` filters (comma-separated: awaiting, arrived, collected), e.g. `arrived` for the customers waiting at the counter.",
+        querystring: ListQuery,
+        response: { 200: Type.Object({ pickups: Type.Array(PickupViewSchema) }) },
+      },
+    },
+    async (request) => {
+      const query = request.query as Static<typeof ListQuery>;
+      const states = query.state === undefined ? undefined : (query.state.split(",") as PickupState[]);
+      const list = unwrap(
+        await pickups.list(principalOf(request), {
+          ...(query.storeId === undefined ? {} : { storeId: query.storeId }),
+          ...(states === undefined ? {} : { states }),
+          ...(query.limit === undefined ? {} : { limit: query.limit }),
+        }),
+      );
+      return { pickups: list.map(view) };
     },
   );
 

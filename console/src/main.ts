@@ -7,6 +7,7 @@ import { fleetPage } from "./pages/fleet.js";
 import { livePage } from "./pages/live.js";
 import { membersPage } from "./pages/members.js";
 import { rulesPage } from "./pages/rules.js";
+import { pickupsPage } from "./pages/pickups.js";
 import { webhooksPage } from "./pages/webhooks.js";
 import { whyPage } from "./pages/why.js";
 import { forgetStoreZones } from "./storeTime.js";
@@ -34,6 +35,7 @@ const PAGES: readonly PageEntry[] = [
   { id: "live", title: "Live", page: livePage, roles: ["marketer", "store-ops", "admin"], refusal: "does not watch the stores live" },
   { id: "analytics", title: "Analytics", page: analyticsPage, roles: ["marketer", "store-ops", "admin"], refusal: "does not read the funnel" },
   { id: "coupons", title: "Coupons", page: couponsPage, roles: ["marketer", "admin"], refusal: "does not manage coupon batches" },
+  { id: "pickups", title: "Pick-ups", page: pickupsPage, roles: ["admin"], refusal: "does not read click-and-collect orders" },
   { id: "members", title: "Members", page: membersPage, roles: ["marketer", "admin"], refusal: "does not read members' points" },
   { id: "fleet", title: "Fleet", page: fleetPage, roles: ["store-ops", "admin"], refusal: "does not manage gateways" },
   { id: "webhooks", title: "Webhooks", page: webhooksPage, roles: ["admin"], refusal: "does not manage webhooks or push" },

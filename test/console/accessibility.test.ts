@@ -113,6 +113,7 @@ describe("console accessibility", () => {
       ["#/coupons/batch/b-lipstick", "main h1"],
       ["#/coupons/new", "main form"],
       ["#/coupons/analytics", "main h1"],
+      ["#/pickups", "table.pickups, main p.empty"],
       ["#/webhooks", "tr[data-delivery]"],
       ["#/webhooks/new", "form.endpoint-form"],
       ["#/webhooks/push", "form[data-policy=organisation]"],

@@ -263,6 +263,7 @@ describe.skipIf(!hasChromium)("console webhooks and push", () => {
       "Live",
       "Analytics",
       "Coupons",
+      "Pick-ups",
       "Members",
       "Fleet",
       "Webhooks",
@@ -291,6 +292,43 @@ describe.skipIf(!hasChromium)("console webhooks and push", () => {
         .map((el) => el.name || el.outerHTML)`);
       expect(unlabelled, path).toEqual([]);
     }
+    await context.close();
+  });
+  it("lists click-and-collect orders as the shop, the shopper's arrival and the counter left them", async () => {
+    const order = async (orderId: string, storeId: string, userId: string) =>
+      (await call(f.keys.admin, "POST", "/v1/pickups", { orderId, storeId, userId })).body as { pickup: { pickupId: string; code: string } };
+    const waiting = await order("web-100", "s1", "u1");
+    const handed = await order("web-101", "s2", "u2");
+    // The shopper walks into s1: the gateway's enter marks the order arrived.
+    await f.ingest([presenceEvent(900)]);
+    await until(
+      async () => ((await call(f.keys.admin, "GET", `/v1/pickups/${waiting.pickup.pickupId}`)).body as { pickup: { state: string } }).pickup.state === "arrived",
+      10_000,
+      "the order arrived",
+    );
+    expect((await call(f.keys.posOtherStore, "POST", "/v1/pickups/collect", { code: handed.pickup.code })).status).toBe(200);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await signedIn(context, f.keys.admin, "#/pickups");
+    const rows = () =>
+      page.evaluate(`[...document.querySelectorAll("table.pickups tbody tr")].map((tr) => tr.getAttribute("data-order") + ":" + tr.getAttribute("data-state"))`);
+    await page.locator("table.pickups tbody tr").first().waitFor();
+    await expect(rows()).resolves.toEqual(["web-100:arrived"]);
+    const arrivedAt = ((await call(f.keys.admin, "GET", `/v1/pickups/${waiting.pickup.pickupId}`)).body as { pickup: { arrivedAt: string } }).pickup.arrivedAt;
+    const shown = await page.locator("tr[data-order=web-100] td[data-label=Arrived]").textContent();
+    expect(shown).toMatch(/ Asia\/Hong_Kong$/);
+    expect(shown?.slice(0, 16)).toBe(new Date(Date.parse(arrivedAt) + 8 * 3_600_000).toISOString().replace("T", " ").slice(0, 16));
+    await page.getByLabel("State").selectOption("collected");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.locator("tr[data-order=web-101]").waitFor();
+    await expect(rows()).resolves.toEqual(["web-101:collected"]);
+    await page.getByLabel("State").selectOption("all");
+    await page.getByLabel("Store").selectOption("s1");
+    await page.getByRole("button", { name: "Show" }).click();
+    await page.locator("h2#pickups-title", { hasText: "All: 1 order" }).waitFor();
+    await expect(rows()).resolves.toEqual(["web-100:arrived"]);
+    await expect(page.getByText(waiting.pickup.code).count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
     await context.close();
   });
 });

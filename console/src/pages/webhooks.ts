@@ -3,28 +3,14 @@ import { confirmAction } from "../confirm.js";
 import { announce, count, field, h, mount } from "../dom.js";
 import { clearProblems, messageOf, showProblems } from "../errors.js";
 import { browserZone, fmtZoned, storeZones } from "../storeTime.js";
+import { SUBSCRIBABLE_EVENT_TYPES } from "../../../cloud/src/domain/webhooks/webhookEvent.js";
 
 type Endpoint = AnswerOf<"/v1/webhooks/endpoints/{endpointId}", "get">;
 type Delivery = AnswerOf<"/v1/webhooks/deliveries/{deliveryId}", "get">;
 type Policy = AnswerOf<"/v1/push/policy", "get">;
 
-/**
- * The event types an endpoint can ask for (cloud/src/domain/webhooks/webhookEvent.ts, less
- * `webhook.test`, which every endpoint gets on request); `*` is every one of them.
- */
-const EVENT_TYPES = [
-  "offer.issued",
-  "offer.delivered",
-  "offer.redeemed",
-  "coupon.claimed",
-  "coupon.gifted",
-  "pickup.arrived",
-  "visit.started",
-  "visit.ended",
-  "points.changed",
-  "tier.changed",
-  "gateway.offline",
-] as const;
+/** The event types an endpoint can ask for, as the cloud defines them; `*` is every one of them. */
+const EVENT_TYPES = SUBSCRIBABLE_EVENT_TYPES;
 
 /** Recent deliveries shown. */
 const DELIVERY_PAGE = 50;

@@ -15451,7 +15451,7 @@ export interface operations {
                     description?: string;
                     /** @default true */
                     enabled?: boolean;
-                    /** @description Event types (offer.issued, offer.delivered, offer.redeemed, coupon.claimed, coupon.gifted, visit.started, visit.ended, points.changed, gateway.offline), a family (`offer.*`) or `*`. */
+                    /** @description Event types (offer.issued, offer.delivered, offer.redeemed, coupon.claimed, coupon.gifted, pickup.arrived, visit.started, visit.ended, points.changed, tier.changed, gateway.offline), a family (`offer.*`) or `*`. */
                     events: string[];
                     /** @description Where messages are POSTed: https, a public address (loopback and private ones are refused). */
                     url: string;
@@ -15703,7 +15703,7 @@ export interface operations {
                     /** @description For people: what the endpoint feeds. */
                     description?: string;
                     enabled?: boolean;
-                    /** @description Event types (offer.issued, offer.delivered, offer.redeemed, coupon.claimed, coupon.gifted, visit.started, visit.ended, points.changed, gateway.offline), a family (`offer.*`) or `*`. */
+                    /** @description Event types (offer.issued, offer.delivered, offer.redeemed, coupon.claimed, coupon.gifted, pickup.arrived, visit.started, visit.ended, points.changed, tier.changed, gateway.offline), a family (`offer.*`) or `*`. */
                     events?: string[];
                     /** @description Where messages are POSTed: https, a public address (loopback and private ones are refused). */
                     url?: string;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { StringEnum } from "../../../../../protocol/index.js";
-import { MAX_WEBHOOK_URL_LENGTH } from "../../../domain/webhooks/index.js";
+import { MAX_WEBHOOK_URL_LENGTH, SUBSCRIBABLE_EVENT_TYPES } from "../../../domain/webhooks/index.js";
 import type { WebhookDelivery, WebhookEndpoint } from "../../../services/repositories.js";
 import { WEBHOOK_DELIVERY_STATUSES } from "../../../services/repositories.js";
 import type { WebhookService } from "../../../services/webhooks/WebhookService.js";
@@ -20,9 +20,7 @@ const Url = Type.String({
 const Events = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
   minItems: 1,
   maxItems: 32,
-  description:
-    "Event types (offer.issued, offer.delivered, offer.redeemed, coupon.claimed, coupon.gifted, visit.started, " +
-    "visit.ended, points.changed, gateway.offline), a family (`offer.*`) or `*`.",
+  description: `Event types (${SUBSCRIBABLE_EVENT_TYPES.join(", ")}), a family (\`offer.*\`) or \`*\`.`,
 });
 const Description = Type.String({ maxLength: 200, description: "For people: what the endpoint feeds." });
 

@@ -116,16 +116,7 @@ export function encodeSightings(
     }
     if (entries.length === 0) continue;
     const buf = Buffer.alloc(size);
-    let p = 0;
-    buf[p++] = MAGIC0;
-    buf[p++] = MAGIC1;
-    buf[p++] = VERSION;
-    buf[p++] = sender.length;
-    buf.set(sender, p);
-    p += sender.length;
-    p = buf.writeDoubleBE(o.sentAt, p);
-    p = buf.writeUInt32BE((o.firstSeq + out.length) >>> 0, p);
-    p = buf.writeDoubleBE(baseT, p);
+    let p = writeHeader(buf, sender, o.sentAt, o.firstSeq + out.length, baseT);
     buf[p++] = subjects.size;
     for (const s of subjects.values()) {
       buf[p++] = s.kind;
@@ -146,6 +137,20 @@ export function encodeSightings(
   return out;
 }
 
+/** Writes the v1 header (magic, version, sender, sent time, sequence, base time); answers where it ends. */
+function writeHeader(buf: Buffer, sender: Uint8Array, sentAt: number, seq: number, baseT: number): number {
+  let p = 0;
+  buf[p++] = MAGIC0;
+  buf[p++] = MAGIC1;
+  buf[p++] = VERSION;
+  buf[p++] = sender.length;
+  buf.set(sender, p);
+  p += sender.length;
+  p = buf.writeDoubleBE(sentAt, p);
+  p = buf.writeUInt32BE(seq >>> 0, p);
+  return buf.writeDoubleBE(baseT, p);
+}
+
 /**
  * A datagram with no sightings, sent when a gateway has heard nothing for a while: its peers then
  * know it is alive and keyed alike, so silence means a dead peer or a broken LAN, not an empty
@@ -156,16 +161,7 @@ export function encodeHeartbeat(o: { readonly key: Uint8Array; readonly storeId:
   const sender = utf8.encode(o.sender);
   if (sender.length === 0 || sender.length > 255) throw new RangeError("sender id must be 1..255 bytes");
   const buf = Buffer.alloc(3 + 1 + sender.length + 8 + 4 + 8 + 1 + 2 + TAG_BYTES);
-  let p = 0;
-  buf[p++] = MAGIC0;
-  buf[p++] = MAGIC1;
-  buf[p++] = VERSION;
-  buf[p++] = sender.length;
-  buf.set(sender, p);
-  p += sender.length;
-  p = buf.writeDoubleBE(o.sentAt, p);
-  p = buf.writeUInt32BE(o.seq >>> 0, p);
-  p = buf.writeDoubleBE(0, p);
+  let p = writeHeader(buf, sender, o.sentAt, o.seq, 0);
   buf[p++] = 0;
   p = buf.writeUInt16BE(0, p);
   tag(o.key, o.storeId, buf.subarray(0, p)).copy(buf, p);

@@ -15,6 +15,7 @@ import type {
 import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
 import { applyLedgerCommand } from "../../domain/loyalty/ledger.js";
 import { byKey as ledgerEntryRow, stateOf as ledgerStateOf, write as writeLedgerChange } from "./PostgresLedgerRepository.js";
+import { toUser } from "../sql/SqlUserRepository.js";
 
 interface MemberRow {
   user_id: string;
@@ -379,16 +380,7 @@ export class PostgresMembershipRepository implements MembershipRepository {
        WHERE u.org_id = ? AND u.id > ? ORDER BY u.id LIMIT ?`,
       [orgId, afterId ?? "", Math.max(1, Math.min(10_000, Math.trunc(limit)))],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      orgId: r.org_id,
-      displayName: r.display_name,
-      segments: JSON.parse(r.segments) as string[],
-      loyaltyTier: r.loyalty_tier,
-      marketingConsent: r.marketing_consent === 1,
-      analyticsConsent: r.analytics_consent === 1,
-      birthMonth: r.birth_month,
-    }));
+    return rows.map((r) => ({ ...toUser(r), birthMonth: r.birth_month }));
   }
 
   memberCodeSecret(create: () => Uint8Array, now: number): Promise<Uint8Array> {

@@ -2,7 +2,8 @@ import { reachableQuery } from "./reachable.js";
 import type { AppUser, RegisteredDevice, UserRepository } from "../../services/repositories.js";
 import type { SharedSqlDatabase } from "./SqlDatabase.js";
 
-interface UserRow {
+/** A row of `app_users` as both backends read it. */
+export interface UserRow {
   id: string;
   org_id: string;
   display_name: string | null;
@@ -19,7 +20,8 @@ interface DeviceRow {
   created_at: number;
 }
 
-const toUser = (r: UserRow): AppUser => ({
+/** An `app_users` row as the user it stores. */
+export const toUser = (r: UserRow): AppUser => ({
   id: r.id,
   orgId: r.org_id,
   displayName: r.display_name,

@@ -15,7 +15,7 @@ import type {
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 import { applyLedgerCommand } from "../../domain/loyalty/ledger.js";
 import { byKey as ledgerEntryRow, stateOf as ledgerStateOf, write as writeLedgerChange } from "./SqliteLedgerRepository.js";
-import { toUser } from "../sql/SqlUserRepository.js";
+import { toUser, type UserRow as AppUserRow } from "../sql/SqlUserRepository.js";
 
 interface MemberRow {
   user_id: string;
@@ -24,15 +24,8 @@ interface MemberRow {
   tier: string | null;
   tier_since: number | null;
 }
-interface UserRow {
-  org_id: string;
-  display_name: string | null;
-  segments: string;
-  loyalty_tier: string | null;
-  marketing_consent: number;
-  analytics_consent: number;
-  birth_month: number | null;
-}
+/** An `app_users` row with the member's birth month beside it. */
+type UserRow = Omit<AppUserRow, "id"> & { birth_month: number | null };
 interface TierChangeRow {
   seq: number;
   user_id: string;

@@ -29,6 +29,14 @@ describe("cloud storage (real SQLite file)", () => {
     expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
+  it("reads a period of redemptions through the time index, not a scan of them all", async () => {
+    const plan = await db.all<{ detail: string }>(
+      "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM redemptions r WHERE r.redeemed_at >= ? AND r.redeemed_at < ?",
+      [0, 1],
+    );
+    expect(plan.map((p) => p.detail).join("\n")).toContain("USING COVERING INDEX redemptions_redeemed");
+  });
+
   it("rolls a failed transaction back completely", async () => {
     await expect(
       db.transaction(async (tx) => {

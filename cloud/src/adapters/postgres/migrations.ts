@@ -821,6 +821,13 @@ CREATE INDEX mqtt_credentials_store ON mqtt_credentials(store_id) WHERE store_id
 ALTER TABLE gateways ADD COLUMN calibration TEXT COLLATE "C";
 `,
   },
+  {
+    version: 13,
+    name: "redemptions by time (SQLite 25)",
+    sql: `
+CREATE INDEX redemptions_redeemed ON redemptions(redeemed_at);
+`,
+  },
 ];
 
 /**

@@ -1142,6 +1142,15 @@ CREATE INDEX mqtt_credentials_store ON mqtt_credentials(store_id) WHERE store_id
 ALTER TABLE gateways ADD COLUMN calibration TEXT;
 `,
   },
+  {
+    version: 25,
+    name: "redemptions by time",
+    // Trends, revenue and the coupon report read a period of redemptions; without this index each
+    // read scanned every redemption the organisation ever made.
+    sql: `
+CREATE INDEX redemptions_redeemed ON redemptions(redeemed_at);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
-import { SqliteDirectoryRepository } from "../../../cloud/src/adapters/sqlite/SqliteDirectoryRepository.js";
+import { SqlDirectoryRepository } from "../../../cloud/src/adapters/sql/SqlDirectoryRepository.js";
 import { MIGRATIONS, migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
 
 /**
@@ -106,7 +106,7 @@ describe("offer counter rows", () => {
 
   it("counts every write to organisations, stores, zones and users", async () => {
     await migrate(db, 0);
-    const changes = new SqliteDirectoryRepository(db);
+    const changes = new SqlDirectoryRepository(db);
     const before = await changes.directoryChanges();
     await db.run("INSERT INTO organisations (id, name, created_at) VALUES ('o1', 'O', 0)");
     await db.run("INSERT INTO stores (id, org_id, name, timezone, created_at) VALUES ('s1', 'o1', 'S', 'UTC', 0)");

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PostgresDirectoryRepository } from "../../../cloud/src/adapters/postgres/PostgresDirectoryRepository.js";
+import { SqlDirectoryRepository } from "../../../cloud/src/adapters/sql/SqlDirectoryRepository.js";
 import { migratePostgres, POSTGRES_MIGRATIONS } from "../../../cloud/src/adapters/postgres/migrations.js";
 import { numberPlaceholders, PostgresDatabase } from "../../../cloud/src/adapters/postgres/PostgresDatabase.js";
 import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
@@ -175,7 +175,7 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL storage", () => {
   });
 
   it("moves the directory change count on every write to organisations, stores, zones and users", async () => {
-    const directory = new PostgresDirectoryRepository(db);
+    const directory = new SqlDirectoryRepository(db);
     const before = await directory.directoryChanges();
     await db.run("INSERT INTO organisations (id, name, created_at) VALUES ('o1', 'O', 0)");
     await db.run("INSERT INTO stores (id, org_id, name, timezone, created_at) VALUES ('s1', 'o1', 'S', 'UTC', 0)");

@@ -5,27 +5,27 @@ import { PostgresCouponRepository } from "./PostgresCouponRepository.js";
 import { SqlCredentialRepository } from "../sql/SqlCredentialRepository.js";
 import type { PostgresDatabase } from "./PostgresDatabase.js";
 import { PostgresDeliveryRepository } from "./PostgresDeliveryRepository.js";
-import { PostgresDirectoryRepository } from "./PostgresDirectoryRepository.js";
+import { SqlDirectoryRepository } from "../sql/SqlDirectoryRepository.js";
 import { PostgresEventRepository } from "./PostgresEventRepository.js";
 import { PostgresFleetRepository } from "./PostgresFleetRepository.js";
 import { PostgresLedgerRepository } from "./PostgresLedgerRepository.js";
 import { PostgresMembershipRepository } from "./PostgresMembershipRepository.js";
 import { PostgresOfferRepository } from "./PostgresOfferRepository.js";
-import { PostgresPickupRepository } from "./PostgresPickupRepository.js";
+import { SqlPickupRepository } from "../sql/SqlPickupRepository.js";
 import { PostgresPrivacyRepository } from "./PostgresPrivacyRepository.js";
 import { SqlPushRegistrationRepository } from "../sql/SqlPushRegistrationRepository.js";
-import { PostgresRuleRepository } from "./PostgresRuleRepository.js";
+import { SqlRuleRepository } from "../sql/SqlRuleRepository.js";
 import { SqlUserRepository } from "../sql/SqlUserRepository.js";
 import { PostgresWebhookRepository } from "./PostgresWebhookRepository.js";
 
 /** The PostgreSQL backend's repositories, on one pool, plus that pool (health, tests). */
 export interface PostgresRepositories extends Repositories {
   readonly db: PostgresDatabase;
-  readonly directory: PostgresDirectoryRepository;
+  readonly directory: SqlDirectoryRepository;
   readonly users: SqlUserRepository;
   readonly credentials: SqlCredentialRepository;
   readonly events: PostgresEventRepository;
-  readonly rules: PostgresRuleRepository;
+  readonly rules: SqlRuleRepository;
   readonly offers: PostgresOfferRepository;
   readonly fleet: PostgresFleetRepository;
   readonly privacy: PostgresPrivacyRepository;
@@ -34,7 +34,7 @@ export interface PostgresRepositories extends Repositories {
   readonly membership: PostgresMembershipRepository;
   readonly analytics: PostgresAnalyticsRepository;
   readonly coupons: PostgresCouponRepository;
-  readonly pickups: PostgresPickupRepository;
+  readonly pickups: SqlPickupRepository;
   readonly pushRegistrations: SqlPushRegistrationRepository;
   readonly delivery: PostgresDeliveryRepository;
   readonly webhooks: PostgresWebhookRepository;
@@ -44,11 +44,11 @@ export interface PostgresRepositories extends Repositories {
 export function createPostgresRepositories(db: PostgresDatabase): PostgresRepositories {
   return {
     db,
-    directory: new PostgresDirectoryRepository(db),
+    directory: new SqlDirectoryRepository(db),
     users: new SqlUserRepository(db),
     credentials: new SqlCredentialRepository(db),
     events: new PostgresEventRepository(db),
-    rules: new PostgresRuleRepository(db),
+    rules: new SqlRuleRepository(db),
     offers: new PostgresOfferRepository(db),
     fleet: new PostgresFleetRepository(db),
     privacy: new PostgresPrivacyRepository(db),
@@ -57,7 +57,7 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     membership: new PostgresMembershipRepository(db),
     analytics: new PostgresAnalyticsRepository(db),
     coupons: new PostgresCouponRepository(db),
-    pickups: new PostgresPickupRepository(db),
+    pickups: new SqlPickupRepository(db),
     pushRegistrations: new SqlPushRegistrationRepository(db),
     delivery: new PostgresDeliveryRepository(db),
     webhooks: new PostgresWebhookRepository(db),

@@ -6,26 +6,26 @@ import { SqlCredentialRepository } from "../sql/SqlCredentialRepository.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 import { SqliteDeliveryRepository } from "./SqliteDeliveryRepository.js";
 import { SqlPushRegistrationRepository } from "../sql/SqlPushRegistrationRepository.js";
-import { SqliteDirectoryRepository } from "./SqliteDirectoryRepository.js";
+import { SqlDirectoryRepository } from "../sql/SqlDirectoryRepository.js";
 import { SqliteEventRepository } from "./SqliteEventRepository.js";
 import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
 import { SqliteLedgerRepository } from "./SqliteLedgerRepository.js";
 import { SqliteMembershipRepository } from "./SqliteMembershipRepository.js";
 import { SqliteOfferRepository } from "./SqliteOfferRepository.js";
-import { SqlitePickupRepository } from "./SqlitePickupRepository.js";
+import { SqlPickupRepository } from "../sql/SqlPickupRepository.js";
 import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
-import { SqliteRuleRepository } from "./SqliteRuleRepository.js";
+import { SqlRuleRepository } from "../sql/SqlRuleRepository.js";
 import { SqlUserRepository } from "../sql/SqlUserRepository.js";
 import { SqliteWebhookRepository } from "./SqliteWebhookRepository.js";
 
 /** The SQLite backend's repositories, on one connection, plus that connection (health, tests). */
 export interface SqliteRepositories extends Repositories {
   readonly db: SqliteDatabase;
-  readonly directory: SqliteDirectoryRepository;
+  readonly directory: SqlDirectoryRepository;
   readonly users: SqlUserRepository;
   readonly credentials: SqlCredentialRepository;
   readonly events: SqliteEventRepository;
-  readonly rules: SqliteRuleRepository;
+  readonly rules: SqlRuleRepository;
   readonly offers: SqliteOfferRepository;
   readonly fleet: SqliteFleetRepository;
   readonly privacy: SqlitePrivacyRepository;
@@ -34,7 +34,7 @@ export interface SqliteRepositories extends Repositories {
   readonly membership: SqliteMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
   readonly coupons: SqliteCouponRepository;
-  readonly pickups: SqlitePickupRepository;
+  readonly pickups: SqlPickupRepository;
   readonly pushRegistrations: SqlPushRegistrationRepository;
   readonly delivery: SqliteDeliveryRepository;
   readonly webhooks: SqliteWebhookRepository;
@@ -44,11 +44,11 @@ export interface SqliteRepositories extends Repositories {
 export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories {
   return {
     db,
-    directory: new SqliteDirectoryRepository(db),
+    directory: new SqlDirectoryRepository(db),
     users: new SqlUserRepository(db),
     credentials: new SqlCredentialRepository(db),
     events: new SqliteEventRepository(db),
-    rules: new SqliteRuleRepository(db),
+    rules: new SqlRuleRepository(db),
     offers: new SqliteOfferRepository(db),
     fleet: new SqliteFleetRepository(db),
     privacy: new SqlitePrivacyRepository(db),
@@ -57,7 +57,7 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     membership: new SqliteMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
     coupons: new SqliteCouponRepository(db),
-    pickups: new SqlitePickupRepository(db),
+    pickups: new SqlPickupRepository(db),
     pushRegistrations: new SqlPushRegistrationRepository(db),
     delivery: new SqliteDeliveryRepository(db),
     webhooks: new SqliteWebhookRepository(db),

@@ -7,7 +7,7 @@ import type {
   StoreRecord,
   ZoneRecord,
 } from "../../services/repositories.js";
-import type { PostgresDatabase } from "./PostgresDatabase.js";
+import type { SharedSqlDatabase } from "./SqlDatabase.js";
 
 interface StoreRow {
   id: string;
@@ -61,9 +61,9 @@ const toDetails = (row: StoreRow & { address: string | null }): StoreDetails => 
   address: row.address,
 });
 
-/** Organisations, stores, zones and gateways in PostgreSQL: every read and write of those tables. */
-export class PostgresDirectoryRepository implements DirectoryRepository {
-  constructor(private readonly db: PostgresDatabase) {}
+/** Organisations, stores, zones and gateways in SQL (SQLite or PostgreSQL): every read and write of those tables. */
+export class SqlDirectoryRepository implements DirectoryRepository {
+  constructor(private readonly db: SharedSqlDatabase) {}
 
   async upsertOrganisation(org: Organisation, now: number): Promise<void> {
     await this.db.run(
@@ -74,7 +74,8 @@ export class PostgresDirectoryRepository implements DirectoryRepository {
   }
 
   async directoryChanges(): Promise<number> {
-    // Kept by the triggers of migration 1 on organisations, stores, zones and app_users.
+    // Kept by triggers on organisations, stores, zones and app_users (SQLite migration 11,
+    // PostgreSQL migration 1).
     const row = await this.db.get<{ changes: number }>("SELECT changes FROM directory_changes WHERE id = 1");
     return row?.changes ?? 0;
   }

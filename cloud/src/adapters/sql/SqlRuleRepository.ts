@@ -5,7 +5,7 @@ import type {
   RuleRepository,
   RuleVersionRecord,
 } from "../../services/repositories.js";
-import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+import type { SharedSqlDatabase, SharedSqlExecutor } from "./SqlDatabase.js";
 
 interface RuleRow {
   id: string;
@@ -28,15 +28,15 @@ function toRule(r: RuleRow): Rule {
 }
 
 /**
- * Rules in SQLite: one row per version, `current = 1` on the newest. A status change updates the
+ * Rules in SQL (SQLite or PostgreSQL): one row per version, `current = 1` on the newest. A status change updates the
  * current version's row; an edit inserts the next version. Every change made through `createRule`
  * or `replaceRule` is written together with its audit entry, in one transaction, after checking
  * that nobody changed the rule since the caller read it.
  */
-export class SqliteRuleRepository implements RuleRepository {
-  private readonly db: SqliteDatabase;
+export class SqlRuleRepository implements RuleRepository {
+  private readonly db: SharedSqlDatabase;
 
-  constructor(db: SqliteDatabase) {
+  constructor(db: SharedSqlDatabase) {
     this.db = db;
   }
 
@@ -124,7 +124,7 @@ export class SqliteRuleRepository implements RuleRepository {
   }
 }
 
-async function writeRule(tx: SqlExecutor, orgId: string, rule: Rule, now: number): Promise<void> {
+async function writeRule(tx: SharedSqlExecutor, orgId: string, rule: Rule, now: number): Promise<void> {
   const at = rule.updatedAt ?? now;
   await tx.run("UPDATE rules SET current = 0 WHERE id = ? AND current = 1 AND version != ?", [
     rule.id,
@@ -137,7 +137,7 @@ async function writeRule(tx: SqlExecutor, orgId: string, rule: Rule, now: number
   );
 }
 
-async function audit(tx: SqlExecutor, ruleId: string, at: number, change: RuleChange): Promise<void> {
+async function audit(tx: SharedSqlExecutor, ruleId: string, at: number, change: RuleChange): Promise<void> {
   await tx.run("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)", [
     at,
     change.actor,

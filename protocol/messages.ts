@@ -675,16 +675,25 @@ export type LocationReport = Static<typeof LocationReportSchema>;
 /** Most subject ids one label names: a member's app id and a handful of linked beacons. */
 export const MAX_LABEL_SUBJECTS = 16;
 
+/** Where a label says the subject was. */
+export const LABEL_PLACES = ["till", "inside"] as const;
+export type LabelPlace = (typeof LABEL_PLACES)[number];
+
 /**
  * Published by the cloud to one gateway's `labels` topic (QoS 1, not retained): a subject was at a
  * known place of the store at a known time, so what the gateway heard of it then is a calibration
  * sample at that place. Sent only for members who gave analytics consent. `till`: a coupon of the
- * member was redeemed at the store's till (not online) at `at`.
+ * member was redeemed at the store's till (not online) at `at`. `inside`: the member's phone heard
+ * the store's own beacon at `at` (resolved to this store within the beacon's slot), so the member
+ * was in the store then, but not where in it.
  */
 export const PlaceLabelSchema = Type.Object(
   {
     v: Version,
-    place: Type.Literal("till", { description: "Where the subject was: at the store's till." }),
+    place: Type.Union(
+      [Type.Literal("till"), Type.Literal("inside")],
+      { description: "Where the subject was: `till`, at the store's till; `inside`, somewhere in the store (position unknown)." },
+    ),
     at: IsoTime("When the subject was there (the redemption's time, the cloud's clock)."),
     subjects: Type.Array(
       Type.String({ minLength: 3, maxLength: 128, description: "A subject id the gateways would hear for the member (`app:<userId>`, a linked beacon's id)." }),

@@ -186,6 +186,39 @@ export const LearnedCalibrationSchema = Type.Object(
 export type LearnedCalibration = Static<typeof LearnedCalibrationSchema>;
 
 /**
+ * What the gateway learned of a zone's enter threshold from `inside` labels (members known to be in
+ * the store, position unknown; docs/architecture.md, "Calibration from evidence"). Absent when the
+ * gateway does not learn it (config `insideLearning`).
+ */
+export const LearnedZoneSchema = Type.Object(
+  {
+    zoneId: Id("The zone learned: the store's floor."),
+    labels: Type.Integer({ minimum: 0, maximum: 1_000_000, description: "Inside labels counted since the last survey." }),
+    refused: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "Inside labels that gave no sample since the gateway started." }),
+    edgeLossDb: Type.Union([Type.Number({ minimum: 0, maximum: 200 }), Type.Null()], {
+      description: "The edge loss learned and run with, dB; null while too few labels (the survey's or the drawn radius's runs).",
+    }),
+    targetDb: Type.Union([Type.Number({ minimum: 0, maximum: 200 }), Type.Null()], {
+      description: "Where the labels say the edge loss should be now, dB (it moves there a step a day); null while too few labels.",
+    }),
+    learnedAt: Type.Union([IsoTime("When the learned edge loss last moved."), Type.Null()]),
+    weeks: Type.Array(
+      Type.Object(
+        {
+          weekStart: IsoTime("Start of the 7-day bin."),
+          labels: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+          thresholdDb: Type.Number({ minimum: 0, maximum: 200, description: "The raw path loss the week's labels put at the percentile, dB." }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 26, description: "Recent weeks, oldest first." },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LearnedZone = Static<typeof LearnedZoneSchema>;
+
+/**
  * What the gateway's presence runs calibrated with: its RSSI offset and each of its zones' enter
  * thresholds as its config holds them now, and when `arrival-gateway calibrate` last surveyed it.
  */
@@ -211,6 +244,7 @@ export const CalibrationReportSchema = Type.Object(
       { maxItems: 50, description: "This gateway's gateway-radius zones." },
     ),
     learned: Type.Optional(LearnedCalibrationSchema),
+    learnedZones: Type.Optional(Type.Array(LearnedZoneSchema, { maxItems: 50 })),
   },
   { additionalProperties: false, description: "The gateway's presence calibration, as of `at`. Absent from gateways before 0.4." },
 );

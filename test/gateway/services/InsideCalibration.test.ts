@@ -110,6 +110,6 @@ describe("InsideCalibration", () => {
     expect(baseEdgeLossDb(options, "g1", "store")).toBeCloseTo(DRAWN, 5);
     expect(baseEdgeLossDb(options, "g1", "till")).toBe(12);
     expect(baseEdgeLossDb(options, "g1", "other")).toBeNull();
-    expect(parsed.config.insideLearning).toEqual({ zoneId: "store", minLabels: 10, percentile: 0.9, maxStepDbPerDay: 2 });
+    expect(parsed.config.insideLearning).toEqual({ zoneId: "store", minLabels: 10, percentile: 0.6, maxStepDbPerDay: 2 });
   });
 });

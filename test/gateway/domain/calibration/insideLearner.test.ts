@@ -16,6 +16,9 @@ const T0 = Date.UTC(2026, 10, 2, 10);
 /** A zone drawn at 5 m with n = 2.2: 10 n log10(5) = 15.4 dB. */
 const DRAWN = 15.4;
 
+/** The tests reason in the 90th percentile. */
+const P90 = { percentile: 0.9 };
+
 const ctx = (now: number, over: Partial<InsideContext> = {}): InsideContext => ({ baseEdgeLossDb: DRAWN, offsetDb: 0, surveyedAt: null, now, ...over });
 
 /** A label's seconds: losses spread evenly over [low, high] dB, as a shopper somewhere on the floor. */
@@ -30,7 +33,7 @@ function feed(state: InsideLearnerState, count: number, low: number, high: numbe
   const outcomes: string[] = [];
   for (let i = 0; i < count; i++) {
     const at = from + i * DAY;
-    const r = learnInside(s, sample(at, low, high), ctx(at, over));
+    const r = learnInside(s, sample(at, low, high), ctx(at, over), P90);
     s = r.state;
     outcomes.push(r.accepted ? "ok" : r.reason);
   }
@@ -57,12 +60,12 @@ describe("inside learner", () => {
     const ten = feed(nine.state, 1, 16, 30, T0 + 9 * DAY);
     // The 90th percentile of 16..30 is 28.4 dB: the target, reached in steps of 2 dB a day counted
     // from the tenth label (the nine days spent gathering them are not days of moving).
-    expect(insideTarget(ten.state, 0)).toBe(28.5);
+    expect(insideTarget(ten.state, 0, P90)).toBe(28.5);
     expect(ten.state.edgeLossDb).toBeNull();
-    const later = stepInside(ten.state, ctx(T0 + 9 * DAY + 3 * DAY));
+    const later = stepInside(ten.state, ctx(T0 + 9 * DAY + 3 * DAY), P90);
     expect(later.edgeLossDb).toBeCloseTo(DRAWN + 6, 5);
     expect(runningEdgeLoss(later, DRAWN, null)).toBeCloseTo(DRAWN + 6, 5);
-    const done = stepInside(later, ctx(T0 + 30 * DAY));
+    const done = stepInside(later, ctx(T0 + 30 * DAY), P90);
     expect(done.edgeLossDb).toBe(28.5);
     // What was learned makes 90% of the confirmed-inside seconds read inside.
     const seconds = done.samples.flatMap((s) => s.lossesDb);
@@ -71,31 +74,31 @@ describe("inside learner", () => {
 
   it("learns in raw loss: the edge loss is the raw threshold less the offset the engine runs with", () => {
     const { state } = feed(emptyInsideLearner("store"), 12, 16, 30, T0, { offsetDb: 6 });
-    expect(insideTarget(state, 6)).toBe(22.5);
+    expect(insideTarget(state, 6, P90)).toBe(22.5);
     // The same labels, once the till has taught a 6 dB offset: the threshold follows.
-    expect(insideTarget(state, 0)).toBe(28.5);
+    expect(insideTarget(state, 0, P90)).toBe(28.5);
     expect(rawThresholdDb(state.samples, 0.9)).toBeCloseTo(16 + (14 * 8) / 9, 5);
   });
 
   it("refuses a label far beyond the others (heard from outside) and keeps the edge within its bounds", () => {
     const { state } = feed(emptyInsideLearner("store"), 5, 16, 30);
-    const far = learnInside(state, sample(T0 + 6 * DAY, 60, 70), ctx(T0 + 6 * DAY));
+    const far = learnInside(state, sample(T0 + 6 * DAY, 60, 70), ctx(T0 + 6 * DAY), P90);
     expect(far).toMatchObject({ accepted: false, reason: "outlier" });
     expect(learnInside(state, { at: T0 + 6 * DAY, lossesDb: [Number.NaN] }, ctx(T0 + 6 * DAY))).toMatchObject({ accepted: false, reason: "out-of-range" });
     // Labels all but at the gateway: the edge loss does not fall below the floor of 10 dB.
     const close = feed(emptyInsideLearner("store"), 10, 0, 2);
-    expect(insideTarget(close.state, 0)).toBe(10);
+    expect(insideTarget(close.state, 0, P90)).toBe(10);
   });
 
   it("lets a newer site survey run at once and counts only labels after it", () => {
     const { state } = feed(emptyInsideLearner("store"), 12, 16, 30);
-    const learned = stepInside(state, ctx(T0 + 40 * DAY));
+    const learned = stepInside(state, ctx(T0 + 40 * DAY), P90);
     expect(learned.edgeLossDb).toBe(28.5);
     const surveyedAt = T0 + 41 * DAY;
     // The survey's threshold, 20 dB, runs at once.
     expect(runningEdgeLoss(learned, 20, surveyedAt)).toBe(20);
     // A label from before the survey is refused; the next one after it starts again from zero.
-    const old = learnInside(learned, sample(T0 + 40 * DAY, 16, 30), ctx(T0 + 42 * DAY, { surveyedAt, baseEdgeLossDb: 20 }));
+    const old = learnInside(learned, sample(T0 + 40 * DAY, 16, 30), ctx(T0 + 42 * DAY, { surveyedAt, baseEdgeLossDb: 20 }), P90);
     expect(old).toMatchObject({ accepted: false, reason: "before-survey" });
     const fresh = feed(old.state, 9, 16, 30, surveyedAt + DAY, { surveyedAt, baseEdgeLossDb: 20 });
     expect(fresh.state.samples).toHaveLength(9);
@@ -104,7 +107,7 @@ describe("inside learner", () => {
     const tenth = feed(fresh.state, 1, 16, 30, surveyedAt + 10 * DAY, { surveyedAt, baseEdgeLossDb: 20 });
     // From the survey's 20 dB, by 2 dB a day from then: never overridden at once.
     expect(runningEdgeLoss(tenth.state, 20, surveyedAt)).toBe(20);
-    const nextDay = stepInside(tenth.state, ctx(surveyedAt + 11 * DAY, { surveyedAt, baseEdgeLossDb: 20 }));
+    const nextDay = stepInside(tenth.state, ctx(surveyedAt + 11 * DAY, { surveyedAt, baseEdgeLossDb: 20 }), P90);
     expect(runningEdgeLoss(nextDay, 20, surveyedAt)).toBe(22);
   });
 
@@ -114,7 +117,7 @@ describe("inside learner", () => {
       const at = T0 + i * DAY;
       // The second week's members are heard 4 dB weaker: the radio drifting, or the shop refitted.
       const shift = i >= 7 ? 4 : 0;
-      s = learnInside(s, sample(at, 16 + shift, 30 + shift), ctx(at)).state;
+      s = learnInside(s, sample(at, 16 + shift, 30 + shift), ctx(at), P90).state;
     }
     expect(s.weeks.map((w) => w.labels).reduce((a, b) => a + b, 0)).toBe(14);
     const [first, last] = [s.weeks[0], s.weeks.at(-1)];

@@ -104,6 +104,8 @@ export interface Gateway {
   readonly storeBeacon: StoreBeaconAdvertiser;
   /** Calibration from the cloud's till labels; null without the config's `learning` section. */
   readonly learning: TillCalibration | null;
+  /** The floor zone's threshold from the cloud's inside labels; null without `insideLearning`. */
+  readonly insideLearning: InsideCalibration | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -506,6 +508,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     outbox,
     storeBeacon,
     learning,
+    insideLearning,
     async start() {
       if (started) return;
       // The radio first: the online status (published by the relay on connect) must mean scanning.

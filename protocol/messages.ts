@@ -186,6 +186,39 @@ export const LearnedCalibrationSchema = Type.Object(
 export type LearnedCalibration = Static<typeof LearnedCalibrationSchema>;
 
 /**
+ * What the gateway learned of a zone's enter threshold from `inside` labels (members known to be in
+ * the store, position unknown; docs/architecture.md, "Calibration from evidence"). Absent when the
+ * gateway does not learn it (config `insideLearning`).
+ */
+export const LearnedZoneSchema = Type.Object(
+  {
+    zoneId: Id("The zone learned: the store's floor."),
+    labels: Type.Integer({ minimum: 0, maximum: 1_000_000, description: "Inside labels counted since the last survey." }),
+    refused: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "Inside labels that gave no sample since the gateway started." }),
+    edgeLossDb: Type.Union([Type.Number({ minimum: 0, maximum: 200 }), Type.Null()], {
+      description: "The edge loss learned and run with, dB; null while too few labels (the survey's or the drawn radius's runs).",
+    }),
+    targetDb: Type.Union([Type.Number({ minimum: 0, maximum: 200 }), Type.Null()], {
+      description: "Where the labels say the edge loss should be now, dB (it moves there a step a day); null while too few labels.",
+    }),
+    learnedAt: Type.Union([IsoTime("When the learned edge loss last moved."), Type.Null()]),
+    weeks: Type.Array(
+      Type.Object(
+        {
+          weekStart: IsoTime("Start of the 7-day bin."),
+          labels: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+          thresholdDb: Type.Number({ minimum: 0, maximum: 200, description: "The raw path loss the week's labels put at the percentile, dB." }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 26, description: "Recent weeks, oldest first." },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LearnedZone = Static<typeof LearnedZoneSchema>;
+
+/**
  * What the gateway's presence runs calibrated with: its RSSI offset and each of its zones' enter
  * thresholds as its config holds them now, and when `arrival-gateway calibrate` last surveyed it.
  */
@@ -211,6 +244,7 @@ export const CalibrationReportSchema = Type.Object(
       { maxItems: 50, description: "This gateway's gateway-radius zones." },
     ),
     learned: Type.Optional(LearnedCalibrationSchema),
+    learnedZones: Type.Optional(Type.Array(LearnedZoneSchema, { maxItems: 50 })),
   },
   { additionalProperties: false, description: "The gateway's presence calibration, as of `at`. Absent from gateways before 0.4." },
 );
@@ -675,16 +709,25 @@ export type LocationReport = Static<typeof LocationReportSchema>;
 /** Most subject ids one label names: a member's app id and a handful of linked beacons. */
 export const MAX_LABEL_SUBJECTS = 16;
 
+/** Where a label says the subject was. */
+export const LABEL_PLACES = ["till", "inside"] as const;
+export type LabelPlace = (typeof LABEL_PLACES)[number];
+
 /**
  * Published by the cloud to one gateway's `labels` topic (QoS 1, not retained): a subject was at a
  * known place of the store at a known time, so what the gateway heard of it then is a calibration
  * sample at that place. Sent only for members who gave analytics consent. `till`: a coupon of the
- * member was redeemed at the store's till (not online) at `at`.
+ * member was redeemed at the store's till (not online) at `at`. `inside`: the member's phone heard
+ * the store's own beacon at `at` (resolved to this store within the beacon's slot), so the member
+ * was in the store then, but not where in it.
  */
 export const PlaceLabelSchema = Type.Object(
   {
     v: Version,
-    place: Type.Literal("till", { description: "Where the subject was: at the store's till." }),
+    place: Type.Union(
+      [Type.Literal("till"), Type.Literal("inside")],
+      { description: "Where the subject was: `till`, at the store's till; `inside`, somewhere in the store (position unknown)." },
+    ),
     at: IsoTime("When the subject was there (the redemption's time, the cloud's clock)."),
     subjects: Type.Array(
       Type.String({ minLength: 3, maxLength: 128, description: "A subject id the gateways would hear for the member (`app:<userId>`, a linked beacon's id)." }),

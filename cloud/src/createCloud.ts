@@ -62,7 +62,7 @@ import { DecisionLogService } from "./services/DecisionLogService.js";
 import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { RedemptionGuard } from "./services/RedemptionGuard.js";
-import { TillLabelService } from "./services/TillLabelService.js";
+import { PlaceLabelService } from "./services/PlaceLabelService.js";
 import { RedemptionService } from "./services/RedemptionService.js";
 import { CouponService } from "./services/CouponService.js";
 import { PickupService } from "./services/PickupService.js";
@@ -319,6 +319,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       for (const listener of presenceListeners) listener(events);
     },
   });
+  // Where consenting members were (at the till, inside the store): calibration labels for the gateways.
+  const placeLabels = new PlaceLabelService({ users, fleet: repositories.fleet, bus: broker, log: log.child({ component: "place-labels" }) });
   // The beacon phones can hear in the stores (docs/push.md): keys derived from one shared secret.
   const storeBeacon = new StoreBeaconService({
     secret: await storeBeaconSecret(config.storeBeacon.secretFile),
@@ -329,6 +331,12 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // Called only for a sighting reported over HTTP, once the pipeline exists.
     onStored: (stored) => pipeline.submit(stored),
     decided: (eventId, withinMs) => pipeline.whenDecided(eventId, withinMs),
+    // The member was in the store: its gateways learn their zones' thresholds from what they heard then.
+    onInside: (sighting) => {
+      void placeLabels.sightedInside(sighting).catch((err: unknown) => {
+        log.warn({ err, storeId: sighting.storeId }, "inside label not sent");
+      });
+    },
     clock,
     log: log.child({ component: "store-beacon" }),
   });
@@ -461,7 +469,6 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     onPointsWritten: pointsWritten,
     onTierChanged: (orgId, change) => webhookEvents.track(webhookEvents.tierChanged(orgId, change)),
   });
-  const tillLabels = new TillLabelService({ users, fleet: repositories.fleet, bus: broker, log: log.child({ component: "till-labels" }) });
   offerRoutes(http, {
     offers: new ShopperOfferService({
       offers: offerRepository,
@@ -480,7 +487,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       onRedeemed: (offer, at, { storeId, channel }) => {
         live.offerRedeemed(offer, at);
         // The member stood at the till: the store's gateways learn from what they heard then.
-        void tillLabels.redeemed({ storeId, userId: offer.userId, channel, at }).catch((err: unknown) => {
+        void placeLabels.redeemed({ storeId, userId: offer.userId, channel, at }).catch((err: unknown) => {
           log.warn({ err, storeId }, "till label not sent");
         });
         webhookEvents.track(webhookEvents.offerRedeemed(offer, at));

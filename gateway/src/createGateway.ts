@@ -14,6 +14,7 @@ import { calibrationReport, type SurveyRecord } from "./config/surveyRecord.js";
 import { readLanKey } from "./adapters/lan/readLanKey.js";
 import { UdpSightingChannel } from "./adapters/lan/UdpSightingChannel.js";
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
+import { InsideLearnerFile } from "./adapters/system/InsideLearnerFile.js";
 import { LearnerFile } from "./adapters/system/LearnerFile.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
 import { OutboxLock } from "./adapters/system/OutboxLock.js";
@@ -23,7 +24,7 @@ import { installedPackage } from "./adapters/system/packageVersion.js";
 import { RecordingAdvertiser } from "./adapters/sim/RecordingAdvertiser.js";
 import { engineOptions } from "./config/engineOptions.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
-import { type PresenceChange, PresenceEngine } from "./domain/presence/PresenceEngine.js";
+import { type PresenceChange, PresenceEngine, type PresenceEngineOptions } from "./domain/presence/PresenceEngine.js";
 import { PresenceError } from "./domain/presence/PresenceError.js";
 import {
   type Advertiser,
@@ -39,6 +40,7 @@ import { Relay } from "./services/Relay.js";
 import { ScanHealth } from "./services/ScanHealth.js";
 import { SoftwareUpdater } from "./services/SoftwareUpdater.js";
 import { StoreBeaconAdvertiser } from "./services/StoreBeaconAdvertiser.js";
+import { baseEdgeLossDb, InsideCalibration } from "./services/InsideCalibration.js";
 import { TillCalibration } from "./services/TillCalibration.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
@@ -102,6 +104,8 @@ export interface Gateway {
   readonly storeBeacon: StoreBeaconAdvertiser;
   /** Calibration from the cloud's till labels; null without the config's `learning` section. */
   readonly learning: TillCalibration | null;
+  /** The floor zone's threshold from the cloud's inside labels; null without `insideLearning`. */
+  readonly insideLearning: InsideCalibration | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -178,7 +182,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           log: log.child({ component: "learning" }),
           learner: { minSamples: config.learning.minSamples, maxStepDbPerDay: config.learning.maxStepDbPerDay },
           onOffset: () => {
-            pipeline.publish(engine.reconfigure(engineOptions(running(), remote)));
+            pipeline.publish(engine.reconfigure(runningEngineOptions(remote)));
             if (started) void publishOnline();
           },
         });
@@ -188,7 +192,42 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     if (learning === null || learning.offsetDb === config.site.rssiOffsetDb) return config;
     return { ...config, site: { ...config.site, rssiOffsetDb: learning.offsetDb } };
   }
-  const engine = new PresenceEngine(engineOptions(running(), remote));
+  // Calibration from inside labels: the store floor zone's edge loss, when configured.
+  const insideLearning =
+    config.insideLearning === undefined
+      ? null
+      : new InsideCalibration({
+          zoneId: config.insideLearning.zoneId,
+          baseEdgeLossDb: () => baseEdgeLossDb(engineOptions(running(), remote), config.gatewayId, config.insideLearning?.zoneId ?? ""),
+          offsetDb: () => running().site.rssiOffsetDb,
+          surveyedAt,
+          defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
+          store: new InsideLearnerFile(join(config.dataDir, "learned-zone.json")),
+          clock,
+          log: log.child({ component: "inside-learning" }),
+          learner: {
+            minLabels: config.insideLearning.minLabels,
+            percentile: config.insideLearning.percentile,
+            maxStepDbPerDay: config.insideLearning.maxStepDbPerDay,
+          },
+          onEdgeLoss: () => {
+            pipeline.publish(engine.reconfigure(runningEngineOptions(remote)));
+            if (started) void publishOnline();
+          },
+        });
+  await insideLearning?.start();
+  /** The engine's options as it runs: the learned offset, and the learned edge loss of the floor zone. */
+  function runningEngineOptions(remoteConfig: GatewayRemoteConfig | null): PresenceEngineOptions {
+    const options = engineOptions(running(), remoteConfig);
+    const edgeLossDb = insideLearning?.edgeLossDb ?? null;
+    const zoneId = config.insideLearning?.zoneId;
+    if (edgeLossDb === null || zoneId === undefined) return options;
+    return {
+      ...options,
+      zones: options.zones.map((z) => (z.id === zoneId && z.shape === "gateway-radius" && z.gatewayId === config.gatewayId ? { ...z, edgeLossDb } : z)),
+    };
+  }
+  const engine = new PresenceEngine(runningEngineOptions(remote));
   const fusion = await lanFusion(config, engine, clock, log);
   // The software the cloud wants: downloaded into <dataDir>/updates for the root-owned updater.
   const updater = new SoftwareUpdater({
@@ -226,7 +265,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     updateStatus: () => updateReport ?? undefined,
     advertisingStatus: () => storeBeacon.report(),
     calibrationStatus: () => calibration(),
-    labels: learning !== null,
+    labels: learning !== null || insideLearning !== null,
     // `arrival-gateway health` reads the link from the health file: rewrite it as the link changes,
     // so an update's health gate sees the gateway connected as soon as it is.
     onConnectionChange: () => {
@@ -235,9 +274,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     onMessage: (channel, payload) => {
       if (channel === "labels") {
         // The retained status carries what was learned: the fleet view shows each sample counted.
-        void learning
-          ?.label(payload)
-          .then((outcome) => (outcome.outcome === "sample" && started ? publishOnline() : undefined))
+        void Promise.all([learning?.label(payload), insideLearning?.label(payload)])
+          .then((outcomes) => (outcomes.some((o) => o?.outcome === "sample") && started ? publishOnline() : undefined))
           .catch((err: unknown) => log.error({ err }, "label not handled"));
         return;
       }
@@ -253,7 +291,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     log: log.child({ component: "presence" }),
     sink: (events) => relay.enqueue(events),
     scheduler,
-    ...(learning === null ? {} : { onHeard: (subjectId: string, t: number, rssiDbm: number, p1m: number | null) => learning.heard(subjectId, t, rssiDbm, p1m) }),
+    ...(learning === null && insideLearning === null
+      ? {}
+      : {
+          onHeard: (subjectId: string, t: number, rssiDbm: number, p1m: number | null) => {
+            learning?.heard(subjectId, t, rssiDbm, p1m);
+            insideLearning?.heard(subjectId, t, rssiDbm, p1m);
+          },
+        }),
     // With fusion, each tick sends the batch of own sightings and runs the engine to the watermark.
     ...(fusion === null || config.lan === undefined ? {} : { tickMs: config.lan.batchMs }),
   });
@@ -350,7 +395,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   /** The offset and zone thresholds this gateway judges with now (the zones follow remote config). */
   function calibration(): NonNullable<GatewayStatus["calibration"]> {
     const report = calibrationReport(config.gatewayId, running().site.rssiOffsetDb, engineOptions(config, remote).zones, deps.surveyRecord ?? null);
-    return learning === null ? report : { ...report, learned: learning.report() };
+    return {
+      ...report,
+      ...(learning === null ? {} : { learned: learning.report() }),
+      ...(insideLearning === null ? {} : { learnedZones: [insideLearning.report()] }),
+    };
   }
 
   /** The retained online status as of now: version, the last config outcome and the radio. */
@@ -392,7 +441,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     if (remote && next.revision <= remote.revision) return; // retained copy of what is applied already
     let changes: PresenceChange[];
     try {
-      changes = engine.reconfigure(engineOptions(running(), next));
+      changes = engine.reconfigure(runningEngineOptions(next));
     } catch (err) {
       // The schema cannot say everything the engine checks (two zones with one id); the engine
       // refuses such options without changing anything, and the operator must see why.
@@ -459,6 +508,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     outbox,
     storeBeacon,
     learning,
+    insideLearning,
     async start() {
       if (started) return;
       // The radio first: the online status (published by the relay on connect) must mean scanning.
@@ -481,6 +531,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         writeHealth();
         void refreshUpdateReport();
         void learning?.tick().catch((err: unknown) => log.warn({ err }, "learned calibration not stepped"));
+        void insideLearning?.tick().catch((err: unknown) => log.warn({ err }, "learned zone threshold not stepped"));
       }, HEALTH_WRITE_MS);
       // A release asked for before a restart (or a download that failed) is taken up again.
       void updater.desired(remote?.software);
@@ -511,6 +562,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       await fusion?.presence.stop();
       await relay.stop();
       await learning?.stop();
+      await insideLearning?.stop();
       await outbox.close();
       await lock.release();
     },

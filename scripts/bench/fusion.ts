@@ -12,6 +12,11 @@
  * uploaded (one batch is one MQTT message) per 1 000 adverts, and shoppers counted in more than one
  * store visit. Then the three-gateway store again with one gateway stopped halfway. Prints a table,
  * then one JSON line per run.
+ *
+ * With `--loss 0.01,0.05,0.2` each rate of store-LAN datagram loss is run too, and with
+ * `--skew 200,1000,3000` each clock error: gw-floor's clock ahead by it, gw-till's behind, gw-entry's
+ * ahead (`--only impaired` skips the three cases above). A clock off shifts the event ids (they hash
+ * the time), so these runs are compared with the replay by type, zone, subject and nearest time too.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,7 +25,7 @@ import { parseArgs } from "node:util";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { freePort } from "../../test/support/freePort.js";
 import { openCloud, stopCloud } from "../../test/support/uplinkCloud.js";
-import { compareDetections, runLiveStore } from "./fusionLive.js";
+import { compareByTime, compareDetections, runLiveStore } from "./fusionLive.js";
 
 const { values } = parseArgs({
   options: {
@@ -28,10 +33,14 @@ const { values } = parseArgs({
     seeds: { type: "string", default: "1,2,3" },
     "shoppers-per-hour": { type: "string", default: "90" },
     "passers-per-hour": { type: "string", default: "300" },
+    loss: { type: "string", default: "" },
+    skew: { type: "string", default: "" },
+    only: { type: "string", default: "all" },
   },
 });
 const minutes = Number(values.minutes);
 const seeds = (values.seeds ?? "1").split(",").map(Number);
+const list = (v: string | undefined): number[] => (v ?? "").split(",").filter((x) => x.trim() !== "").map(Number);
 const silent = createLogger({ level: "silent", format: "json", name: "bench" });
 
 interface Row {
@@ -43,21 +52,47 @@ interface Row {
   readonly missing: number;
   readonly extra: number;
   readonly maxShiftMs: number;
+  /** Matched by type, zone, subject and nearest time (within 30 s), whatever the id. */
+  readonly byTime: { readonly matched: number; readonly within2s: number; readonly missing: number; readonly extra: number; readonly maxShiftMs: number; readonly medianShiftMs: number };
+  /** Subjects the cloud counted in more than one store visit. */
+  readonly multiVisitSubjects: number;
   readonly eventsPer1000: number;
   readonly messagesPer1000: number;
   readonly storedOnce: boolean;
   readonly lateDropped: number;
+  readonly refused: number;
+  readonly datagramsLost: number;
   readonly seconds: number;
 }
+
+interface Case {
+  readonly name: string;
+  readonly gateways: 2 | 3;
+  readonly stop?: { readonly gatewayId: string; readonly afterMs: number };
+  readonly lossRate?: number;
+  readonly skewMs?: Readonly<Record<string, number>>;
+}
+
+const cases: Case[] = [];
+if (values.only !== "impaired")
+  cases.push(
+    { name: "2 gateways", gateways: 2 },
+    { name: "3 gateways", gateways: 3 },
+    { name: "3, gw-entry stopped halfway", gateways: 3, stop: { gatewayId: "gw-entry", afterMs: (minutes * 60_000) / 2 } },
+  );
+for (const loss of list(values.loss))
+  for (const gateways of [2, 3] as const) cases.push({ name: `${gateways} gateways, ${loss * 100}% loss`, gateways, lossRate: loss });
+for (const skew of list(values.skew))
+  for (const gateways of [2, 3] as const)
+    cases.push({
+      name: `${gateways} gateways, clocks ±${skew} ms`,
+      gateways,
+      skewMs: { "gw-floor": skew, "gw-till": -skew, "gw-entry": skew },
+    });
 
 const rows: Row[] = [];
 const dir = await mkdtemp(join(tmpdir(), "arrival-bench-fusion-"));
 try {
-  const cases = [
-    { name: "2 gateways", gateways: 2 as const },
-    { name: "3 gateways", gateways: 3 as const },
-    { name: "3, gw-entry stopped halfway", gateways: 3 as const, stop: { gatewayId: "gw-entry", afterMs: (minutes * 60_000) / 2 } },
-  ];
   for (const c of cases) {
     for (const seed of seeds) {
       const storeId = `bench-${rows.length}`;
@@ -78,6 +113,8 @@ try {
           passersPerHour: Number(values["passers-per-hour"]),
           log: silent,
           ...(c.stop ? { stop: c.stop } : {}),
+          ...(c.lossRate === undefined ? {} : { lossRate: c.lossRate }),
+          ...(c.skewMs === undefined ? {} : { skewMs: c.skewMs }),
         });
         const cmp = compareDetections(r.live, r.replay);
         const row: Row = {
@@ -89,10 +126,14 @@ try {
           missing: cmp.missing.length,
           extra: cmp.extra.length,
           maxShiftMs: cmp.maxShiftMs,
+          byTime: compareByTime(r.live, r.replay),
+          multiVisitSubjects: [...r.storeVisitsBySubject.values()].filter((n) => n > 1).length,
           eventsPer1000: Math.round((r.eventsUploaded / r.adverts) * 10_000) / 10,
           messagesPer1000: Math.round((r.uplinkMessages / r.adverts) * 10_000) / 10,
           storedOnce: r.storedEvents === r.replayEvents,
           lateDropped: r.lateDropped,
+          refused: r.refused,
+          datagramsLost: r.datagramsLost,
           seconds: Math.round((performance.now() - started) / 100) / 10,
         };
         rows.push(row);
@@ -106,10 +147,11 @@ try {
   await rm(dir, { recursive: true, force: true });
 }
 
-const header = "| case | seed | adverts | replay enter+exit | matched | missing | extra | max shift ms | events/1000 adverts | uplink msgs/1000 adverts | each event stored once | late dropped | run s |";
-process.stdout.write(`${header}\n|${"---|".repeat(13)}\n`);
+const header =
+  "| case | seed | adverts | replay enter+exit | matched (id) | missing (id) | extra (id) | max shift ms (id) | matched by time | within 2 s | missing | extra | median / max shift ms | subjects in >1 store visit | events/1000 adverts | uplink msgs/1000 adverts | each event stored once | late dropped | datagrams refused | datagrams lost | run s |";
+process.stdout.write(`${header}\n|${"---|".repeat(21)}\n`);
 for (const r of rows)
   process.stdout.write(
-    `| ${r.case} | ${r.seed} | ${r.adverts} | ${r.replayEnterExit} | ${r.matched} | ${r.missing} | ${r.extra} | ${r.maxShiftMs} | ${r.eventsPer1000} | ${r.messagesPer1000} | ${r.storedOnce ? "yes" : "no"} | ${r.lateDropped} | ${r.seconds} |\n`,
+    `| ${r.case} | ${r.seed} | ${r.adverts} | ${r.replayEnterExit} | ${r.matched} | ${r.missing} | ${r.extra} | ${r.maxShiftMs} | ${r.byTime.matched} | ${r.byTime.within2s} | ${r.byTime.missing} | ${r.byTime.extra} | ${r.byTime.medianShiftMs} / ${r.byTime.maxShiftMs} | ${r.multiVisitSubjects} | ${r.eventsPer1000} | ${r.messagesPer1000} | ${r.storedOnce ? "yes" : "no"} | ${r.lateDropped} | ${r.refused} | ${r.datagramsLost} | ${r.seconds} |\n`,
   );
 for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);

@@ -13,7 +13,10 @@ import { createSocket } from "node:dgram";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Cloud } from "../../cloud/src/createCloud.js";
+import { readLanKey } from "../../gateway/src/adapters/lan/readLanKey.js";
+import { decodeSightings } from "../../gateway/src/adapters/lan/sightingDatagram.js";
 import { formatCaptureLine } from "../../gateway/src/adapters/replay/captureLine.js";
+import { seededRandom } from "../../gateway/src/adapters/sim/random.js";
 import { replayCapture } from "../../gateway/src/cli/replay.js";
 import { parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
@@ -44,6 +47,17 @@ export interface LiveStoreOptions {
   /** Simulated time per step, ms; also the LAN batch interval. Default 250. */
   readonly stepMs?: number;
   readonly latenessMs?: number;
+  /**
+   * Fraction of store-LAN datagrams lost (0..1), each independently: every datagram to a gateway
+   * passes a relay on 127.0.0.1 that drops it with this probability (seeded, so a run repeats).
+   */
+  readonly lossRate?: number;
+  /**
+   * Per gateway, how far its clock is off, ms (positive: ahead). The gateway's clock, the times its
+   * radio stamps on adverts and so its sightings and events carry the error; the replay and the
+   * comparison keep true time.
+   */
+  readonly skewMs?: Readonly<Record<string, number>>;
   readonly log: Logger;
 }
 
@@ -73,6 +87,9 @@ export interface LiveStoreResult {
   /** LAN datagram refusals and sightings dropped by the merge, summed over the gateways. */
   readonly refused: number;
   readonly lateDropped: number;
+  /** Datagrams the lossy relay dropped, and all it was given (0 and 0 without `lossRate`). */
+  readonly datagramsLost: number;
+  readonly datagramsRelayed: number;
   /** When the simulation starts, epoch ms. */
   readonly startAt: number;
   /** Time of the last advert, epoch ms: the replay ends there. */
@@ -121,9 +138,28 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
   await writeFile(keyFile, "5f0c3e1d9a7b2c4e6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e\n", { mode: 0o600 });
   const ports = new Map<string, number>();
   for (const g of plan.gateways) ports.set(g.id, await freeUdpPort());
+  const skewOf = (id: string): number => o.skewMs?.[id] ?? 0;
+  const impaired = (o.lossRate ?? 0) > 0 || plan.gateways.some((g) => skewOf(g.id) !== 0);
+  // With loss or skew, datagrams may never reach a gateway's merge: each gateway's LAN port is then
+  // fronted by a relay that drops some and counts what it passed, so a step knows what to wait for.
+  const relays = new Map<string, LossyRelay>();
+  if (impaired) {
+    const key = await readLanKey(keyFile);
+    for (const g of plan.gateways)
+      relays.set(
+        g.id,
+        await openLossyRelay({
+          targetPort: ports.get(g.id) ?? 0,
+          lossRate: o.lossRate ?? 0,
+          random: seededRandom(o.seed * 7919 + relays.size + 1),
+          key,
+          storeId: o.storeId,
+        }),
+      );
+  }
+  const lanAddressOf = (id: string): string => `127.0.0.1:${relays.get(id)?.port ?? ports.get(id) ?? 0}`;
 
   let now = startAt - stepMs;
-  const clock = { now: () => now };
   const gateways = new Map<string, Gateway>();
   const base = sim.config as { zones: unknown; presence: unknown };
   for (const g of plan.gateways) {
@@ -145,7 +181,7 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
       site: geoOf(g.position),
       peers: plan.gateways
         .filter((p) => p.id !== g.id)
-        .map((p) => ({ id: p.id, ...geoOf(p.position), lan: `127.0.0.1:${ports.get(p.id) ?? 0}` })),
+        .map((p) => ({ id: p.id, ...geoOf(p.position), lan: lanAddressOf(p.id) })),
       lan: { port: ports.get(g.id) ?? 0, keyFile, latenessMs, batchMs: stepMs },
       zones: base.zones,
       presence: base.presence,
@@ -153,10 +189,14 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
       telemetryIntervalS: 3600,
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    const skew = skewOf(g.id);
+    const clock = { now: () => now + skew };
     const gateway = await createGateway(parsed.config, { source: silentSource, log: o.log, clock });
     await gateway.start();
     gateways.set(g.id, gateway);
   }
+
+  for (const relay of relays.values()) relay.open();
 
   const merged: Advert[] = [];
   let adverts = 0;
@@ -171,9 +211,22 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
     return n;
   };
   const step = async (): Promise<void> => {
-    for (const g of gateways.values()) g.pipeline.tick(now);
+    for (const [id, g] of gateways) g.pipeline.tick(now + skewOf(id));
     for (const [id, g] of gateways) {
       const want = expectedReceived(id);
+      const relay = relays.get(id);
+      if (relay !== undefined) {
+        // Every batch sent to this gateway reached its relay, then everything the relay passed
+        // reached the gateway (accepted or refused: a skewed clock may have it refused).
+        await until(async () => relay.sightings >= want, 10_000, `${id}'s relay got its peers' batches (${want})`, 1);
+        await until(
+          async () => (g.fusion?.channel.counters.datagramsReceived ?? 0) >= relay.passed,
+          10_000,
+          `${id} received what its relay passed (${relay.passed})`,
+          1,
+        );
+        continue;
+      }
       await until(
         async () => (g.fusion?.channel.counters.sightingsReceived ?? 0) >= want,
         10_000,
@@ -200,7 +253,9 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
       pending = source.next();
       const g = gateways.get(advert.gatewayId ?? "");
       if (g === undefined) continue;
-      g.pipeline.onAdvert(advert);
+      // The radio's reading is stamped by the gateway's own clock.
+      const skew = skewOf(advert.gatewayId ?? "");
+      g.pipeline.onAdvert(skew === 0 ? advert : { ...advert, t: advert.t + skew });
       merged.push(advert);
       adverts++;
       lastAdvertAt = advert.t;
@@ -230,6 +285,13 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
     }
   }
   for (const g of all) await g.stop();
+  let datagramsLost = 0;
+  let datagramsRelayed = 0;
+  for (const relay of relays.values()) {
+    datagramsLost += relay.dropped;
+    datagramsRelayed += relay.passed + relay.dropped;
+    await relay.close();
+  }
 
   // The replay of the merged capture, through the gateway's own replay, with the first gateway's config.
   const replay: Detection[] = [];
@@ -275,6 +337,8 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
     storeVisitsBySubject: new Map(visits.map((v) => [v.subject_id, v.n])),
     refused,
     lateDropped,
+    datagramsLost,
+    datagramsRelayed,
     startAt,
     lastAdvertAt,
   };
@@ -287,6 +351,64 @@ async function freeUdpPort(): Promise<number> {
   const port = socket.address().port;
   await new Promise<void>((resolve) => socket.close(resolve));
   return port;
+}
+
+/** A UDP relay in front of one gateway's LAN port that loses datagrams, as a lossy store LAN would. */
+interface LossyRelay {
+  readonly port: number;
+  /** Sightings in the datagrams that reached the relay, dropped or not. */
+  readonly sightings: number;
+  readonly passed: number;
+  readonly dropped: number;
+  /** Starts passing datagrams on, first those held until then (the gateway behind is listening). */
+  open(): void;
+  close(): Promise<void>;
+}
+
+async function openLossyRelay(o: {
+  readonly targetPort: number;
+  readonly lossRate: number;
+  readonly random: () => number;
+  readonly key: Uint8Array;
+  readonly storeId: string;
+}): Promise<LossyRelay> {
+  const socket = createSocket("udp4");
+  const state = { sightings: 0, passed: 0, dropped: 0 };
+  let held: Buffer[] | null = [];
+  const pass = (msg: Buffer): void => {
+    if (held === null) socket.send(msg, o.targetPort, "127.0.0.1");
+    else held.push(msg);
+  };
+  socket.on("message", (msg) => {
+    const decoded = decodeSightings({ key: o.key, storeId: o.storeId }, msg);
+    if (decoded.ok) state.sightings += decoded.batch.sightings.length;
+    if (o.random() < o.lossRate) {
+      state.dropped++;
+      return;
+    }
+    state.passed++;
+    pass(msg);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const port = socket.address().port;
+  return {
+    port,
+    get sightings() {
+      return state.sightings;
+    },
+    get passed() {
+      return state.passed;
+    },
+    get dropped() {
+      return state.dropped;
+    },
+    open: () => {
+      const waiting = held ?? [];
+      held = null;
+      for (const msg of waiting) pass(msg);
+    },
+    close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+  };
 }
 
 async function* linesOf(adverts: readonly Advert[]): AsyncGenerator<string> {
@@ -323,4 +445,56 @@ export function compareDetections(live: readonly Detection[], replay: readonly D
     maxShiftMs = Math.max(maxShiftMs, Math.abs(l.at - r.at));
   }
   return { matched: seen.size, missing, extra: live.filter((d) => !seen.has(d.eventId)), maxShiftMs };
+}
+
+/** How live detections compare with the replay's when ids cannot match (clocks off shift the ids). */
+export interface TimeComparison {
+  /** Replay enters and exits with a live one of the same type, zone and subject within `windowMs`. */
+  readonly matched: number;
+  /** Of those, within 2 s of the replay's time. */
+  readonly within2s: number;
+  readonly missing: number;
+  /** Live ones matched to nothing: a second decision of the same arrival, or a wrong one. */
+  readonly extra: number;
+  /** Largest |live - replay| of a matched one, ms. */
+  readonly maxShiftMs: number;
+  /** Median |live - replay| of the matched ones, ms. */
+  readonly medianShiftMs: number;
+}
+
+/**
+ * Matches each replay enter or exit, in time order, to the nearest unmatched live one of the same
+ * type, zone and subject within `windowMs`: how far live drifts from the replay whatever the ids.
+ */
+export function compareByTime(live: readonly Detection[], replay: readonly Detection[], windowMs = 30_000): TimeComparison {
+  const keyOf = (d: Detection): string => `${d.type}|${d.zoneId}|${d.subjectId}`;
+  const pool = new Map<string, Detection[]>();
+  for (const d of live) pool.set(keyOf(d), [...(pool.get(keyOf(d)) ?? []), d]);
+  const shifts: number[] = [];
+  let missing = 0;
+  for (const r of [...replay].sort((a, b) => a.at - b.at)) {
+    const candidates = pool.get(keyOf(r)) ?? [];
+    let best = -1;
+    for (let i = 0; i < candidates.length; i++) {
+      const shift = Math.abs((candidates[i]?.at ?? 0) - r.at);
+      if (shift <= windowMs && (best < 0 || shift < Math.abs((candidates[best]?.at ?? 0) - r.at))) best = i;
+    }
+    if (best < 0) {
+      missing++;
+      continue;
+    }
+    shifts.push(Math.abs((candidates[best]?.at ?? 0) - r.at));
+    candidates.splice(best, 1);
+  }
+  let extra = 0;
+  for (const rest of pool.values()) extra += rest.length;
+  shifts.sort((a, b) => a - b);
+  return {
+    matched: shifts.length,
+    within2s: shifts.filter((s) => s <= 2000).length,
+    missing,
+    extra,
+    maxShiftMs: shifts.at(-1) ?? 0,
+    medianShiftMs: shifts[Math.floor(shifts.length / 2)] ?? 0,
+  };
 }

@@ -58,6 +58,16 @@ import { calibrateSurvey } from "../../gateway/src/domain/survey/siteSurvey.js";
 import { type FloorPlan, geoOf, type Point, STORE_PLAN } from "../sim/floorPlan.js";
 import { simulateSurvey } from "../sim/survey.js";
 import { simulateTillVisits } from "../sim/tillVisits.js";
+import { simulateInsideVisits } from "../sim/insideVisits.js";
+import {
+  emptyInsideLearner,
+  INSIDE_LEARNER_DEFAULTS,
+  insideSample,
+  insideTarget,
+  learnInside,
+  runningEdgeLoss,
+  stepInside,
+} from "../../gateway/src/domain/calibration/insideLearner.js";
 import { HeardMemory } from "../../gateway/src/domain/calibration/HeardMemory.js";
 import {
   EMPTY_LEARNER,
@@ -111,6 +121,10 @@ interface Options {
   readonly gatewayOffsetDb: number;
   /** Labelled till visits (one a day before the capture) the `engine-till-learned` gateways learn from. */
   readonly tillVisits: number;
+  /** Inside labels (phones that heard the store beacon, one a day before the capture) for `engine-inside-learned`. */
+  readonly insideVisits: number;
+  /** The inside learner's percentile (INSIDE_LEARNER_DEFAULTS when absent): for tuning it. */
+  readonly insidePercentile: number | null;
   /** The survey's inside and outside margins, dB (SURVEY_DEFAULTS when absent): for tuning them. */
   readonly surveyMarginsDb: {
     readonly inside: number;
@@ -174,6 +188,7 @@ type CandidateId =
   | "engine-surveyed"
   | "engine-surveyed-fused"
   | "engine-till-learned"
+  | "engine-inside-learned"
   | "raw-threshold"
   | "kalman"
   | "kalman-room-assistant";
@@ -193,6 +208,7 @@ const CANDIDATES: readonly Candidate[] = [
     label: "arrival engine, config defaults after a site survey, every gateway (pooled)",
   },
   { id: "engine-till-learned", label: "arrival engine, config defaults, offset learned from labelled till visits" },
+  { id: "engine-inside-learned", label: "arrival engine, config defaults, store zone's edge loss learned from inside labels" },
   { id: "raw-threshold", label: "(a) raw distance threshold" },
   { id: "kalman", label: `(b) Kalman R=${KALMAN_BASELINE.R} Q=${KALMAN_BASELINE.Q} (room-assistant style)` },
   {
@@ -273,6 +289,8 @@ function options(): Options {
       "gateway-offset-db": { type: "string" },
       "survey-margins-db": { type: "string" },
       "till-visits": { type: "string" },
+      "inside-visits": { type: "string" },
+      "inside-percentile": { type: "string" },
       json: { type: "string" },
       sweep: { type: "string" },
       sequential: { type: "string" },
@@ -306,6 +324,8 @@ function options(): Options {
     gatewayOffsetDb: signed(values["gateway-offset-db"], 0),
     surveyMarginsDb: surveyMarginsOf(values["survey-margins-db"]),
     tillVisits: Math.max(0, Math.trunc(num(values["till-visits"], 10))),
+    insideVisits: Math.max(0, Math.trunc(num(values["inside-visits"], 10))),
+    insidePercentile: values["inside-percentile"] === undefined ? null : Math.min(0.99, num(values["inside-percentile"], 0.9)),
     json: values.json,
     sequential: sequentialOf(values.sequential),
     sweep: values.sweep === "enter" || values.sweep === "exit" || values.sweep === "hold" ? values.sweep : null,
@@ -491,6 +511,61 @@ function tillLearnedConfig(sim: Simulation, seed: number, defaults: GatewayConfi
     site: { ...site, rssiOffsetDb: offsets.get(first) ?? 0 },
     zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
     peers: sim.plan.gateways.slice(1).map((g) => ({ id: g.id, ...geoOf(g.position), rssiOffsetDb: offsets.get(g.id) ?? 0 })),
+  });
+}
+
+/**
+ * The defaults' config with the store zone's edge loss learned from `insideVisits` inside labels,
+ * one a day before the capture (scripts/sim/insideVisits.ts: a phone heard the store beacon while
+ * walking in, at a browse spot or at the till), as a gateway with `insideLearning` learns it
+ * (gateway/src/services/InsideCalibration.ts): its memory of the member's seconds, the raw losses
+ * within ±5 s of each label, the learner's defaults (nothing before 10 labels, 2 dB a day from the
+ * tenth), then a step at the capture's start. Only the zone's own gateway learns; offsets stay 0
+ * (the gateways' error is what the threshold absorbs). Never surveyed.
+ */
+function insideLearnedConfig(sim: Simulation, seed: number, defaults: GatewayConfig, o: Options, log: string[]): GatewayConfig {
+  const DAY = 86_400_000;
+  const startAt = sim.startAt - o.insideVisits * DAY;
+  const visits = simulateInsideVisits(sim.plan, sim.radio, { seed, startAt, visits: o.insideVisits, txSpreadDb: o.txSpreadDb });
+  const n = defaults.presenceTuning.pathLossExponent;
+  const options = { ...INSIDE_LEARNER_DEFAULTS, ...(o.insidePercentile === null ? {} : { percentile: o.insidePercentile }) };
+  const edges = new Map<string, number>();
+  const notes: string[] = [];
+  for (const zone of sim.plan.zones.filter((z) => z.id === "store")) {
+    const drawn = 10 * n * Math.log10(zone.radiusM);
+    const memory = new HeardMemory();
+    let state = emptyInsideLearner(zone.id);
+    let refused = 0;
+    for (const v of visits) {
+      for (const h of v.heard) if (h.gatewayId === zone.gatewayId) memory.record("app:member", h.t, h.rssiDbm, -59);
+      const sample = insideSample(memory.heard("app:member", v.at - options.beforeMs, v.at + options.afterMs), v.at, -59, options);
+      if (!sample.ok) {
+        refused++;
+        continue;
+      }
+      const r = learnInside(state, sample.sample, { baseEdgeLossDb: drawn, offsetDb: 0, surveyedAt: null, now: v.at }, options);
+      state = r.state;
+      if (!r.accepted) refused++;
+    }
+    state = stepInside(state, { baseEdgeLossDb: drawn, offsetDb: 0, surveyedAt: null, now: sim.startAt }, options);
+    const edge = runningEdgeLoss(state, drawn, null);
+    edges.set(zone.id, edge);
+    const where = ["door", "floor", "till"].map((w) => `${visits.filter((v) => v.where === w).length} ${w}`).join(", ");
+    notes.push(
+      `${zone.id}: edge ${edge.toFixed(1)} dB (drawn ${drawn.toFixed(1)}, target ${insideTarget(state, 0, options) ?? "none"}) from ${state.samples.length} labels (${where})${refused > 0 ? `, ${refused} refused` : ""}`,
+    );
+  }
+  log.push(`seed ${seed}: ${o.insideVisits} inside labels: ${notes.join("; ")}`);
+  return configOf({
+    ...sim.config,
+    presence: {},
+    zones: sim.plan.zones.map((z) => ({
+      id: z.id,
+      shape: "gateway-radius",
+      gatewayId: z.gatewayId,
+      radiusM: z.radiusM,
+      ...(edges.has(z.id) ? { edgeLossDb: edges.get(z.id) } : {}),
+    })),
   });
 }
 
@@ -994,6 +1069,9 @@ async function main(): Promise<void> {
         const tillLearned = candidates.some((c) => c.id === "engine-till-learned")
           ? tillLearnedConfig(sim, seed, defaults, o, surveyLog)
           : defaults;
+        const insideLearned = candidates.some((c) => c.id === "engine-inside-learned")
+          ? insideLearnedConfig(sim, seed, defaults, o, surveyLog)
+          : defaults;
         const zones = tuned.zones;
         const runs: Record<CandidateId, () => Promise<Detection[]>> = {
           "engine-defaults": () => runEngine(defaults, written.capturePath),
@@ -1002,6 +1080,7 @@ async function main(): Promise<void> {
           "engine-surveyed": () => runEngine(surveyed.alone, written.capturePath),
           "engine-surveyed-fused": () => runEngine(surveyed.pooled, written.capturePath),
           "engine-till-learned": () => runEngine(tillLearned, written.capturePath),
+          "engine-inside-learned": () => runEngine(insideLearned, written.capturePath),
           "raw-threshold": () =>
             runDetector(
               new RawThresholdDetector({ zones, pathLossExponent: tuned.presenceTuning.pathLossExponent }),
@@ -1064,7 +1143,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
@@ -1103,7 +1182,7 @@ async function main(): Promise<void> {
     ),
     "",
   ];
-  if (surveyLog.length > 0) report.push("Site surveys and till learning (engine-surveyed, engine-till-learned):", "", ...surveyLog.map((l) => `- ${l}`), "");
+  if (surveyLog.length > 0) report.push("Site surveys, till and inside learning (engine-surveyed, engine-till-learned, engine-inside-learned):", "", ...surveyLog.map((l) => `- ${l}`), "");
   if (sweeps.length > 0) report.push(`Sweep (${o.sweep}):`, "", arrivalTable(sweeps, ARRIVAL_ZONE), "");
   process.stdout.write(`${report.join("\n")}\n`);
   const json = JSON.stringify(

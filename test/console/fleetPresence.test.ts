@@ -34,6 +34,7 @@ interface GatewayJson {
     rssiOffsetDb: number;
     zones: { zoneId: string; edgeLossDb: number | null }[];
     learned?: { samples: number; rssiOffsetDb: number | null; weeks: { medianDb: number }[] };
+    learnedZones?: { zoneId: string; labels: number }[];
   } | null;
   lan: { peers: { id: string; heardRecently: boolean; sightingsReceived: number }[]; silentPeers: string[] } | null;
 }
@@ -145,7 +146,7 @@ describe("fleet page: calibration and the store LAN", () => {
     const g1 = await login("g1");
     // g1 learns from the till (its till 2 m away); it was never surveyed.
     const plainConfig = uplinkGatewayConfig({ dataDir: join(dir, "g1"), url: mqttUrl, ...g1 });
-    plain = await createGateway({ ...plainConfig, learning: { tillDistanceM: 2, minSamples: 10, maxStepDbPerDay: 1 } }, {
+    plain = await createGateway({ ...plainConfig, learning: { tillDistanceM: 2, minSamples: 10, maxStepDbPerDay: 1 }, insideLearning: { zoneId: "z1", minLabels: 10, percentile: 0.6, maxStepDbPerDay: 2 } }, {
       source: silentSource,
       log,
       clock: { now: () => Date.now() },
@@ -182,6 +183,7 @@ describe("fleet page: calibration and the store LAN", () => {
       rssiOffsetDb: 0,
       zones: [{ zoneId: "z1", edgeLossDb: null }],
       learned: { samples: 0, refused: 0, rssiOffsetDb: null, learnedAt: null, weeks: [] },
+      learnedZones: [{ zoneId: "z1", labels: 0, refused: 0, edgeLossDb: null, targetDb: null, learnedAt: null, weeks: [] }],
     });
     // A member heard 6 dB weaker than the model expects at g1's till, then the till's label: g1
     // reports the sample in its status, which the cloud keeps.
@@ -191,6 +193,12 @@ describe("fleet page: calibration and the store LAN", () => {
     await f.cloud.broker.publish(gatewayTopic("s1", "g1", "labels"), encodeMessage(label), { qos: 1, retain: false });
     await until(async () => (await api("/v1/gateways/g1")).calibration?.learned?.samples === 1, 10_000, "g1's learned sample");
     expect((await api("/v1/gateways/g1")).calibration?.learned).toMatchObject({ samples: 1, rssiOffsetDb: null, weeks: [{ samples: 1, medianDb: 6 }] });
+    // The same member known inside (a phone heard the store beacon): a label for z1's threshold.
+    for (let i = 4; i >= 0; i--) plain.insideLearning?.heard("app:u1", now + 1000 - i * 1000, -80, -59);
+    const inside = { v: 1, place: "inside", at: new Date(now).toISOString(), subjects: ["app:u1"] };
+    await f.cloud.broker.publish(gatewayTopic("s1", "g1", "labels"), encodeMessage(inside), { qos: 1, retain: false });
+    await until(async () => (await api("/v1/gateways/g1")).calibration?.learnedZones?.[0]?.labels === 1, 10_000, "g1's inside label");
+    expect((await api("/v1/gateways/g1")).calibration?.learned?.samples).toBe(1);
     expect((await api("/v1/gateways/g1")).lan).toBeNull();
 
     // The door gateway shares a sighting over the LAN; the till never does.
@@ -244,6 +252,10 @@ describe("fleet page: calibration and the store LAN", () => {
     const g1 = page.locator("tr[data-gateway=g1]");
     await expect(g1.locator("[data-calibration=not-surveyed]").textContent()).resolves.toBe("not surveyed: run arrival-gateway calibrate");
     await expect(g1.locator("[data-calibration=learned]").textContent()).resolves.toBe("learning at the till: 1 sample, not acting yet; weekly medians +6 dB");
+    await expect(g1.locator("[data-calibration=learned-zone]").textContent()).resolves.toBe(
+      "learning zone z1 from inside labels: 1 label, not acting yet; weekly thresholds \u221221 dB",
+    );
+    await expect(floor.locator("[data-calibration=learned-zone]").count()).resolves.toBe(0);
     await expect(floor.locator("[data-calibration=learned]").count()).resolves.toBe(0);
     await expect(g1.locator("[data-lan]").count()).resolves.toBe(0);
     expect(pageErrors).toEqual([]);

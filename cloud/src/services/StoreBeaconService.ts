@@ -35,6 +35,11 @@ export interface StoreBeaconServiceOptions {
   readonly decided?: (eventId: string, withinMs: number) => Promise<readonly Offer[] | null>;
   /** How long the answer to a sighting waits for its decision (default 2 000 ms). */
   readonly answerWithinMs?: number;
+  /**
+   * A sighting stored for the first time in its slot: the user was in the store at `at` (a
+   * calibration label for its gateways, PlaceLabelService, which checks consent). Never throws.
+   */
+  readonly onInside?: (sighting: { readonly storeId: string; readonly userId: string; readonly at: number }) => void;
   readonly clock: Clock;
   readonly log: Logger;
 }
@@ -170,7 +175,10 @@ export class StoreBeaconService {
       receivedAt: this.o.clock.now(),
       decidedAt: null,
     });
-    if (stored) this.o.onStored([stored]);
+    if (stored) {
+      this.o.onStored([stored]);
+      this.o.onInside?.({ storeId, userId: input.userId, at: input.atMs });
+    }
     // A woken app has seconds to show a notification: the answer carries what the rules issued on
     // this sighting, when they decide in time (a shopper stored unlinked is decided without a wait).
     const offers =

@@ -40,6 +40,16 @@ interface Gateway {
       learnedAt: string | null;
       weeks: { weekStart: string; samples: number; medianDb: number }[];
     };
+    /** A zone's threshold learned from inside labels; absent when the gateway does not learn it. */
+    learnedZones?: {
+      zoneId: string;
+      labels: number;
+      refused: number;
+      edgeLossDb: number | null;
+      targetDb: number | null;
+      learnedAt: string | null;
+      weeks: { weekStart: string; labels: number; thresholdDb: number }[];
+    }[];
   } | null;
   lan: { peers: { id: string; lastHeardAt: string | null; heardRecently: boolean }[]; silentPeers: string[] } | null;
 }
@@ -258,6 +268,17 @@ function presenceCell(g: Gateway, timeZone: string | undefined, fmtTime: (iso: s
             : `learned at the till: offset ${signedDb(learned.rssiOffsetDb)} from ${learned.samples} samples${learned.learnedAt === null ? "" : `, moved on ${dayIn(timeZone ?? "UTC", Date.parse(learned.learnedAt))}`}`,
           learned.weeks.length === 0 ? "" : `; weekly medians ${learned.weeks.slice(-4).map((w) => signedDb(w.medianDb)).join(", ")}`,
         );
+  // Beside the till's offset: each zone threshold learned from members known inside.
+  const zones = (c?.learnedZones ?? []).map((z) =>
+    h(
+      "div",
+      { class: "small", "data-calibration": "learned-zone" },
+      z.edgeLossDb === null
+        ? `learning zone ${z.zoneId} from inside labels: ${z.labels} label${z.labels === 1 ? "" : "s"}, not acting yet`
+        : `learned zone ${z.zoneId} from inside labels: edge ${MINUS}${z.edgeLossDb} dB from ${z.labels} labels${z.targetDb === null || z.targetDb === z.edgeLossDb ? "" : `, moving to ${MINUS}${z.targetDb} dB`}${z.learnedAt === null ? "" : `, moved on ${dayIn(timeZone ?? "UTC", Date.parse(z.learnedAt))}`}`,
+      z.weeks.length === 0 ? "" : `; weekly thresholds ${z.weeks.slice(-4).map((w) => `${MINUS}${w.thresholdDb} dB`).join(", ")}`,
+    ),
+  );
   const heard = g.lan?.peers.filter((p) => p.heardRecently) ?? [];
   const silent = g.lan?.peers.filter((p) => !p.heardRecently) ?? [];
   const peers = [
@@ -271,7 +292,7 @@ function presenceCell(g: Gateway, timeZone: string | undefined, fmtTime: (iso: s
         )
       : null,
   ];
-  return h("td", { "data-label": "Presence" }, calibration, learning, ...peers);
+  return h("td", { "data-label": "Presence" }, calibration, learning, ...zones, ...peers);
 }
 
 function pushForm(g: Gateway, notice: HTMLElement, done: () => void): HTMLElement {

@@ -175,6 +175,26 @@ const LearningSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const InsideLearningSchema = Type.Object(
+  {
+    zoneId: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description:
+        "The gateway-radius zone of this gateway that is the store's floor. With it, the gateway learns that zone's edgeLossDb from the cloud's inside labels (a consenting member's phone heard the store beacon); without the section, they are ignored.",
+    }),
+    minLabels: Type.Integer({ minimum: 3, maximum: 1000, default: 10, description: "Inside labels before the learned edge loss acts." }),
+    percentile: Type.Number({
+      minimum: 0.5,
+      maximum: 0.99,
+      default: 0.6,
+      description: "Share of the seconds heard of members known inside that the zone should read inside (0.6 met the simulator's targets; higher follows labels made at the door out onto the pavement).",
+    }),
+    maxStepDbPerDay: Type.Number({ exclusiveMinimum: 0, maximum: 10, default: 2, description: "Largest move of the learned edge loss per day, dB." }),
+  },
+  { additionalProperties: false },
+);
+
 const UplinkSchema = Type.Object(
   {
     batchSize: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
@@ -214,6 +234,7 @@ export const GatewayConfigSchema = Type.Object(
     }),
     lan: Type.Optional(LanSchema),
     learning: Type.Optional(LearningSchema),
+    insideLearning: Type.Optional(InsideLearningSchema),
     beacons: BeaconListsSchema,
     presence: Type.Partial(PresenceTuningSchema, {
       default: {},

@@ -42,6 +42,8 @@ export class FusedPresence implements PresenceDecider {
   private readonly lateBySender = new Map<string, number>();
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private lastReportAt = Number.NEGATIVE_INFINITY;
+  /** What is added to this gateway's clock to read the store's agreed time, ms. */
+  private offsetMs = 0;
 
   constructor(options: FusedPresenceOptions) {
     this.o = options;
@@ -68,7 +70,8 @@ export class FusedPresence implements PresenceDecider {
 
   async start(): Promise<void> {
     await this.o.channel.start((sender, sightings) => {
-      const now = this.o.clock.now();
+      // The peers stamp their sightings in the store's time, as this gateway does (see observe).
+      const now = this.o.clock.now() + this.offsetMs;
       let late = 0;
       for (const s of sightings) {
         const refusal = this.merger.offer({ ...s, gatewayId: sender }, now);
@@ -83,23 +86,39 @@ export class FusedPresence implements PresenceDecider {
     await this.o.channel.stop();
   }
 
+  /** What is added to this gateway's clock to read the store's agreed time, ms (0: its own clock is it). */
+  get clockOffsetMs(): number {
+    return this.offsetMs;
+  }
+
   /**
-   * Takes one of this gateway's own sightings; decides nothing yet. Rounded to whole ms and dBm as
-   * the datagram carries it, so this gateway and its peers feed the very same values.
+   * Takes one of this gateway's own sightings; decides nothing yet. Stamped in the store's agreed
+   * time (the clocks' median, PeerClocks), so a gateway whose clock is off by more than the
+   * allowance neither has its sightings dropped as late by its peers nor drops theirs, and every
+   * gateway decides on the same times. Rounded to whole ms and dBm as the datagram carries it, so
+   * this gateway and its peers feed the very same values.
    */
   observe(s: Sighting): PresenceChange[] {
     const own: SharedSighting = {
-      t: Math.round(s.t),
+      t: Math.round(s.t + this.offsetMs),
       subject: s.subject,
       rssiDbm: Math.max(-127, Math.min(127, Math.round(s.rssiDbm))),
       measuredPowerDbm: s.measuredPowerDbm === null ? null : Math.max(-127, Math.min(127, Math.round(s.measuredPowerDbm))),
     };
-    if (this.merger.offer({ ...own, gatewayId: this.o.gatewayId }, this.o.clock.now()) === null) this.outgoing.push(own);
+    if (this.merger.offer({ ...own, gatewayId: this.o.gatewayId }, this.o.clock.now() + this.offsetMs) === null) this.outgoing.push(own);
     return [];
   }
 
-  /** Sends what was heard since the last tick, then runs the pooled engine up to the watermark. */
+  /**
+   * Sends what was heard since the last tick, then runs the pooled engine up to the watermark of the
+   * store's time. `now` is this gateway's clock.
+   */
   tick(now: number): PresenceChange[] {
+    const offsetMs = this.o.channel.clockOffsetMs?.(now) ?? 0;
+    if (offsetMs !== this.offsetMs) {
+      this.o.log.info({ from: this.offsetMs, to: offsetMs }, "store clock offset changed");
+      this.offsetMs = offsetMs;
+    }
     if (this.outgoing.length > 0) {
       this.o.channel.send(this.outgoing);
       this.shared += this.outgoing.length;
@@ -112,7 +131,7 @@ export class FusedPresence implements PresenceDecider {
       this.lastSentAt = now;
     }
     const out: PresenceChange[] = [];
-    for (const step of this.merger.release(now)) {
+    for (const step of this.merger.release(now + this.offsetMs)) {
       if (step.kind === "tick") out.push(...this.o.engine.tick(step.t));
       else out.push(...this.o.engine.observe(step.sighting));
     }

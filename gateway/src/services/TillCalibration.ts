@@ -1,4 +1,4 @@
-import { decodeGatewayMessage, formatProblems, type LearnedCalibration } from "../../../protocol/index.js";
+import { decodeGatewayMessage, formatProblems, type LabelPlace, type LearnedCalibration } from "../../../protocol/index.js";
 import { HeardMemory, type HeardMemoryOptions } from "../domain/calibration/HeardMemory.js";
 import {
   EMPTY_LEARNER,
@@ -44,7 +44,8 @@ export interface TillCalibrationOptions {
 /** What one label came to. */
 export type LabelOutcome =
   | { readonly outcome: "sample"; readonly subjectId: string; readonly residualDb: number; readonly offsetDb: number }
-  | { readonly outcome: "refused"; readonly reason: SampleRefusal | "malformed" };
+  | { readonly outcome: "refused"; readonly reason: SampleRefusal | "malformed" }
+  | { readonly outcome: "ignored"; readonly place: Exclude<LabelPlace, "till"> };
 
 /**
  * Learns this gateway's RSSI offset from the cloud's till labels: keeps a short memory of what its
@@ -93,6 +94,9 @@ export class TillCalibration {
       this.o.log.warn({ problems: formatProblems(decoded.problems) }, "label ignored");
       return { outcome: "refused", reason: "malformed" };
     }
+    // An `inside` label says the member was somewhere in the store, not at the till: no offset
+    // sample. It is for the zones' thresholds (InsideCalibration), not counted as refused here.
+    if (decoded.value.place !== "till") return { outcome: "ignored", place: decoded.value.place };
     const at = Date.parse(decoded.value.at);
     const o = { ...TILL_LEARNER_DEFAULTS, ...this.o.learner };
     // The subject this radio heard most of around the label: a member's phone and a linked tag

@@ -190,5 +190,10 @@ export interface SightingChannel {
   send(sightings: readonly SharedSighting[]): void;
   /** Tells every peer this gateway is alive when it has sent nothing for a while; never throws. */
   keepAlive?(): void;
+  /**
+   * What to add to this gateway's clock to read the time the store's gateways agree on, ms (0 when
+   * the clocks agree within the allowance, or the channel does not know).
+   */
+  clockOffsetMs?(now: number): number;
   stop(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { engineOptions } from "../../../gateway/src/config/engineOptions.js";
 import { type GatewayConfig, parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
 import { type PresenceChange, PresenceEngine, type Sighting } from "../../../gateway/src/domain/presence/PresenceEngine.js";
+import { PeerClocks } from "../../../gateway/src/domain/presence/PeerClocks.js";
 import { FusedPresence } from "../../../gateway/src/services/FusedPresence.js";
 import type { LanCounters, SharedSighting, SightingChannel } from "../../../gateway/src/services/ports.js";
 import { RecordingLogger } from "../../support/RecordingLogger.js";
@@ -186,5 +187,78 @@ describe("FusedPresence", () => {
     net.deliver();
     expect(f.lateDropped("gw-b")).toBe(1);
     expect(f.lateDropped("gw-c")).toBe(0);
+  });
+
+  /**
+   * The two gateways with clocks off by `skewMs` each, over a LAN that, like the UDP channel, tells
+   * each receiver the sender's clock at sending (every datagram and heartbeat carries it).
+   */
+  async function liveSkewed(skewMs: { readonly "gw-a": number; readonly "gw-b": number }) {
+    let trueNow = 95_000;
+    const handlers = new Map<string, (sender: string, s: readonly SharedSighting[]) => void>();
+    const clocks = new Map([["gw-a", new PeerClocks()], ["gw-b", new PeerClocks()]]);
+    const inFlight: { to: string; from: "gw-a" | "gw-b"; sentAt: number; sightings: readonly SharedSighting[] }[] = [];
+    const channel = (self: "gw-a" | "gw-b", peer: string): SightingChannel => ({
+      counters: counters(),
+      start: async (on) => void handlers.set(self, on),
+      send: (sightings) => void inFlight.push({ to: peer, from: self, sentAt: trueNow + skewMs[self], sightings: [...sightings] }),
+      keepAlive: () => void inFlight.push({ to: peer, from: self, sentAt: trueNow + skewMs[self], sightings: [] }),
+      clockOffsetMs: (now) => clocks.get(self)?.storeOffset(now) ?? 0,
+      stop: async () => void handlers.delete(self),
+    });
+    const fused = new Map(
+      (["gw-a", "gw-b"] as const).map((id) => [
+        id,
+        new FusedPresence({
+          gatewayId: id,
+          engine: new PresenceEngine(engineOptions(configOf(id))),
+          channel: channel(id, id === "gw-a" ? "gw-b" : "gw-a"),
+          clock: { now: () => trueNow + skewMs[id] },
+          log: new RecordingLogger(),
+          latenessMs: 1500,
+        }),
+      ]),
+    );
+    for (const f of fused.values()) await f.start();
+    const decided = new Map<string, PresenceChange[]>([["gw-a", []], ["gw-b", []]]);
+    const queue = heard();
+    let k = 0;
+    for (; trueNow <= 260_000; trueNow += 250) {
+      for (; k < queue.length && (queue[k]?.t ?? Infinity) <= trueNow; k++) {
+        const s = queue[k];
+        // Each radio's reading is stamped by its gateway's clock.
+        if (s) fused.get(s.gatewayId as "gw-a")?.observe({ ...s, t: s.t + skewMs[s.gatewayId as "gw-a"] });
+      }
+      for (const [id, f] of fused) decided.get(id)?.push(...f.tick(trueNow + skewMs[id]));
+      // What was sent arrives at once (a LAN's delay is a few ms: each estimate is that much low).
+      for (const m of inFlight.splice(0)) {
+        const to = m.to as "gw-a" | "gw-b";
+        clocks.get(to)?.observe(m.from, m.sentAt, trueNow + skewMs[to]);
+        if (m.sightings.length > 0) handlers.get(to)?.(m.from, m.sightings);
+      }
+    }
+    return { decided, fused, endT: trueNow - 250 - 1500 };
+  }
+
+  it("decides as the replay when the two clocks are 4 s apart: each reads the store's time halfway", async () => {
+    const { decided, fused, endT } = await liveSkewed({ "gw-a": 2000, "gw-b": -2000 });
+    expect(fused.get("gw-a")?.clockOffsetMs).toBe(-2000);
+    expect(fused.get("gw-b")?.clockOffsetMs).toBe(2000);
+    expect(fused.get("gw-a")?.counters.merge.late).toBe(0);
+    expect(fused.get("gw-b")?.counters.merge.late).toBe(0);
+    const a = decided.get("gw-a") ?? [];
+    expect(a.map((c) => c.type)).toEqual(["enter", "dwell", "exit"]);
+    expect(decided.get("gw-b")).toEqual(a);
+    expect(a).toEqual(replayed(configOf("gw-a"), heard(), endT));
+  });
+
+  it("keeps its own stamps when the clocks agree within the allowance", async () => {
+    const { decided, fused } = await liveSkewed({ "gw-a": 100, "gw-b": -100 });
+    expect(fused.get("gw-a")?.clockOffsetMs).toBe(0);
+    expect(fused.get("gw-b")?.clockOffsetMs).toBe(0);
+    expect(fused.get("gw-a")?.counters.merge.late).toBe(0);
+    const a = decided.get("gw-a") ?? [];
+    expect(a.map((c) => c.type)).toEqual(["enter", "dwell", "exit"]);
+    expect(decided.get("gw-b")).toEqual(a);
   });
 });

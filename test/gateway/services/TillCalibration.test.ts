@@ -100,6 +100,10 @@ describe("TillCalibration", () => {
     expect(unheard).toEqual({ outcome: "refused", reason: "too-few-readings" });
     expect(await c.label(Buffer.from("{\"v\":1,\"place\":\"door\"}"))).toEqual({ outcome: "refused", reason: "malformed" });
     for (let i = 0; i < 3; i++) await visit(c);
+    // A member known to be in the store, somewhere: no sample at the till, and not a refusal.
+    const inside = await c.label(encodeMessage({ v: 1, place: "inside", at: new Date(clock.now()).toISOString(), subjects: [SUBJECT] }));
+    expect(inside).toEqual({ outcome: "ignored", place: "inside" });
+    expect(c.report()).toMatchObject({ samples: 3, refused: 2 });
     // Paid at the other till, far away: 20 dB weaker than the rest.
     expect(await visit(c, SUBJECT, DEAF_AT_TILL - 20)).toEqual({ outcome: "refused", reason: "outlier" });
     expect(c.report()).toMatchObject({ samples: 3, refused: 3 });

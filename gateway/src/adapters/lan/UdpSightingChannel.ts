@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from "node:dgram";
 import { DatagramGuard } from "../../domain/presence/DatagramGuard.js";
+import { PeerClocks, type PeerClocksOptions } from "../../domain/presence/PeerClocks.js";
 import type { Clock, LanCounters, Logger, SharedSighting, SightingChannel } from "../../services/ports.js";
 import { decodeSightings, encodeHeartbeat, encodeSightings } from "./sightingDatagram.js";
 
@@ -31,8 +32,10 @@ export interface UdpSightingChannelOptions {
   readonly peers: readonly LanPeerAddress[];
   readonly clock: Clock;
   readonly log: Logger;
-  /** A datagram sent longer ago than this is refused as stale, ms. */
+  /** A datagram sent longer ago than this is refused as stale, ms (on the sender's clock). */
   readonly maxAgeMs: number;
+  /** How the peers' clocks are estimated and the store's agreed ({@link PeerClocks}). */
+  readonly clocks?: PeerClocksOptions;
 }
 
 /**
@@ -60,6 +63,7 @@ export class UdpSightingChannel implements SightingChannel {
   /** Per configured peer, in config order; a datagram failing authentication names no peer, so it is not here. */
   private readonly receipts = new Map<string, { lastHeardAt: number | null; sightingsReceived: number; refused: number }>();
   private readonly guard: DatagramGuard;
+  private readonly clocks: PeerClocks;
   private socket: Socket | null = null;
   private seq = 0;
 
@@ -70,7 +74,18 @@ export class UdpSightingChannel implements SightingChannel {
       maxAgeMs: options.maxAgeMs,
       maxAheadMs: options.maxAgeMs,
     });
+    this.clocks = new PeerClocks(options.clocks);
     for (const p of options.peers) this.receipts.set(p.id, { lastHeardAt: null, sightingsReceived: 0, refused: 0 });
+  }
+
+  /** What to add to this gateway's clock to read the store's agreed time, ms ({@link PeerClocks}). */
+  clockOffsetMs(now: number): number {
+    return this.clocks.storeOffset(now);
+  }
+
+  /** A peer's clock minus this gateway's, ms, as estimated; null when not known. */
+  peerClockOffsetMs(peerId: string, now: number): number | null {
+    return this.clocks.offsetOf(peerId, now);
   }
 
   /** Each configured peer: when it was last heard and what came from it. */
@@ -168,7 +183,10 @@ export class UdpSightingChannel implements SightingChannel {
     }
     const b = decoded.batch;
     const now = this.o.clock.now();
-    const refusal = this.guard.check(b.sender, b.sentAt, b.seq, now);
+    // Every authenticated datagram of a configured peer tells its clock (heartbeats too); the
+    // freshness check then reads `sentAt` on that clock.
+    if (this.receipts.has(b.sender)) this.clocks.observe(b.sender, b.sentAt, now);
+    const refusal = this.guard.check(b.sender, b.sentAt, b.seq, now, this.clocks.offsetOf(b.sender, now) ?? 0);
     // Authenticated with the store key: the sender is who it says, so the peer is alive even when
     // its datagram is refused (a clock off, a LAN that lags).
     const receipt = this.receipts.get(b.sender);

@@ -29,11 +29,16 @@ export class DatagramGuard {
     for (const id of options.senders) this.last.set(id, null);
   }
 
-  /** Accepts the datagram (and remembers its mark) or says why not. */
-  check(sender: string, sentAt: number, seq: number, now: number): DatagramRefusal | null {
+  /**
+   * Accepts the datagram (and remembers its mark) or says why not. `senderOffsetMs` is how far the
+   * sender's clock is ahead of ours, as estimated (PeerClocks); its `sentAt` is judged on its
+   * own clock, so a peer whose clock is off is still fresh. 0 when unknown.
+   */
+  check(sender: string, sentAt: number, seq: number, now: number, senderOffsetMs = 0): DatagramRefusal | null {
     if (!this.last.has(sender)) return "unknown-sender";
-    if (!Number.isFinite(sentAt) || sentAt < now - this.maxAgeMs) return "stale";
-    if (sentAt > now + this.maxAheadMs) return "ahead";
+    const theirNow = now + (Number.isFinite(senderOffsetMs) ? senderOffsetMs : 0);
+    if (!Number.isFinite(sentAt) || sentAt < theirNow - this.maxAgeMs) return "stale";
+    if (sentAt > theirNow + this.maxAheadMs) return "ahead";
     const prev = this.last.get(sender);
     if (prev && (sentAt < prev.sentAt || (sentAt === prev.sentAt && seq <= prev.seq))) return "replayed";
     this.last.set(sender, { sentAt, seq });

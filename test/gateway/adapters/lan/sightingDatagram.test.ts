@@ -171,4 +171,38 @@ describe("UdpSightingChannel", () => {
     // A forgery naming the peer does not make it heard: only its key does.
     expect(b.peers()).toEqual([{ id: "gw-a", lastHeardAt: heardAt, sightingsReceived: 4, refused: 2 }]);
   });
+
+  it("takes a peer whose clock is 4 s behind: learns its offset from a heartbeat and reads the store's time halfway", async () => {
+    const log = new RecordingLogger();
+    const now = { t: 1_772_442_001_000 };
+    const got: { sender: string; sightings: readonly SharedSighting[] }[] = [];
+    const b = new UdpSightingChannel({
+      storeId: STORE, gatewayId: "gw-b", key: KEY, port: 0, bindHost: "127.0.0.1",
+      peers: [{ id: "gw-a", host: "127.0.0.1", port: 1 }],
+      clock: { now: () => now.t }, log, maxAgeMs: 2000,
+    });
+    await b.start((sender, sightings) => got.push({ sender, sightings }));
+    open.push(b);
+    const a = new UdpSightingChannel({
+      storeId: STORE, gatewayId: "gw-a", key: KEY, port: 0, bindHost: "127.0.0.1",
+      peers: [{ id: "gw-b", host: "127.0.0.1", port: b.port }],
+      clock: { now: () => now.t - 4000 }, log, maxAgeMs: 2000,
+    });
+    await a.start(() => undefined);
+    open.push(a);
+    expect(b.clockOffsetMs(now.t)).toBe(0);
+
+    a.keepAlive();
+    while (b.counters.datagramsReceived === 0) await new Promise((r) => setTimeout(r, 5));
+    now.t += 250;
+    const sightings = batch(3).map((s) => ({ ...s, t: now.t - 100 }));
+    a.send(sightings);
+    while (b.counters.datagramsReceived < 2) await new Promise((r) => setTimeout(r, 5));
+    // Judged on gw-a's own clock, neither the heartbeat nor the batch is stale (4 s > 2 s allowed).
+    expect(b.counters.stale).toBe(0);
+    expect(got).toEqual([{ sender: "gw-a", sightings: [] }, { sender: "gw-a", sightings }]);
+    expect(b.peerClockOffsetMs("gw-a", now.t)).toBe(-4000);
+    // The median of its clock and gw-a's: 2 s back.
+    expect(b.clockOffsetMs(now.t)).toBe(-2000);
+  });
 });

@@ -34,4 +34,15 @@ describe("DatagramGuard", () => {
     expect(g.check("gw-a", 10_000, 900, 10_000)).toBeNull();
     expect(g.check("gw-a", 10_400, 0, 10_500)).toBeNull();
   });
+
+  it("judges a datagram on the sender's clock when its offset is known", () => {
+    const g = guard();
+    // gw-a's clock runs 5 s behind ours: on our clock its datagrams look 5 s old.
+    expect(g.check("gw-a", 5_000, 0, 10_000)).toBe("stale");
+    expect(g.check("gw-a", 5_000, 1, 10_000, -5_000)).toBeNull();
+    expect(g.check("gw-a", 2_999, 2, 10_000, -5_000)).toBe("stale");
+    // gw-b's runs 5 s ahead.
+    expect(g.check("gw-b", 15_000, 0, 10_000)).toBe("ahead");
+    expect(g.check("gw-b", 15_000, 1, 10_000, 5_000)).toBeNull();
+  });
 });

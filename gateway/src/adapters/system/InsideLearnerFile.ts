@@ -1,0 +1,46 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import Type from "typebox";
+import { Checker } from "../../../../protocol/index.js";
+import type { InsideLearnerState } from "../../domain/calibration/insideLearner.js";
+import type { InsideLearnerStore } from "../../services/InsideCalibration.js";
+
+const Ms = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+const Db = Type.Number({ minimum: 0, maximum: 200 });
+const StateSchema = Type.Object(
+  {
+    v: Type.Literal(1),
+    zoneId: Type.String({ minLength: 1, maxLength: 64 }),
+    samples: Type.Array(Type.Object({ at: Ms, lossesDb: Type.Array(Db, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }), {
+      maxItems: 10_000,
+    }),
+    edgeLossDb: Type.Union([Db, Type.Null()]),
+    steppedAt: Type.Union([Ms, Type.Null()]),
+    since: Type.Union([Ms, Type.Null()]),
+    weeks: Type.Array(Type.Object({ weekStart: Ms, labels: Type.Integer({ minimum: 0 }), thresholdDb: Db }, { additionalProperties: false }), {
+      maxItems: 1000,
+    }),
+  },
+  { additionalProperties: false },
+);
+const checker = new Checker(StateSchema);
+
+/** The inside learner's state as JSON in the gateway's data directory, written atomically. */
+export class InsideLearnerFile implements InsideLearnerStore {
+  constructor(private readonly path: string) {}
+
+  async load(): Promise<InsideLearnerState | null> {
+    const text = await readFile(this.path, "utf8").catch(() => null);
+    if (text === null) return null;
+    try {
+      const checked = checker.check(JSON.parse(text));
+      return checked.ok ? checked.value : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async save(state: InsideLearnerState): Promise<void> {
+    await writeFile(`${this.path}.tmp`, JSON.stringify(state));
+    await rename(`${this.path}.tmp`, this.path);
+  }
+}

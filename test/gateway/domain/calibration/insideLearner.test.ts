@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import {
+  emptyInsideLearner,
+  type InsideContext,
+  type InsideLearnerState,
+  insideSample,
+  insideTarget,
+  learnInside,
+  rawThresholdDb,
+  runningEdgeLoss,
+  stepInside,
+} from "../../../../gateway/src/domain/calibration/insideLearner.js";
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 10, 2, 10);
+/** A zone drawn at 5 m with n = 2.2: 10 n log10(5) = 15.4 dB. */
+const DRAWN = 15.4;
+
+/** The tests reason in the 90th percentile. */
+const P90 = { percentile: 0.9 };
+
+const ctx = (now: number, over: Partial<InsideContext> = {}): InsideContext => ({ baseEdgeLossDb: DRAWN, offsetDb: 0, surveyedAt: null, now, ...over });
+
+/** A label's seconds: losses spread evenly over [low, high] dB, as a shopper somewhere on the floor. */
+const sample = (at: number, low: number, high: number, n = 10) => ({
+  at,
+  lossesDb: Array.from({ length: n }, (_, i) => low + ((high - low) * i) / (n - 1)),
+});
+
+/** `count` labels, one a day from `from`, each spread over [low, high]. */
+function feed(state: InsideLearnerState, count: number, low: number, high: number, from = T0, over: Partial<InsideContext> = {}) {
+  let s = state;
+  const outcomes: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = from + i * DAY;
+    const r = learnInside(s, sample(at, low, high), ctx(at, over), P90);
+    s = r.state;
+    outcomes.push(r.accepted ? "ok" : r.reason);
+  }
+  return { state: s, outcomes };
+}
+
+describe("inside learner", () => {
+  it("turns the seconds heard around a label into raw losses, or refuses too few", () => {
+    const heard = [
+      { t: T0, rssiDbm: -80, measuredPowerDbm: -59 },
+      { t: T0 + 1000, rssiDbm: -75, measuredPowerDbm: null },
+      { t: T0 + 2000, rssiDbm: -90, measuredPowerDbm: -62 },
+    ];
+    expect(insideSample(heard, T0, -59)).toEqual({ ok: true, sample: { at: T0, lossesDb: [21, 16, 28] } });
+    expect(insideSample(heard.slice(0, 2), T0, -59)).toEqual({ ok: false, reason: "too-few-readings" });
+  });
+
+  it("learns nothing before minLabels, then sets the edge loss so the percentile of inside seconds reads inside", () => {
+    // The gateway reads 6 dB low: confirmed-inside members show losses of 16-30 dB where a true
+    // radio would give 10-24; the zone drawn at 5 m (15.4 dB) reads most of them outside.
+    const nine = feed(emptyInsideLearner("store"), 9, 16, 30);
+    expect(nine.state.edgeLossDb).toBeNull();
+    expect(runningEdgeLoss(nine.state, DRAWN, null)).toBe(DRAWN);
+    const ten = feed(nine.state, 1, 16, 30, T0 + 9 * DAY);
+    // The 90th percentile of 16..30 is 28.4 dB: the target, reached in steps of 2 dB a day counted
+    // from the tenth label (the nine days spent gathering them are not days of moving).
+    expect(insideTarget(ten.state, 0, P90)).toBe(28.5);
+    expect(ten.state.edgeLossDb).toBeNull();
+    const later = stepInside(ten.state, ctx(T0 + 9 * DAY + 3 * DAY), P90);
+    expect(later.edgeLossDb).toBeCloseTo(DRAWN + 6, 5);
+    expect(runningEdgeLoss(later, DRAWN, null)).toBeCloseTo(DRAWN + 6, 5);
+    const done = stepInside(later, ctx(T0 + 30 * DAY), P90);
+    expect(done.edgeLossDb).toBe(28.5);
+    // What was learned makes 90% of the confirmed-inside seconds read inside.
+    const seconds = done.samples.flatMap((s) => s.lossesDb);
+    expect(seconds.filter((l) => l <= (done.edgeLossDb ?? 0)).length / seconds.length).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("learns in raw loss: the edge loss is the raw threshold less the offset the engine runs with", () => {
+    const { state } = feed(emptyInsideLearner("store"), 12, 16, 30, T0, { offsetDb: 6 });
+    expect(insideTarget(state, 6, P90)).toBe(22.5);
+    // The same labels, once the till has taught a 6 dB offset: the threshold follows.
+    expect(insideTarget(state, 0, P90)).toBe(28.5);
+    expect(rawThresholdDb(state.samples, 0.9)).toBeCloseTo(16 + (14 * 8) / 9, 5);
+  });
+
+  it("refuses a label far beyond the others (heard from outside) and keeps the edge within its bounds", () => {
+    const { state } = feed(emptyInsideLearner("store"), 5, 16, 30);
+    const far = learnInside(state, sample(T0 + 6 * DAY, 60, 70), ctx(T0 + 6 * DAY), P90);
+    expect(far).toMatchObject({ accepted: false, reason: "outlier" });
+    expect(learnInside(state, { at: T0 + 6 * DAY, lossesDb: [Number.NaN] }, ctx(T0 + 6 * DAY))).toMatchObject({ accepted: false, reason: "out-of-range" });
+    // Labels all but at the gateway: the edge loss does not fall below the floor of 10 dB.
+    const close = feed(emptyInsideLearner("store"), 10, 0, 2);
+    expect(insideTarget(close.state, 0, P90)).toBe(10);
+  });
+
+  it("lets a newer site survey run at once and counts only labels after it", () => {
+    const { state } = feed(emptyInsideLearner("store"), 12, 16, 30);
+    const learned = stepInside(state, ctx(T0 + 40 * DAY), P90);
+    expect(learned.edgeLossDb).toBe(28.5);
+    const surveyedAt = T0 + 41 * DAY;
+    // The survey's threshold, 20 dB, runs at once.
+    expect(runningEdgeLoss(learned, 20, surveyedAt)).toBe(20);
+    // A label from before the survey is refused; the next one after it starts again from zero.
+    const old = learnInside(learned, sample(T0 + 40 * DAY, 16, 30), ctx(T0 + 42 * DAY, { surveyedAt, baseEdgeLossDb: 20 }), P90);
+    expect(old).toMatchObject({ accepted: false, reason: "before-survey" });
+    const fresh = feed(old.state, 9, 16, 30, surveyedAt + DAY, { surveyedAt, baseEdgeLossDb: 20 });
+    expect(fresh.state.samples).toHaveLength(9);
+    expect(fresh.state.edgeLossDb).toBeNull();
+    expect(runningEdgeLoss(fresh.state, 20, surveyedAt)).toBe(20);
+    const tenth = feed(fresh.state, 1, 16, 30, surveyedAt + 10 * DAY, { surveyedAt, baseEdgeLossDb: 20 });
+    // From the survey's 20 dB, by 2 dB a day from then: never overridden at once.
+    expect(runningEdgeLoss(tenth.state, 20, surveyedAt)).toBe(20);
+    const nextDay = stepInside(tenth.state, ctx(surveyedAt + 11 * DAY, { surveyedAt, baseEdgeLossDb: 20 }), P90);
+    expect(runningEdgeLoss(nextDay, 20, surveyedAt)).toBe(22);
+  });
+
+  it("keeps a week's count and threshold, so drift shows", () => {
+    let s = emptyInsideLearner("store");
+    for (let i = 0; i < 14; i++) {
+      const at = T0 + i * DAY;
+      // The second week's members are heard 4 dB weaker: the radio drifting, or the shop refitted.
+      const shift = i >= 7 ? 4 : 0;
+      s = learnInside(s, sample(at, 16 + shift, 30 + shift), ctx(at), P90).state;
+    }
+    expect(s.weeks.map((w) => w.labels).reduce((a, b) => a + b, 0)).toBe(14);
+    const [first, last] = [s.weeks[0], s.weeks.at(-1)];
+    expect((last?.thresholdDb ?? 0) - (first?.thresholdDb ?? 0)).toBeGreaterThanOrEqual(3);
+  });
+});

@@ -3988,6 +3988,30 @@ export interface operations {
                                         weekStart: string;
                                     }[];
                                 };
+                                learnedZones?: {
+                                    /** @description The edge loss learned and run with, dB; null while too few labels (the survey's or the drawn radius's runs). */
+                                    edgeLossDb: number | null;
+                                    /** @description Inside labels counted since the last survey. */
+                                    labels: number;
+                                    learnedAt: string | null;
+                                    /** @description Inside labels that gave no sample since the gateway started. */
+                                    refused: number;
+                                    /** @description Where the labels say the edge loss should be now, dB (it moves there a step a day); null while too few labels. */
+                                    targetDb: number | null;
+                                    /** @description Recent weeks, oldest first. */
+                                    weeks: {
+                                        labels: number;
+                                        /** @description The raw path loss the week's labels put at the percentile, dB. */
+                                        thresholdDb: number;
+                                        /**
+                                         * Format: date-time
+                                         * @description Start of the 7-day bin.
+                                         */
+                                        weekStart: string;
+                                    }[];
+                                    /** @description The zone learned: the store's floor. */
+                                    zoneId: string;
+                                }[];
                                 /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
                                 rssiOffsetDb: number;
                                 /** @description Edge samples the offset was learned from; null when not surveyed. */
@@ -4207,6 +4231,30 @@ export interface operations {
                                     weekStart: string;
                                 }[];
                             };
+                            learnedZones?: {
+                                /** @description The edge loss learned and run with, dB; null while too few labels (the survey's or the drawn radius's runs). */
+                                edgeLossDb: number | null;
+                                /** @description Inside labels counted since the last survey. */
+                                labels: number;
+                                learnedAt: string | null;
+                                /** @description Inside labels that gave no sample since the gateway started. */
+                                refused: number;
+                                /** @description Where the labels say the edge loss should be now, dB (it moves there a step a day); null while too few labels. */
+                                targetDb: number | null;
+                                /** @description Recent weeks, oldest first. */
+                                weeks: {
+                                    labels: number;
+                                    /** @description The raw path loss the week's labels put at the percentile, dB. */
+                                    thresholdDb: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description Start of the 7-day bin.
+                                     */
+                                    weekStart: string;
+                                }[];
+                                /** @description The zone learned: the store's floor. */
+                                zoneId: string;
+                            }[];
                             /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
                             rssiOffsetDb: number;
                             /** @description Edge samples the offset was learned from; null when not surveyed. */
@@ -10363,6 +10411,30 @@ export interface operations {
                                     weekStart: string;
                                 }[];
                             };
+                            learnedZones?: {
+                                /** @description The edge loss learned and run with, dB; null while too few labels (the survey's or the drawn radius's runs). */
+                                edgeLossDb: number | null;
+                                /** @description Inside labels counted since the last survey. */
+                                labels: number;
+                                learnedAt: string | null;
+                                /** @description Inside labels that gave no sample since the gateway started. */
+                                refused: number;
+                                /** @description Where the labels say the edge loss should be now, dB (it moves there a step a day); null while too few labels. */
+                                targetDb: number | null;
+                                /** @description Recent weeks, oldest first. */
+                                weeks: {
+                                    labels: number;
+                                    /** @description The raw path loss the week's labels put at the percentile, dB. */
+                                    thresholdDb: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description Start of the 7-day bin.
+                                     */
+                                    weekStart: string;
+                                }[];
+                                /** @description The zone learned: the store's floor. */
+                                zoneId: string;
+                            }[];
                             /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
                             rssiOffsetDb: number;
                             /** @description Edge samples the offset was learned from; null when not surveyed. */
@@ -10519,6 +10591,30 @@ export interface operations {
                                     weekStart: string;
                                 }[];
                             };
+                            learnedZones?: {
+                                /** @description The edge loss learned and run with, dB; null while too few labels (the survey's or the drawn radius's runs). */
+                                edgeLossDb: number | null;
+                                /** @description Inside labels counted since the last survey. */
+                                labels: number;
+                                learnedAt: string | null;
+                                /** @description Inside labels that gave no sample since the gateway started. */
+                                refused: number;
+                                /** @description Where the labels say the edge loss should be now, dB (it moves there a step a day); null while too few labels. */
+                                targetDb: number | null;
+                                /** @description Recent weeks, oldest first. */
+                                weeks: {
+                                    labels: number;
+                                    /** @description The raw path loss the week's labels put at the percentile, dB. */
+                                    thresholdDb: number;
+                                    /**
+                                     * Format: date-time
+                                     * @description Start of the 7-day bin.
+                                     */
+                                    weekStart: string;
+                                }[];
+                                /** @description The zone learned: the store's floor. */
+                                zoneId: string;
+                            }[];
                             /** @description Added to every RSSI this radio reports, dB (config site.rssiOffsetDb). */
                             rssiOffsetDb: number;
                             /** @description Edge samples the offset was learned from; null when not surveyed. */

@@ -4430,6 +4430,13 @@ export interface operations {
                         /** @description Zone id. */
                         id: string;
                         name?: string;
+                        /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                        peerEdges?: {
+                            /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                            edgeLossDb: number;
+                            /** @description Another gateway of the store that pools its evidence into this zone. */
+                            gatewayId: string;
+                        }[];
                         /** @description Radius, metres. */
                         radiusM: number;
                         /** @enum {string} */
@@ -9811,6 +9818,13 @@ export interface operations {
                         /** @description Zone id. */
                         id: string;
                         name?: string;
+                        /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                        peerEdges?: {
+                            /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                            edgeLossDb: number;
+                            /** @description Another gateway of the store that pools its evidence into this zone. */
+                            gatewayId: string;
+                        }[];
                         /** @description Radius, metres. */
                         radiusM: number;
                         /** @enum {string} */
@@ -11457,6 +11471,13 @@ export interface operations {
                                 /** @description Zone id. */
                                 id: string;
                                 name?: string;
+                                /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                                peerEdges?: {
+                                    /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                                    edgeLossDb: number;
+                                    /** @description Another gateway of the store that pools its evidence into this zone. */
+                                    gatewayId: string;
+                                }[];
                                 /** @description Radius, metres. */
                                 radiusM: number;
                                 /** @enum {string} */
@@ -11518,6 +11539,13 @@ export interface operations {
                         /** @description Zone id. */
                         id: string;
                         name?: string;
+                        /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                        peerEdges?: {
+                            /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                            edgeLossDb: number;
+                            /** @description Another gateway of the store that pools its evidence into this zone. */
+                            gatewayId: string;
+                        }[];
                         /** @description Radius, metres. */
                         radiusM: number;
                         /** @enum {string} */
@@ -11622,6 +11650,13 @@ export interface operations {
                             /** @description Zone id. */
                             id: string;
                             name?: string;
+                            /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                            peerEdges?: {
+                                /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                                edgeLossDb: number;
+                                /** @description Another gateway of the store that pools its evidence into this zone. */
+                                gatewayId: string;
+                            }[];
                             /** @description Radius, metres. */
                             radiusM: number;
                             /** @enum {string} */
@@ -11741,6 +11776,13 @@ export interface operations {
                             /** @description Zone id. */
                             id: string;
                             name?: string;
+                            /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                            peerEdges?: {
+                                /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                                edgeLossDb: number;
+                                /** @description Another gateway of the store that pools its evidence into this zone. */
+                                gatewayId: string;
+                            }[];
                             /** @description Radius, metres. */
                             radiusM: number;
                             /** @enum {string} */
@@ -11803,6 +11845,13 @@ export interface operations {
                         /** @description Zone id. */
                         id: string;
                         name?: string;
+                        /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                        peerEdges?: {
+                            /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                            edgeLossDb: number;
+                            /** @description Another gateway of the store that pools its evidence into this zone. */
+                            gatewayId: string;
+                        }[];
                         /** @description Radius, metres. */
                         radiusM: number;
                         /** @enum {string} */
@@ -11907,6 +11956,13 @@ export interface operations {
                             /** @description Zone id. */
                             id: string;
                             name?: string;
+                            /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                            peerEdges?: {
+                                /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                                edgeLossDb: number;
+                                /** @description Another gateway of the store that pools its evidence into this zone. */
+                                gatewayId: string;
+                            }[];
                             /** @description Radius, metres. */
                             radiusM: number;
                             /** @enum {string} */

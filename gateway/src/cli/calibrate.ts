@@ -27,7 +27,9 @@ screen) around the edge of each zone of this gateway, standing just inside the d
 optionally walking the pavement in front of the shop, while the gateway listens through its own
 scan source. From what it heard at those known places it learns this gateway's RSSI offset and
 each zone's threshold, then writes them into the config file (site.rssiOffsetDb, each zone's
-edgeLossDb), keeping the rest of the file as it was and the previous file as FILE.bak.
+edgeLossDb), keeping the rest of the file as it was and the previous file as FILE.bak. A recording
+merged from the store's gateways (--from) also gives each zone what every gateway listed in peers
+heard of its edge (peerEdges): the reference it pools its evidence against.
 
   --config FILE      the gateway config (default /etc/arrival-gateway/gateway.json)
   --beacon SUBJECT   the reference beacon's subject id (ibeacon:<uuid>:<major>:<minor>, ...);
@@ -134,8 +136,14 @@ async function calibrate(o: CalibrateOptions, deps: Session): Promise<number> {
     recording = walked;
   }
 
+  // A recording that holds the peers' sightings too (merged from the store's gateways) also measures
+  // what each of them hears of this gateway's zones, for the pooled test; the walk, on this radio
+  // alone, measures this gateway only.
+  const peers = config.peers.filter((p) => p.id !== config.gatewayId);
   const outcome = calibrateSurvey(surveySamples(recording, config.gatewayId), zones, {
     pathLossExponent: config.presenceTuning.pathLossExponent,
+    peerIds: peers.map((p) => p.id),
+    offsetsDb: Object.fromEntries(peers.map((p) => [p.id, p.rssiOffsetDb])),
   });
   if (!outcome.ok) {
     say(out, `Survey refused: ${outcome.message}`);
@@ -191,6 +199,8 @@ function report(outcome: Extract<SurveyOutcome, { ok: true }>, out: NodeJS.Writa
       out,
       `  zone ${z.zoneId}: edge at ${z.edgeLossDb} dB of path loss (${z.reachM} m as the radio hears it; drawn ${z.drawnLossDb} dB), edge median ${z.edgeMedianLossDb} dB${bound}`,
     );
+    for (const p of z.peers)
+      say(out, `    pooled with gateway ${p.gatewayId}: its edge at ${p.edgeLossDb} dB (from ${p.samples} samples along the edge)`);
   }
 }
 

@@ -159,6 +159,50 @@ describe("arrival-gateway calibrate --from", () => {
     expect(result.text).toMatch(/not a survey recording: no \{"survey"/);
   });
 
+  it("with the store's gateways as peers, writes what each heard of the zone's edge, for the pooled test", async () => {
+    // gw-till is a listed peer reading 2 dB high; gw-ghost is heard in the recording but no peer.
+    const document = {
+      ...configDocument(dir),
+      site: { defaultMeasuredPowerDbm: -61, lat: 48.8566853, lon: 2.3522815 },
+      peers: [{ id: "gw-till", lat: 48.8567123, lon: 2.3523297, rssiOffsetDb: -2 }],
+    };
+    await writeFile(configPath, `${JSON.stringify(document, null, 2)}\n`);
+    const text = await readFile(surveyPath, "utf8");
+    const ghost = text
+      .split("\n")
+      .filter((l) => l.includes('"gw":"gw-till"'))
+      .map((l) => l.replace('"gw":"gw-till"', '"gw":"gw-ghost"'));
+    await writeFile(surveyPath, `${text}${ghost.join("\n")}\n`);
+    const result = await run();
+    expect(result.code, result.text).toBe(0);
+
+    const parsed = parseSurvey(await readFile(surveyPath, "utf8"));
+    if (parsed.recording === null) throw new Error("recording unreadable");
+    const expected = calibrateSurvey(
+      surveySamples(parsed.recording, "gw-floor"),
+      [{ id: "store", gatewayId: "gw-floor", radiusM: 5 }],
+      { pathLossExponent: 2.2, offsetsDb: { "gw-till": -2 } },
+    );
+    if (!expected.ok) throw new Error(expected.message);
+    const peer = expected.calibration.zones[0]?.peers.find((p) => p.gatewayId === "gw-till");
+    expect(peer?.edgeLossDb).toBeGreaterThan(0);
+    expect(result.text).toContain(`pooled with gateway gw-till: its edge at ${peer?.edgeLossDb} dB`);
+    expect(result.text).not.toContain("gw-ghost");
+
+    const written = JSON.parse(await readFile(configPath, "utf8")) as { zones: Record<string, unknown>[] };
+    expect(written.zones[0]?.peerEdges).toEqual([{ gatewayId: "gw-till", edgeLossDb: peer?.edgeLossDb }]);
+    // The gateway takes it, and keeps it under a cloud's zones that do not set their own.
+    const config = parseGatewayConfig(written);
+    if (!config.ok) throw new Error(JSON.stringify(config.problems));
+    const remote: GatewayRemoteConfig = {
+      v: 1,
+      revision: 8,
+      zones: [{ id: "store", shape: "gateway-radius", gatewayId: "gw-floor", radiusM: 5 }],
+    };
+    const store = engineOptions(config.config, remote).zones.find((z) => z.id === "store");
+    expect(store && "peerEdges" in store ? store.peerEdges : undefined).toEqual(written.zones[0]?.peerEdges);
+  });
+
   it("says when the cloud manages the zones, and the survey outlives a remote config", async () => {
     const remote: GatewayRemoteConfig = {
       v: 1,

@@ -118,6 +118,12 @@ interface Options {
     readonly boundQuantile?: number;
     readonly maxShrinkDb?: number;
   } | null;
+  /**
+   * `--survey-peers`: how the survey sets each other gateway's reference in a zone's pooled test
+   * (`peerEdges`): quantile and margin of what it heard along the edge; "off" leaves the geometry
+   * (the distance between the gateways plus the radius), as before the survey measured it.
+   */
+  readonly surveyPeers: { readonly quantile: number; readonly marginDb: number } | "off" | null;
   readonly json: string | undefined;
   /**
    * The sequential enter test (`presence.enterSequential`) turned on in every engine config (the
@@ -221,6 +227,8 @@ interface Score {
   windowShoppers: number;
   windowShoppersFlagged: number;
   spuriousEnters: number;
+  /** Spurious enters by role and zone (`staff till`, `fixed:till-counter store`, ...). */
+  readonly spuriousBy: Map<string, number>;
   hours: number;
 }
 
@@ -231,6 +239,7 @@ const emptyScore = (): Score => ({
   windowShoppers: 0,
   windowShoppersFlagged: 0,
   spuriousEnters: 0,
+  spuriousBy: new Map(),
   hours: 0,
 });
 
@@ -272,6 +281,7 @@ function options(): Options {
       "storefront-db": { type: "string" },
       "gateway-offset-db": { type: "string" },
       "survey-margins-db": { type: "string" },
+      "survey-peers": { type: "string" },
       "till-visits": { type: "string" },
       json: { type: "string" },
       sweep: { type: "string" },
@@ -305,6 +315,7 @@ function options(): Options {
     storefrontDb: num(values["storefront-db"], 0),
     gatewayOffsetDb: signed(values["gateway-offset-db"], 0),
     surveyMarginsDb: surveyMarginsOf(values["survey-margins-db"]),
+    surveyPeers: surveyPeersOf(values["survey-peers"]),
     tillVisits: Math.max(0, Math.trunc(num(values["till-visits"], 10))),
     json: values.json,
     sequential: sequentialOf(values.sequential),
@@ -348,6 +359,15 @@ function surveyMarginsOf(value: string | undefined): Options["surveyMarginsDb"] 
     ...(boundQuantile === undefined ? {} : { boundQuantile }),
     ...(maxShrinkDb === undefined ? {} : { maxShrinkDb }),
   };
+}
+
+function surveyPeersOf(value: string | undefined): Options["surveyPeers"] {
+  if (value === undefined) return null;
+  if (value === "off") return "off";
+  const [quantile, marginDb, ...rest] = value.split(",").map(Number);
+  if (quantile === undefined || marginDb === undefined || rest.length > 0 || !(quantile > 0 && quantile < 1) || !Number.isFinite(marginDb))
+    throw new Error(`--survey-peers wants off or QUANTILE,MARGIN_DB (0..1, dB), got ${value}`);
+  return { quantile, marginDb };
 }
 
 function zoneMarginsOf(value: string | undefined): Record<string, number> {
@@ -410,6 +430,7 @@ function surveyedConfigs(
   seed: number,
   defaults: GatewayConfig,
   margins: Options["surveyMarginsDb"],
+  peers: Options["surveyPeers"],
   log: string[],
 ): { readonly alone: GatewayConfig; readonly pooled: GatewayConfig } {
   const recording = simulateSurvey(sim.plan, sim.radio, { seed, startAt: sim.startAt - 15 * 60_000 });
@@ -422,6 +443,7 @@ function surveyedConfigs(
       ...(margins === null ? {} : { insideMarginDb: margins.inside, outsideMarginDb: margins.outside }),
       ...(margins?.boundQuantile === undefined ? {} : { boundQuantile: margins.boundQuantile }),
       ...(margins?.maxShrinkDb === undefined ? {} : { maxShrinkDb: margins.maxShrinkDb }),
+      ...(peers === null || peers === "off" ? {} : { peerEdgeQuantile: peers.quantile, peerMarginDb: peers.marginDb }),
     },
   );
   const document = {
@@ -435,15 +457,19 @@ function surveyedConfigs(
     log.push(`seed ${seed}: survey refused (${outcome.code}): ${outcome.message}`);
     return { alone: defaults, pooled: configOf(pooledDocument) };
   }
-  const applied = applySurvey(document, outcome.calibration);
+  const calibration =
+    peers === "off"
+      ? { ...outcome.calibration, zones: outcome.calibration.zones.map((z) => ({ ...z, peers: [] })) }
+      : outcome.calibration;
+  const applied = applySurvey(document, calibration);
   log.push(
-    `seed ${seed}: ${applied.changes.map((c) => `${c.path} ${c.after}`).join(", ")}; ${outcome.calibration.zones
+    `seed ${seed}: ${applied.changes.map((c) => `${c.path} ${c.after}`).join(", ")}; ${calibration.zones
       .map((z) => `${z.zoneId} reach ${z.reachM} m${z.bound === null ? "" : ` (bounded by ${z.bound.place})`}`)
       .join(", ")}`,
   );
   return {
     alone: configOf(applied.document),
-    pooled: configOf(applySurvey(pooledDocument, outcome.calibration).document),
+    pooled: configOf(applySurvey(pooledDocument, calibration).document),
   };
 }
 
@@ -592,6 +618,10 @@ function scoreRun(
       }
       if (best === null) {
         score.spuriousEnters++;
+        const role = roles.get(subject)?.role ?? "unknown";
+        const zoneId = key.slice(key.lastIndexOf("|") + 1);
+        const what = `${role === "fixed" ? `fixed:${fixtureName(subject)}` : role} ${zoneId}`;
+        score.spuriousBy.set(what, (score.spuriousBy.get(what) ?? 0) + 1);
         continue;
       }
       const list = assigned.get(best) ?? [];
@@ -612,6 +642,12 @@ function scoreRun(
       scoreVisit(v, [], [], score);
     }
   }
+}
+
+/** The simulator's fixed beacons are minor 1, 2, 3 of their UUID, in the plan's order. */
+function fixtureName(subject: string): string {
+  const minor = Number(subject.slice(subject.lastIndexOf(":") + 1));
+  return STORE_PLAN.fixedBeacons[minor - 1]?.name ?? subject;
 }
 
 function scoreVisit(
@@ -677,6 +713,8 @@ interface Summary {
   readonly windowShoppersFlaggedPct: number;
   readonly windowShoppers: number;
   readonly spuriousEntersPerHour: number;
+  /** Per role and zone, per hour. */
+  readonly spuriousPerHourBy: Readonly<Record<string, number>>;
   readonly zones: Readonly<Record<string, ZoneSummary>>;
 }
 
@@ -715,6 +753,11 @@ function summarize(rate: RateMode, c: Candidate, s: Score): Summary {
     windowShoppersFlaggedPct: pct(s.windowShoppersFlagged, s.windowShoppers),
     windowShoppers: s.windowShoppers,
     spuriousEntersPerHour: Math.round((10 * s.spuriousEnters) / Math.max(s.hours, 1e-9)) / 10,
+    spuriousPerHourBy: Object.fromEntries(
+      [...s.spuriousBy]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, n]) => [k, Math.round((10 * n) / Math.max(s.hours, 1e-9)) / 10]),
+    ),
     zones,
   };
 }
@@ -989,7 +1032,7 @@ async function main(): Promise<void> {
           })),
         });
         const surveyed = candidates.some((c) => c.id === "engine-surveyed" || c.id === "engine-surveyed-fused")
-          ? surveyedConfigs(sim, seed, defaults, o.surveyMarginsDb, surveyLog)
+          ? surveyedConfigs(sim, seed, defaults, o.surveyMarginsDb, o.surveyPeers, surveyLog)
           : { alone: defaults, pooled: defaults };
         const tillLearned = candidates.some((c) => c.id === "engine-till-learned")
           ? tillLearnedConfig(sim, seed, defaults, o, surveyLog)
@@ -1064,7 +1107,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
@@ -1072,6 +1115,19 @@ async function main(): Promise<void> {
     `Arrival: zone "${ARRIVAL_ZONE}" (passers-by and spurious enters: every zone)`,
     "",
     arrivalTable(summaries, ARRIVAL_ZONE),
+    "",
+    "Spurious enters per hour, by role and zone (enters that belong to no true visit):",
+    "",
+    markdown(
+      ["rate", "detector", "per hour"],
+      summaries.map((r) => [
+        r.rate,
+        r.label,
+        Object.entries(r.spuriousPerHourBy)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ") || "-",
+      ]),
+    ),
     "",
     `Zone "till" (2 m around the till's gateway)`,
     "",

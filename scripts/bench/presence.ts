@@ -5,7 +5,7 @@
  *   npx tsx scripts/bench/presence.ts [--seeds 5] [--first-seed 1] [--minutes 60]
  *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--zone-exit-margin ZONE=M,...] [--only ID,ID]
  *       [--sweep enter|exit|hold] [--gateway-offset-db=DB] [--survey-margins-db=IN,OUT[,Q]] [--json FILE]
- *       [--sequential OFFSET_DB,CAP_DB,THRESHOLD_DB]
+ *       [--sequential OFFSET_DB,CAP_DB,THRESHOLD_DB] [--survey-peers off|QUANTILE,MARGIN_DB]
  *
  * `--sequential`: every engine config also enters on the sequential test (`presence.enterSequential`,
  * gateway/src/domain/presence/sequentialEnter.ts) with these parameters.

@@ -1,8 +1,8 @@
 /**
  * The five-minute site survey: what a gateway heard of a reference beacon carried to known places
  * (around each zone's edge, at the door, optionally on the pavement outside) turned into the
- * gateway's RSSI offset and each zone's enter threshold. Pure: samples and options in, a calibration
- * or a refusal out; no clock, no I/O.
+ * gateway's RSSI offset, each zone's enter threshold, and what the store's other gateways heard of
+ * the zone's edge. Pure: samples and options in, a calibration or a refusal out; no clock, no I/O.
  *
  * The reasoning (docs/benchmarks.md, "Site survey"):
  *
@@ -29,8 +29,16 @@
  *    outside at this gateway: any threshold would miss much of the zone or take in passers-by), give
  *    a refusal with a sentence naming the zone, the place and what to do.
  *
+ * 4. **The pooled test.** Every other gateway that heard a zone's edge (the config's `peers`) gets
+ *    the median loss it heard there, after its own offset, plus `peerMarginDb` as its reference in
+ *    the zone's pooled test, instead of the geometry (the distance between the gateways plus the
+ *    radius). A peer's offset is fitted on its own zones, at their distances; the pooled mean would
+ *    carry its error to the pavement. Chosen on the tuning seeds: +6 dB, the only margin that met
+ *    every target at 3 and 6 dB of shadowing (docs/benchmarks.md, "A pooled survey").
+ *
  * The threshold goes into the zone as `edgeLossDb` (path loss at the edge, dB): the engine judges
- * the zone against the distance that loss means under its model, instead of `radiusM`.
+ * the zone against the distance that loss means under its model, instead of `radiusM`; the peers'
+ * references as its `peerEdges`.
  */
 
 /** Where the surveyor was: walking a zone's edge, standing at the door, or on the pavement outside. */

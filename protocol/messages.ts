@@ -404,6 +404,26 @@ export const ZoneSchema = Type.Union([
             "Path loss at the zone's edge as a site survey measured it (power at 1 m minus the calibrated RSSI), dB: the engine judges the zone against the distance this loss means instead of radiusM. Written by `arrival-gateway calibrate`; absent = radiusM.",
         }),
       ),
+      peerEdges: Type.Optional(
+        Type.Array(
+          Type.Object(
+            {
+              gatewayId: Id("Another gateway of the store that pools its evidence into this zone."),
+              edgeLossDb: Type.Number({
+                exclusiveMinimum: 0,
+                maximum: 80,
+                description: "Path loss that gateway measured along this zone's edge during the site survey, dB.",
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          {
+            maxItems: 16,
+            description:
+              "Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry.",
+          },
+        ),
+      ),
     },
     { additionalProperties: false },
   ),

@@ -5,7 +5,7 @@
  *   npx tsx scripts/bench/presence.ts [--seeds 5] [--first-seed 1] [--minutes 60]
  *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--zone-exit-margin ZONE=M,...] [--only ID,ID]
  *       [--sweep enter|exit|hold] [--gateway-offset-db=DB] [--survey-margins-db=IN,OUT[,Q]] [--json FILE]
- *       [--sequential OFFSET_DB,CAP_DB,THRESHOLD_DB]
+ *       [--sequential OFFSET_DB,CAP_DB,THRESHOLD_DB] [--survey-peers off|QUANTILE,MARGIN_DB]
  *
  * `--sequential`: every engine config also enters on the sequential test (`presence.enterSequential`,
  * gateway/src/domain/presence/sequentialEnter.ts) with these parameters.
@@ -132,6 +132,12 @@ interface Options {
     readonly boundQuantile?: number;
     readonly maxShrinkDb?: number;
   } | null;
+  /**
+   * `--survey-peers`: how the survey sets each other gateway's reference in a zone's pooled test
+   * (`peerEdges`): quantile and margin of what it heard along the edge; "off" leaves the geometry
+   * (the distance between the gateways plus the radius), as before the survey measured it.
+   */
+  readonly surveyPeers: { readonly quantile: number; readonly marginDb: number } | "off" | null;
   readonly json: string | undefined;
   /**
    * The sequential enter test (`presence.enterSequential`) turned on in every engine config (the
@@ -237,6 +243,8 @@ interface Score {
   windowShoppers: number;
   windowShoppersFlagged: number;
   spuriousEnters: number;
+  /** Spurious enters by role and zone (`staff till`, `fixed:till-counter store`, ...). */
+  readonly spuriousBy: Map<string, number>;
   hours: number;
 }
 
@@ -247,6 +255,7 @@ const emptyScore = (): Score => ({
   windowShoppers: 0,
   windowShoppersFlagged: 0,
   spuriousEnters: 0,
+  spuriousBy: new Map(),
   hours: 0,
 });
 
@@ -288,6 +297,7 @@ function options(): Options {
       "storefront-db": { type: "string" },
       "gateway-offset-db": { type: "string" },
       "survey-margins-db": { type: "string" },
+      "survey-peers": { type: "string" },
       "till-visits": { type: "string" },
       "inside-visits": { type: "string" },
       "inside-percentile": { type: "string" },
@@ -323,6 +333,7 @@ function options(): Options {
     storefrontDb: num(values["storefront-db"], 0),
     gatewayOffsetDb: signed(values["gateway-offset-db"], 0),
     surveyMarginsDb: surveyMarginsOf(values["survey-margins-db"]),
+    surveyPeers: surveyPeersOf(values["survey-peers"]),
     tillVisits: Math.max(0, Math.trunc(num(values["till-visits"], 10))),
     insideVisits: Math.max(0, Math.trunc(num(values["inside-visits"], 10))),
     insidePercentile: values["inside-percentile"] === undefined ? null : Math.min(0.99, num(values["inside-percentile"], 0.9)),
@@ -368,6 +379,15 @@ function surveyMarginsOf(value: string | undefined): Options["surveyMarginsDb"] 
     ...(boundQuantile === undefined ? {} : { boundQuantile }),
     ...(maxShrinkDb === undefined ? {} : { maxShrinkDb }),
   };
+}
+
+function surveyPeersOf(value: string | undefined): Options["surveyPeers"] {
+  if (value === undefined) return null;
+  if (value === "off") return "off";
+  const [quantile, marginDb, ...rest] = value.split(",").map(Number);
+  if (quantile === undefined || marginDb === undefined || rest.length > 0 || !(quantile > 0 && quantile < 1) || !Number.isFinite(marginDb))
+    throw new Error(`--survey-peers wants off or QUANTILE,MARGIN_DB (0..1, dB), got ${value}`);
+  return { quantile, marginDb };
 }
 
 function zoneMarginsOf(value: string | undefined): Record<string, number> {
@@ -430,6 +450,7 @@ function surveyedConfigs(
   seed: number,
   defaults: GatewayConfig,
   margins: Options["surveyMarginsDb"],
+  peers: Options["surveyPeers"],
   log: string[],
 ): { readonly alone: GatewayConfig; readonly pooled: GatewayConfig } {
   const recording = simulateSurvey(sim.plan, sim.radio, { seed, startAt: sim.startAt - 15 * 60_000 });
@@ -442,6 +463,7 @@ function surveyedConfigs(
       ...(margins === null ? {} : { insideMarginDb: margins.inside, outsideMarginDb: margins.outside }),
       ...(margins?.boundQuantile === undefined ? {} : { boundQuantile: margins.boundQuantile }),
       ...(margins?.maxShrinkDb === undefined ? {} : { maxShrinkDb: margins.maxShrinkDb }),
+      ...(peers === null || peers === "off" ? {} : { peerEdgeQuantile: peers.quantile, peerMarginDb: peers.marginDb }),
     },
   );
   const document = {
@@ -455,15 +477,19 @@ function surveyedConfigs(
     log.push(`seed ${seed}: survey refused (${outcome.code}): ${outcome.message}`);
     return { alone: defaults, pooled: configOf(pooledDocument) };
   }
-  const applied = applySurvey(document, outcome.calibration);
+  const calibration =
+    peers === "off"
+      ? { ...outcome.calibration, zones: outcome.calibration.zones.map((z) => ({ ...z, peers: [] })) }
+      : outcome.calibration;
+  const applied = applySurvey(document, calibration);
   log.push(
-    `seed ${seed}: ${applied.changes.map((c) => `${c.path} ${c.after}`).join(", ")}; ${outcome.calibration.zones
+    `seed ${seed}: ${applied.changes.map((c) => `${c.path} ${c.after}`).join(", ")}; ${calibration.zones
       .map((z) => `${z.zoneId} reach ${z.reachM} m${z.bound === null ? "" : ` (bounded by ${z.bound.place})`}`)
       .join(", ")}`,
   );
   return {
     alone: configOf(applied.document),
-    pooled: configOf(applySurvey(pooledDocument, outcome.calibration).document),
+    pooled: configOf(applySurvey(pooledDocument, calibration).document),
   };
 }
 
@@ -667,6 +693,10 @@ function scoreRun(
       }
       if (best === null) {
         score.spuriousEnters++;
+        const role = roles.get(subject)?.role ?? "unknown";
+        const zoneId = key.slice(key.lastIndexOf("|") + 1);
+        const what = `${role === "fixed" ? `fixed:${fixtureName(subject)}` : role} ${zoneId}`;
+        score.spuriousBy.set(what, (score.spuriousBy.get(what) ?? 0) + 1);
         continue;
       }
       const list = assigned.get(best) ?? [];
@@ -687,6 +717,12 @@ function scoreRun(
       scoreVisit(v, [], [], score);
     }
   }
+}
+
+/** The simulator's fixed beacons are minor 1, 2, 3 of their UUID, in the plan's order. */
+function fixtureName(subject: string): string {
+  const minor = Number(subject.slice(subject.lastIndexOf(":") + 1));
+  return STORE_PLAN.fixedBeacons[minor - 1]?.name ?? subject;
 }
 
 function scoreVisit(
@@ -752,6 +788,8 @@ interface Summary {
   readonly windowShoppersFlaggedPct: number;
   readonly windowShoppers: number;
   readonly spuriousEntersPerHour: number;
+  /** Per role and zone, per hour. */
+  readonly spuriousPerHourBy: Readonly<Record<string, number>>;
   readonly zones: Readonly<Record<string, ZoneSummary>>;
 }
 
@@ -790,6 +828,11 @@ function summarize(rate: RateMode, c: Candidate, s: Score): Summary {
     windowShoppersFlaggedPct: pct(s.windowShoppersFlagged, s.windowShoppers),
     windowShoppers: s.windowShoppers,
     spuriousEntersPerHour: Math.round((10 * s.spuriousEnters) / Math.max(s.hours, 1e-9)) / 10,
+    spuriousPerHourBy: Object.fromEntries(
+      [...s.spuriousBy]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, n]) => [k, Math.round((10 * n) / Math.max(s.hours, 1e-9)) / 10]),
+    ),
     zones,
   };
 }
@@ -1064,7 +1107,7 @@ async function main(): Promise<void> {
           })),
         });
         const surveyed = candidates.some((c) => c.id === "engine-surveyed" || c.id === "engine-surveyed-fused")
-          ? surveyedConfigs(sim, seed, defaults, o.surveyMarginsDb, surveyLog)
+          ? surveyedConfigs(sim, seed, defaults, o.surveyMarginsDb, o.surveyPeers, surveyLog)
           : { alone: defaults, pooled: defaults };
         const tillLearned = candidates.some((c) => c.id === "engine-till-learned")
           ? tillLearnedConfig(sim, seed, defaults, o, surveyLog)
@@ -1143,7 +1186,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
@@ -1151,6 +1194,19 @@ async function main(): Promise<void> {
     `Arrival: zone "${ARRIVAL_ZONE}" (passers-by and spurious enters: every zone)`,
     "",
     arrivalTable(summaries, ARRIVAL_ZONE),
+    "",
+    "Spurious enters per hour, by role and zone (enters that belong to no true visit):",
+    "",
+    markdown(
+      ["rate", "detector", "per hour"],
+      summaries.map((r) => [
+        r.rate,
+        r.label,
+        Object.entries(r.spuriousPerHourBy)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ") || "-",
+      ]),
+    ),
     "",
     `Zone "till" (2 m around the till's gateway)`,
     "",

@@ -16,7 +16,8 @@ import { type GatewayConfig, loadGatewayConfig, parseGatewayConfig } from "../co
 import { surveyRecord, surveyRecordPath } from "../config/surveyRecord.js";
 import { decodeAdvertisement, subjectOf } from "../domain/advert/index.js";
 import { calibrateSurvey, quantile, type SurveyOutcome, type SurveyZone } from "../domain/survey/siteSurvey.js";
-import type { Advert, Clock, ScanSource } from "../services/ports.js";
+import { iBeaconAdvert } from "../adapters/sim/SimWorld.js";
+import type { Advert, Clock, ScanSource, SharedSighting, SightingChannel } from "../services/ports.js";
 
 /** Help text for `arrival-gateway calibrate`. */
 export const CALIBRATE_USAGE = `Usage: arrival-gateway calibrate [--config FILE] [--beacon SUBJECT] [--record FILE] [--yes]
@@ -27,7 +28,10 @@ screen) around the edge of each zone of this gateway, standing just inside the d
 optionally walking the pavement in front of the shop, while the gateway listens through its own
 scan source. From what it heard at those known places it learns this gateway's RSSI offset and
 each zone's threshold, then writes them into the config file (site.rssiOffsetDb, each zone's
-edgeLossDb), keeping the rest of the file as it was and the previous file as FILE.bak.
+edgeLossDb), keeping the rest of the file as it was and the previous file as FILE.bak. On a gateway
+with LAN peers (their service left running) the walk also hears the beacon through their radios,
+as does a recording merged from the store's gateways (--from): each zone then gets what every
+gateway listed in peers heard of its edge (peerEdges), the reference it pools its evidence against.
 
   --config FILE      the gateway config (default /etc/arrival-gateway/gateway.json)
   --beacon SUBJECT   the reference beacon's subject id (ibeacon:<uuid>:<major>:<minor>, ...);
@@ -75,6 +79,12 @@ export interface CalibrateDeps {
   readonly output: NodeJS.WritableStream;
   /** Whether the output is a terminal (live counters redraw one line). */
   readonly tty: boolean;
+  /**
+   * The store LAN, for the walk to hear the reference beacon through the peers' radios too (they
+   * keep running and share their sightings with this gateway's address); null or absent: this
+   * gateway has no LAN peers, and the walk records its own radio only.
+   */
+  readonly createPeerChannel?: (config: GatewayConfig) => Promise<SightingChannel | null>;
 }
 
 const say = (out: NodeJS.WritableStream, text = ""): void => {
@@ -134,8 +144,14 @@ async function calibrate(o: CalibrateOptions, deps: Session): Promise<number> {
     recording = walked;
   }
 
+  // A recording that holds the peers' sightings too (merged from the store's gateways) also measures
+  // what each of them hears of this gateway's zones, for the pooled test; the walk, on this radio
+  // alone, measures this gateway only.
+  const peers = config.peers.filter((p) => p.id !== config.gatewayId);
   const outcome = calibrateSurvey(surveySamples(recording, config.gatewayId), zones, {
     pathLossExponent: config.presenceTuning.pathLossExponent,
+    peerIds: peers.map((p) => p.id),
+    offsetsDb: Object.fromEntries(peers.map((p) => [p.id, p.rssiOffsetDb])),
   });
   if (!outcome.ok) {
     say(out, `Survey refused: ${outcome.message}`);
@@ -191,6 +207,8 @@ function report(outcome: Extract<SurveyOutcome, { ok: true }>, out: NodeJS.Writa
       out,
       `  zone ${z.zoneId}: edge at ${z.edgeLossDb} dB of path loss (${z.reachM} m as the radio hears it; drawn ${z.drawnLossDb} dB), edge median ${z.edgeMedianLossDb} dB${bound}`,
     );
+    for (const p of z.peers)
+      say(out, `    pooled with gateway ${p.gatewayId}: its edge at ${p.edgeLossDb} dB (from ${p.samples} samples along the edge)`);
   }
 }
 
@@ -302,10 +320,17 @@ async function walk(
   const adverts: Advert[] = [];
   const steps: SurveyStep[] = [];
   const source = deps.createSource(config);
+  const peerSightings: { readonly sender: string; readonly sighting: SharedSighting }[] = [];
+  const channel = (await deps.createPeerChannel?.(config)) ?? null;
   let beacon = o.beacon?.toLowerCase();
   await source.start((advert) => adverts.push(advert));
   try {
+    await channel?.start((sender, sightings) => {
+      for (const sighting of sightings) peerSightings.push({ sender, sighting });
+    });
     say(out, `Site survey of gateway ${config.gatewayId}: about five minutes.`);
+    if (channel !== null)
+      say(out, "Listening to the peers over the store LAN too: leave their gateway service running.");
     if (beacon === undefined) {
       await ask(deps, "Hold the reference beacon (or the phone with the app's survey screen) against the gateway, then press Enter.");
       const from = deps.clock.now();
@@ -344,10 +369,29 @@ async function walk(
       steps.push({ place: "outside", from, to: deps.clock.now() });
     }
   } finally {
+    await channel?.stop();
     await source.stop();
   }
   const id = beacon;
-  const recording: SurveyRecording = { beacon: id, steps, adverts: adverts.filter((a) => subjectIdOf(a) === id) };
+  const heardByPeers = peerSightings.flatMap(({ sender, sighting }) => {
+    const advert = peerAdvert(sender, sighting);
+    return advert !== null && subjectIdOf(advert) === id ? [advert] : [];
+  });
+  if (channel !== null) {
+    const senders = [...new Set(heardByPeers.map((a) => a.gatewayId))].sort();
+    const counts = senders.map((g) => `${g} ${heardByPeers.filter((a) => a.gatewayId === g).length} times`);
+    say(
+      out,
+      senders.length === 0
+        ? "No peer heard the reference beacon over the store LAN: the survey measures this gateway only."
+        : `Heard through the peers too: ${counts.join(", ")}.`,
+    );
+  }
+  const recording: SurveyRecording = {
+    beacon: id,
+    steps,
+    adverts: [...adverts.filter((a) => subjectIdOf(a) === id), ...heardByPeers].sort((a, b) => a.t - b.t),
+  };
   const recordPath = o.recordPath ?? join(config.dataDir, `survey-${new Date(deps.clock.now()).toISOString().replaceAll(":", "-")}.jsonl`);
   await writeFile(
     recordPath,
@@ -355,6 +399,24 @@ async function walk(
   );
   say(out, `Survey recorded in ${recordPath} (calibrate --from it to redo the arithmetic).`);
   return recording;
+}
+
+/**
+ * A peer's sighting of an iBeacon as the advert its radio heard, so the recording keeps one form
+ * (`gw` names the peer). A peer shares the beacon's identity, RSSI and power, not its bytes; the
+ * iBeacon frame is rebuilt from them. Other kinds: null (a reference beacon is an iBeacon).
+ */
+function peerAdvert(sender: string, s: SharedSighting): Advert | null {
+  const m = /^ibeacon:([0-9a-f-]{36}):(\d+):(\d+)$/i.exec(s.subject.id);
+  if (m === null || s.measuredPowerDbm === null) return null;
+  const [, uuid = "", major = "0", minor = "0"] = m;
+  return {
+    t: s.t,
+    addr: "00:00:00:00:00:00",
+    rssi: s.rssiDbm,
+    data: iBeaconAdvert(uuid, Number(major), Number(minor), s.measuredPowerDbm),
+    gatewayId: sender,
+  };
 }
 
 function subjectIdOf(advert: Advert): string | null {

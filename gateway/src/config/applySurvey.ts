@@ -24,7 +24,8 @@ const numberOrNull = (v: unknown): number | null => (typeof v === "number" ? v :
  * Writes a survey's calibration into a gateway config document (the parsed JSON of the file, not the
  * validated config with its defaults, so what the operator wrote stays as written): this gateway's
  * offset into `site.rssiOffsetDb`, a listed peer's into its `peers` entry, each calibrated zone's
- * threshold into its `edgeLossDb`. Keys keep their order; nothing else is touched. Pure.
+ * threshold into its `edgeLossDb` and what the other gateways heard of its edge into `peerEdges`.
+ * Keys keep their order; nothing else is touched. Pure.
  */
 export function applySurvey(document: Json, calibration: SurveyCalibration): AppliedSurvey {
   const doc = structuredClone(document);
@@ -65,7 +66,20 @@ export function applySurvey(document: Json, calibration: SurveyCalibration): App
       after: z.edgeLossDb,
       note: `zone ${z.zoneId}: enter within ${z.reachM} m as the radio hears it (drawn ${String(zone.radiusM)} m)`,
     });
-    zones[i] = { ...zone, edgeLossDb: z.edgeLossDb };
+    const before = Array.isArray(zone.peerEdges) ? (zone.peerEdges as unknown[]) : [];
+    for (const p of z.peers) {
+      const previous = before.find((e) => isObject(e) && e.gatewayId === p.gatewayId);
+      changes.push({
+        path: `/zones/${i}/peerEdges/${p.gatewayId}`,
+        before: isObject(previous) ? numberOrNull(previous.edgeLossDb) : null,
+        after: p.edgeLossDb,
+        note: `zone ${z.zoneId}: gateway ${p.gatewayId} pools against ${p.edgeLossDb} dB, what it heard along the edge (${p.samples} samples)`,
+      });
+    }
+    // A survey that heard no other gateway leaves what an earlier one measured of them.
+    const peerEdges =
+      z.peers.length === 0 ? zone.peerEdges : z.peers.map((p) => ({ gatewayId: p.gatewayId, edgeLossDb: p.edgeLossDb }));
+    zones[i] = { ...zone, edgeLossDb: z.edgeLossDb, ...(peerEdges === undefined ? {} : { peerEdges }) };
   }
   return { document: doc, changes };
 }

@@ -41,20 +41,25 @@ export function engineOptions(config: GatewayConfig, remote: GatewayRemoteConfig
 }
 
 /**
- * The cloud's zones, each carrying the edge loss this gateway's site survey wrote into the file for
- * the zone of the same id around the same gateway, unless the cloud sets its own. Why: the survey
+ * The cloud's zones, each carrying the edge loss (and the peers' edge losses, `peerEdges`) this
+ * gateway's site survey wrote into the file for the zone of the same id around the same gateway,
+ * unless the cloud sets its own. Why: the survey
  * measured this radio in this shop, which the cloud does not know; a remote config that replaces the
  * zones must not silently drop it. A zone moved to another gateway, or redrawn with its own
  * `edgeLossDb`, takes the cloud's.
  */
 export function keepSurveyedEdges(remoteZones: readonly Zone[], fileZones: readonly Zone[]): Zone[] {
-  const surveyed = new Map<string, { gatewayId: string; edgeLossDb: number }>();
+  const surveyed = new Map<string, Extract<Zone, { shape: "gateway-radius" }>>();
   for (const z of fileZones)
-    if (z.shape === "gateway-radius" && z.edgeLossDb !== undefined)
-      surveyed.set(z.id, { gatewayId: z.gatewayId, edgeLossDb: z.edgeLossDb });
+    if (z.shape === "gateway-radius" && (z.edgeLossDb !== undefined || z.peerEdges !== undefined)) surveyed.set(z.id, z);
   return remoteZones.map((z) => {
     const own = surveyed.get(z.id);
-    if (z.shape !== "gateway-radius" || z.edgeLossDb !== undefined || own?.gatewayId !== z.gatewayId) return z;
-    return { ...z, edgeLossDb: own.edgeLossDb };
+    if (z.shape !== "gateway-radius" || own?.gatewayId !== z.gatewayId) return z;
+    // Each measurement separately: the cloud may set one and not the other.
+    return {
+      ...z,
+      ...(z.edgeLossDb === undefined && own.edgeLossDb !== undefined ? { edgeLossDb: own.edgeLossDb } : {}),
+      ...(z.peerEdges === undefined && own.peerEdges !== undefined ? { peerEdges: own.peerEdges } : {}),
+    };
   });
 }

@@ -4478,6 +4478,13 @@ export interface operations {
                         /** @description Zone id. */
                         id: string;
                         name?: string;
+                        /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                        peerEdges?: {
+                            /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                            edgeLossDb: number;
+                            /** @description Another gateway of the store that pools its evidence into this zone. */
+                            gatewayId: string;
+                        }[];
                         /** @description Radius, metres. */
                         radiusM: number;
                         /** @enum {string} */
@@ -9859,6 +9866,13 @@ export interface operations {
                         /** @description Zone id. */
                         id: string;
                         name?: string;
+                        /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                        peerEdges?: {
+                            /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                            edgeLossDb: number;
+                            /** @description Another gateway of the store that pools its evidence into this zone. */
+                            gatewayId: string;
+                        }[];
                         /** @description Radius, metres. */
                         radiusM: number;
                         /** @enum {string} */
@@ -11553,6 +11567,13 @@ export interface operations {
                                 /** @description Zone id. */
                                 id: string;
                                 name?: string;
+                                /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                                peerEdges?: {
+                                    /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                                    edgeLossDb: number;
+                                    /** @description Another gateway of the store that pools its evidence into this zone. */
+                                    gatewayId: string;
+                                }[];
                                 /** @description Radius, metres. */
                                 radiusM: number;
                                 /** @enum {string} */
@@ -11614,6 +11635,13 @@ export interface operations {
                         /** @description Zone id. */
                         id: string;
                         name?: string;
+                        /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                        peerEdges?: {
+                            /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                            edgeLossDb: number;
+                            /** @description Another gateway of the store that pools its evidence into this zone. */
+                            gatewayId: string;
+                        }[];
                         /** @description Radius, metres. */
                         radiusM: number;
                         /** @enum {string} */
@@ -11718,6 +11746,13 @@ export interface operations {
                             /** @description Zone id. */
                             id: string;
                             name?: string;
+                            /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                            peerEdges?: {
+                                /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                                edgeLossDb: number;
+                                /** @description Another gateway of the store that pools its evidence into this zone. */
+                                gatewayId: string;
+                            }[];
                             /** @description Radius, metres. */
                             radiusM: number;
                             /** @enum {string} */
@@ -11837,6 +11872,13 @@ export interface operations {
                             /** @description Zone id. */
                             id: string;
                             name?: string;
+                            /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                            peerEdges?: {
+                                /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                                edgeLossDb: number;
+                                /** @description Another gateway of the store that pools its evidence into this zone. */
+                                gatewayId: string;
+                            }[];
                             /** @description Radius, metres. */
                             radiusM: number;
                             /** @enum {string} */
@@ -11899,6 +11941,13 @@ export interface operations {
                         /** @description Zone id. */
                         id: string;
                         name?: string;
+                        /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                        peerEdges?: {
+                            /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                            edgeLossDb: number;
+                            /** @description Another gateway of the store that pools its evidence into this zone. */
+                            gatewayId: string;
+                        }[];
                         /** @description Radius, metres. */
                         radiusM: number;
                         /** @enum {string} */
@@ -12003,6 +12052,13 @@ export interface operations {
                             /** @description Zone id. */
                             id: string;
                             name?: string;
+                            /** @description Where the store's other surveyed gateways hear this zone's edge, as a site survey measured it (power at 1 m minus each one's calibrated RSSI): each pools its evidence against this loss instead of the distance between the gateways plus the radius. Written by `arrival-gateway calibrate` when the survey heard those gateways; absent = geometry. */
+                            peerEdges?: {
+                                /** @description Path loss that gateway measured along this zone's edge during the site survey, dB. */
+                                edgeLossDb: number;
+                                /** @description Another gateway of the store that pools its evidence into this zone. */
+                                gatewayId: string;
+                            }[];
                             /** @description Radius, metres. */
                             radiusM: number;
                             /** @enum {string} */

@@ -10,7 +10,7 @@ import { engineOptions } from "../../../gateway/src/config/engineOptions.js";
 import { parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
 import { readSurveyRecord, surveyRecordPath } from "../../../gateway/src/config/surveyRecord.js";
 import { calibrateSurvey } from "../../../gateway/src/domain/survey/siteSurvey.js";
-import type { Advert, ScanSource } from "../../../gateway/src/services/ports.js";
+import type { Advert, ScanSource, SharedSighting, SightingChannel } from "../../../gateway/src/services/ports.js";
 import type { GatewayRemoteConfig } from "../../../protocol/index.js";
 import { simulateStore } from "../../../scripts/sim/simulateStore.js";
 import { simulateSurvey } from "../../../scripts/sim/survey.js";
@@ -159,6 +159,50 @@ describe("arrival-gateway calibrate --from", () => {
     expect(result.text).toMatch(/not a survey recording: no \{"survey"/);
   });
 
+  it("with the store's gateways as peers, writes what each heard of the zone's edge, for the pooled test", async () => {
+    // gw-till is a listed peer reading 2 dB high; gw-ghost is heard in the recording but no peer.
+    const document = {
+      ...configDocument(dir),
+      site: { defaultMeasuredPowerDbm: -61, lat: 48.8566853, lon: 2.3522815 },
+      peers: [{ id: "gw-till", lat: 48.8567123, lon: 2.3523297, rssiOffsetDb: -2 }],
+    };
+    await writeFile(configPath, `${JSON.stringify(document, null, 2)}\n`);
+    const text = await readFile(surveyPath, "utf8");
+    const ghost = text
+      .split("\n")
+      .filter((l) => l.includes('"gw":"gw-till"'))
+      .map((l) => l.replace('"gw":"gw-till"', '"gw":"gw-ghost"'));
+    await writeFile(surveyPath, `${text}${ghost.join("\n")}\n`);
+    const result = await run();
+    expect(result.code, result.text).toBe(0);
+
+    const parsed = parseSurvey(await readFile(surveyPath, "utf8"));
+    if (parsed.recording === null) throw new Error("recording unreadable");
+    const expected = calibrateSurvey(
+      surveySamples(parsed.recording, "gw-floor"),
+      [{ id: "store", gatewayId: "gw-floor", radiusM: 5 }],
+      { pathLossExponent: 2.2, offsetsDb: { "gw-till": -2 } },
+    );
+    if (!expected.ok) throw new Error(expected.message);
+    const peer = expected.calibration.zones[0]?.peers.find((p) => p.gatewayId === "gw-till");
+    expect(peer?.edgeLossDb).toBeGreaterThan(0);
+    expect(result.text).toContain(`pooled with gateway gw-till: its edge at ${peer?.edgeLossDb} dB`);
+    expect(result.text).not.toContain("gw-ghost");
+
+    const written = JSON.parse(await readFile(configPath, "utf8")) as { zones: Record<string, unknown>[] };
+    expect(written.zones[0]?.peerEdges).toEqual([{ gatewayId: "gw-till", edgeLossDb: peer?.edgeLossDb }]);
+    // The gateway takes it, and keeps it under a cloud's zones that do not set their own.
+    const config = parseGatewayConfig(written);
+    if (!config.ok) throw new Error(JSON.stringify(config.problems));
+    const remote: GatewayRemoteConfig = {
+      v: 1,
+      revision: 8,
+      zones: [{ id: "store", shape: "gateway-radius", gatewayId: "gw-floor", radiusM: 5 }],
+    };
+    const store = engineOptions(config.config, remote).zones.find((z) => z.id === "store");
+    expect(store && "peerEdges" in store ? store.peerEdges : undefined).toEqual(written.zones[0]?.peerEdges);
+  });
+
   it("says when the cloud manages the zones, and the survey outlives a remote config", async () => {
     const remote: GatewayRemoteConfig = {
       v: 1,
@@ -238,5 +282,83 @@ describe("arrival-gateway calibrate, walked", () => {
     // Heard at -80 dBm median where the model says -74.4 at 5 m: the radio reads 5.6 dB low.
     expect(written.site.rssiOffsetDb).toBe(5.5);
     expect(written.zones[0]?.edgeLossDb).toBe(15.5);
+  });
+  it("hears the reference beacon through the LAN peers too, and writes what they heard of the edge", async () => {
+    const configPath = join(dir, "gateway.json");
+    const document = {
+      ...configDocument(dir),
+      site: { lat: 48.8566853, lon: 2.3522815 },
+      peers: [{ id: "gw-till", lat: 48.8567123, lon: 2.3523297, rssiOffsetDb: 0, lan: "10.0.0.12:47810" }],
+      lan: { keyFile: join(dir, "lan.key") },
+    };
+    await writeFile(configPath, JSON.stringify(document));
+    const uuid = "3c1d6b0e-5a2f-4c7e-9b1a-2f8e4d6c0a51";
+    const reference = iBeaconAdvert(uuid, 1, 1, -59);
+    let phase: "start" | "edge" | "door" = "start";
+    const output = sink((text) => {
+      if (text.startsWith("Zone store:")) phase = "edge";
+      if (text.startsWith("Door:")) phase = "door";
+    });
+    let now = Date.UTC(2026, 11, 7, 8, 0, 0);
+    let deliver: ((advert: Advert) => void) | null = null;
+    let peers: ((sender: string, sightings: readonly SharedSighting[]) => void) | null = null;
+    let channelStopped = false;
+    const channel: SightingChannel = {
+      counters: {} as SightingChannel["counters"],
+      start: async (on) => {
+        peers = on;
+      },
+      send: () => {},
+      stop: async () => {
+        channelStopped = true;
+      },
+    };
+    let k = 0;
+    const sleep = async (ms: number): Promise<void> => {
+      for (let i = 0; i < 5; i++) {
+        const rssi = phase === "start" ? -40 : phase === "edge" ? -80 + ((k % 7) - 3) : -92 + ((k % 5) - 2);
+        deliver?.({ t: now + i * 200, addr: "c0:5a:0b:ea:c0:01", rssi, data: reference });
+        // gw-till hears the edge 6 dB weaker than this gateway; a staff badge too, which is not the beacon.
+        if (phase === "edge")
+          peers?.("gw-till", [
+            { t: now + i * 200, subject: { kind: "ibeacon", id: `ibeacon:${uuid}:1:1` }, rssiDbm: rssi - 6, measuredPowerDbm: -59 },
+            { t: now + i * 200, subject: { kind: "ibeacon", id: `ibeacon:${uuid}:9:9` }, rssiDbm: -50, measuredPowerDbm: -59 },
+          ]);
+        k++;
+      }
+      now += ms;
+    };
+    const input = new PassThrough();
+    input.end("\n\n\nn\n");
+    const code = await runCalibrate(
+      { configPath, recordPath: join(dir, "survey.jsonl"), dryRun: false, yes: true },
+      {
+        createSource: () => ({
+          start: async (onAdvert) => {
+            deliver = onAdvert;
+          },
+          stop: async () => {
+            deliver = null;
+          },
+        }),
+        createPeerChannel: async () => channel,
+        clock: { now: () => now },
+        sleep,
+        input,
+        output,
+        tty: false,
+      },
+    );
+    const text = output.text();
+    expect(code, text).toBe(0);
+    expect(channelStopped).toBe(true);
+    expect(text).toMatch(/Heard through the peers too: gw-till 315 times\./);
+    const written = JSON.parse(await readFile(configPath, "utf8")) as { zones: { edgeLossDb?: number; peerEdges?: unknown }[] };
+    expect(written.zones[0]?.edgeLossDb).toBe(15.5);
+    // gw-till heard the edge at -86 dBm median (6 dB under -80), its offset 0: 27 dB of loss, + 6 dB margin.
+    expect(written.zones[0]?.peerEdges).toEqual([{ gatewayId: "gw-till", edgeLossDb: 27 + 6 }]);
+    // The recording keeps what the peer heard, as adverts of the beacon, under its gateway id.
+    const recorded = parseSurvey(await readFile(join(dir, "survey.jsonl"), "utf8"));
+    expect(recorded.recording?.adverts.filter((a) => a.gatewayId === "gw-till")).toHaveLength(315);
   });
 });

@@ -700,6 +700,9 @@ function compile(options: PresenceEngineOptions): Config {
           z.edgeLossDb === undefined || (finite(z.edgeLossDb) && z.edgeLossDb > 0),
           `zones[${i}].edgeLossDb must be > 0`,
         );
+        (z.peerEdges ?? []).forEach((p, k) => {
+          need(finite(p.edgeLossDb) && p.edgeLossDb > 0, `zones[${i}].peerEdges[${k}].edgeLossDb must be > 0`);
+        });
         const list = rangeZonesByGateway.get(z.gatewayId) ?? [];
         // A surveyed zone is judged against the distance its edge loss means under the model (the
         // zone's radius as this radio hears it), not the radius drawn; GPS fixes keep the drawn one.
@@ -775,7 +778,13 @@ function compile(options: PresenceEngineOptions): Config {
         // A peer farther than this sees the whole zone, and its surroundings, within too narrow a
         // band of distances for its range error to tell them apart: it would only add noise.
         if (apartM > PEER_REACH_RADII * zone.radiusM) continue;
-        peers.push({ gatewayId, referenceM: apartM + zone.radiusM });
+        // Surveyed: the distance the loss it measured along the zone's edge means under the model,
+        // which carries what this gateway hears of the zone (its offset fitted elsewhere, the shop
+        // between them); else the farthest a point of the zone can be from it.
+        const surveyed = zone.peerEdges?.find((p) => p.gatewayId === gatewayId);
+        const referenceM =
+          surveyed === undefined ? apartM + zone.radiusM : 10 ** (surveyed.edgeLossDb / (10 * t.pathLossExponent));
+        peers.push({ gatewayId, referenceM });
       }
       if (peers.length > 0) rangePeers.set(zone.id, peers);
     }

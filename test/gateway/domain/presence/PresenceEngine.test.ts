@@ -417,6 +417,39 @@ describe("PresenceEngine: a gateway-radius zone pooling the store's surveyed gat
     expect(run(engineWith({ gateways: surveyed }), inside, span)).not.toEqual([]);
   });
 
+  it("pools a peer against the edge loss the survey measured it at, not the geometry", () => {
+    // The survey heard gw-2 at 3.5 dB of loss along the door zone's edge (1.5 m under the model):
+    // a subject it hears at 2 m is 2.5 dB beyond that, not 10.9 dB short of the 7 m geometry.
+    const loss = (distanceM: number): number => 20 * Math.log10(distanceM);
+    const near: Zone = { ...door, peerEdges: [{ gatewayId: GW2, edgeLossDb: loss(1.5) }] };
+    const taken = [heardAt(GW1, 3.6), heardAt(GW2, 2)];
+    expect(run(engineWith({ gateways: surveyed }), taken, span)).not.toEqual([]);
+    expect(run(engineWith({ zones: [near], gateways: surveyed }), taken, span)).toEqual([]);
+    // And the other way: surveyed at 16 m, gw-2 hearing someone at 14 m counts for inside.
+    const far: Zone = { ...door, peerEdges: [{ gatewayId: GW2, edgeLossDb: loss(16) }] };
+    const kept = [heardAt(GW1, 2.5), heardAt(GW2, 14)];
+    expect(run(engineWith({ gateways: surveyed }), kept, span)).toEqual([]);
+    expect(brief(run(engineWith({ zones: [far], gateways: surveyed }), kept, span))[0]).toMatchObject({
+      type: "enter",
+      zoneId: "door",
+    });
+  });
+
+  it("keeps the geometry for a peer the survey did not measure, and ignores a lone gateway's", () => {
+    const other: Zone = { ...door, peerEdges: [{ gatewayId: "gw-9", edgeLossDb: 3 }] };
+    const streams = [heardAt(GW1, 3.6), heardAt(GW2, 2)];
+    expect(run(engineWith({ zones: [other], gateways: surveyed }), streams, span)).toEqual(
+      run(engineWith({ gateways: surveyed }), streams, span),
+    );
+    const near: Zone = { ...door, peerEdges: [{ gatewayId: GW2, edgeLossDb: 3 }] };
+    expect(run(engineWith({ zones: [near], gateways: lone }), streams, span)).toEqual([]);
+  });
+
+  it("rejects a peer edge loss that is not positive, with its path", () => {
+    const bad: Zone = { ...door, peerEdges: [{ gatewayId: GW2, edgeLossDb: 0 }] };
+    expect(() => engineWith({ zones: [bad], gateways: surveyed })).toThrow(/zones\[0\]\.peerEdges\[0\]\.edgeLossDb must be > 0/);
+  });
+
   it("ignores a surveyed gateway more than two radii away", () => {
     const far = [
       { id: GW1, ...gw1 },

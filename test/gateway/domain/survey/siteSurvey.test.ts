@@ -60,6 +60,63 @@ describe("calibrateSurvey on the simulated shop", () => {
   });
 });
 
+describe("calibrateSurvey: what the store's other gateways heard of a zone's edge", () => {
+  /** The same samples as heard by another gateway, `deltaDb` weaker. */
+  const heardBy = (gatewayId: string, list: readonly SurveySample[], deltaDb: number): SurveySample[] =>
+    list.map((s) => ({ ...s, gatewayId, rssiDbm: s.rssiDbm - deltaDb }));
+  const edge = samples("edge", 60, -59 - EDGE_LOSS, 4, "store");
+  const door = samples("door", 30, -59 - EDGE_LOSS - 10);
+
+  it("sets each peer's reference at the median loss it heard along the edge plus the margin", () => {
+    // gw-b has no zone of its own: it heard the edge 7 dB weaker than gw-a, and reads 2 dB high.
+    const outcome = calibrateSurvey(
+      [...edge, ...door, ...heardBy("gw-b", edge, 7), ...heardBy("gw-b", door, 3)],
+      [STORE],
+      { pathLossExponent: N, offsetsDb: { "gw-b": -2 } },
+    );
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const [zone] = outcome.calibration.zones;
+    const [peer] = zone?.peers ?? [];
+    expect(zone?.peers).toHaveLength(1);
+    expect(peer).toMatchObject({ gatewayId: "gw-b", samples: 60 });
+    // Median of gw-b's loss: the edge's (15.4 dB, rounded RSSI) + 7 + its -2 dB offset's 2, + 6 dB margin.
+    expect(Math.abs((peer?.edgeLossDb ?? 0) - (EDGE_LOSS + 7 + 2 + 6))).toBeLessThanOrEqual(1);
+    // The peer calibrates nothing of its own and changes nothing of the zone's own gateway.
+    expect(outcome.calibration.gateways.map((g) => g.gatewayId)).toEqual(["gw-a"]);
+    const alone = calibrateSurvey([...edge, ...door], [STORE], { pathLossExponent: N });
+    expect(alone.ok && alone.calibration.zones[0]?.edgeLossDb).toBe(zone?.edgeLossDb);
+    expect(alone.ok && alone.calibration.zones[0]?.peers).toEqual([]);
+  });
+
+  it("measures a peer with zones of its own after the offset the survey gives it", () => {
+    // gw-b's till edge, 2 m: heard 10 dB strong, so its offset is -10; the store's edge 4 dB weak.
+    const tillLoss = 10 * N * Math.log10(2);
+    const till: SurveyZone = { id: "till", gatewayId: "gw-b", radiusM: 2 };
+    const tillEdge = heardBy("gw-b", samples("edge", 40, -59 - tillLoss + 10, 2, "till"), 0);
+    const outcome = calibrateSurvey(
+      [...edge, ...door, ...heardBy("gw-b", edge, -4), ...heardBy("gw-b", door, 0), ...tillEdge],
+      [STORE, till],
+      { pathLossExponent: N, peerMarginDb: 0 },
+    );
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const offsetB = outcome.calibration.gateways.find((g) => g.gatewayId === "gw-b")?.rssiOffsetDb ?? 0;
+    // RSSI comes in whole dBm: -10 within that rounding.
+    expect(Math.abs(offsetB + 10)).toBeLessThanOrEqual(0.5);
+    const peer = outcome.calibration.zones.find((z) => z.zoneId === "store")?.peers[0];
+    // Heard 4 dB stronger than gw-a along the edge, then read 10 dB lower by its offset: +6 dB.
+    expect(Math.abs((peer?.edgeLossDb ?? 0) - (EDGE_LOSS - 4 - offsetB))).toBeLessThanOrEqual(1);
+  });
+
+  it("leaves out a peer that heard the edge too few times", () => {
+    const outcome = calibrateSurvey([...edge, ...door, ...heardBy("gw-b", edge.slice(0, 20), 7)], [STORE], {
+      pathLossExponent: N,
+    });
+    expect(outcome.ok && outcome.calibration.zones[0]?.peers).toEqual([]);
+  });
+});
+
 describe("calibrateSurvey", () => {
   it("centres the edge on the drawn radius and keeps a distant door out", () => {
     // Heard 6 dB weaker than the model says at 5 m; the door 8 dB farther than the edge.

@@ -1,0 +1,235 @@
+/**
+ * Why the pooled engine takes in a passer-by: each false enter of the surveyed and pooled config
+ * (`engine-surveyed-fused` of scripts/bench/presence.ts), with the evidence the engine held at that
+ * moment, per gateway, and where the subject stood.
+ *
+ *   npx tsx scripts/bench/presenceFlagged.ts [--first-seed 11] [--seeds 5] [--minutes 30]
+ *       [--shadowing-db 6] [--storefront-db 6] [--gateway-offset-db=0]
+ *
+ * Run it on the tuning seeds (11-15) only: it is for understanding, and what it shows is then tuned.
+ */
+import { createReadStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type ReplayStep, ReplayTimeline } from "../../gateway/src/adapters/replay/ReplayTimeline.js";
+import { readCaptureBatches } from "../../gateway/src/adapters/replay/readCapture.js";
+import { surveySamples } from "../../gateway/src/adapters/replay/surveyCapture.js";
+import { applySurvey } from "../../gateway/src/config/applySurvey.js";
+import { engineOptions } from "../../gateway/src/config/engineOptions.js";
+import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
+import { PresenceEngine } from "../../gateway/src/domain/presence/PresenceEngine.js";
+import { calibrateSurvey, quantile } from "../../gateway/src/domain/survey/siteSurvey.js";
+import { ScanPipeline } from "../../gateway/src/services/ScanPipeline.js";
+import type { Logger } from "../../gateway/src/services/ports.js";
+import { distance, geoOf, STORE_PLAN } from "../sim/floorPlan.js";
+import { simulateStore, surveyedSites, writeSimulation } from "../sim/simulateStore.js";
+import { simulateSurvey } from "../sim/survey.js";
+
+/** What the diagnostics read of the engine's private state (PresenceEngine.ts). */
+interface EngineInternals {
+  readonly subjects: Map<string, { readonly links: Map<string, unknown> }>;
+  strictRssi(link: unknown, t: number): number | null;
+  distanceM(subject: unknown, rssiDbm: number): number;
+}
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
+
+interface Snapshot {
+  readonly seed: number;
+  readonly subject: string;
+  readonly role: string;
+  readonly window: boolean;
+  readonly t: number;
+  readonly x: number;
+  readonly y: number;
+  readonly txOffsetDb: number;
+  /** Per gateway: strict RSSI after offset, its excess over the reference, dB. */
+  readonly perGateway: Record<string, { rssi: number; excessDb: number }>;
+  readonly meanExcessDb: number;
+}
+
+function args() {
+  const { values } = parseArgs({
+    options: {
+      "first-seed": { type: "string" },
+      seeds: { type: "string" },
+      minutes: { type: "string" },
+      "shadowing-db": { type: "string" },
+      "storefront-db": { type: "string" },
+      "gateway-offset-db": { type: "string" },
+      geometric: { type: "boolean" },
+    },
+  });
+  return {
+    firstSeed: Number(values["first-seed"] ?? 11),
+    seeds: Number(values.seeds ?? 5),
+    minutes: Number(values.minutes ?? 30),
+    shadowingDb: Number(values["shadowing-db"] ?? 6),
+    storefrontDb: Number(values["storefront-db"] ?? 6),
+    gatewayOffsetDb: Number(values["gateway-offset-db"] ?? 0),
+    geometric: values.geometric === true,
+  };
+}
+
+function configOf(document: Record<string, unknown>): GatewayConfig {
+  const parsed = parseGatewayConfig(document);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.config;
+}
+
+async function main(): Promise<void> {
+  const o = args();
+  const dir = await mkdtemp(join(tmpdir(), "arrival-flagged-"));
+  const all: Snapshot[] = [];
+  try {
+    for (let seed = o.firstSeed; seed < o.firstSeed + o.seeds; seed++) {
+      const sim = simulateStore({
+        seed,
+        minutes: o.minutes,
+        rate: "1hz",
+        radio: { shadowingDb: o.shadowingDb, storefrontDb: o.storefrontDb, gatewayOffsetDb: o.gatewayOffsetDb },
+        txSpreadDb: 3,
+        plan: STORE_PLAN,
+      });
+      const recording = simulateSurvey(sim.plan, sim.radio, { seed, startAt: sim.startAt - 15 * 60_000 });
+      const samples = surveySamples(recording, "gw-floor");
+      const outcome = calibrateSurvey(
+        samples,
+        sim.plan.zones.map((z) => ({ id: z.id, gatewayId: z.gatewayId, radiusM: z.radiusM })),
+        { pathLossExponent: 2.2 },
+      );
+      if (!outcome.ok) throw new Error(outcome.message);
+      const document = {
+        ...sim.config,
+        presence: {},
+        zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
+        peers: sim.plan.gateways.slice(1).map((g) => ({ id: g.id, ...geoOf(g.position) })),
+        site: surveyedSites(sim.plan).site,
+      };
+      const calibration = o.geometric
+        ? { ...outcome.calibration, zones: outcome.calibration.zones.map((z) => ({ ...z, peers: [] })) }
+        : outcome.calibration;
+      const config = configOf(applySurvey(document, calibration).document);
+      const offsets = Object.fromEntries(outcome.calibration.gateways.map((g) => [g.gatewayId, g.rssiOffsetDb]));
+      const store = outcome.calibration.zones.find((z) => z.zoneId === "store");
+      const n10 = 22;
+      const reach = store === undefined ? 5 : 10 ** (store.edgeLossDb / n10);
+      const [floor, till] = sim.plan.gateways;
+      if (floor === undefined || till === undefined) throw new Error("the plan needs two gateways");
+      const apart = distance(floor.position, till.position);
+      const peerEdge = calibration.zones.find((z) => z.zoneId === "store")?.peers.find((p) => p.gatewayId === "gw-till");
+      const reference: Record<string, number> = {
+        "gw-floor": reach,
+        "gw-till": peerEdge === undefined ? apart + reach : 10 ** (peerEdge.edgeLossDb / n10),
+      };
+      // Survey places in the pooled engine's terms: per place, per gateway, median excess.
+      const placeLine: string[] = [];
+      for (const place of ["edge", "door", "outside"] as const) {
+        const per: string[] = [];
+        for (const g of ["gw-floor", "gw-till"]) {
+          const ex = samples
+            .filter((s) => s.place === place && s.gatewayId === g && (place !== "edge" || s.zoneId === "store"))
+            .map((s) => n10 * Math.log10(10 ** ((s.measuredPowerDbm - (s.rssiDbm + (offsets[g] ?? 0))) / n10) / (reference[g] ?? 1)));
+          per.push(`${g} q25 ${ex.length ? quantile(ex, 0.25).toFixed(1) : "-"} q50 ${ex.length ? quantile(ex, 0.5).toFixed(1) : "-"} (${ex.length})`);
+        }
+        placeLine.push(`${place}: ${per.join(", ")}`);
+      }
+      process.stdout.write(
+        `seed ${seed}: offsets floor ${offsets["gw-floor"]} till ${offsets["gw-till"]}; store edge ${store?.edgeLossDb} dB reach ${reach.toFixed(1)} m bound ${store?.bound?.place ?? "-"}; gw-till reference ${reference["gw-till"]?.toFixed(1)} m (geometry ${(apart + reach).toFixed(1)} m)\n  ${placeLine.join("\n  ")}\n`,
+      );
+
+      const written = await writeSimulation(sim, join(dir, String(seed)));
+      const roles = new Map<string, { role: string; paused: number; tx: number }>();
+      const visits = new Map<string, { enterAt: number; leaveAt: number }[]>();
+      for (const r of sim.truth) {
+        if (r.kind === "subject") roles.set(r.subject, { role: r.role, paused: r.pausedMs, tx: r.txOffsetDb });
+        else {
+          const key = `${r.subject}|${r.zone}`;
+          visits.set(key, [...(visits.get(key) ?? []), { enterAt: r.enterAt, leaveAt: r.leaveAt }]);
+        }
+      }
+      const byId = new Map(sim.advertisers.map((a) => [a.subjectId, a]));
+      const engine = new PresenceEngine(engineOptions(config));
+      // Diagnostics read the engine's private state, as it stood when it decided the enter.
+      const e = engine as unknown as EngineInternals;
+      let now = 0;
+      const pipeline = new ScanPipeline({
+        storeId: config.storeId,
+        gatewayId: config.gatewayId,
+        source: { start: async () => {}, stop: async () => {} },
+        engine,
+        clock: { now: () => now },
+        log: silent,
+        sink: (events) => {
+          for (const ev of events) {
+            if (ev.type !== "enter") continue;
+            const id = ev.subject.id;
+            const info = roles.get(id);
+            if (info === undefined) continue;
+            const at = Date.parse(ev.at);
+            if (info.role !== "passer-by") {
+              const vs = visits.get(`${id}|${ev.zoneId}`) ?? [];
+              if (vs.some((v) => at >= v.enterAt - 30_000 && at <= v.leaveAt + 30_000)) continue;
+            }
+            const subj = e.subjects.get(id);
+            const per: Snapshot["perGateway"] = {};
+            let sum = 0;
+            let k = 0;
+            if (subj === undefined) continue;
+            for (const [g, link] of subj.links) {
+              const rssi = e.strictRssi(link, at);
+              if (rssi === null) continue;
+              const d = e.distanceM(subj, rssi);
+              const excessDb = n10 * Math.log10(Math.max(d, 0.1) / (reference[g] ?? 1));
+              per[g] = { rssi: Math.round(rssi * 10) / 10, excessDb: Math.round(excessDb * 10) / 10 };
+              sum += excessDb;
+              k++;
+            }
+            const pose = byId.get(id)?.trajectory.at(at);
+            all.push({
+              seed,
+              subject: `${ev.zoneId}:${id.slice(-8)}`,
+              role: info.role,
+              window: info.paused > 0,
+              t: Math.round((at - sim.startAt) / 1000),
+              x: Math.round((pose?.x ?? Number.NaN) * 10) / 10,
+              y: Math.round((pose?.y ?? Number.NaN) * 10) / 10,
+              txOffsetDb: info.tx,
+              perGateway: per,
+              meanExcessDb: Math.round((sum / Math.max(k, 1)) * 10) / 10,
+            });
+          }
+          return Promise.resolve();
+        },
+      });
+      const timeline = new ReplayTimeline({ idle: () => engine.trackedSubjects === 0 });
+      const step = (s: ReplayStep): void => {
+        if (s.kind === "tick") {
+          now = s.t;
+          pipeline.tick(s.t);
+        } else {
+          now = s.advert.t;
+          pipeline.onAdvert(s.advert);
+        }
+      };
+      for await (const batch of readCaptureBatches(createReadStream(written.capturePath)))
+        for (const entry of batch) if ("advert" in entry) timeline.push(entry.advert, step);
+      timeline.finish(step);
+      await rm(join(dir, String(seed)), { recursive: true, force: true });
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  const fmt = (s: Snapshot): string =>
+    `${s.seed} ${s.role.padEnd(9)} ${s.window ? "W" : "-"} ${s.subject.padEnd(15)} t=${String(s.t).padStart(4)} at (${s.x}, ${s.y}) tx ${s.txOffsetDb.toFixed(1)} | ${Object.entries(s.perGateway)
+      .map(([g, v]) => `${g} ${v.rssi} (${v.excessDb >= 0 ? "+" : ""}${v.excessDb})`)
+      .join(", ")} | store's pooled mean ${s.meanExcessDb}`;
+  for (const s of all) process.stdout.write(`${fmt(s)}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -821,6 +821,15 @@ CREATE INDEX mqtt_credentials_store ON mqtt_credentials(store_id) WHERE store_id
 ALTER TABLE gateways ADD COLUMN calibration TEXT COLLATE "C";
 `,
   },
+  {
+    version: 13,
+    name: "gifts name their coupon's batch (SQLite 25)",
+    sql: `
+ALTER TABLE coupon_gifts ADD COLUMN batch_id TEXT COLLATE "C";
+UPDATE coupon_gifts g SET batch_id = o.batch_id FROM offers o WHERE o.id = g.coupon_id;
+CREATE INDEX coupon_gifts_batch ON coupon_gifts(batch_id, created_at, id);
+`,
+  },
 ];
 
 /**

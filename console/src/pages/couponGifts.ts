@@ -40,7 +40,7 @@ export function giftCountWords(c: GiftCounts): string {
 export function giftsSection(batchId: string, counts: GiftCounts, timeZone: string): HTMLElement {
   const state = h("select", { name: "giftState" }, ...Object.entries(FILTERS).map(([value, f]) => h("option", { value }, f.label)));
   const out = h("div", { "aria-live": "polite", class: "gifts-out" });
-  const form = h("form", { class: "filters", "aria-label": "Which gifts" }, field("State", state), h("button", { type: "submit" }, "Show gifts"));
+  const form = h("form", { class: "filters gift-filter", "aria-label": "Which gifts" }, field("State", state), h("button", { type: "submit" }, "Show gifts"));
   const load = async (cursor: string | null, into: HTMLElement | null) => {
     const filter = FILTERS[state.value as Filter];
     const query = { limit: PAGE, ...(filter.query === undefined ? {} : { state: filter.query }), ...(cursor === null ? {} : { cursor }) };

@@ -388,6 +388,45 @@ describe.skipIf(!hasChromium)("console coupons", () => {
     await context.close();
   });
 
+  it("pages through a batch's gifts, 50 at a time, newest first", async () => {
+    const batchId = "many-gifts";
+    const made = await call(f.keys.marketer, "POST", "/v1/coupon-batches", {
+      batchId,
+      spec: {
+        title: "Gift a tea",
+        text: "",
+        discount: { kind: "free-item", item: "Tea", sku: "TEA" },
+        validity: { kind: "from-claim", hours: 24 },
+        timezone: "Asia/Hong_Kong",
+        perMemberLimit: 60,
+        storeIds: ["s1"],
+        channels: ["online"],
+        giftable: true,
+      },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    for (let i = 0; i < 53; i++) {
+      const claimed = await call(f.keys.appU1, "POST", `/v1/coupon-batches/${batchId}/claims`, {});
+      const couponId = (claimed.body["coupon"] as { couponId: string }).couponId;
+      expect((await call(f.keys.appU1, "POST", `/v1/users/u1/coupons/${couponId}/gifts`)).status).toBe(201);
+    }
+    const context = await browser.newContext();
+    const page = await signedIn(context, f.keys.marketer, `#/coupons/batch/${batchId}`);
+    await page.locator("table.gifts tbody tr[data-gift]").first().waitFor();
+    await expect(page.locator("[data-gift-counts]").textContent()).resolves.toBe("53 gifts made: 53 waiting for the friend, 0 accepted, 0 declined, 0 timed out.");
+    await expect(page.locator("[data-gift-shown]").textContent()).resolves.toBe("All gifts: the newest 50 gifts");
+    await expect(page.locator("table.gifts tbody tr").count()).resolves.toBe(50);
+    await page.getByRole("button", { name: "Show 50 more" }).click();
+    await page.getByText("All gifts: 53 gifts", { exact: true }).waitFor();
+    // The API's list, in its order, once each; the last page says so (no button for more).
+    const listed = await call(f.keys.marketer, "GET", `/v1/coupon-batches/${batchId}/gifts?limit=200`);
+    const ids = (listed.body["gifts"] as { giftId: string }[]).map((g) => g.giftId);
+    await expect(page.evaluate(`[...document.querySelectorAll("table.gifts tbody tr")].map((tr) => tr.dataset.gift)`)).resolves.toEqual(ids);
+    await expect(page.getByRole("button", { name: "Show 50 more" }).count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
   it("gives no batch form to a key that may not create batches", async () => {
     const context = await browser.newContext();
     const ops = await signedIn(context, f.keys.storeOps, "#/coupons/new");

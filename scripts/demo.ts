@@ -43,6 +43,10 @@ function describeRetailEvent(event: DemoRetailEvent, nameOf: (userId: string) =>
       const why = event.reason === "LIMIT_REACHED" ? "one per member, and it was claimed before" : event.reason === "OUT_OF_STOCK" ? "out of stock" : event.text;
       return `🎟️ ${nameOf(event.userId)} could not claim "${event.title}": ${why}.`;
     }
+    case "gift-offered":
+      return `🎁 ${nameOf(event.fromUserId)} shared "${event.title}" as a gift link.`;
+    case "gift-declined":
+      return `🎁 ${nameOf(event.toUserId)} declined ${nameOf(event.fromUserId)}'s "${event.title}", having had one already (one per member): it stays with ${nameOf(event.fromUserId)}.`;
     case "gift-accepted":
       return `🎁 ${nameOf(event.fromUserId)} gave "${event.title}" to ${nameOf(event.toUserId)}, who accepted it: its new code is ${event.code} (the old one no longer works).`;
     case "pickup-ordered":

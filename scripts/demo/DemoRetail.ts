@@ -17,7 +17,9 @@ import {
 export type DemoRetailEvent =
   | { readonly kind: "claimed"; readonly userId: string; readonly title: string; readonly channelTag: DemoChannelTag; readonly code: string }
   | { readonly kind: "claim-refused"; readonly userId: string; readonly title: string; readonly reason: string; readonly text: string }
+  | { readonly kind: "gift-offered"; readonly fromUserId: string; readonly title: string }
   | { readonly kind: "gift-accepted"; readonly fromUserId: string; readonly toUserId: string; readonly title: string; readonly code: string }
+  | { readonly kind: "gift-declined"; readonly fromUserId: string; readonly toUserId: string; readonly title: string; readonly reason: string }
   | { readonly kind: "pickup-ordered"; readonly userId: string; readonly orderId: string; readonly pickupId: string; readonly code: string }
   | { readonly kind: "pickup-arrived"; readonly userId: string; readonly orderId: string; readonly pickupId: string }
   | { readonly kind: "pickup-collected"; readonly userId: string; readonly orderId: string; readonly pickupId: string }
@@ -131,8 +133,9 @@ interface BasketLine {
 /**
  * The retailer around the demo store, speaking only the cloud's HTTP API with the key of each
  * role: the marketer writes the loyalty programme and the coupon batches; members' apps claim
- * coupons online from tagged links, give one to a friend who accepts it, and show a dynamic member
- * code at the till; the online shop registers click-and-collect orders; the store's counter hears
+ * coupons online from tagged links, give one to a friend who accepts it (or declines it, having had
+ * theirs, or has not opened the link yet), and show a dynamic member code at the till; the online
+ * shop registers click-and-collect orders; the store's counter hears
  * of a pick-up customer arriving and hands the order over; the till redeems coupons against the
  * basket, or reports the purchase so the member earns points (visits earn by themselves, from the
  * gateways). Each shopper pays at the till once they have been in the store 30 s on a visit, as
@@ -195,6 +198,10 @@ export class DemoRetail {
           if (chloe) await this.claim(chloe, DEMO_BATCHES.lipstick.batchId, "ig-spring-post");
           if (eun) await this.claim(eun, DEMO_BATCHES.lipstick.batchId, "mall-poster-l2");
           if (ada && chloe) await this.giveCoffee(ada, chloe);
+          // Ada gave hers away but has had her one coffee of the batch: she declines Dev's.
+          if (dev && ada) await this.giveCoffee(dev, ada);
+          // Eun shares the link in a chat; nobody has opened it yet (it returns after a day).
+          if (eun) await this.shareCoffee(eun);
           if (dev) await this.orderForPickup(dev);
         }),
       DEMO_STORY_DELAY_MS,
@@ -354,19 +361,32 @@ export class DemoRetail {
     }
   }
 
-  /** The giver claims the coffee in the app and shares the gift link; the friend's app accepts it. */
+  /**
+   * The giver claims the coffee in the app and shares the gift link; the friend's app accepts it.
+   * A friend who already had their one coffee of the batch is told so by the cloud and declines,
+   * and the coffee stays with the giver.
+   */
   private async giveCoffee(giver: Shopper, friend: Shopper): Promise<void> {
+    const token = await this.shareCoffee(giver);
+    if (token === null) return;
+    const title = DEMO_BATCHES.friendCoffee.spec.title;
+    try {
+      const accepted = await this.call<{ coupon: WalletCoupon }>("POST", "/v1/gifts/accept", friend.appKey, { token });
+      this.emit({ kind: "gift-accepted", fromUserId: giver.userId, toUserId: friend.userId, title, code: accepted.coupon.code });
+    } catch (err) {
+      if (!(err instanceof Refused) || err.code !== "LIMIT_REACHED") throw err;
+      await this.call("POST", "/v1/gifts/decline", friend.appKey, { token });
+      this.emit({ kind: "gift-declined", fromUserId: giver.userId, toUserId: friend.userId, title, reason: err.code });
+    }
+  }
+
+  /** The member claims the coffee in the app and offers it as a gift: the link's token, or null if no coffee was had. */
+  private async shareCoffee(giver: Shopper): Promise<string | null> {
     const coupon = await this.claim(giver, DEMO_BATCHES.friendCoffee.batchId, "line-official");
-    if (!coupon) return;
+    if (!coupon) return null;
     const { token } = await this.call<{ token: string }>("POST", `/v1/users/${giver.userId}/coupons/${coupon.couponId}/gifts`, giver.appKey);
-    const accepted = await this.call<{ coupon: WalletCoupon }>("POST", "/v1/gifts/accept", friend.appKey, { token });
-    this.emit({
-      kind: "gift-accepted",
-      fromUserId: giver.userId,
-      toUserId: friend.userId,
-      title: DEMO_BATCHES.friendCoffee.spec.title,
-      code: accepted.coupon.code,
-    });
+    this.emit({ kind: "gift-offered", fromUserId: giver.userId, title: DEMO_BATCHES.friendCoffee.spec.title });
+    return token;
   }
 
   /** The online shop's backend registers an order for pick-up at the demo store. */

@@ -15,6 +15,7 @@ import { chromium } from "playwright-core";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import type { Offer } from "../../cloud/src/domain/offers/index.js";
+import { DEMO_BATCHES } from "../demo/demoStore.js";
 import { startDemo } from "../demo/demoSystem.js";
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -95,6 +96,12 @@ try {
   await page.waitForTimeout(300);
   await page.locator("section[aria-labelledby=trends-title]").screenshot({ path: join(dir, "4b-trends-by-campaign.png") });
   out(join(dir, "4b-trends-by-campaign.png"));
+  // The demo's coffee batch: its gifts accepted, declined and waiting, on the batch's page.
+  await page.goto(`${base}#/coupons/batch/${DEMO_BATCHES.friendCoffee.batchId}`);
+  await page.locator("table.gifts tbody tr[data-gift]").first().waitFor();
+  await page.waitForTimeout(300);
+  await page.locator("section[aria-labelledby=gifts-title]").screenshot({ path: join(dir, "10-gifts.png") });
+  out(join(dir, "10-gifts.png"));
   // The funnel and the holdout on a phone: labels wrapped whole, values written after the bars.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${base}#/analytics`);

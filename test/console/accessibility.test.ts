@@ -14,8 +14,9 @@ interface AxeResult {
 /**
  * Every console page, as each role that may use it sees it, checked by axe-core against WCAG 2.1
  * A and AA in real Chromium: pages with data in them (a live rule, a shopper who arrived and got
- * an offer, a gateway), the forms open, and a confirmation dialog. axe is evaluated through the
- * browser's debugging protocol, which the console's CSP (no inline script) does not govern.
+ * an offer, a gateway, a coupon batch with a gift), the forms open, and a confirmation dialog.
+ * axe is evaluated through the browser's debugging protocol, which the console's CSP (no inline
+ * script) does not govern.
  */
 describe("console accessibility", () => {
   let f: CloudFixture;
@@ -52,10 +53,17 @@ describe("console accessibility", () => {
           timezone: "Asia/Hong_Kong",
           storeIds: ["s1"],
           channels: ["online", "till"],
+          giftable: true,
         },
       },
     });
     expect(batch.statusCode, batch.body).toBe(201);
+    // A gift of one of its coupons, for the batch's list of gifts.
+    const app = { authorization: `Bearer ${f.keys.appU1}` };
+    const claim = await f.cloud.http.inject({ method: "POST", url: "/v1/coupon-batches/b-lipstick/claims", headers: app, payload: {} });
+    expect(claim.statusCode, claim.body).toBe(201);
+    const gift = await f.cloud.http.inject({ method: "POST", url: `/v1/users/u1/coupons/${claim.json<{ coupon: { couponId: string } }>().coupon.couponId}/gifts`, headers: app });
+    expect(gift.statusCode, gift.body).toBe(201);
     axe = await readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
     if (hasChromium) browser = await launchChromium();
   });
@@ -110,7 +118,7 @@ describe("console accessibility", () => {
       ["#/members/member/u1", "[data-stat=balance]"],
       ["#/members/programme", "form"],
       ["#/coupons", "a[href='#/coupons/batch/b-lipstick']"],
-      ["#/coupons/batch/b-lipstick", "main h1"],
+      ["#/coupons/batch/b-lipstick", "table.gifts tbody tr[data-gift]"],
       ["#/coupons/new", "main form"],
       ["#/coupons/analytics", "main h1"],
       ["#/pickups", "table.pickups, main p.empty"],

@@ -306,6 +306,127 @@ describe.skipIf(!hasChromium)("console coupons", () => {
     await context.close();
   });
 
+  it("lists a batch's gifts with a state filter, in the batch's time, naming only members who consent to analytics", async () => {
+    const batchId = "coffee-gift";
+    const made = await call(f.keys.marketer, "POST", "/v1/coupon-batches", {
+      batchId,
+      spec: {
+        title: "A coffee for a friend",
+        text: "",
+        discount: { kind: "free-item", item: "Regular coffee", sku: "CAFE-REG" },
+        validity: { kind: "from-claim", hours: 24 },
+        timezone: "Asia/Hong_Kong",
+        perMemberLimit: 5,
+        storeIds: ["s1"],
+        channels: ["online"],
+        giftable: true,
+        giftTimeoutHours: 2,
+      },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    // A friend without analytics consent, with an app of their own.
+    await f.cloud.repositories.users.upsertUser(
+      { id: "u-shy", orgId: "o1", displayName: null, segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: false },
+      Date.now(),
+    );
+    const shyKey = (await f.cloud.credentials.issueApiKey({ role: "app", orgId: "o1", userId: "u-shy", label: "test app" }, "test")).key;
+    const offer = async () => {
+      const claimed = await call(f.keys.appU1, "POST", `/v1/coupon-batches/${batchId}/claims`, {});
+      expect(claimed.status, JSON.stringify(claimed.body)).toBe(201);
+      const couponId = (claimed.body["coupon"] as { couponId: string }).couponId;
+      const gift = await call(f.keys.appU1, "POST", `/v1/users/u1/coupons/${couponId}/gifts`);
+      expect(gift.status, JSON.stringify(gift.body)).toBe(201);
+      return { token: gift.body["token"] as string, giftId: (gift.body["gift"] as { giftId: string }).giftId };
+    };
+    const accepted = await offer();
+    expect((await call(shyKey, "POST", "/v1/gifts/accept", { token: accepted.token })).status).toBe(200);
+    const declined = await offer();
+    expect((await call(f.keys.appU2, "POST", "/v1/gifts/decline", { token: declined.token })).status).toBe(200);
+    const pending = await offer();
+    const listed = await call(f.keys.marketer, "GET", `/v1/coupon-batches/${batchId}/gifts`);
+    const api = new Map((listed.body["gifts"] as { giftId: string; createdAt: string; expiresAt: string; resolvedAt: string | null }[]).map((g) => [g.giftId, g]));
+    const hongKong = (iso: string | null | undefined) => {
+      const local = new Date(new Date(iso ?? "").getTime() + 8 * 3_600_000).toISOString();
+      return `${local.slice(0, 10)} ${local.slice(11, 19)} Asia/Hong_Kong`;
+    };
+
+    // A browser in New York: the batch's own timezone is shown, named.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "America/New_York" });
+    const page = await signedIn(context, f.keys.marketer, `#/coupons/batch/${batchId}`);
+    const rows = page.locator("table.gifts tbody tr[data-gift]");
+    await rows.first().waitFor();
+    await expect(page.locator("[data-gift-counts]").textContent()).resolves.toBe("3 gifts made: 1 waiting for the friend, 1 accepted, 1 declined, 0 timed out.");
+    await expect(page.locator("[data-gift-shown]").textContent()).resolves.toBe("All gifts: 3 gifts");
+    const cells = (giftId: string) =>
+      page.evaluate<Record<string, string>>(`Object.fromEntries([...document.querySelectorAll('tr[data-gift="${giftId}"] td')].map((td) => [td.dataset.label, td.textContent]))`);
+    await expect(cells(accepted.giftId)).resolves.toMatchObject({
+      Made: hongKong(api.get(accepted.giftId)?.createdAt),
+      From: "u1",
+      // The friend does not consent to analytics.
+      To: "not named",
+      State: "accepted",
+      Ended: hongKong(api.get(accepted.giftId)?.resolvedAt),
+      "Times out": "—",
+    });
+    await expect(cells(declined.giftId)).resolves.toMatchObject({ From: "u1", To: "u2", State: "declined" });
+    await expect(cells(pending.giftId)).resolves.toMatchObject({ To: "—", State: "waiting for the friend", Ended: "—", "Times out": hongKong(api.get(pending.giftId)?.expiresAt) });
+    await expect(page.locator(`tr[data-gift="${declined.giftId}"] a[href="#/members/member/u2"]`).count()).resolves.toBe(1);
+
+    // The filter asks the API for one state.
+    await page.getByLabel("State", { exact: true }).selectOption("accepted");
+    await page.getByRole("button", { name: "Show gifts" }).click();
+    await page.getByText("Accepted: 1 gift").waitFor();
+    await expect(page.evaluate(`[...document.querySelectorAll("table.gifts tbody tr")].map((tr) => tr.dataset.gift)`)).resolves.toEqual([accepted.giftId]);
+    await page.getByLabel("State", { exact: true }).selectOption("timed-out");
+    await page.getByRole("button", { name: "Show gifts" }).click();
+    await page.getByText("No gifts: timed out.").waitFor();
+    await expect(rows.count()).resolves.toBe(0);
+    // No gift link's token reaches the page.
+    const html = await page.content();
+    for (const token of [accepted.token, declined.token, pending.token]) expect(html).not.toContain(token);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it("pages through a batch's gifts, 50 at a time, newest first", async () => {
+    const batchId = "many-gifts";
+    const made = await call(f.keys.marketer, "POST", "/v1/coupon-batches", {
+      batchId,
+      spec: {
+        title: "Gift a tea",
+        text: "",
+        discount: { kind: "free-item", item: "Tea", sku: "TEA" },
+        validity: { kind: "from-claim", hours: 24 },
+        timezone: "Asia/Hong_Kong",
+        perMemberLimit: 60,
+        storeIds: ["s1"],
+        channels: ["online"],
+        giftable: true,
+      },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    for (let i = 0; i < 53; i++) {
+      const claimed = await call(f.keys.appU1, "POST", `/v1/coupon-batches/${batchId}/claims`, {});
+      const couponId = (claimed.body["coupon"] as { couponId: string }).couponId;
+      expect((await call(f.keys.appU1, "POST", `/v1/users/u1/coupons/${couponId}/gifts`)).status).toBe(201);
+    }
+    const context = await browser.newContext();
+    const page = await signedIn(context, f.keys.marketer, `#/coupons/batch/${batchId}`);
+    await page.locator("table.gifts tbody tr[data-gift]").first().waitFor();
+    await expect(page.locator("[data-gift-counts]").textContent()).resolves.toBe("53 gifts made: 53 waiting for the friend, 0 accepted, 0 declined, 0 timed out.");
+    await expect(page.locator("[data-gift-shown]").textContent()).resolves.toBe("All gifts: the newest 50 gifts");
+    await expect(page.locator("table.gifts tbody tr").count()).resolves.toBe(50);
+    await page.getByRole("button", { name: "Show 50 more" }).click();
+    await page.getByText("All gifts: 53 gifts", { exact: true }).waitFor();
+    // The API's list, in its order, once each; the last page says so (no button for more).
+    const listed = await call(f.keys.marketer, "GET", `/v1/coupon-batches/${batchId}/gifts?limit=200`);
+    const ids = (listed.body["gifts"] as { giftId: string }[]).map((g) => g.giftId);
+    await expect(page.evaluate(`[...document.querySelectorAll("table.gifts tbody tr")].map((tr) => tr.dataset.gift)`)).resolves.toEqual(ids);
+    await expect(page.getByRole("button", { name: "Show 50 more" }).count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
   it("gives no batch form to a key that may not create batches", async () => {
     const context = await browser.newContext();
     const ops = await signedIn(context, f.keys.storeOps, "#/coupons/new");
@@ -334,6 +455,7 @@ describe.skipIf(!hasChromium)("console coupons", () => {
       ["#/coupons/batch/vip-gift", "[data-term=Stock]"],
       ["#/coupons/new", "form.batch-form"],
       ["#/coupons/analytics", "table.coupon-stats tbody tr[data-group]"],
+      ["#/coupons/batch/coffee-gift", "table.gifts tbody tr[data-gift]"],
     ] as const) {
       await page.goto(`${base}/console/${path}`);
       await page.locator(ready).first().waitFor();

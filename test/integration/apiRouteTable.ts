@@ -162,7 +162,6 @@ async function freshBatch(ctx: MatrixContext): Promise<string> {
   return batchId;
 }
 
-/** A coupon of a fresh batch in u1's wallet. */
 /** A batch of o1 sold for 1 point, and a point for u1 to spend on it (by an admin adjustment). */
 async function freshPointsBatch(ctx: MatrixContext): Promise<string> {
   const batchId = ctx.unique("batch");
@@ -171,6 +170,7 @@ async function freshPointsBatch(ctx: MatrixContext): Promise<string> {
   return batchId;
 }
 
+/** A coupon of a fresh batch in u1's wallet. */
 async function freshCoupon(ctx: MatrixContext): Promise<string> {
   const batchId = await freshBatch(ctx);
   const { coupon } = (await ctx.asAdmin("POST", `/v1/coupon-batches/${batchId}/claims`, { userId: "u1" })) as { coupon: { couponId: string } };
@@ -368,6 +368,11 @@ export const ROUTE_TABLE: Readonly<Record<string, RouteExpectation>> = {
   "GET /v1/coupon-batches/:batchId": {
     expect: { admin: 200, marketer: 200, adminOtherOrg: 404 },
     request: async (ctx) => ({ url: `/v1/coupon-batches/${await freshBatch(ctx)}` }),
+  },
+  "GET /v1/coupon-batches/:batchId/gifts": {
+    // Marketers and admins of the batch's organisation; members' apps give and take gifts, they do not list a batch's.
+    expect: { admin: 200, marketer: 200, adminOtherOrg: 404 },
+    request: async (ctx) => ({ url: `/v1/coupon-batches/${await freshBatch(ctx)}/gifts?state=pending,accepted&limit=10` }),
   },
   "POST /v1/coupon-batches/:batchId/claims": {
     // The app claims for its own user; naming another user is refused.

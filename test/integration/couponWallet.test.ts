@@ -298,6 +298,85 @@ describe("gifts", () => {
     expect((await redeem(code, "limit-gift-0001")).status).toBe(201);
   });
 
+  it("lists a batch's gifts to its marketers in their state now, naming only members who consent to analytics, never a token", async () => {
+    const batchId = await batch({ perMemberLimit: 5, giftTimeoutHours: 1 });
+    const giver = await newUser();
+    const friend = await newUser();
+    const member = async (id: string, analyticsConsent: boolean) =>
+      f.cloud.repositories.users.upsertUser({ id, orgId: "o1", displayName: null, segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent }, clock.now());
+    await member(friend, false);
+    const appKey = async (userId: string) => (await f.cloud.credentials.issueApiKey({ role: "app", orgId: "o1", userId, label: "test app" }, "test")).key;
+    const [giverKey, friendKey] = [await appKey(giver), await appKey(friend)];
+    const tokens: string[] = [];
+    const offer = async () => {
+      clock.advance(MINUTE_MS);
+      const { couponId } = await couponOf(batchId, giver);
+      const reply = await call(giverKey, "POST", `/v1/users/${giver}/coupons/${couponId}/gifts`);
+      expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+      tokens.push(reply.body.token as string);
+      const gift = reply.body.gift as { giftId: string; createdAt: string; expiresAt: string };
+      return { ...gift, couponId, token: reply.body.token as string };
+    };
+    const a = await offer();
+    expect((await call(friendKey, "POST", "/v1/gifts/accept", { token: a.token })).status).toBe(200);
+    const b = await offer();
+    expect((await call(f.keys.appU2, "POST", "/v1/gifts/decline", { token: b.token })).status).toBe(200);
+    const c = await offer();
+    // c goes unanswered past its hour; d is made after.
+    clock.advance(61 * MINUTE_MS);
+    const d = await offer();
+    const row = (g: typeof a, rest: { state: string; resolvedAt: string | null; fromUserId: string | null; toUserId: string | null }) => ({
+      giftId: g.giftId,
+      couponId: g.couponId,
+      createdAt: g.createdAt,
+      expiresAt: g.expiresAt,
+      ...rest,
+    });
+    const url = `/v1/coupon-batches/${batchId}/gifts`;
+    const listed = await call(f.keys.marketer, "GET", url);
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    expect(listed.body).toEqual({
+      gifts: [
+        row(d, { state: "pending", resolvedAt: null, fromUserId: giver, toUserId: null }),
+        row(c, { state: "timed-out", resolvedAt: c.expiresAt, fromUserId: giver, toUserId: null }),
+        row(b, { state: "declined", resolvedAt: expect.any(String) as string, fromUserId: giver, toUserId: "u2" }),
+        // The friend does not consent to analytics: the gift is listed, not who took it.
+        row(a, { state: "accepted", resolvedAt: expect.any(String) as string, fromUserId: giver, toUserId: null }),
+      ],
+      nextCursor: null,
+    });
+    // The gift link is a bearer secret: no token, nor its hash, in the answer.
+    expect(Object.keys((listed.body.gifts as object[])[0] ?? {}).sort()).toEqual(["couponId", "createdAt", "expiresAt", "fromUserId", "giftId", "resolvedAt", "state", "toUserId"]);
+    const text = JSON.stringify(listed.body);
+    for (const token of tokens) expect(text).not.toContain(token);
+
+    const ids = async (query: string) => ((await call(f.keys.admin, "GET", `${url}?${query}`)).body.gifts as { giftId: string }[]).map((g) => g.giftId);
+    expect(await ids("state=timed-out")).toEqual([c.giftId]);
+    expect(await ids("state=pending")).toEqual([d.giftId]);
+    expect(await ids("state=accepted,declined")).toEqual([b.giftId, a.giftId]);
+    const bad = await call(f.keys.marketer, "GET", `${url}?state=lost`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.details?.map((p) => p.path)).toEqual(["/state"]);
+
+    // Pages of two, each after the cursor of the one before.
+    const first = await call(f.keys.marketer, "GET", `${url}?limit=2`);
+    expect((first.body.gifts as { giftId: string }[]).map((g) => g.giftId)).toEqual([d.giftId, c.giftId]);
+    const second = await call(f.keys.marketer, "GET", `${url}?limit=2&cursor=${first.body.nextCursor as string}`);
+    expect((second.body.gifts as { giftId: string }[]).map((g) => g.giftId)).toEqual([b.giftId, a.giftId]);
+    const third = await call(f.keys.marketer, "GET", `${url}?limit=2&cursor=${second.body.nextCursor as string}`);
+    expect(third.body).toEqual({ gifts: [], nextCursor: null });
+    expect((await call(f.keys.marketer, "GET", `${url}?cursor=not-ours`)).body.error?.details?.map((p) => p.path)).toEqual(["/cursor"]);
+
+    // The batch counts them by their state now.
+    expect((await call(f.keys.marketer, "GET", `/v1/coupon-batches/${batchId}`)).body.gifts).toEqual({ made: 4, pending: 1, accepted: 1, declined: 1, timedOut: 1 });
+    // A giver who withdraws analytics consent is no longer named on any of their gifts.
+    await member(giver, false);
+    expect(((await call(f.keys.marketer, "GET", url)).body.gifts as { fromUserId: string | null }[]).map((g) => g.fromUserId)).toEqual([null, null, null, null]);
+    // Members' apps give and take gifts; they do not list a batch's.
+    expect((await call(giverKey, "GET", url)).status).toBe(403);
+    expect((await call(f.keys.storeOps, "GET", url)).status).toBe(403);
+  });
+
   it("leaves a declined gift's coupon with its owner", async () => {
     const { couponId, code } = await couponOf(await batch());
     const token = await gift(couponId);

@@ -6,10 +6,14 @@ import {
   type CouponBatch,
   type CouponGift,
   checkBatchSpec,
+  type GiftCounts,
+  giftSeenByStaff,
+  type GiftState,
   giftTimeoutMsOf,
   type IssueChannel,
   issueCoupon,
   maxGiftPassesOf,
+  type StaffGift,
 } from "../domain/coupons/index.js";
 import { formatRedemptionCode, REDEMPTION_CODE_BYTES } from "../domain/offers/index.js";
 import { isValidTimeZone, localDayKey } from "../domain/rules/localTime.js";
@@ -36,7 +40,8 @@ export type CouponEvent =
 
 export interface CouponServiceOptions {
   readonly coupons: CouponRepository;
-  readonly users: Pick<UserRepository, "getUser">;
+  /** Members: an app key's owner, and whether the members of a listed gift consent to analytics. */
+  readonly users: Pick<UserRepository, "getUser" | "usersByIds">;
   readonly stores: Pick<DirectoryRepository, "getStore">;
   readonly clock: Clock;
   /** A CSPRNG (node's randomBytes): codes, ids and gift tokens. */
@@ -147,11 +152,33 @@ export class CouponService {
     return done(batch);
   }
 
-  async batch(principal: Principal, batchId: string): Promise<Outcome<{ batch: CouponBatch; counters: BatchCounters }>> {
+  async batch(principal: Principal, batchId: string): Promise<Outcome<{ batch: CouponBatch; counters: BatchCounters; gifts: GiftCounts }>> {
     const batch = await this.batchOf(principal, batchId);
     if (!batch.ok) return batch;
-    const counters = await this.o.coupons.batchCounters(batchId, localDayKey(this.o.clock.now(), batch.value.spec.timezone));
-    return done({ batch: batch.value, counters });
+    const now = this.o.clock.now();
+    const counters = await this.o.coupons.batchCounters(batchId, localDayKey(now, batch.value.spec.timezone));
+    return done({ batch: batch.value, counters, gifts: await this.o.coupons.giftCounts(batchId, now) });
+  }
+
+  /**
+   * A batch's gifts for the organisation's marketers and admins, newest first, each in its state
+   * now, a page after `after`: the giver and the friend named only where they consent to analytics
+   * (`giftSeenByStaff`). The gift's token is never stored, so never listed.
+   */
+  async gifts(
+    principal: Principal,
+    batchId: string,
+    page: { readonly states?: readonly GiftState[]; readonly limit: number; readonly after: { readonly at: number; readonly id: string } | null },
+  ): Promise<Outcome<StaffGift[]>> {
+    const batch = await this.batchOf(principal, batchId);
+    if (!batch.ok) return batch;
+    const now = this.o.clock.now();
+    const gifts = await this.o.coupons.listGifts({ batchId, now, limit: page.limit, after: page.after, ...(page.states === undefined ? {} : { states: page.states }) });
+    const ids = [...new Set(gifts.flatMap((g) => (g.toUserId === null ? [g.fromUserId] : [g.fromUserId, g.toUserId])))];
+    const consenting = new Set(
+      (ids.length === 0 ? [] : await this.o.users.usersByIds(ids)).filter((u) => u.orgId === principal.orgId && u.analyticsConsent).map((u) => u.id),
+    );
+    return done(gifts.map((g) => giftSeenByStaff(g, now, (id) => consenting.has(id))));
   }
 
   async batches(principal: Principal, limit: number): Promise<Outcome<CouponBatch[]>> {

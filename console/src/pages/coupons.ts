@@ -5,6 +5,7 @@ import { clearProblems, messageOf, showProblems } from "../errors.js";
 import { fmtMoney } from "../money.js";
 import { browserZone, fmtZoned } from "../storeTime.js";
 import { couponAnalytics } from "./couponAnalytics.js";
+import { type GiftCounts, giftsSection } from "./couponGifts.js";
 import { batchForm } from "./couponForm.js";
 import {
   type BatchDetail,
@@ -174,7 +175,7 @@ function inMoney(err: unknown, currency: string): unknown {
 async function batchPage(root: HTMLElement, session: Session, ctxP: Promise<CouponContext>, batchId: string): Promise<void> {
   const canWrite = WRITERS.includes(session.role);
   mount(root, head(`Batch ${batchId}`), h("p", {}, "Loading…"));
-  let d: BatchDetail;
+  let d: BatchDetail & { readonly gifts: GiftCounts };
   let ctx: CouponContext;
   try {
     [ctx, d] = await Promise.all([ctxP, ok(client.GET("/v1/coupon-batches/{batchId}", { params: { path: { batchId: batchId } } }))]);
@@ -212,6 +213,8 @@ async function batchPage(root: HTMLElement, session: Session, ctxP: Promise<Coup
     ),
     spec.channels.includes("online") ? claimLink(batchId) : h("p", { class: "hint" }, "This batch is not claimed online, so it has no claim link."),
     canWrite && spec.channels.includes("segment") ? segmentSend(d, ctx, () => void batchPage(root, session, ctxP, batchId)) : null,
+    // Read by the roles that read the batch (couponRoutes: admin, marketer), as the page is.
+    spec.giftable ? giftsSection(batchId, d.gifts, spec.timezone) : null,
   );
 }
 

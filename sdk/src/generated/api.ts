@@ -305,6 +305,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/coupon-batches/{batchId}/gifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A batch's gifts, newest first: who gave a coupon to whom and how each gift ended
+         * @description Each gift in its state now (`state` filters, comma-separated). The giver and the friend are named only when that member consents to analytics; the gift link's token is never stored, so never listed. Pages of `limit` follow `nextCursor`.
+         */
+        get: operations["getCouponBatchesGifts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/coupon-batches/{batchId}/sends": {
         parameters: {
             query?: never;
@@ -3506,6 +3526,15 @@ export interface operations {
                         };
                         claimed: number;
                         claimedToday: number;
+                        /** @description The batch's gifts by their state now (a pending gift past its time counts as timed out). */
+                        gifts: {
+                            accepted: number;
+                            declined: number;
+                            /** @description Every gift offered of the batch's coupons. */
+                            made: number;
+                            pending: number;
+                            timedOut: number;
+                        };
                     };
                 };
             };
@@ -3684,6 +3713,108 @@ export interface operations {
                             /** Format: date-time */
                             validFrom: string;
                         };
+                    };
+                };
+            };
+        };
+    };
+    getCouponBatchesGifts: {
+        parameters: {
+            query?: {
+                /** @description `nextCursor` of the previous page; omit for the newest page. */
+                cursor?: string;
+                /** @description Page size, default 50. */
+                limit?: number;
+                /** @description Only gifts in these states now, comma-separated: pending, accepted, declined, timed-out. */
+                state?: string;
+            };
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Every error: a stable code, a message and, for invalid input, each problem with its path. */
+            "5XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /**
+                             * @description Stable; match on this.
+                             * @enum {string}
+                             */
+                            code: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BAD_URL" | "BAD_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "CODE_EXPIRED" | "CODE_ALREADY_REDEEMED" | "WRONG_STORE" | "INSUFFICIENT_POINTS" | "OUT_OF_STOCK" | "LIMIT_REACHED" | "PRESENCE_REQUIRED" | "COUPON_NOT_VALID" | "PAYLOAD_TOO_LARGE" | "BASKET_NOT_ELIGIBLE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "REDEMPTION_LOCKED" | "INTERNAL" | "BROKER_ERROR" | "NOT_READY" | "BROKER_UNAVAILABLE";
+                            details?: {
+                                message: string;
+                                /** @description JSON pointer of the field. */
+                                path: string;
+                            }[];
+                            /** @description For people; may change. */
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        gifts: {
+                            couponId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /**
+                             * Format: date-time
+                             * @description When an unanswered gift times out.
+                             */
+                            expiresAt: string;
+                            /** @description The giver; null when the giver does not consent to analytics. */
+                            fromUserId: string | null;
+                            giftId: string;
+                            /** @description When the friend accepted or declined, or the gift timed out; null while pending. */
+                            resolvedAt: string | null;
+                            /**
+                             * @description pending (waiting for the friend), accepted, declined, or timed-out (unanswered in time: the coupon stayed with its giver).
+                             * @enum {string}
+                             */
+                            state: "pending" | "accepted" | "declined" | "timed-out";
+                            /** @description The friend who answered; null while pending, when timed out, when the friend does not consent to analytics, or was erased. */
+                            toUserId: string | null;
+                        }[];
+                        /** @description Null on the last page. */
+                        nextCursor: string | null;
                     };
                 };
             };
@@ -5031,7 +5162,11 @@ export interface operations {
                             /** Format: date-time */
                             expiresAt: string;
                             giftId: string;
-                            state: string;
+                            /**
+                             * @description pending (waiting for the friend), accepted, declined, or timed-out (unanswered in time: the coupon stayed with its giver).
+                             * @enum {string}
+                             */
+                            state: "pending" | "accepted" | "declined" | "timed-out";
                         };
                     };
                 };
@@ -5115,7 +5250,11 @@ export interface operations {
                             /** Format: date-time */
                             expiresAt: string;
                             giftId: string;
-                            state: string;
+                            /**
+                             * @description pending (waiting for the friend), accepted, declined, or timed-out (unanswered in time: the coupon stayed with its giver).
+                             * @enum {string}
+                             */
+                            state: "pending" | "accepted" | "declined" | "timed-out";
                         };
                     };
                 };
@@ -12951,7 +13090,11 @@ export interface operations {
                             /** Format: date-time */
                             expiresAt: string;
                             giftId: string;
-                            state: string;
+                            /**
+                             * @description pending (waiting for the friend), accepted, declined, or timed-out (unanswered in time: the coupon stayed with its giver).
+                             * @enum {string}
+                             */
+                            state: "pending" | "accepted" | "declined" | "timed-out";
                         };
                         token: string;
                     };

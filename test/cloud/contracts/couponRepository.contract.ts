@@ -5,6 +5,8 @@ import {
   type BatchSpec,
   type Coupon,
   type CouponBatch,
+  type CouponGift,
+  type GiftState,
   issueCoupon,
 } from "../../../cloud/src/domain/coupons/index.js";
 import type { ClaimResult, Repositories } from "../../../cloud/src/services/repositories.js";
@@ -480,6 +482,64 @@ export function describeCouponRepositoryContract(name: string, makeBackend: Make
         // Every coupon is with exactly one member: a refused gift's coupon is still its giver's.
         const accepted = results.slice(0, tokens.length).filter((r) => r.ok).length;
         expect((await held("u1")) + (await held("u2"))).toBe(6 - accepted);
+      });
+
+      it("lists a batch's gifts newest first in their state now, filtered and a page at a time, and counts them", async () => {
+        const batch = batchOf("bg", { perMemberLimit: 10 });
+        await repos.coupons.createBatch(batch);
+        const offer = async (name: string, giver: string, n: number, createdAt: number, expiresAt = T0 + 60 * MINUTE_MS) => {
+          const c = await claimed(batch, giver, n);
+          const made = await repos.coupons.offerGift({ giftId: `gift-${name}`, tokenHash: hash(`list-${name}`), couponId: c.offerId, userId: giver, maxPasses: 1, expiresAt, now: createdAt });
+          if (!made.ok) throw new Error(made.text);
+          return made.gift;
+        };
+        // `gift` (beforeEach's coupon, batch b1) is another batch's: never listed here.
+        await gift("other", coupon.offerId);
+        const a = await offer("a", "u1", 1, T0 + 1);
+        const b = await offer("b", "u1", 2, T0 + 2);
+        const c = await offer("c", "u1", 3, T0 + 3, T0 + 10 * MINUTE_MS);
+        const d = await offer("d", "u2", 4, T0 + 3);
+        expect((await repos.coupons.acceptGift({ tokenHash: hash("list-a"), userId: "u2", newCode: "LIST-CODE-A", now: T0 + 2 * MINUTE_MS })).ok).toBe(true);
+        expect((await repos.coupons.declineGift({ tokenHash: hash("list-b"), userId: "u3", now: T0 + 3 * MINUTE_MS })).ok).toBe(true);
+
+        const now = T0 + 30 * MINUTE_MS;
+        const list = (extra: { states?: GiftState[]; limit?: number; after?: { at: number; id: string } | null } = {}) =>
+          repos.coupons.listGifts({ batchId: "bg", now, limit: extra.limit ?? 10, after: extra.after ?? null, ...(extra.states ? { states: extra.states } : {}) });
+        const ids = (gifts: readonly CouponGift[]) => gifts.map((g) => g.giftId);
+        // Newest first; c and d were made at the same instant, so by id.
+        expect(await list()).toEqual([
+          d,
+          // Still pending in its row (nobody touched it since it timed out): read as timed out at its time.
+          { ...c, state: "timed-out", resolvedAt: T0 + 10 * MINUTE_MS },
+          { ...b, state: "declined", toUserId: "u3", resolvedAt: T0 + 3 * MINUTE_MS },
+          { ...a, state: "accepted", toUserId: "u2", resolvedAt: T0 + 2 * MINUTE_MS },
+        ]);
+        expect(ids(await list({ states: ["pending"] }))).toEqual(["gift-d"]);
+        expect(ids(await list({ states: ["timed-out"] }))).toEqual(["gift-c"]);
+        expect(ids(await list({ states: ["accepted", "declined"] }))).toEqual(["gift-b", "gift-a"]);
+        expect(ids(await list({ states: ["pending", "timed-out"] }))).toEqual(["gift-d", "gift-c"]);
+        expect(await list({ states: [] })).toEqual([]);
+        // Before c's time it was pending.
+        expect(ids(await repos.coupons.listGifts({ batchId: "bg", now: T0 + 5 * MINUTE_MS, limit: 10, after: null, states: ["pending"] }))).toEqual(["gift-d", "gift-c"]);
+        // Pages: each after the previous one's last gift, the tie at T0 + 3 split by id.
+        expect(ids(await list({ limit: 1 }))).toEqual(["gift-d"]);
+        expect(ids(await list({ limit: 2, after: { at: d.createdAt, id: d.giftId } }))).toEqual(["gift-c", "gift-b"]);
+        expect(ids(await list({ limit: 2, after: { at: b.createdAt, id: b.giftId } }))).toEqual(["gift-a"]);
+        expect(await repos.coupons.listGifts({ batchId: "nope", now, limit: 10, after: null })).toEqual([]);
+
+        expect(await repos.coupons.giftCounts("bg", now)).toEqual({ made: 4, pending: 1, accepted: 1, declined: 1, timedOut: 1 });
+        expect(await repos.coupons.giftCounts("bg", T0 + 5 * MINUTE_MS)).toEqual({ made: 4, pending: 2, accepted: 1, declined: 1, timedOut: 0 });
+        expect(await repos.coupons.giftCounts("nope", now)).toEqual({ made: 0, pending: 0, accepted: 0, declined: 0, timedOut: 0 });
+
+        // Erasing u2 deletes the coupon a moved to them and the gift d they made; a stays in its
+        // batch, the giver's record, with the friend no longer named.
+        await repos.privacy.eraseUser("u2", "erased-2");
+        expect(await list()).toEqual([
+          { ...c, state: "timed-out", resolvedAt: T0 + 10 * MINUTE_MS },
+          { ...b, state: "declined", toUserId: "u3", resolvedAt: T0 + 3 * MINUTE_MS },
+          { ...a, state: "accepted", toUserId: null, resolvedAt: T0 + 2 * MINUTE_MS },
+        ]);
+        expect(await repos.coupons.giftCounts("bg", now)).toEqual({ made: 3, pending: 0, accepted: 1, declined: 1, timedOut: 1 });
       });
 
       it("lets exactly one of a gift accept and a redemption racing win", async () => {

@@ -103,7 +103,7 @@ describe("the demo's retailer", () => {
     expect(onTime.errors).toEqual([]);
     // The story happened: claims from tagged links, the gift, the pick-up, coupons at the till, points.
     const kinds = new Set(onTime.events.map((e) => e.split(" ")[0]));
-    for (const kind of ["claimed", "gift-accepted", "pickup-ordered", "pickup-collected", "coupon-redeemed", "purchase"]) expect(kinds).toContain(kind);
+    for (const kind of ["claimed", "gift-offered", "gift-accepted", "gift-declined", "pickup-ordered", "pickup-collected", "coupon-redeemed", "purchase"]) expect(kinds).toContain(kind);
     expect(onTime.balances.some((b) => b > 0)).toBe(true);
 
     // A busy machine: the timer fires late, by up to 17 s at a time.

@@ -828,6 +828,15 @@ ALTER TABLE gateways ADD COLUMN calibration TEXT COLLATE "C";
 CREATE INDEX redemptions_redeemed ON redemptions(redeemed_at);
 `,
   },
+  {
+    version: 14,
+    name: "gifts name their coupon's batch (SQLite 26)",
+    sql: `
+ALTER TABLE coupon_gifts ADD COLUMN batch_id TEXT COLLATE "C";
+UPDATE coupon_gifts g SET batch_id = o.batch_id FROM offers o WHERE o.id = g.coupon_id;
+CREATE INDEX coupon_gifts_batch ON coupon_gifts(batch_id, created_at, id);
+`,
+  },
 ];
 
 /**

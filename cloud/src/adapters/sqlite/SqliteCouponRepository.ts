@@ -6,6 +6,8 @@ import {
   type CouponGift,
   checkGiftable,
   displayDiscount,
+  giftAt,
+  type GiftCounts,
   type GiftState,
   type IssueChannel,
   perMemberLimitOf,
@@ -19,11 +21,13 @@ import type {
   CouponRepository,
   CouponStatsRow,
   GiftAnswer,
+  GiftQuery,
   GiftResult,
   LedgerEntry,
   PointsExchangeRequest,
   PointsExchangeResult,
 } from "../../services/repositories.js";
+import { type GiftCountsRow, giftCountsQuery, listGiftsQuery } from "../sql/gifts.js";
 import { GroupCommit } from "./GroupCommit.js";
 import { type CouponRow, toCoupon } from "./SqliteCouponRows.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
@@ -150,9 +154,9 @@ export class SqliteCouponRepository implements CouponRepository {
       const pending = await tx.get<{ id: string }>("SELECT id FROM coupon_gifts WHERE coupon_id = ? AND state = 'pending'", [input.couponId]);
       if (pending) return { ok: false, reason: "already-gifting", text: "this coupon is already offered as a gift" };
       await tx.run(
-        `INSERT INTO coupon_gifts (id, token_hash, coupon_id, user_id, to_user_id, state, created_at, expires_at)
-         VALUES (?, ?, ?, ?, NULL, 'pending', ?, ?)`,
-        [input.giftId, input.tokenHash, input.couponId, input.userId, input.now, input.expiresAt],
+        `INSERT INTO coupon_gifts (id, token_hash, coupon_id, batch_id, user_id, to_user_id, state, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, NULL, 'pending', ?, ?)`,
+        [input.giftId, input.tokenHash, input.couponId, row.batch_id, input.userId, input.now, input.expiresAt],
       );
       const gift = await tx.get<GiftRow>("SELECT * FROM coupon_gifts WHERE id = ?", [input.giftId]);
       if (!gift) throw new Error("gift vanished inside its transaction");
@@ -163,6 +167,17 @@ export class SqliteCouponRepository implements CouponRepository {
   async getGift(tokenHash: string): Promise<CouponGift | null> {
     const row = await this.db.get<GiftRow>("SELECT * FROM coupon_gifts WHERE token_hash = ?", [tokenHash]);
     return row ? toGift(row) : null;
+  }
+
+  async listGifts(query: GiftQuery): Promise<CouponGift[]> {
+    const { sql, params } = listGiftsQuery(query);
+    return (await this.db.all<GiftRow>(sql, params)).map((r) => giftAt(toGift(r), query.now));
+  }
+
+  async giftCounts(batchId: string, now: number): Promise<GiftCounts> {
+    const { sql, params } = giftCountsQuery(batchId, now);
+    const row = await this.db.get<GiftCountsRow>(sql, params);
+    return { made: row?.made ?? 0, pending: row?.pending ?? 0, accepted: row?.accepted ?? 0, declined: row?.declined ?? 0, timedOut: row?.timed_out ?? 0 };
   }
 
   acceptGift(input: { tokenHash: string; userId: string; newCode: string; now: number }): Promise<GiftAnswer> {

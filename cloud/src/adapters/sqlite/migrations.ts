@@ -1151,6 +1151,19 @@ ALTER TABLE gateways ADD COLUMN calibration TEXT;
 CREATE INDEX redemptions_redeemed ON redemptions(redeemed_at);
 `,
   },
+  {
+    version: 26,
+    name: "gifts name their coupon's batch",
+    // A batch's gifts are listed for the marketer by batch. The gift keeps the batch itself instead
+    // of reaching it through the coupon: erasing a friend who accepted one deletes the coupon (see
+    // migration 14), and the giver's record of the gift must still count in its batch. Gifts made
+    // before this take the batch of their coupon where it still exists.
+    sql: `
+ALTER TABLE coupon_gifts ADD COLUMN batch_id TEXT;
+UPDATE coupon_gifts SET batch_id = (SELECT o.batch_id FROM offers o WHERE o.id = coupon_gifts.coupon_id);
+CREATE INDEX coupon_gifts_batch ON coupon_gifts(batch_id, created_at, id);
+`,
+  },
 ];
 
 /** Applies every migration newer than the database's version, each in its own transaction. */

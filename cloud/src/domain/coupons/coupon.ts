@@ -132,6 +132,45 @@ export interface CouponGift {
   readonly resolvedAt: number | null;
 }
 
+/**
+ * A gift's state at `now`. A pending gift past its time has timed out whether or not anyone has
+ * touched it since (the store marks it only when a friend opens the link, or the giver gifts
+ * again), so a list read at `now` says timed out, answered at `expiresAt`.
+ */
+export function giftAt(gift: CouponGift, now: number): CouponGift {
+  return gift.state === "pending" && now >= gift.expiresAt ? { ...gift, state: "timed-out", resolvedAt: gift.expiresAt } : gift;
+}
+
+/** How a batch's gifts stand at a moment: every gift made, by its state then (see `giftAt`). */
+export interface GiftCounts {
+  readonly made: number;
+  readonly pending: number;
+  readonly accepted: number;
+  readonly declined: number;
+  readonly timedOut: number;
+}
+
+/**
+ * A gift as the organisation's staff see it (the marketer's list of a batch's gifts): the giver
+ * and the friend are named only when `named` says so, i.e. when that member consents to
+ * analytics, as the live view names a shopper. Who gives to whom is a member's social tie, and
+ * learning it from coupons is analytics; without consent the gift is still counted and listed,
+ * not whose it was. The state is the one at `now`.
+ */
+export function giftSeenByStaff(gift: CouponGift, now: number, named: (userId: string) => boolean): StaffGift {
+  const at = giftAt(gift, now);
+  return {
+    ...at,
+    fromUserId: named(at.fromUserId) ? at.fromUserId : null,
+    toUserId: at.toUserId !== null && named(at.toUserId) ? at.toUserId : null,
+  };
+}
+
+/** A gift as staff see it: a member not named is null (see `giftSeenByStaff`). */
+export interface StaffGift extends Omit<CouponGift, "fromUserId"> {
+  readonly fromUserId: string | null;
+}
+
 export type GiftCheck = { readonly ok: true } | { readonly ok: false; readonly reason: "not-giftable" | "pass-limit" | "not-open"; readonly text: string };
 
 /** Whether `coupon` may be offered as a gift now (open, valid, and passes left under `maxPasses`). */

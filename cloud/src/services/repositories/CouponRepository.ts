@@ -1,4 +1,4 @@
-import type { Coupon, CouponBatch, CouponGift, IssueChannel } from "../../domain/coupons/index.js";
+import type { Coupon, CouponBatch, CouponGift, GiftCounts, GiftState, IssueChannel } from "../../domain/coupons/index.js";
 import type { LedgerEntry, WrittenEntry } from "./LedgerRepository.js";
 
 /** A claim as the service built it: the coupon to store if the batch's counters allow it. */
@@ -75,6 +75,18 @@ export type GiftAnswer =
       readonly reason: "no-gift" | "timed-out" | "resolved" | "not-open" | "own-gift" | "member-limit";
       readonly text: string;
     };
+
+/** A page of a batch's gifts, for the marketer's list. */
+export interface GiftQuery {
+  readonly batchId: string;
+  /** Only gifts in these states at `now` (see `giftAt`); every state when absent. */
+  readonly states?: readonly GiftState[];
+  /** Epoch ms: the moment the states are read at. */
+  readonly now: number;
+  /** The last gift of the previous page (creation time, id); null for the newest page. */
+  readonly after: { readonly at: number; readonly id: string } | null;
+  readonly limit: number;
+}
 
 /** One row of coupon analytics: counts and money of one batch, channel, store and local day. */
 export interface CouponStatsRow {
@@ -159,6 +171,15 @@ export interface CouponRepository {
     readonly now: number;
   }): Promise<GiftResult>;
   getGift(tokenHash: string): Promise<CouponGift | null>;
+  /**
+   * A batch's gifts, newest first (then by id), each as it stands at `query.now` (`giftAt`: a
+   * pending gift past its time reads timed out), in the states asked for, a page after
+   * `query.after`. A gift stays listed in its batch after the coupon it moved is gone (its friend
+   * erased); a gift goes with its giver.
+   */
+  listGifts(query: GiftQuery): Promise<CouponGift[]>;
+  /** A batch's gifts counted by their state at `now`. */
+  giftCounts(batchId: string, now: number): Promise<GiftCounts>;
   /**
    * In one transaction: the pending, unexpired gift moves its coupon to `userId` with `newCode`
    * (the old code is dead from then on), counts a pass, and counts the coupon against the friend's

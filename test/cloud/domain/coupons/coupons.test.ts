@@ -12,8 +12,11 @@ import {
   computeDiscount,
   type Coupon,
   type CouponDiscount,
+  type CouponGift,
   couponOfOffer,
   displayDiscount,
+  giftAt,
+  giftSeenByStaff,
   type Pickup,
   redeemCoupon,
   reopenedStatus,
@@ -226,6 +229,25 @@ describe("voids and gifts", () => {
     expect(checkGiftable({ ...c, giftPasses: 1 }, 1, c.issuedAt)).toMatchObject({ reason: "pass-limit" });
     expect(checkGiftable({ ...c, status: "redeemed" }, 1, c.issuedAt)).toMatchObject({ reason: "not-open" });
     expect(checkGiftable(c, 1, c.expiresAt)).toMatchObject({ reason: "not-open" });
+  });
+});
+
+describe("gifts as staff read them", () => {
+  const gift: CouponGift = { giftId: "g1", couponId: "c1", fromUserId: "u1", toUserId: null, state: "pending", createdAt: 1_000, expiresAt: 5_000, resolvedAt: null };
+
+  it("reads a pending gift past its time as timed out at that time, and leaves answered gifts as they are", () => {
+    expect(giftAt(gift, 4_999)).toEqual(gift);
+    expect(giftAt(gift, 5_000)).toEqual({ ...gift, state: "timed-out", resolvedAt: 5_000 });
+    const accepted: CouponGift = { ...gift, state: "accepted", toUserId: "u2", resolvedAt: 2_000 };
+    expect(giftAt(accepted, 9_000)).toEqual(accepted);
+  });
+
+  it("names the giver and the friend only where they consent to analytics", () => {
+    const accepted: CouponGift = { ...gift, state: "accepted", toUserId: "u2", resolvedAt: 2_000 };
+    expect(giftSeenByStaff(accepted, 3_000, () => true)).toEqual(accepted);
+    expect(giftSeenByStaff(accepted, 3_000, (id) => id === "u1")).toEqual({ ...accepted, toUserId: null });
+    expect(giftSeenByStaff(accepted, 3_000, (id) => id === "u2")).toEqual({ ...accepted, fromUserId: null });
+    expect(giftSeenByStaff(gift, 6_000, () => false)).toEqual({ ...gift, fromUserId: null, state: "timed-out", resolvedAt: 5_000 });
   });
 });
 

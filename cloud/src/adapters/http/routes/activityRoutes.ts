@@ -2,10 +2,10 @@ import type { FastifyInstance } from "fastify";
 import Type, { type Static } from "typebox";
 import { ID_PATTERN, PRESENCE_EVENT_TYPES, StringEnum, SubjectSchema } from "../../../../../protocol/index.js";
 import { isoInstant } from "../../../domain/rules/localTime.js";
-import type { ActivityCursor } from "../../../services/repositories.js";
 import type { ActivityRequest, StoreActivityService } from "../../../services/StoreActivityService.js";
 import { principalOf } from "../createHttpApp.js";
-import { ApiError, unwrap } from "../refusals.js";
+import { decodeCursor, encodeCursor } from "../cursor.js";
+import { unwrap } from "../refusals.js";
 import { PeriodBoundSchema, timeBoundOf } from "../timeBounds.js";
 
 const StoreParams = Type.Object({ storeId: Type.String({ pattern: ID_PATTERN }) }, { additionalProperties: false });
@@ -54,24 +54,6 @@ const VisitView = Type.Object({
   exitedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()]),
   dwellMs: Type.Integer(),
 });
-
-/** Cursors are opaque to clients: base64url of the last row's (time, id). */
-function encodeCursor(cursor: ActivityCursor): string {
-  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString("base64url");
-}
-
-function decodeCursor(text: string): ActivityCursor {
-  try {
-    const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(value) && Number.isSafeInteger(value[0]) && typeof value[1] === "string")
-      return { at: value[0] as number, id: value[1] };
-  } catch {
-    // Falls through to the refusal below.
-  }
-  throw new ApiError("VALIDATION_FAILED", "invalid query:\n/cursor: is not a cursor this API returned", [
-    { path: "/cursor", message: "is not a cursor this API returned" },
-  ]);
-}
 
 function activityQuery(storeId: string, query: Static<typeof VisitsQuery>): ActivityRequest {
   return {

@@ -8,11 +8,16 @@ import {
   CouponDiscountSchema,
   type CouponGift,
   COUPON_STATUSES,
+  GIFT_STATES,
+  type GiftCounts,
+  type GiftState,
   ISSUE_CHANNELS,
+  type StaffGift,
 } from "../../../domain/coupons/index.js";
 import type { CouponService } from "../../../services/CouponService.js";
 import type { CouponStatsRow } from "../../../services/repositories.js";
 import { csvOf } from "../csv.js";
+import { decodeCursor, encodeCursor } from "../cursor.js";
 import { principalOf } from "../createHttpApp.js";
 import { unwrap } from "../refusals.js";
 
@@ -126,14 +131,65 @@ const BatchViewSchema = Type.Object({
 });
 const batchView = (b: CouponBatch) => ({ batchId: b.batchId, spec: b.spec, createdAt: iso(b.createdAt) });
 
+const GiftStateSchema = StringEnum(GIFT_STATES, {
+  description: "pending (waiting for the friend), accepted, declined, or timed-out (unanswered in time: the coupon stayed with its giver).",
+});
 const GiftViewSchema = Type.Object({
   giftId: Type.String(),
   couponId: Type.String(),
-  state: Type.String(),
+  state: GiftStateSchema,
   createdAt: Type.String({ format: "date-time" }),
   expiresAt: Type.String({ format: "date-time" }),
 });
 const giftView = (g: CouponGift) => ({ giftId: g.giftId, couponId: g.couponId, state: g.state, createdAt: iso(g.createdAt), expiresAt: iso(g.expiresAt) });
+
+const GiftCountsSchema = Type.Object(
+  {
+    made: Type.Integer({ description: "Every gift offered of the batch's coupons." }),
+    pending: Type.Integer(),
+    accepted: Type.Integer(),
+    declined: Type.Integer(),
+    timedOut: Type.Integer(),
+  },
+  { description: "The batch's gifts by their state now (a pending gift past its time counts as timed out)." },
+);
+const giftCountsView = (c: GiftCounts): Static<typeof GiftCountsSchema> => ({ ...c });
+
+const StaffGiftViewSchema = Type.Object({
+  giftId: Type.String(),
+  couponId: Type.String(),
+  state: GiftStateSchema,
+  createdAt: Type.String({ format: "date-time" }),
+  expiresAt: Type.String({ format: "date-time", description: "When an unanswered gift times out." }),
+  resolvedAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()], {
+    description: "When the friend accepted or declined, or the gift timed out; null while pending.",
+  }),
+  fromUserId: Type.Union([Type.String(), Type.Null()], { description: "The giver; null when the giver does not consent to analytics." }),
+  toUserId: Type.Union([Type.String(), Type.Null()], {
+    description: "The friend who answered; null while pending, when timed out, when the friend does not consent to analytics, or was erased.",
+  }),
+});
+const staffGiftView = (g: StaffGift): Static<typeof StaffGiftViewSchema> => ({
+  giftId: g.giftId,
+  couponId: g.couponId,
+  state: g.state,
+  createdAt: iso(g.createdAt),
+  expiresAt: iso(g.expiresAt),
+  resolvedAt: g.resolvedAt === null ? null : iso(g.resolvedAt),
+  fromUserId: g.fromUserId,
+  toUserId: g.toUserId,
+});
+const GIFT_STATE_LIST = `^(${GIFT_STATES.join("|")})(,(${GIFT_STATES.join("|")})){0,${GIFT_STATES.length - 1}}$`;
+const GiftsQuery = Type.Object(
+  {
+    state: Type.Optional(
+      Type.String({ pattern: GIFT_STATE_LIST, description: `Only gifts in these states now, comma-separated: ${GIFT_STATES.join(", ")}.` }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, description: "Page size, default 50." })),
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: "`nextCursor` of the previous page; omit for the newest page." })),
+  },
+  { additionalProperties: false },
+);
 
 const StatsRowSchema = Type.Object({
   batchId: Type.String(),
@@ -159,8 +215,8 @@ const CSV_COLUMNS = Object.keys(StatsRowSchema.properties) as (keyof ReturnType<
 
 /**
  * The coupon wallet API: batches (admin, marketer), claims (app for itself online, till at its
- * store, admin), segment sends (admin, marketer), wallets and gifts (the member's app; admins read),
- * and analytics with a CSV export (admin, marketer).
+ * store, admin), segment sends (admin, marketer), wallets and gifts (the member's app; admins read
+ * wallets; admins and marketers list a batch's gifts), and analytics with a CSV export (admin, marketer).
  */
 export function couponRoutes(app: FastifyInstance, deps: { coupons: CouponService }): void {
   const { coupons } = deps;
@@ -198,13 +254,43 @@ export function couponRoutes(app: FastifyInstance, deps: { coupons: CouponServic
       schema: {
         summary: "A coupon batch with its stock counters (claimed in total and today, in the batch's timezone)",
         params: BatchParams,
-        response: { 200: Type.Object({ batch: BatchViewSchema, claimed: Type.Integer(), claimedToday: Type.Integer() }) },
+        response: { 200: Type.Object({ batch: BatchViewSchema, claimed: Type.Integer(), claimedToday: Type.Integer(), gifts: GiftCountsSchema }) },
       },
     },
     async (request) => {
       const { batchId } = request.params as Static<typeof BatchParams>;
-      const { batch, counters } = unwrap(await coupons.batch(principalOf(request), batchId));
-      return { batch: batchView(batch), claimed: counters.claimed, claimedToday: counters.claimedOnDay };
+      const { batch, counters, gifts } = unwrap(await coupons.batch(principalOf(request), batchId));
+      return { batch: batchView(batch), claimed: counters.claimed, claimedToday: counters.claimedOnDay, gifts: giftCountsView(gifts) };
+    },
+  );
+
+  app.get(
+    "/v1/coupon-batches/:batchId/gifts",
+    {
+      config: { roles: ["admin", "marketer"] },
+      schema: {
+        summary: "A batch's gifts, newest first: who gave a coupon to whom and how each gift ended",
+        description:
+          "Each gift in its state now (`state` filters, comma-separated). The giver and the friend are named only when that " +
+          "member consents to analytics; the gift link's token is never stored, so never listed. Pages of `limit` follow `nextCursor`.",
+        params: BatchParams,
+        querystring: GiftsQuery,
+        response: { 200: Type.Object({ gifts: Type.Array(StaffGiftViewSchema), nextCursor: Type.Union([Type.String(), Type.Null()], { description: "Null on the last page." }) }) },
+      },
+    },
+    async (request) => {
+      const { batchId } = request.params as Static<typeof BatchParams>;
+      const q = request.query as Static<typeof GiftsQuery>;
+      const limit = q.limit ?? 50;
+      const gifts = unwrap(
+        await coupons.gifts(principalOf(request), batchId, {
+          limit,
+          after: q.cursor === undefined ? null : decodeCursor(q.cursor),
+          ...(q.state === undefined ? {} : { states: q.state.split(",") as GiftState[] }),
+        }),
+      );
+      const last = gifts.at(-1);
+      return { gifts: gifts.map(staffGiftView), nextCursor: last && gifts.length === limit ? encodeCursor({ at: last.createdAt, id: last.giftId }) : null };
     },
   );
 

@@ -6,7 +6,8 @@ import type { WebhookDelivery, WebhookEndpoint } from "../../../services/reposit
 import { WEBHOOK_DELIVERY_STATUSES } from "../../../services/repositories.js";
 import type { WebhookService } from "../../../services/webhooks/WebhookService.js";
 import { principalOf } from "../createHttpApp.js";
-import { ApiError, unwrap } from "../refusals.js";
+import { decodeCursor, encodeCursor } from "../cursor.js";
+import { unwrap } from "../refusals.js";
 
 const WEBHOOK_ID_PATTERN = "^[A-Za-z0-9_-]{1,64}$";
 const EndpointParams = Type.Object({ endpointId: Type.String({ pattern: WEBHOOK_ID_PATTERN }) }, { additionalProperties: false });
@@ -115,23 +116,6 @@ function deliveryView(d: WebhookDelivery): Static<typeof DeliveryView> {
     createdAt: iso(d.createdAt),
     updatedAt: iso(d.updatedAt),
   };
-}
-
-/** Cursors are opaque to clients: base64url of the last row's (creation time, id). */
-function encodeCursor(d: WebhookDelivery): string {
-  return Buffer.from(JSON.stringify([d.createdAt, d.id])).toString("base64url");
-}
-
-function decodeCursor(text: string): { at: number; id: string } {
-  try {
-    const value = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(value) && Number.isSafeInteger(value[0]) && typeof value[1] === "string") return { at: value[0] as number, id: value[1] };
-  } catch {
-    // Falls through to the refusal below.
-  }
-  throw new ApiError("VALIDATION_FAILED", "invalid query:\n/cursor: is not a cursor this API returned", [
-    { path: "/cursor", message: "is not a cursor this API returned" },
-  ]);
 }
 
 /**
@@ -271,7 +255,7 @@ export function webhookRoutes(app: FastifyInstance, deps: { webhooks: WebhookSer
         }),
       );
       const last = deliveries.at(-1);
-      return { deliveries: deliveries.map(deliveryView), nextCursor: last && deliveries.length === limit ? encodeCursor(last) : null };
+      return { deliveries: deliveries.map(deliveryView), nextCursor: last && deliveries.length === limit ? encodeCursor({ at: last.createdAt, id: last.id }) : null };
     },
   );
 

@@ -368,13 +368,19 @@ export class IngestService {
     }
   }
 
-  /** After the commit: hand new events to the rules engine, then ack each batch, in order. */
+  /**
+   * After the commit: hand the new events to the rules engine, then ack each batch, in order. The
+   * hand-over comes first so the decision's first reads reach the database queue before the
+   * publishing of the group's acks takes the event loop; both follow the commit, so an ack still
+   * never precedes the durability of what it covers.
+   */
   private finish(group: readonly PendingBatch[], results: readonly (StoreBatchResult | Error)[]): void {
     const { log, bus } = this.options;
     const stored: StoredEvent[] = [];
+    const acks: { pending: PendingBatch; ackSeq: number }[] = [];
     group.forEach((pending, k) => {
       const result = results[k];
-      const { storeId, gatewayId, outbox } = pending.input;
+      const { storeId, gatewayId } = pending.input;
       if (result === undefined || result instanceof Error) {
         this.reject("storage", 1);
         // Not acknowledged: the gateway sends it again later.
@@ -390,21 +396,24 @@ export class IngestService {
         { storeId, gatewayId, stored: result.inserted.length, ackSeq: result.ackSeq },
         "event batch stored",
       );
+      acks.push({ pending, ackSeq: result.ackSeq });
+    });
+    // Committed events go to the rules engine now, whether or not the acks get out: the gateway's
+    // re-send would only bring duplicates, which are never decided again.
+    if (stored.length > 0) this.options.onStored(stored);
+    for (const { pending, ackSeq } of acks) {
+      const { storeId, gatewayId, outbox } = pending.input;
       // Publishing starts in order; the next group's commit does not wait for these to finish.
       bus
-        .publish(
-          gatewayTopic(storeId, gatewayId, "ack"),
-          encodeMessage({ v: 1, outbox, upToSeq: result.ackSeq }),
-          { qos: 1, retain: false },
-        )
+        .publish(gatewayTopic(storeId, gatewayId, "ack"), encodeMessage({ v: 1, outbox, upToSeq: ackSeq }), {
+          qos: 1,
+          retain: false,
+        })
         .then(pending.resolve, (err: unknown) => {
           // The events are stored; the gateway re-sends them and gets the ack for the duplicates.
           log.warn({ storeId, gatewayId, err }, "event ack not published");
           pending.reject(err);
         });
-    });
-    // Committed events go to the rules engine now, whether or not the acks get out: the gateway's
-    // re-send would only bring duplicates, which are never decided again.
-    if (stored.length > 0) this.options.onStored(stored);
+    }
   }
 }

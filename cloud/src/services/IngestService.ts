@@ -78,6 +78,12 @@ export interface IngestServiceOptions {
   /** Longest pause between two commits that leaves the database queue to other work (default 50 ms; 0: none). */
   readonly maxRestMs?: number;
   /**
+   * Whether work that makes chains of database calls is in progress (the pipeline deciding or
+   * queueing pushes): ingest rests after a commit only then, so an idle pipeline costs the acks
+   * nothing. Default: always rest.
+   */
+  readonly othersWaiting?: () => boolean;
+  /**
    * How long a batch that finds ingest idle waits before its commit, so that batches arriving
    * meanwhile share it (fewer fsyncs per event at the cost of ack latency; default 0: at once).
    */
@@ -330,9 +336,13 @@ export class IngestService {
         // The database has one connection and one queue: back to back, ingest commits would put
         // every read a decision makes behind a commit (an fsync). Resting as long as the commit
         // took leaves it at most half the queue; batches arriving meanwhile join the next group,
-        // so throughput holds (bigger groups) and an ack waits at most one commit longer.
+        // so throughput holds (bigger groups) and an ack waits at most one commit longer. The
+        // queue is first come, first served, so a single statement never needs the rest: only a
+        // chain of calls (a decision's reads, then its transaction) would find a commit before
+        // each link. So ingest rests only while such work is in progress.
         const rest = Math.min(performance.now() - started, this.options.maxRestMs ?? 50);
-        if (this.waiting.length > 0 && rest > 0) await sleepOn(this.options.scheduler ?? systemScheduler, rest);
+        if (this.waiting.length > 0 && rest > 0 && (this.options.othersWaiting?.() ?? true))
+          await sleepOn(this.options.scheduler ?? systemScheduler, rest);
       }
     } finally {
       this.committing = false;

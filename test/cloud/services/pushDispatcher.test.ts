@@ -146,6 +146,31 @@ describe("push outbox", () => {
     expect(await repos.delivery.pushItem("item-2")).toMatchObject({ status: "sent" });
   });
 
+  it("asks for the registrations and the stores at once when it queues, not one after the other", async () => {
+    await register("phone");
+    const real = repos.pushRegistrations;
+    const asked: string[] = [];
+    const watched = Object.create(real) as typeof real;
+    watched.pushRegistrationsOf = async (userIds) => {
+      asked.push("registrations");
+      // Still unanswered when the store is asked for.
+      await new Promise((r) => setImmediate(r));
+      asked.push("registrations answered");
+      return real.pushRegistrationsOf(userIds);
+    };
+    const stores = {
+      getStore: (id: string) => {
+        asked.push(`store ${id}`);
+        return repos.directory.getStore(id);
+      },
+    };
+    dispatcher = makeDispatcher(0, { registrations: watched, stores });
+    await dispatcher.offersIssued([offer("o-1"), offer("o-2")]);
+    expect(asked).toEqual(["store s1", "registrations", "registrations answered"]);
+    await dispatcher.drain();
+    expect(sender.sent.map((s) => s.message.offerId).sort()).toEqual(["o-1", "o-2"]);
+  });
+
   it("keeps its window full: a slow push service answer does not hold up the items behind it", async () => {
     for (const id of ["a", "b", "c", "d", "e", "f"]) await register(id);
     // The first installation's push hangs until released; the window holds two attempts.

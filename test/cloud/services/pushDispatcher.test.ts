@@ -171,6 +171,31 @@ describe("push outbox", () => {
     expect(sender.sent.map((s) => s.message.offerId).sort()).toEqual(["o-1", "o-2"]);
   });
 
+  it("asks for the store and both policies at once before an attempt", async () => {
+    await register("phone");
+    const asked: string[] = [];
+    const stores = {
+      getStore: async (id: string) => {
+        asked.push("store");
+        // Still unanswered when the policies are asked for.
+        await new Promise((r) => setImmediate(r));
+        asked.push("store answered");
+        return repos.directory.getStore(id);
+      },
+    };
+    const delivery = Object.create(repos.delivery) as typeof repos.delivery;
+    delivery.pushPolicy = (orgId, storeId) => {
+      asked.push(storeId === null ? "org policy" : "store policy");
+      return repos.delivery.pushPolicy(orgId, storeId);
+    };
+    dispatcher = makeDispatcher(0, { delivery });
+    await dispatcher.offersIssued([offer("o-1")]);
+    dispatcher = makeDispatcher(0, { delivery, stores });
+    await dispatcher.drain();
+    expect(asked).toEqual(["store", "org policy", "store policy", "store answered"]);
+    expect(sender.sent.map((s) => s.message.offerId)).toEqual(["o-1"]);
+  });
+
   it("keeps its window full: a slow push service answer does not hold up the items behind it", async () => {
     for (const id of ["a", "b", "c", "d", "e", "f"]) await register(id);
     // The first installation's push hangs until released; the window holds two attempts.

@@ -377,11 +377,13 @@ export class PushDispatcher {
     const sender = this.senders.get(registration.provider);
     if (sender === undefined) return await this.drop(item, `no ${registration.provider} sender configured`, now);
 
-    const store = await this.passCache(`store:${item.storeId}`, () => this.o.stores.getStore(item.storeId));
-    const orgPolicy = await this.passCache(`policy:${item.orgId}`, () => this.o.delivery.pushPolicy(item.orgId, null));
-    const storePolicy = await this.passCache(`policy:${item.orgId}:${item.storeId}`, () =>
-      this.o.delivery.pushPolicy(item.orgId, item.storeId),
-    );
+    // Asked for at once: on one connection the three reads then run back to back, not each behind
+    // another commit.
+    const [store, orgPolicy, storePolicy] = await Promise.all([
+      this.passCache(`store:${item.storeId}`, () => this.o.stores.getStore(item.storeId)),
+      this.passCache(`policy:${item.orgId}`, () => this.o.delivery.pushPolicy(item.orgId, null)),
+      this.passCache(`policy:${item.orgId}:${item.storeId}`, () => this.o.delivery.pushPolicy(item.orgId, item.storeId)),
+    ]);
     const quiet = storePolicy?.quietHours ?? orgPolicy?.quietHours ?? null;
     const quietEnd = quietHoursEnd(now, store?.timezone ?? "UTC", quiet);
     if (quietEnd !== null) {

@@ -380,6 +380,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     commitDelayMs: config.ingest.commitDelayMs,
     commitLatency: latency.ingestCommit,
     onStored: (stored) => pipeline.submit(stored),
+    // Ingest leaves the database queue to the pipeline after a commit only while it works.
+    othersWaiting: () => pipeline.busy,
     onHeard: (storeId, gatewayId) => fleet.noteHeard(storeId, gatewayId),
   });
   const eid = new EidResolutionService({

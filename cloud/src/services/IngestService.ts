@@ -78,6 +78,12 @@ export interface IngestServiceOptions {
   /** Longest pause between two commits that leaves the database queue to other work (default 50 ms; 0: none). */
   readonly maxRestMs?: number;
   /**
+   * Whether work that makes chains of database calls is in progress (the pipeline deciding or
+   * queueing pushes): ingest rests after a commit only then, so an idle pipeline costs the acks
+   * nothing. Default: always rest.
+   */
+  readonly othersWaiting?: () => boolean;
+  /**
    * How long a batch that finds ingest idle waits before its commit, so that batches arriving
    * meanwhile share it (fewer fsyncs per event at the cost of ack latency; default 0: at once).
    */
@@ -330,9 +336,13 @@ export class IngestService {
         // The database has one connection and one queue: back to back, ingest commits would put
         // every read a decision makes behind a commit (an fsync). Resting as long as the commit
         // took leaves it at most half the queue; batches arriving meanwhile join the next group,
-        // so throughput holds (bigger groups) and an ack waits at most one commit longer.
+        // so throughput holds (bigger groups) and an ack waits at most one commit longer. The
+        // queue is first come, first served, so a single statement never needs the rest: only a
+        // chain of calls (a decision's reads, then its transaction) would find a commit before
+        // each link. So ingest rests only while such work is in progress.
         const rest = Math.min(performance.now() - started, this.options.maxRestMs ?? 50);
-        if (this.waiting.length > 0 && rest > 0) await sleepOn(this.options.scheduler ?? systemScheduler, rest);
+        if (this.waiting.length > 0 && rest > 0 && (this.options.othersWaiting?.() ?? true))
+          await sleepOn(this.options.scheduler ?? systemScheduler, rest);
       }
     } finally {
       this.committing = false;
@@ -368,13 +378,19 @@ export class IngestService {
     }
   }
 
-  /** After the commit: hand new events to the rules engine, then ack each batch, in order. */
+  /**
+   * After the commit: hand the new events to the rules engine, then ack each batch, in order. The
+   * hand-over comes first so the decision's first reads reach the database queue before the
+   * publishing of the group's acks takes the event loop; both follow the commit, so an ack still
+   * never precedes the durability of what it covers.
+   */
   private finish(group: readonly PendingBatch[], results: readonly (StoreBatchResult | Error)[]): void {
     const { log, bus } = this.options;
     const stored: StoredEvent[] = [];
+    const acks: { pending: PendingBatch; ackSeq: number }[] = [];
     group.forEach((pending, k) => {
       const result = results[k];
-      const { storeId, gatewayId, outbox } = pending.input;
+      const { storeId, gatewayId } = pending.input;
       if (result === undefined || result instanceof Error) {
         this.reject("storage", 1);
         // Not acknowledged: the gateway sends it again later.
@@ -390,21 +406,24 @@ export class IngestService {
         { storeId, gatewayId, stored: result.inserted.length, ackSeq: result.ackSeq },
         "event batch stored",
       );
+      acks.push({ pending, ackSeq: result.ackSeq });
+    });
+    // Committed events go to the rules engine now, whether or not the acks get out: the gateway's
+    // re-send would only bring duplicates, which are never decided again.
+    if (stored.length > 0) this.options.onStored(stored);
+    for (const { pending, ackSeq } of acks) {
+      const { storeId, gatewayId, outbox } = pending.input;
       // Publishing starts in order; the next group's commit does not wait for these to finish.
       bus
-        .publish(
-          gatewayTopic(storeId, gatewayId, "ack"),
-          encodeMessage({ v: 1, outbox, upToSeq: result.ackSeq }),
-          { qos: 1, retain: false },
-        )
+        .publish(gatewayTopic(storeId, gatewayId, "ack"), encodeMessage({ v: 1, outbox, upToSeq: ackSeq }), {
+          qos: 1,
+          retain: false,
+        })
         .then(pending.resolve, (err: unknown) => {
           // The events are stored; the gateway re-sends them and gets the ack for the duplicates.
           log.warn({ storeId, gatewayId, err }, "event ack not published");
           pending.reject(err);
         });
-    });
-    // Committed events go to the rules engine now, whether or not the acks get out: the gateway's
-    // re-send would only bring duplicates, which are never decided again.
-    if (stored.length > 0) this.options.onStored(stored);
+    }
   }
 }

@@ -197,6 +197,48 @@ export function describeEventRepositoryContract(name: string, makeBackend: MakeB
         expect(await events.countEvents()).toBe(4);
       });
 
+      it("settles gaps, ranges and duplicates inside one group as batch after batch would", async () => {
+        // Stored earlier: 7-8 above a gap, so the group starts from a stored range.
+        expect((await events.storeBatch({ ...batch, fromSeq: 1, events: [event(7), event(8)] })).ackSeq).toBe(0);
+        await backend.repos.directory.upsertGateway({ id: "g2", storeId: "s1", name: "Gateway 2" }, 0);
+        const results = await events.storeBatches([
+          // 3-4 overtakes the lost 1-2: stored above the gap.
+          { ...batch, fromSeq: 1, events: [event(3), event(4)], receivedAt: 10 },
+          // Another gateway's batch, carrying (forged or buggy) an id the first batch stored.
+          { ...batch, gatewayId: "g2", outbox: "outbox-g2", fromSeq: 1, events: [event(1, { id: event(3).id, gatewayId: "g2" })], receivedAt: 11 },
+          // 1-2 fills the gap: acks through the ranges 3-4 (this group) and 7-8 (stored) up to 5, 6 missing.
+          { ...batch, fromSeq: 1, events: [event(1), event(2)], receivedAt: 12 },
+          // 5-6 arrives with a re-send of 4 and closes the last gap.
+          { ...batch, fromSeq: 4, events: [event(4), event(5), event(6)], receivedAt: 13 },
+        ]);
+        expect(results.map((r) => [r.ackSeq, r.inserted.map((e) => e.seq), r.duplicates])).toEqual([
+          [0, [3, 4], 0],
+          [1, [], 1],
+          [4, [1, 2], 0],
+          [8, [5, 6], 1],
+        ]);
+        // Each event keeps the receipt time of the batch that brought it.
+        expect(results.flatMap((r) => r.inserted.map((e) => e.receivedAt))).toEqual([10, 10, 12, 12, 13, 13]);
+        expect(await events.outboxProgress("g1")).toEqual([{ outbox: "outbox-a1", ackedSeq: 8, pending: [] }]);
+        expect(await events.outboxProgress("g2")).toEqual([{ outbox: "outbox-g2", ackedSeq: 1, pending: [] }]);
+        expect(await events.countOutboxesBehindGap()).toBe(0);
+        expect(await events.countEvents()).toBe(8);
+      });
+
+      it("keeps a range open when a group ends above a gap", async () => {
+        const results = await events.storeBatches([
+          { ...batch, fromSeq: 1, events: [event(1)] },
+          { ...batch, fromSeq: 1, events: [event(3)] },
+          { ...batch, outbox: "outbox-b", fromSeq: 1, events: [event(2, { id: "b-2" })] },
+        ]);
+        expect(results.map((r) => r.ackSeq)).toEqual([1, 1, 0]);
+        expect(await events.outboxProgress("g1")).toEqual([
+          { outbox: "outbox-a1", ackedSeq: 1, pending: [{ lo: 3, hi: 3 }] },
+          { outbox: "outbox-b", ackedSeq: 0, pending: [{ lo: 2, hi: 2 }] },
+        ]);
+        expect(await events.countOutboxesBehindGap()).toBe(2);
+      });
+
       it("stores nothing of a group when one of its batches is refused", async () => {
         await expect(
           events.storeBatches([
@@ -299,6 +341,35 @@ export function describeEventRepositoryContract(name: string, makeBackend: MakeB
           "visit-next",
         ]);
         // After a restart the rules engine gets each event's store visit back.
+        expect((await events.undecidedEvents(10)).map((e) => e.storeVisitId)).toEqual([
+          "visit-00000001",
+          "visit-00000001",
+          "visit-00000001",
+          "visit-00000001",
+          "visit-next",
+        ]);
+      });
+
+      it("joins the store visits of batches stored in one group as it does batch after batch", async () => {
+        const [g1, g2, back, next] = await events.storeBatches([
+          { ...batch, fromSeq: 1, events: [event(1, { at: at(0) }), event(2, { type: "exit", at: at(3), dwellMs: 180_000 })] },
+          {
+            ...batch,
+            gatewayId: "g2",
+            outbox: "outbox-b1",
+            fromSeq: 1,
+            events: [event(1, { id: "g2-enter", gatewayId: "g2", at: at(1), visitId: "visit-g2-1" })],
+          },
+          { ...batch, fromSeq: 3, events: [event(3, { at: at(32), visitId: "visit-back" })] },
+          { ...batch, fromSeq: 4, events: [event(4, { at: at(62), visitId: "visit-next" })] },
+        ]);
+        expect([g1, g2, back, next].flatMap((r) => r?.inserted.map((e) => e.storeVisitId) ?? [])).toEqual([
+          "visit-00000001",
+          "visit-00000001",
+          "visit-00000001",
+          "visit-00000001",
+          "visit-next",
+        ]);
         expect((await events.undecidedEvents(10)).map((e) => e.storeVisitId)).toEqual([
           "visit-00000001",
           "visit-00000001",

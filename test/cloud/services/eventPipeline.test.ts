@@ -14,6 +14,8 @@ describe("event pipeline: decisions in groups", () => {
   const clock = new ManualClock("2026-03-10T02:00:00Z");
   let f: CloudFixture;
   const groups: DecisionGroup[] = [];
+  /** Whether the pipeline said it was busy as each group was decided. */
+  const busyWhileDeciding: boolean[] = [];
 
   beforeAll(async () => {
     f = await createCloudFixture({ clock, seedRule: false });
@@ -22,6 +24,7 @@ describe("event pipeline: decisions in groups", () => {
     const decideGroup = repository.decideGroup.bind(repository);
     repository.decideGroup = (group, decide) => {
       groups.push(group);
+      busyWhileDeciding.push(f.cloud.pipeline.busy);
       return decideGroup(group, decide);
     };
   });
@@ -53,6 +56,16 @@ describe("event pipeline: decisions in groups", () => {
       "SELECT published_at FROM offers WHERE rule_id = 'group-budget'",
     );
     expect(published.map((p) => p.published_at)).toEqual([clock.now(), clock.now(), clock.now()]);
+  });
+
+  it("says it is busy while it decides and delivers, and not once idle", async () => {
+    await addUsers(f, ["u930"]);
+    busyWhileDeciding.length = 0;
+    expect(f.cloud.pipeline.busy).toBe(false);
+    await f.ingest([eventOf("u930", clock.now())]);
+    await f.cloud.pipeline.idle();
+    expect(busyWhileDeciding).toEqual([true]);
+    expect(f.cloud.pipeline.busy).toBe(false);
   });
 
   it("tells a waiter the offers issued on its event once decided, and nothing on another's", async () => {
@@ -133,11 +146,14 @@ describe("DeliveryStage", () => {
 
   it("hands published offers to the next decision group instead of recording them itself", async () => {
     const { delivery, recorded } = stage(async () => undefined);
+    expect(delivery.busy).toBe(false);
     delivery.accept([{ offer: offer("a") }, { offer: offer("b") }]);
+    expect(delivery.busy).toBe(true);
     await new Promise((r) => setImmediate(r));
     expect(delivery.take()).toEqual(["a", "b"]);
     await delivery.idle();
     expect(recorded).toEqual([]);
+    expect(delivery.busy).toBe(false);
     expect(delivery.counters.offersPublished).toBe(2);
   });
 

@@ -16,11 +16,15 @@ import { presenceEvent } from "../cloudFixture.js";
 
 class RecordingBus implements MessageBus {
   readonly acks: { topic: string; upToSeq: number }[] = [];
+  /** Events handed to the rules engine when each ack was published. */
+  readonly handedOnAtAck: number[] = [];
+  handedOn: () => number = () => 0;
   subscribe(): Promise<void> {
     return Promise.resolve();
   }
   publish(topic: string, payload: Buffer): Promise<void> {
     this.acks.push({ topic, upToSeq: (JSON.parse(payload.toString("utf8")) as { upToSeq: number }).upToSeq });
+    this.handedOnAtAck.push(this.handedOn());
     return Promise.resolve();
   }
 }
@@ -43,6 +47,7 @@ beforeEach(async () => {
   await repo.directory.upsertZone({ id: "z1", storeId: "s1", name: "Zone", tags: [], geometry: {} });
   bus = new RecordingBus();
   stored = [];
+  bus.handedOn = () => stored.length;
   ingest = new IngestService({
     bus,
     events: repo.events,
@@ -102,5 +107,64 @@ describe("ingest group commit", () => {
     expect(await repo.events.countEvents()).toBe(10);
     expect(ingest.counters.rejections.storage).toBe(1);
     expect(bus.acks.map((a) => a.upToSeq)).toEqual([5, 10]);
+  });
+
+  it("hands a group's events to the rules engine before it publishes the group's acks", async () => {
+    const topic = gatewayTopic("s1", "g1", "events");
+    await Promise.all([
+      ingest.handleBatch(topic, batch(range(1, 5))),
+      ingest.handleBatch(topic, batch(range(6, 10))),
+      ingest.handleBatch(topic, batch(range(11, 15))),
+    ]);
+    expect(bus.acks.map((a) => a.upToSeq)).toEqual([5, 10, 15]);
+    // However the batches were grouped, every event an ack covers was handed on before it went out.
+    bus.acks.forEach((ack, k) => expect(bus.handedOnAtAck[k]).toBeGreaterThanOrEqual(ack.upToSeq));
+  });
+
+  describe("the rest after a commit", () => {
+    /** Three batches: the first commits alone, the other two wait for it, so a rest can follow. */
+    async function storeThree(othersWaiting: (() => boolean) | undefined): Promise<number[]> {
+      const rests: number[] = [];
+      const scheduler = {
+        setTimeout: (callback: () => void, delayMs: number) => {
+          rests.push(delayMs);
+          return setTimeout(callback, delayMs);
+        },
+        clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+        setInterval: (callback: () => void, intervalMs: number) => setInterval(callback, intervalMs),
+        clearInterval: (handle: unknown) => clearInterval(handle as NodeJS.Timeout),
+      };
+      const resting = new IngestService({
+        bus,
+        events: repo.events,
+        zones: repo.directory,
+        clock: { now: () => Date.now() },
+        log: new RecordingLogger(),
+        onStored: (events) => stored.push(...events),
+        scheduler,
+        ...(othersWaiting === undefined ? {} : { othersWaiting }),
+      });
+      const topic = gatewayTopic("s1", "g1", "events");
+      await Promise.all([
+        resting.handleBatch(topic, batch(range(1, 5))),
+        resting.handleBatch(topic, batch(range(6, 10))),
+        resting.handleBatch(topic, batch(range(11, 15))),
+      ]);
+      expect(resting.counters.commits).toBeGreaterThan(1);
+      expect(bus.acks.map((a) => a.upToSeq)).toEqual([5, 10, 15]);
+      return rests;
+    }
+
+    it("rests before the next group while the pipeline works", async () => {
+      expect(await storeThree(() => true)).toHaveLength(1);
+    });
+
+    it("commits the next group at once when nothing else waits for the database", async () => {
+      expect(await storeThree(() => false)).toEqual([]);
+    });
+
+    it("always rests when it is not told what else waits", async () => {
+      expect(await storeThree(undefined)).toHaveLength(1);
+    });
   });
 });

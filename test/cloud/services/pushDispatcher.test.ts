@@ -146,6 +146,56 @@ describe("push outbox", () => {
     expect(await repos.delivery.pushItem("item-2")).toMatchObject({ status: "sent" });
   });
 
+  it("asks for the registrations and the stores at once when it queues, not one after the other", async () => {
+    await register("phone");
+    const real = repos.pushRegistrations;
+    const asked: string[] = [];
+    const watched = Object.create(real) as typeof real;
+    watched.pushRegistrationsOf = async (userIds) => {
+      asked.push("registrations");
+      // Still unanswered when the store is asked for.
+      await new Promise((r) => setImmediate(r));
+      asked.push("registrations answered");
+      return real.pushRegistrationsOf(userIds);
+    };
+    const stores = {
+      getStore: (id: string) => {
+        asked.push(`store ${id}`);
+        return repos.directory.getStore(id);
+      },
+    };
+    dispatcher = makeDispatcher(0, { registrations: watched, stores });
+    await dispatcher.offersIssued([offer("o-1"), offer("o-2")]);
+    expect(asked).toEqual(["store s1", "registrations", "registrations answered"]);
+    await dispatcher.drain();
+    expect(sender.sent.map((s) => s.message.offerId).sort()).toEqual(["o-1", "o-2"]);
+  });
+
+  it("asks for the store and both policies at once before an attempt", async () => {
+    await register("phone");
+    const asked: string[] = [];
+    const stores = {
+      getStore: async (id: string) => {
+        asked.push("store");
+        // Still unanswered when the policies are asked for.
+        await new Promise((r) => setImmediate(r));
+        asked.push("store answered");
+        return repos.directory.getStore(id);
+      },
+    };
+    const delivery = Object.create(repos.delivery) as typeof repos.delivery;
+    delivery.pushPolicy = (orgId, storeId) => {
+      asked.push(storeId === null ? "org policy" : "store policy");
+      return repos.delivery.pushPolicy(orgId, storeId);
+    };
+    dispatcher = makeDispatcher(0, { delivery });
+    await dispatcher.offersIssued([offer("o-1")]);
+    dispatcher = makeDispatcher(0, { delivery, stores });
+    await dispatcher.drain();
+    expect(asked).toEqual(["store", "org policy", "store policy", "store answered"]);
+    expect(sender.sent.map((s) => s.message.offerId)).toEqual(["o-1"]);
+  });
+
   it("keeps its window full: a slow push service answer does not hold up the items behind it", async () => {
     for (const id of ["a", "b", "c", "d", "e", "f"]) await register(id);
     // The first installation's push hangs until released; the window holds two attempts.

@@ -117,18 +117,12 @@ export class SqliteEventRepository implements EventRepository, ActivityRepositor
 
   /**
    * Stores several batches in one transaction, so one commit (one fsync under `synchronous = FULL`)
-   * covers them all: group commit. Each batch is still handled on its own inside it (its gateway
-   * check, its ack state, its duplicates), in the order given, so a later batch of the same outbox
-   * sees the ack state an earlier one left. One multi-row statement per table per batch replaces the
-   * three statements per event of a row-by-row insert; the row count, not the statement count, is
-   * what SQLite does work for, and each statement is a round trip to sqlite3's worker thread.
+   * covers them all: group commit. Each batch is still handled as on its own (its gateway check,
+   * its ack state, its duplicates), in the order given, so a later batch of the same outbox sees the
+   * ack state an earlier one left; but the statements are per group, not per batch (`storeGroup`).
    */
   storeBatches(inputs: readonly StoreBatchInput[]): Promise<StoreBatchResult[]> {
-    return this.db.transaction(async (tx) => {
-      const results: StoreBatchResult[] = [];
-      for (const input of inputs) results.push(await storeOneBatch(tx, input));
-      return results;
-    });
+    return this.db.transaction((tx) => storeGroup(tx, inputs));
   }
 
   /**
@@ -240,55 +234,122 @@ const placeholders = (rows: number, columns: number): string => {
   return new Array<string>(rows).fill(row).join(", ");
 };
 
-async function storeOneBatch(tx: SqlExecutor, input: StoreBatchInput): Promise<StoreBatchResult> {
-  const gateway = await tx.get<{ id: string }>("SELECT id FROM gateways WHERE id = ? AND store_id = ?", [
-    input.gatewayId,
-    input.storeId,
-  ]);
-  if (!gateway) throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
-  const state = await outboxState(tx, input.gatewayId, input.outbox);
-  const inserted = await insertEvents(tx, input.events, input.receivedAt);
-  const duplicates = input.events.length - inserted.length;
-  // The ack covers the contiguous prefix of what is stored, whichever worker stored it: a batch that
-  // arrives after a lost one is stored (and its range kept) but does not let the gateway forget the
-  // lost one; the batch that fills the gap then acks both. BEGIN IMMEDIATE makes the read above and
-  // the writes below one step for every connection to this file.
-  const next = advanceOutboxAck({
-    state,
-    fromSeq: input.fromSeq,
-    doneSeqs: [...input.events.map((e) => e.seq), ...input.refusedSeqs],
+/**
+ * Stores a group of batches inside one transaction, with one statement per table for the whole
+ * group rather than one per batch: each statement is a round trip to sqlite3's worker thread and
+ * the transaction holds the connection's one queue meanwhile, so at a thousand events a second in
+ * small batches (a gateway publishes every few milliseconds) the per-batch statements made the group
+ * commit, and so every ack and every decision queued behind it, several times longer than its
+ * fsync. The outcome is the one of storing the batches one after another: gateways are checked
+ * first (one unregistered fails the group, which ingest then stores batch by batch); the first
+ * insertion of an event id counts, whichever batch of the group carries it; each batch's ack is
+ * advanced in memory in order from the outbox state read once, and the final state written once.
+ */
+async function storeGroup(tx: SqlExecutor, inputs: readonly StoreBatchInput[]): Promise<StoreBatchResult[]> {
+  if (inputs.length === 0) return [];
+  await checkGateways(tx, inputs);
+  const read = await outboxStates(tx, inputs);
+  const events = inputs.flatMap((input) => input.events);
+  const receivedAts = inputs.flatMap((input) => input.events.map(() => input.receivedAt));
+  const inserted = await insertEvents(tx, events, receivedAts);
+  // Which batch an inserted event belongs to: the first that carries its id.
+  const batchOf = new Map<string, number>();
+  inputs.forEach((input, k) => {
+    for (const event of input.events) if (!batchOf.has(event.id)) batchOf.set(event.id, k);
   });
-  const ackSeq = next.ackedSeq;
-  if (ackSeq > state.ackedSeq) {
+  const insertedBy = inputs.map((): StoredEvent[] => []);
+  for (const event of inserted) insertedBy[batchOf.get(event.id) ?? 0]?.push(event);
+  // The ack of each batch in order, from the state the batches before it left.
+  const states = new Map(read);
+  const advancedAt = new Map<string, number>();
+  const results = inputs.map((input, k): StoreBatchResult => {
+    const key = outboxKey(input.gatewayId, input.outbox);
+    const state = states.get(key) ?? { ackedSeq: 0, pending: [] };
+    const next = advanceOutboxAck({
+      state,
+      fromSeq: input.fromSeq,
+      doneSeqs: [...input.events.map((e) => e.seq), ...input.refusedSeqs],
+    });
+    states.set(key, next);
+    if (next.ackedSeq > state.ackedSeq) advancedAt.set(key, input.receivedAt);
+    const stored = insertedBy[k] ?? [];
+    return { ackSeq: next.ackedSeq, inserted: stored, duplicates: input.events.length - stored.length };
+  });
+  // The ack is the contiguous prefix of what is stored, whichever worker stored it: a batch that
+  // arrives after a lost one is stored (and its range kept) but does not let the gateway forget the
+  // lost one; the batch that fills the gap then acks both. BEGIN IMMEDIATE makes the reads above and
+  // the writes below one step for every connection to this file.
+  const acks = [...advancedAt].map(([key, at]) => {
+    const [gatewayId, outbox] = splitOutboxKey(key);
+    return [gatewayId, outbox, states.get(key)?.ackedSeq ?? 0, at];
+  });
+  for (const part of chunks(acks, ROWS_PER_STATEMENT)) {
     await tx.run(
-      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES (?, ?, ?, ?)
+      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES ${placeholders(part.length, 4)}
        ON CONFLICT(gateway_id, outbox) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at`,
-      [input.gatewayId, input.outbox, ackSeq, input.receivedAt],
+      part.flat(),
     );
   }
-  if (!sameRanges(state.pending, next.pending)) {
-    await tx.run("DELETE FROM gateway_outbox_ranges WHERE gateway_id = ? AND outbox = ?", [input.gatewayId, input.outbox]);
-    for (const part of chunks(next.pending, ROWS_PER_STATEMENT)) {
-      await tx.run(
-        `INSERT INTO gateway_outbox_ranges (gateway_id, outbox, lo, hi) VALUES ${placeholders(part.length, 4)}`,
-        part.flatMap((r) => [input.gatewayId, input.outbox, r.lo, r.hi]),
-      );
-    }
+  const ranges: SqlValue[][] = [];
+  for (const [key, state] of states) {
+    if (sameRanges(read.get(key)?.pending ?? [], state.pending)) continue;
+    const [gatewayId, outbox] = splitOutboxKey(key);
+    await tx.run("DELETE FROM gateway_outbox_ranges WHERE gateway_id = ? AND outbox = ?", [gatewayId, outbox]);
+    for (const r of state.pending) ranges.push([gatewayId, outbox, r.lo, r.hi]);
   }
-  return { ackSeq, inserted, duplicates };
+  for (const part of chunks(ranges, ROWS_PER_STATEMENT)) {
+    await tx.run(`INSERT INTO gateway_outbox_ranges (gateway_id, outbox, lo, hi) VALUES ${placeholders(part.length, 4)}`, part.flat());
+  }
+  return results;
 }
 
-/** The stored ack state of one outbox: its acked sequence and the ranges done above it. */
-async function outboxState(tx: SqlExecutor, gatewayId: string, outbox: string): Promise<OutboxAckState> {
-  const progress = await tx.get<{ acked_seq: number }>(
-    "SELECT acked_seq FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ?",
-    [gatewayId, outbox],
-  );
-  const pending = await tx.all<SeqRange>(
-    "SELECT lo, hi FROM gateway_outbox_ranges WHERE gateway_id = ? AND outbox = ? ORDER BY lo",
-    [gatewayId, outbox],
-  );
-  return { ackedSeq: progress?.acked_seq ?? 0, pending };
+/** Throws naming the first batch whose gateway is not registered to its store. */
+async function checkGateways(tx: SqlExecutor, inputs: readonly StoreBatchInput[]): Promise<void> {
+  const storeOf = new Map<string, string>();
+  for (const part of chunks([...new Set(inputs.map((i) => i.gatewayId))], ROWS_PER_STATEMENT)) {
+    const rows = await tx.all<{ id: string; store_id: string }>(
+      `SELECT id, store_id FROM gateways WHERE id IN (${part.map(() => "?").join(", ")})`,
+      part,
+    );
+    for (const row of rows) storeOf.set(row.id, row.store_id);
+  }
+  for (const input of inputs)
+    if (storeOf.get(input.gatewayId) !== input.storeId)
+      throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
+}
+
+const outboxKey = (gatewayId: string, outbox: string): string => `${gatewayId}\u0000${outbox}`;
+
+function splitOutboxKey(key: string): [string, string] {
+  const at = key.indexOf("\u0000");
+  return [key.slice(0, at), key.slice(at + 1)];
+}
+
+/** The stored ack state of every outbox the batches name, keyed by `outboxKey`. */
+async function outboxStates(tx: SqlExecutor, inputs: readonly StoreBatchInput[]): Promise<Map<string, OutboxAckState>> {
+  const keys = [...new Set(inputs.map((i) => outboxKey(i.gatewayId, i.outbox)))].map(splitOutboxKey);
+  const states = new Map<string, { ackedSeq: number; pending: SeqRange[] }>();
+  const state = (gatewayId: string, outbox: string) => {
+    const key = outboxKey(gatewayId, outbox);
+    let found = states.get(key);
+    if (found === undefined) states.set(key, (found = { ackedSeq: 0, pending: [] }));
+    return found;
+  };
+  for (const part of chunks(keys, ROWS_PER_STATEMENT)) {
+    const values = `VALUES ${placeholders(part.length, 2)}`;
+    const rows = await tx.all<{ gateway_id: string; outbox: string; acked_seq: number }>(
+      `SELECT gateway_id, outbox, acked_seq FROM gateway_outboxes WHERE (gateway_id, outbox) IN (${values})`,
+      part.flat(),
+    );
+    for (const row of rows) state(row.gateway_id, row.outbox).ackedSeq = row.acked_seq;
+    const ranges = await tx.all<{ gateway_id: string; outbox: string; lo: number; hi: number }>(
+      `SELECT gateway_id, outbox, lo, hi FROM gateway_outbox_ranges WHERE (gateway_id, outbox) IN (${values})
+       ORDER BY gateway_id, outbox, lo`,
+      part.flat(),
+    );
+    for (const row of ranges) state(row.gateway_id, row.outbox).pending.push({ lo: row.lo, hi: row.hi });
+  }
+  return states;
 }
 
 function sameRanges(a: readonly SeqRange[], b: readonly SeqRange[]): boolean {
@@ -406,11 +467,17 @@ export interface InsertOptions {
 async function insertEvents(
   tx: SqlExecutor,
   events: readonly PresenceEvent[],
-  receivedAt: number,
+  /** When the cloud received them: one instant for all, or one per event (a group of batches). */
+  receivedAts: number | readonly number[],
   signals: object | null = null,
   options: InsertOptions = {},
 ): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
+  const receivedAt = (index: number): number => {
+    const at = typeof receivedAts === "number" ? receivedAts : receivedAts[index];
+    if (at === undefined) throw new Error(`no receipt time for event ${events[index]?.id ?? index}`);
+    return at;
+  };
   const resolved = await resolveSubjects(tx, events);
   const who = (event: PresenceEvent): Resolved => {
     const found = resolved.get(`${event.storeId}\u0000${event.subject.id}`);
@@ -419,9 +486,10 @@ async function insertEvents(
   };
   const signalsJson = signals ? JSON.stringify(signals) : null;
   const fresh = new Set<string>();
-  for (const part of chunks(events, ROWS_PER_STATEMENT)) {
+  for (let from = 0; from < events.length; from += ROWS_PER_STATEMENT) {
+    const part = events.slice(from, from + ROWS_PER_STATEMENT);
     const params: (string | number | null)[] = [];
-    for (const event of part) {
+    for (const [k, event] of part.entries()) {
       const { userId, storedUserId, storedSubjectId } = who(event);
       params.push(
         event.id,
@@ -438,8 +506,8 @@ async function insertEvents(
         event.rssi,
         event.distanceM,
         event.dwellMs ?? null,
-        receivedAt,
-        userId === null ? receivedAt : null,
+        receivedAt(from + k),
+        userId === null ? receivedAt(from + k) : null,
         signalsJson,
       );
     }
@@ -454,11 +522,11 @@ async function insertEvents(
   }
   // A batch may carry the same id twice (a forged or buggy gateway): the first one counts.
   const fresher: StoredEvent[] = [];
-  for (const event of events) {
+  for (const [i, event] of events.entries()) {
     if (!fresh.delete(event.id)) continue;
     const { userId, storedUserId } = who(event);
     // Kept without the user (no analytics consent): beyond deciding an offer now, aggregate only.
-    fresher.push({ ...event, userId, receivedAt, ...(userId !== null && storedUserId === null ? { unlinked: true } : {}) });
+    fresher.push({ ...event, userId, receivedAt: receivedAt(i), ...(userId !== null && storedUserId === null ? { unlinked: true } : {}) });
   }
   const inserted = options.joinsVisit === false ? fresher : await joinStoreVisits(tx, fresher);
   for (const part of chunks(inserted, ROWS_PER_STATEMENT)) {

@@ -148,6 +148,11 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
     while (this.running !== null) await this.running;
   }
 
+  /** True while a group is being decided or waits to be. */
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
   /**
    * The offers issued on an event accepted here, once its group is decided (none: an empty list),
    * or null when that takes longer than `withinMs` (it is still decided; the offer is delivered as

@@ -101,6 +101,11 @@ export class DeliveryStage implements PipelineStage<readonly OfferToDeliver[]>, 
     void publishing.finally(() => this.inFlight.delete(publishing));
   }
 
+  /** True while offers are being queued for push or published. */
+  get busy(): boolean {
+    return this.inFlight.size > 0;
+  }
+
   /** Resolves when every accepted offer is published (or failed) and recorded. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);

@@ -48,6 +48,14 @@ export class EventPipeline {
     };
   }
 
+  /**
+   * True while the pipeline decides or delivers: work that makes a chain of storage calls, each
+   * of which would otherwise queue behind a source's next commit (see IngestService's rest).
+   */
+  get busy(): boolean {
+    return this.decisions.busy || this.delivery.busy;
+  }
+
   /** Stored events waiting for a decision (a gauge for metrics). */
   get queuedDecisions(): number {
     return this.decisions.queued;

@@ -178,16 +178,18 @@ export class PushDispatcher {
     const now = this.o.clock.now();
     const live = offers.filter((o) => o.expiresAt > now);
     if (live.length === 0) return;
-    // One read of the members' registrations and one per store, not one each per offer.
-    const byUser = groupBy(await this.o.registrations.pushRegistrationsOf(live.map((o) => o.userId)), (r) => r.userId);
+    // One read of the members' registrations and one per store, not one each per offer, all asked
+    // for at once: on one connection they then run back to back, not each behind another commit.
     const stores = new Map<string, Promise<Awaited<ReturnType<PushDispatcherOptions["stores"]["getStore"]>>>>();
+    for (const offer of live) if (!stores.has(offer.storeId)) stores.set(offer.storeId, this.o.stores.getStore(offer.storeId));
+    const reading = this.o.registrations.pushRegistrationsOf(live.map((o) => o.userId));
+    await Promise.all([reading, ...stores.values()]);
+    const byUser = groupBy(await reading, (r) => r.userId);
     const items: { item: PushOutboxItem; registration: PushRegistration }[] = [];
     for (const offer of live) {
       const registrations = byUser.get(offer.userId);
       if (registrations === undefined) continue;
-      let store = stores.get(offer.storeId);
-      if (store === undefined) stores.set(offer.storeId, (store = this.o.stores.getStore(offer.storeId)));
-      const orgId = (await store)?.orgId;
+      const orgId = (await stores.get(offer.storeId))?.orgId;
       if (orgId === undefined) continue;
       for (const registration of registrations) {
         const item: PushOutboxItem = {
@@ -375,11 +377,13 @@ export class PushDispatcher {
     const sender = this.senders.get(registration.provider);
     if (sender === undefined) return await this.drop(item, `no ${registration.provider} sender configured`, now);
 
-    const store = await this.passCache(`store:${item.storeId}`, () => this.o.stores.getStore(item.storeId));
-    const orgPolicy = await this.passCache(`policy:${item.orgId}`, () => this.o.delivery.pushPolicy(item.orgId, null));
-    const storePolicy = await this.passCache(`policy:${item.orgId}:${item.storeId}`, () =>
-      this.o.delivery.pushPolicy(item.orgId, item.storeId),
-    );
+    // Asked for at once: on one connection the three reads then run back to back, not each behind
+    // another commit.
+    const [store, orgPolicy, storePolicy] = await Promise.all([
+      this.passCache(`store:${item.storeId}`, () => this.o.stores.getStore(item.storeId)),
+      this.passCache(`policy:${item.orgId}`, () => this.o.delivery.pushPolicy(item.orgId, null)),
+      this.passCache(`policy:${item.orgId}:${item.storeId}`, () => this.o.delivery.pushPolicy(item.orgId, item.storeId)),
+    ]);
     const quiet = storePolicy?.quietHours ?? orgPolicy?.quietHours ?? null;
     const quietEnd = quietHoursEnd(now, store?.timezone ?? "UTC", quiet);
     if (quietEnd !== null) {

@@ -1,3 +1,4 @@
+import { createECDH } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptWebPush, vapidKeysFromPem } from "../../../cloud/src/adapters/push/webPushCrypto.js";
 import { WebPushEncryptionPool } from "../../../cloud/src/adapters/push/WebPushEncryptionPool.js";
@@ -21,6 +22,19 @@ describe("Web Push message encryption", () => {
     expect(body.toString("base64url")).toBe(
       "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN",
     );
+  });
+});
+
+describe("Web Push message keys", () => {
+  it("are a fresh key pair and salt for every message (RFC 8291 §3.1)", () => {
+    const ua = createECDH("prime256v1");
+    const subscription = { p256dh: ua.generateKeys(), auth: Buffer.alloc(16, 1) };
+    const bodies = Array.from({ length: 20 }, () => encryptWebPush(Buffer.from("same"), subscription));
+    const keyIds = new Set(bodies.map((b) => b.subarray(21, 86).toString("hex")));
+    const salts = new Set(bodies.map((b) => b.subarray(0, 16).toString("hex")));
+    expect(keyIds.size).toBe(20);
+    expect(salts.size).toBe(20);
+    for (const b of bodies) expect(b[20]).toBe(65);
   });
 });
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createECDH, createHmac, createPrivateKey, createPublicKey, type KeyObject, randomBytes, sign } from "node:crypto";
+import { createCipheriv, createECDH, createHmac, createPrivateKey, createPublicKey, type ECDH, type KeyObject, randomBytes, sign } from "node:crypto";
 
 /** RFC 8291 §3.4: the key info's label; the subscriber's and the sender's public keys follow it. */
 const KEY_INFO_LABEL = Buffer.from("WebPush: info\0");
@@ -11,6 +11,8 @@ const LAST_RECORD = Buffer.from([2]);
 /** salt (16) || rs (4) || idlen (1) || keyid (the sender's uncompressed P-256 public key, 65). */
 const HEADER_BYTES = 21 + 65;
 const TAG_BYTES = 16;
+/** The sender's ECDH object, re-keyed for every message (encryption is synchronous, so never shared mid-use). */
+let messageKeys: ECDH | undefined;
 
 /**
  * Web Push message encryption, `aes128gcm` (RFC 8291 §3.4 over RFC 8188 §2): one record, the
@@ -27,10 +29,18 @@ export function encryptWebPush(
   subscription: { readonly p256dh: Buffer; readonly auth: Buffer },
   fixed?: { readonly privateKey: Buffer; readonly salt: Buffer },
 ): Buffer {
-  const ecdh = createECDH("prime256v1");
-  if (fixed) ecdh.setPrivateKey(fixed.privateKey);
-  else ecdh.generateKeys();
-  const asPublic = ecdh.getPublicKey(); // uncompressed, 65 bytes
+  let ecdh: ECDH;
+  let asPublic: Buffer; // uncompressed, 65 bytes
+  if (fixed) {
+    ecdh = createECDH("prime256v1");
+    ecdh.setPrivateKey(fixed.privateKey);
+    asPublic = ecdh.getPublicKey();
+  } else {
+    // A fresh key pair for this message (RFC 8291 §3.1) on an ECDH object kept for the thread:
+    // `generateKeys` replaces both keys, and building the object cost as much as the key pair.
+    ecdh = messageKeys ??= createECDH("prime256v1");
+    asPublic = ecdh.generateKeys();
+  }
   if (asPublic.length !== 65) throw new Error(`unexpected public key length ${asPublic.length}`);
   const ecdhSecret = ecdh.computeSecret(subscription.p256dh);
   // RFC 8291 §3.3: IKM = HKDF(salt = auth_secret, ikm = ecdh_secret, info = "WebPush: info" || 0x00 || ua_public || as_public, 32).

@@ -11,9 +11,12 @@
  * as a real one is elsewhere: its decryption then takes the other core, not the sender's.
  * `--encryption-threads` is the sender's pool of encryption threads (0: on its event loop; default:
  * one fewer than the cores). `senderCpuMs` counts every thread of the sender, `senderLoopBusy` the
- * share of the run its event loop was busy.
+ * share of the run its event loop was busy. `--cpu-prof <file>` writes a CPU profile of the sender's
+ * main thread (and, in one process, the push service's) from the first enqueue to the drained outbox,
+ * without the set-up, for Chrome DevTools or `scripts/bench/cpuProfileSummary.ts`.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -30,7 +33,7 @@ import { p256Pem } from "../../test/support/pushConfig.js";
 import { type BenchSubscription, startPushServiceProcess } from "./pushServiceProcess.js";
 
 const { values } = parseArgs({
-  options: { offers: { type: "string", default: "2000" }, batch: { type: "string", default: "64" }, "service-process": { type: "boolean", default: false }, "encryption-threads": { type: "string" } },
+  options: { offers: { type: "string", default: "2000" }, batch: { type: "string", default: "64" }, "service-process": { type: "boolean", default: false }, "encryption-threads": { type: "string" }, "cpu-prof": { type: "string" } },
 });
 const n = Number(values.offers);
 const dir = await mkdtemp(join(tmpdir(), "arrival-bench-push-"));
@@ -106,6 +109,12 @@ const dispatcher = new PushDispatcher({
   pollIntervalMs: 60_000,
   batchSize: Number(values.batch),
 });
+const profiler = values["cpu-prof"] === undefined ? null : new Session();
+if (profiler) {
+  profiler.connect();
+  await profiler.post("Profiler.enable");
+  await profiler.post("Profiler.start");
+}
 const serviceCpu0 = (await service.counts()).cpuMs;
 const cpu0 = process.cpuUsage();
 const loop0 = performance.eventLoopUtilization();
@@ -116,6 +125,11 @@ await dispatcher.drain();
 const totalMs = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 const loop = performance.eventLoopUtilization(loop0);
+if (profiler && values["cpu-prof"] !== undefined) {
+  const { profile } = await profiler.post("Profiler.stop");
+  await writeFile(values["cpu-prof"], JSON.stringify(profile));
+  profiler.disconnect();
+}
 const { cpuMs: serviceCpu1, ...counts } = await service.counts();
 process.stdout.write(
   `${JSON.stringify({

@@ -1,4 +1,4 @@
-import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify } from "node:crypto";
+import { createDecipheriv, createECDH, createHmac, createPublicKey, randomBytes, verify } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 /** A subscription as a browser would hand it to the page (`PushSubscription.toJSON()`). */
@@ -21,6 +21,8 @@ export interface ReceivedPush {
 
 interface Subscriber {
   readonly ecdh: ReturnType<typeof createECDH>;
+  /** The subscription's public key, uncompressed (`p256dh`). */
+  readonly publicKey: Buffer;
   readonly auth: Buffer;
   /** Scripted answers, used one per push before the default 201. */
   readonly script: { status: number; headers?: Record<string, string> }[];
@@ -36,7 +38,9 @@ interface Subscriber {
  */
 export class FakeWebPushService {
   readonly received: ReceivedPush[] = [];
-  private readonly verifiedJwts = new Set<string>();
+  /** JWTs whose signature verified, with their claims (still checked on every push). */
+  private readonly verifiedJwts = new Map<string, Record<string, unknown>>();
+  private messages = 0;
   readonly errors: string[] = [];
   private readonly subscribers = new Map<string, Subscriber>();
   private server: Server | null = null;
@@ -65,11 +69,12 @@ export class FakeWebPushService {
     const ecdh = createECDH("prime256v1");
     ecdh.generateKeys();
     const auth = randomBytes(16);
-    this.subscribers.set(id, { ecdh, auth, script: [] });
+    const publicKey = ecdh.getPublicKey();
+    this.subscribers.set(id, { ecdh, publicKey, auth, script: [] });
     return {
       id,
       endpoint: `${this.origin}/push/${id}`,
-      keys: { p256dh: ecdh.getPublicKey().toString("base64url"), auth: auth.toString("base64url") },
+      keys: { p256dh: publicKey.toString("base64url"), auth: auth.toString("base64url") },
     };
   }
 
@@ -83,11 +88,23 @@ export class FakeWebPushService {
     this.subscribers.delete(id);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
     const receivedAt = performance.timeOrigin + performance.now();
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      try {
+        this.check(req, res, chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks), receivedAt);
+      } catch (err) {
+        // Whatever else is malformed (a JWT that is not JSON): refused, never a crash.
+        const reason = `malformed push: ${err instanceof Error ? err.message : String(err)}`;
+        this.errors.push(reason);
+        res.writeHead(400).end(reason);
+      }
+    });
+  }
+
+  private check(req: IncomingMessage, res: ServerResponse, body: Buffer, receivedAt: number): void {
     const refuse = (status: number, reason: string) => {
       this.errors.push(reason);
       res.writeHead(status).end(reason);
@@ -123,7 +140,7 @@ export class FakeWebPushService {
       jwtClaims: claims,
       receivedAt,
     });
-    res.writeHead(201, { location: `${this.origin}/message/${randomBytes(6).toString("hex")}` }).end();
+    res.writeHead(201, { location: `${this.origin}/message/${++this.messages}` }).end();
   }
 
   /** The JWT's claims, or why the VAPID header is refused. */
@@ -132,12 +149,13 @@ export class FakeWebPushService {
     if (!m?.[1] || !m[2]) return `authorization is not a VAPID header: ${header ?? "(none)"}`;
     const [jwt, k] = [m[1], m[2]];
     if (k !== this.applicationServerKey) return "k is not the key the subscription was made with";
-    const [h = "", c = "", s = ""] = jwt.split(".");
-    const head = JSON.parse(Buffer.from(h, "base64url").toString()) as Record<string, unknown>;
-    if (head.alg !== "ES256") return `JWT alg ${String(head.alg)}`;
     // A sender signs one JWT per audience for hours: its signature is checked once, as a push
-    // service may; a JWT that does not verify is never remembered.
-    if (!this.verifiedJwts.has(jwt)) {
+    // service may; a JWT that does not verify is never remembered. Its claims are checked every time.
+    let claims = this.verifiedJwts.get(jwt);
+    if (claims === undefined) {
+      const [h = "", c = "", s = ""] = jwt.split(".");
+      const head = JSON.parse(Buffer.from(h, "base64url").toString()) as Record<string, unknown>;
+      if (head.alg !== "ES256") return `JWT alg ${String(head.alg)}`;
       const point = Buffer.from(k, "base64url");
       const key = createPublicKey({
         key: { kty: "EC", crv: "P-256", x: point.subarray(1, 33).toString("base64url"), y: point.subarray(33, 65).toString("base64url") },
@@ -145,15 +163,27 @@ export class FakeWebPushService {
       });
       const ok = verify("sha256", Buffer.from(`${h}.${c}`), { key, dsaEncoding: "ieee-p1363" }, Buffer.from(s, "base64url"));
       if (!ok) return "JWT signature does not verify";
-      this.verifiedJwts.add(jwt);
+      claims = JSON.parse(Buffer.from(c, "base64url").toString()) as Record<string, unknown>;
+      this.verifiedJwts.set(jwt, claims);
     }
-    const claims = JSON.parse(Buffer.from(c, "base64url").toString()) as Record<string, unknown>;
     const nowS = Date.now() / 1000;
     if (claims.aud !== this.origin) return `JWT aud ${String(claims.aud)} is not ${this.origin}`;
     if (typeof claims.exp !== "number" || claims.exp <= nowS || claims.exp > nowS + 86_400) return "JWT exp out of range";
     if (typeof claims.sub !== "string" || !/^(mailto:|https:)/.test(claims.sub)) return "JWT sub is not mailto: or https:";
     return claims;
   }
+}
+
+/** HKDF-SHA-256 (RFC 5869 §2.2, §2.3): extract with `salt`, then expand `info` to `length` bytes. */
+function hkdf(salt: Buffer, ikm: Buffer, info: Buffer, length: number): Buffer {
+  const prk = createHmac("sha256", salt).update(ikm).digest();
+  const blocks: Buffer[] = [];
+  let previous = Buffer.alloc(0);
+  for (let i = 1; 32 * blocks.length < length; i++) {
+    previous = createHmac("sha256", prk).update(previous).update(info).update(Buffer.from([i])).digest();
+    blocks.push(previous);
+  }
+  return Buffer.concat(blocks).subarray(0, length);
 }
 
 /** RFC 8291 decryption, the user agent's side, written apart from the cloud's encryption. */
@@ -165,12 +195,11 @@ function decrypt(body: Buffer, subscriber: Subscriber): Buffer {
   const record = body.subarray(21 + idlen);
   if (idlen !== 65) throw new Error(`keyid length ${idlen}`);
   if (record.length > rs) throw new Error("more than one record");
-  const uaPublic = subscriber.ecdh.getPublicKey();
   const secret = subscriber.ecdh.computeSecret(asPublic);
-  const prkKey = hkdfSync("sha256", secret, subscriber.auth, Buffer.concat([Buffer.from("WebPush: info\0"), uaPublic, asPublic]), 32);
-  const cek = hkdfSync("sha256", Buffer.from(prkKey), salt, Buffer.from("Content-Encoding: aes128gcm\0"), 16);
-  const nonce = hkdfSync("sha256", Buffer.from(prkKey), salt, Buffer.from("Content-Encoding: nonce\0"), 12);
-  const decipher = createDecipheriv("aes-128-gcm", Buffer.from(cek), Buffer.from(nonce));
+  const prkKey = hkdf(subscriber.auth, secret, Buffer.concat([Buffer.from("WebPush: info\0"), subscriber.publicKey, asPublic]), 32);
+  const cek = hkdf(salt, prkKey, Buffer.from("Content-Encoding: aes128gcm\0"), 16);
+  const nonce = hkdf(salt, prkKey, Buffer.from("Content-Encoding: nonce\0"), 12);
+  const decipher = createDecipheriv("aes-128-gcm", cek, nonce);
   decipher.setAuthTag(record.subarray(record.length - 16));
   const padded = Buffer.concat([decipher.update(record.subarray(0, record.length - 16)), decipher.final()]);
   // Strip padding back to the delimiter; 0x02 marks the last record (RFC 8188 §2).

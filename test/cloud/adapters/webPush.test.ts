@@ -1,3 +1,4 @@
+import { createECDH } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptWebPush, vapidKeysFromPem } from "../../../cloud/src/adapters/push/webPushCrypto.js";
 import { WebPushEncryptionPool } from "../../../cloud/src/adapters/push/WebPushEncryptionPool.js";
@@ -24,22 +25,35 @@ describe("Web Push message encryption", () => {
   });
 });
 
+describe("Web Push message keys", () => {
+  it("are a fresh key pair and salt for every message (RFC 8291 §3.1)", () => {
+    const ua = createECDH("prime256v1");
+    const subscription = { p256dh: ua.generateKeys(), auth: Buffer.alloc(16, 1) };
+    const bodies = Array.from({ length: 20 }, () => encryptWebPush(Buffer.from("same"), subscription));
+    const keyIds = new Set(bodies.map((b) => b.subarray(21, 86).toString("hex")));
+    const salts = new Set(bodies.map((b) => b.subarray(0, 16).toString("hex")));
+    expect(keyIds.size).toBe(20);
+    expect(salts.size).toBe(20);
+    for (const b of bodies) expect(b[20]).toBe(65);
+  });
+});
+
 describe("Web Push encryption threads", () => {
   const rfc = {
-    plaintext: Buffer.from("When I grow up, I want to be a watermelon"),
-    subscription: {
-      p256dh: b64("BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4"),
-      auth: b64("BTBZMqHH6r4Tts7J_aSIgg"),
-    },
+    plaintext: "When I grow up, I want to be a watermelon",
+    subscription: { p256dh: "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4", auth: "BTBZMqHH6r4Tts7J_aSIgg" },
     fixed: { privateKey: b64("yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw"), salt: b64("DGv6ra1nlYgDCS1FRnbzlw") },
   };
+  /** The same inputs as the event loop's encryption takes them. */
+  const onLoop = (fixed?: typeof rfc.fixed) =>
+    encryptWebPush(Buffer.from(rfc.plaintext), { p256dh: b64(rfc.subscription.p256dh), auth: b64(rfc.subscription.auth) }, fixed);
 
   it("produce the same bytes as the event loop does, RFC 8291 §5's example included", async () => {
     const pool = new WebPushEncryptionPool(2);
     try {
       const bodies = await Promise.all([1, 2, 3, 4].map(() => pool.encrypt(rfc.plaintext, rfc.subscription, rfc.fixed)));
       expect(pool.running).toBe(2);
-      for (const body of bodies) expect(body.equals(encryptWebPush(rfc.plaintext, rfc.subscription, rfc.fixed))).toBe(true);
+      for (const body of bodies) expect(body.equals(onLoop(rfc.fixed))).toBe(true);
       expect(bodies[0]?.subarray(0, 16).toString("base64url")).toBe("DGv6ra1nlYgDCS1FRnbzlw");
     } finally {
       await pool.close();
@@ -49,11 +63,19 @@ describe("Web Push encryption threads", () => {
   it("fail a message whose key is not a P-256 point, and keep serving the next", async () => {
     const pool = new WebPushEncryptionPool(1);
     try {
-      await expect(pool.encrypt(rfc.plaintext, { p256dh: Buffer.alloc(65, 7), auth: rfc.subscription.auth })).rejects.toThrow(
+      await expect(pool.encrypt(rfc.plaintext, { p256dh: Buffer.alloc(65, 7).toString("base64url"), auth: rfc.subscription.auth })).rejects.toThrow(
         /web push encryption failed/,
       );
       const body = await pool.encrypt(rfc.plaintext, rfc.subscription, rfc.fixed);
-      expect(body.equals(encryptWebPush(rfc.plaintext, rfc.subscription, rfc.fixed))).toBe(true);
+      expect(body.equals(onLoop(rfc.fixed))).toBe(true);
+      // A failure among the messages of one turn (answered together) fails that message only.
+      const mixed = await Promise.allSettled([
+        pool.encrypt(rfc.plaintext, rfc.subscription, rfc.fixed),
+        pool.encrypt(rfc.plaintext, { ...rfc.subscription, p256dh: "AAAA" }),
+        pool.encrypt(rfc.plaintext, rfc.subscription, rfc.fixed),
+      ]);
+      expect(mixed.map((m) => m.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      for (const m of mixed) if (m.status === "fulfilled") expect(m.value.equals(onLoop(rfc.fixed))).toBe(true);
       expect(pool.running).toBe(1);
     } finally {
       await pool.close();
@@ -145,6 +167,33 @@ describe("Web Push sender against a local push service", () => {
     const sub = service.subscribe();
     expect(await other.send(registrationOf(sub), message)).toEqual({ outcome: "rejected", reason: "HTTP 403" });
     expect(service.errors.at(-1)).toMatch(/^k is not the key/);
+  });
+
+  it("is refused when the payload is encrypted for another key or auth secret", async () => {
+    const [sub, other] = [service.subscribe(), service.subscribe()];
+    const before = service.received.length;
+    const wrongKey = { ...sub, keys: { ...sub.keys, p256dh: other.keys.p256dh } };
+    expect(await sender.send(registrationOf(wrongKey), message)).toEqual({ outcome: "rejected", reason: "HTTP 400" });
+    expect(service.errors.at(-1)).toMatch(/^payload does not decrypt/);
+    const wrongAuth = { ...sub, keys: { ...sub.keys, auth: other.keys.auth } };
+    expect(await sender.send(registrationOf(wrongAuth), message)).toEqual({ outcome: "rejected", reason: "HTTP 400" });
+    expect(service.errors.at(-1)).toMatch(/^payload does not decrypt/);
+    expect(service.received.length).toBe(before);
+  });
+
+  it("is refused when the VAPID JWT is not signed by the key it names", async () => {
+    const forger = new WebPushSender({
+      vapid: { privateKey: vapidKeysFromPem(p256Pem()).privateKey, publicKey: vapid.publicKey },
+      subject: "mailto:x@arrival.invalid",
+      now: () => Date.now(),
+      encryptionThreads: 0,
+    });
+    try {
+      expect(await forger.send(registrationOf(service.subscribe()), message)).toEqual({ outcome: "rejected", reason: "HTTP 401" });
+      expect(service.errors.at(-1)).toBe("JWT signature does not verify");
+    } finally {
+      await forger.close();
+    }
   });
 
   it("retries when the push service cannot be reached", async () => {

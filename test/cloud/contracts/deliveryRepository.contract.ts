@@ -98,6 +98,68 @@ export function describeDeliveryRepositoryContract(name: string, makeBackend: Ma
       expect(await delivery.claimNotification("u1", "A", 61_500, capMs)).toBe(false);
     });
 
+    it("keeps the cap exact for claims made at once: one offer per member wins, every claim of it holds", async () => {
+      const capMs = 60_000;
+      // u2's last notification is older than the window, u3's is inside it.
+      await delivery.claimNotification("u2", "old", 0, capMs);
+      await delivery.claimNotification("u3", "recent", 50_000, capMs);
+      const claims = [
+        ["u1", "A"], ["u1", "B"], ["u1", "A"], ["u1", "C"], ["u2", "D"], ["u2", "E"], ["u2", "D"], ["u3", "F"], ["u3", "recent"], ["u4", "G"],
+      ] as const;
+      const won = await Promise.all(claims.map(([userId, offerId]) => delivery.claimNotification(userId, offerId, 61_000, capMs)));
+      const winners = new Map<string, Set<string>>();
+      claims.forEach(([userId, offerId], i) => {
+        if (won[i]) winners.set(userId, (winners.get(userId) ?? new Set()).add(offerId));
+      });
+      // Exactly one offer per member, and every claim of that offer holds (whatever order they ran in).
+      for (const [userId, offers] of winners) {
+        expect(offers.size, userId).toBe(1);
+        const [offer] = offers;
+        claims.forEach(([u, o], i) => {
+          if (u === userId && o === offer) expect(won[i], `${u} ${o}`).toBe(true);
+        });
+      }
+      expect([...winners.keys()].sort()).toEqual(["u1", "u2", "u3", "u4"]);
+      expect(winners.get("u3")).toEqual(new Set(["recent"]));
+      expect(winners.get("u4")).toEqual(new Set(["G"]));
+      // What won is what is stored: a later claim of another offer inside the window loses.
+      for (const [userId, offers] of winners) {
+        const [offer = ""] = offers;
+        expect(await delivery.claimNotification(userId, offer, 62_000, capMs)).toBe(true);
+        expect(await delivery.claimNotification(userId, "other", 62_000, capMs)).toBe(false);
+      }
+    });
+
+    it("settles items at once, each as if alone: first settle final, receipts once", async () => {
+      await backend.repos.directory.upsertStore(store("s1", "o1"), 0);
+      const ids = Array.from({ length: 40 }, (_, i) => `n${i}`);
+      await delivery.enqueuePush(
+        ids.map((id) => item(id)),
+        0,
+      );
+      await Promise.all([
+        ...ids.map((id, i) =>
+          i % 4 === 3
+            ? delivery.settlePush(id, "dead", `HTTP 400 ${id}`, 700 + i)
+            : delivery.settlePush(id, "sent", null, 700 + i, { offerId: `offer-${id}`, storeId: "s1", channel: "push" }),
+        ),
+        // A repeat of a settled item's receipt (another installation) counts once.
+        delivery.settlePush("missing", "sent", null, 800, { offerId: "offer-n0", storeId: "s1", channel: "push" }),
+      ]);
+      for (const [i, id] of ids.entries()) {
+        const stored = await delivery.pushItem(id);
+        if (i % 4 === 3) expect(stored, id).toMatchObject({ status: "dead", attempts: 1, lastError: `HTTP 400 ${id}`, updatedAt: 700 + i });
+        else expect(stored, id).toMatchObject({ status: "sent", attempts: 1, lastError: null, updatedAt: 700 + i });
+      }
+      expect(await delivery.receiptCounts({ orgId: "o1", storeId: null, from: 0, to: 1000 })).toEqual({ push: 30, mqtt: 0, pull: 0 });
+      // Two settles of one item at once: one of them, and only once.
+      await delivery.enqueuePush([item("twice")], 0);
+      await Promise.all([delivery.settlePush("twice", "sent", null, 900), delivery.settlePush("twice", "dead", "late", 901)]);
+      const twice = await delivery.pushItem("twice");
+      expect(twice?.attempts).toBe(1);
+      expect(twice?.status === "sent" ? twice.updatedAt : twice?.lastError).toBe(twice?.status === "sent" ? 900 : "late");
+    });
+
     it("settles a sent item and records its receipt together", async () => {
       await backend.repos.directory.upsertStore(store("s1", "o1"), 0);
       await delivery.enqueuePush([item("a")], 0);

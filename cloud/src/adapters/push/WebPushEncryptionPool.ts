@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { EncryptionAnswer, EncryptionRequest } from "./webPushEncryptionWorker.js";
+import type { EncryptionAnswers, EncryptionRequest } from "./webPushEncryptionWorker.js";
 
 /** The threads a pool starts by default: one fewer than the cores (the event loop keeps one), 1 to 4. */
 export function defaultEncryptionThreads(): number {
@@ -31,10 +31,13 @@ export class WebPushEncryptionPool {
 
   constructor(private readonly size: number = defaultEncryptionThreads()) {}
 
-  /** The body to POST for `plaintext` to a subscription, as `encryptWebPush` would make it. */
+  /**
+   * The body to POST for `plaintext` (UTF-8) to a subscription whose keys are base64url (as the
+   * browser hands them over), as `encryptWebPush` would make it.
+   */
   encrypt(
-    plaintext: Buffer,
-    subscription: { readonly p256dh: Buffer; readonly auth: Buffer },
+    plaintext: string,
+    subscription: { readonly p256dh: string; readonly auth: string },
     fixed?: { readonly privateKey: Buffer; readonly salt: Buffer },
   ): Promise<Buffer> {
     if (this.closed) return Promise.reject(new Error("the encryption pool is closed"));
@@ -42,9 +45,9 @@ export class WebPushEncryptionPool {
     const id = this.nextId++;
     const request: EncryptionRequest = {
       id,
-      plaintext: new Uint8Array(plaintext),
-      p256dh: new Uint8Array(subscription.p256dh),
-      auth: new Uint8Array(subscription.auth),
+      plaintext,
+      p256dh: subscription.p256dh,
+      auth: subscription.auth,
       ...(fixed ? { fixed: { privateKey: new Uint8Array(fixed.privateKey), salt: new Uint8Array(fixed.salt) } } : {}),
     };
     return new Promise<Buffer>((resolve, reject) => {
@@ -85,14 +88,17 @@ export class WebPushEncryptionPool {
   private spawn(): Thread {
     const thread: Thread = { worker: startWorker(), pending: new Map(), queued: [] };
     thread.worker.unref();
-    thread.worker.on("message", (answers: readonly EncryptionAnswer[]) => {
-      for (const answer of answers) {
-        const waiting = thread.pending.get(answer.id);
-        if (waiting === undefined) continue;
-        thread.pending.delete(answer.id);
-        if ("body" in answer) waiting.resolve(Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength));
-        else waiting.reject(new Error(`web push encryption failed: ${answer.error}`));
-      }
+    thread.worker.on("message", (answers: EncryptionAnswers) => {
+      answers.ids.forEach((id, i) => {
+        const waiting = thread.pending.get(id);
+        if (waiting === undefined) return;
+        thread.pending.delete(id);
+        const error = answers.errors[i];
+        // Views of the one transferred buffer, no copies.
+        const start = i === 0 ? 0 : (answers.ends[i - 1] ?? 0);
+        if (error === null || error === undefined) waiting.resolve(Buffer.from(answers.bodies, start, (answers.ends[i] ?? start) - start));
+        else waiting.reject(new Error(`web push encryption failed: ${error}`));
+      });
       if (thread.pending.size === 0) thread.worker.unref();
     });
     const lost = (err: Error) => {

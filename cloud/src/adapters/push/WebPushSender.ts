@@ -57,16 +57,20 @@ export class WebPushSender implements PushSender {
 
   async send(registration: PushRegistration, message: PushMessage): Promise<PushSendResult> {
     if (registration.keys === null) return { outcome: "gone", reason: "subscription without keys" };
-    const endpoint = registration.token;
-    const plaintext = Buffer.from(JSON.stringify({ offerId: message.offerId, title: message.title }));
-    const subscription = { p256dh: Buffer.from(registration.keys.p256dh, "base64url"), auth: Buffer.from(registration.keys.auth, "base64url") };
+    const plaintext = JSON.stringify({ offerId: message.offerId, title: message.title });
     // A failure here (a key that is not a P-256 point, a lost encryption thread) throws, as the
     // encryption on the event loop does: the outbox retries it.
-    const body = this.pool ? await this.pool.encrypt(plaintext, subscription) : encryptWebPush(plaintext, subscription);
+    const body = this.pool
+      ? await this.pool.encrypt(plaintext, registration.keys)
+      : encryptWebPush(Buffer.from(plaintext), {
+          p256dh: Buffer.from(registration.keys.p256dh, "base64url"),
+          auth: Buffer.from(registration.keys.auth, "base64url"),
+        });
     let response: { status: number; headers: IncomingHttpHeaders };
     try {
-      response = await this.post(endpoint, body, {
-        authorization: this.authorization(endpoint),
+      const url = new URL(registration.token);
+      response = await this.post(url, body, {
+        authorization: this.authorization(url),
         "content-encoding": "aes128gcm",
         "content-type": "application/octet-stream",
         "content-length": String(body.length),
@@ -97,20 +101,20 @@ export class WebPushSender implements PushSender {
     await this.pool?.close();
   }
 
-  /** POSTs `body`; resolves with the answer's status once its body is read (and the connection free). */
-  private post(endpoint: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders }> {
-    const url = new URL(endpoint);
+  /**
+   * POSTs `body`; resolves with the answer's status once its body is read (and the connection
+   * free). One deadline bounds the whole exchange: a socket idle timeout beside it would only
+   * re-arm a timer on every read and write.
+   */
+  private post(url: URL, body: Buffer, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders }> {
     const secure = url.protocol === "https:";
     if (!secure && url.protocol !== "http:") return Promise.reject(new Error(`unsupported endpoint scheme ${url.protocol}`));
     const timeoutMs = this.o.timeoutMs ?? 10_000;
     return new Promise((resolve, reject) => {
-      const options = { method: "POST", headers, timeout: timeoutMs };
       const req = secure
-        ? httpsRequest(url, { ...options, agent: this.agents.https })
-        : httpRequest(url, { ...options, agent: this.agents.http });
-      // `timeout` is idle time on the socket; the whole exchange is bounded too.
+        ? httpsRequest(url, { method: "POST", headers, agent: this.agents.https })
+        : httpRequest(url, { method: "POST", headers, agent: this.agents.http });
       const deadline = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.on("error", (err) => {
         clearTimeout(deadline);
         reject(err);
@@ -120,24 +124,24 @@ export class WebPushSender implements PushSender {
           clearTimeout(deadline);
           reject(err);
         });
-        // Read to the end, so the connection goes back to the pool.
-        res.on("data", () => undefined);
         res.on("end", () => {
           clearTimeout(deadline);
           resolve({ status: res.statusCode ?? 0, headers: res.headers });
         });
+        // Read to the end, so the connection goes back to the pool.
+        res.resume();
       });
       req.end(body);
     });
   }
 
   /** One VAPID header per push service origin, reused for an hour of its 12 h validity. */
-  private authorization(endpoint: string): string {
-    const origin = new URL(endpoint).origin;
+  private authorization(endpoint: URL): string {
+    const origin = endpoint.origin;
     const now = this.o.now();
     const cached = this.vapidCache.get(origin);
     if (cached && cached.until > now) return cached.header;
-    const header = vapidAuthorization(endpoint, this.o.subject, this.o.vapid, now);
+    const header = vapidAuthorization(origin, this.o.subject, this.o.vapid, now);
     this.vapidCache.set(origin, { header, until: now + 3_600_000 });
     return header;
   }

@@ -6,36 +6,74 @@
 import { parentPort } from "node:worker_threads";
 import { encryptWebPush } from "./webPushCrypto.js";
 
-/** One message to encrypt; `fixed` only reproduces known vectors (RFC 8291 §5). */
+/**
+ * One message to encrypt: the plaintext and the subscription's keys as the registration holds them
+ * (strings are cheaper to post than byte arrays); `fixed` only reproduces known vectors (RFC 8291 §5).
+ */
 export interface EncryptionRequest {
   readonly id: number;
-  readonly plaintext: Uint8Array;
-  readonly p256dh: Uint8Array;
-  readonly auth: Uint8Array;
+  readonly plaintext: string;
+  /** base64url, as in the subscription's `keys`. */
+  readonly p256dh: string;
+  readonly auth: string;
   readonly fixed?: { readonly privateKey: Uint8Array; readonly salt: Uint8Array };
 }
 
-export type EncryptionAnswer = { readonly id: number; readonly body: Uint8Array } | { readonly id: number; readonly error: string };
+/**
+ * The answers to one list of requests: the bodies one after another in `bodies` (one buffer,
+ * transferred, not copied), body i being `bodies[ends[i-1] .. ends[i])`; an error has an empty body.
+ */
+export interface EncryptionAnswers {
+  readonly ids: readonly number[];
+  readonly ends: readonly number[];
+  readonly errors: readonly (string | null)[];
+  readonly bodies: ArrayBuffer;
+}
+
+/** Decoded subscription keys, kept for the subscriptions seen lately (most get more than one message). */
+const keys = new Map<string, { readonly p256dh: Buffer; readonly auth: Buffer }>();
+const MAX_KEYS = 10_000;
+
+function keysOf(p256dh: string, auth: string): { readonly p256dh: Buffer; readonly auth: Buffer } {
+  const k = `${p256dh}.${auth}`;
+  let decoded = keys.get(k);
+  if (decoded === undefined) {
+    if (keys.size >= MAX_KEYS) keys.clear();
+    decoded = { p256dh: Buffer.from(p256dh, "base64url"), auth: Buffer.from(auth, "base64url") };
+    keys.set(k, decoded);
+  }
+  return decoded;
+}
 
 const port = parentPort;
 if (port) {
   // Requests come in lists (those the sender made in one turn of its event loop), answered as one.
   port.on("message", (requests: readonly EncryptionRequest[]) => {
-    const answers: EncryptionAnswer[] = [];
-    const transfer: ArrayBuffer[] = [];
+    const bodies: (Buffer | null)[] = [];
+    const errors: (string | null)[] = [];
     for (const request of requests) {
       try {
         const fixed = request.fixed ? { privateKey: Buffer.from(request.fixed.privateKey), salt: Buffer.from(request.fixed.salt) } : undefined;
-        const body = encryptWebPush(Buffer.from(request.plaintext), { p256dh: Buffer.from(request.p256dh), auth: Buffer.from(request.auth) }, fixed);
-        // A copy with a buffer of its own: a small Buffer is a view of a shared 8 KiB slab, which
-        // posting would copy whole, and which cannot be transferred.
-        const own = new Uint8Array(body);
-        answers.push({ id: request.id, body: own });
-        transfer.push(own.buffer);
+        bodies.push(encryptWebPush(Buffer.from(request.plaintext), keysOf(request.p256dh, request.auth), fixed));
+        errors.push(null);
       } catch (err) {
-        answers.push({ id: request.id, error: err instanceof Error ? err.message : String(err) });
+        bodies.push(null);
+        errors.push(err instanceof Error ? err.message : String(err));
       }
     }
-    port.postMessage(answers, transfer);
+    // One buffer of its own for all the bodies: a small Buffer is a view of a shared 8 KiB slab,
+    // which cannot be transferred, and one transfer costs less than one per body.
+    const out = new Uint8Array(bodies.reduce((n, b) => n + (b?.length ?? 0), 0));
+    const ends: number[] = [];
+    let at = 0;
+    for (const body of bodies) {
+      if (body !== null) {
+        out.set(body, at);
+        at += body.length;
+      }
+      ends.push(at);
+    }
+    const answers: EncryptionAnswers = { ids: requests.map((r) => r.id), ends, errors, bodies: out.buffer };
+    port.postMessage(answers, [out.buffer]);
   });
 }

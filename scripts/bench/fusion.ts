@@ -62,6 +62,10 @@ interface Row {
   readonly lateDropped: number;
   readonly refused: number;
   readonly datagramsLost: number;
+  readonly nacksSent: number;
+  readonly retransmitted: number;
+  readonly recovered: number;
+  readonly abandoned: number;
   readonly seconds: number;
 }
 
@@ -134,6 +138,10 @@ try {
           lateDropped: r.lateDropped,
           refused: r.refused,
           datagramsLost: r.datagramsLost,
+          nacksSent: r.nacksSent,
+          retransmitted: r.retransmitted,
+          recovered: r.recovered,
+          abandoned: r.abandoned,
           seconds: Math.round((performance.now() - started) / 100) / 10,
         };
         rows.push(row);
@@ -148,10 +156,10 @@ try {
 }
 
 const header =
-  "| case | seed | adverts | replay enter+exit | matched (id) | missing (id) | extra (id) | max shift ms (id) | matched by time | within 2 s | missing | extra | median / max shift ms | subjects in >1 store visit | events/1000 adverts | uplink msgs/1000 adverts | each event stored once | late dropped | datagrams refused | datagrams lost | run s |";
-process.stdout.write(`${header}\n|${"---|".repeat(21)}\n`);
+  "| case | seed | adverts | replay enter+exit | matched (id) | missing (id) | extra (id) | max shift ms (id) | matched by time | within 2 s | missing | extra | median / max shift ms | subjects in >1 store visit | events/1000 adverts | uplink msgs/1000 adverts | each event stored once | late dropped | datagrams refused | datagrams lost | requests / retransmitted | recovered / given up | run s |";
+process.stdout.write(`${header}\n|${"---|".repeat(23)}\n`);
 for (const r of rows)
   process.stdout.write(
-    `| ${r.case} | ${r.seed} | ${r.adverts} | ${r.replayEnterExit} | ${r.matched} | ${r.missing} | ${r.extra} | ${r.maxShiftMs} | ${r.byTime.matched} | ${r.byTime.within2s} | ${r.byTime.missing} | ${r.byTime.extra} | ${r.byTime.medianShiftMs} / ${r.byTime.maxShiftMs} | ${r.multiVisitSubjects} | ${r.eventsPer1000} | ${r.messagesPer1000} | ${r.storedOnce ? "yes" : "no"} | ${r.lateDropped} | ${r.refused} | ${r.datagramsLost} | ${r.seconds} |\n`,
+    `| ${r.case} | ${r.seed} | ${r.adverts} | ${r.replayEnterExit} | ${r.matched} | ${r.missing} | ${r.extra} | ${r.maxShiftMs} | ${r.byTime.matched} | ${r.byTime.within2s} | ${r.byTime.missing} | ${r.byTime.extra} | ${r.byTime.medianShiftMs} / ${r.byTime.maxShiftMs} | ${r.multiVisitSubjects} | ${r.eventsPer1000} | ${r.messagesPer1000} | ${r.storedOnce ? "yes" : "no"} | ${r.lateDropped} | ${r.refused} | ${r.datagramsLost} | ${r.nacksSent} / ${r.retransmitted} | ${r.recovered} / ${r.abandoned} | ${r.seconds} |\n`,
   );
 for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);

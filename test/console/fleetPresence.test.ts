@@ -201,8 +201,12 @@ describe("fleet page: calibration and the store LAN", () => {
     expect((await api("/v1/gateways/g1")).calibration?.learned?.samples).toBe(1);
     expect((await api("/v1/gateways/g1")).lan).toBeNull();
 
-    // The door gateway shares a sighting over the LAN; the till never does.
-    const heard = async () => (await api("/v1/gateways/gw-floor")).lan?.peers.find((p) => p.id === "gw-door")?.heardRecently === true;
+    // The door gateway shares a sighting over the LAN; the till never does. (The door is heard before
+    // it shares anything: it answers the floor's heartbeats while the floor starts.)
+    const heard = async () => {
+      const peer = (await api("/v1/gateways/gw-floor")).lan?.peers.find((p) => p.id === "gw-door");
+      return peer?.heardRecently === true && (peer.sightingsReceived ?? 0) > 0;
+    };
     await until(
       async () => {
         if (await heard()) return true;

@@ -30,7 +30,7 @@ describe("live fusion of a store's gateways", () => {
   });
 
   /** Each run its own cloud: gateway ids are global, and each run registers the same ones. */
-  const run = async (storeId: string, gateways: 2 | 3, stop?: { gatewayId: string; afterMs: number }) => {
+  const run = async (storeId: string, gateways: 2 | 3, stop?: { gatewayId: string; afterMs: number }, lossRate?: number) => {
     const mqttPort = await freePort();
     const cloud = await openCloud(join(dir, storeId, "cloud"), { mqttPort, httpPort: await freePort() }, silent);
     clouds.push(cloud);
@@ -47,6 +47,7 @@ describe("live fusion of a store's gateways", () => {
       passersPerHour: 200,
       log: silent,
       ...(stop ? { stop } : {}),
+      ...(lossRate === undefined ? {} : { lossRate }),
     });
   };
 
@@ -87,5 +88,18 @@ describe("live fusion of a store's gateways", () => {
     const stopAt = r.startAt + 150_000;
     const enteredBefore = new Set(r.live.filter((d) => d.type === "enter" && d.at < stopAt).map((d) => d.visitId));
     expect(r.live.some((d) => d.type === "exit" && d.at > stopAt && enteredBefore.has(d.visitId))).toBe(true);
+  });
+
+  it("three gateways losing 5 % of their datagrams ask for them again and still decide as the replay", { timeout: 120_000 }, async () => {
+    const r = await run("fuse-3-loss", 3, undefined, 0.05);
+    expect(r.datagramsLost).toBeGreaterThan(50);
+    expect(r.recovered).toBeGreaterThan(0);
+    const c = compareDetections(r.live, r.replay);
+    expect(r.replay.filter((d) => d.type === "enter").length).toBeGreaterThanOrEqual(5);
+    // Same ids as the replay: no gateway decided an arrival apart from the others.
+    expect(c.missing).toEqual([]);
+    expect(c.extra).toEqual([]);
+    expect(r.storedEvents).toBe(r.replayEvents);
+    expect(r.refused).toBe(0);
   });
 });

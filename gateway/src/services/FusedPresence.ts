@@ -24,6 +24,12 @@ export interface FusedPresenceOptions {
 export const KEEPALIVE_MS = 10_000;
 
 /**
+ * Longest a starting gateway holds its decisions for its peers to be heard, ms: an idle peer speaks
+ * at least every {@link KEEPALIVE_MS}; one that says nothing for longer is taken as down.
+ */
+export const SETTLE_MS = KEEPALIVE_MS + 1000;
+
+/**
  * Live fusion of a store's gateways: this gateway's own sightings go to its peers over the store LAN
  * (sent at each {@link tick}) and, with the peers' sightings, into the {@link SightingMerger}, which
  * hands them to the pooled engine in one order once the lateness allowance has passed. Every gateway
@@ -31,6 +37,16 @@ export const KEEPALIVE_MS = 10_000;
  * with the same ids, as a replay of the merged capture would, only later by the allowance; each
  * uploads them and the cloud stores each event once. A gateway that dies takes only its own
  * sightings with it.
+ *
+ * Two things keep the gateways' sightings the same when the LAN is not perfect:
+ * - **Retransmission.** A datagram lost on the LAN is asked for again by the gateway that missed it
+ *   (the channel's {@link SightingChannel.tick}) while the allowance still holds it. A gap shows only
+ *   when a later datagram arrives, so for one allowance after its last sightings a gateway sends a
+ *   heartbeat each tick: a loss at the end of a burst is found in time too.
+ * - **Settling first.** Until every peer has been heard (or {@link SETTLE_MS} has passed) the
+ *   store's clock is unknown: this gateway's own sightings are held unstamped and nothing is decided.
+ *   Stamped before, they would carry the wrong time, and once the correction came those of the last
+ *   allowance would fall behind the watermark and be dropped as late.
  */
 export class FusedPresence implements PresenceDecider {
   private readonly o: FusedPresenceOptions;
@@ -42,6 +58,12 @@ export class FusedPresence implements PresenceDecider {
   private readonly lateBySender = new Map<string, number>();
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private lastReportAt = Number.NEGATIVE_INFINITY;
+  /** When sightings were last sent (not heartbeats), this gateway's clock. */
+  private lastSharedAt = Number.NEGATIVE_INFINITY;
+  /** The store's clock is known (every peer heard, or SETTLE_MS passed); until then `early` holds own sightings. */
+  private settled = false;
+  private firstTickAt: number | null = null;
+  private early: Sighting[] = [];
   /** What is added to this gateway's clock to read the store's agreed time, ms. */
   private offsetMs = 0;
 
@@ -99,6 +121,12 @@ export class FusedPresence implements PresenceDecider {
    * this gateway and its peers feed the very same values.
    */
   observe(s: Sighting): PresenceChange[] {
+    if (this.settled) this.take(s);
+    else this.early.push(s);
+    return [];
+  }
+
+  private take(s: Sighting): void {
     const own: SharedSighting = {
       t: Math.round(s.t + this.offsetMs),
       subject: s.subject,
@@ -106,7 +134,6 @@ export class FusedPresence implements PresenceDecider {
       measuredPowerDbm: s.measuredPowerDbm === null ? null : Math.max(-127, Math.min(127, Math.round(s.measuredPowerDbm))),
     };
     if (this.merger.offer({ ...own, gatewayId: this.o.gatewayId }, this.o.clock.now() + this.offsetMs) === null) this.outgoing.push(own);
-    return [];
   }
 
   /**
@@ -119,17 +146,31 @@ export class FusedPresence implements PresenceDecider {
       this.o.log.info({ from: this.offsetMs, to: offsetMs }, "store clock offset changed");
       this.offsetMs = offsetMs;
     }
+    if (!this.settled) {
+      this.firstTickAt ??= now;
+      if ((this.o.channel.allPeersHeard?.() ?? true) || now - this.firstTickAt >= SETTLE_MS) {
+        this.settled = true;
+        this.o.log.info({ offsetMs: this.offsetMs, held: this.early.length }, "store clock settled");
+        for (const s of this.early.splice(0)) this.take(s);
+      }
+    }
     if (this.outgoing.length > 0) {
       this.o.channel.send(this.outgoing);
       this.shared += this.outgoing.length;
       this.outgoing = [];
       this.lastSentAt = now;
-    } else if (now - this.lastSentAt >= KEEPALIVE_MS) {
+      this.lastSharedAt = now;
+    } else if (!this.settled || now - this.lastSentAt >= KEEPALIVE_MS || now - this.lastSharedAt <= this.o.latenessMs) {
       // An empty shop sends no sightings: a heartbeat keeps "not heard for a minute" meaning a
-      // dead peer or a broken LAN (the fleet view and doctor warn of it).
+      // dead peer or a broken LAN (the fleet view and doctor warn of it). Right after sightings it
+      // also carries the next sequence number, so a peer that lost the last batch finds out in time.
+      // Before settling, one each tick: an idle peer answers a heartbeat with one (the channel), so
+      // this gateway hears it, and learns the store's clock, within a tick or two, not a keepalive.
       this.o.channel.keepAlive?.();
       this.lastSentAt = now;
     }
+    this.o.channel.tick?.(now);
+    if (!this.settled) return [];
     const out: PresenceChange[] = [];
     for (const step of this.merger.release(now + this.offsetMs)) {
       if (step.kind === "tick") out.push(...this.o.engine.tick(step.t));

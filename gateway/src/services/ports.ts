@@ -163,6 +163,8 @@ export interface SharedSighting {
 
 /** What the store LAN channel refused or carried, since start. */
 export interface LanCounters {
+  /** Datagrams handed to the network (sightings, heartbeats, requests, retransmissions), before it confirms them. */
+  datagramsQueued: number;
   datagramsSent: number;
   datagramsReceived: number;
   sightingsReceived: number;
@@ -177,6 +179,13 @@ export interface LanCounters {
   /** Authenticated with the store key by a gateway not configured as a peer. */
   unknownSender: number;
   sendErrors: number;
+  /** Retransmission requests sent for a peer's missing datagrams, and datagrams sent again on a peer's request. */
+  nacksSent: number;
+  retransmitted: number;
+  /** A peer's datagrams found missing, those that arrived after all, and those given up on. */
+  missed: number;
+  recovered: number;
+  abandoned: number;
 }
 
 /**
@@ -195,5 +204,9 @@ export interface SightingChannel {
    * the clocks agree within the allowance, or the channel does not know).
    */
   clockOffsetMs?(now: number): number;
+  /** Asks peers again for datagrams found missing (retransmission), once per batch interval; never throws. */
+  tick?(now: number): void;
+  /** True once every configured peer has been heard (an authenticated datagram); the store's clock is then known. */
+  allPeersHeard?(): boolean;
   stop(): Promise<void>;
 }

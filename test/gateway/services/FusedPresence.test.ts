@@ -28,8 +28,9 @@ function configOf(self: "gw-a" | "gw-b"): GatewayConfig {
 }
 
 const counters = (): LanCounters => ({
-  datagramsSent: 0, datagramsReceived: 0, sightingsReceived: 0, oversized: 0, unauthenticated: 0,
-  malformed: 0, stale: 0, replayed: 0, unknownSender: 0, sendErrors: 0,
+  datagramsQueued: 0, datagramsSent: 0, datagramsReceived: 0, sightingsReceived: 0, oversized: 0, unauthenticated: 0,
+  malformed: 0, stale: 0, replayed: 0, unknownSender: 0, sendErrors: 0, nacksSent: 0, retransmitted: 0,
+  missed: 0, recovered: 0, abandoned: 0,
 });
 
 /** Two channels wired back to back; what one sends waits in `inFlight` until the test delivers it. */
@@ -193,8 +194,12 @@ describe("FusedPresence", () => {
    * The two gateways with clocks off by `skewMs` each, over a LAN that, like the UDP channel, tells
    * each receiver the sender's clock at sending (every datagram and heartbeat carries it).
    */
-  async function liveSkewed(skewMs: { readonly "gw-a": number; readonly "gw-b": number }) {
-    let trueNow = 95_000;
+  async function liveSkewed(
+    skewMs: { readonly "gw-a": number; readonly "gw-b": number },
+    o: { readonly startAt?: number; readonly tellsPeersHeard?: boolean } = {},
+  ) {
+    let trueNow = o.startAt ?? 95_000;
+    const heardBy = new Set<string>();
     const handlers = new Map<string, (sender: string, s: readonly SharedSighting[]) => void>();
     const clocks = new Map([["gw-a", new PeerClocks()], ["gw-b", new PeerClocks()]]);
     const inFlight: { to: string; from: "gw-a" | "gw-b"; sentAt: number; sightings: readonly SharedSighting[] }[] = [];
@@ -204,6 +209,7 @@ describe("FusedPresence", () => {
       send: (sightings) => void inFlight.push({ to: peer, from: self, sentAt: trueNow + skewMs[self], sightings: [...sightings] }),
       keepAlive: () => void inFlight.push({ to: peer, from: self, sentAt: trueNow + skewMs[self], sightings: [] }),
       clockOffsetMs: (now) => clocks.get(self)?.storeOffset(now) ?? 0,
+      ...(o.tellsPeersHeard === true ? { allPeersHeard: () => heardBy.has(self) } : {}),
       stop: async () => void handlers.delete(self),
     });
     const fused = new Map(
@@ -234,6 +240,7 @@ describe("FusedPresence", () => {
       for (const m of inFlight.splice(0)) {
         const to = m.to as "gw-a" | "gw-b";
         clocks.get(to)?.observe(m.from, m.sentAt, trueNow + skewMs[to]);
+        heardBy.add(to);
         if (m.sightings.length > 0) handlers.get(to)?.(m.from, m.sightings);
       }
     }
@@ -260,5 +267,44 @@ describe("FusedPresence", () => {
     const a = decided.get("gw-a") ?? [];
     expect(a.map((c) => c.type)).toEqual(["enter", "dwell", "exit"]);
     expect(decided.get("gw-b")).toEqual(a);
+  });
+
+  it("holds its decisions until its peer is heard when a shopper is already there at the start: nothing dropped as late", async () => {
+    // The shopper's first sightings come in the first tick, before either gateway has heard the
+    // other: stamped on a clock 3 s off, they would be the store's time only after the correction.
+    const start = { startAt: 99_750 };
+    const unheld = await liveSkewed({ "gw-a": 3000, "gw-b": -3000 }, start);
+    expect(unheld.fused.get("gw-a")?.counters.merge.late).toBeGreaterThan(0);
+
+    const { decided, fused, endT } = await liveSkewed({ "gw-a": 3000, "gw-b": -3000 }, { ...start, tellsPeersHeard: true });
+    expect(fused.get("gw-a")?.clockOffsetMs).toBe(-3000);
+    expect(fused.get("gw-b")?.clockOffsetMs).toBe(3000);
+    expect(fused.get("gw-a")?.counters.merge.late).toBe(0);
+    expect(fused.get("gw-b")?.counters.merge.late).toBe(0);
+    const a = decided.get("gw-a") ?? [];
+    expect(a.map((c) => c.type)).toEqual(["enter", "dwell", "exit"]);
+    expect(decided.get("gw-b")).toEqual(a);
+    expect(a).toEqual(replayed(configOf("gw-a"), heard(), endT));
+  });
+
+  it("sends a heartbeat each tick for one allowance after its last sightings, so a lost last batch shows as a gap", async () => {
+    const net = lan();
+    let keptAlive = 0;
+    let now = 100_000;
+    const f = new FusedPresence({
+      gatewayId: "gw-a",
+      engine: new PresenceEngine(engineOptions(configOf("gw-a"))),
+      channel: { ...net.channel("gw-a", "gw-b"), keepAlive: () => void keptAlive++, allPeersHeard: () => true },
+      clock: { now: () => now },
+      log: new RecordingLogger(),
+      latenessMs: 1500,
+    });
+    await f.start();
+    f.observe({ t: now, gatewayId: "gw-a", subject: shopper, rssiDbm: -60, measuredPowerDbm: -59 });
+    f.tick(now);
+    expect(net.inFlight).toHaveLength(1);
+    // 1 500 ms of ticks after the batch: six heartbeats, then quiet until the keepalive.
+    for (let k = 0; k < 20; k++) f.tick((now += 250));
+    expect(keptAlive).toBe(6);
   });
 });

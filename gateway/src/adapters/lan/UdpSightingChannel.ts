@@ -2,7 +2,10 @@ import { createSocket, type Socket } from "node:dgram";
 import { DatagramGuard } from "../../domain/presence/DatagramGuard.js";
 import { PeerClocks, type PeerClocksOptions } from "../../domain/presence/PeerClocks.js";
 import type { Clock, LanCounters, Logger, SharedSighting, SightingChannel } from "../../services/ports.js";
-import { decodeSightings, encodeHeartbeat, encodeSightings } from "./sightingDatagram.js";
+import { decodeNack, decodeSightings, encodeHeartbeat, encodeNack, encodeSightings, isNack } from "./sightingDatagram.js";
+
+/** A peer's heartbeat is answered with one when this gateway has sent nothing for this long, ms. */
+const ANSWER_QUIET_MS = 1000;
 
 export interface LanPeerAddress {
   readonly id: string;
@@ -36,6 +39,11 @@ export interface UdpSightingChannelOptions {
   readonly maxAgeMs: number;
   /** How the peers' clocks are estimated and the store's agreed ({@link PeerClocks}). */
   readonly clocks?: PeerClocksOptions;
+  /**
+   * A peer's missing datagram is asked for again at most this often, ms, until it arrives or is older
+   * than `maxAgeMs`. Default 200 (below the 250 ms batch interval, so once per tick).
+   */
+  readonly retryMs?: number;
 }
 
 /**
@@ -44,10 +52,16 @@ export interface UdpSightingChannelOptions {
  * MAC, form and freshness ({@link DatagramGuard}) before it reaches the presence engine, and every
  * refusal is counted (and logged at debug: a LAN is noisy, a log must not be a way to fill a disk).
  * UDP because a sighting is worth something only within the lateness allowance: a lost datagram
- * is better dropped than retransmitted late, and no connection has to be kept per peer.
+ * is better dropped than retransmitted late, and no connection has to be kept per peer. Within the
+ * allowance it is worth retransmitting: a gateway that missed a peer's datagram would decide an
+ * arrival apart from the others, under another visit id. So each gateway keeps what it sent for
+ * `maxAgeMs` (the age beyond which a peer refuses it anyway), a receiver that sees a sequence number
+ * skipped asks the sender for it at once ({@link encodeNack}) and again at each {@link tick} until it
+ * arrives or is too old, and the sender sends the very same bytes again to that peer only.
  */
 export class UdpSightingChannel implements SightingChannel {
   readonly counters: LanCounters = {
+    datagramsQueued: 0,
     datagramsSent: 0,
     datagramsReceived: 0,
     sightingsReceived: 0,
@@ -58,6 +72,11 @@ export class UdpSightingChannel implements SightingChannel {
     replayed: 0,
     unknownSender: 0,
     sendErrors: 0,
+    nacksSent: 0,
+    retransmitted: 0,
+    missed: 0,
+    recovered: 0,
+    abandoned: 0,
   };
   private readonly o: UdpSightingChannelOptions;
   /** Per configured peer, in config order; a datagram failing authentication names no peer, so it is not here. */
@@ -66,6 +85,11 @@ export class UdpSightingChannel implements SightingChannel {
   private readonly clocks: PeerClocks;
   private socket: Socket | null = null;
   private seq = 0;
+  /** When this gateway last handed a datagram to the socket, its clock. */
+  private lastQueuedAt = Number.NEGATIVE_INFINITY;
+  /** What this gateway sent, by sequence number, for a peer that asks again; oldest first. */
+  private readonly sentBuffer = new Map<number, { readonly bytes: Buffer; readonly at: number; readonly answeredAt: Map<string, number> }>();
+  private readonly retryMs: number;
 
   constructor(options: UdpSightingChannelOptions) {
     this.o = options;
@@ -75,6 +99,7 @@ export class UdpSightingChannel implements SightingChannel {
       maxAheadMs: options.maxAgeMs,
     });
     this.clocks = new PeerClocks(options.clocks);
+    this.retryMs = options.retryMs ?? 200;
     for (const p of options.peers) this.receipts.set(p.id, { lastHeardAt: null, sightingsReceived: 0, refused: 0 });
   }
 
@@ -86,6 +111,17 @@ export class UdpSightingChannel implements SightingChannel {
   /** A peer's clock minus this gateway's, ms, as estimated; null when not known. */
   peerClockOffsetMs(peerId: string, now: number): number | null {
     return this.clocks.offsetOf(peerId, now);
+  }
+
+  /** True once every configured peer has sent an authenticated datagram. */
+  allPeersHeard(): boolean {
+    for (const r of this.receipts.values()) if (r.lastHeardAt === null) return false;
+    return true;
+  }
+
+  /** Asks the peers again for what is still missing of theirs; called once per batch interval. */
+  tick(now: number): void {
+    this.askMissing(now);
   }
 
   /** Each configured peer: when it was last heard and what came from it. */
@@ -123,47 +159,111 @@ export class UdpSightingChannel implements SightingChannel {
   send(sightings: readonly SharedSighting[]): void {
     const socket = this.socket;
     if (socket === null || sightings.length === 0 || this.o.peers.length === 0) return;
+    const sentAt = this.o.clock.now();
     const datagrams = encodeSightings(
-      { key: this.o.key, storeId: this.o.storeId, sender: this.o.gatewayId, sentAt: this.o.clock.now(), firstSeq: this.seq },
+      { key: this.o.key, storeId: this.o.storeId, sender: this.o.gatewayId, sentAt, firstSeq: this.seq },
       sightings,
     );
-    this.seq = (this.seq + datagrams.length) >>> 0;
-    const failed = (err: unknown, peer: string): void => {
-      this.counters.sendErrors++;
-      this.o.log.debug({ err, peer }, "lan datagram not sent");
-    };
-    for (const peer of this.o.peers) {
-      for (const d of datagrams) {
-        // A send can also throw at once (a closed socket): one peer must not stop the others.
-        try {
-          socket.send(d, peer.port, peer.host, (err) => {
-            if (err) failed(err, peer.id);
-            else this.counters.datagramsSent++;
-          });
-        } catch (err) {
-          failed(err, peer.id);
-        }
-      }
-    }
+    for (const d of datagrams) this.keep(this.seq++, d, sentAt);
+    this.seq >>>= 0;
+    for (const peer of this.o.peers) for (const d of datagrams) this.sendTo(socket, peer, d);
   }
 
   keepAlive(): void {
     const socket = this.socket;
     if (socket === null || this.o.peers.length === 0) return;
-    const d = encodeHeartbeat({ key: this.o.key, storeId: this.o.storeId, sender: this.o.gatewayId, sentAt: this.o.clock.now(), seq: this.seq });
+    const sentAt = this.o.clock.now();
+    const d = encodeHeartbeat({ key: this.o.key, storeId: this.o.storeId, sender: this.o.gatewayId, sentAt, seq: this.seq });
+    // Kept too: a lost heartbeat is a gap its peers ask about, and answering it ends the question.
+    this.keep(this.seq, d, sentAt);
     this.seq = (this.seq + 1) >>> 0;
-    for (const peer of this.o.peers) {
-      try {
-        socket.send(d, peer.port, peer.host, (err) => {
-          if (err) {
-            this.counters.sendErrors++;
-            this.o.log.debug({ err, peer: peer.id }, "lan heartbeat not sent");
-          } else this.counters.datagramsSent++;
-        });
-      } catch (err) {
-        this.counters.sendErrors++;
-        this.o.log.debug({ err, peer: peer.id }, "lan heartbeat not sent");
-      }
+    for (const peer of this.o.peers) this.sendTo(socket, peer, d);
+  }
+
+  /** Keeps a sent datagram for retransmission, forgetting those a peer would refuse as stale. */
+  private keep(seq: number, bytes: Buffer, at: number): void {
+    this.sentBuffer.set(seq >>> 0, { bytes, at, answeredAt: new Map() });
+    for (const [s, e] of this.sentBuffer) {
+      if (e.at >= at - this.o.maxAgeMs) break;
+      this.sentBuffer.delete(s);
+    }
+  }
+
+  private sendTo(socket: Socket, peer: LanPeerAddress, d: Buffer): void {
+    this.counters.datagramsQueued++;
+    this.lastQueuedAt = this.o.clock.now();
+    // A send can also throw at once (a closed socket): one peer must not stop the others.
+    try {
+      socket.send(d, peer.port, peer.host, (err) => {
+        if (err) {
+          this.counters.sendErrors++;
+          this.o.log.debug({ err, peer: peer.id }, "lan datagram not sent");
+        } else this.counters.datagramsSent++;
+      });
+    } catch (err) {
+      this.counters.sendErrors++;
+      this.o.log.debug({ err, peer: peer.id }, "lan datagram not sent");
+    }
+  }
+
+  /** Sends each peer a request for its datagrams still missing and due to be asked for. */
+  private askMissing(now: number): void {
+    const socket = this.socket;
+    if (socket === null) return;
+    for (const { sender, seqs } of this.guard.due(now, this.retryMs)) {
+      const peer = this.o.peers.find((p) => p.id === sender);
+      if (peer === undefined) continue;
+      // Sent twice: a request is a few bytes, and on a LAN that lost the datagram it may lose the
+      // request too. The sender answers the copies once (see receiveNack).
+      const nack = encodeNack({ key: this.o.key, storeId: this.o.storeId, sender: this.o.gatewayId, sentAt: now }, seqs);
+      this.sendTo(socket, peer, nack);
+      this.sendTo(socket, peer, nack);
+      this.counters.nacksSent++;
+    }
+    this.syncGapCounters();
+  }
+
+  private syncGapCounters(): void {
+    const g = this.guard.counters;
+    this.counters.missed = g.missed;
+    this.counters.recovered = g.recovered;
+    this.counters.abandoned = g.abandoned;
+  }
+
+  /** A peer asks for datagrams of ours again: those still kept go to that peer only, as they were. */
+  private receiveNack(msg: Buffer): void {
+    const decoded = decodeNack({ key: this.o.key, storeId: this.o.storeId }, msg);
+    if (!decoded.ok) {
+      this.counters[decoded.reason]++;
+      this.o.log.debug({ reason: decoded.reason, bytes: msg.length }, "lan request refused");
+      return;
+    }
+    const { sender, sentAt, seqs } = decoded.nack;
+    const now = this.o.clock.now();
+    const peer = this.o.peers.find((p) => p.id === sender);
+    const receipt = this.receipts.get(sender);
+    if (peer === undefined || receipt === undefined) {
+      this.counters.unknownSender++;
+      return;
+    }
+    receipt.lastHeardAt = now;
+    // A request captured and sent again later only brings back datagrams the peer refuses as
+    // replayed; still, only a fresh one is answered, and only from what is kept.
+    const offset = this.clocks.offsetOf(sender, now) ?? 0;
+    if (Math.abs(sentAt - (now + offset)) > this.o.maxAgeMs) {
+      this.counters.stale++;
+      receipt.refused++;
+      return;
+    }
+    const socket = this.socket;
+    if (socket === null) return;
+    for (const seq of seqs) {
+      const kept = this.sentBuffer.get(seq);
+      // Once per request: the copy of a request (or one repeated within half a retry) is not answered again.
+      if (kept === undefined || now - (kept.answeredAt.get(sender) ?? Number.NEGATIVE_INFINITY) < this.retryMs / 2) continue;
+      kept.answeredAt.set(sender, now);
+      this.sendTo(socket, peer, kept.bytes);
+      this.counters.retransmitted++;
     }
   }
 
@@ -175,6 +275,10 @@ export class UdpSightingChannel implements SightingChannel {
 
   private receive(msg: Buffer, onSightings: (sender: string, sightings: readonly SharedSighting[]) => void): void {
     this.counters.datagramsReceived++;
+    if (isNack(msg)) {
+      this.receiveNack(msg);
+      return;
+    }
     const decoded = decodeSightings({ key: this.o.key, storeId: this.o.storeId }, msg);
     if (!decoded.ok) {
       this.counters[decoded.reason]++;
@@ -201,6 +305,13 @@ export class UdpSightingChannel implements SightingChannel {
     }
     this.counters.sightingsReceived += b.sightings.length;
     if (receipt !== undefined) receipt.sightingsReceived += b.sightings.length;
+    // A sequence number skipped: ask for it now, while it can still be merged in order.
+    if (this.guard.awaited > 0) this.askMissing(now);
+    else this.syncGapCounters();
+    // A heartbeat while this gateway is quiet: a peer that is starting (it sends one each tick until
+    // it has heard every peer) learns this gateway's clock now rather than at its next keepalive.
+    // A heartbeat answering one comes less than a second after this gateway sent, so it is not answered.
+    if (b.sightings.length === 0 && now - this.lastQueuedAt >= ANSWER_QUIET_MS) this.keepAlive();
     onSightings(b.sender, b.sightings);
   }
 }

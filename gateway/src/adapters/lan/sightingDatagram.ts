@@ -232,3 +232,82 @@ function parse(b: Buffer): SightingBatch {
   if (p !== b.length) throw new RangeError("trailing bytes");
   return { sender, sentAt, seq, sightings };
 }
+
+/**
+ * The store LAN's retransmission request ("NACK"), version byte 2: a receiver that found datagrams
+ * of a sender missing (a later sequence number arrived first) asks that sender to send them again,
+ * within the lateness allowance, while they can still be merged in order. Big-endian:
+ *
+ * ```
+ * "AF" 0x02                      magic and kind (v1 sightings are 0x01)
+ * u8 L, L bytes                  requesting gateway id (UTF-8)
+ * f64 sentAt                     epoch ms, for freshness
+ * u8 K, K × u32 seq              sequence numbers wanted again (at most 255)
+ * 32 bytes                       HMAC-SHA256 (store key) over "arrival-lan-v1|<storeId>|" + the above
+ * ```
+ *
+ * A gateway of the previous release refuses it as malformed and goes on without retransmission.
+ */
+export const NACK_VERSION = 2;
+export const MAX_NACK_SEQS = 255;
+
+export interface NackRequest {
+  readonly sender: string;
+  readonly sentAt: number;
+  readonly seqs: readonly number[];
+}
+
+export type DecodedNack = { readonly ok: true; readonly nack: NackRequest } | { readonly ok: false; readonly reason: DecodeFailure };
+
+/** True when the datagram claims to be a retransmission request (checked by {@link decodeNack}). */
+export function isNack(datagram: Uint8Array): boolean {
+  return datagram.length > 3 && datagram[0] === MAGIC0 && datagram[1] === MAGIC1 && datagram[2] === NACK_VERSION;
+}
+
+/** Encodes a request for `seqs` again (the first {@link MAX_NACK_SEQS}). */
+export function encodeNack(o: { readonly key: Uint8Array; readonly storeId: string; readonly sender: string; readonly sentAt: number }, seqs: readonly number[]): Buffer {
+  const sender = utf8.encode(o.sender);
+  if (sender.length === 0 || sender.length > 255) throw new RangeError("sender id must be 1..255 bytes");
+  const wanted = seqs.slice(0, MAX_NACK_SEQS);
+  const buf = Buffer.alloc(3 + 1 + sender.length + 8 + 1 + 4 * wanted.length + TAG_BYTES);
+  let p = 0;
+  buf[p++] = MAGIC0;
+  buf[p++] = MAGIC1;
+  buf[p++] = NACK_VERSION;
+  buf[p++] = sender.length;
+  buf.set(sender, p);
+  p += sender.length;
+  p = buf.writeDoubleBE(o.sentAt, p);
+  buf[p++] = wanted.length;
+  for (const seq of wanted) p = buf.writeUInt32BE(seq >>> 0, p);
+  tag(o.key, o.storeId, buf.subarray(0, p)).copy(buf, p);
+  return buf;
+}
+
+/** Checks (size, MAC in constant time, form) and decodes a retransmission request. */
+export function decodeNack(o: { readonly key: Uint8Array; readonly storeId: string }, datagram: Uint8Array): DecodedNack {
+  if (datagram.length > MAX_DATAGRAM_BYTES) return { ok: false, reason: "oversized" };
+  if (datagram.length < 3 + TAG_BYTES) return { ok: false, reason: "malformed" };
+  const body = datagram.subarray(0, datagram.length - TAG_BYTES);
+  const expected = tag(o.key, o.storeId, body);
+  if (!timingSafeEqual(expected, datagram.subarray(datagram.length - TAG_BYTES))) return { ok: false, reason: "unauthenticated" };
+  const b = Buffer.from(body.buffer, body.byteOffset, body.length);
+  if (b.length < 4 || !isNack(b)) return { ok: false, reason: "malformed" };
+  const len = b[3] ?? 0;
+  let p = 4;
+  if (p + len + 8 + 1 > b.length) return { ok: false, reason: "malformed" };
+  let sender: string;
+  try {
+    sender = fromUtf8.decode(b.subarray(p, p + len));
+  } catch {
+    return { ok: false, reason: "malformed" };
+  }
+  p += len;
+  const sentAt = b.readDoubleBE(p);
+  p += 8;
+  const k = b[p++] ?? 0;
+  if (p + 4 * k !== b.length || !Number.isFinite(sentAt)) return { ok: false, reason: "malformed" };
+  const seqs: number[] = [];
+  for (let i = 0; i < k; i++) seqs.push(b.readUInt32BE(p + 4 * i));
+  return { ok: true, nack: { sender, sentAt, seqs } };
+}

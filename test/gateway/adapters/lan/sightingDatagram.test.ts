@@ -1,8 +1,10 @@
 import { createSocket } from "node:dgram";
 import { afterEach, describe, expect, it } from "vitest";
 import {
+  decodeNack,
   decodeSightings,
   encodeHeartbeat,
+  encodeNack,
   encodeSightings,
   MAX_DATAGRAM_BYTES,
   type WireSighting,
@@ -10,6 +12,7 @@ import {
 import { UdpSightingChannel } from "../../../../gateway/src/adapters/lan/UdpSightingChannel.js";
 import type { SharedSighting } from "../../../../gateway/src/services/ports.js";
 import { RecordingLogger } from "../../../support/RecordingLogger.js";
+import { until } from "../../../support/until.js";
 
 const KEY = Buffer.from("0123456789abcdef0123456789abcdef0123456789abcdef");
 const OTHER_KEY = Buffer.from("fedcba9876543210fedcba9876543210fedcba9876543210");
@@ -95,6 +98,21 @@ describe("sighting datagram", () => {
       ok: false,
       reason: "oversized",
     });
+  });
+});
+
+describe("retransmission request", () => {
+  it("round-trips the sequence numbers wanted, and is refused when forged or cut", () => {
+    const d = encodeNack({ key: KEY, storeId: STORE, sender: "gw-till", sentAt: 1_772_442_001_250 }, [7, 9, 4_294_967_295]);
+    expect(decodeNack({ key: KEY, storeId: STORE }, d)).toEqual({
+      ok: true,
+      nack: { sender: "gw-till", sentAt: 1_772_442_001_250, seqs: [7, 9, 4_294_967_295] },
+    });
+    expect(decodeNack({ key: OTHER_KEY, storeId: STORE }, d)).toEqual({ ok: false, reason: "unauthenticated" });
+    expect(decodeNack({ key: KEY, storeId: "s2" }, d)).toEqual({ ok: false, reason: "unauthenticated" });
+    expect(decodeNack({ key: KEY, storeId: STORE }, d.subarray(0, d.length - 1))).toEqual({ ok: false, reason: "unauthenticated" });
+    // Not a sighting batch: a gateway of the previous release refuses it as malformed.
+    expect(decodeSightings({ key: KEY, storeId: STORE }, d)).toEqual({ ok: false, reason: "malformed" });
   });
 });
 
@@ -204,5 +222,87 @@ describe("UdpSightingChannel", () => {
     expect(b.peerClockOffsetMs("gw-a", now.t)).toBe(-4000);
     // The median of its clock and gw-a's: 2 s back.
     expect(b.clockOffsetMs(now.t)).toBe(-2000);
+  });
+
+  /** A UDP relay on 127.0.0.1 in front of `targetPort` that drops the datagrams whose index (from 0) is in `drop`. */
+  async function lossyRelay(targetPort: () => number, drop: ReadonlySet<number>) {
+    const socket = createSocket("udp4");
+    const state = { seen: 0, passed: 0 };
+    socket.on("message", (msg) => {
+      if (!drop.has(state.seen++)) {
+        state.passed++;
+        socket.send(msg, targetPort(), "127.0.0.1");
+      }
+    });
+    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+    return { port: socket.address().port, state, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
+  }
+
+  const waitFor = (check: () => boolean, what: string): Promise<void> => until(check, 10_000, what, 2);
+
+  it("recovers lost datagrams over UDP: asked for at once, asked again when the request is lost, found by a heartbeat at the end", async () => {
+    const log = new RecordingLogger();
+    const now = { t: 1_772_442_001_000 };
+    const got: { sender: string; sightings: readonly SharedSighting[] }[] = [];
+    const ports = { a: 0, b: 0 };
+    // In front of gw-b: the 2nd and 5th datagrams from gw-a are lost (the 4th is the 2nd sent again).
+    // In front of gw-a: gw-b's answer to the first heartbeat passes, its first request (sent twice:
+    // both copies) is lost.
+    const toB = await lossyRelay(() => ports.b, new Set([1, 4]));
+    const toA = await lossyRelay(() => ports.a, new Set([1, 2]));
+    try {
+      const b = new UdpSightingChannel({
+        storeId: STORE, gatewayId: "gw-b", key: KEY, port: 0, bindHost: "127.0.0.1",
+        peers: [{ id: "gw-a", host: "127.0.0.1", port: toA.port }],
+        clock: { now: () => now.t }, log, maxAgeMs: 2000,
+      });
+      await b.start((sender, sightings) => got.push({ sender, sightings }));
+      open.push(b);
+      ports.b = b.port;
+      const a = new UdpSightingChannel({
+        storeId: STORE, gatewayId: "gw-a", key: KEY, port: 0, bindHost: "127.0.0.1",
+        peers: [{ id: "gw-b", host: "127.0.0.1", port: toB.port }],
+        clock: { now: () => now.t }, log, maxAgeMs: 2000,
+      });
+      await a.start(() => undefined);
+      open.push(a);
+      ports.a = a.port;
+
+      const first = batch(3).map((s) => ({ ...s, t: now.t - 200 }));
+      const second = batch(2, 2).map((s) => ({ ...s, t: now.t - 100 }));
+      // A gap shows against what came before: gw-b has heard gw-a once.
+      a.keepAlive();
+      await waitFor(() => got.length === 1, "the first heartbeat");
+      a.send(first); // lost
+      a.send(second); // arrives: seq 0 is missing, gw-b asks at once, and that request is lost
+      await waitFor(() => toA.state.seen === 3 && got.length === 2, "the second batch and a request");
+      expect(got[1]).toEqual({ sender: "gw-a", sightings: second });
+      expect(b.counters).toMatchObject({ missed: 1, nacksSent: 1, recovered: 0 });
+      // Within retryMs: not asked again.
+      now.t += 100;
+      b.tick(now.t);
+      expect(b.counters.nacksSent).toBe(1);
+      // A tick later it asks again; gw-a sends the very datagram again, once for both copies, and gw-b takes it.
+      now.t += 150;
+      b.tick(now.t);
+      await waitFor(() => got.length === 3, "the first batch sent again");
+      expect(got[2]).toEqual({ sender: "gw-a", sightings: first });
+      expect(a.counters.retransmitted).toBe(1);
+      expect(b.counters).toMatchObject({ missed: 1, recovered: 1, nacksSent: 2, replayed: 0 });
+
+      // The last batch of a burst is lost: the heartbeat after it shows the gap.
+      const third = batch(4).map((s) => ({ ...s, t: now.t - 50 }));
+      a.send(third);
+      a.keepAlive();
+      await waitFor(() => got.length === 5, "the heartbeat and the third batch sent again");
+      expect(got.slice(3)).toEqual([
+        { sender: "gw-a", sightings: [] },
+        { sender: "gw-a", sightings: third },
+      ]);
+      expect(b.counters).toMatchObject({ missed: 2, recovered: 2, abandoned: 0, sightingsReceived: 9 });
+    } finally {
+      await toA.close();
+      await toB.close();
+    }
   });
 });

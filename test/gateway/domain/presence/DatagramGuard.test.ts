@@ -45,4 +45,47 @@ describe("DatagramGuard", () => {
     expect(g.check("gw-b", 15_000, 0, 10_000)).toBe("ahead");
     expect(g.check("gw-b", 15_000, 1, 10_000, 5_000)).toBeNull();
   });
+
+  it("finds the sequence numbers skipped, accepts each once when it comes after all, and asks for them on a schedule", () => {
+    const g = guard();
+    expect(g.check("gw-a", 10_000, 0, 10_000)).toBeNull();
+    // 1 and 2 lost on the LAN: 3 shows the gap.
+    expect(g.check("gw-a", 10_500, 3, 10_500)).toBeNull();
+    expect(g.counters).toEqual({ missed: 2, recovered: 0, abandoned: 0 });
+    expect(g.awaited).toBe(2);
+    expect(g.due(10_500, 200)).toEqual([{ sender: "gw-a", seqs: [1, 2] }]);
+    // Asked: not again before retryMs.
+    expect(g.due(10_600, 200)).toEqual([]);
+    // The retransmission of 2 arrives (its original sentAt, below the mark): accepted once.
+    expect(g.check("gw-a", 10_250, 2, 10_650)).toBeNull();
+    expect(g.check("gw-a", 10_250, 2, 10_660)).toBe("replayed");
+    expect(g.counters.recovered).toBe(1);
+    // 1 is still missing and due again.
+    expect(g.due(10_700, 200)).toEqual([{ sender: "gw-a", seqs: [1] }]);
+    // A number never missing stays a replay.
+    expect(g.check("gw-a", 10_000, 0, 10_700)).toBe("replayed");
+  });
+
+  it("gives up on a missing one once a datagram sent then would be stale", () => {
+    const g = guard();
+    g.check("gw-a", 10_000, 0, 10_000);
+    g.check("gw-a", 10_250, 2, 10_250);
+    expect(g.due(12_250, 200)).toEqual([{ sender: "gw-a", seqs: [1] }]);
+    expect(g.due(12_251, 200)).toEqual([]);
+    expect(g.counters).toEqual({ missed: 1, recovered: 0, abandoned: 1 });
+    // Arriving now it is not taken: too old anyway.
+    expect(g.check("gw-a", 10_100, 1, 12_260)).toBe("stale");
+  });
+
+  it("remembers at most maxMissing of a long outage, and forgets the gaps of a sender that restarted", () => {
+    const g = new DatagramGuard({ senders: ["gw-a"], maxAgeMs: 2000, maxMissing: 3 });
+    g.check("gw-a", 10_000, 0, 10_000);
+    g.check("gw-a", 10_100, 10, 10_100);
+    expect(g.due(10_100, 200)).toEqual([{ sender: "gw-a", seqs: [7, 8, 9] }]);
+    expect(g.counters).toEqual({ missed: 9, recovered: 0, abandoned: 6 });
+    // Restarted: a lower sequence at a later time; what it sent before is not asked for.
+    expect(g.check("gw-a", 10_200, 0, 10_200)).toBeNull();
+    expect(g.awaited).toBe(0);
+    expect(g.counters.abandoned).toBe(9);
+  });
 });

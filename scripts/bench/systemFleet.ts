@@ -26,13 +26,17 @@ export interface FleetCounters {
   eligible: number;
 }
 
-/** One shopper's app: connected, subscribed to its offers, and at most one enter outstanding. */
+/**
+ * One shopper's app: connected, subscribed to its offers, and entering at most once a run. A second
+ * enter within the store-visit gap (30 min) joins the same store visit, which a once-per-visit rule
+ * rightly refuses, so it would count as eligible and never issue.
+ */
 interface App {
   readonly login: AppLogin;
   client: MqttClient | null;
   /** When the gateway published the batch with this user's outstanding enter; null when none. */
   pendingSince: number | null;
-  /** Set when the enter was generated, before it is published. */
+  /** Set when the app's enter was generated, before it is published; never cleared. */
   queued: boolean;
 }
 
@@ -261,13 +265,13 @@ export class Fleet {
     }
     if (app.pendingSince !== null) this.latency(performance.now() - app.pendingSince);
     app.pendingSince = null;
-    app.queued = false;
   }
 
   /**
    * Generates `events` events spread over the gateways; `eligibleShare` of them are enters of
-   * registered shoppers with no offer outstanding (so every one issues an offer and each offer is
-   * matched to its enter), the rest dwells of anonymous beacons.
+   * registered shoppers who have not entered yet this run (so every one issues an offer and each
+   * offer is matched to its enter), while any are left; the rest are dwells of anonymous beacons.
+   * The latency samples of a run are at most its apps (`--subjects` a store).
    */
   tick(events: number, eligibleShare: number): void {
     const whole = Math.floor(events + this.carry);

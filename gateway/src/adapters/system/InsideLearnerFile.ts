@@ -1,8 +1,7 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
 import Type from "typebox";
 import { Checker } from "../../../../protocol/index.js";
-import type { InsideLearnerState } from "../../domain/calibration/insideLearner.js";
 import type { InsideLearnerStore } from "../../services/InsideCalibration.js";
+import { StateFile } from "./StateFile.js";
 
 const Ms = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 const Db = Type.Number({ minimum: 0, maximum: 200 });
@@ -25,22 +24,8 @@ const StateSchema = Type.Object(
 const checker = new Checker(StateSchema);
 
 /** The inside learner's state as JSON in the gateway's data directory, written atomically. */
-export class InsideLearnerFile implements InsideLearnerStore {
-  constructor(private readonly path: string) {}
-
-  async load(): Promise<InsideLearnerState | null> {
-    const text = await readFile(this.path, "utf8").catch(() => null);
-    if (text === null) return null;
-    try {
-      const checked = checker.check(JSON.parse(text));
-      return checked.ok ? checked.value : null;
-    } catch {
-      return null;
-    }
-  }
-
-  async save(state: InsideLearnerState): Promise<void> {
-    await writeFile(`${this.path}.tmp`, JSON.stringify(state));
-    await rename(`${this.path}.tmp`, this.path);
+export class InsideLearnerFile extends StateFile<typeof StateSchema> implements InsideLearnerStore {
+  constructor(path: string) {
+    super(path, checker);
   }
 }

@@ -1,8 +1,7 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
 import Type from "typebox";
 import { Checker } from "../../../../protocol/index.js";
-import type { TillLearnerState } from "../../domain/calibration/tillLearner.js";
 import type { LearnerStore } from "../../services/TillCalibration.js";
+import { StateFile } from "./StateFile.js";
 
 const Ms = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 const StateSchema = Type.Object(
@@ -21,23 +20,9 @@ const StateSchema = Type.Object(
 );
 const checker = new Checker(StateSchema);
 
-/** The learner's state as JSON in the gateway's data directory, written atomically. */
-export class LearnerFile implements LearnerStore {
-  constructor(private readonly path: string) {}
-
-  async load(): Promise<TillLearnerState | null> {
-    const text = await readFile(this.path, "utf8").catch(() => null);
-    if (text === null) return null;
-    try {
-      const checked = checker.check(JSON.parse(text));
-      return checked.ok ? checked.value : null;
-    } catch {
-      return null;
-    }
-  }
-
-  async save(state: TillLearnerState): Promise<void> {
-    await writeFile(`${this.path}.tmp`, JSON.stringify(state));
-    await rename(`${this.path}.tmp`, this.path);
+/** The till learner's state as JSON in the gateway's data directory, written atomically. */
+export class LearnerFile extends StateFile<typeof StateSchema> implements LearnerStore {
+  constructor(path: string) {
+    super(path, checker);
   }
 }

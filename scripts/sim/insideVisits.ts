@@ -1,8 +1,9 @@
-import { type FloorPlan, gatewayOf } from "./floorPlan.js";
+import type { FloorPlan } from "./floorPlan.js";
 import { browseSpot } from "./population.js";
-import type { LinkState, RadioModel, Transmitter } from "./RadioModel.js";
+import type { RadioModel } from "./RadioModel.js";
 import { streamOf } from "./rng.js";
 import { TrajectoryBuilder } from "./Trajectory.js";
+import { type HeardPhone, hearPhone, memberPhone } from "./tillVisits.js";
 
 const DAY_MS = 86_400_000;
 /** Heard from this long before the label to this long after it (the learner looks ±5 s). */
@@ -13,8 +14,8 @@ export interface InsideVisit {
   readonly at: number;
   /** Where the member was, for the report: `door` (walking in), `floor` (a browse spot), `till`. */
   readonly where: "door" | "floor" | "till";
-  /** What each gateway heard of the member's phone, one advert a second, raw RSSI. */
-  readonly heard: readonly { readonly gatewayId: string; readonly t: number; readonly rssiDbm: number }[];
+  /** What each gateway heard of the member's phone. */
+  readonly heard: HeardPhone;
 }
 
 export interface InsideVisitOptions {
@@ -48,11 +49,7 @@ export function simulateInsideVisits(plan: FloorPlan, radio: RadioModel, o: Insi
   const visits: InsideVisit[] = [];
   for (let k = 0; k < o.visits; k++) {
     const at = o.startAt + k * DAY_MS;
-    const tx: Transmitter = {
-      txOffsetDb: o.txSpreadDb * (random() + random() + random() - 1.5) * 2,
-      bodyLossDb: 5,
-      bearingRad: random() < 0.7 ? 0 : Math.PI,
-    };
+    const tx = memberPhone(random, o.txSpreadDb);
     const u = random();
     const where: InsideVisit["where"] = u < doorShare ? "door" : u < doorShare + tillShare ? "till" : "floor";
     const from = at - AROUND_MS;
@@ -63,19 +60,7 @@ export function simulateInsideVisits(plan: FloorPlan, radio: RadioModel, o: Insi
             .walk({ x: door.x, y: Math.min(plan.store.maxY - 1, AROUND_MS / 1000) }, 1)
             .build()
         : new TrajectoryBuilder(from, where === "till" ? plan.tillSpot : browseSpot(plan, random)).stand(2 * AROUND_MS, random() * 2 * Math.PI).build();
-    const links: LinkState[] = plan.gateways.map(() => ({ valueDb: 0, lastT: null }));
-    const heard: { gatewayId: string; t: number; rssiDbm: number }[] = [];
-    for (let t = from; t <= at + AROUND_MS; t += 1000) {
-      const pose = trajectory.at(t);
-      if (pose === null) continue;
-      plan.gateways.forEach((g, i) => {
-        const link = links[i];
-        if (link === undefined) return;
-        const rssi = radio.receive(random, tx, pose, gatewayOf(plan, g.id), link, t);
-        if (rssi !== null) heard.push({ gatewayId: g.id, t, rssiDbm: rssi });
-      });
-    }
-    visits.push({ at, where, heard });
+    visits.push({ at, where, heard: hearPhone(plan, radio, random, tx, trajectory, from, at + AROUND_MS) });
   }
   return visits;
 }

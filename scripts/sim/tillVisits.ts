@@ -1,7 +1,7 @@
 import { type FloorPlan, gatewayOf } from "./floorPlan.js";
 import type { LinkState, RadioModel, Transmitter } from "./RadioModel.js";
 import { streamOf } from "./rng.js";
-import { TrajectoryBuilder } from "./Trajectory.js";
+import { type Trajectory, TrajectoryBuilder } from "./Trajectory.js";
 
 const DAY_MS = 86_400_000;
 /** A shopper stands at the till this long before the redemption is rung up. */
@@ -10,8 +10,51 @@ const AT_TILL_MS = 40_000;
 export interface TillVisit {
   /** When the till redeemed the member's coupon, epoch ms: the label's time. */
   readonly at: number;
-  /** What each gateway heard of the member's phone, one advert a second, raw RSSI. */
-  readonly heard: readonly { readonly gatewayId: string; readonly t: number; readonly rssiDbm: number }[];
+  /** What each gateway heard of the member's phone. */
+  readonly heard: HeardPhone;
+}
+
+/** What each gateway heard of a phone, one advert a second, raw RSSI. */
+export type HeardPhone = readonly { readonly gatewayId: string; readonly t: number; readonly rssiDbm: number }[];
+
+/**
+ * A member's phone: its true power spread around what it advertises by `txSpreadDb`, the body's
+ * loss, in front (70 %) or behind. Draws four numbers from `random`.
+ */
+export function memberPhone(random: () => number, txSpreadDb: number): Transmitter {
+  return {
+    txOffsetDb: txSpreadDb * (random() + random() + random() - 1.5) * 2,
+    bodyLossDb: 5,
+    bearingRad: random() < 0.7 ? 0 : Math.PI,
+  };
+}
+
+/**
+ * What every gateway of the plan hears of `tx` carried along `trajectory`, one advert a second
+ * from `from` to `to` (both included), through the radio model's own links.
+ */
+export function hearPhone(
+  plan: FloorPlan,
+  radio: RadioModel,
+  random: () => number,
+  tx: Transmitter,
+  trajectory: Trajectory,
+  from: number,
+  to: number,
+): HeardPhone {
+  const links: LinkState[] = plan.gateways.map(() => ({ valueDb: 0, lastT: null }));
+  const heard: { gatewayId: string; t: number; rssiDbm: number }[] = [];
+  for (let t = from; t <= to; t += 1000) {
+    const pose = trajectory.at(t);
+    if (pose === null) continue;
+    plan.gateways.forEach((g, i) => {
+      const link = links[i];
+      if (link === undefined) return;
+      const rssi = radio.receive(random, tx, pose, gatewayOf(plan, g.id), link, t);
+      if (rssi !== null) heard.push({ gatewayId: g.id, t, rssiDbm: rssi });
+    });
+  }
+  return heard;
 }
 
 export interface TillVisitOptions {
@@ -34,25 +77,9 @@ export function simulateTillVisits(plan: FloorPlan, radio: RadioModel, o: TillVi
   const visits: TillVisit[] = [];
   for (let k = 0; k < o.visits; k++) {
     const at = o.startAt + k * DAY_MS;
-    const tx: Transmitter = {
-      txOffsetDb: o.txSpreadDb * (random() + random() + random() - 1.5) * 2,
-      bodyLossDb: 5,
-      bearingRad: random() < 0.7 ? 0 : Math.PI,
-    };
+    const tx = memberPhone(random, o.txSpreadDb);
     const trajectory = new TrajectoryBuilder(at - AT_TILL_MS, plan.tillSpot).stand(AT_TILL_MS, random() * 2 * Math.PI).build();
-    const links: LinkState[] = plan.gateways.map(() => ({ valueDb: 0, lastT: null }));
-    const heard: { gatewayId: string; t: number; rssiDbm: number }[] = [];
-    for (let t = at - AT_TILL_MS; t <= at; t += 1000) {
-      const pose = trajectory.at(t);
-      if (pose === null) continue;
-      plan.gateways.forEach((g, i) => {
-        const link = links[i];
-        if (link === undefined) return;
-        const rssi = radio.receive(random, tx, pose, gatewayOf(plan, g.id), link, t);
-        if (rssi !== null) heard.push({ gatewayId: g.id, t, rssiDbm: rssi });
-      });
-    }
-    visits.push({ at, heard });
+    visits.push({ at, heard: hearPhone(plan, radio, random, tx, trajectory, at - AT_TILL_MS, at) });
   }
   return visits;
 }

@@ -570,15 +570,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
 }
 
 /**
- * The store LAN's fusion when the config has a `lan` section and peers with LAN addresses; null
- * otherwise, and the gateway judges alone exactly as before.
+ * This gateway's end of the store LAN when the config has a `lan` section and peers with LAN
+ * addresses (each `host:port`); null otherwise. The running service fuses through it, and a survey
+ * walk (with the service stopped) hears the peers' sightings through it.
  */
-async function lanFusion(
-  config: GatewayConfig,
-  engine: PresenceEngine,
-  clock: Clock,
-  log: Logger,
-): Promise<{ presence: FusedPresence; channel: UdpSightingChannel } | null> {
+export async function openStoreLanChannel(config: GatewayConfig, clock: Clock, log: Logger): Promise<UdpSightingChannel | null> {
   const lan = config.lan;
   const peers = config.peers.flatMap((p) => {
     if (p.lan === undefined || p.id === config.gatewayId) return [];
@@ -586,7 +582,7 @@ async function lanFusion(
     return [{ id: p.id, host: p.lan.slice(0, at), port: Number(p.lan.slice(at + 1)) }];
   });
   if (lan === undefined || peers.length === 0) return null;
-  const channel = new UdpSightingChannel({
+  return new UdpSightingChannel({
     storeId: config.storeId,
     gatewayId: config.gatewayId,
     key: await readLanKey(lan.keyFile),
@@ -598,6 +594,21 @@ async function lanFusion(
     // A datagram is worth something only within the allowance; one batch interval of slack.
     maxAgeMs: lan.latenessMs + lan.batchMs,
   });
+}
+
+/**
+ * The store LAN's fusion when the store LAN is configured (`openStoreLanChannel`); null otherwise,
+ * and the gateway judges alone exactly as before.
+ */
+async function lanFusion(
+  config: GatewayConfig,
+  engine: PresenceEngine,
+  clock: Clock,
+  log: Logger,
+): Promise<{ presence: FusedPresence; channel: UdpSightingChannel } | null> {
+  const lan = config.lan;
+  const channel = await openStoreLanChannel(config, clock, log);
+  if (lan === undefined || channel === null) return null;
   const presence = new FusedPresence({
     gatewayId: config.gatewayId,
     engine,

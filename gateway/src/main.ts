@@ -36,14 +36,12 @@ import { CALIBRATE_USAGE, runCalibrate } from "./cli/calibrate.js";
 import { CHECK_CONFIG_USAGE, runCheckConfig } from "./cli/checkConfig.js";
 import { DECODE_USAGE, runDecode } from "./cli/decode.js";
 import { inspectLanKeyFile, probeUdpBind, resolvePeerHost } from "./adapters/lan/lanProbes.js";
-import { readLanKey } from "./adapters/lan/readLanKey.js";
-import { UdpSightingChannel } from "./adapters/lan/UdpSightingChannel.js";
 import { DEFAULT_CONFIG_PATH, DOCTOR_USAGE, runDoctor } from "./cli/doctor.js";
 import { REPLAY_USAGE, runReplay } from "./cli/replay.js";
 import { runScan, SCAN_USAGE } from "./cli/scan.js";
 import { type GatewayConfig, loadGatewayConfig } from "./config/loadConfig.js";
 import { readSurveyRecord, type SurveyRecord, surveyRecordPath } from "./config/surveyRecord.js";
-import { createGateway, ScanStartError } from "./createGateway.js";
+import { createGateway, openStoreLanChannel, ScanStartError } from "./createGateway.js";
 import { installedPackage } from "./adapters/system/packageVersion.js";
 import { HealthFile } from "./adapters/system/HealthFile.js";
 import { OutboxLockedError, processExists } from "./adapters/system/OutboxLock.js";
@@ -53,7 +51,6 @@ import {
   type Advertiser,
   type Logger,
   type ScanSource,
-  type SightingChannel,
   systemClock,
   systemScheduler,
 } from "./services/ports.js";
@@ -320,7 +317,9 @@ async function calibrate(args: string[]): Promise<number> {
     },
     {
       createSource: (config) => sourceFor(config, log),
-      createPeerChannel: (config) => surveyPeerChannel(config, log),
+      // The service is stopped during a survey, so the walk takes its LAN port and hears the peers'
+      // sightings (the reference beacon through their radios); null without LAN peers.
+      createPeerChannel: (config) => openStoreLanChannel(config, systemClock, log),
       clock: systemClock,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       input: process.stdin,
@@ -330,31 +329,6 @@ async function calibrate(args: string[]): Promise<number> {
   );
   // noble's HCI socket, once opened, may keep the process alive: the survey is done, so end here.
   process.exit(code);
-}
-
-/**
- * The store LAN for a survey walk: this gateway's service is stopped, so the walk takes its port and
- * hears the peers' sightings (the reference beacon through their radios). Null without LAN peers.
- */
-async function surveyPeerChannel(config: GatewayConfig, log: Logger): Promise<SightingChannel | null> {
-  const lan = config.lan;
-  const peers = config.peers.flatMap((p) => {
-    if (p.lan === undefined || p.id === config.gatewayId) return [];
-    const at = p.lan.lastIndexOf(":");
-    return [{ id: p.id, host: p.lan.slice(0, at), port: Number(p.lan.slice(at + 1)) }];
-  });
-  if (lan === undefined || peers.length === 0) return null;
-  return new UdpSightingChannel({
-    storeId: config.storeId,
-    gatewayId: config.gatewayId,
-    key: await readLanKey(lan.keyFile),
-    port: lan.port,
-    ...(lan.bindHost === undefined ? {} : { bindHost: lan.bindHost }),
-    peers,
-    clock: systemClock,
-    log: log.child({ component: "lan" }),
-    maxAgeMs: lan.latenessMs + lan.batchMs,
-  });
 }
 
 async function checkConfig(args: string[]): Promise<number> {

@@ -244,7 +244,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     onQueued: (count) => webhookDispatcher.queued(count),
   });
   // Push: a durable outbox in front of the OS push services; receipts per channel.
-  const pushSenders = await createPushSenders(config.push, () => clock.now());
+  const pushSenders = await createPushSenders(config.push, () => clock.now(), { scheduler, log: log.child({ component: "push" }) });
   const push = new PushDispatcher({
     registrations: repositories.pushRegistrations,
     delivery: repositories.delivery,

@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { appSubjectId, type CalibrationReport, gatewayTopic, type PlaceLabel } from "../../../protocol/index.js";
-import { createSqliteRepositories, type SqliteRepositories } from "../../../cloud/src/adapters/sqlite/createSqliteRepositories.js";
-import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
-import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
+import type { SqliteRepositories } from "../../../cloud/src/adapters/sqlite/createSqliteRepositories.js";
 import { PlaceLabelService } from "../../../cloud/src/services/PlaceLabelService.js";
 import type { Logger } from "../../../cloud/src/services/ports.js";
+import { appSubjectId, type CalibrationReport, gatewayTopic, type PlaceLabel } from "../../../protocol/index.js";
+import { openTempSqlite, type TempSqlite } from "../../support/tempSqlite.js";
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
 
@@ -24,18 +20,15 @@ const insideLearner: CalibrationReport = {
  * store where none learns pays one read per till redemption (its gateways), not the member's.
  */
 describe("PlaceLabelService", () => {
-  let dir: string;
-  let db: SqliteDatabase;
+  let sqlite: TempSqlite;
   let repos: SqliteRepositories;
   let reads: string[];
   let published: { topic: string; label: PlaceLabel }[];
   let service: PlaceLabelService;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "arrival-labels-"));
-    db = await SqliteDatabase.open(join(dir, "cloud.db"));
-    await migrate(db, 0);
-    repos = createSqliteRepositories(db);
+    sqlite = await openTempSqlite("arrival-labels-");
+    repos = sqlite.repos;
     await repos.directory.upsertOrganisation({ id: "o1", name: "O", maxOffersPerUserPerDay: 3 }, 0);
     await repos.directory.upsertStore({ id: "s1", orgId: "o1", name: "s1", timezone: "UTC", lat: null, lon: null, tags: [] }, 0);
     for (const id of ["g1", "g2", "g3"]) await repos.directory.upsertGateway({ id, storeId: "s1", name: id }, 0);
@@ -59,10 +52,7 @@ describe("PlaceLabelService", () => {
       log: silent,
     });
   });
-  afterEach(async () => {
-    await db.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterEach(() => sqlite.close());
 
   const online = (gatewayId: string, calibration?: CalibrationReport) =>
     repos.fleet.recordStatus({ storeId: "s1", gatewayId, state: "online", receivedAt: 10, ...(calibration ? { calibration } : {}) });

@@ -663,6 +663,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     await pipeline.stop();
     // After the pipeline, which queues into it; what is pending stays for the next start.
     await push.stop();
+    // Its senders' connections and encryption threads (and a thread respawn's wait) end with it.
+    for (const sender of pushSenders.senders) await sender.close?.();
     // Events of the work just drained reach the outbox before it stops.
     await webhookEvents.idle();
     await webhookDispatcher.stop();

@@ -301,6 +301,10 @@ export type GatewayStatus = Static<typeof GatewayStatusSchema>;
 
 /** Longest uptime or age a gateway may report, seconds: a number beyond it is a bug, not a gateway. */
 const TEN_YEARS_S = 10 * 365 * 86_400;
+/** Largest clock offset between a store's gateways worth reporting, ms: beyond it no peer is believed. */
+const MAX_CLOCK_OFFSET_MS = 3_600_000;
+const ClockOffsetMs = Type.Integer({ minimum: -MAX_CLOCK_OFFSET_MS, maximum: MAX_CLOCK_OFFSET_MS });
+const Count = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
 
 export const TelemetrySchema = Type.Object(
   {
@@ -349,10 +353,35 @@ export const TelemetrySchema = Type.Object(
                     description: "Its authenticated datagrams refused as stale or replayed (a datagram failing authentication names no peer).",
                   }),
                   lateDropped: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+                  clockOffsetMs: Type.Optional(
+                    Type.Union([ClockOffsetMs, Type.Null()], {
+                      description:
+                        "The peer's clock minus this gateway's, ms, as its freshest datagrams tell (less the LAN's delay); null: not heard lately, or too far off to believe.",
+                    }),
+                  ),
                 },
                 { additionalProperties: false },
               ),
               { maxItems: 50, description: "Each configured LAN peer, in config order." },
+            ),
+          ),
+          clockOffsetMs: Type.Optional(
+            Type.Integer({
+              minimum: -MAX_CLOCK_OFFSET_MS,
+              maximum: MAX_CLOCK_OFFSET_MS,
+              description: "What this gateway adds to its clock to read the time the store's gateways agree on, ms; 0: its own clock is it.",
+            }),
+          ),
+          recovery: Type.Optional(
+            Type.Object(
+              {
+                missed: Count("Peers' datagrams found missing (a sequence number skipped)."),
+                requested: Count("Requests this gateway sent its peers for missing datagrams (one may name several)."),
+                resent: Count("Datagrams this gateway sent again because a peer asked."),
+                recovered: Count("Missing datagrams that arrived after all (sent again, or reordered)."),
+                givenUp: Count("Missing datagrams given up on: too old to merge by then, so the gateways may decide apart."),
+              },
+              { additionalProperties: false, description: "Lost datagrams asked for again within the lateness allowance." },
             ),
           ),
         },

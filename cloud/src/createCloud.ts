@@ -244,7 +244,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     onQueued: (count) => webhookDispatcher.queued(count),
   });
   // Push: a durable outbox in front of the OS push services; receipts per channel.
-  const pushSenders = await createPushSenders(config.push, () => clock.now());
+  const pushSenders = await createPushSenders(config.push, () => clock.now(), { scheduler, log: log.child({ component: "push" }) });
   const push = new PushDispatcher({
     registrations: repositories.pushRegistrations,
     delivery: repositories.delivery,
@@ -663,6 +663,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     await pipeline.stop();
     // After the pipeline, which queues into it; what is pending stays for the next start.
     await push.stop();
+    // Its senders' connections and encryption threads (and a thread respawn's wait) end with it.
+    for (const sender of pushSenders.senders) await sender.close?.();
     // Events of the work just drained reach the outbox before it stops.
     await webhookEvents.idle();
     await webhookDispatcher.stop();

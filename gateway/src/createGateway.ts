@@ -43,6 +43,7 @@ import { StoreBeaconAdvertiser } from "./services/StoreBeaconAdvertiser.js";
 import { baseEdgeLossDb, InsideCalibration } from "./services/InsideCalibration.js";
 import { TillCalibration } from "./services/TillCalibration.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
+import { lanTelemetry, peerAgeS } from "./services/lanTelemetry.js";
 import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
 
 /** How often the health file is written, ms; `arrival-gateway health` allows 30 s by default. */
@@ -386,10 +387,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   /** Seconds since each LAN peer's last datagram, for the health file (doctor reads it). */
   function lanPeerAges(): { id: string; lastHeardAgeS: number | null }[] {
     const now = clock.now();
-    return (fusion?.channel.peers() ?? []).map((p) => ({
-      id: p.id,
-      lastHeardAgeS: p.lastHeardAt === null ? null : Math.max(0, Math.round((now - p.lastHeardAt) / 100) / 10),
-    }));
+    return (fusion?.channel.peers() ?? []).map((p) => ({ id: p.id, lastHeardAgeS: peerAgeS(p.lastHeardAt, now) }));
   }
 
   /** The offset and zone thresholds this gateway judges with now (the zones follow remote config). */
@@ -473,26 +471,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     outbox,
     scan: () => ({ adverts: pipeline.counters.adverts, subjectsTracked: pipeline.trackedSubjects }),
     eventsSent: () => relay.counters.eventsSent,
-    ...(fusion === null
-      ? {}
-      : {
-          lan: () => {
-            const { merge, lan } = fusion.presence.counters;
-            const ages = lanPeerAges();
-            return {
-              sightingsReceived: lan.sightingsReceived,
-              lateDropped: merge.late + merge.ahead + merge.full,
-              refused: lan.unauthenticated + lan.malformed + lan.oversized + lan.stale + lan.replayed + lan.unknownSender,
-              peers: fusion.channel.peers().map((p, i) => ({
-                id: p.id,
-                lastHeardAgeS: ages[i]?.lastHeardAgeS ?? null,
-                sightingsReceived: p.sightingsReceived,
-                refused: p.refused,
-                lateDropped: fusion.presence.lateDropped(p.id),
-              })),
-            };
-          },
-        }),
+    ...(fusion === null ? {} : { lan: () => lanTelemetry(fusion, clock.now()) }),
     sampleProcess: deps.sampleProcess ?? nodeProcessSample,
     clock,
     log: log.child({ component: "telemetry" }),

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
+import { LIPSTICK_BATCH } from "../support/couponBatches.js";
 import { chromiumAvailable, launchChromium, signedInPage } from "./browser.js";
 
 const hasChromium = chromiumAvailable();
@@ -45,16 +46,7 @@ describe("console accessibility", () => {
       headers: { authorization: `Bearer ${f.keys.marketer}` },
       payload: {
         batchId: "b-lipstick",
-        spec: {
-          title: "20 off lipsticks",
-          text: "",
-          discount: { kind: "amount", amountMinor: 2000, currency: "HKD", minSpendMinor: 10000, eligible: { categories: ["lipstick"] } },
-          validity: { kind: "from-claim", hours: 24 },
-          timezone: "Asia/Hong_Kong",
-          storeIds: ["s1"],
-          channels: ["online", "till"],
-          giftable: true,
-        },
+        spec: { ...LIPSTICK_BATCH, title: "20 off lipsticks", text: "", giftable: true },
       },
     });
     expect(batch.statusCode, batch.body).toBe(201);

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeQr, qrPath } from "../../scripts/demo/shopperPage/qrCode.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
+import { LIPSTICK_BATCH } from "../support/couponBatches.js";
 import { chromiumAvailable, launchChromium, signedInPage } from "./browser.js";
 
 const hasChromium = chromiumAvailable();
@@ -37,6 +38,25 @@ describe.skipIf(!hasChromium)("console coupons", () => {
   async function call(key: string, method: "GET" | "POST", url: string, payload?: Record<string, unknown>, headers: Record<string, string> = {}) {
     const res = await f.cloud.http.inject({ method, url, headers: { authorization: `Bearer ${key}`, ...headers }, ...(payload ? { payload } : {}) });
     return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
+  }
+
+  /** A batch made through the API: a free item for a day from claim at s1 in Hong Kong, claimed online, unless `spec` says otherwise. */
+  async function createBatch(key: string, batchId: string, spec: Record<string, unknown>): Promise<void> {
+    const made = await call(key, "POST", "/v1/coupon-batches", {
+      batchId,
+      spec: { text: "", validity: { kind: "from-claim", hours: 24 }, timezone: "Asia/Hong_Kong", storeIds: ["s1"], channels: ["online"], ...spec },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+  }
+
+  /** u1 claims a coupon of the batch online and offers it as a gift: the gift's link token and id. */
+  async function giftOne(batchId: string): Promise<{ token: string; giftId: string }> {
+    const claimed = await call(f.keys.appU1, "POST", `/v1/coupon-batches/${batchId}/claims`, {});
+    expect(claimed.status, JSON.stringify(claimed.body)).toBe(201);
+    const couponId = (claimed.body["coupon"] as { couponId: string }).couponId;
+    const gift = await call(f.keys.appU1, "POST", `/v1/users/u1/coupons/${couponId}/gifts`);
+    expect(gift.status, JSON.stringify(gift.body)).toBe(201);
+    return { token: gift.body["token"] as string, giftId: (gift.body["gift"] as { giftId: string }).giftId };
   }
 
   const menu = (page: Page) => page.getByRole("navigation", { name: "Console sections" }).getByRole("link").allTextContents();
@@ -152,19 +172,7 @@ describe.skipIf(!hasChromium)("console coupons", () => {
 
   it("shows a coupon claimed online and redeemed at the till with a basket in the analytics and their CSV", async () => {
     const batchId = "lips-20-off";
-    const created = await call(f.keys.marketer, "POST", "/v1/coupon-batches", {
-      batchId,
-      spec: {
-        title: "20 off lipsticks",
-        text: "",
-        discount: { kind: "amount", amountMinor: 2000, currency: "HKD", minSpendMinor: 10000, eligible: { categories: ["lipstick"] } },
-        validity: { kind: "from-claim", hours: 24 },
-        timezone: "Asia/Hong_Kong",
-        storeIds: ["s1"],
-        channels: ["online", "till"],
-      },
-    });
-    expect(created.status).toBe(201);
+    await createBatch(f.keys.marketer, batchId, { ...LIPSTICK_BATCH, title: "20 off lipsticks", text: "" });
     // u1 claims online from a poster's link, u2 is issued one at the till, u3 online by an admin;
     // the tills redeem u1's and u2's with baskets of 153.50 and 200.00 HKD, u3 keeps hers.
     await f.cloud.repositories.users.upsertUser(
@@ -248,23 +256,14 @@ describe.skipIf(!hasChromium)("console coupons", () => {
 
   it("makes a claim link and its QR code for a channel tag, and sends to a segment once confirmed", async () => {
     const batchId = "vip-gift";
-    expect(
-      (
-        await call(f.keys.admin, "POST", "/v1/coupon-batches", {
-          batchId,
-          spec: {
-            title: "A gift for our VIPs",
-            text: "",
-            discount: { kind: "free-item", item: "Tote bag", sku: "tote-1" },
-            validity: { kind: "from-claim", hours: 72 },
-            timezone: "Asia/Hong_Kong",
-            storeIds: ["s1", "s2"],
-            channels: ["online", "segment"],
-            totalStock: 10,
-          },
-        })
-      ).status,
-    ).toBe(201);
+    await createBatch(f.keys.admin, batchId, {
+      title: "A gift for our VIPs",
+      discount: { kind: "free-item", item: "Tote bag", sku: "tote-1" },
+      validity: { kind: "from-claim", hours: 72 },
+      storeIds: ["s1", "s2"],
+      channels: ["online", "segment"],
+      totalStock: 10,
+    });
     const context = await browser.newContext();
     const page = await signedIn(context, f.keys.marketer, `#/coupons/batch/${batchId}`);
     await page.getByRole("heading", { name: "A gift for our VIPs" }).waitFor();
@@ -308,36 +307,20 @@ describe.skipIf(!hasChromium)("console coupons", () => {
 
   it("lists a batch's gifts with a state filter, in the batch's time, naming only members who consent to analytics", async () => {
     const batchId = "coffee-gift";
-    const made = await call(f.keys.marketer, "POST", "/v1/coupon-batches", {
-      batchId,
-      spec: {
-        title: "A coffee for a friend",
-        text: "",
-        discount: { kind: "free-item", item: "Regular coffee", sku: "CAFE-REG" },
-        validity: { kind: "from-claim", hours: 24 },
-        timezone: "Asia/Hong_Kong",
-        perMemberLimit: 5,
-        storeIds: ["s1"],
-        channels: ["online"],
-        giftable: true,
-        giftTimeoutHours: 2,
-      },
+    await createBatch(f.keys.marketer, batchId, {
+      title: "A coffee for a friend",
+      discount: { kind: "free-item", item: "Regular coffee", sku: "CAFE-REG" },
+      perMemberLimit: 5,
+      giftable: true,
+      giftTimeoutHours: 2,
     });
-    expect(made.status, JSON.stringify(made.body)).toBe(201);
     // A friend without analytics consent, with an app of their own.
     await f.cloud.repositories.users.upsertUser(
       { id: "u-shy", orgId: "o1", displayName: null, segments: [], loyaltyTier: null, marketingConsent: true, analyticsConsent: false },
       Date.now(),
     );
     const shyKey = (await f.cloud.credentials.issueApiKey({ role: "app", orgId: "o1", userId: "u-shy", label: "test app" }, "test")).key;
-    const offer = async () => {
-      const claimed = await call(f.keys.appU1, "POST", `/v1/coupon-batches/${batchId}/claims`, {});
-      expect(claimed.status, JSON.stringify(claimed.body)).toBe(201);
-      const couponId = (claimed.body["coupon"] as { couponId: string }).couponId;
-      const gift = await call(f.keys.appU1, "POST", `/v1/users/u1/coupons/${couponId}/gifts`);
-      expect(gift.status, JSON.stringify(gift.body)).toBe(201);
-      return { token: gift.body["token"] as string, giftId: (gift.body["gift"] as { giftId: string }).giftId };
-    };
+    const offer = () => giftOne(batchId);
     const accepted = await offer();
     expect((await call(shyKey, "POST", "/v1/gifts/accept", { token: accepted.token })).status).toBe(200);
     const declined = await offer();
@@ -390,26 +373,13 @@ describe.skipIf(!hasChromium)("console coupons", () => {
 
   it("pages through a batch's gifts, 50 at a time, newest first", async () => {
     const batchId = "many-gifts";
-    const made = await call(f.keys.marketer, "POST", "/v1/coupon-batches", {
-      batchId,
-      spec: {
-        title: "Gift a tea",
-        text: "",
-        discount: { kind: "free-item", item: "Tea", sku: "TEA" },
-        validity: { kind: "from-claim", hours: 24 },
-        timezone: "Asia/Hong_Kong",
-        perMemberLimit: 60,
-        storeIds: ["s1"],
-        channels: ["online"],
-        giftable: true,
-      },
+    await createBatch(f.keys.marketer, batchId, {
+      title: "Gift a tea",
+      discount: { kind: "free-item", item: "Tea", sku: "TEA" },
+      perMemberLimit: 60,
+      giftable: true,
     });
-    expect(made.status, JSON.stringify(made.body)).toBe(201);
-    for (let i = 0; i < 53; i++) {
-      const claimed = await call(f.keys.appU1, "POST", `/v1/coupon-batches/${batchId}/claims`, {});
-      const couponId = (claimed.body["coupon"] as { couponId: string }).couponId;
-      expect((await call(f.keys.appU1, "POST", `/v1/users/u1/coupons/${couponId}/gifts`)).status).toBe(201);
-    }
+    for (let i = 0; i < 53; i++) await giftOne(batchId);
     const context = await browser.newContext();
     const page = await signedIn(context, f.keys.marketer, `#/coupons/batch/${batchId}`);
     await page.locator("table.gifts tbody tr[data-gift]").first().waitFor();

@@ -18,6 +18,7 @@ import { simulateStore } from "../../scripts/sim/simulateStore.js";
 import { simulateSurvey } from "../../scripts/sim/survey.js";
 import { encodeMessage, gatewayTopic } from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
+import { lossyRelay } from "../gateway/adapters/lan/lanKit.js";
 import { freePort } from "../support/freePort.js";
 import { silentSource, uplinkGatewayConfig } from "../support/uplinkGateway.js";
 import { until } from "../support/until.js";
@@ -36,14 +37,20 @@ interface GatewayJson {
     learned?: { samples: number; rssiOffsetDb: number | null; weeks: { medianDb: number }[] };
     learnedZones?: { zoneId: string; labels: number }[];
   } | null;
-  lan: { peers: { id: string; heardRecently: boolean; sightingsReceived: number }[]; silentPeers: string[] } | null;
+  lan: {
+    peers: { id: string; heardRecently: boolean; sightingsReceived: number; clockOffsetMs: number | null }[];
+    silentPeers: string[];
+    clockOffsetMs: number | null;
+    recovery: { missed: number; requested: number; resent: number; recovered: number; givenUp: number } | null;
+  } | null;
 }
 
 /**
  * The fleet page's presence column from real gateways: the floor gateway is surveyed with
  * `arrival-gateway calibrate` (a recorded walk of the simulated shop), then runs the real gateway
  * composition with the store LAN, connected to the real cloud (embedded broker, SQLite in a temp
- * dir); its door peer sends it sightings over UDP under the store key, its till peer never does.
+ * dir); its door peer sends it sightings over UDP under the store key, across a LAN that loses
+ * the door's second datagram (asked for again and recovered), its till peer never does.
  * The fixture's g1 runs without a survey. What the page shows came from their status and
  * telemetry through the broker.
  */
@@ -53,6 +60,7 @@ describe("fleet page: calibration and the store LAN", () => {
   let dir: string;
   const gateways: Gateway[] = [];
   let door: UdpSightingChannel;
+  let lossy: Awaited<ReturnType<typeof lossyRelay>>;
   let plain: Gateway;
   let base: string;
   const pageErrors: string[] = [];
@@ -82,13 +90,14 @@ describe("fleet page: calibration and the store LAN", () => {
     const keyFile = join(dir, "lan.key");
     await writeFile(keyFile, key.toString("hex"), { mode: 0o600 });
     const floorPort = await freePort();
+    lossy = await lossyRelay(() => floorPort, new Set([1]));
     door = new UdpSightingChannel({
       storeId: "s1",
       gatewayId: "gw-door",
       key: await readLanKey(keyFile),
       port: 0,
       bindHost: "127.0.0.1",
-      peers: [{ id: "gw-floor", host: "127.0.0.1", port: floorPort }],
+      peers: [{ id: "gw-floor", host: "127.0.0.1", port: lossy.port }],
       clock: { now: () => Date.now() },
       log,
       maxAgeMs: 2000,
@@ -160,6 +169,7 @@ describe("fleet page: calibration and the store LAN", () => {
     await browser?.close();
     for (const g of gateways) await g.stop();
     await door?.stop();
+    await lossy?.close();
     await f?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -217,9 +227,27 @@ describe("fleet page: calibration and the store LAN", () => {
       "the door peer heard in the floor gateway's telemetry",
       500,
     );
+    // The door's datagram the LAN lost was asked for again and taken, within the allowance.
+    await until(
+      async () => {
+        if ((await api("/v1/gateways/gw-floor")).lan?.recovery?.recovered === 1) return true;
+        door.send([{ t: Date.now(), subject: { kind: "ibeacon", id: "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:2" }, rssiDbm: -70, measuredPowerDbm: -59 }]);
+        return false;
+      },
+      15_000,
+      "the lost datagram recovered in the floor gateway's telemetry",
+      500,
+    );
     const lan = (await api("/v1/gateways/gw-floor")).lan;
     expect(lan?.silentPeers).toEqual(["gw-till"]);
     expect(lan?.peers.find((p) => p.id === "gw-door")?.sightingsReceived).toBeGreaterThan(0);
+    expect(lan?.recovery).toMatchObject({ missed: 1, recovered: 1, resent: 0, givenUp: 0 });
+    expect(lan?.recovery?.requested).toBeGreaterThanOrEqual(1);
+    expect(door.counters.retransmitted).toBeGreaterThanOrEqual(1);
+    // One machine, one clock: the door's offset is the LAN's delay, a few ms; the till's unknown.
+    expect(Math.abs(lan?.peers.find((p) => p.id === "gw-door")?.clockOffsetMs ?? Number.NaN)).toBeLessThan(250);
+    expect(lan?.peers.find((p) => p.id === "gw-till")?.clockOffsetMs).toBeNull();
+    expect(lan?.clockOffsetMs).toBe(0);
     // The health file doctor reads says the same, on the gateway itself.
     const health = new HealthFile(join(dir, "floor", "health.json"));
     const doorAge = async () => (await health.read())?.lan?.peers.find((p) => p.id === "gw-door")?.lastHeardAgeS;
@@ -252,6 +280,9 @@ describe("fleet page: calibration and the store LAN", () => {
     await expect(floor.locator("[data-lan=heard]").textContent()).resolves.toBe("LAN peers heard: gw-door");
     await expect(floor.locator("[data-lan=silent]").textContent()).resolves.toBe(
       "peer gw-till never heard: without it this gateway decides alone",
+    );
+    await expect(floor.locator("[data-lan=recovery]").textContent()).resolves.toMatch(
+      /^LAN datagrams lost: 1, 1 recovered, 0 given up \(\d+ requests?\); 0 sent again for peers$/,
     );
     const g1 = page.locator("tr[data-gateway=g1]");
     await expect(g1.locator("[data-calibration=not-surveyed]").textContent()).resolves.toBe("not surveyed: run arrival-gateway calibrate");

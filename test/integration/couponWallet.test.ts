@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CloudFixture, createCloudFixture, presenceEvent } from "../cloud/cloudFixture.js";
 import { ManualClock } from "../cloud/manualClock.js";
+import { LIPSTICK_BATCH } from "../support/couponBatches.js";
 
 /**
  * The coupon wallet through the real HTTP app over a real SQLite file: claims under concurrency,
@@ -34,16 +35,7 @@ async function call(key: string, method: "GET" | "POST", url: string, body?: unk
   return { status: res.statusCode, body: parsed };
 }
 
-const BATCH = {
-  title: "HKD 20 off HKD 100 on lipsticks",
-  text: "This week",
-  discount: { kind: "amount", amountMinor: 2000, currency: "HKD", minSpendMinor: 10000, eligible: { categories: ["lipstick"] } },
-  validity: { kind: "from-claim", hours: 24 },
-  timezone: "Asia/Hong_Kong",
-  storeIds: ["s1"],
-  channels: ["online", "till"],
-  giftable: true,
-};
+const BATCH = { ...LIPSTICK_BATCH, giftable: true };
 
 async function batch(overrides: Record<string, unknown> = {}): Promise<string> {
   const batchId = `batch-${++seq}`;

@@ -3,7 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appSubjectId, decodeGatewayMessage, fromHex, gatewayTopic, type PlaceLabel, storeBeaconValue } from "../../protocol/index.js";
+import {
+  appSubjectId,
+  decodeGatewayMessage,
+  encodeMessage,
+  fromHex,
+  type GatewayStatus,
+  gatewayTopic,
+  type PlaceLabel,
+  storeBeaconValue,
+} from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture, SUBJECT_U1 } from "../cloud/cloudFixture.js";
 import { until } from "../support/until.js";
 
@@ -11,7 +20,8 @@ import { until } from "../support/until.js";
  * Calibration labels from phones through a real cloud and its embedded broker: a member's phone
  * that reports hearing the store's beacon (resolved to the store in its slot) makes the cloud tell
  * the store's gateway, on its labels topic, that the member was inside then; a member without
- * analytics consent and an unresolved report make none.
+ * analytics consent and an unresolved report make none. The gateway says in its status that it
+ * learns from inside labels, as one with `insideLearning` does; others are not told.
  */
 describe("inside labels from phone-side store beacon reports", () => {
   let f: CloudFixture;
@@ -44,6 +54,20 @@ describe("inside labels from phone-side store beacon reports", () => {
     });
     const [granted] = await client.subscribeAsync(gatewayTopic("s1", "g1", "labels"), { qos: 1 });
     expect(granted?.qos).toBe(1);
+    const status: GatewayStatus = {
+      v: 1,
+      state: "online",
+      at: new Date().toISOString(),
+      calibration: {
+        surveyedAt: null,
+        samples: null,
+        rssiOffsetDb: 0,
+        zones: [],
+        learnedZones: [{ zoneId: "floor", labels: 0, refused: 0, edgeLossDb: null, targetDb: null, learnedAt: null, weeks: [] }],
+      },
+    };
+    await client.publishAsync(gatewayTopic("s1", "g1", "status"), encodeMessage(status), { qos: 1, retain: true });
+    await until(async () => (await f.cloud.repositories.fleet.getFleetGateway("g1"))?.calibration?.learnedZones !== undefined, 10_000, "g1 learning");
   }, 60_000);
   afterAll(async () => {
     await client?.endAsync();

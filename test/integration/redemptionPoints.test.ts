@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
 import { webhookEndpoint } from "../cloud/contracts/webhookRepository.contract.js";
 import { ManualClock } from "../cloud/manualClock.js";
+import { LIPSTICK_BATCH } from "../support/couponBatches.js";
 import { POSTGRES_AVAILABLE, type PostgresInstance, startPostgres } from "../support/postgres.js";
 
 /**
@@ -34,15 +35,7 @@ const PROGRAM = {
 };
 
 /** HKD 20 off lipsticks from HKD 100 of them: the discount falls on the lipstick lines only. */
-const BATCH = {
-  title: "HKD 20 off HKD 100 on lipsticks",
-  text: "This week",
-  discount: { kind: "amount", amountMinor: 2000, currency: "HKD", minSpendMinor: 10000, eligible: { categories: ["lipstick"] } },
-  validity: { kind: "from-claim", hours: 24 },
-  timezone: "Asia/Hong_Kong",
-  storeIds: ["s1"],
-  channels: ["online", "till"],
-};
+const BATCH = LIPSTICK_BATCH;
 
 interface Line {
   sku: string;

@@ -6,19 +6,11 @@ import { parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
 import { appSubjectId } from "../../protocol/index.js";
 import { addShopperWithoutAnalytics, type CloudFixture, createCloudFixture, SUBJECT_U1, SUBJECT_U2, SUBJECT_U3 } from "../cloud/cloudFixture.js";
+import { LIPSTICK_BATCH } from "../support/couponBatches.js";
 import { RecordingLogger } from "../support/RecordingLogger.js";
 import { until } from "../support/until.js";
 import { silentSource, uplinkGatewayDocument } from "../support/uplinkGateway.js";
 
-const BATCH = {
-  title: "HKD 20 off",
-  text: "This week",
-  discount: { kind: "amount", amountMinor: 2000, currency: "HKD", minSpendMinor: 10000, eligible: { categories: ["lipstick"] } },
-  validity: { kind: "from-claim", hours: 24 },
-  timezone: "Asia/Hong_Kong",
-  storeIds: ["s1"],
-  channels: ["online", "till"],
-};
 
 /**
  * Calibration from the till through a real broker (the cloud's embedded aedes): a coupon redeemed
@@ -39,7 +31,7 @@ describe("calibration from till redemptions", () => {
   };
   const couponCode = async (userId: string): Promise<string> => {
     const batchId = `batch-${++seq}`;
-    const batch = await call(f.keys.admin, "POST", "/v1/coupon-batches", { batchId, spec: BATCH });
+    const batch = await call(f.keys.admin, "POST", "/v1/coupon-batches", { batchId, spec: LIPSTICK_BATCH });
     expect(batch.status, JSON.stringify(batch.body)).toBe(201);
     const claim = await call(f.keys.admin, "POST", `/v1/coupon-batches/${batchId}/claims`, { userId });
     expect(claim.status, JSON.stringify(claim.body)).toBe(201);

@@ -8,7 +8,7 @@ import {
   PROTOCOL_VERSION,
 } from "../../../protocol/index.js";
 import type { Logger, MessageBus } from "./ports.js";
-import type { FleetRepository, UserRepository } from "./repositories.js";
+import type { FleetGatewayRecord, FleetRepository, UserRepository } from "./repositories.js";
 
 export interface PlaceLabelServiceOptions {
   readonly users: Pick<UserRepository, "getUser" | "listDevices">;
@@ -36,10 +36,22 @@ export interface InsideSighting {
   readonly at: number;
 }
 
-/** Why no label was sent, or how many gateways were told. */
+/**
+ * Why no label was sent, or how many gateways were told. `no-gateways`: no gateway of the store
+ * learns from labels of that place (as its last status reported).
+ */
 export type PlaceLabelOutcome =
   | { readonly sent: number }
   | { readonly skipped: "online" | "no-member" | "no-consent" | "no-gateways" };
+
+/**
+ * Whether a gateway learns from labels of `place`, as its last online status reported: a gateway
+ * reports `learned` only while it learns from the till, `learnedZones` only while it learns from
+ * inside labels; other gateways do not subscribe to labels at all.
+ */
+function learnsFrom(gateway: FleetGatewayRecord, place: LabelPlace): boolean {
+  return place === "till" ? gateway.calibration?.learned !== undefined : gateway.calibration?.learnedZones !== undefined;
+}
 
 /**
  * Tells a store's gateways where a member was, so each turns what it heard of the member then into
@@ -52,7 +64,8 @@ export type PlaceLabelOutcome =
  *
  * Only for members who gave analytics consent (what the gateways heard is a measurement of the
  * member's whereabouts). The label names the subject ids the gateways would hear (the app's id and
- * each linked beacon), not the member.
+ * each linked beacon), not the member. Only gateways that learn from the place are told, and they
+ * are read first: most stores learn nothing, and a till redemption there costs one read, not three.
  */
 export class PlaceLabelService {
   constructor(private readonly o: PlaceLabelServiceOptions) {}
@@ -67,13 +80,13 @@ export class PlaceLabelService {
   }
 
   private async label(place: LabelPlace, storeId: string, userId: string, at: number): Promise<PlaceLabelOutcome> {
+    const gateways = (await this.o.fleet.listFleet({ storeId })).filter((g) => learnsFrom(g, place));
+    if (gateways.length === 0) return { skipped: "no-gateways" };
     const user = await this.o.users.getUser(userId);
     if (user === null) return { skipped: "no-member" };
     if (!user.analyticsConsent) return { skipped: "no-consent" };
     const devices = await this.o.users.listDevices(userId);
     const subjects = [...new Set([appSubjectId(userId), ...devices.map((d) => d.subjectId)])].slice(0, MAX_LABEL_SUBJECTS);
-    const gateways = await this.o.fleet.listFleet({ storeId });
-    if (gateways.length === 0) return { skipped: "no-gateways" };
     const label: PlaceLabel = { v: PROTOCOL_VERSION, place, at: new Date(at).toISOString(), subjects };
     const payload = encodeMessage(label);
     // QoS 1, not retained: a label is worth something once, to a gateway that heard the member then.

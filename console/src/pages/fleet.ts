@@ -51,7 +51,12 @@ interface Gateway {
       weeks: { weekStart: string; labels: number; thresholdDb: number }[];
     }[];
   } | null;
-  lan: { peers: { id: string; lastHeardAt: string | null; heardRecently: boolean }[]; silentPeers: string[] } | null;
+  lan: {
+    peers: { id: string; lastHeardAt: string | null; heardRecently: boolean; clockOffsetMs: number | null }[];
+    silentPeers: string[];
+    clockOffsetMs: number | null;
+    recovery: { missed: number; requested: number; resent: number; recovered: number; givenUp: number } | null;
+  } | null;
 }
 
 interface Rollout {
@@ -236,6 +241,9 @@ function table(
 
 const MINUS = "\u2212";
 const signedDb = (db: number): string => `${db > 0 ? "+" : db < 0 ? MINUS : ""}${Math.abs(db)} dB`;
+const signedMs = (ms: number): string => `${ms > 0 ? "+" : ms < 0 ? MINUS : ""}${Math.abs(ms)} ms`;
+/** A peer's clock this far from the gateway's is shown: nearer, the store keeps each gateway's own stamps (PeerClocks). */
+const CLOCK_NOTED_MS = 250;
 
 /**
  * What presence runs calibrated with and whether the store LAN reaches the gateway: a gateway never
@@ -281,8 +289,25 @@ function presenceCell(g: Gateway, timeZone: string | undefined, fmtTime: (iso: s
   );
   const heard = g.lan?.peers.filter((p) => p.heardRecently) ?? [];
   const silent = g.lan?.peers.filter((p) => !p.heardRecently) ?? [];
+  const recovery = g.lan?.recovery ?? null;
+  const storeOffsetMs = g.lan?.clockOffsetMs ?? 0;
   const peers = [
-    heard.length > 0 ? h("div", { class: "small", "data-lan": "heard" }, `LAN peers heard: ${heard.map((p) => p.id).join(", ")}`) : null,
+    heard.length > 0
+      ? h(
+          "div",
+          { class: "small", "data-lan": "heard" },
+          `LAN peers heard: ${heard.map((p) => (p.clockOffsetMs !== null && Math.abs(p.clockOffsetMs) >= CLOCK_NOTED_MS ? `${p.id} (clock ${signedMs(p.clockOffsetMs)})` : p.id)).join(", ")}`,
+          storeOffsetMs === 0 ? "" : `; store time is its clock ${signedMs(storeOffsetMs)}`,
+        )
+      : null,
+    // Lost datagrams asked for again: those given up on may have let the gateways decide apart.
+    recovery === null || (recovery.missed === 0 && recovery.resent === 0)
+      ? null
+      : h(
+          "div",
+          { class: recovery.givenUp > 0 ? "warn small" : "small", "data-lan": "recovery" },
+          `LAN datagrams lost: ${recovery.missed}, ${recovery.recovered} recovered, ${recovery.givenUp} given up (${recovery.requested} request${recovery.requested === 1 ? "" : "s"}); ${recovery.resent} sent again for peers`,
+        ),
     silent.length > 0
       ? h(
           "div",

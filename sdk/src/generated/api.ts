@@ -4169,7 +4169,9 @@ export interface operations {
                             };
                             id: string;
                             lan: {
+                                clockOffsetMs: number | null;
                                 peers: {
+                                    clockOffsetMs: number | null;
                                     /** @description Heard within the last minute. */
                                     heardRecently: boolean;
                                     /** @description The peer's gateway id, as configured. */
@@ -4182,6 +4184,18 @@ export interface operations {
                                     /** @description Its sightings taken in since the gateway started. */
                                     sightingsReceived: number;
                                 }[];
+                                recovery: {
+                                    /** @description Missing datagrams given up on: the gateways may have decided apart. */
+                                    givenUp: number;
+                                    /** @description Peers' datagrams found missing. */
+                                    missed: number;
+                                    /** @description Missing datagrams that arrived after all. */
+                                    recovered: number;
+                                    /** @description Requests sent to peers for missing datagrams. */
+                                    requested: number;
+                                    /** @description Datagrams sent again because a peer asked. */
+                                    resent: number;
+                                } | null;
                                 /** @description Configured peers not heard for a minute: meanwhile this gateway decides its zones alone, without their evidence. */
                                 silentPeers: string[];
                             } | null;
@@ -4213,10 +4227,14 @@ export interface operations {
                                 eventsSent: number;
                                 /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
                                 lan?: {
+                                    /** @description What this gateway adds to its clock to read the time the store's gateways agree on, ms; 0: its own clock is it. */
+                                    clockOffsetMs?: number;
                                     /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
                                     lateDropped: number;
                                     /** @description Each configured LAN peer, in config order. */
                                     peers?: {
+                                        /** @description The peer's clock minus this gateway's, ms, as its freshest datagrams tell (less the LAN's delay); null: not heard lately, or too far off to believe. */
+                                        clockOffsetMs?: number | null;
                                         /** @description The peer's gatewayId, as configured. */
                                         id: string;
                                         /** @description Seconds since the peer's last authenticated datagram when the sample was taken; null: never heard. */
@@ -4226,6 +4244,19 @@ export interface operations {
                                         refused: number;
                                         sightingsReceived: number;
                                     }[];
+                                    /** @description Lost datagrams asked for again within the lateness allowance. */
+                                    recovery?: {
+                                        /** @description Missing datagrams given up on: too old to merge by then, so the gateways may decide apart. */
+                                        givenUp: number;
+                                        /** @description Peers' datagrams found missing (a sequence number skipped). */
+                                        missed: number;
+                                        /** @description Missing datagrams that arrived after all (sent again, or reordered). */
+                                        recovered: number;
+                                        /** @description Requests this gateway sent its peers for missing datagrams (one may name several). */
+                                        requested: number;
+                                        /** @description Datagrams this gateway sent again because a peer asked. */
+                                        resent: number;
+                                    };
                                     /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
                                     refused: number;
                                     /** @description Peers' sightings taken in. */
@@ -4412,7 +4443,9 @@ export interface operations {
                         };
                         id: string;
                         lan: {
+                            clockOffsetMs: number | null;
                             peers: {
+                                clockOffsetMs: number | null;
                                 /** @description Heard within the last minute. */
                                 heardRecently: boolean;
                                 /** @description The peer's gateway id, as configured. */
@@ -4425,6 +4458,18 @@ export interface operations {
                                 /** @description Its sightings taken in since the gateway started. */
                                 sightingsReceived: number;
                             }[];
+                            recovery: {
+                                /** @description Missing datagrams given up on: the gateways may have decided apart. */
+                                givenUp: number;
+                                /** @description Peers' datagrams found missing. */
+                                missed: number;
+                                /** @description Missing datagrams that arrived after all. */
+                                recovered: number;
+                                /** @description Requests sent to peers for missing datagrams. */
+                                requested: number;
+                                /** @description Datagrams sent again because a peer asked. */
+                                resent: number;
+                            } | null;
                             /** @description Configured peers not heard for a minute: meanwhile this gateway decides its zones alone, without their evidence. */
                             silentPeers: string[];
                         } | null;
@@ -4456,10 +4501,14 @@ export interface operations {
                             eventsSent: number;
                             /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
                             lan?: {
+                                /** @description What this gateway adds to its clock to read the time the store's gateways agree on, ms; 0: its own clock is it. */
+                                clockOffsetMs?: number;
                                 /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
                                 lateDropped: number;
                                 /** @description Each configured LAN peer, in config order. */
                                 peers?: {
+                                    /** @description The peer's clock minus this gateway's, ms, as its freshest datagrams tell (less the LAN's delay); null: not heard lately, or too far off to believe. */
+                                    clockOffsetMs?: number | null;
                                     /** @description The peer's gatewayId, as configured. */
                                     id: string;
                                     /** @description Seconds since the peer's last authenticated datagram when the sample was taken; null: never heard. */
@@ -4469,6 +4518,19 @@ export interface operations {
                                     refused: number;
                                     sightingsReceived: number;
                                 }[];
+                                /** @description Lost datagrams asked for again within the lateness allowance. */
+                                recovery?: {
+                                    /** @description Missing datagrams given up on: too old to merge by then, so the gateways may decide apart. */
+                                    givenUp: number;
+                                    /** @description Peers' datagrams found missing (a sequence number skipped). */
+                                    missed: number;
+                                    /** @description Missing datagrams that arrived after all (sent again, or reordered). */
+                                    recovered: number;
+                                    /** @description Requests this gateway sent its peers for missing datagrams (one may name several). */
+                                    requested: number;
+                                    /** @description Datagrams this gateway sent again because a peer asked. */
+                                    resent: number;
+                                };
                                 /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
                                 refused: number;
                                 /** @description Peers' sightings taken in. */
@@ -4952,10 +5014,14 @@ export interface operations {
                             eventsSent: number;
                             /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
                             lan?: {
+                                /** @description What this gateway adds to its clock to read the time the store's gateways agree on, ms; 0: its own clock is it. */
+                                clockOffsetMs?: number;
                                 /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
                                 lateDropped: number;
                                 /** @description Each configured LAN peer, in config order. */
                                 peers?: {
+                                    /** @description The peer's clock minus this gateway's, ms, as its freshest datagrams tell (less the LAN's delay); null: not heard lately, or too far off to believe. */
+                                    clockOffsetMs?: number | null;
                                     /** @description The peer's gatewayId, as configured. */
                                     id: string;
                                     /** @description Seconds since the peer's last authenticated datagram when the sample was taken; null: never heard. */
@@ -4965,6 +5031,19 @@ export interface operations {
                                     refused: number;
                                     sightingsReceived: number;
                                 }[];
+                                /** @description Lost datagrams asked for again within the lateness allowance. */
+                                recovery?: {
+                                    /** @description Missing datagrams given up on: too old to merge by then, so the gateways may decide apart. */
+                                    givenUp: number;
+                                    /** @description Peers' datagrams found missing (a sequence number skipped). */
+                                    missed: number;
+                                    /** @description Missing datagrams that arrived after all (sent again, or reordered). */
+                                    recovered: number;
+                                    /** @description Requests this gateway sent its peers for missing datagrams (one may name several). */
+                                    requested: number;
+                                    /** @description Datagrams this gateway sent again because a peer asked. */
+                                    resent: number;
+                                };
                                 /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
                                 refused: number;
                                 /** @description Peers' sightings taken in. */
@@ -10614,7 +10693,9 @@ export interface operations {
                         };
                         id: string;
                         lan: {
+                            clockOffsetMs: number | null;
                             peers: {
+                                clockOffsetMs: number | null;
                                 /** @description Heard within the last minute. */
                                 heardRecently: boolean;
                                 /** @description The peer's gateway id, as configured. */
@@ -10627,6 +10708,18 @@ export interface operations {
                                 /** @description Its sightings taken in since the gateway started. */
                                 sightingsReceived: number;
                             }[];
+                            recovery: {
+                                /** @description Missing datagrams given up on: the gateways may have decided apart. */
+                                givenUp: number;
+                                /** @description Peers' datagrams found missing. */
+                                missed: number;
+                                /** @description Missing datagrams that arrived after all. */
+                                recovered: number;
+                                /** @description Requests sent to peers for missing datagrams. */
+                                requested: number;
+                                /** @description Datagrams sent again because a peer asked. */
+                                resent: number;
+                            } | null;
                             /** @description Configured peers not heard for a minute: meanwhile this gateway decides its zones alone, without their evidence. */
                             silentPeers: string[];
                         } | null;
@@ -10658,10 +10751,14 @@ export interface operations {
                             eventsSent: number;
                             /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
                             lan?: {
+                                /** @description What this gateway adds to its clock to read the time the store's gateways agree on, ms; 0: its own clock is it. */
+                                clockOffsetMs?: number;
                                 /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
                                 lateDropped: number;
                                 /** @description Each configured LAN peer, in config order. */
                                 peers?: {
+                                    /** @description The peer's clock minus this gateway's, ms, as its freshest datagrams tell (less the LAN's delay); null: not heard lately, or too far off to believe. */
+                                    clockOffsetMs?: number | null;
                                     /** @description The peer's gatewayId, as configured. */
                                     id: string;
                                     /** @description Seconds since the peer's last authenticated datagram when the sample was taken; null: never heard. */
@@ -10671,6 +10768,19 @@ export interface operations {
                                     refused: number;
                                     sightingsReceived: number;
                                 }[];
+                                /** @description Lost datagrams asked for again within the lateness allowance. */
+                                recovery?: {
+                                    /** @description Missing datagrams given up on: too old to merge by then, so the gateways may decide apart. */
+                                    givenUp: number;
+                                    /** @description Peers' datagrams found missing (a sequence number skipped). */
+                                    missed: number;
+                                    /** @description Missing datagrams that arrived after all (sent again, or reordered). */
+                                    recovered: number;
+                                    /** @description Requests this gateway sent its peers for missing datagrams (one may name several). */
+                                    requested: number;
+                                    /** @description Datagrams this gateway sent again because a peer asked. */
+                                    resent: number;
+                                };
                                 /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
                                 refused: number;
                                 /** @description Peers' sightings taken in. */
@@ -10794,7 +10904,9 @@ export interface operations {
                         };
                         id: string;
                         lan: {
+                            clockOffsetMs: number | null;
                             peers: {
+                                clockOffsetMs: number | null;
                                 /** @description Heard within the last minute. */
                                 heardRecently: boolean;
                                 /** @description The peer's gateway id, as configured. */
@@ -10807,6 +10919,18 @@ export interface operations {
                                 /** @description Its sightings taken in since the gateway started. */
                                 sightingsReceived: number;
                             }[];
+                            recovery: {
+                                /** @description Missing datagrams given up on: the gateways may have decided apart. */
+                                givenUp: number;
+                                /** @description Peers' datagrams found missing. */
+                                missed: number;
+                                /** @description Missing datagrams that arrived after all. */
+                                recovered: number;
+                                /** @description Requests sent to peers for missing datagrams. */
+                                requested: number;
+                                /** @description Datagrams sent again because a peer asked. */
+                                resent: number;
+                            } | null;
                             /** @description Configured peers not heard for a minute: meanwhile this gateway decides its zones alone, without their evidence. */
                             silentPeers: string[];
                         } | null;
@@ -10838,10 +10962,14 @@ export interface operations {
                             eventsSent: number;
                             /** @description The store LAN's live fusion, counted since the gateway started; absent without LAN peers. */
                             lan?: {
+                                /** @description What this gateway adds to its clock to read the time the store's gateways agree on, ms; 0: its own clock is it. */
+                                clockOffsetMs?: number;
                                 /** @description Sightings dropped as late, ahead or beyond the merge's bound: a peer's clock or the LAN lags. */
                                 lateDropped: number;
                                 /** @description Each configured LAN peer, in config order. */
                                 peers?: {
+                                    /** @description The peer's clock minus this gateway's, ms, as its freshest datagrams tell (less the LAN's delay); null: not heard lately, or too far off to believe. */
+                                    clockOffsetMs?: number | null;
                                     /** @description The peer's gatewayId, as configured. */
                                     id: string;
                                     /** @description Seconds since the peer's last authenticated datagram when the sample was taken; null: never heard. */
@@ -10851,6 +10979,19 @@ export interface operations {
                                     refused: number;
                                     sightingsReceived: number;
                                 }[];
+                                /** @description Lost datagrams asked for again within the lateness allowance. */
+                                recovery?: {
+                                    /** @description Missing datagrams given up on: too old to merge by then, so the gateways may decide apart. */
+                                    givenUp: number;
+                                    /** @description Peers' datagrams found missing (a sequence number skipped). */
+                                    missed: number;
+                                    /** @description Missing datagrams that arrived after all (sent again, or reordered). */
+                                    recovered: number;
+                                    /** @description Requests this gateway sent its peers for missing datagrams (one may name several). */
+                                    requested: number;
+                                    /** @description Datagrams this gateway sent again because a peer asked. */
+                                    resent: number;
+                                };
                                 /** @description Datagrams refused: unauthenticated, malformed, oversized, stale, replayed or from no peer. */
                                 refused: number;
                                 /** @description Peers' sightings taken in. */

@@ -15,6 +15,12 @@ interface GatewayJson {
   offlineTooLong: boolean;
   telemetry: Telemetry | null;
   advertising: { state: string; format?: string; slotStart?: string; error?: string } | null;
+  lan: {
+    peers: { id: string; heardRecently: boolean; clockOffsetMs: number | null }[];
+    silentPeers: string[];
+    clockOffsetMs: number | null;
+    recovery: { missed: number; requested: number; resent: number; recovered: number; givenUp: number } | null;
+  } | null;
   config: { desiredRevision: number | null; reportedRevision: number | null; state: string; problems: unknown[] };
 }
 
@@ -420,5 +426,23 @@ describe("fleet API", () => {
     const bad = await call("POST", "/v1/gateways/g1/config", f.keys.admin, { software: { ...software, sha256: "not-hex" } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json<{ error: { details: { path: string }[] } }>().error.details.map((d) => d.path)).toContain("/software/sha256");
+  });
+
+  it("shows how the store LAN recovered lost datagrams and how far the peers' clocks are", async () => {
+    const recovery = { missed: 7, requested: 5, resent: 3, recovered: 6, givenUp: 1 };
+    const peers = [
+      { id: "g1", lastHeardAgeS: 0.4, sightingsReceived: 120, refused: 0, lateDropped: 2, clockOffsetMs: 2990 },
+      { id: "g9", lastHeardAgeS: null, sightingsReceived: 0, refused: 0, lateDropped: 0, clockOffsetMs: null },
+    ];
+    await sendTelemetry("s1", "g2", { ...telemetry(clock, 1), lan: { sightingsReceived: 120, lateDropped: 2, refused: 0, peers, clockOffsetMs: 1495, recovery } });
+    const lan = (await gateway("g2", opsS1)).lan;
+    expect(lan).toMatchObject({ silentPeers: ["g9"], clockOffsetMs: 1495, recovery });
+    expect(lan?.peers.map((p) => [p.id, p.heardRecently, p.clockOffsetMs])).toEqual([
+      ["g1", true, 2990],
+      ["g9", false, null],
+    ]);
+    // Counts that cannot be are refused with the sample, as any other field.
+    await sendTelemetry("s1", "g2", { ...telemetry(clock, 2), lan: { sightingsReceived: 120, lateDropped: 2, refused: 0, peers, recovery: { ...recovery, givenUp: -1 } } });
+    expect((await gateway("g2")).telemetry?.eventsSent).toBe(1);
   });
 });

@@ -1,10 +1,14 @@
 import { createECDH } from "node:crypto";
+import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptWebPush, vapidKeysFromPem } from "../../../cloud/src/adapters/push/webPushCrypto.js";
-import { WebPushEncryptionPool } from "../../../cloud/src/adapters/push/WebPushEncryptionPool.js";
+import { startEncryptionWorker, WebPushEncryptionPool } from "../../../cloud/src/adapters/push/WebPushEncryptionPool.js";
 import { WebPushSender } from "../../../cloud/src/adapters/push/WebPushSender.js";
 import type { PushRegistration } from "../../../cloud/src/services/repositories.js";
 import { FakeWebPushService } from "../../support/FakeWebPushService.js";
+import { ManualScheduler } from "../../support/ManualScheduler.js";
+import { RecordingLogger } from "../../support/RecordingLogger.js";
+import { ManualClock } from "../manualClock.js";
 import { p256Pem } from "../../support/pushConfig.js";
 
 const b64 = (s: string) => Buffer.from(s, "base64url");
@@ -91,6 +95,63 @@ describe("Web Push encryption threads", () => {
     expect(outcomes).toContain("the encryption pool is closed");
     expect(pool.running).toBe(0);
     await expect(pool.encrypt(rfc.plaintext, rfc.subscription)).rejects.toThrow("the encryption pool is closed");
+  });
+});
+
+describe("Web Push encryption threads that die", () => {
+  const rfc = {
+    plaintext: "When I grow up, I want to be a watermelon",
+    subscription: { p256dh: "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4", auth: "BTBZMqHH6r4Tts7J_aSIgg" },
+  };
+
+  it("are respawned after a capped, doubling wait, logged once per streak, their messages failed", async () => {
+    const scheduler = new ManualScheduler(new ManualClock(0));
+    const log = new RecordingLogger();
+    let healthy = false;
+    let started = 0;
+    const pool = new WebPushEncryptionPool(1, {
+      scheduler,
+      log,
+      respawnBackoff: { initialMs: 100, maxMs: 300 },
+      startWorker: () => {
+        started += 1;
+        // A worker whose module cannot load dies before it answers anything.
+        return healthy ? startEncryptionWorker() : new Worker("throw new Error('cannot load the cipher');", { eval: true });
+      },
+    });
+    const attempt = () => pool.encrypt(rfc.plaintext, rfc.subscription).then(() => "encrypted", (err: Error) => err.message);
+    try {
+      // The messages a dying thread held fail (the outbox retries them), none is left hanging.
+      const held = await Promise.all([attempt(), attempt(), attempt()]);
+      expect(held.every((m) => /web push encryption thread (failed|exited)/.test(m))).toBe(true);
+      expect(started).toBe(1);
+      // Within the wait a message fails at once instead of starting another thread.
+      expect(await attempt()).toBe("web push encryption threads are restarting after a failure");
+      expect(started).toBe(1);
+      // The wait doubles with each death (100, 200, then capped at 300 ms).
+      for (const waitMs of [100, 200, 300, 300]) {
+        await scheduler.advance(waitMs - 1);
+        expect(await attempt()).toMatch(/restarting after a failure/);
+        const before = started;
+        await scheduler.advance(1);
+        expect(await attempt()).toMatch(/web push encryption thread (failed|exited)/);
+        expect(started).toBe(before + 1);
+      }
+      expect(log.named("web push encryption thread lost")).toHaveLength(1);
+      expect(log.named("web push encryption thread lost")[0]?.level).toBe("warn");
+      // Once a thread answers the streak ends: reported once, and the next death waits the least again.
+      healthy = true;
+      await scheduler.advance(300);
+      expect(await attempt()).toBe("encrypted");
+      expect(await attempt()).toBe("encrypted");
+      expect(log.named("web push encryption thread answering again")).toEqual([
+        expect.objectContaining({ level: "info", obj: expect.objectContaining({ threadsLost: 5 }) }),
+      ]);
+      expect(pool.running).toBe(1);
+    } finally {
+      await pool.close();
+    }
+    expect(scheduler.pending).toBe(0);
   });
 });
 

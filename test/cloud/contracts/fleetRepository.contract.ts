@@ -112,10 +112,11 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
 
     it("keeps the latest telemetry with its LAN peers and when it was received", async () => {
       const peers = [
-        { id: "g2", lastHeardAgeS: 1.5, sightingsReceived: 400, refused: 1, lateDropped: 3 },
-        { id: "g9", lastHeardAgeS: null, sightingsReceived: 0, refused: 0, lateDropped: 0 },
+        { id: "g2", lastHeardAgeS: 1.5, sightingsReceived: 400, refused: 1, lateDropped: 3, clockOffsetMs: -2980 },
+        { id: "g9", lastHeardAgeS: null, sightingsReceived: 0, refused: 0, lateDropped: 0, clockOffsetMs: null },
       ];
-      const sample = { ...telemetry("1.0.0", 1), lan: { sightingsReceived: 400, lateDropped: 3, refused: 2, peers } };
+      const recovery = { missed: 5, requested: 4, resent: 2, recovered: 4, givenUp: 1 };
+      const sample = { ...telemetry("1.0.0", 1), lan: { sightingsReceived: 400, lateDropped: 3, refused: 2, peers, clockOffsetMs: -1490, recovery } };
       await fleet.recordTelemetry({ ...g1, telemetry: sample, receivedAt: 1_000, minSpacingMs: 60 });
       await fleet.recordTelemetry({ ...g1, telemetry: telemetry("1.0.0", 2), receivedAt: 1_010, minSpacingMs: 60 });
       // The latest sample wins, with its receipt time: the older peers are not kept beside it.
@@ -125,6 +126,7 @@ export function describeFleetRepositoryContract(name: string, makeBackend: MakeB
       const stored = await fleet.getFleetGateway("g1");
       expect(stored?.telemetryAt).toBe(1_020);
       expect(stored?.telemetry?.lan?.peers).toEqual(peers);
+      expect(stored?.telemetry?.lan).toMatchObject({ clockOffsetMs: -1490, recovery });
     });
 
     it("goes online with version and config, offline from the first will on, online again clearing a config it no longer reports", async () => {

@@ -1,14 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
-import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
+import type { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
 import type { SqlitePrivacyRepository } from "../../../cloud/src/adapters/sqlite/SqlitePrivacyRepository.js";
-import { createSqliteRepositories } from "../../../cloud/src/adapters/sqlite/createSqliteRepositories.js";
 import { localDailyVisitCounts } from "../../../cloud/src/domain/privacy/localDailyVisitCounts.js";
 import { DAY_SAFE_BUCKET_MS, localDayKey, storeDayKey } from "../../../cloud/src/domain/rules/localTime.js";
+import { openTempSqlite, type TempSqlite } from "../../support/tempSqlite.js";
 
 /**
  * Entry times around Hong Kong's midnight (UTC+8, no daylight saving) and the 08:00 local hour
@@ -25,7 +21,7 @@ const ENTRIES = [
 const CUTOFF = Date.parse("2026-11-19T20:00:00Z");
 
 describe("visit counts per store-local day (real SQLite file)", () => {
-  let dir: string;
+  let sqlite: TempSqlite;
   let db: SqliteDatabase;
   let privacy: SqlitePrivacyRepository;
   let seq = 0;
@@ -48,10 +44,9 @@ describe("visit counts per store-local day (real SQLite file)", () => {
     );
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "arrival-local-days-"));
-    db = await SqliteDatabase.open(join(dir, "cloud.db"));
-    await migrate(db, 0);
-    const repo = createSqliteRepositories(db);
+    sqlite = await openTempSqlite("arrival-local-days-");
+    db = sqlite.db;
+    const repo = sqlite.repos;
     privacy = repo.privacy;
     await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 3 }, 0);
     for (const [id, timezone] of [
@@ -63,10 +58,7 @@ describe("visit counts per store-local day (real SQLite file)", () => {
       for (const at of ENTRIES) await addVisit(id, "z1", at);
     }
   });
-  afterEach(async () => {
-    await db.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterEach(() => sqlite.close());
 
   it("counts a Hong Kong store's recent visits on its local days, not UTC days", async () => {
     expect(await days("hk")).toEqual([

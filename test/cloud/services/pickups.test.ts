@@ -1,14 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSqliteRepositories, type SqliteRepositories } from "../../../cloud/src/adapters/sqlite/createSqliteRepositories.js";
-import { migrate } from "../../../cloud/src/adapters/sqlite/migrations.js";
-import { SqliteDatabase } from "../../../cloud/src/adapters/sqlite/SqliteDatabase.js";
+import type { SqliteRepositories } from "../../../cloud/src/adapters/sqlite/createSqliteRepositories.js";
 import type { Principal } from "../../../cloud/src/services/CredentialService.js";
 import { PickupService } from "../../../cloud/src/services/PickupService.js";
 import type { Logger, MessageBus } from "../../../cloud/src/services/ports.js";
 import type { StoredEvent } from "../../../cloud/src/services/repositories.js";
+import { openTempSqlite, type TempSqlite } from "../../support/tempSqlite.js";
 import { ManualClock } from "../manualClock.js";
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
@@ -18,8 +14,7 @@ const otherTill: Principal = { keyId: "k-pos2", role: "pos", orgId: "o1", storeI
 
 /** Click-and-collect over a real SQLite file: arrival told once on the store's topic, collection once. */
 describe("PickupService", () => {
-  let dir: string;
-  let db: SqliteDatabase;
+  let sqlite: TempSqlite;
   let repos: SqliteRepositories;
   let published: { topic: string; payload: Record<string, unknown> }[];
   let service: PickupService;
@@ -30,10 +25,8 @@ describe("PickupService", () => {
     ({ id: `e-${++n}`, seq: n, type, storeId, zoneId: "z1", gatewayId: "g1", subject: { kind: "ibeacon", id: "x" }, at: clock.iso(), visitId: "v-1", userId, receivedAt: clock.now() }) as StoredEvent;
 
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), "arrival-pickups-"));
-    db = await SqliteDatabase.open(join(dir, "cloud.db"));
-    await migrate(db, 0);
-    repos = createSqliteRepositories(db);
+    sqlite = await openTempSqlite("arrival-pickups-");
+    repos = sqlite.repos;
     await repos.directory.upsertOrganisation({ id: "o1", name: "O", maxOffersPerUserPerDay: 3 }, 0);
     for (const id of ["s1", "s2"]) await repos.directory.upsertStore({ id, orgId: "o1", name: id, timezone: "UTC", lat: null, lon: null, tags: [] }, 0);
     await repos.users.upsertUser({ id: "u1", orgId: "o1", displayName: null, segments: [], loyaltyTier: null, marketingConsent: false, analyticsConsent: true }, 0);
@@ -55,10 +48,7 @@ describe("PickupService", () => {
       randomBytes: (size) => Buffer.alloc(size, ++seq),
     });
   });
-  afterEach(async () => {
-    await db.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterEach(() => sqlite.close());
 
   it("tells the store once when the customer arrives there, naming the order, not the person", async () => {
     const created = await service.create(admin, { orderId: "web-1", storeId: "s1", userId: "u1" });

@@ -1,57 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { engineOptions } from "../../../gateway/src/config/engineOptions.js";
-import { type GatewayConfig, parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
+import type { GatewayConfig } from "../../../gateway/src/config/loadConfig.js";
 import { type PresenceChange, PresenceEngine, type Sighting } from "../../../gateway/src/domain/presence/PresenceEngine.js";
 import { PeerClocks } from "../../../gateway/src/domain/presence/PeerClocks.js";
-import { FusedPresence } from "../../../gateway/src/services/FusedPresence.js";
-import type { LanCounters, SharedSighting, SightingChannel } from "../../../gateway/src/services/ports.js";
+import type { SharedSighting, SightingChannel } from "../../../gateway/src/services/ports.js";
 import { RecordingLogger } from "../../support/RecordingLogger.js";
 import { beacon, prng, rssiAt } from "../domain/presence/scenario.js";
-
-// Two ceiling gateways 4 m apart (lat/lon of a shop in Paris), one zone of 5 m around the first.
-const SITES = { "gw-a": { lat: 48.8566, lon: 2.3522 }, "gw-b": { lat: 48.856636, lon: 2.3522 } };
-
-function configOf(self: "gw-a" | "gw-b"): GatewayConfig {
-  const other = self === "gw-a" ? "gw-b" : "gw-a";
-  const parsed = parseGatewayConfig({
-    storeId: "s1",
-    gatewayId: self,
-    mqtt: { url: "mqtt://localhost:1883", username: self, password: "x" },
-    scanner: { source: "sim" },
-    site: SITES[self],
-    peers: [{ id: other, ...SITES[other], lan: "127.0.0.1:47810" }],
-    lan: { keyFile: "/dev/null" },
-    zones: [{ id: "floor", shape: "gateway-radius", gatewayId: "gw-a", radiusM: 5 }],
-  });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.config;
-}
-
-const counters = (): LanCounters => ({
-  datagramsQueued: 0, datagramsSent: 0, datagramsReceived: 0, sightingsReceived: 0, oversized: 0, unauthenticated: 0,
-  malformed: 0, stale: 0, replayed: 0, unknownSender: 0, sendErrors: 0, nacksSent: 0, retransmitted: 0,
-  missed: 0, recovered: 0, abandoned: 0,
-});
-
-/** Two channels wired back to back; what one sends waits in `inFlight` until the test delivers it. */
-function lan() {
-  const handlers = new Map<string, (sender: string, s: readonly SharedSighting[]) => void>();
-  const inFlight: { to: string; from: string; sightings: readonly SharedSighting[] }[] = [];
-  const channel = (self: string, peer: string): SightingChannel => ({
-    counters: counters(),
-    start: async (on) => void handlers.set(self, on),
-    send: (sightings) => void inFlight.push({ to: peer, from: self, sightings: [...sightings] }),
-    stop: async () => void handlers.delete(self),
-  });
-  const deliver = (keep: (m: (typeof inFlight)[number]) => boolean = () => false) => {
-    const now = inFlight.splice(0);
-    for (const m of now) {
-      if (keep(m)) inFlight.push(m);
-      else handlers.get(m.to)?.(m.from, m.sightings);
-    }
-  };
-  return { channel, deliver, inFlight };
-}
+import { configOf, counters, fakeLan, fusedOf } from "./fusionKit.js";
 
 const shopper = beacon(7);
 
@@ -84,20 +39,13 @@ function replayed(config: GatewayConfig, sightings: readonly Sighting[], endT: n
 }
 
 async function live(delayBatchesOf?: string) {
-  const net = lan();
+  const net = fakeLan();
   const log = new RecordingLogger();
   const clock = { now: () => 0 };
   const fused = new Map(
     (["gw-a", "gw-b"] as const).map((id) => [
       id,
-      new FusedPresence({
-        gatewayId: id,
-        engine: new PresenceEngine(engineOptions(configOf(id))),
-        channel: net.channel(id, id === "gw-a" ? "gw-b" : "gw-a"),
-        clock,
-        log,
-        latenessMs: 1500,
-      }),
+      fusedOf(id, net.channel(id, id === "gw-a" ? "gw-b" : "gw-a"), () => clock.now(), log),
     ]),
   );
   for (const f of fused.values()) await f.start();
@@ -119,13 +67,18 @@ async function live(delayBatchesOf?: string) {
   return { decided, fused, endT };
 }
 
+/** Both gateways decided an enter, a dwell and an exit, the very same, and (given `endT`) as the replay of the merged sightings. */
+function expectAgreed(decided: ReadonlyMap<string, PresenceChange[]>, endT?: number): void {
+  const a = decided.get("gw-a") ?? [];
+  expect(a.map((c) => c.type)).toEqual(["enter", "dwell", "exit"]);
+  expect(decided.get("gw-b")).toEqual(a);
+  if (endT !== undefined) expect(a).toEqual(replayed(configOf("gw-a"), heard(), endT));
+}
+
 describe("FusedPresence", () => {
   it("makes both gateways decide the same events as the replay of the merged sightings", async () => {
     const { decided, endT } = await live();
-    const a = decided.get("gw-a") ?? [];
-    expect(a.map((c) => c.type)).toEqual(["enter", "dwell", "exit"]);
-    expect(decided.get("gw-b")).toEqual(a);
-    expect(a).toEqual(replayed(configOf("gw-a"), heard(), endT));
+    expectAgreed(decided, endT);
   });
 
   it("drops and counts a peer's sightings that arrive beyond the allowance, never reordering the past", async () => {
@@ -135,17 +88,10 @@ describe("FusedPresence", () => {
   });
 
   it("says once a minute, with totals, that peers' sightings were refused", async () => {
-    const net = lan();
+    const net = fakeLan();
     const log = new RecordingLogger();
     let now = 100_000;
-    const f = new FusedPresence({
-      gatewayId: "gw-a",
-      engine: new PresenceEngine(engineOptions(configOf("gw-a"))),
-      channel: net.channel("gw-a", "gw-b"),
-      clock: { now: () => now },
-      log,
-      latenessMs: 1500,
-    });
+    const f = fusedOf("gw-a", net.channel("gw-a", "gw-b"), () => now, log);
     await f.start();
     f.tick(now);
     for (let k = 0; k < 3; k++) {
@@ -160,17 +106,10 @@ describe("FusedPresence", () => {
   });
 
   it("tells its peers it is alive when it has nothing to share, and counts each peer's late sightings", async () => {
-    const net = lan();
+    const net = fakeLan();
     let keptAlive = 0;
     let now = 100_000;
-    const f = new FusedPresence({
-      gatewayId: "gw-a",
-      engine: new PresenceEngine(engineOptions(configOf("gw-a"))),
-      channel: { ...net.channel("gw-a", "gw-b"), keepAlive: () => void keptAlive++ },
-      clock: { now: () => now },
-      log: new RecordingLogger(),
-      latenessMs: 1500,
-    });
+    const f = fusedOf("gw-a", { ...net.channel("gw-a", "gw-b"), keepAlive: () => void keptAlive++ }, () => now);
     await f.start();
     // Idle from the start: the first tick says so at once, then every KEEPALIVE_MS.
     for (; now <= 120_000; now += 250) f.tick(now);
@@ -215,14 +154,7 @@ describe("FusedPresence", () => {
     const fused = new Map(
       (["gw-a", "gw-b"] as const).map((id) => [
         id,
-        new FusedPresence({
-          gatewayId: id,
-          engine: new PresenceEngine(engineOptions(configOf(id))),
-          channel: channel(id, id === "gw-a" ? "gw-b" : "gw-a"),
-          clock: { now: () => trueNow + skewMs[id] },
-          log: new RecordingLogger(),
-          latenessMs: 1500,
-        }),
+        fusedOf(id, channel(id, id === "gw-a" ? "gw-b" : "gw-a"), () => trueNow + skewMs[id]),
       ]),
     );
     for (const f of fused.values()) await f.start();
@@ -253,10 +185,7 @@ describe("FusedPresence", () => {
     expect(fused.get("gw-b")?.clockOffsetMs).toBe(2000);
     expect(fused.get("gw-a")?.counters.merge.late).toBe(0);
     expect(fused.get("gw-b")?.counters.merge.late).toBe(0);
-    const a = decided.get("gw-a") ?? [];
-    expect(a.map((c) => c.type)).toEqual(["enter", "dwell", "exit"]);
-    expect(decided.get("gw-b")).toEqual(a);
-    expect(a).toEqual(replayed(configOf("gw-a"), heard(), endT));
+    expectAgreed(decided, endT);
   });
 
   it("keeps its own stamps when the clocks agree within the allowance", async () => {
@@ -264,9 +193,7 @@ describe("FusedPresence", () => {
     expect(fused.get("gw-a")?.clockOffsetMs).toBe(0);
     expect(fused.get("gw-b")?.clockOffsetMs).toBe(0);
     expect(fused.get("gw-a")?.counters.merge.late).toBe(0);
-    const a = decided.get("gw-a") ?? [];
-    expect(a.map((c) => c.type)).toEqual(["enter", "dwell", "exit"]);
-    expect(decided.get("gw-b")).toEqual(a);
+    expectAgreed(decided);
   });
 
   it("holds its decisions until its peer is heard when a shopper is already there at the start: nothing dropped as late", async () => {
@@ -281,24 +208,14 @@ describe("FusedPresence", () => {
     expect(fused.get("gw-b")?.clockOffsetMs).toBe(3000);
     expect(fused.get("gw-a")?.counters.merge.late).toBe(0);
     expect(fused.get("gw-b")?.counters.merge.late).toBe(0);
-    const a = decided.get("gw-a") ?? [];
-    expect(a.map((c) => c.type)).toEqual(["enter", "dwell", "exit"]);
-    expect(decided.get("gw-b")).toEqual(a);
-    expect(a).toEqual(replayed(configOf("gw-a"), heard(), endT));
+    expectAgreed(decided, endT);
   });
 
   it("sends a heartbeat each tick for one allowance after its last sightings, so a lost last batch shows as a gap", async () => {
-    const net = lan();
+    const net = fakeLan();
     let keptAlive = 0;
     let now = 100_000;
-    const f = new FusedPresence({
-      gatewayId: "gw-a",
-      engine: new PresenceEngine(engineOptions(configOf("gw-a"))),
-      channel: { ...net.channel("gw-a", "gw-b"), keepAlive: () => void keptAlive++, allPeersHeard: () => true },
-      clock: { now: () => now },
-      log: new RecordingLogger(),
-      latenessMs: 1500,
-    });
+    const f = fusedOf("gw-a", { ...net.channel("gw-a", "gw-b"), keepAlive: () => void keptAlive++, allPeersHeard: () => true }, () => now);
     await f.start();
     f.observe({ t: now, gatewayId: "gw-a", subject: shopper, rssiDbm: -60, measuredPowerDbm: -59 });
     f.tick(now);

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest } 
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { PushMessage, PushSender, PushSendResult } from "../../services/push/PushSender.js";
 import { retryAfterMs } from "../../services/push/PushSender.js";
+import type { Logger, Scheduler } from "../../services/ports.js";
 import type { PushRegistration } from "../../services/repositories.js";
 import { encryptWebPush, type VapidKeys, vapidAuthorization } from "./webPushCrypto.js";
 import { defaultEncryptionThreads, WebPushEncryptionPool } from "./WebPushEncryptionPool.js";
@@ -20,6 +21,10 @@ export interface WebPushSenderOptions {
    * 0 encrypts on the event loop. Default: one fewer than the cores, at least 1, at most 4.
    */
   readonly encryptionThreads?: number;
+  /** Timers of the encryption threads' respawn backoff (default the process's own). */
+  readonly scheduler?: Scheduler;
+  /** Where lost encryption threads are reported (default silent). */
+  readonly log?: Logger;
 }
 
 /** The longest TTL we ask for: push services may cap it anyway (RFC 8030 §5.2). */
@@ -45,7 +50,10 @@ export class WebPushSender implements PushSender {
 
   constructor(private readonly o: WebPushSenderOptions) {
     const threads = o.encryptionThreads ?? defaultEncryptionThreads();
-    this.pool = threads > 0 ? new WebPushEncryptionPool(threads) : null;
+    this.pool =
+      threads > 0
+        ? new WebPushEncryptionPool(threads, { ...(o.scheduler ? { scheduler: o.scheduler } : {}), ...(o.log ? { log: o.log } : {}) })
+        : null;
     const options = { keepAlive: true, maxSockets: o.maxSocketsPerOrigin ?? 128, scheduling: "lifo" as const };
     this.agents = { http: new HttpAgent(options), https: new HttpsAgent(options) };
   }

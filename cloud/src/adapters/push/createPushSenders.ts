@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { CloudConfig } from "../../config/schema.js";
+import type { Logger, Scheduler } from "../../services/ports.js";
 import type { PushSender } from "../../services/push/PushSender.js";
 import { ApnsSender } from "./ApnsSender.js";
 import { FcmSender } from "./FcmSender.js";
@@ -10,6 +11,7 @@ import { WebPushSender } from "./WebPushSender.js";
 export async function createPushSenders(
   config: CloudConfig["push"],
   now: () => number,
+  runtime: { readonly scheduler: Scheduler; readonly log: Logger },
 ): Promise<{ senders: PushSender[]; vapidPublicKey: string | null }> {
   const senders: PushSender[] = [];
   let vapidPublicKey: string | null = null;
@@ -17,7 +19,16 @@ export async function createPushSenders(
     const vapid = vapidKeysFromPem(await readFile(config.webPush.vapidKeyFile, "utf8"));
     vapidPublicKey = vapid.publicKey;
     const threads = config.webPush.encryptionThreads;
-    senders.push(new WebPushSender({ vapid, subject: config.webPush.subject, now, ...(threads === undefined ? {} : { encryptionThreads: threads }) }));
+    senders.push(
+      new WebPushSender({
+        vapid,
+        subject: config.webPush.subject,
+        now,
+        scheduler: runtime.scheduler,
+        log: runtime.log,
+        ...(threads === undefined ? {} : { encryptionThreads: threads }),
+      }),
+    );
   }
   if (config.apns) {
     senders.push(

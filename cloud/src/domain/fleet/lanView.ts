@@ -13,12 +13,21 @@ export interface LanPeerView {
   readonly sightingsReceived: number;
   readonly refused: number;
   readonly lateDropped: number;
+  /** Its clock minus this gateway's, ms; null: not known (not heard lately, too far off, or an older gateway). */
+  readonly clockOffsetMs: number | null;
 }
+
+/** Lost datagrams asked for again, counted since the gateway started (see the telemetry's `lan.recovery`). */
+export type LanRecoveryView = NonNullable<NonNullable<Telemetry["lan"]>["recovery"]>;
 
 export interface LanView {
   readonly peers: readonly LanPeerView[];
   /** Configured peers not heard recently: while any is, this gateway judges its zones without its evidence. */
   readonly silentPeers: readonly string[];
+  /** What this gateway adds to its clock to read the store's agreed time, ms; null: not reported (older gateways). */
+  readonly clockOffsetMs: number | null;
+  /** Lost datagrams asked for again, recovered and given up; null: not reported (older gateways). */
+  readonly recovery: LanRecoveryView | null;
 }
 
 /**
@@ -27,7 +36,8 @@ export interface LanView {
  * trusted; a sample that is itself old ages every peer with it. Pure: `now` is passed in.
  */
 export function lanView(telemetry: Telemetry | null, telemetryAt: number | null, now: number): LanView | null {
-  const peers = telemetry?.lan?.peers;
+  const lan = telemetry?.lan;
+  const peers = lan?.peers;
   if (peers === undefined || telemetryAt === null) return null;
   const out = peers.map((p): LanPeerView => {
     const lastHeardAt = p.lastHeardAgeS === null ? null : Math.round(telemetryAt - p.lastHeardAgeS * 1000);
@@ -38,7 +48,13 @@ export function lanView(telemetry: Telemetry | null, telemetryAt: number | null,
       sightingsReceived: p.sightingsReceived,
       refused: p.refused,
       lateDropped: p.lateDropped,
+      clockOffsetMs: p.clockOffsetMs ?? null,
     };
   });
-  return { peers: out, silentPeers: out.filter((p) => !p.heardRecently).map((p) => p.id) };
+  return {
+    peers: out,
+    silentPeers: out.filter((p) => !p.heardRecently).map((p) => p.id),
+    clockOffsetMs: lan?.clockOffsetMs ?? null,
+    recovery: lan?.recovery ?? null,
+  };
 }

@@ -19,7 +19,8 @@ const sample = (lan?: Telemetry["lan"]): Telemetry => ({
 });
 
 const peer = (id: string, lastHeardAgeS: number | null) => ({ id, lastHeardAgeS, sightingsReceived: 7, refused: 1, lateDropped: 2 });
-const lan = (...peers: ReturnType<typeof peer>[]) => ({ sightingsReceived: 14, lateDropped: 4, refused: 2, peers });
+type Peer = NonNullable<NonNullable<Telemetry["lan"]>["peers"]>[number];
+const lan = (...peers: Peer[]) => ({ sightingsReceived: 14, lateDropped: 4, refused: 2, peers });
 
 describe("lanView", () => {
   const at = 1_800_000_000_000;
@@ -40,6 +41,24 @@ describe("lanView", () => {
     const view = lanView(sample(lan(peer("g2", 0))), at, at + PEER_SILENT_AFTER_MS + 1);
     expect(view?.silentPeers).toEqual(["g2"]);
     expect(lanView(sample(lan(peer("g2", 0))), at, at + PEER_SILENT_AFTER_MS)?.silentPeers).toEqual([]);
+  });
+
+  it("carries the recovery of lost datagrams and the clocks' offsets as the gateway counted them", () => {
+    const recovery = { missed: 12, requested: 9, resent: 4, recovered: 11, givenUp: 1 };
+    const view = lanView(
+      sample({ ...lan({ ...peer("g2", 1), clockOffsetMs: 3000 }, { ...peer("g3", null), clockOffsetMs: null }), clockOffsetMs: 1500, recovery }),
+      at,
+      at,
+    );
+    expect(view?.recovery).toEqual(recovery);
+    expect(view?.clockOffsetMs).toBe(1500);
+    expect(view?.peers.map((p) => [p.id, p.clockOffsetMs])).toEqual([
+      ["g2", 3000],
+      ["g3", null],
+    ]);
+    // A gateway that does not report them yet: unknown, not zero.
+    const older = lanView(sample(lan(peer("g2", 1))), at, at);
+    expect([older?.recovery, older?.clockOffsetMs, older?.peers[0]?.clockOffsetMs]).toEqual([null, null, null]);
   });
 
   it("is null for a gateway without LAN peers, one that does not report them, or before any telemetry", () => {

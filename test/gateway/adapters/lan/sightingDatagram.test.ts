@@ -9,14 +9,12 @@ import {
   MAX_DATAGRAM_BYTES,
   type WireSighting,
 } from "../../../../gateway/src/adapters/lan/sightingDatagram.js";
-import { UdpSightingChannel } from "../../../../gateway/src/adapters/lan/UdpSightingChannel.js";
-import type { SharedSighting } from "../../../../gateway/src/services/ports.js";
+import type { UdpSightingChannel } from "../../../../gateway/src/adapters/lan/UdpSightingChannel.js";
 import { RecordingLogger } from "../../../support/RecordingLogger.js";
 import { until } from "../../../support/until.js";
+import { collector, KEY, lossyRelay, STORE, startChannel } from "./lanKit.js";
 
-const KEY = Buffer.from("0123456789abcdef0123456789abcdef0123456789abcdef");
 const OTHER_KEY = Buffer.from("fedcba9876543210fedcba9876543210fedcba9876543210");
-const STORE = "s1";
 const subject = (n: number) => ({
   kind: "ibeacon" as const,
   id: `ibeacon:2f234454-cf6d-4a0f-adf2-${n.toString().padStart(12, "0")}:1:${n}`,
@@ -122,22 +120,13 @@ describe("UdpSightingChannel", () => {
     for (const c of open.splice(0)) await c.stop();
   });
 
-  async function pair(now: { t: number }) {
+  /** gw-a sends to gw-b (which never answers), both on `now`'s clock, or gw-a's own when given. */
+  async function pair(now: { t: number }, aNow: () => number = () => now.t) {
     const log = new RecordingLogger();
-    const got: { sender: string; sightings: readonly SharedSighting[] }[] = [];
-    const b = new UdpSightingChannel({
-      storeId: STORE, gatewayId: "gw-b", key: KEY, port: 0, bindHost: "127.0.0.1",
-      peers: [{ id: "gw-a", host: "127.0.0.1", port: 1 }],
-      clock: { now: () => now.t }, log, maxAgeMs: 2000,
-    });
-    await b.start((sender, sightings) => got.push({ sender, sightings }));
+    const { got, on } = collector();
+    const b = await startChannel("gw-b", { id: "gw-a", port: 1 }, () => now.t, log, on);
     open.push(b);
-    const a = new UdpSightingChannel({
-      storeId: STORE, gatewayId: "gw-a", key: KEY, port: 0, bindHost: "127.0.0.1",
-      peers: [{ id: "gw-b", host: "127.0.0.1", port: b.port }],
-      clock: { now: () => now.t }, log, maxAgeMs: 2000,
-    });
-    await a.start(() => undefined);
+    const a = await startChannel("gw-a", { id: "gw-b", port: b.port }, aNow, log);
     open.push(a);
     return { a, b, got };
   }
@@ -191,23 +180,8 @@ describe("UdpSightingChannel", () => {
   });
 
   it("takes a peer whose clock is 4 s behind: learns its offset from a heartbeat and reads the store's time halfway", async () => {
-    const log = new RecordingLogger();
     const now = { t: 1_772_442_001_000 };
-    const got: { sender: string; sightings: readonly SharedSighting[] }[] = [];
-    const b = new UdpSightingChannel({
-      storeId: STORE, gatewayId: "gw-b", key: KEY, port: 0, bindHost: "127.0.0.1",
-      peers: [{ id: "gw-a", host: "127.0.0.1", port: 1 }],
-      clock: { now: () => now.t }, log, maxAgeMs: 2000,
-    });
-    await b.start((sender, sightings) => got.push({ sender, sightings }));
-    open.push(b);
-    const a = new UdpSightingChannel({
-      storeId: STORE, gatewayId: "gw-a", key: KEY, port: 0, bindHost: "127.0.0.1",
-      peers: [{ id: "gw-b", host: "127.0.0.1", port: b.port }],
-      clock: { now: () => now.t - 4000 }, log, maxAgeMs: 2000,
-    });
-    await a.start(() => undefined);
-    open.push(a);
+    const { a, b, got } = await pair(now, () => now.t - 4000);
     expect(b.clockOffsetMs(now.t)).toBe(0);
 
     a.keepAlive();
@@ -224,26 +198,12 @@ describe("UdpSightingChannel", () => {
     expect(b.clockOffsetMs(now.t)).toBe(-2000);
   });
 
-  /** A UDP relay on 127.0.0.1 in front of `targetPort` that drops the datagrams whose index (from 0) is in `drop`. */
-  async function lossyRelay(targetPort: () => number, drop: ReadonlySet<number>) {
-    const socket = createSocket("udp4");
-    const state = { seen: 0, passed: 0 };
-    socket.on("message", (msg) => {
-      if (!drop.has(state.seen++)) {
-        state.passed++;
-        socket.send(msg, targetPort(), "127.0.0.1");
-      }
-    });
-    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-    return { port: socket.address().port, state, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
-  }
-
   const waitFor = (check: () => boolean, what: string): Promise<void> => until(check, 10_000, what, 2);
 
   it("recovers lost datagrams over UDP: asked for at once, asked again when the request is lost, found by a heartbeat at the end", async () => {
     const log = new RecordingLogger();
     const now = { t: 1_772_442_001_000 };
-    const got: { sender: string; sightings: readonly SharedSighting[] }[] = [];
+    const { got, on } = collector();
     const ports = { a: 0, b: 0 };
     // In front of gw-b: the 2nd and 5th datagrams from gw-a are lost (the 4th is the 2nd sent again).
     // In front of gw-a: gw-b's answer to the first heartbeat passes, its first request (sent twice:
@@ -251,20 +211,10 @@ describe("UdpSightingChannel", () => {
     const toB = await lossyRelay(() => ports.b, new Set([1, 4]));
     const toA = await lossyRelay(() => ports.a, new Set([1, 2]));
     try {
-      const b = new UdpSightingChannel({
-        storeId: STORE, gatewayId: "gw-b", key: KEY, port: 0, bindHost: "127.0.0.1",
-        peers: [{ id: "gw-a", host: "127.0.0.1", port: toA.port }],
-        clock: { now: () => now.t }, log, maxAgeMs: 2000,
-      });
-      await b.start((sender, sightings) => got.push({ sender, sightings }));
+      const b = await startChannel("gw-b", { id: "gw-a", port: toA.port }, () => now.t, log, on);
       open.push(b);
       ports.b = b.port;
-      const a = new UdpSightingChannel({
-        storeId: STORE, gatewayId: "gw-a", key: KEY, port: 0, bindHost: "127.0.0.1",
-        peers: [{ id: "gw-b", host: "127.0.0.1", port: toB.port }],
-        clock: { now: () => now.t }, log, maxAgeMs: 2000,
-      });
-      await a.start(() => undefined);
+      const a = await startChannel("gw-a", { id: "gw-b", port: toB.port }, () => now.t, log);
       open.push(a);
       ports.a = a.port;
 

@@ -91,11 +91,29 @@ export const GatewayViewSchema = Type.Object({
             sightingsReceived: Type.Integer({ description: "Its sightings taken in since the gateway started." }),
             refused: Type.Integer({ description: "Its authenticated datagrams refused as stale or replayed." }),
             lateDropped: Type.Integer({ description: "Its sightings dropped as late: its clock or the LAN lags." }),
+            clockOffsetMs: Nullable(
+              Type.Integer({ description: "Its clock minus this gateway's, ms; null: not known (not heard lately, too far off, or older gateways)." }),
+            ),
           }),
         ),
         silentPeers: Type.Array(Type.String(), {
           description: "Configured peers not heard for a minute: meanwhile this gateway decides its zones alone, without their evidence.",
         }),
+        clockOffsetMs: Nullable(
+          Type.Integer({ description: "What this gateway adds to its clock to read the time the store's gateways agree on, ms; null: not reported (older gateways)." }),
+        ),
+        recovery: Nullable(
+          Type.Object(
+            {
+              missed: Type.Integer({ description: "Peers' datagrams found missing." }),
+              requested: Type.Integer({ description: "Requests sent to peers for missing datagrams." }),
+              resent: Type.Integer({ description: "Datagrams sent again because a peer asked." }),
+              recovered: Type.Integer({ description: "Missing datagrams that arrived after all." }),
+              givenUp: Type.Integer({ description: "Missing datagrams given up on: the gateways may have decided apart." }),
+            },
+            { description: "Lost LAN datagrams asked for again since the gateway started; null: not reported (older gateways)." },
+          ),
+        ),
       },
       { description: "Its store LAN peers as its latest telemetry reported them; null without LAN peers (or gateways before 0.4)." },
     ),
@@ -144,8 +162,11 @@ function view(g: GatewayView): Static<typeof GatewayViewSchema> {
               sightingsReceived: p.sightingsReceived,
               refused: p.refused,
               lateDropped: p.lateDropped,
+              clockOffsetMs: p.clockOffsetMs,
             })),
             silentPeers: [...g.lan.silentPeers],
+            clockOffsetMs: g.lan.clockOffsetMs,
+            recovery: g.lan.recovery === null ? null : { ...g.lan.recovery },
           },
     config: {
       desiredRevision: g.config.desiredRevision,

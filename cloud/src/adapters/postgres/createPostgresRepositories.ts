@@ -16,7 +16,8 @@ import { PostgresPrivacyRepository } from "./PostgresPrivacyRepository.js";
 import { SqlPushRegistrationRepository } from "../sql/SqlPushRegistrationRepository.js";
 import { SqlRuleRepository } from "../sql/SqlRuleRepository.js";
 import { SqlUserRepository } from "../sql/SqlUserRepository.js";
-import { PostgresWebhookRepository } from "./PostgresWebhookRepository.js";
+import { SqlWebhookRepository } from "../sql/SqlWebhookRepository.js";
+import { PostgresWebhookClaims } from "./PostgresWebhookClaims.js";
 
 /** The PostgreSQL backend's repositories, on one pool, plus that pool (health, tests). */
 export interface PostgresRepositories extends Repositories {
@@ -37,7 +38,7 @@ export interface PostgresRepositories extends Repositories {
   readonly pickups: SqlPickupRepository;
   readonly pushRegistrations: SqlPushRegistrationRepository;
   readonly delivery: PostgresDeliveryRepository;
-  readonly webhooks: PostgresWebhookRepository;
+  readonly webhooks: SqlWebhookRepository;
 }
 
 /** Every repository of the PostgreSQL backend over one open, migrated database (see migratePostgres). */
@@ -60,6 +61,6 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     pickups: new SqlPickupRepository(db),
     pushRegistrations: new SqlPushRegistrationRepository(db),
     delivery: new PostgresDeliveryRepository(db),
-    webhooks: new PostgresWebhookRepository(db),
+    webhooks: new SqlWebhookRepository(db, new PostgresWebhookClaims(db)),
   };
 }

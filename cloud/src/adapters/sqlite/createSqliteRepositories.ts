@@ -16,7 +16,8 @@ import { SqlPickupRepository } from "../sql/SqlPickupRepository.js";
 import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
 import { SqlRuleRepository } from "../sql/SqlRuleRepository.js";
 import { SqlUserRepository } from "../sql/SqlUserRepository.js";
-import { SqliteWebhookRepository } from "./SqliteWebhookRepository.js";
+import { SqlWebhookRepository } from "../sql/SqlWebhookRepository.js";
+import { SqliteWebhookClaims } from "./SqliteWebhookClaims.js";
 
 /** The SQLite backend's repositories, on one connection, plus that connection (health, tests). */
 export interface SqliteRepositories extends Repositories {
@@ -37,7 +38,7 @@ export interface SqliteRepositories extends Repositories {
   readonly pickups: SqlPickupRepository;
   readonly pushRegistrations: SqlPushRegistrationRepository;
   readonly delivery: SqliteDeliveryRepository;
-  readonly webhooks: SqliteWebhookRepository;
+  readonly webhooks: SqlWebhookRepository;
 }
 
 /** Every repository of the SQLite backend over one open, migrated database. */
@@ -60,6 +61,6 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     pickups: new SqlPickupRepository(db),
     pushRegistrations: new SqlPushRegistrationRepository(db),
     delivery: new SqliteDeliveryRepository(db),
-    webhooks: new SqliteWebhookRepository(db),
+    webhooks: new SqlWebhookRepository(db, new SqliteWebhookClaims(db)),
   };
 }

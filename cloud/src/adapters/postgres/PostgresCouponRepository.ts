@@ -31,7 +31,7 @@ import { type GiftCountsRow, giftCountsQuery, listGiftsQuery } from "../sql/gift
 import { type CouponRow, toCoupon } from "./PostgresCouponRows.js";
 import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
 import { applyLedgerCommand, balanceAt } from "../../domain/loyalty/ledger.js";
-import { byKey as ledgerEntryRow, entryOf as ledgerEntryOf, stateOf as ledgerStateOf, write as writeLedgerChange } from "./PostgresLedgerRepository.js";
+import { byKey as ledgerEntryRow, entryOf as ledgerEntryOf, stateOf as ledgerStateOf, write as writeLedgerChange } from "../sql/SqlLedgerRepository.js";
 
 interface BatchRow {
   id: string;

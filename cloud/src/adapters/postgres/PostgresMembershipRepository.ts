@@ -14,7 +14,7 @@ import type {
 } from "../../services/repositories.js";
 import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
 import { applyLedgerCommand } from "../../domain/loyalty/ledger.js";
-import { byKey as ledgerEntryRow, stateOf as ledgerStateOf, write as writeLedgerChange } from "./PostgresLedgerRepository.js";
+import { byKey as ledgerEntryRow, stateOf as ledgerStateOf, write as writeLedgerChange } from "../sql/SqlLedgerRepository.js";
 import { toUser, type UserRow as AppUserRow } from "../sql/SqlUserRepository.js";
 
 interface MemberRow {

@@ -8,7 +8,7 @@ import { PostgresDeliveryRepository } from "./PostgresDeliveryRepository.js";
 import { SqlDirectoryRepository } from "../sql/SqlDirectoryRepository.js";
 import { PostgresEventRepository } from "./PostgresEventRepository.js";
 import { PostgresFleetRepository } from "./PostgresFleetRepository.js";
-import { PostgresLedgerRepository } from "./PostgresLedgerRepository.js";
+import { SqlLedgerRepository } from "../sql/SqlLedgerRepository.js";
 import { PostgresMembershipRepository } from "./PostgresMembershipRepository.js";
 import { PostgresOfferRepository } from "./PostgresOfferRepository.js";
 import { SqlPickupRepository } from "../sql/SqlPickupRepository.js";
@@ -31,7 +31,7 @@ export interface PostgresRepositories extends Repositories {
   readonly fleet: PostgresFleetRepository;
   readonly privacy: PostgresPrivacyRepository;
   readonly audit: SqlAuditRepository;
-  readonly ledger: PostgresLedgerRepository;
+  readonly ledger: SqlLedgerRepository;
   readonly membership: PostgresMembershipRepository;
   readonly analytics: PostgresAnalyticsRepository;
   readonly coupons: PostgresCouponRepository;
@@ -54,7 +54,7 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     fleet: new PostgresFleetRepository(db),
     privacy: new PostgresPrivacyRepository(db),
     audit: new SqlAuditRepository(db),
-    ledger: new PostgresLedgerRepository(db),
+    ledger: new SqlLedgerRepository(db),
     membership: new PostgresMembershipRepository(db),
     analytics: new PostgresAnalyticsRepository(db),
     coupons: new PostgresCouponRepository(db),

@@ -28,11 +28,11 @@ import type {
   PointsExchangeResult,
 } from "../../services/repositories.js";
 import { type GiftCountsRow, giftCountsQuery, listGiftsQuery } from "../sql/gifts.js";
-import { GroupCommit } from "./GroupCommit.js";
+import { GroupCommit } from "../sql/GroupCommit.js";
 import { type CouponRow, toCoupon } from "./SqliteCouponRows.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 import { applyLedgerCommand, balanceAt } from "../../domain/loyalty/ledger.js";
-import { byKey as ledgerEntryRow, entryOf as ledgerEntryOf, stateOf as ledgerStateOf, write as writeLedgerChange } from "./SqliteLedgerRepository.js";
+import { byKey as ledgerEntryRow, entryOf as ledgerEntryOf, stateOf as ledgerStateOf, write as writeLedgerChange } from "../sql/SqlLedgerRepository.js";
 
 interface BatchRow {
   id: string;
@@ -80,7 +80,7 @@ const OPEN = "('issued', 'delivered', 'viewed')";
 /** Coupon batches, their stock counters, claimed coupons and gifts in SQLite. */
 export class SqliteCouponRepository implements CouponRepository {
   /** Claims are group-committed (see `GroupCommit`): a flash sale is thousands a second. */
-  private readonly writes: GroupCommit;
+  private readonly writes: GroupCommit<SqlExecutor>;
 
   constructor(private readonly db: SqliteDatabase) {
     this.writes = new GroupCommit(db);

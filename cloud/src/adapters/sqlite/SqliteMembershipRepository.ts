@@ -14,7 +14,7 @@ import type {
 } from "../../services/repositories.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 import { applyLedgerCommand } from "../../domain/loyalty/ledger.js";
-import { byKey as ledgerEntryRow, stateOf as ledgerStateOf, write as writeLedgerChange } from "./SqliteLedgerRepository.js";
+import { byKey as ledgerEntryRow, stateOf as ledgerStateOf, write as writeLedgerChange } from "../sql/SqlLedgerRepository.js";
 import { toUser, type UserRow as AppUserRow } from "../sql/SqlUserRepository.js";
 
 interface MemberRow {

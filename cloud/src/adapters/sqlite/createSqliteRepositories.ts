@@ -9,7 +9,7 @@ import { SqlPushRegistrationRepository } from "../sql/SqlPushRegistrationReposit
 import { SqlDirectoryRepository } from "../sql/SqlDirectoryRepository.js";
 import { SqliteEventRepository } from "./SqliteEventRepository.js";
 import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
-import { SqliteLedgerRepository } from "./SqliteLedgerRepository.js";
+import { SqlLedgerRepository } from "../sql/SqlLedgerRepository.js";
 import { SqliteMembershipRepository } from "./SqliteMembershipRepository.js";
 import { SqliteOfferRepository } from "./SqliteOfferRepository.js";
 import { SqlPickupRepository } from "../sql/SqlPickupRepository.js";
@@ -31,7 +31,7 @@ export interface SqliteRepositories extends Repositories {
   readonly fleet: SqliteFleetRepository;
   readonly privacy: SqlitePrivacyRepository;
   readonly audit: SqlAuditRepository;
-  readonly ledger: SqliteLedgerRepository;
+  readonly ledger: SqlLedgerRepository;
   readonly membership: SqliteMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
   readonly coupons: SqliteCouponRepository;
@@ -54,7 +54,7 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     fleet: new SqliteFleetRepository(db),
     privacy: new SqlitePrivacyRepository(db),
     audit: new SqlAuditRepository(db),
-    ledger: new SqliteLedgerRepository(db),
+    ledger: new SqlLedgerRepository(db),
     membership: new SqliteMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
     coupons: new SqliteCouponRepository(db),

@@ -9,7 +9,7 @@ import { SqlDirectoryRepository } from "../sql/SqlDirectoryRepository.js";
 import { PostgresEventRepository } from "./PostgresEventRepository.js";
 import { PostgresFleetRepository } from "./PostgresFleetRepository.js";
 import { SqlLedgerRepository } from "../sql/SqlLedgerRepository.js";
-import { PostgresMembershipRepository } from "./PostgresMembershipRepository.js";
+import { SqlMembershipRepository } from "../sql/SqlMembershipRepository.js";
 import { PostgresOfferRepository } from "./PostgresOfferRepository.js";
 import { SqlPickupRepository } from "../sql/SqlPickupRepository.js";
 import { PostgresPrivacyRepository } from "./PostgresPrivacyRepository.js";
@@ -32,7 +32,7 @@ export interface PostgresRepositories extends Repositories {
   readonly privacy: PostgresPrivacyRepository;
   readonly audit: SqlAuditRepository;
   readonly ledger: SqlLedgerRepository;
-  readonly membership: PostgresMembershipRepository;
+  readonly membership: SqlMembershipRepository;
   readonly analytics: PostgresAnalyticsRepository;
   readonly coupons: PostgresCouponRepository;
   readonly pickups: SqlPickupRepository;
@@ -55,7 +55,7 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     privacy: new PostgresPrivacyRepository(db),
     audit: new SqlAuditRepository(db),
     ledger: new SqlLedgerRepository(db),
-    membership: new PostgresMembershipRepository(db),
+    membership: new SqlMembershipRepository(db),
     analytics: new PostgresAnalyticsRepository(db),
     coupons: new PostgresCouponRepository(db),
     pickups: new SqlPickupRepository(db),

@@ -10,7 +10,7 @@ import { SqlDirectoryRepository } from "../sql/SqlDirectoryRepository.js";
 import { SqliteEventRepository } from "./SqliteEventRepository.js";
 import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
 import { SqlLedgerRepository } from "../sql/SqlLedgerRepository.js";
-import { SqliteMembershipRepository } from "./SqliteMembershipRepository.js";
+import { SqlMembershipRepository } from "../sql/SqlMembershipRepository.js";
 import { SqliteOfferRepository } from "./SqliteOfferRepository.js";
 import { SqlPickupRepository } from "../sql/SqlPickupRepository.js";
 import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
@@ -32,7 +32,7 @@ export interface SqliteRepositories extends Repositories {
   readonly privacy: SqlitePrivacyRepository;
   readonly audit: SqlAuditRepository;
   readonly ledger: SqlLedgerRepository;
-  readonly membership: SqliteMembershipRepository;
+  readonly membership: SqlMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
   readonly coupons: SqliteCouponRepository;
   readonly pickups: SqlPickupRepository;
@@ -55,7 +55,7 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     privacy: new SqlitePrivacyRepository(db),
     audit: new SqlAuditRepository(db),
     ledger: new SqlLedgerRepository(db),
-    membership: new SqliteMembershipRepository(db),
+    membership: new SqlMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
     coupons: new SqliteCouponRepository(db),
     pickups: new SqlPickupRepository(db),

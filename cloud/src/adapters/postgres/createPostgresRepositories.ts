@@ -1,7 +1,8 @@
 import type { Repositories } from "../../services/repositories.js";
 import { PostgresAnalyticsRepository } from "./PostgresAnalyticsRepository.js";
 import { SqlAuditRepository } from "../sql/SqlAuditRepository.js";
-import { PostgresCouponRepository } from "./PostgresCouponRepository.js";
+import { SqlCouponRepository } from "../sql/SqlCouponRepository.js";
+import { PostgresCouponDialect } from "./PostgresCouponDialect.js";
 import { SqlCredentialRepository } from "../sql/SqlCredentialRepository.js";
 import type { PostgresDatabase } from "./PostgresDatabase.js";
 import { PostgresDeliveryRepository } from "./PostgresDeliveryRepository.js";
@@ -34,7 +35,7 @@ export interface PostgresRepositories extends Repositories {
   readonly ledger: SqlLedgerRepository;
   readonly membership: SqlMembershipRepository;
   readonly analytics: PostgresAnalyticsRepository;
-  readonly coupons: PostgresCouponRepository;
+  readonly coupons: SqlCouponRepository;
   readonly pickups: SqlPickupRepository;
   readonly pushRegistrations: SqlPushRegistrationRepository;
   readonly delivery: PostgresDeliveryRepository;
@@ -57,7 +58,7 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     ledger: new SqlLedgerRepository(db),
     membership: new SqlMembershipRepository(db),
     analytics: new PostgresAnalyticsRepository(db),
-    coupons: new PostgresCouponRepository(db),
+    coupons: new SqlCouponRepository(db, new PostgresCouponDialect(db)),
     pickups: new SqlPickupRepository(db),
     pushRegistrations: new SqlPushRegistrationRepository(db),
     delivery: new PostgresDeliveryRepository(db),

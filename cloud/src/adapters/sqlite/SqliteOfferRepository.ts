@@ -17,7 +17,7 @@ import type {
   RedemptionBasket,
   VoidResult,
 } from "../../services/repositories.js";
-import { type CouponRow, offerOfCoupon, toCoupon } from "./SqliteCouponRows.js";
+import { type CouponRow, offerOfCoupon, toCoupon } from "../sql/couponRows.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 import { decideGroupIn } from "./SqliteDecisionGroup.js";
 import { GroupCommit } from "../sql/GroupCommit.js";

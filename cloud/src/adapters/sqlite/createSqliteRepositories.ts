@@ -1,7 +1,8 @@
 import type { Repositories } from "../../services/repositories.js";
 import { SqliteAnalyticsRepository } from "./SqliteAnalyticsRepository.js";
 import { SqlAuditRepository } from "../sql/SqlAuditRepository.js";
-import { SqliteCouponRepository } from "./SqliteCouponRepository.js";
+import { SqlCouponRepository } from "../sql/SqlCouponRepository.js";
+import { SqliteCouponDialect } from "./SqliteCouponDialect.js";
 import { SqlCredentialRepository } from "../sql/SqlCredentialRepository.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 import { SqliteDeliveryRepository } from "./SqliteDeliveryRepository.js";
@@ -34,7 +35,7 @@ export interface SqliteRepositories extends Repositories {
   readonly ledger: SqlLedgerRepository;
   readonly membership: SqlMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
-  readonly coupons: SqliteCouponRepository;
+  readonly coupons: SqlCouponRepository;
   readonly pickups: SqlPickupRepository;
   readonly pushRegistrations: SqlPushRegistrationRepository;
   readonly delivery: SqliteDeliveryRepository;
@@ -57,7 +58,7 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     ledger: new SqlLedgerRepository(db),
     membership: new SqlMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
-    coupons: new SqliteCouponRepository(db),
+    coupons: new SqlCouponRepository(db, new SqliteCouponDialect(db)),
     pickups: new SqlPickupRepository(db),
     pushRegistrations: new SqlPushRegistrationRepository(db),
     delivery: new SqliteDeliveryRepository(db),

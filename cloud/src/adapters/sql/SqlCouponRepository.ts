@@ -27,12 +27,11 @@ import type {
   PointsExchangeRequest,
   PointsExchangeResult,
 } from "../../services/repositories.js";
-import { type GiftCountsRow, giftCountsQuery, listGiftsQuery } from "../sql/gifts.js";
-import { GroupCommit } from "../sql/GroupCommit.js";
-import { type CouponRow, toCoupon } from "./SqliteCouponRows.js";
-import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+import { type GiftCountsRow, giftCountsQuery, listGiftsQuery } from "./gifts.js";
+import { type CouponRow, toCoupon } from "./couponRows.js";
+import type { SharedSqlDatabase, SharedSqlExecutor } from "./SqlDatabase.js";
 import { applyLedgerCommand, balanceAt } from "../../domain/loyalty/ledger.js";
-import { byKey as ledgerEntryRow, entryOf as ledgerEntryOf, stateOf as ledgerStateOf, write as writeLedgerChange } from "../sql/SqlLedgerRepository.js";
+import { byKey as ledgerEntryRow, entryOf as ledgerEntryOf, stateOf as ledgerStateOf, write as writeLedgerChange } from "./SqlLedgerRepository.js";
 
 interface BatchRow {
   id: string;
@@ -77,20 +76,47 @@ const toGift = (r: GiftRow): CouponGift => ({
 
 const OPEN = "('issued', 'delivered', 'viewed')";
 
-/** Coupon batches, their stock counters, claimed coupons and gifts in SQLite. */
-export class SqliteCouponRepository implements CouponRepository {
-  /** Claims are group-committed (see `GroupCommit`): a flash sale is thousands a second. */
-  private readonly writes: GroupCommit<SqlExecutor>;
+/**
+ * What the coupon SQL leaves to each backend: how its writes run and how they lock. SQLite has
+ * one writer, so its transactions run one at a time and lock nothing, and claims (thousands a
+ * second in a flash sale) are group-committed. Several PostgreSQL processes share one database, so
+ * there every write is a transaction of its own that locks the rows it decides on.
+ */
+export interface CouponDialect {
+  /** Runs a claim. */
+  claim<T>(work: (tx: SharedSqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs a points exchange: a claim that also spends from the ledger. */
+  exchange<T>(work: (tx: SharedSqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs an answer to a gift, which orders itself by the row locks it takes (`forUpdate`). */
+  answer<T>(work: (tx: SharedSqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * What a SELECT ends with to lock the rows it reads (of table `alias` only, when given), with
+   * its leading space; "" where transactions run one at a time.
+   */
+  forUpdate(alias?: string): string;
+  /** Locks a batch's row before its counters are read; false when there is no such batch. */
+  lockBatch(tx: SharedSqlExecutor, batchId: string): Promise<boolean>;
+  /** A table `alias` of the text elements, as `value`, of the JSON array in `column` (none if it is not one). */
+  jsonTextElements(column: string, alias: string): string;
+}
 
-  constructor(private readonly db: SqliteDatabase) {
-    this.writes = new GroupCommit(db);
-  }
+/**
+ * Coupon batches, their stock counters, claimed coupons and gifts in SQL (SQLite or PostgreSQL):
+ * the same statements on both but for the locks and the running of writes (`CouponDialect`).
+ * Every limit holds by conditional updates and unique constraints, read after the row locks a
+ * backend with several writers takes (see `claimIn`, `openGift`).
+ */
+export class SqlCouponRepository implements CouponRepository {
+  constructor(
+    private readonly db: SharedSqlDatabase,
+    private readonly dialect: CouponDialect,
+  ) {}
 
   async createBatch(batch: CouponBatch): Promise<boolean> {
     const s = batch.spec;
     const result = await this.db.run(
-      `INSERT OR IGNORE INTO coupon_batches (id, org_id, spec, total_stock, daily_stock, per_member_limit, timezone, claimed,
-         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+      `INSERT INTO coupon_batches (id, org_id, spec, total_stock, daily_stock, per_member_limit, timezone, claimed,
+         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (id) DO NOTHING`,
       [batch.batchId, batch.orgId, JSON.stringify(s), s.totalStock ?? null, s.dailyStock ?? null, perMemberLimitOf(s), s.timezone,
         batch.createdAt, batch.createdAt],
     );
@@ -120,13 +146,11 @@ export class SqliteCouponRepository implements CouponRepository {
   }
 
   claim(request: ClaimRequest): Promise<ClaimResult> {
-    return this.writes.run((tx) => claimIn(tx, request));
+    return this.dialect.claim((tx) => claimIn(tx, this.dialect, request));
   }
 
   exchangeForPoints(request: PointsExchangeRequest): Promise<PointsExchangeResult> {
-    // In the claims' group commit: an exchange is a claim that also writes the ledger, and the
-    // database runs one transaction at a time, so the ledger's own writes are serial with it too.
-    return this.writes.run((tx) => exchangeIn(tx, request));
+    return this.dialect.exchange((tx) => exchangeIn(tx, this.dialect, request));
   }
 
   async exchangedCoupon(orgId: string, idempotencyKey: string): Promise<{ coupon: Coupon; entry: LedgerEntry } | null> {
@@ -146,7 +170,9 @@ export class SqliteCouponRepository implements CouponRepository {
 
   offerGift(input: Parameters<CouponRepository["offerGift"]>[0]): Promise<GiftResult> {
     return this.db.transaction(async (tx): Promise<GiftResult> => {
-      const row = await tx.get<CouponRow>("SELECT * FROM offers WHERE id = ? AND user_id = ?", [input.couponId, input.userId]);
+      // The coupon's row lock orders gifts of one coupon; the partial unique index on pending
+      // gifts stands behind it.
+      const row = await tx.get<CouponRow>(`SELECT * FROM offers WHERE id = ? AND user_id = ?${this.dialect.forUpdate()}`, [input.couponId, input.userId]);
       if (!row) return { ok: false, reason: "no-coupon", text: `no coupon ${input.couponId} in this wallet` };
       const check = checkGiftable(toCoupon(row), input.maxPasses, input.now);
       if (!check.ok) return check;
@@ -181,21 +207,32 @@ export class SqliteCouponRepository implements CouponRepository {
   }
 
   acceptGift(input: { tokenHash: string; userId: string; newCode: string; now: number }): Promise<GiftAnswer> {
-    return this.db.transaction(async (tx): Promise<GiftAnswer> => {
-      const open = await openGift(tx, input.tokenHash, input.userId, input.now);
+    // Row locks (the gift's, the batch's, then the coupon's by a conditional update; see
+    // CouponDialect.answer), as the redemption it races takes the coupon's: whichever commits
+    // first wins, and the other re-reads the row it waited for and is refused.
+    return this.dialect.answer(async (tx): Promise<GiftAnswer> => {
+      const open = await openGift(tx, this.dialect, input.tokenHash, input.userId, input.now);
       if (!open.ok) return open;
       const { gift } = open;
-      // The friend's per-member limit of the batch, checked before anything is written (a
-      // refusal leaves the gift open for another friend); transactions run one at a time, so the
-      // count read here is the count the increment below raises.
-      const limits = await tx.get<{ batch_id: string; per_member_limit: number; member_claimed: number | null }>(
-        `SELECT b.id AS batch_id, b.per_member_limit, m.claimed AS member_claimed FROM offers o
-         JOIN coupon_batches b ON b.id = o.batch_id
-         LEFT JOIN coupon_member_claims m ON m.batch_id = b.id AND m.user_id = ?
-         WHERE o.id = ?`,
-        [input.userId, gift.coupon_id],
+      // The friend's per-member limit of the batch: the batch's row lock is the one every claim
+      // of the batch takes first (claimIn; SQLite's single writer stands for it), so claims and
+      // accepts of one member are counted one after the other; the count is read after the lock, in a statement of its own, and a
+      // refusal writes nothing (the gift stays open for another friend). Nothing that locks a
+      // coupon first waits for a batch, so gift, batch, coupon is a safe order.
+      const batch = await tx.get<{ id: string; per_member_limit: number }>(
+        `SELECT b.id, b.per_member_limit FROM coupon_batches b JOIN offers o ON o.batch_id = b.id WHERE o.id = ?${this.dialect.forUpdate("b")}`,
+        [gift.coupon_id],
       );
-      if (limits && (limits.member_claimed ?? 0) >= limits.per_member_limit)
+      const limits = batch
+        ? {
+            batch_id: batch.id,
+            per_member_limit: batch.per_member_limit,
+            member_claimed:
+              (await tx.get<{ claimed: number }>("SELECT claimed FROM coupon_member_claims WHERE batch_id = ? AND user_id = ?", [batch.id, input.userId]))
+                ?.claimed ?? 0,
+          }
+        : null;
+      if (limits && limits.member_claimed >= limits.per_member_limit)
         return { ok: false, reason: "member-limit", text: `you already got ${limits.per_member_limit} coupon(s) of this batch, the most a member may: the coupon stays with its giver` };
       // The move is conditional on the coupon being still open, valid and the giver's: a
       // redemption that committed first leaves nothing to move, and the accept is refused.
@@ -206,12 +243,14 @@ export class SqliteCouponRepository implements CouponRepository {
         [input.userId, input.newCode, input.now, gift.coupon_id, gift.user_id, input.now],
       );
       if (moved.changes !== 1) return { ok: false, reason: "not-open", text: "the coupon was used or is no longer valid" };
-      if (limits)
-        await tx.run(
-          `INSERT INTO coupon_member_claims (batch_id, user_id, claimed) VALUES (?, ?, 1)
-           ON CONFLICT (batch_id, user_id) DO UPDATE SET claimed = claimed + 1`,
-          [limits.batch_id, input.userId],
+      if (limits) {
+        const counted = await tx.run(
+          `INSERT INTO coupon_member_claims AS c (batch_id, user_id, claimed) VALUES (?, ?, 1)
+           ON CONFLICT (batch_id, user_id) DO UPDATE SET claimed = c.claimed + 1 WHERE c.claimed < ?`,
+          [limits.batch_id, input.userId, limits.per_member_limit],
         );
+        if (counted.changes !== 1) throw new Error(`gift of ${gift.coupon_id}: the member's count moved inside its transaction`);
+      }
       await tx.run("UPDATE coupon_gifts SET state = 'accepted', to_user_id = ?, resolved_at = ? WHERE id = ?", [
         input.userId,
         input.now,
@@ -224,8 +263,9 @@ export class SqliteCouponRepository implements CouponRepository {
   }
 
   declineGift(input: { tokenHash: string; userId: string; now: number }): Promise<GiftAnswer> {
-    return this.db.transaction(async (tx): Promise<GiftAnswer> => {
-      const open = await openGift(tx, input.tokenHash, input.userId, input.now);
+    // Behind the gift's row lock (see openGift), as acceptGift.
+    return this.dialect.answer(async (tx): Promise<GiftAnswer> => {
+      const open = await openGift(tx, this.dialect, input.tokenHash, input.userId, input.now);
       if (!open.ok) return open;
       await tx.run("UPDATE coupon_gifts SET state = 'declined', to_user_id = ?, resolved_at = ? WHERE id = ?", [
         input.userId,
@@ -247,8 +287,8 @@ export class SqliteCouponRepository implements CouponRepository {
     const rows = await this.db.all<{ id: string }>(
       `SELECT u.id FROM app_users u
        WHERE u.org_id = ? AND u.marketing_consent = 1
-         AND (? IS NULL OR EXISTS (SELECT 1 FROM json_each(u.segments) s WHERE s.value = ?))
-         AND (? IS NULL OR u.loyalty_tier = ?)
+         AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM ${this.dialect.jsonTextElements("u.segments", "s")} WHERE s.value = ?))
+         AND (CAST(? AS TEXT) IS NULL OR u.loyalty_tier = ?)
          ${stores ? `AND EXISTS (SELECT 1 FROM presence_events e WHERE e.user_id = u.id AND e.at >= ? AND e.store_id IN (${stores.map(() => "?").join(", ")}))` : ""}
        ORDER BY u.id LIMIT ?`,
       [query.orgId, query.segment, query.segment, query.tier, query.tier, ...(stores ? [query.seenSinceMs, ...stores] : []), query.limit],
@@ -264,7 +304,7 @@ export class SqliteCouponRepository implements CouponRepository {
       `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, o.store_id, (o.issued_at / ${B}) AS bucket,
          COUNT(*) AS n, s.timezone AS tz
        FROM offers o JOIN stores s ON s.id = o.store_id
-       WHERE s.org_id = ? AND o.issued_at >= ? AND o.issued_at < ? GROUP BY 1, 2, 3, 4`,
+       WHERE s.org_id = ? AND o.issued_at >= ? AND o.issued_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
       [orgId, fromMs, toMs],
     );
     const redemptions = await this.db.all<{
@@ -281,21 +321,21 @@ export class SqliteCouponRepository implements CouponRepository {
       `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, r.store_id, (r.redeemed_at / ${B}) AS bucket,
          COUNT(*) AS n, COUNT(r.total_minor) AS baskets, SUM(r.total_minor) AS revenue, SUM(r.discount_minor) AS discount, s.timezone AS tz
        FROM redemptions r JOIN offers o ON o.id = r.offer_id JOIN stores s ON s.id = r.store_id
-       WHERE s.org_id = ? AND r.redeemed_at >= ? AND r.redeemed_at < ? GROUP BY 1, 2, 3, 4`,
+       WHERE s.org_id = ? AND r.redeemed_at >= ? AND r.redeemed_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
       [orgId, fromMs, toMs],
     );
     const voids = await this.db.all<{ batch_id: string; channel: IssueChannel; store_id: string; bucket: number; n: number; tz: string | null }>(
       `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, v.store_id, (v.voided_at / ${B}) AS bucket,
          COUNT(*) AS n, s.timezone AS tz
        FROM redemption_voids v JOIN offers o ON o.id = v.offer_id JOIN stores s ON s.id = v.store_id
-       WHERE s.org_id = ? AND v.voided_at >= ? AND v.voided_at < ? GROUP BY 1, 2, 3, 4`,
+       WHERE s.org_id = ? AND v.voided_at >= ? AND v.voided_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
       [orgId, fromMs, toMs],
     );
     const expired = await this.db.all<{ batch_id: string; channel: IssueChannel; store_id: string; bucket: number; n: number; tz: string | null }>(
       `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, o.store_id, (o.expires_at / ${B}) AS bucket,
          COUNT(*) AS n, s.timezone AS tz
        FROM offers o JOIN stores s ON s.id = o.store_id
-       WHERE s.org_id = ? AND o.state = 'expired' AND o.voided_at IS NULL AND o.expires_at >= ? AND o.expires_at < ? GROUP BY 1, 2, 3, 4`,
+       WHERE s.org_id = ? AND o.state = 'expired' AND o.voided_at IS NULL AND o.expires_at >= ? AND o.expires_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
       [orgId, fromMs, toMs],
     );
     const gifts = await this.db.all<{
@@ -308,9 +348,9 @@ export class SqliteCouponRepository implements CouponRepository {
       tz: string | null;
     }>(
       `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, o.store_id, (g.created_at / ${B}) AS bucket,
-         COUNT(*) AS made, SUM(g.state = 'accepted') AS accepted, s.timezone AS tz
+         COUNT(*) AS made, COUNT(*) FILTER (WHERE g.state = 'accepted') AS accepted, s.timezone AS tz
        FROM coupon_gifts g JOIN offers o ON o.id = g.coupon_id JOIN stores s ON s.id = o.store_id
-       WHERE s.org_id = ? AND g.created_at >= ? AND g.created_at < ? GROUP BY 1, 2, 3, 4`,
+       WHERE s.org_id = ? AND g.created_at >= ? AND g.created_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
       [orgId, fromMs, toMs],
     );
     const out = new Map<string, { -readonly [K in keyof CouponStatsRow]: CouponStatsRow[K] }>();
@@ -360,13 +400,16 @@ export class SqliteCouponRepository implements CouponRepository {
 }
 
 /**
- * One claim inside a (group) transaction: every limit is read first, so a refusal writes nothing
- * and needs no rollback; then each counter is taken by a conditional update, which cannot miss
- * after those reads in the same transaction (a miss is a bug, thrown).
+ * One claim. The batch's row is locked first (`lockBatch`, where writers run side by side): every
+ * claim of the batch, in any process, waits there, so the counters read next (a statement of
+ * their own, with a snapshot taken after the lock) stay as read until this transaction ends. Every
+ * limit is then checked, so a refusal writes nothing; each counter is taken by a conditional
+ * update, which cannot miss after those reads (a miss is a bug, thrown, and rolls the claim back).
  */
-async function claimIn(tx: SqlExecutor, request: ClaimRequest): Promise<ClaimResult> {
+async function claimIn(tx: SharedSqlExecutor, dialect: CouponDialect, request: ClaimRequest): Promise<ClaimResult> {
   const { batchId, coupon, dayKey } = request;
   const refuse = (reason: Extract<ClaimResult, { ok: false }>["reason"], text: string): ClaimResult => ({ ok: false, reason, text });
+  if (!(await dialect.lockBatch(tx, batchId))) return refuse("no-batch", `no batch ${batchId}`);
   // The batch and both of the claim's counters in one statement: a claim's cost is its round trips.
   const batch = await tx.get<BatchRow & { day_claimed: number | null; member_claimed: number | null; user_org: string | null }>(
     `SELECT b.*, d.claimed AS day_claimed, m.claimed AS member_claimed,
@@ -395,16 +438,16 @@ async function claimIn(tx: SqlExecutor, request: ClaimRequest): Promise<ClaimRes
   const taken = [
     await tx.run("UPDATE coupon_batches SET claimed = claimed + 1 WHERE id = ? AND (total_stock IS NULL OR claimed < total_stock)", [batchId]),
     await tx.run(
-      `INSERT INTO coupon_member_claims (batch_id, user_id, claimed) VALUES (?, ?, 1)
-       ON CONFLICT (batch_id, user_id) DO UPDATE SET claimed = claimed + 1 WHERE claimed < ?`,
+      `INSERT INTO coupon_member_claims AS c (batch_id, user_id, claimed) VALUES (?, ?, 1)
+       ON CONFLICT (batch_id, user_id) DO UPDATE SET claimed = c.claimed + 1 WHERE c.claimed < ?`,
       [batchId, coupon.userId, batch.per_member_limit],
     ),
   ];
   if (batch.daily_stock !== null)
     taken.push(
       await tx.run(
-        `INSERT INTO coupon_batch_days (batch_id, day_key, claimed) VALUES (?, ?, 1)
-         ON CONFLICT (batch_id, day_key) DO UPDATE SET claimed = claimed + 1 WHERE claimed < ?`,
+        `INSERT INTO coupon_batch_days AS c (batch_id, day_key, claimed) VALUES (?, ?, 1)
+         ON CONFLICT (batch_id, day_key) DO UPDATE SET claimed = c.claimed + 1 WHERE c.claimed < ?`,
         [batchId, dayKey, batch.daily_stock],
       ),
     );
@@ -415,7 +458,7 @@ async function claimIn(tx: SqlExecutor, request: ClaimRequest): Promise<ClaimRes
 
 /** The coupon an exchange under `key` bought, as a replay answers it; null when the key is unused. */
 async function exchangedIn(
-  tx: SqlExecutor,
+  tx: SharedSqlExecutor,
   orgId: string,
   key: string,
   memberId?: string,
@@ -436,7 +479,7 @@ async function exchangedIn(
  * spending order and expiry included), then the claim's limits (claimIn refuses without writing).
  * Only then are the coupon and the spend written, so a refusal leaves no trace.
  */
-async function exchangeIn(tx: SqlExecutor, request: PointsExchangeRequest): Promise<PointsExchangeResult> {
+async function exchangeIn(tx: SharedSqlExecutor, dialect: CouponDialect, request: PointsExchangeRequest): Promise<PointsExchangeResult> {
   const { orgId, claim, points, idempotencyKey, now } = request;
   const memberId = claim.coupon.userId;
   const prior = await exchangedIn(tx, orgId, idempotencyKey, memberId);
@@ -456,7 +499,7 @@ async function exchangeIn(tx: SqlExecutor, request: PointsExchangeRequest): Prom
       return { ok: false, reason: "insufficient-points", balance: change.balance, text: `not enough points: the coupon costs ${points}, the balance is ${change.balance}` };
     throw new Error(`points exchange: ${change.reason}`);
   }
-  const claimed = await claimIn(tx, claim);
+  const claimed = await claimIn(tx, dialect, claim);
   if (!claimed.ok) return claimed;
   const written = await writeLedgerChange(tx, orgId, memberId, change, state, now);
   const entry = written.find((w) => w.entry.id === entryId)?.entry;
@@ -464,8 +507,8 @@ async function exchangeIn(tx: SqlExecutor, request: PointsExchangeRequest): Prom
   return { ok: true, coupon: claimed.coupon, entry, balance: change.balance, written, replayed: false };
 }
 
-/** Stores a coupon of a batch as a row of offers (see migration 14 for the columns it leaves empty). */
-async function insertCoupon(tx: SqlExecutor, c: Coupon, dayKey: string, delivered: boolean, reminderLeadMs: number | null): Promise<void> {
+/** Stores a coupon of a batch as a row of offers (see SQLite migration 14 for the columns it leaves empty). */
+async function insertCoupon(tx: SharedSqlExecutor, c: Coupon, dayKey: string, delivered: boolean, reminderLeadMs: number | null): Promise<void> {
   await tx.run(
     `INSERT INTO offers (id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, event_id, title, text, discount, code,
        state, state_at, day_key, issued_at, expires_at, published_at, batch_id, channel, channel_tag, store_ids, terms, valid_from,
@@ -500,20 +543,25 @@ async function insertCoupon(tx: SqlExecutor, c: Coupon, dayKey: string, delivere
 }
 
 /** Marks pending gifts past their time as timed out (the coupon never left its owner). */
-async function expireGifts(tx: SqlExecutor, now: number, couponId: string): Promise<void> {
+async function expireGifts(tx: SharedSqlExecutor, now: number, couponId: string): Promise<void> {
   await tx.run("UPDATE coupon_gifts SET state = 'timed-out', resolved_at = expires_at WHERE coupon_id = ? AND state = 'pending' AND expires_at <= ?", [
     couponId,
     now,
   ]);
 }
 
+/**
+ * The pending gift of `tokenHash`, locked: an accept and a decline of one gift (in any process)
+ * run one after the other, the second seeing the first's answer.
+ */
 async function openGift(
-  tx: SqlExecutor,
+  tx: SharedSqlExecutor,
+  dialect: CouponDialect,
   tokenHash: string,
   userId: string,
   now: number,
 ): Promise<{ ok: true; gift: GiftRow } | Extract<GiftAnswer, { ok: false }>> {
-  const gift = await tx.get<GiftRow>("SELECT * FROM coupon_gifts WHERE token_hash = ?", [tokenHash]);
+  const gift = await tx.get<GiftRow>(`SELECT * FROM coupon_gifts WHERE token_hash = ?${dialect.forUpdate()}`, [tokenHash]);
   if (!gift) return { ok: false, reason: "no-gift", text: "no such gift" };
   if (gift.state !== "pending") return { ok: false, reason: gift.state === "timed-out" ? "timed-out" : "resolved", text: `the gift was ${gift.state}` };
   if (now >= gift.expires_at) {

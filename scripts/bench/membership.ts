@@ -9,7 +9,7 @@
  * 1. import: `MemberImportService.importMembers` of an NDJSON file of `--members` members (default
  *    100 000: id, name, segments, tier, birth month, consents), read line by line from memory, as
  *    the HTTP route hands it on; then the same file again (a rerun: every row unchanged).
- * 2. earn: `--earns` earnings (default 10 000) through `SqliteLedgerRepository.append`, each its own
+ * 2. earn: `--earns` earnings (default 10 000) through `SqlLedgerRepository.append`, each its own
  *    call with its own idempotency key, `--in-flight` (default 256) at a time over 1 000 members, as
  *    concurrent tills would send them; the repository group-commits what arrives during a commit.
  *    Entries per second, durable (each call resolves after its commit).

@@ -184,6 +184,10 @@ export function describeMembershipRepositoryContract(name: string, makeBackend: 
       const counted = await Promise.all(Array.from({ length: 10 }, () => membership.countEarningVisit("u1", "s1", "2026-11-24", 3)));
       expect(counted.filter(Boolean)).toHaveLength(3);
       expect(await membership.countEarningVisit("u1", "s1", "2026-11-25", 3)).toBe(true);
+      // A cap of none counts nothing, on a new day or a counted one.
+      expect(await membership.countEarningVisit("u1", "s1", "2026-11-26", 0)).toBe(false);
+      expect(await membership.countEarningVisit("u1", "s1", "2026-11-25", 0)).toBe(false);
+      expect(await membership.countEarningVisit("u1", "s1", "2026-11-26", 1)).toBe(true);
     });
 
     it("creates the member-code secret once", async () => {

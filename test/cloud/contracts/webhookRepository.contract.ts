@@ -65,6 +65,13 @@ export function describeWebhookRepositoryContract(name: string, makeBackend: Mak
         events: ["*"],
       });
       expect(await webhooks.updateEndpoint("o2", "e1", { enabled: true }, 12)).toBeNull();
+      // Turned back on, and left on by a change that does not name it.
+      expect(await webhooks.updateEndpoint("o1", "e1", { enabled: true }, 13)).toMatchObject({ enabled: true, updatedAt: 13 });
+      expect(await webhooks.updateEndpoint("o1", "e1", { description: "on" }, 14)).toMatchObject({ enabled: true, description: "on" });
+      expect((await webhooks.endpoints("o1")).map((e) => [e.id, e.enabled])).toEqual([
+        ["e1", true],
+        ["e2", false],
+      ]);
 
       const before = webhookEndpoint("e1").secret;
       const rotated = await webhooks.rotateSecret("o1", "e1", "whsec_new", 5000, 20);

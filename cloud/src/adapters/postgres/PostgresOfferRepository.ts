@@ -17,7 +17,7 @@ import type {
   RedemptionBasket,
   VoidResult,
 } from "../../services/repositories.js";
-import { type CouponRow, offerOfCoupon, toCoupon } from "./PostgresCouponRows.js";
+import { type CouponRow, offerOfCoupon, toCoupon } from "../sql/couponRows.js";
 import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
 import { decideGroupIn } from "./PostgresDecisionGroup.js";
 import { toStoredEvent } from "./PostgresEventRepository.js";

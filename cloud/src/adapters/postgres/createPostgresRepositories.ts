@@ -1,22 +1,24 @@
 import type { Repositories } from "../../services/repositories.js";
 import { PostgresAnalyticsRepository } from "./PostgresAnalyticsRepository.js";
 import { SqlAuditRepository } from "../sql/SqlAuditRepository.js";
-import { PostgresCouponRepository } from "./PostgresCouponRepository.js";
+import { SqlCouponRepository } from "../sql/SqlCouponRepository.js";
+import { PostgresCouponDialect } from "./PostgresCouponDialect.js";
 import { SqlCredentialRepository } from "../sql/SqlCredentialRepository.js";
 import type { PostgresDatabase } from "./PostgresDatabase.js";
 import { PostgresDeliveryRepository } from "./PostgresDeliveryRepository.js";
 import { SqlDirectoryRepository } from "../sql/SqlDirectoryRepository.js";
 import { PostgresEventRepository } from "./PostgresEventRepository.js";
 import { PostgresFleetRepository } from "./PostgresFleetRepository.js";
-import { PostgresLedgerRepository } from "./PostgresLedgerRepository.js";
-import { PostgresMembershipRepository } from "./PostgresMembershipRepository.js";
+import { SqlLedgerRepository } from "../sql/SqlLedgerRepository.js";
+import { SqlMembershipRepository } from "../sql/SqlMembershipRepository.js";
 import { PostgresOfferRepository } from "./PostgresOfferRepository.js";
 import { SqlPickupRepository } from "../sql/SqlPickupRepository.js";
 import { PostgresPrivacyRepository } from "./PostgresPrivacyRepository.js";
 import { SqlPushRegistrationRepository } from "../sql/SqlPushRegistrationRepository.js";
 import { SqlRuleRepository } from "../sql/SqlRuleRepository.js";
 import { SqlUserRepository } from "../sql/SqlUserRepository.js";
-import { PostgresWebhookRepository } from "./PostgresWebhookRepository.js";
+import { SqlWebhookRepository } from "../sql/SqlWebhookRepository.js";
+import { PostgresWebhookClaims } from "./PostgresWebhookClaims.js";
 
 /** The PostgreSQL backend's repositories, on one pool, plus that pool (health, tests). */
 export interface PostgresRepositories extends Repositories {
@@ -30,14 +32,14 @@ export interface PostgresRepositories extends Repositories {
   readonly fleet: PostgresFleetRepository;
   readonly privacy: PostgresPrivacyRepository;
   readonly audit: SqlAuditRepository;
-  readonly ledger: PostgresLedgerRepository;
-  readonly membership: PostgresMembershipRepository;
+  readonly ledger: SqlLedgerRepository;
+  readonly membership: SqlMembershipRepository;
   readonly analytics: PostgresAnalyticsRepository;
-  readonly coupons: PostgresCouponRepository;
+  readonly coupons: SqlCouponRepository;
   readonly pickups: SqlPickupRepository;
   readonly pushRegistrations: SqlPushRegistrationRepository;
   readonly delivery: PostgresDeliveryRepository;
-  readonly webhooks: PostgresWebhookRepository;
+  readonly webhooks: SqlWebhookRepository;
 }
 
 /** Every repository of the PostgreSQL backend over one open, migrated database (see migratePostgres). */
@@ -53,13 +55,13 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     fleet: new PostgresFleetRepository(db),
     privacy: new PostgresPrivacyRepository(db),
     audit: new SqlAuditRepository(db),
-    ledger: new PostgresLedgerRepository(db),
-    membership: new PostgresMembershipRepository(db),
+    ledger: new SqlLedgerRepository(db),
+    membership: new SqlMembershipRepository(db),
     analytics: new PostgresAnalyticsRepository(db),
-    coupons: new PostgresCouponRepository(db),
+    coupons: new SqlCouponRepository(db, new PostgresCouponDialect(db)),
     pickups: new SqlPickupRepository(db),
     pushRegistrations: new SqlPushRegistrationRepository(db),
     delivery: new PostgresDeliveryRepository(db),
-    webhooks: new PostgresWebhookRepository(db),
+    webhooks: new SqlWebhookRepository(db, new PostgresWebhookClaims(db)),
   };
 }

@@ -17,10 +17,10 @@ import type {
   RedemptionBasket,
   VoidResult,
 } from "../../services/repositories.js";
-import { type CouponRow, offerOfCoupon, toCoupon } from "./SqliteCouponRows.js";
+import { type CouponRow, offerOfCoupon, toCoupon } from "../sql/couponRows.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 import { decideGroupIn } from "./SqliteDecisionGroup.js";
-import { GroupCommit } from "./GroupCommit.js";
+import { GroupCommit } from "../sql/GroupCommit.js";
 import { toStoredEvent } from "./SqliteEventRepository.js";
 
 interface DecisionRow {
@@ -123,7 +123,7 @@ export class SqliteOfferRepository
 {
   private readonly db: SqliteDatabase;
   /** Redemptions are group-committed (see `GroupCommit`): tills at a rush must not wait on fsyncs in turn. */
-  private readonly redemptions: GroupCommit;
+  private readonly redemptions: GroupCommit<SqlExecutor>;
 
   constructor(db: SqliteDatabase) {
     this.db = db;

@@ -1,7 +1,8 @@
 import type { Repositories } from "../../services/repositories.js";
 import { SqliteAnalyticsRepository } from "./SqliteAnalyticsRepository.js";
 import { SqlAuditRepository } from "../sql/SqlAuditRepository.js";
-import { SqliteCouponRepository } from "./SqliteCouponRepository.js";
+import { SqlCouponRepository } from "../sql/SqlCouponRepository.js";
+import { SqliteCouponDialect } from "./SqliteCouponDialect.js";
 import { SqlCredentialRepository } from "../sql/SqlCredentialRepository.js";
 import type { SqliteDatabase } from "./SqliteDatabase.js";
 import { SqliteDeliveryRepository } from "./SqliteDeliveryRepository.js";
@@ -9,14 +10,15 @@ import { SqlPushRegistrationRepository } from "../sql/SqlPushRegistrationReposit
 import { SqlDirectoryRepository } from "../sql/SqlDirectoryRepository.js";
 import { SqliteEventRepository } from "./SqliteEventRepository.js";
 import { SqliteFleetRepository } from "./SqliteFleetRepository.js";
-import { SqliteLedgerRepository } from "./SqliteLedgerRepository.js";
-import { SqliteMembershipRepository } from "./SqliteMembershipRepository.js";
+import { SqlLedgerRepository } from "../sql/SqlLedgerRepository.js";
+import { SqlMembershipRepository } from "../sql/SqlMembershipRepository.js";
 import { SqliteOfferRepository } from "./SqliteOfferRepository.js";
 import { SqlPickupRepository } from "../sql/SqlPickupRepository.js";
 import { SqlitePrivacyRepository } from "./SqlitePrivacyRepository.js";
 import { SqlRuleRepository } from "../sql/SqlRuleRepository.js";
 import { SqlUserRepository } from "../sql/SqlUserRepository.js";
-import { SqliteWebhookRepository } from "./SqliteWebhookRepository.js";
+import { SqlWebhookRepository } from "../sql/SqlWebhookRepository.js";
+import { SqliteWebhookClaims } from "./SqliteWebhookClaims.js";
 
 /** The SQLite backend's repositories, on one connection, plus that connection (health, tests). */
 export interface SqliteRepositories extends Repositories {
@@ -30,14 +32,14 @@ export interface SqliteRepositories extends Repositories {
   readonly fleet: SqliteFleetRepository;
   readonly privacy: SqlitePrivacyRepository;
   readonly audit: SqlAuditRepository;
-  readonly ledger: SqliteLedgerRepository;
-  readonly membership: SqliteMembershipRepository;
+  readonly ledger: SqlLedgerRepository;
+  readonly membership: SqlMembershipRepository;
   readonly analytics: SqliteAnalyticsRepository;
-  readonly coupons: SqliteCouponRepository;
+  readonly coupons: SqlCouponRepository;
   readonly pickups: SqlPickupRepository;
   readonly pushRegistrations: SqlPushRegistrationRepository;
   readonly delivery: SqliteDeliveryRepository;
-  readonly webhooks: SqliteWebhookRepository;
+  readonly webhooks: SqlWebhookRepository;
 }
 
 /** Every repository of the SQLite backend over one open, migrated database. */
@@ -53,13 +55,13 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     fleet: new SqliteFleetRepository(db),
     privacy: new SqlitePrivacyRepository(db),
     audit: new SqlAuditRepository(db),
-    ledger: new SqliteLedgerRepository(db),
-    membership: new SqliteMembershipRepository(db),
+    ledger: new SqlLedgerRepository(db),
+    membership: new SqlMembershipRepository(db),
     analytics: new SqliteAnalyticsRepository(db),
-    coupons: new SqliteCouponRepository(db),
+    coupons: new SqlCouponRepository(db, new SqliteCouponDialect(db)),
     pickups: new SqlPickupRepository(db),
     pushRegistrations: new SqlPushRegistrationRepository(db),
     delivery: new SqliteDeliveryRepository(db),
-    webhooks: new SqliteWebhookRepository(db),
+    webhooks: new SqlWebhookRepository(db, new SqliteWebhookClaims(db)),
   };
 }

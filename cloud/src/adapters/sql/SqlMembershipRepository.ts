@@ -12,10 +12,10 @@ import type {
   PointsPurchaseWrite,
   TierChange,
 } from "../../services/repositories.js";
-import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
+import type { SharedSqlDatabase, SharedSqlExecutor } from "./SqlDatabase.js";
 import { applyLedgerCommand } from "../../domain/loyalty/ledger.js";
-import { byKey as ledgerEntryRow, stateOf as ledgerStateOf, write as writeLedgerChange } from "./PostgresLedgerRepository.js";
-import { toUser, type UserRow as AppUserRow } from "../sql/SqlUserRepository.js";
+import { byKey as ledgerEntryRow, stateOf as ledgerStateOf, write as writeLedgerChange } from "./SqlLedgerRepository.js";
+import { toUser, type UserRow as AppUserRow } from "./SqlUserRepository.js";
 
 interface MemberRow {
   user_id: string;
@@ -67,9 +67,13 @@ const changeOf = (r: TierChangeRow): TierChange => ({
   at: r.at,
 });
 
-/** Loyalty programmes, member profiles, tiers, purchases and visit counters in PostgreSQL. */
-export class PostgresMembershipRepository implements MembershipRepository {
-  constructor(private readonly db: PostgresDatabase) {}
+/**
+ * Loyalty programmes, member profiles, tiers, purchases and visit counters in SQL (SQLite or
+ * PostgreSQL: the same statements on both). A read-then-write runs in one transaction: one at a
+ * time on SQLite's single connection, SERIALIZABLE (run again on conflict) on PostgreSQL.
+ */
+export class SqlMembershipRepository implements MembershipRepository {
+  constructor(private readonly db: SharedSqlDatabase) {}
 
   async getProgram(orgId: string): Promise<{ program: LoyaltyProgram; version: number } | null> {
     const row = await this.db.get<{ program: string; version: number }>("SELECT program, version FROM loyalty_programs WHERE org_id = ?", [orgId]);
@@ -177,8 +181,8 @@ export class PostgresMembershipRepository implements MembershipRepository {
   }
 
   recordPurchaseWithPoints(w: PointsPurchaseWrite): Promise<PointsPurchaseResult> {
-    // SERIALIZABLE (the ledger's level): the lots read here and spent below stay as read, or the
-    // transaction runs again.
+    // The ledger's transaction: the lots read here and spent below stay as read (SQLite runs one
+    // transaction at a time; PostgreSQL's SERIALIZABLE runs this again should they change).
     return this.db.transaction(async (tx): Promise<PointsPurchaseResult> => {
       const p = w.purchase;
       const prior = await purchaseIn(tx, p.orgId, p.orderKey);
@@ -195,7 +199,8 @@ export class PostgresMembershipRepository implements MembershipRepository {
         throw new Error(`points purchase: ${spent.reason}`);
       }
       // The order's row goes first, before any ledger row: a report of the same order racing this
-      // one meets it here and (PostgreSQL) is aborted and run again, then finds it recorded.
+      // one meets it here and (PostgreSQL) is aborted and run again, then finds it recorded; on
+      // SQLite transactions run one at a time, so the read above has already found it.
       const inserted = await tx.run(
         `INSERT INTO member_purchases (org_id, order_key, user_id, store_id, channel, total_minor, currency, points, at,
            points_spent, points_discount_minor) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -243,8 +248,8 @@ export class PostgresMembershipRepository implements MembershipRepository {
         [refund.orgId, refund.orderKey, refund.refundId, refund.amountMinor, refund.points, refund.at],
       );
       if (inserted.changes !== 1) return false;
-      // ?1 is the amount in both places it is used; SERIALIZABLE runs this again should another
-      // process refund part of the same order at once, so the parts add up.
+      // ?1 is the amount in both places it is used; PostgreSQL's SERIALIZABLE runs this again should
+      // another process refund part of the same order at once, so the parts add up.
       await tx.run(
         `UPDATE member_purchases
             SET refunded_minor = refunded_minor + ?1,
@@ -292,10 +297,11 @@ export class PostgresMembershipRepository implements MembershipRepository {
   async countEarningVisit(userId: string, storeId: string, day: string, maxPerDay: number): Promise<boolean> {
     // One statement, no read first: the row is taken or bumped only while under the cap, and
     // PostgreSQL re-checks the WHERE on the row as it stands, so processes racing to count the
-    // last visit of the day cannot both win.
+    // last visit of the day cannot both win. (The SELECT has its WHERE, as SQLite's parser needs
+    // before an upsert's ON CONFLICT.)
     const row = await this.db.get<{ visits: number }>(
-      `INSERT INTO visit_earnings AS e (user_id, store_id, day, visits) SELECT ?, ?, ?, 1 WHERE ?::bigint > 0
-       ON CONFLICT (user_id, store_id, day) DO UPDATE SET visits = e.visits + 1 WHERE e.visits < ?::bigint
+      `INSERT INTO visit_earnings AS e (user_id, store_id, day, visits) SELECT ?, ?, ?, 1 WHERE CAST(? AS BIGINT) > 0
+       ON CONFLICT (user_id, store_id, day) DO UPDATE SET visits = e.visits + 1 WHERE e.visits < CAST(? AS BIGINT)
        RETURNING visits`,
       [userId, storeId, day, maxPerDay, maxPerDay],
     );
@@ -387,7 +393,7 @@ export class PostgresMembershipRepository implements MembershipRepository {
 }
 
 /** The purchase recorded under `orderKey`, or null. */
-async function purchaseIn(db: PgExecutor, orgId: string, orderKey: string): Promise<MemberPurchase | null> {
+async function purchaseIn(db: SharedSqlExecutor, orgId: string, orderKey: string): Promise<MemberPurchase | null> {
   const r = await db.get<PurchaseRow>("SELECT * FROM member_purchases WHERE org_id = ? AND order_key = ?", [orgId, orderKey]);
   if (!r) return null;
   return {

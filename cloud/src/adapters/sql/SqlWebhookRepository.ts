@@ -8,8 +8,7 @@ import type {
   WebhookEndpointChange,
   WebhookRepository,
 } from "../../services/repositories.js";
-import { randomUUID } from "node:crypto";
-import type { PostgresDatabase } from "./PostgresDatabase.js";
+import type { SharedSqlDatabase } from "./SqlDatabase.js";
 
 interface EndpointRow {
   id: string;
@@ -17,7 +16,8 @@ interface EndpointRow {
   url: string;
   description: string;
   events: string;
-  enabled: boolean;
+  /** 0/1 in SQLite, which has no boolean type; a boolean in PostgreSQL. */
+  enabled: number | boolean;
   secret: string;
   previous_secret: string | null;
   previous_secret_until: number | null;
@@ -25,7 +25,7 @@ interface EndpointRow {
   updated_at: number;
 }
 
-interface DeliveryRow {
+export interface DeliveryRow {
   id: string;
   endpoint_id: string;
   org_id: string;
@@ -43,7 +43,7 @@ interface DeliveryRow {
 
 const ENDPOINT_COLUMNS =
   "id, org_id, url, description, events, enabled, secret, previous_secret, previous_secret_until, created_at, updated_at";
-const DELIVERY_COLUMNS =
+export const DELIVERY_COLUMNS =
   "id, endpoint_id, org_id, event_type, user_id, payload, status, attempts, next_attempt_at, last_error, last_status_code, created_at, updated_at";
 
 function endpointOf(r: EndpointRow): WebhookEndpoint {
@@ -53,7 +53,7 @@ function endpointOf(r: EndpointRow): WebhookEndpoint {
     url: r.url,
     description: r.description,
     events: JSON.parse(r.events) as string[],
-    enabled: r.enabled,
+    enabled: r.enabled === true || r.enabled === 1,
     secret: r.secret,
     previousSecret: r.previous_secret,
     previousSecretUntil: r.previous_secret_until,
@@ -62,7 +62,7 @@ function endpointOf(r: EndpointRow): WebhookEndpoint {
   };
 }
 
-function deliveryOf(r: DeliveryRow): WebhookDelivery {
+export function deliveryOf(r: DeliveryRow): WebhookDelivery {
   return {
     id: r.id,
     endpointId: r.endpoint_id,
@@ -80,41 +80,40 @@ function deliveryOf(r: DeliveryRow): WebhookDelivery {
   };
 }
 
-const marks = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
+export const marks = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
-/** Options of the PostgreSQL webhook repository (as PostgresDeliveryOptions). */
-export interface PostgresWebhookOptions {
-  /** Who holds the leases taken on due deliveries: one id per cloud process. Default: a random id. */
-  readonly leaseOwner?: string;
+/**
+ * How a backend hands due deliveries to this process's sender: the one part of the webhook outbox
+ * whose SQL differs. SQLite has one sending process, so `due` is a plain read; on PostgreSQL several
+ * processes share the outbox, so `due` leases what it hands out (see PostgresWebhookClaims).
+ */
+export interface WebhookClaims {
+  /** Pending deliveries due at `now`, earliest first, none of `skipEndpoints`, at most `limit`. */
+  due(now: number, limit: number, skipEndpoints: readonly string[]): Promise<WebhookDelivery[]>;
+  /** When the earliest pending delivery this process may send falls due; null when none waits. */
+  nextDueAt(): Promise<number | null>;
   /**
-   * How long a delivery handed out by `due` stays this process's, ms: longer than one attempt (the
-   * sender gives up after its timeout), short enough that a dead process's deliveries are sent soon
-   * by another. Default 60 000.
+   * SET clauses, each after a comma, that hand a delivery back when it is rescheduled, settled,
+   * resumed or replayed: "" where `due` holds nothing.
    */
-  readonly leaseMs?: number;
+  readonly release: string;
 }
 
 /**
- * Webhook endpoints and their delivery outbox in PostgreSQL (migration 7 = SQLite 19). `due` claims
- * what it returns as PostgresDeliveryRepository.duePush does: rows locked FOR UPDATE SKIP LOCKED
- * and leased to this process, passed over by the others until rescheduled, settled or expired.
+ * Webhook endpoints and their delivery outbox in SQL (SQLite migration 19, PostgreSQL 7): the same
+ * statements on both, but for how due deliveries are claimed (`WebhookClaims`). `enabled` binds as
+ * 0/1, which PostgreSQL reads as a boolean literal.
  */
-export class PostgresWebhookRepository implements WebhookRepository {
-  private readonly leaseOwner: string;
-  private readonly leaseMs: number;
-
+export class SqlWebhookRepository implements WebhookRepository {
   constructor(
-    private readonly db: PostgresDatabase,
-    options: PostgresWebhookOptions = {},
-  ) {
-    this.leaseOwner = options.leaseOwner ?? randomUUID();
-    this.leaseMs = options.leaseMs ?? 60_000;
-  }
+    private readonly db: SharedSqlDatabase,
+    private readonly claims: WebhookClaims,
+  ) {}
 
   async createEndpoint(e: WebhookEndpoint): Promise<void> {
     await this.db.run(
       `INSERT INTO webhook_endpoints (${ENDPOINT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [e.id, e.orgId, e.url, e.description, JSON.stringify(e.events), e.enabled, e.secret, e.previousSecret, e.previousSecretUntil, e.createdAt, e.updatedAt],
+      [e.id, e.orgId, e.url, e.description, JSON.stringify(e.events), e.enabled ? 1 : 0, e.secret, e.previousSecret, e.previousSecretUntil, e.createdAt, e.updatedAt],
     );
   }
 
@@ -133,14 +132,14 @@ export class PostgresWebhookRepository implements WebhookRepository {
 
   async updateEndpoint(orgId: string, id: string, change: WebhookEndpointChange, now: number): Promise<WebhookEndpoint | null> {
     const result = await this.db.run(
-      `UPDATE webhook_endpoints SET url = COALESCE(?::text, url), description = COALESCE(?::text, description),
-         events = COALESCE(?::text, events), enabled = COALESCE(?::boolean, enabled), updated_at = ?
+      `UPDATE webhook_endpoints SET url = COALESCE(CAST(? AS TEXT), url), description = COALESCE(CAST(? AS TEXT), description),
+         events = COALESCE(CAST(? AS TEXT), events), enabled = COALESCE(CAST(? AS BOOLEAN), enabled), updated_at = ?
        WHERE id = ? AND org_id = ?`,
       [
         change.url ?? null,
         change.description ?? null,
         change.events === undefined ? null : JSON.stringify(change.events),
-        change.enabled === undefined ? null : change.enabled,
+        change.enabled === undefined ? null : change.enabled ? 1 : 0,
         now,
         id,
         orgId,
@@ -181,38 +180,11 @@ export class PostgresWebhookRepository implements WebhookRepository {
   }
 
   due(now: number, limit: number, skipEndpoints: readonly string[]): Promise<WebhookDelivery[]> {
-    const skip = skipEndpoints.length === 0 ? "" : `AND endpoint_id NOT IN (${marks(skipEndpoints.length)})`;
-    // READ COMMITTED: the row locks serialise the claim, as in PostgresDeliveryRepository.duePush.
-    return this.db.transaction(
-      async (tx) => {
-        const rows = await tx.all<DeliveryRow>(
-          `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries
-           WHERE status = 'pending' AND next_attempt_at <= ? ${skip}
-             AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)
-           ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
-          [now, ...skipEndpoints, this.leaseOwner, now, limit],
-        );
-        if (rows.length > 0)
-          await tx.run(`UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id IN (${marks(rows.length)})`, [
-            this.leaseOwner,
-            now + this.leaseMs,
-            ...rows.map((r) => r.id),
-          ]);
-        return rows.map(deliveryOf);
-      },
-      { readCommitted: true },
-    );
+    return this.claims.due(now, limit, skipEndpoints);
   }
 
-  async nextDueAt(): Promise<number | null> {
-    // A delivery leased to another process is not this one's to send before its lease runs out.
-    const row = await this.db.get<{ at: number | null }>(
-      `SELECT MIN(CASE WHEN lease_owner IS NOT NULL AND lease_owner <> ? THEN GREATEST(next_attempt_at, lease_until)
-                  ELSE next_attempt_at END) AS at
-       FROM webhook_deliveries WHERE status = 'pending'`,
-      [this.leaseOwner],
-    );
-    return row?.at ?? null;
+  nextDueAt(): Promise<number | null> {
+    return this.claims.nextDueAt();
   }
 
   async delivery(orgId: string, id: string): Promise<WebhookDelivery | null> {
@@ -222,7 +194,7 @@ export class PostgresWebhookRepository implements WebhookRepository {
 
   async resume(orgId: string, endpointId: string, now: number): Promise<number> {
     const result = await this.db.run(
-      `UPDATE webhook_deliveries SET next_attempt_at = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL
+      `UPDATE webhook_deliveries SET next_attempt_at = ?, updated_at = ?${this.claims.release}
        WHERE org_id = ? AND endpoint_id = ? AND status = 'pending' AND next_attempt_at > ?`,
       [now, now, orgId, endpointId, now],
     );
@@ -231,8 +203,7 @@ export class PostgresWebhookRepository implements WebhookRepository {
 
   async reschedule(id: string, change: { attempts: number; nextAttemptAt: number } & WebhookAttemptFailure, now: number): Promise<void> {
     await this.db.run(
-      `UPDATE webhook_deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, last_status_code = ?, updated_at = ?,
-         lease_owner = NULL, lease_until = NULL
+      `UPDATE webhook_deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?, last_status_code = ?, updated_at = ?${this.claims.release}
        WHERE id = ? AND status = 'pending'`,
       [change.attempts, change.nextAttemptAt, change.error, change.statusCode, now, id],
     );
@@ -244,8 +215,7 @@ export class PostgresWebhookRepository implements WebhookRepository {
     now: number,
   ): Promise<void> {
     await this.db.run(
-      `UPDATE webhook_deliveries SET status = ?, last_error = ?, last_status_code = ?, updated_at = ?, attempts = attempts + 1,
-         lease_owner = NULL, lease_until = NULL
+      `UPDATE webhook_deliveries SET status = ?, last_error = ?, last_status_code = ?, updated_at = ?, attempts = attempts + 1${this.claims.release}
        WHERE id = ? AND status = 'pending'`,
       [outcome.status, outcome.status === "dead" ? outcome.error : null, outcome.statusCode, now, id],
     );
@@ -275,8 +245,7 @@ export class PostgresWebhookRepository implements WebhookRepository {
 
   async replay(orgId: string, id: string, now: number): Promise<boolean> {
     const result = await this.db.run(
-      `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?,
-         lease_owner = NULL, lease_until = NULL
+      `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?${this.claims.release}
        WHERE id = ? AND org_id = ? AND status = 'dead'`,
       [now, now, id, orgId],
     );

@@ -13,7 +13,8 @@ import {
   type PointsLot,
 } from "../../domain/loyalty/ledger.js";
 import type { LedgerEntry, LedgerRepository, LedgerWriteResult, MemberBalance, WrittenEntry } from "../../services/repositories.js";
-import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+import { GroupCommit } from "./GroupCommit.js";
+import type { SharedSqlDatabase, SharedSqlExecutor } from "./SqlDatabase.js";
 
 export interface EntryRow {
   seq: number;
@@ -63,9 +64,9 @@ export function entryOf(r: EntryRow): LedgerEntry {
  * The member's live lots and debt, and whether `key` was used already, in one statement: a write's
  * round trips to the database are most of its cost.
  */
-export async function stateOf(tx: SqlExecutor, orgId: string, memberId: string, key = ""): Promise<MemberLedgerState & { keyUsed: boolean }> {
+export async function stateOf(tx: SharedSqlExecutor, orgId: string, memberId: string, key = ""): Promise<MemberLedgerState & { keyUsed: boolean }> {
   const rows = await tx.all<{ used: number | null; owed: number | null } & { [K in keyof LotRow]: LotRow[K] | null }>(
-    `SELECT p.seq AS used, a.owed, l.id, l.earned_at, l.expires_at, l.points, l.remaining FROM (SELECT 1)
+    `SELECT p.seq AS used, a.owed, l.id, l.earned_at, l.expires_at, l.points, l.remaining FROM (SELECT 1) AS one
      LEFT JOIN ledger_entries p ON p.org_id = ?1 AND p.idempotency_key = ?3
      LEFT JOIN ledger_accounts a ON a.org_id = ?1 AND a.member_id = ?2
      LEFT JOIN ledger_lots l ON l.org_id = ?1 AND l.member_id = ?2 AND l.remaining > 0`,
@@ -77,7 +78,7 @@ export async function stateOf(tx: SqlExecutor, orgId: string, memberId: string, 
   return { lots, owed: rows[0]?.owed ?? 0, keyUsed: (rows[0]?.used ?? null) !== null };
 }
 
-export async function byKey(tx: SqlExecutor, orgId: string, key: string): Promise<EntryRow | undefined> {
+export async function byKey(tx: SharedSqlExecutor, orgId: string, key: string): Promise<EntryRow | undefined> {
   return tx.get<EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE org_id = ? AND idempotency_key = ?`, [orgId, key]);
 }
 
@@ -86,7 +87,7 @@ export async function byKey(tx: SqlExecutor, orgId: string, key: string): Promis
  * entries (with their seq), each with the member's balance just after it.
  */
 export async function write(
-  tx: SqlExecutor,
+  tx: SharedSqlExecutor,
   orgId: string,
   memberId: string,
   change: Omit<LedgerChange, "ok">,
@@ -130,16 +131,17 @@ function storedEntry(e: NewLedgerEntry & { id: string }, seq: number, orgId: str
 }
 
 /** Appends one entry; its seq. */
-async function insertEntry(tx: SqlExecutor, orgId: string, memberId: string, e: NewLedgerEntry & { id: string }): Promise<number> {
-  const result = await tx.run(
+async function insertEntry(tx: SharedSqlExecutor, orgId: string, memberId: string, e: NewLedgerEntry & { id: string }): Promise<number> {
+  const row = await tx.get<{ seq: number }>(
     `INSERT INTO ledger_entries (id, org_id, member_id, kind, source, points, idempotency_key, reference, reason, expires_at, reverses, at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
     [e.id, orgId, memberId, e.kind, e.source, e.points, e.idempotencyKey, e.reference, e.reason, e.expiresAt, e.reverses, e.at],
   );
-  return result.lastId;
+  if (row === undefined) throw new Error("ledger entry was not stored");
+  return row.seq;
 }
 
-async function upsertLot(tx: SqlExecutor, orgId: string, memberId: string, lot: PointsLot): Promise<void> {
+async function upsertLot(tx: SharedSqlExecutor, orgId: string, memberId: string, lot: PointsLot): Promise<void> {
   await tx.run(
     `INSERT INTO ledger_lots (id, org_id, member_id, earned_at, expires_at, points, remaining) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET remaining = excluded.remaining`,
@@ -154,63 +156,24 @@ function replay(row: EntryRow, memberId: string, kind: LedgerEntryKind, balance:
   return { ok: true, entry: entryOf(row), written: [], replayed: true, balance: balance.balance, owed: balance.owed };
 }
 
-interface PendingWrite {
-  readonly work: (tx: SqlExecutor) => Promise<unknown>;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (err: unknown) => void;
-}
-
-/** Most writes one group commit takes. */
-const MAX_GROUP = 500;
-
 /**
- * The points ledger in SQLite. Writes are group-committed: the writes that arrive while a commit
- * is on the disk go together in the next transaction, each reading what the one before it wrote,
- * so they are exactly as serial as one transaction each, and a write resolves only once its commit
- * is durable. One commit per write would cap the ledger at the
- * disk's fsync rate (a few hundred a second).
+ * The points ledger in SQL (SQLite or PostgreSQL: the same statements on both). Writes are
+ * group-committed (`GroupCommit`): the writes that arrive while a commit is on the disk go together
+ * in the next transaction, each reading what the one before it wrote, so they are exactly as serial
+ * as one transaction each, and a write resolves only once its commit is durable. One commit per
+ * write would cap the ledger at the disk's fsync rate (a few hundred a second). On SQLite the
+ * group's transaction is one of a single writer; on PostgreSQL it is SERIALIZABLE, so a group that
+ * meets another process's write to the same members runs again whole.
  */
-export class SqliteLedgerRepository implements LedgerRepository {
-  private pending: PendingWrite[] = [];
-  private flushing = false;
+export class SqlLedgerRepository implements LedgerRepository {
+  private readonly writes: GroupCommit;
 
-  constructor(private readonly db: SqliteDatabase) {}
-
-  private write<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.flushing) void this.flush();
-    });
+  constructor(private readonly db: SharedSqlDatabase) {
+    this.writes = new GroupCommit(db);
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.pending.length > 0) {
-        const group = this.pending.splice(0, MAX_GROUP);
-        try {
-          const values = await this.db.transaction(async (tx) => {
-            const out: unknown[] = [];
-            for (const job of group) out.push(await job.work(tx));
-            return out;
-          });
-          group.forEach((job, i) => job.resolve(values[i]));
-        } catch {
-          // A write failed and took its group's transaction with it (nothing was committed): each
-          // write runs again alone, so only the failing one fails. Savepoints per write would cost
-          // two statements each on the common path, where nothing fails.
-          for (const job of group) {
-            try {
-              job.resolve(await this.db.transaction((tx) => job.work(tx)));
-            } catch (err) {
-              job.reject(err);
-            }
-          }
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
+  private write<T>(work: (tx: SharedSqlExecutor) => Promise<T>): Promise<T> {
+    return this.writes.run(work);
   }
 
   append(orgId: string, memberId: string, command: LedgerCommand, idempotencyKey: string, now: number): Promise<LedgerWriteResult> {
@@ -226,6 +189,8 @@ export class SqliteLedgerRepository implements LedgerRepository {
         const original = await byKey(tx, orgId, command.reversesKey);
         if (original && original.member_id === memberId && original.points > 0 && ["earn", "adjust"].includes(original.kind)) {
           // Reversals are negative: what earlier (partial) reversals took back, as a positive sum.
+          // One step with the reversal written below (SQLite's single writer; SERIALIZABLE on
+          // PostgreSQL), so two partial refunds racing on one earning cannot both take its last points.
           const taken = await tx.get<{ points: number | null }>("SELECT -SUM(points) AS points FROM ledger_entries WHERE reverses = ?", [original.id]);
           const reversedPoints = taken?.points ?? 0;
           reversed = { entryId: original.id, points: original.points, lotId: original.id, reversed: reversedPoints >= original.points, reversedPoints };
@@ -282,7 +247,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
   }
 
   /** The balance by one aggregate statement: a member may hold many lots, the answer is one row. */
-  private async balanceIn(db: SqlExecutor, orgId: string, memberId: string, now: number): Promise<MemberBalance> {
+  private async balanceIn(db: SharedSqlExecutor, orgId: string, memberId: string, now: number): Promise<MemberBalance> {
     const row = await db.get<{ owed: number | null; balance: number | null; next_at: number | null; next_points: number | null }>(
       `WITH live AS (
          SELECT remaining, expires_at FROM ledger_lots

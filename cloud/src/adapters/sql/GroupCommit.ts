@@ -1,7 +1,12 @@
-import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+import type { SharedSqlExecutor } from "./SqlDatabase.js";
 
-interface PendingWork {
-  readonly work: (tx: SqlExecutor) => Promise<unknown>;
+/** A connection that runs work in one transaction: SQLite's, PostgreSQL's, or the shared surface of both. */
+export interface Transactional<Tx> {
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+interface PendingWork<Tx> {
+  readonly work: (tx: Tx) => Promise<unknown>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -17,13 +22,13 @@ const MAX_GROUP = 500;
  * Writes must answer refusals as values: a write that throws takes its group's transaction with
  * it, and the group then runs again one write per transaction so only the failing one fails.
  */
-export class GroupCommit {
-  private pending: PendingWork[] = [];
+export class GroupCommit<Tx = SharedSqlExecutor> {
+  private pending: PendingWork<Tx>[] = [];
   private flushing = false;
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: Transactional<Tx>) {}
 
-  run<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+  run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushing) void this.flush();
@@ -43,6 +48,9 @@ export class GroupCommit {
           });
           group.forEach((job, i) => job.resolve(values[i]));
         } catch {
+          // A write failed and took its group's transaction with it (nothing was committed): each
+          // write runs again alone, so only the failing one fails. Savepoints per write would cost
+          // two statements each on the common path, where nothing fails.
           for (const job of group) {
             try {
               job.resolve(await this.db.transaction((tx) => job.work(tx)));

@@ -27,11 +27,11 @@ import type {
   PointsExchangeRequest,
   PointsExchangeResult,
 } from "../../services/repositories.js";
-import { type GiftCountsRow, giftCountsQuery, listGiftsQuery } from "../sql/gifts.js";
-import { type CouponRow, toCoupon } from "./PostgresCouponRows.js";
-import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
+import { type GiftCountsRow, giftCountsQuery, listGiftsQuery } from "./gifts.js";
+import { type CouponRow, toCoupon } from "./couponRows.js";
+import type { SharedSqlDatabase, SharedSqlExecutor } from "./SqlDatabase.js";
 import { applyLedgerCommand, balanceAt } from "../../domain/loyalty/ledger.js";
-import { byKey as ledgerEntryRow, entryOf as ledgerEntryOf, stateOf as ledgerStateOf, write as writeLedgerChange } from "./PostgresLedgerRepository.js";
+import { byKey as ledgerEntryRow, entryOf as ledgerEntryOf, stateOf as ledgerStateOf, write as writeLedgerChange } from "./SqlLedgerRepository.js";
 
 interface BatchRow {
   id: string;
@@ -77,13 +77,40 @@ const toGift = (r: GiftRow): CouponGift => ({
 const OPEN = "('issued', 'delivered', 'viewed')";
 
 /**
- * Coupon batches, their stock counters, claimed coupons and gifts in PostgreSQL. Several cloud
- * processes share the database, so nothing is batched or queued in memory as SQLite's group
- * commit does: every limit holds by row locks, conditional updates and unique constraints in the
- * server (see `claimIn`, `openGift`).
+ * What the coupon SQL leaves to each backend: how its writes run and how they lock. SQLite has
+ * one writer, so its transactions run one at a time and lock nothing, and claims (thousands a
+ * second in a flash sale) are group-committed. Several PostgreSQL processes share one database, so
+ * there every write is a transaction of its own that locks the rows it decides on.
  */
-export class PostgresCouponRepository implements CouponRepository {
-  constructor(private readonly db: PostgresDatabase) {}
+export interface CouponDialect {
+  /** Runs a claim. */
+  claim<T>(work: (tx: SharedSqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs a points exchange: a claim that also spends from the ledger. */
+  exchange<T>(work: (tx: SharedSqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs an answer to a gift, which orders itself by the row locks it takes (`forUpdate`). */
+  answer<T>(work: (tx: SharedSqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * What a SELECT ends with to lock the rows it reads (of table `alias` only, when given), with
+   * its leading space; "" where transactions run one at a time.
+   */
+  forUpdate(alias?: string): string;
+  /** Locks a batch's row before its counters are read; false when there is no such batch. */
+  lockBatch(tx: SharedSqlExecutor, batchId: string): Promise<boolean>;
+  /** A table `alias` of the text elements, as `value`, of the JSON array in `column` (none if it is not one). */
+  jsonTextElements(column: string, alias: string): string;
+}
+
+/**
+ * Coupon batches, their stock counters, claimed coupons and gifts in SQL (SQLite or PostgreSQL):
+ * the same statements on both but for the locks and the running of writes (`CouponDialect`).
+ * Every limit holds by conditional updates and unique constraints, read after the row locks a
+ * backend with several writers takes (see `claimIn`, `openGift`).
+ */
+export class SqlCouponRepository implements CouponRepository {
+  constructor(
+    private readonly db: SharedSqlDatabase,
+    private readonly dialect: CouponDialect,
+  ) {}
 
   async createBatch(batch: CouponBatch): Promise<boolean> {
     const s = batch.spec;
@@ -119,18 +146,11 @@ export class PostgresCouponRepository implements CouponRepository {
   }
 
   claim(request: ClaimRequest): Promise<ClaimResult> {
-    // READ COMMITTED: claimIn first locks the batch's row, so claims of one batch run one after
-    // another (as SQLite's single writer runs them) and each of its later statements sees what
-    // the claim before it committed. SERIALIZABLE would instead abort all but one of the claims
-    // racing for a batch and run them again, a retry storm in a flash sale.
-    return this.db.transaction((tx) => claimIn(tx, request), { readCommitted: true });
+    return this.dialect.claim((tx) => claimIn(tx, this.dialect, request));
   }
 
   exchangeForPoints(request: PointsExchangeRequest): Promise<PointsExchangeResult> {
-    // SERIALIZABLE (the ledger's level): the member's lots are read and then spent, so a ledger
-    // write of another process in between aborts one of the two, which runs again; the batch's
-    // row lock in claimIn orders it with the claims of the batch.
-    return this.db.transaction((tx) => exchangeIn(tx, request));
+    return this.dialect.exchange((tx) => exchangeIn(tx, this.dialect, request));
   }
 
   async exchangedCoupon(orgId: string, idempotencyKey: string): Promise<{ coupon: Coupon; entry: LedgerEntry } | null> {
@@ -152,7 +172,7 @@ export class PostgresCouponRepository implements CouponRepository {
     return this.db.transaction(async (tx): Promise<GiftResult> => {
       // The coupon's row lock orders gifts of one coupon; the partial unique index on pending
       // gifts stands behind it.
-      const row = await tx.get<CouponRow>("SELECT * FROM offers WHERE id = ? AND user_id = ? FOR UPDATE", [input.couponId, input.userId]);
+      const row = await tx.get<CouponRow>(`SELECT * FROM offers WHERE id = ? AND user_id = ?${this.dialect.forUpdate()}`, [input.couponId, input.userId]);
       if (!row) return { ok: false, reason: "no-coupon", text: `no coupon ${input.couponId} in this wallet` };
       const check = checkGiftable(toCoupon(row), input.maxPasses, input.now);
       if (!check.ok) return check;
@@ -187,20 +207,20 @@ export class PostgresCouponRepository implements CouponRepository {
   }
 
   acceptGift(input: { tokenHash: string; userId: string; newCode: string; now: number }): Promise<GiftAnswer> {
-    // READ COMMITTED with row locks (the gift's, the batch's, then the coupon's by a conditional
-    // update), as the redemption it races takes the coupon's: whichever commits first wins, and
-    // the other re-reads the row it waited for and is refused.
-    return this.db.transaction(async (tx): Promise<GiftAnswer> => {
-      const open = await openGift(tx, input.tokenHash, input.userId, input.now);
+    // Row locks (the gift's, the batch's, then the coupon's by a conditional update; see
+    // CouponDialect.answer), as the redemption it races takes the coupon's: whichever commits
+    // first wins, and the other re-reads the row it waited for and is refused.
+    return this.dialect.answer(async (tx): Promise<GiftAnswer> => {
+      const open = await openGift(tx, this.dialect, input.tokenHash, input.userId, input.now);
       if (!open.ok) return open;
       const { gift } = open;
       // The friend's per-member limit of the batch: the batch's row lock is the one every claim
-      // of the batch takes first (claimIn), so claims and accepts of one member are counted one
-      // after the other; the count is read after the lock, in a statement of its own, and a
+      // of the batch takes first (claimIn; SQLite's single writer stands for it), so claims and
+      // accepts of one member are counted one after the other; the count is read after the lock, in a statement of its own, and a
       // refusal writes nothing (the gift stays open for another friend). Nothing that locks a
       // coupon first waits for a batch, so gift, batch, coupon is a safe order.
       const batch = await tx.get<{ id: string; per_member_limit: number }>(
-        `SELECT b.id, b.per_member_limit FROM coupon_batches b JOIN offers o ON o.batch_id = b.id WHERE o.id = ? FOR UPDATE OF b`,
+        `SELECT b.id, b.per_member_limit FROM coupon_batches b JOIN offers o ON o.batch_id = b.id WHERE o.id = ?${this.dialect.forUpdate("b")}`,
         [gift.coupon_id],
       );
       const limits = batch
@@ -239,13 +259,13 @@ export class PostgresCouponRepository implements CouponRepository {
       const row = await tx.get<CouponRow>("SELECT * FROM offers WHERE id = ?", [gift.coupon_id]);
       if (!row) throw new Error("coupon vanished inside its transaction");
       return { ok: true, gift: { ...toGift(gift), state: "accepted", toUserId: input.userId, resolvedAt: input.now }, coupon: toCoupon(row) };
-    }, { readCommitted: true });
+    });
   }
 
   declineGift(input: { tokenHash: string; userId: string; now: number }): Promise<GiftAnswer> {
-    // READ COMMITTED behind the gift's row lock (see openGift), as acceptGift.
-    return this.db.transaction(async (tx): Promise<GiftAnswer> => {
-      const open = await openGift(tx, input.tokenHash, input.userId, input.now);
+    // Behind the gift's row lock (see openGift), as acceptGift.
+    return this.dialect.answer(async (tx): Promise<GiftAnswer> => {
+      const open = await openGift(tx, this.dialect, input.tokenHash, input.userId, input.now);
       if (!open.ok) return open;
       await tx.run("UPDATE coupon_gifts SET state = 'declined', to_user_id = ?, resolved_at = ? WHERE id = ?", [
         input.userId,
@@ -259,7 +279,7 @@ export class PostgresCouponRepository implements CouponRepository {
         gift: { ...toGift(open.gift), state: "declined", toUserId: input.userId, resolvedAt: input.now },
         coupon: toCoupon(row),
       };
-    }, { readCommitted: true });
+    });
   }
 
   async audience(query: AudienceQuery): Promise<string[]> {
@@ -267,9 +287,7 @@ export class PostgresCouponRepository implements CouponRepository {
     const rows = await this.db.all<{ id: string }>(
       `SELECT u.id FROM app_users u
        WHERE u.org_id = ? AND u.marketing_consent = 1
-         AND (CAST(? AS TEXT) IS NULL OR EXISTS (
-           SELECT 1 FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(arrival_try_jsonb(u.segments)) = 'array'
-             THEN arrival_try_jsonb(u.segments) END) s(value) WHERE s.value = ?))
+         AND (CAST(? AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM ${this.dialect.jsonTextElements("u.segments", "s")} WHERE s.value = ?))
          AND (CAST(? AS TEXT) IS NULL OR u.loyalty_tier = ?)
          ${stores ? `AND EXISTS (SELECT 1 FROM presence_events e WHERE e.user_id = u.id AND e.at >= ? AND e.store_id IN (${stores.map(() => "?").join(", ")}))` : ""}
        ORDER BY u.id LIMIT ?`,
@@ -382,17 +400,17 @@ export class PostgresCouponRepository implements CouponRepository {
 }
 
 /**
- * One claim in a READ COMMITTED transaction. The batch's row is locked first: every claim of the
- * batch, in any process, waits there, so the counters read next (a statement of their own, with
- * a snapshot taken after the lock) stay as read until this transaction ends. Every limit is then
- * checked, so a refusal writes nothing; each counter is taken by a conditional update, which
- * cannot miss after those reads (a miss is a bug, thrown, and rolls the claim back).
+ * One claim. The batch's row is locked first (`lockBatch`, where writers run side by side): every
+ * claim of the batch, in any process, waits there, so the counters read next (a statement of
+ * their own, with a snapshot taken after the lock) stay as read until this transaction ends. Every
+ * limit is then checked, so a refusal writes nothing; each counter is taken by a conditional
+ * update, which cannot miss after those reads (a miss is a bug, thrown, and rolls the claim back).
  */
-async function claimIn(tx: PgExecutor, request: ClaimRequest): Promise<ClaimResult> {
+async function claimIn(tx: SharedSqlExecutor, dialect: CouponDialect, request: ClaimRequest): Promise<ClaimResult> {
   const { batchId, coupon, dayKey } = request;
   const refuse = (reason: Extract<ClaimResult, { ok: false }>["reason"], text: string): ClaimResult => ({ ok: false, reason, text });
-  const locked = await tx.get<{ id: string }>("SELECT id FROM coupon_batches WHERE id = ? FOR UPDATE", [batchId]);
-  if (!locked) return refuse("no-batch", `no batch ${batchId}`);
+  if (!(await dialect.lockBatch(tx, batchId))) return refuse("no-batch", `no batch ${batchId}`);
+  // The batch and both of the claim's counters in one statement: a claim's cost is its round trips.
   const batch = await tx.get<BatchRow & { day_claimed: number | null; member_claimed: number | null; user_org: string | null }>(
     `SELECT b.*, d.claimed AS day_claimed, m.claimed AS member_claimed,
        (SELECT org_id FROM app_users WHERE id = ?) AS user_org FROM coupon_batches b
@@ -440,7 +458,7 @@ async function claimIn(tx: PgExecutor, request: ClaimRequest): Promise<ClaimResu
 
 /** The coupon an exchange under `key` bought, as a replay answers it; null when the key is unused. */
 async function exchangedIn(
-  tx: PgExecutor,
+  tx: SharedSqlExecutor,
   orgId: string,
   key: string,
   memberId?: string,
@@ -461,7 +479,7 @@ async function exchangedIn(
  * spending order and expiry included), then the claim's limits (claimIn refuses without writing).
  * Only then are the coupon and the spend written, so a refusal leaves no trace.
  */
-async function exchangeIn(tx: PgExecutor, request: PointsExchangeRequest): Promise<PointsExchangeResult> {
+async function exchangeIn(tx: SharedSqlExecutor, dialect: CouponDialect, request: PointsExchangeRequest): Promise<PointsExchangeResult> {
   const { orgId, claim, points, idempotencyKey, now } = request;
   const memberId = claim.coupon.userId;
   const prior = await exchangedIn(tx, orgId, idempotencyKey, memberId);
@@ -481,7 +499,7 @@ async function exchangeIn(tx: PgExecutor, request: PointsExchangeRequest): Promi
       return { ok: false, reason: "insufficient-points", balance: change.balance, text: `not enough points: the coupon costs ${points}, the balance is ${change.balance}` };
     throw new Error(`points exchange: ${change.reason}`);
   }
-  const claimed = await claimIn(tx, claim);
+  const claimed = await claimIn(tx, dialect, claim);
   if (!claimed.ok) return claimed;
   const written = await writeLedgerChange(tx, orgId, memberId, change, state, now);
   const entry = written.find((w) => w.entry.id === entryId)?.entry;
@@ -490,7 +508,7 @@ async function exchangeIn(tx: PgExecutor, request: PointsExchangeRequest): Promi
 }
 
 /** Stores a coupon of a batch as a row of offers (see SQLite migration 14 for the columns it leaves empty). */
-async function insertCoupon(tx: PgExecutor, c: Coupon, dayKey: string, delivered: boolean, reminderLeadMs: number | null): Promise<void> {
+async function insertCoupon(tx: SharedSqlExecutor, c: Coupon, dayKey: string, delivered: boolean, reminderLeadMs: number | null): Promise<void> {
   await tx.run(
     `INSERT INTO offers (id, rule_id, rule_version, user_id, store_id, zone_id, visit_id, event_id, title, text, discount, code,
        state, state_at, day_key, issued_at, expires_at, published_at, batch_id, channel, channel_tag, store_ids, terms, valid_from,
@@ -525,7 +543,7 @@ async function insertCoupon(tx: PgExecutor, c: Coupon, dayKey: string, delivered
 }
 
 /** Marks pending gifts past their time as timed out (the coupon never left its owner). */
-async function expireGifts(tx: PgExecutor, now: number, couponId: string): Promise<void> {
+async function expireGifts(tx: SharedSqlExecutor, now: number, couponId: string): Promise<void> {
   await tx.run("UPDATE coupon_gifts SET state = 'timed-out', resolved_at = expires_at WHERE coupon_id = ? AND state = 'pending' AND expires_at <= ?", [
     couponId,
     now,
@@ -537,12 +555,13 @@ async function expireGifts(tx: PgExecutor, now: number, couponId: string): Promi
  * run one after the other, the second seeing the first's answer.
  */
 async function openGift(
-  tx: PgExecutor,
+  tx: SharedSqlExecutor,
+  dialect: CouponDialect,
   tokenHash: string,
   userId: string,
   now: number,
 ): Promise<{ ok: true; gift: GiftRow } | Extract<GiftAnswer, { ok: false }>> {
-  const gift = await tx.get<GiftRow>("SELECT * FROM coupon_gifts WHERE token_hash = ? FOR UPDATE", [tokenHash]);
+  const gift = await tx.get<GiftRow>(`SELECT * FROM coupon_gifts WHERE token_hash = ?${dialect.forUpdate()}`, [tokenHash]);
   if (!gift) return { ok: false, reason: "no-gift", text: "no such gift" };
   if (gift.state !== "pending") return { ok: false, reason: gift.state === "timed-out" ? "timed-out" : "resolved", text: `the gift was ${gift.state}` };
   if (now >= gift.expires_at) {

@@ -81,9 +81,11 @@ function storeEnters(config: GatewayConfig): { subject: string; at: number }[] {
 }
 
 describe("the depth rule on a surveyed, pooled simulated shop", () => {
-  const withRule = surveyedPooledConfig();
-  const { enterPooledDepth: _, ...withoutTuning } = withRule.presenceTuning;
-  const without: GatewayConfig = { ...withRule, presenceTuning: withoutTuning };
+  const without = surveyedPooledConfig();
+  const withRule: GatewayConfig = {
+    ...without,
+    presenceTuning: { ...without.presenceTuning, enterPooledDepth: { depthDb: 1.5, holdMs: 15_000 } },
+  };
   const roles = new Map<string, { role: string; pausedMs: number }>();
   for (const r of sim.truth) if (r.kind === "subject") roles.set(r.subject, { role: r.role, pausedMs: r.pausedMs });
   const longVisits = sim.truth.filter(
@@ -94,8 +96,8 @@ describe("the depth rule on a surveyed, pooled simulated shop", () => {
   const windowStanders = (enters: readonly { subject: string }[]): string[] =>
     enters.filter((e) => roles.get(e.subject)?.role === "passer-by" && (roles.get(e.subject)?.pausedMs ?? 0) > 0).map((e) => e.subject);
 
-  it("is on by default in a surveyed, pooled config", () => {
-    expect(withRule.presenceTuning.enterPooledDepth).toEqual({ depthDb: 1.5, holdMs: 15_000 });
+  it("is off by default", () => {
+    expect(without.presenceTuning.enterPooledDepth).toBeUndefined();
   });
 
   it("keeps out the window-stander the k-of-n rule alone takes in", () => {

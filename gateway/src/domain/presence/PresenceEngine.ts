@@ -40,10 +40,9 @@ export type { Fix, GatewaySite, PresenceChange, PresenceChangeType, Sighting } f
  * - no `enterSequential`: the sequential enter test shortened the enter latency tail where it was
  *   long, but over the configurations a store runs it met no more targets than the k-of-n rule
  *   alone and flagged more passers-by (docs/benchmarks.md, "A sequential enter test");
- * - enterPooledDepth 1.5 dB, 15 s: in a zone that pools the store's surveyed gateways, the k-of-n
- *   rule enters at once only on seconds that lie 1.5 dB inside the edge on average, else once the
- *   evidence has held 15 s: someone who stops at the window a few seconds, heard just inside the
- *   edge, does not enter (docs/benchmarks.md, "Passers-by at the window: evidence depth").
+ * - no `enterPooledDepth`: on the fresh seeds it brought the surveyed, pooled store's passers-by
+ *   flagged within 1% at 3 dB of shadowing, but at 6 dB it cost the enter latency targets and
+ *   still missed the flagged one (docs/benchmarks.md, "Passers-by at the window: evidence depth").
  */
 export const RECOMMENDED_PRESENCE_TUNING: PresenceTuning = Object.freeze({
   pathLossExponent: 2.2,
@@ -53,7 +52,6 @@ export const RECOMMENDED_PRESENCE_TUNING: PresenceTuning = Object.freeze({
   enterRankPerSecond: true,
   exitAfterMs: 30_000,
   dwellMarksMs: Object.freeze([60_000, 180_000, 600_000]) as number[],
-  enterPooledDepth: Object.freeze({ depthDb: 1.5, holdMs: 15_000 }),
 });
 
 /** Engine defaults for the optional knobs of {@link PresenceEngineOptions}. */

@@ -1,23 +1,21 @@
-import { describe, expect, it } from "vitest";
-import { type ReplayStep, ReplayTimeline } from "../../../gateway/src/adapters/replay/ReplayTimeline.js";
+import { createReadStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { surveySamples } from "../../../gateway/src/adapters/replay/surveyCapture.js";
 import { applySurvey } from "../../../gateway/src/config/applySurvey.js";
-import { engineOptions } from "../../../gateway/src/config/engineOptions.js";
+import { replayCapture } from "../../../gateway/src/cli/replay.js";
 import { type GatewayConfig, parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
-import { PresenceEngine } from "../../../gateway/src/domain/presence/PresenceEngine.js";
 import { calibrateSurvey } from "../../../gateway/src/domain/survey/siteSurvey.js";
-import { ScanPipeline } from "../../../gateway/src/services/ScanPipeline.js";
-import type { Logger } from "../../../gateway/src/services/ports.js";
-import { simulateStore, surveyedSites } from "../../../scripts/sim/simulateStore.js";
+import { simulateStore, surveyedSites, writeSimulation } from "../../../scripts/sim/simulateStore.js";
 import { simulateSurvey } from "../../../scripts/sim/survey.js";
 
 /**
  * The depth rule of pooled zones (`presence.enterPooledDepth`) on the simulated shop, as the bench
  * runs it (scripts/bench/presence.ts, `engine-surveyed-fused`): a tuning seed's shop surveyed before
- * opening, every gateway pooled, the gateway's own pipeline over the simulator's adverts.
+ * opening, every gateway pooled, the gateway's own pipeline replaying the simulator's capture.
  */
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-
 // Seed 12 of the tuning seeds at 3 dB of shadowing: one person who stops at the window is taken in
 // by the k-of-n rule alone (docs/benchmarks.md, "Passers-by at the window: evidence depth").
 const sim = simulateStore({
@@ -47,36 +45,13 @@ function surveyedPooledConfig(): GatewayConfig {
   return parsed.config;
 }
 
-/** Every enter of the store zone: subject id and time. */
-function storeEnters(config: GatewayConfig): { subject: string; at: number }[] {
-  const engine = new PresenceEngine(engineOptions(config));
+/** Every enter of the store zone, replaying the simulation's capture as `arrival-gateway replay` does. */
+async function storeEnters(config: GatewayConfig, capturePath: string): Promise<{ subject: string; at: number }[]> {
   const enters: { subject: string; at: number }[] = [];
-  let now = 0;
-  const pipeline = new ScanPipeline({
-    storeId: config.storeId,
-    gatewayId: config.gatewayId,
-    source: { start: async () => {}, stop: async () => {} },
-    engine,
-    clock: { now: () => now },
-    log: silent,
-    sink: (events) => {
-      for (const ev of events)
-        if (ev.type === "enter" && ev.zoneId === "store") enters.push({ subject: ev.subject.id, at: Date.parse(ev.at) });
-      return Promise.resolve();
-    },
+  await replayCapture(config, createReadStream(capturePath), (events) => {
+    for (const ev of events)
+      if (ev.type === "enter" && ev.zoneId === "store") enters.push({ subject: ev.subject.id, at: Date.parse(ev.at) });
   });
-  const timeline = new ReplayTimeline({ idle: () => engine.trackedSubjects === 0 });
-  const step = (s: ReplayStep): void => {
-    if (s.kind === "tick") {
-      now = s.t;
-      pipeline.tick(s.t);
-    } else {
-      now = s.advert.t;
-      pipeline.onAdvert(s.advert);
-    }
-  };
-  for (const advert of sim.adverts()) timeline.push(advert, step);
-  timeline.finish(step);
   return enters;
 }
 
@@ -91,8 +66,18 @@ describe("the depth rule on a surveyed, pooled simulated shop", () => {
   const longVisits = sim.truth.filter(
     (r) => r.kind === "visit" && r.role === "shopper" && r.zone === "store" && r.durationMs >= 20_000,
   );
-  const before = storeEnters(without);
-  const after = storeEnters(withRule);
+  let before: { subject: string; at: number }[] = [];
+  let after: { subject: string; at: number }[] = [];
+  let dir = "";
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "arrival-window-"));
+    const written = await writeSimulation(sim, dir);
+    before = await storeEnters(without, written.capturePath);
+    after = await storeEnters(withRule, written.capturePath);
+  });
+  afterAll(async () => {
+    if (dir !== "") await rm(dir, { recursive: true, force: true });
+  });
   const windowStanders = (enters: readonly { subject: string }[]): string[] =>
     enters.filter((e) => roles.get(e.subject)?.role === "passer-by" && (roles.get(e.subject)?.pausedMs ?? 0) > 0).map((e) => e.subject);
 

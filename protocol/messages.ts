@@ -543,6 +543,27 @@ export const PresenceTuningSchema = Type.Object(
         },
       ),
     ),
+    enterPooledDepth: Type.Optional(
+      Type.Object(
+        {
+          depthDb: Type.Number({
+            exclusiveMinimum: 0,
+            maximum: 20,
+            description: "Enter at once only when the counted seconds lie this far inside the edge on average, dB.",
+          }),
+          holdMs: Type.Integer({
+            minimum: 1000,
+            maximum: 600_000,
+            description: "Otherwise enter once the evidence has held this long without a gap of enterWindowMs, ms. A hold within the k-of-n rule's own seconds leaves the rule without effect.",
+          }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            "In a zone that pools the store's gateways, an enter on the k-of-n rule must lie deep enough inside the edge or have held long enough: someone who stops at the window for a few seconds, heard just inside the edge, does not enter.",
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

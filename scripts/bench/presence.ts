@@ -6,6 +6,10 @@
  *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--zone-exit-margin ZONE=M,...] [--only ID,ID]
  *       [--sweep enter|exit|hold] [--gateway-offset-db=DB] [--survey-margins-db=IN,OUT[,Q]] [--json FILE]
  *       [--sequential OFFSET_DB,CAP_DB,THRESHOLD_DB] [--survey-peers off|QUANTILE,MARGIN_DB]
+ *       [--pooled-depth off|DEPTH_DB,HOLD_MS]
+ *
+ * `--pooled-depth`: the pooled zones' depth rule (`presence.enterPooledDepth`,
+ * gateway/src/domain/presence/pooledDepth.ts) in every engine config: off, or these parameters.
  *
  * `--sequential`: every engine config also enters on the sequential test (`presence.enterSequential`,
  * gateway/src/domain/presence/sequentialEnter.ts) with these parameters.
@@ -144,6 +148,8 @@ interface Options {
    * defaults', the tuned, the pooled and the surveyed ones); null: as each config has it.
    */
   readonly sequential: { readonly offsetDb: number; readonly capDb: number; readonly thresholdDb: number } | null;
+  /** `--pooled-depth`: the depth rule in every engine config, "off", or null: as each config has it. */
+  readonly pooledDepth: { readonly depthDb: number; readonly holdMs: number } | "off" | null;
   /** Also run the engine over a grid of configurations (the trade-off tables). */
   readonly sweep: "enter" | "exit" | "hold" | null;
 }
@@ -304,6 +310,7 @@ function options(): Options {
       json: { type: "string" },
       sweep: { type: "string" },
       sequential: { type: "string" },
+      "pooled-depth": { type: "string" },
     },
   });
   const num = (v: string | undefined, fallback: number): number => {
@@ -339,6 +346,7 @@ function options(): Options {
     insidePercentile: values["inside-percentile"] === undefined ? null : Math.min(0.99, num(values["inside-percentile"], 0.9)),
     json: values.json,
     sequential: sequentialOf(values.sequential),
+    pooledDepth: pooledDepthOf(values["pooled-depth"]),
     sweep: values.sweep === "enter" || values.sweep === "exit" || values.sweep === "hold" ? values.sweep : null,
   };
 }
@@ -355,6 +363,15 @@ function sequentialOf(value: string | undefined): Options["sequential"] {
   )
     throw new Error(`--sequential wants OFFSET_DB,CAP_DB,THRESHOLD_DB (>= 0, > 0, > 0), got ${value}`);
   return { offsetDb, capDb, thresholdDb };
+}
+
+function pooledDepthOf(value: string | undefined): Options["pooledDepth"] {
+  if (value === undefined) return null;
+  if (value === "off") return "off";
+  const [depthDb, holdMs, ...rest] = value.split(",").map(Number);
+  if (depthDb === undefined || holdMs === undefined || rest.length > 0 || !(depthDb > 0 && holdMs >= 1000))
+    throw new Error(`--pooled-depth wants off or DEPTH_DB,HOLD_MS (> 0, >= 1000), got ${value}`);
+  return { depthDb, holdMs: Math.round(holdMs) };
 }
 
 function extraGatewayOf(value: string | undefined): Point | null {
@@ -422,6 +439,8 @@ function tunedPoint(config: GatewayConfig): SweepPoint {
 
 /** `--sequential`, written into every engine config's `presence` by {@link configOf}. */
 let sequentialOverride: Options["sequential"] = null;
+/** `--pooled-depth`, applied to every engine config by {@link configOf}. */
+let pooledDepthOverride: Options["pooledDepth"] = null;
 
 function configOf(document: Readonly<Record<string, unknown>>): GatewayConfig {
   const presence = (document.presence ?? {}) as Record<string, unknown>;
@@ -429,7 +448,12 @@ function configOf(document: Readonly<Record<string, unknown>>): GatewayConfig {
     sequentialOverride === null ? document : { ...document, presence: { ...presence, enterSequential: sequentialOverride } },
   );
   if (!parsed.ok) throw new Error(`simulated config invalid: ${JSON.stringify(parsed.problems)}`);
-  return parsed.config;
+  if (pooledDepthOverride === null) return parsed.config;
+  const { enterPooledDepth: _, ...tuning } = parsed.config.presenceTuning;
+  return {
+    ...parsed.config,
+    presenceTuning: pooledDepthOverride === "off" ? tuning : { ...tuning, enterPooledDepth: pooledDepthOverride },
+  };
 }
 
 /**
@@ -1033,6 +1057,7 @@ function oracleBound(holdMs: number, levels: OracleLevels, pooled: boolean): Ora
 async function main(): Promise<void> {
   const o = options();
   sequentialOverride = o.sequential;
+  pooledDepthOverride = o.pooledDepth;
   const started = performance.now();
   const dir = await mkdtemp(join(tmpdir(), "arrival-presence-bench-"));
   const summaries: Summary[] = [];
@@ -1186,7 +1211,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -4632,6 +4632,13 @@ export interface operations {
                         dwellMarksMs?: number[];
                         /** @description In-zone samples needed to enter. */
                         enterMinSamples?: number;
+                        /** @description In a zone that pools the store's gateways, an enter on the k-of-n rule must lie deep enough inside the edge or have held long enough: someone who stops at the window for a few seconds, heard just inside the edge, does not enter. */
+                        enterPooledDepth?: {
+                            /** @description Enter at once only when the counted seconds lie this far inside the edge on average, dB. */
+                            depthDb: number;
+                            /** @description Otherwise enter once the evidence has held this long without a gap of enterWindowMs, ms. A hold within the k-of-n rule's own seconds leaves the rule without effect. */
+                            holdMs: number;
+                        };
                         /** @description Enter test ranks one value per second, not every advert: same strictness at any advertising rate. */
                         enterRankPerSecond?: boolean;
                         /** @description Also enter on accumulated evidence (a CUSUM over each second's distance to the enter threshold, floored at 0), so a shopper who stays just beyond the threshold enters eventually. */
@@ -10045,6 +10052,13 @@ export interface operations {
                         dwellMarksMs?: number[];
                         /** @description In-zone samples needed to enter. */
                         enterMinSamples?: number;
+                        /** @description In a zone that pools the store's gateways, an enter on the k-of-n rule must lie deep enough inside the edge or have held long enough: someone who stops at the window for a few seconds, heard just inside the edge, does not enter. */
+                        enterPooledDepth?: {
+                            /** @description Enter at once only when the counted seconds lie this far inside the edge on average, dB. */
+                            depthDb: number;
+                            /** @description Otherwise enter once the evidence has held this long without a gap of enterWindowMs, ms. A hold within the k-of-n rule's own seconds leaves the rule without effect. */
+                            holdMs: number;
+                        };
                         /** @description Enter test ranks one value per second, not every advert: same strictness at any advertising rate. */
                         enterRankPerSecond?: boolean;
                         /** @description Also enter on accumulated evidence (a CUSUM over each second's distance to the enter threshold, floored at 0), so a shopper who stays just beyond the threshold enters eventually. */

@@ -39,7 +39,10 @@ export type { Fix, GatewaySite, PresenceChange, PresenceChangeType, Sighting } f
  * - dwell marks at 1, 3 and 10 minutes;
  * - no `enterSequential`: the sequential enter test shortened the enter latency tail where it was
  *   long, but over the configurations a store runs it met no more targets than the k-of-n rule
- *   alone and flagged more passers-by (docs/benchmarks.md, "A sequential enter test").
+ *   alone and flagged more passers-by (docs/benchmarks.md, "A sequential enter test");
+ * - no `enterPooledDepth`: on the fresh seeds it brought the surveyed, pooled store's passers-by
+ *   flagged within 1% at 3 dB of shadowing, but at 6 dB it cost the enter latency targets and
+ *   still missed the flagged one (docs/benchmarks.md, "Passers-by at the window: evidence depth").
  */
 export const RECOMMENDED_PRESENCE_TUNING: PresenceTuning = Object.freeze({
   pathLossExponent: 2.2,
@@ -267,6 +270,7 @@ export class PresenceEngine {
             containment: this.rangeContainment(subj, zone, distanceM, s.t),
             enterEvidence: enter.inside,
             enterExcessDb: enter.excessDb,
+            enterPooledExcessDb: enter.pooledExcessDb,
             gatewayId: s.gatewayId,
             rssiDbm,
             distanceM,
@@ -479,24 +483,30 @@ export class PresenceEngine {
    *
    * `excessDb` is the same judgement as a level, for the sequential enter test: the pooled mean
    * excess, or the own gateway's `10 n log10(d / radius)`; null when that test is off.
+   * `pooledExcessDb` is the pooled mean excess for the depth rule (`tuning.enterPooledDepth`); null
+   * where the zone pools nothing or the rule is off.
    */
   private rangeEnterEvidence(
     subj: SubjectState,
     zone: RangeZone,
     strictDistanceM: number,
     t: number,
-  ): { readonly inside: boolean; readonly excessDb: number | null } {
+  ): { readonly inside: boolean; readonly excessDb: number | null; readonly pooledExcessDb: number | null } {
     const cfg = this.cfg;
     const peers = cfg.rangePeers.get(zone.id);
     if (peers === undefined) {
       const inside = rangeClearanceM(zone.radiusM, strictDistanceM) >= 0;
-      if (cfg.rules.sequential === null) return { inside, excessDb: null };
+      if (cfg.rules.sequential === null) return { inside, excessDb: null, pooledExcessDb: null };
       const excessDb =
         10 * cfg.pathLossExponent * Math.log10(Math.max(strictDistanceM, MIN_FUSION_DISTANCE_M) / zone.radiusM);
-      return { inside, excessDb };
+      return { inside, excessDb, pooledExcessDb: null };
     }
     const excessDb = this.meanExcessDb(subj, zone, peers, strictDistanceM, (link) => this.strictRssi(link, t));
-    return { inside: excessDb <= 0, excessDb: cfg.rules.sequential === null ? null : excessDb };
+    return {
+      inside: excessDb <= 0,
+      excessDb: cfg.rules.sequential === null ? null : excessDb,
+      pooledExcessDb: cfg.rules.pooledDepth === null ? null : excessDb,
+    };
   }
 
   /**
@@ -659,6 +669,11 @@ function compile(options: PresenceEngineOptions): Config {
     need(finite(seq.capDb) && seq.capDb > 0, "tuning.enterSequential.capDb must be > 0");
     need(finite(seq.thresholdDb) && seq.thresholdDb > 0, "tuning.enterSequential.thresholdDb must be > 0");
   }
+  const depth = t.enterPooledDepth;
+  if (depth !== undefined) {
+    need(finite(depth.depthDb) && depth.depthDb > 0, "tuning.enterPooledDepth.depthDb must be > 0");
+    need(finite(depth.holdMs) && depth.holdMs > 0, "tuning.enterPooledDepth.holdMs must be > 0");
+  }
   t.dwellMarksMs.forEach((m, i) => {
     need(finite(m) && m > 0, `tuning.dwellMarksMs[${i}] must be > 0`);
   });
@@ -805,6 +820,7 @@ function compile(options: PresenceEngineOptions): Config {
       dwellMarksMs,
       sequential:
         seq === undefined ? null : { offsetDb: seq.offsetDb, capDb: seq.capDb, thresholdDb: seq.thresholdDb },
+      pooledDepth: depth === undefined ? null : { depthDb: depth.depthDb, holdMs: depth.holdMs },
     },
     pathLossExponent: t.pathLossExponent,
     exitMarginM: t.exitMarginM,

@@ -1,6 +1,7 @@
 import type { Subject } from "../../../../protocol/index.js";
 import type { Containment } from "../zones/geofence.js";
 import { eventIdOf, visitIdOf } from "./deterministicId.js";
+import { type CountedSecond, deepEnough, type PooledDepthRule } from "./pooledDepth.js";
 import { SEQUENTIAL_START, type SequentialEnterRule, type SequentialState, sequentialStep } from "./sequentialEnter.js";
 import type { PresenceChange } from "./types.js";
 
@@ -28,6 +29,12 @@ export interface TrackSample {
    * zone is not judged from RSSI (GPS fixes, positions) or the test is off.
    */
   readonly enterExcessDb?: number | null;
+  /**
+   * The pooled mean excess of the same strict estimates over the zone's edge, dB (≤ 0: inside), for
+   * the depth rule ({@link TrackRules.pooledDepth}). Absent or null where the zone pools nothing
+   * (one gateway alone, GPS fixes, positions).
+   */
+  readonly enterPooledExcessDb?: number | null;
   /** Gateway that owns the subject in this zone as of this sample. */
   readonly gatewayId: string;
   readonly rssiDbm: number | null;
@@ -46,6 +53,11 @@ export interface TrackRules {
    * the k-of-n rule alone. The sum restarts after `enterWindowMs` without a sample.
    */
   readonly sequential: SequentialEnterRule | null;
+  /**
+   * In a pooled zone, the k-of-n rule enters only on seconds that lie deep enough inside, or on
+   * evidence held long enough ({@link deepEnough}); null: the k-of-n rule alone.
+   */
+  readonly pooledDepth: PooledDepthRule | null;
 }
 
 interface Visit {
@@ -66,7 +78,9 @@ interface Visit {
  * - Enter: `enterMinSamples` samples with enter evidence within `enterWindowMs`. The engine feeds
  *   at most one sample per subject and source per sample interval (1 s), so this is sustained
  *   presence, not a burst of adverts. With `rules.sequential`, also when the sequential test over
- *   the samples' `enterExcessDb` decides ({@link sequentialStep}).
+ *   the samples' `enterExcessDb` decides ({@link sequentialStep}). With `rules.pooledDepth`, in a
+ *   pooled zone the k-of-n rule waits until its seconds lie deep enough inside or the evidence has
+ *   held long enough ({@link deepEnough}).
  * - Stay: any sample `inside` or in the hysteresis `band` supports the visit.
  * - Exit: no supporting sample for `exitAfterMs`, whether the subject was heard `outside` (beyond
  *   radius + exit margin) or not heard at all. Separate enter and exit thresholds plus the time
@@ -81,8 +95,10 @@ export class ZoneTrack {
   readonly subject: Subject;
   /** Gateway currently owning the subject in this zone; the engine's handover hysteresis reads it. */
   owner: string | null = null;
-  /** Times of the latest samples with enter evidence while idle, ascending, at most enterMinSamples. */
-  private evidence: number[] = [];
+  /** The latest samples with enter evidence while idle, by time ascending, at most enterMinSamples. */
+  private evidence: CountedSecond[] = [];
+  /** Time of the first sample of the current run of evidence (no gap of enterWindowMs), or null. */
+  private heldSince: number | null = null;
   /** The sequential enter test's sum while idle. */
   private sequential: SequentialState = SEQUENTIAL_START;
   private visit: Visit | null = null;
@@ -128,8 +144,12 @@ export class ZoneTrack {
       decided = step.decided;
     }
     if (sample.enterEvidence) {
-      this.addEvidence(sample.t, rules);
-      if (this.evidence.length >= rules.enterMinSamples) decided = true;
+      this.addEvidence(sample, rules);
+      if (
+        this.evidence.length >= rules.enterMinSamples &&
+        deepEnough(this.evidence, this.heldSince ?? sample.t, sample.t, rules.pooledDepth)
+      )
+        decided = true;
     }
     if (decided) this.enter(sample, out);
   }
@@ -152,6 +172,7 @@ export class ZoneTrack {
     if (visit === null) return;
     this.visit = null;
     this.evidence = [];
+    this.heldSince = null;
     this.sequential = SEQUENTIAL_START;
     out.push(this.change("exit", at, visit, undefined, Math.max(0, visit.lastSupportAt - visit.enteredAt)));
   }
@@ -182,17 +203,21 @@ export class ZoneTrack {
     const seq = this.sequential;
     if (seq.scoreDb > 0 && seq.lastAt !== null && now - seq.lastAt < rules.enterWindowMs) return false;
     const newest = this.evidence.at(-1);
-    return newest === undefined || now - newest >= rules.enterWindowMs;
+    return newest === undefined || now - newest.t >= rules.enterWindowMs;
   }
 
-  private addEvidence(t: number, rules: TrackRules): void {
+  private addEvidence(sample: TrackSample, rules: TrackRules): void {
+    const t = sample.t;
     const ev = this.evidence;
+    const previous = ev.at(-1)?.t;
+    // A run of evidence starts at a sample with none before it within the enter window.
+    if (this.heldSince === null || previous === undefined || t - previous >= rules.enterWindowMs) this.heldSince = t;
     let i = ev.length;
-    while (i > 0 && (ev[i - 1] ?? 0) > t) i--;
-    ev.splice(i, 0, t);
-    const newest = ev.at(-1) ?? t;
+    while (i > 0 && (ev[i - 1]?.t ?? 0) > t) i--;
+    ev.splice(i, 0, { t, excessDb: sample.enterPooledExcessDb ?? null });
+    const newest = ev.at(-1)?.t ?? t;
     let drop = Math.max(0, ev.length - rules.enterMinSamples);
-    while (drop < ev.length && newest - (ev[drop] ?? newest) >= rules.enterWindowMs) drop++;
+    while (drop < ev.length && newest - (ev[drop]?.t ?? newest) >= rules.enterWindowMs) drop++;
     if (drop > 0) ev.splice(0, drop);
   }
 
@@ -214,6 +239,7 @@ export class ZoneTrack {
     };
     this.visit = visit;
     this.evidence = [];
+    this.heldSince = null;
     this.sequential = SEQUENTIAL_START;
     out.push(this.change("enter", sample.t, visit, undefined, undefined));
   }

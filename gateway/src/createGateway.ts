@@ -205,6 +205,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
           store: new InsideLearnerFile(join(config.dataDir, "learned-zone.json")),
           clock,
+          scheduler,
           log: log.child({ component: "inside-learning" }),
           learner: {
             minLabels: config.insideLearning.minLabels,

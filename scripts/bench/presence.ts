@@ -64,11 +64,13 @@ import { simulateSurvey } from "../sim/survey.js";
 import { simulateTillVisits } from "../sim/tillVisits.js";
 import { simulateInsideVisits } from "../sim/insideVisits.js";
 import {
+  approachBoundDb,
   emptyInsideLearner,
   INSIDE_LEARNER_DEFAULTS,
   insideSample,
   insideTarget,
   learnInside,
+  rawThresholdDb,
   runningEdgeLoss,
   stepInside,
 } from "../../gateway/src/domain/calibration/insideLearner.js";
@@ -129,6 +131,27 @@ interface Options {
   readonly insideVisits: number;
   /** The inside learner's percentile (INSIDE_LEARNER_DEFAULTS when absent): for tuning it. */
   readonly insidePercentile: number | null;
+  /** `--inside-window-ms FROM,TO`: the seconds of a label the inside learner counts, ms from its time (defaults when absent). */
+  /** `--inside-edge-db`: run the store zone at this edge loss instead of the learned one (an oracle sweep), dB. */
+  readonly insideEdgeDb: number | null;
+  /** `--inside-door-share`: share of inside labels the simulated phones make at the door (scripts/sim/insideVisits.ts's default when absent). */
+  readonly insideDoorShare: number | null;
+  /** `--inside-follow-ms`: how long after an inside label the simulated member's phone is still heard, ms (10 000 when absent). */
+  readonly insideFollowMs: number | null;
+  /** `--inside-margin-db`: the inside learner's margin above its percentile (INSIDE_LEARNER_DEFAULTS when absent), dB. */
+  readonly insideMarginDb: number | null;
+  /** `--inside-approach RISE,QUANTILE,MARGIN` or `off`: the inside learner's bound from labels' approach seconds (INSIDE_LEARNER_DEFAULTS when absent). */
+  readonly insideApproach:
+    | {
+        readonly approachRiseDb: number;
+        readonly approachQuantile: number;
+        readonly approachMarginDb: number;
+        readonly approachFromMs?: number;
+        readonly approachToMs?: number;
+      }
+    | "off"
+    | null;
+  readonly insideWindowMs: { readonly fromMs: number; readonly toMs: number } | null;
   /** The survey's inside and outside margins, dB (SURVEY_DEFAULTS when absent): for tuning them. */
   readonly surveyMarginsDb: {
     readonly inside: number;
@@ -307,6 +330,12 @@ function options(): Options {
       "till-visits": { type: "string" },
       "inside-visits": { type: "string" },
       "inside-percentile": { type: "string" },
+      "inside-window-ms": { type: "string" },
+      "inside-edge-db": { type: "string" },
+      "inside-door-share": { type: "string" },
+      "inside-follow-ms": { type: "string" },
+      "inside-margin-db": { type: "string" },
+      "inside-approach": { type: "string" },
       json: { type: "string" },
       sweep: { type: "string" },
       sequential: { type: "string" },
@@ -344,6 +373,12 @@ function options(): Options {
     tillVisits: Math.max(0, Math.trunc(num(values["till-visits"], 10))),
     insideVisits: Math.max(0, Math.trunc(num(values["inside-visits"], 10))),
     insidePercentile: values["inside-percentile"] === undefined ? null : Math.min(0.99, num(values["inside-percentile"], 0.9)),
+    insideApproach: insideApproachOf(values["inside-approach"]),
+    insideMarginDb: values["inside-margin-db"] === undefined ? null : signed(values["inside-margin-db"], 0),
+    insideFollowMs: values["inside-follow-ms"] === undefined ? null : Math.min(110_000, num(values["inside-follow-ms"], 10_000)),
+    insideDoorShare: values["inside-door-share"] === undefined ? null : Math.min(0.85, num(values["inside-door-share"], 0.3)),
+    insideEdgeDb: values["inside-edge-db"] === undefined ? null : num(values["inside-edge-db"], 0),
+    insideWindowMs: insideWindowOf(values["inside-window-ms"]),
     json: values.json,
     sequential: sequentialOf(values.sequential),
     pooledDepth: pooledDepthOf(values["pooled-depth"]),
@@ -396,6 +431,36 @@ function surveyMarginsOf(value: string | undefined): Options["surveyMarginsDb"] 
     ...(boundQuantile === undefined ? {} : { boundQuantile }),
     ...(maxShrinkDb === undefined ? {} : { maxShrinkDb }),
   };
+}
+
+/** The inside learner's and labels' flags of a run, as the command line gave them. */
+function insideFlags(o: Options): string {
+  const a = o.insideApproach;
+  return [
+    o.insideWindowMs === null ? "" : ` --inside-window-ms=${o.insideWindowMs.fromMs},${o.insideWindowMs.toMs}`,
+    o.insideMarginDb === null ? "" : ` --inside-margin-db=${o.insideMarginDb}`,
+    a === null ? "" : a === "off" ? " --inside-approach off" : ` --inside-approach=${[a.approachRiseDb, a.approachQuantile, a.approachMarginDb, ...(a.approachFromMs === undefined ? [] : [a.approachFromMs, a.approachToMs])].join(",")}`,
+    o.insideDoorShare === null ? "" : ` --inside-door-share ${o.insideDoorShare}`,
+    o.insideFollowMs === null ? "" : ` --inside-follow-ms ${o.insideFollowMs}`,
+    o.insideEdgeDb === null ? "" : ` --inside-edge-db ${o.insideEdgeDb}`,
+  ].join("");
+}
+
+function insideApproachOf(value: string | undefined): Options["insideApproach"] {
+  if (value === undefined) return null;
+  if (value === "off") return "off";
+  const [approachRiseDb, approachQuantile, approachMarginDb, approachFromMs, approachToMs, ...rest] = value.split(",").map(Number);
+  if (approachRiseDb === undefined || approachQuantile === undefined || approachMarginDb === undefined || rest.length > 0 || ![approachRiseDb, approachQuantile, approachMarginDb].every(Number.isFinite))
+    throw new Error(`--inside-approach wants RISE,QUANTILE,MARGIN[,FROM,TO] or off: ${value}`);
+  return { approachRiseDb, approachQuantile, approachMarginDb, ...(approachFromMs === undefined || approachToMs === undefined ? {} : { approachFromMs, approachToMs }) };
+}
+
+function insideWindowOf(value: string | undefined): Options["insideWindowMs"] {
+  if (value === undefined) return null;
+  const [fromMs, toMs, ...rest] = value.split(",").map(Number);
+  if (fromMs === undefined || toMs === undefined || rest.length > 0 || !Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs <= fromMs)
+    throw new Error(`--inside-window-ms wants FROM,TO (ms from the label, FROM < TO): ${value}`);
+  return { fromMs, toMs };
 }
 
 function surveyPeersOf(value: string | undefined): Options["surveyPeers"] {
@@ -576,9 +641,22 @@ function tillLearnedConfig(sim: Simulation, seed: number, defaults: GatewayConfi
 function insideLearnedConfig(sim: Simulation, seed: number, defaults: GatewayConfig, o: Options, log: string[]): GatewayConfig {
   const DAY = 86_400_000;
   const startAt = sim.startAt - o.insideVisits * DAY;
-  const visits = simulateInsideVisits(sim.plan, sim.radio, { seed, startAt, visits: o.insideVisits, txSpreadDb: o.txSpreadDb });
+  const visits = simulateInsideVisits(sim.plan, sim.radio, {
+    seed,
+    startAt,
+    visits: o.insideVisits,
+    txSpreadDb: o.txSpreadDb,
+    ...(o.insideDoorShare === null ? {} : { doorShare: o.insideDoorShare }),
+    ...(o.insideFollowMs === null ? {} : { followMs: o.insideFollowMs }),
+  });
   const n = defaults.presenceTuning.pathLossExponent;
-  const options = { ...INSIDE_LEARNER_DEFAULTS, ...(o.insidePercentile === null ? {} : { percentile: o.insidePercentile }) };
+  const options = {
+    ...INSIDE_LEARNER_DEFAULTS,
+    ...(o.insidePercentile === null ? {} : { percentile: o.insidePercentile }),
+    ...(o.insideWindowMs === null ? {} : o.insideWindowMs),
+    ...(o.insideMarginDb === null ? {} : { marginDb: o.insideMarginDb }),
+    ...(o.insideApproach === null ? {} : o.insideApproach === "off" ? { approachBound: false } : { approachBound: true, ...o.insideApproach }),
+  };
   const edges = new Map<string, number>();
   const notes: string[] = [];
   for (const zone of sim.plan.zones.filter((z) => z.id === "store")) {
@@ -588,7 +666,7 @@ function insideLearnedConfig(sim: Simulation, seed: number, defaults: GatewayCon
     let refused = 0;
     for (const v of visits) {
       for (const h of v.heard) if (h.gatewayId === zone.gatewayId) memory.record("app:member", h.t, h.rssiDbm, -59);
-      const sample = insideSample(memory.heard("app:member", v.at - options.beforeMs, v.at + options.afterMs), v.at, -59, options);
+      const sample = insideSample(memory.heard("app:member", v.at + Math.min(options.fromMs, options.approachFromMs), v.at + Math.max(options.toMs, options.approachToMs)), v.at, -59, options);
       if (!sample.ok) {
         refused++;
         continue;
@@ -598,11 +676,12 @@ function insideLearnedConfig(sim: Simulation, seed: number, defaults: GatewayCon
       if (!r.accepted) refused++;
     }
     state = stepInside(state, { baseEdgeLossDb: drawn, offsetDb: 0, surveyedAt: null, now: sim.startAt }, options);
-    const edge = runningEdgeLoss(state, drawn, null);
+    // `--inside-edge-db`: a fixed raw edge loss instead of the learned one, to see what each seed asks for.
+    const edge = o.insideEdgeDb ?? runningEdgeLoss(state, drawn, null);
     edges.set(zone.id, edge);
     const where = ["door", "floor", "till"].map((w) => `${visits.filter((v) => v.where === w).length} ${w}`).join(", ");
     notes.push(
-      `${zone.id}: edge ${edge.toFixed(1)} dB (drawn ${drawn.toFixed(1)}, target ${insideTarget(state, 0, options) ?? "none"}) from ${state.samples.length} labels (${where})${refused > 0 ? `, ${refused} refused` : ""}`,
+      `${zone.id}: edge ${edge.toFixed(1)} dB (drawn ${drawn.toFixed(1)}, target ${insideTarget(state, 0, options) ?? "none"}, percentile ${rawThresholdDb(state.samples, options.percentile)?.toFixed(1) ?? "none"}, approach bound ${approachBoundDb(state.samples, options)?.toFixed(1) ?? "none"} from ${state.samples.filter((s) => s.approachLossesDb !== undefined).length} walking in) from ${state.samples.length} labels (${where})${refused > 0 ? `, ${refused} refused` : ""}`,
     );
   }
   log.push(`seed ${seed}: ${o.insideVisits} inside labels: ${notes.join("; ")}`);
@@ -1211,7 +1290,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}${insideFlags(o)}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -207,7 +207,7 @@ describe("fleet page: calibration and the store LAN", () => {
     for (let i = 4; i >= 0; i--) plain.insideLearning?.heard("app:u1", now + 1000 - i * 1000, -80, -59);
     const inside = { v: 1, place: "inside", at: new Date(now).toISOString(), subjects: ["app:u1"] };
     await f.cloud.broker.publish(gatewayTopic("s1", "g1", "labels"), encodeMessage(inside), { qos: 1, retain: false });
-    await until(async () => (await api("/v1/gateways/g1")).calibration?.learnedZones?.[0]?.labels === 1, 10_000, "g1's inside label");
+    await until(async () => (await api("/v1/gateways/g1")).calibration?.learnedZones?.[0]?.labels === 1, 30_000, "g1's inside label");
     expect((await api("/v1/gateways/g1")).calibration?.learned?.samples).toBe(1);
     expect((await api("/v1/gateways/g1")).lan).toBeNull();
 

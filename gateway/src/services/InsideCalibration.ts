@@ -6,6 +6,7 @@ import {
   type InsideLearnerOptions,
   type InsideLearnerState,
   type InsideRefusal,
+  type InsideSample,
   insideSample,
   insideTarget,
   learnInside,
@@ -13,7 +14,10 @@ import {
   stepInside,
 } from "../domain/calibration/insideLearner.js";
 import { type PresenceEngineOptions, RECOMMENDED_PRESENCE_TUNING } from "../domain/presence/PresenceEngine.js";
-import type { Clock, Logger } from "./ports.js";
+import type { Clock, Logger, Scheduler, TimerHandle } from "./ports.js";
+
+/** Labels waiting for their window's seconds to be heard, at most; past that one is taken at once. */
+const MAX_WAITING_LABELS = 100;
 
 /**
  * The edge loss `zoneId` runs with under `options` when nothing is learned: its `edgeLossDb` (the
@@ -45,6 +49,11 @@ export interface InsideCalibrationOptions {
   readonly defaultMeasuredPowerDbm: number;
   readonly store: InsideLearnerStore;
   readonly clock: Clock;
+  /**
+   * Timers: a label that arrives before the end of the seconds it counts (the learner's `toMs`
+   * after its time) waits for them. Without one, a label is taken when it arrives.
+   */
+  readonly scheduler?: Scheduler;
   readonly log: Logger;
   /** Called when the edge loss to run the zone with changed (the engine is reconfigured with {@link InsideCalibration.edgeLossDb}). */
   readonly onEdgeLoss?: () => void;
@@ -69,6 +78,7 @@ export class InsideCalibration {
   private state: InsideLearnerState;
   private refused = 0;
   private saving: Promise<void> = Promise.resolve();
+  private readonly waiting = new Map<TimerHandle, () => void>();
 
   constructor(private readonly o: InsideCalibrationOptions) {
     this.memory = new HeardMemory(o.memory);
@@ -84,7 +94,12 @@ export class InsideCalibration {
     if (stored !== null && stored.zoneId === this.o.zoneId) this.state = stored;
   }
 
+  /** Takes the labels still waiting with what was heard so far, then waits for the last save. */
   async stop(): Promise<void> {
+    for (const [handle, now] of [...this.waiting]) {
+      this.o.scheduler?.clearTimeout(handle);
+      now();
+    }
     await this.saving;
   }
 
@@ -116,10 +131,33 @@ export class InsideCalibration {
     }
     const at = Date.parse(decoded.value.at);
     const o = { ...INSIDE_LEARNER_DEFAULTS, ...this.o.learner };
+    // The phone's report reaches the gateway within a second or two: the seconds after it, which
+    // the sample counts, are heard only later.
+    const waitMs = at + Math.max(o.toMs, o.approachToMs) + 1000 - this.o.clock.now();
+    const scheduler = this.o.scheduler;
+    if (scheduler !== undefined && waitMs > 0 && this.waiting.size < MAX_WAITING_LABELS) {
+      await new Promise<void>((resolve) => {
+        const handle = scheduler.setTimeout(() => {
+          this.waiting.delete(handle);
+          resolve();
+        }, waitMs);
+        this.waiting.set(handle, () => {
+          this.waiting.delete(handle);
+          resolve();
+        });
+      });
+    }
+    return this.sample(decoded.value.subjects, at);
+  }
+
+  private async sample(subjects: readonly string[], at: number): Promise<InsideLabelOutcome> {
+    const base = this.o.baseEdgeLossDb();
+    if (base === null) return { outcome: "refused", reason: "no-zone" };
+    const o = { ...INSIDE_LEARNER_DEFAULTS, ...this.o.learner };
     // The subject heard most around the label: a phone and a linked tag are the same member.
-    let best: { subjectId: string; sample: { at: number; lossesDb: readonly number[] } } | null = null;
-    for (const subjectId of decoded.value.subjects) {
-      const seconds = this.memory.heard(subjectId.toLowerCase(), at - o.beforeMs, at + o.afterMs);
+    let best: { subjectId: string; sample: InsideSample } | null = null;
+    for (const subjectId of subjects) {
+      const seconds = this.memory.heard(subjectId.toLowerCase(), at + Math.min(o.fromMs, o.approachFromMs), at + Math.max(o.toMs, o.approachToMs));
       const s = insideSample(seconds, at, this.o.defaultMeasuredPowerDbm, o);
       if (s.ok && (best === null || s.sample.lossesDb.length > best.sample.lossesDb.length)) best = { subjectId, sample: s.sample };
     }

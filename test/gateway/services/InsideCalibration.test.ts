@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -8,6 +8,7 @@ import { parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
 import { baseEdgeLossDb, InsideCalibration } from "../../../gateway/src/services/InsideCalibration.js";
 import { encodeMessage } from "../../../protocol/index.js";
 import { ManualClock } from "../../cloud/manualClock.js";
+import { ManualScheduler } from "../../support/ManualScheduler.js";
 import { RecordingLogger } from "../../support/RecordingLogger.js";
 
 const DAY = 86_400_000;
@@ -111,5 +112,66 @@ describe("InsideCalibration", () => {
     expect(baseEdgeLossDb(options, "g1", "till")).toBe(12);
     expect(baseEdgeLossDb(options, "g1", "other")).toBeNull();
     expect(parsed.config.insideLearning).toEqual({ zoneId: "store", minLabels: 10, percentile: 0.6, maxStepDbPerDay: 2 });
+  });
+
+  it("waits for the seconds after a label that arrives before they are heard, and keeps the approach", async () => {
+    const scheduler = new ManualScheduler(clock);
+    const file = join(dir, "learned-zone.json");
+    const c = new InsideCalibration({
+      zoneId: "store",
+      baseEdgeLossDb: () => DRAWN,
+      offsetDb: () => 0,
+      surveyedAt: null,
+      defaultMeasuredPowerDbm: -59,
+      store: new InsideLearnerFile(file),
+      clock,
+      scheduler,
+      log: new RecordingLogger(),
+      learner: { minLabels: 5, fromMs: 2000, toMs: 10_000 },
+    });
+    await c.start();
+    const at = clock.now();
+    // On the pavement (36 dB) until the phone reports the store beacon at the door...
+    for (let t = at - 10_000; t <= at; t += 1000) c.heard(SUBJECT, t, -59 - 36, -59);
+    // ...whose label reaches the gateway a second later, before the member is on the floor.
+    await scheduler.advance(1000);
+    let outcome: Awaited<ReturnType<InsideCalibration["label"]>> | undefined;
+    const pending = c.label(encodeMessage({ v: 1, place: "inside", at: new Date(at).toISOString(), subjects: [SUBJECT] })).then((o) => {
+      outcome = o;
+    });
+    for (let s = 1; s <= 10; s++) {
+      c.heard(SUBJECT, at + s * 1000, -59 - 20, -59);
+      await scheduler.advance(1000);
+      if (s < 10) expect(outcome).toBeUndefined();
+    }
+    await scheduler.advance(1000);
+    await pending;
+    expect(outcome).toMatchObject({ outcome: "sample", subjectId: SUBJECT });
+    expect(c.report()).toMatchObject({ labels: 1, refused: 0 });
+    await c.stop();
+    // The approach persisted with the sample: a restarted gateway has it.
+    const again = new InsideCalibration({
+      zoneId: "store",
+      baseEdgeLossDb: () => DRAWN,
+      offsetDb: () => 0,
+      surveyedAt: null,
+      defaultMeasuredPowerDbm: -59,
+      store: new InsideLearnerFile(file),
+      clock,
+      log: new RecordingLogger(),
+    });
+    await again.start();
+    expect(again.report().labels).toBe(1);
+    const stored = JSON.parse(await readFile(file, "utf8")) as { samples: { lossesDb: number[]; approachLossesDb?: number[] }[] };
+    expect(stored.samples[0]?.lossesDb).toEqual(Array(9).fill(20));
+    expect(stored.samples[0]?.approachLossesDb).toEqual(Array(9).fill(36));
+
+    // Stopped while a label waits: it is taken with what was heard so far.
+    const late = clock.now();
+    for (let t = late - 10_000; t <= late + 5000; t += 1000) c.heard(SUBJECT, t, -59 - 20, -59);
+    const waiting = c.label(encodeMessage({ v: 1, place: "inside", at: new Date(late).toISOString(), subjects: [SUBJECT] }));
+    await c.stop();
+    expect(await waiting).toMatchObject({ outcome: "sample" });
+    expect(scheduler.pending).toBe(0);
   });
 });

@@ -9,9 +9,17 @@ const StateSchema = Type.Object(
   {
     v: Type.Literal(1),
     zoneId: Type.String({ minLength: 1, maxLength: 64 }),
-    samples: Type.Array(Type.Object({ at: Ms, lossesDb: Type.Array(Db, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }), {
-      maxItems: 10_000,
-    }),
+    samples: Type.Array(
+      Type.Object(
+        {
+          at: Ms,
+          lossesDb: Type.Array(Db, { minItems: 1, maxItems: 100 }),
+          approachLossesDb: Type.Optional(Type.Array(Db, { minItems: 1, maxItems: 100 })),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 10_000 },
+    ),
     edgeLossDb: Type.Union([Db, Type.Null()]),
     steppedAt: Type.Union([Ms, Type.Null()]),
     since: Type.Union([Ms, Type.Null()]),

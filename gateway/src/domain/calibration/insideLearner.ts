@@ -15,7 +15,11 @@
  *    zone's edge is: shoppers crowd some aisles, a phone at the door or just outside the window hears
  *    the beacon too, and its owner was then "inside" by the label. So the threshold learned follows
  *    where members spend time, not the floor's outline, and errs large when many labels come from the
- *    door (passers-by near the window may then read inside). `percentile` sets that trade.
+ *    door (passers-by near the window may then read inside). `percentile` sets that trade. Two
+ *    options take the door out, measured but off: a window after the label (`fromMs`, `toMs`; the
+ *    member who walked in is on the floor seconds later), and a bound from a label's seconds before
+ *    it when they are markedly weaker (`approachBound`: the member walked in from the pavement, so
+ *    those seconds should read outside).
  * 3. **Robust and slow.** One sample per label: the losses of its seconds. A label whose median loss
  *    is beyond `outlierDb` above the threshold the samples before give is refused (heard through a
  *    wall from the car park). Nothing moves before `minLabels` labels; then the edge loss moves by
@@ -37,6 +41,8 @@ export interface InsideLearnerOptions {
   readonly minLabels?: number;
   /** Share of confirmed-inside seconds that should read inside (0..1). */
   readonly percentile?: number;
+  /** Added to the percentile's loss, dB: a percentile near the middle plus a margin widens less with shadowing. */
+  readonly marginDb?: number;
   /** Largest move of the edge loss per day, dB. */
   readonly maxStepDbPerDay?: number;
   /** A label whose median loss is this far above the threshold of those before is refused, dB. */
@@ -49,10 +55,40 @@ export interface InsideLearnerOptions {
   readonly maxWeeks?: number;
   /** Fewest seconds heard around a label for a sample. */
   readonly minSeconds?: number;
-  /** How long before the label's time a second counts, ms. */
-  readonly beforeMs?: number;
-  /** How long after it, ms. */
-  readonly afterMs?: number;
+  /**
+   * Where the seconds a label counts start, ms from the label's time (negative: before it). A phone
+   * reports the store beacon when it first hears it, at the door or on the pavement in front of it,
+   * so seconds before the label (and the first after it) may be outside; seconds later are inside.
+   */
+  readonly fromMs?: number;
+  /** Where they end, ms from the label's time. */
+  readonly toMs?: number;
+  /**
+   * The seconds before a label that may show the member walking in, ms from the label's time: a
+   * phone reports the store beacon when it first hears it, so a member who came in was on the
+   * pavement or at the door then.
+   */
+  readonly approachFromMs?: number;
+  readonly approachToMs?: number;
+  /**
+   * A label's approach seconds count as outside when their median loss is at least this far above
+   * the median of its own inside seconds, dB: the member walked in (a member who reported standing
+   * on the floor shows no such rise).
+   */
+  readonly approachRiseDb?: number;
+  /**
+   * Whether the approach seconds bound the edge loss. Off by default: on the simulator's tuning
+   * seeds it cost recall where it bound and did not reach the seed that needed it (the one whose
+   * floor the gateway hears as weakly as the pavement shows no approach); docs/benchmarks.md,
+   * "Calibration from inside labels: the door, the seconds after the label and the approach".
+   */
+  readonly approachBound?: boolean;
+  /** Fewest labels with approach seconds before they bound the edge loss. */
+  readonly minApproachLabels?: number;
+  /** The bound: this quantile of the approach seconds (their strong part, nearest the door)... */
+  readonly approachQuantile?: number;
+  /** ...less this margin, dB, so the pavement and the door read outside. */
+  readonly approachMarginDb?: number;
   /** The edge loss is kept within these, dB. */
   readonly minEdgeLossDb?: number;
   readonly maxEdgeLossDb?: number;
@@ -60,7 +96,9 @@ export interface InsideLearnerOptions {
 
 /**
  * 10 labels of ~10 s give 100 seconds, enough for a percentile within a dB or two with 3-6 dB
- * shadowing; a phone reports the store beacon at the moment it hears it, so ±5 s around it; 2 dB
+ * shadowing; a phone reports the store beacon at the moment it hears it, so ±5 s around it (a
+ * window after the label, [+2 s, +30 s] at 0.8, is free of the door's pull but read the floor's
+ * upper tail 1-3 dB too far out on the fresh seeds; the approach bound, off, cost recall); 2 dB
  * a day corrects a 6 dB error in three days. The percentile, 0.6, was the one of 0.5-0.9 that met
  * every target on the simulator's tuning seeds 11-15 (docs/benchmarks.md, "Calibration from inside
  * labels"): higher ones follow the labels made at the door out onto the pavement.
@@ -68,14 +106,22 @@ export interface InsideLearnerOptions {
 export const INSIDE_LEARNER_DEFAULTS = Object.freeze({
   minLabels: 10,
   percentile: 0.6,
+  marginDb: 0,
   maxStepDbPerDay: 2,
   outlierDb: 15,
   maxLabels: 200,
-  maxSecondsPerLabel: 11,
+  maxSecondsPerLabel: 60,
   maxWeeks: 26,
   minSeconds: 3,
-  beforeMs: 5_000,
-  afterMs: 5_000,
+  fromMs: -5_000,
+  toMs: 5_000,
+  approachBound: false,
+  approachFromMs: -10_000,
+  approachToMs: -2_000,
+  approachRiseDb: 6,
+  minApproachLabels: 3,
+  approachQuantile: 0.25,
+  approachMarginDb: 3,
   minEdgeLossDb: 10,
   maxEdgeLossDb: 100,
 });
@@ -85,6 +131,8 @@ export interface InsideSample {
   readonly at: number;
   /** Raw path loss of each second heard around then (power at 1 m minus raw RSSI), dB. */
   readonly lossesDb: readonly number[];
+  /** Raw losses of the seconds before the label when they show the member walking in, dB; absent otherwise. */
+  readonly approachLossesDb?: readonly number[];
 }
 
 export interface InsideWeek {
@@ -128,7 +176,12 @@ export interface InsideContext {
 
 const half = (x: number): number => Math.round(x * 2) / 2;
 
-/** One sample from the seconds heard of a member around an `inside` label, or why none. */
+/**
+ * One sample from the seconds heard of a member around an `inside` label, or why none: the raw
+ * losses of the seconds in [`fromMs`, `toMs`] of the label, and, when the seconds in
+ * [`approachFromMs`, `approachToMs`] are `approachRiseDb` weaker than those, the approach's losses
+ * (the member walked in from outside). `seconds` may span more than both windows.
+ */
 export function insideSample(
   seconds: readonly HeardSecond[],
   at: number,
@@ -136,11 +189,24 @@ export function insideSample(
   options: InsideLearnerOptions = {},
 ): { readonly ok: true; readonly sample: InsideSample } | { readonly ok: false; readonly reason: InsideRefusal } {
   const o = { ...INSIDE_LEARNER_DEFAULTS, ...options };
-  if (seconds.length < o.minSeconds) return { ok: false, reason: "too-few-readings" };
-  const lossesDb = seconds
-    .slice(0, o.maxSecondsPerLabel)
-    .map((s) => half((s.measuredPowerDbm ?? defaultMeasuredPowerDbm) - s.rssiDbm));
-  return { ok: true, sample: { at, lossesDb } };
+  const loss = (s: HeardSecond): number => half((s.measuredPowerDbm ?? defaultMeasuredPowerDbm) - s.rssiDbm);
+  const inside = seconds.filter((s) => s.t >= at + o.fromMs && s.t <= at + o.toMs);
+  if (inside.length < o.minSeconds) return { ok: false, reason: "too-few-readings" };
+  const lossesDb = inside.slice(0, o.maxSecondsPerLabel).map(loss);
+  const approach = seconds.filter((s) => s.t >= at + o.approachFromMs && s.t <= at + o.approachToMs).map(loss);
+  const walkedIn = approach.length >= o.minSeconds && quantile(approach, 0.5) - quantile([...lossesDb], 0.5) >= o.approachRiseDb;
+  return { ok: true, sample: walkedIn ? { at, lossesDb, approachLossesDb: approach.slice(0, o.maxSecondsPerLabel) } : { at, lossesDb } };
+}
+
+/**
+ * The highest raw edge loss the approach seconds allow: their `approachQuantile` less
+ * `approachMarginDb`; null before `minApproachLabels` labels showed an approach.
+ */
+export function approachBoundDb(samples: readonly InsideSample[], options: InsideLearnerOptions = {}): number | null {
+  const o = { ...INSIDE_LEARNER_DEFAULTS, ...options };
+  const walkedIn = samples.filter((s) => s.approachLossesDb !== undefined && s.approachLossesDb.length > 0);
+  if (walkedIn.length < o.minApproachLabels) return null;
+  return quantile(walkedIn.flatMap((s) => s.approachLossesDb ?? []), o.approachQuantile) - o.approachMarginDb;
 }
 
 /** The raw-loss threshold the samples give: the percentile of all their seconds, dB. */
@@ -186,8 +252,11 @@ export function learnInside(
 export function insideTarget(state: InsideLearnerState, offsetDb: number, options: InsideLearnerOptions = {}): number | null {
   const o = { ...INSIDE_LEARNER_DEFAULTS, ...options };
   if (state.samples.length < o.minLabels) return null;
-  const raw = rawThresholdDb(state.samples, o.percentile);
-  return raw === null ? null : Math.max(o.minEdgeLossDb, Math.min(o.maxEdgeLossDb, half(raw - offsetDb)));
+  const percentile = rawThresholdDb(state.samples, o.percentile);
+  if (percentile === null) return null;
+  const bound = o.approachBound ? approachBoundDb(state.samples, o) : null;
+  const raw = bound === null ? percentile + o.marginDb : Math.min(percentile + o.marginDb, bound);
+  return Math.max(o.minEdgeLossDb, Math.min(o.maxEdgeLossDb, half(raw - offsetDb)));
 }
 
 /**

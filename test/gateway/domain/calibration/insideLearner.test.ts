@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  approachBoundDb,
   emptyInsideLearner,
   type InsideContext,
   type InsideLearnerState,
@@ -122,5 +123,49 @@ describe("inside learner", () => {
     expect(s.weeks.map((w) => w.labels).reduce((a, b) => a + b, 0)).toBe(14);
     const [first, last] = [s.weeks[0], s.weeks.at(-1)];
     expect((last?.thresholdDb ?? 0) - (first?.thresholdDb ?? 0)).toBeGreaterThanOrEqual(3);
+  });
+
+  /** A member heard once a second from `from` to `to` (ms from T0) at `lossAt(t)` dB. */
+  const heardAt = (from: number, to: number, lossAt: (t: number) => number) =>
+    Array.from({ length: (to - from) / 1000 + 1 }, (_, i) => {
+      const t = from + i * 1000;
+      return { t: T0 + t, rssiDbm: -59 - lossAt(t), measuredPowerDbm: -59 };
+    });
+
+  it("counts only the label's window, and keeps the seconds before it when they show the member walking in", () => {
+    // Walked in: 36 dB on the pavement until the label, then 20 dB on the floor.
+    const walkedIn = heardAt(-10_000, 30_000, (t) => (t < 0 ? 36 : 20));
+    const window = { fromMs: 2000, toMs: 10_000 };
+    const a = insideSample(walkedIn, T0, -59, window);
+    expect(a).toEqual({ ok: true, sample: { at: T0, lossesDb: Array(9).fill(20), approachLossesDb: Array(9).fill(36) } });
+    // Reported standing on the floor: no rise before the label, so no approach.
+    const standing = heardAt(-10_000, 30_000, () => 20);
+    expect(insideSample(standing, T0, -59, window)).toEqual({ ok: true, sample: { at: T0, lossesDb: Array(9).fill(20) } });
+    // A rise smaller than approachRiseDb is not an approach either.
+    const slight = heardAt(-10_000, 30_000, (t) => (t < 0 ? 24 : 20));
+    expect(insideSample(slight, T0, -59, window)).toMatchObject({ ok: true, sample: { lossesDb: Array(9).fill(20) } });
+    expect(insideSample(slight, T0, -59, window)).not.toHaveProperty("sample.approachLossesDb");
+    // Nothing heard in the window: no sample, whatever was heard before.
+    expect(insideSample(heardAt(-10_000, 0, () => 36), T0, -59, window)).toEqual({ ok: false, reason: "too-few-readings" });
+  });
+
+  it("bounds the edge loss by the approach seconds when asked, from enough labels that walked in", () => {
+    const options = { ...P90, approachBound: true, minLabels: 3, minApproachLabels: 2, approachQuantile: 0.25, approachMarginDb: 3 };
+    const floor = (at: number) => sample(at, 16, 30);
+    const walked = (at: number) => ({ ...sample(at, 16, 30), approachLossesDb: [28, 30, 32, 34, 36] });
+    let s = emptyInsideLearner("store");
+    for (const [i, make] of [floor, walked, floor].entries()) s = learnInside(s, make(T0 + i * DAY), ctx(T0 + i * DAY), options).state;
+    // One approach is not enough: the percentile alone (28.4 dB).
+    expect(approachBoundDb(s.samples, options)).toBeNull();
+    expect(insideTarget(s, 0, options)).toBe(28.5);
+    s = learnInside(s, walked(T0 + 3 * DAY), ctx(T0 + 3 * DAY), options).state;
+    // The strong quarter of the approaches, 30 dB, less 3: the pavement and the door read outside.
+    expect(approachBoundDb(s.samples, options)).toBe(27);
+    expect(insideTarget(s, 0, options)).toBe(27);
+    // Off (the default): the same labels give the percentile.
+    expect(insideTarget(s, 0, { ...options, approachBound: false })).toBe(28.5);
+    // A bound above the percentile changes nothing; a margin adds to the percentile.
+    expect(insideTarget(s, 0, { ...options, approachMarginDb: -5 })).toBe(28.5);
+    expect(insideTarget(s, 0, { ...P90, minLabels: 3, marginDb: 2 })).toBe(30.5);
   });
 });

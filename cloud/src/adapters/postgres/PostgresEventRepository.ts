@@ -13,6 +13,7 @@ import type {
   VisitRecord,
 } from "../../services/repositories.js";
 import { type OutboxRef, outboxKey, storeIngestGroup } from "../sql/ingestGroup.js";
+import { chunks, placeholders } from "../sql/multiRow.js";
 import type { PgExecutor, PostgresDatabase, PgValue } from "./PostgresDatabase.js";
 
 interface EventRow {
@@ -235,17 +236,6 @@ export class PostgresEventRepository implements EventRepository, ActivityReposit
 
 /** Rows per multi-row statement: 17 parameters a row stays far below PostgreSQL's 65 535 limit. */
 const ROWS_PER_STATEMENT = 500;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const placeholders = (rows: number, columns: number): string => {
-  const row = `(${new Array<string>(columns).fill("?").join(", ")})`;
-  return new Array<string>(rows).fill(row).join(", ");
-};
 
 /**
  * Locks the row of each outbox (in key order, as given), creating it (ack 0) when the outbox is

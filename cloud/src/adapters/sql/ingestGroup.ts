@@ -1,6 +1,7 @@
 import type { PresenceEvent } from "../../../../protocol/index.js";
 import { advanceOutboxAck, type OutboxAckState, type SeqRange } from "../../domain/ingest/outboxAck.js";
 import type { StoreBatchInput, StoreBatchResult, StoredEvent } from "../../services/repositories.js";
+import { chunks, placeholders } from "./multiRow.js";
 import type { SharedSqlExecutor, SharedSqlValue } from "./SqlDatabase.js";
 
 /** One gateway outbox, as its two key columns. */
@@ -30,17 +31,6 @@ export interface IngestGroupBackend<Tx extends SharedSqlExecutor> {
  */
 const ROWS_PER_STATEMENT = 500;
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const rowsOf = (rows: number, columns: number): string => {
-  const row = `(${new Array<string>(columns).fill("?").join(", ")})`;
-  return new Array<string>(rows).fill(row).join(", ");
-};
-
 /** The map key of one outbox: its two columns, apart by a character neither may hold. */
 export const outboxKey = (gatewayId: string, outbox: string): string => `${gatewayId}\u0000${outbox}`;
 
@@ -57,7 +47,7 @@ export async function readStoredAcks(tx: SharedSqlExecutor, outboxes: readonly O
   const acks = new Map<string, number>();
   for (const part of chunks(outboxes, ROWS_PER_STATEMENT)) {
     const rows = await tx.all<{ gateway_id: string; outbox: string; acked_seq: number }>(
-      `SELECT gateway_id, outbox, acked_seq FROM gateway_outboxes WHERE (gateway_id, outbox) IN (VALUES ${rowsOf(part.length, 2)})`,
+      `SELECT gateway_id, outbox, acked_seq FROM gateway_outboxes WHERE (gateway_id, outbox) IN (VALUES ${placeholders(part.length, 2)})`,
       part.flatMap((o) => [o.gatewayId, o.outbox]),
     );
     for (const row of rows) acks.set(outboxKey(row.gateway_id, row.outbox), row.acked_seq);
@@ -99,20 +89,20 @@ export async function storeIngestGroup<Tx extends SharedSqlExecutor>(
   // lost one; the batch that fills the gap then acks both.
   for (const part of chunks(acks, ROWS_PER_STATEMENT)) {
     await tx.run(
-      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES ${rowsOf(part.length, 4)}
+      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES ${placeholders(part.length, 4)}
        ON CONFLICT (gateway_id, outbox) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at`,
       part.flatMap((a) => [a.gatewayId, a.outbox, a.ackedSeq, a.at]),
     );
   }
   for (const part of chunks(ranges, ROWS_PER_STATEMENT)) {
     await tx.run(
-      `DELETE FROM gateway_outbox_ranges WHERE (gateway_id, outbox) IN (VALUES ${rowsOf(part.length, 2)})`,
+      `DELETE FROM gateway_outbox_ranges WHERE (gateway_id, outbox) IN (VALUES ${placeholders(part.length, 2)})`,
       part.flatMap((r) => [r.gatewayId, r.outbox]),
     );
   }
   const rangeRows = ranges.flatMap((r) => r.pending.map((p): SharedSqlValue[] => [r.gatewayId, r.outbox, p.lo, p.hi]));
   for (const part of chunks(rangeRows, ROWS_PER_STATEMENT)) {
-    await tx.run(`INSERT INTO gateway_outbox_ranges (gateway_id, outbox, lo, hi) VALUES ${rowsOf(part.length, 4)}`, part.flat());
+    await tx.run(`INSERT INTO gateway_outbox_ranges (gateway_id, outbox, lo, hi) VALUES ${placeholders(part.length, 4)}`, part.flat());
   }
   return results;
 }
@@ -192,7 +182,7 @@ async function outboxStates(
   }
   for (const part of chunks(outboxes, ROWS_PER_STATEMENT)) {
     const ranges = await tx.all<{ gateway_id: string; outbox: string; lo: number; hi: number }>(
-      `SELECT gateway_id, outbox, lo, hi FROM gateway_outbox_ranges WHERE (gateway_id, outbox) IN (VALUES ${rowsOf(part.length, 2)})
+      `SELECT gateway_id, outbox, lo, hi FROM gateway_outbox_ranges WHERE (gateway_id, outbox) IN (VALUES ${placeholders(part.length, 2)})
        ORDER BY gateway_id, outbox, lo`,
       part.flatMap((o) => [o.gatewayId, o.outbox]),
     );

@@ -13,6 +13,7 @@ import type {
   VisitRecord,
 } from "../../services/repositories.js";
 import { readStoredAcks, storeIngestGroup } from "../sql/ingestGroup.js";
+import { chunks, placeholders } from "../sql/multiRow.js";
 import type { SqlExecutor, SqliteDatabase, SqlValue } from "./SqliteDatabase.js";
 
 interface EventRow {
@@ -224,17 +225,6 @@ export class SqliteEventRepository implements EventRepository, ActivityRepositor
 
 /** Rows per multi-row statement: 15 parameters a row stays far below SQLite's 32 766 limit. */
 const ROWS_PER_STATEMENT = 500;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const placeholders = (rows: number, columns: number): string => {
-  const row = `(${new Array<string>(columns).fill("?").join(", ")})`;
-  return new Array<string>(rows).fill(row).join(", ");
-};
 
 /** Who a subject is, as far as storage is concerned. */
 interface Resolved {

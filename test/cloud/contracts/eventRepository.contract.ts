@@ -379,6 +379,24 @@ export function describeEventRepositoryContract(name: string, makeBackend: MakeB
         ]);
       });
 
+      it("folds a visit whose events come in several batches of one group as batch after batch", async () => {
+        // Stored earlier: the visit's entry at minute 2.
+        await events.storeBatch({ ...batch, fromSeq: 1, events: [event(1, { at: at(2) })] });
+        await events.storeBatches([
+          // A dwell reported late, from before the stored entry (entered at minute 1).
+          { ...batch, fromSeq: 2, events: [event(2, { type: "dwell", at: at(4), dwellMs: 180_000 })] },
+          { ...batch, fromSeq: 3, events: [event(3, { type: "exit", at: at(6), dwellMs: 240_000 })] },
+          // A shorter dwell after the exit: neither the dwell, the exit nor the last event move back.
+          { ...batch, fromSeq: 4, events: [event(4, { type: "dwell", at: at(5), dwellMs: 60_000 })] },
+          { ...batch, fromSeq: 5, events: [event(5, { at: at(9), visitId: "visit-other" }), event(6, { type: "dwell", at: at(8), dwellMs: 30_000, visitId: "visit-other" })] },
+        ]);
+        const visits = await events.visitsPage(page());
+        expect(visits.map((v) => [v.id, v.enteredAt, v.lastEventAt, v.exitedAt, v.dwellMs])).toEqual([
+          ["visit-other", Date.parse(at(8)) - 30_000, Date.parse(at(9)), null, 30_000],
+          ["visit-00000001", Date.parse(at(1)), Date.parse(at(6)), Date.parse(at(6)), 240_000],
+        ]);
+      });
+
       it("keeps an unlinked event's store visit for the restart queue only", async () => {
         await backend.repos.users.registerDevice("ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:9", "u2", null, 0);
         const subject = { kind: "ibeacon" as const, id: "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:9" };

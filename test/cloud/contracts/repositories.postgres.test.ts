@@ -241,6 +241,126 @@ describe.skipIf(!POSTGRES_AVAILABLE)("PostgreSQL repositories", () => {
       }
     });
 
+    it("ends with every ack and one store visit when two processes commit groups of the same outboxes at once", async () => {
+      const { first, processes, close } = await threeProcesses();
+      const [a, b] = [processes[0] ?? first.repos, processes[1] ?? first.repos];
+      try {
+        await seedStore(first.repos);
+        await first.repos.users.upsertUser(user("u1", "o1"), 0);
+        await first.repos.users.registerDevice(BEACON, "u1", null, 0);
+        const gateways = ["g1", "g2", "g3"];
+        for (const id of gateways.slice(1)) await first.repos.directory.upsertGateway({ id, storeId: "s1", name: id }, 0);
+        // Each gateway's sequences 1-24 in batches of two, the groups handed to the two processes
+        // in turn, last ones first, so both hold neighbouring batches of every outbox at once. One
+        // event of each batch is the shopper's (one zone visit a gateway), the other nobody's.
+        const batchOf = (gatewayId: string, n: number) => ({
+          storeId: "s1",
+          gatewayId,
+          outbox: `outbox-${gatewayId}`,
+          fromSeq: 1,
+          refusedSeqs: [],
+          receivedAt: 100 + n,
+          events: [2 * n + 1, 2 * n + 2].map((seq) =>
+            presenceEvent(seq, {
+              id: `${gatewayId}-${seq}`,
+              gatewayId,
+              type: seq === 1 ? "enter" : "dwell",
+              visitId: seq % 2 === 0 ? `visit-${gatewayId}-${seq}` : `visit-${gatewayId}`,
+              at: new Date(Date.UTC(2026, 10, 22, 9, 0, seq)).toISOString(),
+              ...(seq === 1 ? {} : { dwellMs: seq * 1000 }),
+              ...(seq % 2 === 0 ? { subject: { kind: "ibeacon" as const, id: `ibeacon:nobody:${seq}` } } : {}),
+            }),
+          ),
+        });
+        const groups = Array.from({ length: 12 }, (_, n) => gateways.map((g) => batchOf(g, n))).reverse();
+        const results = await Promise.all(
+          groups.map((group, i) => (i % 2 === 0 ? a : b).events.storeBatches(group)),
+        );
+        expect((await first.repos.events.outboxProgress("g1")).concat(
+          await first.repos.events.outboxProgress("g2"),
+          await first.repos.events.outboxProgress("g3"),
+        )).toEqual(gateways.map((g) => ({ outbox: `outbox-${g}`, ackedSeq: 24, pending: [] })));
+        // The batch that filled the last gap of an outbox answered the whole of it.
+        for (const k of [0, 1, 2]) expect(Math.max(...results.map((r) => r[k]?.ackSeq ?? 0))).toBe(24);
+        expect(results.flat().reduce((n, r) => n + r.inserted.length, 0)).toBe(72);
+        expect(await first.repos.events.countEvents()).toBe(72);
+        expect(await first.repos.events.countOutboxesBehindGap()).toBe(0);
+        // The shopper's events, from three gateways and two processes, are one store visit.
+        const joined = new Set(results.flat().flatMap((r) => r.inserted.filter((e) => e.userId === "u1").map((e) => e.storeVisitId)));
+        expect(joined.size).toBe(1);
+        const visits = await first.repos.events.visitsPage({ storeId: "s1", from: null, to: null, zoneId: null, subjectId: BEACON, userId: null, limit: 10, after: null });
+        expect(visits.map((v) => [v.id, v.dwellMs]).sort()).toEqual(gateways.map((g) => [`visit-${g}`, 23_000]));
+      } finally {
+        await close();
+      }
+    });
+
+    it("keeps the cap and each settle exact when two dispatchers claim and settle at once", async () => {
+      const { first, processes, close } = await threeProcesses();
+      const [a, b] = [processes[0] ?? first.repos, processes[1] ?? first.repos];
+      try {
+        await seedStore(first.repos);
+        const members = Array.from({ length: 8 }, (_, i) => `m${i}`);
+        for (const id of members) await first.repos.users.upsertUser(user(id, "o1"), 0);
+        const items = members.flatMap((userId) =>
+          [0, 1].map((k) => ({
+            id: `${userId}-${k}`,
+            offerId: `offer-${userId}-${k}`,
+            userId,
+            installationId: "phone",
+            orgId: "o1",
+            storeId: "s1",
+            title: "T",
+            expiresAt: 10_000_000,
+            nextAttemptAt: 1000,
+          })),
+        );
+        expect(await first.repos.delivery.enqueuePush(items, 0)).toBe(16);
+        // Both dispatchers claim both offers of every member, in opposite orders, and settle every
+        // item (one as sent with its receipt, the other as dead), all at once: each one's writes
+        // share group commits that contend for the same rows.
+        const claims = await Promise.all(
+          items.flatMap((item, i) => [
+            a.delivery.claimNotification(item.userId, item.offerId, 5000, 60_000),
+            b.delivery.claimNotification(items[items.length - 1 - i]?.userId ?? "", items[items.length - 1 - i]?.offerId ?? "", 5000, 60_000),
+          ]),
+        );
+        await Promise.all(
+          items.flatMap((item) => [
+            a.delivery.settlePush(item.id, "sent", null, 6000, { offerId: item.offerId, storeId: "s1", channel: "push" }),
+            b.delivery.settlePush(item.id, "dead", "HTTP 410", 6001),
+          ]),
+        );
+        const won = new Map<string, Set<string>>();
+        items.forEach((item, i) => {
+          const mirrored = items[items.length - 1 - i];
+          if (claims[2 * i]) won.set(item.userId, (won.get(item.userId) ?? new Set()).add(item.offerId));
+          if (claims[2 * i + 1] && mirrored) won.set(mirrored.userId, (won.get(mirrored.userId) ?? new Set()).add(mirrored.offerId));
+        });
+        // One offer per member, and both dispatchers' claims of it hold.
+        expect([...won.keys()].sort()).toEqual(members);
+        for (const offers of won.values()) expect(offers.size).toBe(1);
+        const winners = new Set([...won.values()].flatMap((o) => [...o]));
+        items.forEach((item, i) => {
+          const mirrored = items[items.length - 1 - i];
+          expect(claims[2 * i]).toBe(winners.has(item.offerId));
+          expect(claims[2 * i + 1]).toBe(winners.has(mirrored?.offerId ?? ""));
+        });
+        // Each item settled once, wholly by one of them; every sent settle's receipt recorded.
+        for (const item of items) {
+          const stored = await first.repos.delivery.pushItem(item.id);
+          const expected =
+            stored?.status === "sent" ? { status: "sent", lastError: null, updatedAt: 6000 } : { status: "dead", lastError: "HTTP 410", updatedAt: 6001 };
+          expect(stored, item.id).toMatchObject({ ...expected, attempts: 1 });
+        }
+        expect(await first.repos.delivery.receiptCounts({ orgId: "o1", storeId: null, from: 0, to: 10_000 })).toEqual({ push: 16, mqtt: 0, pull: 0 });
+        // Settled items are nobody's to send.
+        expect(await processes[2]?.delivery.duePush(1_000_000, 30)).toEqual([]);
+      } finally {
+        await close();
+      }
+    });
+
     it("hands each due push to one process, and lets one offer per member through the cap", async () => {
       const { first, processes, close } = await threeProcesses();
       try {

@@ -9,6 +9,7 @@ import {
   type PushOutboxStatus,
   type PushPolicy,
 } from "../../services/repositories.js";
+import { PushWriteGroups } from "../sql/PushWriteGroups.js";
 import type { PgExecutor, PgValue, PostgresDatabase } from "./PostgresDatabase.js";
 
 interface ItemRow {
@@ -82,6 +83,14 @@ export interface PostgresDeliveryOptions {
 export class PostgresDeliveryRepository implements DeliveryRepository {
   private readonly leaseOwner: string;
   private readonly leaseMs: number;
+  /**
+   * The cap's claims, the settles and their receipts, group-committed (see `PushWriteGroups`) in
+   * SERIALIZABLE transactions: the claims read the members' rows and decide in memory, so two
+   * processes' groups over one member must not both decide from what they read. The rows there
+   * are locked FOR UPDATE, in user order: the later group waits, then (its snapshot stale) runs
+   * again, as does one that inserted a member's first row another process inserted meanwhile.
+   */
+  private readonly writes: PushWriteGroups;
 
   constructor(
     private readonly db: PostgresDatabase,
@@ -89,6 +98,11 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   ) {
     this.leaseOwner = options.leaseOwner ?? randomUUID();
     this.leaseMs = options.leaseMs ?? 60_000;
+    this.writes = new PushWriteGroups(db, {
+      lockCapRows: " ORDER BY user_id FOR UPDATE",
+      // The attempt is over: whichever process finds the item due next may take it.
+      settleAlsoSets: ", lease_owner = NULL, lease_until = NULL",
+    });
   }
 
   enqueuePush(items: readonly NewPushOutboxItem[], now: number): Promise<number> {
@@ -168,30 +182,16 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
     );
   }
 
-  async settlePush(
+  settlePush(
     id: string,
     status: Exclude<PushOutboxStatus, "pending">,
     reason: string | null,
     now: number,
     receipt?: DeliveryReceipt,
   ): Promise<void> {
-    const settle = async (tx: PgExecutor): Promise<void> => {
-      await tx.run(
-        `UPDATE push_outbox SET status = ?, last_error = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL,
-           attempts = attempts + (CASE WHEN ? IN ('sent', 'dead') THEN 1 ELSE 0 END)
-         WHERE id = ? AND status = 'pending'`,
-        [status, reason, now, status, id],
-      );
-    };
-    if (receipt === undefined) {
-      await settle(this.db);
-      return;
-    }
-    // One commit for both: the item is never sent without its receipt, nor the other way round.
-    await this.db.transaction(async (tx) => {
-      await settle(tx);
-      await insertReceipts(tx, [receipt], now);
-    });
+    // One commit for both, shared with the group's other writes: the item is never sent without
+    // its receipt, nor the other way round.
+    return this.writes.settle(id, status, reason, now, receipt);
   }
 
   async deadPush(orgId: string, limit: number): Promise<PushOutboxItem[]> {
@@ -239,20 +239,10 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
     return counts;
   }
 
-  async claimNotification(userId: string, offerId: string, now: number, capMs: number): Promise<boolean> {
-    // One statement, so two channels (or two processes) claiming at once cannot both win for
-    // different offers: the second waits on the first's row, then tests the WHERE against it.
-    const result = await this.db.run(
-      `INSERT INTO member_notifications AS m (user_id, offer_id, notified_at) VALUES (?, ?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET offer_id = excluded.offer_id, notified_at = excluded.notified_at
-       WHERE m.offer_id <> excluded.offer_id AND m.notified_at <= ?`,
-      [userId, offerId, now, now - capMs],
-    );
-    if (result.changes > 0) return true;
-    const row = await this.db.get<{ offer_id: string }>("SELECT offer_id FROM member_notifications WHERE user_id = ?", [
-      userId,
-    ]);
-    return row?.offer_id === offerId;
+  claimNotification(userId: string, offerId: string, now: number, capMs: number): Promise<boolean> {
+    // Decided inside its group's transaction, so two channels (or two processes) claiming at once
+    // cannot both win for different offers; durable (its group's commit) before it is answered.
+    return this.writes.claim(userId, offerId, now, capMs);
   }
 
   async pushPolicy(orgId: string, storeId: string | null): Promise<PushPolicy | null> {

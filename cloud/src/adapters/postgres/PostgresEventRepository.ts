@@ -1,5 +1,5 @@
 import { type PresenceEvent, userIdOfAppSubject } from "../../../../protocol/index.js";
-import { advanceOutboxAck, type OutboxAckState, type SeqRange } from "../../domain/ingest/outboxAck.js";
+import type { SeqRange } from "../../domain/ingest/outboxAck.js";
 import { isoInstant, MAX_INSTANT_MS } from "../../domain/rules/localTime.js";
 import { joinStoreVisit, type StoreVisitState } from "../../domain/visits/storeVisit.js";
 import type {
@@ -12,6 +12,8 @@ import type {
   StoredEvent,
   VisitRecord,
 } from "../../services/repositories.js";
+import { type OutboxRef, outboxKey, storeIngestGroup } from "../sql/ingestGroup.js";
+import { chunks, placeholders } from "../sql/multiRow.js";
 import type { PgExecutor, PostgresDatabase, PgValue } from "./PostgresDatabase.js";
 
 interface EventRow {
@@ -117,25 +119,20 @@ export class PostgresEventRepository implements EventRepository, ActivityReposit
 
   /**
    * Stores several batches in one transaction, so one commit (one WAL flush) covers them all:
-   * group commit. Each batch is still handled on its own inside it (its gateway
-   * check, its ack state, its duplicates), in the order given, so a later batch of the same outbox
-   * sees the ack state an earlier one left. One multi-row statement per table per batch replaces the
-   * three statements per event of a row-by-row insert; the row count, not the statement count, is
-   * what the server does work for, and each statement is a round trip to it.
+   * group commit. Each batch is still handled as on its own (its gateway check, its ack state, its
+   * duplicates), in the order given, so a later batch of an outbox sees the ack state an earlier one
+   * left; but the statements are per group, not per batch (`storeIngestGroup`): each is a round
+   * trip to the server while the transaction holds its row locks.
    *
-   * Every outbox of the batches is locked first, in key order (two workers holding batches of the
-   * same outboxes take them in one order and cannot deadlock), so a worker storing a batch of an
-   * outbox waits for another one storing a neighbouring batch of it. Once that one commits, this
-   * SERIALIZABLE transaction's snapshot is stale: PostgreSQL aborts it and it runs again from the
-   * start (see PostgresDatabase.transaction), now reading the other's ack and ranges.
+   * Every outbox of the group is locked before its state is read, in key order (`lockOutboxes`:
+   * two workers holding groups of the same outboxes take them in one order and cannot deadlock), so
+   * a worker storing a batch of an outbox waits for another one storing a neighbouring batch of it.
+   * Once that one commits, this SERIALIZABLE transaction's snapshot is stale: PostgreSQL aborts it
+   * and it runs again from the start (see PostgresDatabase.transaction), now reading the other's
+   * ack and ranges.
    */
   storeBatches(inputs: readonly StoreBatchInput[]): Promise<StoreBatchResult[]> {
-    return this.db.transaction(async (tx) => {
-      await lockOutboxes(tx, inputs);
-      const results: StoreBatchResult[] = [];
-      for (const input of inputs) results.push(await storeOneBatch(tx, input));
-      return results;
-    });
+    return this.db.transaction((tx) => storeIngestGroup(tx, inputs, { readAcks: lockOutboxes, insertEvents }));
   }
 
   /**
@@ -240,113 +237,30 @@ export class PostgresEventRepository implements EventRepository, ActivityReposit
 /** Rows per multi-row statement: 17 parameters a row stays far below PostgreSQL's 65 535 limit. */
 const ROWS_PER_STATEMENT = 500;
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /**
- * Chunks in which no key repeats, in the items' order: PostgreSQL's INSERT … ON CONFLICT DO UPDATE
- * refuses to touch one row twice in a statement (SQLite applies the rows in turn), so the second
- * row of a key goes to the next statement and the rows still fold in order.
+ * Locks the row of each outbox (in key order, as given), creating it (ack 0) when the outbox is
+ * new so that there is a row to lock, and returns the acks they hold. The insert takes its rows in
+ * the order of its VALUES and the SELECT locks them in its ORDER BY (locking follows the sort), so
+ * both go in the same key order: the key columns are COLLATE "C", the binary order the keys were
+ * sorted in.
  */
-function chunksByKey<T>(items: readonly T[], size: number, keyOf: (item: T) => string): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
-  let keys = new Set<string>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (current.length >= size || keys.has(key)) {
-      out.push(current);
-      current = [];
-      keys = new Set();
-    }
-    current.push(item);
-    keys.add(key);
-  }
-  if (current.length > 0) out.push(current);
-  return out;
-}
-
-const placeholders = (rows: number, columns: number): string => {
-  const row = `(${new Array<string>(columns).fill("?").join(", ")})`;
-  return new Array<string>(rows).fill(row).join(", ");
-};
-
-/**
- * Locks the row of each outbox the batches write, creating it (ack 0) when the outbox is new, so
- * that there is a row to lock: rows are locked in key order, once each.
- */
-async function lockOutboxes(tx: PgExecutor, inputs: readonly StoreBatchInput[]): Promise<void> {
-  const keys = new Map<string, StoreBatchInput>();
-  for (const input of inputs) keys.set(`${input.gatewayId}\u0000${input.outbox}`, input);
-  // Any fixed order will do, as long as every worker uses the same one.
-  const ordered = [...keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, input]) => input);
-  for (const input of ordered) {
+async function lockOutboxes(tx: PgExecutor, outboxes: readonly OutboxRef[]): Promise<Map<string, number>> {
+  const acks = new Map<string, number>();
+  for (const part of chunks(outboxes, ROWS_PER_STATEMENT)) {
     await tx.run(
-      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES (?, ?, 0, ?)
+      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at)
+       VALUES ${new Array<string>(part.length).fill("(?, ?, 0, 0)").join(", ")}
        ON CONFLICT (gateway_id, outbox) DO NOTHING`,
-      [input.gatewayId, input.outbox, input.receivedAt],
+      part.flatMap((o) => [o.gatewayId, o.outbox]),
     );
-    await tx.get("SELECT 1 FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ? FOR UPDATE", [input.gatewayId, input.outbox]);
+    const rows = await tx.all<{ gateway_id: string; outbox: string; acked_seq: number }>(
+      `SELECT gateway_id, outbox, acked_seq FROM gateway_outboxes WHERE (gateway_id, outbox) IN (VALUES ${placeholders(part.length, 2)})
+       ORDER BY gateway_id, outbox FOR UPDATE`,
+      part.flatMap((o) => [o.gatewayId, o.outbox]),
+    );
+    for (const row of rows) acks.set(outboxKey(row.gateway_id, row.outbox), row.acked_seq);
   }
-}
-
-async function storeOneBatch(tx: PgExecutor, input: StoreBatchInput): Promise<StoreBatchResult> {
-  const gateway = await tx.get<{ id: string }>("SELECT id FROM gateways WHERE id = ? AND store_id = ?", [
-    input.gatewayId,
-    input.storeId,
-  ]);
-  if (!gateway) throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
-  const state = await outboxState(tx, input.gatewayId, input.outbox);
-  const inserted = await insertEvents(tx, input.events, input.receivedAt);
-  const duplicates = input.events.length - inserted.length;
-  // The ack covers the contiguous prefix of what is stored, whichever worker stored it: a batch that
-  // arrives after a lost one is stored (and its range kept) but does not let the gateway forget the
-  // lost one; the batch that fills the gap then acks both. The outbox's row is locked (lockOutboxes),
-  // so the state read above is the one the writes below replace.
-  const next = advanceOutboxAck({
-    state,
-    fromSeq: input.fromSeq,
-    doneSeqs: [...input.events.map((e) => e.seq), ...input.refusedSeqs],
-  });
-  const ackSeq = next.ackedSeq;
-  if (ackSeq > state.ackedSeq) {
-    await tx.run("UPDATE gateway_outboxes SET acked_seq = ?, updated_at = ? WHERE gateway_id = ? AND outbox = ?", [
-      ackSeq,
-      input.receivedAt,
-      input.gatewayId,
-      input.outbox,
-    ]);
-  }
-  if (!sameRanges(state.pending, next.pending)) {
-    await tx.run("DELETE FROM gateway_outbox_ranges WHERE gateway_id = ? AND outbox = ?", [input.gatewayId, input.outbox]);
-    for (const part of chunks(next.pending, ROWS_PER_STATEMENT)) {
-      await tx.run(
-        `INSERT INTO gateway_outbox_ranges (gateway_id, outbox, lo, hi) VALUES ${placeholders(part.length, 4)}`,
-        part.flatMap((r) => [input.gatewayId, input.outbox, r.lo, r.hi]),
-      );
-    }
-  }
-  return { ackSeq, inserted, duplicates };
-}
-
-/** The stored ack state of one outbox: its acked sequence and the ranges done above it. */
-async function outboxState(tx: PgExecutor, gatewayId: string, outbox: string): Promise<OutboxAckState> {
-  const progress = await tx.get<{ acked_seq: number }>(
-    "SELECT acked_seq FROM gateway_outboxes WHERE gateway_id = ? AND outbox = ?",
-    [gatewayId, outbox],
-  );
-  const pending = await tx.all<SeqRange>(
-    "SELECT lo, hi FROM gateway_outbox_ranges WHERE gateway_id = ? AND outbox = ? ORDER BY lo",
-    [gatewayId, outbox],
-  );
-  return { ackedSeq: progress?.acked_seq ?? 0, pending };
-}
-
-function sameRanges(a: readonly SeqRange[], b: readonly SeqRange[]): boolean {
-  return a.length === b.length && a.every((r, i) => r.lo === b[i]?.lo && r.hi === b[i]?.hi);
+  return acks;
 }
 
 /** Who a subject is, as far as storage is concerned. */
@@ -460,11 +374,17 @@ export interface InsertOptions {
 async function insertEvents(
   tx: PgExecutor,
   events: readonly PresenceEvent[],
-  receivedAt: number,
+  /** When the cloud received them: one instant for all, or one per event (a group of batches). */
+  receivedAts: number | readonly number[],
   signals: object | null = null,
   options: InsertOptions = {},
 ): Promise<StoredEvent[]> {
   if (events.length === 0) return [];
+  const receivedAt = (index: number): number => {
+    const at = typeof receivedAts === "number" ? receivedAts : receivedAts[index];
+    if (at === undefined) throw new Error(`no receipt time for event ${events[index]?.id ?? index}`);
+    return at;
+  };
   const resolved = await resolveSubjects(tx, events);
   const who = (event: PresenceEvent): Resolved => {
     const found = resolved.get(`${event.storeId}\u0000${event.subject.id}`);
@@ -473,9 +393,10 @@ async function insertEvents(
   };
   const signalsJson = signals ? JSON.stringify(signals) : null;
   const fresh = new Set<string>();
-  for (const part of chunks(events, ROWS_PER_STATEMENT)) {
+  for (let from = 0; from < events.length; from += ROWS_PER_STATEMENT) {
+    const part = events.slice(from, from + ROWS_PER_STATEMENT);
     const params: (string | number | null)[] = [];
-    for (const event of part) {
+    for (const [k, event] of part.entries()) {
       const { userId, storedUserId, storedSubjectId } = who(event);
       params.push(
         event.id,
@@ -492,8 +413,8 @@ async function insertEvents(
         event.rssi,
         event.distanceM,
         event.dwellMs ?? null,
-        receivedAt,
-        userId === null ? receivedAt : null,
+        receivedAt(from + k),
+        userId === null ? receivedAt(from + k) : null,
         signalsJson,
       );
     }
@@ -508,31 +429,46 @@ async function insertEvents(
   }
   // A batch may carry the same id twice (a forged or buggy gateway): the first one counts.
   const fresher: StoredEvent[] = [];
-  for (const event of events) {
+  for (const [i, event] of events.entries()) {
     if (!fresh.delete(event.id)) continue;
     const { userId, storedUserId } = who(event);
     // Kept without the user (no analytics consent): beyond deciding an offer now, aggregate only.
-    fresher.push({ ...event, userId, receivedAt, ...(userId !== null && storedUserId === null ? { unlinked: true } : {}) });
+    fresher.push({ ...event, userId, receivedAt: receivedAt(i), ...(userId !== null && storedUserId === null ? { unlinked: true } : {}) });
   }
   const inserted = options.joinsVisit === false ? fresher : await joinStoreVisits(tx, fresher);
-  for (const part of chunksByKey(inserted, ROWS_PER_STATEMENT, (e) => e.visitId)) {
-    const params: (string | number | null)[] = [];
-    for (const event of part) {
-      const at = Date.parse(event.at);
-      const { storedUserId, storedSubjectId } = who(event);
-      params.push(
-        event.visitId,
-        event.storeId,
-        event.zoneId,
-        storedSubjectId,
-        storedUserId,
-        event.type === "enter" ? at : at - (event.dwellMs ?? 0),
-        at,
-        event.type === "exit" ? at : null,
-        event.dwellMs ?? 0,
-      );
+  // PostgreSQL's INSERT … ON CONFLICT DO UPDATE refuses to touch one row twice in a statement
+  // (SQLite applies the rows in turn), so a visit's events are folded here first, as the upsert
+  // would fold them one after another: the first event's row, the earliest entry, the latest event,
+  // the last exit given and the longest dwell.
+  interface VisitFold {
+    readonly event: StoredEvent;
+    enteredAt: number;
+    lastEventAt: number;
+    exitedAt: number | null;
+    dwellMs: number;
+  }
+  const visits = new Map<string, VisitFold>();
+  for (const event of inserted) {
+    const at = Date.parse(event.at);
+    const enteredAt = event.type === "enter" ? at : at - (event.dwellMs ?? 0);
+    const exitedAt = event.type === "exit" ? at : null;
+    const dwellMs = event.dwellMs ?? 0;
+    const seen = visits.get(event.visitId);
+    if (seen === undefined) {
+      visits.set(event.visitId, { event, enteredAt, lastEventAt: at, exitedAt, dwellMs });
+      continue;
     }
-    // A visit seen twice in the batch is in two statements (chunksByKey), folded in order.
+    seen.enteredAt = Math.min(seen.enteredAt, enteredAt);
+    seen.lastEventAt = Math.max(seen.lastEventAt, at);
+    seen.exitedAt = exitedAt ?? seen.exitedAt;
+    seen.dwellMs = Math.max(seen.dwellMs, dwellMs);
+  }
+  for (const part of chunks([...visits.values()], ROWS_PER_STATEMENT)) {
+    const params = part.flatMap((v) => {
+      const { storedUserId, storedSubjectId } = who(v.event);
+      const e = v.event;
+      return [e.visitId, e.storeId, e.zoneId, storedSubjectId, storedUserId, v.enteredAt, v.lastEventAt, v.exitedAt, v.dwellMs];
+    });
     await tx.run(
       `INSERT INTO visits AS v (id, store_id, zone_id, subject_id, user_id, entered_at, last_event_at, exited_at, dwell_ms)
        VALUES ${placeholders(part.length, 9)}

@@ -8,7 +8,8 @@ import {
   type PushOutboxStatus,
   type PushPolicy,
 } from "../../services/repositories.js";
-import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
+import { PushWriteGroups } from "../sql/PushWriteGroups.js";
+import type { SqliteDatabase } from "./SqliteDatabase.js";
 
 interface ItemRow {
   id: string;
@@ -52,105 +53,15 @@ function itemOf(r: ItemRow): PushOutboxItem {
 /** Outbox rows one INSERT writes (11 parameters each, well inside SQLite's bound of 32 766). */
 const ROWS_PER_INSERT = 200;
 
-/** Most claims and settles one group commit takes (at most 4 parameters each per statement). */
-const MAX_GROUP = 500;
-
-interface PendingClaim {
-  readonly kind: "claim";
-  readonly userId: string;
-  readonly offerId: string;
-  readonly now: number;
-  readonly capMs: number;
-  readonly resolve: (won: boolean) => void;
-  readonly reject: (err: unknown) => void;
-}
-
-interface PendingSettle {
-  readonly kind: "settle";
-  readonly id: string;
-  readonly status: Exclude<PushOutboxStatus, "pending">;
-  readonly reason: string | null;
-  readonly now: number;
-  readonly receipt: DeliveryReceipt | undefined;
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
-}
-
-type PendingWrite = PendingClaim | PendingSettle;
-
-/**
- * Writes a group of frequency-cap claims and outbox settles (with their receipts) in `tx`, with a
- * few statements for the whole group rather than two or three each, and with the same outcome as
- * running them one after another in arrival order. Resolves nothing: returns each claim's answer.
- */
-async function writeGroup(tx: SqlExecutor, group: readonly PendingWrite[]): Promise<Map<PendingClaim, boolean>> {
-  const won = new Map<PendingClaim, boolean>();
-  const claims = group.filter((w): w is PendingClaim => w.kind === "claim");
-  if (claims.length > 0) {
-    // The cap's rule, applied in order over the members' rows as they stand (the transaction holds
-    // the write lock, so nothing changes them meanwhile): a member without a row, or whose last
-    // notification was of another offer and is older than the window, is notified of this offer;
-    // otherwise the claim holds only if the member's notification is already this offer's.
-    const users = [...new Set(claims.map((c) => c.userId))];
-    const rows = await tx.all<{ user_id: string; offer_id: string; notified_at: number }>(
-      `SELECT user_id, offer_id, notified_at FROM member_notifications WHERE user_id IN (${users.map(() => "?").join(", ")})`,
-      users,
-    );
-    const state = new Map(rows.map((r) => [r.user_id, { offerId: r.offer_id, notifiedAt: r.notified_at }]));
-    const changed = new Map<string, { offerId: string; notifiedAt: number }>();
-    for (const c of claims) {
-      const row = state.get(c.userId);
-      if (row === undefined || (row.offerId !== c.offerId && row.notifiedAt <= c.now - c.capMs)) {
-        const next = { offerId: c.offerId, notifiedAt: c.now };
-        state.set(c.userId, next);
-        changed.set(c.userId, next);
-        won.set(c, true);
-      } else won.set(c, row.offerId === c.offerId);
-    }
-    if (changed.size > 0)
-      await tx.run(
-        `INSERT INTO member_notifications (user_id, offer_id, notified_at) VALUES ${[...changed].map(() => "(?, ?, ?)").join(", ")}
-         ON CONFLICT (user_id) DO UPDATE SET offer_id = excluded.offer_id, notified_at = excluded.notified_at`,
-        [...changed].flatMap(([userId, r]) => [userId, r.offerId, r.notifiedAt]),
-      );
-  }
-  const settles = group.filter((w): w is PendingSettle => w.kind === "settle");
-  if (settles.length > 0) {
-    // Only an item's first settle can apply (it leaves `pending`), so later ones in the group go.
-    const first = new Map<string, PendingSettle>();
-    for (const s of settles) if (!first.has(s.id)) first.set(s.id, s);
-    const values = [...first.values()];
-    await tx.run(
-      `WITH s (id, status, reason, at) AS (VALUES ${values.map(() => "(?, ?, ?, ?)").join(", ")})
-       UPDATE push_outbox SET status = s.status, last_error = s.reason, updated_at = s.at,
-         attempts = attempts + (CASE WHEN s.status IN ('sent', 'dead') THEN 1 ELSE 0 END)
-       FROM s WHERE push_outbox.id = s.id AND push_outbox.status = 'pending'`,
-      values.flatMap((v) => [v.id, v.status, v.reason, v.now]),
-    );
-    const receipts = settles.filter((s) => s.receipt !== undefined);
-    if (receipts.length > 0)
-      await tx.run(
-        `INSERT INTO delivery_receipts (offer_id, channel, store_id, at) VALUES ${receipts.map(() => "(?, ?, ?, ?)").join(", ")}
-         ON CONFLICT DO NOTHING`,
-        receipts.flatMap((s) => (s.receipt ? [s.receipt.offerId, s.receipt.channel, s.receipt.storeId, s.now] : [])),
-      );
-  }
-  return won;
-}
-
 /** The push outbox, receipts, frequency-cap claims and push policies in SQLite (migration 16). */
 export class SqliteDeliveryRepository implements DeliveryRepository {
-  /**
-   * The outbox's per-notification writes (the frequency cap's claim, the settle and its receipt)
-   * arrive together from a pass's concurrent attempts: they share commits, one sync to disk for
-   * many, and statements, one per table for the group instead of one per write (each statement is
-   * a round trip to SQLite's thread and a parse: at a thousand notifications a second, most of the
-   * outbox's cost). Those arriving while a group commits form the next one.
-   */
-  private pending: PendingWrite[] = [];
-  private flushing = false;
+  /** The cap's claims, the settles and their receipts, group-committed (see `PushWriteGroups`). */
+  private readonly writes: PushWriteGroups;
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly db: SqliteDatabase) {
+    // The transaction holds the write lock (BEGIN IMMEDIATE): the cap rows need no lock of their own.
+    this.writes = new PushWriteGroups(db, { lockCapRows: "", settleAlsoSets: "" });
+  }
 
   enqueuePush(items: readonly NewPushOutboxItem[], now: number): Promise<number> {
     if (items.length === 0) return Promise.resolve(0);
@@ -215,7 +126,7 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
   ): Promise<void> {
     // The settle and its receipt in one commit, shared with the group's other writes: at
     // `synchronous = FULL` each commit is a sync to disk.
-    return new Promise<void>((resolve, reject) => this.write({ kind: "settle", id, status, reason, now, receipt, resolve, reject }));
+    return this.writes.settle(id, status, reason, now, receipt);
   }
 
   async deadPush(orgId: string, limit: number): Promise<PushOutboxItem[]> {
@@ -266,7 +177,7 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
   claimNotification(userId: string, offerId: string, now: number, capMs: number): Promise<boolean> {
     // Decided inside its group's transaction, so two channels claiming at once cannot both win for
     // different offers; the claim is durable (its group's commit) before the notification is sent.
-    return new Promise<boolean>((resolve, reject) => this.write({ kind: "claim", userId, offerId, now, capMs, resolve, reject }));
+    return this.writes.claim(userId, offerId, now, capMs);
   }
 
   async pushPolicy(orgId: string, storeId: string | null): Promise<PushPolicy | null> {
@@ -283,51 +194,5 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
        ON CONFLICT (org_id, store_id) DO UPDATE SET policy = excluded.policy, updated_at = excluded.updated_at`,
       [orgId, storeId ?? "", JSON.stringify({ quietHours: policy.quietHours, frequencyCapMinutes: policy.frequencyCapMinutes }), now],
     );
-  }
-
-  private write(w: PendingWrite): void {
-    this.pending.push(w);
-    if (!this.flushing) void this.flush();
-  }
-
-  /**
-   * Group commit (see `GroupCommit`), with the group taken when its transaction starts, so the
-   * writes that came while it waited behind other statements join it. If a group's transaction
-   * fails, each of its writes runs again in a transaction of its own, so only a failing one fails.
-   */
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
-      while (this.pending.length > 0) {
-        let group: PendingWrite[] = [];
-        try {
-          const won = await this.db.transaction((tx) => {
-            group = this.pending.splice(0, MAX_GROUP);
-            return writeGroup(tx, group);
-          });
-          answer(group, won);
-        } catch (err) {
-          // The transaction did not start (the database closed, or stayed locked): those waiting fail.
-          if (group.length === 0) for (const w of this.pending.splice(0, MAX_GROUP)) w.reject(err);
-          for (const w of group) {
-            try {
-              answer([w], await this.db.transaction((tx) => writeGroup(tx, [w])));
-            } catch (err) {
-              w.reject(err);
-            }
-          }
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-}
-
-/** Resolves each write of a committed group: a claim with whether it won. */
-function answer(group: readonly PendingWrite[], won: ReadonlyMap<PendingClaim, boolean>): void {
-  for (const w of group) {
-    if (w.kind === "claim") w.resolve(won.get(w) ?? false);
-    else w.resolve();
   }
 }

@@ -1,5 +1,5 @@
 import { type PresenceEvent, userIdOfAppSubject } from "../../../../protocol/index.js";
-import { advanceOutboxAck, type OutboxAckState, type SeqRange } from "../../domain/ingest/outboxAck.js";
+import type { SeqRange } from "../../domain/ingest/outboxAck.js";
 import { isoInstant, MAX_INSTANT_MS } from "../../domain/rules/localTime.js";
 import { joinStoreVisit, type StoreVisitState } from "../../domain/visits/storeVisit.js";
 import type {
@@ -12,6 +12,8 @@ import type {
   StoredEvent,
   VisitRecord,
 } from "../../services/repositories.js";
+import { readStoredAcks, storeIngestGroup } from "../sql/ingestGroup.js";
+import { chunks, placeholders } from "../sql/multiRow.js";
 import type { SqlExecutor, SqliteDatabase, SqlValue } from "./SqliteDatabase.js";
 
 interface EventRow {
@@ -119,10 +121,11 @@ export class SqliteEventRepository implements EventRepository, ActivityRepositor
    * Stores several batches in one transaction, so one commit (one fsync under `synchronous = FULL`)
    * covers them all: group commit. Each batch is still handled as on its own (its gateway check,
    * its ack state, its duplicates), in the order given, so a later batch of the same outbox sees the
-   * ack state an earlier one left; but the statements are per group, not per batch (`storeGroup`).
+   * ack state an earlier one left; but the statements are per group, not per batch (`storeIngestGroup`).
    */
   storeBatches(inputs: readonly StoreBatchInput[]): Promise<StoreBatchResult[]> {
-    return this.db.transaction((tx) => storeGroup(tx, inputs));
+    // BEGIN IMMEDIATE holds the write lock from the first statement: the acks need no lock here.
+    return this.db.transaction((tx) => storeIngestGroup(tx, inputs, { readAcks: readStoredAcks, insertEvents }));
   }
 
   /**
@@ -222,139 +225,6 @@ export class SqliteEventRepository implements EventRepository, ActivityRepositor
 
 /** Rows per multi-row statement: 15 parameters a row stays far below SQLite's 32 766 limit. */
 const ROWS_PER_STATEMENT = 500;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-const placeholders = (rows: number, columns: number): string => {
-  const row = `(${new Array<string>(columns).fill("?").join(", ")})`;
-  return new Array<string>(rows).fill(row).join(", ");
-};
-
-/**
- * Stores a group of batches inside one transaction, with one statement per table for the whole
- * group rather than one per batch: each statement is a round trip to sqlite3's worker thread and
- * the transaction holds the connection's one queue meanwhile, so at a thousand events a second in
- * small batches (a gateway publishes every few milliseconds) the per-batch statements made the group
- * commit, and so every ack and every decision queued behind it, several times longer than its
- * fsync. The outcome is the one of storing the batches one after another: gateways are checked
- * first (one unregistered fails the group, which ingest then stores batch by batch); the first
- * insertion of an event id counts, whichever batch of the group carries it; each batch's ack is
- * advanced in memory in order from the outbox state read once, and the final state written once.
- */
-async function storeGroup(tx: SqlExecutor, inputs: readonly StoreBatchInput[]): Promise<StoreBatchResult[]> {
-  if (inputs.length === 0) return [];
-  await checkGateways(tx, inputs);
-  const read = await outboxStates(tx, inputs);
-  const events = inputs.flatMap((input) => input.events);
-  const receivedAts = inputs.flatMap((input) => input.events.map(() => input.receivedAt));
-  const inserted = await insertEvents(tx, events, receivedAts);
-  // Which batch an inserted event belongs to: the first that carries its id.
-  const batchOf = new Map<string, number>();
-  inputs.forEach((input, k) => {
-    for (const event of input.events) if (!batchOf.has(event.id)) batchOf.set(event.id, k);
-  });
-  const insertedBy = inputs.map((): StoredEvent[] => []);
-  for (const event of inserted) insertedBy[batchOf.get(event.id) ?? 0]?.push(event);
-  // The ack of each batch in order, from the state the batches before it left.
-  const states = new Map(read);
-  const advancedAt = new Map<string, number>();
-  const results = inputs.map((input, k): StoreBatchResult => {
-    const key = outboxKey(input.gatewayId, input.outbox);
-    const state = states.get(key) ?? { ackedSeq: 0, pending: [] };
-    const next = advanceOutboxAck({
-      state,
-      fromSeq: input.fromSeq,
-      doneSeqs: [...input.events.map((e) => e.seq), ...input.refusedSeqs],
-    });
-    states.set(key, next);
-    if (next.ackedSeq > state.ackedSeq) advancedAt.set(key, input.receivedAt);
-    const stored = insertedBy[k] ?? [];
-    return { ackSeq: next.ackedSeq, inserted: stored, duplicates: input.events.length - stored.length };
-  });
-  // The ack is the contiguous prefix of what is stored, whichever worker stored it: a batch that
-  // arrives after a lost one is stored (and its range kept) but does not let the gateway forget the
-  // lost one; the batch that fills the gap then acks both. BEGIN IMMEDIATE makes the reads above and
-  // the writes below one step for every connection to this file.
-  const acks = [...advancedAt].map(([key, at]) => {
-    const [gatewayId, outbox] = splitOutboxKey(key);
-    return [gatewayId, outbox, states.get(key)?.ackedSeq ?? 0, at];
-  });
-  for (const part of chunks(acks, ROWS_PER_STATEMENT)) {
-    await tx.run(
-      `INSERT INTO gateway_outboxes (gateway_id, outbox, acked_seq, updated_at) VALUES ${placeholders(part.length, 4)}
-       ON CONFLICT(gateway_id, outbox) DO UPDATE SET acked_seq = excluded.acked_seq, updated_at = excluded.updated_at`,
-      part.flat(),
-    );
-  }
-  const ranges: SqlValue[][] = [];
-  for (const [key, state] of states) {
-    if (sameRanges(read.get(key)?.pending ?? [], state.pending)) continue;
-    const [gatewayId, outbox] = splitOutboxKey(key);
-    await tx.run("DELETE FROM gateway_outbox_ranges WHERE gateway_id = ? AND outbox = ?", [gatewayId, outbox]);
-    for (const r of state.pending) ranges.push([gatewayId, outbox, r.lo, r.hi]);
-  }
-  for (const part of chunks(ranges, ROWS_PER_STATEMENT)) {
-    await tx.run(`INSERT INTO gateway_outbox_ranges (gateway_id, outbox, lo, hi) VALUES ${placeholders(part.length, 4)}`, part.flat());
-  }
-  return results;
-}
-
-/** Throws naming the first batch whose gateway is not registered to its store. */
-async function checkGateways(tx: SqlExecutor, inputs: readonly StoreBatchInput[]): Promise<void> {
-  const storeOf = new Map<string, string>();
-  for (const part of chunks([...new Set(inputs.map((i) => i.gatewayId))], ROWS_PER_STATEMENT)) {
-    const rows = await tx.all<{ id: string; store_id: string }>(
-      `SELECT id, store_id FROM gateways WHERE id IN (${part.map(() => "?").join(", ")})`,
-      part,
-    );
-    for (const row of rows) storeOf.set(row.id, row.store_id);
-  }
-  for (const input of inputs)
-    if (storeOf.get(input.gatewayId) !== input.storeId)
-      throw new Error(`gateway ${input.gatewayId} of store ${input.storeId} is not registered`);
-}
-
-const outboxKey = (gatewayId: string, outbox: string): string => `${gatewayId}\u0000${outbox}`;
-
-function splitOutboxKey(key: string): [string, string] {
-  const at = key.indexOf("\u0000");
-  return [key.slice(0, at), key.slice(at + 1)];
-}
-
-/** The stored ack state of every outbox the batches name, keyed by `outboxKey`. */
-async function outboxStates(tx: SqlExecutor, inputs: readonly StoreBatchInput[]): Promise<Map<string, OutboxAckState>> {
-  const keys = [...new Set(inputs.map((i) => outboxKey(i.gatewayId, i.outbox)))].map(splitOutboxKey);
-  const states = new Map<string, { ackedSeq: number; pending: SeqRange[] }>();
-  const state = (gatewayId: string, outbox: string) => {
-    const key = outboxKey(gatewayId, outbox);
-    let found = states.get(key);
-    if (found === undefined) states.set(key, (found = { ackedSeq: 0, pending: [] }));
-    return found;
-  };
-  for (const part of chunks(keys, ROWS_PER_STATEMENT)) {
-    const values = `VALUES ${placeholders(part.length, 2)}`;
-    const rows = await tx.all<{ gateway_id: string; outbox: string; acked_seq: number }>(
-      `SELECT gateway_id, outbox, acked_seq FROM gateway_outboxes WHERE (gateway_id, outbox) IN (${values})`,
-      part.flat(),
-    );
-    for (const row of rows) state(row.gateway_id, row.outbox).ackedSeq = row.acked_seq;
-    const ranges = await tx.all<{ gateway_id: string; outbox: string; lo: number; hi: number }>(
-      `SELECT gateway_id, outbox, lo, hi FROM gateway_outbox_ranges WHERE (gateway_id, outbox) IN (${values})
-       ORDER BY gateway_id, outbox, lo`,
-      part.flat(),
-    );
-    for (const row of ranges) state(row.gateway_id, row.outbox).pending.push({ lo: row.lo, hi: row.hi });
-  }
-  return states;
-}
-
-function sameRanges(a: readonly SeqRange[], b: readonly SeqRange[]): boolean {
-  return a.length === b.length && a.every((r, i) => r.lo === b[i]?.lo && r.hi === b[i]?.hi);
-}
 
 /** Who a subject is, as far as storage is concerned. */
 interface Resolved {

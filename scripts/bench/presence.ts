@@ -6,7 +6,12 @@
  *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--zone-exit-margin ZONE=M,...] [--only ID,ID]
  *       [--sweep enter|exit|hold] [--gateway-offset-db=DB] [--survey-margins-db=IN,OUT[,Q]] [--json FILE]
  *       [--sequential OFFSET_DB,CAP_DB,THRESHOLD_DB] [--survey-peers off|QUANTILE,MARGIN_DB]
- *       [--pooled-depth off|DEPTH_DB,HOLD_MS]
+ *       [--pooled-depth off|DEPTH_DB,HOLD_MS] [--oracle-tx ERROR_DB]
+ *
+ * `--oracle-tx`: every engine config knows each simulated phone's power at 1 m (its
+ * `beacons.calibration`, from the simulator's truth), give or take a normal error of ERROR_DB
+ * (standard deviation; 0: exact): what a per-device transmit estimate that good would give, as an
+ * upper bound before building one.
  *
  * `--pooled-depth`: the pooled zones' depth rule (`presence.enterPooledDepth`,
  * gateway/src/domain/presence/pooledDepth.ts) in every engine config: off, or these parameters.
@@ -55,6 +60,8 @@ import { parseArgs } from "node:util";
 import { ReplayTimeline } from "../../gateway/src/adapters/replay/ReplayTimeline.js";
 import { readCaptureBatches } from "../../gateway/src/adapters/replay/readCapture.js";
 import { replayCapture } from "../../gateway/src/cli/replay.js";
+import { decodeAdvertisement } from "../../gateway/src/domain/advert/index.js";
+import { measuredPowerAt1m } from "../../gateway/src/services/ScanPipeline.js";
 import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { surveySamples } from "../../gateway/src/adapters/replay/surveyCapture.js";
 import { applySurvey } from "../../gateway/src/config/applySurvey.js";
@@ -82,6 +89,7 @@ import {
   tillSample,
 } from "../../gateway/src/domain/calibration/tillLearner.js";
 import type { RateMode } from "../sim/population.js";
+import { normal, streamOf } from "../sim/rng.js";
 import { simFusedTuning, simTuning } from "../sim/presets.js";
 import {
   type Simulation,
@@ -150,6 +158,8 @@ interface Options {
   readonly sequential: { readonly offsetDb: number; readonly capDb: number; readonly thresholdDb: number } | null;
   /** `--pooled-depth`: the depth rule in every engine config, "off", or null: as each config has it. */
   readonly pooledDepth: { readonly depthDb: number; readonly holdMs: number } | "off" | null;
+  /** `--oracle-tx`: every engine config is told each subject's power at 1 m, within this error (SD, dB); null: not. */
+  readonly oracleTx: number | null;
   /** Also run the engine over a grid of configurations (the trade-off tables). */
   readonly sweep: "enter" | "exit" | "hold" | null;
 }
@@ -311,6 +321,7 @@ function options(): Options {
       sweep: { type: "string" },
       sequential: { type: "string" },
       "pooled-depth": { type: "string" },
+      "oracle-tx": { type: "string" },
     },
   });
   const num = (v: string | undefined, fallback: number): number => {
@@ -347,6 +358,7 @@ function options(): Options {
     json: values.json,
     sequential: sequentialOf(values.sequential),
     pooledDepth: pooledDepthOf(values["pooled-depth"]),
+    oracleTx: values["oracle-tx"] === undefined ? null : num(values["oracle-tx"], 0),
     sweep: values.sweep === "enter" || values.sweep === "exit" || values.sweep === "hold" ? values.sweep : null,
   };
 }
@@ -617,6 +629,24 @@ function insideLearnedConfig(sim: Simulation, seed: number, defaults: GatewayCon
       ...(edges.has(z.id) ? { edgeLossDb: edges.get(z.id) } : {}),
     })),
   });
+}
+
+/**
+ * `--oracle-tx`: each subject's power at 1 m, as a config's `beacons.calibration`: what it
+ * advertises plus how much hotter it transmits (the simulator's `txOffsetDb`), plus a normal error
+ * of `errorDb` (standard deviation) drawn per subject from the seed.
+ */
+function truePowerOf(sim: Simulation, seed: number, errorDb: number): { subject: string; measuredPowerDbm: number }[] {
+  const random = streamOf(seed, "oracle-tx");
+  const out: { subject: string; measuredPowerDbm: number }[] = [];
+  for (const a of sim.advertisers) {
+    const beacon = decodeAdvertisement(a.data);
+    const advertised = beacon === null ? null : measuredPowerAt1m(beacon);
+    if (advertised === null) continue;
+    const error = errorDb * normal(random);
+    out.push({ subject: a.subjectId, measuredPowerDbm: Math.round((advertised + a.tx.txOffsetDb + error) * 100) / 100 });
+  }
+  return out;
 }
 
 /** The engine's enters and exits on a capture, through the gateway's replay. */
@@ -1141,14 +1171,17 @@ async function main(): Promise<void> {
           ? insideLearnedConfig(sim, seed, defaults, o, surveyLog)
           : defaults;
         const zones = tuned.zones;
+        const truePower = o.oracleTx === null ? null : truePowerOf(sim, seed, o.oracleTx);
+        const engineRun = (config: GatewayConfig): Promise<Detection[]> =>
+          runEngine(truePower === null ? config : { ...config, beacons: { ...config.beacons, calibration: truePower } }, written.capturePath);
         const runs: Record<CandidateId, () => Promise<Detection[]>> = {
-          "engine-defaults": () => runEngine(defaults, written.capturePath),
-          "engine-tuned": () => runEngine(tuned, written.capturePath),
-          "engine-fused": () => runEngine(fused, written.capturePath),
-          "engine-surveyed": () => runEngine(surveyed.alone, written.capturePath),
-          "engine-surveyed-fused": () => runEngine(surveyed.pooled, written.capturePath),
-          "engine-till-learned": () => runEngine(tillLearned, written.capturePath),
-          "engine-inside-learned": () => runEngine(insideLearned, written.capturePath),
+          "engine-defaults": () => engineRun(defaults),
+          "engine-tuned": () => engineRun(tuned),
+          "engine-fused": () => engineRun(fused),
+          "engine-surveyed": () => engineRun(surveyed.alone),
+          "engine-surveyed-fused": () => engineRun(surveyed.pooled),
+          "engine-till-learned": () => engineRun(tillLearned),
+          "engine-inside-learned": () => engineRun(insideLearned),
           "raw-threshold": () =>
             runDetector(
               new RawThresholdDetector({ zones, pathLossExponent: tuned.presenceTuning.pathLossExponent }),
@@ -1211,7 +1244,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}${o.oracleTx === null ? "" : ` --oracle-tx ${o.oracleTx}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

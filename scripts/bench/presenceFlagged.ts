@@ -4,7 +4,9 @@
  * moment, per gateway, and where the subject stood.
  *
  *   npx tsx scripts/bench/presenceFlagged.ts [--first-seed 11] [--seeds 5] [--minutes 30]
- *       [--shadowing-db 6] [--storefront-db 6] [--gateway-offset-db=0]
+ *       [--shadowing-db 6] [--storefront-db 6] [--gateway-offset-db=0] [--oracle-tx]
+ *
+ * `--oracle-tx`: the engine knows each phone's true power at 1 m (as `presence.ts --oracle-tx 0`).
  *
  * Run it on the tuning seeds (11-15) only: it is for understanding, and what it shows is then tuned.
  */
@@ -19,9 +21,10 @@ import { surveySamples } from "../../gateway/src/adapters/replay/surveyCapture.j
 import { applySurvey } from "../../gateway/src/config/applySurvey.js";
 import { engineOptions } from "../../gateway/src/config/engineOptions.js";
 import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
+import { decodeAdvertisement } from "../../gateway/src/domain/advert/index.js";
 import { PresenceEngine } from "../../gateway/src/domain/presence/PresenceEngine.js";
 import { calibrateSurvey, quantile } from "../../gateway/src/domain/survey/siteSurvey.js";
-import { ScanPipeline } from "../../gateway/src/services/ScanPipeline.js";
+import { measuredPowerAt1m, ScanPipeline } from "../../gateway/src/services/ScanPipeline.js";
 import type { Logger } from "../../gateway/src/services/ports.js";
 import { distance, geoOf, STORE_PLAN } from "../sim/floorPlan.js";
 import { simulateStore, surveyedSites, writeSimulation } from "../sim/simulateStore.js";
@@ -60,6 +63,7 @@ function args() {
       "storefront-db": { type: "string" },
       "gateway-offset-db": { type: "string" },
       geometric: { type: "boolean" },
+      "oracle-tx": { type: "boolean" },
     },
   });
   return {
@@ -70,6 +74,7 @@ function args() {
     storefrontDb: Number(values["storefront-db"] ?? 6),
     gatewayOffsetDb: Number(values["gateway-offset-db"] ?? 0),
     geometric: values.geometric === true,
+    oracleTx: values["oracle-tx"] === true,
   };
 }
 
@@ -151,7 +156,21 @@ async function main(): Promise<void> {
         }
       }
       const byId = new Map(sim.advertisers.map((a) => [a.subjectId, a]));
-      const engine = new PresenceEngine(engineOptions(config));
+      const options = engineOptions(config);
+      const engine = new PresenceEngine(
+        o.oracleTx
+          ? {
+              ...options,
+              calibration: new Map(
+                sim.advertisers.flatMap((a) => {
+                  const beacon = decodeAdvertisement(a.data);
+                  const advertised = beacon === null ? null : measuredPowerAt1m(beacon);
+                  return advertised === null ? [] : [[a.subjectId.toLowerCase(), advertised + a.tx.txOffsetDb] as const];
+                }),
+              ),
+            }
+          : options,
+      );
       // Diagnostics read the engine's private state, as it stood when it decided the enter.
       const e = engine as unknown as EngineInternals;
       let now = 0;

@@ -60,8 +60,6 @@ import { parseArgs } from "node:util";
 import { ReplayTimeline } from "../../gateway/src/adapters/replay/ReplayTimeline.js";
 import { readCaptureBatches } from "../../gateway/src/adapters/replay/readCapture.js";
 import { replayCapture } from "../../gateway/src/cli/replay.js";
-import { decodeAdvertisement } from "../../gateway/src/domain/advert/index.js";
-import { measuredPowerAt1m } from "../../gateway/src/services/ScanPipeline.js";
 import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { surveySamples } from "../../gateway/src/adapters/replay/surveyCapture.js";
 import { applySurvey } from "../../gateway/src/config/applySurvey.js";
@@ -89,7 +87,6 @@ import {
   tillSample,
 } from "../../gateway/src/domain/calibration/tillLearner.js";
 import type { RateMode } from "../sim/population.js";
-import { normal, streamOf } from "../sim/rng.js";
 import { simFusedTuning, simTuning } from "../sim/presets.js";
 import {
   type Simulation,
@@ -103,6 +100,7 @@ import {
 import type { Detection, PresenceDetector } from "./baselines/detector.js";
 import { KALMAN_BASELINE, KalmanThresholdDetector, ROOM_ASSISTANT_BLE_KALMAN } from "./baselines/kalman.js";
 import { RawThresholdDetector } from "./baselines/rawThreshold.js";
+import { truePowerOf } from "./surveyedShop.js";
 
 /** A detected enter this long before a true enter still belongs to that visit (walking up to the zone). */
 const BEFORE_MS = 30_000;
@@ -631,24 +629,6 @@ function insideLearnedConfig(sim: Simulation, seed: number, defaults: GatewayCon
   });
 }
 
-/**
- * `--oracle-tx`: each subject's power at 1 m, as a config's `beacons.calibration`: what it
- * advertises plus how much hotter it transmits (the simulator's `txOffsetDb`), plus a normal error
- * of `errorDb` (standard deviation) drawn per subject from the seed.
- */
-function truePowerOf(sim: Simulation, seed: number, errorDb: number): { subject: string; measuredPowerDbm: number }[] {
-  const random = streamOf(seed, "oracle-tx");
-  const out: { subject: string; measuredPowerDbm: number }[] = [];
-  for (const a of sim.advertisers) {
-    const beacon = decodeAdvertisement(a.data);
-    const advertised = beacon === null ? null : measuredPowerAt1m(beacon);
-    if (advertised === null) continue;
-    const error = errorDb * normal(random);
-    out.push({ subject: a.subjectId, measuredPowerDbm: Math.round((advertised + a.tx.txOffsetDb + error) * 100) / 100 });
-  }
-  return out;
-}
-
 /** The engine's enters and exits on a capture, through the gateway's replay. */
 async function runEngine(config: GatewayConfig, capturePath: string): Promise<Detection[]> {
   const out: Detection[] = [];
@@ -1171,7 +1151,10 @@ async function main(): Promise<void> {
           ? insideLearnedConfig(sim, seed, defaults, o, surveyLog)
           : defaults;
         const zones = tuned.zones;
-        const truePower = o.oracleTx === null ? null : truePowerOf(sim, seed, o.oracleTx);
+        const truePower =
+          o.oracleTx === null
+            ? null
+            : [...truePowerOf(sim, seed, o.oracleTx)].map(([subject, measuredPowerDbm]) => ({ subject, measuredPowerDbm }));
         const engineRun = (config: GatewayConfig): Promise<Detection[]> =>
           runEngine(truePower === null ? config : { ...config, beacons: { ...config.beacons, calibration: truePower } }, written.capturePath);
         const runs: Record<CandidateId, () => Promise<Detection[]>> = {

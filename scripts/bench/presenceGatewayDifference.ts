@@ -7,28 +7,18 @@
  * or false), then how well a bound on it would separate them.
  *
  *   npx tsx scripts/bench/presenceGatewayDifference.ts [--first-seed 11] [--seeds 5] [--minutes 30]
- *       [--shadowing-db 6] [--storefront-db 6]
+ *       [--shadowing-db 6] [--storefront-db 6] [--gateway-offset-db=0]
  *
  * For understanding, on the tuning seeds (11-15) only.
  */
-import { createReadStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { type ReplayStep, ReplayTimeline } from "../../gateway/src/adapters/replay/ReplayTimeline.js";
-import { readCaptureBatches } from "../../gateway/src/adapters/replay/readCapture.js";
-import { surveySamples } from "../../gateway/src/adapters/replay/surveyCapture.js";
-import { applySurvey } from "../../gateway/src/config/applySurvey.js";
-import { engineOptions } from "../../gateway/src/config/engineOptions.js";
-import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { PresenceEngine } from "../../gateway/src/domain/presence/PresenceEngine.js";
-import { calibrateSurvey, quantile } from "../../gateway/src/domain/survey/siteSurvey.js";
-import { ScanPipeline } from "../../gateway/src/services/ScanPipeline.js";
-import type { Logger } from "../../gateway/src/services/ports.js";
-import { distance, geoOf, STORE_PLAN } from "../sim/floorPlan.js";
-import { simulateStore, surveyedSites, writeSimulation } from "../sim/simulateStore.js";
-import { simulateSurvey } from "../sim/survey.js";
+import { engineOptions } from "../../gateway/src/config/engineOptions.js";
+import { quantile } from "../../gateway/src/domain/survey/siteSurvey.js";
+import { distance } from "../sim/floorPlan.js";
+import { replayShop, shopArgs, surveyedShop, truthOf } from "./surveyedShop.js";
 
 /** What the diagnostics read of the engine's private state (PresenceEngine.ts). */
 interface EngineInternals {
@@ -36,42 +26,15 @@ interface EngineInternals {
   strictRssi(link: unknown, t: number): number | null;
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
-
 type Place = "zone" | "shop" | "door" | "window" | "pavement";
 type EnterKind = "shopper" | "passer-window" | "passer-walking";
-
-function args() {
-  const { values } = parseArgs({
-    options: {
-      "first-seed": { type: "string" },
-      seeds: { type: "string" },
-      minutes: { type: "string" },
-      "shadowing-db": { type: "string" },
-      "storefront-db": { type: "string" },
-    },
-  });
-  return {
-    firstSeed: Number(values["first-seed"] ?? 11),
-    seeds: Number(values.seeds ?? 5),
-    minutes: Number(values.minutes ?? 30),
-    shadowingDb: Number(values["shadowing-db"] ?? 6),
-    storefrontDb: Number(values["storefront-db"] ?? 6),
-  };
-}
-
-function configOf(document: Record<string, unknown>): GatewayConfig {
-  const parsed = parseGatewayConfig(document);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.config;
-}
 
 const q = (xs: readonly number[], p: number): string => (xs.length === 0 ? "-" : quantile(xs, p).toFixed(1));
 const line = (xs: readonly number[]): string =>
   `n ${String(xs.length).padStart(6)}  q05 ${q(xs, 0.05)}  q25 ${q(xs, 0.25)}  q50 ${q(xs, 0.5)}  q75 ${q(xs, 0.75)}  q95 ${q(xs, 0.95)}`;
 
 async function main(): Promise<void> {
-  const o = args();
+  const o = shopArgs([]);
   const dir = await mkdtemp(join(tmpdir(), "arrival-difference-"));
   const perSecond = new Map<Place, number[]>();
   const atEnter = new Map<EnterKind, number[]>();
@@ -84,23 +47,9 @@ async function main(): Promise<void> {
   };
   try {
     for (let seed = o.firstSeed; seed < o.firstSeed + o.seeds; seed++) {
-      const sim = simulateStore({
-        seed,
-        minutes: o.minutes,
-        rate: "1hz",
-        radio: { shadowingDb: o.shadowingDb, storefrontDb: o.storefrontDb, gatewayOffsetDb: 0 },
-        txSpreadDb: 3,
-        plan: STORE_PLAN,
-      });
-      const recording = simulateSurvey(sim.plan, sim.radio, { seed, startAt: sim.startAt - 15 * 60_000 });
-      const samples = surveySamples(recording, "gw-floor");
-      const outcome = calibrateSurvey(
-        samples,
-        sim.plan.zones.map((z) => ({ id: z.id, gatewayId: z.gatewayId, radiusM: z.radiusM })),
-        { pathLossExponent: 2.2 },
-      );
-      if (!outcome.ok) throw new Error(outcome.message);
-      const offsets = Object.fromEntries(outcome.calibration.gateways.map((g) => [g.gatewayId, g.rssiOffsetDb]));
+      const shop = surveyedShop(o, seed);
+      const { sim, recording } = shop;
+      const offsets = Object.fromEntries(shop.calibration.gateways.map((g) => [g.gatewayId, g.rssiOffsetDb]));
       // The survey's view: per step and second, each gateway's mean reading after offset, differenced.
       const bySecond = new Map<string, { place: string; rssi: Record<string, number[]> }>();
       for (const advert of recording.adverts) {
@@ -124,27 +73,11 @@ async function main(): Promise<void> {
         `seed ${seed}: ${[...surveyDiff].map(([p, xs]) => `${p} q50 ${q(xs, 0.5)} (${xs.length})`).join(", ")}`,
       );
 
-      const document = {
-        ...sim.config,
-        presence: {},
-        zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
-        peers: sim.plan.gateways.slice(1).map((g) => ({ id: g.id, ...geoOf(g.position) })),
-        site: surveyedSites(sim.plan).site,
-      };
-      const config = configOf(applySurvey(document, outcome.calibration).document);
+      const config = shop.config;
       const floor = sim.plan.gateways[0];
       const storeZone = sim.plan.zones.find((z) => z.id === "store");
       if (floor === undefined || storeZone === undefined) throw new Error("the plan needs gw-floor and a store zone");
-      const written = await writeSimulation(sim, join(dir, String(seed)));
-      const roles = new Map<string, { role: string; paused: number }>();
-      const visits = new Map<string, { enterAt: number; leaveAt: number }[]>();
-      for (const r of sim.truth) {
-        if (r.kind === "subject") roles.set(r.subject, { role: r.role, paused: r.pausedMs });
-        else {
-          const key = `${r.subject}|${r.zone}`;
-          visits.set(key, [...(visits.get(key) ?? []), { enterAt: r.enterAt, leaveAt: r.leaveAt }]);
-        }
-      }
+      const { subjects: roles, visits } = truthOf(sim);
       const byId = new Map(sim.advertisers.map((a) => [a.subjectId, a]));
       const engine = new PresenceEngine(engineOptions(config));
       const e = engine as unknown as EngineInternals;
@@ -164,18 +97,12 @@ async function main(): Promise<void> {
         const p = { x: pose.x, y: pose.y };
         if (Math.abs(p.y) <= 1 && p.x >= sim.plan.door.minX - 1 && p.x <= sim.plan.door.maxX + 1) return "door";
         if (p.y > 0) return distance(p, floor.position) <= storeZone.radiusM ? "zone" : "shop";
-        if (info.role === "passer-by" && info.paused > 0 && p.y >= sim.plan.windowY - 0.5) return "window";
+        if (info.role === "passer-by" && info.pausedMs > 0 && p.y >= sim.plan.windowY - 0.5) return "window";
         return "pavement";
       };
-      let now = 0;
-      const pipeline = new ScanPipeline({
-        storeId: config.storeId,
-        gatewayId: config.gatewayId,
-        source: { start: async () => {}, stop: async () => {} },
-        engine,
-        clock: { now: () => now },
-        log: silent,
-        sink: (events) => {
+      let lastSecond = -1;
+      await replayShop(shop, engine, join(dir, String(seed)), {
+        onEvents: (events) => {
           for (const ev of events) {
             if (ev.type !== "enter" || ev.zoneId !== "store") continue;
             const id = ev.subject.id;
@@ -184,41 +111,27 @@ async function main(): Promise<void> {
             const at = Date.parse(ev.at);
             const d = differenceOf(id, at);
             if (d === null) continue;
-            if (info.role === "passer-by") push(atEnter, info.paused > 0 ? "passer-window" : "passer-walking", d);
+            if (info.role === "passer-by") push(atEnter, info.pausedMs > 0 ? "passer-window" : "passer-walking", d);
             else {
               const vs = visits.get(`${id}|store`) ?? [];
               if (vs.some((v) => v.leaveAt - v.enterAt >= 20_000 && at >= v.enterAt - 30_000 && at <= v.leaveAt + 30_000))
                 push(atEnter, "shopper", d);
             }
           }
-          return Promise.resolve();
         },
-      });
-      let lastSecond = -1;
-      const timeline = new ReplayTimeline({ idle: () => engine.trackedSubjects === 0 });
-      const step = (s: ReplayStep): void => {
-        if (s.kind === "tick") {
-          now = s.t;
-          pipeline.tick(s.t);
-          const second = Math.floor(s.t / 1000);
+        onTick: (t) => {
+          const second = Math.floor(t / 1000);
           if (second === lastSecond) return;
           lastSecond = second;
           for (const id of e.subjects.keys()) {
             const info = roles.get(id);
             if (info === undefined || info.role === "fixed" || info.role === "staff") continue;
-            const d = differenceOf(id, s.t);
-            const place = placeOf(id, s.t);
+            const d = differenceOf(id, t);
+            const place = placeOf(id, t);
             if (d !== null && place !== null) push(perSecond, place, d);
           }
-        } else {
-          now = s.advert.t;
-          pipeline.onAdvert(s.advert);
-        }
-      };
-      for await (const batch of readCaptureBatches(createReadStream(written.capturePath)))
-        for (const entry of batch) if ("advert" in entry) timeline.push(entry.advert, step);
-      timeline.finish(step);
-      await rm(join(dir, String(seed)), { recursive: true, force: true });
+        },
+      });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

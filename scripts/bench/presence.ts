@@ -6,7 +6,12 @@
  *       [--rates 1hz,android,ios] [--shadowing-db 6] [--storefront-db 0] [--tx-spread-db 3] [--extra-gateway X,Y] [--zone-exit-margin ZONE=M,...] [--only ID,ID]
  *       [--sweep enter|exit|hold] [--gateway-offset-db=DB] [--survey-margins-db=IN,OUT[,Q]] [--json FILE]
  *       [--sequential OFFSET_DB,CAP_DB,THRESHOLD_DB] [--survey-peers off|QUANTILE,MARGIN_DB]
- *       [--pooled-depth off|DEPTH_DB,HOLD_MS]
+ *       [--pooled-depth off|DEPTH_DB,HOLD_MS] [--oracle-tx ERROR_DB]
+ *
+ * `--oracle-tx`: every engine config knows each simulated phone's power at 1 m (its
+ * `beacons.calibration`, from the simulator's truth), give or take a normal error of ERROR_DB
+ * (standard deviation; 0: exact): what a per-device transmit estimate that good would give, as an
+ * upper bound before building one.
  *
  * `--pooled-depth`: the pooled zones' depth rule (`presence.enterPooledDepth`,
  * gateway/src/domain/presence/pooledDepth.ts) in every engine config: off, or these parameters.
@@ -97,6 +102,7 @@ import {
 import type { Detection, PresenceDetector } from "./baselines/detector.js";
 import { KALMAN_BASELINE, KalmanThresholdDetector, ROOM_ASSISTANT_BLE_KALMAN } from "./baselines/kalman.js";
 import { RawThresholdDetector } from "./baselines/rawThreshold.js";
+import { truePowerOf } from "./surveyedShop.js";
 
 /** A detected enter this long before a true enter still belongs to that visit (walking up to the zone). */
 const BEFORE_MS = 30_000;
@@ -173,6 +179,8 @@ interface Options {
   readonly sequential: { readonly offsetDb: number; readonly capDb: number; readonly thresholdDb: number } | null;
   /** `--pooled-depth`: the depth rule in every engine config, "off", or null: as each config has it. */
   readonly pooledDepth: { readonly depthDb: number; readonly holdMs: number } | "off" | null;
+  /** `--oracle-tx`: every engine config is told each subject's power at 1 m, within this error (SD, dB); null: not. */
+  readonly oracleTx: number | null;
   /** Also run the engine over a grid of configurations (the trade-off tables). */
   readonly sweep: "enter" | "exit" | "hold" | null;
 }
@@ -340,6 +348,7 @@ function options(): Options {
       sweep: { type: "string" },
       sequential: { type: "string" },
       "pooled-depth": { type: "string" },
+      "oracle-tx": { type: "string" },
     },
   });
   const num = (v: string | undefined, fallback: number): number => {
@@ -382,6 +391,7 @@ function options(): Options {
     json: values.json,
     sequential: sequentialOf(values.sequential),
     pooledDepth: pooledDepthOf(values["pooled-depth"]),
+    oracleTx: values["oracle-tx"] === undefined ? null : num(values["oracle-tx"], 0),
     sweep: values.sweep === "enter" || values.sweep === "exit" || values.sweep === "hold" ? values.sweep : null,
   };
 }
@@ -1220,14 +1230,20 @@ async function main(): Promise<void> {
           ? insideLearnedConfig(sim, seed, defaults, o, surveyLog)
           : defaults;
         const zones = tuned.zones;
+        const truePower =
+          o.oracleTx === null
+            ? null
+            : [...truePowerOf(sim, seed, o.oracleTx)].map(([subject, measuredPowerDbm]) => ({ subject, measuredPowerDbm }));
+        const engineRun = (config: GatewayConfig): Promise<Detection[]> =>
+          runEngine(truePower === null ? config : { ...config, beacons: { ...config.beacons, calibration: truePower } }, written.capturePath);
         const runs: Record<CandidateId, () => Promise<Detection[]>> = {
-          "engine-defaults": () => runEngine(defaults, written.capturePath),
-          "engine-tuned": () => runEngine(tuned, written.capturePath),
-          "engine-fused": () => runEngine(fused, written.capturePath),
-          "engine-surveyed": () => runEngine(surveyed.alone, written.capturePath),
-          "engine-surveyed-fused": () => runEngine(surveyed.pooled, written.capturePath),
-          "engine-till-learned": () => runEngine(tillLearned, written.capturePath),
-          "engine-inside-learned": () => runEngine(insideLearned, written.capturePath),
+          "engine-defaults": () => engineRun(defaults),
+          "engine-tuned": () => engineRun(tuned),
+          "engine-fused": () => engineRun(fused),
+          "engine-surveyed": () => engineRun(surveyed.alone),
+          "engine-surveyed-fused": () => engineRun(surveyed.pooled),
+          "engine-till-learned": () => engineRun(tillLearned),
+          "engine-inside-learned": () => engineRun(insideLearned),
           "raw-threshold": () =>
             runDetector(
               new RawThresholdDetector({ zones, pathLossExponent: tuned.presenceTuning.pathLossExponent }),
@@ -1290,7 +1306,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}${insideFlags(o)}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}${insideFlags(o)}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}${o.oracleTx === null ? "" : ` --oracle-tx ${o.oracleTx}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -4,28 +4,20 @@
  * moment, per gateway, and where the subject stood.
  *
  *   npx tsx scripts/bench/presenceFlagged.ts [--first-seed 11] [--seeds 5] [--minutes 30]
- *       [--shadowing-db 6] [--storefront-db 6] [--gateway-offset-db=0]
+ *       [--shadowing-db 6] [--storefront-db 6] [--gateway-offset-db=0] [--oracle-tx]
+ *
+ * `--oracle-tx`: the engine knows each phone's true power at 1 m (as `presence.ts --oracle-tx 0`).
  *
  * Run it on the tuning seeds (11-15) only: it is for understanding, and what it shows is then tuned.
  */
-import { createReadStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { type ReplayStep, ReplayTimeline } from "../../gateway/src/adapters/replay/ReplayTimeline.js";
-import { readCaptureBatches } from "../../gateway/src/adapters/replay/readCapture.js";
-import { surveySamples } from "../../gateway/src/adapters/replay/surveyCapture.js";
-import { applySurvey } from "../../gateway/src/config/applySurvey.js";
 import { engineOptions } from "../../gateway/src/config/engineOptions.js";
-import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { PresenceEngine } from "../../gateway/src/domain/presence/PresenceEngine.js";
-import { calibrateSurvey, quantile } from "../../gateway/src/domain/survey/siteSurvey.js";
-import { ScanPipeline } from "../../gateway/src/services/ScanPipeline.js";
-import type { Logger } from "../../gateway/src/services/ports.js";
-import { distance, geoOf, STORE_PLAN } from "../sim/floorPlan.js";
-import { simulateStore, surveyedSites, writeSimulation } from "../sim/simulateStore.js";
-import { simulateSurvey } from "../sim/survey.js";
+import { quantile } from "../../gateway/src/domain/survey/siteSurvey.js";
+import { distance } from "../sim/floorPlan.js";
+import { replayShop, shopArgs, surveyedShop, truePowerOf, truthOf } from "./surveyedShop.js";
 
 /** What the diagnostics read of the engine's private state (PresenceEngine.ts). */
 interface EngineInternals {
@@ -33,8 +25,6 @@ interface EngineInternals {
   strictRssi(link: unknown, t: number): number | null;
   distanceM(subject: unknown, rssiDbm: number): number;
 }
-
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 interface Snapshot {
   readonly seed: number;
@@ -50,70 +40,16 @@ interface Snapshot {
   readonly meanExcessDb: number;
 }
 
-function args() {
-  const { values } = parseArgs({
-    options: {
-      "first-seed": { type: "string" },
-      seeds: { type: "string" },
-      minutes: { type: "string" },
-      "shadowing-db": { type: "string" },
-      "storefront-db": { type: "string" },
-      "gateway-offset-db": { type: "string" },
-      geometric: { type: "boolean" },
-    },
-  });
-  return {
-    firstSeed: Number(values["first-seed"] ?? 11),
-    seeds: Number(values.seeds ?? 5),
-    minutes: Number(values.minutes ?? 30),
-    shadowingDb: Number(values["shadowing-db"] ?? 6),
-    storefrontDb: Number(values["storefront-db"] ?? 6),
-    gatewayOffsetDb: Number(values["gateway-offset-db"] ?? 0),
-    geometric: values.geometric === true,
-  };
-}
-
-function configOf(document: Record<string, unknown>): GatewayConfig {
-  const parsed = parseGatewayConfig(document);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.config;
-}
-
 async function main(): Promise<void> {
-  const o = args();
+  const o = shopArgs(["geometric", "oracle-tx"]);
   const dir = await mkdtemp(join(tmpdir(), "arrival-flagged-"));
   const all: Snapshot[] = [];
   try {
     for (let seed = o.firstSeed; seed < o.firstSeed + o.seeds; seed++) {
-      const sim = simulateStore({
-        seed,
-        minutes: o.minutes,
-        rate: "1hz",
-        radio: { shadowingDb: o.shadowingDb, storefrontDb: o.storefrontDb, gatewayOffsetDb: o.gatewayOffsetDb },
-        txSpreadDb: 3,
-        plan: STORE_PLAN,
-      });
-      const recording = simulateSurvey(sim.plan, sim.radio, { seed, startAt: sim.startAt - 15 * 60_000 });
-      const samples = surveySamples(recording, "gw-floor");
-      const outcome = calibrateSurvey(
-        samples,
-        sim.plan.zones.map((z) => ({ id: z.id, gatewayId: z.gatewayId, radiusM: z.radiusM })),
-        { pathLossExponent: 2.2 },
-      );
-      if (!outcome.ok) throw new Error(outcome.message);
-      const document = {
-        ...sim.config,
-        presence: {},
-        zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
-        peers: sim.plan.gateways.slice(1).map((g) => ({ id: g.id, ...geoOf(g.position) })),
-        site: surveyedSites(sim.plan).site,
-      };
-      const calibration = o.geometric
-        ? { ...outcome.calibration, zones: outcome.calibration.zones.map((z) => ({ ...z, peers: [] })) }
-        : outcome.calibration;
-      const config = configOf(applySurvey(document, calibration).document);
-      const offsets = Object.fromEntries(outcome.calibration.gateways.map((g) => [g.gatewayId, g.rssiOffsetDb]));
-      const store = outcome.calibration.zones.find((z) => z.zoneId === "store");
+      const shop = surveyedShop(o, seed, o.geometric);
+      const { sim, samples, calibration, config } = shop;
+      const offsets = Object.fromEntries(calibration.gateways.map((g) => [g.gatewayId, g.rssiOffsetDb]));
+      const store = calibration.zones.find((z) => z.zoneId === "store");
       const n10 = 22;
       const reach = store === undefined ? 5 : 10 ** (store.edgeLossDb / n10);
       const [floor, till] = sim.plan.gateways;
@@ -140,29 +76,14 @@ async function main(): Promise<void> {
         `seed ${seed}: offsets floor ${offsets["gw-floor"]} till ${offsets["gw-till"]}; store edge ${store?.edgeLossDb} dB reach ${reach.toFixed(1)} m bound ${store?.bound?.place ?? "-"}; gw-till reference ${reference["gw-till"]?.toFixed(1)} m (geometry ${(apart + reach).toFixed(1)} m)\n  ${placeLine.join("\n  ")}\n`,
       );
 
-      const written = await writeSimulation(sim, join(dir, String(seed)));
-      const roles = new Map<string, { role: string; paused: number; tx: number }>();
-      const visits = new Map<string, { enterAt: number; leaveAt: number }[]>();
-      for (const r of sim.truth) {
-        if (r.kind === "subject") roles.set(r.subject, { role: r.role, paused: r.pausedMs, tx: r.txOffsetDb });
-        else {
-          const key = `${r.subject}|${r.zone}`;
-          visits.set(key, [...(visits.get(key) ?? []), { enterAt: r.enterAt, leaveAt: r.leaveAt }]);
-        }
-      }
+      const { subjects: roles, visits } = truthOf(sim);
       const byId = new Map(sim.advertisers.map((a) => [a.subjectId, a]));
-      const engine = new PresenceEngine(engineOptions(config));
+      const options = engineOptions(config);
+      const engine = new PresenceEngine(o["oracle-tx"] ? { ...options, calibration: truePowerOf(sim, seed, 0) } : options);
       // Diagnostics read the engine's private state, as it stood when it decided the enter.
       const e = engine as unknown as EngineInternals;
-      let now = 0;
-      const pipeline = new ScanPipeline({
-        storeId: config.storeId,
-        gatewayId: config.gatewayId,
-        source: { start: async () => {}, stop: async () => {} },
-        engine,
-        clock: { now: () => now },
-        log: silent,
-        sink: (events) => {
+      await replayShop(shop, engine, join(dir, String(seed)), {
+        onEvents: (events) => {
           for (const ev of events) {
             if (ev.type !== "enter") continue;
             const id = ev.subject.id;
@@ -192,32 +113,17 @@ async function main(): Promise<void> {
               seed,
               subject: `${ev.zoneId}:${id.slice(-8)}`,
               role: info.role,
-              window: info.paused > 0,
+              window: info.pausedMs > 0,
               t: Math.round((at - sim.startAt) / 1000),
               x: Math.round((pose?.x ?? Number.NaN) * 10) / 10,
               y: Math.round((pose?.y ?? Number.NaN) * 10) / 10,
-              txOffsetDb: info.tx,
+              txOffsetDb: info.txOffsetDb,
               perGateway: per,
               meanExcessDb: Math.round((sum / Math.max(k, 1)) * 10) / 10,
             });
           }
-          return Promise.resolve();
         },
       });
-      const timeline = new ReplayTimeline({ idle: () => engine.trackedSubjects === 0 });
-      const step = (s: ReplayStep): void => {
-        if (s.kind === "tick") {
-          now = s.t;
-          pipeline.tick(s.t);
-        } else {
-          now = s.advert.t;
-          pipeline.onAdvert(s.advert);
-        }
-      };
-      for await (const batch of readCaptureBatches(createReadStream(written.capturePath)))
-        for (const entry of batch) if ("advert" in entry) timeline.push(entry.advert, step);
-      timeline.finish(step);
-      await rm(join(dir, String(seed)), { recursive: true, force: true });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

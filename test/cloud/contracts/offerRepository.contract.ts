@@ -232,7 +232,7 @@ export function describeOfferRepositoryContract(name: string, makeBackend: MakeB
         nextAttemptAt: T0,
       });
       const issuing = (offer: Offer) => ({
-        decisions: [{ ruleId: offer.ruleId, ruleVersion: 1, outcome: "issued" as const, reason: "eligible", text: "eligible" }],
+        decisions: [{ ruleId: offer.ruleId, ruleVersion: 1, outcome: "issued" as const, reason: "eligible" as const, text: "eligible" }],
         offer,
       });
       const request = (e: StoredEvent) => ({ event: e, userId: "u1", dayKey: "2026-11-22", ruleIds: ["r1"], now: T0 });

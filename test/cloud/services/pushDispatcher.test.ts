@@ -84,6 +84,19 @@ describe("push outbox", () => {
       START,
     );
 
+  /** A dispatcher whose registration reads are noted (the member ids of each), returned. */
+  const watchRegistrationReads = (): string[][] => {
+    const real = repos.pushRegistrations;
+    const reads: string[][] = [];
+    const watched = Object.create(real) as typeof real;
+    watched.pushRegistrationsOf = (userIds) => {
+      reads.push([...userIds]);
+      return real.pushRegistrationsOf(userIds);
+    };
+    dispatcher = makeDispatcher(0, { registrations: watched });
+    return reads;
+  };
+
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "arrival-push-"));
     db = await SqliteDatabase.open(join(dir, "cloud.db"));
@@ -129,14 +142,7 @@ describe("push outbox", () => {
   it("sends a freshly queued offer without reading it back, and only once", async () => {
     await register("phone");
     await register("tablet");
-    const real = repos.pushRegistrations;
-    const reads: string[][] = [];
-    const watched = Object.create(real) as typeof real;
-    watched.pushRegistrationsOf = (userIds) => {
-      reads.push([...userIds]);
-      return real.pushRegistrationsOf(userIds);
-    };
-    dispatcher = makeDispatcher(0, { registrations: watched });
+    const reads = watchRegistrationReads();
     await dispatcher.offersIssued([offer("o-1")]);
     await dispatcher.drain();
     expect(sender.sent.map((s) => s.installationId).sort()).toEqual(["phone", "tablet"]);
@@ -148,14 +154,7 @@ describe("push outbox", () => {
 
   it("builds a decision group's rows from registrations read before it, and sends those stored without reading back", async () => {
     await register("phone");
-    const real = repos.pushRegistrations;
-    const reads: string[][] = [];
-    const watched = Object.create(real) as typeof real;
-    watched.pushRegistrationsOf = (userIds) => {
-      reads.push([...userIds]);
-      return real.pushRegistrationsOf(userIds);
-    };
-    dispatcher = makeDispatcher(0, { registrations: watched });
+    const reads = watchRegistrationReads();
     const plan = await dispatcher.prepare(["u1", "u1", "u2"]);
     expect(reads).toEqual([["u1", "u2"]]);
     // A transaction run twice (its first run rolled back): only the second run's offer is stored.

@@ -136,9 +136,9 @@ export class PushDispatcher {
   private nudge: (() => void) | null = null;
   private stopping = false;
   /**
-   * Items just stored by `offersIssued` or a decision group (`prepare`), with their registrations: the next refill takes them from
-   * here instead of reading them back (two reads less between an offer and its push request; on one
-   * SQLite connection each waits behind the ingest's commits). They are in storage too, so nothing
+   * Items just stored by `offersIssued` or a decision group (`prepare`), with their registrations:
+   * the next refill takes them from here instead of reading them back (two reads less between an
+   * offer and its push request; on one SQLite connection each waits behind the ingest's commits). They are in storage too, so nothing
    * depends on this queue: a restart reads them from there.
    */
   private fresh: FreshItem[] = [];
@@ -222,11 +222,13 @@ export class PushDispatcher {
    * The push side of a decision group, whose transaction stores the rows of the offers it issues
    * (`DecisionGroup.pushItems`), so an issued offer is never committed without them. Reads the
    * registrations of the members who may be issued an offer (`userIds`) now, before the group's
-   * transaction: an installation registered or removed after this read is not seen by this group's
-   * offers (as one registered just after their commit was not, when the rows were queued after
-   * it), and an attempt drops an item whose registration is gone by then only when it reads the
-   * item back (a restart, a retry). After the commit, `stored` hands the stored items to the sender
-   * as `offersIssued` does, so they are sent without being read back.
+   * transaction (outside it, so the transaction stays as short as it was): an installation
+   * registered after this read gets no row for this group's offers, as one registered just after
+   * the offers' commit got none when the rows were queued after it; one removed after the read is
+   * still tried once, with the registration read (as any item sent from the fresh queue is), unless
+   * the item is read back first (a restart). After the commit, `stored` hands the stored items to
+   * the sender as `offersIssued` does, so they are sent without being read back; every row is new
+   * there (its offer is), so all count as queued.
    */
   async prepare(userIds: readonly string[]): Promise<PushPlan> {
     const members = [...new Set(userIds)];

@@ -265,15 +265,16 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
   }
 
   /**
-   * The push rows of the offers `requests` may be issued, from registrations read now (null: no
-   * push outbox, nothing to decide, or the read failed: delivery then queues the pushes).
+   * The push rows of the offers that members `userIds` may be issued, from registrations read now
+   * (null: no push outbox, no member, or the read failed: delivery then queues the pushes). Never
+   * rejects.
    */
-  private async pushPlan(requests: readonly DecisionRequest[]): Promise<PushPlan | null> {
-    if (this.o.push === undefined || requests.length === 0) return null;
+  private async pushPlan(userIds: readonly string[]): Promise<PushPlan | null> {
+    if (this.o.push === undefined || userIds.length === 0) return null;
     try {
-      return await this.o.push.prepare(requests.map((r) => r.userId));
+      return await this.o.push.prepare(userIds);
     } catch (err) {
-      this.o.log.warn({ err, requests: requests.length }, "push registrations not read before the decision");
+      this.o.log.warn({ err, members: userIds.length }, "push registrations not read before the decision");
       return null;
     }
   }
@@ -283,8 +284,13 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
     const { directory, log } = this.o;
     const started = performance.now();
     this.counters.eventsDecided += events.length;
+    const userIds = events.flatMap((e) => (e.userId === null ? [] : [e.userId]));
+    // Asked for with the directory's first read, not after it: on one connection the two then run
+    // back to back, instead of the registrations waiting behind another commit just before the
+    // transaction (on the path of both the MQTT offer and the push).
+    const planning = this.pushPlan(userIds);
     await directory.refresh();
-    await directory.prime(events.flatMap((e) => (e.userId === null ? [] : [e.userId])));
+    await directory.prime(userIds);
     const requests: DecisionRequest[] = [];
     const passed: StoredEvent[] = [];
     const contexts = new Map<DecisionRequest, RequestContext>();
@@ -344,7 +350,9 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
         },
       });
     }
-    const plan = await this.pushPlan(requests);
+    // Read for every member of the group, whether or not a rule is a candidate: which are is known
+    // only now, and one read of a few more rows costs less than a second round trip.
+    const plan = requests.length === 0 ? null : await planning;
     const orgOfStore = new Map([...contexts.values()].map((c) => [c.store.id, c.store.orgId]));
     const pushItems =
       plan === null

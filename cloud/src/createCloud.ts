@@ -297,6 +297,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     maxEventAgeMs: config.offers.maxEventAgeS * 1000,
     decisionLatency: latency.decision,
     scheduler,
+    push,
     output: (issued) => {
       // The demo and the console watch offers as they are issued, before delivery.
       for (const { offer, shopper } of issued) {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Offer } from "../../../cloud/src/domain/offers/index.js";
-import type { DecisionCounters, Repositories, StoredEvent } from "../../../cloud/src/services/repositories.js";
+import type { DecisionCounters, NewPushOutboxItem, Repositories, StoredEvent } from "../../../cloud/src/services/repositories.js";
 import { type BackendUnderTest, BEACON, type MakeBackend, presenceEvent, seedStore, store, user } from "./repositoryContract.js";
 import { rule } from "./ruleRepository.contract.js";
 
@@ -215,6 +215,75 @@ export function describeOfferRepositoryContract(name: string, makeBackend: MakeB
         const rest = await repos.offers.decisionsPage({ by: "rule", id: "r1", limit: 2, after: { decidedAt: last.decidedAt, id: last.id } });
         expect([...first, ...rest].map((d) => d.eventId)).toEqual(all.map((d) => d.eventId));
         expect(await repos.offers.decisionsPage({ by: "rule", id: "r2", limit: 10, after: null })).toEqual([]);
+      });
+    });
+
+    describe("push outbox rows in the decision's transaction", () => {
+      /** The outbox row of `offer` for `installationId`, as a dispatcher builds it. */
+      const pushRow = (offer: Offer, installationId: string, id = `push-${offer.offerId}-${installationId}`): NewPushOutboxItem => ({
+        id,
+        offerId: offer.offerId,
+        userId: offer.userId,
+        installationId,
+        orgId: "o1",
+        storeId: offer.storeId,
+        title: offer.title,
+        expiresAt: offer.expiresAt,
+        nextAttemptAt: T0,
+      });
+      const issuing = (offer: Offer) => ({
+        decisions: [{ ruleId: offer.ruleId, ruleVersion: 1, outcome: "issued" as const, reason: "eligible" as const, text: "eligible" }],
+        offer,
+      });
+      const request = (e: StoredEvent) => ({ event: e, userId: "u1", dayKey: "2026-11-22", ruleIds: ["r1"], now: T0 });
+
+      it("stores the rows of the offers it stores, and asks for none of an offer it did not store", async () => {
+        // Two events of one visit, each issued an offer of r1 by `decide`: the second loses to the
+        // one offer per rule, user and visit, and must leave no push rows behind.
+        const asked: string[] = [];
+        const offers = await repos.offers.decideGroup(
+          {
+            requests: [request(event(0)), request(event(1))],
+            passed: [],
+            published: [],
+            now: T0,
+            pushItems: (offer) => {
+              asked.push(offer.offerId);
+              return [pushRow(offer, "phone"), pushRow(offer, "tablet")];
+            },
+          },
+          (r) => issuing(offerFor(r.event, r.event.id === event(0).id ? 1 : 2)),
+        );
+        expect(offers.map((o) => o?.offerId ?? null)).toEqual(["offer-1", null]);
+        expect(asked).toEqual(["offer-1"]);
+        const due = await repos.delivery.duePush(T0, 10);
+        expect(due.map((i) => [i.id, i.offerId, i.installationId, i.status, i.attempts])).toEqual([
+          ["push-offer-1-phone", "offer-1", "phone", "pending", 0],
+          ["push-offer-1-tablet", "offer-1", "tablet", "pending", 0],
+        ]);
+        expect(due[0]).toMatchObject({ userId: "u1", orgId: "o1", storeId: "s1", title: "10% off", expiresAt: T0 + 10 * MINUTE_MS, createdAt: T0 });
+      });
+
+      it("stores no offer, decision or decided mark when its push rows are refused", async () => {
+        // An outbox row of another offer already holds the id the group's row asks for.
+        const other = offerFor(event(2), 9);
+        expect(await repos.delivery.enqueuePush([pushRow(other, "phone", "taken")], T0)).toBe(1);
+        const deciding = repos.offers.decideGroup(
+          { requests: [request(event(0))], passed: [event(1)], published: [], now: T0, pushItems: (offer) => [pushRow(offer, "phone", "taken")] },
+          () => issuing(offerFor(event(0), 1)),
+        );
+        await expect(deciding).rejects.toThrow();
+        expect(await repos.offers.getOffer("offer-1")).toBeNull();
+        expect(await repos.offers.decisionsForUser("u1", 10)).toEqual([]);
+        expect((await repos.events.undecidedEvents(10)).map((e) => e.id)).toEqual([event(0).id, event(1).id, event(2).id]);
+        expect((await repos.delivery.duePush(T0, 10)).map((i) => [i.id, i.offerId])).toEqual([["taken", "offer-9"]]);
+        // Decided again (the decision stage retries a failed group), with rows the outbox takes.
+        const [offer] = await repos.offers.decideGroup(
+          { requests: [request(event(0))], passed: [], published: [], now: T0, pushItems: (o) => [pushRow(o, "phone")] },
+          () => issuing(offerFor(event(0), 1)),
+        );
+        expect(offer?.offerId).toBe("offer-1");
+        expect((await repos.delivery.duePush(T0, 10)).map((i) => i.id).sort()).toEqual(["push-offer-1-phone", "taken"]);
       });
     });
 

@@ -232,8 +232,15 @@ describe("offer lifecycle: expiry, reminders, delivery across a restart", () => 
     await addUsers(f, ["u530"]);
     const push = f.cloud.push;
     const queue = push.offersIssued.bind(push);
+    const prepare = push.prepare.bind(push);
     const queued: string[] = [];
     let failing = true;
+    // The registrations could not be read before the decision, so its rows were not stored with the
+    // offer, and queueing them after the commit failed too.
+    push.prepare = async (userIds) => {
+      if (failing && userIds.includes("u530")) throw new Error("database is locked");
+      return prepare(userIds);
+    };
     push.offersIssued = async (offers) => {
       if (failing && offers.some((o) => o.userId === "u530")) throw new Error("database is locked");
       queued.push(...offers.filter((o) => o.userId === "u530").map((o) => o.offerId));
@@ -248,5 +255,6 @@ describe("offer lifecycle: expiry, reminders, delivery across a restart", () => 
     expect(queued).toHaveLength(1);
     expect((await offerRow(f, "u530"))?.published_at).not.toBeNull();
     push.offersIssued = queue;
+    push.prepare = prepare;
   });
 });

@@ -84,6 +84,19 @@ describe("push outbox", () => {
       START,
     );
 
+  /** A dispatcher whose registration reads are noted (the member ids of each), returned. */
+  const watchRegistrationReads = (): string[][] => {
+    const real = repos.pushRegistrations;
+    const reads: string[][] = [];
+    const watched = Object.create(real) as typeof real;
+    watched.pushRegistrationsOf = (userIds) => {
+      reads.push([...userIds]);
+      return real.pushRegistrationsOf(userIds);
+    };
+    dispatcher = makeDispatcher(0, { registrations: watched });
+    return reads;
+  };
+
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "arrival-push-"));
     db = await SqliteDatabase.open(join(dir, "cloud.db"));
@@ -129,14 +142,7 @@ describe("push outbox", () => {
   it("sends a freshly queued offer without reading it back, and only once", async () => {
     await register("phone");
     await register("tablet");
-    const real = repos.pushRegistrations;
-    const reads: string[][] = [];
-    const watched = Object.create(real) as typeof real;
-    watched.pushRegistrationsOf = (userIds) => {
-      reads.push([...userIds]);
-      return real.pushRegistrationsOf(userIds);
-    };
-    dispatcher = makeDispatcher(0, { registrations: watched });
+    const reads = watchRegistrationReads();
     await dispatcher.offersIssued([offer("o-1")]);
     await dispatcher.drain();
     expect(sender.sent.map((s) => s.installationId).sort()).toEqual(["phone", "tablet"]);
@@ -144,6 +150,28 @@ describe("push outbox", () => {
     expect(reads).toEqual([["u1"]]);
     expect(await repos.delivery.pushItem("item-1")).toMatchObject({ status: "sent" });
     expect(await repos.delivery.pushItem("item-2")).toMatchObject({ status: "sent" });
+  });
+
+  it("builds a decision group's rows from registrations read before it, and sends those stored without reading back", async () => {
+    await register("phone");
+    const reads = watchRegistrationReads();
+    const plan = await dispatcher.prepare(["u1", "u1", "u2"]);
+    expect(reads).toEqual([["u1", "u2"]]);
+    // A transaction run twice (its first run rolled back): only the second run's offer is stored.
+    plan.itemsOf(offer("o-lost"), "o1");
+    const rows = plan.itemsOf(offer("o-kept"), "o1");
+    expect(rows.map((r) => [r.offerId, r.installationId, r.orgId, r.storeId, r.nextAttemptAt])).toEqual([["o-kept", "phone", "o1", "s1", START]]);
+    // No installation, or expired already: no row.
+    expect(plan.itemsOf(offer("o-none", { userId: "u2" }), "o1")).toEqual([]);
+    expect(plan.itemsOf(offer("o-old", { expiresAt: START }), "o1")).toEqual([]);
+    // What the decision's transaction does with the rows, then its commit.
+    await repos.delivery.enqueuePush(rows, START);
+    plan.stored([offer("o-kept")]);
+    await dispatcher.drain();
+    expect(sender.sent.map((s) => [s.message.offerId, s.installationId])).toEqual([["o-kept", "phone"]]);
+    expect(reads).toHaveLength(1);
+    expect(dispatcher.counters).toMatchObject({ queued: 1, sent: 1 });
+    expect(await repos.delivery.pushItem(rows[0]?.id ?? "")).toMatchObject({ status: "sent" });
   });
 
   it("asks for the registrations and the stores at once when it queues, not one after the other", async () => {

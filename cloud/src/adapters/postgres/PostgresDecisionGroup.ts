@@ -9,6 +9,10 @@ import type {
   StoredEvent,
 } from "../../services/repositories.js";
 import type { PgExecutor, PgValue } from "./PostgresDatabase.js";
+import type { PostgresDeliveryRepository } from "./PostgresDeliveryRepository.js";
+
+/** Where a group's push outbox rows are written, in its transaction. */
+export type PushRowsIn = Pick<PostgresDeliveryRepository, "enqueuePushIn">;
 
 /** Ids per IN list; with the other parameters of a statement, below PostgreSQL's 65 535 parameters. */
 const IDS_PER_STATEMENT = 5000;
@@ -253,7 +257,12 @@ async function insertOffer(tx: PgExecutor, offer: Offer, dayKey: string): Promis
  * The body of one group's transaction (see `OfferRepository.decideGroup`): a handful of statements
  * per group plus one per offer issued, whatever its size, instead of about sixteen per event.
  */
-export async function decideGroupIn(tx: PgExecutor, group: DecisionGroup, decide: DecideOne): Promise<(Offer | null)[]> {
+export async function decideGroupIn(
+  tx: PgExecutor,
+  group: DecisionGroup,
+  decide: DecideOne,
+  pushRows: PushRowsIn,
+): Promise<(Offer | null)[]> {
   const { requests, passed, published, now } = group;
   await runIn(
     tx,
@@ -294,6 +303,13 @@ export async function decideGroupIn(tx: PgExecutor, group: DecisionGroup, decide
       }
     }
     planned.push({ request, decisions: outcome.decisions, offer, reference: unlinked ? `unlinked-${randomUUID()}` : null });
+  }
+
+  // The offers' push outbox rows, with them: a crash cannot leave an issued offer without them.
+  const pushItems = group.pushItems;
+  if (pushItems !== undefined) {
+    const items = planned.flatMap((p) => (p.offer !== null && inserted.has(p.offer.offerId) ? pushItems(p.offer) : []));
+    if (items.length > 0) await pushRows.enqueuePushIn(tx, items, now);
   }
 
   // What else was known about each event (a phone's geofence report): read once per event, not by a

@@ -54,6 +54,9 @@ function itemOf(r: ItemRow): PushOutboxItem {
 const marks = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
 /** Options of the PostgreSQL delivery repository. */
+/** Outbox rows one INSERT writes (13 parameters each, well inside PostgreSQL's 65 535). */
+const ROWS_PER_INSERT = 500;
+
 export interface PostgresDeliveryOptions {
   /**
    * Who holds the leases this repository takes on due items: one id per cloud process. Default: a
@@ -107,23 +110,47 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
 
   enqueuePush(items: readonly NewPushOutboxItem[], now: number): Promise<number> {
     if (items.length === 0) return Promise.resolve(0);
-    // Leased to this process as they are stored: the dispatcher that queued them sends them at
-    // once without reading them back, so another process must not take them meanwhile (if this
-    // one dies, the lease runs out and another sends them).
-    return this.db.transaction(async (tx) => {
-      let added = 0;
-      for (const i of items) {
-        const result = await tx.run(
-          `INSERT INTO push_outbox (id, offer_id, user_id, installation_id, org_id, store_id, title, expires_at,
-             status, attempts, next_attempt_at, last_error, created_at, updated_at, lease_owner, lease_until)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, ?, ?, ?)
-           ON CONFLICT (offer_id, installation_id) DO NOTHING`,
-          [i.id, i.offerId, i.userId, i.installationId, i.orgId, i.storeId, i.title, i.expiresAt, i.nextAttemptAt, now, now, this.leaseOwner, now + this.leaseMs],
-        );
-        added += result.changes;
-      }
-      return added;
-    });
+    return this.db.transaction((tx) => this.enqueuePushIn(tx, items, now));
+  }
+
+  /**
+   * `enqueuePush` inside a transaction of the caller's: a decision group stores its offers' push
+   * rows with the offers (`PostgresOfferRepository`), so they are durable together.
+   *
+   * Leased to this process as they are stored: the dispatcher that queued them sends them at once
+   * without reading them back, so another process must not take them meanwhile (if this one dies,
+   * the lease runs out and another sends them).
+   */
+  async enqueuePushIn(tx: PgExecutor, items: readonly NewPushOutboxItem[], now: number): Promise<number> {
+    let added = 0;
+    // Many rows per statement (13 parameters each): a round trip per row would hold a decision
+    // group's transaction open for as many round trips.
+    for (let i = 0; i < items.length; i += ROWS_PER_INSERT) {
+      const chunk = items.slice(i, i + ROWS_PER_INSERT);
+      const result = await tx.run(
+        `INSERT INTO push_outbox (id, offer_id, user_id, installation_id, org_id, store_id, title, expires_at,
+           status, attempts, next_attempt_at, last_error, created_at, updated_at, lease_owner, lease_until)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, ?, ?, ?)").join(", ")}
+         ON CONFLICT (offer_id, installation_id) DO NOTHING`,
+        chunk.flatMap((r) => [
+          r.id,
+          r.offerId,
+          r.userId,
+          r.installationId,
+          r.orgId,
+          r.storeId,
+          r.title,
+          r.expiresAt,
+          r.nextAttemptAt,
+          now,
+          now,
+          this.leaseOwner,
+          now + this.leaseMs,
+        ]),
+      );
+      added += result.changes;
+    }
+    return added;
   }
 
   duePush(now: number, limit: number): Promise<PushOutboxItem[]> {

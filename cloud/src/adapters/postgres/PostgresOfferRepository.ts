@@ -19,7 +19,7 @@ import type {
 } from "../../services/repositories.js";
 import { type CouponRow, offerOfCoupon, toCoupon } from "../sql/couponRows.js";
 import type { PgExecutor, PostgresDatabase } from "./PostgresDatabase.js";
-import { decideGroupIn } from "./PostgresDecisionGroup.js";
+import { decideGroupIn, type PushRowsIn } from "./PostgresDecisionGroup.js";
 import { toStoredEvent } from "./PostgresEventRepository.js";
 
 interface DecisionRow {
@@ -122,13 +122,17 @@ export class PostgresOfferRepository
 {
   private readonly db: PostgresDatabase;
 
-  constructor(db: PostgresDatabase) {
+  /** Writes a decision group's push outbox rows in its transaction (the delivery repository). */
+  private readonly pushRows: PushRowsIn;
+
+  constructor(db: PostgresDatabase, options: { readonly pushRows: PushRowsIn }) {
     this.db = db;
+    this.pushRows = options.pushRows;
   }
 
   /** See `OfferRepository.decideGroup`; the statements are in `PostgresDecisionGroup`. */
   decideGroup(group: DecisionGroup, decide: DecideOne): Promise<(Offer | null)[]> {
-    return this.db.transaction((tx) => decideGroupIn(tx, group, decide));
+    return this.db.transaction((tx) => decideGroupIn(tx, group, decide, this.pushRows));
   }
 
   async markPublished(offerId: string, now: number): Promise<void> {

@@ -44,6 +44,8 @@ export interface PostgresRepositories extends Repositories {
 
 /** Every repository of the PostgreSQL backend over one open, migrated database (see migratePostgres). */
 export function createPostgresRepositories(db: PostgresDatabase): PostgresRepositories {
+  // The decision groups write their offers' push outbox rows through it, in their transactions.
+  const delivery = new PostgresDeliveryRepository(db);
   return {
     db,
     directory: new SqlDirectoryRepository(db),
@@ -51,7 +53,7 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     credentials: new SqlCredentialRepository(db),
     events: new PostgresEventRepository(db),
     rules: new SqlRuleRepository(db),
-    offers: new PostgresOfferRepository(db),
+    offers: new PostgresOfferRepository(db, { pushRows: delivery }),
     fleet: new PostgresFleetRepository(db),
     privacy: new PostgresPrivacyRepository(db),
     audit: new SqlAuditRepository(db),
@@ -61,7 +63,7 @@ export function createPostgresRepositories(db: PostgresDatabase): PostgresReposi
     coupons: new SqlCouponRepository(db, new PostgresCouponDialect(db)),
     pickups: new SqlPickupRepository(db),
     pushRegistrations: new SqlPushRegistrationRepository(db),
-    delivery: new PostgresDeliveryRepository(db),
+    delivery,
     webhooks: new SqlWebhookRepository(db, new PostgresWebhookClaims(db)),
   };
 }

@@ -9,6 +9,10 @@ import type {
   StoredEvent,
 } from "../../services/repositories.js";
 import type { SqlExecutor, SqlValue } from "./SqliteDatabase.js";
+import type { SqliteDeliveryRepository } from "./SqliteDeliveryRepository.js";
+
+/** Where a group's push outbox rows are written, in its transaction. */
+export type PushRowsIn = Pick<SqliteDeliveryRepository, "enqueuePushIn">;
 
 /** Ids per IN list; with the other parameters of a statement, below SQLite's 32 766 variables. */
 const IDS_PER_STATEMENT = 5000;
@@ -221,7 +225,12 @@ interface Planned {
  * The body of one group's transaction (see `OfferRepository.decideGroup`): a handful of statements
  * per group, whatever its size, instead of about sixteen per event.
  */
-export async function decideGroupIn(tx: SqlExecutor, group: DecisionGroup, decide: DecideOne): Promise<(Offer | null)[]> {
+export async function decideGroupIn(
+  tx: SqlExecutor,
+  group: DecisionGroup,
+  decide: DecideOne,
+  pushRows: PushRowsIn,
+): Promise<(Offer | null)[]> {
   const { requests, passed, published, now } = group;
   await runIn(
     tx,
@@ -282,6 +291,12 @@ export async function decideGroupIn(tx: SqlExecutor, group: DecisionGroup, decid
       params,
     );
     for (const row of rows) inserted.add(row.id);
+  }
+  // The offers' push outbox rows, with them: a crash cannot leave an issued offer without them.
+  const pushItems = group.pushItems;
+  if (pushItems !== undefined) {
+    const items = withOffer.flatMap((p) => (p.offer !== null && inserted.has(p.offer.offerId) ? pushItems(p.offer) : []));
+    if (items.length > 0) await pushRows.enqueuePushIn(tx, items, now);
   }
   // The per-visit cap of an unlinked visit: which rule issued in it, not to whom.
   const unlinkedIssued = withOffer.filter((p) => p.reference !== null && inserted.has(p.offer?.offerId ?? ""));

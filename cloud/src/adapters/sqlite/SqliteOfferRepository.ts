@@ -19,7 +19,7 @@ import type {
 } from "../../services/repositories.js";
 import { type CouponRow, offerOfCoupon, toCoupon } from "../sql/couponRows.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
-import { decideGroupIn } from "./SqliteDecisionGroup.js";
+import { decideGroupIn, type PushRowsIn } from "./SqliteDecisionGroup.js";
 import { GroupCommit } from "../sql/GroupCommit.js";
 import { toStoredEvent } from "./SqliteEventRepository.js";
 
@@ -125,14 +125,18 @@ export class SqliteOfferRepository
   /** Redemptions are group-committed (see `GroupCommit`): tills at a rush must not wait on fsyncs in turn. */
   private readonly redemptions: GroupCommit<SqlExecutor>;
 
-  constructor(db: SqliteDatabase) {
+  /** Writes a decision group's push outbox rows in its transaction (the delivery repository). */
+  private readonly pushRows: PushRowsIn;
+
+  constructor(db: SqliteDatabase, options: { readonly pushRows: PushRowsIn }) {
     this.db = db;
     this.redemptions = new GroupCommit(db);
+    this.pushRows = options.pushRows;
   }
 
   /** See `OfferRepository.decideGroup`; the statements are in `SqliteDecisionGroup`. */
   decideGroup(group: DecisionGroup, decide: DecideOne): Promise<(Offer | null)[]> {
-    return this.db.transaction((tx) => decideGroupIn(tx, group, decide));
+    return this.db.transaction((tx) => decideGroupIn(tx, group, decide, this.pushRows));
   }
 
   async markPublished(offerId: string, now: number): Promise<void> {

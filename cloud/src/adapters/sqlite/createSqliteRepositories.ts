@@ -44,6 +44,8 @@ export interface SqliteRepositories extends Repositories {
 
 /** Every repository of the SQLite backend over one open, migrated database. */
 export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories {
+  // The decision groups write their offers' push outbox rows through it, in their transactions.
+  const delivery = new SqliteDeliveryRepository(db);
   return {
     db,
     directory: new SqlDirectoryRepository(db),
@@ -51,7 +53,7 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     credentials: new SqlCredentialRepository(db),
     events: new SqliteEventRepository(db),
     rules: new SqlRuleRepository(db),
-    offers: new SqliteOfferRepository(db),
+    offers: new SqliteOfferRepository(db, { pushRows: delivery }),
     fleet: new SqliteFleetRepository(db),
     privacy: new SqlitePrivacyRepository(db),
     audit: new SqlAuditRepository(db),
@@ -61,7 +63,7 @@ export function createSqliteRepositories(db: SqliteDatabase): SqliteRepositories
     coupons: new SqlCouponRepository(db, new SqliteCouponDialect(db)),
     pickups: new SqlPickupRepository(db),
     pushRegistrations: new SqlPushRegistrationRepository(db),
-    delivery: new SqliteDeliveryRepository(db),
+    delivery,
     webhooks: new SqlWebhookRepository(db, new SqliteWebhookClaims(db)),
   };
 }

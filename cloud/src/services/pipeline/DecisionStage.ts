@@ -15,6 +15,7 @@ import type {
   StoreRecord,
 } from "../repositories.js";
 import { triggerOfStored } from "../GeofenceService.js";
+import type { PushPlan } from "../push/PushDispatcher.js";
 import type { DirectoryReads } from "./DirectoryCache.js";
 import type { PublishedOffers } from "./DeliveryStage.js";
 import type { PipelineStage } from "./PipelineStage.js";
@@ -25,6 +26,8 @@ export interface IssuedOffer {
   readonly shopper: LiveShopper;
   /** When the cloud received the event that issued it, epoch ms (event → offer latency). */
   readonly receivedAt: number;
+  /** Whether its push outbox rows were stored with it (then delivery need not queue them). */
+  readonly pushQueued: boolean;
 }
 
 export interface DecisionStageOptions {
@@ -55,6 +58,12 @@ export interface DecisionStageOptions {
    * labelled `outcome` (offer or none); optional.
    */
   readonly decisionLatency?: LatencyHistogram;
+  /**
+   * The push outbox (optional): asked before each group's transaction for the rows of the offers it
+   * may issue, which the transaction then stores with them; told after the commit which were
+   * stored. If it fails, the group goes on without and delivery queues the pushes after it.
+   */
+  readonly push?: { prepare(userIds: readonly string[]): Promise<PushPlan> };
   /** Where the issued offers of each group go, after its commit (delivery, the live view). */
   readonly output: (issued: readonly IssuedOffer[]) => void;
   /**
@@ -255,13 +264,33 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
     await this.decideAt(unlinked, Math.max(clock.now(), at + 1));
   }
 
+  /**
+   * The push rows of the offers that members `userIds` may be issued, from registrations read now
+   * (null: no push outbox, no member, or the read failed: delivery then queues the pushes). Never
+   * rejects.
+   */
+  private async pushPlan(userIds: readonly string[]): Promise<PushPlan | null> {
+    if (this.o.push === undefined || userIds.length === 0) return null;
+    try {
+      return await this.o.push.prepare(userIds);
+    } catch (err) {
+      this.o.log.warn({ err, members: userIds.length }, "push registrations not read before the decision");
+      return null;
+    }
+  }
+
   /** Decides `events` in one transaction at `now`; resolves to `now`. */
   private async decideAt(events: readonly StoredEvent[], now: number): Promise<number> {
     const { directory, log } = this.o;
     const started = performance.now();
     this.counters.eventsDecided += events.length;
+    const userIds = events.flatMap((e) => (e.userId === null ? [] : [e.userId]));
+    // Asked for with the directory's first read, not after it: on one connection the two then run
+    // back to back, instead of the registrations waiting behind another commit just before the
+    // transaction (on the path of both the MQTT offer and the push).
+    const planning = this.pushPlan(userIds);
     await directory.refresh();
-    await directory.prime(events.flatMap((e) => (e.userId === null ? [] : [e.userId])));
+    await directory.prime(userIds);
     const requests: DecisionRequest[] = [];
     const passed: StoredEvent[] = [];
     const contexts = new Map<DecisionRequest, RequestContext>();
@@ -321,10 +350,23 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
         },
       });
     }
+    // Read for every member of the group, whether or not a rule is a candidate: which are is known
+    // only now, and one read of a few more rows costs less than a second round trip.
+    const plan = requests.length === 0 ? null : await planning;
+    const orgOfStore = new Map([...contexts.values()].map((c) => [c.store.id, c.store.orgId]));
+    const pushItems =
+      plan === null
+        ? {}
+        : {
+            pushItems: (offer: Offer) => {
+              const orgId = orgOfStore.get(offer.storeId);
+              return orgId === undefined ? [] : plan.itemsOf(offer, orgId);
+            },
+          };
     const published = this.o.published.take();
     let offers: (Offer | null)[];
     try {
-      offers = await this.o.offers.decideGroup({ requests, passed, published, now }, (request, counters) => {
+      offers = await this.o.offers.decideGroup({ requests, passed, published, now, ...pushItems }, (request, counters) => {
         const c = contexts.get(request);
         if (c === undefined) throw new Error(`no context for event ${request.event.id}`);
         const evaluation = evaluate({
@@ -383,8 +425,10 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
         offer,
         shopper: { analyticsConsent: c.user.analyticsConsent && request.event.unlinked !== true },
         receivedAt: request.event.receivedAt,
+        pushQueued: plan !== null,
       });
     });
+    plan?.stored(issued.map((i) => i.offer));
     if (issued.length > 0) this.o.output(issued);
     this.settleWaiters(events, issued.map((i) => i.offer));
     return now;

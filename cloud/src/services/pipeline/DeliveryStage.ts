@@ -31,7 +31,8 @@ export interface DeliveryStageOptions {
   /**
    * The durable push outbox (optional). Offers are queued there before they are recorded as
    * published, so an offer recorded has its push queued, and one not recorded is queued again by the
-   * start-up redelivery (the outbox ignores an offer it holds already).
+   * start-up redelivery (the outbox ignores an offer it holds already). Offers whose decision stored
+   * their push rows with them (`pushQueued`) are not queued again.
    */
   readonly pushOutbox?: { offersIssued(offers: readonly Offer[]): Promise<void> };
   /** Told of each offer the broker took (delivery receipts, the frequency cap); must not reject. */
@@ -42,6 +43,8 @@ export interface DeliveryStageOptions {
 export interface OfferToDeliver {
   readonly offer: Offer;
   readonly receivedAt?: number;
+  /** True when its push outbox rows were stored with it (its decision's transaction). */
+  readonly pushQueued?: boolean;
 }
 
 export interface DeliveryCounters {
@@ -126,9 +129,10 @@ export class DeliveryStage implements PipelineStage<readonly OfferToDeliver[]>, 
 
   /** Resolves true once the batch is in the push outbox (or there is none), false when that failed. */
   private async queuePush(offers: readonly OfferToDeliver[]): Promise<boolean> {
-    if (this.o.pushOutbox === undefined) return true;
+    const unqueued = offers.filter((o) => o.pushQueued !== true);
+    if (this.o.pushOutbox === undefined || unqueued.length === 0) return true;
     try {
-      await this.o.pushOutbox.offersIssued(offers.map((o) => o.offer));
+      await this.o.pushOutbox.offersIssued(unqueued.map((o) => o.offer));
       return true;
     } catch (err) {
       this.o.log.warn({ err, count: offers.length }, "offers not queued for push");

@@ -5,6 +5,7 @@ import type { Clock, Logger, Scheduler, TimerHandle } from "../ports.js";
 import type {
   DeliveryRepository,
   DirectoryRepository,
+  NewPushOutboxItem,
   PushOutboxItem,
   PushProvider,
   PushRegistration,
@@ -28,6 +29,23 @@ const MAX_FRESH = 10_000;
 
 /** How long a store or policy read is reused by later attempts, ms. */
 const CACHE_MS = 1000;
+
+/** An item just stored, with the registration it was made for. */
+interface FreshItem {
+  readonly item: PushOutboxItem;
+  readonly registration: PushRegistration;
+}
+
+/**
+ * The push outbox rows of the offers one decision group may issue (`PushDispatcher.prepare`), from
+ * the registrations read before its transaction.
+ */
+export interface PushPlan {
+  /** The rows of `offer`, issued at a store of `orgId` (none: its member has no installation). */
+  itemsOf(offer: Offer, orgId: string): NewPushOutboxItem[];
+  /** After the commit: the offers whose rows were stored with them, to be sent without a read back. */
+  stored(offers: readonly Offer[]): void;
+}
 
 /** Counters of the outbox since start, for metrics and tests. */
 export interface PushCounters {
@@ -118,12 +136,12 @@ export class PushDispatcher {
   private nudge: (() => void) | null = null;
   private stopping = false;
   /**
-   * Items just stored by `offersIssued`, with their registrations: the next refill takes them from
-   * here instead of reading them back (two reads less between an offer and its push request; on one
-   * SQLite connection each waits behind the ingest's commits). They are in storage too, so nothing
+   * Items just stored by `offersIssued` or a decision group (`prepare`), with their registrations:
+   * the next refill takes them from here instead of reading them back (two reads less between an
+   * offer and its push request; on one SQLite connection each waits behind the ingest's commits). They are in storage too, so nothing
    * depends on this queue: a restart reads them from there.
    */
-  private fresh: { item: PushOutboxItem; registration: PushRegistration }[] = [];
+  private fresh: FreshItem[] = [];
   private freshHead = 0;
   private started = false;
   /** Stores and policies read for the attempts of the last second (see `passCache`). */
@@ -172,7 +190,9 @@ export class PushDispatcher {
 
   /**
    * Queues a notification of each offer to every installation of its member. Resolves once the
-   * rows are stored (durable); sending happens on the next pass, started at once.
+   * rows are stored (durable); sending happens on the next pass, started at once. For offers stored
+   * some time before (a redelivery, a claimed coupon); a decision group stores its offers' rows in
+   * its own transaction instead (`prepare`).
    */
   async offersIssued(offers: readonly Offer[]): Promise<void> {
     const now = this.o.clock.now();
@@ -185,37 +205,76 @@ export class PushDispatcher {
     const reading = this.o.registrations.pushRegistrationsOf(live.map((o) => o.userId));
     await Promise.all([reading, ...stores.values()]);
     const byUser = groupBy(await reading, (r) => r.userId);
-    const items: { item: PushOutboxItem; registration: PushRegistration }[] = [];
+    const items: FreshItem[] = [];
     for (const offer of live) {
-      const registrations = byUser.get(offer.userId);
-      if (registrations === undefined) continue;
       const orgId = (await stores.get(offer.storeId))?.orgId;
-      if (orgId === undefined) continue;
-      for (const registration of registrations) {
-        const item: PushOutboxItem = {
-          id: this.o.newId(),
-          offerId: offer.offerId,
-          userId: offer.userId,
-          installationId: registration.installationId,
-          orgId,
-          storeId: offer.storeId,
-          title: offer.title,
-          expiresAt: offer.expiresAt,
-          nextAttemptAt: now,
-          status: "pending",
-          attempts: 0,
-          lastError: null,
-          createdAt: now,
-          updatedAt: now,
-        };
-        items.push({ item, registration });
-      }
+      if (orgId !== undefined) items.push(...this.itemsOf(offer, orgId, byUser.get(offer.userId), now));
     }
     if (items.length === 0) return;
     const added = await this.o.delivery.enqueuePush(
       items.map(({ item }) => item),
       now,
     );
+    this.queued(items, added);
+  }
+
+  /**
+   * The push side of a decision group, whose transaction stores the rows of the offers it issues
+   * (`DecisionGroup.pushItems`), so an issued offer is never committed without them. Reads the
+   * registrations of the members who may be issued an offer (`userIds`) now, before the group's
+   * transaction (outside it, so the transaction stays as short as it was): an installation
+   * registered after this read gets no row for this group's offers, as one registered just after
+   * the offers' commit got none when the rows were queued after it; one removed after the read is
+   * still tried once, with the registration read (as any item sent from the fresh queue is), unless
+   * the item is read back first (a restart). After the commit, `stored` hands the stored items to
+   * the sender as `offersIssued` does, so they are sent without being read back; every row is new
+   * there (its offer is), so all count as queued.
+   */
+  async prepare(userIds: readonly string[]): Promise<PushPlan> {
+    const members = [...new Set(userIds)];
+    const byUser = groupBy(members.length === 0 ? [] : await this.o.registrations.pushRegistrationsOf(members), (r) => r.userId);
+    // The items of each offer asked for, by offer id: a transaction run again asks for other offers.
+    const built = new Map<string, FreshItem[]>();
+    return {
+      itemsOf: (offer, orgId) => {
+        const items = this.itemsOf(offer, orgId, byUser.get(offer.userId), this.o.clock.now());
+        built.set(offer.offerId, items);
+        return items.map(({ item }) => item);
+      },
+      stored: (offers) => {
+        const items = offers.flatMap((o) => built.get(o.offerId) ?? []);
+        built.clear();
+        if (items.length > 0) this.queued(items, items.length);
+      },
+    };
+  }
+
+  /** The outbox items of one offer, one per installation of its member (none once it has expired). */
+  private itemsOf(offer: Offer, orgId: string, registrations: readonly PushRegistration[] | undefined, now: number): FreshItem[] {
+    if (registrations === undefined || offer.expiresAt <= now) return [];
+    return registrations.map((registration) => ({
+      item: {
+        id: this.o.newId(),
+        offerId: offer.offerId,
+        userId: offer.userId,
+        installationId: registration.installationId,
+        orgId,
+        storeId: offer.storeId,
+        title: offer.title,
+        expiresAt: offer.expiresAt,
+        nextAttemptAt: now,
+        status: "pending",
+        attempts: 0,
+        lastError: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      registration,
+    }));
+  }
+
+  /** Counts stored items (`added` of them new) and hands them to the next refill. */
+  private queued(items: readonly FreshItem[], added: number): void {
     this.counters.queued += added;
     // Only when every row is new: a row the outbox held already (a redelivery) has another id, and
     // is read back with it.
@@ -224,8 +283,8 @@ export class PushDispatcher {
   }
 
   /** Up to `limit` freshly queued items not already taken in this pass. */
-  private takeFresh(limit: number, taken: ReadonlySet<string>): { item: PushOutboxItem; registration: PushRegistration }[] {
-    const out: { item: PushOutboxItem; registration: PushRegistration }[] = [];
+  private takeFresh(limit: number, taken: ReadonlySet<string>): FreshItem[] {
+    const out: FreshItem[] = [];
     while (out.length < limit && this.freshHead < this.fresh.length) {
       const next = this.fresh[this.freshHead++];
       if (next !== undefined && !taken.has(next.item.id)) out.push(next);

@@ -1,6 +1,7 @@
 import type { Basket, DiscountAnswer, UnmetReason } from "../../domain/coupons/index.js";
 import type { Offer } from "../../domain/offers/index.js";
 import type { Decision, RuleCounters } from "../../domain/rules/index.js";
+import type { NewPushOutboxItem } from "./DeliveryRepository.js";
 import type { StoredEvent } from "./EventRepository.js";
 
 /** What the rules engine needs from storage about one user and the candidate rules, read inside
@@ -109,6 +110,13 @@ export interface DecisionGroup {
   readonly published: readonly string[];
   /** Decision time, epoch ms. */
   readonly now: number;
+  /**
+   * The push outbox rows of an offer the group stores (none: not pushed), written in the group's
+   * transaction with the offer, so an issued offer is never committed without them (and a failed
+   * write of them fails the group). Asked once per offer stored, and asked again for the new
+   * offers if the backend runs the transaction again. Absent: no push rows.
+   */
+  readonly pushItems?: (offer: Offer) => readonly NewPushOutboxItem[];
 }
 
 /**
@@ -122,9 +130,11 @@ export interface OfferRepository {
    * In one transaction: records `published` as published, reads the counters of every request
    * (keyed counter rows, never a count over history), lets `decide` choose for each in order (an
    * offer issued to one request counts for the next), records every decision, stores the offers
-   * and marks every event of the group decided. Resolves to the new offers, in request order, one
-   * entry per request (null when none was issued). `decide` must have no effect beyond its answer:
-   * a backend shared by several processes may run the transaction, and so call it, again.
+   * with their push outbox rows (`pushItems`; leased to this process where leases exist, as
+   * `DeliveryRepository.enqueuePush` does) and marks every event of the group decided. Resolves to
+   * the new offers, in request order, one entry per request (null when none was issued). `decide`
+   * must have no effect beyond its answer: a backend shared by several processes may run the
+   * transaction, and so call it, again.
    */
   decideGroup(group: DecisionGroup, decide: DecideOne): Promise<(Offer | null)[]>;
   markPublished(offerId: string, now: number): Promise<void>;

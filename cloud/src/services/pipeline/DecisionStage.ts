@@ -285,10 +285,6 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
     const started = performance.now();
     this.counters.eventsDecided += events.length;
     const userIds = events.flatMap((e) => (e.userId === null ? [] : [e.userId]));
-    // Asked for with the directory's first read, not after it: on one connection the two then run
-    // back to back, instead of the registrations waiting behind another commit just before the
-    // transaction (on the path of both the MQTT offer and the push).
-    const planning = this.pushPlan(userIds);
     await directory.refresh();
     await directory.prime(userIds);
     const requests: DecisionRequest[] = [];
@@ -350,9 +346,10 @@ export class DecisionStage implements PipelineStage<readonly StoredEvent[]> {
         },
       });
     }
-    // Read for every member of the group, whether or not a rule is a candidate: which are is known
-    // only now, and one read of a few more rows costs less than a second round trip.
-    const plan = requests.length === 0 ? null : await planning;
+    // Read only for the members a rule may issue an offer to, once that is known: most groups have
+    // none, and a read for every group's members sits on the one connection in front of the
+    // ingest's next commit (measured: publish → decision p95 up by a third at 1 000 events/s).
+    const plan = requests.length === 0 ? null : await this.pushPlan(requests.map((r) => r.userId));
     const orgOfStore = new Map([...contexts.values()].map((c) => [c.store.id, c.store.orgId]));
     const pushItems =
       plan === null

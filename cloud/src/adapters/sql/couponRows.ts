@@ -8,8 +8,8 @@ import {
 } from "../../domain/coupons/index.js";
 import type { Offer, OfferStatus } from "../../domain/offers/index.js";
 
-/** A row of `offers` with the coupon columns of SQLite migration 14, PostgreSQL 4. */
-export interface CouponRow {
+/** A row of `offers`: the columns every offer has (the offer repositories read these). */
+export interface OfferRow {
   id: string;
   rule_id: string;
   rule_version: number;
@@ -26,6 +26,32 @@ export interface CouponRow {
   state_at: number;
   issued_at: number;
   expires_at: number;
+}
+
+/** The offer of a row, as stored (a voided coupon's state is not looked at here: see `toCoupon`). */
+export function toOffer(r: OfferRow): Offer {
+  return {
+    offerId: r.id,
+    ruleId: r.rule_id,
+    ruleVersion: r.rule_version,
+    userId: r.user_id,
+    storeId: r.store_id,
+    zoneId: r.zone_id,
+    visitId: r.visit_id,
+    eventId: r.event_id,
+    title: r.title,
+    text: r.text,
+    discount: JSON.parse(r.discount) as Discount,
+    code: r.code,
+    status: r.state,
+    statusAt: r.state_at,
+    issuedAt: r.issued_at,
+    expiresAt: r.expires_at,
+  };
+}
+
+/** A row of `offers` with the coupon columns of SQLite migration 14, PostgreSQL 4. */
+export interface CouponRow extends OfferRow {
   batch_id: string | null;
   channel: IssueChannel;
   channel_tag: string | null;

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { Discount } from "../../../../protocol/index.js";
 import { checkVoid, type DiscountAnswer, redeemCoupon, reopenedStatus } from "../../domain/coupons/index.js";
 import { type Offer, type OfferStatus, transitionOffer } from "../../domain/offers/index.js";
 import type {
@@ -17,7 +16,7 @@ import type {
   RedemptionBasket,
   VoidResult,
 } from "../../services/repositories.js";
-import { type CouponRow, offerOfCoupon, toCoupon } from "../sql/couponRows.js";
+import { type CouponRow, type OfferRow, offerOfCoupon, toCoupon, toOffer } from "../sql/couponRows.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 import { decideGroupIn, type PushRowsIn } from "./SqliteDecisionGroup.js";
 import { GroupCommit } from "../sql/GroupCommit.js";
@@ -60,46 +59,6 @@ function toDecision(r: DecisionRow): RecordedDecision {
 }
 
 const OPEN_STATES = "('issued', 'delivered', 'viewed')";
-
-interface OfferRow {
-  id: string;
-  rule_id: string;
-  rule_version: number;
-  user_id: string;
-  store_id: string;
-  zone_id: string;
-  visit_id: string;
-  event_id: string;
-  title: string;
-  text: string;
-  discount: string;
-  code: string;
-  state: OfferStatus;
-  state_at: number;
-  issued_at: number;
-  expires_at: number;
-}
-
-function toOffer(r: OfferRow): Offer {
-  return {
-    offerId: r.id,
-    ruleId: r.rule_id,
-    ruleVersion: r.rule_version,
-    userId: r.user_id,
-    storeId: r.store_id,
-    zoneId: r.zone_id,
-    visitId: r.visit_id,
-    eventId: r.event_id,
-    title: r.title,
-    text: r.text,
-    discount: JSON.parse(r.discount) as Discount,
-    code: r.code,
-    status: r.state,
-    statusAt: r.state_at,
-    issuedAt: r.issued_at,
-    expiresAt: r.expires_at,
-  };
-}
 
 const STATE_COLUMN: Partial<Record<OfferStatus, string>> = {
   delivered: "delivered_at",

@@ -9,6 +9,7 @@ import {
   type PushOutboxStatus,
   type PushPolicy,
 } from "../../services/repositories.js";
+import { insertPushItems } from "../sql/pushOutboxRows.js";
 import { PushWriteGroups } from "../sql/PushWriteGroups.js";
 import type { PgExecutor, PgValue, PostgresDatabase } from "./PostgresDatabase.js";
 
@@ -53,10 +54,10 @@ function itemOf(r: ItemRow): PushOutboxItem {
 
 const marks = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
-/** Options of the PostgreSQL delivery repository. */
 /** Outbox rows one INSERT writes (13 parameters each, well inside PostgreSQL's 65 535). */
 const ROWS_PER_INSERT = 500;
 
+/** Options of the PostgreSQL delivery repository. */
 export interface PostgresDeliveryOptions {
   /**
    * Who holds the leases this repository takes on due items: one id per cloud process. Default: a
@@ -121,36 +122,8 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
    * without reading them back, so another process must not take them meanwhile (if this one dies,
    * the lease runs out and another sends them).
    */
-  async enqueuePushIn(tx: PgExecutor, items: readonly NewPushOutboxItem[], now: number): Promise<number> {
-    let added = 0;
-    // Many rows per statement (13 parameters each): a round trip per row would hold a decision
-    // group's transaction open for as many round trips.
-    for (let i = 0; i < items.length; i += ROWS_PER_INSERT) {
-      const chunk = items.slice(i, i + ROWS_PER_INSERT);
-      const result = await tx.run(
-        `INSERT INTO push_outbox (id, offer_id, user_id, installation_id, org_id, store_id, title, expires_at,
-           status, attempts, next_attempt_at, last_error, created_at, updated_at, lease_owner, lease_until)
-         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, ?, ?, ?)").join(", ")}
-         ON CONFLICT (offer_id, installation_id) DO NOTHING`,
-        chunk.flatMap((r) => [
-          r.id,
-          r.offerId,
-          r.userId,
-          r.installationId,
-          r.orgId,
-          r.storeId,
-          r.title,
-          r.expiresAt,
-          r.nextAttemptAt,
-          now,
-          now,
-          this.leaseOwner,
-          now + this.leaseMs,
-        ]),
-      );
-      added += result.changes;
-    }
-    return added;
+  enqueuePushIn(tx: PgExecutor, items: readonly NewPushOutboxItem[], now: number): Promise<number> {
+    return insertPushItems(tx, items, now, ROWS_PER_INSERT, { owner: this.leaseOwner, until: now + this.leaseMs });
   }
 
   duePush(now: number, limit: number): Promise<PushOutboxItem[]> {

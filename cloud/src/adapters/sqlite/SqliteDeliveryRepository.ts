@@ -8,6 +8,7 @@ import {
   type PushOutboxStatus,
   type PushPolicy,
 } from "../../services/repositories.js";
+import { insertPushItems } from "../sql/pushOutboxRows.js";
 import { PushWriteGroups } from "../sql/PushWriteGroups.js";
 import type { SqlExecutor, SqliteDatabase } from "./SqliteDatabase.js";
 
@@ -72,22 +73,8 @@ export class SqliteDeliveryRepository implements DeliveryRepository {
    * `enqueuePush` inside a transaction of the caller's: a decision group stores its offers' push
    * rows with the offers (`SqliteOfferRepository`), so they are durable together.
    */
-  async enqueuePushIn(tx: SqlExecutor, items: readonly NewPushOutboxItem[], now: number): Promise<number> {
-    let added = 0;
-    // Many rows per statement: an offer burst queues thousands, and each statement is a round
-    // trip to SQLite's thread. `changes` counts only the rows inserted.
-    for (let i = 0; i < items.length; i += ROWS_PER_INSERT) {
-      const chunk = items.slice(i, i + ROWS_PER_INSERT);
-      const result = await tx.run(
-        `INSERT INTO push_outbox (id, offer_id, user_id, installation_id, org_id, store_id, title, expires_at,
-           status, attempts, next_attempt_at, last_error, created_at, updated_at)
-         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, NULL, ?, ?)").join(", ")}
-         ON CONFLICT (offer_id, installation_id) DO NOTHING`,
-        chunk.flatMap((r) => [r.id, r.offerId, r.userId, r.installationId, r.orgId, r.storeId, r.title, r.expiresAt, r.nextAttemptAt, now, now]),
-      );
-      added += result.changes;
-    }
-    return added;
+  enqueuePushIn(tx: SqlExecutor, items: readonly NewPushOutboxItem[], now: number): Promise<number> {
+    return insertPushItems(tx, items, now, ROWS_PER_INSERT, null);
   }
 
   async duePush(now: number, limit: number): Promise<PushOutboxItem[]> {

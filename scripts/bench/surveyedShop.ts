@@ -20,7 +20,7 @@ import {
 } from "../../gateway/src/domain/survey/siteSurvey.js";
 import { measuredPowerAt1m, ScanPipeline } from "../../gateway/src/services/ScanPipeline.js";
 import type { Logger, UnsequencedEvent } from "../../gateway/src/services/ports.js";
-import { geoOf, STORE_PLAN } from "../sim/floorPlan.js";
+import { STORE_PLAN } from "../sim/floorPlan.js";
 import { normal, streamOf } from "../sim/rng.js";
 import { type Simulation, type SubjectTruth, simulateStore, surveyedSites, writeSimulation } from "../sim/simulateStore.js";
 import { simulateSurvey } from "../sim/survey.js";
@@ -105,8 +105,7 @@ export function surveyedShop(o: ShopOptions, seed: number, geometric = false): S
     ...sim.config,
     presence: {},
     zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
-    peers: sim.plan.gateways.slice(1).map((g) => ({ id: g.id, ...geoOf(g.position) })),
-    site: surveyedSites(sim.plan).site,
+    ...surveyedSites(sim.plan),
   };
   const calibration = geometric
     ? { ...outcome.calibration, zones: outcome.calibration.zones.map((z) => ({ ...z, peers: [] })) }

@@ -3,13 +3,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { surveySamples } from "../../../gateway/src/adapters/replay/surveyCapture.js";
-import { applySurvey } from "../../../gateway/src/config/applySurvey.js";
 import { replayCapture } from "../../../gateway/src/cli/replay.js";
-import { type GatewayConfig, parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
-import { calibrateSurvey } from "../../../gateway/src/domain/survey/siteSurvey.js";
-import { simulateStore, surveyedSites, writeSimulation } from "../../../scripts/sim/simulateStore.js";
-import { simulateSurvey } from "../../../scripts/sim/survey.js";
+import type { GatewayConfig } from "../../../gateway/src/config/loadConfig.js";
+import { surveyedShop } from "../../../scripts/bench/surveyedShop.js";
+import { writeSimulation } from "../../../scripts/sim/simulateStore.js";
 
 /**
  * The depth rule of pooled zones (`presence.enterPooledDepth`) on the simulated shop, as the bench
@@ -18,32 +15,8 @@ import { simulateSurvey } from "../../../scripts/sim/survey.js";
  */
 // Seed 12 of the tuning seeds at 3 dB of shadowing: one person who stops at the window is taken in
 // by the k-of-n rule alone (docs/benchmarks.md, "Passers-by at the window: evidence depth").
-const sim = simulateStore({
-  seed: 12,
-  minutes: 30,
-  rate: "1hz",
-  radio: { shadowingDb: 3, storefrontDb: 6 },
-  txSpreadDb: 3,
-});
-
-function surveyedPooledConfig(): GatewayConfig {
-  const recording = simulateSurvey(sim.plan, sim.radio, { seed: 12, startAt: sim.startAt - 15 * 60_000 });
-  const outcome = calibrateSurvey(
-    surveySamples(recording, "gw-floor"),
-    sim.plan.zones.map((z) => ({ id: z.id, gatewayId: z.gatewayId, radiusM: z.radiusM })),
-    { pathLossExponent: 2.2 },
-  );
-  if (!outcome.ok) throw new Error(outcome.message);
-  const document = {
-    ...sim.config,
-    presence: {},
-    zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
-    ...surveyedSites(sim.plan),
-  };
-  const parsed = parseGatewayConfig(applySurvey(document, outcome.calibration).document);
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.config;
-}
+const shop = surveyedShop({ firstSeed: 12, seeds: 1, minutes: 30, shadowingDb: 3, storefrontDb: 6, gatewayOffsetDb: 0 }, 12);
+const sim = shop.sim;
 
 /** Every enter of the store zone, replaying the simulation's capture as `arrival-gateway replay` does. */
 async function storeEnters(config: GatewayConfig, capturePath: string): Promise<{ subject: string; at: number }[]> {
@@ -56,7 +29,7 @@ async function storeEnters(config: GatewayConfig, capturePath: string): Promise<
 }
 
 describe("the depth rule on a surveyed, pooled simulated shop", () => {
-  const without = surveyedPooledConfig();
+  const without = shop.config;
   const withRule: GatewayConfig = {
     ...without,
     presenceTuning: { ...without.presenceTuning, enterPooledDepth: { depthDb: 1.5, holdMs: 15_000 } },

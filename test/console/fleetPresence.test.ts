@@ -203,11 +203,13 @@ describe("fleet page: calibration and the store LAN", () => {
     await f.cloud.broker.publish(gatewayTopic("s1", "g1", "labels"), encodeMessage(label), { qos: 1, retain: false });
     await until(async () => (await api("/v1/gateways/g1")).calibration?.learned?.samples === 1, 10_000, "g1's learned sample");
     expect((await api("/v1/gateways/g1")).calibration?.learned).toMatchObject({ samples: 1, rssiOffsetDb: null, weeks: [{ samples: 1, medianDb: 6 }] });
-    // The same member known inside (a phone heard the store beacon): a label for z1's threshold.
-    for (let i = 4; i >= 0; i--) plain.insideLearning?.heard("app:u1", now + 1000 - i * 1000, -80, -59);
-    const inside = { v: 1, place: "inside", at: new Date(now).toISOString(), subjects: ["app:u1"] };
+    // The same member known inside (a phone heard the store beacon): a label for z1's threshold,
+    // made 7 s ago, so the seconds after it that the gateway waits for are already heard.
+    const insideAt = now - 7000;
+    for (let i = 4; i >= 0; i--) plain.insideLearning?.heard("app:u1", insideAt + 1000 - i * 1000, -80, -59);
+    const inside = { v: 1, place: "inside", at: new Date(insideAt).toISOString(), subjects: ["app:u1"] };
     await f.cloud.broker.publish(gatewayTopic("s1", "g1", "labels"), encodeMessage(inside), { qos: 1, retain: false });
-    await until(async () => (await api("/v1/gateways/g1")).calibration?.learnedZones?.[0]?.labels === 1, 30_000, "g1's inside label");
+    await until(async () => (await api("/v1/gateways/g1")).calibration?.learnedZones?.[0]?.labels === 1, 10_000, "g1's inside label");
     expect((await api("/v1/gateways/g1")).calibration?.learned?.samples).toBe(1);
     expect((await api("/v1/gateways/g1")).lan).toBeNull();
 

@@ -12,6 +12,7 @@ import {
 import { insertPushItems } from "../sql/pushOutboxRows.js";
 import { PushWriteGroups } from "../sql/PushWriteGroups.js";
 import type { PgExecutor, PgValue, PostgresDatabase } from "./PostgresDatabase.js";
+import { claimDue, type LeasedQueue, nextDueAt } from "./leasedQueue.js";
 
 interface ItemRow {
   id: string;
@@ -52,7 +53,6 @@ function itemOf(r: ItemRow): PushOutboxItem {
   };
 }
 
-const marks = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
 /** Outbox rows one INSERT writes (13 parameters each, well inside PostgreSQL's 65 535). */
 const ROWS_PER_INSERT = 500;
@@ -87,6 +87,7 @@ export interface PostgresDeliveryOptions {
 export class PostgresDeliveryRepository implements DeliveryRepository {
   private readonly leaseOwner: string;
   private readonly leaseMs: number;
+  private readonly queue: LeasedQueue;
   /**
    * The cap's claims, the settles and their receipts, group-committed (see `PushWriteGroups`) in
    * SERIALIZABLE transactions: the claims read the members' rows and decide in memory, so two
@@ -102,6 +103,7 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
   ) {
     this.leaseOwner = options.leaseOwner ?? randomUUID();
     this.leaseMs = options.leaseMs ?? 60_000;
+    this.queue = { table: "push_outbox", columns: ITEM_COLUMNS, owner: this.leaseOwner, leaseMs: this.leaseMs };
     this.writes = new PushWriteGroups(db, {
       lockCapRows: " ORDER BY user_id FOR UPDATE",
       // The attempt is over: whichever process finds the item due next may take it.
@@ -126,41 +128,12 @@ export class PostgresDeliveryRepository implements DeliveryRepository {
     return insertPushItems(tx, items, now, ROWS_PER_INSERT, { owner: this.leaseOwner, until: now + this.leaseMs });
   }
 
-  duePush(now: number, limit: number): Promise<PushOutboxItem[]> {
-    // READ COMMITTED: the row locks are what serialise the claim (a row another process claimed
-    // meanwhile is read again after its commit and then fails the lease test), as a queue's
-    // SKIP LOCKED consumer does; a SERIALIZABLE snapshot would only add aborts.
-    return this.db.transaction(
-      async (tx) => {
-        const rows = await tx.all<ItemRow>(
-          `SELECT ${ITEM_COLUMNS} FROM push_outbox
-           WHERE status = 'pending' AND next_attempt_at <= ?
-             AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)
-           ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
-          [now, this.leaseOwner, now, limit],
-        );
-        if (rows.length > 0) {
-          await tx.run(`UPDATE push_outbox SET lease_owner = ?, lease_until = ? WHERE id IN (${marks(rows.length)})`, [
-            this.leaseOwner,
-            now + this.leaseMs,
-            ...rows.map((r) => r.id),
-          ]);
-        }
-        return rows.map(itemOf);
-      },
-      { readCommitted: true },
-    );
+  async duePush(now: number, limit: number): Promise<PushOutboxItem[]> {
+    return (await claimDue<ItemRow>(this.db, this.queue, now, limit)).map(itemOf);
   }
 
-  async nextPushDueAt(): Promise<number | null> {
-    // An item leased to another process is not this one's to send before its lease runs out.
-    const row = await this.db.get<{ at: number | null }>(
-      `SELECT MIN(CASE WHEN lease_owner IS NOT NULL AND lease_owner <> ? THEN GREATEST(next_attempt_at, lease_until)
-                  ELSE next_attempt_at END) AS at
-       FROM push_outbox WHERE status = 'pending'`,
-      [this.leaseOwner],
-    );
-    return row?.at ?? null;
+  nextPushDueAt(): Promise<number | null> {
+    return nextDueAt(this.db, this.queue);
   }
 
   async pushItem(id: string): Promise<PushOutboxItem | null> {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { WebhookDelivery } from "../../services/repositories.js";
 import { DELIVERY_COLUMNS, type DeliveryRow, deliveryOf, marks, type WebhookClaims } from "../sql/SqlWebhookRepository.js";
+import { claimDue, type LeasedQueue, nextDueAt } from "./leasedQueue.js";
 import type { PostgresDatabase } from "./PostgresDatabase.js";
 
 /** Options of the PostgreSQL webhook claims (as PostgresDeliveryOptions). */
@@ -16,55 +17,33 @@ export interface PostgresWebhookOptions {
 }
 
 /**
- * Due webhook deliveries in PostgreSQL, claimed as PostgresDeliveryRepository.duePush claims
- * pushes: rows locked FOR UPDATE SKIP LOCKED and leased to this process, passed over by the others
- * until rescheduled, settled or expired (`release` clears the lease).
+ * Due webhook deliveries in PostgreSQL, claimed as the push outbox is (`claimDue`): rows locked FOR
+ * UPDATE SKIP LOCKED and leased to this process, passed over by the others until rescheduled,
+ * settled or expired (`release` clears the lease).
  */
 export class PostgresWebhookClaims implements WebhookClaims {
   readonly release = ", lease_owner = NULL, lease_until = NULL";
-  private readonly leaseOwner: string;
-  private readonly leaseMs: number;
+  private readonly queue: LeasedQueue;
 
   constructor(
     private readonly db: PostgresDatabase,
     options: PostgresWebhookOptions = {},
   ) {
-    this.leaseOwner = options.leaseOwner ?? randomUUID();
-    this.leaseMs = options.leaseMs ?? 60_000;
+    this.queue = {
+      table: "webhook_deliveries",
+      columns: DELIVERY_COLUMNS,
+      owner: options.leaseOwner ?? randomUUID(),
+      leaseMs: options.leaseMs ?? 60_000,
+    };
   }
 
-  due(now: number, limit: number, skipEndpoints: readonly string[]): Promise<WebhookDelivery[]> {
-    const skip = skipEndpoints.length === 0 ? "" : `AND endpoint_id NOT IN (${marks(skipEndpoints.length)})`;
-    // READ COMMITTED: the row locks serialise the claim, as in PostgresDeliveryRepository.duePush.
-    return this.db.transaction(
-      async (tx) => {
-        const rows = await tx.all<DeliveryRow>(
-          `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries
-           WHERE status = 'pending' AND next_attempt_at <= ? ${skip}
-             AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)
-           ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
-          [now, ...skipEndpoints, this.leaseOwner, now, limit],
-        );
-        if (rows.length > 0)
-          await tx.run(`UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ? WHERE id IN (${marks(rows.length)})`, [
-            this.leaseOwner,
-            now + this.leaseMs,
-            ...rows.map((r) => r.id),
-          ]);
-        return rows.map(deliveryOf);
-      },
-      { readCommitted: true },
-    );
+  async due(now: number, limit: number, skipEndpoints: readonly string[]): Promise<WebhookDelivery[]> {
+    const filter =
+      skipEndpoints.length === 0 ? undefined : { sql: `AND endpoint_id NOT IN (${marks(skipEndpoints.length)})`, params: skipEndpoints };
+    return (await claimDue<DeliveryRow>(this.db, this.queue, now, limit, filter)).map(deliveryOf);
   }
 
-  async nextDueAt(): Promise<number | null> {
-    // A delivery leased to another process is not this one's to send before its lease runs out.
-    const row = await this.db.get<{ at: number | null }>(
-      `SELECT MIN(CASE WHEN lease_owner IS NOT NULL AND lease_owner <> ? THEN GREATEST(next_attempt_at, lease_until)
-                  ELSE next_attempt_at END) AS at
-       FROM webhook_deliveries WHERE status = 'pending'`,
-      [this.leaseOwner],
-    );
-    return row?.at ?? null;
+  nextDueAt(): Promise<number | null> {
+    return nextDueAt(this.db, this.queue);
   }
 }

@@ -310,49 +310,49 @@ export class SqlCouponRepository implements CouponRepository {
     const B = DAY_SAFE_BUCKET_MS;
     // Counted per quarter-hour bucket, each bucket then put on its store's local day (see
     // DAY_SAFE_BUCKET_MS): the same days as naming every row's, without a row per coupon.
-    const claims = await this.db.all<BucketCount>(
-      `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, o.store_id, (o.issued_at / ${B}) AS bucket,
-         COUNT(*) AS n, s.timezone AS tz
-       FROM offers o JOIN stores s ON s.id = o.store_id
-       WHERE s.org_id = ? AND o.issued_at >= ? AND o.issued_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
-      [orgId, fromMs, toMs],
-    );
-    const redemptions = await this.db.all<BucketCount & { baskets: number; revenue: number | null; discount: number | null }>(
-      `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, r.store_id, (r.redeemed_at / ${B}) AS bucket,
-         COUNT(*) AS n, COUNT(r.total_minor) AS baskets, SUM(r.total_minor) AS revenue, SUM(r.discount_minor) AS discount, s.timezone AS tz
-       FROM redemptions r JOIN offers o ON o.id = r.offer_id JOIN stores s ON s.id = r.store_id
-       WHERE s.org_id = ? AND r.redeemed_at >= ? AND r.redeemed_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
-      [orgId, fromMs, toMs],
-    );
-    const voids = await this.db.all<BucketCount>(
-      `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, v.store_id, (v.voided_at / ${B}) AS bucket,
-         COUNT(*) AS n, s.timezone AS tz
-       FROM redemption_voids v JOIN offers o ON o.id = v.offer_id JOIN stores s ON s.id = v.store_id
-       WHERE s.org_id = ? AND v.voided_at >= ? AND v.voided_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
-      [orgId, fromMs, toMs],
-    );
-    const expired = await this.db.all<BucketCount>(
-      `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, o.store_id, (o.expires_at / ${B}) AS bucket,
-         COUNT(*) AS n, s.timezone AS tz
-       FROM offers o JOIN stores s ON s.id = o.store_id
-       WHERE s.org_id = ? AND o.state = 'expired' AND o.voided_at IS NULL AND o.expires_at >= ? AND o.expires_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
-      [orgId, fromMs, toMs],
-    );
-    const gifts = await this.db.all<{
-      batch_id: string;
-      channel: IssueChannel;
-      store_id: string;
-      bucket: number;
-      made: number;
-      accepted: number;
-      tz: string | null;
-    }>(
-      `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, o.store_id, (g.created_at / ${B}) AS bucket,
-         COUNT(*) AS made, COUNT(*) FILTER (WHERE g.state = 'accepted') AS accepted, s.timezone AS tz
-       FROM coupon_gifts g JOIN offers o ON o.id = g.coupon_id JOIN stores s ON s.id = o.store_id
-       WHERE s.org_id = ? AND g.created_at >= ? AND g.created_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
-      [orgId, fromMs, toMs],
-    );
+    // The five reads are independent and issued together (PostgreSQL runs them on the pool's
+    // connections).
+    const read = <T,>(sql: string): Promise<T[]> => this.db.all<T>(sql, [orgId, fromMs, toMs]);
+    const [claims, redemptions, voids, expired, gifts] = await Promise.all([
+      read<BucketCount>(
+        `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, o.store_id, (o.issued_at / ${B}) AS bucket,
+           COUNT(*) AS n, s.timezone AS tz
+         FROM offers o JOIN stores s ON s.id = o.store_id
+         WHERE s.org_id = ? AND o.issued_at >= ? AND o.issued_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
+      ),
+      read<BucketCount & { baskets: number; revenue: number | null; discount: number | null }>(
+        `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, r.store_id, (r.redeemed_at / ${B}) AS bucket,
+           COUNT(*) AS n, COUNT(r.total_minor) AS baskets, SUM(r.total_minor) AS revenue, SUM(r.discount_minor) AS discount, s.timezone AS tz
+         FROM redemptions r JOIN offers o ON o.id = r.offer_id JOIN stores s ON s.id = r.store_id
+         WHERE s.org_id = ? AND r.redeemed_at >= ? AND r.redeemed_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
+      ),
+      read<BucketCount>(
+        `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, v.store_id, (v.voided_at / ${B}) AS bucket,
+           COUNT(*) AS n, s.timezone AS tz
+         FROM redemption_voids v JOIN offers o ON o.id = v.offer_id JOIN stores s ON s.id = v.store_id
+         WHERE s.org_id = ? AND v.voided_at >= ? AND v.voided_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
+      ),
+      read<BucketCount>(
+        `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, o.store_id, (o.expires_at / ${B}) AS bucket,
+           COUNT(*) AS n, s.timezone AS tz
+         FROM offers o JOIN stores s ON s.id = o.store_id
+         WHERE s.org_id = ? AND o.state = 'expired' AND o.voided_at IS NULL AND o.expires_at >= ? AND o.expires_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
+      ),
+      read<{
+        batch_id: string;
+        channel: IssueChannel;
+        store_id: string;
+        bucket: number;
+        made: number;
+        accepted: number;
+        tz: string | null;
+      }>(
+        `SELECT COALESCE(o.batch_id, 'rule:' || o.rule_id) AS batch_id, o.channel, o.store_id, (g.created_at / ${B}) AS bucket,
+           COUNT(*) AS made, COUNT(*) FILTER (WHERE g.state = 'accepted') AS accepted, s.timezone AS tz
+         FROM coupon_gifts g JOIN offers o ON o.id = g.coupon_id JOIN stores s ON s.id = o.store_id
+         WHERE s.org_id = ? AND g.created_at >= ? AND g.created_at < ? GROUP BY 1, 2, 3, 4, s.timezone`,
+      ),
+    ]);
     const out = new Map<string, { -readonly [K in keyof CouponStatsRow]: CouponStatsRow[K] }>();
     const at = (r: { batch_id: string; channel: IssueChannel; store_id: string; bucket: number; tz: string | null }) => {
       const day = storeDayKey(r.bucket * B, r.tz);

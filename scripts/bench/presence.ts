@@ -497,7 +497,7 @@ function zoneMarginsOf(value: string | undefined): Record<string, number> {
 /** The simulated shop, with the extra gateway when one is asked for (zones unchanged). */
 function planOf(o: Options): FloorPlan {
   if (o.extraGateway === null) return STORE_PLAN;
-  return { ...STORE_PLAN, gateways: [...STORE_PLAN.gateways, { id: "gw-extra", position: o.extraGateway }] };
+  return { ...STORE_PLAN, gateways: [...STORE_PLAN.gateways, { id: "gw-extra", position: o.extraGateway, ownStream: true }] };
 }
 
 function tunedPoint(config: GatewayConfig): SweepPoint {

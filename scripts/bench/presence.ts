@@ -584,7 +584,7 @@ function surveyedConfigs(
   log.push(
     `seed ${seed}: ${applied.changes.map((c) => `${c.path} ${c.after}`).join(", ")}; ${calibration.zones
       .map((z) => `${z.zoneId} reach ${z.reachM} m${z.bound === null ? "" : ` (bounded by ${z.bound.place})`}`)
-      .join(", ")}`,
+      .join(", ")}; edges spread ${calibration.edgeSpreadDb} dB`,
   );
   return {
     alone: configOf(applied.document),

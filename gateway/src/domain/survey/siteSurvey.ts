@@ -42,8 +42,9 @@
  *    many shoppers in a heavily shadowed one, so the survey recommends it only where the spread of
  *    every walked edge about its own median, pooled, is at most `lightSpreadDb` (10th to 90th
  *    percentile), and only when some zone pools other gateways. Chosen on the tuning seeds: 11-13
- *    dB at 3 dB of shadowing, 15-18 dB at 6 dB; 14 dB between them (docs/benchmarks.md, "The depth
- *    rule chosen per shop").
+ *    dB at 3 dB of shadowing, 15-18 dB at 6 dB; 14 dB between them. Other shops at 6 dB often read
+ *    13-14 dB and get the rule (docs/benchmarks.md, "A gateway at the shop front, and the depth rule
+ *    chosen per shop by the survey").
  *
  * The threshold goes into the zone as `edgeLossDb` (path loss at the edge, dB): the engine judges
  * the zone against the distance that loss means under its model, instead of `radiusM`; the peers'

@@ -185,7 +185,7 @@ describe("calibrateSurvey: the depth rule chosen per shop by how widely the edge
       // Measured about each edge's median: the gateways' error cancels.
       expect(spread(3, -6)).toBe(light);
       // Not every shop at 6 dB spreads beyond 14 dB: seeds 1-3 and 5 read 14 and get the rule
-      // (docs/benchmarks.md, "The depth rule chosen per shop"); seeds 4 and 6 do not.
+      // (docs/benchmarks.md, "... the depth rule chosen per shop by the survey"); seeds 4 and 6 do not.
       const heavy = simulatedSurvey(seed, 6, 0);
       expect(heavy.ok && heavy.calibration.pooledDepth).toEqual(seed === 3 ? advice : null);
     }

@@ -15,6 +15,11 @@
  *
  * `--pooled-depth`: the pooled zones' depth rule (`presence.enterPooledDepth`,
  * gateway/src/domain/presence/pooledDepth.ts) in every engine config: off, or these parameters.
+ * Without it each config runs as it has it: the surveyed ones as the survey wrote it.
+ *
+ * `--extra-gateway X,Y`: a third gateway `gw-extra` at that point of the plan (no zone of its own),
+ * heard by the shop and the survey walk through a random stream of its own; the survey measures its
+ * `peerEdges` and the pooled configs list it as a peer.
  *
  * `--sequential`: every engine config also enters on the sequential test (`presence.enterSequential`,
  * gateway/src/domain/presence/sequentialEnter.ts) with these parameters.
@@ -34,7 +39,8 @@
  *   their evidence, with its own tuning (`simFusedTuning`);
  * - arrival engine with the defaults after a site survey (`engine-surveyed`): a simulated surveyor
  *   walks the same seed's shop before opening (scripts/sim/survey.ts) and `calibrateSurvey` writes
- *   each gateway's offset and each zone's edge loss, as `arrival-gateway calibrate` does;
+ *   each gateway's offset, each zone's edge loss, the peers' `peerEdges` and, where the edges spread
+ *   little, the pooled depth rule, as `arrival-gateway calibrate` does;
  * - the same surveyed config with every gateway's position (`engine-surveyed-fused`): every gateway
  *   surveyed and pooled, as a store whose gateways share their sightings over the LAN decides;
  * - (a) raw distance threshold: one advert's distance in or out of the radius;
@@ -497,7 +503,7 @@ function zoneMarginsOf(value: string | undefined): Record<string, number> {
 /** The simulated shop, with the extra gateway when one is asked for (zones unchanged). */
 function planOf(o: Options): FloorPlan {
   if (o.extraGateway === null) return STORE_PLAN;
-  return { ...STORE_PLAN, gateways: [...STORE_PLAN.gateways, { id: "gw-extra", position: o.extraGateway }] };
+  return { ...STORE_PLAN, gateways: [...STORE_PLAN.gateways, { id: "gw-extra", position: o.extraGateway, ownStream: true }] };
 }
 
 function tunedPoint(config: GatewayConfig): SweepPoint {
@@ -584,7 +590,7 @@ function surveyedConfigs(
   log.push(
     `seed ${seed}: ${applied.changes.map((c) => `${c.path} ${c.after}`).join(", ")}; ${calibration.zones
       .map((z) => `${z.zoneId} reach ${z.reachM} m${z.bound === null ? "" : ` (bounded by ${z.bound.place})`}`)
-      .join(", ")}`,
+      .join(", ")}; edges spread ${calibration.edgeSpreadDb} dB`,
   );
   return {
     alone: configOf(applied.document),

@@ -25,6 +25,13 @@ export interface Point {
 export interface SimGateway {
   readonly id: string;
   readonly position: Point;
+  /**
+   * Draw this gateway's fading and losses from a random stream of its own (keyed by its id) instead
+   * of the one each transmitter shares across the plan's gateways: a gateway added to a plan then
+   * leaves what the others hear exactly as it was, so a run with it and one without differ only by
+   * what it adds. Default false (the plan's own gateways keep their recorded draws).
+   */
+  readonly ownStream?: boolean;
 }
 
 /** A zone as the retailer means it: a circle of `radiusM` (horizontal) around a gateway. */

@@ -236,6 +236,8 @@ interface Live {
   readonly a: Advertiser;
   readonly random: Random;
   readonly links: LinkState[];
+  /** Per gateway of the plan: the stream its fading draws from ({@link SimGateway.ownStream}). */
+  readonly randoms: readonly Random[];
   readonly until: number;
   /** Address rotation phase, ms. */
   readonly addrPhase: number;
@@ -262,6 +264,7 @@ function* advertsOf(
       a,
       random,
       links: plan.gateways.map(() => ({ valueDb: 0, lastT: null })),
+      randoms: plan.gateways.map((g) => (g.ownStream === true ? streamOf(seed, "radio", a.index, g.id) : random)),
       until,
       addrPhase: Math.floor(random() * ADDRESS_ROTATION_MS),
       addrEpoch: -1,
@@ -285,8 +288,9 @@ function* advertsOf(
       for (let g = 0; g < gateways.length; g++) {
         const gateway = gateways[g];
         const link = live.links[g];
-        if (gateway === undefined || link === undefined) continue;
-        const rssi = radio.receive(live.random, live.a.tx, pose, gateway, link, t);
+        const random = live.randoms[g];
+        if (gateway === undefined || link === undefined || random === undefined) continue;
+        const rssi = radio.receive(random, live.a.tx, pose, gateway, link, t);
         if (rssi !== null) yield { t, addr, rssi, data: live.a.data, gatewayId: gateway.id };
       }
     }

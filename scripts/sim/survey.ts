@@ -77,6 +77,8 @@ export function simulateSurvey(plan: FloorPlan, radio: RadioModel, o: SurveyWalk
 
   const random = streamOf(o.seed, "survey");
   const links: LinkState[] = plan.gateways.map(() => ({ valueDb: 0, lastT: null }));
+  // An added gateway draws from its own stream, so the plan's gateways hear the walk as without it.
+  const randoms = plan.gateways.map((g) => (g.ownStream === true ? streamOf(o.seed, "survey", g.id) : random));
   const data = iBeaconAdvert(SURVEY_UUID, 1, 1, -59);
   const adverts: Advert[] = [];
   for (let t = trajectory.startAt; t <= trajectory.endAt; t += SURVEY_INTERVAL_MS + Math.floor(random() * 11)) {
@@ -84,8 +86,9 @@ export function simulateSurvey(plan: FloorPlan, radio: RadioModel, o: SurveyWalk
     if (pose === null) continue;
     plan.gateways.forEach((g, i) => {
       const link = links[i];
-      if (link === undefined) return;
-      const rssi = radio.receive(random, SURVEYOR_TX, pose, g, link, t);
+      const draw = randoms[i];
+      if (link === undefined || draw === undefined) return;
+      const rssi = radio.receive(draw, SURVEYOR_TX, pose, g, link, t);
       if (rssi !== null) adverts.push({ t, addr: "c0:5a:0b:ea:c0:01", rssi, data, gatewayId: g.id });
     });
   }

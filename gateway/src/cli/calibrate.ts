@@ -210,6 +210,12 @@ function report(outcome: Extract<SurveyOutcome, { ok: true }>, out: NodeJS.Writa
     for (const p of z.peers)
       say(out, `    pooled with gateway ${p.gatewayId}: its edge at ${p.edgeLossDb} dB (from ${p.samples} samples along the edge)`);
   }
+  const { edgeSpreadDb, pooledDepth } = outcome.calibration;
+  const pools = outcome.calibration.zones.some((z) => z.peers.length > 0);
+  if (pooledDepth !== null)
+    say(out, `  the edges spread ${edgeSpreadDb} dB (10-90%): lightly shadowed, the pooled test's depth rule is turned on (${pooledDepth.depthDb} dB, ${pooledDepth.holdMs / 1000} s)`);
+  else if (pools)
+    say(out, `  the edges spread ${edgeSpreadDb} dB (10-90%): too widely for the pooled test's depth rule, which it would slow shoppers with; the config's presence.enterPooledDepth is left as it is`);
 }
 
 async function write(

@@ -24,8 +24,11 @@ const numberOrNull = (v: unknown): number | null => (typeof v === "number" ? v :
  * Writes a survey's calibration into a gateway config document (the parsed JSON of the file, not the
  * validated config with its defaults, so what the operator wrote stays as written): this gateway's
  * offset into `site.rssiOffsetDb`, a listed peer's into its `peers` entry, each calibrated zone's
- * threshold into its `edgeLossDb` and what the other gateways heard of its edge into `peerEdges`.
- * Keys keep their order; nothing else is touched. Pure.
+ * threshold into its `edgeLossDb` and what the other gateways heard of its edge into `peerEdges`,
+ * and, where the survey recommends it (a lightly shadowed shop whose zones pool), the pooled test's
+ * depth rule into `presence.enterPooledDepth`. Where it does not, an `enterPooledDepth` already in
+ * the file stays as written (it may be the operator's). Keys keep their order; nothing else is
+ * touched. Pure.
  */
 export function applySurvey(document: Json, calibration: SurveyCalibration): AppliedSurvey {
   const doc = structuredClone(document);
@@ -80,6 +83,27 @@ export function applySurvey(document: Json, calibration: SurveyCalibration): App
     const peerEdges =
       z.peers.length === 0 ? zone.peerEdges : z.peers.map((p) => ({ gatewayId: p.gatewayId, edgeLossDb: p.edgeLossDb }));
     zones[i] = { ...zone, edgeLossDb: z.edgeLossDb, ...(peerEdges === undefined ? {} : { peerEdges }) };
+  }
+  if (calibration.pooledDepth !== null) {
+    const presence = isObject(doc.presence) ? doc.presence : {};
+    const before = isObject(presence.enterPooledDepth) ? presence.enterPooledDepth : {};
+    const { depthDb, holdMs } = calibration.pooledDepth;
+    const spread = `the edges spread ${calibration.edgeSpreadDb} dB`;
+    changes.push(
+      {
+        path: "/presence/enterPooledDepth/depthDb",
+        before: numberOrNull(before.depthDb),
+        after: depthDb,
+        note: `pooled evidence enters at once only ${depthDb} dB inside the edge (${spread}: lightly shadowed)`,
+      },
+      {
+        path: "/presence/enterPooledDepth/holdMs",
+        before: numberOrNull(before.holdMs),
+        after: holdMs,
+        note: `shallower pooled evidence enters after holding ${holdMs / 1000} s`,
+      },
+    );
+    doc.presence = { ...presence, enterPooledDepth: { ...before, depthDb, holdMs } };
   }
   return { document: doc, changes };
 }

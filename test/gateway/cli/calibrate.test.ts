@@ -201,6 +201,39 @@ describe("arrival-gateway calibrate --from", () => {
     };
     const store = engineOptions(config.config, remote).zones.find((z) => z.id === "store");
     expect(store && "peerEdges" in store ? store.peerEdges : undefined).toEqual(written.zones[0]?.peerEdges);
+    // Seed 1's shop at 6 dB of shadowing: its edge spreads too widely for the depth rule.
+    expect(expected.calibration.edgeSpreadDb).toBeGreaterThan(14);
+    expect(result.text).toContain(`the edges spread ${expected.calibration.edgeSpreadDb} dB (10-90%): too widely`);
+    expect((written as Record<string, unknown>).presence).toEqual(configDocument(dir).presence);
+  });
+
+  it("in a lightly shadowed shop whose gateways pool, turns the pooled test's depth rule on", async () => {
+    const sim = simulateStore({ seed: 1, minutes: 1, rate: "1hz", radio: { shadowingDb: 3, storefrontDb: 6, gatewayOffsetDb: -6 } });
+    await writeFile(surveyPath, formatSurvey(simulateSurvey(sim.plan, sim.radio, { seed: 1, startAt: sim.startAt })));
+    const document = {
+      ...configDocument(dir),
+      site: { defaultMeasuredPowerDbm: -61, lat: 48.8566853, lon: 2.3522815 },
+      peers: [{ id: "gw-till", lat: 48.8567123, lon: 2.3523297 }],
+    };
+    await writeFile(configPath, `${JSON.stringify(document, null, 2)}\n`);
+    const result = await run();
+    expect(result.code, result.text).toBe(0);
+    expect(result.text).toMatch(/the edges spread 1[0-4] dB \(10-90%\): lightly shadowed, the pooled test's depth rule is turned on \(1\.5 dB, 15 s\)/);
+    expect(result.text).toContain("/presence/enterPooledDepth/depthDb: (none) -> 1.5");
+    const written = JSON.parse(await readFile(configPath, "utf8")) as Record<string, unknown>;
+    expect(written.presence).toEqual({ exitAfterMs: 40_000, enterPooledDepth: { depthDb: 1.5, holdMs: 15_000 } });
+    const config = parseGatewayConfig(written);
+    expect(config.ok && config.config.presenceTuning.enterPooledDepth).toEqual({ depthDb: 1.5, holdMs: 15_000 });
+  });
+
+  it("without peers, writes no depth rule however little the edge spreads", async () => {
+    const sim = simulateStore({ seed: 1, minutes: 1, rate: "1hz", radio: { shadowingDb: 3, storefrontDb: 6, gatewayOffsetDb: -6 } });
+    await writeFile(surveyPath, formatSurvey(simulateSurvey(sim.plan, sim.radio, { seed: 1, startAt: sim.startAt })));
+    const result = await run();
+    expect(result.code, result.text).toBe(0);
+    expect(result.text).not.toContain("depth rule");
+    const written = JSON.parse(await readFile(configPath, "utf8")) as Record<string, unknown>;
+    expect(written.presence).toEqual({ exitAfterMs: 40_000 });
   });
 
   it("says when the cloud manages the zones, and the survey outlives a remote config", async () => {

@@ -17,9 +17,11 @@ const calibration: SurveyCalibration = {
     { gatewayId: "g2", rssiOffsetDb: -1, samples: 12 },
   ],
   zones: [
-    { zoneId: "floor", gatewayId: "g1", edgeLossDb: 71.5, reachM: 7, drawnLossDb: 70, edgeMedianLossDb: 72, edgeQuantileLossDb: 71.5, bound: null, edgeSamples: 48, peers: [] },
-    { zoneId: "till", gatewayId: "g2", edgeLossDb: 60, reachM: 2, drawnLossDb: 58, edgeMedianLossDb: 60, edgeQuantileLossDb: 60, bound: null, edgeSamples: 12, peers: [] },
+    { zoneId: "floor", gatewayId: "g1", edgeLossDb: 71.5, reachM: 7, drawnLossDb: 70, edgeMedianLossDb: 72, edgeQuantileLossDb: 71.5, bound: null, edgeSamples: 48, edgeSpreadDb: 12, peers: [] },
+    { zoneId: "till", gatewayId: "g2", edgeLossDb: 60, reachM: 2, drawnLossDb: 58, edgeMedianLossDb: 60, edgeQuantileLossDb: 60, bound: null, edgeSamples: 12, edgeSpreadDb: 9, peers: [] },
   ],
+  edgeSpreadDb: 11,
+  pooledDepth: null,
 };
 
 describe("the survey record and the calibration a gateway reports", () => {

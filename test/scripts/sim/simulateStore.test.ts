@@ -6,7 +6,8 @@ import { parseCaptureLine } from "../../../gateway/src/adapters/replay/captureLi
 import { parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
 import { decodeAdvertisement, subjectOf } from "../../../gateway/src/domain/advert/index.js";
 import { geoDistanceM } from "../../../gateway/src/domain/zones/geofence.js";
-import { gatewayOf } from "../../../scripts/sim/floorPlan.js";
+import { gatewayOf, STORE_PLAN } from "../../../scripts/sim/floorPlan.js";
+import { simulateSurvey } from "../../../scripts/sim/survey.js";
 import {
   type Simulation,
   type SubjectTruth,
@@ -36,6 +37,23 @@ async function files(
 }
 
 describe("simulateStore", () => {
+  it("with a gateway added on its own stream, the plan's gateways hear exactly what they heard without it", () => {
+    const extra = { ...STORE_PLAN, gateways: [...STORE_PLAN.gateways, { id: "gw-extra", position: { x: 0.5, y: 1.5 }, ownStream: true }] };
+    const shared = { ...STORE_PLAN, gateways: [...STORE_PLAN.gateways, { id: "gw-extra", position: { x: 0.5, y: 1.5 } }] };
+    const heard = (plan: typeof STORE_PLAN, gatewayId: string) => {
+      const sim = simulateStore({ seed: 4, minutes: 3, rate: "1hz", plan });
+      const survey = simulateSurvey(sim.plan, sim.radio, { seed: 4, startAt: sim.startAt });
+      const keep = (a: { gatewayId?: string }) => a.gatewayId === gatewayId;
+      return { shop: [...sim.adverts()].filter(keep), survey: survey.adverts.filter(keep) };
+    };
+    const alone = heard(STORE_PLAN, "gw-floor");
+    expect(alone.shop.length).toBeGreaterThan(100);
+    expect(heard(extra, "gw-floor")).toEqual(alone);
+    expect(heard(extra, "gw-extra").shop.length).toBeGreaterThan(100);
+    // Sharing the transmitters' stream, the added gateway would shift what the others hear.
+    expect(heard(shared, "gw-floor").shop).not.toEqual(alone.shop);
+  });
+
   it("is deterministic: the same seed gives the same bytes, another seed others", async () => {
     const a = await files(simulateStore({ seed: 3, minutes: 5, rate: "android" }), "a");
     const b = await files(simulateStore({ seed: 3, minutes: 5, rate: "android" }), "b");

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replayCapture } from "../../../gateway/src/cli/replay.js";
 import type { GatewayConfig } from "../../../gateway/src/config/loadConfig.js";
+import { RECOMMENDED_PRESENCE_TUNING } from "../../../gateway/src/domain/presence/PresenceEngine.js";
 import { surveyedShop } from "../../../scripts/bench/surveyedShop.js";
 import { writeSimulation } from "../../../scripts/sim/simulateStore.js";
 
@@ -29,7 +30,9 @@ async function storeEnters(config: GatewayConfig, capturePath: string): Promise<
 }
 
 describe("the depth rule on a surveyed, pooled simulated shop", () => {
-  const without = shop.config;
+  // The survey of this lightly shadowed shop turns the rule on; the k-of-n rule alone is without it.
+  const { enterPooledDepth: surveyed, ...kOfN } = shop.config.presenceTuning;
+  const without: GatewayConfig = { ...shop.config, presenceTuning: kOfN };
   const withRule: GatewayConfig = {
     ...without,
     presenceTuning: { ...without.presenceTuning, enterPooledDepth: { depthDb: 1.5, holdMs: 15_000 } },
@@ -54,8 +57,10 @@ describe("the depth rule on a surveyed, pooled simulated shop", () => {
   const windowStanders = (enters: readonly { subject: string }[]): string[] =>
     enters.filter((e) => roles.get(e.subject)?.role === "passer-by" && (roles.get(e.subject)?.pausedMs ?? 0) > 0).map((e) => e.subject);
 
-  it("is off by default", () => {
-    expect(without.presenceTuning.enterPooledDepth).toBeUndefined();
+  it("is off by default, and on where the survey hears the edges spread little", () => {
+    expect(RECOMMENDED_PRESENCE_TUNING.enterPooledDepth).toBeUndefined();
+    expect(shop.calibration.edgeSpreadDb).toBeLessThanOrEqual(14);
+    expect(surveyed).toEqual({ depthDb: 1.5, holdMs: 15_000 });
   });
 
   it("keeps out the window-stander the k-of-n rule alone takes in", () => {

@@ -42,7 +42,8 @@ export type { Fix, GatewaySite, PresenceChange, PresenceChangeType, Sighting } f
  *   alone and flagged more passers-by (docs/benchmarks.md, "A sequential enter test");
  * - no `enterPooledDepth`: on the fresh seeds it brought the surveyed, pooled store's passers-by
  *   flagged within 1% at 3 dB of shadowing, but at 6 dB it cost the enter latency targets and
- *   still missed the flagged one (docs/benchmarks.md, "Passers-by at the window: evidence depth").
+ *   still missed the flagged one (docs/benchmarks.md, "Passers-by at the window: evidence depth");
+ *   the site survey turns it on in a shop whose walked edges spread little (siteSurvey.ts).
  */
 export const RECOMMENDED_PRESENCE_TUNING: PresenceTuning = Object.freeze({
   pathLossExponent: 2.2,

@@ -35,6 +35,16 @@
  *    radius). A peer's offset is fitted on its own zones, at their distances; the pooled mean would
  *    carry its error to the pavement. Chosen on the tuning seeds: +6 dB, the only margin that met
  *    every target at 3 and 6 dB of shadowing (docs/benchmarks.md, "A pooled survey").
+ * 5. **The depth rule, per shop.** How widely a zone's edge loss spreads about its median, at its own
+ *    gateway (where every sample lies at the same distance), is the shop's shadowing plus what every
+ *    shop has (fading, the surveyor's body). The depth rule of the pooled test
+ *    (`presence.enterPooledDepth`) keeps passers-by out of a lightly shadowed shop and delays too
+ *    many shoppers in a heavily shadowed one, so the survey recommends it only where the spread of
+ *    every walked edge about its own median, pooled, is at most `lightSpreadDb` (10th to 90th
+ *    percentile), and only when some zone pools other gateways. Chosen on the tuning seeds: 11-13
+ *    dB at 3 dB of shadowing, 15-18 dB at 6 dB; 14 dB between them. Other shops at 6 dB often read
+ *    13-14 dB and get the rule (docs/benchmarks.md, "A gateway at the shop front, and the depth rule
+ *    chosen per shop by the survey").
  *
  * The threshold goes into the zone as `edgeLossDb` (path loss at the edge, dB): the engine judges
  * the zone against the distance that loss means under its model, instead of `radiusM`; the peers'
@@ -103,6 +113,22 @@ export interface SurveyOptions {
    * these get a `peerEdges` reference. Default: every other gateway the survey heard.
    */
   readonly peerIds?: readonly string[];
+  /**
+   * The edges' spread (10th to 90th percentile of every walked edge's loss about its own median,
+   * pooled), dB, at or under which the shop counts as lightly shadowed and the survey recommends
+   * `pooledDepth`.
+   */
+  readonly lightSpreadDb?: number;
+  /** The depth rule recommended for a lightly shadowed shop whose zones pool; null: never. */
+  readonly pooledDepth?: PooledDepthAdvice | null;
+}
+
+/** The pooled test's depth rule (config `presence.enterPooledDepth`). */
+export interface PooledDepthAdvice {
+  /** How far inside the edge the pooled evidence must lie on average to enter at once, dB. */
+  readonly depthDb: number;
+  /** How long shallower evidence must hold before it enters, ms. */
+  readonly holdMs: number;
 }
 
 /**
@@ -120,6 +146,9 @@ export const SURVEY_DEFAULTS = Object.freeze({
   maxShrinkDb: 3,
   peerEdgeQuantile: 0.5,
   peerMarginDb: 6,
+  lightSpreadDb: 14,
+  // docs/benchmarks.md, "Passers-by at the window: evidence depth": chosen on seeds 11-15.
+  pooledDepth: Object.freeze({ depthDb: 1.5, holdMs: 15_000 }),
 });
 
 export interface GatewayCalibration {
@@ -145,6 +174,8 @@ export interface ZoneCalibration {
   /** What bounded the threshold from outside, with its quantile of loss, or null (nothing did). */
   readonly bound: { readonly place: "door" | "outside"; readonly lossDb: number } | null;
   readonly edgeSamples: number;
+  /** 10th to 90th percentile of the edge's loss at this zone's gateway, dB. */
+  readonly edgeSpreadDb: number;
   /**
    * The store's other gateways that heard this zone's edge, each with the loss it pools against
    * (config zone `peerEdges`), dB, to 0.5 dB; empty when the survey heard no other gateway.
@@ -163,6 +194,16 @@ export interface PeerEdge {
 export interface SurveyCalibration {
   readonly gateways: readonly GatewayCalibration[];
   readonly zones: readonly ZoneCalibration[];
+  /**
+   * How widely the walked edges spread, dB: the 10th to 90th percentile of every edge sample's loss
+   * about its own zone's median, at the zone's gateway, pooled over the zones calibrated.
+   */
+  readonly edgeSpreadDb: number;
+  /**
+   * The depth rule to run with (config `presence.enterPooledDepth`), or null: the shop is heavily
+   * shadowed (`edgeSpreadDb` above `lightSpreadDb`), or no zone pools another gateway.
+   */
+  readonly pooledDepth: PooledDepthAdvice | null;
 }
 
 export type SurveyRefusalCode = "NO_ZONES" | "TOO_FEW_SAMPLES" | "NOT_SEPARABLE" | "OFFSET_OUT_OF_RANGE";
@@ -206,6 +247,8 @@ export function calibrateSurvey(
 
   const gateways: GatewayCalibration[] = [];
   const zoneResults: ZoneCalibration[] = [];
+  /** Every edge sample's loss minus its zone's median, at the zone's gateway. */
+  const edgeDeviations: number[] = [];
   for (const gatewayId of gatewayIds) {
     const mine = surveyed.filter((z) => z.gatewayId === gatewayId);
     if (mine.length === 0) continue;
@@ -252,6 +295,7 @@ export function calibrateSurvey(
       const edge = heard.filter((s) => s.place === "edge" && s.zoneId === zone.id).map(lossOf);
       const edgeMedian = quantile(edge, 0.5);
       const edgeWeak = quantile(edge, o.edgeQuantile);
+      for (const loss of edge) edgeDeviations.push(loss - edgeMedian);
       let threshold = edgeWeak + o.insideMarginDb;
       let bound: ZoneCalibration["bound"] = null;
       for (const b of bounds) {
@@ -282,6 +326,7 @@ export function calibrateSurvey(
         edgeQuantileLossDb: Math.round(edgeWeak * 10) / 10,
         bound,
         edgeSamples: edge.length,
+        edgeSpreadDb: spreadOf(edge),
         peers: [],
       });
     }
@@ -309,5 +354,16 @@ export function calibrateSurvey(
     }
     return { ...zone, peers };
   });
-  return { ok: true, calibration: { gateways, zones: withPeers } };
+
+  // 4. The depth rule, where the edges spread little and something pools.
+  const edgeSpreadDb = spreadOf(edgeDeviations);
+  const pools = withPeers.some((z) => z.peers.length > 0);
+  const pooledDepth = pools && edgeSpreadDb <= o.lightSpreadDb ? o.pooledDepth : null;
+  return { ok: true, calibration: { gateways, zones: withPeers, edgeSpreadDb, pooledDepth } };
+}
+
+/** 10th to 90th percentile of `losses`, dB, to 0.1 dB: how widely they spread (0 when empty). */
+function spreadOf(losses: readonly number[]): number {
+  if (losses.length === 0) return 0;
+  return Math.round((quantile(losses, 0.9) - quantile(losses, 0.1)) * 10) / 10;
 }

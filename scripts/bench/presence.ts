@@ -68,26 +68,11 @@ import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config
 import { surveySamples } from "../../gateway/src/adapters/replay/surveyCapture.js";
 import { applySurvey } from "../../gateway/src/config/applySurvey.js";
 import { calibrateSurvey } from "../../gateway/src/domain/survey/siteSurvey.js";
-import { distance, type FloorPlan, gatewayOf, geoOf, type Point, STORE_PLAN } from "../sim/floorPlan.js";
+import { type FloorPlan, geoOf, type Point, STORE_PLAN } from "../sim/floorPlan.js";
 import { simulateSurvey } from "../sim/survey.js";
 import { simulateTillVisits } from "../sim/tillVisits.js";
-import { simulateInsideVisits } from "../sim/insideVisits.js";
-import {
-  approachBoundDb,
-  emptyInsideLearner,
-  INSIDE_LEARNER_DEFAULTS,
-  insideSample,
-  insideTarget,
-  learnInside,
-  peerTargets,
-  rawThresholdDb,
-  runningEdgeLoss,
-  runningPeerEdges,
-  stepInside,
-} from "../../gateway/src/domain/calibration/insideLearner.js";
 import { HeardMemory } from "../../gateway/src/domain/calibration/HeardMemory.js";
-import { DEFAULT_MAX_DISTANCE_M } from "../../gateway/src/domain/signal/distanceFromRssi.js";
-import { learnedZone } from "../../gateway/src/services/InsideCalibration.js";
+import { insideLearnedConfig, learnInsideShop } from "./insideLearnedShop.js";
 import {
   EMPTY_LEARNER,
   learn,
@@ -671,17 +656,14 @@ function tillLearnedConfig(sim: Simulation, seed: number, defaults: GatewayConfi
 }
 
 /**
- * The defaults' config with the store zone's edge loss learned from `insideVisits` inside labels,
- * one a day before the capture (scripts/sim/insideVisits.ts: a phone heard the store beacon while
- * walking in, at a browse spot or at the till), as a gateway with `insideLearning` learns it
- * (gateway/src/services/InsideCalibration.ts): its memory of the member's seconds, the raw losses
- * within ±5 s of each label, the learner's defaults (nothing before 10 labels, 2 dB a day from the
- * tenth), then a step at the capture's start. Offsets stay 0 (the gateways' error is what the
- * thresholds absorb). Never surveyed. Two configs from the same labels:
- * - `alone`: only the zone's own gateway learns and judges;
- * - `pooled`: every gateway's position (`site` lat/lon, `peers`), and the zone's gateway also keeps
- *   what the other gateways heard of the member (their sightings over the store LAN) and learns each
- *   one's reference in the pooled test (`peerEdges`), from the geometry's.
+ * The defaults' config with the store zone learned from `insideVisits` inside labels, one a day
+ * before the capture (insideLearnedShop.ts: as a gateway with `insideLearning` learns it, the
+ * learner's defaults unless a flag says otherwise, then a step at the capture's start). Offsets
+ * stay 0 (the gateways' error is what the thresholds absorb). Never surveyed. Two configs from the
+ * same labels:
+ * - `alone`: only the zone's own gateway judges, with the edge loss learned;
+ * - `pooled`: every gateway's position (`site` lat/lon, `peers`), the edge loss and each other
+ *   gateway's reference in the pooled test (`peerEdges`) learned from the same labels.
  */
 function insideLearnedConfigs(
   sim: Simulation,
@@ -690,101 +672,31 @@ function insideLearnedConfigs(
   o: Options,
   log: string[],
 ): { readonly alone: GatewayConfig; readonly pooled: GatewayConfig } {
-  const DAY = 86_400_000;
-  const startAt = sim.startAt - o.insideVisits * DAY;
-  const visits = simulateInsideVisits(sim.plan, sim.radio, {
-    seed,
-    startAt,
+  const learned = learnInsideShop(sim, seed, defaults.presenceTuning.pathLossExponent, {
     visits: o.insideVisits,
     txSpreadDb: o.txSpreadDb,
     ...(o.insideDoorShare === null ? {} : { doorShare: o.insideDoorShare }),
     ...(o.insideFollowMs === null ? {} : { followMs: o.insideFollowMs }),
+    ...(o.insideEdgeDb === null ? {} : { edgeDb: o.insideEdgeDb }),
+    learner: {
+      ...(o.insidePercentile === null ? {} : { percentile: o.insidePercentile }),
+      ...(o.insideWindowMs === null ? {} : o.insideWindowMs),
+      ...(o.insideMarginDb === null ? {} : { marginDb: o.insideMarginDb }),
+      ...(o.insideApproach === null ? {} : o.insideApproach === "off" ? { approachBound: false } : { approachBound: true, ...o.insideApproach }),
+      ...(o.insidePeer === null ? {} : o.insidePeer),
+    },
   });
-  const n = defaults.presenceTuning.pathLossExponent;
-  const options = {
-    ...INSIDE_LEARNER_DEFAULTS,
-    ...(o.insidePercentile === null ? {} : { percentile: o.insidePercentile }),
-    ...(o.insideWindowMs === null ? {} : o.insideWindowMs),
-    ...(o.insideMarginDb === null ? {} : { marginDb: o.insideMarginDb }),
-    ...(o.insideApproach === null ? {} : o.insideApproach === "off" ? { approachBound: false } : { approachBound: true, ...o.insideApproach }),
-    ...(o.insidePeer === null ? {} : o.insidePeer),
+  log.push(`seed ${seed}: ${o.insideVisits} inside labels: ${learned.note}`);
+  const document = (pooled: boolean) => ({
+    ...sim.config,
+    ...(pooled ? surveyedSites(sim.plan) : {}),
+    presence: {},
+    zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
+  });
+  return {
+    alone: insideLearnedConfig(configOf(document(false)), sim, learned, false, o.insideExitBand),
+    pooled: insideLearnedConfig(configOf(document(true)), sim, learned, true, o.insideExitBand),
   };
-  const edges = new Map<string, number>();
-  const peerEdges = new Map<string, readonly { gatewayId: string; edgeLossDb: number }[]>();
-  const notes: string[] = [];
-  for (const zone of sim.plan.zones.filter((z) => z.id === "store")) {
-    const drawn = 10 * n * Math.log10(zone.radiusM);
-    const own = gatewayOf(sim.plan, zone.gatewayId).position;
-    // What the pooled test runs each peer with before anything is learned: the geometry's reference
-    // (the distance between the gateways plus the radius), as PresenceEngine sets it.
-    const basePeerEdgesDb = Object.fromEntries(
-      sim.plan.gateways
-        .filter((g) => g.id !== zone.gatewayId)
-        .map((g) => [g.id, 10 * n * Math.log10(distance(own, g.position) + zone.radiusM)]),
-    );
-    const memories = new Map(sim.plan.gateways.map((g) => [g.id, new HeardMemory()]));
-    let state = emptyInsideLearner(zone.id);
-    let refused = 0;
-    const context = (now: number) => ({ baseEdgeLossDb: drawn, offsetDb: 0, surveyedAt: null, now, basePeerEdgesDb });
-    for (const v of visits) {
-      for (const h of v.heard) memories.get(h.gatewayId)?.record("app:member", h.t, h.rssiDbm, -59);
-      const from = v.at + Math.min(options.fromMs, options.approachFromMs);
-      const to = v.at + Math.max(options.toMs, options.approachToMs);
-      const peers = Object.fromEntries(
-        [...memories].filter(([id]) => id !== zone.gatewayId).map(([id, m]) => [id, m.heard("app:member", from, to)]),
-      );
-      const sample = insideSample(memories.get(zone.gatewayId)?.heard("app:member", from, to) ?? [], v.at, -59, options, peers);
-      if (!sample.ok) {
-        refused++;
-        continue;
-      }
-      const r = learnInside(state, sample.sample, context(v.at), options);
-      state = r.state;
-      if (!r.accepted) refused++;
-    }
-    state = stepInside(state, context(sim.startAt), options);
-    // `--inside-edge-db`: a fixed raw edge loss instead of the learned one, to see what each seed asks for.
-    const edge = o.insideEdgeDb ?? runningEdgeLoss(state, drawn, null);
-    edges.set(zone.id, edge);
-    const learnedPeers = runningPeerEdges(state, null);
-    peerEdges.set(zone.id, learnedPeers);
-    const where = ["door", "floor", "till"].map((w) => `${visits.filter((v) => v.where === w).length} ${w}`).join(", ");
-    const peerNote = peerTargets(state, 0, {}, options, basePeerEdgesDb)
-      .map((t) => `${t.gatewayId} ${learnedPeers.find((p) => p.gatewayId === t.gatewayId)?.edgeLossDb ?? "none"} dB (geometry ${basePeerEdgesDb[t.gatewayId]?.toFixed(1)}, target ${t.edgeLossDb}, ${t.labels} labels)`)
-      .join(", ");
-    notes.push(
-      `${zone.id}: edge ${edge.toFixed(1)} dB (drawn ${drawn.toFixed(1)}, target ${insideTarget(state, 0, options) ?? "none"}, percentile ${rawThresholdDb(state.samples, options.percentile)?.toFixed(1) ?? "none"}, approach bound ${approachBoundDb(state.samples, options)?.toFixed(1) ?? "none"} from ${state.samples.filter((s) => s.approachLossesDb !== undefined).length} walking in) from ${state.samples.length} labels (${where})${refused > 0 ? `, ${refused} refused` : ""}; pooled peers: ${peerNote === "" ? "none" : peerNote}`,
-    );
-  }
-  log.push(`seed ${seed}: ${o.insideVisits} inside labels: ${notes.join("; ")}`);
-  // The zones as the gateway runs them with what was learned (InsideCalibration's `learnedZone`):
-  // the edge loss, the peers' references when pooled, the exit margin scaled with the reach unless
-  // `--inside-exit-band off` (as before it, the margin kept in metres).
-  const learnedConfig = (pooled: boolean): GatewayConfig => {
-    const config = configOf({
-      ...sim.config,
-      ...(pooled ? surveyedSites(sim.plan) : {}),
-      presence: {},
-      zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
-    });
-    return {
-      ...config,
-      zones: config.zones.map((z) => {
-        const edge = edges.get(z.id);
-        const drawnZone = sim.plan.zones.find((p) => p.id === z.id);
-        if (edge === undefined || drawnZone === undefined) return z;
-        const learned = { edgeLossDb: edge, peerEdges: pooled ? (peerEdges.get(z.id) ?? []) : [] };
-        if (!o.insideExitBand) return { ...z, edgeLossDb: edge, ...(learned.peerEdges.length === 0 ? {} : { peerEdges: [...learned.peerEdges] }) };
-        return learnedZone(z, learned, {
-          baseEdgeLossDb: 10 * n * Math.log10(drawnZone.radiusM),
-          exitMarginM: config.presenceTuning.exitMarginM,
-          pathLossExponent: n,
-          maxDistanceM: DEFAULT_MAX_DISTANCE_M,
-        });
-      }),
-    };
-  };
-  return { alone: learnedConfig(false), pooled: learnedConfig(true) };
 }
 
 /** The engine's enters and exits on a capture, through the gateway's replay. */

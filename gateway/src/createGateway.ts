@@ -14,6 +14,7 @@ import { calibrationReport, type SurveyRecord } from "./config/surveyRecord.js";
 import { readLanKey } from "./adapters/lan/readLanKey.js";
 import { UdpSightingChannel } from "./adapters/lan/UdpSightingChannel.js";
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
+import type { SharedSighting } from "./services/ports.js";
 import { InsideLearnerFile } from "./adapters/system/InsideLearnerFile.js";
 import { LearnerFile } from "./adapters/system/LearnerFile.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
@@ -25,6 +26,7 @@ import { RecordingAdvertiser } from "./adapters/sim/RecordingAdvertiser.js";
 import { engineOptions } from "./config/engineOptions.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
 import { type PresenceChange, PresenceEngine, type PresenceEngineOptions } from "./domain/presence/PresenceEngine.js";
+import { DEFAULT_MAX_DISTANCE_M } from "./domain/signal/distanceFromRssi.js";
 import { PresenceError } from "./domain/presence/PresenceError.js";
 import {
   type Advertiser,
@@ -40,7 +42,7 @@ import { Relay } from "./services/Relay.js";
 import { ScanHealth } from "./services/ScanHealth.js";
 import { SoftwareUpdater } from "./services/SoftwareUpdater.js";
 import { StoreBeaconAdvertiser } from "./services/StoreBeaconAdvertiser.js";
-import { baseEdgeLossDb, InsideCalibration } from "./services/InsideCalibration.js";
+import { baseEdgeLossDb, basePeerEdgesDb, gatewayOffsetsDb, InsideCalibration, learnedZone } from "./services/InsideCalibration.js";
 import { TillCalibration } from "./services/TillCalibration.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { lanTelemetry, peerAgeS } from "./services/lanTelemetry.js";
@@ -201,6 +203,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           zoneId: config.insideLearning.zoneId,
           baseEdgeLossDb: () => baseEdgeLossDb(engineOptions(running(), remote), config.gatewayId, config.insideLearning?.zoneId ?? ""),
           offsetDb: () => running().site.rssiOffsetDb,
+          // In a pooled store, the peers' references in the zone's pooled test too, from what their
+          // sightings over the store LAN (lanFusion) say they heard of each labelled member.
+          basePeerEdgesDb: () => basePeerEdgesDb(engineOptions(running(), remote), config.gatewayId, config.insideLearning?.zoneId ?? ""),
+          peerOffsetsDb: () => gatewayOffsetsDb(engineOptions(running(), remote)),
           surveyedAt,
           defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
           store: new InsideLearnerFile(join(config.dataDir, "learned-zone.json")),
@@ -221,16 +227,31 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   /** The engine's options as it runs: the learned offset, and the learned edge loss of the floor zone. */
   function runningEngineOptions(remoteConfig: GatewayRemoteConfig | null): PresenceEngineOptions {
     const options = engineOptions(running(), remoteConfig);
-    const edgeLossDb = insideLearning?.edgeLossDb ?? null;
     const zoneId = config.insideLearning?.zoneId;
-    if (edgeLossDb === null || zoneId === undefined) return options;
-    return {
-      ...options,
-      zones: options.zones.map((z) => (z.id === zoneId && z.shape === "gateway-radius" && z.gatewayId === config.gatewayId ? { ...z, edgeLossDb } : z)),
+    if (insideLearning === null || zoneId === undefined) return options;
+    const learned = { edgeLossDb: insideLearning.edgeLossDb, peerEdges: insideLearning.peerEdges };
+    const base = baseEdgeLossDb(options, config.gatewayId, zoneId);
+    if (base === null) return options;
+    const o = {
+      baseEdgeLossDb: base,
+      exitMarginM: options.tuning.exitMarginM,
+      pathLossExponent: options.tuning.pathLossExponent,
+      maxDistanceM: options.maxDistanceM ?? DEFAULT_MAX_DISTANCE_M,
     };
+    return { ...options, zones: options.zones.map((z) => (z.id === zoneId ? learnedZone(z, learned, o) : z)) };
   }
   const engine = new PresenceEngine(runningEngineOptions(remote));
-  const fusion = await lanFusion(config, engine, clock, log);
+  const fusion = await lanFusion(
+    config,
+    engine,
+    clock,
+    log,
+    insideLearning === null
+      ? undefined
+      : (gatewayId, sightings) => {
+          for (const s of sightings) insideLearning.peerHeard(gatewayId, s.subject.id, s.t, s.rssiDbm, s.measuredPowerDbm);
+        },
+  );
   // The software the cloud wants: downloaded into <dataDir>/updates for the root-owned updater.
   const updater = new SoftwareUpdater({
     runningRelease: basename(packageDir),
@@ -585,6 +606,7 @@ async function lanFusion(
   engine: PresenceEngine,
   clock: Clock,
   log: Logger,
+  onPeerSightings?: (gatewayId: string, sightings: readonly SharedSighting[]) => void,
 ): Promise<{ presence: FusedPresence; channel: UdpSightingChannel } | null> {
   const lan = config.lan;
   const channel = await openStoreLanChannel(config, clock, log);
@@ -596,6 +618,7 @@ async function lanFusion(
     clock,
     log: log.child({ component: "fusion" }),
     latenessMs: lan.latenessMs,
+    ...(onPeerSightings === undefined ? {} : { onPeerSightings }),
   });
   return { presence, channel };
 }

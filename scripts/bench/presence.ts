@@ -43,6 +43,10 @@
  *   little, the pooled depth rule, as `arrival-gateway calibrate` does;
  * - the same surveyed config with every gateway's position (`engine-surveyed-fused`): every gateway
  *   surveyed and pooled, as a store whose gateways share their sightings over the LAN decides;
+ * - the defaults with the store zone learned from inside labels (`engine-inside-learned`: its edge
+ *   loss, one gateway), and the same store pooled (`engine-inside-learned-fused`: every gateway's
+ *   position, the edge loss and the peers' references in the pooled test learned from the same
+ *   labels, the peers' seconds being what their sightings over the LAN bring), never surveyed;
  * - (a) raw distance threshold: one advert's distance in or out of the radius;
  * - (b) room-assistant style: Kalman filter on RSSI (R = 0.008, Q = 4, the issue's values), AltBeacon
  *   distance curve; (b') the same with R = 0.8, Q = 15, what room-assistant's BLE integration passes.
@@ -73,19 +77,8 @@ import { calibrateSurvey } from "../../gateway/src/domain/survey/siteSurvey.js";
 import { type FloorPlan, geoOf, type Point, STORE_PLAN } from "../sim/floorPlan.js";
 import { simulateSurvey } from "../sim/survey.js";
 import { simulateTillVisits } from "../sim/tillVisits.js";
-import { simulateInsideVisits } from "../sim/insideVisits.js";
-import {
-  approachBoundDb,
-  emptyInsideLearner,
-  INSIDE_LEARNER_DEFAULTS,
-  insideSample,
-  insideTarget,
-  learnInside,
-  rawThresholdDb,
-  runningEdgeLoss,
-  stepInside,
-} from "../../gateway/src/domain/calibration/insideLearner.js";
 import { HeardMemory } from "../../gateway/src/domain/calibration/HeardMemory.js";
+import { insideLearnedConfig, learnInsideShop } from "./insideLearnedShop.js";
 import {
   EMPTY_LEARNER,
   learn,
@@ -164,6 +157,10 @@ interface Options {
     | "off"
     | null;
   readonly insideWindowMs: { readonly fromMs: number; readonly toMs: number } | null;
+  /** `--inside-exit-band off`: a learned zone keeps its exit margin in metres (as before), instead of scaled with its reach. */
+  readonly insideExitBand: boolean;
+  /** `--inside-peer PERCENTILE,MARGIN_DB`: how the pooled store learns its peers' references (INSIDE_LEARNER_DEFAULTS when absent). */
+  readonly insidePeer: { readonly peerPercentile: number; readonly peerMarginDb: number } | null;
   /** The survey's inside and outside margins, dB (SURVEY_DEFAULTS when absent): for tuning them. */
   readonly surveyMarginsDb: {
     readonly inside: number;
@@ -238,6 +235,7 @@ type CandidateId =
   | "engine-surveyed-fused"
   | "engine-till-learned"
   | "engine-inside-learned"
+  | "engine-inside-learned-fused"
   | "raw-threshold"
   | "kalman"
   | "kalman-room-assistant";
@@ -258,6 +256,10 @@ const CANDIDATES: readonly Candidate[] = [
   },
   { id: "engine-till-learned", label: "arrival engine, config defaults, offset learned from labelled till visits" },
   { id: "engine-inside-learned", label: "arrival engine, config defaults, store zone's edge loss learned from inside labels" },
+  {
+    id: "engine-inside-learned-fused",
+    label: "arrival engine, config defaults, every gateway (pooled), store zone's edge loss and peers' references learned from inside labels",
+  },
   { id: "raw-threshold", label: "(a) raw distance threshold" },
   { id: "kalman", label: `(b) Kalman R=${KALMAN_BASELINE.R} Q=${KALMAN_BASELINE.Q} (room-assistant style)` },
   {
@@ -350,6 +352,8 @@ function options(): Options {
       "inside-follow-ms": { type: "string" },
       "inside-margin-db": { type: "string" },
       "inside-approach": { type: "string" },
+      "inside-peer": { type: "string" },
+      "inside-exit-band": { type: "string" },
       json: { type: "string" },
       sweep: { type: "string" },
       sequential: { type: "string" },
@@ -394,6 +398,8 @@ function options(): Options {
     insideDoorShare: values["inside-door-share"] === undefined ? null : Math.min(0.85, num(values["inside-door-share"], 0.3)),
     insideEdgeDb: values["inside-edge-db"] === undefined ? null : num(values["inside-edge-db"], 0),
     insideWindowMs: insideWindowOf(values["inside-window-ms"]),
+    insidePeer: insidePeerOf(values["inside-peer"]),
+    insideExitBand: values["inside-exit-band"] !== "off",
     json: values.json,
     sequential: sequentialOf(values.sequential),
     pooledDepth: pooledDepthOf(values["pooled-depth"]),
@@ -459,6 +465,8 @@ function insideFlags(o: Options): string {
     o.insideDoorShare === null ? "" : ` --inside-door-share ${o.insideDoorShare}`,
     o.insideFollowMs === null ? "" : ` --inside-follow-ms ${o.insideFollowMs}`,
     o.insideEdgeDb === null ? "" : ` --inside-edge-db ${o.insideEdgeDb}`,
+    o.insidePeer === null ? "" : ` --inside-peer ${o.insidePeer.peerPercentile},${o.insidePeer.peerMarginDb}`,
+    o.insideExitBand ? "" : " --inside-exit-band off",
   ].join("");
 }
 
@@ -469,6 +477,14 @@ function insideApproachOf(value: string | undefined): Options["insideApproach"] 
   if (approachRiseDb === undefined || approachQuantile === undefined || approachMarginDb === undefined || rest.length > 0 || ![approachRiseDb, approachQuantile, approachMarginDb].every(Number.isFinite))
     throw new Error(`--inside-approach wants RISE,QUANTILE,MARGIN[,FROM,TO] or off: ${value}`);
   return { approachRiseDb, approachQuantile, approachMarginDb, ...(approachFromMs === undefined || approachToMs === undefined ? {} : { approachFromMs, approachToMs }) };
+}
+
+function insidePeerOf(value: string | undefined): Options["insidePeer"] {
+  if (value === undefined) return null;
+  const [peerPercentile, peerMarginDb, ...rest] = value.split(",").map(Number);
+  if (peerPercentile === undefined || peerMarginDb === undefined || rest.length > 0 || !(peerPercentile > 0 && peerPercentile < 1) || !Number.isFinite(peerMarginDb))
+    throw new Error(`--inside-peer wants PERCENTILE,MARGIN_DB (0..1, dB): ${value}`);
+  return { peerPercentile, peerMarginDb };
 }
 
 function insideWindowOf(value: string | undefined): Options["insideWindowMs"] {
@@ -646,72 +662,47 @@ function tillLearnedConfig(sim: Simulation, seed: number, defaults: GatewayConfi
 }
 
 /**
- * The defaults' config with the store zone's edge loss learned from `insideVisits` inside labels,
- * one a day before the capture (scripts/sim/insideVisits.ts: a phone heard the store beacon while
- * walking in, at a browse spot or at the till), as a gateway with `insideLearning` learns it
- * (gateway/src/services/InsideCalibration.ts): its memory of the member's seconds, the raw losses
- * within ±5 s of each label, the learner's defaults (nothing before 10 labels, 2 dB a day from the
- * tenth), then a step at the capture's start. Only the zone's own gateway learns; offsets stay 0
- * (the gateways' error is what the threshold absorbs). Never surveyed.
+ * The defaults' config with the store zone learned from `insideVisits` inside labels, one a day
+ * before the capture (insideLearnedShop.ts: as a gateway with `insideLearning` learns it, the
+ * learner's defaults unless a flag says otherwise, then a step at the capture's start). Offsets
+ * stay 0 (the gateways' error is what the thresholds absorb). Never surveyed. Two configs from the
+ * same labels:
+ * - `alone`: only the zone's own gateway judges, with the edge loss learned;
+ * - `pooled`: every gateway's position (`site` lat/lon, `peers`), the edge loss and each other
+ *   gateway's reference in the pooled test (`peerEdges`) learned from the same labels.
  */
-function insideLearnedConfig(sim: Simulation, seed: number, defaults: GatewayConfig, o: Options, log: string[]): GatewayConfig {
-  const DAY = 86_400_000;
-  const startAt = sim.startAt - o.insideVisits * DAY;
-  const visits = simulateInsideVisits(sim.plan, sim.radio, {
-    seed,
-    startAt,
+function insideLearnedConfigs(
+  sim: Simulation,
+  seed: number,
+  defaults: GatewayConfig,
+  o: Options,
+  log: string[],
+): { readonly alone: GatewayConfig; readonly pooled: GatewayConfig } {
+  const learned = learnInsideShop(sim, seed, defaults.presenceTuning.pathLossExponent, {
     visits: o.insideVisits,
     txSpreadDb: o.txSpreadDb,
     ...(o.insideDoorShare === null ? {} : { doorShare: o.insideDoorShare }),
     ...(o.insideFollowMs === null ? {} : { followMs: o.insideFollowMs }),
+    ...(o.insideEdgeDb === null ? {} : { edgeDb: o.insideEdgeDb }),
+    learner: {
+      ...(o.insidePercentile === null ? {} : { percentile: o.insidePercentile }),
+      ...(o.insideWindowMs === null ? {} : o.insideWindowMs),
+      ...(o.insideMarginDb === null ? {} : { marginDb: o.insideMarginDb }),
+      ...(o.insideApproach === null ? {} : o.insideApproach === "off" ? { approachBound: false } : { approachBound: true, ...o.insideApproach }),
+      ...(o.insidePeer === null ? {} : o.insidePeer),
+    },
   });
-  const n = defaults.presenceTuning.pathLossExponent;
-  const options = {
-    ...INSIDE_LEARNER_DEFAULTS,
-    ...(o.insidePercentile === null ? {} : { percentile: o.insidePercentile }),
-    ...(o.insideWindowMs === null ? {} : o.insideWindowMs),
-    ...(o.insideMarginDb === null ? {} : { marginDb: o.insideMarginDb }),
-    ...(o.insideApproach === null ? {} : o.insideApproach === "off" ? { approachBound: false } : { approachBound: true, ...o.insideApproach }),
-  };
-  const edges = new Map<string, number>();
-  const notes: string[] = [];
-  for (const zone of sim.plan.zones.filter((z) => z.id === "store")) {
-    const drawn = 10 * n * Math.log10(zone.radiusM);
-    const memory = new HeardMemory();
-    let state = emptyInsideLearner(zone.id);
-    let refused = 0;
-    for (const v of visits) {
-      for (const h of v.heard) if (h.gatewayId === zone.gatewayId) memory.record("app:member", h.t, h.rssiDbm, -59);
-      const sample = insideSample(memory.heard("app:member", v.at + Math.min(options.fromMs, options.approachFromMs), v.at + Math.max(options.toMs, options.approachToMs)), v.at, -59, options);
-      if (!sample.ok) {
-        refused++;
-        continue;
-      }
-      const r = learnInside(state, sample.sample, { baseEdgeLossDb: drawn, offsetDb: 0, surveyedAt: null, now: v.at }, options);
-      state = r.state;
-      if (!r.accepted) refused++;
-    }
-    state = stepInside(state, { baseEdgeLossDb: drawn, offsetDb: 0, surveyedAt: null, now: sim.startAt }, options);
-    // `--inside-edge-db`: a fixed raw edge loss instead of the learned one, to see what each seed asks for.
-    const edge = o.insideEdgeDb ?? runningEdgeLoss(state, drawn, null);
-    edges.set(zone.id, edge);
-    const where = ["door", "floor", "till"].map((w) => `${visits.filter((v) => v.where === w).length} ${w}`).join(", ");
-    notes.push(
-      `${zone.id}: edge ${edge.toFixed(1)} dB (drawn ${drawn.toFixed(1)}, target ${insideTarget(state, 0, options) ?? "none"}, percentile ${rawThresholdDb(state.samples, options.percentile)?.toFixed(1) ?? "none"}, approach bound ${approachBoundDb(state.samples, options)?.toFixed(1) ?? "none"} from ${state.samples.filter((s) => s.approachLossesDb !== undefined).length} walking in) from ${state.samples.length} labels (${where})${refused > 0 ? `, ${refused} refused` : ""}`,
-    );
-  }
-  log.push(`seed ${seed}: ${o.insideVisits} inside labels: ${notes.join("; ")}`);
-  return configOf({
+  log.push(`seed ${seed}: ${o.insideVisits} inside labels: ${learned.note}`);
+  const document = (pooled: boolean) => ({
     ...sim.config,
+    ...(pooled ? surveyedSites(sim.plan) : {}),
     presence: {},
-    zones: sim.plan.zones.map((z) => ({
-      id: z.id,
-      shape: "gateway-radius",
-      gatewayId: z.gatewayId,
-      radiusM: z.radiusM,
-      ...(edges.has(z.id) ? { edgeLossDb: edges.get(z.id) } : {}),
-    })),
+    zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
   });
+  return {
+    alone: insideLearnedConfig(configOf(document(false)), sim, learned, false, o.insideExitBand),
+    pooled: insideLearnedConfig(configOf(document(true)), sim, learned, true, o.insideExitBand),
+  };
 }
 
 /** The engine's enters and exits on a capture, through the gateway's replay. */
@@ -1232,9 +1223,9 @@ async function main(): Promise<void> {
         const tillLearned = candidates.some((c) => c.id === "engine-till-learned")
           ? tillLearnedConfig(sim, seed, defaults, o, surveyLog)
           : defaults;
-        const insideLearned = candidates.some((c) => c.id === "engine-inside-learned")
-          ? insideLearnedConfig(sim, seed, defaults, o, surveyLog)
-          : defaults;
+        const insideLearned = candidates.some((c) => c.id === "engine-inside-learned" || c.id === "engine-inside-learned-fused")
+          ? insideLearnedConfigs(sim, seed, defaults, o, surveyLog)
+          : { alone: defaults, pooled: defaults };
         const zones = tuned.zones;
         const truePower =
           o.oracleTx === null
@@ -1249,7 +1240,8 @@ async function main(): Promise<void> {
           "engine-surveyed": () => engineRun(surveyed.alone),
           "engine-surveyed-fused": () => engineRun(surveyed.pooled),
           "engine-till-learned": () => engineRun(tillLearned),
-          "engine-inside-learned": () => engineRun(insideLearned),
+          "engine-inside-learned": () => engineRun(insideLearned.alone),
+          "engine-inside-learned-fused": () => engineRun(insideLearned.pooled),
           "raw-threshold": () =>
             runDetector(
               new RawThresholdDetector({ zones, pathLossExponent: tuned.presenceTuning.pathLossExponent }),
@@ -1312,7 +1304,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}${insideFlags(o)}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}${o.oracleTx === null ? "" : ` --oracle-tx ${o.oracleTx}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.some((c) => c === "engine-inside-learned" || c === "engine-inside-learned-fused") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}${insideFlags(o)}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}${o.oracleTx === null ? "" : ` --oracle-tx ${o.oracleTx}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
@@ -1364,7 +1356,7 @@ async function main(): Promise<void> {
     ),
     "",
   ];
-  if (surveyLog.length > 0) report.push("Site surveys, till and inside learning (engine-surveyed, engine-till-learned, engine-inside-learned):", "", ...surveyLog.map((l) => `- ${l}`), "");
+  if (surveyLog.length > 0) report.push("Site surveys, till and inside learning (engine-surveyed, engine-till-learned, engine-inside-learned[-fused]):", "", ...surveyLog.map((l) => `- ${l}`), "");
   if (sweeps.length > 0) report.push(`Sweep (${o.sweep}):`, "", arrivalTable(sweeps, ARRIVAL_ZONE), "");
   process.stdout.write(`${report.join("\n")}\n`);
   const json = JSON.stringify(

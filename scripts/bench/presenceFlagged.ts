@@ -4,7 +4,11 @@
  * moment, per gateway, and where the subject stood.
  *
  *   npx tsx scripts/bench/presenceFlagged.ts [--first-seed 11] [--seeds 5] [--minutes 30]
- *       [--shadowing-db 6] [--storefront-db 6] [--gateway-offset-db=0] [--oracle-tx]
+ *       [--shadowing-db 6] [--storefront-db 6] [--gateway-offset-db=0] [--oracle-tx] [--inside-learned]
+ *
+ * `--inside-learned`: the pooled store learned from 20 inside labels instead of surveyed
+ * (`engine-inside-learned-fused`, the learner's defaults; insideLearnedShop.ts): offsets 0, the store
+ * zone's edge loss and gw-till's reference as learned.
  *
  * `--oracle-tx`: the engine knows each phone's true power at 1 m (as `presence.ts --oracle-tx 0`).
  *
@@ -17,7 +21,8 @@ import { engineOptions } from "../../gateway/src/config/engineOptions.js";
 import { PresenceEngine } from "../../gateway/src/domain/presence/PresenceEngine.js";
 import { quantile } from "../../gateway/src/domain/survey/siteSurvey.js";
 import { distance } from "../sim/floorPlan.js";
-import { replayShop, shopArgs, surveyedShop, truePowerOf, truthOf } from "./surveyedShop.js";
+import { insideLearnedConfig, learnInsideShop } from "./insideLearnedShop.js";
+import { pooledDefaults, replayShop, shopArgs, surveyedShop, truePowerOf, truthOf } from "./surveyedShop.js";
 
 /** What the diagnostics read of the engine's private state (PresenceEngine.ts). */
 interface EngineInternals {
@@ -41,21 +46,24 @@ interface Snapshot {
 }
 
 async function main(): Promise<void> {
-  const o = shopArgs(["geometric", "oracle-tx"]);
+  const o = shopArgs(["geometric", "oracle-tx", "inside-learned"]);
   const dir = await mkdtemp(join(tmpdir(), "arrival-flagged-"));
   const all: Snapshot[] = [];
   try {
     for (let seed = o.firstSeed; seed < o.firstSeed + o.seeds; seed++) {
-      const shop = surveyedShop(o, seed, o.geometric);
+      const surveyed = surveyedShop(o, seed, o.geometric);
+      const learned = o["inside-learned"] ? learnInsideShop(surveyed.sim, seed, 2.2, { visits: 20, txSpreadDb: 3 }) : null;
+      const shop = learned === null ? surveyed : { ...surveyed, config: insideLearnedConfig(pooledDefaults(surveyed.sim), surveyed.sim, learned, true, true) };
       const { sim, samples, calibration, config } = shop;
-      const offsets = Object.fromEntries(calibration.gateways.map((g) => [g.gatewayId, g.rssiOffsetDb]));
-      const store = calibration.zones.find((z) => z.zoneId === "store");
+      const offsets = learned === null ? Object.fromEntries(calibration.gateways.map((g) => [g.gatewayId, g.rssiOffsetDb])) : {};
+      const store = learned === null ? calibration.zones.find((z) => z.zoneId === "store") : { edgeLossDb: learned.edgeLossDb, bound: null };
       const n10 = 22;
       const reach = store === undefined ? 5 : 10 ** (store.edgeLossDb / n10);
       const [floor, till] = sim.plan.gateways;
       if (floor === undefined || till === undefined) throw new Error("the plan needs two gateways");
       const apart = distance(floor.position, till.position);
-      const peerEdge = calibration.zones.find((z) => z.zoneId === "store")?.peers.find((p) => p.gatewayId === "gw-till");
+      const peerEdge = (learned?.peerEdges ?? calibration.zones.find((z) => z.zoneId === "store")?.peers)?.find((p) => p.gatewayId === "gw-till");
+      if (learned !== null) process.stdout.write(`seed ${seed}: learned from 20 inside labels: ${learned.note}\n`);
       const reference: Record<string, number> = {
         "gw-floor": reach,
         "gw-till": peerEdge === undefined ? apart + reach : 10 ** (peerEdge.edgeLossDb / n10),

@@ -115,6 +115,18 @@ export function surveyedShop(o: ShopOptions, seed: number, geometric = false): S
   return { sim, recording, samples, calibration, config: parsed.config };
 }
 
+/** The defaults' config of the shop at the zones' drawn size, every gateway's position known (pooled), not surveyed. */
+export function pooledDefaults(sim: Simulation): GatewayConfig {
+  const parsed = parseGatewayConfig({
+    ...sim.config,
+    presence: {},
+    zones: sim.plan.zones.map((z) => ({ id: z.id, shape: "gateway-radius", gatewayId: z.gatewayId, radiusM: z.radiusM })),
+    ...surveyedSites(sim.plan),
+  });
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.config;
+}
+
 /**
  * Each simulated subject's power at 1 m, keyed as the engine's `calibration` (lowercase subject
  * id): what it advertises plus how much hotter it transmits (the simulator's `txOffsetDb`), plus a

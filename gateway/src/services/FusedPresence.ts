@@ -18,6 +18,11 @@ export interface FusedPresenceOptions {
   readonly log: Logger;
   /** See {@link SightingMerger}: the lateness allowance, ms. */
   readonly latenessMs: number;
+  /**
+   * Called with each peer's sightings as they arrive, stamped in this gateway's clock (raw RSSI, as
+   * the peer heard it): the inside learner keeps what the peers heard of a labelled member.
+   */
+  readonly onPeerSightings?: (gatewayId: string, sightings: readonly SharedSighting[]) => void;
 }
 
 /** With nothing to share for this long, a gateway tells its peers it is alive, ms (a fraction of a minute). */
@@ -100,6 +105,10 @@ export class FusedPresence implements PresenceDecider {
         if (refusal !== null && refusal !== "invalid") late++;
       }
       if (late > 0) this.lateBySender.set(sender, (this.lateBySender.get(sender) ?? 0) + late);
+      if (this.o.onPeerSightings !== undefined) {
+        const offsetMs = this.offsetMs;
+        this.o.onPeerSightings(sender, offsetMs === 0 ? sightings : sightings.map((s) => ({ ...s, t: s.t - offsetMs })));
+      }
     });
   }
 

@@ -5,11 +5,16 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { InsideLearnerFile } from "../../../gateway/src/adapters/system/InsideLearnerFile.js";
 import { engineOptions } from "../../../gateway/src/config/engineOptions.js";
 import { parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
-import { baseEdgeLossDb, InsideCalibration } from "../../../gateway/src/services/InsideCalibration.js";
+import { PresenceEngine } from "../../../gateway/src/domain/presence/PresenceEngine.js";
+import { FusedPresence } from "../../../gateway/src/services/FusedPresence.js";
+import type { SharedSighting } from "../../../gateway/src/services/ports.js";
+import { baseEdgeLossDb, basePeerEdgesDb, gatewayOffsetsDb, InsideCalibration, learnedZone } from "../../../gateway/src/services/InsideCalibration.js";
 import { encodeMessage } from "../../../protocol/index.js";
 import { ManualClock } from "../../cloud/manualClock.js";
 import { ManualScheduler } from "../../support/ManualScheduler.js";
 import { RecordingLogger } from "../../support/RecordingLogger.js";
+import { beacon } from "../domain/presence/scenario.js";
+import { configOf, fakeLan } from "./fusionKit.js";
 
 const DAY = 86_400_000;
 const SUBJECT = "ibeacon:f7826da6-4fa2-4e98-8024-bc5b71e0893e:1:1";
@@ -173,5 +178,118 @@ describe("InsideCalibration", () => {
     await c.stop();
     expect(await waiting).toMatchObject({ outcome: "sample" });
     expect(scheduler.pending).toBe(0);
+  });
+
+  it("in a pooled store, learns the peer's reference from what the peer's sightings over the LAN say it heard", async () => {
+    // gw-a learns its zone "floor"; gw-b, 4 m away, shares its sightings over the store LAN.
+    const config = configOf("gw-a");
+    const options = engineOptions(config);
+    const base = basePeerEdgesDb(options, "gw-a", "floor");
+    // The geometry's reference: the gateways 4 m apart plus the 5 m radius.
+    expect(base?.["gw-b"]).toBeCloseTo(22 * Math.log10(4 + 5), 1);
+    expect(basePeerEdgesDb(options, "gw-b", "floor")).toBeNull();
+    const file = join(dir, "learned-zone.json");
+    const make = () =>
+      new InsideCalibration({
+        zoneId: "floor",
+        baseEdgeLossDb: () => baseEdgeLossDb(options, "gw-a", "floor"),
+        offsetDb: () => 0,
+        basePeerEdgesDb: () => basePeerEdgesDb(options, "gw-a", "floor"),
+        peerOffsetsDb: () => gatewayOffsetsDb(options),
+        surveyedAt: null,
+        defaultMeasuredPowerDbm: -59,
+        store: new InsideLearnerFile(file),
+        clock,
+        log: new RecordingLogger(),
+        learner: { minLabels: 5, percentile: 0.9, peerPercentile: 0.9, maxStepDbPerDay: 10 },
+        onEdgeLoss: () => void moved++,
+      });
+    const c = make();
+    await c.start();
+    const net = fakeLan();
+    const fusion = (self: "gw-a" | "gw-b") =>
+      new FusedPresence({
+        gatewayId: self,
+        engine: new PresenceEngine(engineOptions(configOf(self))),
+        channel: net.channel(self, self === "gw-a" ? "gw-b" : "gw-a"),
+        clock,
+        log: new RecordingLogger(),
+        latenessMs: 1500,
+        ...(self === "gw-a"
+          ? {
+              onPeerSightings: (gatewayId: string, sightings: readonly SharedSighting[]) => {
+                for (const x of sightings) c.peerHeard(gatewayId, x.subject.id, x.t, x.rssiDbm, x.measuredPowerDbm);
+              },
+            }
+          : {}),
+      });
+    const [a, b] = [fusion("gw-a"), fusion("gw-b")];
+    const member = beacon(7);
+    await a.start();
+    await b.start();
+    for (let label = 0; label < 5; label++) {
+      const end = clock.now();
+      // The member on the floor for 10 s: gw-a hears 16-30 dB of loss (it reads 6 dB low), gw-b
+      // the other way round, 30-16 dB, plus 4: own + peer 50 dB on every second.
+      for (let i = 0; i < 10; i++) {
+        const t = end - 5000 + i * 1000;
+        c.heard(member.id, t, -59 - (16 + (14 * i) / 9), -59);
+        b.observe({ t, gatewayId: "gw-b", subject: member, rssiDbm: -59 - (34 - (14 * i) / 9), measuredPowerDbm: -59 });
+      }
+      b.tick(end);
+      net.deliver();
+      const outcome = await c.label(encodeMessage({ v: 1, place: "inside", at: new Date(end).toISOString(), subjects: [member.id] }));
+      expect(outcome).toMatchObject({ outcome: "sample" });
+      clock.advance(DAY);
+    }
+    // 10 dB a day from the drawn 15.4 dB: two days.
+    await c.tick();
+    clock.advance(DAY);
+    await c.tick();
+    // The own edge as alone (the 90th percentile, 28.5 dB); the peer's reference the rest of the
+    // 90th percentile of the sums, 50.5 dB once the datagram has rounded RSSI to whole dB: 22 dB.
+    expect(c.edgeLossDb).toBe(28.5);
+    expect(c.peerEdges).toEqual([{ gatewayId: "gw-b", edgeLossDb: 22 }]);
+    expect(moved).toBe(2);
+    await c.stop();
+    await a.stop();
+    await b.stop();
+    const stored = JSON.parse(await readFile(file, "utf8")) as { samples: { peers?: { gatewayId: string; lossesDb: (number | null)[] }[] }[] };
+    expect(stored.samples[0]?.peers?.[0]?.gatewayId).toBe("gw-b");
+    expect(stored.samples[0]?.peers?.[0]?.lossesDb).toHaveLength(10);
+    // Persisted: a restarted gateway runs the zone with both.
+    const again = make();
+    await again.start();
+    expect(again.peerEdges).toEqual([{ gatewayId: "gw-b", edgeLossDb: 22 }]);
+    // As the engine runs the zone: the learned edge and reference, the exit band kept in dB.
+    const zone = options.zones.find((z) => z.id === "floor");
+    if (zone === undefined) throw new Error("no zone");
+    const running = learnedZone(zone, { edgeLossDb: again.edgeLossDb, peerEdges: again.peerEdges }, {
+      baseEdgeLossDb: DRAWN,
+      exitMarginM: options.tuning.exitMarginM,
+      pathLossExponent: 2.2,
+      maxDistanceM: 50,
+    });
+    expect(running).toMatchObject({ edgeLossDb: 28.5, peerEdges: [{ gatewayId: "gw-b", edgeLossDb: 22 }] });
+    const band = (edge: number, marginM: number) => 22 * Math.log10((10 ** (edge / 22) + marginM) / 10 ** (edge / 22));
+    expect(band(28.5, running.shape === "gateway-radius" ? (running.exitMarginM ?? 0) : 0)).toBeCloseTo(band(DRAWN, options.tuning.exitMarginM), 1);
+  });
+
+  it("runs a learned zone with its exit band in dB, within the engine's distances, and keeps the config's other references", () => {
+    const zone = { id: "store", shape: "gateway-radius" as const, gatewayId: "g1", radiusM: 5, peerEdges: [{ gatewayId: "g2", edgeLossDb: 18 }, { gatewayId: "g3", edgeLossDb: 20 }] };
+    const o = { baseEdgeLossDb: DRAWN, exitMarginM: 5, pathLossExponent: 2.2, maxDistanceM: 50 };
+    // Nothing learned: the zone as configured.
+    expect(learnedZone(zone, { edgeLossDb: null, peerEdges: [] }, o)).toBe(zone);
+    // An edge 6 dB out means a reach 1.87 times as far (10^(6/22)): the margin with it.
+    const six = learnedZone(zone, { edgeLossDb: DRAWN + 6, peerEdges: [{ gatewayId: "g2", edgeLossDb: 25 }] }, o);
+    expect(six).toMatchObject({ edgeLossDb: DRAWN + 6, exitMarginM: 9.37, peerEdges: [{ gatewayId: "g3", edgeLossDb: 20 }, { gatewayId: "g2", edgeLossDb: 25 }] });
+    // 35 dB means 39 m: the band is cut at the engine's 50 m, beyond which no distance is read.
+    const far = learnedZone(zone, { edgeLossDb: 35, peerEdges: [] }, o);
+    expect(far.shape === "gateway-radius" ? far.exitMarginM : null).toBeCloseTo(50 - 10 ** (35 / 22), 1);
+    // Only peers learned: the zone's own edge and margin stay.
+    expect(learnedZone(zone, { edgeLossDb: null, peerEdges: [{ gatewayId: "g3", edgeLossDb: 22 }] }, o)).toEqual({
+      ...zone,
+      peerEdges: [{ gatewayId: "g2", edgeLossDb: 18 }, { gatewayId: "g3", edgeLossDb: 22 }],
+    });
   });
 });

@@ -15,6 +15,15 @@ const StateSchema = Type.Object(
           at: Ms,
           lossesDb: Type.Array(Db, { minItems: 1, maxItems: 100 }),
           approachLossesDb: Type.Optional(Type.Array(Db, { minItems: 1, maxItems: 100 })),
+          peers: Type.Optional(
+            Type.Array(
+              Type.Object(
+                { gatewayId: Type.String({ minLength: 1, maxLength: 64 }), lossesDb: Type.Array(Type.Union([Db, Type.Null()]), { minItems: 1, maxItems: 100 }) },
+                { additionalProperties: false },
+              ),
+              { maxItems: 50 },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -22,6 +31,12 @@ const StateSchema = Type.Object(
     ),
     edgeLossDb: Type.Union([Db, Type.Null()]),
     steppedAt: Type.Union([Ms, Type.Null()]),
+    peerEdges: Type.Optional(
+      Type.Array(
+        Type.Object({ gatewayId: Type.String({ minLength: 1, maxLength: 64 }), edgeLossDb: Db, steppedAt: Ms }, { additionalProperties: false }),
+        { maxItems: 50 },
+      ),
+    ),
     since: Type.Union([Ms, Type.Null()]),
     weeks: Type.Array(Type.Object({ weekStart: Ms, labels: Type.Integer({ minimum: 0 }), thresholdDb: Db }, { additionalProperties: false }), {
       maxItems: 1000,

@@ -7,8 +7,10 @@ import {
   insideSample,
   insideTarget,
   learnInside,
+  peerTargets,
   rawThresholdDb,
   runningEdgeLoss,
+  runningPeerEdges,
   stepInside,
 } from "../../../../gateway/src/domain/calibration/insideLearner.js";
 
@@ -167,5 +169,107 @@ describe("inside learner", () => {
     // A bound above the percentile changes nothing; a margin adds to the percentile.
     expect(insideTarget(s, 0, { ...options, approachMarginDb: -5 })).toBe(28.5);
     expect(insideTarget(s, 0, { ...P90, minLabels: 3, marginDb: 2 })).toBe(30.5);
+  });
+
+  describe("a pooled store: the peers' references", () => {
+    /** The geometry's reference for gw-till, 4.6 m from the zone's gateway: 10 n log10(4.6 + 5). */
+    const GEOMETRY = 21.6;
+    const pooled = (now: number, over: Partial<InsideContext> = {}) => ctx(now, { basePeerEdgesDb: { "gw-till": GEOMETRY }, ...over });
+    /**
+     * A label's seconds as both gateways heard them: own losses over [16, 30] dB and the peer's, in
+     * the opposite order (the nearer the member is to one gateway, the farther from the other),
+     * over [20, 34] give or take 2 dB (own + peer: 48 to 52 dB); the peer misses every fifth second.
+     */
+    const both = (at: number) => {
+      const own = sample(at, 16, 30);
+      const peer = own.lossesDb.map((_, i) => (i % 5 === 4 ? null : 34 - (14 * i) / 9 + ((i % 3) - 1) * 2));
+      return { ...own, peers: [{ gatewayId: "gw-till", lossesDb: peer }] };
+    };
+    /** The tests reason in the 90th percentile for the peers too. */
+    const PP90 = { ...P90, peerPercentile: 0.9 };
+    const feedBoth = (count: number, over: Partial<InsideContext> = {}) => {
+      let s = emptyInsideLearner("store");
+      for (let i = 0; i < count; i++) s = learnInside(s, both(T0 + i * DAY), pooled(T0 + i * DAY, over), PP90).state;
+      return s;
+    };
+
+    it("keeps what each peer heard of the label's seconds, second by second", () => {
+      const own = heardAt(-5000, 5000, () => 20);
+      // The peer heard 7 of the 11 seconds, one of them twice in the same second (the strongest kept by the memory).
+      const peer = heardAt(-5000, 5000, (t) => 30 + t / 1000).filter((_, i) => i % 3 !== 1);
+      const s = insideSample(own, T0, -59, {}, { "gw-till": peer, "gw-door": [] });
+      expect(s).toEqual({
+        ok: true,
+        sample: { at: T0, lossesDb: Array(11).fill(20), peers: [{ gatewayId: "gw-till", lossesDb: [25, null, 27, 28, null, 30, 31, null, 33, 34, null] }] },
+      });
+      // A peer's loss out of range is refused with the sample.
+      const bad = { at: T0, lossesDb: [20, 20], peers: [{ gatewayId: "gw-till", lossesDb: [Number.NaN, 20] }] };
+      expect(learnInside(emptyInsideLearner("store"), bad, pooled(T0))).toMatchObject({ accepted: false, reason: "out-of-range" });
+      // So is one whose seconds do not line up with the own ones.
+      const short = { at: T0, lossesDb: [20, 20], peers: [{ gatewayId: "gw-till", lossesDb: [20] }] };
+      expect(learnInside(emptyInsideLearner("store"), short, pooled(T0))).toMatchObject({ accepted: false, reason: "out-of-range" });
+    });
+
+    it("sets a peer's reference so the percentile of the paired seconds reads inside pooled", () => {
+      const s = feedBoth(12);
+      const own = insideTarget(s, 0, PP90) ?? 0;
+      expect(own).toBe(28.5);
+      const [till, ...rest] = peerTargets(s, 0, {}, PP90);
+      expect(rest).toEqual([]);
+      expect(till?.gatewayId).toBe("gw-till");
+      expect(till?.labels).toBe(12);
+      // Own + peer loss is 48-52 dB on the paired seconds, 52 at the 90th percentile: the reference
+      // is that less the own edge.
+      expect(till?.edgeLossDb).toBe(23.5);
+      // The pooled test, as PresenceEngine.meanExcessDb runs it, reads 90% of the paired seconds
+      // inside, and not all of them.
+      const paired = s.samples.flatMap((x) =>
+        x.lossesDb.flatMap((l, i) => {
+          const peer = x.peers?.[0]?.lossesDb[i];
+          return peer === null || peer === undefined ? [] : [l + peer];
+        }),
+      );
+      const readInside = (reference: number) => paired.filter((sum) => sum - own - reference <= 0).length / paired.length;
+      expect(readInside(till?.edgeLossDb ?? 0)).toBeGreaterThanOrEqual(0.9);
+      // A lower percentile, a smaller share: 50 dB at the 60th.
+      const p60 = peerTargets(s, 0, {}, { ...PP90, peerPercentile: 0.6 })[0]?.edgeLossDb ?? 0;
+      expect(p60).toBe(21.5);
+      expect(readInside(p60)).toBeGreaterThanOrEqual(0.6);
+      expect(readInside(p60)).toBeLessThan(0.9);
+      // In the peer's own terms: a peer run 4 dB up (its offset) is heard 4 dB less lossy, so its reference is 4 dB lower.
+      expect(peerTargets(s, 0, { "gw-till": 4 }, PP90)[0]?.edgeLossDb).toBe(19.5);
+      // An own offset moves the own edge but not the sum: the peer's reference is unchanged.
+      expect(peerTargets(s, 6, {}, PP90)[0]?.edgeLossDb).toBe(23.5);
+      // A margin widens it.
+      expect(peerTargets(s, 0, {}, { ...PP90, peerMarginDb: 3 })[0]?.edgeLossDb).toBe(26.5);
+    });
+
+    it("moves a peer's reference from the config's a step a day, once enough labels carry it, and lets a survey override it", () => {
+      const nine = feedBoth(9);
+      expect(peerTargets(nine, 0, {}, PP90)).toEqual([]);
+      expect(runningPeerEdges(nine, null)).toEqual([]);
+      // Geometry 21.6 dB, target 23.5: nothing moves on the day of the tenth label, the step comes a day later.
+      const ten = feedBoth(10);
+      expect(peerTargets(ten, 0, {}, PP90)[0]?.edgeLossDb).toBe(23.5);
+      expect(runningPeerEdges(ten, null)).toEqual([]);
+      expect(runningPeerEdges(stepInside(ten, pooled(T0 + 10 * DAY), PP90), null)).toEqual([{ gatewayId: "gw-till", edgeLossDb: 23.5 }]);
+      // From a surveyed reference of 14 dB: 2 dB a day, counted from the tenth label.
+      const surveyed = feedBoth(10, { basePeerEdgesDb: { "gw-till": 14 } });
+      expect(runningPeerEdges(surveyed, null)).toEqual([]);
+      const later = stepInside(surveyed, pooled(T0 + 9 * DAY + 2 * DAY, { basePeerEdgesDb: { "gw-till": 14 } }), PP90);
+      expect(runningPeerEdges(later, null)).toEqual([{ gatewayId: "gw-till", edgeLossDb: 18 }]);
+      const done = stepInside(later, pooled(T0 + 30 * DAY, { basePeerEdgesDb: { "gw-till": 14 } }), PP90);
+      expect(runningPeerEdges(done, null)).toEqual([{ gatewayId: "gw-till", edgeLossDb: 23.5 }]);
+      // A gateway that pools nothing into the zone is not learned for, and one dropped is forgotten.
+      expect(runningPeerEdges(stepInside(done, pooled(T0 + 31 * DAY, { basePeerEdgesDb: {} }), PP90), null)).toEqual([]);
+      // Without the pooled context (a gateway alone), peers are left as they are.
+      expect(stepInside(done, ctx(T0 + 31 * DAY), PP90).peerEdges).toEqual(done.peerEdges);
+      // A newer survey runs its own references at once, and clears what was learned.
+      const surveyedAt = T0 + 31 * DAY;
+      expect(runningPeerEdges(done, surveyedAt)).toEqual([]);
+      const after = learnInside(done, both(surveyedAt + DAY), pooled(surveyedAt + DAY, { surveyedAt }), PP90);
+      expect(after.state.peerEdges).toBeUndefined();
+      expect(after.state.samples).toHaveLength(1);
+    });
   });
 });

@@ -31,10 +31,14 @@ export interface RelayOptions {
   readonly maxInflightBatches: number;
   /** Without ack progress for this long, everything unacknowledged is sent again. */
   readonly ackTimeoutMs: number;
-  /** Called with every message on topics the relay does not own (config, calibration labels). */
-  readonly onMessage?: (channel: "config" | "labels", payload: Buffer) => void;
+  /** Called with every message on topics the relay does not own (config, calibration labels, clock replies). */
+  readonly onMessage?: (channel: "config" | "labels" | "time-reply", payload: Buffer) => void;
   /** Subscribe to the calibration labels topic too (the gateway learns from the till). */
   readonly labels?: boolean;
+  /** Subscribe to the cloud's clock replies too (the gateway sets its clock by the cloud's). */
+  readonly timeReplies?: boolean;
+  /** Called after each connect once the subscriptions are in place: replies to requests sent from now on arrive. */
+  readonly onSubscribed?: () => void;
   /**
    * Outcome of the last remote config, repeated in the online status published on every connect:
    * the status is retained, so an online status without it would erase what the gateway reported.
@@ -164,7 +168,9 @@ export class Relay {
         gatewayTopic(storeId, gatewayId, "ack"),
         gatewayTopic(storeId, gatewayId, "config"),
         ...(this.o.labels === true ? [gatewayTopic(storeId, gatewayId, "labels")] : []),
+        ...(this.o.timeReplies === true ? [gatewayTopic(storeId, gatewayId, "time-reply")] : []),
       ]);
+      this.o.onSubscribed?.();
       const config = this.o.configStatus?.();
       const scan = this.o.scanStatus?.();
       const update = this.o.updateStatus?.();
@@ -209,6 +215,8 @@ export class Relay {
       this.o.onMessage?.("config", payload);
     } else if (topic === gatewayTopic(storeId, gatewayId, "labels")) {
       this.o.onMessage?.("labels", payload);
+    } else if (topic === gatewayTopic(storeId, gatewayId, "time-reply")) {
+      this.o.onMessage?.("time-reply", payload);
     }
   }
 

@@ -25,7 +25,7 @@ import { parseArgs } from "node:util";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { freePort } from "../../test/support/freePort.js";
 import { openCloud, stopCloud } from "../../test/support/uplinkCloud.js";
-import { compareByTime, compareDetections, runLiveStore } from "./fusionLive.js";
+import { compareByTime, compareDetections, liveStoreStart, runLiveStore, SimClock } from "./fusionLive.js";
 
 const { values } = parseArgs({
   options: {
@@ -101,13 +101,16 @@ try {
     for (const seed of seeds) {
       const storeId = `bench-${rows.length}`;
       const mqttPort = await freePort();
-      const cloud = await openCloud(join(dir, storeId, "cloud"), { mqttPort, httpPort: await freePort() }, silent);
+      // The cloud on the simulation's clock: true time, which the gateways' clocks are set by.
+      const clock = new SimClock(liveStoreStart(minutes));
+      const cloud = await openCloud(join(dir, storeId, "cloud"), { mqttPort, httpPort: await freePort() }, silent, clock);
       await cloud.start();
       const started = performance.now();
       try {
         const r = await runLiveStore({
           dir: join(dir, storeId),
           cloud,
+          clock,
           mqttPort,
           storeId,
           gateways: c.gateways,

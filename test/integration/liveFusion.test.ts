@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import type { Cloud } from "../../cloud/src/createCloud.js";
-import { compareDetections, type LiveStoreResult, runLiveStore } from "../../scripts/bench/fusionLive.js";
+import { compareDetections, type LiveStoreResult, liveStoreStart, runLiveStore, SimClock } from "../../scripts/bench/fusionLive.js";
 import { freePort } from "../support/freePort.js";
 import { openCloud, stopCloud } from "../support/uplinkCloud.js";
 
@@ -32,12 +32,14 @@ describe("live fusion of a store's gateways", () => {
   /** Each run its own cloud: gateway ids are global, and each run registers the same ones. */
   const run = async (storeId: string, gateways: 2 | 3, stop?: { gatewayId: string; afterMs: number }, lossRate?: number) => {
     const mqttPort = await freePort();
-    const cloud = await openCloud(join(dir, storeId, "cloud"), { mqttPort, httpPort: await freePort() }, silent);
+    const clock = new SimClock(liveStoreStart(6));
+    const cloud = await openCloud(join(dir, storeId, "cloud"), { mqttPort, httpPort: await freePort() }, silent, clock);
     clouds.push(cloud);
     await cloud.start();
     return runLiveStore({
       dir: join(dir, storeId),
       cloud,
+      clock,
       mqttPort,
       storeId,
       gateways,

@@ -124,6 +124,19 @@ export interface LiveStoreResult {
   readonly missed: number;
   readonly recovered: number;
   readonly abandoned: number;
+  /**
+   * Per gateway running at the end, its clock against the cloud's: the correction in force, the
+   * believed sample's offset and round trip, samples taken; and what it adds on top to read the
+   * store LAN's agreed time (PeerClocks), ms.
+   */
+  readonly clocks: readonly {
+    readonly id: string;
+    readonly correctionMs: number | null;
+    readonly offsetMs: number | null;
+    readonly roundTripMs: number | null;
+    readonly samples: number;
+    readonly lanOffsetMs: number;
+  }[];
   /** When the simulation starts, epoch ms. */
   readonly startAt: number;
   /** Time of the last advert, epoch ms: the replay ends there. */
@@ -316,6 +329,17 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
       lateDropped += c.merge.late + c.merge.ahead + c.merge.full;
     }
   }
+  const clocks = [...gateways].map(([id, g]) => {
+    const r = g.time?.report();
+    return {
+      id,
+      correctionMs: r?.correctionMs ?? null,
+      offsetMs: r?.offsetMs ?? null,
+      roundTripMs: r?.roundTripMs ?? null,
+      samples: r?.samples ?? 0,
+      lanOffsetMs: g.fusion?.presence.clockOffsetMs ?? 0,
+    };
+  });
   for (const g of all) await g.stop();
   let datagramsLost = 0;
   let datagramsRelayed = 0;
@@ -372,6 +396,7 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
     datagramsLost,
     datagramsRelayed,
     ...gaps,
+    clocks,
     startAt,
     lastAdvertAt,
   };

@@ -37,7 +37,7 @@ export interface RelayOptions {
   readonly labels?: boolean;
   /** Subscribe to the cloud's clock replies too (the gateway sets its clock by the cloud's). */
   readonly timeReplies?: boolean;
-  /** Called after each connect once the subscriptions are in place: replies to requests sent from now on arrive. */
+  /** Called after each connect once the clock replies are subscribed: replies to requests sent from now on arrive. */
   readonly onSubscribed?: () => void;
   /**
    * Outcome of the last remote config, repeated in the online status published on every connect:
@@ -168,9 +168,7 @@ export class Relay {
         gatewayTopic(storeId, gatewayId, "ack"),
         gatewayTopic(storeId, gatewayId, "config"),
         ...(this.o.labels === true ? [gatewayTopic(storeId, gatewayId, "labels")] : []),
-        ...(this.o.timeReplies === true ? [gatewayTopic(storeId, gatewayId, "time-reply")] : []),
       ]);
-      this.o.onSubscribed?.();
       const config = this.o.configStatus?.();
       const scan = this.o.scanStatus?.();
       const update = this.o.updateStatus?.();
@@ -193,6 +191,22 @@ export class Relay {
     }
     this.lastProgressAt = this.o.clock.now();
     this.schedulePump();
+    if (this.o.timeReplies === true) await this.subscribeTimeReplies();
+  }
+
+  /**
+   * Apart from the rest: a cloud older than the clock replies refuses the subscription, and must
+   * not stop the events for it; nor may the gateway then ask (its broker drops a client publishing
+   * where it may not), so `onSubscribed` is called only once the replies can arrive.
+   */
+  private async subscribeTimeReplies(): Promise<void> {
+    try {
+      await this.o.connection.subscribe([gatewayTopic(this.o.storeId, this.o.gatewayId, "time-reply")]);
+    } catch (err) {
+      this.o.log.warn({ err }, "clock replies not subscribed: the gateway keeps its system clock");
+      return;
+    }
+    this.o.onSubscribed?.();
   }
 
   private onMessage(topic: string, payload: Buffer): void {

@@ -53,6 +53,10 @@ export const SETTLE_MS = KEEPALIVE_MS + 1000;
  *   store's clock is unknown: this gateway's own sightings are held unstamped and nothing is decided.
  *   Stamped before, they would carry the wrong time, and once the correction came those of the last
  *   allowance would fall behind the watermark and be dropped as late.
+ * - **The reference's time before that.** With a {@link FusedPresenceOptions.reference} (the cloud's
+ *   clock), nothing is sent on the LAN until it answered (or SETTLE_MS passed): the peers believe the
+ *   largest offset they heard for 30 s (PeerClocks), so a heartbeat stamped on the clock this gateway
+ *   is about to leave would move the store's time for that long.
  */
 export class FusedPresence implements PresenceDecider {
   private readonly o: FusedPresenceOptions;

@@ -304,6 +304,8 @@ const TEN_YEARS_S = 10 * 365 * 86_400;
 /** Largest clock offset between a store's gateways worth reporting, ms: beyond it no peer is believed. */
 const MAX_CLOCK_OFFSET_MS = 3_600_000;
 const ClockOffsetMs = Type.Integer({ minimum: -MAX_CLOCK_OFFSET_MS, maximum: MAX_CLOCK_OFFSET_MS });
+/** Largest offset from the cloud's clock a gateway corrects (its filter refuses more), ms: 400 days. */
+const MAX_REFERENCE_OFFSET_MS = 400 * 86_400_000;
 const Count = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
 
 export const TelemetrySchema = Type.Object(
@@ -389,6 +391,31 @@ export const TelemetrySchema = Type.Object(
           additionalProperties: false,
           description: "The store LAN's live fusion, counted since the gateway started; absent without LAN peers.",
         },
+      ),
+    ),
+    clock: Type.Optional(
+      Type.Object(
+        {
+          source: Type.Literal("cloud", { description: "The gateway sets its clock by the cloud's, over MQTT (`time` requests)." }),
+          offsetMs: Type.Union([Type.Integer({ minimum: -MAX_REFERENCE_OFFSET_MS, maximum: MAX_REFERENCE_OFFSET_MS }), Type.Null()], {
+            description: "The cloud's clock minus the gateway's system clock, ms, as the believed sample measured it; null: no reply yet.",
+          }),
+          roundTripMs: Type.Union([Type.Integer({ minimum: 0, maximum: 3_600_000 }), Type.Null()], {
+            description: "That sample's round trip, ms: the offset is right within half of it; null: no reply yet.",
+          }),
+          sampleAgeS: Type.Union([Type.Number({ minimum: 0, maximum: TEN_YEARS_S }), Type.Null()], {
+            description: "Seconds since that sample when the telemetry was taken (it holds through an uplink outage); null: no reply yet.",
+          }),
+          correctionMs: Type.Integer({
+            minimum: -MAX_REFERENCE_OFFSET_MS,
+            maximum: MAX_REFERENCE_OFFSET_MS,
+            description: "What the gateway adds to its system clock wherever it stamps or decides, ms; 0: its clock agrees with the cloud's within the round trip (kept by NTP), or no reply yet.",
+          }),
+          samples: Count("Replies taken as samples since the gateway started."),
+          refused: Count("Replies refused as absurd (a negative or too long round trip, an offset beyond belief)."),
+          unanswered: Count("Requests the cloud did not answer in time."),
+        },
+        { additionalProperties: false, description: "The gateway's clock against the cloud's; absent when it keeps its system clock (`time.source: system`)." },
       ),
     ),
   },
@@ -808,6 +835,44 @@ export const PlaceLabelSchema = Type.Object(
 );
 export type PlaceLabel = Static<typeof PlaceLabelSchema>;
 
+/** Largest epoch ms a clock exchange carries: the year 2286, beyond any clock worth correcting. */
+const MAX_EPOCH_MS = 10_000_000_000_000;
+const EpochMs = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_EPOCH_MS, description });
+const TimeRequestId = Type.String({ pattern: "^[A-Za-z0-9_-]{1,32}$", description: "Names the request; the reply repeats it." });
+
+/**
+ * Published by a gateway to its own `time` topic (QoS 0, not retained): a request for the cloud's
+ * clock, NTP-style (RFC 5905, on-wire protocol). QoS 0 because a sample is worth something only
+ * when it travels at once: a late one only shows a long round trip, and the gateway sends another.
+ */
+export const TimeRequestSchema = Type.Object(
+  {
+    v: Version,
+    id: TimeRequestId,
+    t0: EpochMs("When the gateway sent the request, epoch ms of its own clock (the request's origin timestamp)."),
+  },
+  { additionalProperties: false },
+);
+export type TimeRequest = Static<typeof TimeRequestSchema>;
+
+/**
+ * Published by the cloud to one gateway's `time-reply` topic (QoS 0, not retained) for each of its
+ * `time` requests. With t3, when the reply arrived by its own clock, the gateway measures its clock
+ * minus the cloud's: offset = ((t1 − t0) + (t2 − t3)) / 2 within ± round trip / 2, where the round
+ * trip is (t3 − t0) − (t2 − t1).
+ */
+export const TimeReplySchema = Type.Object(
+  {
+    v: Version,
+    id: TimeRequestId,
+    t0: EpochMs("The request's t0, repeated."),
+    t1: EpochMs("When the cloud received the request, epoch ms of its clock."),
+    t2: EpochMs("When the cloud sent this reply, epoch ms of its clock."),
+  },
+  { additionalProperties: false },
+);
+export type TimeReply = Static<typeof TimeReplySchema>;
+
 /** Typed map from channel to payload: publishing the wrong payload on a channel does not compile. */
 export const GATEWAY_MESSAGES = {
   events: new Checker(EventBatchSchema),
@@ -816,6 +881,8 @@ export const GATEWAY_MESSAGES = {
   config: new Checker(GatewayRemoteConfigSchema),
   ack: new Checker(AckSchema),
   labels: new Checker(PlaceLabelSchema),
+  time: new Checker(TimeRequestSchema),
+  "time-reply": new Checker(TimeReplySchema),
 } as const satisfies Record<GatewayChannel, Checker<TSchema>>;
 
 export const USER_MESSAGES = {

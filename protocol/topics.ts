@@ -4,12 +4,15 @@ import { isValidId } from "./ids.js";
 /** Every topic of the contract starts here; a breaking change to the contract bumps `v1`. */
 export const TOPIC_ROOT = "arrival/v1";
 
-/** Channels of one gateway, under `arrival/v1/stores/{storeId}/gateways/{gatewayId}/`. */
-export type GatewayChannel = "events" | "status" | "telemetry" | "config" | "ack" | "labels";
+/**
+ * Channels of one gateway, under `arrival/v1/stores/{storeId}/gateways/{gatewayId}/`. `time` carries
+ * the gateway's clock requests to the cloud, `time-reply` the cloud's answers (its clock, NTP-style).
+ */
+export type GatewayChannel = "events" | "status" | "telemetry" | "config" | "ack" | "labels" | "time" | "time-reply";
 /** Channels of one app user, under `arrival/v1/users/{userId}/`. */
 export type UserChannel = "offers" | "location";
 
-export const GATEWAY_CHANNELS: readonly GatewayChannel[] = ["events", "status", "telemetry", "config", "ack", "labels"];
+export const GATEWAY_CHANNELS: readonly GatewayChannel[] = ["events", "status", "telemetry", "config", "ack", "labels", "time", "time-reply"];
 export const USER_CHANNELS: readonly UserChannel[] = ["offers", "location"];
 
 function checkId(what: string, value: string): string {

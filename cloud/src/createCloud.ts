@@ -63,6 +63,7 @@ import { DryRunService } from "./services/DryRunService.js";
 import { OfferLifecycleService } from "./services/OfferLifecycleService.js";
 import { RedemptionGuard } from "./services/RedemptionGuard.js";
 import { PlaceLabelService } from "./services/PlaceLabelService.js";
+import { TimeService } from "./services/TimeService.js";
 import { RedemptionService } from "./services/RedemptionService.js";
 import { CouponService } from "./services/CouponService.js";
 import { PickupService } from "./services/PickupService.js";
@@ -119,6 +120,8 @@ export interface Cloud {
   /** Offer expiry, reminders and redelivery (`sweep()` runs one pass now). */
   readonly offerLifecycle: OfferLifecycleService;
   readonly ingest: IngestService;
+  /** Answers the gateways' clock requests (the store's time reference). */
+  readonly time: TimeService;
   /** Gateway health and config pushes (`sweep()` writes last-seen times and prunes telemetry now). */
   readonly fleet: FleetService;
   /** Software rollouts per store (`sweep()` advances every rollout now, on the leader). */
@@ -320,6 +323,8 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
       for (const listener of presenceListeners) listener(events);
     },
   });
+  // The store's time: each gateway's clock requests answered with the cloud's clock.
+  const time = new TimeService({ bus: broker, clock, log: log.child({ component: "time" }) });
   // Where consenting members were (at the till, inside the store): calibration labels for the gateways.
   const placeLabels = new PlaceLabelService({ users, fleet: repositories.fleet, bus: broker, log: log.child({ component: "place-labels" }) });
   // The beacon phones can hear in the stores (docs/push.md): keys derived from one shared secret.
@@ -660,6 +665,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // Inputs first, then what they feed, so in-flight work drains into a database still open.
     await http.close();
     // No new batches or location reports; those being stored finish and reach the rules engine.
+    time.stop();
     await Promise.all([ingest.stop(), geofence.stop()]);
     await pipeline.stop();
     // After the pipeline, which queues into it; what is pending stays for the next start.
@@ -701,6 +707,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     rules,
     offerLifecycle,
     ingest,
+    time,
     fleet,
     rollouts,
     metrics,
@@ -746,6 +753,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
         rollouts.startSweep();
         membership.start();
         await ingest.start();
+        await time.start();
         await http.listen({ host: config.http.host, port: config.http.port });
       } catch (err) {
         // A half-started cloud (broker up, HTTP port taken) would ingest with no API and look

@@ -37,6 +37,7 @@ import {
   systemScheduler,
   type TimerHandle,
 } from "./services/ports.js";
+import { CloudClock } from "./services/CloudClock.js";
 import { FusedPresence } from "./services/FusedPresence.js";
 import { Relay } from "./services/Relay.js";
 import { ScanHealth } from "./services/ScanHealth.js";
@@ -100,6 +101,13 @@ function nodeProcessSample(): ProcessSample {
 
 export interface Gateway {
   readonly pipeline: ScanPipeline;
+  /**
+   * The time this gateway stamps and decides by: the cloud's ({@link CloudClock}) with config
+   * `time.source: cloud`, else the system clock it was given.
+   */
+  readonly clock: Clock;
+  /** The clock set by the cloud's; null with `time.source: system`. */
+  readonly time: CloudClock | null;
   /** The store LAN's live fusion; null for a gateway without LAN peers (it judges alone). */
   readonly fusion: { readonly presence: FusedPresence; readonly channel: UdpSightingChannel } | null;
   readonly relay: Relay;
@@ -168,6 +176,23 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     will: { topic: statusTopic, payload: encodeMessage({ v: 1, state: "offline" }) },
     log: log.child({ component: "uplink" }),
   });
+  // The time the gateway stamps and decides by: the cloud's, measured over the uplink (NTP-style),
+  // unless the config trusts the system clock. Everything that stamps sightings or events, or
+  // compares them with the peers' or the cloud's times, runs on it; local durations (the relay's
+  // ack timeout, the radio's silence, the outbox's ages) stay on the system clock.
+  const cloudClock =
+    config.time.source === "cloud"
+      ? new CloudClock({
+          storeId: config.storeId,
+          gatewayId: config.gatewayId,
+          connection,
+          clock,
+          scheduler,
+          log: log.child({ component: "time" }),
+          pollMs: config.time.pollS * 1000,
+        })
+      : null;
+  const stampClock: Clock = cloudClock ?? clock;
   // Calibration from evidence: the offset learned from members seen at the till, when configured.
   const surveyedAt = deps.surveyRecord?.gatewayId === config.gatewayId ? Date.parse(deps.surveyRecord.surveyedAt) : null;
   const learning =
@@ -181,7 +206,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           baseOffsetDb: config.site.rssiOffsetDb,
           surveyedAt,
           store: new LearnerFile(join(config.dataDir, "learned-calibration.json")),
-          clock,
+          // Labels carry the cloud's time: what the radio heard is kept on the same.
+          clock: stampClock,
           log: log.child({ component: "learning" }),
           learner: { minSamples: config.learning.minSamples, maxStepDbPerDay: config.learning.maxStepDbPerDay },
           onOffset: () => {
@@ -210,7 +236,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           surveyedAt,
           defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
           store: new InsideLearnerFile(join(config.dataDir, "learned-zone.json")),
-          clock,
+          clock: stampClock,
           scheduler,
           log: log.child({ component: "inside-learning" }),
           learner: {
@@ -244,8 +270,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   const fusion = await lanFusion(
     config,
     engine,
-    clock,
+    stampClock,
     log,
+    cloudClock,
     insideLearning === null
       ? undefined
       : (gatewayId, sightings) => {
@@ -289,12 +316,18 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     advertisingStatus: () => storeBeacon.report(),
     calibrationStatus: () => calibration(),
     labels: learning !== null || insideLearning !== null,
+    timeReplies: cloudClock !== null,
+    onSubscribed: () => cloudClock?.online(),
     // `arrival-gateway health` reads the link from the health file: rewrite it as the link changes,
     // so an update's health gate sees the gateway connected as soon as it is.
     onConnectionChange: () => {
       if (started) writeHealth();
     },
     onMessage: (channel, payload) => {
+      if (channel === "time-reply") {
+        cloudClock?.reply(payload);
+        return;
+      }
       if (channel === "labels") {
         // The retained status carries what was learned: the fleet view shows each sample counted.
         void Promise.all([learning?.label(payload), insideLearning?.label(payload)])
@@ -310,7 +343,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     gatewayId: config.gatewayId,
     source: deps.source,
     engine: fusion?.presence ?? engine,
-    clock,
+    clock: stampClock,
+    ...(cloudClock === null ? {} : { stampOffsetMs: () => cloudClock.correctionMs }),
     log: log.child({ component: "presence" }),
     sink: (events) => relay.enqueue(events),
     scheduler,
@@ -408,7 +442,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
 
   /** Seconds since each LAN peer's last datagram, for the health file (doctor reads it). */
   function lanPeerAges(): { id: string; lastHeardAgeS: number | null }[] {
-    const now = clock.now();
+    const now = stampClock.now();
     return (fusion?.channel.peers() ?? []).map((p) => ({ id: p.id, lastHeardAgeS: peerAgeS(p.lastHeardAt, now) }));
   }
 
@@ -493,7 +527,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     outbox,
     scan: () => ({ adverts: pipeline.counters.adverts, subjectsTracked: pipeline.trackedSubjects }),
     eventsSent: () => relay.counters.eventsSent,
-    ...(fusion === null ? {} : { lan: () => lanTelemetry(fusion, clock.now()) }),
+    ...(fusion === null ? {} : { lan: () => lanTelemetry(fusion, stampClock.now()) }),
+    ...(cloudClock === null ? {} : { timeReference: () => cloudClock.report() }),
     sampleProcess: deps.sampleProcess ?? nodeProcessSample,
     clock,
     log: log.child({ component: "telemetry" }),
@@ -504,6 +539,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   let started = false;
   return {
     pipeline,
+    clock: stampClock,
+    time: cloudClock,
     fusion,
     relay,
     outbox,
@@ -525,6 +562,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       }
       started = true;
       scanHealth.start();
+      // Before the relay: its first connect asks the cloud's time.
+      cloudClock?.start();
       await relay.start();
       telemetry.start();
       writeHealth();
@@ -562,6 +601,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       await pipeline.stop();
       await fusion?.presence.stop();
       await relay.stop();
+      cloudClock?.stop();
       await learning?.stop();
       await insideLearning?.stop();
       await outbox.close();
@@ -606,6 +646,7 @@ async function lanFusion(
   engine: PresenceEngine,
   clock: Clock,
   log: Logger,
+  reference: CloudClock | null,
   onPeerSightings?: (gatewayId: string, sightings: readonly SharedSighting[]) => void,
 ): Promise<{ presence: FusedPresence; channel: UdpSightingChannel } | null> {
   const lan = config.lan;
@@ -618,6 +659,7 @@ async function lanFusion(
     clock,
     log: log.child({ component: "fusion" }),
     latenessMs: lan.latenessMs,
+    ...(reference === null ? {} : { reference }),
     ...(onPeerSightings === undefined ? {} : { onPeerSightings }),
   });
   return { presence, channel };

@@ -17,6 +17,11 @@
  * `--skew 200,1000,3000` each clock error: gw-floor's clock ahead by it, gw-till's behind, gw-entry's
  * ahead (`--only impaired` skips the three cases above). A clock off shifts the event ids (they hash
  * the time), so these runs are compared with the replay by type, zone, subject and nearest time too.
+ *
+ * The cloud runs on the simulation's clock (true time) and each gateway sets its clock by the
+ * cloud's over MQTT (`time.source: cloud`, the default): the last columns give each gateway's
+ * correction from the cloud's clock and the store LAN's on top (PeerClocks), and the clock samples
+ * taken with the largest round trip believed.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -25,7 +30,7 @@ import { parseArgs } from "node:util";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import { freePort } from "../../test/support/freePort.js";
 import { openCloud, stopCloud } from "../../test/support/uplinkCloud.js";
-import { compareByTime, compareDetections, runLiveStore } from "./fusionLive.js";
+import { compareByTime, compareDetections, liveStoreStart, runLiveStore, SimClock } from "./fusionLive.js";
 
 const { values } = parseArgs({
   options: {
@@ -66,6 +71,12 @@ interface Row {
   readonly retransmitted: number;
   readonly recovered: number;
   readonly abandoned: number;
+  /** Per gateway at the end: the correction from the cloud's clock, and the store LAN's on top, ms. */
+  readonly cloudCorrectionMs: readonly (number | null)[];
+  readonly lanCorrectionMs: readonly number[];
+  /** Largest round trip of the clock samples the gateways believed, and samples taken (summed), ms. */
+  readonly maxRoundTripMs: number | null;
+  readonly clockSamples: number;
   readonly seconds: number;
 }
 
@@ -101,13 +112,16 @@ try {
     for (const seed of seeds) {
       const storeId = `bench-${rows.length}`;
       const mqttPort = await freePort();
-      const cloud = await openCloud(join(dir, storeId, "cloud"), { mqttPort, httpPort: await freePort() }, silent);
+      // The cloud on the simulation's clock: true time, which the gateways' clocks are set by.
+      const clock = new SimClock(liveStoreStart(minutes));
+      const cloud = await openCloud(join(dir, storeId, "cloud"), { mqttPort, httpPort: await freePort() }, silent, clock);
       await cloud.start();
       const started = performance.now();
       try {
         const r = await runLiveStore({
           dir: join(dir, storeId),
           cloud,
+          clock,
           mqttPort,
           storeId,
           gateways: c.gateways,
@@ -142,6 +156,10 @@ try {
           retransmitted: r.retransmitted,
           recovered: r.recovered,
           abandoned: r.abandoned,
+          cloudCorrectionMs: r.clocks.map((c) => c.correctionMs),
+          lanCorrectionMs: r.clocks.map((c) => c.lanOffsetMs),
+          maxRoundTripMs: r.clocks.reduce<number | null>((m, c) => (c.roundTripMs === null ? m : Math.max(m ?? 0, c.roundTripMs)), null),
+          clockSamples: r.clocks.reduce((n, c) => n + c.samples, 0),
           seconds: Math.round((performance.now() - started) / 100) / 10,
         };
         rows.push(row);
@@ -156,10 +174,11 @@ try {
 }
 
 const header =
-  "| case | seed | adverts | replay enter+exit | matched (id) | missing (id) | extra (id) | max shift ms (id) | matched by time | within 2 s | missing | extra | median / max shift ms | subjects in >1 store visit | events/1000 adverts | uplink msgs/1000 adverts | each event stored once | late dropped | datagrams refused | datagrams lost | requests / retransmitted | recovered / given up | run s |";
-process.stdout.write(`${header}\n|${"---|".repeat(23)}\n`);
+  "| case | seed | adverts | replay enter+exit | matched (id) | missing (id) | extra (id) | max shift ms (id) | matched by time | within 2 s | missing | extra | median / max shift ms | subjects in >1 store visit | events/1000 adverts | uplink msgs/1000 adverts | each event stored once | late dropped | datagrams refused | datagrams lost | requests / retransmitted | recovered / given up | cloud correction ms | LAN correction ms | clock samples / max round trip ms | run s |";
+process.stdout.write(`${header}\n|${"---|".repeat(26)}\n`);
+const list3 = (xs: readonly (number | null)[]): string => xs.map((x) => (x === null ? "-" : String(x))).join(", ");
 for (const r of rows)
   process.stdout.write(
-    `| ${r.case} | ${r.seed} | ${r.adverts} | ${r.replayEnterExit} | ${r.matched} | ${r.missing} | ${r.extra} | ${r.maxShiftMs} | ${r.byTime.matched} | ${r.byTime.within2s} | ${r.byTime.missing} | ${r.byTime.extra} | ${r.byTime.medianShiftMs} / ${r.byTime.maxShiftMs} | ${r.multiVisitSubjects} | ${r.eventsPer1000} | ${r.messagesPer1000} | ${r.storedOnce ? "yes" : "no"} | ${r.lateDropped} | ${r.refused} | ${r.datagramsLost} | ${r.nacksSent} / ${r.retransmitted} | ${r.recovered} / ${r.abandoned} | ${r.seconds} |\n`,
+    `| ${r.case} | ${r.seed} | ${r.adverts} | ${r.replayEnterExit} | ${r.matched} | ${r.missing} | ${r.extra} | ${r.maxShiftMs} | ${r.byTime.matched} | ${r.byTime.within2s} | ${r.byTime.missing} | ${r.byTime.extra} | ${r.byTime.medianShiftMs} / ${r.byTime.maxShiftMs} | ${r.multiVisitSubjects} | ${r.eventsPer1000} | ${r.messagesPer1000} | ${r.storedOnce ? "yes" : "no"} | ${r.lateDropped} | ${r.refused} | ${r.datagramsLost} | ${r.nacksSent} / ${r.retransmitted} | ${r.recovered} / ${r.abandoned} | ${list3(r.cloudCorrectionMs)} | ${list3(r.lanCorrectionMs)} | ${r.clockSamples} / ${r.maxRoundTripMs ?? "-"} | ${r.seconds} |\n`,
   );
 for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);

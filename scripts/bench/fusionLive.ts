@@ -8,8 +8,15 @@
  * the adverts its radio heard up to then, sends its batch and runs its engine to the watermark, and
  * the step ends when the LAN is quiet: every datagram sent was dropped or delivered, requests for
  * lost ones and their retransmissions included (on a real LAN they take a few ms, well within a
- * step). So the run takes as long as the machine needs, not the simulated minutes, and no assertion
- * depends on timing.
+ * step), and no gateway waits for the cloud's answer to a clock request. So the run takes as long as
+ * the machine needs, not the simulated minutes, and no assertion depends on timing.
+ *
+ * The cloud runs on the simulation's clock ({@link SimClock}): true time. Each gateway's clock is
+ * that plus its skew, and each sets it by the cloud's over MQTT (CloudClock). A clock exchange
+ * starts on a real timer, so within some step, and the step does not end before its reply: the
+ * cloud's t1 and t2 and the gateway's t0 and t3 are all read within that one step, and the offset
+ * is exact (a round trip of 0). Were a step to pass mid-exchange, the round trip would show it (a
+ * step long) and bound the offset's error to half of it, and the filter would prefer another sample.
  */
 import { createSocket } from "node:dgram";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -22,7 +29,7 @@ import { seededRandom } from "../../gateway/src/adapters/sim/random.js";
 import { replayCapture } from "../../gateway/src/cli/replay.js";
 import { parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
-import type { Advert, Logger, ScanSource } from "../../gateway/src/services/ports.js";
+import type { Advert, Clock, Logger, ScanSource } from "../../gateway/src/services/ports.js";
 import { until } from "../../test/support/until.js";
 import { geoOf, type FloorPlan, STORE_PLAN } from "../sim/floorPlan.js";
 import { simulateStore } from "../sim/simulateStore.js";
@@ -34,9 +41,28 @@ export function planWith(gateways: 2 | 3): FloorPlan {
   return gateways === 2 ? STORE_PLAN : { ...STORE_PLAN, gateways: [...STORE_PLAN.gateways, THIRD_GATEWAY] };
 }
 
+/** The simulation's time, which a live store's cloud runs on (the run moves it step by step). */
+export class SimClock implements Clock {
+  constructor(public t: number) {}
+
+  now(): number {
+    return this.t;
+  }
+}
+
+/**
+ * When a live store of `minutes` starts, epoch ms: dated well in the past (the cloud takes events up
+ * to days old) and on a whole second. The cloud's {@link SimClock} starts here.
+ */
+export function liveStoreStart(minutes: number, realNow = Date.now()): number {
+  return Math.floor((realNow - (minutes + 30) * 60_000) / 1000) * 1000;
+}
+
 export interface LiveStoreOptions {
   readonly dir: string;
+  /** Created on `clock` (openCloud), which the run moves; its time is the simulation's start. */
   readonly cloud: Cloud;
+  readonly clock: SimClock;
   readonly mqttPort: number;
   readonly storeId: string;
   readonly gateways: 2 | 3;
@@ -98,6 +124,19 @@ export interface LiveStoreResult {
   readonly missed: number;
   readonly recovered: number;
   readonly abandoned: number;
+  /**
+   * Per gateway running at the end, its clock against the cloud's: the correction in force, the
+   * believed sample's offset and round trip, samples taken; and what it adds on top to read the
+   * store LAN's agreed time (PeerClocks), ms.
+   */
+  readonly clocks: readonly {
+    readonly id: string;
+    readonly correctionMs: number | null;
+    readonly offsetMs: number | null;
+    readonly roundTripMs: number | null;
+    readonly samples: number;
+    readonly lanOffsetMs: number;
+  }[];
   /** When the simulation starts, epoch ms. */
   readonly startAt: number;
   /** Time of the last advert, epoch ms: the replay ends there. */
@@ -109,7 +148,7 @@ const silentSource: ScanSource = { start: async () => undefined, stop: async () 
 /** Registers the store, its zones and gateways in `cloud` and issues their MQTT logins. */
 async function seed(o: LiveStoreOptions, plan: FloorPlan) {
   const repo = o.cloud.repositories;
-  const now = Date.now();
+  const now = o.clock.now();
   await repo.directory.upsertOrganisation({ id: "o1", name: "Org", maxOffersPerUserPerDay: 5 }, now);
   await repo.directory.upsertStore(
     { id: o.storeId, orgId: "o1", name: "Store", timezone: "Europe/London", lat: null, lon: null, tags: [] },
@@ -128,8 +167,7 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
   const stepMs = o.stepMs ?? 250;
   const latenessMs = o.latenessMs ?? 1500;
   const plan = planWith(o.gateways);
-  // Dated well in the past (the cloud takes events up to days old), so none is ahead of its clock.
-  const startAt = Math.floor((Date.now() - (o.minutes + 30) * 60_000) / 1000) * 1000;
+  const startAt = o.clock.now();
   const sim = simulateStore({
     seed: o.seed,
     minutes: o.minutes,
@@ -167,7 +205,9 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
   }
   const lanAddressOf = (id: string): string => `127.0.0.1:${relays.get(id)?.port ?? ports.get(id) ?? 0}`;
 
-  let now = startAt - stepMs;
+  // The simulation's time, which is the cloud's.
+  const simClock = o.clock;
+  simClock.t = startAt - stepMs;
   const gateways = new Map<string, Gateway>();
   const base = sim.config as { zones: unknown; presence: unknown };
   for (const g of plan.gateways) {
@@ -198,11 +238,14 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
     });
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     const skew = skewOf(g.id);
-    const clock = { now: () => now + skew };
+    const clock = { now: () => simClock.t + skew };
     const gateway = await createGateway(parsed.config, { source: silentSource, log: o.log, clock });
     await gateway.start();
     gateways.set(g.id, gateway);
   }
+  // Each gateway's clock set by the cloud's before the first step, as a gateway's first connect does
+  // before its radio hears anyone much (none decides before its reference is known, SETTLE_MS).
+  await until(() => [...gateways.values()].every((g) => g.time === null || g.time.known), 20_000, "every gateway's clock set by the cloud's");
 
   for (const relay of relays.values()) relay.open();
 
@@ -225,24 +268,27 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
     for (const [id, g] of gateways) if ((g.fusion?.channel.counters.datagramsReceived ?? 0) < (relays.get(id)?.passed ?? 0)) return false;
     return true;
   };
+  /** No gateway waits for the cloud's reply to a clock request: an exchange ends within its step. */
+  const timeQuiet = (): boolean => [...gateways.values()].every((g) => g.time === null || !g.time.pending);
   const step = async (): Promise<void> => {
-    for (const [id, g] of gateways) g.pipeline.tick(now + skewOf(id));
-    await until(lanQuiet, 10_000, "the store LAN quiet", 1);
+    // Each on the time it decides by: its own clock, as the cloud's reply corrected it.
+    for (const g of gateways.values()) g.pipeline.tick(g.clock.now());
+    await until(() => lanQuiet() && timeQuiet(), 10_000, "the store LAN quiet and every clock exchange answered", 1);
   };
 
   const source = sim.adverts();
   let pending = source.next();
   let lastAdvertAt = startAt;
   while (!pending.done) {
-    now += stepMs;
-    if (now >= stopAt && o.stop !== undefined && !stopped.has(o.stop.gatewayId)) {
+    simClock.t += stepMs;
+    if (simClock.t >= stopAt && o.stop !== undefined && !stopped.has(o.stop.gatewayId)) {
       const g = gateways.get(o.stop.gatewayId);
       gateways.delete(o.stop.gatewayId);
       stopped.add(o.stop.gatewayId);
       await g?.stop();
       if (g) stoppedGateways.set(o.stop.gatewayId, g);
     }
-    while (!pending.done && pending.value.t <= now) {
+    while (!pending.done && pending.value.t <= simClock.t) {
       const advert = pending.value;
       pending = source.next();
       const g = gateways.get(advert.gatewayId ?? "");
@@ -257,8 +303,8 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
     await step();
   }
   // Run every engine past the last advert by the allowance, so all of it is decided.
-  while (now < lastAdvertAt + latenessMs + stepMs) {
-    now += stepMs;
+  while (simClock.t < lastAdvertAt + latenessMs + stepMs) {
+    simClock.t += stepMs;
     await step();
   }
   for (const [id, g] of gateways) {
@@ -283,6 +329,17 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
       lateDropped += c.merge.late + c.merge.ahead + c.merge.full;
     }
   }
+  const clocks = [...gateways].map(([id, g]) => {
+    const r = g.time?.report();
+    return {
+      id,
+      correctionMs: r?.correctionMs ?? null,
+      offsetMs: r?.offsetMs ?? null,
+      roundTripMs: r?.roundTripMs ?? null,
+      samples: r?.samples ?? 0,
+      lanOffsetMs: g.fusion?.presence.clockOffsetMs ?? 0,
+    };
+  });
   for (const g of all) await g.stop();
   let datagramsLost = 0;
   let datagramsRelayed = 0;
@@ -339,6 +396,7 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
     datagramsLost,
     datagramsRelayed,
     ...gaps,
+    clocks,
     startAt,
     lastAdvertAt,
   };

@@ -3,6 +3,7 @@ import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeMessage, gatewayTopic, userTopic } from "../../protocol/index.js";
 import { type CloudFixture, createCloudFixture } from "../cloud/cloudFixture.js";
+import { until } from "../support/until.js";
 
 /** Real MQTT clients over TCP against the embedded broker and its access control. */
 describe("embedded broker access control", () => {
@@ -101,18 +102,47 @@ describe("embedded broker access control", () => {
     ).rejects.toThrow();
   });
 
-  it("grants a gateway its own config and ack, and refuses anything else", async () => {
+  it("grants a gateway its own config, ack and clock replies, and refuses anything else", async () => {
     const client = await connect({ clientId: gw.username, username: gw.username, password: gw.password });
     const granted = await grants(client, [
       gatewayTopic("s1", "g1", "config"),
       gatewayTopic("s1", "g1", "ack"),
+      gatewayTopic("s1", "g1", "time-reply"),
       gatewayTopic("s1", "g2", "ack"),
+      gatewayTopic("s1", "g2", "time-reply"),
+      "arrival/v1/stores/s1/gateways/+/time-reply",
+      gatewayTopic("s1", "g1", "time"),
       "arrival/v1/stores/s1/gateways/+/ack",
       userTopic("u1", "offers"),
       "$SYS/#",
       "#",
     ]);
-    expect(granted).toEqual([1, 1, 128, 128, 128, 128, 128]);
+    expect(granted).toEqual([1, 1, 1, 128, 128, 128, 128, 128, 128, 128, 128]);
+  });
+
+  it("answers a gateway's clock request on its own reply topic only, and drops a gateway that forges a reply", async () => {
+    const client = await connect({ clientId: gw.username, username: gw.username, password: gw.password });
+    const replies: { topic: string; payload: string }[] = [];
+    client.on("message", (topic, payload) => replies.push({ topic, payload: payload.toString("utf8") }));
+    await client.subscribeAsync(gatewayTopic("s1", "g1", "time-reply"), { qos: 0 });
+    const t0 = Date.now() - 5000;
+    await client.publishAsync(gatewayTopic("s1", "g1", "time"), encodeMessage({ v: 1, id: "q1", t0 }), { qos: 0 });
+    await until(() => replies.length > 0, 5000, "the clock reply");
+    expect(replies[0]?.topic).toBe(gatewayTopic("s1", "g1", "time-reply"));
+    const reply = JSON.parse(replies[0]?.payload ?? "{}") as { id: string; t0: number; t1: number; t2: number };
+    expect(reply).toMatchObject({ id: "q1", t0 });
+    expect(reply.t2).toBeGreaterThanOrEqual(reply.t1);
+    expect(reply.t1).toBeGreaterThan(t0);
+
+    // Another gateway's clock request, or a forged reply: the broker refuses it and drops the client.
+    for (const topic of [gatewayTopic("s1", "g2", "time"), gatewayTopic("s1", "g1", "time-reply")]) {
+      const rogue = await connect({ clientId: `${gw.username}:${topic.endsWith("reply") ? "forger" : "asker"}`, username: gw.username, password: gw.password });
+      const closed = new Promise<void>((resolve) => rogue.once("close", () => resolve()));
+      rogue.publish(topic, encodeMessage({ v: 1, id: "q2", t0, t1: t0, t2: t0 }), { qos: 1 });
+      await closed;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(replies).toHaveLength(1);
   });
 
   it("grants an app user its own offers only", async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../cloud/src/adapters/log/createLogger.js";
 import type { Cloud } from "../../cloud/src/createCloud.js";
-import { compareDetections, type LiveStoreResult, runLiveStore } from "../../scripts/bench/fusionLive.js";
+import { compareDetections, type LiveStoreResult, liveStoreStart, runLiveStore, SimClock } from "../../scripts/bench/fusionLive.js";
 import { freePort } from "../support/freePort.js";
 import { openCloud, stopCloud } from "../support/uplinkCloud.js";
 
@@ -30,14 +30,22 @@ describe("live fusion of a store's gateways", () => {
   });
 
   /** Each run its own cloud: gateway ids are global, and each run registers the same ones. */
-  const run = async (storeId: string, gateways: 2 | 3, stop?: { gatewayId: string; afterMs: number }, lossRate?: number) => {
+  const run = async (
+    storeId: string,
+    gateways: 2 | 3,
+    stop?: { gatewayId: string; afterMs: number },
+    lossRate?: number,
+    skewMs?: Readonly<Record<string, number>>,
+  ) => {
     const mqttPort = await freePort();
-    const cloud = await openCloud(join(dir, storeId, "cloud"), { mqttPort, httpPort: await freePort() }, silent);
+    const clock = new SimClock(liveStoreStart(6));
+    const cloud = await openCloud(join(dir, storeId, "cloud"), { mqttPort, httpPort: await freePort() }, silent, clock);
     clouds.push(cloud);
     await cloud.start();
     return runLiveStore({
       dir: join(dir, storeId),
       cloud,
+      clock,
       mqttPort,
       storeId,
       gateways,
@@ -48,6 +56,7 @@ describe("live fusion of a store's gateways", () => {
       log: silent,
       ...(stop ? { stop } : {}),
       ...(lossRate === undefined ? {} : { lossRate }),
+      ...(skewMs === undefined ? {} : { skewMs }),
     });
   };
 
@@ -101,5 +110,16 @@ describe("live fusion of a store's gateways", () => {
     expect(c.extra).toEqual([]);
     expect(r.storedEvents).toBe(r.replayEvents);
     expect(r.refused).toBe(0);
+  });
+
+  it("three gateways with clocks off by ±3 s set them by the cloud's and decide the replay's very events", { timeout: 120_000 }, async () => {
+    // Two clocks ahead, one behind: before, the gateways agreed on the median clock, 3 s late.
+    const r = await run("fuse-3-skew", 3, undefined, undefined, { "gw-floor": 3000, "gw-till": -3000, "gw-entry": 3000 });
+    expectSameAsReplay(r);
+    for (const c of r.clocks) {
+      expect(c.correctionMs, c.id).toBe(c.id === "gw-till" ? 3000 : -3000);
+      // Corrected by the cloud, the LAN's agreed time needs no correction on top.
+      expect(c.lanOffsetMs, c.id).toBe(0);
+    }
   });
 });

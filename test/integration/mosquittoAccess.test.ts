@@ -88,6 +88,9 @@ describe.skipIf(!MOSQUITTO_AVAILABLE)(
         ["gateway", "another gateway's ack", false, () => gw, () => gatewayTopic("s1", "g2", "ack")],
         ["gateway", "own till labels", true, () => gw, () => gatewayTopic("s1", "g1", "labels")],
         ["gateway", "another gateway's till labels", false, () => gw, () => gatewayTopic("s1", "g2", "labels")],
+        ["gateway", "own clock replies", true, () => gw, () => gatewayTopic("s1", "g1", "time-reply")],
+        ["gateway", "another gateway's clock replies", false, () => gw, () => gatewayTopic("s1", "g2", "time-reply")],
+        ["gateway", "its own clock requests", false, () => gw, () => gatewayTopic("s1", "g1", "time")],
         ["gateway", "a wildcard over gateways", false, () => gw, () => `${TOPIC_ROOT}/stores/s1/gateways/+/ack`],
         ["gateway", "an app's offers", false, () => gw, () => userTopic("u1", "offers")],
         ["gateway", "$SYS", false, () => gw, () => "$SYS/#"],
@@ -120,6 +123,8 @@ describe.skipIf(!MOSQUITTO_AVAILABLE)(
           gatewayTopic("s1", "g2", "events"),
           gatewayTopic("s1", "g1", "ack"),
           gatewayTopic("s1", "g1", "config"),
+          gatewayTopic("s1", "g1", "time-reply"),
+          gatewayTopic("s1", "g2", "time"),
           userTopic("u1", "offers"),
         ]) {
           const result = await pub(topic);

@@ -90,6 +90,8 @@ describe("two gateways judging one zone", () => {
         gatewayId: id,
         // Each gateway judges zone z1 around itself, as a store with two radios by one shelf does.
         zones: [{ id: "z1", shape: "gateway-radius", gatewayId: id, radiusM: 3 }],
+        // The test moves the gateways' clock (the shopper's time), not the cloud's: not corrected.
+        time: { source: "system" },
       };
       const parsed = parseGatewayConfig(document);
       if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));

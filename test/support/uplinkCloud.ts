@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { parseCloudConfig } from "../../cloud/src/config/loadConfig.js";
 import { type Cloud, createCloud } from "../../cloud/src/createCloud.js";
 import { SqliteDatabase } from "../../cloud/src/adapters/sqlite/SqliteDatabase.js";
-import type { Logger } from "../../cloud/src/services/ports.js";
+import type { Clock, Logger } from "../../cloud/src/services/ports.js";
 import { GATEWAY_ID, STORE_ID } from "./uplinkEvents.js";
 import { until } from "./until.js";
 
@@ -13,9 +13,9 @@ export interface CloudPorts {
 
 /**
  * A cloud over the SQLite data in `dir`, on fixed ports, so a restart lands where the gateways look.
- * Not started.
+ * Not started. On the system clock unless given another (a simulation's, which is then true time).
  */
-export async function openCloud(dir: string, ports: CloudPorts, log: Logger): Promise<Cloud> {
+export async function openCloud(dir: string, ports: CloudPorts, log: Logger, clock: Clock = { now: () => Date.now() }): Promise<Cloud> {
   const parsed = parseCloudConfig({
     dataDir: dir,
     http: { port: ports.httpPort },
@@ -23,7 +23,7 @@ export async function openCloud(dir: string, ports: CloudPorts, log: Logger): Pr
     log: { level: "silent" },
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  return createCloud(parsed.config, { log, clock: { now: () => Date.now() } });
+  return createCloud(parsed.config, { log, clock });
 }
 
 /** Registers organisation o1, store s1 and gateway g1; idempotent. */

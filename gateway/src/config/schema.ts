@@ -195,6 +195,24 @@ const InsideLearningSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The gateway's time (docs/architecture.md, "The store's time"). */
+const TimeSchema = Type.Object(
+  {
+    source: Type.Union([Type.Literal("cloud"), Type.Literal("system")], {
+      default: "cloud",
+      description:
+        "cloud: the gateway measures its clock against the cloud's over its MQTT connection (NTP-style; store networks often block NTP) and stamps and decides on the corrected time; a clock NTP already keeps right is left as it is. system: it trusts the operating system's clock and asks nothing.",
+    }),
+    pollS: Type.Integer({
+      minimum: 16,
+      maximum: 1024,
+      default: 64,
+      description: "Seconds between two requests for the cloud's clock while connected (and a burst of 4 on each connect).",
+    }),
+  },
+  { additionalProperties: false, default: {} },
+);
+
 const UplinkSchema = Type.Object(
   {
     batchSize: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
@@ -241,6 +259,7 @@ export const GatewayConfigSchema = Type.Object(
       description: "Overrides of the presence defaults.",
     }),
     uplink: UplinkSchema,
+    time: TimeSchema,
     telemetryIntervalS: Type.Integer({ minimum: 1, maximum: 3600, default: 30 }),
   },
   { additionalProperties: false },

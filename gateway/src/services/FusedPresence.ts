@@ -23,6 +23,12 @@ export interface FusedPresenceOptions {
    * the peer heard it): the inside learner keeps what the peers heard of a labelled member.
    */
   readonly onPeerSightings?: (gatewayId: string, sightings: readonly SharedSighting[]) => void;
+  /**
+   * The time source `clock` follows (the cloud's, CloudClock): until it is known, this gateway
+   * neither settles nor speaks on the LAN (for at most {@link SETTLE_MS}), and the sightings it holds
+   * meanwhile are moved by the correction that comes. Absent: the clock is what it is.
+   */
+  readonly reference?: { readonly known: boolean; readonly correctionMs: number };
 }
 
 /** With nothing to share for this long, a gateway tells its peers it is alive, ms (a fraction of a minute). */
@@ -52,6 +58,10 @@ export const SETTLE_MS = KEEPALIVE_MS + 1000;
  *   store's clock is unknown: this gateway's own sightings are held unstamped and nothing is decided.
  *   Stamped before, they would carry the wrong time, and once the correction came those of the last
  *   allowance would fall behind the watermark and be dropped as late.
+ * - **The reference's time before that.** With a {@link FusedPresenceOptions.reference} (the cloud's
+ *   clock), nothing is sent on the LAN until it answered (or SETTLE_MS passed): the peers believe the
+ *   largest offset they heard for 30 s (PeerClocks), so a heartbeat stamped on the clock this gateway
+ *   is about to leave would move the store's time for that long.
  */
 export class FusedPresence implements PresenceDecider {
   private readonly o: FusedPresenceOptions;
@@ -67,6 +77,8 @@ export class FusedPresence implements PresenceDecider {
   private lastSharedAt = Number.NEGATIVE_INFINITY;
   /** The store's clock is known (every peer heard, or SETTLE_MS passed); until then `early` holds own sightings. */
   private settled = false;
+  /** The reference's time is known (or SETTLE_MS passed without it); until then nothing is sent. */
+  private referenced = false;
   private firstTickAt: number | null = null;
   private early: Sighting[] = [];
   /** What is added to this gateway's clock to read the store's agreed time, ms. */
@@ -131,7 +143,8 @@ export class FusedPresence implements PresenceDecider {
    */
   observe(s: Sighting): PresenceChange[] {
     if (this.settled) this.take(s);
-    else this.early.push(s);
+    // Held on the system clock's stamp: the reference's correction may come before it is taken.
+    else this.early.push({ ...s, t: s.t - (this.o.reference?.correctionMs ?? 0) });
     return [];
   }
 
@@ -150,6 +163,16 @@ export class FusedPresence implements PresenceDecider {
    * store's time. `now` is this gateway's clock.
    */
   tick(now: number): PresenceChange[] {
+    if (!this.referenced) {
+      // Datagrams stamped before the reference's correction would tell the peers a clock this
+      // gateway is about to leave, and they believe the largest offset of the last 30 s (PeerClocks).
+      this.firstTickAt ??= now;
+      if (!(this.o.reference?.known ?? true) && Math.abs(now - this.firstTickAt) < SETTLE_MS) return [];
+      this.referenced = true;
+      this.firstTickAt = null;
+      if (this.o.reference !== undefined)
+        this.o.log.info({ known: this.o.reference.known, correctionMs: this.o.reference.correctionMs }, "reference time settled");
+    }
     const offsetMs = this.o.channel.clockOffsetMs?.(now) ?? 0;
     if (offsetMs !== this.offsetMs) {
       this.o.log.info({ from: this.offsetMs, to: offsetMs }, "store clock offset changed");
@@ -160,7 +183,8 @@ export class FusedPresence implements PresenceDecider {
       if ((this.o.channel.allPeersHeard?.() ?? true) || now - this.firstTickAt >= SETTLE_MS) {
         this.settled = true;
         this.o.log.info({ offsetMs: this.offsetMs, held: this.early.length }, "store clock settled");
-        for (const s of this.early.splice(0)) this.take(s);
+        const correctionMs = this.o.reference?.correctionMs ?? 0;
+        for (const s of this.early.splice(0)) this.take({ ...s, t: s.t + correctionMs });
       }
     }
     if (this.outgoing.length > 0) {

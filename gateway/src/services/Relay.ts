@@ -31,10 +31,14 @@ export interface RelayOptions {
   readonly maxInflightBatches: number;
   /** Without ack progress for this long, everything unacknowledged is sent again. */
   readonly ackTimeoutMs: number;
-  /** Called with every message on topics the relay does not own (config, calibration labels). */
-  readonly onMessage?: (channel: "config" | "labels", payload: Buffer) => void;
+  /** Called with every message on topics the relay does not own (config, calibration labels, clock replies). */
+  readonly onMessage?: (channel: "config" | "labels" | "time-reply", payload: Buffer) => void;
   /** Subscribe to the calibration labels topic too (the gateway learns from the till). */
   readonly labels?: boolean;
+  /** Subscribe to the cloud's clock replies too (the gateway sets its clock by the cloud's). */
+  readonly timeReplies?: boolean;
+  /** Called after each connect once the clock replies are subscribed: replies to requests sent from now on arrive. */
+  readonly onSubscribed?: () => void;
   /**
    * Outcome of the last remote config, repeated in the online status published on every connect:
    * the status is retained, so an online status without it would erase what the gateway reported.
@@ -187,6 +191,22 @@ export class Relay {
     }
     this.lastProgressAt = this.o.clock.now();
     this.schedulePump();
+    if (this.o.timeReplies === true) await this.subscribeTimeReplies();
+  }
+
+  /**
+   * Apart from the rest: a cloud older than the clock replies refuses the subscription, and must
+   * not stop the events for it; nor may the gateway then ask (its broker drops a client publishing
+   * where it may not), so `onSubscribed` is called only once the replies can arrive.
+   */
+  private async subscribeTimeReplies(): Promise<void> {
+    try {
+      await this.o.connection.subscribe([gatewayTopic(this.o.storeId, this.o.gatewayId, "time-reply")]);
+    } catch (err) {
+      this.o.log.warn({ err }, "clock replies not subscribed: the gateway keeps its system clock");
+      return;
+    }
+    this.o.onSubscribed?.();
   }
 
   private onMessage(topic: string, payload: Buffer): void {
@@ -209,6 +229,8 @@ export class Relay {
       this.o.onMessage?.("config", payload);
     } else if (topic === gatewayTopic(storeId, gatewayId, "labels")) {
       this.o.onMessage?.("labels", payload);
+    } else if (topic === gatewayTopic(storeId, gatewayId, "time-reply")) {
+      this.o.onMessage?.("time-reply", payload);
     }
   }
 

@@ -25,7 +25,13 @@ export interface ScanPipelineOptions {
   readonly source: ScanSource;
   /** The presence engine, or the store LAN's fusion in front of it. */
   readonly engine: PresenceDecider;
+  /** The time the engine decides by (its ticks); the adverts' stamps are moved onto it by `stampOffsetMs`. */
   readonly clock: Clock;
+  /**
+   * What to add to an advert's stamp (the source stamps by the system clock) to read `clock`'s time,
+   * ms, at the moment it is taken; default none (a replay's stamps are the capture's).
+   */
+  readonly stampOffsetMs?: () => number;
   readonly log: Logger;
   /** Receives the events the engine decided, in order (the relay's outbox, or stdout in a replay). */
   readonly sink: (events: readonly UnsequencedEvent[]) => Promise<unknown>;
@@ -143,11 +149,12 @@ export class ScanPipeline {
     if (!beacon || !subject) return;
     this.counters.beacons++;
     const measuredPowerDbm = measuredPowerAt1m(beacon);
+    const t = advert.t + (this.o.stampOffsetMs?.() ?? 0);
     if (this.o.onHeard && (advert.gatewayId === undefined || advert.gatewayId === this.o.gatewayId))
-      this.o.onHeard(subject.id, advert.t, advert.rssi, measuredPowerDbm);
+      this.o.onHeard(subject.id, t, advert.rssi, measuredPowerDbm);
     this.emit(
       this.o.engine.observe({
-        t: advert.t,
+        t,
         gatewayId: advert.gatewayId ?? this.o.gatewayId,
         subject,
         rssiDbm: advert.rssi,

@@ -28,6 +28,8 @@ export interface TelemetryReporterOptions {
   readonly eventsSent: () => number;
   /** The store LAN fusion's counters since start; absent for a gateway without LAN peers. */
   readonly lan?: () => NonNullable<Telemetry["lan"]>;
+  /** The clock set by the cloud's ({@link CloudClock}); absent when the gateway keeps its system clock. */
+  readonly timeReference?: () => NonNullable<Telemetry["clock"]>;
   /** Reads this process's CPU time and memory; the composition root passes Node's. */
   readonly sampleProcess: () => ProcessSample;
   readonly clock: Clock;
@@ -104,6 +106,7 @@ export class TelemetryReporter {
         ) / 10,
       rssBytes: cpu.rssBytes,
       ...(this.o.lan === undefined ? {} : { lan: this.o.lan() }),
+      ...(this.o.timeReference === undefined ? {} : { clock: this.o.timeReference() }),
     };
     this.lastCpu = cpu;
     this.lastSampleAt = now;

@@ -4222,6 +4222,28 @@ export interface operations {
                                  * @description When the sample was taken.
                                  */
                                 at: string;
+                                /** @description The gateway's clock against the cloud's; absent when it keeps its system clock (`time.source: system`). */
+                                clock?: {
+                                    /** @description What the gateway adds to its system clock wherever it stamps or decides, ms; 0: its clock agrees with the cloud's within the round trip (kept by NTP), or no reply yet. */
+                                    correctionMs: number;
+                                    /** @description The cloud's clock minus the gateway's system clock, ms, as the believed sample measured it; null: no reply yet. */
+                                    offsetMs: number | null;
+                                    /** @description Replies refused as absurd (a negative or too long round trip, an offset beyond belief). */
+                                    refused: number;
+                                    /** @description That sample's round trip, ms: the offset is right within half of it; null: no reply yet. */
+                                    roundTripMs: number | null;
+                                    /** @description Seconds since that sample when the telemetry was taken (it holds through an uplink outage); null: no reply yet. */
+                                    sampleAgeS: number | null;
+                                    /** @description Replies taken as samples since the gateway started. */
+                                    samples: number;
+                                    /**
+                                     * @description The gateway sets its clock by the cloud's, over MQTT (`time` requests).
+                                     * @enum {string}
+                                     */
+                                    source: "cloud";
+                                    /** @description Requests the cloud did not answer in time. */
+                                    unanswered: number;
+                                };
                                 /** @description Process CPU, percent of one core (so up to 100 per core). */
                                 cpuPercent: number;
                                 eventsSent: number;
@@ -4496,6 +4518,28 @@ export interface operations {
                              * @description When the sample was taken.
                              */
                             at: string;
+                            /** @description The gateway's clock against the cloud's; absent when it keeps its system clock (`time.source: system`). */
+                            clock?: {
+                                /** @description What the gateway adds to its system clock wherever it stamps or decides, ms; 0: its clock agrees with the cloud's within the round trip (kept by NTP), or no reply yet. */
+                                correctionMs: number;
+                                /** @description The cloud's clock minus the gateway's system clock, ms, as the believed sample measured it; null: no reply yet. */
+                                offsetMs: number | null;
+                                /** @description Replies refused as absurd (a negative or too long round trip, an offset beyond belief). */
+                                refused: number;
+                                /** @description That sample's round trip, ms: the offset is right within half of it; null: no reply yet. */
+                                roundTripMs: number | null;
+                                /** @description Seconds since that sample when the telemetry was taken (it holds through an uplink outage); null: no reply yet. */
+                                sampleAgeS: number | null;
+                                /** @description Replies taken as samples since the gateway started. */
+                                samples: number;
+                                /**
+                                 * @description The gateway sets its clock by the cloud's, over MQTT (`time` requests).
+                                 * @enum {string}
+                                 */
+                                source: "cloud";
+                                /** @description Requests the cloud did not answer in time. */
+                                unanswered: number;
+                            };
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;
@@ -5016,6 +5060,28 @@ export interface operations {
                              * @description When the sample was taken.
                              */
                             at: string;
+                            /** @description The gateway's clock against the cloud's; absent when it keeps its system clock (`time.source: system`). */
+                            clock?: {
+                                /** @description What the gateway adds to its system clock wherever it stamps or decides, ms; 0: its clock agrees with the cloud's within the round trip (kept by NTP), or no reply yet. */
+                                correctionMs: number;
+                                /** @description The cloud's clock minus the gateway's system clock, ms, as the believed sample measured it; null: no reply yet. */
+                                offsetMs: number | null;
+                                /** @description Replies refused as absurd (a negative or too long round trip, an offset beyond belief). */
+                                refused: number;
+                                /** @description That sample's round trip, ms: the offset is right within half of it; null: no reply yet. */
+                                roundTripMs: number | null;
+                                /** @description Seconds since that sample when the telemetry was taken (it holds through an uplink outage); null: no reply yet. */
+                                sampleAgeS: number | null;
+                                /** @description Replies taken as samples since the gateway started. */
+                                samples: number;
+                                /**
+                                 * @description The gateway sets its clock by the cloud's, over MQTT (`time` requests).
+                                 * @enum {string}
+                                 */
+                                source: "cloud";
+                                /** @description Requests the cloud did not answer in time. */
+                                unanswered: number;
+                            };
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;
@@ -10760,6 +10826,28 @@ export interface operations {
                              * @description When the sample was taken.
                              */
                             at: string;
+                            /** @description The gateway's clock against the cloud's; absent when it keeps its system clock (`time.source: system`). */
+                            clock?: {
+                                /** @description What the gateway adds to its system clock wherever it stamps or decides, ms; 0: its clock agrees with the cloud's within the round trip (kept by NTP), or no reply yet. */
+                                correctionMs: number;
+                                /** @description The cloud's clock minus the gateway's system clock, ms, as the believed sample measured it; null: no reply yet. */
+                                offsetMs: number | null;
+                                /** @description Replies refused as absurd (a negative or too long round trip, an offset beyond belief). */
+                                refused: number;
+                                /** @description That sample's round trip, ms: the offset is right within half of it; null: no reply yet. */
+                                roundTripMs: number | null;
+                                /** @description Seconds since that sample when the telemetry was taken (it holds through an uplink outage); null: no reply yet. */
+                                sampleAgeS: number | null;
+                                /** @description Replies taken as samples since the gateway started. */
+                                samples: number;
+                                /**
+                                 * @description The gateway sets its clock by the cloud's, over MQTT (`time` requests).
+                                 * @enum {string}
+                                 */
+                                source: "cloud";
+                                /** @description Requests the cloud did not answer in time. */
+                                unanswered: number;
+                            };
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;
@@ -10971,6 +11059,28 @@ export interface operations {
                              * @description When the sample was taken.
                              */
                             at: string;
+                            /** @description The gateway's clock against the cloud's; absent when it keeps its system clock (`time.source: system`). */
+                            clock?: {
+                                /** @description What the gateway adds to its system clock wherever it stamps or decides, ms; 0: its clock agrees with the cloud's within the round trip (kept by NTP), or no reply yet. */
+                                correctionMs: number;
+                                /** @description The cloud's clock minus the gateway's system clock, ms, as the believed sample measured it; null: no reply yet. */
+                                offsetMs: number | null;
+                                /** @description Replies refused as absurd (a negative or too long round trip, an offset beyond belief). */
+                                refused: number;
+                                /** @description That sample's round trip, ms: the offset is right within half of it; null: no reply yet. */
+                                roundTripMs: number | null;
+                                /** @description Seconds since that sample when the telemetry was taken (it holds through an uplink outage); null: no reply yet. */
+                                sampleAgeS: number | null;
+                                /** @description Replies taken as samples since the gateway started. */
+                                samples: number;
+                                /**
+                                 * @description The gateway sets its clock by the cloud's, over MQTT (`time` requests).
+                                 * @enum {string}
+                                 */
+                                source: "cloud";
+                                /** @description Requests the cloud did not answer in time. */
+                                unanswered: number;
+                            };
                             /** @description Process CPU, percent of one core (so up to 100 per core). */
                             cpuPercent: number;
                             eventsSent: number;

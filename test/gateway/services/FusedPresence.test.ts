@@ -135,18 +135,41 @@ describe("FusedPresence", () => {
    */
   async function liveSkewed(
     skewMs: { readonly "gw-a": number; readonly "gw-b": number },
-    o: { readonly startAt?: number; readonly tellsPeersHeard?: boolean } = {},
+    o: {
+      readonly startAt?: number;
+      readonly tellsPeersHeard?: boolean;
+      /** Each gateway sets its clock by a reference (the cloud's) that answers at this true time. */
+      readonly referenceAt?: number;
+    } = {},
   ) {
     let trueNow = o.startAt ?? 95_000;
+    // The reference's correction, once answered: each gateway then reads true time.
+    const reference = (id: "gw-a" | "gw-b") => ({
+      get known() {
+        return o.referenceAt !== undefined && trueNow >= o.referenceAt;
+      },
+      get correctionMs() {
+        return this.known ? -skewMs[id] : 0;
+      },
+    });
+    const references = new Map([["gw-a", reference("gw-a")], ["gw-b", reference("gw-b")]] as const);
+    /** A gateway's clock: its system clock plus the reference's correction in force. */
+    const clockOf = (id: "gw-a" | "gw-b"): number => trueNow + skewMs[id] + (references.get(id)?.correctionMs ?? 0);
+    /** Datagrams sent before the reference answered, per sender. */
+    const sentBeforeReference = new Map<string, number>([["gw-a", 0], ["gw-b", 0]]);
     const heardBy = new Set<string>();
     const handlers = new Map<string, (sender: string, s: readonly SharedSighting[]) => void>();
     const clocks = new Map([["gw-a", new PeerClocks()], ["gw-b", new PeerClocks()]]);
     const inFlight: { to: string; from: "gw-a" | "gw-b"; sentAt: number; sightings: readonly SharedSighting[] }[] = [];
+    const sendOf = (self: "gw-a" | "gw-b", peer: string, sightings: readonly SharedSighting[]) => {
+      if (o.referenceAt !== undefined && trueNow < o.referenceAt) sentBeforeReference.set(self, (sentBeforeReference.get(self) ?? 0) + 1);
+      inFlight.push({ to: peer, from: self, sentAt: clockOf(self), sightings: [...sightings] });
+    };
     const channel = (self: "gw-a" | "gw-b", peer: string): SightingChannel => ({
       counters: counters(),
       start: async (on) => void handlers.set(self, on),
-      send: (sightings) => void inFlight.push({ to: peer, from: self, sentAt: trueNow + skewMs[self], sightings: [...sightings] }),
-      keepAlive: () => void inFlight.push({ to: peer, from: self, sentAt: trueNow + skewMs[self], sightings: [] }),
+      send: (sightings) => void sendOf(self, peer, sightings),
+      keepAlive: () => void sendOf(self, peer, []),
       clockOffsetMs: (now) => clocks.get(self)?.storeOffset(now) ?? 0,
       ...(o.tellsPeersHeard === true ? { allPeersHeard: () => heardBy.has(self) } : {}),
       stop: async () => void handlers.delete(self),
@@ -154,7 +177,9 @@ describe("FusedPresence", () => {
     const fused = new Map(
       (["gw-a", "gw-b"] as const).map((id) => [
         id,
-        fusedOf(id, channel(id, id === "gw-a" ? "gw-b" : "gw-a"), () => trueNow + skewMs[id]),
+        o.referenceAt === undefined
+          ? fusedOf(id, channel(id, id === "gw-a" ? "gw-b" : "gw-a"), () => trueNow + skewMs[id])
+          : fusedOf(id, channel(id, id === "gw-a" ? "gw-b" : "gw-a"), () => clockOf(id), new RecordingLogger(), references.get(id)),
       ]),
     );
     for (const f of fused.values()) await f.start();
@@ -164,19 +189,19 @@ describe("FusedPresence", () => {
     for (; trueNow <= 260_000; trueNow += 250) {
       for (; k < queue.length && (queue[k]?.t ?? Infinity) <= trueNow; k++) {
         const s = queue[k];
-        // Each radio's reading is stamped by its gateway's clock.
-        if (s) fused.get(s.gatewayId as "gw-a")?.observe({ ...s, t: s.t + skewMs[s.gatewayId as "gw-a"] });
+        // Each radio's reading is stamped by its gateway's clock (the pipeline adds the correction in force).
+        if (s) fused.get(s.gatewayId as "gw-a")?.observe({ ...s, t: s.t - trueNow + clockOf(s.gatewayId as "gw-a") });
       }
-      for (const [id, f] of fused) decided.get(id)?.push(...f.tick(trueNow + skewMs[id]));
+      for (const [id, f] of fused) decided.get(id)?.push(...f.tick(clockOf(id)));
       // What was sent arrives at once (a LAN's delay is a few ms: each estimate is that much low).
       for (const m of inFlight.splice(0)) {
         const to = m.to as "gw-a" | "gw-b";
-        clocks.get(to)?.observe(m.from, m.sentAt, trueNow + skewMs[to]);
+        clocks.get(to)?.observe(m.from, m.sentAt, clockOf(to));
         heardBy.add(to);
         if (m.sightings.length > 0) handlers.get(to)?.(m.from, m.sightings);
       }
     }
-    return { decided, fused, endT: trueNow - 250 - 1500 };
+    return { decided, fused, sentBeforeReference, endT: trueNow - 250 - 1500 };
   }
 
   it("decides as the replay when the two clocks are 4 s apart: each reads the store's time halfway", async () => {
@@ -208,6 +233,21 @@ describe("FusedPresence", () => {
     expect(fused.get("gw-b")?.clockOffsetMs).toBe(3000);
     expect(fused.get("gw-a")?.counters.merge.late).toBe(0);
     expect(fused.get("gw-b")?.counters.merge.late).toBe(0);
+    expectAgreed(decided, endT);
+  });
+
+  it("waits for the reference's time before it speaks or decides, then needs no correction among the peers", async () => {
+    // The shopper's first sightings come before the cloud answers: held, then moved onto its time.
+    const { decided, fused, sentBeforeReference, endT } = await liveSkewed(
+      { "gw-a": 3000, "gw-b": -3000 },
+      { startAt: 99_750, tellsPeersHeard: true, referenceAt: 100_500 },
+    );
+    expect([...sentBeforeReference.values()]).toEqual([0, 0]);
+    expect(fused.get("gw-a")?.clockOffsetMs).toBe(0);
+    expect(fused.get("gw-b")?.clockOffsetMs).toBe(0);
+    expect(fused.get("gw-a")?.counters.merge.late).toBe(0);
+    expect(fused.get("gw-b")?.counters.merge.late).toBe(0);
+    // The replay's very events, on true time (not halfway between the two clocks).
     expectAgreed(decided, endT);
   });
 

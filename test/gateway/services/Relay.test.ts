@@ -72,8 +72,16 @@ class ScriptedLink implements UplinkConnection {
     return Promise.resolve();
   }
 
-  subscribe(): Promise<void> {
-    return this.connected ? Promise.resolve() : Promise.reject(new Error("not connected"));
+  /** Topics the broker refuses to subscribe to (a cloud older than them). */
+  refuse = new Set<string>();
+  readonly subscribed: string[] = [];
+
+  subscribe(topics: readonly string[]): Promise<void> {
+    if (!this.connected) return Promise.reject(new Error("not connected"));
+    const refused = topics.filter((t) => this.refuse.has(t));
+    if (refused.length > 0) return Promise.reject(new Error(`broker refused subscription to ${refused.join(", ")}`));
+    this.subscribed.push(...topics);
+    return Promise.resolve();
   }
 
   stop(): Promise<void> {
@@ -147,14 +155,13 @@ describe("Relay (real SQLite outbox, scripted link)", () => {
     cleanups.length = 0;
   });
 
-  const setup = async (ackTimeoutMs: number) => {
+  const setup = async (ackTimeoutMs: number, extra: Partial<ConstructorParameters<typeof Relay>[0]> = {}, link = new ScriptedLink()) => {
     const dir = await mkdtemp(join(tmpdir(), "arrival-relay-"));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const outbox = new HeldOutbox(
       await SqliteOutbox.open({ path: join(dir, "outbox.db"), maxRows: 1_000_000, maxAgeMs: 3_600_000 }),
     );
     cleanups.push(() => outbox.close());
-    const link = new ScriptedLink();
     // Fake time: the ack timeout fires when a test advances it, never on a loaded machine's whim.
     const clock = new ManualClock(Date.now());
     const scheduler = new ManualScheduler(clock);
@@ -170,6 +177,7 @@ describe("Relay (real SQLite outbox, scripted link)", () => {
       batchSize: 100,
       maxInflightBatches: 4,
       ackTimeoutMs,
+      ...extra,
     });
     await relay.start();
     cleanups.push(() => relay.stop());
@@ -218,5 +226,21 @@ describe("Relay (real SQLite outbox, scripted link)", () => {
     expect(link.sent.map((b) => b.fromSeq)).toEqual(link.sent.map(() => 1));
     expect(link.sent.slice(1).some((b) => b.first === 1)).toBe(true);
     expect((await outbox.stats()).depth).toBe(150);
+  });
+
+  it("asks for the clock replies apart, and the clock is asked only once they can arrive", async () => {
+    let subscribed = 0;
+    const { outbox, link } = await setup(60_000, { timeReplies: true, onSubscribed: () => subscribed++ });
+    link.up();
+    await until(() => subscribed === 1, 10_000, "the clock replies subscribed");
+    expect(link.subscribed).toContain(gatewayTopic(STORE_ID, GATEWAY_ID, "time-reply"));
+
+    // A cloud older than the clock replies refuses them: the events still flow, and nothing is asked.
+    link.down();
+    link.refuse.add(gatewayTopic(STORE_ID, GATEWAY_ID, "time-reply"));
+    await outbox.append(uplinkEvents("old-cloud", 0, 3), Date.now());
+    link.up();
+    await until(() => link.sent.some((b) => b.connection === 2 && b.last === 3), 10_000, "events sent to the older cloud");
+    expect(subscribed).toBe(1);
   });
 });

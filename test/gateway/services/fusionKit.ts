@@ -27,7 +27,13 @@ export function configOf(self: FusionGateway): GatewayConfig {
 }
 
 /** `self`'s live fusion over `channel`, with the pooled engine of its config and a 1.5 s allowance. */
-export function fusedOf(self: FusionGateway, channel: SightingChannel, now: () => number, log: Logger = new RecordingLogger()): FusedPresence {
+export function fusedOf(
+  self: FusionGateway,
+  channel: SightingChannel,
+  now: () => number,
+  log: Logger = new RecordingLogger(),
+  reference?: { readonly known: boolean; readonly correctionMs: number },
+): FusedPresence {
   return new FusedPresence({
     gatewayId: self,
     engine: new PresenceEngine(engineOptions(configOf(self))),
@@ -35,6 +41,7 @@ export function fusedOf(self: FusionGateway, channel: SightingChannel, now: () =
     clock: { now },
     log,
     latenessMs: 1500,
+    ...(reference === undefined ? {} : { reference }),
   });
 }
 

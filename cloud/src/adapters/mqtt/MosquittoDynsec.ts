@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
-import { gatewayTopic, storeTopic, TOPIC_ROOT, userTopic } from "../../../../protocol/index.js";
+import { type GatewayChannel, gatewayTopic, storeTopic, TOPIC_ROOT, userTopic } from "../../../../protocol/index.js";
 import type { MqttIdentity } from "../../domain/access/mqttAccess.js";
 import { BrokerAccessError, type BrokerAccessProvisioner } from "../../services/BrokerAccessProvisioner.js";
 import type { Logger } from "../../services/ports.js";
@@ -50,8 +50,9 @@ export function dynsecRoleName(username: string): string {
  * The mosquitto translation of `canPublish`/`canSubscribe` (cloud/src/domain/access/mqttAccess.ts)
  * for one identity, with concrete topics wherever the domain allows only concrete topics, so no
  * dynsec pattern can grant more than the embedded broker would:
- * - a gateway publishes exactly its events, status and telemetry, and subscribes literally (no
- *   wildcard matches a literal ACL) to its config, ack and calibration labels;
+ * - a gateway publishes exactly its events, status, telemetry and clock requests (`time`), and
+ *   subscribes literally (no wildcard matches a literal ACL) to its config, ack, calibration labels
+ *   and the cloud's clock replies (`time-reply`);
  * - an app user subscribes to anything inside `users/{id}/` (`subscribePattern` matches a filter only
  *   when every topic it can match is inside the pattern) and publishes only its own location reports;
  * - a store device subscribes literally to its own store's `pickups` and publishes nothing;
@@ -64,13 +65,12 @@ export function dynsecRoleName(username: string): string {
 export function dynsecAclsFor(identity: MqttIdentity): DynsecAcl[] {
   switch (identity.role) {
     case "gateway": {
-      const topic = (channel: "events" | "status" | "telemetry" | "config" | "ack" | "labels") =>
-        gatewayTopic(identity.storeId, identity.gatewayId, channel);
+      const topic = (channel: GatewayChannel) => gatewayTopic(identity.storeId, identity.gatewayId, channel);
       return [
-        ...(["events", "status", "telemetry"] as const).map(
+        ...(["events", "status", "telemetry", "time"] as const).map(
           (c): DynsecAcl => ({ acltype: "publishClientSend", topic: topic(c), allow: true }),
         ),
-        ...(["config", "ack", "labels"] as const).flatMap((c): DynsecAcl[] => [
+        ...(["config", "ack", "labels", "time-reply"] as const).flatMap((c): DynsecAcl[] => [
           { acltype: "subscribeLiteral", topic: topic(c), allow: true },
           { acltype: "publishClientReceive", topic: topic(c), allow: true },
           { acltype: "unsubscribeLiteral", topic: topic(c), allow: true },

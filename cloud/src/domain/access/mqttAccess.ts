@@ -15,9 +15,14 @@ function gatewayPrefix(identity: { storeId: string; gatewayId: string }): string
   return `${TOPIC_ROOT}/stores/${identity.storeId}/gateways/${identity.gatewayId}/`;
 }
 
-const GATEWAY_PUBLISH = new Set(["events", "status", "telemetry"]);
-/** `labels`: where a member was (the till) when, for the gateway's calibration; sent by the cloud only. */
-const GATEWAY_SUBSCRIBE = new Set(["config", "ack", "labels"]);
+/** `time`: the gateway's requests for the cloud's clock; only its own, so no gateway asks in another's name. */
+const GATEWAY_PUBLISH = new Set(["events", "status", "telemetry", "time"]);
+/**
+ * `labels`: where a member was (the till) when, for the gateway's calibration; `time-reply`: the
+ * cloud's clock, which the gateway then stamps by. Both sent by the cloud only: a gateway that could
+ * publish either could calibrate, or set the clock of, another.
+ */
+const GATEWAY_SUBSCRIBE = new Set(["config", "ack", "labels", "time-reply"]);
 /**
  * The store channels a store device reads: pick-up arrivals only. Each further channel is added
  * here by name, so a device never gains one by accident (no `stores/{storeId}/#`, which would also
@@ -31,7 +36,8 @@ function isConcrete(topic: string): boolean {
 }
 
 /**
- * Least privilege per identity. A gateway publishes only its own events, status and telemetry; an
+ * Least privilege per identity. A gateway publishes only its own events, status, telemetry and clock
+ * requests; an
  * app user only its own location reports (`users/{userId}/location`); a store device nothing (it
  * only listens; the counter hands an order over through the HTTP API with its till key); the
  * cloud's service identity may publish anywhere under the contract root. `$SYS` is never reachable.
@@ -54,7 +60,7 @@ export function canPublish(identity: MqttIdentity, topic: string): boolean {
 
 /**
  * Subscriptions are checked as filters: a wildcard is allowed only where every topic it can match
- * is allowed. Gateways subscribe to exactly their config, ack and labels topics; an app user to its own
+ * is allowed. Gateways subscribe to exactly their config, ack, labels and time-reply topics; an app user to its own
  * `users/{userId}/` subtree; a store device to exactly its own store's pick-up topic
  * (`stores/{storeId}/pickups`, no wildcard: every store's arrivals name other stores' orders);
  * the service identity to anything under the contract root.

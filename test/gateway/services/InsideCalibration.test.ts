@@ -275,6 +275,16 @@ describe("InsideCalibration", () => {
     expect(band(28.5, running.shape === "gateway-radius" ? (running.exitMarginM ?? 0) : 0)).toBeCloseTo(band(DRAWN, options.tuning.exitMarginM), 1);
   });
 
+  it("starts a peer's reference from the geometry the engine runs: the gateways apart plus the reach of the zone's edge loss", () => {
+    const options = engineOptions(configOf("gw-a"));
+    const surveyed = { ...options, zones: options.zones.map((z) => (z.id === "floor" ? { ...z, edgeLossDb: 30 } : z)) };
+    // A surveyed edge of 30 dB reaches 23.1 m under n 2.2, not the drawn 5 m: PresenceEngine
+    // measures gw-b against 4 + 23.1 m (its rangePeers), so a learned reference starts there.
+    expect(basePeerEdgesDb(surveyed, "gw-a", "floor")?.["gw-b"]).toBeCloseTo(22 * Math.log10(4 + 10 ** (30 / 22)), 1);
+    // Without an edge loss, the drawn radius.
+    expect(basePeerEdgesDb(options, "gw-a", "floor")?.["gw-b"]).toBeCloseTo(22 * Math.log10(4 + 5), 1);
+  });
+
   it("keeps a label whose member a peer heard nearer than 1 m, its loss counted as at 1 m", async () => {
     const c = new InsideCalibration({
       zoneId: "store",

@@ -37,9 +37,9 @@ export function baseEdgeLossDb(options: PresenceEngineOptions, gatewayId: string
 /**
  * The reference each other gateway of the store runs with in `zoneId`'s pooled test under
  * `options`, dB, by gateway id: the zone's `peerEdges` entry (the survey's), else the loss at the
- * distance between the gateways plus the radius (the geometry, as PresenceEngine sets it). Empty
- * when this gateway or the zone has no position to pool from, null when it is not a gateway-radius
- * zone of `gatewayId`.
+ * distance between the gateways plus the zone's radius, the distance its edge loss means when it has
+ * one (the geometry, as PresenceEngine sets it). Empty when this gateway or the zone has no position
+ * to pool from, null when it is not a gateway-radius zone of `gatewayId`.
  */
 export function basePeerEdgesDb(options: PresenceEngineOptions, gatewayId: string, zoneId: string): Record<string, number> | null {
   const zone = options.zones.find((z) => z.id === zoneId);
@@ -47,10 +47,12 @@ export function basePeerEdgesDb(options: PresenceEngineOptions, gatewayId: strin
   const own = options.gateways.find((g) => g.id === gatewayId);
   if (own === undefined || !isValidGeoPoint(own)) return {};
   const n = options.tuning.pathLossExponent ?? RECOMMENDED_PRESENCE_TUNING.pathLossExponent ?? 2.2;
+  // The engine judges a zone with an edge loss at the distance that loss means, not its drawn radius.
+  const radiusM = zone.edgeLossDb === undefined ? zone.radiusM : 10 ** (zone.edgeLossDb / (10 * n));
   const base: Record<string, number> = {};
   for (const g of options.gateways) {
     if (g.id === gatewayId || !isValidGeoPoint(g)) continue;
-    base[g.id] = zone.peerEdges?.find((p) => p.gatewayId === g.id)?.edgeLossDb ?? 10 * n * Math.log10(geoDistanceM(own, g) + zone.radiusM);
+    base[g.id] = zone.peerEdges?.find((p) => p.gatewayId === g.id)?.edgeLossDb ?? 10 * n * Math.log10(geoDistanceM(own, g) + radiusM);
   }
   return base;
 }

@@ -275,6 +275,45 @@ describe("InsideCalibration", () => {
     expect(band(28.5, running.shape === "gateway-radius" ? (running.exitMarginM ?? 0) : 0)).toBeCloseTo(band(DRAWN, options.tuning.exitMarginM), 1);
   });
 
+  it("starts a peer's reference from the geometry the engine runs: the gateways apart plus the reach of the zone's edge loss", () => {
+    const options = engineOptions(configOf("gw-a"));
+    const surveyed = { ...options, zones: options.zones.map((z) => (z.id === "floor" ? { ...z, edgeLossDb: 30 } : z)) };
+    // A surveyed edge of 30 dB reaches 23.1 m under n 2.2, not the drawn 5 m: PresenceEngine
+    // measures gw-b against 4 + 23.1 m (its rangePeers), so a learned reference starts there.
+    expect(basePeerEdgesDb(surveyed, "gw-a", "floor")?.["gw-b"]).toBeCloseTo(22 * Math.log10(4 + 10 ** (30 / 22)), 1);
+    // Without an edge loss, the drawn radius.
+    expect(basePeerEdgesDb(options, "gw-a", "floor")?.["gw-b"]).toBeCloseTo(22 * Math.log10(4 + 5), 1);
+  });
+
+  it("keeps a label whose member a peer heard nearer than 1 m, its loss counted as at 1 m", async () => {
+    const c = new InsideCalibration({
+      zoneId: "store",
+      baseEdgeLossDb: () => DRAWN,
+      offsetDb: () => 0,
+      basePeerEdgesDb: () => ({ "gw-till": 20 }),
+      peerOffsetsDb: () => ({}),
+      surveyedAt: null,
+      defaultMeasuredPowerDbm: -59,
+      store: new InsideLearnerFile(join(dir, "learned-zone.json")),
+      clock,
+      log: new RecordingLogger(),
+    });
+    await c.start();
+    const end = clock.now();
+    for (let i = 0; i < 10; i++) {
+      c.heard(SUBJECT, end - 5000 + i * 1000, -59 - 25, -59);
+      // The member at the till, beside its gateway: the peer hears it stronger than at 1 m.
+      c.peerHeard("gw-till", SUBJECT, end - 5000 + i * 1000, i < 5 ? -52 : -62, -59);
+    }
+    const outcome = await c.label(encodeMessage({ v: 1, place: "inside", at: new Date(end).toISOString(), subjects: [SUBJECT] }));
+    expect(outcome).toMatchObject({ outcome: "sample", subjectId: SUBJECT });
+    await c.stop();
+    const stored = JSON.parse(await readFile(join(dir, "learned-zone.json"), "utf8")) as { samples: { peers?: { lossesDb: (number | null)[] }[] }[] };
+    expect(stored.samples[0]?.peers?.[0]?.lossesDb).toEqual([0, 0, 0, 0, 0, 3, 3, 3, 3, 3]);
+    // What it wrote, it reads back.
+    expect(await new InsideLearnerFile(join(dir, "learned-zone.json")).load()).not.toBeNull();
+  });
+
   it("runs a learned zone with its exit band in dB, within the engine's distances, and keeps the config's other references", () => {
     const zone = { id: "store", shape: "gateway-radius" as const, gatewayId: "g1", radiusM: 5, peerEdges: [{ gatewayId: "g2", edgeLossDb: 18 }, { gatewayId: "g3", edgeLossDb: 20 }] };
     const o = { baseEdgeLossDb: DRAWN, exitMarginM: 5, pathLossExponent: 2.2, maxDistanceM: 50 };

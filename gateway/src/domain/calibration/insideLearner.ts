@@ -252,9 +252,13 @@ export function insideSample(
   const lossesDb = inside.map(loss);
   const approach = seconds.filter((s) => s.t >= at + o.approachFromMs && s.t <= at + o.approachToMs).map(loss);
   const walkedIn = approach.length >= o.minSeconds && quantile(approach, 0.5) - quantile([...lossesDb], 0.5) >= o.approachRiseDb;
+  // A peer's loss below 0 dB is a member nearer the peer than the 1 m its power is advertised at
+  // (one standing at a till gateway): counted as at 1 m, so it does not refuse the own seconds'
+  // sample (learnInside refuses losses out of range), and the sums keep the member near the peer.
+  const peerLoss = (s: HeardSecond): number => Math.max(0, loss(s));
   const peerLosses: PeerLosses[] = [];
   for (const gatewayId of Object.keys(peers).sort()) {
-    const bySecond = new Map((peers[gatewayId] ?? []).map((s) => [Math.floor(s.t / 1000) * 1000, loss(s)]));
+    const bySecond = new Map((peers[gatewayId] ?? []).map((s) => [Math.floor(s.t / 1000) * 1000, peerLoss(s)]));
     const paired = inside.map((s) => bySecond.get(Math.floor(s.t / 1000) * 1000) ?? null);
     if (paired.some((l) => l !== null)) peerLosses.push({ gatewayId, lossesDb: paired });
   }

@@ -16,6 +16,7 @@ import { UdpSightingChannel } from "./adapters/lan/UdpSightingChannel.js";
 import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
 import { InsideLearnerFile } from "./adapters/system/InsideLearnerFile.js";
 import { LearnerFile } from "./adapters/system/LearnerFile.js";
+import { TrafficLearnerFile } from "./adapters/system/TrafficLearnerFile.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
 import { OutboxLock } from "./adapters/system/OutboxLock.js";
 import { HttpUpdateInbox } from "./adapters/http/HttpUpdateInbox.js";
@@ -25,6 +26,7 @@ import { RecordingAdvertiser } from "./adapters/sim/RecordingAdvertiser.js";
 import { engineOptions } from "./config/engineOptions.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
 import { type PresenceChange, PresenceEngine, type PresenceEngineOptions } from "./domain/presence/PresenceEngine.js";
+import { boundZones } from "./domain/calibration/trafficLearner.js";
 import { PresenceError } from "./domain/presence/PresenceError.js";
 import {
   type Advertiser,
@@ -42,6 +44,7 @@ import { SoftwareUpdater } from "./services/SoftwareUpdater.js";
 import { StoreBeaconAdvertiser } from "./services/StoreBeaconAdvertiser.js";
 import { baseEdgeLossDb, InsideCalibration } from "./services/InsideCalibration.js";
 import { TillCalibration } from "./services/TillCalibration.js";
+import { TrafficCalibration } from "./services/TrafficCalibration.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { lanTelemetry, peerAgeS } from "./services/lanTelemetry.js";
 import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
@@ -107,6 +110,8 @@ export interface Gateway {
   readonly learning: TillCalibration | null;
   /** The floor zone's threshold from the cloud's inside labels; null without `insideLearning`. */
   readonly insideLearning: InsideCalibration | null;
+  /** The bound on this gateway's zones from the passers-by it hears; null without `trafficLearning`. */
+  readonly trafficLearning: TrafficCalibration | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -218,16 +223,41 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           },
         });
   await insideLearning?.start();
-  /** The engine's options as it runs: the learned offset, and the learned edge loss of the floor zone. */
+  // Calibration from the passers-by this radio hears: an outer bound on its zones' edge loss.
+  const trafficLearning =
+    config.trafficLearning === undefined
+      ? null
+      : new TrafficCalibration({
+          offsetDb: () => running().site.rssiOffsetDb,
+          defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
+          store: new TrafficLearnerFile(join(config.dataDir, "learned-traffic.json")),
+          clock,
+          log: log.child({ component: "traffic-learning" }),
+          learner: config.trafficLearning,
+          onBound: () => {
+            pipeline.publish(engine.reconfigure(runningEngineOptions(remote)));
+            if (started) void publishOnline();
+          },
+        });
+  await trafficLearning?.start();
+  /**
+   * The engine's options as it runs: the learned offset, the learned edge loss of the floor zone,
+   * then this gateway's zones kept short of the pavement, whatever their edge came from.
+   */
   function runningEngineOptions(remoteConfig: GatewayRemoteConfig | null): PresenceEngineOptions {
     const options = engineOptions(running(), remoteConfig);
     const edgeLossDb = insideLearning?.edgeLossDb ?? null;
     const zoneId = config.insideLearning?.zoneId;
-    if (edgeLossDb === null || zoneId === undefined) return options;
-    return {
-      ...options,
-      zones: options.zones.map((z) => (z.id === zoneId && z.shape === "gateway-radius" && z.gatewayId === config.gatewayId ? { ...z, edgeLossDb } : z)),
-    };
+    const learned =
+      edgeLossDb === null || zoneId === undefined
+        ? options
+        : {
+            ...options,
+            zones: options.zones.map((z) => (z.id === zoneId && z.shape === "gateway-radius" && z.gatewayId === config.gatewayId ? { ...z, edgeLossDb } : z)),
+          };
+    const bound = trafficLearning?.boundDb ?? null;
+    if (bound === null) return learned;
+    return { ...learned, zones: boundZones(learned.zones, learned.tuning.pathLossExponent, (g) => (g === config.gatewayId ? bound : null)) };
   }
   const engine = new PresenceEngine(runningEngineOptions(remote));
   const fusion = await lanFusion(config, engine, clock, log);
@@ -267,7 +297,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     updateStatus: () => updateReport ?? undefined,
     advertisingStatus: () => storeBeacon.report(),
     calibrationStatus: () => calibration(),
-    labels: learning !== null || insideLearning !== null,
+    labels: learning !== null || insideLearning !== null || trafficLearning !== null,
     // `arrival-gateway health` reads the link from the health file: rewrite it as the link changes,
     // so an update's health gate sees the gateway connected as soon as it is.
     onConnectionChange: () => {
@@ -276,6 +306,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     onMessage: (channel, payload) => {
       if (channel === "labels") {
         // The retained status carries what was learned: the fleet view shows each sample counted.
+        trafficLearning?.label(payload);
         void Promise.all([learning?.label(payload), insideLearning?.label(payload)])
           .then((outcomes) => (outcomes.some((o) => o?.outcome === "sample") && started ? publishOnline() : undefined))
           .catch((err: unknown) => log.error({ err }, "label not handled"));
@@ -291,14 +322,19 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     engine: fusion?.presence ?? engine,
     clock,
     log: log.child({ component: "presence" }),
-    sink: (events) => relay.enqueue(events),
+    sink: (events) => {
+      // A subject the engine took in is no passer-by: the pavement's evidence leaves it out.
+      if (trafficLearning !== null) for (const e of events) if (e.type === "enter") trafficLearning.inside(e.subject.id);
+      return relay.enqueue(events);
+    },
     scheduler,
-    ...(learning === null && insideLearning === null
+    ...(learning === null && insideLearning === null && trafficLearning === null
       ? {}
       : {
           onHeard: (subjectId: string, t: number, rssiDbm: number, p1m: number | null) => {
             learning?.heard(subjectId, t, rssiDbm, p1m);
             insideLearning?.heard(subjectId, t, rssiDbm, p1m);
+            trafficLearning?.heard(subjectId, t, rssiDbm, p1m);
           },
         }),
     // With fusion, each tick sends the batch of own sightings and runs the engine to the watermark.
@@ -398,6 +434,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       ...report,
       ...(learning === null ? {} : { learned: learning.report() }),
       ...(insideLearning === null ? {} : { learnedZones: [insideLearning.report()] }),
+      ...(trafficLearning === null ? {} : { learnedTraffic: trafficLearning.report() }),
     };
   }
 
@@ -489,6 +526,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     storeBeacon,
     learning,
     insideLearning,
+    trafficLearning,
     async start() {
       if (started) return;
       // The radio first: the online status (published by the relay on connect) must mean scanning.
@@ -512,6 +550,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         void refreshUpdateReport();
         void learning?.tick().catch((err: unknown) => log.warn({ err }, "learned calibration not stepped"));
         void insideLearning?.tick().catch((err: unknown) => log.warn({ err }, "learned zone threshold not stepped"));
+        void trafficLearning?.tick().catch((err: unknown) => log.warn({ err }, "learned traffic not stepped"));
       }, HEALTH_WRITE_MS);
       // A release asked for before a restart (or a download that failed) is taken up again.
       void updater.desired(remote?.software);
@@ -543,6 +582,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       await relay.stop();
       await learning?.stop();
       await insideLearning?.stop();
+      await trafficLearning?.stop();
       await outbox.close();
       await lock.release();
     },

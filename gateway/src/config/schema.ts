@@ -195,6 +195,22 @@ const InsideLearningSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const TrafficLearningSchema = Type.Object(
+  {
+    quantile: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 0.5,
+      default: 0.1,
+      description:
+        "With this section the gateway learns how loud its pavement is from the passers-by its radio hears briefly (tracks of at most 90 s, subjects never labelled inside nor entered), and keeps its zones' edge loss short of that: this quantile of their closest approaches (their strong side)...",
+    }),
+    marginDb: Type.Number({ minimum: 0, maximum: 20, default: 2, description: "...less this margin, dB." }),
+    minTracks: Type.Integer({ minimum: 20, maximum: 100_000, default: 100, description: "Short tracks before the bound acts." }),
+    memoryDays: Type.Integer({ minimum: 1, maximum: 28, default: 7, description: "Days of tracks the bound reads (a changed shop front is followed within them)." }),
+  },
+  { additionalProperties: false },
+);
+
 const UplinkSchema = Type.Object(
   {
     batchSize: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
@@ -235,6 +251,7 @@ export const GatewayConfigSchema = Type.Object(
     lan: Type.Optional(LanSchema),
     learning: Type.Optional(LearningSchema),
     insideLearning: Type.Optional(InsideLearningSchema),
+    trafficLearning: Type.Optional(TrafficLearningSchema),
     beacons: BeaconListsSchema,
     presence: Type.Partial(PresenceTuningSchema, {
       default: {},

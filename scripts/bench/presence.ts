@@ -63,7 +63,7 @@ import { replayCapture } from "../../gateway/src/cli/replay.js";
 import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { surveySamples } from "../../gateway/src/adapters/replay/surveyCapture.js";
 import { applySurvey } from "../../gateway/src/config/applySurvey.js";
-import { calibrateSurvey } from "../../gateway/src/domain/survey/siteSurvey.js";
+import { calibrateSurvey, quantile } from "../../gateway/src/domain/survey/siteSurvey.js";
 import { type FloorPlan, geoOf, type Point, STORE_PLAN } from "../sim/floorPlan.js";
 import { simulateSurvey } from "../sim/survey.js";
 import { simulateTillVisits } from "../sim/tillVisits.js";
@@ -440,9 +440,12 @@ function sequentialOf(value: string | undefined): Options["sequential"] {
 
 function trafficOf(value: string | undefined): Options["traffic"] {
   if (value === undefined) return null;
-  const [q, marginDb, k, windowMs, maxTrackMs, ...rest] = value.split(",").map(Number);
+  const tail = value.startsWith("z");
+  const [q, marginDb, k, windowMs, maxTrackMs, ...rest] = (tail ? value.slice(1) : value).split(",").map(Number);
+  if (tail && q !== undefined && marginDb !== undefined && q > 0)
+    return { tailZ: q, marginDb, ...(k === undefined ? {} : { approachSeconds: k }), ...(windowMs === undefined ? {} : { approachWindowMs: windowMs }), ...(maxTrackMs === undefined ? {} : { maxTrackMs }) };
   if (q === undefined || marginDb === undefined || rest.length > 0 || !(q > 0 && q < 1) || !Number.isFinite(marginDb))
-    throw new Error(`--traffic wants QUANTILE,MARGIN_DB[,K,WINDOW_MS[,MAX_TRACK_MS]], got ${value}`);
+    throw new Error(`--traffic wants QUANTILE,MARGIN_DB[,K,WINDOW_MS[,MAX_TRACK_MS]] (or zZ,MARGIN_DB...: the tail extrapolated from the middle), got ${value}`);
   return {
     quantile: q,
     marginDb,
@@ -802,7 +805,10 @@ function trafficBounds(warm: Simulation, excluded: ReadonlySet<string>, name: st
     const b = trafficBound(states.get(g.id) ?? EMPTY_TRAFFIC_LEARNER, end, options);
     bounds.set(g.id, b?.boundDb ?? null);
     const roleCounts = [...(byRole.get(g.id) ?? [])].map(([r, n]) => `${n} ${r}`).join(", ");
-    notes.push(`${g.id} bound ${b?.boundDb ?? "none"} (quantile ${b?.quantileDb.toFixed(1) ?? "-"} of ${b?.tracks ?? 0} tracks: ${roleCounts})`);
+    // The approaches' spread, for reading the bound against it: their 1, 5, 10, 25 and 50 % quantiles.
+    const values = (states.get(g.id)?.days ?? []).flatMap((d) => d.bins.flatMap(([lossDb, n]) => Array<number>(n).fill(lossDb + 0.25)));
+    const spread = values.length === 0 ? "-" : [0.01, 0.05, 0.1, 0.25, 0.5].map((q) => quantile(values, q).toFixed(1)).join("/");
+    notes.push(`${g.id} bound ${b?.boundDb ?? "none"} (level ${b?.quantileDb.toFixed(1) ?? "-"} of ${b?.tracks ?? 0} tracks, q01/05/10/25/50 ${spread}: ${roleCounts})`);
   }
   log.push(`seed ${seed}: traffic for ${name}, ${o.trafficWarmupMin} min warm-up, ${excluded.size} entered left out: ${notes.join("; ")}`);
   return bounds;
@@ -1429,7 +1435,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}${insideFlags(o)}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}${o.oracleTx === null ? "" : ` --oracle-tx ${o.oracleTx}`}${o.trafficWarmupMin > 0 ? ` --traffic-warmup ${o.trafficWarmupMin}${o.trafficExclude === "none" ? " --traffic-exclude none" : ""}` : ""}${o.traffic === null ? "" : ` --traffic ${[o.traffic.quantile, o.traffic.marginDb, o.traffic.approachSeconds, o.traffic.approachWindowMs, o.traffic.maxTrackMs].filter((x) => x !== undefined).join(",")}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}${insideFlags(o)}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}${o.oracleTx === null ? "" : ` --oracle-tx ${o.oracleTx}`}${o.trafficWarmupMin > 0 ? ` --traffic-warmup ${o.trafficWarmupMin}${o.trafficExclude === "none" ? " --traffic-exclude none" : ""}` : ""}${o.traffic === null ? "" : ` --traffic ${o.traffic.tailZ === undefined ? "" : "z"}${[o.traffic.tailZ ?? o.traffic.quantile, o.traffic.marginDb, o.traffic.approachSeconds, o.traffic.approachWindowMs, o.traffic.maxTrackMs].filter((x) => x !== undefined).join(",")}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

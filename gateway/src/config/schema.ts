@@ -204,7 +204,7 @@ const TrafficLearningSchema = Type.Object(
       description:
         "With this section the gateway learns how loud its pavement is from the passers-by its radio hears briefly (tracks of at most 90 s, subjects never labelled inside nor entered), and keeps its zones' edge loss short of that: this quantile of their closest approaches (their strong side)...",
     }),
-    marginDb: Type.Number({ minimum: 0, maximum: 20, default: 2, description: "...less this margin, dB." }),
+    marginDb: Type.Number({ minimum: 0, maximum: 20, default: 3, description: "...less this margin, dB." }),
     minTracks: Type.Integer({ minimum: 20, maximum: 100_000, default: 100, description: "Short tracks before the bound acts." }),
     memoryDays: Type.Integer({ minimum: 1, maximum: 28, default: 7, description: "Days of tracks the bound reads (a changed shop front is followed within them)." }),
   },

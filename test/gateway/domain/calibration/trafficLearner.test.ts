@@ -121,6 +121,14 @@ describe("learnTraffic and trafficBound", () => {
     expect((clean?.quantileDb ?? 0) - (mixed?.quantileDb ?? 0)).toBeLessThanOrEqual(1.5);
   });
 
+  it("can extrapolate the strong tail from the middle instead (tailZ), unmoved by pop-ins", () => {
+    // Median 34.75 and lower quartile 29.75 (bin middles): 2.33 robust deviations below the median.
+    const b = trafficBound(day(T0), T0 + 3_600_000, { tailZ: 2.33, marginDb: 0 });
+    expect(b?.quantileDb).toBeCloseTo(34.75 - (2.33 * 5) / 0.6745, 5);
+    const mixed = trafficBound(day(T0, 12), T0 + 3_600_000, { tailZ: 2.33, marginDb: 0 });
+    expect(Math.abs((mixed?.quantileDb ?? 0) - (b?.quantileDb ?? 0))).toBeLessThan(1.5);
+  });
+
   it("acts only from minTracks, and reads only the last memoryDays", () => {
     expect(trafficBound(day(T0), T0, { minTracks: 201 })).toMatchObject({ tracks: 200, boundDb: null });
     expect(trafficBound(EMPTY_TRAFFIC_LEARNER, T0)).toBeNull();

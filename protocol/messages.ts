@@ -228,7 +228,7 @@ export const LearnedTrafficSchema = Type.Object(
     tracks: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "Short tracks the bound reads (its last days)." }),
     counted: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "Short tracks counted since the gateway started." }),
     quantileDb: Type.Union([Type.Number({ minimum: 0, maximum: 200 }), Type.Null()], {
-      description: "The strong side (the learner's quantile) of those tracks' closest approaches, raw path loss, dB; null before any.",
+      description: "The strong tail of those tracks' closest approaches (extrapolated from their middle, or the learner's quantile), raw path loss, dB; null before any.",
     }),
     boundDb: Type.Union([Type.Number({ minimum: -200, maximum: 200 }), Type.Null()], {
       description: "The highest raw edge loss the pavement allows, dB (less the offset, the cap on this gateway's zones); null while too few tracks.",

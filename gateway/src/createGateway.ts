@@ -233,7 +233,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           store: new TrafficLearnerFile(join(config.dataDir, "learned-traffic.json")),
           clock,
           log: log.child({ component: "traffic-learning" }),
-          learner: config.trafficLearning,
+          learner: {
+            tailZ: config.trafficLearning.tailZ,
+            quantile: config.trafficLearning.quantile,
+            marginDb: config.trafficLearning.marginDb,
+            minTracks: config.trafficLearning.minTracks,
+            memoryDays: config.trafficLearning.memoryDays,
+          },
           onBound: () => {
             pipeline.publish(engine.reconfigure(runningEngineOptions(remote)));
             if (started) void publishOnline();
@@ -323,8 +329,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     clock,
     log: log.child({ component: "presence" }),
     sink: (events) => {
-      // A subject the engine took in is no passer-by: the pavement's evidence leaves it out.
-      if (trafficLearning !== null) for (const e of events) if (e.type === "enter") trafficLearning.inside(e.subject.id);
+      // With `leaveOutEntered` (the default), a subject the engine took in is no passer-by to the pavement's evidence.
+      if (trafficLearning !== null && config.trafficLearning?.leaveOutEntered === true)
+        for (const e of events) if (e.type === "enter") trafficLearning.inside(e.subject.id);
       return relay.enqueue(events);
     },
     scheduler,

@@ -201,7 +201,7 @@ interface Options {
   readonly trafficWarmupMin: number;
   /** `--traffic Q,MARGIN[,K,WINDOW_MS[,MAX_TRACK_MS]]`: the traffic learner's options (defaults when absent). */
   readonly traffic: TrafficLearnerOptions | null;
-  /** `--traffic-exclude entered|none`: leave out of the warm-up's tracks the subjects the candidate's engine entered (default), or nobody. */
+  /** `--traffic-exclude entered|none`: leave out of the warm-up's tracks the subjects the candidate's engine entered (default, as the gateway's `leaveOutEntered`), or nobody. */
   readonly trafficExclude: "entered" | "none";
   /** Also run the engine over a grid of configurations (the trade-off tables). */
   readonly sweep: "enter" | "exit" | "hold" | null;
@@ -447,6 +447,7 @@ function trafficOf(value: string | undefined): Options["traffic"] {
   if (q === undefined || marginDb === undefined || rest.length > 0 || !(q > 0 && q < 1) || !Number.isFinite(marginDb))
     throw new Error(`--traffic wants QUANTILE,MARGIN_DB[,K,WINDOW_MS[,MAX_TRACK_MS]] (or zZ,MARGIN_DB...: the tail extrapolated from the middle), got ${value}`);
   return {
+    tailZ: 0,
     quantile: q,
     marginDb,
     ...(k === undefined ? {} : { approachSeconds: k }),
@@ -759,9 +760,9 @@ function insideLearnedConfig(sim: Simulation, seed: number, defaults: GatewayCon
  * separate warm-up capture of the same seed's shop (the same plan, shadowing field, gateway error
  * and advertising rate; other people, drawn from another seed, the day before the capture), into
  * tracks per subject, each short track's closest approach into the histogram. Subjects the
- * candidate's engine (its config before the bound) entered on the warm-up are left out, as the
- * gateway leaves out the subjects its engine enters (`--traffic-exclude none`: nobody). The log says
- * how many tracks counted per role.
+ * candidate's engine (its config before the bound) entered on the warm-up are left out, as a gateway
+ * with `leaveOutEntered` (the default) leaves them out; the warm-up has no labels. With
+ * `--traffic-exclude none` nobody is. The log says how many tracks counted per role.
  */
 function warmUpOf(sim: Simulation, seed: number, rate: RateMode, o: Options): Simulation {
   return simulateStore({
@@ -1435,7 +1436,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}${insideFlags(o)}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}${o.oracleTx === null ? "" : ` --oracle-tx ${o.oracleTx}`}${o.trafficWarmupMin > 0 ? ` --traffic-warmup ${o.trafficWarmupMin}${o.trafficExclude === "none" ? " --traffic-exclude none" : ""}` : ""}${o.traffic === null ? "" : ` --traffic ${o.traffic.tailZ === undefined ? "" : "z"}${[o.traffic.tailZ ?? o.traffic.quantile, o.traffic.marginDb, o.traffic.approachSeconds, o.traffic.approachWindowMs, o.traffic.maxTrackMs].filter((x) => x !== undefined).join(",")}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.includes("engine-inside-learned") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}${insideFlags(o)}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}${o.oracleTx === null ? "" : ` --oracle-tx ${o.oracleTx}`}${o.trafficWarmupMin > 0 ? ` --traffic-warmup ${o.trafficWarmupMin}${o.trafficExclude === "none" ? " --traffic-exclude none" : ""}` : ""}${o.traffic === null ? "" : ` --traffic ${o.traffic.tailZ === 0 ? "" : "z"}${[o.traffic.tailZ === 0 ? o.traffic.quantile : o.traffic.tailZ, o.traffic.marginDb, o.traffic.approachSeconds, o.traffic.approachWindowMs, o.traffic.maxTrackMs].filter((x) => x !== undefined).join(",")}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -34,9 +34,10 @@ export interface TrafficCalibrationOptions {
 /**
  * Learns how loud the pavement is at this gateway from the passers-by its own radio hears all day
  * (domain/calibration/trafficLearner.ts), and bounds its zones' edge loss by it: a subject heard
- * briefly is, mostly, someone outside; the strong side of their closest approaches is the loudest
- * the zone may be heard to reach. Subjects known inside (an `inside` label, an enter of the engine)
- * are left out. Persists the day histograms and hands a changed bound to the engine.
+ * briefly is, mostly, someone outside; the strong tail of their closest approaches is the loudest
+ * the zone may be heard to reach. Subjects named in a label are left out, and those the engine
+ * entered when the caller says so ({@link TrafficCalibration.inside}). Persists the day histograms
+ * and hands a changed bound to the engine.
  */
 export class TrafficCalibration {
   private readonly tracks: TrafficTracks;
@@ -116,7 +117,7 @@ export class TrafficCalibration {
     return {
       tracks: b?.tracks ?? 0,
       counted: this.counted,
-      quantileDb: b === null ? null : b.quantileDb,
+      quantileDb: b === null ? null : Math.round(b.quantileDb * 10) / 10,
       boundDb: this.running,
       days: this.state.days.slice(-28).map((d) => ({ dayStart: iso(d.dayStart), tracks: d.bins.reduce((n, [, k]) => n + k, 0) })),
     };

@@ -4133,7 +4133,7 @@ export interface operations {
                                         dayStart: string;
                                         tracks: number;
                                     }[];
-                                    /** @description The strong side (the learner's quantile) of those tracks' closest approaches, raw path loss, dB; null before any. */
+                                    /** @description The strong tail of those tracks' closest approaches (extrapolated from their middle, or the learner's quantile), raw path loss, dB; null before any. */
                                     quantileDb: number | null;
                                     /** @description Short tracks the bound reads (its last days). */
                                     tracks: number;
@@ -4426,7 +4426,7 @@ export interface operations {
                                     dayStart: string;
                                     tracks: number;
                                 }[];
-                                /** @description The strong side (the learner's quantile) of those tracks' closest approaches, raw path loss, dB; null before any. */
+                                /** @description The strong tail of those tracks' closest approaches (extrapolated from their middle, or the learner's quantile), raw path loss, dB; null before any. */
                                 quantileDb: number | null;
                                 /** @description Short tracks the bound reads (its last days). */
                                 tracks: number;
@@ -10709,7 +10709,7 @@ export interface operations {
                                     dayStart: string;
                                     tracks: number;
                                 }[];
-                                /** @description The strong side (the learner's quantile) of those tracks' closest approaches, raw path loss, dB; null before any. */
+                                /** @description The strong tail of those tracks' closest approaches (extrapolated from their middle, or the learner's quantile), raw path loss, dB; null before any. */
                                 quantileDb: number | null;
                                 /** @description Short tracks the bound reads (its last days). */
                                 tracks: number;
@@ -10939,7 +10939,7 @@ export interface operations {
                                     dayStart: string;
                                     tracks: number;
                                 }[];
-                                /** @description The strong side (the learner's quantile) of those tracks' closest approaches, raw path loss, dB; null before any. */
+                                /** @description The strong tail of those tracks' closest approaches (extrapolated from their middle, or the learner's quantile), raw path loss, dB; null before any. */
                                 quantileDb: number | null;
                                 /** @description Short tracks the bound reads (its last days). */
                                 tracks: number;

@@ -8,21 +8,21 @@
  *    a track of a few tens of seconds. Shoppers are heard for minutes, staff and fixed beacons all
  *    day. So a track that ends within `maxTrackMs` of its start is, in most cases, someone outside
  *    the shop: the pavement (and the window) as heard through the glass, with the power spread of
- *    real phones in it. Subjects known to have been inside (an `inside` label, an enter of the
+ *    real phones in it. Subjects known to have been inside (a label; optionally an enter of the
  *    engine) are left out by the caller ({@link TrafficTracks.exclude}); shoppers who pop in for a
- *    few seconds are a minority the quantile is chosen to stand (point 3).
+ *    few seconds are a minority the bound is chosen to stand (point 3).
  * 2. **A track's closest approach, as the engine would judge it.** Per second, the median loss of
  *    that second's adverts (the engine's enter test ranks one value per second); over the track,
  *    the lowest loss that `approachSeconds` of the seconds within any `approachWindowMs` reach: the
  *    edge loss at which this subject would have met a "k of the last n seconds" enter rule. Raw loss
  *    (advertised power at 1 m minus the RSSI as the radio reported it, before any offset), so it
  *    holds whatever offset runs later.
- * 3. **The bound.** The `quantile` of the closest approaches of the tracks of the last
- *    `memoryDays`, less `marginDb`: a zone whose edge loss stays below it takes in fewer than that
- *    share of the pavement's tracks, whatever the shop front, the shadowing at the door or the
- *    gateway's reading error. A low quantile of many hundreds of tracks is robust to the few pop-in
- *    shoppers among them (they are heard deep inside, and shift it by their share at most). Nothing
- *    is bounded before `minTracks` tracks.
+ * 3. **The bound.** The strong tail of the closest approaches of the tracks of the last
+ *    `memoryDays`, less `marginDb`: a zone whose edge loss stays below it takes in about that share
+ *    of the pavement's tracks, whatever the shop front, the shadowing at the door or the gateway's
+ *    reading error. The tail is extrapolated from the middle (the median less `tailZ` robust
+ *    deviations), which the few pop-in shoppers among the tracks, heard deep inside, hardly move;
+ *    or read directly at `quantile`. Nothing is bounded before `minTracks` tracks.
  * 4. **Bounded memory, drift.** Tracks in progress: at most `maxSubjects`, each at most
  *    `maxTrackMs` of seconds (a longer one is known not to count and keeps none). Closed tracks:
  *    a histogram per day in `binDb` bins, at most `maxDays` days kept; the bound reads the last
@@ -49,8 +49,9 @@ export interface TrafficLearnerOptions {
   /**
    * Instead of reading `quantile` off the tracks, extrapolate the strong tail from their middle:
    * the median less this many robust standard deviations ((median − lower quartile) / 0.674),
-   * as for a normal spread (2.33: 1 %). A low quantile read directly needs many tracks and takes
-   * the few deep tracks of pop-in shoppers for pavement; the middle does not. 0: off.
+   * as for a normal spread (2.33: 1 %). A low quantile read directly takes the few deep tracks of
+   * pop-in shoppers for pavement unless they are left out; the middle hardly moves. 0: off (the
+   * default: the pavement's spread is not normal enough, see TRAFFIC_LEARNER_DEFAULTS).
    */
   readonly tailZ?: number;
   /** dB the bound stays short of that quantile. */
@@ -70,11 +71,12 @@ export interface TrafficLearnerOptions {
 /**
  * The closest approach follows the engine's own enter rule (5 of 10 s); tracks of at most 90 s (a
  * passer-by is heard for 20-70 s at 1-4 m from the glass, a browsing shopper for minutes). The
- * bound, the strong tenth of the tracks less 3 dB, was chosen on the simulator's tuning seeds 11-15
- * only (scripts/bench/presence.ts `--traffic`, docs/benchmarks.md "Passers-by heard all day"): of
- * the rules tried it took out the most passers-by without costing a shopper on any seed; the tail
- * extrapolated from the middle (`tailZ`) did as well for the inside-learned zone but cut one
- * surveyed gateway's zone to 24 dB there.
+ * bound, the strong tenth of the tracks less 3 dB with the engine's entered subjects left out by the
+ * caller, was chosen on the simulator's tuning seeds 11-15 only (scripts/bench/presence.ts
+ * `--traffic`, docs/benchmarks.md "Passers-by heard all day"): of the rules tried it took out the
+ * most passers-by without costing a shopper on any seed. The tail extrapolated from the middle
+ * (`tailZ` 2.33, no margin, nobody left out) did better there, but on fresh seeds it cut two shops'
+ * zones to 18-20 dB and lost a sixth of their shoppers.
  */
 export const TRAFFIC_LEARNER_DEFAULTS = Object.freeze({
   gapMs: 20_000,

@@ -7,6 +7,15 @@
  *       [--sweep enter|exit|hold] [--gateway-offset-db=DB] [--survey-margins-db=IN,OUT[,Q]] [--json FILE]
  *       [--sequential OFFSET_DB,CAP_DB,THRESHOLD_DB] [--survey-peers off|QUANTILE,MARGIN_DB]
  *       [--pooled-depth off|DEPTH_DB,HOLD_MS] [--oracle-tx ERROR_DB]
+ *       [--traffic-warmup MINUTES] [--traffic Q,MARGIN_DB[,K,WINDOW_MS[,MAX_TRACK_MS]] | zZ,MARGIN_DB...]
+ *       [--traffic-exclude entered|none]
+ *
+ * `--traffic-warmup`: each gateway first learns the pavement's bound (trafficLearning,
+ * gateway/src/domain/calibration/trafficLearner.ts) from a separate simulated hour(s) of the same
+ * seed's shop with other people, and the inside-learned and surveyed configs run with their zones
+ * kept short of it; `--traffic` sets the learner's quantile and margin (or, `z...`, the tail
+ * extrapolated from the middle); `--traffic-exclude none` keeps the subjects the candidate's engine
+ * entered on the warm-up in the evidence.
  *
  * `--oracle-tx`: every engine config knows each simulated phone's power at 1 m (its
  * `beacons.calibration`, from the simulator's truth), give or take a normal error of ERROR_DB

@@ -219,6 +219,33 @@ export const LearnedZoneSchema = Type.Object(
 export type LearnedZone = Static<typeof LearnedZoneSchema>;
 
 /**
+ * What the gateway learned of its pavement from the passers-by it hears (config `trafficLearning`;
+ * docs/architecture.md, "Calibration from evidence"): the bound on its zones' edge loss. Absent when
+ * the gateway does not learn it.
+ */
+export const LearnedTrafficSchema = Type.Object(
+  {
+    tracks: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "Short tracks the bound reads (its last days)." }),
+    counted: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "Short tracks counted since the gateway started." }),
+    quantileDb: Type.Union([Type.Number({ minimum: 0, maximum: 200 }), Type.Null()], {
+      description: "The strong tail of those tracks' closest approaches (extrapolated from their middle, or the learner's quantile), raw path loss, dB; null before any.",
+    }),
+    boundDb: Type.Union([Type.Number({ minimum: -200, maximum: 200 }), Type.Null()], {
+      description: "The highest raw edge loss the pavement allows, dB (less the offset, the cap on this gateway's zones); null while too few tracks.",
+    }),
+    days: Type.Array(
+      Type.Object(
+        { dayStart: IsoTime("Start of the day."), tracks: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }) },
+        { additionalProperties: false },
+      ),
+      { maxItems: 28, description: "Tracks counted per day, oldest first." },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LearnedTraffic = Static<typeof LearnedTrafficSchema>;
+
+/**
  * What the gateway's presence runs calibrated with: its RSSI offset and each of its zones' enter
  * thresholds as its config holds them now, and when `arrival-gateway calibrate` last surveyed it.
  */
@@ -245,6 +272,7 @@ export const CalibrationReportSchema = Type.Object(
     ),
     learned: Type.Optional(LearnedCalibrationSchema),
     learnedZones: Type.Optional(Type.Array(LearnedZoneSchema, { maxItems: 50 })),
+    learnedTraffic: Type.Optional(LearnedTrafficSchema),
   },
   { additionalProperties: false, description: "The gateway's presence calibration, as of `at`. Absent from gateways before 0.4." },
 );

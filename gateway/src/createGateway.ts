@@ -17,6 +17,7 @@ import { MqttUplinkConnection } from "./adapters/mqtt/MqttUplinkConnection.js";
 import type { SharedSighting } from "./services/ports.js";
 import { InsideLearnerFile } from "./adapters/system/InsideLearnerFile.js";
 import { LearnerFile } from "./adapters/system/LearnerFile.js";
+import { TrafficLearnerFile } from "./adapters/system/TrafficLearnerFile.js";
 import { SqliteOutbox } from "./adapters/sqlite/SqliteOutbox.js";
 import { OutboxLock } from "./adapters/system/OutboxLock.js";
 import { HttpUpdateInbox } from "./adapters/http/HttpUpdateInbox.js";
@@ -27,6 +28,7 @@ import { engineOptions } from "./config/engineOptions.js";
 import type { GatewayConfig } from "./config/loadConfig.js";
 import { type PresenceChange, PresenceEngine, type PresenceEngineOptions } from "./domain/presence/PresenceEngine.js";
 import { DEFAULT_MAX_DISTANCE_M } from "./domain/signal/distanceFromRssi.js";
+import { boundZones } from "./domain/calibration/trafficLearner.js";
 import { PresenceError } from "./domain/presence/PresenceError.js";
 import {
   type Advertiser,
@@ -45,6 +47,7 @@ import { SoftwareUpdater } from "./services/SoftwareUpdater.js";
 import { StoreBeaconAdvertiser } from "./services/StoreBeaconAdvertiser.js";
 import { baseEdgeLossDb, basePeerEdgesDb, gatewayOffsetsDb, InsideCalibration, learnedZone } from "./services/InsideCalibration.js";
 import { TillCalibration } from "./services/TillCalibration.js";
+import { TrafficCalibration } from "./services/TrafficCalibration.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { lanTelemetry, peerAgeS } from "./services/lanTelemetry.js";
 import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
@@ -117,6 +120,8 @@ export interface Gateway {
   readonly learning: TillCalibration | null;
   /** The floor zone's threshold from the cloud's inside labels; null without `insideLearning`. */
   readonly insideLearning: InsideCalibration | null;
+  /** The bound on this gateway's zones from the passers-by it hears; null without `trafficLearning`. */
+  readonly trafficLearning: TrafficCalibration | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -250,10 +255,43 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           },
         });
   await insideLearning?.start();
-  /** The engine's options as it runs: the learned offset, and the learned edge loss of the floor zone. */
+  // Calibration from the passers-by this radio hears: an outer bound on its zones' edge loss.
+  const trafficLearning =
+    config.trafficLearning === undefined
+      ? null
+      : new TrafficCalibration({
+          offsetDb: () => running().site.rssiOffsetDb,
+          defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
+          store: new TrafficLearnerFile(join(config.dataDir, "learned-traffic.json")),
+          clock: stampClock,
+          log: log.child({ component: "traffic-learning" }),
+          learner: {
+            tailZ: config.trafficLearning.tailZ,
+            quantile: config.trafficLearning.quantile,
+            marginDb: config.trafficLearning.marginDb,
+            minTracks: config.trafficLearning.minTracks,
+            memoryDays: config.trafficLearning.memoryDays,
+          },
+          onBound: () => {
+            pipeline.publish(engine.reconfigure(runningEngineOptions(remote)));
+            if (started) void publishOnline();
+          },
+        });
+  await trafficLearning?.start();
+  /**
+   * The engine's options as it runs: the learned offset, the learned edge loss of the floor zone,
+   * then this gateway's zones kept short of the pavement, whatever their edge came from.
+   */
   function runningEngineOptions(remoteConfig: GatewayRemoteConfig | null): PresenceEngineOptions {
     const options = engineOptions(running(), remoteConfig);
     const zoneId = config.insideLearning?.zoneId;
+    const learned = withInsideLearned(options, zoneId);
+    const bound = trafficLearning?.boundDb ?? null;
+    if (bound === null) return learned;
+    return { ...learned, zones: boundZones(learned.zones, learned.tuning.pathLossExponent, (g) => (g === config.gatewayId ? bound : null)) };
+  }
+  /** `options` with the inside labels' learned edge loss, peer references and exit band in the floor zone. */
+  function withInsideLearned(options: PresenceEngineOptions, zoneId: string | undefined): PresenceEngineOptions {
     if (insideLearning === null || zoneId === undefined) return options;
     const learned = { edgeLossDb: insideLearning.edgeLossDb, peerEdges: insideLearning.peerEdges };
     const base = baseEdgeLossDb(options, config.gatewayId, zoneId);
@@ -315,7 +353,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     updateStatus: () => updateReport ?? undefined,
     advertisingStatus: () => storeBeacon.report(),
     calibrationStatus: () => calibration(),
-    labels: learning !== null || insideLearning !== null,
+    labels: learning !== null || insideLearning !== null || trafficLearning !== null,
     timeReplies: cloudClock !== null,
     onSubscribed: () => cloudClock?.online(),
     // `arrival-gateway health` reads the link from the health file: rewrite it as the link changes,
@@ -330,6 +368,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       }
       if (channel === "labels") {
         // The retained status carries what was learned: the fleet view shows each sample counted.
+        trafficLearning?.label(payload);
         void Promise.all([learning?.label(payload), insideLearning?.label(payload)])
           .then((outcomes) => (outcomes.some((o) => o?.outcome === "sample") && started ? publishOnline() : undefined))
           .catch((err: unknown) => log.error({ err }, "label not handled"));
@@ -346,14 +385,20 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     clock: stampClock,
     ...(cloudClock === null ? {} : { stampOffsetMs: () => cloudClock.correctionMs }),
     log: log.child({ component: "presence" }),
-    sink: (events) => relay.enqueue(events),
+    sink: (events) => {
+      // With `leaveOutEntered` (the default), a subject the engine took in is no passer-by to the pavement's evidence.
+      if (trafficLearning !== null && config.trafficLearning?.leaveOutEntered === true)
+        for (const e of events) if (e.type === "enter") trafficLearning.inside(e.subject.id);
+      return relay.enqueue(events);
+    },
     scheduler,
-    ...(learning === null && insideLearning === null
+    ...(learning === null && insideLearning === null && trafficLearning === null
       ? {}
       : {
           onHeard: (subjectId: string, t: number, rssiDbm: number, p1m: number | null) => {
             learning?.heard(subjectId, t, rssiDbm, p1m);
             insideLearning?.heard(subjectId, t, rssiDbm, p1m);
+            trafficLearning?.heard(subjectId, t, rssiDbm, p1m);
           },
         }),
     // With fusion, each tick sends the batch of own sightings and runs the engine to the watermark.
@@ -453,6 +498,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       ...report,
       ...(learning === null ? {} : { learned: learning.report() }),
       ...(insideLearning === null ? {} : { learnedZones: [insideLearning.report()] }),
+      ...(trafficLearning === null ? {} : { learnedTraffic: trafficLearning.report() }),
     };
   }
 
@@ -547,6 +593,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     storeBeacon,
     learning,
     insideLearning,
+    trafficLearning,
     async start() {
       if (started) return;
       // The radio first: the online status (published by the relay on connect) must mean scanning.
@@ -572,6 +619,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         void refreshUpdateReport();
         void learning?.tick().catch((err: unknown) => log.warn({ err }, "learned calibration not stepped"));
         void insideLearning?.tick().catch((err: unknown) => log.warn({ err }, "learned zone threshold not stepped"));
+        void trafficLearning?.tick().catch((err: unknown) => log.warn({ err }, "learned traffic not stepped"));
       }, HEALTH_WRITE_MS);
       // A release asked for before a restart (or a download that failed) is taken up again.
       void updater.desired(remote?.software);
@@ -604,6 +652,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
       cloudClock?.stop();
       await learning?.stop();
       await insideLearning?.stop();
+      await trafficLearning?.stop();
       await outbox.close();
       await lock.release();
     },

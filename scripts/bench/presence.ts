@@ -7,6 +7,15 @@
  *       [--sweep enter|exit|hold] [--gateway-offset-db=DB] [--survey-margins-db=IN,OUT[,Q]] [--json FILE]
  *       [--sequential OFFSET_DB,CAP_DB,THRESHOLD_DB] [--survey-peers off|QUANTILE,MARGIN_DB]
  *       [--pooled-depth off|DEPTH_DB,HOLD_MS] [--oracle-tx ERROR_DB]
+ *       [--traffic-warmup MINUTES] [--traffic Q,MARGIN_DB[,K,WINDOW_MS[,MAX_TRACK_MS]] | zZ,MARGIN_DB...]
+ *       [--traffic-exclude entered|none]
+ *
+ * `--traffic-warmup`: each gateway first learns the pavement's bound (trafficLearning,
+ * gateway/src/domain/calibration/trafficLearner.ts) from a separate simulated hour(s) of the same
+ * seed's shop with other people, and the inside-learned and surveyed configs run with their zones
+ * kept short of it; `--traffic` sets the learner's quantile and margin (or, `z...`, the tail
+ * extrapolated from the middle); `--traffic-exclude none` keeps the subjects the candidate's engine
+ * entered on the warm-up in the evidence.
  *
  * `--oracle-tx`: every engine config knows each simulated phone's power at 1 m (its
  * `beacons.calibration`, from the simulator's truth), give or take a normal error of ERROR_DB
@@ -73,12 +82,24 @@ import { replayCapture } from "../../gateway/src/cli/replay.js";
 import { type GatewayConfig, parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { surveySamples } from "../../gateway/src/adapters/replay/surveyCapture.js";
 import { applySurvey } from "../../gateway/src/config/applySurvey.js";
-import { calibrateSurvey } from "../../gateway/src/domain/survey/siteSurvey.js";
+import { calibrateSurvey, quantile } from "../../gateway/src/domain/survey/siteSurvey.js";
 import { type FloorPlan, geoOf, type Point, STORE_PLAN } from "../sim/floorPlan.js";
 import { simulateSurvey } from "../sim/survey.js";
 import { simulateTillVisits } from "../sim/tillVisits.js";
 import { HeardMemory } from "../../gateway/src/domain/calibration/HeardMemory.js";
 import { insideLearnedConfig, learnInsideShop } from "./insideLearnedShop.js";
+import {
+  boundZones,
+  EMPTY_TRAFFIC_LEARNER,
+  learnTraffic,
+  TRAFFIC_LEARNER_DEFAULTS,
+  type TrafficLearnerOptions,
+  trafficBound,
+  TrafficTracks,
+} from "../../gateway/src/domain/calibration/trafficLearner.js";
+import { decodeAdvertisement } from "../../gateway/src/domain/advert/decodeAdvertisement.js";
+import { subjectOf } from "../../gateway/src/domain/advert/subjectOf.js";
+import { measuredPowerAt1m } from "../../gateway/src/services/ScanPipeline.js";
 import {
   EMPTY_LEARNER,
   learn,
@@ -184,6 +205,16 @@ interface Options {
   readonly pooledDepth: { readonly depthDb: number; readonly holdMs: number } | "off" | null;
   /** `--oracle-tx`: every engine config is told each subject's power at 1 m, within this error (SD, dB); null: not. */
   readonly oracleTx: number | null;
+  /**
+   * `--traffic-warmup MINUTES`: before the replay, each gateway learns the traffic bound from a
+   * separate simulated capture of the same seed's shop (other people, this long), and the
+   * inside-learned and surveyed configs run with their zones bounded by it; 0: off.
+   */
+  readonly trafficWarmupMin: number;
+  /** `--traffic Q,MARGIN[,K,WINDOW_MS[,MAX_TRACK_MS]]`: the traffic learner's options (defaults when absent). */
+  readonly traffic: TrafficLearnerOptions | null;
+  /** `--traffic-exclude entered|none`: leave out of the warm-up's tracks the subjects the candidate's engine entered (default, as the gateway's `leaveOutEntered`), or nobody. */
+  readonly trafficExclude: "entered" | "none";
   /** Also run the engine over a grid of configurations (the trade-off tables). */
   readonly sweep: "enter" | "exit" | "hold" | null;
 }
@@ -359,6 +390,9 @@ function options(): Options {
       sequential: { type: "string" },
       "pooled-depth": { type: "string" },
       "oracle-tx": { type: "string" },
+      "traffic-warmup": { type: "string" },
+      traffic: { type: "string" },
+      "traffic-exclude": { type: "string" },
     },
   });
   const num = (v: string | undefined, fallback: number): number => {
@@ -404,6 +438,9 @@ function options(): Options {
     sequential: sequentialOf(values.sequential),
     pooledDepth: pooledDepthOf(values["pooled-depth"]),
     oracleTx: values["oracle-tx"] === undefined ? null : num(values["oracle-tx"], 0),
+    trafficWarmupMin: num(values["traffic-warmup"], 0),
+    traffic: trafficOf(values.traffic),
+    trafficExclude: values["traffic-exclude"] === "none" ? "none" : "entered",
     sweep: values.sweep === "enter" || values.sweep === "exit" || values.sweep === "hold" ? values.sweep : null,
   };
 }
@@ -420,6 +457,24 @@ function sequentialOf(value: string | undefined): Options["sequential"] {
   )
     throw new Error(`--sequential wants OFFSET_DB,CAP_DB,THRESHOLD_DB (>= 0, > 0, > 0), got ${value}`);
   return { offsetDb, capDb, thresholdDb };
+}
+
+function trafficOf(value: string | undefined): Options["traffic"] {
+  if (value === undefined) return null;
+  const tail = value.startsWith("z");
+  const [q, marginDb, k, windowMs, maxTrackMs, ...rest] = (tail ? value.slice(1) : value).split(",").map(Number);
+  if (tail && q !== undefined && marginDb !== undefined && q > 0)
+    return { tailZ: q, marginDb, ...(k === undefined ? {} : { approachSeconds: k }), ...(windowMs === undefined ? {} : { approachWindowMs: windowMs }), ...(maxTrackMs === undefined ? {} : { maxTrackMs }) };
+  if (q === undefined || marginDb === undefined || rest.length > 0 || !(q > 0 && q < 1) || !Number.isFinite(marginDb))
+    throw new Error(`--traffic wants QUANTILE,MARGIN_DB[,K,WINDOW_MS[,MAX_TRACK_MS]] (or zZ,MARGIN_DB...: the tail extrapolated from the middle), got ${value}`);
+  return {
+    tailZ: 0,
+    quantile: q,
+    marginDb,
+    ...(k === undefined ? {} : { approachSeconds: k }),
+    ...(windowMs === undefined ? {} : { approachWindowMs: windowMs }),
+    ...(maxTrackMs === undefined ? {} : { maxTrackMs }),
+  };
 }
 
 function pooledDepthOf(value: string | undefined): Options["pooledDepth"] {
@@ -702,6 +757,80 @@ function insideLearnedConfigs(
   return {
     alone: insideLearnedConfig(configOf(document(false)), sim, learned, false, o.insideExitBand),
     pooled: insideLearnedConfig(configOf(document(true)), sim, learned, true, o.insideExitBand),
+  };
+}
+
+/**
+ * Each gateway's traffic bound (raw loss, dB, or null), learned as a gateway with `trafficLearning`
+ * learns it (gateway/src/services/TrafficCalibration.ts): every advert its own radio heard of a
+ * separate warm-up capture of the same seed's shop (the same plan, shadowing field, gateway error
+ * and advertising rate; other people, drawn from another seed, the day before the capture), into
+ * tracks per subject, each short track's closest approach into the histogram. Subjects the
+ * candidate's engine (its config before the bound) entered on the warm-up are left out, as a gateway
+ * with `leaveOutEntered` (the default) leaves them out; the warm-up has no labels. With
+ * `--traffic-exclude none` nobody is. The log says how many tracks counted per role.
+ */
+function warmUpOf(sim: Simulation, seed: number, rate: RateMode, o: Options): Simulation {
+  return simulateStore({
+    seed,
+    populationSeed: seed + 1000,
+    startAt: sim.startAt - 86_400_000,
+    minutes: o.trafficWarmupMin,
+    rate,
+    radio: sim.radio.options,
+    txSpreadDb: o.txSpreadDb,
+    plan: sim.plan,
+  });
+}
+
+function trafficBounds(warm: Simulation, excluded: ReadonlySet<string>, name: string, seed: number, o: Options, log: string[]): Map<string, number | null> {
+  const options: TrafficLearnerOptions = { ...TRAFFIC_LEARNER_DEFAULTS, ...(o.traffic ?? {}) };
+  const roles = new Map<string, string>();
+  for (const r of warm.truth) if (r.kind === "subject") roles.set(r.subject, r.role);
+  const tracks = new Map(warm.plan.gateways.map((g) => [g.id, new TrafficTracks(options)]));
+  for (const t of tracks.values()) for (const subjectId of excluded) t.exclude(subjectId);
+  const states = new Map(warm.plan.gateways.map((g) => [g.id, EMPTY_TRAFFIC_LEARNER]));
+  const byRole = new Map(warm.plan.gateways.map((g) => [g.id, new Map<string, number>()]));
+  const count = (gatewayId: string, a: { subjectId: string; at: number; lossDb: number } | null): void => {
+    if (a === null) return;
+    states.set(gatewayId, learnTraffic(states.get(gatewayId) ?? EMPTY_TRAFFIC_LEARNER, a, options));
+    const m = byRole.get(gatewayId);
+    const role = roles.get(a.subjectId) ?? "unknown";
+    m?.set(role, (m.get(role) ?? 0) + 1);
+  };
+  for (const advert of warm.adverts()) {
+    const beacon = decodeAdvertisement(advert.data);
+    const subject = beacon === null ? null : subjectOf(beacon);
+    if (beacon === null || subject === null || advert.gatewayId === undefined) continue;
+    count(advert.gatewayId, tracks.get(advert.gatewayId)?.heard(subject.id, advert.t, advert.rssi, measuredPowerAt1m(beacon) ?? -59) ?? null);
+  }
+  const end = warm.endAt + 3_600_000;
+  for (const [gatewayId, t] of tracks) for (const a of t.close(end)) count(gatewayId, a);
+  const bounds = new Map<string, number | null>();
+  const notes: string[] = [];
+  for (const g of warm.plan.gateways) {
+    const b = trafficBound(states.get(g.id) ?? EMPTY_TRAFFIC_LEARNER, end, options);
+    bounds.set(g.id, b?.boundDb ?? null);
+    const roleCounts = [...(byRole.get(g.id) ?? [])].map(([r, n]) => `${n} ${r}`).join(", ");
+    // The approaches' spread, for reading the bound against it: their 1, 5, 10, 25 and 50 % quantiles.
+    const values = (states.get(g.id)?.days ?? []).flatMap((d) => d.bins.flatMap(([lossDb, n]) => Array<number>(n).fill(lossDb + 0.25)));
+    const spread = values.length === 0 ? "-" : [0.01, 0.05, 0.1, 0.25, 0.5].map((q) => quantile(values, q).toFixed(1)).join("/");
+    notes.push(`${g.id} bound ${b?.boundDb ?? "none"} (level ${b?.quantileDb.toFixed(1) ?? "-"} of ${b?.tracks ?? 0} tracks, q01/05/10/25/50 ${spread}: ${roleCounts})`);
+  }
+  log.push(`seed ${seed}: traffic for ${name}, ${o.trafficWarmupMin} min warm-up, ${excluded.size} entered left out: ${notes.join("; ")}`);
+  return bounds;
+}
+
+/** `config` with its zones bounded by each gateway's raw traffic bound, less the offset it runs that gateway with. */
+function trafficBoundConfig(config: GatewayConfig, bounds: ReadonlyMap<string, number | null>): GatewayConfig {
+  const offsetOf = (gatewayId: string): number =>
+    gatewayId === config.gatewayId ? config.site.rssiOffsetDb : (config.peers.find((p) => p.id === gatewayId)?.rssiOffsetDb ?? 0);
+  return {
+    ...config,
+    zones: boundZones(config.zones, config.presenceTuning.pathLossExponent, (gatewayId) => {
+      const raw = bounds.get(gatewayId) ?? null;
+      return raw === null ? null : raw - offsetOf(gatewayId);
+    }),
   };
 }
 
@@ -1226,6 +1355,15 @@ async function main(): Promise<void> {
         const insideLearned = candidates.some((c) => c.id === "engine-inside-learned" || c.id === "engine-inside-learned-fused")
           ? insideLearnedConfigs(sim, seed, defaults, o, surveyLog)
           : { alone: defaults, pooled: defaults };
+        const warm = o.trafficWarmupMin > 0 ? warmUpOf(sim, seed, rate, o) : null;
+        const warmCapture = warm === null ? null : await writeSimulation(warm, join(dir, `${rate}-${seed}-warm`));
+        const bounded = async (name: string, config: GatewayConfig): Promise<GatewayConfig> => {
+          if (warm === null || warmCapture === null) return config;
+          const entered = new Set<string>();
+          if (o.trafficExclude === "entered")
+            for (const d of await runEngine(config, warmCapture.capturePath)) if (d.type === "enter") entered.add(d.subjectId);
+          return trafficBoundConfig(config, trafficBounds(warm, entered, name, seed, o, surveyLog));
+        };
         const zones = tuned.zones;
         const truePower =
           o.oracleTx === null
@@ -1237,11 +1375,11 @@ async function main(): Promise<void> {
           "engine-defaults": () => engineRun(defaults),
           "engine-tuned": () => engineRun(tuned),
           "engine-fused": () => engineRun(fused),
-          "engine-surveyed": () => engineRun(surveyed.alone),
-          "engine-surveyed-fused": () => engineRun(surveyed.pooled),
+          "engine-surveyed": async () => engineRun(await bounded("engine-surveyed", surveyed.alone)),
+          "engine-surveyed-fused": async () => engineRun(await bounded("engine-surveyed-fused", surveyed.pooled)),
           "engine-till-learned": () => engineRun(tillLearned),
-          "engine-inside-learned": () => engineRun(insideLearned.alone),
-          "engine-inside-learned-fused": () => engineRun(insideLearned.pooled),
+          "engine-inside-learned": async () => engineRun(await bounded("engine-inside-learned", insideLearned.alone)),
+          "engine-inside-learned-fused": async () => engineRun(await bounded("engine-inside-learned-fused", insideLearned.pooled)),
           "raw-threshold": () =>
             runDetector(
               new RawThresholdDetector({ zones, pathLossExponent: tuned.presenceTuning.pathLossExponent }),
@@ -1271,6 +1409,7 @@ async function main(): Promise<void> {
           }
         }
         await rm(join(dir, `${rate}-${seed}`), { recursive: true, force: true });
+        await rm(join(dir, `${rate}-${seed}-warm`), { recursive: true, force: true });
         process.stderr.write(
           `bench: rate ${rate} seed ${seed} (${seed - o.firstSeed + 1}/${o.seeds}): ${written.adverts.toLocaleString("en")} adverts (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
         );
@@ -1304,7 +1443,7 @@ async function main(): Promise<void> {
     ...[...pooledLevels].map(([holdMs, l]) => oracleBound(holdMs, l, true)),
   ];
   const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, Node ${process.version}`;
-  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.some((c) => c === "engine-inside-learned" || c === "engine-inside-learned-fused") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}${insideFlags(o)}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}${o.oracleTx === null ? "" : ` --oracle-tx ${o.oracleTx}`}`;
+  const command = `npx tsx scripts/bench/presence.ts --seeds ${o.seeds} --first-seed ${o.firstSeed}${o.only.length > 0 ? ` --only ${o.only.join(",")}` : ""} --minutes ${o.minutes} --rates ${o.rates.join(",")} --shadowing-db ${o.shadowingDb} --storefront-db ${o.storefrontDb} --tx-spread-db ${o.txSpreadDb}${o.gatewayOffsetDb === 0 ? "" : ` --gateway-offset-db ${o.gatewayOffsetDb}`}${o.only.includes("engine-till-learned") ? ` --till-visits ${o.tillVisits}` : ""}${o.only.some((c) => c === "engine-inside-learned" || c === "engine-inside-learned-fused") ? ` --inside-visits ${o.insideVisits}${o.insidePercentile === null ? "" : ` --inside-percentile ${o.insidePercentile}`}${insideFlags(o)}` : ""}${o.surveyMarginsDb === null ? "" : ` --survey-margins-db ${o.surveyMarginsDb.inside},${o.surveyMarginsDb.outside}${o.surveyMarginsDb.boundQuantile === undefined ? "" : `,${o.surveyMarginsDb.boundQuantile}`}${o.surveyMarginsDb.maxShrinkDb === undefined ? "" : `,${o.surveyMarginsDb.maxShrinkDb}`}`}${o.surveyPeers === null ? "" : ` --survey-peers ${o.surveyPeers === "off" ? "off" : `${o.surveyPeers.quantile},${o.surveyPeers.marginDb}`}`}${o.extraGateway === null ? "" : ` --extra-gateway ${o.extraGateway.x},${o.extraGateway.y}`}${Object.keys(o.zoneExitMarginM).length === 0 ? "" : ` --zone-exit-margin ${Object.entries(o.zoneExitMarginM).map(([z, m]) => `${z}=${m}`).join(",")}`}${o.sweep === null ? "" : ` --sweep ${o.sweep}`}${o.sequential === null ? "" : ` --sequential ${o.sequential.offsetDb},${o.sequential.capDb},${o.sequential.thresholdDb}`}${o.pooledDepth === null ? "" : ` --pooled-depth ${o.pooledDepth === "off" ? "off" : `${o.pooledDepth.depthDb},${o.pooledDepth.holdMs}`}`}${o.oracleTx === null ? "" : ` --oracle-tx ${o.oracleTx}`}${o.trafficWarmupMin > 0 ? ` --traffic-warmup ${o.trafficWarmupMin}${o.trafficExclude === "none" ? " --traffic-exclude none" : ""}` : ""}${o.traffic === null ? "" : ` --traffic ${o.traffic.tailZ === 0 ? "" : "z"}${[o.traffic.tailZ === 0 ? o.traffic.quantile : o.traffic.tailZ, o.traffic.marginDb, o.traffic.approachSeconds, o.traffic.approachWindowMs, o.traffic.maxTrackMs].filter((x) => x !== undefined).join(",")}`}`;
   const report = [
     command,
     `${machine}; ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -32,6 +32,11 @@ export interface SimulationOptions {
    */
   readonly surveyed?: boolean;
   readonly plan?: FloorPlan;
+  /**
+   * Seed of the people and of each advert's fading, when it should differ from `seed`: another hour
+   * of the same shop (the same shadowing field and gateways), with other people in it. Default `seed`.
+   */
+  readonly populationSeed?: number;
 }
 
 export const DEFAULT_START_AT = Date.UTC(2026, 2, 2, 9, 0, 0);
@@ -94,8 +99,9 @@ export function simulateStore(options: SimulationOptions): Simulation {
   const durationMs = Math.round(options.minutes * 60_000);
   const endAt = startAt + durationMs;
   const radio = new RadioModel(plan, { ...DEFAULT_RADIO, ...options.radio }, options.seed);
+  const people = options.populationSeed ?? options.seed;
   const advertisers = buildPopulation(plan, {
-    seed: options.seed,
+    seed: people,
     startAt,
     durationMs,
     rate: options.rate,
@@ -113,7 +119,7 @@ export function simulateStore(options: SimulationOptions): Simulation {
     advertisers,
     truth: groundTruth(plan, advertisers, startAt, endAt),
     config: gatewayConfig(plan, options),
-    adverts: () => advertsOf(plan, radio, advertisers, options.seed, startAt, endAt),
+    adverts: () => advertsOf(plan, radio, advertisers, people, startAt, endAt),
   };
 }
 

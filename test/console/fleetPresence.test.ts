@@ -155,7 +155,7 @@ describe("fleet page: calibration and the store LAN", () => {
     const g1 = await login("g1");
     // g1 learns from the till (its till 2 m away); it was never surveyed.
     const plainConfig = uplinkGatewayConfig({ dataDir: join(dir, "g1"), url: mqttUrl, ...g1 });
-    plain = await createGateway({ ...plainConfig, learning: { tillDistanceM: 2, minSamples: 10, maxStepDbPerDay: 1 }, insideLearning: { zoneId: "z1", minLabels: 10, percentile: 0.6, maxStepDbPerDay: 2 } }, {
+    plain = await createGateway({ ...plainConfig, learning: { tillDistanceM: 2, minSamples: 10, maxStepDbPerDay: 1 }, insideLearning: { zoneId: "z1", minLabels: 10, percentile: 0.6, maxStepDbPerDay: 2 }, trafficLearning: { quantile: 0.1, marginDb: 3, tailZ: 0, leaveOutEntered: true, minTracks: 100, memoryDays: 7 } }, {
       source: silentSource,
       log,
       clock: { now: () => Date.now() },
@@ -194,6 +194,7 @@ describe("fleet page: calibration and the store LAN", () => {
       zones: [{ zoneId: "z1", edgeLossDb: null }],
       learned: { samples: 0, refused: 0, rssiOffsetDb: null, learnedAt: null, weeks: [] },
       learnedZones: [{ zoneId: "z1", labels: 0, refused: 0, edgeLossDb: null, targetDb: null, learnedAt: null, weeks: [] }],
+      learnedTraffic: { tracks: 0, counted: 0, quantileDb: null, boundDb: null, days: [] },
     });
     // A member heard 6 dB weaker than the model expects at g1's till, then the till's label: g1
     // reports the sample in its status, which the cloud keeps.
@@ -292,7 +293,9 @@ describe("fleet page: calibration and the store LAN", () => {
     await expect(g1.locator("[data-calibration=learned-zone]").textContent()).resolves.toBe(
       "learning zone z1 from inside labels: 1 label, not acting yet; weekly thresholds \u221221 dB",
     );
+    await expect(g1.locator("[data-calibration=learned-traffic]").textContent()).resolves.toBe("learning the pavement from passers-by: 0 tracks, not acting yet");
     await expect(floor.locator("[data-calibration=learned-zone]").count()).resolves.toBe(0);
+    await expect(floor.locator("[data-calibration=learned-traffic]").count()).resolves.toBe(0);
     await expect(floor.locator("[data-calibration=learned]").count()).resolves.toBe(0);
     await expect(g1.locator("[data-lan]").count()).resolves.toBe(0);
     expect(pageErrors).toEqual([]);

@@ -50,6 +50,14 @@ interface Gateway {
       learnedAt: string | null;
       weeks: { weekStart: string; labels: number; thresholdDb: number }[];
     }[];
+    /** The bound on its zones learned from the passers-by it hears; absent when it does not learn it. */
+    learnedTraffic?: {
+      tracks: number;
+      counted: number;
+      quantileDb: number | null;
+      boundDb: number | null;
+      days: { dayStart: string; tracks: number }[];
+    };
   } | null;
   lan: {
     peers: { id: string; lastHeardAt: string | null; heardRecently: boolean; clockOffsetMs: number | null }[];
@@ -287,6 +295,18 @@ function presenceCell(g: Gateway, timeZone: string | undefined, fmtTime: (iso: s
       z.weeks.length === 0 ? "" : `; weekly thresholds ${z.weeks.slice(-4).map((w) => `${MINUS}${w.thresholdDb} dB`).join(", ")}`,
     ),
   );
+  // Beside them: how loud the pavement is at this gateway, the bound its zones are kept short of.
+  const lt = c?.learnedTraffic;
+  const traffic =
+    lt === undefined
+      ? null
+      : h(
+          "div",
+          { class: "small", "data-calibration": "learned-traffic" },
+          lt.boundDb === null
+            ? `learning the pavement from passers-by: ${lt.tracks} track${lt.tracks === 1 ? "" : "s"}, not acting yet`
+            : `zones kept short of the pavement: ${MINUS}${lt.boundDb} dB raw, from ${lt.tracks} passers-by`,
+        );
   const heard = g.lan?.peers.filter((p) => p.heardRecently) ?? [];
   const silent = g.lan?.peers.filter((p) => !p.heardRecently) ?? [];
   const recovery = g.lan?.recovery ?? null;
@@ -317,7 +337,7 @@ function presenceCell(g: Gateway, timeZone: string | undefined, fmtTime: (iso: s
         )
       : null,
   ];
-  return h("td", { "data-label": "Presence" }, calibration, learning, ...zones, ...peers);
+  return h("td", { "data-label": "Presence" }, calibration, learning, ...zones, traffic, ...peers);
 }
 
 function pushForm(g: Gateway, notice: HTMLElement, done: () => void): HTMLElement {

@@ -213,6 +213,32 @@ const TimeSchema = Type.Object(
   { additionalProperties: false, default: {} },
 );
 
+const TrafficLearningSchema = Type.Object(
+  {
+    quantile: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 0.5,
+      default: 0.1,
+      description:
+        "With this section the gateway learns how loud its pavement is from the passers-by its radio hears briefly (tracks of at most 90 s, subjects never labelled nor entered), and keeps its zones' edge loss short of this quantile of their closest approaches (their strong side)...",
+    }),
+    marginDb: Type.Number({ minimum: 0, maximum: 20, default: 3, description: "...less this margin, dB." }),
+    tailZ: Type.Number({
+      minimum: 0,
+      maximum: 5,
+      default: 0,
+      description: "When above 0, the tail is extrapolated from the tracks' middle instead (median less this many robust deviations; 2.33: 1 % of a normal spread). Off: on the simulator it did not transfer to fresh shops.",
+    }),
+    leaveOutEntered: Type.Boolean({
+      default: true,
+      description: "Leave out subjects the engine entered into a zone (pop-in shoppers are brief too, and pull a low quantile onto the floor; a zone heard too wide then loosens its own bound).",
+    }),
+    minTracks: Type.Integer({ minimum: 20, maximum: 100_000, default: 100, description: "Short tracks before the bound acts." }),
+    memoryDays: Type.Integer({ minimum: 1, maximum: 28, default: 7, description: "Days of tracks the bound reads (a changed shop front is followed within them)." }),
+  },
+  { additionalProperties: false },
+);
+
 const UplinkSchema = Type.Object(
   {
     batchSize: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
@@ -253,6 +279,7 @@ export const GatewayConfigSchema = Type.Object(
     lan: Type.Optional(LanSchema),
     learning: Type.Optional(LearningSchema),
     insideLearning: Type.Optional(InsideLearningSchema),
+    trafficLearning: Type.Optional(TrafficLearningSchema),
     beacons: BeaconListsSchema,
     presence: Type.Partial(PresenceTuningSchema, {
       default: {},

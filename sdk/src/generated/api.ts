@@ -4119,6 +4119,25 @@ export interface operations {
                                         weekStart: string;
                                     }[];
                                 };
+                                learnedTraffic?: {
+                                    /** @description The highest raw edge loss the pavement allows, dB (less the offset, the cap on this gateway's zones); null while too few tracks. */
+                                    boundDb: number | null;
+                                    /** @description Short tracks counted since the gateway started. */
+                                    counted: number;
+                                    /** @description Tracks counted per day, oldest first. */
+                                    days: {
+                                        /**
+                                         * Format: date-time
+                                         * @description Start of the day.
+                                         */
+                                        dayStart: string;
+                                        tracks: number;
+                                    }[];
+                                    /** @description The strong tail of those tracks' closest approaches (extrapolated from their middle, or the learner's quantile), raw path loss, dB; null before any. */
+                                    quantileDb: number | null;
+                                    /** @description Short tracks the bound reads (its last days). */
+                                    tracks: number;
+                                };
                                 learnedZones?: {
                                     /** @description The edge loss learned and run with, dB; null while too few labels (the survey's or the drawn radius's runs). */
                                     edgeLossDb: number | null;
@@ -4414,6 +4433,25 @@ export interface operations {
                                      */
                                     weekStart: string;
                                 }[];
+                            };
+                            learnedTraffic?: {
+                                /** @description The highest raw edge loss the pavement allows, dB (less the offset, the cap on this gateway's zones); null while too few tracks. */
+                                boundDb: number | null;
+                                /** @description Short tracks counted since the gateway started. */
+                                counted: number;
+                                /** @description Tracks counted per day, oldest first. */
+                                days: {
+                                    /**
+                                     * Format: date-time
+                                     * @description Start of the day.
+                                     */
+                                    dayStart: string;
+                                    tracks: number;
+                                }[];
+                                /** @description The strong tail of those tracks' closest approaches (extrapolated from their middle, or the learner's quantile), raw path loss, dB; null before any. */
+                                quantileDb: number | null;
+                                /** @description Short tracks the bound reads (its last days). */
+                                tracks: number;
                             };
                             learnedZones?: {
                                 /** @description The edge loss learned and run with, dB; null while too few labels (the survey's or the drawn radius's runs). */
@@ -10723,6 +10761,25 @@ export interface operations {
                                     weekStart: string;
                                 }[];
                             };
+                            learnedTraffic?: {
+                                /** @description The highest raw edge loss the pavement allows, dB (less the offset, the cap on this gateway's zones); null while too few tracks. */
+                                boundDb: number | null;
+                                /** @description Short tracks counted since the gateway started. */
+                                counted: number;
+                                /** @description Tracks counted per day, oldest first. */
+                                days: {
+                                    /**
+                                     * Format: date-time
+                                     * @description Start of the day.
+                                     */
+                                    dayStart: string;
+                                    tracks: number;
+                                }[];
+                                /** @description The strong tail of those tracks' closest approaches (extrapolated from their middle, or the learner's quantile), raw path loss, dB; null before any. */
+                                quantileDb: number | null;
+                                /** @description Short tracks the bound reads (its last days). */
+                                tracks: number;
+                            };
                             learnedZones?: {
                                 /** @description The edge loss learned and run with, dB; null while too few labels (the survey's or the drawn radius's runs). */
                                 edgeLossDb: number | null;
@@ -10955,6 +11012,25 @@ export interface operations {
                                      */
                                     weekStart: string;
                                 }[];
+                            };
+                            learnedTraffic?: {
+                                /** @description The highest raw edge loss the pavement allows, dB (less the offset, the cap on this gateway's zones); null while too few tracks. */
+                                boundDb: number | null;
+                                /** @description Short tracks counted since the gateway started. */
+                                counted: number;
+                                /** @description Tracks counted per day, oldest first. */
+                                days: {
+                                    /**
+                                     * Format: date-time
+                                     * @description Start of the day.
+                                     */
+                                    dayStart: string;
+                                    tracks: number;
+                                }[];
+                                /** @description The strong tail of those tracks' closest approaches (extrapolated from their middle, or the learner's quantile), raw path loss, dB; null before any. */
+                                quantileDb: number | null;
+                                /** @description Short tracks the bound reads (its last days). */
+                                tracks: number;
                             };
                             learnedZones?: {
                                 /** @description The edge loss learned and run with, dB; null while too few labels (the survey's or the drawn radius's runs). */

@@ -2,10 +2,35 @@ import { createSocket, type Socket } from "node:dgram";
 import { DatagramGuard } from "../../domain/presence/DatagramGuard.js";
 import { PeerClocks, type PeerClocksOptions } from "../../domain/presence/PeerClocks.js";
 import type { Clock, LanCounters, Logger, SharedSighting, SightingChannel } from "../../services/ports.js";
-import { decodeNack, decodeSightings, encodeHeartbeat, encodeNack, encodeSightings, isNack } from "./sightingDatagram.js";
+import type { CalibrationRecord } from "../../domain/presence/peerCalibration.js";
+import {
+  decodeCalibration,
+  decodeNack,
+  decodeSightings,
+  encodeCalibration,
+  encodeHeartbeat,
+  encodeNack,
+  encodeSightings,
+  isCalibration,
+  isNack,
+} from "./sightingDatagram.js";
 
 /** A peer's heartbeat is answered with one when this gateway has sent nothing for this long, ms. */
 const ANSWER_QUIET_MS = 1000;
+
+/**
+ * This gateway's calibration record goes to every peer at least this often, ms, besides on change
+ * and to a peer heard for the first time: within a starting peer's SETTLE_MS, so it settles with it.
+ */
+export const CALIBRATION_EVERY_MS = 10_000;
+
+/** How a gateway shares its calibration record with its peers and hears theirs ({@link UdpSightingChannel.shareCalibration}). */
+export interface CalibrationSharing {
+  /** This gateway's record as its engine runs now; read at every tick, sent when it changed. */
+  readonly own: () => CalibrationRecord;
+  /** A peer's record, authenticated, fresh and newer than its last; whether it may set those values is the callee's. */
+  readonly onPeer: (sender: string, record: CalibrationRecord) => void;
+}
 
 export interface LanPeerAddress {
   readonly id: string;
@@ -90,6 +115,11 @@ export class UdpSightingChannel implements SightingChannel {
   /** What this gateway sent, by sequence number, for a peer that asks again; oldest first. */
   private readonly sentBuffer = new Map<number, { readonly bytes: Buffer; readonly at: number; readonly answeredAt: Map<string, number> }>();
   private readonly retryMs: number;
+  private calibration: CalibrationSharing | null = null;
+  /** The record last sent (its JSON, to see a change) and when, this gateway's clock. */
+  private lastRecord: { readonly json: string; readonly at: number } | null = null;
+  /** Per peer, the `sentAt` of the last record accepted from it: an older one is refused. */
+  private readonly recordsFrom = new Map<string, number>();
 
   constructor(options: UdpSightingChannelOptions) {
     this.o = options;
@@ -113,15 +143,54 @@ export class UdpSightingChannel implements SightingChannel {
     return this.clocks.offsetOf(peerId, now);
   }
 
-  /** True once every configured peer has sent an authenticated datagram. */
+  /**
+   * True once every configured peer has sent an authenticated datagram and, when calibration is
+   * shared, its calibration record: a gateway that decided before it knew a peer's learned values
+   * would decide that peer's zones apart from it (a peer of an earlier release never sends one, and
+   * the fusion settles without it after SETTLE_MS).
+   */
   allPeersHeard(): boolean {
-    for (const r of this.receipts.values()) if (r.lastHeardAt === null) return false;
+    for (const [id, r] of this.receipts) if (r.lastHeardAt === null || (this.calibration !== null && !this.recordsFrom.has(id))) return false;
     return true;
   }
 
-  /** Asks the peers again for what is still missing of theirs; called once per batch interval. */
+  /**
+   * Shares this gateway's calibration record (sent on change, every {@link CALIBRATION_EVERY_MS} and
+   * to a peer first heard) and hands on the peers' ({@link encodeCalibration}). Call before start.
+   */
+  shareCalibration(sharing: CalibrationSharing): void {
+    this.calibration = sharing;
+  }
+
+  /** Peers' calibration records accepted since start. */
+  calibrationsReceived = 0;
+
+  /** Asks the peers again for what is still missing of theirs, and sends a changed calibration record; once per batch interval. */
   tick(now: number): void {
     this.askMissing(now);
+    this.sendCalibration(now);
+  }
+
+  /** Sends this gateway's record to `to` (default every peer) when it changed, is due, or a peer is named. */
+  private sendCalibration(now: number, to?: LanPeerAddress): void {
+    const socket = this.socket;
+    if (socket === null || this.calibration === null || this.o.peers.length === 0) return;
+    let record: CalibrationRecord;
+    let bytes: Buffer;
+    try {
+      record = this.calibration.own();
+      const json = JSON.stringify(record);
+      const due = this.lastRecord === null || json !== this.lastRecord.json || now - this.lastRecord.at >= CALIBRATION_EVERY_MS || now < this.lastRecord.at;
+      if (!due && to === undefined) return;
+      bytes = encodeCalibration({ key: this.o.key, storeId: this.o.storeId, sentAt: this.o.clock.now() }, record);
+      if (to === undefined) this.lastRecord = { json, at: now };
+    } catch (err) {
+      // Said once per change of record: it would otherwise be said at every tick.
+      this.lastRecord = { json: "", at: now };
+      this.o.log.warn({ err }, "calibration record not shared");
+      return;
+    }
+    for (const peer of to === undefined ? this.o.peers : [to]) this.sendTo(socket, peer, bytes);
   }
 
   /** Each configured peer: when it was last heard and what came from it. */
@@ -246,7 +315,7 @@ export class UdpSightingChannel implements SightingChannel {
       this.counters.unknownSender++;
       return;
     }
-    receipt.lastHeardAt = now;
+    this.heard(sender, receipt, now);
     // A request captured and sent again later only brings back datagrams the peer refuses as
     // replayed; still, only a fresh one is answered, and only from what is kept.
     const offset = this.clocks.offsetOf(sender, now) ?? 0;
@@ -273,10 +342,57 @@ export class UdpSightingChannel implements SightingChannel {
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
   }
 
+  /** A peer's calibration record: authenticated, fresh and newer than its last, it goes to the sharing's `onPeer`. */
+  private receiveCalibration(msg: Buffer): void {
+    const decoded = decodeCalibration({ key: this.o.key, storeId: this.o.storeId }, msg);
+    if (!decoded.ok) {
+      this.counters[decoded.reason]++;
+      this.o.log.debug({ reason: decoded.reason, bytes: msg.length }, "lan calibration record refused");
+      return;
+    }
+    const { sentAt, record } = decoded.datagram;
+    const sender = record.gatewayId;
+    const now = this.o.clock.now();
+    const receipt = this.receipts.get(sender);
+    if (receipt === undefined) {
+      this.counters.unknownSender++;
+      return;
+    }
+    this.heard(sender, receipt, now);
+    // Judged on the sender's clock as sightings are; a copy sent again, or overtaken, is refused.
+    const offset = this.clocks.offsetOf(sender, now) ?? 0;
+    if (Math.abs(sentAt - (now + offset)) > this.o.maxAgeMs) {
+      this.counters.stale++;
+      receipt.refused++;
+      return;
+    }
+    if (sentAt <= (this.recordsFrom.get(sender) ?? Number.NEGATIVE_INFINITY)) {
+      this.counters.replayed++;
+      receipt.refused++;
+      return;
+    }
+    this.recordsFrom.set(sender, sentAt);
+    this.calibrationsReceived++;
+    this.calibration?.onPeer(sender, record);
+  }
+
+  /** Marks a peer heard; the first time, it gets this gateway's calibration record at once. */
+  private heard(id: string, receipt: { lastHeardAt: number | null }, now: number): void {
+    const first = receipt.lastHeardAt === null;
+    receipt.lastHeardAt = now;
+    if (!first) return;
+    const peer = this.o.peers.find((p) => p.id === id);
+    if (peer !== undefined) this.sendCalibration(now, peer);
+  }
+
   private receive(msg: Buffer, onSightings: (sender: string, sightings: readonly SharedSighting[]) => void): void {
     this.counters.datagramsReceived++;
     if (isNack(msg)) {
       this.receiveNack(msg);
+      return;
+    }
+    if (isCalibration(msg)) {
+      this.receiveCalibration(msg);
       return;
     }
     const decoded = decodeSightings({ key: this.o.key, storeId: this.o.storeId }, msg);
@@ -294,7 +410,7 @@ export class UdpSightingChannel implements SightingChannel {
     // Authenticated with the store key: the sender is who it says, so the peer is alive even when
     // its datagram is refused (a clock off, a LAN that lags).
     const receipt = this.receipts.get(b.sender);
-    if (receipt !== undefined) receipt.lastHeardAt = now;
+    if (receipt !== undefined) this.heard(b.sender, receipt, now);
     if (refusal !== null) {
       if (receipt !== undefined) receipt.refused++;
       if (refusal === "unknown-sender") this.counters.unknownSender++;

@@ -118,6 +118,8 @@ export class UdpSightingChannel implements SightingChannel {
   private calibration: CalibrationSharing | null = null;
   /** The record last sent (its JSON, to see a change) and when, this gateway's clock. */
   private lastRecord: { readonly json: string; readonly at: number } | null = null;
+  /** When this gateway's last record was stamped: each next one strictly later, so none is taken for a copy. */
+  private lastRecordSentAt = Number.NEGATIVE_INFINITY;
   /** Per peer, the `sentAt` of the last record accepted from it: an older one is refused. */
   private readonly recordsFrom = new Map<string, number>();
 
@@ -182,7 +184,11 @@ export class UdpSightingChannel implements SightingChannel {
       const json = JSON.stringify(record);
       const due = this.lastRecord === null || json !== this.lastRecord.json || now - this.lastRecord.at >= CALIBRATION_EVERY_MS || now < this.lastRecord.at;
       if (!due && to === undefined) return;
-      bytes = encodeCalibration({ key: this.o.key, storeId: this.o.storeId, sentAt: this.o.clock.now() }, record);
+      // A peer refuses a record not newer than the last it took (a copy replayed): one sent to a peer
+      // first heard and the tick's in the same millisecond must differ.
+      const sentAt = Math.max(this.o.clock.now(), this.lastRecordSentAt + 1);
+      bytes = encodeCalibration({ key: this.o.key, storeId: this.o.storeId, sentAt }, record);
+      this.lastRecordSentAt = sentAt;
       if (to === undefined) this.lastRecord = { json, at: now };
     } catch (err) {
       // Said once per change of record: it would otherwise be said at every tick.

@@ -82,11 +82,11 @@ describe("calibration records over the store LAN", () => {
     // g1's heartbeat alone would have settled g2 before: the record is what it waited for.
     expect(g2.allPeersHeard()).toBe(true);
 
-    // The first tick sends it to every peer (later: one of the same time would be refused as a
-    // copy); then unchanged and not yet due: nothing; changed: sent.
-    now += 10;
+    // The first tick sends it to every peer, in the same millisecond: stamped a millisecond later,
+    // it is not taken for a copy. Then unchanged and not yet due: nothing; changed: sent.
     owner.tick(now);
     await until(() => got.length === 2, 5000, "the first tick's record");
+    expect(g2.counters.replayed).toBe(0);
     now += 250;
     owner.tick(now);
     own = { ...RECORD, rssiOffsetDb: -5 };

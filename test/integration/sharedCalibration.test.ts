@@ -1,5 +1,3 @@
-import { createSocket } from "node:dgram";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,8 +8,8 @@ import { parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
 import type { UnsequencedEvent } from "../../gateway/src/services/ports.js";
 import { encodeMessage, gatewayTopic } from "../../protocol/index.js";
-import { SimClock } from "../../scripts/bench/fusionLive.js";
-import { FLAGS, advert, manufacturer } from "../gateway/domain/advert/advertBytes.js";
+import { freeUdpPort, SimClock } from "../../scripts/bench/fusionLive.js";
+import { loadVectors, vectorAdvertisingData } from "../gateway/domain/advert/advertBytes.js";
 import { freePort } from "../support/freePort.js";
 import { until } from "../support/until.js";
 import { openCloud, seedUplinkStore, stopCloud } from "../support/uplinkCloud.js";
@@ -21,22 +19,12 @@ import { silentSource, uplinkGatewayDocument } from "../support/uplinkGateway.js
 const silent = createLogger({ level: "silent", format: "json", name: "test" });
 
 /** A real iBeacon advert (room-assistant's test vector, 1 m power -52 dBm): the member's beacon. */
-const vector = (
-  JSON.parse(readFileSync(new URL("../fixtures/ble-adverts.json", import.meta.url), "utf8")) as { id: string; hex: string }[]
-).find((v) => v.id === "room-assistant-ibeacon-1");
+const vector = loadVectors().find((v) => v.id === "room-assistant-ibeacon-1");
 if (!vector) throw new Error("vector room-assistant-ibeacon-1 is missing");
-const BEACON = advert(FLAGS, manufacturer(vector.hex));
+const BEACON = vectorAdvertisingData(vector);
 const SUBJECT = "ibeacon:2f234454-cf6d-4a0f-adf2-f4911ba9ffa6:1:2";
 const DAY = 86_400_000;
 const STEP_MS = 250;
-
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 /**
  * A store of two real gateways fusing over the real store LAN (UDP, the store key) and uploading

@@ -316,20 +316,9 @@ export class UdpSightingChannel implements SightingChannel {
     const { sender, sentAt, seqs } = decoded.nack;
     const now = this.o.clock.now();
     const peer = this.o.peers.find((p) => p.id === sender);
-    const receipt = this.receipts.get(sender);
-    if (peer === undefined || receipt === undefined) {
-      this.counters.unknownSender++;
-      return;
-    }
-    this.heard(sender, receipt, now);
     // A request captured and sent again later only brings back datagrams the peer refuses as
     // replayed; still, only a fresh one is answered, and only from what is kept.
-    const offset = this.clocks.offsetOf(sender, now) ?? 0;
-    if (Math.abs(sentAt - (now + offset)) > this.o.maxAgeMs) {
-      this.counters.stale++;
-      receipt.refused++;
-      return;
-    }
+    if (peer === undefined || this.freshFrom(sender, sentAt, now) === null) return;
     const socket = this.socket;
     if (socket === null) return;
     for (const seq of seqs) {
@@ -358,20 +347,9 @@ export class UdpSightingChannel implements SightingChannel {
     }
     const { sentAt, record } = decoded.datagram;
     const sender = record.gatewayId;
-    const now = this.o.clock.now();
-    const receipt = this.receipts.get(sender);
-    if (receipt === undefined) {
-      this.counters.unknownSender++;
-      return;
-    }
-    this.heard(sender, receipt, now);
-    // Judged on the sender's clock as sightings are; a copy sent again, or overtaken, is refused.
-    const offset = this.clocks.offsetOf(sender, now) ?? 0;
-    if (Math.abs(sentAt - (now + offset)) > this.o.maxAgeMs) {
-      this.counters.stale++;
-      receipt.refused++;
-      return;
-    }
+    const receipt = this.freshFrom(sender, sentAt, this.o.clock.now());
+    if (receipt === null) return;
+    // A copy sent again, or one overtaken by a newer record, is refused.
     if (sentAt <= (this.recordsFrom.get(sender) ?? Number.NEGATIVE_INFINITY)) {
       this.counters.replayed++;
       receipt.refused++;
@@ -380,6 +358,26 @@ export class UdpSightingChannel implements SightingChannel {
     this.recordsFrom.set(sender, sentAt);
     this.calibrationsReceived++;
     this.calibration?.onPeer(sender, record);
+  }
+
+  /**
+   * The receipt of configured peer `sender`, marked heard, when what it sent at `sentAt` (its clock,
+   * as estimated) is within the age limit either way; null, and counted, when it is no peer or the
+   * datagram is stale.
+   */
+  private freshFrom(sender: string, sentAt: number, now: number): { lastHeardAt: number | null; sightingsReceived: number; refused: number } | null {
+    const receipt = this.receipts.get(sender);
+    if (receipt === undefined) {
+      this.counters.unknownSender++;
+      return null;
+    }
+    this.heard(sender, receipt, now);
+    if (Math.abs(sentAt - (now + (this.clocks.offsetOf(sender, now) ?? 0))) > this.o.maxAgeMs) {
+      this.counters.stale++;
+      receipt.refused++;
+      return null;
+    }
+    return receipt;
   }
 
   /** Marks a peer heard; the first time, it gets this gateway's calibration record at once. */

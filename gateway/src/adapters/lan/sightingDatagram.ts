@@ -175,16 +175,25 @@ export function encodeHeartbeat(o: { readonly key: Uint8Array; readonly storeId:
  * or when it is not well formed. Freshness is the caller's ({@link DatagramGuard}).
  */
 export function decodeSightings(o: { readonly key: Uint8Array; readonly storeId: string }, datagram: Uint8Array): Decoded {
-  if (datagram.length > MAX_DATAGRAM_BYTES) return { ok: false, reason: "oversized" };
-  if (datagram.length < 3 + TAG_BYTES) return { ok: false, reason: "malformed" };
-  const body = datagram.subarray(0, datagram.length - TAG_BYTES);
-  const expected = tag(o.key, o.storeId, body);
-  if (!timingSafeEqual(expected, datagram.subarray(datagram.length - TAG_BYTES))) return { ok: false, reason: "unauthenticated" };
+  const body = authenticated(o, datagram);
+  if (typeof body === "string") return { ok: false, reason: body };
   try {
-    return { ok: true, batch: parse(Buffer.from(body.buffer, body.byteOffset, body.length)) };
+    return { ok: true, batch: parse(body) };
   } catch {
     return { ok: false, reason: "malformed" };
   }
+}
+
+/**
+ * The body of a datagram (without its MAC) when its size is within bounds and its MAC verifies,
+ * checked in constant time before anything is parsed; else why not.
+ */
+function authenticated(o: { readonly key: Uint8Array; readonly storeId: string }, datagram: Uint8Array): Buffer | DecodeFailure {
+  if (datagram.length > MAX_DATAGRAM_BYTES) return "oversized";
+  if (datagram.length < 3 + TAG_BYTES) return "malformed";
+  const body = datagram.subarray(0, datagram.length - TAG_BYTES);
+  if (!timingSafeEqual(tag(o.key, o.storeId, body), datagram.subarray(datagram.length - TAG_BYTES))) return "unauthenticated";
+  return Buffer.from(body.buffer, body.byteOffset, body.length);
 }
 
 function parse(b: Buffer): SightingBatch {
@@ -287,12 +296,8 @@ export function encodeNack(o: { readonly key: Uint8Array; readonly storeId: stri
 
 /** Checks (size, MAC in constant time, form) and decodes a retransmission request. */
 export function decodeNack(o: { readonly key: Uint8Array; readonly storeId: string }, datagram: Uint8Array): DecodedNack {
-  if (datagram.length > MAX_DATAGRAM_BYTES) return { ok: false, reason: "oversized" };
-  if (datagram.length < 3 + TAG_BYTES) return { ok: false, reason: "malformed" };
-  const body = datagram.subarray(0, datagram.length - TAG_BYTES);
-  const expected = tag(o.key, o.storeId, body);
-  if (!timingSafeEqual(expected, datagram.subarray(datagram.length - TAG_BYTES))) return { ok: false, reason: "unauthenticated" };
-  const b = Buffer.from(body.buffer, body.byteOffset, body.length);
+  const b = authenticated(o, datagram);
+  if (typeof b === "string") return { ok: false, reason: b };
   if (b.length < 4 || !isNack(b)) return { ok: false, reason: "malformed" };
   const len = b[3] ?? 0;
   let p = 4;
@@ -400,12 +405,8 @@ export function encodeCalibration(o: { readonly key: Uint8Array; readonly storeI
  * decoded here; whether the sender may set them is {@link checkCalibrationRecord}'s.
  */
 export function decodeCalibration(o: { readonly key: Uint8Array; readonly storeId: string }, datagram: Uint8Array): DecodedCalibration {
-  if (datagram.length > MAX_DATAGRAM_BYTES) return { ok: false, reason: "oversized" };
-  if (datagram.length < 3 + TAG_BYTES) return { ok: false, reason: "malformed" };
-  const body = datagram.subarray(0, datagram.length - TAG_BYTES);
-  const expected = tag(o.key, o.storeId, body);
-  if (!timingSafeEqual(expected, datagram.subarray(datagram.length - TAG_BYTES))) return { ok: false, reason: "unauthenticated" };
-  const b = Buffer.from(body.buffer, body.byteOffset, body.length);
+  const b = authenticated(o, datagram);
+  if (typeof b === "string") return { ok: false, reason: b };
   let p = 0;
   const need = (n: number): void => {
     if (p + n > b.length) throw new RangeError("truncated");

@@ -177,11 +177,11 @@ export class UdpSightingChannel implements SightingChannel {
   private sendCalibration(now: number, to?: LanPeerAddress): void {
     const socket = this.socket;
     if (socket === null || this.calibration === null || this.o.peers.length === 0) return;
-    let record: CalibrationRecord;
+    let json = "";
     let bytes: Buffer;
     try {
-      record = this.calibration.own();
-      const json = JSON.stringify(record);
+      const record = this.calibration.own();
+      json = JSON.stringify(record);
       const due = this.lastRecord === null || json !== this.lastRecord.json || now - this.lastRecord.at >= CALIBRATION_EVERY_MS || now < this.lastRecord.at;
       if (!due && to === undefined) return;
       // A peer refuses a record not newer than the last it took (a copy replayed): one sent to a peer
@@ -191,9 +191,9 @@ export class UdpSightingChannel implements SightingChannel {
       this.lastRecordSentAt = sentAt;
       if (to === undefined) this.lastRecord = { json, at: now };
     } catch (err) {
-      // Said once per change of record: it would otherwise be said at every tick.
-      this.lastRecord = { json: "", at: now };
-      this.o.log.warn({ err }, "calibration record not shared");
+      // Tried again when due, said again only when the record changed: not at every tick.
+      if (this.lastRecord?.json !== json) this.o.log.warn({ err }, "calibration record not shared");
+      this.lastRecord = { json, at: now };
       return;
     }
     for (const peer of to === undefined ? this.o.peers : [to]) this.sendTo(socket, peer, bytes);

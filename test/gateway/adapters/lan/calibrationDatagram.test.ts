@@ -114,4 +114,17 @@ describe("calibration records over the store LAN", () => {
     await relay.close();
     expect(got).toHaveLength(4);
   });
+
+  it("are never sent in parts: one too large is not sent, and said once, not at every tick", async () => {
+    let now = SENT_AT;
+    const log = new RecordingLogger();
+    const peers = Array.from({ length: 50 }, (_, i) => ({ gatewayId: `gateway-${"x".repeat(40)}-${i}`, edgeLossDb: 30 }));
+    const channel = lanChannel("g1", { id: "g2", port: 1 }, () => now, log);
+    channel.shareCalibration({ own: () => ({ ...RECORD, zones: [{ zoneId: "floor", edgeLossDb: 20, exitMarginM: 5, peerEdges: peers }] }), onPeer: () => undefined });
+    await channel.start(() => undefined);
+    open.push(channel);
+    for (let i = 0; i < 50; i++) channel.tick((now += 250));
+    expect(channel.counters.datagramsQueued).toBe(0);
+    expect(log.entries.filter((e) => e.msg === "calibration record not shared")).toHaveLength(1);
+  });
 });

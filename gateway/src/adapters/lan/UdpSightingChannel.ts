@@ -103,6 +103,8 @@ export class UdpSightingChannel implements SightingChannel {
     recovered: 0,
     abandoned: 0,
   };
+  /** Peers' calibration records accepted since start. */
+  calibrationsReceived = 0;
   private readonly o: UdpSightingChannelOptions;
   /** Per configured peer, in config order; a datagram failing authentication names no peer, so it is not here. */
   private readonly receipts = new Map<string, { lastHeardAt: number | null; sightingsReceived: number; refused: number }>();
@@ -163,9 +165,6 @@ export class UdpSightingChannel implements SightingChannel {
   shareCalibration(sharing: CalibrationSharing): void {
     this.calibration = sharing;
   }
-
-  /** Peers' calibration records accepted since start. */
-  calibrationsReceived = 0;
 
   /** Asks the peers again for what is still missing of theirs, and sends a changed calibration record; once per batch interval. */
   tick(now: number): void {

@@ -47,6 +47,8 @@ import { SoftwareUpdater } from "./services/SoftwareUpdater.js";
 import { StoreBeaconAdvertiser } from "./services/StoreBeaconAdvertiser.js";
 import { baseEdgeLossDb, basePeerEdgesDb, gatewayOffsetsDb, InsideCalibration, learnedZone } from "./services/InsideCalibration.js";
 import { TillCalibration } from "./services/TillCalibration.js";
+import { PeerCalibrations } from "./services/PeerCalibrations.js";
+import { calibrationRecordOf } from "./domain/presence/peerCalibration.js";
 import { TrafficCalibration } from "./services/TrafficCalibration.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { lanTelemetry, peerAgeS } from "./services/lanTelemetry.js";
@@ -198,6 +200,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         })
       : null;
   const stampClock: Clock = cloudClock ?? clock;
+  // What the store's other gateways run that this one must judge their sightings and zones with:
+  // their calibration records over the store LAN (see the fusion's wiring below).
+  const peerCalibrations = new PeerCalibrations({ gatewayId: config.gatewayId, log: log.child({ component: "peer-calibration" }) });
   // Calibration from evidence: the offset learned from members seen at the till, when configured.
   const surveyedAt = deps.surveyRecord?.gatewayId === config.gatewayId ? Date.parse(deps.surveyRecord.surveyedAt) : null;
   const learning =
@@ -237,7 +242,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           // In a pooled store, the peers' references in the zone's pooled test too, from what their
           // sightings over the store LAN (lanFusion) say they heard of each labelled member.
           basePeerEdgesDb: () => basePeerEdgesDb(engineOptions(running(), remote), config.gatewayId, config.insideLearning?.zoneId ?? ""),
-          peerOffsetsDb: () => gatewayOffsetsDb(engineOptions(running(), remote)),
+          peerOffsetsDb: () => gatewayOffsetsDb(peerCalibrations.apply(engineOptions(running(), remote))),
           surveyedAt,
           defaultMeasuredPowerDbm: config.site.defaultMeasuredPowerDbm,
           store: new InsideLearnerFile(join(config.dataDir, "learned-zone.json")),
@@ -279,10 +284,18 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
         });
   await trafficLearning?.start();
   /**
-   * The engine's options as it runs: the learned offset, the learned edge loss of the floor zone,
-   * then this gateway's zones kept short of the pavement, whatever their edge came from.
+   * The engine's options as it runs: this gateway's own ({@link ownEngineOptions}) with the store's
+   * other gateways' calibration records laid over their offsets and their zones.
    */
   function runningEngineOptions(remoteConfig: GatewayRemoteConfig | null): PresenceEngineOptions {
+    return peerCalibrations.apply(ownEngineOptions(remoteConfig));
+  }
+  /**
+   * The engine's options as this gateway's own learners have them: the learned offset, the learned
+   * edge loss of the floor zone, then this gateway's zones kept short of the pavement, whatever
+   * their edge came from. What it runs of its own zones is what its peers are sent.
+   */
+  function ownEngineOptions(remoteConfig: GatewayRemoteConfig | null): PresenceEngineOptions {
     const options = engineOptions(running(), remoteConfig);
     const zoneId = config.insideLearning?.zoneId;
     const learned = withInsideLearned(options, zoneId);
@@ -317,6 +330,21 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           for (const s of sightings) insideLearning.peerHeard(gatewayId, s.subject.id, s.t, s.rssiDbm, s.measuredPowerDbm);
         },
   );
+  // Every gateway of the store runs each one's learned values: its record goes to the peers (on
+  // change, read at each tick, and periodically), and theirs, once checked, reconfigure this engine.
+  fusion?.channel.shareCalibration({
+    own: () => calibrationRecordOf(runningEngineOptions(remote), config.gatewayId),
+    onPeer: (sender, record) => {
+      if (!peerCalibrations.offer(sender, record, ownEngineOptions(remote))) return;
+      try {
+        pipeline.publish(engine.reconfigure(runningEngineOptions(remote)));
+      } catch (err) {
+        if (!(err instanceof PresenceError)) throw err;
+        peerCalibrations.forget(sender);
+        log.warn({ peer: sender, problems: err.problems }, "peer calibration record refused by the engine");
+      }
+    },
+  });
   // The software the cloud wants: downloaded into <dataDir>/updates for the root-owned updater.
   const updater = new SoftwareUpdater({
     runningRelease: basename(packageDir),

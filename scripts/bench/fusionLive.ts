@@ -403,7 +403,7 @@ export async function runLiveStore(o: LiveStoreOptions): Promise<LiveStoreResult
 }
 
 /** A UDP port free a moment ago on 127.0.0.1 (peers must know each other's port before they start). */
-async function freeUdpPort(): Promise<number> {
+export async function freeUdpPort(): Promise<number> {
   const socket = createSocket("udp4");
   await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
   const port = socket.address().port;

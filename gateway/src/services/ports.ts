@@ -206,7 +206,10 @@ export interface SightingChannel {
   clockOffsetMs?(now: number): number;
   /** Asks peers again for datagrams found missing (retransmission), once per batch interval; never throws. */
   tick?(now: number): void;
-  /** True once every configured peer has been heard (an authenticated datagram); the store's clock is then known. */
+  /**
+   * True once every configured peer has been heard (an authenticated datagram, and its calibration
+   * record where calibration is shared); the store's clock and the peers' calibration are then known.
+   */
   allPeersHeard?(): boolean;
   stop(): Promise<void>;
 }

@@ -2,10 +2,35 @@ import { createSocket, type Socket } from "node:dgram";
 import { DatagramGuard } from "../../domain/presence/DatagramGuard.js";
 import { PeerClocks, type PeerClocksOptions } from "../../domain/presence/PeerClocks.js";
 import type { Clock, LanCounters, Logger, SharedSighting, SightingChannel } from "../../services/ports.js";
-import { decodeNack, decodeSightings, encodeHeartbeat, encodeNack, encodeSightings, isNack } from "./sightingDatagram.js";
+import type { CalibrationRecord } from "../../domain/presence/peerCalibration.js";
+import {
+  decodeCalibration,
+  decodeNack,
+  decodeSightings,
+  encodeCalibration,
+  encodeHeartbeat,
+  encodeNack,
+  encodeSightings,
+  isCalibration,
+  isNack,
+} from "./sightingDatagram.js";
 
 /** A peer's heartbeat is answered with one when this gateway has sent nothing for this long, ms. */
 const ANSWER_QUIET_MS = 1000;
+
+/**
+ * This gateway's calibration record goes to every peer at least this often, ms, besides on change
+ * and to a peer heard for the first time: within a starting peer's SETTLE_MS, so it settles with it.
+ */
+export const CALIBRATION_EVERY_MS = 10_000;
+
+/** How a gateway shares its calibration record with its peers and hears theirs ({@link UdpSightingChannel.shareCalibration}). */
+export interface CalibrationSharing {
+  /** This gateway's record as its engine runs now; read at every tick, sent when it changed. */
+  readonly own: () => CalibrationRecord;
+  /** A peer's record, authenticated, fresh and newer than its last; whether it may set those values is the callee's. */
+  readonly onPeer: (sender: string, record: CalibrationRecord) => void;
+}
 
 export interface LanPeerAddress {
   readonly id: string;
@@ -78,6 +103,8 @@ export class UdpSightingChannel implements SightingChannel {
     recovered: 0,
     abandoned: 0,
   };
+  /** Peers' calibration records accepted since start. */
+  calibrationsReceived = 0;
   private readonly o: UdpSightingChannelOptions;
   /** Per configured peer, in config order; a datagram failing authentication names no peer, so it is not here. */
   private readonly receipts = new Map<string, { lastHeardAt: number | null; sightingsReceived: number; refused: number }>();
@@ -90,6 +117,13 @@ export class UdpSightingChannel implements SightingChannel {
   /** What this gateway sent, by sequence number, for a peer that asks again; oldest first. */
   private readonly sentBuffer = new Map<number, { readonly bytes: Buffer; readonly at: number; readonly answeredAt: Map<string, number> }>();
   private readonly retryMs: number;
+  private calibration: CalibrationSharing | null = null;
+  /** The record last sent (its JSON, to see a change) and when, this gateway's clock. */
+  private lastRecord: { readonly json: string; readonly at: number } | null = null;
+  /** When this gateway's last record was stamped: each next one strictly later, so none is taken for a copy. */
+  private lastRecordSentAt = Number.NEGATIVE_INFINITY;
+  /** Per peer, the `sentAt` of the last record accepted from it: an older one is refused. */
+  private readonly recordsFrom = new Map<string, number>();
 
   constructor(options: UdpSightingChannelOptions) {
     this.o = options;
@@ -113,15 +147,55 @@ export class UdpSightingChannel implements SightingChannel {
     return this.clocks.offsetOf(peerId, now);
   }
 
-  /** True once every configured peer has sent an authenticated datagram. */
+  /**
+   * True once every configured peer has sent an authenticated datagram and, when calibration is
+   * shared, its calibration record: a gateway that decided before it knew a peer's learned values
+   * would decide that peer's zones apart from it (a peer of an earlier release never sends one, and
+   * the fusion settles without it after SETTLE_MS).
+   */
   allPeersHeard(): boolean {
-    for (const r of this.receipts.values()) if (r.lastHeardAt === null) return false;
+    for (const [id, r] of this.receipts) if (r.lastHeardAt === null || (this.calibration !== null && !this.recordsFrom.has(id))) return false;
     return true;
   }
 
-  /** Asks the peers again for what is still missing of theirs; called once per batch interval. */
+  /**
+   * Shares this gateway's calibration record (sent on change, every {@link CALIBRATION_EVERY_MS} and
+   * to a peer first heard) and hands on the peers' ({@link encodeCalibration}). Call before start.
+   */
+  shareCalibration(sharing: CalibrationSharing): void {
+    this.calibration = sharing;
+  }
+
+  /** Asks the peers again for what is still missing of theirs, and sends a changed calibration record; once per batch interval. */
   tick(now: number): void {
     this.askMissing(now);
+    this.sendCalibration(now);
+  }
+
+  /** Sends this gateway's record to `to` (default every peer) when it changed, is due, or a peer is named. */
+  private sendCalibration(now: number, to?: LanPeerAddress): void {
+    const socket = this.socket;
+    if (socket === null || this.calibration === null || this.o.peers.length === 0) return;
+    let json = "";
+    let bytes: Buffer;
+    try {
+      const record = this.calibration.own();
+      json = JSON.stringify(record);
+      const due = this.lastRecord === null || json !== this.lastRecord.json || now - this.lastRecord.at >= CALIBRATION_EVERY_MS || now < this.lastRecord.at;
+      if (!due && to === undefined) return;
+      // A peer refuses a record not newer than the last it took (a copy replayed): one sent to a peer
+      // first heard and the tick's in the same millisecond must differ.
+      const sentAt = Math.max(this.o.clock.now(), this.lastRecordSentAt + 1);
+      bytes = encodeCalibration({ key: this.o.key, storeId: this.o.storeId, sentAt }, record);
+      this.lastRecordSentAt = sentAt;
+      if (to === undefined) this.lastRecord = { json, at: now };
+    } catch (err) {
+      // Tried again when due, said again only when the record changed: not at every tick.
+      if (this.lastRecord?.json !== json) this.o.log.warn({ err }, "calibration record not shared");
+      this.lastRecord = { json, at: now };
+      return;
+    }
+    for (const peer of to === undefined ? this.o.peers : [to]) this.sendTo(socket, peer, bytes);
   }
 
   /** Each configured peer: when it was last heard and what came from it. */
@@ -241,20 +315,9 @@ export class UdpSightingChannel implements SightingChannel {
     const { sender, sentAt, seqs } = decoded.nack;
     const now = this.o.clock.now();
     const peer = this.o.peers.find((p) => p.id === sender);
-    const receipt = this.receipts.get(sender);
-    if (peer === undefined || receipt === undefined) {
-      this.counters.unknownSender++;
-      return;
-    }
-    receipt.lastHeardAt = now;
     // A request captured and sent again later only brings back datagrams the peer refuses as
     // replayed; still, only a fresh one is answered, and only from what is kept.
-    const offset = this.clocks.offsetOf(sender, now) ?? 0;
-    if (Math.abs(sentAt - (now + offset)) > this.o.maxAgeMs) {
-      this.counters.stale++;
-      receipt.refused++;
-      return;
-    }
+    if (peer === undefined || this.freshFrom(sender, sentAt, now) === null) return;
     const socket = this.socket;
     if (socket === null) return;
     for (const seq of seqs) {
@@ -273,10 +336,66 @@ export class UdpSightingChannel implements SightingChannel {
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
   }
 
+  /** A peer's calibration record: authenticated, fresh and newer than its last, it goes to the sharing's `onPeer`. */
+  private receiveCalibration(msg: Buffer): void {
+    const decoded = decodeCalibration({ key: this.o.key, storeId: this.o.storeId }, msg);
+    if (!decoded.ok) {
+      this.counters[decoded.reason]++;
+      this.o.log.debug({ reason: decoded.reason, bytes: msg.length }, "lan calibration record refused");
+      return;
+    }
+    const { sentAt, record } = decoded.datagram;
+    const sender = record.gatewayId;
+    const receipt = this.freshFrom(sender, sentAt, this.o.clock.now());
+    if (receipt === null) return;
+    // A copy sent again, or one overtaken by a newer record, is refused.
+    if (sentAt <= (this.recordsFrom.get(sender) ?? Number.NEGATIVE_INFINITY)) {
+      this.counters.replayed++;
+      receipt.refused++;
+      return;
+    }
+    this.recordsFrom.set(sender, sentAt);
+    this.calibrationsReceived++;
+    this.calibration?.onPeer(sender, record);
+  }
+
+  /**
+   * The receipt of configured peer `sender`, marked heard, when what it sent at `sentAt` (its clock,
+   * as estimated) is within the age limit either way; null, and counted, when it is no peer or the
+   * datagram is stale.
+   */
+  private freshFrom(sender: string, sentAt: number, now: number): { lastHeardAt: number | null; sightingsReceived: number; refused: number } | null {
+    const receipt = this.receipts.get(sender);
+    if (receipt === undefined) {
+      this.counters.unknownSender++;
+      return null;
+    }
+    this.heard(sender, receipt, now);
+    if (Math.abs(sentAt - (now + (this.clocks.offsetOf(sender, now) ?? 0))) > this.o.maxAgeMs) {
+      this.counters.stale++;
+      receipt.refused++;
+      return null;
+    }
+    return receipt;
+  }
+
+  /** Marks a peer heard; the first time, it gets this gateway's calibration record at once. */
+  private heard(id: string, receipt: { lastHeardAt: number | null }, now: number): void {
+    const first = receipt.lastHeardAt === null;
+    receipt.lastHeardAt = now;
+    if (!first) return;
+    const peer = this.o.peers.find((p) => p.id === id);
+    if (peer !== undefined) this.sendCalibration(now, peer);
+  }
+
   private receive(msg: Buffer, onSightings: (sender: string, sightings: readonly SharedSighting[]) => void): void {
     this.counters.datagramsReceived++;
     if (isNack(msg)) {
       this.receiveNack(msg);
+      return;
+    }
+    if (isCalibration(msg)) {
+      this.receiveCalibration(msg);
       return;
     }
     const decoded = decodeSightings({ key: this.o.key, storeId: this.o.storeId }, msg);
@@ -294,7 +413,7 @@ export class UdpSightingChannel implements SightingChannel {
     // Authenticated with the store key: the sender is who it says, so the peer is alive even when
     // its datagram is refused (a clock off, a LAN that lags).
     const receipt = this.receipts.get(b.sender);
-    if (receipt !== undefined) receipt.lastHeardAt = now;
+    if (receipt !== undefined) this.heard(b.sender, receipt, now);
     if (refusal !== null) {
       if (receipt !== undefined) receipt.refused++;
       if (refusal === "unknown-sender") this.counters.unknownSender++;

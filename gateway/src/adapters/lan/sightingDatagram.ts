@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { SUBJECT_KINDS, type Subject } from "../../../../protocol/index.js";
+import type { CalibrationRecord, ZoneCalibration } from "../../domain/presence/peerCalibration.js";
 
 /**
  * The store LAN's sighting datagram, version 1: one gateway's own sightings of the last batch
@@ -174,16 +175,25 @@ export function encodeHeartbeat(o: { readonly key: Uint8Array; readonly storeId:
  * or when it is not well formed. Freshness is the caller's ({@link DatagramGuard}).
  */
 export function decodeSightings(o: { readonly key: Uint8Array; readonly storeId: string }, datagram: Uint8Array): Decoded {
-  if (datagram.length > MAX_DATAGRAM_BYTES) return { ok: false, reason: "oversized" };
-  if (datagram.length < 3 + TAG_BYTES) return { ok: false, reason: "malformed" };
-  const body = datagram.subarray(0, datagram.length - TAG_BYTES);
-  const expected = tag(o.key, o.storeId, body);
-  if (!timingSafeEqual(expected, datagram.subarray(datagram.length - TAG_BYTES))) return { ok: false, reason: "unauthenticated" };
+  const body = authenticated(o, datagram);
+  if (typeof body === "string") return { ok: false, reason: body };
   try {
-    return { ok: true, batch: parse(Buffer.from(body.buffer, body.byteOffset, body.length)) };
+    return { ok: true, batch: parse(body) };
   } catch {
     return { ok: false, reason: "malformed" };
   }
+}
+
+/**
+ * The body of a datagram (without its MAC) when its size is within bounds and its MAC verifies,
+ * checked in constant time before anything is parsed; else why not.
+ */
+function authenticated(o: { readonly key: Uint8Array; readonly storeId: string }, datagram: Uint8Array): Buffer | DecodeFailure {
+  if (datagram.length > MAX_DATAGRAM_BYTES) return "oversized";
+  if (datagram.length < 3 + TAG_BYTES) return "malformed";
+  const body = datagram.subarray(0, datagram.length - TAG_BYTES);
+  if (!timingSafeEqual(tag(o.key, o.storeId, body), datagram.subarray(datagram.length - TAG_BYTES))) return "unauthenticated";
+  return Buffer.from(body.buffer, body.byteOffset, body.length);
 }
 
 function parse(b: Buffer): SightingBatch {
@@ -286,12 +296,8 @@ export function encodeNack(o: { readonly key: Uint8Array; readonly storeId: stri
 
 /** Checks (size, MAC in constant time, form) and decodes a retransmission request. */
 export function decodeNack(o: { readonly key: Uint8Array; readonly storeId: string }, datagram: Uint8Array): DecodedNack {
-  if (datagram.length > MAX_DATAGRAM_BYTES) return { ok: false, reason: "oversized" };
-  if (datagram.length < 3 + TAG_BYTES) return { ok: false, reason: "malformed" };
-  const body = datagram.subarray(0, datagram.length - TAG_BYTES);
-  const expected = tag(o.key, o.storeId, body);
-  if (!timingSafeEqual(expected, datagram.subarray(datagram.length - TAG_BYTES))) return { ok: false, reason: "unauthenticated" };
-  const b = Buffer.from(body.buffer, body.byteOffset, body.length);
+  const b = authenticated(o, datagram);
+  if (typeof b === "string") return { ok: false, reason: b };
   if (b.length < 4 || !isNack(b)) return { ok: false, reason: "malformed" };
   const len = b[3] ?? 0;
   let p = 4;
@@ -310,4 +316,144 @@ export function decodeNack(o: { readonly key: Uint8Array; readonly storeId: stri
   const seqs: number[] = [];
   for (let i = 0; i < k; i++) seqs.push(b.readUInt32BE(p + 4 * i));
   return { ok: true, nack: { sender, sentAt, seqs } };
+}
+
+/**
+ * The store LAN's calibration record, kind byte 3: what one gateway runs that its peers must run
+ * too ({@link CalibrationRecord}: its RSSI offset and its own zones' edge loss, exit margin and
+ * peer references after every learned adjustment). Sent on change and every few seconds; each
+ * replaces the sender's last. Values travel as f64, exactly as the sender's engine runs them, so
+ * every gateway compiles the very same numbers. Big-endian:
+ *
+ * ```
+ * "AF" 0x03                      magic and kind
+ * u8 L, L bytes                  sender gateway id (UTF-8)
+ * f64 sentAt                     epoch ms, for freshness and order
+ * f64 rssiOffsetDb               the sender's offset, dB
+ * u8 Z, Z × zone                 zone: u8 L, L bytes zone id; f64 edgeLossDb, f64 exitMarginM
+ *                                (NaN: none); u8 P, P × (u8 L, L bytes gateway id, f64 edgeLossDb)
+ * 32 bytes                       HMAC-SHA256 (store key) over "arrival-lan-v1|<storeId>|" + the above
+ * ```
+ *
+ * A gateway of a release before it refuses it as malformed (counted) and judges as before.
+ */
+export const CALIBRATION_KIND = 3;
+
+export interface CalibrationDatagram {
+  readonly sentAt: number;
+  readonly record: CalibrationRecord;
+}
+
+export type DecodedCalibration = { readonly ok: true; readonly datagram: CalibrationDatagram } | { readonly ok: false; readonly reason: DecodeFailure };
+
+/** True when the datagram claims to be a calibration record (checked by {@link decodeCalibration}). */
+export function isCalibration(datagram: Uint8Array): boolean {
+  return datagram.length > 3 && datagram[0] === MAGIC0 && datagram[1] === MAGIC1 && datagram[2] === CALIBRATION_KIND;
+}
+
+/**
+ * Encodes `record` (its `gatewayId` is the sender) in one datagram; throws a RangeError when an id
+ * is over 255 bytes, a list over 255 entries, or the whole over {@link MAX_DATAGRAM_BYTES}: a
+ * record is applied whole, never in parts.
+ */
+export function encodeCalibration(o: { readonly key: Uint8Array; readonly storeId: string; readonly sentAt: number }, record: CalibrationRecord): Buffer {
+  const id = (s: string): Uint8Array => {
+    const bytes = utf8.encode(s);
+    if (bytes.length === 0 || bytes.length > 255) throw new RangeError("ids must be 1..255 bytes");
+    return bytes;
+  };
+  const sender = id(record.gatewayId);
+  if (record.zones.length > 255) throw new RangeError("at most 255 zones");
+  const zones = record.zones.map((z) => {
+    if (z.peerEdges.length > 255) throw new RangeError("at most 255 peer references");
+    return { id: id(z.zoneId), z, peers: z.peerEdges.map((p) => ({ id: id(p.gatewayId), edgeLossDb: p.edgeLossDb })) };
+  });
+  let size = 3 + 1 + sender.length + 8 + 8 + 1 + TAG_BYTES;
+  for (const z of zones) size += 1 + z.id.length + 8 + 8 + 1 + z.peers.reduce((n, p) => n + 1 + p.id.length + 8, 0);
+  if (size > MAX_DATAGRAM_BYTES) throw new RangeError(`calibration record of ${size} bytes exceeds ${MAX_DATAGRAM_BYTES}`);
+  const buf = Buffer.alloc(size);
+  let p = 0;
+  buf[p++] = MAGIC0;
+  buf[p++] = MAGIC1;
+  buf[p++] = CALIBRATION_KIND;
+  buf[p++] = sender.length;
+  buf.set(sender, p);
+  p += sender.length;
+  p = buf.writeDoubleBE(o.sentAt, p);
+  p = buf.writeDoubleBE(record.rssiOffsetDb, p);
+  buf[p++] = zones.length;
+  for (const z of zones) {
+    buf[p++] = z.id.length;
+    buf.set(z.id, p);
+    p += z.id.length;
+    p = buf.writeDoubleBE(z.z.edgeLossDb ?? Number.NaN, p);
+    p = buf.writeDoubleBE(z.z.exitMarginM ?? Number.NaN, p);
+    buf[p++] = z.peers.length;
+    for (const peer of z.peers) {
+      buf[p++] = peer.id.length;
+      buf.set(peer.id, p);
+      p += peer.id.length;
+      p = buf.writeDoubleBE(peer.edgeLossDb, p);
+    }
+  }
+  tag(o.key, o.storeId, buf.subarray(0, p)).copy(buf, p);
+  return buf;
+}
+
+/**
+ * Checks (size, MAC in constant time, form) and decodes a calibration record. Its values are only
+ * decoded here; whether the sender may set them is {@link checkCalibrationRecord}'s.
+ */
+export function decodeCalibration(o: { readonly key: Uint8Array; readonly storeId: string }, datagram: Uint8Array): DecodedCalibration {
+  const b = authenticated(o, datagram);
+  if (typeof b === "string") return { ok: false, reason: b };
+  let p = 0;
+  const need = (n: number): void => {
+    if (p + n > b.length) throw new RangeError("truncated");
+  };
+  const readId = (): string => {
+    need(1);
+    const len = b[p++] ?? 0;
+    need(len);
+    if (len === 0) throw new RangeError("empty id");
+    const s = fromUtf8.decode(b.subarray(p, p + len));
+    p += len;
+    return s;
+  };
+  const readF64 = (): number => {
+    need(8);
+    const x = b.readDoubleBE(p);
+    p += 8;
+    return x;
+  };
+  try {
+    if (!isCalibration(b)) throw new RangeError("not a calibration record");
+    p = 3;
+    const gatewayId = readId();
+    const sentAt = readF64();
+    const rssiOffsetDb = readF64();
+    if (!Number.isFinite(sentAt)) throw new RangeError("bad time");
+    need(1);
+    const zoneCount = b[p++] ?? 0;
+    const zones: ZoneCalibration[] = [];
+    for (let k = 0; k < zoneCount; k++) {
+      const zoneId = readId();
+      const edgeLossDb = readF64();
+      const exitMarginM = readF64();
+      need(1);
+      const peerCount = b[p++] ?? 0;
+      const peerEdges: { gatewayId: string; edgeLossDb: number }[] = [];
+      for (let i = 0; i < peerCount; i++) peerEdges.push({ gatewayId: readId(), edgeLossDb: readF64() });
+      zones.push({
+        zoneId,
+        edgeLossDb: Number.isNaN(edgeLossDb) ? null : edgeLossDb,
+        exitMarginM: Number.isNaN(exitMarginM) ? null : exitMarginM,
+        peerEdges,
+      });
+    }
+    if (p !== b.length) throw new RangeError("trailing bytes");
+    return { ok: true, datagram: { sentAt, record: { gatewayId, rssiOffsetDb, zones } } };
+  } catch {
+    return { ok: false, reason: "malformed" };
+  }
 }

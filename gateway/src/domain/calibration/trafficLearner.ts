@@ -34,6 +34,8 @@ import { quantile } from "../survey/siteSurvey.js";
 
 const DAY_MS = 86_400_000;
 
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+
 export interface TrafficLearnerOptions {
   /** A subject unheard this long has ended its track, ms. */
   readonly gapMs?: number;
@@ -293,10 +295,16 @@ export function trafficBound(state: TrafficLearnerState, now: number, options: T
   // Each bin stands for its middle.
   for (const [lossDb, n] of counts) for (let i = 0; i < n; i++) values.push(lossDb + o.binDb / 2);
   if (values.length === 0) return null;
-  const q =
+  // An extrapolated tail can fall below 0 dB (a wide spread, or a few tracks far apart), and a
+  // track at 200 dB reads as its bin's middle above it: no loss lies outside 0-200, and the status's
+  // schema refuses one that does (a cloud would then refuse the whole status).
+  const q = clamp(
     o.tailZ > 0
       ? quantile(values, 0.5) - (o.tailZ * (quantile(values, 0.5) - quantile(values, 0.25))) / 0.6745
-      : quantile(values, o.quantile);
+      : quantile(values, o.quantile),
+    0,
+    200,
+  );
   return { tracks: values.length, quantileDb: q, boundDb: values.length < o.minTracks ? null : Math.round((q - o.marginDb) * 2) / 2 };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Zone } from "../../../../protocol/index.js";
+import { Checker, LearnedTrafficSchema, type Zone } from "../../../../protocol/index.js";
 import {
   boundZones,
   closestApproachDb,
@@ -13,6 +13,7 @@ import {
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 2, 9, 0, 0);
 const P1M = -59;
+const LEARNED_TRAFFIC = new Checker(LearnedTrafficSchema);
 
 /** A subject heard once a second from `from` at these losses (dB), raw RSSI = P1M - loss. */
 function walk(tracks: TrafficTracks, subjectId: string, from: number, lossesDb: readonly number[]): void {
@@ -127,6 +128,18 @@ describe("learnTraffic and trafficBound", () => {
     expect(b?.quantileDb).toBeCloseTo(34.75 - (2.33 * 5) / 0.6745, 5);
     const mixed = trafficBound(day(T0, 12), T0 + 3_600_000, { tailZ: 2.33, marginDb: 0 });
     expect(Math.abs((mixed?.quantileDb ?? 0) - (b?.quantileDb ?? 0))).toBeLessThan(1.5);
+  });
+
+  // The status carries quantileDb, whose schema holds 0-200 dB: a cloud refuses a whole status
+  // with a value outside, so a tail extrapolated below 0 (few tracks far apart) must not reach it.
+  it("keeps the quantile within 0-200 dB, however far the tail is extrapolated", () => {
+    let s = EMPTY_TRAFFIC_LEARNER;
+    for (const lossDb of [10, 40, 60]) s = learnTraffic(s, { at: T0, lossDb });
+    const low = trafficBound(s, T0, { tailZ: 2.33, minTracks: 1, marginDb: 3 });
+    expect(low).toEqual({ tracks: 3, quantileDb: 0, boundDb: -3 });
+    expect(LEARNED_TRAFFIC.check({ tracks: 3, counted: 3, quantileDb: low?.quantileDb, boundDb: low?.boundDb, days: [] }).ok).toBe(true);
+    const high = trafficBound(learnTraffic(EMPTY_TRAFFIC_LEARNER, { at: T0, lossDb: 200 }), T0, { tailZ: 0 });
+    expect(high?.quantileDb).toBe(200);
   });
 
   it("acts only from minTracks, and reads only the last memoryDays", () => {

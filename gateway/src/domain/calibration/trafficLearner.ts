@@ -60,7 +60,7 @@ export interface TrafficLearnerOptions {
   readonly marginDb?: number;
   /** Fewest tracks (over `memoryDays`) before the bound acts. */
   readonly minTracks?: number;
-  /** Days of tracks the bound reads. */
+  /** Days of tracks the bound reads: the (UTC) days the last this many × 24 h touch. */
   readonly memoryDays?: number;
   /** Day histograms kept (for the report's history). */
   readonly maxDays?: number;
@@ -282,10 +282,13 @@ export interface TrafficBound {
   readonly boundDb: number | null;
 }
 
-/** What the tracks of the last `memoryDays` before `now` say, or null when there are none. */
+/** What the tracks of the days the last `memoryDays` × 24 h before `now` touch say, or null when there are none. */
 export function trafficBound(state: TrafficLearnerState, now: number, options: TrafficLearnerOptions = {}): TrafficBound | null {
   const o = resolve(options);
-  const from = Math.floor(now / DAY_MS) * DAY_MS - (o.memoryDays - 1) * DAY_MS;
+  // The (UTC) days the last `memoryDays` × 24 h touch, not the last `memoryDays` calendar days:
+  // those drop a whole day at midnight UTC (a shop's afternoon in the Americas), and with
+  // `memoryDays` 1 left only the tracks since midnight, below `minTracks`, every day.
+  const from = Math.floor((now - o.memoryDays * DAY_MS) / DAY_MS) * DAY_MS;
   const values: number[] = [];
   const counts = new Map<number, number>();
   for (const d of state.days) {

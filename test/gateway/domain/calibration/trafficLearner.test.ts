@@ -153,6 +153,19 @@ describe("learnTraffic and trafficBound", () => {
     expect(trafficBound(s, T0 + 8 * DAY + 3_600_000, { memoryDays: 14 })?.tracks).toBe(400);
   });
 
+  // The days are UTC days; midnight UTC is a shop's afternoon in the Americas. A bound that read
+  // only calendar days lost yesterday's tracks at once there, and with memoryDays 1 fell below
+  // minTracks (the zones widened back) every day until the street filled it again.
+  it("keeps the last memoryDays × 24 h through midnight UTC", () => {
+    const evening = Date.UTC(2026, 10, 2, 22, 0, 0);
+    let s = EMPTY_TRAFFIC_LEARNER;
+    for (let i = 0; i < 150; i++) s = learnTraffic(s, { at: evening + i * 10_000, lossDb: 30 });
+    const justAfter = Date.UTC(2026, 10, 3, 0, 30, 0);
+    expect(trafficBound(s, justAfter, { memoryDays: 1, minTracks: 100 })).toMatchObject({ tracks: 150, boundDb: 27.5 });
+    // A day and more later, the day is no longer touched.
+    expect(trafficBound(s, Date.UTC(2026, 10, 4, 0, 30, 0), { memoryDays: 1 })).toBeNull();
+  });
+
   it("keeps a bounded histogram: bins per day, at most maxDays days", () => {
     let s = EMPTY_TRAFFIC_LEARNER;
     for (let d = 0; d < 40; d++) for (let i = 0; i < 50; i++) s = learnTraffic(s, { at: T0 + d * DAY + i, lossDb: 30 }, { maxDays: 28 });

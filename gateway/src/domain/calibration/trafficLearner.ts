@@ -30,7 +30,6 @@
  */
 
 import type { Zone } from "../../../../protocol/index.js";
-import { quantile } from "../survey/siteSurvey.js";
 
 const DAY_MS = 86_400_000;
 
@@ -282,6 +281,20 @@ export interface TrafficBound {
   readonly boundDb: number | null;
 }
 
+/**
+ * The nearest-rank `q` quantile (as domain/survey/siteSurvey.ts `quantile`) of `total` values given as
+ * `[value, count]` pairs sorted by value.
+ */
+export function histogramQuantile(bins: readonly (readonly [number, number])[], total: number, q: number): number {
+  const rank = Math.min(total - 1, Math.max(0, Math.ceil(q * total) - 1));
+  let seen = 0;
+  for (const [value, n] of bins) {
+    seen += n;
+    if (seen > rank) return value;
+  }
+  return Number.NaN;
+}
+
 /** What the tracks of the days the last `memoryDays` × 24 h before `now` touch say, or null when there are none. */
 export function trafficBound(state: TrafficLearnerState, now: number, options: TrafficLearnerOptions = {}): TrafficBound | null {
   const o = resolve(options);
@@ -289,26 +302,29 @@ export function trafficBound(state: TrafficLearnerState, now: number, options: T
   // those drop a whole day at midnight UTC (a shop's afternoon in the Americas), and with
   // `memoryDays` 1 left only the tracks since midnight, below `minTracks`, every day.
   const from = Math.floor((now - o.memoryDays * DAY_MS) / DAY_MS) * DAY_MS;
-  const values: number[] = [];
   const counts = new Map<number, number>();
   for (const d of state.days) {
     if (d.dayStart < from || d.dayStart > now) continue;
     for (const [lossDb, n] of d.bins) counts.set(lossDb, (counts.get(lossDb) ?? 0) + n);
   }
-  // Each bin stands for its middle.
-  for (const [lossDb, n] of counts) for (let i = 0; i < n; i++) values.push(lossDb + o.binDb / 2);
-  if (values.length === 0) return null;
+  // Each bin stands for its middle. Read off the histogram, never spread into one value per track:
+  // a week of a busy street is tens of thousands, read every few seconds, and a state file's count
+  // is only as small as the file says.
+  const bins = [...counts].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+  const tracks = bins.reduce((sum, [, n]) => sum + n, 0);
+  if (tracks === 0) return null;
+  const at = (p: number): number => histogramQuantile(bins, tracks, p) + o.binDb / 2;
   // An extrapolated tail can fall below 0 dB (a wide spread, or a few tracks far apart), and a
   // track at 200 dB reads as its bin's middle above it: no loss lies outside 0-200, and the status's
   // schema refuses one that does (a cloud would then refuse the whole status).
   const q = clamp(
     o.tailZ > 0
-      ? quantile(values, 0.5) - (o.tailZ * (quantile(values, 0.5) - quantile(values, 0.25))) / 0.6745
-      : quantile(values, o.quantile),
+      ? at(0.5) - (o.tailZ * (at(0.5) - at(0.25))) / 0.6745
+      : at(o.quantile),
     0,
     200,
   );
-  return { tracks: values.length, quantileDb: q, boundDb: values.length < o.minTracks ? null : Math.round((q - o.marginDb) * 2) / 2 };
+  return { tracks, quantileDb: q, boundDb: tracks < o.minTracks ? null : Math.round((q - o.marginDb) * 2) / 2 };
 }
 
 /**

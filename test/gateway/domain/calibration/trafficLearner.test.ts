@@ -4,11 +4,13 @@ import {
   boundZones,
   closestApproachDb,
   EMPTY_TRAFFIC_LEARNER,
+  histogramQuantile,
   learnTraffic,
   type TrafficLearnerState,
   trafficBound,
   TrafficTracks,
 } from "../../../../gateway/src/domain/calibration/trafficLearner.js";
+import { quantile } from "../../../../gateway/src/domain/survey/siteSurvey.js";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 2, 9, 0, 0);
@@ -174,6 +176,29 @@ describe("learnTraffic and trafficBound", () => {
     // Nonsense approaches are not counted.
     expect(learnTraffic(s, { at: T0, lossDb: Number.NaN })).toBe(s);
     expect(learnTraffic(s, { at: T0, lossDb: -3 })).toBe(s);
+  });
+});
+
+describe("histogramQuantile", () => {
+  // The bound reads its quantiles off the day histograms, as the nearest rank of the values the
+  // histogram counts: the same as spreading them into one value per track, without the array.
+  it("agrees with the nearest-rank quantile of the values it counts", () => {
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    for (let trial = 0; trial < 200; trial++) {
+      const bins = Array.from({ length: 1 + rand(12) }, (_, i): [number, number] => [i * 0.5 + rand(2) * 0.25, rand(6)]).filter(([, n]) => n > 0);
+      const values = bins.flatMap(([v, n]) => Array<number>(n).fill(v));
+      if (values.length === 0) continue;
+      for (const q of [0, 0.01, 0.1, 0.25, 0.5, 0.9, 1]) expect(histogramQuantile(bins, values.length, q)).toBe(quantile(values, q));
+    }
+  });
+
+  it("reads a histogram of very many tracks without spreading it", () => {
+    const s: TrafficLearnerState = { v: 1, days: [{ dayStart: Date.UTC(2026, 10, 2), bins: [[20, 100_000_000], [30, 900_000_000]] }] };
+    expect(trafficBound(s, T0, { tailZ: 0, quantile: 0.1, marginDb: 3 })).toEqual({ tracks: 1_000_000_000, quantileDb: 20.25, boundDb: 17.5 });
   });
 });
 

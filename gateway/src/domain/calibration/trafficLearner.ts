@@ -184,6 +184,12 @@ export class TrafficTracks {
       this.open.delete(subjectId);
     }
     this.open.set(subjectId, track);
+    // Before any early return: a dropped track (an excluded subject's, a long one's) is held too.
+    while (this.open.size > this.o.maxSubjects) {
+      const first = this.open.keys().next();
+      if (first.done === true) break;
+      this.open.delete(first.value);
+    }
     // Readings out of order within the gap join the second being gathered or are dropped.
     if (t > track.lastT) track.lastT = t;
     if (track.dropped) return ended;
@@ -199,11 +205,6 @@ export class TrafficTracks {
       track.pending = [];
     }
     if (second === track.second && track.pending.length < 64) track.pending.push(lossDb);
-    while (this.open.size > this.o.maxSubjects) {
-      const first = this.open.keys().next();
-      if (first.done === true) break;
-      this.open.delete(first.value);
-    }
     return ended;
   }
 

@@ -100,6 +100,15 @@ describe("TrafficTracks", () => {
     walk(tracks, "c", T0 + 4000, [30, 30, 30, 30, 30]);
     expect(tracks.close(T0 + 60_000).map((x) => x.subjectId).sort()).toEqual(["a", "c"]);
   });
+
+  // Staff badges and shoppers the engine entered are excluded all day; each time one is heard
+  // again after the gap it opens a (dropped) track, which the bound on the map must count too.
+  it("keeps at most maxSubjects tracks in progress, excluded subjects' too", () => {
+    const tracks = new TrafficTracks({ maxSubjects: 2 });
+    for (const id of ["x1", "x2", "x3", "x4"]) tracks.exclude(id);
+    for (const [i, id] of ["x1", "x2", "x3", "x4"].entries()) walk(tracks, id, T0 + i * 1000, [30]);
+    expect(tracks.size).toBe(2);
+  });
 });
 
 describe("learnTraffic and trafficBound", () => {

@@ -234,7 +234,7 @@ const TrafficLearningSchema = Type.Object(
       description: "Leave out subjects the engine entered into a zone (pop-in shoppers are brief too, and pull a low quantile onto the floor; a zone heard too wide then loosens its own bound).",
     }),
     minTracks: Type.Integer({ minimum: 20, maximum: 100_000, default: 100, description: "Short tracks before the bound acts." }),
-    memoryDays: Type.Integer({ minimum: 1, maximum: 28, default: 7, description: "Days of tracks the bound reads (a changed shop front is followed within them)." }),
+    memoryDays: Type.Integer({ minimum: 1, maximum: 28, default: 7, description: "Days of tracks the bound reads: the (UTC) days the last this many × 24 h touch (a changed shop front is followed within them and a day)." }),
   },
   { additionalProperties: false },
 );

@@ -5,7 +5,8 @@ import { type Clock, type Logger, type Scheduler, systemScheduler, type TimerHan
 export interface CloudClockOptions {
   readonly storeId: string;
   readonly gatewayId: string;
-  readonly connection: Pick<UplinkConnection, "publish" | "connected">;
+  /** `reconnects` tells one connection from the next: the replies are subscribed per connection. */
+  readonly connection: Pick<UplinkConnection, "publish" | "connected" | "reconnects">;
   /** The operating system's clock, which this one corrects. */
   readonly clock: Clock;
   readonly scheduler?: Scheduler;
@@ -42,6 +43,13 @@ export class CloudClock implements Clock {
   private pollTimer: TimerHandle | null = null;
   private burstTimers: TimerHandle[] = [];
   private inFlight: { readonly id: string; readonly t0: number } | null = null;
+  /**
+   * The connection (its `reconnects` count) on which the replies were subscribed ({@link online});
+   * null before. Requests go out only on that connection: on any other the subscription may have
+   * been refused (a cloud older than the clock topics), and that cloud's broker drops a client that
+   * publishes where it may not, so a poll there would cut the uplink every `pollMs`.
+   */
+  private askingOn: number | null = null;
   private seq = 0;
   private started = false;
   readonly counters = { requested: 0, answered: 0, unanswered: 0, unmatched: 0 };
@@ -86,6 +94,7 @@ export class CloudClock implements Clock {
     for (const t of this.burstTimers) this.scheduler.clearTimeout(t);
     this.burstTimers = [];
     this.inFlight = null;
+    this.askingOn = null;
   }
 
   /** The uplink is connected and subscribed to the replies: asks at once, and a few times more. */
@@ -94,6 +103,7 @@ export class CloudClock implements Clock {
     for (const t of this.burstTimers) this.scheduler.clearTimeout(t);
     this.burstTimers = [];
     this.inFlight = null;
+    this.askingOn = this.o.connection.reconnects;
     this.request();
     const spacingMs = this.o.burstSpacingMs ?? 2000;
     for (let i = 1; i < (this.o.burst ?? 4); i++) this.burstTimers.push(this.scheduler.setTimeout(() => this.request(), i * spacingMs));
@@ -137,7 +147,7 @@ export class CloudClock implements Clock {
   }
 
   private request(): void {
-    if (!this.started || !this.o.connection.connected) return;
+    if (!this.started || !this.o.connection.connected || this.askingOn !== this.o.connection.reconnects) return;
     const now = this.o.clock.now();
     if (this.inFlight !== null) {
       if (now - this.inFlight.t0 < (this.o.timeoutMs ?? 5000)) return;

@@ -15,6 +15,7 @@ function kit(skewMs: number) {
   const sent: { topic: string; id: string; t0: number }[] = [];
   const connection = {
     connected: true,
+    reconnects: 0,
     publish: async (topic: string, payload: Buffer) => {
       const decoded = decodeGatewayMessage("time", payload);
       if (!decoded.ok) throw new Error("not a time request");
@@ -140,5 +141,24 @@ describe("CloudClock", () => {
     k.clock.online();
     await k.scheduler.advance(200_000);
     expect(k.sent).toEqual([]);
+  });
+
+  // A cloud older than the clock topics refuses the subscription to the replies (online() is never
+  // called) and its broker drops a client publishing on `time`: a poll then would cut the uplink.
+  it("asks nothing on a connection whose replies were never subscribed", async () => {
+    const k = kit(0);
+    k.clock.start();
+    await k.scheduler.advance(200_000);
+    expect(k.sent).toEqual([]);
+    // Subscribed on the first connection; the uplink reconnects and this time the subscription is
+    // refused (the cloud was rolled back): nothing more is asked until online() says otherwise.
+    k.clock.online();
+    k.clock.reply(k.answer(5));
+    expect(k.sent).toHaveLength(1);
+    k.connection.reconnects = 1;
+    await k.scheduler.advance(200_000);
+    expect(k.sent).toHaveLength(1);
+    k.clock.online();
+    expect(k.sent).toHaveLength(2);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -158,5 +158,29 @@ describe("TrafficCalibration", () => {
     await again.start();
     expect(again.boundDb).toBe(23.5);
     expect(again.report().days).toEqual([{ dayStart: "2026-11-02T00:00:00.000Z", tracks: 29 }]);
+  });
+
+  // A state file is checked against its schema on load; a count no street reaches (a corrupt digit,
+  // a hand edit) would be summed into the status's tracks past what its schema holds, and the cloud
+  // would refuse the gateway's whole status. Such a file reads as none: learning starts afresh.
+  it("starts afresh from a state file with a count no street reaches", async () => {
+    const file = join(dir, "learned-traffic.json");
+    const day = Date.UTC(2026, 10, 2);
+    await writeFile(file, JSON.stringify({ v: 1, days: [{ dayStart: day, bins: [[30, Number.MAX_SAFE_INTEGER], [31, 5]] }] }));
+    const started = async () => {
+      const c = new TrafficCalibration({
+        offsetDb: () => 0,
+        defaultMeasuredPowerDbm: -59,
+        store: new TrafficLearnerFile(file),
+        clock: new ManualClock(T0),
+        log: new RecordingLogger(),
+      });
+      await c.start();
+      return c;
+    };
+    expect((await started()).report()).toMatchObject({ tracks: 0, quantileDb: null, boundDb: null, days: [] });
+    // A sound file with a street's counts is read as it was written.
+    await writeFile(file, JSON.stringify({ v: 1, days: [{ dayStart: day, bins: [[30, 4000], [31, 5]] }] }));
+    expect((await started()).report()).toMatchObject({ tracks: 4005, boundDb: 27.5 });
   });
 });

@@ -30,9 +30,10 @@
  */
 
 import type { Zone } from "../../../../protocol/index.js";
-import { quantile } from "../survey/siteSurvey.js";
 
 const DAY_MS = 86_400_000;
+
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
 export interface TrafficLearnerOptions {
   /** A subject unheard this long has ended its track, ms. */
@@ -58,7 +59,7 @@ export interface TrafficLearnerOptions {
   readonly marginDb?: number;
   /** Fewest tracks (over `memoryDays`) before the bound acts. */
   readonly minTracks?: number;
-  /** Days of tracks the bound reads. */
+  /** Days of tracks the bound reads: the (UTC) days the last this many × 24 h touch. */
   readonly memoryDays?: number;
   /** Day histograms kept (for the report's history). */
   readonly maxDays?: number;
@@ -183,6 +184,12 @@ export class TrafficTracks {
       this.open.delete(subjectId);
     }
     this.open.set(subjectId, track);
+    // Before any early return: a dropped track (an excluded subject's, a long one's) is held too.
+    while (this.open.size > this.o.maxSubjects) {
+      const first = this.open.keys().next();
+      if (first.done === true) break;
+      this.open.delete(first.value);
+    }
     // Readings out of order within the gap join the second being gathered or are dropped.
     if (t > track.lastT) track.lastT = t;
     if (track.dropped) return ended;
@@ -198,11 +205,6 @@ export class TrafficTracks {
       track.pending = [];
     }
     if (second === track.second && track.pending.length < 64) track.pending.push(lossDb);
-    while (this.open.size > this.o.maxSubjects) {
-      const first = this.open.keys().next();
-      if (first.done === true) break;
-      this.open.delete(first.value);
-    }
     return ended;
   }
 
@@ -280,24 +282,50 @@ export interface TrafficBound {
   readonly boundDb: number | null;
 }
 
-/** What the tracks of the last `memoryDays` before `now` say, or null when there are none. */
+/**
+ * The nearest-rank `q` quantile (as domain/survey/siteSurvey.ts `quantile`) of `total` values given as
+ * `[value, count]` pairs sorted by value.
+ */
+export function histogramQuantile(bins: readonly (readonly [number, number])[], total: number, q: number): number {
+  const rank = Math.min(total - 1, Math.max(0, Math.ceil(q * total) - 1));
+  let seen = 0;
+  for (const [value, n] of bins) {
+    seen += n;
+    if (seen > rank) return value;
+  }
+  return Number.NaN;
+}
+
+/** What the tracks of the days the last `memoryDays` × 24 h before `now` touch say, or null when there are none. */
 export function trafficBound(state: TrafficLearnerState, now: number, options: TrafficLearnerOptions = {}): TrafficBound | null {
   const o = resolve(options);
-  const from = Math.floor(now / DAY_MS) * DAY_MS - (o.memoryDays - 1) * DAY_MS;
-  const values: number[] = [];
+  // The (UTC) days the last `memoryDays` × 24 h touch, not the last `memoryDays` calendar days:
+  // those drop a whole day at midnight UTC (a shop's afternoon in the Americas), and with
+  // `memoryDays` 1 left only the tracks since midnight, below `minTracks`, every day.
+  const from = Math.floor((now - o.memoryDays * DAY_MS) / DAY_MS) * DAY_MS;
   const counts = new Map<number, number>();
   for (const d of state.days) {
     if (d.dayStart < from || d.dayStart > now) continue;
     for (const [lossDb, n] of d.bins) counts.set(lossDb, (counts.get(lossDb) ?? 0) + n);
   }
-  // Each bin stands for its middle.
-  for (const [lossDb, n] of counts) for (let i = 0; i < n; i++) values.push(lossDb + o.binDb / 2);
-  if (values.length === 0) return null;
-  const q =
+  // Each bin stands for its middle. Read off the histogram, never spread into one value per track:
+  // a week of a busy street is tens of thousands, read every few seconds, and a state file's count
+  // is only as small as the file says.
+  const bins = [...counts].filter(([, n]) => n > 0).sort((a, b) => a[0] - b[0]);
+  const tracks = bins.reduce((sum, [, n]) => sum + n, 0);
+  if (tracks === 0) return null;
+  const at = (p: number): number => histogramQuantile(bins, tracks, p) + o.binDb / 2;
+  // An extrapolated tail can fall below 0 dB (a wide spread, or a few tracks far apart), and a
+  // track at 200 dB reads as its bin's middle above it: no loss lies outside 0-200, and the status's
+  // schema refuses one that does (a cloud would then refuse the whole status).
+  const q = clamp(
     o.tailZ > 0
-      ? quantile(values, 0.5) - (o.tailZ * (quantile(values, 0.5) - quantile(values, 0.25))) / 0.6745
-      : quantile(values, o.quantile);
-  return { tracks: values.length, quantileDb: q, boundDb: values.length < o.minTracks ? null : Math.round((q - o.marginDb) * 2) / 2 };
+      ? at(0.5) - (o.tailZ * (at(0.5) - at(0.25))) / 0.6745
+      : at(o.quantile),
+    0,
+    200,
+  );
+  return { tracks, quantileDb: q, boundDb: tracks < o.minTracks ? null : Math.round((q - o.marginDb) * 2) / 2 };
 }
 
 /**

@@ -1,18 +1,21 @@
 import { describe, expect, it } from "vitest";
-import type { Zone } from "../../../../protocol/index.js";
+import { Checker, LearnedTrafficSchema, type Zone } from "../../../../protocol/index.js";
 import {
   boundZones,
   closestApproachDb,
   EMPTY_TRAFFIC_LEARNER,
+  histogramQuantile,
   learnTraffic,
   type TrafficLearnerState,
   trafficBound,
   TrafficTracks,
 } from "../../../../gateway/src/domain/calibration/trafficLearner.js";
+import { quantile } from "../../../../gateway/src/domain/survey/siteSurvey.js";
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 2, 9, 0, 0);
 const P1M = -59;
+const LEARNED_TRAFFIC = new Checker(LearnedTrafficSchema);
 
 /** A subject heard once a second from `from` at these losses (dB), raw RSSI = P1M - loss. */
 function walk(tracks: TrafficTracks, subjectId: string, from: number, lossesDb: readonly number[]): void {
@@ -97,6 +100,15 @@ describe("TrafficTracks", () => {
     walk(tracks, "c", T0 + 4000, [30, 30, 30, 30, 30]);
     expect(tracks.close(T0 + 60_000).map((x) => x.subjectId).sort()).toEqual(["a", "c"]);
   });
+
+  // Staff badges and shoppers the engine entered are excluded all day; each time one is heard
+  // again after the gap it opens a (dropped) track, which the bound on the map must count too.
+  it("keeps at most maxSubjects tracks in progress, excluded subjects' too", () => {
+    const tracks = new TrafficTracks({ maxSubjects: 2 });
+    for (const id of ["x1", "x2", "x3", "x4"]) tracks.exclude(id);
+    for (const [i, id] of ["x1", "x2", "x3", "x4"].entries()) walk(tracks, id, T0 + i * 1000, [30]);
+    expect(tracks.size).toBe(2);
+  });
 });
 
 describe("learnTraffic and trafficBound", () => {
@@ -129,6 +141,18 @@ describe("learnTraffic and trafficBound", () => {
     expect(Math.abs((mixed?.quantileDb ?? 0) - (b?.quantileDb ?? 0))).toBeLessThan(1.5);
   });
 
+  // The status carries quantileDb, whose schema holds 0-200 dB: a cloud refuses a whole status
+  // with a value outside, so a tail extrapolated below 0 (few tracks far apart) must not reach it.
+  it("keeps the quantile within 0-200 dB, however far the tail is extrapolated", () => {
+    let s = EMPTY_TRAFFIC_LEARNER;
+    for (const lossDb of [10, 40, 60]) s = learnTraffic(s, { at: T0, lossDb });
+    const low = trafficBound(s, T0, { tailZ: 2.33, minTracks: 1, marginDb: 3 });
+    expect(low).toEqual({ tracks: 3, quantileDb: 0, boundDb: -3 });
+    expect(LEARNED_TRAFFIC.check({ tracks: 3, counted: 3, quantileDb: low?.quantileDb, boundDb: low?.boundDb, days: [] }).ok).toBe(true);
+    const high = trafficBound(learnTraffic(EMPTY_TRAFFIC_LEARNER, { at: T0, lossDb: 200 }), T0, { tailZ: 0 });
+    expect(high?.quantileDb).toBe(200);
+  });
+
   it("acts only from minTracks, and reads only the last memoryDays", () => {
     expect(trafficBound(day(T0), T0, { minTracks: 201 })).toMatchObject({ tracks: 200, boundDb: null });
     expect(trafficBound(EMPTY_TRAFFIC_LEARNER, T0)).toBeNull();
@@ -140,6 +164,19 @@ describe("learnTraffic and trafficBound", () => {
     expect(trafficBound(s, T0 + 8 * DAY + 3_600_000, { memoryDays: 14 })?.tracks).toBe(400);
   });
 
+  // The days are UTC days; midnight UTC is a shop's afternoon in the Americas. A bound that read
+  // only calendar days lost yesterday's tracks at once there, and with memoryDays 1 fell below
+  // minTracks (the zones widened back) every day until the street filled it again.
+  it("keeps the last memoryDays × 24 h through midnight UTC", () => {
+    const evening = Date.UTC(2026, 10, 2, 22, 0, 0);
+    let s = EMPTY_TRAFFIC_LEARNER;
+    for (let i = 0; i < 150; i++) s = learnTraffic(s, { at: evening + i * 10_000, lossDb: 30 });
+    const justAfter = Date.UTC(2026, 10, 3, 0, 30, 0);
+    expect(trafficBound(s, justAfter, { memoryDays: 1, minTracks: 100 })).toMatchObject({ tracks: 150, boundDb: 27.5 });
+    // A day and more later, the day is no longer touched.
+    expect(trafficBound(s, Date.UTC(2026, 10, 4, 0, 30, 0), { memoryDays: 1 })).toBeNull();
+  });
+
   it("keeps a bounded histogram: bins per day, at most maxDays days", () => {
     let s = EMPTY_TRAFFIC_LEARNER;
     for (let d = 0; d < 40; d++) for (let i = 0; i < 50; i++) s = learnTraffic(s, { at: T0 + d * DAY + i, lossDb: 30 }, { maxDays: 28 });
@@ -148,6 +185,29 @@ describe("learnTraffic and trafficBound", () => {
     // Nonsense approaches are not counted.
     expect(learnTraffic(s, { at: T0, lossDb: Number.NaN })).toBe(s);
     expect(learnTraffic(s, { at: T0, lossDb: -3 })).toBe(s);
+  });
+});
+
+describe("histogramQuantile", () => {
+  // The bound reads its quantiles off the day histograms, as the nearest rank of the values the
+  // histogram counts: the same as spreading them into one value per track, without the array.
+  it("agrees with the nearest-rank quantile of the values it counts", () => {
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    for (let trial = 0; trial < 200; trial++) {
+      const bins = Array.from({ length: 1 + rand(12) }, (_, i): [number, number] => [i * 0.5 + rand(2) * 0.25, rand(6)]).filter(([, n]) => n > 0);
+      const values = bins.flatMap(([v, n]) => Array<number>(n).fill(v));
+      if (values.length === 0) continue;
+      for (const q of [0, 0.01, 0.1, 0.25, 0.5, 0.9, 1]) expect(histogramQuantile(bins, values.length, q)).toBe(quantile(values, q));
+    }
+  });
+
+  it("reads a histogram of very many tracks without spreading it", () => {
+    const s: TrafficLearnerState = { v: 1, days: [{ dayStart: Date.UTC(2026, 10, 2), bins: [[20, 100_000_000], [30, 900_000_000]] }] };
+    expect(trafficBound(s, T0, { tailZ: 0, quantile: 0.1, marginDb: 3 })).toEqual({ tracks: 1_000_000_000, quantileDb: 20.25, boundDb: 17.5 });
   });
 });
 

@@ -332,8 +332,8 @@ const TEN_YEARS_S = 10 * 365 * 86_400;
 /** Largest clock offset between a store's gateways worth reporting, ms: beyond it no peer is believed. */
 const MAX_CLOCK_OFFSET_MS = 3_600_000;
 const ClockOffsetMs = Type.Integer({ minimum: -MAX_CLOCK_OFFSET_MS, maximum: MAX_CLOCK_OFFSET_MS });
-/** Largest offset from the cloud's clock a gateway corrects (its filter refuses more), ms: 400 days. */
-const MAX_REFERENCE_OFFSET_MS = 400 * 86_400_000;
+/** Largest offset from the cloud's clock a gateway corrects (its filter refuses more), ms: 100 years. */
+const MAX_REFERENCE_OFFSET_MS = 36_525 * 86_400_000;
 const Count = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
 
 export const TelemetrySchema = Type.Object(

@@ -32,7 +32,10 @@ export interface ReferenceClockOptions {
   readonly windowSize?: number;
   /** A sample with a longer round trip is refused, ms. Default 2 000. */
   readonly maxRoundTripMs?: number;
-  /** A sample with a larger offset is refused, ms. Default 400 days. */
+  /**
+   * A sample with a larger offset is refused, ms. Default 100 years: a Raspberry Pi has no battery
+   * clock, and one booted without network time starts at 1970 or at the last time it saved.
+   */
   readonly maxOffsetMs?: number;
   /** Smaller corrections are not made, ms. Default 100. */
   readonly minCorrectionMs?: number;
@@ -45,7 +48,7 @@ export interface ReferenceClockOptions {
 export const REFERENCE_CLOCK_DEFAULTS = Object.freeze({
   windowSize: 8,
   maxRoundTripMs: 2000,
-  maxOffsetMs: 400 * 86_400_000,
+  maxOffsetMs: 36_525 * 86_400_000,
   minCorrectionMs: 100,
   stepMs: 20,
   toleranceMs: 50,

@@ -31,9 +31,16 @@ describe("measureExchange", () => {
     ["a reply sent before the request arrived", { t0: 1000, t1: 5000, t2: 4990, t3: 1100 }, "reply-before-request"],
     ["the own clock going back during the exchange", { t0: 1000, t1: 5000, t2: 5001, t3: 900 }, "negative-round-trip"],
     ["a round trip of 3 s", { t0: 1000, t1: 5000, t2: 5001, t3: 4001 }, "round-trip-too-long"],
-    ["an offset of two years", { t0: 1000, t1: 1000 + 2 * 365 * 86_400_000, t2: 1001 + 2 * 365 * 86_400_000, t3: 1050 }, "offset-too-large"],
+    ["an offset of two centuries", { t0: 1000, t1: 1000 + 200 * 365 * 86_400_000, t2: 1001 + 200 * 365 * 86_400_000, t3: 1050 }, "offset-too-large"],
   ] as const)("refuses %s", (_what, e, reason) => {
     expect(measureExchange(e)).toEqual({ accepted: false, reason });
+  });
+
+  it("corrects a gateway that booted at 1970 without network time", () => {
+    // No battery clock: the Pi's clock starts at the epoch; the cloud's reads 2026-12-08.
+    const cloud = Date.parse("2026-12-08T02:40:00Z");
+    const outcome = measureExchange({ t0: 5000, t1: cloud + 10, t2: cloud + 11, t3: 5020 });
+    expect(outcome).toEqual({ accepted: true, sample: { offsetMs: cloud - 5000 + 0.5, roundTripMs: 19, at: 5020 } });
   });
 });
 

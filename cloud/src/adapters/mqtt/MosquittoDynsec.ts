@@ -318,8 +318,10 @@ export class MosquittoDynsec implements BrokerAccessProvisioner {
         writes.push(modify);
       } else if (response?.error !== undefined && NOT_FOUND.test(response.error)) {
         // The role is gone (deleted by hand, or a broker restored from an older file): the client
-        // lost it with it. addClientRole gives it back; an account missing at this broker altogether
-        // ("Client not found") cannot connect anyway, and gets its account at its next issue.
+        // lost it with it. addClientRole gives it back (mosquitto then disconnects the client's
+        // sessions, which had no rights without it, and they reconnect with them); an account
+        // missing at this broker altogether ("Client not found") cannot connect anyway, and gets
+        // its account at its next issue.
         plans.push({ username: w.username, from: writes.length, tolerated: [EXISTS, undefined, NOT_FOUND] });
         writes.push(
           { command: "createRole", rolename: w.rolename, textname: w.textname },

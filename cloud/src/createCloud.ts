@@ -185,6 +185,7 @@ export async function createCloud(config: Readonly<CloudConfig>, deps: CloudDepe
     // Called only once the broker runs, after `credentials` exists.
     authenticate: (username, password) => credentials.verifyMqtt(username, password),
     revokedSince: (since) => credentials.revokedMqttSince(since),
+    liveMqttAccounts: () => credentials.liveMqttAccounts(),
     // Called only once the broker runs, after the fleet and the metrics exist.
     onTakeover: (_clientId, identity) => {
       takeovers.inc({ role: identity.role });

@@ -5,7 +5,9 @@ import { MosquittoDynsec } from "./adapters/mqtt/MosquittoDynsec.js";
 import type { CloudConfig } from "./config/schema.js";
 import type { MqttIdentity } from "./domain/access/mqttAccess.js";
 import { type BrokerAccessProvisioner, UnmanagedBrokerAccess } from "./services/BrokerAccessProvisioner.js";
+import { MqttRoleRefresh } from "./services/MqttRoleRefresh.js";
 import type { Clock, Logger, MessageBus, Scheduler } from "./services/ports.js";
+import type { MqttAccount } from "./services/repositories.js";
 
 type MqttConfig = CloudConfig["mqtt"];
 type ExternalMqttConfig = Extract<MqttConfig, { mode: "external" }>;
@@ -48,6 +50,11 @@ export interface MqttSideDependencies {
   readonly onTakeover?: (clientId: string, identity: MqttIdentity) => void;
   /** The link to an external broker came back (the broker may have lost its retained messages). */
   readonly onReconnected?: () => void;
+  /**
+   * The live MQTT accounts, page by page (the credential store): with an external broker that
+   * keeps roles, each one's rights are brought to this release's in the background at start.
+   */
+  readonly liveMqttAccounts?: () => AsyncIterable<readonly MqttAccount[]>;
 }
 
 /**
@@ -82,6 +89,13 @@ export function createMqttSide(config: MqttConfig, deps: MqttSideDependencies): 
       ...(deps.onReconnected ? { onReconnected: deps.onReconnected } : {}),
     });
     const provisioner = createExternalProvisioner(config, log);
+    const roles = deps.liveMqttAccounts
+      ? new MqttRoleRefresh({
+          provisioner,
+          accounts: deps.liveMqttAccounts,
+          log: log.child({ component: "mqtt-roles" }),
+        })
+      : null;
     return {
       mode: "external",
       bus,
@@ -91,9 +105,15 @@ export function createMqttSide(config: MqttConfig, deps: MqttSideDependencies): 
       async start() {
         await bus.start();
         if (provisioner instanceof MosquittoDynsec) await checkDefaults(provisioner, log);
+        // Off the start-up path: the cloud serves while roles are brought up to date, and a
+        // broker that does not answer only delays them to the next start.
+        roles?.start();
       },
       async stop() {
+        // Abort first, so the refresh sends nothing more once the admin connection is closed.
+        const refreshing = roles?.stop();
         if (provisioner instanceof MosquittoDynsec) await provisioner.close();
+        await refreshing;
         await bus.stop();
       },
     };

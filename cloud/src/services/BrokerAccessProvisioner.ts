@@ -1,4 +1,20 @@
 import type { MqttIdentity } from "../domain/access/mqttAccess.js";
+import type { MqttAccount } from "./repositories.js";
+
+/** What `refresh` did with the roles of a broker that keeps them. */
+export interface RoleRefreshSummary {
+  /** Roles already exactly as this release computes them (left untouched). */
+  readonly unchanged: number;
+  /** Roles created or rewritten with this release's rights. */
+  readonly refreshed: number;
+  /** Roles the broker refused to read or write, or that a batch in flight did not get to. */
+  readonly failed: number;
+  /**
+   * Why the refresh stopped before the last account (the broker stopped answering, or the refresh
+   * was aborted), or null when every account was seen.
+   */
+  readonly stoppedBy: Error | null;
+}
 
 /**
  * Where MQTT access control lives. With the embedded broker the cloud is the broker: aedes asks
@@ -33,6 +49,15 @@ export interface BrokerAccessProvisioner {
   suspend(username: string): Promise<void>;
   /** Lifts `suspend`: `username` connects again with the password it had. Idempotent. */
   resume(username: string): Promise<void>;
+  /**
+   * Brings the rights of existing accounts to what this release computes (a release may add a
+   * topic to a role), changing no password and cutting no connection. `accounts` are read page by
+   * page only as they are needed; a broker whose rights follow the credential store at every
+   * CONNECT (embedded) or that the cloud does not manage reads none and resolves to null.
+   * Resolves to a summary rather than rejecting: a broker that stops answering ends the refresh,
+   * and repeating it (at the next start) completes it. `signal` ends it between batches.
+   */
+  refresh(accounts: AsyncIterable<readonly MqttAccount[]>, signal?: AbortSignal): Promise<RoleRefreshSummary | null>;
 }
 
 export type BrokerAccessErrorCode =
@@ -87,5 +112,10 @@ export class UnmanagedBrokerAccess implements BrokerAccessProvisioner {
 
   async resume(): Promise<void> {
     // As for suspend: the accounts are the broker's to enable again.
+  }
+
+  async refresh(): Promise<null> {
+    // The broker's roles are kept there, by whoever manages its accounts.
+    return null;
   }
 }

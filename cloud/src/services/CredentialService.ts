@@ -8,6 +8,7 @@ import type {
   AuditRepository,
   CredentialRepository,
   DirectoryRepository,
+  MqttAccount,
   StoreDeviceCredential,
 } from "./repositories.js";
 import { fingerprint, hashSecret, newSecret, verifySecret } from "./secrets.js";
@@ -197,6 +198,21 @@ export class CredentialService {
     }
     await this.o.provisioner?.revoke(username);
     return revoked;
+  }
+
+  /**
+   * The unrevoked MQTT logins with their identities, a page at a time (keyset by username), read
+   * only as the caller iterates: for bringing a broker's roles up to date with this release.
+   */
+  async *liveMqttAccounts(pageSize = 1000): AsyncGenerator<MqttAccount[]> {
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.o.credentials.liveMqttAccounts(after, pageSize);
+      if (page.length === 0) return;
+      yield page;
+      // Not "a short page is the last": a row naming no complete identity is left out of a page.
+      after = page[page.length - 1]?.username ?? null;
+    }
   }
 
   /** The store devices' logins of a store (no hashes), revoked ones included, by device id. */

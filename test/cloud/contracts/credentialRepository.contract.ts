@@ -80,6 +80,39 @@ export function describeCredentialRepositoryContract(name: string, makeBackend: 
       expect(await credentials.revokedMqttCredentialsSince(301)).toEqual([]);
     });
 
+    it("pages through the unrevoked MQTT logins by username, with each identity, to an empty page", async () => {
+      await credentials.putMqttCredential({ username: "gw.s1.g1", secretHash: "h", identity: { role: "gateway", storeId: "s1", gatewayId: "g1" } }, 0);
+      await credentials.putMqttCredential({ username: "app.u1", secretHash: "h", identity: { role: "app", userId: "u1" } }, 0);
+      await credentials.putMqttCredential({ username: "app.u0", secretHash: "h", identity: { role: "app", userId: "u0" } }, 0);
+      await credentials.putMqttCredential({ username: "svc.cloud", secretHash: "h", identity: { role: "service", name: "cloud" } }, 0);
+      await credentials.putMqttCredential(
+        { username: "store.s1.c1", secretHash: "h", identity: { role: "store", storeId: "s1", deviceId: "c1" } },
+        0,
+      );
+      await credentials.revokeMqttCredential("app.u0", 10);
+      const first = await credentials.liveMqttAccounts(null, 2);
+      expect(first).toEqual([
+        { username: "app.u1", identity: { role: "app", userId: "u1" } },
+        { username: "gw.s1.g1", identity: { role: "gateway", storeId: "s1", gatewayId: "g1" } },
+      ]);
+      const second = await credentials.liveMqttAccounts("gw.s1.g1", 2);
+      expect(second).toEqual([
+        { username: "store.s1.c1", identity: { role: "store", storeId: "s1", deviceId: "c1" } },
+        // A service login is named by its username, as getMqttCredential reads it.
+        { username: "svc.cloud", identity: { role: "service", name: "svc.cloud" } },
+      ]);
+      expect(await credentials.liveMqttAccounts("svc.cloud", 2)).toEqual([]);
+      // A revoked login issued again is live again.
+      await credentials.putMqttCredential({ username: "app.u0", secretHash: "h2", identity: { role: "app", userId: "u0" } }, 20);
+      expect((await credentials.liveMqttAccounts(null, 10)).map((a) => a.username)).toEqual([
+        "app.u0",
+        "app.u1",
+        "gw.s1.g1",
+        "store.s1.c1",
+        "svc.cloud",
+      ]);
+    });
+
     it("finds an organisation's unrevoked MQTT logins through its stores and users, and each login's organisation", async () => {
       await backend.repos.directory.upsertOrganisation({ id: "o2", name: "o2", maxOffersPerUserPerDay: 3 }, 0);
       await backend.repos.users.upsertUser(user("u2", "o2"), 0);

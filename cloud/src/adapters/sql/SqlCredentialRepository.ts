@@ -3,11 +3,35 @@ import type {
   ApiKeyRecord,
   ApiRole,
   CredentialRepository,
+  MqttAccount,
   MqttCredentialRecord,
   OperatorKeyRecord,
   StoreDeviceCredential,
 } from "../../services/repositories.js";
 import type { SharedSqlDatabase } from "./SqlDatabase.js";
+
+/** The columns of `mqtt_credentials` an identity is read from. */
+interface CredentialRow {
+  readonly username: string;
+  readonly role: MqttIdentity["role"];
+  readonly store_id: string | null;
+  readonly gateway_id: string | null;
+  readonly user_id: string | null;
+  readonly device_id: string | null;
+}
+
+/** A stored credential's identity, or null for a row that names none completely. */
+function identityOf(row: CredentialRow): MqttIdentity | null {
+  if (row.role === "gateway" && row.store_id && row.gateway_id) {
+    return { role: "gateway", storeId: row.store_id, gatewayId: row.gateway_id };
+  }
+  if (row.role === "store" && row.store_id && row.device_id) {
+    return { role: "store", storeId: row.store_id, deviceId: row.device_id };
+  }
+  if (row.role === "app" && row.user_id) return { role: "app", userId: row.user_id };
+  if (row.role === "service") return { role: "service", name: row.username };
+  return null;
+}
 
 /**
  * API keys and MQTT credentials in SQLite or PostgreSQL (the same statements on both), as hashes;
@@ -38,30 +62,29 @@ export class SqlCredentialRepository implements CredentialRepository {
   }
 
   async getMqttCredential(username: string): Promise<MqttCredentialRecord | null> {
-    const row = await this.db.get<{
-      username: string;
-      secret_hash: string;
-      role: MqttIdentity["role"];
-      store_id: string | null;
-      gateway_id: string | null;
-      user_id: string | null;
-      device_id: string | null;
-      revoked_at: number | null;
-    }>("SELECT * FROM mqtt_credentials WHERE username = ?", [username]);
-    if (!row) return null;
-    let identity: MqttIdentity;
-    if (row.role === "gateway" && row.store_id && row.gateway_id) {
-      identity = { role: "gateway", storeId: row.store_id, gatewayId: row.gateway_id };
-    } else if (row.role === "store" && row.store_id && row.device_id) {
-      identity = { role: "store", storeId: row.store_id, deviceId: row.device_id };
-    } else if (row.role === "app" && row.user_id) {
-      identity = { role: "app", userId: row.user_id };
-    } else if (row.role === "service") {
-      identity = { role: "service", name: row.username };
-    } else {
-      return null;
-    }
+    const row = await this.db.get<CredentialRow & { secret_hash: string; revoked_at: number | null }>(
+      "SELECT * FROM mqtt_credentials WHERE username = ?",
+      [username],
+    );
+    const identity = row ? identityOf(row) : null;
+    if (!row || !identity) return null;
     return { username: row.username, secretHash: row.secret_hash, identity, revokedAt: row.revoked_at };
+  }
+
+  async liveMqttAccounts(after: string | null, limit: number): Promise<MqttAccount[]> {
+    // Keyset paging on the primary key: each page is one index range however large the fleet.
+    // Every username is non-empty, so "" starts before the first.
+    const rows = await this.db.all<CredentialRow>(
+      `SELECT username, role, store_id, gateway_id, user_id, device_id FROM mqtt_credentials
+       WHERE username > ? AND revoked_at IS NULL ORDER BY username LIMIT ?`,
+      [after ?? "", limit],
+    );
+    const accounts: MqttAccount[] = [];
+    for (const row of rows) {
+      const identity = identityOf(row);
+      if (identity) accounts.push({ username: row.username, identity });
+    }
+    return accounts;
   }
 
   async revokeMqttCredential(username: string, now: number): Promise<boolean> {

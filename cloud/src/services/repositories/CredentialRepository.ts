@@ -20,6 +20,9 @@ export interface MqttCredentialRecord {
   readonly revokedAt: number | null;
 }
 
+/** An MQTT login as a broker needs it to set its rights: no hash. */
+export type MqttAccount = Pick<MqttCredentialRecord, "username" | "identity">;
+
 /** A store device's MQTT login as a store's staff see it: never its hash. */
 export interface StoreDeviceCredential {
   readonly deviceId: string;
@@ -45,6 +48,11 @@ export interface CredentialRepository {
   /** Creates or replaces the credential (a replaced one is no longer revoked). */
   putMqttCredential(record: Omit<MqttCredentialRecord, "revokedAt">, now: number): Promise<void>;
   getMqttCredential(username: string): Promise<MqttCredentialRecord | null>;
+  /**
+   * A page of the unrevoked MQTT credentials, by username: the first `limit` after `after` (null:
+   * from the start). Pass the last username of a page to get the next; an empty page is the end.
+   */
+  liveMqttAccounts(after: string | null, limit: number): Promise<MqttAccount[]>;
   /** True when this call revoked it (false for an unknown or already revoked one). */
   revokeMqttCredential(username: string, now: number): Promise<boolean>;
   /** MQTT credentials revoked at or after `since` (epoch ms), oldest first. */

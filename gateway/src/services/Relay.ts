@@ -66,6 +66,9 @@ export interface RelayCounters {
   resends: number;
 }
 
+/** How often a refused subscription to the clock replies is asked again while connected, ms. */
+export const TIME_REPLIES_RETRY_MS = 600_000;
+
 /**
  * Moves events from the durable outbox to the cloud. An event is committed to the outbox before
  * anything is published; it is deleted only when the cloud's application ack (on the gateway's ack
@@ -95,6 +98,11 @@ export class Relay {
   private readonly scheduler: Scheduler;
   private timer: TimerHandle | null = null;
   private started = false;
+  /** Connections made so far: a retry belongs to the connection it was scheduled on. */
+  private connections = 0;
+  private timeRepliesRetry: TimerHandle | null = null;
+  /** Refused subscriptions to the clock replies in a row (the first is logged as a warning). */
+  private timeRepliesRefused = 0;
 
   constructor(options: RelayOptions) {
     this.o = options;
@@ -139,6 +147,7 @@ export class Relay {
     this.started = false;
     if (this.timer) this.scheduler.clearInterval(this.timer);
     this.timer = null;
+    this.clearTimeRepliesRetry();
     await this.publishStatus({
       v: 1,
       state: "offline",
@@ -161,6 +170,8 @@ export class Relay {
 
   private async onConnect(): Promise<void> {
     const { storeId, gatewayId, log } = this.o;
+    const connection = ++this.connections;
+    this.clearTimeRepliesRetry();
     this.inflight = [];
     this.cursor = this.acked;
     try {
@@ -191,22 +202,36 @@ export class Relay {
     }
     this.lastProgressAt = this.o.clock.now();
     this.schedulePump();
-    if (this.o.timeReplies === true) await this.subscribeTimeReplies();
+    if (this.o.timeReplies === true) await this.subscribeTimeReplies(connection);
   }
 
   /**
    * Apart from the rest: a cloud older than the clock replies refuses the subscription, and must
    * not stop the events for it; nor may the gateway then ask (its broker drops a client publishing
-   * where it may not), so `onSubscribed` is called only once the replies can arrive.
+   * where it may not), so `onSubscribed` is called only once the replies can arrive. Refused, it is
+   * asked again every {@link TIME_REPLIES_RETRY_MS} while the connection lasts: an external broker
+   * keeps the gateway connected while the cloud is upgraded and its role gains the replies.
    */
-  private async subscribeTimeReplies(): Promise<void> {
+  private async subscribeTimeReplies(connection: number): Promise<void> {
     try {
       await this.o.connection.subscribe([gatewayTopic(this.o.storeId, this.o.gatewayId, "time-reply")]);
     } catch (err) {
-      this.o.log.warn({ err }, "clock replies not subscribed: the gateway keeps its system clock");
+      if (connection !== this.connections || !this.started) return;
+      if (this.timeRepliesRefused++ === 0) this.o.log.warn({ err }, "clock replies not subscribed: the gateway keeps its system clock and asks again every 10 min");
+      this.timeRepliesRetry = this.scheduler.setTimeout(() => {
+        this.timeRepliesRetry = null;
+        if (connection === this.connections && this.started) void this.subscribeTimeReplies(connection);
+      }, TIME_REPLIES_RETRY_MS);
       return;
     }
+    if (this.timeRepliesRefused > 0) this.o.log.info({ refused: this.timeRepliesRefused }, "clock replies subscribed");
+    this.timeRepliesRefused = 0;
     this.o.onSubscribed?.();
+  }
+
+  private clearTimeRepliesRetry(): void {
+    if (this.timeRepliesRetry !== null) this.scheduler.clearTimeout(this.timeRepliesRetry);
+    this.timeRepliesRetry = null;
   }
 
   private onMessage(topic: string, payload: Buffer): void {

@@ -10,7 +10,7 @@ import type {
   UplinkConnection,
   UplinkHandlers,
 } from "../../../gateway/src/services/ports.js";
-import { Relay } from "../../../gateway/src/services/Relay.js";
+import { Relay, TIME_REPLIES_RETRY_MS } from "../../../gateway/src/services/Relay.js";
 import { createLogger } from "../../../cloud/src/adapters/log/createLogger.js";
 import { decodeGatewayMessage, gatewayTopic, type PresenceEvent } from "../../../protocol/index.js";
 import { ManualClock } from "../../cloud/manualClock.js";
@@ -242,5 +242,23 @@ describe("Relay (real SQLite outbox, scripted link)", () => {
     link.up();
     await until(() => link.sent.some((b) => b.connection === 2 && b.last === 3), 10_000, "events sent to the older cloud");
     expect(subscribed).toBe(1);
+  });
+
+  it("asks for refused clock replies again while connected, and asks the clock once they are granted", async () => {
+    let subscribed = 0;
+    const { link, scheduler } = await setup(60_000, { timeReplies: true, onSubscribed: () => subscribed++ });
+    const replies = gatewayTopic(STORE_ID, GATEWAY_ID, "time-reply");
+    link.refuse.add(replies);
+    link.up();
+    await until(() => link.subscribed.includes(gatewayTopic(STORE_ID, GATEWAY_ID, "config")), 10_000, "the gateway's topics subscribed");
+    // Still refused ten minutes on: nothing asked.
+    await scheduler.advance(TIME_REPLIES_RETRY_MS);
+    expect(subscribed).toBe(0);
+    // The cloud is upgraded behind the same broker connection and its role gains the replies.
+    link.refuse.delete(replies);
+    expect(link.subscribed).not.toContain(replies);
+    await scheduler.advance(TIME_REPLIES_RETRY_MS);
+    await until(() => subscribed === 1, 10_000, "the clock replies subscribed on the same connection");
+    expect(link.subscribed).toContain(replies);
   });
 });

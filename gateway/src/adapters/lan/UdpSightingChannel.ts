@@ -184,8 +184,11 @@ export class UdpSightingChannel implements SightingChannel {
       const due = this.lastRecord === null || json !== this.lastRecord.json || now - this.lastRecord.at >= CALIBRATION_EVERY_MS || now < this.lastRecord.at;
       if (!due && to === undefined) return;
       // A peer refuses a record not newer than the last it took (a copy replayed): one sent to a peer
-      // first heard and the tick's in the same millisecond must differ.
-      const sentAt = Math.max(this.o.clock.now(), this.lastRecordSentAt + 1);
+      // first heard and the tick's in the same millisecond must differ. After the clock stepped back
+      // by more than the age limit, the clock's own time: one stamped after the last would be
+      // refused as stale by every peer until the clock caught up (they forget that last, below).
+      const clockNow = this.o.clock.now();
+      const sentAt = this.lastRecordSentAt - clockNow >= this.o.maxAgeMs ? clockNow : Math.max(clockNow, this.lastRecordSentAt + 1);
       bytes = encodeCalibration({ key: this.o.key, storeId: this.o.storeId, sentAt }, record);
       this.lastRecordSentAt = sentAt;
       if (to === undefined) this.lastRecord = { json, at: now };
@@ -346,10 +349,16 @@ export class UdpSightingChannel implements SightingChannel {
     }
     const { sentAt, record } = decoded.datagram;
     const sender = record.gatewayId;
-    const receipt = this.freshFrom(sender, sentAt, this.o.clock.now());
+    const now = this.o.clock.now();
+    const receipt = this.freshFrom(sender, sentAt, now);
     if (receipt === null) return;
-    // A copy sent again, or one overtaken by a newer record, is refused.
-    if (sentAt <= (this.recordsFrom.get(sender) ?? Number.NEGATIVE_INFINITY)) {
+    // A copy sent again, or one overtaken by a newer record, is refused. A last record stamped ahead
+    // of the sender's clock by more than the age limit (its clock stepped back since) is forgotten:
+    // a copy of it would be refused as stale anyway, and keeping it would refuse every record the
+    // sender stamps until its clock caught up with that one (hours, for a clock corrected by hours).
+    const last = this.recordsFrom.get(sender) ?? Number.NEGATIVE_INFINITY;
+    const lastAheadMs = last - (now + (this.clocks.offsetOf(sender, now) ?? 0));
+    if (sentAt <= last && lastAheadMs <= this.o.maxAgeMs) {
       this.counters.replayed++;
       receipt.refused++;
       return;

@@ -124,6 +124,8 @@ export class UdpSightingChannel implements SightingChannel {
   private lastRecordSentAt = Number.NEGATIVE_INFINITY;
   /** Per peer, the `sentAt` of the last record accepted from it: an older one is refused. */
   private readonly recordsFrom = new Map<string, number>();
+  /** Per peer, the highest sequence number accepted from it since it last started. */
+  private readonly seqFrom = new Map<string, number>();
 
   constructor(options: UdpSightingChannelOptions) {
     this.o = options;
@@ -418,11 +420,23 @@ export class UdpSightingChannel implements SightingChannel {
     // Every authenticated datagram of a configured peer tells its clock (heartbeats too); the
     // freshness check then reads `sentAt` on that clock.
     if (this.receipts.has(b.sender)) this.clocks.observe(b.sender, b.sentAt, now);
+    const recoveredBefore = this.guard.counters.recovered;
     const refusal = this.guard.check(b.sender, b.sentAt, b.seq, now, this.clocks.offsetOf(b.sender, now) ?? 0);
     // Authenticated with the store key: the sender is who it says, so the peer is alive even when
     // its datagram is refused (a clock off, a LAN that lags).
     const receipt = this.receipts.get(b.sender);
     if (receipt !== undefined) this.heard(b.sender, receipt, now);
+    if (refusal === null && receipt !== undefined) {
+      // Accepted with a lower sequence number than the last and not a gap filled: the peer restarted
+      // (its sequence starts again at 0) and holds its decisions until it has this gateway's record,
+      // which it gets now rather than at the next periodic one (maybe lost, maybe after it settled).
+      const lastSeq = this.seqFrom.get(b.sender);
+      if (this.guard.counters.recovered === recoveredBefore) {
+        this.seqFrom.set(b.sender, b.seq);
+        const peer = lastSeq !== undefined && b.seq < lastSeq ? this.o.peers.find((p) => p.id === b.sender) : undefined;
+        if (peer !== undefined) this.sendCalibration(now, peer);
+      }
+    }
     if (refusal !== null) {
       if (receipt !== undefined) receipt.refused++;
       if (refusal === "unknown-sender") this.counters.unknownSender++;

@@ -175,8 +175,8 @@ describe("a learned calibration shared over the store LAN", () => {
   });
 
   it("a peer restarted holds its decisions until the owner's record is in, and decides alike at once", { timeout: 120_000 }, async () => {
-    // Runs after the first: g1 has learned. g2 restarts; g1 heard it before, so only its periodic
-    // record (within 10 s) tells the new g2 what g1 runs.
+    // Runs after the first: g1 has learned. g2 restarts; g1 heard it before, and sends its record
+    // when g2's sequence numbers start over.
     const before = floorEvents("g1").length;
     const old = gateways.get("g2");
     await old?.stop();

@@ -113,6 +113,19 @@ export function describeCredentialRepositoryContract(name: string, makeBackend: 
       ]);
     });
 
+    it("answers an empty page of MQTT logins only at the end, past a page's worth of rows naming no identity", async () => {
+      // Rows a page leaves out (an app login whose user id is empty names no identity) must not
+      // make a page empty before the live logins after them.
+      for (const n of ["a1", "a2", "a3"]) {
+        await credentials.putMqttCredential({ username: `app.${n}`, secretHash: "h", identity: { role: "app", userId: "" } }, 0);
+      }
+      await credentials.putMqttCredential({ username: "gw.s1.g1", secretHash: "h", identity: { role: "gateway", storeId: "s1", gatewayId: "g1" } }, 0);
+      expect(await credentials.liveMqttAccounts(null, 2)).toEqual([
+        { username: "gw.s1.g1", identity: { role: "gateway", storeId: "s1", gatewayId: "g1" } },
+      ]);
+      expect(await credentials.liveMqttAccounts("gw.s1.g1", 2)).toEqual([]);
+    });
+
     it("finds an organisation's unrevoked MQTT logins through its stores and users, and each login's organisation", async () => {
       await backend.repos.directory.upsertOrganisation({ id: "o2", name: "o2", maxOffersPerUserPerDay: 3 }, 0);
       await backend.repos.users.upsertUser(user("u2", "o2"), 0);

@@ -74,17 +74,24 @@ export class SqlCredentialRepository implements CredentialRepository {
   async liveMqttAccounts(after: string | null, limit: number): Promise<MqttAccount[]> {
     // Keyset paging on the primary key: each page is one index range however large the fleet.
     // Every username is non-empty, so "" starts before the first.
-    const rows = await this.db.all<CredentialRow>(
-      `SELECT username, role, store_id, gateway_id, user_id, device_id FROM mqtt_credentials
-       WHERE username > ? AND revoked_at IS NULL ORDER BY username LIMIT ?`,
-      [after ?? "", limit],
-    );
+    let cursor = after ?? "";
     const accounts: MqttAccount[] = [];
-    for (const row of rows) {
-      const identity = identityOf(row);
-      if (identity) accounts.push({ username: row.username, identity });
+    for (;;) {
+      const rows = await this.db.all<CredentialRow>(
+        `SELECT username, role, store_id, gateway_id, user_id, device_id FROM mqtt_credentials
+         WHERE username > ? AND revoked_at IS NULL ORDER BY username LIMIT ?`,
+        [cursor, limit],
+      );
+      for (const row of rows) {
+        const identity = identityOf(row);
+        if (identity) accounts.push({ username: row.username, identity });
+      }
+      // An empty page means the end: a range of rows naming no complete identity is read past,
+      // not answered as an empty page that would end the caller's paging before the rest.
+      const last = rows[rows.length - 1];
+      if (accounts.length > 0 || rows.length < limit || last === undefined) return accounts;
+      cursor = last.username;
     }
-    return accounts;
   }
 
   async revokeMqttCredential(username: string, now: number): Promise<boolean> {

@@ -50,7 +50,8 @@ export interface CredentialRepository {
   getMqttCredential(username: string): Promise<MqttCredentialRecord | null>;
   /**
    * A page of the unrevoked MQTT credentials, by username: the first `limit` after `after` (null:
-   * from the start). Pass the last username of a page to get the next; an empty page is the end.
+   * from the start). Pass the last username of a page to get the next; an empty page is the end
+   * (rows naming no complete identity are left out, so a page may be shorter than `limit`).
    */
   liveMqttAccounts(after: string | null, limit: number): Promise<MqttAccount[]>;
   /** True when this call revoked it (false for an unknown or already revoked one). */

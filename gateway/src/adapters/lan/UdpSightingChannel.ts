@@ -124,6 +124,8 @@ export class UdpSightingChannel implements SightingChannel {
   private lastRecordSentAt = Number.NEGATIVE_INFINITY;
   /** Per peer, the `sentAt` of the last record accepted from it: an older one is refused. */
   private readonly recordsFrom = new Map<string, number>();
+  /** Per peer, the highest sequence number accepted from it since it last started. */
+  private readonly seqFrom = new Map<string, number>();
 
   constructor(options: UdpSightingChannelOptions) {
     this.o = options;
@@ -184,8 +186,11 @@ export class UdpSightingChannel implements SightingChannel {
       const due = this.lastRecord === null || json !== this.lastRecord.json || now - this.lastRecord.at >= CALIBRATION_EVERY_MS || now < this.lastRecord.at;
       if (!due && to === undefined) return;
       // A peer refuses a record not newer than the last it took (a copy replayed): one sent to a peer
-      // first heard and the tick's in the same millisecond must differ.
-      const sentAt = Math.max(this.o.clock.now(), this.lastRecordSentAt + 1);
+      // first heard and the tick's in the same millisecond must differ. After the clock stepped back
+      // by more than the age limit, the clock's own time: one stamped after the last would be
+      // refused as stale by every peer until the clock caught up (they forget that last, below).
+      const clockNow = this.o.clock.now();
+      const sentAt = this.lastRecordSentAt - clockNow >= this.o.maxAgeMs ? clockNow : Math.max(clockNow, this.lastRecordSentAt + 1);
       bytes = encodeCalibration({ key: this.o.key, storeId: this.o.storeId, sentAt }, record);
       this.lastRecordSentAt = sentAt;
       if (to === undefined) this.lastRecord = { json, at: now };
@@ -346,10 +351,16 @@ export class UdpSightingChannel implements SightingChannel {
     }
     const { sentAt, record } = decoded.datagram;
     const sender = record.gatewayId;
-    const receipt = this.freshFrom(sender, sentAt, this.o.clock.now());
+    const now = this.o.clock.now();
+    const receipt = this.freshFrom(sender, sentAt, now);
     if (receipt === null) return;
-    // A copy sent again, or one overtaken by a newer record, is refused.
-    if (sentAt <= (this.recordsFrom.get(sender) ?? Number.NEGATIVE_INFINITY)) {
+    // A copy sent again, or one overtaken by a newer record, is refused. A last record stamped ahead
+    // of the sender's clock by more than the age limit (its clock stepped back since) is forgotten:
+    // a copy of it would be refused as stale anyway, and keeping it would refuse every record the
+    // sender stamps until its clock caught up with that one (hours, for a clock corrected by hours).
+    const last = this.recordsFrom.get(sender) ?? Number.NEGATIVE_INFINITY;
+    const lastAheadMs = last - (now + (this.clocks.offsetOf(sender, now) ?? 0));
+    if (sentAt <= last && lastAheadMs <= this.o.maxAgeMs) {
       this.counters.replayed++;
       receipt.refused++;
       return;
@@ -409,11 +420,23 @@ export class UdpSightingChannel implements SightingChannel {
     // Every authenticated datagram of a configured peer tells its clock (heartbeats too); the
     // freshness check then reads `sentAt` on that clock.
     if (this.receipts.has(b.sender)) this.clocks.observe(b.sender, b.sentAt, now);
+    const recoveredBefore = this.guard.counters.recovered;
     const refusal = this.guard.check(b.sender, b.sentAt, b.seq, now, this.clocks.offsetOf(b.sender, now) ?? 0);
     // Authenticated with the store key: the sender is who it says, so the peer is alive even when
     // its datagram is refused (a clock off, a LAN that lags).
     const receipt = this.receipts.get(b.sender);
     if (receipt !== undefined) this.heard(b.sender, receipt, now);
+    if (refusal === null && receipt !== undefined) {
+      // Accepted with a lower sequence number than the last and not a gap filled: the peer restarted
+      // (its sequence starts again at 0) and holds its decisions until it has this gateway's record,
+      // which it gets now rather than at the next periodic one (maybe lost, maybe after it settled).
+      const lastSeq = this.seqFrom.get(b.sender);
+      if (this.guard.counters.recovered === recoveredBefore) {
+        this.seqFrom.set(b.sender, b.seq);
+        const peer = lastSeq !== undefined && b.seq < lastSeq ? this.o.peers.find((p) => p.id === b.sender) : undefined;
+        if (peer !== undefined) this.sendCalibration(now, peer);
+      }
+    }
     if (refusal !== null) {
       if (receipt !== undefined) receipt.refused++;
       if (refusal === "unknown-sender") this.counters.unknownSender++;

@@ -115,6 +115,72 @@ describe("calibration records over the store LAN", () => {
     expect(got).toHaveLength(4);
   });
 
+  it("go at once to a peer that restarted, which then settles on them", async () => {
+    let now = SENT_AT;
+    const log = new RecordingLogger();
+    const got: CalibrationRecord[] = [];
+    // g1 reaches g2 through a relay: the restarted g2 binds another port.
+    let g2: UdpSightingChannel | null = null;
+    const relay = await lossyRelay(() => g2?.port ?? 1, new Set());
+    const owner = lanChannel("g1", { id: "g2", port: relay.port }, () => now, log);
+    owner.shareCalibration({ own: () => RECORD, onPeer: () => undefined });
+    await owner.start(() => undefined);
+    open.push(owner);
+    const startG2 = async (): Promise<UdpSightingChannel> => {
+      const channel = lanChannel("g2", { id: "g1", port: owner.port }, () => now, log);
+      channel.shareCalibration({ own: () => ({ gatewayId: "g2", rssiOffsetDb: 0, zones: [] }), onPeer: (_sender, record) => void got.push(record) });
+      await channel.start(() => undefined);
+      open.push(channel);
+      g2 = channel;
+      return channel;
+    };
+    const first = await startG2();
+    for (let i = 0; i < 3; i++) {
+      now += 250;
+      first.keepAlive();
+    }
+    await until(() => got.length === 1, 5000, "the record at the first start");
+    await first.stop();
+    // Restarted: its sequence starts again at 0. Not yet due, g1 sends no periodic record.
+    now += 1000;
+    const second = await startG2();
+    second.keepAlive();
+    await until(() => got.length === 2, 5000, "the record at the restart");
+    expect(second.allPeersHeard()).toBe(true);
+    await relay.close();
+  });
+
+  it("still flow after the store's clock stepped back by more than the age limit", async () => {
+    // The cloud's clock corrects both gateways an hour back: the owner's next record is stamped on
+    // the corrected clock, and the peer takes it though the last it took was stamped an hour later.
+    let now = SENT_AT;
+    const log = new RecordingLogger();
+    const got: CalibrationRecord[] = [];
+    const g2 = lanChannel("g2", { id: "g1", port: 1 }, () => now, log);
+    g2.shareCalibration({ own: () => ({ gatewayId: "g2", rssiOffsetDb: 0, zones: [] }), onPeer: (_sender, record) => void got.push(record) });
+    await g2.start(() => undefined);
+    open.push(g2);
+    let own: CalibrationRecord = RECORD;
+    const owner = lanChannel("g1", { id: "g2", port: g2.port }, () => now, log);
+    owner.shareCalibration({ own: () => own, onPeer: () => undefined });
+    await owner.start(() => undefined);
+    open.push(owner);
+    owner.tick(now);
+    await until(() => got.length === 1, 5000, "the record");
+    now -= 3_600_000;
+    own = { ...RECORD, rssiOffsetDb: -5 };
+    owner.tick(now);
+    await until(() => got.length === 2 || g2.counters.replayed + g2.counters.stale > 0, 5000, "the changed record handled");
+    expect({ replayed: g2.counters.replayed, stale: g2.counters.stale }).toEqual({ replayed: 0, stale: 0 });
+    expect(got[1]?.rssiOffsetDb).toBe(-5);
+    // A copy of it sent again is still refused.
+    const sock = createSocket("udp4");
+    await new Promise<void>((resolve) => sock.send(encodeCalibration({ key: KEY, storeId: STORE, sentAt: now }, own), g2.port, "127.0.0.1", () => resolve()));
+    await until(() => g2.counters.replayed === 1, 5000, "the copy refused");
+    sock.close();
+    expect(got).toHaveLength(2);
+  });
+
   it("are never sent in parts: one too large is not sent, and said once, not at every tick", async () => {
     let now = SENT_AT;
     const log = new RecordingLogger();

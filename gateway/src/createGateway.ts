@@ -40,7 +40,7 @@ import {
   type TimerHandle,
 } from "./services/ports.js";
 import { CloudClock } from "./services/CloudClock.js";
-import { FusedPresence } from "./services/FusedPresence.js";
+import { FusedPresence, SETTLE_MS } from "./services/FusedPresence.js";
 import { Relay } from "./services/Relay.js";
 import { ScanHealth } from "./services/ScanHealth.js";
 import { SoftwareUpdater } from "./services/SoftwareUpdater.js";
@@ -50,6 +50,7 @@ import { TillCalibration } from "./services/TillCalibration.js";
 import { PeerCalibrations } from "./services/PeerCalibrations.js";
 import { calibrationRecordOf } from "./domain/presence/peerCalibration.js";
 import { TrafficCalibration } from "./services/TrafficCalibration.js";
+import { ReferenceGate } from "./services/ReferenceGate.js";
 import { ScanPipeline } from "./services/ScanPipeline.js";
 import { lanTelemetry, peerAgeS } from "./services/lanTelemetry.js";
 import { type ProcessSample, TelemetryReporter } from "./services/TelemetryReporter.js";
@@ -409,7 +410,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     storeId: config.storeId,
     gatewayId: config.gatewayId,
     source: deps.source,
-    engine: fusion?.presence ?? engine,
+    engine:
+      fusion?.presence ??
+      (cloudClock === null
+        ? engine
+        : new ReferenceGate({ engine, reference: cloudClock, clock, maxWaitMs: SETTLE_MS, log: log.child({ component: "presence" }) })),
     clock: stampClock,
     ...(cloudClock === null ? {} : { stampOffsetMs: () => cloudClock.correctionMs }),
     log: log.child({ component: "presence" }),

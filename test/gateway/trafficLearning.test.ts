@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { iBeaconAdvert } from "../../gateway/src/adapters/sim/SimWorld.js";
 import { parseGatewayConfig } from "../../gateway/src/config/loadConfig.js";
 import { createGateway, type Gateway } from "../../gateway/src/createGateway.js";
+import { SETTLE_MS } from "../../gateway/src/services/FusedPresence.js";
 import type { Advert } from "../../gateway/src/services/ports.js";
 import { ManualClock } from "../cloud/manualClock.js";
 import { ManualScheduler } from "../support/ManualScheduler.js";
@@ -56,6 +57,8 @@ describe("a gateway learning its pavement from the passers-by it hears", () => {
       scheduler,
     });
     await gateway.start();
+    // No cloud answers the clock: a gateway judging alone decides on its own clock after the wait.
+    await scheduler.advance(SETTLE_MS);
     /** `minor` heard once a second for `seconds` at this path loss, then 25 s of silence. */
     const heard = async (minor: number, lossDb: number, seconds: number) => {
       for (let s = 0; s < seconds; s++) {

@@ -64,29 +64,16 @@ export interface CouponRow extends OfferRow {
 
 /** The coupon of a row: a rule's offer (batch_id NULL) reads as a coupon of the rule's batch. */
 export function toCoupon(r: CouponRow): Coupon {
-  const discount = JSON.parse(r.discount) as Discount;
+  const offer = toOffer(r);
   return {
-    offerId: r.id,
-    ruleId: r.rule_id,
-    ruleVersion: r.rule_version,
-    userId: r.user_id,
-    storeId: r.store_id,
-    zoneId: r.zone_id,
-    visitId: r.visit_id,
-    eventId: r.event_id,
-    title: r.title,
-    text: r.text,
-    discount,
-    code: r.code,
+    ...offer,
     status: r.voided_at !== null ? "voided" : r.state,
     statusAt: r.voided_at ?? r.state_at,
-    issuedAt: r.issued_at,
-    expiresAt: r.expires_at,
     batchId: r.batch_id ?? ruleBatchId(r.rule_id),
     channel: r.channel,
     channelTag: r.channel_tag,
     storeIds: r.store_ids ? (JSON.parse(r.store_ids) as string[]) : [r.store_id],
-    terms: r.terms ? (JSON.parse(r.terms) as CouponDiscount) : termsOfDisplayDiscount(discount),
+    terms: r.terms ? (JSON.parse(r.terms) as CouponDiscount) : termsOfDisplayDiscount(offer.discount),
     validFrom: r.valid_from ?? r.issued_at,
     giftPasses: r.gift_passes,
   };

@@ -8,7 +8,14 @@ import { parseGatewayConfig } from "../../../gateway/src/config/loadConfig.js";
 import { PresenceEngine } from "../../../gateway/src/domain/presence/PresenceEngine.js";
 import { FusedPresence } from "../../../gateway/src/services/FusedPresence.js";
 import type { SharedSighting } from "../../../gateway/src/services/ports.js";
-import { baseEdgeLossDb, basePeerEdgesDb, gatewayOffsetsDb, InsideCalibration, learnedZone } from "../../../gateway/src/services/InsideCalibration.js";
+import {
+  baseEdgeLossDb,
+  basePeerEdgesDb,
+  gatewayOffsetsDb,
+  InsideCalibration,
+  type InsideCalibrationOptions,
+  learnedZone,
+} from "../../../gateway/src/services/InsideCalibration.js";
 import { encodeMessage } from "../../../protocol/index.js";
 import { ManualClock } from "../../cloud/manualClock.js";
 import { ManualScheduler } from "../../support/ManualScheduler.js";
@@ -35,16 +42,23 @@ describe("InsideCalibration", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const make = (zoneId = "store") =>
+  /** The store zone drawn at DRAWN, a radio read as is, state in the test's directory; `o` changes any of it. */
+  const calibration = (o: Partial<InsideCalibrationOptions> = {}) =>
     new InsideCalibration({
-      zoneId,
-      baseEdgeLossDb: () => (zoneId === "store" ? DRAWN : null),
+      zoneId: "store",
+      baseEdgeLossDb: () => DRAWN,
       offsetDb: () => 0,
       surveyedAt: null,
       defaultMeasuredPowerDbm: -59,
       store: new InsideLearnerFile(join(dir, "learned-zone.json")),
       clock,
       log: new RecordingLogger(),
+      ...o,
+    });
+  const make = (zoneId = "store") =>
+    calibration({
+      zoneId,
+      baseEdgeLossDb: () => (zoneId === "store" ? DRAWN : null),
       learner: { minLabels: 5, percentile: 0.9, maxStepDbPerDay: 2 },
       onEdgeLoss: () => void moved++,
     });
@@ -122,18 +136,7 @@ describe("InsideCalibration", () => {
   it("waits for the seconds after a label that arrives before they are heard, and keeps the approach", async () => {
     const scheduler = new ManualScheduler(clock);
     const file = join(dir, "learned-zone.json");
-    const c = new InsideCalibration({
-      zoneId: "store",
-      baseEdgeLossDb: () => DRAWN,
-      offsetDb: () => 0,
-      surveyedAt: null,
-      defaultMeasuredPowerDbm: -59,
-      store: new InsideLearnerFile(file),
-      clock,
-      scheduler,
-      log: new RecordingLogger(),
-      learner: { minLabels: 5, fromMs: 2000, toMs: 10_000 },
-    });
+    const c = calibration({ store: new InsideLearnerFile(file), scheduler, learner: { minLabels: 5, fromMs: 2000, toMs: 10_000 } });
     await c.start();
     const at = clock.now();
     // On the pavement (36 dB) until the phone reports the store beacon at the door...
@@ -155,16 +158,7 @@ describe("InsideCalibration", () => {
     expect(c.report()).toMatchObject({ labels: 1, refused: 0 });
     await c.stop();
     // The approach persisted with the sample: a restarted gateway has it.
-    const again = new InsideCalibration({
-      zoneId: "store",
-      baseEdgeLossDb: () => DRAWN,
-      offsetDb: () => 0,
-      surveyedAt: null,
-      defaultMeasuredPowerDbm: -59,
-      store: new InsideLearnerFile(file),
-      clock,
-      log: new RecordingLogger(),
-    });
+    const again = calibration({ store: new InsideLearnerFile(file) });
     await again.start();
     expect(again.report().labels).toBe(1);
     const stored = JSON.parse(await readFile(file, "utf8")) as { samples: { lossesDb: number[]; approachLossesDb?: number[] }[] };
@@ -286,18 +280,7 @@ describe("InsideCalibration", () => {
   });
 
   it("keeps a label whose member a peer heard nearer than 1 m, its loss counted as at 1 m", async () => {
-    const c = new InsideCalibration({
-      zoneId: "store",
-      baseEdgeLossDb: () => DRAWN,
-      offsetDb: () => 0,
-      basePeerEdgesDb: () => ({ "gw-till": 20 }),
-      peerOffsetsDb: () => ({}),
-      surveyedAt: null,
-      defaultMeasuredPowerDbm: -59,
-      store: new InsideLearnerFile(join(dir, "learned-zone.json")),
-      clock,
-      log: new RecordingLogger(),
-    });
+    const c = calibration({ basePeerEdgesDb: () => ({ "gw-till": 20 }), peerOffsetsDb: () => ({}) });
     await c.start();
     const end = clock.now();
     for (let i = 0; i < 10; i++) {

@@ -138,17 +138,21 @@ export function encodeSightings(
   return out;
 }
 
-/** Writes the v1 header (magic, version, sender, sent time, sequence, base time); answers where it ends. */
-function writeHeader(buf: Buffer, sender: Uint8Array, sentAt: number, seq: number, baseT: number): number {
+/** Writes what every kind of datagram starts with (magic, kind, sender, sent time); answers where it ends. */
+function writePrefix(buf: Buffer, kind: number, sender: Uint8Array, sentAt: number): number {
   let p = 0;
   buf[p++] = MAGIC0;
   buf[p++] = MAGIC1;
-  buf[p++] = VERSION;
+  buf[p++] = kind;
   buf[p++] = sender.length;
   buf.set(sender, p);
   p += sender.length;
-  p = buf.writeDoubleBE(sentAt, p);
-  p = buf.writeUInt32BE(seq >>> 0, p);
+  return buf.writeDoubleBE(sentAt, p);
+}
+
+/** Writes the v1 header (magic, version, sender, sent time, sequence, base time); answers where it ends. */
+function writeHeader(buf: Buffer, sender: Uint8Array, sentAt: number, seq: number, baseT: number): number {
+  const p = buf.writeUInt32BE(seq >>> 0, writePrefix(buf, VERSION, sender, sentAt));
   return buf.writeDoubleBE(baseT, p);
 }
 
@@ -280,14 +284,7 @@ export function encodeNack(o: { readonly key: Uint8Array; readonly storeId: stri
   if (sender.length === 0 || sender.length > 255) throw new RangeError("sender id must be 1..255 bytes");
   const wanted = seqs.slice(0, MAX_NACK_SEQS);
   const buf = Buffer.alloc(3 + 1 + sender.length + 8 + 1 + 4 * wanted.length + TAG_BYTES);
-  let p = 0;
-  buf[p++] = MAGIC0;
-  buf[p++] = MAGIC1;
-  buf[p++] = NACK_VERSION;
-  buf[p++] = sender.length;
-  buf.set(sender, p);
-  p += sender.length;
-  p = buf.writeDoubleBE(o.sentAt, p);
+  let p = writePrefix(buf, NACK_VERSION, sender, o.sentAt);
   buf[p++] = wanted.length;
   for (const seq of wanted) p = buf.writeUInt32BE(seq >>> 0, p);
   tag(o.key, o.storeId, buf.subarray(0, p)).copy(buf, p);
@@ -372,14 +369,7 @@ export function encodeCalibration(o: { readonly key: Uint8Array; readonly storeI
   for (const z of zones) size += 1 + z.id.length + 8 + 8 + 1 + z.peers.reduce((n, p) => n + 1 + p.id.length + 8, 0);
   if (size > MAX_DATAGRAM_BYTES) throw new RangeError(`calibration record of ${size} bytes exceeds ${MAX_DATAGRAM_BYTES}`);
   const buf = Buffer.alloc(size);
-  let p = 0;
-  buf[p++] = MAGIC0;
-  buf[p++] = MAGIC1;
-  buf[p++] = CALIBRATION_KIND;
-  buf[p++] = sender.length;
-  buf.set(sender, p);
-  p += sender.length;
-  p = buf.writeDoubleBE(o.sentAt, p);
+  let p = writePrefix(buf, CALIBRATION_KIND, sender, o.sentAt);
   p = buf.writeDoubleBE(record.rssiOffsetDb, p);
   buf[p++] = zones.length;
   for (const z of zones) {

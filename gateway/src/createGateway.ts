@@ -222,7 +222,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
           log: log.child({ component: "learning" }),
           learner: { minSamples: config.learning.minSamples, maxStepDbPerDay: config.learning.maxStepDbPerDay },
           onOffset: () => {
-            pipeline.publish(engine.reconfigure(runningEngineOptions(remote)));
+            pipeline.publish(reconfigureEngine(runningEngineOptions(remote)));
             if (started) void publishOnline();
           },
         });
@@ -256,7 +256,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
             maxStepDbPerDay: config.insideLearning.maxStepDbPerDay,
           },
           onEdgeLoss: () => {
-            pipeline.publish(engine.reconfigure(runningEngineOptions(remote)));
+            pipeline.publish(reconfigureEngine(runningEngineOptions(remote)));
             if (started) void publishOnline();
           },
         });
@@ -279,7 +279,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
             memoryDays: config.trafficLearning.memoryDays,
           },
           onBound: () => {
-            pipeline.publish(engine.reconfigure(runningEngineOptions(remote)));
+            pipeline.publish(reconfigureEngine(runningEngineOptions(remote)));
             if (started) void publishOnline();
           },
         });
@@ -318,7 +318,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     };
     return { ...options, zones: options.zones.map((z) => (z.id === zoneId ? learnedZone(z, learned, o) : z)) };
   }
-  const engine = new PresenceEngine(runningEngineOptions(remote));
+  /** The options the engine runs, as last given to it: what this gateway's peers are sent of its own. */
+  let engineRuns = runningEngineOptions(remote);
+  const engine = new PresenceEngine(engineRuns);
+  /** Reconfigures the engine (a PresenceError leaves it, and `engineRuns`, as they were). */
+  function reconfigureEngine(options: PresenceEngineOptions): PresenceChange[] {
+    const changes = engine.reconfigure(options);
+    engineRuns = options;
+    return changes;
+  }
   const fusion = await lanFusion(
     config,
     engine,
@@ -334,11 +342,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
   // Every gateway of the store runs each one's learned values: its record goes to the peers (on
   // change, read at each tick, and periodically), and theirs, once checked, reconfigure this engine.
   fusion?.channel.shareCalibration({
-    own: () => calibrationRecordOf(runningEngineOptions(remote), config.gatewayId),
+    own: () => calibrationRecordOf(engineRuns, config.gatewayId),
     onPeer: (sender, record) => {
       if (!peerCalibrations.offer(sender, record, ownEngineOptions(remote))) return;
       try {
-        pipeline.publish(engine.reconfigure(runningEngineOptions(remote)));
+        pipeline.publish(reconfigureEngine(runningEngineOptions(remote)));
       } catch (err) {
         if (!(err instanceof PresenceError)) throw err;
         peerCalibrations.forget(sender);
@@ -574,7 +582,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDependen
     if (remote && next.revision <= remote.revision) return; // retained copy of what is applied already
     let changes: PresenceChange[];
     try {
-      changes = engine.reconfigure(runningEngineOptions(next));
+      changes = reconfigureEngine(runningEngineOptions(next));
     } catch (err) {
       // The schema cannot say everything the engine checks (two zones with one id); the engine
       // refuses such options without changing anything, and the operator must see why.
